@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { CONTACT_PREFERENCES, DRIVER_SETTABLE_STATUSES, JOB_STATUSES, PAYMENT_METHODS } from './enums';
+
+/**
+ * Request schemas for the HTTP API, shared by the Worker (validation) and the web apps
+ * (forms). Field names are snake_case, money is integer cents, times ISO-8601 (SPEC §4).
+ */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const uuid = z.uuid({ message: 'must be a UUID' });
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+export const lat = z.number().min(-90).max(90);
+export const lng = z.number().min(-180).max(180);
+export const clientEventId = z.string().trim().min(8).max(80).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
+export const email = z.string().trim().max(254).toLowerCase().pipe(z.email({ message: 'must be an email address' }));
+/** NIST 800-63b: length, not composition. The upper bound keeps hashing cost bounded. */
+export const password = z.string().min(10, 'must be at least 10 characters').max(256);
+export const phone = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +16175550100');
+export const moneyCents = z.number().int().min(0).max(10_000_000);
+
+// ---- auth ----
+export const RegisterBody = z.object({
+  email,
+  password,
+  full_name: text(120),
+  phone: phone.optional(),
+});
+export const LoginBody = z.object({
+  email,
+  password: z.string().min(1).max(256),
+  totp_code: z.string().trim().regex(/^(\d{6}|[A-Za-z0-9-]{8,20})$/, 'a 6-digit code or a recovery code').optional(),
+  device_info: z.string().max(200).optional(),
+});
+export const RefreshBody = z.object({ refresh_token: z.string().min(20).max(200) });
+
+// ---- customers ----
+export const LocationBody = z.object({
+  label: text(60).optional(),
+  address_line1: text(200),
+  address_line2: z.string().trim().max(200).optional(),
+  city: text(100),
+  state_province: text(100),
+  postal_code: text(20),
+  country: z.string().trim().length(2).toUpperCase().optional(),
+  lat: lat.optional(),
+  lng: lng.optional(),
+  is_default: z.boolean().optional(),
+}).refine((b) => (b.lat === undefined) === (b.lng === undefined), {
+  message: 'lat and lng go together',
+  path: ['lat'],
+});
+
+// ---- pricing ----
+export const EstimateBody = z.union([
+  z.object({ driveway_tier_id: z.number().int().positive(), location_id: uuid }),
+  z.object({ driveway_tier_id: z.number().int().positive(), lat, lng }),
+]);
+
+// ---- jobs ----
+export const CreateJobBody = z.object({
+  location_id: uuid,
+  driveway_tier_id: z.number().int().positive(),
+  special_instructions: z.string().trim().max(1000).optional(),
+  scheduled_for: isoDateTime.optional(),
+  client_event_id: clientEventId.optional(),
+  customer_id: uuid.optional(), // admin-entered jobs name the customer
+});
+export const AssignBody = z.object({ driver_id: uuid, expected_version: z.number().int().min(0).optional() });
+export const RejectBody = z.object({ reason: z.string().trim().max(500).optional() });
+export const CancelBody = z.object({ reason: z.string().trim().max(500).optional() });
+export const DriverStatusBody = z.object({ status: z.enum(DRIVER_SETTABLE_STATUSES) });
+export const JobStatusBody = z.object({
+  status: z.enum(JOB_STATUSES),
+  notes: z.string().trim().max(1000).optional(),
+  lat: lat.optional(),
+  lng: lng.optional(),
+  recorded_at: isoDateTime.optional(),
+  completion_photo_url: z.string().max(2000).optional(),
+  client_event_id: clientEventId.optional(),
+});
+export const JobListQuery = z.object({
+  status: z.string().optional().transform((s, ctx) => {
+    if (!s) return undefined;
+    const parts = s.split(',');
+    for (const p of parts) {
+      if (!(JOB_STATUSES as readonly string[]).includes(p)) {
+        ctx.addIssue({ code: 'custom', message: `unknown status "${p}"` });
+        return z.NEVER;
+      }
+    }
+    return parts as (typeof JOB_STATUSES)[number][];
+  }),
+  driver_id: uuid.optional(),
+  customer_id: uuid.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const PaymentBody = z.object({ method: z.enum(PAYMENT_METHODS), amount_cents: moneyCents.optional() });
+export const PriceChangeBody = z.object({ new_price_cents: moneyCents });
+export const ContactPreference = z.enum(CONTACT_PREFERENCES);
+
+export type RegisterBody = z.infer<typeof RegisterBody>;
+export type LocationBody = z.infer<typeof LocationBody>;
+export type CreateJobBody = z.infer<typeof CreateJobBody>;
+export type JobStatusBody = z.infer<typeof JobStatusBody>;

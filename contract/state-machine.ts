@@ -1,0 +1,65 @@
+import type { DriverStatus, JobStatus, Role } from './enums';
+
+/**
+ * The job lifecycle (SPEC §3) as data: `from → to` with the roles allowed to make the move.
+ * Routes, the WebSocket handler and the web apps all read this one table.
+ */
+export const TRANSITIONS: Readonly<Record<JobStatus, Partial<Record<JobStatus, readonly Role[]>>>> = {
+  pending: { assigned: ['admin', 'driver'], cancelled: ['customer', 'admin'] },
+  // assigned → pending is the driver's rejection (or an admin un-assigning).
+  assigned: { en_route: ['driver', 'admin'], pending: ['driver', 'admin'], cancelled: ['customer', 'admin'] },
+  en_route: { arrived: ['driver', 'admin'], cancelled: ['customer', 'admin'] },
+  // Once the driver is on site only an admin may still cancel (SPEC §7: "any time before completion").
+  arrived: { in_progress: ['driver', 'admin'], cancelled: ['admin'] },
+  in_progress: { completed: ['driver', 'admin'], cancelled: ['admin'] },
+  completed: { disputed: ['admin'] },
+  cancelled: {},
+  disputed: {},
+};
+
+/** Next statuses reachable from `from`, optionally only those `role` may choose. */
+export function allowedNext(from: JobStatus, role?: Role): JobStatus[] {
+  const moves = TRANSITIONS[from];
+  return (Object.keys(moves) as JobStatus[]).filter((to) => !role || moves[to]!.includes(role));
+}
+
+export function canTransition(from: JobStatus, to: JobStatus, role: Role): boolean {
+  return TRANSITIONS[from][to]?.includes(role) ?? false;
+}
+
+/** The job timestamp column stamped when a job enters `status`, if any. */
+export const STATUS_TIMESTAMP: Partial<Record<JobStatus, 'assigned_at' | 'arrived_at' | 'started_at' | 'completed_at' | 'cancelled_at'>> = {
+  assigned: 'assigned_at',
+  arrived: 'arrived_at',
+  in_progress: 'started_at',
+  completed: 'completed_at',
+  cancelled: 'cancelled_at',
+};
+
+/** The driver's status implied by their job entering `status` (null: leave it alone). */
+export function driverStatusForJob(status: JobStatus): DriverStatus | null {
+  switch (status) {
+    case 'en_route':
+      return 'en_route';
+    case 'arrived':
+    case 'in_progress':
+      return 'on_job';
+    case 'completed':
+    case 'cancelled':
+    case 'pending':
+      return 'available';
+    default:
+      return null;
+  }
+}
+
+/** The single next step a driver's big button offers from `status`. */
+export function driverNextStep(status: JobStatus): JobStatus | null {
+  const order: Partial<Record<JobStatus, JobStatus>> = {
+    assigned: 'en_route',
+    en_route: 'arrived',
+    arrived: 'in_progress',
+    in_progress: 'completed',
+  };
+  return order[status] ?? null;
+}

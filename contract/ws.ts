@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { JOB_STATUSES } from './enums';
+import { clientEventId, isoDateTime, lat, lng, uuid } from './api';
+
+/**
+ * The WebSocket protocol (ApexPlow §5 + SPEC §7). Inbound messages are parsed with
+ * `ClientMessage` on arrival — never cast.
+ */
+
+export const TOPIC_PATTERN = /^(job|driver):[0-9a-f-]{36}$|^admin:dispatch$/;
+export const Topic = z.string().regex(TOPIC_PATTERN, 'a topic is job:{id}, driver:{id} or admin:dispatch');
+
+export const LocationPing = z.object({
+  lat,
+  lng,
+  accuracy: z.number().min(0).max(100_000).optional(),
+  heading: z.number().min(0).max(360).optional(),
+  speed: z.number().min(0).max(200).optional(),
+  recorded_at: isoDateTime.optional(),
+  client_event_id: clientEventId.optional(),
+});
+export type LocationPing = z.infer<typeof LocationPing>;
+
+export const StatusChange = z.object({
+  job_id: uuid,
+  new_status: z.enum(JOB_STATUSES),
+  notes: z.string().max(1000).optional(),
+  lat: lat.optional(),
+  lng: lng.optional(),
+  recorded_at: isoDateTime.optional(),
+  client_event_id: clientEventId.optional(),
+});
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), payload: z.object({ topic: Topic }) }),
+  z.object({ type: z.literal('unsubscribe'), payload: z.object({ topic: Topic }) }),
+  z.object({ type: z.literal('location_ping'), payload: LocationPing }),
+  z.object({ type: z.literal('status_change'), payload: StatusChange }),
+  z.object({ type: z.literal('ping'), payload: z.unknown().optional() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export interface DriverLocationPayload {
+  job_id: string | null;
+  driver_id: string;
+  lat: number;
+  lng: number;
+  accuracy: number | null;
+  heading: number | null;
+  speed: number | null;
+  /** Device time of the fix (ISO-8601). */
+  ts: string;
+  received_at: string;
+}
+
+export interface JobStatusPayload {
+  job_id: string;
+  new_status: (typeof JOB_STATUSES)[number];
+  previous_status: (typeof JOB_STATUSES)[number] | null;
+  driver_id: string | null;
+  ts: string;
+}
+
+export type ServerMessage =
+  | { type: 'driver_location'; payload: DriverLocationPayload }
+  | { type: 'job_status'; payload: JobStatusPayload }
+  | { type: 'job_assigned'; payload: { job_id: string; customer_name: string; address: string; lat: number; lng: number; quoted_price_cents: number | null; special_instructions: string | null; scheduled_for: string | null } }
+  | { type: 'job_cancelled'; payload: { job_id: string; reason: string | null } }
+  | { type: 'new_job_request'; payload: { job_id: string; address: string; service_type: string; quoted_price_cents: number | null; lat: number; lng: number; requested_at: string } }
+  | { type: 'driver_status_change'; payload: { driver_id: string; status: string; ts: string } }
+  | { type: 'subscribed'; payload: { topic: string } }
+  | { type: 'ack'; payload: { client_event_id: string; duplicate: boolean } }
+  | { type: 'error'; payload: { code: string; message: string } }
+  | { type: 'pong'; payload?: unknown };

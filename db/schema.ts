@@ -1,0 +1,724 @@
+/**
+ * PlowDispatch relational schema (ApexPlow architecture §3 and §6, plus what SPEC.md needs).
+ *
+ * Conventions:
+ * - Property names ARE the column names (snake_case), so selected rows serialise straight
+ *   to the snake_case JSON API. Columns are declared without an explicit name for that reason.
+ * - Timestamps are `timestamptz` read as JS `Date` (JSON.stringify gives ISO-8601 UTC);
+ *   drizzle's `mode: 'string'` would hand back Postgres' own text form ("2026-01-02 03:04:05+00").
+ * - Every table carries a nullable `organization_id` (Phase-2 multi-tenant stub, no FK yet).
+ * - Closed vocabularies are TEXT + CHECK (cheap to extend, unlike Postgres enums).
+ * - Things drizzle-kit cannot express (partitioning, triggers, partition upkeep functions)
+ *   live in hand-written migrations; see migrations/.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { geographyPoint } from './geo';
+
+// ---------------------------------------------------------------------------------------------
+// Vocabularies (shared with zod schemas / the state machine)
+
+export const USER_ROLES = ['driver', 'customer', 'admin'] as const;
+export const DRIVER_STATUSES = ['offline', 'available', 'en_route', 'on_job', 'break'] as const;
+export const CONTACT_PREFERENCES = ['email', 'sms', 'both', 'none'] as const;
+export const SUBSCRIPTION_TIERS = ['standard', 'priority'] as const;
+export const JOB_STATUSES = [
+  'pending',
+  'assigned',
+  'en_route',
+  'arrived',
+  'in_progress',
+  'completed',
+  'cancelled',
+  'disputed',
+] as const;
+export const JOB_SOURCES = ['customer', 'admin'] as const;
+export const SERVICE_TYPES = ['residential', 'commercial'] as const;
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
+export const PAYMENT_METHODS = ['cash', 'card', 'paypal', 'venmo', 'other'] as const;
+export const WAITLIST_STATUSES = ['waiting', 'promoted', 'expired', 'cancelled'] as const;
+export const NOTIFICATION_CHANNELS = ['sms', 'email', 'push', 'outbox'] as const;
+export const NOTIFICATION_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'dead', 'skipped'] as const;
+export const AUTH_TOKEN_PURPOSES = [
+  'magic_link',
+  'verify_email',
+  'verify_phone',
+  'reset_password',
+  'invite',
+  'admin_enrol',
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Column helpers
+
+const tstz = () => timestamp({ withTimezone: true, mode: 'date' });
+const createdAt = () => tstz().notNull().defaultNow();
+/** Kept current by the `set_updated_at()` trigger (migrations/0002), not by app code. */
+const updatedAt = () => tstz().notNull().defaultNow();
+/** Phase-2 multi-tenant stub: nullable, no FK. */
+const organizationId = () => uuid();
+const pk = () => uuid().primaryKey().defaultRandom();
+
+/** `CHECK (col IN ('a','b',...))` from a vocabulary constant. */
+function oneOf(name: string, col: AnyPgColumn, values: readonly string[]) {
+  const list = sql.join(
+    values.map((v) => sql.raw(`'${v}'`)),
+    sql.raw(', '),
+  );
+  return check(name, sql`${col} IN (${list})`);
+}
+
+const nonNegative = (name: string, col: AnyPgColumn) =>
+  check(name, sql`${col} >= 0`);
+
+// ---------------------------------------------------------------------------------------------
+// Identity (§3.1–3.3)
+
+export const users = pgTable(
+  'users',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    /** Stored lowercased by the app; uniqueness is case-insensitive regardless. */
+    email: text().notNull(),
+    phone: text().unique('users_phone_unique'),
+    password_hash: text().notNull(),
+    role: text({ enum: USER_ROLES }).notNull(),
+    full_name: text().notNull(),
+    is_active: boolean().notNull().default(true),
+    email_verified_at: tstz(),
+    phone_verified_at: tstz(),
+    /** Base32 TOTP secret (admins must enrol; §6 Admin Security Hardening). */
+    totp_secret: text(),
+    totp_enabled_at: tstz(),
+    sms_opt_out_at: tstz(),
+    sms_consent_at: tstz(),
+    /** Tokens issued before this instant are stale (password change / suspension). */
+    password_changed_at: tstz(),
+    suspended_at: tstz(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+    last_login_at: tstz(),
+  },
+  (t) => [
+    uniqueIndex('idx_users_email').on(sql`lower(${t.email})`),
+    index('idx_users_role').on(t.role),
+    oneOf('users_role_check', t.role, USER_ROLES),
+  ],
+);
+
+export const driver_profiles = pgTable(
+  'driver_profiles',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid()
+      .notNull()
+      .unique('driver_profiles_user_id_unique')
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text({ enum: DRIVER_STATUSES }).notNull().default('offline'),
+    vehicle_type: text(),
+    vehicle_make: text(),
+    vehicle_model: text(),
+    vehicle_year: integer(),
+    license_plate: text(),
+    service_radius_km: numeric({ precision: 6, scale: 2, mode: 'number' }).notNull().default(25),
+    /** Hot path: written in ~15 s batches from the job Durable Object (SPEC §5). */
+    current_location: geographyPoint(),
+    location_updated_at: tstz(),
+    paypal_link: text(),
+    venmo_link: text(),
+    qr_image_url: text(),
+    rating_avg: numeric({ precision: 3, scale: 2, mode: 'number' }),
+    rating_count: integer().notNull().default(0),
+    notes: text(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    index('idx_driver_profiles_location').using('gist', t.current_location),
+    index('idx_driver_profiles_status').on(t.status),
+    oneOf('driver_profiles_status_check', t.status, DRIVER_STATUSES),
+    check('driver_profiles_service_radius_check', sql`${t.service_radius_km} > 0`),
+  ],
+);
+
+export const customer_profiles = pgTable(
+  'customer_profiles',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid()
+      .notNull()
+      .unique('customer_profiles_user_id_unique')
+      .references(() => users.id, { onDelete: 'cascade' }),
+    preferred_contact: text({ enum: CONTACT_PREFERENCES }).notNull().default('email'),
+    billing_address: text(),
+    stripe_customer_id: text(),
+    subscription_tier: text({ enum: SUBSCRIPTION_TIERS }).notNull().default('standard'),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    oneOf('customer_profiles_preferred_contact_check', t.preferred_contact, CONTACT_PREFERENCES),
+    oneOf('customer_profiles_subscription_tier_check', t.subscription_tier, SUBSCRIPTION_TIERS),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Locations, pricing, service area (§3.4, §3.9, §3.10)
+
+export const service_locations = pgTable(
+  'service_locations',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    customer_id: uuid()
+      .notNull()
+      .references(() => customer_profiles.id, { onDelete: 'cascade' }),
+    label: text(),
+    address_line1: text().notNull(),
+    address_line2: text(),
+    city: text().notNull(),
+    state_province: text().notNull(),
+    postal_code: text().notNull(),
+    country: text().notNull().default('US'),
+    coordinates: geographyPoint().notNull(),
+    is_default: boolean().notNull().default(false),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+    /** Soft delete: jobs and waitlist entries keep pointing at the row. */
+    deleted_at: tstz(),
+  },
+  (t) => [
+    index('idx_service_locations_customer_id').on(t.customer_id),
+    index('idx_service_locations_coordinates').using('gist', t.coordinates),
+  ],
+);
+
+export const pricing_config = pgTable(
+  'pricing_config',
+  {
+    id: serial().primaryKey(),
+    organization_id: organizationId(),
+    tier_label: text().notNull(),
+    price_cents: integer().notNull(),
+    sort_order: integer().notNull(),
+    is_active: boolean().notNull().default(true),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [nonNegative('pricing_config_price_cents_check', t.price_cents)],
+);
+
+export const service_area_config = pgTable(
+  'service_area_config',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    home_base_address: text().notNull(),
+    center_lat: numeric({ precision: 10, scale: 7, mode: 'number' }).notNull(),
+    center_lng: numeric({ precision: 10, scale: 7, mode: 'number' }).notNull(),
+    radius_miles: numeric({ precision: 5, scale: 2, mode: 'number' }).notNull(),
+    /** Derived from center_lat/lng so radius checks can use ST_DWithin on an index. */
+    center: geographyPoint().generatedAlwaysAs(
+      sql`ST_SetSRID(ST_MakePoint("center_lng"::double precision, "center_lat"::double precision), 4326)::geography`,
+    ),
+    is_active: boolean().notNull().default(true),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    index('idx_service_area_config_center').using('gist', t.center),
+    /** Phase 1: at most one active area per operator. */
+    uniqueIndex('service_area_config_one_active')
+      .on(sql`coalesce(${t.organization_id}, '00000000-0000-0000-0000-000000000000'::uuid)`)
+      .where(sql`${t.is_active}`),
+    check('service_area_config_radius_check', sql`${t.radius_miles} BETWEEN 1 AND 50`),
+    check('service_area_config_center_lat_check', sql`${t.center_lat} BETWEEN -90 AND 90`),
+    check('service_area_config_center_lng_check', sql`${t.center_lng} BETWEEN -180 AND 180`),
+  ],
+);
+
+/** One row per operator: business-wide switches the admin portal edits. */
+export const operator_settings = pgTable(
+  'operator_settings',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    business_name: text().notNull().default('PlowDispatch'),
+    /** IANA zone for quiet hours and daily reports. */
+    timezone: text().notNull().default('America/New_York'),
+    /** False during a storm backlog: new requests go to the waitlist (202). */
+    accepting_jobs: boolean().notNull().default(true),
+    auto_dispatch: boolean().notNull().default(false),
+    tax_rate_bps: integer().notNull().default(0),
+    /** Local hours [start, end) during which SMS is deferred; null disables quiet hours. */
+    quiet_hours_start: smallint().default(21),
+    quiet_hours_end: smallint().default(7),
+    location_retention_days: integer().notNull().default(90),
+    stale_driver_minutes: integer().notNull().default(10),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('operator_settings_one_per_org').on(
+      sql`coalesce(${t.organization_id}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+    ),
+    check('operator_settings_tax_rate_check', sql`${t.tax_rate_bps} BETWEEN 0 AND 10000`),
+    check('operator_settings_quiet_start_check', sql`${t.quiet_hours_start} BETWEEN 0 AND 23`),
+    check('operator_settings_quiet_end_check', sql`${t.quiet_hours_end} BETWEEN 0 AND 23`),
+    check('operator_settings_retention_check', sql`${t.location_retention_days} >= 1`),
+    check('operator_settings_stale_driver_check', sql`${t.stale_driver_minutes} >= 1`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Jobs (§3.5, §3.6, §3.11, §3.12)
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    customer_id: uuid()
+      .notNull()
+      .references(() => customer_profiles.id, { onDelete: 'restrict' }),
+    driver_id: uuid().references(() => driver_profiles.id, { onDelete: 'restrict' }),
+    location_id: uuid().references(() => service_locations.id, { onDelete: 'set null' }),
+    /** Snapshot at creation: the saved location may change later. */
+    job_address: text().notNull(),
+    job_coordinates: geographyPoint().notNull(),
+    status: text({ enum: JOB_STATUSES }).notNull().default('pending'),
+    source: text({ enum: JOB_SOURCES }).notNull().default('customer'),
+    service_type: text({ enum: SERVICE_TYPES }).notNull().default('residential'),
+    driveway_tier_id: integer().references(() => pricing_config.id, { onDelete: 'restrict' }),
+    special_instructions: text(),
+    quoted_price_cents: integer(),
+    final_price_cents: integer(),
+    pricing_model: text().notNull().default('flat'),
+    discount_cents: integer().notNull().default(0),
+    requested_at: tstz().notNull().defaultNow(),
+    /** Null means ASAP. */
+    scheduled_for: tstz(),
+    assigned_at: tstz(),
+    arrived_at: tstz(),
+    started_at: tstz(),
+    completed_at: tstz(),
+    cancelled_at: tstz(),
+    cancellation_reason: text(),
+    completion_photo_url: text(),
+    completion_notes: text(),
+    stripe_payment_intent_id: text(),
+    /** Optimistic lock: `UPDATE ... WHERE id = $1 AND version = $2` makes the assignment race a 409. */
+    version: integer().notNull().default(0),
+    /** Idempotent create: a replayed request with the same id returns the original job. */
+    client_event_id: text(),
+    /** Set when the job was promoted from the waitlist. */
+    waitlist_id: uuid().references((): AnyPgColumn => waitlist.id, { onDelete: 'set null' }),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    index('idx_jobs_customer_id_requested_at').on(t.customer_id, t.requested_at.desc()),
+    index('idx_jobs_driver_id').on(t.driver_id),
+    index('idx_jobs_status_requested_at').on(t.status, t.requested_at),
+    index('idx_jobs_scheduled_for').on(t.scheduled_for),
+    index('idx_jobs_job_coordinates').using('gist', t.job_coordinates),
+    uniqueIndex('jobs_customer_client_event_unique')
+      .on(t.customer_id, t.client_event_id)
+      .where(sql`${t.client_event_id} IS NOT NULL`),
+    oneOf('jobs_status_check', t.status, JOB_STATUSES),
+    oneOf('jobs_source_check', t.source, JOB_SOURCES),
+    oneOf('jobs_service_type_check', t.service_type, SERVICE_TYPES),
+    nonNegative('jobs_quoted_price_check', t.quoted_price_cents),
+    nonNegative('jobs_final_price_check', t.final_price_cents),
+    nonNegative('jobs_discount_check', t.discount_cents),
+  ],
+);
+
+/** Append-only (trigger): one row per transition, written in the same transaction as `jobs`. */
+export const job_status_events = pgTable(
+  'job_status_events',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    job_id: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'restrict' }),
+    previous_status: text({ enum: JOB_STATUSES }),
+    new_status: text({ enum: JOB_STATUSES }).notNull(),
+    /** Null for system events. */
+    changed_by_user_id: uuid().references(() => users.id, { onDelete: 'restrict' }),
+    /** Driver GPS at the time of the change. */
+    coordinates: geographyPoint(),
+    notes: text(),
+    /** Device time of an offline action replayed later; created_at is server time. */
+    recorded_at: tstz(),
+    client_event_id: text(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('idx_job_status_events_job_id').on(t.job_id, t.created_at),
+    index('idx_job_status_events_coordinates').using('gist', t.coordinates),
+    /** Exactly-once replay of offline status changes. */
+    uniqueIndex('job_status_events_client_event_unique')
+      .on(t.job_id, t.client_event_id)
+      .where(sql`${t.client_event_id} IS NOT NULL`),
+    oneOf('job_status_events_previous_status_check', t.previous_status, JOB_STATUSES),
+    oneOf('job_status_events_new_status_check', t.new_status, JOB_STATUSES),
+  ],
+);
+
+/** Append-only (trigger): every on-site / admin price override. */
+export const job_price_changes = pgTable(
+  'job_price_changes',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    job_id: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'restrict' }),
+    changed_by_user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    old_price_cents: integer().notNull(),
+    new_price_cents: integer().notNull(),
+    changed_at: tstz().notNull().defaultNow(),
+  },
+  (t) => [index('idx_job_price_changes_job_id').on(t.job_id)],
+);
+
+export const waitlist = pgTable(
+  'waitlist',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    customer_id: uuid()
+      .notNull()
+      .references(() => customer_profiles.id, { onDelete: 'cascade' }),
+    location_id: uuid().references(() => service_locations.id, { onDelete: 'set null' }),
+    job_address: text().notNull(),
+    job_coordinates: geographyPoint().notNull(),
+    driveway_tier_id: integer().references(() => pricing_config.id, { onDelete: 'restrict' }),
+    notes: text(),
+    preferred_contact: text({ enum: CONTACT_PREFERENCES }),
+    contact_phone: text(),
+    contact_email: text(),
+    status: text({ enum: WAITLIST_STATUSES }).notNull().default('waiting'),
+    promoted_job_id: uuid().references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
+    promoted_at: tstz(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    index('idx_waitlist_customer_id').on(t.customer_id),
+    index('idx_waitlist_status').on(t.status, t.created_at),
+    index('idx_waitlist_job_coordinates').using('gist', t.job_coordinates),
+    oneOf('waitlist_status_check', t.status, WAITLIST_STATUSES),
+    oneOf('waitlist_preferred_contact_check', t.preferred_contact, CONTACT_PREFERENCES),
+  ],
+);
+
+/**
+ * GPS pings (§3.7). PARTITION BY RANGE (recorded_at) monthly — added by hand in the
+ * migration; hence the (id, recorded_at) primary key. Partitions are managed by
+ * `ensure_location_log_partitions(n)` / `drop_location_log_partitions_before(date)`.
+ */
+export const driver_location_log = pgTable(
+  'driver_location_log',
+  {
+    id: bigserial({ mode: 'number' }).notNull(),
+    organization_id: organizationId(),
+    driver_id: uuid()
+      .notNull()
+      .references(() => driver_profiles.id, { onDelete: 'cascade' }),
+    job_id: uuid().references(() => jobs.id, { onDelete: 'set null' }),
+    coordinates: geographyPoint().notNull(),
+    accuracy_m: numeric({ precision: 8, scale: 2, mode: 'number' }),
+    /** Degrees clockwise from north. */
+    heading: doublePrecision(),
+    /** Metres per second. */
+    speed: doublePrecision(),
+    /** Device time of the fix (partition key). */
+    recorded_at: tstz().notNull().defaultNow(),
+    /** Server time the ping arrived. */
+    received_at: tstz().notNull().defaultNow(),
+    client_event_id: text(),
+  },
+  (t) => [
+    primaryKey({ name: 'driver_location_log_pkey', columns: [t.id, t.recorded_at] }),
+    index('idx_location_log_driver_id_recorded_at').on(t.driver_id, t.recorded_at.desc()),
+    index('idx_location_log_job_id_recorded_at').on(t.job_id, t.recorded_at),
+    index('idx_location_log_coordinates').using('gist', t.coordinates),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Billing (§3.8 + payments)
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    job_id: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'restrict' }),
+    customer_id: uuid()
+      .notNull()
+      .references(() => customer_profiles.id, { onDelete: 'restrict' }),
+    status: text({ enum: INVOICE_STATUSES }).notNull().default('draft'),
+    subtotal_cents: integer().notNull(),
+    tax_cents: integer().notNull().default(0),
+    total_cents: integer().notNull(),
+    stripe_invoice_id: text(),
+    stripe_charge_id: text(),
+    pdf_url: text(),
+    /** R2 object key of the rendered PDF. */
+    pdf_key: text(),
+    notes: text(),
+    issued_at: tstz(),
+    due_at: tstz(),
+    paid_at: tstz(),
+    voided_at: tstz(),
+    refunded_at: tstz(),
+    refund_cents: integer(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    /** One live invoice per job; voided ones are kept for history. */
+    uniqueIndex('invoices_job_id_live_unique')
+      .on(t.job_id)
+      .where(sql`${t.status} <> 'void'`),
+    index('idx_invoices_customer_id').on(t.customer_id, t.created_at),
+    oneOf('invoices_status_check', t.status, INVOICE_STATUSES),
+    nonNegative('invoices_subtotal_check', t.subtotal_cents),
+    nonNegative('invoices_tax_check', t.tax_cents),
+    nonNegative('invoices_total_check', t.total_cents),
+    nonNegative('invoices_refund_check', t.refund_cents),
+  ],
+);
+
+/** Append-only (trigger): money actually collected; corrections are new rows, never edits. */
+export const payments = pgTable(
+  'payments',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    job_id: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'restrict' }),
+    invoice_id: uuid().references(() => invoices.id, { onDelete: 'restrict' }),
+    method: text({ enum: PAYMENT_METHODS }).notNull(),
+    amount_cents: integer().notNull(),
+    /** Null only for system-recorded payments (e.g. a future Stripe webhook). */
+    recorded_by_user_id: uuid().references(() => users.id, { onDelete: 'restrict' }),
+    recorded_at: tstz().notNull().defaultNow(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('idx_payments_job_id').on(t.job_id),
+    index('idx_payments_recorded_at').on(t.recorded_at),
+    oneOf('payments_method_check', t.method, PAYMENT_METHODS),
+    nonNegative('payments_amount_check', t.amount_cents),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (outbox + delivery log)
+
+export const notification_log = pgTable(
+  'notification_log',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid().references(() => users.id, { onDelete: 'set null' }),
+    job_id: uuid().references(() => jobs.id, { onDelete: 'set null' }),
+    /** e.g. 'job_assigned', 'driver_arrived'. */
+    kind: text().notNull(),
+    channel: text({ enum: NOTIFICATION_CHANNELS }).notNull(),
+    recipient: text(),
+    subject: text(),
+    body: text().notNull(),
+    status: text({ enum: NOTIFICATION_STATUSES }).notNull().default('queued'),
+    provider: text(),
+    provider_message_id: text(),
+    attempts: integer().notNull().default(0),
+    last_error: text(),
+    /** Queue redeliveries and retries collapse onto one row. */
+    idempotency_key: text().notNull().unique('notification_log_idempotency_key_unique'),
+    /** Quiet-hours deferral: do not send before this instant. */
+    send_after: tstz(),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+    sent_at: tstz(),
+    delivered_at: tstz(),
+  },
+  (t) => [
+    index('idx_notification_log_status_created_at').on(t.status, t.created_at),
+    index('idx_notification_log_user_id').on(t.user_id),
+    index('idx_notification_log_provider_message_id').on(t.provider_message_id),
+    oneOf('notification_log_channel_check', t.channel, NOTIFICATION_CHANNELS),
+    oneOf('notification_log_status_check', t.status, NOTIFICATION_STATUSES),
+  ],
+);
+
+export const push_subscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text().notNull().unique('push_subscriptions_endpoint_unique'),
+    p256dh: text().notNull(),
+    auth: text().notNull(),
+    created_at: createdAt(),
+  },
+  (t) => [index('idx_push_subscriptions_user_id').on(t.user_id)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Auth (§6)
+
+/** Rotated on every use; reuse of a rotated token revokes its whole family. */
+export const refresh_tokens = pgTable(
+  'refresh_tokens',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the raw token. */
+    token_hash: text().notNull().unique('refresh_tokens_token_hash_unique'),
+    family_id: uuid().notNull(),
+    replaced_by_id: uuid().references((): AnyPgColumn => refresh_tokens.id, { onDelete: 'set null' }),
+    device_info: text(),
+    ip: text(),
+    created_at: createdAt(),
+    last_used_at: tstz(),
+    expires_at: tstz().notNull(),
+    /** Null = still valid. */
+    revoked_at: tstz(),
+  },
+  (t) => [
+    index('idx_refresh_tokens_user_id').on(t.user_id),
+    index('idx_refresh_tokens_family_id').on(t.family_id),
+  ],
+);
+
+/** One-time tokens (magic links, verification, resets, invites); stored hashed. */
+export const auth_tokens = pgTable(
+  'auth_tokens',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text({ enum: AUTH_TOKEN_PURPOSES }).notNull(),
+    token_hash: text().notNull().unique('auth_tokens_token_hash_unique'),
+    expires_at: tstz().notNull(),
+    used_at: tstz(),
+    /** Wrong-code attempts (OTP-style purposes), to cap guessing. */
+    attempts: integer().notNull().default(0),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('idx_auth_tokens_user_id_purpose').on(t.user_id, t.purpose),
+    oneOf('auth_tokens_purpose_check', t.purpose, AUTH_TOKEN_PURPOSES),
+  ],
+);
+
+/** TOTP recovery codes, hashed; each usable once. */
+export const recovery_codes = pgTable(
+  'recovery_codes',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    code_hash: text().notNull(),
+    used_at: tstz(),
+    created_at: createdAt(),
+  },
+  (t) => [index('idx_recovery_codes_user_id').on(t.user_id)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+/** Admin actions (§6 "Audit logging"). */
+export const audit_log = pgTable(
+  'audit_log',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    actor_user_id: uuid().references(() => users.id, { onDelete: 'set null' }),
+    action: text().notNull(),
+    entity_type: text(),
+    entity_id: text(),
+    before: jsonb(),
+    after: jsonb(),
+    ip: text(),
+    user_agent: text(),
+    request_id: text(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('idx_audit_log_created_at').on(t.created_at.desc()),
+    index('idx_audit_log_entity').on(t.entity_type, t.entity_id),
+  ],
+);
+
+/** Last run of each Cron Trigger task (also a cheap "already ran today" guard). */
+export const cron_runs = pgTable('cron_runs', {
+  name: text().primaryKey(),
+  organization_id: organizationId(),
+  last_started_at: tstz(),
+  last_finished_at: tstz(),
+  last_status: text(),
+  last_error: text(),
+});
+
+export type User = typeof users.$inferSelect;
+export type DriverProfile = typeof driver_profiles.$inferSelect;
+export type CustomerProfile = typeof customer_profiles.$inferSelect;
+export type ServiceLocation = typeof service_locations.$inferSelect;
+export type Job = typeof jobs.$inferSelect;
+export type NewJob = typeof jobs.$inferInsert;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobStatusEvent = typeof job_status_events.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type PricingTier = typeof pricing_config.$inferSelect;
+export type ServiceArea = typeof service_area_config.$inferSelect;
+export type OperatorSettings = typeof operator_settings.$inferSelect;
+export type WaitlistEntry = typeof waitlist.$inferSelect;
+export type NotificationLogEntry = typeof notification_log.$inferSelect;
+export type RefreshToken = typeof refresh_tokens.$inferSelect;
+export type AuthToken = typeof auth_tokens.$inferSelect;
+export type AuditLogEntry = typeof audit_log.$inferSelect;

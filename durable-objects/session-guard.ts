@@ -1,0 +1,40 @@
+import { DurableObject } from 'cloudflare:workers';
+
+/**
+ * One small object per user that knows which of their access tokens are no longer good:
+ * everything issued before `revoked_before` (logout-all, password reset, suspension) and
+ * single token ids (logout). Checking it costs one Durable Object call, no database.
+ */
+export class SessionGuard extends DurableObject<Env> {
+  async check(iat: number, jti: string): Promise<boolean> {
+    const before = (await this.ctx.storage.get<number>('revoked_before')) ?? 0;
+    if (iat < before) return true;
+    return (await this.ctx.storage.get<number>(`jti:${jti}`)) !== undefined;
+  }
+
+  /** Revokes every token issued up to now. */
+  async revokeAll(): Promise<void> {
+    // iat has one-second resolution: a token minted in this same second is revoked too.
+    await this.ctx.storage.put('revoked_before', Math.floor(Date.now() / 1000) + 1);
+  }
+
+  /** Revokes one token until it would have expired anyway. */
+  async revokeToken(jti: string, exp: number): Promise<void> {
+    await this.ctx.storage.put(`jti:${jti}`, exp);
+    const current = await this.ctx.storage.getAlarm();
+    const at = exp * 1000 + 1000;
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Forgets revoked token ids that have expired on their own. */
+  override async alarm(): Promise<void> {
+    const now = Date.now() / 1000;
+    const entries = await this.ctx.storage.list<number>({ prefix: 'jti:' });
+    let next = Infinity;
+    for (const [key, exp] of entries) {
+      if (exp < now) await this.ctx.storage.delete(key);
+      else next = Math.min(next, exp);
+    }
+    if (next !== Infinity) await this.ctx.storage.setAlarm(next * 1000 + 1000);
+  }
+}

@@ -1,0 +1,128 @@
+import { env, exports } from 'cloudflare:workers';
+import { totpAt } from '../../worker/auth/totp';
+import { withDb, type Db } from '../../worker/lib/db';
+
+export const BASE = 'http://plow.test';
+export const DEMO_PASSWORD = 'plow-demo-2026';
+export const DEMO_TOTP = 'JBSWY3DPEHPK3PXP';
+
+/** Calls the Worker in-process (real routing, middleware, Durable Objects, database). */
+export async function api(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
+}
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  user: { id: string; email: string; role: string; full_name: string };
+}
+
+export async function currentTotp(secret = DEMO_TOTP): Promise<string> {
+  return totpAt(secret, Math.floor(Date.now() / 30_000));
+}
+
+export async function login(email: string, password = DEMO_PASSWORD): Promise<Session> {
+  const json: Record<string, string> = { email, password };
+  if (email.startsWith('admin')) json.totp_code = await currentTotp();
+  const res = await api('/api/v1/auth/login', { method: 'POST', json });
+  if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export function db<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  return withDb(env, fn);
+}
+
+/** A live test socket that queues what it receives. */
+export class TestSocket {
+  readonly messages: { type: string; payload?: any }[] = [];
+  closed: { code: number; reason: string } | null = null;
+  #waiters: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener('message', (e) => {
+      this.messages.push(JSON.parse(String(e.data)));
+      this.#wake();
+    });
+    ws.addEventListener('close', (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+      this.#wake();
+    });
+  }
+
+  #wake() {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+
+  send(msg: unknown) {
+    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+  }
+
+  /** Waits (bounded) for a message matching `pred`, removing and returning it. */
+  async next(pred: (m: { type: string; payload?: any }) => boolean = () => true, timeoutMs = 5000): Promise<{ type: string; payload?: any }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.messages.findIndex(pred);
+      if (i >= 0) return this.messages.splice(i, 1)[0]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async waitClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('socket did not close');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.closed;
+  }
+
+  close() {
+    try {
+      this.ws.close(1000, 'test done');
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Opens `/ws` with a token (and optional topic) and accepts the client end. */
+export async function connect(token: string, topic?: string): Promise<TestSocket> {
+  const q = new URLSearchParams({ token });
+  if (topic) q.set('topic', topic);
+  const res = await exports.default.fetch(new Request(`${BASE}/ws?${q}`, { headers: { upgrade: 'websocket' } }));
+  if (res.status !== 101 || !res.webSocket) throw new Error(`ws upgrade failed: ${res.status} ${await res.text()}`);
+  res.webSocket.accept();
+  return new TestSocket(res.webSocket);
+}
+
+export async function expectError(res: Response, status: number, code?: string): Promise<{ error: { code: string; message: string; details?: unknown } }> {
+  const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
+  if (typeof body.error?.code !== 'string' || typeof body.error?.message !== 'string') throw new Error(`not the SPEC error shape: ${JSON.stringify(body)}`);
+  if (code && body.error.code !== code) throw new Error(`expected code ${code}, got ${body.error.code}`);
+  return body;
+}

@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+
+// wrangler.toml points [assets] at the built web app; the Worker tests do not need it built.
+mkdirSync('dist/web', { recursive: true });
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['contract/**/*.test.ts', 'scripts/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                APP_ENV: 'test',
+                DATABASE_URL: inject('databaseUrl'),
+                DB_WS_PROXY: inject('dbWsProxy'),
+                STAND_IN_URL: inject('standInUrl'),
+                JWT_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+                JWT_KID: 'k1',
+                JWT_SECRET_PREVIOUS: '',
+                JWT_KID_PREVIOUS: '',
+                GOOGLE_MAPS_API_KEY: '',
+                GOOGLE_GEOCODE_URL: '',
+                NOMINATIM_URL: `${inject('standInUrl')}/geocode/nominatim`,
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts', 'worker/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

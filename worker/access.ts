@@ -1,0 +1,50 @@
+import type { Role } from '../contract/enums';
+
+/** Who may call a route: nobody signed in required, or one of the roles. */
+export type Access = 'public' | readonly Role[];
+
+const ANY: readonly Role[] = ['driver', 'customer', 'admin'];
+const ADMIN: readonly Role[] = ['admin'];
+const DRIVER: readonly Role[] = ['driver'];
+const CUSTOMER: readonly Role[] = ['customer'];
+
+/**
+ * Every HTTP route and the roles allowed to call it — the one table the auth middleware
+ * enforces. A route missing here answers 403 for everyone (fail closed), and the
+ * authorization test fails, so a new route cannot ship open by accident. Ownership
+ * (own job, own location) is checked in the handlers and answers 404.
+ */
+export const ACCESS: Record<string, Access> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /ws': ANY,
+
+  'POST /api/v1/auth/register': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/refresh': 'public',
+  'POST /api/v1/auth/logout': 'public',
+
+  'GET /api/v1/pricing/tiers': 'public',
+  'POST /api/v1/pricing/estimate': ['customer', 'admin'],
+
+  'GET /api/v1/customers/me/locations': CUSTOMER,
+  'POST /api/v1/customers/me/locations': CUSTOMER,
+  'GET /api/v1/customers/me/jobs/:id/driver-location': CUSTOMER,
+
+  'POST /api/v1/jobs': ['customer', 'admin'],
+  'GET /api/v1/jobs': ADMIN,
+  'GET /api/v1/jobs/:id': ANY,
+  'DELETE /api/v1/jobs/:id': ['customer', 'admin'],
+  'GET /api/v1/jobs/:id/status-history': ANY,
+  'POST /api/v1/jobs/:id/assign': ADMIN,
+
+  'GET /api/v1/drivers': ADMIN,
+  'GET /api/v1/drivers/me': DRIVER,
+  'PATCH /api/v1/drivers/me/status': DRIVER,
+  'GET /api/v1/drivers/me/jobs': DRIVER,
+  'POST /api/v1/drivers/me/jobs/:id/accept': DRIVER,
+  'POST /api/v1/drivers/me/jobs/:id/reject': DRIVER,
+  'PATCH /api/v1/drivers/me/jobs/:id/status': DRIVER,
+};
+
+export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

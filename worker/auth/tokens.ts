@@ -1,0 +1,84 @@
+import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import type { Role } from '../../contract/enums';
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const REFRESH_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+export interface SigningEnv {
+  JWT_SECRET: string;
+  JWT_KID?: string;
+  /** During key rotation: the previous key, still accepted for verification. */
+  JWT_SECRET_PREVIOUS?: string;
+  JWT_KID_PREVIOUS?: string;
+}
+
+/** What an access token says about its bearer. */
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+  name: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  /** Driver profile id, for drivers. */
+  did?: string;
+  /** Customer profile id, for customers. */
+  cid?: string;
+}
+
+const enc = new TextEncoder();
+const ISSUER = 'plowdispatch';
+
+function keys(env: SigningEnv): Map<string, Uint8Array> {
+  const m = new Map<string, Uint8Array>([[env.JWT_KID ?? 'k1', enc.encode(env.JWT_SECRET)]]);
+  if (env.JWT_SECRET_PREVIOUS) m.set(env.JWT_KID_PREVIOUS ?? 'k0', enc.encode(env.JWT_SECRET_PREVIOUS));
+  return m;
+}
+
+export async function signAccessToken(
+  env: SigningEnv,
+  claims: { sub: string; role: Role; name: string; did?: string | null; cid?: string | null },
+): Promise<{ token: string; jti: string }> {
+  const jti = crypto.randomUUID();
+  const extra: Record<string, string> = {};
+  if (claims.did) extra.did = claims.did;
+  if (claims.cid) extra.cid = claims.cid;
+  const kid = env.JWT_KID ?? 'k1';
+  const token = await new SignJWT({ role: claims.role, name: claims.name, ...extra })
+    .setProtectedHeader({ alg: 'HS256', kid })
+    .setSubject(claims.sub)
+    .setJti(jti)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(`${ACCESS_TTL_SECONDS}s`)
+    .sign(keys(env).get(kid)!);
+  return { token, jti };
+}
+
+export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; code: 'token_expired' | 'token_invalid' };
+
+/** Verifies signature (by `kid`, so a rotated key keeps working), issuer and expiry. */
+export async function verifyAccessToken(env: SigningEnv, token: string): Promise<VerifyResult> {
+  const ring = keys(env);
+  try {
+    const { payload } = await jwtVerify(token, async (header) => {
+      const key = header.kid ? ring.get(header.kid) : undefined;
+      if (!key) throw new joseErrors.JWSSignatureVerificationFailed();
+      return key;
+    }, { issuer: ISSUER, algorithms: ['HS256'] });
+    return isClaims(payload) ? { ok: true, claims: payload } : { ok: false, code: 'token_invalid' };
+  } catch (err) {
+    return { ok: false, code: err instanceof joseErrors.JWTExpired ? 'token_expired' : 'token_invalid' };
+  }
+}
+
+function isClaims(p: JWTPayload): p is JWTPayload & AccessClaims {
+  return (
+    typeof p.sub === 'string' &&
+    typeof p.jti === 'string' &&
+    typeof p.iat === 'number' &&
+    typeof p.exp === 'number' &&
+    typeof p.name === 'string' &&
+    (p.role === 'driver' || p.role === 'customer' || p.role === 'admin')
+  );
+}

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { ApiError } from './lib/errors';
+import { authorize } from './middleware/auth';
+import { database } from './middleware/db';
+import { requestContext } from './middleware/request';
+import { consumeLocationLog } from './queues/location-log';
+import { auth } from './routes/auth';
+import { customers } from './routes/customers';
+import { drivers } from './routes/drivers';
+import { health } from './routes/health';
+import { jobs } from './routes/jobs';
+import { pricing } from './routes/pricing';
+import { ws } from './routes/ws';
+import { runScheduled } from './cron';
+import type { AppEnv } from './types';
+
+export { JobRoom } from '../durable-objects/job-room';
+export { Dispatch } from '../durable-objects/dispatch';
+export { SessionGuard } from '../durable-objects/session-guard';
+
+export const app = new Hono<AppEnv>();
+
+app.use('*', requestContext);
+app.use('*', database);
+app.use('*', authorize);
+
+app.route('/', health);
+app.route('/ws', ws);
+app.route('/api/v1/auth', auth);
+app.route('/api/v1/pricing', pricing);
+app.route('/api/v1/customers', customers);
+app.route('/api/v1/jobs', jobs);
+app.route('/api/v1/drivers', drivers);
+
+app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) {
+    for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    return c.json(err.body(), err.status);
+  }
+  const requestId = c.get('requestId');
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, err: err instanceof Error ? err.stack ?? err.message : String(err) }));
+  return c.json({ error: { code: 'internal', message: `Something went wrong on our side (request ${requestId}).` } }, 500);
+});
+
+export default {
+  fetch: app.fetch,
+  queue: async (batch, env) => {
+    if (batch.queue.startsWith('plowdispatch-location-log')) return consumeLocationLog(batch, env);
+    console.error(JSON.stringify({ level: 'error', msg: 'message from unknown queue', queue: batch.queue }));
+    batch.ackAll();
+  },
+  scheduled: async (controller, env, ctx) => {
+    ctx.waitUntil(runScheduled(controller.cron, env));
+  },
+} satisfies ExportedHandler<Env>;

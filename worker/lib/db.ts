@@ -1,0 +1,48 @@
+import { Pool, neonConfig } from '@neondatabase/serverless';
+import { drizzle } from 'drizzle-orm/neon-serverless';
+import * as schema from '../../db/schema';
+
+export type Db = ReturnType<typeof drizzle<typeof schema>>;
+
+interface DbEnv {
+  DATABASE_URL: string;
+  /** Local dev/test only: the WebSocket→TCP bridge (`host:port/v1`) in front of a plain Postgres. */
+  DB_WS_PROXY?: string;
+}
+
+let configuredProxy: string | undefined;
+
+/**
+ * Points the Neon driver at a local bridge when one is configured. On Neon itself the
+ * driver's defaults (secure WebSocket to Neon's proxy) apply.
+ */
+function configure(env: DbEnv): void {
+  if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
+  const proxy = env.DB_WS_PROXY;
+  neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineTLS = false;
+  configuredProxy = proxy;
+}
+
+/**
+ * One pool per request (or per Durable Object task): Workers cannot keep sockets across
+ * requests, so callers end it with `waitUntil(pool.end())`.
+ */
+export function openDb(env: DbEnv): { db: Db; pool: Pool } {
+  configure(env);
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  pool.on('error', (err: Error) => console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message })));
+  return { db: drizzle(pool, { schema }), pool };
+}
+
+/** Runs `fn` with a short-lived database handle and always closes it. */
+export async function withDb<T>(env: DbEnv, fn: (db: Db) => Promise<T>): Promise<T> {
+  const { db, pool } = openDb(env);
+  try {
+    return await fn(db);
+  } finally {
+    await pool.end().catch(() => {});
+  }
+}

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { ApiError } from './errors';
+
+const MAX_JSON_BYTES = 64 * 1024;
+
+/** Turns zod issues into the per-field `details` of a 400. */
+export function issuesToDetails(error: z.ZodError): { field: string; message: string }[] {
+  return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ApiError(400, 'validation_failed', `The ${what} has invalid fields.`, issuesToDetails(result.error));
+  }
+  return result.data;
+}
+
+/**
+ * Reads and validates a JSON body: 415 for another content type, 413 past 64 KiB,
+ * 400 for malformed JSON or fields that fail `schema`. `optional` lets a body-less
+ * request (e.g. DELETE) validate `{}`.
+ */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, { optional = false } = {}): Promise<z.infer<S>> {
+  const raw = await c.req.text();
+  if (raw.length === 0 && optional) return parseWith(schema, {});
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  }
+  if (raw.length > MAX_JSON_BYTES) {
+    throw new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_JSON_BYTES} bytes.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ApiError(400, 'malformed_json', 'The body is not valid JSON.');
+  }
+  return parseWith(schema, value, 'body');
+}
+
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return parseWith(schema, c.req.query(), 'query');
+}
+
+/** Validates a path parameter that must be a UUID; anything else is simply not found. */
+export function uuidParam(c: Context, name = 'id'): string {
+  const v = c.req.param(name) ?? '';
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+    throw new ApiError(404, 'not_found', 'Resource not found.');
+  }
+  return v.toLowerCase();
+}

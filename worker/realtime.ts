@@ -1,0 +1,84 @@
+import type { JobStatus } from '../contract/enums';
+import type { JobRow, TransitionResult } from './services/jobs';
+
+/** The operator's dispatch object (Phase 1: one operator). */
+export function dispatchStub(env: Env) {
+  return env.DISPATCH.get(env.DISPATCH.idFromName('default'));
+}
+
+export function roomStub(env: Env, jobId: string) {
+  return env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
+}
+
+/**
+ * Fan-out after a committed change. Failures are logged, never thrown: the database is
+ * the truth and clients resync from the snapshot on their next subscribe.
+ */
+async function fanOut(what: string, work: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  for (const r of results) {
+    if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'realtime fan-out failed', what, err: String(r.reason) }));
+  }
+}
+
+/** After a transition: the job's room, the admins and the driver hear about it. */
+export async function publishTransition(env: Env, result: TransitionResult, reason?: string | null): Promise<void> {
+  if (result.duplicate) return;
+  const { job, previous_status, previous_driver_id } = result;
+  const ts = new Date().toISOString();
+  const statusMsg = {
+    type: 'job_status' as const,
+    payload: { job_id: job.id, new_status: job.status, previous_status, driver_id: job.driver_id, ts },
+  };
+  const work: Promise<unknown>[] = [
+    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, status_at: ts, previous_status }),
+  ];
+  const dispatch = dispatchStub(env);
+  if (job.status === 'cancelled') {
+    work.push(dispatch.jobCancelled(previous_driver_id, { type: 'job_cancelled', payload: { job_id: job.id, reason: reason ?? null } }));
+  } else if (job.status === 'pending' && previous_driver_id) {
+    // Rejected / un-assigned: the old driver's channel and the board both hear it.
+    work.push(dispatch.jobStatus(previous_driver_id, statusMsg));
+  } else {
+    work.push(dispatch.jobStatus(job.driver_id, statusMsg));
+  }
+  await fanOut('transition', work);
+}
+
+export async function publishAssignment(env: Env, job: JobRow, customerName: string, previousStatus: JobStatus): Promise<void> {
+  const ts = new Date().toISOString();
+  await fanOut('assignment', [
+    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, status_at: ts, previous_status: previousStatus }),
+    dispatchStub(env).jobAssigned(job.driver_id!, {
+      type: 'job_assigned',
+      payload: {
+        job_id: job.id,
+        customer_name: customerName,
+        address: job.job_address,
+        lat: job.job_coordinates.lat,
+        lng: job.job_coordinates.lng,
+        quoted_price_cents: job.quoted_price_cents,
+        special_instructions: job.special_instructions,
+        scheduled_for: job.scheduled_for ? job.scheduled_for.toISOString() : null,
+      },
+    }),
+  ]);
+}
+
+export async function publishNewJob(env: Env, job: JobRow): Promise<void> {
+  await fanOut('new job', [
+    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: null, status_at: job.requested_at.toISOString() }),
+    dispatchStub(env).toAdmins({
+      type: 'new_job_request',
+      payload: {
+        job_id: job.id,
+        address: job.job_address,
+        service_type: job.service_type,
+        quoted_price_cents: job.quoted_price_cents,
+        lat: job.job_coordinates.lat,
+        lng: job.job_coordinates.lng,
+        requested_at: job.requested_at.toISOString(),
+      },
+    }),
+  ]);
+}

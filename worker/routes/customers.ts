@@ -1,0 +1,78 @@
+import { Hono } from 'hono';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { LocationBody } from '../../contract/api';
+import * as t from '../../db/schema';
+import { requireCustomerId, actorOf } from '../lib/actor';
+import { readJson, uuidParam } from '../lib/validate';
+import { geocode } from '../services/geocode';
+import { visibleJob } from '../services/jobs';
+import { formatAddress } from '../services/job-create';
+import { roomStub } from '../realtime';
+import type { AppEnv } from '../types';
+
+export const customers = new Hono<AppEnv>();
+
+type LocationRow = typeof t.service_locations.$inferSelect;
+
+/** A saved location as the API shows it (SPEC §7): the point as `lat`/`lng`. */
+export function toLocation(row: LocationRow) {
+  const { coordinates, organization_id: _o, deleted_at: _d, ...rest } = row;
+  return { ...rest, lat: coordinates.lat, lng: coordinates.lng };
+}
+
+customers.get('/me/locations', async (c) => {
+  const customerId = requireCustomerId(c);
+  const rows = await c.var.db
+    .select()
+    .from(t.service_locations)
+    .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .orderBy(desc(t.service_locations.is_default), asc(t.service_locations.created_at));
+  return c.json({ locations: rows.map(toLocation) });
+});
+
+/** Saves a location; with lat/lng (a map pin) no geocoding happens. The first is the default. */
+customers.post('/me/locations', async (c) => {
+  const customerId = requireCustomerId(c);
+  const body = await readJson(c, LocationBody);
+  const coordinates =
+    body.lat !== undefined && body.lng !== undefined
+      ? { lat: body.lat, lng: body.lng }
+      : await geocode(c.env, `${formatAddress({ address_line1: body.address_line1, address_line2: body.address_line2 ?? null, city: body.city, state_province: body.state_province, postal_code: body.postal_code })}, ${body.country ?? 'US'}`);
+  const row = await c.var.db.transaction(async (tx) => {
+    const existing = await tx
+      .select({ id: t.service_locations.id })
+      .from(t.service_locations)
+      .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+      .limit(1);
+    const makeDefault = body.is_default === true || existing.length === 0;
+    if (makeDefault) {
+      await tx.update(t.service_locations).set({ is_default: false }).where(eq(t.service_locations.customer_id, customerId));
+    }
+    const [inserted] = await tx
+      .insert(t.service_locations)
+      .values({
+        customer_id: customerId,
+        label: body.label ?? null,
+        address_line1: body.address_line1,
+        address_line2: body.address_line2 ?? null,
+        city: body.city,
+        state_province: body.state_province,
+        postal_code: body.postal_code,
+        country: body.country ?? 'US',
+        coordinates: { lat: coordinates.lat, lng: coordinates.lng },
+        is_default: makeDefault,
+      })
+      .returning();
+    return inserted!;
+  });
+  return c.json({ location: toLocation(row) }, 201);
+});
+
+/** Polling fallback when WebSockets fail: the room's current driver position. */
+customers.get('/me/jobs/:id/driver-location', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const snap = await roomStub(c.env, job.id).snapshot();
+  const loc = snap?.location;
+  if (!loc) return c.body(null, 204);
+  return c.json({ lat: loc.lat, lng: loc.lng, accuracy: loc.accuracy, heading: loc.heading, speed: loc.speed, recorded_at: loc.ts, received_at: loc.received_at });
+});

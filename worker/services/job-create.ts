@@ -1,0 +1,99 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { CreateJobBody } from '../../contract/api';
+import * as t from '../../db/schema';
+import type { Db } from '../lib/db';
+import { ApiError, notFound } from '../lib/errors';
+import { findJob, type Actor, type JobRow } from './jobs';
+import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
+
+export type CreateOutcome =
+  | { kind: 'job'; job: JobRow; created: boolean }
+  | { kind: 'waitlist'; entry: typeof t.waitlist.$inferSelect };
+
+/** "12 Elm St, Apt 2, Concord, NH 03301" — the address snapshot stored on the job. */
+export function formatAddress(l: Pick<typeof t.service_locations.$inferSelect, 'address_line1' | 'address_line2' | 'city' | 'state_province' | 'postal_code'>): string {
+  return [l.address_line1, l.address_line2, l.city, `${l.state_province} ${l.postal_code}`].filter(Boolean).join(', ');
+}
+
+/**
+ * Creates a job request (SPEC §7 POST /jobs): the location must be the customer's own,
+ * inside the service area; price and address are snapshotted. When the operator is not
+ * accepting jobs the request joins the waitlist instead. A repeated `client_event_id`
+ * returns the job created the first time.
+ */
+export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Promise<CreateOutcome> {
+  const customerId = actor.role === 'customer' ? actor.customer_id : body.customer_id;
+  if (!customerId) {
+    throw new ApiError(400, 'validation_failed', 'An admin-entered job names the customer.', [{ field: 'customer_id', message: 'required' }]);
+  }
+  if (body.client_event_id) {
+    const [prior] = await db
+      .select({ id: t.jobs.id })
+      .from(t.jobs)
+      .where(and(eq(t.jobs.customer_id, customerId), eq(t.jobs.client_event_id, body.client_event_id)))
+      .limit(1);
+    if (prior) return { kind: 'job', job: (await findJob(db, prior.id))!, created: false };
+  }
+  const [location] = await db
+    .select()
+    .from(t.service_locations)
+    .where(and(eq(t.service_locations.id, body.location_id), eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .limit(1);
+  if (!location) throw notFound('Location');
+  if (actor.role === 'customer') {
+    const [user] = await db.select({ verified: t.users.email_verified_at }).from(t.users).where(eq(t.users.id, actor.user_id)).limit(1);
+    if (!user?.verified) throw new ApiError(403, 'email_not_verified', 'Verify your email address before requesting your first plow.');
+  }
+  const tier = await activeTier(db, body.driveway_tier_id);
+  const area = await checkServiceArea(db, location.coordinates.lat, location.coordinates.lng);
+  if (!area.in_service_area) throw outsideArea(area);
+  const settings = await operatorSettings(db);
+  const address = formatAddress(location);
+
+  if (settings && !settings.accepting_jobs) {
+    const [profile] = await db.select().from(t.customer_profiles).where(eq(t.customer_profiles.id, customerId)).limit(1);
+    const [user] = profile ? await db.select().from(t.users).where(eq(t.users.id, profile.user_id)).limit(1) : [];
+    const [entry] = await db
+      .insert(t.waitlist)
+      .values({
+        customer_id: customerId,
+        location_id: location.id,
+        job_address: address,
+        job_coordinates: location.coordinates,
+        driveway_tier_id: tier.id,
+        notes: body.special_instructions ?? null,
+        preferred_contact: profile?.preferred_contact ?? 'email',
+        contact_email: user?.email ?? null,
+        contact_phone: user?.phone ?? null,
+      })
+      .returning();
+    return { kind: 'waitlist', entry: entry! };
+  }
+
+  const job = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(t.jobs)
+      .values({
+        customer_id: customerId,
+        location_id: location.id,
+        job_address: address,
+        job_coordinates: location.coordinates,
+        source: actor.role === 'admin' ? 'admin' : 'customer',
+        driveway_tier_id: tier.id,
+        special_instructions: body.special_instructions ?? null,
+        quoted_price_cents: tier.price_cents,
+        scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
+        client_event_id: body.client_event_id ?? null,
+      })
+      .returning();
+    await tx.insert(t.job_status_events).values({
+      job_id: row!.id,
+      previous_status: null,
+      new_status: 'pending',
+      changed_by_user_id: actor.user_id,
+      notes: actor.role === 'admin' ? 'entered by admin' : null,
+    });
+    return row!;
+  });
+  return { kind: 'job', job, created: true };
+}

@@ -1,0 +1,157 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { JobStatus, Role } from '../../contract/enums';
+import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
+import * as t from '../../db/schema';
+import type { Db } from '../lib/db';
+import { ApiError, conflict, notFound } from '../lib/errors';
+
+export type JobRow = typeof t.jobs.$inferSelect;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Queryable = Db | Tx;
+
+/** Who is acting: enough of the access token to check ownership. */
+export interface Actor {
+  user_id: string;
+  role: Role;
+  driver_id?: string | null;
+  customer_id?: string | null;
+}
+
+/** The API's Job object (SPEC §7): the row with the snapshot point as `lat`/`lng`. */
+export function toJob(row: JobRow) {
+  const { job_coordinates, organization_id: _org, version, client_event_id: _ce, stripe_payment_intent_id: _s, ...rest } = row;
+  return { ...rest, lat: job_coordinates.lat, lng: job_coordinates.lng, version };
+}
+export type Job = ReturnType<typeof toJob>;
+
+export async function findJob(db: Queryable, id: string): Promise<JobRow | undefined> {
+  const [row] = await db.select().from(t.jobs).where(eq(t.jobs.id, id)).limit(1);
+  return row;
+}
+
+/** True when `actor` may see the job: its customer, its driver, or any admin. */
+export function canSee(actor: Actor, job: Pick<JobRow, 'customer_id' | 'driver_id'>): boolean {
+  if (actor.role === 'admin') return true;
+  if (actor.role === 'customer') return !!actor.customer_id && job.customer_id === actor.customer_id;
+  return !!actor.driver_id && job.driver_id === actor.driver_id;
+}
+
+/** Loads a job the actor may see; anything else — missing or someone else's — is a 404. */
+export async function visibleJob(db: Queryable, actor: Actor, id: string): Promise<JobRow> {
+  const job = await findJob(db, id);
+  if (!job || !canSee(actor, job)) throw notFound('Job');
+  return job;
+}
+
+export interface TransitionOptions {
+  notes?: string | null;
+  lat?: number;
+  lng?: number;
+  recorded_at?: string;
+  client_event_id?: string;
+  completion_photo_url?: string;
+  cancellation_reason?: string | null;
+  /** For assignment: the driver to attach. */
+  driver_id?: string;
+  /** Optimistic lock: refuse unless the job is still at this version. */
+  expected_version?: number;
+}
+
+export interface TransitionResult {
+  job: JobRow;
+  previous_status: JobStatus;
+  /** The job's driver before the change (differs after a rejection). */
+  previous_driver_id: string | null;
+  /** True when `client_event_id` had already been applied: nothing changed. */
+  duplicate: boolean;
+}
+
+/**
+ * The one place a job changes status (SPEC §3): checks the table and the actor, then in
+ * one transaction updates `jobs` (guarded by status and version, so concurrent writers
+ * cannot both win), appends a `job_status_events` row, and moves the driver's status.
+ * A replayed `client_event_id` returns the job unchanged with `duplicate: true`.
+ */
+export async function transitionJob(db: Db, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
+  return db.transaction(async (tx) => {
+    const job = await visibleJob(tx, actor, jobId);
+    if (opts.client_event_id) {
+      const [seen] = await tx
+        .select({ id: t.job_status_events.id })
+        .from(t.job_status_events)
+        .where(and(eq(t.job_status_events.job_id, jobId), eq(t.job_status_events.client_event_id, opts.client_event_id)))
+        .limit(1);
+      if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
+    }
+    if (!canTransition(job.status, to, actor.role)) {
+      throw conflict('invalid_transition', `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`, {
+        allowed: allowedNext(job.status, actor.role),
+      });
+    }
+    if (opts.expected_version !== undefined && opts.expected_version !== job.version) {
+      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', { version: job.version });
+    }
+    const now = new Date();
+    const patch: Partial<typeof t.jobs.$inferInsert> & Record<string, unknown> = { status: to, version: job.version + 1 };
+    const stamp = STATUS_TIMESTAMP[to];
+    if (stamp) patch[stamp] = opts.recorded_at ? new Date(opts.recorded_at) : now;
+    if (to === 'assigned') patch.driver_id = opts.driver_id ?? actor.driver_id ?? job.driver_id;
+    if (to === 'pending') {
+      patch.driver_id = null;
+      patch.assigned_at = null;
+    }
+    if (to === 'cancelled') patch.cancellation_reason = opts.cancellation_reason ?? null;
+    if (to === 'completed') {
+      if (opts.completion_photo_url) patch.completion_photo_url = opts.completion_photo_url;
+      if (opts.notes) patch.completion_notes = opts.notes;
+      patch.final_price_cents = job.final_price_cents ?? job.quoted_price_cents;
+    }
+    if (!patch.driver_id && to === 'assigned') throw new ApiError(400, 'validation_failed', 'Assigning needs a driver.', [{ field: 'driver_id', message: 'required' }]);
+
+    const [updated] = await tx
+      .update(t.jobs)
+      .set(patch)
+      .where(and(eq(t.jobs.id, jobId), eq(t.jobs.status, job.status), eq(t.jobs.version, job.version)))
+      .returning();
+    if (!updated) {
+      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
+    }
+    await tx.insert(t.job_status_events).values({
+      job_id: jobId,
+      previous_status: job.status,
+      new_status: to,
+      changed_by_user_id: actor.user_id,
+      coordinates: opts.lat !== undefined && opts.lng !== undefined ? { lat: opts.lat, lng: opts.lng } : null,
+      notes: opts.notes ?? opts.cancellation_reason ?? null,
+      recorded_at: opts.recorded_at ? new Date(opts.recorded_at) : null,
+      client_event_id: opts.client_event_id ?? null,
+    });
+    const driverStatus = driverStatusForJob(to);
+    const driverId = updated.driver_id ?? job.driver_id;
+    if (driverStatus && driverId) {
+      await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
+    }
+    return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
+  });
+}
+
+/** Recent jobs of one customer, newest first. */
+export async function customerJobs(db: Db, customerId: string, limit = 50): Promise<JobRow[]> {
+  return db.select().from(t.jobs).where(eq(t.jobs.customer_id, customerId)).orderBy(desc(t.jobs.requested_at)).limit(limit);
+}
+
+/** Status history of a job, oldest first (SPEC §7). */
+export async function statusHistory(db: Db, jobId: string) {
+  return db
+    .select({
+      previous_status: t.job_status_events.previous_status,
+      new_status: t.job_status_events.new_status,
+      changed_by_user_id: t.job_status_events.changed_by_user_id,
+      notes: t.job_status_events.notes,
+      created_at: t.job_status_events.created_at,
+      recorded_at: t.job_status_events.recorded_at,
+    })
+    .from(t.job_status_events)
+    .where(eq(t.job_status_events.job_id, jobId))
+    .orderBy(t.job_status_events.created_at, sql`${t.job_status_events.id}`);
+}

@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../lib/db';
+
+export interface DriverPosition {
+  driver_id: string;
+  lat: number;
+  lng: number;
+  ts: string;
+}
+
+/**
+ * Writes many drivers' live positions in one UPDATE … FROM (VALUES …). A position older
+ * than the stored one never overwrites it (pings can arrive late).
+ */
+export async function flushDriverPositions(db: Db, rows: DriverPosition[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const values = sql.join(
+    rows.map((r) => sql`(${r.driver_id}::uuid, ${r.lat}::double precision, ${r.lng}::double precision, ${r.ts}::timestamptz)`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    UPDATE driver_profiles d
+    SET current_location = ST_SetSRID(ST_MakePoint(v.lng, v.lat), 4326)::geography,
+        location_updated_at = v.ts
+    FROM (VALUES ${values}) AS v(id, lat, lng, ts)
+    WHERE d.id = v.id AND (d.location_updated_at IS NULL OR d.location_updated_at < v.ts)`);
+  return result.rowCount ?? 0;
+}

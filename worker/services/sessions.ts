@@ -1,0 +1,120 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Role } from '../../contract/enums';
+import * as t from '../../db/schema';
+import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS, signAccessToken } from '../auth/tokens';
+import type { Db } from '../lib/db';
+import { unauthorized } from '../lib/errors';
+import { randomToken, sha256Hex } from '../lib/ids';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: Role;
+  full_name: string;
+}
+
+/** The token response of SPEC §7. */
+export interface TokenResponse {
+  user: SessionUser;
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+export interface DeviceContext {
+  device_info?: string | null;
+  ip?: string | null;
+}
+
+/** Profile ids carried in the access token so handlers need no lookup to check ownership. */
+async function profileIds(db: Db, user: SessionUser): Promise<{ did: string | null; cid: string | null }> {
+  if (user.role === 'driver') {
+    const [p] = await db.select({ id: t.driver_profiles.id }).from(t.driver_profiles).where(eq(t.driver_profiles.user_id, user.id)).limit(1);
+    return { did: p?.id ?? null, cid: null };
+  }
+  if (user.role === 'customer') {
+    const [p] = await db.select({ id: t.customer_profiles.id }).from(t.customer_profiles).where(eq(t.customer_profiles.user_id, user.id)).limit(1);
+    return { did: null, cid: p?.id ?? null };
+  }
+  return { did: null, cid: null };
+}
+
+/**
+ * Starts (or continues, with `familyId`) a session: a 15-minute access JWT and a 30-day
+ * random refresh token stored only as its SHA-256.
+ */
+export async function issueSession(db: Db, env: Env, user: SessionUser, device: DeviceContext, familyId: string = crypto.randomUUID()): Promise<{ response: TokenResponse; refreshId: string }> {
+  const ids = await profileIds(db, user);
+  const { token } = await signAccessToken(env, { sub: user.id, role: user.role, name: user.full_name, ...ids });
+  const refresh = randomToken(32);
+  const [row] = await db
+    .insert(t.refresh_tokens)
+    .values({
+      user_id: user.id,
+      token_hash: sha256Hex(refresh),
+      family_id: familyId,
+      device_info: device.device_info?.slice(0, 200) ?? null,
+      ip: device.ip ?? null,
+      expires_at: new Date(Date.now() + REFRESH_TTL_SECONDS * 1000),
+    })
+    .returning({ id: t.refresh_tokens.id });
+  return {
+    response: { user: { id: user.id, email: user.email, role: user.role, full_name: user.full_name }, access_token: token, refresh_token: refresh, expires_in: ACCESS_TTL_SECONDS },
+    refreshId: row!.id,
+  };
+}
+
+/**
+ * Rotates a refresh token: the presented one is retired and a new pair issued in the
+ * same family. Presenting an already-retired token means it was copied: the whole
+ * family is revoked and the reuse is written to the audit log.
+ */
+export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: DeviceContext): Promise<TokenResponse> {
+  const hash = sha256Hex(raw);
+  const [row] = await db.select().from(t.refresh_tokens).where(eq(t.refresh_tokens.token_hash, hash)).limit(1);
+  if (!row) throw unauthorized('refresh_token_invalid', 'That refresh token is not valid: sign in again.');
+  if (row.revoked_at) {
+    await revokeFamily(db, row.family_id);
+    await db.insert(t.audit_log).values({
+      actor_user_id: row.user_id,
+      action: 'auth.refresh_token_reused',
+      entity_type: 'refresh_token_family',
+      entity_id: row.family_id,
+      ip: device.ip ?? null,
+      user_agent: device.device_info ?? null,
+    });
+    throw unauthorized('refresh_token_reused', 'That refresh token was already used; every session from it has been signed out.');
+  }
+  if (row.expires_at.getTime() <= Date.now()) throw unauthorized('refresh_token_expired', 'Your session expired: sign in again.');
+  // Claim the token atomically: of two concurrent refreshes only one wins.
+  const claimed = await db
+    .update(t.refresh_tokens)
+    .set({ revoked_at: new Date(), last_used_at: new Date() })
+    .where(and(eq(t.refresh_tokens.id, row.id), isNull(t.refresh_tokens.revoked_at)))
+    .returning({ id: t.refresh_tokens.id });
+  if (claimed.length === 0) throw unauthorized('refresh_token_reused', 'That refresh token was already used.');
+  const [user] = await db.select().from(t.users).where(eq(t.users.id, row.user_id)).limit(1);
+  if (!user || !user.is_active || user.suspended_at) {
+    await revokeFamily(db, row.family_id);
+    throw unauthorized('account_disabled', 'This account is not active.');
+  }
+  const { response, refreshId } = await issueSession(db, env, user, { device_info: row.device_info ?? device.device_info, ip: device.ip }, row.family_id);
+  await db.update(t.refresh_tokens).set({ replaced_by_id: refreshId }).where(eq(t.refresh_tokens.id, row.id));
+  return response;
+}
+
+export async function revokeFamily(db: Db, familyId: string): Promise<void> {
+  await db.update(t.refresh_tokens).set({ revoked_at: new Date() }).where(and(eq(t.refresh_tokens.family_id, familyId), isNull(t.refresh_tokens.revoked_at)));
+}
+
+export async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
+  await db.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.user_id, userId), isNull(t.refresh_tokens.revoked_at)));
+}
+
+/** Logout of one session: the refresh token's family stops working. Unknown tokens are ignored. */
+export async function logoutRefreshToken(db: Db, raw: string): Promise<string | null> {
+  const [row] = await db.select().from(t.refresh_tokens).where(eq(t.refresh_tokens.token_hash, sha256Hex(raw))).limit(1);
+  if (!row) return null;
+  await revokeFamily(db, row.family_id);
+  return row.user_id;
+}

@@ -1,0 +1,13 @@
+import type { Db } from './lib/db';
+import type { AccessClaims } from './auth/tokens';
+
+/** Hono generics for every sub-app: bindings from wrangler, per-request variables. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Db;
+    /** Set by the auth middleware on every non-public route. */
+    user: AccessClaims;
+  };
+}
