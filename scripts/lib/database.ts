@@ -6,7 +6,7 @@
  */
 import { access, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { cloneDataDir, prepareTemplate, startEmbeddedPostgres } from './embedded-db';
+import { cloneDataDir, isProcessAlive, prepareTemplate, startEmbeddedPostgres } from './embedded-db';
 
 export interface OpenDatabaseOptions {
   mode: 'dev' | 'test';
@@ -73,20 +73,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   }
 }
 
-/** Deletes `test-<pid>-*` dirs left by runs that were killed before they could clean up. */
+/** Deletes `test-<pid>-*` dirs (and locks) left by runs killed before they could clean up. */
 async function removeStaleTestDirs(dataRoot: string): Promise<void> {
   const names = await readdir(dataRoot).catch(() => [] as string[]);
   for (const name of names) {
-    const pid = /^test-(\d+)-\d+$/.exec(name)?.[1];
-    if (pid && !isAlive(Number(pid))) await rm(path.join(dataRoot, name), { recursive: true, force: true });
+    const pid = /^test-(\d+)-\d+(\.lock)?$/.exec(name)?.[1];
+    if (pid && !isProcessAlive(Number(pid))) await rm(path.join(dataRoot, name), { recursive: true, force: true });
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -45,19 +45,22 @@ async function openPglite(dataDir: string): Promise<PGlite> {
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const host = opts.host ?? '127.0.0.1';
-  const db = await openPglite(opts.dataDir);
-  const server = new PGLiteSocketServer({
-    db,
-    host,
-    port: opts.port ?? 0,
-    maxConnections: opts.maxConnections ?? 10,
-  });
+  const unlock = await lockDataDir(opts.dataDir);
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer;
   try {
-    await server.start();
+    db = await openPglite(opts.dataDir);
+    server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 });
+    await server.start().catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') throw err;
+      throw new Error(`embedded Postgres: ${host}:${opts.port} is already in use (set PGLITE_PORT?)`, { cause: err });
+    });
   } catch (err) {
-    await db.close();
+    await db?.close();
+    await unlock();
     throw err;
   }
+  const pg = db;
   // getServerConn() reports the OS-assigned port once listening ("host:port").
   const port = Number(server.getServerConn().split(':').pop());
   let stopping: Promise<void> | undefined;
@@ -67,10 +70,44 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       // Detaching handlers may still queue a ROLLBACK (close() does not wait for the query
       // mutex, and a query after close() would reject unhandled): let in-flight work drain.
       await new Promise((r) => setTimeout(r, 20));
-      await db.runExclusive(async () => {});
-      if (!db.closed) await db.close();
+      await pg.runExclusive(async () => {});
+      if (!pg.closed) await pg.close();
+      await unlock();
     })());
   return { url: `postgres://postgres:postgres@${host}:${port}/postgres`, host, port, stop };
+}
+
+/**
+ * PGlite takes no lock of its own: two processes on one data dir would corrupt it. A sibling
+ * `<dataDir>.lock` holding our pid guards against that; a lock left by a dead process is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lock = `${path.resolve(dataDir)}.lock`;
+  await mkdir(path.dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (pid && isProcessAlive(pid)) {
+        throw new Error(`${dataDir} is in use by process ${pid} (\`npm run db:up\` already running? else delete ${lock})`);
+      }
+      await rm(lock, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
+}
+
+/** True if a process with this pid exists (EPERM: exists but not ours). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -12,7 +12,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { createRequire } from 'node:module';
+import type { RawData, WebSocket, WebSocketServer as WebSocketServerType } from 'ws';
+
+// Loaded with require: under the Workers test plugin, an ESM import of 'ws' resolves to
+// its browser stub (the plugin adds the "browser"/"worker" export conditions).
+const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: typeof WebSocketServerType };
 
 export interface WsBridgeOptions {
   /** Listen port; 0 (default) picks any free port. */
@@ -38,8 +43,15 @@ const HIGH_WATER = 1 << 20;
 /** WebSocket close codes: 1008 policy violation, 1011 internal error, 1000 normal. */
 const POLICY = 1008;
 
+/** Close reasons must be ≤ 123 UTF-8 bytes or ws.close() throws; addresses come from clients. */
+function reason(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?').slice(0, 120);
+}
+
+/** Canonical "host:port" so "[::1]:5432" (what neon passes for IPv6) matches "::1:5432". */
 function normalizeTarget(t: string): string {
-  return t.trim().toLowerCase();
+  const p = parseTarget(t.trim().toLowerCase());
+  return p ? `${p.host}:${p.port}` : t;
 }
 
 /** Browsers always send Origin; Node/workerd clients usually don't. Allow only local pages. */
@@ -78,12 +90,18 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://bridge');
-    if (url.pathname !== '/v1' || !originAllowed(req)) {
-      socket.end(`HTTP/1.1 ${url.pathname !== '/v1' ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`);
+    let url: URL | undefined;
+    try {
+      url = new URL(req.url ?? '/', 'http://bridge');
+    } catch {
+      // fall through to 404
+    }
+    if (url?.pathname !== '/v1' || !originAllowed(req)) {
+      socket.end(`HTTP/1.1 ${url?.pathname !== '/v1' ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => pipe(ws, url.searchParams.get('address') ?? ''));
+    const address = url.searchParams.get('address') ?? '';
+    wss.handleUpgrade(req, socket, head, (ws) => pipe(ws, address));
   });
 
   /** Wires one WebSocket to one TCP connection; whichever side ends first tears down the other. */
@@ -94,8 +112,7 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
     const target = parseTarget(address);
     if (!target || !allowed.has(normalizeTarget(address))) {
       log(`ws-bridge: refused target ${address || '(none)'}; allowed: ${[...allowed].join(', ')}`);
-      // Close reasons are limited to 123 bytes.
-      ws.close(POLICY, `ws-bridge: target not allowed: ${address || '(missing ?address=)'}`.slice(0, 120));
+      ws.close(POLICY, reason(`ws-bridge: target not allowed: ${address || '(missing ?address=)'}`));
       ws.on('close', () => live.delete(conn));
       return;
     }
@@ -103,12 +120,12 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
     conn.tcp = tcp;
     tcp.setNoDelay(true);
     let done = false;
-    const finish = (code: number, reason: string): void => {
+    const finish = (code: number, why: string): void => {
       if (done) return;
       done = true;
       live.delete(conn);
       tcp.destroy();
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason(why));
     };
     tcp.on('data', (chunk: Buffer) => {
       if (ws.readyState !== ws.OPEN) return;

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase } from './database';
+import { migrate } from './migrate';
+import { seedDemo } from './seed';
+import { startWsBridge } from './ws-bridge';
+import { randomBytes } from 'node:crypto';
+
+export interface RunningApp {
+  url: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  root: string;
+  mode: 'dev' | 'test';
+  port?: number;
+  /** Extra Worker variables (e.g. provider URLs pointed at stand-ins in tests). */
+  vars?: Record<string, string>;
+  /** Build the web app first (skipped when dist/web is current and `build` is false). */
+  build?: boolean;
+  log?: (line: string) => void;
+}
+
+const BIN = (root: string, name: string) => path.join(root, 'node_modules', '.bin', name);
+
+function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: 'inherit', env: process.env });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** Creates `.dev.vars` from the example with a random JWT secret, once. */
+export function ensureDevVars(root: string): void {
+  const target = path.join(root, '.dev.vars');
+  if (existsSync(target)) return;
+  const example = readFileSync(path.join(root, '.dev.vars.example'), 'utf8');
+  writeFileSync(target, example.replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${randomBytes(32).toString('hex')}`), { mode: 0o600 });
+}
+
+/**
+ * The whole app locally: database (embedded PGlite+PostGIS or DATABASE_URL), migrations,
+ * demo data, the WebSocket bridge for the Neon driver, the web build, and `wrangler dev`
+ * serving Worker, Durable Objects, R2, Queues and Cron on one URL.
+ */
+export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const db = await openDatabase({ mode: opts.mode, root: opts.root });
+  const cleanups: (() => Promise<void>)[] = [db.stop];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  };
+  try {
+    const applied = await migrate(db.url);
+    log(`database: ${db.embedded ? 'embedded PGlite+PostGIS' : 'DATABASE_URL'} (${applied.applied} migration(s) applied)`);
+    const seeded = await seedDemo(db.url);
+    if (seeded.seeded) log('demo data loaded');
+    const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
+    const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
+    cleanups.push(bridge.stop);
+    if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
+      await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root);
+    }
+    ensureDevVars(opts.root);
+    const port = opts.port ?? 8787;
+    const vars: Record<string, string> = { DATABASE_URL: db.url, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
+    const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
+    args.push('--persist-to', path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}`));
+    for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+    const child: ChildProcess = spawn(BIN(opts.root, 'wrangler'), args, { cwd: opts.root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        }),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitForReady(url, child);
+    return { url, databaseUrl: db.url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitForReady(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the app at ${url} was not ready within ${timeoutMs} ms`);
+}
