@@ -108,6 +108,7 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
   function pipe(ws: WebSocket, address: string): void {
     const conn: { ws: WebSocket; tcp?: Socket } = { ws };
     live.add(conn);
+    log(`ws-bridge: open (${live.size} live)`);
     ws.on('error', (err) => log(`ws-bridge: websocket error: ${err.message}`));
     const target = parseTarget(address);
     if (!target || !allowed.has(normalizeTarget(address))) {
@@ -124,6 +125,7 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
       if (done) return;
       done = true;
       live.delete(conn);
+      log(`ws-bridge: closed: ${why} (${live.size} live)`);
       tcp.destroy();
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason(why));
     };

@@ -24,7 +24,7 @@ export default async function setup(project: TestProject) {
   const db = await openDatabase({ mode: 'test', root });
   await migrate(db.url);
   await seedDemo(db.url);
-  const bridge = await startWsBridge({ allowedTargets: [db.targetHostPort] });
+  const bridge = await startWsBridge({ allowedTargets: [db.targetHostPort], log: process.env.PLOW_DEBUG_BRIDGE ? (l) => console.error(l) : undefined });
   const standIns = await startStandIns();
   project.provide('databaseUrl', db.url);
   project.provide('dbWsProxy', bridge.proxy);
