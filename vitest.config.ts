@@ -51,7 +51,10 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['./test/browser/global-setup.ts'],
-          testTimeout: 60_000,
+          // The files share one app and its data (and 2 cores): one file at a time, in order.
+          fileParallelism: false,
+          sequence: { shuffle: false },
+          testTimeout: 120_000,
           hookTimeout: 180_000,
         },
       },
