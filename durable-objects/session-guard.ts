@@ -26,6 +26,23 @@ export class SessionGuard extends DurableObject<Env> {
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
+  /**
+   * A TOTP secret shown to the user but not yet confirmed with a code. Kept here, not in
+   * `users`, so starting an enrolment never disturbs a working second factor.
+   */
+  async setPendingTotp(secret: string, ttlMs: number): Promise<void> {
+    await this.ctx.storage.put('totp_pending', { secret, expires: Date.now() + ttlMs });
+  }
+
+  async pendingTotp(): Promise<string | null> {
+    const p = await this.ctx.storage.get<{ secret: string; expires: number }>('totp_pending');
+    return p && p.expires > Date.now() ? p.secret : null;
+  }
+
+  async clearPendingTotp(): Promise<void> {
+    await this.ctx.storage.delete('totp_pending');
+  }
+
   /** Forgets revoked token ids that have expired on their own. */
   override async alarm(): Promise<void> {
     const now = Date.now() / 1000;
