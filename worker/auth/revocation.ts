@@ -5,8 +5,10 @@ function guard(env: Env, userId: string) {
 }
 
 /** True when the token was revoked before its expiry (SPEC §4: instant revocation). */
-export async function isRevoked(env: Env, claims: Pick<AccessClaims, 'sub' | 'iat' | 'jti'>): Promise<boolean> {
-  return guard(env, claims.sub).check(claims.iat, claims.jti);
+export async function isRevoked(env: Env, claims: Pick<AccessClaims, 'sub' | 'iat' | 'jti' | 'ims'>): Promise<boolean> {
+  // Without a millisecond issue time, assume the start of its second: revoke when in doubt.
+  const issuedMs = typeof claims.ims === 'number' && Math.floor(claims.ims / 1000) === claims.iat ? claims.ims : claims.iat * 1000;
+  return guard(env, claims.sub).check(issuedMs, claims.jti);
 }
 
 export async function revokeAccessToken(env: Env, claims: Pick<AccessClaims, 'sub' | 'jti' | 'exp'>): Promise<void> {
