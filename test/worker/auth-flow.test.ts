@@ -79,7 +79,7 @@ describe('POST /api/v1/auth/refresh', () => {
     // The thief replays the first (already rotated) token…
     await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }), 401, 'refresh_token_reused');
     // …and the legitimate holder's newest token is dead too.
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: second.refresh_token } }), 401, 'refresh_token_reused');
+    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: second.refresh_token } }), 401, 'refresh_token_revoked');
 
     const family = await db(async (d) => (await d.execute<{ live: number }>(sql`SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_tokens WHERE user_id = ${customer.user.id}`)).rows);
     expect(family).toEqual([{ live: 0 }]);
