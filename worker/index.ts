@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { configStatus } from './config';
 import { ApiError } from './lib/errors';
 import { adminIpAllowList } from './middleware/admin-ip';
 import { auditTrail } from './middleware/audit-trail';
@@ -30,6 +31,13 @@ export const app = new Hono<AppEnv>();
 app.use('*', requestContext);
 app.use('*', securityHeaders);
 app.use('*', corsAllowList);
+app.use('*', async (c, next) => {
+  const config = configStatus(c.env);
+  if (!config.ok) {
+    return c.json({ error: { code: 'misconfigured', message: 'The server is not configured correctly; the operator has been told.' } }, 503);
+  }
+  return next();
+});
 app.use('*', database);
 app.use('*', authorize);
 app.use('*', rateLimit);
