@@ -1,6 +1,6 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { config } from '../lib/config';
+import { settings } from '../lib/settings';
 
 /** How long a registration waits for HaveIBeenPwned before going on without it. */
 export const HIBP_TIMEOUT_MS = 1500;
@@ -14,7 +14,7 @@ export type BreachCheck = 'breached' | 'clean' | 'skipped';
  * unreachable the check is skipped (logged) rather than blocking sign-up.
  */
 export async function checkBreached(env: Env, password: string): Promise<BreachCheck> {
-  const cfg = config(env);
+  const cfg = settings(env);
   if (!cfg.HIBP_ENABLED) return 'skipped';
   const digest = bytesToHex(sha1(new TextEncoder().encode(password))).toUpperCase();
   const prefix = digest.slice(0, 5);

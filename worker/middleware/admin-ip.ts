@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ipAllowed } from '../auth/ip-allowlist';
 import { clientIp } from '../lib/client';
-import { config } from '../lib/config';
+import { settings } from '../lib/settings';
 import { ApiError } from '../lib/errors';
 import type { AppEnv } from '../types';
 import { endpointAccess } from './auth';
@@ -11,7 +11,7 @@ import { endpointAccess } from './auth';
  * Fails closed: with a list set, a request without an edge IP is refused too.
  */
 export function assertAdminIp(c: Context<AppEnv>): void {
-  const list = config(c.env).ADMIN_IP_ALLOWLIST;
+  const list = settings(c.env).ADMIN_IP_ALLOWLIST;
   if (list.length === 0) return;
   if (!ipAllowed(list, clientIp(c))) {
     throw new ApiError(403, 'ip_not_allowed', 'Admin access is limited to the office network; connect from an allowed address.');

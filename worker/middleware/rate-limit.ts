@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../lib/errors';
 import { clientIp } from '../lib/client';
-import { config } from '../lib/config';
+import { settings } from '../lib/settings';
 import type { AppEnv } from '../types';
 
 /** The bindings' window (wrangler.toml `simple.period`): what Retry-After can promise. */
@@ -53,7 +53,7 @@ function counter(c: Context<AppEnv>, scope: AuthScope, account: string) {
 export async function limitAuth(c: Context<AppEnv>, scope: AuthScope, account: string): Promise<void> {
   const stub = counter(c, scope, account);
   if (!stub) return;
-  const { limit, period } = config(c.env).RATE_LIMIT_AUTH;
+  const { limit, period } = settings(c.env).RATE_LIMIT_AUTH;
   const verdict = await stub.hit(limit, period);
   if (!verdict.allowed) throw tooManyRequests(verdict.retry_after);
 }
@@ -65,7 +65,7 @@ export async function limitAuth(c: Context<AppEnv>, scope: AuthScope, account: s
 export async function assertAuthBudget(c: Context<AppEnv>, scope: AuthScope, account: string): Promise<void> {
   const stub = counter(c, scope, account);
   if (!stub) return;
-  const { limit, period } = config(c.env).RATE_LIMIT_AUTH;
+  const { limit, period } = settings(c.env).RATE_LIMIT_AUTH;
   const verdict = await stub.peek(limit, period);
   if (!verdict.allowed) throw tooManyRequests(verdict.retry_after);
 }

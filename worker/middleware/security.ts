@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
-import { config } from '../lib/config';
+import { settings } from '../lib/settings';
 import type { AppEnv } from '../types';
 
 /**
@@ -27,7 +27,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
  * the browser keeps their scripts from reading our responses.
  */
 export const corsAllowList: MiddlewareHandler<AppEnv> = cors({
-  origin: (origin, c) => (config(c.env as Env).APP_ORIGINS.includes(origin) ? origin : null),
+  origin: (origin, c) => (settings(c.env as Env).APP_ORIGINS.includes(origin) ? origin : null),
   allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
   allowHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key'],
   exposeHeaders: ['x-request-id', 'retry-after'],

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
-import { config } from '../lib/config';
+import { settings } from '../lib/settings';
 
 export interface OutgoingMessage {
   user_id?: string | null;
@@ -36,7 +36,7 @@ class ProviderError extends Error {
 }
 
 async function viaResend(env: Env, msg: OutgoingMessage): Promise<string> {
-  const cfg = config(env);
+  const cfg = settings(env);
   const res = await fetch(`${cfg.RESEND_API_URL}/emails`, {
     method: 'POST',
     headers: {
@@ -53,7 +53,7 @@ async function viaResend(env: Env, msg: OutgoingMessage): Promise<string> {
 }
 
 async function viaTwilio(env: Env, msg: OutgoingMessage): Promise<string> {
-  const cfg = config(env);
+  const cfg = settings(env);
   const sid = cfg.TWILIO_ACCOUNT_SID!;
   const form = new URLSearchParams({ To: msg.recipient, From: cfg.TWILIO_FROM_NUMBER ?? '', Body: msg.body });
   const res = await fetch(`${cfg.TWILIO_API_URL}/2010-04-01/Accounts/${encodeURIComponent(sid)}/Messages.json`, {
@@ -72,7 +72,7 @@ async function viaTwilio(env: Env, msg: OutgoingMessage): Promise<string> {
 
 /** Which provider delivers on this channel, or the outbox when its keys are not set. */
 function providerFor(env: Env, channel: OutgoingMessage['channel']): SendResult['provider'] {
-  const cfg = config(env);
+  const cfg = settings(env);
   if (channel === 'email' && cfg.RESEND_API_KEY) return 'resend';
   if (channel === 'sms' && cfg.TWILIO_ACCOUNT_SID && cfg.TWILIO_AUTH_TOKEN) return 'twilio';
   return 'outbox';
@@ -122,7 +122,7 @@ export async function sendNow(env: Env, db: Db, msg: OutgoingMessage): Promise<S
   }
 
   if (provider === 'outbox') {
-    if (config(env).APP_ENV === 'development') {
+    if (settings(env).APP_ENV === 'development') {
       console.log(`\n📬 outbox ${msg.channel} to ${msg.recipient}${msg.subject ? ` — ${msg.subject}` : ''}\n${msg.body}\n`);
     }
     await db.update(t.notification_log).set({ status: 'sent', sent_at: new Date(), attempts: 1 }).where(eq(t.notification_log.id, row.id));

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { appBaseUrl } from '../lib/client';
-import { config } from '../lib/config';
+import { settings } from '../lib/settings';
 import type { Db } from '../lib/db';
 import { sendNow } from '../notify/send';
 import type { AppEnv } from '../types';
@@ -14,7 +14,7 @@ export interface Mailer {
 }
 
 export function mailer(c: Context<AppEnv>, db: Db = c.var.db): Mailer {
-  return { env: c.env, db, base: appBaseUrl(config(c.env).APP_ORIGINS, c) };
+  return { env: c.env, db, base: appBaseUrl(settings(c.env).APP_ORIGINS, c) };
 }
 
 interface Recipient {

@@ -25,12 +25,12 @@ const window = (fallback: string) =>
     });
 
 /**
- * The security and delivery settings the auth code reads from the environment, checked
- * with zod once per isolate so a typo in a var fails loudly instead of silently
- * disabling a protection. Everything has a safe default: a bare `wrangler deploy`
- * with only the secrets set still gets HIBP checks and rate limits.
+ * Typed values of the security and delivery settings (worker/config.ts only checks that
+ * the Worker can start). Parsed with zod once per env object so a typo in a var fails
+ * loudly instead of silently disabling a protection. Everything has a safe default: a
+ * bare `wrangler deploy` with only the secrets set still gets HIBP checks and rate limits.
  */
-const ConfigSchema = z.object({
+const SettingsSchema = z.object({
   APP_ENV: optional.transform((s) => s ?? 'production'),
   /** Origins of our own web apps: the CORS allow-list; the first is the base of emailed links. */
   APP_ORIGINS: list.pipe(z.array(z.url({ message: 'APP_ORIGINS entries must be origins like https://plow.example.com' }))),
@@ -50,17 +50,17 @@ const ConfigSchema = z.object({
   TWILIO_API_URL: optionalUrl.transform((s) => s ?? 'https://api.twilio.com'),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Settings = z.infer<typeof SettingsSchema>;
 
-const cache = new WeakMap<object, Config>();
+const cache = new WeakMap<object, Settings>();
 
 /** The parsed settings for this `env` (memoised per env object). */
-export function config(env: Env): Config {
+export function settings(env: Env): Settings {
   let c = cache.get(env);
   if (!c) {
-    const parsed = ConfigSchema.safeParse(env);
+    const parsed = SettingsSchema.safeParse(env);
     if (!parsed.success) {
-      throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new Error(`Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     c = parsed.data;
     cache.set(env, c);
