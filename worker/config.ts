@@ -25,7 +25,7 @@ const Optional = z.object({
   VAPID_PRIVATE_KEY: optional,
 });
 
-const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'FILES', 'LOCATION_LOG'] as const;
+const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'RATE_COUNTER', 'RL_ANON', 'RL_USER', 'FILES', 'LOCATION_LOG'] as const;
 
 export type ConfigCheck = { ok: true; warnings: string[] } | { ok: false; problems: string[] };
 

@@ -8,7 +8,7 @@ import type { AppEnv } from '../types';
  * Headers on everything the Worker answers (API, WebSocket upgrade errors, health).
  * The API never returns HTML, so its CSP forbids everything; the web apps' HTML is
  * served by the assets layer before the Worker runs and gets its CSP from
- * `web/public/_headers` (see docs/decisions/0021-browser-security-headers.md).
+ * `web/public/_headers` (see docs/decisions/0006-browser-security-headers.md).
  */
 export const securityHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
