@@ -534,10 +534,15 @@ export const payments = pgTable(
     /** Null only for system-recorded payments (e.g. a future Stripe webhook). */
     recorded_by_user_id: uuid().references(() => users.id, { onDelete: 'restrict' }),
     recorded_at: tstz().notNull().defaultNow(),
+    /** The driver app's id for an offline-queued payment: a replay records it once. */
+    client_event_id: text(),
     created_at: createdAt(),
   },
   (t) => [
     index('idx_payments_job_id').on(t.job_id),
+    uniqueIndex('payments_job_client_event_unique')
+      .on(t.job_id, t.client_event_id)
+      .where(sql`${t.client_event_id} IS NOT NULL`),
     index('idx_payments_recorded_at').on(t.recorded_at),
     oneOf('payments_method_check', t.method, PAYMENT_METHODS),
     nonNegative('payments_amount_check', t.amount_cents),

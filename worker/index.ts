@@ -4,12 +4,18 @@ import { authorize } from './middleware/auth';
 import { database } from './middleware/db';
 import { requestContext } from './middleware/request';
 import { consumeLocationLog } from './queues/location-log';
+import { adminReports } from './routes/admin-reports';
+import { adminSetup } from './routes/admin-setup';
 import { auth } from './routes/auth';
+import { customerHistory } from './routes/customer-history';
 import { customers } from './routes/customers';
 import { drivers } from './routes/drivers';
 import { health } from './routes/health';
+import { invoices } from './routes/invoices';
+import { jobPrices } from './routes/job-prices';
 import { jobs } from './routes/jobs';
 import { pricing } from './routes/pricing';
+import { waitlist } from './routes/waitlist';
 import { ws } from './routes/ws';
 import { runScheduled } from './cron';
 import type { AppEnv } from './types';
@@ -17,6 +23,7 @@ import type { AppEnv } from './types';
 export { JobRoom } from '../durable-objects/job-room';
 export { Dispatch } from '../durable-objects/dispatch';
 export { SessionGuard } from '../durable-objects/session-guard';
+export { AutoDispatch } from '../durable-objects/auto-dispatch';
 
 export const app = new Hono<AppEnv>();
 
@@ -31,6 +38,12 @@ app.route('/api/v1/pricing', pricing);
 app.route('/api/v1/customers', customers);
 app.route('/api/v1/jobs', jobs);
 app.route('/api/v1/drivers', drivers);
+app.route('/api/v1/customers', customerHistory);
+app.route('/api/v1/jobs', jobPrices);
+app.route('/api/v1/waitlist', waitlist);
+app.route('/api/v1/invoices', invoices);
+app.route('/api/v1/admin', adminSetup);
+app.route('/api/v1/admin', adminReports);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 

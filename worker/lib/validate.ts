@@ -9,7 +9,20 @@ export function issuesToDetails(error: z.ZodError): { field: string; message: st
   return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
 }
 
+/** True when any string (or key) inside `value` holds U+0000, which Postgres text cannot store. */
+export function hasNulChar(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000') || hasNulChar(v, depth + 1)) return true;
+  }
+  return false;
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request'): z.infer<S> {
+  if (hasNulChar(value)) {
+    throw new ApiError(400, 'validation_failed', `The ${what} contains a NUL character.`, [{ field: '(body)', message: 'NUL characters are not allowed' }]);
+  }
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ApiError(400, 'validation_failed', `The ${what} has invalid fields.`, issuesToDetails(result.error));
