@@ -99,6 +99,17 @@ interface QueryQueue {
 /** Frontend messages that end an extended-protocol sequence: Sync, simple Query, Terminate. */
 const SEQUENCE_END = new Set([0x53, 0x51, 0x58]);
 const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]);
+const TERMINATE = 0x58;
+
+/**
+ * A real server closes the connection after a Terminate message; pglite-socket does not, and
+ * clients that wait for that close (the Neon driver's `pool.end()`) keep the socket — so a
+ * long test file piles up connections until `maxConnections` refuses new ones.
+ */
+function hangUp(server: PGLiteSocketServer, handlerId: number): void {
+  const handlers = (server as unknown as { handlers?: Set<{ handlerId: number; socket: { end(): void } | null }> }).handlers;
+  for (const h of handlers ?? []) if (h.handlerId === handlerId) setImmediate(() => h.socket?.end());
+}
 
 /**
  * pglite-socket multiplexes many connections onto one PGlite session one protocol message at
@@ -135,6 +146,7 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
         // A startup packet has no type byte (its first byte is 0): it opens nothing.
         openSequence = next.message[0] !== 0 && !SEQUENCE_END.has(next.message[0]!);
         next.resolve(bytes);
+        if (next.message[0] === TERMINATE) hangUp(server, next.handlerId);
       }
     } finally {
       this.processing = false;
