@@ -158,6 +158,22 @@ describe('job transitions over HTTP', () => {
     expect(notes.map((n) => n.kind)).toEqual(['driver_assigned', 'driver_en_route', 'driver_arrived', 'job_cancelled']);
   });
 
+  it('applies a replayed offline move once, even a rejection that took the job off the driver', async () => {
+    const driver = await newDriver({ status: 'available' });
+    const job = await newJob(await newCustomer());
+    await walkJob(job.id, driver, 'assigned');
+    const body = { status: 'pending', notes: 'flat tyre', client_event_id: `offline-${job.id}` };
+    const first = await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, body);
+    expect(first.body.job).toMatchObject({ status: 'pending', driver_id: null });
+    const replay = await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, body);
+    expect(replay.status).toBe(200);
+    expect(replay.body.job).toMatchObject({ status: 'pending', version: first.body.job.version });
+    const events = await rows(sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${job.id} AND client_event_id = ${body.client_event_id}`);
+    expect(events[0]!.n).toBe(1);
+    const other = await newDriver();
+    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: other.token, json: body }), 404, 'not_found');
+  });
+
   it("hides other people's jobs behind 404", async () => {
     const customer = await newCustomer();
     const stranger = await newCustomer();

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { DriverStatusBody, JobStatusBody, PaymentBody, RejectBody } from '../../contract/api';
 import { DriverListQuery, DriverPatch } from '../../contract/api-domain';
 import * as t from '../../db/schema';
@@ -92,7 +92,7 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
       .where(and(eq(t.jobs.id, id), eq(t.jobs.version, row.version), eq(t.jobs.status, 'assigned')))
       .returning();
     if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
-    await tx.insert(t.job_status_events).values({ job_id: id, previous_status: 'assigned', new_status: 'assigned', changed_by_user_id: actor.user_id, notes: 'accepted by driver' });
+    await tx.insert(t.job_status_events).values({ job_id: id, previous_status: 'assigned', new_status: 'assigned', changed_by_user_id: actor.user_id, notes: 'accepted by driver', created_at: sql`clock_timestamp()` });
     if (latest && latest.by === null) {
       const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, row.customer_id)).limit(1);
       if (customer) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
 import * as t from '../../db/schema';
@@ -90,16 +90,26 @@ export interface TransitionResult {
  */
 export async function transitionJob(db: Queryable, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
   return (db as Db).transaction(async (tx) => {
-    const job = opts.trusted ? await findJob(tx, jobId) : await visibleJob(tx, actor, jobId);
+    const job = await findJob(tx, jobId);
     if (!job) throw notFound('Job');
     if (opts.client_event_id) {
+      // Checked before visibility: a driver replaying their own offline "reject" can no
+      // longer see the job, yet must get the same answer as the first time, not a 404.
+      // Only the actor's own events count, so nobody learns about someone else's job.
       const [seen] = await tx
         .select({ id: t.job_status_events.id })
         .from(t.job_status_events)
-        .where(and(eq(t.job_status_events.job_id, jobId), eq(t.job_status_events.client_event_id, opts.client_event_id)))
+        .where(
+          and(
+            eq(t.job_status_events.job_id, jobId),
+            eq(t.job_status_events.client_event_id, opts.client_event_id),
+            actor.system ? isNull(t.job_status_events.changed_by_user_id) : eq(t.job_status_events.changed_by_user_id, actor.user_id),
+          ),
+        )
         .limit(1);
       if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
     }
+    if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
       throw conflict('invalid_transition', `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`, {
         allowed: allowedNext(job.status, actor.role),
@@ -142,6 +152,9 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
       notes: opts.notes ?? opts.cancellation_reason ?? null,
       recorded_at: opts.recorded_at ? new Date(opts.recorded_at) : null,
       client_event_id: opts.client_event_id ?? null,
+      // Wall-clock time, not the transaction's start: two moves in one transaction
+      // (reassignment, waitlist take) must still come out of the history in order.
+      created_at: sql`clock_timestamp()`,
     });
     const driverStatus = driverStatusForJob(to);
     const driverId = updated.driver_id ?? job.driver_id;

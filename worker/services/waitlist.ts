@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { conflict, notFound } from '../lib/errors';
@@ -91,6 +91,7 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
       new_status: 'pending',
       changed_by_user_id: actor.system ? null : actor.user_id,
       notes: 'promoted from waitlist',
+      created_at: sql`clock_timestamp()`,
     });
     const [promoted] = await tx.update(t.waitlist).set({ promoted_job_id: created!.id }).where(eq(t.waitlist.id, entry.id)).returning();
     let assignment: TransitionResult | null = null;
