@@ -1,5 +1,4 @@
 import type { Role } from '../contract/enums';
-import { DRIVER_ID_PATH } from './routes/drivers';
 
 /** Who may call a route: nobody signed in required, or one of the roles. */
 export type Access = 'public' | readonly Role[];
@@ -23,7 +22,27 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/auth/register': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/refresh': 'public',
-  'POST /api/v1/auth/logout': 'public',
+  'POST /api/v1/auth/logout': 'public', // an expired access token must not stop a sign-out
+  'POST /api/v1/auth/logout-all': ANY,
+  'GET /api/v1/auth/me': ANY,
+  'POST /api/v1/auth/request-password-reset': 'public',
+  'POST /api/v1/auth/reset-password': 'public',
+  'POST /api/v1/auth/request-magic-link': 'public',
+  'POST /api/v1/auth/magic-link': 'public',
+  'POST /api/v1/auth/request-email-verification': 'public',
+  'POST /api/v1/auth/verify-email': 'public', // the emailed token is the credential
+  'POST /api/v1/auth/request-phone-code': ANY,
+  'POST /api/v1/auth/verify-phone': ANY,
+  'POST /api/v1/auth/accept-invite': 'public',
+  // Public here because a new admin enrols with the token from their invitation; the
+  // handler requires an admin session or that token (worker/routes/auth-totp.ts).
+  'POST /api/v1/auth/totp/enrol': 'public',
+  'POST /api/v1/auth/totp/confirm': 'public',
+
+  'POST /api/v1/admin/invites': ADMIN,
+  'POST /api/v1/admin/users/:id/suspend': ADMIN,
+  'POST /api/v1/admin/users/:id/activate': ADMIN,
+  'GET /api/v1/admin/audit-log': ADMIN,
 
   'GET /api/v1/pricing/tiers': 'public',
   'POST /api/v1/pricing/estimate': ['customer', 'admin'],
@@ -84,7 +103,7 @@ export const ACCESS: Record<string, Access> = {
   'PATCH /api/v1/drivers/me': DRIVER,
   'GET /api/v1/drivers/me/jobs/:id': DRIVER,
   'POST /api/v1/drivers/me/jobs/:id/payment': DRIVER,
-  [`GET /api/v1/drivers${DRIVER_ID_PATH}`]: ADMIN,
+  'GET /api/v1/drivers/:id': ADMIN,
 
   'GET /api/v1/invoices': ADMIN,
   'GET /api/v1/invoices/:id': ['customer', 'admin'],

@@ -13,6 +13,9 @@ export function cursorAt(col: SQLWrapper): SQL<string> {
   return sql<string>`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
+/** The same as `cursorAt` (the name the audit-log list uses). */
+export const cursorTimestamp = cursorAt;
+
 export const encodeCursor = (at: string, id: string): string => btoa(`${at}|${id}`);
 
 export function decodeCursor(cursor: string): { at: string; id: string } {
@@ -26,8 +29,11 @@ export function decodeCursor(cursor: string): { at: string; id: string } {
   }
 }
 
-/** Rows strictly after the cursor in `(col, id)` order (row comparison: index-friendly). */
-export function afterCursor(col: SQLWrapper, idCol: SQLWrapper, cursor: string, dir: 'asc' | 'desc'): SQL {
+/**
+ * Rows strictly after the cursor in `(col, id)` order, newest first by default (a row
+ * comparison, which an index on (col, id) serves directly).
+ */
+export function afterCursor(col: SQLWrapper, idCol: SQLWrapper, cursor: string, dir: 'asc' | 'desc' = 'desc'): SQL {
   const { at, id } = decodeCursor(cursor);
   return dir === 'desc'
     ? sql`(${col}, ${idCol}) < (${at}::timestamptz, ${id}::uuid)`

@@ -17,8 +17,6 @@ import type { AppEnv } from '../types';
 
 export const drivers = new Hono<AppEnv>();
 
-/** `/:id` only matches a UUID, so `/me` is never taken for a driver id. */
-export const DRIVER_ID_PATH = '/:id{[0-9a-fA-F-]{36}}';
 
 const logFailure = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
@@ -145,7 +143,8 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
 });
 
 /** Admin: one driver's profile and the jobs in their hands. */
-drivers.get(DRIVER_ID_PATH, async (c) => {
+// Registered after `/me`: for GET /drivers/me both match and the first one answers.
+drivers.get('/:id', async (c) => {
   const id = uuidParam(c);
   const [driver, active] = await Promise.all([driverById(c.var.db, id), activeJobsOf(c.var.db, id)]);
   return c.json({ driver: { ...driver, active_jobs: active.map(toJob) } });
