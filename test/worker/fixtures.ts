@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { issueSession } from '../../worker/services/sessions';
 import { api, db } from './helpers';
@@ -97,13 +97,28 @@ export async function newDriver(opts: NewDriverOptions = {}): Promise<Person> {
   return { ...made, email, full_name, token: await session(made.user_id) };
 }
 
+/** A fresh admin account (TOTP enrolled, as admins must be) with a session. */
+export async function newAdmin(): Promise<Person> {
+  const id = uniq();
+  const email = `admin-${id}@test.test`;
+  const full_name = `Admin ${id}`;
+  const user_id = await db(async (d) => {
+    const [user] = await d
+      .insert(t.users)
+      .values({ email, role: 'admin', full_name, password_hash: 'unused', email_verified_at: new Date(), totp_secret: 'JBSWY3DPEHPK3PXP', totp_enabled_at: new Date() })
+      .returning({ id: t.users.id });
+    return user!.id;
+  });
+  return { user_id, profile_id: user_id, email, full_name, token: await session(user_id) };
+}
+
 let adminToken: Promise<string> | undefined;
-/** The demo admin, signed in once per test file. */
+/**
+ * An admin session for this test file: its own account, so the per-user rate limit
+ * (300 requests a minute) is not shared with the other files running at the same time.
+ */
 export async function admin(): Promise<string> {
-  adminToken ??= db(async (d) => {
-    const [row] = await d.select({ id: t.users.id }).from(t.users).where(sql`lower(${t.users.email}) = 'admin@demo.test'`).limit(1);
-    return row!.id;
-  }).then(session);
+  adminToken ??= newAdmin().then((a) => a.token);
   return adminToken;
 }
 
@@ -135,6 +150,6 @@ export async function walkJob(jobId: string, driver: Person, to: 'assigned' | 'e
 }
 
 /** Rows of a raw query. */
-export async function rows<T = Record<string, any>>(query: ReturnType<typeof sql>): Promise<T[]> {
+export async function rows<T = Record<string, any>>(query: SQL): Promise<T[]> {
   return db(async (d) => (await d.execute(query)).rows as T[]);
 }

@@ -3,7 +3,7 @@ import { ServiceAreaBody, SettingsPatch, TiersBody } from '../../contract/api-do
 import { NE_2026_TIERS } from '../../contract/pricing-defaults';
 import { readJson } from '../lib/validate';
 import { dispatchStub } from '../realtime';
-import { auditContext } from '../services/audit-trail';
+import { auditor } from '../services/audit-trail';
 import { geocode } from '../services/geocode';
 import { activeServiceArea, allTiers, ensureSettings, patchSettings, saveServiceArea, saveTiers, toServiceArea, toSettings, toTier } from '../services/operator-setup';
 import type { AppEnv } from '../types';
@@ -24,7 +24,7 @@ adminSetup.put('/service-area', async (c) => {
   const body = await readJson(c, ServiceAreaBody);
   const point = body.lat !== undefined && body.lng !== undefined ? { lat: body.lat, lng: body.lng } : await geocode(c.env, body.home_base_address);
   const row = await c.var.db.transaction((tx) =>
-    saveServiceArea(tx, auditContext(c), { home_base_address: body.home_base_address, lat: point.lat, lng: point.lng, radius_miles: body.radius_miles }),
+    saveServiceArea(tx, auditor(c), { home_base_address: body.home_base_address, lat: point.lat, lng: point.lng, radius_miles: body.radius_miles }),
   );
   return c.json({ service_area: toServiceArea(row) });
 });
@@ -36,7 +36,7 @@ adminSetup.get('/pricing/tiers', async (c) => {
 
 adminSetup.put('/pricing/tiers', async (c) => {
   const body = await readJson(c, TiersBody);
-  const rows = await c.var.db.transaction((tx) => saveTiers(tx, auditContext(c), body));
+  const rows = await c.var.db.transaction((tx) => saveTiers(tx, auditor(c), body));
   return c.json({ tiers: rows.map(toTier), defaults: NE_2026_TIERS });
 });
 
@@ -48,7 +48,7 @@ adminSetup.get('/settings', async (c) => c.json({ settings: toSettings(await ens
  */
 adminSetup.patch('/settings', async (c) => {
   const body = await readJson(c, SettingsPatch);
-  const row = await c.var.db.transaction((tx) => patchSettings(tx, auditContext(c), body));
+  const row = await c.var.db.transaction((tx) => patchSettings(tx, auditor(c), body));
   await dispatchStub(c.env)
     .toAdmins({ type: 'settings_changed', payload: { accepting_jobs: row.accepting_jobs, auto_dispatch: row.auto_dispatch, ts: new Date().toISOString() } })
     .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'settings fan-out failed', err: String(err) })));

@@ -6,7 +6,7 @@ import { actorOf } from '../lib/actor';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub } from '../realtime';
-import { auditContext, recordAudit } from '../services/audit-trail';
+import { audit } from '../lib/audit';
 import { invoicePayments, refundInvoice, toInvoice, toPayment, visibleInvoice, voidInvoice, type InvoiceRow } from '../services/invoices';
 import type { AppEnv } from '../types';
 
@@ -52,7 +52,7 @@ invoices.post('/:id/void', async (c) => {
   const row = await c.var.db.transaction(async (tx) => {
     const before = await visibleInvoice(tx, actor, id, { lock: true });
     const after = await voidInvoice(tx, before, body.reason ?? null);
-    await recordAudit(tx, auditContext(c), { action: 'invoice.void', entity_type: 'invoice', entity_id: id, before: toInvoice(before), after: toInvoice(after) });
+    await audit(c, { action: 'invoice.void', entity_type: 'invoice', entity_id: id, before: toInvoice(before), after: toInvoice(after) }, tx);
     return after;
   });
   await announce(c.env, row);
@@ -67,7 +67,7 @@ invoices.post('/:id/refund', async (c) => {
   const row = await c.var.db.transaction(async (tx) => {
     const before = await visibleInvoice(tx, actor, id, { lock: true });
     const after = await refundInvoice(tx, before, body.amount_cents, body.reason ?? null);
-    await recordAudit(tx, auditContext(c), { action: 'invoice.refund', entity_type: 'invoice', entity_id: id, before: toInvoice(before), after: { ...toInvoice(after), refund_amount_cents: body.amount_cents } });
+    await audit(c, { action: 'invoice.refund', entity_type: 'invoice', entity_id: id, before: toInvoice(before), after: { ...toInvoice(after), refund_amount_cents: body.amount_cents } }, tx);
     return after;
   });
   await announce(c.env, row);

@@ -3,7 +3,7 @@ import { PriceChangeBody } from '../../contract/api';
 import { actorOf } from '../lib/actor';
 import { readJson, uuidParam } from '../lib/validate';
 import { dispatchStub } from '../realtime';
-import { auditContext, recordAudit } from '../services/audit-trail';
+import { audit } from '../lib/audit';
 import { toJob, visibleJob } from '../services/jobs';
 import { changePrice, priceChanges, toPriceChange } from '../services/price-changes';
 import type { AppEnv } from '../types';
@@ -19,7 +19,7 @@ jobPrices.post('/:id/price', async (c) => {
   const { job, change } = await c.var.db.transaction(async (tx) => {
     const outcome = await changePrice(tx, actor, id, body.new_price_cents);
     if (outcome.change && actor.role === 'admin') {
-      await recordAudit(tx, auditContext(c), { action: 'job.price_change', entity_type: 'job', entity_id: id, before: { final_price_cents: outcome.change.old_price_cents }, after: { final_price_cents: outcome.change.new_price_cents } });
+      await audit(c, { action: 'job.price_change', entity_type: 'job', entity_id: id, before: { final_price_cents: outcome.change.old_price_cents }, after: { final_price_cents: outcome.change.new_price_cents } }, tx);
     }
     return outcome;
   });

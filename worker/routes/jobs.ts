@@ -17,7 +17,7 @@ import { statusHistory, toJob, transitionJob, visibleJob } from '../services/job
 import { toPriceChange } from '../services/price-changes';
 import { toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
-import { auditContext } from '../services/audit-trail';
+import { auditor } from '../services/audit-trail';
 
 export const jobs = new Hono<AppEnv>();
 
@@ -89,7 +89,7 @@ jobs.get('/:id', async (c) => {
 jobs.patch('/:id', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, JobPatchBody);
-  const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditContext(c), id, body);
+  const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
   if (fields.length > 0) {
     const msg = { type: 'job_updated' as const, payload: { job_id: job.id, fields, version: job.version, ts: new Date().toISOString() } };
     const dispatch = dispatchStub(c.env);

@@ -5,7 +5,7 @@ import { TERMINAL_JOB_STATUSES } from '../../contract/enums';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { conflict } from '../lib/errors';
-import { recordAudit, type AuditContext } from './audit-trail';
+import type { RecordAudit } from './audit-trail';
 import { visibleJob, type Actor, type JobRow } from './jobs';
 import { enqueueNotification } from './notify-intents';
 import { changePrice, type PriceChangeRow } from './price-changes';
@@ -25,7 +25,7 @@ const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) =
  * `changePrice` so the override log and the invoice stay right. A new time is told to
  * the customer.
  */
-export async function editJob(db: Db, actor: Actor, audit: AuditContext, id: string, body: z.infer<typeof JobPatchBody>): Promise<EditOutcome> {
+export async function editJob(db: Db, actor: Actor, audit: RecordAudit, id: string, body: z.infer<typeof JobPatchBody>): Promise<EditOutcome> {
   return db.transaction(async (tx) => {
     const before = await visibleJob(tx, actor, id);
     if (body.expected_version !== undefined && body.expected_version !== before.version) {
@@ -62,7 +62,7 @@ export async function editJob(db: Db, actor: Actor, audit: AuditContext, id: str
     }
     if (fields.length === 0) return { job, change, fields };
     const pick = (row: JobRow) => Object.fromEntries(fields.map((f) => [f, row[f as keyof JobRow]]));
-    await recordAudit(tx, audit, { action: 'job.update', entity_type: 'job', entity_id: id, before: pick(before), after: pick(job) });
+    await audit(tx, { action: 'job.update', entity_type: 'job', entity_id: id, before: pick(before), after: pick(job) });
     if (scheduleChange) {
       const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, job.customer_id)).limit(1);
       if (customer) {

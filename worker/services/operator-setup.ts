@@ -2,8 +2,7 @@ import { asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { SettingsPatch, TiersBody } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { ApiError } from '../lib/errors';
-import type { AuditContext } from './audit-trail';
-import { recordAudit } from './audit-trail';
+import type { RecordAudit } from './audit-trail';
 import type { Queryable, Tx } from './jobs';
 
 // ---- service area ----
@@ -35,7 +34,7 @@ export interface ServiceAreaInput {
 }
 
 /** Phase 1 has one active area: the row is updated in place (inserted the first time). */
-export async function saveServiceArea(tx: Tx, audit: AuditContext, input: ServiceAreaInput): Promise<ServiceAreaRow> {
+export async function saveServiceArea(tx: Tx, audit: RecordAudit, input: ServiceAreaInput): Promise<ServiceAreaRow> {
   const before = await activeServiceArea(tx);
   const values = {
     home_base_address: input.home_base_address,
@@ -46,7 +45,7 @@ export async function saveServiceArea(tx: Tx, audit: AuditContext, input: Servic
   const [row] = before
     ? await tx.update(t.service_area_config).set(values).where(eq(t.service_area_config.id, before.id)).returning()
     : await tx.insert(t.service_area_config).values(values).returning();
-  await recordAudit(tx, audit, { action: 'service_area.update', entity_type: 'service_area_config', entity_id: row!.id, before: before && toServiceArea(before), after: toServiceArea(row!) });
+  await audit(tx, { action: 'service_area.update', entity_type: 'service_area_config', entity_id: row!.id, before: before && toServiceArea(before), after: toServiceArea(row!) });
   return row!;
 }
 
@@ -68,7 +67,7 @@ export async function allTiers(q: Queryable): Promise<TierRow[]> {
  * tiers left out are switched off — never deleted, since jobs and waitlist entries keep
  * pointing at them. One audit row holds the before and after tables.
  */
-export async function saveTiers(tx: Tx, audit: AuditContext, body: TiersBody): Promise<TierRow[]> {
+export async function saveTiers(tx: Tx, audit: RecordAudit, body: TiersBody): Promise<TierRow[]> {
   const before = await allTiers(tx);
   const known = new Set(before.map((r) => r.id));
   const unknown = body.tiers.filter((tier) => tier.id !== undefined && !known.has(tier.id));
@@ -87,7 +86,7 @@ export async function saveTiers(tx: Tx, audit: AuditContext, body: TiersBody): P
     else await tx.update(t.pricing_config).set(values).where(inArray(t.pricing_config.id, [tier.id]));
   }
   const after = await allTiers(tx);
-  await recordAudit(tx, audit, { action: 'pricing.update', entity_type: 'pricing_config', entity_id: 'all', before: before.map(toTier), after: after.map(toTier) });
+  await audit(tx, { action: 'pricing.update', entity_type: 'pricing_config', entity_id: 'all', before: before.map(toTier), after: after.map(toTier) });
   return after;
 }
 
@@ -109,7 +108,7 @@ export async function ensureSettings(q: Queryable): Promise<SettingsRow> {
   return created!;
 }
 
-export async function patchSettings(tx: Tx, audit: AuditContext, patch: SettingsPatch): Promise<SettingsRow> {
+export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsPatch): Promise<SettingsRow> {
   const before = await ensureSettings(tx);
   if (patch.timezone !== undefined) {
     // Reports group by day with Postgres' own zone data: it must know the name too.
@@ -122,6 +121,6 @@ export async function patchSettings(tx: Tx, audit: AuditContext, patch: Settings
   }
   if (Object.keys(set).length === 0) return before;
   const [row] = await tx.update(t.operator_settings).set(set).where(eq(t.operator_settings.id, before.id)).returning();
-  await recordAudit(tx, audit, { action: 'settings.update', entity_type: 'operator_settings', entity_id: before.id, before: toSettings(before), after: toSettings(row!) });
+  await audit(tx, { action: 'settings.update', entity_type: 'operator_settings', entity_id: before.id, before: toSettings(before), after: toSettings(row!) });
   return row!;
 }
