@@ -150,7 +150,7 @@ describe('malformed input to every route', () => {
     expect(settingsAfter).toEqual({ accepting_jobs: settingsBefore.accepting_jobs, auto_dispatch: settingsBefore.auto_dispatch, tax_rate_bps: settingsBefore.tax_rate_bps });
     expect(await rows(sql`SELECT home_base_address, center_lat, center_lng, radius_miles FROM service_area_config WHERE is_active`)).toEqual(areaBefore);
     expect(await rows(sql`SELECT id, tier_label, price_cents, sort_order, is_active FROM pricing_config ORDER BY id`)).toEqual(tiersBefore);
-  });
+  }, 240_000);
 
   it('never answers a junk query string with a 5xx, on any list', async () => {
     const seed = runSeed();
@@ -169,5 +169,5 @@ describe('malformed input to every route', () => {
     }
     const echo = await call('GET', '/api/v1/pricing/tiers?limit=%00', undefined);
     expect(echo.status).toBe(200);
-  });
+  }, 240_000);
 });

@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { JOB_STATUSES, type JobStatus, type Role } from '../../contract/enums';
 import { allowedNext, canTransition } from '../../contract/state-machine';
+import { openDb } from '../../worker/lib/db';
 import { ApiError } from '../../worker/lib/errors';
 import { transitionJob, type Actor } from '../../worker/services/jobs';
 import { rng, runSeed } from '../support/prng';
 import { newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
-import { db } from './helpers';
 
 interface ModelJob {
   id: string;
@@ -30,6 +31,9 @@ describe('random transitions by random roles against Postgres (seeded property t
   it('keeps every job in a reachable state, refuses what the table refuses, and writes exactly one event per accepted move', async () => {
     const seed = runSeed();
     const r = rng(seed);
+    // One pool for the whole walk: a connection per step costs more than the step.
+    const { db: handle, pool } = openDb(env);
+    onTestFinished(() => pool.end());
     const owner = await newCustomer();
     const stranger = await newCustomer();
     const drivers: Person[] = [await newDriver({ status: 'available' }), await newDriver({ status: 'available' })];
@@ -60,7 +64,7 @@ describe('random transitions by random roles against Postgres (seeded property t
       if (job.lastEvent && r.bool(0.1)) {
         // An offline replay of the last accepted move: applied once, answered as a duplicate.
         const { actor, to, client_event_id } = job.lastEvent;
-        const result = await db((d) => transitionJob(d, actor, job.id, to, { client_event_id, driver_id: job.driver_id ?? undefined }));
+        const result = await transitionJob(handle, actor, job.id, to, { client_event_id, driver_id: job.driver_id ?? undefined });
         expect(result.duplicate, `seed ${seed} step ${step}`).toBe(true);
         expect(result.job.status).toBe(job.status);
         replays++;
@@ -77,7 +81,7 @@ describe('random transitions by random roles against Postgres (seeded property t
       const label = `seed ${seed} step ${step}: ${job.status}→${to} by ${role}`;
       let outcome: { ok: true; status: JobStatus; driver_id: string | null } | { ok: false; status: number; code: string; details: unknown };
       try {
-        const result = await db((d) => transitionJob(d, actor, job.id, to, { driver_id: driverId, client_event_id: clientEventId }));
+        const result = await transitionJob(handle, actor, job.id, to, { driver_id: driverId, client_event_id: clientEventId });
         outcome = { ok: true, status: result.job.status, driver_id: result.job.driver_id };
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -119,5 +123,5 @@ describe('random transitions by random roles against Postgres (seeded property t
         }
       });
     }
-  });
+  }, 120_000);
 });
