@@ -32,7 +32,7 @@ export const MAX_WALK = 500;
  * answers nearest-first, lazily; the checks run on each driver as it comes and the walk
  * stops at the first that passes. There is deliberately no indexable radius predicate —
  * with one, Postgres prefers to fetch everyone in range, check them all and sort, which
- * at 10,000 drivers costs ~20 ms at p99 instead of ~1 ms. The radius is applied to the
+ * at 10,000 drivers cost ~19 ms at p99 instead of ~3 ms (docs/decisions/0012). The radius is applied to the
  * walk's own distance; since the walk is nearest-first, a first fit beyond the radius
  * means no fit inside it. `MAX_WALK` bounds the walk when nobody nearby fits.
  *
