@@ -8,6 +8,7 @@ import { conflict } from '../lib/errors';
 import type { RecordAudit } from './audit-trail';
 import { visibleJob, type Actor, type JobRow } from './jobs';
 import { enqueueNotification } from './notify-intents';
+import { ensureSettings } from './operator-setup';
 import { changePrice, type PriceChangeRow } from './price-changes';
 
 export interface EditOutcome {
@@ -16,6 +17,9 @@ export interface EditOutcome {
   /** Names of the fields that actually changed. */
   fields: string[];
 }
+
+/** "Jan 3, 2026, 7:00 AM" in the operator's zone: how a customer reads a time. */
+const localTime = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
 
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
@@ -71,7 +75,9 @@ export async function editJob(db: Db, actor: Actor, audit: RecordAudit, id: stri
           kind: 'job_rescheduled',
           job_id: job.id,
           subject: 'Your plow time changed',
-          body: job.scheduled_for ? `Your plowing at ${job.job_address} is now scheduled for ${job.scheduled_for.toISOString()}.` : `Your plowing at ${job.job_address} is now as soon as possible.`,
+          body: job.scheduled_for
+            ? `Your plowing at ${job.job_address} is now scheduled for ${localTime(job.scheduled_for, (await ensureSettings(tx)).timezone)}.`
+            : `Your plowing at ${job.job_address} is now as soon as possible.`,
           key: `job_rescheduled:${job.id}:${job.version}`,
         });
       }
