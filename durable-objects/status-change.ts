@@ -20,9 +20,10 @@ export async function handleStatusChange(env: Env, ws: WebSocket, who: SocketIde
   let result: TransitionResult;
   try {
     result = await transition(env, who, p).catch((err: unknown) => {
-      // Two copies of one event racing on different sockets: the loser hits the unique
-      // index on (job_id, client_event_id); run again and it reads as a duplicate.
-      if (p.client_event_id && isUniqueViolation(err)) return transition(env, who, p);
+      // Two copies of one event racing (a phone replaying on a new socket while the old one
+      // is still being served): the loser hits the unique index on (job_id,
+      // client_event_id) or the version guard. Run once more and it reads as a duplicate.
+      if (p.client_event_id && lostRace(err)) return transition(env, who, p);
       throw err;
     });
   } catch (err) {
@@ -45,7 +46,8 @@ function transition(env: Env, who: SocketIdentity, p: z.infer<typeof StatusChang
   );
 }
 
-function isUniqueViolation(err: unknown): boolean {
+function lostRace(err: unknown): boolean {
+  if (err instanceof ApiError) return err.code === 'version_conflict';
   for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
     if ((e as { code?: unknown }).code === '23505') return true;
   }
