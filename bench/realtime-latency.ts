@@ -1,0 +1,120 @@
+/**
+ * `npm run bench:realtime` — ping→watcher latency and sustained fan-out of the live
+ * location path, against the whole app as `npm start` runs it (wrangler dev: Worker,
+ * Durable Objects, Queue; embedded Postgres+PostGIS), and against a bare `ws` broadcaster
+ * under the same load in the same run.
+ *
+ * Scenarios (SPEC targets: p99 < 25 ms and ≤ 1.5× bare ws):
+ *   fleet — 50 drivers, each on their own job, 10 watchers per job, 1 ping/s each;
+ *   crowd — 1 driver, 500 watchers on that one job, 1 ping/s.
+ *
+ * Environment: BENCH_SECONDS (measured seconds per run, default 20), BENCH_WARMUP
+ * (default 3), BENCH_PORT (default 8799). Results are printed as a table and written to
+ * bench/results/realtime-latency-<time>.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startApp } from '../scripts/lib/app';
+import { runScenario, type LoadJob, type RunResult, type Scenario, type Target } from './lib/load';
+import { seedFleet } from './lib/seed-fleet';
+import { ms } from './lib/stats';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const PORT = Number(process.env.BENCH_PORT ?? 8799);
+const TARGETS = { p99Ms: 25, ratio: 1.5 };
+
+const log = (l: string) => console.log(l);
+
+function appTarget(url: string): Target {
+  const ws = url.replace(/^http/, 'ws');
+  return {
+    name: 'plowdispatch',
+    driverUrl: (j) => `${ws}/ws?token=${j.driver_token}`,
+    watcherUrl: (j) => `${ws}/ws?token=${j.customer_token}&topic=job:${j.job_id}`,
+  };
+}
+
+function referenceTarget(port: number): Target {
+  return {
+    name: 'bare ws',
+    driverUrl: (j) => `ws://127.0.0.1:${port}/?driver=${j.driver_id}&job=${j.job_id}`,
+    watcherUrl: (j) => `ws://127.0.0.1:${port}/?job=${j.job_id}`,
+  };
+}
+
+async function startReference(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/lib/reference-broadcaster.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`reference broadcaster exited with ${code}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /listening (\d+)/.exec(String(d));
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { port, child };
+}
+
+function table(results: RunResult[]): string {
+  const head = ['scenario', 'target', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'samples', 'msgs/s', 'delivered'];
+  const rows = results.map((r) => [r.scenario, r.target, ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.latency.max), String(r.latency.samples), r.deliveredPerSecond.toFixed(0), `${(r.deliveredShare * 100).toFixed(1)}%`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
+  log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log('starting the app (wrangler dev + embedded Postgres+PostGIS)…');
+  const app = await startApp({ root: ROOT, mode: 'test', port: PORT, build: false, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
+  const reference = await startReference();
+  const results: RunResult[] = [];
+  try {
+    const fleet: LoadJob[] = await seedFleet(app.databaseUrl, keys, 50);
+    const scenarios: Scenario[] = [
+      { name: '50 drivers × 10 watchers', jobs: fleet, watchersPerJob: 10, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+      { name: '1 job × 500 watchers', jobs: fleet.slice(0, 1), watchersPerJob: 500, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+    ];
+    for (const s of scenarios) {
+      log(`scenario: ${s.name} (${SECONDS} s measured after ${WARMUP} s warm-up)`);
+      for (const target of [referenceTarget(reference.port), appTarget(app.url)]) {
+        results.push(await runScenario(target, s, log));
+      }
+    }
+  } finally {
+    reference.child.kill('SIGTERM');
+    await app.stop();
+  }
+
+  log('');
+  log(table(results));
+  log('');
+  const verdicts: string[] = [];
+  for (const name of new Set(results.map((r) => r.scenario))) {
+    const ours = results.find((r) => r.scenario === name && r.target === 'plowdispatch')!;
+    const bare = results.find((r) => r.scenario === name && r.target === 'bare ws')!;
+    const ratio = ours.latency.p99 / bare.latency.p99;
+    verdicts.push(
+      `${name}: p99 ${ms(ours.latency.p99)} ms (target < ${TARGETS.p99Ms}: ${ours.latency.p99 < TARGETS.p99Ms ? 'met' : 'MISSED'}), ` +
+        `${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×`,
+    );
+  }
+  for (const v of verdicts) log(v);
+
+  const dir = path.join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `realtime-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, results, verdicts }, null, 2));
+  log(`\nwritten to ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
