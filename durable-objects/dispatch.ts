@@ -15,6 +15,13 @@ import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, send
 /** Live positions reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping). */
 export const POSITION_FLUSH_MS = 15_000;
 
+/** The GPS log outbox goes to the Queue once it holds this many fixes… */
+export const LOG_BATCH = 50;
+/** …or its oldest fix has waited this long (checked on the next ping; the flush alarm takes the rest). */
+export const LOG_MAX_WAIT_MS = 2_000;
+/** `sendBatch` takes at most 100 messages. */
+const QUEUE_BATCH_LIMIT = 100;
+
 /** Header the Worker sets when the socket was opened with `?topic=` (already authorized). */
 export const DISPATCH_TOPIC_HEADER = 'x-plow-topic';
 
@@ -35,6 +42,8 @@ export class Dispatch extends DurableObject<Env> {
   #positions: DriverPositions;
   /** True while a flush alarm is known to be pending, so pings skip the storage read. */
   #flushArmed = false;
+  /** The outbox drain in progress, if any (one at a time, or a batch could go twice). */
+  #draining: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,6 +89,8 @@ export class Dispatch extends DurableObject<Env> {
           return sendError(ws, 'forbidden', 'Only drivers send location pings.');
         }
         const result = await this.driverPing(identity.driver_id, msg.payload);
+        // Sent after the event id and the log entry are committed (output gate): an ack
+        // means "stored, do not send again".
         if (msg.payload.client_event_id) {
           send(ws, { type: 'ack', payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate } });
         }
@@ -129,45 +140,68 @@ export class Dispatch extends DurableObject<Env> {
    * One driver location fix. A repeated client event id is dropped (`duplicate`). A fix
    * newer (device time) than the last is current: its job's room hears it first, then the
    * dispatchers, then it is marked for the batched Postgres write. Every accepted fix —
-   * current or late — goes to the GPS log through the Queue; if that send fails the event
-   * id is released and the error reaches the client, whose retry is then accepted.
+   * current or late — is put in the GPS log outbox in the same storage transaction as
+   * its event id, so once acknowledged it reaches the Queue (in batches) exactly as often
+   * as it was accepted: once.
    */
   async driverPing(driverId: string, ping: LocationPing): Promise<PingResult> {
+    const known = this.#positions.get(driverId) ?? (await this.#adoptDriver(driverId));
+    // From here to the first await runs as one synchronous turn: the duplicate check and
+    // the claim cannot interleave with another message. The fan-out leaves before any
+    // storage write, so the output gate (outgoing messages wait for pending writes to be
+    // confirmed) never holds a watcher's update back.
     const now = Date.now();
     const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
-    if (eventKey && !this.#positions.claimEvent(eventKey, now)) return { current: false, duplicate: true };
-    try {
-      const known = this.#positions.get(driverId) ?? (await this.#adoptDriver(driverId));
-      const receivedAt = new Date(now).toISOString();
-      const loc: DriverLocationPayload = {
-        job_id: known.active_job_id,
-        driver_id: driverId,
-        lat: ping.lat,
-        lng: ping.lng,
-        accuracy: ping.accuracy ?? null,
-        heading: ping.heading ?? null,
-        speed: ping.speed ?? null,
-        ts: ping.recorded_at ? new Date(ping.recorded_at).toISOString() : receivedAt,
-        received_at: receivedAt,
-      };
-      const current = isNewerFix(known.ts, loc.ts);
-      let toRoom: Promise<unknown> = Promise.resolve();
-      if (current) {
-        if (loc.job_id) {
-          toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
-            .recordLocation(loc)
-            .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
-        }
-        this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
-        this.#positions.saveFix(loc);
+    if (eventKey && this.#positions.seenEvent(eventKey)) return { current: false, duplicate: true };
+    const receivedAt = new Date(now).toISOString();
+    const loc: DriverLocationPayload = {
+      job_id: known.active_job_id,
+      driver_id: driverId,
+      lat: ping.lat,
+      lng: ping.lng,
+      accuracy: ping.accuracy ?? null,
+      heading: ping.heading ?? null,
+      speed: ping.speed ?? null,
+      ts: ping.recorded_at ? new Date(ping.recorded_at).toISOString() : receivedAt,
+      received_at: receivedAt,
+    };
+    const current = isNewerFix(known.ts, loc.ts);
+    let toRoom: Promise<unknown> = Promise.resolve();
+    if (current) {
+      if (loc.job_id) {
+        toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
+          .recordLocation(loc)
+          .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
       }
-      const logged = this.env.LOCATION_LOG.send({ ...loc, client_event_id: ping.client_event_id ?? null });
-      await Promise.all([toRoom, logged, current ? this.#armFlush(now) : undefined]);
-      return { current, duplicate: false };
-    } catch (err) {
-      if (eventKey) this.#positions.releaseEvent(eventKey);
-      throw err;
+      this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
+      this.#positions.saveFix(loc);
     }
+    if (eventKey) this.#positions.claimEvent(eventKey, now);
+    this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
+    const backlog = this.#positions.logBacklog();
+    if (backlog.count >= LOG_BATCH || now - (backlog.oldest ?? now) >= LOG_MAX_WAIT_MS) this.ctx.waitUntil(this.#drainLog());
+    await Promise.all([toRoom, this.#armFlush(now)]);
+    return { current, duplicate: false };
+  }
+
+  /**
+   * Sends the GPS log outbox to the Queue in batches, removing what the Queue accepted.
+   * A failure leaves the rest for the next ping or the flush alarm; never throws.
+   */
+  #drainLog(): Promise<void> {
+    this.#draining ??= (async () => {
+      try {
+        for (let batch = this.#positions.takeLog(QUEUE_BATCH_LIMIT); batch.length > 0; batch = this.#positions.takeLog(QUEUE_BATCH_LIMIT)) {
+          await this.env.LOCATION_LOG.sendBatch(batch.map((m) => ({ body: m.body })));
+          this.#positions.dropLog(batch.at(-1)!.seq);
+        }
+      } catch (err) {
+        console.error(JSON.stringify({ level: 'error', msg: 'GPS log batch not queued; will retry', err: String(err) }));
+      } finally {
+        this.#draining = null;
+      }
+    })();
+    return this.#draining;
   }
 
   /** First ping from a driver this object has no record of: ask Postgres for their live job. */
@@ -186,12 +220,14 @@ export class Dispatch extends DurableObject<Env> {
   }
 
   /**
-   * Writes every changed live position to Postgres in one statement. On failure the rows
-   * stay dirty and the alarm is set again; with nothing left to write no alarm remains, so
-   * an idle dispatch object can hibernate.
+   * Every ~15 s while drivers report: writes every changed live position to Postgres in
+   * one statement and sends what is left in the GPS log outbox. On failure the rows stay
+   * and the alarm is set again; with nothing left to write no alarm remains, so an idle
+   * dispatch object can hibernate.
    */
   override async alarm(): Promise<void> {
     this.#flushArmed = false;
+    await this.#drainLog();
     const dirty = this.#positions.dirty();
     if (dirty.length > 0) {
       try {
@@ -202,7 +238,7 @@ export class Dispatch extends DurableObject<Env> {
       }
     }
     this.#positions.pruneEvents(Date.now() - SEEN_EVENT_TTL_MS);
-    if (this.#positions.anyDirty()) await this.#armFlush(Date.now());
+    if (this.#positions.anyDirty() || this.#positions.logBacklog().count > 0) await this.#armFlush(Date.now());
   }
 
   // ---- RPC from the Worker ----

@@ -19,8 +19,9 @@ export const SEEN_EVENT_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The dispatch object's SQLite tables: each driver's active job and live position (with
- * a `dirty` flag for the batched Postgres write) and the client event ids already
- * accepted, so a replayed ping is applied once. All calls are synchronous SQLite: a
+ * a `dirty` flag for the batched Postgres write), the client event ids already accepted
+ * (so a replayed ping is applied once), and the outbox of fixes on their way to the GPS
+ * log. All calls are synchronous SQLite: a
  * check-then-insert cannot interleave with another message.
  */
 export class DriverPositions {
@@ -36,12 +37,39 @@ export class DriverPositions {
       dirty INTEGER NOT NULL DEFAULT 0
     )`);
     sql.exec('CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
+    sql.exec('CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)');
   }
 
-  /** Records `key` as seen; false when it already was (a duplicate). */
-  claimEvent(key: string, now: number): boolean {
-    const inserted = this.#sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING id', key, now).toArray();
-    return inserted.length > 0;
+  // ---- GPS log outbox: fixes wait here, durably, until a batch goes to the Queue ----
+
+  enqueueLog(body: unknown, now: number): void {
+    this.#sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', now, JSON.stringify(body));
+  }
+
+  logBacklog(): { count: number; oldest: number | null } {
+    const row = this.#sql.exec<{ count: number; oldest: number | null }>('SELECT count(*) AS count, min(at) AS oldest FROM log_outbox').one();
+    return { count: row.count, oldest: row.oldest };
+  }
+
+  takeLog(limit: number): { seq: number; body: unknown }[] {
+    return this.#sql
+      .exec<{ seq: number; body: string }>('SELECT seq, body FROM log_outbox ORDER BY seq LIMIT ?', limit)
+      .toArray()
+      .map((r) => ({ seq: r.seq, body: JSON.parse(r.body) as unknown }));
+  }
+
+  /** Removes the entries the Queue accepted (everything up to and including `seq`). */
+  dropLog(uptoSeq: number): void {
+    this.#sql.exec('DELETE FROM log_outbox WHERE seq <= ?', uptoSeq);
+  }
+
+  seenEvent(key: string): boolean {
+    return this.#sql.exec('SELECT 1 FROM seen_events WHERE id = ?', key).toArray().length > 0;
+  }
+
+  /** Records `key` as accepted (call in the same synchronous turn as `seenEvent`). */
+  claimEvent(key: string, now: number): void {
+    this.#sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', key, now);
   }
 
   /** Forgets a claimed event whose processing failed, so the client's retry is accepted. */

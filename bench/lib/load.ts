@@ -1,12 +1,18 @@
 import WebSocket from 'ws';
 import { summarize, type Summary } from './stats';
 
-/** Where a run's sockets connect: our app, or the reference broadcaster. */
+/**
+ * Where a run's sockets connect: our app, or the reference broadcaster. URLs are
+ * templates with `{job_id}`, `{driver_id}`, `{driver_token}`, `{customer_token}`, so a
+ * target can be handed to the load process as JSON.
+ */
 export interface Target {
   name: string;
-  driverUrl(job: LoadJob): string;
-  watcherUrl(job: LoadJob): string;
+  driverUrl: string;
+  watcherUrl: string;
 }
+
+const fill = (template: string, job: LoadJob) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(job[k as keyof LoadJob]));
 
 export interface LoadJob {
   job_id: string;
@@ -69,10 +75,10 @@ async function openAll(urls: string[]): Promise<WebSocket[]> {
  * watcher's receipt. The first `warmupSeconds` are not measured.
  */
 export async function runScenario(target: Target, s: Scenario, log: (l: string) => void): Promise<RunResult> {
-  const watcherUrls = s.jobs.flatMap((job) => Array.from({ length: s.watchersPerJob }, () => target.watcherUrl(job)));
+  const watcherUrls = s.jobs.flatMap((job) => Array.from({ length: s.watchersPerJob }, () => fill(target.watcherUrl, job)));
   log(`  ${target.name}: connecting ${watcherUrls.length} watchers and ${s.jobs.length} drivers…`);
   const watchers = await openAll(watcherUrls);
-  const drivers = await openAll(s.jobs.map((job) => target.driverUrl(job)));
+  const drivers = await openAll(s.jobs.map((job) => fill(target.driverUrl, job)));
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -93,6 +99,8 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
   }
   for (const d of drivers) d.on('message', () => {});
 
+  // Client event ids must be new in every run: the app drops repeats (as it should).
+  const run = Math.random().toString(36).slice(2, 10);
   let seq = 0;
   const periodMs = 1000 / s.rateHz;
   const timers: NodeJS.Timeout[] = [];
@@ -107,7 +115,7 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
         sentWhileMeasuring++;
       }
       drivers[i]!.send(
-        JSON.stringify({ type: 'location_ping', payload: { lat: 43.2 + (n % 1000) / 1e5, lng: -71.5, accuracy: 5, heading: 90, speed: 8, recorded_at: ts, client_event_id: `bench-${n}-${job.driver_id.slice(0, 8)}` } }),
+        JSON.stringify({ type: 'location_ping', payload: { lat: 43.2 + (n % 1000) / 1e5, lng: -71.5, accuracy: 5, heading: 90, speed: 8, recorded_at: ts, client_event_id: `bench-${run}-${n}` } }),
       );
     };
     starters.push(

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from './database';
 import { migrate } from './migrate';
@@ -21,6 +21,8 @@ export interface StartAppOptions {
   vars?: Record<string, string>;
   /** Build the web app first (skipped when dist/web is current and `build` is false). */
   build?: boolean;
+  /** false: serve no web app at all (API/WebSocket-only runs such as benchmarks). */
+  web?: boolean;
   log?: (line: string) => void;
 }
 
@@ -61,7 +63,9 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
     const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
     cleanups.push(bridge.stop);
-    if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
+    if (opts.web === false) {
+      mkdirSync(path.join(opts.root, 'dist/web'), { recursive: true });
+    } else if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
       await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root);
     }
     ensureDevVars(opts.root);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { api, connect, db } from './helpers';
-import { admin, assignedJob, eventually, fix, newCustomer, newDriver, newJob, watch } from './realtime-fixtures';
+import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, watch } from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
@@ -115,6 +115,7 @@ describe('Dispatch: the location pipeline', () => {
     plow.send(ping);
     expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: false });
     expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: true });
+    await flushDispatch();
     const rows = await eventually(
       () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
       (n) => n >= 1,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { BASE, api, connect, db, expectError } from './helpers';
-import { admin, assignedJob, eventually, fix, newCustomer, newDriver, newJob, shortLivedToken, watch } from './realtime-fixtures';
+import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, shortLivedToken, watch } from './realtime-fixtures';
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
@@ -103,6 +103,7 @@ describe('JobRoom: fan-out', () => {
     const polled = await api(`/api/v1/customers/me/jobs/${jobId}/driver-location`, { token: customer.token });
     expect(await polled.json()).toMatchObject({ lat: 43.25, lng: -71.55, recorded_at: newer.toISOString() });
 
+    await flushDispatch();
     const logged = await eventually(
       () => db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at, client_event_id`)).rows),
       (rows) => rows.length === 3,

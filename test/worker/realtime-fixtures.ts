@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
 import { signAccessToken } from '../../worker/auth/tokens';
@@ -113,4 +114,12 @@ export async function watch(token: string, jobId: string): Promise<{ socket: Tes
   await socket.next((m) => m.type === 'subscribed');
   const status = await socket.next((m) => m.type === 'job_status');
   return { socket, status: status.payload };
+}
+
+/**
+ * Runs the dispatch object's flush alarm now: live positions to Postgres and the GPS log
+ * outbox to the Queue (whose consumer then writes `driver_location_log` within ~2 s).
+ */
+export async function flushDispatch(): Promise<boolean> {
+  return runDurableObjectAlarm(env.DISPATCH.get(env.DISPATCH.idFromName('default')));
 }
