@@ -4,8 +4,10 @@
  * Durable Objects, Queue; embedded Postgres+PostGIS), and against a bare `ws` broadcaster
  * under the same load in the same run.
  *
- * `wrangler dev` adds a proxy process in front of the app that production does not have;
- * where it can be found, the app's own workerd is measured too ("no dev proxy").
+ * Yardsticks: "bare ws" (a minimal relay on the `ws` package) and "bare DO" (a minimal
+ * Durable Object relay on the same runtime, behind the same `wrangler dev`). `wrangler
+ * dev` adds a proxy process in front of the app that production does not have; where it
+ * can be found, the app's own workerd is measured too ("no dev proxy").
  *
  * Scenarios (targets: p99 < 25 ms and ≤ 1.5× bare ws):
  *   fleet — 50 drivers, each on their own job, 10 watchers per job, 1 ping/s each;
@@ -35,13 +37,46 @@ const TARGETS = { p99Ms: 25, ratio: 1.5 };
 
 const log = (l: string) => console.log(l);
 
-function appTarget(url: string, name = 'plowdispatch'): Target {
+/**
+ * Our app. Drivers stream on their job's socket (`?topic=job:{id}`, the path the driver
+ * app uses while on a job), or — `via: 'dispatch'` — on their dispatch channel socket,
+ * one object hop further from the watchers.
+ */
+function appTarget(url: string, name = 'plowdispatch', via: 'room' | 'dispatch' = 'room'): Target {
   const ws = url.replace(/^http/, 'ws');
-  return { name, driverUrl: `${ws}/ws?token={driver_token}`, watcherUrl: `${ws}/ws?token={customer_token}&topic=job:{job_id}` };
+  const driverUrl = via === 'room' ? `${ws}/ws?token={driver_token}&topic=job:{job_id}` : `${ws}/ws?token={driver_token}`;
+  return { name, driverUrl, watcherUrl: `${ws}/ws?token={customer_token}&topic=job:{job_id}` };
 }
 
 function referenceTarget(port: number): Target {
   return { name: 'bare ws', driverUrl: `ws://127.0.0.1:${port}/?driver={driver_id}&job={job_id}`, watcherUrl: `ws://127.0.0.1:${port}/?job={job_id}` };
+}
+
+function referenceDoTarget(url: string): Target {
+  const ws = url.replace(/^http/, 'ws');
+  return { name: 'bare DO', driverUrl: `${ws}/?driver={driver_id}&job={job_id}`, watcherUrl: `${ws}/?job={job_id}` };
+}
+
+/** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
+async function startReferenceDo(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    path.join(ROOT, 'node_modules/.bin/wrangler'),
+    ['dev', '--config', path.join(ROOT, 'bench/reference-do/wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn', '--persist-to', path.join(ROOT, '.data', `wrangler-bench-${process.pid}`)],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+    if (child.exitCode !== null) throw new Error(`the reference Durable Object's wrangler dev exited with ${child.exitCode}`);
+    if (await fetch(`${url}/?job=ready`).then((r) => r.status === 426, () => false)) return { url, stop };
+  }
+  await stop();
+  throw new Error('the reference Durable Object did not start');
 }
 
 /** Runs one scenario against one target in a separate load-generator process. */
@@ -81,9 +116,16 @@ async function main(): Promise<void> {
   log('starting the app (wrangler dev + embedded Postgres+PostGIS)…');
   const app = await startApp({ root: ROOT, mode: 'test', port: PORT, web: false, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
   const reference = await startReference();
+  const referenceDo = await startReferenceDo(PORT + 1);
   const directPort = await findDirectPort(PORT);
   log(directPort ? `the app's own workerd (past wrangler's dev proxy) answers on port ${directPort}` : 'could not find the app workerd behind the dev proxy; measuring through wrangler dev only');
-  const targets = [referenceTarget(reference.port), appTarget(app.url), ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : [])];
+  const targets = [
+    referenceTarget(reference.port),
+    referenceDoTarget(referenceDo.url),
+    appTarget(app.url),
+    ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : []),
+    appTarget(app.url, 'plowdispatch, driver on dispatch socket', 'dispatch'),
+  ];
   const results: RunResult[] = [];
   try {
     const fleet: LoadJob[] = await seedFleet(app.databaseUrl, keys, 50);
@@ -99,6 +141,7 @@ async function main(): Promise<void> {
     }
   } finally {
     reference.child.kill('SIGTERM');
+    await referenceDo.stop();
     await app.stop();
   }
 
@@ -108,11 +151,13 @@ async function main(): Promise<void> {
   const verdicts: string[] = [];
   for (const name of new Set(results.map((r) => r.scenario))) {
     const bare = results.find((r) => r.scenario === name && r.target === 'bare ws')!;
-    for (const ours of results.filter((r) => r.scenario === name && r.target !== 'bare ws')) {
+    const bareDo = results.find((r) => r.scenario === name && r.target === 'bare DO');
+    for (const ours of results.filter((r) => r.scenario === name && r.target.startsWith('plowdispatch'))) {
       const ratio = ours.latency.p99 / bare.latency.p99;
       verdicts.push(
         `${name}, ${ours.target}: p99 ${ms(ours.latency.p99)} ms (target < ${TARGETS.p99Ms}: ${ours.latency.p99 < TARGETS.p99Ms ? 'met' : 'MISSED'}), ` +
-          `${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×`,
+          `${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×` +
+          (bareDo ? `; vs bare DO: p99 ${(ours.latency.p99 / bareDo.latency.p99).toFixed(2)}×, p50 ${(ours.latency.p50 / bareDo.latency.p50).toFixed(2)}×` : ''),
       );
     }
   }

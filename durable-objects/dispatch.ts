@@ -7,7 +7,7 @@ import { activeJobOf, flushDriverPositions } from '../worker/services/positions'
 import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, SEEN_EVENT_TTL_MS, type DriverRow } from './driver-positions';
 import { inOrder } from './in-order';
-import { isNewerFix, statusPayload } from './room-state';
+import { isNewerFix, statusPayload, toFix } from './room-state';
 import { attachIdentity, identityFromRequest, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
@@ -28,6 +28,8 @@ export const DISPATCH_TOPIC_HEADER = 'x-plow-topic';
 export interface PingResult {
   current: boolean;
   duplicate: boolean;
+  /** The fix as shown to watchers (absent for a duplicate). */
+  fix?: DriverLocationPayload;
 }
 
 /**
@@ -143,8 +145,11 @@ export class Dispatch extends DurableObject<Env> {
    * current or late — is put in the GPS log outbox in the same storage transaction as
    * its event id, so once acknowledged it reaches the Queue (in batches) exactly as often
    * as it was accepted: once.
+   *
+   * `shownIn`: the job room the ping arrived in, which shows it to its watchers itself;
+   * the fix is then logged under that job and not forwarded.
    */
-  async driverPing(driverId: string, ping: LocationPing): Promise<PingResult> {
+  async driverPing(driverId: string, ping: LocationPing, shownIn?: string): Promise<PingResult> {
     const known = this.#positions.get(driverId) ?? (await this.#adoptDriver(driverId));
     // From here to the first await runs as one synchronous turn: the duplicate check and
     // the claim cannot interleave with another message. The fan-out leaves before any
@@ -153,22 +158,11 @@ export class Dispatch extends DurableObject<Env> {
     const now = Date.now();
     const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
     if (eventKey && this.#positions.seenEvent(eventKey)) return { current: false, duplicate: true };
-    const receivedAt = new Date(now).toISOString();
-    const loc: DriverLocationPayload = {
-      job_id: known.active_job_id,
-      driver_id: driverId,
-      lat: ping.lat,
-      lng: ping.lng,
-      accuracy: ping.accuracy ?? null,
-      heading: ping.heading ?? null,
-      speed: ping.speed ?? null,
-      ts: ping.recorded_at ? new Date(ping.recorded_at).toISOString() : receivedAt,
-      received_at: receivedAt,
-    };
+    const loc = toFix(driverId, shownIn ?? known.active_job_id, ping, now);
     const current = isNewerFix(known.ts, loc.ts);
     let toRoom: Promise<unknown> = Promise.resolve();
     if (current) {
-      if (loc.job_id) {
+      if (loc.job_id && !shownIn) {
         toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
           .recordLocation(loc)
           .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
@@ -181,7 +175,7 @@ export class Dispatch extends DurableObject<Env> {
     const backlog = this.#positions.logBacklog();
     if (backlog.count >= LOG_BATCH || now - (backlog.oldest ?? now) >= LOG_MAX_WAIT_MS) this.ctx.waitUntil(this.#drainLog());
     await Promise.all([toRoom, this.#armFlush(now)]);
-    return { current, duplicate: false };
+    return { current, duplicate: false, fix: loc };
   }
 
   /**

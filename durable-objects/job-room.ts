@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { inOrder } from './in-order';
-import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, type RoomState } from './room-state';
+import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
 import { attachIdentity, identityFromRequest, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
@@ -111,13 +111,21 @@ export class JobRoom extends DurableObject<Env> {
     }
   }
 
-  /** The assigned driver may stream from the room's socket too; the pipeline is the dispatch object's. */
+  /**
+   * The assigned driver streaming on the job's own socket (the fast path): a fix with a
+   * device time is shown to the watchers here and now — a replay carries the same time and
+   * is not newer, so it is never shown twice — and then handed to the dispatch object for
+   * the event-id check, the GPS log, the fleet map and the Postgres flush. A fix without a
+   * device time waits for the event-id check first.
+   */
   async #driverPing(ws: WebSocket, identity: SocketIdentity, state: RoomState | null, ping: LocationPing): Promise<void> {
-    if (identity.role !== 'driver' || !identity.driver_id || identity.driver_id !== state?.driver_id) {
+    if (identity.role !== 'driver' || !identity.driver_id || !state || identity.driver_id !== state.driver_id) {
       return sendError(ws, 'forbidden', 'Only the assigned driver sends locations for this job.');
     }
+    if (ping.recorded_at) this.recordLocation(toFix(identity.driver_id, state.job_id, ping, Date.now()));
     const dispatch = this.env.DISPATCH.get(this.env.DISPATCH.idFromName('default'));
-    const result = await dispatch.driverPing(identity.driver_id, ping);
+    const result = await dispatch.driverPing(identity.driver_id, ping, state.job_id);
+    if (!ping.recorded_at && result.fix) this.recordLocation(result.fix);
     if (ping.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
   }
 

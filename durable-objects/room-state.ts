@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus } from '../contract/enums';
-import type { DriverLocationPayload, JobStatusPayload } from '../contract/ws';
+import type { DriverLocationPayload, JobStatusPayload, LocationPing } from '../contract/ws';
 
 /**
  * A committed job change as the room hears it (from the Worker after a transaction, or
@@ -60,4 +60,20 @@ export function isNewerFix(heldTs: string | null | undefined, ts: string): boole
 
 export function statusPayload(state: RoomState, previous: JobStatus | null): JobStatusPayload {
   return { job_id: state.job_id, new_status: state.status, previous_status: previous, driver_id: state.driver_id, ts: state.status_at };
+}
+
+/** A driver's ping as the fix everyone is shown: device time as `ts` (server time when the device sent none). */
+export function toFix(driverId: string, jobId: string | null, ping: LocationPing, now: number): DriverLocationPayload {
+  const receivedAt = new Date(now).toISOString();
+  return {
+    job_id: jobId,
+    driver_id: driverId,
+    lat: ping.lat,
+    lng: ping.lng,
+    accuracy: ping.accuracy ?? null,
+    heading: ping.heading ?? null,
+    speed: ping.speed ?? null,
+    ts: ping.recorded_at ? new Date(ping.recorded_at).toISOString() : receivedAt,
+    received_at: receivedAt,
+  };
 }

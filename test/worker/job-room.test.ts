@@ -85,6 +85,30 @@ describe('JobRoom: fan-out', () => {
     for (const w of [...watchersA, watcherB, plowA, plowB]) w.close();
   });
 
+  it("takes the assigned driver's pings on the job's own socket: shown at once, a replay neither shown nor logged twice", async () => {
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const board = await connect(dispatcher.token, 'admin:dispatch');
+    const { socket: plow } = await watch(driver.token, jobId);
+    const ping = fix(43.207, -71.537, seconds(2), 'room-fix-00001');
+    plow.send(ping);
+    plow.send(ping);
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'room-fix-00001', duplicate: false });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'room-fix-00001', duplicate: true });
+    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.207 } });
+    expect(await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
+    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
+
+    await flushDispatch();
+    const logged = await eventually(
+      () => db(async (d) => (await d.execute<{ job_id: string }>(sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows),
+      (rows) => rows.length >= 1,
+    );
+    expect(logged).toEqual([{ job_id: jobId }]);
+    for (const s of [watcher, board, plow]) s.close();
+  });
+
   it('does not show a fix older than the current one, but still logs it', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await assignedJob(customer, driver);
