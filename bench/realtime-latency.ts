@@ -14,12 +14,14 @@
  *   crowd — 1 driver, 500 watchers on that one job, 1 ping/s.
  *
  * Environment: BENCH_SECONDS (measured seconds per run, default 20), BENCH_WARMUP
- * (default 3), BENCH_PORT (default 8799). Results are printed as a table and written to
+ * (default 3), BENCH_ROUNDS (default 1; samples of all rounds are pooled), BENCH_PORT
+ * (default 8799, and the next port for the bare-DO yardstick), BENCH_SCENARIOS /
+ * BENCH_TARGETS (comma-separated filters). Results are printed as a table and written to
  * bench/results/realtime-latency-<time>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,12 +29,20 @@ import { startApp } from '../scripts/lib/app';
 import { findDirectPort } from './lib/direct-port';
 import { type LoadJob, type RunResult, type Scenario, type Target } from './lib/load';
 import { seedFleet } from './lib/seed-fleet';
+import { mergeRounds, type MergedResult } from './lib/merge';
 import { ms } from './lib/stats';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const PORT = Number(process.env.BENCH_PORT ?? 8799);
+/** Rounds of every scenario × target, interleaved so a noisy neighbour hits all targets alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+/** Optional filters (comma-separated substrings) for quicker experiments. */
+const ONLY_SCENARIOS = process.env.BENCH_SCENARIOS?.split(',');
+const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(',');
+/** BENCH_PERSIST=memory keeps local Durable Object storage on tmpfs (/dev/shm). */
+const PERSIST_TO = process.env.BENCH_PERSIST === 'memory' ? mkdtempSync('/dev/shm/plowdispatch-bench-') : undefined;
 const TARGETS = { p99Ms: 25, ratio: 1.5 };
 
 const log = (l: string) => console.log(l);
@@ -102,7 +112,7 @@ async function startReference(): Promise<{ port: number; child: ChildProcess }> 
   return { port, child };
 }
 
-function table(results: RunResult[]): string {
+function table(results: MergedResult[]): string {
   const head = ['scenario', 'target', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'samples', 'msgs/s', 'delivered'];
   const rows = results.map((r) => [r.scenario, r.target, ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.latency.max), String(r.latency.samples), r.deliveredPerSecond.toFixed(0), `${(r.deliveredShare * 100).toFixed(1)}%`]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -112,9 +122,10 @@ function table(results: RunResult[]): string {
 
 async function main(): Promise<void> {
   const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
+  log(`durable storage: ${PERSIST_TO ? `tmpfs (${PERSIST_TO})` : 'disk (.data/)'}`);
   log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   log('starting the app (wrangler dev + embedded Postgres+PostGIS)…');
-  const app = await startApp({ root: ROOT, mode: 'test', port: PORT, web: false, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
+  const app = await startApp({ root: ROOT, mode: 'test', port: PORT, web: false, persistTo: PERSIST_TO, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
   const reference = await startReference();
   const referenceDo = await startReferenceDo(PORT + 1);
   const directPort = await findDirectPort(PORT);
@@ -126,25 +137,29 @@ async function main(): Promise<void> {
     ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : []),
     appTarget(app.url, 'plowdispatch, driver on dispatch socket', 'dispatch'),
   ];
-  const results: RunResult[] = [];
+  const runs: RunResult[] = [];
   try {
     const fleet: LoadJob[] = await seedFleet(app.databaseUrl, keys, 50);
     const scenarios: Scenario[] = [
       { name: '50 drivers × 10 watchers', jobs: fleet, watchersPerJob: 10, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
       { name: '1 job × 500 watchers', jobs: fleet.slice(0, 1), watchersPerJob: 500, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
     ];
-    for (const s of scenarios) {
-      log(`scenario: ${s.name} (${SECONDS} s measured after ${WARMUP} s warm-up)`);
-      for (const target of targets) {
-        results.push(await runIsolated(target, s));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const s of scenarios.filter((x) => !ONLY_SCENARIOS || ONLY_SCENARIOS.some((o) => x.name.includes(o)))) {
+        log(`round ${round}/${ROUNDS}, scenario: ${s.name} (${SECONDS} s measured after ${WARMUP} s warm-up)`);
+        for (const target of targets.filter((t) => !ONLY_TARGETS || ONLY_TARGETS.some((o) => t.name === o))) {
+          runs.push(await runIsolated(target, s));
+        }
       }
     }
   } finally {
     reference.child.kill('SIGTERM');
     await referenceDo.stop();
     await app.stop();
+    if (PERSIST_TO) rmSync(PERSIST_TO, { recursive: true, force: true });
   }
 
+  const results = mergeRounds(runs);
   log('');
   log(table(results));
   log('');
@@ -166,7 +181,7 @@ async function main(): Promise<void> {
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `realtime-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, results, verdicts }, null, 2));
+  writeFileSync(file, JSON.stringify({ machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, rounds: ROUNDS, results, verdicts }, null, 2));
   log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
 

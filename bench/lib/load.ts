@@ -41,6 +41,10 @@ export interface RunResult {
   deliveredShare: number;
   /** Pings the drivers sent per second while measuring. */
   pingsPerSecond: number;
+  /** Worst latency of the pings sent in each measured second (to spot periodic stalls). */
+  worstBySecond: number[];
+  /** Every sample, so runs of several rounds can be merged (not written to the results file). */
+  samples?: number[];
 }
 
 const CONNECT_CONCURRENCY = 16;
@@ -82,6 +86,8 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  const worstBySecond: number[] = [];
+  let started = 0;
   /** Only pings sent in the measured window are timed; their deliveries count until the end. */
   let measuring = false;
   let delivered = 0;
@@ -94,6 +100,8 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
       const t0 = sentAt.get(`${msg.payload.driver_id}|${msg.payload.ts}`);
       if (t0 === undefined) return;
       latencies.push(now - t0);
+      const second = Math.floor((t0 - started) / 1000);
+      worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, now - t0);
       delivered++;
     });
   }
@@ -128,7 +136,7 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
 
   await new Promise((r) => setTimeout(r, s.warmupSeconds * 1000));
   measuring = true;
-  const started = performance.now();
+  started = performance.now();
   await new Promise((r) => setTimeout(r, s.seconds * 1000));
   const elapsed = (performance.now() - started) / 1000;
   measuring = false;
@@ -144,5 +152,7 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
     deliveredPerSecond: delivered / elapsed,
     deliveredShare: sentWhileMeasuring ? delivered / (sentWhileMeasuring * s.watchersPerJob) : 0,
     pingsPerSecond: sentWhileMeasuring / elapsed,
+    worstBySecond: Array.from(worstBySecond, (v) => Math.round(v ?? 0)),
+    samples: latencies,
   };
 }

@@ -15,3 +15,4 @@ export function summarize(values: number[]): Summary {
 }
 
 export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
+

@@ -23,6 +23,8 @@ export interface StartAppOptions {
   build?: boolean;
   /** false: serve no web app at all (API/WebSocket-only runs such as benchmarks). */
   web?: boolean;
+  /** Where wrangler keeps local Durable Object / R2 / Queue state (default: under .data/). */
+  persistTo?: string;
   log?: (line: string) => void;
 }
 
@@ -72,7 +74,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     const port = opts.port ?? 8787;
     const vars: Record<string, string> = { DATABASE_URL: db.url, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
     const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
-    args.push('--persist-to', path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}`));
+    args.push('--persist-to', opts.persistTo ?? path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}`));
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
     const child: ChildProcess = spawn(BIN(opts.root, 'wrangler'), args, { cwd: opts.root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
     cleanups.push(
