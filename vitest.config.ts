@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['contract/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['contract/**/*.test.ts', 'scripts/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -32,6 +32,19 @@ export default defineConfig({
                 GOOGLE_MAPS_API_KEY: '',
                 GOOGLE_GEOCODE_URL: '',
                 NOMINATIM_URL: `${inject('standInUrl')}/geocode/nominatim`,
+                // Auth and delivery: real provider code paths, pointed at the stand-ins.
+                APP_ORIGINS: 'https://app.plow.test,http://localhost:5173',
+                HIBP_ENABLED: 'true',
+                HIBP_API_URL: `${inject('standInUrl')}/hibp`,
+                ADMIN_IP_ALLOWLIST: '',
+                RATE_LIMIT_AUTH: '5/900',
+                EMAIL_FROM: 'PlowDispatch <dispatch@plow.test>',
+                RESEND_API_KEY: 're_test_key',
+                RESEND_API_URL: `${inject('standInUrl')}/resend`,
+                TWILIO_ACCOUNT_SID: 'ACtest0000000000000000000000000000',
+                TWILIO_AUTH_TOKEN: 'twilio-test-token',
+                TWILIO_FROM_NUMBER: '+16035550199',
+                TWILIO_API_URL: `${inject('standInUrl')}/twilio`,
               },
             },
           })),
@@ -42,6 +55,20 @@ export default defineConfig({
           globalSetup: ['./test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Real Chromium against the real app (wrangler dev + embedded Postgres), see test/browser/.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./test/browser/global-setup.ts'],
+          // The files share one app and its data (and 2 cores): one file at a time, in order.
+          fileParallelism: false,
+          sequence: { shuffle: false },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

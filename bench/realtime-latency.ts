@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '../scripts/lib/app';
 import { findDirectPort } from './lib/direct-port';
-import { type LoadJob, type RunResult, type Scenario, type Target } from './lib/load';
+import { type LoadJob, type RunResult, type Scenario, type Target } from './lib/ws-load';
 import { seedFleet } from './lib/seed-fleet';
 import { mergeRounds, type MergedResult } from './lib/merge';
 import { ms } from './lib/stats';

@@ -8,7 +8,7 @@ import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, SEEN_EVENT_TTL_MS, type DriverRow } from './driver-positions';
 import { inOrder } from './in-order';
 import { isNewerFix, statusPayload, toFix } from './room-state';
-import { attachIdentity, identityFromRequest, type SocketIdentity } from './socket-identity';
+import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
 
@@ -281,8 +281,9 @@ export class Dispatch extends DurableObject<Env> {
     this.#positions.forget(driverId);
   }
 
-  closeUser(userId: string): number {
-    const sockets = this.ctx.getWebSockets(`user:${userId}`);
+  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those opened with token `jti`. */
+  closeUser(userId: string, jti?: string): number {
+    const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
     for (const ws of sockets) {
       sendError(ws, 'token_revoked', 'This session has been signed out.');
       safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'revoked');

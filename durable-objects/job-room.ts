@@ -3,7 +3,7 @@ import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { inOrder } from './in-order';
 import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
-import { attachIdentity, identityFromRequest, type SocketIdentity } from './socket-identity';
+import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
 
@@ -183,9 +183,9 @@ export class JobRoom extends DurableObject<Env> {
     return this.#load();
   }
 
-  /** Ends every socket of one user (logout-all, suspension). */
-  closeUser(userId: string): number {
-    const sockets = this.ctx.getWebSockets(`user:${userId}`);
+  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those opened with token `jti`. */
+  closeUser(userId: string, jti?: string): number {
+    const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
     for (const ws of sockets) {
       sendError(ws, 'token_revoked', 'This session has been signed out.');
       safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'revoked');

@@ -14,6 +14,8 @@ export const SocketIdentity = z.object({
   exp: z.number(),
   /** Token issue time, compared with revocations. */
   iat: z.number(),
+  /** Token id: a single-session logout closes only the sockets opened with it. */
+  jti: z.string().optional(),
 });
 export type SocketIdentity = z.infer<typeof SocketIdentity>;
 

@@ -1,9 +1,16 @@
 import { Hono } from 'hono';
+import { configStatus } from './config';
 import { ApiError } from './lib/errors';
+import { adminIpAllowList } from './middleware/admin-ip';
+import { auditTrail } from './middleware/audit-trail';
 import { authorize } from './middleware/auth';
 import { database } from './middleware/db';
+import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request';
+import { corsAllowList, securityHeaders } from './middleware/security';
 import { consumeLocationLog } from './queues/location-log';
+import { adminAccounts } from './routes/admin-accounts';
+import { adminAudit } from './routes/admin-audit';
 import { auth } from './routes/auth';
 import { customers } from './routes/customers';
 import { drivers } from './routes/drivers';
@@ -17,12 +24,25 @@ import type { AppEnv } from './types';
 export { JobRoom } from '../durable-objects/job-room';
 export { Dispatch } from '../durable-objects/dispatch';
 export { SessionGuard } from '../durable-objects/session-guard';
+export { RateCounter } from '../durable-objects/rate-counter';
 
 export const app = new Hono<AppEnv>();
 
 app.use('*', requestContext);
+app.use('*', securityHeaders);
+app.use('*', corsAllowList);
+app.use('*', async (c, next) => {
+  const config = configStatus(c.env);
+  if (!config.ok) {
+    return c.json({ error: { code: 'misconfigured', message: 'The server is not configured correctly; the operator has been told.' } }, 503);
+  }
+  return next();
+});
 app.use('*', database);
 app.use('*', authorize);
+app.use('*', rateLimit);
+app.use('*', adminIpAllowList);
+app.use('*', auditTrail);
 
 app.route('/', health);
 app.route('/ws', ws);
@@ -31,6 +51,8 @@ app.route('/api/v1/pricing', pricing);
 app.route('/api/v1/customers', customers);
 app.route('/api/v1/jobs', jobs);
 app.route('/api/v1/drivers', drivers);
+app.route('/api/v1/admin', adminAccounts);
+app.route('/api/v1/admin', adminAudit);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 

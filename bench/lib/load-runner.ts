@@ -5,7 +5,7 @@
  * load generator sharing its event loop — and only while our app, not the bare `ws`
  * broadcaster, is being measured.
  */
-import { runScenario, type Scenario, type Target } from './load';
+import { runScenario, type Scenario, type Target } from './ws-load';
 
 let input = '';
 for await (const chunk of process.stdin) input += chunk;

@@ -1,4 +1,4 @@
-import type { RunResult } from './load';
+import type { RunResult } from './ws-load';
 import { summarize } from './stats';
 
 export type MergedResult = Omit<RunResult, 'samples'> & { rounds: number };

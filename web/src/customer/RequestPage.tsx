@@ -1,0 +1,183 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api';
+import { formatMoney } from '../lib/format';
+import { newClientEventId, useResource } from '../lib/hooks';
+import { Link, navigate } from '../lib/router';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { EmailVerification } from './AccountPage';
+import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
+import { strings } from './strings';
+
+/** Where, which driveway size (with prices), now or later, notes → a job (or the waitlist). */
+export function RequestPage() {
+  const s = strings.request;
+  const id = useId();
+  const form = useResource((signal) => loadRequestForm(signal), 'form');
+  const profile = useResource((signal) => getProfile(signal).catch(() => null), 'profile');
+  const [locationId, setLocationId] = useState<string>('');
+  const [tierId, setTierId] = useState<number | null>(null);
+  const [when, setWhen] = useState<'now' | 'later'>('now');
+  const [scheduledFor, setScheduledFor] = useState('');
+  const [instructions, setInstructions] = useState('');
+  const [quote, setQuote] = useState<Estimate | null>(null);
+  const [quoting, setQuoting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [waitlisted, setWaitlisted] = useState(false);
+  // One id per form: a retried submit after a lost response gets the same job back.
+  const [clientEventId] = useState(() => newClientEventId('job'));
+
+  useEffect(() => {
+    if (!form.data) return;
+    setLocationId((cur) => cur || (form.data!.locations.find((l) => l.is_default) ?? form.data!.locations[0])?.id || '');
+    setTierId((cur) => cur ?? form.data!.tiers[0]?.id ?? null);
+  }, [form.data]);
+
+  useEffect(() => {
+    setQuote(null);
+    if (!locationId || tierId === null) return;
+    const ctrl = new AbortController();
+    setQuoting(true);
+    estimate({ driveway_tier_id: tierId, location_id: locationId }, ctrl.signal)
+      .then(setQuote, () => {})
+      .finally(() => !ctrl.signal.aborted && setQuoting(false));
+    return () => ctrl.abort();
+  }, [locationId, tierId]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!locationId || tierId === null) return;
+    let scheduled: string | undefined;
+    if (when === 'later') {
+      const t = new Date(scheduledFor);
+      if (!scheduledFor || Number.isNaN(t.getTime()) || t.getTime() < Date.now()) {
+        setFieldErrors({ scheduled_for: s.pastTime });
+        return;
+      }
+      scheduled = t.toISOString();
+    }
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    try {
+      const outcome = await requestPlow({
+        location_id: locationId,
+        driveway_tier_id: tierId,
+        ...(instructions.trim() ? { special_instructions: instructions.trim() } : {}),
+        ...(scheduled ? { scheduled_for: scheduled } : {}),
+        client_event_id: clientEventId,
+      });
+      if (outcome.kind === 'job') navigate(`/customer/jobs/${outcome.job.id}`);
+      else setWaitlisted(true);
+    } catch (err) {
+      setError(err instanceof ApiError && err.code === 'email_not_verified' ? s.verifyFirst : errorMessage(err, strings.errors));
+      if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (form.loading && !form.data) return <p role="status">{s.loading}</p>;
+  if (form.error) return <ErrorNotice error={form.error} strings={strings.errors} onRetry={form.reload} />;
+  if (!form.data) return null;
+  const { locations, tiers } = form.data;
+  const outside = quote && !quote.in_service_area;
+
+  if (waitlisted) {
+    return (
+      <section className="card">
+        <h1>{s.title}</h1>
+        <p className="notice notice--warn" role="status">
+          {s.waitlisted}
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{s.title}</h1>
+      <EmailVerification profile={profile.data ?? null} compact />
+      {locations.length === 0 ? (
+        <div className="notice notice--warn">
+          <p>{s.noLocations}</p>
+          <Link className="button button--primary" href="/customer/locations">
+            {s.addLocation}
+          </Link>
+        </div>
+      ) : (
+        <form onSubmit={submit}>
+          <fieldset>
+            <legend>{s.location}</legend>
+            {locations.map((l) => (
+              <label key={l.id} className="choice">
+                <input type="radio" name="location" value={l.id} checked={locationId === l.id} onChange={() => setLocationId(l.id)} />
+                <span className="choice__main">
+                  <strong>{l.label ?? l.address_line1}</strong>
+                  <br />
+                  <span className="muted">
+                    {l.address_line1}, {l.city}
+                  </span>
+                </span>
+              </label>
+            ))}
+            {fieldErrors.location_id && <p className="field-error">{fieldErrors.location_id}</p>}
+          </fieldset>
+          <fieldset>
+            <legend>{s.tier}</legend>
+            <div className="tiers">
+              {tiers.map((t) => (
+                <label key={t.id} className="choice tier">
+                  <input type="radio" name="tier" value={t.id} checked={tierId === t.id} onChange={() => setTierId(t.id)} />
+                  <span className="choice__main">{t.tier_label}</span>
+                  <span className="tier__price">{formatMoney(t.price_cents)}</span>
+                </label>
+              ))}
+            </div>
+            {fieldErrors.driveway_tier_id && <p className="field-error">{fieldErrors.driveway_tier_id}</p>}
+          </fieldset>
+          <fieldset>
+            <legend>{s.when}</legend>
+            <label className="choice">
+              <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} />
+              <span className="choice__main">{s.now}</span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} />
+              <span className="choice__main">{s.later}</span>
+            </label>
+            {when === 'later' && (
+              <div className="field">
+                <label htmlFor={`${id}-at`}>{s.scheduledFor}</label>
+                <input id={`${id}-at`} type="datetime-local" value={scheduledFor} onChange={(e) => setScheduledFor(e.target.value)} required aria-invalid={!!fieldErrors.scheduled_for} />
+                {fieldErrors.scheduled_for && <p className="field-error">{fieldErrors.scheduled_for}</p>}
+              </div>
+            )}
+          </fieldset>
+          <div className="field">
+            <label htmlFor={`${id}-notes`}>{s.instructions}</label>
+            <textarea id={`${id}-notes`} maxLength={1000} value={instructions} onChange={(e) => setInstructions(e.target.value)} aria-describedby={`${id}-notes-hint`} />
+            <p id={`${id}-notes-hint`} className="hint">
+              {s.instructionsHint}
+            </p>
+            {fieldErrors.special_instructions && <p className="field-error">{fieldErrors.special_instructions}</p>}
+          </div>
+          <div aria-live="polite">
+            {quoting && !quote && <p className="muted">{s.estimating}</p>}
+            {quote && quote.in_service_area && <p className="quote">{s.estimate(formatMoney(quote.quoted_price_cents))}</p>}
+            {outside && <p className="notice notice--warn">{s.outsideArea(quote.distance_miles.toFixed(1))}</p>}
+          </div>
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="button button--primary button--block" disabled={busy || !locationId || tierId === null || !!outside}>
+            {busy ? s.submitting : when === 'later' ? s.submitScheduled : s.submit}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

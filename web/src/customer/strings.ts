@@ -1,0 +1,257 @@
+import type { JobStatus } from '../../../contract/enums';
+import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
+import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
+
+/** Every word the customer app shows. */
+
+const signIn: SignInStrings = {
+  title: 'Sign in',
+  intro: 'Request a plow and watch it arrive.',
+  email: 'Email',
+  password: 'Password',
+  submit: 'Sign in',
+  submitting: 'Signing in…',
+  wrongApp: (role) =>
+    role === 'driver'
+      ? 'This is a driver account: open the driver app at /driver.'
+      : role === 'admin'
+        ? 'This is a dispatcher account: open the admin portal at /admin.'
+        : 'This account cannot use the customer app.',
+  totpRequired: 'Enter your 6-digit code.',
+};
+
+const errors: ErrorStrings = {
+  network: 'You seem to be offline. Check your connection and try again.',
+  generic: 'Something went wrong. Please try again.',
+  tryAgain: 'Try again',
+};
+
+const connection: ConnectionStrings = {
+  connecting: 'Connecting…',
+  open: 'Live',
+  reconnecting: 'Reconnecting…',
+  closed: 'Not live',
+  signed_out: 'Signed out',
+};
+
+const shell: ShellStrings = {
+  appName: 'PlowDispatch',
+  signOut: 'Sign out',
+  signedInAs: (name) => `Signed in as ${name}`,
+  skipToContent: 'Skip to content',
+  dismiss: 'Dismiss',
+};
+
+/** One sentence per status, written for the person waiting at home. */
+const status: Record<JobStatus, string> = {
+  pending: 'Request received: finding you a driver.',
+  assigned: 'A driver has been assigned to your job.',
+  en_route: 'Your plow is on the way.',
+  arrived: 'Your plow has arrived.',
+  in_progress: 'Plowing your driveway now.',
+  completed: 'All done: your driveway is clear.',
+  cancelled: 'This job was cancelled.',
+  disputed: 'This job is under review.',
+};
+
+const statusShort: Record<JobStatus, string> = {
+  pending: 'Requested',
+  assigned: 'Driver assigned',
+  en_route: 'On the way',
+  arrived: 'Arrived',
+  in_progress: 'Plowing',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  disputed: 'Under review',
+};
+
+const statusIcon: Record<JobStatus, string> = {
+  pending: '○',
+  assigned: '◎',
+  en_route: '➜',
+  arrived: '⚑',
+  in_progress: '⛏',
+  completed: '✓',
+  cancelled: '✕',
+  disputed: '!',
+};
+
+function distance(meters: number): string {
+  const miles = meters / METERS_PER_MILE;
+  if (miles < 0.1) return `${Math.max(50, Math.round((meters * FEET_PER_METER) / 50) * 50)} ft`;
+  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
+}
+
+function ago(seconds: number): string {
+  if (seconds < 5) return 'just now';
+  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+export const strings = {
+  signIn,
+  errors,
+  connection,
+  shell,
+  status,
+  statusShort,
+  statusIcon,
+  distance,
+  ago,
+  nav: { label: 'Customer', jobs: 'My jobs', request: 'Request a plow', locations: 'Places', invoices: 'Invoices', account: 'Account' },
+  notFound: { title: 'Page not found', body: 'There is nothing at this address.', back: 'Go to my jobs' },
+  auth: {
+    tabsLabel: 'How to sign in',
+    signInTab: 'I have an account',
+    registerTab: 'I’m new here',
+    magicTab: 'No password?',
+    magicTitle: 'Sign in with an email link',
+    register: 'Create your account',
+    fullName: 'Full name',
+    phone: 'Mobile phone (optional, for text updates)',
+    phoneHint: 'With country code, e.g. +16035550100.',
+    newPassword: 'Password (at least 10 characters)',
+    registerSubmit: 'Create account',
+    registering: 'Creating account…',
+    welcome: (name: string) => `Welcome, ${name}! Check your email to confirm your address, then add the place to plow.`,
+    magicIntro: 'No password needed: we email you a link that signs you in.',
+    magicSubmit: 'Email me a sign-in link',
+    magicSent: 'If that email has an account, a sign-in link is on its way. Open it on this device.',
+    magicUnavailable: 'Email sign-in links are not available yet. Sign in with your password.',
+  },
+  verify: {
+    title: 'Confirm your email',
+    body: 'We sent a link to your email address. You need to confirm it before your first plow.',
+    resend: 'Send the link again',
+    resent: 'Sent. Check your inbox (and the spam folder).',
+    verified: 'Email confirmed',
+    unavailable: 'Email confirmation is not available on this server yet.',
+    phoneTitle: 'Text message updates',
+    phoneBody: 'Confirm your mobile number to get a text when your plow is on the way and when it arrives.',
+    phoneLabel: 'Mobile phone',
+    sendCode: 'Text me a code',
+    codeSent: 'We texted you a 6-digit code.',
+    codeLabel: '6-digit code',
+    confirmCode: 'Confirm number',
+    phoneVerified: 'Phone confirmed: you will get text updates.',
+  },
+  account: {
+    title: 'Your account',
+    name: 'Name',
+    email: 'Email',
+    save: 'Save',
+    saved: 'Saved.',
+    unavailable: 'Editing your account is not available on this server yet.',
+  },
+  jobs: {
+    title: 'My jobs',
+    empty: 'No jobs yet. Request your first plow.',
+    request: 'Request a plow',
+    open: 'Open',
+    requestedAt: (when: string) => `Requested ${when}`,
+    deviceOnly: 'Showing the jobs requested from this device.',
+    loading: 'Loading your jobs…',
+    photo: (address: string) => `Completion photo of ${address}`,
+  },
+  locations: {
+    title: 'Places to plow',
+    empty: 'No places yet. Add your driveway.',
+    add: 'Add a place',
+    label: 'Name (e.g. Home)',
+    line1: 'Street address',
+    line2: 'Apartment, unit (optional)',
+    city: 'City',
+    state: 'State',
+    postal: 'ZIP code',
+    isDefault: 'Use this place by default',
+    save: 'Save place',
+    saving: 'Saving…',
+    saved: (label: string) => `Saved ${label}. You can request a plow there now.`,
+    pinHint: 'Tap the map to move the pin onto your driveway (or use the arrow keys).',
+    pinSet: (lat: number, lng: number) => `Pin at ${lat.toFixed(5)}, ${lng.toFixed(5)}`,
+    pinUnset: 'No pin yet: we place it from the address. Open the map to set it exactly.',
+    setPin: 'Set pin on the map',
+    useGps: 'Use my current location',
+    mapLabel: 'Map: your driveway pin',
+    defaultTag: 'Default',
+    remove: 'Remove',
+    removed: 'Place removed.',
+    makeDefault: 'Make default',
+    unavailable: 'Editing saved places is not available on this server yet.',
+    pinSaved: 'Pin moved.',
+    cancel: 'Cancel',
+  },
+  request: {
+    title: 'Request a plow',
+    location: 'Where?',
+    noLocations: 'You have no saved places yet. Add one before requesting a plow.',
+    addLocation: 'Add a place',
+    tier: 'Driveway size',
+    when: 'When?',
+    now: 'As soon as possible',
+    later: 'Schedule for later',
+    scheduledFor: 'Date and time',
+    instructions: 'Notes for the driver (optional)',
+    instructionsHint: 'Gate code, where to pile snow, things to avoid.',
+    estimate: (price: string) => `Price: ${price}`,
+    estimating: 'Working out the price…',
+    outsideArea: (miles: string) => `This address is ${miles} mi from our base, outside our service area.`,
+    submit: 'Request plow now',
+    submitScheduled: 'Schedule plow',
+    submitting: 'Sending request…',
+    waitlisted: 'We are not taking new jobs right now, so your request joined the waitlist. We will let you know when a driver can take it.',
+    verifyFirst: 'Confirm your email address first: open the link we emailed you.',
+    loading: 'Loading your places…',
+    pastTime: 'Pick a time in the future.',
+  },
+  live: {
+    title: 'Your plow',
+    loading: 'Loading your job…',
+    address: 'Address',
+    price: 'Price',
+    driver: 'Plow',
+    distance: (d: string) => `${d} from your driveway`,
+    fixAge: (a: string) => `Position updated ${a}`,
+    accuracy: (m: number) => `±${Math.round(m * FEET_PER_METER)} ft`,
+    noFix: 'Waiting for the driver’s location…',
+    noDriverYet: 'You will see the plow here once a driver is on the way.',
+    stale: 'The plow’s position may be out of date.',
+    polling: 'Live updates are interrupted; checking every few seconds.',
+    timeline: 'Progress',
+    cancel: 'Cancel request',
+    cancelling: 'Cancelling…',
+    confirmCancel: 'Cancel this plow request?',
+    cancelled: 'Your request is cancelled.',
+    keep: 'Keep it',
+    backToJobs: 'All my jobs',
+    mapLabel: (dist: string | null) => (dist ? `Map: the plow is ${dist} from your driveway` : 'Map: your driveway'),
+    mapHome: 'Your driveway',
+    mapPlow: 'Plow',
+    notFound: 'We could not find that job.',
+    arrivedNotice: 'Your plow has arrived at your driveway.',
+    completedNotice: 'Your driveway is done. Thank you!',
+    photo: 'Completion photo',
+    photoAlt: (address: string) => `Your driveway at ${address} after plowing`,
+    invoice: 'Invoice',
+    invoiceTotal: (total: string, status: string) => `${total} · ${status}`,
+    openPdf: 'Open invoice (PDF)',
+    noInvoice: 'Your invoice will appear here once the driver records the payment.',
+    scheduled: (when: string) => `Scheduled for ${when}`,
+    at: (when: string) => when,
+  },
+  invoices: {
+    title: 'Invoices',
+    empty: 'No invoices yet.',
+    unavailable: 'Invoices are not available on this server yet.',
+    number: 'Invoice',
+    job: 'Address',
+    total: 'Total',
+    status: 'Status',
+    date: 'Date',
+    pdf: 'PDF',
+    openPdf: (id: string) => `Open invoice ${id} as PDF`,
+    opening: 'Opening…',
+    statusLabel: { draft: 'Draft', sent: 'Due', paid: 'Paid', void: 'Void', refunded: 'Refunded' } as Record<string, string>,
+  },
+} as const;
