@@ -55,7 +55,7 @@ const log = (l: string) => console.log(l);
 function appTarget(url: string, name = 'plowdispatch', via: 'room' | 'dispatch' = 'room'): Target {
   const ws = url.replace(/^http/, 'ws');
   const driverUrl = via === 'room' ? `${ws}/ws?token={driver_token}&topic=job:{job_id}` : `${ws}/ws?token={driver_token}`;
-  return { name, driverUrl, watcherUrl: `${ws}/ws?token={customer_token}&topic=job:{job_id}` };
+  return { name, driverUrl, watcherUrl: `${ws}/ws?token={watcher_token}&topic=job:{job_id}` };
 }
 
 function referenceTarget(port: number): Target {
@@ -139,10 +139,12 @@ async function main(): Promise<void> {
   ];
   const runs: RunResult[] = [];
   try {
-    const fleet: LoadJob[] = await seedFleet(app.databaseUrl, keys, 50);
+    const fleet = await seedFleet(app.databaseUrl, keys, 50, 50);
+    // The crowd: the first job, watched by its customer and 50 dispatchers, ten screens each.
+    const crowdJob: LoadJob = { ...fleet.jobs[0]!, watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens] };
     const scenarios: Scenario[] = [
-      { name: '50 drivers × 10 watchers', jobs: fleet, watchersPerJob: 10, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
-      { name: '1 job × 500 watchers', jobs: fleet.slice(0, 1), watchersPerJob: 500, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+      { name: '50 drivers × 10 watchers', jobs: fleet.jobs, watchersPerJob: 10, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+      { name: '1 job × 500 watchers', jobs: [crowdJob], watchersPerJob: 500, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
     ];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const s of scenarios.filter((x) => !ONLY_SCENARIOS || ONLY_SCENARIOS.some((o) => x.name.includes(o)))) {

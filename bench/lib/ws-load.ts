@@ -2,9 +2,9 @@ import WebSocket from 'ws';
 import { summarize, type Summary } from './stats';
 
 /**
- * Where a run's sockets connect: our app, or the reference broadcaster. URLs are
- * templates with `{job_id}`, `{driver_id}`, `{driver_token}`, `{customer_token}`, so a
- * target can be handed to the load process as JSON.
+ * Where a run's sockets connect: our app, or a reference relay. URLs are templates with
+ * `{job_id}`, `{driver_id}`, `{driver_token}` and `{watcher_token}` (the job's watcher
+ * tokens in turn), so a target can be handed to the load process as JSON.
  */
 export interface Target {
   name: string;
@@ -12,13 +12,15 @@ export interface Target {
   watcherUrl: string;
 }
 
-const fill = (template: string, job: LoadJob) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(job[k as keyof LoadJob]));
+const fill = (template: string, job: LoadJob, i = 0) =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'watcher_token' ? job.watcher_tokens[i % job.watcher_tokens.length]! : String(job[k as keyof LoadJob])));
 
 export interface LoadJob {
   job_id: string;
   driver_id: string;
   driver_token: string;
-  customer_token: string;
+  /** Tokens of people allowed to watch the job; watcher sockets take them in turn. */
+  watcher_tokens: string[];
 }
 
 export interface Scenario {
@@ -79,7 +81,7 @@ async function openAll(urls: string[]): Promise<WebSocket[]> {
  * watcher's receipt. The first `warmupSeconds` are not measured.
  */
 export async function runScenario(target: Target, s: Scenario, log: (l: string) => void): Promise<RunResult> {
-  const watcherUrls = s.jobs.flatMap((job) => Array.from({ length: s.watchersPerJob }, () => fill(target.watcherUrl, job)));
+  const watcherUrls = s.jobs.flatMap((job) => Array.from({ length: s.watchersPerJob }, (_, i) => fill(target.watcherUrl, job, i)));
   log(`  ${target.name}: connecting ${watcherUrls.length} watchers and ${s.jobs.length} drivers…`);
   const watchers = await openAll(watcherUrls);
   const drivers = await openAll(s.jobs.map((job) => fill(target.driverUrl, job)));
