@@ -46,6 +46,8 @@ export class Dispatch extends DurableObject<Env> {
   #flushArmed = false;
   /** The outbox drain in progress, if any (one at a time, or a batch could go twice). */
   #draining: Promise<void> | null = null;
+  /** Client event ids being applied right now (checked before storage). */
+  #claiming = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -151,31 +153,38 @@ export class Dispatch extends DurableObject<Env> {
    */
   async driverPing(driverId: string, ping: LocationPing, shownIn?: string): Promise<PingResult> {
     const known = this.#positions.get(driverId) ?? (await this.#adoptDriver(driverId));
-    // From here to the first await runs as one synchronous turn: the duplicate check and
-    // the claim cannot interleave with another message. The fan-out leaves before any
-    // storage write, so the output gate (outgoing messages wait for pending writes to be
-    // confirmed) never holds a watcher's update back.
     const now = Date.now();
     const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
-    if (eventKey && this.#positions.seenEvent(eventKey)) return { current: false, duplicate: true };
-    const loc = toFix(driverId, shownIn ?? known.active_job_id, ping, now);
-    const current = isNewerFix(known.ts, loc.ts);
-    let toRoom: Promise<unknown> = Promise.resolve();
-    if (current) {
-      if (loc.job_id && !shownIn) {
-        toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
-          .recordLocation(loc)
-          .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
+    // Check and claim in one synchronous step; `#claiming` covers the copy that is still
+    // between its check and its write (a replay racing in on another socket).
+    if (eventKey && (this.#claiming.has(eventKey) || this.#positions.seenEvent(eventKey))) return { current: false, duplicate: true };
+    if (eventKey) this.#claiming.add(eventKey);
+    try {
+      const loc = toFix(driverId, shownIn ?? known.active_job_id, ping, now);
+      const current = isNewerFix(known.ts, loc.ts);
+      let toRoom: Promise<unknown> = Promise.resolve();
+      if (current) {
+        if (loc.job_id && !shownIn) {
+          toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
+            .recordLocation(loc)
+            .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
+        }
+        this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
       }
-      this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
-      this.#positions.saveFix(loc);
+      // Outgoing messages wait for the storage writes of their turn to be confirmed (the
+      // output gate), so the writes come after the hand-over to the room; the ack, sent
+      // after them, still means "stored".
+      await toRoom;
+      if (current) this.#positions.saveFix(loc);
+      if (eventKey) this.#positions.claimEvent(eventKey, now);
+      this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
+      const backlog = this.#positions.logBacklog();
+      if (backlog.count >= LOG_BATCH || now - (backlog.oldest ?? now) >= LOG_MAX_WAIT_MS) this.ctx.waitUntil(this.#drainLog());
+      await this.#armFlush(now);
+      return { current, duplicate: false, fix: loc };
+    } finally {
+      if (eventKey) this.#claiming.delete(eventKey);
     }
-    if (eventKey) this.#positions.claimEvent(eventKey, now);
-    this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
-    const backlog = this.#positions.logBacklog();
-    if (backlog.count >= LOG_BATCH || now - (backlog.oldest ?? now) >= LOG_MAX_WAIT_MS) this.ctx.waitUntil(this.#drainLog());
-    await Promise.all([toRoom, this.#armFlush(now)]);
-    return { current, duplicate: false, fix: loc };
   }
 
   /**

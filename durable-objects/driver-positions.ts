@@ -72,11 +72,6 @@ export class DriverPositions {
     this.#sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', key, now);
   }
 
-  /** Forgets a claimed event whose processing failed, so the client's retry is accepted. */
-  releaseEvent(key: string): void {
-    this.#sql.exec('DELETE FROM seen_events WHERE id = ?', key);
-  }
-
   pruneEvents(olderThan: number): void {
     this.#sql.exec('DELETE FROM seen_events WHERE at < ?', olderThan);
   }
@@ -90,13 +85,17 @@ export class DriverPositions {
       .toArray()[0];
   }
 
-  /** Stores the newest fix of a driver and marks it for the next Postgres flush. */
+  /**
+   * Stores a driver's fix and marks it for the next Postgres flush — unless a newer one is
+   * already stored (two copies in flight on different sockets may land in either order).
+   */
   saveFix(loc: DriverLocationPayload): void {
     this.#sql.exec(
       `INSERT INTO drivers (driver_id, lat, lng, accuracy, heading, speed, ts, received_at, dirty)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
        ON CONFLICT (driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, accuracy = excluded.accuracy,
-         heading = excluded.heading, speed = excluded.speed, ts = excluded.ts, received_at = excluded.received_at, dirty = 1`,
+         heading = excluded.heading, speed = excluded.speed, ts = excluded.ts, received_at = excluded.received_at, dirty = 1
+       WHERE drivers.ts IS NULL OR excluded.ts > drivers.ts`,
       loc.driver_id, loc.lat, loc.lng, loc.accuracy, loc.heading, loc.speed, loc.ts, loc.received_at,
     );
   }

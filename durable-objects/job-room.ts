@@ -12,6 +12,9 @@ export type { RoomJob, RoomState } from './room-state';
 /** Headers the Worker sets on the upgrade it forwards: the job as the database has it, and whether to answer with a snapshot. */
 export const ROOM_HEADERS = { job: 'x-plow-job', subscribe: 'x-plow-subscribe' } as const;
 
+/** Storage keys (SQLite-backed key-value): the job and its live location, written separately. */
+const KEYS = { job: 'job', location: 'location' } as const;
+
 /** Close reason sent to every socket when the job reaches a terminal status. */
 export const ROOM_ENDED_REASON = 'job ended';
 
@@ -19,40 +22,44 @@ export const ROOM_ENDED_REASON = 'job ended';
  * One room per job (`idFromName(jobId)`): the job's customer and anyone else who connects
  * with `?topic=job:{id}` hold hibernating sockets here, tagged `user:{id}` and
  * `role:{role}`. The room is the authority for the job's live status and location as the
- * clients see them, kept in SQLite so they survive eviction. Nothing here schedules work:
+ * clients see them, kept in its storage so they survive eviction. Nothing here schedules work:
  * no timers and no alarms, so an idle room hibernates and pings are answered by the runtime.
  */
 export class JobRoom extends DurableObject<Env> {
-  #sql: SqlStorage;
   /** undefined: not read from storage yet since this instance woke up. */
   #state: RoomState | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS room (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      job TEXT NOT NULL,
-      location TEXT
-    )`);
   }
 
   #load(): RoomState | null {
     if (this.#state === undefined) {
-      const row = this.#sql.exec<{ job: string; location: string | null }>('SELECT job, location FROM room WHERE id = 1').toArray()[0];
-      this.#state = row ? { ...(JSON.parse(row.job) as Omit<RoomState, 'location'>), location: row.location ? (JSON.parse(row.location) as DriverLocationPayload) : null } : null;
+      const kv = this.ctx.storage.kv;
+      const job = kv.get<Omit<RoomState, 'location'>>(KEYS.job);
+      this.#state = job ? { ...job, location: kv.get<DriverLocationPayload>(KEYS.location) ?? null } : null;
     }
     return this.#state;
   }
 
+  /** A job change: rare, and written before anyone is told (outgoing messages wait for it). */
   #saveJob(state: RoomState): void {
     const { location, ...job } = state;
-    this.#sql.exec(
-      'INSERT INTO room (id, job, location) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET job = excluded.job, location = excluded.location',
-      JSON.stringify(job),
-      location ? JSON.stringify(location) : null,
-    );
+    const kv = this.ctx.storage.kv;
+    kv.put(KEYS.job, job);
+    if (location) kv.put(KEYS.location, location);
+    else kv.delete(KEYS.location);
+  }
+
+  /**
+   * A new live location, the hot path. Written with `allowUnconfirmed`: the watchers'
+   * messages are not held back until the write is confirmed (the output gate would
+   * otherwise delay every fan-out by a storage round trip). The write itself still
+   * happens; if it were lost, the next fix replaces it.
+   */
+  #saveLocation(location: DriverLocationPayload): void {
+    void this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true });
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -157,7 +164,8 @@ export class JobRoom extends DurableObject<Env> {
     }
     if (isTerminal(next.status)) {
       for (const ws of this.ctx.getWebSockets()) safeClose(ws, 1000, ROOM_ENDED_REASON);
-      this.#sql.exec('DELETE FROM room');
+      this.ctx.storage.kv.delete(KEYS.job);
+      this.ctx.storage.kv.delete(KEYS.location);
       return;
     }
     this.#saveJob(next);
@@ -165,8 +173,7 @@ export class JobRoom extends DurableObject<Env> {
 
   /**
    * Takes a fix for this job's driver. Fixes older (device time) than the one held are
-   * not current: not stored, not broadcast. Watchers hear it before it is written, so the
-   * write never delays the fan-out.
+   * not current: not stored, not broadcast.
    */
   recordLocation(loc: DriverLocationPayload): { current: boolean } {
     const state = this.#load();
@@ -175,7 +182,7 @@ export class JobRoom extends DurableObject<Env> {
     const location: DriverLocationPayload = { ...loc, job_id: state.job_id };
     this.#state = { ...state, location };
     this.#broadcast({ type: 'driver_location', payload: location });
-    this.#sql.exec('UPDATE room SET location = ? WHERE id = 1', JSON.stringify(location));
+    this.#saveLocation(location);
     return { current: true };
   }
 

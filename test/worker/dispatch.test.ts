@@ -126,6 +126,26 @@ describe('Dispatch: the location pipeline', () => {
     plow.close();
   });
 
+  it('applies a fix arriving on two sockets at the same time once', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
+    const ping = fix(43.215, -71.515, seconds(3), 'twice-fix-0001');
+    a.send(ping);
+    b.send(ping);
+    const acks = [(await a.next((m) => m.type === 'ack')).payload, (await b.next((m) => m.type === 'ack')).payload];
+    expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
+    await flushDispatch();
+    const rows = await eventually(
+      () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
+      (n) => n >= 1,
+    );
+    expect(rows).toBe(1);
+    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toHaveLength(1);
+    for (const s of [watcher, a, b]) s.close();
+  });
+
   it('writes live positions to Postgres in one batch when the flush alarm runs, not per ping', async () => {
     const [c1, c2, d1, d2] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver()]);
     await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);

@@ -156,7 +156,7 @@ describe('JobRoom: fan-out', () => {
     expect(await watcher.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
 
     // Storage is wiped; a late viewer gets the final status from the database and a closed socket.
-    expect(await runInDurableObject(room(jobId), (_r: JobRoom, state) => state.storage.sql.exec('SELECT count(*) AS n FROM room').one().n)).toBe(0);
+    expect(await runInDurableObject(room(jobId), (_r: JobRoom, state) => [...state.storage.kv.list()])).toEqual([]);
     const late = await connect(customer.token, `job:${jobId}`);
     expect(await late.next((m) => m.type === 'job_status')).toMatchObject({ payload: { new_status: 'completed' } });
     expect(await late.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
