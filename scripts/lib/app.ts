@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase } from './database';
@@ -22,6 +22,10 @@ export interface StartAppOptions {
   vars?: Record<string, string>;
   /** Build the web app first (skipped when dist/web is current and `build` is false). */
   build?: boolean;
+  /** false: serve no web app at all (API/WebSocket-only runs such as benchmarks). */
+  web?: boolean;
+  /** Where wrangler keeps local Durable Object / R2 / Queue state (default: under .data/). */
+  persistTo?: string;
   log?: (line: string) => void;
 }
 
@@ -62,14 +66,16 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
     const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
     cleanups.push(bridge.stop);
-    if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
+    if (opts.web === false) {
+      mkdirSync(path.join(opts.root, 'dist/web'), { recursive: true });
+    } else if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
       await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root, { ...process.env, NODE_ENV: 'production' });
     }
     ensureDevVars(opts.root);
     const port = opts.port ?? 8787;
     const vars: Record<string, string> = { DATABASE_URL: db.url, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
     const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
-    const persistDir = path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
+    const persistDir = opts.persistTo ?? path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
     args.push('--persist-to', persistDir);
     if (opts.mode === 'test') cleanups.push(() => rm(persistDir, { recursive: true, force: true }));
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);

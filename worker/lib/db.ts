@@ -1,6 +1,7 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from '../../db/schema';
+import { fixNeonSocketEnd } from './neon-socket-fix';
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
@@ -17,6 +18,7 @@ let configuredProxy: string | undefined;
  * driver's defaults (secure WebSocket to Neon's proxy) apply.
  */
 function configure(env: DbEnv): void {
+  fixNeonSocketEnd();
   if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
   const proxy = env.DB_WS_PROXY;
   neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
