@@ -3,7 +3,7 @@ import { ApiError } from './lib/errors';
 import { authorize } from './middleware/auth';
 import { database } from './middleware/db';
 import { requestContext } from './middleware/request';
-import { consumeLocationLog } from './queues/location-log';
+import { dispatchQueue } from './queues';
 import { auth } from './routes/auth';
 import { customers } from './routes/customers';
 import { drivers } from './routes/drivers';
@@ -11,6 +11,12 @@ import { health } from './routes/health';
 import { jobs } from './routes/jobs';
 import { pricing } from './routes/pricing';
 import { ws } from './routes/ws';
+import { adminNotifications } from './routes/admin-notifications';
+import { fileLinks, files } from './routes/files';
+import { invoicePdf } from './routes/invoice-pdf';
+import { push } from './routes/push';
+import { uploads } from './routes/uploads';
+import { webhooks } from './routes/webhooks';
 import { runScheduled } from './cron';
 import type { AppEnv } from './types';
 
@@ -31,6 +37,13 @@ app.route('/api/v1/pricing', pricing);
 app.route('/api/v1/customers', customers);
 app.route('/api/v1/jobs', jobs);
 app.route('/api/v1/drivers', drivers);
+app.route('/api/v1/uploads', uploads);
+app.route('/api/v1/files', fileLinks);
+app.route('/files', files);
+app.route('/api/v1/push', push);
+app.route('/api/v1/webhooks', webhooks);
+app.route('/api/v1/admin/notifications', adminNotifications);
+app.route('/api/v1/invoices', invoicePdf);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 
@@ -46,12 +59,8 @@ app.onError((err, c) => {
 
 export default {
   fetch: app.fetch,
-  queue: async (batch, env) => {
-    if (batch.queue.startsWith('plowdispatch-location-log')) return consumeLocationLog(batch, env);
-    console.error(JSON.stringify({ level: 'error', msg: 'message from unknown queue', queue: batch.queue }));
-    batch.ackAll();
-  },
+  queue: dispatchQueue,
   scheduled: async (controller, env, ctx) => {
-    ctx.waitUntil(runScheduled(controller.cron, env));
+    ctx.waitUntil(runScheduled(controller.cron, env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<Env>;

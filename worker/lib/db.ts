@@ -1,6 +1,7 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from '../../db/schema';
+import { withOutbox, type OutboxEnv } from '../notify/outbox';
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
@@ -37,11 +38,15 @@ export function openDb(env: DbEnv): { db: Db; pool: Pool } {
   return { db: drizzle(pool, { schema }), pool };
 }
 
-/** Runs `fn` with a short-lived database handle and always closes it. */
-export async function withDb<T>(env: DbEnv, fn: (db: Db) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a short-lived database handle and always closes it. Outside a request
+ * (Durable Objects, queue consumers, cron) this is the outbox unit of work: notifications
+ * recorded inside are enqueued before it returns.
+ */
+export async function withDb<T>(env: DbEnv & Partial<OutboxEnv>, fn: (db: Db) => Promise<T>): Promise<T> {
   const { db, pool } = openDb(env);
   try {
-    return await fn(db);
+    return await withOutbox(env, () => fn(db));
   } finally {
     await pool.end().catch(() => {});
   }

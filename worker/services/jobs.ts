@@ -4,6 +4,7 @@ import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError, conflict, notFound } from '../lib/errors';
+import { recordNotificationIntents } from '../notify/intents';
 
 export type JobRow = typeof t.jobs.$inferSelect;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -131,6 +132,7 @@ export async function transitionJob(db: Db, actor: Actor, jobId: string, to: Job
     if (driverStatus && driverId) {
       await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
     }
+    await recordNotificationIntents(tx, { job: updated, previous_status: job.status, to, actor });
     return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
   });
 }

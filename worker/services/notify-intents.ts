@@ -1,0 +1,65 @@
+import * as t from '../../db/schema';
+import type { Db } from '../lib/db';
+import { noteQueued } from '../notify/outbox';
+
+/** A database handle or an open transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Queryable = Db | Tx;
+
+export type NotificationChannel = (typeof t.NOTIFICATION_CHANNELS)[number];
+
+/** One message to one recipient, as the domain decides it. */
+export interface NotificationIntent {
+  user_id?: string | null;
+  job_id?: string | null;
+  /** e.g. 'job_en_route', 'driver_job_assigned', 'daily_report'. */
+  kind: string;
+  channel: NotificationChannel;
+  /** Phone (E.164), email address, or push_subscriptions.id. */
+  recipient: string | null;
+  subject?: string | null;
+  body: string;
+  /** Unique per message: a replayed request or a re-run cron maps onto the same row. */
+  idempotency_key: string;
+  /** Quiet hours: not before this instant. */
+  send_after?: Date | null;
+  /** When set the row is recorded as `skipped` with this reason, so the outbox shows why nothing went out. */
+  skipped_reason?: string;
+}
+
+/**
+ * Records a notification in the transactional outbox (`notification_log`, status `queued`)
+ * inside the caller's transaction; it is enqueued after the unit of work ends (see
+ * notify/outbox.ts). Idempotent on `idempotency_key`: returns the new row's id, or null
+ * when that key was already recorded.
+ *
+ * @example
+ *   await db.transaction(async (tx) => {
+ *     await tx.update(jobs)…;
+ *     await enqueueNotification(tx, { kind: 'job_en_route', channel: 'sms', recipient: '+16035550111',
+ *       body: 'Granite State Plowing: your driver is on the way.', idempotency_key: `job:${id}:v3:sms:${userId}` });
+ *   });
+ */
+export async function enqueueNotification(tx: Queryable, intent: NotificationIntent): Promise<string | null> {
+  const skipped = intent.skipped_reason !== undefined;
+  const [row] = await tx
+    .insert(t.notification_log)
+    .values({
+      user_id: intent.user_id ?? null,
+      job_id: intent.job_id ?? null,
+      kind: intent.kind,
+      channel: intent.channel,
+      recipient: intent.recipient,
+      subject: intent.subject ?? null,
+      body: intent.body,
+      idempotency_key: intent.idempotency_key,
+      send_after: intent.send_after ?? null,
+      status: skipped ? 'skipped' : 'queued',
+      last_error: skipped ? intent.skipped_reason : null,
+    })
+    .onConflictDoNothing({ target: t.notification_log.idempotency_key })
+    .returning({ id: t.notification_log.id, send_after: t.notification_log.send_after });
+  if (!row) return null;
+  if (!skipped) noteQueued(row.id, row.send_after);
+  return row.id;
+}
