@@ -11,14 +11,14 @@ const SWEEP_LIMIT = 500;
 
 /** Outbox rows due and stuck in `queued`: see `sweepOutbox`. */
 export async function stuckNotifications(db: Db): Promise<{ id: string; send_after: Date | null }[]> {
-  const rows = await db.execute<{ id: string; send_after: string | null }>(sql`
-    SELECT id, send_after FROM notification_log
+  const rows = await db.execute<{ id: string; send_after_ms: string | null }>(sql`
+    SELECT id, (extract(epoch FROM send_after) * 1000)::bigint AS send_after_ms FROM notification_log
     WHERE status = 'queued'
       AND coalesce(send_after, created_at) < now() - make_interval(mins => ${SWEEP_GRACE_MINUTES})
       AND updated_at < now() - make_interval(mins => CASE WHEN attempts = 0 THEN ${SWEEP_GRACE_MINUTES} ELSE ${RETRYING_GRACE_MINUTES} END)
     ORDER BY created_at
     LIMIT ${SWEEP_LIMIT}`);
-  return rows.rows.map((r) => ({ id: r.id, send_after: r.send_after ? new Date(r.send_after) : null }));
+  return rows.rows.map((r) => ({ id: r.id, send_after: r.send_after_ms === null ? null : new Date(Number(r.send_after_ms)) }));
 }
 
 /** Completed jobs of the last week still without an invoice PDF. */
