@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { SignFileBody } from '../../contract/background';
 import { canRead } from '../files/access';
 import { keyFromUrl, ownerOf } from '../files/keys';
 import { checkImageSignature, ContentMismatchError } from '../files/magic-bytes';
-import { signDownloadUrl, verifyDownloadUrl, verifyUploadUrl } from '../files/signing';
+import { signDownloadUrl, verifyDownloadUrl, verifyUploadUrl, type UploadGrant } from '../files/signing';
 import { actorOf } from '../lib/actor';
 import { ApiError, notFound } from '../lib/errors';
 import { readJson } from '../lib/validate';
@@ -20,20 +20,13 @@ const signatureError = (reason: 'invalid' | 'expired') =>
     ? new ApiError(403, 'url_expired', 'This link has expired; ask for a new one.')
     : new ApiError(403, 'invalid_signature', 'This link is not valid.');
 
-/**
- * Receives an upload and streams it into R2 — the body is never read into memory:
- * `request.body` is piped through a 12-byte signature check into a FixedLengthStream of the
- * declared length, whose readable half R2 consumes as it arrives (R2 needs a stream of
- * known length). Refusals come before a byte is read: 403 bad or expired signature, 415 a
- * content type other than the signed one, 411 no length, 413 over the signed limit.
- */
-files.put('/upload/*', async (c) => {
+/** The refusals of an upload, all decided from the URL and headers before a byte is read. */
+async function checkUpload(c: Context<AppEnv>): Promise<{ grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> }> {
   const key = c.req.path.slice('/files/upload/'.length);
   if (!ownerOf(key)) throw signatureError('invalid');
   const verdict = await verifyUploadUrl(c.env, key, c.req.query());
   if (!verdict.ok) throw signatureError(verdict.reason);
   const grant = verdict.value;
-
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== grant.content_type) {
     throw new ApiError(415, 'unsupported_media_type', `This upload URL takes ${grant.content_type}; got ${type || 'no content type'}.`);
@@ -48,7 +41,27 @@ files.put('/upload/*', async (c) => {
   }
   const body = c.req.raw.body;
   if (!body || length === 0) throw new ApiError(400, 'empty_body', 'The upload has no content.');
+  return { grant, length, body };
+}
 
+/**
+ * Receives an upload and streams it into R2 — the body is never read into memory:
+ * `request.body` is piped through a 12-byte signature check into a FixedLengthStream of the
+ * declared length, whose readable half R2 consumes as it arrives (R2 needs a stream of
+ * known length). Refusals come before a byte is read: 403 bad or expired signature, 415 a
+ * content type other than the signed one, 411 no length, 413 over the signed limit.
+ */
+files.put('/upload/*', async (c) => {
+  let checked: { grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> };
+  try {
+    checked = await checkUpload(c);
+  } catch (err) {
+    // Refused before reading: drop the body rather than leave the client's stream dangling.
+    await c.req.raw.body?.cancel().catch(() => {});
+    throw err;
+  }
+  const { grant, length, body } = checked;
+  const key = grant.key;
   const fixed = new FixedLengthStream(length);
   const piping = body.pipeThrough(checkImageSignature(grant.content_type)).pipeTo(fixed.writable);
   const [stored, piped] = await Promise.allSettled([
