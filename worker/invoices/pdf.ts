@@ -49,7 +49,7 @@ export function winAnsi(text: string): string {
     .replace(/[\u2013\u2014]/g, '-')
     .replace(/\u2192/g, '->')
     .replace(/\u2026/g, '...')
-    .replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
+    .replace(/[^\x20-\x7E\xA0-\xFF]/gu, '?');
 }
 
 function dateIn(tz: string, d: Date, withTime = false): string {
