@@ -14,8 +14,8 @@ export async function stuckNotifications(db: Db): Promise<{ id: string; send_aft
   const rows = await db.execute<{ id: string; send_after_ms: string | null }>(sql`
     SELECT id, (extract(epoch FROM send_after) * 1000)::bigint AS send_after_ms FROM notification_log
     WHERE status = 'queued'
-      AND coalesce(send_after, created_at) < now() - make_interval(mins => ${SWEEP_GRACE_MINUTES})
-      AND updated_at < now() - make_interval(mins => CASE WHEN attempts = 0 THEN ${SWEEP_GRACE_MINUTES} ELSE ${RETRYING_GRACE_MINUTES} END)
+      AND coalesce(send_after, created_at) < now() - make_interval(mins => ${SWEEP_GRACE_MINUTES}::int)
+      AND updated_at < now() - make_interval(mins => CASE WHEN attempts = 0 THEN ${SWEEP_GRACE_MINUTES}::int ELSE ${RETRYING_GRACE_MINUTES}::int END)
     ORDER BY created_at
     LIMIT ${SWEEP_LIMIT}`);
   return rows.rows.map((r) => ({ id: r.id, send_after: r.send_after_ms === null ? null : new Date(Number(r.send_after_ms)) }));
@@ -26,7 +26,7 @@ export async function jobsMissingInvoicePdf(db: Db): Promise<string[]> {
   const rows = await db.execute<{ id: string }>(sql`
     SELECT j.id FROM jobs j
     WHERE j.status IN ('completed', 'disputed')
-      AND j.completed_at BETWEEN now() - interval '7 days' AND now() - make_interval(mins => ${SWEEP_GRACE_MINUTES})
+      AND j.completed_at BETWEEN now() - interval '7 days' AND now() - make_interval(mins => ${SWEEP_GRACE_MINUTES}::int)
       AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.job_id = j.id AND i.status <> 'void' AND i.pdf_key IS NOT NULL)
     ORDER BY j.completed_at
     LIMIT 100`);
