@@ -3,7 +3,9 @@
  * .dev.vars / `wrangler secret put` expect: the public key as the browser's
  * applicationServerKey (uncompressed P-256, base64url) and the private scalar d.
  */
-const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
-const pub = Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url');
+import { webcrypto } from 'node:crypto';
+
+const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+const jwk = await webcrypto.subtle.exportKey('jwk', pair.privateKey);
+const pub = Buffer.from(await webcrypto.subtle.exportKey('raw', pair.publicKey)).toString('base64url');
 console.log(`VAPID_PUBLIC_KEY=${pub}\nVAPID_PRIVATE_KEY=${jwk.d}\nVAPID_SUBJECT=mailto:you@example.com`);
