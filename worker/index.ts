@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { configStatus } from './config';
 import { ApiError } from './lib/errors';
 import { authorize } from './middleware/auth';
 import { database } from './middleware/db';
@@ -27,6 +28,13 @@ export { SessionGuard } from '../durable-objects/session-guard';
 export const app = new Hono<AppEnv>();
 
 app.use('*', requestContext);
+app.use('*', async (c, next) => {
+  const config = configStatus(c.env);
+  if (!config.ok) {
+    return c.json({ error: { code: 'misconfigured', message: 'The server is not configured correctly; the operator has been told.' } }, 503);
+  }
+  return next();
+});
 app.use('*', database);
 app.use('*', authorize);
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase } from './database';
 import { migrate } from './migrate';
@@ -26,9 +27,9 @@ export interface StartAppOptions {
 
 const BIN = (root: string, name: string) => path.join(root, 'node_modules', '.bin', name);
 
-function run(cmd: string, args: string[], cwd: string): Promise<void> {
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, stdio: 'inherit', env: process.env });
+    const p = spawn(cmd, args, { cwd, stdio: 'inherit', env });
     p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`))));
   });
 }
@@ -62,13 +63,15 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
     cleanups.push(bridge.stop);
     if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
-      await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root);
+      await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root, { ...process.env, NODE_ENV: 'production' });
     }
     ensureDevVars(opts.root);
     const port = opts.port ?? 8787;
     const vars: Record<string, string> = { DATABASE_URL: db.url, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
     const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
-    args.push('--persist-to', path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}`));
+    const persistDir = path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
+    args.push('--persist-to', persistDir);
+    if (opts.mode === 'test') cleanups.push(() => rm(persistDir, { recursive: true, force: true }));
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
     const child: ChildProcess = spawn(BIN(opts.root, 'wrangler'), args, { cwd: opts.root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
     cleanups.push(

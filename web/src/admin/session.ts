@@ -1,0 +1,5 @@
+import { ApiClient } from '../lib/api';
+import { SessionStore } from '../lib/session';
+
+export const session = new SessionStore('admin');
+export const api = new ApiClient(session);

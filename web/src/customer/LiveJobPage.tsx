@@ -1,0 +1,213 @@
+import { useCallback, useEffect, useState } from 'react';
+import { TERMINAL_JOB_STATUSES, type JobStatus } from '../../../contract/enums';
+import { canTransition } from '../../../contract/state-machine';
+import type { ServerMessage } from '../../../contract/ws';
+import { ApiError } from '../lib/api';
+import { formatMoney, secondsSince } from '../lib/format';
+import { distanceMeters } from '../lib/geo';
+import { useInterval, useNow, useResource } from '../lib/hooks';
+import { Link } from '../lib/router';
+import { useRealtime } from '../lib/use-realtime';
+import { ConnectionBadge } from '../ui/ConnectionBadge';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { cancelJob, driverLocation, getJob } from './jobs-api';
+import { LiveMap, type PlowFix } from './LiveMap';
+import { session } from './session';
+import { strings } from './strings';
+
+/** Live page of one job: status, timeline, the plow on a map; polling when the socket is down. */
+
+const STEPS: JobStatus[] = ['pending', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed'];
+/** Wait this long for the socket before falling back to polling. */
+const POLL_GRACE_MS = 4_000;
+const POLL_LOCATION_MS = 5_000;
+const POLL_JOB_MS = 15_000;
+/** A fix older than this is flagged as possibly out of date. */
+const STALE_AFTER_S = 90;
+
+interface Fix extends PlowFix {
+  /** Device time of the fix (ISO). */
+  ts: string;
+}
+
+export function LiveJobPage({ jobId }: { jobId: string }) {
+  const s = strings.live;
+  const job = useResource((signal) => getJob(jobId, signal), jobId);
+  const [fix, setFix] = useState<Fix | null>(null);
+  const [polling, setPolling] = useState(false);
+  const now = useNow(1000);
+  const status = job.data?.status;
+  const terminal = status ? TERMINAL_JOB_STATUSES.includes(status) : false;
+
+  // Newer fixes only: a slow poll answer must not move the plow back.
+  const takeFix = useCallback((next: Fix) => {
+    setFix((cur) => (cur && Date.parse(cur.ts) >= Date.parse(next.ts) ? cur : next));
+  }, []);
+
+  const onMessage = useCallback(
+    (msg: ServerMessage) => {
+      if (msg.type === 'job_status' && msg.payload.job_id === jobId) {
+        const next = msg.payload.new_status;
+        job.setData((prev) => (prev ? { ...prev, status: next, driver_id: msg.payload.driver_id ?? prev.driver_id } : prev!));
+        if (next === 'pending') setFix(null); // the driver declined: their position no longer matters
+      } else if (msg.type === 'driver_location' && msg.payload.job_id === jobId) {
+        const p = msg.payload;
+        takeFix({ lat: p.lat, lng: p.lng, accuracy: p.accuracy, heading: p.heading, ts: p.ts });
+      }
+    },
+    [jobId, job.setData, takeFix],
+  );
+
+  const { state } = useRealtime({ session, topic: `job:${jobId}`, enabled: !!job.data && !terminal }, onMessage);
+
+  useEffect(() => {
+    if (state === 'open' || terminal) {
+      setPolling(false);
+      return;
+    }
+    const t = setTimeout(() => setPolling(true), POLL_GRACE_MS);
+    return () => clearTimeout(t);
+  }, [state, terminal]);
+
+  const poll = useCallback(() => {
+    driverLocation(jobId).then(
+      (loc) => loc && takeFix({ lat: loc.lat, lng: loc.lng, accuracy: loc.accuracy, heading: loc.heading ?? null, ts: loc.recorded_at }),
+      () => {},
+    );
+  }, [jobId, takeFix]);
+  const pollingLive = polling && !!job.data && !terminal;
+  useInterval(poll, POLL_LOCATION_MS, pollingLive);
+  useInterval(job.reload, POLL_JOB_MS, pollingLive);
+  useEffect(() => {
+    if (pollingLive) poll();
+  }, [pollingLive, poll]);
+
+  if (job.error && !job.data) {
+    const missing = job.error instanceof ApiError && job.error.status === 404;
+    return missing ? <p className="notice notice--error">{s.notFound}</p> : <ErrorNotice error={job.error} strings={strings.errors} onRetry={job.reload} />;
+  }
+  if (!job.data || !status) return <p role="status">{s.loading}</p>;
+
+  const j = job.data;
+  const home = { lat: j.lat, lng: j.lng };
+  const showPlow = fix && !terminal && status !== 'pending';
+  const meters = showPlow ? distanceMeters(home, fix) : null;
+  const age = showPlow ? secondsSince(fix.ts, now) : null;
+
+  return (
+    <section className="live" aria-labelledby="live-title">
+      <div className="row page-head">
+        <h1 id="live-title">{s.title}</h1>
+        <span className="app__spacer" />
+        {!terminal && <ConnectionBadge state={state} strings={strings.connection} />}
+      </div>
+      <p className={`live__status live__status--${status}`} role="status" aria-live="polite" data-status={status}>
+        {strings.status[status]}
+      </p>
+
+      {!terminal && (
+        <div className="card live__map-card">
+          <LiveMap
+            home={home}
+            plow={showPlow ? fix : null}
+            label={s.mapLabel(meters !== null ? strings.distance(meters) : null)}
+            homeLabel={s.mapHome}
+            plowLabel={s.mapPlow}
+            ringLabel={strings.distance}
+          />
+          <div className="live__readout" aria-live="polite">
+            {showPlow && meters !== null ? (
+              <>
+                <p className="live__distance" data-meters={Math.round(meters)}>
+                  {s.distance(strings.distance(meters))}
+                </p>
+                <p className="muted live__age">
+                  {s.fixAge(strings.ago(age ?? 0))}
+                  {fix.accuracy !== null && ` · ${s.accuracy(fix.accuracy)}`}
+                </p>
+                {age !== null && age > STALE_AFTER_S && <p className="notice notice--warn">{s.stale}</p>}
+              </>
+            ) : (
+              <p className="muted">{status === 'pending' ? s.noDriverYet : s.noFix}</p>
+            )}
+            {polling && <p className="hint">{s.polling}</p>}
+          </div>
+        </div>
+      )}
+
+      <div className="card">
+        <dl className="facts">
+          <div>
+            <dt>{s.address}</dt>
+            <dd>{j.job_address}</dd>
+          </div>
+          <div>
+            <dt>{s.price}</dt>
+            <dd>{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
+          </div>
+        </dl>
+        <h2 className="visually-hidden">{s.timeline}</h2>
+        <Timeline status={status} />
+        {canTransition(status, 'cancelled', 'customer') && <CancelControl jobId={jobId} onCancelled={(updated) => job.setData(updated)} />}
+      </div>
+      <Link href="/customer">{s.backToJobs}</Link>
+    </section>
+  );
+}
+
+function Timeline({ status }: { status: JobStatus }) {
+  if (status === 'cancelled' || status === 'disputed') return null;
+  const at = STEPS.indexOf(status);
+  return (
+    <ol className="timeline">
+      {STEPS.map((step, i) => (
+        <li key={step} className={i < at ? 'is-done' : i === at ? 'is-current' : undefined} aria-current={i === at ? 'step' : undefined}>
+          {strings.statusShort[step]}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (job: Awaited<ReturnType<typeof cancelJob>>) => void }) {
+  const s = strings.live;
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancel = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onCancelled(await cancelJob(jobId));
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  return (
+    <div className="cancel">
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      {confirming ? (
+        <div className="row" role="group" aria-label={s.confirmCancel}>
+          <span>{s.confirmCancel}</span>
+          <button type="button" className="button button--danger" onClick={() => void cancel()} disabled={busy}>
+            {busy ? s.cancelling : s.cancel}
+          </button>
+          <button type="button" className="button button--ghost" onClick={() => setConfirming(false)}>
+            {s.keep}
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button button--danger" onClick={() => setConfirming(true)}>
+          {s.cancel}
+        </button>
+      )}
+    </div>
+  );
+}

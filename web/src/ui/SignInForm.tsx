@@ -1,0 +1,88 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api';
+import { signIn, type SessionStore } from '../lib/session';
+import { errorMessage } from './ErrorNotice';
+import type { ErrorStrings, SignInStrings } from './strings';
+
+/**
+ * Email + password (+ a TOTP code for the admin portal). On success the session store
+ * changes and the app re-renders signed in; nothing to navigate.
+ */
+export function SignInForm({ session, strings, errors, withTotp = false }: {
+  session: SessionStore;
+  strings: SignInStrings;
+  errors: ErrorStrings;
+  withTotp?: boolean;
+}) {
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(session, { email, password, ...(withTotp && totp ? { totp_code: totp.replace(/\s+/g, '') } : {}) });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'wrong_app') {
+        setError(strings.wrongApp(String((err.details as { role?: string } | undefined)?.role ?? '')));
+      } else if (err instanceof ApiError && err.code === 'totp_required' && withTotp) {
+        setError(strings.totpRequired);
+      } else {
+        setError(errorMessage(err, errors));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card signin" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{strings.title}</h1>
+      {strings.intro && <p className="muted">{strings.intro}</p>}
+      <form onSubmit={submit} noValidate={false}>
+        <div className="field">
+          <label htmlFor={`${id}-email`}>{strings.email}</label>
+          <input id={`${id}-email`} type="email" autoComplete="username" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-password`}>{strings.password}</label>
+          <input id={`${id}-password`} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+        {withTotp && (
+          <div className="field">
+            <label htmlFor={`${id}-totp`}>{strings.totp}</label>
+            <input
+              id={`${id}-totp`}
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9 ]{6,7}|[A-Za-z0-9\-]{8,20}"
+              required
+              value={totp}
+              onChange={(e) => setTotp(e.target.value)}
+              aria-describedby={strings.totpHint ? `${id}-totp-hint` : undefined}
+            />
+            {strings.totpHint && (
+              <p id={`${id}-totp-hint`} className="hint">
+                {strings.totpHint}
+              </p>
+            )}
+          </div>
+        )}
+        {error && (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? strings.submitting : strings.submit}
+        </button>
+      </form>
+    </section>
+  );
+}
