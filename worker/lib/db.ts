@@ -34,7 +34,11 @@ function configure(env: DbEnv): void {
 export function openDb(env: DbEnv): { db: Db; pool: Pool } {
   configure(env);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
-  pool.on('error', (err: Error) => console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message })));
+  pool.on('error', (err: Error) => {
+    // A connection dropped while the pool is being closed is the end we asked for, not a fault.
+    if ((pool as Pool & { ending?: boolean }).ending) return;
+    console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message }));
+  });
   return { db: drizzle(pool, { schema }), pool };
 }
 
