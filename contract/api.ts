@@ -32,6 +32,36 @@ export const LoginBody = z.object({
   device_info: z.string().max(200).optional(),
 });
 export const RefreshBody = z.object({ refresh_token: z.string().min(20).max(200) });
+/** A one-time token from an emailed link (base64url). */
+export const oneTimeToken = z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a token this service issued');
+export const sixDigits = z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code');
+/** request-password-reset, request-magic-link, request-email-verification: always 202. */
+export const EmailBody = z.object({ email });
+export const TokenBody = z.object({ token: oneTimeToken });
+export const ResetPasswordBody = z.object({ token: oneTimeToken, password });
+export const AcceptInviteBody = z.object({ token: oneTimeToken, password });
+export const PhoneCodeBody = z.object({ phone: phone.optional() });
+export const VerifyPhoneBody = z.object({ code: sixDigits });
+/**
+ * Start TOTP enrolment: an admin signed in (re-enrolling needs `current_code` from the
+ * old authenticator) or a first admin holding an `enrol_token` from their invitation.
+ */
+export const TotpEnrolBody = z.object({ enrol_token: oneTimeToken.optional(), current_code: sixDigits.optional() });
+export const TotpConfirmBody = z.object({ code: sixDigits, enrol_token: oneTimeToken.optional() });
+export const InviteBody = z.object({
+  email,
+  full_name: text(120),
+  role: z.enum(['driver', 'admin']),
+  phone: phone.optional(),
+});
+export const AuditLogQuery = z.object({
+  action: z.string().trim().max(100).optional(),
+  entity_type: z.string().trim().max(50).optional(),
+  entity_id: z.string().trim().max(100).optional(),
+  actor_user_id: uuid.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
 
 // ---- customers ----
 export const LocationBody = z.object({

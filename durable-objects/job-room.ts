@@ -190,8 +190,9 @@ export class JobRoom extends DurableObject<Env> {
   }
 
   /** Ends every socket of one user (logout-all, suspension). */
-  async closeUser(userId: string): Promise<number> {
-    const sockets = this.ctx.getWebSockets(`user:${userId}`);
+  /** Ends a user's sockets here with 4001: all of them, or only those opened with token `jti`. */
+  async closeUser(userId: string, jti?: string): Promise<number> {
+    const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
     for (const ws of sockets) {
       sendError(ws, 'token_revoked', 'This session has been signed out.');
       safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'revoked');

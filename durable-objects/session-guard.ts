@@ -6,16 +6,16 @@ import { DurableObject } from 'cloudflare:workers';
  * single token ids (logout). Checking it costs one Durable Object call, no database.
  */
 export class SessionGuard extends DurableObject<Env> {
-  async check(iat: number, jti: string): Promise<boolean> {
-    const before = (await this.ctx.storage.get<number>('revoked_before')) ?? 0;
-    if (iat < before) return true;
+  /** True when a token issued at `issuedMs` (epoch milliseconds) with id `jti` is revoked. */
+  async check(issuedMs: number, jti: string): Promise<boolean> {
+    const before = (await this.ctx.storage.get<number>('revoked_before_ms')) ?? 0;
+    if (issuedMs <= before) return true;
     return (await this.ctx.storage.get<number>(`jti:${jti}`)) !== undefined;
   }
 
-  /** Revokes every token issued up to now. */
+  /** Revokes every token issued up to now; tokens issued afterwards work. */
   async revokeAll(): Promise<void> {
-    // iat has one-second resolution: a token minted in this same second is revoked too.
-    await this.ctx.storage.put('revoked_before', Math.floor(Date.now() / 1000) + 1);
+    await this.ctx.storage.put('revoked_before_ms', Date.now());
   }
 
   /** Revokes one token until it would have expired anyway. */
@@ -24,6 +24,23 @@ export class SessionGuard extends DurableObject<Env> {
     const current = await this.ctx.storage.getAlarm();
     const at = exp * 1000 + 1000;
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * A TOTP secret shown to the user but not yet confirmed with a code. Kept here, not in
+   * `users`, so starting an enrolment never disturbs a working second factor.
+   */
+  async setPendingTotp(secret: string, ttlMs: number): Promise<void> {
+    await this.ctx.storage.put('totp_pending', { secret, expires: Date.now() + ttlMs });
+  }
+
+  async pendingTotp(): Promise<string | null> {
+    const p = await this.ctx.storage.get<{ secret: string; expires: number }>('totp_pending');
+    return p && p.expires > Date.now() ? p.secret : null;
+  }
+
+  async clearPendingTotp(): Promise<void> {
+    await this.ctx.storage.delete('totp_pending');
   }
 
   /** Forgets revoked token ids that have expired on their own. */

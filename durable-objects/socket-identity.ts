@@ -15,6 +15,8 @@ export interface SocketIdentity {
   exp: number;
   /** Token issue time, compared with revocations. */
   iat: number;
+  /** Token id: a single-session logout closes only the sockets opened with it. */
+  jti?: string;
 }
 
 /** Headers the Worker sets on the upgrade request it forwards to a room. */

@@ -22,7 +22,27 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/auth/register': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/refresh': 'public',
-  'POST /api/v1/auth/logout': 'public',
+  'POST /api/v1/auth/logout': 'public', // an expired access token must not stop a sign-out
+  'POST /api/v1/auth/logout-all': ANY,
+  'GET /api/v1/auth/me': ANY,
+  'POST /api/v1/auth/request-password-reset': 'public',
+  'POST /api/v1/auth/reset-password': 'public',
+  'POST /api/v1/auth/request-magic-link': 'public',
+  'POST /api/v1/auth/magic-link': 'public',
+  'POST /api/v1/auth/request-email-verification': 'public',
+  'POST /api/v1/auth/verify-email': 'public', // the emailed token is the credential
+  'POST /api/v1/auth/request-phone-code': ANY,
+  'POST /api/v1/auth/verify-phone': ANY,
+  'POST /api/v1/auth/accept-invite': 'public',
+  // Public here because a new admin enrols with the token from their invitation; the
+  // handler requires an admin session or that token (worker/routes/auth-totp.ts).
+  'POST /api/v1/auth/totp/enrol': 'public',
+  'POST /api/v1/auth/totp/confirm': 'public',
+
+  'POST /api/v1/admin/invites': ADMIN,
+  'POST /api/v1/admin/users/:id/suspend': ADMIN,
+  'POST /api/v1/admin/users/:id/activate': ADMIN,
+  'GET /api/v1/admin/audit-log': ADMIN,
 
   'GET /api/v1/pricing/tiers': 'public',
   'POST /api/v1/pricing/estimate': ['customer', 'admin'],

@@ -24,12 +24,11 @@ const Optional = z.object({
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,
   VAPID_PRIVATE_KEY: optional,
-  RESEND_FROM: optional,
   TWILIO_FROM_NUMBER: optional,
-  PUBLIC_BASE_URL: optional,
+  APP_ORIGINS: optional,
 });
 
-const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'FILES', 'LOCATION_LOG', 'NOTIFICATIONS', 'INVOICES'] as const;
+const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'RATE_COUNTER', 'RL_ANON', 'RL_USER', 'FILES', 'LOCATION_LOG', 'NOTIFICATIONS', 'INVOICES'] as const;
 
 export type ConfigCheck = { ok: true; warnings: string[] } | { ok: false; problems: string[] };
 
@@ -49,9 +48,8 @@ export function checkConfig(env: Record<string, unknown>): ConfigCheck {
   if (!opt.TWILIO_ACCOUNT_SID || !opt.TWILIO_AUTH_TOKEN) warnings.push('TWILIO_* not set: SMS go to the built-in outbox');
   if (!opt.GOOGLE_MAPS_API_KEY) warnings.push('GOOGLE_MAPS_API_KEY not set: geocoding uses the Nominatim-compatible service; maps use open tiles');
   if (!opt.VAPID_PRIVATE_KEY) warnings.push('VAPID_PRIVATE_KEY not set: no Web Push to drivers');
-  if (opt.RESEND_API_KEY && !opt.RESEND_FROM) warnings.push('RESEND_FROM not set: emails go to the built-in outbox until a verified sender is configured');
   if (opt.TWILIO_ACCOUNT_SID && !opt.TWILIO_FROM_NUMBER) warnings.push('TWILIO_FROM_NUMBER not set: SMS go to the built-in outbox until a sender number is configured');
-  if (!opt.PUBLIC_BASE_URL) warnings.push('PUBLIC_BASE_URL not set: invoice emails carry no download link and Twilio delivery callbacks are off');
+  if (!opt.APP_ORIGINS) warnings.push('APP_ORIGINS not set: invoice emails carry no download link and Twilio delivery callbacks are off');
   return { ok: true, warnings };
 }
 

@@ -1,10 +1,16 @@
 import { Hono } from 'hono';
 import { configStatus } from './config';
 import { ApiError } from './lib/errors';
+import { adminIpAllowList } from './middleware/admin-ip';
+import { auditTrail } from './middleware/audit-trail';
 import { authorize } from './middleware/auth';
 import { database } from './middleware/db';
+import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request';
+import { corsAllowList, securityHeaders } from './middleware/security';
 import { dispatchQueue } from './queues';
+import { adminAccounts } from './routes/admin-accounts';
+import { adminAudit } from './routes/admin-audit';
 import { auth } from './routes/auth';
 import { customers } from './routes/customers';
 import { drivers } from './routes/drivers';
@@ -24,10 +30,13 @@ import type { AppEnv } from './types';
 export { JobRoom } from '../durable-objects/job-room';
 export { Dispatch } from '../durable-objects/dispatch';
 export { SessionGuard } from '../durable-objects/session-guard';
+export { RateCounter } from '../durable-objects/rate-counter';
 
 export const app = new Hono<AppEnv>();
 
 app.use('*', requestContext);
+app.use('*', securityHeaders);
+app.use('*', corsAllowList);
 app.use('*', async (c, next) => {
   const config = configStatus(c.env);
   if (!config.ok) {
@@ -37,6 +46,9 @@ app.use('*', async (c, next) => {
 });
 app.use('*', database);
 app.use('*', authorize);
+app.use('*', rateLimit);
+app.use('*', adminIpAllowList);
+app.use('*', auditTrail);
 
 app.route('/', health);
 app.route('/ws', ws);
@@ -45,6 +57,8 @@ app.route('/api/v1/pricing', pricing);
 app.route('/api/v1/customers', customers);
 app.route('/api/v1/jobs', jobs);
 app.route('/api/v1/drivers', drivers);
+app.route('/api/v1/admin', adminAccounts);
+app.route('/api/v1/admin', adminAudit);
 app.route('/api/v1/uploads', uploads);
 app.route('/api/v1/files', fileLinks);
 app.route('/files', files);

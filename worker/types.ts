@@ -9,5 +9,7 @@ export interface AppEnv {
     db: Db;
     /** Set by the auth middleware on every non-public route. */
     user: AccessClaims;
+    /** Set by `audit()`: this request already wrote its audit record. */
+    audited: boolean;
   };
 }

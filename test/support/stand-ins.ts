@@ -13,7 +13,26 @@ export interface RecordedRequest {
   at: number;
 }
 
-type Handler = (req: RecordedRequest) => { status: number; body: unknown } | undefined;
+/** A reply; a string body with `contentType` is sent as is (HIBP answers text/plain). */
+interface Reply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+  /** Scripted replies only: wait this long first (to exercise client timeouts). */
+  delay_ms?: number;
+}
+
+type Handler = (req: RecordedRequest) => Reply | undefined;
+
+/** SHA-1 of "password123456", split as HaveIBeenPwned's range API splits it. */
+const BREACHED_SHA1 = '98A16C09B0759E63EF7DF53592724E8EEDDB953A';
+
+/** HIBP range answer: the known breached suffix when the prefix matches, plus padding lines. */
+function hibpRange(prefix: string): Reply {
+  const lines = ['0018A45C4D1DEF81644B54AB7F969B88D65:0', '00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2', 'FFFFF0000000000000000000000000000AB:0'];
+  if (prefix.toUpperCase() === BREACHED_SHA1.slice(0, 5)) lines.push(`${BREACHED_SHA1.slice(5)}:2413945`);
+  return { status: 200, body: lines.join('\r\n'), contentType: 'text/plain' };
+}
 
 /**
  * A scripted run of responses. `method` and `match` narrow it to requests of one method
@@ -24,7 +43,7 @@ interface Script {
   prefix: string;
   method?: string;
   match?: string;
-  responses: { status: number; body: unknown }[];
+  responses: Reply[];
 }
 
 function scriptKey(s: Pick<Script, 'prefix' | 'method' | 'match'>): string {
@@ -62,7 +81,7 @@ const twilio: Handler = (r) => {
  * One local HTTP server standing in for outside SaaS (geocoding, Twilio, Resend, push,
  * HaveIBeenPwned), each under its own path prefix. It records every request; tests read
  * them back at `GET /__requests?prefix=/twilio` and script failures with
- * `POST /__script {prefix, responses:[{status, body}]}`.
+ * `POST /__script {prefix, responses:[{status, body, contentType?, delay_ms?}]}`.
  */
 export async function startStandIns(): Promise<{ url: string; stop(): Promise<void> }> {
   const recorded: RecordedRequest[] = [];
@@ -74,10 +93,11 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
         : { status: 200, body: { status: 'OK', results: [{ formatted_address: r.query.address, geometry: { location: { lat: 43.2081, lng: -71.5376 } } }] } },
     '/geocode/nominatim': (r) =>
       r.query.q?.toLowerCase().includes('nowhere') ? { status: 200, body: [] } : { status: 200, body: [{ lat: '43.2001', lon: '-71.5452', display_name: r.query.q }] },
-    '/twilio': twilio,
-    '/resend': (r) => (r.method === 'POST' && r.path.endsWith('/emails') ? { status: 200, body: { id: crypto.randomUUID() } } : undefined),
+    '/hibp/range/': (r) => hibpRange(r.path.slice('/hibp/range/'.length)),
+    '/twilio/': twilio,
+    '/resend/': (r) => (r.method === 'POST' && r.path.endsWith('/emails') ? { status: 200, body: { id: crypto.randomUUID() } } : undefined),
     // A push service answers 201 Created for an accepted message (RFC 8030 §5).
-    '/push': (r) => (r.method === 'POST' ? { status: 201, body: {} } : undefined),
+    '/push/': (r) => (r.method === 'POST' ? { status: 201, body: {} } : undefined),
   };
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
@@ -86,9 +106,13 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
     const body = raw.toString('utf8');
-    const reply = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(payload));
+    const reply = (status: number, payload: unknown, contentType = 'application/json') => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(typeof payload === 'string' && contentType !== 'application/json' ? payload : JSON.stringify(payload));
+    };
+    const send = async (r: Reply) => {
+      if (r.delay_ms) await new Promise((resolve) => setTimeout(resolve, r.delay_ms));
+      reply(r.status, r.body, r.contentType);
     };
     if (url.pathname === '/__requests') {
       const prefix = url.searchParams.get('prefix') ?? '/';
@@ -118,14 +142,13 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     const candidates = [...scripts.values()].sort((a, b) => Number(!!b.match) + Number(!!b.method) - Number(!!a.match) - Number(!!a.method));
     for (const script of candidates) {
       if (script.responses.length > 0 && scriptMatches(script, rec, req.url ?? '')) {
-        const next = script.responses.shift()!;
-        return reply(next.status, next.body);
+        return send(script.responses.shift()!);
       }
     }
     for (const [prefix, handler] of Object.entries(defaults)) {
       if (rec.path.startsWith(prefix)) {
         const out = handler(rec);
-        if (out) return reply(out.status, out.body);
+        if (out) return send(out);
       }
     }
     reply(200, { ok: true, id: `standin-${recorded.length}` });

@@ -48,7 +48,7 @@ describe('invoice PDFs on completion (invoice queue)', () => {
     // The customer prefers SMS for alerts, but the invoice is a receipt: it comes by email.
     const mail = await waitFor(async () => (await emailsTo(customer.email)).find((m) => m.subject.includes('invoice')), { what: 'the invoice email' });
     expect(mail.subject).toBe(`Granite State Plowing: your invoice for ${job.job_address}`);
-    const link = /(http:\/\/plow\.test\/files\/invoices\/[^\s]+)/.exec(mail.text)?.[1];
+    const link = /(https?:\/\/[^/\s]+\/files\/invoices\/[^\s]+)/.exec(mail.text)?.[1];
     expect(link).toBeDefined();
     const pdf = await exports.default.fetch(new Request(link!));
     expect(pdf.status).toBe(200);

@@ -3,21 +3,24 @@ import { createRoot } from 'react-dom/client';
 import { usePathname } from './lib/router';
 import { strings } from './strings';
 import './styles/base.css';
+import './styles/components.css';
 
 /**
  * Three apps, one bundle entry: the pathname picks the app and each app is its own lazy
  * chunk, so the driver's phone never downloads the admin portal.
  *   /driver/*   driver app   ·   /admin/*   admin portal   ·   / and /customer/*   customer app
+ *   /auth/*   pages that emailed links open (verify email, magic link, reset, invitation)
  */
 const CustomerApp = lazy(() => import('./customer/CustomerApp'));
 const DriverApp = lazy(() => import('./driver/DriverApp'));
 const AdminApp = lazy(() => import('./admin/AdminApp'));
+const AuthApp = lazy(() => import('./auth/AuthApp'));
 
-type AppName = 'customer' | 'driver' | 'admin';
+type AppName = 'customer' | 'driver' | 'admin' | 'auth';
 
 function appFor(pathname: string): AppName {
   const first = pathname.split('/')[1];
-  return first === 'driver' || first === 'admin' ? first : 'customer';
+  return first === 'driver' || first === 'admin' || first === 'auth' ? first : 'customer';
 }
 
 class LoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
@@ -46,7 +49,7 @@ function Root() {
   return (
     <LoadBoundary>
       <Suspense fallback={<p className="boot" role="status">{strings.loading}</p>}>
-        {app === 'driver' ? <DriverApp /> : app === 'admin' ? <AdminApp /> : <CustomerApp />}
+        {app === 'driver' ? <DriverApp /> : app === 'admin' ? <AdminApp /> : app === 'auth' ? <AuthApp /> : <CustomerApp />}
       </Suspense>
     </LoadBoundary>
   );

@@ -24,6 +24,12 @@ export interface AccessClaims {
   did?: string;
   /** Customer profile id, for customers. */
   cid?: string;
+  /**
+   * Issue time in milliseconds. `iat` has one-second resolution, too coarse to tell a
+   * token minted just before a logout-all from one minted just after it (a sign-in
+   * right after a password reset must work).
+   */
+  ims?: number;
 }
 
 const enc = new TextEncoder();
@@ -44,7 +50,7 @@ export async function signAccessToken(
   if (claims.did) extra.did = claims.did;
   if (claims.cid) extra.cid = claims.cid;
   const kid = env.JWT_KID ?? 'k1';
-  const token = await new SignJWT({ role: claims.role, name: claims.name, ...extra })
+  const token = await new SignJWT({ role: claims.role, name: claims.name, ims: Date.now(), ...extra })
     .setProtectedHeader({ alg: 'HS256', kid })
     .setSubject(claims.sub)
     .setJti(jti)

@@ -4,6 +4,7 @@ import { EMAIL_LINK_TTL_SECONDS, signDownloadUrl } from '../files/signing';
 import { invoicePdfKey } from '../files/keys';
 import type { Db } from '../lib/db';
 import { notifyContact } from '../notify/intents';
+import { publicBaseUrl } from '../notify/public-url';
 import { customerUserId, loadContact, loadOperator } from '../notify/recipients';
 import { ensureInvoice, invoiceNumber, loadInvoiceView } from './invoices';
 import { renderInvoicePdf } from './pdf';
@@ -44,8 +45,9 @@ export async function generateInvoice(env: Env, db: Db, jobId: string): Promise<
   const contact = userId ? await loadContact(db, userId) : null;
   await db.transaction(async (tx) => {
     await tx.update(t.invoices).set({ status: 'sent' }).where(sql`${t.invoices.id} = ${invoice.id} AND ${t.invoices.status} = 'draft'`);
-    if (!contact || contact.preferred === 'none' || !env.PUBLIC_BASE_URL) return;
-    const link = await signDownloadUrl(env, env.PUBLIC_BASE_URL.replace(/\/$/, ''), invoicePdfKey(invoice.id), EMAIL_LINK_TTL_SECONDS);
+    const base = publicBaseUrl(env);
+    if (!contact || contact.preferred === 'none' || !base) return;
+    const link = await signDownloadUrl(env, base, invoicePdfKey(invoice.id), EMAIL_LINK_TTL_SECONDS);
     // The invoice is a receipt: it goes by email whatever channel the customer prefers for alerts.
     await notifyContact(tx, await loadOperator(tx), { ...contact, preferred: 'email' }, {
       kind: 'invoice_ready',

@@ -7,6 +7,13 @@ import { providerFor } from './providers';
 import { TWILIO_UNSUBSCRIBED } from './providers/twilio';
 import { ProviderError, type NotificationRow } from './providers/types';
 import { smsBlock } from './recipients';
+import { hasSecrets, redactSecrets, unmarkSecrets } from './secrets';
+
+/**
+ * Messages the recipient asked for themselves (a code to verify the very phone number,
+ * a sign-in link): SMS consent is not required, only an opt-out (STOP) blocks them.
+ */
+export const REQUESTED_KINDS: ReadonlySet<string> = new Set(['verify_phone', 'verify_email', 'magic_link', 'reset_password', 'invite']);
 
 /** What the queue consumer should do with the message after one delivery attempt. */
 export type DeliveryOutcome =
@@ -46,7 +53,8 @@ async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | n
       .where(eq(t.users.id, row.user_id))
       .limit(1);
     // The row's recipient may differ from the profile phone (a waitlist contact number); consent is the user's.
-    const block = u ? smsBlock({ ...u, phone: row.recipient }) : null;
+    const requested = REQUESTED_KINDS.has(row.kind);
+    const block = u ? smsBlock({ ...u, phone: row.recipient, sms_consent_at: requested ? new Date(0) : u.sms_consent_at }) : null;
     if (block) return block;
   }
   const relevant = STILL_RELEVANT[row.kind];
@@ -82,10 +90,12 @@ export async function deliverNotification(env: Env, db: Db, id: string, opts: { 
 
   const provider = providerFor(env, row.channel);
   try {
-    const result = await provider.send(row, { env, db, attempt: claimed.attempts });
+    const result = await provider.send({ ...row, body: unmarkSecrets(row.body) }, { env, db, attempt: claimed.attempts });
+    // One-time secrets stay readable only in the local outbox (notify/secrets.ts).
+    const body = hasSecrets(row.body) ? (result.provider === 'outbox' ? unmarkSecrets(row.body) : redactSecrets(row.body)) : undefined;
     await db
       .update(t.notification_log)
-      .set({ status: 'sent', provider: result.provider, provider_message_id: result.provider_message_id, sent_at: new Date(), last_error: null })
+      .set({ status: 'sent', provider: result.provider, provider_message_id: result.provider_message_id, sent_at: new Date(), last_error: null, ...(body !== undefined ? { body } : {}) })
       .where(eq(t.notification_log.id, row.id));
     return { kind: 'done', status: 'sent' };
   } catch (err) {

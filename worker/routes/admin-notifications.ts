@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { NotificationListQuery } from '../../contract/background';
 import * as t from '../../db/schema';
-import { decodeCursor, encodeCursor } from '../lib/cursor';
+import { afterCursor, cursorTimestamp, encodeCursor } from '../lib/cursor';
 import { notFound } from '../lib/errors';
 import { readQuery, uuidParam } from '../lib/validate';
 import { enqueueNotifications } from '../notify/outbox';
@@ -20,10 +20,7 @@ adminNotifications.get('/', async (c) => {
   if (q.kind) conds.push(eq(n.kind, q.kind));
   if (q.job_id) conds.push(eq(n.job_id, q.job_id));
   if (q.user_id) conds.push(eq(n.user_id, q.user_id));
-  if (q.cursor) {
-    const { at, id } = decodeCursor(q.cursor);
-    conds.push(or(lt(n.created_at, at), and(eq(n.created_at, at), lt(n.id, id)))!);
-  }
+  if (q.cursor) conds.push(afterCursor(n.created_at, n.id, q.cursor));
   const rows = await c.var.db
     .select({
       id: n.id,
@@ -43,6 +40,7 @@ adminNotifications.get('/', async (c) => {
       created_at: n.created_at,
       sent_at: n.sent_at,
       delivered_at: n.delivered_at,
+      cursor_at: cursorTimestamp(n.created_at),
     })
     .from(n)
     .where(conds.length ? and(...conds) : undefined)
@@ -50,7 +48,10 @@ adminNotifications.get('/', async (c) => {
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return c.json({ notifications: page, next_cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null });
+  return c.json({
+    notifications: page.map(({ cursor_at: _c, ...row }) => row),
+    next_cursor: rows.length > q.limit && last ? encodeCursor(last.cursor_at, last.id) : null,
+  });
 });
 
 /** Sends a failed or dead notification again (after fixing a number, a provider outage…). */

@@ -24,7 +24,7 @@ ws.get('/', async (c) => {
     throw new ApiError(426, 'upgrade_required', 'Connect with a WebSocket client.');
   }
   const u = c.var.user;
-  const identity: SocketIdentity = { user_id: u.sub, role: u.role, driver_id: u.did ?? null, customer_id: u.cid ?? null, exp: u.exp, iat: u.iat };
+  const identity: SocketIdentity = { user_id: u.sub, role: u.role, driver_id: u.did ?? null, customer_id: u.cid ?? null, exp: u.exp, iat: u.iat, jti: u.jti };
   const rawTopic = c.req.query('topic');
   let jobId: string | undefined;
   if (rawTopic !== undefined) {

@@ -66,13 +66,17 @@ export async function issueSession(db: Db, env: Env, user: SessionUser, device: 
 
 /**
  * Rotates a refresh token: the presented one is retired and a new pair issued in the
- * same family. Presenting an already-retired token means it was copied: the whole
- * family is revoked and the reuse is written to the audit log.
+ * same family. Presenting an already-rotated token (it has `last_used_at`) means it was
+ * copied: the whole family is revoked and the reuse is written to the audit log.
  */
 export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: DeviceContext): Promise<TokenResponse> {
   const hash = sha256Hex(raw);
   const [row] = await db.select().from(t.refresh_tokens).where(eq(t.refresh_tokens.token_hash, hash)).limit(1);
   if (!row) throw unauthorized('refresh_token_invalid', 'That refresh token is not valid: sign in again.');
+  if (row.revoked_at && !row.last_used_at) {
+    // Revoked by a logout, a reset or a suspension — not a replay of a rotated token.
+    throw unauthorized('refresh_token_revoked', 'This session was signed out: sign in again.');
+  }
   if (row.revoked_at) {
     await revokeFamily(db, row.family_id);
     await db.insert(t.audit_log).values({

@@ -1,18 +1,23 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { TERMINAL_JOB_STATUSES, type JobStatus } from '../../../contract/enums';
 import { canTransition } from '../../../contract/state-machine';
 import type { ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
-import { formatMoney, secondsSince } from '../lib/format';
+import type { Job, StatusEvent } from '../lib/api-types';
+import { formatDateTime, formatMoney, formatTime, secondsSince } from '../lib/format';
 import { distanceMeters } from '../lib/geo';
 import { useInterval, useNow, useResource } from '../lib/hooks';
 import { Link } from '../lib/router';
+import { toast } from '../lib/toast';
+import { signedFileUrl } from '../lib/upload';
 import { useRealtime } from '../lib/use-realtime';
+import { MapView } from '../map/MapView';
+import type { MapMarker } from '../map/types';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { cancelJob, driverLocation, getJob } from './jobs-api';
-import { LiveMap, type PlowFix } from './LiveMap';
-import { session } from './session';
+
+import { cancelJob, driverLocation, getJob, jobInvoice, openInvoicePdf, statusHistory } from './jobs-api';
+import { api, session } from './session';
 import { strings } from './strings';
 
 /** Live page of one job: status, timeline, the plow on a map; polling when the socket is down. */
@@ -25,7 +30,11 @@ const POLL_JOB_MS = 15_000;
 /** A fix older than this is flagged as possibly out of date. */
 const STALE_AFTER_S = 90;
 
-interface Fix extends PlowFix {
+interface Fix {
+  lat: number;
+  lng: number;
+  accuracy: number | null;
+  heading: number | null;
   /** Device time of the fix (ISO). */
   ts: string;
 }
@@ -33,6 +42,7 @@ interface Fix extends PlowFix {
 export function LiveJobPage({ jobId }: { jobId: string }) {
   const s = strings.live;
   const job = useResource((signal) => getJob(jobId, signal), jobId);
+  const history = useResource((signal) => statusHistory(jobId, signal), `history:${jobId}`);
   const [fix, setFix] = useState<Fix | null>(null);
   const [polling, setPolling] = useState(false);
   const now = useNow(1000);
@@ -44,18 +54,30 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
     setFix((cur) => (cur && Date.parse(cur.ts) >= Date.parse(next.ts) ? cur : next));
   }, []);
 
+  const seen = useRef<JobStatus | null>(null);
+  useEffect(() => {
+    if (!status) return;
+    const before = seen.current;
+    seen.current = status;
+    if (before === null || before === status) return;
+    if (status === 'arrived') toast.show({ kind: 'ok', message: s.arrivedNotice, durationMs: 15_000 });
+    if (status === 'completed') toast.show({ kind: 'ok', message: s.completedNotice, durationMs: 15_000 });
+  }, [status, s]);
+
   const onMessage = useCallback(
     (msg: ServerMessage) => {
       if (msg.type === 'job_status' && msg.payload.job_id === jobId) {
         const next = msg.payload.new_status;
         job.setData((prev) => (prev ? { ...prev, status: next, driver_id: msg.payload.driver_id ?? prev.driver_id } : prev!));
         if (next === 'pending') setFix(null); // the driver declined: their position no longer matters
+        history.reload();
+        if (next === 'completed') job.reload(); // the photo and final price
       } else if (msg.type === 'driver_location' && msg.payload.job_id === jobId) {
         const p = msg.payload;
         takeFix({ lat: p.lat, lng: p.lng, accuracy: p.accuracy, heading: p.heading, ts: p.ts });
       }
     },
-    [jobId, job.setData, takeFix],
+    [jobId, job.setData, job.reload, history.reload, takeFix],
   );
 
   const { state } = useRealtime({ session, topic: `job:${jobId}`, enabled: !!job.data && !terminal }, onMessage);
@@ -78,6 +100,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const pollingLive = polling && !!job.data && !terminal;
   useInterval(poll, POLL_LOCATION_MS, pollingLive);
   useInterval(job.reload, POLL_JOB_MS, pollingLive);
+  useInterval(history.reload, POLL_JOB_MS, pollingLive);
   useEffect(() => {
     if (pollingLive) poll();
   }, [pollingLive, poll]);
@@ -93,6 +116,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const showPlow = fix && !terminal && status !== 'pending';
   const meters = showPlow ? distanceMeters(home, fix) : null;
   const age = showPlow ? secondsSince(fix.ts, now) : null;
+  const markers: MapMarker[] = [{ id: 'home', kind: 'home', ...home, label: s.mapHome }];
+  if (showPlow) markers.push({ id: 'plow', kind: 'plow', lat: fix.lat, lng: fix.lng, heading: fix.heading, accuracy: fix.accuracy, label: s.mapPlow });
 
   return (
     <section className="live" aria-labelledby="live-title">
@@ -102,19 +127,13 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         {!terminal && <ConnectionBadge state={state} strings={strings.connection} />}
       </div>
       <p className={`live__status live__status--${status}`} role="status" aria-live="polite" data-status={status}>
+        <span aria-hidden="true">{strings.statusIcon[status]} </span>
         {strings.status[status]}
       </p>
 
       {!terminal && (
         <div className="card live__map-card">
-          <LiveMap
-            home={home}
-            plow={showPlow ? fix : null}
-            label={s.mapLabel(meters !== null ? strings.distance(meters) : null)}
-            homeLabel={s.mapHome}
-            plowLabel={s.mapPlow}
-            ringLabel={strings.distance}
-          />
+          <MapView className="live-map" center={home} markers={markers} label={s.mapLabel(meters !== null ? strings.distance(meters) : null)} distanceLabel={strings.distance} />
           <div className="live__readout" aria-live="polite">
             {showPlow && meters !== null ? (
               <>
@@ -135,6 +154,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         </div>
       )}
 
+      {status === 'completed' && <Completion job={j} />}
+
       <div className="card">
         <dl className="facts">
           <div>
@@ -143,33 +164,83 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
           </div>
           <div>
             <dt>{s.price}</dt>
-            <dd>{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
+            <dd data-testid="price">{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
           </div>
+          {j.scheduled_for && (
+            <div>
+              <dt>{s.scheduled('')}</dt>
+              <dd>{formatDateTime(j.scheduled_for)}</dd>
+            </div>
+          )}
         </dl>
         <h2 className="visually-hidden">{s.timeline}</h2>
-        <Timeline status={status} />
-        {canTransition(status, 'cancelled', 'customer') && <CancelControl jobId={jobId} onCancelled={(updated) => job.setData(updated)} />}
+        <Timeline status={status} events={history.data ?? []} />
+        {canTransition(status, 'cancelled', 'customer') && <CancelControl jobId={jobId} onCancelled={(updated) => (job.setData(updated), history.reload())} />}
       </div>
       <Link href="/customer">{s.backToJobs}</Link>
     </section>
   );
 }
 
-function Timeline({ status }: { status: JobStatus }) {
-  if (status === 'cancelled' || status === 'disputed') return null;
+/** Each step with the time it happened (from the status history), current step marked. */
+function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[] }) {
+  const reached = new Map<JobStatus, string>();
+  for (const e of events) if (e.previous_status !== e.new_status && !reached.has(e.new_status)) reached.set(e.new_status, e.recorded_at ?? e.created_at);
+  if (status === 'cancelled' || status === 'disputed') {
+    return (
+      <ol className="timeline">
+        <li className="is-current" aria-current="step">
+          {strings.statusShort[status]} {reached.get(status) && <time className="muted">· {formatTime(reached.get(status)!)}</time>}
+        </li>
+      </ol>
+    );
+  }
   const at = STEPS.indexOf(status);
   return (
     <ol className="timeline">
-      {STEPS.map((step, i) => (
-        <li key={step} className={i < at ? 'is-done' : i === at ? 'is-current' : undefined} aria-current={i === at ? 'step' : undefined}>
-          {strings.statusShort[step]}
-        </li>
-      ))}
+      {STEPS.map((step, i) => {
+        const when = step === 'pending' ? (events[0]?.created_at ?? null) : reached.get(step);
+        return (
+          <li key={step} className={i < at ? 'is-done' : i === at ? 'is-current' : undefined} aria-current={i === at ? 'step' : undefined} data-step={step}>
+            <span aria-hidden="true">{i < at ? '✓ ' : i === at ? '● ' : '○ '}</span>
+            {strings.statusShort[step]}
+            {when && i <= at && <time className="muted"> · {formatTime(when)}</time>}
+          </li>
+        );
+      })}
     </ol>
   );
 }
 
-function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (job: Awaited<ReturnType<typeof cancelJob>>) => void }) {
+function Completion({ job }: { job: Job }) {
+  const s = strings.live;
+  const photo = useResource((signal) => (job.completion_photo_url ? signedFileUrl(api, job.completion_photo_url, signal) : Promise.resolve(null)), `photo:${job.completion_photo_url}`);
+  const invoice = useResource((signal) => jobInvoice(job.id, signal), `invoice:${job.id}`);
+  return (
+    <div className="card completion">
+      {photo.data && (
+        <figure className="completion__photo">
+          <img src={photo.data} alt={s.photoAlt(job.job_address)} data-testid="completion-photo" />
+          <figcaption>{s.photo}</figcaption>
+        </figure>
+      )}
+      <h2>{s.invoice}</h2>
+      {invoice.data ? (
+        <div className="row" data-invoice-id={invoice.data.id}>
+          <span>{s.invoiceTotal(formatMoney(invoice.data.total_cents), strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status)}</span>
+          <span className="app__spacer" />
+          <button type="button" className="button button--secondary" onClick={() => void openInvoicePdf(invoice.data!.id).catch((err: unknown) => toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }))}>
+            {s.openPdf}
+          </button>
+        </div>
+      ) : (
+        <p className="muted">{s.noInvoice}</p>
+      )}
+    </div>
+  );
+}
+
+function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (job: Job) => void }) {
   const s = strings.live;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -179,6 +250,7 @@ function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (jo
     setError(null);
     try {
       onCancelled(await cancelJob(jobId));
+      toast.show({ kind: 'info', message: s.cancelled });
     } catch (err) {
       setError(errorMessage(err, strings.errors));
     } finally {
@@ -211,3 +283,4 @@ function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (jo
     </div>
   );
 }
+

@@ -2,19 +2,25 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
-import { navigate } from '../lib/router';
+import { Link, navigate } from '../lib/router';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { estimate, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
+import { EmailVerification } from './AccountPage';
+import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
 import { strings } from './strings';
 
+/** Where, which driveway size (with prices), now or later, notes → a job (or the waitlist). */
 export function RequestPage() {
   const s = strings.request;
   const id = useId();
   const form = useResource((signal) => loadRequestForm(signal), 'form');
+  const profile = useResource((signal) => getProfile(signal).catch(() => null), 'profile');
   const [locationId, setLocationId] = useState<string>('');
   const [tierId, setTierId] = useState<number | null>(null);
+  const [when, setWhen] = useState<'now' | 'later'>('now');
+  const [scheduledFor, setScheduledFor] = useState('');
   const [instructions, setInstructions] = useState('');
   const [quote, setQuote] = useState<Estimate | null>(null);
+  const [quoting, setQuoting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -22,7 +28,6 @@ export function RequestPage() {
   // One id per form: a retried submit after a lost response gets the same job back.
   const [clientEventId] = useState(() => newClientEventId('job'));
 
-  // Preselect the default location and the first tier once they load.
   useEffect(() => {
     if (!form.data) return;
     setLocationId((cur) => cur || (form.data!.locations.find((l) => l.is_default) ?? form.data!.locations[0])?.id || '');
@@ -33,13 +38,25 @@ export function RequestPage() {
     setQuote(null);
     if (!locationId || tierId === null) return;
     const ctrl = new AbortController();
-    estimate({ driveway_tier_id: tierId, location_id: locationId }, ctrl.signal).then(setQuote, () => {});
+    setQuoting(true);
+    estimate({ driveway_tier_id: tierId, location_id: locationId }, ctrl.signal)
+      .then(setQuote, () => {})
+      .finally(() => !ctrl.signal.aborted && setQuoting(false));
     return () => ctrl.abort();
   }, [locationId, tierId]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!locationId || tierId === null) return;
+    let scheduled: string | undefined;
+    if (when === 'later') {
+      const t = new Date(scheduledFor);
+      if (!scheduledFor || Number.isNaN(t.getTime()) || t.getTime() < Date.now()) {
+        setFieldErrors({ scheduled_for: s.pastTime });
+        return;
+      }
+      scheduled = t.toISOString();
+    }
     setBusy(true);
     setError(null);
     setFieldErrors({});
@@ -48,12 +65,13 @@ export function RequestPage() {
         location_id: locationId,
         driveway_tier_id: tierId,
         ...(instructions.trim() ? { special_instructions: instructions.trim() } : {}),
+        ...(scheduled ? { scheduled_for: scheduled } : {}),
         client_event_id: clientEventId,
       });
       if (outcome.kind === 'job') navigate(`/customer/jobs/${outcome.job.id}`);
       else setWaitlisted(true);
     } catch (err) {
-      setError(errorMessage(err, strings.errors));
+      setError(err instanceof ApiError && err.code === 'email_not_verified' ? s.verifyFirst : errorMessage(err, strings.errors));
       if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
     } finally {
       setBusy(false);
@@ -80,8 +98,14 @@ export function RequestPage() {
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>{s.title}</h1>
+      <EmailVerification profile={profile.data ?? null} compact />
       {locations.length === 0 ? (
-        <p className="notice notice--warn">{s.noLocations}</p>
+        <div className="notice notice--warn">
+          <p>{s.noLocations}</p>
+          <Link className="button button--primary" href="/customer/locations">
+            {s.addLocation}
+          </Link>
+        </div>
       ) : (
         <form onSubmit={submit}>
           <fieldset>
@@ -102,14 +126,34 @@ export function RequestPage() {
           </fieldset>
           <fieldset>
             <legend>{s.tier}</legend>
-            {tiers.map((t) => (
-              <label key={t.id} className="choice">
-                <input type="radio" name="tier" value={t.id} checked={tierId === t.id} onChange={() => setTierId(t.id)} />
-                <span className="choice__main">{t.tier_label}</span>
-                <span>{formatMoney(t.price_cents)}</span>
-              </label>
-            ))}
+            <div className="tiers">
+              {tiers.map((t) => (
+                <label key={t.id} className="choice tier">
+                  <input type="radio" name="tier" value={t.id} checked={tierId === t.id} onChange={() => setTierId(t.id)} />
+                  <span className="choice__main">{t.tier_label}</span>
+                  <span className="tier__price">{formatMoney(t.price_cents)}</span>
+                </label>
+              ))}
+            </div>
             {fieldErrors.driveway_tier_id && <p className="field-error">{fieldErrors.driveway_tier_id}</p>}
+          </fieldset>
+          <fieldset>
+            <legend>{s.when}</legend>
+            <label className="choice">
+              <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} />
+              <span className="choice__main">{s.now}</span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} />
+              <span className="choice__main">{s.later}</span>
+            </label>
+            {when === 'later' && (
+              <div className="field">
+                <label htmlFor={`${id}-at`}>{s.scheduledFor}</label>
+                <input id={`${id}-at`} type="datetime-local" value={scheduledFor} onChange={(e) => setScheduledFor(e.target.value)} required aria-invalid={!!fieldErrors.scheduled_for} />
+                {fieldErrors.scheduled_for && <p className="field-error">{fieldErrors.scheduled_for}</p>}
+              </div>
+            )}
           </fieldset>
           <div className="field">
             <label htmlFor={`${id}-notes`}>{s.instructions}</label>
@@ -120,6 +164,7 @@ export function RequestPage() {
             {fieldErrors.special_instructions && <p className="field-error">{fieldErrors.special_instructions}</p>}
           </div>
           <div aria-live="polite">
+            {quoting && !quote && <p className="muted">{s.estimating}</p>}
             {quote && quote.in_service_area && <p className="quote">{s.estimate(formatMoney(quote.quoted_price_cents))}</p>}
             {outside && <p className="notice notice--warn">{s.outsideArea(quote.distance_miles.toFixed(1))}</p>}
           </div>
@@ -129,7 +174,7 @@ export function RequestPage() {
             </p>
           )}
           <button type="submit" className="button button--primary button--block" disabled={busy || !locationId || tierId === null || !!outside}>
-            {busy ? s.submitting : s.submit}
+            {busy ? s.submitting : when === 'later' ? s.submitScheduled : s.submit}
           </button>
         </form>
       )}

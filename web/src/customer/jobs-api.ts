@@ -1,5 +1,5 @@
-import { ApiError } from '../lib/api';
-import type { DriverFix, Job, PricingTier, ServiceLocation, WaitlistEntry } from '../lib/api-types';
+import { ApiError, apiUrl, send } from '../lib/api';
+import type { CustomerProfile, DriverFix, Invoice, Job, PricingTier, ServiceLocation, StatusEvent, TokenResponse, WaitlistEntry } from '../lib/api-types';
 import { api, session } from './session';
 
 /** The customer app's calls, typed. */
@@ -8,8 +8,8 @@ const RECENT_KEY = 'plowdispatch.customer.recent-jobs';
 const RECENT_MAX = 20;
 
 /**
- * Remembers a job requested on this device. Stop-gap until the API lists a customer's
- * jobs (`GET /customers/me/jobs`): the list page falls back to these.
+ * Remembers a job requested on this device: the list page falls back to these on a server
+ * without `GET /customers/me/jobs`.
  */
 export function rememberJob(id: string): void {
   const key = `${RECENT_KEY}.${session.get()?.user.id ?? 'anon'}`;
@@ -28,10 +28,10 @@ function recentJobIds(): string[] {
 
 export async function listMyJobs(signal: AbortSignal): Promise<{ jobs: Job[]; deviceOnly: boolean }> {
   try {
-    const { jobs } = await api.get<{ jobs: Job[] }>('/customers/me/jobs', { signal });
+    const { jobs } = await api.get<{ jobs: Job[] }>('/customers/me/jobs', { signal, query: { limit: 50 } });
     return { jobs, deviceOnly: false };
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 404) throw err;
+    if (!(err instanceof ApiError && err.isMissingRoute)) throw err;
   }
   const settled = await Promise.allSettled(recentJobIds().map((id) => getJob(id, signal)));
   const jobs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -43,12 +43,73 @@ export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {
   return (await api.get<{ job: Job }>(`/jobs/${encodeURIComponent(id)}`, { signal })).job;
 }
 
+export async function statusHistory(id: string, signal?: AbortSignal): Promise<StatusEvent[]> {
+  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal })).events;
+}
+
+/** The job's invoice, when the server has per-job details (`GET /customers/me/jobs/:id`). */
+export async function jobInvoice(id: string, signal?: AbortSignal): Promise<Invoice | null> {
+  try {
+    return (await api.get<{ invoice: Invoice | null }>(`/customers/me/jobs/${encodeURIComponent(id)}`, { signal })).invoice ?? null;
+  } catch (err) {
+    if (err instanceof ApiError && err.isMissingRoute) return null;
+    throw err;
+  }
+}
+
+export async function listInvoices(signal?: AbortSignal): Promise<Invoice[] | null> {
+  try {
+    return (await api.get<{ invoices: Invoice[] }>('/customers/me/invoices', { signal })).invoices;
+  } catch (err) {
+    if (err instanceof ApiError && err.isMissingRoute) return null;
+    throw err;
+  }
+}
+
+/** Downloads an invoice PDF with the session and opens it in a new tab. */
+export async function openInvoicePdf(id: string): Promise<void> {
+  const win = window.open('', '_blank');
+  const blob = await api.blob(`/invoices/${encodeURIComponent(id)}/pdf`);
+  const url = URL.createObjectURL(blob);
+  if (win) win.location.href = url;
+  else window.location.assign(url);
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export async function loadRequestForm(signal: AbortSignal): Promise<{ locations: ServiceLocation[]; tiers: PricingTier[] }> {
   const [{ locations }, { tiers }] = await Promise.all([
     api.get<{ locations: ServiceLocation[] }>('/customers/me/locations', { signal }),
     api.get<{ tiers: PricingTier[] }>('/pricing/tiers', { signal, auth: false }),
   ]);
   return { locations, tiers };
+}
+
+export async function listLocations(signal?: AbortSignal): Promise<ServiceLocation[]> {
+  return (await api.get<{ locations: ServiceLocation[] }>('/customers/me/locations', { signal })).locations;
+}
+
+export interface LocationInput {
+  label?: string;
+  address_line1: string;
+  address_line2?: string;
+  city: string;
+  state_province: string;
+  postal_code: string;
+  lat?: number;
+  lng?: number;
+  is_default?: boolean;
+}
+
+export async function addLocation(body: LocationInput): Promise<ServiceLocation> {
+  return (await api.post<{ location: ServiceLocation }>('/customers/me/locations', body)).location;
+}
+
+export async function updateLocation(id: string, patch: Partial<LocationInput>): Promise<ServiceLocation> {
+  return (await api.patch<{ location: ServiceLocation }>(`/customers/me/locations/${encodeURIComponent(id)}`, patch)).location;
+}
+
+export async function removeLocation(id: string): Promise<void> {
+  await api.delete(`/customers/me/locations/${encodeURIComponent(id)}`);
 }
 
 export interface Estimate {
@@ -63,7 +124,7 @@ export function estimate(body: { driveway_tier_id: number; location_id: string }
 
 export type RequestOutcome = { kind: 'job'; job: Job } | { kind: 'waitlist'; entry: WaitlistEntry };
 
-export async function requestPlow(body: { location_id: string; driveway_tier_id: number; special_instructions?: string; client_event_id: string }): Promise<RequestOutcome> {
+export async function requestPlow(body: { location_id: string; driveway_tier_id: number; special_instructions?: string; scheduled_for?: string; client_event_id: string }): Promise<RequestOutcome> {
   const res = await api.post<{ job?: Job; waitlist_entry?: WaitlistEntry }>('/jobs', body);
   if (res.job) {
     rememberJob(res.job.id);
@@ -79,4 +140,53 @@ export async function cancelJob(id: string): Promise<Job> {
 /** Polling fallback for the live map; undefined while the driver has sent no fix (204). */
 export function driverLocation(id: string, signal?: AbortSignal): Promise<DriverFix | undefined> {
   return api.get<DriverFix | undefined>(`/customers/me/jobs/${encodeURIComponent(id)}/driver-location`, { signal });
+}
+
+// ---- account ----
+
+/** The profile with verification state; from `/customers/me`, else `/auth/me`, else null. */
+export async function getProfile(signal?: AbortSignal): Promise<CustomerProfile | null> {
+  try {
+    return (await api.get<{ customer: CustomerProfile }>('/customers/me', { signal })).customer;
+  } catch (err) {
+    if (!(err instanceof ApiError && err.isMissingRoute)) throw err;
+  }
+  try {
+    return (await api.get<{ user: CustomerProfile }>('/auth/me', { signal })).user;
+  } catch (err) {
+    if (err instanceof ApiError && err.isMissingRoute) return null;
+    throw err;
+  }
+}
+
+export async function updateProfile(patch: { full_name?: string; phone?: string | null }): Promise<CustomerProfile> {
+  return (await api.patch<{ customer: CustomerProfile }>('/customers/me', patch)).customer;
+}
+
+/** Public auth calls (no session yet). */
+async function publicPost<T>(path: string, body: unknown): Promise<T> {
+  const res = await send(apiUrl(path), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw await ApiError.fromResponse(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function register(body: { email: string; password: string; full_name: string; phone?: string }): Promise<void> {
+  session.set(await publicPost<TokenResponse>('/auth/register', body));
+}
+
+export function requestMagicLink(email: string): Promise<unknown> {
+  return publicPost('/auth/request-magic-link', { email });
+}
+
+export function requestEmailVerification(email: string): Promise<unknown> {
+  return publicPost('/auth/request-email-verification', { email });
+}
+
+export function requestPhoneCode(phone?: string): Promise<unknown> {
+  return api.post('/auth/request-phone-code', phone ? { phone } : {});
+}
+
+export function verifyPhone(code: string): Promise<unknown> {
+  return api.post('/auth/verify-phone', { code });
 }

@@ -1,108 +1,247 @@
-import { useCallback, useMemo, useState } from 'react';
-import { ACTIVE_JOB_STATUSES, type DriverStatus } from '../../../contract/enums';
-import type { ServerMessage } from '../../../contract/ws';
-import { secondsSince } from '../lib/format';
-import { useNow, useResource } from '../lib/hooks';
-import { useRealtime } from '../lib/use-realtime';
-import { useWakeLock } from '../lib/wake-lock';
+import { useEffect, useState } from 'react';
+import type { DriverStatus } from '../../../contract/enums';
+import type { Job, WaitlistItem } from '../lib/api-types';
+import { unlockAudio } from '../lib/alert';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { Link, navigate } from '../lib/router';
+import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { acceptedJobIds, getMe, myJobs, setAvailability } from './driver-api';
-import { JobCard } from './JobCard';
-import { session } from './session';
+import { StatusTag } from '../ui/StatusTag';
+import { acceptJob, declineJob, setAvailability, takeWaitlisted } from './driver-api';
+import { useDriver } from './DriverData';
+import { GpsPanel } from './GpsPanel';
+import { enablePush, pushState, useInstallPrompt, type PushState } from './pwa';
 import { strings } from './strings';
-import { useGpsStream, type GpsState } from './use-gps-stream';
 
 export function QueuePage() {
-  const me = useResource((signal) => getMe(signal), 'me');
-  const jobs = useResource((signal) => myJobs(signal), 'jobs');
-  const [accepted, setAccepted] = useState(() => acceptedJobIds());
-  const [notice, setNotice] = useState<string | null>(null);
-
-  const onMessage = useCallback(
-    (msg: ServerMessage) => {
-      if (msg.type === 'job_assigned') {
-        setNotice(strings.queue.newAssignment);
-        navigator.vibrate?.([200, 100, 200]);
-        jobs.reload();
-      } else if (msg.type === 'job_cancelled') {
-        setNotice(strings.queue.cancelled);
-        navigator.vibrate?.(300);
-        jobs.reload();
-      } else if (msg.type === 'job_status') {
-        jobs.reload();
-        me.reload();
-      }
-    },
-    [jobs.reload, me.reload],
-  );
-
-  const driverId = me.data?.id;
-  const subscriptions = useMemo(() => (driverId ? [`driver:${driverId}`] : []), [driverId]);
-  // No topic: a driver's socket lands on the dispatch channel (assignments in, GPS out).
-  const { state, client } = useRealtime({ session, subscriptions, enabled: !!driverId }, onMessage);
-
-  // Stream while a job is under way: accepted, or already past `assigned`.
-  const activeJob = jobs.data?.find((j) => j.status !== 'assigned' || accepted.has(j.id)) ?? null;
-  const gps = useGpsStream(client, state, activeJob !== null);
-  useWakeLock(activeJob !== null);
+  const d = useDriver();
+  const q = strings.queue;
+  const jobs = d.queue?.jobs ?? [];
+  const others = jobs.filter((j) => j.id !== d.activeJob?.id);
+  const profileIncomplete = d.me && !d.me.vehicle_type && !d.me.paypal_link && !d.me.venmo_link && !d.me.qr_image_url;
 
   return (
-    <div className="driver">
+    <div className="driver" onPointerDown={unlockAudio}>
       <div className="row driver__top">
-        <ConnectionBadge state={state} strings={strings.connection} />
+        <ConnectionBadge state={d.connection} strings={strings.connection} />
         <span className="app__spacer" />
-        {me.data && <Availability status={me.data.status} onChange={(status) => me.setData((m) => ({ ...m!, status }))} />}
+        {d.me && <Availability status={d.me.status} onChange={(status) => d.setMe({ ...d.me!, status })} />}
       </div>
-      {notice && (
-        <p className="notice notice--ok" role="status">
-          {notice}
+      <h1>{q.title}</h1>
+      <AlertsCard />
+      {profileIncomplete && (
+        <p className="notice notice--warn">
+          {q.setupBanner} <Link href="/driver/profile">{q.setupLink}</Link>
         </p>
       )}
-      {activeJob && <GpsPanel gps={gps} />}
-      <h1>{strings.queue.title}</h1>
-      <ErrorNotice error={jobs.error ?? me.error} strings={strings.errors} onRetry={() => (jobs.reload(), me.reload())} />
-      {jobs.loading && !jobs.data && <p role="status">{strings.queue.loading}</p>}
-      {jobs.data && jobs.data.length === 0 && <p className="muted">{strings.queue.empty}</p>}
-      <ul className="list">
-        {jobs.data?.map((job) => (
-          <li key={job.id}>
-            <JobCard
-              job={job}
-              accepted={accepted.has(job.id) || job.status !== 'assigned'}
-              fix={gps.fix}
-              onAccepted={() => setAccepted(acceptedJobIds())}
-              onChanged={(updated) => {
-                // The queue holds live jobs only: a finished or declined job leaves it.
-                jobs.setData((list) => (list ?? []).map((j) => (j.id === updated.id ? updated : j)).filter((j) => ACTIVE_JOB_STATUSES.includes(j.status)));
-                me.reload();
-              }}
-            />
-          </li>
-        ))}
-      </ul>
+      {d.offlineSince && <p className="notice notice--warn">{q.offlineCopy(formatDateTime(new Date(d.offlineSince).toISOString()))}</p>}
+      <ErrorNotice error={d.queueError} strings={strings.errors} onRetry={d.reload} />
+      {d.queueLoading && !d.queue && <p role="status">{q.loading}</p>}
+
+      {d.activeJob && (
+        <section aria-labelledby="current-title" className="queue__current">
+          <h2 id="current-title">{q.current}</h2>
+          <CurrentJob job={d.activeJob} />
+          <GpsPanel gps={d.gps} />
+        </section>
+      )}
+
+      <section aria-labelledby="assigned-title">
+        <h2 id="assigned-title">{q.assigned}</h2>
+        {d.queue && others.length === 0 && !d.activeJob && <p className="muted">{q.empty}</p>}
+        <ul className="list">
+          {others.map((job) => (
+            <li key={job.id}>
+              <AssignedCard job={job} accepted={d.accepted.has(job.id)} />
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <Waitlist entries={d.queue?.waitlist} />
     </div>
   );
 }
 
-function GpsPanel({ gps }: { gps: GpsState }) {
-  const now = useNow(1000);
-  const s = strings.gps;
-  const sentAgo = secondsSince(gps.lastSentAt, now);
-  const headline = gps.status === 'denied' ? s.denied : gps.status === 'unavailable' ? s.unavailable : gps.status === 'sharing' ? s.sharing : s.waiting;
+function CurrentJob({ job }: { job: Job }) {
   return (
-    <section className={`card gps gps--${gps.status}`} aria-label={s.title}>
-      <p className="gps__headline">
-        <span className="gps__dot" aria-hidden="true" /> {headline}
-      </p>
-      <p className="gps__details">
-        {gps.fix?.accuracy != null && <span className="gps__accuracy">{s.accuracy(gps.fix.accuracy)}</span>}
-        <span className="gps__sent" aria-live="off">
-          {sentAgo === null ? s.notSent : s.lastSent(strings.ago(sentAgo))}
-        </span>
-        {gps.unsent && <span className="gps__queued">{s.queued}</span>}
-      </p>
+    <article className="card job job--current" aria-label={strings.job.jobFor(job.job_address)} data-job-id={job.id}>
+      <StatusTag status={job.status} label={strings.jobStatus[job.status]} icon={strings.statusIcon[job.status]} className="job__status" />
+      <p className="job__address">{job.job_address}</p>
+      <Link className="button button--primary button--huge" href={`/driver/jobs/${job.id}`}>
+        {strings.queue.open}
+      </Link>
+    </article>
+  );
+}
+
+/** An assigned job: accept (then it opens) or decline, right from the list. */
+function AssignedCard({ job, accepted }: { job: Job; accepted: boolean }) {
+  const d = useDriver();
+  const s = strings.job;
+  const [busy, setBusy] = useState(false);
+  const [declining, setDeclining] = useState(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await work();
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <article className="card job" aria-label={s.jobFor(job.job_address)} data-job-id={job.id}>
+      <StatusTag status={job.status} label={strings.jobStatus[job.status]} icon={strings.statusIcon[job.status]} className="job__status" />
+      <h3 className="job__address">{job.job_address}</h3>
+      <dl className="job__facts">
+        <div>
+          <dt>{s.price}</dt>
+          <dd>{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</dd>
+        </div>
+        {job.special_instructions && (
+          <div>
+            <dt>{s.notes}</dt>
+            <dd>{job.special_instructions}</dd>
+          </div>
+        )}
+      </dl>
+      {accepted ? (
+        <Link className="button button--primary button--huge" href={`/driver/jobs/${job.id}`}>
+          {strings.queue.open}
+        </Link>
+      ) : (
+        <div className="job__actions">
+          <button
+            type="button"
+            className="button button--primary button--huge"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                d.rememberJob(await acceptJob(job.id));
+                d.refreshAccepted();
+                toast.show({ kind: 'ok', message: s.accepted });
+                navigate(`/driver/jobs/${job.id}`);
+              })
+            }
+          >
+            {busy ? s.working : s.accept}
+          </button>
+          {declining ? (
+            <div className="row" role="group" aria-label={s.declineConfirm}>
+              <span>{s.declineConfirm}</span>
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    await declineJob(job.id);
+                    toast.show({ kind: 'info', message: s.declined });
+                    d.reload();
+                  })
+                }
+              >
+                {s.decline}
+              </button>
+              <button type="button" className="button button--ghost" onClick={() => setDeclining(false)}>
+                {s.keep}
+              </button>
+            </div>
+          ) : (
+            <button type="button" className="button button--secondary button--block" disabled={busy} onClick={() => setDeclining(true)}>
+              {s.decline}
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function Waitlist({ entries }: { entries: WaitlistItem[] | null | undefined }) {
+  const d = useDriver();
+  const q = strings.queue;
+  const [busy, setBusy] = useState<string | null>(null);
+  if (entries === undefined) return null;
+  const take = async (e: WaitlistItem) => {
+    setBusy(e.id);
+    try {
+      const job = await takeWaitlisted(e.id);
+      d.rememberJob(job);
+      d.refreshAccepted();
+      toast.show({ kind: 'ok', message: q.taken(e.job_address) });
+      d.reload();
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section aria-labelledby="waitlist-title" className="queue__waitlist">
+      <h2 id="waitlist-title">{q.waitlist}</h2>
+      {entries === null ? (
+        <p className="muted">{q.waitlistNone}</p>
+      ) : entries.length === 0 ? (
+        <p className="muted">{q.waitlistEmpty}</p>
+      ) : (
+        <>
+          <p className="hint">{q.waitlistHint}</p>
+          <ul className="list">
+            {entries.map((e) => (
+              <li key={e.id} className="card" data-waitlist-id={e.id}>
+                <p className="job__address">{e.job_address}</p>
+                {e.notes && <p className="muted">{e.notes}</p>}
+                <button type="button" className="button button--secondary button--block" disabled={busy === e.id} onClick={() => void take(e)}>
+                  {q.take}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
+  );
+}
+
+function AlertsCard() {
+  const a = strings.alerts;
+  const [state, setState] = useState<PushState | null>(null);
+  const install = useInstallPrompt();
+  useEffect(() => {
+    void pushState().then(setState, () => setState('unsupported'));
+  }, []);
+  const ask = async () => {
+    unlockAudio();
+    try {
+      setState(await enablePush());
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    }
+  };
+  if (state === null || (state === 'unsupported' && !install)) return null;
+  return (
+    <div className="card alerts">
+      {state === 'prompt' && (
+        <button type="button" className="button button--secondary button--block" onClick={() => void ask()}>
+          🔔 {a.enable}
+        </button>
+      )}
+      {state === 'enabled' && <p className="muted">✓ {a.enabled}</p>}
+      {state === 'denied' && <p className="notice notice--warn">{a.denied}</p>}
+      {state === 'unavailable' && <p className="muted">{a.unavailable}</p>}
+      {install && (
+        <>
+          <button type="button" className="button button--secondary button--block" onClick={() => void install()}>
+            ⤓ {a.install}
+          </button>
+          <p className="hint">{a.installHint}</p>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -110,16 +249,14 @@ const SETTABLE = ['available', 'break', 'offline'] as const;
 
 function Availability({ status, onChange }: { status: DriverStatus; onChange: (s: DriverStatus) => void }) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const locked = status === 'en_route' || status === 'on_job';
   if (locked) return <span className="status-pill">{strings.availability[status]}</span>;
   const pick = async (next: (typeof SETTABLE)[number]) => {
     setBusy(true);
-    setError(null);
     try {
       onChange(await setAvailability(next));
     } catch (err) {
-      setError(errorMessage(err, strings.errors));
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
     } finally {
       setBusy(false);
     }
@@ -128,14 +265,10 @@ function Availability({ status, onChange }: { status: DriverStatus; onChange: (s
     <div className="segmented" role="group" aria-label={strings.availabilityLabel}>
       {SETTABLE.map((s) => (
         <button key={s} type="button" className="segmented__item" aria-pressed={status === s} disabled={busy} onClick={() => void pick(s)}>
+          {status === s && <span aria-hidden="true">✓ </span>}
           {strings.availability[s]}
         </button>
       ))}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
     </div>
   );
 }

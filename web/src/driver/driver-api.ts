@@ -1,22 +1,44 @@
-import type { DriverStatus, JobStatus } from '../../../contract/enums';
-import type { Job } from '../lib/api-types';
+import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
+import { ApiError } from '../lib/api';
+import type { DriverProfile, Invoice, Job, Payment, PriceChange, WaitlistItem } from '../lib/api-types';
 import { api, session } from './session';
 
 /** The driver app's calls, typed. */
 
-export interface Me {
-  id: string;
-  user_id: string;
-  full_name: string;
-  status: DriverStatus;
-}
+export type Me = DriverProfile;
 
 export async function getMe(signal?: AbortSignal): Promise<Me> {
   return (await api.get<{ driver: Me }>('/drivers/me', { signal })).driver;
 }
 
-export async function myJobs(signal?: AbortSignal): Promise<Job[]> {
-  return (await api.get<{ jobs: Job[] }>('/drivers/me/jobs', { signal })).jobs;
+export async function updateMe(patch: Partial<Omit<Me, 'id' | 'user_id' | 'full_name' | 'status'>>): Promise<Me> {
+  return (await api.patch<{ driver: Me }>('/drivers/me', patch)).driver;
+}
+
+export interface Queue {
+  jobs: Job[];
+  /** Waitlisted requests any driver may take (null: this server has no waitlist yet). */
+  waitlist: WaitlistItem[] | null;
+}
+
+/**
+ * The queue: assigned and active jobs, plus the waitlist. Newer servers send the waitlist
+ * with the jobs; older ones have `GET /waitlist` or none at all.
+ */
+export async function myQueue(signal?: AbortSignal): Promise<Queue> {
+  const res = await api.get<{ jobs: Job[]; waitlist?: WaitlistItem[] }>('/drivers/me/jobs', { signal });
+  if (res.waitlist) return { jobs: res.jobs, waitlist: res.waitlist };
+  try {
+    const { waitlist } = await api.get<{ waitlist: WaitlistItem[] }>('/waitlist', { signal, query: { status: 'waiting' } });
+    return { jobs: res.jobs, waitlist };
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return { jobs: res.jobs, waitlist: null };
+    throw err;
+  }
+}
+
+export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {
+  return (await api.get<{ job: Job }>(`/jobs/${encodeURIComponent(id)}`, { signal })).job;
 }
 
 export async function acceptJob(id: string): Promise<Job> {
@@ -29,11 +51,20 @@ export async function declineJob(id: string, reason?: string): Promise<Job> {
   return (await api.post<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/reject`, reason ? { reason } : {})).job;
 }
 
+/** Takes a waitlisted request: it becomes a job assigned to this driver. */
+export async function takeWaitlisted(id: string): Promise<Job> {
+  const res = await api.post<{ job: Job }>(`/waitlist/${encodeURIComponent(id)}/take`);
+  markAccepted(res.job.id);
+  return res.job;
+}
+
 export interface StatusChange {
   status: JobStatus;
   lat?: number;
   lng?: number;
   recorded_at?: string;
+  completion_photo_url?: string;
+  notes?: string;
   client_event_id: string;
 }
 
@@ -43,6 +74,20 @@ export async function setJobStatus(id: string, body: StatusChange): Promise<Job>
 
 export async function setAvailability(status: 'available' | 'break' | 'offline'): Promise<DriverStatus> {
   return (await api.patch<{ driver: { status: DriverStatus } }>('/drivers/me/status', { status })).driver.status;
+}
+
+export async function changePrice(jobId: string, newPriceCents: number): Promise<{ job: Job; price_change: PriceChange | null }> {
+  return api.post(`/jobs/${encodeURIComponent(jobId)}/price`, { new_price_cents: newPriceCents });
+}
+
+export interface PaymentBody {
+  method: PaymentMethod;
+  amount_cents?: number;
+  client_event_id: string;
+}
+
+export async function recordPayment(jobId: string, body: PaymentBody): Promise<{ payment: Payment; invoice: Invoice }> {
+  return api.post(`/drivers/me/jobs/${encodeURIComponent(jobId)}/payment`, body);
 }
 
 // The Job object does not say whether its driver accepted it (the job stays `assigned`),
@@ -65,4 +110,44 @@ export function acceptedJobIds(): Set<string> {
 function markAccepted(id: string): void {
   const ids = [id, ...[...acceptedJobIds()].filter((x) => x !== id)].slice(0, 50);
   localStorage.setItem(acceptedKey(), JSON.stringify(ids));
+}
+
+// ---- what the app needs when it starts with no signal ----
+
+const CACHE_KEY = 'plowdispatch.driver.cache';
+
+export interface DriverCache {
+  me: Me | null;
+  queue: Queue | null;
+  /** Jobs opened recently (a completed job's payment screen works offline too). */
+  jobs: Record<string, Job>;
+  /** Completion photos uploaded for jobs not yet finished. */
+  photos: Record<string, string>;
+  savedAt: number;
+}
+
+function cacheKey(): string {
+  return `${CACHE_KEY}.${session.get()?.user.id ?? 'anon'}`;
+}
+
+export function readCache(): DriverCache {
+  try {
+    const v = JSON.parse(localStorage.getItem(cacheKey()) ?? 'null') as DriverCache | null;
+    if (v && typeof v === 'object') return { me: v.me ?? null, queue: v.queue ?? null, jobs: v.jobs ?? {}, photos: v.photos ?? {}, savedAt: v.savedAt ?? 0 };
+  } catch {
+    // corrupt: start over
+  }
+  return { me: null, queue: null, jobs: {}, photos: {}, savedAt: 0 };
+}
+
+export function writeCache(update: (c: DriverCache) => DriverCache): void {
+  try {
+    const next = update(readCache());
+    // Keep the last 20 jobs only.
+    const ids = Object.keys(next.jobs);
+    for (const id of ids.slice(0, Math.max(0, ids.length - 20))) delete next.jobs[id];
+    localStorage.setItem(cacheKey(), JSON.stringify({ ...next, savedAt: Date.now() }));
+  } catch {
+    // storage full or blocked: the app still works online
+  }
 }

@@ -55,10 +55,16 @@ function fromPosition(p: GeolocationPosition): Fix {
   return { lat: c.latitude, lng: c.longitude, accuracy: c.accuracy, heading: c.heading, speed: c.speed, timestamp: p.timestamp || Date.now() };
 }
 
-export function useGpsStream(client: RealtimeClient | null, connection: ConnectionState, active: boolean): GpsState {
+/**
+ * `onUnsent` receives each fix that could not go out live (no socket, no network): the
+ * driver app puts it in the offline outbox, which replays it in order later.
+ */
+export function useGpsStream(client: RealtimeClient | null, connection: ConnectionState, active: boolean, onUnsent?: (ping: LocationPing) => void): GpsState {
   const [state, setState] = useState<GpsState>({ status: 'idle', fix: null, lastSentAt: null, unsent: false });
   const clientRef = useRef(client);
   clientRef.current = client;
+  const unsentRef = useRef(onUnsent);
+  unsentRef.current = onUnsent;
   const latest = useRef<Fix | null>(null);
   const sentTimestamp = useRef<number | null>(null);
   const lastSentAt = useRef(0);
@@ -67,12 +73,19 @@ export function useGpsStream(client: RealtimeClient | null, connection: Connecti
   const flush = useRef(() => {
     const fix = latest.current;
     if (!fix || fix.timestamp === sentTimestamp.current) return;
-    const sent = clientRef.current?.send({ type: 'location_ping', payload: toPing(fix) }) ?? false;
+    const ping = toPing(fix);
+    const sent = clientRef.current?.send({ type: 'location_ping', payload: ping }) ?? false;
     if (sent) {
       sentTimestamp.current = fix.timestamp;
       lastSentAt.current = Date.now();
       setState((s) => ({ ...s, lastSentAt: lastSentAt.current, unsent: false }));
     } else {
+      if (unsentRef.current) {
+        // Kept for the replay: this fix is "sent" as far as the live stream is concerned.
+        unsentRef.current(ping);
+        sentTimestamp.current = fix.timestamp;
+        lastSentAt.current = Date.now();
+      }
       setState((s) => (s.unsent ? s : { ...s, unsent: true }));
     }
   }).current;
@@ -121,7 +134,10 @@ export function useGpsStream(client: RealtimeClient | null, connection: Connecti
 
   // Back online: send the newest fix at once.
   useEffect(() => {
-    if (active && connection === 'open') flush();
+    if (active && connection === 'open') {
+      setState((s) => (s.unsent ? { ...s, unsent: false } : s));
+      flush();
+    }
   }, [active, connection, flush]);
 
   return state;

@@ -32,6 +32,15 @@ export class ApiError extends Error {
     return this.status === 0;
   }
 
+  /**
+   * The endpoint does not exist on this server yet (the Worker's notFound handler), as
+   * opposed to a 404 for a missing record. Screens built ahead of their endpoint use this
+   * to say "not available yet" instead of an error, and light up once it is deployed.
+   */
+  get isMissingRoute(): boolean {
+    return this.status === 404 && this.code === 'not_found' && this.message.startsWith('No route for');
+  }
+
   /** Per-field messages of a 400 `validation_failed` (`details: [{field, message}]`). */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
@@ -161,4 +170,25 @@ export class ApiClient {
   delete<T>(path: string, body?: unknown, opts?: RequestOptions) {
     return this.request<T>('DELETE', path, { ...opts, body });
   }
+  put<T>(path: string, body?: unknown, opts?: RequestOptions) {
+    return this.request<T>('PUT', path, { ...opts, body });
+  }
+
+  /** A binary download with the bearer token (invoice PDFs): the caller makes an object URL. */
+  async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    const attempt = async () =>
+      send(apiUrl(path), { method: 'GET', headers: { authorization: `Bearer ${await this.session.freshAccessToken()}` }, signal });
+    let res = await attempt();
+    if (res.status === 401) {
+      await this.session.refresh();
+      res = await attempt();
+    }
+    if (!res.ok) throw await ApiError.fromResponse(res);
+    return res.blob();
+  }
+}
+
+/** True when `err` says the endpoint is not deployed yet (see `ApiError.isMissingRoute`). */
+export function isMissingRoute(err: unknown): boolean {
+  return err instanceof ApiError && err.isMissingRoute;
 }

@@ -37,7 +37,7 @@ export interface RealtimeOptions {
 type MessageListener = (msg: ServerMessage) => void;
 type StateListener = (state: ConnectionState) => void;
 
-const SERVER_TYPES = new Set<ServerMessage['type']>([
+const SERVER_TYPES = new Set<string>([
   'driver_location',
   'job_status',
   'job_assigned',
@@ -48,6 +48,11 @@ const SERVER_TYPES = new Set<ServerMessage['type']>([
   'ack',
   'error',
   'pong',
+  'job_updated',
+  'waitlist_changed',
+  'invoice_changed',
+  'settings_changed',
+  'auto_dispatch',
 ]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -88,6 +93,9 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
       break;
     case 'error':
       if (!isStr(p.code) || !isStr(p.message)) return null;
+      break;
+    case 'ack':
+      if (!isStr(p.client_event_id)) return null;
       break;
   }
   return v as unknown as ServerMessage;
@@ -149,10 +157,20 @@ export class RealtimeClient {
       if (this.#ws && this.#state === 'reconnecting' && navigator.onLine !== false) this.#ws.reconnect(CLOSE_RECONNECT, 'wake');
     };
     const onVisible = () => document.visibilityState === 'visible' && wake();
+    // The browser knows the network is gone before the socket does: say so at once, so
+    // nothing is "sent" into a dead socket (the driver's GPS goes to the outbox instead).
+    const onOffline = () => {
+      if (this.#ws && this.#state === 'open') {
+        this.#setState('reconnecting');
+        this.#ws.reconnect(CLOSE_RECONNECT, 'offline');
+      }
+    };
     window.addEventListener('online', wake);
+    window.addEventListener('offline', onOffline);
     document.addEventListener('visibilitychange', onVisible);
     this.#detach = () => {
       window.removeEventListener('online', wake);
+      window.removeEventListener('offline', onOffline);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }
@@ -175,7 +193,7 @@ export class RealtimeClient {
 
   /** Sends now if the socket is open; returns false (message dropped) otherwise. */
   send(msg: ClientMessage): boolean {
-    if (!this.#ws || this.#state !== 'open') return false;
+    if (!this.#ws || this.#state !== 'open' || navigator.onLine === false) return false;
     return this.#ws.send(JSON.stringify(msg));
   }
 
@@ -266,4 +284,27 @@ export class RealtimeClient {
     this.#state = state;
     for (const l of this.#stateListeners) l(state);
   }
+}
+
+/**
+ * Sends `msg` and resolves true once the server acknowledges `clientEventId` (`ack`),
+ * false when the socket is down or no ack comes within `timeoutMs`. Used to replay the
+ * driver's offline GPS: a fix leaves the outbox only when the server has it.
+ */
+export function sendWithAck(client: RealtimeClient, msg: ClientMessage, clientEventId: string, timeoutMs = 8_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (ok: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      off();
+      resolve(ok);
+    };
+    const off = client.onMessage((m) => {
+      if (m.type === 'ack' && m.payload.client_event_id === clientEventId) finish(true);
+    });
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    if (!client.send(msg)) finish(false);
+  });
 }

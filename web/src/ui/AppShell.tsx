@@ -1,17 +1,41 @@
-import type { ReactNode } from 'react';
-import { signOut, type SessionStore } from '../lib/session';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useSession } from '../lib/hooks';
+import { usePathname } from '../lib/router';
+import { signOut, type SessionStore } from '../lib/session';
 import type { ShellStrings } from './strings';
+import { Toaster } from './Toaster';
 
-/** Header (app name, who is signed in, sign out) and the main landmark. */
-export function AppShell({ session, strings, nav, children, variant }: {
+/**
+ * Header (app name, navigation, who is signed in, sign out), the main landmark and the
+ * toasts. After a client-side navigation focus moves to the new page's heading, so a
+ * screen-reader or keyboard user starts reading where the page starts.
+ */
+export function AppShell({ session, strings, nav, children, variant, beforeSignOut }: {
   session: SessionStore;
   strings: ShellStrings;
   nav?: ReactNode;
   children: ReactNode;
   variant: 'customer' | 'driver' | 'admin';
+  beforeSignOut?: () => Promise<void>;
 }) {
   const current = useSession(session);
+  const path = usePathname();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    // Wait a frame for the new page to render its heading.
+    const id = requestAnimationFrame(() => {
+      const target = document.querySelector<HTMLElement>('#main h1') ?? document.getElementById('main');
+      if (!target) return;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(id);
+  }, [path]);
+
   return (
     <div className={`app app--${variant}`}>
       <a className="skip-link" href="#main">
@@ -19,12 +43,16 @@ export function AppShell({ session, strings, nav, children, variant }: {
       </a>
       <header className="app__header">
         <span className="app__brand">{strings.appName}</span>
-        {nav}
+        {current && nav}
         <span className="app__spacer" />
         {current && (
           <span className="app__user">
             <span className="visually-hidden-mobile">{strings.signedInAs(current.user.full_name)}</span>
-            <button type="button" className="button button--ghost" onClick={() => void signOut(session)}>
+            <button
+              type="button"
+              className="button button--ghost"
+              onClick={() => void (beforeSignOut ? beforeSignOut().catch(() => undefined) : Promise.resolve()).then(() => signOut(session))}
+            >
               {strings.signOut}
             </button>
           </span>
@@ -33,6 +61,7 @@ export function AppShell({ session, strings, nav, children, variant }: {
       <main id="main" className="app__main" tabIndex={-1}>
         {children}
       </main>
+      <Toaster dismissLabel={strings.dismiss ?? 'Dismiss'} />
     </div>
   );
 }

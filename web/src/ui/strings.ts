@@ -36,4 +36,6 @@ export interface ShellStrings {
   signOut: string;
   signedInAs: (name: string) => string;
   skipToContent: string;
+  /** Label of a toast's close button. */
+  dismiss?: string;
 }

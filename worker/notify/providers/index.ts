@@ -1,3 +1,4 @@
+import { settings } from '../../lib/settings';
 import { resend, resendConfigured } from './resend';
 import { twilio, twilioConfigured } from './twilio';
 import type { NotificationRow, Provider, SendResult } from './types';
@@ -9,8 +10,13 @@ import { vapidConfigured, webPush } from './web-push';
  */
 export const outbox: Provider = {
   name: 'outbox',
-  async send(row: NotificationRow): Promise<SendResult> {
-    console.log(JSON.stringify({ level: 'info', msg: 'outbox message (no provider configured)', channel: row.channel, to: row.recipient, subject: row.subject, body: row.body }));
+  async send(row: NotificationRow, { env }): Promise<SendResult> {
+    if (settings(env).APP_ENV === 'development') {
+      // Local demo: codes and links readable in the terminal.
+      console.log(`\n📬 outbox ${row.channel} to ${row.recipient}${row.subject ? ` — ${row.subject}` : ''}\n${row.body}\n`);
+    } else {
+      console.log(JSON.stringify({ level: 'info', msg: 'outbox message (no provider configured)', channel: row.channel, kind: row.kind, notification_id: row.id }));
+    }
     return { provider: 'outbox', provider_message_id: `outbox-${row.id}` };
   },
 };

@@ -1,11 +1,9 @@
+import { settings } from '../../lib/settings';
 import { errorFromResponse, ProviderError, providerFetch, type NotificationRow, type Provider, type SendContext, type SendResult } from './types';
 
-const RESEND_API = 'https://api.resend.com';
-
-type ResendEnv = Pick<Env, 'RESEND_API_KEY' | 'RESEND_FROM' | 'RESEND_API_URL'>;
-
-export function resendConfigured(env: Partial<ResendEnv>): boolean {
-  return !!(env.RESEND_API_KEY && env.RESEND_FROM);
+/** Email needs an API key; the sender (EMAIL_FROM) and API URL have defaults (lib/settings.ts). */
+export function resendConfigured(env: Env): boolean {
+  return !!settings(env).RESEND_API_KEY;
 }
 
 const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -27,15 +25,16 @@ export const resend: Provider = {
   name: 'resend',
   async send(row: NotificationRow, { env }: SendContext): Promise<SendResult> {
     if (!row.recipient) throw new ProviderError('resend', 'no email address', false);
-    const res = await providerFetch('resend', `${(env.RESEND_API_URL || RESEND_API).replace(/\/$/, '')}/emails`, {
+    const cfg = settings(env);
+    const res = await providerFetch('resend', `${cfg.RESEND_API_URL.replace(/\/$/, '')}/emails`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${env.RESEND_API_KEY}`,
+        authorization: `Bearer ${cfg.RESEND_API_KEY}`,
         'content-type': 'application/json',
         'idempotency-key': row.idempotency_key.slice(0, 256),
       },
       body: JSON.stringify({
-        from: env.RESEND_FROM,
+        from: cfg.EMAIL_FROM,
         to: [row.recipient],
         subject: row.subject ?? '(no subject)',
         text: row.body,

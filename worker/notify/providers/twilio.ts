@@ -1,24 +1,26 @@
+import { settings } from '../../lib/settings';
+import { publicBaseUrl } from '../public-url';
 import { errorFromResponse, ProviderError, providerFetch, type NotificationRow, type Provider, type SendContext, type SendResult } from './types';
 
-const TWILIO_API = 'https://api.twilio.com';
 /** Twilio statuses of a message that went (or is going) out: do not send it again. */
 const ALIVE = new Set(['accepted', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'read']);
 
 /** Twilio error 21610: the recipient replied STOP; Twilio refuses until they reply START. */
 export const TWILIO_UNSUBSCRIBED = 21610;
 
-type TwilioEnv = Pick<Env, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM_NUMBER' | 'TWILIO_API_URL' | 'PUBLIC_BASE_URL'>;
-
-export function twilioConfigured(env: Partial<TwilioEnv>): boolean {
-  return !!(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER);
+export function twilioConfigured(env: Env): boolean {
+  const cfg = settings(env);
+  return !!(cfg.TWILIO_ACCOUNT_SID && cfg.TWILIO_AUTH_TOKEN && cfg.TWILIO_FROM_NUMBER);
 }
 
-function accountUrl(env: TwilioEnv): string {
-  return `${(env.TWILIO_API_URL || TWILIO_API).replace(/\/$/, '')}/2010-04-01/Accounts/${env.TWILIO_ACCOUNT_SID}`;
+function accountUrl(env: Env): string {
+  const cfg = settings(env);
+  return `${cfg.TWILIO_API_URL.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(cfg.TWILIO_ACCOUNT_SID ?? '')}`;
 }
 
-function headers(env: TwilioEnv): Record<string, string> {
-  return { authorization: `Basic ${btoa(`${env.TWILIO_ACCOUNT_SID}:${env.TWILIO_AUTH_TOKEN}`)}` };
+function headers(env: Env): Record<string, string> {
+  const cfg = settings(env);
+  return { authorization: `Basic ${btoa(`${cfg.TWILIO_ACCOUNT_SID}:${cfg.TWILIO_AUTH_TOKEN}`)}` };
 }
 
 /**
@@ -26,7 +28,7 @@ function headers(env: TwilioEnv): Record<string, string> {
  * previous attempt may have created (the call succeeded but we never recorded it): same
  * number, same text, sent since the row was written. Found → adopt its sid, do not resend.
  */
-async function findPrevious(env: TwilioEnv, row: NotificationRow): Promise<SendResult | null> {
+async function findPrevious(env: Env, row: NotificationRow): Promise<SendResult | null> {
   const since = new Date(row.created_at.getTime() - 60_000).toISOString().slice(0, 10);
   const q = new URLSearchParams({ To: row.recipient ?? '', 'DateSent>': since, PageSize: '20' });
   const res = await providerFetch('twilio', `${accountUrl(env)}/Messages.json?${q}`, { headers: headers(env) });
@@ -46,9 +48,11 @@ export const twilio: Provider = {
       if (previous) return previous;
     }
     const form = new URLSearchParams({ To: row.recipient, Body: row.body });
+    const from = settings(env).TWILIO_FROM_NUMBER ?? '';
     // A Messaging Service SID (MG…) lets Twilio pick the sender; otherwise a number we own.
-    form.set(env.TWILIO_FROM_NUMBER.startsWith('MG') ? 'MessagingServiceSid' : 'From', env.TWILIO_FROM_NUMBER);
-    if (env.PUBLIC_BASE_URL) form.set('StatusCallback', `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/v1/webhooks/twilio/status`);
+    form.set(from.startsWith('MG') ? 'MessagingServiceSid' : 'From', from);
+    const base = publicBaseUrl(env);
+    if (base) form.set('StatusCallback', `${base}/api/v1/webhooks/twilio/status`);
     const res = await providerFetch('twilio', `${accountUrl(env)}/Messages.json`, {
       method: 'POST',
       headers: { ...headers(env), 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../scripts/lib/seed';
+import { Api, type Tokens } from './support/api';
+import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+
+/**
+ * The customer's live page when things go wrong: no WebSocket (polling takes over), an
+ * expired access token (refreshed once, rotation respected), a refused session (back to
+ * sign-in). Uses a job of its own, driven through the API.
+ */
+
+const WAIT = { timeout: 20_000 };
+const base = inject('appUrl');
+const api = new Api(base);
+const SESSION_KEY = 'plowdispatch.session.customer';
+
+describe('the customer live page under trouble', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pages: Record<string, Page> = {};
+  const errors: string[] = [];
+  let jobId = '';
+
+  async function open(name: string, routeWs = false): Promise<Page> {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 } });
+    contexts.push(context);
+    // Every /ws upgrade refused for this person; plain HTTP still works.
+    if (routeWs) await context.routeWebSocket(/\/ws\b/, (ws) => ws.close({ code: 1011, reason: 'blocked by test' }));
+    const page = await context.newPage();
+    errors.push(...collectPageErrors(page, name));
+    pages[name] = page;
+    return page;
+  }
+  async function signIn(page: Page): Promise<void> {
+    await page.getByLabel('Email').fill('customer2@demo.test');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    // customer2 asks, driver2 takes it and is on the way 1 km out (as a phone would tell it).
+    const customer = (await api.json<Tokens>('POST', '/auth/login', undefined, { email: 'customer2@demo.test', password: DEMO_PASSWORD })).body;
+    const driver = (await api.json<Tokens>('POST', '/auth/login', undefined, { email: 'driver2@demo.test', password: DEMO_PASSWORD })).body;
+    const { body: locs } = await api.json<{ locations: { id: string }[] }>('GET', '/customers/me/locations', customer.access_token);
+    const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
+    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, { location_id: locs.locations[0]!.id, driveway_tier_id: tiers.tiers[1]!.id });
+    jobId = created.body.job.id;
+    const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
+    // The driver takes the job by the dispatcher's hand: sign the admin in through the API.
+    const admin = await api.login('admin@demo.test', true);
+    expect((await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id })).status).toBe(200);
+    expect((await api.json('PATCH', `/drivers/me/jobs/${jobId}/status`, driver.access_token, { status: 'en_route', client_event_id: `status-${jobId.slice(0, 8)}-1` })).status).toBe(200);
+    // One location fix over the socket, like the app sends it.
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?token=${driver.access_token}`);
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'location_ping', payload: { lat: 43.2185, lng: -71.5101, accuracy: 9, recorded_at: new Date().toISOString(), client_event_id: `gps-${jobId}` } }));
+      ws.onmessage = (e) => {
+        if (String(e.data).includes('"ack"')) (ws.close(), resolve());
+      };
+      ws.onerror = () => reject(new Error('driver socket failed'));
+      setTimeout(() => (ws.close(), resolve()), 5000);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+  });
+
+  it('falls back to polling the plow’s position when the WebSocket cannot connect', async () => {
+    onTestFailed(() => screenshotAll(pages, 'polling'));
+    const page = await open('no-ws', true);
+    await page.goto(`/customer/jobs/${jobId}`);
+    await signIn(page);
+    await page.getByText('Your plow is on the way.').waitFor(WAIT);
+    await page.getByText('Live updates are interrupted; checking every few seconds.').waitFor(WAIT);
+    await page.locator('[data-marker="plow"]').waitFor(WAIT);
+    const meters = Number(await page.locator('.live__distance').getAttribute('data-meters'));
+    expect(meters).toBeGreaterThan(500);
+    expect(meters).toBeLessThan(1500);
+  });
+
+  it('refreshes an expiring access token and keeps the customer signed in', async () => {
+    onTestFailed(() => screenshotAll(pages, 'refresh'));
+    const page = await open('session');
+    await page.goto(`/customer/jobs/${jobId}`);
+    await signIn(page);
+    await page.getByText('Your plow is on the way.').waitFor(WAIT);
+    const before = await read(page);
+    // Refresh tokens rotate: using the old one again would revoke the whole session, so
+    // this also checks that nothing on the page reused the rotated token.
+    await write(page, { ...before, expires_at: Date.now() - 1_000 });
+    await page.reload();
+    await page.getByText('Your plow is on the way.').waitFor(WAIT);
+    await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor(WAIT);
+    const after = await read(page);
+    expect(after.refresh_token).not.toBe(before.refresh_token);
+    expect(after.expires_at).toBeGreaterThan(Date.now() + 60_000);
+  });
+
+  it('sends the customer back to sign-in when the API refuses their session', async () => {
+    onTestFailed(() => screenshotAll(pages, 'refused'));
+    const page = pages.session!;
+    await write(page, { ...(await read(page)), access_token: 'not.a.token', expires_at: Date.now() + 600_000 });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+    expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull();
+  });
+
+  it('raised no uncaught errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
+
+interface Stored {
+  access_token: string;
+  refresh_token: string;
+  expires_at: number;
+}
+async function read(page: Page): Promise<Stored> {
+  return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as Stored, SESSION_KEY);
+}
+async function write(page: Page, s: Stored): Promise<void> {
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [SESSION_KEY, JSON.stringify(s)] as const);
+}

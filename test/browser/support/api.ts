@@ -1,0 +1,61 @@
+import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../../scripts/lib/seed';
+import { totpNow } from './totp';
+
+/**
+ * The API as the tests' own hands use it (not through a page): sign in, read what the
+ * server recorded (status history), and find out which endpoints this build has, so a
+ * step that needs an endpoint still on a colleague's branch can be skipped loudly.
+ */
+
+export interface Tokens {
+  user: { id: string; email: string; role: string; full_name: string };
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+export class Api {
+  constructor(readonly base: string) {}
+
+  async json<T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /**
+   * True when this server has `method path` (anything but the Worker's "No route for …" 404).
+   * Path parameters can be any well-formed id.
+   */
+  async hasRoute(method: string, path: string, token?: string): Promise<boolean> {
+    const res = await this.json<{ error?: { message?: string } }>(method, path, token, method === 'GET' ? undefined : {});
+    return !(res.status === 404 && res.body?.error?.message?.startsWith('No route for'));
+  }
+
+  async login(email: string, totp = false): Promise<Tokens> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const res = await this.json<Tokens & { error?: { code: string } }>('POST', '/auth/login', undefined, {
+        email,
+        password: DEMO_PASSWORD,
+        ...(totp ? { totp_code: totpNow(DEMO_ADMIN_TOTP_SECRET) } : {}),
+      });
+      if (res.status === 200) return res.body;
+      // A TOTP code is good once: wait for the next 30-second window and try again.
+      if (totp && res.body?.error?.code?.startsWith('totp')) {
+        await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 500));
+        continue;
+      }
+      throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    throw new Error(`login ${email}: no fresh TOTP window`);
+  }
+}
+
+/** The localStorage entry an app keeps its session in (web/src/lib/session.ts). */
+export function sessionEntry(app: 'customer' | 'driver' | 'admin', t: Tokens): [string, string] {
+  return [`plowdispatch.session.${app}`, JSON.stringify({ user: t.user, access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000 })];
+}

@@ -1,0 +1,143 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { app } from '../../worker/index';
+import { totpAt } from '../../worker/auth/totp';
+import { api, BASE, login, type Session } from './helpers';
+
+/** A fresh address per call, so tests never collide in the shared database. */
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+}
+
+/** A fresh E.164 number in a range no demo account uses. */
+export function uniquePhone(): string {
+  return `+1999${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+}
+
+/**
+ * Calls the real app with some settings changed (e.g. an IP allow-list, a rotated JWT
+ * key): same routes, middleware, Durable Objects and database, a different `env`.
+ */
+export async function apiWith(overrides: Partial<Record<keyof Env, string>>, path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }), { ...env, ...overrides } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+interface SentEmail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+async function standIn<T>(prefix: string): Promise<T[]> {
+  const res = await fetch(`${env.STAND_IN_URL}/__requests?prefix=${encodeURIComponent(prefix)}`);
+  return (await res.json()) as T[];
+}
+
+/** Emails the Resend stand-in received for `address`, oldest first. */
+export async function emailsTo(address: string): Promise<SentEmail[]> {
+  const reqs = await standIn<{ body: string }>('/resend/emails');
+  return reqs.map((r) => JSON.parse(r.body) as SentEmail).filter((m) => m.to.includes(address));
+}
+
+/** Waits (bounded) for an email to `address` whose subject matches, and returns it. */
+export async function waitForEmail(address: string, subject: RegExp, timeoutMs = 5000): Promise<SentEmail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await emailsTo(address)).filter((m) => subject.test(m.subject)).at(-1);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no email "${subject}" to ${address} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The token of the link in an email (it rides in the URL fragment). */
+export function linkToken(mail: SentEmail): string {
+  const m = /#token=([A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!m) throw new Error(`no link in: ${mail.text}`);
+  return m[1]!;
+}
+
+/** Texts the Twilio stand-in received for `phone`, oldest first. */
+export async function smsTo(phone: string): Promise<string[]> {
+  const reqs = await standIn<{ body: string }>('/twilio/');
+  return reqs.map((r) => new URLSearchParams(r.body)).filter((f) => f.get('To') === phone).map((f) => f.get('Body') ?? '');
+}
+
+export interface Registered extends Session {
+  email: string;
+  password: string;
+}
+
+/** A new customer through the real sign-up, with the email verified unless asked not to. */
+export async function registerCustomer(opts: { verify?: boolean; phone?: string; tag?: string } = {}): Promise<Registered> {
+  const email = uniqueEmail(opts.tag ?? 'customer');
+  const password = `snow-${crypto.randomUUID()}`;
+  const res = await api('/api/v1/auth/register', { method: 'POST', json: { email, password, full_name: 'Test Customer', ...(opts.phone ? { phone: opts.phone } : {}) } });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  const session = (await res.json()) as Session;
+  if (opts.verify !== false) {
+    const token = linkToken(await waitForEmail(email, /confirm your email/i));
+    const verified = await api('/api/v1/auth/verify-email', { method: 'POST', json: { token } });
+    if (verified.status !== 200) throw new Error(`verify failed: ${verified.status} ${await verified.text()}`);
+  }
+  return { ...session, email, password };
+}
+
+export interface Invited {
+  email: string;
+  password: string;
+  user_id: string;
+}
+
+/** Invites a driver or admin as the demo admin and returns the emailed token. */
+export async function invite(role: 'driver' | 'admin', adminToken?: string): Promise<{ email: string; user_id: string; token: string }> {
+  const token = adminToken ?? (await login('admin@demo.test')).access_token;
+  const email = uniqueEmail(role);
+  const res = await api('/api/v1/admin/invites', { method: 'POST', token, json: { email, full_name: `Test ${role}`, role } });
+  if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${await res.text()}`);
+  const { invite: inv } = (await res.json()) as { invite: { user_id: string } };
+  return { email, user_id: inv.user_id, token: linkToken(await waitForEmail(email, /invited/i)) };
+}
+
+/** A new driver: invited, invitation accepted, signed in. */
+export async function newDriver(adminToken?: string): Promise<Invited & Session> {
+  const inv = await invite('driver', adminToken);
+  const password = `plow-${crypto.randomUUID()}`;
+  const res = await api('/api/v1/auth/accept-invite', { method: 'POST', json: { token: inv.token, password } });
+  if (res.status !== 200) throw new Error(`accept-invite failed: ${res.status} ${await res.text()}`);
+  return { ...((await res.json()) as Session), email: inv.email, password, user_id: inv.user_id };
+}
+
+export async function codeFor(secret: string, offsetSteps = 0): Promise<string> {
+  return totpAt(secret, Math.floor(Date.now() / 30_000) + offsetSteps);
+}
+
+/** A new admin: invited, password set, authenticator enrolled and confirmed. */
+export async function newAdmin(adminToken?: string): Promise<Invited & { secret: string; recovery_codes: string[] }> {
+  const inv = await invite('admin', adminToken);
+  const password = `plow-${crypto.randomUUID()}`;
+  const accepted = await api('/api/v1/auth/accept-invite', { method: 'POST', json: { token: inv.token, password } });
+  if (accepted.status !== 200) throw new Error(`accept-invite failed: ${accepted.status} ${await accepted.text()}`);
+  const { totp_enrolment_token: enrol_token } = (await accepted.json()) as { totp_enrolment_token: string };
+  const enrol = await api('/api/v1/auth/totp/enrol', { method: 'POST', json: { enrol_token } });
+  if (enrol.status !== 200) throw new Error(`enrol failed: ${enrol.status} ${await enrol.text()}`);
+  const { secret } = (await enrol.json()) as { secret: string };
+  const confirm = await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: await codeFor(secret) } });
+  if (confirm.status !== 200) throw new Error(`confirm failed: ${confirm.status} ${await confirm.text()}`);
+  const { recovery_codes } = (await confirm.json()) as { recovery_codes: string[] };
+  return { email: inv.email, password, user_id: inv.user_id, secret, recovery_codes };
+}
+
+export async function loginAs(email: string, password: string, totp_code?: string): Promise<Response> {
+  return api('/api/v1/auth/login', { method: 'POST', json: { email, password, ...(totp_code ? { totp_code } : {}) } });
+}

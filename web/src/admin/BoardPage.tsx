@@ -1,0 +1,492 @@
+import { useEffect, useId, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import type { JobStatus } from '../../../contract/enums';
+import { allowedNext } from '../../../contract/state-machine';
+import { ApiError } from '../lib/api';
+import type { BoardCard, BoardColumn, WaitlistItem } from '../lib/api-types';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { useResource } from '../lib/hooks';
+import { Link, navigate } from '../lib/router';
+import { toast } from '../lib/toast';
+import { ConnectionBadge } from '../ui/ConnectionBadge';
+import { Dialog } from '../ui/Dialog';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { StatusTag } from '../ui/StatusTag';
+import { assignJob, assignWaitlisted, cancelJob, getDashboard, listWaitlist, loadBoard, moveJob, patchSettings, promoteWaitlisted } from './admin-api';
+import { useAdmin } from './AdminData';
+import { strings } from './strings';
+
+/**
+ * The dispatch board (after Edgar's Status Board): a column per status with its count and
+ * sum, cards dragged between columns or moved with the keyboard through "Move to…".
+ * Every move shows at once and is undone, with a message saying why, if the server refuses.
+ */
+
+type Pending = { card: BoardCard; to: JobStatus } | null;
+
+export function BoardPage() {
+  const s = strings.board;
+  const admin = useAdmin();
+  const board = useResource((signal) => loadBoard(signal), `board:${admin.jobsVersion}`);
+  const [columns, setColumns] = useState<BoardColumn[] | null>(null);
+  const [query, setQuery] = useState('');
+  const [driverFilter, setDriverFilter] = useState('');
+  const [picking, setPicking] = useState<Pending>(null);
+  const [confirming, setConfirming] = useState<Pending>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const inFlight = useRef(0);
+
+  // Server truth replaces the local board unless a move is still on its way.
+  useEffect(() => {
+    if (board.data && inFlight.current === 0) setColumns(board.data);
+  }, [board.data]);
+
+  const drivers = admin.drivers ?? [];
+  const q = query.trim().toLowerCase();
+  const visible = (c: BoardCard) =>
+    (!q || `${c.job_address} ${c.customer_name} ${c.driver_name ?? ''}`.toLowerCase().includes(q)) &&
+    (!driverFilter || (driverFilter === '-' ? !c.driver_id : c.driver_id === driverFilter));
+
+  const targetsOf = (card: BoardCard): JobStatus[] => (card.allowed_next.length ? card.allowed_next : allowedNext(card.status, 'admin')).filter((t) => t !== card.status);
+
+  /** Optimistic move: the card jumps now, the server is asked, a refusal puts it back. */
+  const apply = async (card: BoardCard, to: JobStatus, call: () => Promise<unknown>, driverName?: string) => {
+    const before = columns;
+    if (!before) return;
+    const moved: BoardCard = { ...card, status: to, ...(driverName ? { driver_name: driverName } : {}) };
+    setColumns(
+      before.map((col) => {
+        if (col.status === card.status) {
+          const cards = col.cards.filter((c) => c.id !== card.id);
+          return { ...col, cards, count: col.count - 1, total_price_cents: col.total_price_cents - card.price_cents };
+        }
+        if (col.status === to) return { ...col, cards: [moved, ...col.cards], count: col.count + 1, total_price_cents: col.total_price_cents + card.price_cents };
+        return col;
+      }),
+    );
+    inFlight.current += 1;
+    try {
+      await call();
+      toast.show({ kind: 'ok', message: driverName ? s.assigned(card.job_address, driverName) : s.moved(card.job_address, strings.jobStatus[to]) });
+    } catch (err) {
+      setColumns(before);
+      const why =
+        err instanceof ApiError && err.isMissingRoute ? s.moveUnsupported(strings.jobStatus[to]) : err instanceof ApiError && err.status === 409 ? s.lostRace : errorMessage(err, strings.errors);
+      toast.show({ kind: 'error', message: s.moveFailed(card.job_address, strings.jobStatus[card.status], why) });
+    } finally {
+      inFlight.current -= 1;
+      admin.bumpJobs();
+    }
+  };
+
+  const requestMove = (card: BoardCard, to: JobStatus) => {
+    if (to === card.status || !targetsOf(card).includes(to)) return;
+    if (to === 'assigned' && card.status === 'pending') return setPicking({ card, to });
+    if (to === 'cancelled') return setConfirming({ card, to });
+    void apply(card, to, () => moveJob(card.id, to, card.version));
+  };
+
+  const assignTo = (card: BoardCard, driverId: string) => {
+    const name = drivers.find((d) => d.id === driverId)?.full_name ?? '';
+    void apply(card, 'assigned', () => assignJob(card.id, driverId, card.version), name);
+  };
+
+  const onDrop = (to: JobStatus) => (e: DragEvent) => {
+    e.preventDefault();
+    const id = e.dataTransfer.getData('text/plain') || dragging;
+    setDragging(null);
+    const card = columns?.flatMap((c) => c.cards).find((c) => c.id === id);
+    if (card) requestMove(card, to);
+  };
+
+  return (
+    <div className="board-page">
+      <div className="row page-head">
+        <h1>{s.title}</h1>
+        <span className="app__spacer" />
+        <AcceptingToggle />
+        <ConnectionBadge state={admin.connection} strings={strings.connection} />
+      </div>
+      <SetupBanner />
+      <DashboardTiles />
+      <div className="row board__filters" role="search" aria-label={s.filters}>
+        <label className="visually-hidden" htmlFor="board-search">
+          {s.search}
+        </label>
+        <input id="board-search" type="search" placeholder={s.search} value={query} onChange={(e) => setQuery(e.target.value)} className="grow" />
+        <label htmlFor="board-driver">{s.driverFilter}</label>
+        <select id="board-driver" value={driverFilter} onChange={(e) => setDriverFilter(e.target.value)}>
+          <option value="">{s.anyDriver}</option>
+          <option value="-">{s.unassigned}</option>
+          {drivers.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.full_name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="hint">{s.dragHint}</p>
+      <ErrorNotice error={board.error} strings={strings.errors} onRetry={board.reload} />
+      {!columns && board.loading && <p role="status">{strings.loading}</p>}
+      <div className="board-layout">
+        <div className="board" data-testid="board">
+          {columns?.map((col) => {
+            const cards = col.cards.filter(visible);
+            return (
+              <section
+                key={col.status}
+                className={`board__column ${dragging ? 'is-drop-target' : ''}`}
+                aria-labelledby={`col-${col.status}`}
+                data-column={col.status}
+                onDragOver={(e) => e.preventDefault()}
+                onDrop={onDrop(col.status)}
+              >
+                <header className="board__column-head">
+                  <h2 id={`col-${col.status}`}>
+                    <span aria-hidden="true">{strings.statusIcon[col.status]} </span>
+                    {strings.jobStatus[col.status]}
+                  </h2>
+                  <p className="board__summary" data-count={col.count} data-sum={col.total_price_cents}>
+                    {s.columnSummary(col.count, formatMoney(col.total_price_cents))}
+                  </p>
+                </header>
+                {cards.length === 0 ? (
+                  <p className="muted board__empty">{s.empty}</p>
+                ) : (
+                  <ul className="board__cards">
+                    {cards.map((card) => (
+                      <li key={card.id}>
+                        <Card card={card} targets={targetsOf(card)} onMove={(to) => requestMove(card, to)} onAssign={(driverId) => assignTo(card, driverId)} onDragStart={() => setDragging(card.id)} />
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+            );
+          })}
+        </div>
+        <WaitlistPanel />
+      </div>
+      {picking && (
+        <Dialog title={s.pickDriver(picking.card.job_address)} onClose={() => setPicking(null)} closeLabel={strings.drawer.close}>
+          <DriverPicker
+            label={s.pickDriver(picking.card.job_address)}
+            onPick={(driverId) => {
+              const card = picking.card;
+              setPicking(null);
+              assignTo(card, driverId);
+            }}
+          />
+        </Dialog>
+      )}
+      {confirming && (
+        <Dialog title={s.cancelConfirm(confirming.card.job_address)} onClose={() => setConfirming(null)} closeLabel={strings.drawer.close}>
+          <div className="row">
+            <button
+              type="button"
+              className="button button--danger"
+              data-autofocus
+              onClick={() => {
+                const card = confirming.card;
+                setConfirming(null);
+                void apply(card, 'cancelled', () => cancelJob(card.id));
+              }}
+            >
+              {strings.drawer.cancelJob}
+            </button>
+            <button type="button" className="button button--ghost" onClick={() => setConfirming(null)}>
+              {strings.drawer.keep}
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+function Card({ card, targets, onMove, onAssign, onDragStart }: {
+  card: BoardCard;
+  targets: JobStatus[];
+  onMove: (to: JobStatus) => void;
+  onAssign: (driverId: string) => void;
+  onDragStart: () => void;
+}) {
+  const s = strings.board;
+  const admin = useAdmin();
+  const [driverId, setDriverId] = useState('');
+  const selectId = `assign-${card.id}`;
+  return (
+    <article
+      className="board-card"
+      draggable
+      onDragStart={(e) => {
+        e.dataTransfer.setData('text/plain', card.id);
+        e.dataTransfer.effectAllowed = 'move';
+        onDragStart();
+      }}
+      data-job-id={card.id}
+      data-status={card.status}
+      aria-label={s.cardLabel(card.job_address, strings.jobStatus[card.status])}
+    >
+      <div className="row">
+        <StatusTag status={card.status} label={strings.jobStatus[card.status]} icon={strings.statusIcon[card.status]} />
+        <span className="app__spacer" />
+        <strong>{formatMoney(card.price_cents)}</strong>
+      </div>
+      <p className="board-card__address">{card.job_address}</p>
+      <p className="muted board-card__meta">
+        {card.customer_name && <span>{card.customer_name} · </span>}
+        {card.driver_name ? <span>🚜 {card.driver_name}</span> : <span>{s.unassigned}</span>}
+      </p>
+      <p className="muted board-card__meta">{card.scheduled_for ? s.scheduled(formatDateTime(card.scheduled_for)) : s.requested(formatDateTime(card.requested_at))}</p>
+      {card.special_instructions && <p className="board-card__notes">{card.special_instructions}</p>}
+      {card.status === 'pending' && (
+        <form
+          className="row assign"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (driverId) onAssign(driverId);
+          }}
+        >
+          <label className="visually-hidden" htmlFor={selectId}>
+            {s.pickDriver(card.job_address)}
+          </label>
+          <select id={selectId} value={driverId} onChange={(e) => setDriverId(e.target.value)} required>
+            <option value="">{s.chooseDriver}</option>
+            {(admin.drivers ?? []).map((d) => (
+              <option key={d.id} value={d.id}>
+                {s.driverOption(d.full_name, strings.driverStatus[d.status])}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="button button--primary" disabled={!driverId}>
+            {s.assign}
+          </button>
+        </form>
+      )}
+      <div className="row board-card__actions">
+        <Link className="button button--secondary" href={`/admin/jobs/${card.id}`} aria-label={`${s.open}: ${card.job_address}`}>
+          {s.open}
+        </Link>
+        {targets.length > 0 && <MoveMenu address={card.job_address} targets={targets} onMove={onMove} />}
+      </div>
+    </article>
+  );
+}
+
+/** The keyboard path for a move: a menu button (WAI-ARIA menu pattern) listing the allowed columns. */
+function MoveMenu({ address, targets, onMove }: { address: string; targets: JobStatus[]; onMove: (to: JobStatus) => void }) {
+  const s = strings.board;
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const items = useRef<(HTMLButtonElement | null)[]>([]);
+  useEffect(() => {
+    if (open) items.current[0]?.focus();
+  }, [open]);
+  const close = (refocus = true) => {
+    setOpen(false);
+    if (refocus) button.current?.focus();
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = items.current.findIndex((el) => el === document.activeElement);
+    const n = targets.length;
+    const focus = (k: number) => items.current[(k + n) % n]?.focus();
+    if (e.key === 'ArrowDown') (e.preventDefault(), focus(i + 1));
+    else if (e.key === 'ArrowUp') (e.preventDefault(), focus(i - 1));
+    else if (e.key === 'Home') (e.preventDefault(), focus(0));
+    else if (e.key === 'End') (e.preventDefault(), focus(n - 1));
+    else if (e.key === 'Escape') (e.preventDefault(), close());
+    else if (e.key === 'Tab') close(false);
+  };
+  return (
+    <div className="menu">
+      <button
+        ref={button}
+        type="button"
+        className="button button--secondary"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? `${id}-menu` : undefined}
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' && !open) (e.preventDefault(), setOpen(true));
+        }}
+      >
+        {s.moveTo}
+      </button>
+      {open && (
+        <div id={`${id}-menu`} role="menu" aria-label={s.moveMenu(address)} className="menu__list" onKeyDown={onKey}>
+          {targets.map((t, i) => (
+            <button
+              key={t}
+              ref={(el) => {
+                items.current[i] = el;
+              }}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className="menu__item"
+              onClick={() => {
+                close();
+                onMove(t);
+              }}
+            >
+              <span aria-hidden="true">{strings.statusIcon[t]} </span>
+              {strings.jobStatus[t]}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Pick a driver: available ones first. */
+export function DriverPicker({ label, onPick, submitLabel }: { label: string; onPick: (driverId: string) => void; submitLabel?: string }) {
+  const admin = useAdmin();
+  const s = strings.board;
+  const [value, setValue] = useState('');
+  const id = useId();
+  const order = { available: 0, break: 1, en_route: 2, on_job: 3, offline: 4 } as const;
+  const drivers = useMemo(() => [...(admin.drivers ?? [])].sort((a, b) => order[a.status] - order[b.status] || a.full_name.localeCompare(b.full_name)), [admin.drivers]);
+  return (
+    <form
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (value) onPick(value);
+      }}
+    >
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <select id={id} value={value} onChange={(e) => setValue(e.target.value)} required data-autofocus className="grow">
+        <option value="">{s.chooseDriver}</option>
+        {drivers.map((d) => (
+          <option key={d.id} value={d.id}>
+            {s.driverOption(d.full_name, strings.driverStatus[d.status])}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button button--primary" disabled={!value}>
+        {submitLabel ?? s.assign}
+      </button>
+    </form>
+  );
+}
+
+function DashboardTiles() {
+  const admin = useAdmin();
+  const d = strings.dashboard;
+  const dash = useResource((signal) => getDashboard(signal), `dash:${admin.jobsVersion}`);
+  if (!dash.data) return null;
+  const x = dash.data;
+  const tiles: [string, string][] = [
+    [d.requested, String(x.today_jobs.requested)],
+    [d.completed, String(x.today_jobs.completed)],
+    [d.revenue, formatMoney(x.today_revenue_cents)],
+    [d.drivers, String(x.active_drivers)],
+    [d.waitlist, String(x.waitlist_size)],
+  ];
+  return (
+    <dl className="tiles" aria-label={d.label}>
+      {tiles.map(([k, v]) => (
+        <div key={k} className="tile">
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function AcceptingToggle() {
+  const admin = useAdmin();
+  const s = strings.board;
+  if (!admin.settings) return null;
+  const on = admin.settings.accepting_jobs;
+  const flip = async () => {
+    try {
+      admin.setSettings(await patchSettings({ accepting_jobs: !on }));
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    }
+  };
+  return (
+    <label className="switch" title={on ? s.acceptingOn : s.acceptingOff}>
+      <input type="checkbox" role="switch" checked={on} onChange={() => void flip()} aria-describedby="accepting-hint" />
+      <span>{s.acceptingJobs}</span>
+      <span id="accepting-hint" className="visually-hidden">
+        {on ? s.acceptingOn : s.acceptingOff}
+      </span>
+    </label>
+  );
+}
+
+function SetupBanner() {
+  const admin = useAdmin();
+  if (admin.serviceArea !== null) return null; // unknown (loading / old server) or set
+  return (
+    <p className="notice notice--warn">
+      {strings.setup.banner} <Link href="/admin/setup">{strings.setup.bannerLink}</Link>
+    </p>
+  );
+}
+
+function WaitlistPanel() {
+  const admin = useAdmin();
+  const w = strings.waitlist;
+  const list = useResource((signal) => listWaitlist(signal), `waitlist:${admin.jobsVersion}`);
+  const [assigning, setAssigning] = useState<WaitlistItem | null>(null);
+  const act = async (work: () => Promise<unknown>, message: string) => {
+    try {
+      await work();
+      toast.show({ kind: 'ok', message });
+      list.reload();
+      admin.bumpJobs();
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    }
+  };
+  return (
+    <aside className="card waitlist-panel" aria-labelledby="waitlist-title">
+      <h2 id="waitlist-title">
+        {w.title} {list.data && <span className="count">({list.data.length})</span>}
+      </h2>
+      {list.data === null && <p className="muted">{strings.unavailable(w.title)}</p>}
+      {list.data?.length === 0 && <p className="muted">{w.empty}</p>}
+      <ul className="list">
+        {list.data?.map((e) => (
+          <li key={e.id} className="waitlist-item" data-waitlist-id={e.id}>
+            <strong>{e.job_address}</strong>
+            <p className="muted">{w.since(formatDateTime(e.created_at))}</p>
+            <div className="row">
+              <button type="button" className="button button--secondary" onClick={() => void act(() => promoteWaitlisted(e.id), w.promoted(e.job_address))}>
+                {w.promote}
+              </button>
+              <button type="button" className="button button--secondary" onClick={() => setAssigning(e)}>
+                {w.assignTo}…
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {assigning && (
+        <Dialog title={strings.board.pickDriver(assigning.job_address)} onClose={() => setAssigning(null)} closeLabel={strings.drawer.close}>
+          <DriverPicker
+            label={strings.board.pickDriver(assigning.job_address)}
+            onPick={(driverId) => {
+              const e = assigning;
+              setAssigning(null);
+              void act(() => assignWaitlisted(e.id, driverId), strings.board.assigned(e.job_address, admin.drivers?.find((d) => d.id === driverId)?.full_name ?? ''));
+            }}
+          />
+        </Dialog>
+      )}
+    </aside>
+  );
+}
+
+export function goToJob(id: string): void {
+  navigate(`/admin/jobs/${id}`);
+}

@@ -1,0 +1,158 @@
+import { useId, useState, type FormEvent } from 'react';
+import { canTransition } from '../../../contract/state-machine';
+import { ApiError } from '../lib/api';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { useResource } from '../lib/hooks';
+import { toast } from '../lib/toast';
+import { signedFileUrl } from '../lib/upload';
+import { Dialog } from '../ui/Dialog';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { StatusTag } from '../ui/StatusTag';
+import { assignJob, cancelJob, getJob, priceChanges, reassignJob, setFinalPrice, statusHistory } from './admin-api';
+import { useAdmin } from './AdminData';
+import { DriverPicker } from './BoardPage';
+import { api } from './session';
+import { strings } from './strings';
+
+/** One job in a drawer over the board: details, timeline, price changes, photo, assign, cancel. */
+export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => void }) {
+  const d = strings.drawer;
+  const admin = useAdmin();
+  const id = useId();
+  const key = `${jobId}:${admin.jobsVersion}`;
+  const job = useResource((signal) => getJob(jobId, signal), key);
+  const events = useResource((signal) => statusHistory(jobId, signal), `ev:${key}`);
+  const prices = useResource((signal) => priceChanges(jobId, signal), `pc:${key}`);
+  const photo = useResource((signal) => (job.data?.completion_photo_url ? signedFileUrl(api, job.data.completion_photo_url, signal) : Promise.resolve(null)), `ph:${job.data?.completion_photo_url ?? ''}`);
+  const [price, setPrice] = useState('');
+  const [confirmCancel, setConfirmCancel] = useState(false);
+
+  const j = job.data;
+  const run = async (work: () => Promise<unknown>, ok: string) => {
+    try {
+      await work();
+      toast.show({ kind: 'ok', message: ok });
+      job.reload();
+      events.reload();
+      prices.reload();
+      admin.bumpJobs();
+    } catch (err) {
+      toast.show({ kind: 'error', message: err instanceof ApiError && err.status === 409 ? strings.board.lostRace : err instanceof ApiError && err.isMissingRoute ? strings.unavailable(d.reassign) : errorMessage(err, strings.errors) });
+      job.reload();
+    }
+  };
+  const driverName = (driverId: string | null) => admin.drivers?.find((x) => x.id === driverId)?.full_name ?? strings.board.unassigned;
+  const savePrice = (e: FormEvent) => {
+    e.preventDefault();
+    const cents = Math.round(Number(price.replace(/[$,\s]/g, '')) * 100);
+    if (!j || !Number.isFinite(cents) || cents < 0) return;
+    void run(() => setFinalPrice(j.id, cents, j.version), `${d.price}: ${formatMoney(cents)}`);
+    setPrice('');
+  };
+
+  return (
+    <Dialog title={j ? j.job_address : strings.loading} onClose={onClose} variant="drawer" closeLabel={d.close}>
+      <ErrorNotice error={job.error} strings={strings.errors} onRetry={job.reload} />
+      {j && (
+        <div className="drawer" data-job-id={j.id}>
+          <StatusTag status={j.status} label={strings.jobStatus[j.status]} icon={strings.statusIcon[j.status]} />
+          <h3>{d.details}</h3>
+          <dl className="facts">
+            <div>
+              <dt>{d.driver}</dt>
+              <dd>{driverName(j.driver_id)}</dd>
+            </div>
+            <div>
+              <dt>{d.price}</dt>
+              <dd>{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
+            </div>
+            <div>
+              <dt>{d.quoted}</dt>
+              <dd>{formatMoney(j.quoted_price_cents)}</dd>
+            </div>
+            <div>
+              <dt>{d.requested}</dt>
+              <dd>{formatDateTime(j.requested_at)}</dd>
+            </div>
+            {j.special_instructions && (
+              <div>
+                <dt>{d.notes}</dt>
+                <dd>{j.special_instructions}</dd>
+              </div>
+            )}
+          </dl>
+
+          {j.status === 'pending' && (
+            <section aria-labelledby={`${id}-assign`}>
+              <h3 id={`${id}-assign`}>{d.assign}</h3>
+              <DriverPicker label={d.assign} onPick={(driverId) => void run(() => assignJob(j.id, driverId, j.version), strings.board.assigned(j.job_address, driverName(driverId)))} />
+            </section>
+          )}
+          {j.status === 'assigned' && (
+            <section aria-labelledby={`${id}-reassign`}>
+              <h3 id={`${id}-reassign`}>{d.reassign}</h3>
+              <DriverPicker label={d.reassign} submitLabel={d.reassign} onPick={(driverId) => void run(() => reassignJob(j.id, driverId, j.version), strings.board.assigned(j.job_address, driverName(driverId)))} />
+            </section>
+          )}
+          {j.status !== 'cancelled' && j.status !== 'completed' && (
+            <form className="row" onSubmit={savePrice}>
+              <label htmlFor={`${id}-price`}>{d.setPrice}</label>
+              <input id={`${id}-price`} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} className="grow" />
+              <button type="submit" className="button button--secondary" disabled={!price.trim()}>
+                {d.savePrice}
+              </button>
+            </form>
+          )}
+
+          <h3>{d.timeline}</h3>
+          <ol className="timeline timeline--events">
+            {(events.data ?? []).map((e, i) => (
+              <li key={i} className="is-done">
+                {e.previous_status === e.new_status ? d.accepted : d.event(e.previous_status ? strings.jobStatus[e.previous_status] : '—', strings.jobStatus[e.new_status])}{' '}
+                <time className="muted">· {formatDateTime(e.recorded_at ?? e.created_at)}</time>
+                {e.notes && <span className="muted"> · {e.notes}</span>}
+              </li>
+            ))}
+          </ol>
+
+          <h3>{d.priceChanges}</h3>
+          {prices.data === null ? (
+            <p className="muted">{strings.unavailable(d.priceChanges)}</p>
+          ) : prices.data?.length === 0 ? (
+            <p className="muted">{d.noPriceChanges}</p>
+          ) : (
+            <ul className="list">
+              {prices.data?.map((p) => (
+                <li key={p.id}>{d.priceChange(formatMoney(p.old_price_cents), formatMoney(p.new_price_cents), formatDateTime(p.changed_at))}</li>
+              ))}
+            </ul>
+          )}
+
+          {photo.data && (
+            <figure className="drawer__photo">
+              <img src={photo.data} alt={d.photoAlt(j.job_address)} />
+              <figcaption>{d.photo}</figcaption>
+            </figure>
+          )}
+
+          {canTransition(j.status, 'cancelled', 'admin') &&
+            (confirmCancel ? (
+              <div className="row" role="group" aria-label={strings.board.cancelConfirm(j.job_address)}>
+                <span>{strings.board.cancelConfirm(j.job_address)}</span>
+                <button type="button" className="button button--danger" onClick={() => void run(() => cancelJob(j.id), strings.board.cancelled(j.job_address)).then(() => setConfirmCancel(false))}>
+                  {d.cancelJob}
+                </button>
+                <button type="button" className="button button--ghost" onClick={() => setConfirmCancel(false)}>
+                  {d.keep}
+                </button>
+              </div>
+            ) : (
+              <button type="button" className="button button--danger" onClick={() => setConfirmCancel(true)}>
+                {d.cancelJob}
+              </button>
+            ))}
+        </div>
+      )}
+    </Dialog>
+  );
+}

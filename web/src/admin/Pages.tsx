@@ -1,0 +1,447 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api';
+import type { AdminTier, AuditEntry, NotificationRow } from '../lib/api-types';
+import { formatDateTime, formatMoney, secondsSince } from '../lib/format';
+import { useNow, useResource } from '../lib/hooks';
+import { toast } from '../lib/toast';
+import { MapView } from '../map/MapView';
+import type { MapMarker } from '../map/types';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { StatusTag } from '../ui/StatusTag';
+import { activateUser, auditLog, invite, jobsReport, listCustomers, loadBoard, notificationsOutbox, revenueReport, suspendUser } from './admin-api';
+import { useAdmin } from './AdminData';
+import { BarChart } from './Charts';
+import { strings } from './strings';
+
+/** The admin's smaller screens: live map, drivers, customers, reports, audit log, outbox. */
+
+const FALLBACK_CENTER = { lat: 43.2081, lng: -71.5376 };
+const METERS_PER_MILE = 1609.344;
+
+export function LiveMapPage() {
+  const m = strings.map;
+  const admin = useAdmin();
+  const now = useNow(5000);
+  const board = useResource((signal) => loadBoard(signal), `map:${admin.jobsVersion}`);
+  const open = (board.data ?? []).filter((c) => !['completed', 'cancelled', 'disputed'].includes(c.status)).flatMap((c) => c.cards);
+  const area = admin.serviceArea;
+  const center = area ? { lat: area.lat, lng: area.lng } : (open[0] ?? FALLBACK_CENTER);
+  const drivers = (admin.drivers ?? []).map((d) => {
+    const live = admin.live[d.id];
+    const pos = live ?? (d.lat !== null && d.lng !== null ? { lat: d.lat, lng: d.lng, ts: d.location_updated_at ?? '' } : null);
+    return { d, pos };
+  });
+  const markers: MapMarker[] = [
+    ...(area ? [{ id: 'base', kind: 'base' as const, lat: area.lat, lng: area.lng, label: m.base }] : []),
+    ...open.map((c) => ({ id: `job-${c.id}`, kind: 'job' as const, lat: c.lat, lng: c.lng, label: `${c.job_address} (${strings.jobStatus[c.status]})`, tag: strings.jobStatus[c.status] })),
+    ...drivers.flatMap(({ d, pos }) => (pos ? [{ id: `driver-${d.id}`, kind: 'driver' as const, lat: pos.lat, lng: pos.lng, label: d.full_name, tag: d.full_name.split(' ')[0] }] : [])),
+  ];
+  return (
+    <section aria-labelledby="map-title">
+      <h1 id="map-title">{m.title}</h1>
+      {!area && <p className="hint">{m.noArea}</p>}
+      <div className="map-page">
+        <MapView
+          className="map-page__map"
+          label={m.label(drivers.filter((x) => x.pos).length, open.length)}
+          center={center}
+          markers={markers}
+          circle={area ? { center: { lat: area.lat, lng: area.lng }, radiusMeters: area.radius_miles * METERS_PER_MILE } : null}
+          distanceLabel={strings.distance}
+        />
+        <div className="map-page__facts">
+          <h2>{m.drivers}</h2>
+          <ul className="list">
+            {drivers.map(({ d, pos }) => {
+              const age = pos?.ts ? secondsSince(pos.ts, now) : null;
+              return (
+                <li key={d.id} data-driver-id={d.id}>
+                  <strong>{d.full_name}</strong> · {strings.driverStatus[d.status]} · <span className="muted">{age === null ? m.never : m.seen(strings.ago(age))}</span>
+                </li>
+              );
+            })}
+          </ul>
+          <h2>{m.jobs}</h2>
+          <ul className="list">
+            {open.map((c) => (
+              <li key={c.id}>
+                <StatusTag status={c.status} label={strings.jobStatus[c.status]} icon={strings.statusIcon[c.status]} /> {c.job_address}
+                {c.driver_name && <span className="muted"> · {c.driver_name}</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export function DriversPage() {
+  const s = strings.drivers;
+  const admin = useAdmin();
+  const id = useId();
+  const now = useNow(5000);
+  const [form, setForm] = useState({ full_name: '', email: '', phone: '' });
+  const [busy, setBusy] = useState(false);
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const [suspended, setSuspended] = useState<Record<string, boolean>>({});
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await invite({ full_name: form.full_name, email: form.email, role: 'driver', ...(form.phone.trim() ? { phone: form.phone.trim() } : {}) });
+      toast.show({ kind: 'ok', message: s.invited(form.email) });
+      setForm({ full_name: '', email: '', phone: '' });
+      admin.reloadDrivers();
+    } catch (err) {
+      toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? strings.unavailable(s.invite) : errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const toggle = async (userId: string, name: string, suspend: boolean) => {
+    setConfirm(null);
+    try {
+      await (suspend ? suspendUser(userId) : activateUser(userId));
+      setSuspended((m) => ({ ...m, [userId]: suspend }));
+      toast.show({ kind: 'ok', message: suspend ? s.suspended(name) : s.activated(name) });
+      admin.reloadDrivers();
+    } catch (err) {
+      toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? strings.unavailable(s.suspend) : errorMessage(err, strings.errors) });
+    }
+  };
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{s.title}</h1>
+      <ErrorNotice error={admin.driversError} strings={strings.errors} onRetry={admin.reloadDrivers} />
+      <div className="table-wrap card">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{s.name}</th>
+              <th scope="col">{s.status}</th>
+              <th scope="col">{s.position}</th>
+              <th scope="col">{s.account}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(admin.drivers ?? []).map((d) => {
+              const pos = admin.live[d.id]?.ts ?? d.location_updated_at;
+              const age = secondsSince(pos, now);
+              const isSuspended = suspended[d.user_id] ?? d.is_active === false;
+              return (
+                <tr key={d.id} data-driver-id={d.id}>
+                  <td>
+                    {d.full_name}
+                    {d.email && <div className="muted">{d.email}</div>}
+                  </td>
+                  <td>{strings.driverStatus[d.status]}</td>
+                  <td className="muted">{age === null ? strings.map.never : strings.map.seen(strings.ago(age))}</td>
+                  <td>
+                    <span className="muted">{isSuspended ? s.suspendedTag : s.activeTag}</span>{' '}
+                    {confirm === d.user_id ? (
+                      <span role="group" aria-label={s.confirmSuspend(d.full_name)}>
+                        <span className="visually-hidden">{s.confirmSuspend(d.full_name)}</span>
+                        <button type="button" className="button button--danger" onClick={() => void toggle(d.user_id, d.full_name, true)}>
+                          {s.suspend}
+                        </button>
+                        <button type="button" className="button button--ghost" onClick={() => setConfirm(null)}>
+                          {strings.drawer.keep}
+                        </button>
+                      </span>
+                    ) : isSuspended ? (
+                      <button type="button" className="button button--secondary" onClick={() => void toggle(d.user_id, d.full_name, false)}>
+                        {s.activate}
+                      </button>
+                    ) : (
+                      <button type="button" className="button button--ghost" aria-label={`${s.suspend} ${d.full_name}`} onClick={() => setConfirm(d.user_id)}>
+                        {s.suspend}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <form className="card" onSubmit={submit} aria-labelledby={`${id}-invite`}>
+        <h2 id={`${id}-invite`}>{s.invite}</h2>
+        <div className="grid-3">
+          <div className="field">
+            <label htmlFor={`${id}-name`}>{s.name}</label>
+            <input id={`${id}-name`} required value={form.full_name} onChange={(e) => setForm((f) => ({ ...f, full_name: e.target.value }))} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-email`}>{s.email}</label>
+            <input id={`${id}-email`} type="email" required value={form.email} onChange={(e) => setForm((f) => ({ ...f, email: e.target.value }))} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-phone`}>{s.phone}</label>
+            <input id={`${id}-phone`} type="tel" value={form.phone} onChange={(e) => setForm((f) => ({ ...f, phone: e.target.value }))} />
+          </div>
+        </div>
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {s.send}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function CustomersPage() {
+  const s = strings.customers;
+  const [q, setQ] = useState('');
+  const [debounced, setDebounced] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(q), 250);
+    return () => clearTimeout(t);
+  }, [q]);
+  const list = useResource((signal) => listCustomers(debounced, signal), `customers:${debounced}`);
+  return (
+    <section aria-labelledby="customers-title">
+      <h1 id="customers-title">{s.title}</h1>
+      <div className="field">
+        <label htmlFor="customer-search">{s.search}</label>
+        <input id="customer-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+      </div>
+      <ErrorNotice error={list.error} strings={strings.errors} onRetry={list.reload} />
+      {list.data === null && <p className="muted">{strings.unavailable(s.title)}</p>}
+      {list.data?.length === 0 && <p className="muted">{s.empty}</p>}
+      {list.data && list.data.length > 0 && (
+        <div className="table-wrap card">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{s.name}</th>
+                <th scope="col">{s.email}</th>
+                <th scope="col">{s.phone}</th>
+                <th scope="col">{s.jobs}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.full_name}</td>
+                  <td>{c.email}</td>
+                  <td>{c.phone ?? '—'}</td>
+                  <td>{String(c.jobs_count ?? c.job_count ?? '—')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export function ReportsPage() {
+  const s = strings.reports;
+  const id = useId();
+  const admin = useAdmin();
+  const [range, setRange] = useState(() => ({ from: day(new Date(Date.now() - 13 * 86_400_000)), to: day(new Date(Date.now() + 86_400_000)) }));
+  const [draft, setDraft] = useState(range);
+  const key = `${range.from}:${range.to}:${admin.jobsVersion}`;
+  const jobs = useResource((signal) => jobsReport(range.from, range.to, signal), `jobs:${key}`);
+  const revenue = useResource((signal) => revenueReport(range.from, range.to, signal), `rev:${key}`);
+  const money = (c: number) => formatMoney(c);
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{s.title}</h1>
+      <form
+        className="row card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setRange(draft);
+        }}
+      >
+        <label htmlFor={`${id}-from`}>{s.from}</label>
+        <input id={`${id}-from`} type="date" value={draft.from} onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))} />
+        <label htmlFor={`${id}-to`}>{s.to}</label>
+        <input id={`${id}-to`} type="date" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
+        <button type="submit" className="button button--primary">
+          {s.show}
+        </button>
+      </form>
+      <ErrorNotice error={jobs.error ?? revenue.error} strings={strings.errors} onRetry={() => (jobs.reload(), revenue.reload())} />
+      {jobs.data === null && <p className="muted">{strings.unavailable(s.title)}</p>}
+      {jobs.data && (
+        <section className="card" aria-labelledby={`${id}-jobs`}>
+          <h2 id={`${id}-jobs`}>{s.jobs}</h2>
+          <p>
+            {s.requested}: <strong data-testid="jobs-requested">{jobs.data.totals.requested}</strong> · {s.completed}: <strong data-testid="jobs-completed">{jobs.data.totals.completed}</strong> · {s.cancelled}:{' '}
+            <strong>{jobs.data.totals.cancelled}</strong>
+          </p>
+          <BarChart
+            label={s.chartLabel(s.jobs, range.from, range.to)}
+            days={jobs.data.days.map((d) => d.day)}
+            series={[
+              { key: 'requested', label: s.requested, className: 'chart__bar chart__bar--a' },
+              { key: 'completed', label: s.completed, className: 'chart__bar chart__bar--b' },
+            ]}
+            values={(i, k) => (jobs.data!.days[i] as unknown as Record<string, number>)[k] ?? 0}
+            format={(v) => String(Math.round(v))}
+          />
+        </section>
+      )}
+      {revenue.data && (
+        <section className="card" aria-labelledby={`${id}-rev`}>
+          <h2 id={`${id}-rev`}>{s.revenue}</h2>
+          <p>
+            {s.collected}: <strong data-testid="revenue-total">{money(revenue.data.totals.collected_cents)}</strong>
+          </p>
+          <BarChart
+            label={s.chartLabel(s.revenue, range.from, range.to)}
+            days={revenue.data.days.map((d) => d.day)}
+            series={[{ key: 'collected_cents', label: s.collected, className: 'chart__bar chart__bar--b' }]}
+            values={(i, k) => (revenue.data!.days[i] as unknown as Record<string, number>)[k] ?? 0}
+            format={(v) => money(v)}
+          />
+          <h3>{s.byMethod}</h3>
+          <ul>
+            {Object.entries(revenue.data.by_method).map(([m, c]) => (
+              <li key={m}>
+                {m}: {money(c)}
+              </li>
+            ))}
+          </ul>
+          <details>
+            <summary>{s.day}</summary>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{s.day}</th>
+                  <th scope="col">{s.collected}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {revenue.data.days.map((d) => (
+                  <tr key={d.day}>
+                    <td>{d.day}</td>
+                    <td>{money(d.collected_cents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </section>
+      )}
+    </section>
+  );
+}
+
+/** A cursor-paged table (audit log, outbox). */
+function usePaged<T>(load: (cursor: string | null, signal: AbortSignal) => Promise<{ rows: T[]; next: string | null } | null>, key: string) {
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [rows, setRows] = useState<T[]>([]);
+  const page = useResource((signal) => load(cursor, signal), `${key}:${cursor ?? ''}`);
+  useEffect(() => {
+    if (page.data) setRows((r) => (cursor ? [...r, ...page.data!.rows] : page.data!.rows));
+  }, [page.data, cursor]);
+  return { rows, unavailable: page.data === null, error: page.error, next: page.data?.next ?? null, more: () => setCursor(page.data?.next ?? null), reload: page.reload };
+}
+
+export function AuditPage() {
+  const s = strings.audit;
+  const p = usePaged<AuditEntry>((c, signal) => auditLog(c, signal).then((r) => r && { rows: r.entries, next: r.next_cursor }), 'audit');
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">{s.title}</h1>
+      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
+      {p.unavailable && <p className="muted">{strings.unavailable(s.title)}</p>}
+      {!p.unavailable && p.rows.length === 0 && <p className="muted">{s.empty}</p>}
+      {p.rows.length > 0 && (
+        <div className="table-wrap card">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{s.when}</th>
+                <th scope="col">{s.who}</th>
+                <th scope="col">{s.action}</th>
+                <th scope="col">{s.entity}</th>
+                <th scope="col">{s.ip}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.rows.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDateTime(e.created_at)}</td>
+                  <td>{e.actor_name ?? e.actor_email ?? '—'}</td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>
+                    {e.entity_type} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
+                  </td>
+                  <td>{e.ip ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {p.next && (
+        <button type="button" className="button button--secondary" onClick={p.more}>
+          {strings.loadMore}
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function OutboxPage() {
+  const s = strings.outbox;
+  const p = usePaged<NotificationRow>((c, signal) => notificationsOutbox(c, signal).then((r) => r && { rows: r.notifications, next: r.next_cursor }), 'outbox');
+  return (
+    <section aria-labelledby="outbox-title">
+      <h1 id="outbox-title">{s.title}</h1>
+      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
+      {p.unavailable && <p className="muted">{strings.unavailable(s.title)}</p>}
+      {!p.unavailable && p.rows.length === 0 && <p className="muted">{s.empty}</p>}
+      {p.rows.length > 0 && (
+        <div className="table-wrap card">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{s.when}</th>
+                <th scope="col">{s.channel}</th>
+                <th scope="col">{s.to}</th>
+                <th scope="col">{s.subject}</th>
+                <th scope="col">{s.status}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.rows.map((n) => (
+                <tr key={n.id} data-notification-kind={n.kind}>
+                  <td>{formatDateTime(n.created_at)}</td>
+                  <td>{n.channel}</td>
+                  <td>{n.recipient}</td>
+                  <td>
+                    <details>
+                      <summary>{n.subject ?? n.kind}</summary>
+                      <pre className="outbox__body">{n.body}</pre>
+                    </details>
+                  </td>
+                  <td>
+                    {n.status}
+                    {n.last_error && <div className="field-error">{n.last_error}</div>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {p.next && (
+        <button type="button" className="button button--secondary" onClick={p.more}>
+          {strings.loadMore}
+        </button>
+      )}
+    </section>
+  );
+}
+
+export type { AdminTier };

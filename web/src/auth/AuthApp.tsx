@@ -1,0 +1,155 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError, apiUrl, send } from '../lib/api';
+import type { TokenResponse } from '../lib/api-types';
+import { usePathname, navigate } from '../lib/router';
+import { SessionStore } from '../lib/session';
+import { errorMessage } from '../ui/ErrorNotice';
+import { NotFound } from '../ui/NotFound';
+import { strings } from './strings';
+import '../customer/customer.css';
+
+/**
+ * Where emailed links land (`/auth/verify-email#token=…` and friends; the token rides in
+ * the fragment so it never reaches a server log). Each page posts the token to the API and
+ * sends the person on to their app, signed in when the link signs them in.
+ */
+
+const APP_HOME = { customer: '/customer', driver: '/driver/', admin: '/admin' } as const;
+
+function tokenFromUrl(): string {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? new URLSearchParams(window.location.search).get('token') ?? '';
+}
+
+async function post<T>(path: string, body: unknown): Promise<T> {
+  const res = await send(apiUrl(path), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw await ApiError.fromResponse(res);
+  return (await res.json()) as T;
+}
+
+function startSession(tokens: TokenResponse): void {
+  new SessionStore(tokens.user.role).set(tokens);
+  navigate(APP_HOME[tokens.user.role], { replace: true });
+}
+
+export default function AuthApp() {
+  const path = usePathname().replace(/\/+$/, '');
+  const page =
+    path === '/auth/verify-email' ? <VerifyEmail /> : path === '/auth/magic-link' ? <MagicLink /> : path === '/auth/reset-password' ? <SetPassword kind="reset" /> : path === '/auth/accept-invite' ? <SetPassword kind="invite" /> : <NotFound strings={strings.notFound} home="/" />;
+  return (
+    <div className="app app--customer">
+      <header className="app__header">
+        <span className="app__brand">{strings.appName}</span>
+      </header>
+      <main id="main" className="app__main">
+        {page}
+      </main>
+    </div>
+  );
+}
+
+function useTokenAction<T>(run: (token: string) => Promise<T>) {
+  const [state, setState] = useState<{ done: boolean; error: string | null; result: T | null }>({ done: false, error: null, result: null });
+  useEffect(() => {
+    const token = tokenFromUrl();
+    if (!token) return setState({ done: true, error: strings.noToken, result: null });
+    // The token is single-use: take it out of the address bar at once.
+    history.replaceState(null, '', window.location.pathname);
+    run(token).then(
+      (result) => setState({ done: true, error: null, result }),
+      (err: unknown) => setState({ done: true, error: err instanceof ApiError && err.isMissingRoute ? strings.unavailable : errorMessage(err, strings.errors), result: null }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return state;
+}
+
+function VerifyEmail() {
+  const state = useTokenAction((token) => post('/auth/verify-email', { token }));
+  return (
+    <section className="card signin" aria-live="polite">
+      <h1>{strings.verifyTitle}</h1>
+      {!state.done ? <p role="status">{strings.working}</p> : state.error ? <p className="notice notice--error">{state.error}</p> : <p className="notice notice--ok">✓ {strings.verified}</p>}
+      <a className="button button--primary" href="/customer">
+        {strings.continue}
+      </a>
+    </section>
+  );
+}
+
+function MagicLink() {
+  const state = useTokenAction(async (token) => startSession(await post<TokenResponse>('/auth/magic-link', { token })));
+  return (
+    <section className="card signin" aria-live="polite">
+      <h1>{strings.magicTitle}</h1>
+      {!state.done ? <p role="status">{strings.working}</p> : state.error && <p className="notice notice--error">{state.error}</p>}
+      {state.error && (
+        <a className="button button--primary" href="/customer">
+          {strings.continue}
+        </a>
+      )}
+    </section>
+  );
+}
+
+/** Reset a forgotten password, or accept an invitation (drivers and admins) by choosing one. */
+function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
+  const id = useId();
+  const [token] = useState(tokenFromUrl);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [enrol, setEnrol] = useState<string | null>(null);
+  useEffect(() => {
+    if (token) history.replaceState(null, '', window.location.pathname);
+  }, [token]);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (kind === 'reset') {
+        await post('/auth/reset-password', { token, password });
+        navigate('/customer', { replace: true });
+        return;
+      }
+      const res = await post<TokenResponse & { totp_enrolment_token?: string }>('/auth/accept-invite', { token, password });
+      if (res.totp_enrolment_token) setEnrol(res.totp_enrolment_token);
+      else startSession(res);
+    } catch (err) {
+      setError(err instanceof ApiError && err.isMissingRoute ? strings.unavailable : errorMessage(err, strings.errors));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (enrol) {
+    return (
+      <section className="card signin">
+        <h1>{strings.enrolTitle}</h1>
+        <p>{strings.enrolBody}</p>
+        <a className="button button--primary" href={`/admin/security#enrol=${encodeURIComponent(enrol)}`}>
+          {strings.enrolContinue}
+        </a>
+      </section>
+    );
+  }
+  return (
+    <section className="card signin" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{kind === 'reset' ? strings.resetTitle : strings.inviteTitle}</h1>
+      {!token && <p className="notice notice--error">{strings.noToken}</p>}
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={`${id}-pw`}>{strings.newPassword}</label>
+          <input id={`${id}-pw`} type="password" autoComplete="new-password" minLength={10} required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+        {error && (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy || !token}>
+          {strings.savePassword}
+        </button>
+      </form>
+    </section>
+  );
+}

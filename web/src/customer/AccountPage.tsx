@@ -1,0 +1,135 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api';
+import type { CustomerProfile } from '../lib/api-types';
+import { useResource } from '../lib/hooks';
+import { toast } from '../lib/toast';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { getProfile, requestEmailVerification, requestPhoneCode, updateProfile, verifyPhone } from './jobs-api';
+import { session } from './session';
+import { strings } from './strings';
+
+/** Name, phone, and the two confirmations (email before the first job, phone for texts). */
+export function AccountPage() {
+  const s = strings.account;
+  const id = useId();
+  const profile = useResource((signal) => getProfile(signal), 'profile');
+  const [name, setName] = useState('');
+  useEffect(() => setName(profile.data?.full_name ?? session.get()?.user.full_name ?? ''), [profile.data]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      profile.setData(await updateProfile({ full_name: name }));
+      toast.show({ kind: 'ok', message: s.saved });
+    } catch (err) {
+      toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors) });
+    }
+  };
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{s.title}</h1>
+      <ErrorNotice error={profile.error} strings={strings.errors} onRetry={profile.reload} />
+      <EmailVerification profile={profile.data ?? null} />
+      <PhoneVerification profile={profile.data ?? null} onVerified={profile.reload} />
+      <form className="card" onSubmit={save}>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>{s.name}</label>
+          <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+        </div>
+        <p>
+          <span className="muted">{s.email}:</span> {profile.data?.email ?? session.get()?.user.email}
+        </p>
+        <button type="submit" className="button button--primary">
+          {s.save}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The "confirm your email" card; shown on the jobs and request pages too while unconfirmed. */
+export function EmailVerification({ profile, compact = false }: { profile: CustomerProfile | null; compact?: boolean }) {
+  const v = strings.verify;
+  const [note, setNote] = useState<string | null>(null);
+  if (profile && profile.email_verified_at) return compact ? null : <p className="notice notice--ok">✓ {v.verified}</p>;
+  if (!profile || !('email_verified_at' in profile)) return null;
+  const resend = async () => {
+    try {
+      await requestEmailVerification(profile.email);
+      setNote(v.resent);
+    } catch (err) {
+      setNote(err instanceof ApiError && err.isMissingRoute ? v.unavailable : errorMessage(err, strings.errors));
+    }
+  };
+  return (
+    <div className="card notice--warn verify" role="region" aria-label={v.title}>
+      <h2>{v.title}</h2>
+      <p>{v.body}</p>
+      {note && <p role="status">{note}</p>}
+      <button type="button" className="button button--secondary" onClick={() => void resend()}>
+        {v.resend}
+      </button>
+    </div>
+  );
+}
+
+function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile | null; onVerified: () => void }) {
+  const v = strings.verify;
+  const id = useId();
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [sent, setSent] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => setPhone(profile?.phone ?? ''), [profile?.phone]);
+  if (!profile || !('phone_verified_at' in profile)) return null;
+  if (profile.phone_verified_at) return <p className="notice notice--ok">✓ {v.phoneVerified}</p>;
+  const fail = (err: unknown) => setNote({ ok: false, text: err instanceof ApiError && err.isMissingRoute ? v.unavailable : errorMessage(err, strings.errors) });
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await requestPhoneCode(phone.trim() || undefined);
+      setSent(true);
+      setNote({ ok: true, text: v.codeSent });
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const confirm = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await verifyPhone(code.trim());
+      setNote({ ok: true, text: v.phoneVerified });
+      onVerified();
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{v.phoneTitle}</h2>
+      <p className="muted">{v.phoneBody}</p>
+      <form onSubmit={send} className="row">
+        <label className="visually-hidden" htmlFor={`${id}-phone`}>
+          {v.phoneLabel}
+        </label>
+        <input id={`${id}-phone`} type="tel" inputMode="tel" autoComplete="tel" placeholder="+16035550100" value={phone} onChange={(e) => setPhone(e.target.value)} className="grow" />
+        <button type="submit" className="button button--secondary">
+          {v.sendCode}
+        </button>
+      </form>
+      {sent && (
+        <form onSubmit={confirm} className="row">
+          <label htmlFor={`${id}-code`}>{v.codeLabel}</label>
+          <input id={`${id}-code`} inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} className="grow" />
+          <button type="submit" className="button button--primary">
+            {v.confirmCode}
+          </button>
+        </form>
+      )}
+      {note && (
+        <p className={`notice ${note.ok ? 'notice--ok' : 'notice--error'}`} role="status">
+          {note.text}
+        </p>
+      )}
+    </section>
+  );
+}

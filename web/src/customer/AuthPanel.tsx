@@ -1,0 +1,132 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api';
+import { errorMessage } from '../ui/ErrorNotice';
+import { SignInForm } from '../ui/SignInForm';
+import { register, requestMagicLink } from './jobs-api';
+import { session } from './session';
+import { strings } from './strings';
+import { toast } from '../lib/toast';
+import { navigate } from '../lib/router';
+
+type Tab = 'signin' | 'register' | 'magic';
+
+/** Signed out: sign in with a password, create an account, or get a magic link. */
+export function AuthPanel() {
+  const [tab, setTab] = useState<Tab>(() => (new URLSearchParams(window.location.search).get('signup') ? 'register' : 'signin'));
+  const a = strings.auth;
+  const tabs: [Tab, string][] = [
+    ['signin', a.signInTab],
+    ['register', a.registerTab],
+    ['magic', a.magicTab],
+  ];
+  return (
+    <div className="auth">
+      <div className="segmented auth__tabs" role="group" aria-label={a.tabsLabel}>
+        {tabs.map(([t, label]) => (
+          <button key={t} type="button" className="segmented__item" aria-pressed={tab === t} onClick={() => setTab(t)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      {tab === 'signin' ? <SignInForm session={session} strings={strings.signIn} errors={strings.errors} /> : tab === 'register' ? <RegisterForm /> : <MagicLinkForm />}
+    </div>
+  );
+}
+
+function RegisterForm() {
+  const a = strings.auth;
+  const id = useId();
+  const [form, setForm] = useState({ full_name: '', email: '', password: '', phone: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFields({});
+    try {
+      await register({ full_name: form.full_name, email: form.email, password: form.password, ...(form.phone.trim() ? { phone: form.phone.trim() } : {}) });
+      toast.show({ kind: 'ok', message: a.welcome(form.full_name.split(' ')[0] ?? form.full_name), durationMs: 12_000 });
+      navigate('/customer', { replace: true });
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+      if (err instanceof ApiError) setFields(err.fieldErrors());
+    } finally {
+      setBusy(false);
+    }
+  };
+  const input = (k: keyof typeof form, label: string, props: Record<string, unknown>) => (
+    <div className="field">
+      <label htmlFor={`${id}-${k}`}>{label}</label>
+      <input id={`${id}-${k}`} value={form[k]} onChange={set(k)} aria-invalid={!!fields[k]} aria-describedby={fields[k] ? `${id}-${k}-err` : undefined} {...props} />
+      {fields[k] && (
+        <p id={`${id}-${k}-err`} className="field-error">
+          {fields[k]}
+        </p>
+      )}
+    </div>
+  );
+  return (
+    <section className="card signin" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{a.register}</h1>
+      <form onSubmit={submit}>
+        {input('full_name', a.fullName, { autoComplete: 'name', required: true })}
+        {input('email', strings.signIn.email, { type: 'email', autoComplete: 'email', required: true })}
+        {input('password', a.newPassword, { type: 'password', autoComplete: 'new-password', minLength: 10, required: true })}
+        {input('phone', a.phone, { type: 'tel', autoComplete: 'tel', inputMode: 'tel', placeholder: '+16035550100' })}
+        <p className="hint">{a.phoneHint}</p>
+        {error && (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? a.registering : a.registerSubmit}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function MagicLinkForm() {
+  const a = strings.auth;
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setNote(null);
+    try {
+      await requestMagicLink(email);
+      setNote({ ok: true, text: a.magicSent });
+    } catch (err) {
+      setNote({ ok: false, text: err instanceof ApiError && err.isMissingRoute ? a.magicUnavailable : errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card signin" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{a.magicTitle}</h1>
+      <p className="muted">{a.magicIntro}</p>
+      <form onSubmit={submit}>
+        <div className="field">
+          <label htmlFor={`${id}-email`}>{strings.signIn.email}</label>
+          <input id={`${id}-email`} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+        {note && (
+          <p className={`notice ${note.ok ? 'notice--ok' : 'notice--error'}`} role={note.ok ? 'status' : 'alert'}>
+            {note.text}
+          </p>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {a.magicSubmit}
+        </button>
+      </form>
+    </section>
+  );
+}

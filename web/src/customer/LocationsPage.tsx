@@ -1,0 +1,237 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api';
+import type { ServiceLocation } from '../lib/api-types';
+import type { LatLng } from '../lib/geo';
+import { useResource } from '../lib/hooks';
+import { toast } from '../lib/toast';
+import { MapView } from '../map/MapView';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { addLocation, listLocations, removeLocation, updateLocation, type LocationInput } from './jobs-api';
+import { strings } from './strings';
+
+/** Saved places: address + a pin on the driveway (from the address, the phone's GPS, or a tap). */
+export function LocationsPage() {
+  const s = strings.locations;
+  const list = useResource((signal) => listLocations(signal), 'locations');
+  const [adding, setAdding] = useState(false);
+  return (
+    <section aria-labelledby="locations-title">
+      <div className="row page-head">
+        <h1 id="locations-title">{s.title}</h1>
+        <span className="app__spacer" />
+        {!adding && (
+          <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
+            {s.add}
+          </button>
+        )}
+      </div>
+      <ErrorNotice error={list.error} strings={strings.errors} onRetry={list.reload} />
+      {adding && (
+        <LocationForm
+          onSaved={(loc) => {
+            list.setData((l) => [...(l ?? []).map((x) => (loc.is_default ? { ...x, is_default: false } : x)), loc]);
+            setAdding(false);
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+      {list.data?.length === 0 && !adding && <p className="muted">{s.empty}</p>}
+      <ul className="list">
+        {list.data?.map((loc) => (
+          <li key={loc.id}>
+            <LocationCard
+              loc={loc}
+              onChanged={(next) => list.setData((l) => (l ?? []).map((x) => (x.id === next.id ? next : next.is_default ? { ...x, is_default: false } : x)))}
+              onRemoved={() => list.setData((l) => (l ?? []).filter((x) => x.id !== loc.id))}
+            />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function LocationCard({ loc, onChanged, onRemoved }: { loc: ServiceLocation; onChanged: (l: ServiceLocation) => void; onRemoved: () => void }) {
+  const s = strings.locations;
+  const [pin, setPin] = useState<LatLng | null>(null);
+  const [editing, setEditing] = useState(false);
+  const fail = (err: unknown) => toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors) });
+  const savePin = async () => {
+    if (!pin) return;
+    try {
+      onChanged(await updateLocation(loc.id, pin));
+      setEditing(false);
+      setPin(null);
+      toast.show({ kind: 'ok', message: s.pinSaved });
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const shown = pin ?? loc;
+  return (
+    <article className="card location" data-location-id={loc.id} aria-label={loc.label ?? loc.address_line1}>
+      <div className="row">
+        <strong>{loc.label ?? loc.address_line1}</strong>
+        {loc.is_default && <span className="status-pill">★ {s.defaultTag}</span>}
+      </div>
+      <p className="muted">
+        {loc.address_line1}
+        {loc.address_line2 ? `, ${loc.address_line2}` : ''}, {loc.city}, {loc.state_province} {loc.postal_code}
+      </p>
+      <MapView
+        className="location__map"
+        label={s.mapLabel}
+        center={loc}
+        markers={[{ id: 'pin', kind: 'pin', lat: shown.lat, lng: shown.lng, label: loc.label ?? loc.address_line1 }]}
+        distanceLabel={strings.distance}
+        onPick={editing ? setPin : undefined}
+      />
+      <p className="hint">{editing ? s.pinHint : s.pinSet(shown.lat, shown.lng)}</p>
+      <div className="row">
+        {editing ? (
+          <>
+            <button type="button" className="button button--primary" disabled={!pin} onClick={() => void savePin()}>
+              {s.save}
+            </button>
+            <button type="button" className="button button--ghost" onClick={() => (setEditing(false), setPin(null))}>
+              {s.cancel}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button--secondary" onClick={() => setEditing(true)}>
+            {s.setPin}
+          </button>
+        )}
+        {!loc.is_default && (
+          <button type="button" className="button button--ghost" onClick={() => void updateLocation(loc.id, { is_default: true }).then(onChanged, fail)}>
+            {s.makeDefault}
+          </button>
+        )}
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() =>
+            void removeLocation(loc.id).then(() => {
+              onRemoved();
+              toast.show({ kind: 'info', message: s.removed });
+            }, fail)
+          }
+        >
+          {s.remove}
+        </button>
+      </div>
+    </article>
+  );
+}
+
+const DEFAULT_CENTER: LatLng = { lat: 43.2081, lng: -71.5376 };
+
+function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => void; onCancel: () => void }) {
+  const s = strings.locations;
+  const id = useId();
+  const [form, setForm] = useState({ label: '', address_line1: '', address_line2: '', city: '', state_province: '', postal_code: '', is_default: true });
+  const [pin, setPin] = useState<LatLng | null>(null);
+  const [showMap, setShowMap] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const set = (k: Exclude<keyof typeof form, 'is_default'>) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+
+  const useGps = () => {
+    navigator.geolocation?.getCurrentPosition(
+      (p) => {
+        setPin({ lat: p.coords.latitude, lng: p.coords.longitude });
+        setShowMap(true);
+      },
+      () => setShowMap(true),
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFields({});
+    const body: LocationInput = {
+      address_line1: form.address_line1,
+      city: form.city,
+      state_province: form.state_province,
+      postal_code: form.postal_code,
+      is_default: form.is_default,
+      ...(form.label.trim() ? { label: form.label.trim() } : {}),
+      ...(form.address_line2.trim() ? { address_line2: form.address_line2.trim() } : {}),
+      ...(pin ? { lat: pin.lat, lng: pin.lng } : {}),
+    };
+    try {
+      const loc = await addLocation(body);
+      toast.show({ kind: 'ok', message: s.saved(loc.label ?? loc.address_line1) });
+      onSaved(loc);
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+      if (err instanceof ApiError) setFields(err.fieldErrors());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const input = (k: Exclude<keyof typeof form, 'is_default'>, label: string, props: Record<string, unknown> = {}) => (
+    <div className="field">
+      <label htmlFor={`${id}-${k}`}>{label}</label>
+      <input id={`${id}-${k}`} value={form[k]} onChange={set(k)} aria-invalid={!!fields[k]} aria-describedby={fields[k] ? `${id}-${k}-err` : undefined} {...props} />
+      {fields[k] && (
+        <p id={`${id}-${k}-err`} className="field-error">
+          {fields[k]}
+        </p>
+      )}
+    </div>
+  );
+
+  return (
+    <form className="card" onSubmit={submit} aria-label={s.add}>
+      {input('label', s.label, { autoComplete: 'off' })}
+      {input('address_line1', s.line1, { autoComplete: 'address-line1', required: true })}
+      {input('address_line2', s.line2, { autoComplete: 'address-line2' })}
+      <div className="grid-3">
+        {input('city', s.city, { autoComplete: 'address-level2', required: true })}
+        {input('state_province', s.state, { autoComplete: 'address-level1', required: true })}
+        {input('postal_code', s.postal, { autoComplete: 'postal-code', required: true, inputMode: 'numeric' })}
+      </div>
+      <div className="row">
+        <button type="button" className="button button--secondary" onClick={useGps}>
+          📍 {s.useGps}
+        </button>
+      </div>
+      {showMap && (
+        <MapView
+          className="location__map"
+          label={s.mapLabel}
+          center={pin ?? DEFAULT_CENTER}
+          markers={pin ? [{ id: 'pin', kind: 'pin', ...pin, label: s.mapLabel }] : []}
+          distanceLabel={strings.distance}
+          onPick={setPin}
+        />
+      )}
+      <p className="hint" aria-live="polite">
+        {pin ? s.pinSet(pin.lat, pin.lng) : s.pinUnset}
+      </p>
+      <label className="choice">
+        <input type="checkbox" checked={form.is_default} onChange={(e) => setForm((f) => ({ ...f, is_default: e.target.checked }))} />
+        <span className="choice__main">{s.isDefault}</span>
+      </label>
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? s.saving : s.save}
+        </button>
+        <button type="button" className="button button--ghost" onClick={onCancel}>
+          {s.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}

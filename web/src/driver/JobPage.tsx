@@ -1,0 +1,213 @@
+import { useEffect, useState } from 'react';
+import { driverNextStep } from '../../../contract/state-machine';
+import { ApiError } from '../lib/api';
+import type { Job } from '../lib/api-types';
+import { formatMoney } from '../lib/format';
+import type { GpsBatchBody } from '../lib/outbox';
+import { Link, navigate } from '../lib/router';
+import { toast } from '../lib/toast';
+import { ConnectionBadge } from '../ui/ConnectionBadge';
+import { errorMessage } from '../ui/ErrorNotice';
+import { StatusTag } from '../ui/StatusTag';
+import { acceptJob, declineJob, getJob, readCache, writeCache, type StatusChange } from './driver-api';
+import { useDriver } from './DriverData';
+import { GpsPanel } from './GpsPanel';
+import { PaymentPanel } from './PaymentPanel';
+import { PhotoCapture } from './PhotoCapture';
+import { PriceChange } from './PriceChange';
+import { strings } from './strings';
+
+/** One job, one big button for the next step; works offline through the outbox. */
+export function JobPage({ jobId }: { jobId: string }) {
+  const d = useDriver();
+  const s = strings.job;
+  const [job, setJob] = useState<Job | null>(() => d.cachedJob(jobId) ?? null);
+  const [missing, setMissing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [declining, setDeclining] = useState(false);
+  const [photoUrl, setPhotoUrl] = useState<string | null>(() => readCache().photos[jobId] ?? null);
+
+  // The freshest copy: the queue's (live over the socket), else the server's, else the phone's.
+  const fromQueue = d.queue?.jobs.find((j) => j.id === jobId);
+  useEffect(() => {
+    if (fromQueue) setJob(fromQueue);
+  }, [fromQueue]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    getJob(jobId, ctrl.signal).then(
+      (j) => {
+        setJob(j);
+        d.rememberJob(j);
+      },
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) setMissing(true);
+      },
+    );
+    return () => ctrl.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jobId, d.queue]);
+
+  if (missing && !job) return <p className="notice notice--error">{s.notFound}</p>;
+  if (!job) return <p role="status">{s.loading}</p>;
+
+  const status = d.effectiveStatus(job);
+  const accepted = d.accepted.has(job.id) || status !== 'assigned';
+  const next = accepted ? driverNextStep(status) : null;
+  const queued = d.pending.filter((i) => i.job_id === job.id);
+  const active = status === 'en_route' || status === 'arrived' || status === 'in_progress' || (status === 'assigned' && accepted);
+
+  const advance = async () => {
+    if (!next) return;
+    setBusy(true);
+    try {
+      const extra: Partial<StatusChange> = next === 'completed' && photoUrl ? { completion_photo_url: photoUrl } : {};
+      const how = await d.changeStatus(job, next, extra);
+      if (how === 'sent') setJob((j) => (j ? { ...j, status: next } : j));
+      if (next === 'completed') {
+        toast.show({ kind: 'ok', message: s.finished });
+        writeCache((c) => {
+          const photos = { ...c.photos };
+          delete photos[job.id];
+          return { ...c, photos };
+        });
+      }
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      d.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const accept = async () => {
+    setBusy(true);
+    try {
+      setJob(await acceptJob(job.id));
+      d.refreshAccepted();
+      toast.show({ kind: 'ok', message: s.accepted });
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const decline = async () => {
+    setBusy(true);
+    try {
+      await declineJob(job.id);
+      toast.show({ kind: 'info', message: s.declined });
+      d.reload();
+      navigate('/driver/');
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const dest = `${job.lat},${job.lng}`;
+  const google = `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(dest)}&travelmode=driving`;
+  const geo = `geo:${dest}?q=${encodeURIComponent(`${dest}(${job.job_address})`)}`;
+
+  return (
+    <article className="driver job-page" aria-labelledby="job-title" data-job-id={job.id} data-status={status}>
+      <div className="row driver__top">
+        <Link href="/driver/">← {s.back}</Link>
+        <span className="app__spacer" />
+        <ConnectionBadge state={d.connection} strings={strings.connection} />
+      </div>
+      <StatusTag status={status} label={strings.jobStatus[status]} icon={strings.statusIcon[status]} className="job__status" />
+      <h1 id="job-title" className="job__address">
+        {job.job_address}
+      </h1>
+      <dl className="job__facts">
+        <div>
+          <dt>{s.price}</dt>
+          <dd data-testid="job-price">{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</dd>
+        </div>
+        {job.special_instructions && (
+          <div>
+            <dt>{s.notes}</dt>
+            <dd>{job.special_instructions}</dd>
+          </div>
+        )}
+      </dl>
+
+      {queued.length > 0 && (
+        <section className="card sync" aria-label={s.willSync}>
+          <p className="hint">{s.willSyncHint}</p>
+          <ul className="sync__list">
+            {queued.map((i) => (
+              <li key={i.seq} data-outbox-kind={i.kind}>
+                <span className="sync__badge">⟳ {s.willSync}</span>{' '}
+                {i.kind === 'status'
+                  ? s.queuedStatus(strings.jobStatus[(i.body as StatusChange).status])
+                  : i.kind === 'gps'
+                    ? s.gpsQueued((i.body as GpsBatchBody).pings.length)
+                    : strings.payment.title}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {status === 'cancelled' && <p className="notice notice--warn">{s.cancelledNotice}</p>}
+
+      {!accepted && status === 'assigned' ? (
+        <div className="job__actions">
+          <button type="button" className="button button--primary button--huge" disabled={busy} onClick={() => void accept()}>
+            {busy ? s.working : s.accept}
+          </button>
+          {declining ? (
+            <div className="row" role="group" aria-label={s.declineConfirm}>
+              <span>{s.declineConfirm}</span>
+              <button type="button" className="button button--danger" disabled={busy} onClick={() => void decline()}>
+                {s.decline}
+              </button>
+              <button type="button" className="button button--ghost" onClick={() => setDeclining(false)}>
+                {s.keep}
+              </button>
+            </div>
+          ) : (
+            <button type="button" className="button button--secondary button--block" onClick={() => setDeclining(true)}>
+              {s.decline}
+            </button>
+          )}
+        </div>
+      ) : (
+        next && (
+          <div className="job__actions">
+            <button type="button" className="button button--primary button--huge" disabled={busy} onClick={() => void advance()} data-next-status={next}>
+              {busy ? s.working : strings.nextStep[next]}
+            </button>
+          </div>
+        )
+      )}
+
+      {(active || status === 'assigned') && (
+        <div className="job__nav">
+          <a className="button button--secondary button--block" href={google} target="_blank" rel="noreferrer">
+            {s.navigate}
+          </a>
+          <a className="button button--secondary button--block" href={geo}>
+            {s.navigateApp}
+          </a>
+        </div>
+      )}
+
+      {active && <GpsPanel gps={d.gps} />}
+      {(status === 'arrived' || status === 'in_progress') && (
+        <PhotoCapture
+          job={job}
+          photoUrl={photoUrl}
+          onUploaded={(url) => {
+            setPhotoUrl(url);
+            writeCache((c) => ({ ...c, photos: { ...c.photos, [job.id]: url } }));
+          }}
+        />
+      )}
+      {(status === 'arrived' || status === 'in_progress') && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}
+      {status === 'completed' && <PaymentPanel job={job} />}
+    </article>
+  );
+}

@@ -1,0 +1,39 @@
+import type { LatLng } from '../lib/geo';
+
+export type MarkerKind = 'home' | 'plow' | 'driver' | 'job' | 'base' | 'pin';
+
+export interface MapMarker extends LatLng {
+  id: string;
+  kind: MarkerKind;
+  /** Spoken/tooltip name; the facts themselves are always also shown as text beside the map. */
+  label: string;
+  heading?: number | null;
+  /** Metres. */
+  accuracy?: number | null;
+  /** A status word drawn next to the marker (drivers, jobs): never colour alone. */
+  tag?: string;
+}
+
+export interface MapCircle {
+  center: LatLng;
+  radiusMeters: number;
+}
+
+export interface MapProps {
+  /** Accessible name of the map image, e.g. "Map: the plow is 0.4 mi from your driveway". */
+  label: string;
+  center: LatLng;
+  markers: MapMarker[];
+  circle?: MapCircle | null;
+  /** Click/tap to place a pin (location editor, service-area base). */
+  onPick?: (p: LatLng) => void;
+  /** "1.2 mi" for the scale rings. */
+  distanceLabel: (meters: number) => string;
+  className?: string;
+}
+
+/** What a map engine (MapLibre, Google) does once mounted. */
+export interface MapEngine {
+  update(props: MapProps): void;
+  destroy(): void;
+}

@@ -1,0 +1,114 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import * as t from '../../db/schema';
+import type { Db } from '../lib/db';
+import { ApiError } from '../lib/errors';
+import { randomToken, sha256Hex } from '../lib/ids';
+
+export type TokenPurpose = (typeof t.AUTH_TOKEN_PURPOSES)[number];
+
+/** How long each kind of emailed link or code stays good. */
+export const TOKEN_TTL_SECONDS: Record<TokenPurpose, number> = {
+  magic_link: 15 * 60,
+  verify_email: 48 * 60 * 60,
+  verify_phone: 10 * 60,
+  reset_password: 60 * 60,
+  invite: 7 * 24 * 60 * 60,
+  admin_enrol: 24 * 60 * 60,
+};
+
+/** Wrong guesses allowed on a 6-digit code before it is void. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+type Queryable = Pick<Db, 'select' | 'insert' | 'update' | 'delete'>;
+
+/**
+ * Stores a one-time token (only its SHA-256) and returns the raw value to send. Earlier
+ * tokens of the same purpose for the user are dropped: the newest link wins, and a
+ * short code can never collide with an old row of the same user.
+ */
+export async function issueToken(db: Queryable, userId: string, purpose: TokenPurpose, raw: string = randomToken(32)): Promise<{ id: string; raw: string; expires_at: Date }> {
+  await db.delete(t.auth_tokens).where(and(eq(t.auth_tokens.user_id, userId), eq(t.auth_tokens.purpose, purpose)));
+  const expires_at = new Date(Date.now() + TOKEN_TTL_SECONDS[purpose] * 1000);
+  const [row] = await db
+    .insert(t.auth_tokens)
+    .values({ user_id: userId, purpose, token_hash: sha256Hex(`${purpose}:${raw}`), expires_at })
+    .returning({ id: t.auth_tokens.id });
+  return { id: row!.id, raw, expires_at };
+}
+
+export const invalidToken = () =>
+  new ApiError(400, 'token_invalid', 'This link is invalid, has expired or was already used; ask for a new one.');
+
+/**
+ * Uses up a token in one statement — of two concurrent clicks only one wins — and
+ * returns its user. Expired, used or unknown tokens give 400 `token_invalid`.
+ */
+export async function consumeToken(db: Queryable, raw: string, purpose: TokenPurpose): Promise<{ user_id: string; id: string }> {
+  const [row] = await db
+    .update(t.auth_tokens)
+    .set({ used_at: sql`now()` })
+    .where(and(eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)), eq(t.auth_tokens.purpose, purpose), isNull(t.auth_tokens.used_at), gt(t.auth_tokens.expires_at, sql`now()`)))
+    .returning({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id });
+  if (!row) throw invalidToken();
+  return row;
+}
+
+/** Looks a token up without using it (e.g. TOTP enrolment shows a secret before confirming). */
+export async function peekToken(db: Queryable, raw: string, purpose: TokenPurpose): Promise<{ user_id: string; id: string }> {
+  const [row] = await db
+    .select({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id })
+    .from(t.auth_tokens)
+    .where(and(eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)), eq(t.auth_tokens.purpose, purpose), isNull(t.auth_tokens.used_at), gt(t.auth_tokens.expires_at, sql`now()`)))
+    .limit(1);
+  if (!row) throw invalidToken();
+  return row;
+}
+
+/** A random 6-digit code, uniformly distributed (rejection sampling, no modulo bias). */
+export function sixDigitCode(): string {
+  const buf = new Uint32Array(1);
+  for (;;) {
+    crypto.getRandomValues(buf);
+    const v = buf[0]!;
+    if (v < 4_294_000_000) return String(v % 1_000_000).padStart(6, '0');
+  }
+}
+
+/**
+ * Checks a 6-digit code against the user's newest live code of `purpose`. A wrong guess
+ * counts against it; after MAX_CODE_ATTEMPTS the code is void and a new one is needed.
+ * The code is stored as SHA-256 of purpose, user and code, so one table row per user
+ * at a time (older ones are dropped by `issueToken`) keeps the hash unique.
+ */
+export async function consumeCode(db: Queryable, userId: string, purpose: TokenPurpose, code: string): Promise<void> {
+  const [row] = await db
+    .select()
+    .from(t.auth_tokens)
+    .where(and(eq(t.auth_tokens.user_id, userId), eq(t.auth_tokens.purpose, purpose), isNull(t.auth_tokens.used_at), gt(t.auth_tokens.expires_at, sql`now()`)))
+    .orderBy(sql`${t.auth_tokens.created_at} DESC`)
+    .limit(1);
+  if (!row) throw new ApiError(400, 'code_expired', 'There is no live code for this account; ask for a new one.');
+  if (row.attempts >= MAX_CODE_ATTEMPTS) {
+    throw new ApiError(400, 'code_attempts_exceeded', 'Too many wrong codes; ask for a new one.');
+  }
+  if (row.token_hash !== sha256Hex(`${purpose}:${codeSubject(userId, code)}`)) {
+    const [after] = await db
+      .update(t.auth_tokens)
+      .set({ attempts: sql`${t.auth_tokens.attempts} + 1` })
+      .where(eq(t.auth_tokens.id, row.id))
+      .returning({ attempts: t.auth_tokens.attempts });
+    const left = Math.max(0, MAX_CODE_ATTEMPTS - (after?.attempts ?? MAX_CODE_ATTEMPTS));
+    throw new ApiError(400, 'code_invalid', left > 0 ? `That code is not right; ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'Too many wrong codes; ask for a new one.');
+  }
+  const [used] = await db
+    .update(t.auth_tokens)
+    .set({ used_at: sql`now()` })
+    .where(and(eq(t.auth_tokens.id, row.id), isNull(t.auth_tokens.used_at)))
+    .returning({ id: t.auth_tokens.id });
+  if (!used) throw new ApiError(400, 'code_expired', 'That code was already used; ask for a new one.');
+}
+
+/** The value hashed for a short code: the code alone would collide across users. */
+export function codeSubject(userId: string, code: string): string {
+  return `${userId}:${code}`;
+}
