@@ -48,7 +48,7 @@ describe('outbox sweep (every minute)', () => {
     expect(await cronRun('outbox_sweep')).toMatchObject({ last_status: 'ok', last_error: null });
     const row = await waitFor(async () => (await notificationsFor({ user_id: customer.user_id, kind: 'test_lost' })).find((r) => r.status === 'sent'), { what: 'the swept row to be sent' });
     expect(row.attempts).toBe(1);
-    expect((await emailsTo(customer.email)).map((m) => m.subject)).toEqual(['Still here']);
+    expect((await emailsTo(customer.email)).filter((m) => m.subject === 'Still here')).toHaveLength(1);
   });
 
   it('leaves fresh rows and rows held for quiet hours alone', async () => {
