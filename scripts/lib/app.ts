@@ -38,15 +38,27 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   });
 }
 
-/** Creates `.dev.vars` from the example with random JWT and file-signing secrets, once. */
+/**
+ * Creates `.dev.vars` from the example, or adds keys the example gained since (a pull that
+ * brought a new secret must not leave `npm start` refusing to serve). Signing secrets get
+ * fresh random values instead of the example's placeholders.
+ */
 export function ensureDevVars(root: string): void {
   const target = path.join(root, '.dev.vars');
-  if (existsSync(target)) return;
   const example = readFileSync(path.join(root, '.dev.vars.example'), 'utf8');
-  const secrets = example
-    .replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${randomBytes(32).toString('hex')}`)
-    .replace(/^FILES_SIGNING_SECRET=.*$/m, `FILES_SIGNING_SECRET=${randomBytes(32).toString('hex')}`);
-  writeFileSync(target, secrets, { mode: 0o600 });
+  const current = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  const have = new Set([...current.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+  const added: string[] = [];
+  for (const line of example.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!m || have.has(m[1]!)) continue;
+    const key = m[1]!;
+    const value = /^(JWT_SECRET|FILES_SIGNING_SECRET)$/.test(key) ? randomBytes(32).toString('hex') : m[2];
+    added.push(`${key}=${value}`);
+  }
+  if (added.length === 0) return;
+  const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
+  writeFileSync(target, `${prefix}${added.join('\n')}\n`, { mode: 0o600 });
 }
 
 /**
