@@ -17,6 +17,8 @@ export const email = z.string().trim().max(254).toLowerCase().pipe(z.email({ mes
 export const password = z.string().min(10, 'must be at least 10 characters').max(256);
 export const phone = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +16175550100');
 export const moneyCents = z.number().int().min(0).max(10_000_000);
+/** A Postgres `integer` key (pricing tier ids): bigger numbers would overflow in SQL, not just miss. */
+export const intId = z.number().int().positive().max(2_147_483_647);
 
 // ---- auth ----
 export const RegisterBody = z.object({
@@ -82,14 +84,14 @@ export const LocationBody = z.object({
 
 // ---- pricing ----
 export const EstimateBody = z.union([
-  z.object({ driveway_tier_id: z.number().int().positive(), location_id: uuid }),
-  z.object({ driveway_tier_id: z.number().int().positive(), lat, lng }),
+  z.object({ driveway_tier_id: intId, location_id: uuid }),
+  z.object({ driveway_tier_id: intId, lat, lng }),
 ]);
 
 // ---- jobs ----
 export const CreateJobBody = z.object({
   location_id: uuid,
-  driveway_tier_id: z.number().int().positive(),
+  driveway_tier_id: intId,
   special_instructions: z.string().trim().max(1000).optional(),
   scheduled_for: isoDateTime.optional(),
   client_event_id: clientEventId.optional(),
@@ -122,10 +124,20 @@ export const JobListQuery = z.object({
   }),
   driver_id: uuid.optional(),
   customer_id: uuid.optional(),
+  /** requested_at range, ISO-8601: from inclusive, to exclusive. */
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+  /** Free text: address, customer name or email. */
+  q: z.string().trim().min(1).max(100).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-export const PaymentBody = z.object({ method: z.enum(PAYMENT_METHODS), amount_cents: moneyCents.optional() });
+/** Recorded in person by the driver; `client_event_id` makes an offline replay count once. */
+export const PaymentBody = z.object({
+  method: z.enum(PAYMENT_METHODS),
+  amount_cents: moneyCents.refine((n) => n > 0, 'must be more than zero').optional(),
+  client_event_id: clientEventId.optional(),
+});
 export const PriceChangeBody = z.object({ new_price_cents: moneyCents });
 export const ContactPreference = z.enum(CONTACT_PREFERENCES);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_STATUSES, ROLES } from './enums';
-import { TRANSITIONS, allowedNext, canTransition, driverNextStep } from './state-machine';
+import { JOB_STATUSES, ROLES, TERMINAL_JOB_STATUSES, type JobStatus, type Role } from './enums';
+import { STATUS_TIMESTAMP, TRANSITIONS, allowedNext, canTransition, driverNextStep, driverStatusForJob } from './state-machine';
+import { rng, runSeed } from '../test/support/prng';
 
 describe('the job state machine table', () => {
   it('follows SPEC §3: the happy path is reachable step by step by the driver', () => {
@@ -36,5 +37,101 @@ describe('the job state machine table', () => {
     for (const from of JOB_STATUSES) {
       for (const to of allowedNext(from, 'customer')) expect(to).toBe('cancelled');
     }
+  });
+});
+
+/** Every status reachable from `pending` through the table, by anyone. */
+function reachableFromPending(): Set<JobStatus> {
+  const seen = new Set<JobStatus>(['pending']);
+  const queue: JobStatus[] = ['pending'];
+  while (queue.length) {
+    const from = queue.shift()!;
+    for (const to of allowedNext(from)) {
+      if (!seen.has(to)) {
+        seen.add(to);
+        queue.push(to);
+      }
+    }
+  }
+  return seen;
+}
+
+describe('the job state machine table, exhaustively', () => {
+  it('reaches every status from pending and has no self-loops', () => {
+    expect([...reachableFromPending()].sort()).toEqual([...JOB_STATUSES].sort());
+    for (const from of JOB_STATUSES) expect(allowedNext(from)).not.toContain(from);
+  });
+
+  it('agrees with itself: allowedNext lists exactly the moves canTransition accepts, per role', () => {
+    for (const from of JOB_STATUSES) {
+      for (const role of ROLES) {
+        const expected = JOB_STATUSES.filter((to) => canTransition(from, to, role));
+        expect(allowedNext(from, role).sort()).toEqual(expected.sort());
+      }
+    }
+  });
+
+  it('lets customers only cancel, and only before the driver is on site', () => {
+    for (const from of JOB_STATUSES) {
+      for (const to of allowedNext(from, 'customer')) expect(to).toBe('cancelled');
+    }
+    expect(JOB_STATUSES.filter((s) => canTransition(s, 'cancelled', 'customer'))).toEqual(['pending', 'assigned', 'en_route']);
+  });
+
+  it('ends in cancelled and disputed, and only an admin disputes a completed job', () => {
+    expect(allowedNext('cancelled')).toEqual([]);
+    expect(allowedNext('disputed')).toEqual([]);
+    expect(allowedNext('completed')).toEqual(['disputed']);
+    expect(TRANSITIONS.completed.disputed).toEqual(['admin']);
+    for (const s of TERMINAL_JOB_STATUSES) expect(allowedNext(s, 'driver')).toEqual([]);
+  });
+
+  it("offers the driver's big button only moves the driver may make", () => {
+    for (const from of JOB_STATUSES) {
+      const next = driverNextStep(from);
+      if (next) expect(canTransition(from, next, 'driver')).toBe(true);
+    }
+    expect(['assigned', 'en_route', 'arrived', 'in_progress'].map((s) => driverNextStep(s as JobStatus))).toEqual(['en_route', 'arrived', 'in_progress', 'completed']);
+  });
+
+  it('stamps the timestamps the Job object carries and frees the driver when a job ends', () => {
+    expect(STATUS_TIMESTAMP).toEqual({ assigned: 'assigned_at', arrived: 'arrived_at', in_progress: 'started_at', completed: 'completed_at', cancelled: 'cancelled_at' });
+    for (const s of ['completed', 'cancelled', 'pending'] as const) expect(driverStatusForJob(s)).toBe('available');
+    expect(driverStatusForJob('en_route')).toBe('en_route');
+    expect(driverStatusForJob('in_progress')).toBe('on_job');
+  });
+});
+
+describe('random walks through the state machine (seeded property test)', () => {
+  it('never leaves a job in a status the table cannot reach, and only follows table edges', () => {
+    const seed = runSeed();
+    const r = rng(seed);
+    const reachable = reachableFromPending();
+    let accepted = 0;
+    let refused = 0;
+    for (let walk = 0; walk < 1000; walk++) {
+      let status: JobStatus = 'pending';
+      const path: JobStatus[] = [status];
+      for (let step = 0; step < 40; step++) {
+        const role: Role = r.pick(ROLES);
+        // Half the time try something the role may do, otherwise anything at all.
+        const options = allowedNext(status, role);
+        const to: JobStatus = options.length && r.bool() ? r.pick(options) : r.pick(JOB_STATUSES);
+        if (canTransition(status, to, role)) {
+          expect(TRANSITIONS[status][to], `seed ${seed}: ${status}→${to} by ${role}`).toContain(role);
+          status = to;
+          path.push(status);
+          accepted++;
+        } else {
+          refused++;
+          expect(allowedNext(status, role), `seed ${seed}`).not.toContain(to);
+        }
+        expect(reachable.has(status), `seed ${seed}: path ${path.join('→')}`).toBe(true);
+        if (allowedNext(status).length === 0) break;
+      }
+      for (let i = 1; i < path.length; i++) expect(allowedNext(path[i - 1]!), `seed ${seed}`).toContain(path[i]);
+    }
+    expect(accepted).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(1000);
   });
 });

@@ -71,4 +71,19 @@ export type ServerMessage =
   | { type: 'subscribed'; payload: { topic: string } }
   | { type: 'ack'; payload: { client_event_id: string; duplicate: boolean } }
   | { type: 'error'; payload: { code: string; message: string } }
-  | { type: 'pong'; payload?: unknown };
+  | { type: 'pong'; payload?: unknown }
+  // Dispatch board upkeep (admins): edits, price changes, waitlist, invoices, auto-dispatch.
+  | { type: 'job_updated'; payload: { job_id: string; fields: string[]; version: number; ts: string } }
+  | { type: 'waitlist_changed'; payload: { waitlist_id: string; status: string; job_id: string | null; ts: string } }
+  | { type: 'invoice_changed'; payload: { invoice_id: string; job_id: string; status: string; ts: string } }
+  | { type: 'settings_changed'; payload: { accepting_jobs: boolean; auto_dispatch: boolean; ts: string } }
+  | { type: 'auto_dispatch'; payload: AutoDispatchPayload };
+
+/** What auto-dispatch did with a job: offered it, saw it time out or declined, or gave up. */
+export interface AutoDispatchPayload {
+  job_id: string;
+  event: 'offered' | 'timed_out' | 'declined' | 'exhausted' | 'stopped';
+  driver_id: string | null;
+  distance_m: number | null;
+  ts: string;
+}

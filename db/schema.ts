@@ -155,6 +155,11 @@ export const driver_profiles = pgTable(
   },
   (t) => [
     index('idx_driver_profiles_location').using('gist', t.current_location),
+    /**
+     * Auto-dispatch's nearest-driver search (worker/services/nearest-driver.ts): a KNN walk
+     * over available drivers only stops at the first fit instead of sorting everyone in range.
+     */
+    index('idx_driver_profiles_available_location').using('gist', t.current_location).where(sql`${t.status} = 'available'`),
     index('idx_driver_profiles_status').on(t.status),
     oneOf('driver_profiles_status_check', t.status, DRIVER_STATUSES),
     check('driver_profiles_service_radius_check', sql`${t.service_radius_km} > 0`),
@@ -340,6 +345,10 @@ export const jobs = pgTable(
   (t) => [
     index('idx_jobs_customer_id_requested_at').on(t.customer_id, t.requested_at.desc()),
     index('idx_jobs_driver_id').on(t.driver_id),
+    /** "Does this driver hold a live job?" — asked per candidate by the nearest-driver search. */
+    index('idx_jobs_driver_id_active')
+      .on(t.driver_id)
+      .where(sql`${t.status} IN ('assigned', 'en_route', 'arrived', 'in_progress')`),
     index('idx_jobs_status_requested_at').on(t.status, t.requested_at),
     index('idx_jobs_scheduled_for').on(t.scheduled_for),
     index('idx_jobs_job_coordinates').using('gist', t.job_coordinates),
@@ -534,10 +543,15 @@ export const payments = pgTable(
     /** Null only for system-recorded payments (e.g. a future Stripe webhook). */
     recorded_by_user_id: uuid().references(() => users.id, { onDelete: 'restrict' }),
     recorded_at: tstz().notNull().defaultNow(),
+    /** The driver app's id for an offline-queued payment: a replay records it once. */
+    client_event_id: text(),
     created_at: createdAt(),
   },
   (t) => [
     index('idx_payments_job_id').on(t.job_id),
+    uniqueIndex('payments_job_client_event_unique')
+      .on(t.job_id, t.client_event_id)
+      .where(sql`${t.client_event_id} IS NOT NULL`),
     index('idx_payments_recorded_at').on(t.recorded_at),
     oneOf('payments_method_check', t.method, PAYMENT_METHODS),
     nonNegative('payments_amount_check', t.amount_cents),

@@ -65,6 +65,50 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/drivers/me/jobs/:id/accept': DRIVER,
   'POST /api/v1/drivers/me/jobs/:id/reject': DRIVER,
   'PATCH /api/v1/drivers/me/jobs/:id/status': DRIVER,
+
+  // ---- issue 4: operator setup, dispatch, waitlist, billing, reports ----
+  'GET /api/v1/admin/service-area': ADMIN,
+  'PUT /api/v1/admin/service-area': ADMIN,
+  'GET /api/v1/admin/pricing/tiers': ADMIN,
+  'PUT /api/v1/admin/pricing/tiers': ADMIN,
+  'GET /api/v1/admin/settings': ADMIN,
+  'PATCH /api/v1/admin/settings': ADMIN,
+  'GET /api/v1/admin/dashboard': ADMIN,
+  'GET /api/v1/admin/reports/jobs': ADMIN,
+  'GET /api/v1/admin/reports/revenue': ADMIN,
+  'GET /api/v1/admin/board': ADMIN,
+  'GET /api/v1/admin/customers': ADMIN,
+
+  'GET /api/v1/customers/me': CUSTOMER,
+  'PATCH /api/v1/customers/me': CUSTOMER,
+  'PATCH /api/v1/customers/me/locations/:id': CUSTOMER,
+  'DELETE /api/v1/customers/me/locations/:id': CUSTOMER,
+  'GET /api/v1/customers/me/jobs': CUSTOMER,
+  'GET /api/v1/customers/me/jobs/:id': CUSTOMER,
+  'GET /api/v1/customers/me/waitlist': CUSTOMER,
+  'DELETE /api/v1/customers/me/waitlist/:id': CUSTOMER,
+  'GET /api/v1/customers/me/invoices': CUSTOMER,
+
+  'PATCH /api/v1/jobs/:id': ADMIN,
+  'POST /api/v1/jobs/:id/reassign': ADMIN,
+  'POST /api/v1/jobs/:id/price': ['driver', 'admin'],
+  'GET /api/v1/jobs/:id/price-changes': ANY,
+
+  'GET /api/v1/waitlist': ['admin', 'driver'],
+  'POST /api/v1/waitlist/:id/take': DRIVER,
+  'POST /api/v1/waitlist/:id/assign': ADMIN,
+  'POST /api/v1/waitlist/:id/promote': ADMIN,
+  'DELETE /api/v1/waitlist/:id': ADMIN,
+
+  'PATCH /api/v1/drivers/me': DRIVER,
+  'GET /api/v1/drivers/me/jobs/:id': DRIVER,
+  'POST /api/v1/drivers/me/jobs/:id/payment': DRIVER,
+  'GET /api/v1/drivers/:id': ADMIN,
+
+  'GET /api/v1/invoices': ADMIN,
+  'GET /api/v1/invoices/:id': ['customer', 'admin'],
+  'POST /api/v1/invoices/:id/void': ADMIN,
+  'POST /api/v1/invoices/:id/refund': ADMIN,
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

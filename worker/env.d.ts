@@ -32,11 +32,12 @@ interface __BaseEnv_Env {
 	DISPATCH: DurableObjectNamespace<import("./index").Dispatch>;
 	SESSION_GUARD: DurableObjectNamespace<import("./index").SessionGuard>;
 	RATE_COUNTER: DurableObjectNamespace<import("./index").RateCounter>;
+	AUTO_DISPATCH: DurableObjectNamespace<import("./index").AutoDispatch>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "JobRoom" | "Dispatch" | "SessionGuard" | "RateCounter";
+		durableNamespaces: "JobRoom" | "Dispatch" | "SessionGuard" | "RateCounter" | "AutoDispatch";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

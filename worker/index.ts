@@ -11,12 +11,18 @@ import { corsAllowList, securityHeaders } from './middleware/security';
 import { consumeLocationLog } from './queues/location-log';
 import { adminAccounts } from './routes/admin-accounts';
 import { adminAudit } from './routes/admin-audit';
+import { adminReports } from './routes/admin-reports';
+import { adminSetup } from './routes/admin-setup';
 import { auth } from './routes/auth';
+import { customerHistory } from './routes/customer-history';
 import { customers } from './routes/customers';
 import { drivers } from './routes/drivers';
 import { health } from './routes/health';
+import { invoices } from './routes/invoices';
+import { jobPrices } from './routes/job-prices';
 import { jobs } from './routes/jobs';
 import { pricing } from './routes/pricing';
+import { waitlist } from './routes/waitlist';
 import { ws } from './routes/ws';
 import { runScheduled } from './cron';
 import type { AppEnv } from './types';
@@ -25,6 +31,7 @@ export { JobRoom } from '../durable-objects/job-room';
 export { Dispatch } from '../durable-objects/dispatch';
 export { SessionGuard } from '../durable-objects/session-guard';
 export { RateCounter } from '../durable-objects/rate-counter';
+export { AutoDispatch } from '../durable-objects/auto-dispatch';
 
 export const app = new Hono<AppEnv>();
 
@@ -53,6 +60,12 @@ app.route('/api/v1/jobs', jobs);
 app.route('/api/v1/drivers', drivers);
 app.route('/api/v1/admin', adminAccounts);
 app.route('/api/v1/admin', adminAudit);
+app.route('/api/v1/customers', customerHistory);
+app.route('/api/v1/jobs', jobPrices);
+app.route('/api/v1/waitlist', waitlist);
+app.route('/api/v1/invoices', invoices);
+app.route('/api/v1/admin', adminSetup);
+app.route('/api/v1/admin', adminReports);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 

@@ -51,6 +51,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     db = await openPglite(opts.dataDir);
     server = new PGLiteSocketServer({ db, host, port: opts.port ?? 0, maxConnections: opts.maxConnections ?? 100 });
+    keepExtendedQueriesTogether(server);
     await server.start().catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EADDRINUSE') throw err;
       throw new Error(`embedded Postgres: ${host}:${opts.port} is already in use (set PGLITE_PORT?)`, { cause: err });
@@ -75,6 +76,93 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await unlock();
     })());
   return { url: `postgres://postgres:postgres@${host}:${port}/postgres`, host, port, stop };
+}
+
+/** What pglite-socket 0.2.x keeps in its (internal) query queue; see keepExtendedQueriesTogether. */
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  timestamp: number;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (err: unknown) => void;
+}
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearTransactionIfNeeded(handlerId: number): Promise<void>;
+}
+
+/** Frontend messages that end an extended-protocol sequence: Sync, simple Query, Terminate. */
+const SEQUENCE_END = new Set([0x53, 0x51, 0x58]);
+const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]);
+const TERMINATE = 0x58;
+
+/**
+ * A real server closes the connection after a Terminate message; pglite-socket does not, and
+ * clients that wait for that close (the Neon driver's `pool.end()`) keep the socket — so a
+ * long test file piles up connections until `maxConnections` refuses new ones.
+ */
+function hangUp(server: PGLiteSocketServer, handlerId: number): void {
+  const handlers = (server as unknown as { handlers?: Set<{ handlerId: number; socket: { end(): void } | null }> }).handlers;
+  for (const h of handlers ?? []) if (h.handlerId === handlerId) setImmediate(() => h.socket?.end());
+}
+
+/**
+ * pglite-socket multiplexes many connections onto one PGlite session one protocol message at
+ * a time, keeping a connection's messages together only inside an explicit transaction. An
+ * extended-protocol query (Parse, Bind, Describe, Execute, Sync) from one connection could
+ * then interleave with another's — "unnamed prepared statement does not exist", or worse,
+ * one connection reading another's result — as soon as a few requests run at once (the
+ * Neon driver sends each message on its own). This keeps a connection's messages together
+ * until its Sync (or simple Query), as well as for a whole transaction.
+ */
+function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  if (!q || !Array.isArray(q.queue) || typeof q.processQueue !== 'function') {
+    throw new Error('pglite-socket internals changed: revisit keepExtendedQueriesTogether in scripts/lib/embedded-db.ts');
+  }
+  let openSequence = false;
+  q.processQueue = async function processQueue(this: QueryQueue): Promise<void> {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const sticky = this.lastHandlerId !== null && (openSequence || this.db.isInTransaction());
+        const index = sticky ? this.queue.findIndex((m) => m.handlerId === this.lastHandlerId) : 0;
+        if (index === -1) break; // wait for the connection holding the session
+        const next = this.queue.splice(index, 1)[0]!;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(next.message, { onRawData: (d: Uint8Array) => { bytes += d.length; next.onData(d); } }));
+        } catch (err) {
+          next.reject(err);
+          continue;
+        }
+        this.lastHandlerId = next.handlerId;
+        // A startup packet has no type byte (its first byte is 0): it opens nothing.
+        openSequence = next.message[0] !== 0 && !SEQUENCE_END.has(next.message[0]!);
+        next.resolve(bytes);
+        if (next.message[0] === TERMINATE) hangUp(server, next.handlerId);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  const clearTransaction = q.clearTransactionIfNeeded.bind(q);
+  q.clearTransactionIfNeeded = async function clearTransactionIfNeeded(this: QueryQueue, handlerId: number): Promise<void> {
+    if (openSequence && this.lastHandlerId === handlerId) {
+      // The connection went away mid-query: end its sequence so others can proceed.
+      openSequence = false;
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC_MESSAGE, { onRawData: () => {} })).catch(() => {});
+    }
+    await clearTransaction(handlerId);
+    if (this.lastHandlerId === handlerId) this.lastHandlerId = null;
+    await this.processQueue();
+  };
 }
 
 /**

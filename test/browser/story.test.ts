@@ -259,7 +259,7 @@ describe('the whole story: sign up → request → board → assign → drive �
     await customer.waitForFunction(() => Number(document.querySelector('.live__distance')?.getAttribute('data-meters') ?? Infinity) < 600, undefined, { timeout: 25_000 });
     expect(await distance()).toBeGreaterThan(200);
     expect(Number(await plow.getAttribute('data-lat'))).not.toBeCloseTo(from, 4);
-    await customer.getByRole('img', { name: /Map: the plow is .* from your driveway/ }).waitFor(WAIT);
+    await customer.locator('[aria-label^="Map: the plow is "]').first().waitFor(WAIT);
     await pages.admin!.locator(`[data-column="en_route"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
   });
 
@@ -386,7 +386,7 @@ describe('the whole story: sign up → request → board → assign → drive �
 
     const { body } = await api.json<{ events: { previous_status: string; new_status: string; recorded_at?: string | null; created_at: string }[] }>('GET', `/jobs/${job2}/status-history`, admin.access_token);
     const moves = body.events.filter((e) => e.previous_status !== e.new_status).map((e) => `${e.previous_status}→${e.new_status}`);
-    expect(moves).toEqual(['pending→assigned', 'assigned→en_route', 'en_route→arrived', 'arrived→in_progress']);
+    expect(moves).toEqual(['null→pending', 'pending→assigned', 'assigned→en_route', 'en_route→arrived', 'arrived→in_progress']);
     const arrived = body.events.find((e) => e.new_status === 'arrived')!;
     const working = body.events.find((e) => e.new_status === 'in_progress')!;
     // Stamped with the device time of the taps, not the time of the replay.

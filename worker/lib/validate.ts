@@ -9,7 +9,20 @@ export function issuesToDetails(error: z.ZodError): { field: string; message: st
   return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
 }
 
+/** True when any string (or key) inside `value` holds U+0000, which Postgres text cannot store. */
+export function hasNulChar(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000') || hasNulChar(v, depth + 1)) return true;
+  }
+  return false;
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request'): z.infer<S> {
+  if (hasNulChar(value)) {
+    throw new ApiError(400, 'validation_failed', `The ${what} contains a NUL character.`, [{ field: '(body)', message: 'NUL characters are not allowed' }]);
+  }
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ApiError(400, 'validation_failed', `The ${what} has invalid fields.`, issuesToDetails(result.error));
@@ -23,14 +36,17 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what =
  * request (e.g. DELETE) validate `{}`.
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, { optional = false } = {}): Promise<z.infer<S>> {
+  const unsupported = () => new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_JSON_BYTES} bytes.`);
+  const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
+  // Refuse what we would not parse before reading it: another type, or a declared size too big.
+  if (!isJson && !optional && c.req.raw.body !== null) throw unsupported();
+  if (Number(c.req.header('content-length') ?? 0) > MAX_JSON_BYTES) throw tooLarge();
   const raw = await c.req.text();
   if (raw.length === 0 && optional) return parseWith(schema, {});
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
-  }
+  if (!isJson) throw unsupported();
   if (raw.length > MAX_JSON_BYTES) {
-    throw new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_JSON_BYTES} bytes.`);
+    throw tooLarge();
   }
   let value: unknown;
   try {

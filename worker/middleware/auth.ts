@@ -9,7 +9,9 @@ import type { AppEnv } from '../types';
 /** The access entry of the endpoint that will answer this request, or null for a 404. */
 export function endpointAccess(c: Parameters<MiddlewareHandler<AppEnv>>[0]): { key: string; access: Access | undefined } | null {
   const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
-  const route = routes.at(-1);
+  // Hono answers with the first matching handler in registration order, so that route's
+  // entry applies: `GET /drivers/me` also matches the later `GET /drivers/:id`.
+  const route = routes.at(0);
   if (!route) return null;
   const key = accessKey(route.method, route.path);
   return { key, access: ACCESS[key] };

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { LocationBody } from '../../contract/api';
+import { CustomerPatch, LocationPatch } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { requireCustomerId, actorOf } from '../lib/actor';
 import { readJson, uuidParam } from '../lib/validate';
+import { customerProfile, updateCustomerProfile } from '../services/customer-profile';
+import { deleteLocation, updateLocation } from '../services/locations';
 import { geocode } from '../services/geocode';
 import { visibleJob } from '../services/jobs';
 import { formatAddress } from '../services/job-create';
@@ -19,6 +22,15 @@ export function toLocation(row: LocationRow) {
   const { coordinates, organization_id: _o, deleted_at: _d, ...rest } = row;
   return { ...rest, lat: coordinates.lat, lng: coordinates.lng };
 }
+
+customers.get('/me', async (c) => c.json({ customer: await customerProfile(c.var.db, requireCustomerId(c)) }));
+
+/** Name, phone (unverified again when changed), how we reach them, billing address. */
+customers.patch('/me', async (c) => {
+  const customerId = requireCustomerId(c);
+  const body = await readJson(c, CustomerPatch);
+  return c.json({ customer: await c.var.db.transaction((tx) => updateCustomerProfile(tx, customerId, body)) });
+});
 
 customers.get('/me/locations', async (c) => {
   const customerId = requireCustomerId(c);
@@ -66,6 +78,20 @@ customers.post('/me/locations', async (c) => {
     return inserted!;
   });
   return c.json({ location: toLocation(row) }, 201);
+});
+
+/** Edits a location; a new address is geocoded again unless a pin comes with it. */
+customers.patch('/me/locations/:id', async (c) => {
+  const customerId = requireCustomerId(c);
+  const id = uuidParam(c);
+  const body = await readJson(c, LocationPatch);
+  return c.json({ location: toLocation(await updateLocation(c.var.db, c.env, customerId, id, body)) });
+});
+
+/** Soft delete; the next location becomes the default if this one was. */
+customers.delete('/me/locations/:id', async (c) => {
+  await deleteLocation(c.var.db, requireCustomerId(c), uuidParam(c));
+  return c.body(null, 204);
 });
 
 /** Polling fallback when WebSockets fail: the room's current driver position. */

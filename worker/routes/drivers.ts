@@ -1,62 +1,40 @@
 import { Hono } from 'hono';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
-import { DriverStatusBody, JobStatusBody, RejectBody } from '../../contract/api';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { DriverStatusBody, JobStatusBody, PaymentBody, RejectBody } from '../../contract/api';
+import { DriverListQuery, DriverPatch } from '../../contract/api-domain';
 import * as t from '../../db/schema';
-import { latSql, lngSql } from '../../db/geo';
 import { actorOf, requireDriverId } from '../lib/actor';
 import { conflict, notFound } from '../lib/errors';
-import { readJson, uuidParam } from '../lib/validate';
+import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishTransition } from '../realtime';
+import { autoDispatchDeclined } from '../services/auto-dispatch';
+import { activeJobsOf, driverById, listDrivers, updateDriverProfile } from '../services/driver-directory';
+import { toInvoice, toPayment, recordPayment } from '../services/invoices';
 import { toJob, transitionJob, visibleJob } from '../services/jobs';
+import { enqueueNotification } from '../services/notify-intents';
+import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
 
 export const drivers = new Hono<AppEnv>();
 
-const driverColumns = {
-  id: t.driver_profiles.id,
-  user_id: t.driver_profiles.user_id,
-  full_name: t.users.full_name,
-  email: t.users.email,
-  phone: t.users.phone,
-  is_active: t.users.is_active,
-  status: t.driver_profiles.status,
-  lat: latSql(t.driver_profiles.current_location),
-  lng: lngSql(t.driver_profiles.current_location),
-  location_updated_at: t.driver_profiles.location_updated_at,
-};
 
-/** Admin: every driver with their last batched position (SPEC §7). */
+const logFailure = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
+
+/** Admin: drivers with their last batched position (SPEC §7), by status and proximity. */
 drivers.get('/', async (c) => {
-  const rows = await c.var.db
-    .select(driverColumns)
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .orderBy(asc(t.users.full_name));
-  return c.json({ drivers: rows });
+  const q = readQuery(c, DriverListQuery);
+  return c.json({ drivers: await listDrivers(c.var.db, { statuses: q.status, near: q.near, radius_km: q.radius_km }) });
 });
 
 drivers.get('/me', async (c) => {
+  return c.json({ driver: await driverById(c.var.db, requireDriverId(c)) });
+});
+
+/** Onboarding and profile: vehicle, service radius, PayPal/Venmo links, payment QR image. */
+drivers.patch('/me', async (c) => {
   const driverId = requireDriverId(c);
-  const [row] = await c.var.db
-    .select({
-      ...driverColumns,
-      vehicle_type: t.driver_profiles.vehicle_type,
-      vehicle_make: t.driver_profiles.vehicle_make,
-      vehicle_model: t.driver_profiles.vehicle_model,
-      vehicle_year: t.driver_profiles.vehicle_year,
-      license_plate: t.driver_profiles.license_plate,
-      service_radius_km: t.driver_profiles.service_radius_km,
-      paypal_link: t.driver_profiles.paypal_link,
-      venmo_link: t.driver_profiles.venmo_link,
-      qr_image_url: t.driver_profiles.qr_image_url,
-    })
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .where(eq(t.driver_profiles.id, driverId))
-    .limit(1);
-  if (!row) throw notFound('Driver');
-  return c.json({ driver: row });
+  const body = await readJson(c, DriverPatch);
+  return c.json({ driver: await updateDriverProfile(c.var.db, driverId, body) });
 });
 
 /** Availability toggle; en_route and on_job follow the job and cannot be set by hand. */
@@ -67,22 +45,30 @@ drivers.patch('/me/status', async (c) => {
   if (!row) throw notFound('Driver');
   await dispatchStub(c.env)
     .toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: row.status, ts: new Date().toISOString() } })
-    .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'driver status fan-out failed', err: String(err) })));
+    .catch(logFailure('driver status fan-out'));
   return c.json({ driver: row });
 });
 
-/** The driver's queue: jobs assigned to them that are not finished. */
+/**
+ * The driver's queue: their unfinished jobs, next first, and — as a separate section —
+ * waitlisted requests they may pick up (ApexPlow §3.12).
+ */
 drivers.get('/me/jobs', async (c) => {
   const driverId = requireDriverId(c);
-  const rows = await c.var.db
-    .select()
-    .from(t.jobs)
-    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])))
-    .orderBy(sql`${t.jobs.scheduled_for} NULLS FIRST`, asc(t.jobs.assigned_at));
-  return c.json({ jobs: rows.map(toJob) });
+  const [rows, waiting] = await Promise.all([activeJobsOf(c.var.db, driverId), listWaitlist(c.var.db, { statuses: ['waiting'], limit: 50 })]);
+  return c.json({ jobs: rows.map(toJob), waitlist: waiting.entries.map((e) => toWaitlistEntry(e, { withContact: false })) });
 });
 
-/** Acknowledges an assignment: recorded as an event, the job stays `assigned`. */
+drivers.get('/me/jobs/:id', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  return c.json({ job: toJob(job) });
+});
+
+/**
+ * Acknowledges an assignment: recorded as an event and a version bump (which also ends an
+ * auto-dispatch offer's countdown); the job stays `assigned`. Accepting twice is a no-op.
+ * When the assignment was an automatic offer, the customer hears about their driver now.
+ */
 drivers.post('/me/jobs/:id/accept', async (c) => {
   const actor = actorOf(c);
   const id = uuidParam(c);
@@ -91,17 +77,37 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
     if (row.status !== 'assigned') {
       throw conflict('invalid_transition', `A job that is ${row.status} cannot be accepted.`, { allowed: [] });
     }
-    await tx.insert(t.job_status_events).values({ job_id: id, previous_status: 'assigned', new_status: 'assigned', changed_by_user_id: actor.user_id, notes: 'accepted by driver' });
-    return row;
+    const [latest] = await tx
+      .select({ previous_status: t.job_status_events.previous_status, new_status: t.job_status_events.new_status, by: t.job_status_events.changed_by_user_id })
+      .from(t.job_status_events)
+      .where(eq(t.job_status_events.job_id, id))
+      .orderBy(desc(t.job_status_events.created_at), desc(t.job_status_events.id))
+      .limit(1);
+    if (latest?.previous_status === 'assigned' && latest.new_status === 'assigned') return row; // already accepted
+    const [updated] = await tx
+      .update(t.jobs)
+      .set({ version: row.version + 1 })
+      .where(and(eq(t.jobs.id, id), eq(t.jobs.version, row.version), eq(t.jobs.status, 'assigned')))
+      .returning();
+    if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
+    await tx.insert(t.job_status_events).values({ job_id: id, previous_status: 'assigned', new_status: 'assigned', changed_by_user_id: actor.user_id, notes: 'accepted by driver', created_at: sql`clock_timestamp()` });
+    if (latest && latest.by === null) {
+      const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, row.customer_id)).limit(1);
+      if (customer) {
+        await enqueueNotification(tx, { user_id: customer.user_id, kind: 'driver_assigned', job_id: id, subject: 'A driver is assigned', body: `${c.var.user.name.split(' ')[0]} will plow ${row.job_address}.`, key: `driver_assigned:${id}:${updated.version}` });
+      }
+    }
+    return updated;
   });
   return c.json({ job: toJob(job) });
 });
 
-/** Declines an assignment: the job goes back to `pending` for someone else. */
+/** Declines an assignment: the job goes back to `pending`; auto-dispatch asks the next driver. */
 drivers.post('/me/jobs/:id/reject', async (c) => {
   const body = await readJson(c, RejectBody, { optional: true });
   const result = await transitionJob(c.var.db, actorOf(c), uuidParam(c), 'pending', { notes: body.reason ? `rejected: ${body.reason}` : 'rejected by driver' });
   await publishTransition(c.env, result);
+  if (!result.duplicate) c.executionCtx.waitUntil(autoDispatchDeclined(c.env, result.job.id).catch(logFailure('auto-dispatch decline')));
   return c.json({ job: toJob(result.job) });
 });
 
@@ -117,4 +123,29 @@ drivers.patch('/me/jobs/:id/status', async (c) => {
   });
   await publishTransition(c.env, result);
   return c.json({ job: toJob(result.job) });
+});
+
+/**
+ * Payment collected in person: an immutable payments row; the invoice is `paid` once
+ * covered. 201 for a new payment, 200 for a replay of the same `client_event_id`.
+ */
+drivers.post('/me/jobs/:id/payment', async (c) => {
+  const id = uuidParam(c);
+  const body = await readJson(c, PaymentBody);
+  const actor = actorOf(c);
+  const outcome = await c.var.db.transaction(async (tx) => recordPayment(tx, actor, await visibleJob(tx, actor, id), body));
+  if (!outcome.duplicate) {
+    await dispatchStub(c.env)
+      .toAdmins({ type: 'invoice_changed', payload: { invoice_id: outcome.invoice.id, job_id: id, status: outcome.invoice.status, ts: new Date().toISOString() } })
+      .catch(logFailure('payment fan-out'));
+  }
+  return c.json({ payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice) }, outcome.duplicate ? 200 : 201);
+});
+
+/** Admin: one driver's profile and the jobs in their hands. */
+// Registered after `/me`: for GET /drivers/me both match and the first one answers.
+drivers.get('/:id', async (c) => {
+  const id = uuidParam(c);
+  const [driver, active] = await Promise.all([driverById(c.var.db, id), activeJobsOf(c.var.db, id)]);
+  return c.json({ driver: { ...driver, active_jobs: active.map(toJob) } });
 });

@@ -1,65 +1,101 @@
 import { Hono } from 'hono';
-import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AssignBody, CancelBody, CreateJobBody, JobListQuery } from '../../contract/api';
+import { JobPatchBody, ReassignBody } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { actorOf } from '../lib/actor';
-import { ApiError } from '../lib/errors';
+import { afterCursor, cursorAt, page } from '../lib/cursor';
+import { conflict } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { publishAssignment, publishNewJob, publishTransition } from '../realtime';
+import { dispatchStub, publishNewJob, publishTransition } from '../realtime';
+import { announceAssignment } from '../services/assignment';
+import { startAutoDispatch } from '../services/auto-dispatch';
+import { assignableDriver } from '../services/driver-directory';
+import { editJob } from '../services/job-edit';
 import { createJob } from '../services/job-create';
 import { statusHistory, toJob, transitionJob, visibleJob } from '../services/jobs';
+import { toPriceChange } from '../services/price-changes';
+import { toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
+import { auditor } from '../services/audit-trail';
 
 export const jobs = new Hono<AppEnv>();
 
+const logFailure = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
+
+/**
+ * A customer's request, or an admin entering one for a customer (`customer_id`). When the
+ * operator is paused the request joins the waitlist (202); with auto-dispatch on, the
+ * nearest available driver is offered the job in the background.
+ */
 jobs.post('/', async (c) => {
   const body = await readJson(c, CreateJobBody);
   const outcome = await createJob(c.var.db, actorOf(c), body);
   if (outcome.kind === 'waitlist') {
-    const { job_coordinates, organization_id: _o, ...entry } = outcome.entry;
-    return c.json({ waitlist_entry: { ...entry, lat: job_coordinates.lat, lng: job_coordinates.lng } }, 202);
+    const entry = toWaitlistEntry(outcome.entry);
+    await dispatchStub(c.env)
+      .toAdmins({ type: 'waitlist_changed', payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() } })
+      .catch(logFailure('waitlist fan-out'));
+    return c.json({ waitlist_entry: entry }, 202);
   }
-  if (outcome.created) await publishNewJob(c.env, outcome.job);
+  if (outcome.created) {
+    await publishNewJob(c.env, outcome.job);
+    if (outcome.auto_dispatch) c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
+  }
   return c.json({ job: toJob(outcome.job) }, outcome.created ? 201 : 200);
 });
 
-const encodeCursor = (at: Date, id: string) => btoa(`${at.toISOString()}|${id}`);
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = atob(cursor).split('|');
-    const date = new Date(at ?? '');
-    if (Number.isNaN(date.getTime()) || !id || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { at: date, id };
-  } catch {
-    throw new ApiError(400, 'validation_failed', 'The cursor is not one this API gave out.', [{ field: 'cursor', message: 'invalid' }]);
-  }
-}
-
-/** The dispatch list: filters by status / driver / customer, newest first, cursor-paged. */
+/**
+ * The dispatch list: filters by status, driver, customer, requested_at range and free
+ * text (address, customer name or email); newest first, cursor-paged.
+ */
 jobs.get('/', async (c) => {
   const q = readQuery(c, JobListQuery);
   const conds: SQL[] = [];
   if (q.status) conds.push(inArray(t.jobs.status, q.status));
   if (q.driver_id) conds.push(eq(t.jobs.driver_id, q.driver_id));
   if (q.customer_id) conds.push(eq(t.jobs.customer_id, q.customer_id));
-  if (q.cursor) {
-    const { at, id } = decodeCursor(q.cursor);
-    conds.push(or(lt(t.jobs.requested_at, at), and(eq(t.jobs.requested_at, at), lt(t.jobs.id, id)))!);
+  if (q.from) conds.push(gte(t.jobs.requested_at, new Date(q.from)));
+  if (q.to) conds.push(lt(t.jobs.requested_at, new Date(q.to)));
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    conds.push(
+      or(
+        ilike(t.jobs.job_address, like),
+        sql`EXISTS (SELECT 1 FROM customer_profiles cp JOIN users u ON u.id = cp.user_id WHERE cp.id = ${t.jobs.customer_id} AND (u.full_name ILIKE ${like} OR u.email ILIKE ${like}))`,
+      )!,
+    );
   }
+  if (q.cursor) conds.push(afterCursor(t.jobs.requested_at, t.jobs.id, q.cursor, 'desc'));
   const rows = await c.var.db
-    .select()
+    .select({ ...getTableColumns(t.jobs), _cursor_at: cursorAt(t.jobs.requested_at) })
     .from(t.jobs)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(t.jobs.requested_at), desc(t.jobs.id))
     .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return c.json({ jobs: page.map(toJob), next_cursor: rows.length > q.limit && last ? encodeCursor(last.requested_at, last.id) : null });
+  const { items, next_cursor } = page(rows, q.limit);
+  return c.json({ jobs: items.map(toJob), next_cursor });
 });
 
 jobs.get('/:id', async (c) => {
   const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
   return c.json({ job: toJob(job) });
+});
+
+/**
+ * Admin edits: instructions, schedule, final price (through the price-change log), all
+ * audited; `expected_version` turns a stale edit into a 409.
+ */
+jobs.patch('/:id', async (c) => {
+  const id = uuidParam(c);
+  const body = await readJson(c, JobPatchBody);
+  const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
+  if (fields.length > 0) {
+    const msg = { type: 'job_updated' as const, payload: { job_id: job.id, fields, version: job.version, ts: new Date().toISOString() } };
+    const dispatch = dispatchStub(c.env);
+    await Promise.all([dispatch.toAdmins(msg), job.driver_id ? dispatch.toDriver(job.driver_id, msg) : null]).catch(logFailure('job edit fan-out'));
+  }
+  return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });
 });
 
 /** Cancels: a customer before the driver is on site, an admin any time before completion. */
@@ -78,27 +114,40 @@ jobs.get('/:id/status-history', async (c) => {
 
 /**
  * Manual assignment. Guarded by status and version in one UPDATE, so of two dispatchers
- * assigning the same job one wins and the other gets 409.
+ * assigning the same job one wins and the other gets 409. An assigned job is moved to
+ * another driver with /reassign, never silently by a second assign.
  */
 jobs.post('/:id/assign', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, AssignBody);
   const db = c.var.db;
-  const [driver] = await db
-    .select({ id: t.driver_profiles.id, active: t.users.is_active, suspended_at: t.users.suspended_at })
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .where(eq(t.driver_profiles.id, body.driver_id))
-    .limit(1);
-  if (!driver) throw new ApiError(422, 'unknown_driver', 'No driver has that id.');
-  if (!driver.active || driver.suspended_at) throw new ApiError(422, 'driver_suspended', 'That driver is suspended.');
+  const driver = await assignableDriver(db, body.driver_id);
   const result = await transitionJob(db, actorOf(c), id, 'assigned', { driver_id: driver.id, expected_version: body.expected_version });
-  const [customer] = await db
-    .select({ name: t.users.full_name })
-    .from(t.customer_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
-    .where(eq(t.customer_profiles.id, result.job.customer_id))
-    .limit(1);
-  await publishAssignment(c.env, result.job, customer?.name ?? 'Customer', result.previous_status);
+  await announceAssignment(c.env, db, result);
   return c.json({ job: toJob(result.job) });
+});
+
+/**
+ * Moves an assigned job to another driver in one transaction: assigned → pending →
+ * assigned, two event rows, the first driver told it is off their queue.
+ */
+jobs.post('/:id/reassign', async (c) => {
+  const id = uuidParam(c);
+  const body = await readJson(c, ReassignBody);
+  const db = c.var.db;
+  const actor = actorOf(c);
+  const driver = await assignableDriver(db, body.driver_id);
+  const { unassigned, assigned } = await db.transaction(async (tx) => {
+    const job = await visibleJob(tx, actor, id);
+    if (job.status !== 'assigned') {
+      throw conflict('invalid_transition', `Only an assigned job can be reassigned; this one is ${job.status}.`, { allowed: job.status === 'pending' ? ['assigned'] : [] });
+    }
+    if (job.driver_id === driver.id) throw conflict('already_assigned', `The job is already ${driver.full_name}'s.`, { driver_id: driver.id });
+    const first = await transitionJob(tx, actor, id, 'pending', { expected_version: body.expected_version, notes: 'reassigned by dispatcher' });
+    const second = await transitionJob(tx, actor, id, 'assigned', { driver_id: driver.id, notes: 'reassigned by dispatcher' });
+    return { unassigned: first, assigned: second };
+  });
+  await publishTransition(c.env, unassigned);
+  await announceAssignment(c.env, db, assigned);
+  return c.json({ job: toJob(assigned.job) });
 });

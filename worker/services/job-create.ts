@@ -4,10 +4,12 @@ import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError, notFound } from '../lib/errors';
 import { findJob, type Actor, type JobRow } from './jobs';
+import { enqueueNotification } from './notify-intents';
 import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
 
 export type CreateOutcome =
-  | { kind: 'job'; job: JobRow; created: boolean }
+  /** `auto_dispatch`: the operator wants new jobs offered to drivers automatically. */
+  | { kind: 'job'; job: JobRow; created: boolean; auto_dispatch: boolean }
   | { kind: 'waitlist'; entry: typeof t.waitlist.$inferSelect };
 
 /** "12 Elm St, Apt 2, Concord, NH 03301" — the address snapshot stored on the job. */
@@ -32,7 +34,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
       .from(t.jobs)
       .where(and(eq(t.jobs.customer_id, customerId), eq(t.jobs.client_event_id, body.client_event_id)))
       .limit(1);
-    if (prior) return { kind: 'job', job: (await findJob(db, prior.id))!, created: false };
+    if (prior) return { kind: 'job', job: (await findJob(db, prior.id))!, created: false, auto_dispatch: false };
   }
   const [location] = await db
     .select()
@@ -53,21 +55,33 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   if (settings && !settings.accepting_jobs) {
     const [profile] = await db.select().from(t.customer_profiles).where(eq(t.customer_profiles.id, customerId)).limit(1);
     const [user] = profile ? await db.select().from(t.users).where(eq(t.users.id, profile.user_id)).limit(1) : [];
-    const [entry] = await db
-      .insert(t.waitlist)
-      .values({
-        customer_id: customerId,
-        location_id: location.id,
-        job_address: address,
-        job_coordinates: location.coordinates,
-        driveway_tier_id: tier.id,
-        notes: body.special_instructions ?? null,
-        preferred_contact: profile?.preferred_contact ?? 'email',
-        contact_email: user?.email ?? null,
-        contact_phone: user?.phone ?? null,
-      })
-      .returning();
-    return { kind: 'waitlist', entry: entry! };
+    const entry = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(t.waitlist)
+        .values({
+          customer_id: customerId,
+          location_id: location.id,
+          job_address: address,
+          job_coordinates: location.coordinates,
+          driveway_tier_id: tier.id,
+          notes: body.special_instructions ?? null,
+          preferred_contact: profile?.preferred_contact ?? 'email',
+          contact_email: user?.email ?? null,
+          contact_phone: user?.phone ?? null,
+        })
+        .returning();
+      if (profile) {
+        await enqueueNotification(tx, {
+          user_id: profile.user_id,
+          kind: 'waitlist_joined',
+          subject: 'You are on the waitlist',
+          body: `We are not taking new jobs right now; your request for ${address} is on the waitlist and we will tell you when a driver picks it up.`,
+          key: `waitlist_joined:${row!.id}`,
+        });
+      }
+      return row!;
+    });
+    return { kind: 'waitlist', entry };
   }
 
   const job = await db.transaction(async (tx) => {
@@ -95,5 +109,5 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     });
     return row!;
   });
-  return { kind: 'job', job, created: true };
+  return { kind: 'job', job, created: true, auto_dispatch: settings?.auto_dispatch ?? false };
 }

@@ -1,13 +1,16 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError, conflict, notFound } from '../lib/errors';
+import { onJobCompleted } from './invoices';
+import { notifyTransition } from './notify-intents';
 
 export type JobRow = typeof t.jobs.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Queryable = Db | Tx;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A database handle or an open transaction: services take either so callers can compose them. */
+export type Queryable = Db | Tx;
 
 /** Who is acting: enough of the access token to check ownership. */
 export interface Actor {
@@ -15,7 +18,12 @@ export interface Actor {
   role: Role;
   driver_id?: string | null;
   customer_id?: string | null;
+  /** The system itself (auto-dispatch timeouts): events are recorded with no user. */
+  system?: boolean;
 }
+
+/** Auto-dispatch and other automatic moves act as an admin that is nobody in particular. */
+export const SYSTEM_ACTOR: Actor = { user_id: '00000000-0000-0000-0000-000000000000', role: 'admin', system: true };
 
 /** The API's Job object (SPEC §7): the row with the snapshot point as `lat`/`lng`. */
 export function toJob(row: JobRow) {
@@ -55,6 +63,11 @@ export interface TransitionOptions {
   driver_id?: string;
   /** Optimistic lock: refuse unless the job is still at this version. */
   expected_version?: number;
+  /**
+   * The caller has already established that the actor may act on this job (a driver taking
+   * a waitlisted request creates the job and assigns it to themself in one transaction).
+   */
+  trusted?: boolean;
 }
 
 export interface TransitionResult {
@@ -71,18 +84,32 @@ export interface TransitionResult {
  * one transaction updates `jobs` (guarded by status and version, so concurrent writers
  * cannot both win), appends a `job_status_events` row, and moves the driver's status.
  * A replayed `client_event_id` returns the job unchanged with `duplicate: true`.
+ * Notification intents and, on completion, the draft invoice are written in the same
+ * transaction, so a committed transition never lacks them. Pass an open transaction to
+ * compose several moves atomically (reassignment); it then runs in a savepoint.
  */
-export async function transitionJob(db: Db, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
-  return db.transaction(async (tx) => {
-    const job = await visibleJob(tx, actor, jobId);
+export async function transitionJob(db: Queryable, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
+  return (db as Db).transaction(async (tx) => {
+    const job = await findJob(tx, jobId);
+    if (!job) throw notFound('Job');
     if (opts.client_event_id) {
+      // Checked before visibility: a driver replaying their own offline "reject" can no
+      // longer see the job, yet must get the same answer as the first time, not a 404.
+      // Only the actor's own events count, so nobody learns about someone else's job.
       const [seen] = await tx
         .select({ id: t.job_status_events.id })
         .from(t.job_status_events)
-        .where(and(eq(t.job_status_events.job_id, jobId), eq(t.job_status_events.client_event_id, opts.client_event_id)))
+        .where(
+          and(
+            eq(t.job_status_events.job_id, jobId),
+            eq(t.job_status_events.client_event_id, opts.client_event_id),
+            actor.system ? isNull(t.job_status_events.changed_by_user_id) : eq(t.job_status_events.changed_by_user_id, actor.user_id),
+          ),
+        )
         .limit(1);
       if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
     }
+    if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
       throw conflict('invalid_transition', `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`, {
         allowed: allowedNext(job.status, actor.role),
@@ -120,17 +147,22 @@ export async function transitionJob(db: Db, actor: Actor, jobId: string, to: Job
       job_id: jobId,
       previous_status: job.status,
       new_status: to,
-      changed_by_user_id: actor.user_id,
+      changed_by_user_id: actor.system ? null : actor.user_id,
       coordinates: opts.lat !== undefined && opts.lng !== undefined ? { lat: opts.lat, lng: opts.lng } : null,
       notes: opts.notes ?? opts.cancellation_reason ?? null,
       recorded_at: opts.recorded_at ? new Date(opts.recorded_at) : null,
       client_event_id: opts.client_event_id ?? null,
+      // Wall-clock time, not the transaction's start: two moves in one transaction
+      // (reassignment, waitlist take) must still come out of the history in order.
+      created_at: sql`clock_timestamp()`,
     });
     const driverStatus = driverStatusForJob(to);
     const driverId = updated.driver_id ?? job.driver_id;
     if (driverStatus && driverId) {
       await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
     }
+    await notifyTransition(tx, actor, updated, job.status, job.driver_id);
+    if (to === 'completed') await onJobCompleted(tx, updated);
     return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
   });
 }

@@ -235,7 +235,7 @@ function Card({ card, targets, onMove, onAssign, onDragStart }: {
       <p className="board-card__address">{card.job_address}</p>
       <p className="muted board-card__meta">
         {card.customer_name && <span>{card.customer_name} · </span>}
-        {card.driver_name ? <span>🚜 {card.driver_name}</span> : <span>{s.unassigned}</span>}
+        {card.driver_name ? <span>{strings.drawer.driver}: {card.driver_name}</span> : <span>{s.unassigned}</span>}
       </p>
       <p className="muted board-card__meta">{card.scheduled_for ? s.scheduled(formatDateTime(card.scheduled_for)) : s.requested(formatDateTime(card.requested_at))}</p>
       {card.special_instructions && <p className="board-card__notes">{card.special_instructions}</p>}

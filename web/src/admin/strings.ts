@@ -53,7 +53,7 @@ const statusIcon: Record<JobStatus, string> = {
   assigned: '◎',
   en_route: '➜',
   arrived: '⚑',
-  in_progress: '⛏',
+  in_progress: '▶',
   completed: '✓',
   cancelled: '✕',
   disputed: '!',

@@ -199,7 +199,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
       </div>
       <div className="row">
         <button type="button" className="button button--secondary" onClick={useGps}>
-          📍 {s.useGps}
+          {s.useGps}
         </button>
       </div>
       {showMap && (

@@ -70,7 +70,7 @@ const statusIcon: Record<JobStatus, string> = {
   assigned: '◎',
   en_route: '➜',
   arrived: '⚑',
-  in_progress: '⛏',
+  in_progress: '▶',
   completed: '✓',
   cancelled: '✕',
   disputed: '!',

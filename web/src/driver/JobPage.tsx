@@ -9,7 +9,7 @@ import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { acceptJob, declineJob, getJob, readCache, writeCache, type StatusChange } from './driver-api';
+import { acceptJob, declineJob, getJob, jobHistory, readCache, rememberAccepted, writeCache, type StatusChange } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { PaymentPanel } from './PaymentPanel';
@@ -46,6 +46,25 @@ export function JobPage({ jobId }: { jobId: string }) {
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jobId, d.queue]);
+
+  // Accepted on another device (or before a reinstall)? The status history says so.
+  const knownAccepted = d.accepted.has(jobId);
+  const status0 = job?.status;
+  useEffect(() => {
+    if (knownAccepted || status0 !== 'assigned') return;
+    const ctrl = new AbortController();
+    jobHistory(jobId, ctrl.signal).then(
+      (events) => {
+        if (events.some((e) => e.previous_status === 'assigned' && e.new_status === 'assigned')) {
+          rememberAccepted(jobId);
+          d.refreshAccepted();
+        }
+      },
+      () => undefined,
+    );
+    return () => ctrl.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jobId, knownAccepted, status0]);
 
   if (missing && !job) return <p className="notice notice--error">{s.notFound}</p>;
   if (!job) return <p role="status">{s.loading}</p>;

@@ -70,7 +70,7 @@ export function PhotoCapture({ job, photoUrl, onUploaded }: { job: Job; photoUrl
         </p>
       )}
       <label className="button button--secondary button--block photo__pick" htmlFor={`${id}-file`}>
-        📷 {photoUrl ? s.retake : s.take}
+        {photoUrl ? s.retake : s.take}
       </label>
       <input
         ref={input}

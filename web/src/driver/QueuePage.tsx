@@ -227,7 +227,7 @@ function AlertsCard() {
     <div className="card alerts">
       {state === 'prompt' && (
         <button type="button" className="button button--secondary button--block" onClick={() => void ask()}>
-          🔔 {a.enable}
+          {a.enable}
         </button>
       )}
       {state === 'enabled' && <p className="muted">✓ {a.enabled}</p>}
@@ -236,7 +236,7 @@ function AlertsCard() {
       {install && (
         <>
           <button type="button" className="button button--secondary button--block" onClick={() => void install()}>
-            ⤓ {a.install}
+            {a.install}
           </button>
           <p className="hint">{a.installHint}</p>
         </>

@@ -1,6 +1,6 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
 import { ApiError } from '../lib/api';
-import type { DriverProfile, Invoice, Job, Payment, PriceChange, WaitlistItem } from '../lib/api-types';
+import type { DriverProfile, Invoice, Job, Payment, PriceChange, StatusEvent, WaitlistItem } from '../lib/api-types';
 import { api, session } from './session';
 
 /** The driver app's calls, typed. */
@@ -105,6 +105,14 @@ export function acceptedJobIds(): Set<string> {
   } catch {
     return new Set();
   }
+}
+
+export async function jobHistory(id: string, signal?: AbortSignal): Promise<StatusEvent[]> {
+  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal })).events;
+}
+
+export function rememberAccepted(id: string): void {
+  markAccepted(id);
 }
 
 function markAccepted(id: string): void {

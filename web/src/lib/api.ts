@@ -114,6 +114,12 @@ export function apiUrl(path: string, query?: RequestOptions['query']): string {
   return url;
 }
 
+/**
+ * Endpoints this server answered "No route for …": asked again only after a reload, so a
+ * screen built ahead of its endpoint does not poll a missing route on every refresh.
+ */
+const missingRoutes = new Map<string, ApiError>();
+
 export class ApiClient {
   readonly session: SessionStore;
 
@@ -124,6 +130,9 @@ export class ApiClient {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const auth = opts.auth ?? true;
     const url = apiUrl(path, opts.query);
+    const routeKey = `${method} ${path.split('?')[0]}`;
+    const known = missingRoutes.get(routeKey);
+    if (known) throw known;
     const attempt = (token: string | undefined) => {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -151,6 +160,7 @@ export class ApiClient {
     if (!res.ok) {
       const err = await ApiError.fromResponse(res);
       if (auth && res.status === 401) this.session.clear();
+      if (err.isMissingRoute) missingRoutes.set(routeKey, err);
       throw err;
     }
     if (res.status === 204 || res.status === 205) return undefined as T;

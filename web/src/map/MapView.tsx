@@ -74,7 +74,7 @@ export function MapView(props: MapProps) {
   const showPlane = engine === 'plane' || failed;
   return (
     <div className={`map-view ${props.className ?? ''}`} data-map-engine={showPlane ? 'plane' : engine}>
-      <div ref={host} className="map-view__engine" hidden={showPlane} role="img" aria-label={props.label} />
+      <div ref={host} className="map-view__engine" hidden={showPlane} role="region" aria-label={props.label} />
       {showPlane && <PlaneMap {...props} />}
     </div>
   );

@@ -28,6 +28,11 @@ export function AppShell({ session, strings, nav, children, variant, beforeSignO
     }
     // Wait a frame for the new page to render its heading.
     const id = requestAnimationFrame(() => {
+      // Leave focus alone where something put it on purpose: a dialog, or a control on the
+      // page (a closed drawer gives focus back to the card that opened it).
+      const active = document.activeElement;
+      const main = document.getElementById('main');
+      if (active && active !== document.body && active !== main && (active.closest('[role="dialog"]') || main?.contains(active))) return;
       const target = document.querySelector<HTMLElement>('#main h1') ?? document.getElementById('main');
       if (!target) return;
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');

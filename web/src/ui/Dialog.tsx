@@ -35,7 +35,10 @@ export function Dialog({ title, onClose, children, variant = 'modal', closeLabel
       if (focusable.length === 0) return;
       const firstEl = focusable[0]!;
       const lastEl = focusable.at(-1)!;
-      if (e.shiftKey && (document.activeElement === firstEl || !el.contains(document.activeElement))) {
+      if (!el.contains(document.activeElement)) {
+        e.preventDefault();
+        (e.shiftKey ? lastEl : firstEl).focus();
+      } else if (e.shiftKey && document.activeElement === firstEl) {
         e.preventDefault();
         lastEl.focus();
       } else if (!e.shiftKey && document.activeElement === lastEl) {

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { admin, call, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { api, expectError } from './helpers';
+
+describe('PATCH /api/v1/drivers/me', () => {
+  it('saves vehicle, service radius, payment links and QR image; null clears', async () => {
+    const driver = await newDriver();
+    const res = await call('PATCH', '/api/v1/drivers/me', driver.token, {
+      vehicle_type: 'pickup',
+      vehicle_make: 'Ram',
+      vehicle_model: '2500',
+      vehicle_year: 2021,
+      license_plate: 'NH PLOW1',
+      service_radius_km: 30,
+      paypal_link: 'https://paypal.me/plowguy',
+      venmo_link: 'https://venmo.com/u/plowguy',
+      qr_image_url: '/files/qr/plowguy.png',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.driver).toMatchObject({ id: driver.profile_id, vehicle_make: 'Ram', vehicle_year: 2021, service_radius_km: 30, paypal_link: 'https://paypal.me/plowguy', venmo_link: 'https://venmo.com/u/plowguy', qr_image_url: '/files/qr/plowguy.png' });
+    const cleared = await call('PATCH', '/api/v1/drivers/me', driver.token, { venmo_link: null, qr_image_url: null });
+    expect(cleared.body.driver).toMatchObject({ venmo_link: null, qr_image_url: null, paypal_link: 'https://paypal.me/plowguy' });
+    const me = await call('GET', '/api/v1/drivers/me', driver.token);
+    expect(me.body.driver).toMatchObject({ id: driver.profile_id, vehicle_make: 'Ram', status: 'offline' });
+  });
+
+  it('refuses payment links that are not https on paypal.me / venmo.com, and bad numbers', async () => {
+    const driver = await newDriver();
+    const bad: Record<string, unknown>[] = [
+      { paypal_link: 'http://paypal.me/plowguy' },
+      { paypal_link: 'https://paypal.me.evil.example/plowguy' },
+      { paypal_link: 'https://paypal.me/' },
+      { paypal_link: 'https://user:pw@paypal.me/x' },
+      { venmo_link: 'https://venm0.com/plowguy' },
+      { venmo_link: 'javascript:alert(1)' },
+      { qr_image_url: 'http://example.com/qr.png' },
+      { qr_image_url: '/files/../secrets' },
+      { service_radius_km: 0 },
+      { service_radius_km: 500 },
+      { vehicle_year: 1800 },
+      { license_plate: 'X'.repeat(21) },
+    ];
+    for (const body of bad) {
+      const err = await expectError(await api('/api/v1/drivers/me', { method: 'PATCH', token: driver.token, json: body }), 400, 'validation_failed');
+      expect(err.error.details).toEqual([expect.objectContaining({ field: Object.keys(body)[0] })]);
+    }
+    await expectError(await api('/api/v1/drivers/me', { method: 'PATCH', token: (await newCustomer()).token, json: { vehicle_make: 'x' } }), 403, 'forbidden');
+  });
+});
+
+describe('GET /api/v1/drivers (admin)', () => {
+  it('filters by status and proximity, nearest first with distance_km, within radius_km', async () => {
+    const token = await admin();
+    const center = { lat: 44.5, lng: -70.5 }; // far from everyone else's test drivers
+    const near = await newDriver({ status: 'available', at: { lat: 44.505, lng: -70.5 } });
+    const mid = await newDriver({ status: 'available', at: { lat: 44.55, lng: -70.5 } });
+    const far = await newDriver({ status: 'available', at: { lat: 45.5, lng: -70.5 } });
+    const onBreak = await newDriver({ status: 'break', at: { lat: 44.501, lng: -70.5 } });
+    const res = await call('GET', `/api/v1/drivers?status=available&near=${center.lat},${center.lng}&radius_km=10`, token);
+    expect(res.status).toBe(200);
+    expect(res.body.drivers.map((d: { id: string }) => d.id)).toEqual([near.profile_id, mid.profile_id]);
+    expect(res.body.drivers[0].distance_km).toBeCloseTo(0.556, 1);
+    expect(res.body.drivers[1].distance_km).toBeCloseTo(5.56, 1);
+    const any = await call('GET', `/api/v1/drivers?near=${center.lat},${center.lng}&radius_km=200`, token);
+    const ids = any.body.drivers.map((d: { id: string }) => d.id);
+    expect(ids.slice(0, 3)).toEqual([onBreak.profile_id, near.profile_id, mid.profile_id]);
+    expect(ids).toContain(far.profile_id);
+    const all = await call('GET', '/api/v1/drivers', token);
+    expect(all.body.drivers.length).toBeGreaterThanOrEqual(4);
+    expect(all.body.drivers[0]).toEqual(expect.objectContaining({ id: expect.any(String), user_id: expect.any(String), full_name: expect.any(String), status: expect.any(String) }));
+    for (const key of ['lat', 'lng', 'location_updated_at']) expect(all.body.drivers[0]).toHaveProperty(key);
+  });
+
+  it('refuses malformed filters with 400', async () => {
+    const token = await admin();
+    for (const q of ['status=sleeping', 'near=north', 'near=91,0', 'radius_km=5', 'near=43,-71&radius_km=-1']) {
+      await expectError(await api(`/api/v1/drivers?${q}`, { token }), 400, 'validation_failed');
+    }
+  });
+});
+
+describe('GET /api/v1/drivers/:id (admin)', () => {
+  it('shows the profile and the jobs in hand; 404 for unknown ids; drivers still reach /me', async () => {
+    const token = await admin();
+    const driver = await newDriver({ status: 'available' });
+    const job = await newJob(await newCustomer());
+    await walkJob(job.id, driver, 'en_route');
+    const res = await call('GET', `/api/v1/drivers/${driver.profile_id}`, token);
+    expect(res.status).toBe(200);
+    expect(res.body.driver).toMatchObject({ id: driver.profile_id, status: 'en_route', active_jobs: [expect.objectContaining({ id: job.id, status: 'en_route' })] });
+    await expectError(await api(`/api/v1/drivers/${crypto.randomUUID()}`, { token }), 404, 'not_found');
+    await expectError(await api(`/api/v1/drivers/${driver.profile_id}`, { token: driver.token }), 403, 'forbidden');
+    await expectError(await api('/api/v1/drivers/not-an-id', { token }), 404, 'not_found');
+    expect((await call('GET', '/api/v1/drivers/me', driver.token)).status).toBe(200);
+  });
+});
+
+describe('POST /api/v1/drivers/me/jobs/:id/accept', () => {
+  it('records one acceptance and bumps the version; accepting again changes nothing', async () => {
+    const driver = await newDriver({ status: 'available' });
+    const job = await newJob(await newCustomer());
+    const assigned = await walkJob(job.id, driver, 'assigned');
+    const first = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
+    expect(first.body.job).toMatchObject({ status: 'assigned', version: assigned.version + 1 });
+    const second = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
+    expect(second.body.job.version).toBe(assigned.version + 1);
+    const history = await call('GET', `/api/v1/jobs/${job.id}/status-history`, driver.token);
+    expect(history.body.events.filter((e: { notes: string | null }) => e.notes === 'accepted by driver')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus } from '../../contract/enums';
+import { allowedNext } from '../../contract/state-machine';
+import type { Queryable } from './jobs';
+import type { DayRange } from './reports';
+
+const TERMINAL = sql.raw(TERMINAL_JOB_STATUSES.map((s) => `'${s}'`).join(', '));
+
+export interface BoardCard {
+  id: string;
+  status: JobStatus;
+  version: number;
+  customer_id: string;
+  customer_name: string;
+  driver_id: string | null;
+  driver_name: string | null;
+  job_address: string;
+  lat: number;
+  lng: number;
+  /** What the job is charged at now: the override, else the quote. */
+  price_cents: number;
+  special_instructions: string | null;
+  requested_at: string;
+  scheduled_for: string | null;
+  assigned_at: string | null;
+  completed_at: string | null;
+  cancelled_at: string | null;
+  /** The "Move to…" menu: statuses an admin may move this card to. */
+  allowed_next: JobStatus[];
+}
+
+export interface BoardColumn {
+  status: JobStatus;
+  count: number;
+  total_price_cents: number;
+  cards: BoardCard[];
+  /** True when `count` exceeds the cards shown. */
+  truncated: boolean;
+}
+
+/**
+ * The dispatch board (after Edgar's "Status Board": columns with summaries and ordered
+ * cards, in one query). Open columns hold every live job, most urgent first (ASAP and
+ * earliest scheduled first); finished columns hold the chosen local day, newest first.
+ * Counts and sums cover the whole column even when the cards are capped.
+ */
+export async function loadBoard(q: Queryable, tz: string, day: DayRange, perColumn: number): Promise<BoardColumn[]> {
+  const result = await q.execute<Record<string, unknown>>(sql`
+    WITH bounds AS (
+      SELECT (${day.from}::date)::timestamp AT TIME ZONE ${tz} AS lo, ((${day.to}::date) + 1)::timestamp AT TIME ZONE ${tz} AS hi
+    ), board AS (
+      SELECT j.*,
+             coalesce(j.final_price_cents, j.quoted_price_cents, 0) AS price_cents,
+             CASE WHEN j.status = 'completed' THEN j.completed_at WHEN j.status = 'cancelled' THEN j.cancelled_at ELSE j.updated_at END AS finished_at
+      FROM jobs j, bounds b
+      WHERE j.status NOT IN (${TERMINAL})
+         OR (j.status = 'completed' AND j.completed_at >= b.lo AND j.completed_at < b.hi)
+         OR (j.status = 'cancelled' AND j.cancelled_at >= b.lo AND j.cancelled_at < b.hi)
+         OR (j.status = 'disputed' AND j.updated_at >= b.lo AND j.updated_at < b.hi)
+    ), ranked AS (
+      SELECT board.*,
+             count(*) OVER w_all AS col_count,
+             sum(price_cents) OVER w_all AS col_sum,
+             row_number() OVER (
+               PARTITION BY status
+               ORDER BY CASE WHEN status IN (${TERMINAL}) THEN NULL ELSE coalesce(scheduled_for, requested_at) END ASC,
+                        CASE WHEN status IN (${TERMINAL}) THEN finished_at END DESC,
+                        requested_at, id
+             ) AS rn
+      FROM board
+      WINDOW w_all AS (PARTITION BY status)
+    )
+    SELECT r.id, r.status, r.version, r.customer_id, cu.full_name AS customer_name, r.driver_id, du.full_name AS driver_name,
+           r.job_address, ST_Y(r.job_coordinates::geometry) AS lat, ST_X(r.job_coordinates::geometry) AS lng, r.price_cents,
+           r.special_instructions, r.requested_at, r.scheduled_for, r.assigned_at, r.completed_at, r.cancelled_at,
+           r.col_count, r.col_sum, r.rn
+    FROM ranked r
+    JOIN customer_profiles cp ON cp.id = r.customer_id
+    JOIN users cu ON cu.id = cp.user_id
+    LEFT JOIN driver_profiles dp ON dp.id = r.driver_id
+    LEFT JOIN users du ON du.id = dp.user_id
+    WHERE r.rn <= ${perColumn}
+    ORDER BY r.status, r.rn`);
+
+  const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+  const columns = new Map<JobStatus, BoardColumn>(JOB_STATUSES.map((s) => [s, { status: s, count: 0, total_price_cents: 0, cards: [], truncated: false }]));
+  for (const row of result.rows) {
+    const status = row.status as JobStatus;
+    const col = columns.get(status)!;
+    col.count = Number(row.col_count);
+    col.total_price_cents = Number(row.col_sum);
+    col.cards.push({
+      id: String(row.id),
+      status,
+      version: Number(row.version),
+      customer_id: String(row.customer_id),
+      customer_name: String(row.customer_name),
+      driver_id: (row.driver_id as string | null) ?? null,
+      driver_name: (row.driver_name as string | null) ?? null,
+      job_address: String(row.job_address),
+      lat: Number(row.lat),
+      lng: Number(row.lng),
+      price_cents: Number(row.price_cents),
+      special_instructions: (row.special_instructions as string | null) ?? null,
+      requested_at: iso(row.requested_at)!,
+      scheduled_for: iso(row.scheduled_for),
+      assigned_at: iso(row.assigned_at),
+      completed_at: iso(row.completed_at),
+      cancelled_at: iso(row.cancelled_at),
+      allowed_next: allowedNext(status, 'admin'),
+    });
+  }
+  for (const col of columns.values()) col.truncated = col.count > col.cards.length;
+  return [...columns.values()];
+}

@@ -1,0 +1,104 @@
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import * as t from '../../db/schema';
+import { afterCursor, cursorAt, page } from '../lib/cursor';
+import { ApiError, conflict, notFound } from '../lib/errors';
+import type { Queryable } from './jobs';
+
+type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];
+
+const profileColumns = {
+  id: t.customer_profiles.id,
+  user_id: t.customer_profiles.user_id,
+  email: t.users.email,
+  full_name: t.users.full_name,
+  phone: t.users.phone,
+  email_verified_at: t.users.email_verified_at,
+  phone_verified_at: t.users.phone_verified_at,
+  preferred_contact: t.customer_profiles.preferred_contact,
+  billing_address: t.customer_profiles.billing_address,
+  subscription_tier: t.customer_profiles.subscription_tier,
+  created_at: t.customer_profiles.created_at,
+};
+
+export async function customerProfile(q: Queryable, customerId: string) {
+  const [row] = await q
+    .select(profileColumns)
+    .from(t.customer_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
+    .where(eq(t.customer_profiles.id, customerId))
+    .limit(1);
+  if (!row) throw notFound('Customer');
+  return row;
+}
+
+/** Postgres unique violation (23505), however the driver or drizzle wraps it. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+export interface CustomerPatchInput {
+  full_name?: string | undefined;
+  phone?: string | null | undefined;
+  preferred_contact?: ContactPreference | undefined;
+  billing_address?: string | null | undefined;
+}
+
+/**
+ * Profile edits. A new phone number is unverified until confirmed again; SMS as the
+ * preferred contact needs a phone on file (422 otherwise).
+ */
+export async function updateCustomerProfile(q: Queryable, customerId: string, patch: CustomerPatchInput) {
+  const current = await customerProfile(q, customerId);
+  const phone = patch.phone === undefined ? current.phone : patch.phone;
+  const preferred = patch.preferred_contact ?? current.preferred_contact;
+  if ((preferred === 'sms' || preferred === 'both') && !phone) {
+    throw new ApiError(422, 'phone_required', 'Add a phone number before choosing text messages.', [{ field: 'preferred_contact', message: 'needs a phone number' }]);
+  }
+  const userSet: Partial<typeof t.users.$inferInsert> = {};
+  if (patch.full_name !== undefined) userSet.full_name = patch.full_name;
+  if (patch.phone !== undefined && patch.phone !== current.phone) {
+    userSet.phone = patch.phone;
+    userSet.phone_verified_at = null;
+  }
+  const profileSet: Partial<typeof t.customer_profiles.$inferInsert> = {};
+  if (patch.preferred_contact !== undefined) profileSet.preferred_contact = patch.preferred_contact;
+  if (patch.billing_address !== undefined) profileSet.billing_address = patch.billing_address;
+  try {
+    if (Object.keys(userSet).length) await q.update(t.users).set(userSet).where(eq(t.users.id, current.user_id));
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('phone_taken', 'That phone number belongs to another account.');
+    throw err;
+  }
+  if (Object.keys(profileSet).length) await q.update(t.customer_profiles).set(profileSet).where(eq(t.customer_profiles.id, customerId));
+  return customerProfile(q, customerId);
+}
+
+/** Admin customer list with activity counts, newest first; `q` searches name, email, phone. */
+export async function listCustomers(q: Queryable, opts: { q?: string | undefined; cursor?: string | undefined; limit: number }) {
+  const conds: SQL[] = [];
+  if (opts.q) {
+    const like = `%${opts.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    conds.push(or(ilike(t.users.full_name, like), ilike(t.users.email, like), ilike(t.users.phone, like))!);
+  }
+  if (opts.cursor) conds.push(afterCursor(t.customer_profiles.created_at, t.customer_profiles.id, opts.cursor, 'desc'));
+  const rows = await q
+    .select({
+      ...profileColumns,
+      is_active: t.users.is_active,
+      jobs_count: sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id})`.mapWith(Number),
+      open_jobs_count: sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id} AND j.status NOT IN ('completed', 'cancelled', 'disputed'))`.mapWith(Number),
+      last_job_at: sql<string | null>`(SELECT max(j.requested_at) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id})`.mapWith((v) => (v ? new Date(v).toISOString() : null)),
+      locations_count: sql<number>`(SELECT count(*) FROM service_locations l WHERE l.customer_id = ${t.customer_profiles.id} AND l.deleted_at IS NULL)`.mapWith(Number),
+      _cursor_at: cursorAt(t.customer_profiles.created_at),
+    })
+    .from(t.customer_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(t.customer_profiles.created_at), desc(t.customer_profiles.id))
+    .limit(opts.limit + 1);
+  const { items, next_cursor } = page(rows, opts.limit);
+  return { customers: items, next_cursor };
+}

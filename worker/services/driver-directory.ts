@@ -1,0 +1,118 @@
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { DriverPatch } from '../../contract/api-domain';
+import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
+import * as t from '../../db/schema';
+import { latSql, lngSql, pointSql } from '../../db/geo';
+import { ApiError, notFound } from '../lib/errors';
+import type { Queryable } from './jobs';
+
+type DriverStatus = (typeof t.DRIVER_STATUSES)[number];
+
+/** The columns of the admin driver list (SPEC §7) plus contact and account state. */
+export const driverSummary = {
+  id: t.driver_profiles.id,
+  user_id: t.driver_profiles.user_id,
+  full_name: t.users.full_name,
+  email: t.users.email,
+  phone: t.users.phone,
+  is_active: t.users.is_active,
+  suspended_at: t.users.suspended_at,
+  status: t.driver_profiles.status,
+  lat: latSql(t.driver_profiles.current_location),
+  lng: lngSql(t.driver_profiles.current_location),
+  location_updated_at: t.driver_profiles.location_updated_at,
+  service_radius_km: t.driver_profiles.service_radius_km,
+};
+
+/** Everything the driver's own profile screen and the admin's driver page show. */
+export const driverDetail = {
+  ...driverSummary,
+  vehicle_type: t.driver_profiles.vehicle_type,
+  vehicle_make: t.driver_profiles.vehicle_make,
+  vehicle_model: t.driver_profiles.vehicle_model,
+  vehicle_year: t.driver_profiles.vehicle_year,
+  license_plate: t.driver_profiles.license_plate,
+  paypal_link: t.driver_profiles.paypal_link,
+  venmo_link: t.driver_profiles.venmo_link,
+  qr_image_url: t.driver_profiles.qr_image_url,
+  rating_avg: t.driver_profiles.rating_avg,
+  rating_count: t.driver_profiles.rating_count,
+  created_at: t.driver_profiles.created_at,
+  updated_at: t.driver_profiles.updated_at,
+};
+
+export interface DriverListFilter {
+  statuses?: DriverStatus[] | undefined;
+  near?: { lat: number; lng: number } | undefined;
+  radius_km?: number | undefined;
+}
+
+/**
+ * Admin driver list (ApexPlow §5: "filter by status, proximity"). With `near`, drivers
+ * come nearest first by the KNN operator (GIST index) with `distance_km`; drivers with no
+ * known position come last; `radius_km` keeps only those within it.
+ */
+export async function listDrivers(q: Queryable, f: DriverListFilter) {
+  const conds: SQL[] = [];
+  if (f.statuses?.length) conds.push(inArray(t.driver_profiles.status, f.statuses));
+  const near = f.near;
+  if (near && f.radius_km !== undefined) {
+    conds.push(isNotNull(t.driver_profiles.current_location));
+    conds.push(sql`ST_DWithin(${t.driver_profiles.current_location}, ${pointSql(near.lat, near.lng)}, ${f.radius_km * 1000}::double precision)`);
+  }
+  const distance = near
+    ? sql<number | null>`round((ST_Distance(${t.driver_profiles.current_location}, ${pointSql(near.lat, near.lng)}) / 1000)::numeric, 3)`.mapWith((v) => (v === null ? null : Number(v)))
+    : sql<null>`NULL`;
+  return q
+    .select({ ...driverSummary, distance_km: distance })
+    .from(t.driver_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(...(near ? [sql`${t.driver_profiles.current_location} <-> ${pointSql(near.lat, near.lng)}`, asc(t.users.full_name)] : [asc(t.users.full_name)]));
+}
+
+export async function driverById(q: Queryable, id: string) {
+  const [row] = await q
+    .select(driverDetail)
+    .from(t.driver_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
+    .where(eq(t.driver_profiles.id, id))
+    .limit(1);
+  if (!row) throw notFound('Driver');
+  return row;
+}
+
+/** Jobs a driver holds right now (assigned through in progress), next first. */
+export async function activeJobsOf(q: Queryable, driverId: string) {
+  return q
+    .select()
+    .from(t.jobs)
+    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])))
+    .orderBy(sql`${t.jobs.scheduled_for} NULLS FIRST`, asc(t.jobs.assigned_at));
+}
+
+/** A driver a job can be given to: exists, account active and not suspended (else 422). */
+export async function assignableDriver(q: Queryable, id: string): Promise<{ id: string; user_id: string; full_name: string }> {
+  const [driver] = await q
+    .select({ id: t.driver_profiles.id, user_id: t.users.id, full_name: t.users.full_name, active: t.users.is_active, suspended_at: t.users.suspended_at })
+    .from(t.driver_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
+    .where(eq(t.driver_profiles.id, id))
+    .limit(1);
+  if (!driver) throw new ApiError(422, 'unknown_driver', 'No driver has that id.');
+  if (!driver.active || driver.suspended_at) throw new ApiError(422, 'driver_suspended', 'That driver is suspended.');
+  return { id: driver.id, user_id: driver.user_id, full_name: driver.full_name };
+}
+
+/** Onboarding / profile edits by the driver; `null` clears a field. */
+export async function updateDriverProfile(q: Queryable, driverId: string, patch: DriverPatch) {
+  const set: Partial<typeof t.driver_profiles.$inferInsert> = {};
+  for (const key of ['vehicle_type', 'vehicle_make', 'vehicle_model', 'vehicle_year', 'license_plate', 'service_radius_km', 'paypal_link', 'venmo_link', 'qr_image_url'] as const) {
+    if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
+  }
+  if (Object.keys(set).length > 0) {
+    const [row] = await q.update(t.driver_profiles).set(set).where(eq(t.driver_profiles.id, driverId)).returning({ id: t.driver_profiles.id });
+    if (!row) throw notFound('Driver');
+  }
+  return driverById(q, driverId);
+}

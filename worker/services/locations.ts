@@ -1,0 +1,82 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { LocationPatch } from '../../contract/api-domain';
+import * as t from '../../db/schema';
+import type { Db } from '../lib/db';
+import { notFound } from '../lib/errors';
+import { geocode, type GeocodeEnv } from './geocode';
+import { formatAddress } from './job-create';
+
+export type LocationRow = typeof t.service_locations.$inferSelect;
+
+const ADDRESS_FIELDS = ['address_line1', 'address_line2', 'city', 'state_province', 'postal_code', 'country'] as const;
+
+export async function ownLocation(db: Pick<Db, 'select'>, customerId: string, id: string): Promise<LocationRow> {
+  const [row] = await db
+    .select()
+    .from(t.service_locations)
+    .where(and(eq(t.service_locations.id, id), eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .limit(1);
+  if (!row) throw notFound('Location');
+  return row;
+}
+
+/**
+ * Edits a saved location. A changed address is geocoded again unless the request also
+ * drops a pin (lat/lng); geocoding happens before the transaction so no lock is held over
+ * the network. Jobs already requested keep their own address snapshot.
+ */
+export async function updateLocation(db: Db, env: GeocodeEnv, customerId: string, id: string, patch: z.infer<typeof LocationPatch>): Promise<LocationRow> {
+  const current = await ownLocation(db, customerId, id);
+  const merged = { ...current };
+  for (const key of ADDRESS_FIELDS) if (patch[key] !== undefined) (merged as Record<string, unknown>)[key] = patch[key];
+  const addressChanged = ADDRESS_FIELDS.some((k) => patch[k] !== undefined && patch[k] !== current[k]);
+  let coordinates = current.coordinates;
+  if (patch.lat !== undefined && patch.lng !== undefined) coordinates = { lat: patch.lat, lng: patch.lng };
+  else if (addressChanged) {
+    const found = await geocode(env, `${formatAddress(merged)}, ${merged.country}`);
+    coordinates = { lat: found.lat, lng: found.lng };
+  }
+  return db.transaction(async (tx) => {
+    await ownLocation(tx, customerId, id); // still there (not deleted meanwhile)
+    if (patch.is_default) {
+      await tx.update(t.service_locations).set({ is_default: false }).where(and(eq(t.service_locations.customer_id, customerId), ne(t.service_locations.id, id)));
+    }
+    const [row] = await tx
+      .update(t.service_locations)
+      .set({
+        label: patch.label === undefined ? current.label : patch.label,
+        address_line1: merged.address_line1,
+        address_line2: merged.address_line2,
+        city: merged.city,
+        state_province: merged.state_province,
+        postal_code: merged.postal_code,
+        country: merged.country,
+        coordinates,
+        ...(patch.is_default ? { is_default: true } : {}),
+      })
+      .where(eq(t.service_locations.id, id))
+      .returning();
+    return row!;
+  });
+}
+
+/**
+ * Soft delete: the row stays for the jobs and waitlist entries that point at it. When the
+ * default goes, the oldest remaining location becomes the default, so there always is one.
+ */
+export async function deleteLocation(db: Db, customerId: string, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await ownLocation(tx, customerId, id);
+    await tx.update(t.service_locations).set({ deleted_at: new Date(), is_default: false }).where(eq(t.service_locations.id, id));
+    if (current.is_default) {
+      const [next] = await tx
+        .select({ id: t.service_locations.id })
+        .from(t.service_locations)
+        .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+        .orderBy(asc(t.service_locations.created_at), asc(t.service_locations.id))
+        .limit(1);
+      if (next) await tx.update(t.service_locations).set({ is_default: true }).where(eq(t.service_locations.id, next.id));
+    }
+  });
+}
