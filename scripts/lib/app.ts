@@ -38,12 +38,15 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   });
 }
 
-/** Creates `.dev.vars` from the example with a random JWT secret, once. */
+/** Creates `.dev.vars` from the example with random JWT and file-signing secrets, once. */
 export function ensureDevVars(root: string): void {
   const target = path.join(root, '.dev.vars');
   if (existsSync(target)) return;
   const example = readFileSync(path.join(root, '.dev.vars.example'), 'utf8');
-  writeFileSync(target, example.replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${randomBytes(32).toString('hex')}`), { mode: 0o600 });
+  const secrets = example
+    .replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${randomBytes(32).toString('hex')}`)
+    .replace(/^FILES_SIGNING_SECRET=.*$/m, `FILES_SIGNING_SECRET=${randomBytes(32).toString('hex')}`);
+  writeFileSync(target, secrets, { mode: 0o600 });
 }
 
 /**
