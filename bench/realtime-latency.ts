@@ -69,9 +69,10 @@ function referenceDoTarget(url: string): Target {
 
 /** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
 async function startReferenceDo(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const persistDir = path.join(ROOT, '.data', `wrangler-bench-${process.pid}`);
   const child = spawn(
     path.join(ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', '--config', path.join(ROOT, 'bench/reference-do/wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn', '--persist-to', path.join(ROOT, '.data', `wrangler-bench-${process.pid}`)],
+    ['dev', '--config', path.join(ROOT, 'bench/reference-do/wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn', '--persist-to', persistDir],
     { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -80,7 +81,7 @@ async function startReferenceDo(port: number): Promise<{ url: string; stop: () =
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
-    });
+    }).then(() => rmSync(persistDir, { recursive: true, force: true }));
   for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
     if (child.exitCode !== null) throw new Error(`the reference Durable Object's wrangler dev exited with ${child.exitCode}`);
     if (await fetch(`${url}/?job=ready`).then((r) => r.status === 426, () => false)) return { url, stop };
