@@ -59,7 +59,9 @@ export class JobRoom extends DurableObject<Env> {
    * happens; if it were lost, the next fix replaces it.
    */
   #saveLocation(location: DriverLocationPayload): void {
-    void this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true });
+    this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true }).catch((err: unknown) => {
+      console.error(JSON.stringify({ level: 'error', msg: 'live location not stored', job_id: location.job_id, err: String(err) }));
+    });
   }
 
   override async fetch(request: Request): Promise<Response> {
