@@ -69,7 +69,9 @@ export interface JobTransition {
   previous_status: JobStatus;
   to: JobStatus;
   /** Who made the change; a customer is not told about their own cancellation. */
-  actor?: { role: Role } | null;
+  actor?: { role: Role; system?: boolean } | null;
+  /** The job's driver before the change: told when a dispatcher takes the job back. */
+  previous_driver_id?: string | null;
 }
 
 /**
@@ -94,6 +96,17 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
     completed: 'job_completed',
     cancelled: 'job_cancelled',
   };
+  if (to === 'pending' && change.previous_driver_id && change.actor?.role === 'admin') {
+    // A dispatcher took the job back (reassign / un-assign): the old driver hears it.
+    const op = await loadOperator(tx);
+    const was = await driverUser(tx, change.previous_driver_id);
+    const contact = was ? await loadContact(tx, was.user_id) : null;
+    if (contact) {
+      const context = await jobContext(tx, job, was?.full_name);
+      await notifyContact(tx, op, contact, { kind: 'driver_job_cancelled', key: `job:${job.id}:v${job.version}:driver_job_cancelled`, job_id: job.id, context });
+    }
+    return;
+  }
   const kind = customerKind[to];
   if (!kind) return;
 
@@ -102,7 +115,9 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   const context = await jobContext(tx, job, driver?.full_name);
   const key = `job:${job.id}:v${job.version}`;
 
-  const customerTold = !(to === 'cancelled' && change.actor?.role === 'customer');
+  // A customer is not told about their own cancellation, nor about an auto-dispatch offer
+  // (it may move on to another driver; they hear when a driver accepts).
+  const customerTold = !(to === 'cancelled' && change.actor?.role === 'customer') && !(to === 'assigned' && change.actor?.system);
   const customerUser = customerTold ? await customerUserId(tx, job.customer_id) : null;
   const customer = customerUser ? await loadContact(tx, customerUser) : null;
   if (customer) {

@@ -161,7 +161,7 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
     if (driverStatus && driverId) {
       await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
     }
-    await recordNotificationIntents(tx, { job: updated, previous_status: job.status, to, actor });
+    await recordNotificationIntents(tx, { job: updated, previous_status: job.status, to, actor, previous_driver_id: job.driver_id });
     if (to === 'completed') await onJobCompleted(tx, updated);
     return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
   });
