@@ -1,53 +1,58 @@
 import { DurableObject } from 'cloudflare:workers';
+import { ACTIVE_JOB_STATUSES } from '../contract/enums';
 import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
-import { ClientMessage, type DriverLocationPayload, type LocationPing, type ServerMessage } from '../contract/ws';
+import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
-import { flushDriverPositions, type DriverPosition } from '../worker/services/positions';
-import { authorizeTopic } from '../worker/services/topics';
+import { activeJobOf, flushDriverPositions } from '../worker/services/positions';
+import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
+import { DriverPositions, SEEN_EVENT_TTL_MS, type DriverRow } from './driver-positions';
+import { inOrder } from './in-order';
+import { isNewerFix, statusPayload, toFix } from './room-state';
+import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
-import {
-  PING_TEXT,
-  PONG_TEXT,
-  closeIfExpired,
-  identityFromRequest,
-  identityOf,
-  safeClose,
-  send,
-  sendError,
-  type SocketIdentity,
-} from './socket-identity';
+import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
 
-/** Live positions reach Postgres at most this often per driver (SPEC §5: batched, ~15 s). */
+/** Live positions reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping). */
 export const POSITION_FLUSH_MS = 15_000;
-const MAX_MESSAGE_BYTES = 8 * 1024;
-const SEEN_EVENT_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The GPS log outbox goes to the Queue once it holds this many fixes… */
+export const LOG_BATCH = 50;
+/** …or its oldest fix has waited this long (checked on the next ping; the flush alarm takes the rest). */
+export const LOG_MAX_WAIT_MS = 2_000;
+/** `sendBatch` takes at most 100 messages. */
+const QUEUE_BATCH_LIMIT = 100;
+
+/** Header the Worker sets when the socket was opened with `?topic=` (already authorized). */
+export const DISPATCH_TOPIC_HEADER = 'x-plow-topic';
 
 export interface PingResult {
   current: boolean;
   duplicate: boolean;
+  /** The fix as shown to watchers (absent for a duplicate). */
+  fix?: DriverLocationPayload;
 }
 
 /**
- * The operator's dispatch channel (one object per operator): the `admin:dispatch` topic
- * and every `driver:{id}` topic. Drivers' and admins' sockets live here; drivers'
- * location pings enter here and are forwarded to their job's room, shown on the admins'
- * fleet map, logged through a Queue and flushed to Postgres in batches.
+ * The operator's dispatch channel, one object per operator (`idFromName('default')`):
+ * `admin:dispatch` (new requests, driver status, the fleet map) and every
+ * `driver:{id}` (assignments, cancellations). Drivers' and dispatchers' hibernating
+ * sockets live here, tagged `user:`, `role:` and `driver:`. Drivers' pings enter here:
+ * deduplicated by client event id, handed to their job's room first, shown to the
+ * dispatchers, logged through a Queue, and written to Postgres in one batch per ~15 s.
  */
 export class Dispatch extends DurableObject<Env> {
-  #sql: SqlStorage;
+  #positions: DriverPositions;
+  /** True while a flush alarm is known to be pending, so pings skip the storage read. */
+  #flushArmed = false;
+  /** The outbox drain in progress, if any (one at a time, or a batch could go twice). */
+  #draining: Promise<void> | null = null;
+  /** Client event ids being applied right now (checked before storage). */
+  #claiming = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS drivers (
-      driver_id TEXT PRIMARY KEY,
-      active_job_id TEXT,
-      lat REAL, lng REAL, accuracy REAL, heading REAL, speed REAL,
-      ts TEXT, received_at TEXT,
-      dirty INTEGER NOT NULL DEFAULT 0
-    )`);
-    this.#sql.exec(`CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
+    this.#positions = new DriverPositions(ctx.storage.sql);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -61,205 +66,232 @@ export class Dispatch extends DurableObject<Env> {
     const tags = [`user:${identity.user_id}`, `role:${identity.role}`];
     if (identity.driver_id) tags.push(`driver:${identity.driver_id}`);
     this.ctx.acceptWebSocket(server, tags);
-    server.serializeAttachment(identity);
+    attachIdentity(server, identity);
+    const topic = request.headers.get(DISPATCH_TOPIC_HEADER);
+    if (topic) this.#sendSnapshot(server, topic);
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const identity = identityOf(ws);
-    if (!identity) return safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'no identity');
-    if (closeIfExpired(ws, identity)) return;
-    if (typeof data !== 'string' || data.length > MAX_MESSAGE_BYTES) {
-      return sendError(ws, 'bad_message', `Send JSON text messages under ${MAX_MESSAGE_BYTES} bytes.`);
-    }
-    let parsed: ReturnType<typeof ClientMessage.safeParse>;
-    try {
-      parsed = ClientMessage.safeParse(JSON.parse(data));
-    } catch {
-      return sendError(ws, 'malformed_json', 'The message is not valid JSON.');
-    }
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return sendError(ws, 'bad_message', `Invalid message: ${issue ? `${issue.path.join('.') || 'message'} ${issue.message}` : 'unknown shape'}.`);
-    }
-    const msg = parsed.data;
-    try {
-      switch (msg.type) {
-        case 'ping':
-          return send(ws, { type: 'pong' });
-        case 'subscribe':
-          return await this.#subscribe(ws, identity, msg.payload.topic);
-        case 'unsubscribe':
-          return;
-        case 'location_ping': {
-          if (identity.role !== 'driver' || !identity.driver_id) {
-            return sendError(ws, 'forbidden', 'Only drivers send location pings.');
-          }
-          const result = await this.driverPing(identity.driver_id, msg.payload);
-          if (msg.payload.client_event_id) {
-            send(ws, { type: 'ack', payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate } });
-          }
-          return;
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    return inOrder(ws, 'dispatch message', () => this.#onMessage(ws, data));
+  }
+
+  async #onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const inbound = readInbound(ws, data);
+    if (!inbound.ok) return;
+    const { identity, msg } = inbound;
+    switch (msg.type) {
+      case 'ping':
+        return send(ws, { type: 'pong' });
+      case 'subscribe':
+        return this.#subscribe(ws, identity, msg.payload.topic);
+      case 'unsubscribe':
+        // Topics on this socket follow its identity (tags are fixed at accept): nothing to undo.
+        return;
+      case 'location_ping': {
+        if (identity.role !== 'driver' || !identity.driver_id) {
+          return sendError(ws, 'forbidden', 'Only drivers send location pings.');
         }
-        case 'status_change':
-          return await handleStatusChange(this.env, ws, identity, msg.payload);
+        const result = await this.driverPing(identity.driver_id, msg.payload);
+        // Sent after the event id and the log entry are committed (output gate): an ack
+        // means "stored, do not send again".
+        if (msg.payload.client_event_id) {
+          send(ws, { type: 'ack', payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate } });
+        }
+        return;
       }
-    } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'dispatch message failed', type: msg.type, err: String(err) }));
-      sendError(ws, 'internal', 'That message could not be handled right now; try again.');
+      case 'status_change':
+        return handleStatusChange(this.env, ws, identity, msg.payload);
     }
   }
 
+  /**
+   * `subscribe` on a dispatch socket: `admin:dispatch` and `driver:{id}` are served by this
+   * object (answered with the fleet map / `subscribed`); `job:{id}` gets that room's
+   * snapshot at once — live updates of the job reach dispatchers and the assigned driver
+   * here anyway. Customers watch jobs through the job's room (`?topic=job:{id}`).
+   */
   async #subscribe(ws: WebSocket, identity: SocketIdentity, topic: string): Promise<void> {
-    const verdict = await withDb(this.env, (db) => authorizeTopic(db, identity, topic));
+    const verdict = authorizeChannel(identity, topic) ?? (await withDb(this.env, (db) => authorizeTopic(db, identity, topic)));
     if (!verdict.ok) return sendError(ws, verdict.code, verdict.message);
+    if (!verdict.job_id) return this.#sendSnapshot(ws, topic);
+    const snap = await this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(verdict.job_id)).snapshot();
     send(ws, { type: 'subscribed', payload: { topic } });
-    if (verdict.job_id) {
-      const room = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(verdict.job_id));
-      const snap = await room.snapshot();
-      if (snap) {
-        send(ws, { type: 'job_status', payload: { job_id: snap.job_id, new_status: snap.status, previous_status: null, driver_id: snap.driver_id, ts: snap.status_at } });
-        if (snap.location) send(ws, { type: 'driver_location', payload: snap.location });
-      }
+    if (snap) {
+      send(ws, { type: 'job_status', payload: statusPayload(snap, null) });
+      if (snap.location) send(ws, { type: 'driver_location', payload: snap.location });
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    if (code !== 1005 && code !== 1006) safeClose(ws, code, reason);
+  #sendSnapshot(ws: WebSocket, topic: string): void {
+    send(ws, { type: 'subscribed', payload: { topic } });
+    if (topic === 'admin:dispatch') {
+      for (const loc of this.#positions.fleet()) send(ws, { type: 'driver_location', payload: loc });
+    }
   }
 
-  override async webSocketError(ws: WebSocket): Promise<void> {
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    safeClose(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
     safeClose(ws, 1011, 'socket error');
   }
 
   // ---- location pipeline ----
 
   /**
-   * One driver location fix. Duplicates (same client_event_id) are dropped; fixes older
-   * than the one held are logged but not shown as current.
+   * One driver location fix. A repeated client event id is dropped (`duplicate`). A fix
+   * newer (device time) than the last is current: its job's room hears it first, then the
+   * dispatchers, then it is marked for the batched Postgres write. Every accepted fix —
+   * current or late — is put in the GPS log outbox in the same storage transaction as
+   * its event id, so once acknowledged it reaches the Queue (in batches) exactly as often
+   * as it was accepted: once.
+   *
+   * `shownIn`: the job room the ping arrived in, which shows it to its watchers itself;
+   * the fix is then logged under that job and not forwarded.
    */
-  async driverPing(driverId: string, ping: LocationPing): Promise<PingResult> {
+  async driverPing(driverId: string, ping: LocationPing, shownIn?: string): Promise<PingResult> {
+    const known = this.#positions.get(driverId) ?? (await this.#adoptDriver(driverId));
     const now = Date.now();
-    if (ping.client_event_id) {
-      const key = `${driverId}:${ping.client_event_id}`;
-      const seen = this.#sql.exec('SELECT 1 FROM seen_events WHERE id = ?', key).toArray();
-      if (seen.length > 0) return { current: false, duplicate: true };
-      this.#sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?)', key, now);
-    }
-    const receivedAt = new Date(now).toISOString();
-    const ts = ping.recorded_at ? new Date(ping.recorded_at).toISOString() : receivedAt;
-    const row = this.#sql.exec<{ ts: string | null; active_job_id: string | null }>(
-      'SELECT ts, active_job_id FROM drivers WHERE driver_id = ?', driverId,
-    ).toArray()[0];
-    const jobId = row?.active_job_id ?? null;
-    const current = !row?.ts || Date.parse(ts) > Date.parse(row.ts);
-    const loc: DriverLocationPayload = {
-      job_id: jobId,
-      driver_id: driverId,
-      lat: ping.lat,
-      lng: ping.lng,
-      accuracy: ping.accuracy ?? null,
-      heading: ping.heading ?? null,
-      speed: ping.speed ?? null,
-      ts,
-      received_at: receivedAt,
-    };
-    if (current) {
-      this.#sql.exec(
-        `INSERT INTO drivers (driver_id, lat, lng, accuracy, heading, speed, ts, received_at, dirty)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
-         ON CONFLICT (driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, accuracy = excluded.accuracy,
-           heading = excluded.heading, speed = excluded.speed, ts = excluded.ts, received_at = excluded.received_at, dirty = 1`,
-        driverId, loc.lat, loc.lng, loc.accuracy, loc.heading, loc.speed, ts, receivedAt,
-      );
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + POSITION_FLUSH_MS);
-      this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
-      if (jobId) {
-        const room = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(jobId));
-        await room.recordLocation(loc);
+    const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
+    // Check and claim in one synchronous step; `#claiming` covers the copy that is still
+    // between its check and its write (a replay racing in on another socket).
+    if (eventKey && (this.#claiming.has(eventKey) || this.#positions.seenEvent(eventKey))) return { current: false, duplicate: true };
+    if (eventKey) this.#claiming.add(eventKey);
+    try {
+      const loc = toFix(driverId, shownIn ?? known.active_job_id, ping, now);
+      const current = isNewerFix(known.ts, loc.ts);
+      let toRoom: Promise<unknown> = Promise.resolve();
+      if (current) {
+        if (loc.job_id && !shownIn) {
+          toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
+            .recordLocation(loc)
+            .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
+        }
+        this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
       }
+      // Outgoing messages wait for the storage writes of their turn to be confirmed (the
+      // output gate), so the writes come after the hand-over to the room; the ack, sent
+      // after them, still means "stored".
+      await toRoom;
+      if (current) this.#positions.saveFix(loc);
+      if (eventKey) this.#positions.claimEvent(eventKey, now);
+      this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
+      const backlog = this.#positions.logBacklog();
+      if (backlog.count >= LOG_BATCH || now - (backlog.oldest ?? now) >= LOG_MAX_WAIT_MS) this.ctx.waitUntil(this.#drainLog());
+      await this.#armFlush(now);
+      return { current, duplicate: false, fix: loc };
+    } finally {
+      if (eventKey) this.#claiming.delete(eventKey);
     }
-    // Every fix goes to the GPS log, current or not; the Queue retries failed writes.
-    await this.env.LOCATION_LOG.send({ ...loc, client_event_id: ping.client_event_id ?? null });
-    return { current, duplicate: false };
   }
 
-  /** Writes every changed live position to Postgres in one statement; retried on failure. */
+  /**
+   * Sends the GPS log outbox to the Queue in batches, removing what the Queue accepted.
+   * A failure leaves the rest for the next ping or the flush alarm; never throws.
+   */
+  #drainLog(): Promise<void> {
+    this.#draining ??= (async () => {
+      try {
+        for (let batch = this.#positions.takeLog(QUEUE_BATCH_LIMIT); batch.length > 0; batch = this.#positions.takeLog(QUEUE_BATCH_LIMIT)) {
+          await this.env.LOCATION_LOG.sendBatch(batch.map((m) => ({ body: m.body })));
+          this.#positions.dropLog(batch.at(-1)!.seq);
+        }
+      } catch (err) {
+        console.error(JSON.stringify({ level: 'error', msg: 'GPS log batch not queued; will retry', err: String(err) }));
+      } finally {
+        this.#draining = null;
+      }
+    })();
+    return this.#draining;
+  }
+
+  /** First ping from a driver this object has no record of: ask Postgres for their live job. */
+  async #adoptDriver(driverId: string): Promise<DriverRow> {
+    const jobId = await withDb(this.env, (db) => activeJobOf(db, driverId));
+    const again = this.#positions.get(driverId);
+    if (again) return again; // an assignment arrived while we were asking
+    this.#positions.setActiveJob(driverId, jobId);
+    return this.#positions.get(driverId)!;
+  }
+
+  async #armFlush(now: number): Promise<void> {
+    if (this.#flushArmed) return;
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + POSITION_FLUSH_MS);
+    this.#flushArmed = true;
+  }
+
+  /**
+   * Every ~15 s while drivers report: writes every changed live position to Postgres in
+   * one statement and sends what is left in the GPS log outbox. On failure the rows stay
+   * and the alarm is set again; with nothing left to write no alarm remains, so an idle
+   * dispatch object can hibernate.
+   */
   override async alarm(): Promise<void> {
-    const dirty: DriverPosition[] = this.#sql
-      .exec<{ driver_id: string; lat: number; lng: number; ts: string }>('SELECT driver_id, lat, lng, ts FROM drivers WHERE dirty = 1')
-      .toArray();
+    this.#flushArmed = false;
+    await this.#drainLog();
+    const dirty = this.#positions.dirty();
     if (dirty.length > 0) {
       try {
         await withDb(this.env, (db) => flushDriverPositions(db, dirty));
-        for (const d of dirty) {
-          // Only clear rows that did not move again while we were writing.
-          this.#sql.exec('UPDATE drivers SET dirty = 0 WHERE driver_id = ? AND ts = ?', d.driver_id, d.ts);
-        }
+        this.#positions.markFlushed(dirty);
       } catch (err) {
-        console.error(JSON.stringify({ level: 'error', msg: 'position flush failed, will retry', err: String(err) }));
-        await this.ctx.storage.setAlarm(Date.now() + POSITION_FLUSH_MS);
-        return;
+        console.error(JSON.stringify({ level: 'error', msg: 'position flush failed, will retry', drivers: dirty.length, err: String(err) }));
       }
     }
-    this.#sql.exec('DELETE FROM seen_events WHERE at < ?', Date.now() - SEEN_EVENT_TTL_MS);
-    const again = this.#sql.exec('SELECT 1 FROM drivers WHERE dirty = 1 LIMIT 1').toArray();
-    if (again.length > 0) await this.ctx.storage.setAlarm(Date.now() + POSITION_FLUSH_MS);
+    this.#positions.pruneEvents(Date.now() - SEEN_EVENT_TTL_MS);
+    if (this.#positions.anyDirty() || this.#positions.logBacklog().count > 0) await this.#armFlush(Date.now());
   }
 
   // ---- RPC from the Worker ----
 
   /** Tells a driver about a new assignment and routes their pings to that job's room. */
-  async jobAssigned(driverId: string, msg: Extract<ServerMessage, { type: 'job_assigned' }>): Promise<void> {
-    this.#setActiveJob(driverId, msg.payload.job_id);
+  jobAssigned(driverId: string, msg: Extract<ServerMessage, { type: 'job_assigned' }>): void {
+    this.#positions.setActiveJob(driverId, msg.payload.job_id);
     this.#broadcast(`driver:${driverId}`, msg);
     this.#broadcast('role:admin', msg);
   }
 
-  /** A job's status changed: admins see it, the driver's active job follows it. */
-  async jobStatus(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_status' }>): Promise<void> {
+  /** A job's status changed: dispatchers see it; the driver's pings follow their live job. */
+  jobStatus(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_status' }>): void {
     const { job_id, new_status } = msg.payload;
     if (driverId) {
-      if (['en_route', 'arrived', 'in_progress', 'assigned'].includes(new_status)) this.#setActiveJob(driverId, job_id);
-      else this.#clearActiveJob(driverId, job_id);
+      if (ACTIVE_JOB_STATUSES.includes(new_status)) this.#positions.setActiveJob(driverId, job_id);
+      else this.#positions.clearActiveJob(driverId, job_id);
       this.#broadcast(`driver:${driverId}`, msg);
     }
     this.#broadcast('role:admin', msg);
   }
 
-  async jobCancelled(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_cancelled' }>): Promise<void> {
+  jobCancelled(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_cancelled' }>): void {
     if (driverId) {
-      this.#clearActiveJob(driverId, msg.payload.job_id);
+      this.#positions.clearActiveJob(driverId, msg.payload.job_id);
       this.#broadcast(`driver:${driverId}`, msg);
     }
     this.#broadcast('role:admin', msg);
   }
 
-  async toAdmins(msg: ServerMessage): Promise<void> {
+  toAdmins(msg: ServerMessage): void {
     this.#broadcast('role:admin', msg);
   }
 
-  async toDriver(driverId: string, msg: ServerMessage): Promise<void> {
+  toDriver(driverId: string, msg: ServerMessage): void {
     this.#broadcast(`driver:${driverId}`, msg);
   }
 
   /** Latest known positions (fleet map), newest first. */
-  async fleet(): Promise<DriverLocationPayload[]> {
-    return this.#sql
-      .exec<{ driver_id: string; active_job_id: string | null; lat: number; lng: number; accuracy: number | null; heading: number | null; speed: number | null; ts: string; received_at: string }>(
-        'SELECT * FROM drivers WHERE ts IS NOT NULL ORDER BY ts DESC',
-      )
-      .toArray()
-      .map((r) => ({ job_id: r.active_job_id, driver_id: r.driver_id, lat: r.lat, lng: r.lng, accuracy: r.accuracy, heading: r.heading, speed: r.speed, ts: r.ts, received_at: r.received_at }));
+  fleet(): DriverLocationPayload[] {
+    return this.#positions.fleet();
   }
 
   /** Forgets a driver's live position (stale-driver cleanup). */
-  async forgetDriver(driverId: string): Promise<void> {
-    this.#sql.exec('UPDATE drivers SET lat = NULL, lng = NULL, ts = NULL, dirty = 0 WHERE driver_id = ?', driverId);
+  forgetDriver(driverId: string): void {
+    this.#positions.forget(driverId);
   }
 
-  /** Ends a user's sockets here with 4001: all of them, or only those opened with token `jti`. */
-  async closeUser(userId: string, jti?: string): Promise<number> {
+  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those opened with token `jti`. */
+  closeUser(userId: string, jti?: string): number {
     const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
     for (const ws of sockets) {
       sendError(ws, 'token_revoked', 'This session has been signed out.');
@@ -268,29 +300,7 @@ export class Dispatch extends DurableObject<Env> {
     return sockets.length;
   }
 
-  #setActiveJob(driverId: string, jobId: string): void {
-    this.#sql.exec(
-      `INSERT INTO drivers (driver_id, active_job_id) VALUES (?, ?)
-       ON CONFLICT (driver_id) DO UPDATE SET active_job_id = excluded.active_job_id`,
-      driverId, jobId,
-    );
-  }
-
-  #clearActiveJob(driverId: string, jobId: string): void {
-    this.#sql.exec('UPDATE drivers SET active_job_id = NULL WHERE driver_id = ? AND active_job_id = ?', driverId, jobId);
-  }
-
   #broadcast(tag: string, msg: ServerMessage): void {
-    const text = JSON.stringify(msg);
-    const now = Date.now() / 1000;
-    for (const ws of this.ctx.getWebSockets(tag)) {
-      const id = identityOf(ws);
-      if (!id || closeIfExpired(ws, id, now)) continue;
-      try {
-        ws.send(text);
-      } catch {
-        // closed peer
-      }
-    }
+    broadcastText(this.ctx.getWebSockets(tag), JSON.stringify(msg));
   }
 }

@@ -1,66 +1,67 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { JobStatus } from '../contract/enums';
-import { TERMINAL_JOB_STATUSES } from '../contract/enums';
 import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
-import { ClientMessage, type DriverLocationPayload, type JobStatusPayload } from '../contract/ws';
+import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
+import { inOrder } from './in-order';
+import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
+import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
-import {
-  PING_TEXT,
-  PONG_TEXT,
-  closeIfExpired,
-  identityFromRequest,
-  identityOf,
-  safeClose,
-  send,
-  sendError,
-} from './socket-identity';
+import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
 
-/** What the room knows about its job; persisted so it survives eviction and restarts. */
-export interface RoomState {
-  job_id: string;
-  status: JobStatus;
-  driver_id: string | null;
-  /** Last status change (server time, ISO). */
-  status_at: string;
-  location: DriverLocationPayload | null;
-  closed: boolean;
-}
+export type { RoomJob, RoomState } from './room-state';
 
-export interface RoomJob {
-  job_id: string;
-  status: JobStatus;
-  driver_id: string | null;
-  status_at?: string;
-  previous_status?: JobStatus | null;
-}
-
+/** Headers the Worker sets on the upgrade it forwards: the job as the database has it, and whether to answer with a snapshot. */
 export const ROOM_HEADERS = { job: 'x-plow-job', subscribe: 'x-plow-subscribe' } as const;
-const MAX_MESSAGE_BYTES = 8 * 1024;
-/** A finished room keeps its final snapshot this long for late viewers, then is wiped. */
-const CLOSED_ROOM_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Storage keys (SQLite-backed key-value): the job and its live location, written separately. */
+const KEYS = { job: 'job', location: 'location' } as const;
+
+/** Close reason sent to every socket when the job reaches a terminal status. */
+export const ROOM_ENDED_REASON = 'job ended';
 
 /**
- * One room per job: the job's customer (and anyone else who connects with
- * `?topic=job:{id}`) hold hibernating sockets here. The room is the authority for the
- * job's live location and status as the clients see them.
+ * One room per job (`idFromName(jobId)`): the job's customer and anyone else who connects
+ * with `?topic=job:{id}` hold hibernating sockets here, tagged `user:{id}` and
+ * `role:{role}`. The room is the authority for the job's live status and location as the
+ * clients see them, kept in its storage so they survive eviction. Nothing here schedules work:
+ * no timers and no alarms, so an idle room hibernates and pings are answered by the runtime.
  */
 export class JobRoom extends DurableObject<Env> {
+  /** undefined: not read from storage yet since this instance woke up. */
   #state: RoomState | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
   }
 
-  async #load(): Promise<RoomState | null> {
-    if (this.#state === undefined) this.#state = (await this.ctx.storage.get<RoomState>('state')) ?? null;
+  #load(): RoomState | null {
+    if (this.#state === undefined) {
+      const kv = this.ctx.storage.kv;
+      const job = kv.get<Omit<RoomState, 'location'>>(KEYS.job);
+      this.#state = job ? { ...job, location: kv.get<DriverLocationPayload>(KEYS.location) ?? null } : null;
+    }
     return this.#state;
   }
 
-  async #save(state: RoomState): Promise<void> {
-    this.#state = state;
-    await this.ctx.storage.put('state', state);
+  /** A job change: rare, and written before anyone is told (outgoing messages wait for it). */
+  #saveJob(state: RoomState): void {
+    const { location, ...job } = state;
+    const kv = this.ctx.storage.kv;
+    kv.put(KEYS.job, job);
+    if (location) kv.put(KEYS.location, location);
+    else kv.delete(KEYS.location);
+  }
+
+  /**
+   * A new live location, the hot path. Written with `allowUnconfirmed`: the watchers'
+   * messages are not held back until the write is confirmed (the output gate would
+   * otherwise delay every fan-out by a storage round trip). The write itself still
+   * happens; if it were lost, the next fix replaces it.
+   */
+  #saveLocation(location: DriverLocationPayload): void {
+    this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true }).catch((err: unknown) => {
+      console.error(JSON.stringify({ level: 'error', msg: 'live location not stored', job_id: location.job_id, err: String(err) }));
+    });
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -69,129 +70,130 @@ export class JobRoom extends DurableObject<Env> {
     }
     const identity = identityFromRequest(request);
     if (!identity) return new Response('Missing identity', { status: 401 });
-    const seed = request.headers.get(ROOM_HEADERS.job);
-    if (seed && !(await this.#load())) await this.sync(JSON.parse(seed) as RoomJob);
+    const seed = parseSeed(request.headers.get(ROOM_HEADERS.job));
+    // The database's view of the job, read by the Worker just now: it creates the room,
+    // and repairs one that missed a change (fan-out is best effort).
+    if (seed) this.sync(seed);
 
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server, [`user:${identity.user_id}`, `role:${identity.role}`]);
-    server.serializeAttachment(identity);
-    if (request.headers.get(ROOM_HEADERS.subscribe) === '1') await this.#sendSnapshot(server);
-    const state = await this.#load();
-    if (state?.closed) safeClose(server, 1000, 'job ended');
+    attachIdentity(server, identity);
+    const state = this.#load();
+    if (request.headers.get(ROOM_HEADERS.subscribe) === '1' || (state && isTerminal(state.status))) this.#sendSnapshot(server);
+    if (state && isTerminal(state.status)) safeClose(server, 1000, ROOM_ENDED_REASON);
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  async #sendSnapshot(ws: WebSocket): Promise<void> {
-    const state = await this.#load();
-    if (!state) {
-      sendError(ws, 'not_found', 'This job has no live room yet.');
-      return;
-    }
+  /** `subscribed`, the current `job_status` and, when known, the last `driver_location` — at once. */
+  #sendSnapshot(ws: WebSocket): void {
+    const state = this.#load();
+    if (!state) return sendError(ws, 'not_found', 'This job has no live room yet.');
     send(ws, { type: 'subscribed', payload: { topic: `job:${state.job_id}` } });
-    send(ws, { type: 'job_status', payload: this.#statusPayload(state, null) });
+    send(ws, { type: 'job_status', payload: statusPayload(state, null) });
     if (state.location) send(ws, { type: 'driver_location', payload: state.location });
   }
 
-  #statusPayload(state: RoomState, previous: JobStatus | null): JobStatusPayload {
-    return { job_id: state.job_id, new_status: state.status, previous_status: previous, driver_id: state.driver_id, ts: state.status_at };
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    return inOrder(ws, 'job room message', () => this.#onMessage(ws, data));
   }
 
-  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const identity = identityOf(ws);
-    if (!identity) return safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'no identity');
-    if (closeIfExpired(ws, identity)) return;
-    if (typeof data !== 'string' || data.length > MAX_MESSAGE_BYTES) {
-      return sendError(ws, 'bad_message', `Send JSON text messages under ${MAX_MESSAGE_BYTES} bytes.`);
-    }
-    let parsed: ReturnType<typeof ClientMessage.safeParse>;
-    try {
-      parsed = ClientMessage.safeParse(JSON.parse(data));
-    } catch {
-      return sendError(ws, 'malformed_json', 'The message is not valid JSON.');
-    }
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return sendError(ws, 'bad_message', `Invalid message: ${issue ? `${issue.path.join('.') || 'message'} ${issue.message}` : 'unknown shape'}.`);
-    }
-    const msg = parsed.data;
-    const state = await this.#load();
+  async #onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const inbound = readInbound(ws, data);
+    if (!inbound.ok) return;
+    const { identity, msg } = inbound;
+    const state = this.#load();
     switch (msg.type) {
       case 'ping':
         return send(ws, { type: 'pong' });
       case 'subscribe':
         if (!state || msg.payload.topic !== `job:${state.job_id}`) {
-          return sendError(ws, 'wrong_room', 'This connection belongs to another room: connect with ?topic= for that topic.');
+          return sendError(ws, 'wrong_room', 'This connection serves one job: open another with ?topic= for that topic.');
         }
         return this.#sendSnapshot(ws);
       case 'unsubscribe':
         return safeClose(ws, 1000, 'unsubscribed');
-      case 'location_ping': {
-        if (identity.role !== 'driver' || !identity.driver_id || identity.driver_id !== state?.driver_id) {
-          return sendError(ws, 'forbidden', 'Only the assigned driver sends locations for this job.');
-        }
-        const dispatch = this.env.DISPATCH.get(this.env.DISPATCH.idFromName('default'));
-        const result = await dispatch.driverPing(identity.driver_id, msg.payload);
-        if (msg.payload.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate } });
-        return;
-      }
+      case 'location_ping':
+        return this.#driverPing(ws, identity, state, msg.payload);
       case 'status_change':
         return handleStatusChange(this.env, ws, identity, msg.payload);
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    // Echo the close unless the peer sent none (1005/1006 cannot be sent back).
-    if (code !== 1005 && code !== 1006) safeClose(ws, code, reason);
+  /**
+   * The assigned driver streaming on the job's own socket (the fast path): a fix with a
+   * device time is shown to the watchers here and now — a replay carries the same time and
+   * is not newer, so it is never shown twice — and then handed to the dispatch object for
+   * the event-id check, the GPS log, the fleet map and the Postgres flush. A fix without a
+   * device time waits for the event-id check first.
+   */
+  async #driverPing(ws: WebSocket, identity: SocketIdentity, state: RoomState | null, ping: LocationPing): Promise<void> {
+    if (identity.role !== 'driver' || !identity.driver_id || !state || identity.driver_id !== state.driver_id) {
+      return sendError(ws, 'forbidden', 'Only the assigned driver sends locations for this job.');
+    }
+    if (ping.recorded_at) this.recordLocation(toFix(identity.driver_id, state.job_id, ping, Date.now()));
+    const dispatch = this.env.DISPATCH.get(this.env.DISPATCH.idFromName('default'));
+    const result = await dispatch.driverPing(identity.driver_id, ping, state.job_id);
+    if (!ping.recorded_at && result.fix) this.recordLocation(result.fix);
+    if (ping.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
   }
 
-  override async webSocketError(ws: WebSocket): Promise<void> {
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    // The runtime completes the close handshake itself (web_socket_auto_reply_to_close);
+    // closing here is harmless and keeps older compatibility dates tidy.
+    safeClose(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
     safeClose(ws, 1011, 'socket error');
   }
 
   // ---- RPC from the Worker and the Dispatch object ----
 
-  /** Applies a committed status change and fans it out; a terminal status closes the room. */
-  async sync(job: RoomJob): Promise<void> {
-    const prev = await this.#load();
-    const state: RoomState = {
-      job_id: job.job_id,
-      status: job.status,
-      driver_id: job.driver_id,
-      status_at: job.status_at ?? new Date().toISOString(),
-      location: job.driver_id && prev?.driver_id === job.driver_id ? prev.location : null,
-      closed: TERMINAL_JOB_STATUSES.includes(job.status),
-    };
-    await this.#save(state);
-    if (prev && prev.status !== state.status) {
-      this.#broadcast(JSON.stringify({ type: 'job_status', payload: this.#statusPayload(state, job.previous_status ?? prev.status) }));
+  /**
+   * Applies a committed job change and fans it out as `job_status`. A change no newer
+   * (by job version) than what the room holds is ignored. A terminal status closes every
+   * socket and wipes storage: the database keeps the history; a late viewer gets the final
+   * status from the database on connect and a closed socket.
+   */
+  sync(job: RoomJob): void {
+    const prev = this.#load();
+    const next = nextRoomState(prev, job);
+    if (!next) return;
+    this.#state = next;
+    if (prev && prev.status !== next.status) {
+      this.#broadcast({ type: 'job_status', payload: statusPayload(next, job.previous_status ?? prev.status) });
     }
-    if (state.closed) {
-      for (const ws of this.ctx.getWebSockets()) safeClose(ws, 1000, 'job ended');
-      await this.ctx.storage.setAlarm(Date.now() + CLOSED_ROOM_TTL_MS);
+    if (isTerminal(next.status)) {
+      for (const ws of this.ctx.getWebSockets()) safeClose(ws, 1000, ROOM_ENDED_REASON);
+      this.ctx.storage.kv.delete(KEYS.job);
+      this.ctx.storage.kv.delete(KEYS.location);
+      return;
     }
+    this.#saveJob(next);
   }
 
   /**
-   * Takes a location fix for this job's driver. Fixes older (device time) than the one
-   * held are not current: not stored, not broadcast. Returns whether it became current.
+   * Takes a fix for this job's driver. Fixes older (device time) than the one held are
+   * not current: not stored, not broadcast.
    */
-  async recordLocation(loc: DriverLocationPayload): Promise<{ current: boolean }> {
-    const state = await this.#load();
-    if (!state || state.closed || state.driver_id !== loc.driver_id) return { current: false };
-    if (state.location && Date.parse(loc.ts) <= Date.parse(state.location.ts)) return { current: false };
-    await this.#save({ ...state, location: { ...loc, job_id: state.job_id } });
-    this.#broadcast(JSON.stringify({ type: 'driver_location', payload: { ...loc, job_id: state.job_id } }));
+  recordLocation(loc: DriverLocationPayload): { current: boolean } {
+    const state = this.#load();
+    if (!state || isTerminal(state.status) || state.driver_id !== loc.driver_id) return { current: false };
+    if (!isNewerFix(state.location?.ts, loc.ts)) return { current: false };
+    const location: DriverLocationPayload = { ...loc, job_id: state.job_id };
+    this.#state = { ...state, location };
+    this.#broadcast({ type: 'driver_location', payload: location });
+    this.#saveLocation(location);
     return { current: true };
   }
 
-  async snapshot(): Promise<RoomState | null> {
+  snapshot(): RoomState | null {
     return this.#load();
   }
 
-  /** Ends every socket of one user (logout-all, suspension). */
-  /** Ends a user's sockets here with 4001: all of them, or only those opened with token `jti`. */
-  async closeUser(userId: string, jti?: string): Promise<number> {
+  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those opened with token `jti`. */
+  closeUser(userId: string, jti?: string): number {
     const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
     for (const ws of sockets) {
       sendError(ws, 'token_revoked', 'This session has been signed out.');
@@ -200,25 +202,17 @@ export class JobRoom extends DurableObject<Env> {
     return sockets.length;
   }
 
-  /** Wipes a closed room after its grace period. */
-  override async alarm(): Promise<void> {
-    const state = await this.#load();
-    if (state?.closed) {
-      await this.ctx.storage.deleteAll();
-      this.#state = null;
-    }
+  #broadcast(msg: ServerMessage): void {
+    broadcastText(this.ctx.getWebSockets(), JSON.stringify(msg));
   }
+}
 
-  #broadcast(text: string): void {
-    const now = Date.now() / 1000;
-    for (const ws of this.ctx.getWebSockets()) {
-      const id = identityOf(ws);
-      if (!id || closeIfExpired(ws, id, now)) continue;
-      try {
-        ws.send(text);
-      } catch {
-        // closed peer
-      }
-    }
+function parseSeed(raw: string | null): RoomJob | null {
+  if (!raw) return null;
+  try {
+    const parsed = RoomJob.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

@@ -1,75 +1,61 @@
-import type { Role } from '../contract/enums';
-import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
-import type { ServerMessage } from '../contract/ws';
+import { z } from 'zod';
+import { ROLES } from '../contract/enums';
 
 /**
- * Who is on the other end of a hibernating socket. Kept in the socket's attachment so
- * it survives hibernation; the Worker verified the token before the upgrade.
+ * Who is on the other end of a hibernating socket. The Worker verified the token before
+ * the upgrade; the identity rides in the socket's attachment so it survives hibernation.
  */
-export interface SocketIdentity {
-  user_id: string;
-  role: Role;
-  driver_id: string | null;
-  customer_id: string | null;
+export const SocketIdentity = z.object({
+  user_id: z.string(),
+  role: z.enum(ROLES),
+  driver_id: z.string().nullable(),
+  customer_id: z.string().nullable(),
   /** Token expiry (epoch seconds): past it, the socket is closed with 4001. */
-  exp: number;
+  exp: z.number(),
   /** Token issue time, compared with revocations. */
-  iat: number;
+  iat: z.number(),
   /** Token id: a single-session logout closes only the sockets opened with it. */
-  jti?: string;
-}
+  jti: z.string().optional(),
+});
+export type SocketIdentity = z.infer<typeof SocketIdentity>;
 
-/** Headers the Worker sets on the upgrade request it forwards to a room. */
+/** Header the Worker sets on the upgrade request it forwards to a room. */
 export const IDENTITY_HEADER = 'x-plow-identity';
 
 export function identityFromRequest(req: Request): SocketIdentity | null {
   const raw = req.headers.get(IDENTITY_HEADER);
   if (!raw) return null;
   try {
-    const v = JSON.parse(raw) as SocketIdentity;
-    return typeof v.user_id === 'string' && typeof v.role === 'string' ? v : null;
+    const parsed = SocketIdentity.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Identities of the sockets this isolate has seen. Broadcasts look every socket up, and
+ * `deserializeAttachment()` structured-clones on each call: the cache makes it one clone
+ * per socket per wake-up. Keys are the runtime's socket objects, which are new after
+ * hibernation, so a woken object simply refills the cache from the attachments.
+ */
+const IDENTITIES = new WeakMap<WebSocket, SocketIdentity | null>();
+
+/** Stores the identity in the socket's attachment (survives hibernation) and the cache. */
+export function attachIdentity(ws: WebSocket, identity: SocketIdentity): void {
+  ws.serializeAttachment(identity);
+  IDENTITIES.set(ws, identity);
 }
 
 export function identityOf(ws: WebSocket): SocketIdentity | null {
+  const cached = IDENTITIES.get(ws);
+  if (cached !== undefined) return cached;
+  let identity: SocketIdentity | null = null;
   try {
-    return (ws.deserializeAttachment() as SocketIdentity | null) ?? null;
+    identity = (ws.deserializeAttachment() as SocketIdentity | null) ?? null;
   } catch {
-    return null;
+    identity = null;
   }
+  IDENTITIES.set(ws, identity);
+  return identity;
 }
-
-export function send(ws: WebSocket, msg: ServerMessage): void {
-  try {
-    ws.send(JSON.stringify(msg));
-  } catch {
-    // The peer is gone; the runtime will deliver webSocketClose.
-  }
-}
-
-export function sendError(ws: WebSocket, code: string, message: string): void {
-  send(ws, { type: 'error', payload: { code, message } });
-}
-
-/** Closes a socket without throwing on an already-closing peer (1005 cannot be echoed). */
-export function safeClose(ws: WebSocket, code: number, reason: string): void {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // already closed
-  }
-}
-
-/** True (and the socket closed with 4001) when the socket's token has expired. */
-export function closeIfExpired(ws: WebSocket, id: SocketIdentity, nowSeconds = Date.now() / 1000): boolean {
-  if (id.exp > nowSeconds) return false;
-  sendError(ws, 'token_expired', 'Your session expired: reconnect with a fresh token.');
-  safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'token expired');
-  return true;
-}
-
-/** The exact text a client sends as a keep-alive; answered by the runtime without waking us. */
-export const PING_TEXT = '{"type":"ping"}';
-export const PONG_TEXT = '{"type":"pong"}';

@@ -3,32 +3,53 @@ import type { StatusChange } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
 import { ApiError } from '../worker/lib/errors';
 import { publishTransition } from '../worker/realtime';
-import { transitionJob } from '../worker/services/jobs';
-import { send, sendError, type SocketIdentity } from './socket-identity';
+import { transitionJob, type TransitionResult } from '../worker/services/jobs';
+import type { SocketIdentity } from './socket-identity';
+import { send, sendError } from './wire';
 
 /**
- * A driver's `status_change` over the socket: the same state machine and transaction as
+ * A `status_change` over the socket: the same state machine and transaction as
  * PATCH /drivers/me/jobs/:id/status, then the same fan-out. Refusals come back as an
- * `error` message; the socket stays open.
+ * `error` message (code as over HTTP, e.g. `invalid_transition`); the socket stays open.
+ * With a `client_event_id`, a replay is acknowledged as a duplicate and changes nothing.
  */
 export async function handleStatusChange(env: Env, ws: WebSocket, who: SocketIdentity, p: z.infer<typeof StatusChange>): Promise<void> {
   if (who.role !== 'driver' && who.role !== 'admin') {
     return sendError(ws, 'forbidden', 'Only drivers and dispatchers change job status.');
   }
+  let result: TransitionResult;
   try {
-    const result = await withDb(env, (db) =>
-      transitionJob(db, { user_id: who.user_id, role: who.role, driver_id: who.driver_id, customer_id: who.customer_id }, p.job_id, p.new_status, {
-        notes: p.notes ?? null,
-        lat: p.lat,
-        lng: p.lng,
-        recorded_at: p.recorded_at,
-        client_event_id: p.client_event_id,
-      }),
-    );
-    await publishTransition(env, result);
-    if (p.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: result.duplicate } });
+    result = await transition(env, who, p).catch((err: unknown) => {
+      // Two copies of one event racing (a phone replaying on a new socket while the old one
+      // is still being served): the loser hits the unique index on (job_id,
+      // client_event_id) or the version guard. Run once more and it reads as a duplicate.
+      if (p.client_event_id && lostRace(err)) return transition(env, who, p);
+      throw err;
+    });
   } catch (err) {
     if (err instanceof ApiError) return sendError(ws, err.code, err.message);
     throw err;
   }
+  await publishTransition(env, result);
+  if (p.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: result.duplicate } });
+}
+
+function transition(env: Env, who: SocketIdentity, p: z.infer<typeof StatusChange>): Promise<TransitionResult> {
+  return withDb(env, (db) =>
+    transitionJob(db, { user_id: who.user_id, role: who.role, driver_id: who.driver_id, customer_id: who.customer_id }, p.job_id, p.new_status, {
+      notes: p.notes ?? null,
+      lat: p.lat,
+      lng: p.lng,
+      recorded_at: p.recorded_at,
+      client_event_id: p.client_event_id,
+    }),
+  );
+}
+
+function lostRace(err: unknown): boolean {
+  if (err instanceof ApiError) return err.code === 'version_conflict';
+  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
 }

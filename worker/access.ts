@@ -109,6 +109,22 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/invoices/:id': ['customer', 'admin'],
   'POST /api/v1/invoices/:id/void': ADMIN,
   'POST /api/v1/invoices/:id/refund': ADMIN,
+  // Files in R2 (issue 6): the signed URL is the grant on /files/*.
+  'POST /api/v1/uploads/presign': ANY,
+  'POST /api/v1/files/sign': ANY,
+  'PUT /files/upload/*': 'public',
+  'GET /files/*': 'public',
+  'GET /api/v1/invoices/:id/pdf': ['customer', 'admin'],
+
+  // Notifications (issue 6): provider webhooks are authenticated by their signatures.
+  'GET /api/v1/push/vapid-public-key': 'public',
+  'POST /api/v1/push/subscriptions': ANY,
+  'DELETE /api/v1/push/subscriptions': ANY,
+  'POST /api/v1/webhooks/twilio/inbound': 'public',
+  'POST /api/v1/webhooks/twilio/status': 'public',
+  'POST /api/v1/webhooks/resend': 'public',
+  'GET /api/v1/admin/notifications': ADMIN,
+  'POST /api/v1/admin/notifications/:id/retry': ADMIN,
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

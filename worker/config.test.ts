@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkConfig } from './config';
 
-const BINDINGS = { JOB_ROOM: {}, DISPATCH: {}, SESSION_GUARD: {}, RATE_COUNTER: {}, RL_ANON: {}, RL_USER: {}, FILES: {}, LOCATION_LOG: {} };
-const GOOD = { ...BINDINGS, APP_ENV: 'production', DATABASE_URL: 'postgres://u:p@db.example/neondb', JWT_SECRET: 'x'.repeat(32) };
+const BINDINGS = { JOB_ROOM: {}, DISPATCH: {}, SESSION_GUARD: {}, RATE_COUNTER: {}, RL_ANON: {}, RL_USER: {}, FILES: {}, LOCATION_LOG: {}, NOTIFICATIONS: {}, INVOICES: {} };
+const GOOD = { ...BINDINGS, APP_ENV: 'production', DATABASE_URL: 'postgres://u:p@db.example/neondb', JWT_SECRET: 'x'.repeat(32), FILES_SIGNING_SECRET: 'f'.repeat(32) };
 
 describe('configuration checked at start-up', () => {
   it('accepts a complete production configuration and warns about missing optional providers', () => {
@@ -26,6 +26,13 @@ describe('configuration checked at start-up', () => {
       expect(result.problems.join('\n')).toMatch(/binding FILES/);
       expect(result.problems.join('\n')).toMatch(/JWT_SECRET must be at least 32/);
     }
+  });
+
+  it('names a missing file-signing secret and the notification queues', () => {
+    const { FILES_SIGNING_SECRET: _, NOTIFICATIONS: __, ...rest } = GOOD;
+    const result = checkConfig(rest);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join('\n')).toMatch(/FILES_SIGNING_SECRET is not set[\s\S]*binding NOTIFICATIONS/);
   });
 
   it('refuses the local database bridge in production', () => {

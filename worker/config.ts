@@ -12,6 +12,7 @@ const Required = z.object({
   DATABASE_URL: z.string({ message: 'DATABASE_URL is not set: `wrangler secret put DATABASE_URL` (your Neon connection string)' }).regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
   JWT_SECRET: z.string({ message: 'JWT_SECRET is not set: `wrangler secret put JWT_SECRET` (32+ random bytes)' }).min(32, 'JWT_SECRET must be at least 32 characters'),
   APP_ENV: z.enum(['development', 'test', 'staging', 'production'], { message: 'APP_ENV must be development, test, staging or production' }),
+  FILES_SIGNING_SECRET: z.string({ message: 'FILES_SIGNING_SECRET is not set: `wrangler secret put FILES_SIGNING_SECRET` (32+ random bytes; signs file URLs)' }).min(16, 'FILES_SIGNING_SECRET must be at least 16 characters'),
 });
 
 const Optional = z.object({
@@ -23,9 +24,11 @@ const Optional = z.object({
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,
   VAPID_PRIVATE_KEY: optional,
+  TWILIO_FROM_NUMBER: optional,
+  APP_ORIGINS: optional,
 });
 
-const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'RATE_COUNTER', 'RL_ANON', 'RL_USER', 'FILES', 'LOCATION_LOG'] as const;
+const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'RATE_COUNTER', 'RL_ANON', 'RL_USER', 'FILES', 'LOCATION_LOG', 'NOTIFICATIONS', 'INVOICES'] as const;
 
 export type ConfigCheck = { ok: true; warnings: string[] } | { ok: false; problems: string[] };
 
@@ -45,6 +48,8 @@ export function checkConfig(env: Record<string, unknown>): ConfigCheck {
   if (!opt.TWILIO_ACCOUNT_SID || !opt.TWILIO_AUTH_TOKEN) warnings.push('TWILIO_* not set: SMS go to the built-in outbox');
   if (!opt.GOOGLE_MAPS_API_KEY) warnings.push('GOOGLE_MAPS_API_KEY not set: geocoding uses the Nominatim-compatible service; maps use open tiles');
   if (!opt.VAPID_PRIVATE_KEY) warnings.push('VAPID_PRIVATE_KEY not set: no Web Push to drivers');
+  if (opt.TWILIO_ACCOUNT_SID && !opt.TWILIO_FROM_NUMBER) warnings.push('TWILIO_FROM_NUMBER not set: SMS go to the built-in outbox until a sender number is configured');
+  if (!opt.APP_ORIGINS) warnings.push('APP_ORIGINS not set: invoice emails carry no download link and Twilio delivery callbacks are off');
   return { ok: true, warnings };
 }
 

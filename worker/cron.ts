@@ -1,21 +1,32 @@
-import { sql } from 'drizzle-orm';
-import { withDb } from './lib/db';
+import { dailyRevenueReport } from './cron/daily-report';
+import { sweepOutbox } from './cron/outbox-sweep';
+import { partitionUpkeep } from './cron/partitions';
+import { recordRun } from './cron/record-run';
+import { cleanupStaleDrivers } from './cron/stale-drivers';
 
-/**
- * Cron Triggers (wrangler.toml): every 5 minutes the stale-driver sweep, hourly the
- * partition upkeep of the GPS log. Each run is recorded in `cron_runs` for the health view.
- */
-export async function runScheduled(cron: string, env: Env): Promise<void> {
-  const jobs: Record<string, (env: Env) => Promise<void>> = {
-    '0 * * * *': partitionUpkeep,
-  };
-  const job = jobs[cron];
-  if (!job) return;
-  await job(env);
+interface CronTask {
+  /** The row in `cron_runs`. */
+  name: string;
+  run(env: Env, scheduledTime: Date): Promise<unknown>;
 }
 
-async function partitionUpkeep(env: Env): Promise<void> {
-  await withDb(env, async (db) => {
-    await db.execute(sql`SELECT ensure_location_log_partitions(3)`);
-  });
+/**
+ * Cron Triggers: each expression in wrangler.toml `[triggers] crons` and its task.
+ * Each run is recorded in `cron_runs`.
+ */
+export const CRON_TASKS: Record<string, CronTask> = {
+  '* * * * *': { name: 'outbox_sweep', run: (env) => sweepOutbox(env) },
+  '*/5 * * * *': { name: 'stale_drivers', run: (env) => cleanupStaleDrivers(env) },
+  // Hourly, because "06:00 in the operator's timezone" moves against UTC with DST.
+  '0 * * * *': { name: 'daily_report', run: (env, at) => dailyRevenueReport(env, at) },
+  '0 3 1 * *': { name: 'partition_upkeep', run: (env, at) => partitionUpkeep(env, at) },
+};
+
+export async function runScheduled(cron: string, env: Env, scheduledTime = new Date()): Promise<void> {
+  const task = CRON_TASKS[cron];
+  if (!task) {
+    console.error(JSON.stringify({ level: 'error', msg: 'no task for cron expression', cron }));
+    return;
+  }
+  await recordRun(env, task.name, () => task.run(env, scheduledTime));
 }

@@ -8,7 +8,7 @@ import { database } from './middleware/db';
 import { rateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request';
 import { corsAllowList, securityHeaders } from './middleware/security';
-import { consumeLocationLog } from './queues/location-log';
+import { dispatchQueue } from './queues';
 import { adminAccounts } from './routes/admin-accounts';
 import { adminAudit } from './routes/admin-audit';
 import { adminReports } from './routes/admin-reports';
@@ -24,6 +24,12 @@ import { jobs } from './routes/jobs';
 import { pricing } from './routes/pricing';
 import { waitlist } from './routes/waitlist';
 import { ws } from './routes/ws';
+import { adminNotifications } from './routes/admin-notifications';
+import { fileLinks, files } from './routes/files';
+import { invoicePdf } from './routes/invoice-pdf';
+import { push } from './routes/push';
+import { uploads } from './routes/uploads';
+import { webhooks } from './routes/webhooks';
 import { runScheduled } from './cron';
 import type { AppEnv } from './types';
 
@@ -66,6 +72,13 @@ app.route('/api/v1/waitlist', waitlist);
 app.route('/api/v1/invoices', invoices);
 app.route('/api/v1/admin', adminSetup);
 app.route('/api/v1/admin', adminReports);
+app.route('/api/v1/uploads', uploads);
+app.route('/api/v1/files', fileLinks);
+app.route('/files', files);
+app.route('/api/v1/push', push);
+app.route('/api/v1/webhooks', webhooks);
+app.route('/api/v1/admin/notifications', adminNotifications);
+app.route('/api/v1/invoices', invoicePdf);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 
@@ -81,12 +94,8 @@ app.onError((err, c) => {
 
 export default {
   fetch: app.fetch,
-  queue: async (batch, env) => {
-    if (batch.queue.startsWith('plowdispatch-location-log')) return consumeLocationLog(batch, env);
-    console.error(JSON.stringify({ level: 'error', msg: 'message from unknown queue', queue: batch.queue }));
-    batch.ackAll();
-  },
+  queue: dispatchQueue,
   scheduled: async (controller, env, ctx) => {
-    ctx.waitUntil(runScheduled(controller.cron, env));
+    ctx.waitUntil(runScheduled(controller.cron, env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,5 @@
 import type { JobStatus } from '../contract/enums';
+import { driverStatusForJob } from '../contract/state-machine';
 import type { JobRow, TransitionResult } from './services/jobs';
 
 /** The operator's dispatch object (Phase 1: one operator). */
@@ -30,8 +31,9 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
     type: 'job_status' as const,
     payload: { job_id: job.id, new_status: job.status, previous_status, driver_id: job.driver_id, ts },
   };
+  // The room first: its watchers are the ones waiting on a screen.
   const work: Promise<unknown>[] = [
-    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, status_at: ts, previous_status }),
+    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, version: job.version, status_at: ts, previous_status }),
   ];
   const dispatch = dispatchStub(env);
   if (job.status === 'cancelled') {
@@ -42,13 +44,19 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   } else {
     work.push(dispatch.jobStatus(job.driver_id, statusMsg));
   }
+  // The transaction moved the driver's own status too (en_route, on_job, available).
+  const driverStatus = driverStatusForJob(job.status);
+  const driverId = job.driver_id ?? previous_driver_id;
+  if (driverStatus && driverId) {
+    work.push(dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: driverStatus, ts } }));
+  }
   await fanOut('transition', work);
 }
 
 export async function publishAssignment(env: Env, job: JobRow, customerName: string, previousStatus: JobStatus): Promise<void> {
   const ts = new Date().toISOString();
   await fanOut('assignment', [
-    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, status_at: ts, previous_status: previousStatus }),
+    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, version: job.version, status_at: ts, previous_status: previousStatus }),
     dispatchStub(env).jobAssigned(job.driver_id!, {
       type: 'job_assigned',
       payload: {
@@ -67,7 +75,7 @@ export async function publishAssignment(env: Env, job: JobRow, customerName: str
 
 export async function publishNewJob(env: Env, job: JobRow): Promise<void> {
   await fanOut('new job', [
-    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: null, status_at: job.requested_at.toISOString() }),
+    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: null, version: job.version, status_at: job.requested_at.toISOString() }),
     dispatchStub(env).toAdmins({
       type: 'new_job_request',
       payload: {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase } from './database';
@@ -22,6 +22,10 @@ export interface StartAppOptions {
   vars?: Record<string, string>;
   /** Build the web app first (skipped when dist/web is current and `build` is false). */
   build?: boolean;
+  /** false: serve no web app at all (API/WebSocket-only runs such as benchmarks). */
+  web?: boolean;
+  /** Where wrangler keeps local Durable Object / R2 / Queue state (default: under .data/). */
+  persistTo?: string;
   log?: (line: string) => void;
 }
 
@@ -34,12 +38,27 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   });
 }
 
-/** Creates `.dev.vars` from the example with a random JWT secret, once. */
+/**
+ * Creates `.dev.vars` from the example, or adds keys the example gained since (a pull that
+ * brought a new secret must not leave `npm start` refusing to serve). Signing secrets get
+ * fresh random values instead of the example's placeholders.
+ */
 export function ensureDevVars(root: string): void {
   const target = path.join(root, '.dev.vars');
-  if (existsSync(target)) return;
   const example = readFileSync(path.join(root, '.dev.vars.example'), 'utf8');
-  writeFileSync(target, example.replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${randomBytes(32).toString('hex')}`), { mode: 0o600 });
+  const current = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  const have = new Set([...current.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+  const added: string[] = [];
+  for (const line of example.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!m || have.has(m[1]!)) continue;
+    const key = m[1]!;
+    const value = /^(JWT_SECRET|FILES_SIGNING_SECRET)$/.test(key) ? randomBytes(32).toString('hex') : m[2];
+    added.push(`${key}=${value}`);
+  }
+  if (added.length === 0) return;
+  const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
+  writeFileSync(target, `${prefix}${added.join('\n')}\n`, { mode: 0o600 });
 }
 
 /**
@@ -62,14 +81,16 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
     const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
     cleanups.push(bridge.stop);
-    if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
+    if (opts.web === false) {
+      mkdirSync(path.join(opts.root, 'dist/web'), { recursive: true });
+    } else if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
       await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root, { ...process.env, NODE_ENV: 'production' });
     }
     ensureDevVars(opts.root);
     const port = opts.port ?? 8787;
     const vars: Record<string, string> = { DATABASE_URL: db.url, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
     const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
-    const persistDir = path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
+    const persistDir = opts.persistTo ?? path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
     args.push('--persist-to', persistDir);
     if (opts.mode === 'test') cleanups.push(() => rm(persistDir, { recursive: true, force: true }));
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);

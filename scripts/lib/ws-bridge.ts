@@ -40,6 +40,9 @@ export interface WsBridge {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** Pause the TCP side when this much is queued on the WebSocket (and vice versa). */
 const HIGH_WATER = 1 << 20;
+/** The Postgres frontend Terminate message: 'X', then the length 4. */
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
 /** WebSocket close codes: 1008 policy violation, 1011 internal error, 1000 normal. */
 const POLICY = 1008;
 
@@ -146,6 +149,12 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
       if (tcp.destroyed) return;
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (!tcp.write(buf)) ws.pause();
+      // The client said goodbye (Postgres Terminate). A real server would now close the
+      // connection; the embedded one keeps it, and workerd then keeps the invocation that
+      // owned the socket alive (a queue consumer never completes). Close it ourselves.
+      if (buf.length >= TERMINATE.length && buf.subarray(buf.length - TERMINATE.length).equals(TERMINATE)) {
+        tcp.end(() => finish(1000, 'client terminated'));
+      }
     });
     ws.on('close', () => finish(1000, 'client closed'));
   }

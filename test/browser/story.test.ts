@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, type Tokens } from './support/api';
-import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { apiTrafficSummary, collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 import { totpNow } from './support/totp';
 
 /**
@@ -14,9 +14,6 @@ import { totpNow } from './support/totp';
  * cash; the customer sees the photo and invoice; the admin's report shows the money.
  * Then the driver loses signal mid-job, taps two statuses, drives on, and comes back:
  * the server ends with the right events, in order, once.
- *
- * Steps that need an endpoint still on a colleague's branch feature-detect it and are
- * skipped with a console warning (see FEATURES below); everything else is asserted.
  */
 
 const WAIT = { timeout: 20_000 };
@@ -28,28 +25,24 @@ const PHOTO = new URL('../../web/public/icons/icon-512.png', import.meta.url);
 
 const base = inject('appUrl');
 const api = new Api(base);
-const FEATURES: Record<string, boolean> = {};
-function feature(name: string): boolean {
-  if (!FEATURES[name]) console.warn(`[story] ${name}: endpoint not on this build — that step's assertions are skipped`);
-  return !!FEATURES[name];
-}
 
 describe('the whole story: sign up → request → board → assign → drive → finish → paid → reported', () => {
   let browser: Browser;
   const contexts: Record<string, BrowserContext> = {};
   const pages: Record<string, Page> = {};
   const pageErrors: Record<string, string[]> = {};
+  const apiFailures: Record<string, string[]> = {};
   let admin: Tokens;
   let jobId = '';
-  let customerEmail = `story-${Date.now()}@example.test`;
-  let customerPassword = 'snow-day-password-1';
-  let photoUploaded = false;
+  const customerEmail = `story-${Date.now()}@example.test`;
+  const customerPassword = 'snow-day-password-1';
 
   async function open(name: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 }, ...options });
     contexts[name] = context;
     const page = await context.newPage();
     pageErrors[name] = collectPageErrors(page, name);
+    apiFailures[name] = collectApiFailures(page, name);
     pages[name] = page;
     return page;
   }
@@ -66,25 +59,14 @@ describe('the whole story: sign up → request → board → assign → drive �
       await screenshotAll(pages, name);
       const all = Object.values(pageErrors).flat();
       if (all.length) console.error(all.join('\n'));
+      const refused = Object.values(apiFailures).flat();
+      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
+      console.error(`busiest API routes:\n${Object.values(apiFailures).flatMap(apiTrafficSummary).join('\n')}`);
     });
   }
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    // Probed signed out: a deployed endpoint answers 401, a missing one "No route for …" 404.
-    const id = '00000000-0000-4000-8000-000000000000';
-    const probes: [string, string, string][] = [
-      ['email verification', 'POST', '/auth/request-email-verification'],
-      ['admin outbox', 'GET', '/admin/notifications'],
-      ['uploads', 'POST', '/uploads/presign'],
-      ['payments', 'POST', `/drivers/me/jobs/${id}/payment`],
-      ['price changes', 'POST', `/jobs/${id}/price`],
-      ['invoices', 'GET', '/customers/me/invoices'],
-      ['reports', 'GET', '/admin/reports/revenue'],
-      ['push', 'GET', '/push/vapid-public-key'],
-    ];
-    for (const [name, method, path] of probes) FEATURES[name] = await api.hasRoute(method, path);
-    console.log(`[story] endpoints on this build: ${JSON.stringify(FEATURES)}`);
   }, 90_000);
 
   afterAll(async () => {
@@ -142,29 +124,18 @@ describe('the whole story: sign up → request → board → assign → drive �
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'My jobs' }).waitFor(WAIT);
 
-    if (feature('email verification') && feature('admin outbox')) {
-      // No mail server locally: the message lands in the admin's outbox, link and all.
-      let link = '';
-      for (let i = 0; i < 20 && !link; i++) {
-        const res = await api.json<{ notifications: { recipient: string; body: string }[] }>('GET', '/admin/notifications?limit=50', admin.access_token);
-        const mail = res.body.notifications.find((n) => n.recipient === customerEmail && n.body.includes('/auth/verify-email'));
-        link = mail?.body.match(/https?:\/\/\S+\/auth\/verify-email#token=\S+/)?.[0] ?? '';
-        if (!link) await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(link).not.toBe('');
-      await page.goto(new URL(link).pathname + new URL(link).hash);
-      await page.getByText('Your email address is confirmed').waitFor(WAIT);
-      await page.goto('/customer/locations');
-    } else {
-      // Until email verification is deployed a new account cannot request (403
-      // email_not_verified): the story goes on with the seeded, verified customer1.
-      customerEmail = 'customer1@demo.test';
-      customerPassword = DEMO_PASSWORD;
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await signIn(page, customerEmail, customerPassword);
-      await page.getByRole('heading', { name: 'My jobs' }).waitFor(WAIT);
-      await page.getByRole('link', { name: 'Places', exact: true }).click();
+    // No mail server locally: the message lands in the admin's outbox, link and all.
+    let link = '';
+    for (let i = 0; i < 20 && !link; i++) {
+      const res = await api.json<{ notifications: { recipient: string; body: string }[] }>('GET', '/admin/notifications?limit=50', admin.access_token);
+      const mail = res.body.notifications.find((n) => n.recipient === customerEmail && n.body.includes('/auth/verify-email'));
+      link = mail?.body.match(/https?:\/\/\S+\/auth\/verify-email#token=\S+/)?.[0] ?? '';
+      if (!link) await new Promise((r) => setTimeout(r, 500));
     }
+    expect(link).not.toBe('');
+    await page.goto(new URL(link).pathname + new URL(link).hash);
+    await page.getByText('Your email address is confirmed').waitFor(WAIT);
+    await page.goto('/customer/locations');
 
     await page.getByRole('heading', { name: 'Places to plow' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Add a place' }).click();
@@ -274,27 +245,19 @@ describe('the whole story: sign up → request → board → assign → drive �
     await job.getByRole('button', { name: 'Start plowing' }).click();
     await job.getByRole('button', { name: 'Finish job' }).waitFor(WAIT);
 
-    if (feature('price changes')) {
-      await driver.getByText('Change price on site').click();
-      await driver.getByLabel('New price in dollars').fill('95');
-      await driver.getByRole('button', { name: 'Save price' }).click();
-      await driver.getByText('Price changed to $95').waitFor(WAIT);
-    }
+    await driver.getByText('Change price on site').click();
+    await driver.getByLabel('New price in dollars').fill('95');
+    await driver.getByRole('button', { name: 'Save price' }).click();
+    await driver.getByText('Price changed to $95').waitFor(WAIT);
 
     await driver.locator('input[type="file"][capture]').setInputFiles({ name: 'driveway.png', mimeType: 'image/png', buffer: readFileSync(PHOTO) });
-    if (feature('uploads')) {
-      await driver.getByText('Photo attached.').waitFor(WAIT);
-      photoUploaded = true;
-    } else {
-      await driver.getByText(/Photo upload is not available|Photo not saved/).waitFor(WAIT);
-    }
+    await driver.getByText('Photo attached.').waitFor(WAIT);
 
     await job.getByRole('button', { name: 'Finish job' }).click();
     await driver.getByRole('heading', { name: 'Get paid' }).waitFor(WAIT);
-    await driver.getByTestId('amount-due').getByText(FEATURES['price changes'] ? '$95' : '$85').waitFor(WAIT);
+    await driver.getByTestId('amount-due').getByText('$95').waitFor(WAIT);
     await driver.getByRole('button', { name: 'Cash' }).click();
-    if (feature('payments')) await driver.getByText(/Recorded: \$\d+ by Cash/).first().waitFor(WAIT);
-    else await driver.getByText('Recording payments is not available on this server yet.').waitFor(WAIT);
+    await driver.getByText('Recorded: $95 by Cash').first().waitFor(WAIT);
   });
 
   it('shows the customer the finished job with its photo and invoice', async () => {
@@ -302,16 +265,11 @@ describe('the whole story: sign up → request → board → assign → drive �
     const customer = pages.customer!;
     await customer.getByText('All done: your driveway is clear.').waitFor(WAIT);
     await customer.locator('[data-step="completed"][aria-current="step"]').waitFor(WAIT);
-    if (photoUploaded) {
-      const img = customer.getByTestId('completion-photo');
-      await img.waitFor(WAIT);
-      await customer.waitForFunction(() => (document.querySelector('[data-testid="completion-photo"]') as HTMLImageElement | null)?.naturalWidth ?? 0 > 0, undefined, WAIT);
-    }
-    if (feature('payments') && feature('invoices')) {
-      await customer.getByRole('button', { name: 'Open invoice (PDF)' }).waitFor(WAIT);
-      await customer.getByRole('link', { name: 'Invoices' }).click();
-      await customer.locator('tr[data-invoice-id]').first().waitFor(WAIT);
-    }
+    await customer.getByTestId('completion-photo').waitFor(WAIT);
+    await customer.waitForFunction(() => ((document.querySelector('[data-testid="completion-photo"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
+    await customer.getByRole('button', { name: 'Open invoice (PDF)' }).waitFor(WAIT);
+    await customer.getByRole('link', { name: 'Invoices' }).click();
+    await customer.locator('tr[data-invoice-id]').first().waitFor(WAIT);
   });
 
   it('shows the revenue in the admin report', async () => {
@@ -320,16 +278,10 @@ describe('the whole story: sign up → request → board → assign → drive �
     await page.locator(`[data-column="completed"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByRole('heading', { name: 'Reports' }).waitFor(WAIT);
-    if (!feature('reports')) {
-      await page.getByText('Reports is not available on this server yet.').waitFor(WAIT);
-      return;
-    }
     await page.getByTestId('jobs-completed').waitFor(WAIT);
     expect(Number(await page.getByTestId('jobs-completed').textContent())).toBeGreaterThan(0);
-    if (feature('payments')) {
-      const total = await page.getByTestId('revenue-total').textContent();
-      expect(Number(total!.replace(/[$,]/g, ''))).toBeGreaterThanOrEqual(85);
-    }
+    const total = await page.getByTestId('revenue-total').textContent();
+    expect(Number(total!.replace(/[$,]/g, ''))).toBeGreaterThanOrEqual(95);
     await page.getByRole('img', { name: /Revenue by day/ }).waitFor(WAIT);
   });
 

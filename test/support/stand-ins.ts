@@ -8,6 +8,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: Record<string, string>;
   body: string;
+  /** The raw body, base64: binary payloads (encrypted Web Push) do not survive as UTF-8. */
+  body_base64: string;
   at: number;
 }
 
@@ -33,6 +35,49 @@ function hibpRange(prefix: string): Reply {
 }
 
 /**
+ * A scripted run of responses. `method` and `match` narrow it to requests of one method
+ * and whose path, query or body (raw or form-decoded) contains `match` — so parallel test
+ * files can script failures for their own recipient without disturbing each other.
+ */
+interface Script {
+  prefix: string;
+  method?: string;
+  match?: string;
+  responses: Reply[];
+}
+
+function scriptKey(s: Pick<Script, 'prefix' | 'method' | 'match'>): string {
+  return `${s.prefix}|${s.method ?? ''}|${s.match ?? ''}`;
+}
+
+function scriptMatches(s: Script, r: RecordedRequest, rawUrl: string): boolean {
+  if (!r.path.startsWith(s.prefix)) return false;
+  if (s.method && s.method.toUpperCase() !== r.method) return false;
+  if (!s.match) return true;
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v.replaceAll('+', ' '));
+    } catch {
+      return v;
+    }
+  };
+  return [rawUrl, r.body, decode(rawUrl), decode(r.body)].some((h) => h.includes(s.match!));
+}
+
+/** Twilio's Programmable Messaging REST API, as much of it as PlowDispatch calls. */
+const twilio: Handler = (r) => {
+  const sid = `SM${crypto.randomUUID().replaceAll('-', '')}`;
+  if (r.method === 'POST' && r.path.endsWith('/Messages.json')) {
+    const form = new URLSearchParams(r.body);
+    return { status: 201, body: { sid, status: 'queued', to: form.get('To'), from: form.get('From'), body: form.get('Body'), date_created: new Date().toUTCString() } };
+  }
+  if (r.method === 'GET' && r.path.endsWith('/Messages.json')) return { status: 200, body: { messages: [], next_page_uri: null } };
+  const one = /\/Messages\/(SM\w+)\.json$/.exec(r.path);
+  if (r.method === 'GET' && one) return { status: 200, body: { sid: one[1], status: 'delivered' } };
+  return undefined;
+};
+
+/**
  * One local HTTP server standing in for outside SaaS (geocoding, Twilio, Resend, push,
  * HaveIBeenPwned), each under its own path prefix. It records every request; tests read
  * them back at `GET /__requests?prefix=/twilio` and script failures with
@@ -40,7 +85,7 @@ function hibpRange(prefix: string): Reply {
  */
 export async function startStandIns(): Promise<{ url: string; stop(): Promise<void> }> {
   const recorded: RecordedRequest[] = [];
-  const scripts = new Map<string, Reply[]>();
+  const scripts = new Map<string, Script>();
   const defaults: Record<string, Handler> = {
     '/geocode/google': (r) =>
       r.query.address?.toLowerCase().includes('nowhere')
@@ -49,15 +94,18 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     '/geocode/nominatim': (r) =>
       r.query.q?.toLowerCase().includes('nowhere') ? { status: 200, body: [] } : { status: 200, body: [{ lat: '43.2001', lon: '-71.5452', display_name: r.query.q }] },
     '/hibp/range/': (r) => hibpRange(r.path.slice('/hibp/range/'.length)),
-    '/twilio/': () => ({ status: 201, body: { sid: `SM${crypto.randomUUID().replaceAll('-', '')}`, status: 'queued' } }),
-    '/resend/': () => ({ status: 200, body: { id: crypto.randomUUID() } }),
+    '/twilio/': twilio,
+    '/resend/': (r) => (r.method === 'POST' && r.path.endsWith('/emails') ? { status: 200, body: { id: crypto.randomUUID() } } : undefined),
+    // A push service answers 201 Created for an accepted message (RFC 8030 §5).
+    '/push/': (r) => (r.method === 'POST' ? { status: 201, body: {} } : undefined),
   };
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString('utf8');
     const reply = (status: number, payload: unknown, contentType = 'application/json') => {
       res.writeHead(status, { 'content-type': contentType });
       res.end(typeof payload === 'string' && contentType !== 'application/json' ? payload : JSON.stringify(payload));
@@ -71,8 +119,8 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
       return reply(200, recorded.filter((r) => r.path.startsWith(prefix)));
     }
     if (url.pathname === '/__script' && req.method === 'POST') {
-      const { prefix, responses } = JSON.parse(body) as { prefix: string; responses: Reply[] };
-      scripts.set(prefix, [...responses]);
+      const script = JSON.parse(body) as Script;
+      scripts.set(scriptKey(script), { ...script, responses: [...script.responses] });
       return reply(200, { ok: true });
     }
     if (url.pathname === '/__reset' && req.method === 'POST') {
@@ -86,12 +134,15 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
       body,
+      body_base64: raw.toString('base64'),
       at: Date.now(),
     };
     recorded.push(rec);
-    for (const [prefix, queue] of scripts) {
-      if (rec.path.startsWith(prefix) && queue.length > 0) {
-        return send(queue.shift()!);
+    // Most specific scripts first (with method/match), then plain prefixes.
+    const candidates = [...scripts.values()].sort((a, b) => Number(!!b.match) + Number(!!b.method) - Number(!!a.match) - Number(!!a.method));
+    for (const script of candidates) {
+      if (script.responses.length > 0 && scriptMatches(script, rec, req.url ?? '')) {
+        return send(script.responses.shift()!);
       }
     }
     for (const [prefix, handler] of Object.entries(defaults)) {

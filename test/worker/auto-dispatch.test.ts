@@ -68,7 +68,7 @@ describe('auto-dispatch (operator_settings.auto_dispatch)', () => {
     const [event] = await rows(sql`SELECT changed_by_user_id, notes FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'assigned'`);
     expect(event).toMatchObject({ changed_by_user_id: null, notes: expect.stringMatching(/^auto-dispatch: offered to the nearest available driver \(0\.3 km\)$/) });
     const notes = await rows(sql`SELECT user_id, kind FROM notification_log WHERE job_id = ${job.id} ORDER BY created_at`);
-    expect(notes).toEqual([{ user_id: near.user_id, kind: 'job_assigned' }]); // the customer waits for an accepted driver
+    expect(notes).toEqual([{ user_id: near.user_id, kind: 'driver_job_assigned' }]); // the customer waits for an accepted driver
     const { state, alarm } = await stubOf(job.id).status();
     expect(state).toMatchObject({ tried: [near.profile_id], offers: 1, offer: { driver_id: near.profile_id } });
     expect(alarm! - Date.now()).toBeGreaterThan(50_000);

@@ -114,11 +114,11 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
     expect(res.body.job).toMatchObject({ status: 'assigned', driver_id: second.profile_id });
     const events = await call('GET', `/api/v1/jobs/${job.id}/status-history`, token);
     expect(events.body.events.map((e: { previous_status: string | null; new_status: string }) => `${e.previous_status}>${e.new_status}`)).toEqual(['null>pending', 'pending>assigned', 'assigned>pending', 'pending>assigned']);
-    const notes = await rows(sql`SELECT n.kind, u.id = ${first.user_id} AS to_first FROM notification_log n JOIN users u ON u.id = n.user_id WHERE n.job_id = ${job.id} AND n.kind IN ('job_assigned', 'job_unassigned') ORDER BY n.created_at`);
+    const notes = await rows(sql`SELECT n.kind, u.id = ${first.user_id} AS to_first FROM notification_log n JOIN users u ON u.id = n.user_id WHERE n.job_id = ${job.id} AND n.kind IN ('driver_job_assigned', 'driver_job_cancelled') ORDER BY n.created_at`);
     expect(notes).toEqual([
-      { kind: 'job_assigned', to_first: true },
-      { kind: 'job_unassigned', to_first: true },
-      { kind: 'job_assigned', to_first: false },
+      { kind: 'driver_job_assigned', to_first: true },
+      { kind: 'driver_job_cancelled', to_first: true },
+      { kind: 'driver_job_assigned', to_first: false },
     ]);
     await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}`, { token: first.token }), 404, 'not_found');
     expect((await call('GET', `/api/v1/drivers/me/jobs/${job.id}`, second.token)).status).toBe(200);
@@ -155,7 +155,7 @@ describe('job transitions over HTTP', () => {
     const driverRow = await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`);
     expect(driverRow).toEqual([{ status: 'available' }]);
     const notes = await rows(sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND user_id = ${customer.user_id} ORDER BY created_at`);
-    expect(notes.map((n) => n.kind)).toEqual(['driver_assigned', 'driver_en_route', 'driver_arrived', 'job_cancelled']);
+    expect(notes.map((n) => n.kind)).toEqual(['job_assigned', 'job_en_route', 'job_arrived', 'job_cancelled']);
   });
 
   it('applies a replayed offline move once, even a rejection that took the job off the driver', async () => {

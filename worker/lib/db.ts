@@ -1,6 +1,8 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from '../../db/schema';
+import { fixNeonSocketEnd } from './neon-socket-fix';
+import { withOutbox, type OutboxEnv } from '../notify/outbox';
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
@@ -17,6 +19,7 @@ let configuredProxy: string | undefined;
  * driver's defaults (secure WebSocket to Neon's proxy) apply.
  */
 function configure(env: DbEnv): void {
+  fixNeonSocketEnd();
   if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
   const proxy = env.DB_WS_PROXY;
   neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
@@ -33,15 +36,23 @@ function configure(env: DbEnv): void {
 export function openDb(env: DbEnv): { db: Db; pool: Pool } {
   configure(env);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
-  pool.on('error', (err: Error) => console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message })));
+  pool.on('error', (err: Error) => {
+    // A connection dropped while the pool is being closed is the end we asked for, not a fault.
+    if ((pool as Pool & { ending?: boolean }).ending) return;
+    console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message }));
+  });
   return { db: drizzle(pool, { schema }), pool };
 }
 
-/** Runs `fn` with a short-lived database handle and always closes it. */
-export async function withDb<T>(env: DbEnv, fn: (db: Db) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a short-lived database handle and always closes it. Outside a request
+ * (Durable Objects, queue consumers, cron) this is the outbox unit of work: notifications
+ * recorded inside are enqueued before it returns.
+ */
+export async function withDb<T>(env: DbEnv & Partial<OutboxEnv>, fn: (db: Db) => Promise<T>): Promise<T> {
   const { db, pool } = openDb(env);
   try {
-    return await fn(db);
+    return await withOutbox(env, () => fn(db));
   } finally {
     await pool.end().catch(() => {});
   }

@@ -16,12 +16,18 @@ export const LocationLogMessage = z.object({
   client_event_id: z.string().nullable().optional(),
 });
 
+/** How long a batch waits before the Queue redelivers it after a failed write. */
+export const LOCATION_LOG_RETRY_SECONDS = 5;
+
 /**
- * Writes a batch of fixes in one INSERT. Malformed messages are acknowledged and logged
- * (retrying cannot fix them); a database failure retries the whole batch.
+ * Writes a batch of fixes in one INSERT, then acknowledges each message. Malformed
+ * messages are acknowledged and logged (retrying cannot fix them). When the database
+ * write fails, every valid message is handed back with `retry()`: nothing is lost, the
+ * Queue redelivers (up to `max_retries`, then the dead-letter queue).
  */
 export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const rows: (typeof t.driver_location_log.$inferInsert)[] = [];
+  const accepted: Message<unknown>[] = [];
   for (const msg of batch.messages) {
     const parsed = LocationLogMessage.safeParse(msg.body);
     if (!parsed.success) {
@@ -30,6 +36,7 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
       continue;
     }
     const p = parsed.data;
+    accepted.push(msg);
     rows.push({
       driver_id: p.driver_id,
       job_id: p.job_id,
@@ -46,7 +53,9 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
   try {
     await withDb(env, (db) => db.insert(t.driver_location_log).values(rows));
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'location-log insert failed; retrying batch', err: String(err) }));
-    batch.retryAll({ delaySeconds: 5 });
+    console.error(JSON.stringify({ level: 'error', msg: 'location-log insert failed; batch will be retried', messages: accepted.length, attempts: accepted[0]?.attempts, err: String(err) }));
+    for (const msg of accepted) msg.retry({ delaySeconds: LOCATION_LOG_RETRY_SECONDS });
+    return;
   }
+  for (const msg of accepted) msg.ack();
 }

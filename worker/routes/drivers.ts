@@ -11,7 +11,7 @@ import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { toInvoice, toPayment, recordPayment } from '../services/invoices';
 import { toJob, transitionJob, visibleJob } from '../services/jobs';
-import { enqueueNotification } from '../services/notify-intents';
+import { notifyUser } from '../services/notify-intents';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
 
@@ -94,7 +94,7 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
     if (latest && latest.by === null) {
       const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, row.customer_id)).limit(1);
       if (customer) {
-        await enqueueNotification(tx, { user_id: customer.user_id, kind: 'driver_assigned', job_id: id, subject: 'A driver is assigned', body: `${c.var.user.name.split(' ')[0]} will plow ${row.job_address}.`, key: `driver_assigned:${id}:${updated.version}` });
+        await notifyUser(tx, { user_id: customer.user_id, kind: 'driver_assigned', job_id: id, subject: 'A driver is assigned', body: `${c.var.user.name.split(' ')[0]} will plow ${row.job_address}.`, key: `driver_assigned:${id}:${updated.version}` });
       }
     }
     return updated;

@@ -3,6 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import { Topic } from '../../contract/ws';
 import * as t from '../../db/schema';
 import { IDENTITY_HEADER, type SocketIdentity } from '../../durable-objects/socket-identity';
+import { DISPATCH_TOPIC_HEADER } from '../../durable-objects/dispatch';
 import { ROOM_HEADERS, type RoomJob } from '../../durable-objects/job-room';
 import { ApiError, notFound } from '../lib/errors';
 import { dispatchStub, roomStub } from '../realtime';
@@ -27,12 +28,14 @@ ws.get('/', async (c) => {
   const identity: SocketIdentity = { user_id: u.sub, role: u.role, driver_id: u.did ?? null, customer_id: u.cid ?? null, exp: u.exp, iat: u.iat, jti: u.jti };
   const rawTopic = c.req.query('topic');
   let jobId: string | undefined;
+  let channel: string | undefined;
   if (rawTopic !== undefined) {
     const topic = Topic.safeParse(rawTopic);
     if (!topic.success) throw new ApiError(400, 'bad_topic', 'A topic is job:{id}, driver:{id} or admin:dispatch.');
     const verdict = await authorizeTopic(c.var.db, identity, topic.data);
     if (!verdict.ok) throw new ApiError(verdict.code === 'not_found' ? 404 : 403, verdict.code, verdict.message);
     jobId = verdict.job_id;
+    if (!jobId) channel = topic.data;
   } else if (u.role === 'customer') {
     const [latest] = await c.var.db
       .select({ id: t.jobs.id })
@@ -48,10 +51,11 @@ ws.get('/', async (c) => {
   headers.set(IDENTITY_HEADER, JSON.stringify(identity));
   if (jobId) {
     const job = (await findJob(c.var.db, jobId))!;
-    const seed: RoomJob = { job_id: job.id, status: job.status, driver_id: job.driver_id, status_at: job.updated_at.toISOString() };
+    const seed: RoomJob = { job_id: job.id, status: job.status, driver_id: job.driver_id, version: job.version, status_at: job.updated_at.toISOString() };
     headers.set(ROOM_HEADERS.job, JSON.stringify(seed));
     if (rawTopic !== undefined) headers.set(ROOM_HEADERS.subscribe, '1');
     return roomStub(c.env, jobId).fetch(new Request(c.req.raw, { headers }));
   }
+  if (channel) headers.set(DISPATCH_TOPIC_HEADER, channel);
   return dispatchStub(c.env).fetch(new Request(c.req.raw, { headers }));
 });

@@ -3,7 +3,7 @@ import type { PaymentMethod } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import type { Actor, JobRow, Queryable } from './jobs';
-import { enqueueNotification } from './notify-intents';
+import { notifyUser } from './notify-intents';
 
 export type InvoiceRow = typeof t.invoices.$inferSelect;
 export type PaymentRow = typeof t.payments.$inferSelect;
@@ -159,7 +159,7 @@ export async function recordPayment(q: Queryable, actor: Actor, job: JobRow, inp
   }
   const userId = await customerUserId(q, job.customer_id);
   if (userId) {
-    await enqueueNotification(q, {
+    await notifyUser(q, {
       user_id: userId,
       kind: 'payment_received',
       job_id: job.id,
@@ -207,7 +207,7 @@ export async function refundInvoice(q: Queryable, invoice: InvoiceRow, amountCen
   if (!row) throw notFound('Invoice');
   const userId = await customerUserId(q, invoice.customer_id);
   if (userId) {
-    await enqueueNotification(q, {
+    await notifyUser(q, {
       user_id: userId,
       kind: 'refund_recorded',
       job_id: invoice.job_id,

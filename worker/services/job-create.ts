@@ -4,7 +4,7 @@ import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError, notFound } from '../lib/errors';
 import { findJob, type Actor, type JobRow } from './jobs';
-import { enqueueNotification } from './notify-intents';
+import { notifyUser } from './notify-intents';
 import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
 
 export type CreateOutcome =
@@ -71,7 +71,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
         })
         .returning();
       if (profile) {
-        await enqueueNotification(tx, {
+        await notifyUser(tx, {
           user_id: profile.user_id,
           kind: 'waitlist_joined',
           subject: 'You are on the waitlist',

@@ -7,7 +7,7 @@ import type { Db } from '../lib/db';
 import { conflict } from '../lib/errors';
 import type { RecordAudit } from './audit-trail';
 import { visibleJob, type Actor, type JobRow } from './jobs';
-import { enqueueNotification } from './notify-intents';
+import { notifyUser } from './notify-intents';
 import { ensureSettings } from './operator-setup';
 import { changePrice, type PriceChangeRow } from './price-changes';
 
@@ -70,7 +70,7 @@ export async function editJob(db: Db, actor: Actor, audit: RecordAudit, id: stri
     if (scheduleChange) {
       const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, job.customer_id)).limit(1);
       if (customer) {
-        await enqueueNotification(tx, {
+        await notifyUser(tx, {
           user_id: customer.user_id,
           kind: 'job_rescheduled',
           job_id: job.id,

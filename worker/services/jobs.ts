@@ -5,7 +5,7 @@ import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { onJobCompleted } from './invoices';
-import { notifyTransition } from './notify-intents';
+import { recordNotificationIntents } from '../notify/intents';
 
 export type JobRow = typeof t.jobs.$inferSelect;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -161,7 +161,7 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
     if (driverStatus && driverId) {
       await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
     }
-    await notifyTransition(tx, actor, updated, job.status, job.driver_id);
+    await recordNotificationIntents(tx, { job: updated, previous_status: job.status, to, actor, previous_driver_id: job.driver_id });
     if (to === 'completed') await onJobCompleted(tx, updated);
     return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
   });

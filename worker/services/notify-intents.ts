@@ -1,163 +1,119 @@
-import { eq } from 'drizzle-orm';
-import type { JobStatus } from '../../contract/enums';
+import { loadContact, planDeliveries } from '../notify/recipients';
+import { SMS_FOOTER, type RenderedMessage } from '../notify/templates';
 import * as t from '../../db/schema';
-import type { Actor, JobRow, Queryable } from './jobs';
+import type { Db } from '../lib/db';
+import { noteQueued } from '../notify/outbox';
+
+/** A database handle or an open transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Queryable = Db | Tx;
+
+export type NotificationChannel = (typeof t.NOTIFICATION_CHANNELS)[number];
+
+/** One message to one recipient, as the domain decides it. */
+export interface NotificationIntent {
+  user_id?: string | null;
+  job_id?: string | null;
+  /** e.g. 'job_en_route', 'driver_job_assigned', 'daily_report'. */
+  kind: string;
+  channel: NotificationChannel;
+  /** Phone (E.164), email address, or push_subscriptions.id. */
+  recipient: string | null;
+  subject?: string | null;
+  body: string;
+  /** Unique per message: a replayed request or a re-run cron maps onto the same row. */
+  idempotency_key: string;
+  /** Quiet hours: not before this instant. */
+  send_after?: Date | null;
+  /** When set the row is recorded as `skipped` with this reason, so the outbox shows why nothing went out. */
+  skipped_reason?: string;
+}
 
 /**
- * The seam between domain changes and notification delivery: a change that someone must
- * hear about writes `notification_log` rows with status `queued` in the same transaction
- * as the change itself, so a rolled-back change never notifies and a committed one always
- * does. Delivery (Twilio, Resend, web push, the dev outbox, quiet hours, retries, opt-outs)
- * belongs to the background worker, which picks queued rows up.
+ * Records a notification in the transactional outbox (`notification_log`, status `queued`)
+ * inside the caller's transaction; it is enqueued after the unit of work ends (see
+ * notify/outbox.ts). Idempotent on `idempotency_key`: returns the new row's id, or null
+ * when that key was already recorded.
+ *
+ * @example
+ *   await db.transaction(async (tx) => {
+ *     await tx.update(jobs)…;
+ *     await enqueueNotification(tx, { kind: 'job_en_route', channel: 'sms', recipient: '+16035550111',
+ *       body: 'Granite State Plowing: your driver is on the way.', idempotency_key: `job:${id}:v3:sms:${userId}` });
+ *   });
  */
+export async function enqueueNotification(tx: Queryable, intent: NotificationIntent): Promise<string | null> {
+  const skipped = intent.skipped_reason !== undefined;
+  const [row] = await tx
+    .insert(t.notification_log)
+    .values({
+      user_id: intent.user_id ?? null,
+      job_id: intent.job_id ?? null,
+      kind: intent.kind,
+      channel: intent.channel,
+      recipient: intent.recipient,
+      subject: intent.subject ?? null,
+      body: intent.body,
+      idempotency_key: intent.idempotency_key,
+      send_after: intent.send_after ?? null,
+      status: skipped ? 'skipped' : 'queued',
+      last_error: skipped ? intent.skipped_reason : null,
+    })
+    .onConflictDoNothing({ target: t.notification_log.idempotency_key })
+    .returning({ id: t.notification_log.id, send_after: t.notification_log.send_after });
+  if (!row) return null;
+  if (!skipped) noteQueued(row.id, row.send_after);
+  return row.id;
+}
 
-export type Channel = (typeof t.NOTIFICATION_CHANNELS)[number];
 type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];
-type Role = (typeof t.USER_ROLES)[number];
 
-export interface NotificationIntent {
+/** A notice for one person; the channels follow their role and contact preference. */
+export interface UserNotice {
   user_id: string;
-  /** Machine name of the event, e.g. `driver_arrived`. */
+  /** Machine name of the event, e.g. `waitlist_promoted`. */
   kind: string;
   job_id?: string | null;
   subject: string;
   body: string;
-  /** Unique per logical event (e.g. `driver_arrived:{job}:{version}`); the channel is appended. */
+  /** Unique per logical event; the channel is appended. */
   key: string;
   /** Contact details to use instead of the user's current ones (a waitlist entry's snapshot). */
   contact?: { preferred_contact: ContactPreference | null; email: string | null; phone: string | null };
 }
 
 /**
- * Which channels reach a person. Customers choose (email, sms, both, none; SMS without a
- * phone falls back to email). Drivers get a push to the installed app, the fastest way to
- * make a phone vibrate. Admins work from the live board; anything for them goes to email.
+ * Records a notice for one person: the channels follow their role, preference, SMS
+ * consent and push subscriptions (notify/recipients.ts `planDeliveries`); one outbox row
+ * per delivery, idempotent on `key` + channel + address. Returns the rows written.
  */
-export function channelsFor(role: Role, preferred: ContactPreference | null, hasPhone: boolean): Channel[] {
-  if (role === 'driver') return ['push'];
-  if (role === 'admin') return ['email'];
-  switch (preferred ?? 'email') {
-    case 'none':
-      return [];
-    case 'sms':
-      return hasPhone ? ['sms'] : ['email'];
-    case 'both':
-      return hasPhone ? ['email', 'sms'] : ['email'];
-    default:
-      return ['email'];
+export async function notifyUser(q: Queryable, notice: UserNotice): Promise<number> {
+  const contact = await loadContact(q, notice.user_id);
+  if (!contact) return 0;
+  if (notice.contact) {
+    contact.email = notice.contact.email ?? contact.email;
+    contact.phone = notice.contact.phone ?? contact.phone;
+    if (notice.contact.preferred_contact) contact.preferred = notice.contact.preferred_contact;
   }
-}
-
-/** Queues one intent per channel; a repeated key is ignored. Returns the rows written. */
-export async function enqueueNotification(q: Queryable, intent: NotificationIntent): Promise<number> {
-  const [user] = await q
-    .select({ role: t.users.role, email: t.users.email, phone: t.users.phone, preferred: t.customer_profiles.preferred_contact })
-    .from(t.users)
-    .leftJoin(t.customer_profiles, eq(t.customer_profiles.user_id, t.users.id))
-    .where(eq(t.users.id, intent.user_id))
-    .limit(1);
-  if (!user) return 0;
-  const email = intent.contact ? intent.contact.email ?? user.email : user.email;
-  const phone = intent.contact ? intent.contact.phone ?? user.phone : user.phone;
-  const preferred = intent.contact?.preferred_contact ?? user.preferred;
-  const channels = channelsFor(user.role, preferred, !!phone);
-  if (channels.length === 0) return 0;
-  const rows = await q
-    .insert(t.notification_log)
-    .values(
-      channels.map((channel) => ({
-        user_id: intent.user_id,
-        job_id: intent.job_id ?? null,
-        kind: intent.kind,
-        channel,
-        recipient: channel === 'sms' ? phone : channel === 'push' ? intent.user_id : email,
-        subject: intent.subject,
-        body: intent.body,
-        status: 'queued' as const,
-        idempotency_key: `${intent.key}:${channel}`,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ id: t.notification_log.id });
-  return rows.length;
-}
-
-interface Parties {
-  customer_user_id: string;
-  driver_user_id: string | null;
-  driver_name: string | null;
-  previous_driver_user_id: string | null;
-}
-
-async function parties(q: Queryable, job: JobRow, previousDriverId: string | null): Promise<Parties | null> {
-  const [customer] = await q
-    .select({ user_id: t.customer_profiles.user_id })
-    .from(t.customer_profiles)
-    .where(eq(t.customer_profiles.id, job.customer_id))
-    .limit(1);
-  if (!customer) return null;
-  const driverOf = async (driverId: string | null) => {
-    if (!driverId) return null;
-    const [d] = await q
-      .select({ user_id: t.users.id, name: t.users.full_name })
-      .from(t.driver_profiles)
-      .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-      .where(eq(t.driver_profiles.id, driverId))
-      .limit(1);
-    return d ?? null;
+  const message: RenderedMessage = {
+    sms: `${notice.body} ${SMS_FOOTER}`,
+    email: { subject: notice.subject, text: notice.body },
+    push: { title: notice.subject, body: notice.body },
   };
-  const driver = await driverOf(job.driver_id);
-  const previous = previousDriverId && previousDriverId !== job.driver_id ? await driverOf(previousDriverId) : driver;
-  return {
-    customer_user_id: customer.user_id,
-    driver_user_id: driver?.user_id ?? null,
-    driver_name: driver?.name ?? null,
-    previous_driver_user_id: previous?.user_id ?? null,
-  };
-}
-
-const firstName = (name: string | null) => (name ?? 'Your driver').split(' ')[0] ?? 'Your driver';
-
-/**
- * The notices a committed transition sends (SPEC §3: "a notification is enqueued"):
- * the customer hears about assignment, the driver setting off, arriving, finishing and
- * cancellations they did not make; a driver hears about jobs given to or taken from them.
- * Auto-dispatch offers do not ping the customer (the offer may move on); acceptance does.
- */
-export async function notifyTransition(q: Queryable, actor: Actor, job: JobRow, from: JobStatus, previousDriverId: string | null): Promise<void> {
-  const who = await parties(q, job, previousDriverId);
-  if (!who) return;
-  const key = (kind: string) => `${kind}:${job.id}:${job.version}`;
-  const address = job.job_address;
-  const intents: NotificationIntent[] = [];
-  const toCustomer = (kind: string, subject: string, body: string) => intents.push({ user_id: who.customer_user_id, kind, job_id: job.id, subject, body, key: key(kind) });
-  const toDriver = (userId: string | null, kind: string, subject: string, body: string) => {
-    if (userId && userId !== actor.user_id) intents.push({ user_id: userId, kind, job_id: job.id, subject, body, key: key(kind) });
-  };
-
-  switch (job.status) {
-    case 'assigned':
-      toDriver(who.driver_user_id, 'job_assigned', 'New plow job', `New job: ${address}. Open PlowDispatch to accept or reject.`);
-      if (!actor.system) toCustomer('driver_assigned', 'A driver is assigned', `${firstName(who.driver_name)} will plow ${address}.`);
-      break;
-    case 'en_route':
-      toCustomer('driver_en_route', 'Your plow is on the way', `${firstName(who.driver_name)} is on the way to ${address}.`);
-      break;
-    case 'arrived':
-      toCustomer('driver_arrived', 'Your driver has arrived', 'Your driver has arrived at your property.');
-      break;
-    case 'completed':
-      toCustomer('job_completed', 'Plowing done', `Your driveway at ${address} is clear. Thank you!`);
-      break;
-    case 'cancelled':
-      if (actor.role !== 'customer') toCustomer('job_cancelled', 'Plow request cancelled', `Your plow request for ${address} was cancelled${job.cancellation_reason ? `: ${job.cancellation_reason}` : '.'}`);
-      toDriver(who.previous_driver_user_id, 'job_cancelled', 'Job cancelled', `The job at ${address} was cancelled.`);
-      break;
-    case 'pending':
-      if (from !== 'pending') toDriver(who.previous_driver_user_id, 'job_unassigned', 'Job taken off your queue', `The job at ${address} is no longer yours.`);
-      break;
-    default:
-      break;
+  let written = 0;
+  for (const d of planDeliveries(contact, message)) {
+    const id = await enqueueNotification(q, {
+      user_id: notice.user_id,
+      job_id: notice.job_id ?? null,
+      kind: notice.kind,
+      channel: d.channel,
+      recipient: d.recipient,
+      subject: d.channel === 'email' ? notice.subject : d.channel === 'push' ? notice.subject : null,
+      body: d.channel === 'sms' ? message.sms! : notice.body,
+      idempotency_key: `${notice.key}:${d.channel}:${d.recipient ?? 'none'}`,
+      ...(d.skipped_reason ? { skipped_reason: d.skipped_reason } : {}),
+    });
+    if (id) written++;
   }
-  for (const intent of intents) await enqueueNotification(q, intent);
+  return written;
 }

@@ -1,4 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
+import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 
 export interface DriverPosition {
@@ -25,4 +27,19 @@ export async function flushDriverPositions(db: Db, rows: DriverPosition[]): Prom
     FROM (VALUES ${values}) AS v(id, lat, lng, ts)
     WHERE d.id = v.id AND (d.location_updated_at IS NULL OR d.location_updated_at < v.ts)`);
   return result.rowCount ?? 0;
+}
+
+/**
+ * The job a driver's pings belong to right now (the most recently assigned live one), for
+ * the dispatch object when it meets a driver it has no record of — a fresh deployment, or
+ * an assignment whose fan-out was lost.
+ */
+export async function activeJobOf(db: Db, driverId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: t.jobs.id })
+    .from(t.jobs)
+    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])))
+    .orderBy(desc(t.jobs.assigned_at))
+    .limit(1);
+  return row?.id ?? null;
 }

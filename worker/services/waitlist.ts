@@ -4,7 +4,7 @@ import type { Db } from '../lib/db';
 import { conflict, notFound } from '../lib/errors';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { transitionJob, type Actor, type JobRow, type Queryable, type TransitionResult } from './jobs';
-import { enqueueNotification } from './notify-intents';
+import { notifyUser } from './notify-intents';
 
 export type WaitlistRow = typeof t.waitlist.$inferSelect;
 type WaitlistStatus = (typeof t.WAITLIST_STATUSES)[number];
@@ -104,7 +104,7 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
     }
     const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, entry.customer_id)).limit(1);
     if (customer) {
-      await enqueueNotification(tx, {
+      await notifyUser(tx, {
         user_id: customer.user_id,
         kind: 'waitlist_promoted',
         job_id: created!.id,

@@ -27,15 +27,6 @@ export class Api {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  /**
-   * True when this server has `method path` (anything but the Worker's "No route for …" 404).
-   * Path parameters can be any well-formed id.
-   */
-  async hasRoute(method: string, path: string, token?: string): Promise<boolean> {
-    const res = await this.json<{ error?: { message?: string } }>(method, path, token, method === 'GET' ? undefined : {});
-    return !(res.status === 404 && res.body?.error?.message?.startsWith('No route for'));
-  }
-
   async login(email: string, totp = false): Promise<Tokens> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const res = await this.json<Tokens & { error?: { code: string } }>('POST', '/auth/login', undefined, {

@@ -35,6 +35,34 @@ export function collectPageErrors(page: Page, label: string): string[] {
   return errors;
 }
 
+/**
+ * Records the page's API traffic for failure reports: the refused calls (status ≥ 400,
+ * with the error body) and how many calls went to each route.
+ */
+export function collectApiFailures(page: Page, label: string): string[] {
+  const failures: string[] = [];
+  const counts = new Map<string, number>();
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (!url.pathname.startsWith('/api/')) return;
+    const route = `${res.request().method()} ${url.pathname.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')}`;
+    counts.set(route, (counts.get(route) ?? 0) + 1);
+    if (res.status() < 400) return;
+    void res
+      .text()
+      .catch(() => '')
+      .then((body) => failures.push(`${label}: ${res.request().method()} ${url.pathname} → ${res.status()} ${body.slice(0, 300)}`));
+  });
+  page.once('close', () => counts.clear());
+  Object.defineProperty(failures, 'summary', {
+    value: () => [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([r, n]) => `${label}: ${n}× ${r}`),
+  });
+  return failures;
+}
+
+/** The busiest routes a page called (from collectApiFailures' list). */
+export const apiTrafficSummary = (failures: string[]): string[] => (failures as string[] & { summary?: () => string[] }).summary?.() ?? [];
+
 /** Saves a full-page screenshot of each page to test-results/browser/ (for failures). */
 export async function screenshotAll(pages: Record<string, Page | undefined>, testName: string): Promise<void> {
   const dir = path.resolve('test-results/browser');

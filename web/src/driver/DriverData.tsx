@@ -119,6 +119,9 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     writeCache((c) => ({ ...c, jobs: { ...c.jobs, [job.id]: job } }));
     setQueue((q) => {
       if (!q) return q;
+      // Same copy already on screen: keep the queue as it is, so nothing re-renders or refetches.
+      const current = q.jobs.find((j) => j.id === job.id);
+      if (current && JSON.stringify(current) === JSON.stringify(job)) return q;
       const live = ACTIVE_JOB_STATUSES.includes(job.status);
       const exists = q.jobs.some((j) => j.id === job.id);
       const jobs = exists ? q.jobs.map((j) => (j.id === job.id ? job : j)) : live ? [...q.jobs, job] : q.jobs;

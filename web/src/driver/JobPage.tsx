@@ -44,8 +44,10 @@ export function JobPage({ jobId }: { jobId: string }) {
       },
     );
     return () => ctrl.abort();
+    // Refetched when the queue's copy of this job changes (a live update), not on every
+    // new queue object: rememberJob below replaces the queue, which would loop.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jobId, d.queue]);
+  }, [jobId, fromQueue && JSON.stringify(fromQueue)]);
 
   // Accepted on another device (or before a reinstall)? The status history says so.
   const knownAccepted = d.accepted.has(jobId);

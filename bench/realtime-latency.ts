@@ -1,0 +1,196 @@
+/**
+ * `npm run bench:realtime` — ping→watcher latency and sustained fan-out of the live
+ * location path, against the whole app as `npm start` runs it (wrangler dev: Worker,
+ * Durable Objects, Queue; embedded Postgres+PostGIS), and against a bare `ws` broadcaster
+ * under the same load in the same run.
+ *
+ * Yardsticks: "bare ws" (a minimal relay on the `ws` package) and "bare DO" (a minimal
+ * Durable Object relay on the same runtime, behind the same `wrangler dev`). `wrangler
+ * dev` adds a proxy process in front of the app that production does not have; where it
+ * can be found, the app's own workerd is measured too ("no dev proxy").
+ *
+ * Scenarios (targets: p99 < 25 ms and ≤ 1.5× bare ws):
+ *   fleet — 50 drivers, each on their own job, 10 watchers per job, 1 ping/s each;
+ *   crowd — 1 driver, 500 watchers on that one job, 1 ping/s.
+ *
+ * Environment: BENCH_SECONDS (measured seconds per run, default 20), BENCH_WARMUP
+ * (default 3), BENCH_ROUNDS (default 1; samples of all rounds are pooled), BENCH_PORT
+ * (default 8799, and the next port for the bare-DO yardstick), BENCH_SCENARIOS (comma-
+ * separated parts of scenario names: `drivers`, `500 watchers`) and BENCH_TARGETS
+ * (`;`-separated target names) to run a subset. Results are printed as a table and written to
+ * bench/results/realtime-latency-<time>.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startApp } from '../scripts/lib/app';
+import { findDirectPort } from './lib/direct-port';
+import { type LoadJob, type RunResult, type Scenario, type Target } from './lib/ws-load';
+import { seedFleet } from './lib/seed-fleet';
+import { mergeRounds, type MergedResult } from './lib/merge';
+import { ms } from './lib/stats';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const PORT = Number(process.env.BENCH_PORT ?? 8799);
+/** Rounds of every scenario × target, interleaved so a noisy neighbour hits all targets alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+/** Optional filters (comma-separated substrings) for quicker experiments. */
+const ONLY_SCENARIOS = process.env.BENCH_SCENARIOS?.split(',');
+/** Exact target names, separated by `;` (names contain commas). */
+const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(';');
+/** BENCH_PERSIST=memory keeps local Durable Object storage on tmpfs (/dev/shm). */
+const PERSIST_TO = process.env.BENCH_PERSIST === 'memory' ? mkdtempSync('/dev/shm/plowdispatch-bench-') : undefined;
+const TARGETS = { p99Ms: 25, ratio: 1.5 };
+
+const log = (l: string) => console.log(l);
+
+/**
+ * Our app. Drivers stream on their job's socket (`?topic=job:{id}`, the path the driver
+ * app uses while on a job), or — `via: 'dispatch'` — on their dispatch channel socket,
+ * one object hop further from the watchers.
+ */
+function appTarget(url: string, name = 'plowdispatch', via: 'room' | 'dispatch' = 'room'): Target {
+  const ws = url.replace(/^http/, 'ws');
+  const driverUrl = via === 'room' ? `${ws}/ws?token={driver_token}&topic=job:{job_id}` : `${ws}/ws?token={driver_token}`;
+  return { name, driverUrl, watcherUrl: `${ws}/ws?token={watcher_token}&topic=job:{job_id}` };
+}
+
+function referenceTarget(port: number): Target {
+  return { name: 'bare ws', driverUrl: `ws://127.0.0.1:${port}/?driver={driver_id}&job={job_id}`, watcherUrl: `ws://127.0.0.1:${port}/?job={job_id}` };
+}
+
+function referenceDoTarget(url: string): Target {
+  const ws = url.replace(/^http/, 'ws');
+  return { name: 'bare DO', driverUrl: `${ws}/?driver={driver_id}&job={job_id}`, watcherUrl: `${ws}/?job={job_id}` };
+}
+
+/** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
+async function startReferenceDo(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const persistDir = path.join(ROOT, '.data', `wrangler-bench-${process.pid}`);
+  const child = spawn(
+    path.join(ROOT, 'node_modules/.bin/wrangler'),
+    ['dev', '--config', path.join(ROOT, 'bench/reference-do/wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn', '--persist-to', persistDir],
+    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }).then(() => rmSync(persistDir, { recursive: true, force: true }));
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+    if (child.exitCode !== null) throw new Error(`the reference Durable Object's wrangler dev exited with ${child.exitCode}`);
+    if (await fetch(`${url}/?job=ready`).then((r) => r.status === 426, () => false)) return { url, stop };
+  }
+  await stop();
+  throw new Error('the reference Durable Object did not start');
+}
+
+/** Runs one scenario against one target in a separate load-generator process. */
+function runIsolated(target: Target, scenario: Scenario): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/lib/load-runner.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as RunResult) : reject(new Error(`load run for ${target.name} exited with ${code}`))));
+    child.stdin!.end(JSON.stringify({ target, scenario }));
+  });
+}
+
+async function startReference(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/lib/reference-broadcaster.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`reference broadcaster exited with ${code}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /listening (\d+)/.exec(String(d));
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { port, child };
+}
+
+function table(results: MergedResult[]): string {
+  const head = ['scenario', 'target', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'samples', 'msgs/s', 'delivered'];
+  const rows = results.map((r) => [r.scenario, r.target, ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.latency.max), String(r.latency.samples), r.deliveredPerSecond.toFixed(0), `${(r.deliveredShare * 100).toFixed(1)}%`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
+  log(`durable storage: ${PERSIST_TO ? `tmpfs (${PERSIST_TO})` : 'disk (.data/)'}`);
+  log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log('starting the app (wrangler dev + embedded Postgres+PostGIS)…');
+  const app = await startApp({ root: ROOT, mode: 'test', port: PORT, web: false, persistTo: PERSIST_TO, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
+  const reference = await startReference();
+  const referenceDo = await startReferenceDo(PORT + 1);
+  const directPort = await findDirectPort(PORT);
+  log(directPort ? `the app's own workerd (past wrangler's dev proxy) answers on port ${directPort}` : 'could not find the app workerd behind the dev proxy; measuring through wrangler dev only');
+  const targets = [
+    referenceTarget(reference.port),
+    referenceDoTarget(referenceDo.url),
+    appTarget(app.url),
+    ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : []),
+    appTarget(app.url, 'plowdispatch, driver on dispatch socket', 'dispatch'),
+  ];
+  const runs: RunResult[] = [];
+  try {
+    const fleet = await seedFleet(app.databaseUrl, keys, 50, 50);
+    // The crowd: the first job, watched by its customer and 50 dispatchers, ten screens each.
+    const crowdJob: LoadJob = { ...fleet.jobs[0]!, watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens] };
+    const scenarios: Scenario[] = [
+      { name: '50 drivers × 10 watchers', jobs: fleet.jobs, watchersPerJob: 10, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+      { name: '1 job × 500 watchers', jobs: [crowdJob], watchersPerJob: 500, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+    ];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const s of scenarios.filter((x) => !ONLY_SCENARIOS || ONLY_SCENARIOS.some((o) => x.name.includes(o)))) {
+        log(`round ${round}/${ROUNDS}, scenario: ${s.name} (${SECONDS} s measured after ${WARMUP} s warm-up)`);
+        for (const target of targets.filter((t) => !ONLY_TARGETS || ONLY_TARGETS.some((o) => t.name === o))) {
+          runs.push(await runIsolated(target, s));
+        }
+      }
+    }
+  } finally {
+    reference.child.kill('SIGTERM');
+    await referenceDo.stop();
+    await app.stop();
+    if (PERSIST_TO) rmSync(PERSIST_TO, { recursive: true, force: true });
+  }
+
+  const results = mergeRounds(runs);
+  log('');
+  log(table(results));
+  log('');
+  const verdicts: string[] = [];
+  for (const name of new Set(results.map((r) => r.scenario))) {
+    const bare = results.find((r) => r.scenario === name && r.target === 'bare ws');
+    const bareDo = results.find((r) => r.scenario === name && r.target === 'bare DO');
+    for (const ours of results.filter((r) => r.scenario === name && r.target.startsWith('plowdispatch'))) {
+      const ratio = bare ? ours.latency.p99 / bare.latency.p99 : NaN;
+      verdicts.push(
+        `${name}, ${ours.target}: p99 ${ms(ours.latency.p99)} ms (target < ${TARGETS.p99Ms}: ${ours.latency.p99 < TARGETS.p99Ms ? 'met' : 'MISSED'})` +
+          (bare ? `, ${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×` : '') +
+          (bareDo ? `; vs bare DO: p99 ${(ours.latency.p99 / bareDo.latency.p99).toFixed(2)}×, p50 ${(ours.latency.p50 / bareDo.latency.p50).toFixed(2)}×` : ''),
+      );
+    }
+  }
+  for (const v of verdicts) log(v);
+
+  const dir = path.join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `realtime-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, rounds: ROUNDS, results, verdicts }, null, 2));
+  log(`\nwritten to ${path.relative(ROOT, file)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { eq, sql } from 'drizzle-orm';
+import * as t from '../../db/schema';
+import worker from '../../worker/index';
+import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
+import { dispatchStub } from '../../worker/realtime';
+import { admin, assign, db, emailsTo, newCustomer, newDriver, newJob, notificationsFor, waitFor, walkJob } from './background-fixtures';
+import { connect } from './helpers';
+
+/** Fires a Cron Trigger through the Worker's own `scheduled` handler and waits for it. */
+async function trigger(cron: string, scheduledTime = Date.now()): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron, scheduledTime }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function cronRun(name: string) {
+  const [row] = await db((d) => d.select().from(t.cron_runs).where(eq(t.cron_runs.name, name)));
+  return row;
+}
+
+/** Writes without firing triggers — here, to put `updated_at` in the past. */
+async function backdate(query: ReturnType<typeof sql>): Promise<void> {
+  await db((d) =>
+    d.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+      await tx.execute(query);
+    }),
+  );
+}
+
+describe('outbox sweep (every minute)', () => {
+  it('sends a notification whose commit was never followed by an enqueue, and records the run', async () => {
+    const customer = await newCustomer({ preferred: 'email' });
+    const key = `test:lost:${customer.user_id}`;
+    // As if the Worker died right after committing: a queued row, no queue message.
+    await db((d) =>
+      d.execute(sql`
+        INSERT INTO notification_log (user_id, kind, channel, recipient, subject, body, idempotency_key, created_at, updated_at)
+        VALUES (${customer.user_id}, 'test_lost', 'email', ${customer.email}, 'Still here', 'Sent by the sweep', ${key}, now() - interval '5 minutes', now() - interval '5 minutes')`),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await notificationsFor({ user_id: customer.user_id, kind: 'test_lost' }))[0]?.status).toBe('queued');
+
+    await trigger('* * * * *');
+    expect(await cronRun('outbox_sweep')).toMatchObject({ last_status: 'ok', last_error: null });
+    const row = await waitFor(async () => (await notificationsFor({ user_id: customer.user_id, kind: 'test_lost' })).find((r) => r.status === 'sent'), { what: 'the swept row to be sent' });
+    expect(row.attempts).toBe(1);
+    expect((await emailsTo(customer.email)).filter((m) => m.subject === 'Still here')).toHaveLength(1);
+  });
+
+  it('leaves fresh rows and rows held for quiet hours alone', async () => {
+    const customer = await newCustomer();
+    await db((d) =>
+      d.execute(sql`
+        INSERT INTO notification_log (user_id, kind, channel, recipient, body, idempotency_key, send_after, created_at, updated_at)
+        VALUES (${customer.user_id}, 'test_held', 'sms', ${customer.phone}, 'later', ${`test:held:${customer.user_id}`}, now() + interval '3 hours', now() - interval '1 hour', now() - interval '1 hour'),
+               (${customer.user_id}, 'test_fresh', 'sms', ${customer.phone}, 'now', ${`test:fresh:${customer.user_id}`}, NULL, now(), now())`),
+    );
+    const { stuckNotifications } = await import('../../worker/cron/outbox-sweep');
+    const stuck = await db((d) => stuckNotifications(d));
+    const mine = await notificationsFor({ user_id: customer.user_id });
+    expect(stuck.filter((s) => mine.some((m) => m.id === s.id))).toEqual([]);
+  });
+});
+
+describe('stale drivers (every 5 minutes)', () => {
+  it('takes a silent driver offline, clears their location, forgets them in Dispatch and tells the admins', async () => {
+    const silent = await newDriver('Silent Sam');
+    const active = await newDriver('Active Alex');
+    // The silent driver's phone sent one fix, then nothing.
+    const phone = await connect(silent.session.access_token);
+    phone.send({ type: 'location_ping', payload: { lat: 43.21, lng: -71.53, recorded_at: new Date().toISOString(), client_event_id: `stale-${silent.driver_id.slice(0, 8)}` } });
+    await phone.next((m) => m.type === 'ack');
+    phone.close();
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
+    await backdate(sql`
+      UPDATE driver_profiles SET updated_at = now() - interval '1 hour', location_updated_at = now() - interval '1 hour',
+        current_location = ST_SetSRID(ST_MakePoint(-71.53, 43.21), 4326)::geography
+      WHERE id = ${silent.driver_id}`);
+
+    const board = await connect((await admin()).access_token);
+    const stale = await cleanupStaleDrivers(env, { onlyDrivers: [silent.driver_id, active.driver_id] });
+    expect(stale).toEqual([{ id: silent.driver_id, previous_status: 'available' }]);
+    const msg = await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === silent.driver_id);
+    expect(msg.payload.status).toBe('offline');
+    board.close();
+
+    const rows = await db((d) => d.select({ id: t.driver_profiles.id, status: t.driver_profiles.status, loc: t.driver_profiles.current_location }).from(t.driver_profiles).where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${active.driver_id})`));
+    expect(rows.find((r) => r.id === silent.driver_id)).toMatchObject({ status: 'offline', loc: null });
+    expect(rows.find((r) => r.id === active.driver_id)).toMatchObject({ status: 'available' });
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
+  });
+});
+
+describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
+  it('emails each admin yesterday’s jobs and money at 06:00 New York time, once', async () => {
+    const customer = await newCustomer({ preferred: 'none' });
+    const driver = await newDriver('Report Rita');
+    const job = await newJob(customer);
+    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'completed');
+    // Move the job to a quiet day of its own: 2024-11-19, 15:00 in New York.
+    await db(async (d) => {
+      await d.update(t.jobs).set({ completed_at: new Date('2024-11-19T20:00:00Z') }).where(eq(t.jobs.id, job.id));
+      await d.insert(t.payments).values({ job_id: job.id, method: 'cash', amount_cents: 8500, recorded_by_user_id: driver.user_id, recorded_at: new Date('2024-11-19T20:05:00Z') });
+    });
+
+    await trigger('0 * * * *', Date.parse('2024-11-20T10:00:00Z')); // 05:00 EST: not yet
+    await trigger('0 * * * *', Date.parse('2024-11-20T11:00:00Z')); // 06:00 EST
+    await trigger('0 * * * *', Date.parse('2024-11-20T11:00:30Z')); // a repeated tick
+    expect(await cronRun('daily_report')).toMatchObject({ last_status: 'ok' });
+
+    const reports = await waitFor(async () => {
+      const mails = (await emailsTo('admin@demo.test')).filter((m) => m.subject.includes('2024-11-19'));
+      return mails.length ? mails : null;
+    }, { what: 'the report email' });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.subject).toBe('Granite State Plowing: daily report for 2024-11-19 — 1 jobs, $85.00');
+    expect(reports[0]!.text).toContain('Completed jobs: 1');
+    expect(reports[0]!.text).toMatch(/cash\s+\$85\.00/);
+    expect(reports[0]!.text).toContain('Report Rita: 1 job, $85.00');
+  });
+});
+
+describe('partition upkeep (monthly)', () => {
+  it('creates the coming months’ GPS-log partitions and drops months past retention', async () => {
+    await db((d) => d.execute(sql`CREATE TABLE IF NOT EXISTS driver_location_log_y2020m01 PARTITION OF driver_location_log FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')`));
+    await trigger('0 3 1 * *');
+    expect(await cronRun('partition_upkeep')).toMatchObject({ last_status: 'ok' });
+    const [old] = (await db((d) => d.execute<{ t: string | null }>(sql`SELECT to_regclass('driver_location_log_y2020m01')::text AS t`))).rows;
+    expect(old!.t).toBeNull();
+    const months = [0, 1, 2, 3].map((i) => {
+      const d = new Date();
+      d.setUTCDate(1);
+      d.setUTCMonth(d.getUTCMonth() + i);
+      return `driver_location_log_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    });
+    const found = (await db((d) => d.execute<{ t: string | null }>(sql`SELECT to_regclass(x)::text AS t FROM unnest(${`{${months.join(',')}}`}::text[]) AS x`))).rows;
+    expect(found.map((r) => r.t)).toEqual(months);
+  });
+});

@@ -1,0 +1,234 @@
+import { env } from 'cloudflare:workers';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { Dispatch } from '../../durable-objects/dispatch';
+import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
+import { api, connect, db } from './helpers';
+import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, watch } from './realtime-fixtures';
+
+const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
+const seconds = (n: number) => new Date(Date.now() - n * 1000);
+
+async function storedPosition(driverId: string) {
+  return db(async (d) => {
+    const { rows } = await d.execute<{ lat: number | null; lng: number | null; at: string | null }>(sql`
+      SELECT ST_Y(current_location::geometry) AS lat, ST_X(current_location::geometry) AS lng, location_updated_at AS at
+      FROM driver_profiles WHERE id = ${driverId}`);
+    return rows[0]!;
+  });
+}
+
+describe('Dispatch: admin:dispatch and driver:{id}', () => {
+  it('tells dispatchers about new requests and a driver about their assignment', async () => {
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const board = await connect(dispatcher.token, 'admin:dispatch');
+    expect(await board.next()).toEqual({ type: 'subscribed', payload: { topic: 'admin:dispatch' } });
+    const phone = await connect(driver.token, `driver:${driver.driver_id}`);
+    expect(await phone.next()).toEqual({ type: 'subscribed', payload: { topic: `driver:${driver.driver_id}` } });
+
+    const jobId = await newJob(customer);
+    expect(await board.next((m) => m.type === 'new_job_request' && m.payload.job_id === jobId)).toMatchObject({
+      payload: { job_id: jobId, address: expect.any(String), quoted_price_cents: 6500, lat: expect.any(Number) },
+    });
+    const res = await api(`/api/v1/jobs/${jobId}/assign`, { method: 'POST', token: dispatcher.token, json: { driver_id: driver.driver_id } });
+    expect(res.status).toBe(200);
+    expect(await phone.next((m) => m.type === 'job_assigned')).toMatchObject({ payload: { job_id: jobId, customer_name: 'Cora Watcher', quoted_price_cents: 6500 } });
+    expect(await board.next((m) => m.type === 'job_assigned')).toMatchObject({ payload: { job_id: jobId } });
+
+    await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.token, json: { status: 'en_route' } });
+    expect(await board.next((m) => m.type === 'job_status' && m.payload.job_id === jobId)).toMatchObject({ payload: { new_status: 'en_route', previous_status: 'assigned' } });
+    expect(await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { status: 'en_route' } });
+    expect(await phone.next((m) => m.type === 'job_status')).toMatchObject({ payload: { job_id: jobId, new_status: 'en_route' } });
+
+    const cancel = await api(`/api/v1/jobs/${jobId}`, { method: 'DELETE', token: dispatcher.token, json: { reason: 'Storm moved east' } });
+    expect(cancel.status).toBe(200);
+    expect(await phone.next((m) => m.type === 'job_cancelled')).toMatchObject({ payload: { job_id: jobId, reason: 'Storm moved east' } });
+    expect(await board.next((m) => m.type === 'job_cancelled')).toMatchObject({ payload: { job_id: jobId } });
+
+    await api('/api/v1/drivers/me/status', { method: 'PATCH', token: driver.token, json: { status: 'break' } });
+    expect(await board.next((m) => m.type === 'driver_status_change' && m.payload.status === 'break')).toMatchObject({ payload: { driver_id: driver.driver_id } });
+    // Nothing meant for dispatchers or other drivers reached this driver.
+    expect(phone.messages.filter((m) => ['new_job_request', 'driver_status_change', 'driver_location'].includes(m.type))).toEqual([]);
+    board.close();
+    phone.close();
+  });
+
+  it('shows dispatchers the fleet: every current fix, and the map so far on subscribe', async () => {
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const jobId = await assignedJob(customer, driver);
+    const board = await connect(dispatcher.token);
+    const plow = await connect(driver.token);
+    plow.send(fix(43.3, -71.6, seconds(2), 'fleet-fix-0001'));
+    expect(await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { job_id: jobId, lat: 43.3, lng: -71.6 } });
+
+    const late = await connect(dispatcher.token);
+    late.send({ type: 'subscribe', payload: { topic: 'admin:dispatch' } });
+    await late.next((m) => m.type === 'subscribed');
+    expect(await late.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { lat: 43.3 } });
+    for (const s of [board, plow, late]) s.close();
+  });
+
+  it('refuses channels that are not yours: at the upgrade and over subscribe', async () => {
+    const [driver, other, customer] = await Promise.all([newDriver(), newDriver(), newCustomer()]);
+    const phone = await connect(driver.token);
+    for (const topic of ['admin:dispatch', `driver:${other.driver_id}`]) {
+      phone.send({ type: 'subscribe', payload: { topic } });
+      expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'forbidden' } });
+    }
+    const foreignJob = await newJob(customer);
+    phone.send({ type: 'subscribe', payload: { topic: `job:${foreignJob}` } });
+    expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
+    phone.send(PING_TEXT);
+    expect(await phone.next()).toEqual({ type: 'pong' });
+    await expect(connect(driver.token, `driver:${other.driver_id}`)).rejects.toThrow(/403/);
+    await expect(connect(customer.token, `driver:${driver.driver_id}`)).rejects.toThrow(/403/);
+    phone.close();
+  });
+
+  it('refuses pings from anyone but a driver, and malformed messages, keeping the socket open', async () => {
+    const dispatcher = await admin();
+    const board = await connect(dispatcher.token);
+    board.send(fix(43.2, -71.5, new Date(), 'admin-ping-001'));
+    expect(await board.next()).toMatchObject({ type: 'error', payload: { code: 'forbidden' } });
+    board.send('{"type":"location_ping","payload":{"lat":"north"}}');
+    expect(await board.next()).toMatchObject({ type: 'error', payload: { code: 'bad_message' } });
+    board.send('not json');
+    expect(await board.next()).toMatchObject({ type: 'error', payload: { code: 'malformed_json' } });
+    board.send({ type: 'status_change', payload: { job_id: crypto.randomUUID(), new_status: 'arrived' } });
+    expect(await board.next()).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
+    board.send({ type: 'subscribe', payload: { topic: 'admin:dispatch' } });
+    expect(await board.next()).toMatchObject({ type: 'subscribed' });
+    expect(board.closed).toBeNull();
+    board.close();
+  });
+});
+
+describe('Dispatch: the location pipeline', () => {
+  it('applies a repeated client event id once: one broadcast, one log row, a duplicate ack', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const plow = await connect(driver.token);
+    const ping = fix(43.205, -71.505, seconds(4), 'dedupe-fix-0001');
+    plow.send(ping);
+    plow.send(ping);
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: false });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: true });
+    await flushDispatch();
+    const rows = await eventually(
+      () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
+      (n) => n >= 1,
+    );
+    expect(rows).toBe(1);
+    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toHaveLength(1);
+    watcher.close();
+    plow.close();
+  });
+
+  it('applies a fix arriving on two sockets at the same time once', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
+    const ping = fix(43.215, -71.515, seconds(3), 'twice-fix-0001');
+    a.send(ping);
+    b.send(ping);
+    const acks = [(await a.next((m) => m.type === 'ack')).payload, (await b.next((m) => m.type === 'ack')).payload];
+    expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
+    await flushDispatch();
+    const rows = await eventually(
+      () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
+      (n) => n >= 1,
+    );
+    expect(rows).toBe(1);
+    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toHaveLength(1);
+    for (const s of [watcher, a, b]) s.close();
+  });
+
+  it('writes live positions to Postgres in one batch when the flush alarm runs, not per ping', async () => {
+    const [c1, c2, d1, d2] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver()]);
+    await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
+    const [p1, p2] = await Promise.all([connect(d1.token), connect(d2.token)]);
+    p1.send(fix(43.11, -71.11, seconds(20), 'flush-d1-0001'));
+    const latest = seconds(10);
+    p1.send(fix(43.12, -71.12, latest, 'flush-d1-0002'));
+    p2.send(fix(43.21, -71.21, seconds(5), 'flush-d2-0001'));
+    await p1.next((m) => m.payload?.client_event_id === 'flush-d1-0002');
+    await p2.next((m) => m.type === 'ack');
+    expect(await storedPosition(d1.driver_id)).toEqual({ lat: null, lng: null, at: null });
+
+    const alarm = await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThan(Date.now());
+    expect(await runDurableObjectAlarm(dispatch())).toBe(true);
+
+    const first = await storedPosition(d1.driver_id);
+    expect(first).toMatchObject({ lat: 43.12, lng: -71.12 });
+    expect(new Date(first.at!).toISOString()).toBe(latest.toISOString());
+    expect(await storedPosition(d2.driver_id)).toMatchObject({ lat: 43.21, lng: -71.21 });
+    // Nothing left to write: no alarm remains to keep the object awake.
+    expect(await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.getAlarm())).toBeNull();
+    p1.close();
+    p2.close();
+  });
+
+  it('routes the pings of a driver it has never heard of to their live job, found in Postgres', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    // Forget what the assignment fan-out told the dispatch object (a lost RPC, a fresh deploy).
+    await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id));
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const plow = await connect(driver.token);
+    plow.send(fix(43.19, -71.49, seconds(1), 'adopt-fix-0001'));
+    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobId, lat: 43.19 } });
+    watcher.close();
+    plow.close();
+  });
+
+  it('answers the exact ping text from the runtime', async () => {
+    const driver = await newDriver();
+    const phone = await connect(driver.token);
+    phone.ws.send(PING_TEXT);
+    expect(await phone.next()).toEqual({ type: 'pong' });
+    const pair = await runInDurableObject(dispatch(), (_d: Dispatch, state) => {
+      const [ws] = state.getWebSockets(`user:${driver.user_id}`);
+      return { response: state.getWebSocketAutoResponse()?.response, answeredAt: ws ? state.getWebSocketAutoResponseTimestamp(ws) : null };
+    });
+    expect(pair.response).toBe(PONG_TEXT);
+    expect(pair.answeredAt).toBeInstanceOf(Date);
+    phone.close();
+  });
+});
+
+describe('Dispatch: status_change over the socket', () => {
+  it('runs the state machine: illegal moves are refused with the allowed ones, legal ones fan out', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const phone = await connect(driver.token);
+    phone.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'completed' } });
+    expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'invalid_transition' } });
+    phone.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'en_route', client_event_id: 'ws-status-0001' } });
+    expect(await phone.next((m) => m.type === 'ack')).toMatchObject({ payload: { client_event_id: 'ws-status-0001', duplicate: false } });
+    expect(await watcher.next((m) => m.type === 'job_status')).toMatchObject({ payload: { new_status: 'en_route', previous_status: 'assigned' } });
+    const history = await api(`/api/v1/jobs/${jobId}/status-history`, { token: customer.token });
+    expect(((await history.json()) as { events: { new_status: string }[] }).events.map((e) => e.new_status)).toEqual(['pending', 'assigned', 'en_route']);
+    watcher.close();
+    phone.close();
+  });
+
+  it('applies the same status event once when it arrives on two sockets at the same time', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
+    const msg = { type: 'status_change', payload: { job_id: jobId, new_status: 'en_route', client_event_id: 'twice-status-01' } };
+    a.send(msg);
+    b.send(msg);
+    const acks = [(await a.next((m) => m.type === 'ack')).payload, (await b.next((m) => m.type === 'ack')).payload];
+    expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
+    const events = await db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = 'twice-status-01'`)).rows[0]!.n);
+    expect(events).toBe(1);
+    a.close();
+    b.close();
+  });
+});

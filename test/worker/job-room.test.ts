@@ -1,0 +1,261 @@
+import { env, exports } from 'cloudflare:workers';
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { JobRoom } from '../../durable-objects/job-room';
+import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
+import { BASE, api, connect, db, expectError } from './helpers';
+import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, shortLivedToken, watch } from './realtime-fixtures';
+
+const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
+const seconds = (n: number) => new Date(Date.now() - n * 1000);
+
+async function upgrade(token: string, topic?: string): Promise<Response> {
+  const q = new URLSearchParams({ token });
+  if (topic) q.set('topic', topic);
+  return exports.default.fetch(new Request(`${BASE}/ws?${q}`, { headers: { upgrade: 'websocket' } }));
+}
+
+describe('JobRoom: joining job:{id}', () => {
+  it('answers a new subscriber at once with subscribed, the job status and the last known location', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const plow = await connect(driver.token);
+    plow.send(fix(43.2011, -71.5411, seconds(2), 'join-snap-0001'));
+    await plow.next((m) => m.type === 'ack');
+
+    const watcher = await connect(customer.token, `job:${jobId}`);
+    expect(await watcher.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
+    expect(await watcher.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id } });
+    expect(await watcher.next()).toMatchObject({ type: 'driver_location', payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.2011, lng: -71.5411, accuracy: 5 } });
+    watcher.close();
+    plow.close();
+  });
+
+  it('sends only the status to a subscriber of a job with no location yet', async () => {
+    const customer = await newCustomer();
+    const jobId = await newJob(customer);
+    const watcher = await connect(customer.token, `job:${jobId}`);
+    await watcher.next((m) => m.type === 'subscribed');
+    expect(await watcher.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, new_status: 'pending', driver_id: null } });
+    expect(watcher.messages).toEqual([]);
+    watcher.close();
+  });
+
+  it('refuses someone else’s job at the upgrade (404) and over subscribe (error, socket stays open)', async () => {
+    const [owner, stranger, driver] = await Promise.all([newCustomer(), newCustomer(), newDriver()]);
+    const jobId = await assignedJob(owner, driver);
+    await expectError(await upgrade(stranger.token, `job:${jobId}`), 404, 'not_found');
+    await expectError(await upgrade(stranger.token, 'admin:dispatch'), 403, 'forbidden');
+    await expectError(await upgrade(stranger.token, 'job:nope'), 400, 'bad_topic');
+    await expectError(await upgrade('not-a-token', `job:${jobId}`), 401);
+
+    const ownJob = await newJob(stranger);
+    const { socket: socket } = await watch(stranger.token, ownJob);
+    socket.send({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
+    expect(await socket.next()).toMatchObject({ type: 'error', payload: { code: 'wrong_room' } });
+    socket.send({ type: 'location_ping', payload: { lat: 43.2, lng: -71.5 } });
+    expect(await socket.next()).toMatchObject({ type: 'error', payload: { code: 'forbidden' } });
+    socket.send(PING_TEXT);
+    expect(await socket.next()).toEqual({ type: 'pong' });
+    expect(socket.closed).toBeNull();
+    socket.close();
+  });
+});
+
+describe('JobRoom: fan-out', () => {
+  it('delivers a ping to every subscriber of its job and to none of another job', async () => {
+    const [c1, c2, d1, d2, dispatcher] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver(), admin()]);
+    const [jobA, jobB] = await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
+    const watchersA = (await Promise.all([watch(c1.token, jobA), watch(c1.token, jobA), watch(dispatcher.token, jobA)])).map((w) => w.socket);
+    const { socket: watcherB } = await watch(c2.token, jobB);
+
+    const plowA = await connect(d1.token);
+    const plowB = await connect(d2.token);
+    plowA.send(fix(43.21, -71.51, seconds(1), 'fan-a-000001'));
+    for (const w of watchersA) {
+      expect(await w.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobA, driver_id: d1.driver_id, lat: 43.21 } });
+    }
+    // B's watcher gets B's fix, and nothing of A's before or after it.
+    plowB.send(fix(43.22, -71.52, seconds(1), 'fan-b-000001'));
+    expect(await watcherB.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobB, driver_id: d2.driver_id, lat: 43.22 } });
+    await plowA.next((m) => m.type === 'ack');
+    await plowB.next((m) => m.type === 'ack');
+    expect(watcherB.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
+    for (const w of [...watchersA, watcherB, plowA, plowB]) w.close();
+  });
+
+  it("takes the assigned driver's pings on the job's own socket: shown at once, a replay neither shown nor logged twice", async () => {
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const board = await connect(dispatcher.token, 'admin:dispatch');
+    const { socket: plow } = await watch(driver.token, jobId);
+    const ping = fix(43.207, -71.537, seconds(2), 'room-fix-00001');
+    plow.send(ping);
+    plow.send(ping);
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'room-fix-00001', duplicate: false });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'room-fix-00001', duplicate: true });
+    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.207 } });
+    expect(await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
+    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
+
+    await flushDispatch();
+    const logged = await eventually(
+      () => db(async (d) => (await d.execute<{ job_id: string }>(sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows),
+      (rows) => rows.length >= 1,
+    );
+    expect(logged).toEqual([{ job_id: jobId }]);
+    for (const s of [watcher, board, plow]) s.close();
+  });
+
+  it('does not show a fix older than the current one, but still logs it', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const plow = await connect(driver.token);
+
+    const newer = seconds(5);
+    plow.send(fix(43.25, -71.55, newer, 'order-new-0001'));
+    plow.send(fix(43.24, -71.54, seconds(30), 'order-old-0001'));
+    plow.send(fix(43.26, -71.56, newer, 'order-same-001'));
+    await plow.next((m) => m.payload?.client_event_id === 'order-same-001');
+
+    const seen = watcher.messages.filter((m) => m.type === 'driver_location');
+    expect(seen.map((m) => m.payload.lat)).toEqual([43.25]);
+    expect((await room(jobId).snapshot())?.location).toMatchObject({ lat: 43.25, ts: newer.toISOString() });
+    const polled = await api(`/api/v1/customers/me/jobs/${jobId}/driver-location`, { token: customer.token });
+    expect(await polled.json()).toMatchObject({ lat: 43.25, lng: -71.55, recorded_at: newer.toISOString() });
+
+    await flushDispatch();
+    const logged = await eventually(
+      () => db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at, client_event_id`)).rows),
+      (rows) => rows.length === 3,
+    );
+    expect(logged.map((r) => r.client_event_id)).toEqual(['order-old-0001', 'order-new-0001', 'order-same-001']);
+    watcher.close();
+    plow.close();
+  });
+
+  it('tells subscribers about status changes and closes the room when the job ends', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
+      const res = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.token, json: { status } });
+      expect(res.status).toBe(200);
+    }
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await watcher.next((m) => m.type === 'job_status')).payload);
+    expect(statuses.map((p) => [p.previous_status, p.new_status])).toEqual([
+      ['assigned', 'en_route'],
+      ['en_route', 'arrived'],
+      ['arrived', 'in_progress'],
+      ['in_progress', 'completed'],
+    ]);
+    expect(await watcher.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
+
+    // Storage is wiped; a late viewer gets the final status from the database and a closed socket.
+    expect(await runInDurableObject(room(jobId), (_r: JobRoom, state) => [...state.storage.kv.list()])).toEqual([]);
+    const late = await connect(customer.token, `job:${jobId}`);
+    expect(await late.next((m) => m.type === 'job_status')).toMatchObject({ payload: { new_status: 'completed' } });
+    expect(await late.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
+  });
+});
+
+describe('JobRoom: durability and hibernation', () => {
+  it('keeps the job status and location across an eviction, and its hibernated sockets keep working', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const plow = await connect(driver.token);
+    const at = seconds(3);
+    plow.send(fix(43.231, -71.531, at, 'evict-fix-0001', { heading: 90, speed: 7.5 }));
+    await watcher.next((m) => m.type === 'driver_location');
+
+    await evictDurableObject(room(jobId));
+
+    expect(await room(jobId).snapshot()).toMatchObject({
+      job_id: jobId,
+      status: 'assigned',
+      driver_id: driver.driver_id,
+      location: { lat: 43.231, lng: -71.531, accuracy: 5, heading: 90, speed: 7.5, ts: at.toISOString() },
+    });
+    const late = await connect(customer.token, `job:${jobId}`);
+    expect(await late.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { lat: 43.231, ts: at.toISOString() } });
+    // An older fix is still refused after the restart: the device time survived too.
+    plow.send(fix(43.1, -71.1, seconds(60), 'evict-old-0001'));
+    plow.send(fix(43.232, -71.532, seconds(1), 'evict-fix-0002'));
+    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { lat: 43.232 } });
+    for (const s of [watcher, late, plow]) s.close();
+  });
+
+  it('answers the exact ping text from the runtime without waking the room, and schedules nothing', async () => {
+    const customer = await newCustomer();
+    const jobId = await newJob(customer);
+    const { socket: socket } = await watch(customer.token, jobId);
+
+    const setup = await runInDurableObject(room(jobId), async (_r: JobRoom, state) => {
+      const pair = state.getWebSocketAutoResponse();
+      return { request: pair?.request, response: pair?.response, alarm: await state.storage.getAlarm(), sockets: state.getWebSockets().length };
+    });
+    expect(setup).toEqual({ request: PING_TEXT, response: PONG_TEXT, alarm: null, sockets: 1 });
+
+    await evictDurableObject(room(jobId));
+    socket.ws.send(PING_TEXT);
+    expect(await socket.next()).toEqual({ type: 'pong' });
+    const after = await runInDurableObject(room(jobId), (_r: JobRoom, state) => {
+      const [ws] = state.getWebSockets();
+      return { answeredAt: ws ? state.getWebSocketAutoResponseTimestamp(ws) : null, tags: ws ? state.getTags(ws) : [] };
+    });
+    expect(after.answeredAt).toBeInstanceOf(Date);
+    expect(after.tags).toEqual([`user:${customer.user_id}`, 'role:customer']);
+    socket.close();
+  });
+});
+
+describe('JobRoom: bad input and expired sessions', () => {
+  it('answers malformed messages with an error and keeps the socket usable', async () => {
+    const customer = await newCustomer();
+    const jobId = await newJob(customer);
+    const { socket: socket } = await watch(customer.token, jobId);
+    const refusals: [unknown, string][] = [
+      ['{"type":', 'malformed_json'],
+      ['"just a string"', 'bad_message'],
+      [{ type: 'teleport', payload: {} }, 'bad_message'],
+      [{ type: 'subscribe', payload: { topic: 'everything' } }, 'bad_message'],
+      [{ type: 'location_ping', payload: { lat: 200, lng: 0 } }, 'bad_message'],
+      [{ type: 'status_change', payload: { job_id: jobId, new_status: 'flying' } }, 'bad_message'],
+      ['x'.repeat(9000), 'message_too_large'],
+    ];
+    for (const [msg, code] of refusals) {
+      socket.send(msg);
+      expect(await socket.next()).toMatchObject({ type: 'error', payload: { code, message: expect.any(String) } });
+    }
+    socket.ws.send(new Uint8Array([1, 2, 3]));
+    expect(await socket.next()).toMatchObject({ type: 'error', payload: { code: 'bad_message' } });
+    socket.send({ type: 'ping', payload: { n: 1 } });
+    expect(await socket.next()).toEqual({ type: 'pong' });
+    socket.send({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
+    expect(await socket.next()).toMatchObject({ type: 'subscribed' });
+    expect(socket.closed).toBeNull();
+    socket.close();
+  });
+
+  it('closes a socket with 4001 once its token has expired, at its next message or broadcast', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: brief } = await watch(await shortLivedToken(customer, 'customer', 2), jobId);
+    const { socket: lasting } = await watch(customer.token, jobId);
+    await new Promise((r) => setTimeout(r, 2500));
+
+    const plow = await connect(driver.token);
+    plow.send(fix(43.2, -71.5, seconds(1), 'expiry-fix-001'));
+    expect(await lasting.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobId } });
+    expect(await brief.next((m) => m.type === 'error')).toMatchObject({ payload: { code: 'token_expired' } });
+    expect(await brief.waitClosed()).toMatchObject({ code: 4001 });
+    expect(brief.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
+    lasting.close();
+    plow.close();
+  });
+});

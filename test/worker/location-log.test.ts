@@ -1,0 +1,65 @@
+import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { LOCATION_LOG_RETRY_SECONDS, consumeLocationLog } from '../../worker/queues/location-log';
+import { db } from './helpers';
+import { newDriver } from './realtime-fixtures';
+
+/**
+ * A batch as the Queues runtime hands it to the consumer, recording what the consumer
+ * does with each message (the runtime itself is outside SaaS here: its delivery is not
+ * what these tests are about).
+ */
+function batchOf(bodies: unknown[]) {
+  const outcome = new Map<string, string>();
+  const messages = bodies.map((body, i) => ({
+    id: `m${i}`,
+    timestamp: new Date(),
+    attempts: 1,
+    body,
+    ack: () => void outcome.set(`m${i}`, 'ack'),
+    retry: (o?: QueueRetryOptions) => void outcome.set(`m${i}`, `retry:${o?.delaySeconds ?? 0}`),
+  }));
+  const batch: MessageBatch<unknown> = {
+    queue: 'plowdispatch-location-log',
+    metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } },
+    messages,
+    ackAll: () => messages.forEach((m) => m.ack()),
+    retryAll: (o?: QueueRetryOptions) => messages.forEach((m) => m.retry(o)),
+  };
+  return { batch, outcome };
+}
+
+function fixFor(driverId: string, n: number) {
+  const at = new Date(Date.now() - (10 - n) * 1000).toISOString();
+  return { driver_id: driverId, job_id: null, lat: 43.2 + n / 1000, lng: -71.5, accuracy: 4, heading: null, speed: null, ts: at, received_at: at, client_event_id: `queue-fix-${n}` };
+}
+
+const loggedFor = (driverId: string) =>
+  db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driverId} ORDER BY recorded_at`)).rows.map((r) => r.client_event_id));
+
+describe('the location-log queue consumer', () => {
+  it('hands a batch back for retry while the database is down, and writes it once it is back', async () => {
+    const driver = await newDriver();
+    const bodies = [1, 2, 3].map((n) => fixFor(driver.driver_id, n));
+
+    const broken = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' };
+    const first = batchOf(bodies);
+    await consumeLocationLog(first.batch, broken);
+    expect([...first.outcome.values()]).toEqual([1, 2, 3].map(() => `retry:${LOCATION_LOG_RETRY_SECONDS}`));
+    expect(await loggedFor(driver.driver_id)).toEqual([]);
+
+    const redelivered = batchOf(bodies);
+    await consumeLocationLog(redelivered.batch, env);
+    expect([...redelivered.outcome.values()]).toEqual(['ack', 'ack', 'ack']);
+    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-1', 'queue-fix-2', 'queue-fix-3']);
+  });
+
+  it('acknowledges malformed messages without retrying them and still writes the good ones', async () => {
+    const driver = await newDriver();
+    const { batch, outcome } = batchOf([{ driver_id: 'nope' }, fixFor(driver.driver_id, 4), 'garbage']);
+    await consumeLocationLog(batch, env);
+    expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
+    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-4']);
+  });
+});

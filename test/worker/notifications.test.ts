@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
+import * as t from '../../db/schema';
+import { localParts, zonedInstant } from '../../worker/lib/zoned-time';
+import { deliverNotification } from '../../worker/notify/deliver';
+import { notifyWaitlistPromoted } from '../../worker/notify/intents';
+import { sendNow } from '../../worker/notify/send';
+import { twilioSignature } from '../../worker/notify/webhook-signatures';
+import { backoffSeconds, consumeNotifications, NOTIFY_MAX_RETRIES } from '../../worker/queues/notifications';
+import { enqueueNotification } from '../../worker/services/notify-intents';
+import {
+  admin,
+  assign,
+  db,
+  driverStep,
+  emailsTo,
+  newCustomer,
+  newDriver,
+  newJob,
+  notificationsFor,
+  recorded,
+  script,
+  setQuietHours,
+  smsTo,
+  waitFor,
+  walkJob,
+} from './background-fixtures';
+import { api, expectError } from './helpers';
+
+const BUSINESS = 'Granite State Plowing';
+const INBOUND = 'http://plow.test/api/v1/webhooks/twilio/inbound';
+
+/** A Twilio-signed form post, as Twilio would send it. */
+async function twilioPost(url: string, params: Record<string, string>, signature?: string): Promise<Response> {
+  const form = new URLSearchParams(params);
+  const sig = signature ?? (await twilioSignature(env.TWILIO_AUTH_TOKEN, url, form));
+  return api(new URL(url).pathname, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig } });
+}
+
+const sentRow = (jobId: string, kind: string, channel = 'sms') => async () => {
+  const rows = await notificationsFor({ job_id: jobId, kind });
+  return rows.find((r) => r.channel === channel && ['sent', 'delivered'].includes(r.status));
+};
+
+let restoreQuietHours: () => Promise<void>;
+beforeAll(async () => {
+  // Deterministic whatever the hour: quiet hours are switched on only by the test about them.
+  restoreQuietHours = await setQuietHours(null, null);
+});
+afterAll(async () => {
+  await restoreQuietHours();
+});
+
+describe('job status notifications', () => {
+  it('sends exactly one SMS, with the right text, to the customer when the driver is on the way', async () => {
+    const customer = await newCustomer({ preferred: 'sms' });
+    const driver = await newDriver('Robin Plowright');
+    const job = await newJob(customer);
+    await assign(job.id, driver);
+    await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the assignment SMS' });
+    await walkJob(job.id, driver, 'en_route');
+
+    const row = await waitFor(sentRow(job.id, 'job_en_route'), { what: 'the en-route SMS' });
+    expect(row).toMatchObject({ recipient: customer.phone, provider: 'twilio', attempts: 1, user_id: customer.user_id });
+    expect(row.provider_message_id).toMatch(/^SM/);
+    const texts = (await smsTo(customer.phone)).map((m) => m.body);
+    expect(texts.filter((b) => b.includes('is on the way'))).toEqual([`${BUSINESS}: Robin is on the way to ${job.job_address}. Reply STOP to opt out.`]);
+    // One per status change: assignment, then en route — nothing doubled, no email.
+    expect(texts).toHaveLength(2);
+    // Only the sign-up's own verification email went to them, none about the job.
+    expect((await emailsTo(customer.email)).filter((m) => m.subject.startsWith(BUSINESS))).toEqual([]);
+  });
+
+  it('emails a customer who prefers email, with the outbox row’s idempotency key', async () => {
+    const customer = await newCustomer({ preferred: 'email' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'arrived');
+    const row = await waitFor(sentRow(job.id, 'job_arrived', 'email'), { what: 'the arrival email' });
+    const mails = (await emailsTo(customer.email)).filter((m) => m.subject.includes('arrived'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe(`${BUSINESS}: your driver has arrived`);
+    expect(mails[0]!.text).toContain(job.job_address);
+    expect(mails[0]!.req.headers['idempotency-key']).toBe(row.idempotency_key);
+    expect(mails[0]!.req.headers.authorization).toBe(`Bearer ${env.RESEND_API_KEY}`);
+    expect(await smsTo(customer.phone)).toEqual([]);
+  });
+
+  it('does not tell a customer about a cancellation they made, but tells the assigned driver', async () => {
+    const customer = await newCustomer({ preferred: 'both' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    await assign(job.id, driver);
+    const res = await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: customer.session.access_token, json: { reason: 'Shoveled it myself' } });
+    expect(res.status).toBe(200);
+    const driverRow = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'driver_job_cancelled' })).find((r) => r.status === 'sent'), { what: 'the driver’s cancellation notice' });
+    expect(driverRow.recipient).toBe(driver.phone);
+    expect(await notificationsFor({ job_id: job.id, kind: 'job_cancelled' })).toEqual([]);
+  });
+});
+
+describe('retries, backoff and the dead-letter queue', () => {
+  it('retries a provider that fails three times, then records the SMS sent on the fourth attempt', async () => {
+    const customer = await newCustomer({ preferred: 'sms' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: [500, 503, 500].map((status) => ({ status, body: { code: 20500, message: 'Internal Server Error' } })) });
+    await assign(job.id, driver);
+    const row = await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the SMS after three failures' });
+    expect(row.attempts).toBe(4);
+    expect(row.last_error).toBeNull();
+    const posts = await smsTo(customer.phone);
+    expect(posts).toHaveLength(4);
+    // Before each retry the consumer asked Twilio whether an earlier attempt got through.
+    const lookups = await recorded('/twilio', (r) => r.method === 'GET' && r.query.To === customer.phone);
+    expect(lookups.length).toBe(3);
+  });
+
+  it('asks the queue for exponentially growing delays, and dead-letters after the last retry', async () => {
+    const customer = await newCustomer({ preferred: 'sms' });
+    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: Array.from({ length: 10 }, () => ({ status: 503, body: { message: 'down' } })) });
+    const id = await db((d) =>
+      enqueueNotification(d, { user_id: customer.user_id, kind: 'test_backoff', channel: 'sms', recipient: customer.phone, body: 'backoff probe', idempotency_key: `test:backoff:${customer.user_id}` }),
+    );
+    // Driven by hand (createMessageBatch) with the production base delay of 30 s. The plugin's
+    // getQueueResult records which messages were retried but not their delay, so the delay
+    // each retry() asked for is read off the message itself.
+    const prodEnv = { ...env, NOTIFY_RETRY_BASE_SECONDS: '30' } as Env;
+    const delays: (number | undefined)[] = [];
+    for (let attempt = 1; attempt <= NOTIFY_MAX_RETRIES + 1; attempt++) {
+      const batch = createMessageBatch('plowdispatch-notifications', [{ id: `m${attempt}`, timestamp: new Date(), attempts: attempt, body: { id } }]);
+      const message = batch.messages[0]!;
+      const retry = message.retry.bind(message);
+      message.retry = (opts?: QueueRetryOptions) => {
+        delays.push(opts?.delaySeconds);
+        retry(opts);
+      };
+      const ctx = createExecutionContext();
+      await consumeNotifications(batch, prodEnv);
+      const result = await getQueueResult(batch, ctx);
+      expect(result.explicitAcks).toEqual([]);
+      expect(result.retryMessages).toEqual([{ msgId: `m${attempt}` }]);
+    }
+    expect(delays).toEqual([30, 60, 120, 240, 480, undefined]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffSeconds(a, 30))).toEqual([30, 60, 120, 240, 480, 600]);
+    const [row] = await notificationsFor({ user_id: customer.user_id, kind: 'test_backoff' });
+    expect(row).toMatchObject({ status: 'failed', attempts: 6 });
+    expect(row!.last_error).toContain('dead-letter');
+  });
+
+  it('moves a message whose provider always fails to the DLQ and marks the row dead — nothing silently dropped', async () => {
+    const customer = await newCustomer({ preferred: 'sms' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: Array.from({ length: 20 }, () => ({ status: 500, body: { message: 'Twilio is down' } })) });
+    await assign(job.id, driver);
+    const dead = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find((r) => r.status === 'dead'), {
+      timeoutMs: 25_000,
+      what: 'the row to be marked dead by the DLQ consumer',
+    });
+    expect(dead.attempts).toBe(NOTIFY_MAX_RETRIES + 1);
+    expect(dead.last_error).toMatch(/HTTP 500.*dead-letter/s);
+    expect(await smsTo(customer.phone)).toHaveLength(NOTIFY_MAX_RETRIES + 1);
+
+    // The admin outbox shows it, and an admin can send it again once Twilio is back.
+    const adminToken = (await admin()).access_token;
+    const list = await api(`/api/v1/admin/notifications?job_id=${job.id}&status=dead`, { token: adminToken });
+    expect(((await list.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id)).toEqual([dead.id]);
+    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: [] });
+    const retry = await api(`/api/v1/admin/notifications/${dead.id}/retry`, { method: 'POST', token: adminToken });
+    expect(retry.status).toBe(202);
+    await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the resent SMS' });
+  });
+});
+
+describe('SMS consent: STOP and START by text', () => {
+  it('stops all SMS after STOP (email instead), and resumes after START', async () => {
+    const customer = await newCustomer({ preferred: 'sms' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+
+    const stop = await twilioPost(INBOUND, { From: customer.phone, To: env.TWILIO_FROM_NUMBER, Body: 'Stop', MessageSid: 'SMinbound0001' });
+    expect(stop.status).toBe(200);
+    expect(stop.headers.get('content-type')).toContain('text/xml');
+    const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
+    expect(u!.sms_opt_out_at).not.toBeNull();
+
+    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'en_route');
+    await waitFor(sentRow(job.id, 'job_en_route', 'email'), { what: 'the fallback email' });
+    const smsRows = (await notificationsFor({ job_id: job.id, user_id: customer.user_id })).filter((r) => r.channel === 'sms');
+    expect(smsRows.map((r) => [r.kind, r.status, r.last_error])).toEqual([
+      ['job_assigned', 'skipped', 'recipient replied STOP'],
+      ['job_en_route', 'skipped', 'recipient replied STOP'],
+    ]);
+    expect(await smsTo(customer.phone)).toEqual([]);
+
+    const start = await twilioPost(INBOUND, { From: customer.phone, To: env.TWILIO_FROM_NUMBER, Body: 'START', MessageSid: 'SMinbound0002' });
+    expect(start.status).toBe(200);
+    expect((await driverStep(job.id, driver, 'arrived')).status).toBe(200);
+    await waitFor(sentRow(job.id, 'job_arrived'), { what: 'an SMS after START' });
+    expect((await smsTo(customer.phone)).map((m) => m.body)).toEqual([`${BUSINESS}: Your driver has arrived at ${job.job_address}. Reply STOP to opt out.`]);
+  });
+
+  it('refuses an unsigned or wrongly signed inbound webhook with 403', async () => {
+    const customer = await newCustomer();
+    const body = new URLSearchParams({ From: customer.phone, Body: 'STOP' }).toString();
+    await expectError(await api('/api/v1/webhooks/twilio/inbound', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 403, 'invalid_signature');
+    const forged = await twilioSignature('not-the-auth-token', INBOUND, new URLSearchParams({ From: customer.phone, Body: 'STOP' }));
+    await expectError(await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, forged), 403, 'invalid_signature');
+    // Signed for other parameters than those sent.
+    const other = await twilioSignature(env.TWILIO_AUTH_TOKEN, INBOUND, new URLSearchParams({ From: customer.phone, Body: 'START' }));
+    await expectError(await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, other), 403, 'invalid_signature');
+    const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
+    expect(u!.sms_opt_out_at).toBeNull();
+  });
+});
+
+describe('quiet hours', () => {
+  it('holds a non-urgent SMS until quiet hours end in the operator’s timezone, but not an urgent one', async () => {
+    const customer = await newCustomer({ preferred: 'both' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    const now = new Date();
+    const local = localParts(now, 'America/New_York');
+    const restore = await setQuietHours(local.hour, (local.hour + 2) % 24);
+    try {
+      await assign(job.id, driver);
+      await walkJob(job.id, driver, 'en_route');
+    } finally {
+      await restore();
+    }
+    const endsAt = zonedInstant('America/New_York', local.year, local.month, local.day, local.hour + 2);
+    const rows = await notificationsFor({ job_id: job.id, kind: 'job_assigned' });
+    const sms = rows.find((r) => r.channel === 'sms')!;
+    expect(sms.status).toBe('queued');
+    expect(new Date(sms.send_after!).toISOString()).toBe(endsAt.toISOString());
+    // Email is not held, and "on the way" is urgent.
+    await waitFor(sentRow(job.id, 'job_assigned', 'email'), { what: 'the assignment email' });
+    await waitFor(sentRow(job.id, 'job_en_route'), { what: 'the urgent SMS' });
+    const texts = (await smsTo(customer.phone)).map((m) => m.body);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain('is on the way');
+  });
+});
+
+describe('other senders', () => {
+  it('tells a waitlisted customer their request was picked up', async () => {
+    const customer = await newCustomer({ preferred: 'sms' });
+    const job = await newJob(customer);
+    await db(async (d) => {
+      const [entry] = await d
+        .insert(t.waitlist)
+        .values({ customer_id: customer.customer_id, job_address: job.job_address, job_coordinates: { lat: 43.2031, lng: -71.5401 }, status: 'promoted', promoted_job_id: job.id, promoted_at: new Date() })
+        .returning();
+      const [row] = await d.select().from(t.jobs).where(eq(t.jobs.id, job.id));
+      await d.transaction((tx) => notifyWaitlistPromoted(tx, entry!, row!));
+    });
+    await waitFor(sentRow(job.id, 'waitlist_promoted'), { what: 'the waitlist SMS' });
+    expect((await smsTo(customer.phone)).map((m) => m.body)[0]).toContain('waitlisted request');
+  });
+
+  it('sends a verification code at once through the same outbox (sendNow)', async () => {
+    const customer = await newCustomer();
+    const { id } = await db((d) =>
+      sendNow(env, d, { user_id: customer.user_id, channel: 'email', recipient: customer.email, subject: 'Your code', body: 'Your code is 123456', kind: 'verify_email', idempotency_key: `verify:${customer.user_id}:1` }),
+    );
+    expect(id).toBeTruthy();
+    const mail = await waitFor(async () => (await emailsTo(customer.email)).find((m) => m.subject === 'Your code'), { what: 'the code email' });
+    expect(mail.text).toBe('Your code is 123456');
+  });
+
+  it('records messages in the built-in outbox when a provider has no keys (local dev)', async () => {
+    const customer = await newCustomer();
+    const noKeys = { ...env, TWILIO_ACCOUNT_SID: '', RESEND_API_KEY: '' } as Env;
+    const id = await db((d) =>
+      enqueueNotification(d, { user_id: customer.user_id, kind: 'test_outbox', channel: 'sms', recipient: customer.phone, body: 'hello from dev', idempotency_key: `test:outbox:${customer.user_id}` }),
+    );
+    const outcome = await db((d) => deliverNotification(noKeys, d, id!, { finalAttempt: false }));
+    expect(outcome).toEqual({ kind: 'done', status: 'sent' });
+    const [row] = await notificationsFor({ user_id: customer.user_id, kind: 'test_outbox' });
+    expect(row).toMatchObject({ status: 'sent', provider: 'outbox', attempts: 1 });
+    expect(await smsTo(customer.phone)).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../lib/db';
+import { withDb } from '../lib/db';
+import { enqueueInvoices, enqueueNotifications } from '../notify/outbox';
+
+/** A fresh row still `queued` this long after it was due was never enqueued (or its message was lost). */
+export const SWEEP_GRACE_MINUTES = 2;
+/** A row that has been tried is left to the queue's own retries for longer than the longest backoff. */
+export const RETRYING_GRACE_MINUTES = 15;
+const SWEEP_LIMIT = 500;
+
+/** Outbox rows due and stuck in `queued`: see `sweepOutbox`. */
+export async function stuckNotifications(db: Db): Promise<{ id: string; send_after: Date | null }[]> {
+  const rows = await db.execute<{ id: string; send_after_ms: string | null }>(sql`
+    SELECT id, (extract(epoch FROM send_after) * 1000)::bigint AS send_after_ms FROM notification_log
+    WHERE status = 'queued'
+      AND coalesce(send_after, created_at) < now() - make_interval(mins => ${SWEEP_GRACE_MINUTES}::int)
+      AND updated_at < now() - make_interval(mins => CASE WHEN attempts = 0 THEN ${SWEEP_GRACE_MINUTES}::int ELSE ${RETRYING_GRACE_MINUTES}::int END)
+    ORDER BY created_at
+    LIMIT ${SWEEP_LIMIT}`);
+  return rows.rows.map((r) => ({ id: r.id, send_after: r.send_after_ms === null ? null : new Date(Number(r.send_after_ms)) }));
+}
+
+/** Completed jobs of the last week still without an invoice PDF. */
+export async function jobsMissingInvoicePdf(db: Db): Promise<string[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    SELECT j.id FROM jobs j
+    WHERE j.status IN ('completed', 'disputed')
+      AND j.completed_at BETWEEN now() - interval '7 days' AND now() - make_interval(mins => ${SWEEP_GRACE_MINUTES}::int)
+      AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.job_id = j.id AND i.status <> 'void' AND i.pdf_key IS NOT NULL)
+    ORDER BY j.completed_at
+    LIMIT 100`);
+  return rows.rows.map((r) => r.id);
+}
+
+/**
+ * The outbox's safety net (every minute): a crash between a commit and its enqueue leaves
+ * a `queued` row no message points at; this finds such rows and enqueues them (and
+ * completed jobs whose invoice PDF never got made). Duplicates are harmless — the consumer
+ * claims a row before sending. Touching `updated_at` keeps the next sweep from piling on.
+ */
+export async function sweepOutbox(env: Env): Promise<{ notifications: number; invoices: number }> {
+  return withDb(env, async (db) => {
+    const stuck = await stuckNotifications(db);
+    if (stuck.length > 0) {
+      await enqueueNotifications(env, stuck);
+      await db.execute(sql`UPDATE notification_log SET updated_at = now() WHERE id IN (${sql.join(stuck.map((s) => sql`${s.id}::uuid`), sql`, `)})`);
+    }
+    const jobs = await jobsMissingInvoicePdf(db);
+    await enqueueInvoices(env, jobs);
+    if (stuck.length || jobs.length) console.log(JSON.stringify({ level: 'info', msg: 'outbox sweep re-enqueued', notifications: stuck.length, invoices: jobs.length }));
+    return { notifications: stuck.length, invoices: jobs.length };
+  });
+}

@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { withDb } from '../lib/db';
+import { dispatchStub } from '../realtime';
+
+export type StaleDriver = { id: string; previous_status: string };
+
+/**
+ * ApexPlow CleanupStaleDriverLocations (every 5 minutes): a driver not heard from for
+ * `operator_settings.stale_driver_minutes` — no location flush, no status change, i.e. the
+ * row's `updated_at` — goes offline and loses their current location, so the fleet map
+ * shows no ghosts; the Dispatch object forgets their live position and the admins' board
+ * is told. The driver app keeps a driver fresh by pinging while available.
+ * `onlyDrivers` narrows the sweep (tests share one database).
+ */
+export async function cleanupStaleDrivers(env: Env, opts: { onlyDrivers?: string[] } = {}): Promise<StaleDriver[]> {
+  const only = opts.onlyDrivers ? sql`AND d.id IN (${sql.join(opts.onlyDrivers.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+  const stale = await withDb(env, async (db) => {
+    const result = await db.execute<StaleDriver>(sql`
+      WITH settings AS (SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10) AS minutes),
+      stale AS (
+        SELECT d.id, d.status FROM driver_profiles d, settings s
+        WHERE d.status <> 'offline'
+          AND d.updated_at < now() - make_interval(mins => s.minutes)
+          ${only}
+        FOR UPDATE OF d SKIP LOCKED
+      )
+      UPDATE driver_profiles d SET status = 'offline', current_location = NULL
+      FROM stale WHERE d.id = stale.id
+      RETURNING d.id, stale.status AS previous_status`);
+    return result.rows;
+  });
+  if (stale.length === 0) return stale;
+  const dispatch = dispatchStub(env);
+  const ts = new Date().toISOString();
+  const results = await Promise.allSettled(
+    stale.flatMap((d) => [dispatch.forgetDriver(d.id), dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: d.id, status: 'offline', ts } })]),
+  );
+  for (const r of results) if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'stale-driver fan-out failed', err: String(r.reason) }));
+  console.log(JSON.stringify({ level: 'info', msg: 'stale drivers set offline', drivers: stale.map((d) => d.id) }));
+  return stale;
+}

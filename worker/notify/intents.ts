@@ -1,0 +1,171 @@
+import { eq } from 'drizzle-orm';
+import type { JobStatus, Role } from '../../contract/enums';
+import * as t from '../../db/schema';
+import { enqueueNotification, type Queryable } from '../services/notify-intents';
+import { noteInvoiceDue } from './outbox';
+import { quietHoursEnd } from './quiet-hours';
+import { customerUserId, driverUser, loadContact, loadOperator, planDeliveries, type Contact, type OperatorContext } from './recipients';
+import { TEMPLATES, type MessageContext, type TemplateKind } from './templates';
+
+/**
+ * Kinds that may wake someone at night. Everything else sent as SMS waits for the end of
+ * the operator's quiet hours (email and push are never held back).
+ */
+export const URGENT_KINDS: ReadonlySet<TemplateKind> = new Set(['job_en_route', 'job_arrived', 'job_cancelled', 'driver_job_assigned', 'driver_job_cancelled']);
+
+/**
+ * A held-back message that no longer makes sense is skipped at send time: "a driver is
+ * assigned" is pointless once the job is done. Job statuses in which each kind still applies.
+ */
+export const STILL_RELEVANT: Partial<Record<string, readonly JobStatus[]>> = {
+  job_assigned: ['assigned', 'en_route'],
+  job_en_route: ['en_route'],
+  job_arrived: ['arrived', 'in_progress'],
+  waitlist_promoted: ['pending', 'assigned', 'en_route'],
+  driver_job_assigned: ['assigned'],
+};
+
+export interface NotifyOptions {
+  kind: TemplateKind;
+  /** Prefix of the idempotency keys; channel and recipient are appended. */
+  key: string;
+  job_id?: string | null;
+  context: Omit<MessageContext, 'business_name'>;
+  /** False when another message covers email. */
+  email?: boolean;
+  now?: Date;
+}
+
+/**
+ * Records the deliveries of one message to one person (see `planDeliveries`) as outbox
+ * rows in the caller's transaction. Returns the number of rows queued.
+ */
+export async function notifyContact(tx: Queryable, op: OperatorContext, contact: Contact, n: NotifyOptions): Promise<number> {
+  const message = TEMPLATES[n.kind]({ ...n.context, business_name: op.business_name });
+  const now = n.now ?? new Date();
+  const sendAfter = URGENT_KINDS.has(n.kind) ? null : quietHoursEnd(now, op);
+  let queued = 0;
+  for (const d of planDeliveries(contact, message, { email: n.email })) {
+    const content =
+      d.channel === 'sms' ? { subject: null, body: message.sms! } : d.channel === 'email' ? { subject: message.email!.subject, body: message.email!.text } : { subject: message.push!.title, body: message.push!.body };
+    const id = await enqueueNotification(tx, {
+      user_id: contact.user_id,
+      job_id: n.job_id ?? null,
+      kind: n.kind,
+      channel: d.channel,
+      recipient: d.recipient,
+      ...content,
+      idempotency_key: `${n.key}:${d.channel}:${d.channel === 'push' ? d.recipient : contact.user_id}`,
+      send_after: d.channel === 'sms' ? sendAfter : null,
+      ...(d.skipped_reason ? { skipped_reason: d.skipped_reason } : {}),
+    });
+    if (id && !d.skipped_reason) queued++;
+  }
+  return queued;
+}
+
+export interface JobTransition {
+  job: t.Job;
+  previous_status: JobStatus;
+  to: JobStatus;
+  /** Who made the change; a customer is not told about their own cancellation. */
+  actor?: { role: Role; system?: boolean } | null;
+  /** The job's driver before the change: told when a dispatcher takes the job back. */
+  previous_driver_id?: string | null;
+}
+
+/**
+ * The notifications a job status change causes (ApexPlow §7 NotifyCustomerJobAssigned,
+ * NotifyJobStatusChange), recorded in the transition's own transaction so they commit or
+ * roll back with it. Called once from `transitionJob`.
+ *
+ * - assigned → the customer (by preference) and the driver (push, else SMS);
+ * - en_route, arrived → the customer;
+ * - completed → the customer by SMS if they take SMS; the invoice email follows from the
+ *   invoice queue, which this also schedules;
+ * - cancelled → the customer (unless they cancelled it) and the assigned driver.
+ */
+export async function recordNotificationIntents(tx: Queryable, change: JobTransition): Promise<void> {
+  const { job, to } = change;
+  if (change.previous_status === to) return;
+  if (to === 'completed') noteInvoiceDue(job.id);
+  const customerKind: Partial<Record<JobStatus, TemplateKind>> = {
+    assigned: 'job_assigned',
+    en_route: 'job_en_route',
+    arrived: 'job_arrived',
+    completed: 'job_completed',
+    cancelled: 'job_cancelled',
+  };
+  if (to === 'pending' && change.previous_driver_id && change.actor?.role === 'admin') {
+    // A dispatcher took the job back (reassign / un-assign): the old driver hears it.
+    const op = await loadOperator(tx);
+    const was = await driverUser(tx, change.previous_driver_id);
+    const contact = was ? await loadContact(tx, was.user_id) : null;
+    if (contact) {
+      const context = await jobContext(tx, job, was?.full_name);
+      await notifyContact(tx, op, contact, { kind: 'driver_job_cancelled', key: `job:${job.id}:v${job.version}:driver_job_cancelled`, job_id: job.id, context });
+    }
+    return;
+  }
+  const kind = customerKind[to];
+  if (!kind) return;
+
+  const op = await loadOperator(tx);
+  const driver = job.driver_id ? await driverUser(tx, job.driver_id) : null;
+  const context = await jobContext(tx, job, driver?.full_name);
+  const key = `job:${job.id}:v${job.version}`;
+
+  // A customer is not told about their own cancellation, nor about an auto-dispatch offer
+  // (it may move on to another driver; they hear when a driver accepts).
+  const customerTold = !(to === 'cancelled' && change.actor?.role === 'customer') && !(to === 'assigned' && change.actor?.system);
+  const customerUser = customerTold ? await customerUserId(tx, job.customer_id) : null;
+  const customer = customerUser ? await loadContact(tx, customerUser) : null;
+  if (customer) {
+    await notifyContact(tx, op, customer, { kind, key: `${key}:${kind}`, job_id: job.id, context, email: to !== 'completed' });
+  }
+
+  const driverKind: Partial<Record<JobStatus, TemplateKind>> = { assigned: 'driver_job_assigned', cancelled: 'driver_job_cancelled' };
+  const dKind = driverKind[to];
+  if (dKind && driver) {
+    const contact = await loadContact(tx, driver.user_id);
+    if (contact) await notifyContact(tx, op, contact, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
+  }
+}
+
+/**
+ * A waitlisted request became a job (ApexPlow §8: "customer notified via SMS/email when job
+ * is picked up"). Uses the contact details the customer left on the waitlist entry when
+ * present. Call inside the promotion's transaction.
+ */
+export async function notifyWaitlistPromoted(tx: Queryable, entry: t.WaitlistEntry, job: t.Job): Promise<number> {
+  const userId = await customerUserId(tx, entry.customer_id);
+  const contact = userId ? await loadContact(tx, userId) : null;
+  if (!contact) return 0;
+  const withEntryDetails: Contact = {
+    ...contact,
+    preferred: entry.preferred_contact ?? contact.preferred,
+    email: entry.contact_email ?? contact.email,
+    phone: entry.contact_phone ?? contact.phone,
+  };
+  const op = await loadOperator(tx);
+  return notifyContact(tx, op, withEntryDetails, {
+    kind: 'waitlist_promoted',
+    key: `waitlist:${entry.id}:promoted`,
+    job_id: job.id,
+    context: await jobContext(tx, job),
+  });
+}
+
+async function jobContext(tx: Queryable, job: t.Job, driverName?: string): Promise<Omit<MessageContext, 'business_name'>> {
+  const [tier] = job.driveway_tier_id
+    ? await tx.select({ label: t.pricing_config.tier_label }).from(t.pricing_config).where(eq(t.pricing_config.id, job.driveway_tier_id)).limit(1)
+    : [];
+  return {
+    address: job.job_address,
+    driver_name: driverName,
+    tier_label: tier?.label ?? null,
+    price_cents: job.final_price_cents ?? job.quoted_price_cents,
+    reason: job.cancellation_reason,
+    scheduled_for: job.scheduled_for,
+  };
+}

@@ -1,0 +1,29 @@
+import { generateInvoice } from '../invoices/generate';
+import { withDb } from '../lib/db';
+import { InvoiceMessage } from '../notify/outbox';
+
+const RETRY_BASE_SECONDS = 30;
+
+/**
+ * The invoice queue consumer: one completed job per message → PDF in R2 + email. Every step
+ * is idempotent, so a redelivered or swept message only repeats what is missing. Failures
+ * retry with backoff and land in plowdispatch-dlq after max_retries; the outbox sweep
+ * re-enqueues completed jobs still without a PDF.
+ */
+export async function consumeInvoices(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    const parsed = InvoiceMessage.safeParse(msg.body);
+    if (!parsed.success) {
+      console.error(JSON.stringify({ level: 'error', msg: 'dropping malformed invoice message', id: msg.id }));
+      msg.ack();
+      continue;
+    }
+    try {
+      await withDb(env, (db) => generateInvoice(env, db, parsed.data.job_id));
+      msg.ack();
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', msg: 'invoice generation failed; retrying', job_id: parsed.data.job_id, attempt: msg.attempts, err: String(err) }));
+      msg.retry({ delaySeconds: Math.min(600, RETRY_BASE_SECONDS * 2 ** (msg.attempts - 1)) });
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { Hono, type Context } from 'hono';
+import { SignFileBody } from '../../contract/background';
+import { canRead } from '../files/access';
+import { keyFromUrl, ownerOf } from '../files/keys';
+import { checkImageSignature, ContentMismatchError } from '../files/magic-bytes';
+import { signDownloadUrl, verifyDownloadUrl, verifyUploadUrl, type UploadGrant } from '../files/signing';
+import { actorOf } from '../lib/actor';
+import { ApiError, notFound } from '../lib/errors';
+import { readJson } from '../lib/validate';
+import type { AppEnv } from '../types';
+
+/** `/files/*`: signed upload and download of private R2 objects (no bearer token: the signature is the grant). */
+export const files = new Hono<AppEnv>();
+
+/** `/api/v1/files/*`: signed links for signed-in users. */
+export const fileLinks = new Hono<AppEnv>();
+
+const signatureError = (reason: 'invalid' | 'expired') =>
+  reason === 'expired'
+    ? new ApiError(403, 'url_expired', 'This link has expired; ask for a new one.')
+    : new ApiError(403, 'invalid_signature', 'This link is not valid.');
+
+/** The refusals of an upload, all decided from the URL and headers before a byte is read. */
+async function checkUpload(c: Context<AppEnv>): Promise<{ grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> }> {
+  const key = c.req.path.slice('/files/upload/'.length);
+  if (!ownerOf(key)) throw signatureError('invalid');
+  const verdict = await verifyUploadUrl(c.env, key, c.req.query());
+  if (!verdict.ok) throw signatureError(verdict.reason);
+  const grant = verdict.value;
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== grant.content_type) {
+    throw new ApiError(415, 'unsupported_media_type', `This upload URL takes ${grant.content_type}; got ${type || 'no content type'}.`);
+  }
+  const lengthHeader = c.req.header('content-length');
+  const length = Number(lengthHeader);
+  if (!lengthHeader || !Number.isSafeInteger(length) || length < 0) {
+    throw new ApiError(411, 'length_required', 'Send the file with a Content-Length header.');
+  }
+  if (length > grant.max_bytes) {
+    throw new ApiError(413, 'payload_too_large', `The file is ${length} bytes; this upload allows at most ${grant.max_bytes}.`, { max_bytes: grant.max_bytes });
+  }
+  const body = c.req.raw.body;
+  if (!body || length === 0) throw new ApiError(400, 'empty_body', 'The upload has no content.');
+  return { grant, length, body };
+}
+
+/**
+ * Receives an upload and streams it into R2 — the body is never read into memory:
+ * `request.body` is piped through a 12-byte signature check into a FixedLengthStream of the
+ * declared length, whose readable half R2 consumes as it arrives (R2 needs a stream of
+ * known length). Refusals come before a byte is read: 403 bad or expired signature, 415 a
+ * content type other than the signed one, 411 no length, 413 over the signed limit.
+ */
+files.put('/upload/*', async (c) => {
+  let checked: { grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> };
+  try {
+    checked = await checkUpload(c);
+  } catch (err) {
+    // Refused before reading: drop the body rather than leave the client's stream dangling.
+    await c.req.raw.body?.cancel().catch(() => {});
+    throw err;
+  }
+  const { grant, length, body } = checked;
+  const key = grant.key;
+  const fixed = new FixedLengthStream(length);
+  const piping = body.pipeThrough(checkImageSignature(grant.content_type)).pipeTo(fixed.writable);
+  const [stored, piped] = await Promise.allSettled([
+    c.env.FILES.put(key, fixed.readable, {
+      httpMetadata: { contentType: grant.content_type },
+      customMetadata: { uploaded_by: grant.user_id, purpose: grant.purpose },
+    }),
+    piping,
+  ]);
+  if (piped.status === 'rejected' || stored.status === 'rejected') {
+    await c.env.FILES.delete(key).catch(() => {});
+    const reason = piped.status === 'rejected' ? piped.reason : stored.status === 'rejected' ? stored.reason : null;
+    if (reason instanceof ContentMismatchError) throw new ApiError(415, 'unsupported_media_type', reason.message);
+    console.error(JSON.stringify({ level: 'error', msg: 'upload to R2 failed', key, err: String(reason) }));
+    throw new ApiError(400, 'upload_failed', 'The upload did not complete; try again.');
+  }
+  const origin = new URL(c.req.url).origin;
+  return c.json({ key, public_url: `${origin}/files/${key}`, size: stored.value.size, content_type: grant.content_type }, 201);
+});
+
+/** Serves a private object to whoever holds a valid, unexpired signed GET URL. */
+files.get('/*', async (c) => {
+  const key = c.req.path.slice('/files/'.length);
+  if (!ownerOf(key)) throw notFound('File');
+  const verdict = await verifyDownloadUrl(c.env, key, c.req.query());
+  if (!verdict.ok) throw signatureError(verdict.reason);
+  const object = await c.env.FILES.get(key);
+  if (!object) throw notFound('File');
+  const headers = new Headers();
+  object.writeHttpMetadata(headers);
+  headers.set('etag', object.httpEtag);
+  headers.set('content-length', String(object.size));
+  headers.set('x-content-type-options', 'nosniff');
+  // Cached privately for no longer than the link lives.
+  headers.set('cache-control', `private, max-age=${Math.max(0, Math.min(600, verdict.value.exp - Math.floor(Date.now() / 1000)))}`);
+  return new Response(object.body, { headers });
+});
+
+/**
+ * A signed GET URL (10 minutes) for a file the caller may see: its job's photo, the QR of
+ * its driver, its invoice. Anyone else's file is "not found".
+ */
+fileLinks.post('/sign', async (c) => {
+  const body = await readJson(c, SignFileBody);
+  const key = keyFromUrl(body.url);
+  const owner = key ? ownerOf(key) : null;
+  if (!key || !owner) throw notFound('File');
+  if (!(await canRead(c.var.db, actorOf(c), owner))) throw notFound('File');
+  return c.json(await signDownloadUrl(c.env, new URL(c.req.url).origin, key));
+});
