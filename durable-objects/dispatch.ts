@@ -3,7 +3,7 @@ import { ACTIVE_JOB_STATUSES } from '../contract/enums';
 import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
-import { activeJobOf, flushDriverPositions } from '../worker/services/positions';
+import { activeJobOf } from '../worker/services/positions';
 import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, SEEN_EVENT_TTL_MS, type DriverRow } from './driver-positions';
 import { inOrder } from './in-order';
@@ -12,13 +12,16 @@ import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } 
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
 
-/** Live positions reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping). */
+/**
+ * Fixes reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping): the
+ * flush alarm sends the GPS log outbox to the Queue, whose consumer writes the log rows
+ * and the drivers' live positions in one transaction. A lone driver so costs one write
+ * per 15 s (240 per driver-hour); a fleet shares its writes (`npm run bench:gps-writes`).
+ */
 export const POSITION_FLUSH_MS = 15_000;
 
-/** The GPS log outbox goes to the Queue once it holds this many fixes… */
+/** A busy fleet does not wait for the alarm: the outbox goes once it holds this many fixes. */
 export const LOG_BATCH = 50;
-/** …or its oldest fix has waited this long (checked on the next ping; the flush alarm takes the rest). */
-export const LOG_MAX_WAIT_MS = 2_000;
 /** `sendBatch` takes at most 100 messages. */
 const QUEUE_BATCH_LIMIT = 100;
 
@@ -178,8 +181,7 @@ export class Dispatch extends DurableObject<Env> {
       if (current) this.#positions.saveFix(loc);
       if (eventKey) this.#positions.claimEvent(eventKey, now);
       this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
-      const backlog = this.#positions.logBacklog();
-      if (backlog.count >= LOG_BATCH || now - (backlog.oldest ?? now) >= LOG_MAX_WAIT_MS) this.ctx.waitUntil(this.#drainLog());
+      if (this.#positions.logBacklog().count >= LOG_BATCH) this.ctx.waitUntil(this.#drainLog());
       await this.#armFlush(now);
       return { current, duplicate: false, fix: loc };
     } finally {
@@ -223,25 +225,16 @@ export class Dispatch extends DurableObject<Env> {
   }
 
   /**
-   * Every ~15 s while drivers report: writes every changed live position to Postgres in
-   * one statement and sends what is left in the GPS log outbox. On failure the rows stay
-   * and the alarm is set again; with nothing left to write no alarm remains, so an idle
+   * Every ~15 s while drivers report: sends what waits in the GPS log outbox to the Queue
+   * (its consumer writes the log and the live positions). What the Queue did not take
+   * stays and the alarm is set again; with nothing left no alarm remains, so an idle
    * dispatch object can hibernate.
    */
   override async alarm(): Promise<void> {
     this.#flushArmed = false;
     await this.#drainLog();
-    const dirty = this.#positions.dirty();
-    if (dirty.length > 0) {
-      try {
-        await withDb(this.env, (db) => flushDriverPositions(db, dirty));
-        this.#positions.markFlushed(dirty);
-      } catch (err) {
-        console.error(JSON.stringify({ level: 'error', msg: 'position flush failed, will retry', drivers: dirty.length, err: String(err) }));
-      }
-    }
     this.#positions.pruneEvents(Date.now() - SEEN_EVENT_TTL_MS);
-    if (this.#positions.anyDirty() || this.#positions.logBacklog().count > 0) await this.#armFlush(Date.now());
+    if (this.#positions.logBacklog().count > 0) await this.#armFlush(Date.now());
   }
 
   // ---- RPC from the Worker ----

@@ -1,5 +1,4 @@
 import type { DriverLocationPayload } from '../contract/ws';
-import type { DriverPosition } from '../worker/services/positions';
 
 /** A driver as the dispatch object knows them: the job their pings belong to and the last fix. */
 export interface DriverRow {
@@ -18,8 +17,8 @@ export interface DriverRow {
 export const SEEN_EVENT_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The dispatch object's SQLite tables: each driver's active job and live position (with
- * a `dirty` flag for the batched Postgres write), the client event ids already accepted
+ * The dispatch object's SQLite tables: each driver's active job and live position, the
+ * client event ids already accepted
  * (so a replayed ping is applied once), and the outbox of fixes on their way to the GPS
  * log. All calls are synchronous SQLite: a
  * check-then-insert cannot interleave with another message.
@@ -33,8 +32,7 @@ export class DriverPositions {
       driver_id TEXT PRIMARY KEY,
       active_job_id TEXT,
       lat REAL, lng REAL, accuracy REAL, heading REAL, speed REAL,
-      ts TEXT, received_at TEXT,
-      dirty INTEGER NOT NULL DEFAULT 0
+      ts TEXT, received_at TEXT
     )`);
     sql.exec('CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
     sql.exec('CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)');
@@ -86,15 +84,14 @@ export class DriverPositions {
   }
 
   /**
-   * Stores a driver's fix and marks it for the next Postgres flush — unless a newer one is
-   * already stored (two copies in flight on different sockets may land in either order).
+   * Stores a driver's fix — unless a newer one is already stored (two copies in flight on different sockets may land in either order).
    */
   saveFix(loc: DriverLocationPayload): void {
     this.#sql.exec(
-      `INSERT INTO drivers (driver_id, lat, lng, accuracy, heading, speed, ts, received_at, dirty)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+      `INSERT INTO drivers (driver_id, lat, lng, accuracy, heading, speed, ts, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, accuracy = excluded.accuracy,
-         heading = excluded.heading, speed = excluded.speed, ts = excluded.ts, received_at = excluded.received_at, dirty = 1
+         heading = excluded.heading, speed = excluded.speed, ts = excluded.ts, received_at = excluded.received_at
        WHERE drivers.ts IS NULL OR excluded.ts > drivers.ts`,
       loc.driver_id, loc.lat, loc.lng, loc.accuracy, loc.heading, loc.speed, loc.ts, loc.received_at,
     );
@@ -111,22 +108,6 @@ export class DriverPositions {
   /** Clears the active job only if it is still `jobId` (a newer assignment wins). */
   clearActiveJob(driverId: string, jobId: string): void {
     this.#sql.exec('UPDATE drivers SET active_job_id = NULL WHERE driver_id = ? AND active_job_id = ?', driverId, jobId);
-  }
-
-  dirty(): DriverPosition[] {
-    return this.#sql
-      .exec<DriverPosition & Record<string, SqlStorageValue>>('SELECT driver_id, lat, lng, ts FROM drivers WHERE dirty = 1 AND ts IS NOT NULL')
-      .toArray()
-      .map((r) => ({ driver_id: r.driver_id, lat: r.lat, lng: r.lng, ts: r.ts }));
-  }
-
-  /** Clears the flag of rows written — unless the driver moved again while we were writing. */
-  markFlushed(rows: DriverPosition[]): void {
-    for (const r of rows) this.#sql.exec('UPDATE drivers SET dirty = 0 WHERE driver_id = ? AND ts = ?', r.driver_id, r.ts);
-  }
-
-  anyDirty(): boolean {
-    return this.#sql.exec('SELECT 1 FROM drivers WHERE dirty = 1 LIMIT 1').toArray().length > 0;
   }
 
   /** Latest known positions (the fleet map), newest first. */
@@ -151,6 +132,6 @@ export class DriverPositions {
 
   /** Forgets a driver's live position (stale-driver cleanup). */
   forget(driverId: string): void {
-    this.#sql.exec('UPDATE drivers SET lat = NULL, lng = NULL, ts = NULL, dirty = 0 WHERE driver_id = ?', driverId);
+    this.#sql.exec('UPDATE drivers SET lat = NULL, lng = NULL, ts = NULL WHERE driver_id = ?', driverId);
   }
 }

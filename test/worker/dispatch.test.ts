@@ -146,27 +146,35 @@ describe('Dispatch: the location pipeline', () => {
     for (const s of [watcher, a, b]) s.close();
   });
 
-  it('writes live positions to Postgres in one batch when the flush alarm runs, not per ping', async () => {
+  it('writes live positions to Postgres with the GPS log, in one batch after the flush alarm, never per ping', async () => {
     const [c1, c2, d1, d2] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver()]);
     await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
     const [p1, p2] = await Promise.all([connect(d1.token), connect(d2.token)]);
     p1.send(fix(43.11, -71.11, seconds(20), 'flush-d1-0001'));
     const latest = seconds(10);
     p1.send(fix(43.12, -71.12, latest, 'flush-d1-0002'));
+    // A late copy of an older fix arrives last: logged, but not the live position.
+    p1.send(fix(43.10, -71.10, seconds(30), 'flush-d1-0000'));
     p2.send(fix(43.21, -71.21, seconds(5), 'flush-d2-0001'));
-    await p1.next((m) => m.payload?.client_event_id === 'flush-d1-0002');
+    await p1.next((m) => m.payload?.client_event_id === 'flush-d1-0000');
     await p2.next((m) => m.type === 'ack');
+    const logRows = (driverId: string) =>
+      db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driverId}`)).rows[0]!.n);
+    // Acknowledged pings wait in the object's outbox: nothing is written per ping.
+    await new Promise((r) => setTimeout(r, 1500));
     expect(await storedPosition(d1.driver_id)).toEqual({ lat: null, lng: null, at: null });
+    expect(await logRows(d1.driver_id)).toBe(0);
 
     const alarm = await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.getAlarm());
     expect(alarm).toBeGreaterThan(Date.now());
     expect(await runDurableObjectAlarm(dispatch())).toBe(true);
 
-    const first = await storedPosition(d1.driver_id);
+    const first = await eventually(() => storedPosition(d1.driver_id), (p) => p.lat !== null);
     expect(first).toMatchObject({ lat: 43.12, lng: -71.12 });
     expect(new Date(first.at!).toISOString()).toBe(latest.toISOString());
-    expect(await storedPosition(d2.driver_id)).toMatchObject({ lat: 43.21, lng: -71.21 });
-    // Nothing left to write: no alarm remains to keep the object awake.
+    expect(await eventually(() => storedPosition(d2.driver_id), (p) => p.lat !== null)).toMatchObject({ lat: 43.21, lng: -71.21 });
+    expect(await logRows(d1.driver_id)).toBe(3);
+    // Nothing left to send: no alarm remains to keep the object awake.
     expect(await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.getAlarm())).toBeNull();
     p1.close();
     p2.close();

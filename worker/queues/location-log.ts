@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as t from '../../db/schema';
 import { withDb } from '../lib/db';
+import { flushDriverPositions, type DriverPosition } from '../services/positions';
 
 /** One GPS fix on its way to `driver_location_log`, as the Dispatch object enqueues it. */
 export const LocationLogMessage = z.object({
@@ -20,7 +21,9 @@ export const LocationLogMessage = z.object({
 export const LOCATION_LOG_RETRY_SECONDS = 5;
 
 /**
- * Writes a batch of fixes in one INSERT, then acknowledges each message. Malformed
+ * Writes a batch of fixes in one transaction — one INSERT into the GPS log and one UPDATE
+ * of each driver's live position to their newest fix (never back to an older one) — then
+ * acknowledges each message. Malformed
  * messages are acknowledged and logged (retrying cannot fix them). When the database
  * write fails, every valid message is handed back with `retry()`: nothing is lost, the
  * Queue redelivers (up to `max_retries`, then the dead-letter queue).
@@ -50,8 +53,19 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
     });
   }
   if (rows.length === 0) return;
+  const latest = new Map<string, DriverPosition>();
+  for (const r of rows) {
+    const ts = r.recorded_at!.toISOString();
+    const held = latest.get(r.driver_id);
+    if (!held || held.ts < ts) latest.set(r.driver_id, { driver_id: r.driver_id, lat: r.coordinates.lat, lng: r.coordinates.lng, ts });
+  }
   try {
-    await withDb(env, (db) => db.insert(t.driver_location_log).values(rows));
+    await withDb(env, (db) =>
+      db.transaction(async (tx) => {
+        await tx.insert(t.driver_location_log).values(rows);
+        await flushDriverPositions(tx, [...latest.values()]);
+      }),
+    );
   } catch (err) {
     console.error(JSON.stringify({ level: 'error', msg: 'location-log insert failed; batch will be retried', messages: accepted.length, attempts: accepted[0]?.attempts, err: String(err) }));
     for (const msg of accepted) msg.retry({ delaySeconds: LOCATION_LOG_RETRY_SECONDS });

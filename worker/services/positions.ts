@@ -11,10 +11,11 @@ export interface DriverPosition {
 }
 
 /**
- * Writes many drivers' live positions in one UPDATE … FROM (VALUES …). A position older
- * than the stored one never overwrites it (pings can arrive late).
+ * Writes many drivers' live positions in one UPDATE … FROM (VALUES …), inside the GPS-log
+ * consumer's transaction. A position older than the stored one never overwrites it (pings
+ * can arrive late, and a retried batch can land after a newer one).
  */
-export async function flushDriverPositions(db: Db, rows: DriverPosition[]): Promise<number> {
+export async function flushDriverPositions(db: Pick<Db, 'execute'>, rows: DriverPosition[]): Promise<number> {
   if (rows.length === 0) return 0;
   const values = sql.join(
     rows.map((r) => sql`(${r.driver_id}::uuid, ${r.lat}::double precision, ${r.lng}::double precision, ${r.ts}::timestamptz)`),
