@@ -82,8 +82,8 @@ export function checkConfig(env: Record<string, unknown>): ConfigCheck {
 
 let checked: ConfigCheck | undefined;
 
-/** Checks once per isolate; logs warnings once. */
-export function configStatus(env: Env): ConfigCheck {
+/** Checks once per isolate; logs warnings once. (`object`, not `Env`: scripts/ import this file too.) */
+export function configStatus(env: object): ConfigCheck {
   if (!checked) {
     checked = checkConfig(env as unknown as Record<string, unknown>);
     if (checked.ok) for (const w of checked.warnings) console.warn(JSON.stringify({ level: 'warn', msg: 'config', warning: w }));

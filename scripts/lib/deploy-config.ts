@@ -36,8 +36,21 @@ export interface EnvSummary {
   migrationTags: string[];
 }
 
+/** The fields of wrangler's resolved config read here (its own type does not resolve under scripts/tsconfig.json). */
+interface ResolvedConfig {
+  name?: string;
+  vars: Record<string, unknown>;
+  durable_objects: { bindings: { name: string; class_name: string }[] };
+  r2_buckets: { binding: string; bucket_name?: string }[];
+  queues: { producers?: { binding: string; queue: string }[]; consumers?: QueueConsumer[] };
+  ratelimits: { name: string; namespace_id: string | number; simple?: { limit: number; period: number } }[];
+  triggers: { crons?: string[] };
+  observability?: { enabled?: boolean };
+  migrations: { tag: string }[];
+}
+
 export function readEnvSummary(root: string, env?: string): EnvSummary {
-  const c = unstable_readConfig({ config: path.join(root, 'wrangler.toml'), env }, { hideWarnings: true });
+  const c = unstable_readConfig({ config: path.join(root, 'wrangler.toml'), env }, { hideWarnings: true }) as unknown as ResolvedConfig;
   return {
     env,
     workerName: c.name ?? '',

@@ -42,6 +42,11 @@ export function dryRunArgs(env: string, outdir: string): string[] {
 export async function wranglerDryRun(root: string, env: string, outdir: string): Promise<DryRunResult> {
   const wrangler = path.join(root, 'node_modules', '.bin', 'wrangler');
   const { code, output } = await runCaptured(wrangler, dryRunArgs(env, outdir), { cwd: root });
+  return parseDryRun(code, output);
+}
+
+/** Reads a dry run's exit code and output: warnings, errors, bindings, vars. */
+export function parseDryRun(code: number, output: string): DryRunResult {
   // eslint-disable-next-line no-control-regex
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   const problems: string[] = [];
