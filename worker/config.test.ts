@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkConfig } from './config';
 
-const BINDINGS = { JOB_ROOM: {}, DISPATCH: {}, SESSION_GUARD: {}, RATE_COUNTER: {}, RL_ANON: {}, RL_USER: {}, FILES: {}, LOCATION_LOG: {}, NOTIFICATIONS: {}, INVOICES: {} };
+const BINDINGS = { JOB_ROOM: {}, DISPATCH: {}, SESSION_GUARD: {}, RATE_COUNTER: {}, AUTO_DISPATCH: {}, RL_ANON: {}, RL_USER: {}, FILES: {}, LOCATION_LOG: {}, NOTIFICATIONS: {}, INVOICES: {} };
 const GOOD = { ...BINDINGS, APP_ENV: 'production', DATABASE_URL: 'postgres://u:p@db.example/neondb', JWT_SECRET: 'x'.repeat(32), FILES_SIGNING_SECRET: 'f'.repeat(32) };
 
 describe('configuration checked at start-up', () => {

@@ -15,20 +15,47 @@ const Required = z.object({
   FILES_SIGNING_SECRET: z.string({ message: 'FILES_SIGNING_SECRET is not set: `wrangler secret put FILES_SIGNING_SECRET` (32+ random bytes; signs file URLs)' }).min(16, 'FILES_SIGNING_SECRET must be at least 16 characters'),
 });
 
+/**
+ * Every other setting the Worker reads from its env (values are parsed where they are used,
+ * e.g. worker/lib/settings.ts). Listed here so this file names every secret the operator can
+ * set: the README's secrets table must list exactly these (scripts/operator-guide.ts checks).
+ */
 const Optional = z.object({
   DB_WS_PROXY: optional,
   JWT_KID: optional,
   JWT_SECRET_PREVIOUS: optional,
-  GOOGLE_MAPS_API_KEY: optional,
+  JWT_KID_PREVIOUS: optional,
+  APP_ORIGINS: optional,
+  ADMIN_IP_ALLOWLIST: optional,
+  HIBP_ENABLED: optional,
+  HIBP_API_URL: optional,
+  RATE_LIMIT_AUTH: optional,
+  EMAIL_FROM: optional,
   RESEND_API_KEY: optional,
+  RESEND_API_URL: optional,
+  RESEND_WEBHOOK_SECRET: optional,
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,
-  VAPID_PRIVATE_KEY: optional,
   TWILIO_FROM_NUMBER: optional,
-  APP_ORIGINS: optional,
+  TWILIO_API_URL: optional,
+  VAPID_PUBLIC_KEY: optional,
+  VAPID_PRIVATE_KEY: optional,
+  VAPID_SUBJECT: optional,
+  GOOGLE_MAPS_API_KEY: optional,
+  GOOGLE_GEOCODE_URL: optional,
+  NOMINATIM_URL: optional,
 });
 
-const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'RATE_COUNTER', 'RL_ANON', 'RL_USER', 'FILES', 'LOCATION_LOG', 'NOTIFICATIONS', 'INVOICES'] as const;
+/** Set in wrangler.toml `[vars]` per environment, not with `wrangler secret put`. */
+export const WRANGLER_VARS = ['APP_ENV'] as const;
+/** Local development only (the WebSocket→Postgres bridge); refused in production. */
+export const LOCAL_ONLY_SETTINGS = ['DB_WS_PROXY'] as const;
+/** What the operator puts with `wrangler secret put`: required ones fail start-up when missing. */
+export const REQUIRED_SECRETS: readonly string[] = Object.keys(Required.shape).filter((k) => !(WRANGLER_VARS as readonly string[]).includes(k));
+export const OPTIONAL_SECRETS: readonly string[] = Object.keys(Optional.shape).filter((k) => !(LOCAL_ONLY_SETTINGS as readonly string[]).includes(k));
+
+/** Bindings every wrangler.toml environment must declare (scripts/lib/deploy-config.ts checks each [env.*]). */
+export const BINDINGS = ['JOB_ROOM', 'DISPATCH', 'SESSION_GUARD', 'RATE_COUNTER', 'AUTO_DISPATCH', 'RL_ANON', 'RL_USER', 'FILES', 'LOCATION_LOG', 'NOTIFICATIONS', 'INVOICES'] as const;
 
 export type ConfigCheck = { ok: true; warnings: string[] } | { ok: false; problems: string[] };
 
@@ -55,8 +82,8 @@ export function checkConfig(env: Record<string, unknown>): ConfigCheck {
 
 let checked: ConfigCheck | undefined;
 
-/** Checks once per isolate; logs warnings once. */
-export function configStatus(env: Env): ConfigCheck {
+/** Checks once per isolate; logs warnings once. (`object`, not `Env`: scripts/ import this file too.) */
+export function configStatus(env: object): ConfigCheck {
   if (!checked) {
     checked = checkConfig(env as unknown as Record<string, unknown>);
     if (checked.ok) for (const w of checked.warnings) console.warn(JSON.stringify({ level: 'warn', msg: 'config', warning: w }));

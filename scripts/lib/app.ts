@@ -24,6 +24,8 @@ export interface StartAppOptions {
   build?: boolean;
   /** false: serve no web app at all (API/WebSocket-only runs such as benchmarks). */
   web?: boolean;
+  /** false: no demo data (the operator guide's run starts from an empty database). */
+  seed?: boolean;
   /** Where wrangler keeps local Durable Object / R2 / Queue state (default: under .data/). */
   persistTo?: string;
   log?: (line: string) => void;
@@ -76,8 +78,10 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
   try {
     const applied = await migrate(db.url);
     log(`database: ${db.embedded ? 'embedded PGlite+PostGIS' : 'DATABASE_URL'} (${applied.applied} migration(s) applied)`);
-    const seeded = await seedDemo(db.url);
-    if (seeded.seeded) log('demo data loaded');
+    if (opts.seed !== false) {
+      const seeded = await seedDemo(db.url);
+      if (seeded.seeded) log('demo data loaded');
+    }
     const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
     const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
     cleanups.push(bridge.stop);
