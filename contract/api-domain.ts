@@ -30,7 +30,8 @@ function commaList<const T extends readonly string[]>(values: T) {
         }
       }
       return parts as T[number][];
-    });
+    })
+    .meta({ description: `Comma-separated, any of: ${values.join(', ')}.` });
 }
 
 const latLngTogether = { message: 'lat and lng go together', path: ['lat'] };
@@ -200,7 +201,8 @@ const nearPoint = z
       return z.NEVER;
     }
     return point;
-  });
+  })
+  .meta({ description: 'A point, "lat,lng", e.g. 43.2073,-71.5376.' });
 
 export const DriverListQuery = z
   .object({

@@ -121,7 +121,7 @@ export const JobListQuery = z.object({
       }
     }
     return parts as (typeof JOB_STATUSES)[number][];
-  }),
+  }).meta({ description: `Comma-separated, any of: ${JOB_STATUSES.join(', ')}.` }),
   driver_id: uuid.optional(),
   customer_id: uuid.optional(),
   /** requested_at range, ISO-8601: from inclusive, to exclusive. */

@@ -48,3 +48,13 @@ export const NotificationListQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/**
+ * `POST /api/v1/webhooks/resend`: the part of Resend's (Svix-signed) delivery event we read;
+ * the rest of `data` (bounce, failed…) is kept as sent.
+ */
+export const ResendEvent = z.object({
+  type: z.string(),
+  created_at: z.string().optional(),
+  data: z.object({ email_id: z.string() }).loose(),
+});

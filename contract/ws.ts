@@ -87,3 +87,68 @@ export interface AutoDispatchPayload {
   distance_m: number | null;
   ts: string;
 }
+
+// ---- server → client messages as zod schemas ----
+// The types above are what the Durable Objects send (durable-objects/wire.ts `send`); these
+// schemas describe the same messages for the OpenAPI document's /ws section and for clients
+// that want to parse them. The checks at the end fail to compile if the two drift apart.
+
+const ts = z.string().meta({ description: 'ISO-8601 UTC' });
+const jobStatus = z.enum(JOB_STATUSES);
+
+export const DriverLocationPayload = z.object({
+  job_id: z.string().nullable(),
+  driver_id: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  accuracy: z.number().nullable(),
+  heading: z.number().nullable(),
+  speed: z.number().nullable(),
+  ts: ts.meta({ description: 'Device time of the fix (ISO-8601).' }),
+  received_at: ts,
+});
+
+export const JobStatusPayload = z.object({
+  job_id: z.string(),
+  new_status: jobStatus,
+  previous_status: jobStatus.nullable(),
+  driver_id: z.string().nullable(),
+  ts,
+});
+
+export const AutoDispatchPayload = z.object({
+  job_id: z.string(),
+  event: z.enum(['offered', 'timed_out', 'declined', 'exhausted', 'stopped']),
+  driver_id: z.string().nullable(),
+  distance_m: z.number().nullable(),
+  ts,
+});
+
+const message = <T extends string, P extends z.ZodType>(type: T, payload: P) => z.object({ type: z.literal(type), payload });
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  message('driver_location', DriverLocationPayload),
+  message('job_status', JobStatusPayload),
+  message('job_assigned', z.object({ job_id: z.string(), customer_name: z.string(), address: z.string(), lat: z.number(), lng: z.number(), quoted_price_cents: z.number().nullable(), special_instructions: z.string().nullable(), scheduled_for: z.string().nullable() })),
+  message('job_cancelled', z.object({ job_id: z.string(), reason: z.string().nullable() })),
+  message('new_job_request', z.object({ job_id: z.string(), address: z.string(), service_type: z.string(), quoted_price_cents: z.number().nullable(), lat: z.number(), lng: z.number(), requested_at: z.string() })),
+  message('driver_status_change', z.object({ driver_id: z.string(), status: z.string(), ts })),
+  message('subscribed', z.object({ topic: z.string() })),
+  message('ack', z.object({ client_event_id: z.string(), duplicate: z.boolean() })),
+  message('error', z.object({ code: z.string(), message: z.string() })),
+  z.object({ type: z.literal('pong'), payload: z.unknown().optional() }),
+  message('job_updated', z.object({ job_id: z.string(), fields: z.array(z.string()), version: z.number(), ts })),
+  message('waitlist_changed', z.object({ waitlist_id: z.string(), status: z.string(), job_id: z.string().nullable(), ts })),
+  message('invoice_changed', z.object({ invoice_id: z.string(), job_id: z.string(), status: z.string(), ts })),
+  message('settings_changed', z.object({ accepting_jobs: z.boolean(), auto_dispatch: z.boolean(), ts })),
+  message('auto_dispatch', AutoDispatchPayload),
+]);
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemasMatchTypes: [
+  Same<z.infer<typeof ServerMessage>, ServerMessage>,
+  Same<z.infer<typeof DriverLocationPayload>, DriverLocationPayload>,
+  Same<z.infer<typeof JobStatusPayload>, JobStatusPayload>,
+  Same<z.infer<typeof AutoDispatchPayload>, AutoDispatchPayload>,
+] = [true, true, true, true];
+void schemasMatchTypes;

@@ -125,6 +125,9 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/webhooks/resend': 'public',
   'GET /api/v1/admin/notifications': ADMIN,
   'POST /api/v1/admin/notifications/:id/retry': ADMIN,
+
+  // The OpenAPI document (SPEC §4), generated from the zod schemas: public, it holds no data.
+  'GET /api/v1/openapi.json': 'public',
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

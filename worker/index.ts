@@ -21,6 +21,7 @@ import { health } from './routes/health';
 import { invoices } from './routes/invoices';
 import { jobPrices } from './routes/job-prices';
 import { jobs } from './routes/jobs';
+import { openapi } from './routes/openapi';
 import { pricing } from './routes/pricing';
 import { waitlist } from './routes/waitlist';
 import { ws } from './routes/ws';
@@ -79,6 +80,7 @@ app.route('/api/v1/push', push);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/admin/notifications', adminNotifications);
 app.route('/api/v1/invoices', invoicePdf);
+app.route('/api/v1', openapi);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 

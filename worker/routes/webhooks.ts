@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { and, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ResendEvent } from '../../contract/background';
 import * as t from '../../db/schema';
 import { ApiError } from '../lib/errors';
 import { TWILIO_UNSUBSCRIBED } from '../notify/providers/twilio';
@@ -61,12 +62,6 @@ webhooks.post('/twilio/status', async (c) => {
     }
   }
   return c.body(null, 204);
-});
-
-const ResendEvent = z.object({
-  type: z.string(),
-  created_at: z.string().optional(),
-  data: z.object({ email_id: z.string() }).loose(),
 });
 
 /**

@@ -1,0 +1,424 @@
+import type { z } from 'zod';
+import {
+  AcceptInviteBody,
+  AssignBody,
+  AuditLogQuery,
+  CancelBody,
+  CreateJobBody,
+  DriverStatusBody,
+  EmailBody,
+  EstimateBody,
+  InviteBody,
+  JobListQuery,
+  JobStatusBody,
+  LocationBody,
+  LoginBody,
+  PaymentBody,
+  PhoneCodeBody,
+  PriceChangeBody,
+  RefreshBody,
+  RegisterBody,
+  RejectBody,
+  ResetPasswordBody,
+  TokenBody,
+  TotpConfirmBody,
+  TotpEnrolBody,
+  VerifyPhoneBody,
+} from '../../contract/api';
+import {
+  AdminCustomersQuery,
+  BoardQuery,
+  CursorQuery,
+  CustomerJobsQuery,
+  CustomerPatch,
+  DriverListQuery,
+  DriverPatch,
+  InvoiceListQuery,
+  JobPatchBody,
+  LocationPatch,
+  ReassignBody,
+  RefundBody,
+  ReportQuery,
+  ServiceAreaBody,
+  SettingsPatch,
+  TiersBody,
+  VoidBody,
+  WaitlistAssignBody,
+  WaitlistQuery,
+} from '../../contract/api-domain';
+import { NotificationListQuery, PresignBody, PushSubscriptionBody, PushUnsubscribeBody, ResendEvent, SignFileBody } from '../../contract/background';
+import { ClientMessage, ServerMessage, Topic } from '../../contract/ws';
+
+/** The refusals an operation can document; each has a shared response in the document. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 422 | 426 | 429 | 503;
+
+/** A query parameter the handler reads without `readQuery` (signed URLs, the socket's token). */
+export interface ExtraQueryParam {
+  name: string;
+  description: string;
+  required?: boolean;
+  schema?: z.ZodType;
+}
+
+/**
+ * What the OpenAPI document says about one route beyond its ACCESS entry. `body` and
+ * `query` are the very schemas the handler passes to `readJson` / `readQuery` — the Worker
+ * test reads each handler's source and fails when they differ.
+ */
+export interface RouteDoc {
+  summary: string;
+  /** Markdown, when the summary is not enough. */
+  description?: string;
+  /** The JSON body, validated with `readJson(c, body)`. */
+  body?: z.ZodType;
+  /** `readJson(c, body, { optional: true })`: an empty body reads as `{}`. */
+  bodyOptional?: true;
+  /** The handler reads the body as text (to check a signature) and parses `body` itself: no 415. */
+  readRaw?: true;
+  /** A body that is not JSON (file bytes, provider form posts), by media type. */
+  rawBody?: { types: readonly string[]; description: string };
+  /** The query, validated with `readQuery(c, query)`; each property becomes a parameter. */
+  query?: z.ZodType;
+  extraQuery?: readonly ExtraQueryParam[];
+  /** Public, but a bearer token changes what happens (logout, TOTP enrolment). */
+  optionalAuth?: true;
+  /** Success answers, status → description; default `{ 200: 'OK' }`. */
+  ok?: Readonly<Record<number, string>>;
+  /** Media type of a success body that is not JSON. */
+  produces?: string;
+  /** Refusals particular to this route; the shape-derived ones (400, 401…) are added for it. */
+  errors?: Readonly<Partial<Record<ErrorStatus, string>>>;
+  /** The WebSocket protocol spoken after the upgrade. */
+  websocket?: { client: z.ZodType; server: z.ZodType };
+}
+
+const TOKEN_RESPONSE = 'Token response: `{user: {id, email, role, full_name}, access_token, refresh_token, expires_in}`.';
+const ACCEPTED = 'Accepted; the same answer whether or not the email has an account.';
+const JOB = '`{"job": Job}`.';
+const STATE_CONFLICT = 'invalid_transition (with `details.allowed`) or version_conflict.';
+const TOO_LATE_AUTH = 'code_invalid, code_expired, token_invalid: the code or link is wrong, used or expired.';
+
+/**
+ * Every route of worker/access.ts, documented. Keys are the ACCESS keys; the unit test
+ * fails when a key is missing here or has no ACCESS entry.
+ */
+export const ROUTE_DOCS: Record<string, RouteDoc> = {
+  'GET /healthz': { summary: 'Liveness: the process is up (no dependencies checked).' },
+  'GET /readyz': {
+    summary: 'Readiness: the database answers and its migrations are the ones this build expects.',
+    errors: { 503: 'The database is unreachable (with Retry-After) or migrations are pending.' },
+  },
+  'GET /ws': {
+    summary: 'WebSocket: live job rooms, driver assignments and the dispatch channel.',
+    description: [
+      'Upgrade to a WebSocket (`Upgrade: websocket`). Browsers cannot set headers on the upgrade, so the access token goes in `?token=`. With `topic`, the socket joins that topic (`job:{id}`, `driver:{id}` or `admin:dispatch`, checked against the caller); without it, drivers and admins land on the dispatch channel and customers in the room of their most recent job.',
+      'Messages are JSON `{"type", "payload"}` both ways: the client sends `ClientMessage`, the server sends `ServerMessage` (see `x-websocket`). On `subscribe` to `job:{id}` the server answers at once with `job_status` and, when known, the last `driver_location`. Refusals arrive as `{"type": "error", "payload": {code, message}}` and the socket stays open, unless the token is invalid or revoked: then it closes with code 4001.',
+    ].join('\n\n'),
+    extraQuery: [
+      { name: 'topic', description: 'The topic to join on connect.', schema: Topic },
+    ],
+    ok: { 101: 'Switching Protocols: the socket is open.' },
+    errors: { 400: 'bad_topic: not a topic this server knows.', 404: 'The job of the topic (or, for a customer without a topic, any job) was not found.', 426: 'upgrade_required: not a WebSocket upgrade.' },
+    websocket: { client: ClientMessage, server: ServerMessage },
+  },
+
+  // ---- auth ----
+  'POST /api/v1/auth/register': {
+    summary: 'Register a customer account.',
+    body: RegisterBody,
+    ok: { 201: TOKEN_RESPONSE },
+    errors: { 400: 'validation_failed, or password_breached (found in a breach corpus).', 409: 'email_taken or phone_taken.' },
+  },
+  'POST /api/v1/auth/login': {
+    summary: 'Sign in with email and password (admins also with a TOTP or recovery code).',
+    body: LoginBody,
+    ok: { 200: TOKEN_RESPONSE },
+    errors: { 401: 'invalid_credentials or account_disabled; for an admin totp_required, totp_invalid or totp_enrolment_required.' },
+  },
+  'POST /api/v1/auth/refresh': {
+    summary: 'Trade a refresh token for a new token pair (both rotated; reusing a rotated token revokes the family).',
+    body: RefreshBody,
+    ok: { 200: TOKEN_RESPONSE },
+    errors: { 401: 'refresh_token_invalid, refresh_token_expired, refresh_token_revoked, or refresh_token_reused (the whole family is revoked).' },
+  },
+  'POST /api/v1/auth/logout': {
+    summary: 'End this session: the refresh token family and, with a bearer token, that token and its sockets.',
+    description: 'Public so that a client whose access token already expired can still sign out.',
+    body: RefreshBody,
+    optionalAuth: true,
+    ok: { 204: 'Signed out.' },
+  },
+  'POST /api/v1/auth/logout-all': { summary: 'Sign out everywhere: every device, token and open socket.', ok: { 204: 'Signed out everywhere.' } },
+  'GET /api/v1/auth/me': { summary: 'The signed-in account, with what is verified.' },
+  'POST /api/v1/auth/request-password-reset': { summary: 'Email a password-reset link.', body: EmailBody, ok: { 202: ACCEPTED } },
+  'POST /api/v1/auth/reset-password': {
+    summary: 'Set a new password from an emailed link; every session of the account ends.',
+    body: ResetPasswordBody,
+    ok: { 204: 'Password changed.' },
+    errors: { 400: `validation_failed, password_breached, ${TOO_LATE_AUTH}` },
+  },
+  'POST /api/v1/auth/request-magic-link': { summary: 'Email a sign-in link (customers only).', body: EmailBody, ok: { 202: ACCEPTED } },
+  'POST /api/v1/auth/magic-link': {
+    summary: 'Trade a magic link (single use, 15 minutes) for a session; it also verifies the email.',
+    body: TokenBody,
+    ok: { 200: TOKEN_RESPONSE },
+    errors: { 400: `validation_failed, ${TOO_LATE_AUTH}` },
+  },
+  'POST /api/v1/auth/request-email-verification': { summary: 'Email a verification link.', body: EmailBody, ok: { 202: ACCEPTED } },
+  'POST /api/v1/auth/verify-email': {
+    summary: 'Verify the email with the token from the link (the token is the credential).',
+    body: TokenBody,
+    ok: { 200: '`{"user": {...}}` with `email_verified_at` set.' },
+    errors: { 400: `validation_failed, ${TOO_LATE_AUTH}` },
+  },
+  'POST /api/v1/auth/request-phone-code': {
+    summary: "Text a 6-digit code to the account's phone, or to a new number given here.",
+    body: PhoneCodeBody,
+    ok: { 202: '`{status: "sent", expires_in}`.' },
+    errors: { 409: 'phone_taken.' },
+  },
+  'POST /api/v1/auth/verify-phone': {
+    summary: 'Check the texted code; five wrong tries void it.',
+    body: VerifyPhoneBody,
+    ok: { 200: '`{"user": {...}}` with `phone_verified_at` set.' },
+    errors: { 400: 'validation_failed, code_invalid, code_expired or code_attempts_exceeded.' },
+  },
+  'POST /api/v1/auth/accept-invite': {
+    summary: "Set an invited account's password and activate it.",
+    description: 'A driver is signed in at once (token response). An admin gets `totp_enrolment_token` for `POST /api/v1/auth/totp/enrol` and `/totp/confirm` instead, then signs in with password and code.',
+    body: AcceptInviteBody,
+    ok: { 200: `${TOKEN_RESPONSE} For an admin: \`{user, totp_enrolment_token, totp_enrolment_expires_in}\`.` },
+    errors: { 400: `validation_failed, password_breached, ${TOO_LATE_AUTH}` },
+  },
+  'POST /api/v1/auth/totp/enrol': {
+    summary: 'Start TOTP enrolment: returns the secret and an otpauth:// URI.',
+    description: 'A signed-in admin (bearer token; replacing a working factor needs `current_code`) or a new admin holding the `enrol_token` from their invitation.',
+    body: TotpEnrolBody,
+    bodyOptional: true,
+    optionalAuth: true,
+    errors: { 400: 'validation_failed or totp_invalid (current_code).', 401: 'enrolment_token_required or account_disabled.', 403: 'totp_admins_only, or ip_not_allowed.' },
+  },
+  'POST /api/v1/auth/totp/confirm': {
+    summary: 'Turn the pending secret on with a code from it; returns 10 recovery codes, once.',
+    body: TotpConfirmBody,
+    optionalAuth: true,
+    errors: { 400: 'validation_failed or totp_invalid.', 401: 'enrolment_token_required or account_disabled.', 409: 'totp_enrolment_missing or totp_already_enabled.' },
+  },
+
+  // ---- admin accounts and audit ----
+  'POST /api/v1/admin/invites': {
+    summary: 'Invite a driver or an admin (emailed link); re-inviting a pending email sends a fresh link.',
+    body: InviteBody,
+    ok: { 201: '`{"invite": {user_id, email, role, full_name, expires_at}}`.' },
+    errors: { 409: 'email_taken or role_mismatch.' },
+  },
+  'POST /api/v1/admin/users/:id/suspend': {
+    summary: 'Suspend an account and end its sessions at once (tokens refused, sockets closed with 4001).',
+    errors: { 409: 'cannot_suspend_self.' },
+  },
+  'POST /api/v1/admin/users/:id/activate': { summary: 'Lift a suspension.' },
+  'GET /api/v1/admin/audit-log': { summary: 'The audit log of admin actions, newest first, cursor-paged.', query: AuditLogQuery },
+
+  // ---- pricing ----
+  'GET /api/v1/pricing/tiers': { summary: 'Active driveway tiers with prices, in order.' },
+  'POST /api/v1/pricing/estimate': {
+    summary: 'Quote a tier at a saved location or a point: price, whether it is in the service area, distance.',
+    body: EstimateBody,
+    errors: { 404: 'The location is not yours.', 422: 'unknown_tier or service_area_not_configured.' },
+  },
+
+  // ---- customers ----
+  'GET /api/v1/customers/me/locations': { summary: 'Saved service locations.' },
+  'POST /api/v1/customers/me/locations': {
+    summary: 'Save a location; with lat/lng (a map pin) no geocoding happens. The first is the default.',
+    body: LocationBody,
+    ok: { 201: '`{"location": {id, …, lat, lng}}`.' },
+    errors: { 422: 'geocoding_failed: the address was not found.' },
+  },
+  'GET /api/v1/customers/me/jobs/:id/driver-location': {
+    summary: "Polling fallback: the driver's current position on this job.",
+    ok: { 200: '`{lat, lng, accuracy, heading, speed, recorded_at, received_at}`.', 204: 'No position yet.' },
+  },
+
+  // ---- jobs ----
+  'POST /api/v1/jobs': {
+    summary: 'Request a plow (a customer), or enter a request for a customer (an admin, with `customer_id`).',
+    description: 'When the operator is not taking new jobs the request joins the waitlist (202). A replay of the same `client_event_id` answers 200 with the job it created.',
+    body: CreateJobBody,
+    ok: { 201: JOB, 200: `${JOB} A replay of the same client_event_id.`, 202: '`{"waitlist_entry": {...}}`: the operator is paused; the request waits.' },
+    errors: { 403: 'email_not_verified (customers verify their email before the first job).', 404: 'The location is not yours.', 422: 'outside_service_area, unknown_tier or service_area_not_configured.' },
+  },
+  'GET /api/v1/jobs': { summary: 'The dispatch list, newest first, cursor-paged, with filters.', query: JobListQuery },
+  'GET /api/v1/jobs/:id': { summary: 'One job (its customer, its driver, or an admin).', ok: { 200: JOB } },
+  'DELETE /api/v1/jobs/:id': {
+    summary: 'Cancel: a customer before the driver is on site, an admin any time before completion.',
+    body: CancelBody,
+    bodyOptional: true,
+    ok: { 200: JOB },
+    errors: { 409: `Too late to cancel: ${STATE_CONFLICT}` },
+  },
+  'GET /api/v1/jobs/:id/status-history': { summary: 'Status events, oldest first.', ok: { 200: '`{"events": [{previous_status, new_status, changed_by_user_id, notes, created_at}]}`.' } },
+  'POST /api/v1/jobs/:id/assign': {
+    summary: 'Assign a pending job to a driver; of two dispatchers assigning at once, one wins.',
+    body: AssignBody,
+    ok: { 200: JOB },
+    errors: { 409: `Lost the race or wrong state: already_assigned, ${STATE_CONFLICT}`, 422: 'unknown_driver or driver_suspended.' },
+  },
+
+  // ---- drivers ----
+  'GET /api/v1/drivers': { summary: 'Drivers with their last batched position, by status and proximity.', query: DriverListQuery },
+  'GET /api/v1/drivers/me': { summary: "The driver's own profile.", errors: { 403: 'no_driver_profile.' } },
+  'PATCH /api/v1/drivers/me/status': { summary: 'Availability: offline, available or break (en_route and on_job follow the job).', body: DriverStatusBody },
+  'GET /api/v1/drivers/me/jobs': { summary: "The driver's queue: unfinished jobs, next first, and waitlisted requests they may take." },
+  'POST /api/v1/drivers/me/jobs/:id/accept': { summary: 'Acknowledge an assignment (the job stays assigned); accepting twice is a no-op.', ok: { 200: JOB }, errors: { 409: STATE_CONFLICT } },
+  'POST /api/v1/drivers/me/jobs/:id/reject': {
+    summary: 'Decline an assignment: the job goes back to pending.',
+    body: RejectBody,
+    bodyOptional: true,
+    ok: { 200: JOB },
+    errors: { 409: STATE_CONFLICT },
+  },
+  'PATCH /api/v1/drivers/me/jobs/:id/status': {
+    summary: 'Drive the job: en_route → arrived → in_progress → completed, with device time and GPS.',
+    description: 'A replay of the same `client_event_id` (offline queue) is applied once.',
+    body: JobStatusBody,
+    ok: { 200: JOB },
+    errors: { 409: STATE_CONFLICT },
+  },
+
+  // ---- issue 4: operator setup, dispatch, waitlist, billing, reports ----
+  'GET /api/v1/admin/service-area': { summary: 'The home base and radius (null before onboarding).' },
+  'PUT /api/v1/admin/service-area': { summary: 'Set the home base by address (geocoded) or pin, and the radius (1–50 mi).', body: ServiceAreaBody, errors: { 422: 'geocoding_failed.' } },
+  'GET /api/v1/admin/pricing/tiers': { summary: 'All tiers (active and switched off) and the 2026 New England defaults.' },
+  'PUT /api/v1/admin/pricing/tiers': { summary: 'Save the whole tier table; tiers left out are switched off, never deleted.', body: TiersBody, errors: { 422: 'unknown_tier.' } },
+  'GET /api/v1/admin/settings': { summary: 'Business switches and settings.' },
+  'PATCH /api/v1/admin/settings': { summary: 'Change business switches (accepting_jobs, auto_dispatch, tax rate, quiet hours…).', body: SettingsPatch },
+  'GET /api/v1/admin/dashboard': { summary: 'Dashboard counts for today.' },
+  'GET /api/v1/admin/reports/jobs': { summary: 'Jobs requested, completed and cancelled per local day (default: the last 30 days).', query: ReportQuery },
+  'GET /api/v1/admin/reports/revenue': { summary: 'Money collected, refunded and invoiced per local day, and by payment method.', query: ReportQuery },
+  'GET /api/v1/admin/board': { summary: 'The dispatch board: a column per status with counts, sums and cards.', query: BoardQuery },
+  'GET /api/v1/admin/customers': { summary: 'Customers, searchable, cursor-paged.', query: AdminCustomersQuery },
+
+  'GET /api/v1/customers/me': { summary: "The customer's profile.", errors: { 403: 'no_customer_profile.' } },
+  'PATCH /api/v1/customers/me': {
+    summary: 'Edit name, phone (unverified again when changed), contact preference, billing address.',
+    body: CustomerPatch,
+    errors: { 409: 'phone_taken.', 422: 'phone_required (SMS contact needs a phone).' },
+  },
+  'PATCH /api/v1/customers/me/locations/:id': { summary: 'Edit a location; a new address is geocoded unless a pin comes with it.', body: LocationPatch, errors: { 422: 'geocoding_failed.' } },
+  'DELETE /api/v1/customers/me/locations/:id': { summary: 'Delete a location (soft); the next one becomes the default.', ok: { 204: 'Deleted.' } },
+  'GET /api/v1/customers/me/jobs': { summary: 'Job history, newest first, cursor-paged.', query: CustomerJobsQuery },
+  'GET /api/v1/customers/me/jobs/:id': { summary: 'One job with its timeline, price changes and invoice.' },
+  'GET /api/v1/customers/me/waitlist': { summary: 'Requests made while the operator was paused, oldest first.', query: CursorQuery },
+  'DELETE /api/v1/customers/me/waitlist/:id': { summary: 'Withdraw a request still waiting.', errors: { 409: 'waitlist_not_waiting.' } },
+  'GET /api/v1/customers/me/invoices': { summary: "The customer's invoices, newest first.", query: CursorQuery },
+
+  'PATCH /api/v1/jobs/:id': {
+    summary: 'Admin edits: instructions, schedule, final price (logged); `expected_version` turns a stale edit into 409.',
+    body: JobPatchBody,
+    errors: { 409: 'job_closed, price_locked or version_conflict.' },
+  },
+  'POST /api/v1/jobs/:id/reassign': {
+    summary: 'Move an assigned job to another driver in one transaction.',
+    body: ReassignBody,
+    ok: { 200: JOB },
+    errors: { 409: STATE_CONFLICT, 422: 'unknown_driver or driver_suspended.' },
+  },
+  'POST /api/v1/jobs/:id/price': {
+    summary: "Set the job's price (its driver on site, or an admin); each change is logged.",
+    body: PriceChangeBody,
+    ok: { 201: '`{job, price_change}`: the price changed.', 200: '`{job, price_change: null}`: the price was already that.' },
+    errors: { 409: 'price_locked or version_conflict.' },
+  },
+  'GET /api/v1/jobs/:id/price-changes': { summary: 'Who changed the price, when, from what to what — oldest first.' },
+
+  'GET /api/v1/waitlist': { summary: 'Waiting requests (admins: any status, with contact details; drivers: waiting only).', query: WaitlistQuery },
+  'POST /api/v1/waitlist/:id/take': { summary: 'A driver takes a waiting request: it becomes a job assigned to them.', ok: { 201: JOB }, errors: { 409: 'waitlist_not_waiting.' } },
+  'POST /api/v1/waitlist/:id/assign': {
+    summary: 'An admin gives a waiting request to a driver.',
+    body: WaitlistAssignBody,
+    ok: { 201: JOB },
+    errors: { 409: 'waitlist_not_waiting.', 422: 'unknown_driver or driver_suspended.' },
+  },
+  'POST /api/v1/waitlist/:id/promote': { summary: 'An admin moves a waiting request onto the board as a pending job.', ok: { 201: '`{job, waitlist_entry}`.' }, errors: { 409: 'waitlist_not_waiting.' } },
+  'DELETE /api/v1/waitlist/:id': { summary: 'An admin drops a waiting request.', errors: { 409: 'waitlist_not_waiting.' } },
+
+  'PATCH /api/v1/drivers/me': { summary: 'Onboarding and profile: vehicle, service radius, PayPal/Venmo links, payment QR image.', body: DriverPatch },
+  'GET /api/v1/drivers/me/jobs/:id': { summary: 'One of the driver’s jobs.', ok: { 200: JOB } },
+  'POST /api/v1/drivers/me/jobs/:id/payment': {
+    summary: 'Record a payment collected in person; the invoice is paid once covered.',
+    body: PaymentBody,
+    ok: { 201: '`{payment, invoice}`.', 200: '`{payment, invoice}`: a replay of the same client_event_id.' },
+    errors: { 409: 'job_not_completed, no_invoice, already_paid or invoice_closed.' },
+  },
+  'GET /api/v1/drivers/:id': { summary: "One driver's profile and the jobs in their hands." },
+
+  'GET /api/v1/invoices': { summary: 'Invoices, newest first, by status and customer.', query: InvoiceListQuery },
+  'GET /api/v1/invoices/:id': { summary: 'One invoice with its payments (its customer or an admin).' },
+  'POST /api/v1/invoices/:id/void': { summary: 'Void an invoice.', body: VoidBody, bodyOptional: true, errors: { 409: 'invalid_invoice_state.' } },
+  'POST /api/v1/invoices/:id/refund': { summary: 'Record a refund (money goes back in person).', body: RefundBody, errors: { 409: 'invalid_invoice_state.', 422: 'refund_too_large.' } },
+
+  // ---- files (issue 6) ----
+  'POST /api/v1/uploads/presign': {
+    summary: 'A 5-minute signed upload URL for a completion photo or a payment QR image.',
+    body: PresignBody,
+    errors: { 403: 'Only the job’s driver or an admin uploads a completion photo; only drivers a QR image.', 409: 'invalid_state: the driver has not arrived yet.', 413: 'size over 10 MB.', 415: 'content_type is not JPEG, PNG or WebP.' },
+  },
+  'POST /api/v1/files/sign': { summary: 'A signed GET URL (10 minutes) for a file the caller may see.', body: SignFileBody, ok: { 200: '`{url, expires_in}`.' } },
+  'PUT /files/upload/*': {
+    summary: 'Upload the bytes to a signed upload URL (from POST /api/v1/uploads/presign).',
+    description: 'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read.',
+    rawBody: { types: ['image/jpeg', 'image/png', 'image/webp'], description: 'The image, of the content type the URL was signed for, with Content-Length.' },
+    extraQuery: [{ name: 'sig', required: true, description: 'The signature; the other query parameters of the issued URL (u, p, ct, max, exp) are part of what it signs.' }],
+    ok: { 201: '`{key, public_url, size, content_type}`.' },
+    errors: {
+      400: 'empty_body or upload_failed.',
+      403: 'invalid_signature or url_expired.',
+      411: 'length_required: no Content-Length.',
+      413: 'payload_too_large: over the signed limit.',
+      415: 'unsupported_media_type: not the signed type, or the bytes are not that image type.',
+    },
+  },
+  'GET /files/*': {
+    summary: 'Download a private file through a signed URL (from POST /api/v1/files/sign).',
+    description: '`key` may contain slashes.',
+    extraQuery: [
+      { name: 'exp', required: true, description: 'Expiry, Unix seconds.' },
+      { name: 'sig', required: true, description: 'The signature.' },
+    ],
+    produces: 'application/octet-stream',
+    ok: { 200: 'The file, with its stored content type.' },
+    errors: { 403: 'invalid_signature or url_expired.', 404: 'No such file.' },
+  },
+  'GET /api/v1/invoices/:id/pdf': { summary: 'The invoice PDF (its customer or an admin).', produces: 'application/pdf', ok: { 200: 'The PDF.' } },
+
+  // ---- notifications (issue 6) ----
+  'GET /api/v1/push/vapid-public-key': { summary: 'The VAPID public key for `applicationServerKey` (null when push is off).' },
+  'POST /api/v1/push/subscriptions': { summary: "Save the browser's PushSubscription (replaces an earlier one for the same endpoint).", body: PushSubscriptionBody, ok: { 201: '`{"subscription": {...}}`.' } },
+  'DELETE /api/v1/push/subscriptions': { summary: "Forget one of the caller's push subscriptions (idempotent).", body: PushUnsubscribeBody, ok: { 204: 'Forgotten.' } },
+  'POST /api/v1/webhooks/twilio/inbound': {
+    summary: 'Twilio: an incoming SMS (STOP / START keywords), signed with X-Twilio-Signature.',
+    rawBody: { types: ['application/x-www-form-urlencoded'], description: "Twilio's form post (From, Body, MessageSid…)." },
+    produces: 'text/xml',
+    ok: { 200: 'Empty TwiML.' },
+    errors: { 403: 'invalid_signature.', 413: 'payload_too_large.' },
+  },
+  'POST /api/v1/webhooks/twilio/status': {
+    summary: 'Twilio: a delivery status callback, signed with X-Twilio-Signature.',
+    rawBody: { types: ['application/x-www-form-urlencoded'], description: "Twilio's form post (MessageSid, MessageStatus, ErrorCode…)." },
+    ok: { 204: 'Recorded.' },
+    errors: { 403: 'invalid_signature.', 413: 'payload_too_large.' },
+  },
+  'POST /api/v1/webhooks/resend': {
+    summary: 'Resend: an email delivery event, signed by Svix (svix-id, svix-timestamp, svix-signature).',
+    description: 'The body is checked against its signature before it is parsed, so it is read raw, not with the JSON body reader.',
+    body: ResendEvent,
+    readRaw: true,
+    errors: { 400: 'malformed_event.', 403: 'invalid_signature.', 413: 'payload_too_large.' },
+  },
+  'GET /api/v1/admin/notifications': { summary: 'The outbox: every notification with its status, provider and errors, newest first.', query: NotificationListQuery },
+  'POST /api/v1/admin/notifications/:id/retry': { summary: 'Send a failed or dead notification again.', ok: { 202: '`{"notification": {...}}`, queued again.' }, errors: { 404: 'No failed or dead notification with this id.' } },
+
+  // ---- this document ----
+  'GET /api/v1/openapi.json': { summary: 'This OpenAPI 3.1 document.' },
+};
