@@ -43,7 +43,7 @@ export const app = new Hono<AppEnv>();
 
 app.use('*', requestContext);
 app.use('*', securityHeaders);
-app.use('*', corsAllowList);
+// Before anything that reads a setting (CORS reads APP_ORIGINS): a bad value is a 503 here, not a 500 there.
 app.use('*', async (c, next) => {
   const config = configStatus(c.env);
   if (!config.ok) {
@@ -51,6 +51,7 @@ app.use('*', async (c, next) => {
   }
   return next();
 });
+app.use('*', corsAllowList);
 app.use('*', database);
 app.use('*', authorize);
 app.use('*', rateLimit);
