@@ -125,6 +125,9 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/webhooks/resend': 'public',
   'GET /api/v1/admin/notifications': ADMIN,
   'POST /api/v1/admin/notifications/:id/retry': ADMIN,
+
+  // ---- issue 8 (observability): the operator's health view ----
+  'GET /api/v1/admin/health': ADMIN,
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

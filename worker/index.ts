@@ -11,6 +11,7 @@ import { corsAllowList, securityHeaders } from './middleware/security';
 import { dispatchQueue } from './queues';
 import { adminAccounts } from './routes/admin-accounts';
 import { adminAudit } from './routes/admin-audit';
+import { adminHealth } from './routes/admin-health';
 import { adminReports } from './routes/admin-reports';
 import { adminSetup } from './routes/admin-setup';
 import { auth } from './routes/auth';
@@ -80,6 +81,7 @@ app.route('/api/v1/push', push);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/admin/notifications', adminNotifications);
 app.route('/api/v1/invoices', invoicePdf);
+app.route('/api/v1/admin', adminHealth);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 
