@@ -134,14 +134,16 @@ function DeadLetters({ d }: { d: NonNullable<AdminHealth['dead_letters']> }) {
   return (
     <>
       <h2>{s.deadTitle}</h2>
-      <ul className="list card">
-        {d.recent.map((r) => (
-          <li key={r.id} data-notification-id={r.id}>
-            <strong>{r.kind}</strong> · {r.channel} · <span className="muted">{formatDateTime(r.updated_at)}</span>
-            {r.last_error && <div className="field-error">{r.last_error}</div>}
-          </li>
-        ))}
-      </ul>
+      <div className="card">
+        <ul className="list">
+          {d.recent.map((r) => (
+            <li key={r.id} data-notification-id={r.id}>
+              <strong>{r.kind}</strong> · {r.channel} · <span className="muted">{formatDateTime(r.updated_at)}</span>
+              {r.last_error && <div className="field-error">{r.last_error}</div>}
+            </li>
+          ))}
+        </ul>
+      </div>
       <p className="hint">
         <Link href="/admin/notifications">{s.deadMore(d.count)}</Link>
       </p>
@@ -154,14 +156,16 @@ function StaleDrivers({ d }: { d: NonNullable<AdminHealth['stale_drivers']> }) {
   return (
     <>
       <h2>{s.staleTitle(d.threshold_minutes)}</h2>
-      <ul className="list card">
-        {d.drivers.map((x) => (
-          <li key={x.id} data-driver-id={x.id}>
-            <strong>{x.full_name}</strong> · {strings.driverStatus[x.status]} ·{' '}
-            <span className="muted">{x.last_fix_at ? s.silentFor(s.seconds(x.silent_minutes * 60)) : s.noFix}</span>
-          </li>
-        ))}
-      </ul>
+      <div className="card">
+        <ul className="list">
+          {d.drivers.map((x) => (
+            <li key={x.id} data-driver-id={x.id}>
+              <strong>{x.full_name}</strong> · {strings.driverStatus[x.status]} ·{' '}
+              <span className="muted">{x.last_fix_at ? s.silentFor(s.seconds(x.silent_minutes * 60)) : s.noFix}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
     </>
   );
 }
@@ -191,11 +195,13 @@ function About({ h }: { h: AdminHealth }) {
       {h.app.config_warnings.length > 0 && (
         <>
           <h2>{s.warningsTitle}</h2>
-          <ul className="list card">
-            {h.app.config_warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
+          <div className="card">
+            <ul className="list">
+              {h.app.config_warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </div>
         </>
       )}
     </>
