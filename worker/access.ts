@@ -128,6 +128,9 @@ export const ACCESS: Record<string, Access> = {
 
   // The OpenAPI document (SPEC §4), generated from the zod schemas: public, it holds no data.
   'GET /api/v1/openapi.json': 'public',
+
+  // ---- issue 8 (observability): the operator's health view ----
+  'GET /api/v1/admin/health': ADMIN,
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

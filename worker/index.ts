@@ -11,6 +11,7 @@ import { corsAllowList, securityHeaders } from './middleware/security';
 import { dispatchQueue } from './queues';
 import { adminAccounts } from './routes/admin-accounts';
 import { adminAudit } from './routes/admin-audit';
+import { adminHealth } from './routes/admin-health';
 import { adminReports } from './routes/admin-reports';
 import { adminSetup } from './routes/admin-setup';
 import { auth } from './routes/auth';
@@ -44,7 +45,7 @@ export const app = new Hono<AppEnv>();
 
 app.use('*', requestContext);
 app.use('*', securityHeaders);
-app.use('*', corsAllowList);
+// Before anything that reads a setting (CORS reads APP_ORIGINS): a bad value is a 503 here, not a 500 there.
 app.use('*', async (c, next) => {
   const config = configStatus(c.env);
   if (!config.ok) {
@@ -52,6 +53,7 @@ app.use('*', async (c, next) => {
   }
   return next();
 });
+app.use('*', corsAllowList);
 app.use('*', database);
 app.use('*', authorize);
 app.use('*', rateLimit);
@@ -81,6 +83,7 @@ app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/admin/notifications', adminNotifications);
 app.route('/api/v1/invoices', invoicePdf);
 app.route('/api/v1', openapi);
+app.route('/api/v1/admin', adminHealth);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
 

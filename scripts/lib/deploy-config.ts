@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { unstable_readConfig } from 'wrangler';
-import { BINDINGS } from '../../worker/config';
+import { BINDING_NAMES } from '../../worker/config';
 
 /** The named environments; the top level is local development. */
 export const DEPLOY_ENVIRONMENTS = ['staging', 'production'] as const;
@@ -109,7 +109,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => JSON.stringify(
 export function checkEnvironments(top: EnvSummary, named: EnvSummary[]): string[] {
   const problems: string[] = [];
   const topBindings = bindingNames(top);
-  for (const b of BINDINGS) if (!topBindings.includes(b)) problems.push(`top level: binding ${b} (worker/config.ts) is not declared`);
+  for (const b of BINDING_NAMES) if (!topBindings.includes(b)) problems.push(`top level: binding ${b} (worker/config.ts) is not declared`);
   if (!top.observabilityEnabled) problems.push('top level: [observability] enabled must be true');
   if (top.migrationTags.length === 0) problems.push('top level: no Durable Object [[migrations]]');
 

@@ -56,6 +56,97 @@ export async function migrate(databaseUrl: string): Promise<{ applied: number }>
   });
 }
 
+/** The journal's migrations, oldest first (`tag` names the SQL file, `when` is its drizzle timestamp). */
+export const JOURNAL: ReadonlyArray<{ tag: string; when: number }> = journal.entries;
+
+/** `migrations/down/<tag>.down.sql`: the hand-written reverse of one migration. */
+export function downMigrationUrl(tag: string): URL {
+  return new URL(`../../migrations/down/${tag}.down.sql`, import.meta.url);
+}
+
+/** Journal tags without a down migration (a new migration needs one: scripts/rollback.test.ts checks). */
+export async function missingDownMigrations(): Promise<string[]> {
+  const { access } = await import('node:fs/promises');
+  const missing: string[] = [];
+  for (const e of JOURNAL) await access(downMigrationUrl(e.tag)).catch(() => missing.push(e.tag));
+  return missing;
+}
+
+/** drizzle's file format: statements separated by `--> statement-breakpoint` lines. */
+function statements(text: string): string[] {
+  return text
+    .split('--> statement-breakpoint')
+    .map((s) => s.trim())
+    .filter((s) => s.replace(/^--.*$/gm, '').trim() !== '');
+}
+
+export interface RollbackOptions {
+  /** Keep migrations up to and including this tag; undo the ones after it. */
+  to?: string;
+  /** Undo every applied migration. */
+  all?: boolean;
+}
+
+export interface RollbackResult {
+  /** Tags undone, newest first. */
+  rolledBack: string[];
+  /** Tag the database is at afterwards; null when no migration is applied. */
+  at: string | null;
+}
+
+/**
+ * Undoes applied migrations with their hand-written down files (migrations/down/), newest
+ * first, in ONE transaction: a failing down file leaves the database as it was. Each undone
+ * migration's row leaves drizzle's bookkeeping, so `migrate` applies it again. Default: the
+ * newest one. For staging and dev only — production is forward-only (docs/decisions/0045).
+ */
+export async function rollback(databaseUrl: string, opts: RollbackOptions = {}): Promise<RollbackResult> {
+  const { readFile } = await import('node:fs/promises');
+  return withClient(databaseUrl, async (query, client) => {
+    await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]); // released by client.end()
+    const applied = (await appliedMillis(query)).map((when) => {
+      const entry = JOURNAL.find((e) => e.when === when);
+      if (!entry) throw new Error(`the database has a migration this code does not know (created_at ${when}); roll back with the code that applied it`);
+      return entry;
+    });
+    let keep: number;
+    if (opts.all) keep = 0;
+    else if (opts.to !== undefined) {
+      const i = applied.findIndex((e) => e.tag === opts.to);
+      if (i < 0) {
+        const known = JOURNAL.some((e) => e.tag === opts.to);
+        throw new Error(`${opts.to} is ${known ? 'not applied to this database' : 'not a migration in migrations/meta/_journal.json'}; the database is at ${applied.at(-1)?.tag ?? 'nothing'}`);
+      }
+      keep = i + 1;
+    } else keep = Math.max(0, applied.length - 1);
+    const undo = applied.slice(keep).reverse();
+    const files = await Promise.all(
+      undo.map(async (e) => ({
+        tag: e.tag,
+        when: e.when,
+        sql: await readFile(downMigrationUrl(e.tag), 'utf8').catch(() => {
+          throw new Error(`no down migration for ${e.tag}: write migrations/down/${e.tag}.down.sql`);
+        }),
+      })),
+    );
+    if (files.length === 0) return { rolledBack: [], at: applied.at(-1)?.tag ?? null };
+    await client.query('BEGIN');
+    let current = '';
+    try {
+      for (const f of files) {
+        current = f.tag;
+        for (const statement of statements(f.sql)) await client.query(statement);
+        await client.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE created_at = $1`, [f.when]);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw new Error(`rolling back ${current} failed, nothing was changed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    return { rolledBack: files.map((f) => f.tag), at: applied[keep - 1]?.tag ?? null };
+  });
+}
+
 export interface MigrationsStatus {
   /** Tag of the newest migration shipped with this code, e.g. "0002_triggers_partitions". */
   latest: string;

@@ -17,7 +17,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BINDINGS, LOCAL_ONLY_SETTINGS, OPTIONAL_SECRETS, REQUIRED_SECRETS, WRANGLER_VARS } from '../../worker/config';
+import { BINDING_NAMES, LOCAL_ONLY_SETTINGS, OPTIONAL_SECRETS, REQUIRED_SECRETS, WRANGLER_VARS } from '../../worker/config';
 import { bucketNames, DEPLOY_ENVIRONMENTS, queueNames, type EnvSummary } from './deploy-config';
 
 /** The steps, in the order the README must give them. */
@@ -238,7 +238,7 @@ export function envNamesReadByCode(root: string): Map<string, string> {
  */
 export function checkCodeEnvNames(read: Map<string, string>, top: EnvSummary): string[] {
   const declared = new Set<string>([
-    ...BINDINGS,
+    ...BINDING_NAMES,
     ...top.durableObjects.map((d) => d.name),
     ...top.buckets.map((b) => b.binding),
     ...top.producers.map((p) => p.binding),

@@ -33,3 +33,37 @@ export function ipAllowed(list: readonly string[], ip: string | null): boolean {
   }
   return false;
 }
+
+/**
+ * Why `entry` cannot be an ADMIN_IP_ALLOWLIST entry, or null when it can: an IPv4 or IPv6
+ * address, or an IPv4 CIDR block (what `ipAllowed` matches). Checked at start-up
+ * (worker/config.ts), because `ipAllowed` skips an entry it cannot read.
+ */
+export function allowListEntryProblem(entry: string): string | null {
+  const [base = '', bits, extra] = entry.split('/');
+  const quote = JSON.stringify(entry);
+  if (extra !== undefined) return `ADMIN_IP_ALLOWLIST entry ${quote} is not an IP address or IPv4 CIDR block`;
+  if (ipv4(base) !== null) {
+    if (bits === undefined) return null;
+    return /^\d{1,2}$/.test(bits) && Number(bits) <= 32 ? null : `ADMIN_IP_ALLOWLIST entry ${quote} has a prefix length outside 0–32`;
+  }
+  if (isIpv6(base)) return bits === undefined ? null : `ADMIN_IP_ALLOWLIST entry ${quote}: IPv6 ranges are not supported; list the exact addresses`;
+  return `ADMIN_IP_ALLOWLIST entry ${quote} is not an IP address or IPv4 CIDR block (e.g. 203.0.113.0/24)`;
+}
+
+/** An IPv6 literal (full, `::`-compressed, or with an embedded IPv4 tail), without a zone id. */
+function isIpv6(s: string): boolean {
+  if (!s.includes(':') || !/^[0-9a-f:.]+$/i.test(s)) return false;
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  let count = groups.length;
+  const tail = groups.at(-1);
+  if (tail?.includes('.')) {
+    if (ipv4(tail) === null) return false;
+    groups.pop();
+    count += 1; // an IPv4 tail fills two groups
+  }
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return false;
+  return halves.length === 2 ? count <= 7 : count === 8;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowListEntryProblem } from '../auth/ip-allowlist';
 
 /** A comma-separated list; blanks dropped. */
 const list = z
@@ -12,13 +13,23 @@ const optional = z
   .optional()
   .transform((s) => (s && s.trim() ? s.trim() : undefined));
 
+/** `https://host[:port]` exactly as a browser sends it in `Origin`. */
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}
+
 const optionalUrl = optional.pipe(z.url().optional());
 
 /** `"<count>/<seconds>"`, e.g. `5/900` = five per fifteen minutes. */
 const window = (fallback: string) =>
   optional
     .transform((s) => s ?? fallback)
-    .pipe(z.string().regex(/^\d+\/\d+$/, 'must look like 5/900 (count/seconds)'))
+    .pipe(z.string().regex(/^[1-9]\d*\/[1-9]\d*$/, 'must look like 5/900 (count/seconds, both above zero)'))
     .transform((s) => {
       const [limit, period] = s.split('/').map(Number) as [number, number];
       return { limit, period };
@@ -33,12 +44,24 @@ const window = (fallback: string) =>
 const SettingsSchema = z.object({
   APP_ENV: optional.transform((s) => s ?? 'production'),
   /** Origins of our own web apps: the CORS allow-list; the first is the base of emailed links. */
-  APP_ORIGINS: list.pipe(z.array(z.url({ message: 'APP_ORIGINS entries must be origins like https://plow.example.com' }))),
+  APP_ORIGINS: list.pipe(
+    z.array(
+      // Compared with the browser's Origin header as strings: a path or trailing slash would never match.
+      z.string().refine(isOrigin, { message: 'APP_ORIGINS entries must be origins like https://plow.example.com (scheme and host, no path or trailing slash)' }),
+    ),
+  ),
   /** HaveIBeenPwned k-anonymity check on new passwords; on unless "false". */
   HIBP_ENABLED: optional.transform((s) => s !== 'false'),
   HIBP_API_URL: optionalUrl.transform((s) => s ?? 'https://api.pwnedpasswords.com'),
   /** Admin requests only from these IPs / IPv4 CIDRs; empty = no restriction. */
-  ADMIN_IP_ALLOWLIST: list,
+  ADMIN_IP_ALLOWLIST: list.superRefine((entries, ctx) => {
+    // A malformed entry would silently match nothing and lock the office out (or, worse, be
+    // mistaken for a restriction that is not there): refuse it at start-up instead.
+    for (const entry of entries) {
+      const problem = allowListEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  }),
   /** Sensitive auth endpoints, per IP + account. */
   RATE_LIMIT_AUTH: window('5/900'),
   EMAIL_FROM: optional.transform((s) => s ?? 'PlowDispatch <no-reply@plowdispatch.app>'),
@@ -52,10 +75,27 @@ const SettingsSchema = z.object({
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** The vars parsed here (worker/config.ts checks every var the Worker reads is validated somewhere). */
+export const SETTINGS_VARS = Object.keys(SettingsSchema.shape);
+
+/**
+ * What is wrong with these settings, one sentence per problem naming the variable (empty
+ * when they parse). worker/config.ts reports these at start-up, so a typo answers 503
+ * `misconfigured` with the reason in the log instead of a 500 on the first request that reads it.
+ */
+export function settingsProblems(env: Record<string, unknown>): string[] {
+  const parsed = SettingsSchema.safeParse(env);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => {
+    const name = i.path.join('.') || 'settings';
+    return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+  });
+}
+
 const cache = new WeakMap<object, Settings>();
 
 /** The parsed settings for this `env` (memoised per env object). */
-export function settings(env: Env): Settings {
+export function settings(env: object): Settings {
   let c = cache.get(env);
   if (!c) {
     const parsed = SettingsSchema.safeParse(env);

@@ -419,6 +419,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/admin/notifications': { summary: 'The outbox: every notification with its status, provider and errors, newest first.', query: NotificationListQuery },
   'POST /api/v1/admin/notifications/:id/retry': { summary: 'Send a failed or dead notification again.', ok: { 202: '`{"notification": {...}}`, queued again.' }, errors: { 404: 'No failed or dead notification with this id.' } },
 
+  // ---- operations ----
+  'GET /api/v1/admin/health': {
+    summary: 'The operator’s health view: database latency, migrations, notification queue and dead letters, cron runs, silent drivers, GPS-log lag (`AdminHealth` in contract/health.ts). 200 even when the database is down (status "down").',
+  },
+
   // ---- this document ----
   'GET /api/v1/openapi.json': { summary: 'This OpenAPI 3.1 document.' },
 };

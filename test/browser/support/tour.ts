@@ -82,6 +82,7 @@ export function screens(data: TourData): Screen[] {
     { app: 'admin', name: 'admin-audit-log', path: '/admin/audit', ready: heading('Audit log') },
     { app: 'admin', name: 'admin-notifications', path: '/admin/notifications', ready: heading('Notification outbox') },
     { app: 'admin', name: 'admin-security', path: '/admin/security', ready: heading('Two-factor sign-in') },
+    { app: 'admin', name: 'admin-health', path: '/admin/health', ready: async (p) => (await heading('System health')(p), await p.locator('tr[data-cron]').first().waitFor(WAIT)) },
     { app: 'admin', name: 'admin-setup', path: '/admin/setup', ready: heading('Set up PlowDispatch') },
     { app: 'admin', name: 'admin-404', path: '/admin/no-such-page', ready: heading('Page not found') },
   ];

@@ -5,6 +5,7 @@ import { NotFound } from '../ui/NotFound';
 import { SignInForm } from '../ui/SignInForm';
 import { AdminDataProvider } from './AdminData';
 import { BoardPage } from './BoardPage';
+import { HealthPage } from './HealthPage';
 import { JobDrawer } from './JobDrawer';
 import { AuditPage, CustomersPage, DriversPage, LiveMapPage, OutboxPage, ReportsPage } from './Pages';
 import { SecurityPage } from './SecurityPage';
@@ -25,6 +26,7 @@ const PAGES = [
   ['/admin/audit', n.audit],
   ['/admin/notifications', n.outbox],
   ['/admin/security', n.security],
+  ['/admin/health', n.health],
   ['/admin/setup', n.setup],
 ] as const;
 
@@ -66,6 +68,7 @@ export default function AdminApp() {
   else if (path === '/admin/audit') page = <AuditPage />;
   else if (path === '/admin/notifications') page = <OutboxPage />;
   else if (path === '/admin/security') page = <SecurityPage />;
+  else if (path === '/admin/health') page = <HealthPage />;
   else if (path === '/admin/setup') page = <SetupWizard />;
   else page = <NotFound strings={strings.notFound} home="/admin" />;
 

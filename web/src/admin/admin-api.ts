@@ -1,4 +1,5 @@
 import { ACTIVE_JOB_STATUSES, type JobStatus } from '../../../contract/enums';
+import type { AdminHealth } from '../../../contract/health';
 import { ApiError } from '../lib/api';
 import type {
   AdminTier,
@@ -144,3 +145,4 @@ export const suspendUser = async (userId: string) => api.post(`/admin/users/${en
 export const activateUser = async (userId: string) => api.post(`/admin/users/${encodeURIComponent(userId)}/activate`);
 export const totpEnrol = async (body: { current_code?: string; enrol_token?: string }) => api.post<{ secret: string; otpauth_uri: string }>('/auth/totp/enrol', body, { auth: !body.enrol_token });
 export const totpConfirm = async (body: { code: string; enrol_token?: string }) => api.post<{ recovery_codes: string[] }>('/auth/totp/confirm', body, { auth: !body.enrol_token });
+export const getHealth = (signal?: AbortSignal) => orNull(api.get<AdminHealth>('/admin/health', { signal }));
