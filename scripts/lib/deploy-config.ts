@@ -109,7 +109,8 @@ const sameList = (a: readonly string[], b: readonly string[]) => JSON.stringify(
 export function checkEnvironments(top: EnvSummary, named: EnvSummary[]): string[] {
   const problems: string[] = [];
   const topBindings = bindingNames(top);
-  for (const b of BINDING_NAMES) if (!topBindings.includes(b)) problems.push(`top level: binding ${b} (worker/config.ts) is not declared`);
+  // ASSETS comes from the top-level [assets] table, which every environment inherits.
+  for (const b of BINDING_NAMES.filter((n) => n !== 'ASSETS')) if (!topBindings.includes(b)) problems.push(`top level: binding ${b} (worker/config.ts) is not declared`);
   if (!top.observabilityEnabled) problems.push('top level: [observability] enabled must be true');
   if (top.migrationTags.length === 0) problems.push('top level: no Durable Object [[migrations]]');
 
