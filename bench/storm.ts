@@ -75,10 +75,15 @@ async function main(): Promise<void> {
 
     // The dispatcher's board: every new request should arrive here.
     const boardSeen = new Map<string, number>();
+    let boardClosed = false;
+    let stopping = false;
     const board = await new Promise<WebSocket>((resolve, reject) => {
       const s = new WebSocket(`${app.url.replace(/^http/, 'ws')}/ws?token=${fleet.dispatcher_tokens[0]}`, { perMessageDeflate: false });
       s.once('open', () => resolve(s));
       s.once('error', reject);
+      s.once('close', () => {
+        if (!stopping) boardClosed = true;
+      });
       s.on('message', (data) => {
         const msg = JSON.parse(String(data)) as { type: string; payload?: { job_id?: string } };
         if (msg.type === 'new_job_request' && msg.payload?.job_id) boardSeen.set(msg.payload.job_id, performance.now());
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
       if (logged >= gps.acked() && boardSeen.size >= createdAt.size) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
+    stopping = true;
     board.close(1000);
 
     const ids = [...createdAt.keys()];
@@ -135,8 +141,9 @@ async function main(): Promise<void> {
     log(`request statuses: ${JSON.stringify(result.statuses)}; achieved ${result.throughput.toFixed(2)} req/s`);
     log(`jobs stored: ${stored!.jobs} of ${ids.length} accepted; first status events: ${stored!.events}; missing on the board: ${missingOnBoard}`);
     log(`GPS: ${gps.sent()} sent, ${gps.acked()} acknowledged, ${logged} rows in the GPS log; socket errors: ${gps.errors().length}${gps.errors().length ? ` (${gps.errors().slice(0, 3).join('; ')})` : ''}`);
+    log(`sockets the server closed mid-run: ${gps.closed()} of ${fleet.jobs.length} drivers', board: ${boardClosed ? 'closed' : 'open'} (wrangler dev reloads on file changes: run benchmarks in a tree nobody edits)`);
     const lost = ids.length - Number(stored!.jobs) + (ids.length - Number(stored!.events)) + missingOnBoard + Math.max(0, gps.acked() - logged);
-    const verdict = result.errors === 0 && gps.errors().length === 0 && gps.acked() === gps.sent() && lost === 0;
+    const verdict = result.errors === 0 && gps.closed() === 0 && !boardClosed && gps.errors().length === 0 && gps.acked() === gps.sent() && lost === 0;
     log(`verdict: ${verdict ? 'no errors, no lost events' : `FAILED — ${result.errors} request errors, ${gps.sent() - gps.acked()} unacknowledged pings, ${lost} lost events`}`);
     if (!verdict) process.exitCode = 1;
   } finally {

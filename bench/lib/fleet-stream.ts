@@ -9,6 +9,8 @@ import type { LoadJob } from './ws-load';
  */
 export interface FleetStream {
   sent: () => number;
+  /** Sockets the server closed before the end (a dropped socket would hide lost events). */
+  closed: () => number;
   acked: () => number;
   errors: () => string[];
   ackLatencies: number[];
@@ -22,6 +24,8 @@ export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: nu
   const errors: string[] = [];
   let sent = 0;
   let acked = 0;
+  let closed = 0;
+  let stopping = false;
   const sockets = await Promise.all(
     jobs.map(
       (job) =>
@@ -29,6 +33,9 @@ export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: nu
           const s = new WebSocket(`${ws}/ws?token=${job.driver_token}&topic=job:${job.job_id}`, { perMessageDeflate: false });
           s.once('open', () => resolve(s));
           s.once('error', reject);
+          s.once('close', () => {
+            if (!stopping) closed++;
+          });
           s.on('message', (data) => {
             const msg = JSON.parse(String(data)) as { type: string; payload?: { client_event_id?: string; code?: string; message?: string } };
             if (msg.type === 'ack' && msg.payload?.client_event_id) {
@@ -67,6 +74,7 @@ export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: nu
   });
   return {
     sent: () => sent,
+    closed: () => closed,
     acked: () => acked,
     errors: () => errors,
     ackLatencies,
@@ -74,6 +82,7 @@ export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: nu
       for (const t of timers) clearTimeout(t);
       // Acks of the last pings.
       for (let i = 0; i < 50 && pending.size > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      stopping = true;
       for (const s of sockets) s.close(1000);
     },
   };
