@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { JOB_STATUSES } from '../../contract/enums';
 import { ClientMessage } from '../../contract/ws';
 import { MAX_MESSAGE_BYTES } from '../../durable-objects/wire';
 import worker from '../../worker/index';
@@ -56,9 +57,30 @@ function junkPayload(r: Rng): unknown {
   }
 }
 
+/**
+ * A message the schema accepts but the room must still refuse or shrug off: someone
+ * else's topic, a job that does not exist, a fix from someone who is not driving it.
+ * (Never the socket's own job in a status change: that would really move it.)
+ */
+function wellFormedButWrong(r: Rng): unknown {
+  switch (r.int(0, 3)) {
+    case 0:
+      return { type: 'subscribe', payload: { topic: r.pick([`job:${crypto.randomUUID()}`, `driver:${crypto.randomUUID()}`, 'admin:dispatch']) } };
+    case 1:
+      return { type: 'status_change', payload: { job_id: crypto.randomUUID(), new_status: r.pick(JOB_STATUSES), client_event_id: `fuzz-${crypto.randomUUID().slice(0, 8)}` } };
+    case 2:
+      return { type: 'location_ping', payload: { lat: 43.2 + r.next() / 100, lng: -71.5 - r.next() / 100, accuracy: r.int(0, 50), ...(r.bool() ? { recorded_at: new Date(Date.now() - r.int(0, 600_000)).toISOString() } : {}) } };
+    default:
+      return { type: 'status_change', payload: { job_id: crypto.randomUUID(), new_status: 'completed', notes: 'n'.repeat(1000), lat: 0, lng: 0 } };
+  }
+}
+
 /** One generated frame: a text message or binary bytes. */
 function junkFrame(r: Rng): string | Uint8Array {
-  switch (r.int(0, 9)) {
+  switch (r.int(0, 11)) {
+    case 10:
+    case 11:
+      return JSON.stringify(wellFormedButWrong(r));
     case 0:
       return r.pick(['', ' ', '{', '}', 'null', '[]', '"x"', '42', 'true', '{"type":', '{"type":"ping"', '{"type":"ping"}}', 'undefined', '\u0000']);
     case 1:
@@ -165,8 +187,9 @@ describe('WebSocket protocol fuzz', () => {
     }
     console.log(JSON.stringify({ fuzz: 'websocket', seed, ...totals }));
     expect(totals.sent).toBe(FRAMES_PER_SOCKET * sockets.length);
-    // Mostly refusals, by construction: the point is the refusal path, not the happy one.
+    // Mostly refusals by construction, and a share the schema accepts but the room must refuse.
     expect(totals.refused).toBeGreaterThan(totals.sent / 2);
+    expect(totals.accepted).toBeGreaterThan(totals.sent / 20);
 
     // Every socket is still open and usable, and both objects still serve.
     for (const [label, socket] of sockets) expect(socket.closed, label).toBeNull();
