@@ -25,6 +25,9 @@ export default defineConfig({
                 DATABASE_URL: inject('databaseUrl'),
                 DB_WS_PROXY: inject('dbWsProxy'),
                 STAND_IN_URL: inject('standInUrl'),
+                // Reliability tests only: the same database behind a fault-injecting gate.
+                DB_GATE_URL: inject('dbGateUrl'),
+                DB_GATE_CONTROL: inject('dbGateControl'),
                 JWT_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
                 JWT_KID: 'k1',
                 JWT_SECRET_PREVIOUS: '',

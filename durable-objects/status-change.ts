@@ -3,7 +3,7 @@ import type { StatusChange } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
 import { ApiError } from '../worker/lib/errors';
 import { publishTransition } from '../worker/realtime';
-import { transitionJob, type TransitionResult } from '../worker/services/jobs';
+import { transitionJobOnce, type TransitionResult } from '../worker/services/jobs';
 import type { SocketIdentity } from './socket-identity';
 import { send, sendError } from './wire';
 
@@ -19,13 +19,17 @@ export async function handleStatusChange(env: Env, ws: WebSocket, who: SocketIde
   }
   let result: TransitionResult;
   try {
-    result = await transition(env, who, p).catch((err: unknown) => {
-      // Two copies of one event racing (a phone replaying on a new socket while the old one
-      // is still being served): the loser hits the unique index on (job_id,
-      // client_event_id) or the version guard. Run once more and it reads as a duplicate.
-      if (p.client_event_id && lostRace(err)) return transition(env, who, p);
-      throw err;
-    });
+    // Two copies of one event racing (a phone replaying on a new socket while the old one
+    // is still being served) both end as that one event: see transitionJobOnce.
+    result = await withDb(env, (db) =>
+      transitionJobOnce(db, { user_id: who.user_id, role: who.role, driver_id: who.driver_id, customer_id: who.customer_id }, p.job_id, p.new_status, {
+        notes: p.notes ?? null,
+        lat: p.lat,
+        lng: p.lng,
+        recorded_at: p.recorded_at,
+        client_event_id: p.client_event_id,
+      }),
+    );
   } catch (err) {
     if (err instanceof ApiError) return sendError(ws, err.code, err.message);
     throw err;
@@ -34,22 +38,3 @@ export async function handleStatusChange(env: Env, ws: WebSocket, who: SocketIde
   if (p.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: result.duplicate } });
 }
 
-function transition(env: Env, who: SocketIdentity, p: z.infer<typeof StatusChange>): Promise<TransitionResult> {
-  return withDb(env, (db) =>
-    transitionJob(db, { user_id: who.user_id, role: who.role, driver_id: who.driver_id, customer_id: who.customer_id }, p.job_id, p.new_status, {
-      notes: p.notes ?? null,
-      lat: p.lat,
-      lng: p.lng,
-      recorded_at: p.recorded_at,
-      client_event_id: p.client_event_id,
-    }),
-  );
-}
-
-function lostRace(err: unknown): boolean {
-  if (err instanceof ApiError) return err.code === 'version_conflict';
-  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-}

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { configStatus } from './config';
+import { DB_RETRY_AFTER_SECONDS, isDbUnavailable } from './lib/db-errors';
 import { ApiError } from './lib/errors';
 import { adminIpAllowList } from './middleware/admin-ip';
 import { auditTrail } from './middleware/audit-trail';
@@ -93,6 +94,12 @@ app.onError((err, c) => {
     return c.json(err.body(), err.status);
   }
   const requestId = c.get('requestId');
+  if (isDbUnavailable(err)) {
+    // An outage, not a bug: the client waits and retries (client_event_id makes that safe).
+    console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', request_id: requestId, err: String((err as { cause?: unknown }).cause ?? err) }));
+    c.header('Retry-After', String(DB_RETRY_AFTER_SECONDS));
+    return c.json({ error: { code: 'db_unavailable', message: `The database is not reachable right now; please try again in ${DB_RETRY_AFTER_SECONDS} seconds.` } }, 503);
+  }
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, err: err instanceof Error ? err.stack ?? err.message : String(err) }));
   return c.json({ error: { code: 'internal', message: `Something went wrong on our side (request ${requestId}).` } }, 500);
 });

@@ -3,6 +3,7 @@ import { openDatabase } from '../../scripts/lib/database';
 import { migrate } from '../../scripts/lib/migrate';
 import { seedDemo } from '../../scripts/lib/seed';
 import { startWsBridge } from '../../scripts/lib/ws-bridge';
+import { startDbGate } from './db-gate';
 import { startStandIns } from './stand-ins';
 
 declare module 'vitest' {
@@ -10,6 +11,8 @@ declare module 'vitest' {
     databaseUrl: string;
     dbWsProxy: string;
     standInUrl: string;
+    dbGateUrl: string;
+    dbGateControl: string;
   }
 }
 
@@ -17,21 +20,26 @@ declare module 'vitest' {
  * Runs in Node before the Worker tests: a real Postgres+PostGIS (a fresh embedded copy,
  * or DATABASE_URL), migrated and loaded with the demo data, and the WebSocket bridge the
  * Neon driver inside workerd connects through. Outside SaaS is stood in for by local
- * HTTP servers that record requests.
+ * HTTP servers that record requests. The reliability tests reach the same database
+ * through a fault-injecting gate as well (test/support/db-gate.ts).
  */
 export default async function setup(project: TestProject) {
   const root = new URL('../..', import.meta.url).pathname;
   const db = await openDatabase({ mode: 'test', root });
   await migrate(db.url);
   await seedDemo(db.url);
-  const bridge = await startWsBridge({ allowedTargets: [db.targetHostPort], log: process.env.PLOW_DEBUG_BRIDGE ? (l) => console.error(l) : undefined });
+  const gate = await startDbGate({ upstream: db.targetHostPort, databaseUrl: db.url });
+  const bridge = await startWsBridge({ allowedTargets: [db.targetHostPort, gate.targetHostPort], log: process.env.PLOW_DEBUG_BRIDGE ? (l) => console.error(l) : undefined });
   const standIns = await startStandIns();
   project.provide('databaseUrl', db.url);
   project.provide('dbWsProxy', bridge.proxy);
   project.provide('standInUrl', standIns.url);
+  project.provide('dbGateUrl', gate.databaseUrl);
+  project.provide('dbGateControl', gate.controlUrl);
   return async () => {
     await standIns.stop();
     await bridge.stop();
+    await gate.stop();
     await db.stop();
   };
 }

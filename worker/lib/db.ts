@@ -1,4 +1,4 @@
-import { Pool, neonConfig } from '@neondatabase/serverless';
+import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from '../../db/schema';
 import { fixNeonSocketEnd } from './neon-socket-fix';
@@ -41,6 +41,10 @@ export function openDb(env: DbEnv): { db: Db; pool: Pool } {
     if ((pool as Pool & { ending?: boolean }).ending) return;
     console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message }));
   });
+  // pg emits a lost connection as an `error` event on the client; a client checked out for a
+  // transaction has no listener, so without this one the event is thrown as an uncaught
+  // exception. The query in flight is rejected either way — that is what callers act on.
+  pool.on('connect', (client: PoolClient) => client.on('error', () => {}));
   return { db: drizzle(pool, { schema }), pool };
 }
 

@@ -21,12 +21,38 @@ export const LocationLogMessage = z.object({
 export const LOCATION_LOG_RETRY_SECONDS = 5;
 
 /**
+ * SQLSTATE classes of a row the database will never take — 22 (data exception), 23
+ * (integrity constraint: a fix for a driver or job deleted meanwhile). Retrying cannot fix it.
+ */
+function refusedForGood(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23]/.test(code)) return true;
+  }
+  return false;
+}
+
+/** Each driver's newest fix among these rows. */
+function newestPositions(rows: (typeof t.driver_location_log.$inferInsert)[]): DriverPosition[] {
+  const latest = new Map<string, DriverPosition>();
+  for (const r of rows) {
+    const ts = r.recorded_at!.toISOString();
+    const held = latest.get(r.driver_id);
+    if (!held || held.ts < ts) latest.set(r.driver_id, { driver_id: r.driver_id, lat: r.coordinates.lat, lng: r.coordinates.lng, ts });
+  }
+  return [...latest.values()];
+}
+
+/**
  * Writes a batch of fixes in one transaction — one INSERT into the GPS log and one UPDATE
- * of each driver's live position to their newest fix (never back to an older one) — then
- * acknowledges each message. Malformed
+ * of each driver's live position to their newest fix (never back to an older one; see
+ * docs/decisions/0025) — then acknowledges each message. Malformed
  * messages are acknowledged and logged (retrying cannot fix them). When the database
  * write fails, every valid message is handed back with `retry()`: nothing is lost, the
- * Queue redelivers (up to `max_retries`, then the dead-letter queue).
+ * Queue redelivers (up to `max_retries`, then the dead-letter queue) — unless the database
+ * refused a row for good: one such row fails the whole INSERT, so the batch is then written
+ * row by row and only the refused fix is set aside (logged), instead of taking the good
+ * ones in its batch to the dead-letter queue with it.
  */
 export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const rows: (typeof t.driver_location_log.$inferInsert)[] = [];
@@ -53,23 +79,39 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
     });
   }
   if (rows.length === 0) return;
-  const latest = new Map<string, DriverPosition>();
-  for (const r of rows) {
-    const ts = r.recorded_at!.toISOString();
-    const held = latest.get(r.driver_id);
-    if (!held || held.ts < ts) latest.set(r.driver_id, { driver_id: r.driver_id, lat: r.coordinates.lat, lng: r.coordinates.lng, ts });
-  }
+  const settled = new Set<Message<unknown>>();
   try {
-    await withDb(env, (db) =>
-      db.transaction(async (tx) => {
-        await tx.insert(t.driver_location_log).values(rows);
-        await flushDriverPositions(tx, [...latest.values()]);
-      }),
-    );
+    await withDb(env, async (db) => {
+      try {
+        await db.transaction(async (tx) => {
+          await tx.insert(t.driver_location_log).values(rows);
+          await flushDriverPositions(tx, newestPositions(rows));
+        });
+        for (const msg of accepted) {
+          settled.add(msg);
+          msg.ack();
+        }
+        return;
+      } catch (err) {
+        if (!refusedForGood(err)) throw err;
+      }
+      const written: typeof rows = [];
+      for (const [i, msg] of accepted.entries()) {
+        try {
+          await db.insert(t.driver_location_log).values(rows[i]!);
+          written.push(rows[i]!);
+        } catch (err) {
+          if (!refusedForGood(err)) throw err;
+          console.error(JSON.stringify({ level: 'error', msg: 'dropping location-log message the database refuses', id: msg.id, err: String((err as { cause?: unknown }).cause ?? err) }));
+        }
+        settled.add(msg);
+        msg.ack();
+      }
+      await flushDriverPositions(db, newestPositions(written));
+    });
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'location-log insert failed; batch will be retried', messages: accepted.length, attempts: accepted[0]?.attempts, err: String(err) }));
-    for (const msg of accepted) msg.retry({ delaySeconds: LOCATION_LOG_RETRY_SECONDS });
-    return;
+    const rest = accepted.filter((m) => !settled.has(m));
+    console.error(JSON.stringify({ level: 'error', msg: 'location-log insert failed; batch will be retried', messages: rest.length, attempts: rest[0]?.attempts, err: String(err) }));
+    for (const msg of rest) msg.retry({ delaySeconds: LOCATION_LOG_RETRY_SECONDS });
   }
-  for (const msg of accepted) msg.ack();
 }

@@ -10,7 +10,7 @@ import { dispatchStub, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { toInvoice, toPayment, recordPayment } from '../services/invoices';
-import { toJob, transitionJob, visibleJob } from '../services/jobs';
+import { toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { notifyUser } from '../services/notify-intents';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
@@ -113,7 +113,7 @@ drivers.post('/me/jobs/:id/reject', async (c) => {
 
 drivers.patch('/me/jobs/:id/status', async (c) => {
   const body = await readJson(c, JobStatusBody);
-  const result = await transitionJob(c.var.db, actorOf(c), uuidParam(c), body.status, {
+  const result = await transitionJobOnce(c.var.db, actorOf(c), uuidParam(c), body.status, {
     notes: body.notes ?? null,
     lat: body.lat,
     lng: body.lng,

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { CreateJobBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
+import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, notFound } from '../lib/errors';
 import { findJob, type Actor, type JobRow } from './jobs';
 import { notifyUser } from './notify-intents';
@@ -29,12 +30,8 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     throw new ApiError(400, 'validation_failed', 'An admin-entered job names the customer.', [{ field: 'customer_id', message: 'required' }]);
   }
   if (body.client_event_id) {
-    const [prior] = await db
-      .select({ id: t.jobs.id })
-      .from(t.jobs)
-      .where(and(eq(t.jobs.customer_id, customerId), eq(t.jobs.client_event_id, body.client_event_id)))
-      .limit(1);
-    if (prior) return { kind: 'job', job: (await findJob(db, prior.id))!, created: false, auto_dispatch: false };
+    const prior = await priorJob(db, customerId, body.client_event_id);
+    if (prior) return { kind: 'job', job: prior, created: false, auto_dispatch: false };
   }
   const [location] = await db
     .select()
@@ -84,30 +81,49 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     return { kind: 'waitlist', entry };
   }
 
-  const job = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(t.jobs)
-      .values({
-        customer_id: customerId,
-        location_id: location.id,
-        job_address: address,
-        job_coordinates: location.coordinates,
-        source: actor.role === 'admin' ? 'admin' : 'customer',
-        driveway_tier_id: tier.id,
-        special_instructions: body.special_instructions ?? null,
-        quoted_price_cents: tier.price_cents,
-        scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
-        client_event_id: body.client_event_id ?? null,
-      })
-      .returning();
-    await tx.insert(t.job_status_events).values({
-      job_id: row!.id,
-      previous_status: null,
-      new_status: 'pending',
-      changed_by_user_id: actor.user_id,
-      notes: actor.role === 'admin' ? 'entered by admin' : null,
+  let job: JobRow;
+  try {
+    job = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(t.jobs)
+        .values({
+          customer_id: customerId,
+          location_id: location.id,
+          job_address: address,
+          job_coordinates: location.coordinates,
+          source: actor.role === 'admin' ? 'admin' : 'customer',
+          driveway_tier_id: tier.id,
+          special_instructions: body.special_instructions ?? null,
+          quoted_price_cents: tier.price_cents,
+          scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
+          client_event_id: body.client_event_id ?? null,
+        })
+        .returning();
+      await tx.insert(t.job_status_events).values({
+        job_id: row!.id,
+        previous_status: null,
+        new_status: 'pending',
+        changed_by_user_id: actor.user_id,
+        notes: actor.role === 'admin' ? 'entered by admin' : null,
+      });
+      return row!;
     });
-    return row!;
-  });
+  } catch (err) {
+    // A copy of this request (same client_event_id) was inserted between the check above and
+    // this insert: answer with that job, as for any copy that arrives second.
+    const prior = body.client_event_id && isUniqueViolation(err, 'jobs_customer_client_event_unique') ? await priorJob(db, customerId, body.client_event_id) : undefined;
+    if (prior) return { kind: 'job', job: prior, created: false, auto_dispatch: false };
+    throw err;
+  }
   return { kind: 'job', job, created: true, auto_dispatch: settings?.auto_dispatch ?? false };
+}
+
+/** The job this customer already created with this `client_event_id`, if any. */
+async function priorJob(db: Db, customerId: string, clientEventId: string): Promise<JobRow | undefined> {
+  const [prior] = await db
+    .select({ id: t.jobs.id })
+    .from(t.jobs)
+    .where(and(eq(t.jobs.customer_id, customerId), eq(t.jobs.client_event_id, clientEventId)))
+    .limit(1);
+  return prior ? findJob(db, prior.id) : undefined;
 }

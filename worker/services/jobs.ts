@@ -3,6 +3,7 @@ import type { JobStatus, Role } from '../../contract/enums';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
+import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { onJobCompleted } from './invoices';
 import { recordNotificationIntents } from '../notify/intents';
@@ -165,6 +166,24 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
     if (to === 'completed') await onJobCompleted(tx, updated);
     return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
   });
+}
+
+/**
+ * `transitionJob` for an event a device may send more than once. Copies of one
+ * `client_event_id` that arrive together (an offline queue replayed on two connections, a
+ * retry loop) race: on Postgres the losers find the job moved under them (the version
+ * guard) or hit the unique index on (job_id, client_event_id). Run once more, each sees
+ * the winner's committed event and answers as the duplicate it is — the same 200 as the
+ * first copy, not a 409 or a 500. Without an event id a lost race stays a 409.
+ */
+export async function transitionJobOnce(db: Db, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
+  try {
+    return await transitionJob(db, actor, jobId, to, opts);
+  } catch (err) {
+    const lostRace = err instanceof ApiError ? err.code === 'version_conflict' : isUniqueViolation(err, 'job_status_events_client_event_unique');
+    if (!opts.client_event_id || !lostRace) throw err;
+    return transitionJob(db, actor, jobId, to, opts);
+  }
 }
 
 /** Recent jobs of one customer, newest first. */
