@@ -124,8 +124,8 @@ describe('checkConfig: a malformed value', () => {
 });
 
 describe('the lists stay in step with wrangler.toml', () => {
-  // Test-only bindings (vitest.config.ts miniflare.bindings, the pool's own) that the Worker never reads.
-  const testOnly = (k: string) => k === 'STAND_IN_URL' || k.startsWith('__VITEST_POOL_WORKERS');
+  // Test-only bindings (vitest.config.ts miniflare.bindings: the stand-ins, the database fault gate; the pool's own) that the Worker never reads.
+  const testOnly = (k: string) => k === 'STAND_IN_URL' || k.startsWith('DB_GATE_') || k.startsWith('__VITEST_POOL_WORKERS');
 
   it('lists every binding the configured Worker has', () => {
     const objects = Object.keys(REAL).filter((k) => typeof REAL[k] === 'object' && REAL[k] !== null && !testOnly(k));
