@@ -224,6 +224,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/pricing/estimate': {
     summary: 'Quote a tier at a saved location or a point: price, whether it is in the service area, distance.',
     body: EstimateBody,
+    ok: { 200: '`{quoted_price_cents, in_service_area, distance_miles}`; outside the area too (in_service_area false), see decision 0056.' },
     errors: { 404: 'The location is not yours.', 422: 'unknown_tier or service_area_not_configured.' },
   },
 

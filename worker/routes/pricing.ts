@@ -12,7 +12,11 @@ export const pricing = new Hono<AppEnv>();
 
 pricing.get('/tiers', async (c) => c.json({ tiers: await activeTiers(c.var.db) }));
 
-/** Stateless quote: tier price plus whether (and how far) the point is from base. */
+/**
+ * Stateless quote: tier price plus whether (and how far) the point is from base. Outside
+ * the area is still a 200 with `in_service_area: false` — the quote is a question, the
+ * refusal (422 `outside_service_area`) belongs to creating the job (decision 0056).
+ */
 pricing.post('/estimate', async (c) => {
   const body = await readJson(c, EstimateBody);
   const db = c.var.db;
@@ -29,5 +33,5 @@ pricing.post('/estimate', async (c) => {
     point = { lat: body.lat, lng: body.lng };
   }
   const area = await checkServiceArea(db, point.lat, point.lng);
-  return c.json({ quoted_price_cents: tier.price_cents, in_service_area: area.in_service_area, distance_miles: area.distance_miles, radius_miles: area.radius_miles, tier_label: tier.tier_label });
+  return c.json({ quoted_price_cents: tier.price_cents, in_service_area: area.in_service_area, distance_miles: area.distance_miles });
 });
