@@ -108,3 +108,59 @@ describe('POST /api/v1/drivers/me/jobs/:id/accept', () => {
     expect(history.body.events.filter((e: { notes: string | null }) => e.notes === 'accepted by driver')).toHaveLength(1);
   });
 });
+
+describe('PATCH /api/v1/drivers/me/status', () => {
+  const setStatus = (token: string, status: unknown) => api('/api/v1/drivers/me/status', { method: 'PATCH', token, json: { status } });
+
+  it('toggles offline → available → break → offline, and refuses the job-driven statuses', async () => {
+    const driver = await newDriver();
+    for (const status of ['available', 'break', 'offline', 'available']) {
+      const res = await setStatus(driver.token, status);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ driver: { id: driver.profile_id, status } });
+      expect((await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status).toBe(status);
+    }
+    for (const status of ['en_route', 'on_job', 'asleep', null]) {
+      await expectError(await setStatus(driver.token, status), 400, 'validation_failed');
+    }
+    await expectError(await setStatus((await newCustomer()).token, 'available'), 403, 'forbidden');
+  });
+
+  it('gives 409 to a driver who tries to go available, offline or on break mid-job, and keeps the job’s status', async () => {
+    const driver = await newDriver({ status: 'available' });
+    const job = await newJob(await newCustomer());
+    await walkJob(job.id, driver, 'assigned');
+    for (const [step, driverStatus] of [['en_route', 'en_route'], ['arrived', 'on_job'], ['in_progress', 'on_job']] as const) {
+      expect((await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: step })).status).toBe(200);
+      for (const status of ['available', 'offline', 'break']) {
+        const err = await expectError(await setStatus(driver.token, status), 409, 'driver_has_active_job');
+        expect(err.error.message).toContain(`while you have a job that is ${step}`);
+        expect(err.error.details).toEqual({ job_id: job.id, job_status: step });
+      }
+      expect((await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status).toBe(driverStatus);
+    }
+    await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'completed' });
+    expect((await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status).toBe('available');
+    expect((await setStatus(driver.token, 'offline')).status).toBe(200);
+  });
+
+  it('holds a driver who accepted an assignment until they decline it; an unanswered one does not', async () => {
+    const driver = await newDriver({ status: 'available' });
+    const job = await newJob(await newCustomer());
+    await walkJob(job.id, driver, 'assigned');
+    // Not answered yet: the driver may still step away and let it be offered elsewhere.
+    expect((await setStatus(driver.token, 'break')).status).toBe(200);
+    expect((await setStatus(driver.token, 'available')).status).toBe(200);
+
+    expect((await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token)).status).toBe(200);
+    const err = await expectError(await setStatus(driver.token, 'offline'), 409, 'driver_has_active_job');
+    expect(err.error.details).toEqual({ job_id: job.id, job_status: 'assigned' });
+    expect(err.error.message).toContain('decline');
+    // Asking for the status the driver already has changes nothing and is no conflict.
+    expect(await (await setStatus(driver.token, 'available')).json()).toEqual({ driver: { id: driver.profile_id, status: 'available' } });
+
+    expect((await call('POST', `/api/v1/drivers/me/jobs/${job.id}/reject`, driver.token, { reason: 'truck trouble' })).status).toBe(200);
+    expect((await setStatus(driver.token, 'offline')).status).toBe(200);
+    expect((await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status).toBe('offline');
+  });
+});

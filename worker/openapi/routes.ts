@@ -269,7 +269,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   // ---- drivers ----
   'GET /api/v1/drivers': { summary: 'Drivers with their last batched position, by status and proximity.', query: DriverListQuery },
   'GET /api/v1/drivers/me': { summary: "The driver's own profile.", errors: { 403: 'no_driver_profile.' } },
-  'PATCH /api/v1/drivers/me/status': { summary: 'Availability: offline, available or break (en_route and on_job follow the job).', body: DriverStatusBody },
+  'PATCH /api/v1/drivers/me/status': {
+    summary: 'Availability: offline, available or break (en_route and on_job follow the job).',
+    body: DriverStatusBody,
+    ok: { 200: '`{"driver": {id, status}}`.' },
+    errors: { 409: 'driver_has_active_job: a job is under way or accepted and not finished; `details: {job_id, job_status}`.' },
+  },
   'GET /api/v1/drivers/me/jobs': { summary: "The driver's queue: unfinished jobs, next first, and waitlisted requests they may take." },
   'POST /api/v1/drivers/me/jobs/:id/accept': { summary: 'Acknowledge an assignment (the job stays assigned); accepting twice is a no-op.', ok: { 200: JOB }, errors: { 409: STATE_CONFLICT } },
   'POST /api/v1/drivers/me/jobs/:id/reject': {

@@ -8,7 +8,7 @@ import { conflict, notFound } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
-import { activeJobsOf, driverById, listDrivers, updateDriverProfile } from '../services/driver-directory';
+import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { toInvoice, toPayment, recordPayment } from '../services/invoices';
 import { toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { notifyUser } from '../services/notify-intents';
@@ -37,12 +37,31 @@ drivers.patch('/me', async (c) => {
   return c.json({ driver: await updateDriverProfile(c.var.db, driverId, body) });
 });
 
-/** Availability toggle; en_route and on_job follow the job and cannot be set by hand. */
+/**
+ * Availability toggle; en_route and on_job follow the job and cannot be set by hand. While
+ * the driver has a job in hand (see `jobInHand`) the toggle is refused with 409, so a
+ * driver mid-job never shows as available or offline. The driver row is locked first: a
+ * job transition that moves the driver's status waits for us, or we see its job.
+ */
 drivers.patch('/me/status', async (c) => {
   const driverId = requireDriverId(c);
+  const { user_id } = actorOf(c);
   const body = await readJson(c, DriverStatusBody);
-  const [row] = await c.var.db.update(t.driver_profiles).set({ status: body.status }).where(eq(t.driver_profiles.id, driverId)).returning({ id: t.driver_profiles.id, status: t.driver_profiles.status });
-  if (!row) throw notFound('Driver');
+  const row = await c.var.db.transaction(async (tx) => {
+    const [current] = await tx.select({ id: t.driver_profiles.id, status: t.driver_profiles.status }).from(t.driver_profiles).where(eq(t.driver_profiles.id, driverId)).for('update');
+    if (!current) throw notFound('Driver');
+    const job = await jobInHand(tx, driverId, user_id);
+    if (job && current.status === body.status) return current; // nothing to change
+    if (job) {
+      const way = job.status === 'assigned' ? 'finish it or decline it' : 'finish it (or ask dispatch to cancel it)';
+      throw conflict('driver_has_active_job', `You can't switch to ${body.status} while you have a job that is ${job.status}: ${way} first. Until then your status follows the job.`, {
+        job_id: job.id,
+        job_status: job.status,
+      });
+    }
+    const [updated] = await tx.update(t.driver_profiles).set({ status: body.status }).where(eq(t.driver_profiles.id, driverId)).returning({ id: t.driver_profiles.id, status: t.driver_profiles.status });
+    return updated!;
+  });
   await dispatchStub(c.env)
     .toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: row.status, ts: new Date().toISOString() } })
     .catch(logFailure('driver status fan-out'));

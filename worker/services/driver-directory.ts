@@ -91,6 +91,30 @@ export async function activeJobsOf(q: Queryable, driverId: string) {
     .orderBy(sql`${t.jobs.scheduled_for} NULLS FIRST`, asc(t.jobs.assigned_at));
 }
 
+/**
+ * The job that fixes a driver's status, if any: one under way (en_route, arrived,
+ * in_progress), or one still `assigned` that the driver has taken on — accepted it, or
+ * picked it up from the waitlist — i.e. its latest event is theirs. An assignment they
+ * have not answered does not count: they may still go offline and let it time out.
+ */
+export async function jobInHand(q: Queryable, driverId: string, driverUserId: string): Promise<{ id: string; status: (typeof t.JOB_STATUSES)[number] } | null> {
+  const [row] = await q
+    .select({ id: t.jobs.id, status: t.jobs.status })
+    .from(t.jobs)
+    .where(
+      and(
+        eq(t.jobs.driver_id, driverId),
+        sql`(${t.jobs.status} IN ('en_route', 'arrived', 'in_progress')
+          OR (${t.jobs.status} = 'assigned' AND (
+            SELECT e.changed_by_user_id FROM job_status_events e
+            WHERE e.job_id = ${t.jobs.id} ORDER BY e.created_at DESC, e.id DESC LIMIT 1) = ${driverUserId}::uuid))`,
+      ),
+    )
+    .orderBy(sql`${t.jobs.status} = 'assigned'`, asc(t.jobs.assigned_at))
+    .limit(1);
+  return row ?? null;
+}
+
 /** A driver a job can be given to: exists, account active and not suspended (else 422). */
 export async function assignableDriver(q: Queryable, id: string): Promise<{ id: string; user_id: string; full_name: string }> {
   const [driver] = await q
