@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ACTIVE_JOB_STATUSES } from '../contract/enums';
-import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
 import { activeJobOf } from '../worker/services/positions';
@@ -8,9 +7,9 @@ import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, SEEN_EVENT_TTL_MS, type DriverRow } from './driver-positions';
 import { inOrder } from './in-order';
 import { isNewerFix, statusPayload, toFix } from './room-state';
-import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } from './socket-identity';
+import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
-import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
+import { PING_TEXT, PONG_TEXT, broadcastText, closeRevoked, readInbound, safeClose, send, sendError } from './wire';
 
 /**
  * Fixes reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping): the
@@ -283,14 +282,9 @@ export class Dispatch extends DurableObject<Env> {
     this.#positions.forget(driverId);
   }
 
-  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those opened with token `jti`. */
-  closeUser(userId: string, jti?: string): number {
-    const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
-    for (const ws of sockets) {
-      sendError(ws, 'token_revoked', 'This session has been signed out.');
-      safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'revoked');
-    }
-    return sockets.length;
+  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those of one session (logout). */
+  closeUser(userId: string, only?: SessionMatch): number {
+    return closeRevoked(this.ctx.getWebSockets(`user:${userId}`), only);
   }
 
   #broadcast(tag: string, msg: ServerMessage): void {

@@ -1,11 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
-import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { inOrder } from './in-order';
 import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
-import { attachIdentity, identityFromRequest, identityOf, type SocketIdentity } from './socket-identity';
+import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
-import { PING_TEXT, PONG_TEXT, broadcastText, readInbound, safeClose, send, sendError } from './wire';
+import { PING_TEXT, PONG_TEXT, broadcastText, closeRevoked, readInbound, safeClose, send, sendError } from './wire';
 
 export type { RoomJob, RoomState } from './room-state';
 
@@ -192,14 +191,9 @@ export class JobRoom extends DurableObject<Env> {
     return this.#load();
   }
 
-  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those opened with token `jti`. */
-  closeUser(userId: string, jti?: string): number {
-    const sockets = this.ctx.getWebSockets(`user:${userId}`).filter((ws) => !jti || identityOf(ws)?.jti === jti);
-    for (const ws of sockets) {
-      sendError(ws, 'token_revoked', 'This session has been signed out.');
-      safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'revoked');
-    }
-    return sockets.length;
+  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those of one session (logout). */
+  closeUser(userId: string, only?: SessionMatch): number {
+    return closeRevoked(this.ctx.getWebSockets(`user:${userId}`), only);
   }
 
   #broadcast(msg: ServerMessage): void {

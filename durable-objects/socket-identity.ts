@@ -14,10 +14,19 @@ export const SocketIdentity = z.object({
   exp: z.number(),
   /** Token issue time, compared with revocations. */
   iat: z.number(),
-  /** Token id: a single-session logout closes only the sockets opened with it. */
+  /** Token id: a logout with a token minted outside a session closes only the sockets opened with it. */
   jti: z.string().optional(),
+  /** Session (refresh-token family): a logout closes the sockets of that session only. */
+  sid: z.string().optional(),
 });
 export type SocketIdentity = z.infer<typeof SocketIdentity>;
+
+/** The sockets a single-session revocation closes: those of one session, or of one token. */
+export type SessionMatch = { sid: string } | { jti: string };
+
+export function inSession(identity: SocketIdentity | null, match: SessionMatch): boolean {
+  return 'sid' in match ? identity?.sid === match.sid : identity?.jti === match.jti;
+}
 
 /** Header the Worker sets on the upgrade request it forwards to a room. */
 export const IDENTITY_HEADER = 'x-plow-identity';

@@ -1,6 +1,6 @@
 import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import { ClientMessage, type ServerMessage } from '../contract/ws';
-import { identityOf, type SocketIdentity } from './socket-identity';
+import { identityOf, inSession, type SessionMatch, type SocketIdentity } from './socket-identity';
 
 /**
  * The exact text a client sends as a keep-alive. The runtime answers it with `PONG_TEXT`
@@ -49,6 +49,20 @@ export function closeIfExpired(ws: WebSocket, id: SocketIdentity, nowSeconds = D
   sendError(ws, 'token_expired', 'Your session expired: reconnect with a fresh token.');
   safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'token expired');
   return true;
+}
+
+/**
+ * Revocation: tells each of `sockets` (only those of session `only`, when given) that it
+ * was signed out and closes it with 4001, so the client does not reconnect with the same
+ * token. Returns how many were closed.
+ */
+export function closeRevoked(sockets: WebSocket[], only?: SessionMatch): number {
+  const revoked = only ? sockets.filter((ws) => inSession(identityOf(ws), only)) : sockets;
+  for (const ws of revoked) {
+    sendError(ws, 'token_revoked', 'This session has been signed out.');
+    safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'revoked');
+  }
+  return revoked.length;
 }
 
 /**

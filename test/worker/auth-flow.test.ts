@@ -2,9 +2,10 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
+import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { signAccessToken } from '../../worker/auth/tokens';
-import { api, db, expectError, type Session } from './helpers';
-import { apiWith, linkToken, loginAs, registerCustomer, uniqueEmail, waitForEmail } from './auth-helpers';
+import { api, connect, db, expectError, type Session } from './helpers';
+import { apiWith, linkToken, loginAs, newDriver, registerCustomer, uniqueEmail, waitForEmail } from './auth-helpers';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -87,6 +88,22 @@ describe('POST /api/v1/auth/refresh', () => {
     expect(logged.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("ends the reused family's outstanding access tokens and sockets, not the user's other sessions", async () => {
+    const driver = await newDriver();
+    const first = await json<Session>(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }));
+    const socket = await connect(first.access_token);
+    socket.send({ type: 'ping' });
+    await socket.next((m) => m.type === 'pong');
+    const other = await json<Session>(await loginAs(driver.email, driver.password));
+
+    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }), 401, 'refresh_token_reused');
+
+    expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
+    await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
+    await expectError(await api('/api/v1/drivers/me', { token: first.access_token }), 401, 'token_revoked');
+    expect((await api('/api/v1/drivers/me', { token: other.access_token })).status).toBe(200);
+  });
+
   it('refuses a refresh token it never issued', async () => {
     await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: 'x'.repeat(43) } }), 401, 'refresh_token_invalid');
   });
@@ -95,11 +112,11 @@ describe('POST /api/v1/auth/refresh', () => {
 describe('access tokens', () => {
   const secret = () => new TextEncoder().encode(env.JWT_SECRET);
 
-  it('carries sub, role, name, iat, exp and jti, valid for 15 minutes', async () => {
+  it('carries sub, role, name, iat, exp, jti and the session id, valid for 15 minutes', async () => {
     const customer = await registerCustomer({ verify: false });
     const [header, payload] = customer.access_token.split('.').slice(0, 2).map((p) => JSON.parse(atob(p.replaceAll('-', '+').replaceAll('_', '/'))));
     expect(header).toMatchObject({ alg: 'HS256', kid: 'k1' });
-    expect(payload).toMatchObject({ sub: customer.user.id, role: 'customer', name: 'Test Customer', jti: expect.any(String), cid: expect.any(String) });
+    expect(payload).toMatchObject({ sub: customer.user.id, role: 'customer', name: 'Test Customer', jti: expect.any(String), cid: expect.any(String), sid: expect.any(String) });
     expect(payload.exp - payload.iat).toBe(900);
   });
 

@@ -73,6 +73,33 @@ describe('POST /api/v1/auth/logout', () => {
     otherSocket.close();
   });
 
+  it('ends the whole session from the refresh token alone: tokens from before a refresh and their sockets too, not the other device', async () => {
+    const { customer, job } = await customerWithJob();
+    const phoneSocket = await connect(customer.access_token, `job:${job.id}`);
+    await phoneSocket.next((m) => m.type === 'job_status');
+    const refreshed = await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } });
+    expect(refreshed.status).toBe(200);
+    const rotated = await json<Session>(refreshed);
+    const laptop = await json<Session>(await loginAs(customer.email, customer.password));
+    const laptopSocket = await connect(laptop.access_token, `job:${job.id}`);
+    await laptopSocket.next((m) => m.type === 'job_status');
+
+    // No bearer: a client whose access token already expired signs out this way.
+    expect((await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: rotated.refresh_token } })).status).toBe(204);
+
+    expect((await phoneSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
+    await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
+    await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
+    await expect(connect(customer.access_token, `job:${job.id}`)).rejects.toThrow(/401/);
+    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }), 401, 'refresh_token_revoked');
+
+    expect((await api('/api/v1/auth/me', { token: laptop.access_token })).status).toBe(200);
+    laptopSocket.send({ type: 'ping' });
+    expect(await laptopSocket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
+    expect(laptopSocket.closed).toBeNull();
+    laptopSocket.close();
+  });
+
   it('answers 204 for a refresh token it does not know', async () => {
     expect((await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: 'y'.repeat(43) } })).status).toBe(204);
   });

@@ -25,6 +25,11 @@ export interface AccessClaims {
   /** Customer profile id, for customers. */
   cid?: string;
   /**
+   * Session id: the refresh-token family the token was issued in. A logout or a detected
+   * refresh-token reuse revokes the family, and with it every access token it has issued.
+   */
+  sid?: string;
+  /**
    * Issue time in milliseconds. `iat` has one-second resolution, too coarse to tell a
    * token minted just before a logout-all from one minted just after it (a sign-in
    * right after a password reset must work).
@@ -43,12 +48,13 @@ function keys(env: SigningEnv): Map<string, Uint8Array> {
 
 export async function signAccessToken(
   env: SigningEnv,
-  claims: { sub: string; role: Role; name: string; did?: string | null; cid?: string | null },
+  claims: { sub: string; role: Role; name: string; did?: string | null; cid?: string | null; sid?: string | null },
 ): Promise<{ token: string; jti: string }> {
   const jti = crypto.randomUUID();
   const extra: Record<string, string> = {};
   if (claims.did) extra.did = claims.did;
   if (claims.cid) extra.cid = claims.cid;
+  if (claims.sid) extra.sid = claims.sid;
   const kid = env.JWT_KID ?? 'k1';
   const token = await new SignJWT({ role: claims.role, name: claims.name, ims: Date.now(), ...extra })
     .setProtectedHeader({ alg: 'HS256', kid })
@@ -85,6 +91,7 @@ function isClaims(p: JWTPayload): p is JWTPayload & AccessClaims {
     typeof p.iat === 'number' &&
     typeof p.exp === 'number' &&
     typeof p.name === 'string' &&
+    (p.sid === undefined || typeof p.sid === 'string') &&
     (p.role === 'driver' || p.role === 'customer' || p.role === 'admin')
   );
 }

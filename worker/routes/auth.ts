@@ -5,6 +5,7 @@ import * as t from '../../db/schema';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { assertAcceptablePassword } from '../auth/password-policy';
 import { useRecoveryCode } from '../auth/recovery-codes';
+import { sessionOf } from '../auth/revocation';
 import { verifyTotp } from '../auth/totp';
 import { verifyAccessToken } from '../auth/tokens';
 import { audit } from '../lib/audit';
@@ -16,8 +17,8 @@ import { assertAdminIp } from '../middleware/admin-ip';
 import { assertAuthBudget, limitAuth } from '../middleware/rate-limit';
 import { mailer, sendVerificationEmail } from '../services/account-mail';
 import { issueToken } from '../services/one-time-tokens';
-import { endAllSessions, endSession } from '../services/session-end';
-import { issueSession, logoutRefreshToken, rotateRefreshToken, type DeviceContext } from '../services/sessions';
+import { endAllSessions, endSession, endSessionByRefreshToken } from '../services/session-end';
+import { issueSession, rotateRefreshToken, type DeviceContext } from '../services/sessions';
 import type { AppEnv } from '../types';
 import { accountRecovery } from './auth-recovery';
 import { accountVerification } from './auth-verify';
@@ -105,17 +106,18 @@ auth.post('/refresh', async (c) => {
 });
 
 /**
- * Ends this session: the refresh token's family and, when the access token is sent too,
- * that token and the sockets opened with it. Public so a client whose access token
- * already expired can still sign out.
+ * Ends this session: the refresh token's family, every access token issued in it and the
+ * sockets opened with them. An access token sent too ends its own session as well, should
+ * that be another one. Public so a client whose access token already expired can still
+ * sign out.
  */
 auth.post('/logout', async (c) => {
   const body = await readJson(c, RefreshBody);
-  await logoutRefreshToken(c.var.db, body.refresh_token);
+  const ended = await endSessionByRefreshToken(c.env, c.var.db, body.refresh_token);
   const header = c.req.header('authorization');
   if (header?.startsWith('Bearer ')) {
     const v = await verifyAccessToken(c.env, header.slice(7).trim());
-    if (v.ok) await endSession(c.env, c.var.db, v.claims);
+    if (v.ok && v.claims.sid !== ended) await endSession(c.env, c.var.db, { id: v.claims.sub, role: v.claims.role }, sessionOf(v.claims));
   }
   return c.body(null, 204);
 });

@@ -25,7 +25,7 @@ ws.get('/', async (c) => {
     throw new ApiError(426, 'upgrade_required', 'Connect with a WebSocket client.');
   }
   const u = c.var.user;
-  const identity: SocketIdentity = { user_id: u.sub, role: u.role, driver_id: u.did ?? null, customer_id: u.cid ?? null, exp: u.exp, iat: u.iat, jti: u.jti };
+  const identity: SocketIdentity = { user_id: u.sub, role: u.role, driver_id: u.did ?? null, customer_id: u.cid ?? null, exp: u.exp, iat: u.iat, jti: u.jti, sid: u.sid };
   const rawTopic = c.req.query('topic');
   let jobId: string | undefined;
   let channel: string | undefined;

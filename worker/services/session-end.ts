@@ -1,10 +1,10 @@
-import { and, desc, eq, notInArray } from 'drizzle-orm';
+import { and, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import { TERMINAL_JOB_STATUSES, type Role } from '../../contract/enums';
 import * as t from '../../db/schema';
+import type { SessionMatch } from '../../durable-objects/socket-identity';
 import { revokeAllSessions, revokeSession } from '../auth/revocation';
-import type { AccessClaims } from '../auth/tokens';
 import type { Db } from '../lib/db';
-import { revokeAllRefreshTokens } from './sessions';
+import { sha256Hex } from '../lib/ids';
 
 /** Cap on rooms swept for one user; a small operator has far fewer live jobs. */
 const MAX_ROOMS = 500;
@@ -40,6 +40,14 @@ export async function roomsOf(db: Db, user: { id: string; role: Role }): Promise
   return rows.filter((r, i) => i === 0 || !TERMINAL_JOB_STATUSES.includes(r.status)).map((r) => r.id);
 }
 
+export async function revokeFamily(db: Db, familyId: string): Promise<void> {
+  await db.update(t.refresh_tokens).set({ revoked_at: new Date() }).where(and(eq(t.refresh_tokens.family_id, familyId), isNull(t.refresh_tokens.revoked_at)));
+}
+
+async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
+  await db.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.user_id, userId), isNull(t.refresh_tokens.revoked_at)));
+}
+
 /**
  * Logout-all, password reset, suspension: every refresh token of the user is revoked,
  * every access token issued so far is refused (SessionGuard), and open sockets close
@@ -50,8 +58,25 @@ export async function endAllSessions(env: Env, db: Db, user: { id: string; role:
   await revokeAllSessions(env, user.id, await roomsOf(db, user));
 }
 
-/** Logout of the session that owns `claims`: its token and sockets only. */
-export async function endSession(env: Env, db: Db, claims: AccessClaims): Promise<void> {
-  await revokeSession(env, claims, await roomsOf(db, { id: claims.sub, role: claims.role }));
+/**
+ * Logout, refresh-token reuse: one session of the user ends — its refresh-token family,
+ * every access token issued in it (SessionGuard, by the `sid` claim) and the sockets
+ * opened with them. The user's other sessions keep working.
+ */
+export async function endSession(env: Env, db: Db, user: { id: string; role: Role }, session: SessionMatch): Promise<void> {
+  if ('sid' in session) await revokeFamily(db, session.sid);
+  await revokeSession(env, user.id, session, await roomsOf(db, user));
 }
 
+/** Ends the session a refresh token belongs to; returns its id, or null for a token never issued. */
+export async function endSessionByRefreshToken(env: Env, db: Db, raw: string): Promise<string | null> {
+  const [row] = await db
+    .select({ user_id: t.refresh_tokens.user_id, family_id: t.refresh_tokens.family_id, role: t.users.role })
+    .from(t.refresh_tokens)
+    .innerJoin(t.users, eq(t.users.id, t.refresh_tokens.user_id))
+    .where(eq(t.refresh_tokens.token_hash, sha256Hex(raw)))
+    .limit(1);
+  if (!row) return null;
+  await endSession(env, db, { id: row.user_id, role: row.role }, { sid: row.family_id });
+  return row.family_id;
+}

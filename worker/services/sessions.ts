@@ -1,10 +1,11 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Role } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS, signAccessToken } from '../auth/tokens';
 import type { Db } from '../lib/db';
 import { unauthorized } from '../lib/errors';
 import { randomToken, sha256Hex } from '../lib/ids';
+import { endSessionByRefreshToken, revokeFamily } from './session-end';
 
 export interface SessionUser {
   id: string;
@@ -45,7 +46,7 @@ async function profileIds(db: Db, user: SessionUser): Promise<{ did: string | nu
  */
 export async function issueSession(db: Db, env: Env, user: SessionUser, device: DeviceContext, familyId: string = crypto.randomUUID()): Promise<{ response: TokenResponse; refreshId: string }> {
   const ids = await profileIds(db, user);
-  const { token } = await signAccessToken(env, { sub: user.id, role: user.role, name: user.full_name, ...ids });
+  const { token } = await signAccessToken(env, { sub: user.id, role: user.role, name: user.full_name, sid: familyId, ...ids });
   const refresh = randomToken(32);
   const [row] = await db
     .insert(t.refresh_tokens)
@@ -67,7 +68,8 @@ export async function issueSession(db: Db, env: Env, user: SessionUser, device: 
 /**
  * Rotates a refresh token: the presented one is retired and a new pair issued in the
  * same family. Presenting an already-rotated token (it has `last_used_at`) means it was
- * copied: the whole family is revoked and the reuse is written to the audit log.
+ * copied: the whole family is revoked — its access tokens and sockets too — and the reuse
+ * is written to the audit log.
  */
 export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: DeviceContext): Promise<TokenResponse> {
   const hash = sha256Hex(raw);
@@ -78,7 +80,7 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
     throw unauthorized('refresh_token_revoked', 'This session was signed out: sign in again.');
   }
   if (row.revoked_at) {
-    await revokeFamily(db, row.family_id);
+    await endSessionByRefreshToken(env, db, raw);
     await db.insert(t.audit_log).values({
       actor_user_id: row.user_id,
       action: 'auth.refresh_token_reused',
@@ -105,20 +107,4 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
   const { response, refreshId } = await issueSession(db, env, user, { device_info: row.device_info ?? device.device_info, ip: device.ip }, row.family_id);
   await db.update(t.refresh_tokens).set({ replaced_by_id: refreshId }).where(eq(t.refresh_tokens.id, row.id));
   return response;
-}
-
-export async function revokeFamily(db: Db, familyId: string): Promise<void> {
-  await db.update(t.refresh_tokens).set({ revoked_at: new Date() }).where(and(eq(t.refresh_tokens.family_id, familyId), isNull(t.refresh_tokens.revoked_at)));
-}
-
-export async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
-  await db.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.user_id, userId), isNull(t.refresh_tokens.revoked_at)));
-}
-
-/** Logout of one session: the refresh token's family stops working. Unknown tokens are ignored. */
-export async function logoutRefreshToken(db: Db, raw: string): Promise<string | null> {
-  const [row] = await db.select().from(t.refresh_tokens).where(eq(t.refresh_tokens.token_hash, sha256Hex(raw))).limit(1);
-  if (!row) return null;
-  await revokeFamily(db, row.family_id);
-  return row.user_id;
 }
