@@ -16,7 +16,7 @@ interface CronTask {
  */
 export const CRON_TASKS: Record<string, CronTask> = {
   '* * * * *': { name: 'outbox_sweep', run: (env) => sweepOutbox(env) },
-  '*/5 * * * *': { name: 'stale_drivers', run: (env) => cleanupStaleDrivers(env) },
+  '*/5 * * * *': { name: 'stale_drivers', run: (env, at) => cleanupStaleDrivers(env, { asOf: at }) },
   // Hourly, because "06:00 in the operator's timezone" moves against UTC with DST.
   '0 * * * *': { name: 'daily_report', run: (env, at) => dailyRevenueReport(env, at) },
   '0 3 1 * *': { name: 'partition_upkeep', run: (env, at) => partitionUpkeep(env, at) },

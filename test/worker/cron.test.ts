@@ -8,6 +8,7 @@ import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
 import { dispatchStub } from '../../worker/realtime';
 import { admin, assign, db, emailsTo, newCustomer, newDriver, newJob, notificationsFor, waitFor, walkJob } from './background-fixtures';
 import { connect } from './helpers';
+import { flushDispatch } from './realtime-fixtures';
 
 /** Fires a Cron Trigger through the Worker's own `scheduled` handler and waits for it. */
 async function trigger(cron: string, scheduledTime = Date.now()): Promise<void> {
@@ -92,6 +93,45 @@ describe('stale drivers (every 5 minutes)', () => {
     expect(rows.find((r) => r.id === silent.driver_id)).toMatchObject({ status: 'offline', loc: null });
     expect(rows.find((r) => r.id === active.driver_id)).toMatchObject({ status: 'available' });
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
+  });
+});
+
+describe('stale drivers: the */5 tick through scheduled()', () => {
+  it('takes a driver silent past the limit at the tick’s time offline, clears their live location, and leaves one heard from within it', async () => {
+    // The tick judges silence as of its scheduled time. A tick dated 2000-01-01 sweeps only
+    // drivers last heard from before then — the two made here — never other files' drivers.
+    const [minutes] = (await db((d) => d.execute<{ m: number }>(sql`SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10) AS m`))).rows.map((r) => r.m);
+    const tick = Date.parse('2000-01-01T01:00:00Z');
+    const silentSince = new Date(tick - (minutes! + 50) * 60_000).toISOString();
+    const recentSince = new Date(tick - Math.floor(minutes! / 2) * 60_000).toISOString();
+    const silent = await newDriver('Silent Sal');
+    const recent = await newDriver('Recent Rae');
+
+    // One fix from the silent driver's phone, written through to Postgres, then nothing.
+    const phone = await connect(silent.session.access_token);
+    phone.send({ type: 'location_ping', payload: { lat: 43.22, lng: -71.52, recorded_at: new Date().toISOString(), client_event_id: `tick-${silent.driver_id.slice(0, 8)}` } });
+    await phone.next((m) => m.type === 'ack');
+    phone.close();
+    await flushDispatch();
+    await waitFor(async () => (await db((d) => d.select({ at: t.driver_profiles.location_updated_at }).from(t.driver_profiles).where(eq(t.driver_profiles.id, silent.driver_id))))[0]?.at, { what: 'the live position in Postgres' });
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
+    // On break, so no auto-dispatch elsewhere offers them a job meanwhile.
+    await backdate(sql`UPDATE driver_profiles SET status = 'break', updated_at = ${silentSince}::timestamptz, location_updated_at = ${silentSince}::timestamptz WHERE id = ${silent.driver_id}`);
+    await backdate(sql`UPDATE driver_profiles SET updated_at = ${recentSince}::timestamptz, current_location = ST_SetSRID(ST_MakePoint(-71.51, 43.23), 4326)::geography WHERE id = ${recent.driver_id}`);
+
+    await trigger('*/5 * * * *', tick);
+    expect(await cronRun('stale_drivers')).toMatchObject({ last_status: 'ok', last_error: null });
+
+    const after = await db((d) =>
+      d
+        .select({ id: t.driver_profiles.id, status: t.driver_profiles.status, loc: t.driver_profiles.current_location })
+        .from(t.driver_profiles)
+        .where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${recent.driver_id})`),
+    );
+    expect(after.find((r) => r.id === silent.driver_id)).toEqual({ id: silent.driver_id, status: 'offline', loc: null });
+    expect(after.find((r) => r.id === recent.driver_id)).toMatchObject({ status: 'available', loc: { lat: 43.23, lng: -71.51 } });
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
+    await db((d) => d.update(t.driver_profiles).set({ status: 'offline', current_location: null }).where(eq(t.driver_profiles.id, recent.driver_id)));
   });
 });
 

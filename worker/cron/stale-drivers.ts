@@ -10,17 +10,20 @@ export type StaleDriver = { id: string; previous_status: string };
  * row's `updated_at` — goes offline and loses their current location, so the fleet map
  * shows no ghosts; the Dispatch object forgets their live position and the admins' board
  * is told. The driver app keeps a driver fresh by pinging while available.
+ * Silence is measured up to `asOf` — the Cron Trigger's scheduled time, so a tick that runs
+ * late judges by the time it was meant for (and a test can fire a tick of its own time).
  * `onlyDrivers` narrows the sweep (tests share one database).
  */
-export async function cleanupStaleDrivers(env: Env, opts: { onlyDrivers?: string[] } = {}): Promise<StaleDriver[]> {
+export async function cleanupStaleDrivers(env: Env, opts: { onlyDrivers?: string[]; asOf?: Date } = {}): Promise<StaleDriver[]> {
   const only = opts.onlyDrivers ? sql`AND d.id IN (${sql.join(opts.onlyDrivers.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+  const asOf = opts.asOf ? sql`${opts.asOf.toISOString()}::timestamptz` : sql`now()`;
   const stale = await withDb(env, async (db) => {
     const result = await db.execute<StaleDriver>(sql`
       WITH settings AS (SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10) AS minutes),
       stale AS (
         SELECT d.id, d.status FROM driver_profiles d, settings s
         WHERE d.status <> 'offline'
-          AND d.updated_at < now() - make_interval(mins => s.minutes)
+          AND d.updated_at < ${asOf} - make_interval(mins => s.minutes)
           ${only}
         FOR UPDATE OF d SKIP LOCKED
       )
