@@ -125,14 +125,35 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     await expectError(await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'selfie' }), 400, 'validation_failed');
   });
 
-  it('streams a 10 MB upload into R2 without holding it in memory', async () => {
+  it('refuses a 10 MB body with the wrong first bytes with 415 before the rest of it is sent', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
     const p = (await (await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size })).json()) as Presigned;
-    // The body is produced 64 KiB at a time into a FixedLengthStream: each write waits until
-    // the reader (the Worker, piping into R2) has taken the previous chunk, so neither side
-    // ever has the 10 MB at once. The handler passes request.body to R2 as a stream (it never
-    // calls arrayBuffer()/text()); a buffering handler would need the whole body first.
+    // Declares 10 MB, sends the first 64 KiB (a PNG header, not a JPEG) and holds the rest
+    // back. The handler pipes request.body through the signature check as it arrives, so
+    // the refusal can come now; a handler that read the whole body first (arrayBuffer(),
+    // text(), a buffered R2 put) would still be waiting for the other 9.9 MB.
+    const stream = new FixedLengthStream(size);
+    const upload = put(p.upload_url, stream.readable, 'image/jpeg');
+    const writer = stream.writable.getWriter();
+    const first = new Uint8Array(64 * 1024);
+    first.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    void writer.write(first).catch(() => {});
+    const HELD_BACK_MS = 10_000;
+    const answer = await Promise.race([upload, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), HELD_BACK_MS))]);
+    expect(answer, 'no answer while the rest of the body was held back').not.toBe('still waiting');
+    await expectError(answer as Response, 415, 'unsupported_media_type');
+    // The handler dropped the body: the rest can no longer be sent, and nothing was stored.
+    await expect(writer.write(new Uint8Array(64 * 1024))).rejects.toThrow();
+    expect(await env.FILES.head(p.key)).toBeNull();
+  });
+
+  it('takes a 10 MB upload sent in 64 KiB chunks into R2 intact', async () => {
+    const { driver, jobId } = await onSite();
+    const size = 10 * MB;
+    const p = (await (await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size })).json()) as Presigned;
+    // Each write waits until the reader (the Worker, piping into R2) has taken the previous
+    // chunk. That it never buffers the whole body is shown by the test above.
     const stream = new FixedLengthStream(size);
     const upload = put(p.upload_url, stream.readable, 'image/jpeg');
     const writer = stream.writable.getWriter();
