@@ -163,6 +163,34 @@ describe('JobRoom: fan-out', () => {
   });
 });
 
+describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)', () => {
+  it('answers 204 before any fix, then the last fix with lat, lng, accuracy, recorded_at and received_at', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const path = `/api/v1/customers/me/jobs/${jobId}/driver-location`;
+    const none = await api(path, { token: customer.token });
+    expect(none.status).toBe(204);
+    expect(await none.text()).toBe('');
+
+    const at = seconds(3);
+    const sentAt = Date.now();
+    const plow = await connect(driver.token);
+    plow.send(fix(43.2044, -71.5422, at, 'poll-fix-00001', { heading: 90, speed: 4 }));
+    await plow.next((m) => m.type === 'ack');
+    plow.close();
+
+    const res = await api(path, { token: customer.token });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    for (const key of ['lat', 'lng', 'accuracy', 'recorded_at', 'received_at']) expect(body).toHaveProperty(key);
+    expect(body).toMatchObject({ lat: 43.2044, lng: -71.5422, accuracy: 5, recorded_at: at.toISOString() });
+    const received = Date.parse(String(body.received_at));
+    expect(received).toBeGreaterThanOrEqual(sentAt - 1000);
+    expect(received).toBeLessThanOrEqual(Date.now() + 1000);
+    await expectError(await api(path, { token: (await newCustomer()).token }), 404, 'not_found');
+  });
+});
+
 describe('JobRoom: durability and hibernation', () => {
   it('keeps the job status and location across an eviction, and its hibernated sockets keep working', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);

@@ -3,6 +3,43 @@ import { sql } from 'drizzle-orm';
 import { admin, call, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
 import { api, expectError } from './helpers';
 
+/** The keys SPEC §7 says every Job object carries. */
+const SPEC_JOB_KEYS = [
+  'id', 'status', 'customer_id', 'driver_id', 'location_id', 'job_address', 'lat', 'lng', 'driveway_tier_id',
+  'quoted_price_cents', 'final_price_cents', 'requested_at', 'scheduled_for', 'assigned_at', 'arrived_at',
+  'started_at', 'completed_at', 'cancelled_at', 'completion_photo_url',
+];
+
+describe('Job objects (SPEC §7)', () => {
+  it('carry every key SPEC lists, from create, get, assign, the driver’s steps and cancel alike', async () => {
+    const customer = await newCustomer({ location: { lat: 43.2151, lng: -71.5299 } });
+    const driver = await newDriver({ status: 'available' });
+    const scheduled_for = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await call('POST', '/api/v1/jobs', customer.token, { location_id: customer.location_id, driveway_tier_id: 2, scheduled_for });
+    expect(created.status).toBe(201);
+    const job = created.body.job;
+    const seen: Record<string, any>[] = [job];
+    seen.push((await call('GET', `/api/v1/jobs/${job.id}`, customer.token)).body.job);
+    seen.push(await walkJob(job.id, driver, 'in_progress'));
+    seen.push((await call('GET', `/api/v1/drivers/me/jobs/${job.id}`, driver.token)).body.job);
+    const other = await newJob(customer);
+    seen.push((await call('DELETE', `/api/v1/jobs/${other.id}`, customer.token, { reason: 'plowed it myself' })).body.job);
+    for (const j of seen) {
+      const missing = SPEC_JOB_KEYS.filter((k) => !(k in j));
+      expect(missing, `job ${j.id} (${j.status})`).toEqual([]);
+    }
+    expect(job).toMatchObject({
+      status: 'pending', customer_id: customer.profile_id, driver_id: null, location_id: customer.location_id,
+      lat: 43.2151, lng: -71.5299, driveway_tier_id: 2, quoted_price_cents: 8500, final_price_cents: null,
+      requested_at: expect.any(String), scheduled_for, assigned_at: null, arrived_at: null, started_at: null,
+      completed_at: null, cancelled_at: null, completion_photo_url: null,
+    });
+    expect(job.job_address).toEqual(expect.stringContaining('Concord'));
+    expect(seen[2]).toMatchObject({ status: 'in_progress', driver_id: driver.profile_id, assigned_at: expect.any(String), arrived_at: expect.any(String), started_at: expect.any(String), completed_at: null });
+    expect(seen[4]).toMatchObject({ status: 'cancelled', cancelled_at: expect.any(String) });
+  });
+});
+
 describe('POST /api/v1/jobs', () => {
   it('lets an admin enter a job for a customer (source admin) and needs the customer named', async () => {
     const customer = await newCustomer();
