@@ -84,6 +84,7 @@ describe('checkConfig: a malformed value', () => {
   it.each([
     ['RATE_LIMIT_AUTH', 'abc', /RATE_LIMIT_AUTH: must look like 5\/900/],
     ['RATE_LIMIT_AUTH', '0/900', /RATE_LIMIT_AUTH: must look like 5\/900 \(count\/seconds, both above zero\)/],
+    ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be info, warn or error/],
     ['APP_ORIGINS', 'https://app.plow.example,not a url', /APP_ORIGINS entries must be origins/],
     ['APP_ORIGINS', 'https://app.plow.example/', /APP_ORIGINS entries must be origins .*no path or trailing slash/],
     ['ADMIN_IP_ALLOWLIST', '203.0.113.0/33', /ADMIN_IP_ALLOWLIST entry "203.0.113.0\/33" has a prefix length outside 0–32/],

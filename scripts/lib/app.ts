@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { openDatabase } from './database';
+import { hostPortOf, openDatabase } from './database';
 import { migrate } from './migrate';
 import { seedDemo } from './seed';
 import { startWsBridge } from './ws-bridge';
@@ -28,6 +28,11 @@ export interface StartAppOptions {
   seed?: boolean;
   /** Where wrangler keeps local Durable Object / R2 / Queue state (default: under .data/). */
   persistTo?: string;
+  /**
+   * The Worker's connection string when it differs from the one migrations and seeding use:
+   * a pooler in front of the server, as Neon's pooled endpoint is in production.
+   */
+  workerDatabaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -83,7 +88,8 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
       if (seeded.seeded) log('demo data loaded');
     }
     const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
-    const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort] });
+    const workerDatabaseUrl = opts.workerDatabaseUrl ?? db.url;
+    const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort, hostPortOf(workerDatabaseUrl)] });
     cleanups.push(bridge.stop);
     if (opts.web === false) {
       mkdirSync(path.join(opts.root, 'dist/web'), { recursive: true });
@@ -92,7 +98,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     }
     ensureDevVars(opts.root);
     const port = opts.port ?? 8787;
-    const vars: Record<string, string> = { DATABASE_URL: db.url, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
+    const vars: Record<string, string> = { DATABASE_URL: workerDatabaseUrl, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
     const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
     const persistDir = opts.persistTo ?? path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
     args.push('--persist-to', persistDir);

@@ -71,6 +71,12 @@ const SettingsSchema = z.object({
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_FROM_NUMBER: optional,
   TWILIO_API_URL: optionalUrl.transform((s) => s ?? 'https://api.twilio.com'),
+  /**
+   * The least severe log lines written: `info` (default) includes one line per request;
+   * `warn` keeps only warnings and errors (a busy day's request lines are in Workers Logs'
+   * invocation records anyway).
+   */
+  LOG_LEVEL: optional.transform((s) => s ?? 'info').pipe(z.enum(['info', 'warn', 'error'], { error: 'LOG_LEVEL must be info, warn or error' })),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -1,5 +1,15 @@
 import type { MiddlewareHandler } from 'hono';
+import { settings } from '../lib/settings';
 import type { AppEnv } from '../types';
+
+/** LOG_LEVEL above `info`; a malformed value (answered 503 `misconfigured`) logs everything. */
+function quiet(env: object): boolean {
+  try {
+    return settings(env).LOG_LEVEL !== 'info';
+  } catch {
+    return false;
+  }
+}
 
 /** Gives every request an id (echoed as `x-request-id`) and one structured log line. */
 export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -10,8 +20,10 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   c.header('x-request-id', requestId);
   const user = c.get('user');
+  const level = c.res.status >= 500 ? 'error' : 'info';
+  if (level === 'info' && quiet(c.env)) return;
   console.log(JSON.stringify({
-    level: c.res.status >= 500 ? 'error' : 'info',
+    level,
     msg: 'request',
     request_id: requestId,
     method: c.req.method,
