@@ -7,7 +7,19 @@ import { clientEventId, isoDateTime, lat, lng, uuid } from './api';
  * `ClientMessage` on arrival — never cast.
  */
 
-export const TOPIC_PATTERN = /^(job|driver):[0-9a-f-]{36}$|^admin:dispatch$/;
+/**
+ * Every kind of topic a socket can join, with its form (`{id}` is a UUID). The one list:
+ * the topic schema below is built from it, and the authorization test needs a case for
+ * each kind, so a new kind cannot ship without its own/other checks.
+ */
+export const TOPIC_FORMS = { job: 'job:{id}', driver: 'driver:{id}', admin: 'admin:dispatch' } as const;
+export type TopicKind = keyof typeof TOPIC_FORMS;
+
+export const TOPIC_PATTERN = new RegExp(
+  Object.values(TOPIC_FORMS)
+    .map((form) => `^${form.replace('{id}', '[0-9a-f-]{36}')}$`)
+    .join('|'),
+);
 export const Topic = z.string().regex(TOPIC_PATTERN, 'a topic is job:{id}, driver:{id} or admin:dispatch');
 
 export const LocationPing = z.object({

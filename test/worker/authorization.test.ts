@@ -1,11 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { ROLES, type Role } from '../../contract/enums';
+import { Topic, TOPIC_FORMS, type TopicKind } from '../../contract/ws';
+import * as t from '../../db/schema';
 import { ACCESS } from '../../worker/access';
 import { app } from '../../worker/index';
 import { authorizeTopic } from '../../worker/services/topics';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import { api, BASE, connect, db, login } from './helpers';
 import { codeFor, loginAs, newAdmin, newDriver, registerCustomer } from './auth-helpers';
+import { admin as fixtureAdmin, call, concordPoint, newCustomer, newDriver as newFixtureDriver, newJob, rows, uniq, walkJob, type Person } from './fixtures';
 import { exports } from 'cloudflare:workers';
 
 type Caller = 'anonymous' | Role;
@@ -90,74 +94,333 @@ describe('every route × every role', () => {
   }, 120_000);
 });
 
-describe("other users' resources answer 404", () => {
-  it("hides a customer's job from another customer and from a driver it is not assigned to", async () => {
-    const owner = await registerCustomer();
-    const stranger = await registerCustomer({ verify: false });
-    const driver = await newDriver();
-    const loc = (await (await api('/api/v1/customers/me/locations', { method: 'POST', token: owner.access_token, json: { address_line1: '5 Own Rd', city: 'Concord', state_province: 'NH', postal_code: '03301', lat: 43.201, lng: -71.54 } })).json()) as { location: { id: string } };
-    const { job } = (await (await api('/api/v1/jobs', { method: 'POST', token: owner.access_token, json: { location_id: loc.location.id, driveway_tier_id: 1 } })).json()) as { job: { id: string } };
+// ---------------------------------------------------------------------------------------
+// Own vs other's resource. Every route that names a resource (`:id`, a wildcard) and that a
+// customer or driver may call needs, for each of those roles, a case below — or a reason
+// in NOT_OWNED. A case makes a fresh resource owned by the world's customer or driver;
+// the owner must get past the ownership check (2xx, or a 4xx of the handler's own such as
+// a 409 state refusal — never 403/404), and everyone else must get the same 404 as for an
+// id that does not exist, with nothing changed (SPEC: other users' resources answer 404).
+// ---------------------------------------------------------------------------------------
 
-    expect((await api(`/api/v1/jobs/${job.id}`, { token: owner.access_token })).status).toBe(200);
-    for (const token of [stranger.access_token, driver.access_token]) {
-      expect((await api(`/api/v1/jobs/${job.id}`, { token })).status).toBe(404);
-      expect((await api(`/api/v1/jobs/${job.id}/status-history`, { token })).status).toBe(404);
-    }
-    expect((await api(`/api/v1/customers/me/jobs/${job.id}/driver-location`, { token: stranger.access_token })).status).toBe(404);
-    expect((await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: stranger.access_token, json: {} })).status).toBe(404);
-    expect((await api(`/api/v1/drivers/me/jobs/${job.id}/accept`, { method: 'POST', token: driver.access_token })).status).toBe(404);
-    // A job id that does not exist looks exactly the same.
-    const missing = await api(`/api/v1/jobs/${crypto.randomUUID()}`, { token: stranger.access_token });
-    const hidden = await api(`/api/v1/jobs/${job.id}`, { token: stranger.access_token });
-    expect(await hidden.json()).toEqual(await missing.json());
+type Owner = 'customer' | 'driver';
+const NON_ADMIN: readonly Owner[] = ['customer', 'driver'];
+
+/** A path that names a resource: a `:param` or a wildcard. */
+const NAMES_A_RESOURCE = /\/:\w+|\/\*/;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+type Customer = Person & { location_id: string | null };
+
+/** The people every ownership case works with: an owner and a stranger per role. */
+interface World {
+  customer: Customer;
+  otherCustomer: Customer;
+  driver: Person;
+  otherDriver: Person;
+}
+
+interface Target {
+  /** Goes into the path's parameter (or the body, for routes that take the id there). */
+  id: string;
+  /** What a request could change; a stranger's request must leave it exactly as it was. */
+  state?: () => Promise<unknown>;
+}
+
+interface OwnershipCase {
+  /** A fresh resource owned by the world's user of the case's role. */
+  target: (w: World) => Promise<Target>;
+  /**
+   * What the owner gets: a 2xx, or the handler's own refusal after the ownership check
+   * (409 for a state the request does not fit, which keeps the probe side-effect free).
+   */
+  ownerGets: number | readonly number[];
+  /** The request body (well-formed, so the handler reaches its ownership check). */
+  body?: (id: string) => unknown;
+  /**
+   * Who must get 404. By default: the other user of the owner's role and, when the route
+   * also admits the other non-admin role, a user of that role with no tie to the resource.
+   */
+  strangers?: (w: World) => Person[];
+}
+
+/** The job with everything a request about it could write: events, payments, price changes. */
+const jobState = (id: string) => async () => ({
+  job: await rows(sql`SELECT * FROM jobs WHERE id = ${id}`),
+  events: await rows(sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${id}`),
+  payments: await rows(sql`SELECT count(*)::int AS n FROM payments WHERE job_id = ${id}`),
+  prices: await rows(sql`SELECT count(*)::int AS n FROM job_price_changes WHERE job_id = ${id}`),
+});
+
+const pendingJob = async (w: World): Promise<Target> => {
+  const { id } = await newJob(w.customer);
+  return { id, state: jobState(id) };
+};
+/** A job of the world's customer, in `status`, in the world's driver's hands. */
+const driversJob = (status: 'assigned' | 'en_route' | 'completed') => async (w: World): Promise<Target> => {
+  const { id } = await newJob(w.customer);
+  await walkJob(id, w.driver, status);
+  return { id, state: jobState(id) };
+};
+const assignedJob = driversJob('assigned');
+
+const ownLocation = async (w: World): Promise<Target> => {
+  const res = await call('POST', '/api/v1/customers/me/locations', w.customer.token, { address_line1: `${uniq()} Own Rd`, city: 'Concord', state_province: 'NH', postal_code: '03301', ...concordPoint() });
+  if (res.status !== 201) throw new Error(`location create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const id: string = res.body.location.id;
+  return {
+    id,
+    state: async () => ({
+      location: await rows(sql`SELECT * FROM service_locations WHERE id = ${id}`),
+      uses: await rows(sql`SELECT (SELECT count(*)::int FROM jobs WHERE location_id = ${id}) AS jobs, (SELECT count(*)::int FROM waitlist WHERE location_id = ${id}) AS waitlist`),
+    }),
+  };
+};
+
+/** A waiting entry, written directly so the operator need not be paused (as in waitlist.test.ts). */
+const ownWaitlistEntry = async (w: World): Promise<Target> => {
+  const id = await db(async (d) => {
+    const [row] = await d
+      .insert(t.waitlist)
+      .values({ customer_id: w.customer.profile_id, location_id: w.customer.location_id, job_address: '5 Waiting Way, Concord, NH 03301', job_coordinates: concordPoint(), driveway_tier_id: 2, preferred_contact: 'email', contact_email: w.customer.email })
+      .returning({ id: t.waitlist.id });
+    return row!.id;
+  });
+  return { id, state: () => rows(sql`SELECT * FROM waitlist WHERE id = ${id}`) };
+};
+
+/** The invoice a completed job of the customer's produced. Read-only cases: no state. */
+const ownInvoice = async (w: World): Promise<Target> => {
+  const { id: jobId } = await driversJob('completed')(w);
+  const [invoice] = await rows<{ id: string }>(sql`SELECT id FROM invoices WHERE job_id = ${jobId} AND status <> 'void'`);
+  if (!invoice) throw new Error(`completing job ${jobId} made no invoice`);
+  return { id: invoice.id };
+};
+
+const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
+  'GET /api/v1/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 }, driver: { target: assignedJob, ownerGets: 200 } },
+  'DELETE /api/v1/jobs/:id': { customer: { target: pendingJob, ownerGets: 200, body: () => ({ reason: 'ownership probe' }) } },
+  'GET /api/v1/jobs/:id/status-history': { customer: { target: pendingJob, ownerGets: 200 }, driver: { target: assignedJob, ownerGets: 200 } },
+  // The driver may re-price on site only: an assigned job answers 409 price_locked, after the ownership check.
+  'POST /api/v1/jobs/:id/price': { driver: { target: assignedJob, ownerGets: 409, body: () => ({ new_price_cents: 9900 }) } },
+  'GET /api/v1/jobs/:id/price-changes': { customer: { target: pendingJob, ownerGets: 200 }, driver: { target: assignedJob, ownerGets: 200 } },
+
+  'GET /api/v1/customers/me/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 } },
+  'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
+  'PATCH /api/v1/customers/me/locations/:id': { customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) } },
+  'DELETE /api/v1/customers/me/locations/:id': { customer: { target: ownLocation, ownerGets: 204 } },
+  'DELETE /api/v1/customers/me/waitlist/:id': { customer: { target: ownWaitlistEntry, ownerGets: 200 } },
+
+  'GET /api/v1/drivers/me/jobs/:id': { driver: { target: assignedJob, ownerGets: 200 } },
+  'POST /api/v1/drivers/me/jobs/:id/accept': { driver: { target: assignedJob, ownerGets: 200 } },
+  // en_route → pending is not a driver's move: the owner gets 409 and the job stays put.
+  'POST /api/v1/drivers/me/jobs/:id/reject': { driver: { target: driversJob('en_route'), ownerGets: 409, body: () => ({ reason: 'ownership probe' }) } },
+  // assigned → completed skips steps: 409 for the owner, after the ownership check.
+  'PATCH /api/v1/drivers/me/jobs/:id/status': { driver: { target: assignedJob, ownerGets: 409, body: () => ({ status: 'completed' }) } },
+  // Payment is for a completed job: 409 job_not_completed for the owner, nothing recorded.
+  'POST /api/v1/drivers/me/jobs/:id/payment': { driver: { target: assignedJob, ownerGets: 409, body: () => ({ method: 'cash' }) } },
+
+  'GET /api/v1/invoices/:id': { customer: { target: ownInvoice, ownerGets: 200 } },
+  'GET /api/v1/invoices/:id/pdf': { customer: { target: ownInvoice, ownerGets: 200 } },
+
+  // Routes that take the resource id in the body, held to the same rule.
+  // 202 when another test file has the operator paused: the request joins the waitlist.
+  'POST /api/v1/jobs': { customer: { target: ownLocation, ownerGets: [201, 202], body: (id) => ({ location_id: id, driveway_tier_id: 2 }) } },
+  'POST /api/v1/files/sign': {
+    customer: { target: async (w) => ({ id: `/files/jobs/${(await newJob(w.customer)).id}/completion/${crypto.randomUUID()}.jpg` }), ownerGets: 200, body: (url) => ({ url }) },
+    driver: { target: async (w) => ({ id: `/files/drivers/${w.driver.profile_id}/qr/${crypto.randomUUID()}.png` }), ownerGets: 200, body: (url) => ({ url }) },
+  },
+  'POST /api/v1/uploads/presign': {
+    // The photo comes once the driver has arrived: 409 invalid_state for the owner of an assigned job.
+    driver: {
+      target: assignedJob,
+      ownerGets: 409,
+      body: (id) => ({ purpose: 'job_completion', content_type: 'image/jpeg', size: 1000, job_id: id }),
+      // A customer is refused (403) whatever the job: customers never upload completion photos.
+      strangers: (w) => [w.otherDriver],
+    },
+  },
+};
+
+/** Routes that name a resource but have no owner to tell apart, and why. */
+const NOT_OWNED: Record<string, string> = {
+  'POST /api/v1/waitlist/:id/take': 'The waitlist is one pool that every driver sees and may take from (ApexPlow §3.12); no entry belongs to a driver.',
+  'GET /files/*': 'The signed URL is the grant (HMAC over key and expiry); who may get one is checked by POST /api/v1/files/sign, which has a case.',
+  'PUT /files/upload/*': 'The signed upload URL is the grant (bound to uploader, key, type and size); who may get one is checked by POST /api/v1/uploads/presign, which has a case.',
+};
+
+/** The non-admin roles that may call `key`, per ACCESS. */
+function nonAdminCallers(key: string): Owner[] {
+  const access = ACCESS[key];
+  if (access === undefined) return [];
+  return NON_ADMIN.filter((role) => access === 'public' || access.includes(role));
+}
+
+describe("own vs other's resource: the table", () => {
+  it('has an ownership case, for each non-admin role that may call it, for every route that names a resource', () => {
+    const missing = Object.keys(ACCESS)
+      .filter((key) => NAMES_A_RESOURCE.test(key) && !(key in NOT_OWNED))
+      .flatMap((key) => nonAdminCallers(key).filter((role) => !OWNERSHIP[key]?.[role]).map((role) => `${key} as ${role}`));
+    expect(missing, 'routes with a resource id and no ownership case: add one to OWNERSHIP in test/worker/authorization.test.ts (or a reason to NOT_OWNED)').toEqual([]);
+  });
+
+  it('holds cases and exemptions only for routes and roles that exist', () => {
+    const stale = [
+      ...Object.entries(OWNERSHIP).flatMap(([key, byRole]) => (Object.keys(byRole) as Owner[]).filter((role) => !nonAdminCallers(key).includes(role)).map((role) => `OWNERSHIP ${key} as ${role}`)),
+      ...Object.keys(NOT_OWNED).filter((key) => !NAMES_A_RESOURCE.test(key) || nonAdminCallers(key).length === 0).map((key) => `NOT_OWNED ${key}`),
+    ];
+    expect(stale, 'entries for a route that is gone, admin-only, names no resource, or does not admit that role').toEqual([]);
   });
 });
 
+describe("own vs other's resource: the owner is let in, everyone else gets 404 and changes nothing", () => {
+  let w: World;
+
+  beforeAll(async () => {
+    const [customer, otherCustomer, driver, otherDriver] = await Promise.all([newCustomer(), newCustomer(), newFixtureDriver(), newFixtureDriver()]);
+    w = { customer, otherCustomer, driver, otherDriver };
+  }, 60_000);
+
+  const request = async (key: string, token: string, id: string, c: OwnershipCase) => {
+    const [method, pattern] = key.split(' ') as [string, string];
+    const path = NAMES_A_RESOURCE.test(pattern) ? pattern.replace(/:\w+/, id) : pattern;
+    const json = c.body ? c.body(id) : method === 'GET' ? undefined : {};
+    const res = await api(path, { method, token, ...(json === undefined ? {} : { json }) });
+    // Bodies are compared as JSON; anything else (a PDF) only by its type.
+    const body = res.headers.get('content-type')?.includes('json') ? await res.json() : res.headers.get('content-type');
+    return { status: res.status, body };
+  };
+
+  for (const [key, byRole] of Object.entries(OWNERSHIP)) {
+    for (const [role, c] of Object.entries(byRole) as [Owner, OwnershipCase][]) {
+      it(`${key}: the ${role} it belongs to gets past the ownership check; anyone else gets the 404 of a missing id`, async () => {
+        const target = await c.target(w);
+        const owner = role === 'customer' ? w.customer : w.driver;
+        const otherRole: Owner = role === 'customer' ? 'driver' : 'customer';
+        const strangers = c.strangers?.(w) ?? [role === 'customer' ? w.otherCustomer : w.otherDriver, ...(nonAdminCallers(key).includes(otherRole) ? [otherRole === 'customer' ? w.otherCustomer : w.otherDriver] : [])];
+
+        // The same request about an id nobody has (the target's first UUID swapped for a new one).
+        const missing = await request(key, strangers[0]!.token, target.id.replace(UUID, crypto.randomUUID()), c);
+        expect(missing.status, `${key}: an id nobody has`).toBe(404);
+        const before = await target.state?.();
+        for (const stranger of strangers) {
+          const res = await request(key, stranger.token, target.id, c);
+          expect({ status: res.status, body: res.body }, `${key}: ${stranger.email}, not the owner`).toEqual({ status: 404, body: missing.body });
+        }
+        if (target.state) expect(await target.state(), `${key}: what the strangers' requests left behind`).toEqual(before);
+
+        const own = await request(key, owner.token, target.id, c);
+        const gets = typeof c.ownerGets === 'number' ? [c.ownerGets] : c.ownerGets;
+        expect(gets.every((s) => (s >= 200 && s < 300) || (s >= 400 && s < 500 && ![401, 403, 404].includes(s))), `${key}: ownerGets must be a 2xx or a refusal other than 401/403/404`).toBe(true);
+        expect(gets, `${key}: the owning ${role} got ${own.status} ${JSON.stringify(own.body)}`).toContain(own.status);
+      });
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------
+// WebSocket topics: every kind in TOPIC_FORMS (contract/ws.ts, which the topic schema is
+// built from) × every role × own/other's.
+// ---------------------------------------------------------------------------------------
+
+type Verdict = 'ok' | 'forbidden' | 'not_found' | 'bad_topic';
+type Member = 'admin' | 'owner' | 'other' | 'assigned' | 'bystander';
+
+interface TopicWorld {
+  job: string;
+  assignedDriver: string;
+  bystanderDriver: string;
+}
+
+/** Labelled topics of one kind and who gets which verdict for each. */
+interface TopicCase {
+  topics: (w: TopicWorld) => Record<string, string>;
+  expected: Record<Member, Record<string, Verdict>>;
+}
+
+const TOPIC_CASES: Record<TopicKind, TopicCase> = {
+  // Someone else's job is "not found", as over HTTP.
+  job: {
+    topics: (w) => ({ theirs: `job:${w.job}`, missing: `job:${crypto.randomUUID()}` }),
+    expected: {
+      admin: { theirs: 'ok', missing: 'not_found' },
+      owner: { theirs: 'ok', missing: 'not_found' },
+      other: { theirs: 'not_found', missing: 'not_found' },
+      assigned: { theirs: 'ok', missing: 'not_found' },
+      bystander: { theirs: 'not_found', missing: 'not_found' },
+    },
+  },
+  // A driver channel is refused the same way whether the id exists or not, so nothing is learnt.
+  driver: {
+    topics: (w) => ({ assigned: `driver:${w.assignedDriver}`, bystander: `driver:${w.bystanderDriver}` }),
+    expected: {
+      admin: { assigned: 'ok', bystander: 'ok' },
+      owner: { assigned: 'forbidden', bystander: 'forbidden' },
+      other: { assigned: 'forbidden', bystander: 'forbidden' },
+      assigned: { assigned: 'ok', bystander: 'forbidden' },
+      bystander: { assigned: 'forbidden', bystander: 'ok' },
+    },
+  },
+  admin: {
+    topics: () => ({ dispatch: 'admin:dispatch' }),
+    expected: { admin: { dispatch: 'ok' }, owner: { dispatch: 'forbidden' }, other: { dispatch: 'forbidden' }, assigned: { dispatch: 'forbidden' }, bystander: { dispatch: 'forbidden' } },
+  },
+};
+
 describe('WebSocket topics × roles × own/other (authorizeTopic)', () => {
+  it('has a case for every topic kind the protocol defines', () => {
+    const kinds = Object.keys(TOPIC_FORMS);
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(
+      kinds.filter((kind) => !(kind in TOPIC_CASES)),
+      'topic kinds in TOPIC_FORMS (contract/ws.ts) with no case in TOPIC_CASES (test/worker/authorization.test.ts)',
+    ).toEqual([]);
+  });
+
   it('admits each role to its own topics only; someone else’s job is not found', async () => {
-    const demoAdmin = await login('admin@demo.test');
-    const owner = await registerCustomer();
-    const other = await registerCustomer({ verify: false });
-    const assigned = await newDriver(demoAdmin.access_token);
-    const bystander = await newDriver(demoAdmin.access_token);
-    const driverId = async (token: string) => ((await (await api('/api/v1/drivers/me', { token })).json()) as { driver: { id: string } }).driver.id;
-    const d1 = await driverId(assigned.access_token);
-    const d2 = await driverId(bystander.access_token);
-    const loc = (await (await api('/api/v1/customers/me/locations', { method: 'POST', token: owner.access_token, json: { address_line1: '9 Topic St', city: 'Concord', state_province: 'NH', postal_code: '03301', lat: 43.202, lng: -71.541 } })).json()) as { location: { id: string } };
-    const { job } = (await (await api('/api/v1/jobs', { method: 'POST', token: owner.access_token, json: { location_id: loc.location.id, driveway_tier_id: 1 } })).json()) as { job: { id: string } };
-    expect((await api(`/api/v1/jobs/${job.id}/assign`, { method: 'POST', token: demoAdmin.access_token, json: { driver_id: d1 } })).status).toBe(200);
+    const owner = await newCustomer();
+    const other = await newCustomer();
+    const assigned = await newFixtureDriver();
+    const bystander = await newFixtureDriver();
+    const job = await newJob(owner);
+    await walkJob(job.id, assigned, 'assigned');
+    const adminToken = await fixtureAdmin();
 
     const claims = (token: string) => JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))) as { sub: string; role: Role; did?: string; cid?: string };
     const who = (token: string): Pick<SocketIdentity, 'user_id' | 'role' | 'driver_id' | 'customer_id'> => {
       const c = claims(token);
       return { user_id: c.sub, role: c.role, driver_id: c.did ?? null, customer_id: c.cid ?? null };
     };
-    const identities = { admin: who(demoAdmin.access_token), owner: who(owner.access_token), other: who(other.access_token), assigned: who(assigned.access_token), bystander: who(bystander.access_token) };
-    const topics = { dispatch: 'admin:dispatch', ownDriver: `driver:${d1}`, otherDriver: `driver:${d2}`, job: `job:${job.id}`, noJob: `job:${crypto.randomUUID()}`, bogus: 'weather:today' };
+    const members: Record<Member, ReturnType<typeof who>> = { admin: who(adminToken), owner: who(owner.token), other: who(other.token), assigned: who(assigned.token), bystander: who(bystander.token) };
+    const world: TopicWorld = { job: job.id, assignedDriver: assigned.profile_id, bystanderDriver: bystander.profile_id };
 
-    const expected: Record<keyof typeof identities, Record<keyof typeof topics, string>> = {
-      admin: { dispatch: 'ok', ownDriver: 'ok', otherDriver: 'ok', job: 'ok', noJob: 'not_found', bogus: 'bad_topic' },
-      owner: { dispatch: 'forbidden', ownDriver: 'forbidden', otherDriver: 'forbidden', job: 'ok', noJob: 'not_found', bogus: 'bad_topic' },
-      other: { dispatch: 'forbidden', ownDriver: 'forbidden', otherDriver: 'forbidden', job: 'not_found', noJob: 'not_found', bogus: 'bad_topic' },
-      assigned: { dispatch: 'forbidden', ownDriver: 'ok', otherDriver: 'forbidden', job: 'ok', noJob: 'not_found', bogus: 'bad_topic' },
-      bystander: { dispatch: 'forbidden', ownDriver: 'forbidden', otherDriver: 'ok', job: 'not_found', noJob: 'not_found', bogus: 'bad_topic' },
-    };
-    const actual: Record<string, Record<string, string>> = {};
-    for (const [name, identity] of Object.entries(identities)) {
-      actual[name] = {};
+    const expected: Record<string, Record<string, Verdict>> = {};
+    const actual: Record<string, Record<string, Verdict>> = {};
+    const wrongKind: string[] = [];
+    for (const [kind, c] of Object.entries(TOPIC_CASES) as [TopicKind, TopicCase][]) {
+      const topics = c.topics(world);
       for (const [label, topic] of Object.entries(topics)) {
-        const verdict = await db((d) => authorizeTopic(d, identity, topic));
-        actual[name]![label] = verdict.ok ? 'ok' : verdict.code;
+        expect(Topic.safeParse(topic).success, `${topic} is a well-formed ${TOPIC_FORMS[kind]}`).toBe(true);
+        for (const [member, identity] of Object.entries(members) as [Member, ReturnType<typeof who>][]) {
+          const verdict = await db((d) => authorizeTopic(d, identity, topic));
+          if (verdict.ok && verdict.kind !== kind) wrongKind.push(`${topic}: kind ${verdict.kind}`);
+          ((actual[member] ??= {})[`${kind}:${label}`] = verdict.ok ? 'ok' : verdict.code);
+          ((expected[member] ??= {})[`${kind}:${label}`] = c.expected[member][label]!);
+        }
       }
     }
     expect(actual).toEqual(expected);
+    expect(wrongKind).toEqual([]);
+    // Anything outside the forms is refused by the schema and by the authorizer.
+    expect(Topic.safeParse('weather:today').success).toBe(false);
+    expect((await db((d) => authorizeTopic(d, members.admin, 'weather:today'))).ok).toBe(false);
 
     // The same rules over real sockets: joining at connect time, and subscribing later.
-    const refused = await exports.default.fetch(new Request(`${BASE}/ws?token=${other.access_token}&topic=job:${job.id}`, { headers: { upgrade: 'websocket' } }));
+    const refused = await exports.default.fetch(new Request(`${BASE}/ws?token=${other.token}&topic=job:${job.id}`, { headers: { upgrade: 'websocket' } }));
     expect(refused.status).toBe(404);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('not_found');
-    const sock = await connect(bystander.access_token);
-    sock.send({ type: 'subscribe', payload: { topic: `driver:${d1}` } });
+    const sock = await connect(bystander.token);
+    sock.send({ type: 'subscribe', payload: { topic: `driver:${assigned.profile_id}` } });
     expect((await sock.next((m) => m.type === 'error')).payload).toMatchObject({ code: 'forbidden' });
     sock.send({ type: 'subscribe', payload: { topic: `job:${job.id}` } });
     expect((await sock.next((m) => m.type === 'error')).payload).toMatchObject({ code: 'not_found' });

@@ -1,9 +1,10 @@
+import type { TopicKind } from '../../contract/ws';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import type { Db } from '../lib/db';
 import { canSee, findJob } from './jobs';
 
 export type TopicVerdict =
-  | { ok: true; kind: 'job' | 'driver' | 'admin'; job_id?: string; driver_id?: string }
+  | { ok: true; kind: TopicKind; job_id?: string; driver_id?: string }
   | { ok: false; code: 'forbidden' | 'not_found' | 'bad_topic'; message: string };
 
 type Who = Pick<SocketIdentity, 'user_id' | 'role' | 'driver_id' | 'customer_id'>;
