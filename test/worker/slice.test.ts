@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { newCustomer, newJob } from './fixtures';
 import { api, connect, db, expectError, login } from './helpers';
 
 async function homeLocation(token: string): Promise<{ id: string; lat: number; lng: number }> {
@@ -60,44 +61,60 @@ describe('the thin slice: request → assign → live location', () => {
 });
 
 describe('bad input to the slice endpoints', () => {
-  async function jobCount(): Promise<number> {
-    return db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM jobs`)).rows[0]!.n);
+  /** This customer's jobs and their status events: what a refused request must leave as it was. */
+  async function writesOf(email: string): Promise<{ jobs: number; events: number }> {
+    return db(async (d) => {
+      const r = await d.execute<{ jobs: number; events: number }>(sql`
+        SELECT (SELECT count(*)::int FROM jobs j JOIN customer_profiles c ON c.id = j.customer_id JOIN users u ON u.id = c.user_id WHERE u.email = ${email}) AS jobs,
+               (SELECT count(*)::int FROM job_status_events e JOIN jobs j ON j.id = e.job_id JOIN customer_profiles c ON c.id = j.customer_id JOIN users u ON u.id = c.user_id WHERE u.email = ${email}) AS events`);
+      return r.rows[0]!;
+    });
   }
 
   it('answers POST /api/v1/jobs with 4xx in the error shape and writes nothing', async () => {
-    const customer = await login('customer2@demo.test');
-    const before = await jobCount();
-    const t = customer.access_token;
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: t, body: '{"location_id":', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: t, body: 'location_id=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
-    const invalid = await expectError(await api('/api/v1/jobs', { method: 'POST', token: t, json: { location_id: 'nope', driveway_tier_id: 'two' } }), 400, 'validation_failed');
+    const customer = await newCustomer();
+    const before = await writesOf(customer.email);
+    const t = customer.token;
+    const post = (init: RequestInit & { json?: unknown }) => api('/api/v1/jobs', { method: 'POST', token: t, ...init });
+    await expectError(await post({ body: '{"location_id":', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
+    await expectError(await post({ body: 'location_id=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+    await expectError(await post({ json: {} }), 400, 'validation_failed');
+    const invalid = await expectError(await post({ json: { location_id: 'nope', driveway_tier_id: 'two' } }), 400, 'validation_failed');
     expect(invalid.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'location_id' }), expect.objectContaining({ field: 'driveway_tier_id' })]));
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: t, json: { location_id: crypto.randomUUID(), driveway_tier_id: 1 } }), 404, 'not_found');
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: t, json: { location_id: crypto.randomUUID(), driveway_tier_id: 1, special_instructions: 'x'.repeat(5000) } }), 400);
-    await expectError(await api('/api/v1/jobs', { method: 'POST', json: { location_id: crypto.randomUUID(), driveway_tier_id: 1 } }), 401);
-    expect(await jobCount()).toBe(before);
+    await expectError(await post({ json: { location_id: crypto.randomUUID(), driveway_tier_id: 1 } }), 404, 'not_found');
+    await expectError(await post({ json: { location_id: customer.location_id, driveway_tier_id: 1, special_instructions: 'x'.repeat(5000) } }), 400);
+    await expectError(await post({ json: { location_id: customer.location_id, driveway_tier_id: 1, scheduled_for: 'tomorrow-ish' } }), 400, 'validation_failed');
+    await expectError(await api('/api/v1/jobs', { method: 'POST', json: { location_id: customer.location_id, driveway_tier_id: 1 } }), 401);
+    expect(await writesOf(customer.email)).toEqual(before);
   });
 
   it('refuses a location outside the service area with 422 and the distance', async () => {
     const customer = await login('customer1@demo.test');
     const res = await api('/api/v1/customers/me/locations', { token: customer.access_token });
     const camp = ((await res.json()) as { locations: { id: string; label: string }[] }).locations.find((l) => l.label === 'Camp')!;
-    const before = await jobCount();
+    const before = await writesOf('customer1@demo.test');
     const body = await expectError(await api('/api/v1/jobs', { method: 'POST', token: customer.access_token, json: { location_id: camp.id, driveway_tier_id: 1 } }), 422, 'outside_service_area');
     expect((body.error.details as { distance_miles: number }).distance_miles).toBeGreaterThan(10);
-    expect(await jobCount()).toBe(before);
+    expect(await writesOf('customer1@demo.test')).toEqual(before);
   });
 
-  it('answers POST /api/v1/jobs/:id/assign with 4xx in the error shape and writes nothing', async () => {
+  it('answers POST /api/v1/jobs/:id/assign with 4xx in the error shape and leaves a real pending job as it was', async () => {
     const admin = await login('admin@demo.test');
-    const customer = await login('customer1@demo.test');
-    const before = await jobCount();
+    const customer = await newCustomer();
+    const job = await newJob(customer);
+    const state = () => db(async (d) => (await d.execute(sql`SELECT status, driver_id, version, (SELECT count(*)::int FROM job_status_events WHERE job_id = ${job.id}) AS events FROM jobs WHERE id = ${job.id}`)).rows);
+    const before = await state();
+    expect(before).toEqual([expect.objectContaining({ status: 'pending', driver_id: null, events: 1 })]);
     const t = admin.access_token;
-    await expectError(await api(`/api/v1/jobs/${crypto.randomUUID()}/assign`, { method: 'POST', token: t, json: { driver_id: 'x' } }), 400, 'validation_failed');
-    await expectError(await api(`/api/v1/jobs/not-a-uuid/assign`, { method: 'POST', token: t, json: { driver_id: crypto.randomUUID() } }), 404);
-    await expectError(await api(`/api/v1/jobs/${crypto.randomUUID()}/assign`, { method: 'POST', token: t, json: { driver_id: crypto.randomUUID() } }), 422, 'unknown_driver');
-    await expectError(await api(`/api/v1/jobs/${crypto.randomUUID()}/assign`, { method: 'POST', token: t, body: '[', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
-    await expectError(await api(`/api/v1/jobs/${crypto.randomUUID()}/assign`, { method: 'POST', token: customer.access_token, json: { driver_id: crypto.randomUUID() } }), 403, 'forbidden');
-    expect(await jobCount()).toBe(before);
+    const assign = (id: string, init: RequestInit & { json?: unknown; token?: string }) => api(`/api/v1/jobs/${id}/assign`, { method: 'POST', token: t, ...init });
+    await expectError(await assign(job.id, { json: {} }), 400, 'validation_failed');
+    await expectError(await assign(job.id, { json: { driver_id: 'x' } }), 400, 'validation_failed');
+    await expectError(await assign(job.id, { json: { driver_id: crypto.randomUUID() } }), 422, 'unknown_driver');
+    await expectError(await assign(job.id, { body: '[', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
+    await expectError(await assign(job.id, { body: 'driver_id=1', headers: { 'content-type': 'text/plain' } }), 415);
+    await expectError(await assign(job.id, { token: customer.token, json: { driver_id: crypto.randomUUID() } }), 403, 'forbidden');
+    await expectError(await assign('not-a-uuid', { json: { driver_id: crypto.randomUUID() } }), 404);
+    await expectError(await assign(crypto.randomUUID(), { json: { driver_id: 'x' } }), 400, 'validation_failed');
+    expect(await state()).toEqual(before);
   });
 });
