@@ -48,30 +48,21 @@ const app = await startApp({
 const db = new pg.Client({ connectionString: app.databaseUrl });
 try {
   await db.connect();
-  const base = app.url;
   const fleet = await seedFleet(app.databaseUrl, keys, ACCOUNTS, ACCOUNTS);
-  const customers = (
-    await db.query<{ token_index: number; location_id: string }>(
-      `SELECT ordinality - 1 AS token_index, l.id AS location_id
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS j(id)
-         JOIN jobs ON jobs.id = j.id JOIN service_locations l ON l.id = jobs.location_id
-        ORDER BY ordinality`,
-      [fleet.jobs.map((j) => j.job_id)],
-    )
-  ).rows.map((r) => ({ token: fleet.jobs[Number(r.token_index)]!.watcher_tokens[0]!, location_id: r.location_id }));
+  const customers = fleet.jobs.map((j) => ({ token: j.watcher_tokens[0]!, location_id: j.location_id }));
   const { rows: tiers } = await db.query<{ id: number }>('SELECT id FROM pricing_config WHERE is_active ORDER BY sort_order');
   const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const admin = (i: number) => fleet.dispatcher_tokens[i % ACCOUNTS]!;
 
   // Warm-up: first requests pay for module load and connection setup.
-  for (let i = 0; i < 40; i++) await (await fetch(`${base}/api/v1/jobs?limit=20`, { headers: json(admin(i)) })).arrayBuffer();
+  for (let i = 0; i < 40; i++) await (await fetch(`${app.url}/api/v1/jobs?limit=20`, { headers: json(admin(i)) })).arrayBuffer();
 
   const results: LoadResult[] = [];
   const opts = { rate: RATE, seconds: SECONDS };
-  results.push(await runOpenLoop('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => fetch(`${base}/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
+  results.push(await runOpenLoop('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => fetch(`${app.url}/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
   results.push(
     await runOpenLoop('POST /api/v1/pricing/estimate', opts, (i) =>
-      fetch(`${base}/api/v1/pricing/estimate`, {
+      fetch(`${app.url}/api/v1/pricing/estimate`, {
         method: 'POST',
         headers: json(customers[i % ACCOUNTS]!.token),
         body: JSON.stringify({ driveway_tier_id: tiers[i % tiers.length]!.id, lat: 43.2 + Math.random() * 0.05, lng: -71.55 + Math.random() * 0.05 }),
@@ -84,7 +75,7 @@ try {
   results.push(
     await runOpenLoop('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
       const c = customers[i % ACCOUNTS]!;
-      const res = await fetch(`${base}/api/v1/jobs`, {
+      const res = await fetch(`${app.url}/api/v1/jobs`, {
         method: 'POST',
         headers: json(c.token),
         body: JSON.stringify({ location_id: c.location_id, driveway_tier_id: tiers[i % tiers.length]!.id, client_event_id: `bench-${run}-${i}` }),
@@ -102,7 +93,7 @@ try {
   }
   results.push(
     await runOpenLoop('PATCH /api/v1/drivers/me/jobs/:id/status', { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) }, (i) =>
-      fetch(`${base}/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
+      fetch(`${app.url}/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
         method: 'PATCH',
         headers: json(fleet.jobs[created[i]!.account]!.driver_token),
         body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),

@@ -21,7 +21,7 @@ describe('the embedded development database', () => {
   });
 
   async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new pg.Client(url);
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
       return (await client.query<T>(text, values)).rows;

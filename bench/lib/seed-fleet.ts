@@ -3,8 +3,8 @@ import { signAccessToken, type SigningEnv } from '../../worker/auth/tokens';
 import type { LoadJob } from './ws-load';
 
 export interface Fleet {
-  /** One job per driver, each watched by its customer. */
-  jobs: LoadJob[];
+  /** One job per driver, each watched by its customer (whose saved location it is at). */
+  jobs: (LoadJob & { location_id: string })[];
   /** Tokens of `dispatchers` seeded dispatcher accounts (any may watch any job). */
   dispatcher_tokens: string[];
 }
@@ -22,7 +22,7 @@ export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: nu
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const tag = Date.now().toString(36);
-  const rows: { driver_user: string; driver_id: string; customer_user: string; customer_id: string; job_id: string }[] = [];
+  const rows: { driver_user: string; driver_id: string; customer_user: string; customer_id: string; location_id: string; job_id: string }[] = [];
   const admins: string[] = [];
   try {
     await client.query('BEGIN');
@@ -54,7 +54,7 @@ export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: nu
           [customerId, driverId, locationId, `${i + 1} Bench St, Concord, NH 03301`, lng, lat, tier!.id, tier!.price_cents],
         )
       ).rows[0]!.id;
-      rows.push({ driver_user: driverUser, driver_id: driverId, customer_user: customerUser, customer_id: customerId, job_id: jobId });
+      rows.push({ driver_user: driverUser, driver_id: driverId, customer_user: customerUser, customer_id: customerId, location_id: locationId, job_id: jobId });
     }
     for (let i = 0; i < dispatchers; i++) admins.push((await user('admin', `Bench Dispatcher ${i}`, i)).rows[0]!.id);
     await client.query('COMMIT');
@@ -68,6 +68,7 @@ export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: nu
     rows.map(async (r, i) => ({
       job_id: r.job_id,
       driver_id: r.driver_id,
+      location_id: r.location_id,
       driver_token: (await signAccessToken(keys, { sub: r.driver_user, role: 'driver', name: `Bench Driver ${i}`, did: r.driver_id })).token,
       watcher_tokens: [(await signAccessToken(keys, { sub: r.customer_user, role: 'customer', name: `Bench Customer ${i}`, cid: r.customer_id })).token],
     })),

@@ -65,8 +65,10 @@ describe('bad input to the slice endpoints', () => {
   async function writesOf(email: string): Promise<{ jobs: number; events: number }> {
     return db(async (d) => {
       const r = await d.execute<{ jobs: number; events: number }>(sql`
-        SELECT (SELECT count(*)::int FROM jobs j JOIN customer_profiles c ON c.id = j.customer_id JOIN users u ON u.id = c.user_id WHERE u.email = ${email}) AS jobs,
-               (SELECT count(*)::int FROM job_status_events e JOIN jobs j ON j.id = e.job_id JOIN customer_profiles c ON c.id = j.customer_id JOIN users u ON u.id = c.user_id WHERE u.email = ${email}) AS events`);
+        SELECT count(DISTINCT j.id)::int AS jobs, count(e.id)::int AS events
+          FROM users u JOIN customer_profiles c ON c.user_id = u.id JOIN jobs j ON j.customer_id = c.id
+          LEFT JOIN job_status_events e ON e.job_id = j.id
+         WHERE u.email = ${email}`);
       return r.rows[0]!;
     });
   }

@@ -5,7 +5,7 @@ import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS, signAccessToken } from '../aut
 import type { Db } from '../lib/db';
 import { unauthorized } from '../lib/errors';
 import { randomToken, sha256Hex } from '../lib/ids';
-import { endSessionByRefreshToken, revokeFamily } from './session-end';
+import { endSession, revokeFamily } from './session-end';
 
 export interface SessionUser {
   id: string;
@@ -73,14 +73,20 @@ export async function issueSession(db: Db, env: Env, user: SessionUser, device: 
  */
 export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: DeviceContext): Promise<TokenResponse> {
   const hash = sha256Hex(raw);
-  const [row] = await db.select().from(t.refresh_tokens).where(eq(t.refresh_tokens.token_hash, hash)).limit(1);
-  if (!row) throw unauthorized('refresh_token_invalid', 'That refresh token is not valid: sign in again.');
+  const [found] = await db
+    .select({ token: t.refresh_tokens, role: t.users.role })
+    .from(t.refresh_tokens)
+    .innerJoin(t.users, eq(t.users.id, t.refresh_tokens.user_id))
+    .where(eq(t.refresh_tokens.token_hash, hash))
+    .limit(1);
+  if (!found) throw unauthorized('refresh_token_invalid', 'That refresh token is not valid: sign in again.');
+  const row = found.token;
   if (row.revoked_at && !row.last_used_at) {
     // Revoked by a logout, a reset or a suspension — not a replay of a rotated token.
     throw unauthorized('refresh_token_revoked', 'This session was signed out: sign in again.');
   }
   if (row.revoked_at) {
-    await endSessionByRefreshToken(env, db, raw);
+    await endSession(env, db, { id: row.user_id, role: found.role }, { sid: row.family_id });
     await db.insert(t.audit_log).values({
       actor_user_id: row.user_id,
       action: 'auth.refresh_token_reused',
