@@ -1,10 +1,14 @@
 import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import * as schema from '../../db/schema';
 import { fixNeonSocketEnd } from './neon-socket-fix';
 import { withOutbox, type OutboxEnv } from '../notify/outbox';
 
-export type Db = ReturnType<typeof drizzle<typeof schema>>;
+/**
+ * No relational schema is handed to drizzle: the code uses the query builder only, and
+ * building the relational config walks every table on each `drizzle()` call — about a
+ * sixth of a request's CPU when a handle is opened per request (docs/decisions/0058).
+ */
+export type Db = ReturnType<typeof drizzle>;
 
 interface DbEnv {
   DATABASE_URL: string;
@@ -45,7 +49,7 @@ export function openDb(env: DbEnv): { db: Db; pool: Pool } {
   // transaction has no listener, so without this one the event is thrown as an uncaught
   // exception. The query in flight is rejected either way — that is what callers act on.
   pool.on('connect', (client: PoolClient) => client.on('error', () => {}));
-  return { db: drizzle(pool, { schema }), pool };
+  return { db: drizzle(pool), pool };
 }
 
 /**
