@@ -73,9 +73,13 @@ export async function publishAssignment(env: Env, job: JobRow, customerName: str
   ]);
 }
 
+/**
+ * A new request: the admins hear about it. Its room is not made here: nobody can be in it
+ * yet, and the first subscriber's upgrade seeds it from the database (JobRoom.fetch), so a
+ * job request costs no Durable Object start-up and no storage (docs/decisions/0058).
+ */
 export async function publishNewJob(env: Env, job: JobRow): Promise<void> {
   await fanOut('new job', [
-    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: null, version: job.version, status_at: job.requested_at.toISOString() }),
     dispatchStub(env).toAdmins({
       type: 'new_job_request',
       payload: {
