@@ -350,6 +350,10 @@ export const jobs = pgTable(
       .on(t.driver_id)
       .where(sql`${t.status} IN ('assigned', 'en_route', 'arrived', 'in_progress')`),
     index('idx_jobs_status_requested_at').on(t.status, t.requested_at),
+    // The admin list's default order (newest first, id as tie-break; NULLS FIRST as ORDER BY
+    // … DESC has it, or the planner cannot use the index): a scan of the index's
+    // first rows instead of sorting every job of every season.
+    index('idx_jobs_requested_at_id').on(t.requested_at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('idx_jobs_scheduled_for').on(t.scheduled_for),
     index('idx_jobs_job_coordinates').using('gist', t.job_coordinates),
     uniqueIndex('jobs_customer_client_event_unique')

@@ -151,7 +151,9 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
     expect(res.body.job).toMatchObject({ status: 'assigned', driver_id: second.profile_id });
     const events = await call('GET', `/api/v1/jobs/${job.id}/status-history`, token);
     expect(events.body.events.map((e: { previous_status: string | null; new_status: string }) => `${e.previous_status}>${e.new_status}`)).toEqual(['null>pending', 'pending>assigned', 'assigned>pending', 'pending>assigned']);
-    const notes = await rows(sql`SELECT n.kind, u.id = ${first.user_id} AS to_first FROM notification_log n JOIN users u ON u.id = n.user_id WHERE n.job_id = ${job.id} AND n.kind IN ('driver_job_assigned', 'driver_job_cancelled') ORDER BY n.created_at`);
+    // The reassignment writes its two notices in one transaction, so they share created_at
+    // (now() is the transaction's start): the kind breaks the tie.
+    const notes = await rows(sql`SELECT n.kind, u.id = ${first.user_id} AS to_first FROM notification_log n JOIN users u ON u.id = n.user_id WHERE n.job_id = ${job.id} AND n.kind IN ('driver_job_assigned', 'driver_job_cancelled') ORDER BY n.created_at, n.kind DESC`);
     expect(notes).toEqual([
       { kind: 'driver_job_assigned', to_first: true },
       { kind: 'driver_job_cancelled', to_first: true },

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_jobs_requested_at_id" ON "jobs" USING btree ("requested_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
