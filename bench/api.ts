@@ -20,12 +20,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startApp } from '../scripts/lib/app';
 import { freePort, machine, ROOT } from './lib/app';
-import { printTable, runOpenLoop as openLoop, type LoadResult } from './lib/load';
+import { printTable, runOpenLoop, type LoadResult } from './lib/load';
 import { startPooler, type Pooler } from './lib/pooler';
 import { seedFleet } from './lib/seed-fleet';
 import { findDirectPort } from './lib/direct-port';
 import { httpClient } from './lib/http';
-import { cpuPerRequest } from './lib/proc-cpu';
+import { cpuPerRequest, type CpuShare } from './lib/proc-cpu';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,9 +56,7 @@ const app = await startApp({
 const db = new pg.Client({ connectionString: app.databaseUrl });
 const publicPort = Number(new URL(app.url).port);
 const directPort = process.env.BENCH_DEV_PROXY === 'on' ? null : await findDirectPort(publicPort);
-const target = directPort ? `http://127.0.0.1:${directPort}` : app.url;
-const http = httpClient(target);
-const fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => http.request(url.slice(target.length), init);
+const http = httpClient(directPort ? `http://127.0.0.1:${directPort}` : app.url);
 try {
   await db.connect();
   const fleet = await seedFleet(app.databaseUrl, keys, ACCOUNTS, ACCOUNTS);
@@ -68,15 +66,16 @@ try {
   const admin = (i: number) => fleet.dispatcher_tokens[i % ACCOUNTS]!;
 
   // Warm-up: first requests pay for module load and connection setup.
-  for (let i = 0; i < 40; i++) await (await fetch(`${target}/api/v1/jobs?limit=20`, { headers: json(admin(i)) })).arrayBuffer();
+  for (let i = 0; i < 40; i++) await (await http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) })).arrayBuffer();
 
-  const results: (LoadResult & { cpu: { pid: number; name: string; ms: number }[] })[] = [];
+  const results: (LoadResult & { cpu: CpuShare[] })[] = [];
   const opts = { rate: RATE, seconds: SECONDS };
-  const runOpenLoop = (...args: Parameters<typeof openLoop>) => cpuPerRequest(() => openLoop(...args));
-  results.push(await runOpenLoop('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => fetch(`${target}/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
+  /** One scenario, open-loop, with the CPU each process spent on it. */
+  const scenario = (...args: Parameters<typeof runOpenLoop>) => cpuPerRequest(() => runOpenLoop(...args));
+  results.push(await scenario('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
   results.push(
-    await runOpenLoop('POST /api/v1/pricing/estimate', opts, (i) =>
-      fetch(`${target}/api/v1/pricing/estimate`, {
+    await scenario('POST /api/v1/pricing/estimate', opts, (i) =>
+      http.request(`/api/v1/pricing/estimate`, {
         method: 'POST',
         headers: json(customers[i % ACCOUNTS]!.token),
         body: JSON.stringify({ driveway_tier_id: tiers[i % tiers.length]!.id, lat: 43.2 + Math.random() * 0.05, lng: -71.55 + Math.random() * 0.05 }),
@@ -87,9 +86,9 @@ try {
   const created: { id: string; account: number }[] = [];
   const run = Date.now().toString(36);
   results.push(
-    await runOpenLoop('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
+    await scenario('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
       const c = customers[i % ACCOUNTS]!;
-      const res = await fetch(`${target}/api/v1/jobs`, {
+      const res = await http.request(`/api/v1/jobs`, {
         method: 'POST',
         headers: json(c.token),
         body: JSON.stringify({ location_id: c.location_id, driveway_tier_id: tiers[i % tiers.length]!.id, client_event_id: `bench-${run}-${i}` }),
@@ -106,8 +105,8 @@ try {
     ]);
   }
   results.push(
-    await runOpenLoop('PATCH /api/v1/drivers/me/jobs/:id/status', { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) }, (i) =>
-      fetch(`${target}/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
+    await scenario('PATCH /api/v1/drivers/me/jobs/:id/status', { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) }, (i) =>
+      http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
         method: 'PATCH',
         headers: json(fleet.jobs[created[i]!.account]!.driver_token),
         body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
@@ -116,7 +115,7 @@ try {
   );
   console.log(`\nAPI benchmark — ${machine()}; ${pooler ? 'Worker → PgBouncer (transaction mode) → PostgreSQL' : 'no pooler'}; ${directPort ? "the app's workerd directly (no dev proxy)" : "through wrangler dev's proxy"}; ${ACCOUNTS} accounts per role; LOG_LEVEL=${LOG_LEVEL}`);
   printTable(results);
-  const label = (p: { pid: number; name: string }) => (p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name);
+  const label = (p: CpuShare) => (p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name);
   console.log('\nCPU per request (ms) by process:');
   for (const r of results) console.log(`  ${r.name}: ${r.cpu.map((p) => `${label(p)} ${p.ms.toFixed(2)}`).join(', ')}`);
   for (const r of results) if (r.errors) console.log(`${r.name}: statuses ${JSON.stringify(r.statuses)}`);

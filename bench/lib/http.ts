@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 
 /**
  * A fetch-shaped client on one undici connection pool (keep-alive, no per-call agent
@@ -7,8 +7,8 @@ import { Pool } from 'undici';
  */
 export function httpClient(base: string, connections = 256) {
   const pool = new Pool(base, { connections });
-  const request = async (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> => {
-    const res = await pool.request({ path, method: (init.method ?? 'GET') as 'GET', headers: init.headers, body: init.body });
+  const request = async (path: string, init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; body?: string } = {}): Promise<Response> => {
+    const res = await pool.request({ path, method: init.method ?? 'GET', headers: init.headers, body: init.body });
     return new Response(res.statusCode === 204 ? null : await res.body.arrayBuffer(), { status: res.statusCode });
   };
   return { request, close: () => pool.close() };

@@ -1,5 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** One process's share of a scenario: CPU milliseconds per request. */
+export interface CpuShare {
+  pid: number;
+  name: string;
+  ms: number;
+}
+
 /** CPU time (ms) of every process on the machine by pid, read from /proc (Linux only). */
 function snapshot(): Map<number, { name: string; ms: number }> {
   const out = new Map<number, { name: string; ms: number }>();
@@ -29,15 +36,15 @@ function snapshot(): Map<number, { name: string; ms: number }> {
  * workerd, wrangler's dev proxy, the load generator with the database bridge, Postgres)
  * spends the budget.
  */
-export async function cpuPerRequest<T extends { sent: number }>(run: () => Promise<T>, floor = 0.1, self = process.pid): Promise<T & { cpu: { pid: number; name: string; ms: number }[] }> {
+export async function cpuPerRequest<T extends { sent: number }>(run: () => Promise<T>, floor = 0.1): Promise<T & { cpu: CpuShare[] }> {
   const before = snapshot();
   const result = await run();
   const after = snapshot();
-  // Processes of one name (Postgres backends, say) are summed; `self` and each workerd (the
-  // app's and wrangler's dev proxy) are kept apart.
-  const byName = new Map<string, { pid: number; name: string; ms: number }>();
+  // Processes of one name (Postgres backends, say) are summed; this process and each
+  // workerd (the app's and wrangler's dev proxy) are kept apart.
+  const byName = new Map<string, CpuShare>();
   for (const [pid, p] of after) {
-    const key = pid === self || p.name === 'workerd' ? `${p.name}:${pid}` : p.name;
+    const key = pid === process.pid || p.name === 'workerd' ? `${p.name}:${pid}` : p.name;
     const row = byName.get(key) ?? { pid, name: p.name, ms: 0 };
     row.ms += (p.ms - (before.get(pid)?.ms ?? 0)) / Math.max(1, result.sent);
     byName.set(key, row);
