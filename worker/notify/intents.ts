@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
-import { customerUserId, driverUser, loadContact, loadOperator, planDeliveries, type Contact, type OperatorContext } from './recipients';
+import { loadJobParties, planDeliveries, type Contact, type OperatorContext } from './recipients';
 import { TEMPLATES, type MessageContext, type TemplateKind } from './templates';
 
 /**
@@ -98,38 +97,33 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   };
   if (to === 'pending' && change.previous_driver_id && change.actor?.role === 'admin') {
     // A dispatcher took the job back (reassign / un-assign): the old driver hears it.
-    const op = await loadOperator(tx);
-    const was = await driverUser(tx, change.previous_driver_id);
-    const contact = was ? await loadContact(tx, was.user_id) : null;
-    if (contact) {
-      const context = await jobContext(tx, job, was?.full_name);
-      await notifyContact(tx, op, contact, { kind: 'driver_job_cancelled', key: `job:${job.id}:v${job.version}:driver_job_cancelled`, job_id: job.id, context });
+    const { operator, tier_label, driver: was } = await loadJobParties(tx, { customer_id: null, driver_id: change.previous_driver_id, tier_id: job.driveway_tier_id });
+    if (was) {
+      const context = jobContext(job, tier_label, was.full_name);
+      await notifyContact(tx, operator, was, { kind: 'driver_job_cancelled', key: `job:${job.id}:v${job.version}:driver_job_cancelled`, job_id: job.id, context });
     }
     return;
   }
   const kind = customerKind[to];
   if (!kind) return;
 
-  const op = await loadOperator(tx);
-  const driver = job.driver_id ? await driverUser(tx, job.driver_id) : null;
-  const context = await jobContext(tx, job, driver?.full_name);
-  const key = `job:${job.id}:v${job.version}`;
-
   // A customer is not told about their own cancellation, nor about an auto-dispatch offer
   // (it may move on to another driver; they hear when a driver accepts).
   const customerTold = !(to === 'cancelled' && change.actor?.role === 'customer') && !(to === 'assigned' && change.actor?.system);
-  const customerUser = customerTold ? await customerUserId(tx, job.customer_id) : null;
-  const customer = customerUser ? await loadContact(tx, customerUser) : null;
+  const { operator, tier_label, customer, driver } = await loadJobParties(tx, {
+    customer_id: customerTold ? job.customer_id : null,
+    driver_id: job.driver_id,
+    tier_id: job.driveway_tier_id,
+  });
+  const context = jobContext(job, tier_label, driver?.full_name);
+  const key = `job:${job.id}:v${job.version}`;
   if (customer) {
-    await notifyContact(tx, op, customer, { kind, key: `${key}:${kind}`, job_id: job.id, context, email: to !== 'completed' });
+    await notifyContact(tx, operator, customer, { kind, key: `${key}:${kind}`, job_id: job.id, context, email: to !== 'completed' });
   }
 
   const driverKind: Partial<Record<JobStatus, TemplateKind>> = { assigned: 'driver_job_assigned', cancelled: 'driver_job_cancelled' };
   const dKind = driverKind[to];
-  if (dKind && driver) {
-    const contact = await loadContact(tx, driver.user_id);
-    if (contact) await notifyContact(tx, op, contact, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
-  }
+  if (dKind && driver) await notifyContact(tx, operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
 }
 
 /**
@@ -138,8 +132,7 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
  * present. Call inside the promotion's transaction.
  */
 export async function notifyWaitlistPromoted(tx: Queryable, entry: t.WaitlistEntry, job: t.Job): Promise<number> {
-  const userId = await customerUserId(tx, entry.customer_id);
-  const contact = userId ? await loadContact(tx, userId) : null;
+  const { operator, tier_label, customer: contact } = await loadJobParties(tx, { customer_id: entry.customer_id, driver_id: null, tier_id: job.driveway_tier_id });
   if (!contact) return 0;
   const withEntryDetails: Contact = {
     ...contact,
@@ -147,23 +140,19 @@ export async function notifyWaitlistPromoted(tx: Queryable, entry: t.WaitlistEnt
     email: entry.contact_email ?? contact.email,
     phone: entry.contact_phone ?? contact.phone,
   };
-  const op = await loadOperator(tx);
-  return notifyContact(tx, op, withEntryDetails, {
+  return notifyContact(tx, operator, withEntryDetails, {
     kind: 'waitlist_promoted',
     key: `waitlist:${entry.id}:promoted`,
     job_id: job.id,
-    context: await jobContext(tx, job),
+    context: jobContext(job, tier_label),
   });
 }
 
-async function jobContext(tx: Queryable, job: t.Job, driverName?: string): Promise<Omit<MessageContext, 'business_name'>> {
-  const [tier] = job.driveway_tier_id
-    ? await tx.select({ label: t.pricing_config.tier_label }).from(t.pricing_config).where(eq(t.pricing_config.id, job.driveway_tier_id)).limit(1)
-    : [];
+function jobContext(job: t.Job, tierLabel: string | null, driverName?: string): Omit<MessageContext, 'business_name'> {
   return {
     address: job.job_address,
     driver_name: driverName,
-    tier_label: tier?.label ?? null,
+    tier_label: tierLabel,
     price_cents: job.final_price_cents ?? job.quoted_price_cents,
     reason: job.cancellation_reason,
     scheduled_for: job.scheduled_for,

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Queryable } from '../services/notify-intents';
 import type { RenderedMessage } from './templates';
@@ -51,7 +51,7 @@ export async function loadOperator(db: Queryable): Promise<OperatorContext> {
 }
 
 /** Why SMS may not go to a user (SMS consent and STOP are enforced here, at intent time, and again at send time). */
-export function smsBlock(u: { phone: string | null; sms_opt_out_at: Date | null; sms_consent_at: Date | null; is_active: boolean }): string | null {
+export function smsBlock(u: { phone: string | null; sms_opt_out_at: Date | string | null; sms_consent_at: Date | string | null; is_active: boolean }): string | null {
   if (!u.is_active) return 'account inactive';
   if (!u.phone) return 'no phone number';
   if (u.sms_opt_out_at) return 'recipient replied STOP';
@@ -82,6 +82,23 @@ export async function loadContact(db: Queryable, userId: string): Promise<Contac
     u.role === 'driver'
       ? await db.select({ id: t.push_subscriptions.id }).from(t.push_subscriptions).where(eq(t.push_subscriptions.user_id, userId))
       : [];
+  return toContact(u, subs.map((s) => s.id));
+}
+
+/** The columns a contact is made of, as `users` (and a customer profile's preference) hold them. */
+interface UserContactColumns {
+  user_id: string;
+  role: Contact['role'];
+  full_name: string;
+  email: string;
+  phone: string | null;
+  is_active: boolean;
+  sms_opt_out_at: Date | string | null;
+  sms_consent_at: Date | string | null;
+  preferred: ContactPreference | null;
+}
+
+function toContact(u: UserContactColumns, pushSubscriptionIds: string[]): Contact {
   return {
     user_id: u.user_id,
     role: u.role,
@@ -91,7 +108,7 @@ export async function loadContact(db: Queryable, userId: string): Promise<Contac
     // Staff have no customer profile: drivers hear by push/SMS, admins by email.
     preferred: u.preferred ?? (u.role === 'driver' ? 'sms' : 'email'),
     sms_block: smsBlock(u),
-    push_subscription_ids: subs.map((s) => s.id),
+    push_subscription_ids: u.role === 'driver' ? pushSubscriptionIds : [],
   };
 }
 
@@ -100,14 +117,79 @@ export async function customerUserId(db: Queryable, customerId: string): Promise
   return row?.user_id ?? null;
 }
 
-export async function driverUser(db: Queryable, driverId: string): Promise<{ user_id: string; full_name: string } | null> {
-  const [row] = await db
-    .select({ user_id: t.users.id, full_name: t.users.full_name })
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .where(eq(t.driver_profiles.id, driverId))
-    .limit(1);
-  return row ?? null;
+/** Everything a job's messages depend on: the operator, the tier's label, and the people told. */
+export interface JobParties {
+  operator: OperatorContext;
+  tier_label: string | null;
+  /** The job's customer, when asked for and found. */
+  customer: Contact | null;
+  /** The driver asked for (the job's, or the one it was taken from), when found. */
+  driver: Contact | null;
+}
+
+/** One person's columns in `loadJobParties`' row, prefixed `c_` (customer) or `d_` (driver). */
+type PersonColumns = { [K in keyof UserContactColumns]: UserContactColumns[K] | null } & { push: string[] | null };
+
+type PartiesRow = Partial<OperatorContext> & { has_operator: boolean; tier_label: string | null } & {
+  [K in keyof PersonColumns as `c_${K}` | `d_${K}`]: PersonColumns[K];
+};
+
+function person(row: PartiesRow, p: 'c' | 'd'): Contact | null {
+  const col = <K extends keyof PersonColumns>(k: K) => row[`${p}_${k}`] as PersonColumns[K];
+  const [user_id, role] = [col('user_id'), col('role')];
+  if (!user_id || !role) return null;
+  return toContact(
+    {
+      user_id,
+      role,
+      full_name: col('full_name') ?? '',
+      email: col('email') ?? '',
+      phone: col('phone'),
+      is_active: col('is_active') ?? false,
+      sms_opt_out_at: col('sms_opt_out_at'),
+      sms_consent_at: col('sms_consent_at'),
+      preferred: col('preferred'),
+    },
+    col('push') ?? [],
+  );
+}
+
+/**
+ * Loads, in one round trip of the transition's transaction, what its messages need: the
+ * operator's settings, the driveway tier's label, the customer (by customer profile id)
+ * and the driver (by driver profile id) with their contact details and, for the driver,
+ * Web Push subscriptions. A null id skips that person.
+ */
+export async function loadJobParties(db: Queryable, q: { customer_id: string | null; driver_id: string | null; tier_id: number | null }): Promise<JobParties> {
+  const result = await db.execute<PartiesRow>(sql`
+    SELECT o.id IS NOT NULL AS has_operator, o.business_name, o.timezone, o.quiet_hours_start, o.quiet_hours_end, o.tax_rate_bps,
+           pc.tier_label,
+           cu.id AS c_user_id, cu.role AS c_role, cu.full_name AS c_full_name, cu.email AS c_email, cu.phone AS c_phone,
+           cu.is_active AS c_is_active, cu.sms_opt_out_at AS c_sms_opt_out_at, cu.sms_consent_at AS c_sms_consent_at,
+           cp.preferred_contact AS c_preferred, NULL AS c_push,
+           du.id AS d_user_id, du.role AS d_role, du.full_name AS d_full_name, du.email AS d_email, du.phone AS d_phone,
+           du.is_active AS d_is_active, du.sms_opt_out_at AS d_sms_opt_out_at, du.sms_consent_at AS d_sms_consent_at,
+           dcp.preferred_contact AS d_preferred,
+           (SELECT coalesce(json_agg(ps.id), '[]'::json) FROM push_subscriptions ps WHERE ps.user_id = du.id) AS d_push
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (SELECT * FROM operator_settings LIMIT 1) o ON true
+      LEFT JOIN pricing_config pc ON pc.id = ${q.tier_id}::integer
+      LEFT JOIN customer_profiles cp ON cp.id = ${q.customer_id}::uuid
+      LEFT JOIN users cu ON cu.id = cp.user_id
+      LEFT JOIN driver_profiles dp ON dp.id = ${q.driver_id}::uuid
+      LEFT JOIN users du ON du.id = dp.user_id
+      LEFT JOIN customer_profiles dcp ON dcp.user_id = du.id`);
+  const row = result.rows[0]!;
+  const operator: OperatorContext = row.has_operator
+    ? {
+        business_name: row.business_name!,
+        timezone: row.timezone!,
+        quiet_hours_start: row.quiet_hours_start ?? null,
+        quiet_hours_end: row.quiet_hours_end ?? null,
+        tax_rate_bps: row.tax_rate_bps!,
+      }
+    : DEFAULT_OPERATOR;
+  return { operator, tier_label: row.tier_label, customer: person(row, 'c'), driver: person(row, 'd') };
 }
 
 /** One planned delivery: a channel and address, or a recorded reason why not. */

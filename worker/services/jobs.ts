@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
 import * as t from '../../db/schema';
@@ -91,25 +91,23 @@ export interface TransitionResult {
  */
 export async function transitionJob(db: Queryable, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
   return (db as Db).transaction(async (tx) => {
-    const job = await findJob(tx, jobId);
-    if (!job) throw notFound('Job');
-    if (opts.client_event_id) {
-      // Checked before visibility: a driver replaying their own offline "reject" can no
-      // longer see the job, yet must get the same answer as the first time, not a 404.
-      // Only the actor's own events count, so nobody learns about someone else's job.
-      const [seen] = await tx
-        .select({ id: t.job_status_events.id })
-        .from(t.job_status_events)
-        .where(
-          and(
-            eq(t.job_status_events.job_id, jobId),
-            eq(t.job_status_events.client_event_id, opts.client_event_id),
-            actor.system ? isNull(t.job_status_events.changed_by_user_id) : eq(t.job_status_events.changed_by_user_id, actor.user_id),
-          ),
-        )
-        .limit(1);
-      if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
-    }
+    // The job and, for a device event, whether this actor already sent it: one round trip.
+    // Checked before visibility: a driver replaying their own offline "reject" can no
+    // longer see the job, yet must get the same answer as the first time, not a 404.
+    // Only the actor's own events count, so nobody learns about someone else's job.
+    const seenEvent = opts.client_event_id
+      ? sql<boolean>`exists (select 1 from ${t.job_status_events} e where e.job_id = ${jobId}::uuid and e.client_event_id = ${opts.client_event_id} and ${
+          actor.system ? sql`e.changed_by_user_id is null` : sql`e.changed_by_user_id = ${actor.user_id}::uuid`
+        })`
+      : sql<boolean>`false`;
+    const [found] = await tx
+      .select({ job: t.jobs, seen: seenEvent })
+      .from(t.jobs)
+      .where(eq(t.jobs.id, jobId))
+      .limit(1);
+    if (!found) throw notFound('Job');
+    const { job, seen } = found;
+    if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
     if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
       throw conflict('invalid_transition', `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`, {
