@@ -14,6 +14,10 @@
  * After each scenario the CPU every process spent per request is printed, so the budget of
  * the 2-core machine can be read off by part (docs/decisions/0058).
  *
+ * First runs a yardstick at the same rate: a bare Worker (bench/reference-api) that only
+ * runs the list's query through the same driver, bridge and pooler — the floor this stack
+ * and machine set (docs/decisions/0059). BENCH_REFERENCE=off skips it, =only runs it alone.
+ *
  *   DATABASE_URL=postgres://… BENCH_RATE=200 BENCH_SECONDS=10 npm run bench:api
  */
 import { randomBytes } from 'node:crypto';
@@ -26,6 +30,7 @@ import { seedFleet } from './lib/seed-fleet';
 import { findDirectPort } from './lib/direct-port';
 import { httpClient } from './lib/http';
 import { cpuPerRequest, type CpuShare } from './lib/proc-cpu';
+import { startReferenceApi } from './lib/reference-api';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -72,47 +77,65 @@ try {
   const opts = { rate: RATE, seconds: SECONDS };
   /** One scenario, open-loop, with the CPU each process spent on it. */
   const scenario = (...args: Parameters<typeof runOpenLoop>) => cpuPerRequest(() => runOpenLoop(...args));
-  results.push(await scenario('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
-  results.push(
-    await scenario('POST /api/v1/pricing/estimate', opts, (i) =>
-      http.request(`/api/v1/pricing/estimate`, {
-        method: 'POST',
-        headers: json(customers[i % ACCOUNTS]!.token),
-        body: JSON.stringify({ driveway_tier_id: tiers[i % tiers.length]!.id, lat: 43.2 + Math.random() * 0.05, lng: -71.55 + Math.random() * 0.05 }),
-      }),
-    ),
-  );
-  /** Created jobs by the index of the customer (and so the driver) they belong to. */
-  const created: { id: string; account: number }[] = [];
-  const run = Date.now().toString(36);
-  results.push(
-    await scenario('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
-      const c = customers[i % ACCOUNTS]!;
-      const res = await http.request(`/api/v1/jobs`, {
-        method: 'POST',
-        headers: json(c.token),
-        body: JSON.stringify({ location_id: c.location_id, driveway_tier_id: tiers[i % tiers.length]!.id, client_event_id: `bench-${run}-${i}` }),
-      });
-      if (res.status === 201) created.push({ id: ((await res.clone().json()) as { job: { id: string } }).job.id, account: i % ACCOUNTS });
-      return res;
-    }),
-  );
-  // Status change needs assigned jobs: give each created job to its customer's driver directly.
-  for (let a = 0; a < ACCOUNTS; a++) {
-    await db.query(`UPDATE jobs SET status = 'assigned', driver_id = $1, assigned_at = now(), version = version + 1 WHERE id = ANY($2::uuid[])`, [
-      fleet.jobs[a]!.driver_id,
-      created.filter((c) => c.account === a).map((c) => c.id),
-    ]);
+  if (process.env.BENCH_REFERENCE !== 'off') {
+    // The yardstick, first, while the app is idle (its queue consumers still deliver what the
+    // write scenarios queued long after they end): a bare Worker running the list's query on
+    // the same driver, bridge and pooler, so the table shows what the platform and the
+    // machine allow and what our code adds.
+    const reference = await startReferenceApi(pooler?.url ?? app.databaseUrl);
+    const ref = httpClient(reference.url);
+    try {
+      for (let i = 0; i < 40; i++) await (await ref.request('/jobs')).arrayBuffer();
+      results.push(await scenario('reference: bare Worker, the list query only', opts, () => ref.request('/jobs')));
+    } finally {
+      await ref.close().catch(() => {});
+      await reference.stop();
+    }
   }
-  results.push(
-    await scenario('PATCH /api/v1/drivers/me/jobs/:id/status', { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) }, (i) =>
-      http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
-        method: 'PATCH',
-        headers: json(fleet.jobs[created[i]!.account]!.driver_token),
-        body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
+  // BENCH_REFERENCE=only: the yardstick alone, for a sweep of rates.
+  if (process.env.BENCH_REFERENCE !== 'only') {
+    results.push(await scenario('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
+    results.push(
+      await scenario('POST /api/v1/pricing/estimate', opts, (i) =>
+        http.request(`/api/v1/pricing/estimate`, {
+          method: 'POST',
+          headers: json(customers[i % ACCOUNTS]!.token),
+          body: JSON.stringify({ driveway_tier_id: tiers[i % tiers.length]!.id, lat: 43.2 + Math.random() * 0.05, lng: -71.55 + Math.random() * 0.05 }),
+        }),
+      ),
+    );
+    /** Created jobs by the index of the customer (and so the driver) they belong to. */
+    const created: { id: string; account: number }[] = [];
+    const run = Date.now().toString(36);
+    results.push(
+      await scenario('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
+        const c = customers[i % ACCOUNTS]!;
+        const res = await http.request(`/api/v1/jobs`, {
+          method: 'POST',
+          headers: json(c.token),
+          body: JSON.stringify({ location_id: c.location_id, driveway_tier_id: tiers[i % tiers.length]!.id, client_event_id: `bench-${run}-${i}` }),
+        });
+        if (res.status === 201) created.push({ id: ((await res.clone().json()) as { job: { id: string } }).job.id, account: i % ACCOUNTS });
+        return res;
       }),
-    ),
-  );
+    );
+    // Status change needs assigned jobs: give each created job to its customer's driver directly.
+    for (let a = 0; a < ACCOUNTS; a++) {
+      await db.query(`UPDATE jobs SET status = 'assigned', driver_id = $1, assigned_at = now(), version = version + 1 WHERE id = ANY($2::uuid[])`, [
+        fleet.jobs[a]!.driver_id,
+        created.filter((c) => c.account === a).map((c) => c.id),
+      ]);
+    }
+    results.push(
+      await scenario('PATCH /api/v1/drivers/me/jobs/:id/status', { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) }, (i) =>
+        http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
+          method: 'PATCH',
+          headers: json(fleet.jobs[created[i]!.account]!.driver_token),
+          body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
+        }),
+      ),
+    );
+  }
   console.log(`\nAPI benchmark — ${machine()}; ${pooler ? 'Worker → PgBouncer (transaction mode) → PostgreSQL' : 'no pooler'}; ${directPort ? "the app's workerd directly (no dev proxy)" : "through wrangler dev's proxy"}; ${ACCOUNTS} accounts per role; LOG_LEVEL=${LOG_LEVEL}`);
   printTable(results);
   const label = (p: CpuShare) => (p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name);

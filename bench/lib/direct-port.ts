@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
  * first-opened listening socket (its HTTP entry; the others speak Cap'n Proto and must
  * not be poked) of a descendant workerd other than the one on `publicPort`, checked with
  * `/healthz` — so the bench can also connect past the proxy. Linux only (`ps`, `ss`);
- * returns null when it cannot tell.
+ * returns null when it cannot tell. `rootPid`: whose descendants to look in (default: this
+ * process), to tell two `wrangler dev`s apart.
  */
-export async function findDirectPort(publicPort: number): Promise<number | null> {
+export async function findDirectPort(publicPort: number, rootPid = process.pid): Promise<number | null> {
   try {
     const ps = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
     const children = new Map<number, number[]>();
@@ -18,7 +19,7 @@ export async function findDirectPort(publicPort: number): Promise<number | null>
       children.set(ppid, [...(children.get(ppid) ?? []), pid]);
     }
     const mine = new Set<number>();
-    const stack = [process.pid];
+    const stack = [rootPid];
     while (stack.length) for (const c of children.get(stack.pop()!) ?? []) if (!mine.has(c)) (mine.add(c), stack.push(c));
 
     const ss = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
