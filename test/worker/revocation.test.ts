@@ -100,6 +100,34 @@ describe('POST /api/v1/auth/logout', () => {
     laptopSocket.close();
   });
 
+  it('leaves nothing alive when a refresh races the logout of its session', async () => {
+    const customer = await registerCustomer();
+    const sidOf = (token: string) => (JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))) as { sid: string }).sid;
+    const liveInFamily = async (sid: string) =>
+      (await db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ${sid}::uuid AND revoked_at IS NULL`)).rows))[0]!.n;
+    let refreshedFirst = 0;
+    for (let round = 0; round < 12; round++) {
+      const session = await json<Session>(await loginAs(customer.email, customer.password));
+      // Both start at once; whichever the database serves first, the session must end up over.
+      const [refreshed, logout] = await Promise.all([
+        api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: session.refresh_token } }),
+        api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: session.refresh_token } }),
+      ]);
+      expect(logout.status).toBe(204);
+      expect(await liveInFamily(sidOf(session.access_token))).toBe(0);
+      if (refreshed.status === 200) {
+        refreshedFirst++;
+        const rotated = await json<Session>(refreshed);
+        await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }), 401, 'refresh_token_revoked');
+        await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
+      } else {
+        await expectError(refreshed, 401, 'refresh_token_revoked');
+      }
+    }
+    // Which one wins is up to the scheduler; report it so a run that never raced is visible.
+    console.log(JSON.stringify({ msg: 'refresh/logout race', rounds: 12, refresh_first: refreshedFirst }));
+  });
+
   it('answers 204 for a refresh token it does not know', async () => {
     expect((await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: 'y'.repeat(43) } })).status).toBe(204);
   });

@@ -4,6 +4,7 @@ import * as t from '../../db/schema';
 import type { SessionMatch } from '../../durable-objects/socket-identity';
 import { revokeAllSessions, revokeSession } from '../auth/revocation';
 import type { Db } from '../lib/db';
+import type { Queryable } from './jobs';
 import { sha256Hex } from '../lib/ids';
 
 /** Cap on rooms swept for one user; a small operator has far fewer live jobs. */
@@ -40,12 +41,34 @@ export async function roomsOf(db: Db, user: { id: string; role: Role }): Promise
   return rows.filter((r, i) => i === 0 || !TERMINAL_JOB_STATUSES.includes(r.status)).map((r) => r.id);
 }
 
-export async function revokeFamily(db: Db, familyId: string): Promise<void> {
-  await db.update(t.refresh_tokens).set({ revoked_at: new Date() }).where(and(eq(t.refresh_tokens.family_id, familyId), isNull(t.refresh_tokens.revoked_at)));
+/**
+ * Serializes, per user, rotating a refresh token with revoking them: held by both until
+ * their transaction ends. Without it a logout landing between a refresh's claim of the old
+ * token and its insert of the new one revokes the family as it was, and the new token —
+ * not yet there to see — would outlive the logout.
+ */
+export async function lockUserSessions(tx: Queryable, userId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`refresh_tokens:${userId}`}, 0))`);
+}
+
+/** Revokes a family's live refresh tokens; call with the user's session lock held. */
+export async function revokeFamilyLocked(tx: Queryable, familyId: string): Promise<void> {
+  await tx.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.family_id, familyId), isNull(t.refresh_tokens.revoked_at)));
+}
+
+/** Revokes the refresh tokens of one session (family) of `userId`. */
+export async function revokeFamily(db: Db, userId: string, familyId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lockUserSessions(tx, userId);
+    await revokeFamilyLocked(tx, familyId);
+  });
 }
 
 async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
-  await db.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.user_id, userId), isNull(t.refresh_tokens.revoked_at)));
+  await db.transaction(async (tx) => {
+    await lockUserSessions(tx, userId);
+    await tx.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.user_id, userId), isNull(t.refresh_tokens.revoked_at)));
+  });
 }
 
 /**
@@ -64,7 +87,7 @@ export async function endAllSessions(env: Env, db: Db, user: { id: string; role:
  * opened with them. The user's other sessions keep working.
  */
 export async function endSession(env: Env, db: Db, user: { id: string; role: Role }, session: SessionMatch): Promise<void> {
-  if ('sid' in session) await revokeFamily(db, session.sid);
+  if ('sid' in session) await revokeFamily(db, user.id, session.sid);
   await revokeSession(env, user.id, session, await roomsOf(db, user));
 }
 

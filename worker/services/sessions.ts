@@ -5,7 +5,8 @@ import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS, signAccessToken } from '../aut
 import type { Db } from '../lib/db';
 import { unauthorized } from '../lib/errors';
 import { randomToken, sha256Hex } from '../lib/ids';
-import { endSession, revokeFamily } from './session-end';
+import { endSession, lockUserSessions, revokeFamilyLocked } from './session-end';
+import type { Queryable } from './jobs';
 
 export interface SessionUser {
   id: string;
@@ -28,7 +29,7 @@ export interface DeviceContext {
 }
 
 /** Profile ids carried in the access token so handlers need no lookup to check ownership. */
-async function profileIds(db: Db, user: SessionUser): Promise<{ did: string | null; cid: string | null }> {
+async function profileIds(db: Queryable, user: SessionUser): Promise<{ did: string | null; cid: string | null }> {
   if (user.role === 'driver') {
     const [p] = await db.select({ id: t.driver_profiles.id }).from(t.driver_profiles).where(eq(t.driver_profiles.user_id, user.id)).limit(1);
     return { did: p?.id ?? null, cid: null };
@@ -44,7 +45,7 @@ async function profileIds(db: Db, user: SessionUser): Promise<{ did: string | nu
  * Starts (or continues, with `familyId`) a session: a 15-minute access JWT and a 30-day
  * random refresh token stored only as its SHA-256.
  */
-export async function issueSession(db: Db, env: Env, user: SessionUser, device: DeviceContext, familyId: string = crypto.randomUUID()): Promise<{ response: TokenResponse; refreshId: string }> {
+export async function issueSession(db: Queryable, env: Env, user: SessionUser, device: DeviceContext, familyId: string = crypto.randomUUID()): Promise<{ response: TokenResponse; refreshId: string }> {
   const ids = await profileIds(db, user);
   const { token } = await signAccessToken(env, { sub: user.id, role: user.role, name: user.full_name, sid: familyId, ...ids });
   const refresh = randomToken(32);
@@ -98,19 +99,34 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
     throw unauthorized('refresh_token_reused', 'That refresh token was already used; every session from it has been signed out.');
   }
   if (row.expires_at.getTime() <= Date.now()) throw unauthorized('refresh_token_expired', 'Your session expired: sign in again.');
-  // Claim the token atomically: of two concurrent refreshes only one wins.
-  const claimed = await db
-    .update(t.refresh_tokens)
-    .set({ revoked_at: new Date(), last_used_at: new Date() })
-    .where(and(eq(t.refresh_tokens.id, row.id), isNull(t.refresh_tokens.revoked_at)))
-    .returning({ id: t.refresh_tokens.id });
-  if (claimed.length === 0) throw unauthorized('refresh_token_reused', 'That refresh token was already used.');
-  const [user] = await db.select().from(t.users).where(eq(t.users.id, row.user_id)).limit(1);
-  if (!user || !user.is_active || user.suspended_at) {
-    await revokeFamily(db, row.family_id);
-    throw unauthorized('account_disabled', 'This account is not active.');
-  }
-  const { response, refreshId } = await issueSession(db, env, user, { device_info: row.device_info ?? device.device_info, ip: device.ip }, row.family_id);
-  await db.update(t.refresh_tokens).set({ replaced_by_id: refreshId }).where(eq(t.refresh_tokens.id, row.id));
-  return response;
+  // The claim, the new token and the link between them commit together, under the user's
+  // session lock: a logout or suspension either comes first (the claim then finds the token
+  // revoked) or waits and then sees the new token too.
+  const outcome = await db.transaction(async (tx) => {
+    await lockUserSessions(tx, row.user_id);
+    // Claim the token atomically: of two concurrent refreshes only one wins.
+    const now = new Date();
+    const claimed = await tx
+      .update(t.refresh_tokens)
+      .set({ revoked_at: now, last_used_at: now })
+      .where(and(eq(t.refresh_tokens.id, row.id), isNull(t.refresh_tokens.revoked_at)))
+      .returning({ id: t.refresh_tokens.id });
+    if (claimed.length === 0) {
+      // Revoked meanwhile: by a logout (never used) or by the refresh that won the race.
+      const [current] = await tx.select({ last_used_at: t.refresh_tokens.last_used_at }).from(t.refresh_tokens).where(eq(t.refresh_tokens.id, row.id)).limit(1);
+      return current?.last_used_at ? ('reused' as const) : ('revoked' as const);
+    }
+    const [user] = await tx.select().from(t.users).where(eq(t.users.id, row.user_id)).limit(1);
+    if (!user || !user.is_active || user.suspended_at) {
+      await revokeFamilyLocked(tx, row.family_id);
+      return 'disabled' as const;
+    }
+    const { response, refreshId } = await issueSession(tx, env, user, { device_info: row.device_info ?? device.device_info, ip: device.ip }, row.family_id);
+    await tx.update(t.refresh_tokens).set({ replaced_by_id: refreshId }).where(eq(t.refresh_tokens.id, row.id));
+    return response;
+  });
+  if (outcome === 'reused') throw unauthorized('refresh_token_reused', 'That refresh token was already used.');
+  if (outcome === 'revoked') throw unauthorized('refresh_token_revoked', 'This session was signed out: sign in again.');
+  if (outcome === 'disabled') throw unauthorized('account_disabled', 'This account is not active.');
+  return outcome;
 }
