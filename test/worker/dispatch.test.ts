@@ -193,6 +193,15 @@ describe('Dispatch: the location pipeline', () => {
     plow.close();
   });
 
+  it('prunes accepted event ids by age through an index, not a scan of a day of pings', async () => {
+    // Wake the object so its tables exist, then ask SQLite how the prune would run.
+    await dispatch().closeUser(crypto.randomUUID());
+    const plan = await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
+      state.storage.sql.exec<{ detail: string }>('EXPLAIN QUERY PLAN DELETE FROM seen_events WHERE at < ?', Date.now()).toArray(),
+    );
+    expect(plan.map((r) => r.detail).join('; ')).toMatch(/USING (COVERING )?INDEX seen_events_at/);
+  });
+
   it('answers the exact ping text from the runtime', async () => {
     const driver = await newDriver();
     const phone = await connect(driver.token);
