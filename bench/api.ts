@@ -71,7 +71,10 @@ try {
   const admin = (i: number) => fleet.dispatcher_tokens[i % ACCOUNTS]!;
 
   // Warm-up: first requests pay for module load and connection setup.
-  for (let i = 0; i < 40; i++) await (await http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) })).arrayBuffer();
+  const warmUp = async (client: typeof http, path: string, headers?: (i: number) => Record<string, string>) => {
+    for (let i = 0; i < 40; i++) await (await client.request(path, { headers: headers?.(i) })).arrayBuffer();
+  };
+  await warmUp(http, '/api/v1/jobs?limit=20', (i) => json(admin(i)));
 
   const results: (LoadResult & { cpu: CpuShare[] })[] = [];
   const opts = { rate: RATE, seconds: SECONDS };
@@ -85,7 +88,7 @@ try {
     const reference = await startReferenceApi(pooler?.url ?? app.databaseUrl);
     const ref = httpClient(reference.url);
     try {
-      for (let i = 0; i < 40; i++) await (await ref.request('/jobs')).arrayBuffer();
+      await warmUp(ref, '/jobs');
       results.push(await scenario('reference: bare Worker, the list query only', opts, () => ref.request('/jobs')));
     } finally {
       await ref.close().catch(() => {});

@@ -28,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp } from '../scripts/lib/app';
 import { findDirectPort } from './lib/direct-port';
+import { startWranglerDev } from './lib/wrangler-dev';
 import { type LoadJob, type RunResult, type Scenario, type Target } from './lib/ws-load';
 import { seedFleet } from './lib/seed-fleet';
 import { mergeRounds, type MergedResult } from './lib/merge';
@@ -70,26 +71,12 @@ function referenceDoTarget(url: string): Target {
 }
 
 /** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
-async function startReferenceDo(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  const persistDir = path.join(ROOT, '.data', `wrangler-bench-${process.pid}`);
-  const child = spawn(
-    path.join(ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', '--config', path.join(ROOT, 'bench/reference-do/wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn', '--persist-to', persistDir],
-    { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }).then(() => rmSync(persistDir, { recursive: true, force: true }));
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-    if (child.exitCode !== null) throw new Error(`the reference Durable Object's wrangler dev exited with ${child.exitCode}`);
-    if (await fetch(`${url}/?job=ready`).then((r) => r.status === 426, () => false)) return { url, stop };
-  }
-  await stop();
-  throw new Error('the reference Durable Object did not start');
+function startReferenceDo(port: number) {
+  return startWranglerDev({
+    config: path.join(ROOT, 'bench/reference-do/wrangler.toml'),
+    port,
+    ready: (url) => fetch(`${url}/?job=ready`).then((r) => r.status === 426),
+  });
 }
 
 /** Runs one scenario against one target in a separate load-generator process. */

@@ -1,5 +1,5 @@
-import { Pool, neonConfig } from '@neondatabase/serverless';
-import { fixNeonSocketEnd } from '../../worker/lib/neon-socket-fix';
+import { Pool } from '@neondatabase/serverless';
+import { configureDriver } from '../../worker/lib/neon-config';
 
 interface Env {
   DATABASE_URL: string;
@@ -8,8 +8,8 @@ interface Env {
 }
 
 /**
- * The least a Worker on this stack does for a database read: the app's driver
- * (`@neondatabase/serverless` Pool, one per request, through the same bridge and PgBouncer)
+ * The least a Worker on this stack does for a database read: the app's driver with the
+ * app's settings (`configureDriver`; a `Pool` per request, through the same bridge and PgBouncer)
  * running the admin job list's query and returning the rows as JSON. No routing, auth,
  * revocation check, rate limit, validation, ORM or logging — so the difference to the app
  * is our code, and what this one needs is the floor the platform and the machine set.
@@ -17,10 +17,7 @@ interface Env {
 export default {
   async fetch(req: Request, env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
     if (new URL(req.url).pathname === '/healthz') return Response.json({ status: 'ok' });
-    fixNeonSocketEnd();
-    neonConfig.wsProxy = (host, port) => `${env.DB_WS_PROXY}?address=${host}:${port}`;
-    neonConfig.useSecureWebSocket = false;
-    neonConfig.pipelineConnect = false;
+    configureDriver(env);
     const pool = new Pool({ connectionString: env.DATABASE_URL, max: 1 });
     try {
       const { rows } = await pool.query(

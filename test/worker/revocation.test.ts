@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { api, connect, db, expectError, login, type Session } from './helpers';
 import { emailsTo, linkToken, loginAs, newDriver, registerCustomer, uniqueEmail, waitForEmail } from './auth-helpers';
@@ -102,7 +103,7 @@ describe('POST /api/v1/auth/logout', () => {
 
   it('leaves nothing alive when a refresh races the logout of its session', async () => {
     const customer = await registerCustomer();
-    const sidOf = (token: string) => (JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))) as { sid: string }).sid;
+    const sidOf = (token: string) => decodeJwt<{ sid: string }>(token).sid;
     const liveInFamily = async (sid: string) =>
       (await db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ${sid}::uuid AND revoked_at IS NULL`)).rows))[0]!.n;
     let refreshedFirst = 0;

@@ -1,6 +1,6 @@
-import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
+import { Pool, type PoolClient } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import { fixNeonSocketEnd } from './neon-socket-fix';
+import { configureDriver, type DriverEnv } from './neon-config';
 import { withOutbox, type OutboxEnv } from '../notify/outbox';
 
 /**
@@ -10,27 +10,8 @@ import { withOutbox, type OutboxEnv } from '../notify/outbox';
  */
 export type Db = ReturnType<typeof drizzle>;
 
-interface DbEnv {
+interface DbEnv extends DriverEnv {
   DATABASE_URL: string;
-  /** Local dev/test only: the WebSocket→TCP bridge (`host:port/v1`) in front of a plain Postgres. */
-  DB_WS_PROXY?: string;
-}
-
-let configuredProxy: string | undefined;
-
-/**
- * Points the Neon driver at a local bridge when one is configured. On Neon itself the
- * driver's defaults (secure WebSocket to Neon's proxy) apply.
- */
-function configure(env: DbEnv): void {
-  fixNeonSocketEnd();
-  if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
-  const proxy = env.DB_WS_PROXY;
-  neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineConnect = false;
-  neonConfig.pipelineTLS = false;
-  configuredProxy = proxy;
 }
 
 /**
@@ -38,7 +19,7 @@ function configure(env: DbEnv): void {
  * requests, so callers end it with `waitUntil(pool.end())`.
  */
 export function openDb(env: DbEnv): { db: Db; pool: Pool } {
-  configure(env);
+  configureDriver(env);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
   pool.on('error', (err: Error) => {
     // A connection dropped while the pool is being closed is the end we asked for, not a fault.

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { TERMINAL_JOB_STATUSES, type Role } from '../../contract/enums';
 import * as t from '../../db/schema';
 import type { SessionMatch } from '../../durable-objects/socket-identity';
@@ -51,23 +51,21 @@ export async function lockUserSessions(tx: Queryable, userId: string): Promise<v
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`refresh_tokens:${userId}`}, 0))`);
 }
 
+/** Revokes the live refresh tokens `which` selects; call with the user's session lock held. */
+function revokeLocked(tx: Queryable, which: SQL): Promise<unknown> {
+  return tx.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(which, isNull(t.refresh_tokens.revoked_at)));
+}
+
 /** Revokes a family's live refresh tokens; call with the user's session lock held. */
 export async function revokeFamilyLocked(tx: Queryable, familyId: string): Promise<void> {
-  await tx.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.family_id, familyId), isNull(t.refresh_tokens.revoked_at)));
+  await revokeLocked(tx, eq(t.refresh_tokens.family_id, familyId));
 }
 
-/** Revokes the refresh tokens of one session (family) of `userId`. */
-export async function revokeFamily(db: Db, userId: string, familyId: string): Promise<void> {
+/** Takes the user's session lock and revokes the live refresh tokens `which` selects. */
+async function revokeRefreshTokens(db: Db, userId: string, which: SQL): Promise<void> {
   await db.transaction(async (tx) => {
     await lockUserSessions(tx, userId);
-    await revokeFamilyLocked(tx, familyId);
-  });
-}
-
-async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await lockUserSessions(tx, userId);
-    await tx.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(eq(t.refresh_tokens.user_id, userId), isNull(t.refresh_tokens.revoked_at)));
+    await revokeLocked(tx, which);
   });
 }
 
@@ -77,7 +75,7 @@ async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
  * with 4001.
  */
 export async function endAllSessions(env: Env, db: Db, user: { id: string; role: Role }): Promise<void> {
-  await revokeAllRefreshTokens(db, user.id);
+  await revokeRefreshTokens(db, user.id, eq(t.refresh_tokens.user_id, user.id));
   await revokeAllSessions(env, user.id, await roomsOf(db, user));
 }
 
@@ -87,7 +85,7 @@ export async function endAllSessions(env: Env, db: Db, user: { id: string; role:
  * opened with them. The user's other sessions keep working.
  */
 export async function endSession(env: Env, db: Db, user: { id: string; role: Role }, session: SessionMatch): Promise<void> {
-  if ('sid' in session) await revokeFamily(db, user.id, session.sid);
+  if ('sid' in session) await revokeRefreshTokens(db, user.id, eq(t.refresh_tokens.family_id, session.sid));
   await revokeSession(env, user.id, session, await roomsOf(db, user));
 }
 

@@ -101,7 +101,8 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
   if (row.expires_at.getTime() <= Date.now()) throw unauthorized('refresh_token_expired', 'Your session expired: sign in again.');
   // The claim, the new token and the link between them commit together, under the user's
   // session lock: a logout or suspension either comes first (the claim then finds the token
-  // revoked) or waits and then sees the new token too.
+  // revoked) or waits and then sees the new token too. Refusals come out as values, not
+  // throws, so what the transaction revoked on the way (a disabled account's family) commits.
   const outcome = await db.transaction(async (tx) => {
     await lockUserSessions(tx, row.user_id);
     // Claim the token atomically: of two concurrent refreshes only one wins.
