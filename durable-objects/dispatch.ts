@@ -180,7 +180,7 @@ export class Dispatch extends DurableObject<Env> {
       if (current) this.#positions.saveFix(loc);
       if (eventKey) this.#positions.claimEvent(eventKey, now);
       this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
-      if (this.#positions.logBacklog().count >= LOG_BATCH) this.ctx.waitUntil(this.#drainLog());
+      if (this.#positions.backlogCount() >= LOG_BATCH) this.ctx.waitUntil(this.#drainLog());
       await this.#armFlush(now);
       return { current, duplicate: false, fix: loc };
     } finally {
@@ -233,7 +233,7 @@ export class Dispatch extends DurableObject<Env> {
     this.#flushArmed = false;
     await this.#drainLog();
     this.#positions.pruneEvents(Date.now() - SEEN_EVENT_TTL_MS);
-    if (this.#positions.logBacklog().count > 0) await this.#armFlush(Date.now());
+    if (this.#positions.backlogCount() > 0) await this.#armFlush(Date.now());
   }
 
   // ---- RPC from the Worker ----

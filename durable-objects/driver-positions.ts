@@ -25,6 +25,8 @@ export const SEEN_EVENT_TTL_MS = 24 * 60 * 60 * 1000;
  */
 export class DriverPositions {
   #sql: SqlStorage;
+  /** Rows in the outbox, counted once and then kept up to date here (undefined: count again). */
+  #backlog: number | undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -46,6 +48,15 @@ export class DriverPositions {
 
   enqueueLog(body: unknown, now: number): void {
     this.#sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', now, JSON.stringify(body));
+    if (this.#backlog !== undefined) this.#backlog++;
+  }
+
+  /**
+   * How many fixes wait in the outbox: asked on every ping, so it is not a query each time
+   * (each statement is a runtime cursor object for the garbage collector, docs/decisions/0061).
+   */
+  backlogCount(): number {
+    return (this.#backlog ??= this.logBacklog().count);
   }
 
   logBacklog(): { count: number; oldest: number | null } {
@@ -63,6 +74,7 @@ export class DriverPositions {
   /** Removes the entries the Queue accepted (everything up to and including `seq`). */
   dropLog(uptoSeq: number): void {
     this.#sql.exec('DELETE FROM log_outbox WHERE seq <= ?', uptoSeq);
+    this.#backlog = undefined;
   }
 
   seenEvent(key: string): boolean {

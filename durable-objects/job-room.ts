@@ -1,8 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
+import { dispatchStub } from '../worker/realtime';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { inOrder } from './in-order';
 import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
 import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
+import type { Dispatch } from './dispatch';
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, closeRevoked, readInbound, safeClose, send, sendError } from './wire';
 
@@ -27,6 +29,13 @@ export const ROOM_ENDED_REASON = 'job ended';
 export class JobRoom extends DurableObject<Env> {
   /** undefined: not read from storage yet since this instance woke up. */
   #state: RoomState | null | undefined;
+  /**
+   * The dispatch object's stub, made once per instance instead of once per ping: every
+   * stub and id is a runtime object that only a full garbage collection frees, and at
+   * 50 pings a second those collections were the real-time tail (docs/decisions/0061).
+   * A stub that threw is broken for good (Cloudflare: "recreate the stub"), so it is dropped.
+   */
+  #dispatch: DurableObjectStub<Dispatch> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -131,8 +140,11 @@ export class JobRoom extends DurableObject<Env> {
       return sendError(ws, 'forbidden', 'Only the assigned driver sends locations for this job.');
     }
     if (ping.recorded_at) this.recordLocation(toFix(identity.driver_id, state.job_id, ping, Date.now()));
-    const dispatch = this.env.DISPATCH.get(this.env.DISPATCH.idFromName('default'));
-    const result = await dispatch.driverPing(identity.driver_id, ping, state.job_id);
+    const dispatch = (this.#dispatch ??= dispatchStub(this.env));
+    const result = await dispatch.driverPing(identity.driver_id, ping, state.job_id).catch((err: unknown) => {
+      this.#dispatch = null;
+      throw err;
+    });
     if (!ping.recorded_at && result.fix) this.recordLocation(result.fix);
     if (ping.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
   }

@@ -62,4 +62,27 @@ describe('the location-log queue consumer', () => {
     expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
     expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-4']);
   });
+
+  it('sets aside only a fix the database refuses for good, and moves each live position to its newest fix', async () => {
+    const driver = await newDriver();
+    const gone = crypto.randomUUID(); // no such driver: the foreign key refuses it (23503)
+    const fixes = [fixFor(driver.driver_id, 6), { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' }, fixFor(driver.driver_id, 5)];
+    const { batch, outcome } = batchOf(fixes);
+    await consumeLocationLog(batch, env);
+    expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
+    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-5', 'queue-fix-6']);
+    expect(await loggedFor(gone)).toEqual([]);
+
+    const live = () =>
+      db(async (d) => (await d.execute<{ lat: number; at: string }>(sql`SELECT ST_Y(current_location::geometry) AS lat, location_updated_at::text AS at FROM driver_profiles WHERE id = ${driver.driver_id}`)).rows[0]!);
+    const afterFirst = await live();
+    expect(afterFirst.lat).toBeCloseTo(fixes[0]!.lat, 9);
+    expect(Date.parse(afterFirst.at)).toBe(Date.parse(fixes[0]!.ts));
+
+    // A late batch holding only an older fix is logged but does not move the position back.
+    const late = batchOf([{ ...fixFor(driver.driver_id, 1), client_event_id: 'queue-fix-late' }]);
+    await consumeLocationLog(late.batch, env);
+    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-late', 'queue-fix-5', 'queue-fix-6']);
+    expect((await live()).lat).toBeCloseTo(fixes[0]!.lat, 9);
+  });
 });

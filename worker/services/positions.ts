@@ -11,22 +11,18 @@ export interface DriverPosition {
 }
 
 /**
- * Writes many drivers' live positions in one UPDATE … FROM (VALUES …), inside the GPS-log
- * consumer's transaction. A position older than the stored one never overwrites it (pings
- * can arrive late, and a retried batch can land after a newer one).
+ * Writes many drivers' live positions in one UPDATE … FROM a JSON array (one parameter),
+ * inside the GPS-log consumer's transaction. A position older than the stored one never
+ * overwrites it (pings can arrive late, and a retried batch can land after a newer one).
  */
 export async function flushDriverPositions(db: Pick<Db, 'execute'>, rows: DriverPosition[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const values = sql.join(
-    rows.map((r) => sql`(${r.driver_id}::uuid, ${r.lat}::double precision, ${r.lng}::double precision, ${r.ts}::timestamptz)`),
-    sql`, `,
-  );
   const result = await db.execute(sql`
     UPDATE driver_profiles d
     SET current_location = ST_SetSRID(ST_MakePoint(v.lng, v.lat), 4326)::geography,
         location_updated_at = v.ts
-    FROM (VALUES ${values}) AS v(id, lat, lng, ts)
-    WHERE d.id = v.id AND (d.location_updated_at IS NULL OR d.location_updated_at < v.ts)`);
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(driver_id uuid, lat double precision, lng double precision, ts timestamptz)
+    WHERE d.id = v.driver_id AND (d.location_updated_at IS NULL OR d.location_updated_at < v.ts)`);
   return result.rowCount ?? 0;
 }
 
