@@ -7,7 +7,8 @@
  * Yardsticks: "bare ws" (a minimal relay on the `ws` package) and "bare DO" (a minimal
  * Durable Object relay on the same runtime, behind the same `wrangler dev`). `wrangler
  * dev` adds a proxy process in front of the app that production does not have; where it
- * can be found, the app's own workerd is measured too ("no dev proxy").
+ * can be found, the app's own workerd is measured too ("no dev proxy"), and so is the bare
+ * relay's ("bare DO, no dev proxy").
  *
  * Scenarios (targets: p99 < 25 ms and ≤ 1.5× bare ws):
  *   fleet — 50 drivers, each on their own job, 10 watchers per job, 1 ping/s each;
@@ -65,18 +66,23 @@ function referenceTarget(port: number): Target {
   return { name: 'bare ws', driverUrl: `ws://127.0.0.1:${port}/?driver={driver_id}&job={job_id}`, watcherUrl: `ws://127.0.0.1:${port}/?job={job_id}` };
 }
 
-function referenceDoTarget(url: string): Target {
+function referenceDoTarget(url: string, name = 'bare DO'): Target {
   const ws = url.replace(/^http/, 'ws');
-  return { name: 'bare DO', driverUrl: `${ws}/?driver={driver_id}&job={job_id}`, watcherUrl: `${ws}/?job={job_id}` };
+  return { name, driverUrl: `${ws}/?driver={driver_id}&job={job_id}`, watcherUrl: `${ws}/?job={job_id}` };
 }
 
-/** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
-function startReferenceDo(port: number) {
-  return startWranglerDev({
+/**
+ * The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`, and
+ * the port of its own workerd past that dev proxy (null when it cannot be found), so the
+ * relay can be measured the way the app's "no dev proxy" target is.
+ */
+async function startReferenceDo(port: number) {
+  const dev = await startWranglerDev({
     config: path.join(ROOT, 'bench/reference-do/wrangler.toml'),
     port,
     ready: (url) => fetch(`${url}/?job=ready`).then((r) => r.status === 426),
   });
+  return { ...dev, directPort: await findDirectPort(dev.port, dev.child.pid) };
 }
 
 /** Runs one scenario against one target in a separate load-generator process. */
@@ -123,6 +129,7 @@ async function main(): Promise<void> {
   const targets = [
     referenceTarget(reference.port),
     referenceDoTarget(referenceDo.url),
+    ...(referenceDo.directPort ? [referenceDoTarget(`http://127.0.0.1:${referenceDo.directPort}`, 'bare DO, no dev proxy')] : []),
     appTarget(app.url),
     ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : []),
     appTarget(app.url, 'plowdispatch, driver on dispatch socket', 'dispatch'),
@@ -159,12 +166,17 @@ async function main(): Promise<void> {
   for (const name of new Set(results.map((r) => r.scenario))) {
     const bare = results.find((r) => r.scenario === name && r.target === 'bare ws');
     const bareDo = results.find((r) => r.scenario === name && r.target === 'bare DO');
+    const bareDoDirect = results.find((r) => r.scenario === name && r.target === 'bare DO, no dev proxy');
+    if (bare && bareDoDirect) {
+      verdicts.push(`${name}, bare DO, no dev proxy (the least a Durable Object relay does): p99 ${ms(bareDoDirect.latency.p99)} ms, ${(bareDoDirect.latency.p99 / bare.latency.p99).toFixed(2)}× bare ws p99`);
+    }
     for (const ours of results.filter((r) => r.scenario === name && r.target.startsWith('plowdispatch'))) {
       const ratio = bare ? ours.latency.p99 / bare.latency.p99 : NaN;
       verdicts.push(
         `${name}, ${ours.target}: p99 ${ms(ours.latency.p99)} ms (target < ${TARGETS.p99Ms}: ${ours.latency.p99 < TARGETS.p99Ms ? 'met' : 'MISSED'})` +
           (bare ? `, ${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×` : '') +
-          (bareDo ? `; vs bare DO: p99 ${(ours.latency.p99 / bareDo.latency.p99).toFixed(2)}×, p50 ${(ours.latency.p50 / bareDo.latency.p50).toFixed(2)}×` : ''),
+          (bareDo ? `; vs bare DO: p99 ${(ours.latency.p99 / bareDo.latency.p99).toFixed(2)}×, p50 ${(ours.latency.p50 / bareDo.latency.p50).toFixed(2)}×` : '') +
+          (bareDoDirect ? `; vs bare DO, no dev proxy: p99 ${(ours.latency.p99 / bareDoDirect.latency.p99).toFixed(2)}×` : ''),
       );
     }
   }

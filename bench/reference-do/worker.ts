@@ -33,8 +33,11 @@ export class Room extends DurableObject {
 }
 
 export default {
-  fetch(req: Request, env: { ROOM: DurableObjectNamespace<Room> }): Promise<Response> {
-    const job = new URL(req.url).searchParams.get('job') ?? '';
+  async fetch(req: Request, env: { ROOM: DurableObjectNamespace<Room> }): Promise<Response> {
+    const url = new URL(req.url);
+    // What bench/lib/direct-port.ts asks to tell this workerd from wrangler's dev proxy.
+    if (url.pathname === '/healthz') return Response.json({ status: 'ok' });
+    const job = url.searchParams.get('job') ?? '';
     return env.ROOM.get(env.ROOM.idFromName(job)).fetch(req);
   },
 } satisfies ExportedHandler<{ ROOM: DurableObjectNamespace<Room> }>;
