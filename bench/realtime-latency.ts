@@ -71,18 +71,13 @@ function referenceDoTarget(url: string, name = 'bare DO'): Target {
   return { name, driverUrl: `${ws}/?driver={driver_id}&job={job_id}`, watcherUrl: `${ws}/?job={job_id}` };
 }
 
-/**
- * The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`, and
- * the port of its own workerd past that dev proxy (null when it cannot be found), so the
- * relay can be measured the way the app's "no dev proxy" target is.
- */
-async function startReferenceDo(port: number) {
-  const dev = await startWranglerDev({
+/** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
+function startReferenceDo(port: number) {
+  return startWranglerDev({
     config: path.join(ROOT, 'bench/reference-do/wrangler.toml'),
     port,
     ready: (url) => fetch(`${url}/?job=ready`).then((r) => r.status === 426),
   });
-  return { ...dev, directPort: await findDirectPort(dev.port, dev.child.pid) };
 }
 
 /** Runs one scenario against one target in a separate load-generator process. */
@@ -129,7 +124,7 @@ async function main(): Promise<void> {
   const targets = [
     referenceTarget(reference.port),
     referenceDoTarget(referenceDo.url),
-    ...(referenceDo.directPort ? [referenceDoTarget(`http://127.0.0.1:${referenceDo.directPort}`, 'bare DO, no dev proxy')] : []),
+    ...(referenceDo.directUrl ? [referenceDoTarget(referenceDo.directUrl, 'bare DO, no dev proxy')] : []),
     appTarget(app.url),
     ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : []),
     appTarget(app.url, 'plowdispatch, driver on dispatch socket', 'dispatch'),

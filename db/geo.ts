@@ -58,7 +58,12 @@ export const geographyPoint = customType<{ data: LatLng; driverData: string }>({
 /** A geography point expression, for raw SQL (e.g. `ST_DWithin(col, pointSql(...), m)`). */
 export function pointSql(lat: number, lng: number): SQL {
   assertLatLng(lat, lng);
-  return sql`ST_SetSRID(ST_MakePoint(${lng}::double precision, ${lat}::double precision), ${sql.raw(String(SRID))})::geography`;
+  return geographyPointSql(sql`${lat}::double precision`, sql`${lng}::double precision`);
+}
+
+/** The geography point of two SQL expressions (columns of a row source, or bound values). */
+export function geographyPointSql(lat: SQLWrapper, lng: SQLWrapper): SQL {
+  return sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), ${sql.raw(String(SRID))})::geography`;
 }
 
 /** Latitude of a geography column/expression as a JS number (select helper). */

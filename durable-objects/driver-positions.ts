@@ -56,12 +56,7 @@ export class DriverPositions {
    * (each statement is a runtime cursor object for the garbage collector, docs/decisions/0061).
    */
   backlogCount(): number {
-    return (this.#backlog ??= this.logBacklog().count);
-  }
-
-  logBacklog(): { count: number; oldest: number | null } {
-    const row = this.#sql.exec<{ count: number; oldest: number | null }>('SELECT count(*) AS count, min(at) AS oldest FROM log_outbox').one();
-    return { count: row.count, oldest: row.oldest };
+    return (this.#backlog ??= this.#sql.exec<{ count: number }>('SELECT count(*) AS count FROM log_outbox').one().count);
   }
 
   takeLog(limit: number): { seq: number; body: unknown }[] {

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { hostPortOf } from '../../scripts/lib/database';
 import { startWsBridge } from '../../scripts/lib/ws-bridge';
 import { freePort, ROOT } from './app';
-import { findDirectPort } from './direct-port';
 import { startWranglerDev } from './wrangler-dev';
 
 /**
@@ -20,9 +19,8 @@ export async function startReferenceApi(databaseUrl: string): Promise<{ url: str
       vars: { DATABASE_URL: databaseUrl, DB_WS_PROXY: bridge.proxy },
       ready: (url) => fetch(`${url}/healthz`).then((r) => r.ok),
     });
-    const direct = await findDirectPort(dev.port, dev.child.pid);
     return {
-      url: direct ? `http://127.0.0.1:${direct}` : dev.url,
+      url: dev.directUrl ?? dev.url,
       stop: () => dev.stop().finally(() => bridge.stop()),
     };
   } catch (err) {

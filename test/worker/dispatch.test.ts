@@ -5,19 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { api, connect, db } from './helpers';
-import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, watch } from './realtime-fixtures';
+import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, storedPosition, watch } from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
-
-async function storedPosition(driverId: string) {
-  return db(async (d) => {
-    const { rows } = await d.execute<{ lat: number | null; lng: number | null; at: string | null }>(sql`
-      SELECT ST_Y(current_location::geometry) AS lat, ST_X(current_location::geometry) AS lng, location_updated_at AS at
-      FROM driver_profiles WHERE id = ${driverId}`);
-    return rows[0]!;
-  });
-}
 
 describe('Dispatch: admin:dispatch and driver:{id}', () => {
   it('tells dispatchers about new requests and a driver about their assignment', async () => {

@@ -123,3 +123,13 @@ export async function watch(token: string, jobId: string): Promise<{ socket: Tes
 export async function flushDispatch(): Promise<boolean> {
   return runDurableObjectAlarm(env.DISPATCH.get(env.DISPATCH.idFromName('default')));
 }
+
+/** A driver's live position as Postgres holds it (`driver_profiles.current_location`). */
+export async function storedPosition(driverId: string) {
+  return db(async (d) => {
+    const { rows } = await d.execute<{ lat: number | null; lng: number | null; at: string | null }>(sql`
+      SELECT ST_Y(current_location::geometry) AS lat, ST_X(current_location::geometry) AS lng, location_updated_at AS at
+      FROM driver_profiles WHERE id = ${driverId}`);
+    return rows[0]!;
+  });
+}

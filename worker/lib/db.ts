@@ -1,6 +1,6 @@
-import { Pool, type PoolClient } from '@neondatabase/serverless';
+import type { Pool } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import { configureDriver, type DriverEnv } from './neon-config';
+import { openPool, type DriverEnv } from './neon-config';
 import { withOutbox, type OutboxEnv } from '../notify/outbox';
 
 /**
@@ -19,17 +19,7 @@ interface DbEnv extends DriverEnv {
  * requests, so callers end it with `waitUntil(pool.end())`.
  */
 export function openDb(env: DbEnv): { db: Db; pool: Pool } {
-  configureDriver(env);
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
-  pool.on('error', (err: Error) => {
-    // A connection dropped while the pool is being closed is the end we asked for, not a fault.
-    if ((pool as Pool & { ending?: boolean }).ending) return;
-    console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message }));
-  });
-  // pg emits a lost connection as an `error` event on the client; a client checked out for a
-  // transaction has no listener, so without this one the event is thrown as an uncaught
-  // exception. The query in flight is rejected either way — that is what callers act on.
-  pool.on('connect', (client: PoolClient) => client.on('error', () => {}));
+  const pool = openPool(env, 4);
   return { db: drizzle(pool), pool };
 }
 

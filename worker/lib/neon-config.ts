@@ -1,4 +1,4 @@
-import { neonConfig } from '@neondatabase/serverless';
+import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import { fixNeonSocketEnd } from './neon-socket-fix';
 
 export interface DriverEnv {
@@ -12,7 +12,7 @@ let configuredProxy: string | undefined;
  * Points the Neon driver at a local bridge when one is configured. On Neon itself the
  * driver's defaults (secure WebSocket to Neon's proxy) apply.
  */
-export function configureDriver(env: DriverEnv): void {
+function configureDriver(env: DriverEnv): void {
   fixNeonSocketEnd();
   if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
   const proxy = env.DB_WS_PROXY;
@@ -21,4 +21,24 @@ export function configureDriver(env: DriverEnv): void {
   neonConfig.pipelineConnect = false;
   neonConfig.pipelineTLS = false;
   configuredProxy = proxy;
+}
+
+/**
+ * A driver pool as every database user here opens one (the app's `openDb`, the bench's
+ * bare-Worker yardstick): the driver configured, and a lost connection logged or ignored
+ * instead of thrown as an uncaught exception.
+ */
+export function openPool(env: DriverEnv & { DATABASE_URL: string }, max: number): Pool {
+  configureDriver(env);
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max });
+  pool.on('error', (err: Error) => {
+    // A connection dropped while the pool is being closed is the end we asked for, not a fault.
+    if ((pool as Pool & { ending?: boolean }).ending) return;
+    console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message }));
+  });
+  // pg emits a lost connection as an `error` event on the client; a client checked out for a
+  // transaction has no listener, so without this one the event is thrown as an uncaught
+  // exception. The query in flight is rejected either way — that is what callers act on.
+  pool.on('connect', (client: PoolClient) => client.on('error', () => {}));
+  return pool;
 }

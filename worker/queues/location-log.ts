@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
-import { SRID } from '../../db/geo';
+import { geographyPointSql } from '../../db/geo';
 import { withDb, type Db } from '../lib/db';
 import { flushDriverPositions, type DriverPosition } from '../services/positions';
 
@@ -33,7 +33,7 @@ function refusedForGood(err: unknown): boolean {
   return false;
 }
 
-/** A validated fix as one element of the JSON array the INSERT reads. */
+/** A validated fix as one element of the JSON array the INSERT reads (absent keys read as NULL). */
 type LogRow = z.infer<typeof LocationLogMessage>;
 
 /** Each driver's newest fix among these rows. */
@@ -56,7 +56,7 @@ function newestPositions(rows: LogRow[]): DriverPosition[] {
 async function insertLog(db: Pick<Db, 'execute'>, rows: LogRow[]): Promise<void> {
   await db.execute(sql`
     INSERT INTO driver_location_log (driver_id, job_id, coordinates, accuracy_m, heading, speed, recorded_at, received_at, client_event_id)
-    SELECT r.driver_id, r.job_id, ST_SetSRID(ST_MakePoint(r.lng, r.lat), ${sql.raw(String(SRID))})::geography,
+    SELECT r.driver_id, r.job_id, ${geographyPointSql(sql.raw('r.lat'), sql.raw('r.lng'))},
            r.accuracy, r.heading, r.speed, r.ts, r.received_at, r.client_event_id
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
       driver_id uuid, job_id uuid, lat double precision, lng double precision, accuracy numeric,
@@ -85,7 +85,7 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
       continue;
     }
     accepted.push(msg);
-    rows.push({ ...parsed.data, client_event_id: parsed.data.client_event_id ?? null });
+    rows.push(parsed.data);
   }
   if (rows.length === 0) return;
   const settled = new Set<Message<unknown>>();

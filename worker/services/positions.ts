@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
+import { geographyPointSql } from '../../db/geo';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 
@@ -19,7 +20,7 @@ export async function flushDriverPositions(db: Pick<Db, 'execute'>, rows: Driver
   if (rows.length === 0) return 0;
   const result = await db.execute(sql`
     UPDATE driver_profiles d
-    SET current_location = ST_SetSRID(ST_MakePoint(v.lng, v.lat), 4326)::geography,
+    SET current_location = ${geographyPointSql(sql.raw('v.lat'), sql.raw('v.lng'))},
         location_updated_at = v.ts
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(driver_id uuid, lat double precision, lng double precision, ts timestamptz)
     WHERE d.id = v.driver_id AND (d.location_updated_at IS NULL OR d.location_updated_at < v.ts)`);
