@@ -60,7 +60,7 @@ const app = await startApp({
 });
 const db = new pg.Client({ connectionString: app.databaseUrl });
 const publicPort = Number(new URL(app.url).port);
-const directPort = process.env.BENCH_DEV_PROXY === 'on' ? null : await findDirectPort(publicPort);
+const directPort = process.env.BENCH_DEV_PROXY === 'on' ? null : await findDirectPort(publicPort, app.pid);
 const http = httpClient(directPort ? `http://127.0.0.1:${directPort}` : app.url);
 try {
   await db.connect();

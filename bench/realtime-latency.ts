@@ -119,7 +119,8 @@ async function main(): Promise<void> {
   const app = await startApp({ root: ROOT, mode: 'test', port: PORT, web: false, persistTo: PERSIST_TO, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
   const reference = await startReference();
   const referenceDo = await startReferenceDo(PORT + 1);
-  const directPort = await findDirectPort(PORT);
+  // Looked for under the app's own wrangler: the bare DO's workerd answers /healthz too.
+  const directPort = await findDirectPort(PORT, app.pid);
   log(directPort ? `the app's own workerd (past wrangler's dev proxy) answers on port ${directPort}` : 'could not find the app workerd behind the dev proxy; measuring through wrangler dev only');
   const targets = [
     referenceTarget(reference.port),

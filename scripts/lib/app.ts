@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 export interface RunningApp {
   url: string;
   databaseUrl: string;
+  /** The `wrangler dev` process: its descendants are the app's workerd processes. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -116,7 +118,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     );
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(url, child);
-    return { url, databaseUrl: db.url, stop };
+    return { url, databaseUrl: db.url, pid: child.pid!, stop };
   } catch (err) {
     await stop();
     throw err;
