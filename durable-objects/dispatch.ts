@@ -2,59 +2,39 @@ import { DurableObject } from 'cloudflare:workers';
 import { ACTIVE_JOB_STATUSES } from '../contract/enums';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
+import { roomStub } from '../worker/realtime';
 import { activeJobOf } from '../worker/services/positions';
 import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
-import { DriverPositions, SEEN_EVENT_TTL_MS, type DriverRow } from './driver-positions';
+import { DriverPositions, type DriverRow } from './driver-positions';
+import { GpsOutbox, type PingResult } from './gps-outbox';
 import { inOrder } from './in-order';
 import { isNewerFix, statusPayload, toFix } from './room-state';
 import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
 import { handleStatusChange } from './status-change';
 import { PING_TEXT, PONG_TEXT, broadcastText, closeRevoked, readInbound, safeClose, send, sendError } from './wire';
 
-/**
- * Fixes reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping): the
- * flush alarm sends the GPS log outbox to the Queue, whose consumer writes the log rows
- * and the drivers' live positions in one transaction. A lone driver so costs one write
- * per 15 s (240 per driver-hour); a fleet shares its writes (`npm run bench:gps-writes`).
- */
-export const POSITION_FLUSH_MS = 15_000;
-
-/** A busy fleet does not wait for the alarm: the outbox goes once it holds this many fixes. */
-export const LOG_BATCH = 50;
-/** `sendBatch` takes at most 100 messages. */
-const QUEUE_BATCH_LIMIT = 100;
-
 /** Header the Worker sets when the socket was opened with `?topic=` (already authorized). */
 export const DISPATCH_TOPIC_HEADER = 'x-plow-topic';
-
-export interface PingResult {
-  current: boolean;
-  duplicate: boolean;
-  /** The fix as shown to watchers (absent for a duplicate). */
-  fix?: DriverLocationPayload;
-}
 
 /**
  * The operator's dispatch channel, one object per operator (`idFromName('default')`):
  * `admin:dispatch` (new requests, driver status, the fleet map) and every
  * `driver:{id}` (assignments, cancellations). Drivers' and dispatchers' hibernating
- * sockets live here, tagged `user:`, `role:` and `driver:`. Drivers' pings enter here:
- * deduplicated by client event id, handed to their job's room first, shown to the
- * dispatchers, logged through a Queue, and written to Postgres in one batch per ~15 s.
+ * sockets live here, tagged `user:`, `role:` and `driver:`. A ping sent on this socket
+ * goes to the driver's job room, which deduplicates, shows and logs it; a driver on no
+ * job is deduplicated and logged here. The fleet map is kept here either way: job rooms
+ * pass their drivers' fixes on (`fleetFix`).
  */
 export class Dispatch extends DurableObject<Env> {
   #positions: DriverPositions;
-  /** True while a flush alarm is known to be pending, so pings skip the storage read. */
-  #flushArmed = false;
-  /** The outbox drain in progress, if any (one at a time, or a batch could go twice). */
-  #draining: Promise<void> | null = null;
-  /** Client event ids being applied right now (checked before storage). */
-  #claiming = new Set<string>();
+  /** Pings of drivers on no job, on their way to the GPS log. */
+  #outbox: GpsOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     this.#positions = new DriverPositions(ctx.storage.sql);
+    this.#outbox = new GpsOutbox(ctx.storage, env.LOCATION_LOG);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -94,9 +74,9 @@ export class Dispatch extends DurableObject<Env> {
         if (identity.role !== 'driver' || !identity.driver_id) {
           return sendError(ws, 'forbidden', 'Only drivers send location pings.');
         }
-        const result = await this.driverPing(identity.driver_id, msg.payload);
-        // Sent after the event id and the log entry are committed (output gate): an ack
-        // means "stored, do not send again".
+        const result = await this.#driverPing(identity.driver_id, msg.payload);
+        // Sent after the event id and the log entry are committed (here or in the room,
+        // whose answer waits for its writes): an ack means "stored, do not send again".
         if (msg.payload.client_event_id) {
           send(ws, { type: 'ack', payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate } });
         }
@@ -143,69 +123,37 @@ export class Dispatch extends DurableObject<Env> {
   // ---- location pipeline ----
 
   /**
-   * One driver location fix. A repeated client event id is dropped (`duplicate`). A fix
-   * newer (device time) than the last is current: its job's room hears it first, then the
-   * dispatchers, then it is marked for the batched Postgres write. Every accepted fix —
-   * current or late — is put in the GPS log outbox in the same storage transaction as
-   * its event id, so once acknowledged it reaches the Queue (in batches) exactly as often
-   * as it was accepted: once.
-   *
-   * `shownIn`: the job room the ping arrived in, which shows it to its watchers itself;
-   * the fix is then logged under that job and not forwarded.
+   * A ping on a driver's dispatch socket. With a live job, it goes to that job's room, which
+   * claims its event id, shows it to the watchers and logs it; a current fix then goes on
+   * the fleet map here. A room that cannot be reached is asked once more through a new
+   * stub (its event ids make a second try safe). A driver on no job — or whose room does not
+   * know them as its driver any more — is deduplicated and logged here, under no job.
    */
-  async driverPing(driverId: string, ping: LocationPing, shownIn?: string): Promise<PingResult> {
+  async #driverPing(driverId: string, ping: LocationPing): Promise<PingResult> {
     const known = this.#positions.get(driverId) ?? (await this.#adoptDriver(driverId));
-    const now = Date.now();
-    const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
-    // Check and claim in one synchronous step; `#claiming` covers the copy that is still
-    // between its check and its write (a replay racing in on another socket).
-    if (eventKey && (this.#claiming.has(eventKey) || this.#positions.seenEvent(eventKey))) return { current: false, duplicate: true };
-    if (eventKey) this.#claiming.add(eventKey);
-    try {
-      const loc = toFix(driverId, shownIn ?? known.active_job_id, ping, now);
-      const current = isNewerFix(known.ts, loc.ts);
-      let toRoom: Promise<unknown> = Promise.resolve();
-      if (current) {
-        if (loc.job_id && !shownIn) {
-          toRoom = this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(loc.job_id))
-            .recordLocation(loc)
-            .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix', job_id: loc.job_id, err: String(err) })));
-        }
-        this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
+    if (known.active_job_id) {
+      const jobId = known.active_job_id;
+      const viaRoom = await roomStub(this.env, jobId)
+        .acceptPing(driverId, ping)
+        .catch(() => roomStub(this.env, jobId).acceptPing(driverId, ping))
+        .catch((err: unknown) => {
+          console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix; logged without it', job_id: jobId, err: String(err) }));
+          return null;
+        });
+      if (viaRoom) {
+        if (viaRoom.current && viaRoom.fix) this.fleetFix(viaRoom.fix);
+        return viaRoom;
       }
-      // Outgoing messages wait for the storage writes of their turn to be confirmed (the
-      // output gate), so the writes come after the hand-over to the room; the ack, sent
-      // after them, still means "stored".
-      await toRoom;
-      if (current) this.#positions.saveFix(loc);
-      if (eventKey) this.#positions.claimEvent(eventKey, now);
-      this.#positions.enqueueLog({ ...loc, client_event_id: ping.client_event_id ?? null }, now);
-      if (this.#positions.backlogCount() >= LOG_BATCH) this.ctx.waitUntil(this.#drainLog());
-      await this.#armFlush(now);
-      return { current, duplicate: false, fix: loc };
-    } finally {
-      if (eventKey) this.#claiming.delete(eventKey);
     }
-  }
-
-  /**
-   * Sends the GPS log outbox to the Queue in batches, removing what the Queue accepted.
-   * A failure leaves the rest for the next ping or the flush alarm; never throws.
-   */
-  #drainLog(): Promise<void> {
-    this.#draining ??= (async () => {
-      try {
-        for (let batch = this.#positions.takeLog(QUEUE_BATCH_LIMIT); batch.length > 0; batch = this.#positions.takeLog(QUEUE_BATCH_LIMIT)) {
-          await this.env.LOCATION_LOG.sendBatch(batch.map((m) => ({ body: m.body })));
-          this.#positions.dropLog(batch.at(-1)!.seq);
-        }
-      } catch (err) {
-        console.error(JSON.stringify({ level: 'error', msg: 'GPS log batch not queued; will retry', err: String(err) }));
-      } finally {
-        this.#draining = null;
-      }
-    })();
-    return this.#draining;
+    const now = Date.now();
+    const loc = toFix(driverId, null, ping, now);
+    const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
+    const current = isNewerFix(this.#positions.get(driverId)?.ts, loc.ts);
+    // Shown first, then written: the dispatchers' message is not held for the write (output gate).
+    if (current) this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
+    if (!this.#outbox.accept(eventKey, { ...loc, client_event_id: ping.client_event_id ?? null }, now)) return { current: false, duplicate: true };
+    if (current) this.#positions.saveFix(loc);
+    return { current, duplicate: false, fix: loc };
   }
 
   /** First ping from a driver this object has no record of: ask Postgres for their live job. */
@@ -217,26 +165,23 @@ export class Dispatch extends DurableObject<Env> {
     return this.#positions.get(driverId)!;
   }
 
-  async #armFlush(now: number): Promise<void> {
-    if (this.#flushArmed) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + POSITION_FLUSH_MS);
-    this.#flushArmed = true;
+  /** The flush alarm of the jobless drivers' outbox; with nothing left, none remains and the object can hibernate. */
+  override async alarm(): Promise<void> {
+    await this.#outbox.onAlarm();
   }
+
+  // ---- RPC from the Worker and the job rooms ----
 
   /**
-   * Every ~15 s while drivers report: sends what waits in the GPS log outbox to the Queue
-   * (its consumer writes the log and the live positions). What the Queue did not take
-   * stays and the alarm is set again; with nothing left no alarm remains, so an idle
-   * dispatch object can hibernate.
+   * A driver's current fix for the fleet map (from their job's room, at most every
+   * FLEET_EVERY_MS): shown to the dispatchers and kept for the map on subscribe, unless
+   * a newer one is held.
    */
-  override async alarm(): Promise<void> {
-    this.#flushArmed = false;
-    await this.#drainLog();
-    this.#positions.pruneEvents(Date.now() - SEEN_EVENT_TTL_MS);
-    if (this.#positions.backlogCount() > 0) await this.#armFlush(Date.now());
+  fleetFix(loc: DriverLocationPayload): void {
+    if (!isNewerFix(this.#positions.get(loc.driver_id)?.ts, loc.ts)) return;
+    this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
+    this.#positions.saveFix(loc);
   }
-
-  // ---- RPC from the Worker ----
 
   /** Tells a driver about a new assignment and routes their pings to that job's room. */
   jobAssigned(driverId: string, msg: Extract<ServerMessage, { type: 'job_assigned' }>): void {

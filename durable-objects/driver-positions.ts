@@ -13,20 +13,12 @@ export interface DriverRow {
   received_at: string | null;
 }
 
-/** Seen client event ids are kept this long: longer than any offline queue a phone replays. */
-export const SEEN_EVENT_TTL_MS = 24 * 60 * 60 * 1000;
-
 /**
- * The dispatch object's SQLite tables: each driver's active job and live position, the
- * client event ids already accepted
- * (so a replayed ping is applied once), and the outbox of fixes on their way to the GPS
- * log. All calls are synchronous SQLite: a
- * check-then-insert cannot interleave with another message.
+ * The dispatch object's table of drivers: each one's active job (where their pings go)
+ * and last position on the fleet map. All calls are synchronous SQLite.
  */
 export class DriverPositions {
   #sql: SqlStorage;
-  /** Rows in the outbox, counted once and then kept up to date here (undefined: count again). */
-  #backlog: number | undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -36,53 +28,6 @@ export class DriverPositions {
       lat REAL, lng REAL, accuracy REAL, heading REAL, speed REAL,
       ts TEXT, received_at TEXT
     )`);
-    sql.exec('CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
-    // The flush alarm prunes by age every 15 s; a day of 1 Hz pings from 50 drivers is over
-    // four million ids, and without this index each prune scanned them all on the one thread
-    // every dispatch message waits on.
-    sql.exec('CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (at)');
-    sql.exec('CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)');
-  }
-
-  // ---- GPS log outbox: fixes wait here, durably, until a batch goes to the Queue ----
-
-  enqueueLog(body: unknown, now: number): void {
-    this.#sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', now, JSON.stringify(body));
-    if (this.#backlog !== undefined) this.#backlog++;
-  }
-
-  /**
-   * How many fixes wait in the outbox: asked on every ping, so it is not a query each time
-   * (each statement is a runtime cursor object for the garbage collector, docs/decisions/0061).
-   */
-  backlogCount(): number {
-    return (this.#backlog ??= this.#sql.exec<{ count: number }>('SELECT count(*) AS count FROM log_outbox').one().count);
-  }
-
-  takeLog(limit: number): { seq: number; body: unknown }[] {
-    return this.#sql
-      .exec<{ seq: number; body: string }>('SELECT seq, body FROM log_outbox ORDER BY seq LIMIT ?', limit)
-      .toArray()
-      .map((r) => ({ seq: r.seq, body: JSON.parse(r.body) as unknown }));
-  }
-
-  /** Removes the entries the Queue accepted (everything up to and including `seq`). */
-  dropLog(uptoSeq: number): void {
-    this.#sql.exec('DELETE FROM log_outbox WHERE seq <= ?', uptoSeq);
-    this.#backlog = undefined;
-  }
-
-  seenEvent(key: string): boolean {
-    return this.#sql.exec('SELECT 1 FROM seen_events WHERE id = ?', key).toArray().length > 0;
-  }
-
-  /** Records `key` as accepted (call in the same synchronous turn as `seenEvent`). */
-  claimEvent(key: string, now: number): void {
-    this.#sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', key, now);
-  }
-
-  pruneEvents(olderThan: number): void {
-    this.#sql.exec('DELETE FROM seen_events WHERE at < ?', olderThan);
   }
 
   get(driverId: string): DriverRow | undefined {

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { dispatchStub } from '../worker/realtime';
 import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
+import { GpsOutbox, type PingResult } from './gps-outbox';
 import { inOrder } from './in-order';
 import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
 import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
@@ -20,11 +21,23 @@ const KEYS = { job: 'job', location: 'location' } as const;
 export const ROOM_ENDED_REASON = 'job ended';
 
 /**
+ * The fleet map hears a room's fixes at most this often: the dispatchers' latency target is
+ * 2 s (ApexPlow §4), and a cross-object call per 1 Hz ping was the real-time tail
+ * (docs/decisions/0062). A fix held back goes with the next ping or the flush alarm.
+ */
+export const FLEET_EVERY_MS = 2_000;
+
+/**
  * One room per job (`idFromName(jobId)`): the job's customer and anyone else who connects
  * with `?topic=job:{id}` hold hibernating sockets here, tagged `user:{id}` and
  * `role:{role}`. The room is the authority for the job's live status and location as the
- * clients see them, kept in its storage so they survive eviction. Nothing here schedules work:
- * no timers and no alarms, so an idle room hibernates and pings are answered by the runtime.
+ * clients see them, kept in its storage so they survive eviction.
+ *
+ * It also takes its driver's pings, from the job's own socket or handed on by the dispatch
+ * object: deduplicated by client event id, shown to the watchers, put in its GPS log
+ * outbox (sent to the Queue in batches) and passed on to the fleet map. The only thing it
+ * schedules is the outbox's flush alarm, while fixes wait; no timers, so an idle room
+ * hibernates and pings are answered by the runtime.
  */
 export class JobRoom extends DurableObject<Env> {
   /** undefined: not read from storage yet since this instance woke up. */
@@ -36,10 +49,15 @@ export class JobRoom extends DurableObject<Env> {
    * A stub that threw is broken for good (Cloudflare: "recreate the stub"), so it is dropped.
    */
   #dispatch: DurableObjectStub<Dispatch> | null = null;
+  #outbox: GpsOutbox;
+  /** When the fleet map last heard from this room, and the newest fix it has not heard yet. */
+  #fleetSentAt = 0;
+  #fleetPending: DriverLocationPayload | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
+    this.#outbox = new GpsOutbox(ctx.storage, env.LOCATION_LOG);
   }
 
   #load(): RoomState | null {
@@ -106,7 +124,7 @@ export class JobRoom extends DurableObject<Env> {
     return inOrder(ws, 'job room message', () => this.#onMessage(ws, data));
   }
 
-  async #onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+  #onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> | void {
     const inbound = readInbound(ws, data);
     if (!inbound.ok) return;
     const { identity, msg } = inbound;
@@ -128,25 +146,37 @@ export class JobRoom extends DurableObject<Env> {
     }
   }
 
-  /**
-   * The assigned driver streaming on the job's own socket (the fast path): a fix with a
-   * device time is shown to the watchers here and now — a replay carries the same time and
-   * is not newer, so it is never shown twice — and then handed to the dispatch object for
-   * the event-id check, the GPS log, the fleet map and the Postgres flush. A fix without a
-   * device time waits for the event-id check first.
-   */
-  async #driverPing(ws: WebSocket, identity: SocketIdentity, state: RoomState | null, ping: LocationPing): Promise<void> {
+  /** The assigned driver streaming on the job's own socket (the fast path: no other object on the way to the watchers). */
+  #driverPing(ws: WebSocket, identity: SocketIdentity, state: RoomState | null, ping: LocationPing): void {
     if (identity.role !== 'driver' || !identity.driver_id || !state || identity.driver_id !== state.driver_id) {
       return sendError(ws, 'forbidden', 'Only the assigned driver sends locations for this job.');
     }
-    if (ping.recorded_at) this.recordLocation(toFix(identity.driver_id, state.job_id, ping, Date.now()));
-    const dispatch = (this.#dispatch ??= dispatchStub(this.env));
-    const result = await dispatch.driverPing(identity.driver_id, ping, state.job_id).catch((err: unknown) => {
-      this.#dispatch = null;
-      throw err;
-    });
-    if (!ping.recorded_at && result.fix) this.recordLocation(result.fix);
+    const result = this.acceptPing(identity.driver_id, ping)!;
+    if (result.current && result.fix) this.#toFleet(result.fix);
+    // Sent after the event id and the outbox entry are written (output gate): an ack means
+    // "stored, do not send again".
     if (ping.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
+  }
+
+  /**
+   * Passes a current fix on to the dispatch object for the fleet map, at most every
+   * FLEET_EVERY_MS; one held back meanwhile goes with a later ping or the flush alarm.
+   */
+  #toFleet(fix: DriverLocationPayload | null, now = Date.now()): void {
+    if (fix && now - this.#fleetSentAt < FLEET_EVERY_MS) {
+      this.#fleetPending = fix;
+      return;
+    }
+    const next = fix ?? this.#fleetPending;
+    this.#fleetPending = null;
+    if (!next) return;
+    this.#fleetSentAt = now;
+    const dispatch = (this.#dispatch ??= dispatchStub(this.env));
+    dispatch.fleetFix(next).catch((err: unknown) => {
+      // A stub that threw is broken for good; the next fix makes a new one.
+      this.#dispatch = null;
+      console.error(JSON.stringify({ level: 'error', msg: 'fleet map did not take the fix', job_id: next.job_id, err: String(err) }));
+    });
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
@@ -159,7 +189,34 @@ export class JobRoom extends DurableObject<Env> {
     safeClose(ws, 1011, 'socket error');
   }
 
+  /** The flush alarm: the GPS log outbox goes to the Queue; a fix the fleet map has not heard yet goes too. */
+  override async alarm(): Promise<void> {
+    this.#toFleet(null);
+    await this.#outbox.onAlarm();
+    const state = this.#load();
+    if (!state || isTerminal(state.status)) this.#outbox.forgetIfDrained();
+  }
+
   // ---- RPC from the Worker and the Dispatch object ----
+
+  /**
+   * A ping from this job's driver (on the job's socket, or handed on by the dispatch
+   * object), or null when this room does not take it (no live job here, or another
+   * driver's). A fix with a device time is shown at once: a replay carries the same time,
+   * is not newer, and so is never shown twice. Then its client event id is claimed and it
+   * goes into the GPS log outbox — late fixes too — unless the id was accepted before
+   * (`duplicate`). A fix without a device time is shown only once its id is claimed.
+   */
+  acceptPing(driverId: string, ping: LocationPing): PingResult | null {
+    const state = this.#load();
+    if (!state || isTerminal(state.status) || state.driver_id !== driverId) return null;
+    const now = Date.now();
+    const fix = toFix(driverId, state.job_id, ping, now);
+    const shown = ping.recorded_at ? this.#show(fix) : false;
+    const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
+    if (!this.#outbox.accept(eventKey, { ...fix, client_event_id: ping.client_event_id ?? null }, now)) return { current: false, duplicate: true };
+    return { current: ping.recorded_at ? shown : this.#show(fix), duplicate: false, fix };
+  }
 
   /**
    * Applies a committed job change and fans it out as `job_status`. A change no newer
@@ -179,24 +236,22 @@ export class JobRoom extends DurableObject<Env> {
       for (const ws of this.ctx.getWebSockets()) safeClose(ws, 1000, ROOM_ENDED_REASON);
       this.ctx.storage.kv.delete(KEYS.job);
       this.ctx.storage.kv.delete(KEYS.location);
+      // Fixes still in the outbox go with the flush alarm, which then forgets the event ids.
+      this.#outbox.forgetIfDrained();
+      this.#toFleet(null);
       return;
     }
     this.#saveJob(next);
   }
 
-  /**
-   * Takes a fix for this job's driver. Fixes older (device time) than the one held are
-   * not current: not stored, not broadcast.
-   */
-  recordLocation(loc: DriverLocationPayload): { current: boolean } {
+  /** Shows a fix of this job's driver as the live location, unless it is older (device time) than the one held; true when shown. */
+  #show(loc: DriverLocationPayload): boolean {
     const state = this.#load();
-    if (!state || isTerminal(state.status) || state.driver_id !== loc.driver_id) return { current: false };
-    if (!isNewerFix(state.location?.ts, loc.ts)) return { current: false };
-    const location: DriverLocationPayload = { ...loc, job_id: state.job_id };
-    this.#state = { ...state, location };
-    this.#broadcast({ type: 'driver_location', payload: location });
-    this.#saveLocation(location);
-    return { current: true };
+    if (!state || !isNewerFix(state.location?.ts, loc.ts)) return false;
+    this.#state = { ...state, location: loc };
+    this.#broadcast({ type: 'driver_location', payload: loc });
+    this.#saveLocation(loc);
+    return true;
   }
 
   snapshot(): RoomState | null {

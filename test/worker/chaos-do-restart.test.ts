@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { connect, db, type TestSocket } from './helpers';
-import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, watch } from './realtime-fixtures';
+import { admin, assignedJob, eventually, fix, flushLocations, newCustomer, newDriver, watch } from './realtime-fixtures';
 
 /**
  * Reliability: a job's room is restarted while the driver streams GPS and people watch —
@@ -78,7 +78,7 @@ describe('JobRoom restarted mid-stream', () => {
     expect((await room(jobId).snapshot())!.location).toMatchObject({ ts: fixes[11]!.payload.recorded_at, lat: fixes[11]!.payload.lat });
 
     // Nothing acknowledged was lost: all twelve fixes reach the GPS log, once each.
-    await flushDispatch();
+    await flushLocations(jobId);
     const logged = await eventually(
       () => db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`)).rows),
       (r) => r.length >= fixes.length,

@@ -126,7 +126,7 @@ describe('a burst of 100 duplicate offline replays over WebSockets', () => {
     }
 
     expect(await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = ${status.payload.client_event_id}`)).toEqual([{ new_status: 'en_route' }]);
-    await rt.flushDispatch();
+    await rt.flushLocations(jobId);
     const logged = await rt.eventually(
       () => rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`),
       (r) => r.length >= 1,

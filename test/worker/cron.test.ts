@@ -8,7 +8,7 @@ import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
 import { dispatchStub } from '../../worker/realtime';
 import { admin, assign, db, emailsTo, newCustomer, newDriver, newJob, notificationsFor, waitFor, walkJob } from './background-fixtures';
 import { connect } from './helpers';
-import { flushDispatch } from './realtime-fixtures';
+import { flushLocations } from './realtime-fixtures';
 
 /** Fires a Cron Trigger through the Worker's own `scheduled` handler and waits for it. */
 async function trigger(cron: string, scheduledTime = Date.now()): Promise<void> {
@@ -112,7 +112,7 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
     phone.send({ type: 'location_ping', payload: { lat: 43.22, lng: -71.52, recorded_at: new Date().toISOString(), client_event_id: `tick-${silent.driver_id.slice(0, 8)}` } });
     await phone.next((m) => m.type === 'ack');
     phone.close();
-    await flushDispatch();
+    await flushLocations();
     await waitFor(async () => (await db((d) => d.select({ at: t.driver_profiles.location_updated_at }).from(t.driver_profiles).where(eq(t.driver_profiles.id, silent.driver_id))))[0]?.at, { what: 'the live position in Postgres' });
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
     // On break, so no auto-dispatch elsewhere offers them a job meanwhile.

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { api, connect, db } from './helpers';
-import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, storedPosition, watch } from './realtime-fixtures';
+import { admin, assignedJob, eventually, fix, flushLocations, newCustomer, newDriver, newJob, storedPosition, watch } from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
+const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
 
 describe('Dispatch: admin:dispatch and driver:{id}', () => {
@@ -106,7 +107,7 @@ describe('Dispatch: the location pipeline', () => {
     plow.send(ping);
     expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: false });
     expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: true });
-    await flushDispatch();
+    await flushLocations(jobId);
     const rows = await eventually(
       () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
       (n) => n >= 1,
@@ -127,7 +128,7 @@ describe('Dispatch: the location pipeline', () => {
     b.send(ping);
     const acks = [(await a.next((m) => m.type === 'ack')).payload, (await b.next((m) => m.type === 'ack')).payload];
     expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
-    await flushDispatch();
+    await flushLocations(jobId);
     const rows = await eventually(
       () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
       (n) => n >= 1,
@@ -139,7 +140,7 @@ describe('Dispatch: the location pipeline', () => {
 
   it('writes live positions to Postgres with the GPS log, in one batch after the flush alarm, never per ping', async () => {
     const [c1, c2, d1, d2] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver()]);
-    await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
+    const jobs = await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
     const [p1, p2] = await Promise.all([connect(d1.token), connect(d2.token)]);
     p1.send(fix(43.11, -71.11, seconds(20), 'flush-d1-0001'));
     const latest = seconds(10);
@@ -151,22 +152,23 @@ describe('Dispatch: the location pipeline', () => {
     await p2.next((m) => m.type === 'ack');
     const logRows = (driverId: string) =>
       db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driverId}`)).rows[0]!.n);
-    // Acknowledged pings wait in the object's outbox: nothing is written per ping.
+    // Acknowledged pings wait in their job rooms' outboxes: nothing is written per ping.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await storedPosition(d1.driver_id)).toEqual({ lat: null, lng: null, at: null });
     expect(await logRows(d1.driver_id)).toBe(0);
 
-    const alarm = await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.getAlarm());
-    expect(alarm).toBeGreaterThan(Date.now());
-    expect(await runDurableObjectAlarm(dispatch())).toBe(true);
+    const alarmOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_o: unknown, state) => state.storage.getAlarm());
+    for (const jobId of jobs) expect(await alarmOf(room(jobId))).toBeGreaterThan(Date.now());
+    expect(await alarmOf(dispatch())).toBeNull();
+    for (const jobId of jobs) expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
 
     const first = await eventually(() => storedPosition(d1.driver_id), (p) => p.lat !== null);
     expect(first).toMatchObject({ lat: 43.12, lng: -71.12 });
     expect(new Date(first.at!).toISOString()).toBe(latest.toISOString());
     expect(await eventually(() => storedPosition(d2.driver_id), (p) => p.lat !== null)).toMatchObject({ lat: 43.21, lng: -71.21 });
     expect(await logRows(d1.driver_id)).toBe(3);
-    // Nothing left to send: no alarm remains to keep the object awake.
-    expect(await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.getAlarm())).toBeNull();
+    // Nothing left to send: no alarm remains to keep a room awake.
+    for (const jobId of jobs) expect(await alarmOf(room(jobId))).toBeNull();
     p1.close();
     p2.close();
   });
@@ -184,13 +186,32 @@ describe('Dispatch: the location pipeline', () => {
     plow.close();
   });
 
-  it('prunes accepted event ids by age through an index, not a scan of a day of pings', async () => {
-    // Wake the object so its tables exist, then ask SQLite how the prune would run.
-    await dispatch().closeUser(crypto.randomUUID());
-    const plan = await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
-      state.storage.sql.exec<{ detail: string }>('EXPLAIN QUERY PLAN DELETE FROM seen_events WHERE at < ?', Date.now()).toArray(),
+  it('logs a driver on no job here, and prunes accepted event ids by age through an index in rooms and here', async () => {
+    const [customer, onJob, free] = await Promise.all([newCustomer(), newDriver(), newDriver()]);
+    const jobId = await assignedJob(customer, onJob);
+    const [a, b] = await Promise.all([connect(onJob.token), connect(free.token)]);
+    a.send(fix(43.17, -71.47, seconds(2), 'prune-job-0001'));
+    b.send(fix(43.18, -71.48, seconds(2), 'prune-free-001'));
+    await a.next((m) => m.type === 'ack');
+    await b.next((m) => m.type === 'ack');
+    await flushLocations(jobId);
+    const logged = await eventually(
+      () => db(async (d) => (await d.execute<{ driver_id: string; job_id: string | null }>(sql`SELECT driver_id, job_id FROM driver_location_log WHERE driver_id IN (${onJob.driver_id}, ${free.driver_id}) ORDER BY ST_Y(coordinates::geometry)`)).rows),
+      (rows) => rows.length >= 2,
     );
-    expect(plan.map((r) => r.detail).join('; ')).toMatch(/USING (COVERING )?INDEX seen_events_at/);
+    expect(logged).toEqual([
+      { driver_id: onJob.driver_id, job_id: jobId },
+      { driver_id: free.driver_id, job_id: null },
+    ]);
+    // Both objects now hold accepted ids: ask SQLite how the alarm's prune would run.
+    for (const stub of [room(jobId), dispatch()]) {
+      const plan = await runInDurableObject(stub, (_o: unknown, state) =>
+        state.storage.sql.exec<{ detail: string }>('EXPLAIN QUERY PLAN DELETE FROM seen_events WHERE at < ?', Date.now()).toArray(),
+      );
+      expect(plan.map((r) => r.detail).join('; ')).toMatch(/USING (COVERING )?INDEX seen_events_at/);
+    }
+    a.close();
+    b.close();
   });
 
   it('answers the exact ping text from the runtime', async () => {

@@ -1,11 +1,12 @@
 import { env, exports } from 'cloudflare:workers';
-import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
+import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { BASE, api, connect, db, expectError } from './helpers';
-import { admin, assignedJob, eventually, fix, flushDispatch, newCustomer, newDriver, newJob, shortLivedToken, watch } from './realtime-fixtures';
+import { admin, assignedJob, eventually, fix, flushLocations, newCustomer, newDriver, newJob, shortLivedToken, watch } from './realtime-fixtures';
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
@@ -100,13 +101,59 @@ describe('JobRoom: fan-out', () => {
     expect(await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
     expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
 
-    await flushDispatch();
+    await flushLocations(jobId);
     const logged = await eventually(
       () => db(async (d) => (await d.execute<{ job_id: string }>(sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows),
       (rows) => rows.length >= 1,
     );
     expect(logged).toEqual([{ job_id: jobId }]);
     for (const s of [watcher, board, plow]) s.close();
+  });
+
+  it('passes its driver\'s fixes on to the fleet map at most every 2 s; one held back goes with the flush alarm', async () => {
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const jobId = await assignedJob(customer, driver);
+    const board = await connect(dispatcher.token, 'admin:dispatch');
+    const { socket: plow } = await watch(driver.token, jobId);
+    const fixes = [3, 2, 1].map((s, i) => fix(43.3 + i / 100, -71.6, seconds(s), `fleet-fix-000${i}`));
+    for (const f of fixes) plow.send(f);
+    for (const f of fixes) await plow.next((m) => m.type === 'ack' && m.payload.client_event_id === f.payload.client_event_id);
+    const onBoard = (m: { type: string; payload?: { driver_id?: string } }) => m.type === 'driver_location' && m.payload?.driver_id === driver.driver_id;
+    expect(await board.next(onBoard)).toMatchObject({ payload: { job_id: jobId, lat: 43.3 } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(board.messages.filter(onBoard)).toEqual([]);
+
+    await flushLocations(jobId);
+    expect(await board.next(onBoard)).toMatchObject({ payload: { job_id: jobId, lat: 43.32 } });
+    expect((await dispatchStub(env).fleet()).find((f) => f.driver_id === driver.driver_id)).toMatchObject({ job_id: jobId, lat: 43.32 });
+    for (const s of [board, plow]) s.close();
+  });
+
+  it('keeps the GPS outbox of an ended job until it has gone, then forgets its event ids and schedules nothing', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    const { socket: plow } = await watch(driver.token, jobId);
+    plow.send(fix(43.28, -71.58, seconds(1), 'ended-fix-0001'));
+    await plow.next((m) => m.type === 'ack');
+    for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
+      expect((await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.token, json: { status } })).status).toBe(200);
+    }
+    const tables = () =>
+      runInDurableObject(room(jobId), async (_r: JobRoom, state) => ({
+        kv: [...state.storage.kv.list()].length,
+        seen: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM seen_events').one().n,
+        outbox: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM log_outbox').one().n,
+        alarm: await state.storage.getAlarm(),
+      }));
+    expect(await tables()).toMatchObject({ kv: 0, seen: 1, outbox: 1, alarm: expect.any(Number) });
+
+    expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
+    expect(await tables()).toEqual({ kv: 0, seen: 0, outbox: 0, alarm: null });
+    const logged = await eventually(
+      () => db(async (d) => (await d.execute<{ client_event_id: string; job_id: string }>(sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows),
+      (rows) => rows.length >= 1,
+    );
+    expect(logged).toEqual([{ client_event_id: 'ended-fix-0001', job_id: jobId }]);
   });
 
   it('does not show a fix older than the current one, but still logs it', async () => {
@@ -127,7 +174,7 @@ describe('JobRoom: fan-out', () => {
     const polled = await api(`/api/v1/customers/me/jobs/${jobId}/driver-location`, { token: customer.token });
     expect(await polled.json()).toMatchObject({ lat: 43.25, lng: -71.55, recorded_at: newer.toISOString() });
 
-    await flushDispatch();
+    await flushLocations(jobId);
     const logged = await eventually(
       () => db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at, client_event_id`)).rows),
       (rows) => rows.length === 3,

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { connect, db, type TestSocket } from './helpers';
-import { assignedJob, eventually, flushDispatch, newCustomer, newDriver, watch } from './realtime-fixtures';
+import { assignedJob, eventually, flushLocations, newCustomer, newDriver, watch } from './realtime-fixtures';
 
 interface Queued {
   id: string;
@@ -77,7 +77,7 @@ describe('offline replay', () => {
 
     // GPS: every fix logged once, in device order.
     const pings = events.filter((e) => e.msg.type === 'location_ping');
-    await flushDispatch();
+    await flushLocations(jobId);
     const logged = await eventually(
       () =>
         db(async (d) =>

@@ -117,11 +117,13 @@ export async function watch(token: string, jobId: string): Promise<{ socket: Tes
 }
 
 /**
- * Runs the dispatch object's flush alarm now: live positions to Postgres and the GPS log
- * outbox to the Queue (whose consumer then writes `driver_location_log` within ~2 s).
+ * Runs the GPS flush alarms now — of these jobs' rooms and of the dispatch object (drivers
+ * on no job): their outboxes go to the Queue, whose consumer then writes
+ * `driver_location_log` and the live positions within ~2 s. True when any alarm was due.
  */
-export async function flushDispatch(): Promise<boolean> {
-  return runDurableObjectAlarm(env.DISPATCH.get(env.DISPATCH.idFromName('default')));
+export async function flushLocations(...jobIds: string[]): Promise<boolean> {
+  const ran = await Promise.all([env.DISPATCH.get(env.DISPATCH.idFromName('default')), ...jobIds.map((id) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(id)))].map((stub) => runDurableObjectAlarm(stub)));
+  return ran.some(Boolean);
 }
 
 /** A driver's live position as Postgres holds it (`driver_profiles.current_location`). */
