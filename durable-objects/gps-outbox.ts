@@ -1,4 +1,5 @@
 import type { DriverLocationPayload } from '../contract/ws';
+import { FIXES_PER_MESSAGE } from '../worker/queues/location-log';
 
 /**
  * Fixes reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping): the
@@ -10,9 +11,6 @@ export const POSITION_FLUSH_MS = 15_000;
 
 /** A busy stream does not wait for the alarm: the outbox goes once it holds this many fixes. */
 export const LOG_BATCH = 50;
-
-/** `sendBatch` takes at most 100 messages. */
-const QUEUE_BATCH_LIMIT = 100;
 
 /** Accepted client event ids are kept this long: longer than any offline queue a phone replays. */
 export const SEEN_EVENT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -90,12 +88,16 @@ export class GpsOutbox {
     return (this.#backlog ??= this.#sql.exec<{ count: number }>('SELECT count(*) AS count FROM log_outbox').one().count);
   }
 
-  /** Sends the outbox to the Queue in batches, removing what the Queue accepted. A failure leaves the rest for the alarm; never throws. */
+  /**
+   * Sends the outbox to the Queue, one message per batch of fixes (Queues bill per message:
+   * one per fix would be 50 times the operations), removing what the Queue accepted. A
+   * failure leaves the rest for the alarm; never throws.
+   */
   drain(): Promise<void> {
     this.#draining ??= (async () => {
       try {
         for (let batch = this.#take(); batch.length > 0; batch = this.#take()) {
-          await this.#queue.sendBatch(batch.map((m) => ({ body: m.body })));
+          await this.#queue.send({ fixes: batch.map((m) => m.body) });
           this.#sql.exec('DELETE FROM log_outbox WHERE seq <= ?', batch.at(-1)!.seq);
           this.#backlog = undefined;
         }
@@ -110,7 +112,7 @@ export class GpsOutbox {
 
   #take(): { seq: number; body: unknown }[] {
     return this.#sql
-      .exec<{ seq: number; body: string }>('SELECT seq, body FROM log_outbox ORDER BY seq LIMIT ?', QUEUE_BATCH_LIMIT)
+      .exec<{ seq: number; body: string }>('SELECT seq, body FROM log_outbox ORDER BY seq LIMIT ?', FIXES_PER_MESSAGE)
       .toArray()
       .map((r) => ({ seq: r.seq, body: JSON.parse(r.body) as unknown }));
   }

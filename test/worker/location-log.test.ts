@@ -83,4 +83,21 @@ describe('the location-log queue consumer', () => {
     expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-late', 'queue-fix-5', 'queue-fix-6']);
     expect((await storedPosition(driver.driver_id)).lat).toBeCloseTo(fixes[0]!.lat, 9);
   });
+
+  it('reads a message of many fixes (an outbox batch) next to a single-fix one; a bad or refused fix inside is set aside, its neighbours written', async () => {
+    const driver = await newDriver();
+    const gone = crypto.randomUUID();
+    const bundle = { fixes: [fixFor(driver.driver_id, 5), { ...fixFor(driver.driver_id, 9), lat: 'north' }, { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' }, fixFor(driver.driver_id, 6)] };
+    const { batch, outcome } = batchOf([bundle, fixFor(driver.driver_id, 8), { fixes: [] }]);
+    await consumeLocationLog(batch, env);
+    expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
+    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-5', 'queue-fix-6', 'queue-fix-8']);
+    expect(await loggedFor(gone)).toEqual([]);
+    expect((await storedPosition(driver.driver_id)).lat).toBeCloseTo(fixFor(driver.driver_id, 8).lat, 9);
+
+    // While the database is down, the whole message goes back for retry, not fix by fix.
+    const down = batchOf([{ fixes: [fixFor(driver.driver_id, 2), fixFor(driver.driver_id, 3)] }]);
+    await consumeLocationLog(down.batch, { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
+    expect(Object.fromEntries(down.outcome)).toEqual({ m0: `retry:${LOCATION_LOG_RETRY_SECONDS}` });
+  });
 });

@@ -4,8 +4,8 @@ import { geographyPointSql } from '../../db/geo';
 import { withDb, type Db } from '../lib/db';
 import { flushDriverPositions, type DriverPosition } from '../services/positions';
 
-/** One GPS fix on its way to `driver_location_log`, as the Dispatch object enqueues it. */
-export const LocationLogMessage = z.object({
+/** One GPS fix on its way to `driver_location_log`. */
+export const LocationFix = z.object({
   driver_id: z.uuid(),
   job_id: z.uuid().nullable(),
   lat: z.number().min(-90).max(90),
@@ -17,6 +17,16 @@ export const LocationLogMessage = z.object({
   received_at: z.iso.datetime({ offset: true }),
   client_event_id: z.string().nullable().optional(),
 });
+
+/** Most fixes one message carries (a message may hold 128 KB; a fix is about 300 bytes). */
+export const FIXES_PER_MESSAGE = 100;
+
+/**
+ * A message of the GPS-log queue: a batch of fixes from one object's outbox (what
+ * `GpsOutbox` sends: one message per batch, since Queues bill per message), or a single fix
+ * (what earlier deploys sent; still read, so messages already queued during a deploy land).
+ */
+export const LocationLogMessage = z.union([LocationFix, z.object({ fixes: z.array(z.unknown()).min(1).max(FIXES_PER_MESSAGE) })]);
 
 /** How long a batch waits before the Queue redelivers it after a failed write. */
 export const LOCATION_LOG_RETRY_SECONDS = 5;
@@ -34,7 +44,7 @@ function refusedForGood(err: unknown): boolean {
 }
 
 /** A validated fix as one element of the JSON array the INSERT reads (absent keys read as NULL). */
-type LogRow = z.infer<typeof LocationLogMessage>;
+type LogRow = z.infer<typeof LocationFix>;
 
 /** Each driver's newest fix among these rows. */
 function newestPositions(rows: LogRow[]): DriverPosition[] {
@@ -66,16 +76,18 @@ async function insertLog(db: Pick<Db, 'execute'>, rows: LogRow[]): Promise<void>
 /**
  * Writes a batch of fixes in one transaction — one INSERT into the GPS log and one UPDATE
  * of each driver's live position to their newest fix (never back to an older one; see
- * docs/decisions/0025) — then acknowledges each message. Malformed
- * messages are acknowledged and logged (retrying cannot fix them). When the database
- * write fails, every valid message is handed back with `retry()`: nothing is lost, the
- * Queue redelivers (up to `max_retries`, then the dead-letter queue) — unless the database
- * refused a row for good: one such row fails the whole INSERT, so the batch is then written
- * row by row and only the refused fix is set aside (logged), instead of taking the good
- * ones in its batch to the dead-letter queue with it.
+ * docs/decisions/0025) — then acknowledges each message. Malformed messages, and malformed
+ * fixes inside a message, are set aside and logged (retrying cannot fix them). When the
+ * database write fails, every message with fixes still to write is handed back with
+ * `retry()`: nothing is lost, the Queue redelivers (up to `max_retries`, then the
+ * dead-letter queue) — unless the database refused a row for good: one such row fails the
+ * whole INSERT, so the batch is then written fix by fix and only the refused fix is set
+ * aside (logged), instead of taking the good ones in its batch to the dead-letter queue.
  */
 export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const rows: LogRow[] = [];
+  /** The message each row came in. */
+  const from: Message<unknown>[] = [];
   const accepted: Message<unknown>[] = [];
   for (const msg of batch.messages) {
     const parsed = LocationLogMessage.safeParse(msg.body);
@@ -84,8 +96,20 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
       msg.ack();
       continue;
     }
-    accepted.push(msg);
-    rows.push(parsed.data);
+    const fixes = 'fixes' in parsed.data ? parsed.data.fixes : [parsed.data];
+    let good = 0;
+    for (const [i, candidate] of fixes.entries()) {
+      const fix = LocationFix.safeParse(candidate);
+      if (!fix.success) {
+        console.error(JSON.stringify({ level: 'error', msg: 'dropping malformed fix in a location-log message', id: msg.id, index: i, issues: fix.error.issues.length }));
+        continue;
+      }
+      rows.push(fix.data);
+      from.push(msg);
+      good++;
+    }
+    if (good === 0) msg.ack();
+    else accepted.push(msg);
   }
   if (rows.length === 0) return;
   const settled = new Set<Message<unknown>>();
@@ -104,17 +128,25 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
       } catch (err) {
         if (!refusedForGood(err)) throw err;
       }
+      // Fix by fix; a message is acknowledged once all of its fixes are written or set aside.
+      const left = new Map<Message<unknown>, number>();
+      for (const msg of from) left.set(msg, (left.get(msg) ?? 0) + 1);
       const written: typeof rows = [];
-      for (const [i, msg] of accepted.entries()) {
+      for (const [i, row] of rows.entries()) {
+        const msg = from[i]!;
         try {
-          await insertLog(db, [rows[i]!]);
-          written.push(rows[i]!);
+          await insertLog(db, [row]);
+          written.push(row);
         } catch (err) {
           if (!refusedForGood(err)) throw err;
-          console.error(JSON.stringify({ level: 'error', msg: 'dropping location-log message the database refuses', id: msg.id, err: String((err as { cause?: unknown }).cause ?? err) }));
+          console.error(JSON.stringify({ level: 'error', msg: 'dropping a fix the database refuses', id: msg.id, client_event_id: row.client_event_id ?? null, err: String((err as { cause?: unknown }).cause ?? err) }));
         }
-        settled.add(msg);
-        msg.ack();
+        const remaining = left.get(msg)! - 1;
+        left.set(msg, remaining);
+        if (remaining === 0) {
+          settled.add(msg);
+          msg.ack();
+        }
       }
       await flushDriverPositions(db, newestPositions(written));
     });
