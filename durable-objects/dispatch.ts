@@ -178,7 +178,11 @@ export class Dispatch extends DurableObject<Env> {
    * a newer one is held.
    */
   fleetFix(loc: DriverLocationPayload): void {
-    if (!isNewerFix(this.#positions.get(loc.driver_id)?.ts, loc.ts)) return;
+    const known = this.#positions.get(loc.driver_id);
+    // A driver first heard of through their room: that room's job is their live job, so
+    // a later ping on their dispatch socket goes there too (not to "no job").
+    if (!known && loc.job_id) this.#positions.setActiveJob(loc.driver_id, loc.job_id);
+    if (!isNewerFix(known?.ts, loc.ts)) return;
     this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
     this.#positions.saveFix(loc);
   }

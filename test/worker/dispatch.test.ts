@@ -186,6 +186,25 @@ describe('Dispatch: the location pipeline', () => {
     plow.close();
   });
 
+  it('routes dispatch-socket pings of a driver first heard of through their job room to that room', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, driver);
+    await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id));
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const { socket: onJob } = await watch(driver.token, jobId);
+    onJob.send(fix(43.16, -71.46, seconds(3), 'first-room-0001'));
+    await onJob.next((m) => m.type === 'ack');
+    expect(await eventually(() => dispatch().fleet(), (f) => f.some((p) => p.driver_id === driver.driver_id))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ driver_id: driver.driver_id, job_id: jobId })]),
+    );
+    const phone = await connect(driver.token);
+    phone.send(fix(43.161, -71.461, seconds(1), 'then-phone-0001'));
+    expect((await phone.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'then-phone-0001', duplicate: false });
+    const seen = await eventually(async () => watcher.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.lat), (l) => l.length >= 2);
+    expect(seen).toEqual([43.16, 43.161]);
+    for (const s of [watcher, onJob, phone]) s.close();
+  });
+
   it('logs a driver on no job here, and prunes accepted event ids by age through an index in rooms and here', async () => {
     const [customer, onJob, free] = await Promise.all([newCustomer(), newDriver(), newDriver()]);
     const jobId = await assignedJob(customer, onJob);
