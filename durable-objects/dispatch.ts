@@ -97,7 +97,7 @@ export class Dispatch extends DurableObject<Env> {
     const verdict = authorizeChannel(identity, topic) ?? (await withDb(this.env, (db) => authorizeTopic(db, identity, topic)));
     if (!verdict.ok) return sendError(ws, verdict.code, verdict.message);
     if (!verdict.job_id) return this.#sendSnapshot(ws, topic);
-    const snap = await this.env.JOB_ROOM.get(this.env.JOB_ROOM.idFromName(verdict.job_id)).snapshot();
+    const snap = await roomStub(this.env, verdict.job_id).snapshot();
     send(ws, { type: 'subscribed', payload: { topic } });
     if (snap) {
       send(ws, { type: 'job_status', payload: statusPayload(snap, null) });
