@@ -29,7 +29,12 @@ export interface ChunkInfo {
 }
 
 /** App chunks by the module that starts them. */
-export const APP_MODULES = { customer: 'src/customer/CustomerApp.tsx', driver: 'src/driver/DriverApp.tsx', admin: 'src/admin/AdminApp.tsx', auth: 'src/auth/AuthApp.tsx' } as const;
+export const APP_MODULES = {
+  customer: 'src/customer/CustomerApp.tsx',
+  driver: 'src/driver/DriverApp.tsx',
+  admin: 'src/admin/AdminApp.tsx',
+  auth: 'src/auth/AuthApp.tsx',
+} as const;
 
 let lastGraph: Record<string, ChunkInfo> = {};
 

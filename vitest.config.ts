@@ -51,7 +51,8 @@ export default defineConfig({
                 // Notifications (issue 6): retries without delay in tests; webhooks and push keys.
                 NOTIFY_RETRY_BASE_SECONDS: '0',
                 RESEND_WEBHOOK_SECRET: 'whsec_rDVs7esb+Ff1maj1bkdEPEJN4MBiAYcg',
-                VAPID_PUBLIC_KEY: 'BA479rXp0ODv9lnw0EYpbAcA3tWeaQsLuY_gjFN3IP0dSisJJR0wIU5ihiOqUtFb0UVMxe1hfMt2m7Ou38UYTG4',
+                VAPID_PUBLIC_KEY:
+                  'BA479rXp0ODv9lnw0EYpbAcA3tWeaQsLuY_gjFN3IP0dSisJJR0wIU5ihiOqUtFb0UVMxe1hfMt2m7Ou38UYTG4',
                 VAPID_PRIVATE_KEY: 'IL2M8GZU6vJlcaHn-bs_RuCG2f-WKaj3MTBZ1O8Sis0',
                 VAPID_SUBJECT: 'mailto:ops@plow.test',
                 FILES_SIGNING_SECRET: 'files-test-secret-0123456789abcdef0123456789',

@@ -45,7 +45,9 @@ const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const usePooler = Boolean(process.env.DATABASE_URL) && process.env.BENCH_POOLER !== 'off';
 
 const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
-const pooler: Pooler | null = usePooler ? await startPooler(process.env.DATABASE_URL!, { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) }) : null;
+const pooler: Pooler | null = usePooler
+  ? await startPooler(process.env.DATABASE_URL!, { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) })
+  : null;
 const app = await startApp({
   root: ROOT,
   mode: 'test',
@@ -66,7 +68,9 @@ try {
   await db.connect();
   const fleet = await seedFleet(app.databaseUrl, keys, ACCOUNTS, ACCOUNTS);
   const customers = fleet.jobs.map((j) => ({ token: j.watcher_tokens[0]!, location_id: j.location_id }));
-  const { rows: tiers } = await db.query<{ id: number }>('SELECT id FROM pricing_config WHERE is_active ORDER BY sort_order');
+  const { rows: tiers } = await db.query<{ id: number }>(
+    'SELECT id FROM pricing_config WHERE is_active ORDER BY sort_order',
+  );
   const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const admin = (i: number) => fleet.dispatcher_tokens[i % ACCOUNTS]!;
 
@@ -97,13 +101,21 @@ try {
   }
   // BENCH_REFERENCE=only: the yardstick alone, for a sweep of rates.
   if (process.env.BENCH_REFERENCE !== 'only') {
-    results.push(await scenario('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) => http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) })));
+    results.push(
+      await scenario('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) =>
+        http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) }),
+      ),
+    );
     results.push(
       await scenario('POST /api/v1/pricing/estimate', opts, (i) =>
         http.request(`/api/v1/pricing/estimate`, {
           method: 'POST',
           headers: json(customers[i % ACCOUNTS]!.token),
-          body: JSON.stringify({ driveway_tier_id: tiers[i % tiers.length]!.id, lat: 43.2 + Math.random() * 0.05, lng: -71.55 + Math.random() * 0.05 }),
+          body: JSON.stringify({
+            driveway_tier_id: tiers[i % tiers.length]!.id,
+            lat: 43.2 + Math.random() * 0.05,
+            lng: -71.55 + Math.random() * 0.05,
+          }),
         }),
       ),
     );
@@ -116,32 +128,43 @@ try {
         const res = await http.request(`/api/v1/jobs`, {
           method: 'POST',
           headers: json(c.token),
-          body: JSON.stringify({ location_id: c.location_id, driveway_tier_id: tiers[i % tiers.length]!.id, client_event_id: `bench-${run}-${i}` }),
+          body: JSON.stringify({
+            location_id: c.location_id,
+            driveway_tier_id: tiers[i % tiers.length]!.id,
+            client_event_id: `bench-${run}-${i}`,
+          }),
         });
-        if (res.status === 201) created.push({ id: ((await res.clone().json()) as { job: { id: string } }).job.id, account: i % ACCOUNTS });
+        if (res.status === 201)
+          created.push({ id: ((await res.clone().json()) as { job: { id: string } }).job.id, account: i % ACCOUNTS });
         return res;
       }),
     );
     // Status change needs assigned jobs: give each created job to its customer's driver directly.
     for (let a = 0; a < ACCOUNTS; a++) {
-      await db.query(`UPDATE jobs SET status = 'assigned', driver_id = $1, assigned_at = now(), version = version + 1 WHERE id = ANY($2::uuid[])`, [
-        fleet.jobs[a]!.driver_id,
-        created.filter((c) => c.account === a).map((c) => c.id),
-      ]);
+      await db.query(
+        `UPDATE jobs SET status = 'assigned', driver_id = $1, assigned_at = now(), version = version + 1 WHERE id = ANY($2::uuid[])`,
+        [fleet.jobs[a]!.driver_id, created.filter((c) => c.account === a).map((c) => c.id)],
+      );
     }
     results.push(
-      await scenario('PATCH /api/v1/drivers/me/jobs/:id/status', { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) }, (i) =>
-        http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
-          method: 'PATCH',
-          headers: json(fleet.jobs[created[i]!.account]!.driver_token),
-          body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
-        }),
+      await scenario(
+        'PATCH /api/v1/drivers/me/jobs/:id/status',
+        { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) },
+        (i) =>
+          http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
+            method: 'PATCH',
+            headers: json(fleet.jobs[created[i]!.account]!.driver_token),
+            body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
+          }),
       ),
     );
   }
-  console.log(`\nAPI benchmark — ${machine()}; ${pooler ? 'Worker → PgBouncer (transaction mode) → PostgreSQL' : 'no pooler'}; ${directPort ? "the app's workerd directly (no dev proxy)" : "through wrangler dev's proxy"}; ${ACCOUNTS} accounts per role; LOG_LEVEL=${LOG_LEVEL}`);
+  console.log(
+    `\nAPI benchmark — ${machine()}; ${pooler ? 'Worker → PgBouncer (transaction mode) → PostgreSQL' : 'no pooler'}; ${directPort ? "the app's workerd directly (no dev proxy)" : "through wrangler dev's proxy"}; ${ACCOUNTS} accounts per role; LOG_LEVEL=${LOG_LEVEL}`,
+  );
   printTable(results);
-  const label = (p: CpuShare) => (p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name);
+  const label = (p: CpuShare) =>
+    p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name;
   console.log('\nCPU per request (ms) by process:');
   for (const r of results) console.log(`  ${r.name}: ${r.cpu.map((p) => `${label(p)} ${p.ms.toFixed(2)}`).join(', ')}`);
   for (const r of results) if (r.errors) console.log(`${r.name}: statuses ${JSON.stringify(r.statuses)}`);

@@ -27,13 +27,28 @@ const TARGET = 240;
 async function main(): Promise<void> {
   const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   console.log(`GPS write load: ${DRIVERS} drivers at ${HZ} Hz for ${SECONDS} s — ${machine()}`);
-  const app = await startApp({ root: ROOT, mode: 'test', port: await freePort(), web: false, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log: () => {} });
+  const app = await startApp({
+    root: ROOT,
+    mode: 'test',
+    port: await freePort(),
+    web: false,
+    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' },
+    log: () => {},
+  });
   const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   try {
     const fleet = await seedFleet(app.databaseUrl, keys, DRIVERS, 0);
     const driverIds = fleet.jobs.map((j) => j.driver_id);
-    const logRows = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])', [driverIds])).rows[0]!.n);
+    const logRows = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])',
+            [driverIds],
+          )
+        ).rows[0]!.n,
+      );
 
     // Warm-up: each driver's first fix looks up their job; the flush alarm gets going.
     const warm = await streamFleet(app.url, fleet.jobs, 1000 / HZ, `warm-${Date.now().toString(36)}`);
@@ -62,11 +77,19 @@ async function main(): Promise<void> {
     const perDriverHour = writes / driverHours;
 
     console.log('');
-    console.log('| drivers | Hz | seconds | fixes sent | acked | GPS-log rows | write transactions | per driver-hour | target |');
+    console.log(
+      '| drivers | Hz | seconds | fixes sent | acked | GPS-log rows | write transactions | per driver-hour | target |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|');
-    console.log(`| ${DRIVERS} | ${HZ} | ${streamed.toFixed(0)} | ${run.sent()} | ${run.acked()} | ${rows} | ${writes} | ${perDriverHour.toFixed(1)} | ≤ ${TARGET} |`);
-    console.log(`\nfixes per driver-hour: ${((run.sent() / driverHours) | 0)}; rows per write: ${(rows / Math.max(1, writes)).toFixed(1)}`);
-    console.log(`verdict: ${perDriverHour <= TARGET && rows === run.acked() ? 'met' : 'MISSED'}${rows !== run.acked() ? ` (${run.acked() - rows} acknowledged fixes missing from the log)` : ''}`);
+    console.log(
+      `| ${DRIVERS} | ${HZ} | ${streamed.toFixed(0)} | ${run.sent()} | ${run.acked()} | ${rows} | ${writes} | ${perDriverHour.toFixed(1)} | ≤ ${TARGET} |`,
+    );
+    console.log(
+      `\nfixes per driver-hour: ${(run.sent() / driverHours) | 0}; rows per write: ${(rows / Math.max(1, writes)).toFixed(1)}`,
+    );
+    console.log(
+      `verdict: ${perDriverHour <= TARGET && rows === run.acked() ? 'met' : 'MISSED'}${rows !== run.acked() ? ` (${run.acked() - rows} acknowledged fixes missing from the log)` : ''}`,
+    );
     if (perDriverHour > TARGET || rows !== run.acked()) process.exitCode = 1;
   } finally {
     await db.end();

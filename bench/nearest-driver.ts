@@ -58,7 +58,11 @@ async function scratchDatabase(): Promise<Scratch> {
   }
   const root = new URL('..', import.meta.url).pathname;
   const db = await openDatabase({ mode: 'test', root });
-  return { url: db.url, label: `embedded PGlite ${await serverVersion(db.url)} (WASM, single-threaded)`, drop: db.stop };
+  return {
+    url: db.url,
+    label: `embedded PGlite ${await serverVersion(db.url)} (WASM, single-threaded)`,
+    drop: db.stop,
+  };
 }
 
 async function serverVersion(url: string): Promise<string> {
@@ -92,7 +96,9 @@ async function load(client: pg.Client): Promise<void> {
     `INSERT INTO users (email, role, full_name, password_hash)
      SELECT 'bench-customer-' || g || '@bench.test', 'customer', 'Bench Customer ' || g, 'x' FROM generate_series(1, 2000) g`,
   );
-  await client.query(`INSERT INTO customer_profiles (user_id) SELECT id FROM users WHERE email LIKE 'bench-customer-%'`);
+  await client.query(
+    `INSERT INTO customer_profiles (user_id) SELECT id FROM users WHERE email LIKE 'bench-customer-%'`,
+  );
   // A season of jobs: mostly finished, ~5 % live (each holding its driver).
   await client.query(
     `WITH c AS (SELECT array_agg(id) AS ids FROM customer_profiles),
@@ -130,14 +136,19 @@ async function main(): Promise<void> {
     try {
       await load(client);
       const db = drizzle(client);
-      const driverIds = (await client.query('SELECT id FROM driver_profiles ORDER BY random() LIMIT 500')).rows.map((r) => String(r.id));
+      const driverIds = (await client.query('SELECT id FROM driver_profiles ORDER BY random() LIMIT 500')).rows.map(
+        (r) => String(r.id),
+      );
       let seed = 42;
-      const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
       const nextQuery = () => ({
         lat: CENTER.lat + (random() - 0.5) * SPREAD.lat * 0.8,
         lng: CENTER.lng + (random() - 0.5) * SPREAD.lng * 0.8,
         radius_m: RADII_KM[Math.floor(random() * RADII_KM.length)]! * 1000,
-        exclude: Array.from({ length: Math.floor(random() * 4) }, () => driverIds[Math.floor(random() * driverIds.length)]!),
+        exclude: Array.from(
+          { length: Math.floor(random() * 4) },
+          () => driverIds[Math.floor(random() * driverIds.length)]!,
+        ),
       });
 
       let found = 0;
@@ -166,10 +177,14 @@ async function main(): Promise<void> {
       };
       console.log(JSON.stringify(summary, null, 2));
 
-      const plan = await db.execute(sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${nearestAvailableDriverSql({ ...CENTER, radius_m: 20_000, exclude: driverIds.slice(0, 2) })}`);
+      const plan = await db.execute(
+        sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${nearestAvailableDriverSql({ ...CENTER, radius_m: 20_000, exclude: driverIds.slice(0, 2) })}`,
+      );
       console.log('\nplan of one query (20 km step):');
       for (const row of plan.rows as Record<string, string>[]) console.log(`  ${Object.values(row)[0]}`);
-      const usesIndex = (plan.rows as Record<string, string>[]).some((r) => /idx_driver_profiles_(available_)?location/.test(Object.values(r)[0] ?? ''));
+      const usesIndex = (plan.rows as Record<string, string>[]).some((r) =>
+        /idx_driver_profiles_(available_)?location/.test(Object.values(r)[0] ?? ''),
+      );
       console.log(`\nGIST index on driver_profiles.current_location used: ${usesIndex ? 'yes' : 'NO'}`);
       // At this scale the planner must choose the index on its own (the unit test forces it on a small table).
       if (!usesIndex) process.exitCode = 1;

@@ -58,12 +58,17 @@ const log = (l: string) => console.log(l);
  */
 function appTarget(url: string, name = 'plowdispatch', via: 'room' | 'dispatch' = 'room'): Target {
   const ws = url.replace(/^http/, 'ws');
-  const driverUrl = via === 'room' ? `${ws}/ws?token={driver_token}&topic=job:{job_id}` : `${ws}/ws?token={driver_token}`;
+  const driverUrl =
+    via === 'room' ? `${ws}/ws?token={driver_token}&topic=job:{job_id}` : `${ws}/ws?token={driver_token}`;
   return { name, driverUrl, watcherUrl: `${ws}/ws?token={watcher_token}&topic=job:{job_id}` };
 }
 
 function referenceTarget(port: number): Target {
-  return { name: 'bare ws', driverUrl: `ws://127.0.0.1:${port}/?driver={driver_id}&job={job_id}`, watcherUrl: `ws://127.0.0.1:${port}/?job={job_id}` };
+  return {
+    name: 'bare ws',
+    driverUrl: `ws://127.0.0.1:${port}/?driver={driver_id}&job={job_id}`,
+    watcherUrl: `ws://127.0.0.1:${port}/?job={job_id}`,
+  };
 }
 
 function referenceDoTarget(url: string, name = 'bare DO'): Target {
@@ -83,16 +88,26 @@ function startReferenceDo(port: number) {
 /** Runs one scenario against one target in a separate load-generator process. */
 function runIsolated(target: Target, scenario: Scenario): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/lib/load-runner.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/lib/load-runner.ts')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as RunResult) : reject(new Error(`load run for ${target.name} exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as RunResult)
+        : reject(new Error(`load run for ${target.name} exited with ${code}`)),
+    );
     child.stdin!.end(JSON.stringify({ target, scenario }));
   });
 }
 
 async function startReference(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'bench/lib/reference-broadcaster.ts'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    path.join(ROOT, 'node_modules/.bin/tsx'),
+    [path.join(ROOT, 'bench/lib/reference-broadcaster.ts'), '0'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`reference broadcaster exited with ${code}`)));
     child.stdout!.on('data', (d: Buffer) => {
@@ -105,7 +120,17 @@ async function startReference(): Promise<{ port: number; child: ChildProcess }> 
 
 function table(results: MergedResult[]): string {
   const head = ['scenario', 'target', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'samples', 'msgs/s', 'delivered'];
-  const rows = results.map((r) => [r.scenario, r.target, ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.latency.max), String(r.latency.samples), r.deliveredPerSecond.toFixed(0), `${(r.deliveredShare * 100).toFixed(1)}%`]);
+  const rows = results.map((r) => [
+    r.scenario,
+    r.target,
+    ms(r.latency.p50),
+    ms(r.latency.p90),
+    ms(r.latency.p99),
+    ms(r.latency.max),
+    String(r.latency.samples),
+    r.deliveredPerSecond.toFixed(0),
+    `${(r.deliveredShare * 100).toFixed(1)}%`,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
@@ -114,14 +139,31 @@ function table(results: MergedResult[]): string {
 async function main(): Promise<void> {
   const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   log(`durable storage: ${PERSIST_TO ? `tmpfs (${PERSIST_TO})` : 'disk (.data/)'}`);
-  log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   log('starting the app (wrangler dev + embedded Postgres+PostGIS)…');
-  const app = await startApp({ root: ROOT, mode: 'test', port: PORT, web: false, persistTo: PERSIST_TO, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log });
+  const app = await startApp({
+    root: ROOT,
+    mode: 'test',
+    port: PORT,
+    web: false,
+    persistTo: PERSIST_TO,
+    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' },
+    log,
+  });
   const reference = await startReference();
   const referenceDo = await startReferenceDo(PORT + 1);
   // Looked for under the app's own wrangler: the bare DO's workerd answers /healthz too.
   const directPort = await findDirectPort(PORT, app.pid);
-  log(directPort ? `the app's own workerd (past wrangler's dev proxy) answers on port ${directPort}` : 'could not find the app workerd behind the dev proxy; measuring through wrangler dev only');
+  log(
+    directPort
+      ? `the app's own workerd (past wrangler's dev proxy) answers on port ${directPort}`
+      : 'could not find the app workerd behind the dev proxy; measuring through wrangler dev only',
+  );
   const targets = [
     referenceTarget(reference.port),
     referenceDoTarget(referenceDo.url),
@@ -134,10 +176,27 @@ async function main(): Promise<void> {
   try {
     const fleet = await seedFleet(app.databaseUrl, keys, 50, 50);
     // The crowd: the first job, watched by its customer and 50 dispatchers, ten screens each.
-    const crowdJob: LoadJob = { ...fleet.jobs[0]!, watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens] };
+    const crowdJob: LoadJob = {
+      ...fleet.jobs[0]!,
+      watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens],
+    };
     const scenarios: Scenario[] = [
-      { name: '50 drivers × 10 watchers', jobs: fleet.jobs, watchersPerJob: 10, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
-      { name: '1 job × 500 watchers', jobs: [crowdJob], watchersPerJob: 500, rateHz: 1, warmupSeconds: WARMUP, seconds: SECONDS },
+      {
+        name: '50 drivers × 10 watchers',
+        jobs: fleet.jobs,
+        watchersPerJob: 10,
+        rateHz: 1,
+        warmupSeconds: WARMUP,
+        seconds: SECONDS,
+      },
+      {
+        name: '1 job × 500 watchers',
+        jobs: [crowdJob],
+        watchersPerJob: 500,
+        rateHz: 1,
+        warmupSeconds: WARMUP,
+        seconds: SECONDS,
+      },
     ];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const s of scenarios.filter((x) => !ONLY_SCENARIOS || ONLY_SCENARIOS.some((o) => x.name.includes(o)))) {
@@ -164,15 +223,23 @@ async function main(): Promise<void> {
     const bareDo = results.find((r) => r.scenario === name && r.target === 'bare DO');
     const bareDoDirect = results.find((r) => r.scenario === name && r.target === 'bare DO, no dev proxy');
     if (bare && bareDoDirect) {
-      verdicts.push(`${name}, bare DO, no dev proxy (the least a Durable Object relay does): p99 ${ms(bareDoDirect.latency.p99)} ms, ${(bareDoDirect.latency.p99 / bare.latency.p99).toFixed(2)}× bare ws p99`);
+      verdicts.push(
+        `${name}, bare DO, no dev proxy (the least a Durable Object relay does): p99 ${ms(bareDoDirect.latency.p99)} ms, ${(bareDoDirect.latency.p99 / bare.latency.p99).toFixed(2)}× bare ws p99`,
+      );
     }
     for (const ours of results.filter((r) => r.scenario === name && r.target.startsWith('plowdispatch'))) {
       const ratio = bare ? ours.latency.p99 / bare.latency.p99 : NaN;
       verdicts.push(
         `${name}, ${ours.target}: p99 ${ms(ours.latency.p99)} ms (target < ${TARGETS.p99Ms}: ${ours.latency.p99 < TARGETS.p99Ms ? 'met' : 'MISSED'})` +
-          (bare ? `, ${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×` : '') +
-          (bareDo ? `; vs bare DO: p99 ${(ours.latency.p99 / bareDo.latency.p99).toFixed(2)}×, p50 ${(ours.latency.p50 / bareDo.latency.p50).toFixed(2)}×` : '') +
-          (bareDoDirect ? `; vs bare DO, no dev proxy: p99 ${(ours.latency.p99 / bareDoDirect.latency.p99).toFixed(2)}×` : ''),
+          (bare
+            ? `, ${ratio.toFixed(2)}× bare ws p99 (target ≤ ${TARGETS.ratio}: ${ratio <= TARGETS.ratio ? 'met' : 'MISSED'}), p50 ${(ours.latency.p50 / bare.latency.p50).toFixed(2)}×`
+            : '') +
+          (bareDo
+            ? `; vs bare DO: p99 ${(ours.latency.p99 / bareDo.latency.p99).toFixed(2)}×, p50 ${(ours.latency.p50 / bareDo.latency.p50).toFixed(2)}×`
+            : '') +
+          (bareDoDirect
+            ? `; vs bare DO, no dev proxy: p99 ${(ours.latency.p99 / bareDoDirect.latency.p99).toFixed(2)}×`
+            : ''),
       );
     }
   }
@@ -181,7 +248,20 @@ async function main(): Promise<void> {
   const dir = path.join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `realtime-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() }, seconds: SECONDS, rounds: ROUNDS, results, verdicts }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        machine: { cores: os.cpus().length, model: os.cpus()[0]?.model, loadavg: os.loadavg() },
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        results,
+        verdicts,
+      },
+      null,
+      2,
+    ),
+  );
   log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
 

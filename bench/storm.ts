@@ -54,7 +54,17 @@ async function seedCustomers(databaseUrl: string, keys: { JWT_SECRET: string; JW
       [tag, count],
     );
     return Promise.all(
-      rows.map(async (r, i) => ({ ...r, token: (await signAccessToken(keys, { sub: r.user_id, role: 'customer', name: `Storm Customer ${i}`, cid: r.customer_id })).token })),
+      rows.map(async (r, i) => ({
+        ...r,
+        token: (
+          await signAccessToken(keys, {
+            sub: r.user_id,
+            role: 'customer',
+            name: `Storm Customer ${i}`,
+            cid: r.customer_id,
+          })
+        ).token,
+      })),
     );
   } finally {
     await client.end();
@@ -65,20 +75,31 @@ async function main(): Promise<void> {
   const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   log(`storm: ${JOBS} job requests in ${SECONDS} s, ${DRIVERS} drivers streaming GPS every ${GPS_PERIOD_MS / 1000} s`);
   log(`machine: ${machine()}`);
-  const app = await startApp({ root: ROOT, mode: 'test', port: await freePort(), web: false, vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' }, log: () => {} });
+  const app = await startApp({
+    root: ROOT,
+    mode: 'test',
+    port: await freePort(),
+    web: false,
+    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' },
+    log: () => {},
+  });
   const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   try {
     const fleet = await seedFleet(app.databaseUrl, keys, DRIVERS, 1);
     const customers = await seedCustomers(app.databaseUrl, keys, CUSTOMERS);
-    const { rows: [tier] } = await db.query<{ id: number }>('SELECT id FROM pricing_config WHERE is_active ORDER BY sort_order LIMIT 1');
+    const {
+      rows: [tier],
+    } = await db.query<{ id: number }>('SELECT id FROM pricing_config WHERE is_active ORDER BY sort_order LIMIT 1');
 
     // The dispatcher's board: every new request should arrive here.
     const boardSeen = new Map<string, number>();
     let boardClosed = false;
     let stopping = false;
     const board = await new Promise<WebSocket>((resolve, reject) => {
-      const s = new WebSocket(`${app.url.replace(/^http/, 'ws')}/ws?token=${fleet.dispatcher_tokens[0]}`, { perMessageDeflate: false });
+      const s = new WebSocket(`${app.url.replace(/^http/, 'ws')}/ws?token=${fleet.dispatcher_tokens[0]}`, {
+        perMessageDeflate: false,
+      });
       s.once('open', () => resolve(s));
       s.once('error', reject);
       s.once('close', () => {
@@ -94,27 +115,42 @@ async function main(): Promise<void> {
     /** When each accepted request was sent (the board can hear of a job before its 201 lands). */
     const createdAt = new Map<string, number>();
     const run = Date.now().toString(36);
-    const result = await runOpenLoop('POST /api/v1/jobs during the storm', { rate: JOBS / SECONDS, seconds: SECONDS, expect: (s) => s === 201 }, async (i) => {
-      const c = customers[i % customers.length]!;
-      const sentAt = performance.now();
-      const res = await fetch(`${app.url}/api/v1/jobs`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ location_id: c.location_id, driveway_tier_id: tier!.id, client_event_id: `storm-${run}-${i}` }),
-      });
-      if (res.status === 201) {
-        const body = (await res.clone().json()) as { job: { id: string } };
-        createdAt.set(body.job.id, sentAt);
-      }
-      return res;
-    });
+    const result = await runOpenLoop(
+      'POST /api/v1/jobs during the storm',
+      { rate: JOBS / SECONDS, seconds: SECONDS, expect: (s) => s === 201 },
+      async (i) => {
+        const c = customers[i % customers.length]!;
+        const sentAt = performance.now();
+        const res = await fetch(`${app.url}/api/v1/jobs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            location_id: c.location_id,
+            driveway_tier_id: tier!.id,
+            client_event_id: `storm-${run}-${i}`,
+          }),
+        });
+        if (res.status === 201) {
+          const body = (await res.clone().json()) as { job: { id: string } };
+          createdAt.set(body.job.id, sentAt);
+        }
+        return res;
+      },
+    );
     await gps.stop();
 
     // Let the GPS log drain (Durable Object → Queue → Postgres) and the board catch up.
     const driverIds = fleet.jobs.map((j) => j.driver_id);
     let logged = 0;
     for (let i = 0; i < 60; i++) {
-      logged = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])', [driverIds])).rows[0]!.n);
+      logged = Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])',
+            [driverIds],
+          )
+        ).rows[0]!.n,
+      );
       if (logged >= gps.acked() && boardSeen.size >= createdAt.size) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -122,29 +158,56 @@ async function main(): Promise<void> {
     board.close(1000);
 
     const ids = [...createdAt.keys()];
-    const { rows: [stored] } = await db.query<{ jobs: string; events: string }>(
+    const {
+      rows: [stored],
+    } = await db.query<{ jobs: string; events: string }>(
       `SELECT (SELECT count(*) FROM jobs WHERE id = ANY($1::uuid[])) AS jobs,
               (SELECT count(*) FROM job_status_events WHERE job_id = ANY($1::uuid[]) AND previous_status IS NULL AND new_status = 'pending') AS events`,
       [ids],
     );
-    const boardLatency = summarize(ids.filter((id) => boardSeen.has(id)).map((id) => boardSeen.get(id)! - createdAt.get(id)!));
+    const boardLatency = summarize(
+      ids.filter((id) => boardSeen.has(id)).map((id) => boardSeen.get(id)! - createdAt.get(id)!),
+    );
     const ack = summarize(gps.ackLatencies);
     const missingOnBoard = ids.filter((id) => !boardSeen.has(id)).length;
 
     log('');
     log('| measure | count | p50 ms | p90 ms | p99 ms | max ms |');
     log('|---|---|---|---|---|---|');
-    log(`| job request (201) | ${result.ok} of ${result.sent} | ${ms(result.p50)} | ${ms(result.p90)} | ${ms(result.p99)} | ${ms(result.max)} |`);
-    log(`| request sent → on the dispatcher's board | ${boardLatency.samples} | ${ms(boardLatency.p50)} | ${ms(boardLatency.p90)} | ${ms(boardLatency.p99)} | ${ms(boardLatency.max)} |`);
+    log(
+      `| job request (201) | ${result.ok} of ${result.sent} | ${ms(result.p50)} | ${ms(result.p90)} | ${ms(result.p99)} | ${ms(result.max)} |`,
+    );
+    log(
+      `| request sent → on the dispatcher's board | ${boardLatency.samples} | ${ms(boardLatency.p50)} | ${ms(boardLatency.p90)} | ${ms(boardLatency.p99)} | ${ms(boardLatency.max)} |`,
+    );
     log(`| GPS ping → ack | ${ack.samples} | ${ms(ack.p50)} | ${ms(ack.p90)} | ${ms(ack.p99)} | ${ms(ack.max)} |`);
     log('');
     log(`request statuses: ${JSON.stringify(result.statuses)}; achieved ${result.throughput.toFixed(2)} req/s`);
-    log(`jobs stored: ${stored!.jobs} of ${ids.length} accepted; first status events: ${stored!.events}; missing on the board: ${missingOnBoard}`);
-    log(`GPS: ${gps.sent()} sent, ${gps.acked()} acknowledged, ${logged} rows in the GPS log; socket errors: ${gps.errors().length}${gps.errors().length ? ` (${gps.errors().slice(0, 3).join('; ')})` : ''}`);
-    log(`sockets the server closed mid-run: ${gps.closed()} of ${fleet.jobs.length} drivers', board: ${boardClosed ? 'closed' : 'open'} (wrangler dev reloads on file changes: run benchmarks in a tree nobody edits)`);
-    const lost = ids.length - Number(stored!.jobs) + (ids.length - Number(stored!.events)) + missingOnBoard + Math.max(0, gps.acked() - logged);
-    const verdict = result.errors === 0 && gps.closed() === 0 && !boardClosed && gps.errors().length === 0 && gps.acked() === gps.sent() && lost === 0;
-    log(`verdict: ${verdict ? 'no errors, no lost events' : `FAILED — ${result.errors} request errors, ${gps.sent() - gps.acked()} unacknowledged pings, ${lost} lost events`}`);
+    log(
+      `jobs stored: ${stored!.jobs} of ${ids.length} accepted; first status events: ${stored!.events}; missing on the board: ${missingOnBoard}`,
+    );
+    log(
+      `GPS: ${gps.sent()} sent, ${gps.acked()} acknowledged, ${logged} rows in the GPS log; socket errors: ${gps.errors().length}${gps.errors().length ? ` (${gps.errors().slice(0, 3).join('; ')})` : ''}`,
+    );
+    log(
+      `sockets the server closed mid-run: ${gps.closed()} of ${fleet.jobs.length} drivers', board: ${boardClosed ? 'closed' : 'open'} (wrangler dev reloads on file changes: run benchmarks in a tree nobody edits)`,
+    );
+    const lost =
+      ids.length -
+      Number(stored!.jobs) +
+      (ids.length - Number(stored!.events)) +
+      missingOnBoard +
+      Math.max(0, gps.acked() - logged);
+    const verdict =
+      result.errors === 0 &&
+      gps.closed() === 0 &&
+      !boardClosed &&
+      gps.errors().length === 0 &&
+      gps.acked() === gps.sent() &&
+      lost === 0;
+    log(
+      `verdict: ${verdict ? 'no errors, no lost events' : `FAILED — ${result.errors} request errors, ${gps.sent() - gps.acked()} unacknowledged pings, ${lost} lost events`}`,
+    );
     if (!verdict) process.exitCode = 1;
   } finally {
     await db.end();

@@ -22,7 +22,10 @@ function commaList<const T extends readonly string[]>(values: T) {
     .optional()
     .transform((s, ctx) => {
       if (!s) return undefined;
-      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       for (const p of parts) {
         if (!(values as readonly string[]).includes(p)) {
           ctx.addIssue({ code: 'custom', message: `unknown value "${p.slice(0, 40)}"; one of ${values.join(', ')}` });
@@ -35,7 +38,8 @@ function commaList<const T extends readonly string[]>(values: T) {
 }
 
 const latLngTogether = { message: 'lat and lng go together', path: ['lat'] };
-const bothOrNeither = (b: { lat?: number | undefined; lng?: number | undefined }) => (b.lat === undefined) === (b.lng === undefined);
+const bothOrNeither = (b: { lat?: number | undefined; lng?: number | undefined }) =>
+  (b.lat === undefined) === (b.lng === undefined);
 
 /** True for an IANA zone name the runtime knows ("America/New_York"). */
 export function isTimeZone(name: string): boolean {
@@ -65,7 +69,14 @@ export function isHttpsLinkOn(value: string, hosts: readonly string[]): boolean 
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && hosts.includes(url.hostname.toLowerCase()) && url.pathname.length > 1 && !url.username && !url.password && !url.port;
+  return (
+    url.protocol === 'https:' &&
+    hosts.includes(url.hostname.toLowerCase()) &&
+    url.pathname.length > 1 &&
+    !url.username &&
+    !url.password &&
+    !url.port
+  );
 }
 
 export const PAYPAL_HOSTS = ['paypal.me', 'www.paypal.me'] as const;
@@ -100,16 +111,24 @@ export const TiersBody = z
   .object({ tiers: z.array(TierInput).min(1).max(6, 'at most six tiers') })
   .superRefine((b, ctx) => {
     const ids = b.tiers.map((t) => t.id).filter((id) => id !== undefined);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'a tier id appears twice', path: ['tiers'] });
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: 'custom', message: 'a tier id appears twice', path: ['tiers'] });
     const active = b.tiers.filter((t) => t.is_active);
-    if (active.length === 0) ctx.addIssue({ code: 'custom', message: 'keep at least one tier active', path: ['tiers'] });
+    if (active.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'keep at least one tier active', path: ['tiers'] });
     const orders = active.map((t) => t.sort_order);
-    if (new Set(orders).size !== orders.length) ctx.addIssue({ code: 'custom', message: 'two active tiers share a sort_order', path: ['tiers'] });
+    if (new Set(orders).size !== orders.length)
+      ctx.addIssue({ code: 'custom', message: 'two active tiers share a sort_order', path: ['tiers'] });
   });
 
 export const SettingsPatch = z.object({
   business_name: text(120).optional(),
-  timezone: z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone such as America/New_York').optional(),
+  timezone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York')
+    .optional(),
   /** Off during a storm backlog: new requests join the waitlist (202). */
   accepting_jobs: z.boolean().optional(),
   /** Offer new jobs to the nearest available driver automatically. */
@@ -159,23 +178,37 @@ export const JobPatchBody = z
     final_price_cents: moneyCents.optional(),
     expected_version: z.number().int().min(0).optional(),
   })
-  .refine((b) => b.special_instructions !== undefined || b.scheduled_for !== undefined || b.final_price_cents !== undefined, {
-    message: 'nothing to change: send special_instructions, scheduled_for or final_price_cents',
-    path: ['(body)'],
-  });
+  .refine(
+    (b) => b.special_instructions !== undefined || b.scheduled_for !== undefined || b.final_price_cents !== undefined,
+    {
+      message: 'nothing to change: send special_instructions, scheduled_for or final_price_cents',
+      path: ['(body)'],
+    },
+  );
 
 export const ReassignBody = z.object({ driver_id: uuid, expected_version: z.number().int().min(0).optional() });
 
 // ---- drivers ----
 
-const paypalLink = z.string().trim().max(200).refine((v) => isHttpsLinkOn(v, PAYPAL_HOSTS), 'must be an https://paypal.me/<name> link');
-const venmoLink = z.string().trim().max(200).refine((v) => isHttpsLinkOn(v, VENMO_HOSTS), 'must be an https://venmo.com/<name> link');
+const paypalLink = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((v) => isHttpsLinkOn(v, PAYPAL_HOSTS), 'must be an https://paypal.me/<name> link');
+const venmoLink = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((v) => isHttpsLinkOn(v, VENMO_HOSTS), 'must be an https://venmo.com/<name> link');
 /** An uploaded image in our R2 bucket (`/files/...`) or any https URL. */
 const imageUrl = z
   .string()
   .trim()
   .max(2000)
-  .refine((v) => (/^\/files\/[\w./-]+$/.test(v) && !v.includes('..')) || isHttpsUrl(v), 'must be an https URL or an uploaded /files/ path');
+  .refine(
+    (v) => (/^\/files\/[\w./-]+$/.test(v) && !v.includes('..')) || isHttpsUrl(v),
+    'must be an https URL or an uploaded /files/ path',
+  );
 
 export const DriverPatch = z.object({
   vehicle_type: clearable(40).optional(),
@@ -210,7 +243,10 @@ export const DriverListQuery = z
     near: nearPoint.optional(),
     radius_km: z.coerce.number().positive().max(500).optional(),
   })
-  .refine((q) => q.radius_km === undefined || q.near !== undefined, { message: 'radius_km needs near', path: ['radius_km'] });
+  .refine((q) => q.radius_km === undefined || q.near !== undefined, {
+    message: 'radius_km needs near',
+    path: ['radius_km'],
+  });
 
 // ---- waitlist ----
 
@@ -221,19 +257,36 @@ export const WaitlistAssignBody = z.object({ driver_id: uuid });
 // ---- invoices ----
 
 export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
-export const InvoiceListQuery = z.object({ status: commaList(INVOICE_STATUSES), customer_id: uuid.optional(), cursor, limit });
+export const InvoiceListQuery = z.object({
+  status: commaList(INVOICE_STATUSES),
+  customer_id: uuid.optional(),
+  cursor,
+  limit,
+});
 export const VoidBody = z.object({ reason: z.string().trim().max(500).optional() });
-export const RefundBody = z.object({ amount_cents: moneyCents.refine((n) => n > 0, 'must be more than zero'), reason: z.string().trim().max(500).optional() });
+export const RefundBody = z.object({
+  amount_cents: moneyCents.refine((n) => n > 0, 'must be more than zero'),
+  reason: z.string().trim().max(500).optional(),
+});
 
 // ---- admin reports ----
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'not a calendar date',
+  );
 
 /** Days in the operator's time zone, both inclusive; at most a year. */
 export const ReportQuery = z
   .object({ from: day.optional(), to: day.optional() })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, { message: 'at most 366 days', path: ['to'] });
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, {
+    message: 'at most 366 days',
+    path: ['to'],
+  });
 
 export const BoardQuery = z.object({
   /** Finished columns (completed, cancelled, disputed) show this operator-local day; default today. */

@@ -11,11 +11,24 @@ export const uuid = z.uuid({ message: 'must be a UUID' });
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
 export const lat = z.number().min(-90).max(90);
 export const lng = z.number().min(-180).max(180);
-export const clientEventId = z.string().trim().min(8).max(80).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
-export const email = z.string().trim().max(254).toLowerCase().pipe(z.email({ message: 'must be an email address' }));
+export const clientEventId = z
+  .string()
+  .trim()
+  .min(8)
+  .max(80)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
+export const email = z
+  .string()
+  .trim()
+  .max(254)
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }));
 /** NIST 800-63b: length, not composition. The upper bound keeps hashing cost bounded. */
 export const password = z.string().min(10, 'must be at least 10 characters').max(256);
-export const phone = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +16175550100');
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +16175550100');
 export const moneyCents = z.number().int().min(0).max(10_000_000);
 /** A Postgres `integer` key (pricing tier ids): bigger numbers would overflow in SQL, not just miss. */
 export const intId = z.number().int().positive().max(2_147_483_647);
@@ -30,13 +43,24 @@ export const RegisterBody = z.object({
 export const LoginBody = z.object({
   email,
   password: z.string().min(1).max(256),
-  totp_code: z.string().trim().regex(/^(\d{6}|[A-Za-z0-9-]{8,20})$/, 'a 6-digit code or a recovery code').optional(),
+  totp_code: z
+    .string()
+    .trim()
+    .regex(/^(\d{6}|[A-Za-z0-9-]{8,20})$/, 'a 6-digit code or a recovery code')
+    .optional(),
   device_info: z.string().max(200).optional(),
 });
 export const RefreshBody = z.object({ refresh_token: z.string().min(20).max(200) });
 /** A one-time token from an emailed link (base64url). */
-export const oneTimeToken = z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a token this service issued');
-export const sixDigits = z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code');
+export const oneTimeToken = z
+  .string()
+  .min(20)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a token this service issued');
+export const sixDigits = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'must be the 6-digit code');
 /** request-password-reset, request-magic-link, request-email-verification: always 202. */
 export const EmailBody = z.object({ email });
 export const TokenBody = z.object({ token: oneTimeToken });
@@ -66,21 +90,23 @@ export const AuditLogQuery = z.object({
 });
 
 // ---- customers ----
-export const LocationBody = z.object({
-  label: text(60).optional(),
-  address_line1: text(200),
-  address_line2: z.string().trim().max(200).optional(),
-  city: text(100),
-  state_province: text(100),
-  postal_code: text(20),
-  country: z.string().trim().length(2).toUpperCase().optional(),
-  lat: lat.optional(),
-  lng: lng.optional(),
-  is_default: z.boolean().optional(),
-}).refine((b) => (b.lat === undefined) === (b.lng === undefined), {
-  message: 'lat and lng go together',
-  path: ['lat'],
-});
+export const LocationBody = z
+  .object({
+    label: text(60).optional(),
+    address_line1: text(200),
+    address_line2: z.string().trim().max(200).optional(),
+    city: text(100),
+    state_province: text(100),
+    postal_code: text(20),
+    country: z.string().trim().length(2).toUpperCase().optional(),
+    lat: lat.optional(),
+    lng: lng.optional(),
+    is_default: z.boolean().optional(),
+  })
+  .refine((b) => (b.lat === undefined) === (b.lng === undefined), {
+    message: 'lat and lng go together',
+    path: ['lat'],
+  });
 
 // ---- pricing ----
 export const EstimateBody = z.union([
@@ -111,17 +137,21 @@ export const JobStatusBody = z.object({
   client_event_id: clientEventId.optional(),
 });
 export const JobListQuery = z.object({
-  status: z.string().optional().transform((s, ctx) => {
-    if (!s) return undefined;
-    const parts = s.split(',');
-    for (const p of parts) {
-      if (!(JOB_STATUSES as readonly string[]).includes(p)) {
-        ctx.addIssue({ code: 'custom', message: `unknown status "${p}"` });
-        return z.NEVER;
+  status: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return undefined;
+      const parts = s.split(',');
+      for (const p of parts) {
+        if (!(JOB_STATUSES as readonly string[]).includes(p)) {
+          ctx.addIssue({ code: 'custom', message: `unknown status "${p}"` });
+          return z.NEVER;
+        }
       }
-    }
-    return parts as (typeof JOB_STATUSES)[number][];
-  }).meta({ description: `Comma-separated, any of: ${JOB_STATUSES.join(', ')}.` }),
+      return parts as (typeof JOB_STATUSES)[number][];
+    })
+    .meta({ description: `Comma-separated, any of: ${JOB_STATUSES.join(', ')}.` }),
   driver_id: uuid.optional(),
   customer_id: uuid.optional(),
   /** requested_at range, ISO-8601: from inclusive, to exclusive. */

@@ -24,7 +24,13 @@ export const PresignBody = z.object({
 /** `POST /api/v1/files/sign`: a signed, expiring GET URL for a file we issued (`public_url`). */
 export const SignFileBody = z.object({ url: z.string().trim().min(1).max(2000) });
 
-const base64url = (min: number, max: number) => z.string().trim().min(min).max(max).regex(/^[A-Za-z0-9_-]+=*$/, 'must be base64url');
+const base64url = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+=*$/, 'must be base64url');
 
 /** `POST /api/v1/push/subscriptions`: the browser's `PushSubscription.toJSON()`. */
 export const PushSubscriptionBody = z.object({

@@ -10,10 +10,13 @@ import type { ErrorBody as ErrorBodyType } from './errors';
 /** The SPEC §4 error body; the check below keeps it equal to the `ErrorBody` interface. */
 export const ErrorBody = z.object({
   error: z.object({
-    code: z.string().meta({ description: 'Machine-readable, e.g. validation_failed, invalid_transition, outside_service_area.' }),
+    code: z
+      .string()
+      .meta({ description: 'Machine-readable, e.g. validation_failed, invalid_transition, outside_service_area.' }),
     message: z.string().meta({ description: 'A sentence for a person.' }),
     details: z.unknown().optional().meta({
-      description: '400 validation_failed: [{field, message}] per field; 409 invalid_transition: {allowed: [...]}; otherwise what the code needs.',
+      description:
+        '400 validation_failed: [{field, message}] per field; 409 invalid_transition: {allowed: [...]}; otherwise what the code needs.',
     }),
   }),
 });

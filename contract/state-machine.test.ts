@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_STATUSES, ROLES, TERMINAL_JOB_STATUSES, type JobStatus, type Role } from './enums';
-import { STATUS_TIMESTAMP, TRANSITIONS, allowedNext, canTransition, driverNextStep, driverStatusForJob } from './state-machine';
+import {
+  STATUS_TIMESTAMP,
+  TRANSITIONS,
+  allowedNext,
+  canTransition,
+  driverNextStep,
+  driverStatusForJob,
+} from './state-machine';
 import { rng, runSeed } from '../test/support/prng';
 
 describe('the job state machine table', () => {
@@ -75,7 +82,11 @@ describe('the job state machine table, exhaustively', () => {
     for (const from of JOB_STATUSES) {
       for (const to of allowedNext(from, 'customer')) expect(to).toBe('cancelled');
     }
-    expect(JOB_STATUSES.filter((s) => canTransition(s, 'cancelled', 'customer'))).toEqual(['pending', 'assigned', 'en_route']);
+    expect(JOB_STATUSES.filter((s) => canTransition(s, 'cancelled', 'customer'))).toEqual([
+      'pending',
+      'assigned',
+      'en_route',
+    ]);
   });
 
   it('ends in cancelled and disputed, and only an admin disputes a completed job', () => {
@@ -91,11 +102,22 @@ describe('the job state machine table, exhaustively', () => {
       const next = driverNextStep(from);
       if (next) expect(canTransition(from, next, 'driver')).toBe(true);
     }
-    expect(['assigned', 'en_route', 'arrived', 'in_progress'].map((s) => driverNextStep(s as JobStatus))).toEqual(['en_route', 'arrived', 'in_progress', 'completed']);
+    expect(['assigned', 'en_route', 'arrived', 'in_progress'].map((s) => driverNextStep(s as JobStatus))).toEqual([
+      'en_route',
+      'arrived',
+      'in_progress',
+      'completed',
+    ]);
   });
 
   it('stamps the timestamps the Job object carries and frees the driver when a job ends', () => {
-    expect(STATUS_TIMESTAMP).toEqual({ assigned: 'assigned_at', arrived: 'arrived_at', in_progress: 'started_at', completed: 'completed_at', cancelled: 'cancelled_at' });
+    expect(STATUS_TIMESTAMP).toEqual({
+      assigned: 'assigned_at',
+      arrived: 'arrived_at',
+      in_progress: 'started_at',
+      completed: 'completed_at',
+      cancelled: 'cancelled_at',
+    });
     for (const s of ['completed', 'cancelled', 'pending'] as const) expect(driverStatusForJob(s)).toBe('available');
     expect(driverStatusForJob('en_route')).toBe('en_route');
     expect(driverStatusForJob('in_progress')).toBe('on_job');

@@ -28,7 +28,9 @@ export function canTransition(from: JobStatus, to: JobStatus, role: Role): boole
 }
 
 /** The job timestamp column stamped when a job enters `status`, if any. */
-export const STATUS_TIMESTAMP: Partial<Record<JobStatus, 'assigned_at' | 'arrived_at' | 'started_at' | 'completed_at' | 'cancelled_at'>> = {
+export const STATUS_TIMESTAMP: Partial<
+  Record<JobStatus, 'assigned_at' | 'arrived_at' | 'started_at' | 'completed_at' | 'cancelled_at'>
+> = {
   assigned: 'assigned_at',
   arrived: 'arrived_at',
   in_progress: 'started_at',

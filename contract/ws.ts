@@ -76,9 +76,32 @@ export interface JobStatusPayload {
 export type ServerMessage =
   | { type: 'driver_location'; payload: DriverLocationPayload }
   | { type: 'job_status'; payload: JobStatusPayload }
-  | { type: 'job_assigned'; payload: { job_id: string; customer_name: string; address: string; lat: number; lng: number; quoted_price_cents: number | null; special_instructions: string | null; scheduled_for: string | null } }
+  | {
+      type: 'job_assigned';
+      payload: {
+        job_id: string;
+        customer_name: string;
+        address: string;
+        lat: number;
+        lng: number;
+        quoted_price_cents: number | null;
+        special_instructions: string | null;
+        scheduled_for: string | null;
+      };
+    }
   | { type: 'job_cancelled'; payload: { job_id: string; reason: string | null } }
-  | { type: 'new_job_request'; payload: { job_id: string; address: string; service_type: string; quoted_price_cents: number | null; lat: number; lng: number; requested_at: string } }
+  | {
+      type: 'new_job_request';
+      payload: {
+        job_id: string;
+        address: string;
+        service_type: string;
+        quoted_price_cents: number | null;
+        lat: number;
+        lng: number;
+        requested_at: string;
+      };
+    }
   | { type: 'driver_status_change'; payload: { driver_id: string; status: string; ts: string } }
   | { type: 'subscribed'; payload: { topic: string } }
   | { type: 'ack'; payload: { client_event_id: string; duplicate: boolean } }
@@ -136,21 +159,48 @@ export const AutoDispatchPayload = z.object({
   ts,
 });
 
-const message = <T extends string, P extends z.ZodType>(type: T, payload: P) => z.object({ type: z.literal(type), payload });
+const message = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
+  z.object({ type: z.literal(type), payload });
 
 export const ServerMessage = z.discriminatedUnion('type', [
   message('driver_location', DriverLocationPayload),
   message('job_status', JobStatusPayload),
-  message('job_assigned', z.object({ job_id: z.string(), customer_name: z.string(), address: z.string(), lat: z.number(), lng: z.number(), quoted_price_cents: z.number().nullable(), special_instructions: z.string().nullable(), scheduled_for: z.string().nullable() })),
+  message(
+    'job_assigned',
+    z.object({
+      job_id: z.string(),
+      customer_name: z.string(),
+      address: z.string(),
+      lat: z.number(),
+      lng: z.number(),
+      quoted_price_cents: z.number().nullable(),
+      special_instructions: z.string().nullable(),
+      scheduled_for: z.string().nullable(),
+    }),
+  ),
   message('job_cancelled', z.object({ job_id: z.string(), reason: z.string().nullable() })),
-  message('new_job_request', z.object({ job_id: z.string(), address: z.string(), service_type: z.string(), quoted_price_cents: z.number().nullable(), lat: z.number(), lng: z.number(), requested_at: z.string() })),
+  message(
+    'new_job_request',
+    z.object({
+      job_id: z.string(),
+      address: z.string(),
+      service_type: z.string(),
+      quoted_price_cents: z.number().nullable(),
+      lat: z.number(),
+      lng: z.number(),
+      requested_at: z.string(),
+    }),
+  ),
   message('driver_status_change', z.object({ driver_id: z.string(), status: z.string(), ts })),
   message('subscribed', z.object({ topic: z.string() })),
   message('ack', z.object({ client_event_id: z.string(), duplicate: z.boolean() })),
   message('error', z.object({ code: z.string(), message: z.string() })),
   z.object({ type: z.literal('pong'), payload: z.unknown().optional() }),
   message('job_updated', z.object({ job_id: z.string(), fields: z.array(z.string()), version: z.number(), ts })),
-  message('waitlist_changed', z.object({ waitlist_id: z.string(), status: z.string(), job_id: z.string().nullable(), ts })),
+  message(
+    'waitlist_changed',
+    z.object({ waitlist_id: z.string(), status: z.string(), job_id: z.string().nullable(), ts }),
+  ),
   message('invoice_changed', z.object({ invoice_id: z.string(), job_id: z.string(), status: z.string(), ts })),
   message('settings_changed', z.object({ accepting_jobs: z.boolean(), auto_dispatch: z.boolean(), ts })),
   message('auto_dispatch', AutoDispatchPayload),

@@ -86,8 +86,7 @@ function oneOf(name: string, col: AnyPgColumn, values: readonly string[]) {
   return check(name, sql`${col} IN (${list})`);
 }
 
-const nonNegative = (name: string, col: AnyPgColumn) =>
-  check(name, sql`${col} >= 0`);
+const nonNegative = (name: string, col: AnyPgColumn) => check(name, sql`${col} >= 0`);
 
 // ---------------------------------------------------------------------------------------------
 // Identity (§3.1–3.3)
@@ -159,7 +158,9 @@ export const driver_profiles = pgTable(
      * Auto-dispatch's nearest-driver search (worker/services/nearest-driver.ts): a KNN walk
      * over available drivers only stops at the first fit instead of sorting everyone in range.
      */
-    index('idx_driver_profiles_available_location').using('gist', t.current_location).where(sql`${t.status} = 'available'`),
+    index('idx_driver_profiles_available_location')
+      .using('gist', t.current_location)
+      .where(sql`${t.status} = 'available'`),
     index('idx_driver_profiles_status').on(t.status),
     oneOf('driver_profiles_status_check', t.status, DRIVER_STATUSES),
     check('driver_profiles_service_radius_check', sql`${t.service_radius_km} > 0`),
@@ -520,9 +521,7 @@ export const invoices = pgTable(
   },
   (t) => [
     /** One live invoice per job; voided ones are kept for history. */
-    uniqueIndex('invoices_job_id_live_unique')
-      .on(t.job_id)
-      .where(sql`${t.status} <> 'void'`),
+    uniqueIndex('invoices_job_id_live_unique').on(t.job_id).where(sql`${t.status} <> 'void'`),
     index('idx_invoices_customer_id').on(t.customer_id, t.created_at),
     oneOf('invoices_status_check', t.status, INVOICE_STATUSES),
     nonNegative('invoices_subtotal_check', t.subtotal_cents),
@@ -641,10 +640,7 @@ export const refresh_tokens = pgTable(
     /** Null = still valid. */
     revoked_at: tstz(),
   },
-  (t) => [
-    index('idx_refresh_tokens_user_id').on(t.user_id),
-    index('idx_refresh_tokens_family_id').on(t.family_id),
-  ],
+  (t) => [index('idx_refresh_tokens_user_id').on(t.user_id), index('idx_refresh_tokens_family_id').on(t.family_id)],
 );
 
 /** One-time tokens (magic links, verification, resets, invites); stored hashed. */

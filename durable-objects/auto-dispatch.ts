@@ -43,7 +43,14 @@ export class AutoDispatch extends DurableObject<Env> {
     try {
       outcome = await withDb(this.env, (db) => dispatchTick(this.env, db, state, Date.now()));
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'auto-dispatch tick failed, will retry', job_id: state.job_id, err: String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'auto-dispatch tick failed, will retry',
+          job_id: state.job_id,
+          err: String(err),
+        }),
+      );
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
       return;
     }
@@ -57,9 +64,11 @@ export class AutoDispatch extends DurableObject<Env> {
     if (outcome.events.length > 0) {
       const dispatch = dispatchStub(this.env);
       for (const payload of outcome.events) {
-        await dispatch.toAdmins({ type: 'auto_dispatch', payload }).catch((err: unknown) =>
-          console.error(JSON.stringify({ level: 'error', msg: 'auto-dispatch fan-out failed', err: String(err) })),
-        );
+        await dispatch
+          .toAdmins({ type: 'auto_dispatch', payload })
+          .catch((err: unknown) =>
+            console.error(JSON.stringify({ level: 'error', msg: 'auto-dispatch fan-out failed', err: String(err) })),
+          );
       }
     }
   }

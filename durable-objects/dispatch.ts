@@ -78,7 +78,10 @@ export class Dispatch extends DurableObject<Env> {
         // Sent after the event id and the log entry are committed (here or in the room,
         // whose answer waits for its writes): an ack means "stored, do not send again".
         if (msg.payload.client_event_id) {
-          send(ws, { type: 'ack', payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate } });
+          send(ws, {
+            type: 'ack',
+            payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate },
+          });
         }
         return;
       }
@@ -94,7 +97,8 @@ export class Dispatch extends DurableObject<Env> {
    * here anyway. Customers watch jobs through the job's room (`?topic=job:{id}`).
    */
   async #subscribe(ws: WebSocket, identity: SocketIdentity, topic: string): Promise<void> {
-    const verdict = authorizeChannel(identity, topic) ?? (await withDb(this.env, (db) => authorizeTopic(db, identity, topic)));
+    const verdict =
+      authorizeChannel(identity, topic) ?? (await withDb(this.env, (db) => authorizeTopic(db, identity, topic)));
     if (!verdict.ok) return sendError(ws, verdict.code, verdict.message);
     if (!verdict.job_id) return this.#sendSnapshot(ws, topic);
     const snap = await roomStub(this.env, verdict.job_id).snapshot();
@@ -137,7 +141,14 @@ export class Dispatch extends DurableObject<Env> {
         .acceptPing(driverId, ping)
         .catch(() => roomStub(this.env, jobId).acceptPing(driverId, ping))
         .catch((err: unknown) => {
-          console.error(JSON.stringify({ level: 'error', msg: 'room did not take the fix; logged without it', job_id: jobId, err: String(err) }));
+          console.error(
+            JSON.stringify({
+              level: 'error',
+              msg: 'room did not take the fix; logged without it',
+              job_id: jobId,
+              err: String(err),
+            }),
+          );
           return null;
         });
       if (viaRoom) {
@@ -151,7 +162,8 @@ export class Dispatch extends DurableObject<Env> {
     const current = isNewerFix(this.#positions.get(driverId)?.ts, loc.ts);
     // Shown first, then written: the dispatchers' message is not held for the write (output gate).
     if (current) this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
-    if (!this.#outbox.accept(eventKey, { ...loc, client_event_id: ping.client_event_id ?? null }, now)) return { current: false, duplicate: true };
+    if (!this.#outbox.accept(eventKey, { ...loc, client_event_id: ping.client_event_id ?? null }, now))
+      return { current: false, duplicate: true };
     if (current) this.#positions.saveFix(loc);
     return { current, duplicate: false, fix: loc };
   }

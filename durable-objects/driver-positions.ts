@@ -49,7 +49,14 @@ export class DriverPositions {
        ON CONFLICT (driver_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, accuracy = excluded.accuracy,
          heading = excluded.heading, speed = excluded.speed, ts = excluded.ts, received_at = excluded.received_at
        WHERE drivers.ts IS NULL OR excluded.ts > drivers.ts`,
-      loc.driver_id, loc.lat, loc.lng, loc.accuracy, loc.heading, loc.speed, loc.ts, loc.received_at,
+      loc.driver_id,
+      loc.lat,
+      loc.lng,
+      loc.accuracy,
+      loc.heading,
+      loc.speed,
+      loc.ts,
+      loc.received_at,
     );
   }
 
@@ -57,13 +64,18 @@ export class DriverPositions {
     this.#sql.exec(
       `INSERT INTO drivers (driver_id, active_job_id) VALUES (?, ?)
        ON CONFLICT (driver_id) DO UPDATE SET active_job_id = excluded.active_job_id`,
-      driverId, jobId,
+      driverId,
+      jobId,
     );
   }
 
   /** Clears the active job only if it is still `jobId` (a newer assignment wins). */
   clearActiveJob(driverId: string, jobId: string): void {
-    this.#sql.exec('UPDATE drivers SET active_job_id = NULL WHERE driver_id = ? AND active_job_id = ?', driverId, jobId);
+    this.#sql.exec(
+      'UPDATE drivers SET active_job_id = NULL WHERE driver_id = ? AND active_job_id = ?',
+      driverId,
+      jobId,
+    );
   }
 
   /** Latest known positions (the fleet map), newest first. */

@@ -62,7 +62,9 @@ export class GpsOutbox {
       // The flush alarm prunes by age; a day of 1 Hz pings is tens of thousands of ids, and
       // without this index each prune would scan them all on the object's one thread.
       sql.exec('CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (at)');
-      sql.exec('CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)');
+      sql.exec(
+        'CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)',
+      );
       this.#ready = true;
     }
     return sql;
@@ -75,7 +77,12 @@ export class GpsOutbox {
    */
   accept(eventKey: string | null, entry: LogEntry, now: number): boolean {
     const sql = this.#sql;
-    if (eventKey && sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', eventKey, now).rowsWritten === 0) return false;
+    if (
+      eventKey &&
+      sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', eventKey, now)
+        .rowsWritten === 0
+    )
+      return false;
     sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', now, JSON.stringify(entry));
     if (this.#backlog !== undefined) this.#backlog++;
     void this.#arm(now);
@@ -85,7 +92,9 @@ export class GpsOutbox {
 
   /** How many fixes wait (read once, then counted here: each statement is a runtime object for the GC, docs/decisions/0061). */
   get backlog(): number {
-    return (this.#backlog ??= this.#sql.exec<{ count: number }>('SELECT count(*) AS count FROM log_outbox').one().count);
+    return (this.#backlog ??= this.#sql
+      .exec<{ count: number }>('SELECT count(*) AS count FROM log_outbox')
+      .one().count);
   }
 
   /**
@@ -102,7 +111,9 @@ export class GpsOutbox {
           this.#backlog = undefined;
         }
       } catch (err) {
-        console.error(JSON.stringify({ level: 'error', msg: 'GPS log batch not queued; will retry', err: String(err) }));
+        console.error(
+          JSON.stringify({ level: 'error', msg: 'GPS log batch not queued; will retry', err: String(err) }),
+        );
       } finally {
         this.#draining = null;
       }
@@ -141,7 +152,11 @@ export class GpsOutbox {
 
   /** Forgets every accepted event id once the outbox is empty (a room whose job ended); true when done. */
   forgetIfDrained(): boolean {
-    if (!this.#ready && this.#storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'log_outbox'").toArray().length === 0) return true;
+    if (
+      !this.#ready &&
+      this.#storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'log_outbox'").toArray().length === 0
+    )
+      return true;
     if (this.backlog > 0) return false;
     this.#sql.exec('DELETE FROM seen_events');
     return true;

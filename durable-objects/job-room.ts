@@ -86,7 +86,9 @@ export class JobRoom extends DurableObject<Env> {
    */
   #saveLocation(location: DriverLocationPayload): void {
     this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true }).catch((err: unknown) => {
-      console.error(JSON.stringify({ level: 'error', msg: 'live location not stored', job_id: location.job_id, err: String(err) }));
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'live location not stored', job_id: location.job_id, err: String(err) }),
+      );
     });
   }
 
@@ -106,7 +108,8 @@ export class JobRoom extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [`user:${identity.user_id}`, `role:${identity.role}`]);
     attachIdentity(server, identity);
     const state = this.#load();
-    if (request.headers.get(ROOM_HEADERS.subscribe) === '1' || (state && isTerminal(state.status))) this.#sendSnapshot(server);
+    if (request.headers.get(ROOM_HEADERS.subscribe) === '1' || (state && isTerminal(state.status)))
+      this.#sendSnapshot(server);
     if (state && isTerminal(state.status)) safeClose(server, 1000, ROOM_ENDED_REASON);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -134,7 +137,11 @@ export class JobRoom extends DurableObject<Env> {
         return send(ws, { type: 'pong' });
       case 'subscribe':
         if (!state || msg.payload.topic !== `job:${state.job_id}`) {
-          return sendError(ws, 'wrong_room', 'This connection serves one job: open another with ?topic= for that topic.');
+          return sendError(
+            ws,
+            'wrong_room',
+            'This connection serves one job: open another with ?topic= for that topic.',
+          );
         }
         return this.#sendSnapshot(ws);
       case 'unsubscribe':
@@ -155,7 +162,8 @@ export class JobRoom extends DurableObject<Env> {
     if (result.current && result.fix) this.#toFleet(result.fix);
     // Sent after the event id and the outbox entry are written (output gate): an ack means
     // "stored, do not send again".
-    if (ping.client_event_id) send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
+    if (ping.client_event_id)
+      send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
   }
 
   /**
@@ -175,7 +183,14 @@ export class JobRoom extends DurableObject<Env> {
     dispatch.fleetFix(next).catch((err: unknown) => {
       // A stub that threw is broken for good; the next fix makes a new one.
       this.#dispatch = null;
-      console.error(JSON.stringify({ level: 'error', msg: 'fleet map did not take the fix', job_id: next.job_id, err: String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'fleet map did not take the fix',
+          job_id: next.job_id,
+          err: String(err),
+        }),
+      );
     });
   }
 
@@ -214,7 +229,8 @@ export class JobRoom extends DurableObject<Env> {
     const fix = toFix(driverId, state.job_id, ping, now);
     const shown = ping.recorded_at ? this.#show(fix) : false;
     const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
-    if (!this.#outbox.accept(eventKey, { ...fix, client_event_id: ping.client_event_id ?? null }, now)) return { current: false, duplicate: true };
+    if (!this.#outbox.accept(eventKey, { ...fix, client_event_id: ping.client_event_id ?? null }, now))
+      return { current: false, duplicate: true };
     return { current: ping.recorded_at ? shown : this.#show(fix), duplicate: false, fix };
   }
 

@@ -1,12 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { isNewerFix, nextRoomState, toFix, type RoomState } from './room-state';
 
-const base: RoomState = { job_id: 'j1', status: 'en_route', driver_id: 'd1', version: 3, status_at: '2026-11-22T10:00:00.000Z', location: null };
-const fixAt = (ts: string) => ({ job_id: 'j1', driver_id: 'd1', lat: 43.2, lng: -71.5, accuracy: 5, heading: null, speed: null, ts, received_at: ts });
+const base: RoomState = {
+  job_id: 'j1',
+  status: 'en_route',
+  driver_id: 'd1',
+  version: 3,
+  status_at: '2026-11-22T10:00:00.000Z',
+  location: null,
+};
+const fixAt = (ts: string) => ({
+  job_id: 'j1',
+  driver_id: 'd1',
+  lat: 43.2,
+  lng: -71.5,
+  accuracy: 5,
+  heading: null,
+  speed: null,
+  ts,
+  received_at: ts,
+});
 
 describe('nextRoomState', () => {
   it('creates the room from the first job it hears of', () => {
-    expect(nextRoomState(null, { job_id: 'j1', status: 'pending', driver_id: null, version: 1, status_at: 'T' })).toEqual({
+    expect(
+      nextRoomState(null, { job_id: 'j1', status: 'pending', driver_id: null, version: 1, status_at: 'T' }),
+    ).toEqual({
       job_id: 'j1',
       status: 'pending',
       driver_id: null,
@@ -23,9 +42,15 @@ describe('nextRoomState', () => {
 
   it('keeps the live location while the driver stays, and drops it when the job changes hands', () => {
     const located = { ...base, location: fixAt('2026-11-22T10:01:00.000Z') };
-    expect(nextRoomState(located, { job_id: 'j1', status: 'arrived', driver_id: 'd1', version: 4 })?.location).toEqual(located.location);
-    expect(nextRoomState(located, { job_id: 'j1', status: 'pending', driver_id: null, version: 4 })?.location).toBeNull();
-    expect(nextRoomState(located, { job_id: 'j1', status: 'assigned', driver_id: 'd2', version: 5 })?.location).toBeNull();
+    expect(nextRoomState(located, { job_id: 'j1', status: 'arrived', driver_id: 'd1', version: 4 })?.location).toEqual(
+      located.location,
+    );
+    expect(
+      nextRoomState(located, { job_id: 'j1', status: 'pending', driver_id: null, version: 4 })?.location,
+    ).toBeNull();
+    expect(
+      nextRoomState(located, { job_id: 'j1', status: 'assigned', driver_id: 'd2', version: 5 })?.location,
+    ).toBeNull();
   });
 });
 
@@ -56,6 +81,10 @@ describe('toFix', () => {
       ts: '2026-11-22T10:00:01.000Z',
       received_at: '2026-11-22T10:00:05.000Z',
     });
-    expect(toFix('d1', null, { lat: 43.2, lng: -71.5, accuracy: 4 }, now)).toMatchObject({ ts: '2026-11-22T10:00:05.000Z', accuracy: 4, job_id: null });
+    expect(toFix('d1', null, { lat: 43.2, lng: -71.5, accuracy: 4 }, now)).toMatchObject({
+      ts: '2026-11-22T10:00:05.000Z',
+      accuracy: 4,
+      job_id: null,
+    });
   });
 });

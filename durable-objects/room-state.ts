@@ -59,7 +59,13 @@ export function isNewerFix(heldTs: string | null | undefined, ts: string): boole
 }
 
 export function statusPayload(state: RoomState, previous: JobStatus | null): JobStatusPayload {
-  return { job_id: state.job_id, new_status: state.status, previous_status: previous, driver_id: state.driver_id, ts: state.status_at };
+  return {
+    job_id: state.job_id,
+    new_status: state.status,
+    previous_status: previous,
+    driver_id: state.driver_id,
+    ts: state.status_at,
+  };
 }
 
 /** A driver's ping as the fix everyone is shown: device time as `ts` (server time when the device sent none). */

@@ -25,7 +25,12 @@ interface ChunkInfo {
   css: string[];
 }
 
-const APPS = { customer: 'src/customer/CustomerApp.tsx', driver: 'src/driver/DriverApp.tsx', admin: 'src/admin/AdminApp.tsx', auth: 'src/auth/AuthApp.tsx' } as const;
+const APPS = {
+  customer: 'src/customer/CustomerApp.tsx',
+  driver: 'src/driver/DriverApp.tsx',
+  admin: 'src/admin/AdminApp.tsx',
+  auth: 'src/auth/AuthApp.tsx',
+} as const;
 
 if (!existsSync(GRAPH)) {
   console.error('dist/bundle-graph.json is missing: run `npm run build` first.');
@@ -52,7 +57,9 @@ function closure(starts: string[]): { js: Set<string>; css: Set<string> } {
   return { js, css };
 }
 
-const entries = Object.values(graph).filter((c) => c.isEntry).map((c) => c.file);
+const entries = Object.values(graph)
+  .filter((c) => c.isEntry)
+  .map((c) => c.file);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const rows: string[] = [];
 let failed = false;
@@ -64,10 +71,14 @@ for (const [app, facade] of Object.entries(APPS)) {
   const cssBytes = [...css].reduce((a, f) => a + gzipped(f), 0);
   const lazy = new Set<string>();
   for (const f of js) for (const d of graph[f]!.dynamicImports) if (!js.has(d)) lazy.add(d);
-  const lazyNote = [...lazy].filter((f) => !Object.values(APPS).includes(graph[f]?.facade as never)).map((f) => `${path.basename(f)} ${kb(gzipped(f))}`);
+  const lazyNote = [...lazy]
+    .filter((f) => !Object.values(APPS).includes(graph[f]?.facade as never))
+    .map((f) => `${path.basename(f)} ${kb(gzipped(f))}`);
   const over = app === 'driver' && jsBytes > DRIVER_BUDGET_BYTES;
   if (over) failed = true;
-  rows.push(`${app.padEnd(9)} first-load JS ${kb(jsBytes).padStart(9)} gz  CSS ${kb(cssBytes).padStart(8)} gz  (${js.size} chunks)${app === 'driver' ? `  budget ${kb(DRIVER_BUDGET_BYTES)} ${over ? 'OVER' : 'ok'}` : ''}`);
+  rows.push(
+    `${app.padEnd(9)} first-load JS ${kb(jsBytes).padStart(9)} gz  CSS ${kb(cssBytes).padStart(8)} gz  (${js.size} chunks)${app === 'driver' ? `  budget ${kb(DRIVER_BUDGET_BYTES)} ${over ? 'OVER' : 'ok'}` : ''}`,
+  );
   if (lazyNote.length) rows.push(`          lazy: ${lazyNote.join(', ')}`);
 }
 console.log(rows.join('\n'));

@@ -19,7 +19,9 @@ const bridge = await startWsBridge({
   throw err;
 });
 
-console.log(`database ${db.embedded ? '(embedded PGlite + PostGIS)' : '(DATABASE_URL)'} ready in ${Math.round(performance.now() - t0)} ms`);
+console.log(
+  `database ${db.embedded ? '(embedded PGlite + PostGIS)' : '(DATABASE_URL)'} ready in ${Math.round(performance.now() - t0)} ms`,
+);
 console.log(`  DATABASE_URL=${db.url}`);
 console.log(`  ws proxy:    ${bridge.proxy}?address=${db.targetHostPort}`);
 console.log('Ctrl-C to stop.');

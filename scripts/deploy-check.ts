@@ -19,7 +19,10 @@ const { top, named } = readAllEnvironments(root);
 for (const p of checkEnvironments(top, named)) failures.push(`wrangler.toml: ${p}`);
 
 console.log('deploy:check — building the web apps (dist/web) once');
-const build = await runCaptured(path.join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: root, env: { NODE_ENV: 'production' } });
+const build = await runCaptured(path.join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+  cwd: root,
+  env: { NODE_ENV: 'production' },
+});
 if (build.code !== 0) {
   console.error(build.output);
   console.error('deploy:check FAILED: vite build');
@@ -33,10 +36,12 @@ try {
     const label = env || 'top level (development)';
     const result = await wranglerDryRun(root, env, path.join(tmp, env || 'top'));
     const expectedAppEnv = env || 'development';
-    if (result.vars.APP_ENV !== expectedAppEnv) result.problems.push(`APP_ENV is ${JSON.stringify(result.vars.APP_ENV)}, expected "${expectedAppEnv}"`);
+    if (result.vars.APP_ENV !== expectedAppEnv)
+      result.problems.push(`APP_ENV is ${JSON.stringify(result.vars.APP_ENV)}, expected "${expectedAppEnv}"`);
     const names = [...result.bindings].sort();
     if (!topBindings) topBindings = names;
-    else if (JSON.stringify(names) !== JSON.stringify(topBindings)) result.problems.push(`bindings ${names.join(', ')} differ from the top level's ${topBindings.join(', ')}`);
+    else if (JSON.stringify(names) !== JSON.stringify(topBindings))
+      result.problems.push(`bindings ${names.join(', ')} differ from the top level's ${topBindings.join(', ')}`);
     if (result.problems.length) {
       console.error(result.output);
       for (const p of result.problems) failures.push(`${label}: ${p}`);

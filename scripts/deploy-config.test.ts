@@ -43,11 +43,19 @@ describe('wrangler.toml environments (as wrangler resolves them)', () => {
   it('flags resources shared with another environment and a wrong dead-letter queue', () => {
     const p = copy(production);
     p.buckets = [{ binding: 'FILES', bucket_name: 'plowdispatch-files' }];
-    p.consumers = p.consumers.map((c) => (c.queue === 'plowdispatch-notifications-production' ? { ...c, dead_letter_queue: 'plowdispatch-dlq-production' } : c));
-    p.ratelimits = p.ratelimits.map((r) => (r.name === 'RL_ANON' ? { ...r, namespace_id: staging.ratelimits[0]!.namespace_id } : r));
+    p.consumers = p.consumers.map((c) =>
+      c.queue === 'plowdispatch-notifications-production'
+        ? { ...c, dead_letter_queue: 'plowdispatch-dlq-production' }
+        : c,
+    );
+    p.ratelimits = p.ratelimits.map((r) =>
+      r.name === 'RL_ANON' ? { ...r, namespace_id: staging.ratelimits[0]!.namespace_id } : r,
+    );
     const problems = checkEnvironments(top, [staging, p]).join('\n');
     expect(problems).toMatch(/R2 FILES is bucket "plowdispatch-files", expected "plowdispatch-files-production"/);
-    expect(problems).toMatch(/dead-letters to "plowdispatch-dlq-production", expected "plowdispatch-notifications-dlq-production"/);
+    expect(problems).toMatch(
+      /dead-letters to "plowdispatch-dlq-production", expected "plowdispatch-notifications-dlq-production"/,
+    );
     expect(problems).toMatch(/reuses namespace_id 2001 of \[env\.staging\]/);
   });
 

@@ -16,7 +16,9 @@ describe('the embedded development database', () => {
   const saved = { DATABASE_URL: process.env.DATABASE_URL, PGLITE_PORT: process.env.PGLITE_PORT };
   let root = '';
   afterAll(async () => {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     if (root) await rm(root, { recursive: true, force: true });
   });
 
@@ -49,8 +51,13 @@ describe('the embedded development database', () => {
     try {
       expect((await migrate(second.url)).applied).toBe(0);
       expect((await seedDemo(second.url)).seeded).toBe(false);
-      expect(await query(second.url, 'SELECT business_name FROM operator_settings')).toEqual([{ business_name: 'Kept Across Restarts' }]);
-      const users = await query<{ n: number }>(second.url, `SELECT count(*)::int AS n FROM users WHERE email LIKE '%@demo.test'`);
+      expect(await query(second.url, 'SELECT business_name FROM operator_settings')).toEqual([
+        { business_name: 'Kept Across Restarts' },
+      ]);
+      const users = await query<{ n: number }>(
+        second.url,
+        `SELECT count(*)::int AS n FROM users WHERE email LIKE '%@demo.test'`,
+      );
       expect(users[0]!.n).toBe(7);
     } finally {
       await second.stop();

@@ -30,10 +30,18 @@ const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
 try {
   await client.query('BEGIN');
-  const existing = await client.query<{ id: string; role: string; password_hash: string }>('SELECT id, role, password_hash FROM users WHERE lower(email) = $1', [email]);
+  const existing = await client.query<{ id: string; role: string; password_hash: string }>(
+    'SELECT id, role, password_hash FROM users WHERE lower(email) = $1',
+    [email],
+  );
   let userId = existing.rows[0]?.id;
-  if (existing.rows[0] && (existing.rows[0].role !== 'admin' || existing.rows[0].password_hash !== INVITE_PENDING_HASH)) {
-    throw new Error(`${email} already has an active ${existing.rows[0].role} account; use "forgot password" or another address.`);
+  if (
+    existing.rows[0] &&
+    (existing.rows[0].role !== 'admin' || existing.rows[0].password_hash !== INVITE_PENDING_HASH)
+  ) {
+    throw new Error(
+      `${email} already has an active ${existing.rows[0].role} account; use "forgot password" or another address.`,
+    );
   }
   if (!userId) {
     const inserted = await client.query<{ id: string }>(
@@ -48,12 +56,14 @@ try {
     `INSERT INTO auth_tokens (user_id, purpose, token_hash, expires_at) VALUES ($1, 'invite', $2, now() + make_interval(hours => $3))`,
     [userId, sha256Hex(`invite:${token}`), INVITE_TTL_HOURS],
   );
-  await client.query(`INSERT INTO audit_log (actor_user_id, action, entity_type, entity_id, after) VALUES (NULL, 'user.invite', 'user', $1, $2)`, [
-    userId,
-    JSON.stringify({ email, role: 'admin', full_name: fullName, via: 'scripts/invite-admin.ts' }),
-  ]);
+  await client.query(
+    `INSERT INTO audit_log (actor_user_id, action, entity_type, entity_id, after) VALUES (NULL, 'user.invite', 'user', $1, $2)`,
+    [userId, JSON.stringify({ email, role: 'admin', full_name: fullName, via: 'scripts/invite-admin.ts' })],
+  );
   await client.query('COMMIT');
-  console.log(`\nInvitation for ${fullName} <${email}> (admin), valid for 7 days:\n\n  ${appUrl}/auth/accept-invite#token=${token}\n`);
+  console.log(
+    `\nInvitation for ${fullName} <${email}> (admin), valid for 7 days:\n\n  ${appUrl}/auth/accept-invite#token=${token}\n`,
+  );
 } catch (err) {
   await client.query('ROLLBACK').catch(() => {});
   console.error(err instanceof Error ? err.message : err);

@@ -13,7 +13,9 @@ if (!databaseUrl) {
 try {
   const { applied } = await migrate(databaseUrl);
   const status = await migrationsStatus(databaseUrl);
-  console.log(`Applied ${applied} migration(s); database is at ${status.applied ?? 'nothing'} (latest ${status.latest}).`);
+  console.log(
+    `Applied ${applied} migration(s); database is at ${status.applied ?? 'nothing'} (latest ${status.latest}).`,
+  );
 } catch (err) {
   console.error('Migration failed:', err);
   process.exit(1);

@@ -33,7 +33,9 @@ function resolve(d: Json, pointer: string): unknown {
 function allRefs(node: unknown, at = '#'): { at: string; ref: string }[] {
   if (Array.isArray(node)) return node.flatMap((v, i) => allRefs(v, `${at}/${i}`));
   if (!node || typeof node !== 'object') return [];
-  return Object.entries(node).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : allRefs(v, `${at}/${k}`)));
+  return Object.entries(node).flatMap(([k, v]) =>
+    k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : allRefs(v, `${at}/${k}`),
+  );
 }
 
 /**
@@ -55,22 +57,30 @@ function structuralProblems(d: Json): string[] {
   }
   for (const [method, path, op] of operations(d)) {
     const where = `${method} ${path}`;
-    if (typeof op.operationId !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(op.operationId)) problems.push(`${where}: bad operationId ${op.operationId}`);
-    else if (ids.has(op.operationId)) problems.push(`${where}: operationId ${op.operationId} also used by ${ids.get(op.operationId)}`);
+    if (typeof op.operationId !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(op.operationId))
+      problems.push(`${where}: bad operationId ${op.operationId}`);
+    else if (ids.has(op.operationId))
+      problems.push(`${where}: operationId ${op.operationId} also used by ${ids.get(op.operationId)}`);
     else ids.set(op.operationId, where);
     const params: Json[] = (op.parameters ?? []).map((p: Json) => (p.$ref ? resolve(d, p.$ref) : p) as Json);
     const seen = new Set<string>();
     for (const p of params) {
-      if (!['query', 'path', 'header', 'cookie'].includes(p.in)) problems.push(`${where}: parameter ${p.name} in ${p.in}`);
+      if (!['query', 'path', 'header', 'cookie'].includes(p.in))
+        problems.push(`${where}: parameter ${p.name} in ${p.in}`);
       if (seen.has(`${p.in}:${p.name}`)) problems.push(`${where}: parameter ${p.name} twice`);
       seen.add(`${p.in}:${p.name}`);
       if (!p.schema && !p.content) problems.push(`${where}: parameter ${p.name} without schema`);
       if (p.in === 'path' && p.required !== true) problems.push(`${where}: path parameter ${p.name} not required`);
     }
     const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    const declared = params.filter((p) => p.in === 'path').map((p) => p.name).sort();
-    if (JSON.stringify(templated) !== JSON.stringify(declared)) problems.push(`${where}: path template {${templated}} but path parameters [${declared}]`);
-    if (op.requestBody && Object.keys(op.requestBody.content ?? {}).length === 0) problems.push(`${where}: requestBody without content`);
+    const declared = params
+      .filter((p) => p.in === 'path')
+      .map((p) => p.name)
+      .sort();
+    if (JSON.stringify(templated) !== JSON.stringify(declared))
+      problems.push(`${where}: path template {${templated}} but path parameters [${declared}]`);
+    if (op.requestBody && Object.keys(op.requestBody.content ?? {}).length === 0)
+      problems.push(`${where}: requestBody without content`);
     const statuses = Object.keys(op.responses ?? {});
     if (!statuses.some((s) => /^(2\d\d|101)$/.test(s))) problems.push(`${where}: no success response`);
     for (const s of statuses) {
@@ -79,13 +89,16 @@ function structuralProblems(d: Json): string[] {
       if (!r.$ref && typeof r.description !== 'string') problems.push(`${where}: response ${s} without description`);
     }
     for (const requirement of op.security ?? d.security ?? []) {
-      for (const name of Object.keys(requirement)) if (!schemes.has(name)) problems.push(`${where}: security scheme ${name} is not declared`);
+      for (const name of Object.keys(requirement))
+        if (!schemes.has(name)) problems.push(`${where}: security scheme ${name} is not declared`);
     }
     for (const tag of op.tags ?? []) if (!tags.has(tag)) problems.push(`${where}: tag ${tag} is not declared`);
   }
-  for (const { at, ref } of allRefs(d)) if (resolve(d, ref) === undefined) problems.push(`${at}: $ref ${ref} does not resolve`);
+  for (const { at, ref } of allRefs(d))
+    if (resolve(d, ref) === undefined) problems.push(`${at}: $ref ${ref} does not resolve`);
   for (const [name, schema] of Object.entries(d.components?.schemas ?? {})) {
-    if ((schema as Json).$id !== undefined || (schema as Json).$schema !== undefined) problems.push(`components.schemas.${name}: $id/$schema in a component`);
+    if ((schema as Json).$id !== undefined || (schema as Json).$schema !== undefined)
+      problems.push(`components.schemas.${name}: $id/$schema in a component`);
   }
   return problems;
 }
@@ -109,7 +122,9 @@ describe('docs/openapi.json', () => {
 
 describe('the OpenAPI document', () => {
   it('has exactly one operation per ACCESS route, and nothing else', () => {
-    const documented = operations(doc).map(([m, p]) => `${m} ${p}`).sort();
+    const documented = operations(doc)
+      .map(([m, p]) => `${m} ${p}`)
+      .sort();
     expect(documented.length).toBeGreaterThan(80);
     expect(documented).toEqual([...accessOps].sort());
   });
@@ -126,11 +141,15 @@ describe('the OpenAPI document', () => {
       const schemes = (op.security as Json[]).flatMap((r) => Object.keys(r));
       if (access === 'public') {
         if (op['x-roles'] !== undefined) wrong.push(`${key}: public but x-roles ${op['x-roles']}`);
-        if ((op.security as Json[]).length > 0 && !(op.security as Json[]).some((r) => Object.keys(r).length === 0)) wrong.push(`${key}: public but a token is required`);
+        if ((op.security as Json[]).length > 0 && !(op.security as Json[]).some((r) => Object.keys(r).length === 0))
+          wrong.push(`${key}: public but a token is required`);
       } else {
-        if (JSON.stringify(op['x-roles']) !== JSON.stringify(access)) wrong.push(`${key}: x-roles ${op['x-roles']} but ACCESS ${access}`);
-        if (!schemes.includes('bearerAuth') || (op.security as Json[]).some((r) => Object.keys(r).length === 0)) wrong.push(`${key}: not public but no required bearer token`);
-        if (!String(op.description).includes(`**Roles:** ${access.join(', ')}.`)) wrong.push(`${key}: roles missing from the description`);
+        if (JSON.stringify(op['x-roles']) !== JSON.stringify(access))
+          wrong.push(`${key}: x-roles ${op['x-roles']} but ACCESS ${access}`);
+        if (!schemes.includes('bearerAuth') || (op.security as Json[]).some((r) => Object.keys(r).length === 0))
+          wrong.push(`${key}: not public but no required bearer token`);
+        if (!String(op.description).includes(`**Roles:** ${access.join(', ')}.`))
+          wrong.push(`${key}: roles missing from the description`);
         for (const status of ['401', '403']) if (!op.responses[status]) wrong.push(`${key}: no ${status}`);
       }
     }
@@ -144,7 +163,8 @@ describe('the OpenAPI document', () => {
       const body = opOf(key).requestBody as Json | undefined;
       if (route.body) {
         const expected = `#/components/schemas/${names.get(route.body)}`;
-        if (body?.content?.['application/json']?.schema?.$ref !== expected) wrong.push(`${key}: requestBody ${JSON.stringify(body)} is not ${expected}`);
+        if (body?.content?.['application/json']?.schema?.$ref !== expected)
+          wrong.push(`${key}: requestBody ${JSON.stringify(body)} is not ${expected}`);
         else if (body.required !== !route.bodyOptional) wrong.push(`${key}: requestBody.required is ${body.required}`);
         if (!opOf(key).responses['400']) wrong.push(`${key}: a body but no 400`);
       } else if (!route.rawBody && body) wrong.push(`${key}: a requestBody but no body schema`);
@@ -156,9 +176,13 @@ describe('the OpenAPI document', () => {
     const wrong: string[] = [];
     for (const [key, route] of Object.entries(ROUTE_DOCS)) {
       if (!route.query) continue;
-      const shape = Object.keys((route.query as unknown as { _zod: { def: { shape?: object; in?: { _zod: { def: { shape?: object } } } } } })._zod.def.shape ?? {});
+      const shape = Object.keys(
+        (route.query as unknown as { _zod: { def: { shape?: object; in?: { _zod: { def: { shape?: object } } } } } })
+          ._zod.def.shape ?? {},
+      );
       const params = (opOf(key).parameters as Json[]).filter((p) => p.in === 'query').map((p) => p.name);
-      if (shape.length === 0 || JSON.stringify(params) !== JSON.stringify(shape)) wrong.push(`${key}: parameters [${params}] but the schema has [${shape}]`);
+      if (shape.length === 0 || JSON.stringify(params) !== JSON.stringify(shape))
+        wrong.push(`${key}: parameters [${params}] but the schema has [${shape}]`);
     }
     expect(wrong).toEqual([]);
   });
@@ -172,7 +196,13 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas.ErrorBody).toMatchObject({
       type: 'object',
       required: ['error'],
-      properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
     });
     expect(responses.TooManyRequests.headers['Retry-After']).toBeDefined();
   });
@@ -183,7 +213,9 @@ describe('the OpenAPI document', () => {
     const server = resolve(doc, ws.serverMessage.$ref) as Json;
     const typesOf = (union: Json) => (union.oneOf as Json[]).map((m) => m.properties.type.const).sort();
     expect(typesOf(client)).toEqual(['location_ping', 'ping', 'status_change', 'subscribe', 'unsubscribe']);
-    expect(typesOf(server)).toEqual(expect.arrayContaining(['driver_location', 'job_status', 'error', 'pong', 'ack', 'subscribed']));
+    expect(typesOf(server)).toEqual(
+      expect.arrayContaining(['driver_location', 'job_status', 'error', 'pong', 'ack', 'subscribed']),
+    );
     expect(ws.closeCodes['4001']).toBeDefined();
   });
 
@@ -194,8 +226,12 @@ describe('the OpenAPI document', () => {
   it('has structural checks that catch a generator’s mistakes', () => {
     const broken = structuredClone(doc);
     const [firstPath] = Object.keys(broken.paths) as [string];
-    broken.paths['/api/v1/jobs/:id/oops'] = { get: { ...broken.paths[firstPath].get, operationId: broken.paths['/api/v1/jobs'].get.operationId } };
-    broken.paths['/api/v1/jobs'].post.requestBody.content['application/json'].schema = { $ref: '#/components/schemas/Nope' };
+    broken.paths['/api/v1/jobs/:id/oops'] = {
+      get: { ...broken.paths[firstPath].get, operationId: broken.paths['/api/v1/jobs'].get.operationId },
+    };
+    broken.paths['/api/v1/jobs'].post.requestBody.content['application/json'].schema = {
+      $ref: '#/components/schemas/Nope',
+    };
     expect(structuralProblems(broken)).toEqual(
       expect.arrayContaining([
         '/api/v1/jobs/:id/oops: Hono syntax (:param or *), not {param}',

@@ -10,4 +10,6 @@ import { openApiJson } from '../worker/openapi/document';
 const target = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 const json = openApiJson();
 writeFileSync(target, json);
-console.log(`wrote docs/openapi.json (${Object.keys((JSON.parse(json) as { paths: object }).paths).length} paths, ${json.length} bytes)`);
+console.log(
+  `wrote docs/openapi.json (${Object.keys((JSON.parse(json) as { paths: object }).paths).length} paths, ${json.length} bytes)`,
+);

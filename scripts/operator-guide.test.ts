@@ -26,7 +26,15 @@ describe("the README's operator guide agrees with the code (offline part of npm 
   });
 
   it('reads the marked blocks in order, with the commands CI runs', () => {
-    expect(guide.blocks.map((b) => b.step)).toEqual(['postgis', 'migrate', 'resources', 'secrets', 'deploy', 'first-admin', 'rollback']);
+    expect(guide.blocks.map((b) => b.step)).toEqual([
+      'postgis',
+      'migrate',
+      'resources',
+      'secrets',
+      'deploy',
+      'first-admin',
+      'rollback',
+    ]);
     expect(commandsFor(guide, 'migrate')).toEqual(['npm run db:migrate']);
     expect(commandsFor(guide, 'deploy')).toEqual(['npm run build', 'npx wrangler deploy --env production']);
     expect(commandsFor(guide, 'first-admin')[0]).toMatch(/npm run admin:invite -- \S+@\S+ "/);
@@ -45,20 +53,31 @@ describe("the README's operator guide agrees with the code (offline part of npm 
     const extra = [...guide.secrets, { names: ['STRIPE_KEY'], required: 'no', purpose: 'x' }];
     expect(checkSecretsTable(extra).join('\n')).toMatch(/STRIPE_KEY is not a setting worker\/config\.ts knows/);
     const relaxed = guide.secrets.map((r) => (r.names.includes('JWT_SECRET') ? { ...r, required: 'no' } : r));
-    expect(checkSecretsTable(relaxed).join('\n')).toMatch(/JWT_SECRET is required by worker\/config\.ts but the table says "no"/);
+    expect(checkSecretsTable(relaxed).join('\n')).toMatch(
+      /JWT_SECRET is required by worker\/config\.ts but the table says "no"/,
+    );
     const local = [...guide.secrets, { names: ['DB_WS_PROXY'], required: 'no', purpose: 'x' }];
     expect(checkSecretsTable(local).join('\n')).toMatch(/DB_WS_PROXY is local-development only/);
   });
 
   it('notices a required secret without its wrangler secret put line', () => {
     const cmds = commandsFor(guide, 'secrets').filter((c) => !c.includes('FILES_SIGNING_SECRET'));
-    expect(checkSecretCommands(cmds)).toEqual(['README ops-guide:secrets: no `wrangler secret put FILES_SIGNING_SECRET` for a required secret']);
-    expect(checkSecretCommands([...cmds, 'npx wrangler secret put FILES_SIGNING_SECRET']).join('\n')).toMatch(/is not `\[… \|\] npx wrangler secret put NAME --env production`/);
+    expect(checkSecretCommands(cmds)).toEqual([
+      'README ops-guide:secrets: no `wrangler secret put FILES_SIGNING_SECRET` for a required secret',
+    ]);
+    expect(checkSecretCommands([...cmds, 'npx wrangler secret put FILES_SIGNING_SECRET']).join('\n')).toMatch(
+      /is not `\[… \|\] npx wrangler secret put NAME --env production`/,
+    );
   });
 
   it('notices a queue or bucket wrangler.toml uses that the guide never creates, and vice versa', () => {
     const cmds = commandsFor(guide, 'resources');
-    expect(checkResourceCommands(cmds.filter((c) => !c.endsWith('plowdispatch-notifications-dlq-staging')), named)).toEqual([
+    expect(
+      checkResourceCommands(
+        cmds.filter((c) => !c.endsWith('plowdispatch-notifications-dlq-staging')),
+        named,
+      ),
+    ).toEqual([
       'README ops-guide:resources: queue plowdispatch-notifications-dlq-staging (wrangler.toml) is never created',
     ]);
     expect(checkResourceCommands([...cmds, 'npx wrangler queues create plowdispatch-old-production'], named)).toEqual([
@@ -70,7 +89,15 @@ describe("the README's operator guide agrees with the code (offline part of npm 
     expect(checkCodeEnvNames(new Map([['STRIPE_SECRET', 'worker/billing.ts']]), top)).toEqual([
       'worker/billing.ts reads env.STRIPE_SECRET, which is neither a wrangler.toml binding/var nor a secret in worker/config.ts',
     ]);
-    expect(checkCodeEnvNames(new Map([['FILES', 'worker/x.ts'], ['JWT_SECRET', 'worker/y.ts']]), top)).toEqual([]);
+    expect(
+      checkCodeEnvNames(
+        new Map([
+          ['FILES', 'worker/x.ts'],
+          ['JWT_SECRET', 'worker/y.ts'],
+        ]),
+        top,
+      ),
+    ).toEqual([]);
     expect(checkDevVarsExample('DATABASE_URL=x\nJWT_SECRET=y\nFILES_SIGNING_SECRET=z\nSTRIPE_SECRET=\n')).toEqual([
       '.dev.vars.example sets STRIPE_SECRET, which worker/config.ts does not know',
     ]);

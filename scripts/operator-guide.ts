@@ -39,7 +39,9 @@ import { commandsFor, offlineGuideProblems, parseGuide, withoutComment, type Gui
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
-  console.error('DATABASE_URL is not set: point it at a PostgreSQL + PostGIS server where this role may CREATE DATABASE.');
+  console.error(
+    'DATABASE_URL is not set: point it at a PostgreSQL + PostGIS server where this role may CREATE DATABASE.',
+  );
   process.exit(1);
 }
 
@@ -71,7 +73,11 @@ async function admin(base: string, sql: string): Promise<void> {
   }
 }
 
-async function queryOne<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T | undefined> {
+async function queryOne<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T | undefined> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -97,7 +103,11 @@ async function checkWranglerCommand(step: string, command: string, words: number
   const m = /npx wrangler ((?:[a-z0-9-]+ ?)+)/.exec(command);
   const sub = m?.[1]?.trim().split(/\s+/).slice(0, words).join(' ');
   if (!sub) return fail(step, `cannot read the wrangler subcommand of "${command}"`);
-  const { code, output } = await runCaptured(path.join(root, 'node_modules', '.bin', 'wrangler'), [...sub.split(' '), '--help'], { cwd: root });
+  const { code, output } = await runCaptured(
+    path.join(root, 'node_modules', '.bin', 'wrangler'),
+    [...sub.split(' '), '--help'],
+    { cwd: root },
+  );
   const header = new RegExp(`^wrangler ${sub.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`, 'm');
   if (code !== 0 || !header.test(output)) fail(step, `\`wrangler ${sub}\` is not a command of the pinned wrangler`);
   else ok(`wrangler ${sub} exists`);
@@ -147,7 +157,10 @@ console.log(`Operator guide (README "## Deploying") on the local stack; scratch 
 await step('offline', 'README ↔ worker/config.ts ↔ wrangler.toml ↔ .dev.vars.example', async () => {
   const problems = [...offlineGuideProblems(root, top, named), ...checkEnvironments(top, named)];
   for (const p of problems) fail('offline', p);
-  if (!problems.length) ok(`${guide.blocks.length} marked blocks, ${guide.secrets.flatMap((r) => r.names).length} secrets in the table, all consistent`);
+  if (!problems.length)
+    ok(
+      `${guide.blocks.length} marked blocks, ${guide.secrets.flatMap((r) => r.names).length} secrets in the table, all consistent`,
+    );
 });
 
 try {
@@ -162,20 +175,28 @@ try {
       if (r.code !== 0) throw new Error(`"${c}" exited with ${r.code}:\n${r.output}`);
       ok(c);
     }
-    const row = await queryOne<{ v: string }>(dbUrl, `SELECT extversion AS v FROM pg_extension WHERE extname = 'postgis'`);
+    const row = await queryOne<{ v: string }>(
+      dbUrl,
+      `SELECT extversion AS v FROM pg_extension WHERE extname = 'postgis'`,
+    );
     if (!row) throw new Error('PostGIS is not installed after the postgis step');
     ok(`PostGIS ${row.v} installed`);
   });
 
   await step('migrate', 'run the migrations (twice: idempotent)', async () => {
     const cmds = commandsFor(guide, 'migrate');
-    for (const [i, expectApplied] of [[1, 'some'], [2, 'none']] as const) {
+    for (const [i, expectApplied] of [
+      [1, 'some'],
+      [2, 'none'],
+    ] as const) {
       for (const c of cmds) {
         const r = await sh(c, env);
         if (r.code !== 0) throw new Error(`run ${i}: "${c}" exited with ${r.code}:\n${r.output}`);
         const n = Number(/Applied (\d+) migration/.exec(r.output)?.[1] ?? NaN);
-        if (expectApplied === 'some' && !(n > 0)) throw new Error(`run ${i}: expected migrations to be applied, output:\n${r.output}`);
-        if (expectApplied === 'none' && n !== 0) throw new Error(`run ${i}: the second run applied ${n} migration(s), output:\n${r.output}`);
+        if (expectApplied === 'some' && !(n > 0))
+          throw new Error(`run ${i}: expected migrations to be applied, output:\n${r.output}`);
+        if (expectApplied === 'none' && n !== 0)
+          throw new Error(`run ${i}: the second run applied ${n} migration(s), output:\n${r.output}`);
         ok(`run ${i}: ${c} → applied ${n}`);
       }
     }
@@ -199,7 +220,11 @@ try {
       const producer = c.slice(0, c.indexOf('|')).trim();
       const r = await sh(producer);
       const value = r.output.trim();
-      if (r.code !== 0 || value.length < 32 || /\s/.test(value)) fail('secrets', `"${producer}" should print one 32+ character value, got ${JSON.stringify(value.slice(0, 80))}`);
+      if (r.code !== 0 || value.length < 32 || /\s/.test(value))
+        fail(
+          'secrets',
+          `"${producer}" should print one 32+ character value, got ${JSON.stringify(value.slice(0, 80))}`,
+        );
       else ok(`"${producer}" prints a ${value.length}-character value`);
     }
   });
@@ -214,15 +239,21 @@ try {
         const dry = `${c} --dry-run --outdir ${path.join(tmp, 'deploy')}`;
         const r = await sh(dry, { NO_COLOR: '1' });
         const parsed = parseDryRun(r.code, r.output);
-        if (parsed.vars.APP_ENV !== 'production') parsed.problems.push(`APP_ENV is ${JSON.stringify(parsed.vars.APP_ENV)}, expected "production"`);
-        for (const b of ['FILES', 'NOTIFICATIONS', 'JOB_ROOM', 'RL_ANON']) if (!parsed.bindings.includes(b)) parsed.problems.push(`binding ${b} missing from the dry run`);
-        if (!/plowdispatch-files-production/.test(parsed.output)) parsed.problems.push('the dry run does not bind plowdispatch-files-production');
+        if (parsed.vars.APP_ENV !== 'production')
+          parsed.problems.push(`APP_ENV is ${JSON.stringify(parsed.vars.APP_ENV)}, expected "production"`);
+        for (const b of ['FILES', 'NOTIFICATIONS', 'JOB_ROOM', 'RL_ANON'])
+          if (!parsed.bindings.includes(b)) parsed.problems.push(`binding ${b} missing from the dry run`);
+        if (!/plowdispatch-files-production/.test(parsed.output))
+          parsed.problems.push('the dry run does not bind plowdispatch-files-production');
         if (parsed.problems.length) {
           console.error(parsed.output);
           for (const p of parsed.problems) fail('deploy', p);
         } else ok(`${dry} → ${parsed.bindings.length} bindings, APP_ENV=production`);
       } else {
-        fail('deploy', `"${c}" is not a command this script knows how to follow (npm run build / npx wrangler deploy --env production)`);
+        fail(
+          'deploy',
+          `"${c}" is not a command this script knows how to follow (npm run build / npx wrangler deploy --env production)`,
+        );
       }
     }
   });
@@ -238,7 +269,8 @@ try {
     if (r.code !== 0) throw new Error(`"${c}" exited with ${r.code}:\n${r.output}`);
     const link = /(https?:\/\/\S+\/auth\/accept-invite#token=([A-Za-z0-9_-]+))/.exec(r.output);
     if (!link) throw new Error(`no enrolment link in the output:\n${r.output}`);
-    if (!link[1]!.startsWith(`${appUrl.replace(/\/+$/, '')}/auth/accept-invite#token=`)) throw new Error(`the link ${link[1]} is not on APP_URL ${appUrl}`);
+    if (!link[1]!.startsWith(`${appUrl.replace(/\/+$/, '')}/auth/accept-invite#token=`))
+      throw new Error(`the link ${link[1]} is not on APP_URL ${appUrl}`);
     ok(`printed ${link[1]!.replace(/token=.*/, 'token=…')}`);
     const token = link[2]!;
     const row = await queryOne<{ role: string; is_active: boolean; days: number }>(
@@ -249,8 +281,12 @@ try {
       [sha256Hex(`invite:${token}`), email],
     );
     if (!row) throw new Error('no unused invite token row for that link');
-    if (row.role !== 'admin' || row.is_active) throw new Error(`the invited user is ${row.role}, active=${row.is_active}; expected an inactive admin until the link is used`);
-    if (!(Number(row.days) > 6.9)) throw new Error(`the link expires in ${Number(row.days).toFixed(2)} days, the guide says 7`);
+    if (row.role !== 'admin' || row.is_active)
+      throw new Error(
+        `the invited user is ${row.role}, active=${row.is_active}; expected an inactive admin until the link is used`,
+      );
+    if (!(Number(row.days) > 6.9))
+      throw new Error(`the link expires in ${Number(row.days).toFixed(2)} days, the guide says 7`);
     ok('auth_tokens has the invite (admin, inactive until used, valid 7 days)');
     return { token, email };
   });
@@ -258,36 +294,51 @@ try {
   if (invite) {
     await step('first-admin', 'the link works on the app (wrangler dev on the scratch database)', async () => {
       process.env.DATABASE_URL = dbUrl; // startApp uses DATABASE_URL instead of the embedded DB
-      app = await startApp({ root, mode: 'test', port: await freePort(), build: false, seed: false, vars: { HIBP_ENABLED: 'false' }, log: (l) => console.log(`  · ${l}`) });
+      app = await startApp({
+        root,
+        mode: 'test',
+        port: await freePort(),
+        build: false,
+        seed: false,
+        vars: { HIBP_ENABLED: 'false' },
+        log: (l) => console.log(`  · ${l}`),
+      });
       const ready = await fetch(`${app.url}/readyz`);
       if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status}`);
       ok('/readyz 200');
       const password = `Op-${randomBytes(12).toString('base64url')}`;
       const accepted = await api(app, 'POST', '/auth/accept-invite', { token: invite.token, password });
-      if (accepted.status !== 200 || !accepted.body.totp_enrolment_token) throw new Error(`accept-invite answered ${accepted.status} ${JSON.stringify(accepted.body)}`);
+      if (accepted.status !== 200 || !accepted.body.totp_enrolment_token)
+        throw new Error(`accept-invite answered ${accepted.status} ${JSON.stringify(accepted.body)}`);
       ok('POST /auth/accept-invite → 200, password set, TOTP enrolment token');
       const enrol_token = accepted.body.totp_enrolment_token as string;
       const enrol = await api(app, 'POST', '/auth/totp/enrol', { enrol_token });
-      if (enrol.status !== 200 || !enrol.body.secret) throw new Error(`totp/enrol answered ${enrol.status} ${JSON.stringify(enrol.body)}`);
+      if (enrol.status !== 200 || !enrol.body.secret)
+        throw new Error(`totp/enrol answered ${enrol.status} ${JSON.stringify(enrol.body)}`);
       const secret = enrol.body.secret as string;
       const code = () => totpAt(secret, Math.floor(Date.now() / 30_000));
       const confirm = await api(app, 'POST', '/auth/totp/confirm', { enrol_token, code: await code() });
-      if (confirm.status !== 200 || !Array.isArray(confirm.body.recovery_codes)) throw new Error(`totp/confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
+      if (confirm.status !== 200 || !Array.isArray(confirm.body.recovery_codes))
+        throw new Error(`totp/confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
       ok(`TOTP enrolled (${confirm.body.recovery_codes.length} recovery codes)`);
       const login = await api(app, 'POST', '/auth/login', { email: invite.email, password, totp_code: await code() });
-      if (login.status !== 200 || !login.body.access_token) throw new Error(`login answered ${login.status} ${JSON.stringify(login.body)}`);
+      if (login.status !== 200 || !login.body.access_token)
+        throw new Error(`login answered ${login.status} ${JSON.stringify(login.body)}`);
       const me = await api(app, 'GET', '/auth/me', undefined, login.body.access_token);
       const user = me.body.user ?? me.body;
-      if (me.status !== 200 || user.role !== 'admin' || String(user.email).toLowerCase() !== invite.email) throw new Error(`/auth/me answered ${me.status} ${JSON.stringify(me.body)}`);
+      if (me.status !== 200 || user.role !== 'admin' || String(user.email).toLowerCase() !== invite.email)
+        throw new Error(`/auth/me answered ${me.status} ${JSON.stringify(me.body)}`);
       ok(`signed in with password + TOTP; /auth/me says ${user.email} (admin)`);
       const again = await api(app, 'POST', '/auth/accept-invite', { token: invite.token, password: `${password}x` });
-      if (again.status < 400 || again.status >= 500 || !again.body.error?.code) throw new Error(`the link worked twice: ${again.status} ${JSON.stringify(again.body)}`);
+      if (again.status < 400 || again.status >= 500 || !again.body.error?.code)
+        throw new Error(`the link worked twice: ${again.status} ${JSON.stringify(again.body)}`);
       ok(`the link is one-time: a second use answers ${again.status} ${again.body.error.code}`);
     });
   }
 
   await step('rollback', 'backups and rollback (commands checked)', async () => {
-    for (const c of commandsFor(guide, 'rollback').map(withoutComment)) await checkWranglerCommand('rollback', c, c.includes('deployments') ? 2 : 1);
+    for (const c of commandsFor(guide, 'rollback').map(withoutComment))
+      await checkWranglerCommand('rollback', c, c.includes('deployments') ? 2 : 1);
   });
 } finally {
   if (app) await app.stop().catch(() => {});

@@ -36,15 +36,21 @@ if (env === 'production') {
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
-  console.error(`DATABASE_URL is not set. Export the connection string of the staging or dev database first.\n${USAGE}`);
+  console.error(
+    `DATABASE_URL is not set. Export the connection string of the staging or dev database first.\n${USAGE}`,
+  );
   process.exit(1);
 }
 
 try {
   const result = await rollback(databaseUrl, args);
   const status = await migrationsStatus(databaseUrl);
-  if (result.rolledBack.length === 0) console.log(`Nothing to roll back; the database is at ${result.at ?? 'nothing'}.`);
-  else console.log(`Rolled back ${result.rolledBack.join(', ')}; the database is at ${status.applied ?? 'nothing'} (latest ${status.latest}). \`npm run db:migrate\` goes forward again.`);
+  if (result.rolledBack.length === 0)
+    console.log(`Nothing to roll back; the database is at ${result.at ?? 'nothing'}.`);
+  else
+    console.log(
+      `Rolled back ${result.rolledBack.join(', ')}; the database is at ${status.applied ?? 'nothing'} (latest ${status.latest}). \`npm run db:migrate\` goes forward again.`,
+    );
 } catch (err) {
   console.error(`Rollback failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

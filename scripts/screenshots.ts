@@ -22,7 +22,9 @@ const VIEWPORTS = [
 const SCHEMES = ['light', 'dark'] as const;
 
 let app: RunningApp | null = null;
-const base = process.env.APP_URL ?? (app = await startApp({ root: ROOT, mode: 'test', port: 8797, build: true, log: () => {} })).url;
+const base =
+  process.env.APP_URL ??
+  (app = await startApp({ root: ROOT, mode: 'test', port: 8797, build: true, log: () => {} })).url;
 const started = Date.now();
 const browser = await launchBrowser();
 let failures = 0;
@@ -36,7 +38,13 @@ try {
       for (const screen of tour) {
         let context = contexts.get(screen.app);
         if (!context) {
-          context = await contextFor(browser, base, screen.app, data, { viewport, colorScheme, reducedMotion: 'reduce', permissions: ['geolocation'], geolocation: { latitude: 43.14, longitude: -71.55, accuracy: 15 } });
+          context = await contextFor(browser, base, screen.app, data, {
+            viewport,
+            colorScheme,
+            reducedMotion: 'reduce',
+            permissions: ['geolocation'],
+            geolocation: { latitude: 43.14, longitude: -71.55, accuracy: 15 },
+          });
           contexts.set(screen.app, context);
         }
         const page = context.pages()[0] ?? (await context.newPage());
@@ -49,7 +57,9 @@ try {
           console.log(`✓ ${path.relative(ROOT, file)}`);
         } catch (err) {
           failures++;
-          console.error(`✗ ${screen.name} ${viewport.width}x${viewport.height} ${colorScheme}: ${String(err).split('\n')[0]}`);
+          console.error(
+            `✗ ${screen.name} ${viewport.width}x${viewport.height} ${colorScheme}: ${String(err).split('\n')[0]}`,
+          );
           await page.screenshot({ path: file, fullPage: true }).catch(() => {});
         }
       }
@@ -60,5 +70,7 @@ try {
   await browser.close();
   await app?.stop();
 }
-console.log(`${failures === 0 ? 'done' : `${failures} screen(s) did not load`} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${path.relative(ROOT, OUT)}/`);
+console.log(
+  `${failures === 0 ? 'done' : `${failures} screen(s) did not load`} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${path.relative(ROOT, OUT)}/`,
+);
 process.exit(failures === 0 ? 0 : 1);

@@ -8,7 +8,9 @@ import { seedDemo } from './lib/seed';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
-  console.error('DATABASE_URL is not set. Point it at a migrated development database, e.g.\n  DATABASE_URL=postgres://user:pass@127.0.0.1:5432/plow npm run db:seed');
+  console.error(
+    'DATABASE_URL is not set. Point it at a migrated development database, e.g.\n  DATABASE_URL=postgres://user:pass@127.0.0.1:5432/plow npm run db:seed',
+  );
   process.exit(1);
 }
 

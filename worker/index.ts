@@ -50,7 +50,15 @@ app.use('*', securityHeaders);
 app.use('*', async (c, next) => {
   const config = configStatus(c.env);
   if (!config.ok) {
-    return c.json({ error: { code: 'misconfigured', message: 'The server is not configured correctly; the operator has been told.' } }, 503);
+    return c.json(
+      {
+        error: {
+          code: 'misconfigured',
+          message: 'The server is not configured correctly; the operator has been told.',
+        },
+      },
+      503,
+    );
   }
   return next();
 });
@@ -86,7 +94,12 @@ app.route('/api/v1/invoices', invoicePdf);
 app.route('/api/v1', openapi);
 app.route('/api/v1/admin', adminHealth);
 
-app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } }, 404));
+app.notFound((c) =>
+  c.json(
+    { error: { code: 'not_found', message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` } },
+    404,
+  ),
+);
 
 app.onError((err, c) => {
   if (err instanceof ApiError) {
@@ -96,12 +109,37 @@ app.onError((err, c) => {
   const requestId = c.get('requestId');
   if (isDbUnavailable(err)) {
     // An outage, not a bug: the client waits and retries (client_event_id makes that safe).
-    console.error(JSON.stringify({ level: 'error', msg: 'database unavailable', request_id: requestId, err: String((err as { cause?: unknown }).cause ?? err) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'database unavailable',
+        request_id: requestId,
+        err: String((err as { cause?: unknown }).cause ?? err),
+      }),
+    );
     c.header('Retry-After', String(DB_RETRY_AFTER_SECONDS));
-    return c.json({ error: { code: 'db_unavailable', message: `The database is not reachable right now; please try again in ${DB_RETRY_AFTER_SECONDS} seconds.` } }, 503);
+    return c.json(
+      {
+        error: {
+          code: 'db_unavailable',
+          message: `The database is not reachable right now; please try again in ${DB_RETRY_AFTER_SECONDS} seconds.`,
+        },
+      },
+      503,
+    );
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, err: err instanceof Error ? err.stack ?? err.message : String(err) }));
-  return c.json({ error: { code: 'internal', message: `Something went wrong on our side (request ${requestId}).` } }, 500);
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled error',
+      request_id: requestId,
+      err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    }),
+  );
+  return c.json(
+    { error: { code: 'internal', message: `Something went wrong on our side (request ${requestId}).` } },
+    500,
+  );
 });
 
 export default {

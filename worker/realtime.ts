@@ -18,7 +18,8 @@ export function roomStub(env: Env, jobId: string) {
 async function fanOut(what: string, work: Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(work);
   for (const r of results) {
-    if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'realtime fan-out failed', what, err: String(r.reason) }));
+    if (r.status === 'rejected')
+      console.error(JSON.stringify({ level: 'error', msg: 'realtime fan-out failed', what, err: String(r.reason) }));
   }
 }
 
@@ -33,11 +34,23 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   };
   // The room first: its watchers are the ones waiting on a screen.
   const work: Promise<unknown>[] = [
-    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, version: job.version, status_at: ts, previous_status }),
+    roomStub(env, job.id).sync({
+      job_id: job.id,
+      status: job.status,
+      driver_id: job.driver_id,
+      version: job.version,
+      status_at: ts,
+      previous_status,
+    }),
   ];
   const dispatch = dispatchStub(env);
   if (job.status === 'cancelled') {
-    work.push(dispatch.jobCancelled(previous_driver_id, { type: 'job_cancelled', payload: { job_id: job.id, reason: reason ?? null } }));
+    work.push(
+      dispatch.jobCancelled(previous_driver_id, {
+        type: 'job_cancelled',
+        payload: { job_id: job.id, reason: reason ?? null },
+      }),
+    );
   } else if (job.status === 'pending' && previous_driver_id) {
     // Rejected / un-assigned: the old driver's channel and the board both hear it.
     work.push(dispatch.jobStatus(previous_driver_id, statusMsg));
@@ -48,15 +61,29 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   const driverStatus = driverStatusForJob(job.status);
   const driverId = job.driver_id ?? previous_driver_id;
   if (driverStatus && driverId) {
-    work.push(dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: driverStatus, ts } }));
+    work.push(
+      dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: driverStatus, ts } }),
+    );
   }
   await fanOut('transition', work);
 }
 
-export async function publishAssignment(env: Env, job: JobRow, customerName: string, previousStatus: JobStatus): Promise<void> {
+export async function publishAssignment(
+  env: Env,
+  job: JobRow,
+  customerName: string,
+  previousStatus: JobStatus,
+): Promise<void> {
   const ts = new Date().toISOString();
   await fanOut('assignment', [
-    roomStub(env, job.id).sync({ job_id: job.id, status: job.status, driver_id: job.driver_id, version: job.version, status_at: ts, previous_status: previousStatus }),
+    roomStub(env, job.id).sync({
+      job_id: job.id,
+      status: job.status,
+      driver_id: job.driver_id,
+      version: job.version,
+      status_at: ts,
+      previous_status: previousStatus,
+    }),
     dispatchStub(env).jobAssigned(job.driver_id!, {
       type: 'job_assigned',
       payload: {

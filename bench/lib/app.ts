@@ -25,7 +25,11 @@ export async function startBenchApp(): Promise<RunningApp> {
 export async function login(url: string, email: string): Promise<{ access_token: string; user: { id: string } }> {
   const body: Record<string, string> = { email, password: 'plow-demo-2026' };
   if (email.startsWith('admin')) body.totp_code = await totpAt('JBSWY3DPEHPK3PXP', Math.floor(Date.now() / 30_000));
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { access_token: string; user: { id: string } };
 }

@@ -20,7 +20,7 @@ export async function findDirectPort(publicPort: number, rootPid = process.pid):
     }
     const mine = new Set<number>();
     const stack = [rootPid];
-    while (stack.length) for (const c of children.get(stack.pop()!) ?? []) if (!mine.has(c)) (mine.add(c), stack.push(c));
+    while (stack.length) for (const c of children.get(stack.pop()!) ?? []) if (!mine.has(c)) mine.add(c), stack.push(c);
 
     const ss = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
     const listeners: { port: number; pid: number; fd: number }[] = [];

@@ -17,7 +17,12 @@ export interface FleetStream {
   stop: () => Promise<void>;
 }
 
-export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: number, tag: string): Promise<FleetStream> {
+export async function streamFleet(
+  baseUrl: string,
+  jobs: LoadJob[],
+  periodMs: number,
+  tag: string,
+): Promise<FleetStream> {
   const ws = baseUrl.replace(/^http/, 'ws');
   const pending = new Map<string, number>();
   const ackLatencies: number[] = [];
@@ -30,14 +35,19 @@ export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: nu
     jobs.map(
       (job) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const s = new WebSocket(`${ws}/ws?token=${job.driver_token}&topic=job:${job.job_id}`, { perMessageDeflate: false });
+          const s = new WebSocket(`${ws}/ws?token=${job.driver_token}&topic=job:${job.job_id}`, {
+            perMessageDeflate: false,
+          });
           s.once('open', () => resolve(s));
           s.once('error', reject);
           s.once('close', () => {
             if (!stopping) closed++;
           });
           s.on('message', (data) => {
-            const msg = JSON.parse(String(data)) as { type: string; payload?: { client_event_id?: string; code?: string; message?: string } };
+            const msg = JSON.parse(String(data)) as {
+              type: string;
+              payload?: { client_event_id?: string; code?: string; message?: string };
+            };
             if (msg.type === 'ack' && msg.payload?.client_event_id) {
               const t0 = pending.get(msg.payload.client_event_id);
               if (t0 !== undefined) {
@@ -61,15 +71,26 @@ export async function streamFleet(baseUrl: string, jobs: LoadJob[], periodMs: nu
       sockets[i]!.send(
         JSON.stringify({
           type: 'location_ping',
-          payload: { lat: 43.2 + (n % 500) / 1e4, lng: -71.5 + i / 1e3, accuracy: 6, heading: 90, speed: 9, recorded_at: new Date().toISOString(), client_event_id: id },
+          payload: {
+            lat: 43.2 + (n % 500) / 1e4,
+            lng: -71.5 + i / 1e3,
+            accuracy: 6,
+            heading: 90,
+            speed: 9,
+            recorded_at: new Date().toISOString(),
+            client_event_id: id,
+          },
         }),
       );
     };
     timers.push(
-      setTimeout(() => {
-        ping();
-        timers.push(setInterval(ping, periodMs));
-      }, (i * periodMs) / jobs.length),
+      setTimeout(
+        () => {
+          ping();
+          timers.push(setInterval(ping, periodMs));
+        },
+        (i * periodMs) / jobs.length,
+      ),
     );
   });
   return {

@@ -7,7 +7,10 @@ import { Pool, type Dispatcher } from 'undici';
  */
 export function httpClient(base: string, connections = 256) {
   const pool = new Pool(base, { connections });
-  const request = async (path: string, init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; body?: string } = {}): Promise<Response> => {
+  const request = async (
+    path: string,
+    init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Response> => {
     const res = await pool.request({ path, method: init.method ?? 'GET', headers: init.headers, body: init.body });
     return new Response(res.statusCode === 204 ? null : await res.body.arrayBuffer(), { status: res.statusCode });
   };

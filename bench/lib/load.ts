@@ -81,6 +81,8 @@ export function printTable(rows: LoadResult[]): void {
   console.log('\n| scenario | target rps | achieved rps | requests | errors | p50 ms | p90 ms | p99 ms | max ms |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.rate} | ${f(r.throughput)} | ${r.sent} | ${r.errors} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} |`);
+    console.log(
+      `| ${r.name} | ${r.rate} | ${f(r.throughput)} | ${r.sent} | ${r.errors} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} |`,
+    );
   }
 }

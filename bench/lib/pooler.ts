@@ -64,7 +64,9 @@ export async function startPooler(databaseUrl: string, opts: { poolSize?: number
     chmodSync(dir, 0o700);
     chownSync(path.join(dir, 'pgbouncer.ini'), uid, gid);
   }
-  const [cmd, args] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, path.join(dir, 'pgbouncer.ini')]] : [bin, [path.join(dir, 'pgbouncer.ini')]];
+  const [cmd, args] = asRoot
+    ? ['runuser', ['-u', 'postgres', '--', bin, path.join(dir, 'pgbouncer.ini')]]
+    : [bin, [path.join(dir, 'pgbouncer.ini')]];
   const child: ChildProcess = spawn(cmd, args as string[], { stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null) {
@@ -97,7 +99,9 @@ function findPgBouncer(): string {
       // next
     }
   }
-  throw new Error('PgBouncer not found: install Debian\'s package (apt-get install pgbouncer), or set BENCH_POOLER=off to measure without one');
+  throw new Error(
+    "PgBouncer not found: install Debian's package (apt-get install pgbouncer), or set BENCH_POOLER=off to measure without one",
+  );
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {

@@ -36,7 +36,10 @@ function snapshot(): Map<number, { name: string; ms: number }> {
  * workerd, wrangler's dev proxy, the load generator with the database bridge, Postgres)
  * spends the budget.
  */
-export async function cpuPerRequest<T extends { sent: number }>(run: () => Promise<T>, floor = 0.1): Promise<T & { cpu: CpuShare[] }> {
+export async function cpuPerRequest<T extends { sent: number }>(
+  run: () => Promise<T>,
+  floor = 0.1,
+): Promise<T & { cpu: CpuShare[] }> {
   const before = snapshot();
   const result = await run();
   const after = snapshot();

@@ -27,16 +27,38 @@ server.on('connection', (ws, req) => {
     return;
   }
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as { type: string; payload: { lat: number; lng: number; accuracy?: number; heading?: number; speed?: number; recorded_at?: string; client_event_id?: string } };
+    const msg = JSON.parse(String(data)) as {
+      type: string;
+      payload: {
+        lat: number;
+        lng: number;
+        accuracy?: number;
+        heading?: number;
+        speed?: number;
+        recorded_at?: string;
+        client_event_id?: string;
+      };
+    };
     if (msg.type !== 'location_ping') return;
     const p = msg.payload;
     const now = new Date().toISOString();
     const text = JSON.stringify({
       type: 'driver_location',
-      payload: { job_id: job, driver_id: driver, lat: p.lat, lng: p.lng, accuracy: p.accuracy ?? null, heading: p.heading ?? null, speed: p.speed ?? null, ts: p.recorded_at ?? now, received_at: now },
+      payload: {
+        job_id: job,
+        driver_id: driver,
+        lat: p.lat,
+        lng: p.lng,
+        accuracy: p.accuracy ?? null,
+        heading: p.heading ?? null,
+        speed: p.speed ?? null,
+        ts: p.recorded_at ?? now,
+        received_at: now,
+      },
     });
     for (const w of rooms.get(job) ?? []) w.send(text);
-    if (p.client_event_id) ws.send(JSON.stringify({ type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: false } }));
+    if (p.client_event_id)
+      ws.send(JSON.stringify({ type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: false } }));
   });
 });
 

@@ -18,16 +18,36 @@ export interface Fleet {
  * Dispatcher accounts exist so a crowd of watchers on one job is many people, not one
  * user opening hundreds of sockets (which the per-user rate limit rightly refuses).
  */
-export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: number, dispatchers: number): Promise<Fleet> {
+export async function seedFleet(
+  databaseUrl: string,
+  keys: SigningEnv,
+  count: number,
+  dispatchers: number,
+): Promise<Fleet> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const tag = Date.now().toString(36);
-  const rows: { driver_user: string; driver_id: string; customer_user: string; customer_id: string; location_id: string; job_id: string }[] = [];
+  const rows: {
+    driver_user: string;
+    driver_id: string;
+    customer_user: string;
+    customer_id: string;
+    location_id: string;
+    job_id: string;
+  }[] = [];
   const admins: string[] = [];
   try {
     await client.query('BEGIN');
-    const { rows: [demo] } = await client.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = 'admin@demo.test'`);
-    const { rows: [tier] } = await client.query<{ id: number; price_cents: number }>('SELECT id, price_cents FROM pricing_config ORDER BY sort_order LIMIT 1');
+    const {
+      rows: [demo],
+    } = await client.query<{ password_hash: string }>(
+      `SELECT password_hash FROM users WHERE email = 'admin@demo.test'`,
+    );
+    const {
+      rows: [tier],
+    } = await client.query<{ id: number; price_cents: number }>(
+      'SELECT id, price_cents FROM pricing_config ORDER BY sort_order LIMIT 1',
+    );
     const user = (role: string, name: string, i: number) =>
       client.query<{ id: string }>(
         `INSERT INTO users (email, role, full_name, password_hash, email_verified_at) VALUES ($1, $2, $3, $4, now()) RETURNING id`,
@@ -35,9 +55,18 @@ export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: nu
       );
     for (let i = 0; i < count; i++) {
       const driverUser = (await user('driver', `Bench Driver ${i}`, i)).rows[0]!.id;
-      const driverId = (await client.query<{ id: string }>(`INSERT INTO driver_profiles (user_id, status) VALUES ($1, 'en_route') RETURNING id`, [driverUser])).rows[0]!.id;
+      const driverId = (
+        await client.query<{ id: string }>(
+          `INSERT INTO driver_profiles (user_id, status) VALUES ($1, 'en_route') RETURNING id`,
+          [driverUser],
+        )
+      ).rows[0]!.id;
       const customerUser = (await user('customer', `Bench Customer ${i}`, i)).rows[0]!.id;
-      const customerId = (await client.query<{ id: string }>('INSERT INTO customer_profiles (user_id) VALUES ($1) RETURNING id', [customerUser])).rows[0]!.id;
+      const customerId = (
+        await client.query<{ id: string }>('INSERT INTO customer_profiles (user_id) VALUES ($1) RETURNING id', [
+          customerUser,
+        ])
+      ).rows[0]!.id;
       const lat = 43.15 + (i % 10) / 100;
       const lng = -71.6 + Math.floor(i / 10) / 100;
       const locationId = (
@@ -51,10 +80,26 @@ export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: nu
         await client.query<{ id: string }>(
           `INSERT INTO jobs (customer_id, driver_id, location_id, job_address, job_coordinates, status, driveway_tier_id, quoted_price_cents, assigned_at, version)
            VALUES ($1, $2, $3, $4, ST_SetSRID(ST_MakePoint($5, $6), 4326)::geography, 'assigned', $7, $8, now(), 1) RETURNING id`,
-          [customerId, driverId, locationId, `${i + 1} Bench St, Concord, NH 03301`, lng, lat, tier!.id, tier!.price_cents],
+          [
+            customerId,
+            driverId,
+            locationId,
+            `${i + 1} Bench St, Concord, NH 03301`,
+            lng,
+            lat,
+            tier!.id,
+            tier!.price_cents,
+          ],
         )
       ).rows[0]!.id;
-      rows.push({ driver_user: driverUser, driver_id: driverId, customer_user: customerUser, customer_id: customerId, location_id: locationId, job_id: jobId });
+      rows.push({
+        driver_user: driverUser,
+        driver_id: driverId,
+        customer_user: customerUser,
+        customer_id: customerId,
+        location_id: locationId,
+        job_id: jobId,
+      });
     }
     for (let i = 0; i < dispatchers; i++) admins.push((await user('admin', `Bench Dispatcher ${i}`, i)).rows[0]!.id);
     await client.query('COMMIT');
@@ -69,10 +114,25 @@ export async function seedFleet(databaseUrl: string, keys: SigningEnv, count: nu
       job_id: r.job_id,
       driver_id: r.driver_id,
       location_id: r.location_id,
-      driver_token: (await signAccessToken(keys, { sub: r.driver_user, role: 'driver', name: `Bench Driver ${i}`, did: r.driver_id })).token,
-      watcher_tokens: [(await signAccessToken(keys, { sub: r.customer_user, role: 'customer', name: `Bench Customer ${i}`, cid: r.customer_id })).token],
+      driver_token: (
+        await signAccessToken(keys, { sub: r.driver_user, role: 'driver', name: `Bench Driver ${i}`, did: r.driver_id })
+      ).token,
+      watcher_tokens: [
+        (
+          await signAccessToken(keys, {
+            sub: r.customer_user,
+            role: 'customer',
+            name: `Bench Customer ${i}`,
+            cid: r.customer_id,
+          })
+        ).token,
+      ],
     })),
   );
-  const dispatcher_tokens = await Promise.all(admins.map(async (id, i) => (await signAccessToken(keys, { sub: id, role: 'admin', name: `Bench Dispatcher ${i}` })).token));
+  const dispatcher_tokens = await Promise.all(
+    admins.map(
+      async (id, i) => (await signAccessToken(keys, { sub: id, role: 'admin', name: `Bench Dispatcher ${i}` })).token,
+    ),
+  );
   return { jobs, dispatcher_tokens };
 }

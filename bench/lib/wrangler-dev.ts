@@ -20,12 +20,37 @@ export interface WranglerDev {
  * says so (within 90 s). The benchmarks measure yardsticks as they measure the app: past
  * the dev proxy, at `directUrl`, when it is found.
  */
-export async function startWranglerDev(opts: { config: string; port: number; vars?: Record<string, string>; ready: (url: string) => Promise<boolean> }): Promise<WranglerDev> {
-  const persistDir = path.join(ROOT, '.data', `wrangler-bench-${path.basename(path.dirname(opts.config))}-${process.pid}`);
+export async function startWranglerDev(opts: {
+  config: string;
+  port: number;
+  vars?: Record<string, string>;
+  ready: (url: string) => Promise<boolean>;
+}): Promise<WranglerDev> {
+  const persistDir = path.join(
+    ROOT,
+    '.data',
+    `wrangler-bench-${path.basename(path.dirname(opts.config))}-${process.pid}`,
+  );
   const vars = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     path.join(ROOT, 'node_modules/.bin/wrangler'),
-    ['dev', '--config', opts.config, '--port', String(opts.port), '--ip', '127.0.0.1', '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', '--log-level', 'warn', '--persist-to', persistDir, ...vars],
+    [
+      'dev',
+      '--config',
+      opts.config,
+      '--port',
+      String(opts.port),
+      '--ip',
+      '127.0.0.1',
+      '--inspector-port',
+      String(await freePort()),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+      '--persist-to',
+      persistDir,
+      ...vars,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   const url = `http://127.0.0.1:${opts.port}`;

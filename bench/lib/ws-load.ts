@@ -13,7 +13,9 @@ export interface Target {
 }
 
 const fill = (template: string, job: LoadJob, i = 0) =>
-  template.replace(/\{(\w+)\}/g, (_, k: string) => (k === 'watcher_token' ? job.watcher_tokens[i % job.watcher_tokens.length]! : String(job[k as keyof LoadJob])));
+  template.replace(/\{(\w+)\}/g, (_, k: string) =>
+    k === 'watcher_token' ? job.watcher_tokens[i % job.watcher_tokens.length]! : String(job[k as keyof LoadJob]),
+  );
 
 export interface LoadJob {
   job_id: string;
@@ -56,7 +58,9 @@ function open(url: string): Promise<WebSocket> {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode} for ${url.replace(/token=[^&]+/, 'token=…')}`)));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`upgrade refused: ${res.statusCode} for ${url.replace(/token=[^&]+/, 'token=…')}`)),
+    );
   });
 }
 
@@ -81,7 +85,9 @@ async function openAll(urls: string[]): Promise<WebSocket[]> {
  * watcher's receipt. The first `warmupSeconds` are not measured.
  */
 export async function runScenario(target: Target, s: Scenario, log: (l: string) => void): Promise<RunResult> {
-  const watcherUrls = s.jobs.flatMap((job) => Array.from({ length: s.watchersPerJob }, (_, i) => fill(target.watcherUrl, job, i)));
+  const watcherUrls = s.jobs.flatMap((job) =>
+    Array.from({ length: s.watchersPerJob }, (_, i) => fill(target.watcherUrl, job, i)),
+  );
   log(`  ${target.name}: connecting ${watcherUrls.length} watchers and ${s.jobs.length} drivers…`);
   const watchers = await openAll(watcherUrls);
   const drivers = await openAll(s.jobs.map((job) => fill(target.driverUrl, job)));
@@ -125,14 +131,28 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
         sentWhileMeasuring++;
       }
       drivers[i]!.send(
-        JSON.stringify({ type: 'location_ping', payload: { lat: 43.2 + (n % 1000) / 1e5, lng: -71.5, accuracy: 5, heading: 90, speed: 8, recorded_at: ts, client_event_id: `bench-${run}-${n}` } }),
+        JSON.stringify({
+          type: 'location_ping',
+          payload: {
+            lat: 43.2 + (n % 1000) / 1e5,
+            lng: -71.5,
+            accuracy: 5,
+            heading: 90,
+            speed: 8,
+            recorded_at: ts,
+            client_event_id: `bench-${run}-${n}`,
+          },
+        }),
       );
     };
     starters.push(
-      setTimeout(() => {
-        ping();
-        timers.push(setInterval(ping, periodMs));
-      }, (i * periodMs) / s.jobs.length),
+      setTimeout(
+        () => {
+          ping();
+          timers.push(setInterval(ping, periodMs));
+        },
+        (i * periodMs) / s.jobs.length,
+      ),
     );
   });
 

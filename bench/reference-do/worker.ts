@@ -9,7 +9,8 @@ import { DurableObject } from 'cloudflare:workers';
  */
 export class Room extends DurableObject {
   override async fetch(req: Request): Promise<Response> {
-    if (req.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
+    if (req.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+      return new Response('Expected a WebSocket upgrade', { status: 426 });
     const driver = new URL(req.url).searchParams.get('driver');
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [driver ? 'driver' : 'watcher']);
@@ -18,17 +19,31 @@ export class Room extends DurableObject {
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
-    const msg = JSON.parse(String(data)) as { type: string; payload: { lat: number; lng: number; accuracy?: number; recorded_at?: string; client_event_id?: string } };
+    const msg = JSON.parse(String(data)) as {
+      type: string;
+      payload: { lat: number; lng: number; accuracy?: number; recorded_at?: string; client_event_id?: string };
+    };
     if (msg.type !== 'location_ping') return;
     const p = msg.payload;
     const now = new Date().toISOString();
     const { driver } = ws.deserializeAttachment() as { driver: string };
     const text = JSON.stringify({
       type: 'driver_location',
-      payload: { job_id: this.ctx.id.toString(), driver_id: driver, lat: p.lat, lng: p.lng, accuracy: p.accuracy ?? null, heading: null, speed: null, ts: p.recorded_at ?? now, received_at: now },
+      payload: {
+        job_id: this.ctx.id.toString(),
+        driver_id: driver,
+        lat: p.lat,
+        lng: p.lng,
+        accuracy: p.accuracy ?? null,
+        heading: null,
+        speed: null,
+        ts: p.recorded_at ?? now,
+        received_at: now,
+      },
     });
     for (const w of this.ctx.getWebSockets('watcher')) w.send(text);
-    if (p.client_event_id) ws.send(JSON.stringify({ type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: false } }));
+    if (p.client_event_id)
+      ws.send(JSON.stringify({ type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: false } }));
   }
 }
 

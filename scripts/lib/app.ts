@@ -43,7 +43,9 @@ const BIN = (root: string, name: string) => path.join(root, 'node_modules', '.bi
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { cwd, stdio: 'inherit', env });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -84,29 +86,57 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
   };
   try {
     const applied = await migrate(db.url);
-    log(`database: ${db.embedded ? 'embedded PGlite+PostGIS' : 'DATABASE_URL'} (${applied.applied} migration(s) applied)`);
+    log(
+      `database: ${db.embedded ? 'embedded PGlite+PostGIS' : 'DATABASE_URL'} (${applied.applied} migration(s) applied)`,
+    );
     if (opts.seed !== false) {
       const seeded = await seedDemo(db.url);
       if (seeded.seeded) log('demo data loaded');
     }
     const bridgePort = opts.mode === 'dev' ? Number(process.env.DB_BRIDGE_PORT ?? 54330) : 0;
     const workerDatabaseUrl = opts.workerDatabaseUrl ?? db.url;
-    const bridge = await startWsBridge({ port: bridgePort, allowedTargets: [db.targetHostPort, hostPortOf(workerDatabaseUrl)] });
+    const bridge = await startWsBridge({
+      port: bridgePort,
+      allowedTargets: [db.targetHostPort, hostPortOf(workerDatabaseUrl)],
+    });
     cleanups.push(bridge.stop);
     if (opts.web === false) {
       mkdirSync(path.join(opts.root, 'dist/web'), { recursive: true });
     } else if (opts.build !== false || !existsSync(path.join(opts.root, 'dist/web/index.html'))) {
-      await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root, { ...process.env, NODE_ENV: 'production' });
+      await run(BIN(opts.root, 'vite'), ['build', '--logLevel', 'warn'], opts.root, {
+        ...process.env,
+        NODE_ENV: 'production',
+      });
     }
     ensureDevVars(opts.root);
     const port = opts.port ?? 8787;
-    const vars: Record<string, string> = { DATABASE_URL: workerDatabaseUrl, DB_WS_PROXY: bridge.proxy, ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}), ...opts.vars };
-    const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false', '--log-level', 'warn'];
-    const persistDir = opts.persistTo ?? path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
+    const vars: Record<string, string> = {
+      DATABASE_URL: workerDatabaseUrl,
+      DB_WS_PROXY: bridge.proxy,
+      ...(opts.mode === 'test' ? { APP_ENV: 'test' } : {}),
+      ...opts.vars,
+    };
+    const args = [
+      'dev',
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ];
+    const persistDir =
+      opts.persistTo ??
+      path.join(opts.root, '.data', opts.mode === 'dev' ? 'wrangler' : `wrangler-test-${process.pid}-${port}`);
     args.push('--persist-to', persistDir);
     if (opts.mode === 'test') cleanups.push(() => rm(persistDir, { recursive: true, force: true }));
     for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
-    const child: ChildProcess = spawn(BIN(opts.root, 'wrangler'), args, { cwd: opts.root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    const child: ChildProcess = spawn(BIN(opts.root, 'wrangler'), args, {
+      cwd: opts.root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    });
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {

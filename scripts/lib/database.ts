@@ -44,14 +44,18 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDat
   if (opts.mode === 'dev') {
     // Persistent: only seeded from the template the first time, never reset here.
     const dataDir = path.join(dataRoot, 'pglite');
-    const fresh = await access(path.join(dataDir, 'PG_VERSION')).then(() => false, () => true);
+    const fresh = await access(path.join(dataDir, 'PG_VERSION')).then(
+      () => false,
+      () => true,
+    );
     if (fresh) {
       await prepareTemplate(template);
       await rm(dataDir, { recursive: true, force: true }); // a half-copied dir from a killed run
       await cloneDataDir(template, dataDir);
     }
     const port = Number(process.env.PGLITE_PORT ?? DEFAULT_DEV_PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad PGLITE_PORT: ${process.env.PGLITE_PORT}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`bad PGLITE_PORT: ${process.env.PGLITE_PORT}`);
     const db = await startEmbeddedPostgres({ dataDir, port });
     return { url: db.url, targetHostPort: `${db.host}:${db.port}`, embedded: true, stop: db.stop };
   }
@@ -81,4 +85,3 @@ async function removeStaleTestDirs(dataRoot: string): Promise<void> {
     if (pid && !isProcessAlive(Number(pid))) await rm(path.join(dataRoot, name), { recursive: true, force: true });
   }
 }
-

@@ -50,7 +50,10 @@ interface ResolvedConfig {
 }
 
 export function readEnvSummary(root: string, env?: string): EnvSummary {
-  const c = unstable_readConfig({ config: path.join(root, 'wrangler.toml'), env }, { hideWarnings: true }) as unknown as ResolvedConfig;
+  const c = unstable_readConfig(
+    { config: path.join(root, 'wrangler.toml'), env },
+    { hideWarnings: true },
+  ) as unknown as ResolvedConfig;
   return {
     env,
     workerName: c.name ?? '',
@@ -94,10 +97,16 @@ export function bucketNames(s: EnvSummary): string[] {
 
 /** All binding names an environment gives the Worker (vars excluded). */
 export function bindingNames(s: EnvSummary): string[] {
-  return [...s.durableObjects.map((d) => d.name), ...s.buckets.map((b) => b.binding), ...s.producers.map((p) => p.binding), ...s.ratelimits.map((r) => r.name)].sort();
+  return [
+    ...s.durableObjects.map((d) => d.name),
+    ...s.buckets.map((b) => b.binding),
+    ...s.producers.map((p) => p.binding),
+    ...s.ratelimits.map((r) => r.name),
+  ].sort();
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
 /**
  * Problems with the environments (empty = fine): each named environment must bind the same
@@ -110,7 +119,8 @@ export function checkEnvironments(top: EnvSummary, named: EnvSummary[]): string[
   const problems: string[] = [];
   const topBindings = bindingNames(top);
   // ASSETS comes from the top-level [assets] table, which every environment inherits.
-  for (const b of BINDING_NAMES.filter((n) => n !== 'ASSETS')) if (!topBindings.includes(b)) problems.push(`top level: binding ${b} (worker/config.ts) is not declared`);
+  for (const b of BINDING_NAMES.filter((n) => n !== 'ASSETS'))
+    if (!topBindings.includes(b)) problems.push(`top level: binding ${b} (worker/config.ts) is not declared`);
   if (!top.observabilityEnabled) problems.push('top level: [observability] enabled must be true');
   if (top.migrationTags.length === 0) problems.push('top level: no Durable Object [[migrations]]');
 
@@ -121,21 +131,36 @@ export function checkEnvironments(top: EnvSummary, named: EnvSummary[]): string[
     const env = s.env ?? '?';
     const where = `[env.${env}]`;
     const suffixed = (name: string) => `${name}-${env}`;
-    if (s.workerName !== `${top.workerName}-${env}`) problems.push(`${where}: Worker name is "${s.workerName}", expected "${top.workerName}-${env}"`);
-    if (s.vars.APP_ENV !== env) problems.push(`${where}: vars.APP_ENV is ${JSON.stringify(s.vars.APP_ENV)}, expected "${env}"`);
-    if (!sameList(Object.keys(s.vars), Object.keys(top.vars))) problems.push(`${where}: vars ${JSON.stringify(Object.keys(s.vars).sort())} differ from the top level's ${JSON.stringify(Object.keys(top.vars).sort())}`);
-    if (!sameList(bindingNames(s), topBindings)) problems.push(`${where}: bindings ${JSON.stringify(bindingNames(s))} differ from the top level's ${JSON.stringify(topBindings)}`);
+    if (s.workerName !== `${top.workerName}-${env}`)
+      problems.push(`${where}: Worker name is "${s.workerName}", expected "${top.workerName}-${env}"`);
+    if (s.vars.APP_ENV !== env)
+      problems.push(`${where}: vars.APP_ENV is ${JSON.stringify(s.vars.APP_ENV)}, expected "${env}"`);
+    if (!sameList(Object.keys(s.vars), Object.keys(top.vars)))
+      problems.push(
+        `${where}: vars ${JSON.stringify(Object.keys(s.vars).sort())} differ from the top level's ${JSON.stringify(Object.keys(top.vars).sort())}`,
+      );
+    if (!sameList(bindingNames(s), topBindings))
+      problems.push(
+        `${where}: bindings ${JSON.stringify(bindingNames(s))} differ from the top level's ${JSON.stringify(topBindings)}`,
+      );
     for (const d of top.durableObjects) {
       const mine = s.durableObjects.find((x) => x.name === d.name);
-      if (mine && mine.class_name !== d.class_name) problems.push(`${where}: Durable Object ${d.name} is class ${mine.class_name}, expected ${d.class_name}`);
+      if (mine && mine.class_name !== d.class_name)
+        problems.push(`${where}: Durable Object ${d.name} is class ${mine.class_name}, expected ${d.class_name}`);
     }
     for (const b of top.buckets) {
       const mine = s.buckets.find((x) => x.binding === b.binding);
-      if (mine && mine.bucket_name !== suffixed(b.bucket_name ?? '')) problems.push(`${where}: R2 ${b.binding} is bucket "${mine.bucket_name}", expected "${suffixed(b.bucket_name ?? '')}"`);
+      if (mine && mine.bucket_name !== suffixed(b.bucket_name ?? ''))
+        problems.push(
+          `${where}: R2 ${b.binding} is bucket "${mine.bucket_name}", expected "${suffixed(b.bucket_name ?? '')}"`,
+        );
     }
     for (const p of top.producers) {
       const mine = s.producers.find((x) => x.binding === p.binding);
-      if (mine && mine.queue !== suffixed(p.queue)) problems.push(`${where}: queue producer ${p.binding} sends to "${mine.queue}", expected "${suffixed(p.queue)}"`);
+      if (mine && mine.queue !== suffixed(p.queue))
+        problems.push(
+          `${where}: queue producer ${p.binding} sends to "${mine.queue}", expected "${suffixed(p.queue)}"`,
+        );
     }
     for (const q of top.consumers) {
       const mine = s.consumers.find((x) => x.queue === suffixed(q.queue));
@@ -144,24 +169,41 @@ export function checkEnvironments(top: EnvSummary, named: EnvSummary[]): string[
         continue;
       }
       const expectedDlq = q.dead_letter_queue ? suffixed(q.dead_letter_queue) : undefined;
-      if (mine.dead_letter_queue !== expectedDlq) problems.push(`${where}: consumer "${mine.queue}" dead-letters to ${JSON.stringify(mine.dead_letter_queue)}, expected ${JSON.stringify(expectedDlq)}`);
+      if (mine.dead_letter_queue !== expectedDlq)
+        problems.push(
+          `${where}: consumer "${mine.queue}" dead-letters to ${JSON.stringify(mine.dead_letter_queue)}, expected ${JSON.stringify(expectedDlq)}`,
+        );
       for (const k of ['max_batch_size', 'max_batch_timeout', 'max_retries'] as const) {
-        if (mine[k] !== q[k]) problems.push(`${where}: consumer "${mine.queue}" ${k} = ${mine[k]}, top level has ${q[k]}`);
+        if (mine[k] !== q[k])
+          problems.push(`${where}: consumer "${mine.queue}" ${k} = ${mine[k]}, top level has ${q[k]}`);
       }
     }
-    if (s.consumers.length !== top.consumers.length) problems.push(`${where}: ${s.consumers.length} queue consumers, top level has ${top.consumers.length}`);
+    if (s.consumers.length !== top.consumers.length)
+      problems.push(`${where}: ${s.consumers.length} queue consumers, top level has ${top.consumers.length}`);
     for (const r of top.ratelimits) {
       const mine = s.ratelimits.find((x) => x.name === r.name);
-      if (mine && JSON.stringify(mine.simple) !== JSON.stringify(r.simple)) problems.push(`${where}: rate limit ${r.name} is ${JSON.stringify(mine.simple)}, top level has ${JSON.stringify(r.simple)}`);
+      if (mine && JSON.stringify(mine.simple) !== JSON.stringify(r.simple))
+        problems.push(
+          `${where}: rate limit ${r.name} is ${JSON.stringify(mine.simple)}, top level has ${JSON.stringify(r.simple)}`,
+        );
     }
     for (const r of s.ratelimits) {
       const owner = namespaceOwners.get(r.namespace_id);
-      if (owner) problems.push(`${where}: rate limit ${r.name} reuses namespace_id ${r.namespace_id} of ${owner} (ids are per account: the counters would be shared)`);
+      if (owner)
+        problems.push(
+          `${where}: rate limit ${r.name} reuses namespace_id ${r.namespace_id} of ${owner} (ids are per account: the counters would be shared)`,
+        );
       else namespaceOwners.set(r.namespace_id, where);
     }
-    if (!sameList(s.crons, top.crons)) problems.push(`${where}: crons ${JSON.stringify(s.crons)} differ from the top level's ${JSON.stringify(top.crons)}`);
+    if (!sameList(s.crons, top.crons))
+      problems.push(
+        `${where}: crons ${JSON.stringify(s.crons)} differ from the top level's ${JSON.stringify(top.crons)}`,
+      );
     if (!s.observabilityEnabled) problems.push(`${where}: observability is off`);
-    if (JSON.stringify(s.migrationTags) !== JSON.stringify(top.migrationTags)) problems.push(`${where}: Durable Object migrations ${JSON.stringify(s.migrationTags)} differ from the top level's`);
+    if (JSON.stringify(s.migrationTags) !== JSON.stringify(top.migrationTags))
+      problems.push(
+        `${where}: Durable Object migrations ${JSON.stringify(s.migrationTags)} differ from the top level's`,
+      );
   }
   return problems;
 }

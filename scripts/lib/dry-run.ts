@@ -18,7 +18,11 @@ export interface DryRunResult {
 }
 
 /** Runs a command, collecting stdout+stderr (colour off). */
-export function runCaptured(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; shell?: boolean }): Promise<{ code: number; output: string }> {
+export function runCaptured(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; shell?: boolean },
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,

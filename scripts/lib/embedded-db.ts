@@ -107,7 +107,8 @@ const TERMINATE = 0x58;
  * long test file piles up connections until `maxConnections` refuses new ones.
  */
 function hangUp(server: PGLiteSocketServer, handlerId: number): void {
-  const handlers = (server as unknown as { handlers?: Set<{ handlerId: number; socket: { end(): void } | null }> }).handlers;
+  const handlers = (server as unknown as { handlers?: Set<{ handlerId: number; socket: { end(): void } | null }> })
+    .handlers;
   for (const h of handlers ?? []) if (h.handlerId === handlerId) setImmediate(() => h.socket?.end());
 }
 
@@ -123,7 +124,9 @@ function hangUp(server: PGLiteSocketServer, handlerId: number): void {
 function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
   const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
   if (!q || !Array.isArray(q.queue) || typeof q.processQueue !== 'function') {
-    throw new Error('pglite-socket internals changed: revisit keepExtendedQueriesTogether in scripts/lib/embedded-db.ts');
+    throw new Error(
+      'pglite-socket internals changed: revisit keepExtendedQueriesTogether in scripts/lib/embedded-db.ts',
+    );
   }
   let openSequence = false;
   q.processQueue = async function processQueue(this: QueryQueue): Promise<void> {
@@ -137,7 +140,14 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
         const next = this.queue.splice(index, 1)[0]!;
         let bytes = 0;
         try {
-          await this.db.runExclusive(() => this.db.execProtocolRawStream(next.message, { onRawData: (d: Uint8Array) => { bytes += d.length; next.onData(d); } }));
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(next.message, {
+              onRawData: (d: Uint8Array) => {
+                bytes += d.length;
+                next.onData(d);
+              },
+            }),
+          );
         } catch (err) {
           next.reject(err);
           continue;
@@ -153,11 +163,16 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
     }
   };
   const clearTransaction = q.clearTransactionIfNeeded.bind(q);
-  q.clearTransactionIfNeeded = async function clearTransactionIfNeeded(this: QueryQueue, handlerId: number): Promise<void> {
+  q.clearTransactionIfNeeded = async function clearTransactionIfNeeded(
+    this: QueryQueue,
+    handlerId: number,
+  ): Promise<void> {
     if (openSequence && this.lastHandlerId === handlerId) {
       // The connection went away mid-query: end its sequence so others can proceed.
       openSequence = false;
-      await this.db.runExclusive(() => this.db.execProtocolRawStream(SYNC_MESSAGE, { onRawData: () => {} })).catch(() => {});
+      await this.db
+        .runExclusive(() => this.db.execProtocolRawStream(SYNC_MESSAGE, { onRawData: () => {} }))
+        .catch(() => {});
     }
     await clearTransaction(handlerId);
     if (this.lastHandlerId === handlerId) this.lastHandlerId = null;
@@ -180,7 +195,9 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
       if (pid && isProcessAlive(pid)) {
-        throw new Error(`${dataDir} is in use by process ${pid} (\`npm run db:up\` already running? else delete ${lock})`);
+        throw new Error(
+          `${dataDir} is in use by process ${pid} (\`npm run db:up\` already running? else delete ${lock})`,
+        );
       }
       await rm(lock, { force: true });
     }
@@ -251,14 +268,17 @@ async function copyTree(src: string, dst: string): Promise<void> {
   const entries = await readdir(src, { withFileTypes: true });
   await Promise.all(
     entries.map((e) =>
-      e.isDirectory() ? copyTree(path.join(src, e.name), path.join(dst, e.name)) : copyFile(path.join(src, e.name), path.join(dst, e.name)),
+      e.isDirectory()
+        ? copyTree(path.join(src, e.name), path.join(dst, e.name))
+        : copyFile(path.join(src, e.name), path.join(dst, e.name)),
     ),
   );
 }
 
 /** Copies a closed data dir (~0.1 s for the ~60 MB template) so each test run starts clean. */
 export async function cloneDataDir(templateDir: string, targetDir: string): Promise<void> {
-  if (!(await exists(path.join(templateDir, 'PG_VERSION')))) throw new Error(`cloneDataDir: no data dir at ${templateDir}`);
+  if (!(await exists(path.join(templateDir, 'PG_VERSION'))))
+    throw new Error(`cloneDataDir: no data dir at ${templateDir}`);
   if (await exists(targetDir)) throw new Error(`cloneDataDir: ${targetDir} already exists`);
   await copyTree(templateDir, targetDir);
 }

@@ -106,7 +106,10 @@ export async function rollback(databaseUrl: string, opts: RollbackOptions = {}):
     await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]); // released by client.end()
     const applied = (await appliedMillis(query)).map((when) => {
       const entry = JOURNAL.find((e) => e.when === when);
-      if (!entry) throw new Error(`the database has a migration this code does not know (created_at ${when}); roll back with the code that applied it`);
+      if (!entry)
+        throw new Error(
+          `the database has a migration this code does not know (created_at ${when}); roll back with the code that applied it`,
+        );
       return entry;
     });
     let keep: number;
@@ -115,7 +118,9 @@ export async function rollback(databaseUrl: string, opts: RollbackOptions = {}):
       const i = applied.findIndex((e) => e.tag === opts.to);
       if (i < 0) {
         const known = JOURNAL.some((e) => e.tag === opts.to);
-        throw new Error(`${opts.to} is ${known ? 'not applied to this database' : 'not a migration in migrations/meta/_journal.json'}; the database is at ${applied.at(-1)?.tag ?? 'nothing'}`);
+        throw new Error(
+          `${opts.to} is ${known ? 'not applied to this database' : 'not a migration in migrations/meta/_journal.json'}; the database is at ${applied.at(-1)?.tag ?? 'nothing'}`,
+        );
       }
       keep = i + 1;
     } else keep = Math.max(0, applied.length - 1);
@@ -141,7 +146,10 @@ export async function rollback(databaseUrl: string, opts: RollbackOptions = {}):
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK');
-      throw new Error(`rolling back ${current} failed, nothing was changed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(
+        `rolling back ${current} failed, nothing was changed: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
     }
     return { rolledBack: files.map((f) => f.tag), at: applied[keep - 1]?.tag ?? null };
   });

@@ -17,7 +17,13 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { BINDING_NAMES, LOCAL_ONLY_SETTINGS, OPTIONAL_SECRETS, REQUIRED_SECRETS, WRANGLER_VARS } from '../../worker/config';
+import {
+  BINDING_NAMES,
+  LOCAL_ONLY_SETTINGS,
+  OPTIONAL_SECRETS,
+  REQUIRED_SECRETS,
+  WRANGLER_VARS,
+} from '../../worker/config';
 import { bucketNames, DEPLOY_ENVIRONMENTS, queueNames, type EnvSummary } from './deploy-config';
 
 /** The steps, in the order the README must give them. */
@@ -63,12 +69,15 @@ export function parseGuide(readme: string): Guide {
     const m = MARKER.exec(lines[i]!.trim());
     if (!m) continue;
     if (!/^```(sh|bash|shell)\s*$/.test(lines[i + 1]?.trim() ?? '')) {
-      throw new Error(`README.md line ${firstLine + i}: <!-- ops-guide:${m[1]} --> must be followed directly by a \`\`\`sh block`);
+      throw new Error(
+        `README.md line ${firstLine + i}: <!-- ops-guide:${m[1]} --> must be followed directly by a \`\`\`sh block`,
+      );
     }
     const body: string[] = [];
     let j = i + 2;
     for (; j < lines.length && lines[j]!.trim() !== '```'; j++) body.push(lines[j]!);
-    if (j >= lines.length) throw new Error(`README.md line ${firstLine + i}: the ops-guide:${m[1]} block is not closed`);
+    if (j >= lines.length)
+      throw new Error(`README.md line ${firstLine + i}: the ops-guide:${m[1]} block is not closed`);
     blocks.push({ step: m[1]!, commands: joinCommands(body), line: firstLine + i });
     i = j;
   }
@@ -141,11 +150,17 @@ export function commandsFor(guide: Guide, step: string): string[] {
 export function checkSteps(guide: Guide): string[] {
   const problems: string[] = [];
   const seen = guide.blocks.map((b) => b.step);
-  for (const s of seen) if (!(GUIDE_STEPS as readonly string[]).includes(s)) problems.push(`README: unknown step ops-guide:${s} (scripts/lib/operator-guide.ts GUIDE_STEPS)`);
+  for (const s of seen)
+    if (!(GUIDE_STEPS as readonly string[]).includes(s))
+      problems.push(`README: unknown step ops-guide:${s} (scripts/lib/operator-guide.ts GUIDE_STEPS)`);
   for (const s of GUIDE_STEPS) if (!seen.includes(s)) problems.push(`README: step ops-guide:${s} is missing`);
-  const order = seen.filter((s) => (GUIDE_STEPS as readonly string[]).includes(s)).map((s) => GUIDE_STEPS.indexOf(s as GuideStep));
-  if (order.some((v, i) => i > 0 && v < order[i - 1]!)) problems.push(`README: steps are out of order (${seen.join(', ')}); expected ${GUIDE_STEPS.join(', ')}`);
-  for (const b of guide.blocks) if (b.commands.length === 0) problems.push(`README line ${b.line}: ops-guide:${b.step} has no commands`);
+  const order = seen
+    .filter((s) => (GUIDE_STEPS as readonly string[]).includes(s))
+    .map((s) => GUIDE_STEPS.indexOf(s as GuideStep));
+  if (order.some((v, i) => i > 0 && v < order[i - 1]!))
+    problems.push(`README: steps are out of order (${seen.join(', ')}); expected ${GUIDE_STEPS.join(', ')}`);
+  for (const b of guide.blocks)
+    if (b.commands.length === 0) problems.push(`README line ${b.line}: ops-guide:${b.step} has no commands`);
   return problems;
 }
 
@@ -163,15 +178,19 @@ export function checkSecretsTable(rows: SecretRow[]): string[] {
   }
   const known = new Set([...REQUIRED_SECRETS, ...OPTIONAL_SECRETS]);
   for (const n of listed.keys()) {
-    if ((LOCAL_ONLY_SETTINGS as readonly string[]).includes(n)) problems.push(`README secrets table: ${n} is local-development only and must not be in the table`);
-    else if ((WRANGLER_VARS as readonly string[]).includes(n)) problems.push(`README secrets table: ${n} is set in wrangler.toml [vars], not with wrangler secret put`);
+    if ((LOCAL_ONLY_SETTINGS as readonly string[]).includes(n))
+      problems.push(`README secrets table: ${n} is local-development only and must not be in the table`);
+    else if ((WRANGLER_VARS as readonly string[]).includes(n))
+      problems.push(`README secrets table: ${n} is set in wrangler.toml [vars], not with wrangler secret put`);
     else if (!known.has(n)) problems.push(`README secrets table: ${n} is not a setting worker/config.ts knows`);
   }
   for (const n of known) if (!listed.has(n)) problems.push(`README secrets table: ${n} (worker/config.ts) is missing`);
   for (const [n, required] of listed) {
     const says = /^yes\b/i.test(required);
-    if (REQUIRED_SECRETS.includes(n) && !says) problems.push(`README secrets table: ${n} is required by worker/config.ts but the table says "${required}"`);
-    if (OPTIONAL_SECRETS.includes(n) && says) problems.push(`README secrets table: ${n} is optional in worker/config.ts but the table says "${required}"`);
+    if (REQUIRED_SECRETS.includes(n) && !says)
+      problems.push(`README secrets table: ${n} is required by worker/config.ts but the table says "${required}"`);
+    if (OPTIONAL_SECRETS.includes(n) && says)
+      problems.push(`README secrets table: ${n} is optional in worker/config.ts but the table says "${required}"`);
   }
   return problems;
 }
@@ -187,9 +206,11 @@ export function checkSecretCommands(commands: string[]): string[] {
       continue;
     }
     put.add(m[1]!);
-    if (![...REQUIRED_SECRETS, ...OPTIONAL_SECRETS].includes(m[1]!)) problems.push(`README ops-guide:secrets: ${m[1]} is not a secret worker/config.ts knows`);
+    if (![...REQUIRED_SECRETS, ...OPTIONAL_SECRETS].includes(m[1]!))
+      problems.push(`README ops-guide:secrets: ${m[1]} is not a secret worker/config.ts knows`);
   }
-  for (const n of REQUIRED_SECRETS) if (!put.has(n)) problems.push(`README ops-guide:secrets: no \`wrangler secret put ${n}\` for a required secret`);
+  for (const n of REQUIRED_SECRETS)
+    if (!put.has(n)) problems.push(`README ops-guide:secrets: no \`wrangler secret put ${n}\` for a required secret`);
   return problems;
 }
 
@@ -203,15 +224,25 @@ export function checkResourceCommands(commands: string[], named: EnvSummary[]): 
     const queue = /^npx wrangler queues create ([a-z0-9-]+)$/.exec(c);
     if (bucket) buckets.add(bucket[1]!);
     else if (queue) queues.add(queue[1]!);
-    else problems.push(`README ops-guide:resources: "${c}" is neither \`npx wrangler r2 bucket create NAME\` nor \`npx wrangler queues create NAME\``);
+    else
+      problems.push(
+        `README ops-guide:resources: "${c}" is neither \`npx wrangler r2 bucket create NAME\` nor \`npx wrangler queues create NAME\``,
+      );
   }
   const wantBuckets = new Set(named.flatMap(bucketNames));
   const wantQueues = new Set(named.flatMap(queueNames));
-  for (const b of wantBuckets) if (!buckets.has(b)) problems.push(`README ops-guide:resources: bucket ${b} (wrangler.toml) is never created`);
-  for (const b of buckets) if (!wantBuckets.has(b)) problems.push(`README ops-guide:resources: bucket ${b} is not used by any environment in wrangler.toml`);
-  for (const q of wantQueues) if (!queues.has(q)) problems.push(`README ops-guide:resources: queue ${q} (wrangler.toml) is never created`);
-  for (const q of queues) if (!wantQueues.has(q)) problems.push(`README ops-guide:resources: queue ${q} is not used by any environment in wrangler.toml`);
-  for (const env of DEPLOY_ENVIRONMENTS) if (!named.some((s) => s.env === env)) problems.push(`wrangler.toml: [env.${env}] is missing`);
+  for (const b of wantBuckets)
+    if (!buckets.has(b)) problems.push(`README ops-guide:resources: bucket ${b} (wrangler.toml) is never created`);
+  for (const b of buckets)
+    if (!wantBuckets.has(b))
+      problems.push(`README ops-guide:resources: bucket ${b} is not used by any environment in wrangler.toml`);
+  for (const q of wantQueues)
+    if (!queues.has(q)) problems.push(`README ops-guide:resources: queue ${q} (wrangler.toml) is never created`);
+  for (const q of queues)
+    if (!wantQueues.has(q))
+      problems.push(`README ops-guide:resources: queue ${q} is not used by any environment in wrangler.toml`);
+  for (const env of DEPLOY_ENVIRONMENTS)
+    if (!named.some((s) => s.env === env)) problems.push(`wrangler.toml: [env.${env}] is missing`);
   return problems;
 }
 
@@ -223,7 +254,8 @@ export function envNamesReadByCode(root: string): Map<string, string> {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
       else if (/\.tsx?$/.test(name) && !/\.test\.ts$|\.d\.ts$/.test(name)) {
-        for (const m of readFileSync(full, 'utf8').matchAll(/\benv\??\.([A-Z][A-Z0-9_]+)\b/g)) if (!found.has(m[1]!)) found.set(m[1]!, path.relative(root, full));
+        for (const m of readFileSync(full, 'utf8').matchAll(/\benv\??\.([A-Z][A-Z0-9_]+)\b/g))
+          if (!found.has(m[1]!)) found.set(m[1]!, path.relative(root, full));
       }
     }
   };
@@ -251,7 +283,11 @@ export function checkCodeEnvNames(read: Map<string, string>, top: EnvSummary): s
     ...LOCAL_ONLY_SETTINGS,
   ]);
   const problems: string[] = [];
-  for (const [name, file] of read) if (!declared.has(name)) problems.push(`${file} reads env.${name}, which is neither a wrangler.toml binding/var nor a secret in worker/config.ts`);
+  for (const [name, file] of read)
+    if (!declared.has(name))
+      problems.push(
+        `${file} reads env.${name}, which is neither a wrangler.toml binding/var nor a secret in worker/config.ts`,
+      );
   return problems;
 }
 
@@ -259,8 +295,10 @@ export function checkCodeEnvNames(read: Map<string, string>, top: EnvSummary): s
 export function checkDevVarsExample(text: string): string[] {
   const known = new Set<string>([...REQUIRED_SECRETS, ...OPTIONAL_SECRETS, ...WRANGLER_VARS, ...LOCAL_ONLY_SETTINGS]);
   const problems: string[] = [];
-  for (const m of text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)) if (!known.has(m[1]!)) problems.push(`.dev.vars.example sets ${m[1]}, which worker/config.ts does not know`);
-  for (const n of REQUIRED_SECRETS) if (!new RegExp(`^${n}=`, 'm').test(text)) problems.push(`.dev.vars.example lacks the required ${n}`);
+  for (const m of text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm))
+    if (!known.has(m[1]!)) problems.push(`.dev.vars.example sets ${m[1]}, which worker/config.ts does not know`);
+  for (const n of REQUIRED_SECRETS)
+    if (!new RegExp(`^${n}=`, 'm').test(text)) problems.push(`.dev.vars.example lacks the required ${n}`);
   return problems;
 }
 

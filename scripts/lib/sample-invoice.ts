@@ -16,7 +16,11 @@ export function sampleInvoice(): InvoiceView {
       total_cents: 11156,
       tax_rate_bps: 625,
     },
-    business: { name: 'Granite State Plowing', address: '107 N Main St, Concord, NH 03301', timezone: 'America/New_York' },
+    business: {
+      name: 'Granite State Plowing',
+      address: '107 N Main St, Concord, NH 03301',
+      timezone: 'America/New_York',
+    },
     customer: { name: 'Carol Customer', email: 'customer1@demo.test', phone: '+16035550111' },
     job: {
       id: '9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a',
@@ -28,10 +32,24 @@ export function sampleInvoice(): InvoiceView {
       requested_at: new Date('2026-12-03T11:02:00Z'),
       completed_at: new Date('2026-12-03T14:47:00Z'),
     },
-    driver: { name: 'Dave Plowman', paypal_link: 'https://paypal.me/demodriver1', venmo_link: 'https://venmo.com/demo-driver1' },
+    driver: {
+      name: 'Dave Plowman',
+      paypal_link: 'https://paypal.me/demodriver1',
+      venmo_link: 'https://venmo.com/demo-driver1',
+    },
     price_changes: [
-      { old_price_cents: 8500, new_price_cents: 9500, changed_at: new Date('2026-12-03T14:20:00Z'), changed_by: 'Dave Plowman' },
-      { old_price_cents: 9500, new_price_cents: 10500, changed_at: new Date('2026-12-03T14:41:00Z'), changed_by: 'Dave Plowman' },
+      {
+        old_price_cents: 8500,
+        new_price_cents: 9500,
+        changed_at: new Date('2026-12-03T14:20:00Z'),
+        changed_by: 'Dave Plowman',
+      },
+      {
+        old_price_cents: 9500,
+        new_price_cents: 10500,
+        changed_at: new Date('2026-12-03T14:41:00Z'),
+        changed_by: 'Dave Plowman',
+      },
     ],
     payments: [{ method: 'venmo', amount_cents: 5000, recorded_at: new Date('2026-12-03T14:50:00Z') }],
   };

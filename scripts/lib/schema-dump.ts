@@ -62,6 +62,9 @@ export async function schemaDump(query: QueryFn): Promise<SchemaDump> {
     dump[key as keyof typeof QUERIES] = rows.map((r) => String(r.line)).sort();
   }
   const [reg] = await query(`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
-  if (reg?.present) dump.migrations_recorded = Number((await query('SELECT count(*) AS n FROM drizzle.__drizzle_migrations'))[0]?.n ?? 0);
+  if (reg?.present)
+    dump.migrations_recorded = Number(
+      (await query('SELECT count(*) AS n FROM drizzle.__drizzle_migrations'))[0]?.n ?? 0,
+    );
   return dump;
 }

@@ -29,14 +29,19 @@ export const DEFAULT_TIERS = [
   ['6-Car Driveway', 16500],
 ] as const;
 
-const LOCATIONS: Record<string, { label: string; line1: string; city: string; zip: string; lat: number; lng: number }[]> = {
+const LOCATIONS: Record<
+  string,
+  { label: string; line1: string; city: string; zip: string; lat: number; lng: number }[]
+> = {
   'customer1@demo.test': [
     { label: 'Home', line1: '12 Pleasant St', city: 'Concord', zip: '03301', lat: 43.2001, lng: -71.5452 },
     // ~16 miles from base: outside the 10-mile radius, to show the refusal.
     { label: 'Camp', line1: '900 Elm St', city: 'Manchester', zip: '03101', lat: 42.9956, lng: -71.4548 },
   ],
-  'customer2@demo.test': [{ label: 'Home', line1: '45 Loudon Rd', city: 'Concord', zip: '03301', lat: 43.2105, lng: -71.5101 }],
-  'customer3@demo.test': [{ label: 'Shop', line1: '3 Main St', city: 'Bow', zip: '03304', lat: 43.1353, lng: -71.5470 }],
+  'customer2@demo.test': [
+    { label: 'Home', line1: '45 Loudon Rd', city: 'Concord', zip: '03301', lat: 43.2105, lng: -71.5101 },
+  ],
+  'customer3@demo.test': [{ label: 'Shop', line1: '3 Main St', city: 'Bow', zip: '03304', lat: 43.1353, lng: -71.547 }],
 };
 
 export function refuseProduction(): void {
@@ -59,7 +64,9 @@ export async function seedDemo(databaseUrl: string): Promise<{ seeded: boolean }
     if (existing.rowCount) return { seeded: false };
     const hash = await hashPassword(DEMO_PASSWORD);
     await client.query('BEGIN');
-    await client.query(`INSERT INTO operator_settings (business_name, timezone) VALUES ('Granite State Plowing', 'America/New_York') ON CONFLICT DO NOTHING`);
+    await client.query(
+      `INSERT INTO operator_settings (business_name, timezone) VALUES ('Granite State Plowing', 'America/New_York') ON CONFLICT DO NOTHING`,
+    );
     await client.query(
       `INSERT INTO service_area_config (home_base_address, center_lat, center_lng, radius_miles) VALUES ($1, $2, $3, $4)`,
       [DEMO_BASE.address, DEMO_BASE.lat, DEMO_BASE.lng, DEMO_BASE.radius_miles],
@@ -67,7 +74,11 @@ export async function seedDemo(databaseUrl: string): Promise<{ seeded: boolean }
     const existingTiers = await client.query('SELECT count(*)::int AS n FROM pricing_config');
     if (existingTiers.rows[0].n === 0) {
       for (const [i, [label, cents]] of DEFAULT_TIERS.entries()) {
-        await client.query('INSERT INTO pricing_config (tier_label, price_cents, sort_order) VALUES ($1, $2, $3)', [label, cents, i + 1]);
+        await client.query('INSERT INTO pricing_config (tier_label, price_cents, sort_order) VALUES ($1, $2, $3)', [
+          label,
+          cents,
+          i + 1,
+        ]);
       }
     }
     const ids: Record<string, { user: string; profile: string | null }> = {};
@@ -84,11 +95,19 @@ export async function seedDemo(databaseUrl: string): Promise<{ seeded: boolean }
         const r = await client.query(
           `INSERT INTO driver_profiles (user_id, status, vehicle_type, vehicle_make, vehicle_model, vehicle_year, license_plate, paypal_link, venmo_link)
            VALUES ($1, 'available', 'pickup', 'Ford', 'F-250', 2022, $2, $3, $4) RETURNING id`,
-          [userId, `NH-${handle?.toUpperCase()}`, `https://paypal.me/demo${handle}`, `https://venmo.com/demo-${handle}`],
+          [
+            userId,
+            `NH-${handle?.toUpperCase()}`,
+            `https://paypal.me/demo${handle}`,
+            `https://venmo.com/demo-${handle}`,
+          ],
         );
         profile = r.rows[0].id;
       } else if (u.role === 'customer') {
-        const r = await client.query(`INSERT INTO customer_profiles (user_id, preferred_contact) VALUES ($1, 'email') RETURNING id`, [userId]);
+        const r = await client.query(
+          `INSERT INTO customer_profiles (user_id, preferred_contact) VALUES ($1, 'email') RETURNING id`,
+          [userId],
+        );
         profile = r.rows[0].id;
         for (const [i, l] of (LOCATIONS[u.email] ?? []).entries()) {
           await client.query(
@@ -123,7 +142,14 @@ const PATHS: Record<string, string[]> = {
 };
 
 /** One demo job walked through its statuses, with an event row per step. */
-async function seedJob(client: pg.Client, customer: { user: string; profile: string | null }, driver: { user: string; profile: string | null } | null, status: string, adminId: string, tierId: number): Promise<void> {
+async function seedJob(
+  client: pg.Client,
+  customer: { user: string; profile: string | null },
+  driver: { user: string; profile: string | null } | null,
+  status: string,
+  adminId: string,
+  tierId: number,
+): Promise<void> {
   const loc = await client.query(
     `SELECT id, address_line1 || ', ' || city || ', ' || state_province || ' ' || postal_code AS address, coordinates FROM service_locations WHERE customer_id = $1 AND is_default`,
     [customer.profile],
@@ -157,7 +183,12 @@ async function seedJob(client: pg.Client, customer: { user: string; profile: str
   const jobId = rows[0].id;
   let prev: string | null = null;
   for (const [i, s] of PATHS[status]!.entries()) {
-    const actor = i === 0 ? customer.user : ['en_route', 'arrived', 'in_progress', 'completed'].includes(s) ? driver!.user : adminId;
+    const actor =
+      i === 0
+        ? customer.user
+        : ['en_route', 'arrived', 'in_progress', 'completed'].includes(s)
+          ? driver!.user
+          : adminId;
     await client.query(
       `INSERT INTO job_status_events (job_id, previous_status, new_status, changed_by_user_id, created_at) VALUES ($1, $2, $3, $4, now() - make_interval(mins => $5))`,
       [jobId, prev, s, actor, 180 - i * 20],

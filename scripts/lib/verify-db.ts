@@ -60,7 +60,10 @@ try {
   const results = await Promise.all(
     Array.from({ length: 8 }, (_, i) => pool!.query<{ n: number }>('SELECT $1::int AS n, pg_sleep(0.02)', [i])),
   );
-  check(results.every((r, i) => r.rows[0]?.n === i), 'concurrent results mixed up');
+  check(
+    results.every((r, i) => r.rows[0]?.n === i),
+    'concurrent results mixed up',
+  );
   console.log(`8 concurrent queries (each sleeps 20 ms): ${ms(t)}`);
 
   const lat: number[] = [];

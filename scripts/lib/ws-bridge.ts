@@ -100,7 +100,9 @@ export async function startWsBridge(opts: WsBridgeOptions): Promise<WsBridge> {
       // fall through to 404
     }
     if (url?.pathname !== '/v1' || !originAllowed(req)) {
-      socket.end(`HTTP/1.1 ${url?.pathname !== '/v1' ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${url?.pathname !== '/v1' ? '404 Not Found' : '403 Forbidden'}\r\nConnection: close\r\n\r\n`,
+      );
       return;
     }
     const address = url.searchParams.get('address') ?? '';

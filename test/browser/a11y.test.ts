@@ -35,7 +35,12 @@ describe('accessibility of every main screen', () => {
   async function pageFor(app: App, scheme: 'light' | 'dark'): Promise<Page> {
     const key = `${app}-${scheme}`;
     if (pages[key]) return pages[key];
-    const context = await contextFor(browser, base, app, data, { colorScheme: scheme, reducedMotion: 'reduce', permissions: ['geolocation'], geolocation: { latitude: 43.14, longitude: -71.55, accuracy: 15 } });
+    const context = await contextFor(browser, base, app, data, {
+      colorScheme: scheme,
+      reducedMotion: 'reduce',
+      permissions: ['geolocation'],
+      geolocation: { latitude: 43.14, longitude: -71.55, accuracy: 15 },
+    });
     contexts.push(context);
     const page = await context.newPage();
     errors.push(...collectPageErrors(page, key));
@@ -92,7 +97,10 @@ describe('accessibility of every main screen', () => {
     for (let i = 0; i < 25; i++) {
       await page.keyboard.press('Tab');
       const inside = await dialog.evaluate((d) => d.contains(document.activeElement));
-      expect(inside, `Tab ${i + 1} left the dialog for ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`).toBe(true);
+      expect(
+        inside,
+        `Tab ${i + 1} left the dialog for ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`,
+      ).toBe(true);
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', ...WAIT });
@@ -109,7 +117,10 @@ describe('accessibility of every main screen', () => {
     const confirm = page.getByRole('dialog');
     await confirm.getByRole('button', { name: 'Cancel job' }).waitFor(WAIT);
     await page.keyboard.press('Enter'); // the confirm button has focus
-    await page.getByText(/Could not move .*It is back in Assigned\./).first().waitFor(WAIT);
+    await page
+      .getByText(/Could not move .*It is back in Assigned\./)
+      .first()
+      .waitFor(WAIT);
     await page.locator(`[data-column="assigned"] article[data-job-id="${data.jobId}"]`).waitFor(WAIT);
     await page.context().setOffline(false);
 
@@ -121,9 +132,16 @@ describe('accessibility of every main screen', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel job' }).waitFor(WAIT);
     await page.keyboard.press('Enter');
-    await page.getByText(/Moved .* to Cancelled\./).first().waitFor(WAIT);
+    await page
+      .getByText(/Moved .* to Cancelled\./)
+      .first()
+      .waitFor(WAIT);
     await page.locator(`[data-column="cancelled"] article[data-job-id="${data.jobId}"]`).waitFor(WAIT);
-    const { body } = await api.json<{ job: { status: string } }>('GET', `/jobs/${data.jobId}`, data.sessions.admin.access_token);
+    const { body } = await api.json<{ job: { status: string } }>(
+      'GET',
+      `/jobs/${data.jobId}`,
+      data.sessions.admin.access_token,
+    );
     expect(body.job.status).toBe('cancelled');
   }, 180_000);
 

@@ -40,7 +40,14 @@ export default async function setup(project: TestProject) {
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   for (let attempt = 1; !app; attempt++) {
     try {
-      app = await startApp({ root, mode: 'test', port: await freePort(), build: attempt === 1, log: () => {}, vars: { RATE_LIMIT_AUTH: '1000/60' } });
+      app = await startApp({
+        root,
+        mode: 'test',
+        port: await freePort(),
+        build: attempt === 1,
+        log: () => {},
+        vars: { RATE_LIMIT_AUTH: '1000/60' },
+      });
     } catch (err) {
       if (attempt >= 3) throw err;
       console.warn(`[browser] app did not start (${String(err)}); retrying`);

@@ -50,7 +50,14 @@ describe('the driver app as an installable PWA', () => {
     const res = await page.request.get(href!);
     expect(res.status()).toBe(200);
     const m = (await res.json()) as Manifest;
-    expect(m).toMatchObject({ id: '/driver/', name: 'PlowDispatch Driver', short_name: 'Plow Driver', start_url: '/driver/', scope: '/driver/', display: 'standalone' });
+    expect(m).toMatchObject({
+      id: '/driver/',
+      name: 'PlowDispatch Driver',
+      short_name: 'Plow Driver',
+      start_url: '/driver/',
+      scope: '/driver/',
+      display: 'standalone',
+    });
     expect(m.theme_color).toMatch(/^#/);
     expect(m.background_color).toMatch(/^#/);
     const sizes = m.icons.map((i) => `${i.sizes}:${i.purpose ?? 'any'}`);
@@ -67,9 +74,15 @@ describe('the driver app as an installable PWA', () => {
     const sw = await page.request.get('/sw.js');
     expect(sw.status()).toBe(200);
     expect(await sw.text()).toContain('precache');
-    await page.waitForFunction(() => navigator.serviceWorker?.controller?.scriptURL.endsWith('/sw.js') ?? false, undefined, WAIT);
+    await page.waitForFunction(
+      () => navigator.serviceWorker?.controller?.scriptURL.endsWith('/sw.js') ?? false,
+      undefined,
+      WAIT,
+    );
     const cdp = await context.newCDPSession(page);
-    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
     expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
   });
 

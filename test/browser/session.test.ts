@@ -41,23 +41,58 @@ describe('the customer live page under trouble', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     // customer2 asks, driver2 takes it and is on the way 1 km out (as a phone would tell it).
-    const customer = (await api.json<Tokens>('POST', '/auth/login', undefined, { email: 'customer2@demo.test', password: DEMO_PASSWORD })).body;
-    const driver = (await api.json<Tokens>('POST', '/auth/login', undefined, { email: 'driver2@demo.test', password: DEMO_PASSWORD })).body;
-    const { body: locs } = await api.json<{ locations: { id: string }[] }>('GET', '/customers/me/locations', customer.access_token);
+    const customer = (
+      await api.json<Tokens>('POST', '/auth/login', undefined, {
+        email: 'customer2@demo.test',
+        password: DEMO_PASSWORD,
+      })
+    ).body;
+    const driver = (
+      await api.json<Tokens>('POST', '/auth/login', undefined, { email: 'driver2@demo.test', password: DEMO_PASSWORD })
+    ).body;
+    const { body: locs } = await api.json<{ locations: { id: string }[] }>(
+      'GET',
+      '/customers/me/locations',
+      customer.access_token,
+    );
     const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
-    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, { location_id: locs.locations[0]!.id, driveway_tier_id: tiers.tiers[1]!.id });
+    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, {
+      location_id: locs.locations[0]!.id,
+      driveway_tier_id: tiers.tiers[1]!.id,
+    });
     jobId = created.body.job.id;
     const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
     // The driver takes the job by the dispatcher's hand: sign the admin in through the API.
     const admin = await api.login('admin@demo.test', true);
-    expect((await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id })).status).toBe(200);
-    expect((await api.json('PATCH', `/drivers/me/jobs/${jobId}/status`, driver.access_token, { status: 'en_route', client_event_id: `status-${jobId.slice(0, 8)}-1` })).status).toBe(200);
+    expect(
+      (await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id })).status,
+    ).toBe(200);
+    expect(
+      (
+        await api.json('PATCH', `/drivers/me/jobs/${jobId}/status`, driver.access_token, {
+          status: 'en_route',
+          client_event_id: `status-${jobId.slice(0, 8)}-1`,
+        })
+      ).status,
+    ).toBe(200);
     // One location fix over the socket, like the app sends it.
     await new Promise<void>((resolve, reject) => {
       const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?token=${driver.access_token}`);
-      ws.onopen = () => ws.send(JSON.stringify({ type: 'location_ping', payload: { lat: 43.2185, lng: -71.5101, accuracy: 9, recorded_at: new Date().toISOString(), client_event_id: `gps-${jobId}` } }));
+      ws.onopen = () =>
+        ws.send(
+          JSON.stringify({
+            type: 'location_ping',
+            payload: {
+              lat: 43.2185,
+              lng: -71.5101,
+              accuracy: 9,
+              recorded_at: new Date().toISOString(),
+              client_event_id: `gps-${jobId}`,
+            },
+          }),
+        );
       ws.onmessage = (e) => {
-        if (String(e.data).includes('"ack"')) (ws.close(), resolve());
+        if (String(e.data).includes('"ack"')) ws.close(), resolve();
       };
       ws.onerror = () => reject(new Error('driver socket failed'));
       setTimeout(() => (ws.close(), resolve()), 5000);

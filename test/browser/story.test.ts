@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, type Tokens } from './support/api';
-import { apiTrafficSummary, collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import {
+  apiTrafficSummary,
+  collectApiFailures,
+  collectPageErrors,
+  launchBrowser,
+  screenshotAll,
+} from './support/browser';
 import { totpNow } from './support/totp';
 
 /**
@@ -80,7 +86,16 @@ describe('the whole story: sign up → request → board → assign → drive �
     await page.goto('/admin');
     await signIn(page, 'admin@demo.test', DEMO_PASSWORD, totpNow(DEMO_ADMIN_TOTP_SECRET));
     const board = page.getByRole('heading', { name: 'Dispatch board' });
-    if ((await Promise.race([board.waitFor(WAIT).then(() => 'ok'), page.getByRole('alert').first().waitFor(WAIT).then(() => 'refused')])) === 'refused') {
+    if (
+      (await Promise.race([
+        board.waitFor(WAIT).then(() => 'ok'),
+        page
+          .getByRole('alert')
+          .first()
+          .waitFor(WAIT)
+          .then(() => 'refused'),
+      ])) === 'refused'
+    ) {
       // This window's code was already used (another test file signed in): take the next one.
       await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 500));
       await page.getByLabel('Authenticator code').fill(totpNow(DEMO_ADMIN_TOTP_SECRET));
@@ -99,7 +114,10 @@ describe('the whole story: sign up → request → board → assign → drive �
     await page.addInitScript(() => {
       const w = window as unknown as { __vibrations: unknown[] };
       w.__vibrations = [];
-      Object.defineProperty(navigator, 'vibrate', { configurable: true, value: (p: unknown) => (w.__vibrations.push(p), true) });
+      Object.defineProperty(navigator, 'vibrate', {
+        configurable: true,
+        value: (p: unknown) => (w.__vibrations.push(p), true),
+      });
     });
     await page.goto('/driver/');
     await signIn(page, 'driver1@demo.test');
@@ -127,8 +145,14 @@ describe('the whole story: sign up → request → board → assign → drive �
     // No mail server locally: the message lands in the admin's outbox, link and all.
     let link = '';
     for (let i = 0; i < 20 && !link; i++) {
-      const res = await api.json<{ notifications: { recipient: string; body: string }[] }>('GET', '/admin/notifications?limit=50', admin.access_token);
-      const mail = res.body.notifications.find((n) => n.recipient === customerEmail && n.body.includes('/auth/verify-email'));
+      const res = await api.json<{ notifications: { recipient: string; body: string }[] }>(
+        'GET',
+        '/admin/notifications?limit=50',
+        admin.access_token,
+      );
+      const mail = res.body.notifications.find(
+        (n) => n.recipient === customerEmail && n.body.includes('/auth/verify-email'),
+      );
       link = mail?.body.match(/https?:\/\/\S+\/auth\/verify-email#token=\S+/)?.[0] ?? '';
       if (!link) await new Promise((r) => setTimeout(r, 500));
     }
@@ -188,16 +212,30 @@ describe('the whole story: sign up → request → board → assign → drive �
     await dialog.waitFor(WAIT);
     // The driver list has focus: arrow down to Dave, tab to the button, press Enter.
     const select = dialog.getByRole('combobox');
-    for (let i = 0; i < 6 && !(await select.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text ?? '')).includes('Dave Plowman'); i++) await page.keyboard.press('ArrowDown');
+    for (
+      let i = 0;
+      i < 6 &&
+      !(await select.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text ?? '')).includes('Dave Plowman');
+      i++
+    )
+      await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
 
     await page.locator(`[data-column="assigned"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
-    await page.getByText(/Assigned 14 Pleasant St.* to Dave Plowman/).first().waitFor(WAIT);
+    await page
+      .getByText(/Assigned 14 Pleasant St.* to Dave Plowman/)
+      .first()
+      .waitFor(WAIT);
 
     const driver = pages.driver!;
-    await driver.getByText(/New job: 14 Pleasant St/).first().waitFor(WAIT);
-    expect((await driver.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations)).length).toBeGreaterThan(0);
+    await driver
+      .getByText(/New job: 14 Pleasant St/)
+      .first()
+      .waitFor(WAIT);
+    expect(
+      (await driver.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations)).length,
+    ).toBeGreaterThan(0);
     await pages.customer!.getByText('A driver has been assigned to your job.').waitFor(WAIT);
   });
 
@@ -227,7 +265,11 @@ describe('the whole story: sign up → request → board → assign → drive �
     const from = Number(await plow.getAttribute('data-lat'));
 
     await contexts.driver!.setGeolocation(NEAR);
-    await customer.waitForFunction(() => Number(document.querySelector('.live__distance')?.getAttribute('data-meters') ?? Infinity) < 600, undefined, { timeout: 25_000 });
+    await customer.waitForFunction(
+      () => Number(document.querySelector('.live__distance')?.getAttribute('data-meters') ?? Infinity) < 600,
+      undefined,
+      { timeout: 25_000 },
+    );
     expect(await distance()).toBeGreaterThan(200);
     expect(Number(await plow.getAttribute('data-lat'))).not.toBeCloseTo(from, 4);
     await customer.locator('[aria-label^="Map: the plow is "]').first().waitFor(WAIT);
@@ -250,7 +292,9 @@ describe('the whole story: sign up → request → board → assign → drive �
     await driver.getByRole('button', { name: 'Save price' }).click();
     await driver.getByText('Price changed to $95').waitFor(WAIT);
 
-    await driver.locator('input[type="file"][capture]').setInputFiles({ name: 'driveway.png', mimeType: 'image/png', buffer: readFileSync(PHOTO) });
+    await driver
+      .locator('input[type="file"][capture]')
+      .setInputFiles({ name: 'driveway.png', mimeType: 'image/png', buffer: readFileSync(PHOTO) });
     await driver.getByText('Photo attached.').waitFor(WAIT);
 
     await job.getByRole('button', { name: 'Finish job' }).click();
@@ -266,7 +310,13 @@ describe('the whole story: sign up → request → board → assign → drive �
     await customer.getByText('All done: your driveway is clear.').waitFor(WAIT);
     await customer.locator('[data-step="completed"][aria-current="step"]').waitFor(WAIT);
     await customer.getByTestId('completion-photo').waitFor(WAIT);
-    await customer.waitForFunction(() => ((document.querySelector('[data-testid="completion-photo"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, WAIT);
+    await customer.waitForFunction(
+      () =>
+        ((document.querySelector('[data-testid="completion-photo"]') as HTMLImageElement | null)?.naturalWidth ?? 0) >
+        0,
+      undefined,
+      WAIT,
+    );
     await customer.getByRole('button', { name: 'Open invoice (PDF)' }).waitFor(WAIT);
     await customer.getByRole('link', { name: 'Invoices' }).click();
     await customer.locator('tr[data-invoice-id]').first().waitFor(WAIT);
@@ -288,15 +338,30 @@ describe('the whole story: sign up → request → board → assign → drive �
   it('keeps a driver working offline: two statuses and GPS queued, replayed in order, once', async () => {
     onFailure('driver-offline');
     // A second job for the same driveway, assigned to driver1 through the API.
-    const customer = (await api.json<Tokens>('POST', '/auth/login', undefined, { email: customerEmail, password: customerPassword })).body;
-    const { body: locs } = await api.json<{ locations: { id: string; label: string }[] }>('GET', '/customers/me/locations', customer.access_token);
+    const customer = (
+      await api.json<Tokens>('POST', '/auth/login', undefined, { email: customerEmail, password: customerPassword })
+    ).body;
+    const { body: locs } = await api.json<{ locations: { id: string; label: string }[] }>(
+      'GET',
+      '/customers/me/locations',
+      customer.access_token,
+    );
     const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
-    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, { location_id: locs.locations.find((l) => l.label === 'Cottage')!.id, driveway_tier_id: tiers.tiers[0]!.id });
+    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, {
+      location_id: locs.locations.find((l) => l.label === 'Cottage')!.id,
+      driveway_tier_id: tiers.tiers[0]!.id,
+    });
     expect(created.status).toBe(201);
     const job2 = created.body.job.id;
-    const { body: drivers } = await api.json<{ drivers: { id: string; full_name: string }[] }>('GET', '/drivers', admin.access_token);
+    const { body: drivers } = await api.json<{ drivers: { id: string; full_name: string }[] }>(
+      'GET',
+      '/drivers',
+      admin.access_token,
+    );
     const dave = drivers.drivers.find((d) => d.full_name === 'Dave Plowman')!;
-    expect((await api.json('POST', `/jobs/${job2}/assign`, admin.access_token, { driver_id: dave.id })).status).toBe(200);
+    expect((await api.json('POST', `/jobs/${job2}/assign`, admin.access_token, { driver_id: dave.id })).status).toBe(
+      200,
+    );
 
     const driver = pages.driver!;
     await driver.getByRole('link', { name: 'Jobs', exact: true }).click();
@@ -322,7 +387,11 @@ describe('the whole story: sign up → request → board → assign → drive �
     await job.getByText('Plowing (saved offline)').waitFor(WAIT);
     expect(await job.locator('[data-outbox-kind="status"]').count()).toBe(2);
     // Nothing reached the server meanwhile.
-    const during = await api.json<{ events: { new_status: string }[] }>('GET', `/jobs/${job2}/status-history`, admin.access_token);
+    const during = await api.json<{ events: { new_status: string }[] }>(
+      'GET',
+      `/jobs/${job2}/status-history`,
+      admin.access_token,
+    );
     expect(during.body.events.map((e) => e.new_status)).not.toContain('arrived');
 
     // A reload with no signal still opens the job, queue and all (service worker + IndexedDB).
@@ -333,12 +402,25 @@ describe('the whole story: sign up → request → board → assign → drive �
 
     const backOnline = Date.now();
     await contexts.driver!.setOffline(false);
-    await driver.getByText(/Back online: \d+ saved changes? sent/).first().waitFor({ timeout: 40_000 });
+    await driver
+      .getByText(/Back online: \d+ saved changes? sent/)
+      .first()
+      .waitFor({ timeout: 40_000 });
     await job.locator('[data-outbox-kind]').first().waitFor({ state: 'detached', timeout: 40_000 });
 
-    const { body } = await api.json<{ events: { previous_status: string; new_status: string; recorded_at?: string | null; created_at: string }[] }>('GET', `/jobs/${job2}/status-history`, admin.access_token);
-    const moves = body.events.filter((e) => e.previous_status !== e.new_status).map((e) => `${e.previous_status}→${e.new_status}`);
-    expect(moves).toEqual(['null→pending', 'pending→assigned', 'assigned→en_route', 'en_route→arrived', 'arrived→in_progress']);
+    const { body } = await api.json<{
+      events: { previous_status: string; new_status: string; recorded_at?: string | null; created_at: string }[];
+    }>('GET', `/jobs/${job2}/status-history`, admin.access_token);
+    const moves = body.events
+      .filter((e) => e.previous_status !== e.new_status)
+      .map((e) => `${e.previous_status}→${e.new_status}`);
+    expect(moves).toEqual([
+      'null→pending',
+      'pending→assigned',
+      'assigned→en_route',
+      'en_route→arrived',
+      'arrived→in_progress',
+    ]);
     const arrived = body.events.find((e) => e.new_status === 'arrived')!;
     const working = body.events.find((e) => e.new_status === 'in_progress')!;
     // Stamped with the device time of the taps, not the time of the replay.
@@ -348,7 +430,10 @@ describe('the whole story: sign up → request → board → assign → drive �
       expect(Date.parse(working.recorded_at!)).toBeGreaterThan(Date.parse(arrived.recorded_at));
     }
     await job.getByRole('button', { name: 'Finish job' }).waitFor(WAIT);
-    await driver.getByText('Offline — saving on phone').waitFor({ state: 'detached', timeout: 20_000 }).catch(() => {});
+    await driver
+      .getByText('Offline — saving on phone')
+      .waitFor({ state: 'detached', timeout: 20_000 })
+      .catch(() => {});
   });
 
   it('raised no uncaught errors in any app', () => {

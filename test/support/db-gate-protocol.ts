@@ -4,7 +4,10 @@
  */
 
 /** What the gate does to connections made through it; see db-gate.ts. */
-export type GateFault = { mode: 'up' } | { mode: 'down' } | { mode: 'cut'; direction: 'to_server' | 'to_client'; match: string };
+export type GateFault =
+  | { mode: 'up' }
+  | { mode: 'down' }
+  | { mode: 'cut'; direction: 'to_server' | 'to_client'; match: string };
 
 export interface GateStats {
   mode: GateFault['mode'];

@@ -38,13 +38,20 @@ export interface DbGate {
 /** Starts the gate in front of `upstream` ("host:port"); `databaseUrl` is the direct URL to rewrite. */
 export async function startDbGate(opts: { upstream: string; databaseUrl: string }): Promise<DbGate> {
   const i = opts.upstream.lastIndexOf(':');
-  const upstream = { host: opts.upstream.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(opts.upstream.slice(i + 1)) };
+  const upstream = {
+    host: opts.upstream.slice(0, i).replace(/^\[|\]$/g, ''),
+    port: Number(opts.upstream.slice(i + 1)),
+  };
   let fault: GateFault = { mode: 'up' };
   const stats = { accepted: 0, refused: 0, dropped: 0, cuts: 0 };
   const live = new Set<{ client: Socket; server: Socket }>();
 
   /** True (and the pair torn down) when this chunk trips the armed one-shot cut. */
-  const trips = (pair: { client: Socket; server: Socket }, direction: 'to_server' | 'to_client', chunk: Buffer): boolean => {
+  const trips = (
+    pair: { client: Socket; server: Socket },
+    direction: 'to_server' | 'to_client',
+    chunk: Buffer,
+  ): boolean => {
     if (fault.mode !== 'cut' || fault.direction !== direction) return false;
     if (!chunk.toString('latin1').toLowerCase().includes(fault.match.toLowerCase())) return false;
     fault = { mode: 'up' };
@@ -86,7 +93,8 @@ export async function startDbGate(opts: { upstream: string; databaseUrl: string 
   const control = createHttpServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const snapshot = (): GateStats => ({ mode: fault.mode, ...stats, open: live.size });
     if (req.url === '/stats') return reply(200, snapshot());
     if (req.url === '/fault' && req.method === 'POST') {
@@ -96,7 +104,10 @@ export async function startDbGate(opts: { upstream: string; databaseUrl: string 
       } catch {
         return reply(400, { error: 'body must be JSON' });
       }
-      if (!['up', 'down', 'cut'].includes(next.mode) || (next.mode === 'cut' && (!next.match || !['to_server', 'to_client'].includes(next.direction)))) {
+      if (
+        !['up', 'down', 'cut'].includes(next.mode) ||
+        (next.mode === 'cut' && (!next.match || !['to_server', 'to_client'].includes(next.direction)))
+      ) {
         return reply(400, { error: 'mode is up, down or cut (with direction and match)' });
       }
       fault = next;
@@ -113,8 +124,10 @@ export async function startDbGate(opts: { upstream: string; databaseUrl: string 
     reply(404, { error: 'POST /fault or GET /stats' });
   });
 
-  const listen = (s: { listen(port: number, host: string, cb: () => void): unknown; address(): AddressInfo | string | null }) =>
-    new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
+  const listen = (s: {
+    listen(port: number, host: string, cb: () => void): unknown;
+    address(): AddressInfo | string | null;
+  }) => new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
   const port = await listen(tcp);
   const controlPort = await listen(control);
   const url = new URL(opts.databaseUrl);

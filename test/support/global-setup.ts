@@ -29,7 +29,10 @@ export default async function setup(project: TestProject) {
   await migrate(db.url);
   await seedDemo(db.url);
   const gate = await startDbGate({ upstream: db.targetHostPort, databaseUrl: db.url });
-  const bridge = await startWsBridge({ allowedTargets: [db.targetHostPort, gate.targetHostPort], log: process.env.PLOW_DEBUG_BRIDGE ? (l) => console.error(l) : undefined });
+  const bridge = await startWsBridge({
+    allowedTargets: [db.targetHostPort, gate.targetHostPort],
+    log: process.env.PLOW_DEBUG_BRIDGE ? (l) => console.error(l) : undefined,
+  });
   const standIns = await startStandIns();
   project.provide('databaseUrl', db.url);
   project.provide('dbWsProxy', bridge.proxy);

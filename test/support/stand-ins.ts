@@ -29,7 +29,11 @@ const BREACHED_SHA1 = '98A16C09B0759E63EF7DF53592724E8EEDDB953A';
 
 /** HIBP range answer: the known breached suffix when the prefix matches, plus padding lines. */
 function hibpRange(prefix: string): Reply {
-  const lines = ['0018A45C4D1DEF81644B54AB7F969B88D65:0', '00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2', 'FFFFF0000000000000000000000000000AB:0'];
+  const lines = [
+    '0018A45C4D1DEF81644B54AB7F969B88D65:0',
+    '00D4F6E8FA6EECAD2A3AA415EEC418D38EC:2',
+    'FFFFF0000000000000000000000000000AB:0',
+  ];
   if (prefix.toUpperCase() === BREACHED_SHA1.slice(0, 5)) lines.push(`${BREACHED_SHA1.slice(5)}:2413945`);
   return { status: 200, body: lines.join('\r\n'), contentType: 'text/plain' };
 }
@@ -69,9 +73,20 @@ const twilio: Handler = (r) => {
   const sid = `SM${crypto.randomUUID().replaceAll('-', '')}`;
   if (r.method === 'POST' && r.path.endsWith('/Messages.json')) {
     const form = new URLSearchParams(r.body);
-    return { status: 201, body: { sid, status: 'queued', to: form.get('To'), from: form.get('From'), body: form.get('Body'), date_created: new Date().toUTCString() } };
+    return {
+      status: 201,
+      body: {
+        sid,
+        status: 'queued',
+        to: form.get('To'),
+        from: form.get('From'),
+        body: form.get('Body'),
+        date_created: new Date().toUTCString(),
+      },
+    };
   }
-  if (r.method === 'GET' && r.path.endsWith('/Messages.json')) return { status: 200, body: { messages: [], next_page_uri: null } };
+  if (r.method === 'GET' && r.path.endsWith('/Messages.json'))
+    return { status: 200, body: { messages: [], next_page_uri: null } };
   const one = /\/Messages\/(SM\w+)\.json$/.exec(r.path);
   if (r.method === 'GET' && one) return { status: 200, body: { sid: one[1], status: 'delivered' } };
   return undefined;
@@ -90,12 +105,25 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     '/geocode/google': (r) =>
       r.query.address?.toLowerCase().includes('nowhere')
         ? { status: 200, body: { status: 'ZERO_RESULTS', results: [] } }
-        : { status: 200, body: { status: 'OK', results: [{ formatted_address: r.query.address, geometry: { location: { lat: 43.2081, lng: -71.5376 } } }] } },
+        : {
+            status: 200,
+            body: {
+              status: 'OK',
+              results: [
+                { formatted_address: r.query.address, geometry: { location: { lat: 43.2081, lng: -71.5376 } } },
+              ],
+            },
+          },
     '/geocode/nominatim': (r) =>
-      r.query.q?.toLowerCase().includes('nowhere') ? { status: 200, body: [] } : { status: 200, body: [{ lat: '43.2001', lon: '-71.5452', display_name: r.query.q }] },
+      r.query.q?.toLowerCase().includes('nowhere')
+        ? { status: 200, body: [] }
+        : { status: 200, body: [{ lat: '43.2001', lon: '-71.5452', display_name: r.query.q }] },
     '/hibp/range/': (r) => hibpRange(r.path.slice('/hibp/range/'.length)),
     '/twilio/': twilio,
-    '/resend/': (r) => (r.method === 'POST' && r.path.endsWith('/emails') ? { status: 200, body: { id: crypto.randomUUID() } } : undefined),
+    '/resend/': (r) =>
+      r.method === 'POST' && r.path.endsWith('/emails')
+        ? { status: 200, body: { id: crypto.randomUUID() } }
+        : undefined,
     // A push service answers 201 Created for an accepted message (RFC 8030 §5).
     '/push/': (r) => (r.method === 'POST' ? { status: 201, body: {} } : undefined),
   };
@@ -116,7 +144,10 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     };
     if (url.pathname === '/__requests') {
       const prefix = url.searchParams.get('prefix') ?? '/';
-      return reply(200, recorded.filter((r) => r.path.startsWith(prefix)));
+      return reply(
+        200,
+        recorded.filter((r) => r.path.startsWith(prefix)),
+      );
     }
     if (url.pathname === '/__script' && req.method === 'POST') {
       const script = JSON.parse(body) as Script;
@@ -139,7 +170,9 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     };
     recorded.push(rec);
     // Most specific scripts first (with method/match), then plain prefixes.
-    const candidates = [...scripts.values()].sort((a, b) => Number(!!b.match) + Number(!!b.method) - Number(!!a.match) - Number(!!a.method));
+    const candidates = [...scripts.values()].sort(
+      (a, b) => Number(!!b.match) + Number(!!b.method) - Number(!!a.match) - Number(!!a.method),
+    );
     for (const script of candidates) {
       if (script.responses.length > 0 && scriptMatches(script, rec, req.url ?? '')) {
         return send(script.responses.shift()!);

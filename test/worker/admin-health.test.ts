@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { AdminHealth } from '../../contract/health';
@@ -27,18 +32,25 @@ const tag = crypto.randomUUID().slice(0, 8);
 const mine: string[] = [];
 const drivers: TestDriver[] = [];
 
-async function notification(values: { status: string; attempts?: number; created_ago?: string; send_after_in?: string; kind: string }): Promise<string> {
+async function notification(values: {
+  status: string;
+  attempts?: number;
+  created_ago?: string;
+  send_after_in?: string;
+  kind: string;
+}): Promise<string> {
   const created = values.created_ago ? sql`now() - ${values.created_ago}::interval` : sql`now()`;
   const sendAfter = values.send_after_in ? sql`now() + ${values.send_after_in}::interval` : sql`NULL`;
   const key = `test:health:${tag}:${mine.length}`;
-  const [row] = await db(async (d) =>
-    (
-      await d.execute<{ id: string }>(sql`
+  const [row] = await db(
+    async (d) =>
+      (
+        await d.execute<{ id: string }>(sql`
         INSERT INTO notification_log (kind, channel, recipient, body, status, attempts, last_error, idempotency_key, send_after, created_at)
         VALUES (${values.kind}, 'email', ${`health-${tag}@example.test`}, 'health probe', ${values.status}, ${values.attempts ?? 0},
                 ${values.attempts ? 'HTTP 503 from provider' : null}, ${key}, ${sendAfter}, ${created})
         RETURNING id`)
-    ).rows,
+      ).rows,
   );
   mine.push(row!.id);
   return row!.id;
@@ -46,8 +58,24 @@ async function notification(values: { status: string; attempts?: number; created
 
 afterAll(async () => {
   // Leave nothing for the outbox sweep or the dispatch tests to trip over.
-  if (mine.length) await db((d) => d.execute(sql`DELETE FROM notification_log WHERE id IN (${sql.join(mine.map((id) => sql`${id}::uuid`), sql`, `)})`));
-  if (drivers.length) await db((d) => d.execute(sql`UPDATE driver_profiles SET status = 'offline' WHERE id IN (${sql.join(drivers.map((x) => sql`${x.driver_id}::uuid`), sql`, `)})`));
+  if (mine.length)
+    await db((d) =>
+      d.execute(
+        sql`DELETE FROM notification_log WHERE id IN (${sql.join(
+          mine.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      ),
+    );
+  if (drivers.length)
+    await db((d) =>
+      d.execute(
+        sql`UPDATE driver_profiles SET status = 'offline' WHERE id IN (${sql.join(
+          drivers.map((x) => sql`${x.driver_id}::uuid`),
+          sql`, `,
+        )})`,
+      ),
+    );
 });
 
 describe('GET /api/v1/admin/health', () => {
@@ -64,10 +92,19 @@ describe('GET /api/v1/admin/health', () => {
     const h = await health();
     // Only with a [version_metadata] binding in wrangler.toml does the deployed version show.
     const versioned = 'CF_VERSION_METADATA' in env;
-    expect(h.app).toMatchObject({ env: 'test', version: pkg.version, deployment: versioned ? { id: expect.any(String) } : null });
+    expect(h.app).toMatchObject({
+      env: 'test',
+      version: pkg.version,
+      deployment: versioned ? { id: expect.any(String) } : null,
+    });
     expect(h.database.ok).toBe(true);
-    for (const ms of [h.database.connect_ms, h.database.ping_ms, h.database.query_ms]) expect(ms).toBeGreaterThanOrEqual(0);
-    expect(h.migrations).toEqual({ expected: journal.entries.at(-1)!.tag, applied: journal.entries.at(-1)!.tag, current: true });
+    for (const ms of [h.database.connect_ms, h.database.ping_ms, h.database.query_ms])
+      expect(ms).toBeGreaterThanOrEqual(0);
+    expect(h.migrations).toEqual({
+      expected: journal.entries.at(-1)!.tag,
+      applied: journal.entries.at(-1)!.tag,
+      current: true,
+    });
     expect(h.concerns).not.toContain('migrations_pending');
     expect(Date.now() - Date.parse(h.checked_at)).toBeLessThan(60_000);
   });
@@ -90,14 +127,21 @@ describe('GET /api/v1/admin/health', () => {
     const before = (await health()).dead_letters!;
     // The state after the last failed retry: the row is `failed` and its message reaches the DLQ consumer.
     const id = await notification({ status: 'failed', kind: 'test_health_dead', attempts: 6 });
-    const batch = createMessageBatch('plowdispatch-notifications-dlq', [{ id: `dlq-${tag}`, timestamp: new Date(), attempts: 1, body: { id } }]);
+    const batch = createMessageBatch('plowdispatch-notifications-dlq', [
+      { id: `dlq-${tag}`, timestamp: new Date(), attempts: 1, body: { id } },
+    ]);
     await worker.queue(batch, env);
 
     const after = (await health()).dead_letters!;
     expect(after.count).toBeGreaterThanOrEqual(before.count + 1);
     expect(after.last_24h).toBeGreaterThanOrEqual(1);
     expect(after.recent.length).toBeLessThanOrEqual(5);
-    expect(after.recent.find((r) => r.id === id)).toMatchObject({ kind: 'test_health_dead', channel: 'email', attempts: 6, last_error: expect.stringContaining('dead-lettered') });
+    expect(after.recent.find((r) => r.id === id)).toMatchObject({
+      kind: 'test_health_dead',
+      channel: 'email',
+      attempts: 6,
+      last_error: expect.stringContaining('dead-lettered'),
+    });
     expect((await health()).concerns).toContain('dead_letters');
   });
 
@@ -108,7 +152,11 @@ describe('GET /api/v1/admin/health', () => {
     await waitOnExecutionContext(ctx);
 
     const h = await health();
-    expect(h.crons!.map((c) => c.name).sort()).toEqual(Object.values(CRON_TASKS).map((t) => t.name).sort());
+    expect(h.crons!.map((c) => c.name).sort()).toEqual(
+      Object.values(CRON_TASKS)
+        .map((t) => t.name)
+        .sort(),
+    );
     const sweep = h.crons!.find((c) => c.name === 'outbox_sweep')!;
     expect(sweep).toMatchObject({ schedule: '* * * * *', last_status: 'ok', last_error: null, overdue: false });
     expect(Date.parse(sweep.last_started_at!)).toBeGreaterThanOrEqual(started - 5_000);
@@ -127,7 +175,11 @@ describe('GET /api/v1/admin/health', () => {
     const h = await health();
     expect(h.stale_drivers!.threshold_minutes).toBeGreaterThanOrEqual(1);
     const listed = h.stale_drivers!.drivers;
-    expect(listed.find((x) => x.id === silent.driver_id)).toMatchObject({ full_name: 'Silent Sally', status: 'available', silent_minutes: expect.any(Number) });
+    expect(listed.find((x) => x.id === silent.driver_id)).toMatchObject({
+      full_name: 'Silent Sally',
+      status: 'available',
+      silent_minutes: expect.any(Number),
+    });
     expect(listed.find((x) => x.id === silent.driver_id)!.silent_minutes).toBeGreaterThanOrEqual(40 * 24 * 60 - 1);
     expect(listed.some((x) => x.id === fresh.driver_id)).toBe(false);
     expect(h.concerns).toContain('stale_drivers');
@@ -155,7 +207,9 @@ describe('GET /api/v1/admin/health', () => {
 
 describe('cronPeriodMinutes', () => {
   it('reads the periods of the expressions wrangler.toml uses', () => {
-    expect(['* * * * *', '*/5 * * * *', '0 * * * *', '30 6 * * *', '0 3 1 * *'].map(cronPeriodMinutes)).toEqual([1, 5, 60, 1440, 44_640]);
+    expect(['* * * * *', '*/5 * * * *', '0 * * * *', '30 6 * * *', '0 3 1 * *'].map(cronPeriodMinutes)).toEqual([
+      1, 5, 60, 1440, 44_640,
+    ]);
     expect(cronPeriodMinutes('0 9 * * 1')).toBeNull();
     expect(Object.keys(CRON_TASKS).every((expr) => cronPeriodMinutes(expr) !== null)).toBe(true);
   });

@@ -46,8 +46,16 @@ describe('GET /api/v1/admin/reports/jobs', () => {
     const res = await call('GET', '/api/v1/admin/reports/jobs', token);
     expect(res.body.days).toHaveLength(30);
     await expectError(await api('/api/v1/admin/reports/jobs?from=2025-02-30', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/reports/jobs?from=2025-03-01&to=2025-02-01', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/reports/jobs?from=2020-01-01&to=2025-01-01', { token }), 400, 'validation_failed');
+    await expectError(
+      await api('/api/v1/admin/reports/jobs?from=2025-03-01&to=2025-02-01', { token }),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await api('/api/v1/admin/reports/jobs?from=2020-01-01&to=2025-01-01', { token }),
+      400,
+      'validation_failed',
+    );
     await expectError(await api('/api/v1/admin/reports/jobs?from=yesterday', { token }), 400, 'validation_failed');
     await expectError(await api('/api/v1/admin/reports/jobs', { token: (await newDriver()).token }), 403, 'forbidden');
   });
@@ -64,7 +72,9 @@ describe('GET /api/v1/admin/reports/revenue', () => {
     await rows(sql`INSERT INTO payments (job_id, invoice_id, method, amount_cents, recorded_by_user_id, recorded_at) VALUES
       (${job.id}, ${invoice!.id}, 'cash', 5000, ${driver.user_id}, '2025-01-21T02:00:00Z'),
       (${job.id}, ${invoice!.id}, 'venmo', 3500, ${driver.user_id}, '2025-01-21T15:00:00Z')`);
-    await rows(sql`UPDATE invoices SET created_at = '2025-01-20T16:00:00Z', status = 'paid', paid_at = '2025-01-21T15:00:00Z' WHERE id = ${invoice!.id}`);
+    await rows(
+      sql`UPDATE invoices SET created_at = '2025-01-20T16:00:00Z', status = 'paid', paid_at = '2025-01-21T15:00:00Z' WHERE id = ${invoice!.id}`,
+    );
     const refund = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, { amount_cents: 1000 });
     expect(refund.status).toBe(200);
     await rows(sql`UPDATE invoices SET refunded_at = '2025-01-22T15:00:00Z' WHERE id = ${invoice!.id}`);
@@ -73,11 +83,42 @@ describe('GET /api/v1/admin/reports/revenue', () => {
     expect(res.status).toBe(200);
     expect(res.body.days).toEqual([
       // 02:00 UTC on the 21st is the evening of the 20th in New York.
-      { day: '2025-01-20', collected_cents: 5000, refunds_cents: 0, net_cents: 5000, payments: 1, invoiced_cents: 8500, tax_cents: 0 },
-      { day: '2025-01-21', collected_cents: 3500, refunds_cents: 0, net_cents: 3500, payments: 1, invoiced_cents: 0, tax_cents: 0 },
-      { day: '2025-01-22', collected_cents: 0, refunds_cents: 1000, net_cents: -1000, payments: 0, invoiced_cents: 0, tax_cents: 0 },
+      {
+        day: '2025-01-20',
+        collected_cents: 5000,
+        refunds_cents: 0,
+        net_cents: 5000,
+        payments: 1,
+        invoiced_cents: 8500,
+        tax_cents: 0,
+      },
+      {
+        day: '2025-01-21',
+        collected_cents: 3500,
+        refunds_cents: 0,
+        net_cents: 3500,
+        payments: 1,
+        invoiced_cents: 0,
+        tax_cents: 0,
+      },
+      {
+        day: '2025-01-22',
+        collected_cents: 0,
+        refunds_cents: 1000,
+        net_cents: -1000,
+        payments: 0,
+        invoiced_cents: 0,
+        tax_cents: 0,
+      },
     ]);
-    expect(res.body.totals).toEqual({ collected_cents: 8500, refunds_cents: 1000, net_cents: 7500, payments: 2, invoiced_cents: 8500, tax_cents: 0 });
+    expect(res.body.totals).toEqual({
+      collected_cents: 8500,
+      refunds_cents: 1000,
+      net_cents: 7500,
+      payments: 2,
+      invoiced_cents: 8500,
+      tax_cents: 0,
+    });
     expect(res.body.by_method).toEqual({ cash: 5000, venmo: 3500 });
   });
 });
@@ -86,17 +127,31 @@ describe('GET /api/v1/admin/dashboard', () => {
   it('counts jobs by status, drivers on shift, the waitlist and today’s takings', async () => {
     const token = await admin();
     const before = (await call('GET', '/api/v1/admin/dashboard', token)).body;
-    expect(Object.keys(before.jobs_by_status)).toEqual(['pending', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed', 'cancelled', 'disputed']);
+    expect(Object.keys(before.jobs_by_status)).toEqual([
+      'pending',
+      'assigned',
+      'en_route',
+      'arrived',
+      'in_progress',
+      'completed',
+      'cancelled',
+      'disputed',
+    ]);
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
-    await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash', amount_cents: 8500 });
+    await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
+      method: 'cash',
+      amount_cents: 8500,
+    });
     const after = (await call('GET', '/api/v1/admin/dashboard', token)).body;
     expect(after.jobs_by_status.completed).toBeGreaterThanOrEqual(before.jobs_by_status.completed + 1);
     expect(after.today_revenue_cents).toBeGreaterThanOrEqual(before.today_revenue_cents + 8500);
     expect(after.today_jobs.completed).toBeGreaterThanOrEqual(before.today_jobs.completed + 1);
-    expect(after.active_drivers).toBe(after.drivers_by_status.available + after.drivers_by_status.en_route + after.drivers_by_status.on_job);
+    expect(after.active_drivers).toBe(
+      after.drivers_by_status.available + after.drivers_by_status.en_route + after.drivers_by_status.on_job,
+    );
     expect(typeof after.waitlist_size).toBe('number');
     expect(after.timezone).toBe('America/New_York');
   });
@@ -111,13 +166,29 @@ describe('GET /api/v1/admin/board', () => {
     const overdue = await newJob(customer, { scheduled_for: soon });
     const board = await call('GET', '/api/v1/admin/board?per_column=200', token);
     expect(board.status).toBe(200);
-    expect(board.body.columns.map((c: { status: string }) => c.status)).toEqual(['pending', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed', 'cancelled', 'disputed']);
+    expect(board.body.columns.map((c: { status: string }) => c.status)).toEqual([
+      'pending',
+      'assigned',
+      'en_route',
+      'arrived',
+      'in_progress',
+      'completed',
+      'cancelled',
+      'disputed',
+    ]);
     const pending = board.body.columns[0];
     const ids = pending.cards.map((c: { id: string }) => c.id);
     expect(ids.indexOf(overdue.id)).toBeLessThan(ids.indexOf(later.id));
     expect(pending.count).toBe(pending.cards.length);
-    expect(pending.total_price_cents).toBe(pending.cards.reduce((s: number, c: { price_cents: number }) => s + c.price_cents, 0));
-    expect(pending.cards.find((c: { id: string }) => c.id === later.id)).toMatchObject({ customer_name: customer.full_name, price_cents: 8500, allowed_next: ['assigned', 'cancelled'], driver_name: null });
+    expect(pending.total_price_cents).toBe(
+      pending.cards.reduce((s: number, c: { price_cents: number }) => s + c.price_cents, 0),
+    );
+    expect(pending.cards.find((c: { id: string }) => c.id === later.id)).toMatchObject({
+      customer_name: customer.full_name,
+      price_cents: 8500,
+      allowed_next: ['assigned', 'cancelled'],
+      driver_name: null,
+    });
 
     const capped = await call('GET', '/api/v1/admin/board?per_column=1', token);
     expect(capped.body.columns[0]).toMatchObject({ truncated: true, count: pending.count });
@@ -136,7 +207,11 @@ describe('GET /api/v1/admin/board', () => {
     const cancelled = thatDay.body.columns.find((c: { status: string }) => c.status === 'cancelled');
     expect(cancelled.cards.map((c: { id: string }) => c.id)).toContain(job.id);
     const otherDay = await call('GET', '/api/v1/admin/board?day=2025-01-11', token);
-    expect(otherDay.body.columns.find((c: { status: string }) => c.status === 'cancelled').cards.map((c: { id: string }) => c.id)).not.toContain(job.id);
+    expect(
+      otherDay.body.columns
+        .find((c: { status: string }) => c.status === 'cancelled')
+        .cards.map((c: { id: string }) => c.id),
+    ).not.toContain(job.id);
   });
 });
 
@@ -147,10 +222,22 @@ describe('GET /api/v1/admin/customers', () => {
     await newJob(customer);
     const found = await call('GET', `/api/v1/admin/customers?q=${encodeURIComponent(customer.email)}`, token);
     expect(found.status).toBe(200);
-    expect(found.body.customers).toEqual([expect.objectContaining({ id: customer.profile_id, email: customer.email, jobs_count: 1, open_jobs_count: 1, locations_count: 1 })]);
+    expect(found.body.customers).toEqual([
+      expect.objectContaining({
+        id: customer.profile_id,
+        email: customer.email,
+        jobs_count: 1,
+        open_jobs_count: 1,
+        locations_count: 1,
+      }),
+    ]);
     const first = await call('GET', '/api/v1/admin/customers?limit=2', token);
     expect(first.body.customers).toHaveLength(2);
-    const second = await call('GET', `/api/v1/admin/customers?limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`, token);
+    const second = await call(
+      'GET',
+      `/api/v1/admin/customers?limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`,
+      token,
+    );
     expect(second.body.customers[0].id).not.toBe(first.body.customers[0].id);
     await expectError(await api('/api/v1/admin/customers', { token: customer.token }), 403, 'forbidden');
   });

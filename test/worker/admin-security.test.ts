@@ -39,20 +39,40 @@ describe('admin invitation and TOTP enrolment', () => {
     expect(enrol.status).toBe(200);
     const { secret, otpauth_uri } = await json(enrol);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(otpauth_uri).toBe(`otpauth://totp/PlowDispatch:${encodeURIComponent(inv.email)}?secret=${secret}&issuer=PlowDispatch&algorithm=SHA1&digits=6&period=30`);
+    expect(otpauth_uri).toBe(
+      `otpauth://totp/PlowDispatch:${encodeURIComponent(inv.email)}?secret=${secret}&issuer=PlowDispatch&algorithm=SHA1&digits=6&period=30`,
+    );
 
     const wrong = String((Number(await codeFor(secret)) + 1) % 1_000_000).padStart(6, '0');
-    await expectError(await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: wrong } }), 400, 'totp_invalid');
-    const confirmed = await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: await codeFor(secret) } });
+    await expectError(
+      await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: wrong } }),
+      400,
+      'totp_invalid',
+    );
+    const confirmed = await api('/api/v1/auth/totp/confirm', {
+      method: 'POST',
+      json: { enrol_token, code: await codeFor(secret) },
+    });
     expect(confirmed.status).toBe(200);
     const { recovery_codes } = await json<{ recovery_codes: string[] }>(confirmed);
     expect(recovery_codes).toHaveLength(10);
     expect(new Set(recovery_codes).size).toBe(10);
     for (const c of recovery_codes) expect(c).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
     // The enrolment token is spent.
-    await expectError(await api('/api/v1/auth/totp/enrol', { method: 'POST', json: { enrol_token } }), 400, 'token_invalid');
+    await expectError(
+      await api('/api/v1/auth/totp/enrol', { method: 'POST', json: { enrol_token } }),
+      400,
+      'token_invalid',
+    );
 
-    const stored = await db(async (d) => (await d.execute<{ code_hash: string }>(sql`SELECT code_hash FROM recovery_codes WHERE user_id = ${inv.user_id}`)).rows);
+    const stored = await db(
+      async (d) =>
+        (
+          await d.execute<{ code_hash: string }>(
+            sql`SELECT code_hash FROM recovery_codes WHERE user_id = ${inv.user_id}`,
+          )
+        ).rows,
+    );
     expect(stored).toHaveLength(10);
     for (const row of stored) {
       expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -69,15 +89,27 @@ describe('admin invitation and TOTP enrolment', () => {
   it('lets a signed-in admin replace the authenticator only with a code from the current one', async () => {
     const admin = await newAdmin();
     const session = await json<Session>(await loginAs(admin.email, admin.password, await codeFor(admin.secret)));
-    await expectError(await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session.access_token, json: {} }), 401, 'totp_required');
+    await expectError(
+      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session.access_token, json: {} }),
+      401,
+      'totp_required',
+    );
 
-    const enrol = await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session.access_token, json: { current_code: await codeFor(admin.secret) } });
+    const enrol = await api('/api/v1/auth/totp/enrol', {
+      method: 'POST',
+      token: session.access_token,
+      json: { current_code: await codeFor(admin.secret) },
+    });
     expect(enrol.status).toBe(200);
     const { secret: next } = await json(enrol);
     // Until it is confirmed, the old authenticator stays the one that counts.
     expect((await loginAs(admin.email, admin.password, await codeFor(admin.secret))).status).toBe(200);
 
-    const confirmed = await api('/api/v1/auth/totp/confirm', { method: 'POST', token: session.access_token, json: { code: await codeFor(next) } });
+    const confirmed = await api('/api/v1/auth/totp/confirm', {
+      method: 'POST',
+      token: session.access_token,
+      json: { code: await codeFor(next) },
+    });
     expect(confirmed.status).toBe(200);
     await expectError(await loginAs(admin.email, admin.password, admin.recovery_codes[1]!), 401, 'totp_invalid');
     expect((await loginAs(admin.email, admin.password, await codeFor(next))).status).toBe(200);
@@ -85,9 +117,21 @@ describe('admin invitation and TOTP enrolment', () => {
 
   it('refuses enrolment to anyone but an admin', async () => {
     const driver = await newDriver();
-    await expectError(await api('/api/v1/auth/totp/enrol', { method: 'POST', token: driver.access_token, json: {} }), 403, 'totp_admins_only');
-    await expectError(await api('/api/v1/auth/totp/enrol', { method: 'POST', json: {} }), 401, 'enrolment_token_required');
-    await expectError(await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { code: '123456', enrol_token: 'q'.repeat(43) } }), 400, 'token_invalid');
+    await expectError(
+      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: driver.access_token, json: {} }),
+      403,
+      'totp_admins_only',
+    );
+    await expectError(
+      await api('/api/v1/auth/totp/enrol', { method: 'POST', json: {} }),
+      401,
+      'enrolment_token_required',
+    );
+    await expectError(
+      await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { code: '123456', enrol_token: 'q'.repeat(43) } }),
+      400,
+      'token_invalid',
+    );
   });
 });
 
@@ -95,19 +139,44 @@ describe('POST /api/v1/admin/invites', () => {
   it('creates an inactive driver with a profile, and the accepted invitation signs them in', async () => {
     const admin = await login('admin@demo.test');
     const inv = await invite('driver', admin.access_token);
-    const [row] = await db(async (d) => (await d.execute<{ is_active: boolean; profiles: number }>(sql`SELECT u.is_active, (SELECT count(*)::int FROM driver_profiles p WHERE p.user_id = u.id) AS profiles FROM users u WHERE u.id = ${inv.user_id}`)).rows);
+    const [row] = await db(
+      async (d) =>
+        (
+          await d.execute<{ is_active: boolean; profiles: number }>(
+            sql`SELECT u.is_active, (SELECT count(*)::int FROM driver_profiles p WHERE p.user_id = u.id) AS profiles FROM users u WHERE u.id = ${inv.user_id}`,
+          )
+        ).rows,
+    );
     expect(row).toEqual({ is_active: false, profiles: 1 });
-    const accepted = await api('/api/v1/auth/accept-invite', { method: 'POST', json: { token: inv.token, password: 'plow truck password' } });
+    const accepted = await api('/api/v1/auth/accept-invite', {
+      method: 'POST',
+      json: { token: inv.token, password: 'plow truck password' },
+    });
     expect(accepted.status).toBe(200);
     const session = await json<Session>(accepted);
     expect(session.user).toMatchObject({ id: inv.user_id, role: 'driver' });
     expect((await api('/api/v1/drivers/me', { token: session.access_token })).status).toBe(200);
-    await expectError(await api('/api/v1/auth/accept-invite', { method: 'POST', json: { token: inv.token, password: 'plow truck password' } }), 400, 'token_invalid');
+    await expectError(
+      await api('/api/v1/auth/accept-invite', {
+        method: 'POST',
+        json: { token: inv.token, password: 'plow truck password' },
+      }),
+      400,
+      'token_invalid',
+    );
   });
 
   it('refuses an email that already has an account', async () => {
     const admin = await login('admin@demo.test');
-    await expectError(await api('/api/v1/admin/invites', { method: 'POST', token: admin.access_token, json: { email: 'driver1@demo.test', full_name: 'Dup', role: 'driver' } }), 409, 'email_taken');
+    await expectError(
+      await api('/api/v1/admin/invites', {
+        method: 'POST',
+        token: admin.access_token,
+        json: { email: 'driver1@demo.test', full_name: 'Dup', role: 'driver' },
+      }),
+      409,
+      'email_taken',
+    );
   });
 });
 
@@ -128,10 +197,33 @@ describe('admin IP allow-list', () => {
 
   it('refuses an admin sign-in from outside the list, but not other roles', async () => {
     const json = { email: 'admin@demo.test', password: 'plow-demo-2026', totp_code: await currentTotp() };
-    await expectError(await apiWith(ALLOW, '/api/v1/auth/login', { method: 'POST', json, headers: { 'cf-connecting-ip': '198.51.100.4' } }), 403, 'ip_not_allowed');
-    expect((await apiWith(ALLOW, '/api/v1/auth/login', { method: 'POST', json, headers: { 'cf-connecting-ip': '203.0.113.5' } })).status).toBe(200);
+    await expectError(
+      await apiWith(ALLOW, '/api/v1/auth/login', {
+        method: 'POST',
+        json,
+        headers: { 'cf-connecting-ip': '198.51.100.4' },
+      }),
+      403,
+      'ip_not_allowed',
+    );
+    expect(
+      (
+        await apiWith(ALLOW, '/api/v1/auth/login', {
+          method: 'POST',
+          json,
+          headers: { 'cf-connecting-ip': '203.0.113.5' },
+        })
+      ).status,
+    ).toBe(200);
     const customer = await registerCustomer({ verify: false });
-    expect((await apiWith(ALLOW, '/api/v1/auth/me', { token: customer.access_token, headers: { 'cf-connecting-ip': '198.51.100.4' } })).status).toBe(200);
+    expect(
+      (
+        await apiWith(ALLOW, '/api/v1/auth/me', {
+          token: customer.access_token,
+          headers: { 'cf-connecting-ip': '198.51.100.4' },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -140,13 +232,30 @@ describe('GET /api/v1/admin/audit-log', () => {
     const admin = await login('admin@demo.test');
     const a = await invite('driver', admin.access_token);
     const b = await invite('driver', admin.access_token);
-    const page1 = await json(await api('/api/v1/admin/audit-log?action=user.invite&limit=1', { token: admin.access_token }));
+    const page1 = await json(
+      await api('/api/v1/admin/audit-log?action=user.invite&limit=1', { token: admin.access_token }),
+    );
     expect(page1.entries).toHaveLength(1);
-    expect(page1.entries[0]).toMatchObject({ action: 'user.invite', entity_type: 'user', entity_id: b.user_id, actor_user_id: admin.user.id, actor_email: 'admin@demo.test', after: { email: b.email, role: 'driver' } });
+    expect(page1.entries[0]).toMatchObject({
+      action: 'user.invite',
+      entity_type: 'user',
+      entity_id: b.user_id,
+      actor_user_id: admin.user.id,
+      actor_email: 'admin@demo.test',
+      after: { email: b.email, role: 'driver' },
+    });
     expect(page1.next_cursor).toEqual(expect.any(String));
-    const page2 = await json(await api(`/api/v1/admin/audit-log?action=user.invite&limit=1&cursor=${encodeURIComponent(page1.next_cursor)}`, { token: admin.access_token }));
+    const page2 = await json(
+      await api(`/api/v1/admin/audit-log?action=user.invite&limit=1&cursor=${encodeURIComponent(page1.next_cursor)}`, {
+        token: admin.access_token,
+      }),
+    );
     expect(page2.entries[0]).toMatchObject({ entity_id: a.user_id });
-    await expectError(await api('/api/v1/admin/audit-log?cursor=bogus', { token: admin.access_token }), 400, 'validation_failed');
+    await expectError(
+      await api('/api/v1/admin/audit-log?cursor=bogus', { token: admin.access_token }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('keeps a record of an admin change even when its handler wrote none (safety net)', async () => {
@@ -154,15 +263,46 @@ describe('GET /api/v1/admin/audit-log', () => {
     const driver = await newDriver(admin.access_token);
     const { driver: profile } = await json(await api('/api/v1/drivers/me', { token: driver.access_token }));
     const customer = await registerCustomer();
-    const loc = await json(await api('/api/v1/customers/me/locations', { method: 'POST', token: customer.access_token, json: { address_line1: '2 Test Lane', city: 'Concord', state_province: 'NH', postal_code: '03301', lat: 43.2, lng: -71.54 } }));
-    const job = await json(await api('/api/v1/jobs', { method: 'POST', token: customer.access_token, json: { location_id: loc.location.id, driveway_tier_id: 1 } }));
-    const assigned = await api(`/api/v1/jobs/${job.job.id}/assign`, { method: 'POST', token: admin.access_token, json: { driver_id: profile.id } });
+    const loc = await json(
+      await api('/api/v1/customers/me/locations', {
+        method: 'POST',
+        token: customer.access_token,
+        json: {
+          address_line1: '2 Test Lane',
+          city: 'Concord',
+          state_province: 'NH',
+          postal_code: '03301',
+          lat: 43.2,
+          lng: -71.54,
+        },
+      }),
+    );
+    const job = await json(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token: customer.access_token,
+        json: { location_id: loc.location.id, driveway_tier_id: 1 },
+      }),
+    );
+    const assigned = await api(`/api/v1/jobs/${job.job.id}/assign`, {
+      method: 'POST',
+      token: admin.access_token,
+      json: { driver_id: profile.id },
+    });
     expect(assigned.status).toBe(200);
     const requestId = assigned.headers.get('x-request-id');
-    const rows = await db(async (d) => (await d.execute<{ actor_user_id: string; action: string; entity_id: string }>(sql`SELECT actor_user_id, action, entity_id FROM audit_log WHERE request_id = ${requestId}`)).rows);
+    const rows = await db(
+      async (d) =>
+        (
+          await d.execute<{ actor_user_id: string; action: string; entity_id: string }>(
+            sql`SELECT actor_user_id, action, entity_id FROM audit_log WHERE request_id = ${requestId}`,
+          )
+        ).rows,
+    );
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows[0]!.actor_user_id).toBe(admin.user.id);
     // Until the assign handler records its own entry, the safety net's names the route.
-    if (rows[0]!.action.startsWith('POST ')) expect(rows[0]).toMatchObject({ action: 'POST /api/v1/jobs/:id/assign', entity_id: job.job.id });
+    if (rows[0]!.action.startsWith('POST '))
+      expect(rows[0]).toMatchObject({ action: 'POST /api/v1/jobs/:id/assign', entity_id: job.job.id });
   });
 });

@@ -11,17 +11,29 @@ describe('POST /api/v1/jobs/:id/assign under contention', () => {
     const job = await newJob(customer);
 
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => api(`/api/v1/jobs/${job.id}/assign`, { method: 'POST', token, json: { driver_id: drivers[i % drivers.length]!.profile_id } })),
+      Array.from({ length: 50 }, (_, i) =>
+        api(`/api/v1/jobs/${job.id}/assign`, {
+          method: 'POST',
+          token,
+          json: { driver_id: drivers[i % drivers.length]!.profile_id },
+        }),
+      ),
     );
     const statuses = responses.map((r) => r.status);
-    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { job?: { driver_id: string }; error?: { code: string } }[];
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+      job?: { driver_id: string };
+      error?: { code: string };
+    }[];
 
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    for (const body of bodies.filter((b) => b.error)) expect(['invalid_transition', 'version_conflict']).toContain(body.error!.code);
+    for (const body of bodies.filter((b) => b.error))
+      expect(['invalid_transition', 'version_conflict']).toContain(body.error!.code);
 
     const winner = bodies.find((b) => b.job)!.job!.driver_id;
-    const events = await rows(sql`SELECT new_status, count(*)::int AS n FROM job_status_events WHERE job_id = ${job.id} GROUP BY new_status ORDER BY new_status`);
+    const events = await rows(
+      sql`SELECT new_status, count(*)::int AS n FROM job_status_events WHERE job_id = ${job.id} GROUP BY new_status ORDER BY new_status`,
+    );
     expect(events).toEqual([
       { new_status: 'assigned', n: 1 },
       { new_status: 'pending', n: 1 },

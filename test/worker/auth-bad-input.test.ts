@@ -19,8 +19,18 @@ interface Endpoint {
 
 const TOKEN = 'A'.repeat(43);
 const ENDPOINTS: Endpoint[] = [
-  { path: '/api/v1/auth/register', as: 'anonymous', valid: { email: mark('register'), password: 'long enough password', full_name: 'Bad Input', phone: '+19995550000' }, optional: ['phone'] },
-  { path: '/api/v1/auth/login', as: 'anonymous', valid: { email: mark('login'), password: 'long enough password', totp_code: '123456', device_info: 'test' }, optional: ['totp_code', 'device_info'] },
+  {
+    path: '/api/v1/auth/register',
+    as: 'anonymous',
+    valid: { email: mark('register'), password: 'long enough password', full_name: 'Bad Input', phone: '+19995550000' },
+    optional: ['phone'],
+  },
+  {
+    path: '/api/v1/auth/login',
+    as: 'anonymous',
+    valid: { email: mark('login'), password: 'long enough password', totp_code: '123456', device_info: 'test' },
+    optional: ['totp_code', 'device_info'],
+  },
   { path: '/api/v1/auth/refresh', as: 'anonymous', valid: { refresh_token: TOKEN } },
   { path: '/api/v1/auth/logout', as: 'anonymous', valid: { refresh_token: TOKEN } },
   { path: '/api/v1/auth/request-password-reset', as: 'anonymous', valid: { email: mark('reset') } },
@@ -32,9 +42,24 @@ const ENDPOINTS: Endpoint[] = [
   { path: '/api/v1/auth/request-phone-code', as: 'customer', valid: { phone: '+19995550001' }, optional: ['phone'] },
   { path: '/api/v1/auth/verify-phone', as: 'customer', valid: { code: '123456' } },
   { path: '/api/v1/auth/accept-invite', as: 'anonymous', valid: { token: TOKEN, password: 'long enough password' } },
-  { path: '/api/v1/auth/totp/enrol', as: 'anonymous', valid: { enrol_token: TOKEN, current_code: '123456' }, optional: ['enrol_token', 'current_code'] },
-  { path: '/api/v1/auth/totp/confirm', as: 'anonymous', valid: { code: '123456', enrol_token: TOKEN }, optional: ['enrol_token'] },
-  { path: '/api/v1/admin/invites', as: 'admin', valid: { email: mark('invite'), full_name: 'Bad Input', role: 'driver', phone: '+19995550002' }, optional: ['phone'] },
+  {
+    path: '/api/v1/auth/totp/enrol',
+    as: 'anonymous',
+    valid: { enrol_token: TOKEN, current_code: '123456' },
+    optional: ['enrol_token', 'current_code'],
+  },
+  {
+    path: '/api/v1/auth/totp/confirm',
+    as: 'anonymous',
+    valid: { code: '123456', enrol_token: TOKEN },
+    optional: ['enrol_token'],
+  },
+  {
+    path: '/api/v1/admin/invites',
+    as: 'admin',
+    valid: { email: mark('invite'), full_name: 'Bad Input', role: 'driver', phone: '+19995550002' },
+    optional: ['phone'],
+  },
 ];
 
 interface Case {
@@ -62,7 +87,10 @@ function casesFor(e: Endpoint): Case[] {
     }
     cases.push({ name: `${field} as a number`, body: json({ ...e.valid, [field]: 12345 }) });
     cases.push({ name: `${field} as an object`, body: json({ ...e.valid, [field]: { $ne: null } }) });
-    cases.push({ name: `${field} 10,000 characters long`, body: json({ ...e.valid, [field]: `${'a'.repeat(10_000)}@example.test` }) });
+    cases.push({
+      name: `${field} 10,000 characters long`,
+      body: json({ ...e.valid, [field]: `${'a'.repeat(10_000)}@example.test` }),
+    });
   }
   return cases;
 }
@@ -84,7 +112,8 @@ describe('bad input on every auth endpoint', () => {
         const res = await api(endpoint.path, { method: 'POST', headers, body: c.body, ...(token ? { token } : {}) });
         const body = (await res.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null;
         const shaped = typeof body?.error?.code === 'string' && typeof body.error.message === 'string';
-        if (res.status < 400 || res.status >= 500 || !shaped) failures.push(`${c.name}: ${res.status} ${JSON.stringify(body)?.slice(0, 200)}`);
+        if (res.status < 400 || res.status >= 500 || !shaped)
+          failures.push(`${c.name}: ${res.status} ${JSON.stringify(body)?.slice(0, 200)}`);
       }
       expect(failures).toEqual([]);
     });
@@ -92,15 +121,22 @@ describe('bad input on every auth endpoint', () => {
 
   it('wrote no rows for any of those requests', async () => {
     const rows = await db(async (d) => {
-      const users = await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE email LIKE ${`${MARK}%`} OR phone LIKE '+1999555000_'`);
-      const mails = await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM notification_log WHERE recipient LIKE ${`${MARK}%`} OR recipient LIKE '+1999555000_'`);
+      const users = await d.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM users WHERE email LIKE ${`${MARK}%`} OR phone LIKE '+1999555000_'`,
+      );
+      const mails = await d.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM notification_log WHERE recipient LIKE ${`${MARK}%`} OR recipient LIKE '+1999555000_'`,
+      );
       return { users: users.rows[0]!.n, notifications: mails.rows[0]!.n };
     });
     expect(rows).toEqual({ users: 0, notifications: 0 });
   });
 
   it('explains which field is wrong', async () => {
-    const res = await api('/api/v1/auth/register', { method: 'POST', json: { email: 'not-an-email', password: 'short', full_name: '' } });
+    const res = await api('/api/v1/auth/register', {
+      method: 'POST',
+      json: { email: 'not-an-email', password: 'short', full_name: '' },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; details: { field: string; message: string }[] } };
     expect(body.error.code).toBe('validation_failed');
@@ -108,9 +144,16 @@ describe('bad input on every auth endpoint', () => {
   });
 
   it('answers 415 for a wrong content type and 413 for an oversized body', async () => {
-    const wrongType = await api('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const wrongType = await api('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(wrongType.status).toBe(415);
-    const big = await api('/api/v1/auth/login', { method: 'POST', json: { email: mark('big'), password: 'x'.repeat(70_000) } });
+    const big = await api('/api/v1/auth/login', {
+      method: 'POST',
+      json: { email: mark('big'), password: 'x'.repeat(70_000) },
+    });
     expect(big.status).toBe(413);
   });
 });

@@ -13,7 +13,10 @@ describe('register → verify email → login → refresh → logout', () => {
   it('walks a new customer through the whole session lifecycle', async () => {
     const email = uniqueEmail('flow');
     const password = 'a long winter night';
-    const registered = await api('/api/v1/auth/register', { method: 'POST', json: { email, password, full_name: 'Wendy Winter' } });
+    const registered = await api('/api/v1/auth/register', {
+      method: 'POST',
+      json: { email, password, full_name: 'Wendy Winter' },
+    });
     expect(registered.status).toBe(201);
     const session = await json<Session & { expires_in: number }>(registered);
     expect(session.user).toEqual({ id: expect.any(String), email, role: 'customer', full_name: 'Wendy Winter' });
@@ -29,30 +32,51 @@ describe('register → verify email → login → refresh → logout', () => {
     expect(verified.status).toBe(200);
     expect((await json(verified)).user.email_verified_at).toEqual(expect.any(String));
     // The link works once.
-    await expectError(await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mail) } }), 400, 'token_invalid');
+    await expectError(
+      await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mail) } }),
+      400,
+      'token_invalid',
+    );
 
     const loggedIn = await loginAs(email.toUpperCase(), password);
     expect(loggedIn.status).toBe(200);
     const second = await json<Session>(loggedIn);
 
-    const refreshed = await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: second.refresh_token } });
+    const refreshed = await api('/api/v1/auth/refresh', {
+      method: 'POST',
+      json: { refresh_token: second.refresh_token },
+    });
     expect(refreshed.status).toBe(200);
     const rotated = await json<Session>(refreshed);
     expect(rotated.refresh_token).not.toBe(second.refresh_token);
     expect(rotated.access_token).not.toBe(second.access_token);
     expect((await api('/api/v1/auth/me', { token: rotated.access_token })).status).toBe(200);
 
-    const out = await api('/api/v1/auth/logout', { method: 'POST', token: rotated.access_token, json: { refresh_token: rotated.refresh_token } });
+    const out = await api('/api/v1/auth/logout', {
+      method: 'POST',
+      token: rotated.access_token,
+      json: { refresh_token: rotated.refresh_token },
+    });
     expect(out.status).toBe(204);
     await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }), 401);
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }),
+      401,
+    );
     // The first session (from registration) is a different family and still works.
     expect((await api('/api/v1/auth/me', { token: session.access_token })).status).toBe(200);
   });
 
   it('stores refresh tokens only as SHA-256 hashes', async () => {
     const customer = await registerCustomer({ verify: false });
-    const rows = await db(async (d) => (await d.execute<{ token_hash: string }>(sql`SELECT token_hash FROM refresh_tokens WHERE user_id = ${customer.user.id}`)).rows);
+    const rows = await db(
+      async (d) =>
+        (
+          await d.execute<{ token_hash: string }>(
+            sql`SELECT token_hash FROM refresh_tokens WHERE user_id = ${customer.user.id}`,
+          )
+        ).rows,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0]!.token_hash).not.toContain(customer.refresh_token);
@@ -60,13 +84,28 @@ describe('register → verify email → login → refresh → logout', () => {
 
   it('refuses an email that already has an account with 409', async () => {
     const customer = await registerCustomer({ verify: false });
-    await expectError(await api('/api/v1/auth/register', { method: 'POST', json: { email: customer.email, password: 'another long password', full_name: 'Copy Cat' } }), 409, 'email_taken');
+    await expectError(
+      await api('/api/v1/auth/register', {
+        method: 'POST',
+        json: { email: customer.email, password: 'another long password', full_name: 'Copy Cat' },
+      }),
+      409,
+      'email_taken',
+    );
   });
 
   it('answers a wrong password and an unknown email with the same 401', async () => {
     const customer = await registerCustomer({ verify: false });
-    const wrong = await expectError(await loginAs(customer.email, 'not the password at all'), 401, 'invalid_credentials');
-    const unknown = await expectError(await loginAs(uniqueEmail('nobody'), 'not the password at all'), 401, 'invalid_credentials');
+    const wrong = await expectError(
+      await loginAs(customer.email, 'not the password at all'),
+      401,
+      'invalid_credentials',
+    );
+    const unknown = await expectError(
+      await loginAs(uniqueEmail('nobody'), 'not the password at all'),
+      401,
+      'invalid_credentials',
+    );
     expect(wrong.error.message).toBe(unknown.error.message);
   });
 });
@@ -74,29 +113,61 @@ describe('register → verify email → login → refresh → logout', () => {
 describe('POST /api/v1/auth/refresh', () => {
   it('revokes the whole family when a rotated refresh token is used again, and logs it', async () => {
     const customer = await registerCustomer({ verify: false });
-    const first = await json<Session>(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }));
-    const second = await json<Session>(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: first.refresh_token } }));
+    const first = await json<Session>(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
+    );
+    const second = await json<Session>(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: first.refresh_token } }),
+    );
 
     // The thief replays the first (already rotated) token…
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }), 401, 'refresh_token_reused');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
+      401,
+      'refresh_token_reused',
+    );
     // …and the legitimate holder's newest token is dead too.
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: second.refresh_token } }), 401, 'refresh_token_revoked');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: second.refresh_token } }),
+      401,
+      'refresh_token_revoked',
+    );
 
-    const family = await db(async (d) => (await d.execute<{ live: number }>(sql`SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_tokens WHERE user_id = ${customer.user.id}`)).rows);
+    const family = await db(
+      async (d) =>
+        (
+          await d.execute<{ live: number }>(
+            sql`SELECT count(*) FILTER (WHERE revoked_at IS NULL)::int AS live FROM refresh_tokens WHERE user_id = ${customer.user.id}`,
+          )
+        ).rows,
+    );
     expect(family).toEqual([{ live: 0 }]);
-    const logged = await db(async (d) => (await d.execute<{ action: string }>(sql`SELECT action FROM audit_log WHERE actor_user_id = ${customer.user.id} AND action = 'auth.refresh_token_reused'`)).rows);
+    const logged = await db(
+      async (d) =>
+        (
+          await d.execute<{ action: string }>(
+            sql`SELECT action FROM audit_log WHERE actor_user_id = ${customer.user.id} AND action = 'auth.refresh_token_reused'`,
+          )
+        ).rows,
+    );
     expect(logged.length).toBeGreaterThanOrEqual(1);
   });
 
   it("ends the reused family's outstanding access tokens and sockets, not the user's other sessions", async () => {
     const driver = await newDriver();
-    const first = await json<Session>(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }));
+    const first = await json<Session>(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
+    );
     const socket = await connect(first.access_token);
     socket.send({ type: 'ping' });
     await socket.next((m) => m.type === 'pong');
     const other = await json<Session>(await loginAs(driver.email, driver.password));
 
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }), 401, 'refresh_token_reused');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
+      401,
+      'refresh_token_reused',
+    );
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
@@ -105,7 +176,11 @@ describe('POST /api/v1/auth/refresh', () => {
   });
 
   it('refuses a refresh token it never issued', async () => {
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: 'x'.repeat(43) } }), 401, 'refresh_token_invalid');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: 'x'.repeat(43) } }),
+      401,
+      'refresh_token_invalid',
+    );
   });
 });
 
@@ -114,9 +189,19 @@ describe('access tokens', () => {
 
   it('carries sub, role, name, iat, exp, jti and the session id, valid for 15 minutes', async () => {
     const customer = await registerCustomer({ verify: false });
-    const [header, payload] = customer.access_token.split('.').slice(0, 2).map((p) => JSON.parse(atob(p.replaceAll('-', '+').replaceAll('_', '/'))));
+    const [header, payload] = customer.access_token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(atob(p.replaceAll('-', '+').replaceAll('_', '/'))));
     expect(header).toMatchObject({ alg: 'HS256', kid: 'k1' });
-    expect(payload).toMatchObject({ sub: customer.user.id, role: 'customer', name: 'Test Customer', jti: expect.any(String), cid: expect.any(String), sid: expect.any(String) });
+    expect(payload).toMatchObject({
+      sub: customer.user.id,
+      role: 'customer',
+      name: 'Test Customer',
+      jti: expect.any(String),
+      cid: expect.any(String),
+      sid: expect.any(String),
+    });
     expect(payload.exp - payload.iat).toBe(900);
   });
 
@@ -138,7 +223,10 @@ describe('access tokens', () => {
     const customer = await registerCustomer({ verify: false });
     const [h, p, s] = customer.access_token.split('.') as [string, string, string];
     const claims = JSON.parse(atob(p.replaceAll('-', '+').replaceAll('_', '/')));
-    const forged = btoa(JSON.stringify({ ...claims, role: 'admin' })).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+    const forged = btoa(JSON.stringify({ ...claims, role: 'admin' }))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '');
     await expectError(await api('/api/v1/jobs', { token: `${h}.${forged}.${s}` }), 401, 'token_invalid');
     const flipped = s.slice(0, -2) + (s.at(-2) === 'A' ? 'B' : 'A') + s.at(-1);
     await expectError(await api('/api/v1/auth/me', { token: `${h}.${p}.${flipped}` }), 401, 'token_invalid');
@@ -156,31 +244,57 @@ describe('access tokens', () => {
   it('accepts a token signed with the previous key during rotation, and not one with an unknown kid', async () => {
     const customer = await registerCustomer({ verify: false });
     const previous = { JWT_SECRET_PREVIOUS: 'previous-secret-abcdefabcdefabcdefabcdefabcdef', JWT_KID_PREVIOUS: 'k0' };
-    const { token: old } = await signAccessToken({ JWT_SECRET: previous.JWT_SECRET_PREVIOUS, JWT_KID: 'k0' }, { sub: customer.user.id, role: 'customer', name: 'Test Customer' });
+    const { token: old } = await signAccessToken(
+      { JWT_SECRET: previous.JWT_SECRET_PREVIOUS, JWT_KID: 'k0' },
+      { sub: customer.user.id, role: 'customer', name: 'Test Customer' },
+    );
     expect((await apiWith(previous, '/api/v1/auth/me', { token: old })).status).toBe(200);
     // Once the previous key is retired, its tokens stop working.
     await expectError(await api('/api/v1/auth/me', { token: old }), 401, 'token_invalid');
-    const { token: stranger } = await signAccessToken({ JWT_SECRET: env.JWT_SECRET, JWT_KID: 'k9' }, { sub: customer.user.id, role: 'customer', name: 'Test Customer' });
+    const { token: stranger } = await signAccessToken(
+      { JWT_SECRET: env.JWT_SECRET, JWT_KID: 'k9' },
+      { sub: customer.user.id, role: 'customer', name: 'Test Customer' },
+    );
     await expectError(await apiWith(previous, '/api/v1/auth/me', { token: stranger }), 401, 'token_invalid');
   });
 });
 
 describe('password policy', () => {
   it('refuses passwords shorter than 10 characters', async () => {
-    const body = await expectError(await api('/api/v1/auth/register', { method: 'POST', json: { email: uniqueEmail('short'), password: 'snowsnow1', full_name: 'Short Pw' } }), 400, 'validation_failed');
+    const body = await expectError(
+      await api('/api/v1/auth/register', {
+        method: 'POST',
+        json: { email: uniqueEmail('short'), password: 'snowsnow1', full_name: 'Short Pw' },
+      }),
+      400,
+      'validation_failed',
+    );
     expect(body.error.details).toEqual([expect.objectContaining({ field: 'password' })]);
   });
 
   it('accepts a long password of one character class (no composition rules)', async () => {
-    const res = await api('/api/v1/auth/register', { method: 'POST', json: { email: uniqueEmail('plain'), password: 'correcthorsebatterystaple', full_name: 'Plain Pw' } });
+    const res = await api('/api/v1/auth/register', {
+      method: 'POST',
+      json: { email: uniqueEmail('plain'), password: 'correcthorsebatterystaple', full_name: 'Plain Pw' },
+    });
     expect(res.status).toBe(201);
   });
 
   it('refuses a password HaveIBeenPwned knows, sending only the SHA-1 prefix', async () => {
     const email = uniqueEmail('pwned');
-    const body = await expectError(await api('/api/v1/auth/register', { method: 'POST', json: { email, password: 'password123456', full_name: 'Pwned Pw' } }), 400, 'password_breached');
+    const body = await expectError(
+      await api('/api/v1/auth/register', {
+        method: 'POST',
+        json: { email, password: 'password123456', full_name: 'Pwned Pw' },
+      }),
+      400,
+      'password_breached',
+    );
     expect(body.error.details).toEqual([expect.objectContaining({ field: 'password' })]);
-    const reqs = (await (await fetch(`${env.STAND_IN_URL}/__requests?prefix=/hibp/range/98A16`)).json()) as { path: string; headers: Record<string, string> }[];
+    const reqs = (await (await fetch(`${env.STAND_IN_URL}/__requests?prefix=/hibp/range/98A16`)).json()) as {
+      path: string;
+      headers: Record<string, string>;
+    }[];
     expect(reqs.length).toBeGreaterThanOrEqual(1);
     expect(reqs.at(-1)!.path).toBe('/hibp/range/98A16');
     expect(reqs.at(-1)!.headers['add-padding']).toBe('true');
@@ -189,20 +303,35 @@ describe('password policy', () => {
   });
 
   it('skips the breach check when HaveIBeenPwned is unreachable', async () => {
-    const res = await apiWith({ HIBP_API_URL: 'http://127.0.0.1:9' }, '/api/v1/auth/register', { method: 'POST', json: { email: uniqueEmail('offline'), password: 'password123456', full_name: 'Offline' } });
+    const res = await apiWith({ HIBP_API_URL: 'http://127.0.0.1:9' }, '/api/v1/auth/register', {
+      method: 'POST',
+      json: { email: uniqueEmail('offline'), password: 'password123456', full_name: 'Offline' },
+    });
     expect(res.status).toBe(201);
   });
 
   it('skips the breach check when HaveIBeenPwned is too slow', async () => {
-    await fetch(`${env.STAND_IN_URL}/__script`, { method: 'POST', body: JSON.stringify({ prefix: '/hibp/range/98A16', responses: [{ status: 200, body: '', contentType: 'text/plain', delay_ms: 4000 }] }) });
+    await fetch(`${env.STAND_IN_URL}/__script`, {
+      method: 'POST',
+      body: JSON.stringify({
+        prefix: '/hibp/range/98A16',
+        responses: [{ status: 200, body: '', contentType: 'text/plain', delay_ms: 4000 }],
+      }),
+    });
     const started = Date.now();
-    const res = await api('/api/v1/auth/register', { method: 'POST', json: { email: uniqueEmail('slow'), password: 'password123456', full_name: 'Slow' } });
+    const res = await api('/api/v1/auth/register', {
+      method: 'POST',
+      json: { email: uniqueEmail('slow'), password: 'password123456', full_name: 'Slow' },
+    });
     expect(res.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(3500);
   });
 
   it('does not call HaveIBeenPwned at all when it is switched off', async () => {
-    const res = await apiWith({ HIBP_ENABLED: 'false' }, '/api/v1/auth/register', { method: 'POST', json: { email: uniqueEmail('nohibp'), password: 'password123456', full_name: 'No Hibp' } });
+    const res = await apiWith({ HIBP_ENABLED: 'false' }, '/api/v1/auth/register', {
+      method: 'POST',
+      json: { email: uniqueEmail('nohibp'), password: 'password123456', full_name: 'No Hibp' },
+    });
     expect(res.status).toBe(201);
   });
 });

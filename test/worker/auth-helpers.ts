@@ -18,7 +18,11 @@ export function uniquePhone(): string {
  * Calls the real app with some settings changed (e.g. an IP allow-list, a rotated JWT
  * key): same routes, middleware, Durable Objects and database, a different `env`.
  */
-export async function apiWith(overrides: Partial<Record<keyof Env, string>>, path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+export async function apiWith(
+  overrides: Partial<Record<keyof Env, string>>,
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
   let body = init.body;
@@ -27,7 +31,11 @@ export async function apiWith(overrides: Partial<Record<keyof Env, string>>, pat
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }), { ...env, ...overrides } as Env, ctx);
+  const res = await app.fetch(
+    new Request(`${BASE}${path}`, { ...init, headers, body }),
+    { ...env, ...overrides } as Env,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -70,7 +78,10 @@ export function linkToken(mail: SentEmail): string {
 /** Texts the Twilio stand-in received for `phone`, oldest first. */
 export async function smsTo(phone: string): Promise<string[]> {
   const reqs = await standIn<{ body: string }>('/twilio/');
-  return reqs.map((r) => new URLSearchParams(r.body)).filter((f) => f.get('To') === phone).map((f) => f.get('Body') ?? '');
+  return reqs
+    .map((r) => new URLSearchParams(r.body))
+    .filter((f) => f.get('To') === phone)
+    .map((f) => f.get('Body') ?? '');
 }
 
 export interface Registered extends Session {
@@ -79,10 +90,15 @@ export interface Registered extends Session {
 }
 
 /** A new customer through the real sign-up, with the email verified unless asked not to. */
-export async function registerCustomer(opts: { verify?: boolean; phone?: string; tag?: string } = {}): Promise<Registered> {
+export async function registerCustomer(
+  opts: { verify?: boolean; phone?: string; tag?: string } = {},
+): Promise<Registered> {
   const email = uniqueEmail(opts.tag ?? 'customer');
   const password = `snow-${crypto.randomUUID()}`;
-  const res = await api('/api/v1/auth/register', { method: 'POST', json: { email, password, full_name: 'Test Customer', ...(opts.phone ? { phone: opts.phone } : {}) } });
+  const res = await api('/api/v1/auth/register', {
+    method: 'POST',
+    json: { email, password, full_name: 'Test Customer', ...(opts.phone ? { phone: opts.phone } : {}) },
+  });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
   const session = (await res.json()) as Session;
   if (opts.verify !== false) {
@@ -100,10 +116,17 @@ export interface Invited {
 }
 
 /** Invites a driver or admin as the demo admin and returns the emailed token. */
-export async function invite(role: 'driver' | 'admin', adminToken?: string): Promise<{ email: string; user_id: string; token: string }> {
+export async function invite(
+  role: 'driver' | 'admin',
+  adminToken?: string,
+): Promise<{ email: string; user_id: string; token: string }> {
   const token = adminToken ?? (await login('admin@demo.test')).access_token;
   const email = uniqueEmail(role);
-  const res = await api('/api/v1/admin/invites', { method: 'POST', token, json: { email, full_name: `Test ${role}`, role } });
+  const res = await api('/api/v1/admin/invites', {
+    method: 'POST',
+    token,
+    json: { email, full_name: `Test ${role}`, role },
+  });
   if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${await res.text()}`);
   const { invite: inv } = (await res.json()) as { invite: { user_id: string } };
   return { email, user_id: inv.user_id, token: linkToken(await waitForEmail(email, /invited/i)) };
@@ -132,7 +155,10 @@ export async function newAdmin(adminToken?: string): Promise<Invited & { secret:
   const enrol = await api('/api/v1/auth/totp/enrol', { method: 'POST', json: { enrol_token } });
   if (enrol.status !== 200) throw new Error(`enrol failed: ${enrol.status} ${await enrol.text()}`);
   const { secret } = (await enrol.json()) as { secret: string };
-  const confirm = await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: await codeFor(secret) } });
+  const confirm = await api('/api/v1/auth/totp/confirm', {
+    method: 'POST',
+    json: { enrol_token, code: await codeFor(secret) },
+  });
   if (confirm.status !== 200) throw new Error(`confirm failed: ${confirm.status} ${await confirm.text()}`);
   const { recovery_codes } = (await confirm.json()) as { recovery_codes: string[] };
   return { email: inv.email, password, user_id: inv.user_id, secret, recovery_codes };

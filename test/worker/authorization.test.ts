@@ -9,14 +9,27 @@ import { authorizeTopic } from '../../worker/services/topics';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import { api, BASE, connect, db, login } from './helpers';
 import { codeFor, loginAs, newAdmin, newDriver, registerCustomer } from './auth-helpers';
-import { admin as fixtureAdmin, call, concordPoint, newCustomer, newDriver as newFixtureDriver, newJob, rows, uniq, walkJob, type Person } from './fixtures';
+import {
+  admin as fixtureAdmin,
+  call,
+  concordPoint,
+  newCustomer,
+  newDriver as newFixtureDriver,
+  newJob,
+  rows,
+  uniq,
+  walkJob,
+  type Person,
+} from './fixtures';
 import { exports } from 'cloudflare:workers';
 
 type Caller = 'anonymous' | Role;
 const CALLERS: Caller[] = ['anonymous', ...ROLES];
 
 /** Every route the app registers, as `METHOD /path` (middleware entries are method ALL). */
-const REGISTERED = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))].sort();
+const REGISTERED = [
+  ...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`)),
+].sort();
 
 /**
  * Probes run last when they could end the caller's own session: a body-less POST runs
@@ -37,7 +50,11 @@ function expectedAllowed(key: string, caller: Caller): boolean {
  */
 function deniedByMiddleware(status: number, body: { error?: { code?: string; message?: string } } | null): boolean {
   if (status === 401 && body?.error?.code === 'unauthorized') return true;
-  return status === 403 && body?.error?.code === 'forbidden' && /not available to a|not allowed/.test(body.error.message ?? '');
+  return (
+    status === 403 &&
+    body?.error?.code === 'forbidden' &&
+    /not available to a|not allowed/.test(body.error.message ?? '')
+  );
 }
 
 describe('the route table (worker/access.ts)', () => {
@@ -80,11 +97,16 @@ describe('every route × every role', () => {
           init.body = '{"probe": ';
         }
         const res = await api(path, init);
-        const body = res.headers.get('content-type')?.includes('json') ? ((await res.json()) as { error?: { code?: string; message?: string } }) : null;
+        const body = res.headers.get('content-type')?.includes('json')
+          ? ((await res.json()) as { error?: { code?: string; message?: string } })
+          : null;
         if (res.status >= 500) mismatches.push(`${key} as ${caller}: ${res.status} ${JSON.stringify(body)}`);
         const denied = deniedByMiddleware(res.status, body);
         const allowed = expectedAllowed(key, caller);
-        if (allowed === denied) mismatches.push(`${key} as ${caller}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${body?.error?.code ?? ''}`);
+        if (allowed === denied)
+          mismatches.push(
+            `${key} as ${caller}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${body?.error?.code ?? ''}`,
+          );
         if (!allowed && caller === 'anonymous' && !(res.status === 401 && body?.error?.code === 'unauthorized')) {
           mismatches.push(`${key} as anonymous: expected 401 unauthorized, got ${res.status}`);
         }
@@ -157,22 +179,32 @@ const pendingJob = async (w: World): Promise<Target> => {
   return { id, state: jobState(id) };
 };
 /** A job of the world's customer, in `status`, in the world's driver's hands. */
-const driversJob = (status: 'assigned' | 'en_route' | 'completed') => async (w: World): Promise<Target> => {
-  const { id } = await newJob(w.customer);
-  await walkJob(id, w.driver, status);
-  return { id, state: jobState(id) };
-};
+const driversJob =
+  (status: 'assigned' | 'en_route' | 'completed') =>
+  async (w: World): Promise<Target> => {
+    const { id } = await newJob(w.customer);
+    await walkJob(id, w.driver, status);
+    return { id, state: jobState(id) };
+  };
 const assignedJob = driversJob('assigned');
 
 const ownLocation = async (w: World): Promise<Target> => {
-  const res = await call('POST', '/api/v1/customers/me/locations', w.customer.token, { address_line1: `${uniq()} Own Rd`, city: 'Concord', state_province: 'NH', postal_code: '03301', ...concordPoint() });
+  const res = await call('POST', '/api/v1/customers/me/locations', w.customer.token, {
+    address_line1: `${uniq()} Own Rd`,
+    city: 'Concord',
+    state_province: 'NH',
+    postal_code: '03301',
+    ...concordPoint(),
+  });
   if (res.status !== 201) throw new Error(`location create failed: ${res.status} ${JSON.stringify(res.body)}`);
   const id: string = res.body.location.id;
   return {
     id,
     state: async () => ({
       location: await rows(sql`SELECT * FROM service_locations WHERE id = ${id}`),
-      uses: await rows(sql`SELECT (SELECT count(*)::int FROM jobs WHERE location_id = ${id}) AS jobs, (SELECT count(*)::int FROM waitlist WHERE location_id = ${id}) AS waitlist`),
+      uses: await rows(
+        sql`SELECT (SELECT count(*)::int FROM jobs WHERE location_id = ${id}) AS jobs, (SELECT count(*)::int FROM waitlist WHERE location_id = ${id}) AS waitlist`,
+      ),
     }),
   };
 };
@@ -182,7 +214,15 @@ const ownWaitlistEntry = async (w: World): Promise<Target> => {
   const id = await db(async (d) => {
     const [row] = await d
       .insert(t.waitlist)
-      .values({ customer_id: w.customer.profile_id, location_id: w.customer.location_id, job_address: '5 Waiting Way, Concord, NH 03301', job_coordinates: concordPoint(), driveway_tier_id: 2, preferred_contact: 'email', contact_email: w.customer.email })
+      .values({
+        customer_id: w.customer.profile_id,
+        location_id: w.customer.location_id,
+        job_address: '5 Waiting Way, Concord, NH 03301',
+        job_coordinates: concordPoint(),
+        driveway_tier_id: 2,
+        preferred_contact: 'email',
+        contact_email: w.customer.email,
+      })
       .returning({ id: t.waitlist.id });
     return row!.id;
   });
@@ -192,43 +232,78 @@ const ownWaitlistEntry = async (w: World): Promise<Target> => {
 /** The invoice a completed job of the customer's produced. Read-only cases: no state. */
 const ownInvoice = async (w: World): Promise<Target> => {
   const { id: jobId } = await driversJob('completed')(w);
-  const [invoice] = await rows<{ id: string }>(sql`SELECT id FROM invoices WHERE job_id = ${jobId} AND status <> 'void'`);
+  const [invoice] = await rows<{ id: string }>(
+    sql`SELECT id FROM invoices WHERE job_id = ${jobId} AND status <> 'void'`,
+  );
   if (!invoice) throw new Error(`completing job ${jobId} made no invoice`);
   return { id: invoice.id };
 };
 
 const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
-  'GET /api/v1/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 }, driver: { target: assignedJob, ownerGets: 200 } },
-  'DELETE /api/v1/jobs/:id': { customer: { target: pendingJob, ownerGets: 200, body: () => ({ reason: 'ownership probe' }) } },
-  'GET /api/v1/jobs/:id/status-history': { customer: { target: pendingJob, ownerGets: 200 }, driver: { target: assignedJob, ownerGets: 200 } },
+  'GET /api/v1/jobs/:id': {
+    customer: { target: pendingJob, ownerGets: 200 },
+    driver: { target: assignedJob, ownerGets: 200 },
+  },
+  'DELETE /api/v1/jobs/:id': {
+    customer: { target: pendingJob, ownerGets: 200, body: () => ({ reason: 'ownership probe' }) },
+  },
+  'GET /api/v1/jobs/:id/status-history': {
+    customer: { target: pendingJob, ownerGets: 200 },
+    driver: { target: assignedJob, ownerGets: 200 },
+  },
   // The driver may re-price on site only: an assigned job answers 409 price_locked, after the ownership check.
-  'POST /api/v1/jobs/:id/price': { driver: { target: assignedJob, ownerGets: 409, body: () => ({ new_price_cents: 9900 }) } },
-  'GET /api/v1/jobs/:id/price-changes': { customer: { target: pendingJob, ownerGets: 200 }, driver: { target: assignedJob, ownerGets: 200 } },
+  'POST /api/v1/jobs/:id/price': {
+    driver: { target: assignedJob, ownerGets: 409, body: () => ({ new_price_cents: 9900 }) },
+  },
+  'GET /api/v1/jobs/:id/price-changes': {
+    customer: { target: pendingJob, ownerGets: 200 },
+    driver: { target: assignedJob, ownerGets: 200 },
+  },
 
   'GET /api/v1/customers/me/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 } },
   'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
-  'PATCH /api/v1/customers/me/locations/:id': { customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) } },
+  'PATCH /api/v1/customers/me/locations/:id': {
+    customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) },
+  },
   'DELETE /api/v1/customers/me/locations/:id': { customer: { target: ownLocation, ownerGets: 204 } },
   'DELETE /api/v1/customers/me/waitlist/:id': { customer: { target: ownWaitlistEntry, ownerGets: 200 } },
 
   'GET /api/v1/drivers/me/jobs/:id': { driver: { target: assignedJob, ownerGets: 200 } },
   'POST /api/v1/drivers/me/jobs/:id/accept': { driver: { target: assignedJob, ownerGets: 200 } },
   // en_route → pending is not a driver's move: the owner gets 409 and the job stays put.
-  'POST /api/v1/drivers/me/jobs/:id/reject': { driver: { target: driversJob('en_route'), ownerGets: 409, body: () => ({ reason: 'ownership probe' }) } },
+  'POST /api/v1/drivers/me/jobs/:id/reject': {
+    driver: { target: driversJob('en_route'), ownerGets: 409, body: () => ({ reason: 'ownership probe' }) },
+  },
   // assigned → completed skips steps: 409 for the owner, after the ownership check.
-  'PATCH /api/v1/drivers/me/jobs/:id/status': { driver: { target: assignedJob, ownerGets: 409, body: () => ({ status: 'completed' }) } },
+  'PATCH /api/v1/drivers/me/jobs/:id/status': {
+    driver: { target: assignedJob, ownerGets: 409, body: () => ({ status: 'completed' }) },
+  },
   // Payment is for a completed job: 409 job_not_completed for the owner, nothing recorded.
-  'POST /api/v1/drivers/me/jobs/:id/payment': { driver: { target: assignedJob, ownerGets: 409, body: () => ({ method: 'cash' }) } },
+  'POST /api/v1/drivers/me/jobs/:id/payment': {
+    driver: { target: assignedJob, ownerGets: 409, body: () => ({ method: 'cash' }) },
+  },
 
   'GET /api/v1/invoices/:id': { customer: { target: ownInvoice, ownerGets: 200 } },
   'GET /api/v1/invoices/:id/pdf': { customer: { target: ownInvoice, ownerGets: 200 } },
 
   // Routes that take the resource id in the body, held to the same rule.
   // 202 when another test file has the operator paused: the request joins the waitlist.
-  'POST /api/v1/jobs': { customer: { target: ownLocation, ownerGets: [201, 202], body: (id) => ({ location_id: id, driveway_tier_id: 2 }) } },
+  'POST /api/v1/jobs': {
+    customer: { target: ownLocation, ownerGets: [201, 202], body: (id) => ({ location_id: id, driveway_tier_id: 2 }) },
+  },
   'POST /api/v1/files/sign': {
-    customer: { target: async (w) => ({ id: `/files/jobs/${(await newJob(w.customer)).id}/completion/${crypto.randomUUID()}.jpg` }), ownerGets: 200, body: (url) => ({ url }) },
-    driver: { target: async (w) => ({ id: `/files/drivers/${w.driver.profile_id}/qr/${crypto.randomUUID()}.png` }), ownerGets: 200, body: (url) => ({ url }) },
+    customer: {
+      target: async (w) => ({
+        id: `/files/jobs/${(await newJob(w.customer)).id}/completion/${crypto.randomUUID()}.jpg`,
+      }),
+      ownerGets: 200,
+      body: (url) => ({ url }),
+    },
+    driver: {
+      target: async (w) => ({ id: `/files/drivers/${w.driver.profile_id}/qr/${crypto.randomUUID()}.png` }),
+      ownerGets: 200,
+      body: (url) => ({ url }),
+    },
   },
   'POST /api/v1/uploads/presign': {
     // The photo comes once the driver has arrived: 409 invalid_state for the owner of an assigned job.
@@ -244,9 +319,12 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
 
 /** Routes that name a resource but have no owner to tell apart, and why. */
 const NOT_OWNED: Record<string, string> = {
-  'POST /api/v1/waitlist/:id/take': 'The waitlist is one pool that every driver sees and may take from (ApexPlow §3.12); no entry belongs to a driver.',
-  'GET /files/*': 'The signed URL is the grant (HMAC over key and expiry); who may get one is checked by POST /api/v1/files/sign, which has a case.',
-  'PUT /files/upload/*': 'The signed upload URL is the grant (bound to uploader, key, type and size); who may get one is checked by POST /api/v1/uploads/presign, which has a case.',
+  'POST /api/v1/waitlist/:id/take':
+    'The waitlist is one pool that every driver sees and may take from (ApexPlow §3.12); no entry belongs to a driver.',
+  'GET /files/*':
+    'The signed URL is the grant (HMAC over key and expiry); who may get one is checked by POST /api/v1/files/sign, which has a case.',
+  'PUT /files/upload/*':
+    'The signed upload URL is the grant (bound to uploader, key, type and size); who may get one is checked by POST /api/v1/uploads/presign, which has a case.',
 };
 
 /** The non-admin roles that may call `key`, per ACCESS. */
@@ -260,16 +338,32 @@ describe("own vs other's resource: the table", () => {
   it('has an ownership case, for each non-admin role that may call it, for every route that names a resource', () => {
     const missing = Object.keys(ACCESS)
       .filter((key) => NAMES_A_RESOURCE.test(key) && !(key in NOT_OWNED))
-      .flatMap((key) => nonAdminCallers(key).filter((role) => !OWNERSHIP[key]?.[role]).map((role) => `${key} as ${role}`));
-    expect(missing, 'routes with a resource id and no ownership case: add one to OWNERSHIP in test/worker/authorization.test.ts (or a reason to NOT_OWNED)').toEqual([]);
+      .flatMap((key) =>
+        nonAdminCallers(key)
+          .filter((role) => !OWNERSHIP[key]?.[role])
+          .map((role) => `${key} as ${role}`),
+      );
+    expect(
+      missing,
+      'routes with a resource id and no ownership case: add one to OWNERSHIP in test/worker/authorization.test.ts (or a reason to NOT_OWNED)',
+    ).toEqual([]);
   });
 
   it('holds cases and exemptions only for routes and roles that exist', () => {
     const stale = [
-      ...Object.entries(OWNERSHIP).flatMap(([key, byRole]) => (Object.keys(byRole) as Owner[]).filter((role) => !nonAdminCallers(key).includes(role)).map((role) => `OWNERSHIP ${key} as ${role}`)),
-      ...Object.keys(NOT_OWNED).filter((key) => !NAMES_A_RESOURCE.test(key) || nonAdminCallers(key).length === 0).map((key) => `NOT_OWNED ${key}`),
+      ...Object.entries(OWNERSHIP).flatMap(([key, byRole]) =>
+        (Object.keys(byRole) as Owner[])
+          .filter((role) => !nonAdminCallers(key).includes(role))
+          .map((role) => `OWNERSHIP ${key} as ${role}`),
+      ),
+      ...Object.keys(NOT_OWNED)
+        .filter((key) => !NAMES_A_RESOURCE.test(key) || nonAdminCallers(key).length === 0)
+        .map((key) => `NOT_OWNED ${key}`),
     ];
-    expect(stale, 'entries for a route that is gone, admin-only, names no resource, or does not admit that role').toEqual([]);
+    expect(
+      stale,
+      'entries for a route that is gone, admin-only, names no resource, or does not admit that role',
+    ).toEqual([]);
   });
 });
 
@@ -277,7 +371,12 @@ describe("own vs other's resource: the owner is let in, everyone else gets 404 a
   let w: World;
 
   beforeAll(async () => {
-    const [customer, otherCustomer, driver, otherDriver] = await Promise.all([newCustomer(), newCustomer(), newFixtureDriver(), newFixtureDriver()]);
+    const [customer, otherCustomer, driver, otherDriver] = await Promise.all([
+      newCustomer(),
+      newCustomer(),
+      newFixtureDriver(),
+      newFixtureDriver(),
+    ]);
     w = { customer, otherCustomer, driver, otherDriver };
   }, 60_000);
 
@@ -297,7 +396,12 @@ describe("own vs other's resource: the owner is let in, everyone else gets 404 a
         const target = await c.target(w);
         const owner = role === 'customer' ? w.customer : w.driver;
         const otherRole: Owner = role === 'customer' ? 'driver' : 'customer';
-        const strangers = c.strangers?.(w) ?? [role === 'customer' ? w.otherCustomer : w.otherDriver, ...(nonAdminCallers(key).includes(otherRole) ? [otherRole === 'customer' ? w.otherCustomer : w.otherDriver] : [])];
+        const strangers = c.strangers?.(w) ?? [
+          role === 'customer' ? w.otherCustomer : w.otherDriver,
+          ...(nonAdminCallers(key).includes(otherRole)
+            ? [otherRole === 'customer' ? w.otherCustomer : w.otherDriver]
+            : []),
+        ];
 
         // The same request about an id nobody has (the target's first UUID swapped for a new one).
         const missing = await request(key, strangers[0]!.token, target.id.replace(UUID, crypto.randomUUID()), c);
@@ -305,13 +409,20 @@ describe("own vs other's resource: the owner is let in, everyone else gets 404 a
         const before = await target.state?.();
         for (const stranger of strangers) {
           const res = await request(key, stranger.token, target.id, c);
-          expect({ status: res.status, body: res.body }, `${key}: ${stranger.email}, not the owner`).toEqual({ status: 404, body: missing.body });
+          expect({ status: res.status, body: res.body }, `${key}: ${stranger.email}, not the owner`).toEqual({
+            status: 404,
+            body: missing.body,
+          });
         }
-        if (target.state) expect(await target.state(), `${key}: what the strangers' requests left behind`).toEqual(before);
+        if (target.state)
+          expect(await target.state(), `${key}: what the strangers' requests left behind`).toEqual(before);
 
         const own = await request(key, owner.token, target.id, c);
         const gets = typeof c.ownerGets === 'number' ? [c.ownerGets] : c.ownerGets;
-        expect(gets.every((s) => (s >= 200 && s < 300) || (s >= 400 && s < 500 && ![401, 403, 404].includes(s))), `${key}: ownerGets must be a 2xx or a refusal other than 401/403/404`).toBe(true);
+        expect(
+          gets.every((s) => (s >= 200 && s < 300) || (s >= 400 && s < 500 && ![401, 403, 404].includes(s))),
+          `${key}: ownerGets must be a 2xx or a refusal other than 401/403/404`,
+        ).toBe(true);
         expect(gets, `${key}: the owning ${role} got ${own.status} ${JSON.stringify(own.body)}`).toContain(own.status);
       });
     }
@@ -363,7 +474,13 @@ const TOPIC_CASES: Record<TopicKind, TopicCase> = {
   },
   admin: {
     topics: () => ({ dispatch: 'admin:dispatch' }),
-    expected: { admin: { dispatch: 'ok' }, owner: { dispatch: 'forbidden' }, other: { dispatch: 'forbidden' }, assigned: { dispatch: 'forbidden' }, bystander: { dispatch: 'forbidden' } },
+    expected: {
+      admin: { dispatch: 'ok' },
+      owner: { dispatch: 'forbidden' },
+      other: { dispatch: 'forbidden' },
+      assigned: { dispatch: 'forbidden' },
+      bystander: { dispatch: 'forbidden' },
+    },
   },
 };
 
@@ -386,13 +503,29 @@ describe('WebSocket topics × roles × own/other (authorizeTopic)', () => {
     await walkJob(job.id, assigned, 'assigned');
     const adminToken = await fixtureAdmin();
 
-    const claims = (token: string) => JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))) as { sub: string; role: Role; did?: string; cid?: string };
+    const claims = (token: string) =>
+      JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))) as {
+        sub: string;
+        role: Role;
+        did?: string;
+        cid?: string;
+      };
     const who = (token: string): Pick<SocketIdentity, 'user_id' | 'role' | 'driver_id' | 'customer_id'> => {
       const c = claims(token);
       return { user_id: c.sub, role: c.role, driver_id: c.did ?? null, customer_id: c.cid ?? null };
     };
-    const members: Record<Member, ReturnType<typeof who>> = { admin: who(adminToken), owner: who(owner.token), other: who(other.token), assigned: who(assigned.token), bystander: who(bystander.token) };
-    const world: TopicWorld = { job: job.id, assignedDriver: assigned.profile_id, bystanderDriver: bystander.profile_id };
+    const members: Record<Member, ReturnType<typeof who>> = {
+      admin: who(adminToken),
+      owner: who(owner.token),
+      other: who(other.token),
+      assigned: who(assigned.token),
+      bystander: who(bystander.token),
+    };
+    const world: TopicWorld = {
+      job: job.id,
+      assignedDriver: assigned.profile_id,
+      bystanderDriver: bystander.profile_id,
+    };
 
     const expected: Record<string, Record<string, Verdict>> = {};
     const actual: Record<string, Record<string, Verdict>> = {};
@@ -404,8 +537,8 @@ describe('WebSocket topics × roles × own/other (authorizeTopic)', () => {
         for (const [member, identity] of Object.entries(members) as [Member, ReturnType<typeof who>][]) {
           const verdict = await db((d) => authorizeTopic(d, identity, topic));
           if (verdict.ok && verdict.kind !== kind) wrongKind.push(`${topic}: kind ${verdict.kind}`);
-          ((actual[member] ??= {})[`${kind}:${label}`] = verdict.ok ? 'ok' : verdict.code);
-          ((expected[member] ??= {})[`${kind}:${label}`] = c.expected[member][label]!);
+          (actual[member] ??= {})[`${kind}:${label}`] = verdict.ok ? 'ok' : verdict.code;
+          (expected[member] ??= {})[`${kind}:${label}`] = c.expected[member][label]!;
         }
       }
     }
@@ -416,7 +549,9 @@ describe('WebSocket topics × roles × own/other (authorizeTopic)', () => {
     expect((await db((d) => authorizeTopic(d, members.admin, 'weather:today'))).ok).toBe(false);
 
     // The same rules over real sockets: joining at connect time, and subscribing later.
-    const refused = await exports.default.fetch(new Request(`${BASE}/ws?token=${other.token}&topic=job:${job.id}`, { headers: { upgrade: 'websocket' } }));
+    const refused = await exports.default.fetch(
+      new Request(`${BASE}/ws?token=${other.token}&topic=job:${job.id}`, { headers: { upgrade: 'websocket' } }),
+    );
     expect(refused.status).toBe(404);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('not_found');
     const sock = await connect(bystander.token);

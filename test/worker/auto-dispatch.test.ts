@@ -30,7 +30,9 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
 }
 
 async function jobRow(id: string) {
-  const [row] = await rows<{ status: string; driver_id: string | null; version: number }>(sql`SELECT status, driver_id, version FROM jobs WHERE id = ${id}`);
+  const [row] = await rows<{ status: string; driver_id: string | null; version: number }>(
+    sql`SELECT status, driver_id, version FROM jobs WHERE id = ${id}`,
+  );
   return row!;
 }
 
@@ -65,9 +67,16 @@ describe('auto-dispatch (operator_settings.auto_dispatch)', () => {
       return row.status === 'assigned' && row;
     });
     expect(offered.driver_id).toBe(near.profile_id);
-    const [event] = await rows(sql`SELECT changed_by_user_id, notes FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'assigned'`);
-    expect(event).toMatchObject({ changed_by_user_id: null, notes: expect.stringMatching(/^auto-dispatch: offered to the nearest available driver \(0\.3 km\)$/) });
-    const notes = await rows(sql`SELECT user_id, kind FROM notification_log WHERE job_id = ${job.id} ORDER BY created_at`);
+    const [event] = await rows(
+      sql`SELECT changed_by_user_id, notes FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'assigned'`,
+    );
+    expect(event).toMatchObject({
+      changed_by_user_id: null,
+      notes: expect.stringMatching(/^auto-dispatch: offered to the nearest available driver \(0\.3 km\)$/),
+    });
+    const notes = await rows(
+      sql`SELECT user_id, kind FROM notification_log WHERE job_id = ${job.id} ORDER BY created_at`,
+    );
     expect(notes).toEqual([{ user_id: near.user_id, kind: 'driver_job_assigned' }]); // the customer waits for an accepted driver
     const { state, alarm } = await stubOf(job.id).status();
     expect(state).toMatchObject({ tried: [near.profile_id], offers: 1, offer: { driver_id: near.profile_id } });
@@ -77,14 +86,21 @@ describe('auto-dispatch (operator_settings.auto_dispatch)', () => {
     const second = await jobRow(job.id);
     expect(second).toMatchObject({ status: 'assigned', driver_id: further.profile_id });
     const history = await call('GET', `/api/v1/jobs/${job.id}/status-history`, await admin());
-    expect(history.body.events.map((e: { new_status: string; notes: string | null }) => [e.new_status, e.notes?.split(' (')[0] ?? null])).toEqual([
+    expect(
+      history.body.events.map((e: { new_status: string; notes: string | null }) => [
+        e.new_status,
+        e.notes?.split(' (')[0] ?? null,
+      ]),
+    ).toEqual([
       ['pending', null],
       ['assigned', 'auto-dispatch: offered to the nearest available driver'],
       ['pending', 'auto-dispatch: offer timed out'],
       ['assigned', 'auto-dispatch: offered to the nearest available driver'],
     ]);
 
-    const rejected = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/reject`, further.token, { reason: 'plow blade broke' });
+    const rejected = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/reject`, further.token, {
+      reason: 'plow blade broke',
+    });
     expect(rejected.body.job.status).toBe('pending');
     // Nobody else nearby: the radius widens step by step (alarms), then it gives up. Other
     // test files' available drivers, far out, may be offered the job on the wider steps:
@@ -107,7 +123,9 @@ describe('auto-dispatch (operator_settings.auto_dispatch)', () => {
     await until('the offer', async () => (await jobRow(job.id)).driver_id === driver.profile_id);
     const accepted = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
     expect(accepted.status).toBe(200);
-    const told = await rows(sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND user_id = ${customer.user_id}`);
+    const told = await rows(
+      sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND user_id = ${customer.user_id}`,
+    );
     expect(told).toEqual([{ kind: 'driver_assigned' }]);
     await expireOffer(job.id);
     expect((await stubOf(job.id).status()).state).toBeNull();
@@ -135,7 +153,9 @@ describe('the nearest-driver query', () => {
         await tx.execute(sql`SET LOCAL enable_seqscan = off`);
         await tx.execute(sql`SET LOCAL enable_bitmapscan = off`);
         await tx.execute(sql`SET LOCAL enable_sort = off`);
-        const explained = await tx.execute<{ 'QUERY PLAN': unknown }>(sql`EXPLAIN (FORMAT JSON) ${nearestAvailableDriverSql({ ...SITE, radius_m: 5000, exclude: [crypto.randomUUID()] })}`);
+        const explained = await tx.execute<{ 'QUERY PLAN': unknown }>(
+          sql`EXPLAIN (FORMAT JSON) ${nearestAvailableDriverSql({ ...SITE, radius_m: 5000, exclude: [crypto.randomUUID()] })}`,
+        );
         return JSON.stringify(explained.rows[0]!['QUERY PLAN']);
       }),
     );
@@ -145,16 +165,34 @@ describe('the nearest-driver query', () => {
 
   it('skips busy, suspended, far-away and already-asked drivers', async () => {
     const here = { lat: 43.3, lng: -71.7 };
-    const free = await newDriver({ status: 'available', at: { lat: here.lat + 0.01, lng: here.lng }, service_radius_km: 3 });
+    const free = await newDriver({
+      status: 'available',
+      at: { lat: here.lat + 0.01, lng: here.lng },
+      service_radius_km: 3,
+    });
     const suspended = await newDriver({ status: 'available', at: here, service_radius_km: 3 });
     await rows(sql`UPDATE users SET suspended_at = now() WHERE id = ${suspended.user_id}`);
-    const shortReach = await newDriver({ status: 'available', at: { lat: here.lat + 0.005, lng: here.lng }, service_radius_km: 0.2 });
-    const found = await db(async (d) => (await d.execute(nearestAvailableDriverSql({ ...here, radius_m: 5000, limit: 5 }))).rows as { driver_id: string }[]);
+    const shortReach = await newDriver({
+      status: 'available',
+      at: { lat: here.lat + 0.005, lng: here.lng },
+      service_radius_km: 0.2,
+    });
+    const found = await db(
+      async (d) =>
+        (await d.execute(nearestAvailableDriverSql({ ...here, radius_m: 5000, limit: 5 }))).rows as {
+          driver_id: string;
+        }[],
+    );
     const ids = found.map((r) => r.driver_id);
     expect(ids[0]).toBe(free.profile_id);
     expect(ids).not.toContain(suspended.profile_id);
     expect(ids).not.toContain(shortReach.profile_id);
-    const next = await db(async (d) => (await d.execute(nearestAvailableDriverSql({ ...here, radius_m: 5000, exclude: [free.profile_id] }))).rows as { driver_id: string }[]);
+    const next = await db(
+      async (d) =>
+        (await d.execute(nearestAvailableDriverSql({ ...here, radius_m: 5000, exclude: [free.profile_id] }))).rows as {
+          driver_id: string;
+        }[],
+    );
     expect(next.map((r) => r.driver_id)).not.toContain(free.profile_id);
   });
 });

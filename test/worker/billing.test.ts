@@ -12,7 +12,12 @@ describe('POST /api/v1/jobs/:id/price', () => {
     const res = await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 11_000 });
     expect(res.status).toBe(201);
     expect(res.body.job.final_price_cents).toBe(11_000);
-    expect(res.body.price_change).toMatchObject({ job_id: job.id, changed_by_user_id: driver.user_id, old_price_cents: 8500, new_price_cents: 11_000 });
+    expect(res.body.price_change).toMatchObject({
+      job_id: job.id,
+      changed_by_user_id: driver.user_id,
+      old_price_cents: 8500,
+      new_price_cents: 11_000,
+    });
     const again = await call('POST', `/api/v1/jobs/${job.id}/price`, await admin(), { new_price_cents: 10_000 });
     expect(again.body.price_change).toMatchObject({ old_price_cents: 11_000, new_price_cents: 10_000 });
     const same = await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 10_000 });
@@ -20,8 +25,18 @@ describe('POST /api/v1/jobs/:id/price', () => {
     expect(same.body.price_change).toBeNull();
 
     const log = await call('GET', `/api/v1/jobs/${job.id}/price-changes`, customer.token);
-    expect(log.body.price_changes.map((p: { old_price_cents: number; new_price_cents: number }) => [p.old_price_cents, p.new_price_cents])).toEqual([[8500, 11_000], [11_000, 10_000]]);
-    const audit = await rows(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'job.price_change' AND entity_id = ${job.id}`);
+    expect(
+      log.body.price_changes.map((p: { old_price_cents: number; new_price_cents: number }) => [
+        p.old_price_cents,
+        p.new_price_cents,
+      ]),
+    ).toEqual([
+      [8500, 11_000],
+      [11_000, 10_000],
+    ]);
+    const audit = await rows(
+      sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'job.price_change' AND entity_id = ${job.id}`,
+    );
     expect(audit[0]!.n).toBe(1); // the admin's change, not the driver's
   });
 
@@ -31,12 +46,40 @@ describe('POST /api/v1/jobs/:id/price', () => {
     const other = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'en_route');
-    const early = await expectError(await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: driver.token, json: { new_price_cents: 5000 } }), 409, 'price_locked');
+    const early = await expectError(
+      await api(`/api/v1/jobs/${job.id}/price`, {
+        method: 'POST',
+        token: driver.token,
+        json: { new_price_cents: 5000 },
+      }),
+      409,
+      'price_locked',
+    );
     expect(early.error.details).toMatchObject({ status: 'en_route' });
-    await expectError(await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: other.token, json: { new_price_cents: 5000 } }), 404, 'not_found');
-    await expectError(await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: customer.token, json: { new_price_cents: 5000 } }), 403, 'forbidden');
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}/price`, {
+        method: 'POST',
+        token: other.token,
+        json: { new_price_cents: 5000 },
+      }),
+      404,
+      'not_found',
+    );
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}/price`, {
+        method: 'POST',
+        token: customer.token,
+        json: { new_price_cents: 5000 },
+      }),
+      403,
+      'forbidden',
+    );
     for (const new_price_cents of [-1, 1.5, '5000', 10_000_001]) {
-      await expectError(await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: driver.token, json: { new_price_cents } }), 400, 'validation_failed');
+      await expectError(
+        await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: driver.token, json: { new_price_cents } }),
+        400,
+        'validation_failed',
+      );
     }
     await expectError(await api(`/api/v1/jobs/${job.id}/price-changes`, { token: other.token }), 404, 'not_found');
     const rowsLeft = await rows(sql`SELECT count(*)::int AS n FROM job_price_changes WHERE job_id = ${job.id}`);
@@ -49,7 +92,9 @@ describe('POST /api/v1/jobs/:id/price', () => {
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'in_progress');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9000 });
-    await expect(rows(sql`UPDATE job_price_changes SET new_price_cents = 1 WHERE job_id = ${job.id}`)).rejects.toThrow();
+    await expect(
+      rows(sql`UPDATE job_price_changes SET new_price_cents = 1 WHERE job_id = ${job.id}`),
+    ).rejects.toThrow();
   });
 });
 
@@ -67,23 +112,46 @@ describe('invoices on completion and payment in person', () => {
     } finally {
       await call('PATCH', '/api/v1/admin/settings', token, { tax_rate_bps: 0 });
     }
-    const [invoice] = await rows(sql`SELECT id, status, subtotal_cents, tax_cents, total_cents FROM invoices WHERE job_id = ${job.id}`);
+    const [invoice] = await rows(
+      sql`SELECT id, status, subtotal_cents, tax_cents, total_cents FROM invoices WHERE job_id = ${job.id}`,
+    );
     // 6.25 % of $99.99 = $6.249375 → $6.25
     expect(invoice).toMatchObject({ status: 'draft', subtotal_cents: 9999, tax_cents: 625, total_cents: 10_624 });
 
-    const paid = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'venmo', client_event_id: `pay-${job.id}` });
+    const paid = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
+      method: 'venmo',
+      client_event_id: `pay-${job.id}`,
+    });
     expect(paid.status).toBe(201);
-    expect(paid.body.payment).toMatchObject({ method: 'venmo', amount_cents: 10_624, recorded_by_user_id: driver.user_id, invoice_id: invoice!.id });
+    expect(paid.body.payment).toMatchObject({
+      method: 'venmo',
+      amount_cents: 10_624,
+      recorded_by_user_id: driver.user_id,
+      invoice_id: invoice!.id,
+    });
     expect(paid.body.invoice).toMatchObject({ status: 'paid' });
     expect(paid.body.invoice.paid_at).toBeTruthy();
 
-    const replay = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'venmo', client_event_id: `pay-${job.id}` });
+    const replay = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
+      method: 'venmo',
+      client_event_id: `pay-${job.id}`,
+    });
     expect(replay.status).toBe(200);
     expect(replay.body.payment.id).toBe(paid.body.payment.id);
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, { method: 'POST', token: driver.token, json: { method: 'cash' } }), 409, 'already_paid');
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+        method: 'POST',
+        token: driver.token,
+        json: { method: 'cash' },
+      }),
+      409,
+      'already_paid',
+    );
     const count = await rows(sql`SELECT count(*)::int AS n FROM payments WHERE job_id = ${job.id}`);
     expect(count[0]!.n).toBe(1);
-    const notice = await rows(sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND kind IN ('job_completed', 'payment_received') ORDER BY created_at`);
+    const notice = await rows(
+      sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND kind IN ('job_completed', 'payment_received') ORDER BY created_at`,
+    );
     // The completion notice goes by SMS only to customers who take SMS (the invoice email
     // covers email: notify/intents.ts); this customer prefers email.
     expect(notice.map((n) => n.kind)).toEqual(['payment_received']);
@@ -96,12 +164,47 @@ describe('invoices on completion and payment in person', () => {
     const other = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'in_progress');
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, { method: 'POST', token: driver.token, json: { method: 'cash' } }), 409, 'job_not_completed');
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+        method: 'POST',
+        token: driver.token,
+        json: { method: 'cash' },
+      }),
+      409,
+      'job_not_completed',
+    );
     await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'completed' });
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, { method: 'POST', token: other.token, json: { method: 'cash' } }), 404, 'not_found');
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, { method: 'POST', token: driver.token, json: { method: 'bitcoin' } }), 400, 'validation_failed');
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, { method: 'POST', token: driver.token, json: { method: 'cash', amount_cents: 0 } }), 400, 'validation_failed');
-    const first = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash', amount_cents: 5000 });
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+        method: 'POST',
+        token: other.token,
+        json: { method: 'cash' },
+      }),
+      404,
+      'not_found',
+    );
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+        method: 'POST',
+        token: driver.token,
+        json: { method: 'bitcoin' },
+      }),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+        method: 'POST',
+        token: driver.token,
+        json: { method: 'cash', amount_cents: 0 },
+      }),
+      400,
+      'validation_failed',
+    );
+    const first = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
+      method: 'cash',
+      amount_cents: 5000,
+    });
     expect(first.body.invoice.status).toBe('draft');
     const second = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'card' });
     expect(second.body.payment.amount_cents).toBe(3500);
@@ -117,7 +220,15 @@ describe('invoices on completion and payment in person', () => {
     const [draft] = await rows(sql`SELECT total_cents FROM invoices WHERE job_id = ${job.id}`);
     expect(draft!.total_cents).toBe(9000);
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash' });
-    await expectError(await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: await admin(), json: { new_price_cents: 1000 } }), 409, 'invoice_closed');
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}/price`, {
+        method: 'POST',
+        token: await admin(),
+        json: { new_price_cents: 1000 },
+      }),
+      409,
+      'invoice_closed',
+    );
   });
 });
 
@@ -136,16 +247,26 @@ describe('GET/POST /api/v1/invoices', () => {
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash' });
     const list = await call('GET', `/api/v1/invoices?customer_id=${customer.profile_id}&status=paid`, token);
     expect(list.status).toBe(200);
-    expect(list.body.invoices).toEqual([expect.objectContaining({ job_id: job.id, status: 'paid', total_cents: 8500, customer_name: customer.full_name, job_address: job.job_address })]);
+    expect(list.body.invoices).toEqual([
+      expect.objectContaining({
+        job_id: job.id,
+        status: 'paid',
+        total_cents: 8500,
+        customer_name: customer.full_name,
+        job_address: job.job_address,
+      }),
+    ]);
     const detail = await call('GET', `/api/v1/invoices/${list.body.invoices[0].id}`, customer.token);
     expect(detail.body.payments).toEqual([expect.objectContaining({ method: 'cash', amount_cents: 8500 })]);
     const mine = await call('GET', '/api/v1/customers/me/invoices', customer.token);
-    expect(mine.body.invoices).toEqual([expect.objectContaining({ id: list.body.invoices[0].id, job_address: job.job_address })]);
+    expect(mine.body.invoices).toEqual([
+      expect.objectContaining({ id: list.body.invoices[0].id, job_address: job.job_address }),
+    ]);
     await expectError(await api('/api/v1/invoices?status=lost', { token }), 400, 'validation_failed');
     await expectError(await api('/api/v1/invoices', { token: customer.token }), 403, 'forbidden');
   });
 
-  it("shows a customer only their own invoice (404 otherwise)", async () => {
+  it('shows a customer only their own invoice (404 otherwise)', async () => {
     const { job } = await paidJob();
     const stranger = await newCustomer();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
@@ -159,15 +280,25 @@ describe('GET/POST /api/v1/invoices', () => {
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
     const voided = await call('POST', `/api/v1/invoices/${invoice!.id}/void`, token, { reason: 'Goodwill' });
     expect(voided.body.invoice).toMatchObject({ status: 'void', notes: 'Goodwill' });
-    const again = await expectError(await api(`/api/v1/invoices/${invoice!.id}/void`, { method: 'POST', token, json: {} }), 409, 'invalid_invoice_state');
+    const again = await expectError(
+      await api(`/api/v1/invoices/${invoice!.id}/void`, { method: 'POST', token, json: {} }),
+      409,
+      'invalid_invoice_state',
+    );
     expect(again.error.details).toMatchObject({ status: 'void', allowed_from: ['draft', 'sent'] });
-    const audit = await rows(sql`SELECT after->>'status' AS status FROM audit_log WHERE action = 'invoice.void' AND entity_id = ${invoice!.id}`);
+    const audit = await rows(
+      sql`SELECT after->>'status' AS status FROM audit_log WHERE action = 'invoice.void' AND entity_id = ${invoice!.id}`,
+    );
     expect(audit).toEqual([{ status: 'void' }]);
 
     const second = await paidJob();
     await call('POST', `/api/v1/drivers/me/jobs/${second.job.id}/payment`, second.driver.token, { method: 'cash' });
     const [paid] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${second.job.id}`);
-    await expectError(await api(`/api/v1/invoices/${paid!.id}/void`, { method: 'POST', token }), 409, 'invalid_invoice_state');
+    await expectError(
+      await api(`/api/v1/invoices/${paid!.id}/void`, { method: 'POST', token }),
+      409,
+      'invalid_invoice_state',
+    );
     expect(driver.token).toBeTruthy();
   });
 
@@ -175,17 +306,42 @@ describe('GET/POST /api/v1/invoices', () => {
     const token = await admin();
     const { customer, driver, job } = await paidJob();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
-    await expectError(await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 100 } }), 409, 'invalid_invoice_state');
+    await expectError(
+      await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 100 } }),
+      409,
+      'invalid_invoice_state',
+    );
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'card' });
-    const part = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, { amount_cents: 2000, reason: 'Missed the walkway' });
+    const part = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
+      amount_cents: 2000,
+      reason: 'Missed the walkway',
+    });
     expect(part.body.invoice).toMatchObject({ status: 'refunded', refund_cents: 2000 });
-    const tooMuch = await expectError(await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 6501 } }), 422, 'refund_too_large');
+    const tooMuch = await expectError(
+      await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 6501 } }),
+      422,
+      'refund_too_large',
+    );
     expect(tooMuch.error.details).toEqual({ refundable_cents: 6500 });
     const rest = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, { amount_cents: 6500 });
     expect(rest.body.invoice.refund_cents).toBe(8500);
-    await expectError(await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 0 } }), 400, 'validation_failed');
-    await expectError(await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token: customer.token, json: { amount_cents: 1 } }), 403, 'forbidden');
-    const notes = await rows(sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'refund_recorded'`);
+    await expectError(
+      await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 0 } }),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await api(`/api/v1/invoices/${invoice!.id}/refund`, {
+        method: 'POST',
+        token: customer.token,
+        json: { amount_cents: 1 },
+      }),
+      403,
+      'forbidden',
+    );
+    const notes = await rows(
+      sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'refund_recorded'`,
+    );
     expect(notes[0]!.n).toBe(2);
   });
 });

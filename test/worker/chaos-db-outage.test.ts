@@ -16,10 +16,18 @@ afterEach(async () => {
   await setFault({ mode: 'up' });
 });
 
-const paymentsOf = (jobId: string) => rows<{ id: string; amount_cents: number; client_event_id: string }>(sql`SELECT id, amount_cents, client_event_id FROM payments WHERE job_id = ${jobId}`);
+const paymentsOf = (jobId: string) =>
+  rows<{ id: string; amount_cents: number; client_event_id: string }>(
+    sql`SELECT id, amount_cents, client_event_id FROM payments WHERE job_id = ${jobId}`,
+  );
 const invoiceOf = async (jobId: string) =>
-  (await rows<{ id: string; status: string; total_cents: number }>(sql`SELECT id, status, total_cents FROM invoices WHERE job_id = ${jobId} AND status <> 'void'`))[0];
-const paymentNotices = (jobId: string) => rows(sql`SELECT id FROM notification_log WHERE job_id = ${jobId} AND kind = 'payment_received'`);
+  (
+    await rows<{ id: string; status: string; total_cents: number }>(
+      sql`SELECT id, status, total_cents FROM invoices WHERE job_id = ${jobId} AND status <> 'void'`,
+    )
+  )[0];
+const paymentNotices = (jobId: string) =>
+  rows(sql`SELECT id FROM notification_log WHERE job_id = ${jobId} AND kind = 'payment_received'`);
 
 describe('database unreachable', () => {
   it('answers 503 db_unavailable with Retry-After on every kind of route, writes nothing, and serves again once it is back', async () => {
@@ -28,7 +36,11 @@ describe('database unreachable', () => {
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(customer);
     const eventId = `outage-${uniq()}`;
-    const create = { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 2, client_event_id: eventId } };
+    const create = {
+      method: 'POST',
+      token: customer.token,
+      json: { location_id: customer.location_id, driveway_tier_id: 2, client_event_id: eventId },
+    };
 
     // Through the gate while it is up: the path works, so what follows is the fault's doing.
     expect((await throughGate('/api/v1/jobs?limit=1', { token: dispatcher })).status).toBe(200);
@@ -37,7 +49,11 @@ describe('database unreachable', () => {
     const before = await setFault({ mode: 'down' });
     const attempts = [
       await throughGate('/api/v1/jobs', create),
-      await throughGate(`/api/v1/jobs/${job.id}/assign`, { method: 'POST', token: dispatcher, json: { driver_id: driver.profile_id } }),
+      await throughGate(`/api/v1/jobs/${job.id}/assign`, {
+        method: 'POST',
+        token: dispatcher,
+        json: { driver_id: driver.profile_id },
+      }),
       await throughGate('/api/v1/jobs?limit=5', { token: dispatcher }),
       await throughGate(`/api/v1/jobs/${job.id}`, { token: customer.token }),
       await throughGate('/api/v1/customers/me/locations', { token: customer.token }),
@@ -55,7 +71,9 @@ describe('database unreachable', () => {
 
     // Nothing was written by the refused requests.
     expect(await rows(sql`SELECT id FROM jobs WHERE client_event_id = ${eventId}`)).toEqual([]);
-    expect(await rows(sql`SELECT status, driver_id FROM jobs WHERE id = ${job.id}`)).toEqual([{ status: 'pending', driver_id: null }]);
+    expect(await rows(sql`SELECT status, driver_id FROM jobs WHERE id = ${job.id}`)).toEqual([
+      { status: 'pending', driver_id: null },
+    ]);
 
     // Back up: the very next requests succeed in the same Worker, and the retried create happens once.
     await setFault({ mode: 'up' });
@@ -65,7 +83,11 @@ describe('database unreachable', () => {
     const again = await throughGate('/api/v1/jobs', create);
     expect(again.body.job.id).toBe(created.body.job.id);
     expect(await rows(sql`SELECT id FROM jobs WHERE client_event_id = ${eventId}`)).toHaveLength(1);
-    const assigned = await throughGate(`/api/v1/jobs/${job.id}/assign`, { method: 'POST', token: dispatcher, json: { driver_id: driver.profile_id } });
+    const assigned = await throughGate(`/api/v1/jobs/${job.id}/assign`, {
+      method: 'POST',
+      token: dispatcher,
+      json: { driver_id: driver.profile_id },
+    });
     expect(assigned.status).toBe(200);
     expect(assigned.body.job).toMatchObject({ status: 'assigned', driver_id: driver.profile_id });
   });
@@ -77,7 +99,11 @@ describe('connection lost in the middle of a transaction', () => {
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'assigned');
-    const step = { method: 'PATCH', token: driver.token, json: { status: 'en_route', client_event_id: `cut-status-${uniq()}` } };
+    const step = {
+      method: 'PATCH',
+      token: driver.token,
+      json: { status: 'en_route', client_event_id: `cut-status-${uniq()}` },
+    };
     const driverBefore = await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`);
 
     // Dropped as the client sends the history row: `UPDATE jobs` has already run on the server.
@@ -86,14 +112,20 @@ describe('connection lost in the middle of a transaction', () => {
     expect((await gateStats()).mode).toBe('up');
     retryAfterOf(cut);
 
-    expect(await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`)).toEqual([{ status: 'assigned', version: job.version + 1 }]);
-    expect(await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${job.id} ORDER BY created_at, id`)).toEqual([{ new_status: 'pending' }, { new_status: 'assigned' }]);
+    expect(await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`)).toEqual([
+      { status: 'assigned', version: job.version + 1 },
+    ]);
+    expect(
+      await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${job.id} ORDER BY created_at, id`),
+    ).toEqual([{ new_status: 'pending' }, { new_status: 'assigned' }]);
     expect(await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`)).toEqual(driverBefore);
 
     const retried = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/status`, step);
     expect(retried.status).toBe(200);
     expect(retried.body.job.status).toBe('en_route');
-    expect(await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'en_route'`)).toHaveLength(1);
+    expect(
+      await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'en_route'`),
+    ).toHaveLength(1);
   });
 
   it('rolls back a payment cut off before its COMMIT: 503, no payment, invoice and notifications untouched; the retry records it once', async () => {
@@ -128,7 +160,11 @@ describe('connection lost in the middle of a transaction', () => {
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
-    const pay = { method: 'POST', token: driver.token, json: { method: 'card', client_event_id: `lost-ack-${uniq()}` } };
+    const pay = {
+      method: 'POST',
+      token: driver.token,
+      json: { method: 'card', client_event_id: `lost-ack-${uniq()}` },
+    };
 
     await setFault({ mode: 'cut', direction: 'to_client', match: 'COMMIT' });
     const cut = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/payment`, pay);

@@ -4,7 +4,16 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { connect, db, type TestSocket } from './helpers';
-import { admin, assignedJob, eventually, fix, flushLocations, newCustomer, newDriver, watch } from './realtime-fixtures';
+import {
+  admin,
+  assignedJob,
+  eventually,
+  fix,
+  flushLocations,
+  newCustomer,
+  newDriver,
+  watch,
+} from './realtime-fixtures';
 
 /**
  * Reliability: a job's room is restarted while the driver streams GPS and people watch —
@@ -29,11 +38,20 @@ describe('JobRoom restarted mid-stream', () => {
     const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
     const jobId = await assignedJob(customer, driver);
     const watchers: { token: string; socket: TestSocket }[] = [];
-    for (const token of [customer.token, customer.token, dispatcher.token]) watchers.push({ token, socket: (await watch(token, jobId)).socket });
+    for (const token of [customer.token, customer.token, dispatcher.token])
+      watchers.push({ token, socket: (await watch(token, jobId)).socket });
     const plow = await connect(driver.token);
     const start = Date.now() - 60_000;
-    const fixes = Array.from({ length: 12 }, (_, i) => fix(43.2 + i / 1000, -71.54 + i / 1000, new Date(start + i * 5000), `restart-fix-${String(i).padStart(3, '0')}`));
-    const acked = async (i: number) => (await plow.next((m) => m.type === 'ack' && m.payload.client_event_id === fixes[i]!.payload.client_event_id, 15_000)).payload;
+    const fixes = Array.from({ length: 12 }, (_, i) =>
+      fix(43.2 + i / 1000, -71.54 + i / 1000, new Date(start + i * 5000), `restart-fix-${String(i).padStart(3, '0')}`),
+    );
+    const acked = async (i: number) =>
+      (
+        await plow.next(
+          (m) => m.type === 'ack' && m.payload.client_event_id === fixes[i]!.payload.client_event_id,
+          15_000,
+        )
+      ).payload;
 
     // Streaming: fixes 0–4 reach every watcher.
     for (let i = 0; i < 5; i++) {
@@ -41,7 +59,10 @@ describe('JobRoom restarted mid-stream', () => {
       await acked(i);
     }
     for (const w of watchers) {
-      await eventually(async () => w.socket.messages.filter((m) => m.type === 'driver_location').length, (n) => n === 5);
+      await eventually(
+        async () => w.socket.messages.filter((m) => m.type === 'driver_location').length,
+        (n) => n === 5,
+      );
     }
 
     // The room restarts while fixes 5–7 are on their way.
@@ -61,8 +82,14 @@ describe('JobRoom restarted mid-stream', () => {
     for (const w of watchers) {
       const socket = await connect(w.token, `job:${jobId}`);
       expect(await socket.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
-      expect(await socket.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id } });
-      expect(await socket.next()).toMatchObject({ type: 'driver_location', payload: { job_id: jobId, ts: held.location!.ts, lat: fixes[heldAt]!.payload.lat } });
+      expect(await socket.next()).toMatchObject({
+        type: 'job_status',
+        payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id },
+      });
+      expect(await socket.next()).toMatchObject({
+        type: 'driver_location',
+        payload: { job_id: jobId, ts: held.location!.ts, lat: fixes[heldAt]!.payload.lat },
+      });
       again.push(socket);
     }
 
@@ -72,15 +99,29 @@ describe('JobRoom restarted mid-stream', () => {
       await acked(i);
     }
     for (const socket of again) {
-      const seen = await eventually(async () => socket.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.ts), (ts) => ts.length === 4);
+      const seen = await eventually(
+        async () => socket.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.ts),
+        (ts) => ts.length === 4,
+      );
       expect(seen).toEqual(fixes.slice(8).map((f) => f.payload.recorded_at));
     }
-    expect((await room(jobId).snapshot())!.location).toMatchObject({ ts: fixes[11]!.payload.recorded_at, lat: fixes[11]!.payload.lat });
+    expect((await room(jobId).snapshot())!.location).toMatchObject({
+      ts: fixes[11]!.payload.recorded_at,
+      lat: fixes[11]!.payload.lat,
+    });
 
     // Nothing acknowledged was lost: all twelve fixes reach the GPS log, once each.
     await flushLocations(jobId);
     const logged = await eventually(
-      () => db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`)).rows),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ client_event_id: string }>(
+                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`,
+              )
+            ).rows,
+        ),
       (r) => r.length >= fixes.length,
     );
     expect(logged.map((r) => r.client_event_id)).toEqual(fixes.map((f) => f.payload.client_event_id));
@@ -96,12 +137,24 @@ describe('JobRoom restarted mid-stream', () => {
     // The room goes down and, before anyone reconnects, the driver moves the job on.
     await restart(jobId);
     await watcher.waitClosed(15_000);
-    plow.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'en_route', client_event_id: `restart-status-${crypto.randomUUID().slice(0, 8)}` } });
-    expect(await plow.next((m) => m.type === 'ack' || m.type === 'error', 15_000)).toMatchObject({ type: 'ack', payload: { duplicate: false } });
+    plow.send({
+      type: 'status_change',
+      payload: {
+        job_id: jobId,
+        new_status: 'en_route',
+        client_event_id: `restart-status-${crypto.randomUUID().slice(0, 8)}`,
+      },
+    });
+    expect(await plow.next((m) => m.type === 'ack' || m.type === 'error', 15_000)).toMatchObject({
+      type: 'ack',
+      payload: { duplicate: false },
+    });
 
     const back = await connect(customer.token, `job:${jobId}`);
     await back.next((m) => m.type === 'subscribed');
-    expect(await back.next((m) => m.type === 'job_status')).toMatchObject({ payload: { job_id: jobId, new_status: 'en_route' } });
+    expect(await back.next((m) => m.type === 'job_status')).toMatchObject({
+      payload: { job_id: jobId, new_status: 'en_route' },
+    });
     expect(await room(jobId).snapshot()).toMatchObject({ status: 'en_route', driver_id: driver.driver_id });
     back.close();
     plow.close();

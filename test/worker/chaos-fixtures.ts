@@ -31,7 +31,10 @@ export const gatedEnv = (): Env => ({ ...env, DATABASE_URL: env.DB_GATE_URL });
  * `waitUntil` work (closing its pool, handing notifications to the queue) before returning,
  * so a fault set afterwards cannot reach back into it.
  */
-export async function throughGate(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<{ status: number; headers: Headers; body: any }> {
+export async function throughGate(
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
   let body = init.body;
@@ -40,7 +43,11 @@ export async function throughGate(path: string, init: RequestInit & { token?: st
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }) as Request<unknown, IncomingRequestCfProperties>, gatedEnv(), ctx);
+  const res = await worker.fetch(
+    new Request(`${BASE}${path}`, { ...init, headers, body }) as Request<unknown, IncomingRequestCfProperties>,
+    gatedEnv(),
+    ctx,
+  );
   const text = await res.text();
   await waitOnExecutionContext(ctx);
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
@@ -52,6 +59,7 @@ export function retryAfterOf(res: { status: number; headers: Headers; body: any 
     throw new Error(`expected 503 db_unavailable, got ${res.status} ${JSON.stringify(res.body)}`);
   }
   const seconds = Number(res.headers.get('retry-after'));
-  if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`Retry-After is not a positive number of seconds: ${res.headers.get('retry-after')}`);
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw new Error(`Retry-After is not a positive number of seconds: ${res.headers.get('retry-after')}`);
   return seconds;
 }

@@ -24,12 +24,52 @@ import { admin, assignedJob, fix, newCustomer, newDriver, watch } from './realti
 
 // ---- WebSocket messages -------------------------------------------------------------
 
-const TYPES: unknown[] = ['ping', 'subscribe', 'unsubscribe', 'location_ping', 'status_change', 'teleport', '', 'PING', '__proto__', 'constructor', 'toString', 42, null, ['ping'], { type: 'ping' }];
+const TYPES: unknown[] = [
+  'ping',
+  'subscribe',
+  'unsubscribe',
+  'location_ping',
+  'status_change',
+  'teleport',
+  '',
+  'PING',
+  '__proto__',
+  'constructor',
+  'toString',
+  42,
+  null,
+  ['ping'],
+  { type: 'ping' },
+];
 const NUMBERS = [-1, 0.5, -0.5, 91, -181, 1e308, -1e308, 2 ** 53, Number.MAX_SAFE_INTEGER, 360.5];
-const STRINGS = ['', ' ', 'x'.repeat(300), '\u0000', 'a\u0000b', '☃️💥', '\ud800', '<script>', "'; DROP TABLE jobs; --", '2026-13-45T99:99:99Z', 'NaN', 'null', '../../etc'];
+const STRINGS = [
+  '',
+  ' ',
+  'x'.repeat(300),
+  '\u0000',
+  'a\u0000b',
+  '☃️💥',
+  '\ud800',
+  '<script>',
+  "'; DROP TABLE jobs; --",
+  '2026-13-45T99:99:99Z',
+  'NaN',
+  'null',
+  '../../etc',
+];
 
 function junkTopic(r: Rng): unknown {
-  return r.pick(['everything', 'job:', 'job:nope', `job:${crypto.randomUUID()}`, `driver:${crypto.randomUUID()}`, 'admin:dispatch', 'x'.repeat(300), 7, null]);
+  return r.pick([
+    'everything',
+    'job:',
+    'job:nope',
+    `job:${crypto.randomUUID()}`,
+    `driver:${crypto.randomUUID()}`,
+    'admin:dispatch',
+    'x'.repeat(300),
+    7,
+    null,
+  ]);
 }
 
 function junkScalar(r: Rng): unknown {
@@ -45,11 +85,24 @@ function junkPayload(r: Rng): unknown {
     case 2:
       return { topic: junkTopic(r) };
     case 3:
-      return { lat: r.pick([...NUMBERS, 43.2]), lng: r.pick([...NUMBERS, -71.5]), recorded_at: r.pick([...STRINGS, new Date().toISOString()]), client_event_id: r.pick(STRINGS) };
+      return {
+        lat: r.pick([...NUMBERS, 43.2]),
+        lng: r.pick([...NUMBERS, -71.5]),
+        recorded_at: r.pick([...STRINGS, new Date().toISOString()]),
+        client_event_id: r.pick(STRINGS),
+      };
     case 4:
-      return { job_id: r.pick([crypto.randomUUID(), 'nope', '', 42]), new_status: r.pick(['flying', 'completed', '', 'pending', 'en_route', null]) };
+      return {
+        job_id: r.pick([crypto.randomUUID(), 'nope', '', 42]),
+        new_status: r.pick(['flying', 'completed', '', 'pending', 'en_route', null]),
+      };
     case 5:
-      return Object.fromEntries(Array.from({ length: r.int(1, 6) }, () => [r.pick(['topic', 'lat', 'lng', 'job_id', 'new_status', 'notes', 'extra']), junkScalar(r)]));
+      return Object.fromEntries(
+        Array.from({ length: r.int(1, 6) }, () => [
+          r.pick(['topic', 'lat', 'lng', 'job_id', 'new_status', 'notes', 'extra']),
+          junkScalar(r),
+        ]),
+      );
     case 6:
       return Array.from({ length: r.int(0, 50) }, () => junkScalar(r));
     default:
@@ -65,13 +118,34 @@ function junkPayload(r: Rng): unknown {
 function wellFormedButWrong(r: Rng): unknown {
   switch (r.int(0, 3)) {
     case 0:
-      return { type: 'subscribe', payload: { topic: r.pick([`job:${crypto.randomUUID()}`, `driver:${crypto.randomUUID()}`, 'admin:dispatch']) } };
+      return {
+        type: 'subscribe',
+        payload: { topic: r.pick([`job:${crypto.randomUUID()}`, `driver:${crypto.randomUUID()}`, 'admin:dispatch']) },
+      };
     case 1:
-      return { type: 'status_change', payload: { job_id: crypto.randomUUID(), new_status: r.pick(JOB_STATUSES), client_event_id: `fuzz-${crypto.randomUUID().slice(0, 8)}` } };
+      return {
+        type: 'status_change',
+        payload: {
+          job_id: crypto.randomUUID(),
+          new_status: r.pick(JOB_STATUSES),
+          client_event_id: `fuzz-${crypto.randomUUID().slice(0, 8)}`,
+        },
+      };
     case 2:
-      return { type: 'location_ping', payload: { lat: 43.2 + r.next() / 100, lng: -71.5 - r.next() / 100, accuracy: r.int(0, 50), ...(r.bool() ? { recorded_at: new Date(Date.now() - r.int(0, 600_000)).toISOString() } : {}) } };
+      return {
+        type: 'location_ping',
+        payload: {
+          lat: 43.2 + r.next() / 100,
+          lng: -71.5 - r.next() / 100,
+          accuracy: r.int(0, 50),
+          ...(r.bool() ? { recorded_at: new Date(Date.now() - r.int(0, 600_000)).toISOString() } : {}),
+        },
+      };
     default:
-      return { type: 'status_change', payload: { job_id: crypto.randomUUID(), new_status: 'completed', notes: 'n'.repeat(1000), lat: 0, lng: 0 } };
+      return {
+        type: 'status_change',
+        payload: { job_id: crypto.randomUUID(), new_status: 'completed', notes: 'n'.repeat(1000), lat: 0, lng: 0 },
+      };
   }
 }
 
@@ -82,7 +156,22 @@ function junkFrame(r: Rng): string | Uint8Array {
     case 11:
       return JSON.stringify(wellFormedButWrong(r));
     case 0:
-      return r.pick(['', ' ', '{', '}', 'null', '[]', '"x"', '42', 'true', '{"type":', '{"type":"ping"', '{"type":"ping"}}', 'undefined', '\u0000']);
+      return r.pick([
+        '',
+        ' ',
+        '{',
+        '}',
+        'null',
+        '[]',
+        '"x"',
+        '42',
+        'true',
+        '{"type":',
+        '{"type":"ping"',
+        '{"type":"ping"}}',
+        'undefined',
+        '\u0000',
+      ]);
     case 1:
       return String.fromCharCode(...Array.from({ length: r.int(1, 200) }, () => r.int(0, 255)));
     case 2:
@@ -96,7 +185,13 @@ function junkFrame(r: Rng): string | Uint8Array {
     case 6:
       return `{"__proto__":{"type":"ping"},"constructor":{"prototype":{"polluted":true}},"type":${JSON.stringify(r.pick(TYPES))}}`;
     case 7:
-      return JSON.stringify(r.pick([[{ type: 'ping' }], { payload: junkPayload(r) }, { type: r.pick(TYPES), payload: junkPayload(r), extra: junkScalar(r) }]));
+      return JSON.stringify(
+        r.pick([
+          [{ type: 'ping' }],
+          { payload: junkPayload(r) },
+          { type: r.pick(TYPES), payload: junkPayload(r), extra: junkScalar(r) },
+        ]),
+      );
     default:
       return JSON.stringify({ type: r.pick(TYPES), payload: junkPayload(r) });
   }
@@ -144,13 +239,18 @@ async function fuzzSocket(socket: TestSocket, r: Rng, count: number, label: stri
     else socket.ws.send(frame);
     socket.ws.send(SENTINEL);
     const what = `${label}: frame ${report.sent} ${typeof frame === 'string' ? JSON.stringify(frame.slice(0, 80)) : `<${frame.length} bytes>`}`;
-    await socket.next((m) => m.type === 'pong', 10_000).catch((err: unknown) => {
-      throw new Error(`${what}: no answer (${String(err)})`);
-    });
+    await socket
+      .next((m) => m.type === 'pong', 10_000)
+      .catch((err: unknown) => {
+        throw new Error(`${what}: no answer (${String(err)})`);
+      });
     const errors = socket.messages.filter((m) => m.type === 'error');
     if (msg) {
       report.accepted++;
-      expect(errors.filter((e) => e.payload?.code === 'internal'), what).toEqual([]);
+      expect(
+        errors.filter((e) => e.payload?.code === 'internal'),
+        what,
+      ).toEqual([]);
       expect(errors.length, what).toBeLessThanOrEqual(1);
     } else {
       report.refused++;
@@ -197,13 +297,25 @@ describe('WebSocket protocol fuzz', () => {
     customerSocket.messages.length = 0;
     customerSocket.send({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
     expect(await customerSocket.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
-    expect(await customerSocket.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, new_status: 'assigned' } });
+    expect(await customerSocket.next()).toMatchObject({
+      type: 'job_status',
+      payload: { job_id: jobId, new_status: 'assigned' },
+    });
     const at = new Date();
     plow.send(fix(43.2222, -71.5555, at, `fuzz-after-${seed}`));
-    expect(await plow.next((m) => m.type === 'ack')).toMatchObject({ payload: { client_event_id: `fuzz-after-${seed}`, duplicate: false } });
-    expect(await customerSocket.next((m) => m.type === 'driver_location' && m.payload.ts === at.toISOString())).toMatchObject({ payload: { lat: 43.2222 } });
-    expect(await driverSocket.next((m) => m.type === 'driver_location' && m.payload.ts === at.toISOString())).toMatchObject({ payload: { job_id: jobId } });
-    expect(await env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId)).snapshot()).toMatchObject({ status: 'assigned', location: { ts: at.toISOString() } });
+    expect(await plow.next((m) => m.type === 'ack')).toMatchObject({
+      payload: { client_event_id: `fuzz-after-${seed}`, duplicate: false },
+    });
+    expect(
+      await customerSocket.next((m) => m.type === 'driver_location' && m.payload.ts === at.toISOString()),
+    ).toMatchObject({ payload: { lat: 43.2222 } });
+    expect(
+      await driverSocket.next((m) => m.type === 'driver_location' && m.payload.ts === at.toISOString()),
+    ).toMatchObject({ payload: { job_id: jobId } });
+    expect(await env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId)).snapshot()).toMatchObject({
+      status: 'assigned',
+      location: { ts: at.toISOString() },
+    });
     for (const [, s] of sockets) s.close();
   }, 120_000);
 });
@@ -232,7 +344,17 @@ function junkBodies(r: Rng): unknown[] {
     { nested: { deep: { deeper: [1, { id: null }] } } },
     { id: 'x'.repeat(5000) },
     new Uint8Array([1, 2, 3]),
-    { driver_id: crypto.randomUUID(), job_id: null, lat: 91, lng: 0, accuracy: null, heading: null, speed: null, ts: 'yesterday', received_at: 'now' },
+    {
+      driver_id: crypto.randomUUID(),
+      job_id: null,
+      lat: 91,
+      lng: 0,
+      accuracy: null,
+      heading: null,
+      speed: null,
+      ts: 'yesterday',
+      received_at: 'now',
+    },
   ];
   return Array.from({ length: 40 }, () => r.pick(shapes));
 }
@@ -248,12 +370,26 @@ const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean } }> =
 /** A well-formed GPS fix (for the location-log queue). */
 function fixBody(driverId: string, id: string) {
   const at = new Date(Date.now() - 30_000).toISOString();
-  return { driver_id: driverId, job_id: null, lat: 43.21, lng: -71.53, accuracy: 4, heading: null, speed: null, ts: at, received_at: at, client_event_id: id };
+  return {
+    driver_id: driverId,
+    job_id: null,
+    lat: 43.21,
+    lng: -71.53,
+    accuracy: 4,
+    heading: null,
+    speed: null,
+    ts: at,
+    received_at: at,
+    client_event_id: id,
+  };
 }
 
 /** Runs a batch through the Worker's own queue entry point, as the Queues runtime would. */
 async function deliver(queue: string, bodies: unknown[]) {
-  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `fuzz-${i}`, timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: `fuzz-${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
@@ -272,22 +408,39 @@ describe('queue consumer fuzz', () => {
       const bodies = junkBodies(r);
       // The location log also gets a good fix and a well-formed one for a driver who does
       // not exist (deleted meanwhile): neither may hold the other back.
-      if (queue === 'plowdispatch-location-log') bodies.push(fixBody(driver.driver_id, good), fixBody(crypto.randomUUID(), `fuzz-orphan-${seed}`));
+      if (queue === 'plowdispatch-location-log')
+        bodies.push(fixBody(driver.driver_id, good), fixBody(crypto.randomUUID(), `fuzz-orphan-${seed}`));
       logged.mockClear();
       const result = await deliver(queue, bodies);
       const label = `seed ${seed}, ${queue}`;
       expect(result.retryBatch, label).toMatchObject({ retry: false });
       expect(result.retryMessages, label).toEqual([]);
-      expect(result.ackAll || result.explicitAcks.length === bodies.length, `${label}: ${JSON.stringify(result)}`).toBe(true);
+      expect(result.ackAll || result.explicitAcks.length === bodies.length, `${label}: ${JSON.stringify(result)}`).toBe(
+        true,
+      );
       // Every message its consumer's schema refuses was logged, by its id.
       const lines = logged.mock.calls.map((c) => String(c[0]));
-      const refused = bodies.map((body, i) => ({ body, id: `fuzz-${i}` })).filter(({ body }) => !SCHEMAS[queue]!.safeParse(body).success);
+      const refused = bodies
+        .map((body, i) => ({ body, id: `fuzz-${i}` }))
+        .filter(({ body }) => !SCHEMAS[queue]!.safeParse(body).success);
       expect(refused.length, label).toBeGreaterThan(bodies.length / 2);
       counts[queue] = { messages: bodies.length, refused: refused.length };
-      expect(refused.filter(({ id }) => !lines.some((l) => l.includes(`"${id}"`))).map(({ id }) => id), `${label}: set aside without a log line`).toEqual([]);
+      expect(
+        refused.filter(({ id }) => !lines.some((l) => l.includes(`"${id}"`))).map(({ id }) => id),
+        `${label}: set aside without a log line`,
+      ).toEqual([]);
     }
     console.log(JSON.stringify({ fuzz: 'queues', seed, ...counts }));
-    expect(await db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows)).toEqual([{ client_event_id: good }]);
+    expect(
+      await db(
+        async (d) =>
+          (
+            await d.execute<{ client_event_id: string }>(
+              sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+            )
+          ).rows,
+      ),
+    ).toEqual([{ client_event_id: good }]);
 
     // A queue the Worker does not know: acknowledged as a whole and logged, never a throw.
     logged.mockClear();

@@ -18,11 +18,16 @@ const BURST = 100;
  * more connections than it has, which 100 requests at once can reach on a stock Postgres
  * (`max_connections` 100) — is sent again after its Retry-After. Counted in `deferred`.
  */
-async function sendCopy(path: string, init: { method: string; token: string; json: unknown }, stats: { deferred: number }) {
+async function sendCopy(
+  path: string,
+  init: { method: string; token: string; json: unknown },
+  stats: { deferred: number },
+) {
   for (let attempt = 0; ; attempt++) {
     const res = await api(path, init);
     const body = (await res.json()) as any;
-    if (res.status !== 503 || body.error?.code !== 'db_unavailable' || attempt === 3) return { status: res.status, body };
+    if (res.status !== 503 || body.error?.code !== 'db_unavailable' || attempt === 3)
+      return { status: res.status, body };
     stats.deferred++;
     await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after')) * 1000));
   }
@@ -55,15 +60,31 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
     const eventId = `burst-status-${uniq()}`;
     const recordedAt = new Date(Date.now() - 60_000).toISOString();
 
-    const answers = await burst(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: driver.token, json: { status: 'en_route', client_event_id: eventId, recorded_at: recordedAt } });
+    const answers = await burst(`/api/v1/drivers/me/jobs/${job.id}/status`, {
+      method: 'PATCH',
+      token: driver.token,
+      json: { status: 'en_route', client_event_id: eventId, recorded_at: recordedAt },
+    });
     expect(tally(answers)).toEqual({ 200: BURST });
     const jobs = answers.map((a) => a.body.job);
-    expect(new Set(jobs.map((j) => `${j.id}|${j.status}|${j.driver_id}`))).toEqual(new Set([`${job.id}|en_route|${driver.profile_id}`]));
+    expect(new Set(jobs.map((j) => `${j.id}|${j.status}|${j.driver_id}`))).toEqual(
+      new Set([`${job.id}|en_route|${driver.profile_id}`]),
+    );
 
-    expect(await rows(sql`SELECT new_status, client_event_id FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'en_route'`)).toEqual([{ new_status: 'en_route', client_event_id: eventId }]);
-    expect(await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`)).toEqual([{ status: 'en_route', version: assigned.version + 1 }]);
+    expect(
+      await rows(
+        sql`SELECT new_status, client_event_id FROM job_status_events WHERE job_id = ${job.id} AND new_status = 'en_route'`,
+      ),
+    ).toEqual([{ new_status: 'en_route', client_event_id: eventId }]);
+    expect(await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`)).toEqual([
+      { status: 'en_route', version: assigned.version + 1 },
+    ]);
     // The customer is told once that the driver is on the way.
-    expect(await rows(sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'job_en_route'`)).toEqual([{ n: 1 }]);
+    expect(
+      await rows(
+        sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'job_en_route'`,
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('POST /api/v1/drivers/me/jobs/:id/payment: one 201 and 99 × 200, all naming the same payment; one row, one receipt', async () => {
@@ -73,29 +94,47 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
     await walkJob(job.id, driver, 'completed');
     const eventId = `burst-pay-${uniq()}`;
 
-    const answers = await burst(`/api/v1/drivers/me/jobs/${job.id}/payment`, { method: 'POST', token: driver.token, json: { method: 'cash', client_event_id: eventId } });
+    const answers = await burst(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+      method: 'POST',
+      token: driver.token,
+      json: { method: 'cash', client_event_id: eventId },
+    });
     expect(tally(answers)).toEqual({ 201: 1, 200: BURST - 1 });
     const paymentIds = new Set(answers.map((a) => a.body.payment?.id));
     expect(paymentIds.size).toBe(1);
     expect(new Set(answers.map((a) => a.body.invoice?.status))).toEqual(new Set(['paid']));
 
-    const stored = await rows<{ id: string; client_event_id: string }>(sql`SELECT id, client_event_id FROM payments WHERE job_id = ${job.id}`);
+    const stored = await rows<{ id: string; client_event_id: string }>(
+      sql`SELECT id, client_event_id FROM payments WHERE job_id = ${job.id}`,
+    );
     expect(stored).toEqual([{ id: [...paymentIds][0], client_event_id: eventId }]);
-    expect(await rows(sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received'`)).toEqual([{ n: 1 }]);
+    expect(
+      await rows(
+        sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received'`,
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('POST /api/v1/jobs: one 201 and 99 × 200, all naming the same job; one job, one history row', async () => {
     const customer = await newCustomer();
     const eventId = `burst-job-${uniq()}`;
 
-    const answers = await burst('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 2, client_event_id: eventId } });
+    const answers = await burst('/api/v1/jobs', {
+      method: 'POST',
+      token: customer.token,
+      json: { location_id: customer.location_id, driveway_tier_id: 2, client_event_id: eventId },
+    });
     expect(tally(answers)).toEqual({ 201: 1, 200: BURST - 1 });
     const ids = new Set(answers.map((a) => a.body.job?.id));
     expect(ids.size).toBe(1);
 
-    const created = await rows<{ id: string }>(sql`SELECT id FROM jobs WHERE customer_id = ${customer.profile_id} AND client_event_id = ${eventId}`);
+    const created = await rows<{ id: string }>(
+      sql`SELECT id FROM jobs WHERE customer_id = ${customer.profile_id} AND client_event_id = ${eventId}`,
+    );
     expect(created.map((r) => r.id)).toEqual([...ids]);
-    expect(await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${created[0]!.id}`)).toEqual([{ new_status: 'pending' }]);
+    expect(await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${created[0]!.id}`)).toEqual([
+      { new_status: 'pending' },
+    ]);
   });
 });
 
@@ -105,7 +144,15 @@ describe('a burst of 100 duplicate offline replays over WebSockets', () => {
     const jobId = await rt.assignedJob(customer, driver);
     const sockets = await Promise.all(Array.from({ length: 4 }, () => connect(driver.token)));
     const at = new Date(Date.now() - 30_000);
-    const status = { type: 'status_change', payload: { job_id: jobId, new_status: 'en_route', client_event_id: `burst-ws-status-${uniq()}`, recorded_at: at.toISOString() } };
+    const status = {
+      type: 'status_change',
+      payload: {
+        job_id: jobId,
+        new_status: 'en_route',
+        client_event_id: `burst-ws-status-${uniq()}`,
+        recorded_at: at.toISOString(),
+      },
+    };
     const ping = rt.fix(43.2101, -71.5301, at, `burst-ws-fix-${uniq()}`);
 
     for (let i = 0; i < BURST; i++) sockets[i % sockets.length]!.send(status);
@@ -125,7 +172,11 @@ describe('a burst of 100 duplicate offline replays over WebSockets', () => {
       expect(mine.filter((a) => !a.duplicate)).toHaveLength(1);
     }
 
-    expect(await rows(sql`SELECT new_status FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = ${status.payload.client_event_id}`)).toEqual([{ new_status: 'en_route' }]);
+    expect(
+      await rows(
+        sql`SELECT new_status FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = ${status.payload.client_event_id}`,
+      ),
+    ).toEqual([{ new_status: 'en_route' }]);
     await rt.flushLocations(jobId);
     const logged = await rt.eventually(
       () => rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`),
@@ -133,7 +184,9 @@ describe('a burst of 100 duplicate offline replays over WebSockets', () => {
     );
     // A second copy would be written by the same queue batch or the next: give it the chance.
     await new Promise((r) => setTimeout(r, 2500));
-    expect(await rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).toEqual(logged);
+    expect(
+      await rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`),
+    ).toEqual(logged);
     expect(logged).toEqual([{ client_event_id: ping.payload.client_event_id }]);
     for (const s of sockets) s.close();
   });

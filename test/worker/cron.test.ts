@@ -6,7 +6,18 @@ import * as t from '../../db/schema';
 import worker from '../../worker/index';
 import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
 import { dispatchStub } from '../../worker/realtime';
-import { admin, assign, db, emailsTo, newCustomer, newDriver, newJob, notificationsFor, waitFor, walkJob } from './background-fixtures';
+import {
+  admin,
+  assign,
+  db,
+  emailsTo,
+  newCustomer,
+  newDriver,
+  newJob,
+  notificationsFor,
+  waitFor,
+  walkJob,
+} from './background-fixtures';
 import { connect } from './helpers';
 import { flushLocations } from './realtime-fixtures';
 
@@ -47,7 +58,11 @@ describe('outbox sweep (every minute)', () => {
 
     await trigger('* * * * *');
     expect(await cronRun('outbox_sweep')).toMatchObject({ last_status: 'ok', last_error: null });
-    const row = await waitFor(async () => (await notificationsFor({ user_id: customer.user_id, kind: 'test_lost' })).find((r) => r.status === 'sent'), { what: 'the swept row to be sent' });
+    const row = await waitFor(
+      async () =>
+        (await notificationsFor({ user_id: customer.user_id, kind: 'test_lost' })).find((r) => r.status === 'sent'),
+      { what: 'the swept row to be sent' },
+    );
     expect(row.attempts).toBe(1);
     expect((await emailsTo(customer.email)).filter((m) => m.subject === 'Still here')).toHaveLength(1);
   });
@@ -73,7 +88,15 @@ describe('stale drivers (every 5 minutes)', () => {
     const active = await newDriver('Active Alex');
     // The silent driver's phone sent one fix, then nothing.
     const phone = await connect(silent.session.access_token);
-    phone.send({ type: 'location_ping', payload: { lat: 43.21, lng: -71.53, recorded_at: new Date().toISOString(), client_event_id: `stale-${silent.driver_id.slice(0, 8)}` } });
+    phone.send({
+      type: 'location_ping',
+      payload: {
+        lat: 43.21,
+        lng: -71.53,
+        recorded_at: new Date().toISOString(),
+        client_event_id: `stale-${silent.driver_id.slice(0, 8)}`,
+      },
+    });
     await phone.next((m) => m.type === 'ack');
     phone.close();
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
@@ -89,7 +112,12 @@ describe('stale drivers (every 5 minutes)', () => {
     expect(msg.payload.status).toBe('offline');
     board.close();
 
-    const rows = await db((d) => d.select({ id: t.driver_profiles.id, status: t.driver_profiles.status, loc: t.driver_profiles.current_location }).from(t.driver_profiles).where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${active.driver_id})`));
+    const rows = await db((d) =>
+      d
+        .select({ id: t.driver_profiles.id, status: t.driver_profiles.status, loc: t.driver_profiles.current_location })
+        .from(t.driver_profiles)
+        .where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${active.driver_id})`),
+    );
     expect(rows.find((r) => r.id === silent.driver_id)).toMatchObject({ status: 'offline', loc: null });
     expect(rows.find((r) => r.id === active.driver_id)).toMatchObject({ status: 'available' });
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
@@ -100,7 +128,13 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
   it('takes a driver silent past the limit at the tick’s time offline, clears their live location, and leaves one heard from within it', async () => {
     // The tick judges silence as of its scheduled time. A tick dated 2000-01-01 sweeps only
     // drivers last heard from before then — the two made here — never other files' drivers.
-    const [minutes] = (await db((d) => d.execute<{ m: number }>(sql`SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10) AS m`))).rows.map((r) => r.m);
+    const [minutes] = (
+      await db((d) =>
+        d.execute<{ m: number }>(
+          sql`SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10) AS m`,
+        ),
+      )
+    ).rows.map((r) => r.m);
     const tick = Date.parse('2000-01-01T01:00:00Z');
     const silentSince = new Date(tick - (minutes! + 50) * 60_000).toISOString();
     const recentSince = new Date(tick - Math.floor(minutes! / 2) * 60_000).toISOString();
@@ -109,15 +143,38 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
 
     // One fix from the silent driver's phone, written through to Postgres, then nothing.
     const phone = await connect(silent.session.access_token);
-    phone.send({ type: 'location_ping', payload: { lat: 43.22, lng: -71.52, recorded_at: new Date().toISOString(), client_event_id: `tick-${silent.driver_id.slice(0, 8)}` } });
+    phone.send({
+      type: 'location_ping',
+      payload: {
+        lat: 43.22,
+        lng: -71.52,
+        recorded_at: new Date().toISOString(),
+        client_event_id: `tick-${silent.driver_id.slice(0, 8)}`,
+      },
+    });
     await phone.next((m) => m.type === 'ack');
     phone.close();
     await flushLocations();
-    await waitFor(async () => (await db((d) => d.select({ at: t.driver_profiles.location_updated_at }).from(t.driver_profiles).where(eq(t.driver_profiles.id, silent.driver_id))))[0]?.at, { what: 'the live position in Postgres' });
+    await waitFor(
+      async () =>
+        (
+          await db((d) =>
+            d
+              .select({ at: t.driver_profiles.location_updated_at })
+              .from(t.driver_profiles)
+              .where(eq(t.driver_profiles.id, silent.driver_id)),
+          )
+        )[0]?.at,
+      { what: 'the live position in Postgres' },
+    );
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
     // On break, so no auto-dispatch elsewhere offers them a job meanwhile.
-    await backdate(sql`UPDATE driver_profiles SET status = 'break', updated_at = ${silentSince}::timestamptz, location_updated_at = ${silentSince}::timestamptz WHERE id = ${silent.driver_id}`);
-    await backdate(sql`UPDATE driver_profiles SET updated_at = ${recentSince}::timestamptz, current_location = ST_SetSRID(ST_MakePoint(-71.51, 43.23), 4326)::geography WHERE id = ${recent.driver_id}`);
+    await backdate(
+      sql`UPDATE driver_profiles SET status = 'break', updated_at = ${silentSince}::timestamptz, location_updated_at = ${silentSince}::timestamptz WHERE id = ${silent.driver_id}`,
+    );
+    await backdate(
+      sql`UPDATE driver_profiles SET updated_at = ${recentSince}::timestamptz, current_location = ST_SetSRID(ST_MakePoint(-71.51, 43.23), 4326)::geography WHERE id = ${recent.driver_id}`,
+    );
 
     await trigger('*/5 * * * *', tick);
     expect(await cronRun('stale_drivers')).toMatchObject({ last_status: 'ok', last_error: null });
@@ -128,10 +185,22 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
         .from(t.driver_profiles)
         .where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${recent.driver_id})`),
     );
-    expect(after.find((r) => r.id === silent.driver_id)).toEqual({ id: silent.driver_id, status: 'offline', loc: null });
-    expect(after.find((r) => r.id === recent.driver_id)).toMatchObject({ status: 'available', loc: { lat: 43.23, lng: -71.51 } });
+    expect(after.find((r) => r.id === silent.driver_id)).toEqual({
+      id: silent.driver_id,
+      status: 'offline',
+      loc: null,
+    });
+    expect(after.find((r) => r.id === recent.driver_id)).toMatchObject({
+      status: 'available',
+      loc: { lat: 43.23, lng: -71.51 },
+    });
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
-    await db((d) => d.update(t.driver_profiles).set({ status: 'offline', current_location: null }).where(eq(t.driver_profiles.id, recent.driver_id)));
+    await db((d) =>
+      d
+        .update(t.driver_profiles)
+        .set({ status: 'offline', current_location: null })
+        .where(eq(t.driver_profiles.id, recent.driver_id)),
+    );
   });
 });
 
@@ -144,8 +213,19 @@ describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
     await walkJob(job.id, driver, 'completed');
     // Move the job to a quiet day of its own: 2024-11-19, 15:00 in New York.
     await db(async (d) => {
-      await d.update(t.jobs).set({ completed_at: new Date('2024-11-19T20:00:00Z') }).where(eq(t.jobs.id, job.id));
-      await d.insert(t.payments).values({ job_id: job.id, method: 'cash', amount_cents: 8500, recorded_by_user_id: driver.user_id, recorded_at: new Date('2024-11-19T20:05:00Z') });
+      await d
+        .update(t.jobs)
+        .set({ completed_at: new Date('2024-11-19T20:00:00Z') })
+        .where(eq(t.jobs.id, job.id));
+      await d
+        .insert(t.payments)
+        .values({
+          job_id: job.id,
+          method: 'cash',
+          amount_cents: 8500,
+          recorded_by_user_id: driver.user_id,
+          recorded_at: new Date('2024-11-19T20:05:00Z'),
+        });
     });
 
     await trigger('0 * * * *', Date.parse('2024-11-20T10:00:00Z')); // 05:00 EST: not yet
@@ -153,10 +233,13 @@ describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
     await trigger('0 * * * *', Date.parse('2024-11-20T11:00:30Z')); // a repeated tick
     expect(await cronRun('daily_report')).toMatchObject({ last_status: 'ok' });
 
-    const reports = await waitFor(async () => {
-      const mails = (await emailsTo('admin@demo.test')).filter((m) => m.subject.includes('2024-11-19'));
-      return mails.length ? mails : null;
-    }, { what: 'the report email' });
+    const reports = await waitFor(
+      async () => {
+        const mails = (await emailsTo('admin@demo.test')).filter((m) => m.subject.includes('2024-11-19'));
+        return mails.length ? mails : null;
+      },
+      { what: 'the report email' },
+    );
     expect(reports).toHaveLength(1);
     expect(reports[0]!.subject).toBe('Granite State Plowing: daily report for 2024-11-19 — 1 jobs, $85.00');
     expect(reports[0]!.text).toContain('Completed jobs: 1');
@@ -167,10 +250,18 @@ describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
 
 describe('partition upkeep (monthly)', () => {
   it('creates the coming months’ GPS-log partitions and drops months past retention', async () => {
-    await db((d) => d.execute(sql`CREATE TABLE IF NOT EXISTS driver_location_log_y2020m01 PARTITION OF driver_location_log FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')`));
+    await db((d) =>
+      d.execute(
+        sql`CREATE TABLE IF NOT EXISTS driver_location_log_y2020m01 PARTITION OF driver_location_log FOR VALUES FROM ('2020-01-01') TO ('2020-02-01')`,
+      ),
+    );
     await trigger('0 3 1 * *');
     expect(await cronRun('partition_upkeep')).toMatchObject({ last_status: 'ok' });
-    const [old] = (await db((d) => d.execute<{ t: string | null }>(sql`SELECT to_regclass('driver_location_log_y2020m01')::text AS t`))).rows;
+    const [old] = (
+      await db((d) =>
+        d.execute<{ t: string | null }>(sql`SELECT to_regclass('driver_location_log_y2020m01')::text AS t`),
+      )
+    ).rows;
     expect(old!.t).toBeNull();
     const months = [0, 1, 2, 3].map((i) => {
       const d = new Date();
@@ -178,7 +269,13 @@ describe('partition upkeep (monthly)', () => {
       d.setUTCMonth(d.getUTCMonth() + i);
       return `driver_location_log_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
     });
-    const found = (await db((d) => d.execute<{ t: string | null }>(sql`SELECT to_regclass(x)::text AS t FROM unnest(${`{${months.join(',')}}`}::text[]) AS x`))).rows;
+    const found = (
+      await db((d) =>
+        d.execute<{ t: string | null }>(
+          sql`SELECT to_regclass(x)::text AS t FROM unnest(${`{${months.join(',')}}`}::text[]) AS x`,
+        ),
+      )
+    ).rows;
     expect(found.map((r) => r.t)).toEqual(months);
   });
 });

@@ -5,7 +5,18 @@ import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { api, connect, db } from './helpers';
-import { admin, assignedJob, eventually, fix, flushLocations, newCustomer, newDriver, newJob, storedPosition, watch } from './realtime-fixtures';
+import {
+  admin,
+  assignedJob,
+  eventually,
+  fix,
+  flushLocations,
+  newCustomer,
+  newDriver,
+  newJob,
+  storedPosition,
+  watch,
+} from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
@@ -23,25 +34,51 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
     expect(await board.next((m) => m.type === 'new_job_request' && m.payload.job_id === jobId)).toMatchObject({
       payload: { job_id: jobId, address: expect.any(String), quoted_price_cents: 6500, lat: expect.any(Number) },
     });
-    const res = await api(`/api/v1/jobs/${jobId}/assign`, { method: 'POST', token: dispatcher.token, json: { driver_id: driver.driver_id } });
+    const res = await api(`/api/v1/jobs/${jobId}/assign`, {
+      method: 'POST',
+      token: dispatcher.token,
+      json: { driver_id: driver.driver_id },
+    });
     expect(res.status).toBe(200);
-    expect(await phone.next((m) => m.type === 'job_assigned')).toMatchObject({ payload: { job_id: jobId, customer_name: 'Cora Watcher', quoted_price_cents: 6500 } });
+    expect(await phone.next((m) => m.type === 'job_assigned')).toMatchObject({
+      payload: { job_id: jobId, customer_name: 'Cora Watcher', quoted_price_cents: 6500 },
+    });
     expect(await board.next((m) => m.type === 'job_assigned')).toMatchObject({ payload: { job_id: jobId } });
 
-    await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.token, json: { status: 'en_route' } });
-    expect(await board.next((m) => m.type === 'job_status' && m.payload.job_id === jobId)).toMatchObject({ payload: { new_status: 'en_route', previous_status: 'assigned' } });
-    expect(await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { status: 'en_route' } });
-    expect(await phone.next((m) => m.type === 'job_status')).toMatchObject({ payload: { job_id: jobId, new_status: 'en_route' } });
+    await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
+      method: 'PATCH',
+      token: driver.token,
+      json: { status: 'en_route' },
+    });
+    expect(await board.next((m) => m.type === 'job_status' && m.payload.job_id === jobId)).toMatchObject({
+      payload: { new_status: 'en_route', previous_status: 'assigned' },
+    });
+    expect(
+      await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === driver.driver_id),
+    ).toMatchObject({ payload: { status: 'en_route' } });
+    expect(await phone.next((m) => m.type === 'job_status')).toMatchObject({
+      payload: { job_id: jobId, new_status: 'en_route' },
+    });
 
-    const cancel = await api(`/api/v1/jobs/${jobId}`, { method: 'DELETE', token: dispatcher.token, json: { reason: 'Storm moved east' } });
+    const cancel = await api(`/api/v1/jobs/${jobId}`, {
+      method: 'DELETE',
+      token: dispatcher.token,
+      json: { reason: 'Storm moved east' },
+    });
     expect(cancel.status).toBe(200);
-    expect(await phone.next((m) => m.type === 'job_cancelled')).toMatchObject({ payload: { job_id: jobId, reason: 'Storm moved east' } });
+    expect(await phone.next((m) => m.type === 'job_cancelled')).toMatchObject({
+      payload: { job_id: jobId, reason: 'Storm moved east' },
+    });
     expect(await board.next((m) => m.type === 'job_cancelled')).toMatchObject({ payload: { job_id: jobId } });
 
     await api('/api/v1/drivers/me/status', { method: 'PATCH', token: driver.token, json: { status: 'break' } });
-    expect(await board.next((m) => m.type === 'driver_status_change' && m.payload.status === 'break')).toMatchObject({ payload: { driver_id: driver.driver_id } });
+    expect(await board.next((m) => m.type === 'driver_status_change' && m.payload.status === 'break')).toMatchObject({
+      payload: { driver_id: driver.driver_id },
+    });
     // Nothing meant for dispatchers or other drivers reached this driver.
-    expect(phone.messages.filter((m) => ['new_job_request', 'driver_status_change', 'driver_location'].includes(m.type))).toEqual([]);
+    expect(
+      phone.messages.filter((m) => ['new_job_request', 'driver_status_change', 'driver_location'].includes(m.type)),
+    ).toEqual([]);
     board.close();
     phone.close();
   });
@@ -52,12 +89,16 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
     const board = await connect(dispatcher.token);
     const plow = await connect(driver.token);
     plow.send(fix(43.3, -71.6, seconds(2), 'fleet-fix-0001'));
-    expect(await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { job_id: jobId, lat: 43.3, lng: -71.6 } });
+    expect(
+      await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id),
+    ).toMatchObject({ payload: { job_id: jobId, lat: 43.3, lng: -71.6 } });
 
     const late = await connect(dispatcher.token);
     late.send({ type: 'subscribe', payload: { topic: 'admin:dispatch' } });
     await late.next((m) => m.type === 'subscribed');
-    expect(await late.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { lat: 43.3 } });
+    expect(
+      await late.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id),
+    ).toMatchObject({ payload: { lat: 43.3 } });
     for (const s of [board, plow, late]) s.close();
   });
 
@@ -105,11 +146,25 @@ describe('Dispatch: the location pipeline', () => {
     const ping = fix(43.205, -71.505, seconds(4), 'dedupe-fix-0001');
     plow.send(ping);
     plow.send(ping);
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: false });
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'dedupe-fix-0001', duplicate: true });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'dedupe-fix-0001',
+      duplicate: false,
+    });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'dedupe-fix-0001',
+      duplicate: true,
+    });
     await flushLocations(jobId);
     const rows = await eventually(
-      () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ n: number }>(
+                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+              )
+            ).rows[0]!.n,
+        ),
       (n) => n >= 1,
     );
     expect(rows).toBe(1);
@@ -130,7 +185,15 @@ describe('Dispatch: the location pipeline', () => {
     expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
     await flushLocations(jobId);
     const rows = await eventually(
-      () => db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows[0]!.n),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ n: number }>(
+                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+              )
+            ).rows[0]!.n,
+        ),
       (n) => n >= 1,
     );
     expect(rows).toBe(1);
@@ -146,26 +209,42 @@ describe('Dispatch: the location pipeline', () => {
     const latest = seconds(10);
     p1.send(fix(43.12, -71.12, latest, 'flush-d1-0002'));
     // A late copy of an older fix arrives last: logged, but not the live position.
-    p1.send(fix(43.10, -71.10, seconds(30), 'flush-d1-0000'));
+    p1.send(fix(43.1, -71.1, seconds(30), 'flush-d1-0000'));
     p2.send(fix(43.21, -71.21, seconds(5), 'flush-d2-0001'));
     await p1.next((m) => m.payload?.client_event_id === 'flush-d1-0000');
     await p2.next((m) => m.type === 'ack');
     const logRows = (driverId: string) =>
-      db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driverId}`)).rows[0]!.n);
+      db(
+        async (d) =>
+          (
+            await d.execute<{ n: number }>(
+              sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driverId}`,
+            )
+          ).rows[0]!.n,
+      );
     // Acknowledged pings wait in their job rooms' outboxes: nothing is written per ping.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await storedPosition(d1.driver_id)).toEqual({ lat: null, lng: null, at: null });
     expect(await logRows(d1.driver_id)).toBe(0);
 
-    const alarmOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_o: unknown, state) => state.storage.getAlarm());
+    const alarmOf = (stub: DurableObjectStub) =>
+      runInDurableObject(stub, (_o: unknown, state) => state.storage.getAlarm());
     for (const jobId of jobs) expect(await alarmOf(room(jobId))).toBeGreaterThan(Date.now());
     expect(await alarmOf(dispatch())).toBeNull();
     for (const jobId of jobs) expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
 
-    const first = await eventually(() => storedPosition(d1.driver_id), (p) => p.lat !== null);
+    const first = await eventually(
+      () => storedPosition(d1.driver_id),
+      (p) => p.lat !== null,
+    );
     expect(first).toMatchObject({ lat: 43.12, lng: -71.12 });
     expect(new Date(first.at!).toISOString()).toBe(latest.toISOString());
-    expect(await eventually(() => storedPosition(d2.driver_id), (p) => p.lat !== null)).toMatchObject({ lat: 43.21, lng: -71.21 });
+    expect(
+      await eventually(
+        () => storedPosition(d2.driver_id),
+        (p) => p.lat !== null,
+      ),
+    ).toMatchObject({ lat: 43.21, lng: -71.21 });
     expect(await logRows(d1.driver_id)).toBe(3);
     // Nothing left to send: no alarm remains to keep a room awake.
     for (const jobId of jobs) expect(await alarmOf(room(jobId))).toBeNull();
@@ -177,11 +256,15 @@ describe('Dispatch: the location pipeline', () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await assignedJob(customer, driver);
     // Forget what the assignment fan-out told the dispatch object (a lost RPC, a fresh deploy).
-    await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id));
+    await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
+      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id),
+    );
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
     plow.send(fix(43.19, -71.49, seconds(1), 'adopt-fix-0001'));
-    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobId, lat: 43.19 } });
+    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
+      payload: { job_id: jobId, lat: 43.19 },
+    });
     watcher.close();
     plow.close();
   });
@@ -189,18 +272,29 @@ describe('Dispatch: the location pipeline', () => {
   it('routes dispatch-socket pings of a driver first heard of through their job room to that room', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await assignedJob(customer, driver);
-    await runInDurableObject(dispatch(), (_d: Dispatch, state) => state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id));
+    await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
+      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id),
+    );
     const { socket: watcher } = await watch(customer.token, jobId);
     const { socket: onJob } = await watch(driver.token, jobId);
     onJob.send(fix(43.16, -71.46, seconds(3), 'first-room-0001'));
     await onJob.next((m) => m.type === 'ack');
-    expect(await eventually(() => dispatch().fleet(), (f) => f.some((p) => p.driver_id === driver.driver_id))).toEqual(
-      expect.arrayContaining([expect.objectContaining({ driver_id: driver.driver_id, job_id: jobId })]),
-    );
+    expect(
+      await eventually(
+        () => dispatch().fleet(),
+        (f) => f.some((p) => p.driver_id === driver.driver_id),
+      ),
+    ).toEqual(expect.arrayContaining([expect.objectContaining({ driver_id: driver.driver_id, job_id: jobId })]));
     const phone = await connect(driver.token);
     phone.send(fix(43.161, -71.461, seconds(1), 'then-phone-0001'));
-    expect((await phone.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'then-phone-0001', duplicate: false });
-    const seen = await eventually(async () => watcher.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.lat), (l) => l.length >= 2);
+    expect((await phone.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'then-phone-0001',
+      duplicate: false,
+    });
+    const seen = await eventually(
+      async () => watcher.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.lat),
+      (l) => l.length >= 2,
+    );
     expect(seen).toEqual([43.16, 43.161]);
     for (const s of [watcher, onJob, phone]) s.close();
   });
@@ -215,7 +309,15 @@ describe('Dispatch: the location pipeline', () => {
     await b.next((m) => m.type === 'ack');
     await flushLocations(jobId);
     const logged = await eventually(
-      () => db(async (d) => (await d.execute<{ driver_id: string; job_id: string | null }>(sql`SELECT driver_id, job_id FROM driver_location_log WHERE driver_id IN (${onJob.driver_id}, ${free.driver_id}) ORDER BY ST_Y(coordinates::geometry)`)).rows),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ driver_id: string; job_id: string | null }>(
+                sql`SELECT driver_id, job_id FROM driver_location_log WHERE driver_id IN (${onJob.driver_id}, ${free.driver_id}) ORDER BY ST_Y(coordinates::geometry)`,
+              )
+            ).rows,
+        ),
       (rows) => rows.length >= 2,
     );
     expect(logged).toEqual([
@@ -225,7 +327,9 @@ describe('Dispatch: the location pipeline', () => {
     // Both objects now hold accepted ids: ask SQLite how the alarm's prune would run.
     for (const stub of [room(jobId), dispatch()]) {
       const plan = await runInDurableObject(stub, (_o: unknown, state) =>
-        state.storage.sql.exec<{ detail: string }>('EXPLAIN QUERY PLAN DELETE FROM seen_events WHERE at < ?', Date.now()).toArray(),
+        state.storage.sql
+          .exec<{ detail: string }>('EXPLAIN QUERY PLAN DELETE FROM seen_events WHERE at < ?', Date.now())
+          .toArray(),
       );
       expect(plan.map((r) => r.detail).join('; ')).toMatch(/USING (COVERING )?INDEX seen_events_at/);
     }
@@ -240,7 +344,10 @@ describe('Dispatch: the location pipeline', () => {
     expect(await phone.next()).toEqual({ type: 'pong' });
     const pair = await runInDurableObject(dispatch(), (_d: Dispatch, state) => {
       const [ws] = state.getWebSockets(`user:${driver.user_id}`);
-      return { response: state.getWebSocketAutoResponse()?.response, answeredAt: ws ? state.getWebSocketAutoResponseTimestamp(ws) : null };
+      return {
+        response: state.getWebSocketAutoResponse()?.response,
+        answeredAt: ws ? state.getWebSocketAutoResponseTimestamp(ws) : null,
+      };
     });
     expect(pair.response).toBe(PONG_TEXT);
     expect(pair.answeredAt).toBeInstanceOf(Date);
@@ -256,11 +363,22 @@ describe('Dispatch: status_change over the socket', () => {
     const phone = await connect(driver.token);
     phone.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'completed' } });
     expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'invalid_transition' } });
-    phone.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'en_route', client_event_id: 'ws-status-0001' } });
-    expect(await phone.next((m) => m.type === 'ack')).toMatchObject({ payload: { client_event_id: 'ws-status-0001', duplicate: false } });
-    expect(await watcher.next((m) => m.type === 'job_status')).toMatchObject({ payload: { new_status: 'en_route', previous_status: 'assigned' } });
+    phone.send({
+      type: 'status_change',
+      payload: { job_id: jobId, new_status: 'en_route', client_event_id: 'ws-status-0001' },
+    });
+    expect(await phone.next((m) => m.type === 'ack')).toMatchObject({
+      payload: { client_event_id: 'ws-status-0001', duplicate: false },
+    });
+    expect(await watcher.next((m) => m.type === 'job_status')).toMatchObject({
+      payload: { new_status: 'en_route', previous_status: 'assigned' },
+    });
     const history = await api(`/api/v1/jobs/${jobId}/status-history`, { token: customer.token });
-    expect(((await history.json()) as { events: { new_status: string }[] }).events.map((e) => e.new_status)).toEqual(['pending', 'assigned', 'en_route']);
+    expect(((await history.json()) as { events: { new_status: string }[] }).events.map((e) => e.new_status)).toEqual([
+      'pending',
+      'assigned',
+      'en_route',
+    ]);
     watcher.close();
     phone.close();
   });
@@ -269,12 +387,22 @@ describe('Dispatch: status_change over the socket', () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await assignedJob(customer, driver);
     const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
-    const msg = { type: 'status_change', payload: { job_id: jobId, new_status: 'en_route', client_event_id: 'twice-status-01' } };
+    const msg = {
+      type: 'status_change',
+      payload: { job_id: jobId, new_status: 'en_route', client_event_id: 'twice-status-01' },
+    };
     a.send(msg);
     b.send(msg);
     const acks = [(await a.next((m) => m.type === 'ack')).payload, (await b.next((m) => m.type === 'ack')).payload];
     expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
-    const events = await db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = 'twice-status-01'`)).rows[0]!.n);
+    const events = await db(
+      async (d) =>
+        (
+          await d.execute<{ n: number }>(
+            sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = 'twice-status-01'`,
+          )
+        ).rows[0]!.n,
+    );
     expect(events).toBe(1);
     a.close();
     b.close();

@@ -17,9 +17,21 @@ describe('PATCH /api/v1/drivers/me', () => {
       qr_image_url: '/files/qr/plowguy.png',
     });
     expect(res.status).toBe(200);
-    expect(res.body.driver).toMatchObject({ id: driver.profile_id, vehicle_make: 'Ram', vehicle_year: 2021, service_radius_km: 30, paypal_link: 'https://paypal.me/plowguy', venmo_link: 'https://venmo.com/u/plowguy', qr_image_url: '/files/qr/plowguy.png' });
+    expect(res.body.driver).toMatchObject({
+      id: driver.profile_id,
+      vehicle_make: 'Ram',
+      vehicle_year: 2021,
+      service_radius_km: 30,
+      paypal_link: 'https://paypal.me/plowguy',
+      venmo_link: 'https://venmo.com/u/plowguy',
+      qr_image_url: '/files/qr/plowguy.png',
+    });
     const cleared = await call('PATCH', '/api/v1/drivers/me', driver.token, { venmo_link: null, qr_image_url: null });
-    expect(cleared.body.driver).toMatchObject({ venmo_link: null, qr_image_url: null, paypal_link: 'https://paypal.me/plowguy' });
+    expect(cleared.body.driver).toMatchObject({
+      venmo_link: null,
+      qr_image_url: null,
+      paypal_link: 'https://paypal.me/plowguy',
+    });
     const me = await call('GET', '/api/v1/drivers/me', driver.token);
     expect(me.body.driver).toMatchObject({ id: driver.profile_id, vehicle_make: 'Ram', status: 'offline' });
   });
@@ -41,10 +53,22 @@ describe('PATCH /api/v1/drivers/me', () => {
       { license_plate: 'X'.repeat(21) },
     ];
     for (const body of bad) {
-      const err = await expectError(await api('/api/v1/drivers/me', { method: 'PATCH', token: driver.token, json: body }), 400, 'validation_failed');
+      const err = await expectError(
+        await api('/api/v1/drivers/me', { method: 'PATCH', token: driver.token, json: body }),
+        400,
+        'validation_failed',
+      );
       expect(err.error.details).toEqual([expect.objectContaining({ field: Object.keys(body)[0] })]);
     }
-    await expectError(await api('/api/v1/drivers/me', { method: 'PATCH', token: (await newCustomer()).token, json: { vehicle_make: 'x' } }), 403, 'forbidden');
+    await expectError(
+      await api('/api/v1/drivers/me', {
+        method: 'PATCH',
+        token: (await newCustomer()).token,
+        json: { vehicle_make: 'x' },
+      }),
+      403,
+      'forbidden',
+    );
   });
 });
 
@@ -56,7 +80,11 @@ describe('GET /api/v1/drivers (admin)', () => {
     const mid = await newDriver({ status: 'available', at: { lat: 44.55, lng: -70.5 } });
     const far = await newDriver({ status: 'available', at: { lat: 45.5, lng: -70.5 } });
     const onBreak = await newDriver({ status: 'break', at: { lat: 44.501, lng: -70.5 } });
-    const res = await call('GET', `/api/v1/drivers?status=available&near=${center.lat},${center.lng}&radius_km=10`, token);
+    const res = await call(
+      'GET',
+      `/api/v1/drivers?status=available&near=${center.lat},${center.lng}&radius_km=10`,
+      token,
+    );
     expect(res.status).toBe(200);
     expect(res.body.drivers.map((d: { id: string }) => d.id)).toEqual([near.profile_id, mid.profile_id]);
     expect(res.body.drivers[0].distance_km).toBeCloseTo(0.556, 1);
@@ -67,7 +95,14 @@ describe('GET /api/v1/drivers (admin)', () => {
     expect(ids).toContain(far.profile_id);
     const all = await call('GET', '/api/v1/drivers', token);
     expect(all.body.drivers.length).toBeGreaterThanOrEqual(4);
-    expect(all.body.drivers[0]).toEqual(expect.objectContaining({ id: expect.any(String), user_id: expect.any(String), full_name: expect.any(String), status: expect.any(String) }));
+    expect(all.body.drivers[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        user_id: expect.any(String),
+        full_name: expect.any(String),
+        status: expect.any(String),
+      }),
+    );
     for (const key of ['lat', 'lng', 'location_updated_at']) expect(all.body.drivers[0]).toHaveProperty(key);
   });
 
@@ -87,7 +122,11 @@ describe('GET /api/v1/drivers/:id (admin)', () => {
     await walkJob(job.id, driver, 'en_route');
     const res = await call('GET', `/api/v1/drivers/${driver.profile_id}`, token);
     expect(res.status).toBe(200);
-    expect(res.body.driver).toMatchObject({ id: driver.profile_id, status: 'en_route', active_jobs: [expect.objectContaining({ id: job.id, status: 'en_route' })] });
+    expect(res.body.driver).toMatchObject({
+      id: driver.profile_id,
+      status: 'en_route',
+      active_jobs: [expect.objectContaining({ id: job.id, status: 'en_route' })],
+    });
     await expectError(await api(`/api/v1/drivers/${crypto.randomUUID()}`, { token }), 404, 'not_found');
     await expectError(await api(`/api/v1/drivers/${driver.profile_id}`, { token: driver.token }), 403, 'forbidden');
     await expectError(await api('/api/v1/drivers/not-an-id', { token }), 404, 'not_found');
@@ -105,12 +144,15 @@ describe('POST /api/v1/drivers/me/jobs/:id/accept', () => {
     const second = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
     expect(second.body.job.version).toBe(assigned.version + 1);
     const history = await call('GET', `/api/v1/jobs/${job.id}/status-history`, driver.token);
-    expect(history.body.events.filter((e: { notes: string | null }) => e.notes === 'accepted by driver')).toHaveLength(1);
+    expect(history.body.events.filter((e: { notes: string | null }) => e.notes === 'accepted by driver')).toHaveLength(
+      1,
+    );
   });
 });
 
 describe('PATCH /api/v1/drivers/me/status', () => {
-  const setStatus = (token: string, status: unknown) => api('/api/v1/drivers/me/status', { method: 'PATCH', token, json: { status } });
+  const setStatus = (token: string, status: unknown) =>
+    api('/api/v1/drivers/me/status', { method: 'PATCH', token, json: { status } });
 
   it('toggles offline → available → break → offline, and refuses the job-driven statuses', async () => {
     const driver = await newDriver();
@@ -130,8 +172,14 @@ describe('PATCH /api/v1/drivers/me/status', () => {
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(await newCustomer());
     await walkJob(job.id, driver, 'assigned');
-    for (const [step, driverStatus] of [['en_route', 'en_route'], ['arrived', 'on_job'], ['in_progress', 'on_job']] as const) {
-      expect((await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: step })).status).toBe(200);
+    for (const [step, driverStatus] of [
+      ['en_route', 'en_route'],
+      ['arrived', 'on_job'],
+      ['in_progress', 'on_job'],
+    ] as const) {
+      expect(
+        (await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: step })).status,
+      ).toBe(200);
       for (const status of ['available', 'offline', 'break']) {
         const err = await expectError(await setStatus(driver.token, status), 409, 'driver_has_active_job');
         expect(err.error.message).toContain(`while you have a job that is ${step}`);
@@ -157,9 +205,14 @@ describe('PATCH /api/v1/drivers/me/status', () => {
     expect(err.error.details).toEqual({ job_id: job.id, job_status: 'assigned' });
     expect(err.error.message).toContain('decline');
     // Asking for the status the driver already has changes nothing and is no conflict.
-    expect(await (await setStatus(driver.token, 'available')).json()).toEqual({ driver: { id: driver.profile_id, status: 'available' } });
+    expect(await (await setStatus(driver.token, 'available')).json()).toEqual({
+      driver: { id: driver.profile_id, status: 'available' },
+    });
 
-    expect((await call('POST', `/api/v1/drivers/me/jobs/${job.id}/reject`, driver.token, { reason: 'truck trouble' })).status).toBe(200);
+    expect(
+      (await call('POST', `/api/v1/drivers/me/jobs/${job.id}/reject`, driver.token, { reason: 'truck trouble' }))
+        .status,
+    ).toBe(200);
     expect((await setStatus(driver.token, 'offline')).status).toBe(200);
     expect((await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status).toBe('offline');
   });

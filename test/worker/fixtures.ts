@@ -12,7 +12,8 @@ import { api, db } from './helpers';
 
 let seq = 0;
 /** A short id unique within the run. */
-export const uniq = (): string => `${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const uniq = (): string =>
+  `${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 /** A unique E.164 number in the 555 range. */
 export const uniquePhone = (): string => `+1603${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
@@ -33,7 +34,12 @@ export function concordPoint(): { lat: number; lng: number } {
 async function session(userId: string): Promise<string> {
   return db(async (d) => {
     const [user] = await d.select().from(t.users).where(eq(t.users.id, userId)).limit(1);
-    const { response } = await issueSession(d, env, { id: user!.id, email: user!.email, role: user!.role, full_name: user!.full_name }, { device_info: 'vitest' });
+    const { response } = await issueSession(
+      d,
+      env,
+      { id: user!.id, email: user!.email, role: user!.role, full_name: user!.full_name },
+      { device_info: 'vitest' },
+    );
     return response.access_token;
   });
 }
@@ -53,15 +59,34 @@ export async function newCustomer(opts: NewCustomerOptions = {}): Promise<Person
   const made = await db(async (d) => {
     const [user] = await d
       .insert(t.users)
-      .values({ email, role: 'customer', full_name, password_hash: 'unused', phone: opts.phone === undefined ? null : opts.phone, email_verified_at: opts.verified === false ? null : new Date() })
+      .values({
+        email,
+        role: 'customer',
+        full_name,
+        password_hash: 'unused',
+        phone: opts.phone === undefined ? null : opts.phone,
+        email_verified_at: opts.verified === false ? null : new Date(),
+      })
       .returning();
-    const [profile] = await d.insert(t.customer_profiles).values({ user_id: user!.id, preferred_contact: opts.preferred_contact ?? 'email' }).returning();
+    const [profile] = await d
+      .insert(t.customer_profiles)
+      .values({ user_id: user!.id, preferred_contact: opts.preferred_contact ?? 'email' })
+      .returning();
     let location_id: string | null = null;
     if (opts.location !== null) {
       const point = opts.location ?? concordPoint();
       const [loc] = await d
         .insert(t.service_locations)
-        .values({ customer_id: profile!.id, label: opts.location?.label ?? 'Home', address_line1: `${id} Test St`, city: 'Concord', state_province: 'NH', postal_code: '03301', coordinates: { lat: point.lat, lng: point.lng }, is_default: true })
+        .values({
+          customer_id: profile!.id,
+          label: opts.location?.label ?? 'Home',
+          address_line1: `${id} Test St`,
+          city: 'Concord',
+          state_province: 'NH',
+          postal_code: '03301',
+          coordinates: { lat: point.lat, lng: point.lng },
+          is_default: true,
+        })
         .returning();
       location_id = loc!.id;
     }
@@ -81,7 +106,10 @@ export async function newDriver(opts: NewDriverOptions = {}): Promise<Person> {
   const email = `drv-${id}@test.test`;
   const full_name = `Driver ${id}`;
   const made = await db(async (d) => {
-    const [user] = await d.insert(t.users).values({ email, role: 'driver', full_name, password_hash: 'unused', email_verified_at: new Date() }).returning();
+    const [user] = await d
+      .insert(t.users)
+      .values({ email, role: 'driver', full_name, password_hash: 'unused', email_verified_at: new Date() })
+      .returning();
     const [profile] = await d
       .insert(t.driver_profiles)
       .values({
@@ -105,7 +133,15 @@ export async function newAdmin(): Promise<Person> {
   const user_id = await db(async (d) => {
     const [user] = await d
       .insert(t.users)
-      .values({ email, role: 'admin', full_name, password_hash: 'unused', email_verified_at: new Date(), totp_secret: 'JBSWY3DPEHPK3PXP', totp_enabled_at: new Date() })
+      .values({
+        email,
+        role: 'admin',
+        full_name,
+        password_hash: 'unused',
+        email_verified_at: new Date(),
+        totp_secret: 'JBSWY3DPEHPK3PXP',
+        totp_enabled_at: new Date(),
+      })
       .returning({ id: t.users.id });
     return user!.id;
   });
@@ -123,21 +159,37 @@ export async function admin(): Promise<string> {
 }
 
 /** Creates a pending job for `customer` at their default location through the API. */
-export async function newJob(customer: Person & { location_id: string | null }, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await api('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 2, ...extra } });
+export async function newJob(
+  customer: Person & { location_id: string | null },
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await api('/api/v1/jobs', {
+    method: 'POST',
+    token: customer.token,
+    json: { location_id: customer.location_id, driveway_tier_id: 2, ...extra },
+  });
   if (res.status !== 201) throw new Error(`job create failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { job: Record<string, any> }).job;
 }
 
 /** Sends a JSON request and returns status and parsed body together. */
-export async function call(method: string, path: string, token: string | undefined, json?: unknown): Promise<{ status: number; body: any }> {
+export async function call(
+  method: string,
+  path: string,
+  token: string | undefined,
+  json?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await api(path, { method, token, ...(json === undefined ? {} : { json }) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 /** Walks a job from pending to `to` along the happy path, as admin (assign) and driver. */
-export async function walkJob(jobId: string, driver: Person, to: 'assigned' | 'en_route' | 'arrived' | 'in_progress' | 'completed'): Promise<Record<string, any>> {
+export async function walkJob(
+  jobId: string,
+  driver: Person,
+  to: 'assigned' | 'en_route' | 'arrived' | 'in_progress' | 'completed',
+): Promise<Record<string, any>> {
   const adminTok = await admin();
   let res = await call('POST', `/api/v1/jobs/${jobId}/assign`, adminTok, { driver_id: driver.profile_id });
   if (res.status !== 200) throw new Error(`assign failed: ${res.status} ${JSON.stringify(res.body)}`);

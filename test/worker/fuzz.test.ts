@@ -16,20 +16,86 @@ import { api } from './helpers';
  */
 
 const FIELDS = [
-  'email', 'password', 'full_name', 'phone', 'totp_code', 'refresh_token', 'location_id', 'driveway_tier_id', 'special_instructions',
-  'scheduled_for', 'client_event_id', 'customer_id', 'driver_id', 'expected_version', 'reason', 'status', 'notes', 'lat', 'lng',
-  'recorded_at', 'completion_photo_url', 'method', 'amount_cents', 'new_price_cents', 'final_price_cents', 'home_base_address',
-  'radius_miles', 'tiers', 'business_name', 'timezone', 'tax_rate_bps', 'quiet_hours_start', 'preferred_contact', 'billing_address',
-  'label', 'address_line1', 'city', 'state_province', 'postal_code', 'country', 'vehicle_year', 'service_radius_km', 'paypal_link',
-  'venmo_link', 'qr_image_url', 'token', 'code', 'role',
+  'email',
+  'password',
+  'full_name',
+  'phone',
+  'totp_code',
+  'refresh_token',
+  'location_id',
+  'driveway_tier_id',
+  'special_instructions',
+  'scheduled_for',
+  'client_event_id',
+  'customer_id',
+  'driver_id',
+  'expected_version',
+  'reason',
+  'status',
+  'notes',
+  'lat',
+  'lng',
+  'recorded_at',
+  'completion_photo_url',
+  'method',
+  'amount_cents',
+  'new_price_cents',
+  'final_price_cents',
+  'home_base_address',
+  'radius_miles',
+  'tiers',
+  'business_name',
+  'timezone',
+  'tax_rate_bps',
+  'quiet_hours_start',
+  'preferred_contact',
+  'billing_address',
+  'label',
+  'address_line1',
+  'city',
+  'state_province',
+  'postal_code',
+  'country',
+  'vehicle_year',
+  'service_radius_km',
+  'paypal_link',
+  'venmo_link',
+  'qr_image_url',
+  'token',
+  'code',
+  'role',
 ];
 
 const NUMBERS = [-1, 0.5, -0.5, 1e15, -1e15, 1e308, 2 ** 31, 99_999_999_999];
 const STRINGS = [
-  '', ' ', 'x'.repeat(5000), '\u0000', 'a\u0000b', '☃️💥', '\ud800', '<script>alert(1)</script>', "'; DROP TABLE jobs; --",
-  '../../etc/passwd', '2026-13-45T99:99:99Z', 'NaN', 'null', '-1', '%00', '{"nested":"json"}', '0x41',
+  '',
+  ' ',
+  'x'.repeat(5000),
+  '\u0000',
+  'a\u0000b',
+  '☃️💥',
+  '\ud800',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE jobs; --",
+  '../../etc/passwd',
+  '2026-13-45T99:99:99Z',
+  'NaN',
+  'null',
+  '-1',
+  '%00',
+  '{"nested":"json"}',
+  '0x41',
 ];
-const SHAPES: unknown[] = [null, {}, [], [null], [[[]]], { a: { b: { c: [1, { d: null }] } } }, { __proto__: { polluted: true } }, [{ id: -1 }]];
+const SHAPES: unknown[] = [
+  null,
+  {},
+  [],
+  [null],
+  [[[]]],
+  { a: { b: { c: [1, { d: null }] } } },
+  { __proto__: { polluted: true } },
+  [{ id: -1 }],
+];
 
 function junkValue(r: Rng): unknown {
   const kind = r.int(0, 2);
@@ -58,11 +124,19 @@ function junkBodies(r: Rng): { body: string; type: string; what: string }[] {
     { body: JSON.stringify(keyed()), type: json, what: 'wrong types' },
     { body: JSON.stringify(keyed()), type: json, what: 'wrong types' },
     { body: JSON.stringify(keyed()), type: json, what: 'wrong types' },
-    { body: JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, junkValue(r)]))), type: json, what: 'every field wrong' },
+    {
+      body: JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, junkValue(r)]))),
+      type: json,
+      what: 'every field wrong',
+    },
     { body: JSON.stringify({ [r.pick(FIELDS)]: 'y'.repeat(70_000) }), type: json, what: 'huge string' },
     { body: JSON.stringify(deep(400, junkValue(r))), type: json, what: 'deep nesting' },
     { body: '['.repeat(3000) + ']'.repeat(3000), type: json, what: 'deep arrays' },
-    { body: JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]))), type: json, what: 'many keys' },
+    {
+      body: JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]))),
+      type: json,
+      what: 'many keys',
+    },
   ];
 }
 
@@ -97,13 +171,23 @@ describe('malformed input to every route', () => {
   let tiersBefore: unknown;
 
   beforeAll(async () => {
-    settingsBefore = (await rows(sql`SELECT business_name, timezone, accepting_jobs, auto_dispatch, tax_rate_bps FROM operator_settings`))[0]!;
-    areaBefore = await rows(sql`SELECT home_base_address, center_lat, center_lng, radius_miles FROM service_area_config WHERE is_active`);
-    tiersBefore = await rows(sql`SELECT id, tier_label, price_cents, sort_order, is_active FROM pricing_config ORDER BY id`);
+    settingsBefore = (
+      await rows(
+        sql`SELECT business_name, timezone, accepting_jobs, auto_dispatch, tax_rate_bps FROM operator_settings`,
+      )
+    )[0]!;
+    areaBefore = await rows(
+      sql`SELECT home_base_address, center_lat, center_lng, radius_miles FROM service_area_config WHERE is_active`,
+    );
+    tiersBefore = await rows(
+      sql`SELECT id, tier_label, price_cents, sort_order, is_active FROM pricing_config ORDER BY id`,
+    );
   });
 
   afterAll(async () => {
-    await rows(sql`UPDATE operator_settings SET business_name = ${settingsBefore.business_name as string}, timezone = ${settingsBefore.timezone as string}`);
+    await rows(
+      sql`UPDATE operator_settings SET business_name = ${settingsBefore.business_name as string}, timezone = ${settingsBefore.timezone as string}`,
+    );
   });
 
   it('never answers a generated body with a 5xx, on any route that takes one', async () => {
@@ -130,8 +214,16 @@ describe('malformed input to every route', () => {
       const fields = allOptional ? FIELDS : Array.from({ length: 10 }, () => r.pick(FIELDS));
       for (const field of fields) {
         const value = r.bool(0.3) ? r.pick(['\u0000', 'a\u0000b', '\ud800x']) : junkValue(r);
-        const res = await api(pattern.replace(ID_PARAM, crypto.randomUUID()), { method, token, json: { [field]: value } });
-        expectSafe(res.status, await res.text(), `seed ${seed}: ${key} with {${field}: ${JSON.stringify(value).slice(0, 40)}}`);
+        const res = await api(pattern.replace(ID_PARAM, crypto.randomUUID()), {
+          method,
+          token,
+          json: { [field]: value },
+        });
+        expectSafe(
+          res.status,
+          await res.text(),
+          `seed ${seed}: ${key} with {${field}: ${JSON.stringify(value).slice(0, 40)}}`,
+        );
         sent++;
       }
       if (ID_PARAM.test(pattern)) {
@@ -147,17 +239,58 @@ describe('malformed input to every route', () => {
     expect(limited, 'requests answered 429').toBeLessThan(sent / 20);
 
     const [settingsAfter] = await rows(sql`SELECT accepting_jobs, auto_dispatch, tax_rate_bps FROM operator_settings`);
-    expect(settingsAfter).toEqual({ accepting_jobs: settingsBefore.accepting_jobs, auto_dispatch: settingsBefore.auto_dispatch, tax_rate_bps: settingsBefore.tax_rate_bps });
-    expect(await rows(sql`SELECT home_base_address, center_lat, center_lng, radius_miles FROM service_area_config WHERE is_active`)).toEqual(areaBefore);
-    expect(await rows(sql`SELECT id, tier_label, price_cents, sort_order, is_active FROM pricing_config ORDER BY id`)).toEqual(tiersBefore);
+    expect(settingsAfter).toEqual({
+      accepting_jobs: settingsBefore.accepting_jobs,
+      auto_dispatch: settingsBefore.auto_dispatch,
+      tax_rate_bps: settingsBefore.tax_rate_bps,
+    });
+    expect(
+      await rows(
+        sql`SELECT home_base_address, center_lat, center_lng, radius_miles FROM service_area_config WHERE is_active`,
+      ),
+    ).toEqual(areaBefore);
+    expect(
+      await rows(sql`SELECT id, tier_label, price_cents, sort_order, is_active FROM pricing_config ORDER BY id`),
+    ).toEqual(tiersBefore);
   }, 240_000);
 
   it('never answers a junk query string with a 5xx, on any list', async () => {
     const seed = runSeed();
     const r = rng(seed + 1);
     const lists = Object.entries(ACCESS).filter(([key]) => key.startsWith('GET /api/') && !ID_PARAM.test(key));
-    const params = ['limit', 'cursor', 'status', 'from', 'to', 'q', 'near', 'radius_km', 'customer_id', 'driver_id', 'day', 'per_column', 'token'];
-    const values = ['-1', '0', '1e999', 'NaN', '%00', 'a%00b', '__proto__', 'x'.repeat(600), '2026-02-30', '43.2', ',', 'pending,,', '%E2%98%83', '[]', '{}', '..%2F..%2F'];
+    const params = [
+      'limit',
+      'cursor',
+      'status',
+      'from',
+      'to',
+      'q',
+      'near',
+      'radius_km',
+      'customer_id',
+      'driver_id',
+      'day',
+      'per_column',
+      'token',
+    ];
+    const values = [
+      '-1',
+      '0',
+      '1e999',
+      'NaN',
+      '%00',
+      'a%00b',
+      '__proto__',
+      'x'.repeat(600),
+      '2026-02-30',
+      '43.2',
+      ',',
+      'pending,,',
+      '%E2%98%83',
+      '[]',
+      '{}',
+      '..%2F..%2F',
+    ];
     for (const [key, access] of lists) {
       const path = key.split(' ')[1]!;
       const token = await tokenFor(access);

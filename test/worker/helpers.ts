@@ -7,7 +7,10 @@ export const DEMO_PASSWORD = 'plow-demo-2026';
 export const DEMO_TOTP = 'JBSWY3DPEHPK3PXP';
 
 /** Calls the Worker in-process (real routing, middleware, Durable Objects, database). */
-export async function api(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+export async function api(
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
   let body = init.body;
@@ -68,13 +71,17 @@ export class TestSocket {
   }
 
   /** Waits (bounded) for a message matching `pred`, removing and returning it. */
-  async next(pred: (m: { type: string; payload?: any }) => boolean = () => true, timeoutMs = 5000): Promise<{ type: string; payload?: any }> {
+  async next(
+    pred: (m: { type: string; payload?: any }) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<{ type: string; payload?: any }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const i = this.messages.findIndex(pred);
       if (i >= 0) return this.messages.splice(i, 1)[0]!;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      if (left <= 0)
+        throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -119,10 +126,15 @@ export async function connect(token: string, topic?: string): Promise<TestSocket
   return new TestSocket(res.webSocket);
 }
 
-export async function expectError(res: Response, status: number, code?: string): Promise<{ error: { code: string; message: string; details?: unknown } }> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code?: string,
+): Promise<{ error: { code: string; message: string; details?: unknown } }> {
   const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
-  if (typeof body.error?.code !== 'string' || typeof body.error?.message !== 'string') throw new Error(`not the SPEC error shape: ${JSON.stringify(body)}`);
+  if (typeof body.error?.code !== 'string' || typeof body.error?.message !== 'string')
+    throw new Error(`not the SPEC error shape: ${JSON.stringify(body)}`);
   if (code && body.error.code !== code) throw new Error(`expected code ${code}, got ${body.error.code}`);
   return body;
 }

@@ -6,7 +6,11 @@ const APP = 'https://app.plow.test';
 
 describe('security headers on Worker responses', () => {
   it('sends HSTS, nosniff, frame denial, a deny-all CSP and no referrer on API answers', async () => {
-    for (const res of [await api('/healthz'), await api('/api/v1/nope'), await api('/api/v1/auth/login', { method: 'POST', json: {} })]) {
+    for (const res of [
+      await api('/healthz'),
+      await api('/api/v1/nope'),
+      await api('/api/v1/auth/login', { method: 'POST', json: {} }),
+    ]) {
       expect(res.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -35,7 +39,11 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin', async () => {
     const res = await api('/api/v1/auth/login', {
       method: 'OPTIONS',
-      headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+      headers: {
+        origin: APP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(APP);

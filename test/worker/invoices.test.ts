@@ -5,11 +5,28 @@ import { and, eq, ne } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { loadInvoiceView } from '../../worker/invoices/invoices';
 import { consumeInvoices } from '../../worker/queues/invoices';
-import { admin, assign, db, driverStep, emailsTo, newCustomer, newDriver, newJob, notificationsFor, waitFor, walkJob } from './background-fixtures';
+import {
+  admin,
+  assign,
+  db,
+  driverStep,
+  emailsTo,
+  newCustomer,
+  newDriver,
+  newJob,
+  notificationsFor,
+  waitFor,
+  walkJob,
+} from './background-fixtures';
 import { api, expectError } from './helpers';
 
 const liveInvoice = (jobId: string) => async () => {
-  const [row] = await db((d) => d.select().from(t.invoices).where(and(eq(t.invoices.job_id, jobId), ne(t.invoices.status, 'void'))));
+  const [row] = await db((d) =>
+    d
+      .select()
+      .from(t.invoices)
+      .where(and(eq(t.invoices.job_id, jobId), ne(t.invoices.status, 'void'))),
+  );
   return row?.pdf_key && row.status === 'sent' ? row : undefined;
 };
 
@@ -24,13 +41,20 @@ describe('invoice PDFs on completion (invoice queue)', () => {
     await walkJob(job.id, driver, 'in_progress');
     // An on-site override, as the price-change flow records it.
     await db(async (d) => {
-      await d.insert(t.job_price_changes).values({ job_id: job.id, changed_by_user_id: driver.user_id, old_price_cents: 8500, new_price_cents: 9500 });
+      await d
+        .insert(t.job_price_changes)
+        .values({ job_id: job.id, changed_by_user_id: driver.user_id, old_price_cents: 8500, new_price_cents: 9500 });
       await d.update(t.jobs).set({ final_price_cents: 9500 }).where(eq(t.jobs.id, job.id));
     });
     expect((await driverStep(job.id, driver, 'completed')).status).toBe(200);
 
     const invoice = await waitFor(liveInvoice(job.id), { what: 'the invoice PDF' });
-    expect(invoice).toMatchObject({ status: 'sent', subtotal_cents: 9500, total_cents: 9500 + invoice.tax_cents, pdf_key: `invoices/${invoice.id}.pdf` });
+    expect(invoice).toMatchObject({
+      status: 'sent',
+      subtotal_cents: 9500,
+      total_cents: 9500 + invoice.tax_cents,
+      pdf_key: `invoices/${invoice.id}.pdf`,
+    });
     expect(invoice.issued_at).toBeInstanceOf(Date);
     const object = await env.FILES.get(invoice.pdf_key!);
     expect(object?.httpMetadata?.contentType).toBe('application/pdf');
@@ -40,13 +64,21 @@ describe('invoice PDFs on completion (invoice queue)', () => {
     expect(view).toMatchObject({
       business: { name: 'Granite State Plowing' },
       customer: { email: customer.email },
-      job: { address: job.job_address, tier_label: '2-Car Driveway', quoted_price_cents: 8500, final_price_cents: 9500 },
+      job: {
+        address: job.job_address,
+        tier_label: '2-Car Driveway',
+        quoted_price_cents: 8500,
+        final_price_cents: 9500,
+      },
       driver: { name: 'Robin Plowright', paypal_link: 'https://paypal.me/robinplows' },
       price_changes: [{ old_price_cents: 8500, new_price_cents: 9500, changed_by: 'Robin Plowright' }],
     });
 
     // The customer prefers SMS for alerts, but the invoice is a receipt: it comes by email.
-    const mail = await waitFor(async () => (await emailsTo(customer.email)).find((m) => m.subject.includes('invoice')), { what: 'the invoice email' });
+    const mail = await waitFor(
+      async () => (await emailsTo(customer.email)).find((m) => m.subject.includes('invoice')),
+      { what: 'the invoice email' },
+    );
     expect(mail.subject).toBe(`Granite State Plowing: your invoice for ${job.job_address}`);
     const link = /(https?:\/\/[^/\s]+\/files\/invoices\/[^\s]+)/.exec(mail.text)?.[1];
     expect(link).toBeDefined();
@@ -63,7 +95,10 @@ describe('invoice PDFs on completion (invoice queue)', () => {
     await assign(job.id, driver);
     await walkJob(job.id, driver, 'completed');
     const invoice = await waitFor(liveInvoice(job.id), { what: 'the invoice' });
-    await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'invoice_ready' })).find((r) => r.status === 'sent'), { what: 'the invoice email' });
+    await waitFor(
+      async () => (await notificationsFor({ job_id: job.id, kind: 'invoice_ready' })).find((r) => r.status === 'sent'),
+      { what: 'the invoice email' },
+    );
 
     const batch = createMessageBatch('plowdispatch-invoices', [
       { id: 'again-1', timestamp: new Date(), attempts: 1, body: { job_id: job.id } },
@@ -95,9 +130,21 @@ describe('GET /api/v1/invoices/:id/pdf', () => {
       expect(res.headers.get('content-disposition')).toContain(`INV-${invoice.id.slice(0, 8).toUpperCase()}.pdf`);
       expect(isPdf(new Uint8Array(await res.arrayBuffer()))).toBe(true);
     }
-    await expectError(await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: (await newCustomer()).session.access_token }), 404, 'not_found');
-    await expectError(await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: driver.session.access_token }), 403, 'forbidden');
-    await expectError(await api(`/api/v1/invoices/${crypto.randomUUID()}/pdf`, { token: customer.session.access_token }), 404, 'not_found');
+    await expectError(
+      await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: (await newCustomer()).session.access_token }),
+      404,
+      'not_found',
+    );
+    await expectError(
+      await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: driver.session.access_token }),
+      403,
+      'forbidden',
+    );
+    await expectError(
+      await api(`/api/v1/invoices/${crypto.randomUUID()}/pdf`, { token: customer.session.access_token }),
+      404,
+      'not_found',
+    );
     // A customer who opted out of notifications still gets the invoice in the app, not by email.
     expect(await notificationsFor({ job_id: job.id, kind: 'invoice_ready' })).toEqual([]);
   });

@@ -6,7 +6,18 @@ import type { JobRoom } from '../../durable-objects/job-room';
 import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { BASE, api, connect, db, expectError } from './helpers';
-import { admin, assignedJob, eventually, fix, flushLocations, newCustomer, newDriver, newJob, shortLivedToken, watch } from './realtime-fixtures';
+import {
+  admin,
+  assignedJob,
+  eventually,
+  fix,
+  flushLocations,
+  newCustomer,
+  newDriver,
+  newJob,
+  shortLivedToken,
+  watch,
+} from './realtime-fixtures';
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
@@ -27,8 +38,14 @@ describe('JobRoom: joining job:{id}', () => {
 
     const watcher = await connect(customer.token, `job:${jobId}`);
     expect(await watcher.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
-    expect(await watcher.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id } });
-    expect(await watcher.next()).toMatchObject({ type: 'driver_location', payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.2011, lng: -71.5411, accuracy: 5 } });
+    expect(await watcher.next()).toMatchObject({
+      type: 'job_status',
+      payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id },
+    });
+    expect(await watcher.next()).toMatchObject({
+      type: 'driver_location',
+      payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.2011, lng: -71.5411, accuracy: 5 },
+    });
     watcher.close();
     plow.close();
   });
@@ -38,7 +55,10 @@ describe('JobRoom: joining job:{id}', () => {
     const jobId = await newJob(customer);
     const watcher = await connect(customer.token, `job:${jobId}`);
     await watcher.next((m) => m.type === 'subscribed');
-    expect(await watcher.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, new_status: 'pending', driver_id: null } });
+    expect(await watcher.next()).toMatchObject({
+      type: 'job_status',
+      payload: { job_id: jobId, new_status: 'pending', driver_id: null },
+    });
     expect(watcher.messages).toEqual([]);
     watcher.close();
   });
@@ -66,20 +86,32 @@ describe('JobRoom: joining job:{id}', () => {
 
 describe('JobRoom: fan-out', () => {
   it('delivers a ping to every subscriber of its job and to none of another job', async () => {
-    const [c1, c2, d1, d2, dispatcher] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver(), admin()]);
+    const [c1, c2, d1, d2, dispatcher] = await Promise.all([
+      newCustomer(),
+      newCustomer(),
+      newDriver(),
+      newDriver(),
+      admin(),
+    ]);
     const [jobA, jobB] = await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
-    const watchersA = (await Promise.all([watch(c1.token, jobA), watch(c1.token, jobA), watch(dispatcher.token, jobA)])).map((w) => w.socket);
+    const watchersA = (
+      await Promise.all([watch(c1.token, jobA), watch(c1.token, jobA), watch(dispatcher.token, jobA)])
+    ).map((w) => w.socket);
     const { socket: watcherB } = await watch(c2.token, jobB);
 
     const plowA = await connect(d1.token);
     const plowB = await connect(d2.token);
     plowA.send(fix(43.21, -71.51, seconds(1), 'fan-a-000001'));
     for (const w of watchersA) {
-      expect(await w.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobA, driver_id: d1.driver_id, lat: 43.21 } });
+      expect(await w.next((m) => m.type === 'driver_location')).toMatchObject({
+        payload: { job_id: jobA, driver_id: d1.driver_id, lat: 43.21 },
+      });
     }
     // B's watcher gets B's fix, and nothing of A's before or after it.
     plowB.send(fix(43.22, -71.52, seconds(1), 'fan-b-000001'));
-    expect(await watcherB.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobB, driver_id: d2.driver_id, lat: 43.22 } });
+    expect(await watcherB.next((m) => m.type === 'driver_location')).toMatchObject({
+      payload: { job_id: jobB, driver_id: d2.driver_id, lat: 43.22 },
+    });
     await plowA.next((m) => m.type === 'ack');
     await plowB.next((m) => m.type === 'ack');
     expect(watcherB.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
@@ -95,37 +127,60 @@ describe('JobRoom: fan-out', () => {
     const ping = fix(43.207, -71.537, seconds(2), 'room-fix-00001');
     plow.send(ping);
     plow.send(ping);
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'room-fix-00001', duplicate: false });
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: 'room-fix-00001', duplicate: true });
-    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.207 } });
-    expect(await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id)).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'room-fix-00001',
+      duplicate: false,
+    });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'room-fix-00001',
+      duplicate: true,
+    });
+    expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
+      payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.207 },
+    });
+    expect(
+      await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id),
+    ).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
     expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
 
     await flushLocations(jobId);
     const logged = await eventually(
-      () => db(async (d) => (await d.execute<{ job_id: string }>(sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ job_id: string }>(
+                sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+              )
+            ).rows,
+        ),
       (rows) => rows.length >= 1,
     );
     expect(logged).toEqual([{ job_id: jobId }]);
     for (const s of [watcher, board, plow]) s.close();
   });
 
-  it('passes its driver\'s fixes on to the fleet map at most every 2 s; one held back goes with the flush alarm', async () => {
+  it("passes its driver's fixes on to the fleet map at most every 2 s; one held back goes with the flush alarm", async () => {
     const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
     const jobId = await assignedJob(customer, driver);
     const board = await connect(dispatcher.token, 'admin:dispatch');
     const { socket: plow } = await watch(driver.token, jobId);
     const fixes = [3, 2, 1].map((s, i) => fix(43.3 + i / 100, -71.6, seconds(s), `fleet-fix-000${i}`));
     for (const f of fixes) plow.send(f);
-    for (const f of fixes) await plow.next((m) => m.type === 'ack' && m.payload.client_event_id === f.payload.client_event_id);
-    const onBoard = (m: { type: string; payload?: { driver_id?: string } }) => m.type === 'driver_location' && m.payload?.driver_id === driver.driver_id;
+    for (const f of fixes)
+      await plow.next((m) => m.type === 'ack' && m.payload.client_event_id === f.payload.client_event_id);
+    const onBoard = (m: { type: string; payload?: { driver_id?: string } }) =>
+      m.type === 'driver_location' && m.payload?.driver_id === driver.driver_id;
     expect(await board.next(onBoard)).toMatchObject({ payload: { job_id: jobId, lat: 43.3 } });
     await new Promise((r) => setTimeout(r, 300));
     expect(board.messages.filter(onBoard)).toEqual([]);
 
     await flushLocations(jobId);
     expect(await board.next(onBoard)).toMatchObject({ payload: { job_id: jobId, lat: 43.32 } });
-    expect((await dispatchStub(env).fleet()).find((f) => f.driver_id === driver.driver_id)).toMatchObject({ job_id: jobId, lat: 43.32 });
+    expect((await dispatchStub(env).fleet()).find((f) => f.driver_id === driver.driver_id)).toMatchObject({
+      job_id: jobId,
+      lat: 43.32,
+    });
     for (const s of [board, plow]) s.close();
   });
 
@@ -136,7 +191,15 @@ describe('JobRoom: fan-out', () => {
     plow.send(fix(43.28, -71.58, seconds(1), 'ended-fix-0001'));
     await plow.next((m) => m.type === 'ack');
     for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
-      expect((await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.token, json: { status } })).status).toBe(200);
+      expect(
+        (
+          await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
+            method: 'PATCH',
+            token: driver.token,
+            json: { status },
+          })
+        ).status,
+      ).toBe(200);
     }
     const tables = () =>
       runInDurableObject(room(jobId), async (_r: JobRoom, state) => ({
@@ -150,7 +213,15 @@ describe('JobRoom: fan-out', () => {
     expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
     expect(await tables()).toEqual({ kv: 0, seen: 0, outbox: 0, alarm: null });
     const logged = await eventually(
-      () => db(async (d) => (await d.execute<{ client_event_id: string; job_id: string }>(sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`)).rows),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ client_event_id: string; job_id: string }>(
+                sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+              )
+            ).rows,
+        ),
       (rows) => rows.length >= 1,
     );
     expect(logged).toEqual([{ client_event_id: 'ended-fix-0001', job_id: jobId }]);
@@ -176,7 +247,15 @@ describe('JobRoom: fan-out', () => {
 
     await flushLocations(jobId);
     const logged = await eventually(
-      () => db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at, client_event_id`)).rows),
+      () =>
+        db(
+          async (d) =>
+            (
+              await d.execute<{ client_event_id: string }>(
+                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at, client_event_id`,
+              )
+            ).rows,
+        ),
       (rows) => rows.length === 3,
     );
     expect(logged.map((r) => r.client_event_id)).toEqual(['order-old-0001', 'order-new-0001', 'order-same-001']);
@@ -189,7 +268,11 @@ describe('JobRoom: fan-out', () => {
     const jobId = await assignedJob(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
-      const res = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.token, json: { status } });
+      const res = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
+        method: 'PATCH',
+        token: driver.token,
+        json: { status },
+      });
       expect(res.status).toBe(200);
     }
     const statuses = [];
@@ -257,7 +340,9 @@ describe('JobRoom: durability and hibernation', () => {
       location: { lat: 43.231, lng: -71.531, accuracy: 5, heading: 90, speed: 7.5, ts: at.toISOString() },
     });
     const late = await connect(customer.token, `job:${jobId}`);
-    expect(await late.next((m) => m.type === 'driver_location')).toMatchObject({ payload: { lat: 43.231, ts: at.toISOString() } });
+    expect(await late.next((m) => m.type === 'driver_location')).toMatchObject({
+      payload: { lat: 43.231, ts: at.toISOString() },
+    });
     // An older fix is still refused after the restart: the device time survived too.
     plow.send(fix(43.1, -71.1, seconds(60), 'evict-old-0001'));
     plow.send(fix(43.232, -71.532, seconds(1), 'evict-fix-0002'));
@@ -272,7 +357,12 @@ describe('JobRoom: durability and hibernation', () => {
 
     const setup = await runInDurableObject(room(jobId), async (_r: JobRoom, state) => {
       const pair = state.getWebSocketAutoResponse();
-      return { request: pair?.request, response: pair?.response, alarm: await state.storage.getAlarm(), sockets: state.getWebSockets().length };
+      return {
+        request: pair?.request,
+        response: pair?.response,
+        alarm: await state.storage.getAlarm(),
+        sockets: state.getWebSockets().length,
+      };
     });
     expect(setup).toEqual({ request: PING_TEXT, response: PONG_TEXT, alarm: null, sockets: 1 });
 

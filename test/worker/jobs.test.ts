@@ -5,9 +5,25 @@ import { api, expectError } from './helpers';
 
 /** The keys SPEC §7 says every Job object carries. */
 const SPEC_JOB_KEYS = [
-  'id', 'status', 'customer_id', 'driver_id', 'location_id', 'job_address', 'lat', 'lng', 'driveway_tier_id',
-  'quoted_price_cents', 'final_price_cents', 'requested_at', 'scheduled_for', 'assigned_at', 'arrived_at',
-  'started_at', 'completed_at', 'cancelled_at', 'completion_photo_url',
+  'id',
+  'status',
+  'customer_id',
+  'driver_id',
+  'location_id',
+  'job_address',
+  'lat',
+  'lng',
+  'driveway_tier_id',
+  'quoted_price_cents',
+  'final_price_cents',
+  'requested_at',
+  'scheduled_for',
+  'assigned_at',
+  'arrived_at',
+  'started_at',
+  'completed_at',
+  'cancelled_at',
+  'completion_photo_url',
 ];
 
 describe('Job objects (SPEC §7)', () => {
@@ -15,7 +31,11 @@ describe('Job objects (SPEC §7)', () => {
     const customer = await newCustomer({ location: { lat: 43.2151, lng: -71.5299 } });
     const driver = await newDriver({ status: 'available' });
     const scheduled_for = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await call('POST', '/api/v1/jobs', customer.token, { location_id: customer.location_id, driveway_tier_id: 2, scheduled_for });
+    const created = await call('POST', '/api/v1/jobs', customer.token, {
+      location_id: customer.location_id,
+      driveway_tier_id: 2,
+      scheduled_for,
+    });
     expect(created.status).toBe(201);
     const job = created.body.job;
     const seen: Record<string, any>[] = [job];
@@ -23,19 +43,41 @@ describe('Job objects (SPEC §7)', () => {
     seen.push(await walkJob(job.id, driver, 'in_progress'));
     seen.push((await call('GET', `/api/v1/drivers/me/jobs/${job.id}`, driver.token)).body.job);
     const other = await newJob(customer);
-    seen.push((await call('DELETE', `/api/v1/jobs/${other.id}`, customer.token, { reason: 'plowed it myself' })).body.job);
+    seen.push(
+      (await call('DELETE', `/api/v1/jobs/${other.id}`, customer.token, { reason: 'plowed it myself' })).body.job,
+    );
     for (const j of seen) {
       const missing = SPEC_JOB_KEYS.filter((k) => !(k in j));
       expect(missing, `job ${j.id} (${j.status})`).toEqual([]);
     }
     expect(job).toMatchObject({
-      status: 'pending', customer_id: customer.profile_id, driver_id: null, location_id: customer.location_id,
-      lat: 43.2151, lng: -71.5299, driveway_tier_id: 2, quoted_price_cents: 8500, final_price_cents: null,
-      requested_at: expect.any(String), scheduled_for, assigned_at: null, arrived_at: null, started_at: null,
-      completed_at: null, cancelled_at: null, completion_photo_url: null,
+      status: 'pending',
+      customer_id: customer.profile_id,
+      driver_id: null,
+      location_id: customer.location_id,
+      lat: 43.2151,
+      lng: -71.5299,
+      driveway_tier_id: 2,
+      quoted_price_cents: 8500,
+      final_price_cents: null,
+      requested_at: expect.any(String),
+      scheduled_for,
+      assigned_at: null,
+      arrived_at: null,
+      started_at: null,
+      completed_at: null,
+      cancelled_at: null,
+      completion_photo_url: null,
     });
     expect(job.job_address).toEqual(expect.stringContaining('Concord'));
-    expect(seen[2]).toMatchObject({ status: 'in_progress', driver_id: driver.profile_id, assigned_at: expect.any(String), arrived_at: expect.any(String), started_at: expect.any(String), completed_at: null });
+    expect(seen[2]).toMatchObject({
+      status: 'in_progress',
+      driver_id: driver.profile_id,
+      assigned_at: expect.any(String),
+      arrived_at: expect.any(String),
+      started_at: expect.any(String),
+      completed_at: null,
+    });
     expect(seen[4]).toMatchObject({ status: 'cancelled', cancelled_at: expect.any(String) });
   });
 });
@@ -44,31 +86,90 @@ describe('POST /api/v1/jobs', () => {
   it('lets an admin enter a job for a customer (source admin) and needs the customer named', async () => {
     const customer = await newCustomer();
     const token = await admin();
-    const res = await call('POST', '/api/v1/jobs', token, { customer_id: customer.profile_id, location_id: customer.location_id, driveway_tier_id: 3, special_instructions: 'Phoned in' });
+    const res = await call('POST', '/api/v1/jobs', token, {
+      customer_id: customer.profile_id,
+      location_id: customer.location_id,
+      driveway_tier_id: 3,
+      special_instructions: 'Phoned in',
+    });
     expect(res.status).toBe(201);
-    expect(res.body.job).toMatchObject({ customer_id: customer.profile_id, source: 'admin', status: 'pending', quoted_price_cents: 10500, special_instructions: 'Phoned in' });
-    const missing = await expectError(await api('/api/v1/jobs', { method: 'POST', token, json: { location_id: customer.location_id, driveway_tier_id: 3 } }), 400, 'validation_failed');
+    expect(res.body.job).toMatchObject({
+      customer_id: customer.profile_id,
+      source: 'admin',
+      status: 'pending',
+      quoted_price_cents: 10500,
+      special_instructions: 'Phoned in',
+    });
+    const missing = await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token,
+        json: { location_id: customer.location_id, driveway_tier_id: 3 },
+      }),
+      400,
+      'validation_failed',
+    );
     expect(missing.error.details).toEqual([expect.objectContaining({ field: 'customer_id' })]);
     const other = await newCustomer();
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token, json: { customer_id: other.profile_id, location_id: customer.location_id, driveway_tier_id: 3 } }), 404, 'not_found');
+    await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token,
+        json: { customer_id: other.profile_id, location_id: customer.location_id, driveway_tier_id: 3 },
+      }),
+      404,
+      'not_found',
+    );
   });
 
   it('refuses a location outside the area with 422, the distance and the radius', async () => {
     const customer = await newCustomer({ location: { lat: 42.9956, lng: -71.4548, label: 'Manchester' } });
-    const body = await expectError(await api('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 1 } }), 422, 'outside_service_area');
+    const body = await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token: customer.token,
+        json: { location_id: customer.location_id, driveway_tier_id: 1 },
+      }),
+      422,
+      'outside_service_area',
+    );
     expect(body.error.details).toMatchObject({ radius_miles: 10 });
     expect((body.error.details as { distance_miles: number }).distance_miles).toBeGreaterThan(14);
   });
 
   it('refuses an unknown or huge tier id as 422 / 400, never 500', async () => {
     const customer = await newCustomer();
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 99_999 } }), 422, 'unknown_tier');
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 1e15 } }), 400, 'validation_failed');
+    await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token: customer.token,
+        json: { location_id: customer.location_id, driveway_tier_id: 99_999 },
+      }),
+      422,
+      'unknown_tier',
+    );
+    await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token: customer.token,
+        json: { location_id: customer.location_id, driveway_tier_id: 1e15 },
+      }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('asks an unverified customer to verify their email first', async () => {
     const customer = await newCustomer({ verified: false });
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 1 } }), 403, 'email_not_verified');
+    await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token: customer.token,
+        json: { location_id: customer.location_id, driveway_tier_id: 1 },
+      }),
+      403,
+      'email_not_verified',
+    );
   });
 });
 
@@ -85,7 +186,11 @@ describe('GET /api/v1/jobs', () => {
 
     const mine = await call('GET', `/api/v1/jobs?customer_id=${customer.profile_id}&limit=2`, token);
     expect(mine.body.jobs.map((j: { id: string }) => j.id)).toEqual([c.id, b.id]);
-    const next = await call('GET', `/api/v1/jobs?customer_id=${customer.profile_id}&limit=2&cursor=${encodeURIComponent(mine.body.next_cursor)}`, token);
+    const next = await call(
+      'GET',
+      `/api/v1/jobs?customer_id=${customer.profile_id}&limit=2&cursor=${encodeURIComponent(mine.body.next_cursor)}`,
+      token,
+    );
     expect(next.body).toEqual({ jobs: [expect.objectContaining({ id: a.id })], next_cursor: null });
 
     const pending = await call('GET', `/api/v1/jobs?customer_id=${customer.profile_id}&status=pending,assigned`, token);
@@ -95,12 +200,24 @@ describe('GET /api/v1/jobs', () => {
     expect(byName.body.jobs.map((j: { id: string }) => j.id).sort()).toEqual([a.id, b.id, c.id].sort());
     const byAddress = await call('GET', `/api/v1/jobs?q=${encodeURIComponent(a.job_address.split(',')[0])}`, token);
     expect(byAddress.body.jobs.length).toBe(3);
-    const wildcard = await call('GET', `/api/v1/jobs?q=${encodeURIComponent('%_%')}&customer_id=${customer.profile_id}`, token);
+    const wildcard = await call(
+      'GET',
+      `/api/v1/jobs?q=${encodeURIComponent('%_%')}&customer_id=${customer.profile_id}`,
+      token,
+    );
     expect(wildcard.body.jobs).toEqual([]);
 
-    const inRange = await call('GET', `/api/v1/jobs?customer_id=${customer.profile_id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, token);
+    const inRange = await call(
+      'GET',
+      `/api/v1/jobs?customer_id=${customer.profile_id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+      token,
+    );
     expect(inRange.body.jobs.length).toBe(3);
-    const before = await call('GET', `/api/v1/jobs?customer_id=${customer.profile_id}&to=${encodeURIComponent(from)}`, token);
+    const before = await call(
+      'GET',
+      `/api/v1/jobs?customer_id=${customer.profile_id}&to=${encodeURIComponent(from)}`,
+      token,
+    );
     expect(before.body.jobs).toEqual([]);
     await expectError(await api('/api/v1/jobs?from=yesterday', { token }), 400, 'validation_failed');
     await expectError(await api('/api/v1/jobs?limit=1000', { token }), 400, 'validation_failed');
@@ -113,13 +230,31 @@ describe('PATCH /api/v1/jobs/:id', () => {
     const customer = await newCustomer();
     const job = await newJob(customer);
     const when = new Date(Date.now() + 86_400_000).toISOString();
-    const res = await call('PATCH', `/api/v1/jobs/${job.id}`, token, { special_instructions: 'Gate code 1234', scheduled_for: when, final_price_cents: 7000, expected_version: job.version });
+    const res = await call('PATCH', `/api/v1/jobs/${job.id}`, token, {
+      special_instructions: 'Gate code 1234',
+      scheduled_for: when,
+      final_price_cents: 7000,
+      expected_version: job.version,
+    });
     expect(res.status).toBe(200);
-    expect(res.body.job).toMatchObject({ special_instructions: 'Gate code 1234', scheduled_for: when, final_price_cents: 7000 });
+    expect(res.body.job).toMatchObject({
+      special_instructions: 'Gate code 1234',
+      scheduled_for: when,
+      final_price_cents: 7000,
+    });
     expect(res.body.price_change).toMatchObject({ old_price_cents: 8500, new_price_cents: 7000 });
-    const audit = await rows(sql`SELECT before, after FROM audit_log WHERE action = 'job.update' AND entity_id = ${job.id}`);
-    expect(audit).toEqual([{ before: { final_price_cents: null, special_instructions: null, scheduled_for: null }, after: { final_price_cents: 7000, special_instructions: 'Gate code 1234', scheduled_for: when } }]);
-    const notes = await rows(sql`SELECT kind, channel, status FROM notification_log WHERE job_id = ${job.id} AND kind = 'job_rescheduled'`);
+    const audit = await rows(
+      sql`SELECT before, after FROM audit_log WHERE action = 'job.update' AND entity_id = ${job.id}`,
+    );
+    expect(audit).toEqual([
+      {
+        before: { final_price_cents: null, special_instructions: null, scheduled_for: null },
+        after: { final_price_cents: 7000, special_instructions: 'Gate code 1234', scheduled_for: when },
+      },
+    ]);
+    const notes = await rows(
+      sql`SELECT kind, channel, status FROM notification_log WHERE job_id = ${job.id} AND kind = 'job_rescheduled'`,
+    );
     expect(notes).toEqual([{ kind: 'job_rescheduled', channel: 'email', status: 'queued' }]);
   });
 
@@ -128,13 +263,41 @@ describe('PATCH /api/v1/jobs/:id', () => {
     const customer = await newCustomer();
     const job = await newJob(customer);
     await call('PATCH', `/api/v1/jobs/${job.id}`, token, { special_instructions: 'first' });
-    const stale = await expectError(await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: { special_instructions: 'second', expected_version: job.version } }), 409, 'version_conflict');
+    const stale = await expectError(
+      await api(`/api/v1/jobs/${job.id}`, {
+        method: 'PATCH',
+        token,
+        json: { special_instructions: 'second', expected_version: job.version },
+      }),
+      409,
+      'version_conflict',
+    );
     expect(stale.error.details).toMatchObject({ version: job.version + 1 });
     await call('DELETE', `/api/v1/jobs/${job.id}`, token, {});
-    await expectError(await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: { special_instructions: 'too late' } }), 409, 'job_closed');
-    await expectError(await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: {} }), 400, 'validation_failed');
-    await expectError(await api(`/api/v1/jobs/${crypto.randomUUID()}`, { method: 'PATCH', token, json: { special_instructions: 'x' } }), 404, 'not_found');
-    await expectError(await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token: customer.token, json: { special_instructions: 'x' } }), 403, 'forbidden');
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: { special_instructions: 'too late' } }),
+      409,
+      'job_closed',
+    );
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: {} }),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await api(`/api/v1/jobs/${crypto.randomUUID()}`, { method: 'PATCH', token, json: { special_instructions: 'x' } }),
+      404,
+      'not_found',
+    );
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}`, {
+        method: 'PATCH',
+        token: customer.token,
+        json: { special_instructions: 'x' },
+      }),
+      403,
+      'forbidden',
+    );
   });
 });
 
@@ -150,10 +313,16 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
     expect(res.status).toBe(200);
     expect(res.body.job).toMatchObject({ status: 'assigned', driver_id: second.profile_id });
     const events = await call('GET', `/api/v1/jobs/${job.id}/status-history`, token);
-    expect(events.body.events.map((e: { previous_status: string | null; new_status: string }) => `${e.previous_status}>${e.new_status}`)).toEqual(['null>pending', 'pending>assigned', 'assigned>pending', 'pending>assigned']);
+    expect(
+      events.body.events.map(
+        (e: { previous_status: string | null; new_status: string }) => `${e.previous_status}>${e.new_status}`,
+      ),
+    ).toEqual(['null>pending', 'pending>assigned', 'assigned>pending', 'pending>assigned']);
     // The reassignment writes its two notices in one transaction, so they share created_at
     // (now() is the transaction's start): the kind breaks the tie.
-    const notes = await rows(sql`SELECT n.kind, u.id = ${first.user_id} AS to_first FROM notification_log n JOIN users u ON u.id = n.user_id WHERE n.job_id = ${job.id} AND n.kind IN ('driver_job_assigned', 'driver_job_cancelled') ORDER BY n.created_at, n.kind DESC`);
+    const notes = await rows(
+      sql`SELECT n.kind, u.id = ${first.user_id} AS to_first FROM notification_log n JOIN users u ON u.id = n.user_id WHERE n.job_id = ${job.id} AND n.kind IN ('driver_job_assigned', 'driver_job_cancelled') ORDER BY n.created_at, n.kind DESC`,
+    );
     expect(notes).toEqual([
       { kind: 'driver_job_assigned', to_first: true },
       { kind: 'driver_job_cancelled', to_first: true },
@@ -168,13 +337,29 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(customer);
-    const pending = await expectError(await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }), 409, 'invalid_transition');
+    const pending = await expectError(
+      await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }),
+      409,
+      'invalid_transition',
+    );
     expect(pending.error.details).toEqual({ allowed: ['assigned'] });
     await walkJob(job.id, driver, 'assigned');
-    await expectError(await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }), 409, 'already_assigned');
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }),
+      409,
+      'already_assigned',
+    );
     const suspended = await newDriver();
     await rows(sql`UPDATE users SET suspended_at = now() WHERE id = ${suspended.user_id}`);
-    await expectError(await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: suspended.profile_id } }), 422, 'driver_suspended');
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}/reassign`, {
+        method: 'POST',
+        token,
+        json: { driver_id: suspended.profile_id },
+      }),
+      422,
+      'driver_suspended',
+    );
   });
 });
 
@@ -184,16 +369,30 @@ describe('job transitions over HTTP', () => {
     const driver = await newDriver({ status: 'available' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'assigned');
-    const skip = await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: driver.token, json: { status: 'completed' } }), 409, 'invalid_transition');
+    const skip = await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/status`, {
+        method: 'PATCH',
+        token: driver.token,
+        json: { status: 'completed' },
+      }),
+      409,
+      'invalid_transition',
+    );
     expect(skip.error.details).toEqual({ allowed: ['en_route', 'pending'] });
     await walkJob2(job.id, driver, ['en_route', 'arrived']);
-    const late = await expectError(await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: customer.token, json: { reason: 'too slow' } }), 409, 'invalid_transition');
+    const late = await expectError(
+      await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: customer.token, json: { reason: 'too slow' } }),
+      409,
+      'invalid_transition',
+    );
     expect(late.error.details).toEqual({ allowed: [] });
     const cancelled = await call('DELETE', `/api/v1/jobs/${job.id}`, await admin(), { reason: 'Truck broke down' });
     expect(cancelled.body.job).toMatchObject({ status: 'cancelled', cancellation_reason: 'Truck broke down' });
     const driverRow = await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`);
     expect(driverRow).toEqual([{ status: 'available' }]);
-    const notes = await rows(sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND user_id = ${customer.user_id} ORDER BY created_at`);
+    const notes = await rows(
+      sql`SELECT kind FROM notification_log WHERE job_id = ${job.id} AND user_id = ${customer.user_id} ORDER BY created_at`,
+    );
     expect(notes.map((n) => n.kind)).toEqual(['job_assigned', 'job_en_route', 'job_arrived', 'job_cancelled']);
   });
 
@@ -207,10 +406,16 @@ describe('job transitions over HTTP', () => {
     const replay = await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, body);
     expect(replay.status).toBe(200);
     expect(replay.body.job).toMatchObject({ status: 'pending', version: first.body.job.version });
-    const events = await rows(sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${job.id} AND client_event_id = ${body.client_event_id}`);
+    const events = await rows(
+      sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${job.id} AND client_event_id = ${body.client_event_id}`,
+    );
     expect(events[0]!.n).toBe(1);
     const other = await newDriver();
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: other.token, json: body }), 404, 'not_found');
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: other.token, json: body }),
+      404,
+      'not_found',
+    );
   });
 
   it("hides other people's jobs behind 404", async () => {
@@ -220,7 +425,11 @@ describe('job transitions over HTTP', () => {
     const job = await newJob(customer);
     await expectError(await api(`/api/v1/jobs/${job.id}`, { token: stranger.token }), 404, 'not_found');
     await expectError(await api(`/api/v1/jobs/${job.id}/status-history`, { token: driver.token }), 404, 'not_found');
-    await expectError(await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: stranger.token }), 404, 'not_found');
+    await expectError(
+      await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: stranger.token }),
+      404,
+      'not_found',
+    );
   });
 });
 

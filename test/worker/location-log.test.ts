@@ -32,11 +32,28 @@ function batchOf(bodies: unknown[]) {
 
 function fixFor(driverId: string, n: number) {
   const at = new Date(Date.now() - (10 - n) * 1000).toISOString();
-  return { driver_id: driverId, job_id: null, lat: 43.2 + n / 1000, lng: -71.5, accuracy: 4, heading: null, speed: null, ts: at, received_at: at, client_event_id: `queue-fix-${n}` };
+  return {
+    driver_id: driverId,
+    job_id: null,
+    lat: 43.2 + n / 1000,
+    lng: -71.5,
+    accuracy: 4,
+    heading: null,
+    speed: null,
+    ts: at,
+    received_at: at,
+    client_event_id: `queue-fix-${n}`,
+  };
 }
 
 const loggedFor = (driverId: string) =>
-  db(async (d) => (await d.execute<{ client_event_id: string }>(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driverId} ORDER BY recorded_at`)).rows.map((r) => r.client_event_id));
+  db(async (d) =>
+    (
+      await d.execute<{ client_event_id: string }>(
+        sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driverId} ORDER BY recorded_at`,
+      )
+    ).rows.map((r) => r.client_event_id),
+  );
 
 describe('the location-log queue consumer', () => {
   it('hands a batch back for retry while the database is down, and writes it once it is back', async () => {
@@ -66,7 +83,11 @@ describe('the location-log queue consumer', () => {
   it('sets aside only a fix the database refuses for good, and moves each live position to its newest fix', async () => {
     const driver = await newDriver();
     const gone = crypto.randomUUID(); // no such driver: the foreign key refuses it (23503)
-    const fixes = [fixFor(driver.driver_id, 6), { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' }, fixFor(driver.driver_id, 5)];
+    const fixes = [
+      fixFor(driver.driver_id, 6),
+      { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' },
+      fixFor(driver.driver_id, 5),
+    ];
     const { batch, outcome } = batchOf(fixes);
     await consumeLocationLog(batch, env);
     expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
@@ -87,7 +108,14 @@ describe('the location-log queue consumer', () => {
   it('reads a message of many fixes (an outbox batch) next to a single-fix one; a bad or refused fix inside is set aside, its neighbours written', async () => {
     const driver = await newDriver();
     const gone = crypto.randomUUID();
-    const bundle = { fixes: [fixFor(driver.driver_id, 5), { ...fixFor(driver.driver_id, 9), lat: 'north' }, { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' }, fixFor(driver.driver_id, 6)] };
+    const bundle = {
+      fixes: [
+        fixFor(driver.driver_id, 5),
+        { ...fixFor(driver.driver_id, 9), lat: 'north' },
+        { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' },
+        fixFor(driver.driver_id, 6),
+      ],
+    };
     const { batch, outcome } = batchOf([bundle, fixFor(driver.driver_id, 8), { fixes: [] }]);
     await consumeLocationLog(batch, env);
     expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });

@@ -21,7 +21,9 @@ describe('a misconfigured Worker', () => {
     const res = await fetchWith({ FILES_SIGNING_SECRET: '' }, '/api/v1/pricing/tiers');
     const body = await expectError(res, 503, 'misconfigured');
     expect(body.error.message).not.toContain('FILES_SIGNING_SECRET'); // the reason is for the operator's log
-    expect(logged.join('\n')).toMatch(/configuration invalid.*FILES_SIGNING_SECRET is not set: run `npx wrangler secret put FILES_SIGNING_SECRET`/);
+    expect(logged.join('\n')).toMatch(
+      /configuration invalid.*FILES_SIGNING_SECRET is not set: run `npx wrangler secret put FILES_SIGNING_SECRET`/,
+    );
     await expectError(await fetchWith({ FILES_SIGNING_SECRET: '' }, '/readyz'), 503, 'misconfigured');
   });
 
@@ -33,7 +35,11 @@ describe('a misconfigured Worker', () => {
       body: JSON.stringify({ email: 'nobody@example.test' }),
     });
     await expectError(res, 503, 'misconfigured');
-    await expectError(await fetchWith({ ADMIN_IP_ALLOWLIST: 'the office' }, '/api/v1/pricing/tiers'), 503, 'misconfigured');
+    await expectError(
+      await fetchWith({ ADMIN_IP_ALLOWLIST: 'the office' }, '/api/v1/pricing/tiers'),
+      503,
+      'misconfigured',
+    );
     await expectError(await fetchWith({ APP_ORIGINS: 'app.plow.test' }, '/healthz'), 503, 'misconfigured');
   });
 

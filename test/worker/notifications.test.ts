@@ -36,13 +36,19 @@ const INBOUND = 'http://plow.test/api/v1/webhooks/twilio/inbound';
 async function twilioPost(url: string, params: Record<string, string>, signature?: string): Promise<Response> {
   const form = new URLSearchParams(params);
   const sig = signature ?? (await twilioSignature(env.TWILIO_AUTH_TOKEN, url, form));
-  return api(new URL(url).pathname, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig } });
+  return api(new URL(url).pathname, {
+    method: 'POST',
+    body: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig },
+  });
 }
 
-const sentRow = (jobId: string, kind: string, channel = 'sms') => async () => {
-  const rows = await notificationsFor({ job_id: jobId, kind });
-  return rows.find((r) => r.channel === channel && ['sent', 'delivered'].includes(r.status));
-};
+const sentRow =
+  (jobId: string, kind: string, channel = 'sms') =>
+  async () => {
+    const rows = await notificationsFor({ job_id: jobId, kind });
+    return rows.find((r) => r.channel === channel && ['sent', 'delivered'].includes(r.status));
+  };
 
 let restoreQuietHours: () => Promise<void>;
 beforeAll(async () => {
@@ -63,10 +69,17 @@ describe('job status notifications', () => {
     await walkJob(job.id, driver, 'en_route');
 
     const row = await waitFor(sentRow(job.id, 'job_en_route'), { what: 'the en-route SMS' });
-    expect(row).toMatchObject({ recipient: customer.phone, provider: 'twilio', attempts: 1, user_id: customer.user_id });
+    expect(row).toMatchObject({
+      recipient: customer.phone,
+      provider: 'twilio',
+      attempts: 1,
+      user_id: customer.user_id,
+    });
     expect(row.provider_message_id).toMatch(/^SM/);
     const texts = (await smsTo(customer.phone)).map((m) => m.body);
-    expect(texts.filter((b) => b.includes('is on the way'))).toEqual([`${BUSINESS}: Robin is on the way to ${job.job_address}. Reply STOP to opt out.`]);
+    expect(texts.filter((b) => b.includes('is on the way'))).toEqual([
+      `${BUSINESS}: Robin is on the way to ${job.job_address}. Reply STOP to opt out.`,
+    ]);
     // One per status change: assignment, then en route — nothing doubled, no email.
     expect(texts).toHaveLength(2);
     // Only the sign-up's own verification email went to them, none about the job.
@@ -94,9 +107,17 @@ describe('job status notifications', () => {
     const driver = await newDriver();
     const job = await newJob(customer);
     await assign(job.id, driver);
-    const res = await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: customer.session.access_token, json: { reason: 'Shoveled it myself' } });
+    const res = await api(`/api/v1/jobs/${job.id}`, {
+      method: 'DELETE',
+      token: customer.session.access_token,
+      json: { reason: 'Shoveled it myself' },
+    });
     expect(res.status).toBe(200);
-    const driverRow = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'driver_job_cancelled' })).find((r) => r.status === 'sent'), { what: 'the driver’s cancellation notice' });
+    const driverRow = await waitFor(
+      async () =>
+        (await notificationsFor({ job_id: job.id, kind: 'driver_job_cancelled' })).find((r) => r.status === 'sent'),
+      { what: 'the driver’s cancellation notice' },
+    );
     expect(driverRow.recipient).toBe(driver.phone);
     expect(await notificationsFor({ job_id: job.id, kind: 'job_cancelled' })).toEqual([]);
   });
@@ -107,7 +128,12 @@ describe('retries, backoff and the dead-letter queue', () => {
     const customer = await newCustomer({ preferred: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: [500, 503, 500].map((status) => ({ status, body: { code: 20500, message: 'Internal Server Error' } })) });
+    await script({
+      prefix: '/twilio',
+      method: 'POST',
+      match: customer.phone,
+      responses: [500, 503, 500].map((status) => ({ status, body: { code: 20500, message: 'Internal Server Error' } })),
+    });
     await assign(job.id, driver);
     const row = await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the SMS after three failures' });
     expect(row.attempts).toBe(4);
@@ -121,9 +147,21 @@ describe('retries, backoff and the dead-letter queue', () => {
 
   it('asks the queue for exponentially growing delays, and dead-letters after the last retry', async () => {
     const customer = await newCustomer({ preferred: 'sms' });
-    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: Array.from({ length: 10 }, () => ({ status: 503, body: { message: 'down' } })) });
+    await script({
+      prefix: '/twilio',
+      method: 'POST',
+      match: customer.phone,
+      responses: Array.from({ length: 10 }, () => ({ status: 503, body: { message: 'down' } })),
+    });
     const id = await db((d) =>
-      enqueueNotification(d, { user_id: customer.user_id, kind: 'test_backoff', channel: 'sms', recipient: customer.phone, body: 'backoff probe', idempotency_key: `test:backoff:${customer.user_id}` }),
+      enqueueNotification(d, {
+        user_id: customer.user_id,
+        kind: 'test_backoff',
+        channel: 'sms',
+        recipient: customer.phone,
+        body: 'backoff probe',
+        idempotency_key: `test:backoff:${customer.user_id}`,
+      }),
     );
     // Driven by hand (createMessageBatch) with the production base delay of 30 s. The plugin's
     // getQueueResult records which messages were retried but not their delay, so the delay
@@ -131,7 +169,9 @@ describe('retries, backoff and the dead-letter queue', () => {
     const prodEnv = { ...env, NOTIFY_RETRY_BASE_SECONDS: '30' } as Env;
     const delays: (number | undefined)[] = [];
     for (let attempt = 1; attempt <= NOTIFY_MAX_RETRIES + 1; attempt++) {
-      const batch = createMessageBatch('plowdispatch-notifications', [{ id: `m${attempt}`, timestamp: new Date(), attempts: attempt, body: { id } }]);
+      const batch = createMessageBatch('plowdispatch-notifications', [
+        { id: `m${attempt}`, timestamp: new Date(), attempts: attempt, body: { id } },
+      ]);
       const message = batch.messages[0]!;
       const retry = message.retry.bind(message);
       message.retry = (opts?: QueueRetryOptions) => {
@@ -155,12 +195,20 @@ describe('retries, backoff and the dead-letter queue', () => {
     const customer = await newCustomer({ preferred: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: Array.from({ length: 20 }, () => ({ status: 500, body: { message: 'Twilio is down' } })) });
-    await assign(job.id, driver);
-    const dead = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find((r) => r.status === 'dead'), {
-      timeoutMs: 25_000,
-      what: 'the row to be marked dead by the DLQ consumer',
+    await script({
+      prefix: '/twilio',
+      method: 'POST',
+      match: customer.phone,
+      responses: Array.from({ length: 20 }, () => ({ status: 500, body: { message: 'Twilio is down' } })),
     });
+    await assign(job.id, driver);
+    const dead = await waitFor(
+      async () => (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find((r) => r.status === 'dead'),
+      {
+        timeoutMs: 25_000,
+        what: 'the row to be marked dead by the DLQ consumer',
+      },
+    );
     expect(dead.attempts).toBe(NOTIFY_MAX_RETRIES + 1);
     expect(dead.last_error).toMatch(/HTTP 500.*dead-letter/s);
     expect(await smsTo(customer.phone)).toHaveLength(NOTIFY_MAX_RETRIES + 1);
@@ -168,7 +216,9 @@ describe('retries, backoff and the dead-letter queue', () => {
     // The admin outbox shows it, and an admin can send it again once Twilio is back.
     const adminToken = (await admin()).access_token;
     const list = await api(`/api/v1/admin/notifications?job_id=${job.id}&status=dead`, { token: adminToken });
-    expect(((await list.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id)).toEqual([dead.id]);
+    expect(((await list.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id)).toEqual([
+      dead.id,
+    ]);
     await script({ prefix: '/twilio', method: 'POST', match: customer.phone, responses: [] });
     const retry = await api(`/api/v1/admin/notifications/${dead.id}/retry`, { method: 'POST', token: adminToken });
     expect(retry.status).toBe(202);
@@ -182,7 +232,12 @@ describe('SMS consent: STOP and START by text', () => {
     const driver = await newDriver();
     const job = await newJob(customer);
 
-    const stop = await twilioPost(INBOUND, { From: customer.phone, To: env.TWILIO_FROM_NUMBER, Body: 'Stop', MessageSid: 'SMinbound0001' });
+    const stop = await twilioPost(INBOUND, {
+      From: customer.phone,
+      To: env.TWILIO_FROM_NUMBER,
+      Body: 'Stop',
+      MessageSid: 'SMinbound0001',
+    });
     expect(stop.status).toBe(200);
     expect(stop.headers.get('content-type')).toContain('text/xml');
     const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
@@ -191,29 +246,62 @@ describe('SMS consent: STOP and START by text', () => {
     await assign(job.id, driver);
     await walkJob(job.id, driver, 'en_route');
     await waitFor(sentRow(job.id, 'job_en_route', 'email'), { what: 'the fallback email' });
-    const smsRows = (await notificationsFor({ job_id: job.id, user_id: customer.user_id })).filter((r) => r.channel === 'sms');
+    const smsRows = (await notificationsFor({ job_id: job.id, user_id: customer.user_id })).filter(
+      (r) => r.channel === 'sms',
+    );
     expect(smsRows.map((r) => [r.kind, r.status, r.last_error])).toEqual([
       ['job_assigned', 'skipped', 'recipient replied STOP'],
       ['job_en_route', 'skipped', 'recipient replied STOP'],
     ]);
     expect(await smsTo(customer.phone)).toEqual([]);
 
-    const start = await twilioPost(INBOUND, { From: customer.phone, To: env.TWILIO_FROM_NUMBER, Body: 'START', MessageSid: 'SMinbound0002' });
+    const start = await twilioPost(INBOUND, {
+      From: customer.phone,
+      To: env.TWILIO_FROM_NUMBER,
+      Body: 'START',
+      MessageSid: 'SMinbound0002',
+    });
     expect(start.status).toBe(200);
     expect((await driverStep(job.id, driver, 'arrived')).status).toBe(200);
     await waitFor(sentRow(job.id, 'job_arrived'), { what: 'an SMS after START' });
-    expect((await smsTo(customer.phone)).map((m) => m.body)).toEqual([`${BUSINESS}: Your driver has arrived at ${job.job_address}. Reply STOP to opt out.`]);
+    expect((await smsTo(customer.phone)).map((m) => m.body)).toEqual([
+      `${BUSINESS}: Your driver has arrived at ${job.job_address}. Reply STOP to opt out.`,
+    ]);
   });
 
   it('refuses an unsigned or wrongly signed inbound webhook with 403', async () => {
     const customer = await newCustomer();
     const body = new URLSearchParams({ From: customer.phone, Body: 'STOP' }).toString();
-    await expectError(await api('/api/v1/webhooks/twilio/inbound', { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 403, 'invalid_signature');
-    const forged = await twilioSignature('not-the-auth-token', INBOUND, new URLSearchParams({ From: customer.phone, Body: 'STOP' }));
-    await expectError(await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, forged), 403, 'invalid_signature');
+    await expectError(
+      await api('/api/v1/webhooks/twilio/inbound', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      403,
+      'invalid_signature',
+    );
+    const forged = await twilioSignature(
+      'not-the-auth-token',
+      INBOUND,
+      new URLSearchParams({ From: customer.phone, Body: 'STOP' }),
+    );
+    await expectError(
+      await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, forged),
+      403,
+      'invalid_signature',
+    );
     // Signed for other parameters than those sent.
-    const other = await twilioSignature(env.TWILIO_AUTH_TOKEN, INBOUND, new URLSearchParams({ From: customer.phone, Body: 'START' }));
-    await expectError(await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, other), 403, 'invalid_signature');
+    const other = await twilioSignature(
+      env.TWILIO_AUTH_TOKEN,
+      INBOUND,
+      new URLSearchParams({ From: customer.phone, Body: 'START' }),
+    );
+    await expectError(
+      await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, other),
+      403,
+      'invalid_signature',
+    );
     const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
     expect(u!.sms_opt_out_at).toBeNull();
   });
@@ -254,7 +342,14 @@ describe('other senders', () => {
     await db(async (d) => {
       const [entry] = await d
         .insert(t.waitlist)
-        .values({ customer_id: customer.customer_id, job_address: job.job_address, job_coordinates: { lat: 43.2031, lng: -71.5401 }, status: 'promoted', promoted_job_id: job.id, promoted_at: new Date() })
+        .values({
+          customer_id: customer.customer_id,
+          job_address: job.job_address,
+          job_coordinates: { lat: 43.2031, lng: -71.5401 },
+          status: 'promoted',
+          promoted_job_id: job.id,
+          promoted_at: new Date(),
+        })
         .returning();
       const [row] = await d.select().from(t.jobs).where(eq(t.jobs.id, job.id));
       await d.transaction((tx) => notifyWaitlistPromoted(tx, entry!, row!));
@@ -266,10 +361,20 @@ describe('other senders', () => {
   it('sends a verification code at once through the same outbox (sendNow)', async () => {
     const customer = await newCustomer();
     const { id } = await db((d) =>
-      sendNow(env, d, { user_id: customer.user_id, channel: 'email', recipient: customer.email, subject: 'Your code', body: 'Your code is 123456', kind: 'verify_email', idempotency_key: `verify:${customer.user_id}:1` }),
+      sendNow(env, d, {
+        user_id: customer.user_id,
+        channel: 'email',
+        recipient: customer.email,
+        subject: 'Your code',
+        body: 'Your code is 123456',
+        kind: 'verify_email',
+        idempotency_key: `verify:${customer.user_id}:1`,
+      }),
     );
     expect(id).toBeTruthy();
-    const mail = await waitFor(async () => (await emailsTo(customer.email)).find((m) => m.subject === 'Your code'), { what: 'the code email' });
+    const mail = await waitFor(async () => (await emailsTo(customer.email)).find((m) => m.subject === 'Your code'), {
+      what: 'the code email',
+    });
     expect(mail.text).toBe('Your code is 123456');
   });
 
@@ -277,7 +382,14 @@ describe('other senders', () => {
     const customer = await newCustomer();
     const noKeys = { ...env, TWILIO_ACCOUNT_SID: '', RESEND_API_KEY: '' } as Env;
     const id = await db((d) =>
-      enqueueNotification(d, { user_id: customer.user_id, kind: 'test_outbox', channel: 'sms', recipient: customer.phone, body: 'hello from dev', idempotency_key: `test:outbox:${customer.user_id}` }),
+      enqueueNotification(d, {
+        user_id: customer.user_id,
+        kind: 'test_outbox',
+        channel: 'sms',
+        recipient: customer.phone,
+        body: 'hello from dev',
+        idempotency_key: `test:outbox:${customer.user_id}`,
+      }),
     );
     const outcome = await db((d) => deliverNotification(noKeys, d, id!, { finalAttempt: false }));
     expect(outcome).toEqual({ kind: 'done', status: 'sent' });

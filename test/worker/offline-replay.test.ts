@@ -22,17 +22,40 @@ function offlineQueue(jobId: string): Queued[] {
     const at = new Date(start + i * 5000);
     const status = statuses[i];
     const msg = status
-      ? { type: 'status_change', payload: { job_id: jobId, new_status: status, recorded_at: at.toISOString(), client_event_id: id, lat: 43.2, lng: -71.5 } }
-      : { type: 'location_ping', payload: { lat: 43.1 + i / 1000, lng: -71.6 + i / 1000, accuracy: 6, recorded_at: at.toISOString(), client_event_id: id } };
+      ? {
+          type: 'status_change',
+          payload: {
+            job_id: jobId,
+            new_status: status,
+            recorded_at: at.toISOString(),
+            client_event_id: id,
+            lat: 43.2,
+            lng: -71.5,
+          },
+        }
+      : {
+          type: 'location_ping',
+          payload: {
+            lat: 43.1 + i / 1000,
+            lng: -71.6 + i / 1000,
+            accuracy: 6,
+            recorded_at: at.toISOString(),
+            client_event_id: id,
+          },
+        };
     return { id, at, msg };
   });
 }
 
 /** Sends the events in order without waiting, then collects one ack per message sent. */
-async function replay(socket: TestSocket, events: Queued[]): Promise<{ client_event_id: string; duplicate: boolean }[]> {
+async function replay(
+  socket: TestSocket,
+  events: Queued[],
+): Promise<{ client_event_id: string; duplicate: boolean }[]> {
   for (const e of events) socket.send(e.msg);
   const acks = [];
-  for (let i = 0; i < events.length; i++) acks.push((await socket.next((m) => m.type === 'ack' || m.type === 'error', 15_000)).payload);
+  for (let i = 0; i < events.length; i++)
+    acks.push((await socket.next((m) => m.type === 'ack' || m.type === 'error', 15_000)).payload);
   return acks;
 }
 
@@ -56,15 +79,25 @@ describe('offline replay', () => {
     const acks = await replay(second, resend);
     expect(acks.map((a) => a.client_event_id)).toEqual(resend.map((e) => e.id));
     const duplicates = acks.filter((a) => a.duplicate).map((a) => a.client_event_id);
-    expect(duplicates).toEqual(['replay-006', 'replay-007', 'replay-008', 'replay-009', 'replay-010', 'replay-011', 'replay-015', 'replay-020']);
+    expect(duplicates).toEqual([
+      'replay-006',
+      'replay-007',
+      'replay-008',
+      'replay-009',
+      'replay-010',
+      'replay-011',
+      'replay-015',
+      'replay-020',
+    ]);
 
     // Status: one event row per transition, in order, stamped with the device times.
-    const statusRows = await db(async (d) =>
-      (
-        await d.execute<{ new_status: string; client_event_id: string | null; recorded_at: string | null }>(
-          sql`SELECT new_status, client_event_id, recorded_at FROM job_status_events WHERE job_id = ${jobId} ORDER BY created_at, id`,
-        )
-      ).rows,
+    const statusRows = await db(
+      async (d) =>
+        (
+          await d.execute<{ new_status: string; client_event_id: string | null; recorded_at: string | null }>(
+            sql`SELECT new_status, client_event_id, recorded_at FROM job_status_events WHERE job_id = ${jobId} ORDER BY created_at, id`,
+          )
+        ).rows,
     );
     expect(statusRows.map((r) => [r.new_status, r.client_event_id])).toEqual([
       ['pending', null],
@@ -73,19 +106,22 @@ describe('offline replay', () => {
       ['arrived', 'replay-010'],
       ['in_progress', 'replay-020'],
     ]);
-    expect(statusRows.slice(2).map((r) => new Date(r.recorded_at!).toISOString())).toEqual([0, 10, 20].map((i) => events[i]!.at.toISOString()));
+    expect(statusRows.slice(2).map((r) => new Date(r.recorded_at!).toISOString())).toEqual(
+      [0, 10, 20].map((i) => events[i]!.at.toISOString()),
+    );
 
     // GPS: every fix logged once, in device order.
     const pings = events.filter((e) => e.msg.type === 'location_ping');
     await flushLocations(jobId);
     const logged = await eventually(
       () =>
-        db(async (d) =>
-          (
-            await d.execute<{ client_event_id: string; recorded_at: string }>(
-              sql`SELECT client_event_id, recorded_at FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`,
-            )
-          ).rows,
+        db(
+          async (d) =>
+            (
+              await d.execute<{ client_event_id: string; recorded_at: string }>(
+                sql`SELECT client_event_id, recorded_at FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`,
+              )
+            ).rows,
         ),
       (rows) => rows.length >= pings.length,
     );
@@ -95,7 +131,10 @@ describe('offline replay', () => {
     // The room: its final location is the last fix; its watcher saw each fix once, in order.
     const last = pings.at(-1)!;
     const room = await env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId)).snapshot();
-    expect(room).toMatchObject({ status: 'in_progress', location: { ts: last.at.toISOString(), lat: last.msg.payload.lat, lng: last.msg.payload.lng } });
+    expect(room).toMatchObject({
+      status: 'in_progress',
+      location: { ts: last.at.toISOString(), lat: last.msg.payload.lat, lng: last.msg.payload.lng },
+    });
     const seen = watcher.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.ts);
     expect(seen).toEqual(pings.map((e) => e.at.toISOString()));
     const statuses = watcher.messages.filter((m) => m.type === 'job_status').map((m) => m.payload.new_status);

@@ -48,7 +48,8 @@ function schemasReadBy(source: string): string[] {
   const names = new Set<string>();
   const code = plain(source);
   for (const m of code.matchAll(/\bread(?:Json|Query)\(\s*c\s*,\s*([A-Z][\w$]*)/g)) names.add(m[1]!);
-  for (const m of code.matchAll(/\b([A-Z][\w$]*)\.(?:safeParse|parse)\(/g)) if (!NOT_SCHEMAS.has(m[1]!)) names.add(m[1]!);
+  for (const m of code.matchAll(/\b([A-Z][\w$]*)\.(?:safeParse|parse)\(/g))
+    if (!NOT_SCHEMAS.has(m[1]!)) names.add(m[1]!);
   return [...names].sort();
 }
 
@@ -59,7 +60,9 @@ function successStatusesIn(source: string): number[] {
 
 describe('the route notes (worker/openapi/routes.ts)', () => {
   const names = contractSchemaNames();
-  const handlers = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ key: `${r.method} ${r.path}`, source: r.handler.toString() }));
+  const handlers = app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => ({ key: `${r.method} ${r.path}`, source: r.handler.toString() }));
 
   it('reads handlers the way the checks below assume (known handlers, known schemas and statuses)', () => {
     const source = (key: string) => handlers.find((h) => h.key === key)?.source ?? '';
@@ -82,9 +85,11 @@ describe('the route notes (worker/openapi/routes.ts)', () => {
         .map((s) => names.get(s) ?? '(not a contract export)')
         .sort();
       const read = schemasReadBy(source);
-      if (JSON.stringify(read) !== JSON.stringify(documented)) wrong.push(`${key}: handler reads [${read}], documented [${documented}]`);
+      if (JSON.stringify(read) !== JSON.stringify(documented))
+        wrong.push(`${key}: handler reads [${read}], documented [${documented}]`);
       const optional = /optional:\s*(?:true|!0)/.test(source);
-      if (route.body && optional !== Boolean(route.bodyOptional)) wrong.push(`${key}: body optional in the handler: ${optional}, documented: ${Boolean(route.bodyOptional)}`);
+      if (route.body && optional !== Boolean(route.bodyOptional))
+        wrong.push(`${key}: body optional in the handler: ${optional}, documented: ${Boolean(route.bodyOptional)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -94,14 +99,17 @@ describe('the route notes (worker/openapi/routes.ts)', () => {
     for (const { key, source } of handlers) {
       const route = ROUTE_DOCS[key];
       if (!route) continue;
-      const documented = Object.keys(route.ok ?? { 200: '' }).map(Number).filter((s) => s >= 200 && s < 300);
+      const documented = Object.keys(route.ok ?? { 200: '' })
+        .map(Number)
+        .filter((s) => s >= 200 && s < 300);
       const written = successStatusesIn(source);
       // 200 is also what `c.json(x)` answers without a status, so only its absence from the
       // notes can be checked against the source when the handler names no status at all.
       const missing = written.filter((s) => !documented.includes(s));
       const invented = documented.filter((s) => s !== 200 && !written.includes(s));
       if (written.length === 0 && key !== 'GET /ws' && !documented.includes(200)) missing.push(200);
-      if (missing.length || invented.length) wrong.push(`${key}: handler answers [${written}], documented [${documented}]`);
+      if (missing.length || invented.length)
+        wrong.push(`${key}: handler answers [${written}], documented [${documented}]`);
     }
     expect(wrong).toEqual([]);
   });

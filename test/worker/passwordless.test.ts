@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { api, db, expectError, type Session } from './helpers';
-import { emailsTo, linkToken, newDriver, registerCustomer, smsTo, uniqueEmail, uniquePhone, waitForEmail } from './auth-helpers';
+import {
+  emailsTo,
+  linkToken,
+  newDriver,
+  registerCustomer,
+  smsTo,
+  uniqueEmail,
+  uniquePhone,
+  waitForEmail,
+} from './auth-helpers';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -32,9 +41,20 @@ describe('magic-link sign-in', () => {
     const customer = await registerCustomer({ verify: false });
     await requestLink(customer.email);
     const token = linkToken(await waitForEmail(customer.email, /sign-in link/i));
-    const [row] = await db(async (d) => (await d.execute<{ minutes: number }>(sql`SELECT round(extract(epoch FROM expires_at - created_at) / 60)::int AS minutes FROM auth_tokens WHERE user_id = ${customer.user.id} AND purpose = 'magic_link'`)).rows);
+    const [row] = await db(
+      async (d) =>
+        (
+          await d.execute<{ minutes: number }>(
+            sql`SELECT round(extract(epoch FROM expires_at - created_at) / 60)::int AS minutes FROM auth_tokens WHERE user_id = ${customer.user.id} AND purpose = 'magic_link'`,
+          )
+        ).rows,
+    );
     expect(row!.minutes).toBe(15);
-    await db((d) => d.execute(sql`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = ${customer.user.id} AND purpose = 'magic_link'`));
+    await db((d) =>
+      d.execute(
+        sql`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = ${customer.user.id} AND purpose = 'magic_link'`,
+      ),
+    );
     await expectError(await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } }), 400, 'token_invalid');
   });
 
@@ -44,10 +64,18 @@ describe('magic-link sign-in', () => {
     const first = linkToken(await waitForEmail(customer.email, /sign-in link/i));
     await requestLink(customer.email);
     const deadline = Date.now() + 5000;
-    while ((await emailsTo(customer.email)).filter((m) => /sign-in link/i.test(m.subject)).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (
+      (await emailsTo(customer.email)).filter((m) => /sign-in link/i.test(m.subject)).length < 2 &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 50));
     const second = linkToken(await waitForEmail(customer.email, /sign-in link/i));
     expect(second).not.toBe(first);
-    await expectError(await api('/api/v1/auth/magic-link', { method: 'POST', json: { token: first } }), 400, 'token_invalid');
+    await expectError(
+      await api('/api/v1/auth/magic-link', { method: 'POST', json: { token: first } }),
+      400,
+      'token_invalid',
+    );
     expect((await api('/api/v1/auth/magic-link', { method: 'POST', json: { token: second } })).status).toBe(200);
   });
 
@@ -68,14 +96,24 @@ describe('email verification', () => {
   it('sends a fresh link on request, and only the newest link works', async () => {
     const customer = await registerCustomer({ verify: false });
     await waitForEmail(customer.email, /confirm your email/i);
-    expect((await api('/api/v1/auth/request-email-verification', { method: 'POST', json: { email: customer.email } })).status).toBe(202);
+    expect(
+      (await api('/api/v1/auth/request-email-verification', { method: 'POST', json: { email: customer.email } }))
+        .status,
+    ).toBe(202);
     const deadline = Date.now() + 5000;
-    while ((await emailsTo(customer.email)).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await emailsTo(customer.email)).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const mails = await emailsTo(customer.email);
     expect(mails).toHaveLength(2);
     // Only the newest link works.
-    await expectError(await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mails[0]!) } }), 400, 'token_invalid');
-    expect((await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mails[1]!) } })).status).toBe(200);
+    await expectError(
+      await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mails[0]!) } }),
+      400,
+      'token_invalid',
+    );
+    expect(
+      (await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mails[1]!) } })).status,
+    ).toBe(200);
   });
 });
 
@@ -83,40 +121,81 @@ describe('phone verification', () => {
   it('texts a 6-digit code and verifies the phone with it', async () => {
     const customer = await registerCustomer({ verify: false });
     const phone = uniquePhone();
-    const requested = await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: { phone } });
+    const requested = await api('/api/v1/auth/request-phone-code', {
+      method: 'POST',
+      token: customer.access_token,
+      json: { phone },
+    });
     expect(requested.status).toBe(202);
     const [text] = await smsTo(phone);
     const code = /\b(\d{6})\b/.exec(text ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
-    const stored = await db(async (d) => (await d.execute<{ token_hash: string }>(sql`SELECT token_hash FROM auth_tokens WHERE user_id = ${customer.user.id} AND purpose = 'verify_phone'`)).rows);
+    const stored = await db(
+      async (d) =>
+        (
+          await d.execute<{ token_hash: string }>(
+            sql`SELECT token_hash FROM auth_tokens WHERE user_id = ${customer.user.id} AND purpose = 'verify_phone'`,
+          )
+        ).rows,
+    );
     expect(stored[0]!.token_hash).not.toContain(code);
 
-    const verified = await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } });
+    const verified = await api('/api/v1/auth/verify-phone', {
+      method: 'POST',
+      token: customer.access_token,
+      json: { code },
+    });
     expect(verified.status).toBe(200);
     expect((await json(verified)).user).toMatchObject({ phone, phone_verified_at: expect.any(String) });
-    await expectError(await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }), 400, 'code_expired');
+    await expectError(
+      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
+      400,
+      'code_expired',
+    );
   });
 
   it('voids the code after five wrong tries', async () => {
     const customer = await registerCustomer({ verify: false, phone: uniquePhone() });
-    expect((await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} })).status).toBe(202);
+    expect(
+      (await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} })).status,
+    ).toBe(202);
     const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
     const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1) ?? '')![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      await expectError(await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code: wrong } }), 400, 'code_invalid');
+      await expectError(
+        await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code: wrong } }),
+        400,
+        'code_invalid',
+      );
     }
-    await expectError(await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }), 400, 'code_attempts_exceeded');
+    await expectError(
+      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
+      400,
+      'code_attempts_exceeded',
+    );
   });
 
   it("refuses another account's phone number with 409", async () => {
     const customer = await registerCustomer({ verify: false });
-    await expectError(await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: { phone: '+16035550111' } }), 409, 'phone_taken');
+    await expectError(
+      await api('/api/v1/auth/request-phone-code', {
+        method: 'POST',
+        token: customer.access_token,
+        json: { phone: '+16035550111' },
+      }),
+      409,
+      'phone_taken',
+    );
   });
 
   it('asks for a number when the account has none', async () => {
     const customer = await registerCustomer({ verify: false });
-    await expectError(await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} }), 400, 'validation_failed');
+    await expectError(
+      await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} }),
+      400,
+      'validation_failed',
+    );
   });
 });
 
@@ -125,7 +204,14 @@ describe('outbox', () => {
     const customer = await registerCustomer({ verify: false });
     await requestLink(customer.email);
     const token = linkToken(await waitForEmail(customer.email, /sign-in link/i));
-    const rows = await db(async (d) => (await d.execute<{ kind: string; channel: string; status: string; provider: string; body: string }>(sql`SELECT kind, channel, status, provider, body FROM notification_log WHERE user_id = ${customer.user.id} ORDER BY created_at`)).rows);
+    const rows = await db(
+      async (d) =>
+        (
+          await d.execute<{ kind: string; channel: string; status: string; provider: string; body: string }>(
+            sql`SELECT kind, channel, status, provider, body FROM notification_log WHERE user_id = ${customer.user.id} ORDER BY created_at`,
+          )
+        ).rows,
+    );
     expect(rows.map((r) => [r.kind, r.channel, r.status, r.provider])).toEqual([
       ['verify_email', 'email', 'sent', 'resend'],
       ['magic_link', 'email', 'sent', 'resend'],

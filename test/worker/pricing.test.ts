@@ -12,7 +12,9 @@ const ESTIMATE_KEYS = ['distance_miles', 'in_service_area', 'quoted_price_cents'
 /** Great-circle miles, an independent check on PostGIS's spheroid distance. */
 function milesBetween(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const rad = (d: number) => (d * Math.PI) / 180;
-  const h = Math.sin(rad(b.lat - a.lat) / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lng - a.lng) / 2) ** 2;
+  const h =
+    Math.sin(rad(b.lat - a.lat) / 2) ** 2 +
+    Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(rad(b.lng - a.lng) / 2) ** 2;
   return 2 * 3958.8 * Math.asin(Math.sqrt(h));
 }
 
@@ -46,7 +48,10 @@ describe('POST /api/v1/pricing/estimate', () => {
     const me = await newCustomer({ location: MANCHESTER });
     const expected = milesBetween(BASE, MANCHESTER);
     expect(expected).toBeGreaterThan(14);
-    for (const body of [{ driveway_tier_id: 1, location_id: me.location_id }, { driveway_tier_id: 1, ...MANCHESTER }]) {
+    for (const body of [
+      { driveway_tier_id: 1, location_id: me.location_id },
+      { driveway_tier_id: 1, ...MANCHESTER },
+    ]) {
       const res = await estimate(me.token, body);
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(ESTIMATE_KEYS);
@@ -54,14 +59,38 @@ describe('POST /api/v1/pricing/estimate', () => {
       expect(Math.abs(res.body.distance_miles - expected)).toBeLessThan(1);
     }
     // The refusal belongs to requesting the job.
-    await expectError(await api('/api/v1/jobs', { method: 'POST', token: me.token, json: { location_id: me.location_id, driveway_tier_id: 1 } }), 422, 'outside_service_area');
+    await expectError(
+      await api('/api/v1/jobs', {
+        method: 'POST',
+        token: me.token,
+        json: { location_id: me.location_id, driveway_tier_id: 1 },
+      }),
+      422,
+      'outside_service_area',
+    );
   });
 
   it("answers 404 for another customer's location; an admin may quote any customer's", async () => {
     const me = await newCustomer();
     const them = await newCustomer();
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json: { driveway_tier_id: 1, location_id: them.location_id } }), 404, 'not_found');
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json: { driveway_tier_id: 1, location_id: crypto.randomUUID() } }), 404, 'not_found');
+    await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: me.token,
+        json: { driveway_tier_id: 1, location_id: them.location_id },
+      }),
+      404,
+      'not_found',
+    );
+    await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: me.token,
+        json: { driveway_tier_id: 1, location_id: crypto.randomUUID() },
+      }),
+      404,
+      'not_found',
+    );
     const forAdmin = await estimate(await admin(), { driveway_tier_id: 1, location_id: them.location_id });
     expect(forAdmin.status).toBe(200);
     expect(forAdmin.body).toMatchObject({ quoted_price_cents: 6500, in_service_area: true });
@@ -69,15 +98,42 @@ describe('POST /api/v1/pricing/estimate', () => {
 
   it('refuses a tier that is not offered with 422 unknown_tier', async () => {
     const me = await newCustomer();
-    const body = await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json: { driveway_tier_id: 999_999, location_id: me.location_id } }), 422, 'unknown_tier');
+    const body = await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: me.token,
+        json: { driveway_tier_id: 999_999, location_id: me.location_id },
+      }),
+      422,
+      'unknown_tier',
+    );
     expect(body.error.message).toContain('/api/v1/pricing/tiers');
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json: { driveway_tier_id: 999_999, ...BASE } }), 422, 'unknown_tier');
+    await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: me.token,
+        json: { driveway_tier_id: 999_999, ...BASE },
+      }),
+      422,
+      'unknown_tier',
+    );
   });
 
   it('is for customers and admins: a driver gets 403, nobody signed in 401', async () => {
     const driver = await newDriver();
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: driver.token, json: { driveway_tier_id: 1, ...BASE } }), 403, 'forbidden');
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', json: { driveway_tier_id: 1, ...BASE } }), 401);
+    await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: driver.token,
+        json: { driveway_tier_id: 1, ...BASE },
+      }),
+      403,
+      'forbidden',
+    );
+    await expectError(
+      await api('/api/v1/pricing/estimate', { method: 'POST', json: { driveway_tier_id: 1, ...BASE } }),
+      401,
+    );
   });
 
   it('refuses a bad body with 400 in the SPEC error shape, with per-field details', async () => {
@@ -95,11 +151,33 @@ describe('POST /api/v1/pricing/estimate', () => {
       [1, 2],
     ];
     for (const json of bad) {
-      const body = await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json }), 400, 'validation_failed');
+      const body = await expectError(
+        await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json }),
+        400,
+        'validation_failed',
+      );
       expect(Array.isArray(body.error.details)).toBe(true);
       expect((body.error.details as unknown[]).length).toBeGreaterThan(0);
     }
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, body: '{"driveway_tier_id":', headers: { 'content-type': 'application/json' } }), 400, 'malformed_json');
-    await expectError(await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, body: 'driveway_tier_id=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+    await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: me.token,
+        body: '{"driveway_tier_id":',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'malformed_json',
+    );
+    await expectError(
+      await api('/api/v1/pricing/estimate', {
+        method: 'POST',
+        token: me.token,
+        body: 'driveway_tier_id=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
   });
 });

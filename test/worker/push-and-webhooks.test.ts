@@ -4,14 +4,28 @@ import { eq } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { concatBytes, fromBase64Url, toBase64Url } from '../../worker/lib/base64url';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
-import { admin, assign, db, newCustomer, newDriver, newJob, notificationsFor, recorded, STAND_IN_URL, waitFor, walkJob } from './background-fixtures';
+import {
+  admin,
+  assign,
+  db,
+  newCustomer,
+  newDriver,
+  newJob,
+  notificationsFor,
+  recorded,
+  STAND_IN_URL,
+  waitFor,
+  walkJob,
+} from './background-fixtures';
 import { api, expectError, login } from './helpers';
 
 const enc = new TextEncoder();
 
 /** A browser's push subscription: its own P-256 key pair and auth secret (RFC 8291 §2). */
 async function browserSubscription() {
-  const keys = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
+  const keys = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ])) as CryptoKeyPair;
   const p256dh = new Uint8Array((await crypto.subtle.exportKey('raw', keys.publicKey)) as ArrayBuffer);
   const auth = crypto.getRandomValues(new Uint8Array(16));
   const endpoint = `${STAND_IN_URL}/push/${crypto.randomUUID()}`;
@@ -47,7 +61,11 @@ describe('POST /api/v1/push/subscriptions', () => {
   it('stores a driver’s subscription and delivers the assignment as an encrypted, VAPID-signed push', async () => {
     const driver = await newDriver('Sam Push');
     const sub = await browserSubscription();
-    const saved = await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.session.access_token, json: sub.json });
+    const saved = await api('/api/v1/push/subscriptions', {
+      method: 'POST',
+      token: driver.session.access_token,
+      json: sub.json,
+    });
     expect(saved.status).toBe(201);
     const customer = await newCustomer({ preferred: 'email' });
     const job = await newJob(customer);
@@ -59,8 +77,18 @@ describe('POST /api/v1/push/subscriptions', () => {
     expect(req!.headers.urgency).toBe('high');
     expect(Number(req!.headers.ttl)).toBeGreaterThan(0);
     expect(req!.headers.topic).toMatch(/^[\w-]{1,32}$/);
-    const payload = JSON.parse(await decryptPush(Uint8Array.from(atob(req!.body_base64), (c) => c.charCodeAt(0)), sub));
-    expect(payload).toMatchObject({ title: 'New job assigned', kind: 'driver_job_assigned', job_id: job.id, url: `/driver/jobs/${job.id}` });
+    const payload = JSON.parse(
+      await decryptPush(
+        Uint8Array.from(atob(req!.body_base64), (c) => c.charCodeAt(0)),
+        sub,
+      ),
+    );
+    expect(payload).toMatchObject({
+      title: 'New job assigned',
+      kind: 'driver_job_assigned',
+      job_id: job.id,
+      url: `/driver/jobs/${job.id}`,
+    });
     expect(payload.body).toContain(job.job_address);
 
     // VAPID (RFC 8292): an ES256 JWT for the push service's origin, verifiable with our public key.
@@ -71,10 +99,27 @@ describe('POST /api/v1/push/subscriptions', () => {
     const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(c!)));
     expect(claims).toMatchObject({ aud: new URL(STAND_IN_URL).origin, sub: env.VAPID_SUBJECT });
     expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(24 * 3600);
-    const vapidKey = await crypto.subtle.importKey('raw', fromBase64Url(k!), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, vapidKey, fromBase64Url(s!), enc.encode(`${h}.${c}`))).toBe(true);
+    const vapidKey = await crypto.subtle.importKey(
+      'raw',
+      fromBase64Url(k!),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    expect(
+      await crypto.subtle.verify(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        vapidKey,
+        fromBase64Url(s!),
+        enc.encode(`${h}.${c}`),
+      ),
+    ).toBe(true);
 
-    const row = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'driver_job_assigned' })).find((r) => r.status === 'sent'), { what: 'the push row' });
+    const row = await waitFor(
+      async () =>
+        (await notificationsFor({ job_id: job.id, kind: 'driver_job_assigned' })).find((r) => r.status === 'sent'),
+      { what: 'the push row' },
+    );
     expect(row).toMatchObject({ channel: 'push', provider: 'webpush' });
     expect(await notificationsFor({ job_id: job.id, user_id: driver.user_id })).toHaveLength(1); // push only, no SMS
   });
@@ -83,22 +128,47 @@ describe('POST /api/v1/push/subscriptions', () => {
     const driver = await newDriver();
     const sub = await browserSubscription();
     await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.session.access_token, json: sub.json });
-    await fetch(`${STAND_IN_URL}/__script`, { method: 'POST', body: JSON.stringify({ prefix: new URL(sub.json.endpoint).pathname, responses: [{ status: 410, body: {} }] }) });
+    await fetch(`${STAND_IN_URL}/__script`, {
+      method: 'POST',
+      body: JSON.stringify({ prefix: new URL(sub.json.endpoint).pathname, responses: [{ status: 410, body: {} }] }),
+    });
     const job = await newJob(await newCustomer({ preferred: 'none' }));
     await assign(job.id, driver);
-    const row = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'driver_job_assigned' })).find((r) => r.status === 'failed'), { what: 'the failed push' });
+    const row = await waitFor(
+      async () =>
+        (await notificationsFor({ job_id: job.id, kind: 'driver_job_assigned' })).find((r) => r.status === 'failed'),
+      { what: 'the failed push' },
+    );
     expect(row.last_error).toContain('410');
-    expect(await db((d) => d.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.user_id, driver.user_id)))).toEqual([]);
+    expect(
+      await db((d) => d.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.user_id, driver.user_id))),
+    ).toEqual([]);
   });
 
   it('refuses a malformed subscription with 400 and lets the owner delete theirs', async () => {
     const driver = await newDriver();
-    await expectError(await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.session.access_token, json: { endpoint: 'not a url', keys: {} } }), 400, 'validation_failed');
+    await expectError(
+      await api('/api/v1/push/subscriptions', {
+        method: 'POST',
+        token: driver.session.access_token,
+        json: { endpoint: 'not a url', keys: {} },
+      }),
+      400,
+      'validation_failed',
+    );
     const sub = await browserSubscription();
     await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.session.access_token, json: sub.json });
-    const del = await api('/api/v1/push/subscriptions', { method: 'DELETE', token: driver.session.access_token, json: { endpoint: sub.json.endpoint } });
+    const del = await api('/api/v1/push/subscriptions', {
+      method: 'DELETE',
+      token: driver.session.access_token,
+      json: { endpoint: sub.json.endpoint },
+    });
     expect(del.status).toBe(204);
-    expect(await db((d) => d.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.endpoint, sub.json.endpoint)))).toEqual([]);
+    expect(
+      await db((d) =>
+        d.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.endpoint, sub.json.endpoint)),
+      ),
+    ).toEqual([]);
     const key = await api('/api/v1/push/vapid-public-key');
     expect(await key.json()).toEqual({ public_key: env.VAPID_PUBLIC_KEY });
   });
@@ -111,15 +181,30 @@ describe('provider delivery webhooks', () => {
     const job = await newJob(customer);
     await assign(job.id, driver);
     await walkJob(job.id, driver, 'en_route'); // urgent: not held by quiet hours whatever the hour
-    const row = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'job_en_route' })).find((r) => r.status === 'sent'), { what: 'the SMS' });
+    const row = await waitFor(
+      async () => (await notificationsFor({ job_id: job.id, kind: 'job_en_route' })).find((r) => r.status === 'sent'),
+      { what: 'the SMS' },
+    );
     const url = 'http://plow.test/api/v1/webhooks/twilio/status';
-    const form = new URLSearchParams({ MessageSid: row.provider_message_id!, MessageStatus: 'delivered', To: customer.phone, AccountSid: env.TWILIO_ACCOUNT_SID });
-    const unsigned = await api('/api/v1/webhooks/twilio/status', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = new URLSearchParams({
+      MessageSid: row.provider_message_id!,
+      MessageStatus: 'delivered',
+      To: customer.phone,
+      AccountSid: env.TWILIO_ACCOUNT_SID,
+    });
+    const unsigned = await api('/api/v1/webhooks/twilio/status', {
+      method: 'POST',
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     await expectError(unsigned, 403, 'invalid_signature');
     const res = await api('/api/v1/webhooks/twilio/status', {
       method: 'POST',
       body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': await twilioSignature(env.TWILIO_AUTH_TOKEN, url, form) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': await twilioSignature(env.TWILIO_AUTH_TOKEN, url, form),
+      },
     });
     expect(res.status).toBe(204);
     const [after] = await db((d) => d.select().from(t.notification_log).where(eq(t.notification_log.id, row.id)));
@@ -131,14 +216,36 @@ describe('provider delivery webhooks', () => {
     const customer = await newCustomer({ preferred: 'email' });
     const job = await newJob(customer);
     await assign(job.id, await newDriver());
-    const row = await waitFor(async () => (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find((r) => r.status === 'sent' && r.channel === 'email'), { what: 'the email' });
-    const body = JSON.stringify({ type: 'email.bounced', created_at: new Date().toISOString(), data: { email_id: row.provider_message_id, to: [customer.email], bounce: { message: 'Mailbox does not exist' } } });
+    const row = await waitFor(
+      async () =>
+        (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find(
+          (r) => r.status === 'sent' && r.channel === 'email',
+        ),
+      { what: 'the email' },
+    );
+    const body = JSON.stringify({
+      type: 'email.bounced',
+      created_at: new Date().toISOString(),
+      data: { email_id: row.provider_message_id, to: [customer.email], bounce: { message: 'Mailbox does not exist' } },
+    });
     const id = `msg_${crypto.randomUUID()}`;
     const ts = String(Math.floor(Date.now() / 1000));
     const key = fromBase64Url(env.RESEND_WEBHOOK_SECRET.slice('whsec_'.length));
     const hmac = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    const sig = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign('HMAC', hmac, enc.encode(`${id}.${ts}.${body}`)))));
-    const send = (signature: string) => api('/api/v1/webhooks/resend', { method: 'POST', body, headers: { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': ts, 'svix-signature': signature } });
+    const sig = btoa(
+      String.fromCharCode(...new Uint8Array(await crypto.subtle.sign('HMAC', hmac, enc.encode(`${id}.${ts}.${body}`)))),
+    );
+    const send = (signature: string) =>
+      api('/api/v1/webhooks/resend', {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'svix-id': id,
+          'svix-timestamp': ts,
+          'svix-signature': signature,
+        },
+      });
     await expectError(await send(`v1,${btoa('not the signature, not at all....')}`), 403, 'invalid_signature');
     expect((await send(`v1,bogus v1,${sig}`)).status).toBe(200);
     const [after] = await db((d) => d.select().from(t.notification_log).where(eq(t.notification_log.id, row.id)));
@@ -159,9 +266,15 @@ describe('GET /api/v1/admin/notifications', () => {
     const seen: { id: string; kind: string; created_at: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api(`/api/v1/admin/notifications?job_id=${job.id}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      const res = await api(
+        `/api/v1/admin/notifications?job_id=${job.id}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      );
       expect(res.status).toBe(200);
-      const page = (await res.json()) as { notifications: { id: string; kind: string; created_at: string }[]; next_cursor: string | null };
+      const page = (await res.json()) as {
+        notifications: { id: string; kind: string; created_at: string }[];
+        next_cursor: string | null;
+      };
       seen.push(...page.notifications);
       cursor = page.next_cursor;
     } while (cursor);
@@ -174,7 +287,15 @@ describe('GET /api/v1/admin/notifications', () => {
     expect(((await sms.json()) as { notifications: unknown[] }).notifications).toHaveLength(3);
     await expectError(await api('/api/v1/admin/notifications?limit=0', { token }), 400, 'validation_failed');
     await expectError(await api('/api/v1/admin/notifications?cursor=nope', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/notifications', { token: customer.session.access_token }), 403, 'forbidden');
-    await expectError(await api('/api/v1/admin/notifications', { token: (await login('driver1@demo.test')).access_token }), 403, 'forbidden');
+    await expectError(
+      await api('/api/v1/admin/notifications', { token: customer.session.access_token }),
+      403,
+      'forbidden',
+    );
+    await expectError(
+      await api('/api/v1/admin/notifications', { token: (await login('driver1@demo.test')).access_token }),
+      403,
+      'forbidden',
+    );
   });
 });

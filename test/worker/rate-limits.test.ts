@@ -17,7 +17,9 @@ async function inFreshWindow(needMs: number): Promise<void> {
 }
 
 describe('general rate limits (Workers rate-limiting bindings)', () => {
-  it('answers the 61st anonymous request in a minute from one IP with 429 and Retry-After', { timeout: 45_000 }, async () => {
+  it('answers the 61st anonymous request in a minute from one IP with 429 and Retry-After', {
+    timeout: 45_000,
+  }, async () => {
     const ip = '198.51.100.61';
     await inFreshWindow(15_000);
     const statuses: number[] = [];
@@ -29,10 +31,14 @@ describe('general rate limits (Workers rate-limiting bindings)', () => {
     expect(body.error.message).toMatch(/try again in 60 seconds/);
     // Another IP, and the same IP with a made-up bearer on a public route, are counted apart / the same.
     expect((await api('/healthz', from('198.51.100.62'))).status).toBe(200);
-    expect((await api('/healthz', { headers: { 'cf-connecting-ip': ip, authorization: 'Bearer made-up' } })).status).toBe(429);
+    expect(
+      (await api('/healthz', { headers: { 'cf-connecting-ip': ip, authorization: 'Bearer made-up' } })).status,
+    ).toBe(429);
   });
 
-  it("answers a signed-in user's 301st request in a minute with 429, wherever it comes from", { timeout: 60_000 }, async () => {
+  it("answers a signed-in user's 301st request in a minute with 429, wherever it comes from", {
+    timeout: 60_000,
+  }, async () => {
     const customer = await registerCustomer({ verify: false });
     await inFreshWindow(25_000);
     // GET /ws without an upgrade is authenticated and counted, then refused with 426 before
@@ -40,7 +46,10 @@ describe('general rate limits (Workers rate-limiting bindings)', () => {
     // connection slots.
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
-      const res = await api('/ws', { token: customer.access_token, headers: { 'cf-connecting-ip': `203.0.113.${i % 250}` } });
+      const res = await api('/ws', {
+        token: customer.access_token,
+        headers: { 'cf-connecting-ip': `203.0.113.${i % 250}` },
+      });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }
     expect(Object.fromEntries(statuses)).toEqual({ 426: 300 });
@@ -57,7 +66,8 @@ describe('strict limits on sensitive auth endpoints (RateCounter, per IP + accou
   it('locks sign-in for an account from an IP after 5 failures in 15 minutes, even with the right password', async () => {
     const customer = await registerCustomer({ verify: false });
     const ip = '198.51.100.71';
-    const attempt = (password: string, where = ip) => api('/api/v1/auth/login', { method: 'POST', json: { email: customer.email, password }, ...from(where) });
+    const attempt = (password: string, where = ip) =>
+      api('/api/v1/auth/login', { method: 'POST', json: { email: customer.email, password }, ...from(where) });
     for (let i = 0; i < 5; i++) await expectError(await attempt('wrong password guess'), 401, 'invalid_credentials');
     const locked = await attempt(customer.password);
     await expectError(locked, 429, 'rate_limited');
@@ -67,26 +77,48 @@ describe('strict limits on sensitive auth endpoints (RateCounter, per IP + accou
     // The account from elsewhere, and another account from this IP, still work.
     expect((await attempt(customer.password, '198.51.100.72')).status).toBe(200);
     const other = await registerCustomer({ verify: false });
-    expect((await api('/api/v1/auth/login', { method: 'POST', json: { email: other.email, password: other.password }, ...from(ip) })).status).toBe(200);
+    expect(
+      (
+        await api('/api/v1/auth/login', {
+          method: 'POST',
+          json: { email: other.email, password: other.password },
+          ...from(ip),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('does not count successful sign-ins', async () => {
     const customer = await registerCustomer({ verify: false });
     for (let i = 0; i < 6; i++) {
-      expect((await api('/api/v1/auth/login', { method: 'POST', json: { email: customer.email, password: customer.password }, ...from('198.51.100.73') })).status).toBe(200);
+      expect(
+        (
+          await api('/api/v1/auth/login', {
+            method: 'POST',
+            json: { email: customer.email, password: customer.password },
+            ...from('198.51.100.73'),
+          })
+        ).status,
+      ).toBe(200);
     }
   });
 
   it('allows 5 magic-link requests per email and IP in 15 minutes, then 429', async () => {
     const email = uniqueEmail('spam');
-    const ask = () => api('/api/v1/auth/request-magic-link', { method: 'POST', json: { email }, ...from('198.51.100.74') });
+    const ask = () =>
+      api('/api/v1/auth/request-magic-link', { method: 'POST', json: { email }, ...from('198.51.100.74') });
     for (let i = 0; i < 5; i++) expect((await ask()).status).toBe(202);
     await expectError(await ask(), 429, 'rate_limited');
   });
 
   it('takes its budget from RATE_LIMIT_AUTH', async () => {
     const email = uniqueEmail('tight');
-    const ask = () => apiWith({ RATE_LIMIT_AUTH: '2/60' }, '/api/v1/auth/request-password-reset', { method: 'POST', json: { email }, ...from('198.51.100.75') });
+    const ask = () =>
+      apiWith({ RATE_LIMIT_AUTH: '2/60' }, '/api/v1/auth/request-password-reset', {
+        method: 'POST',
+        json: { email },
+        ...from('198.51.100.75'),
+      });
     expect((await ask()).status).toBe(202);
     expect((await ask()).status).toBe(202);
     const limited = await ask();
@@ -95,9 +127,13 @@ describe('strict limits on sensitive auth endpoints (RateCounter, per IP + accou
   });
 
   it('limits guesses at one-time tokens per IP', async () => {
-    const guess = () => api('/api/v1/auth/magic-link', { method: 'POST', json: { token: crypto.randomUUID().replaceAll('-', '') }, ...from('198.51.100.76') });
+    const guess = () =>
+      api('/api/v1/auth/magic-link', {
+        method: 'POST',
+        json: { token: crypto.randomUUID().replaceAll('-', '') },
+        ...from('198.51.100.76'),
+      });
     for (let i = 0; i < 5; i++) await expectError(await guess(), 400, 'token_invalid');
     await expectError(await guess(), 429, 'rate_limited');
   });
 });
-

@@ -37,21 +37,33 @@ async function insertUser(role: 'driver' | 'customer', name: string): Promise<st
 
 export async function newDriver(name = 'Rita Realtime'): Promise<Driver> {
   const user_id = await insertUser('driver', name);
-  const driver_id = await db(async (d) => (await d.execute<{ id: string }>(sql`INSERT INTO driver_profiles (user_id, status) VALUES (${user_id}, 'available') RETURNING id`)).rows[0]!.id);
+  const driver_id = await db(
+    async (d) =>
+      (
+        await d.execute<{ id: string }>(
+          sql`INSERT INTO driver_profiles (user_id, status) VALUES (${user_id}, 'available') RETURNING id`,
+        )
+      ).rows[0]!.id,
+  );
   const { token } = await signAccessToken(env, { sub: user_id, role: 'driver', name, did: driver_id });
   return { user_id, driver_id, token };
 }
 
 export async function newCustomer(name = 'Cora Watcher'): Promise<Customer> {
   const user_id = await insertUser('customer', name);
-  const customer_id = await db(async (d) => (await d.execute<{ id: string }>(sql`INSERT INTO customer_profiles (user_id) VALUES (${user_id}) RETURNING id`)).rows[0]!.id);
-  const location_id = await db(async (d) =>
-    (
-      await d.execute<{ id: string }>(sql`
+  const customer_id = await db(
+    async (d) =>
+      (await d.execute<{ id: string }>(sql`INSERT INTO customer_profiles (user_id) VALUES (${user_id}) RETURNING id`))
+        .rows[0]!.id,
+  );
+  const location_id = await db(
+    async (d) =>
+      (
+        await d.execute<{ id: string }>(sql`
         INSERT INTO service_locations (customer_id, label, address_line1, city, state_province, postal_code, coordinates, is_default)
         VALUES (${customer_id}, 'Home', '1 Test Way', 'Concord', 'NH', '03301', ST_SetSRID(ST_MakePoint(-71.54, 43.20), 4326)::geography, true)
         RETURNING id`)
-    ).rows[0]!.id,
+      ).rows[0]!.id,
   );
   const { token } = await signAccessToken(env, { sub: user_id, role: 'customer', name, cid: customer_id });
   return { user_id, customer_id, location_id, token };
@@ -59,15 +71,27 @@ export async function newCustomer(name = 'Cora Watcher'): Promise<Customer> {
 
 /** A token for the demo dispatcher (TOTP is a login concern, not the socket's). */
 export async function admin(): Promise<Person> {
-  const user_id = await db(async (d) => (await d.execute<{ id: string }>(sql`SELECT id FROM users WHERE email = 'admin@demo.test'`)).rows[0]!.id);
+  const user_id = await db(
+    async (d) =>
+      (await d.execute<{ id: string }>(sql`SELECT id FROM users WHERE email = 'admin@demo.test'`)).rows[0]!.id,
+  );
   const { token } = await signAccessToken(env, { sub: user_id, role: 'admin', name: 'Dana Dispatcher' });
   return { user_id, token };
 }
 
 /** A token of `person` that expires in `seconds` (same key and claims as a real one). */
-export async function shortLivedToken(person: Person & { driver_id?: string; customer_id?: string }, role: 'driver' | 'customer' | 'admin', seconds: number): Promise<string> {
+export async function shortLivedToken(
+  person: Person & { driver_id?: string; customer_id?: string },
+  role: 'driver' | 'customer' | 'admin',
+  seconds: number,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role, name: 'Short Lived', ...(person.driver_id ? { did: person.driver_id } : {}), ...(person.customer_id ? { cid: person.customer_id } : {}) })
+  return new SignJWT({
+    role,
+    name: 'Short Lived',
+    ...(person.driver_id ? { did: person.driver_id } : {}),
+    ...(person.customer_id ? { cid: person.customer_id } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', kid: env.JWT_KID || 'k1' })
     .setSubject(person.user_id)
     .setJti(crypto.randomUUID())
@@ -79,7 +103,11 @@ export async function shortLivedToken(person: Person & { driver_id?: string; cus
 
 /** A job requested by `customer` through the API (status `pending`). */
 export async function newJob(customer: Customer): Promise<string> {
-  const res = await api('/api/v1/jobs', { method: 'POST', token: customer.token, json: { location_id: customer.location_id, driveway_tier_id: 1 } });
+  const res = await api('/api/v1/jobs', {
+    method: 'POST',
+    token: customer.token,
+    json: { location_id: customer.location_id, driveway_tier_id: 1 },
+  });
   if (res.status !== 201) throw new Error(`job not created: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { job: { id: string } }).job.id;
 }
@@ -87,7 +115,11 @@ export async function newJob(customer: Customer): Promise<string> {
 /** A job requested by `customer` and assigned to `driver` by the dispatcher, through the API. */
 export async function assignedJob(customer: Customer, driver: Driver, dispatcher?: Person): Promise<string> {
   const jobId = await newJob(customer);
-  const res = await api(`/api/v1/jobs/${jobId}/assign`, { method: 'POST', token: (dispatcher ?? (await admin())).token, json: { driver_id: driver.driver_id } });
+  const res = await api(`/api/v1/jobs/${jobId}/assign`, {
+    method: 'POST',
+    token: (dispatcher ?? (await admin())).token,
+    json: { driver_id: driver.driver_id },
+  });
   if (res.status !== 200) throw new Error(`job not assigned: ${res.status} ${await res.text()}`);
   return jobId;
 }
@@ -98,18 +130,25 @@ export async function eventually<T>(read: () => Promise<T>, done: (v: T) => bool
   for (;;) {
     const v = await read();
     if (done(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(v)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** A `location_ping` message for a fix taken at `at` (device time), with a client event id. */
 export function fix(lat: number, lng: number, at: Date, id: string, extra: Record<string, number> = {}) {
-  return { type: 'location_ping', payload: { lat, lng, accuracy: 5, recorded_at: at.toISOString(), client_event_id: id, ...extra } };
+  return {
+    type: 'location_ping',
+    payload: { lat, lng, accuracy: 5, recorded_at: at.toISOString(), client_event_id: id, ...extra },
+  };
 }
 
 /** Opens `?topic=job:{id}` and takes the join snapshot's `subscribed` and `job_status` off the queue. */
-export async function watch(token: string, jobId: string): Promise<{ socket: TestSocket; status: { new_status: string; driver_id: string | null } }> {
+export async function watch(
+  token: string,
+  jobId: string,
+): Promise<{ socket: TestSocket; status: { new_status: string; driver_id: string | null } }> {
   const socket = await connect(token, `job:${jobId}`);
   await socket.next((m) => m.type === 'subscribed');
   const status = await socket.next((m) => m.type === 'job_status');
@@ -122,7 +161,12 @@ export async function watch(token: string, jobId: string): Promise<{ socket: Tes
  * `driver_location_log` and the live positions within ~2 s. True when any alarm was due.
  */
 export async function flushLocations(...jobIds: string[]): Promise<boolean> {
-  const ran = await Promise.all([env.DISPATCH.get(env.DISPATCH.idFromName('default')), ...jobIds.map((id) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(id)))].map((stub) => runDurableObjectAlarm(stub)));
+  const ran = await Promise.all(
+    [
+      env.DISPATCH.get(env.DISPATCH.idFromName('default')),
+      ...jobIds.map((id) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(id))),
+    ].map((stub) => runDurableObjectAlarm(stub)),
+  );
   return ran.some(Boolean);
 }
 

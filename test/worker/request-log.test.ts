@@ -4,10 +4,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../worker/index';
 
 /** The structured lines the Worker wrote for one request to `path` with these settings. */
-async function linesFor(path: string, overrides: Record<string, string>): Promise<{ status: number; lines: Record<string, unknown>[] }> {
+async function linesFor(
+  path: string,
+  overrides: Record<string, string>,
+): Promise<{ status: number; lines: Record<string, unknown>[] }> {
   const spy = vi.spyOn(console, 'log');
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://plow.test${path}`, { headers: { 'x-request-id': 'log-test-0001' } }), { ...env, ...overrides } as Env, ctx);
+  const res = await worker.fetch(
+    new Request(`http://plow.test${path}`, { headers: { 'x-request-id': 'log-test-0001' } }),
+    { ...env, ...overrides } as Env,
+    ctx,
+  );
   await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
   const lines = spy.mock.calls.flatMap(([first]) => {
@@ -27,7 +34,16 @@ describe('the request log line', () => {
   it('is one JSON line per request with its id, method, path and status at the default level', async () => {
     const { status, lines } = await linesFor('/healthz', {});
     expect(status).toBe(200);
-    expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'request', request_id: 'log-test-0001', method: 'GET', path: '/healthz', status: 200 })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request',
+        request_id: 'log-test-0001',
+        method: 'GET',
+        path: '/healthz',
+        status: 200,
+      }),
+    ]);
   });
 
   it('is left out with LOG_LEVEL=warn, and the request still answers', async () => {

@@ -13,17 +13,36 @@ async function customerWithJob() {
   const loc = await api('/api/v1/customers/me/locations', {
     method: 'POST',
     token: customer.access_token,
-    json: { label: 'Home', address_line1: '1 Test Lane', city: 'Concord', state_province: 'NH', postal_code: '03301', lat: 43.2001, lng: -71.5452 },
+    json: {
+      label: 'Home',
+      address_line1: '1 Test Lane',
+      city: 'Concord',
+      state_province: 'NH',
+      postal_code: '03301',
+      lat: 43.2001,
+      lng: -71.5452,
+    },
   });
   expect(loc.status).toBe(201);
   const { location } = await json(loc);
-  const created = await api('/api/v1/jobs', { method: 'POST', token: customer.access_token, json: { location_id: location.id, driveway_tier_id: 1 } });
+  const created = await api('/api/v1/jobs', {
+    method: 'POST',
+    token: customer.access_token,
+    json: { location_id: location.id, driveway_tier_id: 1 },
+  });
   expect(created.status).toBe(201);
   return { customer, job: (await json(created)).job as { id: string } };
 }
 
 async function liveRefreshTokens(userId: string): Promise<number> {
-  const rows = await db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = ${userId} AND revoked_at IS NULL`)).rows);
+  const rows = await db(
+    async (d) =>
+      (
+        await d.execute<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = ${userId} AND revoked_at IS NULL`,
+        )
+      ).rows,
+  );
   return rows[0]!.n;
 }
 
@@ -32,7 +51,10 @@ describe('POST /api/v1/auth/logout-all', () => {
     const { customer, job } = await customerWithJob();
     const phone = await connect(customer.access_token);
     phone.send({ type: 'subscribe', payload: { topic: `job:${job.id}` } });
-    expect((await phone.next((m) => m.type === 'job_status')).payload).toMatchObject({ job_id: job.id, new_status: 'pending' });
+    expect((await phone.next((m) => m.type === 'job_status')).payload).toMatchObject({
+      job_id: job.id,
+      new_status: 'pending',
+    });
 
     const laptop = await json<Session>(await loginAs(customer.email, customer.password));
     expect(await liveRefreshTokens(customer.user.id)).toBe(2);
@@ -42,7 +64,11 @@ describe('POST /api/v1/auth/logout-all', () => {
     expect(phone.messages.some((m) => m.type === 'error' && m.payload?.code === 'token_revoked')).toBe(true);
     await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
     await expectError(await api('/api/v1/auth/me', { token: laptop.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }), 401, 'refresh_token_revoked');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
+      401,
+      'refresh_token_revoked',
+    );
     expect(await liveRefreshTokens(customer.user.id)).toBe(0);
     // A socket cannot be reopened with the revoked token either.
     await expect(connect(customer.access_token)).rejects.toThrow(/401/);
@@ -62,7 +88,11 @@ describe('POST /api/v1/auth/logout', () => {
     thisSocket.send({ type: 'ping' });
     await thisSocket.next((m) => m.type === 'pong');
 
-    const out = await api('/api/v1/auth/logout', { method: 'POST', token: driver.access_token, json: { refresh_token: driver.refresh_token } });
+    const out = await api('/api/v1/auth/logout', {
+      method: 'POST',
+      token: driver.access_token,
+      json: { refresh_token: driver.refresh_token },
+    });
     expect(out.status).toBe(204);
     expect((await thisSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
@@ -78,7 +108,10 @@ describe('POST /api/v1/auth/logout', () => {
     const { customer, job } = await customerWithJob();
     const phoneSocket = await connect(customer.access_token, `job:${job.id}`);
     await phoneSocket.next((m) => m.type === 'job_status');
-    const refreshed = await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } });
+    const refreshed = await api('/api/v1/auth/refresh', {
+      method: 'POST',
+      json: { refresh_token: customer.refresh_token },
+    });
     expect(refreshed.status).toBe(200);
     const rotated = await json<Session>(refreshed);
     const laptop = await json<Session>(await loginAs(customer.email, customer.password));
@@ -86,13 +119,19 @@ describe('POST /api/v1/auth/logout', () => {
     await laptopSocket.next((m) => m.type === 'job_status');
 
     // No bearer: a client whose access token already expired signs out this way.
-    expect((await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: rotated.refresh_token } })).status).toBe(204);
+    expect(
+      (await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: rotated.refresh_token } })).status,
+    ).toBe(204);
 
     expect((await phoneSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
     await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
     await expect(connect(customer.access_token, `job:${job.id}`)).rejects.toThrow(/401/);
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }), 401, 'refresh_token_revoked');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }),
+      401,
+      'refresh_token_revoked',
+    );
 
     expect((await api('/api/v1/auth/me', { token: laptop.access_token })).status).toBe(200);
     laptopSocket.send({ type: 'ping' });
@@ -105,7 +144,16 @@ describe('POST /api/v1/auth/logout', () => {
     const customer = await registerCustomer();
     const sidOf = (token: string) => decodeJwt<{ sid: string }>(token).sid;
     const liveInFamily = async (sid: string) =>
-      (await db(async (d) => (await d.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ${sid}::uuid AND revoked_at IS NULL`)).rows))[0]!.n;
+      (
+        await db(
+          async (d) =>
+            (
+              await d.execute<{ n: number }>(
+                sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE family_id = ${sid}::uuid AND revoked_at IS NULL`,
+              )
+            ).rows,
+        )
+      )[0]!.n;
     let refreshedFirst = 0;
     for (let round = 0; round < 12; round++) {
       const session = await json<Session>(await loginAs(customer.email, customer.password));
@@ -119,7 +167,11 @@ describe('POST /api/v1/auth/logout', () => {
       if (refreshed.status === 200) {
         refreshedFirst++;
         const rotated = await json<Session>(refreshed);
-        await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }), 401, 'refresh_token_revoked');
+        await expectError(
+          await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }),
+          401,
+          'refresh_token_revoked',
+        );
         await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
       } else {
         await expectError(refreshed, 401, 'refresh_token_revoked');
@@ -130,7 +182,9 @@ describe('POST /api/v1/auth/logout', () => {
   });
 
   it('answers 204 for a refresh token it does not know', async () => {
-    expect((await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: 'y'.repeat(43) } })).status).toBe(204);
+    expect((await api('/api/v1/auth/logout', { method: 'POST', json: { refresh_token: 'y'.repeat(43) } })).status).toBe(
+      204,
+    );
   });
 });
 
@@ -142,21 +196,49 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
     socket.send({ type: 'ping' });
     await socket.next((m) => m.type === 'pong');
 
-    const suspended = await api(`/api/v1/admin/users/${driver.user_id}/suspend`, { method: 'POST', token: admin.access_token });
+    const suspended = await api(`/api/v1/admin/users/${driver.user_id}/suspend`, {
+      method: 'POST',
+      token: admin.access_token,
+    });
     expect(suspended.status).toBe(200);
-    expect((await json(suspended)).user).toMatchObject({ id: driver.user_id, role: 'driver', suspended_at: expect.any(String) });
+    expect((await json(suspended)).user).toMatchObject({
+      id: driver.user_id,
+      role: 'driver',
+      suspended_at: expect.any(String),
+    });
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }), 401);
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
+      401,
+    );
     await expectError(await loginAs(driver.email, driver.password), 401, 'account_disabled');
-    const status = await db(async (d) => (await d.execute<{ status: string }>(sql`SELECT status FROM driver_profiles WHERE user_id = ${driver.user_id}`)).rows);
+    const status = await db(
+      async (d) =>
+        (await d.execute<{ status: string }>(sql`SELECT status FROM driver_profiles WHERE user_id = ${driver.user_id}`))
+          .rows,
+    );
     expect(status).toEqual([{ status: 'offline' }]);
 
-    const audit = await json(await api(`/api/v1/admin/audit-log?entity_id=${driver.user_id}&action=user.suspend`, { token: admin.access_token }));
-    expect(audit.entries).toEqual([expect.objectContaining({ action: 'user.suspend', actor_email: 'admin@demo.test', entity_type: 'user', request_id: expect.any(String) })]);
+    const audit = await json(
+      await api(`/api/v1/admin/audit-log?entity_id=${driver.user_id}&action=user.suspend`, {
+        token: admin.access_token,
+      }),
+    );
+    expect(audit.entries).toEqual([
+      expect.objectContaining({
+        action: 'user.suspend',
+        actor_email: 'admin@demo.test',
+        entity_type: 'user',
+        request_id: expect.any(String),
+      }),
+    ]);
 
-    expect((await api(`/api/v1/admin/users/${driver.user_id}/activate`, { method: 'POST', token: admin.access_token })).status).toBe(200);
+    expect(
+      (await api(`/api/v1/admin/users/${driver.user_id}/activate`, { method: 'POST', token: admin.access_token }))
+        .status,
+    ).toBe(200);
     expect((await loginAs(driver.email, driver.password)).status).toBe(200);
   });
 
@@ -165,15 +247,26 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
     const { customer, job } = await customerWithJob();
     const socket = await connect(customer.access_token, `job:${job.id}`);
     await socket.next((m) => m.type === 'job_status');
-    expect((await api(`/api/v1/admin/users/${customer.user.id}/suspend`, { method: 'POST', token: admin.access_token })).status).toBe(200);
+    expect(
+      (await api(`/api/v1/admin/users/${customer.user.id}/suspend`, { method: 'POST', token: admin.access_token }))
+        .status,
+    ).toBe(200);
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
   });
 
   it('refuses to let an admin suspend themselves, and answers 404 for an unknown user', async () => {
     const admin = await login('admin@demo.test');
-    await expectError(await api(`/api/v1/admin/users/${admin.user.id}/suspend`, { method: 'POST', token: admin.access_token }), 409, 'cannot_suspend_self');
-    await expectError(await api(`/api/v1/admin/users/${crypto.randomUUID()}/suspend`, { method: 'POST', token: admin.access_token }), 404, 'not_found');
+    await expectError(
+      await api(`/api/v1/admin/users/${admin.user.id}/suspend`, { method: 'POST', token: admin.access_token }),
+      409,
+      'cannot_suspend_self',
+    );
+    await expectError(
+      await api(`/api/v1/admin/users/${crypto.randomUUID()}/suspend`, { method: 'POST', token: admin.access_token }),
+      404,
+      'not_found',
+    );
   });
 });
 
@@ -183,25 +276,49 @@ describe('password reset', () => {
     const socket = await connect(customer.access_token, `job:${job.id}`);
     await socket.next((m) => m.type === 'job_status');
 
-    expect((await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email: customer.email } })).status).toBe(202);
+    expect(
+      (await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email: customer.email } })).status,
+    ).toBe(202);
     const mail = await waitForEmail(customer.email, /reset your/i);
     const token = linkToken(mail);
     expect(mail.text).toContain('https://app.plow.test/auth/reset-password#token=');
 
-    await expectError(await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'short' } }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'password123456' } }), 400, 'password_breached');
-    const reset = await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'a brand new winter password' } });
+    await expectError(
+      await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'short' } }),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'password123456' } }),
+      400,
+      'password_breached',
+    );
+    const reset = await api('/api/v1/auth/reset-password', {
+      method: 'POST',
+      json: { token, password: 'a brand new winter password' },
+    });
     expect(reset.status).toBe(204);
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }), 401, 'refresh_token_revoked');
+    await expectError(
+      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
+      401,
+      'refresh_token_revoked',
+    );
     await expectError(await loginAs(customer.email, customer.password), 401, 'invalid_credentials');
     const fresh = await loginAs(customer.email, 'a brand new winter password');
     expect(fresh.status).toBe(200);
     expect((await api('/api/v1/auth/me', { token: (await json<Session>(fresh)).access_token })).status).toBe(200);
     // The link was used up.
-    await expectError(await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'yet another long password' } }), 400, 'token_invalid');
+    await expectError(
+      await api('/api/v1/auth/reset-password', {
+        method: 'POST',
+        json: { token, password: 'yet another long password' },
+      }),
+      400,
+      'token_invalid',
+    );
   });
 
   it('answers 202 for an unknown email and sends nothing', async () => {
@@ -220,7 +337,18 @@ describe('password reset', () => {
     const customer = await registerCustomer({ verify: false });
     await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email: customer.email } });
     const token = linkToken(await waitForEmail(customer.email, /reset your/i));
-    await db((d) => d.execute(sql`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = ${customer.user.id} AND purpose = 'reset_password'`));
-    await expectError(await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'a brand new winter password' } }), 400, 'token_invalid');
+    await db((d) =>
+      d.execute(
+        sql`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = ${customer.user.id} AND purpose = 'reset_password'`,
+      ),
+    );
+    await expectError(
+      await api('/api/v1/auth/reset-password', {
+        method: 'POST',
+        json: { token, password: 'a brand new winter password' },
+      }),
+      400,
+      'token_invalid',
+    );
   });
 });

@@ -47,7 +47,15 @@ describe('random transitions by random roles against Postgres (seeded property t
     const jobs: ModelJob[] = [];
     const addJob = async () => {
       const job = await newJob(owner);
-      jobs.push({ id: job.id, status: 'pending', driver_id: null, customer_id: owner.profile_id, accepted: 0, visited: ['pending'], lastEvent: null });
+      jobs.push({
+        id: job.id,
+        status: 'pending',
+        driver_id: null,
+        customer_id: owner.profile_id,
+        accepted: 0,
+        visited: ['pending'],
+        lastEvent: null,
+      });
     };
     for (let i = 0; i < 4; i++) await addJob();
 
@@ -64,7 +72,10 @@ describe('random transitions by random roles against Postgres (seeded property t
       if (job.lastEvent && r.bool(0.1)) {
         // An offline replay of the last accepted move: applied once, answered as a duplicate.
         const { actor, to, client_event_id } = job.lastEvent;
-        const result = await transitionJob(handle, actor, job.id, to, { client_event_id, driver_id: job.driver_id ?? undefined });
+        const result = await transitionJob(handle, actor, job.id, to, {
+          client_event_id,
+          driver_id: job.driver_id ?? undefined,
+        });
         expect(result.duplicate, `seed ${seed} step ${step}`).toBe(true);
         expect(result.job.status).toBe(job.status);
         replays++;
@@ -79,9 +90,14 @@ describe('random transitions by random roles against Postgres (seeded property t
       const driverId = to === 'assigned' && role === 'admin' ? r.pick(drivers).profile_id : undefined;
       const clientEventId = `prop-${seed}-${step}`;
       const label = `seed ${seed} step ${step}: ${job.status}→${to} by ${role}`;
-      let outcome: { ok: true; status: JobStatus; driver_id: string | null } | { ok: false; status: number; code: string; details: unknown };
+      let outcome:
+        | { ok: true; status: JobStatus; driver_id: string | null }
+        | { ok: false; status: number; code: string; details: unknown };
       try {
-        const result = await transitionJob(handle, actor, job.id, to, { driver_id: driverId, client_event_id: clientEventId });
+        const result = await transitionJob(handle, actor, job.id, to, {
+          driver_id: driverId,
+          client_event_id: clientEventId,
+        });
         outcome = { ok: true, status: result.job.status, driver_id: result.job.driver_id };
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
@@ -99,7 +115,12 @@ describe('random transitions by random roles against Postgres (seeded property t
         job.lastEvent = { actor, to, client_event_id: clientEventId };
         accepted++;
       } else {
-        expect(outcome, label).toMatchObject({ ok: false, status: 409, code: 'invalid_transition', details: { allowed: allowedNext(job.status, role) } });
+        expect(outcome, label).toMatchObject({
+          ok: false,
+          status: 409,
+          code: 'invalid_transition',
+          details: { allowed: allowedNext(job.status, role) },
+        });
       }
       expect(ALL_STATUSES_REACHABLE_FROM_PENDING.has(job.status)).toBe(true);
     }
@@ -107,7 +128,9 @@ describe('random transitions by random roles against Postgres (seeded property t
     expect(replays).toBeGreaterThan(0);
 
     for (const job of jobs) {
-      const [row] = await rows<{ status: string; driver_id: string | null }>(sql`SELECT status, driver_id FROM jobs WHERE id = ${job.id}`);
+      const [row] = await rows<{ status: string; driver_id: string | null }>(
+        sql`SELECT status, driver_id FROM jobs WHERE id = ${job.id}`,
+      );
       expect(row, `seed ${seed}`).toEqual({ status: job.status, driver_id: job.driver_id });
       const events = await rows<{ previous_status: JobStatus | null; new_status: JobStatus }>(
         sql`SELECT previous_status, new_status FROM job_status_events WHERE job_id = ${job.id} ORDER BY created_at, id`,

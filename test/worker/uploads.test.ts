@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { env, exports } from 'cloudflare:workers';
 import { nowSeconds, signDownloadUrl, signUploadUrl } from '../../worker/files/signing';
-import { assign, newCustomer, newDriver, newJob, walkJob, type TestCustomer, type TestDriver } from './background-fixtures';
+import {
+  assign,
+  newCustomer,
+  newDriver,
+  newJob,
+  walkJob,
+  type TestCustomer,
+  type TestDriver,
+} from './background-fixtures';
 import { api, BASE, expectError } from './helpers';
 
 const MB = 1024 * 1024;
@@ -35,7 +43,13 @@ async function presign(token: string, body: Record<string, unknown>): Promise<Re
 
 /** Requests go to the Worker in-process, whatever host the URL names. */
 const put = (url: string, body: BodyInit, type: string, length?: number) =>
-  exports.default.fetch(new Request(url, { method: 'PUT', body, headers: { 'content-type': type, ...(length !== undefined ? { 'content-length': String(length) } : {}) } }));
+  exports.default.fetch(
+    new Request(url, {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': type, ...(length !== undefined ? { 'content-length': String(length) } : {}) },
+    }),
+  );
 const get = (url: string) => exports.default.fetch(new Request(url));
 
 async function signedLink(token: string, url: string): Promise<Response> {
@@ -45,7 +59,12 @@ async function signedLink(token: string, url: string): Promise<Response> {
 describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('takes a completion photo through a signed URL into R2 and shows it to the job’s customer by a signed link', async () => {
     const { customer, driver, jobId } = await onSite();
-    const res = await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 4096 });
+    const res = await presign(driver.session.access_token, {
+      content_type: 'image/jpeg',
+      purpose: 'job_completion',
+      job_id: jobId,
+      size: 4096,
+    });
     expect(res.status).toBe(200);
     const p = (await res.json()) as Presigned;
     expect(p.expires_in).toBe(300);
@@ -58,7 +77,11 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     expect(await up.json()).toMatchObject({ key: p.key, size: 4096, content_type: 'image/jpeg' });
     expect((await env.FILES.head(p.key))?.size).toBe(4096);
 
-    const done = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, { method: 'PATCH', token: driver.session.access_token, json: { status: 'in_progress' } });
+    const done = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
+      method: 'PATCH',
+      token: driver.session.access_token,
+      json: { status: 'in_progress' },
+    });
     expect(done.status).toBe(200);
 
     const unsigned = await get(p.public_url);
@@ -79,9 +102,15 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('answers 415 for a type other than JPEG, PNG or WebP, for a PUT of another type, and for bytes that are not the declared image', async () => {
     const { driver, jobId } = await onSite();
     const t = driver.session.access_token;
-    const gif = await expectError(await presign(t, { content_type: 'image/gif', purpose: 'job_completion', job_id: jobId }), 415, 'unsupported_media_type');
+    const gif = await expectError(
+      await presign(t, { content_type: 'image/gif', purpose: 'job_completion', job_id: jobId }),
+      415,
+      'unsupported_media_type',
+    );
     expect(gif.error.details).toEqual({ allowed: ['image/jpeg', 'image/png', 'image/webp'] });
-    const p = (await (await presign(t, { content_type: 'image/png', purpose: 'job_completion', job_id: jobId })).json()) as Presigned;
+    const p = (await (
+      await presign(t, { content_type: 'image/png', purpose: 'job_completion', job_id: jobId })
+    ).json()) as Presigned;
     await expectError(await put(p.upload_url, jpeg(100), 'image/jpeg', 100), 415, 'unsupported_media_type');
     const script = new TextEncoder().encode('<script>alert(1)</script> definitely a PNG');
     await expectError(await put(p.upload_url, script, 'image/png', script.length), 415, 'unsupported_media_type');
@@ -91,44 +120,120 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('answers 413 for an image over 10 MB or over the size it was signed for', async () => {
     const { driver, jobId } = await onSite();
     const t = driver.session.access_token;
-    await expectError(await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 10 * MB + 1 }), 413, 'payload_too_large');
-    const p = (await (await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 1000 })).json()) as Presigned;
+    await expectError(
+      await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 10 * MB + 1 }),
+      413,
+      'payload_too_large',
+    );
+    const p = (await (
+      await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 1000 })
+    ).json()) as Presigned;
     await expectError(await put(p.upload_url, jpeg(2000), 'image/jpeg', 2000), 413, 'payload_too_large');
     expect(await env.FILES.head(p.key)).toBeNull();
   });
 
   it('answers 403 for an expired or tampered upload URL', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 500 })).json()) as Presigned;
-    const expired = await signUploadUrl(env, BASE, { key: p.key, user_id: driver.user_id, purpose: 'job_completion', content_type: 'image/jpeg', max_bytes: 500, exp: nowSeconds() - 1 });
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+        size: 500,
+      })
+    ).json()) as Presigned;
+    const expired = await signUploadUrl(env, BASE, {
+      key: p.key,
+      user_id: driver.user_id,
+      purpose: 'job_completion',
+      content_type: 'image/jpeg',
+      max_bytes: 500,
+      exp: nowSeconds() - 1,
+    });
     await expectError(await put(expired, jpeg(500), 'image/jpeg', 500), 403, 'url_expired');
     const u = new URL(p.upload_url);
     const tampered = [
-      (() => { const x = new URL(u); x.searchParams.set('max', String(10 * MB)); return x; })(),
-      (() => { const x = new URL(u); x.searchParams.set('exp', String(nowSeconds() + 86_400)); return x; })(),
-      (() => { const x = new URL(u); x.pathname = x.pathname.replace(/[0-9a-f-]{36}\.jpg$/, `${crypto.randomUUID()}.jpg`); return x; })(),
-      (() => { const x = new URL(u); x.searchParams.delete('sig'); return x; })(),
+      (() => {
+        const x = new URL(u);
+        x.searchParams.set('max', String(10 * MB));
+        return x;
+      })(),
+      (() => {
+        const x = new URL(u);
+        x.searchParams.set('exp', String(nowSeconds() + 86_400));
+        return x;
+      })(),
+      (() => {
+        const x = new URL(u);
+        x.pathname = x.pathname.replace(/[0-9a-f-]{36}\.jpg$/, `${crypto.randomUUID()}.jpg`);
+        return x;
+      })(),
+      (() => {
+        const x = new URL(u);
+        x.searchParams.delete('sig');
+        return x;
+      })(),
     ];
-    for (const url of tampered) await expectError(await put(url.toString(), jpeg(500), 'image/jpeg', 500), 403, 'invalid_signature');
+    for (const url of tampered)
+      await expectError(await put(url.toString(), jpeg(500), 'image/jpeg', 500), 403, 'invalid_signature');
     expect(await env.FILES.head(p.key)).toBeNull();
   });
 
   it('refuses customers, other drivers’ jobs and jobs the driver has not reached yet', async () => {
     const { customer, jobId } = await onSite();
-    await expectError(await presign(customer.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId }), 403, 'forbidden');
+    await expectError(
+      await presign(customer.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+      }),
+      403,
+      'forbidden',
+    );
     const stranger = await newDriver();
-    await expectError(await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId }), 404, 'not_found');
+    await expectError(
+      await presign(stranger.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+      }),
+      404,
+      'not_found',
+    );
     const early = await newJob(customer);
     await assign(early.id, stranger);
-    await expectError(await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: early.id }), 409, 'invalid_state');
-    await expectError(await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion' }), 400, 'validation_failed');
-    await expectError(await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'selfie' }), 400, 'validation_failed');
+    await expectError(
+      await presign(stranger.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: early.id,
+      }),
+      409,
+      'invalid_state',
+    );
+    await expectError(
+      await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion' }),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'selfie' }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('refuses a 10 MB body with the wrong first bytes with 415 before the rest of it is sent', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
-    const p = (await (await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size })).json()) as Presigned;
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+        size,
+      })
+    ).json()) as Presigned;
     // Declares 10 MB, sends the first 64 KiB (a PNG header, not a JPEG) and holds the rest
     // back. The handler pipes request.body through the signature check as it arrives, so
     // the refusal can come now; a handler that read the whole body first (arrayBuffer(),
@@ -140,7 +245,10 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     first.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     void writer.write(first).catch(() => {});
     const HELD_BACK_MS = 10_000;
-    const answer = await Promise.race([upload, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), HELD_BACK_MS))]);
+    const answer = await Promise.race([
+      upload,
+      new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), HELD_BACK_MS)),
+    ]);
     expect(answer, 'no answer while the rest of the body was held back').not.toBe('still waiting');
     await expectError(answer as Response, 415, 'unsupported_media_type');
     // The handler dropped the body: the rest can no longer be sent, and nothing was stored.
@@ -151,7 +259,14 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('takes a 10 MB upload sent in 64 KiB chunks into R2 intact', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
-    const p = (await (await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size })).json()) as Presigned;
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+        size,
+      })
+    ).json()) as Presigned;
     // Each write waits until the reader (the Worker, piping into R2) has taken the previous
     // chunk. That it never buffers the whole body is shown by the test above.
     const stream = new FixedLengthStream(size);
@@ -190,12 +305,22 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 describe('POST /api/v1/files/sign and GET /files/*', () => {
   it('gives another customer 404 for someone else’s photo, and 403 for an expired or tampered link', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (await presign(driver.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId })).json()) as Presigned;
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+      })
+    ).json()) as Presigned;
     expect((await put(p.upload_url, jpeg(256), 'image/jpeg', 256)).status).toBe(201);
     const other = await newCustomer();
     await expectError(await signedLink(other.session.access_token, p.public_url), 404, 'not_found');
     await expectError(await signedLink((await newDriver()).session.access_token, p.public_url), 404, 'not_found');
-    await expectError(await signedLink(other.session.access_token, 'https://example.com/files/../../etc/passwd'), 404, 'not_found');
+    await expectError(
+      await signedLink(other.session.access_token, 'https://example.com/files/../../etc/passwd'),
+      404,
+      'not_found',
+    );
 
     const expired = await signDownloadUrl(env, BASE, p.key, -5);
     await expectError(await get(expired.url), 403, 'url_expired');
@@ -218,6 +343,10 @@ describe('POST /api/v1/files/sign and GET /files/*', () => {
     expect((await put(p.upload_url, png, 'image/png', png.length)).status).toBe(201);
     expect((await signedLink(customer.session.access_token, p.public_url)).status).toBe(200);
     await expectError(await signedLink((await newCustomer()).session.access_token, p.public_url), 404, 'not_found');
-    await expectError(await presign(customer.session.access_token, { content_type: 'image/png', purpose: 'driver_qr' }), 403, 'forbidden');
+    await expectError(
+      await presign(customer.session.access_token, { content_type: 'image/png', purpose: 'driver_qr' }),
+      403,
+      'forbidden',
+    );
   });
 });

@@ -48,8 +48,22 @@ function Root() {
   const app = appFor(usePathname());
   return (
     <LoadBoundary>
-      <Suspense fallback={<p className="boot" role="status">{strings.loading}</p>}>
-        {app === 'driver' ? <DriverApp /> : app === 'admin' ? <AdminApp /> : app === 'auth' ? <AuthApp /> : <CustomerApp />}
+      <Suspense
+        fallback={
+          <p className="boot" role="status">
+            {strings.loading}
+          </p>
+        }
+      >
+        {app === 'driver' ? (
+          <DriverApp />
+        ) : app === 'admin' ? (
+          <AdminApp />
+        ) : app === 'auth' ? (
+          <AuthApp />
+        ) : (
+          <CustomerApp />
+        )}
       </Suspense>
     </LoadBoundary>
   );

@@ -32,7 +32,13 @@ export async function checkBreached(env: Env, password: string): Promise<BreachC
     }
     return 'clean';
   } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'HIBP check skipped', err: err instanceof Error ? err.message : String(err) }));
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'HIBP check skipped',
+        err: err instanceof Error ? err.message : String(err),
+      }),
+    );
     return 'skipped';
   }
 }

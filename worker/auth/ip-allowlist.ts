@@ -29,7 +29,7 @@ export function ipAllowed(list: readonly string[], ip: string | null): boolean {
     const size = Number(bits);
     if (net === null || asV4 === null || !Number.isInteger(size) || size < 0 || size > 32) continue;
     const mask = size === 0 ? 0 : (~0 << (32 - size)) >>> 0;
-    if (((asV4 & mask) >>> 0) === ((net & mask) >>> 0)) return true;
+    if ((asV4 & mask) >>> 0 === (net & mask) >>> 0) return true;
   }
   return false;
 }
@@ -45,9 +45,14 @@ export function allowListEntryProblem(entry: string): string | null {
   if (extra !== undefined) return `ADMIN_IP_ALLOWLIST entry ${quote} is not an IP address or IPv4 CIDR block`;
   if (ipv4(base) !== null) {
     if (bits === undefined) return null;
-    return /^\d{1,2}$/.test(bits) && Number(bits) <= 32 ? null : `ADMIN_IP_ALLOWLIST entry ${quote} has a prefix length outside 0–32`;
+    return /^\d{1,2}$/.test(bits) && Number(bits) <= 32
+      ? null
+      : `ADMIN_IP_ALLOWLIST entry ${quote} has a prefix length outside 0–32`;
   }
-  if (isIpv6(base)) return bits === undefined ? null : `ADMIN_IP_ALLOWLIST entry ${quote}: IPv6 ranges are not supported; list the exact addresses`;
+  if (isIpv6(base))
+    return bits === undefined
+      ? null
+      : `ADMIN_IP_ALLOWLIST entry ${quote}: IPv6 ranges are not supported; list the exact addresses`;
   return `ADMIN_IP_ALLOWLIST entry ${quote} is not an IP address or IPv4 CIDR block (e.g. 203.0.113.0/24)`;
 }
 

@@ -7,8 +7,11 @@ import { checkBreached } from './hibp';
  */
 export async function assertAcceptablePassword(env: Env, password: string): Promise<void> {
   if ((await checkBreached(env, password)) === 'breached') {
-    throw new ApiError(400, 'password_breached', 'That password has appeared in a known data breach; choose another one.', [
-      { field: 'password', message: 'appears in known data breaches (HaveIBeenPwned)' },
-    ]);
+    throw new ApiError(
+      400,
+      'password_breached',
+      'That password has appeared in a known data breach; choose another one.',
+      [{ field: 'password', message: 'appears in known data breaches (HaveIBeenPwned)' }],
+    );
   }
 }

@@ -37,7 +37,11 @@ describe('Argon2id password hashing (inside workerd)', () => {
       hashes.push(await timed(async () => (phc = await hashPassword(`bench password ${i}`))));
       verifies.push(await timed(() => verifyPassword(`bench password ${i}`, phc)));
     }
-    const result = { params: ARGON2_PARAMS, hash_ms: { median: median(hashes), all: hashes }, verify_ms: { median: median(verifies), all: verifies } };
+    const result = {
+      params: ARGON2_PARAMS,
+      hash_ms: { median: median(hashes), all: hashes },
+      verify_ms: { median: median(verifies), all: verifies },
+    };
     console.log(`ARGON2_BENCH ${JSON.stringify(result)}`);
     expect(median(hashes)).toBeGreaterThan(0);
   });

@@ -38,7 +38,8 @@ export async function verifyPassword(password: string, phc: string): Promise<boo
 }
 
 /** A hash to verify against when the account does not exist, so timing does not tell. */
-export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8qTQ7Q3b2e2A9mWqGmXzq0cOe1O0nQ0b3m9J1c4Yp0M';
+export const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8qTQ7Q3b2e2A9mWqGmXzq0cOe1O0nQ0b3m9J1c4Yp0M';
 
 /** True when a stored hash used weaker parameters than today's: re-hash on next sign-in. */
 export function needsRehash(phc: string): boolean {

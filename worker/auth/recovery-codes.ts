@@ -26,7 +26,9 @@ export function normaliseRecoveryCode(code: string): string {
 export async function replaceRecoveryCodes(db: Queryable, userId: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   await db.delete(t.recovery_codes).where(eq(t.recovery_codes.user_id, userId));
-  await db.insert(t.recovery_codes).values(codes.map((c) => ({ user_id: userId, code_hash: sha256Hex(normaliseRecoveryCode(c)) })));
+  await db
+    .insert(t.recovery_codes)
+    .values(codes.map((c) => ({ user_id: userId, code_hash: sha256Hex(normaliseRecoveryCode(c)) })));
   return codes;
 }
 
@@ -35,7 +37,13 @@ export async function useRecoveryCode(db: Queryable, userId: string, code: strin
   const used = await db
     .update(t.recovery_codes)
     .set({ used_at: sql`now()` })
-    .where(and(eq(t.recovery_codes.user_id, userId), eq(t.recovery_codes.code_hash, sha256Hex(normaliseRecoveryCode(code))), isNull(t.recovery_codes.used_at)))
+    .where(
+      and(
+        eq(t.recovery_codes.user_id, userId),
+        eq(t.recovery_codes.code_hash, sha256Hex(normaliseRecoveryCode(code))),
+        isNull(t.recovery_codes.used_at),
+      ),
+    )
     .returning({ id: t.recovery_codes.id });
   return used.length > 0;
 }

@@ -6,9 +6,13 @@ function guard(env: Env, userId: string) {
 }
 
 /** True when the token was revoked before its expiry (SPEC §4: instant revocation). */
-export async function isRevoked(env: Env, claims: Pick<AccessClaims, 'sub' | 'iat' | 'jti' | 'ims' | 'sid'>): Promise<boolean> {
+export async function isRevoked(
+  env: Env,
+  claims: Pick<AccessClaims, 'sub' | 'iat' | 'jti' | 'ims' | 'sid'>,
+): Promise<boolean> {
   // Without a millisecond issue time, assume the start of its second: revoke when in doubt.
-  const issuedMs = typeof claims.ims === 'number' && Math.floor(claims.ims / 1000) === claims.iat ? claims.ims : claims.iat * 1000;
+  const issuedMs =
+    typeof claims.ims === 'number' && Math.floor(claims.ims / 1000) === claims.iat ? claims.ims : claims.iat * 1000;
   return guard(env, claims.sub).check(issuedMs, claims.jti, claims.sid);
 }
 
@@ -27,7 +31,15 @@ async function closeSockets(env: Env, userId: string, jobIds: string[], only?: S
   for (const jobId of jobIds) closes.push(env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId)).closeUser(userId, only));
   const results = await Promise.allSettled(closes);
   for (const r of results) {
-    if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'closing revoked sockets failed', user_id: userId, err: String(r.reason) }));
+    if (r.status === 'rejected')
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'closing revoked sockets failed',
+          user_id: userId,
+          err: String(r.reason),
+        }),
+      );
   }
 }
 
@@ -42,7 +54,12 @@ export async function revokeAllSessions(env: Env, userId: string, jobIds: string
  * with them close; the user's other sessions are untouched. A revoked family issues no
  * new tokens, so the record is needed only until the newest one would have expired.
  */
-export async function revokeSession(env: Env, userId: string, session: SessionMatch, jobIds: string[] = []): Promise<void> {
+export async function revokeSession(
+  env: Env,
+  userId: string,
+  session: SessionMatch,
+  jobIds: string[] = [],
+): Promise<void> {
   await guard(env, userId).revokeSession(session, Math.floor(Date.now() / 1000) + ACCESS_TTL_SECONDS);
   await closeSockets(env, userId, jobIds, session);
 }

@@ -73,11 +73,15 @@ export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; cod
 export async function verifyAccessToken(env: SigningEnv, token: string): Promise<VerifyResult> {
   const ring = keys(env);
   try {
-    const { payload } = await jwtVerify(token, async (header) => {
-      const key = header.kid ? ring.get(header.kid) : undefined;
-      if (!key) throw new joseErrors.JWSSignatureVerificationFailed();
-      return key;
-    }, { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = header.kid ? ring.get(header.kid) : undefined;
+        if (!key) throw new joseErrors.JWSSignatureVerificationFailed();
+        return key;
+      },
+      { issuer: ISSUER, algorithms: ['HS256'] },
+    );
     return isClaims(payload) ? { ok: true, claims: payload } : { ok: false, code: 'token_invalid' };
   } catch (err) {
     return { ok: false, code: err instanceof joseErrors.JWTExpired ? 'token_expired' : 'token_invalid' };

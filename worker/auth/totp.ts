@@ -43,7 +43,9 @@ export function newTotpSecret(): string {
 }
 
 export async function totpAt(secret: string, counter: number): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', base32Decode(secret), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', base32Decode(secret), { name: 'HMAC', hash: 'SHA-1' }, false, [
+    'sign',
+  ]);
   const msg = new DataView(new ArrayBuffer(8));
   msg.setUint32(0, Math.floor(counter / 2 ** 32));
   msg.setUint32(4, counter >>> 0);

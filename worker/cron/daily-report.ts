@@ -20,7 +20,8 @@ export interface DailyReport {
 
 /** Jobs and money of one local day [from, to). */
 export async function buildDailyReport(db: Db, day: { date: string; from: Date; to: Date }): Promise<DailyReport> {
-  const range = (col: unknown) => sql`${col} >= ${day.from.toISOString()}::timestamptz AND ${col} < ${day.to.toISOString()}::timestamptz`;
+  const range = (col: unknown) =>
+    sql`${col} >= ${day.from.toISOString()}::timestamptz AND ${col} < ${day.to.toISOString()}::timestamptz`;
   const [jobs] = (
     await db.execute<{ completed: number; revenue: number; cancelled: number }>(sql`
       SELECT count(*) FILTER (WHERE status IN ('completed', 'disputed') AND ${range(sql`completed_at`)})::int AS completed,
@@ -39,7 +40,14 @@ export async function buildDailyReport(db: Db, day: { date: string; from: Date; 
       WHERE j.status IN ('completed', 'disputed') AND ${range(sql`j.completed_at`)}
       GROUP BY u.full_name ORDER BY cents DESC, name`)
   ).rows;
-  return { date: day.date, completed: jobs?.completed ?? 0, cancelled: jobs?.cancelled ?? 0, revenue_cents: jobs?.revenue ?? 0, collected, drivers };
+  return {
+    date: day.date,
+    completed: jobs?.completed ?? 0,
+    cancelled: jobs?.cancelled ?? 0,
+    revenue_cents: jobs?.revenue ?? 0,
+    collected,
+    drivers,
+  };
 }
 
 /**
@@ -47,7 +55,10 @@ export async function buildDailyReport(db: Db, day: { date: string; from: Date; 
  * active admin yesterday's jobs and revenue. The idempotency key `daily_report:{date}:{admin}`
  * makes a repeated tick harmless. Returns null outside the report hour.
  */
-export async function dailyRevenueReport(env: Env, at = new Date()): Promise<{ date: string; recipients: number } | null> {
+export async function dailyRevenueReport(
+  env: Env,
+  at = new Date(),
+): Promise<{ date: string; recipients: number } | null> {
   return withDb(env, async (db) => {
     const op = await loadOperator(db);
     if (localParts(at, op.timezone).hour !== REPORT_HOUR) return null;

@@ -18,7 +18,10 @@ export async function stuckNotifications(db: Db): Promise<{ id: string; send_aft
       AND updated_at < now() - make_interval(mins => CASE WHEN attempts = 0 THEN ${SWEEP_GRACE_MINUTES}::int ELSE ${RETRYING_GRACE_MINUTES}::int END)
     ORDER BY created_at
     LIMIT ${SWEEP_LIMIT}`);
-  return rows.rows.map((r) => ({ id: r.id, send_after: r.send_after_ms === null ? null : new Date(Number(r.send_after_ms)) }));
+  return rows.rows.map((r) => ({
+    id: r.id,
+    send_after: r.send_after_ms === null ? null : new Date(Number(r.send_after_ms)),
+  }));
 }
 
 /** Completed jobs of the last week still without an invoice PDF. */
@@ -44,11 +47,24 @@ export async function sweepOutbox(env: Env): Promise<{ notifications: number; in
     const stuck = await stuckNotifications(db);
     if (stuck.length > 0) {
       await enqueueNotifications(env, stuck);
-      await db.execute(sql`UPDATE notification_log SET updated_at = now() WHERE id IN (${sql.join(stuck.map((s) => sql`${s.id}::uuid`), sql`, `)})`);
+      await db.execute(
+        sql`UPDATE notification_log SET updated_at = now() WHERE id IN (${sql.join(
+          stuck.map((s) => sql`${s.id}::uuid`),
+          sql`, `,
+        )})`,
+      );
     }
     const jobs = await jobsMissingInvoicePdf(db);
     await enqueueInvoices(env, jobs);
-    if (stuck.length || jobs.length) console.log(JSON.stringify({ level: 'info', msg: 'outbox sweep re-enqueued', notifications: stuck.length, invoices: jobs.length }));
+    if (stuck.length || jobs.length)
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          msg: 'outbox sweep re-enqueued',
+          notifications: stuck.length,
+          invoices: jobs.length,
+        }),
+      );
     return { notifications: stuck.length, invoices: jobs.length };
   });
 }

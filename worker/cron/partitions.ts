@@ -9,13 +9,22 @@ export const MONTHS_AHEAD = 3;
  * (a DROP TABLE, not a slow DELETE). Pings outside any partition land in DEFAULT, so a
  * missed run loses nothing.
  */
-export async function partitionUpkeep(env: Env, now = new Date()): Promise<{ created: number; dropped: number; cutoff: string }> {
+export async function partitionUpkeep(
+  env: Env,
+  now = new Date(),
+): Promise<{ created: number; dropped: number; cutoff: string }> {
   return withDb(env, async (db) => {
-    const [settings] = (await db.execute<{ days: number }>(sql`SELECT location_retention_days AS days FROM operator_settings LIMIT 1`)).rows;
+    const [settings] = (
+      await db.execute<{ days: number }>(sql`SELECT location_retention_days AS days FROM operator_settings LIMIT 1`)
+    ).rows;
     const days = settings?.days ?? 90;
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
-    const created = (await db.execute<{ n: number }>(sql`SELECT ensure_location_log_partitions(${MONTHS_AHEAD}) AS n`)).rows[0]?.n ?? 0;
-    const dropped = (await db.execute<{ n: number }>(sql`SELECT drop_location_log_partitions_before(${cutoff}::date) AS n`)).rows[0]?.n ?? 0;
+    const created =
+      (await db.execute<{ n: number }>(sql`SELECT ensure_location_log_partitions(${MONTHS_AHEAD}) AS n`)).rows[0]?.n ??
+      0;
+    const dropped =
+      (await db.execute<{ n: number }>(sql`SELECT drop_location_log_partitions_before(${cutoff}::date) AS n`)).rows[0]
+        ?.n ?? 0;
     return { created: Number(created), dropped: Number(dropped), cutoff };
   });
 }

@@ -23,7 +23,11 @@ export async function recordRun<T>(env: Env, name: string, task: () => Promise<T
     throw err;
   } finally {
     await withDb(env, (db) =>
-      db.execute(sql`UPDATE cron_runs SET last_finished_at = now(), last_status = ${status}, last_error = ${error} WHERE name = ${name}`),
-    ).catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'could not record cron run', task: name, err: String(err) })));
+      db.execute(
+        sql`UPDATE cron_runs SET last_finished_at = now(), last_status = ${status}, last_error = ${error} WHERE name = ${name}`,
+      ),
+    ).catch((err: unknown) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'could not record cron run', task: name, err: String(err) })),
+    );
   }
 }

@@ -14,8 +14,16 @@ export type StaleDriver = { id: string; previous_status: string };
  * late judges by the time it was meant for (and a test can fire a tick of its own time).
  * `onlyDrivers` narrows the sweep (tests share one database).
  */
-export async function cleanupStaleDrivers(env: Env, opts: { onlyDrivers?: string[]; asOf?: Date } = {}): Promise<StaleDriver[]> {
-  const only = opts.onlyDrivers ? sql`AND d.id IN (${sql.join(opts.onlyDrivers.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+export async function cleanupStaleDrivers(
+  env: Env,
+  opts: { onlyDrivers?: string[]; asOf?: Date } = {},
+): Promise<StaleDriver[]> {
+  const only = opts.onlyDrivers
+    ? sql`AND d.id IN (${sql.join(
+        opts.onlyDrivers.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
   const asOf = opts.asOf ? sql`${opts.asOf.toISOString()}::timestamptz` : sql`now()`;
   const stale = await withDb(env, async (db) => {
     const result = await db.execute<StaleDriver>(sql`
@@ -36,9 +44,14 @@ export async function cleanupStaleDrivers(env: Env, opts: { onlyDrivers?: string
   const dispatch = dispatchStub(env);
   const ts = new Date().toISOString();
   const results = await Promise.allSettled(
-    stale.flatMap((d) => [dispatch.forgetDriver(d.id), dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: d.id, status: 'offline', ts } })]),
+    stale.flatMap((d) => [
+      dispatch.forgetDriver(d.id),
+      dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: d.id, status: 'offline', ts } }),
+    ]),
   );
-  for (const r of results) if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'stale-driver fan-out failed', err: String(r.reason) }));
+  for (const r of results)
+    if (r.status === 'rejected')
+      console.error(JSON.stringify({ level: 'error', msg: 'stale-driver fan-out failed', err: String(r.reason) }));
   console.log(JSON.stringify({ level: 'info', msg: 'stale drivers set offline', drivers: stale.map((d) => d.id) }));
   return stale;
 }

@@ -24,13 +24,23 @@ export async function canRead(db: Db, actor: Actor, owner: FileOwner): Promise<b
       const [job] = await db
         .select({ id: t.jobs.id })
         .from(t.jobs)
-        .where(and(eq(t.jobs.driver_id, owner.driver_id), eq(t.jobs.customer_id, actor.customer_id), inArray(t.jobs.status, ['assigned', 'en_route', 'arrived', 'in_progress', 'completed', 'disputed'])))
+        .where(
+          and(
+            eq(t.jobs.driver_id, owner.driver_id),
+            eq(t.jobs.customer_id, actor.customer_id),
+            inArray(t.jobs.status, ['assigned', 'en_route', 'arrived', 'in_progress', 'completed', 'disputed']),
+          ),
+        )
         .limit(1);
       return !!job;
     }
     case 'invoice': {
       if (!actor.customer_id) return false;
-      const [inv] = await db.select({ customer_id: t.invoices.customer_id }).from(t.invoices).where(eq(t.invoices.id, owner.invoice_id)).limit(1);
+      const [inv] = await db
+        .select({ customer_id: t.invoices.customer_id })
+        .from(t.invoices)
+        .where(eq(t.invoices.id, owner.invoice_id))
+        .limit(1);
       return inv?.customer_id === actor.customer_id;
     }
   }

@@ -20,7 +20,10 @@ const JOB_KEY = new RegExp(`^jobs/(${UUID})/completion/${UUID}\\.(jpg|png|webp)$
 const DRIVER_KEY = new RegExp(`^drivers/(${UUID})/qr/${UUID}\\.(jpg|png|webp)$`);
 const INVOICE_KEY = new RegExp(`^invoices/(${UUID})\\.pdf$`);
 
-export type FileOwner = { kind: 'job'; job_id: string } | { kind: 'driver'; driver_id: string } | { kind: 'invoice'; invoice_id: string };
+export type FileOwner =
+  | { kind: 'job'; job_id: string }
+  | { kind: 'driver'; driver_id: string }
+  | { kind: 'invoice'; invoice_id: string };
 
 export function completionPhotoKey(jobId: string, type: UploadType): string {
   return `jobs/${jobId}/completion/${crypto.randomUUID()}.${UPLOAD_TYPES[type]}`;

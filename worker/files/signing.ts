@@ -29,7 +29,13 @@ async function hmacKey(env: SigningEnv): Promise<CryptoKey> {
   if (!env.FILES_SIGNING_SECRET || env.FILES_SIGNING_SECRET.length < 16) {
     throw new Error('FILES_SIGNING_SECRET is not set (at least 16 characters): see .dev.vars.example');
   }
-  return crypto.subtle.importKey('raw', enc.encode(env.FILES_SIGNING_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.importKey(
+    'raw',
+    enc.encode(env.FILES_SIGNING_SECRET),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
 }
 
 async function sign(env: SigningEnv, canonical: string): Promise<string> {
@@ -42,7 +48,8 @@ async function verify(env: SigningEnv, canonical: string, sig: string | undefine
   return crypto.subtle.verify('HMAC', await hmacKey(env), fromBase64Url(sig), enc.encode(canonical));
 }
 
-const uploadCanonical = (g: UploadGrant) => ['PUT', g.key, g.user_id, g.purpose, g.content_type, g.max_bytes, g.exp].join('\n');
+const uploadCanonical = (g: UploadGrant) =>
+  ['PUT', g.key, g.user_id, g.purpose, g.content_type, g.max_bytes, g.exp].join('\n');
 const downloadCanonical = (key: string, exp: number) => ['GET', key, exp].join('\n');
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -63,7 +70,11 @@ export async function signUploadUrl(env: SigningEnv, origin: string, grant: Uplo
 export type Verdict<T> = { ok: true; value: T } | { ok: false; reason: 'invalid' | 'expired' };
 
 /** Checks an upload URL's query against its key: the signature first, then expiry. */
-export async function verifyUploadUrl(env: SigningEnv, key: string, q: Record<string, string>): Promise<Verdict<UploadGrant>> {
+export async function verifyUploadUrl(
+  env: SigningEnv,
+  key: string,
+  q: Record<string, string>,
+): Promise<Verdict<UploadGrant>> {
   const grant = {
     key,
     user_id: q.u ?? '',
@@ -72,20 +83,30 @@ export async function verifyUploadUrl(env: SigningEnv, key: string, q: Record<st
     max_bytes: Number(q.max),
     exp: Number(q.exp),
   };
-  if (!Number.isSafeInteger(grant.max_bytes) || !Number.isSafeInteger(grant.exp)) return { ok: false, reason: 'invalid' };
+  if (!Number.isSafeInteger(grant.max_bytes) || !Number.isSafeInteger(grant.exp))
+    return { ok: false, reason: 'invalid' };
   if (!(await verify(env, uploadCanonical(grant), q.sig))) return { ok: false, reason: 'invalid' };
   if (grant.exp < nowSeconds()) return { ok: false, reason: 'expired' };
   return { ok: true, value: grant };
 }
 
 /** A GET URL for a private object, valid `ttlSeconds`. */
-export async function signDownloadUrl(env: SigningEnv, origin: string, key: string, ttlSeconds = DOWNLOAD_TTL_SECONDS): Promise<{ url: string; expires_in: number }> {
+export async function signDownloadUrl(
+  env: SigningEnv,
+  origin: string,
+  key: string,
+  ttlSeconds = DOWNLOAD_TTL_SECONDS,
+): Promise<{ url: string; expires_in: number }> {
   const exp = nowSeconds() + ttlSeconds;
   const q = new URLSearchParams({ exp: String(exp), sig: await sign(env, downloadCanonical(key, exp)) });
   return { url: `${origin}/files/${key}?${q}`, expires_in: ttlSeconds };
 }
 
-export async function verifyDownloadUrl(env: SigningEnv, key: string, q: Record<string, string>): Promise<Verdict<{ exp: number }>> {
+export async function verifyDownloadUrl(
+  env: SigningEnv,
+  key: string,
+  q: Record<string, string>,
+): Promise<Verdict<{ exp: number }>> {
   const exp = Number(q.exp);
   if (!Number.isSafeInteger(exp)) return { ok: false, reason: 'invalid' };
   if (!(await verify(env, downloadCanonical(key, exp), q.sig))) return { ok: false, reason: 'invalid' };

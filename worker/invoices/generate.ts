@@ -13,17 +13,28 @@ import { renderInvoicePdf } from './pdf';
 const INVOICED = new Set(['completed', 'disputed']);
 
 /** Renders an invoice's PDF and stores it in R2 under `invoices/{id}.pdf`. */
-export async function storeInvoicePdf(env: Env, db: Db, invoiceId: string): Promise<{ key: string; bytes: Uint8Array }> {
+export async function storeInvoicePdf(
+  env: Env,
+  db: Db,
+  invoiceId: string,
+): Promise<{ key: string; bytes: Uint8Array }> {
   const view = await loadInvoiceView(db, invoiceId);
   if (!view) throw new Error(`invoice ${invoiceId} not found`);
   const bytes = await renderInvoicePdf(view);
   const key = invoicePdfKey(invoiceId);
   await env.FILES.put(key, bytes, {
-    httpMetadata: { contentType: 'application/pdf', contentDisposition: `inline; filename="${invoiceNumber(invoiceId)}.pdf"` },
+    httpMetadata: {
+      contentType: 'application/pdf',
+      contentDisposition: `inline; filename="${invoiceNumber(invoiceId)}.pdf"`,
+    },
   });
   await db
     .update(t.invoices)
-    .set({ pdf_key: key, pdf_url: `/api/v1/invoices/${invoiceId}/pdf`, issued_at: sql`coalesce(${t.invoices.issued_at}, now())` })
+    .set({
+      pdf_key: key,
+      pdf_url: `/api/v1/invoices/${invoiceId}/pdf`,
+      issued_at: sql`coalesce(${t.invoices.issued_at}, now())`,
+    })
     .where(eq(t.invoices.id, invoiceId));
   return { key, bytes };
 }
@@ -44,17 +55,25 @@ export async function generateInvoice(env: Env, db: Db, jobId: string): Promise<
   const userId = await customerUserId(db, job.customer_id);
   const contact = userId ? await loadContact(db, userId) : null;
   await db.transaction(async (tx) => {
-    await tx.update(t.invoices).set({ status: 'sent' }).where(sql`${t.invoices.id} = ${invoice.id} AND ${t.invoices.status} = 'draft'`);
+    await tx
+      .update(t.invoices)
+      .set({ status: 'sent' })
+      .where(sql`${t.invoices.id} = ${invoice.id} AND ${t.invoices.status} = 'draft'`);
     const base = publicBaseUrl(env);
     if (!contact || contact.preferred === 'none' || !base) return;
     const link = await signDownloadUrl(env, base, invoicePdfKey(invoice.id), EMAIL_LINK_TTL_SECONDS);
     // The invoice is a receipt: it goes by email whatever channel the customer prefers for alerts.
-    await notifyContact(tx, await loadOperator(tx), { ...contact, preferred: 'email' }, {
-      kind: 'invoice_ready',
-      key: `invoice:${invoice.id}`,
-      job_id: job.id,
-      context: { address: job.job_address, price_cents: invoice.total_cents, link: link.url },
-    });
+    await notifyContact(
+      tx,
+      await loadOperator(tx),
+      { ...contact, preferred: 'email' },
+      {
+        kind: 'invoice_ready',
+        key: `invoice:${invoice.id}`,
+        job_id: job.id,
+        context: { address: job.job_address, price_cents: invoice.total_cents, link: link.url },
+      },
+    );
   });
   return { invoice_id: invoice.id };
 }

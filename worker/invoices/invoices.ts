@@ -10,14 +10,21 @@ import type { InvoiceView } from './pdf';
 export const invoiceNumber = (id: string) => `INV-${id.slice(0, 8).toUpperCase()}`;
 
 /** Subtotal, tax and total of a finished job (integer cents; tax rounded half up). */
-export function invoiceAmounts(job: Pick<t.Job, 'final_price_cents' | 'quoted_price_cents' | 'discount_cents'>, taxRateBps: number) {
+export function invoiceAmounts(
+  job: Pick<t.Job, 'final_price_cents' | 'quoted_price_cents' | 'discount_cents'>,
+  taxRateBps: number,
+) {
   const subtotal_cents = Math.max(0, (job.final_price_cents ?? job.quoted_price_cents ?? 0) - job.discount_cents);
   const tax_cents = Math.round((subtotal_cents * taxRateBps) / 10_000);
   return { subtotal_cents, tax_cents, total_cents: subtotal_cents + tax_cents };
 }
 
 export async function liveInvoiceForJob(db: Queryable, jobId: string): Promise<t.Invoice | undefined> {
-  const [row] = await db.select().from(t.invoices).where(and(eq(t.invoices.job_id, jobId), ne(t.invoices.status, 'void'))).limit(1);
+  const [row] = await db
+    .select()
+    .from(t.invoices)
+    .where(and(eq(t.invoices.job_id, jobId), ne(t.invoices.status, 'void')))
+    .limit(1);
   return row;
 }
 
@@ -65,7 +72,12 @@ export async function loadInvoiceView(db: Db, invoiceId: string): Promise<Invoic
     .limit(1);
   if (!r) return null;
   const changes = await db
-    .select({ old_price_cents: t.job_price_changes.old_price_cents, new_price_cents: t.job_price_changes.new_price_cents, changed_at: t.job_price_changes.changed_at, changed_by: t.users.full_name })
+    .select({
+      old_price_cents: t.job_price_changes.old_price_cents,
+      new_price_cents: t.job_price_changes.new_price_cents,
+      changed_at: t.job_price_changes.changed_at,
+      changed_by: t.users.full_name,
+    })
     .from(t.job_price_changes)
     .innerJoin(t.users, eq(t.users.id, t.job_price_changes.changed_by_user_id))
     .where(eq(t.job_price_changes.job_id, r.job.id))
@@ -76,7 +88,11 @@ export async function loadInvoiceView(db: Db, invoiceId: string): Promise<Invoic
     .where(eq(t.payments.job_id, r.job.id))
     .orderBy(asc(t.payments.recorded_at));
   const op = await loadOperator(db);
-  const [area] = await db.select({ address: t.service_area_config.home_base_address }).from(t.service_area_config).where(eq(t.service_area_config.is_active, true)).limit(1);
+  const [area] = await db
+    .select({ address: t.service_area_config.home_base_address })
+    .from(t.service_area_config)
+    .where(eq(t.service_area_config.is_active, true))
+    .limit(1);
   const inv = r.invoice;
   return {
     invoice: {
@@ -87,7 +103,8 @@ export async function loadInvoiceView(db: Db, invoiceId: string): Promise<Invoic
       subtotal_cents: inv.subtotal_cents,
       tax_cents: inv.tax_cents,
       total_cents: inv.total_cents,
-      tax_rate_bps: inv.subtotal_cents > 0 ? Math.round((inv.tax_cents * 10_000) / inv.subtotal_cents) : op.tax_rate_bps,
+      tax_rate_bps:
+        inv.subtotal_cents > 0 ? Math.round((inv.tax_cents * 10_000) / inv.subtotal_cents) : op.tax_rate_bps,
     },
     business: { name: op.business_name, address: area?.address ?? null, timezone: op.timezone },
     customer: r.customer,

@@ -53,7 +53,13 @@ export function winAnsi(text: string): string {
 }
 
 function dateIn(tz: string, d: Date, withTime = false): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: 'short', day: 'numeric', ...(withTime ? { hour: 'numeric', minute: '2-digit' } : {}) }).format(d);
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    ...(withTime ? { hour: 'numeric', minute: '2-digit' } : {}),
+  }).format(d);
 }
 
 class Writer {
@@ -64,7 +70,10 @@ class Writer {
     readonly bold: PDFFont,
   ) {}
 
-  text(s: string, opts: { x?: number; size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; right?: number } = {}): void {
+  text(
+    s: string,
+    opts: { x?: number; size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; right?: number } = {},
+  ): void {
     const font = opts.bold ? this.bold : this.regular;
     const size = opts.size ?? 10;
     const str = winAnsi(s);
@@ -78,14 +87,23 @@ class Writer {
   }
 
   /** A label on the left and an amount on the right edge. */
-  row(label: string, amount: string, opts: { bold?: boolean; size?: number; color?: ReturnType<typeof rgb> } = {}): void {
+  row(
+    label: string,
+    amount: string,
+    opts: { bold?: boolean; size?: number; color?: ReturnType<typeof rgb> } = {},
+  ): void {
     this.text(label, opts);
     this.text(amount, { ...opts, right: PAGE.width - PAGE.margin });
     this.y -= (opts.size ?? 10) + 7;
   }
 
   rule(): void {
-    this.page.drawLine({ start: { x: PAGE.margin, y: this.y + 4 }, end: { x: PAGE.width - PAGE.margin, y: this.y + 4 }, thickness: 0.75, color: RULE });
+    this.page.drawLine({
+      start: { x: PAGE.margin, y: this.y + 4 },
+      end: { x: PAGE.width - PAGE.margin, y: this.y + 4 },
+      thickness: 0.75,
+      color: RULE,
+    });
     this.y -= 10;
   }
 
@@ -102,7 +120,11 @@ export async function renderInvoicePdf(v: InvoiceView): Promise<Uint8Array> {
   doc.setCreator('PlowDispatch');
   doc.setCreationDate(v.invoice.issued_at);
   const page = doc.addPage([PAGE.width, PAGE.height]);
-  const w = new Writer(page, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  const w = new Writer(
+    page,
+    await doc.embedFont(StandardFonts.Helvetica),
+    await doc.embedFont(StandardFonts.HelveticaBold),
+  );
   const tz = v.business.timezone;
   const right = PAGE.width - PAGE.margin;
 
@@ -126,13 +148,18 @@ export async function renderInvoicePdf(v: InvoiceView): Promise<Uint8Array> {
   w.line('SERVICE', { bold: true, size: 9, color: MUTED });
   w.line(`Address: ${v.job.address}`);
   w.line(`Job: ${v.job.id}`, { color: MUTED, size: 9 });
-  w.line(`Requested: ${dateIn(tz, v.job.requested_at, true)}${v.job.completed_at ? `   Completed: ${dateIn(tz, v.job.completed_at, true)}` : ''}`);
+  w.line(
+    `Requested: ${dateIn(tz, v.job.requested_at, true)}${v.job.completed_at ? `   Completed: ${dateIn(tz, v.job.completed_at, true)}` : ''}`,
+  );
   if (v.driver) w.line(`Driver: ${v.driver.name}`);
   w.space(14);
 
   w.row('DESCRIPTION', 'AMOUNT', { bold: true, size: 9, color: MUTED });
   w.rule();
-  w.row(`Snow plowing - ${v.job.tier_label ?? 'driveway'} (quoted)`, money(v.job.quoted_price_cents ?? v.job.final_price_cents ?? 0));
+  w.row(
+    `Snow plowing - ${v.job.tier_label ?? 'driveway'} (quoted)`,
+    money(v.job.quoted_price_cents ?? v.job.final_price_cents ?? 0),
+  );
   for (const change of v.price_changes) {
     const delta = change.new_price_cents - change.old_price_cents;
     w.row(
@@ -162,6 +189,12 @@ export async function renderInvoicePdf(v: InvoiceView): Promise<Uint8Array> {
     w.line('Cash and card are also accepted in person.', { color: MUTED });
   }
 
-  page.drawText(winAnsi(`Thank you for choosing ${v.business.name}.`), { x: PAGE.margin, y: PAGE.margin - 10, size: 9, font: w.regular, color: MUTED });
+  page.drawText(winAnsi(`Thank you for choosing ${v.business.name}.`), {
+    x: PAGE.margin,
+    y: PAGE.margin - 10,
+    size: 9,
+    font: w.regular,
+    color: MUTED,
+  });
   return doc.save();
 }

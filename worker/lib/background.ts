@@ -11,7 +11,14 @@ export function afterResponse(c: Context<AppEnv>, what: string, work: (db: Db) =
   const requestId = c.get('requestId');
   c.executionCtx.waitUntil(
     withDb(c.env, work).catch((err) => {
-      console.error(JSON.stringify({ level: 'error', msg: `background task failed: ${what}`, request_id: requestId, err: err instanceof Error ? err.stack ?? err.message : String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: `background task failed: ${what}`,
+          request_id: requestId,
+          err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        }),
+      );
     }),
   );
 }

@@ -21,11 +21,14 @@ export const encodeCursor = (at: string, id: string): string => btoa(`${at}|${id
 export function decodeCursor(cursor: string): { at: string; id: string } {
   try {
     const [at, id] = atob(cursor).split('|');
-    if (!at || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(at) || Number.isNaN(Date.parse(at))) throw new Error('bad time');
+    if (!at || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(at) || Number.isNaN(Date.parse(at)))
+      throw new Error('bad time');
     if (!id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new Error('bad id');
     return { at, id };
   } catch {
-    throw new ApiError(400, 'validation_failed', 'The cursor is not one this API gave out.', [{ field: 'cursor', message: 'invalid' }]);
+    throw new ApiError(400, 'validation_failed', 'The cursor is not one this API gave out.', [
+      { field: 'cursor', message: 'invalid' },
+    ]);
   }
 }
 
@@ -41,7 +44,10 @@ export function afterCursor(col: SQLWrapper, idCol: SQLWrapper, cursor: string, 
 }
 
 /** Splits the `limit + 1` rows a page query fetched into the page and the next cursor. */
-export function page<R extends { _cursor_at: string; id: string }>(rows: R[], limit: number): { items: Omit<R, '_cursor_at'>[]; next_cursor: string | null } {
+export function page<R extends { _cursor_at: string; id: string }>(
+  rows: R[],
+  limit: number,
+): { items: Omit<R, '_cursor_at'>[]; next_cursor: string | null } {
   const slice = rows.slice(0, limit);
   const last = slice.at(-1);
   return {

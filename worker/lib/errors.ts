@@ -11,7 +11,13 @@ export class ApiError extends HTTPException {
   readonly details: unknown;
   readonly headers: Record<string, string>;
 
-  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown, headers: Record<string, string> = {}) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    details?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     super(status, { message });
     this.code = code;
     this.details = details;
@@ -19,11 +25,18 @@ export class ApiError extends HTTPException {
   }
 
   body(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
   }
 }
 
 export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found.`);
 export const forbidden = (message = 'You are not allowed to do that.') => new ApiError(403, 'forbidden', message);
-export const unauthorized = (code = 'unauthorized', message = 'Sign in to continue.') => new ApiError(401, code, message);
+export const unauthorized = (code = 'unauthorized', message = 'Sign in to continue.') =>
+  new ApiError(401, code, message);
 export const conflict = (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details);

@@ -4,7 +4,10 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 /** A URL-safe random token (base64url, `bytes` of entropy). */
 export function randomToken(bytes = 32): string {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...b)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...b))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
 }
 
 /** Hex SHA-256: how one-time and refresh tokens are stored, so a leaked table is useless. */

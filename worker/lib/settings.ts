@@ -5,7 +5,12 @@ import { allowListEntryProblem } from '../auth/ip-allowlist';
 const list = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((v) => v.trim()).filter(Boolean));
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
 
 /** An optional string where the empty string (an unset `.dev.vars` line) means "not set". */
 const optional = z
@@ -47,7 +52,12 @@ const SettingsSchema = z.object({
   APP_ORIGINS: list.pipe(
     z.array(
       // Compared with the browser's Origin header as strings: a path or trailing slash would never match.
-      z.string().refine(isOrigin, { message: 'APP_ORIGINS entries must be origins like https://plow.example.com (scheme and host, no path or trailing slash)' }),
+      z
+        .string()
+        .refine(isOrigin, {
+          message:
+            'APP_ORIGINS entries must be origins like https://plow.example.com (scheme and host, no path or trailing slash)',
+        }),
     ),
   ),
   /** HaveIBeenPwned k-anonymity check on new passwords; on unless "false". */
@@ -76,7 +86,9 @@ const SettingsSchema = z.object({
    * `warn` keeps only warnings and errors (a busy day's request lines are in Workers Logs'
    * invocation records anyway).
    */
-  LOG_LEVEL: optional.transform((s) => s ?? 'info').pipe(z.enum(['info', 'warn', 'error'], { error: 'LOG_LEVEL must be info, warn or error' })),
+  LOG_LEVEL: optional
+    .transform((s) => s ?? 'info')
+    .pipe(z.enum(['info', 'warn', 'error'], { error: 'LOG_LEVEL must be info, warn or error' })),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -106,7 +118,9 @@ export function settings(env: object): Settings {
   if (!c) {
     const parsed = SettingsSchema.safeParse(env);
     if (!parsed.success) {
-      throw new Error(`Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new Error(
+        `Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     c = parsed.data;
     cache.set(env, c);

@@ -21,7 +21,9 @@ export function hasNulChar(value: unknown, depth = 0): boolean {
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request'): z.infer<S> {
   if (hasNulChar(value)) {
-    throw new ApiError(400, 'validation_failed', `The ${what} contains a NUL character.`, [{ field: '(body)', message: 'NUL characters are not allowed' }]);
+    throw new ApiError(400, 'validation_failed', `The ${what} contains a NUL character.`, [
+      { field: '(body)', message: 'NUL characters are not allowed' },
+    ]);
   }
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -35,7 +37,11 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what =
  * 400 for malformed JSON or fields that fail `schema`. `optional` lets a body-less
  * request (e.g. DELETE) validate `{}`.
  */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S, { optional = false } = {}): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  { optional = false } = {},
+): Promise<z.infer<S>> {
   const unsupported = () => new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
   const tooLarge = () => new ApiError(413, 'payload_too_large', `The body is larger than ${MAX_JSON_BYTES} bytes.`);
   const isJson = /^application\/json\b/i.test(c.req.header('content-type') ?? '');

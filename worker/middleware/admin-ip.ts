@@ -14,7 +14,11 @@ export function assertAdminIp(c: Context<AppEnv>): void {
   const list = settings(c.env).ADMIN_IP_ALLOWLIST;
   if (list.length === 0) return;
   if (!ipAllowed(list, clientIp(c))) {
-    throw new ApiError(403, 'ip_not_allowed', 'Admin access is limited to the office network; connect from an allowed address.');
+    throw new ApiError(
+      403,
+      'ip_not_allowed',
+      'Admin access is limited to the office network; connect from an allowed address.',
+    );
   }
 }
 

@@ -17,8 +17,20 @@ export const auditTrail: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     const route = routePath(c, -1);
     const params = c.req.param() as Record<string, string>;
-    await audit(c, { action: `${c.req.method} ${route}`, entity_type: 'route', entity_id: params.id ?? null, after: Object.keys(params).length ? params : null });
+    await audit(c, {
+      action: `${c.req.method} ${route}`,
+      entity_type: 'route',
+      entity_id: params.id ?? null,
+      after: Object.keys(params).length ? params : null,
+    });
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'audit trail write failed', request_id: c.get('requestId'), err: String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'audit trail write failed',
+        request_id: c.get('requestId'),
+        err: String(err),
+      }),
+    );
   }
 };

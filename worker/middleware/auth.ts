@@ -7,7 +7,9 @@ import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import type { AppEnv } from '../types';
 
 /** The access entry of the endpoint that will answer this request, or null for a 404. */
-export function endpointAccess(c: Parameters<MiddlewareHandler<AppEnv>>[0]): { key: string; access: Access | undefined } | null {
+export function endpointAccess(
+  c: Parameters<MiddlewareHandler<AppEnv>>[0],
+): { key: string; access: Access | undefined } | null {
   const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
   // Hono answers with the first matching handler in registration order, so that route's
   // entry applies: `GET /drivers/me` also matches the later `GET /drivers/:id`.
@@ -22,7 +24,10 @@ export async function authenticate(env: Env, token: string | undefined): Promise
   if (!token) throw unauthorized('unauthorized', 'Sign in to continue: send Authorization: Bearer <access_token>.');
   const result = await verifyAccessToken(env, token);
   if (!result.ok) {
-    throw unauthorized(result.code, result.code === 'token_expired' ? 'Your session expired: refresh the token.' : 'The access token is not valid.');
+    throw unauthorized(
+      result.code,
+      result.code === 'token_expired' ? 'Your session expired: refresh the token.' : 'The access token is not valid.',
+    );
   }
   if (await isRevoked(env, result.claims)) throw unauthorized('token_revoked', 'This session has been signed out.');
   return result.claims;

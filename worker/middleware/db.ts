@@ -12,7 +12,11 @@ export const database: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, pool } = openDb(c.env);
   c.set('db', db);
   try {
-    await withOutbox(c.env, () => next(), (work) => c.executionCtx.waitUntil(work));
+    await withOutbox(
+      c.env,
+      () => next(),
+      (work) => c.executionCtx.waitUntil(work),
+    );
   } finally {
     c.executionCtx.waitUntil(pool.end().catch(() => {}));
   }

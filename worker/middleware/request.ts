@@ -22,15 +22,17 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const user = c.get('user');
   const level = c.res.status >= 500 ? 'error' : 'info';
   if (level === 'info' && quiet(c.env)) return;
-  console.log(JSON.stringify({
-    level,
-    msg: 'request',
-    request_id: requestId,
-    method: c.req.method,
-    path: new URL(c.req.url).pathname,
-    status: c.res.status,
-    ms: Date.now() - started,
-    user_id: user?.sub,
-    role: user?.role,
-  }));
+  console.log(
+    JSON.stringify({
+      level,
+      msg: 'request',
+      request_id: requestId,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      ms: Date.now() - started,
+      user_id: user?.sub,
+      role: user?.role,
+    }),
+  );
 };

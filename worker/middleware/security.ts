@@ -11,7 +11,12 @@ import type { AppEnv } from '../types';
  * `web/public/_headers` (see docs/decisions/0006-browser-security-headers.md).
  */
 export const securityHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
-  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+  },
   strictTransportSecurity: 'max-age=63072000; includeSubDomains',
   xFrameOptions: 'DENY',
   xContentTypeOptions: 'nosniff',

@@ -13,7 +13,13 @@ import { hasSecrets, redactSecrets, unmarkSecrets } from './secrets';
  * Messages the recipient asked for themselves (a code to verify the very phone number,
  * a sign-in link): SMS consent is not required, only an opt-out (STOP) blocks them.
  */
-export const REQUESTED_KINDS: ReadonlySet<string> = new Set(['verify_phone', 'verify_email', 'magic_link', 'reset_password', 'invite']);
+export const REQUESTED_KINDS: ReadonlySet<string> = new Set([
+  'verify_phone',
+  'verify_email',
+  'magic_link',
+  'reset_password',
+  'invite',
+]);
 
 /** What the queue consumer should do with the message after one delivery attempt. */
 export type DeliveryOutcome =
@@ -48,13 +54,20 @@ async function skip(db: Db, row: NotificationRow, reason: string): Promise<Deliv
 async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | null> {
   if (row.channel === 'sms' && row.user_id) {
     const [u] = await db
-      .select({ phone: t.users.phone, sms_opt_out_at: t.users.sms_opt_out_at, sms_consent_at: t.users.sms_consent_at, is_active: t.users.is_active })
+      .select({
+        phone: t.users.phone,
+        sms_opt_out_at: t.users.sms_opt_out_at,
+        sms_consent_at: t.users.sms_consent_at,
+        is_active: t.users.is_active,
+      })
       .from(t.users)
       .where(eq(t.users.id, row.user_id))
       .limit(1);
     // The row's recipient may differ from the profile phone (a waitlist contact number); consent is the user's.
     const requested = REQUESTED_KINDS.has(row.kind);
-    const block = u ? smsBlock({ ...u, phone: row.recipient, sms_consent_at: requested ? new Date(0) : u.sms_consent_at }) : null;
+    const block = u
+      ? smsBlock({ ...u, phone: row.recipient, sms_consent_at: requested ? new Date(0) : u.sms_consent_at })
+      : null;
     if (block) return block;
   }
   const relevant = STILL_RELEVANT[row.kind];
@@ -71,7 +84,12 @@ async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | n
  * concurrently; a row no longer `queued` (sent, skipped, dead) is left alone. Every
  * attempt is recorded on the row: attempts, provider, provider id, status, last error.
  */
-export async function deliverNotification(env: Env, db: Db, id: string, opts: { finalAttempt: boolean }): Promise<DeliveryOutcome> {
+export async function deliverNotification(
+  env: Env,
+  db: Db,
+  id: string,
+  opts: { finalAttempt: boolean },
+): Promise<DeliveryOutcome> {
   const row = await loadRow(db, id);
   if (!row) return { kind: 'done', status: 'missing' };
   if (row.status !== 'queued') return { kind: 'done', status: row.status };
@@ -84,31 +102,61 @@ export async function deliverNotification(env: Env, db: Db, id: string, opts: { 
   const [claimed] = await db
     .update(t.notification_log)
     .set({ attempts: sql`${t.notification_log.attempts} + 1` })
-    .where(and(eq(t.notification_log.id, row.id), eq(t.notification_log.status, 'queued'), eq(t.notification_log.attempts, row.attempts)))
+    .where(
+      and(
+        eq(t.notification_log.id, row.id),
+        eq(t.notification_log.status, 'queued'),
+        eq(t.notification_log.attempts, row.attempts),
+      ),
+    )
     .returning({ attempts: t.notification_log.attempts });
   if (!claimed) return { kind: 'done', status: 'claimed_elsewhere' };
 
   const provider = providerFor(env, row.channel);
   try {
-    const result = await provider.send({ ...row, body: unmarkSecrets(row.body) }, { env, db, attempt: claimed.attempts });
+    const result = await provider.send(
+      { ...row, body: unmarkSecrets(row.body) },
+      { env, db, attempt: claimed.attempts },
+    );
     // One-time secrets stay readable only in the local outbox (notify/secrets.ts).
-    const body = hasSecrets(row.body) ? (result.provider === 'outbox' ? unmarkSecrets(row.body) : redactSecrets(row.body)) : undefined;
+    const body = hasSecrets(row.body)
+      ? result.provider === 'outbox'
+        ? unmarkSecrets(row.body)
+        : redactSecrets(row.body)
+      : undefined;
     await db
       .update(t.notification_log)
-      .set({ status: 'sent', provider: result.provider, provider_message_id: result.provider_message_id, sent_at: new Date(), last_error: null, ...(body !== undefined ? { body } : {}) })
+      .set({
+        status: 'sent',
+        provider: result.provider,
+        provider_message_id: result.provider_message_id,
+        sent_at: new Date(),
+        last_error: null,
+        ...(body !== undefined ? { body } : {}),
+      })
       .where(eq(t.notification_log.id, row.id));
     return { kind: 'done', status: 'sent' };
   } catch (err) {
-    const e = err instanceof ProviderError ? err : new ProviderError(provider.name, err instanceof Error ? err.message : String(err), true);
+    const e =
+      err instanceof ProviderError
+        ? err
+        : new ProviderError(provider.name, err instanceof Error ? err.message : String(err), true);
     if (e.provider === 'twilio' && Number(e.code) === TWILIO_UNSUBSCRIBED && row.user_id) {
       // Twilio knows about a STOP we missed: record it so we stop trying.
       await db.update(t.users).set({ sms_opt_out_at: new Date() }).where(eq(t.users.id, row.user_id));
     }
     const terminal = !e.retryable || opts.finalAttempt;
-    const error = opts.finalAttempt && e.retryable ? `${e.message} — gave up after ${claimed.attempts} attempts; moved to the dead-letter queue` : e.message;
+    const error =
+      opts.finalAttempt && e.retryable
+        ? `${e.message} — gave up after ${claimed.attempts} attempts; moved to the dead-letter queue`
+        : e.message;
     await db
       .update(t.notification_log)
-      .set({ provider: provider.name, last_error: error.slice(0, 1000), ...(terminal ? { status: 'failed' as const } : {}) })
+      .set({
+        provider: provider.name,
+        last_error: error.slice(0, 1000),
+        ...(terminal ? { status: 'failed' as const } : {}),
+      })
       .where(eq(t.notification_log.id, row.id));
     if (!e.retryable) return { kind: 'failed', error };
     return opts.finalAttempt ? { kind: 'dead_letter', error } : { kind: 'retry', error };
@@ -119,7 +167,10 @@ export async function deliverNotification(env: Env, db: Db, id: string, opts: { 
 export async function markDead(db: Db, id: string): Promise<boolean> {
   const rows = await db
     .update(t.notification_log)
-    .set({ status: 'dead', last_error: sql`coalesce(${t.notification_log.last_error}, 'delivery failed') || ' [dead-lettered]'` })
+    .set({
+      status: 'dead',
+      last_error: sql`coalesce(${t.notification_log.last_error}, 'delivery failed') || ' [dead-lettered]'`,
+    })
     .where(and(eq(t.notification_log.id, id), sql`${t.notification_log.status} IN ('queued', 'failed')`))
     .returning({ id: t.notification_log.id });
   return rows.length > 0;

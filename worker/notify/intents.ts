@@ -10,7 +10,13 @@ import { TEMPLATES, type MessageContext, type TemplateKind } from './templates';
  * Kinds that may wake someone at night. Everything else sent as SMS waits for the end of
  * the operator's quiet hours (email and push are never held back).
  */
-export const URGENT_KINDS: ReadonlySet<TemplateKind> = new Set(['job_en_route', 'job_arrived', 'job_cancelled', 'driver_job_assigned', 'driver_job_cancelled']);
+export const URGENT_KINDS: ReadonlySet<TemplateKind> = new Set([
+  'job_en_route',
+  'job_arrived',
+  'job_cancelled',
+  'driver_job_assigned',
+  'driver_job_cancelled',
+]);
 
 /**
  * A held-back message that no longer makes sense is skipped at send time: "a driver is
@@ -39,14 +45,23 @@ export interface NotifyOptions {
  * Records the deliveries of one message to one person (see `planDeliveries`) as outbox
  * rows in the caller's transaction. Returns the number of rows queued.
  */
-export async function notifyContact(tx: Queryable, op: OperatorContext, contact: Contact, n: NotifyOptions): Promise<number> {
+export async function notifyContact(
+  tx: Queryable,
+  op: OperatorContext,
+  contact: Contact,
+  n: NotifyOptions,
+): Promise<number> {
   const message = TEMPLATES[n.kind]({ ...n.context, business_name: op.business_name });
   const now = n.now ?? new Date();
   const sendAfter = URGENT_KINDS.has(n.kind) ? null : quietHoursEnd(now, op);
   let queued = 0;
   for (const d of planDeliveries(contact, message, { email: n.email })) {
     const content =
-      d.channel === 'sms' ? { subject: null, body: message.sms! } : d.channel === 'email' ? { subject: message.email!.subject, body: message.email!.text } : { subject: message.push!.title, body: message.push!.body };
+      d.channel === 'sms'
+        ? { subject: null, body: message.sms! }
+        : d.channel === 'email'
+          ? { subject: message.email!.subject, body: message.email!.text }
+          : { subject: message.push!.title, body: message.push!.body };
     const id = await enqueueNotification(tx, {
       user_id: contact.user_id,
       job_id: n.job_id ?? null,
@@ -97,10 +112,23 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   };
   if (to === 'pending' && change.previous_driver_id && change.actor?.role === 'admin') {
     // A dispatcher took the job back (reassign / un-assign): the old driver hears it.
-    const { operator, tier_label, driver: was } = await loadJobParties(tx, { customer_id: null, driver_id: change.previous_driver_id, tier_id: job.driveway_tier_id });
+    const {
+      operator,
+      tier_label,
+      driver: was,
+    } = await loadJobParties(tx, {
+      customer_id: null,
+      driver_id: change.previous_driver_id,
+      tier_id: job.driveway_tier_id,
+    });
     if (was) {
       const context = jobContext(job, tier_label, was.full_name);
-      await notifyContact(tx, operator, was, { kind: 'driver_job_cancelled', key: `job:${job.id}:v${job.version}:driver_job_cancelled`, job_id: job.id, context });
+      await notifyContact(tx, operator, was, {
+        kind: 'driver_job_cancelled',
+        key: `job:${job.id}:v${job.version}:driver_job_cancelled`,
+        job_id: job.id,
+        context,
+      });
     }
     return;
   }
@@ -109,7 +137,8 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
 
   // A customer is not told about their own cancellation, nor about an auto-dispatch offer
   // (it may move on to another driver; they hear when a driver accepts).
-  const customerTold = !(to === 'cancelled' && change.actor?.role === 'customer') && !(to === 'assigned' && change.actor?.system);
+  const customerTold =
+    !(to === 'cancelled' && change.actor?.role === 'customer') && !(to === 'assigned' && change.actor?.system);
   const { operator, tier_label, customer, driver } = await loadJobParties(tx, {
     customer_id: customerTold ? job.customer_id : null,
     driver_id: job.driver_id,
@@ -118,12 +147,22 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   const context = jobContext(job, tier_label, driver?.full_name);
   const key = `job:${job.id}:v${job.version}`;
   if (customer) {
-    await notifyContact(tx, operator, customer, { kind, key: `${key}:${kind}`, job_id: job.id, context, email: to !== 'completed' });
+    await notifyContact(tx, operator, customer, {
+      kind,
+      key: `${key}:${kind}`,
+      job_id: job.id,
+      context,
+      email: to !== 'completed',
+    });
   }
 
-  const driverKind: Partial<Record<JobStatus, TemplateKind>> = { assigned: 'driver_job_assigned', cancelled: 'driver_job_cancelled' };
+  const driverKind: Partial<Record<JobStatus, TemplateKind>> = {
+    assigned: 'driver_job_assigned',
+    cancelled: 'driver_job_cancelled',
+  };
   const dKind = driverKind[to];
-  if (dKind && driver) await notifyContact(tx, operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
+  if (dKind && driver)
+    await notifyContact(tx, operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
 }
 
 /**
@@ -132,7 +171,11 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
  * present. Call inside the promotion's transaction.
  */
 export async function notifyWaitlistPromoted(tx: Queryable, entry: t.WaitlistEntry, job: t.Job): Promise<number> {
-  const { operator, tier_label, customer: contact } = await loadJobParties(tx, { customer_id: entry.customer_id, driver_id: null, tier_id: job.driveway_tier_id });
+  const {
+    operator,
+    tier_label,
+    customer: contact,
+  } = await loadJobParties(tx, { customer_id: entry.customer_id, driver_id: null, tier_id: job.driveway_tier_id });
   if (!contact) return 0;
   const withEntryDetails: Contact = {
     ...contact,

@@ -52,14 +52,20 @@ export function noteInvoiceDue(jobId: string): void {
  * a later failure must still go out), enqueues what it noted. `defer` hands the enqueue to
  * `waitUntil` so a response need not wait for it; otherwise it is awaited.
  */
-export async function withOutbox<T>(env: Partial<OutboxEnv>, fn: () => Promise<T>, defer?: (work: Promise<void>) => void): Promise<T> {
+export async function withOutbox<T>(
+  env: Partial<OutboxEnv>,
+  fn: () => Promise<T>,
+  defer?: (work: Promise<void>) => void,
+): Promise<T> {
   const pending: Pending = { notifications: new Map(), invoices: new Set() };
   try {
     return await scope.run(pending, fn);
   } finally {
     if (pending.notifications.size > 0 || pending.invoices.size > 0) {
       const work = flushOutbox(env, pending).catch((err: unknown) =>
-        console.error(JSON.stringify({ level: 'error', msg: 'outbox flush failed; the sweep will enqueue', err: String(err) })),
+        console.error(
+          JSON.stringify({ level: 'error', msg: 'outbox flush failed; the sweep will enqueue', err: String(err) }),
+        ),
       );
       if (defer) defer(work);
       else await work;
@@ -74,7 +80,10 @@ export function delayFor(sendAfter: Date | null, now = Date.now()): number {
 }
 
 /** Puts notification ids on the queue, each delayed until its `send_after`. */
-export async function enqueueNotifications(env: Partial<OutboxEnv>, items: { id: string; send_after: Date | null }[]): Promise<void> {
+export async function enqueueNotifications(
+  env: Partial<OutboxEnv>,
+  items: { id: string; send_after: Date | null }[],
+): Promise<void> {
   if (!env.NOTIFICATIONS || items.length === 0) return;
   const now = Date.now();
   for (let i = 0; i < items.length; i += SEND_BATCH_LIMIT) {
@@ -91,13 +100,18 @@ export async function enqueueNotifications(env: Partial<OutboxEnv>, items: { id:
 export async function enqueueInvoices(env: Partial<OutboxEnv>, jobIds: string[]): Promise<void> {
   if (!env.INVOICES || jobIds.length === 0) return;
   for (let i = 0; i < jobIds.length; i += SEND_BATCH_LIMIT) {
-    await env.INVOICES.sendBatch(jobIds.slice(i, i + SEND_BATCH_LIMIT).map((job_id) => ({ body: { job_id } satisfies InvoiceMessage })));
+    await env.INVOICES.sendBatch(
+      jobIds.slice(i, i + SEND_BATCH_LIMIT).map((job_id) => ({ body: { job_id } satisfies InvoiceMessage })),
+    );
   }
 }
 
 async function flushOutbox(env: Partial<OutboxEnv>, pending: Pending): Promise<void> {
   await Promise.all([
-    enqueueNotifications(env, [...pending.notifications].map(([id, send_after]) => ({ id, send_after }))),
+    enqueueNotifications(
+      env,
+      [...pending.notifications].map(([id, send_after]) => ({ id, send_after })),
+    ),
     enqueueInvoices(env, [...pending.invoices]),
   ]);
 }

@@ -51,7 +51,12 @@ export async function loadOperator(db: Queryable): Promise<OperatorContext> {
 }
 
 /** Why SMS may not go to a user (SMS consent and STOP are enforced here, at intent time, and again at send time). */
-export function smsBlock(u: { phone: string | null; sms_opt_out_at: Date | string | null; sms_consent_at: Date | string | null; is_active: boolean }): string | null {
+export function smsBlock(u: {
+  phone: string | null;
+  sms_opt_out_at: Date | string | null;
+  sms_consent_at: Date | string | null;
+  is_active: boolean;
+}): string | null {
   if (!u.is_active) return 'account inactive';
   if (!u.phone) return 'no phone number';
   if (u.sms_opt_out_at) return 'recipient replied STOP';
@@ -80,9 +85,15 @@ export async function loadContact(db: Queryable, userId: string): Promise<Contac
   if (!u) return null;
   const subs =
     u.role === 'driver'
-      ? await db.select({ id: t.push_subscriptions.id }).from(t.push_subscriptions).where(eq(t.push_subscriptions.user_id, userId))
+      ? await db
+          .select({ id: t.push_subscriptions.id })
+          .from(t.push_subscriptions)
+          .where(eq(t.push_subscriptions.user_id, userId))
       : [];
-  return toContact(u, subs.map((s) => s.id));
+  return toContact(
+    u,
+    subs.map((s) => s.id),
+  );
 }
 
 /** The columns a contact is made of, as `users` (and a customer profile's preference) hold them. */
@@ -113,7 +124,11 @@ function toContact(u: UserContactColumns, pushSubscriptionIds: string[]): Contac
 }
 
 export async function customerUserId(db: Queryable, customerId: string): Promise<string | null> {
-  const [row] = await db.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, customerId)).limit(1);
+  const [row] = await db
+    .select({ user_id: t.customer_profiles.user_id })
+    .from(t.customer_profiles)
+    .where(eq(t.customer_profiles.id, customerId))
+    .limit(1);
   return row?.user_id ?? null;
 }
 
@@ -160,7 +175,10 @@ function person(row: PartiesRow, p: 'c' | 'd'): Contact | null {
  * and the driver (by driver profile id) with their contact details and, for the driver,
  * Web Push subscriptions. A null id skips that person.
  */
-export async function loadJobParties(db: Queryable, q: { customer_id: string | null; driver_id: string | null; tier_id: number | null }): Promise<JobParties> {
+export async function loadJobParties(
+  db: Queryable,
+  q: { customer_id: string | null; driver_id: string | null; tier_id: number | null },
+): Promise<JobParties> {
   const result = await db.execute<PartiesRow>(sql`
     SELECT o.id IS NOT NULL AS has_operator, o.business_name, o.timezone, o.quiet_hours_start, o.quiet_hours_end, o.tax_rate_bps,
            pc.tier_label,
@@ -208,17 +226,28 @@ export interface PlannedDelivery {
  *   outbox records the skipped SMS with the reason;
  * - `email: false` when another message covers email (the invoice email after completion).
  */
-export function planDeliveries(contact: Contact, message: RenderedMessage, opts: { email?: boolean } = {}): PlannedDelivery[] {
+export function planDeliveries(
+  contact: Contact,
+  message: RenderedMessage,
+  opts: { email?: boolean } = {},
+): PlannedDelivery[] {
   const emailAllowed = opts.email !== false && !!message.email;
   const out: PlannedDelivery[] = [];
-  const email = () => out.push(contact.email ? { channel: 'email', recipient: contact.email } : { channel: 'email', recipient: null, skipped_reason: 'no email address' });
+  const email = () =>
+    out.push(
+      contact.email
+        ? { channel: 'email', recipient: contact.email }
+        : { channel: 'email', recipient: null, skipped_reason: 'no email address' },
+    );
 
   if (message.push && contact.push_subscription_ids.length > 0) {
     for (const id of contact.push_subscription_ids) out.push({ channel: 'push', recipient: id });
     return out;
   }
   if (contact.preferred === 'none') return out;
-  const wantsSms = !!message.sms && (contact.preferred === 'sms' || contact.preferred === 'both' || (!!message.push && contact.role === 'driver'));
+  const wantsSms =
+    !!message.sms &&
+    (contact.preferred === 'sms' || contact.preferred === 'both' || (!!message.push && contact.role === 'driver'));
   const wantsEmail = emailAllowed && (contact.preferred === 'email' || contact.preferred === 'both');
   if (wantsSms) {
     if (contact.sms_block) {

@@ -75,22 +75,48 @@ export async function sendNow(env: Env, db: Db, msg: OutgoingMessage): Promise<S
       .from(t.notification_log)
       .where(eq(t.notification_log.idempotency_key, msg.idempotency_key))
       .limit(1);
-    const status = existing!.status === 'failed' || existing!.status === 'dead' ? 'failed' : existing!.status === 'queued' ? 'queued' : 'sent';
+    const status =
+      existing!.status === 'failed' || existing!.status === 'dead'
+        ? 'failed'
+        : existing!.status === 'queued'
+          ? 'queued'
+          : 'sent';
     return { id: existing!.id, status, provider: providerName(existing!.provider), duplicate: true };
   }
 
   const outcome = await deliverNotification(env, db, row.id, { finalAttempt: false });
-  const [after] = await db.select({ provider: t.notification_log.provider }).from(t.notification_log).where(eq(t.notification_log.id, row.id)).limit(1);
+  const [after] = await db
+    .select({ provider: t.notification_log.provider })
+    .from(t.notification_log)
+    .where(eq(t.notification_log.id, row.id))
+    .limit(1);
   const provider = providerName(after?.provider);
   switch (outcome.kind) {
     case 'done':
       return { id: row.id, status: outcome.status === 'sent' ? 'sent' : 'failed', provider, duplicate: false };
     case 'retry':
     case 'later':
-      await env.NOTIFICATIONS.send({ id: row.id }, { delaySeconds: outcome.kind === 'later' ? outcome.delaySeconds : backoffSeconds(1, Number(env.NOTIFY_RETRY_BASE_SECONDS ?? 30)) });
+      await env.NOTIFICATIONS.send(
+        { id: row.id },
+        {
+          delaySeconds:
+            outcome.kind === 'later'
+              ? outcome.delaySeconds
+              : backoffSeconds(1, Number(env.NOTIFY_RETRY_BASE_SECONDS ?? 30)),
+        },
+      );
       return { id: row.id, status: 'queued', provider, duplicate: false };
     default:
-      console.error(JSON.stringify({ level: 'error', msg: 'notification send failed', provider, kind: msg.kind, notification_id: row.id, err: outcome.error }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'notification send failed',
+          provider,
+          kind: msg.kind,
+          notification_id: row.id,
+          err: outcome.error,
+        }),
+      );
       return { id: row.id, status: 'failed', provider, duplicate: false };
   }
 }

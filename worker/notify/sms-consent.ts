@@ -9,7 +9,10 @@ export const START_WORDS = new Set(['START', 'YES', 'UNSTOP', 'OPTIN']);
 export type Keyword = 'stop' | 'start' | 'help' | null;
 
 export function keywordOf(body: string): Keyword {
-  const word = body.trim().toUpperCase().replace(/[.!]+$/, '');
+  const word = body
+    .trim()
+    .toUpperCase()
+    .replace(/[.!]+$/, '');
   if (STOP_WORDS.has(word)) return 'stop';
   if (START_WORDS.has(word)) return 'start';
   if (word === 'HELP' || word === 'INFO') return 'help';
@@ -35,7 +38,17 @@ export async function applyKeyword(db: Db, from: string, keyword: Keyword): Prom
       await tx
         .update(t.notification_log)
         .set({ status: 'skipped', last_error: 'recipient replied STOP' })
-        .where(and(eq(t.notification_log.channel, 'sms'), eq(t.notification_log.status, 'queued'), inArray(t.notification_log.user_id, users.map((u) => u.id)), isNull(t.notification_log.sent_at)));
+        .where(
+          and(
+            eq(t.notification_log.channel, 'sms'),
+            eq(t.notification_log.status, 'queued'),
+            inArray(
+              t.notification_log.user_id,
+              users.map((u) => u.id),
+            ),
+            isNull(t.notification_log.sent_at),
+          ),
+        );
     }
     return users.length;
   });

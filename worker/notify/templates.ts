@@ -26,7 +26,8 @@ export interface RenderedMessage {
 /** Appended to every SMS (carrier and TCPA practice: say how to stop). */
 export const SMS_FOOTER = 'Reply STOP to opt out.';
 
-export const money = (cents: number | null | undefined): string => (cents === null || cents === undefined ? '' : `$${(cents / 100).toFixed(2)}`);
+export const money = (cents: number | null | undefined): string =>
+  cents === null || cents === undefined ? '' : `$${(cents / 100).toFixed(2)}`;
 const firstName = (name?: string) => (name ?? '').trim().split(/\s+/)[0] || 'Your driver';
 const sms = (biz: string, text: string) => `${biz}: ${text} ${SMS_FOOTER}`;
 const signoff = (biz: string) => `\n\n— ${biz}`;
@@ -34,7 +35,10 @@ const signoff = (biz: string) => `\n\n— ${biz}`;
 export const TEMPLATES = {
   /** ApexPlow NotifyCustomerJobAssigned. */
   job_assigned: (c: MessageContext): RenderedMessage => ({
-    sms: sms(c.business_name, `${firstName(c.driver_name)} will plow ${c.address}. We'll text you when they are on the way.`),
+    sms: sms(
+      c.business_name,
+      `${firstName(c.driver_name)} will plow ${c.address}. We'll text you when they are on the way.`,
+    ),
     email: {
       subject: `${c.business_name}: a driver is assigned to your plow request`,
       text: `Good news: ${c.driver_name ?? 'a driver'} will plow ${c.address}.\nWe'll let you know when they are on the way.${signoff(c.business_name)}`,
@@ -55,7 +59,10 @@ export const TEMPLATES = {
     },
   }),
   job_completed: (c: MessageContext): RenderedMessage => ({
-    sms: sms(c.business_name, `Your driveway at ${c.address} is plowed.${c.price_cents ? ` Total ${money(c.price_cents)}.` : ''} Thank you!`),
+    sms: sms(
+      c.business_name,
+      `Your driveway at ${c.address} is plowed.${c.price_cents ? ` Total ${money(c.price_cents)}.` : ''} Thank you!`,
+    ),
     email: {
       subject: `${c.business_name}: your driveway is plowed`,
       text: `Your driveway at ${c.address} is plowed.${c.price_cents ? ` Total: ${money(c.price_cents)}.` : ''} Your invoice follows by email. Thank you!${signoff(c.business_name)}`,
@@ -69,7 +76,10 @@ export const TEMPLATES = {
     },
   }),
   waitlist_promoted: (c: MessageContext): RenderedMessage => ({
-    sms: sms(c.business_name, `Good news: your waitlisted request for ${c.address} has been picked up and is now scheduled.`),
+    sms: sms(
+      c.business_name,
+      `Good news: your waitlisted request for ${c.address} has been picked up and is now scheduled.`,
+    ),
     email: {
       subject: `${c.business_name}: your waitlisted request is scheduled`,
       text: `Good news: your waitlisted plow request for ${c.address} has been picked up and is now scheduled. We'll let you know when a driver is on the way.${signoff(c.business_name)}`,
@@ -77,8 +87,14 @@ export const TEMPLATES = {
   }),
   /** A driver's new assignment: a push to their phone (SMS if they have no push subscription). */
   driver_job_assigned: (c: MessageContext): RenderedMessage => ({
-    push: { title: 'New job assigned', body: [c.address, c.tier_label, money(c.price_cents)].filter(Boolean).join(' · ') },
-    sms: sms(c.business_name, `New job: ${[c.address, c.tier_label, money(c.price_cents)].filter(Boolean).join(', ')}. Open the driver app to accept.`),
+    push: {
+      title: 'New job assigned',
+      body: [c.address, c.tier_label, money(c.price_cents)].filter(Boolean).join(' · '),
+    },
+    sms: sms(
+      c.business_name,
+      `New job: ${[c.address, c.tier_label, money(c.price_cents)].filter(Boolean).join(', ')}. Open the driver app to accept.`,
+    ),
   }),
   driver_job_cancelled: (c: MessageContext): RenderedMessage => ({
     push: { title: 'Job cancelled', body: `${c.address}${c.reason ? ` — ${c.reason}` : ''}` },
@@ -115,7 +131,12 @@ export function dailyReportEmail(c: {
     ...(c.collected.length ? c.collected.map((p) => `  ${p.method.padEnd(8)} ${money(p.cents)}`) : ['  none']),
     '',
     'By driver:',
-    ...(c.drivers.length ? c.drivers.map((d) => `  ${d.name}: ${d.jobs} job${d.jobs === 1 ? '' : 's'}, ${money(d.cents)}`) : ['  none']),
+    ...(c.drivers.length
+      ? c.drivers.map((d) => `  ${d.name}: ${d.jobs} job${d.jobs === 1 ? '' : 's'}, ${money(d.cents)}`)
+      : ['  none']),
   ];
-  return { subject: `${c.business_name}: daily report for ${c.date} — ${c.completed} jobs, ${money(c.revenue_cents)}`, text: lines.join('\n') };
+  return {
+    subject: `${c.business_name}: daily report for ${c.date} — ${c.completed} jobs, ${money(c.revenue_cents)}`,
+    text: lines.join('\n'),
+  };
 }

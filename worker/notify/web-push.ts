@@ -40,15 +40,21 @@ async function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, bytes: 
  * content key and nonce of RFC 8188, one record ending in the 0x02 delimiter. Returns the
  * request body: salt ‖ rs ‖ idlen ‖ keyid (our public key) ‖ ciphertext.
  */
-export async function encryptPayload(sub: Pick<PushSubscriptionKeys, 'p256dh' | 'auth'>, plaintext: Uint8Array): Promise<Uint8Array> {
-  if (plaintext.length > MAX_PAYLOAD_BYTES) throw new Error(`push payload is ${plaintext.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
+export async function encryptPayload(
+  sub: Pick<PushSubscriptionKeys, 'p256dh' | 'auth'>,
+  plaintext: Uint8Array,
+): Promise<Uint8Array> {
+  if (plaintext.length > MAX_PAYLOAD_BYTES)
+    throw new Error(`push payload is ${plaintext.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`);
   const uaPublic = fromBase64Url(sub.p256dh);
   const authSecret = fromBase64Url(sub.auth);
   if (uaPublic.length !== 65 || uaPublic[0] !== 0x04) throw new Error('p256dh is not an uncompressed P-256 public key');
   if (authSecret.length !== 16) throw new Error('auth secret must be 16 bytes');
 
   const uaKey = await crypto.subtle.importKey('raw', uaPublic, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
-  const local = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
+  const local = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ])) as CryptoKeyPair;
   const asPublic = new Uint8Array((await crypto.subtle.exportKey('raw', local.publicKey)) as ArrayBuffer);
   // workers-types spells the field `$public`; the runtime (like every WebCrypto) reads `public`.
   const ecdh = { name: 'ECDH', public: uaKey } as unknown as SubtleCryptoDeriveKeyAlgorithm;
@@ -77,12 +83,27 @@ export async function encryptPayload(sub: Pick<PushSubscriptionKeys, 'p256dh' | 
  */
 export async function vapidAuthorization(endpoint: string, keys: VapidKeys, now = Date.now()): Promise<string> {
   const pub = fromBase64Url(keys.publicKey);
-  const jwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: toBase64Url(pub.subarray(1, 33)), y: toBase64Url(pub.subarray(33, 65)), d: keys.privateKey, ext: false };
+  const jwk: JsonWebKey = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: toBase64Url(pub.subarray(1, 33)),
+    y: toBase64Url(pub.subarray(33, 65)),
+    d: keys.privateKey,
+    ext: false,
+  };
   const key = await crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
   const header = toBase64Url(enc.encode(JSON.stringify({ typ: 'JWT', alg: 'ES256' })));
-  const claims = toBase64Url(enc.encode(JSON.stringify({ aud: new URL(endpoint).origin, exp: Math.floor(now / 1000) + 12 * 3600, sub: keys.subject })));
+  const claims = toBase64Url(
+    enc.encode(
+      JSON.stringify({ aud: new URL(endpoint).origin, exp: Math.floor(now / 1000) + 12 * 3600, sub: keys.subject }),
+    ),
+  );
   // WebCrypto's ECDSA signature is r ‖ s, which is exactly the JWS ES256 form.
-  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, enc.encode(`${header}.${claims}`));
+  const signature = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    enc.encode(`${header}.${claims}`),
+  );
   return `vapid t=${header}.${claims}.${toBase64Url(signature)}, k=${keys.publicKey}`;
 }
 
@@ -95,7 +116,12 @@ export interface PushRequestOptions {
 }
 
 /** The complete HTTP request to deliver `payload` to one subscription. */
-export async function buildPushRequest(sub: PushSubscriptionKeys, payload: unknown, keys: VapidKeys, opts: PushRequestOptions): Promise<Request> {
+export async function buildPushRequest(
+  sub: PushSubscriptionKeys,
+  payload: unknown,
+  keys: VapidKeys,
+  opts: PushRequestOptions,
+): Promise<Request> {
   const body = await encryptPayload(sub, enc.encode(JSON.stringify(payload)));
   const headers: Record<string, string> = {
     authorization: await vapidAuthorization(sub.endpoint, keys),

@@ -20,13 +20,22 @@ async function hmac(hash: 'SHA-1' | 'SHA-256', key: Uint8Array, data: string): P
  * Auth Token, over the full URL Twilio called followed by every POST parameter's name and
  * value, sorted by name; base64. See twilio.com/docs/usage/webhooks/webhooks-security.
  */
-export async function twilioSignature(authToken: string, url: string, params: URLSearchParams | [string, string][]): Promise<string> {
+export async function twilioSignature(
+  authToken: string,
+  url: string,
+  params: URLSearchParams | [string, string][],
+): Promise<string> {
   const pairs = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   const data = url + pairs.map(([k, v]) => k + v).join('');
   return btoa(String.fromCharCode(...(await hmac('SHA-1', enc.encode(authToken), data))));
 }
 
-export async function verifyTwilioSignature(authToken: string, url: string, params: URLSearchParams, header: string | undefined): Promise<boolean> {
+export async function verifyTwilioSignature(
+  authToken: string,
+  url: string,
+  params: URLSearchParams,
+  header: string | undefined,
+): Promise<boolean> {
   if (!authToken || !header) return false;
   return equalBytes(enc.encode(header.trim()), enc.encode(await twilioSignature(authToken, url, params)));
 }

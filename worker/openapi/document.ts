@@ -19,24 +19,46 @@ import { ROUTE_DOCS, type ErrorStatus, type RouteDoc } from './routes';
 type Json = Record<string, unknown>;
 
 /** The contract modules whose capitalised zod exports become named components. */
-const CONTRACT_MODULES: readonly Record<string, unknown>[] = [apiSchemas, domainSchemas, backgroundSchemas, responseSchemas, wsSchemas];
+const CONTRACT_MODULES: readonly Record<string, unknown>[] = [
+  apiSchemas,
+  domainSchemas,
+  backgroundSchemas,
+  responseSchemas,
+  wsSchemas,
+];
 
 const SCHEMA_REF = '#/components/schemas/';
 const JSON_TYPE = 'application/json';
 
 /** Shared refusals, all in the SPEC §4 error shape except readiness's 503. */
 const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string }> = {
-  400: { name: 'BadRequest', description: 'validation_failed (per-field `details`: [{field, message}]) or malformed_json.' },
-  401: { name: 'Unauthorized', description: 'unauthorized (no access token), token_invalid, token_expired (refresh it) or token_revoked.' },
-  403: { name: 'Forbidden', description: 'forbidden: not available to this role (or ip_not_allowed for admin routes off the allow-list).' },
-  404: { name: 'NotFound', description: 'not_found: no such resource, or not yours (other users’ resources are never revealed).' },
+  400: {
+    name: 'BadRequest',
+    description: 'validation_failed (per-field `details`: [{field, message}]) or malformed_json.',
+  },
+  401: {
+    name: 'Unauthorized',
+    description: 'unauthorized (no access token), token_invalid, token_expired (refresh it) or token_revoked.',
+  },
+  403: {
+    name: 'Forbidden',
+    description: 'forbidden: not available to this role (or ip_not_allowed for admin routes off the allow-list).',
+  },
+  404: {
+    name: 'NotFound',
+    description: 'not_found: no such resource, or not yours (other users’ resources are never revealed).',
+  },
   409: { name: 'Conflict', description: 'A state conflict: illegal transition, lost race, stale version.' },
   411: { name: 'LengthRequired', description: 'length_required: send Content-Length.' },
   413: { name: 'PayloadTooLarge', description: 'payload_too_large: JSON bodies are at most 64 KiB.' },
   415: { name: 'UnsupportedMediaType', description: 'unsupported_media_type: send the body as application/json.' },
   422: { name: 'UnprocessableEntity', description: 'Well-formed but refused (e.g. outside_service_area).' },
   426: { name: 'UpgradeRequired', description: 'upgrade_required.' },
-  429: { name: 'TooManyRequests', description: 'rate_limited: wait the Retry-After seconds (limits per IP, per user, and per IP + account for sign-in actions).' },
+  429: {
+    name: 'TooManyRequests',
+    description:
+      'rate_limited: wait the Retry-After seconds (limits per IP, per user, and per IP + account for sign-in actions).',
+  },
   503: { name: 'ServiceUnavailable', description: 'misconfigured (error body), or not ready.' },
 };
 
@@ -107,7 +129,8 @@ export function operationId(method: string, honoPath: string): string {
 function tagOf(honoPath: string): string {
   if (honoPath === '/ws') return 'realtime';
   if (honoPath === '/healthz' || honoPath === '/readyz') return 'health';
-  if (honoPath.startsWith('/files/') || honoPath.startsWith('/api/v1/uploads') || honoPath.startsWith('/api/v1/files')) return 'files';
+  if (honoPath.startsWith('/files/') || honoPath.startsWith('/api/v1/uploads') || honoPath.startsWith('/api/v1/files'))
+    return 'files';
   if (honoPath === '/api/v1/openapi.json') return 'meta';
   return honoPath.split('/')[3] ?? 'meta';
 }
@@ -136,7 +159,13 @@ function queryParameters(component: Json, name: string): Json[] {
   const required = new Set((component.required as string[] | undefined) ?? []);
   return Object.entries(props).map(([param, schema]) => {
     const { description, ...rest } = schema;
-    return { name: param, in: 'query', required: required.has(param), ...(description ? { description } : {}), schema: rest };
+    return {
+      name: param,
+      in: 'query',
+      required: required.has(param),
+      ...(description ? { description } : {}),
+      schema: rest,
+    };
   });
 }
 
@@ -149,7 +178,13 @@ function pathParameters(honoPath: string): Json[] {
     schema: { type: 'string', format: 'uuid' },
   }));
   if (honoPath.endsWith('/*')) {
-    params.push({ name: 'key', in: 'path', required: true, description: 'The R2 object key as issued; it contains slashes, sent as they are.', schema: { type: 'string' } });
+    params.push({
+      name: 'key',
+      in: 'path',
+      required: true,
+      description: 'The R2 object key as issued; it contains slashes, sent as they are.',
+      schema: { type: 'string' },
+    });
   }
   return params;
 }
@@ -167,7 +202,8 @@ function errorResponses(doc: RouteDoc, isPublic: boolean, hasIdParam: boolean): 
     errors.set(415, undefined);
   }
   errors.set(429, undefined);
-  for (const [status, description] of Object.entries(doc.errors ?? {})) errors.set(Number(status) as ErrorStatus, description);
+  for (const [status, description] of Object.entries(doc.errors ?? {}))
+    errors.set(Number(status) as ErrorStatus, description);
   return new Map([...errors].sort(([a], [b]) => a - b));
 }
 
@@ -193,7 +229,8 @@ function operation(key: string, doc: RouteDoc, schemas: Record<string, Json>, na
   const isPublic = access === 'public';
   const nameOf = (schema: z.ZodType, what: string) => {
     const name = names.get(schema);
-    if (!name) throw new Error(`${key}: its ${what} schema is not a named export of contract/ — move it there to document it`);
+    if (!name)
+      throw new Error(`${key}: its ${what} schema is not a named export of contract/ — move it there to document it`);
     return name;
   };
   const parameters: Json[] = pathParameters(honoPath);
@@ -202,10 +239,20 @@ function operation(key: string, doc: RouteDoc, schemas: Record<string, Json>, na
     parameters.push(...queryParameters(schemas[name]!, name));
   }
   for (const p of doc.extraQuery ?? []) {
-    parameters.push({ name: p.name, in: 'query', required: p.required ?? false, description: p.description, schema: p.schema ? ref(nameOf(p.schema, 'query')) : { type: 'string' } });
+    parameters.push({
+      name: p.name,
+      in: 'query',
+      required: p.required ?? false,
+      description: p.description,
+      schema: p.schema ? ref(nameOf(p.schema, 'query')) : { type: 'string' },
+    });
   }
   const roles = isPublic || access === undefined ? [] : [...access];
-  const accessLine = isPublic ? (doc.optionalAuth ? '**Access:** public; a bearer token, when sent, is used.' : '**Access:** public.') : `**Roles:** ${roles.join(', ')}.`;
+  const accessLine = isPublic
+    ? doc.optionalAuth
+      ? '**Access:** public; a bearer token, when sent, is used.'
+      : '**Access:** public.'
+    : `**Roles:** ${roles.join(', ')}.`;
   const op: Json = {
     operationId: operationId(method, honoPath),
     tags: [tagOf(honoPath)],
@@ -216,19 +263,30 @@ function operation(key: string, doc: RouteDoc, schemas: Record<string, Json>, na
   };
   if (parameters.length) op.parameters = parameters;
   if (doc.body) {
-    op.requestBody = { required: !doc.bodyOptional, content: { [JSON_TYPE]: { schema: ref(nameOf(doc.body, 'body')) } } };
+    op.requestBody = {
+      required: !doc.bodyOptional,
+      content: { [JSON_TYPE]: { schema: ref(nameOf(doc.body, 'body')) } },
+    };
   } else if (doc.rawBody) {
-    op.requestBody = { required: true, description: doc.rawBody.description, content: Object.fromEntries(doc.rawBody.types.map((t) => [t, {}])) };
+    op.requestBody = {
+      required: true,
+      description: doc.rawBody.description,
+      content: Object.fromEntries(doc.rawBody.types.map((t) => [t, {}])),
+    };
   }
   const responses = successResponses(doc);
   // A `:id` that is not a UUID, or not the caller's, is 404 (uuidParam); a file key is not looked up that way.
   for (const [status, description] of errorResponses(doc, isPublic, /:\w/.test(honoPath))) {
-    responses[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}`, ...(description ? { description } : {}) };
+    responses[status] = {
+      $ref: `#/components/responses/${ERROR_RESPONSES[status].name}`,
+      ...(description ? { description } : {}),
+    };
   }
   op.responses = responses;
   if (doc.websocket) {
     op['x-websocket'] = {
-      description: 'JSON text frames `{"type", "payload"}`, at most 8 KiB. Keep-alive: send exactly `{"type":"ping"}`; the runtime answers `{"type":"pong"}` without waking a hibernated room.',
+      description:
+        'JSON text frames `{"type", "payload"}`, at most 8 KiB. Keep-alive: send exactly `{"type":"ping"}`; the runtime answers `{"type":"pong"}` without waking a hibernated room.',
       clientMessage: ref(nameOf(doc.websocket.client, 'WebSocket client')),
       serverMessage: ref(nameOf(doc.websocket.server, 'WebSocket server')),
       closeCodes: { 4001: 'The token is invalid, expired or was revoked (logout-all, suspension).' },
@@ -260,16 +318,30 @@ function reachableSchemas(root: unknown, schemas: Record<string, Json>): Set<str
 function errorComponents(): Json {
   const out: Json = {};
   for (const [status, { name, description }] of Object.entries(ERROR_RESPONSES)) {
-    const response: Json = { description, content: { [JSON_TYPE]: { schema: status === '503' ? { type: 'object' } : ref('ErrorBody') } } };
-    if (status === '429') response.headers = { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 0 } } };
+    const response: Json = {
+      description,
+      content: { [JSON_TYPE]: { schema: status === '503' ? { type: 'object' } : ref('ErrorBody') } },
+    };
+    if (status === '429')
+      response.headers = {
+        'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 0 } },
+      };
     if (status === '400') {
       (response.content as Record<string, Json>)[JSON_TYPE]!.example = {
-        error: { code: 'validation_failed', message: 'The body has invalid fields.', details: [{ field: 'password', message: 'must be at least 10 characters' }] },
+        error: {
+          code: 'validation_failed',
+          message: 'The body has invalid fields.',
+          details: [{ field: 'password', message: 'must be at least 10 characters' }],
+        },
       };
     }
     if (status === '409') {
       (response.content as Record<string, Json>)[JSON_TYPE]!.example = {
-        error: { code: 'invalid_transition', message: 'A job that is pending cannot become completed.', details: { allowed: ['assigned', 'cancelled'] } },
+        error: {
+          code: 'invalid_transition',
+          message: 'A job that is pending cannot become completed.',
+          details: { allowed: ['assigned', 'cancelled'] },
+        },
       };
     }
     out[name] = response;
@@ -290,7 +362,12 @@ export function buildOpenApiDocument(): Json {
   const used = reachableSchemas(paths, schemas);
   used.add('ErrorBody');
   for (const id of [...used]) for (const inner of reachableSchemas(schemas[id], schemas)) used.add(inner);
-  const keptSchemas = Object.fromEntries(Object.keys(schemas).filter((id) => used.has(id)).sort().map((id) => [id, schemas[id]!]));
+  const keptSchemas = Object.fromEntries(
+    Object.keys(schemas)
+      .filter((id) => used.has(id))
+      .sort()
+      .map((id) => [id, schemas[id]!]),
+  );
   return {
     openapi: '3.1.0',
     info: {
@@ -309,8 +386,18 @@ export function buildOpenApiDocument(): Json {
       schemas: keptSchemas,
       responses: errorComponents(),
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token (15 minutes) from login, register, refresh or magic-link.' },
-        accessTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The access token in `?token=`, for the WebSocket upgrade (browsers cannot set headers on it).' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'The access token (15 minutes) from login, register, refresh or magic-link.',
+        },
+        accessTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The access token in `?token=`, for the WebSocket upgrade (browsers cannot set headers on it).',
+        },
       },
     },
   };

@@ -46,7 +46,14 @@ import {
   WaitlistAssignBody,
   WaitlistQuery,
 } from '../../contract/api-domain';
-import { NotificationListQuery, PresignBody, PushSubscriptionBody, PushUnsubscribeBody, ResendEvent, SignFileBody } from '../../contract/background';
+import {
+  NotificationListQuery,
+  PresignBody,
+  PushSubscriptionBody,
+  PushUnsubscribeBody,
+  ResendEvent,
+  SignFileBody,
+} from '../../contract/background';
 import { ClientMessage, ServerMessage, Topic } from '../../contract/ws';
 
 /** The refusals an operation can document; each has a shared response in the document. */
@@ -92,7 +99,8 @@ export interface RouteDoc {
   websocket?: { client: z.ZodType; server: z.ZodType };
 }
 
-const TOKEN_RESPONSE = 'Token response: `{user: {id, email, role, full_name}, access_token, refresh_token, expires_in}`.';
+const TOKEN_RESPONSE =
+  'Token response: `{user: {id, email, role, full_name}, access_token, refresh_token, expires_in}`.';
 const ACCEPTED = 'Accepted; the same answer whether or not the email has an account.';
 const JOB = '`{"job": Job}`.';
 const STATE_CONFLICT = 'invalid_transition (with `details.allowed`) or version_conflict.';
@@ -114,11 +122,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       'Upgrade to a WebSocket (`Upgrade: websocket`). Browsers cannot set headers on the upgrade, so the access token goes in `?token=`. With `topic`, the socket joins that topic (`job:{id}`, `driver:{id}` or `admin:dispatch`, checked against the caller); without it, drivers and admins land on the dispatch channel and customers in the room of their most recent job.',
       'Messages are JSON `{"type", "payload"}` both ways: the client sends `ClientMessage`, the server sends `ServerMessage` (see `x-websocket`). On `subscribe` to `job:{id}` the server answers at once with `job_status` and, when known, the last `driver_location`. Refusals arrive as `{"type": "error", "payload": {code, message}}` and the socket stays open, unless the token is invalid or revoked: then it closes with code 4001.',
     ].join('\n\n'),
-    extraQuery: [
-      { name: 'topic', description: 'The topic to join on connect.', schema: Topic },
-    ],
+    extraQuery: [{ name: 'topic', description: 'The topic to join on connect.', schema: Topic }],
     ok: { 101: 'Switching Protocols: the socket is open.' },
-    errors: { 400: 'bad_topic: not a topic this server knows.', 404: 'The job of the topic (or, for a customer without a topic, any job) was not found.', 426: 'upgrade_required: not a WebSocket upgrade.' },
+    errors: {
+      400: 'bad_topic: not a topic this server knows.',
+      404: 'The job of the topic (or, for a customer without a topic, any job) was not found.',
+      426: 'upgrade_required: not a WebSocket upgrade.',
+    },
     websocket: { client: ClientMessage, server: ServerMessage },
   },
 
@@ -127,19 +137,26 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'Register a customer account.',
     body: RegisterBody,
     ok: { 201: TOKEN_RESPONSE },
-    errors: { 400: 'validation_failed, or password_breached (found in a breach corpus).', 409: 'email_taken or phone_taken.' },
+    errors: {
+      400: 'validation_failed, or password_breached (found in a breach corpus).',
+      409: 'email_taken or phone_taken.',
+    },
   },
   'POST /api/v1/auth/login': {
     summary: 'Sign in with email and password (admins also with a TOTP or recovery code).',
     body: LoginBody,
     ok: { 200: TOKEN_RESPONSE },
-    errors: { 401: 'invalid_credentials or account_disabled; for an admin totp_required, totp_invalid or totp_enrolment_required.' },
+    errors: {
+      401: 'invalid_credentials or account_disabled; for an admin totp_required, totp_invalid or totp_enrolment_required.',
+    },
   },
   'POST /api/v1/auth/refresh': {
     summary: 'Trade a refresh token for a new token pair (both rotated; reusing a rotated token revokes the family).',
     body: RefreshBody,
     ok: { 200: TOKEN_RESPONSE },
-    errors: { 401: 'refresh_token_invalid, refresh_token_expired, refresh_token_revoked, or refresh_token_reused (the whole family is revoked).' },
+    errors: {
+      401: 'refresh_token_invalid, refresh_token_expired, refresh_token_revoked, or refresh_token_reused (the whole family is revoked).',
+    },
   },
   'POST /api/v1/auth/logout': {
     summary: 'End this session: the refresh token family and, with a bearer token, that token and its sockets.',
@@ -148,23 +165,38 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     optionalAuth: true,
     ok: { 204: 'Signed out.' },
   },
-  'POST /api/v1/auth/logout-all': { summary: 'Sign out everywhere: every device, token and open socket.', ok: { 204: 'Signed out everywhere.' } },
+  'POST /api/v1/auth/logout-all': {
+    summary: 'Sign out everywhere: every device, token and open socket.',
+    ok: { 204: 'Signed out everywhere.' },
+  },
   'GET /api/v1/auth/me': { summary: 'The signed-in account, with what is verified.' },
-  'POST /api/v1/auth/request-password-reset': { summary: 'Email a password-reset link.', body: EmailBody, ok: { 202: ACCEPTED } },
+  'POST /api/v1/auth/request-password-reset': {
+    summary: 'Email a password-reset link.',
+    body: EmailBody,
+    ok: { 202: ACCEPTED },
+  },
   'POST /api/v1/auth/reset-password': {
     summary: 'Set a new password from an emailed link; every session of the account ends.',
     body: ResetPasswordBody,
     ok: { 204: 'Password changed.' },
     errors: { 400: `validation_failed, password_breached, ${TOO_LATE_AUTH}` },
   },
-  'POST /api/v1/auth/request-magic-link': { summary: 'Email a sign-in link (customers only).', body: EmailBody, ok: { 202: ACCEPTED } },
+  'POST /api/v1/auth/request-magic-link': {
+    summary: 'Email a sign-in link (customers only).',
+    body: EmailBody,
+    ok: { 202: ACCEPTED },
+  },
   'POST /api/v1/auth/magic-link': {
     summary: 'Trade a magic link (single use, 15 minutes) for a session; it also verifies the email.',
     body: TokenBody,
     ok: { 200: TOKEN_RESPONSE },
     errors: { 400: `validation_failed, ${TOO_LATE_AUTH}` },
   },
-  'POST /api/v1/auth/request-email-verification': { summary: 'Email a verification link.', body: EmailBody, ok: { 202: ACCEPTED } },
+  'POST /api/v1/auth/request-email-verification': {
+    summary: 'Email a verification link.',
+    body: EmailBody,
+    ok: { 202: ACCEPTED },
+  },
   'POST /api/v1/auth/verify-email': {
     summary: 'Verify the email with the token from the link (the token is the credential).',
     body: TokenBody,
@@ -185,24 +217,34 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'POST /api/v1/auth/accept-invite': {
     summary: "Set an invited account's password and activate it.",
-    description: 'A driver is signed in at once (token response). An admin gets `totp_enrolment_token` for `POST /api/v1/auth/totp/enrol` and `/totp/confirm` instead, then signs in with password and code.',
+    description:
+      'A driver is signed in at once (token response). An admin gets `totp_enrolment_token` for `POST /api/v1/auth/totp/enrol` and `/totp/confirm` instead, then signs in with password and code.',
     body: AcceptInviteBody,
     ok: { 200: `${TOKEN_RESPONSE} For an admin: \`{user, totp_enrolment_token, totp_enrolment_expires_in}\`.` },
     errors: { 400: `validation_failed, password_breached, ${TOO_LATE_AUTH}` },
   },
   'POST /api/v1/auth/totp/enrol': {
     summary: 'Start TOTP enrolment: returns the secret and an otpauth:// URI.',
-    description: 'A signed-in admin (bearer token; replacing a working factor needs `current_code`) or a new admin holding the `enrol_token` from their invitation.',
+    description:
+      'A signed-in admin (bearer token; replacing a working factor needs `current_code`) or a new admin holding the `enrol_token` from their invitation.',
     body: TotpEnrolBody,
     bodyOptional: true,
     optionalAuth: true,
-    errors: { 400: 'validation_failed or totp_invalid (current_code).', 401: 'enrolment_token_required or account_disabled.', 403: 'totp_admins_only, or ip_not_allowed.' },
+    errors: {
+      400: 'validation_failed or totp_invalid (current_code).',
+      401: 'enrolment_token_required or account_disabled.',
+      403: 'totp_admins_only, or ip_not_allowed.',
+    },
   },
   'POST /api/v1/auth/totp/confirm': {
     summary: 'Turn the pending secret on with a code from it; returns 10 recovery codes, once.',
     body: TotpConfirmBody,
     optionalAuth: true,
-    errors: { 400: 'validation_failed or totp_invalid.', 401: 'enrolment_token_required or account_disabled.', 409: 'totp_enrolment_missing or totp_already_enabled.' },
+    errors: {
+      400: 'validation_failed or totp_invalid.',
+      401: 'enrolment_token_required or account_disabled.',
+      409: 'totp_enrolment_missing or totp_already_enabled.',
+    },
   },
 
   // ---- admin accounts and audit ----
@@ -217,14 +259,19 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: { 409: 'cannot_suspend_self.' },
   },
   'POST /api/v1/admin/users/:id/activate': { summary: 'Lift a suspension.' },
-  'GET /api/v1/admin/audit-log': { summary: 'The audit log of admin actions, newest first, cursor-paged.', query: AuditLogQuery },
+  'GET /api/v1/admin/audit-log': {
+    summary: 'The audit log of admin actions, newest first, cursor-paged.',
+    query: AuditLogQuery,
+  },
 
   // ---- pricing ----
   'GET /api/v1/pricing/tiers': { summary: 'Active driveway tiers with prices, in order.' },
   'POST /api/v1/pricing/estimate': {
     summary: 'Quote a tier at a saved location or a point: price, whether it is in the service area, distance.',
     body: EstimateBody,
-    ok: { 200: '`{quoted_price_cents, in_service_area, distance_miles}`; outside the area too (in_service_area false), see decision 0056.' },
+    ok: {
+      200: '`{quoted_price_cents, in_service_area, distance_miles}`; outside the area too (in_service_area false), see decision 0056.',
+    },
     errors: { 404: 'The location is not yours.', 422: 'unknown_tier or service_area_not_configured.' },
   },
 
@@ -244,10 +291,19 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   // ---- jobs ----
   'POST /api/v1/jobs': {
     summary: 'Request a plow (a customer), or enter a request for a customer (an admin, with `customer_id`).',
-    description: 'When the operator is not taking new jobs the request joins the waitlist (202). A replay of the same `client_event_id` answers 200 with the job it created.',
+    description:
+      'When the operator is not taking new jobs the request joins the waitlist (202). A replay of the same `client_event_id` answers 200 with the job it created.',
     body: CreateJobBody,
-    ok: { 201: JOB, 200: `${JOB} A replay of the same client_event_id.`, 202: '`{"waitlist_entry": {...}}`: the operator is paused; the request waits.' },
-    errors: { 403: 'email_not_verified (customers verify their email before the first job).', 404: 'The location is not yours.', 422: 'outside_service_area, unknown_tier or service_area_not_configured.' },
+    ok: {
+      201: JOB,
+      200: `${JOB} A replay of the same client_event_id.`,
+      202: '`{"waitlist_entry": {...}}`: the operator is paused; the request waits.',
+    },
+    errors: {
+      403: 'email_not_verified (customers verify their email before the first job).',
+      404: 'The location is not yours.',
+      422: 'outside_service_area, unknown_tier or service_area_not_configured.',
+    },
   },
   'GET /api/v1/jobs': { summary: 'The dispatch list, newest first, cursor-paged, with filters.', query: JobListQuery },
   'GET /api/v1/jobs/:id': { summary: 'One job (its customer, its driver, or an admin).', ok: { 200: JOB } },
@@ -258,25 +314,42 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: JOB },
     errors: { 409: `Too late to cancel: ${STATE_CONFLICT}` },
   },
-  'GET /api/v1/jobs/:id/status-history': { summary: 'Status events, oldest first.', ok: { 200: '`{"events": [{previous_status, new_status, changed_by_user_id, notes, created_at}]}`.' } },
+  'GET /api/v1/jobs/:id/status-history': {
+    summary: 'Status events, oldest first.',
+    ok: { 200: '`{"events": [{previous_status, new_status, changed_by_user_id, notes, created_at}]}`.' },
+  },
   'POST /api/v1/jobs/:id/assign': {
     summary: 'Assign a pending job to a driver; of two dispatchers assigning at once, one wins.',
     body: AssignBody,
     ok: { 200: JOB },
-    errors: { 409: `Lost the race or wrong state: already_assigned, ${STATE_CONFLICT}`, 422: 'unknown_driver or driver_suspended.' },
+    errors: {
+      409: `Lost the race or wrong state: already_assigned, ${STATE_CONFLICT}`,
+      422: 'unknown_driver or driver_suspended.',
+    },
   },
 
   // ---- drivers ----
-  'GET /api/v1/drivers': { summary: 'Drivers with their last batched position, by status and proximity.', query: DriverListQuery },
+  'GET /api/v1/drivers': {
+    summary: 'Drivers with their last batched position, by status and proximity.',
+    query: DriverListQuery,
+  },
   'GET /api/v1/drivers/me': { summary: "The driver's own profile.", errors: { 403: 'no_driver_profile.' } },
   'PATCH /api/v1/drivers/me/status': {
     summary: 'Availability: offline, available or break (en_route and on_job follow the job).',
     body: DriverStatusBody,
     ok: { 200: '`{"driver": {id, status}}`.' },
-    errors: { 409: 'driver_has_active_job: a job is under way or accepted and not finished; `details: {job_id, job_status}`.' },
+    errors: {
+      409: 'driver_has_active_job: a job is under way or accepted and not finished; `details: {job_id, job_status}`.',
+    },
   },
-  'GET /api/v1/drivers/me/jobs': { summary: "The driver's queue: unfinished jobs, next first, and waitlisted requests they may take." },
-  'POST /api/v1/drivers/me/jobs/:id/accept': { summary: 'Acknowledge an assignment (the job stays assigned); accepting twice is a no-op.', ok: { 200: JOB }, errors: { 409: STATE_CONFLICT } },
+  'GET /api/v1/drivers/me/jobs': {
+    summary: "The driver's queue: unfinished jobs, next first, and waitlisted requests they may take.",
+  },
+  'POST /api/v1/drivers/me/jobs/:id/accept': {
+    summary: 'Acknowledge an assignment (the job stays assigned); accepting twice is a no-op.',
+    ok: { 200: JOB },
+    errors: { 409: STATE_CONFLICT },
+  },
   'POST /api/v1/drivers/me/jobs/:id/reject': {
     summary: 'Decline an assignment: the job goes back to pending.',
     body: RejectBody,
@@ -294,15 +367,37 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
 
   // ---- issue 4: operator setup, dispatch, waitlist, billing, reports ----
   'GET /api/v1/admin/service-area': { summary: 'The home base and radius (null before onboarding).' },
-  'PUT /api/v1/admin/service-area': { summary: 'Set the home base by address (geocoded) or pin, and the radius (1–50 mi).', body: ServiceAreaBody, errors: { 422: 'geocoding_failed.' } },
-  'GET /api/v1/admin/pricing/tiers': { summary: 'All tiers (active and switched off) and the 2026 New England defaults.' },
-  'PUT /api/v1/admin/pricing/tiers': { summary: 'Save the whole tier table; tiers left out are switched off, never deleted.', body: TiersBody, errors: { 422: 'unknown_tier.' } },
+  'PUT /api/v1/admin/service-area': {
+    summary: 'Set the home base by address (geocoded) or pin, and the radius (1–50 mi).',
+    body: ServiceAreaBody,
+    errors: { 422: 'geocoding_failed.' },
+  },
+  'GET /api/v1/admin/pricing/tiers': {
+    summary: 'All tiers (active and switched off) and the 2026 New England defaults.',
+  },
+  'PUT /api/v1/admin/pricing/tiers': {
+    summary: 'Save the whole tier table; tiers left out are switched off, never deleted.',
+    body: TiersBody,
+    errors: { 422: 'unknown_tier.' },
+  },
   'GET /api/v1/admin/settings': { summary: 'Business switches and settings.' },
-  'PATCH /api/v1/admin/settings': { summary: 'Change business switches (accepting_jobs, auto_dispatch, tax rate, quiet hours…).', body: SettingsPatch },
+  'PATCH /api/v1/admin/settings': {
+    summary: 'Change business switches (accepting_jobs, auto_dispatch, tax rate, quiet hours…).',
+    body: SettingsPatch,
+  },
   'GET /api/v1/admin/dashboard': { summary: 'Dashboard counts for today.' },
-  'GET /api/v1/admin/reports/jobs': { summary: 'Jobs requested, completed and cancelled per local day (default: the last 30 days).', query: ReportQuery },
-  'GET /api/v1/admin/reports/revenue': { summary: 'Money collected, refunded and invoiced per local day, and by payment method.', query: ReportQuery },
-  'GET /api/v1/admin/board': { summary: 'The dispatch board: a column per status with counts, sums and cards.', query: BoardQuery },
+  'GET /api/v1/admin/reports/jobs': {
+    summary: 'Jobs requested, completed and cancelled per local day (default: the last 30 days).',
+    query: ReportQuery,
+  },
+  'GET /api/v1/admin/reports/revenue': {
+    summary: 'Money collected, refunded and invoiced per local day, and by payment method.',
+    query: ReportQuery,
+  },
+  'GET /api/v1/admin/board': {
+    summary: 'The dispatch board: a column per status with counts, sums and cards.',
+    query: BoardQuery,
+  },
   'GET /api/v1/admin/customers': { summary: 'Customers, searchable, cursor-paged.', query: AdminCustomersQuery },
 
   'GET /api/v1/customers/me': { summary: "The customer's profile.", errors: { 403: 'no_customer_profile.' } },
@@ -311,16 +406,30 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: CustomerPatch,
     errors: { 409: 'phone_taken.', 422: 'phone_required (SMS contact needs a phone).' },
   },
-  'PATCH /api/v1/customers/me/locations/:id': { summary: 'Edit a location; a new address is geocoded unless a pin comes with it.', body: LocationPatch, errors: { 422: 'geocoding_failed.' } },
-  'DELETE /api/v1/customers/me/locations/:id': { summary: 'Delete a location (soft); the next one becomes the default.', ok: { 204: 'Deleted.' } },
+  'PATCH /api/v1/customers/me/locations/:id': {
+    summary: 'Edit a location; a new address is geocoded unless a pin comes with it.',
+    body: LocationPatch,
+    errors: { 422: 'geocoding_failed.' },
+  },
+  'DELETE /api/v1/customers/me/locations/:id': {
+    summary: 'Delete a location (soft); the next one becomes the default.',
+    ok: { 204: 'Deleted.' },
+  },
   'GET /api/v1/customers/me/jobs': { summary: 'Job history, newest first, cursor-paged.', query: CustomerJobsQuery },
   'GET /api/v1/customers/me/jobs/:id': { summary: 'One job with its timeline, price changes and invoice.' },
-  'GET /api/v1/customers/me/waitlist': { summary: 'Requests made while the operator was paused, oldest first.', query: CursorQuery },
-  'DELETE /api/v1/customers/me/waitlist/:id': { summary: 'Withdraw a request still waiting.', errors: { 409: 'waitlist_not_waiting.' } },
+  'GET /api/v1/customers/me/waitlist': {
+    summary: 'Requests made while the operator was paused, oldest first.',
+    query: CursorQuery,
+  },
+  'DELETE /api/v1/customers/me/waitlist/:id': {
+    summary: 'Withdraw a request still waiting.',
+    errors: { 409: 'waitlist_not_waiting.' },
+  },
   'GET /api/v1/customers/me/invoices': { summary: "The customer's invoices, newest first.", query: CursorQuery },
 
   'PATCH /api/v1/jobs/:id': {
-    summary: 'Admin edits: instructions, schedule, final price (logged); `expected_version` turns a stale edit into 409.',
+    summary:
+      'Admin edits: instructions, schedule, final price (logged); `expected_version` turns a stale edit into 409.',
     body: JobPatchBody,
     errors: { 409: 'job_closed, price_locked or version_conflict.' },
   },
@@ -333,23 +442,43 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/jobs/:id/price': {
     summary: "Set the job's price (its driver on site, or an admin); each change is logged.",
     body: PriceChangeBody,
-    ok: { 201: '`{job, price_change}`: the price changed.', 200: '`{job, price_change: null}`: the price was already that.' },
+    ok: {
+      201: '`{job, price_change}`: the price changed.',
+      200: '`{job, price_change: null}`: the price was already that.',
+    },
     errors: { 409: 'price_locked or version_conflict.' },
   },
   'GET /api/v1/jobs/:id/price-changes': { summary: 'Who changed the price, when, from what to what — oldest first.' },
 
-  'GET /api/v1/waitlist': { summary: 'Waiting requests (admins: any status, with contact details; drivers: waiting only).', query: WaitlistQuery },
-  'POST /api/v1/waitlist/:id/take': { summary: 'A driver takes a waiting request: it becomes a job assigned to them.', ok: { 201: JOB }, errors: { 409: 'waitlist_not_waiting.' } },
+  'GET /api/v1/waitlist': {
+    summary: 'Waiting requests (admins: any status, with contact details; drivers: waiting only).',
+    query: WaitlistQuery,
+  },
+  'POST /api/v1/waitlist/:id/take': {
+    summary: 'A driver takes a waiting request: it becomes a job assigned to them.',
+    ok: { 201: JOB },
+    errors: { 409: 'waitlist_not_waiting.' },
+  },
   'POST /api/v1/waitlist/:id/assign': {
     summary: 'An admin gives a waiting request to a driver.',
     body: WaitlistAssignBody,
     ok: { 201: JOB },
     errors: { 409: 'waitlist_not_waiting.', 422: 'unknown_driver or driver_suspended.' },
   },
-  'POST /api/v1/waitlist/:id/promote': { summary: 'An admin moves a waiting request onto the board as a pending job.', ok: { 201: '`{job, waitlist_entry}`.' }, errors: { 409: 'waitlist_not_waiting.' } },
-  'DELETE /api/v1/waitlist/:id': { summary: 'An admin drops a waiting request.', errors: { 409: 'waitlist_not_waiting.' } },
+  'POST /api/v1/waitlist/:id/promote': {
+    summary: 'An admin moves a waiting request onto the board as a pending job.',
+    ok: { 201: '`{job, waitlist_entry}`.' },
+    errors: { 409: 'waitlist_not_waiting.' },
+  },
+  'DELETE /api/v1/waitlist/:id': {
+    summary: 'An admin drops a waiting request.',
+    errors: { 409: 'waitlist_not_waiting.' },
+  },
 
-  'PATCH /api/v1/drivers/me': { summary: 'Onboarding and profile: vehicle, service radius, PayPal/Venmo links, payment QR image.', body: DriverPatch },
+  'PATCH /api/v1/drivers/me': {
+    summary: 'Onboarding and profile: vehicle, service radius, PayPal/Venmo links, payment QR image.',
+    body: DriverPatch,
+  },
   'GET /api/v1/drivers/me/jobs/:id': { summary: 'One of the driver’s jobs.', ok: { 200: JOB } },
   'POST /api/v1/drivers/me/jobs/:id/payment': {
     summary: 'Record a payment collected in person; the invoice is paid once covered.',
@@ -361,21 +490,50 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
 
   'GET /api/v1/invoices': { summary: 'Invoices, newest first, by status and customer.', query: InvoiceListQuery },
   'GET /api/v1/invoices/:id': { summary: 'One invoice with its payments (its customer or an admin).' },
-  'POST /api/v1/invoices/:id/void': { summary: 'Void an invoice.', body: VoidBody, bodyOptional: true, errors: { 409: 'invalid_invoice_state.' } },
-  'POST /api/v1/invoices/:id/refund': { summary: 'Record a refund (money goes back in person).', body: RefundBody, errors: { 409: 'invalid_invoice_state.', 422: 'refund_too_large.' } },
+  'POST /api/v1/invoices/:id/void': {
+    summary: 'Void an invoice.',
+    body: VoidBody,
+    bodyOptional: true,
+    errors: { 409: 'invalid_invoice_state.' },
+  },
+  'POST /api/v1/invoices/:id/refund': {
+    summary: 'Record a refund (money goes back in person).',
+    body: RefundBody,
+    errors: { 409: 'invalid_invoice_state.', 422: 'refund_too_large.' },
+  },
 
   // ---- files (issue 6) ----
   'POST /api/v1/uploads/presign': {
     summary: 'A 5-minute signed upload URL for a completion photo or a payment QR image.',
     body: PresignBody,
-    errors: { 403: 'Only the job’s driver or an admin uploads a completion photo; only drivers a QR image.', 409: 'invalid_state: the driver has not arrived yet.', 413: 'size over 10 MB.', 415: 'content_type is not JPEG, PNG or WebP.' },
+    errors: {
+      403: 'Only the job’s driver or an admin uploads a completion photo; only drivers a QR image.',
+      409: 'invalid_state: the driver has not arrived yet.',
+      413: 'size over 10 MB.',
+      415: 'content_type is not JPEG, PNG or WebP.',
+    },
   },
-  'POST /api/v1/files/sign': { summary: 'A signed GET URL (10 minutes) for a file the caller may see.', body: SignFileBody, ok: { 200: '`{url, expires_in}`.' } },
+  'POST /api/v1/files/sign': {
+    summary: 'A signed GET URL (10 minutes) for a file the caller may see.',
+    body: SignFileBody,
+    ok: { 200: '`{url, expires_in}`.' },
+  },
   'PUT /files/upload/*': {
     summary: 'Upload the bytes to a signed upload URL (from POST /api/v1/uploads/presign).',
-    description: 'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read.',
-    rawBody: { types: ['image/jpeg', 'image/png', 'image/webp'], description: 'The image, of the content type the URL was signed for, with Content-Length.' },
-    extraQuery: [{ name: 'sig', required: true, description: 'The signature; the other query parameters of the issued URL (u, p, ct, max, exp) are part of what it signs.' }],
+    description:
+      'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read.',
+    rawBody: {
+      types: ['image/jpeg', 'image/png', 'image/webp'],
+      description: 'The image, of the content type the URL was signed for, with Content-Length.',
+    },
+    extraQuery: [
+      {
+        name: 'sig',
+        required: true,
+        description:
+          'The signature; the other query parameters of the issued URL (u, p, ct, max, exp) are part of what it signs.',
+      },
+    ],
     ok: { 201: '`{key, public_url, size, content_type}`.' },
     errors: {
       400: 'empty_body or upload_failed.',
@@ -396,38 +554,67 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: 'The file, with its stored content type.' },
     errors: { 403: 'invalid_signature or url_expired.', 404: 'No such file.' },
   },
-  'GET /api/v1/invoices/:id/pdf': { summary: 'The invoice PDF (its customer or an admin).', produces: 'application/pdf', ok: { 200: 'The PDF.' } },
+  'GET /api/v1/invoices/:id/pdf': {
+    summary: 'The invoice PDF (its customer or an admin).',
+    produces: 'application/pdf',
+    ok: { 200: 'The PDF.' },
+  },
 
   // ---- notifications (issue 6) ----
-  'GET /api/v1/push/vapid-public-key': { summary: 'The VAPID public key for `applicationServerKey` (null when push is off).' },
-  'POST /api/v1/push/subscriptions': { summary: "Save the browser's PushSubscription (replaces an earlier one for the same endpoint).", body: PushSubscriptionBody, ok: { 201: '`{"subscription": {...}}`.' } },
-  'DELETE /api/v1/push/subscriptions': { summary: "Forget one of the caller's push subscriptions (idempotent).", body: PushUnsubscribeBody, ok: { 204: 'Forgotten.' } },
+  'GET /api/v1/push/vapid-public-key': {
+    summary: 'The VAPID public key for `applicationServerKey` (null when push is off).',
+  },
+  'POST /api/v1/push/subscriptions': {
+    summary: "Save the browser's PushSubscription (replaces an earlier one for the same endpoint).",
+    body: PushSubscriptionBody,
+    ok: { 201: '`{"subscription": {...}}`.' },
+  },
+  'DELETE /api/v1/push/subscriptions': {
+    summary: "Forget one of the caller's push subscriptions (idempotent).",
+    body: PushUnsubscribeBody,
+    ok: { 204: 'Forgotten.' },
+  },
   'POST /api/v1/webhooks/twilio/inbound': {
     summary: 'Twilio: an incoming SMS (STOP / START keywords), signed with X-Twilio-Signature.',
-    rawBody: { types: ['application/x-www-form-urlencoded'], description: "Twilio's form post (From, Body, MessageSid…)." },
+    rawBody: {
+      types: ['application/x-www-form-urlencoded'],
+      description: "Twilio's form post (From, Body, MessageSid…).",
+    },
     produces: 'text/xml',
     ok: { 200: 'Empty TwiML.' },
     errors: { 403: 'invalid_signature.', 413: 'payload_too_large.' },
   },
   'POST /api/v1/webhooks/twilio/status': {
     summary: 'Twilio: a delivery status callback, signed with X-Twilio-Signature.',
-    rawBody: { types: ['application/x-www-form-urlencoded'], description: "Twilio's form post (MessageSid, MessageStatus, ErrorCode…)." },
+    rawBody: {
+      types: ['application/x-www-form-urlencoded'],
+      description: "Twilio's form post (MessageSid, MessageStatus, ErrorCode…).",
+    },
     ok: { 204: 'Recorded.' },
     errors: { 403: 'invalid_signature.', 413: 'payload_too_large.' },
   },
   'POST /api/v1/webhooks/resend': {
     summary: 'Resend: an email delivery event, signed by Svix (svix-id, svix-timestamp, svix-signature).',
-    description: 'The body is checked against its signature before it is parsed, so it is read raw, not with the JSON body reader.',
+    description:
+      'The body is checked against its signature before it is parsed, so it is read raw, not with the JSON body reader.',
     body: ResendEvent,
     readRaw: true,
     errors: { 400: 'malformed_event.', 403: 'invalid_signature.', 413: 'payload_too_large.' },
   },
-  'GET /api/v1/admin/notifications': { summary: 'The outbox: every notification with its status, provider and errors, newest first.', query: NotificationListQuery },
-  'POST /api/v1/admin/notifications/:id/retry': { summary: 'Send a failed or dead notification again.', ok: { 202: '`{"notification": {...}}`, queued again.' }, errors: { 404: 'No failed or dead notification with this id.' } },
+  'GET /api/v1/admin/notifications': {
+    summary: 'The outbox: every notification with its status, provider and errors, newest first.',
+    query: NotificationListQuery,
+  },
+  'POST /api/v1/admin/notifications/:id/retry': {
+    summary: 'Send a failed or dead notification again.',
+    ok: { 202: '`{"notification": {...}}`, queued again.' },
+    errors: { 404: 'No failed or dead notification with this id.' },
+  },
 
   // ---- operations ----
   'GET /api/v1/admin/health': {
-    summary: 'The operator’s health view: database latency, migrations, notification queue and dead letters, cron runs, silent drivers, GPS-log lag (`AdminHealth` in contract/health.ts). 200 even when the database is down (status "down").',
+    summary:
+      'The operator’s health view: database latency, migrations, notification queue and dead letters, cron runs, silent drivers, GPS-log lag (`AdminHealth` in contract/health.ts). 200 even when the database is down (status "down").',
   },
 
   // ---- this document ----

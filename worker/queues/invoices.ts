@@ -22,7 +22,15 @@ export async function consumeInvoices(batch: MessageBatch<unknown>, env: Env): P
       await withDb(env, (db) => generateInvoice(env, db, parsed.data.job_id));
       msg.ack();
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'invoice generation failed; retrying', job_id: parsed.data.job_id, attempt: msg.attempts, err: String(err) }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'invoice generation failed; retrying',
+          job_id: parsed.data.job_id,
+          attempt: msg.attempts,
+          err: String(err),
+        }),
+      );
       msg.retry({ delaySeconds: Math.min(600, RETRY_BASE_SECONDS * 2 ** (msg.attempts - 1)) });
     }
   }

@@ -26,7 +26,10 @@ export const FIXES_PER_MESSAGE = 100;
  * `GpsOutbox` sends: one message per batch, since Queues bill per message), or a single fix
  * (what earlier deploys sent; still read, so messages already queued during a deploy land).
  */
-export const LocationLogMessage = z.union([LocationFix, z.object({ fixes: z.array(z.unknown()).min(1).max(FIXES_PER_MESSAGE) })]);
+export const LocationLogMessage = z.union([
+  LocationFix,
+  z.object({ fixes: z.array(z.unknown()).min(1).max(FIXES_PER_MESSAGE) }),
+]);
 
 /** How long a batch waits before the Queue redelivers it after a failed write. */
 export const LOCATION_LOG_RETRY_SECONDS = 5;
@@ -51,7 +54,8 @@ function newestPositions(rows: LogRow[]): DriverPosition[] {
   const latest = new Map<string, DriverPosition>();
   for (const r of rows) {
     const held = latest.get(r.driver_id);
-    if (!held || Date.parse(held.ts) < Date.parse(r.ts)) latest.set(r.driver_id, { driver_id: r.driver_id, lat: r.lat, lng: r.lng, ts: r.ts });
+    if (!held || Date.parse(held.ts) < Date.parse(r.ts))
+      latest.set(r.driver_id, { driver_id: r.driver_id, lat: r.lat, lng: r.lng, ts: r.ts });
   }
   return [...latest.values()];
 }
@@ -92,7 +96,14 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
   for (const msg of batch.messages) {
     const parsed = LocationLogMessage.safeParse(msg.body);
     if (!parsed.success) {
-      console.error(JSON.stringify({ level: 'error', msg: 'dropping malformed location-log message', id: msg.id, issues: parsed.error.issues.length }));
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          msg: 'dropping malformed location-log message',
+          id: msg.id,
+          issues: parsed.error.issues.length,
+        }),
+      );
       msg.ack();
       continue;
     }
@@ -101,7 +112,15 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
     for (const [i, candidate] of fixes.entries()) {
       const fix = LocationFix.safeParse(candidate);
       if (!fix.success) {
-        console.error(JSON.stringify({ level: 'error', msg: 'dropping malformed fix in a location-log message', id: msg.id, index: i, issues: fix.error.issues.length }));
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'dropping malformed fix in a location-log message',
+            id: msg.id,
+            index: i,
+            issues: fix.error.issues.length,
+          }),
+        );
         continue;
       }
       rows.push(fix.data);
@@ -139,7 +158,15 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
           written.push(row);
         } catch (err) {
           if (!refusedForGood(err)) throw err;
-          console.error(JSON.stringify({ level: 'error', msg: 'dropping a fix the database refuses', id: msg.id, client_event_id: row.client_event_id ?? null, err: String((err as { cause?: unknown }).cause ?? err) }));
+          console.error(
+            JSON.stringify({
+              level: 'error',
+              msg: 'dropping a fix the database refuses',
+              id: msg.id,
+              client_event_id: row.client_event_id ?? null,
+              err: String((err as { cause?: unknown }).cause ?? err),
+            }),
+          );
         }
         const remaining = left.get(msg)! - 1;
         left.set(msg, remaining);
@@ -152,7 +179,15 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
     });
   } catch (err) {
     const rest = accepted.filter((m) => !settled.has(m));
-    console.error(JSON.stringify({ level: 'error', msg: 'location-log insert failed; batch will be retried', messages: rest.length, attempts: rest[0]?.attempts, err: String(err) }));
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        msg: 'location-log insert failed; batch will be retried',
+        messages: rest.length,
+        attempts: rest[0]?.attempts,
+        err: String(err),
+      }),
+    );
     for (const msg of rest) msg.retry({ delaySeconds: LOCATION_LOG_RETRY_SECONDS });
   }
 }

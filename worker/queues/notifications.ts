@@ -36,7 +36,9 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
           return msg.ack();
         }
         try {
-          const outcome = await deliverNotification(env, db, parsed.data.id, { finalAttempt: msg.attempts > NOTIFY_MAX_RETRIES });
+          const outcome = await deliverNotification(env, db, parsed.data.id, {
+            finalAttempt: msg.attempts > NOTIFY_MAX_RETRIES,
+          });
           switch (outcome.kind) {
             case 'done':
             case 'failed':
@@ -47,11 +49,25 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
             case 'retry':
               return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
             case 'dead_letter':
-              console.error(JSON.stringify({ level: 'error', msg: 'notification dead-lettered', id: parsed.data.id, error: outcome.error }));
+              console.error(
+                JSON.stringify({
+                  level: 'error',
+                  msg: 'notification dead-lettered',
+                  id: parsed.data.id,
+                  error: outcome.error,
+                }),
+              );
               return msg.retry();
           }
         } catch (err) {
-          console.error(JSON.stringify({ level: 'error', msg: 'notification delivery crashed; retrying', id: parsed.data.id, err: String(err) }));
+          console.error(
+            JSON.stringify({
+              level: 'error',
+              msg: 'notification delivery crashed; retrying',
+              id: parsed.data.id,
+              err: String(err),
+            }),
+          );
           msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
         }
       }),

@@ -44,18 +44,36 @@ adminAccounts.post('/invites', async (c) => {
   const { user, token } = await db
     .transaction(async (tx) => {
       const [existing] = await tx.select().from(t.users).where(sql`lower(${t.users.email}) = ${body.email}`).limit(1);
-      if (existing && existing.password_hash !== INVITE_PENDING_HASH) throw conflict('email_taken', 'An account with that email already exists.');
-      if (existing && existing.role !== body.role) throw conflict('role_mismatch', `That email already has a pending ${existing.role} invitation.`);
+      if (existing && existing.password_hash !== INVITE_PENDING_HASH)
+        throw conflict('email_taken', 'An account with that email already exists.');
+      if (existing && existing.role !== body.role)
+        throw conflict('role_mismatch', `That email already has a pending ${existing.role} invitation.`);
       let user = existing;
       if (!user) {
         [user] = await tx
           .insert(t.users)
-          .values({ email: body.email, full_name: body.full_name, role: body.role, phone: body.phone ?? null, password_hash: INVITE_PENDING_HASH, is_active: false })
+          .values({
+            email: body.email,
+            full_name: body.full_name,
+            role: body.role,
+            phone: body.phone ?? null,
+            password_hash: INVITE_PENDING_HASH,
+            is_active: false,
+          })
           .returning();
         if (body.role === 'driver') await tx.insert(t.driver_profiles).values({ user_id: user!.id });
       }
       const token = await issueToken(tx, user!.id, 'invite');
-      await audit(c, { action: existing ? 'user.invite_resent' : 'user.invite', entity_type: 'user', entity_id: user!.id, after: { email: body.email, role: body.role, full_name: body.full_name } }, tx);
+      await audit(
+        c,
+        {
+          action: existing ? 'user.invite_resent' : 'user.invite',
+          entity_type: 'user',
+          entity_id: user!.id,
+          after: { email: body.email, role: body.role, full_name: body.full_name },
+        },
+        tx,
+      );
       return { user: user!, token };
     })
     .catch((err: unknown) => {
@@ -63,7 +81,18 @@ adminAccounts.post('/invites', async (c) => {
       throw err;
     });
   await sendInvite(mailer(c), user, body.role, token.id, token.raw);
-  return c.json({ invite: { user_id: user.id, email: user.email, role: user.role, full_name: user.full_name, expires_at: token.expires_at } }, 201);
+  return c.json(
+    {
+      invite: {
+        user_id: user.id,
+        email: user.email,
+        role: user.role,
+        full_name: user.full_name,
+        expires_at: token.expires_at,
+      },
+    },
+    201,
+  );
 });
 
 /**
@@ -79,8 +108,19 @@ adminAccounts.post('/users/:id/suspend', async (c) => {
     if (!before) throw notFound('User');
     if (before.suspended_at) return before;
     const [after] = await tx.update(t.users).set({ suspended_at: sql`now()` }).where(eq(t.users.id, id)).returning();
-    if (before.role === 'driver') await tx.update(t.driver_profiles).set({ status: 'offline' }).where(eq(t.driver_profiles.user_id, id));
-    await audit(c, { action: 'user.suspend', entity_type: 'user', entity_id: id, before: { suspended_at: null }, after: { suspended_at: after!.suspended_at } }, tx);
+    if (before.role === 'driver')
+      await tx.update(t.driver_profiles).set({ status: 'offline' }).where(eq(t.driver_profiles.user_id, id));
+    await audit(
+      c,
+      {
+        action: 'user.suspend',
+        entity_type: 'user',
+        entity_id: id,
+        before: { suspended_at: null },
+        after: { suspended_at: after!.suspended_at },
+      },
+      tx,
+    );
     return after!;
   });
   await endAllSessions(c.env, db, user);
@@ -95,9 +135,18 @@ adminAccounts.post('/users/:id/activate', async (c) => {
     if (!before) throw notFound('User');
     if (!before.suspended_at) return before;
     const [after] = await tx.update(t.users).set({ suspended_at: null }).where(eq(t.users.id, id)).returning();
-    await audit(c, { action: 'user.activate', entity_type: 'user', entity_id: id, before: { suspended_at: before.suspended_at }, after: { suspended_at: null } }, tx);
+    await audit(
+      c,
+      {
+        action: 'user.activate',
+        entity_type: 'user',
+        entity_id: id,
+        before: { suspended_at: before.suspended_at },
+        after: { suspended_at: null },
+      },
+      tx,
+    );
     return after!;
   });
   return c.json({ user: accountView(user) });
 });
-

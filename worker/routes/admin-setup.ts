@@ -5,7 +5,17 @@ import { readJson } from '../lib/validate';
 import { dispatchStub } from '../realtime';
 import { auditor } from '../services/audit-trail';
 import { geocode } from '../services/geocode';
-import { activeServiceArea, allTiers, ensureSettings, patchSettings, saveServiceArea, saveTiers, toServiceArea, toSettings, toTier } from '../services/operator-setup';
+import {
+  activeServiceArea,
+  allTiers,
+  ensureSettings,
+  patchSettings,
+  saveServiceArea,
+  saveTiers,
+  toServiceArea,
+  toSettings,
+  toTier,
+} from '../services/operator-setup';
 import type { AppEnv } from '../types';
 
 /**
@@ -22,9 +32,17 @@ adminSetup.get('/service-area', async (c) => {
 /** Home base by address (geocoded) or by pin (lat/lng, used as given); radius 1–50 miles. */
 adminSetup.put('/service-area', async (c) => {
   const body = await readJson(c, ServiceAreaBody);
-  const point = body.lat !== undefined && body.lng !== undefined ? { lat: body.lat, lng: body.lng } : await geocode(c.env, body.home_base_address);
+  const point =
+    body.lat !== undefined && body.lng !== undefined
+      ? { lat: body.lat, lng: body.lng }
+      : await geocode(c.env, body.home_base_address);
   const row = await c.var.db.transaction((tx) =>
-    saveServiceArea(tx, auditor(c), { home_base_address: body.home_base_address, lat: point.lat, lng: point.lng, radius_miles: body.radius_miles }),
+    saveServiceArea(tx, auditor(c), {
+      home_base_address: body.home_base_address,
+      lat: point.lat,
+      lng: point.lng,
+      radius_miles: body.radius_miles,
+    }),
   );
   return c.json({ service_area: toServiceArea(row) });
 });
@@ -50,7 +68,12 @@ adminSetup.patch('/settings', async (c) => {
   const body = await readJson(c, SettingsPatch);
   const row = await c.var.db.transaction((tx) => patchSettings(tx, auditor(c), body));
   await dispatchStub(c.env)
-    .toAdmins({ type: 'settings_changed', payload: { accepting_jobs: row.accepting_jobs, auto_dispatch: row.auto_dispatch, ts: new Date().toISOString() } })
-    .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'settings fan-out failed', err: String(err) })));
+    .toAdmins({
+      type: 'settings_changed',
+      payload: { accepting_jobs: row.accepting_jobs, auto_dispatch: row.auto_dispatch, ts: new Date().toISOString() },
+    })
+    .catch((err: unknown) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'settings fan-out failed', err: String(err) })),
+    );
   return c.json({ settings: toSettings(row) });
 });

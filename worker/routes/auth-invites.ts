@@ -30,7 +30,12 @@ invitations.post('/accept-invite', async (c) => {
     const { user_id } = await consumeToken(tx, body.token, 'invite');
     const [u] = await tx
       .update(t.users)
-      .set({ password_hash: hash, is_active: true, password_changed_at: sql`now()`, email_verified_at: sql`coalesce(${t.users.email_verified_at}, now())` })
+      .set({
+        password_hash: hash,
+        is_active: true,
+        password_changed_at: sql`now()`,
+        email_verified_at: sql`coalesce(${t.users.email_verified_at}, now())`,
+      })
       .where(and(eq(t.users.id, user_id), eq(t.users.password_hash, INVITE_PENDING_HASH)))
       .returning();
     if (!u) throw invalidToken();

@@ -55,10 +55,18 @@ accountRecovery.post('/reset-password', async (c) => {
     const { user_id } = await consumeToken(tx, body.token, 'reset_password');
     const [u] = await tx
       .update(t.users)
-      .set({ password_hash: hash, password_changed_at: sql`now()`, email_verified_at: sql`coalesce(${t.users.email_verified_at}, now())` })
+      .set({
+        password_hash: hash,
+        password_changed_at: sql`now()`,
+        email_verified_at: sql`coalesce(${t.users.email_verified_at}, now())`,
+      })
       .where(eq(t.users.id, user_id))
       .returning({ id: t.users.id, role: t.users.role });
-    await audit(c, { action: 'auth.password_reset', entity_type: 'user', entity_id: user_id, actor_user_id: user_id }, tx);
+    await audit(
+      c,
+      { action: 'auth.password_reset', entity_type: 'user', entity_id: user_id, actor_user_id: user_id },
+      tx,
+    );
     return u!;
   });
   await endAllSessions(c.env, db, user);

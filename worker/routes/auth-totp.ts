@@ -36,18 +36,23 @@ async function subject(c: Context<AppEnv>, enrolToken: string | undefined): Prom
   let userId: string;
   if (header?.startsWith('Bearer ')) {
     const claims = await authenticate(c.env, header.slice(7).trim());
-    if (claims.role !== 'admin') throw new ApiError(403, 'totp_admins_only', 'Two-factor enrolment is for admin accounts.');
+    if (claims.role !== 'admin')
+      throw new ApiError(403, 'totp_admins_only', 'Two-factor enrolment is for admin accounts.');
     c.set('user', claims);
     userId = claims.sub;
     enrolToken = undefined;
   } else if (enrolToken) {
     userId = (await peekToken(c.var.db, enrolToken, 'admin_enrol')).user_id;
   } else {
-    throw unauthorized('enrolment_token_required', 'Sign in as an admin, or send the enrol_token from your invitation.');
+    throw unauthorized(
+      'enrolment_token_required',
+      'Sign in as an admin, or send the enrol_token from your invitation.',
+    );
   }
   assertAdminIp(c);
   const [user] = await c.var.db.select().from(t.users).where(eq(t.users.id, userId)).limit(1);
-  if (!user || user.role !== 'admin' || !user.is_active || user.suspended_at) throw unauthorized('account_disabled', 'This account cannot enrol.');
+  if (!user || user.role !== 'admin' || !user.is_active || user.suspended_at)
+    throw unauthorized('account_disabled', 'This account cannot enrol.');
   return enrolToken ? { user, enrolToken } : { user };
 }
 
@@ -61,10 +66,13 @@ totp.post('/totp/enrol', async (c) => {
   const { user, enrolToken } = await subject(c, body.enrol_token);
   await limitAuth(c, 'totp', user.id);
   if (!enrolToken && user.totp_enabled_at && user.totp_secret) {
-    if (!body.current_code) throw unauthorized('totp_required', 'Enter a code from your current authenticator to replace it.');
-    if (!(await verifyTotp(user.totp_secret, body.current_code))) throw unauthorized('totp_invalid', 'That code is not valid.');
+    if (!body.current_code)
+      throw unauthorized('totp_required', 'Enter a code from your current authenticator to replace it.');
+    if (!(await verifyTotp(user.totp_secret, body.current_code)))
+      throw unauthorized('totp_invalid', 'That code is not valid.');
   }
-  if (enrolToken && user.totp_enabled_at) throw new ApiError(409, 'totp_already_enabled', 'Two-factor sign-in is already on; sign in to change it.');
+  if (enrolToken && user.totp_enabled_at)
+    throw new ApiError(409, 'totp_already_enabled', 'Two-factor sign-in is already on; sign in to change it.');
   const secret = newTotpSecret();
   await sessionGuard(c.env, user.id).setPendingTotp(secret, PENDING_TTL_MS);
   return c.json({ secret, otpauth_uri: otpauthUri(secret, user.email) });
@@ -77,8 +85,14 @@ totp.post('/totp/confirm', async (c) => {
   await limitAuth(c, 'totp', user.id);
   const guard = sessionGuard(c.env, user.id);
   const secret = await guard.pendingTotp();
-  if (!secret) throw new ApiError(409, 'totp_enrolment_missing', 'Start enrolment first (POST /api/v1/auth/totp/enrol); it lasts 15 minutes.');
-  if (!(await verifyTotp(secret, body.code))) throw new ApiError(400, 'totp_invalid', 'That code does not match the new secret; check the time on your phone.');
+  if (!secret)
+    throw new ApiError(
+      409,
+      'totp_enrolment_missing',
+      'Start enrolment first (POST /api/v1/auth/totp/enrol); it lasts 15 minutes.',
+    );
+  if (!(await verifyTotp(secret, body.code)))
+    throw new ApiError(400, 'totp_invalid', 'That code does not match the new secret; check the time on your phone.');
   const { codes, enabledAt } = await c.var.db.transaction(async (tx) => {
     if (enrolToken) await consumeToken(tx, enrolToken, 'admin_enrol');
     const [u] = await tx
@@ -87,7 +101,16 @@ totp.post('/totp/confirm', async (c) => {
       .where(eq(t.users.id, user.id))
       .returning({ totp_enabled_at: t.users.totp_enabled_at });
     const codes = await replaceRecoveryCodes(tx, user.id);
-    await audit(c, { action: user.totp_enabled_at ? 'auth.totp_replaced' : 'auth.totp_enrolled', entity_type: 'user', entity_id: user.id, actor_user_id: user.id }, tx);
+    await audit(
+      c,
+      {
+        action: user.totp_enabled_at ? 'auth.totp_replaced' : 'auth.totp_enrolled',
+        entity_type: 'user',
+        entity_id: user.id,
+        actor_user_id: user.id,
+      },
+      tx,
+    );
     return { codes, enabledAt: u!.totp_enabled_at };
   });
   await guard.clearPendingTotp();

@@ -8,7 +8,14 @@ import { ApiError, unauthorized } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import { limitAuth } from '../middleware/rate-limit';
 import { mailer, sendPhoneCode, sendVerificationEmail } from '../services/account-mail';
-import { codeSubject, consumeCode, consumeToken, issueToken, sixDigitCode, TOKEN_TTL_SECONDS } from '../services/one-time-tokens';
+import {
+  codeSubject,
+  consumeCode,
+  consumeToken,
+  issueToken,
+  sixDigitCode,
+  TOKEN_TTL_SECONDS,
+} from '../services/one-time-tokens';
 import type { AppEnv } from '../types';
 
 /** Email (required before the first job) and phone (required for SMS) verification. */
@@ -23,7 +30,10 @@ accountVerification.post('/request-email-verification', async (c) => {
     const token = await issueToken(db, user.id, 'verify_email');
     await sendVerificationEmail(mailer(c, db), user, token.id, token.raw);
   });
-  return c.json({ status: 'accepted', message: 'If that email has an unverified account, a message is on its way.' }, 202);
+  return c.json(
+    { status: 'accepted', message: 'If that email has an unverified account, a message is on its way.' },
+    202,
+  );
 });
 
 /** Public: the link may be opened on another device than the one signed in. */
@@ -53,15 +63,22 @@ accountVerification.post('/request-phone-code', async (c) => {
   if (!user) throw unauthorized('token_revoked', 'This account no longer exists.');
   const phone = body.phone ?? user.phone;
   if (!phone) {
-    throw new ApiError(400, 'validation_failed', 'Add a phone number first.', [{ field: 'phone', message: 'required: the account has no phone number' }]);
+    throw new ApiError(400, 'validation_failed', 'Add a phone number first.', [
+      { field: 'phone', message: 'required: the account has no phone number' },
+    ]);
   }
   if (phone !== user.phone) {
-    const [taken] = await db.select({ id: t.users.id }).from(t.users).where(and(eq(t.users.phone, phone), ne(t.users.id, userId))).limit(1);
+    const [taken] = await db
+      .select({ id: t.users.id })
+      .from(t.users)
+      .where(and(eq(t.users.phone, phone), ne(t.users.id, userId)))
+      .limit(1);
     if (taken) throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
     try {
       await db.update(t.users).set({ phone, phone_verified_at: null }).where(eq(t.users.id, userId));
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
+      if (isUniqueViolation(err))
+        throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
       throw err;
     }
   }

@@ -37,24 +37,50 @@ auth.post('/register', async (c) => {
   await assertAcceptablePassword(c.env, body.password);
   const db = c.var.db;
   const passwordHash = await hashPassword(body.password);
-  const { user, verification } = await db.transaction(async (tx) => {
-    const [taken] = await tx.select({ id: t.users.id }).from(t.users).where(sql`lower(${t.users.email}) = ${body.email}`).limit(1);
-    if (taken) throw new ApiError(409, 'email_taken', 'An account with that email already exists; sign in or reset the password.');
-    if (body.phone) {
-      const [phoneTaken] = await tx.select({ id: t.users.id }).from(t.users).where(eq(t.users.phone, body.phone)).limit(1);
-      if (phoneTaken) throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
-    }
-    const [row] = await tx
-      .insert(t.users)
-      .values({ email: body.email, password_hash: passwordHash, role: 'customer', full_name: body.full_name, phone: body.phone ?? null })
-      .returning();
-    await tx.insert(t.customer_profiles).values({ user_id: row!.id });
-    return { user: row!, verification: await issueToken(tx, row!.id, 'verify_email') };
-  }).catch((err: unknown) => {
-    // Two sign-ups racing for one email or phone: the loser gets the same 409 as above.
-    if (isUniqueViolation(err)) throw new ApiError(409, 'email_taken', 'An account with that email or phone already exists; sign in or reset the password.');
-    throw err;
-  });
+  const { user, verification } = await db
+    .transaction(async (tx) => {
+      const [taken] = await tx
+        .select({ id: t.users.id })
+        .from(t.users)
+        .where(sql`lower(${t.users.email}) = ${body.email}`)
+        .limit(1);
+      if (taken)
+        throw new ApiError(
+          409,
+          'email_taken',
+          'An account with that email already exists; sign in or reset the password.',
+        );
+      if (body.phone) {
+        const [phoneTaken] = await tx
+          .select({ id: t.users.id })
+          .from(t.users)
+          .where(eq(t.users.phone, body.phone))
+          .limit(1);
+        if (phoneTaken) throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
+      }
+      const [row] = await tx
+        .insert(t.users)
+        .values({
+          email: body.email,
+          password_hash: passwordHash,
+          role: 'customer',
+          full_name: body.full_name,
+          phone: body.phone ?? null,
+        })
+        .returning();
+      await tx.insert(t.customer_profiles).values({ user_id: row!.id });
+      return { user: row!, verification: await issueToken(tx, row!.id, 'verify_email') };
+    })
+    .catch((err: unknown) => {
+      // Two sign-ups racing for one email or phone: the loser gets the same 409 as above.
+      if (isUniqueViolation(err))
+        throw new ApiError(
+          409,
+          'email_taken',
+          'An account with that email or phone already exists; sign in or reset the password.',
+        );
+      throw err;
+    });
   await sendVerificationEmail(mailer(c), user, verification.id, verification.raw);
   const { response } = await issueSession(db, c.env, user, device(c));
   return c.json(response, 201);
@@ -63,13 +89,21 @@ auth.post('/register', async (c) => {
 /** Checks an admin's second factor: a current TOTP code or one unused recovery code. */
 async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | undefined): Promise<void> {
   if (!user.totp_secret || !user.totp_enabled_at) {
-    throw unauthorized('totp_enrolment_required', 'Admin accounts need two-factor sign-in: use your enrolment link first.');
+    throw unauthorized(
+      'totp_enrolment_required',
+      'Admin accounts need two-factor sign-in: use your enrolment link first.',
+    );
   }
   if (!code) throw unauthorized('totp_required', 'Enter the 6-digit code from your authenticator app.');
   if (/^\d{6}$/.test(code)) {
     if (await verifyTotp(user.totp_secret, code)) return;
   } else if (await useRecoveryCode(c.var.db, user.id, code)) {
-    await audit(c, { action: 'auth.recovery_code_used', entity_type: 'user', entity_id: user.id, actor_user_id: user.id });
+    await audit(c, {
+      action: 'auth.recovery_code_used',
+      entity_type: 'user',
+      entity_id: user.id,
+      actor_user_id: user.id,
+    });
     return;
   }
   await limitAuth(c, 'login', user.email);
@@ -87,7 +121,8 @@ auth.post('/login', async (c) => {
     await limitAuth(c, 'login', body.email);
     throw unauthorized('invalid_credentials', 'That email and password do not match.');
   }
-  if (!user.is_active || user.suspended_at) throw unauthorized('account_disabled', 'This account has been suspended; contact your dispatcher.');
+  if (!user.is_active || user.suspended_at)
+    throw unauthorized('account_disabled', 'This account has been suspended; contact your dispatcher.');
   if (user.role === 'admin') {
     assertAdminIp(c);
     await secondFactor(c, user, body.totp_code);
@@ -95,7 +130,8 @@ auth.post('/login', async (c) => {
   const changes: Partial<t.User> = { last_login_at: new Date() };
   if (needsRehash(user.password_hash)) changes.password_hash = await hashPassword(body.password);
   await db.update(t.users).set(changes).where(eq(t.users.id, user.id));
-  if (user.role === 'admin') await audit(c, { action: 'auth.login', entity_type: 'user', entity_id: user.id, actor_user_id: user.id });
+  if (user.role === 'admin')
+    await audit(c, { action: 'auth.login', entity_type: 'user', entity_id: user.id, actor_user_id: user.id });
   const { response } = await issueSession(db, c.env, user, device(c, body.device_info));
   return c.json(response, 200);
 });
@@ -117,7 +153,8 @@ auth.post('/logout', async (c) => {
   const header = c.req.header('authorization');
   if (header?.startsWith('Bearer ')) {
     const v = await verifyAccessToken(c.env, header.slice(7).trim());
-    if (v.ok && v.claims.sid !== ended) await endSession(c.env, c.var.db, { id: v.claims.sub, role: v.claims.role }, sessionOf(v.claims));
+    if (v.ok && v.claims.sid !== ended)
+      await endSession(c.env, c.var.db, { id: v.claims.sub, role: v.claims.role }, sessionOf(v.claims));
   }
   return c.body(null, 204);
 });

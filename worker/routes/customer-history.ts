@@ -40,9 +40,18 @@ customerHistory.get('/me/jobs/:id', async (c) => {
   const [events, changes, invoices] = await Promise.all([
     statusHistory(db, job.id),
     priceChanges(db, job.id),
-    db.select().from(t.invoices).where(and(eq(t.invoices.job_id, job.id), ne(t.invoices.status, 'void'))).limit(1),
+    db
+      .select()
+      .from(t.invoices)
+      .where(and(eq(t.invoices.job_id, job.id), ne(t.invoices.status, 'void')))
+      .limit(1),
   ]);
-  return c.json({ job: toJob(job), events, price_changes: changes.map(toPriceChange), invoice: invoices[0] ? toInvoice(invoices[0]) : null });
+  return c.json({
+    job: toJob(job),
+    events,
+    price_changes: changes.map(toPriceChange),
+    invoice: invoices[0] ? toInvoice(invoices[0]) : null,
+  });
 });
 
 /** Requests made while the operator was paused, oldest first. */
@@ -58,8 +67,13 @@ customerHistory.delete('/me/waitlist/:id', async (c) => {
   requireCustomerId(c);
   const entry = await cancelEntry(c.var.db, actorOf(c), uuidParam(c));
   await dispatchStub(c.env)
-    .toAdmins({ type: 'waitlist_changed', payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() } })
-    .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'waitlist fan-out failed', err: String(err) })));
+    .toAdmins({
+      type: 'waitlist_changed',
+      payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() },
+    })
+    .catch((err: unknown) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'waitlist fan-out failed', err: String(err) })),
+    );
   return c.json({ waitlist_entry: toWaitlistEntry(entry) });
 });
 
@@ -70,12 +84,19 @@ customerHistory.get('/me/invoices', async (c) => {
   const conds: SQL[] = [eq(t.invoices.customer_id, customerId)];
   if (q.cursor) conds.push(afterCursor(t.invoices.created_at, t.invoices.id, q.cursor, 'desc'));
   const rows = await c.var.db
-    .select({ ...getTableColumns(t.invoices), job_address: t.jobs.job_address, _cursor_at: cursorAt(t.invoices.created_at) })
+    .select({
+      ...getTableColumns(t.invoices),
+      job_address: t.jobs.job_address,
+      _cursor_at: cursorAt(t.invoices.created_at),
+    })
     .from(t.invoices)
     .innerJoin(t.jobs, eq(t.jobs.id, t.invoices.job_id))
     .where(and(...conds))
     .orderBy(desc(t.invoices.created_at), desc(t.invoices.id))
     .limit(q.limit + 1);
   const { items, next_cursor } = page(rows, q.limit);
-  return c.json({ invoices: items.map(({ job_address, ...row }) => ({ ...toInvoice(row), job_address })), next_cursor });
+  return c.json({
+    invoices: items.map(({ job_address, ...row }) => ({ ...toInvoice(row), job_address })),
+    next_cursor,
+  });
 });

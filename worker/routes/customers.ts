@@ -49,7 +49,10 @@ customers.post('/me/locations', async (c) => {
   const coordinates =
     body.lat !== undefined && body.lng !== undefined
       ? { lat: body.lat, lng: body.lng }
-      : await geocode(c.env, `${formatAddress({ address_line1: body.address_line1, address_line2: body.address_line2 ?? null, city: body.city, state_province: body.state_province, postal_code: body.postal_code })}, ${body.country ?? 'US'}`);
+      : await geocode(
+          c.env,
+          `${formatAddress({ address_line1: body.address_line1, address_line2: body.address_line2 ?? null, city: body.city, state_province: body.state_province, postal_code: body.postal_code })}, ${body.country ?? 'US'}`,
+        );
   const row = await c.var.db.transaction(async (tx) => {
     const existing = await tx
       .select({ id: t.service_locations.id })
@@ -58,7 +61,10 @@ customers.post('/me/locations', async (c) => {
       .limit(1);
     const makeDefault = body.is_default === true || existing.length === 0;
     if (makeDefault) {
-      await tx.update(t.service_locations).set({ is_default: false }).where(eq(t.service_locations.customer_id, customerId));
+      await tx
+        .update(t.service_locations)
+        .set({ is_default: false })
+        .where(eq(t.service_locations.customer_id, customerId));
     }
     const [inserted] = await tx
       .insert(t.service_locations)
@@ -100,5 +106,13 @@ customers.get('/me/jobs/:id/driver-location', async (c) => {
   const snap = await roomStub(c.env, job.id).snapshot();
   const loc = snap?.location;
   if (!loc) return c.body(null, 204);
-  return c.json({ lat: loc.lat, lng: loc.lng, accuracy: loc.accuracy, heading: loc.heading, speed: loc.speed, recorded_at: loc.ts, received_at: loc.received_at });
+  return c.json({
+    lat: loc.lat,
+    lng: loc.lng,
+    accuracy: loc.accuracy,
+    heading: loc.heading,
+    speed: loc.speed,
+    recorded_at: loc.ts,
+    received_at: loc.received_at,
+  });
 });

@@ -17,8 +17,8 @@ import type { AppEnv } from '../types';
 
 export const drivers = new Hono<AppEnv>();
 
-
-const logFailure = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
+const logFailure = (what: string) => (err: unknown) =>
+  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
 /** Admin: drivers with their last batched position (SPEC §7), by status and proximity. */
 drivers.get('/', async (c) => {
@@ -48,22 +48,37 @@ drivers.patch('/me/status', async (c) => {
   const { user_id } = actorOf(c);
   const body = await readJson(c, DriverStatusBody);
   const row = await c.var.db.transaction(async (tx) => {
-    const [current] = await tx.select({ id: t.driver_profiles.id, status: t.driver_profiles.status }).from(t.driver_profiles).where(eq(t.driver_profiles.id, driverId)).for('update');
+    const [current] = await tx
+      .select({ id: t.driver_profiles.id, status: t.driver_profiles.status })
+      .from(t.driver_profiles)
+      .where(eq(t.driver_profiles.id, driverId))
+      .for('update');
     if (!current) throw notFound('Driver');
     const job = await jobInHand(tx, driverId, user_id);
     if (job && current.status === body.status) return current; // nothing to change
     if (job) {
       const way = job.status === 'assigned' ? 'finish it or decline it' : 'finish it (or ask dispatch to cancel it)';
-      throw conflict('driver_has_active_job', `You can't switch to ${body.status} while you have a job that is ${job.status}: ${way} first. Until then your status follows the job.`, {
-        job_id: job.id,
-        job_status: job.status,
-      });
+      throw conflict(
+        'driver_has_active_job',
+        `You can't switch to ${body.status} while you have a job that is ${job.status}: ${way} first. Until then your status follows the job.`,
+        {
+          job_id: job.id,
+          job_status: job.status,
+        },
+      );
     }
-    const [updated] = await tx.update(t.driver_profiles).set({ status: body.status }).where(eq(t.driver_profiles.id, driverId)).returning({ id: t.driver_profiles.id, status: t.driver_profiles.status });
+    const [updated] = await tx
+      .update(t.driver_profiles)
+      .set({ status: body.status })
+      .where(eq(t.driver_profiles.id, driverId))
+      .returning({ id: t.driver_profiles.id, status: t.driver_profiles.status });
     return updated!;
   });
   await dispatchStub(c.env)
-    .toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: row.status, ts: new Date().toISOString() } })
+    .toAdmins({
+      type: 'driver_status_change',
+      payload: { driver_id: driverId, status: row.status, ts: new Date().toISOString() },
+    })
     .catch(logFailure('driver status fan-out'));
   return c.json({ driver: row });
 });
@@ -74,8 +89,14 @@ drivers.patch('/me/status', async (c) => {
  */
 drivers.get('/me/jobs', async (c) => {
   const driverId = requireDriverId(c);
-  const [rows, waiting] = await Promise.all([activeJobsOf(c.var.db, driverId), listWaitlist(c.var.db, { statuses: ['waiting'], limit: 50 })]);
-  return c.json({ jobs: rows.map(toJob), waitlist: waiting.entries.map((e) => toWaitlistEntry(e, { withContact: false })) });
+  const [rows, waiting] = await Promise.all([
+    activeJobsOf(c.var.db, driverId),
+    listWaitlist(c.var.db, { statuses: ['waiting'], limit: 50 }),
+  ]);
+  return c.json({
+    jobs: rows.map(toJob),
+    waitlist: waiting.entries.map((e) => toWaitlistEntry(e, { withContact: false })),
+  });
 });
 
 drivers.get('/me/jobs/:id', async (c) => {
@@ -97,7 +118,11 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
       throw conflict('invalid_transition', `A job that is ${row.status} cannot be accepted.`, { allowed: [] });
     }
     const [latest] = await tx
-      .select({ previous_status: t.job_status_events.previous_status, new_status: t.job_status_events.new_status, by: t.job_status_events.changed_by_user_id })
+      .select({
+        previous_status: t.job_status_events.previous_status,
+        new_status: t.job_status_events.new_status,
+        by: t.job_status_events.changed_by_user_id,
+      })
       .from(t.job_status_events)
       .where(eq(t.job_status_events.job_id, id))
       .orderBy(desc(t.job_status_events.created_at), desc(t.job_status_events.id))
@@ -109,11 +134,31 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
       .where(and(eq(t.jobs.id, id), eq(t.jobs.version, row.version), eq(t.jobs.status, 'assigned')))
       .returning();
     if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
-    await tx.insert(t.job_status_events).values({ job_id: id, previous_status: 'assigned', new_status: 'assigned', changed_by_user_id: actor.user_id, notes: 'accepted by driver', created_at: sql`clock_timestamp()` });
+    await tx
+      .insert(t.job_status_events)
+      .values({
+        job_id: id,
+        previous_status: 'assigned',
+        new_status: 'assigned',
+        changed_by_user_id: actor.user_id,
+        notes: 'accepted by driver',
+        created_at: sql`clock_timestamp()`,
+      });
     if (latest && latest.by === null) {
-      const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, row.customer_id)).limit(1);
+      const [customer] = await tx
+        .select({ user_id: t.customer_profiles.user_id })
+        .from(t.customer_profiles)
+        .where(eq(t.customer_profiles.id, row.customer_id))
+        .limit(1);
       if (customer) {
-        await notifyUser(tx, { user_id: customer.user_id, kind: 'driver_assigned', job_id: id, subject: 'A driver is assigned', body: `${c.var.user.name.split(' ')[0]} will plow ${row.job_address}.`, key: `driver_assigned:${id}:${updated.version}` });
+        await notifyUser(tx, {
+          user_id: customer.user_id,
+          kind: 'driver_assigned',
+          job_id: id,
+          subject: 'A driver is assigned',
+          body: `${c.var.user.name.split(' ')[0]} will plow ${row.job_address}.`,
+          key: `driver_assigned:${id}:${updated.version}`,
+        });
       }
     }
     return updated;
@@ -124,9 +169,12 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
 /** Declines an assignment: the job goes back to `pending`; auto-dispatch asks the next driver. */
 drivers.post('/me/jobs/:id/reject', async (c) => {
   const body = await readJson(c, RejectBody, { optional: true });
-  const result = await transitionJob(c.var.db, actorOf(c), uuidParam(c), 'pending', { notes: body.reason ? `rejected: ${body.reason}` : 'rejected by driver' });
+  const result = await transitionJob(c.var.db, actorOf(c), uuidParam(c), 'pending', {
+    notes: body.reason ? `rejected: ${body.reason}` : 'rejected by driver',
+  });
   await publishTransition(c.env, result);
-  if (!result.duplicate) c.executionCtx.waitUntil(autoDispatchDeclined(c.env, result.job.id).catch(logFailure('auto-dispatch decline')));
+  if (!result.duplicate)
+    c.executionCtx.waitUntil(autoDispatchDeclined(c.env, result.job.id).catch(logFailure('auto-dispatch decline')));
   return c.json({ job: toJob(result.job) });
 });
 
@@ -152,13 +200,26 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, PaymentBody);
   const actor = actorOf(c);
-  const outcome = await c.var.db.transaction(async (tx) => recordPayment(tx, actor, await visibleJob(tx, actor, id), body));
+  const outcome = await c.var.db.transaction(async (tx) =>
+    recordPayment(tx, actor, await visibleJob(tx, actor, id), body),
+  );
   if (!outcome.duplicate) {
     await dispatchStub(c.env)
-      .toAdmins({ type: 'invoice_changed', payload: { invoice_id: outcome.invoice.id, job_id: id, status: outcome.invoice.status, ts: new Date().toISOString() } })
+      .toAdmins({
+        type: 'invoice_changed',
+        payload: {
+          invoice_id: outcome.invoice.id,
+          job_id: id,
+          status: outcome.invoice.status,
+          ts: new Date().toISOString(),
+        },
+      })
       .catch(logFailure('payment fan-out'));
   }
-  return c.json({ payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice) }, outcome.duplicate ? 200 : 201);
+  return c.json(
+    { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice) },
+    outcome.duplicate ? 200 : 201,
+  );
 });
 
 /** Admin: one driver's profile and the jobs in their hands. */

@@ -21,7 +21,9 @@ const signatureError = (reason: 'invalid' | 'expired') =>
     : new ApiError(403, 'invalid_signature', 'This link is not valid.');
 
 /** The refusals of an upload, all decided from the URL and headers before a byte is read. */
-async function checkUpload(c: Context<AppEnv>): Promise<{ grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> }> {
+async function checkUpload(
+  c: Context<AppEnv>,
+): Promise<{ grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> }> {
   const key = c.req.path.slice('/files/upload/'.length);
   if (!ownerOf(key)) throw signatureError('invalid');
   const verdict = await verifyUploadUrl(c.env, key, c.req.query());
@@ -29,7 +31,11 @@ async function checkUpload(c: Context<AppEnv>): Promise<{ grant: UploadGrant; le
   const grant = verdict.value;
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== grant.content_type) {
-    throw new ApiError(415, 'unsupported_media_type', `This upload URL takes ${grant.content_type}; got ${type || 'no content type'}.`);
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `This upload URL takes ${grant.content_type}; got ${type || 'no content type'}.`,
+    );
   }
   const lengthHeader = c.req.header('content-length');
   const length = Number(lengthHeader);
@@ -37,7 +43,12 @@ async function checkUpload(c: Context<AppEnv>): Promise<{ grant: UploadGrant; le
     throw new ApiError(411, 'length_required', 'Send the file with a Content-Length header.');
   }
   if (length > grant.max_bytes) {
-    throw new ApiError(413, 'payload_too_large', `The file is ${length} bytes; this upload allows at most ${grant.max_bytes}.`, { max_bytes: grant.max_bytes });
+    throw new ApiError(
+      413,
+      'payload_too_large',
+      `The file is ${length} bytes; this upload allows at most ${grant.max_bytes}.`,
+      { max_bytes: grant.max_bytes },
+    );
   }
   const body = c.req.raw.body;
   if (!body || length === 0) throw new ApiError(400, 'empty_body', 'The upload has no content.');
@@ -79,7 +90,10 @@ files.put('/upload/*', async (c) => {
     throw new ApiError(400, 'upload_failed', 'The upload did not complete; try again.');
   }
   const origin = new URL(c.req.url).origin;
-  return c.json({ key, public_url: `${origin}/files/${key}`, size: stored.value.size, content_type: grant.content_type }, 201);
+  return c.json(
+    { key, public_url: `${origin}/files/${key}`, size: stored.value.size, content_type: grant.content_type },
+    201,
+  );
 });
 
 /** Serves a private object to whoever holds a valid, unexpired signed GET URL. */
@@ -96,7 +110,10 @@ files.get('/*', async (c) => {
   headers.set('content-length', String(object.size));
   headers.set('x-content-type-options', 'nosniff');
   // Cached privately for no longer than the link lives.
-  headers.set('cache-control', `private, max-age=${Math.max(0, Math.min(600, verdict.value.exp - Math.floor(Date.now() / 1000)))}`);
+  headers.set(
+    'cache-control',
+    `private, max-age=${Math.max(0, Math.min(600, verdict.value.exp - Math.floor(Date.now() / 1000)))}`,
+  );
   return new Response(object.body, { headers });
 });
 

@@ -22,7 +22,12 @@ health.get('/readyz', async (c) => {
     );
     const applied = Number(result.rows[0]?.created_at ?? 0);
     const current = applied >= LATEST_MIGRATION.when;
-    const body = { status: current ? 'ready' : 'migrations_pending', database: 'ok', db_ms: Date.now() - started, migration: { expected: LATEST_MIGRATION.tag, current } };
+    const body = {
+      status: current ? 'ready' : 'migrations_pending',
+      database: 'ok',
+      db_ms: Date.now() - started,
+      migration: { expected: LATEST_MIGRATION.tag, current },
+    };
     return c.json(body, current ? 200 : 503);
   } catch (err) {
     console.error(JSON.stringify({ level: 'error', msg: 'readyz: database unreachable', err: String(err) }));

@@ -7,7 +7,15 @@ import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub } from '../realtime';
 import { audit } from '../lib/audit';
-import { invoicePayments, refundInvoice, toInvoice, toPayment, visibleInvoice, voidInvoice, type InvoiceRow } from '../services/invoices';
+import {
+  invoicePayments,
+  refundInvoice,
+  toInvoice,
+  toPayment,
+  visibleInvoice,
+  voidInvoice,
+  type InvoiceRow,
+} from '../services/invoices';
 import type { AppEnv } from '../types';
 
 /** Invoices (ApexPlow §5 "Billing"): drafts are made on completion, paid by in-person payments. */
@@ -15,8 +23,13 @@ export const invoices = new Hono<AppEnv>();
 
 const announce = (env: Env, row: InvoiceRow) =>
   dispatchStub(env)
-    .toAdmins({ type: 'invoice_changed', payload: { invoice_id: row.id, job_id: row.job_id, status: row.status, ts: new Date().toISOString() } })
-    .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'invoice fan-out failed', err: String(err) })));
+    .toAdmins({
+      type: 'invoice_changed',
+      payload: { invoice_id: row.id, job_id: row.job_id, status: row.status, ts: new Date().toISOString() },
+    })
+    .catch((err: unknown) =>
+      console.error(JSON.stringify({ level: 'error', msg: 'invoice fan-out failed', err: String(err) })),
+    );
 
 /** Admin list, newest first, by status and customer, with the job address and customer name. */
 invoices.get('/', async (c) => {
@@ -26,7 +39,12 @@ invoices.get('/', async (c) => {
   if (q.customer_id) conds.push(eq(t.invoices.customer_id, q.customer_id));
   if (q.cursor) conds.push(afterCursor(t.invoices.created_at, t.invoices.id, q.cursor, 'desc'));
   const rows = await c.var.db
-    .select({ ...getTableColumns(t.invoices), job_address: t.jobs.job_address, customer_name: t.users.full_name, _cursor_at: cursorAt(t.invoices.created_at) })
+    .select({
+      ...getTableColumns(t.invoices),
+      job_address: t.jobs.job_address,
+      customer_name: t.users.full_name,
+      _cursor_at: cursorAt(t.invoices.created_at),
+    })
     .from(t.invoices)
     .innerJoin(t.jobs, eq(t.jobs.id, t.invoices.job_id))
     .innerJoin(t.customer_profiles, eq(t.customer_profiles.id, t.invoices.customer_id))
@@ -35,7 +53,14 @@ invoices.get('/', async (c) => {
     .orderBy(desc(t.invoices.created_at), desc(t.invoices.id))
     .limit(q.limit + 1);
   const { items, next_cursor } = page(rows, q.limit);
-  return c.json({ invoices: items.map(({ job_address, customer_name, ...row }) => ({ ...toInvoice(row), job_address, customer_name })), next_cursor });
+  return c.json({
+    invoices: items.map(({ job_address, customer_name, ...row }) => ({
+      ...toInvoice(row),
+      job_address,
+      customer_name,
+    })),
+    next_cursor,
+  });
 });
 
 /** One invoice with its payments: its customer or an admin (others: 404). */
@@ -52,7 +77,17 @@ invoices.post('/:id/void', async (c) => {
   const row = await c.var.db.transaction(async (tx) => {
     const before = await visibleInvoice(tx, actor, id, { lock: true });
     const after = await voidInvoice(tx, before, body.reason ?? null);
-    await audit(c, { action: 'invoice.void', entity_type: 'invoice', entity_id: id, before: toInvoice(before), after: toInvoice(after) }, tx);
+    await audit(
+      c,
+      {
+        action: 'invoice.void',
+        entity_type: 'invoice',
+        entity_id: id,
+        before: toInvoice(before),
+        after: toInvoice(after),
+      },
+      tx,
+    );
     return after;
   });
   await announce(c.env, row);
@@ -67,7 +102,17 @@ invoices.post('/:id/refund', async (c) => {
   const row = await c.var.db.transaction(async (tx) => {
     const before = await visibleInvoice(tx, actor, id, { lock: true });
     const after = await refundInvoice(tx, before, body.amount_cents, body.reason ?? null);
-    await audit(c, { action: 'invoice.refund', entity_type: 'invoice', entity_id: id, before: toInvoice(before), after: { ...toInvoice(after), refund_amount_cents: body.amount_cents } }, tx);
+    await audit(
+      c,
+      {
+        action: 'invoice.refund',
+        entity_type: 'invoice',
+        entity_id: id,
+        before: toInvoice(before),
+        after: { ...toInvoice(after), refund_amount_cents: body.amount_cents },
+      },
+      tx,
+    );
     return after;
   });
   await announce(c.env, row);

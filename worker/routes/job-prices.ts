@@ -19,15 +19,30 @@ jobPrices.post('/:id/price', async (c) => {
   const { job, change } = await c.var.db.transaction(async (tx) => {
     const outcome = await changePrice(tx, actor, id, body.new_price_cents);
     if (outcome.change && actor.role === 'admin') {
-      await audit(c, { action: 'job.price_change', entity_type: 'job', entity_id: id, before: { final_price_cents: outcome.change.old_price_cents }, after: { final_price_cents: outcome.change.new_price_cents } }, tx);
+      await audit(
+        c,
+        {
+          action: 'job.price_change',
+          entity_type: 'job',
+          entity_id: id,
+          before: { final_price_cents: outcome.change.old_price_cents },
+          after: { final_price_cents: outcome.change.new_price_cents },
+        },
+        tx,
+      );
     }
     return outcome;
   });
   if (change) {
-    const msg = { type: 'job_updated' as const, payload: { job_id: job.id, fields: ['final_price_cents'], version: job.version, ts: new Date().toISOString() } };
+    const msg = {
+      type: 'job_updated' as const,
+      payload: { job_id: job.id, fields: ['final_price_cents'], version: job.version, ts: new Date().toISOString() },
+    };
     await dispatchStub(c.env)
       .toAdmins(msg)
-      .catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'price fan-out failed', err: String(err) })));
+      .catch((err: unknown) =>
+        console.error(JSON.stringify({ level: 'error', msg: 'price fan-out failed', err: String(err) })),
+      );
   }
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) }, change ? 201 : 200);
 });

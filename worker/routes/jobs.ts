@@ -21,7 +21,8 @@ import { auditor } from '../services/audit-trail';
 
 export const jobs = new Hono<AppEnv>();
 
-const logFailure = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
+const logFailure = (what: string) => (err: unknown) =>
+  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
 /**
  * A customer's request, or an admin entering one for a customer (`customer_id`). When the
@@ -34,13 +35,17 @@ jobs.post('/', async (c) => {
   if (outcome.kind === 'waitlist') {
     const entry = toWaitlistEntry(outcome.entry);
     await dispatchStub(c.env)
-      .toAdmins({ type: 'waitlist_changed', payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() } })
+      .toAdmins({
+        type: 'waitlist_changed',
+        payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() },
+      })
       .catch(logFailure('waitlist fan-out'));
     return c.json({ waitlist_entry: entry }, 202);
   }
   if (outcome.created) {
     await publishNewJob(c.env, outcome.job);
-    if (outcome.auto_dispatch) c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
+    if (outcome.auto_dispatch)
+      c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
   }
   return c.json({ job: toJob(outcome.job) }, outcome.created ? 201 : 200);
 });
@@ -91,9 +96,14 @@ jobs.patch('/:id', async (c) => {
   const body = await readJson(c, JobPatchBody);
   const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
   if (fields.length > 0) {
-    const msg = { type: 'job_updated' as const, payload: { job_id: job.id, fields, version: job.version, ts: new Date().toISOString() } };
+    const msg = {
+      type: 'job_updated' as const,
+      payload: { job_id: job.id, fields, version: job.version, ts: new Date().toISOString() },
+    };
     const dispatch = dispatchStub(c.env);
-    await Promise.all([dispatch.toAdmins(msg), job.driver_id ? dispatch.toDriver(job.driver_id, msg) : null]).catch(logFailure('job edit fan-out'));
+    await Promise.all([dispatch.toAdmins(msg), job.driver_id ? dispatch.toDriver(job.driver_id, msg) : null]).catch(
+      logFailure('job edit fan-out'),
+    );
   }
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });
 });
@@ -102,7 +112,9 @@ jobs.patch('/:id', async (c) => {
 jobs.delete('/:id', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, CancelBody, { optional: true });
-  const result = await transitionJob(c.var.db, actorOf(c), id, 'cancelled', { cancellation_reason: body.reason ?? null });
+  const result = await transitionJob(c.var.db, actorOf(c), id, 'cancelled', {
+    cancellation_reason: body.reason ?? null,
+  });
   await publishTransition(c.env, result, body.reason);
   return c.json({ job: toJob(result.job) });
 });
@@ -122,7 +134,10 @@ jobs.post('/:id/assign', async (c) => {
   const body = await readJson(c, AssignBody);
   const db = c.var.db;
   const driver = await assignableDriver(db, body.driver_id);
-  const result = await transitionJob(db, actorOf(c), id, 'assigned', { driver_id: driver.id, expected_version: body.expected_version });
+  const result = await transitionJob(db, actorOf(c), id, 'assigned', {
+    driver_id: driver.id,
+    expected_version: body.expected_version,
+  });
   await announceAssignment(c.env, db, result);
   return c.json({ job: toJob(result.job) });
 });
@@ -140,11 +155,20 @@ jobs.post('/:id/reassign', async (c) => {
   const { unassigned, assigned } = await db.transaction(async (tx) => {
     const job = await visibleJob(tx, actor, id);
     if (job.status !== 'assigned') {
-      throw conflict('invalid_transition', `Only an assigned job can be reassigned; this one is ${job.status}.`, { allowed: job.status === 'pending' ? ['assigned'] : [] });
+      throw conflict('invalid_transition', `Only an assigned job can be reassigned; this one is ${job.status}.`, {
+        allowed: job.status === 'pending' ? ['assigned'] : [],
+      });
     }
-    if (job.driver_id === driver.id) throw conflict('already_assigned', `The job is already ${driver.full_name}'s.`, { driver_id: driver.id });
-    const first = await transitionJob(tx, actor, id, 'pending', { expected_version: body.expected_version, notes: 'reassigned by dispatcher' });
-    const second = await transitionJob(tx, actor, id, 'assigned', { driver_id: driver.id, notes: 'reassigned by dispatcher' });
+    if (job.driver_id === driver.id)
+      throw conflict('already_assigned', `The job is already ${driver.full_name}'s.`, { driver_id: driver.id });
+    const first = await transitionJob(tx, actor, id, 'pending', {
+      expected_version: body.expected_version,
+      notes: 'reassigned by dispatcher',
+    });
+    const second = await transitionJob(tx, actor, id, 'assigned', {
+      driver_id: driver.id,
+      notes: 'reassigned by dispatcher',
+    });
     return { unassigned: first, assigned: second };
   });
   await publishTransition(c.env, unassigned);

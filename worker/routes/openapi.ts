@@ -10,5 +10,8 @@ let cached: string | undefined;
 
 openapi.get('/openapi.json', (c) => {
   cached ??= openApiJson();
-  return c.body(cached, 200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' });
+  return c.body(cached, 200, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'public, max-age=300',
+  });
 });

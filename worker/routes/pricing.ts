@@ -26,12 +26,20 @@ pricing.post('/estimate', async (c) => {
     const actor = actorOf(c);
     const conds = [eq(t.service_locations.id, body.location_id), isNull(t.service_locations.deleted_at)];
     if (actor.role === 'customer') conds.push(eq(t.service_locations.customer_id, actor.customer_id ?? ''));
-    const [loc] = await db.select({ coordinates: t.service_locations.coordinates }).from(t.service_locations).where(and(...conds)).limit(1);
+    const [loc] = await db
+      .select({ coordinates: t.service_locations.coordinates })
+      .from(t.service_locations)
+      .where(and(...conds))
+      .limit(1);
     if (!loc) throw notFound('Location');
     point = loc.coordinates;
   } else {
     point = { lat: body.lat, lng: body.lng };
   }
   const area = await checkServiceArea(db, point.lat, point.lng);
-  return c.json({ quoted_price_cents: tier.price_cents, in_service_area: area.in_service_area, distance_miles: area.distance_miles });
+  return c.json({
+    quoted_price_cents: tier.price_cents,
+    in_service_area: area.in_service_area,
+    distance_miles: area.distance_miles,
+  });
 });

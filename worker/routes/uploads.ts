@@ -23,19 +23,33 @@ const PHOTO_STATUSES = new Set(['arrived', 'in_progress', 'completed']);
 uploads.post('/presign', async (c) => {
   const body = await readJson(c, PresignBody);
   if (!isUploadType(body.content_type)) {
-    throw new ApiError(415, 'unsupported_media_type', `Upload a JPEG, PNG or WebP image (got ${body.content_type || 'no type'}).`, { allowed: Object.keys(UPLOAD_TYPES) });
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Upload a JPEG, PNG or WebP image (got ${body.content_type || 'no type'}).`,
+      { allowed: Object.keys(UPLOAD_TYPES) },
+    );
   }
   if (body.size !== undefined && body.size > MAX_UPLOAD_BYTES) {
-    throw new ApiError(413, 'payload_too_large', `Images can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`, { max_bytes: MAX_UPLOAD_BYTES });
+    throw new ApiError(413, 'payload_too_large', `Images can be at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`, {
+      max_bytes: MAX_UPLOAD_BYTES,
+    });
   }
   const actor = actorOf(c);
   let key: string;
   if (body.purpose === 'job_completion') {
-    if (!body.job_id) throw new ApiError(400, 'validation_failed', 'A completion photo needs the job.', [{ field: 'job_id', message: 'required for job_completion' }]);
-    if (actor.role === 'customer') throw forbidden('Only the job’s driver or a dispatcher uploads the completion photo.');
+    if (!body.job_id)
+      throw new ApiError(400, 'validation_failed', 'A completion photo needs the job.', [
+        { field: 'job_id', message: 'required for job_completion' },
+      ]);
+    if (actor.role === 'customer')
+      throw forbidden('Only the job’s driver or a dispatcher uploads the completion photo.');
     const job = await visibleJob(c.var.db, actor, body.job_id);
     if (!PHOTO_STATUSES.has(job.status)) {
-      throw conflict('invalid_state', `A completion photo can be added once the driver has arrived (the job is ${job.status}).`);
+      throw conflict(
+        'invalid_state',
+        `A completion photo can be added once the driver has arrived (the job is ${job.status}).`,
+      );
     }
     key = completionPhotoKey(job.id, body.content_type);
   } else {

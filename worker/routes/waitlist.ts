@@ -8,7 +8,14 @@ import { startAutoDispatch } from '../services/auto-dispatch';
 import { assignableDriver } from '../services/driver-directory';
 import { toJob } from '../services/jobs';
 import { operatorSettings } from '../services/pricing';
-import { cancelEntry, listWaitlist, promoteEntry, toWaitlistEntry, type PromoteOutcome, type WaitlistRow } from '../services/waitlist';
+import {
+  cancelEntry,
+  listWaitlist,
+  promoteEntry,
+  toWaitlistEntry,
+  type PromoteOutcome,
+  type WaitlistRow,
+} from '../services/waitlist';
 import type { AppEnv } from '../types';
 
 /**
@@ -17,19 +24,35 @@ import type { AppEnv } from '../types';
  */
 export const waitlist = new Hono<AppEnv>();
 
-const logFailure = (what: string) => (err: unknown) => console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
+const logFailure = (what: string) => (err: unknown) =>
+  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
 const changed = (env: Env, entry: WaitlistRow) =>
   dispatchStub(env)
-    .toAdmins({ type: 'waitlist_changed', payload: { waitlist_id: entry.id, status: entry.status, job_id: entry.promoted_job_id, ts: new Date().toISOString() } })
+    .toAdmins({
+      type: 'waitlist_changed',
+      payload: {
+        waitlist_id: entry.id,
+        status: entry.status,
+        job_id: entry.promoted_job_id,
+        ts: new Date().toISOString(),
+      },
+    })
     .catch(logFailure('waitlist fan-out'));
 
 /** Admins: any status (default waiting), with contact details. Drivers: waiting only, without them. */
 waitlist.get('/', async (c) => {
   const q = readQuery(c, WaitlistQuery);
   const isAdmin = c.var.user.role === 'admin';
-  const result = await listWaitlist(c.var.db, { statuses: isAdmin ? q.status ?? ['waiting'] : ['waiting'], cursor: q.cursor, limit: q.limit });
-  return c.json({ waitlist: result.entries.map((e) => toWaitlistEntry(e, { withContact: isAdmin })), next_cursor: result.next_cursor });
+  const result = await listWaitlist(c.var.db, {
+    statuses: isAdmin ? (q.status ?? ['waiting']) : ['waiting'],
+    cursor: q.cursor,
+    limit: q.limit,
+  });
+  return c.json({
+    waitlist: result.entries.map((e) => toWaitlistEntry(e, { withContact: isAdmin })),
+    next_cursor: result.next_cursor,
+  });
 });
 
 async function answerAssigned(c: { env: Env; var: AppEnv['Variables'] }, outcome: PromoteOutcome) {
@@ -63,7 +86,8 @@ waitlist.post('/:id/promote', async (c) => {
   await publishNewJob(c.env, outcome.job);
   await changed(c.env, outcome.entry);
   const settings = await operatorSettings(c.var.db);
-  if (settings?.auto_dispatch) c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
+  if (settings?.auto_dispatch)
+    c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
   return c.json({ job: toJob(outcome.job), waitlist_entry: toWaitlistEntry(outcome.entry) }, 201);
 });
 

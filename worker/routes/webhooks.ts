@@ -22,7 +22,12 @@ async function twilioForm(c: Context<AppEnv>): Promise<URLSearchParams> {
   const raw = await c.req.text();
   if (raw.length > MAX_WEBHOOK_BYTES) throw new ApiError(413, 'payload_too_large', 'Webhook body too large.');
   const params = new URLSearchParams(raw);
-  const ok = await verifyTwilioSignature(c.env.TWILIO_AUTH_TOKEN, c.req.url, params, c.req.header('x-twilio-signature'));
+  const ok = await verifyTwilioSignature(
+    c.env.TWILIO_AUTH_TOKEN,
+    c.req.url,
+    params,
+    c.req.header('x-twilio-signature'),
+  );
   if (!ok) throw invalidSignature();
   return params;
 }
@@ -37,7 +42,15 @@ webhooks.post('/twilio/inbound', async (c) => {
   const from = params.get('From') ?? '';
   const keyword = keywordOf(params.get('Body') ?? '');
   const affected = await applyKeyword(c.var.db, from, keyword);
-  console.log(JSON.stringify({ level: 'info', msg: 'inbound sms', keyword, matched_users: affected, message_sid: params.get('MessageSid') }));
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: 'inbound sms',
+      keyword,
+      matched_users: affected,
+      message_sid: params.get('MessageSid'),
+    }),
+  );
   return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml' });
 });
 
@@ -49,7 +62,10 @@ webhooks.post('/twilio/status', async (c) => {
   if (!sid || !status) return c.body(null, 204);
   const where = and(eq(t.notification_log.provider, 'twilio'), eq(t.notification_log.provider_message_id, sid));
   if (status === 'delivered' || status === 'read') {
-    await c.var.db.update(t.notification_log).set({ status: 'delivered', delivered_at: new Date() }).where(and(where, inArray(t.notification_log.status, ['sent', 'queued'])));
+    await c.var.db
+      .update(t.notification_log)
+      .set({ status: 'delivered', delivered_at: new Date() })
+      .where(and(where, inArray(t.notification_log.status, ['sent', 'queued'])));
   } else if (status === 'undelivered' || status === 'failed') {
     const code = params.get('ErrorCode');
     const [row] = await c.var.db
@@ -73,7 +89,11 @@ webhooks.post('/resend', async (c) => {
   if (raw.length > MAX_WEBHOOK_BYTES) throw new ApiError(413, 'payload_too_large', 'Webhook body too large.');
   const ok = await verifySvixSignature(
     c.env.RESEND_WEBHOOK_SECRET,
-    { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') },
+    {
+      id: c.req.header('svix-id'),
+      timestamp: c.req.header('svix-timestamp'),
+      signature: c.req.header('svix-signature'),
+    },
     raw,
   );
   if (!ok) throw invalidSignature();
@@ -83,14 +103,25 @@ webhooks.post('/resend', async (c) => {
   } catch {
     throw new ApiError(400, 'malformed_event', 'Not a Resend event.');
   }
-  const where = and(eq(t.notification_log.provider, 'resend'), eq(t.notification_log.provider_message_id, event.data.email_id));
+  const where = and(
+    eq(t.notification_log.provider, 'resend'),
+    eq(t.notification_log.provider_message_id, event.data.email_id),
+  );
   if (event.type === 'email.delivered') {
-    await c.var.db.update(t.notification_log).set({ status: 'delivered', delivered_at: new Date() }).where(and(where, inArray(t.notification_log.status, ['sent', 'queued'])));
-  } else if (event.type === 'email.bounced' || event.type === 'email.complained' || event.type === 'email.failed') {
-    const detail = (event.data as { bounce?: { message?: string }; failed?: { reason?: string } }).bounce?.message ?? (event.data as { failed?: { reason?: string } }).failed?.reason;
     await c.var.db
       .update(t.notification_log)
-      .set({ status: 'failed', last_error: `Resend: ${event.type.slice('email.'.length)}${detail ? ` — ${detail}` : ''}`.slice(0, 1000) })
+      .set({ status: 'delivered', delivered_at: new Date() })
+      .where(and(where, inArray(t.notification_log.status, ['sent', 'queued'])));
+  } else if (event.type === 'email.bounced' || event.type === 'email.complained' || event.type === 'email.failed') {
+    const detail =
+      (event.data as { bounce?: { message?: string }; failed?: { reason?: string } }).bounce?.message ??
+      (event.data as { failed?: { reason?: string } }).failed?.reason;
+    await c.var.db
+      .update(t.notification_log)
+      .set({
+        status: 'failed',
+        last_error: `Resend: ${event.type.slice('email.'.length)}${detail ? ` — ${detail}` : ''}`.slice(0, 1000),
+      })
       .where(where);
   }
   return c.json({ ok: true });

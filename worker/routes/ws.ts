@@ -25,7 +25,16 @@ ws.get('/', async (c) => {
     throw new ApiError(426, 'upgrade_required', 'Connect with a WebSocket client.');
   }
   const u = c.var.user;
-  const identity: SocketIdentity = { user_id: u.sub, role: u.role, driver_id: u.did ?? null, customer_id: u.cid ?? null, exp: u.exp, iat: u.iat, jti: u.jti, sid: u.sid };
+  const identity: SocketIdentity = {
+    user_id: u.sub,
+    role: u.role,
+    driver_id: u.did ?? null,
+    customer_id: u.cid ?? null,
+    exp: u.exp,
+    iat: u.iat,
+    jti: u.jti,
+    sid: u.sid,
+  };
   const rawTopic = c.req.query('topic');
   let jobId: string | undefined;
   let channel: string | undefined;
@@ -51,7 +60,13 @@ ws.get('/', async (c) => {
   headers.set(IDENTITY_HEADER, JSON.stringify(identity));
   if (jobId) {
     const job = (await findJob(c.var.db, jobId))!;
-    const seed: RoomJob = { job_id: job.id, status: job.status, driver_id: job.driver_id, version: job.version, status_at: job.updated_at.toISOString() };
+    const seed: RoomJob = {
+      job_id: job.id,
+      status: job.status,
+      driver_id: job.driver_id,
+      version: job.version,
+      status_at: job.updated_at.toISOString(),
+    };
     headers.set(ROOM_HEADERS.job, JSON.stringify(seed));
     if (rawTopic !== undefined) headers.set(ROOM_HEADERS.subscribe, '1');
     return roomStub(c.env, jobId).fetch(new Request(c.req.raw, { headers }));

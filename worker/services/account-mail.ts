@@ -34,19 +34,32 @@ export const LINK_PATHS = {
   invite: '/auth/accept-invite',
 } as const;
 
-
 function firstName(fullName: string): string {
   return fullName.split(/\s+/)[0] || 'there';
 }
 
-async function email(m: Mailer, to: Recipient, kind: keyof typeof LINK_PATHS, tokenId: string, token: string, subject: string, lines: string[]): Promise<void> {
+async function email(
+  m: Mailer,
+  to: Recipient,
+  kind: keyof typeof LINK_PATHS,
+  tokenId: string,
+  token: string,
+  subject: string,
+  lines: string[],
+): Promise<void> {
   const url = `${m.base}${LINK_PATHS[kind]}#token=${encodeURIComponent(token)}`;
   await sendNow(m.env, m.db, {
     user_id: to.id,
     channel: 'email',
     recipient: to.email,
     subject,
-    body: [`Hi ${firstName(to.full_name)},`, '', ...lines.map((l) => l.replace('{link}', url)), '', '— PlowDispatch'].join('\n'),
+    body: [
+      `Hi ${firstName(to.full_name)},`,
+      '',
+      ...lines.map((l) => l.replace('{link}', url)),
+      '',
+      '— PlowDispatch',
+    ].join('\n'),
     kind,
     idempotency_key: `${kind}:${tokenId}`,
     redact: [token, encodeURIComponent(token)],
@@ -75,13 +88,27 @@ export const sendMagicLink = (m: Mailer, to: Recipient, tokenId: string, token: 
   ]);
 
 export const sendInvite = (m: Mailer, to: Recipient, role: 'driver' | 'admin', tokenId: string, token: string) =>
-  email(m, to, 'invite', tokenId, token, `You are invited to PlowDispatch as ${role === 'admin' ? 'a dispatcher' : 'a driver'}`, [
-    `You have been invited to join PlowDispatch as ${role === 'admin' ? 'a dispatcher (admin)' : 'a driver'}. Set your password here:`,
-    '{link}',
-    'The invitation works for 7 days.',
-  ]);
+  email(
+    m,
+    to,
+    'invite',
+    tokenId,
+    token,
+    `You are invited to PlowDispatch as ${role === 'admin' ? 'a dispatcher' : 'a driver'}`,
+    [
+      `You have been invited to join PlowDispatch as ${role === 'admin' ? 'a dispatcher (admin)' : 'a driver'}. Set your password here:`,
+      '{link}',
+      'The invitation works for 7 days.',
+    ],
+  );
 
-export async function sendPhoneCode(m: Mailer, userId: string, phone: string, tokenId: string, code: string): Promise<void> {
+export async function sendPhoneCode(
+  m: Mailer,
+  userId: string,
+  phone: string,
+  tokenId: string,
+  code: string,
+): Promise<void> {
   await sendNow(m.env, m.db, {
     user_id: userId,
     channel: 'sms',

@@ -69,7 +69,13 @@ export async function dispatchTick(env: Env, db: Db, state: DispatchState, now: 
   const events: AutoDispatchPayload[] = [];
   const ts = new Date(now).toISOString();
   const emit = (event: AutoDispatchPayload['event'], driverId: string | null = null, distance: number | null = null) =>
-    events.push({ job_id: state.job_id, event, driver_id: driverId, distance_m: distance === null ? null : Math.round(distance), ts });
+    events.push({
+      job_id: state.job_id,
+      event,
+      driver_id: driverId,
+      distance_m: distance === null ? null : Math.round(distance),
+      ts,
+    });
   const finish = (event?: AutoDispatchPayload['event']): TickOutcome => {
     if (event) emit(event);
     return { state: null, next_alarm: null, events };
@@ -85,7 +91,10 @@ export async function dispatchTick(env: Env, db: Db, state: DispatchState, now: 
     if (stillOpen && now < offer.expires_at) return { state: s, next_alarm: offer.expires_at, events };
     if (stillOpen) {
       try {
-        const result = await transitionJob(db, SYSTEM_ACTOR, job.id, 'pending', { expected_version: job.version, notes: 'auto-dispatch: offer timed out' });
+        const result = await transitionJob(db, SYSTEM_ACTOR, job.id, 'pending', {
+          expected_version: job.version,
+          notes: 'auto-dispatch: offer timed out',
+        });
         await publishTransition(env, result);
         job = result.job;
         emit('timed_out', offer.driver_id);
@@ -108,7 +117,12 @@ export async function dispatchTick(env: Env, db: Db, state: DispatchState, now: 
   if (s.offers >= MAX_OFFERS) return finish('exhausted');
 
   const radiusKm = RADIUS_STEPS_KM[Math.min(s.step, RADIUS_STEPS_KM.length - 1)]!;
-  const [candidate] = await nearestAvailableDrivers(db, { lat: job.job_coordinates.lat, lng: job.job_coordinates.lng, radius_m: radiusKm * 1000, exclude: s.tried });
+  const [candidate] = await nearestAvailableDrivers(db, {
+    lat: job.job_coordinates.lat,
+    lng: job.job_coordinates.lng,
+    radius_m: radiusKm * 1000,
+    exclude: s.tried,
+  });
   if (!candidate) {
     if (s.step + 1 < RADIUS_STEPS_KM.length) {
       s.step += 1;
@@ -125,7 +139,12 @@ export async function dispatchTick(env: Env, db: Db, state: DispatchState, now: 
     await announceAssignment(env, db, result);
     s.tried.push(candidate.driver_id);
     s.offers += 1;
-    s.offer = { driver_id: candidate.driver_id, version: result.job.version, expires_at: now + OFFER_TIMEOUT_MS, distance_m: candidate.distance_m };
+    s.offer = {
+      driver_id: candidate.driver_id,
+      version: result.job.version,
+      expires_at: now + OFFER_TIMEOUT_MS,
+      distance_m: candidate.distance_m,
+    };
     emit('offered', candidate.driver_id, candidate.distance_m);
     return { state: s, next_alarm: s.offer.expires_at, events };
   } catch (err) {

@@ -83,7 +83,9 @@ export async function loadBoard(q: Queryable, tz: string, day: DayRange, perColu
     ORDER BY r.status, r.rn`);
 
   const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-  const columns = new Map<JobStatus, BoardColumn>(JOB_STATUSES.map((s) => [s, { status: s, count: 0, total_price_cents: 0, cards: [], truncated: false }]));
+  const columns = new Map<JobStatus, BoardColumn>(
+    JOB_STATUSES.map((s) => [s, { status: s, count: 0, total_price_cents: 0, cards: [], truncated: false }]),
+  );
   for (const row of result.rows) {
     const status = row.status as JobStatus;
     const col = columns.get(status)!;

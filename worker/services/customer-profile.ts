@@ -55,7 +55,9 @@ export async function updateCustomerProfile(q: Queryable, customerId: string, pa
   const phone = patch.phone === undefined ? current.phone : patch.phone;
   const preferred = patch.preferred_contact ?? current.preferred_contact;
   if ((preferred === 'sms' || preferred === 'both') && !phone) {
-    throw new ApiError(422, 'phone_required', 'Add a phone number before choosing text messages.', [{ field: 'preferred_contact', message: 'needs a phone number' }]);
+    throw new ApiError(422, 'phone_required', 'Add a phone number before choosing text messages.', [
+      { field: 'preferred_contact', message: 'needs a phone number' },
+    ]);
   }
   const userSet: Partial<typeof t.users.$inferInsert> = {};
   if (patch.full_name !== undefined) userSet.full_name = patch.full_name;
@@ -72,12 +74,16 @@ export async function updateCustomerProfile(q: Queryable, customerId: string, pa
     if (isUniqueViolation(err)) throw conflict('phone_taken', 'That phone number belongs to another account.');
     throw err;
   }
-  if (Object.keys(profileSet).length) await q.update(t.customer_profiles).set(profileSet).where(eq(t.customer_profiles.id, customerId));
+  if (Object.keys(profileSet).length)
+    await q.update(t.customer_profiles).set(profileSet).where(eq(t.customer_profiles.id, customerId));
   return customerProfile(q, customerId);
 }
 
 /** Admin customer list with activity counts, newest first; `q` searches name, email, phone. */
-export async function listCustomers(q: Queryable, opts: { q?: string | undefined; cursor?: string | undefined; limit: number }) {
+export async function listCustomers(
+  q: Queryable,
+  opts: { q?: string | undefined; cursor?: string | undefined; limit: number },
+) {
   const conds: SQL[] = [];
   if (opts.q) {
     const like = `%${opts.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -88,10 +94,22 @@ export async function listCustomers(q: Queryable, opts: { q?: string | undefined
     .select({
       ...profileColumns,
       is_active: t.users.is_active,
-      jobs_count: sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id})`.mapWith(Number),
-      open_jobs_count: sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id} AND j.status NOT IN ('completed', 'cancelled', 'disputed'))`.mapWith(Number),
-      last_job_at: sql<string | null>`(SELECT max(j.requested_at) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id})`.mapWith((v) => (v ? new Date(v).toISOString() : null)),
-      locations_count: sql<number>`(SELECT count(*) FROM service_locations l WHERE l.customer_id = ${t.customer_profiles.id} AND l.deleted_at IS NULL)`.mapWith(Number),
+      jobs_count: sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id})`.mapWith(
+        Number,
+      ),
+      open_jobs_count:
+        sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id} AND j.status NOT IN ('completed', 'cancelled', 'disputed'))`.mapWith(
+          Number,
+        ),
+      last_job_at: sql<
+        string | null
+      >`(SELECT max(j.requested_at) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id})`.mapWith((v) =>
+        v ? new Date(v).toISOString() : null,
+      ),
+      locations_count:
+        sql<number>`(SELECT count(*) FROM service_locations l WHERE l.customer_id = ${t.customer_profiles.id} AND l.deleted_at IS NULL)`.mapWith(
+          Number,
+        ),
       _cursor_at: cursorAt(t.customer_profiles.created_at),
     })
     .from(t.customer_profiles)

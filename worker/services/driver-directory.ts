@@ -58,17 +58,27 @@ export async function listDrivers(q: Queryable, f: DriverListFilter) {
   const near = f.near;
   if (near && f.radius_km !== undefined) {
     conds.push(isNotNull(t.driver_profiles.current_location));
-    conds.push(sql`ST_DWithin(${t.driver_profiles.current_location}, ${pointSql(near.lat, near.lng)}, ${f.radius_km * 1000}::double precision)`);
+    conds.push(
+      sql`ST_DWithin(${t.driver_profiles.current_location}, ${pointSql(near.lat, near.lng)}, ${f.radius_km * 1000}::double precision)`,
+    );
   }
   const distance = near
-    ? sql<number | null>`round((ST_Distance(${t.driver_profiles.current_location}, ${pointSql(near.lat, near.lng)}) / 1000)::numeric, 3)`.mapWith((v) => (v === null ? null : Number(v)))
+    ? sql<
+        number | null
+      >`round((ST_Distance(${t.driver_profiles.current_location}, ${pointSql(near.lat, near.lng)}) / 1000)::numeric, 3)`.mapWith(
+        (v) => (v === null ? null : Number(v)),
+      )
     : sql<null>`NULL`;
   return q
     .select({ ...driverSummary, distance_km: distance })
     .from(t.driver_profiles)
     .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
     .where(conds.length ? and(...conds) : undefined)
-    .orderBy(...(near ? [sql`${t.driver_profiles.current_location} <-> ${pointSql(near.lat, near.lng)}`, asc(t.users.full_name)] : [asc(t.users.full_name)]));
+    .orderBy(
+      ...(near
+        ? [sql`${t.driver_profiles.current_location} <-> ${pointSql(near.lat, near.lng)}`, asc(t.users.full_name)]
+        : [asc(t.users.full_name)]),
+    );
 }
 
 export async function driverById(q: Queryable, id: string) {
@@ -97,7 +107,11 @@ export async function activeJobsOf(q: Queryable, driverId: string) {
  * picked it up from the waitlist — i.e. its latest event is theirs. An assignment they
  * have not answered does not count: they may still go offline and let it time out.
  */
-export async function jobInHand(q: Queryable, driverId: string, driverUserId: string): Promise<{ id: string; status: (typeof t.JOB_STATUSES)[number] } | null> {
+export async function jobInHand(
+  q: Queryable,
+  driverId: string,
+  driverUserId: string,
+): Promise<{ id: string; status: (typeof t.JOB_STATUSES)[number] } | null> {
   const [row] = await q
     .select({ id: t.jobs.id, status: t.jobs.status })
     .from(t.jobs)
@@ -116,9 +130,18 @@ export async function jobInHand(q: Queryable, driverId: string, driverUserId: st
 }
 
 /** A driver a job can be given to: exists, account active and not suspended (else 422). */
-export async function assignableDriver(q: Queryable, id: string): Promise<{ id: string; user_id: string; full_name: string }> {
+export async function assignableDriver(
+  q: Queryable,
+  id: string,
+): Promise<{ id: string; user_id: string; full_name: string }> {
   const [driver] = await q
-    .select({ id: t.driver_profiles.id, user_id: t.users.id, full_name: t.users.full_name, active: t.users.is_active, suspended_at: t.users.suspended_at })
+    .select({
+      id: t.driver_profiles.id,
+      user_id: t.users.id,
+      full_name: t.users.full_name,
+      active: t.users.is_active,
+      suspended_at: t.users.suspended_at,
+    })
     .from(t.driver_profiles)
     .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
     .where(eq(t.driver_profiles.id, id))
@@ -131,11 +154,25 @@ export async function assignableDriver(q: Queryable, id: string): Promise<{ id: 
 /** Onboarding / profile edits by the driver; `null` clears a field. */
 export async function updateDriverProfile(q: Queryable, driverId: string, patch: DriverPatch) {
   const set: Partial<typeof t.driver_profiles.$inferInsert> = {};
-  for (const key of ['vehicle_type', 'vehicle_make', 'vehicle_model', 'vehicle_year', 'license_plate', 'service_radius_km', 'paypal_link', 'venmo_link', 'qr_image_url'] as const) {
+  for (const key of [
+    'vehicle_type',
+    'vehicle_make',
+    'vehicle_model',
+    'vehicle_year',
+    'license_plate',
+    'service_radius_km',
+    'paypal_link',
+    'venmo_link',
+    'qr_image_url',
+  ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }
   if (Object.keys(set).length > 0) {
-    const [row] = await q.update(t.driver_profiles).set(set).where(eq(t.driver_profiles.id, driverId)).returning({ id: t.driver_profiles.id });
+    const [row] = await q
+      .update(t.driver_profiles)
+      .set(set)
+      .where(eq(t.driver_profiles.id, driverId))
+      .returning({ id: t.driver_profiles.id });
     if (!row) throw notFound('Driver');
   }
   return driverById(q, driverId);

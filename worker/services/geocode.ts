@@ -17,11 +17,19 @@ export interface GeocodeResult {
 
 const GoogleResponse = z.object({
   status: z.string(),
-  results: z.array(z.object({ formatted_address: z.string().optional(), geometry: z.object({ location: z.object({ lat: z.number(), lng: z.number() }) }) })),
+  results: z.array(
+    z.object({
+      formatted_address: z.string().optional(),
+      geometry: z.object({ location: z.object({ lat: z.number(), lng: z.number() }) }),
+    }),
+  ),
 });
-const NominatimResponse = z.array(z.object({ lat: z.coerce.number(), lon: z.coerce.number(), display_name: z.string().optional() }));
+const NominatimResponse = z.array(
+  z.object({ lat: z.coerce.number(), lon: z.coerce.number(), display_name: z.string().optional() }),
+);
 
-const UNREACHABLE = () => new ApiError(422, 'geocoding_failed', 'We could not find that address on the map; drop a pin instead.');
+const UNREACHABLE = () =>
+  new ApiError(422, 'geocoding_failed', 'We could not find that address on the map; drop a pin instead.');
 
 /**
  * Address → coordinates. Google's Geocoding API when a key is configured (the seed's
@@ -38,7 +46,11 @@ export async function geocode(env: GeocodeEnv, address: string): Promise<Geocode
       const body = GoogleResponse.safeParse(await res.json());
       const first = body.success && body.data.status === 'OK' ? body.data.results[0] : undefined;
       if (!first) throw UNREACHABLE();
-      return { lat: first.geometry.location.lat, lng: first.geometry.location.lng, formatted_address: first.formatted_address ?? null };
+      return {
+        lat: first.geometry.location.lat,
+        lng: first.geometry.location.lng,
+        formatted_address: first.formatted_address ?? null,
+      };
     }
     const url = new URL(env.NOMINATIM_URL ?? 'https://nominatim.openstreetmap.org/search');
     url.searchParams.set('q', address);

@@ -41,7 +41,14 @@ export async function onJobCompleted(q: Queryable, job: JobRow): Promise<Invoice
   const tax = taxCents(subtotal, await taxRateBps(q));
   const [row] = await q
     .insert(t.invoices)
-    .values({ job_id: job.id, customer_id: job.customer_id, status: 'draft', subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax })
+    .values({
+      job_id: job.id,
+      customer_id: job.customer_id,
+      status: 'draft',
+      subtotal_cents: subtotal,
+      tax_cents: tax,
+      total_cents: subtotal + tax,
+    })
     .onConflictDoNothing()
     .returning();
   return row ?? null;
@@ -62,11 +69,18 @@ export async function liveInvoiceForJob(q: Queryable, jobId: string): Promise<In
  * A price override after completion re-prices the open invoice. Money already taken
  * (paid or refunded) is final: the override is refused rather than silently diverging.
  */
-export async function repriceOpenInvoice(q: Queryable, jobId: string, subtotalCents: number): Promise<InvoiceRow | null> {
+export async function repriceOpenInvoice(
+  q: Queryable,
+  jobId: string,
+  subtotalCents: number,
+): Promise<InvoiceRow | null> {
   const invoice = await liveInvoiceForJob(q, jobId);
   if (!invoice) return null;
   if (invoice.status === 'paid' || invoice.status === 'refunded') {
-    throw conflict('invoice_closed', `The invoice for this job is ${invoice.status}; the price can no longer change.`, { invoice_id: invoice.id, status: invoice.status });
+    throw conflict('invoice_closed', `The invoice for this job is ${invoice.status}; the price can no longer change.`, {
+      invoice_id: invoice.id,
+      status: invoice.status,
+    });
   }
   const tax = taxCents(subtotalCents, await taxRateBps(q));
   const [row] = await q
@@ -93,15 +107,25 @@ export async function invoicePayments(q: Queryable, invoiceId: string): Promise<
  * An invoice the actor may see: admins any, a customer their own; otherwise 404. With
  * `lock`, the row stays locked until the transaction ends (void / refund read-then-write).
  */
-export async function visibleInvoice(q: Queryable, actor: Actor, id: string, { lock = false } = {}): Promise<InvoiceRow> {
+export async function visibleInvoice(
+  q: Queryable,
+  actor: Actor,
+  id: string,
+  { lock = false } = {},
+): Promise<InvoiceRow> {
   const query = q.select().from(t.invoices).where(eq(t.invoices.id, id)).limit(1);
   const [row] = lock ? await query.for('update') : await query;
-  if (!row || (actor.role !== 'admin' && (actor.role !== 'customer' || row.customer_id !== actor.customer_id))) throw notFound('Invoice');
+  if (!row || (actor.role !== 'admin' && (actor.role !== 'customer' || row.customer_id !== actor.customer_id)))
+    throw notFound('Invoice');
   return row;
 }
 
 async function customerUserId(q: Queryable, customerId: string): Promise<string | null> {
-  const [row] = await q.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, customerId)).limit(1);
+  const [row] = await q
+    .select({ user_id: t.customer_profiles.user_id })
+    .from(t.customer_profiles)
+    .where(eq(t.customer_profiles.id, customerId))
+    .limit(1);
   return row?.user_id ?? null;
 }
 
@@ -123,11 +147,19 @@ export interface PaymentOutcome {
  * Without an amount, the balance due is recorded. A replayed `client_event_id` returns
  * the first recording.
  */
-export async function recordPayment(q: Queryable, actor: Actor, job: JobRow, input: PaymentInput): Promise<PaymentOutcome> {
+export async function recordPayment(
+  q: Queryable,
+  actor: Actor,
+  job: JobRow,
+  input: PaymentInput,
+): Promise<PaymentOutcome> {
   if (job.status !== 'completed') {
-    throw conflict('job_not_completed', `Record payment once the job is completed; it is ${job.status}.`, { status: job.status });
+    throw conflict('job_not_completed', `Record payment once the job is completed; it is ${job.status}.`, {
+      status: job.status,
+    });
   }
-  const invoice = (await liveInvoiceForJob(q, job.id)) ?? (await onJobCompleted(q, job)) ?? (await liveInvoiceForJob(q, job.id));
+  const invoice =
+    (await liveInvoiceForJob(q, job.id)) ?? (await onJobCompleted(q, job)) ?? (await liveInvoiceForJob(q, job.id));
   if (!invoice) throw new ApiError(409, 'no_invoice', 'This job has no open invoice.');
   if (input.client_event_id) {
     const [prior] = await q
@@ -138,14 +170,25 @@ export async function recordPayment(q: Queryable, actor: Actor, job: JobRow, inp
     if (prior) return { invoice, payment: prior, duplicate: true };
   }
   if (invoice.status !== 'draft' && invoice.status !== 'sent') {
-    throw conflict(invoice.status === 'paid' ? 'already_paid' : 'invoice_closed', `The invoice is already ${invoice.status}.`, { invoice_id: invoice.id, status: invoice.status });
+    throw conflict(
+      invoice.status === 'paid' ? 'already_paid' : 'invoice_closed',
+      `The invoice is already ${invoice.status}.`,
+      { invoice_id: invoice.id, status: invoice.status },
+    );
   }
   const paid = await paidCents(q, invoice.id);
   const amount = input.amount_cents ?? invoice.total_cents - paid;
   if (amount <= 0) throw conflict('already_paid', 'Nothing is due on this invoice.', { invoice_id: invoice.id });
   const [payment] = await q
     .insert(t.payments)
-    .values({ job_id: job.id, invoice_id: invoice.id, method: input.method, amount_cents: amount, recorded_by_user_id: actor.user_id, client_event_id: input.client_event_id ?? null })
+    .values({
+      job_id: job.id,
+      invoice_id: invoice.id,
+      method: input.method,
+      amount_cents: amount,
+      recorded_by_user_id: actor.user_id,
+      client_event_id: input.client_event_id ?? null,
+    })
     .returning();
   let updated = invoice;
   if (paid + amount >= invoice.total_cents) {
@@ -174,7 +217,11 @@ export async function recordPayment(q: Queryable, actor: Actor, job: JobRow, inp
 /** Voids an unpaid invoice (kept for history). Paid money must be refunded first. Pass a locked row. */
 export async function voidInvoice(q: Queryable, invoice: InvoiceRow, reason: string | null): Promise<InvoiceRow> {
   if (invoice.status !== 'draft' && invoice.status !== 'sent') {
-    throw conflict('invalid_invoice_state', `A ${invoice.status} invoice cannot be voided${invoice.status === 'paid' ? '; refund it instead' : ''}.`, { status: invoice.status, allowed_from: ['draft', 'sent'] });
+    throw conflict(
+      'invalid_invoice_state',
+      `A ${invoice.status} invoice cannot be voided${invoice.status === 'paid' ? '; refund it instead' : ''}.`,
+      { status: invoice.status, allowed_from: ['draft', 'sent'] },
+    );
   }
   const [row] = await q
     .update(t.invoices)
@@ -191,17 +238,32 @@ export async function voidInvoice(q: Queryable, invoice: InvoiceRow, reason: str
  * PHASE 2 SEAM (Stripe): when `invoice.stripe_charge_id` is set, call Stripe's Refunds API
  * here (idempotency key = audit request id) before recording, and store its refund id.
  */
-export async function refundInvoice(q: Queryable, invoice: InvoiceRow, amountCents: number, reason: string | null): Promise<InvoiceRow> {
+export async function refundInvoice(
+  q: Queryable,
+  invoice: InvoiceRow,
+  amountCents: number,
+  reason: string | null,
+): Promise<InvoiceRow> {
   if (invoice.status !== 'paid' && invoice.status !== 'refunded') {
-    throw conflict('invalid_invoice_state', `Only a paid invoice can be refunded; this one is ${invoice.status}.`, { status: invoice.status, allowed_from: ['paid', 'refunded'] });
+    throw conflict('invalid_invoice_state', `Only a paid invoice can be refunded; this one is ${invoice.status}.`, {
+      status: invoice.status,
+      allowed_from: ['paid', 'refunded'],
+    });
   }
   const refundable = (await paidCents(q, invoice.id)) - (invoice.refund_cents ?? 0);
   if (amountCents > refundable) {
-    throw new ApiError(422, 'refund_too_large', `At most ${dollars(refundable)} can still be refunded.`, { refundable_cents: refundable });
+    throw new ApiError(422, 'refund_too_large', `At most ${dollars(refundable)} can still be refunded.`, {
+      refundable_cents: refundable,
+    });
   }
   const [row] = await q
     .update(t.invoices)
-    .set({ status: 'refunded', refunded_at: new Date(), refund_cents: (invoice.refund_cents ?? 0) + amountCents, notes: reason ?? invoice.notes })
+    .set({
+      status: 'refunded',
+      refunded_at: new Date(),
+      refund_cents: (invoice.refund_cents ?? 0) + amountCents,
+      notes: reason ?? invoice.notes,
+    })
     .where(eq(t.invoices.id, invoice.id))
     .returning();
   if (!row) throw notFound('Invoice');

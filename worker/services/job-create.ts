@@ -14,7 +14,12 @@ export type CreateOutcome =
   | { kind: 'waitlist'; entry: typeof t.waitlist.$inferSelect };
 
 /** "12 Elm St, Apt 2, Concord, NH 03301" — the address snapshot stored on the job. */
-export function formatAddress(l: Pick<typeof t.service_locations.$inferSelect, 'address_line1' | 'address_line2' | 'city' | 'state_province' | 'postal_code'>): string {
+export function formatAddress(
+  l: Pick<
+    typeof t.service_locations.$inferSelect,
+    'address_line1' | 'address_line2' | 'city' | 'state_province' | 'postal_code'
+  >,
+): string {
   return [l.address_line1, l.address_line2, l.city, `${l.state_province} ${l.postal_code}`].filter(Boolean).join(', ');
 }
 
@@ -27,7 +32,9 @@ export function formatAddress(l: Pick<typeof t.service_locations.$inferSelect, '
 export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Promise<CreateOutcome> {
   const customerId = actor.role === 'customer' ? actor.customer_id : body.customer_id;
   if (!customerId) {
-    throw new ApiError(400, 'validation_failed', 'An admin-entered job names the customer.', [{ field: 'customer_id', message: 'required' }]);
+    throw new ApiError(400, 'validation_failed', 'An admin-entered job names the customer.', [
+      { field: 'customer_id', message: 'required' },
+    ]);
   }
   if (body.client_event_id) {
     const prior = await priorJob(db, customerId, body.client_event_id);
@@ -36,12 +43,23 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   const [location] = await db
     .select()
     .from(t.service_locations)
-    .where(and(eq(t.service_locations.id, body.location_id), eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .where(
+      and(
+        eq(t.service_locations.id, body.location_id),
+        eq(t.service_locations.customer_id, customerId),
+        isNull(t.service_locations.deleted_at),
+      ),
+    )
     .limit(1);
   if (!location) throw notFound('Location');
   if (actor.role === 'customer') {
-    const [user] = await db.select({ verified: t.users.email_verified_at }).from(t.users).where(eq(t.users.id, actor.user_id)).limit(1);
-    if (!user?.verified) throw new ApiError(403, 'email_not_verified', 'Verify your email address before requesting your first plow.');
+    const [user] = await db
+      .select({ verified: t.users.email_verified_at })
+      .from(t.users)
+      .where(eq(t.users.id, actor.user_id))
+      .limit(1);
+    if (!user?.verified)
+      throw new ApiError(403, 'email_not_verified', 'Verify your email address before requesting your first plow.');
   }
   const tier = await activeTier(db, body.driveway_tier_id);
   const area = await checkServiceArea(db, location.coordinates.lat, location.coordinates.lng);
@@ -50,7 +68,11 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   const address = formatAddress(location);
 
   if (settings && !settings.accepting_jobs) {
-    const [profile] = await db.select().from(t.customer_profiles).where(eq(t.customer_profiles.id, customerId)).limit(1);
+    const [profile] = await db
+      .select()
+      .from(t.customer_profiles)
+      .where(eq(t.customer_profiles.id, customerId))
+      .limit(1);
     const [user] = profile ? await db.select().from(t.users).where(eq(t.users.id, profile.user_id)).limit(1) : [];
     const entry = await db.transaction(async (tx) => {
       const [row] = await tx
@@ -111,7 +133,10 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   } catch (err) {
     // A copy of this request (same client_event_id) was inserted between the check above and
     // this insert: answer with that job, as for any copy that arrives second.
-    const prior = body.client_event_id && isUniqueViolation(err, 'jobs_customer_client_event_unique') ? await priorJob(db, customerId, body.client_event_id) : undefined;
+    const prior =
+      body.client_event_id && isUniqueViolation(err, 'jobs_customer_client_event_unique')
+        ? await priorJob(db, customerId, body.client_event_id)
+        : undefined;
     if (prior) return { kind: 'job', job: prior, created: false, auto_dispatch: false };
     throw err;
   }

@@ -19,7 +19,8 @@ export interface EditOutcome {
 }
 
 /** "Jan 3, 2026, 7:00 AM" in the operator's zone: how a customer reads a time. */
-const localTime = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
+const localTime = (at: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
 
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
@@ -29,17 +30,29 @@ const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) =
  * `changePrice` so the override log and the invoice stay right. A new time is told to
  * the customer.
  */
-export async function editJob(db: Db, actor: Actor, audit: RecordAudit, id: string, body: z.infer<typeof JobPatchBody>): Promise<EditOutcome> {
+export async function editJob(
+  db: Db,
+  actor: Actor,
+  audit: RecordAudit,
+  id: string,
+  body: z.infer<typeof JobPatchBody>,
+): Promise<EditOutcome> {
   return db.transaction(async (tx) => {
     const before = await visibleJob(tx, actor, id);
     if (body.expected_version !== undefined && body.expected_version !== before.version) {
-      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', { version: before.version });
+      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', {
+        version: before.version,
+      });
     }
-    const scheduled = body.scheduled_for === undefined ? undefined : body.scheduled_for === null ? null : new Date(body.scheduled_for);
-    const instructionsChange = body.special_instructions !== undefined && (body.special_instructions || null) !== before.special_instructions;
+    const scheduled =
+      body.scheduled_for === undefined ? undefined : body.scheduled_for === null ? null : new Date(body.scheduled_for);
+    const instructionsChange =
+      body.special_instructions !== undefined && (body.special_instructions || null) !== before.special_instructions;
     const scheduleChange = scheduled !== undefined && !sameInstant(scheduled, before.scheduled_for);
     if ((instructionsChange || scheduleChange) && TERMINAL_JOB_STATUSES.includes(before.status)) {
-      throw conflict('job_closed', `A ${before.status} job's instructions and schedule are final.`, { status: before.status });
+      throw conflict('job_closed', `A ${before.status} job's instructions and schedule are final.`, {
+        status: before.status,
+      });
     }
     const fields: string[] = [];
     let job = before;
@@ -60,15 +73,29 @@ export async function editJob(db: Db, actor: Actor, audit: RecordAudit, id: stri
         set.scheduled_for = scheduled;
         fields.push('scheduled_for');
       }
-      const [row] = await tx.update(t.jobs).set(set).where(and(eq(t.jobs.id, id), eq(t.jobs.version, job.version))).returning();
+      const [row] = await tx
+        .update(t.jobs)
+        .set(set)
+        .where(and(eq(t.jobs.id, id), eq(t.jobs.version, job.version)))
+        .returning();
       if (!row) throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
       job = row;
     }
     if (fields.length === 0) return { job, change, fields };
     const pick = (row: JobRow) => Object.fromEntries(fields.map((f) => [f, row[f as keyof JobRow]]));
-    await audit(tx, { action: 'job.update', entity_type: 'job', entity_id: id, before: pick(before), after: pick(job) });
+    await audit(tx, {
+      action: 'job.update',
+      entity_type: 'job',
+      entity_id: id,
+      before: pick(before),
+      after: pick(job),
+    });
     if (scheduleChange) {
-      const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, job.customer_id)).limit(1);
+      const [customer] = await tx
+        .select({ user_id: t.customer_profiles.user_id })
+        .from(t.customer_profiles)
+        .where(eq(t.customer_profiles.id, job.customer_id))
+        .limit(1);
       if (customer) {
         await notifyUser(tx, {
           user_id: customer.user_id,

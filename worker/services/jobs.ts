@@ -28,7 +28,14 @@ export const SYSTEM_ACTOR: Actor = { user_id: '00000000-0000-0000-0000-000000000
 
 /** The API's Job object (SPEC §7): the row with the snapshot point as `lat`/`lng`. */
 export function toJob(row: JobRow) {
-  const { job_coordinates, organization_id: _org, version, client_event_id: _ce, stripe_payment_intent_id: _s, ...rest } = row;
+  const {
+    job_coordinates,
+    organization_id: _org,
+    version,
+    client_event_id: _ce,
+    stripe_payment_intent_id: _s,
+    ...rest
+  } = row;
   return { ...rest, lat: job_coordinates.lat, lng: job_coordinates.lng, version };
 }
 export type Job = ReturnType<typeof toJob>;
@@ -89,7 +96,13 @@ export interface TransitionResult {
  * transaction, so a committed transition never lacks them. Pass an open transaction to
  * compose several moves atomically (reassignment); it then runs in a savepoint.
  */
-export async function transitionJob(db: Queryable, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
+export async function transitionJob(
+  db: Queryable,
+  actor: Actor,
+  jobId: string,
+  to: JobStatus,
+  opts: TransitionOptions = {},
+): Promise<TransitionResult> {
   return (db as Db).transaction(async (tx) => {
     // The job and, for a device event, whether this actor already sent it: one round trip.
     // Checked before visibility: a driver replaying their own offline "reject" can no
@@ -100,25 +113,30 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
           actor.system ? sql`e.changed_by_user_id is null` : sql`e.changed_by_user_id = ${actor.user_id}::uuid`
         })`
       : sql<boolean>`false`;
-    const [found] = await tx
-      .select({ job: t.jobs, seen: seenEvent })
-      .from(t.jobs)
-      .where(eq(t.jobs.id, jobId))
-      .limit(1);
+    const [found] = await tx.select({ job: t.jobs, seen: seenEvent }).from(t.jobs).where(eq(t.jobs.id, jobId)).limit(1);
     if (!found) throw notFound('Job');
     const { job, seen } = found;
     if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
     if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
-      throw conflict('invalid_transition', `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`, {
-        allowed: allowedNext(job.status, actor.role),
-      });
+      throw conflict(
+        'invalid_transition',
+        `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`,
+        {
+          allowed: allowedNext(job.status, actor.role),
+        },
+      );
     }
     if (opts.expected_version !== undefined && opts.expected_version !== job.version) {
-      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', { version: job.version });
+      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', {
+        version: job.version,
+      });
     }
     const now = new Date();
-    const patch: Partial<typeof t.jobs.$inferInsert> & Record<string, unknown> = { status: to, version: job.version + 1 };
+    const patch: Partial<typeof t.jobs.$inferInsert> & Record<string, unknown> = {
+      status: to,
+      version: job.version + 1,
+    };
     const stamp = STATUS_TIMESTAMP[to];
     if (stamp) patch[stamp] = opts.recorded_at ? new Date(opts.recorded_at) : now;
     if (to === 'assigned') patch.driver_id = opts.driver_id ?? actor.driver_id ?? job.driver_id;
@@ -132,7 +150,10 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
       if (opts.notes) patch.completion_notes = opts.notes;
       patch.final_price_cents = job.final_price_cents ?? job.quoted_price_cents;
     }
-    if (!patch.driver_id && to === 'assigned') throw new ApiError(400, 'validation_failed', 'Assigning needs a driver.', [{ field: 'driver_id', message: 'required' }]);
+    if (!patch.driver_id && to === 'assigned')
+      throw new ApiError(400, 'validation_failed', 'Assigning needs a driver.', [
+        { field: 'driver_id', message: 'required' },
+      ]);
 
     const [updated] = await tx
       .update(t.jobs)
@@ -160,7 +181,13 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
     if (driverStatus && driverId) {
       await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
     }
-    await recordNotificationIntents(tx, { job: updated, previous_status: job.status, to, actor, previous_driver_id: job.driver_id });
+    await recordNotificationIntents(tx, {
+      job: updated,
+      previous_status: job.status,
+      to,
+      actor,
+      previous_driver_id: job.driver_id,
+    });
     if (to === 'completed') await onJobCompleted(tx, updated);
     return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
   });
@@ -174,11 +201,20 @@ export async function transitionJob(db: Queryable, actor: Actor, jobId: string, 
  * the winner's committed event and answers as the duplicate it is — the same 200 as the
  * first copy, not a 409 or a 500. Without an event id a lost race stays a 409.
  */
-export async function transitionJobOnce(db: Db, actor: Actor, jobId: string, to: JobStatus, opts: TransitionOptions = {}): Promise<TransitionResult> {
+export async function transitionJobOnce(
+  db: Db,
+  actor: Actor,
+  jobId: string,
+  to: JobStatus,
+  opts: TransitionOptions = {},
+): Promise<TransitionResult> {
   try {
     return await transitionJob(db, actor, jobId, to, opts);
   } catch (err) {
-    const lostRace = err instanceof ApiError ? err.code === 'version_conflict' : isUniqueViolation(err, 'job_status_events_client_event_unique');
+    const lostRace =
+      err instanceof ApiError
+        ? err.code === 'version_conflict'
+        : isUniqueViolation(err, 'job_status_events_client_event_unique');
     if (!opts.client_event_id || !lostRace) throw err;
     return transitionJob(db, actor, jobId, to, opts);
   }
@@ -186,7 +222,12 @@ export async function transitionJobOnce(db: Db, actor: Actor, jobId: string, to:
 
 /** Recent jobs of one customer, newest first. */
 export async function customerJobs(db: Db, customerId: string, limit = 50): Promise<JobRow[]> {
-  return db.select().from(t.jobs).where(eq(t.jobs.customer_id, customerId)).orderBy(desc(t.jobs.requested_at)).limit(limit);
+  return db
+    .select()
+    .from(t.jobs)
+    .where(eq(t.jobs.customer_id, customerId))
+    .orderBy(desc(t.jobs.requested_at))
+    .limit(limit);
 }
 
 /** Status history of a job, oldest first (SPEC §7). */

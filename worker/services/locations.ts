@@ -15,7 +15,13 @@ export async function ownLocation(db: Pick<Db, 'select'>, customerId: string, id
   const [row] = await db
     .select()
     .from(t.service_locations)
-    .where(and(eq(t.service_locations.id, id), eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .where(
+      and(
+        eq(t.service_locations.id, id),
+        eq(t.service_locations.customer_id, customerId),
+        isNull(t.service_locations.deleted_at),
+      ),
+    )
     .limit(1);
   if (!row) throw notFound('Location');
   return row;
@@ -26,7 +32,13 @@ export async function ownLocation(db: Pick<Db, 'select'>, customerId: string, id
  * drops a pin (lat/lng); geocoding happens before the transaction so no lock is held over
  * the network. Jobs already requested keep their own address snapshot.
  */
-export async function updateLocation(db: Db, env: GeocodeEnv, customerId: string, id: string, patch: z.infer<typeof LocationPatch>): Promise<LocationRow> {
+export async function updateLocation(
+  db: Db,
+  env: GeocodeEnv,
+  customerId: string,
+  id: string,
+  patch: z.infer<typeof LocationPatch>,
+): Promise<LocationRow> {
   const current = await ownLocation(db, customerId, id);
   const merged = { ...current };
   for (const key of ADDRESS_FIELDS) if (patch[key] !== undefined) (merged as Record<string, unknown>)[key] = patch[key];
@@ -40,7 +52,10 @@ export async function updateLocation(db: Db, env: GeocodeEnv, customerId: string
   return db.transaction(async (tx) => {
     await ownLocation(tx, customerId, id); // still there (not deleted meanwhile)
     if (patch.is_default) {
-      await tx.update(t.service_locations).set({ is_default: false }).where(and(eq(t.service_locations.customer_id, customerId), ne(t.service_locations.id, id)));
+      await tx
+        .update(t.service_locations)
+        .set({ is_default: false })
+        .where(and(eq(t.service_locations.customer_id, customerId), ne(t.service_locations.id, id)));
     }
     const [row] = await tx
       .update(t.service_locations)
@@ -68,7 +83,10 @@ export async function updateLocation(db: Db, env: GeocodeEnv, customerId: string
 export async function deleteLocation(db: Db, customerId: string, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     const current = await ownLocation(tx, customerId, id);
-    await tx.update(t.service_locations).set({ deleted_at: new Date(), is_default: false }).where(eq(t.service_locations.id, id));
+    await tx
+      .update(t.service_locations)
+      .set({ deleted_at: new Date(), is_default: false })
+      .where(eq(t.service_locations.id, id));
     if (current.is_default) {
       const [next] = await tx
         .select({ id: t.service_locations.id })
@@ -76,7 +94,8 @@ export async function deleteLocation(db: Db, customerId: string, id: string): Pr
         .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
         .orderBy(asc(t.service_locations.created_at), asc(t.service_locations.id))
         .limit(1);
-      if (next) await tx.update(t.service_locations).set({ is_default: true }).where(eq(t.service_locations.id, next.id));
+      if (next)
+        await tx.update(t.service_locations).set({ is_default: true }).where(eq(t.service_locations.id, next.id));
     }
   });
 }

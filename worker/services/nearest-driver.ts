@@ -67,5 +67,8 @@ interface Executes {
 
 export async function nearestAvailableDrivers(db: Executes, o: NearestDriverQuery): Promise<NearestDriver[]> {
   const result = await db.execute(nearestAvailableDriverSql(o));
-  return (result.rows as { driver_id: string; distance_m: number | string }[]).map((r) => ({ driver_id: r.driver_id, distance_m: Number(r.distance_m) }));
+  return (result.rows as { driver_id: string; distance_m: number | string }[]).map((r) => ({
+    driver_id: r.driver_id,
+    distance_m: Number(r.distance_m),
+  }));
 }

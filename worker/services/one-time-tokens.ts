@@ -26,7 +26,12 @@ type Queryable = Pick<Db, 'select' | 'insert' | 'update' | 'delete'>;
  * tokens of the same purpose for the user are dropped: the newest link wins, and a
  * short code can never collide with an old row of the same user.
  */
-export async function issueToken(db: Queryable, userId: string, purpose: TokenPurpose, raw: string = randomToken(32)): Promise<{ id: string; raw: string; expires_at: Date }> {
+export async function issueToken(
+  db: Queryable,
+  userId: string,
+  purpose: TokenPurpose,
+  raw: string = randomToken(32),
+): Promise<{ id: string; raw: string; expires_at: Date }> {
   await db.delete(t.auth_tokens).where(and(eq(t.auth_tokens.user_id, userId), eq(t.auth_tokens.purpose, purpose)));
   const expires_at = new Date(Date.now() + TOKEN_TTL_SECONDS[purpose] * 1000);
   const [row] = await db
@@ -43,22 +48,44 @@ export const invalidToken = () =>
  * Uses up a token in one statement — of two concurrent clicks only one wins — and
  * returns its user. Expired, used or unknown tokens give 400 `token_invalid`.
  */
-export async function consumeToken(db: Queryable, raw: string, purpose: TokenPurpose): Promise<{ user_id: string; id: string }> {
+export async function consumeToken(
+  db: Queryable,
+  raw: string,
+  purpose: TokenPurpose,
+): Promise<{ user_id: string; id: string }> {
   const [row] = await db
     .update(t.auth_tokens)
     .set({ used_at: sql`now()` })
-    .where(and(eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)), eq(t.auth_tokens.purpose, purpose), isNull(t.auth_tokens.used_at), gt(t.auth_tokens.expires_at, sql`now()`)))
+    .where(
+      and(
+        eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)),
+        eq(t.auth_tokens.purpose, purpose),
+        isNull(t.auth_tokens.used_at),
+        gt(t.auth_tokens.expires_at, sql`now()`),
+      ),
+    )
     .returning({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id });
   if (!row) throw invalidToken();
   return row;
 }
 
 /** Looks a token up without using it (e.g. TOTP enrolment shows a secret before confirming). */
-export async function peekToken(db: Queryable, raw: string, purpose: TokenPurpose): Promise<{ user_id: string; id: string }> {
+export async function peekToken(
+  db: Queryable,
+  raw: string,
+  purpose: TokenPurpose,
+): Promise<{ user_id: string; id: string }> {
   const [row] = await db
     .select({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id })
     .from(t.auth_tokens)
-    .where(and(eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)), eq(t.auth_tokens.purpose, purpose), isNull(t.auth_tokens.used_at), gt(t.auth_tokens.expires_at, sql`now()`)))
+    .where(
+      and(
+        eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)),
+        eq(t.auth_tokens.purpose, purpose),
+        isNull(t.auth_tokens.used_at),
+        gt(t.auth_tokens.expires_at, sql`now()`),
+      ),
+    )
     .limit(1);
   if (!row) throw invalidToken();
   return row;
@@ -84,7 +111,14 @@ export async function consumeCode(db: Queryable, userId: string, purpose: TokenP
   const [row] = await db
     .select()
     .from(t.auth_tokens)
-    .where(and(eq(t.auth_tokens.user_id, userId), eq(t.auth_tokens.purpose, purpose), isNull(t.auth_tokens.used_at), gt(t.auth_tokens.expires_at, sql`now()`)))
+    .where(
+      and(
+        eq(t.auth_tokens.user_id, userId),
+        eq(t.auth_tokens.purpose, purpose),
+        isNull(t.auth_tokens.used_at),
+        gt(t.auth_tokens.expires_at, sql`now()`),
+      ),
+    )
     .orderBy(sql`${t.auth_tokens.created_at} DESC`)
     .limit(1);
   if (!row) throw new ApiError(400, 'code_expired', 'There is no live code for this account; ask for a new one.');
@@ -98,7 +132,13 @@ export async function consumeCode(db: Queryable, userId: string, purpose: TokenP
       .where(eq(t.auth_tokens.id, row.id))
       .returning({ attempts: t.auth_tokens.attempts });
     const left = Math.max(0, MAX_CODE_ATTEMPTS - (after?.attempts ?? MAX_CODE_ATTEMPTS));
-    throw new ApiError(400, 'code_invalid', left > 0 ? `That code is not right; ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'Too many wrong codes; ask for a new one.');
+    throw new ApiError(
+      400,
+      'code_invalid',
+      left > 0
+        ? `That code is not right; ${left} ${left === 1 ? 'try' : 'tries'} left.`
+        : 'Too many wrong codes; ask for a new one.',
+    );
   }
   const [used] = await db
     .update(t.auth_tokens)

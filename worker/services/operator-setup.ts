@@ -45,7 +45,13 @@ export async function saveServiceArea(tx: Tx, audit: RecordAudit, input: Service
   const [row] = before
     ? await tx.update(t.service_area_config).set(values).where(eq(t.service_area_config.id, before.id)).returning()
     : await tx.insert(t.service_area_config).values(values).returning();
-  await audit(tx, { action: 'service_area.update', entity_type: 'service_area_config', entity_id: row!.id, before: before && toServiceArea(before), after: toServiceArea(row!) });
+  await audit(tx, {
+    action: 'service_area.update',
+    entity_type: 'service_area_config',
+    entity_id: row!.id,
+    before: before && toServiceArea(before),
+    after: toServiceArea(row!),
+  });
   return row!;
 }
 
@@ -54,12 +60,23 @@ export async function saveServiceArea(tx: Tx, audit: RecordAudit, input: Service
 export type TierRow = typeof t.pricing_config.$inferSelect;
 
 export function toTier(row: TierRow) {
-  return { id: row.id, tier_label: row.tier_label, price_cents: row.price_cents, sort_order: row.sort_order, is_active: row.is_active, updated_at: row.updated_at };
+  return {
+    id: row.id,
+    tier_label: row.tier_label,
+    price_cents: row.price_cents,
+    sort_order: row.sort_order,
+    is_active: row.is_active,
+    updated_at: row.updated_at,
+  };
 }
 
 /** Every tier, active first in picker order, then the switched-off ones. */
 export async function allTiers(q: Queryable): Promise<TierRow[]> {
-  return q.select().from(t.pricing_config).orderBy(asc(t.pricing_config.sort_order), asc(t.pricing_config.id)).then((rows) => [...rows.filter((r) => r.is_active), ...rows.filter((r) => !r.is_active)]);
+  return q
+    .select()
+    .from(t.pricing_config)
+    .orderBy(asc(t.pricing_config.sort_order), asc(t.pricing_config.id))
+    .then((rows) => [...rows.filter((r) => r.is_active), ...rows.filter((r) => !r.is_active)]);
 }
 
 /**
@@ -72,7 +89,12 @@ export async function saveTiers(tx: Tx, audit: RecordAudit, body: TiersBody): Pr
   const known = new Set(before.map((r) => r.id));
   const unknown = body.tiers.filter((tier) => tier.id !== undefined && !known.has(tier.id));
   if (unknown.length > 0) {
-    throw new ApiError(422, 'unknown_tier', 'Some tiers do not exist; leave out the id to add a tier.', unknown.map((u) => ({ field: 'tiers.id', message: `no tier ${u.id}` })));
+    throw new ApiError(
+      422,
+      'unknown_tier',
+      'Some tiers do not exist; leave out the id to add a tier.',
+      unknown.map((u) => ({ field: 'tiers.id', message: `no tier ${u.id}` })),
+    );
   }
   const listedIds = body.tiers.flatMap((tier) => (tier.id === undefined ? [] : [tier.id]));
   // Switch off the unlisted first so a listed tier can take over their sort order.
@@ -81,12 +103,27 @@ export async function saveTiers(tx: Tx, audit: RecordAudit, body: TiersBody): Pr
     .set({ is_active: false })
     .where(listedIds.length ? notInArray(t.pricing_config.id, listedIds) : undefined);
   for (const tier of body.tiers) {
-    const values = { tier_label: tier.tier_label, price_cents: tier.price_cents, sort_order: tier.sort_order, is_active: tier.is_active };
+    const values = {
+      tier_label: tier.tier_label,
+      price_cents: tier.price_cents,
+      sort_order: tier.sort_order,
+      is_active: tier.is_active,
+    };
     if (tier.id === undefined) await tx.insert(t.pricing_config).values(values);
-    else await tx.update(t.pricing_config).set(values).where(inArray(t.pricing_config.id, [tier.id]));
+    else
+      await tx
+        .update(t.pricing_config)
+        .set(values)
+        .where(inArray(t.pricing_config.id, [tier.id]));
   }
   const after = await allTiers(tx);
-  await audit(tx, { action: 'pricing.update', entity_type: 'pricing_config', entity_id: 'all', before: before.map(toTier), after: after.map(toTier) });
+  await audit(tx, {
+    action: 'pricing.update',
+    entity_type: 'pricing_config',
+    entity_id: 'all',
+    before: before.map(toTier),
+    after: after.map(toTier),
+  });
   return after;
 }
 
@@ -112,15 +149,34 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
   const before = await ensureSettings(tx);
   if (patch.timezone !== undefined) {
     // Reports group by day with Postgres' own zone data: it must know the name too.
-    const known = await tx.execute<{ ok: number }>(sql`SELECT 1 AS ok FROM pg_timezone_names WHERE name = ${patch.timezone} LIMIT 1`);
-    if (known.rows.length === 0) throw new ApiError(400, 'validation_failed', 'The settings have invalid fields.', [{ field: 'timezone', message: 'unknown time zone' }]);
+    const known = await tx.execute<{ ok: number }>(
+      sql`SELECT 1 AS ok FROM pg_timezone_names WHERE name = ${patch.timezone} LIMIT 1`,
+    );
+    if (known.rows.length === 0)
+      throw new ApiError(400, 'validation_failed', 'The settings have invalid fields.', [
+        { field: 'timezone', message: 'unknown time zone' },
+      ]);
   }
   const set: Partial<typeof t.operator_settings.$inferInsert> = {};
-  for (const key of ['business_name', 'timezone', 'accepting_jobs', 'auto_dispatch', 'tax_rate_bps', 'quiet_hours_start', 'quiet_hours_end'] as const) {
+  for (const key of [
+    'business_name',
+    'timezone',
+    'accepting_jobs',
+    'auto_dispatch',
+    'tax_rate_bps',
+    'quiet_hours_start',
+    'quiet_hours_end',
+  ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }
   if (Object.keys(set).length === 0) return before;
   const [row] = await tx.update(t.operator_settings).set(set).where(eq(t.operator_settings.id, before.id)).returning();
-  await audit(tx, { action: 'settings.update', entity_type: 'operator_settings', entity_id: before.id, before: toSettings(before), after: toSettings(row!) });
+  await audit(tx, {
+    action: 'settings.update',
+    entity_type: 'operator_settings',
+    entity_id: before.id,
+    before: toSettings(before),
+    after: toSettings(row!),
+  });
   return row!;
 }

@@ -17,7 +17,8 @@ export function toPriceChange(row: PriceChangeRow) {
 }
 
 /** The price a job is charged at now: the last override, else the quote. */
-export const currentPrice = (job: Pick<JobRow, 'final_price_cents' | 'quoted_price_cents'>) => job.final_price_cents ?? job.quoted_price_cents ?? 0;
+export const currentPrice = (job: Pick<JobRow, 'final_price_cents' | 'quoted_price_cents'>) =>
+  job.final_price_cents ?? job.quoted_price_cents ?? 0;
 
 export interface PriceChangeOutcome {
   job: JobRow;
@@ -31,16 +32,28 @@ export interface PriceChangeOutcome {
  * time before cancellation. Setting the same price again changes nothing and logs nothing.
  * Run inside a transaction.
  */
-export async function changePrice(q: Queryable, actor: Actor, jobId: string, newPriceCents: number, expectedVersion?: number): Promise<PriceChangeOutcome> {
+export async function changePrice(
+  q: Queryable,
+  actor: Actor,
+  jobId: string,
+  newPriceCents: number,
+  expectedVersion?: number,
+): Promise<PriceChangeOutcome> {
   const job = await visibleJob(q, actor, jobId);
   if (actor.role === 'driver' && !DRIVER_PRICE_STATUSES.includes(job.status)) {
-    throw conflict('price_locked', `The price is set on site: a job that is ${job.status} cannot be re-priced by its driver yet.`, { status: job.status, allowed_in: DRIVER_PRICE_STATUSES });
+    throw conflict(
+      'price_locked',
+      `The price is set on site: a job that is ${job.status} cannot be re-priced by its driver yet.`,
+      { status: job.status, allowed_in: DRIVER_PRICE_STATUSES },
+    );
   }
   if (actor.role === 'admin' && ADMIN_CLOSED_STATUSES.includes(job.status)) {
     throw conflict('price_locked', 'A cancelled job has no price to change.', { status: job.status });
   }
   if (expectedVersion !== undefined && expectedVersion !== job.version) {
-    throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', { version: job.version });
+    throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', {
+      version: job.version,
+    });
   }
   const old = currentPrice(job);
   if (old === newPriceCents && job.final_price_cents !== null) return { job, change: null };
@@ -61,5 +74,9 @@ export async function changePrice(q: Queryable, actor: Actor, jobId: string, new
 
 /** Every override of a job, oldest first. */
 export async function priceChanges(q: Queryable, jobId: string): Promise<PriceChangeRow[]> {
-  return q.select().from(t.job_price_changes).where(eq(t.job_price_changes.job_id, jobId)).orderBy(asc(t.job_price_changes.changed_at), asc(t.job_price_changes.id));
+  return q
+    .select()
+    .from(t.job_price_changes)
+    .where(eq(t.job_price_changes.job_id, jobId))
+    .orderBy(asc(t.job_price_changes.changed_at), asc(t.job_price_changes.id));
 }

@@ -8,7 +8,12 @@ type Queryable = Pick<Db, 'select' | 'execute'>;
 
 export async function activeTiers(db: Queryable) {
   return db
-    .select({ id: t.pricing_config.id, tier_label: t.pricing_config.tier_label, price_cents: t.pricing_config.price_cents, sort_order: t.pricing_config.sort_order })
+    .select({
+      id: t.pricing_config.id,
+      tier_label: t.pricing_config.tier_label,
+      price_cents: t.pricing_config.price_cents,
+      sort_order: t.pricing_config.sort_order,
+    })
     .from(t.pricing_config)
     .where(eq(t.pricing_config.is_active, true))
     .orderBy(asc(t.pricing_config.sort_order), asc(t.pricing_config.id));
@@ -20,7 +25,8 @@ export async function activeTier(db: Queryable, tierId: number) {
     .from(t.pricing_config)
     .where(and(eq(t.pricing_config.id, tierId), eq(t.pricing_config.is_active, true)))
     .limit(1);
-  if (!tier) throw new ApiError(422, 'unknown_tier', 'That driveway tier is not offered; pick one from /api/v1/pricing/tiers.');
+  if (!tier)
+    throw new ApiError(422, 'unknown_tier', 'That driveway tier is not offered; pick one from /api/v1/pricing/tiers.');
   return tier;
 }
 

@@ -67,7 +67,12 @@ export async function jobsReport(q: Queryable, tz: string, r: DayRange) {
     completed_value_cents: n(row.completed_value_cents),
   }));
   const totals = days.reduce(
-    (acc, d) => ({ requested: acc.requested + d.requested, completed: acc.completed + d.completed, cancelled: acc.cancelled + d.cancelled, completed_value_cents: acc.completed_value_cents + d.completed_value_cents }),
+    (acc, d) => ({
+      requested: acc.requested + d.requested,
+      completed: acc.completed + d.completed,
+      cancelled: acc.cancelled + d.cancelled,
+      completed_value_cents: acc.completed_value_cents + d.completed_value_cents,
+    }),
     { requested: 0, completed: 0, cancelled: 0, completed_value_cents: 0 },
   );
   return { timezone: tz, ...r, days, totals };
@@ -97,19 +102,35 @@ export async function revenueReport(q: Queryable, tz: string, r: DayRange) {
   const days = result.rows.map((row) => {
     const collected = n(row.collected_cents);
     const refunds = n(row.refunds_cents);
-    return { day: String(row.day), collected_cents: collected, refunds_cents: refunds, net_cents: collected - refunds, payments: n(row.payments), invoiced_cents: n(row.invoiced_cents), tax_cents: n(row.tax_cents) };
+    return {
+      day: String(row.day),
+      collected_cents: collected,
+      refunds_cents: refunds,
+      net_cents: collected - refunds,
+      payments: n(row.payments),
+      invoiced_cents: n(row.invoiced_cents),
+      tax_cents: n(row.tax_cents),
+    };
   });
   const methods = await q.execute<{ method: string; cents: unknown }>(sql`
     WITH ${bounds(tz, r)}
     SELECT p.method, sum(p.amount_cents) AS cents FROM payments p, bounds b
     WHERE p.recorded_at >= b.lo AND p.recorded_at < b.hi GROUP BY p.method`);
   const by_method = Object.fromEntries(methods.rows.map((m) => [m.method, n(m.cents)]));
-  const sum = (k: 'collected_cents' | 'refunds_cents' | 'net_cents' | 'payments' | 'invoiced_cents' | 'tax_cents') => days.reduce((acc, d) => acc + d[k], 0);
+  const sum = (k: 'collected_cents' | 'refunds_cents' | 'net_cents' | 'payments' | 'invoiced_cents' | 'tax_cents') =>
+    days.reduce((acc, d) => acc + d[k], 0);
   return {
     timezone: tz,
     ...r,
     days,
-    totals: { collected_cents: sum('collected_cents'), refunds_cents: sum('refunds_cents'), net_cents: sum('net_cents'), payments: sum('payments'), invoiced_cents: sum('invoiced_cents'), tax_cents: sum('tax_cents') },
+    totals: {
+      collected_cents: sum('collected_cents'),
+      refunds_cents: sum('refunds_cents'),
+      net_cents: sum('net_cents'),
+      payments: sum('payments'),
+      invoiced_cents: sum('invoiced_cents'),
+      tax_cents: sum('tax_cents'),
+    },
     by_method,
   };
 }
@@ -129,11 +150,14 @@ export async function dashboard(q: Queryable, tz: string) {
       (SELECT count(*) FROM jobs j, bounds b WHERE j.completed_at >= b.lo AND j.completed_at < b.hi) AS completed,
       (SELECT count(*) FROM jobs j, bounds b WHERE j.cancelled_at >= b.lo AND j.cancelled_at < b.hi AND j.status = 'cancelled') AS cancelled`);
   const row = result.rows[0] ?? {};
-  const parse = (v: unknown): Record<string, number> => (typeof v === 'string' ? JSON.parse(v) : (v as Record<string, number> | null)) ?? {};
+  const parse = (v: unknown): Record<string, number> =>
+    (typeof v === 'string' ? JSON.parse(v) : (v as Record<string, number> | null)) ?? {};
   const jobsRaw = parse(row.jobs_by_status);
   const jobs_by_status = Object.fromEntries(JOB_STATUSES.map((s) => [s, n(jobsRaw[s])])) as Record<JobStatus, number>;
   const driversRaw = parse(row.drivers_by_status);
-  const drivers_by_status = Object.fromEntries(['offline', 'available', 'en_route', 'on_job', 'break'].map((s) => [s, n(driversRaw[s])]));
+  const drivers_by_status = Object.fromEntries(
+    ['offline', 'available', 'en_route', 'on_job', 'break'].map((s) => [s, n(driversRaw[s])]),
+  );
   return {
     timezone: tz,
     today,

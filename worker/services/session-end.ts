@@ -30,7 +30,11 @@ export async function roomsOf(db: Db, user: { id: string; role: Role }): Promise
       .limit(MAX_ROOMS);
     return rows.map((r) => r.id);
   }
-  const [profile] = await db.select({ id: t.customer_profiles.id }).from(t.customer_profiles).where(eq(t.customer_profiles.user_id, user.id)).limit(1);
+  const [profile] = await db
+    .select({ id: t.customer_profiles.id })
+    .from(t.customer_profiles)
+    .where(eq(t.customer_profiles.user_id, user.id))
+    .limit(1);
   if (!profile) return [];
   const rows = await db
     .select({ id: t.jobs.id, status: t.jobs.status })
@@ -53,7 +57,10 @@ export async function lockUserSessions(tx: Queryable, userId: string): Promise<v
 
 /** Revokes the live refresh tokens `which` selects; call with the user's session lock held. */
 function revokeLocked(tx: Queryable, which: SQL): Promise<unknown> {
-  return tx.update(t.refresh_tokens).set({ revoked_at: sql`now()` }).where(and(which, isNull(t.refresh_tokens.revoked_at)));
+  return tx
+    .update(t.refresh_tokens)
+    .set({ revoked_at: sql`now()` })
+    .where(and(which, isNull(t.refresh_tokens.revoked_at)));
 }
 
 /** Revokes a family's live refresh tokens; call with the user's session lock held. */
@@ -84,7 +91,12 @@ export async function endAllSessions(env: Env, db: Db, user: { id: string; role:
  * every access token issued in it (SessionGuard, by the `sid` claim) and the sockets
  * opened with them. The user's other sessions keep working.
  */
-export async function endSession(env: Env, db: Db, user: { id: string; role: Role }, session: SessionMatch): Promise<void> {
+export async function endSession(
+  env: Env,
+  db: Db,
+  user: { id: string; role: Role },
+  session: SessionMatch,
+): Promise<void> {
   if ('sid' in session) await revokeRefreshTokens(db, user.id, eq(t.refresh_tokens.family_id, session.sid));
   await revokeSession(env, user.id, session, await roomsOf(db, user));
 }

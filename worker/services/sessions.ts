@@ -31,11 +31,19 @@ export interface DeviceContext {
 /** Profile ids carried in the access token so handlers need no lookup to check ownership. */
 async function profileIds(db: Queryable, user: SessionUser): Promise<{ did: string | null; cid: string | null }> {
   if (user.role === 'driver') {
-    const [p] = await db.select({ id: t.driver_profiles.id }).from(t.driver_profiles).where(eq(t.driver_profiles.user_id, user.id)).limit(1);
+    const [p] = await db
+      .select({ id: t.driver_profiles.id })
+      .from(t.driver_profiles)
+      .where(eq(t.driver_profiles.user_id, user.id))
+      .limit(1);
     return { did: p?.id ?? null, cid: null };
   }
   if (user.role === 'customer') {
-    const [p] = await db.select({ id: t.customer_profiles.id }).from(t.customer_profiles).where(eq(t.customer_profiles.user_id, user.id)).limit(1);
+    const [p] = await db
+      .select({ id: t.customer_profiles.id })
+      .from(t.customer_profiles)
+      .where(eq(t.customer_profiles.user_id, user.id))
+      .limit(1);
     return { did: null, cid: p?.id ?? null };
   }
   return { did: null, cid: null };
@@ -45,9 +53,21 @@ async function profileIds(db: Queryable, user: SessionUser): Promise<{ did: stri
  * Starts (or continues, with `familyId`) a session: a 15-minute access JWT and a 30-day
  * random refresh token stored only as its SHA-256.
  */
-export async function issueSession(db: Queryable, env: Env, user: SessionUser, device: DeviceContext, familyId: string = crypto.randomUUID()): Promise<{ response: TokenResponse; refreshId: string }> {
+export async function issueSession(
+  db: Queryable,
+  env: Env,
+  user: SessionUser,
+  device: DeviceContext,
+  familyId: string = crypto.randomUUID(),
+): Promise<{ response: TokenResponse; refreshId: string }> {
   const ids = await profileIds(db, user);
-  const { token } = await signAccessToken(env, { sub: user.id, role: user.role, name: user.full_name, sid: familyId, ...ids });
+  const { token } = await signAccessToken(env, {
+    sub: user.id,
+    role: user.role,
+    name: user.full_name,
+    sid: familyId,
+    ...ids,
+  });
   const refresh = randomToken(32);
   const [row] = await db
     .insert(t.refresh_tokens)
@@ -61,7 +81,12 @@ export async function issueSession(db: Queryable, env: Env, user: SessionUser, d
     })
     .returning({ id: t.refresh_tokens.id });
   return {
-    response: { user: { id: user.id, email: user.email, role: user.role, full_name: user.full_name }, access_token: token, refresh_token: refresh, expires_in: ACCESS_TTL_SECONDS },
+    response: {
+      user: { id: user.id, email: user.email, role: user.role, full_name: user.full_name },
+      access_token: token,
+      refresh_token: refresh,
+      expires_in: ACCESS_TTL_SECONDS,
+    },
     refreshId: row!.id,
   };
 }
@@ -96,9 +121,13 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
       ip: device.ip ?? null,
       user_agent: device.device_info ?? null,
     });
-    throw unauthorized('refresh_token_reused', 'That refresh token was already used; every session from it has been signed out.');
+    throw unauthorized(
+      'refresh_token_reused',
+      'That refresh token was already used; every session from it has been signed out.',
+    );
   }
-  if (row.expires_at.getTime() <= Date.now()) throw unauthorized('refresh_token_expired', 'Your session expired: sign in again.');
+  if (row.expires_at.getTime() <= Date.now())
+    throw unauthorized('refresh_token_expired', 'Your session expired: sign in again.');
   // The claim, the new token and the link between them commit together, under the user's
   // session lock: a logout or suspension either comes first (the claim then finds the token
   // revoked) or waits and then sees the new token too. Refusals come out as values, not
@@ -114,7 +143,11 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
       .returning({ id: t.refresh_tokens.id });
     if (claimed.length === 0) {
       // Revoked meanwhile: by a logout (never used) or by the refresh that won the race.
-      const [current] = await tx.select({ last_used_at: t.refresh_tokens.last_used_at }).from(t.refresh_tokens).where(eq(t.refresh_tokens.id, row.id)).limit(1);
+      const [current] = await tx
+        .select({ last_used_at: t.refresh_tokens.last_used_at })
+        .from(t.refresh_tokens)
+        .where(eq(t.refresh_tokens.id, row.id))
+        .limit(1);
       return current?.last_used_at ? ('reused' as const) : ('revoked' as const);
     }
     const [user] = await tx.select().from(t.users).where(eq(t.users.id, row.user_id)).limit(1);
@@ -122,7 +155,13 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
       await revokeFamilyLocked(tx, row.family_id);
       return 'disabled' as const;
     }
-    const { response, refreshId } = await issueSession(tx, env, user, { device_info: row.device_info ?? device.device_info, ip: device.ip }, row.family_id);
+    const { response, refreshId } = await issueSession(
+      tx,
+      env,
+      user,
+      { device_info: row.device_info ?? device.device_info, ip: device.ip },
+      row.family_id,
+    );
     await tx.update(t.refresh_tokens).set({ replaced_by_id: refreshId }).where(eq(t.refresh_tokens.id, row.id));
     return response;
   });

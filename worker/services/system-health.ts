@@ -49,14 +49,23 @@ async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
 }
 
 async function migrations(db: Db): Promise<AdminHealth['migrations']> {
-  const [row] = await rows<{ created_at: string }>(db, sql`SELECT created_at::text AS created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1`);
+  const [row] = await rows<{ created_at: string }>(
+    db,
+    sql`SELECT created_at::text AS created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1`,
+  );
   const last = row ? Number(row.created_at) : null;
   const applied = last === null ? null : (journal.entries.find((e) => e.when === last)?.tag ?? `unknown (${last})`);
   return { expected: LATEST_MIGRATION.tag, applied, current: last !== null && last >= LATEST_MIGRATION.when };
 }
 
 async function notifications(db: Db): Promise<AdminHealth['notifications']> {
-  const [r] = await rows<{ queued: number; retrying: number; held: number; oldest_due_at: unknown; oldest_age_seconds: number | null }>(
+  const [r] = await rows<{
+    queued: number;
+    retrying: number;
+    held: number;
+    oldest_due_at: unknown;
+    oldest_age_seconds: number | null;
+  }>(
     db,
     sql`
       SELECT count(*) FILTER (WHERE due AND attempts = 0)::int AS queued,
@@ -67,7 +76,13 @@ async function notifications(db: Db): Promise<AdminHealth['notifications']> {
       FROM (SELECT attempts, coalesce(send_after, created_at) AS due_at, coalesce(send_after, created_at) <= now() AS due
             FROM notification_log WHERE status = 'queued') q`,
   );
-  return { queued: r!.queued, retrying: r!.retrying, held: r!.held, oldest_due_at: iso(r!.oldest_due_at), oldest_age_seconds: r!.oldest_age_seconds === null ? null : Math.max(0, r!.oldest_age_seconds) };
+  return {
+    queued: r!.queued,
+    retrying: r!.retrying,
+    held: r!.held,
+    oldest_due_at: iso(r!.oldest_due_at),
+    oldest_age_seconds: r!.oldest_age_seconds === null ? null : Math.max(0, r!.oldest_age_seconds),
+  };
 }
 
 async function deadLetters(db: Db): Promise<AdminHealth['dead_letters']> {
@@ -76,7 +91,15 @@ async function deadLetters(db: Db): Promise<AdminHealth['dead_letters']> {
       db,
       sql`SELECT count(*)::int AS count, count(*) FILTER (WHERE updated_at > now() - interval '24 hours')::int AS last_24h FROM notification_log WHERE status = 'dead'`,
     ),
-    rows<{ id: string; kind: string; channel: string; attempts: number; last_error: string | null; created_at: unknown; updated_at: unknown }>(
+    rows<{
+      id: string;
+      kind: string;
+      channel: string;
+      attempts: number;
+      last_error: string | null;
+      created_at: unknown;
+      updated_at: unknown;
+    }>(
       db,
       sql`SELECT id, kind, channel, attempts, last_error, created_at, updated_at FROM notification_log WHERE status = 'dead' ORDER BY updated_at DESC, id DESC LIMIT 5`,
     ),
@@ -84,19 +107,34 @@ async function deadLetters(db: Db): Promise<AdminHealth['dead_letters']> {
   return {
     count: counts[0]!.count,
     last_24h: counts[0]!.last_24h,
-    recent: recent.map((r) => ({ ...r, channel: r.channel as never, created_at: iso(r.created_at)!, updated_at: iso(r.updated_at)! })),
+    recent: recent.map((r) => ({
+      ...r,
+      channel: r.channel as never,
+      created_at: iso(r.created_at)!,
+      updated_at: iso(r.updated_at)!,
+    })),
   };
 }
 
 async function crons(db: Db): Promise<AdminHealth['crons']> {
-  const recorded = await rows<{ name: string; last_started_at: unknown; last_finished_at: unknown; last_status: string | null; last_error: string | null; started_ago: number | null }>(
+  const recorded = await rows<{
+    name: string;
+    last_started_at: unknown;
+    last_finished_at: unknown;
+    last_status: string | null;
+    last_error: string | null;
+    started_ago: number | null;
+  }>(
     db,
     sql`SELECT name, last_started_at, last_finished_at, last_status, last_error, floor(extract(epoch FROM now() - last_started_at))::int AS started_ago FROM cron_runs`,
   );
   return Object.entries(CRON_TASKS).map(([schedule, task]) => {
     const run = recorded.find((r) => r.name === task.name);
     const period = cronPeriodMinutes(schedule);
-    const status = run?.last_status === 'ok' || run?.last_status === 'error' || run?.last_status === 'running' ? run.last_status : 'never';
+    const status =
+      run?.last_status === 'ok' || run?.last_status === 'error' || run?.last_status === 'running'
+        ? run.last_status
+        : 'never';
     return {
       name: task.name,
       schedule,
@@ -112,7 +150,10 @@ async function crons(db: Db): Promise<AdminHealth['crons']> {
 
 /** Drivers on shift (not offline) without a GPS fix for `operator_settings.stale_driver_minutes`. */
 async function staleDrivers(db: Db): Promise<AdminHealth['stale_drivers']> {
-  const [r] = await rows<{ minutes: number; drivers: { id: string; full_name: string; status: string; last_fix_at: string | null; silent_minutes: number }[] }>(
+  const [r] = await rows<{
+    minutes: number;
+    drivers: { id: string; full_name: string; status: string; last_fix_at: string | null; silent_minutes: number }[];
+  }>(
     db,
     sql`
       WITH s AS (SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings ORDER BY created_at LIMIT 1), 10) AS minutes),
@@ -129,7 +170,12 @@ async function staleDrivers(db: Db): Promise<AdminHealth['stale_drivers']> {
   );
   return {
     threshold_minutes: r!.minutes,
-    drivers: r!.drivers.map((d) => ({ ...d, status: d.status as never, last_fix_at: iso(d.last_fix_at), silent_minutes: Math.max(0, d.silent_minutes) })),
+    drivers: r!.drivers.map((d) => ({
+      ...d,
+      status: d.status as never,
+      last_fix_at: iso(d.last_fix_at),
+      silent_minutes: Math.max(0, d.silent_minutes),
+    })),
   };
 }
 
@@ -149,7 +195,9 @@ async function gpsLog(db: Db): Promise<AdminHealth['gps_log']> {
       ) l ON true
       WHERE d.status <> 'offline'`,
   );
-  const lags = drivers.filter((d): d is typeof d & { lag_seconds: number } => d.lag_seconds !== null).map((d) => ({ ...d, lag_seconds: Math.max(0, d.lag_seconds) }));
+  const lags = drivers
+    .filter((d): d is typeof d & { lag_seconds: number } => d.lag_seconds !== null)
+    .map((d) => ({ ...d, lag_seconds: Math.max(0, d.lag_seconds) }));
   lags.sort((a, b) => b.lag_seconds - a.lag_seconds || a.driver_id.localeCompare(b.driver_id));
   return {
     on_shift: drivers.length,
@@ -163,7 +211,9 @@ async function section<T>(name: string, work: Promise<T>): Promise<T | null> {
   try {
     return await work;
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'admin health: section failed', section: name, err: String(err) }));
+    console.error(
+      JSON.stringify({ level: 'error', msg: 'admin health: section failed', section: name, err: String(err) }),
+    );
     return null;
   }
 }
@@ -190,14 +240,22 @@ function concernsOf(h: Omit<AdminHealth, 'status' | 'concerns'>): HealthConcern[
 /** Builds the health view over one database handle. A database that does not answer is reported, not thrown. */
 export async function systemHealth(env: Env, db: Db): Promise<AdminHealth> {
   const config = configStatus(env);
-  const meta = (env as Env & { CF_VERSION_METADATA?: { id: string; tag: string; timestamp: string } }).CF_VERSION_METADATA;
+  const meta = (env as Env & { CF_VERSION_METADATA?: { id: string; tag: string; timestamp: string } })
+    .CF_VERSION_METADATA;
   const app = {
     env: env.APP_ENV,
     version: pkg.version,
     deployment: meta ? { id: meta.id, tag: meta.tag ?? '', timestamp: meta.timestamp ?? '' } : null,
     config_warnings: config.ok ? config.warnings : [],
   };
-  const empty = { migrations: null, notifications: null, dead_letters: null, crons: null, stale_drivers: null, gps_log: null };
+  const empty = {
+    migrations: null,
+    notifications: null,
+    dead_letters: null,
+    crons: null,
+    stale_drivers: null,
+    gps_log: null,
+  };
   let database: AdminHealth['database'];
   let sections: Pick<AdminHealth, keyof typeof empty> = empty;
   try {
@@ -205,12 +263,20 @@ export async function systemHealth(env: Env, db: Db): Promise<AdminHealth> {
     const [, connect_ms] = await timed(() => db.execute(sql`SELECT 1`));
     const [, ping_ms] = await timed(() => db.execute(sql`SELECT 1`));
     const [, query_ms] = await timed(() =>
-      db.execute(sql`SELECT status, count(*)::int AS n FROM jobs WHERE status IN ('pending', 'assigned', 'en_route', 'arrived', 'in_progress') GROUP BY status`),
+      db.execute(
+        sql`SELECT status, count(*)::int AS n FROM jobs WHERE status IN ('pending', 'assigned', 'en_route', 'arrived', 'in_progress') GROUP BY status`,
+      ),
     );
     database = { ok: true, connect_ms, ping_ms, query_ms, error: null };
   } catch (err) {
     console.error(JSON.stringify({ level: 'error', msg: 'admin health: database query failed', err: String(err) }));
-    database = { ok: false, connect_ms: null, ping_ms: null, query_ms: null, error: err instanceof Error ? err.message.slice(0, 300) : String(err).slice(0, 300) };
+    database = {
+      ok: false,
+      connect_ms: null,
+      ping_ms: null,
+      query_ms: null,
+      error: err instanceof Error ? err.message.slice(0, 300) : String(err).slice(0, 300),
+    };
   }
   if (database.ok) {
     const [m, n, d, c, s, g] = await Promise.all([

@@ -18,7 +18,9 @@ const JOB_TOPIC = /^job:([0-9a-f-]{36})$/;
 export function authorizeChannel(who: Who, topic: string): TopicVerdict | null {
   if (JOB_TOPIC.test(topic)) return null;
   if (topic === 'admin:dispatch') {
-    return who.role === 'admin' ? { ok: true, kind: 'admin' } : { ok: false, code: 'forbidden', message: 'admin:dispatch is for dispatchers.' };
+    return who.role === 'admin'
+      ? { ok: true, kind: 'admin' }
+      : { ok: false, code: 'forbidden', message: 'admin:dispatch is for dispatchers.' };
   }
   const driver = /^driver:(.+)$/.exec(topic)?.[1];
   if (driver) {
@@ -39,7 +41,10 @@ export async function authorizeTopic(db: Db, who: Who, topic: string): Promise<T
   if (channel) return channel;
   const id = JOB_TOPIC.exec(topic)![1]!;
   const job = await findJob(db, id);
-  if (!job || !canSee({ user_id: who.user_id, role: who.role, driver_id: who.driver_id, customer_id: who.customer_id }, job)) {
+  if (
+    !job ||
+    !canSee({ user_id: who.user_id, role: who.role, driver_id: who.driver_id, customer_id: who.customer_id }, job)
+  ) {
     return { ok: false, code: 'not_found', message: 'No such job.' };
   }
   return { ok: true, kind: 'job', job_id: id };

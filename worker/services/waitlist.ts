@@ -12,7 +12,12 @@ type WaitlistStatus = (typeof t.WAITLIST_STATUSES)[number];
 /** A waitlist entry as the API shows it: the point as `lat`/`lng`. */
 export function toWaitlistEntry(row: WaitlistRow, { withContact = true } = {}) {
   const { job_coordinates, organization_id: _o, contact_email, contact_phone, ...rest } = row;
-  return { ...rest, ...(withContact ? { contact_email, contact_phone } : {}), lat: job_coordinates.lat, lng: job_coordinates.lng };
+  return {
+    ...rest,
+    ...(withContact ? { contact_email, contact_phone } : {}),
+    lat: job_coordinates.lat,
+    lng: job_coordinates.lng,
+  };
 }
 
 export interface WaitlistPage {
@@ -21,7 +26,10 @@ export interface WaitlistPage {
 }
 
 /** Entries oldest first (first come, first served), cursor-paged. */
-export async function listWaitlist(q: Queryable, opts: { statuses?: WaitlistStatus[]; customer_id?: string; cursor?: string; limit: number }): Promise<WaitlistPage> {
+export async function listWaitlist(
+  q: Queryable,
+  opts: { statuses?: WaitlistStatus[]; customer_id?: string; cursor?: string; limit: number },
+): Promise<WaitlistPage> {
   const conds: SQL[] = [];
   if (opts.statuses?.length) conds.push(inArray(t.waitlist.status, opts.statuses));
   if (opts.customer_id) conds.push(eq(t.waitlist.customer_id, opts.customer_id));
@@ -62,12 +70,22 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
       .where(and(eq(t.waitlist.id, id), eq(t.waitlist.status, 'waiting')))
       .returning();
     if (!entry) {
-      const [existing] = await tx.select({ status: t.waitlist.status }).from(t.waitlist).where(eq(t.waitlist.id, id)).limit(1);
+      const [existing] = await tx
+        .select({ status: t.waitlist.status })
+        .from(t.waitlist)
+        .where(eq(t.waitlist.id, id))
+        .limit(1);
       if (!existing) throw notFound('Waitlist entry');
-      throw conflict('waitlist_not_waiting', `This request is already ${existing.status}.`, { status: existing.status });
+      throw conflict('waitlist_not_waiting', `This request is already ${existing.status}.`, {
+        status: existing.status,
+      });
     }
     const [tier] = entry.driveway_tier_id
-      ? await tx.select({ price_cents: t.pricing_config.price_cents }).from(t.pricing_config).where(eq(t.pricing_config.id, entry.driveway_tier_id)).limit(1)
+      ? await tx
+          .select({ price_cents: t.pricing_config.price_cents })
+          .from(t.pricing_config)
+          .where(eq(t.pricing_config.id, entry.driveway_tier_id))
+          .limit(1)
       : [];
     const [created] = await tx
       .insert(t.jobs)
@@ -93,7 +111,11 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
       notes: 'promoted from waitlist',
       created_at: sql`clock_timestamp()`,
     });
-    const [promoted] = await tx.update(t.waitlist).set({ promoted_job_id: created!.id }).where(eq(t.waitlist.id, entry.id)).returning();
+    const [promoted] = await tx
+      .update(t.waitlist)
+      .set({ promoted_job_id: created!.id })
+      .where(eq(t.waitlist.id, entry.id))
+      .returning();
     let assignment: TransitionResult | null = null;
     if (mode.kind === 'assign') {
       assignment = await transitionJob(tx, actor, created!.id, 'assigned', {
@@ -102,16 +124,21 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
         notes: actor.role === 'driver' ? 'taken from the waitlist by the driver' : 'assigned from the waitlist',
       });
     }
-    const [customer] = await tx.select({ user_id: t.customer_profiles.user_id }).from(t.customer_profiles).where(eq(t.customer_profiles.id, entry.customer_id)).limit(1);
+    const [customer] = await tx
+      .select({ user_id: t.customer_profiles.user_id })
+      .from(t.customer_profiles)
+      .where(eq(t.customer_profiles.id, entry.customer_id))
+      .limit(1);
     if (customer) {
       await notifyUser(tx, {
         user_id: customer.user_id,
         kind: 'waitlist_promoted',
         job_id: created!.id,
         subject: 'Your plow request is on the schedule',
-        body: mode.kind === 'assign'
-          ? `Good news: a driver has picked up your plow request for ${entry.job_address}.`
-          : `Good news: your plow request for ${entry.job_address} is now on our dispatch board.`,
+        body:
+          mode.kind === 'assign'
+            ? `Good news: a driver has picked up your plow request for ${entry.job_address}.`
+            : `Good news: your plow request for ${entry.job_address} is now on our dispatch board.`,
         key: `waitlist_promoted:${entry.id}`,
         contact: { preferred_contact: entry.preferred_contact, email: entry.contact_email, phone: entry.contact_phone },
       });
@@ -123,12 +150,18 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
 /** Withdraws a waiting entry (its customer, or an admin). Promoted entries are jobs now. */
 export async function cancelEntry(q: Queryable, actor: Actor, id: string): Promise<WaitlistRow> {
   const [entry] = await q.select().from(t.waitlist).where(eq(t.waitlist.id, id)).limit(1);
-  if (!entry || (actor.role === 'customer' && entry.customer_id !== actor.customer_id) || actor.role === 'driver') throw notFound('Waitlist entry');
+  if (!entry || (actor.role === 'customer' && entry.customer_id !== actor.customer_id) || actor.role === 'driver')
+    throw notFound('Waitlist entry');
   const [row] = await q
     .update(t.waitlist)
     .set({ status: 'cancelled' })
     .where(and(eq(t.waitlist.id, id), eq(t.waitlist.status, 'waiting')))
     .returning();
-  if (!row) throw conflict('waitlist_not_waiting', `This request is already ${entry.status}${entry.status === 'promoted' ? '; cancel the job instead' : ''}.`, { status: entry.status, job_id: entry.promoted_job_id });
+  if (!row)
+    throw conflict(
+      'waitlist_not_waiting',
+      `This request is already ${entry.status}${entry.status === 'promoted' ? '; cancel the job instead' : ''}.`,
+      { status: entry.status, job_id: entry.promoted_job_id },
+    );
   return row;
 }

@@ -20,7 +20,11 @@ export class Api {
   async json<T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.base}/api/v1${path}`, {
       method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -48,5 +52,13 @@ export class Api {
 
 /** The localStorage entry an app keeps its session in (web/src/lib/session.ts). */
 export function sessionEntry(app: 'customer' | 'driver' | 'admin', t: Tokens): [string, string] {
-  return [`plowdispatch.session.${app}`, JSON.stringify({ user: t.user, access_token: t.access_token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000 })];
+  return [
+    `plowdispatch.session.${app}`,
+    JSON.stringify({
+      user: t.user,
+      access_token: t.access_token,
+      refresh_token: t.refresh_token,
+      expires_at: Date.now() + t.expires_in * 1000,
+    }),
+  ];
 }

@@ -21,7 +21,8 @@ const ARGS = [
 ];
 
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH || (await (await import('@sparticuz/chromium')).default.executablePath());
+  const executablePath =
+    process.env.CHROMIUM_PATH || (await (await import('@sparticuz/chromium')).default.executablePath());
   return chromium.launch({ executablePath, args: ARGS, headless: true });
 }
 
@@ -30,7 +31,8 @@ export function collectPageErrors(page: Page, label: string): string[] {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`${label}: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource|WebSocket connection/.test(msg.text())) errors.push(`${label} console: ${msg.text()}`);
+    if (msg.type() === 'error' && !/Failed to load resource|WebSocket connection/.test(msg.text()))
+      errors.push(`${label} console: ${msg.text()}`);
   });
   return errors;
 }
@@ -51,17 +53,24 @@ export function collectApiFailures(page: Page, label: string): string[] {
     void res
       .text()
       .catch(() => '')
-      .then((body) => failures.push(`${label}: ${res.request().method()} ${url.pathname} → ${res.status()} ${body.slice(0, 300)}`));
+      .then((body) =>
+        failures.push(`${label}: ${res.request().method()} ${url.pathname} → ${res.status()} ${body.slice(0, 300)}`),
+      );
   });
   page.once('close', () => counts.clear());
   Object.defineProperty(failures, 'summary', {
-    value: () => [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([r, n]) => `${label}: ${n}× ${r}`),
+    value: () =>
+      [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([r, n]) => `${label}: ${n}× ${r}`),
   });
   return failures;
 }
 
 /** The busiest routes a page called (from collectApiFailures' list). */
-export const apiTrafficSummary = (failures: string[]): string[] => (failures as string[] & { summary?: () => string[] }).summary?.() ?? [];
+export const apiTrafficSummary = (failures: string[]): string[] =>
+  (failures as string[] & { summary?: () => string[] }).summary?.() ?? [];
 
 /** Saves a full-page screenshot of each page to test-results/browser/ (for failures). */
 export async function screenshotAll(pages: Record<string, Page | undefined>, testName: string): Promise<void> {
@@ -69,6 +78,7 @@ export async function screenshotAll(pages: Record<string, Page | undefined>, tes
   await mkdir(dir, { recursive: true });
   const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
   for (const [name, page] of Object.entries(pages)) {
-    if (page && !page.isClosed()) await page.screenshot({ path: path.join(dir, `${slug}-${name}.png`), fullPage: true }).catch(() => {});
+    if (page && !page.isClosed())
+      await page.screenshot({ path: path.join(dir, `${slug}-${name}.png`), fullPage: true }).catch(() => {});
   }
 }

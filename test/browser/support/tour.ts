@@ -23,18 +23,24 @@ export interface TourData {
 }
 
 const WAIT = { timeout: 20_000 };
-const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name, level: 1 }).first().waitFor(WAIT);
+const heading = (name: string | RegExp) => (page: Page) =>
+  page.getByRole('heading', { name, level: 1 }).first().waitFor(WAIT);
 
 /**
  * Data the tour shows: customer3 has requested a plow for their shop, the dispatcher gave
  * it to driver3, who accepted. Sessions for the three apps come from the API.
  */
 export async function prepareTour(api: Api, password: string): Promise<TourData> {
-  const login = async (email: string) => (await api.json<Tokens>('POST', '/auth/login', undefined, { email, password })).body;
+  const login = async (email: string) =>
+    (await api.json<Tokens>('POST', '/auth/login', undefined, { email, password })).body;
   const customer = await login('customer3@demo.test');
   const driver = await login('driver3@demo.test');
   const admin = await api.login('admin@demo.test', true);
-  const { body: locs } = await api.json<{ locations: { id: string }[] }>('GET', '/customers/me/locations', customer.access_token);
+  const { body: locs } = await api.json<{ locations: { id: string }[] }>(
+    'GET',
+    '/customers/me/locations',
+    customer.access_token,
+  );
   const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
   const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, {
     location_id: locs.locations[0]!.id,
@@ -58,23 +64,86 @@ export function screens(data: TourData): Screen[] {
     { app: 'public', name: 'driver-sign-in', path: '/driver/', ready: heading('Driver sign in') },
     { app: 'public', name: 'admin-sign-in', path: '/admin', ready: heading('Dispatcher sign in') },
 
-    { app: 'customer', name: 'customer-jobs', path: '/customer', ready: async (p) => (await heading('My jobs')(p), await p.locator('[data-job-id]').first().waitFor(WAIT).catch(() => undefined)) },
-    { app: 'customer', name: 'customer-request', path: '/customer/request', ready: async (p) => (await heading('Request a plow')(p), await p.getByText(/Price: \$/).waitFor(WAIT)) },
-    { app: 'customer', name: 'customer-places', path: '/customer/locations', ready: async (p) => (await heading('Places to plow')(p), await p.locator('article[data-location-id]').first().waitFor(WAIT)) },
-    { app: 'customer', name: 'customer-live-job', path: `/customer/jobs/${jobId}`, ready: async (p) => (await heading('Your plow')(p), await p.locator('[data-step]').first().waitFor(WAIT)) },
+    {
+      app: 'customer',
+      name: 'customer-jobs',
+      path: '/customer',
+      ready: async (p) => (
+        await heading('My jobs')(p),
+        await p
+          .locator('[data-job-id]')
+          .first()
+          .waitFor(WAIT)
+          .catch(() => undefined)
+      ),
+    },
+    {
+      app: 'customer',
+      name: 'customer-request',
+      path: '/customer/request',
+      ready: async (p) => (await heading('Request a plow')(p), await p.getByText(/Price: \$/).waitFor(WAIT)),
+    },
+    {
+      app: 'customer',
+      name: 'customer-places',
+      path: '/customer/locations',
+      ready: async (p) => (
+        await heading('Places to plow')(p), await p.locator('article[data-location-id]').first().waitFor(WAIT)
+      ),
+    },
+    {
+      app: 'customer',
+      name: 'customer-live-job',
+      path: `/customer/jobs/${jobId}`,
+      ready: async (p) => (await heading('Your plow')(p), await p.locator('[data-step]').first().waitFor(WAIT)),
+    },
     { app: 'customer', name: 'customer-invoices', path: '/customer/invoices', ready: heading('Invoices') },
     { app: 'customer', name: 'customer-account', path: '/customer/account', ready: heading('Your account') },
     { app: 'customer', name: 'customer-404', path: '/customer/no-such-page', ready: heading('Page not found') },
 
-    { app: 'driver', name: 'driver-queue', path: '/driver/', ready: async (p) => (await heading('Your jobs')(p), await p.locator('article[data-job-id]').first().waitFor(WAIT)) },
-    { app: 'driver', name: 'driver-job', path: `/driver/jobs/${jobId}`, ready: async (p) => await p.getByRole('button', { name: 'Start driving' }).waitFor(WAIT) },
+    {
+      app: 'driver',
+      name: 'driver-queue',
+      path: '/driver/',
+      ready: async (p) => (
+        await heading('Your jobs')(p), await p.locator('article[data-job-id]').first().waitFor(WAIT)
+      ),
+    },
+    {
+      app: 'driver',
+      name: 'driver-job',
+      path: `/driver/jobs/${jobId}`,
+      ready: async (p) => await p.getByRole('button', { name: 'Start driving' }).waitFor(WAIT),
+    },
     { app: 'driver', name: 'driver-profile', path: '/driver/profile', ready: heading('Your profile') },
     { app: 'driver', name: 'driver-404', path: '/driver/no-such-page', ready: heading('Page not found') },
 
-    { app: 'admin', name: 'admin-board', path: '/admin', ready: async (p) => (await heading('Dispatch board')(p), await p.locator(`article[data-job-id="${jobId}"]`).waitFor(WAIT)) },
-    { app: 'admin', name: 'admin-job-drawer', path: `/admin/jobs/${jobId}`, ready: async (p) => await p.getByRole('dialog').getByText('Timeline').waitFor(WAIT) },
-    { app: 'admin', name: 'admin-live-map', path: '/admin/map', ready: async (p) => (await heading('Live map')(p), await p.locator('[data-driver-id]').first().waitFor(WAIT)) },
-    { app: 'admin', name: 'admin-drivers', path: '/admin/drivers', ready: async (p) => (await heading('Drivers')(p), await p.locator('tr[data-driver-id]').first().waitFor(WAIT)) },
+    {
+      app: 'admin',
+      name: 'admin-board',
+      path: '/admin',
+      ready: async (p) => (
+        await heading('Dispatch board')(p), await p.locator(`article[data-job-id="${jobId}"]`).waitFor(WAIT)
+      ),
+    },
+    {
+      app: 'admin',
+      name: 'admin-job-drawer',
+      path: `/admin/jobs/${jobId}`,
+      ready: async (p) => await p.getByRole('dialog').getByText('Timeline').waitFor(WAIT),
+    },
+    {
+      app: 'admin',
+      name: 'admin-live-map',
+      path: '/admin/map',
+      ready: async (p) => (await heading('Live map')(p), await p.locator('[data-driver-id]').first().waitFor(WAIT)),
+    },
+    {
+      app: 'admin',
+      name: 'admin-drivers',
+      path: '/admin/drivers',
+      ready: async (p) => (await heading('Drivers')(p), await p.locator('tr[data-driver-id]').first().waitFor(WAIT)),
+    },
     { app: 'admin', name: 'admin-customers', path: '/admin/customers', ready: heading('Customers') },
     { app: 'admin', name: 'admin-pricing', path: '/admin/pricing', ready: heading('Pricing') },
     { app: 'admin', name: 'admin-service-area', path: '/admin/service-area', ready: heading('Service area') },
@@ -82,7 +151,12 @@ export function screens(data: TourData): Screen[] {
     { app: 'admin', name: 'admin-audit-log', path: '/admin/audit', ready: heading('Audit log') },
     { app: 'admin', name: 'admin-notifications', path: '/admin/notifications', ready: heading('Notification outbox') },
     { app: 'admin', name: 'admin-security', path: '/admin/security', ready: heading('Two-factor sign-in') },
-    { app: 'admin', name: 'admin-health', path: '/admin/health', ready: async (p) => (await heading('System health')(p), await p.locator('tr[data-cron]').first().waitFor(WAIT)) },
+    {
+      app: 'admin',
+      name: 'admin-health',
+      path: '/admin/health',
+      ready: async (p) => (await heading('System health')(p), await p.locator('tr[data-cron]').first().waitFor(WAIT)),
+    },
     { app: 'admin', name: 'admin-setup', path: '/admin/setup', ready: heading('Set up PlowDispatch') },
     { app: 'admin', name: 'admin-404', path: '/admin/no-such-page', ready: heading('Page not found') },
   ];
@@ -92,12 +166,24 @@ export function screens(data: TourData): Screen[] {
  * A browser context already signed in to `app` (the session goes into localStorage before
  * the first page runs, and only if the app has none yet, so a refreshed token is kept).
  */
-export async function contextFor(browser: Browser, base: string, app: App, data: TourData, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+export async function contextFor(
+  browser: Browser,
+  base: string,
+  app: App,
+  data: TourData,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<BrowserContext> {
   const mobile = app === 'driver' || app === 'customer';
-  const context = await browser.newContext({ baseURL: base, viewport: mobile ? { width: 412, height: 915 } : { width: 1440, height: 900 }, ...options });
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: mobile ? { width: 412, height: 915 } : { width: 1440, height: 900 },
+    ...options,
+  });
   if (app !== 'public') {
     const [key, value] = sessionEntry(app, data.sessions[app]);
-    await context.addInitScript({ content: `if (!localStorage.getItem(${JSON.stringify(key)})) localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});` });
+    await context.addInitScript({
+      content: `if (!localStorage.getItem(${JSON.stringify(key)})) localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`,
+    });
   }
   return context;
 }
@@ -109,12 +195,18 @@ export async function contextFor(browser: Browser, base: string, app: App, data:
  */
 export async function visit(page: Page, path: string): Promise<void> {
   const current = page.url();
-  const sameApp = current.startsWith('http') && appOf(new URL(current).pathname) === appOf(path.split('?')[0]!) && !path.includes('?') && !current.includes('?');
+  const sameApp =
+    current.startsWith('http') &&
+    appOf(new URL(current).pathname) === appOf(path.split('?')[0]!) &&
+    !path.includes('?') &&
+    !current.includes('?');
   if (!sameApp) {
     await page.goto(path);
     return;
   }
-  await page.evaluate(`history.pushState(null, '', ${JSON.stringify(path)}); window.dispatchEvent(new Event('plow:navigate'));`);
+  await page.evaluate(
+    `history.pushState(null, '', ${JSON.stringify(path)}); window.dispatchEvent(new Event('plow:navigate'));`,
+  );
 }
 
 function appOf(pathname: string): string {

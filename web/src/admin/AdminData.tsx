@@ -66,15 +66,26 @@ export function AdminDataProvider({ children }: { children: ReactNode }) {
       if (msg.type === 'new_job_request') {
         toast.show({ kind: 'info', message: strings.board.newRequest(msg.payload.address) });
         bumpJobs();
-      } else if (msg.type === 'job_status' || msg.type === 'job_assigned' || msg.type === 'job_cancelled' || ['job_updated', 'waitlist_changed', 'invoice_changed', 'auto_dispatch'].includes(type)) {
+      } else if (
+        msg.type === 'job_status' ||
+        msg.type === 'job_assigned' ||
+        msg.type === 'job_cancelled' ||
+        ['job_updated', 'waitlist_changed', 'invoice_changed', 'auto_dispatch'].includes(type)
+      ) {
         bumpJobs();
         if (msg.type === 'job_status') drivers.reload();
       } else if (msg.type === 'driver_location') {
         const p = msg.payload;
-        setLive((cur) => (cur[p.driver_id] && Date.parse(cur[p.driver_id]!.ts) >= Date.parse(p.ts) ? cur : { ...cur, [p.driver_id]: { lat: p.lat, lng: p.lng, ts: p.ts } }));
+        setLive((cur) =>
+          cur[p.driver_id] && Date.parse(cur[p.driver_id]!.ts) >= Date.parse(p.ts)
+            ? cur
+            : { ...cur, [p.driver_id]: { lat: p.lat, lng: p.lng, ts: p.ts } },
+        );
       } else if (msg.type === 'driver_status_change') {
         const p = msg.payload;
-        drivers.setData((list) => (list ?? []).map((d) => (d.id === p.driver_id ? { ...d, status: p.status as DriverStatus } : d)));
+        drivers.setData((list) =>
+          (list ?? []).map((d) => (d.id === p.driver_id ? { ...d, status: p.status as DriverStatus } : d)),
+        );
       } else if (type === 'settings_changed') {
         settings.reload();
       }

@@ -11,7 +11,17 @@ import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { assignJob, assignWaitlisted, cancelJob, getDashboard, listWaitlist, loadBoard, moveJob, patchSettings, promoteWaitlisted } from './admin-api';
+import {
+  assignJob,
+  assignWaitlisted,
+  cancelJob,
+  getDashboard,
+  listWaitlist,
+  loadBoard,
+  moveJob,
+  patchSettings,
+  promoteWaitlisted,
+} from './admin-api';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
 
@@ -46,7 +56,8 @@ export function BoardPage() {
     (!q || `${c.job_address} ${c.customer_name} ${c.driver_name ?? ''}`.toLowerCase().includes(q)) &&
     (!driverFilter || (driverFilter === '-' ? !c.driver_id : c.driver_id === driverFilter));
 
-  const targetsOf = (card: BoardCard): JobStatus[] => (card.allowed_next.length ? card.allowed_next : allowedNext(card.status, 'admin')).filter((t) => t !== card.status);
+  const targetsOf = (card: BoardCard): JobStatus[] =>
+    (card.allowed_next.length ? card.allowed_next : allowedNext(card.status, 'admin')).filter((t) => t !== card.status);
 
   /** Optimistic move: the card jumps now, the server is asked, a refusal puts it back. */
   const apply = async (card: BoardCard, to: JobStatus, call: () => Promise<unknown>, driverName?: string) => {
@@ -59,18 +70,33 @@ export function BoardPage() {
           const cards = col.cards.filter((c) => c.id !== card.id);
           return { ...col, cards, count: col.count - 1, total_price_cents: col.total_price_cents - card.price_cents };
         }
-        if (col.status === to) return { ...col, cards: [moved, ...col.cards], count: col.count + 1, total_price_cents: col.total_price_cents + card.price_cents };
+        if (col.status === to)
+          return {
+            ...col,
+            cards: [moved, ...col.cards],
+            count: col.count + 1,
+            total_price_cents: col.total_price_cents + card.price_cents,
+          };
         return col;
       }),
     );
     inFlight.current += 1;
     try {
       await call();
-      toast.show({ kind: 'ok', message: driverName ? s.assigned(card.job_address, driverName) : s.moved(card.job_address, strings.jobStatus[to]) });
+      toast.show({
+        kind: 'ok',
+        message: driverName
+          ? s.assigned(card.job_address, driverName)
+          : s.moved(card.job_address, strings.jobStatus[to]),
+      });
     } catch (err) {
       setColumns(before);
       const why =
-        err instanceof ApiError && err.isMissingRoute ? s.moveUnsupported(strings.jobStatus[to]) : err instanceof ApiError && err.status === 409 ? s.lostRace : errorMessage(err, strings.errors);
+        err instanceof ApiError && err.isMissingRoute
+          ? s.moveUnsupported(strings.jobStatus[to])
+          : err instanceof ApiError && err.status === 409
+            ? s.lostRace
+            : errorMessage(err, strings.errors);
       toast.show({ kind: 'error', message: s.moveFailed(card.job_address, strings.jobStatus[card.status], why) });
     } finally {
       inFlight.current -= 1;
@@ -112,7 +138,14 @@ export function BoardPage() {
         <label className="visually-hidden" htmlFor="board-search">
           {s.search}
         </label>
-        <input id="board-search" type="search" placeholder={s.search} value={query} onChange={(e) => setQuery(e.target.value)} className="grow" />
+        <input
+          id="board-search"
+          type="search"
+          placeholder={s.search}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          className="grow"
+        />
         <label htmlFor="board-driver">{s.driverFilter}</label>
         <select id="board-driver" value={driverFilter} onChange={(e) => setDriverFilter(e.target.value)}>
           <option value="">{s.anyDriver}</option>
@@ -155,7 +188,13 @@ export function BoardPage() {
                   <ul className="board__cards">
                     {cards.map((card) => (
                       <li key={card.id}>
-                        <Card card={card} targets={targetsOf(card)} onMove={(to) => requestMove(card, to)} onAssign={(driverId) => assignTo(card, driverId)} onDragStart={() => setDragging(card.id)} />
+                        <Card
+                          card={card}
+                          targets={targetsOf(card)}
+                          onMove={(to) => requestMove(card, to)}
+                          onAssign={(driverId) => assignTo(card, driverId)}
+                          onDragStart={() => setDragging(card.id)}
+                        />
                       </li>
                     ))}
                   </ul>
@@ -167,7 +206,11 @@ export function BoardPage() {
         <WaitlistPanel />
       </div>
       {picking && (
-        <Dialog title={s.pickDriver(picking.card.job_address)} onClose={() => setPicking(null)} closeLabel={strings.drawer.close}>
+        <Dialog
+          title={s.pickDriver(picking.card.job_address)}
+          onClose={() => setPicking(null)}
+          closeLabel={strings.drawer.close}
+        >
           <DriverPicker
             label={s.pickDriver(picking.card.job_address)}
             onPick={(driverId) => {
@@ -179,7 +222,11 @@ export function BoardPage() {
         </Dialog>
       )}
       {confirming && (
-        <Dialog title={s.cancelConfirm(confirming.card.job_address)} onClose={() => setConfirming(null)} closeLabel={strings.drawer.close}>
+        <Dialog
+          title={s.cancelConfirm(confirming.card.job_address)}
+          onClose={() => setConfirming(null)}
+          closeLabel={strings.drawer.close}
+        >
           <div className="row">
             <button
               type="button"
@@ -203,7 +250,13 @@ export function BoardPage() {
   );
 }
 
-function Card({ card, targets, onMove, onAssign, onDragStart }: {
+function Card({
+  card,
+  targets,
+  onMove,
+  onAssign,
+  onDragStart,
+}: {
   card: BoardCard;
   targets: JobStatus[];
   onMove: (to: JobStatus) => void;
@@ -235,9 +288,19 @@ function Card({ card, targets, onMove, onAssign, onDragStart }: {
       <p className="board-card__address">{card.job_address}</p>
       <p className="muted board-card__meta">
         {card.customer_name && <span>{card.customer_name} · </span>}
-        {card.driver_name ? <span>{strings.drawer.driver}: {card.driver_name}</span> : <span>{s.unassigned}</span>}
+        {card.driver_name ? (
+          <span>
+            {strings.drawer.driver}: {card.driver_name}
+          </span>
+        ) : (
+          <span>{s.unassigned}</span>
+        )}
       </p>
-      <p className="muted board-card__meta">{card.scheduled_for ? s.scheduled(formatDateTime(card.scheduled_for)) : s.requested(formatDateTime(card.requested_at))}</p>
+      <p className="muted board-card__meta">
+        {card.scheduled_for
+          ? s.scheduled(formatDateTime(card.scheduled_for))
+          : s.requested(formatDateTime(card.requested_at))}
+      </p>
       {card.special_instructions && <p className="board-card__notes">{card.special_instructions}</p>}
       {card.status === 'pending' && (
         <form
@@ -264,7 +327,11 @@ function Card({ card, targets, onMove, onAssign, onDragStart }: {
         </form>
       )}
       <div className="row board-card__actions">
-        <Link className="button button--secondary" href={`/admin/jobs/${card.id}`} aria-label={`${s.open}: ${card.job_address}`}>
+        <Link
+          className="button button--secondary"
+          href={`/admin/jobs/${card.id}`}
+          aria-label={`${s.open}: ${card.job_address}`}
+        >
           {s.open}
         </Link>
         {targets.length > 0 && <MoveMenu address={card.job_address} targets={targets} onMove={onMove} />}
@@ -274,7 +341,15 @@ function Card({ card, targets, onMove, onAssign, onDragStart }: {
 }
 
 /** The keyboard path for a move: a menu button (WAI-ARIA menu pattern) listing the allowed columns. */
-function MoveMenu({ address, targets, onMove }: { address: string; targets: JobStatus[]; onMove: (to: JobStatus) => void }) {
+function MoveMenu({
+  address,
+  targets,
+  onMove,
+}: {
+  address: string;
+  targets: JobStatus[];
+  onMove: (to: JobStatus) => void;
+}) {
   const s = strings.board;
   const id = useId();
   const [open, setOpen] = useState(false);
@@ -291,11 +366,11 @@ function MoveMenu({ address, targets, onMove }: { address: string; targets: JobS
     const i = items.current.findIndex((el) => el === document.activeElement);
     const n = targets.length;
     const focus = (k: number) => items.current[(k + n) % n]?.focus();
-    if (e.key === 'ArrowDown') (e.preventDefault(), focus(i + 1));
-    else if (e.key === 'ArrowUp') (e.preventDefault(), focus(i - 1));
-    else if (e.key === 'Home') (e.preventDefault(), focus(0));
-    else if (e.key === 'End') (e.preventDefault(), focus(n - 1));
-    else if (e.key === 'Escape') (e.preventDefault(), close());
+    if (e.key === 'ArrowDown') e.preventDefault(), focus(i + 1);
+    else if (e.key === 'ArrowUp') e.preventDefault(), focus(i - 1);
+    else if (e.key === 'Home') e.preventDefault(), focus(0);
+    else if (e.key === 'End') e.preventDefault(), focus(n - 1);
+    else if (e.key === 'Escape') e.preventDefault(), close();
     else if (e.key === 'Tab') close(false);
   };
   return (
@@ -309,7 +384,7 @@ function MoveMenu({ address, targets, onMove }: { address: string; targets: JobS
         aria-controls={open ? `${id}-menu` : undefined}
         onClick={() => setOpen((o) => !o)}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' && !open) (e.preventDefault(), setOpen(true));
+          if (e.key === 'ArrowDown' && !open) e.preventDefault(), setOpen(true);
         }}
       >
         {s.moveTo}
@@ -342,13 +417,27 @@ function MoveMenu({ address, targets, onMove }: { address: string; targets: JobS
 }
 
 /** Pick a driver: available ones first. */
-export function DriverPicker({ label, onPick, submitLabel }: { label: string; onPick: (driverId: string) => void; submitLabel?: string }) {
+export function DriverPicker({
+  label,
+  onPick,
+  submitLabel,
+}: {
+  label: string;
+  onPick: (driverId: string) => void;
+  submitLabel?: string;
+}) {
   const admin = useAdmin();
   const s = strings.board;
   const [value, setValue] = useState('');
   const id = useId();
   const order = { available: 0, break: 1, en_route: 2, on_job: 3, offline: 4 } as const;
-  const drivers = useMemo(() => [...(admin.drivers ?? [])].sort((a, b) => order[a.status] - order[b.status] || a.full_name.localeCompare(b.full_name)), [admin.drivers]);
+  const drivers = useMemo(
+    () =>
+      [...(admin.drivers ?? [])].sort(
+        (a, b) => order[a.status] - order[b.status] || a.full_name.localeCompare(b.full_name),
+      ),
+    [admin.drivers],
+  );
   return (
     <form
       className="row"
@@ -414,7 +503,13 @@ function AcceptingToggle() {
   };
   return (
     <label className="switch" title={on ? s.acceptingOn : s.acceptingOff}>
-      <input type="checkbox" role="switch" checked={on} onChange={() => void flip()} aria-describedby="accepting-hint" />
+      <input
+        type="checkbox"
+        role="switch"
+        checked={on}
+        onChange={() => void flip()}
+        aria-describedby="accepting-hint"
+      />
       <span>{s.acceptingJobs}</span>
       <span id="accepting-hint" className="visually-hidden">
         {on ? s.acceptingOn : s.acceptingOff}
@@ -461,7 +556,11 @@ function WaitlistPanel() {
             <strong>{e.job_address}</strong>
             <p className="muted">{w.since(formatDateTime(e.created_at))}</p>
             <div className="row">
-              <button type="button" className="button button--secondary" onClick={() => void act(() => promoteWaitlisted(e.id), w.promoted(e.job_address))}>
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => void act(() => promoteWaitlisted(e.id), w.promoted(e.job_address))}
+              >
                 {w.promote}
               </button>
               <button type="button" className="button button--secondary" onClick={() => setAssigning(e)}>
@@ -472,13 +571,20 @@ function WaitlistPanel() {
         ))}
       </ul>
       {assigning && (
-        <Dialog title={strings.board.pickDriver(assigning.job_address)} onClose={() => setAssigning(null)} closeLabel={strings.drawer.close}>
+        <Dialog
+          title={strings.board.pickDriver(assigning.job_address)}
+          onClose={() => setAssigning(null)}
+          closeLabel={strings.drawer.close}
+        >
           <DriverPicker
             label={strings.board.pickDriver(assigning.job_address)}
             onPick={(driverId) => {
               const e = assigning;
               setAssigning(null);
-              void act(() => assignWaitlisted(e.id, driverId), strings.board.assigned(e.job_address, admin.drivers?.find((d) => d.id === driverId)?.full_name ?? ''));
+              void act(
+                () => assignWaitlisted(e.id, driverId),
+                strings.board.assigned(e.job_address, admin.drivers?.find((d) => d.id === driverId)?.full_name ?? ''),
+              );
             }}
           />
         </Dialog>

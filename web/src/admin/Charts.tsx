@@ -10,7 +10,13 @@ export interface Series {
   className: string;
 }
 
-export function BarChart({ label, days, series, values, format }: {
+export function BarChart({
+  label,
+  days,
+  series,
+  values,
+  format,
+}: {
   label: string;
   days: string[];
   series: Series[];
@@ -50,7 +56,19 @@ export function BarChart({ label, days, series, values, format }: {
           <g key={day} transform={`translate(${PAD.l + i * groupW + groupW * 0.1} 0)`}>
             {series.map((s, k) => {
               const v = values(i, s.key);
-              return <rect key={s.key} x={k * barW} y={y(v)} width={barW - 1} height={Math.max(0, y(0) - y(v))} className={s.className} data-day={day} data-series={s.key} data-value={v} />;
+              return (
+                <rect
+                  key={s.key}
+                  x={k * barW}
+                  y={y(v)}
+                  width={barW - 1}
+                  height={Math.max(0, y(0) - y(v))}
+                  className={s.className}
+                  data-day={day}
+                  data-series={s.key}
+                  data-value={v}
+                />
+              );
             })}
             {i % labelEvery === 0 && (
               <text x={(groupW * 0.8) / 2} y={H - PAD.b + 16} textAnchor="middle" className="chart__tick">

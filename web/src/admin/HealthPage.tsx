@@ -32,7 +32,12 @@ export function HealthPage() {
           <Summary h={h} />
           <p className="hint">
             {s.checkedAt(formatDateTime(h.checked_at))}{' '}
-            <button type="button" className="button button--secondary" onClick={health.reload} disabled={health.loading}>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={health.reload}
+              disabled={health.loading}
+            >
               {s.refresh}
             </button>
           </p>
@@ -49,8 +54,18 @@ export function HealthPage() {
 
 function Summary({ h }: { h: AdminHealth }) {
   const s = strings.health;
-  if (h.status === 'down') return <div role="status" className="notice notice--error">{s.down}</div>;
-  if (h.status === 'ok') return <div role="status" className="notice notice--ok">✓ {s.ok}</div>;
+  if (h.status === 'down')
+    return (
+      <div role="status" className="notice notice--error">
+        {s.down}
+      </div>
+    );
+  if (h.status === 'ok')
+    return (
+      <div role="status" className="notice notice--ok">
+        ✓ {s.ok}
+      </div>
+    );
   return (
     <div role="status" className="notice notice--warn">
       <p>{s.attention}</p>
@@ -190,7 +205,9 @@ function About({ h }: { h: AdminHealth }) {
           </>
         )}
         <dt>{s.migrations}</dt>
-        <dd>{m ? (m.current ? s.migrationsCurrent(m.expected) : s.migrationsBehind(m.applied, m.expected)) : s.unknown}</dd>
+        <dd>
+          {m ? (m.current ? s.migrationsCurrent(m.expected) : s.migrationsBehind(m.applied, m.expected)) : s.unknown}
+        </dd>
       </dl>
       {h.app.config_warnings.length > 0 && (
         <>

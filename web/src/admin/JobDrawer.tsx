@@ -23,7 +23,13 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
   const job = useResource((signal) => getJob(jobId, signal), key);
   const events = useResource((signal) => statusHistory(jobId, signal), `ev:${key}`);
   const prices = useResource((signal) => priceChanges(jobId, signal), `pc:${key}`);
-  const photo = useResource((signal) => (job.data?.completion_photo_url ? signedFileUrl(api, job.data.completion_photo_url, signal) : Promise.resolve(null)), `ph:${job.data?.completion_photo_url ?? ''}`);
+  const photo = useResource(
+    (signal) =>
+      job.data?.completion_photo_url
+        ? signedFileUrl(api, job.data.completion_photo_url, signal)
+        : Promise.resolve(null),
+    `ph:${job.data?.completion_photo_url ?? ''}`,
+  );
   const [price, setPrice] = useState('');
   const [confirmCancel, setConfirmCancel] = useState(false);
 
@@ -37,11 +43,20 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
       prices.reload();
       admin.bumpJobs();
     } catch (err) {
-      toast.show({ kind: 'error', message: err instanceof ApiError && err.status === 409 ? strings.board.lostRace : err instanceof ApiError && err.isMissingRoute ? strings.unavailable(d.reassign) : errorMessage(err, strings.errors) });
+      toast.show({
+        kind: 'error',
+        message:
+          err instanceof ApiError && err.status === 409
+            ? strings.board.lostRace
+            : err instanceof ApiError && err.isMissingRoute
+              ? strings.unavailable(d.reassign)
+              : errorMessage(err, strings.errors),
+      });
       job.reload();
     }
   };
-  const driverName = (driverId: string | null) => admin.drivers?.find((x) => x.id === driverId)?.full_name ?? strings.board.unassigned;
+  const driverName = (driverId: string | null) =>
+    admin.drivers?.find((x) => x.id === driverId)?.full_name ?? strings.board.unassigned;
   const savePrice = (e: FormEvent) => {
     e.preventDefault();
     const cents = Math.round(Number(price.replace(/[$,\s]/g, '')) * 100);
@@ -85,19 +100,42 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
           {j.status === 'pending' && (
             <section aria-labelledby={`${id}-assign`}>
               <h3 id={`${id}-assign`}>{d.assign}</h3>
-              <DriverPicker label={d.assign} onPick={(driverId) => void run(() => assignJob(j.id, driverId, j.version), strings.board.assigned(j.job_address, driverName(driverId)))} />
+              <DriverPicker
+                label={d.assign}
+                onPick={(driverId) =>
+                  void run(
+                    () => assignJob(j.id, driverId, j.version),
+                    strings.board.assigned(j.job_address, driverName(driverId)),
+                  )
+                }
+              />
             </section>
           )}
           {j.status === 'assigned' && (
             <section aria-labelledby={`${id}-reassign`}>
               <h3 id={`${id}-reassign`}>{d.reassign}</h3>
-              <DriverPicker label={d.reassign} submitLabel={d.reassign} onPick={(driverId) => void run(() => reassignJob(j.id, driverId, j.version), strings.board.assigned(j.job_address, driverName(driverId)))} />
+              <DriverPicker
+                label={d.reassign}
+                submitLabel={d.reassign}
+                onPick={(driverId) =>
+                  void run(
+                    () => reassignJob(j.id, driverId, j.version),
+                    strings.board.assigned(j.job_address, driverName(driverId)),
+                  )
+                }
+              />
             </section>
           )}
           {j.status !== 'cancelled' && j.status !== 'completed' && (
             <form className="row" onSubmit={savePrice}>
               <label htmlFor={`${id}-price`}>{d.setPrice}</label>
-              <input id={`${id}-price`} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} className="grow" />
+              <input
+                id={`${id}-price`}
+                inputMode="decimal"
+                value={price}
+                onChange={(e) => setPrice(e.target.value)}
+                className="grow"
+              />
               <button type="submit" className="button button--secondary" disabled={!price.trim()}>
                 {d.savePrice}
               </button>
@@ -108,7 +146,12 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
           <ol className="timeline timeline--events">
             {(events.data ?? []).map((e, i) => (
               <li key={i} className="is-done">
-                {e.previous_status === e.new_status ? d.accepted : d.event(e.previous_status ? strings.jobStatus[e.previous_status] : '—', strings.jobStatus[e.new_status])}{' '}
+                {e.previous_status === e.new_status
+                  ? d.accepted
+                  : d.event(
+                      e.previous_status ? strings.jobStatus[e.previous_status] : '—',
+                      strings.jobStatus[e.new_status],
+                    )}{' '}
                 <time className="muted">· {formatDateTime(e.recorded_at ?? e.created_at)}</time>
                 {e.notes && <span className="muted"> · {e.notes}</span>}
               </li>
@@ -123,7 +166,13 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
           ) : (
             <ul className="list">
               {prices.data?.map((p) => (
-                <li key={p.id}>{d.priceChange(formatMoney(p.old_price_cents), formatMoney(p.new_price_cents), formatDateTime(p.changed_at))}</li>
+                <li key={p.id}>
+                  {d.priceChange(
+                    formatMoney(p.old_price_cents),
+                    formatMoney(p.new_price_cents),
+                    formatDateTime(p.changed_at),
+                  )}
+                </li>
               ))}
             </ul>
           )}
@@ -139,7 +188,15 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
             (confirmCancel ? (
               <div className="row" role="group" aria-label={strings.board.cancelConfirm(j.job_address)}>
                 <span>{strings.board.cancelConfirm(j.job_address)}</span>
-                <button type="button" className="button button--danger" onClick={() => void run(() => cancelJob(j.id), strings.board.cancelled(j.job_address)).then(() => setConfirmCancel(false))}>
+                <button
+                  type="button"
+                  className="button button--danger"
+                  onClick={() =>
+                    void run(() => cancelJob(j.id), strings.board.cancelled(j.job_address)).then(() =>
+                      setConfirmCancel(false),
+                    )
+                  }
+                >
                   {d.cancelJob}
                 </button>
                 <button type="button" className="button button--ghost" onClick={() => setConfirmCancel(false)}>

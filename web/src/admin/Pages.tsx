@@ -8,7 +8,17 @@ import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { activateUser, auditLog, invite, jobsReport, listCustomers, loadBoard, notificationsOutbox, revenueReport, suspendUser } from './admin-api';
+import {
+  activateUser,
+  auditLog,
+  invite,
+  jobsReport,
+  listCustomers,
+  loadBoard,
+  notificationsOutbox,
+  revenueReport,
+  suspendUser,
+} from './admin-api';
 import { useAdmin } from './AdminData';
 import { BarChart } from './Charts';
 import { strings } from './strings';
@@ -23,18 +33,41 @@ export function LiveMapPage() {
   const admin = useAdmin();
   const now = useNow(5000);
   const board = useResource((signal) => loadBoard(signal), `map:${admin.jobsVersion}`);
-  const open = (board.data ?? []).filter((c) => !['completed', 'cancelled', 'disputed'].includes(c.status)).flatMap((c) => c.cards);
+  const open = (board.data ?? [])
+    .filter((c) => !['completed', 'cancelled', 'disputed'].includes(c.status))
+    .flatMap((c) => c.cards);
   const area = admin.serviceArea;
   const center = area ? { lat: area.lat, lng: area.lng } : (open[0] ?? FALLBACK_CENTER);
   const drivers = (admin.drivers ?? []).map((d) => {
     const live = admin.live[d.id];
-    const pos = live ?? (d.lat !== null && d.lng !== null ? { lat: d.lat, lng: d.lng, ts: d.location_updated_at ?? '' } : null);
+    const pos =
+      live ?? (d.lat !== null && d.lng !== null ? { lat: d.lat, lng: d.lng, ts: d.location_updated_at ?? '' } : null);
     return { d, pos };
   });
   const markers: MapMarker[] = [
     ...(area ? [{ id: 'base', kind: 'base' as const, lat: area.lat, lng: area.lng, label: m.base }] : []),
-    ...open.map((c) => ({ id: `job-${c.id}`, kind: 'job' as const, lat: c.lat, lng: c.lng, label: `${c.job_address} (${strings.jobStatus[c.status]})`, tag: strings.jobStatus[c.status] })),
-    ...drivers.flatMap(({ d, pos }) => (pos ? [{ id: `driver-${d.id}`, kind: 'driver' as const, lat: pos.lat, lng: pos.lng, label: d.full_name, tag: d.full_name.split(' ')[0] }] : [])),
+    ...open.map((c) => ({
+      id: `job-${c.id}`,
+      kind: 'job' as const,
+      lat: c.lat,
+      lng: c.lng,
+      label: `${c.job_address} (${strings.jobStatus[c.status]})`,
+      tag: strings.jobStatus[c.status],
+    })),
+    ...drivers.flatMap(({ d, pos }) =>
+      pos
+        ? [
+            {
+              id: `driver-${d.id}`,
+              kind: 'driver' as const,
+              lat: pos.lat,
+              lng: pos.lng,
+              label: d.full_name,
+              tag: d.full_name.split(' ')[0],
+            },
+          ]
+        : [],
+    ),
   ];
   return (
     <section aria-labelledby="map-title">
@@ -46,7 +79,11 @@ export function LiveMapPage() {
           label={m.label(drivers.filter((x) => x.pos).length, open.length)}
           center={center}
           markers={markers}
-          circle={area ? { center: { lat: area.lat, lng: area.lng }, radiusMeters: area.radius_miles * METERS_PER_MILE } : null}
+          circle={
+            area
+              ? { center: { lat: area.lat, lng: area.lng }, radiusMeters: area.radius_miles * METERS_PER_MILE }
+              : null
+          }
           distanceLabel={strings.distance}
         />
         <div className="map-page__facts">
@@ -56,7 +93,8 @@ export function LiveMapPage() {
               const age = pos?.ts ? secondsSince(pos.ts, now) : null;
               return (
                 <li key={d.id} data-driver-id={d.id}>
-                  <strong>{d.full_name}</strong> · {strings.driverStatus[d.status]} · <span className="muted">{age === null ? m.never : m.seen(strings.ago(age))}</span>
+                  <strong>{d.full_name}</strong> · {strings.driverStatus[d.status]} ·{' '}
+                  <span className="muted">{age === null ? m.never : m.seen(strings.ago(age))}</span>
                 </li>
               );
             })}
@@ -65,7 +103,8 @@ export function LiveMapPage() {
           <ul className="list">
             {open.map((c) => (
               <li key={c.id}>
-                <StatusTag status={c.status} label={strings.jobStatus[c.status]} icon={strings.statusIcon[c.status]} /> {c.job_address}
+                <StatusTag status={c.status} label={strings.jobStatus[c.status]} icon={strings.statusIcon[c.status]} />{' '}
+                {c.job_address}
                 {c.driver_name && <span className="muted"> · {c.driver_name}</span>}
               </li>
             ))}
@@ -89,12 +128,23 @@ export function DriversPage() {
     e.preventDefault();
     setBusy(true);
     try {
-      await invite({ full_name: form.full_name, email: form.email, role: 'driver', ...(form.phone.trim() ? { phone: form.phone.trim() } : {}) });
+      await invite({
+        full_name: form.full_name,
+        email: form.email,
+        role: 'driver',
+        ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+      });
       toast.show({ kind: 'ok', message: s.invited(form.email) });
       setForm({ full_name: '', email: '', phone: '' });
       admin.reloadDrivers();
     } catch (err) {
-      toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? strings.unavailable(s.invite) : errorMessage(err, strings.errors) });
+      toast.show({
+        kind: 'error',
+        message:
+          err instanceof ApiError && err.isMissingRoute
+            ? strings.unavailable(s.invite)
+            : errorMessage(err, strings.errors),
+      });
     } finally {
       setBusy(false);
     }
@@ -107,7 +157,13 @@ export function DriversPage() {
       toast.show({ kind: 'ok', message: suspend ? s.suspended(name) : s.activated(name) });
       admin.reloadDrivers();
     } catch (err) {
-      toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? strings.unavailable(s.suspend) : errorMessage(err, strings.errors) });
+      toast.show({
+        kind: 'error',
+        message:
+          err instanceof ApiError && err.isMissingRoute
+            ? strings.unavailable(s.suspend)
+            : errorMessage(err, strings.errors),
+      });
     }
   };
   return (
@@ -142,7 +198,11 @@ export function DriversPage() {
                     {confirm === d.user_id ? (
                       <span role="group" aria-label={s.confirmSuspend(d.full_name)}>
                         <span className="visually-hidden">{s.confirmSuspend(d.full_name)}</span>
-                        <button type="button" className="button button--danger" onClick={() => void toggle(d.user_id, d.full_name, true)}>
+                        <button
+                          type="button"
+                          className="button button--danger"
+                          onClick={() => void toggle(d.user_id, d.full_name, true)}
+                        >
                           {s.suspend}
                         </button>
                         <button type="button" className="button button--ghost" onClick={() => setConfirm(null)}>
@@ -150,11 +210,20 @@ export function DriversPage() {
                         </button>
                       </span>
                     ) : isSuspended ? (
-                      <button type="button" className="button button--secondary" onClick={() => void toggle(d.user_id, d.full_name, false)}>
+                      <button
+                        type="button"
+                        className="button button--secondary"
+                        onClick={() => void toggle(d.user_id, d.full_name, false)}
+                      >
                         {s.activate}
                       </button>
                     ) : (
-                      <button type="button" className="button button--ghost" aria-label={`${s.suspend} ${d.full_name}`} onClick={() => setConfirm(d.user_id)}>
+                      <button
+                        type="button"
+                        className="button button--ghost"
+                        aria-label={`${s.suspend} ${d.full_name}`}
+                        onClick={() => setConfirm(d.user_id)}
+                      >
                         {s.suspend}
                       </button>
                     )}
@@ -170,15 +239,31 @@ export function DriversPage() {
         <div className="grid-3">
           <div className="field">
             <label htmlFor={`${id}-name`}>{s.name}</label>
-            <input id={`${id}-name`} required value={form.full_name} onChange={(e) => setForm((f) => ({ ...f, full_name: e.target.value }))} />
+            <input
+              id={`${id}-name`}
+              required
+              value={form.full_name}
+              onChange={(e) => setForm((f) => ({ ...f, full_name: e.target.value }))}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-email`}>{s.email}</label>
-            <input id={`${id}-email`} type="email" required value={form.email} onChange={(e) => setForm((f) => ({ ...f, email: e.target.value }))} />
+            <input
+              id={`${id}-email`}
+              type="email"
+              required
+              value={form.email}
+              onChange={(e) => setForm((f) => ({ ...f, email: e.target.value }))}
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-phone`}>{s.phone}</label>
-            <input id={`${id}-phone`} type="tel" value={form.phone} onChange={(e) => setForm((f) => ({ ...f, phone: e.target.value }))} />
+            <input
+              id={`${id}-phone`}
+              type="tel"
+              value={form.phone}
+              onChange={(e) => setForm((f) => ({ ...f, phone: e.target.value }))}
+            />
           </div>
         </div>
         <button type="submit" className="button button--primary" disabled={busy}>
@@ -242,7 +327,10 @@ export function ReportsPage() {
   const s = strings.reports;
   const id = useId();
   const admin = useAdmin();
-  const [range, setRange] = useState(() => ({ from: day(new Date(Date.now() - 13 * 86_400_000)), to: day(new Date(Date.now() + 86_400_000)) }));
+  const [range, setRange] = useState(() => ({
+    from: day(new Date(Date.now() - 13 * 86_400_000)),
+    to: day(new Date(Date.now() + 86_400_000)),
+  }));
   const [draft, setDraft] = useState(range);
   const key = `${range.from}:${range.to}:${admin.jobsVersion}`;
   const jobs = useResource((signal) => jobsReport(range.from, range.to, signal), `jobs:${key}`);
@@ -259,20 +347,35 @@ export function ReportsPage() {
         }}
       >
         <label htmlFor={`${id}-from`}>{s.from}</label>
-        <input id={`${id}-from`} type="date" value={draft.from} onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))} />
+        <input
+          id={`${id}-from`}
+          type="date"
+          value={draft.from}
+          onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))}
+        />
         <label htmlFor={`${id}-to`}>{s.to}</label>
-        <input id={`${id}-to`} type="date" value={draft.to} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
+        <input
+          id={`${id}-to`}
+          type="date"
+          value={draft.to}
+          onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))}
+        />
         <button type="submit" className="button button--primary">
           {s.show}
         </button>
       </form>
-      <ErrorNotice error={jobs.error ?? revenue.error} strings={strings.errors} onRetry={() => (jobs.reload(), revenue.reload())} />
+      <ErrorNotice
+        error={jobs.error ?? revenue.error}
+        strings={strings.errors}
+        onRetry={() => (jobs.reload(), revenue.reload())}
+      />
       {jobs.data === null && <p className="muted">{strings.unavailable(s.title)}</p>}
       {jobs.data && (
         <section className="card" aria-labelledby={`${id}-jobs`}>
           <h2 id={`${id}-jobs`}>{s.jobs}</h2>
           <p>
-            {s.requested}: <strong data-testid="jobs-requested">{jobs.data.totals.requested}</strong> · {s.completed}: <strong data-testid="jobs-completed">{jobs.data.totals.completed}</strong> · {s.cancelled}:{' '}
+            {s.requested}: <strong data-testid="jobs-requested">{jobs.data.totals.requested}</strong> · {s.completed}:{' '}
+            <strong data-testid="jobs-completed">{jobs.data.totals.completed}</strong> · {s.cancelled}:{' '}
             <strong>{jobs.data.totals.cancelled}</strong>
           </p>
           <BarChart
@@ -334,19 +437,32 @@ export function ReportsPage() {
 }
 
 /** A cursor-paged table (audit log, outbox). */
-function usePaged<T>(load: (cursor: string | null, signal: AbortSignal) => Promise<{ rows: T[]; next: string | null } | null>, key: string) {
+function usePaged<T>(
+  load: (cursor: string | null, signal: AbortSignal) => Promise<{ rows: T[]; next: string | null } | null>,
+  key: string,
+) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [rows, setRows] = useState<T[]>([]);
   const page = useResource((signal) => load(cursor, signal), `${key}:${cursor ?? ''}`);
   useEffect(() => {
     if (page.data) setRows((r) => (cursor ? [...r, ...page.data!.rows] : page.data!.rows));
   }, [page.data, cursor]);
-  return { rows, unavailable: page.data === null, error: page.error, next: page.data?.next ?? null, more: () => setCursor(page.data?.next ?? null), reload: page.reload };
+  return {
+    rows,
+    unavailable: page.data === null,
+    error: page.error,
+    next: page.data?.next ?? null,
+    more: () => setCursor(page.data?.next ?? null),
+    reload: page.reload,
+  };
 }
 
 export function AuditPage() {
   const s = strings.audit;
-  const p = usePaged<AuditEntry>((c, signal) => auditLog(c, signal).then((r) => r && { rows: r.entries, next: r.next_cursor }), 'audit');
+  const p = usePaged<AuditEntry>(
+    (c, signal) => auditLog(c, signal).then((r) => r && { rows: r.entries, next: r.next_cursor }),
+    'audit',
+  );
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">{s.title}</h1>
@@ -394,7 +510,10 @@ export function AuditPage() {
 
 export function OutboxPage() {
   const s = strings.outbox;
-  const p = usePaged<NotificationRow>((c, signal) => notificationsOutbox(c, signal).then((r) => r && { rows: r.notifications, next: r.next_cursor }), 'outbox');
+  const p = usePaged<NotificationRow>(
+    (c, signal) => notificationsOutbox(c, signal).then((r) => r && { rows: r.notifications, next: r.next_cursor }),
+    'outbox',
+  );
   return (
     <section aria-labelledby="outbox-title">
       <h1 id="outbox-title">{s.title}</h1>

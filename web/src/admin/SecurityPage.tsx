@@ -21,13 +21,25 @@ export function SecurityPage() {
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const fail = (err: unknown) => toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? strings.unavailable(s.title) : errorMessage(err, strings.errors) });
+  const fail = (err: unknown) =>
+    toast.show({
+      kind: 'error',
+      message:
+        err instanceof ApiError && err.isMissingRoute
+          ? strings.unavailable(s.title)
+          : errorMessage(err, strings.errors),
+    });
 
   const start = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     try {
-      setSecret(await totpEnrol({ ...(enrolToken ? { enrol_token: enrolToken } : {}), ...(current.trim() ? { current_code: current.trim() } : {}) }));
+      setSecret(
+        await totpEnrol({
+          ...(enrolToken ? { enrol_token: enrolToken } : {}),
+          ...(current.trim() ? { current_code: current.trim() } : {}),
+        }),
+      );
     } catch (err) {
       fail(err);
     } finally {
@@ -38,7 +50,9 @@ export function SecurityPage() {
     e.preventDefault();
     setBusy(true);
     try {
-      setCodes((await totpConfirm({ code: code.trim(), ...(enrolToken ? { enrol_token: enrolToken } : {}) })).recovery_codes);
+      setCodes(
+        (await totpConfirm({ code: code.trim(), ...(enrolToken ? { enrol_token: enrolToken } : {}) })).recovery_codes,
+      );
     } catch (err) {
       fail(err);
     } finally {
@@ -72,11 +86,23 @@ export function SecurityPage() {
             <a href={secret.otpauth_uri}>{s.openApp}</a>
           </p>
           <p>
-            {s.secret}: <code className="secret" data-testid="totp-secret">{secret.secret}</code>
+            {s.secret}:{' '}
+            <code className="secret" data-testid="totp-secret">
+              {secret.secret}
+            </code>
           </p>
           <div className="field">
             <label htmlFor={`${id}-code`}>{s.code}</label>
-            <input id={`${id}-code`} inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code} onChange={(e) => setCode(e.target.value)} />
+            <input
+              id={`${id}-code`}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
           </div>
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.confirm}
@@ -87,7 +113,15 @@ export function SecurityPage() {
           {signedIn && (
             <div className="field">
               <label htmlFor={`${id}-current`}>{s.current}</label>
-              <input id={`${id}-current`} inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} value={current} onChange={(e) => setCurrent(e.target.value)} />
+              <input
+                id={`${id}-current`}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                value={current}
+                onChange={(e) => setCurrent(e.target.value)}
+              />
             </div>
           )}
           <button type="submit" className="button button--primary" disabled={busy}>

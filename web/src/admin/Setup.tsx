@@ -28,9 +28,18 @@ export const NE_2026_TIERS: AdminTier[] = [
 
 const METERS_PER_MILE = 1609.344;
 const DEFAULT_BASE: LatLng = { lat: 43.2081, lng: -71.5376 };
-const failMessage = (err: unknown, what: string) => (err instanceof ApiError && err.isMissingRoute ? strings.unavailable(what) : errorMessage(err, strings.errors));
+const failMessage = (err: unknown, what: string) =>
+  err instanceof ApiError && err.isMissingRoute ? strings.unavailable(what) : errorMessage(err, strings.errors);
 
-export function ServiceAreaEditor({ initial, onSaved, submitLabel }: { initial: ServiceArea | null | undefined; onSaved: (a: ServiceArea) => void; submitLabel: string }) {
+export function ServiceAreaEditor({
+  initial,
+  onSaved,
+  submitLabel,
+}: {
+  initial: ServiceArea | null | undefined;
+  onSaved: (a: ServiceArea) => void;
+  submitLabel: string;
+}) {
   const s = strings.area;
   const id = useId();
   const [address, setAddress] = useState(initial?.home_base_address ?? '');
@@ -49,7 +58,13 @@ export function ServiceAreaEditor({ initial, onSaved, submitLabel }: { initial: 
     setBusy(true);
     setFields({});
     try {
-      onSaved(await putServiceArea({ home_base_address: address, radius_miles: radius, ...(pin ? { lat: pin.lat, lng: pin.lng } : {}) }));
+      onSaved(
+        await putServiceArea({
+          home_base_address: address,
+          radius_miles: radius,
+          ...(pin ? { lat: pin.lat, lng: pin.lng } : {}),
+        }),
+      );
       toast.show({ kind: 'ok', message: s.saved });
     } catch (err) {
       toast.show({ kind: 'error', message: failMessage(err, s.title) });
@@ -63,14 +78,30 @@ export function ServiceAreaEditor({ initial, onSaved, submitLabel }: { initial: 
     <form onSubmit={submit} className="area-editor">
       <div className="field">
         <label htmlFor={`${id}-addr`}>{s.address}</label>
-        <input id={`${id}-addr`} required value={address} onChange={(e) => setAddress(e.target.value)} autoComplete="street-address" aria-invalid={!!fields.home_base_address} />
+        <input
+          id={`${id}-addr`}
+          required
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+          autoComplete="street-address"
+          aria-invalid={!!fields.home_base_address}
+        />
         {fields.home_base_address && <p className="field-error">{fields.home_base_address}</p>}
       </div>
       <div className="field">
         <label htmlFor={`${id}-radius`}>
           {s.radius}: <output htmlFor={`${id}-radius`}>{s.radiusValue(radius)}</output>
         </label>
-        <input id={`${id}-radius`} type="range" min={1} max={50} step={1} value={radius} onChange={(e) => setRadius(Number(e.target.value))} aria-valuetext={s.radiusValue(radius)} />
+        <input
+          id={`${id}-radius`}
+          type="range"
+          min={1}
+          max={50}
+          step={1}
+          value={radius}
+          onChange={(e) => setRadius(Number(e.target.value))}
+          aria-valuetext={s.radiusValue(radius)}
+        />
       </div>
       <MapView
         className="area-editor__map"
@@ -91,18 +122,33 @@ export function ServiceAreaEditor({ initial, onSaved, submitLabel }: { initial: 
   );
 }
 
-export function TierEditor({ initial, onSaved, submitLabel }: { initial: AdminTier[]; onSaved: (t: AdminTier[]) => void; submitLabel: string }) {
+export function TierEditor({
+  initial,
+  onSaved,
+  submitLabel,
+}: {
+  initial: AdminTier[];
+  onSaved: (t: AdminTier[]) => void;
+  submitLabel: string;
+}) {
   const s = strings.pricing;
   const id = useId();
   const [rows, setRows] = useState(() => initial.map((t) => ({ ...t, dollars: (t.price_cents / 100).toFixed(2) })));
   const [busy, setBusy] = useState(false);
   useEffect(() => setRows(initial.map((t) => ({ ...t, dollars: (t.price_cents / 100).toFixed(2) }))), [initial]);
-  const update = (i: number, patch: Partial<(typeof rows)[number]>) => setRows((r) => r.map((x, k) => (k === i ? { ...x, ...patch } : x)));
+  const update = (i: number, patch: Partial<(typeof rows)[number]>) =>
+    setRows((r) => r.map((x, k) => (k === i ? { ...x, ...patch } : x)));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     try {
-      const tiers = rows.map((r, i) => ({ ...(r.id ? { id: r.id } : {}), tier_label: r.tier_label, price_cents: Math.round(Number(r.dollars) * 100), sort_order: i + 1, is_active: r.is_active }));
+      const tiers = rows.map((r, i) => ({
+        ...(r.id ? { id: r.id } : {}),
+        tier_label: r.tier_label,
+        price_cents: Math.round(Number(r.dollars) * 100),
+        sort_order: i + 1,
+        is_active: r.is_active,
+      }));
       onSaved(await putTiers(tiers));
       toast.show({ kind: 'ok', message: s.saved });
     } catch (err) {
@@ -128,14 +174,31 @@ export function TierEditor({ initial, onSaved, submitLabel }: { initial: AdminTi
               <td>{i + 1}</td>
               <td>
                 <label className="visually-hidden" htmlFor={`${id}-l${i}`}>{`${s.row(i + 1)}: ${s.label}`}</label>
-                <input id={`${id}-l${i}`} required value={r.tier_label} onChange={(e) => update(i, { tier_label: e.target.value })} />
+                <input
+                  id={`${id}-l${i}`}
+                  required
+                  value={r.tier_label}
+                  onChange={(e) => update(i, { tier_label: e.target.value })}
+                />
               </td>
               <td>
                 <label className="visually-hidden" htmlFor={`${id}-p${i}`}>{`${s.row(i + 1)}: ${s.price}`}</label>
-                <input id={`${id}-p${i}`} required inputMode="decimal" pattern="[0-9]+(\.[0-9]{1,2})?" value={r.dollars} onChange={(e) => update(i, { dollars: e.target.value })} />
+                <input
+                  id={`${id}-p${i}`}
+                  required
+                  inputMode="decimal"
+                  pattern="[0-9]+(\.[0-9]{1,2})?"
+                  value={r.dollars}
+                  onChange={(e) => update(i, { dollars: e.target.value })}
+                />
               </td>
               <td>
-                <input type="checkbox" aria-label={`${s.row(i + 1)}: ${s.active}`} checked={r.is_active} onChange={(e) => update(i, { is_active: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  aria-label={`${s.row(i + 1)}: ${s.active}`}
+                  checked={r.is_active}
+                  onChange={(e) => update(i, { is_active: e.target.checked })}
+                />
               </td>
             </tr>
           ))}
@@ -143,11 +206,26 @@ export function TierEditor({ initial, onSaved, submitLabel }: { initial: AdminTi
       </table>
       <div className="row">
         {rows.length < 6 && (
-          <button type="button" className="button button--ghost" onClick={() => setRows((r) => [...r, { tier_label: '', price_cents: 0, sort_order: r.length + 1, is_active: true, dollars: '' }])}>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() =>
+              setRows((r) => [
+                ...r,
+                { tier_label: '', price_cents: 0, sort_order: r.length + 1, is_active: true, dollars: '' },
+              ])
+            }
+          >
             {s.add}
           </button>
         )}
-        <button type="button" className="button button--ghost" onClick={() => setRows(NE_2026_TIERS.map((t, i) => ({ ...t, id: rows[i]?.id, dollars: (t.price_cents / 100).toFixed(2) })))}>
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() =>
+            setRows(NE_2026_TIERS.map((t, i) => ({ ...t, id: rows[i]?.id, dollars: (t.price_cents / 100).toFixed(2) })))
+          }
+        >
           {s.resetDefaults}
         </button>
         <span className="app__spacer" />
@@ -161,7 +239,13 @@ export function TierEditor({ initial, onSaved, submitLabel }: { initial: AdminTi
 
 function useTiers() {
   const res = useResource((signal) => getTiers(signal), 'tiers');
-  const tiers = res.data ? (res.data.tiers.length ? res.data.tiers : NE_2026_TIERS) : res.data === null ? null : undefined;
+  const tiers = res.data
+    ? res.data.tiers.length
+      ? res.data.tiers
+      : NE_2026_TIERS
+    : res.data === null
+      ? null
+      : undefined;
   return { tiers, reload: res.reload };
 }
 
@@ -209,7 +293,11 @@ export function SetupWizard() {
       <h1 id="setup-title">{w.title}</h1>
       <ol className="steps" aria-label={w.title}>
         {w.steps.map((name, i) => (
-          <li key={name} aria-current={i === step ? 'step' : undefined} className={i < step ? 'is-done' : i === step ? 'is-current' : undefined}>
+          <li
+            key={name}
+            aria-current={i === step ? 'step' : undefined}
+            className={i < step ? 'is-done' : i === step ? 'is-current' : undefined}
+          >
             <span aria-hidden="true">{i < step ? '✓' : i + 1}</span> {name}
           </li>
         ))}
@@ -231,7 +319,11 @@ export function SetupWizard() {
         {step === 1 &&
           (tiers ? (
             <>
-              <TierEditor initial={tiers.some((t) => t.id) ? tiers : NE_2026_TIERS} submitLabel={w.next} onSaved={() => setStep(2)} />
+              <TierEditor
+                initial={tiers.some((t) => t.id) ? tiers : NE_2026_TIERS}
+                submitLabel={w.next}
+                onSaved={() => setStep(2)}
+              />
               <button type="button" className="button button--ghost" onClick={() => setStep(0)}>
                 {w.back}
               </button>

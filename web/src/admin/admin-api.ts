@@ -38,10 +38,19 @@ export async function listJobs(statuses: readonly JobStatus[], signal?: AbortSig
 }
 
 export async function listDrivers(signal?: AbortSignal): Promise<(Driver & { email?: string; is_active?: boolean })[]> {
-  return (await api.get<{ drivers: (Driver & { email?: string; is_active?: boolean })[] }>('/drivers', { signal })).drivers;
+  return (await api.get<{ drivers: (Driver & { email?: string; is_active?: boolean })[] }>('/drivers', { signal }))
+    .drivers;
 }
 
-export const BOARD_STATUSES: JobStatus[] = ['pending', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed', 'cancelled'];
+export const BOARD_STATUSES: JobStatus[] = [
+  'pending',
+  'assigned',
+  'en_route',
+  'arrived',
+  'in_progress',
+  'completed',
+  'cancelled',
+];
 
 function toCard(j: Job, drivers: Driver[]): BoardCard {
   return {
@@ -71,16 +80,33 @@ function toCard(j: Job, drivers: Driver[]): BoardCard {
  * it — the same columns built from `GET /jobs` (today's finished jobs included).
  */
 export async function loadBoard(signal?: AbortSignal): Promise<BoardColumn[]> {
-  const board = await orNull(api.get<{ columns: BoardColumn[] }>('/admin/board', { signal, query: { per_column: 100 } }));
+  const board = await orNull(
+    api.get<{ columns: BoardColumn[] }>('/admin/board', { signal, query: { per_column: 100 } }),
+  );
   if (board) return board.columns;
-  const [jobs, drivers] = await Promise.all([listJobs([...ACTIVE_JOB_STATUSES, 'pending', 'completed', 'cancelled'], signal), listDrivers(signal)]);
+  const [jobs, drivers] = await Promise.all([
+    listJobs([...ACTIVE_JOB_STATUSES, 'pending', 'completed', 'cancelled'], signal),
+    listDrivers(signal),
+  ]);
   const today = new Date().toDateString();
   return BOARD_STATUSES.map((status) => {
     const cards = jobs
       .filter((j) => j.status === status)
-      .filter((j) => (status === 'completed' ? new Date(j.completed_at ?? 0).toDateString() === today : status === 'cancelled' ? new Date(j.cancelled_at ?? 0).toDateString() === today : true))
+      .filter((j) =>
+        status === 'completed'
+          ? new Date(j.completed_at ?? 0).toDateString() === today
+          : status === 'cancelled'
+            ? new Date(j.cancelled_at ?? 0).toDateString() === today
+            : true,
+      )
       .map((j) => toCard(j, drivers));
-    return { status, count: cards.length, total_price_cents: cards.reduce((a, c) => a + c.price_cents, 0), cards, truncated: false };
+    return {
+      status,
+      count: cards.length,
+      total_price_cents: cards.reduce((a, c) => a + c.price_cents, 0),
+      cards,
+      truncated: false,
+    };
   });
 }
 
@@ -88,10 +114,15 @@ export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {
   return (await api.get<{ job: Job }>(`/jobs/${encodeURIComponent(id)}`, { signal })).job;
 }
 export async function statusHistory(id: string, signal?: AbortSignal): Promise<StatusEvent[]> {
-  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal })).events;
+  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal }))
+    .events;
 }
 export async function priceChanges(id: string, signal?: AbortSignal): Promise<PriceChange[] | null> {
-  return orNull(api.get<{ price_changes: PriceChange[] }>(`/jobs/${encodeURIComponent(id)}/price-changes`, { signal }).then((r) => r.price_changes));
+  return orNull(
+    api
+      .get<{ price_changes: PriceChange[] }>(`/jobs/${encodeURIComponent(id)}/price-changes`, { signal })
+      .then((r) => r.price_changes),
+  );
 }
 
 /** Assigns; `expected_version` makes a stale board lose with 409 instead of overwriting. */
@@ -108,14 +139,28 @@ export async function cancelJob(jobId: string, reason?: string): Promise<Job> {
 }
 /** A dispatcher moving a job along by hand (board drag / "Move to…"). */
 export async function moveJob(jobId: string, status: JobStatus, expectedVersion?: number): Promise<Job> {
-  return (await api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}/status`, { status, ...(expectedVersion === undefined ? {} : { expected_version: expectedVersion }) })).job;
+  return (
+    await api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}/status`, {
+      status,
+      ...(expectedVersion === undefined ? {} : { expected_version: expectedVersion }),
+    })
+  ).job;
 }
 export async function setFinalPrice(jobId: string, cents: number, expectedVersion?: number): Promise<Job> {
-  return (await api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}`, { final_price_cents: cents, ...(expectedVersion === undefined ? {} : { expected_version: expectedVersion }) })).job;
+  return (
+    await api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}`, {
+      final_price_cents: cents,
+      ...(expectedVersion === undefined ? {} : { expected_version: expectedVersion }),
+    })
+  ).job;
 }
 
 export async function listWaitlist(signal?: AbortSignal): Promise<WaitlistItem[] | null> {
-  return orNull(api.get<{ waitlist: WaitlistItem[] }>('/waitlist', { signal, query: { status: 'waiting' } }).then((r) => r.waitlist));
+  return orNull(
+    api
+      .get<{ waitlist: WaitlistItem[] }>('/waitlist', { signal, query: { status: 'waiting' } })
+      .then((r) => r.waitlist),
+  );
 }
 export async function promoteWaitlisted(id: string): Promise<Job> {
   return (await api.post<{ job: Job }>(`/waitlist/${encodeURIComponent(id)}/promote`)).job;
@@ -125,24 +170,52 @@ export async function assignWaitlisted(id: string, driverId: string): Promise<Jo
 }
 
 export const getDashboard = (signal?: AbortSignal) => orNull(api.get<Dashboard>('/admin/dashboard', { signal }));
-export const getSettings = (signal?: AbortSignal) => orNull(api.get<{ settings: OperatorSettings }>('/admin/settings', { signal }).then((r) => r.settings));
-export const patchSettings = async (patch: Partial<OperatorSettings>) => (await api.patch<{ settings: OperatorSettings }>('/admin/settings', patch)).settings;
-export const getServiceArea = (signal?: AbortSignal) => orNull(api.get<{ service_area: ServiceArea | null }>('/admin/service-area', { signal }).then((r) => r.service_area));
-export const putServiceArea = async (body: { home_base_address: string; lat?: number; lng?: number; radius_miles: number }) =>
-  (await api.put<{ service_area: ServiceArea }>('/admin/service-area', body)).service_area;
-export const getTiers = (signal?: AbortSignal) => orNull(api.get<{ tiers: AdminTier[]; defaults?: AdminTier[] }>('/admin/pricing/tiers', { signal }));
-export const putTiers = async (tiers: AdminTier[]) => (await api.put<{ tiers: AdminTier[] }>('/admin/pricing/tiers', { tiers })).tiers;
-export const jobsReport = (from: string, to: string, signal?: AbortSignal) => orNull(api.get<JobsReport>('/admin/reports/jobs', { signal, query: { from, to } }));
-export const revenueReport = (from: string, to: string, signal?: AbortSignal) => orNull(api.get<RevenueReport>('/admin/reports/revenue', { signal, query: { from, to } }));
+export const getSettings = (signal?: AbortSignal) =>
+  orNull(api.get<{ settings: OperatorSettings }>('/admin/settings', { signal }).then((r) => r.settings));
+export const patchSettings = async (patch: Partial<OperatorSettings>) =>
+  (await api.patch<{ settings: OperatorSettings }>('/admin/settings', patch)).settings;
+export const getServiceArea = (signal?: AbortSignal) =>
+  orNull(api.get<{ service_area: ServiceArea | null }>('/admin/service-area', { signal }).then((r) => r.service_area));
+export const putServiceArea = async (body: {
+  home_base_address: string;
+  lat?: number;
+  lng?: number;
+  radius_miles: number;
+}) => (await api.put<{ service_area: ServiceArea }>('/admin/service-area', body)).service_area;
+export const getTiers = (signal?: AbortSignal) =>
+  orNull(api.get<{ tiers: AdminTier[]; defaults?: AdminTier[] }>('/admin/pricing/tiers', { signal }));
+export const putTiers = async (tiers: AdminTier[]) =>
+  (await api.put<{ tiers: AdminTier[] }>('/admin/pricing/tiers', { tiers })).tiers;
+export const jobsReport = (from: string, to: string, signal?: AbortSignal) =>
+  orNull(api.get<JobsReport>('/admin/reports/jobs', { signal, query: { from, to } }));
+export const revenueReport = (from: string, to: string, signal?: AbortSignal) =>
+  orNull(api.get<RevenueReport>('/admin/reports/revenue', { signal, query: { from, to } }));
 export const listCustomers = (q: string, signal?: AbortSignal) =>
-  orNull(api.get<{ customers: CustomerSummary[] }>('/admin/customers', { signal, query: { q: q || undefined, limit: 100 } }).then((r) => r.customers));
+  orNull(
+    api
+      .get<{ customers: CustomerSummary[] }>('/admin/customers', { signal, query: { q: q || undefined, limit: 100 } })
+      .then((r) => r.customers),
+  );
 export const auditLog = (cursor: string | null, signal?: AbortSignal) =>
-  orNull(api.get<{ entries: AuditEntry[]; next_cursor: string | null }>('/admin/audit-log', { signal, query: { cursor: cursor ?? undefined, limit: 50 } }));
+  orNull(
+    api.get<{ entries: AuditEntry[]; next_cursor: string | null }>('/admin/audit-log', {
+      signal,
+      query: { cursor: cursor ?? undefined, limit: 50 },
+    }),
+  );
 export const notificationsOutbox = (cursor: string | null, signal?: AbortSignal) =>
-  orNull(api.get<{ notifications: NotificationRow[]; next_cursor: string | null }>('/admin/notifications', { signal, query: { cursor: cursor ?? undefined, limit: 50 } }));
-export const invite = async (body: { email: string; full_name: string; role: 'driver' | 'admin'; phone?: string }) => api.post<{ invite: { user_id: string; email: string } }>('/admin/invites', body);
+  orNull(
+    api.get<{ notifications: NotificationRow[]; next_cursor: string | null }>('/admin/notifications', {
+      signal,
+      query: { cursor: cursor ?? undefined, limit: 50 },
+    }),
+  );
+export const invite = async (body: { email: string; full_name: string; role: 'driver' | 'admin'; phone?: string }) =>
+  api.post<{ invite: { user_id: string; email: string } }>('/admin/invites', body);
 export const suspendUser = async (userId: string) => api.post(`/admin/users/${encodeURIComponent(userId)}/suspend`);
 export const activateUser = async (userId: string) => api.post(`/admin/users/${encodeURIComponent(userId)}/activate`);
-export const totpEnrol = async (body: { current_code?: string; enrol_token?: string }) => api.post<{ secret: string; otpauth_uri: string }>('/auth/totp/enrol', body, { auth: !body.enrol_token });
-export const totpConfirm = async (body: { code: string; enrol_token?: string }) => api.post<{ recovery_codes: string[] }>('/auth/totp/confirm', body, { auth: !body.enrol_token });
+export const totpEnrol = async (body: { current_code?: string; enrol_token?: string }) =>
+  api.post<{ secret: string; otpauth_uri: string }>('/auth/totp/enrol', body, { auth: !body.enrol_token });
+export const totpConfirm = async (body: { code: string; enrol_token?: string }) =>
+  api.post<{ recovery_codes: string[] }>('/auth/totp/confirm', body, { auth: !body.enrol_token });
 export const getHealth = (signal?: AbortSignal) => orNull(api.get<AdminHealth>('/admin/health', { signal }));

@@ -12,7 +12,10 @@ const signIn: SignInStrings = {
   totpHint: 'The 6-digit code from your authenticator app (or a recovery code).',
   submit: 'Sign in',
   submitting: 'Signing in…',
-  wrongApp: (role) => (role === 'driver' ? 'This is a driver account: use the driver app at /driver.' : 'This account cannot use the admin portal.'),
+  wrongApp: (role) =>
+    role === 'driver'
+      ? 'This is a driver account: use the driver app at /driver.'
+      : 'This account cannot use the admin portal.',
   totpRequired: 'Enter the 6-digit code from your authenticator app.',
 };
 
@@ -90,7 +93,11 @@ export const strings = {
   driverStatus,
   ago,
   distance,
-  notFound: { title: 'Page not found', body: 'There is nothing at this address in the admin portal.', back: 'Back to dispatch' },
+  notFound: {
+    title: 'Page not found',
+    body: 'There is nothing at this address in the admin portal.',
+    back: 'Back to dispatch',
+  },
   nav: {
     label: 'Admin',
     board: 'Dispatch',
@@ -117,8 +124,10 @@ export const strings = {
     moveTo: 'Move to…',
     moveMenu: (address: string) => `Move ${address} to`,
     moved: (address: string, to: string) => `Moved ${address} to ${to}.`,
-    moveFailed: (address: string, from: string, why: string) => `Could not move ${address}: ${why} It is back in ${from}.`,
-    moveUnsupported: (to: string) => `Moving a job to ${to} from the board needs a server update (PATCH /jobs/:id/status). Use the driver app, or cancel from the job.`,
+    moveFailed: (address: string, from: string, why: string) =>
+      `Could not move ${address}: ${why} It is back in ${from}.`,
+    moveUnsupported: (to: string) =>
+      `Moving a job to ${to} from the board needs a server update (PATCH /jobs/:id/status). Use the driver app, or cancel from the job.`,
     pickDriver: (address: string) => `Choose a driver for ${address}`,
     chooseDriver: 'Choose a driver…',
     driverOption: (name: string, status: string) => `${name} (${status})`,
@@ -211,7 +220,15 @@ export const strings = {
     activeTag: 'Active',
     confirmSuspend: (name: string) => `Suspend ${name}? Their sessions end at once.`,
   },
-  customers: { title: 'Customers', search: 'Search by name or email', name: 'Name', email: 'Email', phone: 'Phone', jobs: 'Jobs', empty: 'No customers found.' },
+  customers: {
+    title: 'Customers',
+    search: 'Search by name or email',
+    name: 'Name',
+    email: 'Email',
+    phone: 'Phone',
+    jobs: 'Jobs',
+    empty: 'No customers found.',
+  },
   pricing: {
     title: 'Pricing',
     intro: 'Driveway tiers customers pick from. Six at most; switch one off to hide it.',
@@ -265,8 +282,24 @@ export const strings = {
     day: 'Day',
     none: 'No activity in this period.',
   },
-  audit: { title: 'Audit log', when: 'When', who: 'Who', action: 'Action', entity: 'What', ip: 'IP', empty: 'Nothing logged yet.' },
-  outbox: { title: 'Notification outbox', when: 'When', channel: 'Channel', to: 'To', subject: 'Message', status: 'Status', empty: 'No notifications yet.' },
+  audit: {
+    title: 'Audit log',
+    when: 'When',
+    who: 'Who',
+    action: 'Action',
+    entity: 'What',
+    ip: 'IP',
+    empty: 'Nothing logged yet.',
+  },
+  outbox: {
+    title: 'Notification outbox',
+    when: 'When',
+    channel: 'Channel',
+    to: 'To',
+    subject: 'Message',
+    status: 'Status',
+    empty: 'No notifications yet.',
+  },
   health: {
     title: 'System health',
     refresh: 'Check again',
@@ -294,15 +327,30 @@ export const strings = {
     ms: (n: number) => `${n} ms`,
     none: 'none',
     unknown: '—',
-    seconds: (n: number) => (n < 60 ? `${n} s` : n < 3600 ? `${Math.round(n / 60)} min` : n < 86_400 ? `${Math.round(n / 3600)} h` : `${Math.round(n / 86_400)} d`),
+    seconds: (n: number) =>
+      n < 60
+        ? `${n} s`
+        : n < 3600
+          ? `${Math.round(n / 60)} min`
+          : n < 86_400
+            ? `${Math.round(n / 3600)} h`
+            : `${Math.round(n / 86_400)} d`,
     cronsTitle: 'Scheduled tasks',
     cronName: 'Task',
     cronSchedule: 'Schedule',
     cronLast: 'Last run',
     cronResult: 'Result',
-    cronStatus: { ok: 'OK', error: 'Failed', running: 'Running', never: 'Not run yet' } as Record<'ok' | 'error' | 'running' | 'never', string>,
+    cronStatus: { ok: 'OK', error: 'Failed', running: 'Running', never: 'Not run yet' } as Record<
+      'ok' | 'error' | 'running' | 'never',
+      string
+    >,
     overdue: 'overdue',
-    cronTask: { outbox_sweep: 'Outbox sweep', stale_drivers: 'Stale drivers', daily_report: 'Daily report', partition_upkeep: 'GPS history upkeep' } as Record<string, string>,
+    cronTask: {
+      outbox_sweep: 'Outbox sweep',
+      stale_drivers: 'Stale drivers',
+      daily_report: 'Daily report',
+      partition_upkeep: 'GPS history upkeep',
+    } as Record<string, string>,
     deadTitle: 'Undelivered notifications',
     deadMore: (n: number) => `${n} in all — see the notification outbox to send them again.`,
     staleTitle: (minutes: number) => `Drivers on shift without a location for over ${minutes} min`,
@@ -314,7 +362,8 @@ export const strings = {
     deployment: 'Deployment',
     migrations: 'Database migrations',
     migrationsCurrent: (tag: string) => `Current (${tag})`,
-    migrationsBehind: (applied: string | null, expected: string) => `Behind: at ${applied ?? 'none'}, this version needs ${expected}`,
+    migrationsBehind: (applied: string | null, expected: string) =>
+      `Behind: at ${applied ?? 'none'}, this version needs ${expected}`,
     warningsTitle: 'Configuration warnings',
   },
   security: {
@@ -326,7 +375,8 @@ export const strings = {
     openApp: 'Open in authenticator app',
     code: '6-digit code from the new authenticator',
     confirm: 'Turn on',
-    enabled: 'Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once if you lose your phone.',
+    enabled:
+      'Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once if you lose your phone.',
     signInNow: 'Sign in now',
   },
 } as const;

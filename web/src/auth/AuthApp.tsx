@@ -17,11 +17,19 @@ import '../customer/customer.css';
 const APP_HOME = { customer: '/customer', driver: '/driver/', admin: '/admin' } as const;
 
 function tokenFromUrl(): string {
-  return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? new URLSearchParams(window.location.search).get('token') ?? '';
+  return (
+    new URLSearchParams(window.location.hash.slice(1)).get('token') ??
+    new URLSearchParams(window.location.search).get('token') ??
+    ''
+  );
 }
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await send(apiUrl(path), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const res = await send(apiUrl(path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw await ApiError.fromResponse(res);
   return (await res.json()) as T;
 }
@@ -34,7 +42,17 @@ function startSession(tokens: TokenResponse): void {
 export default function AuthApp() {
   const path = usePathname().replace(/\/+$/, '');
   const page =
-    path === '/auth/verify-email' ? <VerifyEmail /> : path === '/auth/magic-link' ? <MagicLink /> : path === '/auth/reset-password' ? <SetPassword kind="reset" /> : path === '/auth/accept-invite' ? <SetPassword kind="invite" /> : <NotFound strings={strings.notFound} home="/" />;
+    path === '/auth/verify-email' ? (
+      <VerifyEmail />
+    ) : path === '/auth/magic-link' ? (
+      <MagicLink />
+    ) : path === '/auth/reset-password' ? (
+      <SetPassword kind="reset" />
+    ) : path === '/auth/accept-invite' ? (
+      <SetPassword kind="invite" />
+    ) : (
+      <NotFound strings={strings.notFound} home="/" />
+    );
   return (
     <div className="app app--customer">
       <header className="app__header">
@@ -48,7 +66,11 @@ export default function AuthApp() {
 }
 
 function useTokenAction<T>(run: (token: string) => Promise<T>) {
-  const [state, setState] = useState<{ done: boolean; error: string | null; result: T | null }>({ done: false, error: null, result: null });
+  const [state, setState] = useState<{ done: boolean; error: string | null; result: T | null }>({
+    done: false,
+    error: null,
+    result: null,
+  });
   useEffect(() => {
     const token = tokenFromUrl();
     if (!token) return setState({ done: true, error: strings.noToken, result: null });
@@ -56,7 +78,13 @@ function useTokenAction<T>(run: (token: string) => Promise<T>) {
     history.replaceState(null, '', window.location.pathname);
     run(token).then(
       (result) => setState({ done: true, error: null, result }),
-      (err: unknown) => setState({ done: true, error: err instanceof ApiError && err.isMissingRoute ? strings.unavailable : errorMessage(err, strings.errors), result: null }),
+      (err: unknown) =>
+        setState({
+          done: true,
+          error:
+            err instanceof ApiError && err.isMissingRoute ? strings.unavailable : errorMessage(err, strings.errors),
+          result: null,
+        }),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -68,7 +96,13 @@ function VerifyEmail() {
   return (
     <section className="card signin" aria-live="polite">
       <h1>{strings.verifyTitle}</h1>
-      {!state.done ? <p role="status">{strings.working}</p> : state.error ? <p className="notice notice--error">{state.error}</p> : <p className="notice notice--ok">✓ {strings.verified}</p>}
+      {!state.done ? (
+        <p role="status">{strings.working}</p>
+      ) : state.error ? (
+        <p className="notice notice--error">{state.error}</p>
+      ) : (
+        <p className="notice notice--ok">✓ {strings.verified}</p>
+      )}
       <a className="button button--primary" href="/customer">
         {strings.continue}
       </a>
@@ -81,7 +115,11 @@ function MagicLink() {
   return (
     <section className="card signin" aria-live="polite">
       <h1>{strings.magicTitle}</h1>
-      {!state.done ? <p role="status">{strings.working}</p> : state.error && <p className="notice notice--error">{state.error}</p>}
+      {!state.done ? (
+        <p role="status">{strings.working}</p>
+      ) : (
+        state.error && <p className="notice notice--error">{state.error}</p>
+      )}
       {state.error && (
         <a className="button button--primary" href="/customer">
           {strings.continue}
@@ -112,7 +150,10 @@ function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
         navigate('/customer', { replace: true });
         return;
       }
-      const res = await post<TokenResponse & { totp_enrolment_token?: string }>('/auth/accept-invite', { token, password });
+      const res = await post<TokenResponse & { totp_enrolment_token?: string }>('/auth/accept-invite', {
+        token,
+        password,
+      });
       if (res.totp_enrolment_token) setEnrol(res.totp_enrolment_token);
       else startSession(res);
     } catch (err) {
@@ -139,7 +180,15 @@ function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
       <form onSubmit={submit}>
         <div className="field">
           <label htmlFor={`${id}-pw`}>{strings.newPassword}</label>
-          <input id={`${id}-pw`} type="password" autoComplete="new-password" minLength={10} required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id={`${id}-pw`}
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         {error && (
           <p className="notice notice--error" role="alert">

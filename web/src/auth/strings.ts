@@ -1,7 +1,11 @@
 /** Words of the emailed-link pages (`/auth/*`). */
 export const strings = {
   appName: 'PlowDispatch',
-  errors: { network: 'You seem to be offline. Check your connection and try again.', generic: 'Something went wrong. Please try again.', tryAgain: 'Try again' },
+  errors: {
+    network: 'You seem to be offline. Check your connection and try again.',
+    generic: 'Something went wrong. Please try again.',
+    tryAgain: 'Try again',
+  },
   notFound: { title: 'Page not found', body: 'This link is not one of ours.', back: 'Go to PlowDispatch' },
   working: 'Checking your link…',
   noToken: 'This link is incomplete. Open the newest email from us, or ask for a new link.',

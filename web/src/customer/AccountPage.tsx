@@ -21,7 +21,10 @@ export function AccountPage() {
       profile.setData(await updateProfile({ full_name: name }));
       toast.show({ kind: 'ok', message: s.saved });
     } catch (err) {
-      toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors) });
+      toast.show({
+        kind: 'error',
+        message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors),
+      });
     }
   };
   return (
@@ -47,7 +50,13 @@ export function AccountPage() {
 }
 
 /** The "confirm your email" card; shown on the jobs and request pages too while unconfirmed. */
-export function EmailVerification({ profile, compact = false }: { profile: CustomerProfile | null; compact?: boolean }) {
+export function EmailVerification({
+  profile,
+  compact = false,
+}: {
+  profile: CustomerProfile | null;
+  compact?: boolean;
+}) {
   const v = strings.verify;
   const [note, setNote] = useState<string | null>(null);
   if (profile && profile.email_verified_at) return compact ? null : <p className="notice notice--ok">✓ {v.verified}</p>;
@@ -82,7 +91,11 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
   useEffect(() => setPhone(profile?.phone ?? ''), [profile?.phone]);
   if (!profile || !('phone_verified_at' in profile)) return null;
   if (profile.phone_verified_at) return <p className="notice notice--ok">✓ {v.phoneVerified}</p>;
-  const fail = (err: unknown) => setNote({ ok: false, text: err instanceof ApiError && err.isMissingRoute ? v.unavailable : errorMessage(err, strings.errors) });
+  const fail = (err: unknown) =>
+    setNote({
+      ok: false,
+      text: err instanceof ApiError && err.isMissingRoute ? v.unavailable : errorMessage(err, strings.errors),
+    });
   const send = async (e: FormEvent) => {
     e.preventDefault();
     try {
@@ -111,7 +124,16 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
         <label className="visually-hidden" htmlFor={`${id}-phone`}>
           {v.phoneLabel}
         </label>
-        <input id={`${id}-phone`} type="tel" inputMode="tel" autoComplete="tel" placeholder="+16035550100" value={phone} onChange={(e) => setPhone(e.target.value)} className="grow" />
+        <input
+          id={`${id}-phone`}
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel"
+          placeholder="+16035550100"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          className="grow"
+        />
         <button type="submit" className="button button--secondary">
           {v.sendCode}
         </button>
@@ -119,7 +141,16 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
       {sent && (
         <form onSubmit={confirm} className="row">
           <label htmlFor={`${id}-code`}>{v.codeLabel}</label>
-          <input id={`${id}-code`} inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} className="grow" />
+          <input
+            id={`${id}-code`}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            className="grow"
+          />
           <button type="submit" className="button button--primary">
             {v.confirmCode}
           </button>

@@ -12,7 +12,9 @@ type Tab = 'signin' | 'register' | 'magic';
 
 /** Signed out: sign in with a password, create an account, or get a magic link. */
 export function AuthPanel() {
-  const [tab, setTab] = useState<Tab>(() => (new URLSearchParams(window.location.search).get('signup') ? 'register' : 'signin'));
+  const [tab, setTab] = useState<Tab>(() =>
+    new URLSearchParams(window.location.search).get('signup') ? 'register' : 'signin',
+  );
   const a = strings.auth;
   const tabs: [Tab, string][] = [
     ['signin', a.signInTab],
@@ -28,7 +30,13 @@ export function AuthPanel() {
           </button>
         ))}
       </div>
-      {tab === 'signin' ? <SignInForm session={session} strings={strings.signIn} errors={strings.errors} /> : tab === 'register' ? <RegisterForm /> : <MagicLinkForm />}
+      {tab === 'signin' ? (
+        <SignInForm session={session} strings={strings.signIn} errors={strings.errors} />
+      ) : tab === 'register' ? (
+        <RegisterForm />
+      ) : (
+        <MagicLinkForm />
+      )}
     </div>
   );
 }
@@ -40,15 +48,25 @@ function RegisterForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     setFields({});
     try {
-      await register({ full_name: form.full_name, email: form.email, password: form.password, ...(form.phone.trim() ? { phone: form.phone.trim() } : {}) });
-      toast.show({ kind: 'ok', message: a.welcome(form.full_name.split(' ')[0] ?? form.full_name), durationMs: 12_000 });
+      await register({
+        full_name: form.full_name,
+        email: form.email,
+        password: form.password,
+        ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+      });
+      toast.show({
+        kind: 'ok',
+        message: a.welcome(form.full_name.split(' ')[0] ?? form.full_name),
+        durationMs: 12_000,
+      });
       navigate('/customer', { replace: true });
     } catch (err) {
       setError(errorMessage(err, strings.errors));
@@ -60,7 +78,14 @@ function RegisterForm() {
   const input = (k: keyof typeof form, label: string, props: Record<string, unknown>) => (
     <div className="field">
       <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input id={`${id}-${k}`} value={form[k]} onChange={set(k)} aria-invalid={!!fields[k]} aria-describedby={fields[k] ? `${id}-${k}-err` : undefined} {...props} />
+      <input
+        id={`${id}-${k}`}
+        value={form[k]}
+        onChange={set(k)}
+        aria-invalid={!!fields[k]}
+        aria-describedby={fields[k] ? `${id}-${k}-err` : undefined}
+        {...props}
+      />
       {fields[k] && (
         <p id={`${id}-${k}-err`} className="field-error">
           {fields[k]}
@@ -74,7 +99,12 @@ function RegisterForm() {
       <form onSubmit={submit}>
         {input('full_name', a.fullName, { autoComplete: 'name', required: true })}
         {input('email', strings.signIn.email, { type: 'email', autoComplete: 'email', required: true })}
-        {input('password', a.newPassword, { type: 'password', autoComplete: 'new-password', minLength: 10, required: true })}
+        {input('password', a.newPassword, {
+          type: 'password',
+          autoComplete: 'new-password',
+          minLength: 10,
+          required: true,
+        })}
         {input('phone', a.phone, { type: 'tel', autoComplete: 'tel', inputMode: 'tel', placeholder: '+16035550100' })}
         <p className="hint">{a.phoneHint}</p>
         {error && (
@@ -104,7 +134,10 @@ function MagicLinkForm() {
       await requestMagicLink(email);
       setNote({ ok: true, text: a.magicSent });
     } catch (err) {
-      setNote({ ok: false, text: err instanceof ApiError && err.isMissingRoute ? a.magicUnavailable : errorMessage(err, strings.errors) });
+      setNote({
+        ok: false,
+        text: err instanceof ApiError && err.isMissingRoute ? a.magicUnavailable : errorMessage(err, strings.errors),
+      });
     } finally {
       setBusy(false);
     }
@@ -116,7 +149,14 @@ function MagicLinkForm() {
       <form onSubmit={submit}>
         <div className="field">
           <label htmlFor={`${id}-email`}>{strings.signIn.email}</label>
-          <input id={`${id}-email`} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id={`${id}-email`}
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </div>
         {note && (
           <p className={`notice ${note.ok ? 'notice--ok' : 'notice--error'}`} role={note.ok ? 'status' : 'alert'}>

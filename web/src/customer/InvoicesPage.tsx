@@ -46,7 +46,13 @@ export function InvoicesPage() {
                   <td>{formatMoney(inv.total_cents)}</td>
                   <td>{s.statusLabel[inv.status] ?? inv.status}</td>
                   <td>
-                    <button type="button" className="button button--secondary" disabled={opening === inv.id} aria-label={s.openPdf(inv.id.slice(0, 8))} onClick={() => void open(inv.id)}>
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      disabled={opening === inv.id}
+                      aria-label={s.openPdf(inv.id.slice(0, 8))}
+                      onClick={() => void open(inv.id)}
+                    >
                       {opening === inv.id ? s.opening : s.pdf}
                     </button>
                   </td>

@@ -33,7 +33,11 @@ export function JobsPage() {
         {data?.jobs.map((job) => (
           <li key={job.id} className="card job-card" data-job-id={job.id}>
             <div className="row">
-              <StatusTag status={job.status} label={strings.statusShort[job.status]} icon={strings.statusIcon[job.status]} />
+              <StatusTag
+                status={job.status}
+                label={strings.statusShort[job.status]}
+                icon={strings.statusIcon[job.status]}
+              />
               <span className="app__spacer" />
               <span>{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</span>
             </div>
@@ -42,7 +46,11 @@ export function JobsPage() {
             <div className="row">
               <span className="muted">{s.requestedAt(formatDateTime(job.requested_at))}</span>
               <span className="app__spacer" />
-              <Link className="button button--secondary" href={`/customer/jobs/${job.id}`} aria-label={`${s.open}: ${job.job_address}`}>
+              <Link
+                className="button button--secondary"
+                href={`/customer/jobs/${job.id}`}
+                aria-label={`${s.open}: ${job.job_address}`}
+              >
                 {s.open}
               </Link>
             </div>

@@ -68,7 +68,9 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
     (msg: ServerMessage) => {
       if (msg.type === 'job_status' && msg.payload.job_id === jobId) {
         const next = msg.payload.new_status;
-        job.setData((prev) => (prev ? { ...prev, status: next, driver_id: msg.payload.driver_id ?? prev.driver_id } : prev!));
+        job.setData((prev) =>
+          prev ? { ...prev, status: next, driver_id: msg.payload.driver_id ?? prev.driver_id } : prev!,
+        );
         if (next === 'pending') setFix(null); // the driver declined: their position no longer matters
         history.reload();
         if (next === 'completed') job.reload(); // the photo and final price
@@ -93,7 +95,15 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 
   const poll = useCallback(() => {
     driverLocation(jobId).then(
-      (loc) => loc && takeFix({ lat: loc.lat, lng: loc.lng, accuracy: loc.accuracy, heading: loc.heading ?? null, ts: loc.recorded_at }),
+      (loc) =>
+        loc &&
+        takeFix({
+          lat: loc.lat,
+          lng: loc.lng,
+          accuracy: loc.accuracy,
+          heading: loc.heading ?? null,
+          ts: loc.recorded_at,
+        }),
       () => {},
     );
   }, [jobId, takeFix]);
@@ -107,7 +117,11 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 
   if (job.error && !job.data) {
     const missing = job.error instanceof ApiError && job.error.status === 404;
-    return missing ? <p className="notice notice--error">{s.notFound}</p> : <ErrorNotice error={job.error} strings={strings.errors} onRetry={job.reload} />;
+    return missing ? (
+      <p className="notice notice--error">{s.notFound}</p>
+    ) : (
+      <ErrorNotice error={job.error} strings={strings.errors} onRetry={job.reload} />
+    );
   }
   if (!job.data || !status) return <p role="status">{s.loading}</p>;
 
@@ -117,7 +131,16 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const meters = showPlow ? distanceMeters(home, fix) : null;
   const age = showPlow ? secondsSince(fix.ts, now) : null;
   const markers: MapMarker[] = [{ id: 'home', kind: 'home', ...home, label: s.mapHome }];
-  if (showPlow) markers.push({ id: 'plow', kind: 'plow', lat: fix.lat, lng: fix.lng, heading: fix.heading, accuracy: fix.accuracy, label: s.mapPlow });
+  if (showPlow)
+    markers.push({
+      id: 'plow',
+      kind: 'plow',
+      lat: fix.lat,
+      lng: fix.lng,
+      heading: fix.heading,
+      accuracy: fix.accuracy,
+      label: s.mapPlow,
+    });
 
   return (
     <section className="live" aria-labelledby="live-title">
@@ -133,7 +156,13 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 
       {!terminal && (
         <div className="card live__map-card">
-          <MapView className="live-map" center={home} markers={markers} label={s.mapLabel(meters !== null ? strings.distance(meters) : null)} distanceLabel={strings.distance} />
+          <MapView
+            className="live-map"
+            center={home}
+            markers={markers}
+            label={s.mapLabel(meters !== null ? strings.distance(meters) : null)}
+            distanceLabel={strings.distance}
+          />
           <div className="live__readout" aria-live="polite">
             {showPlow && meters !== null ? (
               <>
@@ -175,7 +204,9 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         </dl>
         <h2 className="visually-hidden">{s.timeline}</h2>
         <Timeline status={status} events={history.data ?? []} />
-        {canTransition(status, 'cancelled', 'customer') && <CancelControl jobId={jobId} onCancelled={(updated) => (job.setData(updated), history.reload())} />}
+        {canTransition(status, 'cancelled', 'customer') && (
+          <CancelControl jobId={jobId} onCancelled={(updated) => (job.setData(updated), history.reload())} />
+        )}
       </div>
       <Link href="/customer">{s.backToJobs}</Link>
     </section>
@@ -185,12 +216,15 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 /** Each step with the time it happened (from the status history), current step marked. */
 function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[] }) {
   const reached = new Map<JobStatus, string>();
-  for (const e of events) if (e.previous_status !== e.new_status && !reached.has(e.new_status)) reached.set(e.new_status, e.recorded_at ?? e.created_at);
+  for (const e of events)
+    if (e.previous_status !== e.new_status && !reached.has(e.new_status))
+      reached.set(e.new_status, e.recorded_at ?? e.created_at);
   if (status === 'cancelled' || status === 'disputed') {
     return (
       <ol className="timeline">
         <li className="is-current" aria-current="step">
-          {strings.statusShort[status]} {reached.get(status) && <time className="muted">· {formatTime(reached.get(status)!)}</time>}
+          {strings.statusShort[status]}{' '}
+          {reached.get(status) && <time className="muted">· {formatTime(reached.get(status)!)}</time>}
         </li>
       </ol>
     );
@@ -201,7 +235,12 @@ function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[]
       {STEPS.map((step, i) => {
         const when = step === 'pending' ? (events[0]?.created_at ?? null) : reached.get(step);
         return (
-          <li key={step} className={i < at ? 'is-done' : i === at ? 'is-current' : undefined} aria-current={i === at ? 'step' : undefined} data-step={step}>
+          <li
+            key={step}
+            className={i < at ? 'is-done' : i === at ? 'is-current' : undefined}
+            aria-current={i === at ? 'step' : undefined}
+            data-step={step}
+          >
             <span aria-hidden="true">{i < at ? '✓ ' : i === at ? '● ' : '○ '}</span>
             {strings.statusShort[step]}
             {when && i <= at && <time className="muted"> · {formatTime(when)}</time>}
@@ -214,7 +253,11 @@ function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[]
 
 function Completion({ job }: { job: Job }) {
   const s = strings.live;
-  const photo = useResource((signal) => (job.completion_photo_url ? signedFileUrl(api, job.completion_photo_url, signal) : Promise.resolve(null)), `photo:${job.completion_photo_url}`);
+  const photo = useResource(
+    (signal) =>
+      job.completion_photo_url ? signedFileUrl(api, job.completion_photo_url, signal) : Promise.resolve(null),
+    `photo:${job.completion_photo_url}`,
+  );
   const invoice = useResource((signal) => jobInvoice(job.id, signal), `invoice:${job.id}`);
   return (
     <div className="card completion">
@@ -227,9 +270,22 @@ function Completion({ job }: { job: Job }) {
       <h2>{s.invoice}</h2>
       {invoice.data ? (
         <div className="row" data-invoice-id={invoice.data.id}>
-          <span>{s.invoiceTotal(formatMoney(invoice.data.total_cents), strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status)}</span>
+          <span>
+            {s.invoiceTotal(
+              formatMoney(invoice.data.total_cents),
+              strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status,
+            )}
+          </span>
           <span className="app__spacer" />
-          <button type="button" className="button button--secondary" onClick={() => void openInvoicePdf(invoice.data!.id).catch((err: unknown) => toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }))}>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() =>
+              void openInvoicePdf(invoice.data!.id).catch((err: unknown) =>
+                toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
+              )
+            }
+          >
             {s.openPdf}
           </button>
         </div>
@@ -283,4 +339,3 @@ function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (jo
     </div>
   );
 }
-

@@ -41,7 +41,11 @@ export function LocationsPage() {
           <li key={loc.id}>
             <LocationCard
               loc={loc}
-              onChanged={(next) => list.setData((l) => (l ?? []).map((x) => (x.id === next.id ? next : next.is_default ? { ...x, is_default: false } : x)))}
+              onChanged={(next) =>
+                list.setData((l) =>
+                  (l ?? []).map((x) => (x.id === next.id ? next : next.is_default ? { ...x, is_default: false } : x)),
+                )
+              }
               onRemoved={() => list.setData((l) => (l ?? []).filter((x) => x.id !== loc.id))}
             />
           </li>
@@ -51,11 +55,23 @@ export function LocationsPage() {
   );
 }
 
-function LocationCard({ loc, onChanged, onRemoved }: { loc: ServiceLocation; onChanged: (l: ServiceLocation) => void; onRemoved: () => void }) {
+function LocationCard({
+  loc,
+  onChanged,
+  onRemoved,
+}: {
+  loc: ServiceLocation;
+  onChanged: (l: ServiceLocation) => void;
+  onRemoved: () => void;
+}) {
   const s = strings.locations;
   const [pin, setPin] = useState<LatLng | null>(null);
   const [editing, setEditing] = useState(false);
-  const fail = (err: unknown) => toast.show({ kind: 'error', message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors) });
+  const fail = (err: unknown) =>
+    toast.show({
+      kind: 'error',
+      message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors),
+    });
   const savePin = async () => {
     if (!pin) return;
     try {
@@ -103,7 +119,11 @@ function LocationCard({ loc, onChanged, onRemoved }: { loc: ServiceLocation; onC
           </button>
         )}
         {!loc.is_default && (
-          <button type="button" className="button button--ghost" onClick={() => void updateLocation(loc.id, { is_default: true }).then(onChanged, fail)}>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => void updateLocation(loc.id, { is_default: true }).then(onChanged, fail)}
+          >
             {s.makeDefault}
           </button>
         )}
@@ -129,13 +149,22 @@ const DEFAULT_CENTER: LatLng = { lat: 43.2081, lng: -71.5376 };
 function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => void; onCancel: () => void }) {
   const s = strings.locations;
   const id = useId();
-  const [form, setForm] = useState({ label: '', address_line1: '', address_line2: '', city: '', state_province: '', postal_code: '', is_default: true });
+  const [form, setForm] = useState({
+    label: '',
+    address_line1: '',
+    address_line2: '',
+    city: '',
+    state_province: '',
+    postal_code: '',
+    is_default: true,
+  });
   const [pin, setPin] = useState<LatLng | null>(null);
   const [showMap, setShowMap] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
-  const set = (k: Exclude<keyof typeof form, 'is_default'>) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: Exclude<keyof typeof form, 'is_default'>) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
 
   const useGps = () => {
     navigator.geolocation?.getCurrentPosition(
@@ -178,7 +207,14 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
   const input = (k: Exclude<keyof typeof form, 'is_default'>, label: string, props: Record<string, unknown> = {}) => (
     <div className="field">
       <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input id={`${id}-${k}`} value={form[k]} onChange={set(k)} aria-invalid={!!fields[k]} aria-describedby={fields[k] ? `${id}-${k}-err` : undefined} {...props} />
+      <input
+        id={`${id}-${k}`}
+        value={form[k]}
+        onChange={set(k)}
+        aria-invalid={!!fields[k]}
+        aria-describedby={fields[k] ? `${id}-${k}-err` : undefined}
+        {...props}
+      />
       {fields[k] && (
         <p id={`${id}-${k}-err`} className="field-error">
           {fields[k]}
@@ -216,7 +252,11 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
         {pin ? s.pinSet(pin.lat, pin.lng) : s.pinUnset}
       </p>
       <label className="choice">
-        <input type="checkbox" checked={form.is_default} onChange={(e) => setForm((f) => ({ ...f, is_default: e.target.checked }))} />
+        <input
+          type="checkbox"
+          checked={form.is_default}
+          onChange={(e) => setForm((f) => ({ ...f, is_default: e.target.checked }))}
+        />
         <span className="choice__main">{s.isDefault}</span>
       </label>
       {error && (

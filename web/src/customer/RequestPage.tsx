@@ -30,7 +30,9 @@ export function RequestPage() {
 
   useEffect(() => {
     if (!form.data) return;
-    setLocationId((cur) => cur || (form.data!.locations.find((l) => l.is_default) ?? form.data!.locations[0])?.id || '');
+    setLocationId(
+      (cur) => cur || (form.data!.locations.find((l) => l.is_default) ?? form.data!.locations[0])?.id || '',
+    );
     setTierId((cur) => cur ?? form.data!.tiers[0]?.id ?? null);
   }, [form.data]);
 
@@ -71,7 +73,11 @@ export function RequestPage() {
       if (outcome.kind === 'job') navigate(`/customer/jobs/${outcome.job.id}`);
       else setWaitlisted(true);
     } catch (err) {
-      setError(err instanceof ApiError && err.code === 'email_not_verified' ? s.verifyFirst : errorMessage(err, strings.errors));
+      setError(
+        err instanceof ApiError && err.code === 'email_not_verified'
+          ? s.verifyFirst
+          : errorMessage(err, strings.errors),
+      );
       if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
     } finally {
       setBusy(false);
@@ -112,7 +118,13 @@ export function RequestPage() {
             <legend>{s.location}</legend>
             {locations.map((l) => (
               <label key={l.id} className="choice">
-                <input type="radio" name="location" value={l.id} checked={locationId === l.id} onChange={() => setLocationId(l.id)} />
+                <input
+                  type="radio"
+                  name="location"
+                  value={l.id}
+                  checked={locationId === l.id}
+                  onChange={() => setLocationId(l.id)}
+                />
                 <span className="choice__main">
                   <strong>{l.label ?? l.address_line1}</strong>
                   <br />
@@ -129,7 +141,13 @@ export function RequestPage() {
             <div className="tiers">
               {tiers.map((t) => (
                 <label key={t.id} className="choice tier">
-                  <input type="radio" name="tier" value={t.id} checked={tierId === t.id} onChange={() => setTierId(t.id)} />
+                  <input
+                    type="radio"
+                    name="tier"
+                    value={t.id}
+                    checked={tierId === t.id}
+                    onChange={() => setTierId(t.id)}
+                  />
                   <span className="choice__main">{t.tier_label}</span>
                   <span className="tier__price">{formatMoney(t.price_cents)}</span>
                 </label>
@@ -150,14 +168,27 @@ export function RequestPage() {
             {when === 'later' && (
               <div className="field">
                 <label htmlFor={`${id}-at`}>{s.scheduledFor}</label>
-                <input id={`${id}-at`} type="datetime-local" value={scheduledFor} onChange={(e) => setScheduledFor(e.target.value)} required aria-invalid={!!fieldErrors.scheduled_for} />
+                <input
+                  id={`${id}-at`}
+                  type="datetime-local"
+                  value={scheduledFor}
+                  onChange={(e) => setScheduledFor(e.target.value)}
+                  required
+                  aria-invalid={!!fieldErrors.scheduled_for}
+                />
                 {fieldErrors.scheduled_for && <p className="field-error">{fieldErrors.scheduled_for}</p>}
               </div>
             )}
           </fieldset>
           <div className="field">
             <label htmlFor={`${id}-notes`}>{s.instructions}</label>
-            <textarea id={`${id}-notes`} maxLength={1000} value={instructions} onChange={(e) => setInstructions(e.target.value)} aria-describedby={`${id}-notes-hint`} />
+            <textarea
+              id={`${id}-notes`}
+              maxLength={1000}
+              value={instructions}
+              onChange={(e) => setInstructions(e.target.value)}
+              aria-describedby={`${id}-notes-hint`}
+            />
             <p id={`${id}-notes-hint`} className="hint">
               {s.instructionsHint}
             </p>
@@ -165,7 +196,9 @@ export function RequestPage() {
           </div>
           <div aria-live="polite">
             {quoting && !quote && <p className="muted">{s.estimating}</p>}
-            {quote && quote.in_service_area && <p className="quote">{s.estimate(formatMoney(quote.quoted_price_cents))}</p>}
+            {quote && quote.in_service_area && (
+              <p className="quote">{s.estimate(formatMoney(quote.quoted_price_cents))}</p>
+            )}
             {outside && <p className="notice notice--warn">{s.outsideArea(quote.distance_miles.toFixed(1))}</p>}
           </div>
           {error && (
@@ -173,7 +206,11 @@ export function RequestPage() {
               {error}
             </p>
           )}
-          <button type="submit" className="button button--primary button--block" disabled={busy || !locationId || tierId === null || !!outside}>
+          <button
+            type="submit"
+            className="button button--primary button--block"
+            disabled={busy || !locationId || tierId === null || !!outside}
+          >
             {busy ? s.submitting : when === 'later' ? s.submitScheduled : s.submit}
           </button>
         </form>

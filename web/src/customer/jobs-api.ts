@@ -1,5 +1,15 @@
 import { ApiError, apiUrl, send } from '../lib/api';
-import type { CustomerProfile, DriverFix, Invoice, Job, PricingTier, ServiceLocation, StatusEvent, TokenResponse, WaitlistEntry } from '../lib/api-types';
+import type {
+  CustomerProfile,
+  DriverFix,
+  Invoice,
+  Job,
+  PricingTier,
+  ServiceLocation,
+  StatusEvent,
+  TokenResponse,
+  WaitlistEntry,
+} from '../lib/api-types';
 import { api, session } from './session';
 
 /** The customer app's calls, typed. */
@@ -44,13 +54,17 @@ export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {
 }
 
 export async function statusHistory(id: string, signal?: AbortSignal): Promise<StatusEvent[]> {
-  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal })).events;
+  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal }))
+    .events;
 }
 
 /** The job's invoice, when the server has per-job details (`GET /customers/me/jobs/:id`). */
 export async function jobInvoice(id: string, signal?: AbortSignal): Promise<Invoice | null> {
   try {
-    return (await api.get<{ invoice: Invoice | null }>(`/customers/me/jobs/${encodeURIComponent(id)}`, { signal })).invoice ?? null;
+    return (
+      (await api.get<{ invoice: Invoice | null }>(`/customers/me/jobs/${encodeURIComponent(id)}`, { signal }))
+        .invoice ?? null
+    );
   } catch (err) {
     if (err instanceof ApiError && err.isMissingRoute) return null;
     throw err;
@@ -76,7 +90,9 @@ export async function openInvoicePdf(id: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export async function loadRequestForm(signal: AbortSignal): Promise<{ locations: ServiceLocation[]; tiers: PricingTier[] }> {
+export async function loadRequestForm(
+  signal: AbortSignal,
+): Promise<{ locations: ServiceLocation[]; tiers: PricingTier[] }> {
   const [{ locations }, { tiers }] = await Promise.all([
     api.get<{ locations: ServiceLocation[] }>('/customers/me/locations', { signal }),
     api.get<{ tiers: PricingTier[] }>('/pricing/tiers', { signal, auth: false }),
@@ -105,7 +121,8 @@ export async function addLocation(body: LocationInput): Promise<ServiceLocation>
 }
 
 export async function updateLocation(id: string, patch: Partial<LocationInput>): Promise<ServiceLocation> {
-  return (await api.patch<{ location: ServiceLocation }>(`/customers/me/locations/${encodeURIComponent(id)}`, patch)).location;
+  return (await api.patch<{ location: ServiceLocation }>(`/customers/me/locations/${encodeURIComponent(id)}`, patch))
+    .location;
 }
 
 export async function removeLocation(id: string): Promise<void> {
@@ -118,13 +135,22 @@ export interface Estimate {
   distance_miles: number;
 }
 
-export function estimate(body: { driveway_tier_id: number; location_id: string }, signal?: AbortSignal): Promise<Estimate> {
+export function estimate(
+  body: { driveway_tier_id: number; location_id: string },
+  signal?: AbortSignal,
+): Promise<Estimate> {
   return api.post<Estimate>('/pricing/estimate', body, { signal });
 }
 
 export type RequestOutcome = { kind: 'job'; job: Job } | { kind: 'waitlist'; entry: WaitlistEntry };
 
-export async function requestPlow(body: { location_id: string; driveway_tier_id: number; special_instructions?: string; scheduled_for?: string; client_event_id: string }): Promise<RequestOutcome> {
+export async function requestPlow(body: {
+  location_id: string;
+  driveway_tier_id: number;
+  special_instructions?: string;
+  scheduled_for?: string;
+  client_event_id: string;
+}): Promise<RequestOutcome> {
   const res = await api.post<{ job?: Job; waitlist_entry?: WaitlistEntry }>('/jobs', body);
   if (res.job) {
     rememberJob(res.job.id);
@@ -165,13 +191,22 @@ export async function updateProfile(patch: { full_name?: string; phone?: string 
 
 /** Public auth calls (no session yet). */
 async function publicPost<T>(path: string, body: unknown): Promise<T> {
-  const res = await send(apiUrl(path), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const res = await send(apiUrl(path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw await ApiError.fromResponse(res);
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export async function register(body: { email: string; password: string; full_name: string; phone?: string }): Promise<void> {
+export async function register(body: {
+  email: string;
+  password: string;
+  full_name: string;
+  phone?: string;
+}): Promise<void> {
   session.set(await publicPost<TokenResponse>('/auth/register', body));
 }
 

@@ -99,7 +99,14 @@ export const strings = {
   statusIcon,
   distance,
   ago,
-  nav: { label: 'Customer', jobs: 'My jobs', request: 'Request a plow', locations: 'Places', invoices: 'Invoices', account: 'Account' },
+  nav: {
+    label: 'Customer',
+    jobs: 'My jobs',
+    request: 'Request a plow',
+    locations: 'Places',
+    invoices: 'Invoices',
+    account: 'Account',
+  },
   notFound: { title: 'Page not found', body: 'There is nothing at this address.', back: 'Go to my jobs' },
   auth: {
     tabsLabel: 'How to sign in',
@@ -114,7 +121,8 @@ export const strings = {
     newPassword: 'Password (at least 10 characters)',
     registerSubmit: 'Create account',
     registering: 'Creating account…',
-    welcome: (name: string) => `Welcome, ${name}! Check your email to confirm your address, then add the place to plow.`,
+    welcome: (name: string) =>
+      `Welcome, ${name}! Check your email to confirm your address, then add the place to plow.`,
     magicIntro: 'No password needed: we email you a link that signs you in.',
     magicSubmit: 'Email me a sign-in link',
     magicSent: 'If that email has an account, a sign-in link is on its way. Open it on this device.',
@@ -200,7 +208,8 @@ export const strings = {
     submit: 'Request plow now',
     submitScheduled: 'Schedule plow',
     submitting: 'Sending request…',
-    waitlisted: 'We are not taking new jobs right now, so your request joined the waitlist. We will let you know when a driver can take it.',
+    waitlisted:
+      'We are not taking new jobs right now, so your request joined the waitlist. We will let you know when a driver can take it.',
     verifyFirst: 'Confirm your email address first: open the link we emailed you.',
     loading: 'Loading your places…',
     pastTime: 'Pick a time in the future.',
@@ -252,6 +261,9 @@ export const strings = {
     pdf: 'PDF',
     openPdf: (id: string) => `Open invoice ${id} as PDF`,
     opening: 'Opening…',
-    statusLabel: { draft: 'Draft', sent: 'Due', paid: 'Paid', void: 'Void', refunded: 'Refunded' } as Record<string, string>,
+    statusLabel: { draft: 'Draft', sent: 'Due', paid: 'Paid', void: 'Void', refunded: 'Refunded' } as Record<
+      string,
+      string
+    >,
   },
 } as const;

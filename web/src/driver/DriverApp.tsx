@@ -36,10 +36,24 @@ export default function DriverApp() {
   );
 
   return (
-    <AppShell session={session} strings={{ ...strings.shell, dismiss: strings.dismiss }} variant="driver" nav={nav} beforeSignOut={disablePush}>
+    <AppShell
+      session={session}
+      strings={{ ...strings.shell, dismiss: strings.dismiss }}
+      variant="driver"
+      nav={nav}
+      beforeSignOut={disablePush}
+    >
       {signedIn ? (
         <DriverDataProvider key={signedIn.user.id} owner={signedIn.user.id}>
-          {onQueue ? <QueuePage /> : job ? <JobPage key={job.id} jobId={job.id!} /> : onProfile ? <ProfilePage /> : <NotFound strings={strings.notFound} home="/driver/" />}
+          {onQueue ? (
+            <QueuePage />
+          ) : job ? (
+            <JobPage key={job.id} jobId={job.id!} />
+          ) : onProfile ? (
+            <ProfilePage />
+          ) : (
+            <NotFound strings={strings.notFound} home="/driver/" />
+          )}
         </DriverDataProvider>
       ) : (
         <SignInForm session={session} strings={strings.signIn} errors={strings.errors} />

@@ -1,4 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import { ACTIVE_JOB_STATUSES, type JobStatus, type PaymentMethod } from '../../../contract/enums';
 import type { LocationPing, ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
@@ -72,7 +82,8 @@ export function useDriver(): DriverData {
 /** Re-try the outbox this often while it holds something (besides online/open events). */
 const FLUSH_EVERY_MS = 15_000;
 
-const isNetwork = (err: unknown) => err instanceof ApiError && (err.isNetwork || err.status >= 500 || err.status === 429);
+const isNetwork = (err: unknown) =>
+  err instanceof ApiError && (err.isNetwork || err.status >= 500 || err.status === 429);
 
 export function DriverDataProvider({ owner, children }: { owner: string; children: ReactNode }) {
   const cached = useMemo(() => readCache(), []);
@@ -95,7 +106,12 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
         setQueueError(null);
         setOfflineSince(null);
         setQueueLoading(false);
-        writeCache((c) => ({ ...c, me: m, queue: q, jobs: { ...c.jobs, ...Object.fromEntries(q.jobs.map((j) => [j.id, j])) } }));
+        writeCache((c) => ({
+          ...c,
+          me: m,
+          queue: q,
+          jobs: { ...c.jobs, ...Object.fromEntries(q.jobs.map((j) => [j.id, j])) },
+        }));
       },
       (err: unknown) => {
         if (ctrl.signal.aborted) return;
@@ -154,7 +170,11 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
         toast.show({ kind: 'warn', message: strings.queue.cancelled });
         navigator.vibrate?.(300);
         reload();
-      } else if (msg.type === 'job_status' || (msg.type as string) === 'job_updated' || (msg.type as string) === 'waitlist_changed') {
+      } else if (
+        msg.type === 'job_status' ||
+        (msg.type as string) === 'job_updated' ||
+        (msg.type as string) === 'waitlist_changed'
+      ) {
         reload();
       }
     },
@@ -166,7 +186,9 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
 
   const activeJob = useMemo(() => {
     const jobs = queue?.jobs ?? [];
-    const j = jobs.find((x) => effectiveStatus(x) !== 'assigned' && ACTIVE_JOB_STATUSES.includes(effectiveStatus(x))) ?? jobs.find((x) => accepted.has(x.id) && x.status === 'assigned');
+    const j =
+      jobs.find((x) => effectiveStatus(x) !== 'assigned' && ACTIVE_JOB_STATUSES.includes(effectiveStatus(x))) ??
+      jobs.find((x) => accepted.has(x.id) && x.status === 'assigned');
     return j ? { ...j, status: effectiveStatus(j) } : null;
   }, [queue, accepted, effectiveStatus]);
 
@@ -225,7 +247,12 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
         reload();
       }
       for (const r of report.rejected) {
-        const what = r.item.kind === 'status' ? (strings.nextStep[(r.item.body as StatusChange).status] ?? r.item.kind) : r.item.kind === 'payment' ? strings.payment.title : strings.gps.title;
+        const what =
+          r.item.kind === 'status'
+            ? (strings.nextStep[(r.item.body as StatusChange).status] ?? r.item.kind)
+            : r.item.kind === 'payment'
+              ? strings.payment.title
+              : strings.gps.title;
         toast.show({ kind: 'error', message: strings.job.syncRejected(what, r.error) });
       }
       if (report.rejected.length) reload();
@@ -264,7 +291,14 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
         ...extra,
       };
       const queueIt = async () => {
-        await outbox.enqueue({ kind: 'status', owner, job_id: job.id, client_event_id: body.client_event_id, recorded_at: body.recorded_at!, body });
+        await outbox.enqueue({
+          kind: 'status',
+          owner,
+          job_id: job.id,
+          client_event_id: body.client_event_id,
+          recorded_at: body.recorded_at!,
+          body,
+        });
         void flushNow();
         return 'queued' as const;
       };
@@ -285,7 +319,14 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     async (job: Job, method: PaymentMethod, amountCents: number): Promise<'sent' | 'queued'> => {
       const body: PaymentBody = { method, amount_cents: amountCents, client_event_id: newClientEventId('pay') };
       const queueIt = async () => {
-        await outbox.enqueue({ kind: 'payment', owner, job_id: job.id, client_event_id: body.client_event_id, recorded_at: new Date().toISOString(), body });
+        await outbox.enqueue({
+          kind: 'payment',
+          owner,
+          job_id: job.id,
+          client_event_id: body.client_event_id,
+          recorded_at: new Date().toISOString(),
+          body,
+        });
         void flushNow();
         return 'queued' as const;
       };

@@ -8,7 +8,14 @@ export function GpsPanel({ gps }: { gps: GpsState }) {
   const now = useNow(1000);
   const s = strings.gps;
   const sentAgo = secondsSince(gps.lastSentAt, now);
-  const headline = gps.status === 'denied' ? s.denied : gps.status === 'unavailable' ? s.unavailable : gps.status === 'sharing' ? s.sharing : s.waiting;
+  const headline =
+    gps.status === 'denied'
+      ? s.denied
+      : gps.status === 'unavailable'
+        ? s.unavailable
+        : gps.status === 'sharing'
+          ? s.sharing
+          : s.waiting;
   const icon = gps.status === 'sharing' ? '◉' : gps.status === 'denied' || gps.status === 'unavailable' ? '✕' : '…';
   return (
     <section className={`card gps gps--${gps.status}`} aria-label={s.title}>

@@ -9,7 +9,16 @@ import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { acceptJob, declineJob, getJob, jobHistory, readCache, rememberAccepted, writeCache, type StatusChange } from './driver-api';
+import {
+  acceptJob,
+  declineJob,
+  getJob,
+  jobHistory,
+  readCache,
+  rememberAccepted,
+  writeCache,
+  type StatusChange,
+} from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { PaymentPanel } from './PaymentPanel';
@@ -75,7 +84,8 @@ export function JobPage({ jobId }: { jobId: string }) {
   const accepted = d.accepted.has(job.id) || status !== 'assigned';
   const next = accepted ? driverNextStep(status) : null;
   const queued = d.pending.filter((i) => i.job_id === job.id);
-  const active = status === 'en_route' || status === 'arrived' || status === 'in_progress' || (status === 'assigned' && accepted);
+  const active =
+    status === 'en_route' || status === 'arrived' || status === 'in_progress' || (status === 'assigned' && accepted);
 
   const advance = async () => {
     if (!next) return;
@@ -137,7 +147,12 @@ export function JobPage({ jobId }: { jobId: string }) {
         <span className="app__spacer" />
         <ConnectionBadge state={d.connection} strings={strings.connection} />
       </div>
-      <StatusTag status={status} label={strings.jobStatus[status]} icon={strings.statusIcon[status]} className="job__status" />
+      <StatusTag
+        status={status}
+        label={strings.jobStatus[status]}
+        icon={strings.statusIcon[status]}
+        className="job__status"
+      />
       <h1 id="job-title" className="job__address">
         {job.job_address}
       </h1>
@@ -176,7 +191,12 @@ export function JobPage({ jobId }: { jobId: string }) {
 
       {!accepted && status === 'assigned' ? (
         <div className="job__actions">
-          <button type="button" className="button button--primary button--huge" disabled={busy} onClick={() => void accept()}>
+          <button
+            type="button"
+            className="button button--primary button--huge"
+            disabled={busy}
+            onClick={() => void accept()}
+          >
             {busy ? s.working : s.accept}
           </button>
           {declining ? (
@@ -198,7 +218,13 @@ export function JobPage({ jobId }: { jobId: string }) {
       ) : (
         next && (
           <div className="job__actions">
-            <button type="button" className="button button--primary button--huge" disabled={busy} onClick={() => void advance()} data-next-status={next}>
+            <button
+              type="button"
+              className="button button--primary button--huge"
+              disabled={busy}
+              onClick={() => void advance()}
+              data-next-status={next}
+            >
               {busy ? s.working : strings.nextStep[next]}
             </button>
           </div>
@@ -227,7 +253,9 @@ export function JobPage({ jobId }: { jobId: string }) {
           }}
         />
       )}
-      {(status === 'arrived' || status === 'in_progress') && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}
+      {(status === 'arrived' || status === 'in_progress') && (
+        <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />
+      )}
       {status === 'completed' && <PaymentPanel job={job} />}
     </article>
   );

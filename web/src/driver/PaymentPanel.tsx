@@ -31,7 +31,10 @@ export function PaymentPanel({ job }: { job: Job }) {
     setBusy(true);
     try {
       const how = await d.pay(job, method, amount);
-      const msg = how === 'sent' ? s.recorded(strings.paymentMethod[method], formatMoney(amount)) : s.queued(strings.paymentMethod[method]);
+      const msg =
+        how === 'sent'
+          ? s.recorded(strings.paymentMethod[method], formatMoney(amount))
+          : s.queued(strings.paymentMethod[method]);
       setDone(msg);
       toast.show({ kind: 'ok', message: msg });
     } catch (err) {
@@ -76,7 +79,13 @@ export function PaymentPanel({ job }: { job: Job }) {
           <legend>{s.how}</legend>
           <div className="payment__grid">
             {PAYMENT_METHODS.map((m) => (
-              <button key={m} type="button" className="button button--primary payment__method" disabled={busy} onClick={() => void record(m)}>
+              <button
+                key={m}
+                type="button"
+                className="button button--primary payment__method"
+                disabled={busy}
+                onClick={() => void record(m)}
+              >
                 {strings.paymentMethod[m]}
               </button>
             ))}

@@ -11,7 +11,15 @@ import { strings } from './strings';
  * The completion photo: the phone's camera (`capture`), shrunk on the phone, uploaded
  * with a progress bar. The URL is attached to the job when the driver taps "Finish job".
  */
-export function PhotoCapture({ job, photoUrl, onUploaded }: { job: Job; photoUrl: string | null; onUploaded: (url: string) => void }) {
+export function PhotoCapture({
+  job,
+  photoUrl,
+  onUploaded,
+}: {
+  job: Job;
+  photoUrl: string | null;
+  onUploaded: (url: string) => void;
+}) {
   const s = strings.photo;
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -60,7 +68,11 @@ export function PhotoCapture({ job, photoUrl, onUploaded }: { job: Job; photoUrl
       )}
       {stage !== 'idle' && (
         <div className="photo__progress" role="status">
-          <progress max={100} value={stage === 'compressing' ? undefined : pct} aria-label={stage === 'compressing' ? s.compressing : s.uploading(pct)} />
+          <progress
+            max={100}
+            value={stage === 'compressing' ? undefined : pct}
+            aria-label={stage === 'compressing' ? s.compressing : s.uploading(pct)}
+          />
           <span>{stage === 'compressing' ? s.compressing : s.uploading(pct)}</span>
         </div>
       )}

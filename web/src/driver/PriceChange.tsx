@@ -27,7 +27,10 @@ export function PriceChange({ job, onChanged }: { job: Job; onChanged: (job: Job
       const res = await changePrice(job.id, Math.round(dollars * 100));
       onChanged(res.job);
       setValue('');
-      toast.show({ kind: 'ok', message: s.saved(formatMoney(res.job.final_price_cents ?? res.job.quoted_price_cents)) });
+      toast.show({
+        kind: 'ok',
+        message: s.saved(formatMoney(res.job.final_price_cents ?? res.job.quoted_price_cents)),
+      });
     } catch (err) {
       setError(isMissingRoute(err) ? s.unavailable : errorMessage(err, strings.errors));
     } finally {
@@ -40,7 +43,15 @@ export function PriceChange({ job, onChanged }: { job: Job; onChanged: (job: Job
       <form onSubmit={submit} className="stack">
         <div className="field">
           <label htmlFor={`${id}-price`}>{s.label}</label>
-          <input id={`${id}-price`} inputMode="decimal" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={!!error} aria-describedby={error ? `${id}-err` : undefined} />
+          <input
+            id={`${id}-price`}
+            inputMode="decimal"
+            autoComplete="off"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={!!error}
+            aria-describedby={error ? `${id}-err` : undefined}
+          />
           {error && (
             <p id={`${id}-err`} className="field-error" role="alert">
               {error}

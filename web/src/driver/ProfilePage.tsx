@@ -31,7 +31,8 @@ export function ProfilePage() {
     return () => ctrl.abort();
   }, [form.qr_image_url]);
 
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
 
   const uploadQr = async (file: File | undefined) => {
     if (!file) return;
@@ -80,7 +81,14 @@ export function ProfilePage() {
   const field = (k: keyof typeof form, label: string, props: Record<string, unknown> = {}) => (
     <div className="field">
       <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input id={`${id}-${k}`} value={form[k]} onChange={set(k)} aria-invalid={!!errors[k]} aria-describedby={errors[k] ? `${id}-${k}-err` : undefined} {...props} />
+      <input
+        id={`${id}-${k}`}
+        value={form[k]}
+        onChange={set(k)}
+        aria-invalid={!!errors[k]}
+        aria-describedby={errors[k] ? `${id}-${k}-err` : undefined}
+        {...props}
+      />
       {errors[k] && (
         <p id={`${id}-${k}-err`} className="field-error">
           {errors[k]}
@@ -108,7 +116,16 @@ export function ProfilePage() {
         </fieldset>
         <div className="field">
           <label htmlFor={`${id}-radius`}>{s.radius}</label>
-          <input id={`${id}-radius`} type="range" min={1} max={50} step={1} value={form.radius_miles} onChange={set('radius_miles')} aria-valuetext={s.radiusValue(Number(form.radius_miles))} />
+          <input
+            id={`${id}-radius`}
+            type="range"
+            min={1}
+            max={50}
+            step={1}
+            value={form.radius_miles}
+            onChange={set('radius_miles')}
+            aria-valuetext={s.radiusValue(Number(form.radius_miles))}
+          />
           <output htmlFor={`${id}-radius`}>{s.radiusValue(Number(form.radius_miles))}</output>
         </div>
         <fieldset>
@@ -122,7 +139,13 @@ export function ProfilePage() {
             <label className="button button--secondary" htmlFor={`${id}-qr`}>
               {s.qrUpload}
             </label>
-            <input id={`${id}-qr`} className="visually-hidden" type="file" accept="image/png,image/jpeg,image/webp" onChange={(e) => void uploadQr(e.target.files?.[0])} />
+            <input
+              id={`${id}-qr`}
+              className="visually-hidden"
+              type="file"
+              accept="image/png,image/jpeg,image/webp"
+              onChange={(e) => void uploadQr(e.target.files?.[0])}
+            />
           </div>
         </fieldset>
         {error && (

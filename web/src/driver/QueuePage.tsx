@@ -35,7 +35,9 @@ export function QueuePage() {
           {q.setupBanner} <Link href="/driver/profile">{q.setupLink}</Link>
         </p>
       )}
-      {d.offlineSince && <p className="notice notice--warn">{q.offlineCopy(formatDateTime(new Date(d.offlineSince).toISOString()))}</p>}
+      {d.offlineSince && (
+        <p className="notice notice--warn">{q.offlineCopy(formatDateTime(new Date(d.offlineSince).toISOString()))}</p>
+      )}
       <ErrorNotice error={d.queueError} strings={strings.errors} onRetry={d.reload} />
       {d.queueLoading && !d.queue && <p role="status">{q.loading}</p>}
 
@@ -67,7 +69,12 @@ export function QueuePage() {
 function CurrentJob({ job }: { job: Job }) {
   return (
     <article className="card job job--current" aria-label={strings.job.jobFor(job.job_address)} data-job-id={job.id}>
-      <StatusTag status={job.status} label={strings.jobStatus[job.status]} icon={strings.statusIcon[job.status]} className="job__status" />
+      <StatusTag
+        status={job.status}
+        label={strings.jobStatus[job.status]}
+        icon={strings.statusIcon[job.status]}
+        className="job__status"
+      />
       <p className="job__address">{job.job_address}</p>
       <Link className="button button--primary button--huge" href={`/driver/jobs/${job.id}`}>
         {strings.queue.open}
@@ -94,7 +101,12 @@ function AssignedCard({ job, accepted }: { job: Job; accepted: boolean }) {
   };
   return (
     <article className="card job" aria-label={s.jobFor(job.job_address)} data-job-id={job.id}>
-      <StatusTag status={job.status} label={strings.jobStatus[job.status]} icon={strings.statusIcon[job.status]} className="job__status" />
+      <StatusTag
+        status={job.status}
+        label={strings.jobStatus[job.status]}
+        icon={strings.statusIcon[job.status]}
+        className="job__status"
+      />
       <h3 className="job__address">{job.job_address}</h3>
       <dl className="job__facts">
         <div>
@@ -151,7 +163,12 @@ function AssignedCard({ job, accepted }: { job: Job; accepted: boolean }) {
               </button>
             </div>
           ) : (
-            <button type="button" className="button button--secondary button--block" disabled={busy} onClick={() => setDeclining(true)}>
+            <button
+              type="button"
+              className="button button--secondary button--block"
+              disabled={busy}
+              onClick={() => setDeclining(true)}
+            >
               {s.decline}
             </button>
           )}
@@ -195,7 +212,12 @@ function Waitlist({ entries }: { entries: WaitlistItem[] | null | undefined }) {
               <li key={e.id} className="card" data-waitlist-id={e.id}>
                 <p className="job__address">{e.job_address}</p>
                 {e.notes && <p className="muted">{e.notes}</p>}
-                <button type="button" className="button button--secondary button--block" disabled={busy === e.id} onClick={() => void take(e)}>
+                <button
+                  type="button"
+                  className="button button--secondary button--block"
+                  disabled={busy === e.id}
+                  onClick={() => void take(e)}
+                >
                   {q.take}
                 </button>
               </li>
@@ -264,7 +286,14 @@ function Availability({ status, onChange }: { status: DriverStatus; onChange: (s
   return (
     <div className="segmented" role="group" aria-label={strings.availabilityLabel}>
       {SETTABLE.map((s) => (
-        <button key={s} type="button" className="segmented__item" aria-pressed={status === s} disabled={busy} onClick={() => void pick(s)}>
+        <button
+          key={s}
+          type="button"
+          className="segmented__item"
+          aria-pressed={status === s}
+          disabled={busy}
+          onClick={() => void pick(s)}
+        >
           {status === s && <span aria-hidden="true">✓ </span>}
           {strings.availability[s]}
         </button>

@@ -29,10 +29,14 @@ export async function myQueue(signal?: AbortSignal): Promise<Queue> {
   const res = await api.get<{ jobs: Job[]; waitlist?: WaitlistItem[] }>('/drivers/me/jobs', { signal });
   if (res.waitlist) return { jobs: res.jobs, waitlist: res.waitlist };
   try {
-    const { waitlist } = await api.get<{ waitlist: WaitlistItem[] }>('/waitlist', { signal, query: { status: 'waiting' } });
+    const { waitlist } = await api.get<{ waitlist: WaitlistItem[] }>('/waitlist', {
+      signal,
+      query: { status: 'waiting' },
+    });
     return { jobs: res.jobs, waitlist };
   } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return { jobs: res.jobs, waitlist: null };
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403))
+      return { jobs: res.jobs, waitlist: null };
     throw err;
   }
 }
@@ -48,7 +52,8 @@ export async function acceptJob(id: string): Promise<Job> {
 }
 
 export async function declineJob(id: string, reason?: string): Promise<Job> {
-  return (await api.post<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/reject`, reason ? { reason } : {})).job;
+  return (await api.post<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/reject`, reason ? { reason } : {}))
+    .job;
 }
 
 /** Takes a waitlisted request: it becomes a job assigned to this driver. */
@@ -76,7 +81,10 @@ export async function setAvailability(status: 'available' | 'break' | 'offline')
   return (await api.patch<{ driver: { status: DriverStatus } }>('/drivers/me/status', { status })).driver.status;
 }
 
-export async function changePrice(jobId: string, newPriceCents: number): Promise<{ job: Job; price_change: PriceChange | null }> {
+export async function changePrice(
+  jobId: string,
+  newPriceCents: number,
+): Promise<{ job: Job; price_change: PriceChange | null }> {
   return api.post(`/jobs/${encodeURIComponent(jobId)}/price`, { new_price_cents: newPriceCents });
 }
 
@@ -108,7 +116,8 @@ export function acceptedJobIds(): Set<string> {
 }
 
 export async function jobHistory(id: string, signal?: AbortSignal): Promise<StatusEvent[]> {
-  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal })).events;
+  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal }))
+    .events;
 }
 
 export function rememberAccepted(id: string): void {
@@ -141,7 +150,14 @@ function cacheKey(): string {
 export function readCache(): DriverCache {
   try {
     const v = JSON.parse(localStorage.getItem(cacheKey()) ?? 'null') as DriverCache | null;
-    if (v && typeof v === 'object') return { me: v.me ?? null, queue: v.queue ?? null, jobs: v.jobs ?? {}, photos: v.photos ?? {}, savedAt: v.savedAt ?? 0 };
+    if (v && typeof v === 'object')
+      return {
+        me: v.me ?? null,
+        queue: v.queue ?? null,
+        jobs: v.jobs ?? {},
+        photos: v.photos ?? {},
+        savedAt: v.savedAt ?? 0,
+      };
   } catch {
     // corrupt: start over
   }

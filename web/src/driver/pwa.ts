@@ -10,7 +10,9 @@ import { api } from './session';
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((err: unknown) => console.warn('service worker not registered', err));
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/' })
+    .catch((err: unknown) => console.warn('service worker not registered', err));
 }
 
 export type PushState = 'unsupported' | 'prompt' | 'enabled' | 'denied' | 'unavailable';
@@ -53,7 +55,9 @@ export async function enablePush(): Promise<PushState> {
   }
   if (!key) return 'unavailable';
   const reg = await navigator.serviceWorker.ready;
-  const sub = (await reg.pushManager.getSubscription()) ?? (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) }));
+  const sub =
+    (await reg.pushManager.getSubscription()) ??
+    (await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) }));
   await api.post('/push/subscriptions', sub.toJSON());
   return 'enabled';
 }

@@ -9,7 +9,10 @@ const signIn: SignInStrings = {
   password: 'Password',
   submit: 'Sign in',
   submitting: 'Signing in…',
-  wrongApp: (role) => (role === 'customer' ? 'This is a customer account: the driver app is for plow drivers.' : 'This account is not a driver account.'),
+  wrongApp: (role) =>
+    role === 'customer'
+      ? 'This is a customer account: the driver app is for plow drivers.'
+      : 'This account is not a driver account.',
   totpRequired: 'Enter your 6-digit code.',
 };
 

@@ -2,11 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { toPing } from './use-gps-stream';
 
 describe('toPing', () => {
-  const fix = { lat: 43.2, lng: -71.5, accuracy: 9.5, heading: 90, speed: 12, timestamp: Date.UTC(2026, 10, 22, 10, 0, 0) };
+  const fix = {
+    lat: 43.2,
+    lng: -71.5,
+    accuracy: 9.5,
+    heading: 90,
+    speed: 12,
+    timestamp: Date.UTC(2026, 10, 22, 10, 0, 0),
+  };
 
   it('sends the fix with its device time and a fresh client_event_id', () => {
     const a = toPing(fix);
-    expect(a).toMatchObject({ lat: 43.2, lng: -71.5, accuracy: 9.5, heading: 90, speed: 12, recorded_at: '2026-11-22T10:00:00.000Z' });
+    expect(a).toMatchObject({
+      lat: 43.2,
+      lng: -71.5,
+      accuracy: 9.5,
+      heading: 90,
+      speed: 12,
+      recorded_at: '2026-11-22T10:00:00.000Z',
+    });
     expect(a.client_event_id).toMatch(/^gps-[0-9a-f-]{32,36}$/);
     expect(toPing(fix).client_event_id).not.toBe(a.client_event_id);
   });

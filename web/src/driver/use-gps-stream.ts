@@ -52,14 +52,26 @@ export function toPing(fix: Fix): LocationPing {
 
 function fromPosition(p: GeolocationPosition): Fix {
   const c = p.coords;
-  return { lat: c.latitude, lng: c.longitude, accuracy: c.accuracy, heading: c.heading, speed: c.speed, timestamp: p.timestamp || Date.now() };
+  return {
+    lat: c.latitude,
+    lng: c.longitude,
+    accuracy: c.accuracy,
+    heading: c.heading,
+    speed: c.speed,
+    timestamp: p.timestamp || Date.now(),
+  };
 }
 
 /**
  * `onUnsent` receives each fix that could not go out live (no socket, no network): the
  * driver app puts it in the offline outbox, which replays it in order later.
  */
-export function useGpsStream(client: RealtimeClient | null, connection: ConnectionState, active: boolean, onUnsent?: (ping: LocationPing) => void): GpsState {
+export function useGpsStream(
+  client: RealtimeClient | null,
+  connection: ConnectionState,
+  active: boolean,
+  onUnsent?: (ping: LocationPing) => void,
+): GpsState {
   const [state, setState] = useState<GpsState>({ status: 'idle', fix: null, lastSentAt: null, unsent: false });
   const clientRef = useRef(client);
   clientRef.current = client;
@@ -122,7 +134,8 @@ export function useGpsStream(client: RealtimeClient | null, connection: Connecti
     const watch = navigator.geolocation.watchPosition(onFix, onError, opts);
     const refresh = setInterval(() => {
       const last = latest.current?.timestamp ?? 0;
-      if (Date.now() - last >= REFRESH_MS) navigator.geolocation.getCurrentPosition(onFix, onError, { ...opts, maximumAge: 0 });
+      if (Date.now() - last >= REFRESH_MS)
+        navigator.geolocation.getCurrentPosition(onFix, onError, { ...opts, maximumAge: 0 });
     }, REFRESH_MS);
     return () => {
       navigator.geolocation.clearWatch(watch);

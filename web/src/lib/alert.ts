@@ -46,6 +46,8 @@ export async function alertAssignment(title: string, body: string): Promise<void
   chime();
   if (document.visibilityState === 'hidden' && 'Notification' in window && Notification.permission === 'granted') {
     const reg = await navigator.serviceWorker?.getRegistration().catch(() => undefined);
-    await reg?.showNotification(title, { body, tag: 'assignment', icon: '/icons/icon-192.png', data: { url: '/driver/' } }).catch(() => undefined);
+    await reg
+      ?.showNotification(title, { body, tag: 'assignment', icon: '/icons/icon-192.png', data: { url: '/driver/' } })
+      .catch(() => undefined);
   }
 }

@@ -244,8 +244,21 @@ export interface JobsReport {
 export interface RevenueReport {
   from: string;
   to: string;
-  days: { day: string; collected_cents: number; refunds_cents: number; net_cents: number; payments: number; invoiced_cents: number }[];
-  totals: { collected_cents: number; refunds_cents: number; net_cents: number; payments: number; invoiced_cents: number };
+  days: {
+    day: string;
+    collected_cents: number;
+    refunds_cents: number;
+    net_cents: number;
+    payments: number;
+    invoiced_cents: number;
+  }[];
+  totals: {
+    collected_cents: number;
+    refunds_cents: number;
+    net_cents: number;
+    payments: number;
+    invoiced_cents: number;
+  };
   by_method: Record<string, number>;
 }
 

@@ -69,7 +69,13 @@ export class ApiError extends Error {
     if (err && typeof err.code === 'string' && typeof err.message === 'string') {
       return new ApiError(res.status, err.code, err.message, err.details, retryAfter);
     }
-    return new ApiError(res.status, `http_${res.status}`, res.statusText || `HTTP ${res.status}`, undefined, retryAfter);
+    return new ApiError(
+      res.status,
+      `http_${res.status}`,
+      res.statusText || `HTTP ${res.status}`,
+      undefined,
+      retryAfter,
+    );
   }
 
   static network(cause: unknown): ApiError {
@@ -187,7 +193,11 @@ export class ApiClient {
   /** A binary download with the bearer token (invoice PDFs): the caller makes an object URL. */
   async blob(path: string, signal?: AbortSignal): Promise<Blob> {
     const attempt = async () =>
-      send(apiUrl(path), { method: 'GET', headers: { authorization: `Bearer ${await this.session.freshAccessToken()}` }, signal });
+      send(apiUrl(path), {
+        method: 'GET',
+        headers: { authorization: `Bearer ${await this.session.freshAccessToken()}` },
+        signal,
+      });
     let res = await attempt();
     if (res.status === 401) {
       await this.session.refresh();

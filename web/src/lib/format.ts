@@ -1,6 +1,11 @@
 /** Locale formatting (numbers and money only; words live in each app's strings.ts). */
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 0, maximumFractionDigits: 2 });
+const usd = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 2,
+});
 
 /** Integer cents → "$85" / "$85.50". */
 export function formatMoney(cents: number | null | undefined): string {
@@ -9,7 +14,12 @@ export function formatMoney(cents: number | null | undefined): string {
 }
 
 const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const dateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
 
 export function formatTime(iso: string | number | null | undefined): string {
   if (iso === null || iso === undefined) return '—';

@@ -16,6 +16,9 @@ describe('offsetMeters', () => {
     const o = offsetMeters({ lat: 43.2001, lng: -71.5452 }, { lat: 43.215, lng: -71.53 });
     expect(o.x).toBeGreaterThan(1000);
     expect(o.y).toBeGreaterThan(1000);
-    expect(Math.hypot(o.x, o.y)).toBeCloseTo(distanceMeters({ lat: 43.2001, lng: -71.5452 }, { lat: 43.215, lng: -71.53 }), -1);
+    expect(Math.hypot(o.x, o.y)).toBeCloseTo(
+      distanceMeters({ lat: 43.2001, lng: -71.5452 }, { lat: 43.215, lng: -71.53 }),
+      -1,
+    );
   });
 });

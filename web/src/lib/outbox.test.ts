@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_PINGS, MemoryStore, Outbox, type GpsBatchBody, type OutboxItem, type SendOutcome } from './outbox';
 
 const base = { owner: 'u1', job_id: 'j1', recorded_at: '2026-11-22T10:00:00.000Z' };
-const status = (id: string, to: string) => ({ ...base, kind: 'status' as const, client_event_id: id, body: { status: to } });
-const ping = (n: number) => ({ lat: 43 + n / 1000, lng: -71, recorded_at: `2026-11-22T10:00:${String(n).padStart(2, '0')}.000Z`, client_event_id: `gps-${n}` });
+const status = (id: string, to: string) => ({
+  ...base,
+  kind: 'status' as const,
+  client_event_id: id,
+  body: { status: to },
+});
+const ping = (n: number) => ({
+  lat: 43 + n / 1000,
+  lng: -71,
+  recorded_at: `2026-11-22T10:00:${String(n).padStart(2, '0')}.000Z`,
+  client_event_id: `gps-${n}`,
+});
 
 describe('Outbox', () => {
   it('replays items oldest first and removes each once the server has it', async () => {
@@ -13,7 +23,11 @@ describe('Outbox', () => {
     await box.enqueue(status('s-aaaaaaa2', 'in_progress'));
     const seen: string[] = [];
     const report = await box.flush('u1', async (item) => {
-      seen.push(item.kind === 'gps' ? `gps×${(item.body as GpsBatchBody).pings.length}` : (item.body as { status: string }).status);
+      seen.push(
+        item.kind === 'gps'
+          ? `gps×${(item.body as GpsBatchBody).pings.length}`
+          : (item.body as { status: string }).status,
+      );
       return { outcome: 'sent' };
     });
     expect(seen).toEqual(['arrived', 'gps×1', 'in_progress']);
@@ -27,11 +41,15 @@ describe('Outbox', () => {
     await box.enqueue(status('s-bbbbbbb1', 'arrived'));
     await box.enqueue(status('s-bbbbbbb2', 'in_progress'));
     const calls: string[] = [];
-    const offline = async (item: OutboxItem): Promise<SendOutcome> => (calls.push(item.client_event_id), { outcome: 'retry', error: 'offline' });
+    const offline = async (item: OutboxItem): Promise<SendOutcome> => (
+      calls.push(item.client_event_id), { outcome: 'retry', error: 'offline' }
+    );
     expect(await box.flush('u1', offline)).toMatchObject({ sent: 0, remaining: 2 });
     expect(calls).toEqual(['s-bbbbbbb1']);
 
-    const online = async (item: OutboxItem): Promise<SendOutcome> => (calls.push(item.client_event_id), { outcome: 'sent' });
+    const online = async (item: OutboxItem): Promise<SendOutcome> => (
+      calls.push(item.client_event_id), { outcome: 'sent' }
+    );
     expect(await box.flush('u1', online)).toMatchObject({ sent: 2, remaining: 0 });
     expect(calls).toEqual(['s-bbbbbbb1', 's-bbbbbbb1', 's-bbbbbbb2']);
   });
@@ -40,7 +58,9 @@ describe('Outbox', () => {
     const box = new Outbox(new MemoryStore());
     await box.enqueue(status('s-ccccccc1', 'arrived'));
     await box.enqueue(status('s-ccccccc2', 'in_progress'));
-    const report = await box.flush('u1', async (item) => (item.client_event_id === 's-ccccccc1' ? { outcome: 'rejected', error: 'job cancelled' } : { outcome: 'sent' }));
+    const report = await box.flush('u1', async (item) =>
+      item.client_event_id === 's-ccccccc1' ? { outcome: 'rejected', error: 'job cancelled' } : { outcome: 'sent' },
+    );
     expect(report.sent).toBe(1);
     expect(report.rejected.map((r) => r.error)).toEqual(['job cancelled']);
   });
@@ -52,7 +72,9 @@ describe('Outbox', () => {
     await box.enqueue(status('s-ddddddd1', 'arrived'));
     await box.appendPing('u1', 'j1', ping(3));
     await box.load();
-    const kinds = (await new MemoryStore().all(), box.items()).map((i) => (i.kind === 'gps' ? (i.body as GpsBatchBody).pings.length : i.kind));
+    const kinds = (await new MemoryStore().all(), box.items()).map((i) =>
+      i.kind === 'gps' ? (i.body as GpsBatchBody).pings.length : i.kind,
+    );
     expect(kinds).toEqual([2, 'status', 1]);
   });
 

@@ -32,7 +32,15 @@ export interface OutboxItem<B = unknown> {
 
 /** A GPS batch: fixes taken while offline, sent one by one on replay (each has its own id). */
 export interface GpsBatchBody {
-  pings: { lat: number; lng: number; accuracy?: number; heading?: number; speed?: number; recorded_at?: string; client_event_id?: string }[];
+  pings: {
+    lat: number;
+    lng: number;
+    accuracy?: number;
+    heading?: number;
+    speed?: number;
+    recorded_at?: string;
+    client_event_id?: string;
+  }[];
 }
 
 export type SendOutcome =
@@ -91,7 +99,8 @@ export class IdbStore implements OutboxStore {
     this.#db ??= new Promise((resolve, reject) => {
       const req = indexedDB.open(DB_NAME, 1);
       req.onupgradeneeded = () => {
-        if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+        if (!req.result.objectStoreNames.contains(STORE))
+          req.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
       };
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
@@ -184,7 +193,14 @@ export class Outbox {
     return this.#write(async () => {
       const all = await this.#store.all();
       const last = all.at(-1);
-      if (last && last.kind === 'gps' && last.owner === owner && last.job_id === jobId && (last.body as GpsBatchBody).pings.length < MAX_BATCH_PINGS && last.attempts === 0) {
+      if (
+        last &&
+        last.kind === 'gps' &&
+        last.owner === owner &&
+        last.job_id === jobId &&
+        (last.body as GpsBatchBody).pings.length < MAX_BATCH_PINGS &&
+        last.attempts === 0
+      ) {
         (last.body as GpsBatchBody).pings.push(ping);
         await this.#store.put(last);
         return;

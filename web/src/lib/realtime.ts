@@ -154,7 +154,8 @@ export class RealtimeClient {
     this.#keepalive = setInterval(this.#tick, KEEPALIVE_MS);
     const wake = () => {
       // Phones drop sockets in the background: retry at once instead of after the backoff.
-      if (this.#ws && this.#state === 'reconnecting' && navigator.onLine !== false) this.#ws.reconnect(CLOSE_RECONNECT, 'wake');
+      if (this.#ws && this.#state === 'reconnecting' && navigator.onLine !== false)
+        this.#ws.reconnect(CLOSE_RECONNECT, 'wake');
     };
     const onVisible = () => document.visibilityState === 'visible' && wake();
     // The browser knows the network is gone before the socket does: say so at once, so
@@ -221,7 +222,8 @@ export class RealtimeClient {
     this.#lastHeard = Date.now();
     this.#lastErrorCode = null;
     this.#setState('open');
-    for (const topic of this.#subscriptions) this.#ws?.send(JSON.stringify({ type: 'subscribe', payload: { topic } } satisfies ClientMessage));
+    for (const topic of this.#subscriptions)
+      this.#ws?.send(JSON.stringify({ type: 'subscribe', payload: { topic } } satisfies ClientMessage));
   };
 
   #handleMessage = (e: MessageEvent) => {
@@ -291,7 +293,12 @@ export class RealtimeClient {
  * false when the socket is down or no ack comes within `timeoutMs`. Used to replay the
  * driver's offline GPS: a fix leaves the outbox only when the server has it.
  */
-export function sendWithAck(client: RealtimeClient, msg: ClientMessage, clientEventId: string, timeoutMs = 8_000): Promise<boolean> {
+export function sendWithAck(
+  client: RealtimeClient,
+  msg: ClientMessage,
+  clientEventId: string,
+  timeoutMs = 8_000,
+): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (ok: boolean) => {

@@ -52,7 +52,13 @@ export class SessionStore {
       try {
         const raw = localStorage.getItem(this.#key);
         const v = raw ? (JSON.parse(raw) as Partial<StoredSession>) : null;
-        if (v && v.user && typeof v.access_token === 'string' && typeof v.refresh_token === 'string' && typeof v.expires_at === 'number') {
+        if (
+          v &&
+          v.user &&
+          typeof v.access_token === 'string' &&
+          typeof v.refresh_token === 'string' &&
+          typeof v.expires_at === 'number'
+        ) {
           parsed = v as StoredSession;
         }
       } catch {
@@ -144,7 +150,10 @@ export class SessionStore {
  * Signs in to `session`'s app. Someone with another role gets `wrong_app` (and the
  * session they were just given is ended), so a driver cannot land in the admin portal.
  */
-export async function signIn(session: SessionStore, credentials: { email: string; password: string; totp_code?: string }): Promise<StoredSession> {
+export async function signIn(
+  session: SessionStore,
+  credentials: { email: string; password: string; totp_code?: string },
+): Promise<StoredSession> {
   const res = await send(apiUrl('/auth/login'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },

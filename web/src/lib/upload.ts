@@ -36,7 +36,13 @@ export async function compressImage(file: Blob, maxSide = MAX_SIDE, quality = JP
 }
 
 /** PUTs `body` to a presigned URL, reporting progress 0…1. */
-export function putWithProgress(url: string, body: Blob, contentType: string, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<void> {
+export function putWithProgress(
+  url: string,
+  body: Blob,
+  contentType: string,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
@@ -80,7 +86,12 @@ export async function uploadPhoto(api: ApiClient, file: File, opts: UploadOption
   opts.onProgress?.(0, 'compressing');
   const blob = await compressImage(file);
   const type = blob.type || file.type || 'image/jpeg';
-  const presigned = await api.post<Presigned>('/uploads/presign', { content_type: type, purpose: opts.purpose, size: blob.size, ...(opts.jobId ? { job_id: opts.jobId } : {}) });
+  const presigned = await api.post<Presigned>('/uploads/presign', {
+    content_type: type,
+    purpose: opts.purpose,
+    size: blob.size,
+    ...(opts.jobId ? { job_id: opts.jobId } : {}),
+  });
   await putWithProgress(presigned.upload_url, blob, type, (f) => opts.onProgress?.(f, 'uploading'), opts.signal);
   return presigned.public_url;
 }

@@ -87,7 +87,15 @@ export function PlaneMap(props: MapProps) {
       <text x={94} y={-88} className="plane-map__north" textAnchor="middle" aria-hidden="true">
         N
       </text>
-      {circle && c && <circle cx={c.x} cy={c.y} r={Math.min(400, circle.radiusMeters * k)} className="plane-map__area" data-radius-m={Math.round(circle.radiusMeters)} />}
+      {circle && c && (
+        <circle
+          cx={c.x}
+          cy={c.y}
+          r={Math.min(400, circle.radiusMeters * k)}
+          className="plane-map__area"
+          data-radius-m={Math.round(circle.radiusMeters)}
+        />
+      )}
       {markers.map((m) => {
         const p = place(m);
         const accuracyR = m.accuracy ? Math.min(R, m.accuracy * k) : 0;

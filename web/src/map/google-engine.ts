@@ -26,7 +26,12 @@ function loadGoogle(key: string): Promise<G> {
 
 export async function createEngine(container: HTMLElement, initial: MapProps): Promise<MapEngine> {
   const google = await loadGoogle(import.meta.env.VITE_GOOGLE_MAPS_API_KEY as string);
-  const map = new google.maps.Map(container, { center: initial.center, zoom: 12, disableDefaultUI: true, zoomControl: true });
+  const map = new google.maps.Map(container, {
+    center: initial.center,
+    zoom: 12,
+    disableDefaultUI: true,
+    zoomControl: true,
+  });
   const markers = new Map<string, G>();
   let circle: G = null;
   let props = initial;
@@ -40,7 +45,7 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       mk.setPosition({ lat: m.lat, lng: m.lng });
       markers.set(m.id, mk);
     }
-    for (const [id, mk] of markers) if (!seen.has(id)) (mk.setMap(null), markers.delete(id));
+    for (const [id, mk] of markers) if (!seen.has(id)) mk.setMap(null), markers.delete(id);
     if (next.circle) {
       circle ??= new google.maps.Circle({ map, strokeColor: '#1d4ed8', fillOpacity: 0.08 });
       circle.setCenter(next.circle.center);

@@ -62,20 +62,34 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
   let props = initial;
   let fitted = false;
 
-  map.on('click', (e: { lngLat: { lat: number; lng: number } }) => props.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }));
+  map.on('click', (e: { lngLat: { lat: number; lng: number } }) =>
+    props.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }),
+  );
 
   const drawCircle = () => {
     if (!map.isStyleLoaded()) return;
     const data: { type: 'FeatureCollection'; features: PolygonFeature[] } = {
       type: 'FeatureCollection',
-      features: props.circle ? [circlePolygon(props.circle.center.lat, props.circle.center.lng, props.circle.radiusMeters)] : [],
+      features: props.circle
+        ? [circlePolygon(props.circle.center.lat, props.circle.center.lng, props.circle.radiusMeters)]
+        : [],
     };
     const src = map.getSource('area') as maplibregl.GeoJSONSource | undefined;
     if (src) src.setData(data);
     else {
       map.addSource('area', { type: 'geojson', data });
-      map.addLayer({ id: 'area-fill', type: 'fill', source: 'area', paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.08 } });
-      map.addLayer({ id: 'area-line', type: 'line', source: 'area', paint: { 'line-color': '#1d4ed8', 'line-width': 2, 'line-dasharray': [2, 2] } });
+      map.addLayer({
+        id: 'area-fill',
+        type: 'fill',
+        source: 'area',
+        paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.08 },
+      });
+      map.addLayer({
+        id: 'area-line',
+        type: 'line',
+        source: 'area',
+        paint: { 'line-color': '#1d4ed8', 'line-width': 2, 'line-dasharray': [2, 2] },
+      });
     }
   };
 
@@ -97,13 +111,16 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       el.querySelector('.ml-marker__tag')!.textContent = m.tag ?? '';
       if (m.heading != null) mk.setRotation(m.heading);
     }
-    for (const [id, mk] of markers) if (!seen.has(id)) (mk.remove(), markers.delete(id));
+    for (const [id, mk] of markers) if (!seen.has(id)) mk.remove(), markers.delete(id);
     drawCircle();
     if (!fitted) {
       const pts = [next.center, ...next.markers];
       if (next.circle) {
         const r = next.circle.radiusMeters / 111_320;
-        pts.push({ lat: next.circle.center.lat + r, lng: next.circle.center.lng + r }, { lat: next.circle.center.lat - r, lng: next.circle.center.lng - r });
+        pts.push(
+          { lat: next.circle.center.lat + r, lng: next.circle.center.lng + r },
+          { lat: next.circle.center.lat - r, lng: next.circle.center.lng - r },
+        );
       }
       if (pts.length > 1) {
         const b = new maplibregl.LngLatBounds();

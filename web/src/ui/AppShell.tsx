@@ -10,7 +10,14 @@ import { Toaster } from './Toaster';
  * toasts. After a client-side navigation focus moves to the new page's heading, so a
  * screen-reader or keyboard user starts reading where the page starts.
  */
-export function AppShell({ session, strings, nav, children, variant, beforeSignOut }: {
+export function AppShell({
+  session,
+  strings,
+  nav,
+  children,
+  variant,
+  beforeSignOut,
+}: {
   session: SessionStore;
   strings: ShellStrings;
   nav?: ReactNode;
@@ -32,7 +39,13 @@ export function AppShell({ session, strings, nav, children, variant, beforeSignO
       // page (a closed drawer gives focus back to the card that opened it).
       const active = document.activeElement;
       const main = document.getElementById('main');
-      if (active && active !== document.body && active !== main && (active.closest('[role="dialog"]') || main?.contains(active))) return;
+      if (
+        active &&
+        active !== document.body &&
+        active !== main &&
+        (active.closest('[role="dialog"]') || main?.contains(active))
+      )
+        return;
       const target = document.querySelector<HTMLElement>('#main h1') ?? document.getElementById('main');
       if (!target) return;
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
@@ -56,7 +69,11 @@ export function AppShell({ session, strings, nav, children, variant, beforeSignO
             <button
               type="button"
               className="button button--ghost"
-              onClick={() => void (beforeSignOut ? beforeSignOut().catch(() => undefined) : Promise.resolve()).then(() => signOut(session))}
+              onClick={() =>
+                void (beforeSignOut ? beforeSignOut().catch(() => undefined) : Promise.resolve()).then(() =>
+                  signOut(session),
+                )
+              }
             >
               {strings.signOut}
             </button>

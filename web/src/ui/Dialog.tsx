@@ -5,7 +5,13 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * closes on Escape or a click on the backdrop, and gives focus back to whatever had it
  * before (the card's button), as the WAI-ARIA dialog pattern asks.
  */
-export function Dialog({ title, onClose, children, variant = 'modal', closeLabel }: {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  variant = 'modal',
+  closeLabel,
+}: {
   title: string;
   onClose: () => void;
   children: ReactNode;
@@ -29,9 +35,11 @@ export function Dialog({ title, onClose, children, variant = 'modal', closeLabel
         return;
       }
       if (e.key !== 'Tab' || !el) return;
-      const focusable = [...el.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])')].filter(
-        (n) => n.offsetParent !== null,
-      );
+      const focusable = [
+        ...el.querySelectorAll<HTMLElement>(
+          'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])',
+        ),
+      ].filter((n) => n.offsetParent !== null);
       if (focusable.length === 0) return;
       const firstEl = focusable[0]!;
       const lastEl = focusable.at(-1)!;
@@ -54,13 +62,27 @@ export function Dialog({ title, onClose, children, variant = 'modal', closeLabel
   }, []);
 
   return (
-    <div className={`dialog-backdrop dialog-backdrop--${variant}`} onMouseDown={(e) => e.target === e.currentTarget && close.current()}>
-      <div ref={box} className={`dialog dialog--${variant}`} role="dialog" aria-modal="true" aria-labelledby={`${id}-title`}>
+    <div
+      className={`dialog-backdrop dialog-backdrop--${variant}`}
+      onMouseDown={(e) => e.target === e.currentTarget && close.current()}
+    >
+      <div
+        ref={box}
+        className={`dialog dialog--${variant}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+      >
         <div className="dialog__head">
           <h2 id={`${id}-title`} tabIndex={-1}>
             {title}
           </h2>
-          <button type="button" className="button button--ghost" onClick={() => close.current()} aria-label={closeLabel}>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => close.current()}
+            aria-label={closeLabel}
+          >
             ✕
           </button>
         </div>

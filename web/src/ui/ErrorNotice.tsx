@@ -7,7 +7,15 @@ export function errorMessage(err: unknown, strings: ErrorStrings): string {
   return strings.generic;
 }
 
-export function ErrorNotice({ error, strings, onRetry }: { error: unknown; strings: ErrorStrings; onRetry?: () => void }) {
+export function ErrorNotice({
+  error,
+  strings,
+  onRetry,
+}: {
+  error: unknown;
+  strings: ErrorStrings;
+  onRetry?: () => void;
+}) {
   if (!error) return null;
   return (
     <div className="notice notice--error" role="alert">

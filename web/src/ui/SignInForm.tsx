@@ -8,7 +8,12 @@ import type { ErrorStrings, SignInStrings } from './strings';
  * Email + password (+ a TOTP code for the admin portal). On success the session store
  * changes and the app re-renders signed in; nothing to navigate.
  */
-export function SignInForm({ session, strings, errors, withTotp = false }: {
+export function SignInForm({
+  session,
+  strings,
+  errors,
+  withTotp = false,
+}: {
   session: SessionStore;
   strings: SignInStrings;
   errors: ErrorStrings;
@@ -47,11 +52,26 @@ export function SignInForm({ session, strings, errors, withTotp = false }: {
       <form onSubmit={submit} noValidate={false}>
         <div className="field">
           <label htmlFor={`${id}-email`}>{strings.email}</label>
-          <input id={`${id}-email`} type="email" autoComplete="username" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id={`${id}-email`}
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-password`}>{strings.password}</label>
-          <input id={`${id}-password`} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id={`${id}-password`}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         {withTotp && (
           <div className="field">

@@ -14,11 +14,20 @@ export function Toaster({ dismissLabel }: { dismissLabel: string }) {
         </span>
         <p className="toast__message">{t.message}</p>
         {t.action && (
-          <button type="button" className="button button--secondary" onClick={() => (t.action!.run(), toast.dismiss(t.id))}>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => (t.action!.run(), toast.dismiss(t.id))}
+          >
             {t.action.label}
           </button>
         )}
-        <button type="button" className="button button--ghost toast__close" aria-label={dismissLabel} onClick={() => toast.dismiss(t.id)}>
+        <button
+          type="button"
+          className="button button--ghost toast__close"
+          aria-label={dismissLabel}
+          onClick={() => toast.dismiss(t.id)}
+        >
           ×
         </button>
       </div>

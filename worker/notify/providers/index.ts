@@ -13,9 +13,19 @@ export const outbox: Provider = {
   async send(row: NotificationRow, { env }): Promise<SendResult> {
     if (settings(env).APP_ENV === 'development') {
       // Local demo: codes and links readable in the terminal.
-      console.log(`\n📬 outbox ${row.channel} to ${row.recipient}${row.subject ? ` — ${row.subject}` : ''}\n${row.body}\n`);
+      console.log(
+        `\n📬 outbox ${row.channel} to ${row.recipient}${row.subject ? ` — ${row.subject}` : ''}\n${row.body}\n`,
+      );
     } else {
-      console.log(JSON.stringify({ level: 'info', msg: 'outbox message (no provider configured)', channel: row.channel, kind: row.kind, notification_id: row.id }));
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          msg: 'outbox message (no provider configured)',
+          channel: row.channel,
+          kind: row.kind,
+          notification_id: row.id,
+        }),
+      );
     }
     return { provider: 'outbox', provider_message_id: `outbox-${row.id}` };
   },

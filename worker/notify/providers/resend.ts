@@ -1,12 +1,21 @@
 import { settings } from '../../lib/settings';
-import { errorFromResponse, ProviderError, providerFetch, type NotificationRow, type Provider, type SendContext, type SendResult } from './types';
+import {
+  errorFromResponse,
+  ProviderError,
+  providerFetch,
+  type NotificationRow,
+  type Provider,
+  type SendContext,
+  type SendResult,
+} from './types';
 
 /** Email needs an API key; the sender (EMAIL_FROM) and API URL have defaults (lib/settings.ts). */
 export function resendConfigured(env: Env): boolean {
   return !!settings(env).RESEND_API_KEY;
 }
 
-const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+const escapeHtml = (s: string) =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 /** The plain-text body as simple HTML: paragraphs kept, links clickable. */
 export function textToHtml(text: string): string {

@@ -1,6 +1,14 @@
 import { settings } from '../../lib/settings';
 import { publicBaseUrl } from '../public-url';
-import { errorFromResponse, ProviderError, providerFetch, type NotificationRow, type Provider, type SendContext, type SendResult } from './types';
+import {
+  errorFromResponse,
+  ProviderError,
+  providerFetch,
+  type NotificationRow,
+  type Provider,
+  type SendContext,
+  type SendResult,
+} from './types';
 
 /** Twilio statuses of a message that went (or is going) out: do not send it again. */
 const ALIVE = new Set(['accepted', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'read']);
@@ -33,8 +41,12 @@ async function findPrevious(env: Env, row: NotificationRow): Promise<SendResult 
   const q = new URLSearchParams({ To: row.recipient ?? '', 'DateSent>': since, PageSize: '20' });
   const res = await providerFetch('twilio', `${accountUrl(env)}/Messages.json?${q}`, { headers: headers(env) });
   if (!res.ok) throw await errorFromResponse('twilio', res);
-  const page = (await res.json()) as { messages?: { sid: string; body?: string; status?: string; direction?: string }[] };
-  const match = page.messages?.find((m) => m.body === row.body && ALIVE.has(m.status ?? '') && (m.direction ?? 'outbound-api').startsWith('outbound'));
+  const page = (await res.json()) as {
+    messages?: { sid: string; body?: string; status?: string; direction?: string }[];
+  };
+  const match = page.messages?.find(
+    (m) => m.body === row.body && ALIVE.has(m.status ?? '') && (m.direction ?? 'outbound-api').startsWith('outbound'),
+  );
   return match ? { provider: 'twilio', provider_message_id: match.sid } : null;
 }
 

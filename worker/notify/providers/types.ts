@@ -65,5 +65,10 @@ export async function errorFromResponse(provider: string, res: Response): Promis
   } catch {
     // not JSON
   }
-  return new ProviderError(provider, `HTTP ${res.status}${code !== undefined ? ` (${code})` : ''}: ${message}`, retryableStatus(res.status), code);
+  return new ProviderError(
+    provider,
+    `HTTP ${res.status}${code !== undefined ? ` (${code})` : ''}: ${message}`,
+    retryableStatus(res.status),
+    code,
+  );
 }

@@ -3,7 +3,15 @@ import * as t from '../../../db/schema';
 import { URGENT_KINDS } from '../intents';
 import type { TemplateKind } from '../templates';
 import { buildPushRequest, pushTopic } from '../web-push';
-import { errorFromResponse, ProviderError, providerFetch, type NotificationRow, type Provider, type SendContext, type SendResult } from './types';
+import {
+  errorFromResponse,
+  ProviderError,
+  providerFetch,
+  type NotificationRow,
+  type Provider,
+  type SendContext,
+  type SendResult,
+} from './types';
 
 type VapidEnv = Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT'>;
 
@@ -39,16 +47,30 @@ export function pushPayload(row: NotificationRow): PushPayload {
 export const webPush: Provider = {
   name: 'webpush',
   async send(row: NotificationRow, { env, db }: SendContext): Promise<SendResult> {
-    const [sub] = row.recipient ? await db.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.id, row.recipient)).limit(1) : [];
+    const [sub] = row.recipient
+      ? await db.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.id, row.recipient)).limit(1)
+      : [];
     if (!sub) throw new ProviderError('webpush', 'push subscription no longer exists', false);
     const urgent = URGENT_KINDS.has(row.kind as TemplateKind);
     const request = await buildPushRequest(
       sub,
       pushPayload(row),
-      { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT || 'mailto:admin@localhost' },
-      { ttl: urgent ? 3600 : 24 * 3600, urgency: urgent ? 'high' : 'normal', topic: await pushTopic(row.idempotency_key) },
+      {
+        publicKey: env.VAPID_PUBLIC_KEY,
+        privateKey: env.VAPID_PRIVATE_KEY,
+        subject: env.VAPID_SUBJECT || 'mailto:admin@localhost',
+      },
+      {
+        ttl: urgent ? 3600 : 24 * 3600,
+        urgency: urgent ? 'high' : 'normal',
+        topic: await pushTopic(row.idempotency_key),
+      },
     );
-    const res = await providerFetch('webpush', request.url, { method: 'POST', headers: request.headers, body: await request.arrayBuffer() });
+    const res = await providerFetch('webpush', request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: await request.arrayBuffer(),
+    });
     if (res.status === 404 || res.status === 410) {
       await db.delete(t.push_subscriptions).where(eq(t.push_subscriptions.id, sub.id));
       throw new ProviderError('webpush', `subscription expired (HTTP ${res.status}); removed`, false);
