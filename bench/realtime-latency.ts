@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { startApp } from '../scripts/lib/app';
 import { findDirectPort } from './lib/direct-port';
 import { startWranglerDev } from './lib/wrangler-dev';
-import { type LoadJob, type RunResult, type Scenario, type Target } from './lib/ws-load';
+import type { LoadJob, RunResult, Scenario, Target } from './lib/ws-load';
 import { seedFleet } from './lib/seed-fleet';
 import { mergeRounds, type MergedResult } from './lib/merge';
 import { ms } from './lib/stats';

@@ -39,7 +39,7 @@ export class AutoDispatch extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const state = await this.#load();
     if (!state) return;
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof dispatchTick>>;
     try {
       outcome = await withDb(this.env, (db) => dispatchTick(this.env, db, state, Date.now()));
     } catch (err) {

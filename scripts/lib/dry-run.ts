@@ -51,7 +51,7 @@ export async function wranglerDryRun(root: string, env: string, outdir: string):
 
 /** Reads a dry run's exit code and output: warnings, errors, bindings, vars. */
 export function parseDryRun(code: number, output: string): DryRunResult {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes, which start with ESC.
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   const problems: string[] = [];
   if (code !== 0) problems.push(`wrangler exited with ${code}`);

@@ -217,15 +217,13 @@ describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
         .update(t.jobs)
         .set({ completed_at: new Date('2024-11-19T20:00:00Z') })
         .where(eq(t.jobs.id, job.id));
-      await d
-        .insert(t.payments)
-        .values({
-          job_id: job.id,
-          method: 'cash',
-          amount_cents: 8500,
-          recorded_by_user_id: driver.user_id,
-          recorded_at: new Date('2024-11-19T20:05:00Z'),
-        });
+      await d.insert(t.payments).values({
+        job_id: job.id,
+        method: 'cash',
+        amount_cents: 8500,
+        recorded_by_user_id: driver.user_id,
+        recorded_at: new Date('2024-11-19T20:05:00Z'),
+      });
     });
 
     await trigger('0 * * * *', Date.parse('2024-11-20T10:00:00Z')); // 05:00 EST: not yet

@@ -72,7 +72,7 @@ describe('JobRoom: joining job:{id}', () => {
     await expectError(await upgrade('not-a-token', `job:${jobId}`), 401);
 
     const ownJob = await newJob(stranger);
-    const { socket: socket } = await watch(stranger.token, ownJob);
+    const { socket } = await watch(stranger.token, ownJob);
     socket.send({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
     expect(await socket.next()).toMatchObject({ type: 'error', payload: { code: 'wrong_room' } });
     socket.send({ type: 'location_ping', payload: { lat: 43.2, lng: -71.5 } });
@@ -353,7 +353,7 @@ describe('JobRoom: durability and hibernation', () => {
   it('answers the exact ping text from the runtime without waking the room, and schedules nothing', async () => {
     const customer = await newCustomer();
     const jobId = await newJob(customer);
-    const { socket: socket } = await watch(customer.token, jobId);
+    const { socket } = await watch(customer.token, jobId);
 
     const setup = await runInDurableObject(room(jobId), async (_r: JobRoom, state) => {
       const pair = state.getWebSocketAutoResponse();
@@ -383,7 +383,7 @@ describe('JobRoom: bad input and expired sessions', () => {
   it('answers malformed messages with an error and keeps the socket usable', async () => {
     const customer = await newCustomer();
     const jobId = await newJob(customer);
-    const { socket: socket } = await watch(customer.token, jobId);
+    const { socket } = await watch(customer.token, jobId);
     const refusals: [unknown, string][] = [
       ['{"type":', 'malformed_json'],
       ['"just a string"', 'bad_message'],

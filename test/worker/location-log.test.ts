@@ -24,8 +24,12 @@ function batchOf(bodies: unknown[]) {
     queue: 'plowdispatch-location-log',
     metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } },
     messages,
-    ackAll: () => messages.forEach((m) => m.ack()),
-    retryAll: (o?: QueueRetryOptions) => messages.forEach((m) => m.retry(o)),
+    ackAll: () => {
+      for (const m of messages) m.ack();
+    },
+    retryAll: (o?: QueueRetryOptions) => {
+      for (const m of messages) m.retry(o);
+    },
   };
   return { batch, outcome };
 }

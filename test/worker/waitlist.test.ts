@@ -36,7 +36,7 @@ describe('POST /api/v1/jobs while the operator is paused', () => {
       phone: `+1603${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`,
     });
     await call('PATCH', '/api/v1/admin/settings', token, { accepting_jobs: false });
-    let res;
+    let res: Awaited<ReturnType<typeof call>>;
     try {
       res = await call('POST', '/api/v1/jobs', customer.token, {
         location_id: customer.location_id,

@@ -52,12 +52,10 @@ const SettingsSchema = z.object({
   APP_ORIGINS: list.pipe(
     z.array(
       // Compared with the browser's Origin header as strings: a path or trailing slash would never match.
-      z
-        .string()
-        .refine(isOrigin, {
-          message:
-            'APP_ORIGINS entries must be origins like https://plow.example.com (scheme and host, no path or trailing slash)',
-        }),
+      z.string().refine(isOrigin, {
+        message:
+          'APP_ORIGINS entries must be origins like https://plow.example.com (scheme and host, no path or trailing slash)',
+      }),
     ),
   ),
   /** HaveIBeenPwned k-anonymity check on new passwords; on unless "false". */

@@ -1,5 +1,5 @@
 import type { JobStatus, Role } from '../../contract/enums';
-import * as t from '../../db/schema';
+import type * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';

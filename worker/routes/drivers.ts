@@ -134,16 +134,14 @@ drivers.post('/me/jobs/:id/accept', async (c) => {
       .where(and(eq(t.jobs.id, id), eq(t.jobs.version, row.version), eq(t.jobs.status, 'assigned')))
       .returning();
     if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
-    await tx
-      .insert(t.job_status_events)
-      .values({
-        job_id: id,
-        previous_status: 'assigned',
-        new_status: 'assigned',
-        changed_by_user_id: actor.user_id,
-        notes: 'accepted by driver',
-        created_at: sql`clock_timestamp()`,
-      });
+    await tx.insert(t.job_status_events).values({
+      job_id: id,
+      previous_status: 'assigned',
+      new_status: 'assigned',
+      changed_by_user_id: actor.user_id,
+      notes: 'accepted by driver',
+      created_at: sql`clock_timestamp()`,
+    });
     if (latest && latest.by === null) {
       const [customer] = await tx
         .select({ user_id: t.customer_profiles.user_id })

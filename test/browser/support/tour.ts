@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Api, sessionEntry, type Tokens } from './api';
+import { type Api, sessionEntry, type Tokens } from './api';
 
 /**
  * Every main screen of the three apps, with what to wait for before looking at it. Shared

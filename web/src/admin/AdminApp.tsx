@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useSession } from '../lib/hooks';
 import { Link, matchPath, navigate, usePathname } from '../lib/router';
 import { AppShell } from '../ui/AppShell';
@@ -57,7 +58,7 @@ export default function AdminApp() {
     );
   }
 
-  let page;
+  let page: ReactNode;
   if (onBoard) page = <BoardPage />;
   else if (path === '/admin/map') page = <LiveMapPage />;
   else if (path === '/admin/drivers') page = <DriversPage />;

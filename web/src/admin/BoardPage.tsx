@@ -507,6 +507,7 @@ function AcceptingToggle() {
         type="checkbox"
         role="switch"
         checked={on}
+        aria-checked={on}
         onChange={() => void flip()}
         aria-describedby="accepting-hint"
       />

@@ -145,6 +145,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
           <h3>{d.timeline}</h3>
           <ol className="timeline timeline--events">
             {(events.data ?? []).map((e, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the history only grows at its end, so an index names one event.
               <li key={i} className="is-done">
                 {e.previous_status === e.new_status
                   ? d.accepted

@@ -170,6 +170,7 @@ export function TierEditor({
         </thead>
         <tbody>
           {rows.map((r, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the rows are the six fixed tier slots, edited in place.
             <tr key={i} data-tier-row={i + 1}>
               <td>{i + 1}</td>
               <td>

@@ -71,6 +71,7 @@ function useTokenAction<T>(run: (token: string) => Promise<T>) {
     error: null,
     result: null,
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount.
   useEffect(() => {
     const token = tokenFromUrl();
     if (!token) return setState({ done: true, error: strings.noToken, result: null });
@@ -86,7 +87,6 @@ function useTokenAction<T>(run: (token: string) => Promise<T>) {
           result: null,
         }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return state;
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useSession } from '../lib/hooks';
 import { Link, matchPath, usePathname } from '../lib/router';
 import { AppShell } from '../ui/AppShell';
@@ -39,7 +40,7 @@ export default function CustomerApp() {
     </nav>
   );
 
-  let page;
+  let page: ReactNode;
   if (!signedIn) page = <AuthPanel />;
   else if (live) page = <LiveJobPage key={live.id} jobId={live.id!} />;
   else if (home) page = <JobsPage />;

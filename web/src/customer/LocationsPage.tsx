@@ -166,7 +166,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
   const set = (k: Exclude<keyof typeof form, 'is_default'>) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
 
-  const useGps = () => {
+  const locateWithGps = () => {
     navigator.geolocation?.getCurrentPosition(
       (p) => {
         setPin({ lat: p.coords.latitude, lng: p.coords.longitude });
@@ -234,7 +234,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
         {input('postal_code', s.postal, { autoComplete: 'postal-code', required: true, inputMode: 'numeric' })}
       </div>
       <div className="row">
-        <button type="button" className="button button--secondary" onClick={useGps}>
+        <button type="button" className="button button--secondary" onClick={locateWithGps}>
           {s.useGps}
         </button>
       </div>

@@ -41,6 +41,7 @@ export function JobPage({ jobId }: { jobId: string }) {
   useEffect(() => {
     if (fromQueue) setJob(fromQueue);
   }, [fromQueue]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refetched when the queue's copy of this job changes, not on every new queue object.
   useEffect(() => {
     const ctrl = new AbortController();
     getJob(jobId, ctrl.signal).then(
@@ -55,12 +56,12 @@ export function JobPage({ jobId }: { jobId: string }) {
     return () => ctrl.abort();
     // Refetched when the queue's copy of this job changes (a live update), not on every
     // new queue object: rememberJob below replaces the queue, which would loop.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jobId, fromQueue && JSON.stringify(fromQueue)]);
 
   // Accepted on another device (or before a reinstall)? The status history says so.
   const knownAccepted = d.accepted.has(jobId);
   const status0 = job?.status;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per job and status; the session helpers are stable.
   useEffect(() => {
     if (knownAccepted || status0 !== 'assigned') return;
     const ctrl = new AbortController();
@@ -74,7 +75,6 @@ export function JobPage({ jobId }: { jobId: string }) {
       () => undefined,
     );
     return () => ctrl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jobId, knownAccepted, status0]);
 
   if (missing && !job) return <p className="notice notice--error">{s.notFound}</p>;

@@ -84,7 +84,7 @@ export function PlaneMap(props: MapProps) {
       <text x={0} y={-R - 2} className="plane-map__ring-label" textAnchor="middle">
         {distanceLabel(extent)}
       </text>
-      <text x={94} y={-88} className="plane-map__north" textAnchor="middle" aria-hidden="true">
+      <text x={94} y={-88} className="plane-map__north" textAnchor="middle">
         N
       </text>
       {circle && c && (

@@ -6,7 +6,7 @@ import type { MapEngine, MapProps } from './types';
  * purpose so the app does not carry @types/google.maps for an optional engine.
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// biome-ignore lint/suspicious/noExplicitAny: typed loosely on purpose (see above).
 type G = any;
 
 let loading: Promise<G> | null = null;
@@ -53,5 +53,10 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     } else circle?.setMap(null);
   };
   update(initial);
-  return { update, destroy: () => markers.forEach((m) => m.setMap(null)) };
+  return {
+    update,
+    destroy: () => {
+      for (const m of markers.values()) m.setMap(null);
+    },
+  };
 }

@@ -62,6 +62,7 @@ export function Dialog({
   }, []);
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes; keyboard users close with Escape.
     <div
       className={`dialog-backdrop dialog-backdrop--${variant}`}
       onMouseDown={(e) => e.target === e.currentTarget && close.current()}
