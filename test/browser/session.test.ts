@@ -21,6 +21,7 @@ describe('the customer live page under trouble', () => {
   const pages: Record<string, Page> = {};
   const errors: string[] = [];
   let jobId = '';
+  let driverToken = '';
 
   async function open(name: string, routeWs = false): Promise<Page> {
     const context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 } });
@@ -75,28 +76,8 @@ describe('the customer live page under trouble', () => {
         })
       ).status,
     ).toBe(200);
-    // One location fix over the socket, like the app sends it.
-    await new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?token=${driver.access_token}`);
-      ws.onopen = () =>
-        ws.send(
-          JSON.stringify({
-            type: 'location_ping',
-            payload: {
-              lat: 43.2185,
-              lng: -71.5101,
-              accuracy: 9,
-              recorded_at: new Date().toISOString(),
-              client_event_id: `gps-${jobId}`,
-            },
-          }),
-        );
-      ws.onmessage = (e) => {
-        if (String(e.data).includes('"ack"')) ws.close(), resolve();
-      };
-      ws.onerror = () => reject(new Error('driver socket failed'));
-      setTimeout(() => (ws.close(), resolve()), 5000);
-    });
+    driverToken = driver.access_token;
+    await sendFix(driverToken, jobId, `gps-${jobId}`);
   }, 120_000);
 
   afterAll(async () => {
@@ -144,6 +125,33 @@ describe('the customer live page under trouble', () => {
     expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull();
   });
 
+  it('grades the plow’s position live, then delayed, then lost once the driver’s phone goes quiet', async () => {
+    onTestFailed(() => screenshotAll(pages, 'freshness'));
+    const page = await open('freshness');
+    // The page's own clock, so five silent minutes pass in a moment.
+    await page.clock.install();
+    await page.goto(`/customer/jobs/${jobId}`);
+    await signIn(page);
+    await page.getByText('Your plow is on the way.').waitFor(WAIT);
+    await sendFix(driverToken, jobId, `gps-${jobId}-fresh`);
+    const freshness = page.locator('.live__freshness');
+    await page.locator('.live__freshness[data-freshness="live"]').waitFor(WAIT);
+    expect(await freshness.textContent()).toMatch(/^Live · position updated/);
+
+    await page.clock.fastForward(60_000);
+    await page.locator('.live__freshness[data-freshness="delayed"]').waitFor(WAIT);
+    expect(await freshness.textContent()).toMatch(/^Last seen 1 min ago\. The driver may be out of coverage/);
+    expect(await page.getByText(/^Live · /).count()).toBe(0);
+
+    await page.clock.fastForward(5 * 60_000);
+    await page.locator('.live__freshness[data-freshness="lost"]').waitFor(WAIT);
+    expect(await freshness.textContent()).toMatch(
+      /^Lost contact 6 min ago\. The map shows where the plow was last seen/,
+    );
+    // What we last knew stays on the map, marked as such.
+    await page.locator('[data-marker="plow"]').waitFor(WAIT);
+  });
+
   it('raised no uncaught errors', () => {
     expect(errors).toEqual([]);
   });
@@ -159,4 +167,30 @@ async function read(page: Page): Promise<Stored> {
 }
 async function write(page: Page, s: Stored): Promise<void> {
   await page.evaluate(([key, value]) => localStorage.setItem(key, value), [SESSION_KEY, JSON.stringify(s)] as const);
+}
+
+/** One location fix over the driver's socket, as the driver app sends it; resolves on its ack. */
+async function sendFix(token: string, jobId: string, eventId: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?token=${token}`);
+    const done = () => (ws.close(), resolve());
+    ws.onopen = () =>
+      ws.send(
+        JSON.stringify({
+          type: 'location_ping',
+          payload: {
+            lat: 43.2185,
+            lng: -71.5101,
+            accuracy: 9,
+            recorded_at: new Date().toISOString(),
+            client_event_id: eventId,
+          },
+        }),
+      );
+    ws.onmessage = (e) => {
+      if (String(e.data).includes('"ack"')) done();
+    };
+    ws.onerror = () => reject(new Error(`driver socket failed for job ${jobId}`));
+    setTimeout(done, 5000);
+  });
 }

@@ -261,7 +261,7 @@ describe('the whole story: sign up → request → board → assign → drive �
     const before = await distance();
     expect(before).toBeGreaterThan(1500);
     expect(before).toBeLessThan(2600);
-    await customer.getByText(/Position updated (just now|\d+ s ago)/).waitFor(WAIT);
+    await customer.getByText(/Live · position updated (just now|\d+ s ago)/).waitFor(WAIT);
     const from = Number(await plow.getAttribute('data-lat'));
 
     await contexts.driver!.setGeolocation(NEAR);

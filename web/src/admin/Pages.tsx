@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { freshnessOf } from '../../../contract/freshness';
 import { ApiError } from '../lib/api';
 import type { AdminTier, AuditEntry, NotificationRow } from '../lib/api-types';
 import { formatDateTime, formatMoney, secondsSince } from '../lib/format';
@@ -42,7 +43,8 @@ export function LiveMapPage() {
     const live = admin.live[d.id];
     const pos =
       live ?? (d.lat !== null && d.lng !== null ? { lat: d.lat, lng: d.lng, ts: d.location_updated_at ?? '' } : null);
-    return { d, pos };
+    const age = pos?.ts ? secondsSince(pos.ts, now) : null;
+    return { d, pos, age, freshness: freshnessOf(age) };
   });
   const markers: MapMarker[] = [
     ...(area ? [{ id: 'base', kind: 'base' as const, lat: area.lat, lng: area.lng, label: m.base }] : []),
@@ -54,7 +56,7 @@ export function LiveMapPage() {
       label: `${c.job_address} (${strings.jobStatus[c.status]})`,
       tag: strings.jobStatus[c.status],
     })),
-    ...drivers.flatMap(({ d, pos }) =>
+    ...drivers.flatMap(({ d, pos, freshness }) =>
       pos
         ? [
             {
@@ -62,8 +64,11 @@ export function LiveMapPage() {
               kind: 'driver' as const,
               lat: pos.lat,
               lng: pos.lng,
-              label: d.full_name,
-              tag: d.full_name.split(' ')[0],
+              label: `${d.full_name} (${m.freshness[freshness]})`,
+              tag:
+                freshness === 'live'
+                  ? d.full_name.split(' ')[0]
+                  : `${d.full_name.split(' ')[0]} · ${m.freshness[freshness]}`,
             },
           ]
         : [],
@@ -89,15 +94,13 @@ export function LiveMapPage() {
         <div className="map-page__facts">
           <h2>{m.drivers}</h2>
           <ul className="list">
-            {drivers.map(({ d, pos }) => {
-              const age = pos?.ts ? secondsSince(pos.ts, now) : null;
-              return (
-                <li key={d.id} data-driver-id={d.id}>
-                  <strong>{d.full_name}</strong> · {strings.driverStatus[d.status]} ·{' '}
-                  <span className="muted">{age === null ? m.never : m.seen(strings.ago(age))}</span>
-                </li>
-              );
-            })}
+            {drivers.map(({ d, age, freshness }) => (
+              <li key={d.id} data-driver-id={d.id} data-freshness={freshness}>
+                <strong>{d.full_name}</strong> · {strings.driverStatus[d.status]} ·{' '}
+                <span className={`freshness freshness--${freshness}`}>{m.freshness[freshness]}</span>{' '}
+                <span className="muted">{age === null ? m.never : m.seen(strings.ago(age))}</span>
+              </li>
+            ))}
           </ul>
           <h2>{m.jobs}</h2>
           <ul className="list">

@@ -198,6 +198,8 @@ export const strings = {
     drivers: 'Drivers',
     jobs: 'Open jobs',
     seen: (when: string) => `seen ${when}`,
+    /** A driver's position graded by age (contract/freshness.ts). */
+    freshness: { live: 'Live', delayed: 'Delayed', lost: 'Lost contact' },
     never: 'no position yet',
     noArea: 'Set the service area to center the map.',
   },

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { TERMINAL_JOB_STATUSES, type JobStatus } from '../../../contract/enums';
 import { canTransition } from '../../../contract/state-machine';
+import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
 import type { Job, StatusEvent } from '../lib/api-types';
@@ -27,8 +28,6 @@ const STEPS: JobStatus[] = ['pending', 'assigned', 'en_route', 'arrived', 'in_pr
 const POLL_GRACE_MS = 4_000;
 const POLL_LOCATION_MS = 5_000;
 const POLL_JOB_MS = 15_000;
-/** A fix older than this is flagged as possibly out of date. */
-const STALE_AFTER_S = 90;
 
 interface Fix {
   lat: number;
@@ -130,6 +129,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const showPlow = fix && !terminal && status !== 'pending';
   const meters = showPlow ? distanceMeters(home, fix) : null;
   const age = showPlow ? secondsSince(fix.ts, now) : null;
+  const freshness = freshnessOf(age);
   const markers: MapMarker[] = [{ id: 'home', kind: 'home', ...home, label: s.mapHome }];
   if (showPlow)
     markers.push({
@@ -140,6 +140,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
       heading: fix.heading,
       accuracy: fix.accuracy,
       label: s.mapPlow,
+      tag: freshness === 'live' ? undefined : s.freshnessTag[freshness],
     });
 
   return (
@@ -169,11 +170,11 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
                 <p className="live__distance" data-meters={Math.round(meters)}>
                   {s.distance(strings.distance(meters))}
                 </p>
-                <p className="muted live__age">
-                  {s.fixAge(strings.ago(age ?? 0))}
-                  {fix.accuracy !== null && ` · ${s.accuracy(fix.accuracy)}`}
+                <p className={`live__freshness live__freshness--${freshness}`} data-freshness={freshness}>
+                  <span className="live__freshness-dot" aria-hidden="true" />
+                  {s.freshness[freshness](strings.ago(age ?? 0))}
                 </p>
-                {age !== null && age > STALE_AFTER_S && <p className="notice notice--warn">{s.stale}</p>}
+                {fix.accuracy !== null && <p className="muted live__age">{s.accuracy(fix.accuracy)}</p>}
               </>
             ) : (
               <p className="muted">{status === 'pending' ? s.noDriverYet : s.noFix}</p>

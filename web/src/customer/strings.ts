@@ -221,11 +221,17 @@ export const strings = {
     price: 'Price',
     driver: 'Plow',
     distance: (d: string) => `${d} from your driveway`,
-    fixAge: (a: string) => `Position updated ${a}`,
+    /** The plow's position graded by age (contract/freshness.ts); never "Live" for an old fix. */
+    freshness: {
+      live: (a: string) => `Live · position updated ${a}`,
+      delayed: (a: string) =>
+        `Last seen ${a}. The driver may be out of coverage; the plow will move again when the phone reconnects.`,
+      lost: (a: string) => `Lost contact ${a}. The map shows where the plow was last seen.`,
+    },
+    freshnessTag: { live: 'Live', delayed: 'Delayed', lost: 'Last seen' },
     accuracy: (m: number) => `±${Math.round(m * FEET_PER_METER)} ft`,
     noFix: 'Waiting for the driver’s location…',
     noDriverYet: 'You will see the plow here once a driver is on the way.',
-    stale: 'The plow’s position may be out of date.',
     polling: 'Live updates are interrupted; checking every few seconds.',
     timeline: 'Progress',
     cancel: 'Cancel request',

@@ -220,12 +220,13 @@ export const strings = {
   gps: {
     title: 'GPS',
     sharing: 'Sharing your location',
+    savingOffline: 'Offline: your location is saved on the phone and sent when you are back in coverage',
+    notReaching: 'Your location has not reached the office lately',
     waiting: 'Waiting for GPS…',
     denied: 'Location is blocked. Allow location for this site to share your position.',
     unavailable: 'GPS is not available on this device.',
     accuracy: (m: number) => `Accuracy ±${Math.round(m)} m`,
     lastSent: (when: string) => `Last sent ${when}`,
     notSent: 'Not sent yet',
-    queued: 'Offline: saving GPS on the phone',
   },
 } as const;
