@@ -188,6 +188,17 @@ export const JobPatchBody = z
 
 export const ReassignBody = z.object({ driver_id: uuid, expected_version: z.number().int().min(0).optional() });
 
+/**
+ * An admin moving a job through the state machine by hand: advancing it for a driver whose
+ * phone died, un-assigning it back to pending, marking a completed job disputed. The reason
+ * goes into the job's history and the audit log.
+ */
+export const AdminJobStatusBody = z.object({
+  status: z.enum(JOB_STATUSES),
+  reason: z.string().trim().min(1).max(500).optional(),
+  expected_version: z.number().int().min(0).optional(),
+});
+
 // ---- drivers ----
 
 const paypalLink = z

@@ -90,6 +90,7 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/customers/me/invoices': CUSTOMER,
 
   'PATCH /api/v1/jobs/:id': ADMIN,
+  'PATCH /api/v1/jobs/:id/status': ADMIN,
   'POST /api/v1/jobs/:id/reassign': ADMIN,
   'POST /api/v1/jobs/:id/price': ['driver', 'admin'],
   'GET /api/v1/jobs/:id/price-changes': ANY,

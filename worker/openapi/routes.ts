@@ -27,6 +27,7 @@ import {
 } from '../../contract/api';
 import {
   AdminCustomersQuery,
+  AdminJobStatusBody,
   BoardQuery,
   CursorQuery,
   CustomerJobsQuery,
@@ -432,6 +433,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       'Admin edits: instructions, schedule, final price (logged); `expected_version` turns a stale edit into 409.',
     body: JobPatchBody,
     errors: { 409: 'job_closed, price_locked or version_conflict.' },
+  },
+  'PATCH /api/v1/jobs/:id/status': {
+    summary:
+      'Admin status move through the state machine (advance for a driver, un-assign to pending, mark disputed), with a reason kept in the history and the audit log.',
+    body: AdminJobStatusBody,
+    ok: { 200: JOB },
+    errors: { 409: STATE_CONFLICT },
   },
   'POST /api/v1/jobs/:id/reassign': {
     summary: 'Move an assigned job to another driver in one transaction.',

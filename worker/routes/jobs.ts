@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { and, desc, eq, getTableColumns, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AssignBody, CancelBody, CreateJobBody, JobListQuery } from '../../contract/api';
-import { JobPatchBody, ReassignBody } from '../../contract/api-domain';
+import { AdminJobStatusBody, JobPatchBody, ReassignBody } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { actorOf } from '../lib/actor';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
+import { audit } from '../lib/audit';
 import { conflict } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishNewJob, publishTransition } from '../realtime';
@@ -116,6 +117,31 @@ jobs.delete('/:id', async (c) => {
     cancellation_reason: body.reason ?? null,
   });
   await publishTransition(c.env, result, body.reason);
+  return c.json({ job: toJob(result.job) });
+});
+
+/**
+ * An admin's status move through the same state machine and job-change path as the
+ * drivers' (a phone that died, an un-assignment, a dispute); the reason is kept in the job's
+ * history and the audit log. Assigning still goes through /assign, which names the driver.
+ */
+jobs.patch('/:id/status', async (c) => {
+  const id = uuidParam(c);
+  const body = await readJson(c, AdminJobStatusBody);
+  const reason = body.reason ?? null;
+  const result = await transitionJob(c.var.db, actorOf(c), id, body.status, {
+    notes: reason,
+    cancellation_reason: body.status === 'cancelled' ? reason : undefined,
+    expected_version: body.expected_version,
+  });
+  await audit(c, {
+    action: 'job.status',
+    entity_type: 'job',
+    entity_id: id,
+    before: { status: result.previous_status, driver_id: result.previous_driver_id },
+    after: { status: result.job.status, driver_id: result.job.driver_id, reason },
+  });
+  await publishTransition(c.env, result, reason ?? undefined);
   return c.json({ job: toJob(result.job) });
 });
 

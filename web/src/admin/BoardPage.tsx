@@ -91,12 +91,7 @@ export function BoardPage() {
       });
     } catch (err) {
       setColumns(before);
-      const why =
-        err instanceof ApiError && err.isMissingRoute
-          ? s.moveUnsupported(strings.jobStatus[to])
-          : err instanceof ApiError && err.status === 409
-            ? s.lostRace
-            : errorMessage(err, strings.errors);
+      const why = err instanceof ApiError && err.status === 409 ? s.lostRace : errorMessage(err, strings.errors);
       toast.show({ kind: 'error', message: s.moveFailed(card.job_address, strings.jobStatus[card.status], why) });
     } finally {
       inFlight.current -= 1;

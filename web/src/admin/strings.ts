@@ -126,8 +126,6 @@ export const strings = {
     moved: (address: string, to: string) => `Moved ${address} to ${to}.`,
     moveFailed: (address: string, from: string, why: string) =>
       `Could not move ${address}: ${why} It is back in ${from}.`,
-    moveUnsupported: (to: string) =>
-      `Moving a job to ${to} from the board needs a server update (PATCH /jobs/:id/status). Use the driver app, or cancel from the job.`,
     pickDriver: (address: string) => `Choose a driver for ${address}`,
     chooseDriver: 'Choose a driver…',
     driverOption: (name: string, status: string) => `${name} (${status})`,

@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+
+const move = async (jobId: string, body: unknown, token?: string) =>
+  call('PATCH', `/api/v1/jobs/${jobId}/status`, token ?? (await admin()), body);
+
+describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
+  it('advances a job for a driver whose phone died, with the reason in the history and the audit log', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const job = await newJob(customer);
+    await walkJob(job.id, driver, 'en_route');
+
+    const res = await move(job.id, { status: 'arrived', reason: 'Driver called in: phone battery dead' });
+    expect(res.status).toBe(200);
+    expect(res.body.job).toMatchObject({ id: job.id, status: 'arrived', driver_id: driver.profile_id });
+    expect(res.body.job.arrived_at).toEqual(expect.any(String));
+
+    const history = await call('GET', `/api/v1/jobs/${job.id}/status-history`, await admin());
+    expect(history.body.events.at(-1)).toMatchObject({
+      previous_status: 'en_route',
+      new_status: 'arrived',
+      notes: 'Driver called in: phone battery dead',
+    });
+    const audit = await rows(
+      sql`SELECT action, before, after FROM audit_log WHERE entity_id = ${job.id} AND action = 'job.status'`,
+    );
+    expect(audit).toEqual([
+      {
+        action: 'job.status',
+        before: { status: 'en_route', driver_id: driver.profile_id },
+        after: { status: 'arrived', driver_id: driver.profile_id, reason: 'Driver called in: phone battery dead' },
+      },
+    ]);
+  });
+
+  it('un-assigns a job back to pending and frees its driver', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const job = await newJob(customer);
+    await walkJob(job.id, driver, 'assigned');
+
+    const res = await move(job.id, { status: 'pending', reason: 'Truck broke down' });
+    expect(res.status).toBe(200);
+    expect(res.body.job).toMatchObject({ status: 'pending', driver_id: null, assigned_at: null });
+    const [profile] = await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`);
+    expect(profile!.status).toBe('available');
+  });
+
+  it('marks a completed job disputed', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const job = await newJob(customer);
+    await walkJob(job.id, driver, 'completed');
+
+    const res = await move(job.id, { status: 'disputed', reason: 'Customer says the end of the drive was left' });
+    expect(res.status).toBe(200);
+    expect(res.body.job.status).toBe('disputed');
+  });
+
+  it('refuses a move the state machine does not allow, with the allowed ones, and changes nothing', async () => {
+    const customer = await newCustomer();
+    const job = await newJob(customer);
+
+    const res = await move(job.id, { status: 'completed' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('invalid_transition');
+    expect(res.body.error.details.allowed).toEqual(expect.arrayContaining(['assigned', 'cancelled']));
+    const [row] = await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`);
+    expect(row).toMatchObject({ status: 'pending', version: job.version });
+  });
+
+  it('asks for a driver when the move is an assignment (that is /assign)', async () => {
+    const customer = await newCustomer();
+    const job = await newJob(customer);
+    const res = await move(job.id, { status: 'assigned' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
+  it('gives 409 to a dispatcher moving a job someone else changed first', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const job = await newJob(customer);
+    const assigned = await walkJob(job.id, driver, 'assigned');
+    await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'en_route' });
+
+    const res = await move(job.id, { status: 'pending', expected_version: assigned.version });
+    expect(res.status).toBe(409);
+    const [row] = await rows(sql`SELECT status FROM jobs WHERE id = ${job.id}`);
+    expect(row!.status).toBe('en_route');
+  });
+
+  it('rejects bad input in the error shape and changes nothing', async () => {
+    const customer = await newCustomer();
+    const job = await newJob(customer);
+    for (const body of [{}, { status: 'flying' }, { status: 'cancelled', reason: 'x'.repeat(501) }]) {
+      const res = await move(job.id, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', message: expect.any(String) });
+    }
+    const [row] = await rows(sql`SELECT status FROM jobs WHERE id = ${job.id}`);
+    expect(row!.status).toBe('pending');
+  });
+
+  it('is for admins only: a driver or customer gets 403', async () => {
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const job = await newJob(customer);
+    expect((await move(job.id, { status: 'cancelled' }, customer.token)).status).toBe(403);
+    expect((await move(job.id, { status: 'cancelled' }, driver.token)).status).toBe(403);
+  });
+});
