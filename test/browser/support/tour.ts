@@ -61,6 +61,7 @@ export function screens(data: TourData): Screen[] {
     { app: 'public', name: 'customer-sign-in', path: '/customer', ready: heading('Sign in') },
     { app: 'public', name: 'customer-sign-up', path: '/customer?signup=1', ready: heading('Create your account') },
     { app: 'public', name: 'verify-email-link', path: '/auth/verify-email', ready: heading('Confirm your email') },
+    { app: 'public', name: 'forgot-password', path: '/auth/forgot-password', ready: heading('Forgot your password?') },
     { app: 'public', name: 'driver-sign-in', path: '/driver/', ready: heading('Driver sign in') },
     { app: 'public', name: 'admin-sign-in', path: '/admin', ready: heading('Dispatcher sign in') },
 

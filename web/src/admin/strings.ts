@@ -17,6 +17,7 @@ const signIn: SignInStrings = {
       ? 'This is a driver account: use the driver app at /driver.'
       : 'This account cannot use the admin portal.',
   totpRequired: 'Enter the 6-digit code from your authenticator app.',
+  forgotPassword: 'Forgot your password?',
 };
 
 const errors: ErrorStrings = {

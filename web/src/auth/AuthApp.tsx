@@ -46,6 +46,8 @@ export default function AuthApp() {
       <VerifyEmail />
     ) : path === '/auth/magic-link' ? (
       <MagicLink />
+    ) : path === '/auth/forgot-password' ? (
+      <ForgotPassword />
     ) : path === '/auth/reset-password' ? (
       <SetPassword kind="reset" />
     ) : path === '/auth/accept-invite' ? (
@@ -124,6 +126,65 @@ function MagicLink() {
         <a className="button button--primary" href="/customer">
           {strings.continue}
         </a>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Asks for a reset link. The answer is the same whether or not the address has an account,
+ * as the API's is: nobody learns from this page who our customers are.
+ */
+function ForgotPassword() {
+  const id = useId();
+  const [email, setEmail] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('email') ?? '');
+  const [busy, setBusy] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await post('/auth/request-password-reset', { email: email.trim() });
+      setSentTo(email.trim());
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card signin" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{strings.forgotTitle}</h1>
+      {sentTo ? (
+        <p className="notice notice--ok" role="status">
+          {strings.forgotSent(sentTo)}
+        </p>
+      ) : (
+        <form onSubmit={submit}>
+          <p>{strings.forgotIntro}</p>
+          <div className="field">
+            <label htmlFor={`${id}-email`}>{strings.email}</label>
+            <input
+              id={`${id}-email`}
+              type="email"
+              autoComplete="email"
+              maxLength={254}
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" className="button button--primary button--block" disabled={busy}>
+            {strings.forgotSubmit}
+          </button>
+        </form>
       )}
     </section>
   );

@@ -15,6 +15,12 @@ export const strings = {
   continue: 'Continue to PlowDispatch',
   magicTitle: 'Signing you in',
   resetTitle: 'Choose a new password',
+  forgotTitle: 'Forgot your password?',
+  forgotIntro: 'Enter the email you sign in with and we will send you a link to choose a new password.',
+  email: 'Email',
+  forgotSubmit: 'Email me a link',
+  forgotSent: (email: string) =>
+    `If ${email} has an account with us, a link to choose a new password is on its way. It works once, for a short time; check your spam folder if it does not arrive in a few minutes.`,
   inviteTitle: 'Welcome to PlowDispatch: choose your password',
   newPassword: 'New password (at least 10 characters)',
   savePassword: 'Save password',

@@ -18,6 +18,7 @@ const signIn: SignInStrings = {
         ? 'This is a dispatcher account: open the admin portal at /admin.'
         : 'This account cannot use the customer app.',
   totpRequired: 'Enter your 6-digit code.',
+  forgotPassword: 'Forgot your password?',
 };
 
 const errors: ErrorStrings = {

@@ -14,6 +14,7 @@ const signIn: SignInStrings = {
       ? 'This is a customer account: the driver app is for plow drivers.'
       : 'This account is not a driver account.',
   totpRequired: 'Enter your 6-digit code.',
+  forgotPassword: 'Forgot your password?',
 };
 
 const errors: ErrorStrings = {

@@ -103,6 +103,11 @@ export function SignInForm({
           {busy ? strings.submitting : strings.submit}
         </button>
       </form>
+      <p className="signin__alt">
+        <a href={`/auth/forgot-password${email ? `#email=${encodeURIComponent(email)}` : ''}`}>
+          {strings.forgotPassword}
+        </a>
+      </p>
     </section>
   );
 }

@@ -15,6 +15,8 @@ export interface SignInStrings {
   /** Shown when someone of another role signs in here. */
   wrongApp: (role: string) => string;
   totpRequired: string;
+  /** The link to the page that emails a reset link. */
+  forgotPassword: string;
 }
 
 export interface ErrorStrings {
