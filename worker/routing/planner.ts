@@ -11,6 +11,8 @@ export { nearestNeighbourTour, solveTour, tourLength, type DistanceMatrix, type 
 
 /** Wall-time cap when none is given: the plan must come back within a request. */
 const DEFAULT_BUDGET_MS = 250;
+/** A re-plan answers a dispatcher's drag-and-drop: it must feel instant. */
+const REPLAN_BUDGET_MS = 40;
 
 /**
  * Plans one route per driver for a storm's stops: urgent-first cheapest insertion, local
@@ -33,7 +35,7 @@ export function planRoutes(input: PlanInput, options: PlanOptions = {}): Plan {
   for (const s of urgentFirst(model, allPlannable(model))) search.insertBest(s);
   for (let s = 0; s < model.n; s++) if (search.routeOf[s]! >= 0) search.enqueue(s);
   search.improve(Infinity, deadline);
-  const rounds = ruinAndRecreate(search, model, options.rounds ?? defaultRounds(model.n), options.seed ?? 1, deadline);
+  const rounds = ruinAndRecreate(search, model, options.rounds ?? defaultRounds(), options.seed ?? 1, deadline);
   return toPlan(model, search, started, rounds);
 }
 
@@ -47,7 +49,7 @@ export function planRoutes(input: PlanInput, options: PlanOptions = {}): Plan {
  */
 export function replan(previous: Plan, change: PlanChange, input: PlanInput, options: PlanOptions = {}): Plan {
   const started = Date.now();
-  const deadline = started + (options.timeBudgetMs ?? DEFAULT_BUDGET_MS);
+  const deadline = started + (options.timeBudgetMs ?? REPLAN_BUDGET_MS);
   const model = buildModel(input, options.weights);
   const search = new Search(model);
   search.placePins();
@@ -188,9 +190,9 @@ function urgentFirst(model: Model, stops: number[], farFirst = true, keepOrder =
   });
 }
 
-/** Enough rounds to settle a few hundred stops within the time budget on a shared core. */
-function defaultRounds(n: number): number {
-  return Math.min(250, Math.max(150, Math.ceil(n / 2)));
+/** Enough rounds to settle a few hundred stops within the time budget on a shared core (and 9-stop routes exactly). */
+function defaultRounds(): number {
+  return 150;
 }
 
 /**
