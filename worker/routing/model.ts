@@ -108,7 +108,9 @@ export function buildModel(input: PlanInput, weights: Partial<Weights> = {}): Mo
       unplannable[s] = 1;
     }
   }
-  const startMinute = Float64Array.from(drivers, (d) => Math.max(0, ((d.availableFrom ?? input.startTime) - input.startTime) / 60_000));
+  const startMinute = Float64Array.from(drivers, (d) =>
+    Math.max(0, ((d.availableFrom ?? input.startTime) - input.startTime) / 60_000),
+  );
   const closed = Uint8Array.from(drivers, (d) => (d.returnToStart ? 1 : 0));
   const k = Math.min(NEIGHBOURS, size - 1);
   const neighbours = nearestNodes(dist, n, size, k);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { rng, type Rng } from '../../test/support/prng';
 import { CONCORD, pointNear, stormInstance } from '../../test/support/storm-instances';
 import {
-  applyChange, greedyPlan, haversineMeters, nearestNeighbourRoute, planRoutes, replan, roadTravel, solveTour, tourLength,
+  applyChange, greedyPlan, haversineMeters, nearestNeighbourRoute, planRoutes, replan, roadTravel, solveTour,
+  tourLength,
   type Driver, type LatLng, type Plan, type PlanInput, type Stop,
 } from './planner';
 
@@ -54,7 +55,9 @@ describe('planRoutes', () => {
       for (const [k, route] of plan.routes.entries()) {
         const kit = new Set(input.drivers[k]!.equipment);
         expect(route.driverId).toBe(input.drivers[k]!.id);
-        for (const s of route.stops) for (const tag of byId.get(s.stopId)!.requires ?? []) expect(kit.has(tag)).toBe(true);
+        for (const s of route.stops) {
+          for (const tag of byId.get(s.stopId)!.requires ?? []) expect(kit.has(tag)).toBe(true);
+        }
       }
     }
   });
@@ -203,7 +206,8 @@ describe('replan', () => {
 
   it('drops a removed stop and keeps a pinned stop in place', () => {
     const base = stormInstance({ stops: 80, drivers: 4, seed: 23 });
-    const stops = base.stops.map((s, i) => (i === 0 ? { ...s, requires: ['truck'], lock: { driverId: 'd2', position: 0 } } : s));
+    const pinned = { ...base.stops[0]!, requires: ['truck'], lock: { driverId: 'd2', position: 0 } };
+    const stops = [pinned, ...base.stops.slice(1)];
     const input = { ...base, stops };
     const plan = planRoutes(input, { seed: 1 });
     const change = { kind: 'remove' as const, stopId: 's5' };
@@ -220,7 +224,9 @@ describe('single routes', () => {
       const n = 5 + (trial % 5);
       const pts = Array.from({ length: n }, () => ({ x: r.next() * 10_000, y: r.next() * 10_000 }));
       const d = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i * n + j] = Math.hypot(pts[i]!.x - pts[j]!.x, pts[i]!.y - pts[j]!.y);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) d[i * n + j] = Math.hypot(pts[i]!.x - pts[j]!.x, pts[i]!.y - pts[j]!.y);
+      }
       const m = { n, d };
       const tour = solveTour(m, { start: 0, closed: true, seed: trial });
       expect(tour[0]).toBe(0);

@@ -141,7 +141,11 @@ export function greedyPlan(input: PlanInput): Plan {
  * Nearest-neighbour order of `stops` from `start` (indices into `stops`): the rule of thumb
  * the planner is measured against.
  */
-export function nearestNeighbourRoute(start: LatLng, stops: readonly LatLng[], travel: TravelFn = roadTravel()): number[] {
+export function nearestNeighbourRoute(
+  start: LatLng,
+  stops: readonly LatLng[],
+  travel: TravelFn = roadTravel(),
+): number[] {
   const left = new Set(stops.keys());
   const order: number[] = [];
   let at = start;

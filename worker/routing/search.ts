@@ -1,4 +1,5 @@
 import type { Model } from './model';
+import type { Weights } from './types';
 
 const EPS = 1e-6;
 
@@ -26,6 +27,11 @@ export interface RouteState {
 }
 
 const EMPTY = new Float64Array(0);
+
+/** The route's cost from its parts (see `Weights`). */
+function objective(w: Weights, meters: number, missed: number, late: number, urgency: number, end: number): number {
+  return meters + w.miss * missed + w.lateMinute * late + w.priorityMinute * urgency + w.balance * end * end;
+}
 
 function emptyRoute(): RouteState {
   return {
@@ -176,7 +182,7 @@ export class Search {
       meters += dist[prev * size + start]!;
       t += time[prev * size + start]!;
     }
-    const cost = meters + weights.miss * missed + weights.lateMinute * late + weights.priorityMinute * urgency + weights.balance * t * t;
+    const cost = objective(weights, meters, missed, late, urgency, t);
     return { cost, meters, misses, end: t };
   }
 
@@ -259,7 +265,7 @@ export class Search {
       meters += dist[prev * size + start]!;
       t += time[prev * size + start]!;
     }
-    return meters + weights.miss * missed + weights.lateMinute * late + weights.priorityMinute * urgency + weights.balance * t * t;
+    return objective(weights, meters, missed, late, urgency, t);
   }
 
   #reindex(r: number): void {
@@ -327,8 +333,10 @@ export class Search {
       let head = 0;
       while (head < before.length && head < after.length && before[head] === after[head]) head++;
       let tail = 0;
-      while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-      for (let k = Math.max(0, head - 1); k < Math.min(after.length, after.length - tail + 1); k++) this.enqueue(after[k]!);
+      const room = Math.min(before.length, after.length) - head;
+      while (tail < room && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+      const last = Math.min(after.length, after.length - tail + 1);
+      for (let k = Math.max(0, head - 1); k < last; k++) this.enqueue(after[k]!);
     }
   }
 

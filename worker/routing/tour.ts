@@ -115,7 +115,8 @@ function closedLength(d: Float64Array, n: number, t: Int32Array): number {
 
 function doubleBridge(t: Int32Array, random: () => number): Int32Array {
   const n = t.length;
-  const cuts = [1 + Math.floor(random() * (n - 1)), 1 + Math.floor(random() * (n - 1)), 1 + Math.floor(random() * (n - 1))];
+  const cut = () => 1 + Math.floor(random() * (n - 1));
+  const cuts = [cut(), cut(), cut()];
   cuts.sort((a, b) => a - b);
   const [p, q, r] = cuts as [number, number, number];
   const out = new Int32Array(n);
