@@ -1,0 +1,14 @@
+/**
+ * A small seeded generator (mulberry32): the planner's random choices must repeat for the
+ * same seed so a dispatcher sees the same plan twice and tests can pin a result.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
