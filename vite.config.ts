@@ -100,29 +100,12 @@ const config = {
       filename: 'sw.ts',
       // Registered by the driver app itself (web/src/driver/pwa.ts), not on every page.
       injectRegister: false,
-      manifestFilename: 'driver.webmanifest',
-      includeManifestIcons: false,
-      manifest: {
-        id: '/driver/',
-        name: 'PlowDispatch Driver',
-        short_name: 'Plow Driver',
-        description: 'Your plow jobs: accept, drive, finish, get paid — works with gloves and on a weak signal.',
-        start_url: '/driver/',
-        scope: '/driver/',
-        display: 'standalone',
-        orientation: 'portrait',
-        background_color: '#0b1220',
-        theme_color: '#1d4ed8',
-        categories: ['business', 'productivity', 'navigation'],
-        icons: [
-          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
-      },
+      // Each app links its own manifest (web/public/*.webmanifest, linked by web/src/main.tsx):
+      // the plugin's single generated one would make every page install as the driver app.
+      manifest: false,
       injectManifest: {
         rollupFormat: 'iife',
-        globPatterns: ['index.html', 'assets/*.{js,css}', 'icons/*.png', 'favicon.svg'],
+        globPatterns: ['index.html', 'assets/*.{js,css}', 'icons/*.png', 'favicon.svg', 'driver.webmanifest'],
         // Only the driver's closure: computed from the chunk graph of this very build.
         manifestTransforms: [
           async (entries) => {

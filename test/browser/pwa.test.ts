@@ -5,7 +5,8 @@ import { collectPageErrors, launchBrowser, screenshotAll } from './support/brows
 /**
  * The driver app is an installable PWA: a manifest with the fields and icons Chrome asks
  * for, a service worker that controls the page, Chrome's own installability check passes,
- * and the start page opens with no network at all.
+ * and the start page opens with no network at all. The customer app and the admin portal
+ * install as themselves, each with its own manifest and scope, outside the driver's worker.
  */
 
 const WAIT = { timeout: 20_000 };
@@ -96,6 +97,50 @@ describe('the driver app as an installable PWA', () => {
     await page.getByRole('heading', { name: 'Driver sign in' }).waitFor(WAIT);
     await context.setOffline(false);
   });
+
+  it('controls only the driver app: the customer app and the admin portal are not served by its worker', async () => {
+    onTestFailed(() => screenshotAll({ page }, 'pwa-scope'));
+    const reg = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope ?? null);
+    expect(reg).toBe(`${new URL(base).origin}/driver/`);
+    const other = await context.newPage();
+    await other.goto('/customer');
+    await other.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+    expect(await other.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null)).toBeNull();
+    await other.close();
+  });
+
+  for (const app of [
+    {
+      path: '/customer',
+      heading: 'Sign in',
+      manifest: '/customer.webmanifest',
+      name: 'PlowDispatch',
+      scope: '/customer',
+    },
+    {
+      path: '/admin',
+      heading: 'Dispatcher sign in',
+      manifest: '/admin.webmanifest',
+      name: 'PlowDispatch Dispatch',
+      scope: '/admin',
+    },
+  ]) {
+    it(`installs ${app.path} as itself: its own manifest, name and scope, and Chrome finds it installable`, async () => {
+      onTestFailed(() => screenshotAll({ page }, `pwa-${app.scope.slice(1)}`));
+      const p = await context.newPage();
+      await p.goto(app.path);
+      await p.getByRole('heading', { name: app.heading, level: 1 }).waitFor(WAIT);
+      expect(await p.locator('link[rel="manifest"]').getAttribute('href')).toBe(app.manifest);
+      const m = (await (await p.request.get(app.manifest)).json()) as Manifest;
+      expect(m).toMatchObject({ name: app.name, start_url: app.scope, scope: app.scope, display: 'standalone' });
+      const cdp = await context.newCDPSession(p);
+      const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+        installabilityErrors: { errorId: string }[];
+      };
+      expect(installabilityErrors.map((e) => e.errorId)).toEqual([]);
+      await p.close();
+    });
+  }
 
   it('raised no uncaught errors', () => {
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e))).toEqual([]);

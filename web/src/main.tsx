@@ -23,6 +23,16 @@ function appFor(pathname: string): AppName {
   return first === 'driver' || first === 'admin' || first === 'auth' ? first : 'customer';
 }
 
+/** Each app installs as itself: its own manifest, name and scope (none for the emailed-link pages). */
+function linkManifest(app: AppName): void {
+  if (app === 'auth') return;
+  const link = document.createElement('link');
+  link.rel = 'manifest';
+  link.href = `/${app}.webmanifest`;
+  document.head.append(link);
+}
+linkManifest(appFor(window.location.pathname));
+
 class LoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
   override state = { failed: false };
   static getDerivedStateFromError() {

@@ -8,11 +8,19 @@ import { api } from './session';
  * the browser's install prompt.
  */
 
+/** The driver app's own scope: the service worker neither controls nor caches the other apps. */
+const SW_SCOPE = '/driver/';
+
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
   navigator.serviceWorker
-    .register('/sw.js', { scope: '/' })
+    .register('/sw.js', { scope: SW_SCOPE })
     .catch((err: unknown) => console.warn('service worker not registered', err));
+  // A worker registered for the whole site by an earlier version would keep controlling
+  // the customer app and the admin portal: retire it.
+  void navigator.serviceWorker.getRegistrations().then((all) => {
+    for (const r of all) if (new URL(r.scope).pathname === '/') void r.unregister();
+  });
 }
 
 export type PushState = 'unsupported' | 'prompt' | 'enabled' | 'denied' | 'unavailable';
