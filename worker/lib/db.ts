@@ -9,6 +9,10 @@ import { withOutbox, type OutboxEnv } from '../notify/outbox';
  * sixth of a request's CPU when a handle is opened per request (docs/decisions/0058).
  */
 export type Db = ReturnType<typeof drizzle>;
+/** An open transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A database handle or an open transaction: services take either so callers can compose them. */
+export type Queryable = Db | Tx;
 
 interface DbEnv extends DriverEnv {
   DATABASE_URL: string;

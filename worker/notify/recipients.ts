@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
-import type { Queryable } from '../services/notify-intents';
+import type { Queryable } from '../lib/db';
 import type { RenderedMessage } from './templates';
 
 export type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];

@@ -2,7 +2,8 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { PaymentMethod } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { ApiError, conflict, notFound } from '../lib/errors';
-import type { Actor, JobRow, Queryable } from './jobs';
+import type { Actor } from '../lib/actor';
+import type { Queryable } from '../lib/db';
 import { notifyUser } from './notify-intents';
 
 export type InvoiceRow = typeof t.invoices.$inferSelect;
@@ -36,7 +37,7 @@ async function taxRateBps(q: Queryable): Promise<number> {
  * invoice for the job at its price after overrides, taxed at the operator's rate. A job
  * that already has a live invoice keeps it (the partial unique index makes this a no-op).
  */
-export async function onJobCompleted(q: Queryable, job: JobRow): Promise<InvoiceRow | null> {
+export async function onJobCompleted(q: Queryable, job: t.Job): Promise<InvoiceRow | null> {
   const subtotal = job.final_price_cents ?? job.quoted_price_cents ?? 0;
   const tax = taxCents(subtotal, await taxRateBps(q));
   const [row] = await q
@@ -150,7 +151,7 @@ export interface PaymentOutcome {
 export async function recordPayment(
   q: Queryable,
   actor: Actor,
-  job: JobRow,
+  job: t.Job,
   input: PaymentInput,
 ): Promise<PaymentOutcome> {
   if (job.status !== 'completed') {

@@ -2,29 +2,17 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
 import * as t from '../../db/schema';
-import type { Db } from '../lib/db';
+import type { Actor } from '../lib/actor';
+import type { Db, Queryable } from '../lib/db';
 import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { onJobCompleted } from './invoices';
 import { recordNotificationIntents } from '../notify/intents';
 
-export type JobRow = typeof t.jobs.$inferSelect;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-/** A database handle or an open transaction: services take either so callers can compose them. */
-export type Queryable = Db | Tx;
+export type JobRow = t.Job;
+export type { Queryable, Tx } from '../lib/db';
 
-/** Who is acting: enough of the access token to check ownership. */
-export interface Actor {
-  user_id: string;
-  role: Role;
-  driver_id?: string | null;
-  customer_id?: string | null;
-  /** The system itself (auto-dispatch timeouts): events are recorded with no user. */
-  system?: boolean;
-}
-
-/** Auto-dispatch and other automatic moves act as an admin that is nobody in particular. */
-export const SYSTEM_ACTOR: Actor = { user_id: '00000000-0000-0000-0000-000000000000', role: 'admin', system: true };
+export { type Actor, SYSTEM_ACTOR } from '../lib/actor';
 
 /** The API's Job object (SPEC §7): the row with the snapshot point as `lat`/`lng`. */
 export function toJob(row: JobRow) {

@@ -1,12 +1,10 @@
 import { loadContact, planDeliveries } from '../notify/recipients';
 import { SMS_FOOTER, type RenderedMessage } from '../notify/templates';
 import * as t from '../../db/schema';
-import type { Db } from '../lib/db';
+import type { Db, Queryable } from '../lib/db';
 import { noteQueued } from '../notify/outbox';
 
-/** A database handle or an open transaction. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type Queryable = Db | Tx;
+export type { Queryable, Tx } from '../lib/db';
 
 export type NotificationChannel = (typeof t.NOTIFICATION_CHANNELS)[number];
 

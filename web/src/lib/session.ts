@@ -1,5 +1,5 @@
 import type { Role } from '../../../contract/enums';
-import { ApiError, apiUrl, send } from './api';
+import { ApiError, apiUrl, send } from './http';
 import type { SessionUser, TokenResponse } from './api-types';
 
 /**
