@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTACT_PREFERENCES, DRIVER_STATUSES, JOB_STATUSES } from './enums';
+import { CONTACT_PREFERENCES, DRIVER_STATUSES, EXPORT_KINDS, JOB_STATUSES } from './enums';
 import { intId, isoDateTime, lat, lng, moneyCents, phone, uuid } from './api';
 
 /**
@@ -291,13 +291,20 @@ const day = z
   );
 
 /** Days in the operator's time zone, both inclusive; at most a year. */
-export const ReportQuery = z
-  .object({ from: day.optional(), to: day.optional() })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
-  .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, {
-    message: 'at most 366 days',
-    path: ['to'],
-  });
+/** A range of the operator's local days must be in order and at most a year (reports and exports). */
+function checkDayRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (q.from && q.to && q.from > q.to)
+    ctx.addIssue({ code: 'custom', message: 'from must not be after to', path: ['from'] });
+  else if (q.from && q.to && Date.parse(q.to) - Date.parse(q.from) > 366 * 86_400_000)
+    ctx.addIssue({ code: 'custom', message: 'at most 366 days', path: ['to'] });
+}
+
+export const ReportQuery = z.object({ from: day.optional(), to: day.optional() }).superRefine(checkDayRange);
+
+/** A CSV export: invoices, payments or jobs for a range of local days (default the last 30). */
+export const ExportQuery = z
+  .object({ kind: z.enum(EXPORT_KINDS), from: day.optional(), to: day.optional() })
+  .superRefine(checkDayRange);
 
 export const BoardQuery = z.object({
   /** Finished columns (completed, cancelled, disputed) show this operator-local day; default today. */

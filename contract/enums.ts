@@ -26,6 +26,10 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const CONTACT_PREFERENCES = ['email', 'sms', 'both', 'none'] as const;
 
+/** What the admin portal exports as CSV for the operator's accountant. */
+export const EXPORT_KINDS = ['invoices', 'payments', 'jobs'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
 /** Job statuses in which a job is "live" (a room is open, GPS is streamed). */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['assigned', 'en_route', 'arrived', 'in_progress'];
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'cancelled', 'disputed'];

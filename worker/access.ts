@@ -76,6 +76,7 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/admin/dashboard': ADMIN,
   'GET /api/v1/admin/reports/jobs': ADMIN,
   'GET /api/v1/admin/reports/revenue': ADMIN,
+  'GET /api/v1/admin/exports': ADMIN,
   'GET /api/v1/admin/board': ADMIN,
   'GET /api/v1/admin/customers': ADMIN,
 

@@ -29,6 +29,7 @@ import {
   AdminCustomersQuery,
   AdminJobStatusBody,
   BoardQuery,
+  ExportQuery,
   CursorQuery,
   CustomerJobsQuery,
   CustomerPatch,
@@ -394,6 +395,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/admin/reports/revenue': {
     summary: 'Money collected, refunded and invoiced per local day, and by payment method.',
     query: ReportQuery,
+  },
+  'GET /api/v1/admin/exports': {
+    summary:
+      'CSV of invoices, payments or jobs for a range of local days (default the last 30), streamed; text cells that a spreadsheet would run as a formula are neutralised.',
+    query: ExportQuery,
+    produces: 'text/csv',
   },
   'GET /api/v1/admin/board': {
     summary: 'The dispatch board: a column per status with counts, sums and cards.',
