@@ -4,6 +4,7 @@ import * as t from '../../db/schema';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import type { Actor, JobRow, Queryable } from './jobs';
 import { notifyUser } from './notify-intents';
+import { stormVisitPrice } from './storm-billing';
 
 export type InvoiceRow = typeof t.invoices.$inferSelect;
 export type PaymentRow = typeof t.payments.$inferSelect;
@@ -39,6 +40,7 @@ async function taxRateBps(q: Queryable): Promise<number> {
 export async function onJobCompleted(q: Queryable, job: JobRow): Promise<InvoiceRow | null> {
   const subtotal = job.final_price_cents ?? job.quoted_price_cents ?? 0;
   const tax = taxCents(subtotal, await taxRateBps(q));
+  const storm = await stormVisitPrice(q, job);
   const [row] = await q
     .insert(t.invoices)
     .values({
@@ -48,6 +50,7 @@ export async function onJobCompleted(q: Queryable, job: JobRow): Promise<Invoice
       subtotal_cents: subtotal,
       tax_cents: tax,
       total_cents: subtotal + tax,
+      notes: storm?.description ?? null,
     })
     .onConflictDoNothing()
     .returning();
