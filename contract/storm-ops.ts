@@ -29,8 +29,9 @@ export const InchBandBody = z.object({
 /** The terms of a contract, without the checks that tie fields together (see `ContractTerms`). */
 const ContractFields = z.object({
   kind: z.enum(CONTRACT_KINDS),
-  status: z.enum(CONTRACT_STATUSES).default('active'),
-  service_type: z.enum(['residential', 'commercial']).default('residential'),
+  /** New contracts are `active` and `residential` unless said otherwise. */
+  status: z.enum(CONTRACT_STATUSES).optional(),
+  service_type: z.enum(['residential', 'commercial']).optional(),
   /** A storm at least this deep sends a plow. */
   trigger_depth_in: inches,
   per_push_price_cents: moneyCents.nullable().optional(),

@@ -115,12 +115,16 @@ export type StormOutcome =
   | { kind: 'skipped'; reason: StormSkipReason }
   | { kind: 'open' };
 
+/**
+ * Done (late when completed after its deadline), skipped (cancelled by someone, or not
+ * reached: cancelled by the storm's closing), or still open — a job a driver was already
+ * on when the storm closed is finished, not dropped.
+ */
 export function stormOutcome(job: {
   status: JobStatus;
   deadline_at: Date | null;
   completed_at: Date | null;
   cancellation_reason: string | null;
-  storm_closed: boolean;
 }): StormOutcome {
   if (job.status === 'completed' || job.status === 'disputed') {
     const late = !!job.deadline_at && !!job.completed_at && job.completed_at.getTime() > job.deadline_at.getTime();
@@ -128,5 +132,5 @@ export function stormOutcome(job: {
   }
   if (job.status === 'cancelled')
     return { kind: 'skipped', reason: job.cancellation_reason === NOT_REACHED_REASON ? 'not_reached' : 'cancelled' };
-  return job.storm_closed ? { kind: 'skipped', reason: 'not_reached' } : { kind: 'open' };
+  return { kind: 'open' };
 }

@@ -157,8 +157,8 @@ async function scheduleInvoiced(q: Queryable, contractId: string): Promise<boole
 function termColumns(terms: z.infer<typeof ContractTerms>) {
   return {
     kind: terms.kind,
-    status: terms.status,
-    service_type: terms.service_type,
+    status: terms.status ?? 'active',
+    service_type: terms.service_type ?? 'residential',
     trigger_depth_in: terms.trigger_depth_in,
     per_push_price_cents: terms.kind === 'per_push' ? (terms.per_push_price_cents ?? null) : null,
     per_inch_bands: terms.kind === 'per_inch' ? (terms.per_inch_bands ?? null) : null,

@@ -135,10 +135,9 @@ export async function declareStorm(db: Db, actor: Actor, body: StormBody): Promi
       return { storm: storm!, created, auto_dispatch: settings?.auto_dispatch ?? false, new: true };
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'storms_client_event_unique')) {
-      const again = await prior();
-      if (again) return again;
-    }
+    // A copy of this declaration that committed first (whichever unique index noticed it).
+    const again = isUniqueViolation(err) ? await prior() : null;
+    if (again) return again;
     if (isUniqueViolation(err, 'storms_one_active')) {
       const [open] = await db
         .select({ id: t.storms.id, name: t.storms.name })
@@ -307,7 +306,7 @@ export async function stormSummary(q: Db | Tx, storm: StormRow): Promise<StormSu
     lines: [],
   };
   for (const job of rows) {
-    const outcome = stormOutcome({ ...job, storm_closed: storm.status === 'closed' });
+    const outcome = stormOutcome(job);
     const onSiteFrom = job.arrived_at ?? job.started_at;
     const minutes =
       outcome.kind === 'done' && onSiteFrom && job.completed_at
@@ -343,8 +342,9 @@ export async function listStorms(db: Db, limit = 50) {
   const rows = await db
     .select({
       storm: t.storms,
-      jobs: sql<number>`(SELECT count(*)::int FROM ${t.jobs} j WHERE j.storm_id = ${t.storms.id})`.mapWith(Number),
-      done: sql<number>`(SELECT count(*)::int FROM ${t.jobs} j WHERE j.storm_id = ${t.storms.id} AND j.status IN ('completed', 'disputed'))`.mapWith(
+      // Spelled out: inside a select list drizzle would leave the outer column unqualified.
+      jobs: sql<number>`(SELECT count(*)::int FROM jobs j WHERE j.storm_id = storms.id)`.mapWith(Number),
+      done: sql<number>`(SELECT count(*)::int FROM jobs j WHERE j.storm_id = storms.id AND j.status IN ('completed', 'disputed'))`.mapWith(
         Number,
       ),
     })
