@@ -134,6 +134,7 @@ export const ACCESS: Record<string, Access> = {
 
   // ---- storm operations: service contracts, phone-in customers, storm events ----
   'POST /api/v1/admin/customers': ADMIN,
+  'GET /api/v1/admin/customers/:id/locations': ADMIN,
   'GET /api/v1/admin/contracts': ADMIN,
   'POST /api/v1/admin/contracts': ADMIN,
   'PATCH /api/v1/admin/contracts/:id': ADMIN,

@@ -27,6 +27,8 @@ let staff: Person;
 let storm: { id: string; name: string };
 let c: Record<'perPush' | 'perInch' | 'seasonal' | 'deep' | 'unaccepted' | 'paused' | 'offSeason', Contract>;
 let ours: string[];
+let people: (Person & { location_id: string | null })[];
+const customerOf = (profileId: string) => people.find((p) => p.profile_id === profileId)!;
 
 /** This file's contracts' jobs in a storm, by contract id. */
 async function stormJobs(stormId: string) {
@@ -48,6 +50,7 @@ beforeAll(async () => {
   const customers = await Promise.all(
     Array.from({ length: 7 }, (_, i) => newCustomer({ preferred_contact: i === 2 ? 'email' : 'none' })),
   );
+  people = customers;
   const [a, b, s, d, e, f, g] = customers as [
     Person & { location_id: string },
     ...(Person & { location_id: string })[],
@@ -256,6 +259,14 @@ describe('storm billing', () => {
     expect(december.map((v) => v.subtotal_cents)).toEqual([30000, 30000]);
     expect(december[0]!.notes).toMatch(/^Seasonal contract, installment 1 of 3 — /);
     expect(await issued(c.unaccepted.id)).toEqual([]);
+
+    // The customer sees it among their invoices; it has no job, so no job address and no PDF.
+    const seasonalCustomer = customerOf(c.seasonal.customer_id);
+    const mine = await call('GET', '/api/v1/customers/me/invoices', seasonalCustomer.token);
+    expect(mine.body.invoices.filter((v: Contract) => v.contract_installment_id)).toHaveLength(2);
+    const first = mine.body.invoices.find((v: Contract) => v.contract_installment_id);
+    expect(first).toMatchObject({ job_id: null, job_address: null, status: 'sent' });
+    await expectError(await api(`/api/v1/invoices/${first.id}/pdf`, { token: seasonalCustomer.token }), 404, 'no_pdf');
 
     await runCron('30 * * * *', '2025-01-15T17:30:00Z');
     expect((await issued(c.seasonal.id)).map((v) => v.subtotal_cents)).toEqual([30000, 30000, 30000]);

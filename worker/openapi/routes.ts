@@ -566,6 +566,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'The invoice PDF (its customer or an admin).',
     produces: 'application/pdf',
     ok: { 200: 'The PDF.' },
+    errors: { 404: 'not_found, or no_pdf for a seasonal installment invoice.' },
   },
 
   // ---- notifications (issue 6) ----
@@ -634,6 +635,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: AdminCustomerBody,
     ok: { 201: '`{customer, location}`.' },
     errors: { 409: 'email_taken or phone_taken.', 422: 'geocoding_failed.' },
+  },
+  'GET /api/v1/admin/customers/:id/locations': {
+    summary: "A customer's saved places (`{locations: [Location]}`), to write a contract for one of them.",
   },
   'GET /api/v1/admin/contracts': {
     summary: 'Service contracts with their property, customer and installment schedule.',
