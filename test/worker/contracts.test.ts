@@ -307,6 +307,15 @@ describe('PATCH /api/v1/admin/contracts/:id', () => {
     expect(price.body.contract).toMatchObject({ per_push_price_cents: 8000, accepted_at: null });
   });
 
+  it('keeps the acceptance of a per-inch contract when only its notes change', async () => {
+    const customer = await newCustomer();
+    const contract = await newContract(customer, { ...PER_INCH });
+    const res = await call('PATCH', `/api/v1/admin/contracts/${contract.id}`, adminToken, {
+      driver_notes: 'Side lot first',
+    });
+    expect(res.body.contract).toMatchObject({ driver_notes: 'Side lot first', accepted_at: contract.accepted_at });
+  });
+
   it('checks the terms as a whole: a per-push contract turned per-inch without bands is refused and left alone', async () => {
     const customer = await newCustomer();
     const contract = await newContract(customer);

@@ -142,6 +142,19 @@ async function writeSchedule(tx: Tx, c: ContractRow): Promise<void> {
   );
 }
 
+/** A term as a string to compare; bands by their numbers (jsonb hands keys back in its own order). */
+function comparable(value: unknown): string {
+  if (Array.isArray(value))
+    return JSON.stringify(
+      (value as { from_in: number; to_in: number | null; price_cents: number }[]).map((b) => [
+        b.from_in,
+        b.to_in,
+        b.price_cents,
+      ]),
+    );
+  return JSON.stringify(value ?? null);
+}
+
 /** Whether any installment of the contract has been invoiced (its schedule is then fixed). */
 async function scheduleInvoiced(q: Queryable, contractId: string): Promise<boolean> {
   const [row] = await q
@@ -223,9 +236,7 @@ export async function updateContract(db: Db, actor: Actor, id: string, patch: Co
     const { accepted_by_phone, ...changes } = patch;
     const merged = parseWith(ContractTerms, { ...current, ...changes }, 'contract');
     const next = termColumns(merged);
-    const termsChanged = ACCEPTED_TERMS.some(
-      (k) => JSON.stringify(next[k]) !== JSON.stringify(current[k as keyof ContractRow]),
-    );
+    const termsChanged = ACCEPTED_TERMS.some((k) => comparable(next[k]) !== comparable(current[k]));
     const scheduleChanged = (['kind', 'seasonal_price_cents', 'installment_count', 'season_start'] as const).some(
       (k) => next[k] !== current[k],
     );
