@@ -56,6 +56,11 @@ adminStorms.get('/storms/:id/summary', async (c) => {
   return c.json({ storm: toStorm(storm), summary: await stormSummary(c.var.db, storm) });
 });
 
+/**
+ * After the commit: the new storm jobs go to the board (and to auto-dispatch when it is on).
+ * PLANNER SEAM: this is where a route planner (worker/routing/) would take `change.created`
+ * — with their deadlines, coordinates and the storm — and order them into driver routes.
+ */
 function announce(env: Env, waitUntil: (w: Promise<unknown>) => void, change: StormChange) {
   return announceNewJobs(env, waitUntil, change.created, change.auto_dispatch);
 }
