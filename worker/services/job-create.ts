@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CreateJobBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
@@ -178,6 +178,9 @@ export async function insertPendingJobs(
         new_status: 'pending' as const,
         changed_by_user_id: actor.system ? null : actor.user_id,
         notes: opts.notes ?? null,
+        // Wall-clock time, as `transitionJob` does: a move made next in the same transaction
+        // (a driver taking a waitlisted request) must come after this in the history.
+        created_at: sql`clock_timestamp()`,
       })),
     );
   }
