@@ -33,3 +33,27 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 /** Job statuses in which a job is "live" (a room is open, GPS is streamed). */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['assigned', 'en_route', 'arrived', 'in_progress'];
 export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'cancelled', 'disputed'];
+
+// ---- storm operations: service contracts and storm events ----
+
+/**
+ * How a contract is billed: `seasonal` is a flat price paid in installments (visits cost
+ * nothing more), `per_push` a price per visit, `per_inch` a price per visit by snow-depth band.
+ */
+export const CONTRACT_KINDS = ['seasonal', 'per_push', 'per_inch'] as const;
+export type ContractKind = (typeof CONTRACT_KINDS)[number];
+
+/** A paused contract is skipped by storms (the customer is away, a dispute, unpaid). */
+export const CONTRACT_STATUSES = ['active', 'paused'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+/** The promise on a contract: open by a local time of day, or within N hours of the snow ending. */
+export const CONTRACT_SLA_KINDS = ['open_by', 'within_hours'] as const;
+export type ContractSlaKind = (typeof CONTRACT_SLA_KINDS)[number];
+
+export const STORM_STATUSES = ['active', 'closed'] as const;
+export type StormStatus = (typeof STORM_STATUSES)[number];
+
+/** Why a storm's property was not done, as the storm summary reports it. */
+export const STORM_SKIP_REASONS = ['cancelled', 'not_reached'] as const;
+export type StormSkipReason = (typeof STORM_SKIP_REASONS)[number];

@@ -110,7 +110,7 @@ export type ServerMessage =
   // Dispatch board upkeep (admins): edits, price changes, waitlist, invoices, auto-dispatch.
   | { type: 'job_updated'; payload: { job_id: string; fields: string[]; version: number; ts: string } }
   | { type: 'waitlist_changed'; payload: { waitlist_id: string; status: string; job_id: string | null; ts: string } }
-  | { type: 'invoice_changed'; payload: { invoice_id: string; job_id: string; status: string; ts: string } }
+  | { type: 'invoice_changed'; payload: { invoice_id: string; job_id: string | null; status: string; ts: string } }
   | { type: 'settings_changed'; payload: { accepting_jobs: boolean; auto_dispatch: boolean; ts: string } }
   | { type: 'auto_dispatch'; payload: AutoDispatchPayload };
 
@@ -201,7 +201,10 @@ export const ServerMessage = z.discriminatedUnion('type', [
     'waitlist_changed',
     z.object({ waitlist_id: z.string(), status: z.string(), job_id: z.string().nullable(), ts }),
   ),
-  message('invoice_changed', z.object({ invoice_id: z.string(), job_id: z.string(), status: z.string(), ts })),
+  message(
+    'invoice_changed',
+    z.object({ invoice_id: z.string(), job_id: z.string().nullable(), status: z.string(), ts }),
+  ),
   message('settings_changed', z.object({ accepting_jobs: z.boolean(), auto_dispatch: z.boolean(), ts })),
   message('auto_dispatch', AutoDispatchPayload),
 ]);

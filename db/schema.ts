@@ -17,6 +17,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   doublePrecision,
   index,
   integer,
@@ -28,9 +29,12 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { CONTRACT_KINDS, CONTRACT_SLA_KINDS, CONTRACT_STATUSES, STORM_STATUSES } from '../contract/enums';
+import type { InchBand } from '../contract/storm-rules';
 import { geographyPoint } from './geo';
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +344,11 @@ export const jobs = pgTable(
     client_event_id: text(),
     /** Set when the job was promoted from the waitlist. */
     waitlist_id: uuid().references((): AnyPgColumn => waitlist.id, { onDelete: 'set null' }),
+    /** Storm jobs: the storm and the contract that made this job (one per pair, see below). */
+    storm_id: uuid().references((): AnyPgColumn => storms.id, { onDelete: 'restrict' }),
+    contract_id: uuid().references((): AnyPgColumn => service_contracts.id, { onDelete: 'restrict' }),
+    /** When the contract's promise runs out ("open by 06:00", "within 4 hours"). */
+    deadline_at: tstz(),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
@@ -360,6 +369,8 @@ export const jobs = pgTable(
     uniqueIndex('jobs_customer_client_event_unique')
       .on(t.customer_id, t.client_event_id)
       .where(sql`${t.client_event_id} IS NOT NULL`),
+    /** A storm makes at most one job per contract, however many declarations and raises race. */
+    unique('jobs_storm_contract_unique').on(t.storm_id, t.contract_id),
     oneOf('jobs_status_check', t.status, JOB_STATUSES),
     oneOf('jobs_source_check', t.source, JOB_SOURCES),
     oneOf('jobs_service_type_check', t.service_type, SERVICE_TYPES),
@@ -494,12 +505,15 @@ export const invoices = pgTable(
   {
     id: pk(),
     organization_id: organizationId(),
-    job_id: uuid()
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'restrict' }),
+    /** The job billed; null for a seasonal contract's installment. */
+    job_id: uuid().references(() => jobs.id, { onDelete: 'restrict' }),
     customer_id: uuid()
       .notNull()
       .references(() => customer_profiles.id, { onDelete: 'restrict' }),
+    /** The seasonal installment billed: unique, so the cron issues each exactly once. */
+    contract_installment_id: uuid()
+      .unique('invoices_contract_installment_unique')
+      .references((): AnyPgColumn => contract_installments.id, { onDelete: 'restrict' }),
     status: text({ enum: INVOICE_STATUSES }).notNull().default('draft'),
     subtotal_cents: integer().notNull(),
     tax_cents: integer().notNull().default(0),
@@ -528,6 +542,7 @@ export const invoices = pgTable(
     nonNegative('invoices_tax_check', t.tax_cents),
     nonNegative('invoices_total_check', t.total_cents),
     nonNegative('invoices_refund_check', t.refund_cents),
+    check('invoices_billed_thing_check', sql`${t.job_id} IS NOT NULL OR ${t.contract_installment_id} IS NOT NULL`),
   ],
 );
 
@@ -718,6 +733,114 @@ export const cron_runs = pgTable('cron_runs', {
   last_error: text(),
 });
 
+// ---------------------------------------------------------------------------------------------
+// Storm operations: service contracts and storm events
+
+/** A customer location's winter contract: what triggers a visit, what it costs, the promise. */
+export const service_contracts = pgTable(
+  'service_contracts',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    customer_id: uuid()
+      .notNull()
+      .references(() => customer_profiles.id, { onDelete: 'restrict' }),
+    location_id: uuid()
+      .notNull()
+      .references(() => service_locations.id, { onDelete: 'restrict' }),
+    kind: text({ enum: CONTRACT_KINDS }).notNull(),
+    status: text({ enum: CONTRACT_STATUSES }).notNull().default('active'),
+    service_type: text({ enum: SERVICE_TYPES }).notNull().default('residential'),
+    trigger_depth_in: numeric({ precision: 4, scale: 1, mode: 'number' }).notNull(),
+    per_push_price_cents: integer(),
+    /** `[{from_in, to_in, price_cents}]`, contiguous, the last open-ended (contract/storm-rules.ts). */
+    per_inch_bands: jsonb().$type<InchBand[]>(),
+    seasonal_price_cents: integer(),
+    installment_count: smallint(),
+    sla_kind: text({ enum: CONTRACT_SLA_KINDS }).notNull(),
+    /** `HH:MM`, the operator's local time. */
+    sla_open_by: text(),
+    sla_within_hours: smallint(),
+    season_start: date({ mode: 'string' }).notNull(),
+    season_end: date({ mode: 'string' }).notNull(),
+    driver_notes: text(),
+    /** The customer's acceptance (in the app, or recorded by the admin for a phone-in). */
+    accepted_at: tstz(),
+    accepted_by_user_id: uuid().references(() => users.id, { onDelete: 'set null' }),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    index('idx_service_contracts_customer_id').on(t.customer_id),
+    index('idx_service_contracts_location_id').on(t.location_id),
+    oneOf('service_contracts_kind_check', t.kind, CONTRACT_KINDS),
+    oneOf('service_contracts_status_check', t.status, CONTRACT_STATUSES),
+    oneOf('service_contracts_service_type_check', t.service_type, SERVICE_TYPES),
+    oneOf('service_contracts_sla_kind_check', t.sla_kind, CONTRACT_SLA_KINDS),
+    check('service_contracts_trigger_check', sql`${t.trigger_depth_in} >= 0`),
+    check('service_contracts_season_check', sql`${t.season_end} >= ${t.season_start}`),
+    check(
+      'service_contracts_price_check',
+      sql`(${t.kind} <> 'per_push' OR ${t.per_push_price_cents} IS NOT NULL)
+        AND (${t.kind} <> 'per_inch' OR ${t.per_inch_bands} IS NOT NULL)
+        AND (${t.kind} <> 'seasonal' OR (${t.seasonal_price_cents} IS NOT NULL AND ${t.installment_count} >= 1))`,
+    ),
+    nonNegative('service_contracts_per_push_check', t.per_push_price_cents),
+    nonNegative('service_contracts_seasonal_check', t.seasonal_price_cents),
+  ],
+);
+
+/** A seasonal contract's payment schedule; the cron issues each due row's invoice once. */
+export const contract_installments = pgTable(
+  'contract_installments',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    contract_id: uuid()
+      .notNull()
+      .references(() => service_contracts.id, { onDelete: 'cascade' }),
+    seq: smallint().notNull(),
+    due_on: date({ mode: 'string' }).notNull(),
+    amount_cents: integer().notNull(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    unique('contract_installments_contract_seq_unique').on(t.contract_id, t.seq),
+    index('idx_contract_installments_due_on').on(t.due_on),
+    nonNegative('contract_installments_amount_check', t.amount_cents),
+  ],
+);
+
+/** A storm event the admin declared; its depth only rises while it is active. */
+export const storms = pgTable(
+  'storms',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    name: text().notNull(),
+    started_at: tstz().notNull(),
+    depth_in: numeric({ precision: 4, scale: 1, mode: 'number' }).notNull(),
+    /** Actual or forecast end of snowfall; "within N hours" deadlines count from it. */
+    snowfall_end_at: tstz(),
+    status: text({ enum: STORM_STATUSES }).notNull().default('active'),
+    closed_at: tstz(),
+    declared_by_user_id: uuid().references(() => users.id, { onDelete: 'set null' }),
+    /** A retried declaration with the same id finds this storm instead of making another. */
+    client_event_id: text().unique('storms_client_event_unique'),
+    created_at: createdAt(),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    /** One storm at a time per operator: two open storms would send two plows to one lot. */
+    uniqueIndex('storms_one_active')
+      .on(sql`coalesce(${t.organization_id}, '00000000-0000-0000-0000-000000000000'::uuid)`)
+      .where(sql`${t.status} = 'active'`),
+    index('idx_storms_started_at').on(t.started_at.desc()),
+    oneOf('storms_status_check', t.status, STORM_STATUSES),
+    check('storms_depth_check', sql`${t.depth_in} >= 0`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type DriverProfile = typeof driver_profiles.$inferSelect;
 export type CustomerProfile = typeof customer_profiles.$inferSelect;
@@ -736,3 +859,6 @@ export type NotificationLogEntry = typeof notification_log.$inferSelect;
 export type RefreshToken = typeof refresh_tokens.$inferSelect;
 export type AuthToken = typeof auth_tokens.$inferSelect;
 export type AuditLogEntry = typeof audit_log.$inferSelect;
+export type ServiceContract = typeof service_contracts.$inferSelect;
+export type ContractInstallment = typeof contract_installments.$inferSelect;
+export type Storm = typeof storms.$inferSelect;

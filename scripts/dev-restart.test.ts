@@ -5,7 +5,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './lib/database';
 import { migrate } from './lib/migrate';
-import { seedDemo } from './lib/seed';
+import { DEMO_USERS, seedDemo } from './lib/seed';
+import { CONTRACT_CUSTOMERS } from './lib/seed-contracts';
 
 /**
  * `npm start`'s database across a restart: the embedded Postgres+PostGIS in `.data/pglite`
@@ -58,7 +59,7 @@ describe('the embedded development database', () => {
         second.url,
         `SELECT count(*)::int AS n FROM users WHERE email LIKE '%@demo.test'`,
       );
-      expect(users[0]!.n).toBe(7);
+      expect(users[0]!.n).toBe(DEMO_USERS.length + CONTRACT_CUSTOMERS.length);
     } finally {
       await second.stop();
     }

@@ -133,6 +133,20 @@ export const ACCESS: Record<string, Access> = {
 
   // ---- issue 8 (observability): the operator's health view ----
   'GET /api/v1/admin/health': ADMIN,
+
+  // ---- storm operations: service contracts, phone-in customers, storm events ----
+  'POST /api/v1/admin/customers': ADMIN,
+  'GET /api/v1/admin/customers/:id/locations': ADMIN,
+  'GET /api/v1/admin/contracts': ADMIN,
+  'POST /api/v1/admin/contracts': ADMIN,
+  'PATCH /api/v1/admin/contracts/:id': ADMIN,
+  'GET /api/v1/customers/me/contracts': CUSTOMER,
+  'POST /api/v1/customers/me/contracts/:id/accept': CUSTOMER,
+  'GET /api/v1/admin/storms': ADMIN,
+  'POST /api/v1/admin/storms': ADMIN,
+  'POST /api/v1/admin/storms/:id/depth': ADMIN,
+  'POST /api/v1/admin/storms/:id/close': ADMIN,
+  'GET /api/v1/admin/storms/:id/summary': ADMIN,
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

@@ -1,4 +1,5 @@
 import { dailyRevenueReport } from './cron/daily-report';
+import { installmentInvoices } from './cron/installments';
 import { sweepOutbox } from './cron/outbox-sweep';
 import { partitionUpkeep } from './cron/partitions';
 import { recordRun } from './cron/record-run';
@@ -20,6 +21,8 @@ export const CRON_TASKS: Record<string, CronTask> = {
   // Hourly, because "06:00 in the operator's timezone" moves against UTC with DST.
   '0 * * * *': { name: 'daily_report', run: (env, at) => dailyRevenueReport(env, at) },
   '0 3 1 * *': { name: 'partition_upkeep', run: (env, at) => partitionUpkeep(env, at) },
+  // Hourly, off the report's minute: seasonal contracts' due installments are invoiced once.
+  '30 * * * *': { name: 'installment_invoices', run: (env, at) => installmentInvoices(env, at) },
 };
 
 export async function runScheduled(cron: string, env: Env, scheduledTime = new Date()): Promise<void> {

@@ -11,6 +11,9 @@ import { requestContext } from './middleware/request';
 import { corsAllowList, securityHeaders } from './middleware/security';
 import { dispatchQueue } from './queues';
 import { adminAccounts } from './routes/admin-accounts';
+import { adminContracts } from './routes/admin-contracts';
+import { adminStorms } from './routes/admin-storms';
+import { customerContractRoutes } from './routes/customer-contracts';
 import { adminAudit } from './routes/admin-audit';
 import { adminHealth } from './routes/admin-health';
 import { adminReports } from './routes/admin-reports';
@@ -93,6 +96,9 @@ app.route('/api/v1/admin/notifications', adminNotifications);
 app.route('/api/v1/invoices', invoicePdf);
 app.route('/api/v1', openapi);
 app.route('/api/v1/admin', adminHealth);
+app.route('/api/v1/admin', adminContracts);
+app.route('/api/v1/admin', adminStorms);
+app.route('/api/v1/customers', customerContractRoutes);
 
 app.notFound((c) =>
   c.json(

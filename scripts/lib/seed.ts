@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { hashPassword } from '../../worker/auth/passwords';
+import { seedContracts } from './seed-contracts';
 
 /** SPEC §7: the demo accounts and their one password. */
 export const DEMO_PASSWORD = 'plow-demo-2026';
@@ -52,7 +53,8 @@ export function refuseProduction(): void {
 }
 
 /**
- * Loads the demo operator, accounts, locations and a few jobs in different states.
+ * Loads the demo operator, accounts, locations, a few jobs in different states and ~40
+ * contract properties for storm operations (scripts/lib/seed-contracts.ts).
  * Safe to re-run: it does nothing when the demo admin already exists.
  */
 export async function seedDemo(databaseUrl: string): Promise<{ seeded: boolean }> {
@@ -124,6 +126,7 @@ export async function seedDemo(databaseUrl: string): Promise<{ seeded: boolean }
     await seedJob(client, ids['customer3@demo.test']!, ids['driver2@demo.test']!, 'assigned', admin, 3);
     await seedJob(client, ids['customer2@demo.test']!, ids['driver3@demo.test']!, 'completed', admin, 2);
     await seedJob(client, ids['customer3@demo.test']!, null, 'cancelled', admin, 1);
+    await seedContracts(client, hash, DEMO_BASE);
     await client.query('COMMIT');
     return { seeded: true };
   } catch (err) {

@@ -13,6 +13,7 @@ import {
   admin as fixtureAdmin,
   call,
   concordPoint,
+  newContract,
   newCustomer,
   newDriver as newFixtureDriver,
   newJob,
@@ -239,6 +240,12 @@ const ownInvoice = async (w: World): Promise<Target> => {
   return { id: invoice.id };
 };
 
+/** A contract written for the customer's default location, waiting for their acceptance. */
+const ownContract = async (w: World): Promise<Target> => {
+  const { id } = await newContract(w.customer, { accepted_by_phone: false });
+  return { id, state: () => rows(sql`SELECT * FROM service_contracts WHERE id = ${id}`) };
+};
+
 const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   'GET /api/v1/jobs/:id': {
     customer: { target: pendingJob, ownerGets: 200 },
@@ -282,6 +289,8 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   'POST /api/v1/drivers/me/jobs/:id/payment': {
     driver: { target: assignedJob, ownerGets: 409, body: () => ({ method: 'cash' }) },
   },
+
+  'POST /api/v1/customers/me/contracts/:id/accept': { customer: { target: ownContract, ownerGets: 200 } },
 
   'GET /api/v1/invoices/:id': { customer: { target: ownInvoice, ownerGets: 200 } },
   'GET /api/v1/invoices/:id/pdf': { customer: { target: ownInvoice, ownerGets: 200 } },

@@ -205,3 +205,31 @@ export async function walkJob(
 export async function rows<T = Record<string, any>>(query: SQL): Promise<T[]> {
   return db(async (d) => (await d.execute(query)).rows as T[]);
 }
+
+/** The winter the storm tests plow: past, so deadlines are known, and apart from the demo season. */
+export const TEST_SEASON = { season_start: '2025-11-01', season_end: '2026-04-30' } as const;
+
+/**
+ * A service contract on the customer's default location, written by an admin through the
+ * API: per-push at $75 from 2 in, open within 6 hours, in `TEST_SEASON`, accepted by phone —
+ * unless `terms` say otherwise.
+ */
+export async function newContract(
+  customer: Person & { location_id: string | null },
+  terms: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await call('POST', '/api/v1/admin/contracts', await admin(), {
+    customer_id: customer.profile_id,
+    location_id: customer.location_id,
+    kind: 'per_push',
+    per_push_price_cents: 7500,
+    trigger_depth_in: 2,
+    sla_kind: 'within_hours',
+    sla_within_hours: 6,
+    ...TEST_SEASON,
+    accepted_by_phone: true,
+    ...terms,
+  });
+  if (res.status !== 201) throw new Error(`contract create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.contract;
+}

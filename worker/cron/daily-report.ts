@@ -1,10 +1,9 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import * as t from '../../db/schema';
+import { sql } from 'drizzle-orm';
 import { withDb, type Db } from '../lib/db';
 import { localParts, previousLocalDay } from '../lib/zoned-time';
+import { emailAdmins } from '../notify/intents';
 import { loadOperator } from '../notify/recipients';
 import { dailyReportEmail } from '../notify/templates';
-import { enqueueNotification } from '../services/notify-intents';
 
 /** Local hour the report goes out (ApexPlow DailyRevenueReport: "6 AM daily"). */
 export const REPORT_HOUR = 6;
@@ -65,23 +64,7 @@ export async function dailyRevenueReport(
     const day = previousLocalDay(at, op.timezone);
     const report = await buildDailyReport(db, day);
     const email = dailyReportEmail({ business_name: op.business_name, ...report });
-    const admins = await db
-      .select({ id: t.users.id, email: t.users.email })
-      .from(t.users)
-      .where(and(eq(t.users.role, 'admin'), eq(t.users.is_active, true), isNull(t.users.suspended_at)));
-    let recipients = 0;
-    for (const admin of admins) {
-      const id = await enqueueNotification(db, {
-        user_id: admin.id,
-        kind: 'daily_report',
-        channel: 'email',
-        recipient: admin.email,
-        subject: email.subject,
-        body: email.text,
-        idempotency_key: `daily_report:${day.date}:${admin.id}`,
-      });
-      if (id) recipients++;
-    }
+    const recipients = await emailAdmins(db, { kind: 'daily_report', key: `daily_report:${day.date}`, ...email });
     return { date: day.date, recipients };
   });
 }

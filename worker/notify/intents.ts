@@ -1,5 +1,6 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
-import type * as t from '../../db/schema';
+import * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
@@ -200,4 +201,39 @@ function jobContext(job: t.Job, tierLabel: string | null, driverName?: string): 
     reason: job.cancellation_reason,
     scheduled_for: job.scheduled_for,
   };
+}
+
+export interface AdminEmail {
+  /** Machine name, e.g. `daily_report`, `storm_summary`. */
+  kind: string;
+  /** Unique per report; the admin's id is appended. */
+  key: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * Emails a report to every active admin of the operator (the daily report, a storm's
+ * summary): one outbox row each, idempotent on `key` + admin, so a repeated cron tick or a
+ * retried request sends nothing twice. Returns the rows written.
+ */
+export async function emailAdmins(tx: Queryable, email: AdminEmail): Promise<number> {
+  const admins = await tx
+    .select({ id: t.users.id, email: t.users.email })
+    .from(t.users)
+    .where(and(eq(t.users.role, 'admin'), eq(t.users.is_active, true), isNull(t.users.suspended_at)));
+  let written = 0;
+  for (const admin of admins) {
+    const id = await enqueueNotification(tx, {
+      user_id: admin.id,
+      kind: email.kind,
+      channel: 'email',
+      recipient: admin.email,
+      subject: email.subject,
+      body: email.text,
+      idempotency_key: `${email.key}:${admin.id}`,
+    });
+    if (id) written++;
+  }
+  return written;
 }

@@ -140,3 +140,54 @@ export function dailyReportEmail(c: {
     text: lines.join('\n'),
   };
 }
+
+/** A closed storm's summary for admins: what got done, late, skipped, time on site, revenue. */
+export function stormSummaryEmail(c: {
+  business_name: string;
+  timezone: string;
+  storm: { name: string; depth_in: number; started_at: Date; closed_at: Date | null };
+  summary: {
+    properties: number;
+    done: number;
+    on_time: number;
+    late: number;
+    skipped: { cancelled: number; not_reached: number };
+    open: number;
+    minutes_on_site: number;
+    revenue_cents: number;
+    lines: { address: string; outcome: string; late: boolean; skip_reason: string | null }[];
+  };
+}): { subject: string; text: string } {
+  const s = c.summary;
+  const hours = `${Math.floor(s.minutes_on_site / 60)} h ${s.minutes_on_site % 60} min`;
+  const when = (d: Date) =>
+    d.toLocaleString('en-US', { timeZone: c.timezone, dateStyle: 'medium', timeStyle: 'short' });
+  const lineText = (l: (typeof s.lines)[number]) =>
+    l.outcome === 'done'
+      ? l.late
+        ? 'done, late'
+        : 'done on time'
+      : l.outcome === 'skipped'
+        ? l.skip_reason === 'cancelled'
+          ? 'skipped (cancelled)'
+          : 'skipped (not reached)'
+        : 'still in progress';
+  const lines = [
+    `${c.business_name} — storm "${c.storm.name}" (${c.storm.depth_in} in)`,
+    `From ${when(c.storm.started_at)}${c.storm.closed_at ? ` to ${when(c.storm.closed_at)}` : ''}`,
+    '',
+    `Properties: ${s.properties}`,
+    `Done: ${s.done} (${s.on_time} on time, ${s.late} late)`,
+    `Skipped: ${s.skipped.cancelled + s.skipped.not_reached} (${s.skipped.cancelled} cancelled, ${s.skipped.not_reached} not reached)`,
+    ...(s.open ? [`Still in progress: ${s.open}`] : []),
+    `Time on site: ${hours}`,
+    `Visit revenue: ${money(s.revenue_cents)} (seasonal contracts are billed by installment)`,
+    '',
+    'By property:',
+    ...(s.lines.length ? s.lines.map((l) => `  ${l.address}: ${lineText(l)}`) : ['  none']),
+  ];
+  return {
+    subject: `${c.business_name}: storm "${c.storm.name}" closed — ${s.done} of ${s.properties} done, ${money(s.revenue_cents)}`,
+    text: lines.join('\n'),
+  };
+}

@@ -3,6 +3,7 @@ import * as apiSchemas from '../../contract/api';
 import * as domainSchemas from '../../contract/api-domain';
 import * as backgroundSchemas from '../../contract/background';
 import * as responseSchemas from '../../contract/responses';
+import * as stormSchemas from '../../contract/storm-ops';
 import * as wsSchemas from '../../contract/ws';
 import { version } from '../../package.json';
 import { ACCESS } from '../access';
@@ -25,6 +26,7 @@ const CONTRACT_MODULES: readonly Record<string, unknown>[] = [
   backgroundSchemas,
   responseSchemas,
   wsSchemas,
+  stormSchemas,
 ];
 
 const SCHEMA_REF = '#/components/schemas/';
@@ -143,7 +145,11 @@ const TAGS = [
   { name: 'drivers', description: 'Drivers: profile, availability, their jobs.' },
   { name: 'waitlist', description: 'Requests made while the operator is not taking new jobs.' },
   { name: 'invoices', description: 'Invoices, payments and refunds.' },
-  { name: 'admin', description: 'Operator setup, dispatch board, reports, accounts, audit log, notification outbox.' },
+  {
+    name: 'admin',
+    description:
+      'Operator setup, dispatch board, reports, accounts, audit log, notification outbox, service contracts, storms.',
+  },
   { name: 'files', description: 'Uploads and private files behind signed URLs.' },
   { name: 'push', description: 'Web Push subscriptions.' },
   { name: 'webhooks', description: 'Provider callbacks, authenticated by their signatures.' },

@@ -56,6 +56,14 @@ import {
   ResendEvent,
   SignFileBody,
 } from '../../contract/background';
+import {
+  AdminCustomerBody,
+  ContractBody,
+  ContractListQuery,
+  ContractPatch,
+  StormBody,
+  StormDepthBody,
+} from '../../contract/storm-ops';
 import { ClientMessage, ServerMessage, Topic } from '../../contract/ws';
 
 /** The refusals an operation can document; each has a shared response in the document. */
@@ -573,6 +581,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'The invoice PDF (its customer or an admin).',
     produces: 'application/pdf',
     ok: { 200: 'The PDF.' },
+    errors: { 404: 'not_found, or no_pdf for a seasonal installment invoice.' },
   },
 
   // ---- notifications (issue 6) ----
@@ -634,4 +643,63 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
 
   // ---- this document ----
   'GET /api/v1/openapi.json': { summary: 'This OpenAPI 3.1 document.' },
+
+  // ---- storm operations ----
+  'POST /api/v1/admin/customers': {
+    summary: 'Enter a customer who phoned in: name, phone, optional email, and their property (pin or geocoded).',
+    body: AdminCustomerBody,
+    ok: { 201: '`{customer, location}`.' },
+    errors: { 409: 'email_taken or phone_taken.', 422: 'geocoding_failed.' },
+  },
+  'GET /api/v1/admin/customers/:id/locations': {
+    summary: "A customer's saved places (`{locations: [Location]}`), to write a contract for one of them.",
+  },
+  'GET /api/v1/admin/contracts': {
+    summary: 'Service contracts with their property, customer and installment schedule.',
+    query: ContractListQuery,
+  },
+  'POST /api/v1/admin/contracts': {
+    summary: "Write a service contract for one of a customer's saved locations.",
+    description:
+      "Kinds: `seasonal` (flat price in `installment_count` monthly installments from the season start), `per_push` (a price per visit), `per_inch` (a price per visit by depth band; bands contiguous, the last open-ended). `accepted_by_phone` records the customer's spoken acceptance; otherwise they accept in the app. Only accepted, active contracts are plowed by storms and billed.",
+    body: ContractBody,
+    ok: { 201: '`{"contract": Contract}`.' },
+    errors: {
+      409: 'contract_overlaps: the property has a contract for part of that season.',
+      422: 'unknown_location, outside_service_area.',
+    },
+  },
+  'PATCH /api/v1/admin/contracts/:id': {
+    summary: 'Edit a contract; the terms are checked as a whole. Changed terms need the customer to accept again.',
+    body: ContractPatch,
+    errors: { 409: 'contract_overlaps or installments_invoiced (the schedule is fixed once billed).' },
+  },
+  'GET /api/v1/customers/me/contracts': { summary: "The customer's service contracts, with their schedules." },
+  'POST /api/v1/customers/me/contracts/:id/accept': {
+    summary:
+      'Accept a contract (storms plow and installments bill only accepted contracts); accepting again changes nothing.',
+  },
+  'GET /api/v1/admin/storms': { summary: 'Recent storms, newest first, with their job counts.' },
+  'POST /api/v1/admin/storms': {
+    summary: 'Declare a storm: one pending job per eligible contract property, with its deadline and contract price.',
+    description:
+      'Eligible: contract active and accepted, trigger depth at most the storm depth, storm date inside the season. Each property gets at most one job per storm, however many declarations and raises race. A repeated `client_event_id` answers 200 with the storm it declared.',
+    body: StormBody,
+    ok: { 201: '`{storm, created_jobs: [Job]}`.', 200: 'The same `client_event_id` already declared this storm.' },
+    errors: { 409: 'storm_active: close the open storm first.' },
+  },
+  'POST /api/v1/admin/storms/:id/depth': {
+    summary: 'Raise the depth (never lower) and/or record when the snow ends; newly triggered properties get jobs.',
+    body: StormDepthBody,
+    ok: { 200: '`{storm, created_jobs: [Job]}` (only the jobs this call made).' },
+    errors: { 409: 'depth_not_raised or storm_closed.' },
+  },
+  'POST /api/v1/admin/storms/:id/close': {
+    summary:
+      'Close the storm: pending and assigned jobs are cancelled as not reached; admins get the summary by email.',
+    ok: { 200: '`{storm, summary}`; closing again answers the same and sends nothing.' },
+  },
+  'GET /api/v1/admin/storms/:id/summary': {
+    summary: 'The storm report: properties done (on time / late), skipped with the reason, time on site, revenue.',
+  },
 };

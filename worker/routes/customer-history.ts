@@ -90,7 +90,8 @@ customerHistory.get('/me/invoices', async (c) => {
       _cursor_at: cursorAt(t.invoices.created_at),
     })
     .from(t.invoices)
-    .innerJoin(t.jobs, eq(t.jobs.id, t.invoices.job_id))
+    // A seasonal installment's invoice has no job (and so no job address).
+    .leftJoin(t.jobs, eq(t.jobs.id, t.invoices.job_id))
     .where(and(...conds))
     .orderBy(desc(t.invoices.created_at), desc(t.invoices.id))
     .limit(q.limit + 1);

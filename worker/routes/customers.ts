@@ -6,10 +6,8 @@ import * as t from '../../db/schema';
 import { requireCustomerId, actorOf } from '../lib/actor';
 import { readJson, uuidParam } from '../lib/validate';
 import { customerProfile, updateCustomerProfile } from '../services/customer-profile';
-import { deleteLocation, updateLocation } from '../services/locations';
-import { geocode } from '../services/geocode';
+import { deleteLocation, locationPoint, updateLocation } from '../services/locations';
 import { visibleJob } from '../services/jobs';
-import { formatAddress } from '../services/job-create';
 import { roomStub } from '../realtime';
 import type { AppEnv } from '../types';
 
@@ -46,13 +44,7 @@ customers.get('/me/locations', async (c) => {
 customers.post('/me/locations', async (c) => {
   const customerId = requireCustomerId(c);
   const body = await readJson(c, LocationBody);
-  const coordinates =
-    body.lat !== undefined && body.lng !== undefined
-      ? { lat: body.lat, lng: body.lng }
-      : await geocode(
-          c.env,
-          `${formatAddress({ address_line1: body.address_line1, address_line2: body.address_line2 ?? null, city: body.city, state_province: body.state_province, postal_code: body.postal_code })}, ${body.country ?? 'US'}`,
-        );
+  const coordinates = await locationPoint(c.env, body);
   const row = await c.var.db.transaction(async (tx) => {
     const existing = await tx
       .select({ id: t.service_locations.id })

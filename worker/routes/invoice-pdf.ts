@@ -4,7 +4,7 @@ import * as t from '../../db/schema';
 import { storeInvoicePdf } from '../invoices/generate';
 import { invoiceNumber } from '../invoices/invoices';
 import { actorOf } from '../lib/actor';
-import { notFound } from '../lib/errors';
+import { ApiError, notFound } from '../lib/errors';
 import { uuidParam } from '../lib/validate';
 import type { AppEnv } from '../types';
 
@@ -20,6 +20,9 @@ invoicePdf.get('/:id/pdf', async (c) => {
   const actor = actorOf(c);
   const [invoice] = await c.var.db.select().from(t.invoices).where(eq(t.invoices.id, id)).limit(1);
   if (!invoice || (actor.role !== 'admin' && invoice.customer_id !== actor.customer_id)) throw notFound('Invoice');
+  // A seasonal installment's invoice has no job to lay out (docs/decisions/0067).
+  if (!invoice.job_id)
+    throw new ApiError(404, 'no_pdf', 'This installment invoice has no PDF; its amount and due date are in the app.');
   const object = invoice.pdf_key ? await c.env.FILES.get(invoice.pdf_key) : null;
   const headers = {
     'content-type': 'application/pdf',

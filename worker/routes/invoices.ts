@@ -46,7 +46,8 @@ invoices.get('/', async (c) => {
       _cursor_at: cursorAt(t.invoices.created_at),
     })
     .from(t.invoices)
-    .innerJoin(t.jobs, eq(t.jobs.id, t.invoices.job_id))
+    // A seasonal installment's invoice has no job (and so no job address).
+    .leftJoin(t.jobs, eq(t.jobs.id, t.invoices.job_id))
     .innerJoin(t.customer_profiles, eq(t.customer_profiles.id, t.invoices.customer_id))
     .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
     .where(conds.length ? and(...conds) : undefined)

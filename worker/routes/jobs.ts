@@ -8,12 +8,11 @@ import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { audit } from '../lib/audit';
 import { conflict } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishNewJob, publishTransition } from '../realtime';
+import { dispatchStub, publishTransition } from '../realtime';
 import { announceAssignment } from '../services/assignment';
-import { startAutoDispatch } from '../services/auto-dispatch';
 import { assignableDriver } from '../services/driver-directory';
 import { editJob } from '../services/job-edit';
-import { createJob } from '../services/job-create';
+import { announceNewJobs, createJob } from '../services/job-create';
 import { statusHistory, toJob, transitionJob, visibleJob } from '../services/jobs';
 import { toPriceChange } from '../services/price-changes';
 import { toWaitlistEntry } from '../services/waitlist';
@@ -43,11 +42,8 @@ jobs.post('/', async (c) => {
       .catch(logFailure('waitlist fan-out'));
     return c.json({ waitlist_entry: entry }, 202);
   }
-  if (outcome.created) {
-    await publishNewJob(c.env, outcome.job);
-    if (outcome.auto_dispatch)
-      c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
-  }
+  if (outcome.created)
+    await announceNewJobs(c.env, (w) => c.executionCtx.waitUntil(w), [outcome.job], outcome.auto_dispatch);
   return c.json({ job: toJob(outcome.job) }, outcome.created ? 201 : 200);
 });
 

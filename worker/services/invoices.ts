@@ -5,6 +5,7 @@ import { ApiError, conflict, notFound } from '../lib/errors';
 import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
 import { notifyUser } from './notify-intents';
+import { stormVisitPrice } from './storm-billing';
 
 export type InvoiceRow = typeof t.invoices.$inferSelect;
 export type PaymentRow = typeof t.payments.$inferSelect;
@@ -40,6 +41,7 @@ async function taxRateBps(q: Queryable): Promise<number> {
 export async function onJobCompleted(q: Queryable, job: t.Job): Promise<InvoiceRow | null> {
   const subtotal = job.final_price_cents ?? job.quoted_price_cents ?? 0;
   const tax = taxCents(subtotal, await taxRateBps(q));
+  const storm = await stormVisitPrice(q, job);
   const [row] = await q
     .insert(t.invoices)
     .values({
@@ -49,6 +51,7 @@ export async function onJobCompleted(q: Queryable, job: t.Job): Promise<InvoiceR
       subtotal_cents: subtotal,
       tax_cents: tax,
       total_cents: subtotal + tax,
+      notes: storm?.description ?? null,
     })
     .onConflictDoNothing()
     .returning();

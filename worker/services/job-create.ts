@@ -1,10 +1,12 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CreateJobBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, notFound } from '../lib/errors';
-import { findJob, type Actor, type JobRow } from './jobs';
+import { publishNewJob } from '../realtime';
+import { startAutoDispatch } from './auto-dispatch';
+import { findJob, type Actor, type JobRow, type Tx } from './jobs';
 import { notifyUser } from './notify-intents';
 import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
 
@@ -106,28 +108,25 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   let job: JobRow;
   try {
     job = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(t.jobs)
-        .values({
-          customer_id: customerId,
-          location_id: location.id,
-          job_address: address,
-          job_coordinates: location.coordinates,
-          source: actor.role === 'admin' ? 'admin' : 'customer',
-          driveway_tier_id: tier.id,
-          special_instructions: body.special_instructions ?? null,
-          quoted_price_cents: tier.price_cents,
-          scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
-          client_event_id: body.client_event_id ?? null,
-        })
-        .returning();
-      await tx.insert(t.job_status_events).values({
-        job_id: row!.id,
-        previous_status: null,
-        new_status: 'pending',
-        changed_by_user_id: actor.user_id,
-        notes: actor.role === 'admin' ? 'entered by admin' : null,
-      });
+      const [row] = await insertPendingJobs(
+        tx,
+        actor,
+        [
+          {
+            customer_id: customerId,
+            location_id: location.id,
+            job_address: address,
+            job_coordinates: location.coordinates,
+            source: actor.role === 'admin' ? 'admin' : 'customer',
+            driveway_tier_id: tier.id,
+            special_instructions: body.special_instructions ?? null,
+            quoted_price_cents: tier.price_cents,
+            scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
+            client_event_id: body.client_event_id ?? null,
+          },
+        ],
+        { notes: actor.role === 'admin' ? 'entered by admin' : null },
+      );
       return row!;
     });
   } catch (err) {
@@ -141,6 +140,69 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     throw err;
   }
   return { kind: 'job', job, created: true, auto_dispatch: settings?.auto_dispatch ?? false };
+}
+
+export interface InsertJobsOptions {
+  /** The note on each job's first status event. */
+  notes?: string | null;
+  /**
+   * Storm jobs: a row whose (storm_id, contract_id) already has a job is skipped (ON CONFLICT
+   * DO NOTHING on `jobs_storm_contract_unique`), so racing declarations and raises make each
+   * storm job once; only the jobs actually created come back.
+   */
+  oncePerStormContract?: boolean;
+}
+
+/**
+ * Where every job is born: inserts pending jobs and their first status event in the
+ * caller's transaction — a customer's request, an admin's entry, a storm's contract
+ * properties (worker/services/storms.ts). Announce them after the commit with
+ * `announceNewJobs`.
+ */
+export async function insertPendingJobs(
+  tx: Tx,
+  actor: Actor,
+  values: t.NewJob[],
+  opts: InsertJobsOptions = {},
+): Promise<JobRow[]> {
+  if (values.length === 0) return [];
+  const insert = tx.insert(t.jobs).values(values);
+  const rows = opts.oncePerStormContract
+    ? await insert.onConflictDoNothing({ target: [t.jobs.storm_id, t.jobs.contract_id] }).returning()
+    : await insert.returning();
+  if (rows.length > 0) {
+    await tx.insert(t.job_status_events).values(
+      rows.map((row) => ({
+        job_id: row.id,
+        previous_status: null,
+        new_status: 'pending' as const,
+        changed_by_user_id: actor.system ? null : actor.user_id,
+        notes: opts.notes ?? null,
+        // Wall-clock time, as `transitionJob` does: a move made next in the same transaction
+        // (a driver taking a waitlisted request) must come after this in the history.
+        created_at: sql`clock_timestamp()`,
+      })),
+    );
+  }
+  return rows;
+}
+
+const logFailure = (what: string) => (err: unknown) =>
+  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
+
+/**
+ * After the commit of new jobs: the dispatch board hears of each, and with auto-dispatch on
+ * the nearest drivers are offered them in the background (`waitUntil`).
+ */
+export async function announceNewJobs(
+  env: Env,
+  waitUntil: (work: Promise<unknown>) => void,
+  jobs: readonly JobRow[],
+  autoDispatch: boolean,
+): Promise<void> {
+  await Promise.all(jobs.map((job) => publishNewJob(env, job)));
+  if (autoDispatch)
+    for (const job of jobs) waitUntil(startAutoDispatch(env, job).catch(logFailure('auto-dispatch start')));
 }
 
 /** The job this customer already created with this `client_event_id`, if any. */

@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../lib/db';
 import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { onJobCompleted } from './invoices';
+import { stormVisitPrice } from './storm-billing';
 import { recordNotificationIntents } from '../notify/intents';
 
 export type JobRow = t.Job;
@@ -136,7 +137,9 @@ export async function transitionJob(
     if (to === 'completed') {
       if (opts.completion_photo_url) patch.completion_photo_url = opts.completion_photo_url;
       if (opts.notes) patch.completion_notes = opts.notes;
-      patch.final_price_cents = job.final_price_cents ?? job.quoted_price_cents;
+      // A storm job is priced from its contract at the storm's depth now; an override on site wins.
+      const storm = job.final_price_cents === null ? await stormVisitPrice(tx, job) : null;
+      patch.final_price_cents = job.final_price_cents ?? storm?.price_cents ?? job.quoted_price_cents;
     }
     if (!patch.driver_id && to === 'assigned')
       throw new ApiError(400, 'validation_failed', 'Assigning needs a driver.', [

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { z } from 'zod';
+import type { LocationBody } from '../../contract/api';
 import type { LocationPatch } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
@@ -8,6 +9,19 @@ import { geocode, type GeocodeEnv } from './geocode';
 import { formatAddress } from './job-create';
 
 export type LocationRow = typeof t.service_locations.$inferSelect;
+
+/**
+ * Where a new location is: the pin when one was dropped (no geocoding), else the geocoded
+ * address. Used by a customer saving a location and by an admin entering a phone-in customer.
+ */
+export async function locationPoint(env: GeocodeEnv, body: LocationBody): Promise<{ lat: number; lng: number }> {
+  if (body.lat !== undefined && body.lng !== undefined) return { lat: body.lat, lng: body.lng };
+  const found = await geocode(
+    env,
+    `${formatAddress({ address_line1: body.address_line1, address_line2: body.address_line2 ?? null, city: body.city, state_province: body.state_province, postal_code: body.postal_code })}, ${body.country ?? 'US'}`,
+  );
+  return { lat: found.lat, lng: found.lng };
+}
 
 const ADDRESS_FIELDS = ['address_line1', 'address_line2', 'city', 'state_province', 'postal_code', 'country'] as const;
 

@@ -1,9 +1,10 @@
-import { and, asc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { conflict, notFound } from '../lib/errors';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { transitionJob, type Actor, type JobRow, type Queryable, type TransitionResult } from './jobs';
+import { insertPendingJobs } from './job-create';
 import { notifyUser } from './notify-intents';
 
 export type WaitlistRow = typeof t.waitlist.$inferSelect;
@@ -87,30 +88,26 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
           .where(eq(t.pricing_config.id, entry.driveway_tier_id))
           .limit(1)
       : [];
-    const [created] = await tx
-      .insert(t.jobs)
-      .values({
-        customer_id: entry.customer_id,
-        location_id: entry.location_id,
-        job_address: entry.job_address,
-        job_coordinates: entry.job_coordinates,
-        source: 'customer',
-        driveway_tier_id: entry.driveway_tier_id,
-        special_instructions: entry.notes,
-        quoted_price_cents: tier?.price_cents ?? null,
-        // The customer asked when they joined the waitlist: keep their place in line.
-        requested_at: entry.created_at,
-        waitlist_id: entry.id,
-      })
-      .returning();
-    await tx.insert(t.job_status_events).values({
-      job_id: created!.id,
-      previous_status: null,
-      new_status: 'pending',
-      changed_by_user_id: actor.system ? null : actor.user_id,
-      notes: 'promoted from waitlist',
-      created_at: sql`clock_timestamp()`,
-    });
+    const [created] = await insertPendingJobs(
+      tx,
+      actor,
+      [
+        {
+          customer_id: entry.customer_id,
+          location_id: entry.location_id,
+          job_address: entry.job_address,
+          job_coordinates: entry.job_coordinates,
+          source: 'customer',
+          driveway_tier_id: entry.driveway_tier_id,
+          special_instructions: entry.notes,
+          quoted_price_cents: tier?.price_cents ?? null,
+          // The customer asked when they joined the waitlist: keep their place in line.
+          requested_at: entry.created_at,
+          waitlist_id: entry.id,
+        },
+      ],
+      { notes: 'promoted from waitlist' },
+    );
     const [promoted] = await tx
       .update(t.waitlist)
       .set({ promoted_job_id: created!.id })

@@ -99,6 +99,7 @@ export function screens(data: TourData): Screen[] {
       ready: async (p) => (await heading('Your plow')(p), await p.locator('[data-step]').first().waitFor(WAIT)),
     },
     { app: 'customer', name: 'customer-invoices', path: '/customer/invoices', ready: heading('Invoices') },
+    { app: 'customer', name: 'customer-contract', path: '/customer/contract', ready: heading('Your contract') },
     { app: 'customer', name: 'customer-account', path: '/customer/account', ready: heading('Your account') },
     { app: 'customer', name: 'customer-404', path: '/customer/no-such-page', ready: heading('Page not found') },
 
@@ -146,6 +147,13 @@ export function screens(data: TourData): Screen[] {
       ready: async (p) => (await heading('Drivers')(p), await p.locator('tr[data-driver-id]').first().waitFor(WAIT)),
     },
     { app: 'admin', name: 'admin-customers', path: '/admin/customers', ready: heading('Customers') },
+    {
+      app: 'admin',
+      name: 'admin-contracts',
+      path: '/admin/contracts',
+      ready: async (p) => (await heading('Contracts')(p), await p.locator('tbody tr').first().waitFor(WAIT)),
+    },
+    { app: 'admin', name: 'admin-storms', path: '/admin/storms', ready: heading('Storms') },
     { app: 'admin', name: 'admin-pricing', path: '/admin/pricing', ready: heading('Pricing') },
     { app: 'admin', name: 'admin-service-area', path: '/admin/service-area', ready: heading('Service area') },
     { app: 'admin', name: 'admin-reports', path: '/admin/reports', ready: heading('Reports') },

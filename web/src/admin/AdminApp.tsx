@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useSession } from '../lib/hooks';
 import { Link, matchPath, navigate, usePathname } from '../lib/router';
 import { AppShell } from '../ui/AppShell';
@@ -15,12 +15,18 @@ import { session } from './session';
 import { strings } from './strings';
 import './admin.css';
 
+// Storm operations load on their own screens only: the board's first load stays as it was.
+const StormsPage = lazy(() => import('./StormsPage'));
+const ContractsPage = lazy(() => import('./ContractsPage'));
+
 const n = strings.nav;
 const PAGES = [
   ['/admin', n.board],
   ['/admin/map', n.map],
   ['/admin/drivers', n.drivers],
   ['/admin/customers', n.customers],
+  ['/admin/contracts', n.contracts],
+  ['/admin/storms', n.storms],
   ['/admin/pricing', n.pricing],
   ['/admin/service-area', n.area],
   ['/admin/reports', n.reports],
@@ -63,6 +69,8 @@ export default function AdminApp() {
   else if (path === '/admin/map') page = <LiveMapPage />;
   else if (path === '/admin/drivers') page = <DriversPage />;
   else if (path === '/admin/customers') page = <CustomersPage />;
+  else if (path === '/admin/contracts') page = <ContractsPage />;
+  else if (path === '/admin/storms') page = <StormsPage />;
   else if (path === '/admin/pricing') page = <PricingPage />;
   else if (path === '/admin/service-area') page = <ServiceAreaPage />;
   else if (path === '/admin/reports') page = <ReportsPage />;
@@ -77,7 +85,7 @@ export default function AdminApp() {
     <AppShell session={session} strings={strings.shell} nav={nav} variant="admin">
       {signedIn ? (
         <AdminDataProvider>
-          {page}
+          <Suspense fallback={<p className="muted">{strings.loading}</p>}>{page}</Suspense>
           {job && <JobDrawer key={job.id} jobId={job.id!} onClose={() => navigate('/admin')} />}
         </AdminDataProvider>
       ) : (

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useSession } from '../lib/hooks';
 import { Link, matchPath, usePathname } from '../lib/router';
 import { AppShell } from '../ui/AppShell';
@@ -14,11 +14,14 @@ import { session } from './session';
 import { strings } from './strings';
 import './customer.css';
 
+const ContractPage = lazy(() => import('./ContractPage'));
+
 const PAGES = [
   ['/customer', strings.nav.jobs],
   ['/customer/request', strings.nav.request],
   ['/customer/locations', strings.nav.locations],
   ['/customer/invoices', strings.nav.invoices],
+  ['/customer/contract', strings.nav.contract],
   ['/customer/account', strings.nav.account],
 ] as const;
 
@@ -47,12 +50,13 @@ export default function CustomerApp() {
   else if (path === '/customer/request') page = <RequestPage />;
   else if (path === '/customer/locations') page = <LocationsPage />;
   else if (path === '/customer/invoices') page = <InvoicesPage />;
+  else if (path === '/customer/contract') page = <ContractPage />;
   else if (path === '/customer/account') page = <AccountPage />;
   else page = <NotFound strings={strings.notFound} home="/customer" />;
 
   return (
     <AppShell session={session} strings={strings.shell} nav={nav} variant="customer">
-      {page}
+      <Suspense fallback={null}>{page}</Suspense>
     </AppShell>
   );
 }

@@ -106,6 +106,7 @@ export const strings = {
     request: 'Request a plow',
     locations: 'Places',
     invoices: 'Invoices',
+    contract: 'Your contract',
     account: 'Account',
   },
   notFound: { title: 'Page not found', body: 'There is nothing at this address.', back: 'Go to my jobs' },
@@ -272,5 +273,32 @@ export const strings = {
       string,
       string
     >,
+  },
+  contract: {
+    title: 'Your contract',
+    empty: 'You have no winter contract with us. Call us to set one up for your driveway or lot.',
+    property: 'Property',
+    kind: 'How it is billed',
+    kinds: {
+      seasonal: (price: string, n: number) =>
+        `Seasonal: ${price} for the winter, in ${n} installment${n === 1 ? '' : 's'}`,
+      per_push: (price: string) => `Per push: ${price} each time we plow`,
+      per_inch: 'Per inch: by how much snow fell',
+    },
+    band: (from: number, to: number | null, price: string) =>
+      to === null ? `${from} in and more: ${price}` : `${from} to ${to} in: ${price}`,
+    trigger: (inches: number) => `We come when ${inches} in or more has fallen.`,
+    promise: {
+      open_by: (time: string) => `Cleared by ${time} after the snow stops.`,
+      within_hours: (hours: number) => `Cleared within ${hours} hours of the snow stopping.`,
+    },
+    season: (from: string, to: string) => `Season: ${from} to ${to}`,
+    notes: 'Notes for your driver',
+    schedule: 'Payment schedule',
+    paused: 'This contract is paused: we will not plow until it is active again.',
+    accepted: (when: string) => `You accepted this contract on ${when}.`,
+    acceptHelp: 'We plow and bill only once you accept the contract.',
+    accept: 'Accept contract',
+    acceptedToast: 'Thank you: your contract is accepted.',
   },
 } as const;

@@ -1,4 +1,12 @@
-import type { DriverStatus, JobStatus, Role } from '../../../contract/enums';
+import type {
+  ContractKind,
+  ContractSlaKind,
+  ContractStatus,
+  DriverStatus,
+  JobStatus,
+  Role,
+} from '../../../contract/enums';
+import type { InchBand } from '../../../contract/storm-rules';
 
 /**
  * Response shapes of the HTTP API as the web apps read them (SPEC §7). The request
@@ -307,4 +315,30 @@ export interface AuditEntry {
   actor_email: string | null;
   actor_name: string | null;
   ip: string | null;
+}
+
+/** A service contract (`GET /admin/contracts`, `GET /customers/me/contracts`). */
+export interface Contract {
+  id: string;
+  customer_id: string;
+  location_id: string;
+  customer_name?: string;
+  address: string;
+  location_label: string | null;
+  kind: ContractKind;
+  status: ContractStatus;
+  service_type: 'residential' | 'commercial';
+  trigger_depth_in: number;
+  per_push_price_cents: number | null;
+  per_inch_bands: InchBand[] | null;
+  seasonal_price_cents: number | null;
+  installment_count: number | null;
+  sla_kind: ContractSlaKind;
+  sla_open_by: string | null;
+  sla_within_hours: number | null;
+  season_start: string;
+  season_end: string;
+  driver_notes: string | null;
+  accepted_at: string | null;
+  installments: { seq: number; due_on: string; amount_cents: number }[];
 }

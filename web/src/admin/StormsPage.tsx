@@ -1,0 +1,289 @@
+import { type FormEvent, useId, useState } from 'react';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { newClientEventId, useResource } from '../lib/hooks';
+import { toast } from '../lib/toast';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
+import { strings } from './strings';
+
+const s = strings.storms;
+
+/** `datetime-local` value for now, in the browser's time zone. */
+function localNow(): string {
+  const d = new Date();
+  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+  return d.toISOString().slice(0, 16);
+}
+const toIso = (local: string) => new Date(local).toISOString();
+
+/**
+ * Storms: declare one (jobs appear on the dispatch board), update its depth as it falls,
+ * close it and read its summary; past storms' summaries below.
+ */
+export default function StormsPage() {
+  const id = useId();
+  const storms = useResource((signal) => listStorms(signal), 'storms');
+  const [viewing, setViewing] = useState<string | null>(null);
+  const open = storms.data?.find((x) => x.status === 'active') ?? null;
+  const shown = viewing ?? open?.id ?? null;
+  const summary = useResource(
+    (signal) => stormSummary(shown!, signal),
+    shown ? `summary:${shown}:${storms.data?.map((x) => `${x.depth_in}${x.status}`).join()}` : null,
+  );
+  const [busy, setBusy] = useState(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await work();
+      storms.reload();
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const [draft, setDraft] = useState({ name: '', started_at: localNow(), depth: '', end: '' });
+  const declare = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const res = await declareStorm({
+        name: draft.name,
+        started_at: toIso(draft.started_at),
+        depth_in: Number(draft.depth),
+        ...(draft.end ? { snowfall_end_at: toIso(draft.end) } : {}),
+        client_event_id: newClientEventId('storm'),
+      });
+      toast.show({ kind: 'ok', message: s.declared(res.created_jobs.length) });
+      setViewing(null);
+    });
+  };
+  const [raise, setRaise] = useState({ depth: '', end: '' });
+  const update = (e: FormEvent) => {
+    e.preventDefault();
+    if (!open) return;
+    void run(async () => {
+      const res = await raiseStorm(open.id, {
+        ...(raise.depth ? { depth_in: Number(raise.depth) } : {}),
+        ...(raise.end ? { snowfall_end_at: toIso(raise.end) } : {}),
+      });
+      toast.show({ kind: 'ok', message: s.raised(res.created_jobs.length) });
+      setRaise({ depth: '', end: '' });
+    });
+  };
+  const close = () => {
+    if (!open || !window.confirm(s.closeConfirm)) return;
+    void run(async () => {
+      await closeStorm(open.id);
+      toast.show({ kind: 'ok', message: s.closed });
+      setViewing(open.id);
+    });
+  };
+
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>{s.title}</h1>
+      <ErrorNotice error={storms.error} strings={strings.errors} onRetry={storms.reload} />
+      {open ? (
+        <div className="card">
+          <h2>{s.openTitle(open.name)}</h2>
+          <p>
+            {s.depthNow(open.depth_in)} · {s.started} {formatDateTime(open.started_at)}
+          </p>
+          <form className="row" onSubmit={update} aria-label={s.raiseTitle}>
+            <div className="field">
+              <label htmlFor={`${id}-raise`}>{s.newDepth}</label>
+              <input
+                id={`${id}-raise`}
+                type="number"
+                min={open.depth_in}
+                step="0.5"
+                value={raise.depth}
+                onChange={(e) => setRaise((r) => ({ ...r, depth: e.target.value }))}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-raise-end`}>{s.snowEnd}</label>
+              <input
+                id={`${id}-raise-end`}
+                type="datetime-local"
+                value={raise.end}
+                onChange={(e) => setRaise((r) => ({ ...r, end: e.target.value }))}
+              />
+            </div>
+            <button type="submit" className="button button--primary" disabled={busy || (!raise.depth && !raise.end)}>
+              {s.raise}
+            </button>
+            <button type="button" className="button button--secondary" disabled={busy} onClick={close}>
+              {s.close}
+            </button>
+          </form>
+        </div>
+      ) : (
+        <form className="card" onSubmit={declare} aria-labelledby={`${id}-declare`}>
+          <h2 id={`${id}-declare`}>{s.declareTitle}</h2>
+          <p className="muted">{s.declareHelp}</p>
+          <div className="field">
+            <label htmlFor={`${id}-name`}>{s.name}</label>
+            <input
+              id={`${id}-name`}
+              required
+              maxLength={80}
+              placeholder={s.namePlaceholder}
+              value={draft.name}
+              onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-start`}>{s.startedAt}</label>
+            <input
+              id={`${id}-start`}
+              type="datetime-local"
+              required
+              value={draft.started_at}
+              onChange={(e) => setDraft((d) => ({ ...d, started_at: e.target.value }))}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-depth`}>{s.depth}</label>
+            <input
+              id={`${id}-depth`}
+              type="number"
+              min="0"
+              step="0.5"
+              required
+              value={draft.depth}
+              onChange={(e) => setDraft((d) => ({ ...d, depth: e.target.value }))}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-end`}>{s.snowEnd}</label>
+            <input
+              id={`${id}-end`}
+              type="datetime-local"
+              value={draft.end}
+              onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))}
+            />
+          </div>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {s.declare}
+          </button>
+        </form>
+      )}
+
+      {summary.data && <SummaryCard title={summary.data.storm.name} summary={summary.data.summary} />}
+      <ErrorNotice error={summary.error} strings={strings.errors} onRetry={summary.reload} />
+
+      <h2>{s.past}</h2>
+      {storms.data?.length === 0 && <p className="muted">{s.none}</p>}
+      {storms.data && storms.data.length > 0 && (
+        <div className="table-wrap card">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{s.name}</th>
+                <th scope="col">{s.started}</th>
+                <th scope="col">{s.depth}</th>
+                <th scope="col">{s.status}</th>
+                <th scope="col">{s.jobs}</th>
+                <th scope="col">{s.done}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{s.view}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {storms.data.map((x) => (
+                <tr key={x.id}>
+                  <td>{x.name}</td>
+                  <td>{formatDateTime(x.started_at)}</td>
+                  <td>{x.depth_in}</td>
+                  <td>{x.status}</td>
+                  <td>{x.jobs ?? '—'}</td>
+                  <td>{x.done ?? '—'}</td>
+                  <td>
+                    <button type="button" className="button button--ghost" onClick={() => setViewing(x.id)}>
+                      {s.view}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SummaryCard({ title, summary }: { title: string; summary: StormSummary }) {
+  const outcome = (l: StormSummary['lines'][number]) =>
+    l.outcome === 'done'
+      ? l.late
+        ? s.outcomes.late
+        : s.outcomes.done
+      : l.outcome === 'skipped'
+        ? s.outcomes[l.skip_reason ?? 'not_reached']
+        : s.outcomes.open;
+  return (
+    <div className="card">
+      <h2>
+        {s.summary}: {title}
+      </h2>
+      <dl className="row">
+        <div>
+          <dt>{s.properties}</dt>
+          <dd>{summary.properties}</dd>
+        </div>
+        <div>
+          <dt>{s.onTime}</dt>
+          <dd>{summary.on_time}</dd>
+        </div>
+        <div>
+          <dt>{s.late}</dt>
+          <dd>{summary.late}</dd>
+        </div>
+        <div>
+          <dt>{s.skipped}</dt>
+          <dd>{summary.skipped.cancelled + summary.skipped.not_reached}</dd>
+        </div>
+        <div>
+          <dt>{s.open}</dt>
+          <dd>{summary.open}</dd>
+        </div>
+        <div>
+          <dt>{s.timeOnSite}</dt>
+          <dd>{s.minutes(summary.minutes_on_site)}</dd>
+        </div>
+        <div>
+          <dt>{s.revenue}</dt>
+          <dd>{formatMoney(summary.revenue_cents)}</dd>
+        </div>
+      </dl>
+      {summary.lines.length > 0 && (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{s.address}</th>
+                <th scope="col">{s.deadline}</th>
+                <th scope="col">{s.completed}</th>
+                <th scope="col">{s.outcome}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.lines.map((l) => (
+                <tr key={l.job_id}>
+                  <td>{l.address}</td>
+                  <td>{formatDateTime(l.deadline_at)}</td>
+                  <td>{formatDateTime(l.completed_at)}</td>
+                  <td>{outcome(l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import type { StormStatus } from '../../../contract/enums';
+import type { Contract, Job } from '../lib/api-types';
+
+export type { Contract };
+import { api } from './session';
+
+/** The admin portal's storm-operation calls: contracts, phone-in customers, storms. */
+
+export type ContractTermsInput = Partial<
+  Omit<Contract, 'id' | 'customer_name' | 'address' | 'location_label' | 'accepted_at' | 'installments'>
+> & { accepted_by_phone?: boolean };
+
+export interface Storm {
+  id: string;
+  name: string;
+  started_at: string;
+  depth_in: number;
+  snowfall_end_at: string | null;
+  status: StormStatus;
+  closed_at: string | null;
+  jobs?: number;
+  done?: number;
+}
+
+export interface StormSummary {
+  properties: number;
+  done: number;
+  on_time: number;
+  late: number;
+  skipped: { cancelled: number; not_reached: number };
+  open: number;
+  minutes_on_site: number;
+  revenue_cents: number;
+  lines: {
+    job_id: string;
+    address: string;
+    status: string;
+    outcome: 'done' | 'skipped' | 'open';
+    late: boolean;
+    skip_reason: 'cancelled' | 'not_reached' | null;
+    deadline_at: string | null;
+    completed_at: string | null;
+    minutes_on_site: number | null;
+    revenue_cents: number;
+  }[];
+}
+
+export const listContracts = (signal?: AbortSignal) =>
+  api.get<{ contracts: Contract[] }>('/admin/contracts', { signal }).then((r) => r.contracts);
+export const createContract = (body: ContractTermsInput) =>
+  api.post<{ contract: Contract }>('/admin/contracts', body).then((r) => r.contract);
+export const updateContract = (id: string, body: ContractTermsInput) =>
+  api.patch<{ contract: Contract }>(`/admin/contracts/${id}`, body).then((r) => r.contract);
+export const createPhoneInCustomer = (body: {
+  full_name: string;
+  phone: string;
+  email?: string;
+  location: { address_line1: string; city: string; state_province: string; postal_code: string; label?: string };
+}) => api.post<{ customer: { id: string; full_name: string }; location: { id: string } }>('/admin/customers', body);
+
+export const listStorms = (signal?: AbortSignal) =>
+  api.get<{ storms: Storm[] }>('/admin/storms', { signal }).then((r) => r.storms);
+export const declareStorm = (body: {
+  name: string;
+  started_at: string;
+  depth_in: number;
+  snowfall_end_at?: string;
+  client_event_id: string;
+}) => api.post<{ storm: Storm; created_jobs: Job[] }>('/admin/storms', body);
+export const raiseStorm = (id: string, body: { depth_in?: number; snowfall_end_at?: string }) =>
+  api.post<{ storm: Storm; created_jobs: Job[] }>(`/admin/storms/${id}/depth`, body);
+export const closeStorm = (id: string) =>
+  api.post<{ storm: Storm; summary: StormSummary }>(`/admin/storms/${id}/close`);
+export const stormSummary = (id: string, signal?: AbortSignal) =>
+  api.get<{ storm: Storm; summary: StormSummary }>(`/admin/storms/${id}/summary`, { signal });
