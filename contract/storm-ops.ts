@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientEventId, email, isoDateTime, LocationBody, moneyCents, phone, uuid } from './api';
-import { CONTRACT_KINDS, CONTRACT_SLA_KINDS, CONTRACT_STATUSES } from './enums';
+import { CONTRACT_KINDS, CONTRACT_SLA_KINDS, CONTRACT_STATUSES, type JobStatus, type StormSkipReason } from './enums';
 
 /**
  * Request schemas of storm operations: service contracts per customer location, phone-in
@@ -128,3 +128,32 @@ export const StormDepthBody = z
 export type ContractBody = z.infer<typeof ContractBody>;
 export type ContractPatch = z.infer<typeof ContractPatch>;
 export type StormBody = z.infer<typeof StormBody>;
+
+/**
+ * A storm's report (`GET /admin/storms/:id/summary`, and the email to the operator). `T` is
+ * how a moment travels: a `Date` inside the Worker, an ISO string on the wire.
+ */
+export interface StormPropertyLine<T = string> {
+  job_id: string;
+  address: string;
+  status: JobStatus;
+  outcome: 'done' | 'skipped' | 'open';
+  late: boolean;
+  skip_reason: StormSkipReason | null;
+  deadline_at: T | null;
+  completed_at: T | null;
+  minutes_on_site: number | null;
+  revenue_cents: number;
+}
+
+export interface StormSummary<T = string> {
+  properties: number;
+  done: number;
+  on_time: number;
+  late: number;
+  skipped: Record<StormSkipReason, number>;
+  open: number;
+  minutes_on_site: number;
+  revenue_cents: number;
+  lines: StormPropertyLine<T>[];
+}

@@ -1,3 +1,4 @@
+import type { StormSummary } from '../../contract/storm-ops';
 /**
  * Every text PlowDispatch sends, in one place, each signed with the operator's business
  * name. A template gives the SMS text, the email subject and text, and the push title and
@@ -146,17 +147,7 @@ export function stormSummaryEmail(c: {
   business_name: string;
   timezone: string;
   storm: { name: string; depth_in: number; started_at: Date; closed_at: Date | null };
-  summary: {
-    properties: number;
-    done: number;
-    on_time: number;
-    late: number;
-    skipped: { cancelled: number; not_reached: number };
-    open: number;
-    minutes_on_site: number;
-    revenue_cents: number;
-    lines: { address: string; outcome: string; late: boolean; skip_reason: string | null }[];
-  };
+  summary: StormSummary<Date>;
 }): { subject: string; text: string } {
   const s = c.summary;
   const hours = `${Math.floor(s.minutes_on_site / 60)} h ${s.minutes_on_site % 60} min`;

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import { TERMINAL_JOB_STATUSES, type StormSkipReason } from '../../contract/enums';
-import type { StormBody } from '../../contract/storm-ops';
+import type { StormBody, StormPropertyLine as Lines, StormSummary as Summary } from '../../contract/storm-ops';
 import { isEligible, NOT_REACHED_REASON, stormOutcome, visitPriceCents } from '../../contract/storm-rules';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
@@ -258,30 +258,8 @@ export async function closeStorm(db: Db, actor: Actor, id: string): Promise<Stor
   });
 }
 
-export interface StormPropertyLine {
-  job_id: string;
-  address: string;
-  status: t.JobStatus;
-  outcome: 'done' | 'skipped' | 'open';
-  late: boolean;
-  skip_reason: StormSkipReason | null;
-  deadline_at: Date | null;
-  completed_at: Date | null;
-  minutes_on_site: number | null;
-  revenue_cents: number;
-}
-
-export interface StormSummary {
-  properties: number;
-  done: number;
-  on_time: number;
-  late: number;
-  skipped: { cancelled: number; not_reached: number };
-  open: number;
-  minutes_on_site: number;
-  revenue_cents: number;
-  lines: StormPropertyLine[];
-}
+export type StormPropertyLine = Lines<Date>;
+export type StormSummary = Summary<Date>;
 
 /**
  * The storm report: properties done (on time or late against their deadline), skipped with

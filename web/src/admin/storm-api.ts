@@ -1,4 +1,5 @@
 import type { StormStatus } from '../../../contract/enums';
+import type { StormSummary } from '../../../contract/storm-ops';
 import type { Contract, Job } from '../lib/api-types';
 
 export type { Contract };
@@ -22,28 +23,7 @@ export interface Storm {
   done?: number;
 }
 
-export interface StormSummary {
-  properties: number;
-  done: number;
-  on_time: number;
-  late: number;
-  skipped: { cancelled: number; not_reached: number };
-  open: number;
-  minutes_on_site: number;
-  revenue_cents: number;
-  lines: {
-    job_id: string;
-    address: string;
-    status: string;
-    outcome: 'done' | 'skipped' | 'open';
-    late: boolean;
-    skip_reason: 'cancelled' | 'not_reached' | null;
-    deadline_at: string | null;
-    completed_at: string | null;
-    minutes_on_site: number | null;
-    revenue_cents: number;
-  }[];
-}
+export type { StormSummary };
 
 export const listContracts = (signal?: AbortSignal) =>
   api.get<{ contracts: Contract[] }>('/admin/contracts', { signal }).then((r) => r.contracts);
