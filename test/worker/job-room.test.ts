@@ -1,11 +1,11 @@
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
-import { BASE, api, connect, db, expectError } from './helpers';
+import { api, connect, db, expectError, upgradeWs } from './helpers';
 import {
   admin,
   assignedJob,
@@ -21,12 +21,6 @@ import {
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
-
-async function upgrade(token: string, topic?: string): Promise<Response> {
-  const q = new URLSearchParams({ token });
-  if (topic) q.set('topic', topic);
-  return exports.default.fetch(new Request(`${BASE}/ws?${q}`, { headers: { upgrade: 'websocket' } }));
-}
 
 describe('JobRoom: joining job:{id}', () => {
   it('answers a new subscriber at once with subscribed, the job status and the last known location', async () => {
@@ -66,10 +60,10 @@ describe('JobRoom: joining job:{id}', () => {
   it('refuses someone else’s job at the upgrade (404) and over subscribe (error, socket stays open)', async () => {
     const [owner, stranger, driver] = await Promise.all([newCustomer(), newCustomer(), newDriver()]);
     const jobId = await assignedJob(owner, driver);
-    await expectError(await upgrade(stranger.token, `job:${jobId}`), 404, 'not_found');
-    await expectError(await upgrade(stranger.token, 'admin:dispatch'), 403, 'forbidden');
-    await expectError(await upgrade(stranger.token, 'job:nope'), 400, 'bad_topic');
-    await expectError(await upgrade('not-a-token', `job:${jobId}`), 401);
+    await expectError(await upgradeWs(stranger.token, `job:${jobId}`), 404, 'not_found');
+    await expectError(await upgradeWs(stranger.token, 'admin:dispatch'), 403, 'forbidden');
+    await expectError(await upgradeWs(stranger.token, 'job:nope'), 400, 'bad_topic');
+    await expectError(await upgradeWs('not-a-token', `job:${jobId}`), 401);
 
     const ownJob = await newJob(stranger);
     const { socket: socket } = await watch(stranger.token, ownJob);
