@@ -1,20 +1,17 @@
-import { DurableObject } from 'cloudflare:workers';
 import { ACTIVE_JOB_STATUSES } from '../contract/enums';
-import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
+import type { ClientMessage, DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
 import { roomStub } from '../worker/realtime';
 import { activeJobOf } from '../worker/services/positions';
 import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, type DriverRow } from './driver-positions';
 import { GpsOutbox, type PingResult } from './gps-outbox';
-import { inOrder } from './in-order';
 import { isNewerFix, statusPayload, toFix } from './room-state';
-import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
+import type { SocketIdentity } from './socket-identity';
+import { SocketRoom } from './socket-room';
 import { handleStatusChange } from './status-change';
-import { PING_TEXT, PONG_TEXT, broadcastText, closeRevoked, readInbound, safeClose, send, sendError } from './wire';
-
-/** Header the Worker sets when the socket was opened with `?topic=` (already authorized). */
-export const DISPATCH_TOPIC_HEADER = 'x-plow-topic';
+import type { UpgradeTicket } from './upgrade-ticket';
+import { broadcastText, send, sendError } from './wire';
 
 /**
  * The operator's dispatch channel, one object per operator (`idFromName('default')`):
@@ -25,46 +22,38 @@ export const DISPATCH_TOPIC_HEADER = 'x-plow-topic';
  * job is deduplicated and logged here. The fleet map is kept here either way: job rooms
  * pass their drivers' fixes on (`fleetFix`).
  */
-export class Dispatch extends DurableObject<Env> {
+export class Dispatch extends SocketRoom {
+  protected readonly label = 'dispatch';
   #positions: DriverPositions;
   /** Pings of drivers on no job, on their way to the GPS log. */
   #outbox: GpsOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     this.#positions = new DriverPositions(ctx.storage.sql);
     this.#outbox = new GpsOutbox(ctx.storage, env.LOCATION_LOG);
   }
 
-  override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
-      return new Response('Expected a WebSocket upgrade', { status: 426 });
-    }
-    const identity = identityFromRequest(request);
-    if (!identity || identity.role === 'customer') return new Response('Not for customers', { status: 403 });
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
+  /** Drivers and dispatchers; customers watch jobs in the job's room. */
+  protected admit({ identity }: UpgradeTicket): string[] | Response {
+    if (identity.role === 'customer') return new Response('Not for customers', { status: 403 });
     const tags = [`user:${identity.user_id}`, `role:${identity.role}`];
     if (identity.driver_id) tags.push(`driver:${identity.driver_id}`);
-    this.ctx.acceptWebSocket(server, tags);
-    attachIdentity(server, identity);
-    const topic = request.headers.get(DISPATCH_TOPIC_HEADER);
-    if (topic) this.#sendSnapshot(server, topic);
-    return new Response(null, { status: 101, webSocket: client });
+    return tags;
   }
 
-  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    return inOrder(ws, 'dispatch message', () => this.#onMessage(ws, data));
+  /** Opened with `?topic=` (authorized by the Worker): that channel's snapshot at once. */
+  protected joined(ws: WebSocket, ticket: UpgradeTicket): void {
+    if (ticket.topic) this.#sendSnapshot(ws, ticket.topic);
   }
 
-  async #onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const inbound = readInbound(ws, data);
-    if (!inbound.ok) return;
-    const { identity, msg } = inbound;
+  /** What a dispatch socket hears follows its token (role, driver id): it ends with the session. */
+  protected mayStay(): boolean {
+    return true;
+  }
+
+  protected async receive(ws: WebSocket, identity: SocketIdentity, msg: ClientMessage): Promise<void> {
     switch (msg.type) {
-      case 'ping':
-        return send(ws, { type: 'pong' });
       case 'subscribe':
         return this.#subscribe(ws, identity, msg.payload.topic);
       case 'unsubscribe':
@@ -114,14 +103,6 @@ export class Dispatch extends DurableObject<Env> {
     if (topic === 'admin:dispatch') {
       for (const loc of this.#positions.fleet()) send(ws, { type: 'driver_location', payload: loc });
     }
-  }
-
-  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    safeClose(ws, code, reason);
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    safeClose(ws, 1011, 'socket error');
   }
 
   // ---- location pipeline ----
@@ -241,11 +222,6 @@ export class Dispatch extends DurableObject<Env> {
   /** Forgets a driver's live position (stale-driver cleanup). */
   forgetDriver(driverId: string): void {
     this.#positions.forget(driverId);
-  }
-
-  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those of one session (logout). */
-  closeUser(userId: string, only?: SessionMatch): number {
-    return closeRevoked(this.ctx.getWebSockets(`user:${userId}`), only);
   }
 
   #broadcast(tag: string, msg: ServerMessage): void {

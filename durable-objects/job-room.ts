@@ -1,18 +1,16 @@
-import { DurableObject } from 'cloudflare:workers';
 import { dispatchStub } from '../worker/realtime';
-import type { DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
+import { canSee } from '../worker/services/jobs';
+import type { ClientMessage, DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { GpsOutbox, type PingResult } from './gps-outbox';
-import { inOrder } from './in-order';
 import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
-import { attachIdentity, identityFromRequest, type SessionMatch, type SocketIdentity } from './socket-identity';
+import { identityOf, type SocketIdentity } from './socket-identity';
+import { SocketRoom } from './socket-room';
 import type { Dispatch } from './dispatch';
 import { handleStatusChange } from './status-change';
-import { PING_TEXT, PONG_TEXT, broadcastText, closeRevoked, readInbound, safeClose, send, sendError } from './wire';
+import type { UpgradeTicket } from './upgrade-ticket';
+import { broadcastText, closeAccessEnded, safeClose, send, sendError } from './wire';
 
 export type { RoomJob, RoomState } from './room-state';
-
-/** Headers the Worker sets on the upgrade it forwards: the job as the database has it, and whether to answer with a snapshot. */
-export const ROOM_HEADERS = { job: 'x-plow-job', subscribe: 'x-plow-subscribe' } as const;
 
 /** Storage keys (SQLite-backed key-value): the job and its live location, written separately. */
 const KEYS = { job: 'job', location: 'location' } as const;
@@ -28,10 +26,22 @@ export const ROOM_ENDED_REASON = 'job ended';
 export const FLEET_EVERY_MS = 2_000;
 
 /**
+ * Whether `who` may follow a room's job: the rule GET /jobs/:id applies (`canSee`) — its
+ * customer, its driver of the moment, dispatchers. A room stored before it knew its
+ * customer lets customers stay until it learns it (the next upgrade's ticket tells it).
+ */
+export function mayFollow(who: SocketIdentity, state: RoomState): boolean {
+  if (who.role === 'customer' && state.customer_id === undefined) return true;
+  return canSee(who, { customer_id: state.customer_id ?? '', driver_id: state.driver_id });
+}
+
+/**
  * One room per job (`idFromName(jobId)`): the job's customer and anyone else who connects
  * with `?topic=job:{id}` hold hibernating sockets here, tagged `user:{id}` and
  * `role:{role}`. The room is the authority for the job's live status and location as the
- * clients see them, kept in its storage so they survive eviction.
+ * clients see them, kept in its storage so they survive eviction. A socket stays only
+ * while its user may see the job: one whose driver lost it (reassigned, rejected) is
+ * closed with 4003 the moment the room hears of the change, before anything more is sent.
  *
  * It also takes its driver's pings, from the job's own socket or handed on by the dispatch
  * object: deduplicated by client event id, shown to the watchers, put in its GPS log
@@ -39,7 +49,8 @@ export const FLEET_EVERY_MS = 2_000;
  * schedules is the outbox's flush alarm, while fixes wait; no timers, so an idle room
  * hibernates and pings are answered by the runtime.
  */
-export class JobRoom extends DurableObject<Env> {
+export class JobRoom extends SocketRoom {
+  protected readonly label = 'job room';
   /** undefined: not read from storage yet since this instance woke up. */
   #state: RoomState | null | undefined;
   /**
@@ -56,7 +67,6 @@ export class JobRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
     this.#outbox = new GpsOutbox(ctx.storage, env.LOCATION_LOG);
   }
 
@@ -92,26 +102,25 @@ export class JobRoom extends DurableObject<Env> {
     });
   }
 
-  override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
-      return new Response('Expected a WebSocket upgrade', { status: 426 });
-    }
-    const identity = identityFromRequest(request);
-    if (!identity) return new Response('Missing identity', { status: 401 });
-    const seed = parseSeed(request.headers.get(ROOM_HEADERS.job));
-    // The database's view of the job, read by the Worker just now: it creates the room,
-    // and repairs one that missed a change (fan-out is best effort).
-    if (seed) this.sync(seed);
-
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server, [`user:${identity.user_id}`, `role:${identity.role}`]);
-    attachIdentity(server, identity);
+  /** The job as the Worker just read it creates the room, or repairs one that missed a change (fan-out is best effort). */
+  protected admit(ticket: UpgradeTicket): string[] | Response {
+    if (ticket.job) this.sync(ticket.job);
     const state = this.#load();
-    if (request.headers.get(ROOM_HEADERS.subscribe) === '1' || (state && isTerminal(state.status)))
-      this.#sendSnapshot(server);
-    if (state && isTerminal(state.status)) safeClose(server, 1000, ROOM_ENDED_REASON);
-    return new Response(null, { status: 101, webSocket: client });
+    if (state && !isTerminal(state.status) && !mayFollow(ticket.identity, state))
+      return new Response('Not your job', { status: 403 });
+    return [`user:${ticket.identity.user_id}`, `role:${ticket.identity.role}`];
+  }
+
+  protected joined(ws: WebSocket, ticket: UpgradeTicket): void {
+    const state = this.#load();
+    const ended = !!state && isTerminal(state.status);
+    if (ticket.snapshot || ended) this.#sendSnapshot(ws);
+    if (ended) safeClose(ws, 1000, ROOM_ENDED_REASON);
+  }
+
+  protected mayStay(identity: SocketIdentity): boolean {
+    const state = this.#load();
+    return !state || isTerminal(state.status) || mayFollow(identity, state);
   }
 
   /** `subscribed`, the current `job_status` and, when known, the last `driver_location` — at once. */
@@ -123,18 +132,9 @@ export class JobRoom extends DurableObject<Env> {
     if (state.location) send(ws, { type: 'driver_location', payload: state.location });
   }
 
-  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    return inOrder(ws, 'job room message', () => this.#onMessage(ws, data));
-  }
-
-  #onMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> | void {
-    const inbound = readInbound(ws, data);
-    if (!inbound.ok) return;
-    const { identity, msg } = inbound;
+  protected receive(ws: WebSocket, identity: SocketIdentity, msg: ClientMessage): Promise<void> | void {
     const state = this.#load();
     switch (msg.type) {
-      case 'ping':
-        return send(ws, { type: 'pong' });
       case 'subscribe':
         if (!state || msg.payload.topic !== `job:${state.job_id}`) {
           return sendError(
@@ -194,16 +194,6 @@ export class JobRoom extends DurableObject<Env> {
     });
   }
 
-  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    // The runtime completes the close handshake itself (web_socket_auto_reply_to_close);
-    // closing here is harmless and keeps older compatibility dates tidy.
-    safeClose(ws, code, reason);
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    safeClose(ws, 1011, 'socket error');
-  }
-
   /** The flush alarm: the GPS log outbox goes to the Queue; a fix the fleet map has not heard yet goes too. */
   override async alarm(): Promise<void> {
     this.#toFleet(null);
@@ -245,6 +235,8 @@ export class JobRoom extends DurableObject<Env> {
     const next = nextRoomState(prev, job);
     if (!next) return;
     this.#state = next;
+    // Whoever lost the job with this change leaves before hearing anything more of it.
+    if (!isTerminal(next.status)) this.#closeWhoMayNotFollow(next);
     if (prev && prev.status !== next.status) {
       this.#broadcast({ type: 'job_status', payload: statusPayload(next, job.previous_status ?? prev.status) });
     }
@@ -274,22 +266,14 @@ export class JobRoom extends DurableObject<Env> {
     return this.#load();
   }
 
-  /** Ends a user's sockets here with 4001: all of them (logout-all, suspension), or only those of one session (logout). */
-  closeUser(userId: string, only?: SessionMatch): number {
-    return closeRevoked(this.ctx.getWebSockets(`user:${userId}`), only);
+  #closeWhoMayNotFollow(state: RoomState): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      const identity = identityOf(ws);
+      if (identity && !mayFollow(identity, state)) closeAccessEnded(ws);
+    }
   }
 
   #broadcast(msg: ServerMessage): void {
-    broadcastText(this.ctx.getWebSockets(), JSON.stringify(msg));
-  }
-}
-
-function parseSeed(raw: string | null): RoomJob | null {
-  if (!raw) return null;
-  try {
-    const parsed = RoomJob.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
+    broadcastText(this.ctx.getWebSockets(), JSON.stringify(msg), (identity) => this.mayStay(identity));
   }
 }

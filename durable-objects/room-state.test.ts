@@ -35,6 +35,28 @@ describe('nextRoomState', () => {
     });
   });
 
+  it('keeps the job’s customer through changes, and lets a room that did not know it learn it from an older message', () => {
+    const known = nextRoomState(null, {
+      job_id: 'j1',
+      status: 'pending',
+      driver_id: null,
+      customer_id: 'c1',
+      version: 1,
+    });
+    expect(nextRoomState(known, { job_id: 'j1', status: 'assigned', driver_id: 'd1', version: 2 })?.customer_id).toBe(
+      'c1',
+    );
+    expect(
+      nextRoomState(base, { job_id: 'j1', status: 'assigned', driver_id: 'd1', customer_id: 'c1', version: 2 }),
+    ).toEqual({ ...base, customer_id: 'c1' });
+    expect(
+      nextRoomState(
+        { ...base, customer_id: 'c1' },
+        { job_id: 'j1', status: 'assigned', driver_id: 'd1', customer_id: 'c1', version: 2 },
+      ),
+    ).toBeNull();
+  });
+
   it('ignores a change that is not newer than what the room holds (late or repeated fan-out)', () => {
     expect(nextRoomState(base, { job_id: 'j1', status: 'assigned', driver_id: 'd1', version: 2 })).toBeNull();
     expect(nextRoomState(base, { job_id: 'j1', status: 'en_route', driver_id: 'd1', version: 3 })).toBeNull();

@@ -11,6 +11,8 @@ export const RoomJob = z.object({
   job_id: z.string(),
   status: z.enum(JOB_STATUSES),
   driver_id: z.string().nullable(),
+  /** The job's customer (never changes); who may follow the room is decided with it. */
+  customer_id: z.string().optional(),
   version: z.number().int(),
   status_at: z.string().optional(),
   previous_status: z.enum(JOB_STATUSES).nullable().optional(),
@@ -22,6 +24,8 @@ export interface RoomState {
   job_id: string;
   status: JobStatus;
   driver_id: string | null;
+  /** Absent only in a room stored before rooms knew their customer. */
+  customer_id?: string;
   version: number;
   /** Last status change (server time, ISO). */
   status_at: string;
@@ -34,16 +38,23 @@ export function isTerminal(status: JobStatus): boolean {
 
 /**
  * The room's next state for a job change, or null when the change is not newer than what
- * the room holds. The live location survives status changes while the driver stays the
- * same, and is dropped when the job changes hands.
+ * the room holds (except that a room which did not know its customer learns it). The live
+ * location survives status changes while the driver stays the same, and is dropped when
+ * the job changes hands.
  */
 export function nextRoomState(prev: RoomState | null, job: RoomJob, now = new Date()): RoomState | null {
-  if (prev && job.version <= prev.version) return null;
+  if (prev && job.version <= prev.version) {
+    return prev.customer_id === undefined && job.customer_id !== undefined
+      ? { ...prev, customer_id: job.customer_id }
+      : null;
+  }
   const sameDriver = !!job.driver_id && prev?.driver_id === job.driver_id;
+  const customerId = job.customer_id ?? prev?.customer_id;
   return {
     job_id: job.job_id,
     status: job.status,
     driver_id: job.driver_id,
+    ...(customerId === undefined ? {} : { customer_id: customerId }),
     version: job.version,
     status_at: job.status_at ?? now.toISOString(),
     location: sameDriver ? prev!.location : null,

@@ -3,7 +3,8 @@ import { ROLES } from '../contract/enums';
 
 /**
  * Who is on the other end of a hibernating socket. The Worker verified the token before
- * the upgrade; the identity rides in the socket's attachment so it survives hibernation.
+ * the upgrade and vouched for it in a signed ticket (upgrade-ticket.ts); the identity
+ * rides in the socket's attachment so it survives hibernation.
  */
 export const SocketIdentity = z.object({
   user_id: z.string(),
@@ -26,20 +27,6 @@ export type SessionMatch = { sid: string } | { jti: string };
 
 export function inSession(identity: SocketIdentity | null, match: SessionMatch): boolean {
   return 'sid' in match ? identity?.sid === match.sid : identity?.jti === match.jti;
-}
-
-/** Header the Worker sets on the upgrade request it forwards to a room. */
-export const IDENTITY_HEADER = 'x-plow-identity';
-
-export function identityFromRequest(req: Request): SocketIdentity | null {
-  const raw = req.headers.get(IDENTITY_HEADER);
-  if (!raw) return null;
-  try {
-    const parsed = SocketIdentity.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

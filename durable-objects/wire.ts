@@ -1,5 +1,6 @@
-import { WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
+import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../contract/errors';
 import { ClientMessage, type ServerMessage } from '../contract/ws';
+import { COSTLY_MESSAGES, type MessageBudgets } from './message-budget';
 import { identityOf, inSession, type SessionMatch, type SocketIdentity } from './socket-identity';
 
 /**
@@ -66,15 +67,32 @@ export function closeRevoked(sockets: WebSocket[], only?: SessionMatch): number 
 }
 
 /**
- * Sends one serialized message to every socket in `sockets` whose token is still good.
+ * Ends a socket whose user may no longer see what it serves (a reassigned or rejected
+ * job): told why, closed with 4003 so the client does not reconnect to it.
+ */
+export function closeAccessEnded(ws: WebSocket): void {
+  sendError(ws, 'access_ended', 'You can no longer follow this job.');
+  safeClose(ws, WS_CLOSE_ACCESS_ENDED, 'access ended');
+}
+
+/** Whether a socket's user may still receive what its object serves; false closes it (closeAccessEnded). */
+export type MayStay = (identity: SocketIdentity) => boolean;
+
+/**
+ * Sends one serialized message to every socket in `sockets` whose token is still good
+ * and, with `mayStay`, whose user may still see it (the others are closed, not sent to).
  * The text is built once by the caller, not per recipient.
  */
-export function broadcastText(sockets: Iterable<WebSocket>, text: string): number {
+export function broadcastText(sockets: Iterable<WebSocket>, text: string, mayStay?: MayStay): number {
   const now = Date.now() / 1000;
   let sent = 0;
   for (const ws of sockets) {
     const id = identityOf(ws);
     if (!id || closeIfExpired(ws, id, now)) continue;
+    if (mayStay && !mayStay(id)) {
+      closeAccessEnded(ws);
+      continue;
+    }
     sendText(ws, text);
     sent++;
   }
@@ -83,18 +101,40 @@ export function broadcastText(sockets: Iterable<WebSocket>, text: string): numbe
 
 export type Inbound = { ok: true; identity: SocketIdentity; msg: ClientMessage } | { ok: false };
 
+function overBudget(ws: WebSocket, waitSeconds: number): Inbound {
+  sendError(
+    ws,
+    'rate_limited',
+    `Too many messages on this connection: wait ${waitSeconds} second${waitSeconds === 1 ? '' : 's'} and send it again.`,
+  );
+  return { ok: false };
+}
+
 /**
- * Everything a room checks before acting on a frame: a known, unexpired identity and a
- * message that parses with the shared schema. Refusals are answered on the socket (which
- * stays open, except for an expired or missing identity) and come back as `{ ok: false }`.
+ * Everything an object checks before acting on a frame: a known, unexpired identity that
+ * may still be here (`mayStay`), a message within its budgets, and a message that parses
+ * with the shared schema. Refusals are answered on the socket (which stays open, except
+ * for an expired or missing identity or lost access) and come back as `{ ok: false }`.
  */
-export function readInbound(ws: WebSocket, data: string | ArrayBuffer): Inbound {
+export function readInbound(
+  ws: WebSocket,
+  data: string | ArrayBuffer,
+  budgets: MessageBudgets,
+  mayStay: MayStay,
+): Inbound {
   const identity = identityOf(ws);
   if (!identity) {
     safeClose(ws, WS_CLOSE_UNAUTHORIZED, 'no identity');
     return { ok: false };
   }
   if (closeIfExpired(ws, identity)) return { ok: false };
+  if (!mayStay(identity)) {
+    closeAccessEnded(ws);
+    return { ok: false };
+  }
+  // Before any parsing: a flood of junk spends the budget as surely as valid messages.
+  const wait = budgets.spend(ws, identity.user_id, 'all');
+  if (wait) return overBudget(ws, wait);
   if (typeof data !== 'string') {
     sendError(ws, 'bad_message', 'Send JSON text frames, not binary.');
     return { ok: false };
@@ -116,6 +156,10 @@ export function readInbound(ws: WebSocket, data: string | ArrayBuffer): Inbound 
     const where = issue?.path.length ? issue.path.join('.') : 'message';
     sendError(ws, 'bad_message', `Invalid message: ${issue ? `${where}: ${issue.message}` : 'unknown shape'}.`);
     return { ok: false };
+  }
+  if (COSTLY_MESSAGES.has(parsed.data.type)) {
+    const costlyWait = budgets.spend(ws, identity.user_id, 'costly');
+    if (costlyWait) return overBudget(ws, costlyWait);
   }
   return { ok: true, identity, msg: parsed.data };
 }

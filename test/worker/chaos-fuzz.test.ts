@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JOB_STATUSES } from '../../contract/enums';
 import { ClientMessage } from '../../contract/ws';
+import { MESSAGE_BUDGETS } from '../../durable-objects/message-budget';
 import { MAX_MESSAGE_BYTES } from '../../durable-objects/wire';
 import worker from '../../worker/index';
 import { InvoiceMessage, NotificationMessage } from '../../worker/notify/outbox';
@@ -209,6 +210,12 @@ function parsed(frame: string | Uint8Array): ClientMessage | null {
 }
 
 const FRAMES_PER_SOCKET = 100;
+/**
+ * Frames per connection: each frame and its sentinel are two messages, and a few frames are
+ * subscribes or status changes; a new connection every this many keeps each well inside its
+ * message budgets (durable-objects/message-budget.ts), which are not what this test is about.
+ */
+const FRAMES_PER_CONNECTION = Math.min(20, Math.floor(MESSAGE_BUDGETS.socket.burst / 4));
 
 /** Codes a refused frame may be answered with (durable-objects/wire.ts readInbound). */
 const REFUSALS = ['malformed_json', 'bad_message', 'message_too_large'];
@@ -228,9 +235,20 @@ interface FuzzReport {
  * never an `internal` error. A frame the schema accepts as a plain `ping` or `unsubscribe`
  * is not sent (a pong we would mistake for the sentinel's; a socket closed on request).
  */
-async function fuzzSocket(socket: TestSocket, r: Rng, count: number, label: string): Promise<FuzzReport> {
+async function fuzzSocket(
+  open: () => Promise<TestSocket>,
+  r: Rng,
+  count: number,
+  label: string,
+): Promise<{ report: FuzzReport; socket: TestSocket }> {
   const report: FuzzReport = { sent: 0, refused: 0, accepted: 0 };
+  let socket = await open();
   while (report.sent < count) {
+    if (report.sent > 0 && report.sent % FRAMES_PER_CONNECTION === 0) {
+      expect(socket.closed, `${label}: before reconnecting`).toBeNull();
+      socket.close();
+      socket = await open();
+    }
     const frame = junkFrame(r);
     const msg = parsed(frame);
     if (msg?.type === 'ping' || msg?.type === 'unsubscribe') continue;
@@ -261,7 +279,7 @@ async function fuzzSocket(socket: TestSocket, r: Rng, count: number, label: stri
     expect(socket.closed, what).toBeNull();
     report.sent++;
   }
-  return report;
+  return { report, socket };
 }
 
 describe('WebSocket protocol fuzz', () => {
@@ -270,17 +288,25 @@ describe('WebSocket protocol fuzz', () => {
     const r = rng(seed);
     const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
     const jobId = await assignedJob(customer, driver);
-    const sockets: [string, TestSocket][] = [
-      ['customer in the job room', (await watch(customer.token, jobId)).socket],
-      ['assigned driver in the job room', (await watch(driver.token, jobId)).socket],
-      ['driver on the dispatch channel', await connect(driver.token)],
-      ['dispatcher on admin:dispatch', await connect(dispatcher.token, 'admin:dispatch')],
+    const openers: [string, () => Promise<TestSocket>][] = [
+      ['customer in the job room', async () => (await watch(customer.token, jobId)).socket],
+      ['assigned driver in the job room', async () => (await watch(driver.token, jobId)).socket],
+      ['driver on the dispatch channel', () => connect(driver.token)],
+      [
+        'dispatcher on admin:dispatch',
+        async () => {
+          const socket = await connect(dispatcher.token, 'admin:dispatch');
+          await socket.next((m) => m.type === 'subscribed');
+          return socket;
+        },
+      ],
     ];
-    await sockets[3]![1].next((m) => m.type === 'subscribed');
 
     const totals: FuzzReport = { sent: 0, refused: 0, accepted: 0 };
-    for (const [label, socket] of sockets) {
-      const report = await fuzzSocket(socket, r, FRAMES_PER_SOCKET, `seed ${seed}, ${label}`);
+    const sockets: [string, TestSocket][] = [];
+    for (const [label, open] of openers) {
+      const { report, socket } = await fuzzSocket(open, r, FRAMES_PER_SOCKET, `seed ${seed}, ${label}`);
+      sockets.push([label, socket]);
       totals.sent += report.sent;
       totals.refused += report.refused;
       totals.accepted += report.accepted;

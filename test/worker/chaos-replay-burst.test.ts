@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { MESSAGE_BUDGETS } from '../../durable-objects/message-budget';
 import { newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
 import { api, connect } from './helpers';
 import * as rt from './realtime-fixtures';
@@ -138,8 +139,11 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
   });
 });
 
-describe('a burst of 100 duplicate offline replays over WebSockets', () => {
-  it('applies a status change and a GPS fix sent 100 times over four sockets once each; 99 copies are acknowledged as duplicates', async () => {
+/** Over a socket a user's status changes spend a small budget (durable-objects/message-budget.ts): as many copies as it allows at once. */
+const WS_STATUS_COPIES = MESSAGE_BUDGETS.user_costly.burst;
+
+describe('a burst of duplicate offline replays over WebSockets', () => {
+  it('applies a status change and a GPS fix sent many times over four sockets once each; the other copies are acknowledged as duplicates', async () => {
     const [customer, driver] = await Promise.all([rt.newCustomer(), rt.newDriver()]);
     const jobId = await rt.assignedJob(customer, driver);
     const sockets = await Promise.all(Array.from({ length: 4 }, () => connect(driver.token)));
@@ -155,20 +159,25 @@ describe('a burst of 100 duplicate offline replays over WebSockets', () => {
     };
     const ping = rt.fix(43.2101, -71.5301, at, `burst-ws-fix-${uniq()}`);
 
-    for (let i = 0; i < BURST; i++) sockets[i % sockets.length]!.send(status);
+    for (let i = 0; i < WS_STATUS_COPIES; i++) sockets[i % sockets.length]!.send(status);
     for (let i = 0; i < BURST; i++) sockets[i % sockets.length]!.send(ping);
+    const share = (copies: number, i: number) =>
+      Math.floor(copies / sockets.length) + (i < copies % sockets.length ? 1 : 0);
     const acks: { client_event_id: string; duplicate: boolean }[] = [];
     for (const [i, s] of sockets.entries()) {
-      const expected = 2 * (Math.floor(BURST / sockets.length) + (i < BURST % sockets.length ? 1 : 0));
+      const expected = share(WS_STATUS_COPIES, i) + share(BURST, i);
       for (let k = 0; k < expected; k++) {
         const m = await s.next((msg) => msg.type === 'ack' || msg.type === 'error', 20_000);
         expect(m.type, JSON.stringify(m)).toBe('ack');
         acks.push(m.payload);
       }
     }
-    for (const id of [status.payload.client_event_id, ping.payload.client_event_id]) {
+    for (const [id, copies] of [
+      [status.payload.client_event_id, WS_STATUS_COPIES],
+      [ping.payload.client_event_id, BURST],
+    ] as const) {
       const mine = acks.filter((a) => a.client_event_id === id);
-      expect(mine).toHaveLength(BURST);
+      expect(mine).toHaveLength(copies);
       expect(mine.filter((a) => !a.duplicate)).toHaveLength(1);
     }
 

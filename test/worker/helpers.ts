@@ -116,11 +116,20 @@ export class TestSocket {
   }
 }
 
-/** Opens `/ws` with a token (and optional topic) and accepts the client end. */
-export async function connect(token: string, topic?: string): Promise<TestSocket> {
+/** The raw `/ws` upgrade response for a token (and optional topic and extra request headers). */
+export async function upgradeWs(
+  token: string,
+  topic?: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const q = new URLSearchParams({ token });
   if (topic) q.set('topic', topic);
-  const res = await exports.default.fetch(new Request(`${BASE}/ws?${q}`, { headers: { upgrade: 'websocket' } }));
+  return exports.default.fetch(new Request(`${BASE}/ws?${q}`, { headers: { ...headers, upgrade: 'websocket' } }));
+}
+
+/** Opens `/ws` with a token (and optional topic and extra request headers) and accepts the client end. */
+export async function connect(token: string, topic?: string, headers?: Record<string, string>): Promise<TestSocket> {
+  const res = await upgradeWs(token, topic, headers);
   if (res.status !== 101 || !res.webSocket) throw new Error(`ws upgrade failed: ${res.status} ${await res.text()}`);
   res.webSocket.accept();
   return new TestSocket(res.webSocket);

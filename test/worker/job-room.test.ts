@@ -1,11 +1,12 @@
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
-import { BASE, api, connect, db, expectError } from './helpers';
+import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
+import { api, connect, db, expectError, upgradeWs } from './helpers';
 import {
   admin,
   assignedJob,
@@ -21,12 +22,6 @@ import {
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
-
-async function upgrade(token: string, topic?: string): Promise<Response> {
-  const q = new URLSearchParams({ token });
-  if (topic) q.set('topic', topic);
-  return exports.default.fetch(new Request(`${BASE}/ws?${q}`, { headers: { upgrade: 'websocket' } }));
-}
 
 describe('JobRoom: joining job:{id}', () => {
   it('answers a new subscriber at once with subscribed, the job status and the last known location', async () => {
@@ -66,10 +61,10 @@ describe('JobRoom: joining job:{id}', () => {
   it('refuses someone else’s job at the upgrade (404) and over subscribe (error, socket stays open)', async () => {
     const [owner, stranger, driver] = await Promise.all([newCustomer(), newCustomer(), newDriver()]);
     const jobId = await assignedJob(owner, driver);
-    await expectError(await upgrade(stranger.token, `job:${jobId}`), 404, 'not_found');
-    await expectError(await upgrade(stranger.token, 'admin:dispatch'), 403, 'forbidden');
-    await expectError(await upgrade(stranger.token, 'job:nope'), 400, 'bad_topic');
-    await expectError(await upgrade('not-a-token', `job:${jobId}`), 401);
+    await expectError(await upgradeWs(stranger.token, `job:${jobId}`), 404, 'not_found');
+    await expectError(await upgradeWs(stranger.token, 'admin:dispatch'), 403, 'forbidden');
+    await expectError(await upgradeWs(stranger.token, 'job:nope'), 400, 'bad_topic');
+    await expectError(await upgradeWs('not-a-token', `job:${jobId}`), 401);
 
     const ownJob = await newJob(stranger);
     const { socket } = await watch(stranger.token, ownJob);
@@ -422,5 +417,156 @@ describe('JobRoom: bad input and expired sessions', () => {
     expect(brief.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
     lasting.close();
     plow.close();
+  });
+});
+
+describe('JobRoom: a socket leaves the moment its user loses the job', () => {
+  type Setup = {
+    customer: Awaited<ReturnType<typeof newCustomer>>;
+    driver: Awaited<ReturnType<typeof newDriver>>;
+    next: Awaited<ReturnType<typeof newDriver>>;
+    dispatcher: Awaited<ReturnType<typeof admin>>;
+    jobId: string;
+  };
+  const as = (token: string, path: string, json?: unknown) =>
+    api(path, { method: 'POST', token, ...(json === undefined ? {} : { json }) });
+  const reassign = ({ dispatcher, next, jobId }: Setup) =>
+    as(dispatcher.token, `/api/v1/jobs/${jobId}/reassign`, { driver_id: next.driver_id });
+
+  /**
+   * Every way a driver stops being allowed to follow a job they hold, and how the room's
+   * socket of theirs must end: 4003 when only this job is gone, 1000 when the job ended,
+   * 4001 when the session did. After it, the job goes on with the next driver.
+   */
+  const TRIGGERS: {
+    name: string;
+    act: (s: Setup) => Promise<unknown>;
+    close: number;
+    /** The driver's token still works afterwards (their session did not end). */
+    signedIn?: boolean;
+  }[] = [
+    { name: 'the job is reassigned', act: reassign, close: WS_CLOSE_ACCESS_ENDED, signedIn: true },
+    {
+      name: 'they reject the job and it goes to another driver',
+      act: async (s) => {
+        expect((await as(s.driver.token, `/api/v1/drivers/me/jobs/${s.jobId}/reject`, {})).status).toBe(200);
+        expect(
+          (await as(s.dispatcher.token, `/api/v1/jobs/${s.jobId}/assign`, { driver_id: s.next.driver_id })).status,
+        ).toBe(200);
+      },
+      close: WS_CLOSE_ACCESS_ENDED,
+      signedIn: true,
+    },
+    {
+      name: 'the job is cancelled',
+      act: async (s) =>
+        expect((await api(`/api/v1/jobs/${s.jobId}`, { method: 'DELETE', token: s.dispatcher.token })).status).toBe(
+          200,
+        ),
+      close: 1000,
+    },
+    {
+      name: 'the job is reassigned and then they are suspended',
+      act: async (s) => {
+        expect((await reassign(s)).status).toBe(200);
+        const suspended = await as(s.dispatcher.token, `/api/v1/admin/users/${s.driver.user_id}/suspend`);
+        expect(suspended.status).toBe(200);
+      },
+      close: WS_CLOSE_ACCESS_ENDED,
+    },
+    {
+      name: 'they are suspended while holding the job',
+      act: async (s) => {
+        const suspended = await as(s.dispatcher.token, `/api/v1/admin/users/${s.driver.user_id}/suspend`);
+        expect(suspended.status).toBe(200);
+        expect((await reassign(s)).status).toBe(200);
+      },
+      close: WS_CLOSE_UNAUTHORIZED,
+    },
+    {
+      name: 'they sign out of this session',
+      act: async (s) => {
+        const out = await api('/api/v1/auth/logout', {
+          method: 'POST',
+          token: s.driver.token,
+          json: { refresh_token: 'r'.repeat(43) },
+        });
+        expect(out.status).toBe(204);
+        expect((await reassign(s)).status).toBe(200);
+      },
+      close: WS_CLOSE_UNAUTHORIZED,
+    },
+    {
+      name: 'they sign out everywhere',
+      act: async (s) => {
+        expect((await as(s.driver.token, '/api/v1/auth/logout-all')).status).toBe(204);
+        expect((await reassign(s)).status).toBe(200);
+      },
+      close: WS_CLOSE_UNAUTHORIZED,
+    },
+  ];
+
+  for (const trigger of TRIGGERS) {
+    it(`closes the driver's job socket when ${trigger.name}, before they hear more of it`, async () => {
+      const [customer, driver, next, dispatcher] = await Promise.all([
+        newCustomer(),
+        newDriver(),
+        newDriver(),
+        admin(),
+      ]);
+      const jobId = await assignedJob(customer, driver, dispatcher);
+      const setup = { customer, driver, next, dispatcher, jobId };
+      const { socket: old } = await watch(driver.token, jobId);
+      const { socket: watcher } = await watch(customer.token, jobId);
+
+      await trigger.act(setup);
+      expect((await old.waitClosed()).code).toBe(trigger.close);
+      // Nothing of the job after the change reached them — no new status, no new driver's
+      // position — except, for a job that ended, its final status.
+      const heard = old.messages.filter((m) => m.type === 'job_status' || m.type === 'driver_location');
+      expect(heard).toEqual(
+        trigger.close === 1000
+          ? [expect.objectContaining({ payload: expect.objectContaining({ new_status: 'cancelled' }) })]
+          : [],
+      );
+      if (trigger.close === WS_CLOSE_ACCESS_ENDED)
+        expect(old.messages).toContainEqual({
+          type: 'error',
+          payload: { code: 'access_ended', message: expect.any(String) },
+        });
+
+      if (trigger.close !== 1000) {
+        // The job goes on: its customer follows the new driver; the old one is refused as over HTTP.
+        const plow = await connect(next.token);
+        plow.send(fix(43.25, -71.55, seconds(1), `moved-on-${crypto.randomUUID().slice(0, 6)}`));
+        expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
+          payload: { driver_id: next.driver_id },
+        });
+        plow.close();
+        if (trigger.signedIn) {
+          await expectError(await api(`/api/v1/jobs/${jobId}`, { token: driver.token }), 404, 'not_found');
+          await expectError(await upgradeWs(driver.token, `job:${jobId}`), 404, 'not_found');
+        }
+      }
+      watcher.close();
+    });
+  }
+
+  it('keeps the job’s customer, its new driver and dispatchers in the room through a reassignment', async () => {
+    const [customer, driver, next, dispatcher] = await Promise.all([newCustomer(), newDriver(), newDriver(), admin()]);
+    const jobId = await assignedJob(customer, driver, dispatcher);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const { socket: board } = await watch(dispatcher.token, jobId);
+    expect((await reassign({ customer, driver, next, dispatcher, jobId })).status).toBe(200);
+    const { socket: plow } = await watch(next.token, jobId);
+    plow.send(fix(43.26, -71.56, seconds(1), 'kept-in-room-01'));
+    for (const s of [watcher, board, plow])
+      expect(await s.next((m) => m.type === 'driver_location')).toMatchObject({
+        payload: { driver_id: next.driver_id },
+      });
+    for (const s of [watcher, board, plow]) {
+      expect(s.closed).toBeNull();
+      s.close();
+    }
   });
 });

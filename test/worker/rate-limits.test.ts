@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { api, expectError } from './helpers';
+import { MESSAGE_BUDGETS } from '../../durable-objects/message-budget';
+import { PING_TEXT } from '../../durable-objects/wire';
+import { api, connect, expectError, type TestSocket } from './helpers';
 import { apiWith, registerCustomer, uniqueEmail } from './auth-helpers';
+import { assignedJob, newCustomer, newDriver, watch } from './realtime-fixtures';
 
 /** Requests carry a client IP only where a test sets one (see worker/lib/client.ts). */
 const from = (ip: string) => ({ headers: { 'cf-connecting-ip': ip } });
@@ -59,6 +62,155 @@ describe('general rate limits (Workers rate-limiting bindings)', () => {
     // Other users are not affected.
     const other = await registerCustomer({ verify: false });
     expect((await api('/api/v1/auth/me', { token: other.access_token })).status).toBe(200);
+  });
+});
+
+describe('GET /readyz and the anonymous limit', () => {
+  it('answers a monitor polling /readyz from one IP past the anonymous budget, and does not spend it', {
+    timeout: 45_000,
+  }, async () => {
+    const ip = '198.51.100.81';
+    await inFreshWindow(20_000);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 70; i++) {
+      const res = await api('/readyz', from(ip));
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 70 });
+    // The IP's budget is untouched: other routes from it still pass.
+    for (let i = 0; i < 5; i++) expect((await api('/healthz', from(ip))).status).toBe(200);
+  });
+});
+
+/** Waits until each of `count` messages sent on `socket` has had its one answer: `answered`, or a refusal. */
+async function answers(socket: TestSocket, count: number, answered: (m: { type: string }) => boolean) {
+  const deadline = Date.now() + 30_000;
+  const tally = () => {
+    const ok = socket.messages.filter(answered).length;
+    const limited = socket.messages.filter((m) => m.type === 'error' && m.payload?.code === 'rate_limited');
+    return { ok, limited };
+  };
+  while (tally().ok + tally().limited.length < count) {
+    if (Date.now() > deadline) throw new Error(`only ${JSON.stringify(tally())} of ${count} answered`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const { ok, limited } = tally();
+  socket.messages.length = 0;
+  return { ok, limited: limited.length, messages: limited.map((m) => m.payload?.message as string) };
+}
+
+/** Sends `count` copies of `msg` and waits for their answers (see `answers`). */
+function burst(socket: TestSocket, msg: unknown, count: number, answered: (m: { type: string }) => boolean) {
+  for (let i = 0; i < count; i++) socket.send(msg);
+  return answers(socket, count, answered);
+}
+
+/** Both objects that hold sockets: a driver's dispatch socket, and a customer watching their job's room. */
+const OBJECTS = [
+  {
+    name: 'Dispatch',
+    open: async () => {
+      const driver = await newDriver();
+      return { token: driver.token, topic: undefined, subscribe: `driver:${driver.driver_id}` };
+    },
+  },
+  {
+    name: 'JobRoom',
+    open: async () => {
+      const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+      const jobId = await assignedJob(customer, driver);
+      return { token: customer.token, topic: `job:${jobId}`, subscribe: `job:${jobId}` };
+    },
+  },
+];
+
+describe('WebSocket message budgets (durable-objects/message-budget.ts)', () => {
+  for (const object of OBJECTS) {
+    it(`answers a ${object.name} socket past its message budget with rate_limited errors, keeps it open, and the keep-alive free`, async () => {
+      const who = await object.open();
+      const socket = await connect(who.token, who.topic);
+      if (who.topic) await socket.next((m) => m.type === 'job_status');
+      socket.messages.length = 0;
+      const sent = MESSAGE_BUDGETS.socket.burst + 30;
+      const { ok, limited, messages } = await burst(
+        socket,
+        { type: 'ping', payload: {} },
+        sent,
+        (m) => m.type === 'pong',
+      );
+      expect(ok).toBeGreaterThanOrEqual(MESSAGE_BUDGETS.socket.burst);
+      expect(ok).toBeLessThan(sent);
+      expect(limited).toBe(sent - ok);
+      expect(messages[0]).toMatch(/Too many messages on this connection: wait \d+ seconds?/);
+      // The runtime's keep-alive answer costs nothing and still works.
+      socket.ws.send(PING_TEXT);
+      expect(await socket.next()).toEqual({ type: 'pong' });
+      expect(socket.closed).toBeNull();
+      socket.close();
+    });
+
+    it(`limits subscribe on ${object.name} per socket and per user across their sockets`, async () => {
+      const who = await object.open();
+      const sockets = await Promise.all([1, 2, 3, 4].map(() => connect(who.token, who.topic)));
+      for (const s of sockets) {
+        if (who.topic) await s.next((m) => m.type === 'job_status');
+        s.messages.length = 0;
+      }
+      const started = Date.now();
+      const msg = { type: 'subscribe', payload: { topic: who.subscribe } };
+      const results = await Promise.all(sockets.map((s) => burst(s, msg, 15, (m) => m.type === 'subscribed')));
+      const refill = Math.ceil(((Date.now() - started) / 1000) * MESSAGE_BUDGETS.user_costly.per_second) + 1;
+      for (const r of results) expect(r.ok).toBeLessThanOrEqual(MESSAGE_BUDGETS.socket_costly.burst + 1);
+      const total = results.reduce((n, r) => n + r.ok, 0);
+      expect(total).toBeGreaterThanOrEqual(MESSAGE_BUDGETS.user_costly.burst);
+      expect(total).toBeLessThanOrEqual(MESSAGE_BUDGETS.user_costly.burst + refill);
+      for (const s of sockets) {
+        expect(s.closed).toBeNull();
+        s.close();
+      }
+    });
+  }
+
+  it('keeps upgrades, other users and /readyz answering while one driver floods subscribes on 20 sockets', {
+    timeout: 60_000,
+  }, async () => {
+    const [flooder, customer, bystander] = await Promise.all([newDriver(), newCustomer(), newDriver()]);
+    const jobId = await assignedJob(customer, flooder);
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(flooder.token)));
+    // Each one makes the object ask Postgres whether the driver may see the job.
+    const msg = JSON.stringify({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
+    const started = Date.now();
+    for (let i = 0; i < 200; i++) for (const s of sockets) s.send(msg);
+
+    const within = async <T>(what: string, work: Promise<T>, ms = 5_000): Promise<T> => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      });
+      try {
+        return await Promise.race([work, late]);
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
+    };
+    expect((await within('/readyz', api('/readyz'))).status).toBe(200);
+    const other = await within('another driver’s upgrade', connect(bystander.token));
+    other.send({ type: 'subscribe', payload: { topic: `driver:${bystander.driver_id}` } });
+    expect(
+      await within(
+        'another driver’s subscribe',
+        other.next((m) => m.type === 'subscribed'),
+      ),
+    ).toBeTruthy();
+    const { socket: watcher } = await within('the customer’s room', watch(customer.token, jobId));
+
+    // Of the 4,000, only the user's budget of them reached Postgres; the rest were refused.
+    const results = await Promise.all(sockets.map((s) => answers(s, 200, (m) => m.type === 'subscribed')));
+    const refill = Math.ceil(((Date.now() - started) / 1000) * MESSAGE_BUDGETS.user_costly.per_second) + 1;
+    const reached = results.reduce((n, r) => n + r.ok, 0);
+    expect(reached).toBeLessThanOrEqual(MESSAGE_BUDGETS.user_costly.burst + refill);
+    expect(results.reduce((n, r) => n + r.limited, 0)).toBe(4000 - reached);
+    for (const s of [...sockets, other, watcher]) s.close();
   });
 });
 

@@ -3,6 +3,7 @@ import { ApiError } from '../lib/errors';
 import { clientIp } from '../lib/client';
 import { settings } from '../lib/settings';
 import type { AppEnv } from '../types';
+import { endpointAccess } from './auth';
 
 /** The bindings' window (wrangler.toml `simple.period`): what Retry-After can promise. */
 const BINDING_PERIOD_SECONDS = 60;
@@ -14,12 +15,20 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
 }
 
 /**
+ * Routes outside the general limits: monitors poll readiness from one address all day.
+ * The route itself keeps its cost down (it reuses a healthy answer for READYZ_FRESH_MS).
+ */
+export const UNCOUNTED_ROUTES: ReadonlySet<string> = new Set(['GET /readyz']);
+
+/**
  * The general limits of ApexPlow §7: 300 requests a minute per signed-in user, 60 per
  * IP for everything else. Runs after `authorize`, so a public route called with a made-up
  * bearer header still counts against its IP. Requests without an edge IP (see
  * `clientIp`) have no IP budget.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const endpoint = endpointAccess(c);
+  if (endpoint && UNCOUNTED_ROUTES.has(endpoint.key)) return next();
   const user = c.get('user') as AppEnv['Variables']['user'] | undefined;
   if (user) {
     const { success } = await c.env.RL_USER.limit({ key: user.sub });

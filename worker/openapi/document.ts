@@ -292,10 +292,13 @@ function operation(key: string, doc: RouteDoc, schemas: Record<string, Json>, na
   if (doc.websocket) {
     op['x-websocket'] = {
       description:
-        'JSON text frames `{"type", "payload"}`, at most 8 KiB. Keep-alive: send exactly `{"type":"ping"}`; the runtime answers `{"type":"pong"}` without waking a hibernated room.',
+        'JSON text frames `{"type", "payload"}`, at most 8 KiB. Keep-alive: send exactly `{"type":"ping"}`; the runtime answers `{"type":"pong"}` without waking a hibernated room, and it costs nothing. Every other message spends a budget per connection and per user; `subscribe` and `status_change` a smaller one of their own. Past it, a message is answered with `error` `rate_limited` (saying how long to wait) and the socket stays open.',
       clientMessage: ref(nameOf(doc.websocket.client, 'WebSocket client')),
       serverMessage: ref(nameOf(doc.websocket.server, 'WebSocket server')),
-      closeCodes: { 4001: 'The token is invalid, expired or was revoked (logout-all, suspension).' },
+      closeCodes: {
+        4001: 'The token is invalid, expired or was revoked (logout-all, suspension).',
+        4003: 'The user may no longer see what the socket serves (the job was reassigned or rejected): do not reconnect to it.',
+      },
     };
   }
   return op;

@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { desc, eq } from 'drizzle-orm';
 import { Topic } from '../../contract/ws';
 import * as t from '../../db/schema';
-import { IDENTITY_HEADER, type SocketIdentity } from '../../durable-objects/socket-identity';
-import { DISPATCH_TOPIC_HEADER } from '../../durable-objects/dispatch';
-import { ROOM_HEADERS, type RoomJob } from '../../durable-objects/job-room';
+import type { SocketIdentity } from '../../durable-objects/socket-identity';
+import { upgradeRequest } from '../../durable-objects/upgrade-ticket';
 import { ApiError, notFound } from '../lib/errors';
 import { dispatchStub, roomStub } from '../realtime';
 import { findJob } from '../services/jobs';
@@ -56,21 +55,25 @@ ws.get('/', async (c) => {
     jobId = latest.id;
   }
 
-  const headers = new Headers(c.req.raw.headers);
-  headers.set(IDENTITY_HEADER, JSON.stringify(identity));
+  // The object hears only what is vouched for here, signed: nothing of the client's
+  // request is passed on (docs/decisions/0064).
   if (jobId) {
     const job = (await findJob(c.var.db, jobId))!;
-    const seed: RoomJob = {
-      job_id: job.id,
-      status: job.status,
-      driver_id: job.driver_id,
-      version: job.version,
-      status_at: job.updated_at.toISOString(),
-    };
-    headers.set(ROOM_HEADERS.job, JSON.stringify(seed));
-    if (rawTopic !== undefined) headers.set(ROOM_HEADERS.subscribe, '1');
-    return roomStub(c.env, jobId).fetch(new Request(c.req.raw, { headers }));
+    const request = await upgradeRequest(c.env, {
+      identity,
+      topic: null,
+      job: {
+        job_id: job.id,
+        status: job.status,
+        driver_id: job.driver_id,
+        customer_id: job.customer_id,
+        version: job.version,
+        status_at: job.updated_at.toISOString(),
+      },
+      snapshot: rawTopic !== undefined,
+    });
+    return roomStub(c.env, jobId).fetch(request);
   }
-  if (channel) headers.set(DISPATCH_TOPIC_HEADER, channel);
-  return dispatchStub(c.env).fetch(new Request(c.req.raw, { headers }));
+  const request = await upgradeRequest(c.env, { identity, topic: channel ?? null, job: null, snapshot: false });
+  return dispatchStub(c.env).fetch(request);
 });

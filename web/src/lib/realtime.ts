@@ -1,5 +1,5 @@
 import { WebSocket as ReconnectingWebSocket } from 'partysocket';
-import { WS_CLOSE_UNAUTHORIZED } from '../../../contract/errors';
+import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../../../contract/errors';
 import type { ClientMessage, ServerMessage } from '../../../contract/ws';
 import { ApiError } from './api';
 import type { SessionStore } from './session';
@@ -15,6 +15,7 @@ import type { SessionStore } from './session';
  * - Close code 4001 (token expired or revoked) stops reconnecting. If a refresh proves the
  *   session is still good (the access token merely expired) it connects once more;
  *   otherwise the session is cleared and the app shows sign-in.
+ * - Close code 4003 (the job is no longer this user's: reassigned, rejected) stops for good.
  */
 
 export const KEEPALIVE_MS = 30_000;
@@ -144,7 +145,7 @@ export class RealtimeClient {
       connectionTimeout: 10_000,
       // Subscriptions are re-sent on open and a stale GPS fix is worse than none: no queue.
       maxEnqueuedMessages: 0,
-      shouldReconnectOnClose: (e) => e.code !== WS_CLOSE_UNAUTHORIZED,
+      shouldReconnectOnClose: (e) => e.code !== WS_CLOSE_UNAUTHORIZED && e.code !== WS_CLOSE_ACCESS_ENDED,
     });
     this.#ws = ws;
     this.#setState('connecting');
@@ -236,6 +237,10 @@ export class RealtimeClient {
 
   #handleClose = (e: { code: number }) => {
     if (!this.#ws) return;
+    if (e.code === WS_CLOSE_ACCESS_ENDED) {
+      this.#setState('closed');
+      return;
+    }
     if (e.code !== WS_CLOSE_UNAUTHORIZED) {
       if (this.#state !== 'signed_out') this.#setState('reconnecting');
       return;
