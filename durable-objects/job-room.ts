@@ -2,7 +2,15 @@ import { dispatchStub } from '../worker/realtime';
 import { canSee } from '../worker/services/jobs';
 import type { ClientMessage, DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { GpsOutbox, type PingResult } from './gps-outbox';
-import { RoomJob, isNewerFix, isTerminal, nextRoomState, statusPayload, toFix, type RoomState } from './room-state';
+import {
+  type RoomJob,
+  isNewerFix,
+  isTerminal,
+  nextRoomState,
+  statusPayload,
+  toFix,
+  type RoomState,
+} from './room-state';
 import { identityOf, type SocketIdentity } from './socket-identity';
 import { SocketRoom } from './socket-room';
 import type { Dispatch } from './dispatch';
