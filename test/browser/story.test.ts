@@ -245,8 +245,16 @@ describe('the whole story: sign up → request → board → assign → drive �
     await driver.locator(`article[data-job-id="${jobId}"]`).getByRole('button', { name: 'Accept job' }).click(WAIT);
     await driver.waitForURL(new RegExp(`/driver/jobs/${jobId}$`), WAIT);
     const job = driver.locator(`article[data-job-id="${jobId}"]`);
-    await job.getByRole('link', { name: /Directions/ }).waitFor(WAIT);
-    expect(await job.getByRole('link', { name: 'Open in map app' }).getAttribute('href')).toMatch(/^geo:43\.2/);
+    // One navigation button: Google Maps directions here (a desktop browser), `geo:` on Android.
+    const nav = job.getByRole('link', { name: 'Navigate to the driveway' });
+    await nav.waitFor(WAIT);
+    expect(await nav.getAttribute('href')).toMatch(/^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=43\.2/);
+    expect(
+      await job
+        .getByRole('link')
+        .filter({ hasText: /map app|Directions/ })
+        .count(),
+    ).toBe(0);
     await job.getByRole('button', { name: 'Start driving' }).click();
     await job.getByRole('button', { name: 'I’ve arrived' }).waitFor(WAIT);
     await driver.getByText('Sharing your location').waitFor(WAIT);

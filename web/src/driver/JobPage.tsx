@@ -5,6 +5,7 @@ import type { Job } from '../lib/api-types';
 import { formatMoney } from '../lib/format';
 import type { GpsBatchBody } from '../lib/outbox';
 import { Link, navigate } from '../lib/router';
+import { directionsHref } from './directions';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { errorMessage } from '../ui/ErrorNotice';
@@ -136,9 +137,7 @@ export function JobPage({ jobId }: { jobId: string }) {
     }
   };
 
-  const dest = `${job.lat},${job.lng}`;
-  const google = `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(dest)}&travelmode=driving`;
-  const geo = `geo:${dest}?q=${encodeURIComponent(`${dest}(${job.job_address})`)}`;
+  const directions = directionsHref(job);
 
   return (
     <article className="driver job-page" aria-labelledby="job-title" data-job-id={job.id} data-status={status}>
@@ -233,11 +232,8 @@ export function JobPage({ jobId }: { jobId: string }) {
 
       {(active || status === 'assigned') && (
         <div className="job__nav">
-          <a className="button button--secondary button--block" href={google} target="_blank" rel="noreferrer">
+          <a className="button button--secondary button--block" href={directions} target="_blank" rel="noreferrer">
             {s.navigate}
-          </a>
-          <a className="button button--secondary button--block" href={geo}>
-            {s.navigateApp}
           </a>
         </div>
       )}
