@@ -17,6 +17,7 @@ import { alertAssignment } from '../lib/alert';
 import { newClientEventId } from '../lib/hooks';
 import { outbox, type GpsBatchBody, type OutboxItem, type Sender } from '../lib/outbox';
 import { sendWithAck, type ConnectionState, type RealtimeClient } from '../lib/realtime';
+import { navigate } from '../lib/router';
 import { toast } from '../lib/toast';
 import { useRealtime } from '../lib/use-realtime';
 import { useWakeLock } from '../lib/wake-lock';
@@ -163,7 +164,13 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     (msg: ServerMessage) => {
       if (msg.type === 'job_assigned') {
         const text = strings.queue.newAssignment(msg.payload.address);
-        toast.show({ kind: 'info', message: text, durationMs: 15_000 });
+        const jobPath = `/driver/jobs/${msg.payload.job_id}`;
+        toast.show({
+          kind: 'info',
+          message: text,
+          durationMs: 15_000,
+          action: { label: strings.queue.openJob, run: () => navigate(jobPath) },
+        });
         void alertAssignment(strings.queue.alertTitle, text);
         reload();
       } else if (msg.type === 'job_cancelled') {

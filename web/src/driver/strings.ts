@@ -112,6 +112,7 @@ export const strings = {
     empty: 'No jobs right now. New assignments appear here, with a sound and a buzz.',
     loading: 'Loading jobs…',
     newAssignment: (address: string) => `New job: ${address}. Accept or decline it.`,
+    openJob: 'Open the job',
     alertTitle: 'New plow job',
     cancelled: 'A job was cancelled. It is off your list.',
     reassigned: 'A job was taken off your list by the dispatcher.',
