@@ -112,7 +112,21 @@ export type ServerMessage =
   | { type: 'waitlist_changed'; payload: { waitlist_id: string; status: string; job_id: string | null; ts: string } }
   | { type: 'invoice_changed'; payload: { invoice_id: string; job_id: string | null; status: string; ts: string } }
   | { type: 'settings_changed'; payload: { accepting_jobs: boolean; auto_dispatch: boolean; ts: string } }
-  | { type: 'auto_dispatch'; payload: AutoDispatchPayload };
+  | { type: 'auto_dispatch'; payload: AutoDispatchPayload }
+  // Storm routes: the job's place on its driver's route and its estimated arrival.
+  | { type: 'route_eta'; payload: RouteEtaPayload };
+
+/**
+ * A job's estimated arrival on its driver's storm route (docs/decisions/0070): `position`
+ * is 1-based, `stops_before` the stops left before this one, `eta` and `ts` ISO-8601.
+ */
+export interface RouteEtaPayload {
+  job_id: string;
+  position: number;
+  stops_before: number;
+  eta: string;
+  ts: string;
+}
 
 /** What auto-dispatch did with a job: offered it, saw it time out or declined, or gave up. */
 export interface AutoDispatchPayload {
@@ -156,6 +170,14 @@ export const AutoDispatchPayload = z.object({
   event: z.enum(['offered', 'timed_out', 'declined', 'exhausted', 'stopped']),
   driver_id: z.string().nullable(),
   distance_m: z.number().nullable(),
+  ts,
+});
+
+export const RouteEtaPayload = z.object({
+  job_id: z.string(),
+  position: z.number().int().min(1),
+  stops_before: z.number().int().min(0),
+  eta: ts.meta({ description: 'Estimated arrival (ISO-8601 UTC).' }),
   ts,
 });
 
@@ -207,6 +229,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ),
   message('settings_changed', z.object({ accepting_jobs: z.boolean(), auto_dispatch: z.boolean(), ts })),
   message('auto_dispatch', AutoDispatchPayload),
+  message('route_eta', RouteEtaPayload),
 ]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -215,5 +238,6 @@ const schemasMatchTypes: [
   Same<z.infer<typeof DriverLocationPayload>, DriverLocationPayload>,
   Same<z.infer<typeof JobStatusPayload>, JobStatusPayload>,
   Same<z.infer<typeof AutoDispatchPayload>, AutoDispatchPayload>,
-] = [true, true, true, true];
+  Same<z.infer<typeof RouteEtaPayload>, RouteEtaPayload>,
+] = [true, true, true, true, true];
 void schemasMatchTypes;

@@ -841,6 +841,36 @@ export const storms = pgTable(
   ],
 );
 
+/**
+ * The storm plan (docs/decisions/0070): one row per planned job, its driver and place in
+ * that driver's route. `first_eta` is the first estimate published for the job and is never
+ * overwritten; `eta_error_seconds` (completed_at − first_eta) is written on completion.
+ */
+export const route_stops = pgTable(
+  'route_stops',
+  {
+    job_id: uuid()
+      .primaryKey()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    organization_id: organizationId(),
+    driver_id: uuid()
+      .notNull()
+      .references(() => driver_profiles.id, { onDelete: 'cascade' }),
+    /** 1-based place in the driver's open route. */
+    position: integer().notNull(),
+    planned_eta: tstz().notNull(),
+    first_eta: tstz(),
+    /** Pinned by the dispatcher: re-plans keep the driver (and the place) of a locked stop. */
+    locked: boolean().notNull().default(false),
+    planned_at: tstz().notNull().defaultNow(),
+    eta_error_seconds: integer(),
+  },
+  (t) => [
+    index('idx_route_stops_driver_position').on(t.driver_id, t.position),
+    check('route_stops_position_check', sql`${t.position} >= 1`),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type DriverProfile = typeof driver_profiles.$inferSelect;
 export type CustomerProfile = typeof customer_profiles.$inferSelect;
@@ -862,3 +892,4 @@ export type AuditLogEntry = typeof audit_log.$inferSelect;
 export type ServiceContract = typeof service_contracts.$inferSelect;
 export type ContractInstallment = typeof contract_installments.$inferSelect;
 export type Storm = typeof storms.$inferSelect;
+export type RouteStop = typeof route_stops.$inferSelect;

@@ -147,6 +147,13 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/admin/storms/:id/depth': ADMIN,
   'POST /api/v1/admin/storms/:id/close': ADMIN,
   'GET /api/v1/admin/storms/:id/summary': ADMIN,
+
+  // ---- storm routes (docs/decisions/0070) ----
+  'POST /api/v1/admin/storms/:id/plan': ADMIN,
+  'GET /api/v1/admin/storms/:id/routes': ADMIN,
+  'POST /api/v1/admin/route-stops/:jobId/move': ADMIN,
+  'GET /api/v1/admin/storms/:id/eta-accuracy': ADMIN,
+  'GET /api/v1/drivers/me/route': DRIVER,
 };
 
 export const accessKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

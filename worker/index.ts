@@ -13,6 +13,7 @@ import { dispatchQueue } from './queues';
 import { adminAccounts } from './routes/admin-accounts';
 import { adminContracts } from './routes/admin-contracts';
 import { adminStorms } from './routes/admin-storms';
+import { adminRoutes } from './routes/admin-routes';
 import { customerContractRoutes } from './routes/customer-contracts';
 import { adminAudit } from './routes/admin-audit';
 import { adminHealth } from './routes/admin-health';
@@ -98,6 +99,7 @@ app.route('/api/v1', openapi);
 app.route('/api/v1/admin', adminHealth);
 app.route('/api/v1/admin', adminContracts);
 app.route('/api/v1/admin', adminStorms);
+app.route('/api/v1/admin', adminRoutes);
 app.route('/api/v1/customers', customerContractRoutes);
 
 app.notFound((c) =>

@@ -1,6 +1,7 @@
 import type { JobStatus } from '../contract/enums';
 import { driverStatusForJob } from '../contract/state-machine';
 import type { JobRow, TransitionResult } from './services/jobs';
+import type { RouteEta } from './services/route-stops';
 
 /** The operator's dispatch object (Phase 1: one operator). */
 export function dispatchStub(env: Env) {
@@ -67,6 +68,29 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
     );
   }
   await fanOut('transition', work);
+  if (result.route) {
+    const { next, etas } = result.route;
+    if (next && !next.duplicate) await publishAssignment(env, next.job, next.customer_name, next.previous_status);
+    await publishRouteEtas(env, etas);
+  }
+}
+
+/**
+ * Storm-route ETAs (docs/decisions/0070), one `route_eta` per job. They go to the admins and
+ * to the route's driver through the dispatch object — people who may see every stop of
+ * that route — and to nobody else: no customer hears another customer's place in a route.
+ * The job room (the customer's own screen) has no method yet for a message other than its
+ * status and location, so the customer's leg waits for one (see the decision record).
+ */
+export async function publishRouteEtas(env: Env, etas: readonly RouteEta[]): Promise<void> {
+  if (etas.length === 0) return;
+  const dispatch = dispatchStub(env);
+  const work: Promise<unknown>[] = [];
+  for (const { driver_id, payload } of etas) {
+    const msg = { type: 'route_eta' as const, payload };
+    work.push(dispatch.toAdmins(msg), dispatch.toDriver(driver_id, msg));
+  }
+  await fanOut('route etas', work);
 }
 
 export async function publishAssignment(

@@ -4,6 +4,7 @@ import * as domainSchemas from '../../contract/api-domain';
 import * as backgroundSchemas from '../../contract/background';
 import * as responseSchemas from '../../contract/responses';
 import * as stormSchemas from '../../contract/storm-ops';
+import * as routeSchemas from '../../contract/routes';
 import * as wsSchemas from '../../contract/ws';
 import { version } from '../../package.json';
 import { ACCESS } from '../access';
@@ -27,6 +28,7 @@ const CONTRACT_MODULES: readonly Record<string, unknown>[] = [
   responseSchemas,
   wsSchemas,
   stormSchemas,
+  routeSchemas,
 ];
 
 const SCHEMA_REF = '#/components/schemas/';

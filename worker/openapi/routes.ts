@@ -64,6 +64,7 @@ import {
   StormBody,
   StormDepthBody,
 } from '../../contract/storm-ops';
+import { MoveStopBody, PlanStormBody } from '../../contract/routes';
 import { ClientMessage, ServerMessage, Topic } from '../../contract/ws';
 
 /** The refusals an operation can document; each has a shared response in the document. */
@@ -701,5 +702,43 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/admin/storms/:id/summary': {
     summary: 'The storm report: properties done (on time / late), skipped with the reason, time on site, revenue.',
+  },
+
+  // ---- storm routes ----
+  'POST /api/v1/admin/storms/:id/plan': {
+    summary: "Plan the storm's open jobs into one route per driver on shift; each route's first stop is assigned.",
+    description:
+      'Plans pending and assigned jobs (not yet en route) over the drivers on shift (`available`, `en_route`, `on_job`), or only `driver_ids`, each starting at their last position or the operator’s base. Minutes on site by service type and driveway tier, deadlines from the contract, commercial lots first. Unlocked stops are replaced; locked stops and assigned jobs stay with their driver. Each route’s first stop, if pending, is assigned to its driver; every planned job’s `route_eta` is published.',
+    body: PlanStormBody,
+    bodyOptional: true,
+    ok: {
+      200: '`{routes: [{driver_id, stops: [{job_id, position, eta, locked, status}]}], unassigned: [{job_id, reason}]}`.',
+    },
+    errors: {
+      409: 'storm_closed.',
+      422: 'driver_unavailable (with `details.driver_ids`) or no_service_area.',
+    },
+  },
+  'GET /api/v1/admin/storms/:id/routes': {
+    summary: "The storm's open routes as planned (`{routes, unassigned}`), stops in order with their ETAs.",
+  },
+  'POST /api/v1/admin/route-stops/:jobId/move': {
+    summary: 'Move a stop to a driver (at a 1-based `position`, when given) and/or pin it, then re-plan the rest.',
+    description:
+      'The other stops keep their drivers and order; the moved stop’s old driver loses it (an assigned job goes back to pending first). With `locked`, later plans keep it where it is.',
+    body: MoveStopBody,
+    ok: { 200: '`{routes, unassigned}` after the re-plan.' },
+    errors: {
+      404: 'The job is not a storm job.',
+      409: 'stop_under_way: the job is en route or later.',
+      422: 'driver_unavailable.',
+    },
+  },
+  'GET /api/v1/admin/storms/:id/eta-accuracy': {
+    summary:
+      'ETA accuracy of the storm’s completed route stops: `{count, median_minutes, p90_minutes}` of |completed_at − first_eta|.',
+  },
+  'GET /api/v1/drivers/me/route': {
+    summary: "The driver's storm route: `{next: Job|null, stops: [{job_id, position, eta, address, lat, lng}]}`.",
   },
 };

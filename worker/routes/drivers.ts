@@ -13,6 +13,7 @@ import { toInvoice, toPayment, recordPayment } from '../services/invoices';
 import { toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { notifyUser } from '../services/notify-intents';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
+import { driverRoute } from '../services/storm-routes';
 import type { AppEnv } from '../types';
 
 export const drivers = new Hono<AppEnv>();
@@ -28,6 +29,12 @@ drivers.get('/', async (c) => {
 
 drivers.get('/me', async (c) => {
   return c.json({ driver: await driverById(c.var.db, requireDriverId(c)) });
+});
+
+/** The driver's storm route: the job to do now and every open stop in order, with ETAs. */
+drivers.get('/me/route', async (c) => {
+  const route = await driverRoute(c.var.db, requireDriverId(c));
+  return c.json({ next: route.next ? toJob(route.next) : null, stops: route.stops });
 });
 
 /** Onboarding and profile: vehicle, service radius, PayPal/Venmo links, payment QR image. */

@@ -3,12 +3,14 @@ import type { JobStatus, Role } from '../../contract/enums';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
-import type { Db, Queryable } from '../lib/db';
+import type { Db, Queryable, Tx } from '../lib/db';
 import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { onJobCompleted } from './invoices';
 import { stormVisitPrice } from './storm-billing';
 import { recordNotificationIntents } from '../notify/intents';
+import { advanceRoute, type RouteEta } from './route-stops';
+import { SYSTEM_ACTOR } from '../lib/actor';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -74,6 +76,11 @@ export interface TransitionResult {
   previous_driver_id: string | null;
   /** True when `client_event_id` had already been applied: nothing changed. */
   duplicate: boolean;
+  /**
+   * A completed stop of a storm route (docs/decisions/0070): the next stop assigned to the
+   * same driver in the same transaction, and the re-timed ETAs of the rest, to publish.
+   */
+  route?: { next: (TransitionResult & { customer_name: string }) | null; etas: RouteEta[] };
 }
 
 /**
@@ -180,8 +187,39 @@ export async function transitionJob(
       previous_driver_id: job.driver_id,
     });
     if (to === 'completed') await onJobCompleted(tx, updated);
-    return { job: updated, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: false };
+    const route = to === 'completed' ? await nextOnRoute(tx, updated) : undefined;
+    return {
+      job: updated,
+      previous_status: job.status,
+      previous_driver_id: job.driver_id,
+      duplicate: false,
+      ...(route ? { route } : {}),
+    };
   });
+}
+
+/**
+ * After a route stop is completed, in the same transaction: the rest of the route is
+ * re-timed and its new head, if still pending, is assigned to the driver — through this
+ * same function, so it gets every effect of an assignment. A head that someone else moved
+ * meanwhile is left alone (its savepoint is rolled back, the completion stands).
+ */
+async function nextOnRoute(tx: Tx, completed: JobRow): Promise<TransitionResult['route'] | undefined> {
+  const advance = await advanceRoute(tx, completed);
+  if (!advance) return undefined;
+  let next: (TransitionResult & { customer_name: string }) | null = null;
+  if (advance.next) {
+    try {
+      const assigned = await transitionJob(tx, SYSTEM_ACTOR, advance.next.job_id, 'assigned', {
+        driver_id: advance.next.driver_id,
+        notes: 'next stop on the route',
+      });
+      next = { ...assigned, customer_name: advance.next.customer_name };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+  }
+  return { next, etas: advance.etas };
 }
 
 /**
