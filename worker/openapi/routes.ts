@@ -481,10 +481,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/drivers/me/jobs/:id': { summary: 'One of the driver’s jobs.', ok: { 200: JOB } },
   'POST /api/v1/drivers/me/jobs/:id/payment': {
-    summary: 'Record a payment collected in person; the invoice is paid once covered.',
+    summary:
+      'Record a payment collected in person (at most the balance due; without amount_cents, the balance due); the invoice is paid once covered.',
     body: PaymentBody,
     ok: { 201: '`{payment, invoice}`.', 200: '`{payment, invoice}`: a replay of the same client_event_id.' },
-    errors: { 409: 'job_not_completed, no_invoice, already_paid or invoice_closed.' },
+    errors: {
+      409: 'job_not_completed, no_invoice, already_paid or invoice_closed.',
+      422: 'amount_exceeds_balance: more than the balance due (details.balance_due_cents).',
+    },
   },
   'GET /api/v1/drivers/:id': { summary: "One driver's profile and the jobs in their hands." },
 
