@@ -37,6 +37,19 @@ describe('magic-link sign-in', () => {
     await expectError(await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } }), 400, 'token_invalid');
   });
 
+  it('signs in once when the same link is opened ten times at once', async () => {
+    const customer = await registerCustomer({ verify: false });
+    await requestLink(customer.email);
+    const token = linkToken(await waitForEmail(customer.email, /sign-in link/i));
+    const answers = await Promise.all(
+      Array.from(
+        { length: 10 },
+        async () => (await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } })).status,
+      ),
+    );
+    expect(answers.sort()).toEqual([200, ...Array(9).fill(400)]);
+  });
+
   it('refuses a link older than 15 minutes', async () => {
     const customer = await registerCustomer({ verify: false });
     await requestLink(customer.email);
@@ -169,6 +182,41 @@ describe('phone verification', () => {
         'code_invalid',
       );
     }
+    await expectError(
+      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
+      400,
+      'code_attempts_exceeded',
+    );
+  });
+
+  it('checks at most five guesses when forty wrong codes arrive at once, and then refuses the right one', async () => {
+    const customer = await registerCustomer({ verify: false, phone: uniquePhone() });
+    await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} });
+    const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
+    const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1) ?? '')![1]!;
+    const wrong = code === '000000' ? '111111' : '000000';
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const res = await api('/api/v1/auth/verify-phone', {
+          method: 'POST',
+          token: customer.access_token,
+          json: { code: wrong },
+        });
+        return `${res.status} ${((await json(res)) as { error: { code: string } }).error.code}`;
+      }),
+    );
+    // A guess that was compared with the code answers code_invalid; the rest were refused unchecked.
+    expect(answers.filter((a) => a === '400 code_invalid')).toHaveLength(5);
+    expect(answers.filter((a) => a !== '400 code_invalid')).toEqual(Array(35).fill('400 code_attempts_exceeded'));
+    const [row] = await db(
+      async (d) =>
+        (
+          await d.execute<{ attempts: number }>(
+            sql`SELECT attempts FROM auth_tokens WHERE user_id = ${customer.user.id} AND purpose = 'verify_phone'`,
+          )
+        ).rows,
+    );
+    expect(row!.attempts).toBe(5);
     await expectError(
       await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
       400,
