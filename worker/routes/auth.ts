@@ -5,8 +5,8 @@ import * as t from '../../db/schema';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { assertAcceptablePassword } from '../auth/password-policy';
 import { useRecoveryCode } from '../auth/recovery-codes';
+import { useTotpCode } from '../auth/totp-replay';
 import { sessionOf } from '../auth/revocation';
-import { verifyTotp } from '../auth/totp';
 import { verifyAccessToken } from '../auth/tokens';
 import { audit } from '../lib/audit';
 import { isUniqueViolation } from '../lib/db-errors';
@@ -86,7 +86,10 @@ auth.post('/register', async (c) => {
   return c.json(response, 201);
 });
 
-/** Checks an admin's second factor: a current TOTP code or one unused recovery code. */
+/**
+ * Checks an admin's second factor: a current TOTP code not used before on this account,
+ * or one unused recovery code. Both are used up in a single guarded UPDATE.
+ */
 async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | undefined): Promise<void> {
   if (!user.totp_secret || !user.totp_enabled_at) {
     throw unauthorized(
@@ -96,7 +99,7 @@ async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | und
   }
   if (!code) throw unauthorized('totp_required', 'Enter the 6-digit code from your authenticator app.');
   if (/^\d{6}$/.test(code)) {
-    if (await verifyTotp(user.totp_secret, code)) return;
+    if (await useTotpCode(c.var.db, user.id, user.totp_secret, code)) return;
   } else if (await useRecoveryCode(c.var.db, user.id, code)) {
     await audit(c, {
       action: 'auth.recovery_code_used',
@@ -107,7 +110,10 @@ async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | und
     return;
   }
   await limitAuth(c, 'login', user.email);
-  throw unauthorized('totp_invalid', 'That code is not valid; check the time on your phone and try again.');
+  throw unauthorized(
+    'totp_invalid',
+    'That code is not valid or was already used; wait for the next code and try again.',
+  );
 }
 
 /** Only failed attempts spend the per-IP+account budget, so a busy dispatcher is never locked out. */
