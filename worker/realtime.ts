@@ -1,5 +1,4 @@
 import type { JobStatus } from '../contract/enums';
-import { driverStatusForJob } from '../contract/state-machine';
 import type { JobRow, TransitionResult } from './services/jobs';
 
 /** The operator's dispatch object (Phase 1: one operator). */
@@ -57,13 +56,9 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   } else {
     work.push(dispatch.jobStatus(job.driver_id, statusMsg));
   }
-  // The transaction moved the driver's own status too (en_route, on_job, available).
-  const driverStatus = driverStatusForJob(job.status);
-  const driverId = job.driver_id ?? previous_driver_id;
-  if (driverStatus && driverId) {
-    work.push(
-      dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: driverStatus, ts } }),
-    );
+  // The statuses the transaction derived for the drivers it touched (worker/services/jobs.ts).
+  for (const { driver_id, status } of result.driver_statuses) {
+    work.push(dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id, status, ts } }));
   }
   await fanOut('transition', work);
 }
