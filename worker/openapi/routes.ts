@@ -525,7 +525,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'PUT /files/upload/*': {
     summary: 'Upload the bytes to a signed upload URL (from POST /api/v1/uploads/presign).',
     description:
-      'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read.',
+      'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read. A URL stores one file: once it has, it is refused with 409, and no upload replaces or removes a stored file.',
     rawBody: {
       types: ['image/jpeg', 'image/png', 'image/webp'],
       description: 'The image, of the content type the URL was signed for, with Content-Length.',
@@ -542,6 +542,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: {
       400: 'empty_body or upload_failed.',
       403: 'invalid_signature or url_expired.',
+      409: 'upload_url_used: this URL has already stored its file.',
       411: 'length_required: no Content-Length.',
       413: 'payload_too_large: over the signed limit.',
       415: 'unsupported_media_type: not the signed type, or the bytes are not that image type.',
