@@ -224,17 +224,46 @@ describe('phone verification', () => {
     );
   });
 
-  it("refuses another account's phone number with 409", async () => {
-    const customer = await registerCustomer({ verify: false });
-    await expectError(
-      await api('/api/v1/auth/request-phone-code', {
-        method: 'POST',
-        token: customer.access_token,
-        json: { phone: '+16035550111' },
-      }),
-      409,
-      'phone_taken',
-    );
+  it('texts the code to a number another account has, as to any number, and moves the number to whoever sends the code back', async () => {
+    const phone = uniquePhone();
+    const holder = await registerCustomer({ verify: false, phone });
+    await api('/api/v1/auth/request-phone-code', { method: 'POST', token: holder.access_token, json: {} });
+    const holderCode = /\b(\d{6})\b/.exec((await smsTo(phone)).at(-1) ?? '')![1]!;
+    expect(
+      (
+        await api('/api/v1/auth/verify-phone', {
+          method: 'POST',
+          token: holder.access_token,
+          json: { code: holderCode },
+        })
+      ).status,
+    ).toBe(200);
+
+    const newcomer = await registerCustomer({ verify: false });
+    const free = await api('/api/v1/auth/request-phone-code', {
+      method: 'POST',
+      token: newcomer.access_token,
+      json: { phone: uniquePhone() },
+    });
+    const taken = await api('/api/v1/auth/request-phone-code', {
+      method: 'POST',
+      token: newcomer.access_token,
+      json: { phone },
+    });
+    expect(taken.status).toBe(free.status);
+    expect(await taken.json()).toEqual(await free.json());
+    const texts = await smsTo(phone);
+    expect(texts).toHaveLength(2);
+    const code = /\b(\d{6})\b/.exec(texts.at(-1)!)![1]!;
+    const verified = await api('/api/v1/auth/verify-phone', {
+      method: 'POST',
+      token: newcomer.access_token,
+      json: { code },
+    });
+    expect(verified.status).toBe(200);
+    expect((await json(verified)).user).toMatchObject({ phone, phone_verified_at: expect.any(String) });
+    const before = await json(await api('/api/v1/auth/me', { token: holder.access_token }));
+    expect(before.user).toMatchObject({ phone: null, phone_verified_at: null });
   });
 
   it('asks for a number when the account has none', async () => {

@@ -214,7 +214,7 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
       await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
       401,
     );
-    await expectError(await loginAs(driver.email, driver.password), 401, 'account_disabled');
+    await expectError(await loginAs(driver.email, driver.password), 401, 'invalid_credentials');
     const status = await db(
       async (d) =>
         (await d.execute<{ status: string }>(sql`SELECT status FROM driver_profiles WHERE user_id = ${driver.user_id}`))

@@ -14,9 +14,9 @@ export const stepIsNew = (step: number) => or(isNull(t.users.totp_last_step), lt
  * recorded as the new last step in the same UPDATE. Two sign-ins racing with one code,
  * or a code replayed within its 90-second window, find the step taken and get false.
  *
- * @example if (!(await useTotpCode(db, user.id, user.totp_secret, code))) throw totpInvalid();
+ * @example if (!(await spendTotpCode(db, user.id, user.totp_secret, code))) throw totpInvalid();
  */
-export async function useTotpCode(db: Queryable, userId: string, secret: string, code: string): Promise<boolean> {
+export async function spendTotpCode(db: Queryable, userId: string, secret: string, code: string): Promise<boolean> {
   const step = await totpStepOf(secret, code);
   if (step === null) return false;
   const taken = await db

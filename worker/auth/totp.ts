@@ -58,7 +58,7 @@ export async function totpAt(secret: string, counter: number): Promise<string> {
 /**
  * The time step whose code `code` is: the current one or one either side (clock drift on
  * phones), or null. A match alone is not enough to accept it: a code is good once, so
- * callers record the step with `useTotpCode` (worker/auth/totp-replay.ts).
+ * callers record the step with `spendTotpCode` (worker/auth/totp-replay.ts).
  */
 export async function totpStepOf(secret: string, code: string, now = Date.now()): Promise<number | null> {
   const step = Math.floor(now / 30_000);

@@ -135,11 +135,16 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   // ---- auth ----
   'POST /api/v1/auth/register': {
     summary: 'Register a customer account.',
+    description:
+      'Never says whether the email or phone already has an account. A new email gets its account and an email to confirm it; an email that has one is left as it was and its holder is emailed that someone tried. With `Prefer: respond-async` both answer 202 `{status: "accepted", message}` (and `Preference-Applied: respond-async`); without it a new account answers 201 with the token response and a known email the same 202. Limited per IP like the other auth actions (429).',
     body: RegisterBody,
-    ok: { 201: TOKEN_RESPONSE },
+    ok: {
+      201: `${TOKEN_RESPONSE} A new account, without \`Prefer: respond-async\`.`,
+      202: '`{status: "accepted", message}`: check your email.',
+    },
     errors: {
       400: 'validation_failed, or password_breached (found in a breach corpus).',
-      409: 'email_taken or phone_taken.',
+      429: 'rate_limited.',
     },
   },
   'POST /api/v1/auth/login': {
@@ -147,7 +152,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: LoginBody,
     ok: { 200: TOKEN_RESPONSE },
     errors: {
-      401: 'invalid_credentials or account_disabled; for an admin totp_required, totp_invalid or totp_enrolment_required.',
+      401: 'invalid_credentials (also for a suspended or inactive account, whatever the password); for an admin totp_required, totp_invalid (wrong or already used code) or totp_enrolment_required.',
     },
   },
   'POST /api/v1/auth/refresh': {
@@ -206,11 +211,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/auth/request-phone-code': {
     summary: "Text a 6-digit code to the account's phone, or to a new number given here.",
     body: PhoneCodeBody,
+    description: 'A number another account has is treated like any other: the code goes to the phone.',
     ok: { 202: '`{status: "sent", expires_in}`.' },
-    errors: { 409: 'phone_taken.' },
   },
   'POST /api/v1/auth/verify-phone': {
-    summary: 'Check the texted code; five wrong tries void it.',
+    summary: 'Check the texted code; five tries in all, however many arrive at once.',
+    description: 'The code proves who holds the phone now: another account that had verified the same number loses it.',
     body: VerifyPhoneBody,
     ok: { 200: '`{"user": {...}}` with `phone_verified_at` set.' },
     errors: { 400: 'validation_failed, code_invalid, code_expired or code_attempts_exceeded.' },
@@ -404,7 +410,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'PATCH /api/v1/customers/me': {
     summary: 'Edit name, phone (unverified again when changed), contact preference, billing address.',
     body: CustomerPatch,
-    errors: { 409: 'phone_taken.', 422: 'phone_required (SMS contact needs a phone).' },
+    errors: { 422: 'phone_required (SMS contact needs a phone).' },
   },
   'PATCH /api/v1/customers/me/locations/:id': {
     summary: 'Edit a location; a new address is geocoded unless a pin comes with it.',

@@ -5,7 +5,7 @@ import * as t from '../../db/schema';
 import { replaceRecoveryCodes } from '../auth/recovery-codes';
 import { sessionGuard } from '../auth/revocation';
 import { newTotpSecret, otpauthUri, totpStepOf } from '../auth/totp';
-import { enableTotp, useTotpCode } from '../auth/totp-replay';
+import { enableTotp, spendTotpCode } from '../auth/totp-replay';
 import { audit } from '../lib/audit';
 import { ApiError, unauthorized } from '../lib/errors';
 import { readJson } from '../lib/validate';
@@ -69,7 +69,7 @@ totp.post('/totp/enrol', async (c) => {
   if (!enrolToken && user.totp_enabled_at && user.totp_secret) {
     if (!body.current_code)
       throw unauthorized('totp_required', 'Enter a code from your current authenticator to replace it.');
-    if (!(await useTotpCode(c.var.db, user.id, user.totp_secret, body.current_code)))
+    if (!(await spendTotpCode(c.var.db, user.id, user.totp_secret, body.current_code)))
       throw unauthorized('totp_invalid', 'That code is not valid or was already used; wait for the next one.');
   }
   if (enrolToken && user.totp_enabled_at)
