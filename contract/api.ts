@@ -162,7 +162,7 @@ export const JobListQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-/** Recorded in person by the driver; `client_event_id` makes an offline replay count once. */
+/** Recorded in person by the driver, at most the balance due; `client_event_id` makes an offline replay count once. */
 export const PaymentBody = z.object({
   method: z.enum(PAYMENT_METHODS),
   amount_cents: moneyCents.refine((n) => n > 0, 'must be more than zero').optional(),

@@ -6,7 +6,7 @@ import {
   allowedNext,
   canTransition,
   driverNextStep,
-  driverStatusForJob,
+  driverStatusFromJobs,
 } from './state-machine';
 import { rng, runSeed } from '../test/support/prng';
 
@@ -110,7 +110,7 @@ describe('the job state machine table, exhaustively', () => {
     ]);
   });
 
-  it('stamps the timestamps the Job object carries and frees the driver when a job ends', () => {
+  it('stamps the timestamps the Job object carries', () => {
     expect(STATUS_TIMESTAMP).toEqual({
       assigned: 'assigned_at',
       arrived: 'arrived_at',
@@ -118,9 +118,21 @@ describe('the job state machine table, exhaustively', () => {
       completed: 'completed_at',
       cancelled: 'cancelled_at',
     });
-    for (const s of ['completed', 'cancelled', 'pending'] as const) expect(driverStatusForJob(s)).toBe('available');
-    expect(driverStatusForJob('en_route')).toBe('en_route');
-    expect(driverStatusForJob('in_progress')).toBe('on_job');
+  });
+
+  it('derives the driver’s status from all of their active jobs, and frees them when the last one ends', () => {
+    expect(driverStatusFromJobs('en_route', ['en_route', 'assigned'])).toBe('en_route');
+    expect(driverStatusFromJobs('available', ['assigned', 'in_progress'])).toBe('on_job');
+    expect(driverStatusFromJobs('en_route', ['en_route', 'arrived'])).toBe('on_job');
+    // The job-driven status ends with the last job under way, even with an assignment waiting.
+    expect(driverStatusFromJobs('on_job', [])).toBe('available');
+    expect(driverStatusFromJobs('en_route', ['assigned'])).toBe('available');
+    // A status the driver chose is theirs until a job is under way.
+    for (const chosen of ['offline', 'available', 'break'] as const) {
+      expect(driverStatusFromJobs(chosen, [])).toBe(chosen);
+      expect(driverStatusFromJobs(chosen, ['assigned'])).toBe(chosen);
+      expect(driverStatusFromJobs(chosen, ['en_route'])).toBe('en_route');
+    }
   });
 });
 

@@ -38,21 +38,17 @@ export const STATUS_TIMESTAMP: Partial<
   cancelled: 'cancelled_at',
 };
 
-/** The driver's status implied by their job entering `status` (null: leave it alone). */
-export function driverStatusForJob(status: JobStatus): DriverStatus | null {
-  switch (status) {
-    case 'en_route':
-      return 'en_route';
-    case 'arrived':
-    case 'in_progress':
-      return 'on_job';
-    case 'completed':
-    case 'cancelled':
-    case 'pending':
-      return 'available';
-    default:
-      return null;
-  }
+/**
+ * A driver's status from all of their active jobs (never from one job alone): `on_job`
+ * while any is on site (arrived, in_progress), else `en_route` while any is on the way;
+ * with neither, the status the driver chose (offline, available, break) stays, and a
+ * job-driven status that has just ended becomes `available`. An assignment not yet
+ * started leaves the status alone.
+ */
+export function driverStatusFromJobs(current: DriverStatus, activeJobs: readonly JobStatus[]): DriverStatus {
+  if (activeJobs.some((s) => s === 'arrived' || s === 'in_progress')) return 'on_job';
+  if (activeJobs.includes('en_route')) return 'en_route';
+  return current === 'en_route' || current === 'on_job' ? 'available' : current;
 }
 
 /** The single next step a driver's big button offers from `status`. */

@@ -102,7 +102,12 @@ export const users = pgTable(
     organization_id: organizationId(),
     /** Stored lowercased by the app; uniqueness is case-insensitive regardless. */
     email: text().notNull(),
-    phone: text().unique('users_phone_unique'),
+    /**
+     * Unique only once verified (`idx_users_phone_verified`): anyone may type any number,
+     * and only the code texted to it proves whose it is, so an unverified number never
+     * tells one account that another already has it.
+     */
+    phone: text(),
     password_hash: text().notNull(),
     role: text({ enum: USER_ROLES }).notNull(),
     full_name: text().notNull(),
@@ -112,6 +117,8 @@ export const users = pgTable(
     /** Base32 TOTP secret (admins must enrol; §6 Admin Security Hardening). */
     totp_secret: text(),
     totp_enabled_at: tstz(),
+    /** The newest TOTP time step accepted (RFC 6238 §5.2): a code is good once, never again. */
+    totp_last_step: integer(),
     sms_opt_out_at: tstz(),
     sms_consent_at: tstz(),
     /** Tokens issued before this instant are stale (password change / suspension). */
@@ -123,6 +130,8 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('idx_users_email').on(sql`lower(${t.email})`),
+    index('idx_users_phone').on(t.phone),
+    uniqueIndex('idx_users_phone_verified').on(t.phone).where(sql`${t.phone_verified_at} IS NOT NULL`),
     index('idx_users_role').on(t.role),
     oneOf('users_role_check', t.role, USER_ROLES),
   ],

@@ -1,6 +1,12 @@
 import { dispatchStub } from '../worker/realtime';
 import { canSee } from '../worker/services/jobs';
-import type { ClientMessage, DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
+import type {
+  ClientMessage,
+  DriverLocationPayload,
+  LocationPing,
+  RouteEtaPayload,
+  ServerMessage,
+} from '../contract/ws';
 import { GpsOutbox, type PingResult } from './gps-outbox';
 import {
   type RoomJob,
@@ -268,6 +274,16 @@ export class JobRoom extends SocketRoom {
     this.#broadcast({ type: 'driver_location', payload: loc });
     this.#saveLocation(loc);
     return true;
+  }
+
+  /**
+   * Where this job stands on its driver's storm route, for the people in the room (its
+   * customer, its driver, dispatchers). A room holds one job: nobody hears another's place.
+   */
+  routeEta(payload: RouteEtaPayload): void {
+    const state = this.#load();
+    if (!state || payload.job_id !== state.job_id || isTerminal(state.status)) return;
+    this.#broadcast({ type: 'route_eta', payload });
   }
 
   snapshot(): RoomState | null {

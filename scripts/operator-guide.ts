@@ -316,12 +316,13 @@ try {
       if (enrol.status !== 200 || !enrol.body.secret)
         throw new Error(`totp/enrol answered ${enrol.status} ${JSON.stringify(enrol.body)}`);
       const secret = enrol.body.secret as string;
-      const code = () => totpAt(secret, Math.floor(Date.now() / 30_000));
+      // A code is good once per account: sign in with the next step's code (inside the ±1 window).
+      const code = (ahead = 0) => totpAt(secret, Math.floor(Date.now() / 30_000) + ahead);
       const confirm = await api(app, 'POST', '/auth/totp/confirm', { enrol_token, code: await code() });
       if (confirm.status !== 200 || !Array.isArray(confirm.body.recovery_codes))
         throw new Error(`totp/confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
       ok(`TOTP enrolled (${confirm.body.recovery_codes.length} recovery codes)`);
-      const login = await api(app, 'POST', '/auth/login', { email: invite.email, password, totp_code: await code() });
+      const login = await api(app, 'POST', '/auth/login', { email: invite.email, password, totp_code: await code(1) });
       if (login.status !== 200 || !login.body.access_token)
         throw new Error(`login answered ${login.status} ${JSON.stringify(login.body)}`);
       const me = await api(app, 'GET', '/auth/me', undefined, login.body.access_token);

@@ -1,5 +1,4 @@
 import type { JobStatus } from '../contract/enums';
-import { driverStatusForJob } from '../contract/state-machine';
 import type { JobRow, TransitionResult } from './services/jobs';
 import type { RouteEta } from './services/route-stops';
 
@@ -59,13 +58,9 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   } else {
     work.push(dispatch.jobStatus(job.driver_id, statusMsg));
   }
-  // The transaction moved the driver's own status too (en_route, on_job, available).
-  const driverStatus = driverStatusForJob(job.status);
-  const driverId = job.driver_id ?? previous_driver_id;
-  if (driverStatus && driverId) {
-    work.push(
-      dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: driverId, status: driverStatus, ts } }),
-    );
+  // The statuses the transaction derived for the drivers it touched (worker/services/jobs.ts).
+  for (const { driver_id, status } of result.driver_statuses) {
+    work.push(dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id, status, ts } }));
   }
   await fanOut('transition', work);
   if (result.route) {
@@ -76,11 +71,9 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
 }
 
 /**
- * Storm-route ETAs (docs/decisions/0070), one `route_eta` per job. They go to the admins and
- * to the route's driver through the dispatch object — people who may see every stop of
- * that route — and to nobody else: no customer hears another customer's place in a route.
- * The job room (the customer's own screen) has no method yet for a message other than its
- * status and location, so the customer's leg waits for one (see the decision record).
+ * Storm-route ETAs (docs/decisions/0070), one `route_eta` per job: to the admins and the
+ * route's driver through the dispatch object (people who may see every stop of that route),
+ * and to the job's own room, where its customer watches. No customer hears another's place.
  */
 export async function publishRouteEtas(env: Env, etas: readonly RouteEta[]): Promise<void> {
   if (etas.length === 0) return;
@@ -88,7 +81,11 @@ export async function publishRouteEtas(env: Env, etas: readonly RouteEta[]): Pro
   const work: Promise<unknown>[] = [];
   for (const { driver_id, payload } of etas) {
     const msg = { type: 'route_eta' as const, payload };
-    work.push(dispatch.toAdmins(msg), dispatch.toDriver(driver_id, msg));
+    work.push(
+      dispatch.toAdmins(msg),
+      dispatch.toDriver(driver_id, msg),
+      roomStub(env, payload.job_id).routeEta(payload),
+    );
   }
   await fanOut('route etas', work);
 }

@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { api, currentTotp, db, expectError, login, type Session } from './helpers';
-import { apiWith, codeFor, invite, loginAs, newAdmin, newDriver, registerCustomer } from './auth-helpers';
+import { loginAdmin, rows as rowsOf, sessionOf } from './fixtures';
+import { api, db, expectError, login, type Session } from './helpers';
+import { totpAt } from '../../worker/auth/totp';
+import { apiWith, codeFor, currentCode, invite, loginAs, newAdmin, newDriver, registerCustomer } from './auth-helpers';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
 describe('admin sign-in needs TOTP', () => {
   it('answers totp_required without a code, totp_invalid with a wrong one, and signs in with the right one', async () => {
-    await expectError(await loginAs('admin@demo.test', 'plow-demo-2026'), 401, 'totp_required');
-    const good = await currentTotp();
+    const admin = await newAdmin();
+    await expectError(await loginAs(admin.email, admin.password), 401, 'totp_required');
+    const good = await codeFor(admin.secret, admin.email);
     const bad = String((Number(good) + 500_000) % 1_000_000).padStart(6, '0');
-    await expectError(await loginAs('admin@demo.test', 'plow-demo-2026', bad), 401, 'totp_invalid');
-    expect((await loginAs('admin@demo.test', 'plow-demo-2026', good)).status).toBe(200);
+    await expectError(await loginAs(admin.email, admin.password, bad), 401, 'totp_invalid');
+    expect((await loginAs(admin.email, admin.password, good)).status).toBe(200);
   });
 
   it('does not ask drivers or customers for a code', async () => {
@@ -43,7 +46,7 @@ describe('admin invitation and TOTP enrolment', () => {
       `otpauth://totp/PlowDispatch:${encodeURIComponent(inv.email)}?secret=${secret}&issuer=PlowDispatch&algorithm=SHA1&digits=6&period=30`,
     );
 
-    const wrong = String((Number(await codeFor(secret)) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = String((Number(await currentCode(secret)) + 1) % 1_000_000).padStart(6, '0');
     await expectError(
       await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: wrong } }),
       400,
@@ -51,7 +54,7 @@ describe('admin invitation and TOTP enrolment', () => {
     );
     const confirmed = await api('/api/v1/auth/totp/confirm', {
       method: 'POST',
-      json: { enrol_token, code: await codeFor(secret) },
+      json: { enrol_token, code: await codeFor(secret, inv.email) },
     });
     expect(confirmed.status).toBe(200);
     const { recovery_codes } = await json<{ recovery_codes: string[] }>(confirmed);
@@ -80,7 +83,7 @@ describe('admin invitation and TOTP enrolment', () => {
     }
 
     await expectError(await loginAs(inv.email, password), 401, 'totp_required');
-    expect((await loginAs(inv.email, password, await codeFor(secret))).status).toBe(200);
+    expect((await loginAs(inv.email, password, await codeFor(secret, inv.email))).status).toBe(200);
     // A recovery code works once instead of a TOTP code (typed in lower case, even).
     expect((await loginAs(inv.email, password, recovery_codes[0]!.toLowerCase())).status).toBe(200);
     await expectError(await loginAs(inv.email, password, recovery_codes[0]!), 401, 'totp_invalid');
@@ -88,32 +91,33 @@ describe('admin invitation and TOTP enrolment', () => {
 
   it('lets a signed-in admin replace the authenticator only with a code from the current one', async () => {
     const admin = await newAdmin();
-    const session = await json<Session>(await loginAs(admin.email, admin.password, await codeFor(admin.secret)));
+    const code = (secret: string) => codeFor(secret, admin.email);
+    const session = await sessionOf(admin.user_id);
     await expectError(
-      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session.access_token, json: {} }),
+      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session, json: {} }),
       401,
       'totp_required',
     );
 
     const enrol = await api('/api/v1/auth/totp/enrol', {
       method: 'POST',
-      token: session.access_token,
-      json: { current_code: await codeFor(admin.secret) },
+      token: session,
+      json: { current_code: await code(admin.secret) },
     });
     expect(enrol.status).toBe(200);
     const { secret: next } = await json(enrol);
     // Until it is confirmed, the old authenticator stays the one that counts.
-    expect((await loginAs(admin.email, admin.password, await codeFor(admin.secret))).status).toBe(200);
+    expect((await loginAs(admin.email, admin.password, await code(admin.secret))).status).toBe(200);
 
     const confirmed = await api('/api/v1/auth/totp/confirm', {
       method: 'POST',
-      token: session.access_token,
-      json: { code: await codeFor(next) },
+      token: session,
+      json: { code: await code(next) },
     });
     expect(confirmed.status).toBe(200);
     await expectError(await loginAs(admin.email, admin.password, admin.recovery_codes[1]!), 401, 'totp_invalid');
-    expect((await loginAs(admin.email, admin.password, await codeFor(next))).status).toBe(200);
-  });
+    expect((await loginAs(admin.email, admin.password, await code(next))).status).toBe(200);
+  }, 100_000);
 
   it('refuses enrolment to anyone but an admin', async () => {
     const driver = await newDriver();
@@ -135,9 +139,89 @@ describe('admin invitation and TOTP enrolment', () => {
   });
 });
 
+describe('a TOTP code is good once per account', () => {
+  it('refuses a replayed code, an older step once a newer was used, and all but one of five sign-ins racing with one code', async () => {
+    const admin = await newAdmin();
+    const code = await codeFor(admin.secret, admin.email);
+    expect((await loginAs(admin.email, admin.password, code)).status).toBe(200);
+    await expectError(await loginAs(admin.email, admin.password, code), 401, 'totp_invalid');
+    for (let i = 0; i < 3; i++)
+      await expectError(await loginAs(admin.email, admin.password, code), 401, 'totp_invalid');
+    const [used] = await rowsOf<{ step: number }>(
+      sql`SELECT totp_last_step AS step FROM users WHERE id = ${admin.user_id}`,
+    );
+    const step = used!.step;
+    // The step before the one just used is still inside the ±1 window, yet refused.
+    await expectError(
+      await loginAs(admin.email, admin.password, await totpAt(admin.secret, step - 1)),
+      401,
+      'totp_invalid',
+    );
+
+    const raced = await codeFor(admin.secret, admin.email);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, async () => (await loginAs(admin.email, admin.password, raced)).status),
+    );
+    expect(answers.sort()).toEqual([200, 401, 401, 401, 401]);
+  }, 100_000);
+
+  it('does not take a code used to sign in as the current code, nor the code that confirmed a new authenticator to sign in', async () => {
+    const admin = await newAdmin();
+    const code = (secret: string) => codeFor(secret, admin.email);
+    const used = await code(admin.secret);
+    const signedIn = await loginAs(admin.email, admin.password, used);
+    expect(signedIn.status).toBe(200);
+    const session = (await json<Session>(signedIn)).access_token;
+    await expectError(
+      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session, json: { current_code: used } }),
+      401,
+      'totp_invalid',
+    );
+    const enrol = await api('/api/v1/auth/totp/enrol', {
+      method: 'POST',
+      token: session,
+      json: { current_code: await code(admin.secret) },
+    });
+    expect(enrol.status).toBe(200);
+    const { secret: next } = await json(enrol);
+    const confirming = await code(next);
+    expect(
+      (await api('/api/v1/auth/totp/confirm', { method: 'POST', token: session, json: { code: confirming } })).status,
+    ).toBe(200);
+    await expectError(await loginAs(admin.email, admin.password, confirming), 401, 'totp_invalid');
+  }, 100_000);
+
+  it('confirms a new authenticator once when three confirmations race with one code', async () => {
+    const admin = await newAdmin();
+    const session = await sessionOf(admin.user_id);
+    const enrol = await api('/api/v1/auth/totp/enrol', {
+      method: 'POST',
+      token: session,
+      json: { current_code: await codeFor(admin.secret, admin.email) },
+    });
+    const { secret } = await json(enrol);
+    const confirming = await codeFor(secret, admin.email);
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const res = await api('/api/v1/auth/totp/confirm', {
+          method: 'POST',
+          token: session,
+          json: { code: confirming },
+        });
+        return res.status === 200 ? ((await json(res)).recovery_codes as string[]) : res.status;
+      }),
+    );
+    const winners = answers.filter((a) => Array.isArray(a));
+    expect(winners).toHaveLength(1);
+    expect(answers.filter((a) => a === 400)).toHaveLength(2);
+    // The recovery codes shown are the ones stored: no later confirmation replaced them.
+    expect((await loginAs(admin.email, admin.password, (winners[0] as string[])[0])).status).toBe(200);
+  }, 100_000);
+});
+
 describe('POST /api/v1/admin/invites', () => {
   it('creates an inactive driver with a profile, and the accepted invitation signs them in', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const inv = await invite('driver', admin.access_token);
     const [row] = await db(
       async (d) =>
@@ -167,7 +251,7 @@ describe('POST /api/v1/admin/invites', () => {
   });
 
   it('refuses an email that already has an account', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     await expectError(
       await api('/api/v1/admin/invites', {
         method: 'POST',
@@ -184,7 +268,7 @@ describe('admin IP allow-list', () => {
   const ALLOW = { ADMIN_IP_ALLOWLIST: '203.0.113.0/24, 2001:db8::7' };
 
   it('refuses admin requests from outside the list and allows them from inside', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const from = (ip: string) => ({ token: admin.access_token, headers: { 'cf-connecting-ip': ip } });
     await expectError(await apiWith(ALLOW, '/api/v1/jobs', from('198.51.100.4')), 403, 'ip_not_allowed');
     await expectError(await apiWith(ALLOW, '/api/v1/admin/audit-log', from('198.51.100.4')), 403, 'ip_not_allowed');
@@ -196,7 +280,8 @@ describe('admin IP allow-list', () => {
   });
 
   it('refuses an admin sign-in from outside the list, but not other roles', async () => {
-    const json = { email: 'admin@demo.test', password: 'plow-demo-2026', totp_code: await currentTotp() };
+    const admin = await newAdmin();
+    const json = { email: admin.email, password: admin.password, totp_code: await codeFor(admin.secret, admin.email) };
     await expectError(
       await apiWith(ALLOW, '/api/v1/auth/login', {
         method: 'POST',
@@ -229,7 +314,7 @@ describe('admin IP allow-list', () => {
 
 describe('GET /api/v1/admin/audit-log', () => {
   it('records who, what, where and which request for admin actions, newest first and cursor-paged', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const a = await invite('driver', admin.access_token);
     const b = await invite('driver', admin.access_token);
     const page1 = await json(
@@ -241,7 +326,7 @@ describe('GET /api/v1/admin/audit-log', () => {
       entity_type: 'user',
       entity_id: b.user_id,
       actor_user_id: admin.user.id,
-      actor_email: 'admin@demo.test',
+      actor_email: admin.user.email,
       after: { email: b.email, role: 'driver' },
     });
     expect(page1.next_cursor).toEqual(expect.any(String));
@@ -259,7 +344,7 @@ describe('GET /api/v1/admin/audit-log', () => {
   });
 
   it('keeps a record of an admin change even when its handler wrote none (safety net)', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const driver = await newDriver(admin.access_token);
     const { driver: profile } = await json(await api('/api/v1/drivers/me', { token: driver.access_token }));
     const customer = await registerCustomer();

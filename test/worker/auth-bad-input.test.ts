@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { loginAdmin } from './fixtures';
 import { api, db, login } from './helpers';
 import { registerCustomer } from './auth-helpers';
 
@@ -100,7 +101,7 @@ describe('bad input on every auth endpoint', () => {
 
   beforeAll(async () => {
     tokens.customer = (await registerCustomer({ verify: false })).access_token;
-    tokens.admin = (await login('admin@demo.test')).access_token;
+    tokens.admin = (await loginAdmin()).access_token;
   });
 
   for (const endpoint of ENDPOINTS) {

@@ -5,7 +5,17 @@ import { SignJWT } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { signAccessToken } from '../../worker/auth/tokens';
 import { api, connect, db, expectError, type Session } from './helpers';
-import { apiWith, linkToken, loginAs, newDriver, registerCustomer, uniqueEmail, waitForEmail } from './auth-helpers';
+import {
+  apiWith,
+  linkToken,
+  loginAs,
+  newDriver,
+  registerCustomer,
+  uniqueEmail,
+  uniquePhone,
+  waitForEmail,
+} from './auth-helpers';
+import { admin, rows } from './fixtures';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -82,18 +92,6 @@ describe('register → verify email → login → refresh → logout', () => {
     expect(rows[0]!.token_hash).not.toContain(customer.refresh_token);
   });
 
-  it('refuses an email that already has an account with 409', async () => {
-    const customer = await registerCustomer({ verify: false });
-    await expectError(
-      await api('/api/v1/auth/register', {
-        method: 'POST',
-        json: { email: customer.email, password: 'another long password', full_name: 'Copy Cat' },
-      }),
-      409,
-      'email_taken',
-    );
-  });
-
   it('answers a wrong password and an unknown email with the same 401', async () => {
     const customer = await registerCustomer({ verify: false });
     const wrong = await expectError(
@@ -107,6 +105,86 @@ describe('register → verify email → login → refresh → logout', () => {
       'invalid_credentials',
     );
     expect(wrong.error.message).toBe(unknown.error.message);
+  });
+});
+
+describe('POST /api/v1/auth/register never tells whether an address has an account', () => {
+  const register = (email: string, password: string, headers: Record<string, string> = {}) =>
+    api('/api/v1/auth/register', { method: 'POST', headers, json: { email, password, full_name: 'Sam Signup' } });
+  const ASYNC = { prefer: 'respond-async' };
+
+  it('answers a new and a known address alike with Prefer: respond-async; only the mailbox learns which it was', async () => {
+    const known = await registerCustomer({ verify: false });
+    const fresh = uniqueEmail('fresh');
+    const password = 'a brand new password';
+    const answers = await Promise.all([register(fresh, password, ASYNC), register(known.email, password, ASYNC)]);
+    for (const res of answers) {
+      expect(res.status).toBe(202);
+      expect(res.headers.get('preference-applied')).toBe('respond-async');
+    }
+    const [freshBody, knownBody] = await Promise.all(answers.map((r) => r.text()));
+    expect(knownBody).toBe(freshBody);
+    expect(JSON.parse(freshBody!)).toEqual({ status: 'accepted', message: expect.stringMatching(/check your email/i) });
+
+    // The new address: its account is confirmed by the emailed link, then signs in.
+    const link = linkToken(await waitForEmail(fresh, /confirm your email/i));
+    expect((await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: link } })).status).toBe(200);
+    expect((await loginAs(fresh, password)).status).toBe(200);
+
+    // The known address: nothing changed, and its holder is told someone tried.
+    const notice = await waitForEmail(known.email, /someone tried to sign up/i);
+    expect(notice.text).not.toContain(password);
+    expect((await loginAs(known.email, known.password)).status).toBe(200);
+    await expectError(await loginAs(known.email, password), 401, 'invalid_credentials');
+    const me = await json(await api('/api/v1/auth/me', { token: known.access_token }));
+    expect(me.user.full_name).toBe('Test Customer');
+  });
+
+  it('keeps the 201 token response for a new address, and answers a known one 202 rather than 409', async () => {
+    const known = await registerCustomer({ verify: false });
+    const res = await register(known.email, 'another long password');
+    expect(res.status).toBe(202);
+    expect(res.headers.get('preference-applied')).toBeNull();
+    expect(await json(res)).toEqual({ status: 'accepted', message: expect.any(String) });
+    await waitForEmail(known.email, /someone tried to sign up/i);
+    const twice = await rows(sql`SELECT count(*)::int AS n FROM users WHERE lower(email) = ${known.email}`);
+    expect(twice[0]!.n).toBe(1);
+
+    const created = await register(uniqueEmail('spec'), 'a long winter night');
+    expect(created.status).toBe(201);
+    expect(Object.keys(await json(created)).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'user']);
+  });
+
+  it('registers with a phone number another account has, as with a free one, and does not verify it', async () => {
+    const phone = uniquePhone();
+    const holder = await registerCustomer({ verify: false, phone });
+    const withPhone = await api('/api/v1/auth/register', {
+      method: 'POST',
+      json: { email: uniqueEmail('samephone'), password: 'a long winter night', full_name: 'Sam Signup', phone },
+    });
+    expect(withPhone.status).toBe(201);
+    const me = await json(await api('/api/v1/auth/me', { token: (await json<Session>(withPhone)).access_token }));
+    expect(me.user).toMatchObject({ phone, phone_verified_at: null });
+    const first = await json(await api('/api/v1/auth/me', { token: holder.access_token }));
+    expect(first.user.phone).toBe(phone);
+  });
+});
+
+describe('POST /api/v1/auth/login on a suspended account', () => {
+  it('answers the right password exactly like a wrong one', async () => {
+    const driver = await newDriver();
+    const adminToken = await admin();
+    expect(
+      (await api(`/api/v1/admin/users/${driver.user_id}/suspend`, { method: 'POST', token: adminToken })).status,
+    ).toBe(200);
+    const right = await loginAs(driver.email, driver.password);
+    const wrong = await loginAs(driver.email, 'not the password at all');
+    const unknown = await loginAs(uniqueEmail('nobody'), 'not the password at all');
+    expect([right.status, wrong.status, unknown.status]).toEqual([401, 401, 401]);
+    const [a, b, c] = await Promise.all([right.text(), wrong.text(), unknown.text()]);
+    expect(a).toBe(b);
+    expect(a).toBe(c);
+    expect(JSON.parse(a).error.code).toBe('invalid_credentials');
   });
 });
 

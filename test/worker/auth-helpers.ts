@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { app } from '../../worker/index';
 import { totpAt } from '../../worker/auth/totp';
-import { api, BASE, login, type Session } from './helpers';
+import { admin } from './fixtures';
+import { api, BASE, type Session } from './helpers';
 
 /** A fresh address per call, so tests never collide in the shared database. */
 export function uniqueEmail(tag: string): string {
@@ -120,7 +121,7 @@ export async function invite(
   role: 'driver' | 'admin',
   adminToken?: string,
 ): Promise<{ email: string; user_id: string; token: string }> {
-  const token = adminToken ?? (await login('admin@demo.test')).access_token;
+  const token = adminToken ?? (await admin());
   const email = uniqueEmail(role);
   const res = await api('/api/v1/admin/invites', {
     method: 'POST',
@@ -141,8 +142,33 @@ export async function newDriver(adminToken?: string): Promise<Invited & Session>
   return { ...((await res.json()) as Session), email: inv.email, password, user_id: inv.user_id };
 }
 
-export async function codeFor(secret: string, offsetSteps = 0): Promise<string> {
-  return totpAt(secret, Math.floor(Date.now() / 30_000) + offsetSteps);
+const lastStep = new Map<string, number>();
+
+/**
+ * A TOTP code of `secret` the server will still take for `account`. A code is accepted
+ * once per account and only if its 30-second step is newer than the last one accepted,
+ * within one step of now: this hands out the previous step (unless the current one ends
+ * within seconds, when the previous one could fall out of the window before the request
+ * lands), then the current one, then the next, and then waits for the clock to move on —
+ * so a test that uses more than three codes on one account takes a while.
+ */
+export async function codeFor(secret: string, account: string): Promise<string> {
+  for (;;) {
+    const ms = Date.now();
+    const now = Math.floor(ms / 30_000);
+    const lowest = (now + 1) * 30_000 - ms < 5_000 ? now : now - 1;
+    const step = Math.max(lowest, (lastStep.get(account) ?? 0) + 1);
+    if (step <= now + 1) {
+      lastStep.set(account, step);
+      return totpAt(secret, step);
+    }
+    await new Promise((r) => setTimeout(r, (now + 1) * 30_000 - Date.now() + 100));
+  }
+}
+
+/** The code of the current step, whether or not it was used: for asserting refusals. */
+export async function currentCode(secret: string): Promise<string> {
+  return totpAt(secret, Math.floor(Date.now() / 30_000));
 }
 
 /** A new admin: invited, password set, authenticator enrolled and confirmed. */
@@ -157,7 +183,7 @@ export async function newAdmin(adminToken?: string): Promise<Invited & { secret:
   const { secret } = (await enrol.json()) as { secret: string };
   const confirm = await api('/api/v1/auth/totp/confirm', {
     method: 'POST',
-    json: { enrol_token, code: await codeFor(secret) },
+    json: { enrol_token, code: await codeFor(secret, inv.email) },
   });
   if (confirm.status !== 200) throw new Error(`confirm failed: ${confirm.status} ${await confirm.text()}`);
   const { recovery_codes } = (await confirm.json()) as { recovery_codes: string[] };

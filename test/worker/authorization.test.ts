@@ -13,6 +13,7 @@ import {
   admin as fixtureAdmin,
   call,
   concordPoint,
+  loginAdmin,
   newContract,
   newCustomer,
   newDriver as newFixtureDriver,
@@ -74,9 +75,9 @@ describe('every route × every role', () => {
 
   beforeAll(async () => {
     // Fresh users, so a probe that ends a session (logout-all) touches nobody else.
-    const demoAdmin = await login('admin@demo.test');
+    const demoAdmin = await loginAdmin();
     const admin = await newAdmin(demoAdmin.access_token);
-    const adminSession = await loginAs(admin.email, admin.password, await codeFor(admin.secret));
+    const adminSession = await loginAs(admin.email, admin.password, await codeFor(admin.secret, admin.email));
     tokens.admin = ((await adminSession.json()) as { access_token: string }).access_token;
     tokens.driver = (await newDriver(demoAdmin.access_token)).access_token;
     tokens.customer = (await registerCustomer({ verify: false })).access_token;

@@ -4,6 +4,7 @@ import * as t from '../../db/schema';
 import { hashPassword } from '../../worker/auth/passwords';
 import { openDb, type Db } from '../../worker/lib/db';
 import { withOutbox } from '../../worker/notify/outbox';
+import { loginAdmin } from './fixtures';
 import { api, DEMO_PASSWORD, login, type Session } from './helpers';
 
 /**
@@ -130,7 +131,7 @@ export async function newDriver(name = 'Robin Plowright'): Promise<TestDriver> {
 }
 
 let adminSession: Promise<Session> | null = null;
-export const admin = () => (adminSession ??= login('admin@demo.test'));
+export const admin = () => (adminSession ??= loginAdmin());
 
 export async function newJob(
   c: TestCustomer,

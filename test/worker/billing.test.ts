@@ -211,6 +211,35 @@ describe('invoices on completion and payment in person', () => {
     expect(second.body.invoice.status).toBe('paid');
   });
 
+  it('refuses an amount above the balance due with 422, before or after a partial payment, and records nothing', async () => {
+    const customer = await newCustomer();
+    const driver = await newDriver({ status: 'available' });
+    const job = await newJob(customer);
+    await walkJob(job.id, driver, 'completed');
+    const pay = (amount_cents: number) =>
+      api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
+        method: 'POST',
+        token: driver.token,
+        json: { method: 'cash', amount_cents },
+      });
+    const huge = await expectError(await pay(10_000_000), 422, 'amount_exceeds_balance');
+    expect(huge.error.details).toEqual({ balance_due_cents: 8500 });
+    expect(huge.error.message).toContain('$85.00');
+    await expectError(await pay(8501), 422, 'amount_exceeds_balance');
+    expect((await pay(6000)).status).toBe(201);
+    const after = await expectError(await pay(2501), 422, 'amount_exceeds_balance');
+    expect(after.error.details).toEqual({ balance_due_cents: 2500 });
+    const recorded = await rows(sql`SELECT amount_cents FROM payments WHERE job_id = ${job.id}`);
+    expect(recorded.map((r) => r.amount_cents)).toEqual([6000]);
+    const [invoice] = await rows(sql`SELECT status FROM invoices WHERE job_id = ${job.id}`);
+    expect(invoice!.status).toBe('draft');
+    const thanks = await rows(
+      sql`SELECT body FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received' ORDER BY created_at`,
+    );
+    expect(thanks.map((n) => n.body)).toEqual([expect.stringContaining('$60.00')]);
+    expect((await pay(2500)).status).toBe(201);
+  });
+
   it('refuses a re-price once the invoice is paid', async () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { admin, call, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { api, connect, expectError } from './helpers';
 
 describe('PATCH /api/v1/drivers/me', () => {
   it('saves vehicle, service radius, payment links and QR image; null clears', async () => {
@@ -215,5 +215,70 @@ describe('PATCH /api/v1/drivers/me/status', () => {
     ).toBe(200);
     expect((await setStatus(driver.token, 'offline')).status).toBe(200);
     expect((await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status).toBe('offline');
+  });
+});
+
+describe('driver status follows all of the driver’s active jobs', () => {
+  const statusOf = async (driver: { token: string }) =>
+    (await call('GET', '/api/v1/drivers/me', driver.token)).body.driver.status as string;
+
+  it('keeps a driver on the road while another of their jobs is cancelled, rejected or reassigned, and frees them when the last one ends', async () => {
+    const adminToken = await admin();
+    const driver = await newDriver({ status: 'available' });
+    const other = await newDriver({ status: 'available' });
+    const customer = await newCustomer();
+    const [onRoad, cancelled, rejected, reassigned, next] = await Promise.all(
+      Array.from({ length: 5 }, () => newJob(customer)),
+    );
+    await walkJob(onRoad!.id, driver, 'en_route');
+    const board = await connect(adminToken, 'admin:dispatch');
+    await board.next((m) => m.type === 'subscribed');
+
+    await walkJob(cancelled!.id, driver, 'assigned');
+    expect(
+      (await call('DELETE', `/api/v1/jobs/${cancelled!.id}`, adminToken, { reason: 'plowed by the town' })).status,
+    ).toBe(200);
+    expect(await statusOf(driver)).toBe('en_route');
+
+    await walkJob(rejected!.id, driver, 'assigned');
+    expect((await call('POST', `/api/v1/drivers/me/jobs/${rejected!.id}/reject`, driver.token, {})).status).toBe(200);
+    expect(await statusOf(driver)).toBe('en_route');
+
+    await walkJob(reassigned!.id, driver, 'assigned');
+    const moved = await call('POST', `/api/v1/jobs/${reassigned!.id}/reassign`, adminToken, {
+      driver_id: other.profile_id,
+    });
+    expect(moved.status).toBe(200);
+    expect(await statusOf(driver)).toBe('en_route');
+
+    // What the board heard about this driver since: the job-driven status, never "available".
+    expect(
+      (await call('PATCH', `/api/v1/drivers/me/jobs/${onRoad!.id}/status`, driver.token, { status: 'arrived' })).status,
+    ).toBe(200);
+    const heard = await board.next(
+      (m) => m.type === 'driver_status_change' && m.payload.driver_id === driver.profile_id,
+    );
+    expect(heard.payload.status).toBe('on_job');
+    const list = await call('GET', '/api/v1/drivers?status=available', adminToken);
+    expect(list.body.drivers.map((d: { id: string }) => d.id)).not.toContain(driver.profile_id);
+
+    // An admin move of the job under way (cancelled on site) frees the driver, who still
+    // holds an assignment they have not started.
+    await walkJob(next!.id, driver, 'assigned');
+    expect((await call('DELETE', `/api/v1/jobs/${onRoad!.id}`, adminToken, { reason: 'customer away' })).status).toBe(
+      200,
+    );
+    expect(await statusOf(driver)).toBe('available');
+    expect(await statusOf(other)).toBe('available');
+    board.ws.close();
+  });
+
+  it('leaves an offline driver offline when an assignment they never answered is cancelled', async () => {
+    const adminToken = await admin();
+    const driver = await newDriver({ status: 'offline' });
+    const job = await newJob(await newCustomer());
+    await walkJob(job.id, driver, 'assigned');
+    expect((await call('DELETE', `/api/v1/jobs/${job.id}`, adminToken, {})).status).toBe(200);
+    expect(await statusOf(driver)).toBe('offline');
   });
 });

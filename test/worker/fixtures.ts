@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { eq, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { issueSession } from '../../worker/services/sessions';
-import { api, db } from './helpers';
+import { api, db, DEMO_TOTP, login, type Session } from './helpers';
 
 /**
  * Fresh people for one test, so tests sharing the database (one per run) never depend on
@@ -31,7 +31,8 @@ export function concordPoint(): { lat: number; lng: number } {
   return { lat: 43.19 + Math.random() * 0.04, lng: -71.56 + Math.random() * 0.05 };
 }
 
-async function session(userId: string): Promise<string> {
+/** An access token for an existing account, issued by the session service (no sign-in, no second factor). */
+export async function sessionOf(userId: string): Promise<string> {
   return db(async (d) => {
     const [user] = await d.select().from(t.users).where(eq(t.users.id, userId)).limit(1);
     const { response } = await issueSession(
@@ -92,7 +93,7 @@ export async function newCustomer(opts: NewCustomerOptions = {}): Promise<Person
     }
     return { user_id: user!.id, profile_id: profile!.id, location_id };
   });
-  return { ...made, email, full_name, token: await session(made.user_id) };
+  return { ...made, email, full_name, token: await sessionOf(made.user_id) };
 }
 
 export interface NewDriverOptions {
@@ -122,7 +123,7 @@ export async function newDriver(opts: NewDriverOptions = {}): Promise<Person> {
       .returning();
     return { user_id: user!.id, profile_id: profile!.id };
   });
-  return { ...made, email, full_name, token: await session(made.user_id) };
+  return { ...made, email, full_name, token: await sessionOf(made.user_id) };
 }
 
 /** A fresh admin account (TOTP enrolled, as admins must be) with a session. */
@@ -145,7 +146,24 @@ export async function newAdmin(): Promise<Person> {
       .returning({ id: t.users.id });
     return user!.id;
   });
-  return { user_id, profile_id: user_id, email, full_name, token: await session(user_id) };
+  return { user_id, profile_id: user_id, email, full_name, token: await sessionOf(user_id) };
+}
+
+/**
+ * A new admin signed in through the real `POST /api/v1/auth/login` (demo password and a
+ * TOTP code): an account of its own each time, because a code is accepted once per
+ * account and files running at the same time would otherwise spend each other's codes.
+ */
+export async function loginAdmin(): Promise<Session> {
+  const id = uniq();
+  const email = `admin-${id}@test.test`;
+  await db((d) =>
+    d.execute(sql`
+      INSERT INTO users (email, role, full_name, password_hash, email_verified_at, totp_secret, totp_enabled_at)
+      VALUES (${email}, 'admin', ${`Admin ${id}`}, (SELECT password_hash FROM users WHERE email = 'admin@demo.test'),
+              now(), ${DEMO_TOTP}, now())`),
+  );
+  return login(email);
 }
 
 let adminToken: Promise<string> | undefined;

@@ -37,6 +37,19 @@ describe('magic-link sign-in', () => {
     await expectError(await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } }), 400, 'token_invalid');
   });
 
+  it('signs in once when the same link is opened ten times at once', async () => {
+    const customer = await registerCustomer({ verify: false });
+    await requestLink(customer.email);
+    const token = linkToken(await waitForEmail(customer.email, /sign-in link/i));
+    const answers = await Promise.all(
+      Array.from(
+        { length: 10 },
+        async () => (await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } })).status,
+      ),
+    );
+    expect(answers.sort()).toEqual([200, ...Array(9).fill(400)]);
+  });
+
   it('refuses a link older than 15 minutes', async () => {
     const customer = await registerCustomer({ verify: false });
     await requestLink(customer.email);
@@ -176,17 +189,81 @@ describe('phone verification', () => {
     );
   });
 
-  it("refuses another account's phone number with 409", async () => {
-    const customer = await registerCustomer({ verify: false });
-    await expectError(
-      await api('/api/v1/auth/request-phone-code', {
-        method: 'POST',
-        token: customer.access_token,
-        json: { phone: '+16035550111' },
+  it('checks at most five guesses when forty wrong codes arrive at once, and then refuses the right one', async () => {
+    const customer = await registerCustomer({ verify: false, phone: uniquePhone() });
+    await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} });
+    const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
+    const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1) ?? '')![1]!;
+    const wrong = code === '000000' ? '111111' : '000000';
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const res = await api('/api/v1/auth/verify-phone', {
+          method: 'POST',
+          token: customer.access_token,
+          json: { code: wrong },
+        });
+        return `${res.status} ${((await json(res)) as { error: { code: string } }).error.code}`;
       }),
-      409,
-      'phone_taken',
     );
+    // A guess that was compared with the code answers code_invalid; the rest were refused unchecked.
+    expect(answers.filter((a) => a === '400 code_invalid')).toHaveLength(5);
+    expect(answers.filter((a) => a !== '400 code_invalid')).toEqual(Array(35).fill('400 code_attempts_exceeded'));
+    const [row] = await db(
+      async (d) =>
+        (
+          await d.execute<{ attempts: number }>(
+            sql`SELECT attempts FROM auth_tokens WHERE user_id = ${customer.user.id} AND purpose = 'verify_phone'`,
+          )
+        ).rows,
+    );
+    expect(row!.attempts).toBe(5);
+    await expectError(
+      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
+      400,
+      'code_attempts_exceeded',
+    );
+  });
+
+  it('texts the code to a number another account has, as to any number, and moves the number to whoever sends the code back', async () => {
+    const phone = uniquePhone();
+    const holder = await registerCustomer({ verify: false, phone });
+    await api('/api/v1/auth/request-phone-code', { method: 'POST', token: holder.access_token, json: {} });
+    const holderCode = /\b(\d{6})\b/.exec((await smsTo(phone)).at(-1) ?? '')![1]!;
+    expect(
+      (
+        await api('/api/v1/auth/verify-phone', {
+          method: 'POST',
+          token: holder.access_token,
+          json: { code: holderCode },
+        })
+      ).status,
+    ).toBe(200);
+
+    const newcomer = await registerCustomer({ verify: false });
+    const free = await api('/api/v1/auth/request-phone-code', {
+      method: 'POST',
+      token: newcomer.access_token,
+      json: { phone: uniquePhone() },
+    });
+    const taken = await api('/api/v1/auth/request-phone-code', {
+      method: 'POST',
+      token: newcomer.access_token,
+      json: { phone },
+    });
+    expect(taken.status).toBe(free.status);
+    expect(await taken.json()).toEqual(await free.json());
+    const texts = await smsTo(phone);
+    expect(texts).toHaveLength(2);
+    const code = /\b(\d{6})\b/.exec(texts.at(-1)!)![1]!;
+    const verified = await api('/api/v1/auth/verify-phone', {
+      method: 'POST',
+      token: newcomer.access_token,
+      json: { code },
+    });
+    expect(verified.status).toBe(200);
+    expect((await json(verified)).user).toMatchObject({ phone, phone_verified_at: expect.any(String) });
+    const before = await json(await api('/api/v1/auth/me', { token: holder.access_token }));
+    expect(before.user).toMatchObject({ phone: null, phone_verified_at: null });
   });
 
   it('asks for a number when the account has none', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
+import { loginAdmin } from './fixtures';
 import { api, connect, db, expectError, login, type Session } from './helpers';
 import { emailsTo, linkToken, loginAs, newDriver, registerCustomer, uniqueEmail, waitForEmail } from './auth-helpers';
 
@@ -190,7 +191,7 @@ describe('POST /api/v1/auth/logout', () => {
 
 describe('POST /api/v1/admin/users/:id/suspend', () => {
   it("ends a driver's sessions at once: socket closed with 4001, token rejected, sign-in refused until re-activated", async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const driver = await newDriver(admin.access_token);
     const socket = await connect(driver.access_token);
     socket.send({ type: 'ping' });
@@ -213,7 +214,7 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
       await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
       401,
     );
-    await expectError(await loginAs(driver.email, driver.password), 401, 'account_disabled');
+    await expectError(await loginAs(driver.email, driver.password), 401, 'invalid_credentials');
     const status = await db(
       async (d) =>
         (await d.execute<{ status: string }>(sql`SELECT status FROM driver_profiles WHERE user_id = ${driver.user_id}`))
@@ -229,7 +230,7 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
     expect(audit.entries).toEqual([
       expect.objectContaining({
         action: 'user.suspend',
-        actor_email: 'admin@demo.test',
+        actor_email: admin.user.email,
         entity_type: 'user',
         request_id: expect.any(String),
       }),
@@ -243,7 +244,7 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
   });
 
   it("closes a suspended customer's sockets in their job room", async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const { customer, job } = await customerWithJob();
     const socket = await connect(customer.access_token, `job:${job.id}`);
     await socket.next((m) => m.type === 'job_status');
@@ -256,7 +257,7 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
   });
 
   it('refuses to let an admin suspend themselves, and answers 404 for an unknown user', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     await expectError(
       await api(`/api/v1/admin/users/${admin.user.id}/suspend`, { method: 'POST', token: admin.access_token }),
       409,

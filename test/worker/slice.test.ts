@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { newCustomer, newJob } from './fixtures';
+import { loginAdmin, newCustomer, newJob } from './fixtures';
 import { api, connect, db, expectError, login } from './helpers';
 
 async function homeLocation(token: string): Promise<{ id: string; lat: number; lng: number }> {
@@ -17,7 +17,7 @@ async function driverProfileId(token: string): Promise<string> {
 describe('the thin slice: request → assign → live location', () => {
   it('carries a driver location ping to the subscribed customer, through the job room', async () => {
     const customer = await login('customer1@demo.test');
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const driver = await login('driver1@demo.test');
     const home = await homeLocation(customer.access_token);
 
@@ -182,7 +182,7 @@ describe('bad input to the slice endpoints', () => {
   });
 
   it('answers POST /api/v1/jobs/:id/assign with 4xx in the error shape and leaves a real pending job as it was', async () => {
-    const admin = await login('admin@demo.test');
+    const admin = await loginAdmin();
     const customer = await newCustomer();
     const job = await newJob(customer);
     const state = () =>

@@ -6,6 +6,7 @@ import worker from '../../worker/index';
 import { emailsTo, waitFor } from './background-fixtures';
 import { call, newAdmin, newContract, newCustomer, newDriver, rows, uniq, walkJob, type Person } from './fixtures';
 import { api, expectError } from './helpers';
+import { stormRoutesSuite } from './storm-routes.suite';
 
 /**
  * A winter of its own (2024–25), so the storms here see only this file's contracts — not the
@@ -95,6 +96,9 @@ afterAll(async () => {
   // One storm may be open at a time: leave none behind for a later run on the same database.
   if (storm) await call('POST', `/api/v1/admin/storms/${storm.id}/close`, staff.token);
 });
+
+// First, while no storm of this file is open (one storm at a time).
+stormRoutesSuite();
 
 describe('POST /api/v1/admin/storms', () => {
   it('refuses a depth in tenths, a negative depth and a snow end before the start, declaring nothing', async () => {
@@ -332,7 +336,7 @@ describe('POST /api/v1/admin/storms/:id/close and GET …/summary', () => {
     expect(again.status).toBe(200);
     expect(again.body.summary).toMatchObject(expected);
     const queued = await rows(
-      sql`SELECT id FROM notification_log WHERE kind = 'storm_summary' AND user_id = ${staff.user_id}`,
+      sql`SELECT id FROM notification_log WHERE idempotency_key = ${`storm_summary:${storm.id}:${staff.user_id}`}`,
     );
     expect(queued).toHaveLength(1);
   });

@@ -256,6 +256,83 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     expect(await env.FILES.head(p.key)).toBeNull();
   });
 
+  it('keeps the stored photo when its upload URL is used again and that upload dies mid-body', async () => {
+    const { driver, jobId } = await onSite();
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+        size: 4096,
+      })
+    ).json()) as Presigned;
+    const good = jpeg(4096);
+    expect((await put(p.upload_url, good, 'image/jpeg', good.length)).status).toBe(201);
+
+    // The same URL again: the first bytes arrive, then the connection drops.
+    const stream = new FixedLengthStream(4096);
+    const again = put(p.upload_url, stream.readable, 'image/jpeg');
+    const writer = stream.writable.getWriter();
+    void writer.write(jpeg(1024)).catch(() => {});
+    void writer.abort(new Error('connection lost')).catch(() => {});
+    expect((await again).status).toBeGreaterThanOrEqual(400);
+
+    const kept = await env.FILES.get(p.key);
+    expect(kept?.size).toBe(4096);
+    expect(new Uint8Array(await kept!.arrayBuffer())).toEqual(good);
+  });
+
+  it('stores one file per upload URL: a second upload is refused with 409 and changes nothing', async () => {
+    const { driver, jobId } = await onSite();
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+      })
+    ).json()) as Presigned;
+    const first = jpeg(2048);
+    const second = jpeg(2048);
+    expect((await put(p.upload_url, first, 'image/jpeg', first.length)).status).toBe(201);
+    await expectError(await put(p.upload_url, second, 'image/jpeg', second.length), 409, 'upload_url_used');
+    expect(new Uint8Array(await (await env.FILES.get(p.key))!.arrayBuffer())).toEqual(first);
+
+    // Two uploads racing on one fresh URL: one stores its file whole, the other is refused.
+    const q = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+      })
+    ).json()) as Presigned;
+    const bodies = [jpeg(60_000), jpeg(60_000)];
+    const answers = await Promise.all(bodies.map((b) => put(q.upload_url, b, 'image/jpeg', b.length)));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    const stored = new Uint8Array(await (await env.FILES.get(q.key))!.arrayBuffer());
+    expect(stored).toEqual(bodies[answers.findIndex((r) => r.status === 201)]);
+  });
+
+  it('stores nothing when an upload dies mid-body, and the same URL can then be used to try again', async () => {
+    const { driver, jobId } = await onSite();
+    const p = (await (
+      await presign(driver.session.access_token, {
+        content_type: 'image/jpeg',
+        purpose: 'job_completion',
+        job_id: jobId,
+        size: 4096,
+      })
+    ).json()) as Presigned;
+    const stream = new FixedLengthStream(4096);
+    const broken = put(p.upload_url, stream.readable, 'image/jpeg');
+    const writer = stream.writable.getWriter();
+    void writer.write(jpeg(1024)).catch(() => {});
+    void writer.abort(new Error('connection lost')).catch(() => {});
+    expect((await broken).status).toBeGreaterThanOrEqual(400);
+    expect(await env.FILES.head(p.key)).toBeNull();
+    const bytes = jpeg(4096);
+    expect((await put(p.upload_url, bytes, 'image/jpeg', bytes.length)).status).toBe(201);
+  });
+
   it('takes a 10 MB upload sent in 64 KiB chunks into R2 intact', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;

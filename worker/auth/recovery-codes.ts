@@ -33,7 +33,7 @@ export async function replaceRecoveryCodes(db: Queryable, userId: string): Promi
 }
 
 /** Uses up one recovery code in a single statement; false when it is wrong or spent. */
-export async function useRecoveryCode(db: Queryable, userId: string, code: string): Promise<boolean> {
+export async function spendRecoveryCode(db: Queryable, userId: string, code: string): Promise<boolean> {
   const used = await db
     .update(t.recovery_codes)
     .set({ used_at: sql`now()` })

@@ -55,13 +55,17 @@ export async function totpAt(secret: string, counter: number): Promise<string> {
   return String(code % 1_000_000).padStart(6, '0');
 }
 
-/** Accepts the current code and one step either side (clock drift on phones). */
-export async function verifyTotp(secret: string, code: string, now = Date.now()): Promise<boolean> {
+/**
+ * The time step whose code `code` is: the current one or one either side (clock drift on
+ * phones), or null. A match alone is not enough to accept it: a code is good once, so
+ * callers record the step with `spendTotpCode` (worker/auth/totp-replay.ts).
+ */
+export async function totpStepOf(secret: string, code: string, now = Date.now()): Promise<number | null> {
   const step = Math.floor(now / 30_000);
   for (const d of [0, -1, 1]) {
-    if ((await totpAt(secret, step + d)) === code) return true;
+    if ((await totpAt(secret, step + d)) === code) return step + d;
   }
-  return false;
+  return null;
 }
 
 export function otpauthUri(secret: string, account: string, issuer = 'PlowDispatch'): string {

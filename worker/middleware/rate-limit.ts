@@ -44,7 +44,15 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Sensitive auth actions, each with its own budget per IP + account. */
-export type AuthScope = 'login' | 'password_reset' | 'magic_link' | 'verify_email' | 'verify_phone' | 'invite' | 'totp';
+export type AuthScope =
+  | 'login'
+  | 'register'
+  | 'password_reset'
+  | 'magic_link'
+  | 'verify_email'
+  | 'verify_phone'
+  | 'invite'
+  | 'totp';
 
 function counter(c: Context<AppEnv>, scope: AuthScope, account: string) {
   const ip = clientIp(c);

@@ -146,11 +146,16 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   // ---- auth ----
   'POST /api/v1/auth/register': {
     summary: 'Register a customer account.',
+    description:
+      'Never says whether the email or phone already has an account. A new email gets its account and an email to confirm it; an email that has one is left as it was and its holder is emailed that someone tried. With `Prefer: respond-async` both answer 202 `{status: "accepted", message}` (and `Preference-Applied: respond-async`); without it a new account answers 201 with the token response and a known email the same 202. Limited per IP like the other auth actions (429).',
     body: RegisterBody,
-    ok: { 201: TOKEN_RESPONSE },
+    ok: {
+      201: `${TOKEN_RESPONSE} A new account, without \`Prefer: respond-async\`.`,
+      202: '`{status: "accepted", message}`: check your email.',
+    },
     errors: {
       400: 'validation_failed, or password_breached (found in a breach corpus).',
-      409: 'email_taken or phone_taken.',
+      429: 'rate_limited.',
     },
   },
   'POST /api/v1/auth/login': {
@@ -158,7 +163,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: LoginBody,
     ok: { 200: TOKEN_RESPONSE },
     errors: {
-      401: 'invalid_credentials or account_disabled; for an admin totp_required, totp_invalid or totp_enrolment_required.',
+      401: 'invalid_credentials (also for a suspended or inactive account, whatever the password); for an admin totp_required, totp_invalid (wrong or already used code) or totp_enrolment_required.',
     },
   },
   'POST /api/v1/auth/refresh': {
@@ -217,11 +222,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/auth/request-phone-code': {
     summary: "Text a 6-digit code to the account's phone, or to a new number given here.",
     body: PhoneCodeBody,
+    description: 'A number another account has is treated like any other: the code goes to the phone.',
     ok: { 202: '`{status: "sent", expires_in}`.' },
-    errors: { 409: 'phone_taken.' },
   },
   'POST /api/v1/auth/verify-phone': {
-    summary: 'Check the texted code; five wrong tries void it.',
+    summary: 'Check the texted code; five tries in all, however many arrive at once.',
+    description: 'The code proves who holds the phone now: another account that had verified the same number loses it.',
     body: VerifyPhoneBody,
     ok: { 200: '`{"user": {...}}` with `phone_verified_at` set.' },
     errors: { 400: 'validation_failed, code_invalid, code_expired or code_attempts_exceeded.' },
@@ -421,7 +427,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'PATCH /api/v1/customers/me': {
     summary: 'Edit name, phone (unverified again when changed), contact preference, billing address.',
     body: CustomerPatch,
-    errors: { 409: 'phone_taken.', 422: 'phone_required (SMS contact needs a phone).' },
+    errors: { 422: 'phone_required (SMS contact needs a phone).' },
   },
   'PATCH /api/v1/customers/me/locations/:id': {
     summary: 'Edit a location; a new address is geocoded unless a pin comes with it.',
@@ -505,10 +511,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/drivers/me/jobs/:id': { summary: 'One of the driver’s jobs.', ok: { 200: JOB } },
   'POST /api/v1/drivers/me/jobs/:id/payment': {
-    summary: 'Record a payment collected in person; the invoice is paid once covered.',
+    summary:
+      'Record a payment collected in person (at most the balance due; without amount_cents, the balance due); the invoice is paid once covered.',
     body: PaymentBody,
     ok: { 201: '`{payment, invoice}`.', 200: '`{payment, invoice}`: a replay of the same client_event_id.' },
-    errors: { 409: 'job_not_completed, no_invoice, already_paid or invoice_closed.' },
+    errors: {
+      409: 'job_not_completed, no_invoice, already_paid or invoice_closed.',
+      422: 'amount_exceeds_balance: more than the balance due (details.balance_due_cents).',
+    },
   },
   'GET /api/v1/drivers/:id': { summary: "One driver's profile and the jobs in their hands." },
 
@@ -545,7 +555,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'PUT /files/upload/*': {
     summary: 'Upload the bytes to a signed upload URL (from POST /api/v1/uploads/presign).',
     description:
-      'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read.',
+      'The signature in the query is the grant; `key` may contain slashes. Refusals come before a byte is read. A URL stores one file: once it has, it is refused with 409, and no upload replaces or removes a stored file.',
     rawBody: {
       types: ['image/jpeg', 'image/png', 'image/webp'],
       description: 'The image, of the content type the URL was signed for, with Content-Length.',
@@ -562,6 +572,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: {
       400: 'empty_body or upload_failed.',
       403: 'invalid_signature or url_expired.',
+      409: 'upload_url_used: this URL has already stored its file.',
       411: 'length_required: no Content-Length.',
       413: 'payload_too_large: over the signed limit.',
       415: 'unsupported_media_type: not the signed type, or the bytes are not that image type.',

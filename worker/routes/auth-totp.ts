@@ -1,10 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { TotpConfirmBody, TotpEnrolBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import { replaceRecoveryCodes } from '../auth/recovery-codes';
 import { sessionGuard } from '../auth/revocation';
-import { newTotpSecret, otpauthUri, verifyTotp } from '../auth/totp';
+import { newTotpSecret, otpauthUri, totpStepOf } from '../auth/totp';
+import { enableTotp, spendTotpCode } from '../auth/totp-replay';
 import { audit } from '../lib/audit';
 import { ApiError, unauthorized } from '../lib/errors';
 import { readJson } from '../lib/validate';
@@ -68,8 +69,8 @@ totp.post('/totp/enrol', async (c) => {
   if (!enrolToken && user.totp_enabled_at && user.totp_secret) {
     if (!body.current_code)
       throw unauthorized('totp_required', 'Enter a code from your current authenticator to replace it.');
-    if (!(await verifyTotp(user.totp_secret, body.current_code)))
-      throw unauthorized('totp_invalid', 'That code is not valid.');
+    if (!(await spendTotpCode(c.var.db, user.id, user.totp_secret, body.current_code)))
+      throw unauthorized('totp_invalid', 'That code is not valid or was already used; wait for the next one.');
   }
   if (enrolToken && user.totp_enabled_at)
     throw new ApiError(409, 'totp_already_enabled', 'Two-factor sign-in is already on; sign in to change it.');
@@ -91,15 +92,14 @@ totp.post('/totp/confirm', async (c) => {
       'totp_enrolment_missing',
       'Start enrolment first (POST /api/v1/auth/totp/enrol); it lasts 15 minutes.',
     );
-  if (!(await verifyTotp(secret, body.code)))
+  const step = await totpStepOf(secret, body.code);
+  if (step === null)
     throw new ApiError(400, 'totp_invalid', 'That code does not match the new secret; check the time on your phone.');
   const { codes, enabledAt } = await c.var.db.transaction(async (tx) => {
     if (enrolToken) await consumeToken(tx, enrolToken, 'admin_enrol');
-    const [u] = await tx
-      .update(t.users)
-      .set({ totp_secret: secret, totp_enabled_at: sql`now()` })
-      .where(eq(t.users.id, user.id))
-      .returning({ totp_enabled_at: t.users.totp_enabled_at });
+    // The confirming code is used up too: it cannot sign in or confirm a second time.
+    const u = await enableTotp(tx, user.id, secret, step);
+    if (!u) throw new ApiError(400, 'totp_invalid', 'That code was already used; wait for the next one.');
     const codes = await replaceRecoveryCodes(tx, user.id);
     await audit(
       c,
@@ -111,7 +111,7 @@ totp.post('/totp/confirm', async (c) => {
       },
       tx,
     );
-    return { codes, enabledAt: u!.totp_enabled_at };
+    return { codes, enabledAt: u.totp_enabled_at };
   });
   await guard.clearPendingTotp();
   return c.json({ totp_enabled_at: enabledAt, recovery_codes: codes });

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { EmailBody, PhoneCodeBody, TokenBody, VerifyPhoneBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import { afterResponse } from '../lib/background';
-import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, unauthorized } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import { limitAuth } from '../middleware/rate-limit';
@@ -52,7 +51,9 @@ accountVerification.post('/verify-email', async (c) => {
 
 /**
  * Texts a 6-digit code to the account's phone, or to a new number given here (which
- * replaces the old one, unverified until the code comes back).
+ * replaces the old one, unverified until the code comes back). Whether another account
+ * has the number is never said: the code goes to the phone, and only its holder can
+ * send it back (docs/decisions/0065).
  */
 accountVerification.post('/request-phone-code', async (c) => {
   const body = await readJson(c, PhoneCodeBody);
@@ -68,19 +69,7 @@ accountVerification.post('/request-phone-code', async (c) => {
     ]);
   }
   if (phone !== user.phone) {
-    const [taken] = await db
-      .select({ id: t.users.id })
-      .from(t.users)
-      .where(and(eq(t.users.phone, phone), ne(t.users.id, userId)))
-      .limit(1);
-    if (taken) throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
-    try {
-      await db.update(t.users).set({ phone, phone_verified_at: null }).where(eq(t.users.id, userId));
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
-      throw err;
-    }
+    await db.update(t.users).set({ phone, phone_verified_at: null }).where(eq(t.users.id, userId));
   }
   const code = sixDigitCode();
   const token = await issueToken(db, userId, 'verify_phone', codeSubject(userId, code));
@@ -88,18 +77,32 @@ accountVerification.post('/request-phone-code', async (c) => {
   return c.json({ status: 'sent', expires_in: TOKEN_TTL_SECONDS.verify_phone }, 202);
 });
 
-/** Checks the texted code; five wrong tries void it. */
+/**
+ * Checks the texted code; five wrong tries void it. The code proves who holds the phone
+ * now, so another account that had verified the same number loses it (a number passed on
+ * by the carrier, or shared): it is taken off that account, which stops texts to it.
+ */
 accountVerification.post('/verify-phone', async (c) => {
   const body = await readJson(c, VerifyPhoneBody);
   const userId = c.var.user.sub;
   await limitAuth(c, 'verify_phone', userId);
-  const db = c.var.db;
-  await consumeCode(db, userId, 'verify_phone', body.code);
-  const [user] = await db
-    .update(t.users)
-    .set({ phone_verified_at: sql`now()` })
-    .where(and(eq(t.users.id, userId), isNull(t.users.suspended_at)))
-    .returning({ id: t.users.id, phone: t.users.phone, phone_verified_at: t.users.phone_verified_at });
+  // Outside the transaction: a wrong code's spent try must stay spent.
+  await consumeCode(c.var.db, userId, 'verify_phone', body.code);
+  const user = await c.var.db.transaction(async (tx) => {
+    const [me] = await tx.select({ phone: t.users.phone }).from(t.users).where(eq(t.users.id, userId)).for('update');
+    if (me?.phone) {
+      await tx
+        .update(t.users)
+        .set({ phone: null, phone_verified_at: null })
+        .where(and(eq(t.users.phone, me.phone), ne(t.users.id, userId), isNotNull(t.users.phone_verified_at)));
+    }
+    const [row] = await tx
+      .update(t.users)
+      .set({ phone_verified_at: sql`now()` })
+      .where(and(eq(t.users.id, userId), isNull(t.users.suspended_at)))
+      .returning({ id: t.users.id, phone: t.users.phone, phone_verified_at: t.users.phone_verified_at });
+    return row;
+  });
   if (!user) throw unauthorized('account_disabled', 'This account is not active.');
   return c.json({ user });
 });

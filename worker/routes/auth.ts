@@ -4,18 +4,18 @@ import { LoginBody, RefreshBody, RegisterBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../auth/passwords';
 import { assertAcceptablePassword } from '../auth/password-policy';
-import { useRecoveryCode } from '../auth/recovery-codes';
+import { spendRecoveryCode } from '../auth/recovery-codes';
+import { spendTotpCode } from '../auth/totp-replay';
 import { sessionOf } from '../auth/revocation';
-import { verifyTotp } from '../auth/totp';
 import { verifyAccessToken } from '../auth/tokens';
 import { audit } from '../lib/audit';
-import { isUniqueViolation } from '../lib/db-errors';
 import { clientIp, userAgent } from '../lib/client';
-import { ApiError, unauthorized } from '../lib/errors';
+import { unauthorized } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import { assertAdminIp } from '../middleware/admin-ip';
 import { assertAuthBudget, limitAuth } from '../middleware/rate-limit';
-import { mailer, sendVerificationEmail } from '../services/account-mail';
+import { afterResponse } from '../lib/background';
+import { mailer, sendSignUpAttempt, sendVerificationEmail } from '../services/account-mail';
 import { issueToken } from '../services/one-time-tokens';
 import { endAllSessions, endSession, endSessionByRefreshToken } from '../services/session-end';
 import { issueSession, rotateRefreshToken, type DeviceContext } from '../services/sessions';
@@ -31,62 +31,79 @@ export function device(c: Context<AppEnv>, info?: string): DeviceContext {
   return { device_info: info ?? userAgent(c), ip: clientIp(c) };
 }
 
-/** Customers register themselves; drivers and admins are invited by an admin. */
+/** What sign-up answers when it does not sign the person in: the same for every address. */
+const SIGN_UP_ACCEPTED = {
+  status: 'accepted',
+  message: 'Check your email: we sent you a message to finish signing up.',
+} as const;
+
+/** The client asked for the answer that does not depend on the address (RFC 7240 `Prefer: respond-async`). */
+function prefersAsync(c: Context<AppEnv>): boolean {
+  return (c.req.header('prefer') ?? '')
+    .split(',')
+    .some((p) => p.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+}
+
+/**
+ * Customers register themselves; drivers and admins are invited by an admin. Whether an
+ * address or a phone number already has an account is never said (docs/decisions/0065):
+ * a new address gets its account and a link to confirm it; an address that has one gets
+ * nothing changed and its holder a "someone tried to sign up" mail; a phone number is
+ * stored unverified either way (only the texted code proves whose it is).
+ *
+ * With `Prefer: respond-async` (the web app) both cases answer 202 with the same body.
+ * Without it a new account is signed in at once — 201 with the token response, which
+ * outside clients rely on (SPEC §7) — and a known address answers that same 202, never
+ * a 409; sign-ups are limited per IP like the other auth actions.
+ */
 auth.post('/register', async (c) => {
   const body = await readJson(c, RegisterBody);
+  await limitAuth(c, 'register', 'sign-up');
   await assertAcceptablePassword(c.env, body.password);
   const db = c.var.db;
+  const async = prefersAsync(c);
+  if (async) c.header('preference-applied', 'respond-async');
+  // Hashed before knowing whether the address is new, so both answers take as long.
   const passwordHash = await hashPassword(body.password);
-  const { user, verification } = await db
-    .transaction(async (tx) => {
-      const [taken] = await tx
-        .select({ id: t.users.id })
-        .from(t.users)
-        .where(sql`lower(${t.users.email}) = ${body.email}`)
-        .limit(1);
-      if (taken)
-        throw new ApiError(
-          409,
-          'email_taken',
-          'An account with that email already exists; sign in or reset the password.',
-        );
-      if (body.phone) {
-        const [phoneTaken] = await tx
-          .select({ id: t.users.id })
-          .from(t.users)
-          .where(eq(t.users.phone, body.phone))
-          .limit(1);
-        if (phoneTaken) throw new ApiError(409, 'phone_taken', 'That phone number is already on another account.');
-      }
-      const [row] = await tx
-        .insert(t.users)
-        .values({
-          email: body.email,
-          password_hash: passwordHash,
-          role: 'customer',
-          full_name: body.full_name,
-          phone: body.phone ?? null,
-        })
-        .returning();
-      await tx.insert(t.customer_profiles).values({ user_id: row!.id });
-      return { user: row!, verification: await issueToken(tx, row!.id, 'verify_email') };
-    })
-    .catch((err: unknown) => {
-      // Two sign-ups racing for one email or phone: the loser gets the same 409 as above.
-      if (isUniqueViolation(err))
-        throw new ApiError(
-          409,
-          'email_taken',
-          'An account with that email or phone already exists; sign in or reset the password.',
-        );
-      throw err;
+  const created = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(t.users)
+      .values({
+        email: body.email,
+        password_hash: passwordHash,
+        role: 'customer',
+        full_name: body.full_name,
+        phone: body.phone ?? null,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return null;
+    await tx.insert(t.customer_profiles).values({ user_id: row.id });
+    return { user: row, verification: await issueToken(tx, row.id, 'verify_email') };
+  });
+  if (!created) {
+    afterResponse(c, 'sign-up attempt email', async (bg) => {
+      const [holder] = await bg.select().from(t.users).where(sql`lower(${t.users.email}) = ${body.email}`).limit(1);
+      if (holder?.is_active && !holder.suspended_at) await sendSignUpAttempt(mailer(c, bg), holder);
     });
+    return c.json(SIGN_UP_ACCEPTED, 202);
+  }
+  const { user, verification } = created;
+  if (async) {
+    afterResponse(c, 'verification email', (bg) =>
+      sendVerificationEmail(mailer(c, bg), user, verification.id, verification.raw),
+    );
+    return c.json(SIGN_UP_ACCEPTED, 202);
+  }
   await sendVerificationEmail(mailer(c), user, verification.id, verification.raw);
   const { response } = await issueSession(db, c.env, user, device(c));
   return c.json(response, 201);
 });
 
-/** Checks an admin's second factor: a current TOTP code or one unused recovery code. */
+/**
+ * Checks an admin's second factor: a current TOTP code not used before on this account,
+ * or one unused recovery code. Both are used up in a single guarded UPDATE.
+ */
 async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | undefined): Promise<void> {
   if (!user.totp_secret || !user.totp_enabled_at) {
     throw unauthorized(
@@ -96,8 +113,8 @@ async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | und
   }
   if (!code) throw unauthorized('totp_required', 'Enter the 6-digit code from your authenticator app.');
   if (/^\d{6}$/.test(code)) {
-    if (await verifyTotp(user.totp_secret, code)) return;
-  } else if (await useRecoveryCode(c.var.db, user.id, code)) {
+    if (await spendTotpCode(c.var.db, user.id, user.totp_secret, code)) return;
+  } else if (await spendRecoveryCode(c.var.db, user.id, code)) {
     await audit(c, {
       action: 'auth.recovery_code_used',
       entity_type: 'user',
@@ -107,7 +124,10 @@ async function secondFactor(c: Context<AppEnv>, user: t.User, code: string | und
     return;
   }
   await limitAuth(c, 'login', user.email);
-  throw unauthorized('totp_invalid', 'That code is not valid; check the time on your phone and try again.');
+  throw unauthorized(
+    'totp_invalid',
+    'That code is not valid or was already used; wait for the next code and try again.',
+  );
 }
 
 /** Only failed attempts spend the per-IP+account budget, so a busy dispatcher is never locked out. */
@@ -117,12 +137,15 @@ auth.post('/login', async (c) => {
   const db = c.var.db;
   const [user] = await db.select().from(t.users).where(sql`lower(${t.users.email}) = ${body.email}`).limit(1);
   const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_HASH);
-  if (!user || !ok) {
+  // A suspended or inactive account answers exactly like a wrong password: the answer
+  // must not confirm that the password was right.
+  if (!user || !ok || !user.is_active || user.suspended_at) {
     await limitAuth(c, 'login', body.email);
-    throw unauthorized('invalid_credentials', 'That email and password do not match.');
+    throw unauthorized(
+      'invalid_credentials',
+      'That email and password do not match an account that can sign in. If your account was suspended, ask your dispatcher.',
+    );
   }
-  if (!user.is_active || user.suspended_at)
-    throw unauthorized('account_disabled', 'This account has been suspended; contact your dispatcher.');
   if (user.role === 'admin') {
     assertAdminIp(c);
     await secondFactor(c, user, body.totp_code);

@@ -52,15 +52,25 @@ async function checkUpload(
   }
   const body = c.req.raw.body;
   if (!body || length === 0) throw new ApiError(400, 'empty_body', 'The upload has no content.');
+  if (await c.env.FILES.head(grant.key)) throw uploadUrlUsed();
   return { grant, length, body };
 }
+
+const uploadUrlUsed = () =>
+  new ApiError(409, 'upload_url_used', 'This upload link has already stored a file; ask for a new link.');
 
 /**
  * Receives an upload and streams it into R2 — the body is never read into memory:
  * `request.body` is piped through a 12-byte signature check into a FixedLengthStream of the
  * declared length, whose readable half R2 consumes as it arrives (R2 needs a stream of
  * known length). Refusals come before a byte is read: 403 bad or expired signature, 415 a
- * content type other than the signed one, 411 no length, 413 over the signed limit.
+ * content type other than the signed one, 411 no length, 413 over the signed limit, 409
+ * when the URL has already stored its file.
+ *
+ * An upload never destroys a stored file: each URL names a key of its own, the object
+ * appears only once R2 has the whole body (an upload that dies mid-body stores nothing),
+ * and the write is conditional on the key being empty, so of two uploads racing on one
+ * URL only the first to finish is kept and the other gets 409 (docs/decisions/0065).
  */
 files.put('/upload/*', async (c) => {
   let checked: { grant: UploadGrant; length: number; body: ReadableStream<Uint8Array> };
@@ -79,16 +89,21 @@ files.put('/upload/*', async (c) => {
     c.env.FILES.put(key, fixed.readable, {
       httpMetadata: { contentType: grant.content_type },
       customMetadata: { uploaded_by: grant.user_id, purpose: grant.purpose },
+      onlyIf: { etagDoesNotMatch: '*' },
     }),
     piping,
   ]);
   if (piped.status === 'rejected' || stored.status === 'rejected') {
-    await c.env.FILES.delete(key).catch(() => {});
+    // Only an object this request itself created may go (R2 kept the whole body, then the
+    // pipe failed on close); whatever else is at the key belongs to an earlier upload.
+    if (stored.status === 'fulfilled' && stored.value) await c.env.FILES.delete(key).catch(() => {});
     const reason = piped.status === 'rejected' ? piped.reason : stored.status === 'rejected' ? stored.reason : null;
     if (reason instanceof ContentMismatchError) throw new ApiError(415, 'unsupported_media_type', reason.message);
     console.error(JSON.stringify({ level: 'error', msg: 'upload to R2 failed', key, err: String(reason) }));
     throw new ApiError(400, 'upload_failed', 'The upload did not complete; try again.');
   }
+  // null: another upload on this URL finished first (the conditional write refused ours).
+  if (!stored.value) throw uploadUrlUsed();
   const origin = new URL(c.req.url).origin;
   return c.json(
     { key, public_url: `${origin}/files/${key}`, size: stored.value.size, content_type: grant.content_type },

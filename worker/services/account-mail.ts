@@ -119,3 +119,28 @@ export async function sendPhoneCode(
     redact: [code],
   });
 }
+
+/**
+ * Told to the holder of an address someone tried to register again: the sign-up page
+ * answers the same as for a new address, so this mail is how the person who owns the
+ * mailbox learns of it (and how a customer who forgot they have an account gets in).
+ */
+export async function sendSignUpAttempt(m: Mailer, to: Recipient): Promise<void> {
+  await sendNow(m.env, m.db, {
+    user_id: to.id,
+    channel: 'email',
+    recipient: to.email,
+    subject: 'Someone tried to sign up with your email address',
+    body: [
+      `Hi ${firstName(to.full_name)},`,
+      '',
+      'Someone (perhaps you) just tried to create a PlowDispatch account with this email address. You already have one, so nothing was changed.',
+      `If it was you, sign in at ${m.base}/ — or reset your password from the sign-in page if you have forgotten it.`,
+      'If it was not you, you can ignore this email: your account and password are as they were.',
+      '',
+      '— PlowDispatch',
+    ].join('\n'),
+    kind: 'signup_attempt',
+    idempotency_key: `signup_attempt:${to.id}:${crypto.randomUUID()}`,
+  });
+}

@@ -289,6 +289,10 @@ export async function createPhoneInCustomer(db: Db, env: GeocodeEnv, body: z.inf
   const point = await locationPoint(env, body.location);
   try {
     return await db.transaction(async (tx) => {
+      // The office sees its own customers: a number already on file is that customer, not a new one.
+      const [holder] = await tx.select({ id: t.users.id }).from(t.users).where(eq(t.users.phone, body.phone)).limit(1);
+      if (holder)
+        throw conflict('phone_taken', 'A customer with this phone number is already on file: find them instead.');
       const [user] = await tx
         .insert(t.users)
         .values({
@@ -336,8 +340,8 @@ export async function createPhoneInCustomer(db: Db, env: GeocodeEnv, body: z.inf
   } catch (err) {
     if (isUniqueViolation(err, 'idx_users_email'))
       throw conflict('email_taken', 'An account with that email already exists.');
-    if (isUniqueViolation(err, 'users_phone_unique'))
-      throw conflict('phone_taken', 'That phone number belongs to another account.');
+    if (isUniqueViolation(err, 'idx_users_phone_verified'))
+      throw conflict('phone_taken', 'A customer with this phone number is already on file: find them instead.');
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
-import { ApiError, conflict, notFound } from '../lib/errors';
+import { ApiError, notFound } from '../lib/errors';
 import type { Queryable } from './jobs';
 
 type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];
@@ -29,14 +29,6 @@ export async function customerProfile(q: Queryable, customerId: string) {
     .limit(1);
   if (!row) throw notFound('Customer');
   return row;
-}
-
-/** Postgres unique violation (23505), however the driver or drizzle wraps it. */
-export function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }
 
 export interface CustomerPatchInput {
@@ -68,12 +60,9 @@ export async function updateCustomerProfile(q: Queryable, customerId: string, pa
   const profileSet: Partial<typeof t.customer_profiles.$inferInsert> = {};
   if (patch.preferred_contact !== undefined) profileSet.preferred_contact = patch.preferred_contact;
   if (patch.billing_address !== undefined) profileSet.billing_address = patch.billing_address;
-  try {
-    if (Object.keys(userSet).length) await q.update(t.users).set(userSet).where(eq(t.users.id, current.user_id));
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('phone_taken', 'That phone number belongs to another account.');
-    throw err;
-  }
+  // A number another account has is taken like any other, unverified: saying it is taken
+  // would tell whose it is (docs/decisions/0065).
+  if (Object.keys(userSet).length) await q.update(t.users).set(userSet).where(eq(t.users.id, current.user_id));
   if (Object.keys(profileSet).length)
     await q.update(t.customer_profiles).set(profileSet).where(eq(t.customer_profiles.id, customerId));
   return customerProfile(q, customerId);

@@ -148,8 +148,10 @@ export interface PaymentOutcome {
 /**
  * Money the driver collected in person (cash, card reader, PayPal/Venmo links): an
  * immutable payments row; the invoice becomes `paid` once payments cover its total.
- * Without an amount, the balance due is recorded. A replayed `client_event_id` returns
- * the first recording.
+ * Without an amount, the balance due is recorded; more than the balance due is refused
+ * (422 `amount_exceeds_balance`), so a payment can never inflate what the customer is
+ * thanked for or what reports count. A replayed `client_event_id` returns the first
+ * recording. The invoice row is locked, so two recordings cannot both take the balance.
  */
 export async function recordPayment(
   q: Queryable,
@@ -181,8 +183,19 @@ export async function recordPayment(
     );
   }
   const paid = await paidCents(q, invoice.id);
-  const amount = input.amount_cents ?? invoice.total_cents - paid;
-  if (amount <= 0) throw conflict('already_paid', 'Nothing is due on this invoice.', { invoice_id: invoice.id });
+  const due = invoice.total_cents - paid;
+  if (due <= 0) throw conflict('already_paid', 'Nothing is due on this invoice.', { invoice_id: invoice.id });
+  const amount = input.amount_cents ?? due;
+  if (amount > due) {
+    // What is recorded is what the customer is thanked for and what reports count as
+    // revenue: never more than the invoice asks for (docs/decisions/0065).
+    throw new ApiError(
+      422,
+      'amount_exceeds_balance',
+      `Only ${dollars(due)} is due on this invoice; record at most that much.`,
+      { balance_due_cents: due },
+    );
+  }
   const [payment] = await q
     .insert(t.payments)
     .values({

@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { JobStatus, Role } from '../../contract/enums';
-import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusForJob } from '../../contract/state-machine';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { ACTIVE_JOB_STATUSES, type DriverStatus, type JobStatus, type Role } from '../../contract/enums';
+import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusFromJobs } from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
 import type { Db, Queryable, Tx } from '../lib/db';
@@ -81,12 +81,46 @@ export interface TransitionResult {
    * same driver in the same transaction, and the re-timed ETAs of the rest, to publish.
    */
   route?: { next: (TransitionResult & { customer_name: string }) | null; etas: RouteEta[] };
+  /** Drivers whose status the change moved, with their new status (for the board). */
+  driver_statuses: { driver_id: string; status: DriverStatus }[];
+}
+
+/**
+ * Derives a driver's status from all of their active jobs (`driverStatusFromJobs`) and
+ * stores it; returns it when it changed. `transitionJob` calls this for every driver a
+ * job change touches, so cancelling, rejecting or reassigning one job never marks a
+ * driver available while another of their jobs is under way. The driver row is locked
+ * before the jobs are read: two changes to different jobs of one driver take turns, and
+ * the second sees the first's job.
+ */
+export async function syncDriverStatus(
+  tx: Queryable,
+  driverId: string,
+): Promise<{ driver_id: string; status: DriverStatus } | null> {
+  const [driver] = await tx
+    .select({ status: t.driver_profiles.status })
+    .from(t.driver_profiles)
+    .where(eq(t.driver_profiles.id, driverId))
+    .for('update');
+  if (!driver) return null;
+  const jobs = await tx
+    .select({ status: t.jobs.status })
+    .from(t.jobs)
+    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])));
+  const status = driverStatusFromJobs(
+    driver.status,
+    jobs.map((j) => j.status),
+  );
+  if (status === driver.status) return null;
+  await tx.update(t.driver_profiles).set({ status }).where(eq(t.driver_profiles.id, driverId));
+  return { driver_id: driverId, status };
 }
 
 /**
  * The one place a job changes status (SPEC §3): checks the table and the actor, then in
  * one transaction updates `jobs` (guarded by status and version, so concurrent writers
- * cannot both win), appends a `job_status_events` row, and moves the driver's status.
+ * cannot both win), appends a `job_status_events` row, and re-derives the status of each
+ * driver it touches from all of their active jobs (`syncDriverStatus`).
  * A replayed `client_event_id` returns the job unchanged with `duplicate: true`.
  * Notification intents and, on completion, the draft invoice are written in the same
  * transaction, so a committed transition never lacks them. Pass an open transaction to
@@ -112,7 +146,14 @@ export async function transitionJob(
     const [found] = await tx.select({ job: t.jobs, seen: seenEvent }).from(t.jobs).where(eq(t.jobs.id, jobId)).limit(1);
     if (!found) throw notFound('Job');
     const { job, seen } = found;
-    if (seen) return { job, previous_status: job.status, previous_driver_id: job.driver_id, duplicate: true };
+    if (seen)
+      return {
+        job,
+        previous_status: job.status,
+        previous_driver_id: job.driver_id,
+        duplicate: true,
+        driver_statuses: [],
+      };
     if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
       throw conflict(
@@ -174,10 +215,10 @@ export async function transitionJob(
       // (reassignment, waitlist take) must still come out of the history in order.
       created_at: sql`clock_timestamp()`,
     });
-    const driverStatus = driverStatusForJob(to);
-    const driverId = updated.driver_id ?? job.driver_id;
-    if (driverStatus && driverId) {
-      await tx.update(t.driver_profiles).set({ status: driverStatus }).where(eq(t.driver_profiles.id, driverId));
+    const driver_statuses: TransitionResult['driver_statuses'] = [];
+    for (const driverId of new Set([job.driver_id, updated.driver_id])) {
+      const moved = driverId ? await syncDriverStatus(tx, driverId) : null;
+      if (moved) driver_statuses.push(moved);
     }
     await recordNotificationIntents(tx, {
       job: updated,
@@ -194,6 +235,7 @@ export async function transitionJob(
       previous_driver_id: job.driver_id,
       duplicate: false,
       ...(route ? { route } : {}),
+      driver_statuses,
     };
   });
 }

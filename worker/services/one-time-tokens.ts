@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError } from '../lib/errors';
@@ -102,50 +102,50 @@ export function sixDigitCode(): string {
 }
 
 /**
- * Checks a 6-digit code against the user's newest live code of `purpose`. A wrong guess
- * counts against it; after MAX_CODE_ATTEMPTS the code is void and a new one is needed.
- * The code is stored as SHA-256 of purpose, user and code, so one table row per user
- * at a time (older ones are dropped by `issueToken`) keeps the hash unique.
+ * Checks a 6-digit code against the user's newest live code of `purpose`. Every check
+ * spends one of MAX_CODE_ATTEMPTS tries; once they are spent the code is void and a new
+ * one is needed. Spending the try, comparing and using the code up is one UPDATE guarded
+ * by the limit, so concurrent guesses cannot get more tries between a read and a write
+ * (forty at once still compare at most five). The code is stored as SHA-256 of purpose,
+ * user and code, so one table row per user at a time (older ones are dropped by
+ * `issueToken`) keeps the hash unique.
  */
 export async function consumeCode(db: Queryable, userId: string, purpose: TokenPurpose, code: string): Promise<void> {
-  const [row] = await db
-    .select()
+  const live = and(
+    eq(t.auth_tokens.user_id, userId),
+    eq(t.auth_tokens.purpose, purpose),
+    isNull(t.auth_tokens.used_at),
+    gt(t.auth_tokens.expires_at, sql`now()`),
+  );
+  const newest = db
+    .select({ id: t.auth_tokens.id })
     .from(t.auth_tokens)
-    .where(
-      and(
-        eq(t.auth_tokens.user_id, userId),
-        eq(t.auth_tokens.purpose, purpose),
-        isNull(t.auth_tokens.used_at),
-        gt(t.auth_tokens.expires_at, sql`now()`),
-      ),
-    )
+    .where(live)
     .orderBy(sql`${t.auth_tokens.created_at} DESC`)
     .limit(1);
-  if (!row) throw new ApiError(400, 'code_expired', 'There is no live code for this account; ask for a new one.');
-  if (row.attempts >= MAX_CODE_ATTEMPTS) {
-    throw new ApiError(400, 'code_attempts_exceeded', 'Too many wrong codes; ask for a new one.');
-  }
-  if (row.token_hash !== sha256Hex(`${purpose}:${codeSubject(userId, code)}`)) {
-    const [after] = await db
-      .update(t.auth_tokens)
-      .set({ attempts: sql`${t.auth_tokens.attempts} + 1` })
-      .where(eq(t.auth_tokens.id, row.id))
-      .returning({ attempts: t.auth_tokens.attempts });
-    const left = Math.max(0, MAX_CODE_ATTEMPTS - (after?.attempts ?? MAX_CODE_ATTEMPTS));
+  const matches = sql`${t.auth_tokens.token_hash} = ${sha256Hex(`${purpose}:${codeSubject(userId, code)}`)}`;
+  const [tried] = await db
+    .update(t.auth_tokens)
+    .set({
+      attempts: sql`${t.auth_tokens.attempts} + 1`,
+      used_at: sql`CASE WHEN ${matches} THEN now() END`,
+    })
+    .where(and(inArray(t.auth_tokens.id, newest), live, lt(t.auth_tokens.attempts, MAX_CODE_ATTEMPTS)))
+    .returning({ attempts: t.auth_tokens.attempts, used_at: t.auth_tokens.used_at });
+  if (tried?.used_at) return;
+  if (tried) {
+    const left = MAX_CODE_ATTEMPTS - tried.attempts;
     throw new ApiError(
       400,
       'code_invalid',
       left > 0
         ? `That code is not right; ${left} ${left === 1 ? 'try' : 'tries'} left.`
-        : 'Too many wrong codes; ask for a new one.',
+        : 'That code is not right, and that was the last try; ask for a new one.',
     );
   }
-  const [used] = await db
-    .update(t.auth_tokens)
-    .set({ used_at: sql`now()` })
-    .where(and(eq(t.auth_tokens.id, row.id), isNull(t.auth_tokens.used_at)))
-    .returning({ id: t.auth_tokens.id });
-  if (!used) throw new ApiError(400, 'code_expired', 'That code was already used; ask for a new one.');
+  const [spent] = await db.select({ id: t.auth_tokens.id }).from(t.auth_tokens).where(live).limit(1);
+  if (spent) throw new ApiError(400, 'code_attempts_exceeded', 'Too many wrong codes; ask for a new one.');
+  throw new ApiError(400, 'code_expired', 'There is no live code for this account; ask for a new one.');
 }
 
 /** The value hashed for a short code: the code alone would collide across users. */

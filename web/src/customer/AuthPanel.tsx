@@ -5,8 +5,6 @@ import { SignInForm } from '../ui/SignInForm';
 import { register, requestMagicLink } from './jobs-api';
 import { session } from './session';
 import { strings } from './strings';
-import { toast } from '../lib/toast';
-import { navigate } from '../lib/router';
 
 type Tab = 'signin' | 'register' | 'magic';
 
@@ -46,6 +44,7 @@ function RegisterForm() {
   const id = useId();
   const [form, setForm] = useState({ full_name: '', email: '', password: '', phone: '' });
   const [busy, setBusy] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
@@ -62,12 +61,7 @@ function RegisterForm() {
         password: form.password,
         ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
       });
-      toast.show({
-        kind: 'ok',
-        message: a.welcome(form.full_name.split(' ')[0] ?? form.full_name),
-        durationMs: 12_000,
-      });
-      navigate('/customer', { replace: true });
+      setSentTo(form.email);
     } catch (err) {
       setError(errorMessage(err, strings.errors));
       if (err instanceof ApiError) setFields(err.fieldErrors());
@@ -93,6 +87,17 @@ function RegisterForm() {
       )}
     </div>
   );
+  if (sentTo) {
+    return (
+      <section className="card signin" aria-labelledby={`${id}-title`}>
+        <h1 id={`${id}-title`}>{a.checkEmailTitle}</h1>
+        <p className="notice notice--ok" role="status">
+          {a.checkEmail(sentTo)}
+        </p>
+        <p className="muted">{a.checkEmailHint}</p>
+      </section>
+    );
+  }
   return (
     <section className="card signin" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>{a.register}</h1>

@@ -7,7 +7,6 @@ import type {
   PricingTier,
   ServiceLocation,
   StatusEvent,
-  TokenResponse,
   WaitlistEntry,
 } from '../lib/api-types';
 import { api, session } from './session';
@@ -190,10 +189,10 @@ export async function updateProfile(patch: { full_name?: string; phone?: string 
 }
 
 /** Public auth calls (no session yet). */
-async function publicPost<T>(path: string, body: unknown): Promise<T> {
+async function publicPost<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await send(apiUrl(path), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw await ApiError.fromResponse(res);
@@ -201,13 +200,18 @@ async function publicPost<T>(path: string, body: unknown): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * Signs up. Asks for the answer that is the same whether or not the address already has
+ * an account (`Prefer: respond-async`): the person finishes from the link we email them,
+ * then signs in — so this page never tells anyone which addresses have accounts.
+ */
 export async function register(body: {
   email: string;
   password: string;
   full_name: string;
   phone?: string;
 }): Promise<void> {
-  session.set(await publicPost<TokenResponse>('/auth/register', body));
+  await publicPost('/auth/register', body, { prefer: 'respond-async' });
 }
 
 export function requestMagicLink(email: string): Promise<unknown> {

@@ -123,8 +123,10 @@ export const strings = {
     newPassword: 'Password (at least 10 characters)',
     registerSubmit: 'Create account',
     registering: 'Creating account…',
-    welcome: (name: string) =>
-      `Welcome, ${name}! Check your email to confirm your address, then add the place to plow.`,
+    checkEmailTitle: 'Check your email',
+    checkEmail: (email: string) => `We sent a message to ${email}. Open the link in it to finish signing up.`,
+    checkEmailHint:
+      'Then sign in with your email and password. Nothing there? Check the spam folder, or try again in a few minutes.',
     magicIntro: 'No password needed: we email you a link that signs you in.',
     magicSubmit: 'Email me a sign-in link',
     magicSent: 'If that email has an account, a sign-in link is on its way. Open it on this device.',

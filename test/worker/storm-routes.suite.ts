@@ -1,0 +1,268 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, concordPoint, newAdmin, newContract, newCustomer, newDriver, rows, uniq, type Person } from './fixtures';
+import { api, connect, expectError, type TestSocket } from './helpers';
+
+/**
+ * Storm routes, on a winter of their own (2023–24): the storm here plows only these
+ * contracts. One storm may be open at a time, so this suite runs inside storms.test.ts,
+ * before its own storms, and closes its storm when done.
+ */
+const SEASON = { season_start: '2023-11-01', season_end: '2024-04-30' };
+const STORM_START = '2024-01-10T03:00:00.000Z';
+
+type Customer = Person & { location_id: string | null };
+type Stop = { job_id: string; position: number; eta: string; locked: boolean; status: string };
+type Routes = { routes: { driver_id: string; stops: Stop[] }[]; unassigned: { job_id: string; reason: string }[] };
+
+let staff: Person;
+let drivers: [Person, Person];
+let customers: Customer[];
+let stormId: string;
+/** Job id → its customer. */
+const customerOfJob = new Map<string, Customer>();
+
+async function declare(): Promise<{ id: string; created_jobs: { id: string; customer_id: string }[] }> {
+  const json = { name: `Routes ${uniq()}`, started_at: STORM_START, depth_in: 4 };
+  const until = Date.now() + 90_000;
+  for (;;) {
+    const res = await call('POST', '/api/v1/admin/storms', staff.token, json);
+    if (res.status === 201) return { id: res.body.storm.id, created_jobs: res.body.created_jobs };
+    if (res.status !== 409 || Date.now() > until) throw new Error(`declare: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const jobStatus = async (id: string) =>
+  (
+    await rows<{ status: string; driver_id: string | null }>(sql`SELECT status, driver_id FROM jobs WHERE id = ${id}`)
+  )[0]!;
+
+const ourRoutes = (body: Routes) => body.routes.filter((r) => drivers.some((d) => d.profile_id === r.driver_id));
+const routeOf = (body: Routes, driver: Person) => body.routes.find((r) => r.driver_id === driver.profile_id)!;
+
+export function stormRoutesSuite(): void {
+  describe('storm routes', () => {
+    beforeAll(async () => {
+      staff = await newAdmin();
+      drivers = [
+        await newDriver({ status: 'available', at: concordPoint() }),
+        await newDriver({ status: 'available', at: concordPoint() }),
+      ];
+      customers = await Promise.all(Array.from({ length: 6 }, () => newCustomer({ preferred_contact: 'none' })));
+      for (const [i, customer] of customers.entries()) {
+        await newContract(customer, { ...SEASON, ...(i === 0 ? { service_type: 'commercial' } : {}) });
+      }
+      const storm = await declare();
+      stormId = storm.id;
+      for (const job of storm.created_jobs) {
+        const customer = customers.find((c) => c.profile_id === job.customer_id);
+        if (customer) customerOfJob.set(job.id, customer);
+      }
+    }, 180_000);
+
+    afterAll(async () => {
+      if (stormId) await call('POST', `/api/v1/admin/storms/${stormId}/close`, staff.token);
+    });
+
+    describe('POST /api/v1/admin/storms/:id/plan', () => {
+      it('puts every open job on exactly one route, assigns each first stop, and tells each customer their own place, the driver theirs and admins all of them', async () => {
+        expect(customerOfJob.size).toBe(6);
+        const jobIds = [...customerOfJob.keys()];
+        const customerSockets = await Promise.all(
+          jobIds.map((id) => connect(customerOfJob.get(id)!.token, `job:${id}`)),
+        );
+        const driverSocket = await connect(drivers[0].token);
+        const adminSocket = await connect(staff.token);
+        const sockets = [...customerSockets, driverSocket, adminSocket];
+        try {
+          const res = await call('POST', `/api/v1/admin/storms/${stormId}/plan`, staff.token, {
+            driver_ids: drivers.map((d) => d.profile_id),
+          });
+          expect(res.status).toBe(200);
+          const planned = ourRoutes(res.body).flatMap((r) => r.stops.map((s) => s.job_id));
+          expect(planned.sort()).toEqual([...customerOfJob.keys()].sort());
+          expect(res.body.unassigned).toEqual([]);
+
+          for (const route of ourRoutes(res.body)) {
+            expect(route.stops.map((s) => s.position)).toEqual(route.stops.map((_, i) => i + 1));
+            const [first, ...rest] = route.stops;
+            expect(await jobStatus(first!.job_id)).toEqual({ status: 'assigned', driver_id: route.driver_id });
+            for (const s of rest) expect((await jobStatus(s.job_id)).status).toBe('pending');
+          }
+
+          const saved = await call('GET', `/api/v1/admin/storms/${stormId}/routes`, staff.token);
+          expect(saved.status).toBe(200);
+          expect(ourRoutes(saved.body).map((r) => r.stops.map((s) => s.job_id))).toEqual(
+            ourRoutes(res.body).map((r) => r.stops.map((s) => s.job_id)),
+          );
+          const firstEtas = await rows<{ n: number }>(
+            sql`SELECT count(*)::int AS n FROM route_stops WHERE job_id IN (SELECT id FROM jobs WHERE storm_id = ${stormId}) AND first_eta = planned_eta`,
+          );
+          expect(firstEtas[0]!.n).toBe(6);
+
+          // The driver hears the ETA of each of their stops; the admins hear all of them.
+          for (const s of routeOf(res.body, drivers[0]).stops) {
+            const msg = await driverSocket.next((m) => m.type === 'route_eta' && m.payload.job_id === s.job_id);
+            expect(msg.payload).toMatchObject({ position: s.position, stops_before: s.position - 1, eta: s.eta });
+          }
+          for (const id of customerOfJob.keys())
+            await adminSocket.next((m) => m.type === 'route_eta' && m.payload.job_id === id);
+          // A customer whose job is a first stop (its room is live) hears their own place; no
+          // customer ever hears anyone else's.
+          const firstStops = new Set(ourRoutes(res.body).map((r) => r.stops[0]!.job_id));
+          expect(firstStops.size).toBe(2);
+          for (const [i, jobId] of jobIds.entries()) {
+            if (!firstStops.has(jobId)) continue;
+            const own = await customerSockets[i]!.next((m) => m.type === 'route_eta');
+            expect(own.payload).toMatchObject({ job_id: jobId, position: 1, stops_before: 0 });
+          }
+          await new Promise((r) => setTimeout(r, 300));
+          for (const [i, jobId] of jobIds.entries()) {
+            const heard = customerSockets[i]!.messages.filter((m) => m.type === 'route_eta');
+            expect(heard.every((m) => m.payload.job_id === jobId)).toBe(true);
+          }
+        } finally {
+          for (const s of sockets) s.close();
+        }
+      });
+
+      it('refuses bad input: a driver id that is not a UUID (400), a driver off shift (422), an unknown storm (404)', async () => {
+        await expectError(
+          await api(`/api/v1/admin/storms/${stormId}/plan`, {
+            method: 'POST',
+            token: staff.token,
+            json: { driver_ids: ['nope'] },
+          }),
+          400,
+          'validation_failed',
+        );
+        const off = await newDriver({ status: 'offline' });
+        const body = await expectError(
+          await api(`/api/v1/admin/storms/${stormId}/plan`, {
+            method: 'POST',
+            token: staff.token,
+            json: { driver_ids: [off.profile_id] },
+          }),
+          422,
+          'driver_unavailable',
+        );
+        expect(body.error.details).toEqual({ driver_ids: [off.profile_id] });
+        await expectError(
+          await api(`/api/v1/admin/storms/${crypto.randomUUID()}/plan`, {
+            method: 'POST',
+            token: staff.token,
+            json: {},
+          }),
+          404,
+        );
+      });
+    });
+
+    describe('completing a stop', () => {
+      it('assigns the next stop on the driver’s route, re-times the rest and records the ETA error', async () => {
+        const routes = await Promise.all(drivers.map((d) => call('GET', '/api/v1/drivers/me/route', d.token)));
+        const longest = routes[0]!.body.stops.length >= routes[1]!.body.stops.length ? 0 : 1;
+        const driver = drivers[longest]!;
+        const before = routes[longest]!.body;
+        expect(before.stops.length).toBeGreaterThanOrEqual(2);
+        const [first, second] = before.stops as [{ job_id: string }, { job_id: string }];
+        expect(before.next.id).toBe(first.job_id);
+        expect(before.next.status).toBe('assigned');
+
+        const socket = await connect(driver.token);
+        try {
+          for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
+            const res = await call('PATCH', `/api/v1/drivers/me/jobs/${first.job_id}/status`, driver.token, { status });
+            expect(res.status).toBe(200);
+          }
+          expect(await jobStatus(second.job_id)).toEqual({ status: 'assigned', driver_id: driver.profile_id });
+          await socket.next((m) => m.type === 'job_assigned' && m.payload.job_id === second.job_id);
+          const eta = await socket.next((m) => m.type === 'route_eta' && m.payload.job_id === second.job_id);
+          expect(eta.payload).toMatchObject({ position: 1, stops_before: 0 });
+        } finally {
+          socket.close();
+        }
+
+        const after = (await call('GET', '/api/v1/drivers/me/route', driver.token)).body;
+        expect(after.next.id).toBe(second.job_id);
+        expect(after.stops.map((s: { job_id: string }) => s.job_id)).toEqual(
+          before.stops.slice(1).map((s: { job_id: string }) => s.job_id),
+        );
+        expect(after.stops.map((s: { position: number }) => s.position)).toEqual(
+          after.stops.map((_: unknown, i: number) => i + 1),
+        );
+
+        const [done] = await rows<{ eta_error_seconds: number | null }>(
+          sql`SELECT eta_error_seconds FROM route_stops WHERE job_id = ${first.job_id}`,
+        );
+        expect(done!.eta_error_seconds).not.toBeNull();
+        const accuracy = await call('GET', `/api/v1/admin/storms/${stormId}/eta-accuracy`, staff.token);
+        expect(accuracy.status).toBe(200);
+        expect(accuracy.body.count).toBe(1);
+        expect(accuracy.body.median_minutes).toBe(Math.round((Math.abs(done!.eta_error_seconds!) / 60) * 10) / 10);
+        expect(accuracy.body.p90_minutes).toBe(accuracy.body.median_minutes);
+      });
+    });
+
+    describe('POST /api/v1/admin/route-stops/:jobId/move', () => {
+      it('moves a stop to another driver, pinned, and the re-plan shows in GET routes', async () => {
+        const current = (await call('GET', `/api/v1/admin/storms/${stormId}/routes`, staff.token)).body as Routes;
+        const fromRoute = ourRoutes(current).find((r) => r.stops.some((s) => s.status === 'pending'))!;
+        const from = drivers.find((d) => d.profile_id === fromRoute.driver_id)!;
+        const to = drivers.find((d) => d !== from)!;
+        const moving = fromRoute.stops.find((s) => s.status === 'pending')!;
+
+        const res = await call('POST', `/api/v1/admin/route-stops/${moving.job_id}/move`, staff.token, {
+          driver_id: to.profile_id,
+          locked: true,
+        });
+        expect(res.status).toBe(200);
+        const saved = (await call('GET', `/api/v1/admin/storms/${stormId}/routes`, staff.token)).body as Routes;
+        expect(routeOf(saved, from)?.stops.some((s) => s.job_id === moving.job_id) ?? false).toBe(false);
+        const there = routeOf(saved, to).stops.find((s) => s.job_id === moving.job_id);
+        expect(there).toMatchObject({ locked: true });
+        // Still every open job once.
+        const all = ourRoutes(saved).flatMap((r) => r.stops.map((s) => s.job_id));
+        expect(new Set(all).size).toBe(all.length);
+        expect(all.length).toBe(5);
+        expect(ourRoutes(res.body).map((r) => r.stops.map((s) => s.job_id))).toEqual(
+          ourRoutes(saved).map((r) => r.stops.map((s) => s.job_id)),
+        );
+      });
+
+      it('refuses bad input (400), a job on no storm (404) and a completed stop (409)', async () => {
+        const [driver] = drivers;
+        const stop = (await call('GET', `/api/v1/admin/storms/${stormId}/routes`, staff.token)).body as Routes;
+        const any = ourRoutes(stop)[0]!.stops[0]!.job_id;
+        for (const json of [{}, { driver_id: 'x' }, { driver_id: driver.profile_id, position: 0 }]) {
+          await expectError(
+            await api(`/api/v1/admin/route-stops/${any}/move`, { method: 'POST', token: staff.token, json }),
+            400,
+            'validation_failed',
+          );
+        }
+        await expectError(
+          await api(`/api/v1/admin/route-stops/${crypto.randomUUID()}/move`, {
+            method: 'POST',
+            token: staff.token,
+            json: { driver_id: driver.profile_id },
+          }),
+          404,
+        );
+        const [completed] = await rows<{ id: string }>(
+          sql`SELECT id FROM jobs WHERE storm_id = ${stormId} AND status = 'completed' LIMIT 1`,
+        );
+        await expectError(
+          await api(`/api/v1/admin/route-stops/${completed!.id}/move`, {
+            method: 'POST',
+            token: staff.token,
+            json: { driver_id: driver.profile_id },
+          }),
+          409,
+          'stop_under_way',
+        );
+      });
+    });
+  });
+}
