@@ -11,6 +11,14 @@ import { execFileSync } from 'node:child_process';
  * process), to tell two `wrangler dev`s apart.
  */
 export async function findDirectPort(publicPort: number, rootPid = process.pid): Promise<number | null> {
+  return (await findDirectListener(publicPort, rootPid))?.port ?? null;
+}
+
+/** As `findDirectPort`, with the pid of that workerd (whose CPU time is the app's). */
+export async function findDirectListener(
+  publicPort: number,
+  rootPid = process.pid,
+): Promise<{ port: number; pid: number } | null> {
   try {
     const ps = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
     const children = new Map<number, number[]>();
@@ -31,16 +39,16 @@ export async function findDirectPort(publicPort: number, rootPid = process.pid):
       if (port && mine.has(pid)) listeners.push({ port, pid, fd });
     }
     const proxyPid = listeners.find((l) => l.port === publicPort)?.pid;
-    const entries = new Map<number, { port: number; fd: number }>();
+    const entries = new Map<number, { port: number; pid: number; fd: number }>();
     for (const l of listeners) {
       if (l.pid === proxyPid) continue;
       const seen = entries.get(l.pid);
       if (!seen || l.fd < seen.fd) entries.set(l.pid, l);
     }
-    for (const { port } of entries.values()) {
+    for (const { port, pid } of entries.values()) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
-        if (res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok') return port;
+        if (res.status === 200 && ((await res.json()) as { status?: string }).status === 'ok') return { port, pid };
       } catch {
         // not ours after all
       }

@@ -30,6 +30,17 @@ function snapshot(): Map<number, { name: string; ms: number }> {
   return out;
 }
 
+/** CPU time (ms, user + system) one process has used so far, or NaN when it cannot be read. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * Where the machine's CPU went while `run` ran: milliseconds per request for each process
  * that used more than `floor`, so a benchmark shows which part of the local stack (app

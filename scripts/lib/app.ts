@@ -35,6 +35,11 @@ export interface StartAppOptions {
    * a pooler in front of the server, as Neon's pooled endpoint is in production.
    */
   workerDatabaseUrl?: string;
+  /**
+   * Another entry module in place of wrangler.toml's `main`, with the same configuration:
+   * a benchmark's wrapper around the Worker (bench/cost-meter counts what the app bills).
+   */
+  entry?: string;
   log?: (line: string) => void;
 }
 
@@ -118,6 +123,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     };
     const args = [
       'dev',
+      ...(opts.entry ? [opts.entry] : []),
       '--port',
       String(port),
       '--ip',
