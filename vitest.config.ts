@@ -53,7 +53,7 @@ export default defineConfig({
                 TWILIO_AUTH_TOKEN: 'twilio-test-token',
                 TWILIO_FROM_NUMBER: '+16035550199',
                 TWILIO_API_URL: `${inject('standInUrl')}/twilio`,
-                // Notifications (issue 6): retries without delay in tests; webhooks and push keys.
+                // Notifications: retries without delay in tests; webhooks and push keys.
                 NOTIFY_RETRY_BASE_SECONDS: '0',
                 RESEND_WEBHOOK_SECRET: 'whsec_rDVs7esb+Ff1maj1bkdEPEJN4MBiAYcg',
                 VAPID_PUBLIC_KEY:

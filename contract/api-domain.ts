@@ -4,7 +4,7 @@ import { intId, isoDateTime, lat, lng, moneyCents, phone, uuid } from './api';
 
 /**
  * Request schemas of the operator, dispatch, waitlist, billing and report endpoints
- * (issue 4), shared by the Worker and the web apps like contract/api.ts. Kept in their own
+ * shared by the Worker and the web apps like contract/api.ts. Kept in their own
  * module so the auth and real-time work can grow api.ts without stepping on these.
  */
 

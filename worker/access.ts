@@ -66,7 +66,7 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/drivers/me/jobs/:id/reject': DRIVER,
   'PATCH /api/v1/drivers/me/jobs/:id/status': DRIVER,
 
-  // ---- issue 4: operator setup, dispatch, waitlist, billing, reports ----
+  // ---- operator setup, dispatch, waitlist, billing, reports ----
   'GET /api/v1/admin/service-area': ADMIN,
   'PUT /api/v1/admin/service-area': ADMIN,
   'GET /api/v1/admin/pricing/tiers': ADMIN,
@@ -111,14 +111,14 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/invoices/:id': ['customer', 'admin'],
   'POST /api/v1/invoices/:id/void': ADMIN,
   'POST /api/v1/invoices/:id/refund': ADMIN,
-  // Files in R2 (issue 6): the signed URL is the grant on /files/*.
+  // Files in R2: the signed URL is the grant on /files/*.
   'POST /api/v1/uploads/presign': ANY,
   'POST /api/v1/files/sign': ANY,
   'PUT /files/upload/*': 'public',
   'GET /files/*': 'public',
   'GET /api/v1/invoices/:id/pdf': ['customer', 'admin'],
 
-  // Notifications (issue 6): provider webhooks are authenticated by their signatures.
+  // Notifications: provider webhooks are authenticated by their signatures.
   'GET /api/v1/push/vapid-public-key': 'public',
   'POST /api/v1/push/subscriptions': ANY,
   'DELETE /api/v1/push/subscriptions': ANY,
@@ -131,7 +131,7 @@ export const ACCESS: Record<string, Access> = {
   // The OpenAPI document (SPEC §4), generated from the zod schemas: public, it holds no data.
   'GET /api/v1/openapi.json': 'public',
 
-  // ---- issue 8 (observability): the operator's health view ----
+  // ---- observability: the operator's health view ----
   'GET /api/v1/admin/health': ADMIN,
 
   // ---- storm operations: service contracts, phone-in customers, storm events ----

@@ -382,7 +382,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: { 409: STATE_CONFLICT },
   },
 
-  // ---- issue 4: operator setup, dispatch, waitlist, billing, reports ----
+  // ---- operator setup, dispatch, waitlist, billing, reports ----
   'GET /api/v1/admin/service-area': { summary: 'The home base and radius (null before onboarding).' },
   'PUT /api/v1/admin/service-area': {
     summary: 'Set the home base by address (geocoded) or pin, and the radius (1–50 mi).',
@@ -536,7 +536,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: { 409: 'invalid_invoice_state.', 422: 'refund_too_large.' },
   },
 
-  // ---- files (issue 6) ----
+  // ---- files ----
   'POST /api/v1/uploads/presign': {
     summary: 'A 5-minute signed upload URL for a completion photo or a payment QR image.',
     body: PresignBody,
@@ -596,7 +596,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: { 404: 'not_found, or no_pdf for a seasonal installment invoice.' },
   },
 
-  // ---- notifications (issue 6) ----
+  // ---- notifications ----
   'GET /api/v1/push/vapid-public-key': {
     summary: 'The VAPID public key for `applicationServerKey` (null when push is off).',
   },
