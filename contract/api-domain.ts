@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { CONTACT_PREFERENCES, DRIVER_STATUSES, EXPORT_KINDS, JOB_STATUSES } from './enums';
+import {
+  CONTACT_PREFERENCES,
+  DRIVER_STATUSES,
+  EXPORT_KINDS,
+  INVOICE_STATUSES,
+  JOB_STATUSES,
+  WAITLIST_STATUSES,
+} from './enums';
 import { intId, isoDateTime, lat, lng, moneyCents, phone, uuid } from './api';
 
 /**
@@ -261,13 +268,11 @@ export const DriverListQuery = z
 
 // ---- waitlist ----
 
-export const WAITLIST_STATUSES = ['waiting', 'promoted', 'expired', 'cancelled'] as const;
 export const WaitlistQuery = z.object({ status: commaList(WAITLIST_STATUSES), cursor, limit });
 export const WaitlistAssignBody = z.object({ driver_id: uuid });
 
 // ---- invoices ----
 
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
 export const InvoiceListQuery = z.object({
   status: commaList(INVOICE_STATUSES),
   customer_id: uuid.optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { uuid } from './api';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES } from './enums';
 
 /**
  * Request schemas for files, push subscriptions and the notification outbox, shared by the
@@ -40,9 +41,6 @@ export const PushSubscriptionBody = z.object({
 });
 
 export const PushUnsubscribeBody = z.object({ endpoint: z.url().max(2000) });
-
-export const NOTIFICATION_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'dead', 'skipped'] as const;
-export const NOTIFICATION_CHANNELS = ['sms', 'email', 'push', 'outbox'] as const;
 
 /** `GET /api/v1/admin/notifications`: newest first, cursor-paged. */
 export const NotificationListQuery = z.object({

@@ -25,14 +25,40 @@ export const PAYMENT_METHODS = ['cash', 'card', 'paypal', 'venmo', 'other'] as c
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export const CONTACT_PREFERENCES = ['email', 'sms', 'both', 'none'] as const;
+export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
+
+export const SUBSCRIPTION_TIERS = ['standard', 'priority'] as const;
+export type SubscriptionTier = (typeof SUBSCRIPTION_TIERS)[number];
+
+/** Who asked for a job: the customer in the app, or the office on their behalf. */
+export const JOB_SOURCES = ['customer', 'admin'] as const;
+export const SERVICE_TYPES = ['residential', 'commercial'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const WAITLIST_STATUSES = ['waiting', 'promoted', 'expired', 'cancelled'] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+
+export const NOTIFICATION_CHANNELS = ['sms', 'email', 'push', 'outbox'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+export const NOTIFICATION_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'dead', 'skipped'] as const;
+
+/** What a one-time token (link or code) is good for. */
+export const AUTH_TOKEN_PURPOSES = [
+  'magic_link',
+  'verify_email',
+  'verify_phone',
+  'reset_password',
+  'invite',
+  'admin_enrol',
+] as const;
+export type TokenPurpose = (typeof AUTH_TOKEN_PURPOSES)[number];
 
 /** What the admin portal exports as CSV for the operator's accountant. */
 export const EXPORT_KINDS = ['invoices', 'payments', 'jobs'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
-
-/** Job statuses in which a job is "live" (a room is open, GPS is streamed). */
-export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['assigned', 'en_route', 'arrived', 'in_progress'];
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'cancelled', 'disputed'];
 
 // ---- storm operations: service contracts and storm events ----
 

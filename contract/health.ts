@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DRIVER_STATUSES } from './enums';
-import { NOTIFICATION_CHANNELS } from './background';
+import { DRIVER_STATUSES, NOTIFICATION_CHANNELS } from './enums';
 
 /**
  * `GET /api/v1/admin/health`: the operator's one view of the running system. The Worker

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_STATUSES, ROLES, TERMINAL_JOB_STATUSES, type JobStatus, type Role } from './enums';
+import { JOB_STATUSES, ROLES, type JobStatus, type Role } from './enums';
+import { TERMINAL_JOB } from './job-status';
 import {
   STATUS_TIMESTAMP,
   TRANSITIONS,
@@ -94,7 +95,7 @@ describe('the job state machine table, exhaustively', () => {
     expect(allowedNext('disputed')).toEqual([]);
     expect(allowedNext('completed')).toEqual(['disputed']);
     expect(TRANSITIONS.completed.disputed).toEqual(['admin']);
-    for (const s of TERMINAL_JOB_STATUSES) expect(allowedNext(s, 'driver')).toEqual([]);
+    for (const s of TERMINAL_JOB) expect(allowedNext(s, 'driver')).toEqual([]);
   });
 
   it("offers the driver's big button only moves the driver may make", () => {

@@ -1,4 +1,5 @@
 import type { DriverStatus, JobStatus, Role } from './enums';
+import { HAPPY_PATH, ON_SITE_JOB } from './job-status';
 
 /**
  * The job lifecycle (SPEC §3) as data: `from → to` with the roles allowed to make the move.
@@ -46,18 +47,14 @@ export const STATUS_TIMESTAMP: Partial<
  * started leaves the status alone.
  */
 export function driverStatusFromJobs(current: DriverStatus, activeJobs: readonly JobStatus[]): DriverStatus {
-  if (activeJobs.some((s) => s === 'arrived' || s === 'in_progress')) return 'on_job';
+  if (activeJobs.some((s) => ON_SITE_JOB.includes(s))) return 'on_job';
   if (activeJobs.includes('en_route')) return 'en_route';
   return current === 'en_route' || current === 'on_job' ? 'available' : current;
 }
 
 /** The single next step a driver's big button offers from `status`. */
 export function driverNextStep(status: JobStatus): JobStatus | null {
-  const order: Partial<Record<JobStatus, JobStatus>> = {
-    assigned: 'en_route',
-    en_route: 'arrived',
-    arrived: 'in_progress',
-    in_progress: 'completed',
-  };
-  return order[status] ?? null;
+  if (status === 'pending') return null; // dispatch assigns, the driver does not pick
+  const at = HAPPY_PATH.indexOf(status);
+  return at < 0 ? null : (HAPPY_PATH[at + 1] ?? null);
 }

@@ -33,42 +33,29 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CONTRACT_KINDS, CONTRACT_SLA_KINDS, CONTRACT_STATUSES, STORM_STATUSES } from '../contract/enums';
+import {
+  AUTH_TOKEN_PURPOSES,
+  CONTACT_PREFERENCES,
+  CONTRACT_KINDS,
+  CONTRACT_SLA_KINDS,
+  CONTRACT_STATUSES,
+  DRIVER_STATUSES,
+  INVOICE_STATUSES,
+  JOB_SOURCES,
+  JOB_STATUSES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_STATUSES,
+  PAYMENT_METHODS,
+  ROLES,
+  SERVICE_TYPES,
+  STORM_STATUSES,
+  SUBSCRIPTION_TIERS,
+  WAITLIST_STATUSES,
+} from '../contract/enums';
+import { ACTIVE_JOB } from '../contract/job-status';
 import type { InchBand } from '../contract/storm-rules';
 import { geographyPoint } from './geo';
-
-// ---------------------------------------------------------------------------------------------
-// Vocabularies (shared with zod schemas / the state machine)
-
-export const USER_ROLES = ['driver', 'customer', 'admin'] as const;
-export const DRIVER_STATUSES = ['offline', 'available', 'en_route', 'on_job', 'break'] as const;
-export const CONTACT_PREFERENCES = ['email', 'sms', 'both', 'none'] as const;
-export const SUBSCRIPTION_TIERS = ['standard', 'priority'] as const;
-export const JOB_STATUSES = [
-  'pending',
-  'assigned',
-  'en_route',
-  'arrived',
-  'in_progress',
-  'completed',
-  'cancelled',
-  'disputed',
-] as const;
-export const JOB_SOURCES = ['customer', 'admin'] as const;
-export const SERVICE_TYPES = ['residential', 'commercial'] as const;
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
-export const PAYMENT_METHODS = ['cash', 'card', 'paypal', 'venmo', 'other'] as const;
-export const WAITLIST_STATUSES = ['waiting', 'promoted', 'expired', 'cancelled'] as const;
-export const NOTIFICATION_CHANNELS = ['sms', 'email', 'push', 'outbox'] as const;
-export const NOTIFICATION_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'dead', 'skipped'] as const;
-export const AUTH_TOKEN_PURPOSES = [
-  'magic_link',
-  'verify_email',
-  'verify_phone',
-  'reset_password',
-  'invite',
-  'admin_enrol',
-] as const;
+import { sqlList } from './sql-list';
 
 // ---------------------------------------------------------------------------------------------
 // Column helpers
@@ -83,11 +70,7 @@ const pk = () => uuid().primaryKey().defaultRandom();
 
 /** `CHECK (col IN ('a','b',...))` from a vocabulary constant. */
 function oneOf(name: string, col: AnyPgColumn, values: readonly string[]) {
-  const list = sql.join(
-    values.map((v) => sql.raw(`'${v}'`)),
-    sql.raw(', '),
-  );
-  return check(name, sql`${col} IN (${list})`);
+  return check(name, sql`${col} IN (${sqlList(values)})`);
 }
 
 const nonNegative = (name: string, col: AnyPgColumn) => check(name, sql`${col} >= 0`);
@@ -109,7 +92,7 @@ export const users = pgTable(
      */
     phone: text(),
     password_hash: text().notNull(),
-    role: text({ enum: USER_ROLES }).notNull(),
+    role: text({ enum: ROLES }).notNull(),
     full_name: text().notNull(),
     is_active: boolean().notNull().default(true),
     email_verified_at: tstz(),
@@ -133,7 +116,7 @@ export const users = pgTable(
     index('idx_users_phone').on(t.phone),
     uniqueIndex('idx_users_phone_verified').on(t.phone).where(sql`${t.phone_verified_at} IS NOT NULL`),
     index('idx_users_role').on(t.role),
-    oneOf('users_role_check', t.role, USER_ROLES),
+    oneOf('users_role_check', t.role, ROLES),
   ],
 );
 
@@ -367,7 +350,7 @@ export const jobs = pgTable(
     /** "Does this driver hold a live job?" — asked per candidate by the nearest-driver search. */
     index('idx_jobs_driver_id_active')
       .on(t.driver_id)
-      .where(sql`${t.status} IN ('assigned', 'en_route', 'arrived', 'in_progress')`),
+      .where(sql`${t.status} IN (${sqlList(ACTIVE_JOB)})`),
     index('idx_jobs_status_requested_at').on(t.status, t.requested_at),
     // The admin list's default order (newest first, id as tie-break; NULLS FIRST as ORDER BY
     // … DESC has it, or the planner cannot use the index): a scan of the index's

@@ -1,4 +1,4 @@
-import { ACTIVE_JOB_STATUSES } from '../contract/enums';
+import { ACTIVE_JOB } from '../contract/job-status';
 import type { ClientMessage, DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
 import { roomStub } from '../worker/realtime';
@@ -191,7 +191,7 @@ export class Dispatch extends SocketRoom {
   jobStatus(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_status' }>): void {
     const { job_id, new_status } = msg.payload;
     if (driverId) {
-      if (ACTIVE_JOB_STATUSES.includes(new_status)) this.#positions.setActiveJob(driverId, job_id);
+      if (ACTIVE_JOB.includes(new_status)) this.#positions.setActiveJob(driverId, job_id);
       else this.#positions.clearActiveJob(driverId, job_id);
       this.#broadcast(`driver:${driverId}`, msg);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus } from '../contract/enums';
+import { JOB_STATUSES, type JobStatus } from '../contract/enums';
+import { TERMINAL_JOB } from '../contract/job-status';
 import type { DriverLocationPayload, JobStatusPayload, LocationPing } from '../contract/ws';
 
 /**
@@ -33,7 +34,7 @@ export interface RoomState {
 }
 
 export function isTerminal(status: JobStatus): boolean {
-  return TERMINAL_JOB_STATUSES.includes(status);
+  return TERMINAL_JOB.includes(status);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { eq, sql, type SQL } from 'drizzle-orm';
+import type { ContactPreference, DriverStatus } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { issueSession } from '../../worker/services/sessions';
 import { api, db, DEMO_TOTP, login, type Session } from './helpers';
@@ -46,7 +47,7 @@ export async function sessionOf(userId: string): Promise<string> {
 }
 
 export interface NewCustomerOptions {
-  preferred_contact?: (typeof t.CONTACT_PREFERENCES)[number];
+  preferred_contact?: ContactPreference;
   phone?: string | null;
   /** A saved (default) location; `null` for none. Defaults to a point in Concord. */
   location?: { lat: number; lng: number; label?: string } | null;
@@ -97,7 +98,7 @@ export async function newCustomer(opts: NewCustomerOptions = {}): Promise<Person
 }
 
 export interface NewDriverOptions {
-  status?: (typeof t.DRIVER_STATUSES)[number];
+  status?: DriverStatus;
   at?: { lat: number; lng: number } | null;
   service_radius_km?: number;
 }

@@ -4,6 +4,8 @@ import { localParts, previousLocalDay } from '../lib/zoned-time';
 import { emailAdmins } from '../notify/intents';
 import { loadOperator } from '../notify/recipients';
 import { dailyReportEmail } from '../notify/templates';
+import { sqlList } from '../../db/sql-list';
+import { CALLED_OFF_JOB, SERVED_JOB } from '../../contract/job-status';
 
 /** Local hour the report goes out (ApexPlow DailyRevenueReport: "6 AM daily"). */
 export const REPORT_HOUR = 6;
@@ -23,9 +25,9 @@ export async function buildDailyReport(db: Db, day: { date: string; from: Date; 
     sql`${col} >= ${day.from.toISOString()}::timestamptz AND ${col} < ${day.to.toISOString()}::timestamptz`;
   const [jobs] = (
     await db.execute<{ completed: number; revenue: number; cancelled: number }>(sql`
-      SELECT count(*) FILTER (WHERE status IN ('completed', 'disputed') AND ${range(sql`completed_at`)})::int AS completed,
-             coalesce(sum(coalesce(final_price_cents, quoted_price_cents)) FILTER (WHERE status IN ('completed', 'disputed') AND ${range(sql`completed_at`)}), 0)::int AS revenue,
-             count(*) FILTER (WHERE status = 'cancelled' AND ${range(sql`cancelled_at`)})::int AS cancelled
+      SELECT count(*) FILTER (WHERE status IN (${sqlList(SERVED_JOB)}) AND ${range(sql`completed_at`)})::int AS completed,
+             coalesce(sum(coalesce(final_price_cents, quoted_price_cents)) FILTER (WHERE status IN (${sqlList(SERVED_JOB)}) AND ${range(sql`completed_at`)}), 0)::int AS revenue,
+             count(*) FILTER (WHERE status IN (${sqlList(CALLED_OFF_JOB)}) AND ${range(sql`cancelled_at`)})::int AS cancelled
       FROM jobs`)
   ).rows;
   const collected = (
@@ -36,7 +38,7 @@ export async function buildDailyReport(db: Db, day: { date: string; from: Date; 
     await db.execute<{ name: string; jobs: number; cents: number }>(sql`
       SELECT u.full_name AS name, count(*)::int AS jobs, coalesce(sum(coalesce(j.final_price_cents, j.quoted_price_cents)), 0)::int AS cents
       FROM jobs j JOIN driver_profiles d ON d.id = j.driver_id JOIN users u ON u.id = d.user_id
-      WHERE j.status IN ('completed', 'disputed') AND ${range(sql`j.completed_at`)}
+      WHERE j.status IN (${sqlList(SERVED_JOB)}) AND ${range(sql`j.completed_at`)}
       GROUP BY u.full_name ORDER BY cents DESC, name`)
   ).rows;
   return {

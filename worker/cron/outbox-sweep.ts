@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db';
 import { withDb } from '../lib/db';
 import { enqueueInvoices, enqueueNotifications } from '../notify/outbox';
+import { sqlList } from '../../db/sql-list';
+import { SERVED_JOB } from '../../contract/job-status';
 
 /** A fresh row still `queued` this long after it was due was never enqueued (or its message was lost). */
 export const SWEEP_GRACE_MINUTES = 2;
@@ -28,7 +30,7 @@ export async function stuckNotifications(db: Db): Promise<{ id: string; send_aft
 export async function jobsMissingInvoicePdf(db: Db): Promise<string[]> {
   const rows = await db.execute<{ id: string }>(sql`
     SELECT j.id FROM jobs j
-    WHERE j.status IN ('completed', 'disputed')
+    WHERE j.status IN (${sqlList(SERVED_JOB)})
       AND j.completed_at BETWEEN now() - interval '7 days' AND now() - make_interval(mins => ${SWEEP_GRACE_MINUTES}::int)
       AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.job_id = j.id AND i.status <> 'void' AND i.pdf_key IS NOT NULL)
     ORDER BY j.completed_at

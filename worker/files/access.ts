@@ -3,6 +3,7 @@ import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { canSee, findJob, type Actor } from '../services/jobs';
 import type { FileOwner } from './keys';
+import { DRIVER_VISIBLE_JOB } from '../../contract/job-status';
 
 /**
  * Who may get a signed link to a private file:
@@ -28,7 +29,7 @@ export async function canRead(db: Db, actor: Actor, owner: FileOwner): Promise<b
           and(
             eq(t.jobs.driver_id, owner.driver_id),
             eq(t.jobs.customer_id, actor.customer_id),
-            inArray(t.jobs.status, ['assigned', 'en_route', 'arrived', 'in_progress', 'completed', 'disputed']),
+            inArray(t.jobs.status, [...DRIVER_VISIBLE_JOB]),
           ),
         )
         .limit(1);

@@ -8,9 +8,7 @@ import { publicBaseUrl } from '../notify/public-url';
 import { customerUserId, loadContact, loadOperator } from '../notify/recipients';
 import { ensureInvoice, invoiceNumber, loadInvoiceView } from './invoices';
 import { renderInvoicePdf } from './pdf';
-
-/** Job statuses that get an invoice. */
-const INVOICED = new Set(['completed', 'disputed']);
+import { SERVED_JOB } from '../../contract/job-status';
 
 /** Renders an invoice's PDF and stores it in R2 under `invoices/{id}.pdf`. */
 export async function storeInvoicePdf(
@@ -47,7 +45,7 @@ export async function storeInvoicePdf(
  */
 export async function generateInvoice(env: Env, db: Db, jobId: string): Promise<{ invoice_id: string } | null> {
   const [job] = await db.select().from(t.jobs).where(eq(t.jobs.id, jobId)).limit(1);
-  if (!job || !INVOICED.has(job.status)) return null;
+  if (!job || !SERVED_JOB.includes(job.status)) return null;
   const invoice = await ensureInvoice(db, job);
   const stored = invoice.pdf_key ? await env.FILES.head(invoice.pdf_key) : null;
   if (!stored) await storeInvoicePdf(env, db, invoice.id);

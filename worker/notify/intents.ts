@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { JobStatus, Role } from '../../contract/enums';
+import { ON_SITE_JOB, pathSteps } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
@@ -24,11 +25,11 @@ export const URGENT_KINDS: ReadonlySet<TemplateKind> = new Set([
  * assigned" is pointless once the job is done. Job statuses in which each kind still applies.
  */
 export const STILL_RELEVANT: Partial<Record<string, readonly JobStatus[]>> = {
-  job_assigned: ['assigned', 'en_route'],
-  job_en_route: ['en_route'],
-  job_arrived: ['arrived', 'in_progress'],
-  waitlist_promoted: ['pending', 'assigned', 'en_route'],
-  driver_job_assigned: ['assigned'],
+  job_assigned: pathSteps('assigned', 'arrived'),
+  job_en_route: pathSteps('en_route', 'arrived'),
+  job_arrived: ON_SITE_JOB,
+  waitlist_promoted: pathSteps('pending', 'arrived'),
+  driver_job_assigned: pathSteps('assigned', 'en_route'),
 };
 
 export interface NotifyOptions {

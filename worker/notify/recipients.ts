@@ -2,13 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import type { RenderedMessage } from './templates';
-
-export type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];
+import type { ContactPreference, Role } from '../../contract/enums';
 
 /** What the notifier needs to know about one person. */
 export interface Contact {
   user_id: string;
-  role: (typeof t.USER_ROLES)[number];
+  role: Role;
   full_name: string;
   email: string;
   phone: string | null;

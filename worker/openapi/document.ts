@@ -5,6 +5,7 @@ import * as backgroundSchemas from '../../contract/background';
 import * as responseSchemas from '../../contract/responses';
 import * as stormSchemas from '../../contract/storm-ops';
 import * as routeSchemas from '../../contract/routes';
+import { allowedNext } from '../../contract/state-machine';
 import * as wsSchemas from '../../contract/ws';
 import { version } from '../../package.json';
 import { ACCESS } from '../access';
@@ -351,7 +352,7 @@ function errorComponents(): Json {
         error: {
           code: 'invalid_transition',
           message: 'A job that is pending cannot become completed.',
-          details: { allowed: ['assigned', 'cancelled'] },
+          details: { allowed: allowedNext('pending') },
         },
       };
     }

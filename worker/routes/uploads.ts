@@ -7,11 +7,9 @@ import { ApiError, conflict, forbidden } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import { visibleJob } from '../services/jobs';
 import type { AppEnv } from '../types';
+import { AT_WORK_JOB } from '../../contract/job-status';
 
 export const uploads = new Hono<AppEnv>();
-
-/** Job statuses in which a driver may upload the completion photo. */
-const PHOTO_STATUSES = new Set(['arrived', 'in_progress', 'completed']);
 
 /**
  * Issues a 5-minute upload URL (ApexPlow §7 step 1). The URL is our own, HMAC-signed and
@@ -45,7 +43,7 @@ uploads.post('/presign', async (c) => {
     if (actor.role === 'customer')
       throw forbidden('Only the job’s driver or a dispatcher uploads the completion photo.');
     const job = await visibleJob(c.var.db, actor, body.job_id);
-    if (!PHOTO_STATUSES.has(job.status)) {
+    if (!AT_WORK_JOB.includes(job.status)) {
       throw conflict(
         'invalid_state',
         `A completion photo can be added once the driver has arrived (the job is ${job.status}).`,

@@ -1,10 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { JOB_STATUSES, TERMINAL_JOB_STATUSES, type JobStatus } from '../../contract/enums';
-import { allowedNext } from '../../contract/state-machine';
+import { JOB_STATUSES, type JobStatus } from '../../contract/enums';
+import { TERMINAL_JOB } from '../../contract/job-status';
+import { allowedNext, STATUS_TIMESTAMP } from '../../contract/state-machine';
+import { sqlList, sqlStatus } from '../../db/sql-list';
 import type { Queryable } from './jobs';
 import type { DayRange } from './reports';
 
-const TERMINAL = sql.raw(TERMINAL_JOB_STATUSES.map((s) => `'${s}'`).join(', '));
+const TERMINAL = sqlList(TERMINAL_JOB);
+/** When a finished job finished: the time its status stamps, else its last change. */
+const finishedAt = (s: JobStatus) => sql.raw(`j.${STATUS_TIMESTAMP[s] ?? 'updated_at'}`);
+const FINISHED_AT = sql`CASE ${sql.join(
+  TERMINAL_JOB.map((s) => sql`WHEN j.status = ${sqlStatus(s)} THEN ${finishedAt(s)}`),
+  sql` `,
+)} ELSE j.updated_at END`;
+/** Spelled out per status (not through FINISHED_AT) so each arm can use that column's index. */
+const FINISHED_IN_DAY = sql.join(
+  TERMINAL_JOB.map((s) => sql`(j.status = ${sqlStatus(s)} AND ${finishedAt(s)} >= b.lo AND ${finishedAt(s)} < b.hi)`),
+  sql` OR `,
+);
 
 export interface BoardCard {
   id: string;
@@ -51,12 +64,9 @@ export async function loadBoard(q: Queryable, tz: string, day: DayRange, perColu
     ), board AS (
       SELECT j.*,
              coalesce(j.final_price_cents, j.quoted_price_cents, 0) AS price_cents,
-             CASE WHEN j.status = 'completed' THEN j.completed_at WHEN j.status = 'cancelled' THEN j.cancelled_at ELSE j.updated_at END AS finished_at
+             ${FINISHED_AT} AS finished_at
       FROM jobs j, bounds b
-      WHERE j.status NOT IN (${TERMINAL})
-         OR (j.status = 'completed' AND j.completed_at >= b.lo AND j.completed_at < b.hi)
-         OR (j.status = 'cancelled' AND j.cancelled_at >= b.lo AND j.cancelled_at < b.hi)
-         OR (j.status = 'disputed' AND j.updated_at >= b.lo AND j.updated_at < b.hi)
+      WHERE j.status NOT IN (${TERMINAL}) OR ${FINISHED_IN_DAY}
     ), ranked AS (
       SELECT board.*,
              count(*) OVER w_all AS col_count,

@@ -3,8 +3,9 @@ import * as t from '../../db/schema';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { ApiError, notFound } from '../lib/errors';
 import type { Queryable } from './jobs';
-
-type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];
+import type { ContactPreference } from '../../contract/enums';
+import { sqlList } from '../../db/sql-list';
+import { OPEN_JOB } from '../../contract/job-status';
 
 const profileColumns = {
   id: t.customer_profiles.id,
@@ -87,7 +88,7 @@ export async function listCustomers(
         Number,
       ),
       open_jobs_count:
-        sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id} AND j.status NOT IN ('completed', 'cancelled', 'disputed'))`.mapWith(
+        sql<number>`(SELECT count(*) FROM jobs j WHERE j.customer_id = ${t.customer_profiles.id} AND j.status IN (${sqlList(OPEN_JOB)}))`.mapWith(
           Number,
         ),
       last_job_at: sql<

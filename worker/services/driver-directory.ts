@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { DriverPatch } from '../../contract/api-domain';
-import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
+import { ACTIVE_JOB, UNDER_WAY_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
+import { sqlList, sqlStatus } from '../../db/sql-list';
 import { latSql, lngSql, pointSql } from '../../db/geo';
 import { ApiError, notFound } from '../lib/errors';
 import type { Queryable } from './jobs';
-
-type DriverStatus = (typeof t.DRIVER_STATUSES)[number];
+import type { DriverStatus, JobStatus } from '../../contract/enums';
 
 /** The columns of the admin driver list (SPEC §7) plus contact and account state. */
 export const driverSummary = {
@@ -97,7 +97,7 @@ export async function activeJobsOf(q: Queryable, driverId: string) {
   return q
     .select()
     .from(t.jobs)
-    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])))
+    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB])))
     .orderBy(sql`${t.jobs.scheduled_for} NULLS FIRST`, asc(t.jobs.assigned_at));
 }
 
@@ -111,20 +111,20 @@ export async function jobInHand(
   q: Queryable,
   driverId: string,
   driverUserId: string,
-): Promise<{ id: string; status: (typeof t.JOB_STATUSES)[number] } | null> {
+): Promise<{ id: string; status: JobStatus } | null> {
   const [row] = await q
     .select({ id: t.jobs.id, status: t.jobs.status })
     .from(t.jobs)
     .where(
       and(
         eq(t.jobs.driver_id, driverId),
-        sql`(${t.jobs.status} IN ('en_route', 'arrived', 'in_progress')
-          OR (${t.jobs.status} = 'assigned' AND (
+        sql`(${t.jobs.status} IN (${sqlList(UNDER_WAY_JOB)})
+          OR (${t.jobs.status} = ${sqlStatus('assigned')} AND (
             SELECT e.changed_by_user_id FROM job_status_events e
             WHERE e.job_id = ${t.jobs.id} ORDER BY e.created_at DESC, e.id DESC LIMIT 1) = ${driverUserId}::uuid))`,
       ),
     )
-    .orderBy(sql`${t.jobs.status} = 'assigned'`, asc(t.jobs.assigned_at))
+    .orderBy(sql`${t.jobs.status} = ${sqlStatus('assigned')}`, asc(t.jobs.assigned_at))
     .limit(1);
   return row ?? null;
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { JobPatchBody } from '../../contract/api-domain';
-import { TERMINAL_JOB_STATUSES } from '../../contract/enums';
+import { TERMINAL_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { conflict } from '../lib/errors';
@@ -49,7 +49,7 @@ export async function editJob(
     const instructionsChange =
       body.special_instructions !== undefined && (body.special_instructions || null) !== before.special_instructions;
     const scheduleChange = scheduled !== undefined && !sameInstant(scheduled, before.scheduled_for);
-    if ((instructionsChange || scheduleChange) && TERMINAL_JOB_STATUSES.includes(before.status)) {
+    if ((instructionsChange || scheduleChange) && TERMINAL_JOB.includes(before.status)) {
       throw conflict('job_closed', `A ${before.status} job's instructions and schedule are final.`, {
         status: before.status,
       });

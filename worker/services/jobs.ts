@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { ACTIVE_JOB_STATUSES, type DriverStatus, type JobStatus, type Role } from '../../contract/enums';
+import type { DriverStatus, JobStatus } from '../../contract/enums';
+import { ACTIVE_JOB } from '../../contract/job-status';
 import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusFromJobs } from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
@@ -106,7 +107,7 @@ export async function syncDriverStatus(
   const jobs = await tx
     .select({ status: t.jobs.status })
     .from(t.jobs)
-    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])));
+    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB])));
   const status = driverStatusFromJobs(
     driver.status,
     jobs.map((j) => j.status),

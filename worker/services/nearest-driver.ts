@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
+import { ACTIVE_JOB } from '../../contract/job-status';
 import { pointSql } from '../../db/geo';
+import { sqlList } from '../../db/sql-list';
 
 export interface NearestDriverQuery {
   lat: number;
@@ -18,7 +19,7 @@ export interface NearestDriver {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ACTIVE = sql.raw(ACTIVE_JOB_STATUSES.map((s) => `'${s}'`).join(', '));
+const ACTIVE = sqlList(ACTIVE_JOB);
 /** How many nearest available drivers are looked at, at most, before giving up on a point. */
 export const MAX_WALK = 500;
 

@@ -1,12 +1,11 @@
 import { loadContact, planDeliveries } from '../notify/recipients';
 import { SMS_FOOTER, type RenderedMessage } from '../notify/templates';
 import * as t from '../../db/schema';
-import type { Db, Queryable } from '../lib/db';
+import type { Queryable } from '../lib/db';
 import { noteQueued } from '../notify/outbox';
+import type { NotificationChannel, ContactPreference } from '../../contract/enums';
 
 export type { Queryable, Tx } from '../lib/db';
-
-export type NotificationChannel = (typeof t.NOTIFICATION_CHANNELS)[number];
 
 /** One message to one recipient, as the domain decides it. */
 export interface NotificationIntent {
@@ -63,8 +62,6 @@ export async function enqueueNotification(tx: Queryable, intent: NotificationInt
   if (!skipped) noteQueued(row.id, row.send_after);
   return row.id;
 }
-
-type ContactPreference = (typeof t.CONTACT_PREFERENCES)[number];
 
 /** A notice for one person; the channels follow their role and contact preference. */
 export interface UserNotice {

@@ -3,8 +3,7 @@ import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { ApiError } from '../lib/errors';
 import { randomToken, sha256Hex } from '../lib/ids';
-
-export type TokenPurpose = (typeof t.AUTH_TOKEN_PURPOSES)[number];
+import type { TokenPurpose } from '../../contract/enums';
 
 /** How long each kind of emailed link or code stays good. */
 export const TOKEN_TTL_SECONDS: Record<TokenPurpose, number> = {

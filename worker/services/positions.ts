@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { ACTIVE_JOB_STATUSES } from '../../contract/enums';
+import { ACTIVE_JOB } from '../../contract/job-status';
 import { geographyPointSql } from '../../db/geo';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
@@ -36,7 +36,7 @@ export async function activeJobOf(db: Db, driverId: string): Promise<string | nu
   const [row] = await db
     .select({ id: t.jobs.id })
     .from(t.jobs)
-    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB_STATUSES])))
+    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB])))
     .orderBy(desc(t.jobs.assigned_at))
     .limit(1);
   return row?.id ?? null;

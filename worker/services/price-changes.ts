@@ -1,15 +1,11 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { JobStatus } from '../../contract/enums';
+import { AT_WORK_JOB, CALLED_OFF_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import { conflict } from '../lib/errors';
 import { repriceOpenInvoice } from './invoices';
 import { visibleJob, type Actor, type JobRow, type Queryable } from './jobs';
 
 export type PriceChangeRow = typeof t.job_price_changes.$inferSelect;
-
-/** On site means arrived or later; the driver may still adjust on the completion screen. */
-const DRIVER_PRICE_STATUSES: readonly JobStatus[] = ['arrived', 'in_progress', 'completed'];
-const ADMIN_CLOSED_STATUSES: readonly JobStatus[] = ['cancelled'];
 
 export function toPriceChange(row: PriceChangeRow) {
   const { organization_id: _o, ...rest } = row;
@@ -40,14 +36,14 @@ export async function changePrice(
   expectedVersion?: number,
 ): Promise<PriceChangeOutcome> {
   const job = await visibleJob(q, actor, jobId);
-  if (actor.role === 'driver' && !DRIVER_PRICE_STATUSES.includes(job.status)) {
+  if (actor.role === 'driver' && !AT_WORK_JOB.includes(job.status)) {
     throw conflict(
       'price_locked',
       `The price is set on site: a job that is ${job.status} cannot be re-priced by its driver yet.`,
-      { status: job.status, allowed_in: DRIVER_PRICE_STATUSES },
+      { status: job.status, allowed_in: AT_WORK_JOB },
     );
   }
-  if (actor.role === 'admin' && ADMIN_CLOSED_STATUSES.includes(job.status)) {
+  if (actor.role === 'admin' && CALLED_OFF_JOB.includes(job.status)) {
     throw conflict('price_locked', 'A cancelled job has no price to change.', { status: job.status });
   }
   if (expectedVersion !== undefined && expectedVersion !== job.version) {

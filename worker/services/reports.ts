@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { JOB_STATUSES, type JobStatus } from '../../contract/enums';
+import { DRIVER_STATUSES, JOB_STATUSES, type JobStatus } from '../../contract/enums';
 import type { Queryable } from './jobs';
+import { sqlList } from '../../db/sql-list';
+import { CALLED_OFF_JOB, SERVED_JOB } from '../../contract/job-status';
 
 /**
  * Dashboard counts and the by-day reports. Days are the operator's local days
@@ -51,10 +53,10 @@ export async function jobsReport(q: Queryable, tz: string, r: DayRange) {
       FROM jobs j, bounds b WHERE j.requested_at >= b.lo AND j.requested_at < b.hi GROUP BY 1
     ), done AS (
       SELECT (j.completed_at AT TIME ZONE ${tz})::date AS day, count(*) AS n, sum(coalesce(j.final_price_cents, j.quoted_price_cents, 0)) AS value
-      FROM jobs j, bounds b WHERE j.completed_at >= b.lo AND j.completed_at < b.hi AND j.status IN ('completed', 'disputed') GROUP BY 1
+      FROM jobs j, bounds b WHERE j.completed_at >= b.lo AND j.completed_at < b.hi AND j.status IN (${sqlList(SERVED_JOB)}) GROUP BY 1
     ), canc AS (
       SELECT (j.cancelled_at AT TIME ZONE ${tz})::date AS day, count(*) AS n
-      FROM jobs j, bounds b WHERE j.cancelled_at >= b.lo AND j.cancelled_at < b.hi AND j.status = 'cancelled' GROUP BY 1
+      FROM jobs j, bounds b WHERE j.cancelled_at >= b.lo AND j.cancelled_at < b.hi AND j.status IN (${sqlList(CALLED_OFF_JOB)}) GROUP BY 1
     )
     SELECT to_char(days.day, 'YYYY-MM-DD') AS day, req.n AS requested, done.n AS completed, canc.n AS cancelled, done.value AS completed_value_cents
     FROM days LEFT JOIN req USING (day) LEFT JOIN done USING (day) LEFT JOIN canc USING (day)
@@ -148,16 +150,14 @@ export async function dashboard(q: Queryable, tz: string) {
       (SELECT count(*) FROM payments p, bounds b WHERE p.recorded_at >= b.lo AND p.recorded_at < b.hi) AS payments,
       (SELECT count(*) FROM jobs j, bounds b WHERE j.requested_at >= b.lo AND j.requested_at < b.hi) AS requested,
       (SELECT count(*) FROM jobs j, bounds b WHERE j.completed_at >= b.lo AND j.completed_at < b.hi) AS completed,
-      (SELECT count(*) FROM jobs j, bounds b WHERE j.cancelled_at >= b.lo AND j.cancelled_at < b.hi AND j.status = 'cancelled') AS cancelled`);
+      (SELECT count(*) FROM jobs j, bounds b WHERE j.cancelled_at >= b.lo AND j.cancelled_at < b.hi AND j.status IN (${sqlList(CALLED_OFF_JOB)})) AS cancelled`);
   const row = result.rows[0] ?? {};
   const parse = (v: unknown): Record<string, number> =>
     (typeof v === 'string' ? JSON.parse(v) : (v as Record<string, number> | null)) ?? {};
   const jobsRaw = parse(row.jobs_by_status);
   const jobs_by_status = Object.fromEntries(JOB_STATUSES.map((s) => [s, n(jobsRaw[s])])) as Record<JobStatus, number>;
   const driversRaw = parse(row.drivers_by_status);
-  const drivers_by_status = Object.fromEntries(
-    ['offline', 'available', 'en_route', 'on_job', 'break'].map((s) => [s, n(driversRaw[s])]),
-  );
+  const drivers_by_status = Object.fromEntries(DRIVER_STATUSES.map((s) => [s, n(driversRaw[s])]));
   return {
     timezone: tz,
     today,

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
-import { TERMINAL_JOB_STATUSES, type Role } from '../../contract/enums';
+import type { Role } from '../../contract/enums';
+import { TERMINAL_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import type { SessionMatch } from '../../durable-objects/socket-identity';
 import { revokeAllSessions, revokeSession } from '../auth/revocation';
@@ -16,7 +17,7 @@ const MAX_ROOMS = 500;
  * an admin every unfinished job (admins may watch any room).
  */
 export async function roomsOf(db: Db, user: { id: string; role: Role }): Promise<string[]> {
-  const live = notInArray(t.jobs.status, [...TERMINAL_JOB_STATUSES]);
+  const live = notInArray(t.jobs.status, [...TERMINAL_JOB]);
   if (user.role === 'admin') {
     const rows = await db.select({ id: t.jobs.id }).from(t.jobs).where(live).limit(MAX_ROOMS);
     return rows.map((r) => r.id);
@@ -42,7 +43,7 @@ export async function roomsOf(db: Db, user: { id: string; role: Role }): Promise
     .where(eq(t.jobs.customer_id, profile.id))
     .orderBy(desc(t.jobs.requested_at))
     .limit(MAX_ROOMS);
-  return rows.filter((r, i) => i === 0 || !TERMINAL_JOB_STATUSES.includes(r.status)).map((r) => r.id);
+  return rows.filter((r, i) => i === 0 || !TERMINAL_JOB.includes(r.status)).map((r) => r.id);
 }
 
 /**

@@ -151,7 +151,7 @@ export async function rotateRefreshToken(db: Db, env: Env, raw: string, device: 
       return current?.last_used_at ? ('reused' as const) : ('revoked' as const);
     }
     const [user] = await tx.select().from(t.users).where(eq(t.users.id, row.user_id)).limit(1);
-    if (!user || !user.is_active || user.suspended_at) {
+    if (!user?.is_active || user.suspended_at) {
       await revokeFamilyLocked(tx, row.family_id);
       return 'disabled' as const;
     }

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
-import { TERMINAL_JOB_STATUSES, type StormSkipReason } from '../../contract/enums';
+import { NOT_STARTED_JOB, SERVED_JOB, TERMINAL_JOB } from '../../contract/job-status';
 import type { StormBody, StormPropertyLine as Lines, StormSummary as Summary } from '../../contract/storm-ops';
 import { isEligible, NOT_REACHED_REASON, stormOutcome, visitPriceCents } from '../../contract/storm-rules';
 import * as t from '../../db/schema';
@@ -13,6 +13,7 @@ import { stormSummaryEmail } from '../notify/templates';
 import { formatAddress, insertPendingJobs } from './job-create';
 import { transitionJob, type Actor, type JobRow, type TransitionResult, type Tx } from './jobs';
 import { operatorSettings } from './pricing';
+import { sqlList } from '../../db/sql-list';
 
 /**
  * Storm events (docs/decisions/0066-storm-jobs-once-per-contract.md): an admin declares a
@@ -201,7 +202,7 @@ async function refreshOpenJobs(tx: Tx, storm: StormRow, timeZone: string): Promi
     .select({ job: t.jobs, contract: t.service_contracts })
     .from(t.jobs)
     .innerJoin(t.service_contracts, eq(t.service_contracts.id, t.jobs.contract_id))
-    .where(and(eq(t.jobs.storm_id, storm.id), notInArray(t.jobs.status, [...TERMINAL_JOB_STATUSES])));
+    .where(and(eq(t.jobs.storm_id, storm.id), notInArray(t.jobs.status, [...TERMINAL_JOB])));
   for (const { job, contract } of open) {
     const price = visitPriceCents(contract, storm.depth_in);
     const deadline = slaDeadline(contract, storm, timeZone);
@@ -214,9 +215,6 @@ const endBeforeStart = () =>
   new ApiError(400, 'validation_failed', 'The snow cannot end before the storm starts.', [
     { field: 'snowfall_end_at', message: 'must be at or after started_at' },
   ]);
-
-/** The statuses a closing storm cancels: no one is on the way yet (en route and later finish). */
-const NOT_STARTED = ['pending', 'assigned'] as const;
 
 export interface StormClose {
   storm: StormRow;
@@ -240,10 +238,11 @@ export async function closeStorm(db: Db, actor: Actor, id: string): Promise<Stor
       .set({ status: 'closed', closed_at: new Date() })
       .where(eq(t.storms.id, id))
       .returning();
+    // No one is on the way to these yet; jobs en route or later are finished as usual.
     const waiting = await tx
       .select({ id: t.jobs.id })
       .from(t.jobs)
-      .where(and(eq(t.jobs.storm_id, id), inArray(t.jobs.status, [...NOT_STARTED])));
+      .where(and(eq(t.jobs.storm_id, id), inArray(t.jobs.status, [...NOT_STARTED_JOB])));
     const cancelled: TransitionResult[] = [];
     for (const job of waiting)
       cancelled.push(await transitionJob(tx, actor, job.id, 'cancelled', { cancellation_reason: NOT_REACHED_REASON }));
@@ -322,7 +321,7 @@ export async function listStorms(db: Db, limit = 50) {
       storm: t.storms,
       // Spelled out: inside a select list drizzle would leave the outer column unqualified.
       jobs: sql<number>`(SELECT count(*)::int FROM jobs j WHERE j.storm_id = storms.id)`.mapWith(Number),
-      done: sql<number>`(SELECT count(*)::int FROM jobs j WHERE j.storm_id = storms.id AND j.status IN ('completed', 'disputed'))`.mapWith(
+      done: sql<number>`(SELECT count(*)::int FROM jobs j WHERE j.storm_id = storms.id AND j.status IN (${sqlList(SERVED_JOB)}))`.mapWith(
         Number,
       ),
     })

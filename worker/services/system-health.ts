@@ -6,6 +6,8 @@ import { configStatus } from '../config';
 import { CRON_TASKS } from '../cron';
 import { RETRYING_GRACE_MINUTES } from '../cron/outbox-sweep';
 import type { Db } from '../lib/db';
+import { sqlList } from '../../db/sql-list';
+import { OPEN_JOB } from '../../contract/job-status';
 
 /**
  * The admin's health view (`GET /api/v1/admin/health`): what an operator checks first when
@@ -264,7 +266,7 @@ export async function systemHealth(env: Env, db: Db): Promise<AdminHealth> {
     const [, ping_ms] = await timed(() => db.execute(sql`SELECT 1`));
     const [, query_ms] = await timed(() =>
       db.execute(
-        sql`SELECT status, count(*)::int AS n FROM jobs WHERE status IN ('pending', 'assigned', 'en_route', 'arrived', 'in_progress') GROUP BY status`,
+        sql`SELECT status, count(*)::int AS n FROM jobs WHERE status IN (${sqlList(OPEN_JOB)}) GROUP BY status`,
       ),
     );
     database = { ok: true, connect_ms, ping_ms, query_ms, error: null };

@@ -6,9 +6,9 @@ import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { transitionJob, type Actor, type JobRow, type Queryable, type TransitionResult } from './jobs';
 import { insertPendingJobs } from './job-create';
 import { notifyUser } from './notify-intents';
+import type { WaitlistStatus } from '../../contract/enums';
 
 export type WaitlistRow = typeof t.waitlist.$inferSelect;
-type WaitlistStatus = (typeof t.WAITLIST_STATUSES)[number];
 
 /** A waitlist entry as the API shows it: the point as `lat`/`lng`. */
 export function toWaitlistEntry(row: WaitlistRow, { withContact = true } = {}) {

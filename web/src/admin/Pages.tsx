@@ -23,6 +23,7 @@ import {
 import { useAdmin } from './AdminData';
 import { BarChart } from './Charts';
 import { strings } from './strings';
+import { TERMINAL_JOB } from '../../../contract/job-status';
 
 /** The admin's smaller screens: live map, drivers, customers, reports, audit log, outbox. */
 
@@ -34,9 +35,7 @@ export function LiveMapPage() {
   const admin = useAdmin();
   const now = useNow(5000);
   const board = useResource((signal) => loadBoard(signal), `map:${admin.jobsVersion}`);
-  const open = (board.data ?? [])
-    .filter((c) => !['completed', 'cancelled', 'disputed'].includes(c.status))
-    .flatMap((c) => c.cards);
+  const open = (board.data ?? []).filter((c) => !TERMINAL_JOB.includes(c.status)).flatMap((c) => c.cards);
   const area = admin.serviceArea;
   const center = area ? { lat: area.lat, lng: area.lng } : (open[0] ?? FALLBACK_CENTER);
   const drivers = (admin.drivers ?? []).map((d) => {

@@ -1,10 +1,9 @@
-import { ACTIVE_JOB_STATUSES, type JobStatus } from '../../../contract/enums';
+import type { JobStatus } from '../../../contract/enums';
 import type { AdminHealth } from '../../../contract/health';
 import { ApiError } from '../lib/api';
 import type {
   AdminTier,
   AuditEntry,
-  BoardCard,
   BoardColumn,
   CustomerSummary,
   Dashboard,
@@ -42,72 +41,9 @@ export async function listDrivers(signal?: AbortSignal): Promise<(Driver & { ema
     .drivers;
 }
 
-export const BOARD_STATUSES: JobStatus[] = [
-  'pending',
-  'assigned',
-  'en_route',
-  'arrived',
-  'in_progress',
-  'completed',
-  'cancelled',
-];
-
-function toCard(j: Job, drivers: Driver[]): BoardCard {
-  return {
-    id: j.id,
-    status: j.status,
-    version: j.version ?? 0,
-    customer_id: j.customer_id,
-    customer_name: '',
-    driver_id: j.driver_id,
-    driver_name: drivers.find((d) => d.id === j.driver_id)?.full_name ?? null,
-    job_address: j.job_address,
-    lat: j.lat,
-    lng: j.lng,
-    price_cents: j.final_price_cents ?? j.quoted_price_cents ?? 0,
-    special_instructions: j.special_instructions ?? null,
-    requested_at: j.requested_at,
-    scheduled_for: j.scheduled_for,
-    assigned_at: j.assigned_at,
-    completed_at: j.completed_at,
-    cancelled_at: j.cancelled_at,
-    allowed_next: [],
-  };
-}
-
-/**
- * The board: `GET /admin/board` (columns with counts and sums), or — on a server without
- * it — the same columns built from `GET /jobs` (today's finished jobs included).
- */
+/** The board: `GET /admin/board`, columns with counts and sums, today's finished jobs included. */
 export async function loadBoard(signal?: AbortSignal): Promise<BoardColumn[]> {
-  const board = await orNull(
-    api.get<{ columns: BoardColumn[] }>('/admin/board', { signal, query: { per_column: 100 } }),
-  );
-  if (board) return board.columns;
-  const [jobs, drivers] = await Promise.all([
-    listJobs([...ACTIVE_JOB_STATUSES, 'pending', 'completed', 'cancelled'], signal),
-    listDrivers(signal),
-  ]);
-  const today = new Date().toDateString();
-  return BOARD_STATUSES.map((status) => {
-    const cards = jobs
-      .filter((j) => j.status === status)
-      .filter((j) =>
-        status === 'completed'
-          ? new Date(j.completed_at ?? 0).toDateString() === today
-          : status === 'cancelled'
-            ? new Date(j.cancelled_at ?? 0).toDateString() === today
-            : true,
-      )
-      .map((j) => toCard(j, drivers));
-    return {
-      status,
-      count: cards.length,
-      total_price_cents: cards.reduce((a, c) => a + c.price_cents, 0),
-      cards,
-      truncated: false,
-    };
-  });
+  return (await api.get<{ columns: BoardColumn[] }>('/admin/board', { signal, query: { per_column: 100 } })).columns;
 }
 
 export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TERMINAL_JOB_STATUSES, type JobStatus } from '../../../contract/enums';
+import type { JobStatus } from '../../../contract/enums';
+import { HAPPY_PATH, TERMINAL_JOB } from '../../../contract/job-status';
 import { canTransition } from '../../../contract/state-machine';
 import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
@@ -23,7 +24,6 @@ import { strings } from './strings';
 
 /** Live page of one job: status, timeline, the plow on a map; polling when the socket is down. */
 
-const STEPS: JobStatus[] = ['pending', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed'];
 /** Wait this long for the socket before falling back to polling. */
 const POLL_GRACE_MS = 4_000;
 const POLL_LOCATION_MS = 5_000;
@@ -46,7 +46,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const [polling, setPolling] = useState(false);
   const now = useNow(1000);
   const status = job.data?.status;
-  const terminal = status ? TERMINAL_JOB_STATUSES.includes(status) : false;
+  const terminal = status ? TERMINAL_JOB.includes(status) : false;
 
   // Newer fixes only: a slow poll answer must not move the plow back.
   const takeFix = useCallback((next: Fix) => {
@@ -61,7 +61,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
     if (before === null || before === status) return;
     if (status === 'arrived') toast.show({ kind: 'ok', message: s.arrivedNotice, durationMs: 15_000 });
     if (status === 'completed') toast.show({ kind: 'ok', message: s.completedNotice, durationMs: 15_000 });
-  }, [status, s]);
+  }, [status]);
 
   const onMessage = useCallback(
     (msg: ServerMessage) => {
@@ -220,7 +220,7 @@ function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[]
   for (const e of events)
     if (e.previous_status !== e.new_status && !reached.has(e.new_status))
       reached.set(e.new_status, e.recorded_at ?? e.created_at);
-  if (status === 'cancelled' || status === 'disputed') {
+  if (!HAPPY_PATH.includes(status)) {
     return (
       <ol className="timeline">
         <li className="is-current" aria-current="step">
@@ -230,10 +230,10 @@ function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[]
       </ol>
     );
   }
-  const at = STEPS.indexOf(status);
+  const at = HAPPY_PATH.indexOf(status);
   return (
     <ol className="timeline">
-      {STEPS.map((step, i) => {
+      {HAPPY_PATH.map((step, i) => {
         const when = step === 'pending' ? (events[0]?.created_at ?? null) : reached.get(step);
         return (
           <li

@@ -9,7 +9,8 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import { ACTIVE_JOB_STATUSES, type JobStatus, type PaymentMethod } from '../../../contract/enums';
+import type { JobStatus, PaymentMethod } from '../../../contract/enums';
+import { ACTIVE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
 import type { LocationPing, ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
 import type { Job } from '../lib/api-types';
@@ -93,7 +94,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
   const [queueError, setQueueError] = useState<unknown>(null);
   const [queueLoading, setQueueLoading] = useState(true);
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
-  const [generation, setGeneration] = useState(0);
+  const [_generation, setGeneration] = useState(0);
   const [accepted, setAccepted] = useState(() => acceptedJobIds());
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
@@ -125,7 +126,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
       },
     );
     return () => ctrl.abort();
-  }, [generation]);
+  }, []);
 
   const setMe = useCallback((m: Me) => {
     setMeState(m);
@@ -139,10 +140,10 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
       // Same copy already on screen: keep the queue as it is, so nothing re-renders or refetches.
       const current = q.jobs.find((j) => j.id === job.id);
       if (current && JSON.stringify(current) === JSON.stringify(job)) return q;
-      const live = ACTIVE_JOB_STATUSES.includes(job.status);
+      const live = ACTIVE_JOB.includes(job.status);
       const exists = q.jobs.some((j) => j.id === job.id);
       const jobs = exists ? q.jobs.map((j) => (j.id === job.id ? job : j)) : live ? [...q.jobs, job] : q.jobs;
-      return { ...q, jobs: jobs.filter((j) => ACTIVE_JOB_STATUSES.includes(j.status) || j.id === job.id) };
+      return { ...q, jobs: jobs.filter((j) => ACTIVE_JOB.includes(j.status) || j.id === job.id) };
     });
   }, []);
   const cachedJob = useCallback((id: string) => readCache().jobs[id] ?? queue?.jobs.find((j) => j.id === id), [queue]);
@@ -194,7 +195,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
   const activeJob = useMemo(() => {
     const jobs = queue?.jobs ?? [];
     const j =
-      jobs.find((x) => effectiveStatus(x) !== 'assigned' && ACTIVE_JOB_STATUSES.includes(effectiveStatus(x))) ??
+      jobs.find((x) => UNDER_WAY_JOB.includes(effectiveStatus(x))) ??
       jobs.find((x) => accepted.has(x.id) && x.status === 'assigned');
     return j ? { ...j, status: effectiveStatus(j) } : null;
   }, [queue, accepted, effectiveStatus]);
@@ -226,7 +227,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
       }
       // GPS: one ping at a time over the socket, each acknowledged before the next.
       const c = clientRef.current;
-      if (!c || c.state !== 'open') return { outcome: 'retry', error: 'socket not open' };
+      if (c?.state !== 'open') return { outcome: 'retry', error: 'socket not open' };
       const pings = [...(item.body as GpsBatchBody).pings];
       while (pings.length) {
         const ping = pings[0]!;

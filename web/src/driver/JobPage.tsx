@@ -26,6 +26,7 @@ import { PaymentPanel } from './PaymentPanel';
 import { PhotoCapture } from './PhotoCapture';
 import { PriceChange } from './PriceChange';
 import { strings } from './strings';
+import { ON_SITE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
 
 /** One job, one big button for the next step; works offline through the outbox. */
 export function JobPage({ jobId }: { jobId: string }) {
@@ -85,8 +86,7 @@ export function JobPage({ jobId }: { jobId: string }) {
   const accepted = d.accepted.has(job.id) || status !== 'assigned';
   const next = accepted ? driverNextStep(status) : null;
   const queued = d.pending.filter((i) => i.job_id === job.id);
-  const active =
-    status === 'en_route' || status === 'arrived' || status === 'in_progress' || (status === 'assigned' && accepted);
+  const active = UNDER_WAY_JOB.includes(status) || (status === 'assigned' && accepted);
 
   const advance = async () => {
     if (!next) return;
@@ -239,7 +239,7 @@ export function JobPage({ jobId }: { jobId: string }) {
       )}
 
       {active && <GpsPanel gps={d.gps} />}
-      {(status === 'arrived' || status === 'in_progress') && (
+      {ON_SITE_JOB.includes(status) && (
         <PhotoCapture
           job={job}
           photoUrl={photoUrl}
@@ -249,9 +249,7 @@ export function JobPage({ jobId }: { jobId: string }) {
           }}
         />
       )}
-      {(status === 'arrived' || status === 'in_progress') && (
-        <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />
-      )}
+      {ON_SITE_JOB.includes(status) && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}
       {status === 'completed' && <PaymentPanel job={job} />}
     </article>
   );
