@@ -24,6 +24,17 @@ export const DRIVER_SETTABLE_STATUSES = ['offline', 'available', 'break'] as con
 export const PAYMENT_METHODS = ['cash', 'card', 'paypal', 'venmo', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
+/**
+ * An invoice's life: `draft` when the job completes, `sent` once mailed, `paid` when payments
+ * cover it, `partially_refunded` / `refunded` after money went back, `void` when cancelled.
+ */
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded', 'partially_refunded'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+/** Invoices still asking for money: payments may be recorded, the invoice voided. */
+export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'sent'];
+/** Invoices with money taken that may still go back. */
+export const REFUNDABLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['paid', 'partially_refunded'];
+
 export const CONTACT_PREFERENCES = ['email', 'sms', 'both', 'none'] as const;
 
 /** What the admin portal exports as CSV for the operator's accountant. */

@@ -33,7 +33,13 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CONTRACT_KINDS, CONTRACT_SLA_KINDS, CONTRACT_STATUSES, STORM_STATUSES } from '../contract/enums';
+import {
+  CONTRACT_KINDS,
+  CONTRACT_SLA_KINDS,
+  CONTRACT_STATUSES,
+  INVOICE_STATUSES,
+  STORM_STATUSES,
+} from '../contract/enums';
 import type { InchBand } from '../contract/storm-rules';
 import { geographyPoint } from './geo';
 
@@ -56,7 +62,6 @@ export const JOB_STATUSES = [
 ] as const;
 export const JOB_SOURCES = ['customer', 'admin'] as const;
 export const SERVICE_TYPES = ['residential', 'commercial'] as const;
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
 export const PAYMENT_METHODS = ['cash', 'card', 'paypal', 'venmo', 'other'] as const;
 export const WAITLIST_STATUSES = ['waiting', 'promoted', 'expired', 'cancelled'] as const;
 export const NOTIFICATION_CHANNELS = ['sms', 'email', 'push', 'outbox'] as const;
@@ -295,6 +300,10 @@ export const operator_settings = pgTable(
     quiet_hours_end: smallint().default(7),
     location_retention_days: integer().notNull().default(90),
     stale_driver_minutes: integer().notNull().default(10),
+    /** Days after issue an invoice is due (0: on receipt); printed on the PDF. */
+    invoice_due_days: integer().notNull().default(14),
+    /** The operator's payment terms, printed at the foot of every invoice. */
+    invoice_terms: text(),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
@@ -307,6 +316,7 @@ export const operator_settings = pgTable(
     check('operator_settings_quiet_end_check', sql`${t.quiet_hours_end} BETWEEN 0 AND 23`),
     check('operator_settings_retention_check', sql`${t.location_retention_days} >= 1`),
     check('operator_settings_stale_driver_check', sql`${t.stale_driver_minutes} >= 1`),
+    check('operator_settings_invoice_due_days_check', sql`${t.invoice_due_days} BETWEEN 0 AND 365`),
   ],
 );
 
