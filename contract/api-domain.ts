@@ -274,6 +274,7 @@ export const WaitlistAssignBody = z.object({ driver_id: uuid });
 export const InvoiceListQuery = z.object({
   status: commaList(INVOICE_STATUSES),
   customer_id: uuid.optional(),
+  job_id: uuid.optional(),
   /** Only invoices issued at least this many days ago (how long a balance has been owed). */
   older_than_days: z.coerce.number().int().min(0).max(3650).optional(),
   cursor,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { readPdf } from '../../scripts/lib/pdf-text';
+import { remindOverdueInvoices } from '../../worker/cron/invoice-reminders';
 import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api } from './helpers';
+import { api, db } from './helpers';
 
 /**
  * One invoice, one amount: what the customer's page, the PDF, the reports and the CSV
@@ -128,7 +129,7 @@ describe('refunds, voids and office payments (admin)', () => {
 
   it('records an office payment up to the balance (audited), refuses more with 422 and changes nothing', async () => {
     const token = await admin();
-    const { customer, invoiceId } = await completedJob();
+    const { customer, job, invoiceId } = await completedJob();
     const pay = (json: unknown) => api(`/api/v1/invoices/${invoiceId}/payments`, { method: 'POST', token, json });
     const tooMuch = await pay({ method: 'card', amount_cents: 8501 });
     expect(tooMuch.status).toBe(422);
@@ -153,6 +154,12 @@ describe('refunds, voids and office payments (admin)', () => {
     expect(first.status).toBe(201);
     expect(first.body.invoice).toMatchObject({ paid_cents: 3000, balance_due_cents: 5500 });
     expect(['draft', 'sent']).toContain(first.body.invoice.status);
+    const board = await call('GET', '/api/v1/admin/board', token);
+    const card = board.body.columns
+      .flatMap((col: { cards: { id: string }[] }) => col.cards)
+      .find((c: { id: string }) => c.id === job.id);
+    expect(card).toMatchObject({ status: 'completed', balance_due_cents: 5500 });
+    expect(['draft', 'sent']).toContain(card.invoice_status);
     const open = await call('GET', `/api/v1/invoices?status=draft,sent&customer_id=${customer.profile_id}`, token);
     expect(open.body.invoices).toEqual([expect.objectContaining({ id: invoiceId, balance_due_cents: 5500 })]);
     const second = await call('POST', `/api/v1/invoices/${invoiceId}/payments`, token, { method: 'other' });
@@ -162,6 +169,8 @@ describe('refunds, voids and office payments (admin)', () => {
       sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'invoice.payment' AND entity_id = ${invoiceId}`,
     );
     expect(audit[0]!.n).toBe(2);
+    const byJob = await call('GET', `/api/v1/invoices?job_id=${job.id}`, token);
+    expect(byJob.body.invoices).toEqual([expect.objectContaining({ id: invoiceId, status: 'paid' })]);
     const paidNow = await call('GET', `/api/v1/invoices?status=draft,sent&customer_id=${customer.profile_id}`, token);
     expect(paidNow.body.invoices).toEqual([]);
   });
@@ -202,5 +211,26 @@ describe('refunds, voids and office payments (admin)', () => {
     expect(await resends()).toBe(1);
     await call('POST', `/api/v1/invoices/${invoiceId}/void`, token, {});
     expect((await api(`/api/v1/invoices/${invoiceId}/resend`, { method: 'POST', token })).status).toBe(409);
+  });
+});
+
+describe('overdue reminders (hourly cron)', () => {
+  it('reminds the customer once when a balance is 7 days past due, and not a paid invoice', async () => {
+    const { job, invoiceId } = await completedJob();
+    const paid = await completedJob();
+    await call('POST', `/api/v1/invoices/${paid.invoiceId}/payments`, await admin(), { method: 'cash' });
+    await rows(
+      sql`UPDATE invoices SET due_at = now() - interval '8 days' WHERE id IN (${invoiceId}, ${paid.invoiceId})`,
+    );
+    const reminders = async (jobId: string) =>
+      rows<{ subject: string }>(
+        sql`SELECT subject FROM notification_log WHERE job_id = ${jobId} AND kind = 'invoice_overdue'`,
+      );
+    await db((d) => remindOverdueInvoices(d, new Date()));
+    await db((d) => remindOverdueInvoices(d, new Date()));
+    expect(await reminders(job.id)).toEqual([
+      { subject: `Invoice INV-${invoiceId.slice(0, 8).toUpperCase()} is 7 days overdue` },
+    ]);
+    expect(await reminders(paid.job.id)).toEqual([]);
   });
 });

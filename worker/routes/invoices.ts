@@ -52,6 +52,7 @@ invoices.get('/', async (c) => {
   const conds: SQL[] = [];
   if (q.status) conds.push(inArray(t.invoices.status, q.status));
   if (q.customer_id) conds.push(eq(t.invoices.customer_id, q.customer_id));
+  if (q.job_id) conds.push(eq(t.invoices.job_id, q.job_id));
   if (q.older_than_days !== undefined)
     conds.push(
       lte(

@@ -228,6 +228,7 @@ export interface InvoiceFilter {
   status: string;
   older_than_days?: number | undefined;
   customer_id?: string | undefined;
+  job_id?: string | undefined;
 }
 
 export async function listInvoices(f: InvoiceFilter, signal?: AbortSignal): Promise<Invoice[]> {
@@ -235,6 +236,7 @@ export async function listInvoices(f: InvoiceFilter, signal?: AbortSignal): Prom
   if (f.status) query.status = f.status;
   if (f.older_than_days !== undefined) query.older_than_days = f.older_than_days;
   if (f.customer_id) query.customer_id = f.customer_id;
+  if (f.job_id) query.job_id = f.job_id;
   return (await api.get<{ invoices: Invoice[] }>('/invoices', { signal, query })).invoices;
 }
 

@@ -168,6 +168,7 @@ export const strings = {
   loading: 'Loading…',
   loadMore: 'Load more',
   board: {
+    unpaid: (due: string) => `Unpaid: ${due} due`,
     title: 'Dispatch board',
     newRequest: (address: string) => `New request: ${address}`,
     columnSummary: (count: number, sum: string) => `${count} ${count === 1 ? 'job' : 'jobs'} · ${sum}`,

@@ -201,6 +201,8 @@ export interface BoardCard {
   completed_at: string | null;
   cancelled_at: string | null;
   allowed_next: JobStatus[];
+  invoice_status?: InvoiceStatus | null;
+  balance_due_cents?: number | null;
 }
 
 export interface BoardColumn {
