@@ -144,6 +144,10 @@ export const SettingsPatch = z.object({
   tax_rate_bps: z.number().int().min(0).max(10_000).optional(),
   quiet_hours_start: z.number().int().min(0).max(23).nullable().optional(),
   quiet_hours_end: z.number().int().min(0).max(23).nullable().optional(),
+  /** Days after completion an invoice is due; 0: on receipt. */
+  invoice_due_days: z.number().int().min(0).max(365).optional(),
+  /** Payment terms printed on every invoice PDF; null clears them. */
+  invoice_terms: z.string().trim().max(300).nullable().optional(),
 });
 
 // ---- customers ----
@@ -276,9 +280,13 @@ export const WaitlistAssignBody = z.object({ driver_id: uuid });
 export const InvoiceListQuery = z.object({
   status: commaList(INVOICE_STATUSES),
   customer_id: uuid.optional(),
+  job_id: uuid.optional(),
+  /** Only invoices issued at least this many days ago (how long a balance has been owed). */
+  older_than_days: z.coerce.number().int().min(0).max(3650).optional(),
   cursor,
   limit,
 });
+
 export const VoidBody = z.object({ reason: z.string().trim().max(500).optional() });
 export const RefundBody = z.object({
   amount_cents: moneyCents.refine((n) => n > 0, 'must be more than zero'),

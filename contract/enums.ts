@@ -24,6 +24,17 @@ export const DRIVER_SETTABLE_STATUSES = ['offline', 'available', 'break'] as con
 export const PAYMENT_METHODS = ['cash', 'card', 'paypal', 'venmo', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
+/**
+ * An invoice's life: `draft` when the job completes, `sent` once mailed, `paid` when payments
+ * cover it, `partially_refunded` / `refunded` after money went back, `void` when cancelled.
+ */
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded', 'partially_refunded'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+/** Invoices still asking for money: payments may be recorded, the invoice voided. */
+export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'sent'];
+/** Invoices with money taken that may still go back. */
+export const REFUNDABLE_INVOICE_STATUSES: readonly InvoiceStatus[] = ['paid', 'partially_refunded'];
+
 export const CONTACT_PREFERENCES = ['email', 'sms', 'both', 'none'] as const;
 export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
 
@@ -34,9 +45,6 @@ export type SubscriptionTier = (typeof SUBSCRIPTION_TIERS)[number];
 export const JOB_SOURCES = ['customer', 'admin'] as const;
 export const SERVICE_TYPES = ['residential', 'commercial'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
-
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'void', 'refunded'] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 export const WAITLIST_STATUSES = ['waiting', 'promoted', 'expired', 'cancelled'] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];

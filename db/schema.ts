@@ -278,6 +278,10 @@ export const operator_settings = pgTable(
     quiet_hours_end: smallint().default(7),
     location_retention_days: integer().notNull().default(90),
     stale_driver_minutes: integer().notNull().default(10),
+    /** Days after issue an invoice is due (0: on receipt); printed on the PDF. */
+    invoice_due_days: integer().notNull().default(14),
+    /** The operator's payment terms, printed at the foot of every invoice. */
+    invoice_terms: text(),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
@@ -290,6 +294,7 @@ export const operator_settings = pgTable(
     check('operator_settings_quiet_end_check', sql`${t.quiet_hours_end} BETWEEN 0 AND 23`),
     check('operator_settings_retention_check', sql`${t.location_retention_days} >= 1`),
     check('operator_settings_stale_driver_check', sql`${t.stale_driver_minutes} >= 1`),
+    check('operator_settings_invoice_due_days_check', sql`${t.invoice_due_days} BETWEEN 0 AND 365`),
   ],
 );
 

@@ -111,6 +111,8 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/invoices/:id': ['customer', 'admin'],
   'POST /api/v1/invoices/:id/void': ADMIN,
   'POST /api/v1/invoices/:id/refund': ADMIN,
+  'POST /api/v1/invoices/:id/payments': ADMIN,
+  'POST /api/v1/invoices/:id/resend': ADMIN,
   // Files in R2: the signed URL is the grant on /files/*.
   'POST /api/v1/uploads/presign': ANY,
   'POST /api/v1/files/sign': ANY,

@@ -1,5 +1,6 @@
 import { dailyRevenueReport } from './cron/daily-report';
 import { installmentInvoices } from './cron/installments';
+import { invoiceReminders } from './cron/invoice-reminders';
 import { sweepOutbox } from './cron/outbox-sweep';
 import { partitionUpkeep } from './cron/partitions';
 import { recordRun } from './cron/record-run';
@@ -23,6 +24,8 @@ export const CRON_TASKS: Record<string, CronTask> = {
   '0 3 1 * *': { name: 'partition_upkeep', run: (env, at) => partitionUpkeep(env, at) },
   // Hourly, off the report's minute: seasonal contracts' due installments are invoiced once.
   '30 * * * *': { name: 'installment_invoices', run: (env, at) => installmentInvoices(env, at) },
+  // Hourly: a balance a week past its due date is reminded once.
+  '45 * * * *': { name: 'invoice_reminders', run: (env, at) => invoiceReminders(env, at) },
 };
 
 export async function runScheduled(cron: string, env: Env, scheduledTime = new Date()): Promise<void> {

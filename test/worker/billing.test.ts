@@ -332,7 +332,7 @@ describe('GET/POST /api/v1/invoices', () => {
     expect(driver.token).toBeTruthy();
   });
 
-  it('records refunds of a paid invoice up to what was paid', async () => {
+  it('records refunds of a paid invoice up to what was paid: partly refunded, then refunded', async () => {
     const token = await admin();
     const { customer, driver, job } = await paidJob();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
@@ -346,7 +346,12 @@ describe('GET/POST /api/v1/invoices', () => {
       amount_cents: 2000,
       reason: 'Missed the walkway',
     });
-    expect(part.body.invoice).toMatchObject({ status: 'refunded', refund_cents: 2000 });
+    expect(part.body.invoice).toMatchObject({
+      status: 'partially_refunded',
+      refund_cents: 2000,
+      paid_cents: 8500,
+      balance_due_cents: 0,
+    });
     const tooMuch = await expectError(
       await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 6501 } }),
       422,
@@ -354,7 +359,7 @@ describe('GET/POST /api/v1/invoices', () => {
     );
     expect(tooMuch.error.details).toEqual({ refundable_cents: 6500 });
     const rest = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, { amount_cents: 6500 });
-    expect(rest.body.invoice.refund_cents).toBe(8500);
+    expect(rest.body.invoice).toMatchObject({ status: 'refunded', refund_cents: 8500, balance_due_cents: 0 });
     await expectError(
       await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 0 } }),
       400,

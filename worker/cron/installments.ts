@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { withDb, type Db } from '../lib/db';
 import { localDate } from '../lib/zoned-time';
 import { loadOperator } from '../notify/recipients';
-import { dollars } from '../services/invoices';
+import { formatMoney } from '../../contract/money';
 import { notifyUser } from '../services/notify-intents';
 
 /**
@@ -44,7 +44,7 @@ export async function issueDueInstallments(db: Db, at: Date): Promise<{ issued: 
         user_id: invoice.user_id,
         kind: 'installment_invoice',
         subject: 'Your seasonal plowing installment',
-        body: `${invoice.notes}: ${dollars(invoice.total_cents)} is due. You can see the invoice in the app under Invoices.`,
+        body: `${invoice.notes}: ${formatMoney(invoice.total_cents, { exact: true })} is due. You can see the invoice in the app under Invoices.`,
         key: `installment_invoice:${invoice.id}`,
       });
     }

@@ -1,5 +1,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { money } from '../notify/templates';
+import { formatMoney } from '../../contract/money';
+
+const money = (cents: number) => formatMoney(cents, { exact: true });
 
 /**
  * The invoice PDF, drawn with pdf-lib (pure JavaScript: runs in workerd and in Node, where
@@ -13,12 +15,17 @@ export interface InvoiceView {
     number: string;
     status: string;
     issued_at: Date;
+    /** When payment is due (the operator's terms); null: on receipt. */
+    due_at: Date | null;
     subtotal_cents: number;
     tax_cents: number;
     total_cents: number;
     tax_rate_bps: number;
+    paid_cents: number;
+    refund_cents: number;
+    balance_due_cents: number;
   };
-  business: { name: string; address: string | null; timezone: string };
+  business: { name: string; address: string | null; timezone: string; terms?: string | null };
   customer: { name: string; email: string; phone: string | null };
   job: {
     id: string;
@@ -34,6 +41,35 @@ export interface InvoiceView {
   /** On-site price overrides (job_price_changes), oldest first. */
   price_changes: { old_price_cents: number; new_price_cents: number; changed_at: Date; changed_by: string }[];
   payments: { method: string; amount_cents: number; recorded_at: Date }[];
+}
+
+/** The status as the customer reads it on the PDF. */
+const STATUS_LABEL: Record<string, string> = {
+  draft: 'due',
+  sent: 'due',
+  paid: 'paid',
+  partially_refunded: 'paid, partly refunded',
+  refunded: 'refunded',
+  void: 'void',
+};
+
+/**
+ * What of an invoice's PDF can change after it is first drawn (status, amounts, payments,
+ * due date): a stored PDF whose fingerprint differs from the invoice's is stale.
+ */
+export function pdfFingerprint(v: InvoiceView): string {
+  const i = v.invoice;
+  return [
+    STATUS_LABEL[i.status] ?? i.status,
+    i.total_cents,
+    i.paid_cents,
+    i.refund_cents,
+    i.balance_due_cents,
+    v.payments.length,
+    v.price_changes.length,
+    i.due_at?.toISOString() ?? '',
+    v.business.terms ?? '',
+  ].join('|');
 }
 
 const PAGE = { width: 612, height: 792, margin: 56 };
@@ -136,8 +172,13 @@ export async function renderInvoicePdf(v: InvoiceView): Promise<Uint8Array> {
   w.space(15);
   w.text(`Issued ${dateIn(tz, v.invoice.issued_at)}`, { right, color: MUTED });
   w.space(15);
-  w.text(`Status: ${v.invoice.status}`, { right, color: MUTED });
-  w.space(28);
+  w.text(`Status: ${STATUS_LABEL[v.invoice.status] ?? v.invoice.status}`, { right, bold: true });
+  w.space(15);
+  if (v.invoice.due_at && v.invoice.balance_due_cents > 0) {
+    w.text(`Due ${dateIn(tz, v.invoice.due_at)}`, { right, color: MUTED });
+    w.space(15);
+  }
+  w.space(13);
 
   w.line('BILL TO', { bold: true, size: 9, color: MUTED });
   w.line(v.customer.name, { bold: true });
@@ -174,13 +215,18 @@ export async function renderInvoicePdf(v: InvoiceView): Promise<Uint8Array> {
   w.row('Total', money(v.invoice.total_cents), { bold: true, size: 13 });
   w.space(6);
 
-  const paid = v.payments.reduce((s, p) => s + p.amount_cents, 0);
   if (v.payments.length > 0) {
     w.line('PAYMENTS RECEIVED', { bold: true, size: 9, color: MUTED });
     for (const p of v.payments) w.row(`${p.method} - ${dateIn(tz, p.recorded_at)}`, `-${money(p.amount_cents)}`);
   }
-  w.row('Balance due', money(Math.max(0, v.invoice.total_cents - paid)), { bold: true });
+  if (v.invoice.refund_cents > 0) w.row('Refunded to you', money(v.invoice.refund_cents));
+  w.row('Balance due', money(v.invoice.balance_due_cents), { bold: true });
   w.space(14);
+  if (v.business.terms) {
+    w.line('TERMS', { bold: true, size: 9, color: MUTED });
+    w.line(v.business.terms, { color: MUTED });
+    w.space(6);
+  }
 
   if (v.driver && (v.driver.paypal_link || v.driver.venmo_link)) {
     w.line('PAY YOUR DRIVER', { bold: true, size: 9, color: MUTED });

@@ -1,4 +1,5 @@
 import type { StormSummary } from '../../contract/storm-ops';
+import { formatMoney } from '../../contract/money';
 /**
  * Every text PlowDispatch sends, in one place, each signed with the operator's business
  * name. A template gives the SMS text, the email subject and text, and the push title and
@@ -27,8 +28,9 @@ export interface RenderedMessage {
 /** Appended to every SMS (carrier and TCPA practice: say how to stop). */
 export const SMS_FOOTER = 'Reply STOP to opt out.';
 
-export const money = (cents: number | null | undefined): string =>
-  cents === null || cents === undefined ? '' : `$${(cents / 100).toFixed(2)}`;
+/** Amounts in messages: "$85.00", or nothing when there is none. */
+const money = (cents: number | null | undefined): string =>
+  cents === null || cents === undefined ? '' : formatMoney(cents, { exact: true });
 const firstName = (name?: string) => (name ?? '').trim().split(/\s+/)[0] || 'Your driver';
 const sms = (biz: string, text: string) => `${biz}: ${text} ${SMS_FOOTER}`;
 const signoff = (biz: string) => `\n\n— ${biz}`;

@@ -522,7 +522,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/drivers/:id': { summary: "One driver's profile and the jobs in their hands." },
 
-  'GET /api/v1/invoices': { summary: 'Invoices, newest first, by status and customer.', query: InvoiceListQuery },
+  'GET /api/v1/invoices': {
+    summary:
+      'Invoices with paid_cents and balance_due_cents, by status, customer and age (older_than_days). Open invoices only (status=draft,sent): oldest first; otherwise newest first.',
+    query: InvoiceListQuery,
+  },
   'GET /api/v1/invoices/:id': { summary: 'One invoice with its payments (its customer or an admin).' },
   'POST /api/v1/invoices/:id/void': {
     summary: 'Void an invoice.',
@@ -531,9 +535,28 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: { 409: 'invalid_invoice_state.' },
   },
   'POST /api/v1/invoices/:id/refund': {
-    summary: 'Record a refund (money goes back in person).',
+    summary:
+      'Record a refund (money goes back in person): partially_refunded while part of the payments stays, refunded once all went back.',
     body: RefundBody,
     errors: { 409: 'invalid_invoice_state.', 422: 'refund_too_large.' },
+  },
+  'POST /api/v1/invoices/:id/payments': {
+    summary:
+      'Record a payment taken at the office (at most the balance due; without amount_cents, the balance due); audited.',
+    body: PaymentBody,
+    ok: { 201: '`{payment, invoice}`.', 200: '`{payment, invoice}`: a replay of the same client_event_id.' },
+    errors: {
+      409: 'job_not_completed, already_paid, invoice_closed or installment_invoice.',
+      422: 'amount_exceeds_balance: more than the balance due (details.balance_due_cents).',
+    },
+  },
+  'POST /api/v1/invoices/:id/resend': {
+    summary: 'Email the customer the invoice again as it stands now (a fresh 7-day link); a draft becomes sent.',
+    ok: { 200: '`{invoice, emailed}`.' },
+    errors: {
+      409: 'invalid_invoice_state (void) or installment_invoice.',
+      422: 'no_email_recipient: the customer takes no email.',
+    },
   },
 
   // ---- files ----

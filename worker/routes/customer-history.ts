@@ -6,7 +6,7 @@ import { actorOf, requireCustomerId } from '../lib/actor';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub } from '../realtime';
-import { toInvoice } from '../services/invoices';
+import { invoiceWithBalance, paidCentsColumn, toInvoice } from '../invoices/invoices';
 import { statusHistory, toJob, visibleJob } from '../services/jobs';
 import { priceChanges, toPriceChange } from '../services/price-changes';
 import { cancelEntry, listWaitlist, toWaitlistEntry } from '../services/waitlist';
@@ -50,7 +50,7 @@ customerHistory.get('/me/jobs/:id', async (c) => {
     job: toJob(job),
     events,
     price_changes: changes.map(toPriceChange),
-    invoice: invoices[0] ? toInvoice(invoices[0]) : null,
+    invoice: invoices[0] ? await invoiceWithBalance(db, invoices[0]) : null,
   });
 });
 
@@ -87,6 +87,7 @@ customerHistory.get('/me/invoices', async (c) => {
     .select({
       ...getTableColumns(t.invoices),
       job_address: t.jobs.job_address,
+      paid_cents: paidCentsColumn(),
       _cursor_at: cursorAt(t.invoices.created_at),
     })
     .from(t.invoices)
@@ -97,7 +98,7 @@ customerHistory.get('/me/invoices', async (c) => {
     .limit(q.limit + 1);
   const { items, next_cursor } = page(rows, q.limit);
   return c.json({
-    invoices: items.map(({ job_address, ...row }) => ({ ...toInvoice(row), job_address })),
+    invoices: items.map(({ job_address, paid_cents, ...row }) => ({ ...toInvoice(row, paid_cents), job_address })),
     next_cursor,
   });
 });

@@ -9,7 +9,7 @@ import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
-import { toInvoice, toPayment, recordPayment } from '../services/invoices';
+import { recordPayment, toInvoice, toPayment } from '../invoices/invoices';
 import { toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { notifyUser } from '../services/notify-intents';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
@@ -222,7 +222,7 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
       .catch(logFailure('payment fan-out'));
   }
   return c.json(
-    { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice) },
+    { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) },
     outcome.duplicate ? 200 : 201,
   );
 });

@@ -2,6 +2,8 @@ import { Hono, type Context } from 'hono';
 import { SignFileBody } from '../../contract/background';
 import { canRead } from '../files/access';
 import { keyFromUrl, ownerOf } from '../files/keys';
+import { currentInvoicePdf } from '../invoices/generate';
+import { invoiceNumber } from '../invoices/invoices';
 import { checkImageSignature, ContentMismatchError } from '../files/magic-bytes';
 import { signDownloadUrl, verifyDownloadUrl, verifyUploadUrl, type UploadGrant } from '../files/signing';
 import { actorOf } from '../lib/actor';
@@ -117,19 +119,32 @@ files.get('/*', async (c) => {
   if (!ownerOf(key)) throw notFound('File');
   const verdict = await verifyDownloadUrl(c.env, key, c.req.query());
   if (!verdict.ok) throw signatureError(verdict.reason);
-  const object = await c.env.FILES.get(key);
-  if (!object) throw notFound('File');
+  const owner = ownerOf(key);
   const headers = new Headers();
-  object.writeHttpMetadata(headers);
-  headers.set('etag', object.httpEtag);
-  headers.set('content-length', String(object.size));
+  let body: ReadableStream | Uint8Array;
+  if (owner?.kind === 'invoice') {
+    // An invoice's PDF follows the invoice: an emailed link shows today's status and balance.
+    const pdf = await currentInvoicePdf(c.env, c.var.db, owner.invoice_id);
+    if (!pdf) throw notFound('File');
+    headers.set('content-type', 'application/pdf');
+    headers.set('content-disposition', `inline; filename="${invoiceNumber(owner.invoice_id)}.pdf"`);
+    headers.set('content-length', String(pdf.size));
+    body = pdf.body;
+  } else {
+    const object = await c.env.FILES.get(key);
+    if (!object) throw notFound('File');
+    object.writeHttpMetadata(headers);
+    headers.set('etag', object.httpEtag);
+    headers.set('content-length', String(object.size));
+    body = object.body;
+  }
   headers.set('x-content-type-options', 'nosniff');
   // Cached privately for no longer than the link lives.
   headers.set(
     'cache-control',
     `private, max-age=${Math.max(0, Math.min(600, verdict.value.exp - Math.floor(Date.now() / 1000)))}`,
   );
-  return new Response(object.body, { headers });
+  return new Response(body, { headers });
 });
 
 /**

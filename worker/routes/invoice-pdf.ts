@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import * as t from '../../db/schema';
-import { storeInvoicePdf } from '../invoices/generate';
+import { currentInvoicePdf } from '../invoices/generate';
 import { invoiceNumber } from '../invoices/invoices';
 import { actorOf } from '../lib/actor';
 import { ApiError, notFound } from '../lib/errors';
@@ -12,8 +12,8 @@ import type { AppEnv } from '../types';
 export const invoicePdf = new Hono<AppEnv>();
 
 /**
- * Streams the invoice PDF to its customer or an admin (others: 404). Rendered on demand
- * when the invoice queue has not got to it yet.
+ * Streams the invoice PDF to its customer or an admin (others: 404), as the invoice stands
+ * now: drawn again when a payment, void or refund changed what it shows.
  */
 invoicePdf.get('/:id/pdf', async (c) => {
   const id = uuidParam(c);
@@ -23,13 +23,14 @@ invoicePdf.get('/:id/pdf', async (c) => {
   // A seasonal installment's invoice has no job to lay out (docs/decisions/0067).
   if (!invoice.job_id)
     throw new ApiError(404, 'no_pdf', 'This installment invoice has no PDF; its amount and due date are in the app.');
-  const object = invoice.pdf_key ? await c.env.FILES.get(invoice.pdf_key) : null;
-  const headers = {
-    'content-type': 'application/pdf',
-    'content-disposition': `inline; filename="${invoiceNumber(id)}.pdf"`,
-    'cache-control': 'private, no-store',
-  };
-  if (object) return new Response(object.body, { headers: { ...headers, 'content-length': String(object.size) } });
-  const { bytes } = await storeInvoicePdf(c.env, c.var.db, id);
-  return new Response(bytes, { headers: { ...headers, 'content-length': String(bytes.length) } });
+  const pdf = await currentInvoicePdf(c.env, c.var.db, id);
+  if (!pdf) throw notFound('Invoice');
+  return new Response(pdf.body, {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="${invoiceNumber(id)}.pdf"`,
+      'cache-control': 'private, no-store',
+      'content-length': String(pdf.size),
+    },
+  });
 });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { JOB_STATUSES, type JobStatus } from '../../contract/enums';
+import { type InvoiceStatus, JOB_STATUSES, type JobStatus } from '../../contract/enums';
 import { TERMINAL_JOB } from '../../contract/job-status';
 import { allowedNext, STATUS_TIMESTAMP } from '../../contract/state-machine';
 import { sqlList, sqlStatus } from '../../db/sql-list';
@@ -40,6 +40,9 @@ export interface BoardCard {
   cancelled_at: string | null;
   /** The "Move to…" menu: statuses an admin may move this card to. */
   allowed_next: JobStatus[];
+  /** The job's live invoice (finished jobs): its status and what is still owed. */
+  invoice_status: InvoiceStatus | null;
+  balance_due_cents: number | null;
 }
 
 export interface BoardColumn {
@@ -80,7 +83,7 @@ export async function loadBoard(q: Queryable, tz: string, day: DayRange, perColu
       FROM board
       WINDOW w_all AS (PARTITION BY status)
     )
-    SELECT r.id, r.status, r.version, r.customer_id, cu.full_name AS customer_name, r.driver_id, du.full_name AS driver_name,
+    SELECT inv.status AS invoice_status, inv.balance_due_cents, r.id, r.status, r.version, r.customer_id, cu.full_name AS customer_name, r.driver_id, du.full_name AS driver_name,
            r.job_address, ST_Y(r.job_coordinates::geometry) AS lat, ST_X(r.job_coordinates::geometry) AS lng, r.price_cents,
            r.special_instructions, r.requested_at, r.scheduled_for, r.assigned_at, r.completed_at, r.cancelled_at,
            r.col_count, r.col_sum, r.rn
@@ -89,6 +92,11 @@ export async function loadBoard(q: Queryable, tz: string, day: DayRange, perColu
     JOIN users cu ON cu.id = cp.user_id
     LEFT JOIN driver_profiles dp ON dp.id = r.driver_id
     LEFT JOIN users du ON du.id = dp.user_id
+    LEFT JOIN LATERAL (
+      SELECT i.status, CASE WHEN i.status = 'void' THEN 0 ELSE greatest(i.total_cents
+        - coalesce((SELECT sum(p.amount_cents) FROM payments p WHERE p.invoice_id = i.id), 0), 0) END AS balance_due_cents
+      FROM invoices i WHERE i.job_id = r.id AND i.status <> 'void' LIMIT 1
+    ) inv ON true
     WHERE r.rn <= ${perColumn}
     ORDER BY r.status, r.rn`);
 
@@ -120,6 +128,8 @@ export async function loadBoard(q: Queryable, tz: string, day: DayRange, perColu
       completed_at: iso(row.completed_at),
       cancelled_at: iso(row.cancelled_at),
       allowed_next: allowedNext(status, 'admin'),
+      invoice_status: (row.invoice_status as InvoiceStatus | null) ?? null,
+      balance_due_cents: row.balance_due_cents === null ? null : Number(row.balance_due_cents),
     });
   }
   for (const col of columns.values()) col.truncated = col.count > col.cards.length;

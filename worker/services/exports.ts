@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ExportKind } from '../../contract/enums';
 import type { Queryable } from '../lib/db';
+import { jobSubtotalSql } from '../invoices/invoices';
 import type { DayRange } from './reports';
 
 /**
@@ -105,6 +106,8 @@ const SPECS: Record<ExportKind, (tz: string) => ExportSpec> = {
       ['Driver', sql`du.full_name`],
       ['Quoted', dollars(sql`j.quoted_price_cents`)],
       ['Final price', dollars(sql`j.final_price_cents`)],
+      ['Discount', dollars(sql`j.discount_cents`)],
+      ['Amount', dollars(jobSubtotalSql('j'))],
       ['Assigned', local(tz, sql`j.assigned_at`)],
       ['Arrived', local(tz, sql`j.arrived_at`)],
       ['Started', local(tz, sql`j.started_at`)],

@@ -7,7 +7,7 @@ import type { Actor } from '../lib/actor';
 import type { Db, Queryable, Tx } from '../lib/db';
 import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
-import { onJobCompleted } from './invoices';
+import { draftInvoice } from '../invoices/invoices';
 import { stormVisitPrice } from './storm-billing';
 import { recordNotificationIntents } from '../notify/intents';
 import { advanceRoute, type RouteEta } from './route-stops';
@@ -228,7 +228,7 @@ export async function transitionJob(
       actor,
       previous_driver_id: job.driver_id,
     });
-    if (to === 'completed') await onJobCompleted(tx, updated);
+    if (to === 'completed') await draftInvoice(tx, updated);
     const route = to === 'completed' ? await nextOnRoute(tx, updated) : undefined;
     return {
       job: updated,

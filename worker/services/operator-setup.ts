@@ -166,6 +166,8 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
     'tax_rate_bps',
     'quiet_hours_start',
     'quiet_hours_end',
+    'invoice_due_days',
+    'invoice_terms',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }

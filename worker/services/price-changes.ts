@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { AT_WORK_JOB, CALLED_OFF_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import { conflict } from '../lib/errors';
-import { repriceOpenInvoice } from './invoices';
+import { repriceOpenInvoice } from '../invoices/invoices';
 import { visibleJob, type Actor, type JobRow, type Queryable } from './jobs';
 
 export type PriceChangeRow = typeof t.job_price_changes.$inferSelect;
@@ -53,7 +53,7 @@ export async function changePrice(
   }
   const old = currentPrice(job);
   if (old === newPriceCents && job.final_price_cents !== null) return { job, change: null };
-  if (job.status === 'completed') await repriceOpenInvoice(q, job.id, newPriceCents);
+  if (job.status === 'completed') await repriceOpenInvoice(q, job, newPriceCents);
   const [updated] = await q
     .update(t.jobs)
     .set({ final_price_cents: newPriceCents, version: job.version + 1 })

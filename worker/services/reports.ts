@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { DRIVER_STATUSES, JOB_STATUSES, type JobStatus } from '../../contract/enums';
-import type { Queryable } from './jobs';
-import { sqlList } from '../../db/sql-list';
 import { CALLED_OFF_JOB, SERVED_JOB } from '../../contract/job-status';
+import { sqlList } from '../../db/sql-list';
+import { jobSubtotalSql } from '../invoices/invoices';
+import type { Queryable } from '../lib/db';
 
 /**
  * Dashboard counts and the by-day reports. Days are the operator's local days
@@ -52,7 +53,7 @@ export async function jobsReport(q: Queryable, tz: string, r: DayRange) {
       SELECT (j.requested_at AT TIME ZONE ${tz})::date AS day, count(*) AS n
       FROM jobs j, bounds b WHERE j.requested_at >= b.lo AND j.requested_at < b.hi GROUP BY 1
     ), done AS (
-      SELECT (j.completed_at AT TIME ZONE ${tz})::date AS day, count(*) AS n, sum(coalesce(j.final_price_cents, j.quoted_price_cents, 0)) AS value
+      SELECT (j.completed_at AT TIME ZONE ${tz})::date AS day, count(*) AS n, sum(${jobSubtotalSql('j')}) AS value
       FROM jobs j, bounds b WHERE j.completed_at >= b.lo AND j.completed_at < b.hi AND j.status IN (${sqlList(SERVED_JOB)}) GROUP BY 1
     ), canc AS (
       SELECT (j.cancelled_at AT TIME ZONE ${tz})::date AS day, count(*) AS n

@@ -18,6 +18,7 @@ import './admin.css';
 // Storm operations load on their own screens only: the board's first load stays as it was.
 const StormsPage = lazy(() => import('./StormsPage'));
 const ContractsPage = lazy(() => import('./ContractsPage'));
+const InvoicesPage = lazy(() => import('./InvoicesPage'));
 
 const n = strings.nav;
 const PAGES = [
@@ -29,6 +30,7 @@ const PAGES = [
   ['/admin/storms', n.storms],
   ['/admin/pricing', n.pricing],
   ['/admin/service-area', n.area],
+  ['/admin/invoices', n.invoices],
   ['/admin/reports', n.reports],
   ['/admin/audit', n.audit],
   ['/admin/notifications', n.outbox],
@@ -73,6 +75,7 @@ export default function AdminApp() {
   else if (path === '/admin/storms') page = <StormsPage />;
   else if (path === '/admin/pricing') page = <PricingPage />;
   else if (path === '/admin/service-area') page = <ServiceAreaPage />;
+  else if (path === '/admin/invoices') page = <InvoicesPage />;
   else if (path === '/admin/reports') page = <ReportsPage />;
   else if (path === '/admin/audit') page = <AuditPage />;
   else if (path === '/admin/notifications') page = <OutboxPage />;

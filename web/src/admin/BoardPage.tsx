@@ -280,6 +280,13 @@ function Card({
         <span className="app__spacer" />
         <strong>{formatMoney(card.price_cents)}</strong>
       </div>
+      {card.invoice_status && (
+        <p className="board-card__meta" data-testid="card-invoice">
+          {(card.balance_due_cents ?? 0) > 0
+            ? s.unpaid(formatMoney(card.balance_due_cents))
+            : (strings.invoices.statusLabel[card.invoice_status] ?? card.invoice_status)}
+        </p>
+      )}
       <p className="board-card__address">{card.job_address}</p>
       <p className="muted board-card__meta">
         {card.customer_name && <span>{card.customer_name} · </span>}

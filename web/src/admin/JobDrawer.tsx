@@ -3,12 +3,22 @@ import { canTransition } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
+import { Link } from '../lib/router';
 import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { assignJob, cancelJob, getJob, priceChanges, reassignJob, setFinalPrice, statusHistory } from './admin-api';
+import {
+  assignJob,
+  cancelJob,
+  getJob,
+  listInvoices,
+  priceChanges,
+  reassignJob,
+  setFinalPrice,
+  statusHistory,
+} from './admin-api';
 import { useAdmin } from './AdminData';
 import { DriverPicker } from './BoardPage';
 import { api } from './session';
@@ -23,6 +33,11 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
   const job = useResource((signal) => getJob(jobId, signal), key);
   const events = useResource((signal) => statusHistory(jobId, signal), `ev:${key}`);
   const prices = useResource((signal) => priceChanges(jobId, signal), `pc:${key}`);
+  const invoice = useResource(
+    async (signal) =>
+      (await listInvoices({ status: '', job_id: jobId }, signal)).find((i) => i.status !== 'void') ?? null,
+    `inv:${key}`,
+  );
   const photo = useResource(
     (signal) =>
       job.data?.completion_photo_url
@@ -81,6 +96,17 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
               <dt>{d.price}</dt>
               <dd>{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
             </div>
+            {invoice.data && (
+              <div>
+                <dt>{strings.invoices.number}</dt>
+                <dd data-testid="drawer-invoice">
+                  <Link href="/admin/invoices">{invoice.data.number}</Link> ·{' '}
+                  {(invoice.data.balance_due_cents ?? 0) > 0
+                    ? strings.board.unpaid(formatMoney(invoice.data.balance_due_cents))
+                    : (strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status)}
+                </dd>
+              </div>
+            )}
             <div>
               <dt>{d.quoted}</dt>
               <dd>{formatMoney(j.quoted_price_cents)}</dd>

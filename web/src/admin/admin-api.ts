@@ -8,10 +8,12 @@ import type {
   CustomerSummary,
   Dashboard,
   Driver,
+  Invoice,
   Job,
   JobsReport,
   NotificationRow,
   OperatorSettings,
+  Payment,
   PriceChange,
   RevenueReport,
   ServiceArea,
@@ -155,3 +157,51 @@ export const totpEnrol = async (body: { current_code?: string; enrol_token?: str
 export const totpConfirm = async (body: { code: string; enrol_token?: string }) =>
   api.post<{ recovery_codes: string[] }>('/auth/totp/confirm', body, { auth: !body.enrol_token });
 export const getHealth = (signal?: AbortSignal) => orNull(api.get<AdminHealth>('/admin/health', { signal }));
+
+// ---- invoices ----
+
+export interface InvoiceFilter {
+  status: string;
+  older_than_days?: number | undefined;
+  customer_id?: string | undefined;
+  job_id?: string | undefined;
+}
+
+export async function listInvoices(f: InvoiceFilter, signal?: AbortSignal): Promise<Invoice[]> {
+  const query: Record<string, string | number> = { limit: 100 };
+  if (f.status) query.status = f.status;
+  if (f.older_than_days !== undefined) query.older_than_days = f.older_than_days;
+  if (f.customer_id) query.customer_id = f.customer_id;
+  if (f.job_id) query.job_id = f.job_id;
+  return (await api.get<{ invoices: Invoice[] }>('/invoices', { signal, query })).invoices;
+}
+
+export async function getInvoice(id: string, signal?: AbortSignal): Promise<{ invoice: Invoice; payments: Payment[] }> {
+  return api.get(`/invoices/${encodeURIComponent(id)}`, { signal });
+}
+
+const invoicePath = (id: string, action: string) => `/invoices/${encodeURIComponent(id)}/${action}`;
+
+export const recordOfficePayment = (id: string, method: string, amountCents?: number) =>
+  api.post<{ invoice: Invoice }>(invoicePath(id, 'payments'), {
+    method,
+    ...(amountCents ? { amount_cents: amountCents } : {}),
+  });
+export const refundInvoice = (id: string, amountCents: number, reason?: string) =>
+  api.post<{ invoice: Invoice }>(invoicePath(id, 'refund'), {
+    amount_cents: amountCents,
+    ...(reason ? { reason } : {}),
+  });
+export const voidInvoice = (id: string, reason?: string) =>
+  api.post<{ invoice: Invoice }>(invoicePath(id, 'void'), reason ? { reason } : {});
+export const resendInvoice = (id: string) => api.post<{ invoice: Invoice }>(invoicePath(id, 'resend'), {});
+
+/** Opens the invoice PDF (fetched with the session, shown from a blob URL). */
+export async function openInvoicePdf(id: string): Promise<void> {
+  const win = window.open('', '_blank');
+  const blob = await api.blob(invoicePath(id, 'pdf'));
+  const url = URL.createObjectURL(blob);
+  if (win) win.location.href = url;
+  else window.location.assign(url);
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -260,6 +260,9 @@ function Completion({ job }: { job: Job }) {
     `photo:${job.completion_photo_url}`,
   );
   const invoice = useResource((signal) => jobInvoice(job.id, signal), `invoice:${job.id}`);
+  // The room closes when the job completes; a payment or refund at the office shows up here by polling.
+  const owed = !invoice.data || (invoice.data.balance_due_cents ?? 0) > 0;
+  useInterval(invoice.reload, POLL_JOB_MS, owed);
   return (
     <div className="card completion">
       {photo.data && (
@@ -275,6 +278,12 @@ function Completion({ job }: { job: Job }) {
             {s.invoiceTotal(
               formatMoney(invoice.data.total_cents),
               strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status,
+            )}
+            {(invoice.data.balance_due_cents ?? 0) > 0 && (
+              <span className="muted" data-testid="balance-due">
+                {' '}
+                · {s.balanceDue(formatMoney(invoice.data.balance_due_cents))}
+              </span>
             )}
           </span>
           <span className="app__spacer" />

@@ -254,6 +254,7 @@ export const strings = {
     photoAlt: (address: string) => `Your driveway at ${address} after plowing`,
     invoice: 'Invoice',
     invoiceTotal: (total: string, status: string) => `${total} · ${status}`,
+    balanceDue: (amount: string) => `Balance due: ${amount}`,
     openPdf: 'Open invoice (PDF)',
     noInvoice: 'Your invoice will appear here once the driver records the payment.',
     scheduled: (when: string) => `Scheduled for ${when}`,
@@ -271,10 +272,14 @@ export const strings = {
     pdf: 'PDF',
     openPdf: (id: string) => `Open invoice ${id} as PDF`,
     opening: 'Opening…',
-    statusLabel: { draft: 'Draft', sent: 'Due', paid: 'Paid', void: 'Void', refunded: 'Refunded' } as Record<
-      string,
-      string
-    >,
+    statusLabel: {
+      draft: 'Due',
+      sent: 'Due',
+      paid: 'Paid',
+      void: 'Void',
+      refunded: 'Refunded',
+      partially_refunded: 'Paid, partly refunded',
+    } as Record<string, string>,
   },
   contract: {
     title: 'Your contract',

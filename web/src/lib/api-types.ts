@@ -134,7 +134,8 @@ export interface PriceChange {
   changed_at: string;
 }
 
-export type InvoiceStatus = 'draft' | 'sent' | 'paid' | 'void' | 'refunded';
+export type { InvoiceStatus } from '../../../contract/enums';
+import type { InvoiceStatus } from '../../../contract/enums';
 
 export interface Invoice {
   id: string;
@@ -146,7 +147,12 @@ export interface Invoice {
   total_cents: number;
   issued_at: string | null;
   paid_at?: string | null;
+  due_at?: string | null;
   created_at: string;
+  number?: string;
+  paid_cents?: number;
+  refund_cents?: number;
+  balance_due_cents?: number;
   job_address?: string;
   customer_name?: string;
 }
@@ -195,6 +201,8 @@ export interface BoardCard {
   completed_at: string | null;
   cancelled_at: string | null;
   allowed_next: JobStatus[];
+  invoice_status?: InvoiceStatus | null;
+  balance_due_cents?: number | null;
 }
 
 export interface BoardColumn {

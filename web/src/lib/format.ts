@@ -1,17 +1,7 @@
 /** Locale formatting (numbers and money only; words live in each app's strings.ts). */
 
-const usd = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  minimumFractionDigits: 0,
-  maximumFractionDigits: 2,
-});
-
-/** Integer cents → "$85" / "$85.50". */
-export function formatMoney(cents: number | null | undefined): string {
-  if (cents === null || cents === undefined) return '—';
-  return usd.format(cents / 100);
-}
+/** Money has one formatter, shared with the Worker's invoices and messages. */
+export { formatMoney } from '../../../contract/money';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dateTime = new Intl.DateTimeFormat(undefined, {

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readPdf } from '../../scripts/lib/pdf-text';
+import { DEMO_PASSWORD } from '../../scripts/lib/seed';
+import { Api, sessionEntry, type Tokens } from './support/api';
+import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+
+/**
+ * The office side of the money loop: the admin finds an unpaid invoice on the Invoices
+ * screen, records the customer's phoned-in payment, and the invoice PDF then says paid.
+ */
+
+const WAIT = { timeout: 20_000 };
+const base = inject('appUrl');
+
+describe('admin invoices', () => {
+  const api = new Api(base);
+  let browser: Browser;
+  let context: BrowserContext;
+  const pages: Record<string, Page> = {};
+  const errors: string[] = [];
+  let admin: Tokens;
+  let invoiceId: string;
+
+  beforeAll(async () => {
+    const login = async (email: string) =>
+      (await api.json<Tokens>('POST', '/auth/login', undefined, { email, password: DEMO_PASSWORD })).body;
+    const customer = await login('customer2@demo.test');
+    const driver = await login('driver2@demo.test');
+    admin = await api.login('admin@demo.test', true);
+    const { body: locs } = await api.json<{ locations: { id: string }[] }>(
+      'GET',
+      '/customers/me/locations',
+      customer.access_token,
+    );
+    const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
+    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, {
+      location_id: locs.locations[0]!.id,
+      driveway_tier_id: tiers.tiers[1]!.id,
+    });
+    const jobId = created.body.job.id;
+    const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
+    await api.json('PATCH', '/drivers/me/status', driver.access_token, { status: 'available' });
+    expect(
+      (await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id })).status,
+    ).toBe(200);
+    for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
+      const step = await api.json('PATCH', `/drivers/me/jobs/${jobId}/status`, driver.access_token, { status });
+      expect(step.status, status).toBe(200);
+    }
+    const { body } = await api.json<{ invoices: { id: string }[] }>(
+      'GET',
+      `/invoices?job_id=${jobId}`,
+      admin.access_token,
+    );
+    invoiceId = body.invoices[0]!.id;
+
+    browser = await launchBrowser();
+    context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+    const [key, value] = sessionEntry('admin', admin);
+    await context.addInitScript({
+      content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`,
+    });
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+
+  it('shows the unpaid invoice, records an office payment, and the PDF then shows paid', async () => {
+    onTestFailed(() => screenshotAll(pages, 'admin-invoices'));
+    const page = await context.newPage();
+    pages.admin = page;
+    errors.push(...collectPageErrors(page, 'admin'));
+    await page.goto('/admin/invoices');
+    await page.getByRole('heading', { name: 'Invoices', level: 1 }).waitFor(WAIT);
+    const row = page.locator(`tr[data-invoice-id="${invoiceId}"]`);
+    await row.waitFor(WAIT);
+    expect(await row.textContent()).toContain('Unpaid');
+    await row.getByRole('button').click();
+    const panel = page.getByTestId('invoice-panel');
+    await panel.waitFor(WAIT);
+    await panel.getByLabel('Method').selectOption('card');
+    await panel.getByRole('button', { name: 'Record payment' }).click();
+    await page.getByText('Payment recorded.').first().waitFor(WAIT);
+    await panel.getByTestId('invoice-status').getByText('Paid').waitFor(WAIT);
+    expect(await panel.getByTestId('invoice-balance').textContent()).toBe('$0');
+
+    const res = await fetch(`${base}/api/v1/invoices/${invoiceId}/pdf`, {
+      headers: { authorization: `Bearer ${admin.access_token}` },
+    });
+    expect(res.status).toBe(200);
+    const { pages: pdf } = await readPdf(new Uint8Array(await res.arrayBuffer()));
+    const text = pdf.map((p) => p.text).join('\n');
+    expect(text).toContain('Status: paid');
+    expect(text).toMatch(/Balance due\s+\$0\.00/);
+  });
+
+  it('raised no uncaught errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
