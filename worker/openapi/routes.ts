@@ -729,7 +729,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: PlanStormBody,
     bodyOptional: true,
     ok: {
-      200: '`{routes: [{driver_id, stops: [{job_id, position, eta, locked, status}]}], unassigned: [{job_id, reason}]}`.',
+      200: '`{routes: [{driver_id, stops: [{job_id, position, eta, locked, status, address, deadline_at, at_risk}]}], unassigned: [{job_id, reason}]}`; `at_risk`: the estimate falls after the deadline.',
     },
     errors: {
       409: 'storm_closed.',
