@@ -57,3 +57,16 @@ export const MoveStopBody = z.object({
 
 export type PlanStormBody = z.infer<typeof PlanStormBody>;
 export type MoveStopBody = z.infer<typeof MoveStopBody>;
+
+/**
+ * Storm-mode intake (docs/decisions/0072): while a storm has planned routes, an on-demand
+ * request is taken only when a crew driver can be there within this many minutes of the
+ * requested time (now, or `scheduled_for`); otherwise the customer is told the earliest time.
+ */
+export const STORM_INTAKE_PROMISE_MINUTES = 120;
+
+/** The refusal's details: the earliest honest arrival, to ask for instead (ISO-8601 UTC). */
+export interface CrewBookedDetails {
+  earliest_at: string;
+  promise_minutes: number;
+}

@@ -50,6 +50,7 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/customers/me/locations': CUSTOMER,
   'POST /api/v1/customers/me/locations': CUSTOMER,
   'GET /api/v1/customers/me/jobs/:id/driver-location': CUSTOMER,
+  'GET /api/v1/customers/me/jobs/:id/route-eta': CUSTOMER,
 
   'POST /api/v1/jobs': ['customer', 'admin'],
   'GET /api/v1/jobs': ADMIN,

@@ -270,6 +270,7 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
 
   'GET /api/v1/customers/me/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 } },
   'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
+  'GET /api/v1/customers/me/jobs/:id/route-eta': { customer: { target: pendingJob, ownerGets: 204 } },
   'PATCH /api/v1/customers/me/locations/:id': {
     customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) },
   },

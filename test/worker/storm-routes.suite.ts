@@ -10,6 +10,8 @@ import { api, connect, expectError, type TestSocket } from './helpers';
  */
 const SEASON = { season_start: '2023-11-01', season_end: '2024-04-30' };
 const STORM_START = '2024-01-10T03:00:00.000Z';
+/** North of Concord, 11+ km from every concordPoint() and inside the demo service area. */
+const NORTH = { lat: 43.33, lng: -71.5376 };
 
 type Customer = Person & { location_id: string | null };
 type Stop = { job_id: string; position: number; eta: string; locked: boolean; status: string };
@@ -45,9 +47,10 @@ export function stormRoutesSuite(): void {
   describe('storm routes', () => {
     beforeAll(async () => {
       staff = await newAdmin();
+      // Their 8 km service radius stops short of NORTH, where the intake tests run.
       drivers = [
-        await newDriver({ status: 'available', at: concordPoint() }),
-        await newDriver({ status: 'available', at: concordPoint() }),
+        await newDriver({ status: 'available', at: concordPoint(), service_radius_km: 8 }),
+        await newDriver({ status: 'available', at: concordPoint(), service_radius_km: 8 }),
       ];
       customers = await Promise.all(Array.from({ length: 6 }, () => newCustomer({ preferred_contact: 'none' })));
       for (const [i, customer] of customers.entries()) {
@@ -170,8 +173,30 @@ export function stormRoutesSuite(): void {
         expect(before.next.id).toBe(first.job_id);
         expect(before.next.status).toBe('assigned');
 
+        // A customer further down this route, and one on the other driver's route, watching their own jobs.
+        const watched = before.stops[before.stops.length - 1] as { job_id: string; position: number };
+        const watcher = customerOfJob.get(watched.job_id)!;
+        const elsewhere = routes[1 - longest]!.body.stops[0] as { job_id: string };
+        const bystander = customerOfJob.get(elsewhere.job_id)!;
+        const seen = await call('GET', `/api/v1/customers/me/jobs/${watched.job_id}/route-eta`, watcher.token);
+        expect(seen.status).toBe(200);
+        expect(seen.body).toMatchObject({
+          job_id: watched.job_id,
+          position: watched.position,
+          stops_before: watched.position - 1,
+        });
+        // Nobody else's place: another customer asking for this job is told it does not exist.
+        await expectError(
+          await api(`/api/v1/customers/me/jobs/${watched.job_id}/route-eta`, { token: bystander.token }),
+          404,
+        );
+
         const socket = await connect(driver.token);
+        const watcherSocket = await connect(watcher.token, `job:${watched.job_id}`);
+        const bystanderSocket = await connect(bystander.token, `job:${elsewhere.job_id}`);
         try {
+          await watcherSocket.next((m) => m.type === 'job_status');
+          await bystanderSocket.next((m) => m.type === 'job_status');
           for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
             const res = await call('PATCH', `/api/v1/drivers/me/jobs/${first.job_id}/status`, driver.token, { status });
             expect(res.status).toBe(200);
@@ -180,8 +205,26 @@ export function stormRoutesSuite(): void {
           await socket.next((m) => m.type === 'job_assigned' && m.payload.job_id === second.job_id);
           const eta = await socket.next((m) => m.type === 'route_eta' && m.payload.job_id === second.job_id);
           expect(eta.payload).toMatchObject({ position: 1, stops_before: 0 });
+
+          // The watching customer hears their own stop move up one place, with a fresh estimate.
+          const moved = await watcherSocket.next((m) => m.type === 'route_eta');
+          expect(moved.payload).toMatchObject({
+            job_id: watched.job_id,
+            position: watched.position - 1,
+            stops_before: watched.position - 2,
+          });
+          const now = await call('GET', `/api/v1/customers/me/jobs/${watched.job_id}/route-eta`, watcher.token);
+          expect(now.body).toMatchObject({ position: watched.position - 1, eta: moved.payload.eta });
+          // The customer on the other route, whose place did not change, hears nothing.
+          await new Promise((r) => setTimeout(r, 300));
+          expect(bystanderSocket.messages.filter((m) => m.type === 'route_eta')).toEqual([]);
+          expect(
+            watcherSocket.messages.filter((m) => m.type === 'route_eta' && m.payload.job_id !== watched.job_id),
+          ).toEqual([]);
         } finally {
           socket.close();
+          watcherSocket.close();
+          bystanderSocket.close();
         }
 
         const after = (await call('GET', '/api/v1/drivers/me/route', driver.token)).body;
@@ -262,6 +305,63 @@ export function stormRoutesSuite(): void {
           409,
           'stop_under_way',
         );
+      });
+    });
+
+    describe('POST /api/v1/jobs while the storm crew is booked', () => {
+      it('refuses an on-demand request the crew cannot reach within the promise, with the earliest honest time, and takes it for that time', async () => {
+        // A driver whose 3 km radius covers only NORTH, given a long storm route in Concord.
+        const north = await newDriver({ status: 'available', at: NORTH, service_radius_km: 3 });
+        const late = await Promise.all(Array.from({ length: 8 }, () => newCustomer({ preferred_contact: 'none' })));
+        for (const customer of late) await newContract(customer, { ...SEASON, trigger_depth_in: 6 });
+        const raised = await call('POST', `/api/v1/admin/storms/${stormId}/depth`, staff.token, { depth_in: 6 });
+        expect(raised.status).toBe(200);
+        expect(raised.body.created_jobs.length).toBe(8);
+        const plan = await call('POST', `/api/v1/admin/storms/${stormId}/plan`, staff.token, {
+          driver_ids: [north.profile_id],
+        });
+        expect(plan.status).toBe(200);
+        const route = routeOf(plan.body, north).stops;
+        expect(route.length).toBeGreaterThanOrEqual(8);
+        const lastEta = Date.parse(route[route.length - 1]!.eta);
+
+        const neighbour = await newCustomer({ location: { lat: NORTH.lat + 0.004, lng: NORTH.lng + 0.004 } });
+        const asked = Date.now();
+        const body = await expectError(
+          await api('/api/v1/jobs', {
+            method: 'POST',
+            token: neighbour.token,
+            json: { location_id: neighbour.location_id, driveway_tier_id: 2 },
+          }),
+          422,
+          'crew_booked',
+        );
+        const details = body.error.details as { earliest_at: string; promise_minutes: number };
+        const earliest = Date.parse(details.earliest_at);
+        // Honest: after the promise runs out, and not before the driver has finished their route
+        // (the last stop's ETA plus its time on site and the drive back north).
+        expect(earliest).toBeGreaterThan(asked + details.promise_minutes * 60_000);
+        expect(earliest).toBeGreaterThan(lastEta + 15 * 60_000);
+        expect(earliest).toBeLessThan(lastEta + 90 * 60_000);
+        expect(earliest % (15 * 60_000)).toBe(0);
+        expect(body.error.message).toMatch(/earliest we can be there is \S+/);
+
+        // Asking for that time is accepted.
+        const later = await call('POST', '/api/v1/jobs', neighbour.token, {
+          location_id: neighbour.location_id,
+          driveway_tier_id: 2,
+          scheduled_for: details.earliest_at,
+        });
+        expect(later.status).toBe(201);
+        expect(later.body.job.scheduled_for).toBe(details.earliest_at);
+
+        // A place the booked driver does not cover is not held up by their route.
+        const inTown = await newCustomer();
+        const now = await call('POST', '/api/v1/jobs', inTown.token, {
+          location_id: inTown.location_id,
+          driveway_tier_id: 2,
+        });
+        expect(now.status).toBe(201);
       });
     });
   });

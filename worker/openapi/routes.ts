@@ -300,6 +300,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 201: '`{"location": {id, …, lat, lng}}`.' },
     errors: { 422: 'geocoding_failed: the address was not found.' },
   },
+  'GET /api/v1/customers/me/jobs/:id/route-eta': {
+    summary: "This job's place on its driver's storm route and the estimated arrival.",
+    description:
+      "Updates arrive over the job's socket as `route_eta`; only this job's customer hears them, never another customer's place.",
+    ok: { 200: '`{job_id, position, stops_before, eta, ts}`.', 204: 'The job is on no route.' },
+  },
   'GET /api/v1/customers/me/jobs/:id/driver-location': {
     summary: "Polling fallback: the driver's current position on this job.",
     ok: { 200: '`{lat, lng, accuracy, heading, speed, recorded_at, received_at}`.', 204: 'No position yet.' },
@@ -319,7 +325,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: {
       403: 'email_not_verified (customers verify their email before the first job).',
       404: 'The location is not yours.',
-      422: 'outside_service_area, unknown_tier or service_area_not_configured.',
+      422: 'outside_service_area, unknown_tier or service_area_not_configured; crew_booked during a storm when the crew cannot be there within the promise of the requested time (`details.earliest_at`: ask for that time or later).',
     },
   },
   'GET /api/v1/jobs': { summary: 'The dispatch list, newest first, cursor-paged, with filters.', query: JobListQuery },
@@ -746,7 +752,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: PlanStormBody,
     bodyOptional: true,
     ok: {
-      200: '`{routes: [{driver_id, stops: [{job_id, position, eta, locked, status}]}], unassigned: [{job_id, reason}]}`.',
+      200: '`{routes: [{driver_id, stops: [{job_id, position, eta, locked, status, address, deadline_at, at_risk}]}], unassigned: [{job_id, reason}]}`; `at_risk`: the estimate falls after the deadline.',
     },
     errors: {
       409: 'storm_closed.',

@@ -8,6 +8,7 @@ import { readJson, uuidParam } from '../lib/validate';
 import { customerProfile, updateCustomerProfile } from '../services/customer-profile';
 import { deleteLocation, locationPoint, updateLocation } from '../services/locations';
 import { visibleJob } from '../services/jobs';
+import { routeEtaOf } from '../services/route-stops';
 import { roomStub } from '../realtime';
 import type { AppEnv } from '../types';
 
@@ -90,6 +91,18 @@ customers.patch('/me/locations/:id', async (c) => {
 customers.delete('/me/locations/:id', async (c) => {
   await deleteLocation(c.var.db, requireCustomerId(c), uuidParam(c));
   return c.body(null, 204);
+});
+
+/**
+ * The job's place on its driver's storm route and the estimated arrival, or 204 when it is
+ * on no route. Only the job's own customer (and admins, its driver) may see it; updates
+ * arrive as `route_eta` in the job's room.
+ */
+customers.get('/me/jobs/:id/route-eta', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const eta = await routeEtaOf(c.var.db, job.id);
+  if (!eta) return c.body(null, 204);
+  return c.json(eta);
 });
 
 /** Polling fallback when WebSockets fail: the room's current driver position. */

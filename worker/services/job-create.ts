@@ -8,6 +8,7 @@ import { publishNewJob } from '../realtime';
 import { startAutoDispatch } from './auto-dispatch';
 import { findJob, type Actor, type JobRow, type Tx } from './jobs';
 import { notifyUser } from './notify-intents';
+import { checkStormCapacity } from './storm-intake';
 import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
 
 export type CreateOutcome =
@@ -103,6 +104,12 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
       return row!;
     });
     return { kind: 'waitlist', entry };
+  }
+
+  // Storm mode: a customer's request must fit the storm crew's day (docs/decisions/0072).
+  if (actor.role === 'customer') {
+    const scheduled = body.scheduled_for ? new Date(body.scheduled_for) : null;
+    await checkStormCapacity(db, location.coordinates, scheduled, settings?.timezone ?? 'America/New_York');
   }
 
   let job: JobRow;

@@ -95,6 +95,25 @@ export async function advanceRoute(tx: Tx, job: t.Job): Promise<RouteAdvance | n
   return { next, etas: etasOf(done.driver_id, timed, now) };
 }
 
+/**
+ * Where one job stands on its driver's route as stored (what its customer sees on load;
+ * `route_eta` messages keep it current). Null when the job is on no open route.
+ */
+export async function routeEtaOf(q: Queryable, jobId: string): Promise<RouteEtaPayload | null> {
+  const [row] = await q
+    .select({ stop: t.route_stops })
+    .from(t.route_stops)
+    .innerJoin(t.jobs, eq(t.jobs.id, t.route_stops.job_id))
+    .where(and(eq(t.route_stops.job_id, jobId), inArray(t.jobs.status, [...ROUTE_OPEN_STATUSES])))
+    .limit(1);
+  if (!row) return null;
+  return etasOf(
+    row.stop.driver_id,
+    [{ job_id: jobId, position: row.stop.position, eta: row.stop.planned_eta }],
+    new Date(),
+  )[0]!.payload;
+}
+
 async function customerName(q: Queryable, customerId: string): Promise<string> {
   const [row] = await q
     .select({ name: t.users.full_name })

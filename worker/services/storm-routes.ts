@@ -28,6 +28,10 @@ export interface RouteStopView {
   eta: Date;
   locked: boolean;
   status: t.JobStatus;
+  address: string;
+  deadline_at: Date | null;
+  /** The estimate falls after the contract's deadline. */
+  at_risk: boolean;
 }
 
 export interface StormRoutes {
@@ -300,6 +304,8 @@ export async function stormRoutes(q: Db | Tx, stormId: string): Promise<StormRou
       position: t.route_stops.position,
       eta: t.route_stops.planned_eta,
       locked: t.route_stops.locked,
+      address: t.jobs.job_address,
+      deadline_at: t.jobs.deadline_at,
     })
     .from(t.jobs)
     .leftJoin(t.route_stops, eq(t.route_stops.job_id, t.jobs.id))
@@ -313,7 +319,16 @@ export async function stormRoutes(q: Db | Tx, stormId: string): Promise<StormRou
       continue;
     }
     const list = routes.get(r.driver_id) ?? [];
-    list.push({ job_id: r.job_id, position: r.position, eta: r.eta, locked: r.locked ?? false, status: r.status });
+    list.push({
+      job_id: r.job_id,
+      position: r.position,
+      eta: r.eta,
+      locked: r.locked ?? false,
+      status: r.status,
+      address: r.address,
+      deadline_at: r.deadline_at,
+      at_risk: !!r.deadline_at && r.eta > r.deadline_at,
+    });
     routes.set(r.driver_id, list);
   }
   return { routes: [...routes].map(([driver_id, stops]) => ({ driver_id, stops })), unassigned };

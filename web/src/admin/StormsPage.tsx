@@ -4,6 +4,7 @@ import { newClientEventId, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
+import { StormRoutesPanel } from './StormRoutesPanel';
 import { strings } from './strings';
 
 const s = strings.storms;
@@ -170,6 +171,8 @@ export default function StormsPage() {
           </button>
         </form>
       )}
+
+      {open && <StormRoutesPanel stormId={open.id} />}
 
       {summary.data && <SummaryCard title={summary.data.storm.name} summary={summary.data.summary} />}
       <ErrorNotice error={summary.error} strings={strings.errors} onRetry={summary.reload} />

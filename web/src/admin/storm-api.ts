@@ -53,3 +53,26 @@ export const closeStorm = (id: string) =>
   api.post<{ storm: Storm; summary: StormSummary }>(`/admin/storms/${id}/close`);
 export const stormSummary = (id: string, signal?: AbortSignal) =>
   api.get<{ storm: Storm; summary: StormSummary }>(`/admin/storms/${id}/summary`, { signal });
+
+/** A planned stop as the routes screen shows it. */
+export interface RouteStop {
+  job_id: string;
+  position: number;
+  eta: string;
+  locked: boolean;
+  status: Job['status'];
+  address: string;
+  deadline_at: string | null;
+  at_risk: boolean;
+}
+
+export interface StormRoutes {
+  routes: { driver_id: string; stops: RouteStop[] }[];
+  unassigned: { job_id: string; reason: string }[];
+}
+
+export const stormRoutes = (id: string, signal?: AbortSignal) =>
+  api.get<StormRoutes>(`/admin/storms/${id}/routes`, { signal });
+export const planStorm = (id: string) => api.post<StormRoutes>(`/admin/storms/${id}/plan`, {});
+export const moveStop = (jobId: string, driverId: string) =>
+  api.post<StormRoutes>(`/admin/route-stops/${jobId}/move`, { driver_id: driverId, locked: true });

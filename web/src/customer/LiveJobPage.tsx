@@ -18,7 +18,8 @@ import type { MapMarker } from '../map/types';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 
-import { cancelJob, driverLocation, getJob, jobInvoice, openInvoicePdf, statusHistory } from './jobs-api';
+import type { RouteEtaPayload } from '../../../contract/ws';
+import { cancelJob, driverLocation, getJob, jobInvoice, openInvoicePdf, routeEta, statusHistory } from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
 
@@ -44,6 +45,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const history = useResource((signal) => statusHistory(jobId, signal), `history:${jobId}`);
   const [fix, setFix] = useState<Fix | null>(null);
   const [polling, setPolling] = useState(false);
+  const [place, setPlace] = useState<RouteEtaPayload | null>(null);
   const now = useNow(1000);
   const status = job.data?.status;
   const terminal = status ? TERMINAL_JOB.includes(status) : false;
@@ -73,6 +75,9 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         if (next === 'pending') setFix(null); // the driver declined: their position no longer matters
         history.reload();
         if (next === 'completed') job.reload(); // the photo and final price
+      } else if (msg.type === 'route_eta' && msg.payload.job_id === jobId) {
+        const next = msg.payload;
+        setPlace((cur) => (cur && Date.parse(cur.ts) > Date.parse(next.ts) ? cur : next));
       } else if (msg.type === 'driver_location' && msg.payload.job_id === jobId) {
         const p = msg.payload;
         takeFix({ lat: p.lat, lng: p.lng, accuracy: p.accuracy, heading: p.heading, ts: p.ts });
@@ -80,6 +85,17 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
     },
     [jobId, job.setData, job.reload, history.reload, takeFix],
   );
+
+  // A storm-route stop: its place in line on load (and when the status moves); `route_eta` keeps it current.
+  useEffect(() => {
+    if (status !== 'pending' && status !== 'assigned') return;
+    const ctrl = new AbortController();
+    routeEta(jobId, ctrl.signal).then(
+      (p) => setPlace(p ?? null),
+      () => {},
+    );
+    return () => ctrl.abort();
+  }, [jobId, status]);
 
   const { state } = useRealtime({ session, topic: `job:${jobId}`, enabled: !!job.data && !terminal }, onMessage);
 
@@ -155,7 +171,9 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         {strings.status[status]}
       </p>
 
-      {!terminal && (
+      {place && (status === 'pending' || status === 'assigned') && <PlaceInLine place={place} now={now} />}
+
+      {!terminal && !(place && (status === 'pending' || status === 'assigned')) && (
         <div className="card live__map-card">
           <MapView
             className="live-map"
@@ -347,5 +365,21 @@ function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (jo
         </button>
       )}
     </div>
+  );
+}
+
+/** A stop on a storm route before the driver sets out: how many stops come first, and a countdown to the estimate. */
+function PlaceInLine({ place, now }: { place: RouteEtaPayload; now: number }) {
+  const p = strings.place;
+  const minutes = Math.ceil((Date.parse(place.eta) - now) / 60_000);
+  return (
+    <section className="card live__place" aria-labelledby="place-title" data-stops-before={place.stops_before}>
+      <h2 id="place-title">{p.title}</h2>
+      <p className="live__distance" role="status" aria-live="polite">
+        {p.before(place.stops_before)}
+      </p>
+      <p data-testid="place-eta">{p.eta(minutes, formatTime(place.eta))}</p>
+      <p className="hint">{p.mapSoon}</p>
+    </section>
   );
 }

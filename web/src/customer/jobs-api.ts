@@ -1,3 +1,4 @@
+import type { RouteEtaPayload } from '../../../contract/ws';
 import { ApiError, apiUrl, send } from '../lib/api';
 import type {
   CustomerProfile,
@@ -165,6 +166,11 @@ export async function cancelJob(id: string): Promise<Job> {
 /** Polling fallback for the live map; undefined while the driver has sent no fix (204). */
 export function driverLocation(id: string, signal?: AbortSignal): Promise<DriverFix | undefined> {
   return api.get<DriverFix | undefined>(`/customers/me/jobs/${encodeURIComponent(id)}/driver-location`, { signal });
+}
+
+/** This job's place on its driver's storm route, or undefined when it is on none (204). */
+export function routeEta(id: string, signal?: AbortSignal): Promise<RouteEtaPayload | undefined> {
+  return api.get<RouteEtaPayload | undefined>(`/customers/me/jobs/${encodeURIComponent(id)}/route-eta`, { signal });
 }
 
 // ---- account ----

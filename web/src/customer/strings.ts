@@ -218,6 +218,16 @@ export const strings = {
     loading: 'Loading your places…',
     pastTime: 'Pick a time in the future.',
   },
+  place: {
+    title: 'Your place in line',
+    before: (n: number) =>
+      n === 0
+        ? 'You are next on your driver’s route.'
+        : `${n} stop${n === 1 ? '' : 's'} before you on your driver’s route.`,
+    eta: (minutes: number, at: string) =>
+      minutes <= 0 ? `Expected any minute now (about ${at}).` : `About ${minutes} min · expected around ${at}.`,
+    mapSoon: 'The live map opens as soon as your driver sets out for you.',
+  },
   live: {
     title: 'Your plow',
     loading: 'Loading your job…',

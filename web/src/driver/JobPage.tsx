@@ -22,6 +22,7 @@ import {
 } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
+import { NextStop } from './NextStop';
 import { PaymentPanel } from './PaymentPanel';
 import { PhotoCapture } from './PhotoCapture';
 import { PriceChange } from './PriceChange';
@@ -250,6 +251,7 @@ export function JobPage({ jobId }: { jobId: string }) {
         />
       )}
       {ON_SITE_JOB.includes(status) && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}
+      {status === 'completed' && <NextStop doneJobId={job.id} />}
       {status === 'completed' && <PaymentPanel job={job} />}
     </article>
   );

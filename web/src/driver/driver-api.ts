@@ -175,3 +175,13 @@ export function writeCache(update: (c: DriverCache) => DriverCache): void {
     // storage full or blocked: the app still works online
   }
 }
+
+/** The driver's storm route: the job to do now and the open stops in order. */
+export interface MyRoute {
+  next: Job | null;
+  stops: { job_id: string; position: number; eta: string; address: string; lat: number; lng: number }[];
+}
+
+export async function myRoute(signal?: AbortSignal): Promise<MyRoute> {
+  return api.get<MyRoute>('/drivers/me/route', { signal });
+}

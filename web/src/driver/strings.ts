@@ -136,6 +136,13 @@ export const strings = {
     installHint: 'Adds PlowDispatch to your home screen: opens full screen and works offline.',
   },
   availabilityLabel: 'Your status',
+  nextStop: {
+    title: 'Next stop',
+    eta: (t: string) => `Expected there ${t}`,
+    after: (n: number) => (n === 0 ? 'Last stop on your route' : `${n} more stop${n === 1 ? '' : 's'} after this`),
+    navigate: 'Navigate',
+    start: 'Go to next stop',
+  },
   job: {
     accept: 'Accept job',
     decline: 'Decline',
