@@ -33,6 +33,8 @@ import {
   CursorQuery,
   CustomerJobsQuery,
   CustomerPatch,
+  DisputeBody,
+  DisputeResolveBody,
   DriverListQuery,
   DriverPatch,
   InvoiceListQuery,
@@ -463,8 +465,22 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: JOB },
     errors: { 409: STATE_CONFLICT },
   },
+  'POST /api/v1/jobs/:id/dispute': {
+    summary: "Mark a completed job disputed with the customer's complaint (job history, dispute record, audit log).",
+    body: DisputeBody,
+    ok: { 201: '`{job, dispute}`: the job is disputed.' },
+    errors: { 409: STATE_CONFLICT },
+  },
+  'POST /api/v1/jobs/:id/dispute/resolve': {
+    summary:
+      "Settle the job's open dispute: upheld, credited (refunded or taken off the invoice) or re_service (a new no-charge job); the job returns to completed.",
+    body: DisputeResolveBody,
+    ok: { 200: '`{job, dispute, follow_up_job}`' },
+    errors: { 409: STATE_CONFLICT, 422: 'credit_too_large or refund_too_large.' },
+  },
+  'GET /api/v1/jobs/:id/disputes': { summary: "The job's disputes and how each was settled, oldest first." },
   'POST /api/v1/jobs/:id/reassign': {
-    summary: 'Move an assigned job to another driver in one transaction.',
+    summary: 'Move a job that has a driver (assigned or under way) to another driver in one transaction.',
     body: ReassignBody,
     ok: { 200: JOB },
     errors: { 409: STATE_CONFLICT, 422: 'unknown_driver or driver_suspended.' },
