@@ -96,6 +96,8 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/jobs/:id/dispute': ADMIN,
   'POST /api/v1/jobs/:id/dispute/resolve': ADMIN,
   'GET /api/v1/jobs/:id/disputes': ['customer', 'admin'],
+  'GET /api/v1/jobs/:id/time-on-site': ANY,
+  'GET /api/v1/jobs/:id/evidence': ['customer', 'admin'],
   'POST /api/v1/jobs/:id/price': ['driver', 'admin'],
   'GET /api/v1/jobs/:id/price-changes': ANY,
 

@@ -479,6 +479,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: { 409: STATE_CONFLICT, 422: 'credit_too_large or refund_too_large.' },
   },
   'GET /api/v1/jobs/:id/disputes': { summary: "The job's disputes and how each was settled, oldest first." },
+  'GET /api/v1/jobs/:id/evidence': {
+    summary:
+      'Evidence pack (JSON): address, contract terms, each status with device and server time, time on site, the GPS track near the property, photos with their stamps, disputes, and the SHA-256 of the pack (stable across downloads).',
+  },
+  'GET /api/v1/jobs/:id/time-on-site': {
+    summary:
+      "Arrival, departure and time on site detected from the GPS log by a geofence around the property (radius by tier), beside the driver's status taps.",
+  },
   'POST /api/v1/jobs/:id/reassign': {
     summary: 'Move a job that has a driver (assigned or under way) to another driver in one transaction.',
     body: ReassignBody,

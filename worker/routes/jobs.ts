@@ -26,6 +26,8 @@ import { toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
 import { auditor } from '../services/audit-trail';
 import { jobDisputes, toDispute } from '../services/disputes';
+import { timeOnSite } from '../services/time-on-site';
+import { signedEvidencePack } from '../services/evidence';
 
 export const jobs = new Hono<AppEnv>();
 
@@ -266,4 +268,27 @@ jobs.post('/:id/dispute/resolve', async (c) => {
 jobs.get('/:id/disputes', async (c) => {
   const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
   return c.json({ disputes: (await jobDisputes(c.var.db, job.id)).map(toDispute) });
+});
+
+/**
+ * Time on site from the GPS log: arrival and departure at a geofence around the property
+ * (radius by tier), compared with the driver's own status taps.
+ */
+jobs.get('/:id/time-on-site', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  return c.json({ time_on_site: await timeOnSite(c.var.db, job) });
+});
+
+/**
+ * The job's evidence pack (JSON) with its SHA-256: for the operator answering a claim and
+ * for the customer, their own job only (others: 404). Downloading again gives the same
+ * hash until the job changes.
+ */
+jobs.get('/:id/evidence', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const signed = await signedEvidencePack(c.var.db, job);
+  c.header('content-disposition', `attachment; filename="evidence-${job.id}.json"`);
+  c.header('cache-control', 'private, no-store');
+  c.header('x-evidence-sha256', signed.sha256);
+  return c.json(signed);
 });
