@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   CONTACT_PREFERENCES,
+  DISPUTE_OUTCOMES,
   DRIVER_STATUSES,
   EXPORT_KINDS,
   INVOICE_STATUSES,
@@ -209,6 +210,31 @@ export const AdminJobStatusBody = z.object({
   reason: z.string().trim().min(1).max(500).optional(),
   expected_version: z.number().int().min(0).optional(),
 });
+
+/** An admin opening a dispute on a completed job: the customer's complaint, in a sentence. */
+export const DisputeBody = z.object({
+  reason: text(500),
+  expected_version: z.number().int().min(0).optional(),
+});
+
+/**
+ * Settling a dispute (DISPUTE_OUTCOMES): `credited` names the amount given back, the other
+ * outcomes take none.
+ */
+export const DisputeResolveBody = z
+  .object({
+    outcome: z.enum(DISPUTE_OUTCOMES),
+    notes: text(1000).optional(),
+    credit_cents: moneyCents.refine((n) => n > 0, 'must be more than zero').optional(),
+    expected_version: z.number().int().min(0).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.outcome === 'credited' && b.credit_cents === undefined)
+      ctx.addIssue({ code: 'custom', path: ['credit_cents'], message: 'a credit needs the amount given back' });
+    if (b.outcome !== 'credited' && b.credit_cents !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['credit_cents'], message: 'only a credit takes an amount' });
+  });
+export type DisputeSettlement = z.infer<typeof DisputeResolveBody>;
 
 // ---- drivers ----
 

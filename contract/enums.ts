@@ -91,3 +91,14 @@ export type StormStatus = (typeof STORM_STATUSES)[number];
 /** Why a storm's property was not done, as the storm summary reports it. */
 export const STORM_SKIP_REASONS = ['cancelled', 'not_reached'] as const;
 export type StormSkipReason = (typeof STORM_SKIP_REASONS)[number];
+
+// ---- disputes and proof of service ----
+
+/**
+ * How a disputed job is settled: `upheld` (the work stands as billed), `credited` (the
+ * customer gets money back on the job's invoice), `re_service` (a driver goes back, at no
+ * charge, as a new job for the same property). Every outcome closes the dispute and returns
+ * the job to `completed`.
+ */
+export const DISPUTE_OUTCOMES = ['upheld', 'credited', 're_service'] as const;
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];

@@ -36,9 +36,15 @@ describe('the job state machine table', () => {
     }
   });
 
-  it('has no way out of cancelled or disputed', () => {
+  it('has no way out of cancelled, and leaves disputed only back to completed, by an admin', () => {
     expect(Object.keys(TRANSITIONS.cancelled)).toEqual([]);
-    expect(Object.keys(TRANSITIONS.disputed)).toEqual([]);
+    expect(TRANSITIONS.disputed).toEqual({ completed: ['admin'] });
+  });
+
+  it('lets only an admin take a job under way back to pending', () => {
+    for (const from of ['en_route', 'arrived', 'in_progress'] as const) {
+      expect(TRANSITIONS[from].pending).toEqual(['admin']);
+    }
   });
 
   it('never lets a customer move a job forward', () => {
@@ -90,9 +96,10 @@ describe('the job state machine table, exhaustively', () => {
     ]);
   });
 
-  it('ends in cancelled and disputed, and only an admin disputes a completed job', () => {
+  it('ends in cancelled, and only an admin disputes a completed job or settles the dispute', () => {
     expect(allowedNext('cancelled')).toEqual([]);
-    expect(allowedNext('disputed')).toEqual([]);
+    expect(allowedNext('disputed')).toEqual(['completed']);
+    expect(allowedNext('disputed', 'driver')).toEqual([]);
     expect(allowedNext('completed')).toEqual(['disputed']);
     expect(TRANSITIONS.completed.disputed).toEqual(['admin']);
     for (const s of TERMINAL_JOB) expect(allowedNext(s, 'driver')).toEqual([]);

@@ -9,14 +9,20 @@ export const TRANSITIONS: Readonly<Record<JobStatus, Partial<Record<JobStatus, r
   pending: { assigned: ['admin', 'driver'], cancelled: ['customer', 'admin'] },
   // assigned → pending is the driver's rejection (or an admin un-assigning).
   assigned: { en_route: ['driver', 'admin'], pending: ['driver', 'admin'], cancelled: ['customer', 'admin'] },
-  en_route: { arrived: ['driver', 'admin'], cancelled: ['customer', 'admin'] },
+  // → pending from under way is a dispatcher taking the job back (un-assign, or the first
+  // half of a reassignment to another driver); a driver rejects only before setting off.
+  en_route: { arrived: ['driver', 'admin'], pending: ['admin'], cancelled: ['customer', 'admin'] },
   // Once the driver is on site only an admin may still cancel (SPEC §7: "any time before completion").
-  arrived: { in_progress: ['driver', 'admin'], cancelled: ['admin'] },
-  in_progress: { completed: ['driver', 'admin'], cancelled: ['admin'] },
+  arrived: { in_progress: ['driver', 'admin'], pending: ['admin'], cancelled: ['admin'] },
+  in_progress: { completed: ['driver', 'admin'], pending: ['admin'], cancelled: ['admin'] },
   completed: { disputed: ['admin'] },
   cancelled: {},
-  disputed: {},
+  // Settling a dispute (with an outcome, DISPUTE_OUTCOMES) returns the job to completed.
+  disputed: { completed: ['admin'] },
 };
+
+/** Statuses from which an admin may move a job to another driver (via pending). */
+export const REASSIGNABLE_STATUSES: readonly JobStatus[] = ['assigned', 'en_route', 'arrived', 'in_progress'];
 
 /** Next statuses reachable from `from`, optionally only those `role` may choose. */
 export function allowedNext(from: JobStatus, role?: Role): JobStatus[] {

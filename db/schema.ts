@@ -39,6 +39,7 @@ import {
   CONTRACT_KINDS,
   CONTRACT_SLA_KINDS,
   CONTRACT_STATUSES,
+  DISPUTE_OUTCOMES,
   DRIVER_STATUSES,
   INVOICE_STATUSES,
   JOB_SOURCES,
@@ -104,6 +105,10 @@ export const users = pgTable(
     totp_last_step: integer(),
     sms_opt_out_at: tstz(),
     sms_consent_at: tstz(),
+    /** Where the opt-in came from: the client IP of an in-app opt-in, `sms:START` for a texted one. */
+    sms_consent_source: text(),
+    /** The exact opt-in wording the person agreed to (contract/sms-consent.ts). */
+    sms_consent_text: text(),
     /** Tokens issued before this instant are stale (password change / suspension). */
     password_changed_at: tstz(),
     suspended_at: tstz(),
@@ -868,6 +873,42 @@ export const route_stops = pgTable(
   ],
 );
 
+/**
+ * A customer's complaint about a completed job and how it was settled (contract/enums
+ * DISPUTE_OUTCOMES). At most one open dispute per job; the job's own status says whether
+ * it is open (`disputed`) or settled (`completed` again).
+ */
+export const job_disputes = pgTable(
+  'job_disputes',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    job_id: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'restrict' }),
+    reason: text().notNull(),
+    opened_by_user_id: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    opened_at: tstz().notNull().defaultNow(),
+    outcome: text({ enum: DISPUTE_OUTCOMES }),
+    resolution_notes: text(),
+    /** With `credited`: the amount given back. */
+    credit_cents: integer(),
+    /** With `re_service`: the no-charge job that goes back to the property. */
+    follow_up_job_id: uuid().references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
+    resolved_by_user_id: uuid().references(() => users.id, { onDelete: 'restrict' }),
+    resolved_at: tstz(),
+  },
+  (t) => [
+    index('idx_job_disputes_job_id').on(t.job_id, t.opened_at),
+    uniqueIndex('job_disputes_one_open').on(t.job_id).where(sql`${t.resolved_at} IS NULL`),
+    oneOf('job_disputes_outcome_check', t.outcome, DISPUTE_OUTCOMES),
+    nonNegative('job_disputes_credit_check', t.credit_cents),
+  ],
+);
+
+export type JobDispute = typeof job_disputes.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type DriverProfile = typeof driver_profiles.$inferSelect;
 export type CustomerProfile = typeof customer_profiles.$inferSelect;

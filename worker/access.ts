@@ -94,6 +94,11 @@ export const ACCESS: Record<string, Access> = {
   'PATCH /api/v1/jobs/:id': ADMIN,
   'PATCH /api/v1/jobs/:id/status': ADMIN,
   'POST /api/v1/jobs/:id/reassign': ADMIN,
+  'POST /api/v1/jobs/:id/dispute': ADMIN,
+  'POST /api/v1/jobs/:id/dispute/resolve': ADMIN,
+  'GET /api/v1/jobs/:id/disputes': ['customer', 'admin'],
+  'GET /api/v1/jobs/:id/time-on-site': ANY,
+  'GET /api/v1/jobs/:id/evidence': ['customer', 'admin'],
   'POST /api/v1/jobs/:id/price': ['driver', 'admin'],
   'GET /api/v1/jobs/:id/price-changes': ANY,
 

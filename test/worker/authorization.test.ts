@@ -263,6 +263,12 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   'POST /api/v1/jobs/:id/price': {
     driver: { target: assignedJob, ownerGets: 409, body: () => ({ new_price_cents: 9900 }) },
   },
+  'GET /api/v1/jobs/:id/disputes': { customer: { target: pendingJob, ownerGets: 200 } },
+  'GET /api/v1/jobs/:id/time-on-site': {
+    customer: { target: pendingJob, ownerGets: 200 },
+    driver: { target: assignedJob, ownerGets: 200 },
+  },
+  'GET /api/v1/jobs/:id/evidence': { customer: { target: pendingJob, ownerGets: 200 } },
   'GET /api/v1/jobs/:id/price-changes': {
     customer: { target: pendingJob, ownerGets: 200 },
     driver: { target: assignedJob, ownerGets: 200 },

@@ -94,9 +94,12 @@ describe('random transitions by random roles against Postgres (seeded property t
         | { ok: true; status: JobStatus; driver_id: string | null }
         | { ok: false; status: number; code: string; details: unknown };
       try {
+        // A dispute needs its reason and its settlement an outcome; every move carries both.
         const result = await transitionJob(handle, actor, job.id, to, {
           driver_id: driverId,
           client_event_id: clientEventId,
+          notes: 'property test move',
+          settlement: { outcome: 'upheld' },
         });
         outcome = { ok: true, status: result.job.status, driver_id: result.job.driver_id };
       } catch (err) {

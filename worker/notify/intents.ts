@@ -104,6 +104,8 @@ export interface JobTransition {
 export async function recordNotificationIntents(tx: Queryable, change: JobTransition): Promise<void> {
   const { job, to } = change;
   if (change.previous_status === to) return;
+  // A settled dispute is not a second completion: no new completion notice or invoice.
+  if (change.previous_status === 'disputed') return;
   if (to === 'completed') noteInvoiceDue(job.id);
   const customerKind: Partial<Record<JobStatus, TemplateKind>> = {
     assigned: 'job_assigned',

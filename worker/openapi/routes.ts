@@ -33,6 +33,8 @@ import {
   CursorQuery,
   CustomerJobsQuery,
   CustomerPatch,
+  DisputeBody,
+  DisputeResolveBody,
   DriverListQuery,
   DriverPatch,
   InvoiceListQuery,
@@ -469,8 +471,30 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: JOB },
     errors: { 409: STATE_CONFLICT },
   },
+  'POST /api/v1/jobs/:id/dispute': {
+    summary: "Mark a completed job disputed with the customer's complaint (job history, dispute record, audit log).",
+    body: DisputeBody,
+    ok: { 201: '`{job, dispute}`: the job is disputed.' },
+    errors: { 409: STATE_CONFLICT },
+  },
+  'POST /api/v1/jobs/:id/dispute/resolve': {
+    summary:
+      "Settle the job's open dispute: upheld, credited (refunded or taken off the invoice) or re_service (a new no-charge job); the job returns to completed.",
+    body: DisputeResolveBody,
+    ok: { 200: '`{job, dispute, follow_up_job}`' },
+    errors: { 409: STATE_CONFLICT, 422: 'credit_too_large or refund_too_large.' },
+  },
+  'GET /api/v1/jobs/:id/disputes': { summary: "The job's disputes and how each was settled, oldest first." },
+  'GET /api/v1/jobs/:id/evidence': {
+    summary:
+      'Evidence pack (JSON): address, contract terms, each status with device and server time, time on site, the GPS track near the property, photos with their stamps, disputes, and the SHA-256 of the pack (stable across downloads).',
+  },
+  'GET /api/v1/jobs/:id/time-on-site': {
+    summary:
+      "Arrival, departure and time on site detected from the GPS log by a geofence around the property (radius by tier), beside the driver's status taps.",
+  },
   'POST /api/v1/jobs/:id/reassign': {
-    summary: 'Move an assigned job to another driver in one transaction.',
+    summary: 'Move a job that has a driver (assigned or under way) to another driver in one transaction.',
     body: ReassignBody,
     ok: { 200: JOB },
     errors: { 409: STATE_CONFLICT, 422: 'unknown_driver or driver_suspended.' },

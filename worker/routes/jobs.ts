@@ -1,7 +1,14 @@
 import { Hono } from 'hono';
 import { and, desc, eq, getTableColumns, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AssignBody, CancelBody, CreateJobBody, JobListQuery } from '../../contract/api';
-import { AdminJobStatusBody, JobPatchBody, ReassignBody } from '../../contract/api-domain';
+import {
+  AdminJobStatusBody,
+  DisputeBody,
+  DisputeResolveBody,
+  JobPatchBody,
+  ReassignBody,
+} from '../../contract/api-domain';
+import { REASSIGNABLE_STATUSES } from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import { actorOf } from '../lib/actor';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
@@ -18,6 +25,9 @@ import { toPriceChange } from '../services/price-changes';
 import { toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
 import { auditor } from '../services/audit-trail';
+import { jobDisputes, toDispute } from '../services/disputes';
+import { timeOnSite } from '../services/time-on-site';
+import { signedEvidencePack } from '../services/evidence';
 
 export const jobs = new Hono<AppEnv>();
 
@@ -165,8 +175,9 @@ jobs.post('/:id/assign', async (c) => {
 });
 
 /**
- * Moves an assigned job to another driver in one transaction: assigned → pending →
- * assigned, two event rows, the first driver told it is off their queue.
+ * Moves a job to another driver in one transaction — assigned, or already under way (the
+ * truck broke down on the road or on site): → pending → assigned, two event rows, the
+ * first driver told it is off their queue and their status re-derived from their other jobs.
  */
 jobs.post('/:id/reassign', async (c) => {
   const id = uuidParam(c);
@@ -176,8 +187,8 @@ jobs.post('/:id/reassign', async (c) => {
   const driver = await assignableDriver(db, body.driver_id);
   const { unassigned, assigned } = await db.transaction(async (tx) => {
     const job = await visibleJob(tx, actor, id);
-    if (job.status !== 'assigned') {
-      throw conflict('invalid_transition', `Only an assigned job can be reassigned; this one is ${job.status}.`, {
+    if (!REASSIGNABLE_STATUSES.includes(job.status)) {
+      throw conflict('invalid_transition', `Only a job with a driver can be reassigned; this one is ${job.status}.`, {
         allowed: job.status === 'pending' ? ['assigned'] : [],
       });
     }
@@ -196,4 +207,88 @@ jobs.post('/:id/reassign', async (c) => {
   await publishTransition(c.env, unassigned);
   await announceAssignment(c.env, db, assigned);
   return c.json({ job: toJob(assigned.job) });
+});
+
+/**
+ * Marks a completed job disputed with the customer's complaint (job history, dispute
+ * record and audit log); nothing else about the job changes until it is settled.
+ */
+jobs.post('/:id/dispute', async (c) => {
+  const id = uuidParam(c);
+  const body = await readJson(c, DisputeBody);
+  const result = await transitionJob(c.var.db, actorOf(c), id, 'disputed', {
+    notes: body.reason,
+    expected_version: body.expected_version,
+  });
+  await audit(c, {
+    action: 'job.dispute',
+    entity_type: 'job',
+    entity_id: id,
+    before: { status: result.previous_status },
+    after: { status: result.job.status, reason: body.reason },
+  });
+  await publishTransition(c.env, result, body.reason);
+  return c.json({ job: toJob(result.job), dispute: result.dispute && toDispute(result.dispute) }, 201);
+});
+
+/**
+ * Settles a job's open dispute (contract DISPUTE_OUTCOMES): the job returns to completed,
+ * a credit goes back on the invoice, a re-service becomes a new no-charge job.
+ */
+jobs.post('/:id/dispute/resolve', async (c) => {
+  const id = uuidParam(c);
+  const body = await readJson(c, DisputeResolveBody);
+  const result = await transitionJob(c.var.db, actorOf(c), id, 'completed', {
+    notes: `dispute settled: ${body.outcome}${body.notes ? ` — ${body.notes}` : ''}`,
+    settlement: body,
+    expected_version: body.expected_version,
+  });
+  await audit(c, {
+    action: 'job.dispute_resolve',
+    entity_type: 'job',
+    entity_id: id,
+    before: { status: result.previous_status },
+    after: {
+      status: result.job.status,
+      outcome: body.outcome,
+      credit_cents: body.credit_cents ?? null,
+      follow_up_job_id: result.follow_up_job?.id ?? null,
+    },
+  });
+  await publishTransition(c.env, result);
+  if (result.follow_up_job)
+    await announceNewJobs(c.env, (w) => c.executionCtx.waitUntil(w), [result.follow_up_job], false);
+  return c.json({
+    job: toJob(result.job),
+    dispute: result.dispute && toDispute(result.dispute),
+    follow_up_job: result.follow_up_job ? toJob(result.follow_up_job) : null,
+  });
+});
+
+jobs.get('/:id/disputes', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  return c.json({ disputes: (await jobDisputes(c.var.db, job.id)).map(toDispute) });
+});
+
+/**
+ * Time on site from the GPS log: arrival and departure at a geofence around the property
+ * (radius by tier), compared with the driver's own status taps.
+ */
+jobs.get('/:id/time-on-site', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  return c.json({ time_on_site: await timeOnSite(c.var.db, job) });
+});
+
+/**
+ * The job's evidence pack (JSON) with its SHA-256: for the operator answering a claim and
+ * for the customer, their own job only (others: 404). Downloading again gives the same
+ * hash until the job changes.
+ */
+jobs.get('/:id/evidence', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const signed = await signedEvidencePack(c.var.db, job);
+  c.header('content-disposition', `attachment; filename="evidence-${job.id}.json"`);
+  c.header('cache-control', 'private, no-store');
+  c.header('x-evidence-sha256', signed.sha256);
+  return c.json(signed);
 });

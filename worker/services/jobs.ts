@@ -12,6 +12,8 @@ import { stormVisitPrice } from './storm-billing';
 import { recordNotificationIntents } from '../notify/intents';
 import { advanceRoute, type RouteEta } from './route-stops';
 import { SYSTEM_ACTOR } from '../lib/actor';
+import type { DisputeSettlement } from '../../contract/api-domain';
+import { openDispute, requireReason, settleDispute, type DisputeRow } from './disputes';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -68,6 +70,8 @@ export interface TransitionOptions {
    * a waitlisted request creates the job and assigns it to themself in one transaction).
    */
   trusted?: boolean;
+  /** Settling a dispute (disputed → completed): the outcome, recorded and carried out. */
+  settlement?: DisputeSettlement;
 }
 
 export interface TransitionResult {
@@ -84,6 +88,10 @@ export interface TransitionResult {
   route?: { next: (TransitionResult & { customer_name: string }) | null; etas: RouteEta[] };
   /** Drivers whose status the change moved, with their new status (for the board). */
   driver_statuses: { driver_id: string; status: DriverStatus }[];
+  /** Opening or settling a dispute: the dispute as it now stands. */
+  dispute?: DisputeRow;
+  /** A settlement by re-service: the new no-charge job for the same property. */
+  follow_up_job?: JobRow | null;
 }
 
 /**
@@ -170,20 +178,32 @@ export async function transitionJob(
         version: job.version,
       });
     }
+    // Settling a dispute returns the job to completed without completing it again: the
+    // completion time, price, invoice and route stay as they were.
+    const settling = job.status === 'disputed' && to === 'completed';
+    if (settling && !opts.settlement)
+      throw new ApiError(400, 'validation_failed', 'Settling a dispute needs an outcome.', [
+        { field: 'outcome', message: 'required' },
+      ]);
+    const disputeReason = to === 'disputed' ? requireReason(opts.notes) : null;
     const now = new Date();
     const patch: Partial<typeof t.jobs.$inferInsert> & Record<string, unknown> = {
       status: to,
       version: job.version + 1,
     };
     const stamp = STATUS_TIMESTAMP[to];
-    if (stamp) patch[stamp] = opts.recorded_at ? new Date(opts.recorded_at) : now;
+    if (stamp && !settling) patch[stamp] = opts.recorded_at ? new Date(opts.recorded_at) : now;
     if (to === 'assigned') patch.driver_id = opts.driver_id ?? actor.driver_id ?? job.driver_id;
     if (to === 'pending') {
+      // Taken back from a driver (even one on site): the next driver starts afresh; the
+      // first one's arrival stays in the history.
       patch.driver_id = null;
       patch.assigned_at = null;
+      patch.arrived_at = null;
+      patch.started_at = null;
     }
     if (to === 'cancelled') patch.cancellation_reason = opts.cancellation_reason ?? null;
-    if (to === 'completed') {
+    if (to === 'completed' && !settling) {
       if (opts.completion_photo_url) patch.completion_photo_url = opts.completion_photo_url;
       if (opts.notes) patch.completion_notes = opts.notes;
       // A storm job is priced from its contract at the storm's depth now; an override on site wins.
@@ -228,9 +248,13 @@ export async function transitionJob(
       actor,
       previous_driver_id: job.driver_id,
     });
-    if (to === 'completed') await draftInvoice(tx, updated);
-    const route = to === 'completed' ? await nextOnRoute(tx, updated) : undefined;
+    const disputed = disputeReason ? { dispute: await openDispute(tx, actor, updated, disputeReason) } : {};
+    const settled = settling && opts.settlement ? await settleDispute(tx, actor, updated, opts.settlement) : null;
+    if (to === 'completed' && !settling) await draftInvoice(tx, updated);
+    const route = to === 'completed' && !settling ? await nextOnRoute(tx, updated) : undefined;
     return {
+      ...disputed,
+      ...(settled ?? {}),
       job: updated,
       previous_status: job.status,
       previous_driver_id: job.driver_id,
