@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { freshnessOf } from '../../../contract/freshness';
 import { ApiError } from '../lib/api';
-import type { AdminTier, AuditEntry, NotificationRow } from '../lib/api-types';
+import type { AdminTier, AuditEntry, NotificationRow } from '../../../contract/responses';
 import { formatDateTime, formatMoney, secondsSince } from '../lib/format';
 import { useNow, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, apiUrl, send } from '../lib/api';
-import type { TokenResponse } from '../lib/api-types';
+import type { TokenResponse } from '../../../contract/responses';
 import { usePathname, navigate } from '../lib/router';
 import { SessionStore } from '../lib/session';
 import { errorMessage } from '../ui/ErrorNotice';

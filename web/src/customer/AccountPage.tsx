@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
-import type { CustomerProfile } from '../lib/api-types';
+import type { CustomerProfile } from '../../../contract/responses';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';

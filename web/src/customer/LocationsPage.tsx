@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
-import type { ServiceLocation } from '../lib/api-types';
+import type { ServiceLocation } from '../../../contract/responses';
 import type { LatLng } from '../lib/geo';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';

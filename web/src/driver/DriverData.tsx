@@ -12,7 +12,7 @@ import {
 import { ACTIVE_JOB_STATUSES, type JobStatus, type PaymentMethod } from '../../../contract/enums';
 import type { LocationPing, ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { alertAssignment } from '../lib/alert';
 import { newClientEventId } from '../lib/hooks';
 import { outbox, type GpsBatchBody, type OutboxItem, type Sender } from '../lib/outbox';
