@@ -5,6 +5,7 @@ import { toast } from '../lib/toast';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
 import { strings } from './strings';
+import { Field, fieldSetter } from '../ui/Field';
 
 const s = strings.storms;
 
@@ -44,6 +45,7 @@ export default function StormsPage() {
   };
 
   const [draft, setDraft] = useState({ name: '', started_at: localNow(), depth: '', end: '' });
+  const setDraftField = fieldSetter(setDraft);
   const declare = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
@@ -59,6 +61,7 @@ export default function StormsPage() {
     });
   };
   const [raise, setRaise] = useState({ depth: '', end: '' });
+  const setRaiseField = fieldSetter(setRaise);
   const update = (e: FormEvent) => {
     e.preventDefault();
     if (!open) return;
@@ -91,26 +94,22 @@ export default function StormsPage() {
             {s.depthNow(open.depth_in)} · {s.started} {formatDateTime(open.started_at)}
           </p>
           <form className="row" onSubmit={update} aria-label={s.raiseTitle}>
-            <div className="field">
-              <label htmlFor={`${id}-raise`}>{s.newDepth}</label>
-              <input
-                id={`${id}-raise`}
-                type="number"
-                min={open.depth_in}
-                step="0.5"
-                value={raise.depth}
-                onChange={(e) => setRaise((r) => ({ ...r, depth: e.target.value }))}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-raise-end`}>{s.snowEnd}</label>
-              <input
-                id={`${id}-raise-end`}
-                type="datetime-local"
-                value={raise.end}
-                onChange={(e) => setRaise((r) => ({ ...r, end: e.target.value }))}
-              />
-            </div>
+            <Field
+              id={`${id}-raise`}
+              label={s.newDepth}
+              type="number"
+              min={open.depth_in}
+              step="0.5"
+              value={raise.depth}
+              onValue={setRaiseField('depth')}
+            />
+            <Field
+              id={`${id}-raise-end`}
+              label={s.snowEnd}
+              type="datetime-local"
+              value={raise.end}
+              onValue={setRaiseField('end')}
+            />
             <button type="submit" className="button button--primary" disabled={busy || (!raise.depth && !raise.end)}>
               {s.raise}
             </button>
@@ -123,48 +122,40 @@ export default function StormsPage() {
         <form className="card" onSubmit={declare} aria-labelledby={`${id}-declare`}>
           <h2 id={`${id}-declare`}>{s.declareTitle}</h2>
           <p className="muted">{s.declareHelp}</p>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>{s.name}</label>
-            <input
-              id={`${id}-name`}
-              required
-              maxLength={80}
-              placeholder={s.namePlaceholder}
-              value={draft.name}
-              onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-start`}>{s.startedAt}</label>
-            <input
-              id={`${id}-start`}
-              type="datetime-local"
-              required
-              value={draft.started_at}
-              onChange={(e) => setDraft((d) => ({ ...d, started_at: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-depth`}>{s.depth}</label>
-            <input
-              id={`${id}-depth`}
-              type="number"
-              min="0"
-              step="0.5"
-              required
-              value={draft.depth}
-              onChange={(e) => setDraft((d) => ({ ...d, depth: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-end`}>{s.snowEnd}</label>
-            <input
-              id={`${id}-end`}
-              type="datetime-local"
-              value={draft.end}
-              onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))}
-            />
-          </div>
+          <Field
+            id={`${id}-name`}
+            label={s.name}
+            required
+            maxLength={80}
+            placeholder={s.namePlaceholder}
+            value={draft.name}
+            onValue={setDraftField('name')}
+          />
+          <Field
+            id={`${id}-start`}
+            label={s.startedAt}
+            type="datetime-local"
+            required
+            value={draft.started_at}
+            onValue={setDraftField('started_at')}
+          />
+          <Field
+            id={`${id}-depth`}
+            label={s.depth}
+            type="number"
+            min="0"
+            step="0.5"
+            required
+            value={draft.depth}
+            onValue={setDraftField('depth')}
+          />
+          <Field
+            id={`${id}-end`}
+            label={s.snowEnd}
+            type="datetime-local"
+            value={draft.end}
+            onValue={setDraftField('end')}
+          />
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.declare}
           </button>
