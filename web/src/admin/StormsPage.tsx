@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
+import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
 import { strings } from './strings';
@@ -166,43 +167,28 @@ export default function StormsPage() {
       <ErrorNotice error={summary.error} strings={strings.errors} onRetry={summary.reload} />
 
       <h2>{s.past}</h2>
-      {storms.data?.length === 0 && <p className="muted">{s.none}</p>}
-      {storms.data && storms.data.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.name}</th>
-                <th scope="col">{s.started}</th>
-                <th scope="col">{s.depth}</th>
-                <th scope="col">{s.status}</th>
-                <th scope="col">{s.jobs}</th>
-                <th scope="col">{s.done}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{s.view}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {storms.data.map((x) => (
-                <tr key={x.id}>
-                  <td>{x.name}</td>
-                  <td>{formatDateTime(x.started_at)}</td>
-                  <td>{x.depth_in}</td>
-                  <td>{x.status}</td>
-                  <td>{x.jobs ?? '—'}</td>
-                  <td>{x.done ?? '—'}</td>
-                  <td>
-                    <button type="button" className="button button--ghost" onClick={() => setViewing(x.id)}>
-                      {s.view}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={storms.data}
+        rowKey={(x) => x.id}
+        empty={s.none}
+        columns={[
+          { header: s.name, cell: (x) => x.name },
+          { header: s.started, cell: (x) => formatDateTime(x.started_at) },
+          { header: s.depth, cell: (x) => x.depth_in },
+          { header: s.status, cell: (x) => x.status },
+          { header: s.jobs, cell: (x) => x.jobs ?? '—' },
+          { header: s.done, cell: (x) => x.done ?? '—' },
+          {
+            header: s.view,
+            hiddenHeader: true,
+            cell: (x) => (
+              <button type="button" className="button button--ghost" onClick={() => setViewing(x.id)}>
+                {s.view}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
