@@ -1,14 +1,7 @@
 import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
-import {
-  type ConnectionStrings,
-  ERRORS,
-  type ErrorStrings,
-  LIVE_CONNECTION,
-  SHELL,
-  type ShellStrings,
-  type SignInStrings,
-} from '../ui/strings';
+import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, SHELL, STATUS_ICON } from '../ui/strings';
 
 /** Every word the admin portal shows. */
 
@@ -43,16 +36,7 @@ const jobStatus: Record<JobStatus, string> = {
   disputed: 'Disputed',
 };
 
-const statusIcon: Record<JobStatus, string> = {
-  pending: '○',
-  assigned: '◎',
-  en_route: '➜',
-  arrived: '⚑',
-  in_progress: '▶',
-  completed: '✓',
-  cancelled: '✕',
-  disputed: '!',
-};
+const statusIcon = STATUS_ICON;
 
 const driverStatus: Record<DriverStatus, string> = {
   available: 'Available',

@@ -1,13 +1,6 @@
 import type { JobStatus } from '../../../contract/enums';
-import {
-  type ConnectionStrings,
-  ERRORS,
-  type ErrorStrings,
-  LIVE_CONNECTION,
-  SHELL,
-  type ShellStrings,
-  type SignInStrings,
-} from '../ui/strings';
+import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, SHELL, STATUS_ICON } from '../ui/strings';
 import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 
 /** Every word the customer app shows. */
@@ -59,16 +52,7 @@ const statusShort: Record<JobStatus, string> = {
   disputed: 'Under review',
 };
 
-const statusIcon: Record<JobStatus, string> = {
-  pending: '○',
-  assigned: '◎',
-  en_route: '➜',
-  arrived: '⚑',
-  in_progress: '▶',
-  completed: '✓',
-  cancelled: '✕',
-  disputed: '!',
-};
+const statusIcon = STATUS_ICON;
 
 function distance(meters: number): string {
   const miles = meters / METERS_PER_MILE;

@@ -1,3 +1,5 @@
+import type { JobStatus } from '../../../contract/enums';
+
 /**
  * The text the shared components need: each app's strings.ts fills these in, so every
  * word an app shows is reached from that one file. The few words all apps say alike are
@@ -64,4 +66,16 @@ export const ERRORS: ErrorStrings = {
   network: 'The server cannot be reached. Check your connection.',
   generic: 'Something went wrong. Please try again.',
   tryAgain: 'Try again',
+};
+
+/** An icon per job status, so status never rests on colour alone. */
+export const STATUS_ICON: Record<JobStatus, string> = {
+  pending: '○',
+  assigned: '◎',
+  en_route: '➜',
+  arrived: '⚑',
+  in_progress: '▶',
+  completed: '✓',
+  cancelled: '✕',
+  disputed: '!',
 };
