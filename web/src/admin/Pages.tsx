@@ -7,7 +7,7 @@ import { useNow, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
-import { DataTable } from '../ui/DataTable';
+import { DataTable, type DataTableProps } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { Field, fieldSetter } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
@@ -421,6 +421,28 @@ function usePaged<T>(
   };
 }
 
+/** An admin list read page by page: its title, the table, and "Load more" while there is more. */
+function PagedTable<T>({
+  name,
+  title,
+  paged: p,
+  ...table
+}: { name: string; title: string; paged: ReturnType<typeof usePaged<T>> } & Omit<DataTableProps<T>, 'rows'>) {
+  return (
+    <section aria-labelledby={`${name}-title`}>
+      <h1 id={`${name}-title`}>{title}</h1>
+      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
+      {p.unavailable && <p className="muted">{strings.unavailable(title)}</p>}
+      <DataTable rows={p.unavailable ? null : p.rows} {...table} />
+      {p.next && (
+        <button type="button" className="button button--secondary" onClick={p.more}>
+          {strings.loadMore}
+        </button>
+      )}
+    </section>
+  );
+}
+
 export function AuditPage() {
   const s = strings.audit;
   const p = usePaged<AuditEntry>(
@@ -428,35 +450,27 @@ export function AuditPage() {
     'audit',
   );
   return (
-    <section aria-labelledby="audit-title">
-      <h1 id="audit-title">{s.title}</h1>
-      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
-      {p.unavailable && <p className="muted">{strings.unavailable(s.title)}</p>}
-      <DataTable
-        rows={p.unavailable ? null : p.rows}
-        rowKey={(e) => e.id}
-        empty={s.empty}
-        columns={[
-          { header: s.when, cell: (e) => formatDateTime(e.created_at) },
-          { header: s.who, cell: (e) => e.actor_name ?? e.actor_email ?? '—' },
-          { header: s.action, cell: (e) => <code>{e.action}</code> },
-          {
-            header: s.entity,
-            cell: (e) => (
-              <>
-                {e.entity_type} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
-              </>
-            ),
-          },
-          { header: s.ip, cell: (e) => e.ip ?? '—' },
-        ]}
-      />
-      {p.next && (
-        <button type="button" className="button button--secondary" onClick={p.more}>
-          {strings.loadMore}
-        </button>
-      )}
-    </section>
+    <PagedTable
+      name="audit"
+      title={s.title}
+      paged={p}
+      rowKey={(e) => e.id}
+      empty={s.empty}
+      columns={[
+        { header: s.when, cell: (e) => formatDateTime(e.created_at) },
+        { header: s.who, cell: (e) => e.actor_name ?? e.actor_email ?? '—' },
+        { header: s.action, cell: (e) => <code>{e.action}</code> },
+        {
+          header: s.entity,
+          cell: (e) => (
+            <>
+              {e.entity_type} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
+            </>
+          ),
+        },
+        { header: s.ip, cell: (e) => e.ip ?? '—' },
+      ]}
+    />
   );
 }
 
@@ -467,45 +481,37 @@ export function OutboxPage() {
     'outbox',
   );
   return (
-    <section aria-labelledby="outbox-title">
-      <h1 id="outbox-title">{s.title}</h1>
-      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
-      {p.unavailable && <p className="muted">{strings.unavailable(s.title)}</p>}
-      <DataTable
-        rows={p.unavailable ? null : p.rows}
-        rowKey={(n) => n.id}
-        rowData={(n) => ({ 'data-notification-kind': n.kind })}
-        empty={s.empty}
-        columns={[
-          { header: s.when, cell: (n) => formatDateTime(n.created_at) },
-          { header: s.channel, cell: (n) => n.channel },
-          { header: s.to, cell: (n) => n.recipient },
-          {
-            header: s.subject,
-            cell: (n) => (
-              <details>
-                <summary>{n.subject ?? n.kind}</summary>
-                <pre className="outbox__body">{n.body}</pre>
-              </details>
-            ),
-          },
-          {
-            header: s.status,
-            cell: (n) => (
-              <>
-                {n.status}
-                {n.last_error && <div className="field-error">{n.last_error}</div>}
-              </>
-            ),
-          },
-        ]}
-      />
-      {p.next && (
-        <button type="button" className="button button--secondary" onClick={p.more}>
-          {strings.loadMore}
-        </button>
-      )}
-    </section>
+    <PagedTable
+      name="outbox"
+      title={s.title}
+      paged={p}
+      rowKey={(n) => n.id}
+      rowData={(n) => ({ 'data-notification-kind': n.kind })}
+      empty={s.empty}
+      columns={[
+        { header: s.when, cell: (n) => formatDateTime(n.created_at) },
+        { header: s.channel, cell: (n) => n.channel },
+        { header: s.to, cell: (n) => n.recipient },
+        {
+          header: s.subject,
+          cell: (n) => (
+            <details>
+              <summary>{n.subject ?? n.kind}</summary>
+              <pre className="outbox__body">{n.body}</pre>
+            </details>
+          ),
+        },
+        {
+          header: s.status,
+          cell: (n) => (
+            <>
+              {n.status}
+              {n.last_error && <div className="field-error">{n.last_error}</div>}
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 
