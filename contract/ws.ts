@@ -52,95 +52,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-export interface DriverLocationPayload {
-  job_id: string | null;
-  driver_id: string;
-  lat: number;
-  lng: number;
-  accuracy: number | null;
-  heading: number | null;
-  speed: number | null;
-  /** Device time of the fix (ISO-8601). */
-  ts: string;
-  received_at: string;
-}
-
-export interface JobStatusPayload {
-  job_id: string;
-  new_status: (typeof JOB_STATUSES)[number];
-  previous_status: (typeof JOB_STATUSES)[number] | null;
-  driver_id: string | null;
-  ts: string;
-}
-
-export type ServerMessage =
-  | { type: 'driver_location'; payload: DriverLocationPayload }
-  | { type: 'job_status'; payload: JobStatusPayload }
-  | {
-      type: 'job_assigned';
-      payload: {
-        job_id: string;
-        customer_name: string;
-        address: string;
-        lat: number;
-        lng: number;
-        quoted_price_cents: number | null;
-        special_instructions: string | null;
-        scheduled_for: string | null;
-      };
-    }
-  | { type: 'job_cancelled'; payload: { job_id: string; reason: string | null } }
-  | {
-      type: 'new_job_request';
-      payload: {
-        job_id: string;
-        address: string;
-        service_type: string;
-        quoted_price_cents: number | null;
-        lat: number;
-        lng: number;
-        requested_at: string;
-      };
-    }
-  | { type: 'driver_status_change'; payload: { driver_id: string; status: string; ts: string } }
-  | { type: 'subscribed'; payload: { topic: string } }
-  | { type: 'ack'; payload: { client_event_id: string; duplicate: boolean } }
-  | { type: 'error'; payload: { code: string; message: string } }
-  | { type: 'pong'; payload?: unknown }
-  // Dispatch board upkeep (admins): edits, price changes, waitlist, invoices, auto-dispatch.
-  | { type: 'job_updated'; payload: { job_id: string; fields: string[]; version: number; ts: string } }
-  | { type: 'waitlist_changed'; payload: { waitlist_id: string; status: string; job_id: string | null; ts: string } }
-  | { type: 'invoice_changed'; payload: { invoice_id: string; job_id: string | null; status: string; ts: string } }
-  | { type: 'settings_changed'; payload: { accepting_jobs: boolean; auto_dispatch: boolean; ts: string } }
-  | { type: 'auto_dispatch'; payload: AutoDispatchPayload }
-  // Storm routes: the job's place on its driver's route and its estimated arrival.
-  | { type: 'route_eta'; payload: RouteEtaPayload };
-
-/**
- * A job's estimated arrival on its driver's storm route (docs/decisions/0070): `position`
- * is 1-based, `stops_before` the stops left before this one, `eta` and `ts` ISO-8601.
- */
-export interface RouteEtaPayload {
-  job_id: string;
-  position: number;
-  stops_before: number;
-  eta: string;
-  ts: string;
-}
-
-/** What auto-dispatch did with a job: offered it, saw it time out or declined, or gave up. */
-export interface AutoDispatchPayload {
-  job_id: string;
-  event: 'offered' | 'timed_out' | 'declined' | 'exhausted' | 'stopped';
-  driver_id: string | null;
-  distance_m: number | null;
-  ts: string;
-}
-
-// ---- server → client messages as zod schemas ----
-// The types above are what the Durable Objects send (durable-objects/wire.ts `send`); these
-// schemas describe the same messages for the OpenAPI document's /ws section and for clients
-// that want to parse them. The checks at the end fail to compile if the two drift apart.
+// ---- server → client messages ----
+// One zod schema per message: the Durable Objects type what they send from it
+// (durable-objects/wire.ts `send`), the OpenAPI document's /ws section describes it, and
+// clients may parse with it.
 
 const ts = z.string().meta({ description: 'ISO-8601 UTC' });
 const jobStatus = z.enum(JOB_STATUSES);
@@ -165,6 +80,7 @@ export const JobStatusPayload = z.object({
   ts,
 });
 
+/** What auto-dispatch did with a job: offered it, saw it time out or declined, or gave up. */
 export const AutoDispatchPayload = z.object({
   job_id: z.string(),
   event: z.enum(['offered', 'timed_out', 'declined', 'exhausted', 'stopped']),
@@ -173,6 +89,10 @@ export const AutoDispatchPayload = z.object({
   ts,
 });
 
+/**
+ * A job's estimated arrival on its driver's storm route (docs/decisions/0070): `position`
+ * is 1-based, `stops_before` the stops left before this one, `eta` and `ts` ISO-8601.
+ */
 export const RouteEtaPayload = z.object({
   job_id: z.string(),
   position: z.number().int().min(1),
@@ -232,12 +152,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   message('route_eta', RouteEtaPayload),
 ]);
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemasMatchTypes: [
-  Same<z.infer<typeof ServerMessage>, ServerMessage>,
-  Same<z.infer<typeof DriverLocationPayload>, DriverLocationPayload>,
-  Same<z.infer<typeof JobStatusPayload>, JobStatusPayload>,
-  Same<z.infer<typeof AutoDispatchPayload>, AutoDispatchPayload>,
-  Same<z.infer<typeof RouteEtaPayload>, RouteEtaPayload>,
-] = [true, true, true, true, true];
-void schemasMatchTypes;
+export type DriverLocationPayload = z.infer<typeof DriverLocationPayload>;
+export type JobStatusPayload = z.infer<typeof JobStatusPayload>;
+export type AutoDispatchPayload = z.infer<typeof AutoDispatchPayload>;
+export type RouteEtaPayload = z.infer<typeof RouteEtaPayload>;
+export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -3,6 +3,7 @@ import { type InvoiceStatus, JOB_STATUSES, type JobStatus } from '../../contract
 import { TERMINAL_JOB } from '../../contract/job-status';
 import { allowedNext, STATUS_TIMESTAMP } from '../../contract/state-machine';
 import { sqlList, sqlStatus } from '../../db/sql-list';
+import type { BoardCard, BoardColumn } from '../../contract/responses';
 import type { Queryable } from './jobs';
 import type { DayRange } from './reports';
 
@@ -19,40 +20,7 @@ const FINISHED_IN_DAY = sql.join(
   sql` OR `,
 );
 
-export interface BoardCard {
-  id: string;
-  status: JobStatus;
-  version: number;
-  customer_id: string;
-  customer_name: string;
-  driver_id: string | null;
-  driver_name: string | null;
-  job_address: string;
-  lat: number;
-  lng: number;
-  /** What the job is charged at now: the override, else the quote. */
-  price_cents: number;
-  special_instructions: string | null;
-  requested_at: string;
-  scheduled_for: string | null;
-  assigned_at: string | null;
-  completed_at: string | null;
-  cancelled_at: string | null;
-  /** The "Move to…" menu: statuses an admin may move this card to. */
-  allowed_next: JobStatus[];
-  /** The job's live invoice (finished jobs): its status and what is still owed. */
-  invoice_status: InvoiceStatus | null;
-  balance_due_cents: number | null;
-}
-
-export interface BoardColumn {
-  status: JobStatus;
-  count: number;
-  total_price_cents: number;
-  cards: BoardCard[];
-  /** True when `count` exceeds the cards shown. */
-  truncated: boolean;
-}
+export type { BoardCard, BoardColumn };
 
 /**
  * The dispatch board (after Edgar's "Status Board": columns with summaries and ordered

@@ -1,27 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Role } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS, signAccessToken } from '../auth/tokens';
 import type { Db } from '../lib/db';
 import { unauthorized } from '../lib/errors';
 import { randomToken, sha256Hex } from '../lib/ids';
 import { endSession, lockUserSessions, revokeFamilyLocked } from './session-end';
+import type { SessionUser, TokenResponse } from '../../contract/responses';
 import type { Queryable } from './jobs';
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: Role;
-  full_name: string;
-}
-
-/** The token response of SPEC §7. */
-export interface TokenResponse {
-  user: SessionUser;
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+export type { SessionUser, TokenResponse };
 
 export interface DeviceContext {
   device_info?: string | null;

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DriverStatus } from '../../../contract/enums';
 import type { ServerMessage } from '../../../contract/ws';
-import type { Driver, OperatorSettings, ServiceArea } from '../lib/api-types';
+import type { Driver, OperatorSettings, ServiceArea } from '../../../contract/responses';
 import { useResource } from '../lib/hooks';
 import type { ConnectionState } from '../lib/realtime';
 import { toast } from '../lib/toast';

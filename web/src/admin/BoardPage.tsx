@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type DragEvent, type Keybo
 import type { JobStatus } from '../../../contract/enums';
 import { allowedNext } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
-import type { BoardCard, BoardColumn, WaitlistItem } from '../lib/api-types';
+import type { BoardCard, BoardColumn, WaitlistItem } from '../../../contract/responses';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { Link, navigate } from '../lib/router';

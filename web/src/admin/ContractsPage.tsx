@@ -4,6 +4,7 @@ import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
+import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { listCustomers } from './admin-api';
 import { api } from './session';
@@ -72,53 +73,48 @@ export default function ContractsPage() {
         />
       )}
       <ErrorNotice error={list.error} strings={strings.errors} onRetry={list.reload} />
-      {list.data?.length === 0 && <p className="muted">{s.empty}</p>}
-      {list.data && list.data.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.customer}</th>
-                <th scope="col">{s.property}</th>
-                <th scope="col">{s.kind}</th>
-                <th scope="col">{s.trigger}</th>
-                <th scope="col">{s.price}</th>
-                <th scope="col">{s.promise}</th>
-                <th scope="col">{s.season}</th>
-                <th scope="col">{s.status}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{s.edit}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.customer_name}</td>
-                  <td>{c.address}</td>
-                  <td>{s.kinds[c.kind]}</td>
-                  <td>{s.inches(c.trigger_depth_in)}</td>
-                  <td>{priceOf(c)}</td>
-                  <td>
-                    {c.sla_kind === 'open_by' ? s.openByAt(c.sla_open_by ?? '') : s.within(c.sla_within_hours ?? 0)}
-                  </td>
-                  <td>
-                    {c.season_start} – {c.season_end}
-                  </td>
-                  <td>
-                    {s.statuses[c.status]} · {c.accepted_at ? s.accepted : s.waiting}
-                  </td>
-                  <td>
-                    <button type="button" className="button button--ghost" onClick={() => setEditing(c)}>
-                      {s.edit}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={list.data}
+        rowKey={(c) => c.id}
+        empty={s.empty}
+        columns={[
+          { header: s.customer, cell: (c) => c.customer_name },
+          { header: s.property, cell: (c) => c.address },
+          { header: s.kind, cell: (c) => s.kinds[c.kind] },
+          { header: s.trigger, cell: (c) => s.inches(c.trigger_depth_in) },
+          { header: s.price, cell: (c) => priceOf(c) },
+          {
+            header: s.promise,
+            cell: (c) =>
+              c.sla_kind === 'open_by' ? s.openByAt(c.sla_open_by ?? '') : s.within(c.sla_within_hours ?? 0),
+          },
+          {
+            header: s.season,
+            cell: (c) => (
+              <>
+                {c.season_start} – {c.season_end}
+              </>
+            ),
+          },
+          {
+            header: s.status,
+            cell: (c) => (
+              <>
+                {s.statuses[c.status]} · {c.accepted_at ? s.accepted : s.waiting}
+              </>
+            ),
+          },
+          {
+            header: s.edit,
+            hiddenHeader: true,
+            cell: (c) => (
+              <button type="button" className="button button--ghost" onClick={() => setEditing(c)}>
+                {s.edit}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,13 +1,15 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { freshnessOf } from '../../../contract/freshness';
 import { ApiError } from '../lib/api';
-import type { AdminTier, AuditEntry, NotificationRow } from '../lib/api-types';
+import type { AdminTier, AuditEntry, NotificationRow } from '../../../contract/responses';
 import { formatDateTime, formatMoney, secondsSince } from '../lib/format';
 import { useNow, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
+import { DataTable, type DataTableProps } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { Field, fieldSetter } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
 import {
   activateUser,
@@ -126,6 +128,7 @@ export function DriversPage() {
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState<string | null>(null);
   const [suspended, setSuspended] = useState<Record<string, boolean>>({});
+  const set = fieldSetter(setForm);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -239,34 +242,9 @@ export function DriversPage() {
       <form className="card" onSubmit={submit} aria-labelledby={`${id}-invite`}>
         <h2 id={`${id}-invite`}>{s.invite}</h2>
         <div className="grid-3">
-          <div className="field">
-            <label htmlFor={`${id}-name`}>{s.name}</label>
-            <input
-              id={`${id}-name`}
-              required
-              value={form.full_name}
-              onChange={(e) => setForm((f) => ({ ...f, full_name: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-email`}>{s.email}</label>
-            <input
-              id={`${id}-email`}
-              type="email"
-              required
-              value={form.email}
-              onChange={(e) => setForm((f) => ({ ...f, email: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-phone`}>{s.phone}</label>
-            <input
-              id={`${id}-phone`}
-              type="tel"
-              value={form.phone}
-              onChange={(e) => setForm((f) => ({ ...f, phone: e.target.value }))}
-            />
-          </div>
+          <Field id={`${id}-name`} label={s.name} required value={form.full_name} onValue={set('full_name')} />
+          <Field id={`${id}-email`} label={s.email} type="email" required value={form.email} onValue={set('email')} />
+          <Field id={`${id}-phone`} label={s.phone} type="tel" value={form.phone} onValue={set('phone')} />
         </div>
         <button type="submit" className="button button--primary" disabled={busy}>
           {s.send}
@@ -288,37 +266,20 @@ export function CustomersPage() {
   return (
     <section aria-labelledby="customers-title">
       <h1 id="customers-title">{s.title}</h1>
-      <div className="field">
-        <label htmlFor="customer-search">{s.search}</label>
-        <input id="customer-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
-      </div>
+      <Field id="customer-search" label={s.search} type="search" value={q} onValue={setQ} />
       <ErrorNotice error={list.error} strings={strings.errors} onRetry={list.reload} />
       {list.data === null && <p className="muted">{strings.unavailable(s.title)}</p>}
-      {list.data?.length === 0 && <p className="muted">{s.empty}</p>}
-      {list.data && list.data.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.name}</th>
-                <th scope="col">{s.email}</th>
-                <th scope="col">{s.phone}</th>
-                <th scope="col">{s.jobs}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.full_name}</td>
-                  <td>{c.email}</td>
-                  <td>{c.phone ?? '—'}</td>
-                  <td>{String(c.jobs_count ?? c.job_count ?? '—')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={list.data}
+        rowKey={(c) => c.id}
+        empty={s.empty}
+        columns={[
+          { header: s.name, cell: (c) => c.full_name },
+          { header: s.email, cell: (c) => c.email },
+          { header: s.phone, cell: (c) => c.phone ?? '—' },
+          { header: s.jobs, cell: (c) => String(c.jobs_count ?? c.job_count ?? '—') },
+        ]}
+      />
     </section>
   );
 }
@@ -459,6 +420,28 @@ function usePaged<T>(
   };
 }
 
+/** An admin list read page by page: its title, the table, and "Load more" while there is more. */
+function PagedTable<T>({
+  name,
+  title,
+  paged: p,
+  ...table
+}: { name: string; title: string; paged: ReturnType<typeof usePaged<T>> } & Omit<DataTableProps<T>, 'rows'>) {
+  return (
+    <section aria-labelledby={`${name}-title`}>
+      <h1 id={`${name}-title`}>{title}</h1>
+      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
+      {p.unavailable && <p className="muted">{strings.unavailable(title)}</p>}
+      <DataTable rows={p.unavailable ? null : p.rows} {...table} />
+      {p.next && (
+        <button type="button" className="button button--secondary" onClick={p.more}>
+          {strings.loadMore}
+        </button>
+      )}
+    </section>
+  );
+}
+
 export function AuditPage() {
   const s = strings.audit;
   const p = usePaged<AuditEntry>(
@@ -466,47 +449,27 @@ export function AuditPage() {
     'audit',
   );
   return (
-    <section aria-labelledby="audit-title">
-      <h1 id="audit-title">{s.title}</h1>
-      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
-      {p.unavailable && <p className="muted">{strings.unavailable(s.title)}</p>}
-      {!p.unavailable && p.rows.length === 0 && <p className="muted">{s.empty}</p>}
-      {p.rows.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.when}</th>
-                <th scope="col">{s.who}</th>
-                <th scope="col">{s.action}</th>
-                <th scope="col">{s.entity}</th>
-                <th scope="col">{s.ip}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.created_at)}</td>
-                  <td>{e.actor_name ?? e.actor_email ?? '—'}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.entity_type} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
-                  </td>
-                  <td>{e.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {p.next && (
-        <button type="button" className="button button--secondary" onClick={p.more}>
-          {strings.loadMore}
-        </button>
-      )}
-    </section>
+    <PagedTable
+      name="audit"
+      title={s.title}
+      paged={p}
+      rowKey={(e) => e.id}
+      empty={s.empty}
+      columns={[
+        { header: s.when, cell: (e) => formatDateTime(e.created_at) },
+        { header: s.who, cell: (e) => e.actor_name ?? e.actor_email ?? '—' },
+        { header: s.action, cell: (e) => <code>{e.action}</code> },
+        {
+          header: s.entity,
+          cell: (e) => (
+            <>
+              {e.entity_type} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
+            </>
+          ),
+        },
+        { header: s.ip, cell: (e) => e.ip ?? '—' },
+      ]}
+    />
   );
 }
 
@@ -517,51 +480,37 @@ export function OutboxPage() {
     'outbox',
   );
   return (
-    <section aria-labelledby="outbox-title">
-      <h1 id="outbox-title">{s.title}</h1>
-      <ErrorNotice error={p.error} strings={strings.errors} onRetry={p.reload} />
-      {p.unavailable && <p className="muted">{strings.unavailable(s.title)}</p>}
-      {!p.unavailable && p.rows.length === 0 && <p className="muted">{s.empty}</p>}
-      {p.rows.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.when}</th>
-                <th scope="col">{s.channel}</th>
-                <th scope="col">{s.to}</th>
-                <th scope="col">{s.subject}</th>
-                <th scope="col">{s.status}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.rows.map((n) => (
-                <tr key={n.id} data-notification-kind={n.kind}>
-                  <td>{formatDateTime(n.created_at)}</td>
-                  <td>{n.channel}</td>
-                  <td>{n.recipient}</td>
-                  <td>
-                    <details>
-                      <summary>{n.subject ?? n.kind}</summary>
-                      <pre className="outbox__body">{n.body}</pre>
-                    </details>
-                  </td>
-                  <td>
-                    {n.status}
-                    {n.last_error && <div className="field-error">{n.last_error}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {p.next && (
-        <button type="button" className="button button--secondary" onClick={p.more}>
-          {strings.loadMore}
-        </button>
-      )}
-    </section>
+    <PagedTable
+      name="outbox"
+      title={s.title}
+      paged={p}
+      rowKey={(n) => n.id}
+      rowData={(n) => ({ 'data-notification-kind': n.kind })}
+      empty={s.empty}
+      columns={[
+        { header: s.when, cell: (n) => formatDateTime(n.created_at) },
+        { header: s.channel, cell: (n) => n.channel },
+        { header: s.to, cell: (n) => n.recipient },
+        {
+          header: s.subject,
+          cell: (n) => (
+            <details>
+              <summary>{n.subject ?? n.kind}</summary>
+              <pre className="outbox__body">{n.body}</pre>
+            </details>
+          ),
+        },
+        {
+          header: s.status,
+          cell: (n) => (
+            <>
+              {n.status}
+              {n.last_error && <div className="field-error">{n.last_error}</div>}
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 

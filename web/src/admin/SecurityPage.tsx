@@ -6,6 +6,7 @@ import { errorMessage } from '../ui/ErrorNotice';
 import { totpConfirm, totpEnrol } from './admin-api';
 import { session } from './session';
 import { strings } from './strings';
+import { Field } from '../ui/Field';
 
 /**
  * TOTP enrolment: a signed-in admin replacing their authenticator (needs a current code),
@@ -91,19 +92,17 @@ export function SecurityPage() {
               {secret.secret}
             </code>
           </p>
-          <div className="field">
-            <label htmlFor={`${id}-code`}>{s.code}</label>
-            <input
-              id={`${id}-code`}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-          </div>
+          <Field
+            id={`${id}-code`}
+            label={s.code}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            required
+            value={code}
+            onValue={setCode}
+          />
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.confirm}
           </button>
@@ -111,18 +110,16 @@ export function SecurityPage() {
       ) : (
         <form className="card" onSubmit={start}>
           {signedIn && (
-            <div className="field">
-              <label htmlFor={`${id}-current`}>{s.current}</label>
-              <input
-                id={`${id}-current`}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9]{6}"
-                maxLength={6}
-                value={current}
-                onChange={(e) => setCurrent(e.target.value)}
-              />
-            </div>
+            <Field
+              id={`${id}-current`}
+              label={s.current}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              value={current}
+              onValue={setCurrent}
+            />
           )}
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.start}

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
-import type { AdminTier, ServiceArea } from '../lib/api-types';
+import type { AdminTier, ServiceArea } from '../../../contract/responses';
 import type { LatLng } from '../lib/geo';
 import { useResource } from '../lib/hooks';
 import { Link } from '../lib/router';

@@ -2,10 +2,12 @@ import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
+import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
 import { StormRoutesPanel } from './StormRoutesPanel';
 import { strings } from './strings';
+import { Field, fieldSetter } from '../ui/Field';
 
 const s = strings.storms;
 
@@ -45,6 +47,7 @@ export default function StormsPage() {
   };
 
   const [draft, setDraft] = useState({ name: '', started_at: localNow(), depth: '', end: '' });
+  const setDraftField = fieldSetter(setDraft);
   const declare = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
@@ -60,6 +63,7 @@ export default function StormsPage() {
     });
   };
   const [raise, setRaise] = useState({ depth: '', end: '' });
+  const setRaiseField = fieldSetter(setRaise);
   const update = (e: FormEvent) => {
     e.preventDefault();
     if (!open) return;
@@ -92,26 +96,22 @@ export default function StormsPage() {
             {s.depthNow(open.depth_in)} · {s.started} {formatDateTime(open.started_at)}
           </p>
           <form className="row" onSubmit={update} aria-label={s.raiseTitle}>
-            <div className="field">
-              <label htmlFor={`${id}-raise`}>{s.newDepth}</label>
-              <input
-                id={`${id}-raise`}
-                type="number"
-                min={open.depth_in}
-                step="0.5"
-                value={raise.depth}
-                onChange={(e) => setRaise((r) => ({ ...r, depth: e.target.value }))}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-raise-end`}>{s.snowEnd}</label>
-              <input
-                id={`${id}-raise-end`}
-                type="datetime-local"
-                value={raise.end}
-                onChange={(e) => setRaise((r) => ({ ...r, end: e.target.value }))}
-              />
-            </div>
+            <Field
+              id={`${id}-raise`}
+              label={s.newDepth}
+              type="number"
+              min={open.depth_in}
+              step="0.5"
+              value={raise.depth}
+              onValue={setRaiseField('depth')}
+            />
+            <Field
+              id={`${id}-raise-end`}
+              label={s.snowEnd}
+              type="datetime-local"
+              value={raise.end}
+              onValue={setRaiseField('end')}
+            />
             <button type="submit" className="button button--primary" disabled={busy || (!raise.depth && !raise.end)}>
               {s.raise}
             </button>
@@ -124,48 +124,40 @@ export default function StormsPage() {
         <form className="card" onSubmit={declare} aria-labelledby={`${id}-declare`}>
           <h2 id={`${id}-declare`}>{s.declareTitle}</h2>
           <p className="muted">{s.declareHelp}</p>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>{s.name}</label>
-            <input
-              id={`${id}-name`}
-              required
-              maxLength={80}
-              placeholder={s.namePlaceholder}
-              value={draft.name}
-              onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-start`}>{s.startedAt}</label>
-            <input
-              id={`${id}-start`}
-              type="datetime-local"
-              required
-              value={draft.started_at}
-              onChange={(e) => setDraft((d) => ({ ...d, started_at: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-depth`}>{s.depth}</label>
-            <input
-              id={`${id}-depth`}
-              type="number"
-              min="0"
-              step="0.5"
-              required
-              value={draft.depth}
-              onChange={(e) => setDraft((d) => ({ ...d, depth: e.target.value }))}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-end`}>{s.snowEnd}</label>
-            <input
-              id={`${id}-end`}
-              type="datetime-local"
-              value={draft.end}
-              onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))}
-            />
-          </div>
+          <Field
+            id={`${id}-name`}
+            label={s.name}
+            required
+            maxLength={80}
+            placeholder={s.namePlaceholder}
+            value={draft.name}
+            onValue={setDraftField('name')}
+          />
+          <Field
+            id={`${id}-start`}
+            label={s.startedAt}
+            type="datetime-local"
+            required
+            value={draft.started_at}
+            onValue={setDraftField('started_at')}
+          />
+          <Field
+            id={`${id}-depth`}
+            label={s.depth}
+            type="number"
+            min="0"
+            step="0.5"
+            required
+            value={draft.depth}
+            onValue={setDraftField('depth')}
+          />
+          <Field
+            id={`${id}-end`}
+            label={s.snowEnd}
+            type="datetime-local"
+            value={draft.end}
+            onValue={setDraftField('end')}
+          />
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.declare}
           </button>
@@ -178,43 +170,28 @@ export default function StormsPage() {
       <ErrorNotice error={summary.error} strings={strings.errors} onRetry={summary.reload} />
 
       <h2>{s.past}</h2>
-      {storms.data?.length === 0 && <p className="muted">{s.none}</p>}
-      {storms.data && storms.data.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.name}</th>
-                <th scope="col">{s.started}</th>
-                <th scope="col">{s.depth}</th>
-                <th scope="col">{s.status}</th>
-                <th scope="col">{s.jobs}</th>
-                <th scope="col">{s.done}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{s.view}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {storms.data.map((x) => (
-                <tr key={x.id}>
-                  <td>{x.name}</td>
-                  <td>{formatDateTime(x.started_at)}</td>
-                  <td>{x.depth_in}</td>
-                  <td>{x.status}</td>
-                  <td>{x.jobs ?? '—'}</td>
-                  <td>{x.done ?? '—'}</td>
-                  <td>
-                    <button type="button" className="button button--ghost" onClick={() => setViewing(x.id)}>
-                      {s.view}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={storms.data}
+        rowKey={(x) => x.id}
+        empty={s.none}
+        columns={[
+          { header: s.name, cell: (x) => x.name },
+          { header: s.started, cell: (x) => formatDateTime(x.started_at) },
+          { header: s.depth, cell: (x) => x.depth_in },
+          { header: s.status, cell: (x) => x.status },
+          { header: s.jobs, cell: (x) => x.jobs ?? '—' },
+          { header: s.done, cell: (x) => x.done ?? '—' },
+          {
+            header: s.view,
+            hiddenHeader: true,
+            cell: (x) => (
+              <button type="button" className="button button--ghost" onClick={() => setViewing(x.id)}>
+                {s.view}
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

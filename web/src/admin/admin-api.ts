@@ -19,7 +19,7 @@ import type {
   ServiceArea,
   StatusEvent,
   WaitlistItem,
-} from '../lib/api-types';
+} from '../../../contract/responses';
 import { api } from './session';
 
 /** The admin portal's calls, typed. Endpoints not deployed yet answer `null` where a screen can say so. */

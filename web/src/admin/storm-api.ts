@@ -1,8 +1,7 @@
-import type { StormStatus } from '../../../contract/enums';
 import type { StormSummary } from '../../../contract/storm-ops';
-import type { Contract, Job } from '../lib/api-types';
+import type { Contract, Job, Storm } from '../../../contract/responses';
 
-export type { Contract };
+export type { Contract, Storm };
 import { api } from './session';
 
 /** The admin portal's storm-operation calls: contracts, phone-in customers, storms. */
@@ -10,18 +9,6 @@ import { api } from './session';
 export type ContractTermsInput = Partial<
   Omit<Contract, 'id' | 'customer_name' | 'address' | 'location_label' | 'accepted_at' | 'installments'>
 > & { accepted_by_phone?: boolean };
-
-export interface Storm {
-  id: string;
-  name: string;
-  started_at: string;
-  depth_in: number;
-  snowfall_end_at: string | null;
-  status: StormStatus;
-  closed_at: string | null;
-  jobs?: number;
-  done?: number;
-}
 
 export type { StormSummary };
 

@@ -1,6 +1,7 @@
 import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, SHELL, STATUS_ICON } from '../ui/strings';
 
 /** Every word the admin portal shows. */
 
@@ -20,27 +21,9 @@ const signIn: SignInStrings = {
   forgotPassword: 'Forgot your password?',
 };
 
-const errors: ErrorStrings = {
-  network: 'The server cannot be reached. Check your connection.',
-  generic: 'Something went wrong. Please try again.',
-  tryAgain: 'Try again',
-};
-
-const connection: ConnectionStrings = {
-  connecting: 'Connecting…',
-  open: 'Live',
-  reconnecting: 'Reconnecting…',
-  closed: 'Not live',
-  signed_out: 'Signed out',
-};
-
-const shell: ShellStrings = {
-  appName: 'PlowDispatch Admin',
-  signOut: 'Sign out',
-  signedInAs: (name) => `Signed in as ${name}`,
-  skipToContent: 'Skip to content',
-  dismiss: 'Dismiss',
-};
+const errors: ErrorStrings = ERRORS;
+const connection: ConnectionStrings = LIVE_CONNECTION;
+const shell: ShellStrings = { ...SHELL, appName: 'PlowDispatch Admin' };
 
 const jobStatus: Record<JobStatus, string> = {
   pending: 'Pending',
@@ -53,16 +36,7 @@ const jobStatus: Record<JobStatus, string> = {
   disputed: 'Disputed',
 };
 
-const statusIcon: Record<JobStatus, string> = {
-  pending: '○',
-  assigned: '◎',
-  en_route: '➜',
-  arrived: '⚑',
-  in_progress: '▶',
-  completed: '✓',
-  cancelled: '✕',
-  disputed: '!',
-};
+const statusIcon = STATUS_ICON;
 
 const driverStatus: Record<DriverStatus, string> = {
   available: 'Available',

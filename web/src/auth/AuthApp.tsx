@@ -1,12 +1,13 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, apiUrl, send } from '../lib/api';
-import type { TokenResponse } from '../lib/api-types';
+import type { TokenResponse } from '../../../contract/responses';
 import { usePathname, navigate } from '../lib/router';
 import { SessionStore } from '../lib/session';
 import { errorMessage } from '../ui/ErrorNotice';
 import { NotFound } from '../ui/NotFound';
 import { strings } from './strings';
 import '../customer/customer.css';
+import { Field } from '../ui/Field';
 
 /**
  * Where emailed links land (`/auth/verify-email#token=…` and friends; the token rides in
@@ -164,18 +165,16 @@ function ForgotPassword() {
       ) : (
         <form onSubmit={submit}>
           <p>{strings.forgotIntro}</p>
-          <div className="field">
-            <label htmlFor={`${id}-email`}>{strings.email}</label>
-            <input
-              id={`${id}-email`}
-              type="email"
-              autoComplete="email"
-              maxLength={254}
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
+          <Field
+            id={`${id}-email`}
+            label={strings.email}
+            type="email"
+            autoComplete="email"
+            maxLength={254}
+            required
+            value={email}
+            onValue={setEmail}
+          />
           {error && (
             <p className="notice notice--error" role="alert">
               {error}
@@ -239,18 +238,16 @@ function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
       <h1 id={`${id}-title`}>{kind === 'reset' ? strings.resetTitle : strings.inviteTitle}</h1>
       {!token && <p className="notice notice--error">{strings.noToken}</p>}
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={`${id}-pw`}>{strings.newPassword}</label>
-          <input
-            id={`${id}-pw`}
-            type="password"
-            autoComplete="new-password"
-            minLength={10}
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
+        <Field
+          id={`${id}-pw`}
+          label={strings.newPassword}
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          required
+          value={password}
+          onValue={setPassword}
+        />
         {error && (
           <p className="notice notice--error" role="alert">
             {error}

@@ -1,12 +1,13 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
-import type { CustomerProfile } from '../lib/api-types';
+import type { CustomerProfile } from '../../../contract/responses';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { getProfile, requestEmailVerification, requestPhoneCode, updateProfile, verifyPhone } from './jobs-api';
 import { session } from './session';
 import { strings } from './strings';
+import { Field } from '../ui/Field';
 
 /** Name, phone, and the two confirmations (email before the first job, phone for texts). */
 export function AccountPage() {
@@ -34,10 +35,7 @@ export function AccountPage() {
       <EmailVerification profile={profile.data ?? null} />
       <PhoneVerification profile={profile.data ?? null} onVerified={profile.reload} />
       <form className="card" onSubmit={save}>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>{s.name}</label>
-          <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
-        </div>
+        <Field id={`${id}-name`} label={s.name} value={name} autoComplete="name" onValue={setName} />
         <p>
           <span className="muted">{s.email}:</span> {profile.data?.email ?? session.get()?.user.email}
         </p>

@@ -5,6 +5,7 @@ import { SignInForm } from '../ui/SignInForm';
 import { register, requestMagicLink } from './jobs-api';
 import { session } from './session';
 import { strings } from './strings';
+import { Field, fieldSetter, type FieldProps } from '../ui/Field';
 
 type Tab = 'signin' | 'register' | 'magic';
 
@@ -47,8 +48,7 @@ function RegisterForm() {
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = fieldSetter(setForm);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -69,23 +69,8 @@ function RegisterForm() {
       setBusy(false);
     }
   };
-  const input = (k: keyof typeof form, label: string, props: Record<string, unknown>) => (
-    <div className="field">
-      <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input
-        id={`${id}-${k}`}
-        value={form[k]}
-        onChange={set(k)}
-        aria-invalid={!!fields[k]}
-        aria-describedby={fields[k] ? `${id}-${k}-err` : undefined}
-        {...props}
-      />
-      {fields[k] && (
-        <p id={`${id}-${k}-err`} className="field-error">
-          {fields[k]}
-        </p>
-      )}
-    </div>
+  const input = (k: keyof typeof form, label: string, props: Partial<FieldProps>) => (
+    <Field id={`${id}-${k}`} label={label} value={form[k]} onValue={set(k)} error={fields[k]} {...props} />
   );
   if (sentTo) {
     return (
@@ -152,17 +137,15 @@ function MagicLinkForm() {
       <h1 id={`${id}-title`}>{a.magicTitle}</h1>
       <p className="muted">{a.magicIntro}</p>
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>{strings.signIn.email}</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
+        <Field
+          id={`${id}-email`}
+          label={strings.signIn.email}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onValue={setEmail}
+        />
         {note && (
           <p className={`notice ${note.ok ? 'notice--ok' : 'notice--error'}`} role={note.ok ? 'status' : 'alert'}>
             {note.text}

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Contract } from '../lib/api-types';
+import type { Contract } from '../../../contract/responses';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';

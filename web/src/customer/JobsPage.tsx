@@ -1,4 +1,4 @@
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { Link } from '../lib/router';

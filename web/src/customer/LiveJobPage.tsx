@@ -5,7 +5,7 @@ import { canTransition } from '../../../contract/state-machine';
 import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
-import type { Job, StatusEvent } from '../lib/api-types';
+import type { Job, StatusEvent } from '../../../contract/responses';
 import { formatDateTime, formatMoney, formatTime, secondsSince } from '../lib/format';
 import { distanceMeters } from '../lib/geo';
 import { useInterval, useNow, useResource } from '../lib/hooks';

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
-import type { ServiceLocation } from '../lib/api-types';
+import type { ServiceLocation } from '../../../contract/responses';
 import type { LatLng } from '../lib/geo';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
@@ -8,6 +8,7 @@ import { MapView } from '../map/MapView';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { addLocation, listLocations, removeLocation, updateLocation, type LocationInput } from './jobs-api';
 import { strings } from './strings';
+import { Field, fieldSetter, type FieldProps } from '../ui/Field';
 
 /** Saved places: address + a pin on the driveway (from the address, the phone's GPS, or a tap). */
 export function LocationsPage() {
@@ -163,8 +164,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
-  const set = (k: Exclude<keyof typeof form, 'is_default'>) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = fieldSetter(setForm);
 
   const locateWithGps = () => {
     navigator.geolocation?.getCurrentPosition(
@@ -204,23 +204,8 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
     }
   };
 
-  const input = (k: Exclude<keyof typeof form, 'is_default'>, label: string, props: Record<string, unknown> = {}) => (
-    <div className="field">
-      <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input
-        id={`${id}-${k}`}
-        value={form[k]}
-        onChange={set(k)}
-        aria-invalid={!!fields[k]}
-        aria-describedby={fields[k] ? `${id}-${k}-err` : undefined}
-        {...props}
-      />
-      {fields[k] && (
-        <p id={`${id}-${k}-err`} className="field-error">
-          {fields[k]}
-        </p>
-      )}
-    </div>
+  const input = (k: Exclude<keyof typeof form, 'is_default'>, label: string, props: Partial<FieldProps> = {}) => (
+    <Field id={`${id}-${k}`} label={label} value={form[k]} onValue={set(k)} error={fields[k]} {...props} />
   );
 
   return (

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { LocationBody } from '../../../contract/api';
 import type { RouteEtaPayload } from '../../../contract/ws';
 import { ApiError, apiUrl, send } from '../lib/api';
 import type {
@@ -9,7 +11,7 @@ import type {
   ServiceLocation,
   StatusEvent,
   WaitlistEntry,
-} from '../lib/api-types';
+} from '../../../contract/responses';
 import { api, session } from './session';
 
 /** The customer app's calls, typed. */
@@ -104,17 +106,7 @@ export async function listLocations(signal?: AbortSignal): Promise<ServiceLocati
   return (await api.get<{ locations: ServiceLocation[] }>('/customers/me/locations', { signal })).locations;
 }
 
-export interface LocationInput {
-  label?: string;
-  address_line1: string;
-  address_line2?: string;
-  city: string;
-  state_province: string;
-  postal_code: string;
-  lat?: number;
-  lng?: number;
-  is_default?: boolean;
-}
+export type LocationInput = z.input<typeof LocationBody>;
 
 export async function addLocation(body: LocationInput): Promise<ServiceLocation> {
   return (await api.post<{ location: ServiceLocation }>('/customers/me/locations', body)).location;

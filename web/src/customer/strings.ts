@@ -1,5 +1,6 @@
 import type { JobStatus } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, SHELL, STATUS_ICON } from '../ui/strings';
 import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 
 /** Every word the customer app shows. */
@@ -22,26 +23,11 @@ const signIn: SignInStrings = {
 };
 
 const errors: ErrorStrings = {
+  ...ERRORS,
   network: 'You seem to be offline. Check your connection and try again.',
-  generic: 'Something went wrong. Please try again.',
-  tryAgain: 'Try again',
 };
-
-const connection: ConnectionStrings = {
-  connecting: 'Connecting…',
-  open: 'Live',
-  reconnecting: 'Reconnecting…',
-  closed: 'Not live',
-  signed_out: 'Signed out',
-};
-
-const shell: ShellStrings = {
-  appName: 'PlowDispatch',
-  signOut: 'Sign out',
-  signedInAs: (name) => `Signed in as ${name}`,
-  skipToContent: 'Skip to content',
-  dismiss: 'Dismiss',
-};
+const connection: ConnectionStrings = LIVE_CONNECTION;
+const shell: ShellStrings = { ...SHELL, appName: 'PlowDispatch' };
 
 /** One sentence per status, written for the person waiting at home. */
 const status: Record<JobStatus, string> = {
@@ -66,16 +52,7 @@ const statusShort: Record<JobStatus, string> = {
   disputed: 'Under review',
 };
 
-const statusIcon: Record<JobStatus, string> = {
-  pending: '○',
-  assigned: '◎',
-  en_route: '➜',
-  arrived: '⚑',
-  in_progress: '▶',
-  completed: '✓',
-  cancelled: '✕',
-  disputed: '!',
-};
+const statusIcon = STATUS_ICON;
 
 function distance(meters: number): string {
   const miles = meters / METERS_PER_MILE;

@@ -13,7 +13,7 @@ import type { JobStatus, PaymentMethod } from '../../../contract/enums';
 import { ACTIVE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
 import type { LocationPing, ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { alertAssignment } from '../lib/alert';
 import { newClientEventId } from '../lib/hooks';
 import { outbox, type GpsBatchBody, type OutboxItem, type Sender } from '../lib/outbox';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { driverNextStep } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
 import type { GpsBatchBody } from '../lib/outbox';
 import { Link, navigate } from '../lib/router';

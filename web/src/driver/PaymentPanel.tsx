@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { PAYMENT_METHODS, type PaymentMethod } from '../../../contract/enums';
 import { isMissingRoute } from '../lib/api';
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { isMissingRoute } from '../lib/api';
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { uploadPhoto } from '../lib/upload';
 import { toast } from '../lib/toast';
 import { errorMessage } from '../ui/ErrorNotice';

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { isMissingRoute } from '../lib/api';
-import type { Job } from '../lib/api-types';
+import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { errorMessage } from '../ui/ErrorNotice';

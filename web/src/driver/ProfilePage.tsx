@@ -7,6 +7,7 @@ import { updateMe, type Me } from './driver-api';
 import { useDriver } from './DriverData';
 import { api } from './session';
 import { strings } from './strings';
+import { Field, fieldSetter, type FieldProps } from '../ui/Field';
 
 const KM_PER_MILE = 1.609344;
 
@@ -31,8 +32,7 @@ export function ProfilePage() {
     return () => ctrl.abort();
   }, [form.qr_image_url]);
 
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = fieldSetter(setForm);
 
   const uploadQr = async (file: File | undefined) => {
     if (!file) return;
@@ -78,23 +78,8 @@ export function ProfilePage() {
     }
   };
 
-  const field = (k: keyof typeof form, label: string, props: Record<string, unknown> = {}) => (
-    <div className="field">
-      <label htmlFor={`${id}-${k}`}>{label}</label>
-      <input
-        id={`${id}-${k}`}
-        value={form[k]}
-        onChange={set(k)}
-        aria-invalid={!!errors[k]}
-        aria-describedby={errors[k] ? `${id}-${k}-err` : undefined}
-        {...props}
-      />
-      {errors[k] && (
-        <p id={`${id}-${k}-err`} className="field-error">
-          {errors[k]}
-        </p>
-      )}
-    </div>
+  const field = (k: keyof typeof form, label: string, props: Partial<FieldProps> = {}) => (
+    <Field id={`${id}-${k}`} label={label} value={form[k]} onValue={set(k)} error={errors[k]} {...props} />
   );
 
   return (
@@ -114,20 +99,19 @@ export function ProfilePage() {
             {field('license_plate', s.plate)}
           </div>
         </fieldset>
-        <div className="field">
-          <label htmlFor={`${id}-radius`}>{s.radius}</label>
-          <input
-            id={`${id}-radius`}
-            type="range"
-            min={1}
-            max={50}
-            step={1}
-            value={form.radius_miles}
-            onChange={set('radius_miles')}
-            aria-valuetext={s.radiusValue(Number(form.radius_miles))}
-          />
+        <Field
+          id={`${id}-radius`}
+          label={s.radius}
+          type="range"
+          min={1}
+          max={50}
+          step={1}
+          value={form.radius_miles}
+          onValue={set('radius_miles')}
+          aria-valuetext={s.radiusValue(Number(form.radius_miles))}
+        >
           <output htmlFor={`${id}-radius`}>{s.radiusValue(Number(form.radius_miles))}</output>
-        </div>
+        </Field>
         <fieldset>
           <legend>{s.payment}</legend>
           {field('paypal_link', s.paypal, { type: 'url', inputMode: 'url', placeholder: 'https://paypal.me/yourname' })}

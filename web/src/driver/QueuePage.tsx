@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DriverStatus } from '../../../contract/enums';
-import type { Job, WaitlistItem } from '../lib/api-types';
+import type { Job, WaitlistItem } from '../../../contract/responses';
 import { unlockAudio } from '../lib/alert';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { Link, navigate } from '../lib/router';

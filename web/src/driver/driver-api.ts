@@ -1,6 +1,17 @@
-import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
+import type { z } from 'zod';
+import type { JobStatusBody, PaymentBody as PaymentBodySchema } from '../../../contract/api';
+import type { DriverPatch } from '../../../contract/api-domain';
+import type { DriverStatus } from '../../../contract/enums';
 import { ApiError } from '../lib/api';
-import type { DriverProfile, Invoice, Job, Payment, PriceChange, StatusEvent, WaitlistItem } from '../lib/api-types';
+import type {
+  DriverProfile,
+  Invoice,
+  Job,
+  Payment,
+  PriceChange,
+  StatusEvent,
+  WaitlistItem,
+} from '../../../contract/responses';
 import { api, session } from './session';
 
 /** The driver app's calls, typed. */
@@ -11,7 +22,7 @@ export async function getMe(signal?: AbortSignal): Promise<Me> {
   return (await api.get<{ driver: Me }>('/drivers/me', { signal })).driver;
 }
 
-export async function updateMe(patch: Partial<Omit<Me, 'id' | 'user_id' | 'full_name' | 'status'>>): Promise<Me> {
+export async function updateMe(patch: z.input<typeof DriverPatch>): Promise<Me> {
   return (await api.patch<{ driver: Me }>('/drivers/me', patch)).driver;
 }
 
@@ -63,15 +74,8 @@ export async function takeWaitlisted(id: string): Promise<Job> {
   return res.job;
 }
 
-export interface StatusChange {
-  status: JobStatus;
-  lat?: number;
-  lng?: number;
-  recorded_at?: string;
-  completion_photo_url?: string;
-  notes?: string;
-  client_event_id: string;
-}
+/** `PATCH /drivers/me/jobs/:id/status`; the driver app always names the event, so a replay counts once. */
+export type StatusChange = z.input<typeof JobStatusBody> & { client_event_id: string };
 
 export async function setJobStatus(id: string, body: StatusChange): Promise<Job> {
   return (await api.patch<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/status`, body)).job;
@@ -88,11 +92,7 @@ export async function changePrice(
   return api.post(`/jobs/${encodeURIComponent(jobId)}/price`, { new_price_cents: newPriceCents });
 }
 
-export interface PaymentBody {
-  method: PaymentMethod;
-  amount_cents?: number;
-  client_event_id: string;
-}
+export type PaymentBody = z.input<typeof PaymentBodySchema> & { client_event_id: string };
 
 export async function recordPayment(jobId: string, body: PaymentBody): Promise<{ payment: Payment; invoice: Invoice }> {
   return api.post(`/drivers/me/jobs/${encodeURIComponent(jobId)}/payment`, body);

@@ -1,5 +1,6 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
+import { STATUS_ICON } from '../ui/strings';
 
 /** Every word the driver app shows. Short: read at a glance, in gloves, in the cold. */
 
@@ -57,17 +58,7 @@ const jobStatus: Record<JobStatus, string> = {
   disputed: 'Disputed',
 };
 
-/** An icon per status, so status never rests on colour alone. */
-const statusIcon: Record<JobStatus, string> = {
-  pending: '○',
-  assigned: '◎',
-  en_route: '➜',
-  arrived: '⚑',
-  in_progress: '▶',
-  completed: '✓',
-  cancelled: '✕',
-  disputed: '!',
-};
+const statusIcon = STATUS_ICON;
 
 const availability: Record<DriverStatus, string> = {
   available: 'Available',

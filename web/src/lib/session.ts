@@ -1,6 +1,6 @@
 import type { Role } from '../../../contract/enums';
 import { ApiError, apiUrl, send } from './http';
-import type { SessionUser, TokenResponse } from './api-types';
+import type { SessionUser, TokenResponse } from '../../../contract/responses';
 
 /**
  * One signed-in session per app (customer, driver, admin), kept in localStorage so a

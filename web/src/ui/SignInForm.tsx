@@ -3,6 +3,7 @@ import { ApiError } from '../lib/api';
 import { signIn, type SessionStore } from '../lib/session';
 import { errorMessage } from './ErrorNotice';
 import type { ErrorStrings, SignInStrings } from './strings';
+import { Field } from './Field';
 
 /**
  * Email + password (+ a TOTP code for the admin portal). On success the session store
@@ -50,29 +51,25 @@ export function SignInForm({
       <h1 id={`${id}-title`}>{strings.title}</h1>
       {strings.intro && <p className="muted">{strings.intro}</p>}
       <form onSubmit={submit} noValidate={false}>
-        <div className="field">
-          <label htmlFor={`${id}-email`}>{strings.email}</label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            autoComplete="username"
-            inputMode="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>{strings.password}</label>
-          <input
-            id={`${id}-password`}
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
+        <Field
+          id={`${id}-email`}
+          label={strings.email}
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          required
+          value={email}
+          onValue={setEmail}
+        />
+        <Field
+          id={`${id}-password`}
+          label={strings.password}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onValue={setPassword}
+        />
         {withTotp && (
           <div className="field">
             <label htmlFor={`${id}-totp`}>{strings.totp}</label>

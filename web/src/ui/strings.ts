@@ -1,6 +1,9 @@
+import type { JobStatus } from '../../../contract/enums';
+
 /**
- * The text the shared components need, as types only: each app's strings.ts fills these
- * in, so every word an app shows lives in that one file.
+ * The text the shared components need: each app's strings.ts fills these in, so every
+ * word an app shows is reached from that one file. The few words all apps say alike are
+ * written once, at the end of this file.
  */
 
 export interface SignInStrings {
@@ -41,3 +44,38 @@ export interface ShellStrings {
   /** Label of a toast's close button. */
   dismiss?: string;
 }
+
+// The words every app says alike; an app spreads these and writes over what it says its own way.
+
+export const LIVE_CONNECTION: ConnectionStrings = {
+  connecting: 'Connecting…',
+  open: 'Live',
+  reconnecting: 'Reconnecting…',
+  closed: 'Not live',
+  signed_out: 'Signed out',
+};
+
+export const SHELL: Omit<ShellStrings, 'appName'> = {
+  signOut: 'Sign out',
+  signedInAs: (name) => `Signed in as ${name}`,
+  skipToContent: 'Skip to content',
+  dismiss: 'Dismiss',
+};
+
+export const ERRORS: ErrorStrings = {
+  network: 'The server cannot be reached. Check your connection.',
+  generic: 'Something went wrong. Please try again.',
+  tryAgain: 'Try again',
+};
+
+/** An icon per job status, so status never rests on colour alone. */
+export const STATUS_ICON: Record<JobStatus, string> = {
+  pending: '○',
+  assigned: '◎',
+  en_route: '➜',
+  arrived: '⚑',
+  in_progress: '▶',
+  completed: '✓',
+  cancelled: '✕',
+  disputed: '!',
+};
