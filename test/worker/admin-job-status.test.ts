@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { call } from './helpers';
 
 const move = async (jobId: string, body: unknown, token?: string) =>
   call('PATCH', `/api/v1/jobs/${jobId}/status`, token ?? (await admin()), body);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /**
  * Report tests write into a past month nobody else uses (January 2025), so the numbers

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 describe('POST /api/v1/jobs/:id/price', () => {
   it('lets the driver re-price on site: a logged change (who, when, old, new) and the new final price', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { gateStats, retryAfterOf, setFault, throughGate } from './chaos-fixtures';
 import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { gateStats, retryAfterOf, setFault, throughGate } from './chaos-fixtures';
 
 /**
  * Reliability: the database goes away while the Worker is serving. Every request here runs

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
-  call,
   concordPoint,
   newContract,
   newCustomer,
@@ -12,7 +11,7 @@ import {
   uniq,
   uniquePhone,
 } from './fixtures';
-import { api, expectError } from './helpers';
+import { api, call, expectError } from './helpers';
 
 const PER_INCH = {
   kind: 'per_inch',

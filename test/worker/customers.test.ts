@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, uniquePhone, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, uniquePhone, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 describe('GET/PATCH /api/v1/customers/me', () => {
   it('shows the profile and saves name, phone, preferred contact and billing address', async () => {
@@ -33,7 +33,7 @@ describe('GET/PATCH /api/v1/customers/me', () => {
   });
 
   it('refuses text messages without a phone (422), and takes a phone another account has like any other, unverified', async () => {
-    const me = await newCustomer();
+    const me = await newCustomer({ phone: null });
     const body = await expectError(
       await api('/api/v1/customers/me', { method: 'PATCH', token: me.token, json: { preferred_contact: 'sms' } }),
       422,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, connect, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { api, call, connect, expectError } from './helpers';
 
 describe('PATCH /api/v1/drivers/me', () => {
   it('saves vehicle, service radius, payment links and QR image; null clears', async () => {

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_PAGE_ROWS, csvCell } from '../../worker/services/exports';
-import { api } from './helpers';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call } from './helpers';
 
 /** A CSV download as the accountant's spreadsheet would read it: rows of cells. */
 async function download(

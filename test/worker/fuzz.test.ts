@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ACCESS } from '../../worker/access';
 import { rng, runSeed, type Rng } from '../support/prng';
-import { call, newAdmin, newCustomer, newDriver, rows } from './fixtures';
-import { api } from './helpers';
+import { newAdmin, newCustomer, newDriver, rows } from './fixtures';
+import { api, call } from './helpers';
 
 /**
  * Malformed input to every route that takes a body (and junk queries to every list):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /** The keys SPEC §7 says every Job object carries. */
 const SPEC_JOB_KEYS = [

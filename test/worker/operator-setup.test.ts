@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, rows } from './fixtures';
-import { expectError, api } from './helpers';
+import { admin, newCustomer, newDriver, rows } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /**
  * These endpoints change operator-wide state that other test files rely on (the Concord

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /** The seeded home base (Concord, NH) and its radius. */
 const BASE = { lat: 43.2073, lng: -71.5376 };

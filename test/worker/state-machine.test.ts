@@ -7,7 +7,7 @@ import { openDb } from '../../worker/lib/db';
 import { ApiError } from '../../worker/lib/errors';
 import { transitionJob, type Actor } from '../../worker/services/jobs';
 import { rng, runSeed } from '../support/prng';
-import { newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
+import { newCustomer, newDriver, newJob, type Person, rows } from './fixtures';
 
 interface ModelJob {
   id: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
-import { admin, call, newCustomer, newDriver, rows, type Person } from './fixtures';
-import { api, db, expectError } from './helpers';
+import { admin, newCustomer, newDriver, type Person, rows } from './fixtures';
+import { api, call, db, expectError } from './helpers';
 
 /** A waiting entry for `customer`, written directly so most tests need not pause the operator. */
 async function entryFor(
