@@ -119,7 +119,7 @@ describe('POST /api/v1/admin/customers', () => {
   });
 
   it('is for admins only', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const customer = await newCustomer();
     const body = {
       full_name: 'X',
@@ -389,7 +389,7 @@ describe('GET /api/v1/customers/me/contracts and POST …/:id/accept', () => {
   });
 
   it('is not for drivers (403)', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(await api('/api/v1/customers/me/contracts', { token: driver.token }), 403);
     await expectError(await api('/api/v1/admin/contracts', { token: driver.token }), 403);
   });

@@ -14,13 +14,17 @@ const seconds = (n: number) => new Date(Date.now() - n * 1000);
 
 describe('Dispatch: admin:dispatch and driver:{id}', () => {
   it('tells dispatchers about new requests and a driver about their assignment', async () => {
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
+    const [customer, driver, dispatcher] = await Promise.all([
+      newCustomer({ full_name: 'Cora Watcher' }),
+      newDriver(),
+      newAdmin(),
+    ]);
     const board = await connect(dispatcher.token, 'admin:dispatch');
     expect(await board.next()).toEqual({ type: 'subscribed', payload: { topic: 'admin:dispatch' } });
     const phone = await connect(driver.token, `driver:${driver.profile_id}`);
     expect(await phone.next()).toEqual({ type: 'subscribed', payload: { topic: `driver:${driver.profile_id}` } });
 
-    const { id: jobId } = await newJob(customer);
+    const { id: jobId } = await newJob(customer, { driveway_tier_id: 1 });
     expect(await board.next((m) => m.type === 'new_job_request' && m.payload.job_id === jobId)).toMatchObject({
       payload: { job_id: jobId, address: expect.any(String), quoted_price_cents: 6500, lat: expect.any(Number) },
     });

@@ -150,7 +150,7 @@ const JUNK_IDS = ['not-a-uuid', '%00', 'x'.repeat(300), '00000000-0000-0000-0000
 async function tokenFor(access: (typeof ACCESS)[string]): Promise<string | undefined> {
   if (access === 'public') return undefined;
   if (access.includes('admin')) return (await newAdmin()).token;
-  if (access.includes('driver')) return (await newDriver()).token;
+  if (access.includes('driver')) return (await newDriver({ status: 'offline' })).token;
   return (await newCustomer()).token;
 }
 

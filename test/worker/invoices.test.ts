@@ -25,7 +25,7 @@ const isPdf = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 
 describe('invoice PDFs on completion (invoice queue)', () => {
   it('renders the PDF into R2, marks the invoice sent and emails the customer a signed link', async () => {
     const customer = await newCustomer({ preferred_contact: 'sms' });
-    const driver = await newDriver({ full_name: 'Robin Plowright' });
+    const driver = await newDriver({ full_name: 'Robin Plowright', paypal_link: 'https://paypal.me/robinplows' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'in_progress');
     // An on-site override, as the price-change flow records it.

@@ -87,7 +87,7 @@ describe('GET/PUT /api/v1/admin/service-area', () => {
 
   it('is for admins only', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(await api('/api/v1/admin/service-area', { token: customer.token }), 403, 'forbidden');
     await expectError(
       await api('/api/v1/admin/service-area', { method: 'PUT', token: driver.token, json: BASE }),

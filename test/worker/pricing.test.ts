@@ -120,7 +120,7 @@ describe('POST /api/v1/pricing/estimate', () => {
   });
 
   it('is for customers and admins: a driver gets 403, nobody signed in 401', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(
       await api('/api/v1/pricing/estimate', {
         method: 'POST',

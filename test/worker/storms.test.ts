@@ -117,7 +117,7 @@ describe('POST /api/v1/admin/storms', () => {
   });
 
   it('is for admins only (403 for a driver and a customer)', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const customer = await newCustomer();
     const json = { name: 'Nope', started_at: STORM_START, depth_in: 3 };
     await expectError(await api('/api/v1/admin/storms', { method: 'POST', token: driver.token, json }), 403);
@@ -235,7 +235,7 @@ describe('storm billing', () => {
     const jobs = await stormJobs(storm.id);
     const perPush = jobs.find((j) => j.contract_id === c.perPush.id)!;
     const perInch = jobs.find((j) => j.contract_id === c.perInch.id)!;
-    const [d1, d2] = await Promise.all([newDriver(), newDriver()]);
+    const [d1, d2] = await Promise.all([newDriver({ status: 'offline' }), newDriver({ status: 'offline' })]);
     expect((await walkJob(perPush.id, d1, 'completed')).final_price_cents).toBe(7500);
     expect((await walkJob(perInch.id, d2, 'completed')).final_price_cents).toBe(9500);
 

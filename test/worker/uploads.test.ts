@@ -28,6 +28,18 @@ async function onSite(): Promise<{ customer: Customer; driver: Person; jobId: st
   return { customer, driver, jobId: job.id };
 }
 
+/** A signed upload URL for a JPEG completion photo of `jobId` (of `size` bytes when given). */
+async function completionUrl(driver: Person, jobId: string, size?: number): Promise<Presigned> {
+  const res = await presign(driver.token, {
+    content_type: 'image/jpeg',
+    purpose: 'job_completion',
+    job_id: jobId,
+    ...(size === undefined ? {} : { size }),
+  });
+  if (res.status !== 200) throw new Error(`presign failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Presigned;
+}
+
 async function presign(token: string, body: Record<string, unknown>): Promise<Response> {
   return api('/api/v1/uploads/presign', { method: 'POST', token, json: body });
 }
@@ -125,14 +137,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('answers 403 for an expired or tampered upload URL', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size: 500,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, 500);
     const expired = await signUploadUrl(env, BASE, {
       key: p.key,
       user_id: driver.user_id,
@@ -217,14 +222,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('refuses a 10 MB body with the wrong first bytes with 415 before the rest of it is sent', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, size);
     // Declares 10 MB, sends the first 64 KiB (a PNG header, not a JPEG) and holds the rest
     // back. The handler pipes request.body through the signature check as it arrives, so
     // the refusal can come now; a handler that read the whole body first (arrayBuffer(),
@@ -249,14 +247,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('keeps the stored photo when its upload URL is used again and that upload dies mid-body', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size: 4096,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, 4096);
     const good = jpeg(4096);
     expect((await put(p.upload_url, good, 'image/jpeg', good.length)).status).toBe(201);
 
@@ -275,13 +266,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('stores one file per upload URL: a second upload is refused with 409 and changes nothing', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId);
     const first = jpeg(2048);
     const second = jpeg(2048);
     expect((await put(p.upload_url, first, 'image/jpeg', first.length)).status).toBe(201);
@@ -289,13 +274,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     expect(new Uint8Array(await (await env.FILES.get(p.key))!.arrayBuffer())).toEqual(first);
 
     // Two uploads racing on one fresh URL: one stores its file whole, the other is refused.
-    const q = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      })
-    ).json()) as Presigned;
+    const q = await completionUrl(driver, jobId);
     const bodies = [jpeg(60_000), jpeg(60_000)];
     const answers = await Promise.all(bodies.map((b) => put(q.upload_url, b, 'image/jpeg', b.length)));
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
@@ -305,14 +284,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('stores nothing when an upload dies mid-body, and the same URL can then be used to try again', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size: 4096,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, 4096);
     const stream = new FixedLengthStream(4096);
     const broken = put(p.upload_url, stream.readable, 'image/jpeg');
     const writer = stream.writable.getWriter();
@@ -327,14 +299,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('takes a 10 MB upload sent in 64 KiB chunks into R2 intact', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, size);
     // Each write waits until the reader (the Worker, piping into R2) has taken the previous
     // chunk. That it never buffers the whole body is shown by the test above.
     const stream = new FixedLengthStream(size);
@@ -373,13 +338,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 describe('POST /api/v1/files/sign and GET /files/*', () => {
   it('gives another customer 404 for someone else’s photo, and 403 for an expired or tampered link', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId);
     expect((await put(p.upload_url, jpeg(256), 'image/jpeg', 256)).status).toBe(201);
     const other = await newCustomer();
     await expectError(await signedLink(other.token, p.public_url), 404, 'not_found');
