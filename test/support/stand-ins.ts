@@ -1,17 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RecordedRequest } from './stand-in-protocol';
 
-/** A request a stand-in server received, for tests to assert on. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: string;
-  /** The raw body, base64: binary payloads (encrypted Web Push) do not survive as UTF-8. */
-  body_base64: string;
-  at: number;
-}
+export type { RecordedRequest };
 
 /** A reply; a string body with `contentType` is sent as is (HIBP answers text/plain). */
 interface Reply {

@@ -13,8 +13,9 @@ import pkg from '../../package.json';
 import worker from '../../worker/index';
 import { CRON_TASKS } from '../../worker/cron';
 import { cronPeriodMinutes } from '../../worker/services/system-health';
-import { admin, db, newCustomer, newDriver, type TestDriver } from './background-fixtures';
+import { admin, newCustomer, newDriver, type Person } from './fixtures';
 import { api, expectError } from './helpers';
+import { db } from './background-fixtures';
 
 /**
  * `GET /api/v1/admin/health` against the shared test database: other files run at the same
@@ -23,14 +24,14 @@ import { api, expectError } from './helpers';
  */
 
 async function health(): Promise<AdminHealth> {
-  const res = await api('/api/v1/admin/health', { token: (await admin()).access_token });
+  const res = await api('/api/v1/admin/health', { token: await admin() });
   expect(res.status).toBe(200);
   return AdminHealth.parse(await res.json());
 }
 
 const tag = crypto.randomUUID().slice(0, 8);
 const mine: string[] = [];
-const drivers: TestDriver[] = [];
+const drivers: Person[] = [];
 
 async function notification(values: {
   status: string;
@@ -71,7 +72,7 @@ afterAll(async () => {
     await db((d) =>
       d.execute(
         sql`UPDATE driver_profiles SET status = 'offline' WHERE id IN (${sql.join(
-          drivers.map((x) => sql`${x.driver_id}::uuid`),
+          drivers.map((x) => sql`${x.profile_id}::uuid`),
           sql`, `,
         )})`,
       ),
@@ -81,11 +82,11 @@ afterAll(async () => {
 describe('GET /api/v1/admin/health', () => {
   it('is for admins only', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver('Health Check Driver');
+    const driver = await newDriver({ full_name: 'Health Check Driver' });
     drivers.push(driver);
     await expectError(await api('/api/v1/admin/health'), 401);
-    await expectError(await api('/api/v1/admin/health', { token: customer.session.access_token }), 403, 'forbidden');
-    await expectError(await api('/api/v1/admin/health', { token: driver.session.access_token }), 403, 'forbidden');
+    await expectError(await api('/api/v1/admin/health', { token: customer.token }), 403, 'forbidden');
+    await expectError(await api('/api/v1/admin/health', { token: driver.token }), 403, 'forbidden');
   });
 
   it('reports the app, a database that answers with its latency, and current migrations', async () => {
@@ -164,41 +165,43 @@ describe('GET /api/v1/admin/health', () => {
   });
 
   it('lists a driver on shift without GPS for longer than the stale threshold, and not one with a fresh fix', async () => {
-    const silent = await newDriver('Silent Sally');
-    const fresh = await newDriver('Fresh Fran');
+    const silent = await newDriver({ full_name: 'Silent Sally' });
+    const fresh = await newDriver({ full_name: 'Fresh Fran' });
     drivers.push(silent, fresh);
     await db((d) =>
       d.execute(sql`
-        UPDATE driver_profiles SET location_updated_at = CASE WHEN id = ${silent.driver_id}::uuid THEN now() - interval '40 days' ELSE now() END
-        WHERE id IN (${silent.driver_id}::uuid, ${fresh.driver_id}::uuid)`),
+        UPDATE driver_profiles SET location_updated_at = CASE WHEN id = ${silent.profile_id}::uuid THEN now() - interval '40 days' ELSE now() END
+        WHERE id IN (${silent.profile_id}::uuid, ${fresh.profile_id}::uuid)`),
     );
     const h = await health();
     expect(h.stale_drivers!.threshold_minutes).toBeGreaterThanOrEqual(1);
     const listed = h.stale_drivers!.drivers;
-    expect(listed.find((x) => x.id === silent.driver_id)).toMatchObject({
+    expect(listed.find((x) => x.id === silent.profile_id)).toMatchObject({
       full_name: 'Silent Sally',
       status: 'available',
       silent_minutes: expect.any(Number),
     });
-    expect(listed.find((x) => x.id === silent.driver_id)!.silent_minutes).toBeGreaterThanOrEqual(40 * 24 * 60 - 1);
-    expect(listed.some((x) => x.id === fresh.driver_id)).toBe(false);
+    expect(listed.find((x) => x.id === silent.profile_id)!.silent_minutes).toBeGreaterThanOrEqual(40 * 24 * 60 - 1);
+    expect(listed.some((x) => x.id === fresh.profile_id)).toBe(false);
     expect(h.concerns).toContain('stale_drivers');
   });
 
   it('measures how far the GPS log trails a driver’s live position', async () => {
-    const driver = await newDriver('Lagging Lou');
+    const driver = await newDriver({ full_name: 'Lagging Lou' });
     drivers.push(driver);
     await db(async (d) => {
-      await d.execute(sql`UPDATE driver_profiles SET location_updated_at = now() WHERE id = ${driver.driver_id}::uuid`);
+      await d.execute(
+        sql`UPDATE driver_profiles SET location_updated_at = now() WHERE id = ${driver.profile_id}::uuid`,
+      );
       // The newest logged fix is two days older than the live one: the log consumer is behind.
       await d.execute(sql`
         INSERT INTO driver_location_log (driver_id, coordinates, recorded_at, received_at)
-        VALUES (${driver.driver_id}::uuid, ST_SetSRID(ST_MakePoint(-71.54, 43.2), 4326)::geography, now() - interval '2 days', now() - interval '2 days')`);
+        VALUES (${driver.profile_id}::uuid, ST_SetSRID(ST_MakePoint(-71.54, 43.2), 4326)::geography, now() - interval '2 days', now() - interval '2 days')`);
     });
     const h = await health();
     expect(h.gps_log!.on_shift).toBeGreaterThanOrEqual(1);
     expect(h.gps_log!.max_lag_seconds).toBeGreaterThanOrEqual(2 * 86_400 - 5);
-    const lou = h.gps_log!.lagging.find((x) => x.driver_id === driver.driver_id);
+    const lou = h.gps_log!.lagging.find((x) => x.driver_id === driver.profile_id);
     expect(lou?.lag_seconds).toBeGreaterThanOrEqual(2 * 86_400 - 5);
     expect(lou?.lag_seconds).toBeLessThanOrEqual(2 * 86_400 + 60);
     expect(h.concerns).toContain('gps_log_lag');

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { call } from './helpers';
 
 const move = async (jobId: string, body: unknown, token?: string) =>
   call('PATCH', `/api/v1/jobs/${jobId}/status`, token ?? (await admin()), body);
 
 describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   it('advances a job for a driver whose phone died, with the reason in the history and the audit log', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'en_route');
 
@@ -35,7 +36,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('un-assigns a job back to pending and frees its driver', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'assigned');
 
@@ -47,7 +48,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('marks a completed job disputed', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
 
@@ -77,7 +78,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('gives 409 to a dispatcher moving a job someone else changed first', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const job = await newJob(customer);
     const assigned = await walkJob(job.id, driver, 'assigned');
     await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'en_route' });
@@ -101,7 +102,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('is for admins only: a driver or customer gets 403', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'offline' })]);
     const job = await newJob(customer);
     expect((await move(job.id, { status: 'cancelled' }, customer.token)).status).toBe(403);
     expect((await move(job.id, { status: 'cancelled' }, driver.token)).status).toBe(403);

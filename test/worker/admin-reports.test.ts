@@ -1,7 +1,8 @@
+import { JOB_STATUSES } from '../../contract/enums';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /**
  * Report tests write into a past month nobody else uses (January 2025), so the numbers
@@ -18,7 +19,7 @@ describe('GET /api/v1/admin/reports/jobs', () => {
   it('counts jobs per local day in the operator time zone, zero-filling quiet days', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const late = await newJob(customer);
     const done = await newJob(customer);
     const gone = await newJob(customer);
@@ -57,7 +58,11 @@ describe('GET /api/v1/admin/reports/jobs', () => {
       'validation_failed',
     );
     await expectError(await api('/api/v1/admin/reports/jobs?from=yesterday', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/reports/jobs', { token: (await newDriver()).token }), 403, 'forbidden');
+    await expectError(
+      await api('/api/v1/admin/reports/jobs', { token: (await newDriver({ status: 'offline' })).token }),
+      403,
+      'forbidden',
+    );
   });
 });
 
@@ -65,7 +70,7 @@ describe('GET /api/v1/admin/reports/revenue', () => {
   it('sums payments, refunds and invoices per local day and by method', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
@@ -127,18 +132,9 @@ describe('GET /api/v1/admin/dashboard', () => {
   it('counts jobs by status, drivers on shift, the waitlist and today’s takings', async () => {
     const token = await admin();
     const before = (await call('GET', '/api/v1/admin/dashboard', token)).body;
-    expect(Object.keys(before.jobs_by_status)).toEqual([
-      'pending',
-      'assigned',
-      'en_route',
-      'arrived',
-      'in_progress',
-      'completed',
-      'cancelled',
-      'disputed',
-    ]);
+    expect(Object.keys(before.jobs_by_status)).toEqual([...JOB_STATUSES]);
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
@@ -166,16 +162,7 @@ describe('GET /api/v1/admin/board', () => {
     const overdue = await newJob(customer, { scheduled_for: soon });
     const board = await call('GET', '/api/v1/admin/board?per_column=200', token);
     expect(board.status).toBe(200);
-    expect(board.body.columns.map((c: { status: string }) => c.status)).toEqual([
-      'pending',
-      'assigned',
-      'en_route',
-      'arrived',
-      'in_progress',
-      'completed',
-      'cancelled',
-      'disputed',
-    ]);
+    expect(board.body.columns.map((c: { status: string }) => c.status)).toEqual([...JOB_STATUSES]);
     const pending = board.body.columns[0];
     const ids = pending.cards.map((c: { id: string }) => c.id);
     expect(ids.indexOf(overdue.id)).toBeLessThan(ids.indexOf(later.id));

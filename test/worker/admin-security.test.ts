@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { loginAdmin, rows as rowsOf, sessionOf } from './fixtures';
 import { api, db, expectError, login, type Session } from './helpers';
+import { codeFor, currentCode, invite, invitedAdmin, invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { totpAt } from '../../worker/auth/totp';
-import { apiWith, codeFor, currentCode, invite, loginAs, newAdmin, newDriver, registerCustomer } from './auth-helpers';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
 describe('admin sign-in needs TOTP', () => {
   it('answers totp_required without a code, totp_invalid with a wrong one, and signs in with the right one', async () => {
-    const admin = await newAdmin();
+    const admin = await invitedAdmin();
     await expectError(await loginAs(admin.email, admin.password), 401, 'totp_required');
     const good = await codeFor(admin.secret, admin.email);
     const bad = String((Number(good) + 500_000) % 1_000_000).padStart(6, '0');
@@ -90,7 +90,7 @@ describe('admin invitation and TOTP enrolment', () => {
   });
 
   it('lets a signed-in admin replace the authenticator only with a code from the current one', async () => {
-    const admin = await newAdmin();
+    const admin = await invitedAdmin();
     const code = (secret: string) => codeFor(secret, admin.email);
     const session = await sessionOf(admin.user_id);
     await expectError(
@@ -120,7 +120,7 @@ describe('admin invitation and TOTP enrolment', () => {
   }, 100_000);
 
   it('refuses enrolment to anyone but an admin', async () => {
-    const driver = await newDriver();
+    const driver = await invitedDriver();
     await expectError(
       await api('/api/v1/auth/totp/enrol', { method: 'POST', token: driver.access_token, json: {} }),
       403,
@@ -141,7 +141,7 @@ describe('admin invitation and TOTP enrolment', () => {
 
 describe('a TOTP code is good once per account', () => {
   it('refuses a replayed code, an older step once a newer was used, and all but one of five sign-ins racing with one code', async () => {
-    const admin = await newAdmin();
+    const admin = await invitedAdmin();
     const code = await codeFor(admin.secret, admin.email);
     expect((await loginAs(admin.email, admin.password, code)).status).toBe(200);
     await expectError(await loginAs(admin.email, admin.password, code), 401, 'totp_invalid');
@@ -166,7 +166,7 @@ describe('a TOTP code is good once per account', () => {
   }, 100_000);
 
   it('does not take a code used to sign in as the current code, nor the code that confirmed a new authenticator to sign in', async () => {
-    const admin = await newAdmin();
+    const admin = await invitedAdmin();
     const code = (secret: string) => codeFor(secret, admin.email);
     const used = await code(admin.secret);
     const signedIn = await loginAs(admin.email, admin.password, used);
@@ -192,7 +192,7 @@ describe('a TOTP code is good once per account', () => {
   }, 100_000);
 
   it('confirms a new authenticator once when three confirmations race with one code', async () => {
-    const admin = await newAdmin();
+    const admin = await invitedAdmin();
     const session = await sessionOf(admin.user_id);
     const enrol = await api('/api/v1/auth/totp/enrol', {
       method: 'POST',
@@ -270,20 +270,25 @@ describe('admin IP allow-list', () => {
   it('refuses admin requests from outside the list and allows them from inside', async () => {
     const admin = await loginAdmin();
     const from = (ip: string) => ({ token: admin.access_token, headers: { 'cf-connecting-ip': ip } });
-    await expectError(await apiWith(ALLOW, '/api/v1/jobs', from('198.51.100.4')), 403, 'ip_not_allowed');
-    await expectError(await apiWith(ALLOW, '/api/v1/admin/audit-log', from('198.51.100.4')), 403, 'ip_not_allowed');
+    await expectError(await api('/api/v1/jobs', { ...from('198.51.100.4'), env: ALLOW }), 403, 'ip_not_allowed');
+    await expectError(
+      await api('/api/v1/admin/audit-log', { ...from('198.51.100.4'), env: ALLOW }),
+      403,
+      'ip_not_allowed',
+    );
     // An admin token is refused outside the office even on routes other roles share.
-    await expectError(await apiWith(ALLOW, '/api/v1/auth/me', from('198.51.100.4')), 403, 'ip_not_allowed');
-    await expectError(await apiWith(ALLOW, '/api/v1/jobs', { token: admin.access_token }), 403, 'ip_not_allowed');
-    expect((await apiWith(ALLOW, '/api/v1/jobs', from('203.0.113.77'))).status).toBe(200);
-    expect((await apiWith(ALLOW, '/api/v1/jobs', from('2001:DB8::7'))).status).toBe(200);
+    await expectError(await api('/api/v1/auth/me', { ...from('198.51.100.4'), env: ALLOW }), 403, 'ip_not_allowed');
+    await expectError(await api('/api/v1/jobs', { env: ALLOW, token: admin.access_token }), 403, 'ip_not_allowed');
+    expect((await api('/api/v1/jobs', { ...from('203.0.113.77'), env: ALLOW })).status).toBe(200);
+    expect((await api('/api/v1/jobs', { ...from('2001:DB8::7'), env: ALLOW })).status).toBe(200);
   });
 
   it('refuses an admin sign-in from outside the list, but not other roles', async () => {
-    const admin = await newAdmin();
+    const admin = await invitedAdmin();
     const json = { email: admin.email, password: admin.password, totp_code: await codeFor(admin.secret, admin.email) };
     await expectError(
-      await apiWith(ALLOW, '/api/v1/auth/login', {
+      await api('/api/v1/auth/login', {
+        env: ALLOW,
         method: 'POST',
         json,
         headers: { 'cf-connecting-ip': '198.51.100.4' },
@@ -293,7 +298,8 @@ describe('admin IP allow-list', () => {
     );
     expect(
       (
-        await apiWith(ALLOW, '/api/v1/auth/login', {
+        await api('/api/v1/auth/login', {
+          env: ALLOW,
           method: 'POST',
           json,
           headers: { 'cf-connecting-ip': '203.0.113.5' },
@@ -303,7 +309,8 @@ describe('admin IP allow-list', () => {
     const customer = await registerCustomer({ verify: false });
     expect(
       (
-        await apiWith(ALLOW, '/api/v1/auth/me', {
+        await api('/api/v1/auth/me', {
+          env: ALLOW,
           token: customer.access_token,
           headers: { 'cf-connecting-ip': '198.51.100.4' },
         })
@@ -345,7 +352,7 @@ describe('GET /api/v1/admin/audit-log', () => {
 
   it('keeps a record of an admin change even when its handler wrote none (safety net)', async () => {
     const admin = await loginAdmin();
-    const driver = await newDriver(admin.access_token);
+    const driver = await invitedDriver(admin.access_token);
     const { driver: profile } = await json(await api('/api/v1/drivers/me', { token: driver.access_token }));
     const customer = await registerCustomer();
     const loc = await json(

@@ -7,7 +7,7 @@ describe('POST /api/v1/jobs/:id/assign under contention', () => {
   it('lets exactly one of 50 concurrent assigns win; the other 49 get 409 and one event row is written', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const drivers = await Promise.all(Array.from({ length: 5 }, () => newDriver({ status: 'available' })));
+    const drivers = await Promise.all(Array.from({ length: 5 }, () => newDriver()));
     const job = await newJob(customer);
 
     const responses = await Promise.all(

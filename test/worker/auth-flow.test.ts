@@ -4,18 +4,10 @@ import { sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { signAccessToken } from '../../worker/auth/tokens';
+import { admin, rows, uniqueEmail, uniquePhone } from './fixtures';
 import { api, connect, db, expectError, type Session } from './helpers';
-import {
-  apiWith,
-  linkToken,
-  loginAs,
-  newDriver,
-  registerCustomer,
-  uniqueEmail,
-  uniquePhone,
-  waitForEmail,
-} from './auth-helpers';
-import { admin, rows } from './fixtures';
+import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
+import { linkToken, waitForEmail } from './stand-in';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -172,7 +164,7 @@ describe('POST /api/v1/auth/register never tells whether an address has an accou
 
 describe('POST /api/v1/auth/login on a suspended account', () => {
   it('answers the right password exactly like a wrong one', async () => {
-    const driver = await newDriver();
+    const driver = await invitedDriver();
     const adminToken = await admin();
     expect(
       (await api(`/api/v1/admin/users/${driver.user_id}/suspend`, { method: 'POST', token: adminToken })).status,
@@ -232,7 +224,7 @@ describe('POST /api/v1/auth/refresh', () => {
   });
 
   it("ends the reused family's outstanding access tokens and sockets, not the user's other sessions", async () => {
-    const driver = await newDriver();
+    const driver = await invitedDriver();
     const first = await json<Session>(
       await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
     );
@@ -326,14 +318,14 @@ describe('access tokens', () => {
       { JWT_SECRET: previous.JWT_SECRET_PREVIOUS, JWT_KID: 'k0' },
       { sub: customer.user.id, role: 'customer', name: 'Test Customer' },
     );
-    expect((await apiWith(previous, '/api/v1/auth/me', { token: old })).status).toBe(200);
+    expect((await api('/api/v1/auth/me', { env: previous, token: old })).status).toBe(200);
     // Once the previous key is retired, its tokens stop working.
     await expectError(await api('/api/v1/auth/me', { token: old }), 401, 'token_invalid');
     const { token: stranger } = await signAccessToken(
       { JWT_SECRET: env.JWT_SECRET, JWT_KID: 'k9' },
       { sub: customer.user.id, role: 'customer', name: 'Test Customer' },
     );
-    await expectError(await apiWith(previous, '/api/v1/auth/me', { token: stranger }), 401, 'token_invalid');
+    await expectError(await api('/api/v1/auth/me', { env: previous, token: stranger }), 401, 'token_invalid');
   });
 });
 
@@ -381,7 +373,8 @@ describe('password policy', () => {
   });
 
   it('skips the breach check when HaveIBeenPwned is unreachable', async () => {
-    const res = await apiWith({ HIBP_API_URL: 'http://127.0.0.1:9' }, '/api/v1/auth/register', {
+    const res = await api('/api/v1/auth/register', {
+      env: { HIBP_API_URL: 'http://127.0.0.1:9' },
       method: 'POST',
       json: { email: uniqueEmail('offline'), password: 'password123456', full_name: 'Offline' },
     });
@@ -406,7 +399,8 @@ describe('password policy', () => {
   });
 
   it('does not call HaveIBeenPwned at all when it is switched off', async () => {
-    const res = await apiWith({ HIBP_ENABLED: 'false' }, '/api/v1/auth/register', {
+    const res = await api('/api/v1/auth/register', {
+      env: { HIBP_ENABLED: 'false' },
       method: 'POST',
       json: { email: uniqueEmail('nohibp'), password: 'password123456', full_name: 'No Hibp' },
     });

@@ -1,89 +1,12 @@
-import { env } from 'cloudflare:workers';
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { app } from '../../worker/index';
 import { totpAt } from '../../worker/auth/totp';
-import { admin } from './fixtures';
-import { api, BASE, type Session } from './helpers';
-
-/** A fresh address per call, so tests never collide in the shared database. */
-export function uniqueEmail(tag: string): string {
-  return `${tag}-${crypto.randomUUID().slice(0, 8)}@example.test`;
-}
-
-/** A fresh E.164 number in a range no demo account uses. */
-export function uniquePhone(): string {
-  return `+1999${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-}
+import { admin, uniqueEmail } from './fixtures';
+import { api, type Session } from './helpers';
+import { linkToken, waitForEmail } from './stand-in';
 
 /**
- * Calls the real app with some settings changed (e.g. an IP allow-list, a rotated JWT
- * key): same routes, middleware, Durable Objects and database, a different `env`.
+ * Accounts made through the real sign-up and invitation flows, and TOTP codes, for the
+ * tests of those flows. Tests that only need someone signed in use `./fixtures`.
  */
-export async function apiWith(
-  overrides: Partial<Record<keyof Env, string>>,
-  path: string,
-  init: RequestInit & { token?: string; json?: unknown } = {},
-): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  const ctx = createExecutionContext();
-  const res = await app.fetch(
-    new Request(`${BASE}${path}`, { ...init, headers, body }),
-    { ...env, ...overrides } as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-interface SentEmail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-async function standIn<T>(prefix: string): Promise<T[]> {
-  const res = await fetch(`${env.STAND_IN_URL}/__requests?prefix=${encodeURIComponent(prefix)}`);
-  return (await res.json()) as T[];
-}
-
-/** Emails the Resend stand-in received for `address`, oldest first. */
-export async function emailsTo(address: string): Promise<SentEmail[]> {
-  const reqs = await standIn<{ body: string }>('/resend/emails');
-  return reqs.map((r) => JSON.parse(r.body) as SentEmail).filter((m) => m.to.includes(address));
-}
-
-/** Waits (bounded) for an email to `address` whose subject matches, and returns it. */
-export async function waitForEmail(address: string, subject: RegExp, timeoutMs = 5000): Promise<SentEmail> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await emailsTo(address)).filter((m) => subject.test(m.subject)).at(-1);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no email "${subject}" to ${address} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The token of the link in an email (it rides in the URL fragment). */
-export function linkToken(mail: SentEmail): string {
-  const m = /#token=([A-Za-z0-9_-]+)/.exec(mail.text);
-  if (!m) throw new Error(`no link in: ${mail.text}`);
-  return m[1]!;
-}
-
-/** Texts the Twilio stand-in received for `phone`, oldest first. */
-export async function smsTo(phone: string): Promise<string[]> {
-  const reqs = await standIn<{ body: string }>('/twilio/');
-  return reqs
-    .map((r) => new URLSearchParams(r.body))
-    .filter((f) => f.get('To') === phone)
-    .map((f) => f.get('Body') ?? '');
-}
 
 export interface Registered extends Session {
   email: string;
@@ -133,8 +56,8 @@ export async function invite(
   return { email, user_id: inv.user_id, token: linkToken(await waitForEmail(email, /invited/i)) };
 }
 
-/** A new driver: invited, invitation accepted, signed in. */
-export async function newDriver(adminToken?: string): Promise<Invited & Session> {
+/** A driver made the way an operator makes one: invited, invitation accepted, signed in. */
+export async function invitedDriver(adminToken?: string): Promise<Invited & Session> {
   const inv = await invite('driver', adminToken);
   const password = `plow-${crypto.randomUUID()}`;
   const res = await api('/api/v1/auth/accept-invite', { method: 'POST', json: { token: inv.token, password } });
@@ -171,8 +94,10 @@ export async function currentCode(secret: string): Promise<string> {
   return totpAt(secret, Math.floor(Date.now() / 30_000));
 }
 
-/** A new admin: invited, password set, authenticator enrolled and confirmed. */
-export async function newAdmin(adminToken?: string): Promise<Invited & { secret: string; recovery_codes: string[] }> {
+/** An admin made the way an operator makes one: invited, password set, authenticator enrolled and confirmed. */
+export async function invitedAdmin(
+  adminToken?: string,
+): Promise<Invited & { secret: string; recovery_codes: string[] }> {
   const inv = await invite('admin', adminToken);
   const password = `plow-${crypto.randomUUID()}`;
   const accepted = await api('/api/v1/auth/accept-invite', { method: 'POST', json: { token: inv.token, password } });

@@ -7,22 +7,21 @@ import { ACCESS } from '../../worker/access';
 import { app } from '../../worker/index';
 import { authorizeTopic } from '../../worker/services/topics';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
-import { api, BASE, connect, db, login } from './helpers';
-import { codeFor, loginAs, newAdmin, newDriver, registerCustomer } from './auth-helpers';
 import {
   admin as fixtureAdmin,
-  call,
   concordPoint,
   loginAdmin,
   newContract,
   newCustomer,
   newDriver as newFixtureDriver,
   newJob,
+  type Person,
   rows,
   uniq,
   walkJob,
-  type Person,
 } from './fixtures';
+import { api, BASE, call, connect, db, login } from './helpers';
+import { codeFor, invitedAdmin, invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { exports } from 'cloudflare:workers';
 
 type Caller = 'anonymous' | Role;
@@ -76,10 +75,10 @@ describe('every route × every role', () => {
   beforeAll(async () => {
     // Fresh users, so a probe that ends a session (logout-all) touches nobody else.
     const demoAdmin = await loginAdmin();
-    const admin = await newAdmin(demoAdmin.access_token);
+    const admin = await invitedAdmin(demoAdmin.access_token);
     const adminSession = await loginAs(admin.email, admin.password, await codeFor(admin.secret, admin.email));
     tokens.admin = ((await adminSession.json()) as { access_token: string }).access_token;
-    tokens.driver = (await newDriver(demoAdmin.access_token)).access_token;
+    tokens.driver = (await invitedDriver(demoAdmin.access_token)).access_token;
     tokens.customer = (await registerCustomer({ verify: false })).access_token;
   }, 60_000);
 

@@ -5,8 +5,8 @@ import { sql } from 'drizzle-orm';
 import type { DispatchState } from '../../worker/services/auto-dispatch';
 import { RADIUS_STEPS_KM } from '../../worker/services/auto-dispatch';
 import { nearestAvailableDriverSql } from '../../worker/services/nearest-driver';
-import { admin, call, newCustomer, newDriver, newJob, rows } from './fixtures';
-import { db } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows } from './fixtures';
+import { call, db } from './helpers';
 
 /**
  * Auto-dispatch is an operator-wide switch, so it is on only while these tests run. The

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
+
+/** A driver's `POST /api/v1/drivers/me/jobs/:id/payment`. */
+const pay = (jobId: string, token: string, json: Record<string, unknown>) =>
+  api(`/api/v1/drivers/me/jobs/${jobId}/payment`, { method: 'POST', token, json });
 
 describe('POST /api/v1/jobs/:id/price', () => {
   it('lets the driver re-price on site: a logged change (who, when, old, new) and the new final price', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'arrived');
     const res = await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 11_000 });
@@ -42,8 +46,8 @@ describe('POST /api/v1/jobs/:id/price', () => {
 
   it("refuses a driver before arrival (409), another driver's job (404), a customer (403) and bad amounts (400)", async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
-    const other = await newDriver();
+    const driver = await newDriver();
+    const other = await newDriver({ status: 'offline' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'en_route');
     const early = await expectError(
@@ -88,7 +92,7 @@ describe('POST /api/v1/jobs/:id/price', () => {
 
   it('keeps the price change log append-only in the database', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'in_progress');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9000 });
@@ -102,7 +106,7 @@ describe('invoices on completion and payment in person', () => {
   it('drafts an invoice at the price after overrides plus tax, and a full payment marks it paid', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'in_progress');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9999 });
@@ -138,15 +142,7 @@ describe('invoices on completion and payment in person', () => {
     });
     expect(replay.status).toBe(200);
     expect(replay.body.payment.id).toBe(paid.body.payment.id);
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
-        method: 'POST',
-        token: driver.token,
-        json: { method: 'cash' },
-      }),
-      409,
-      'already_paid',
-    );
+    await expectError(await pay(job.id, driver.token, { method: 'cash' }), 409, 'already_paid');
     const count = await rows(sql`SELECT count(*)::int AS n FROM payments WHERE job_id = ${job.id}`);
     expect(count[0]!.n).toBe(1);
     const notice = await rows(
@@ -160,47 +156,15 @@ describe('invoices on completion and payment in person', () => {
 
   it('takes partial payments until covered, and refuses payment before completion or on a stranger’s job', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
-    const other = await newDriver();
+    const driver = await newDriver();
+    const other = await newDriver({ status: 'offline' });
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'in_progress');
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
-        method: 'POST',
-        token: driver.token,
-        json: { method: 'cash' },
-      }),
-      409,
-      'job_not_completed',
-    );
+    await expectError(await pay(job.id, driver.token, { method: 'cash' }), 409, 'job_not_completed');
     await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'completed' });
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
-        method: 'POST',
-        token: other.token,
-        json: { method: 'cash' },
-      }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
-        method: 'POST',
-        token: driver.token,
-        json: { method: 'bitcoin' },
-      }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
-        method: 'POST',
-        token: driver.token,
-        json: { method: 'cash', amount_cents: 0 },
-      }),
-      400,
-      'validation_failed',
-    );
+    await expectError(await pay(job.id, other.token, { method: 'cash' }), 404, 'not_found');
+    await expectError(await pay(job.id, driver.token, { method: 'bitcoin' }), 400, 'validation_failed');
+    await expectError(await pay(job.id, driver.token, { method: 'cash', amount_cents: 0 }), 400, 'validation_failed');
     const first = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
       method: 'cash',
       amount_cents: 5000,
@@ -213,21 +177,16 @@ describe('invoices on completion and payment in person', () => {
 
   it('refuses an amount above the balance due with 422, before or after a partial payment, and records nothing', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
-    const pay = (amount_cents: number) =>
-      api(`/api/v1/drivers/me/jobs/${job.id}/payment`, {
-        method: 'POST',
-        token: driver.token,
-        json: { method: 'cash', amount_cents },
-      });
-    const huge = await expectError(await pay(10_000_000), 422, 'amount_exceeds_balance');
+    const payCash = (amount_cents: number) => pay(job.id, driver.token, { method: 'cash', amount_cents });
+    const huge = await expectError(await payCash(10_000_000), 422, 'amount_exceeds_balance');
     expect(huge.error.details).toEqual({ balance_due_cents: 8500 });
     expect(huge.error.message).toContain('$85.00');
-    await expectError(await pay(8501), 422, 'amount_exceeds_balance');
-    expect((await pay(6000)).status).toBe(201);
-    const after = await expectError(await pay(2501), 422, 'amount_exceeds_balance');
+    await expectError(await payCash(8501), 422, 'amount_exceeds_balance');
+    expect((await payCash(6000)).status).toBe(201);
+    const after = await expectError(await payCash(2501), 422, 'amount_exceeds_balance');
     expect(after.error.details).toEqual({ balance_due_cents: 2500 });
     const recorded = await rows(sql`SELECT amount_cents FROM payments WHERE job_id = ${job.id}`);
     expect(recorded.map((r) => r.amount_cents)).toEqual([6000]);
@@ -238,12 +197,12 @@ describe('invoices on completion and payment in person', () => {
       sql`SELECT body FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received' ORDER BY created_at`,
     );
     expect(thanks.map((n) => n.body)).toEqual([expect.stringContaining('$60.00')]);
-    expect((await pay(2500)).status).toBe(201);
+    expect((await payCash(2500)).status).toBe(201);
   });
 
   it('refuses a re-price once the invoice is paid', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9000 });
@@ -265,7 +224,7 @@ describe('invoices on completion and payment in person', () => {
 describe('GET/POST /api/v1/invoices', () => {
   async function paidJob() {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     return { customer, driver, job };

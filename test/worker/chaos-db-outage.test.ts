@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { gateStats, retryAfterOf, setFault, throughGate } from './chaos-fixtures';
 import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { gateStats, retryAfterOf, setFault, throughGate } from './chaos-fixtures';
 
 /**
  * Reliability: the database goes away while the Worker is serving. Every request here runs
@@ -33,7 +33,7 @@ describe('database unreachable', () => {
   it('answers 503 db_unavailable with Retry-After on every kind of route, writes nothing, and serves again once it is back', async () => {
     const dispatcher = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     const eventId = `outage-${uniq()}`;
     const create = {
@@ -96,7 +96,7 @@ describe('database unreachable', () => {
 describe('connection lost in the middle of a transaction', () => {
   it('rolls back a status change cut off after its UPDATE: 503, the job and its history untouched; the retry applies it once', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'assigned');
     const step = {
@@ -130,7 +130,7 @@ describe('connection lost in the middle of a transaction', () => {
 
   it('rolls back a payment cut off before its COMMIT: 503, no payment, invoice and notifications untouched; the retry records it once', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     const invoiceBefore = await invoiceOf(job.id);
@@ -157,7 +157,7 @@ describe('connection lost in the middle of a transaction', () => {
 
   it('keeps a payment whose COMMIT went through but whose answer was lost: 503, then the retry reports that one payment', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     const pay = {

@@ -3,17 +3,9 @@ import { runInDurableObject } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
+import { newAdmin, jobWith, newCustomer, newDriver } from './fixtures';
 import { connect, db, type TestSocket } from './helpers';
-import {
-  admin,
-  assignedJob,
-  eventually,
-  fix,
-  flushLocations,
-  newCustomer,
-  newDriver,
-  watch,
-} from './realtime-fixtures';
+import { eventually, fix, flushLocations, watch } from './realtime-fixtures';
 
 /**
  * Reliability: a job's room is restarted while the driver streams GPS and people watch —
@@ -35,8 +27,8 @@ async function restart(jobId: string): Promise<void> {
 
 describe('JobRoom restarted mid-stream', () => {
   it('drops its watchers, who reconnect to the latest location and keep following the stream; every acknowledged fix is logged once', async () => {
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
-    const jobId = await assignedJob(customer, driver);
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
+    const jobId = await jobWith(customer, driver);
     const watchers: { token: string; socket: TestSocket }[] = [];
     for (const token of [customer.token, customer.token, dispatcher.token])
       watchers.push({ token, socket: (await watch(token, jobId)).socket });
@@ -75,7 +67,7 @@ describe('JobRoom restarted mid-stream', () => {
 
     // The apps reconnect: the snapshot has the status and the newest fix the room holds.
     const held = (await room(jobId).snapshot())!;
-    expect(held).toMatchObject({ job_id: jobId, status: 'assigned', driver_id: driver.driver_id });
+    expect(held).toMatchObject({ job_id: jobId, status: 'assigned', driver_id: driver.profile_id });
     const heldAt = fixes.findIndex((f) => f.payload.recorded_at === held.location?.ts);
     expect(heldAt, `room holds ${JSON.stringify(held.location)}`).toBeGreaterThanOrEqual(4);
     const again: TestSocket[] = [];
@@ -84,7 +76,7 @@ describe('JobRoom restarted mid-stream', () => {
       expect(await socket.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
       expect(await socket.next()).toMatchObject({
         type: 'job_status',
-        payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id },
+        payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.profile_id },
       });
       expect(await socket.next()).toMatchObject({
         type: 'driver_location',
@@ -118,7 +110,7 @@ describe('JobRoom restarted mid-stream', () => {
           async (d) =>
             (
               await d.execute<{ client_event_id: string }>(
-                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`,
+                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id} ORDER BY recorded_at`,
               )
             ).rows,
         ),
@@ -130,7 +122,7 @@ describe('JobRoom restarted mid-stream', () => {
 
   it('hands a status change made just after the restart to the watcher when it reconnects', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
 
@@ -155,7 +147,7 @@ describe('JobRoom restarted mid-stream', () => {
     expect(await back.next((m) => m.type === 'job_status')).toMatchObject({
       payload: { job_id: jobId, new_status: 'en_route' },
     });
-    expect(await room(jobId).snapshot()).toMatchObject({ status: 'en_route', driver_id: driver.driver_id });
+    expect(await room(jobId).snapshot()).toMatchObject({ status: 'en_route', driver_id: driver.profile_id });
     back.close();
     plow.close();
   });

@@ -1,8 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import worker from '../../worker/index';
 import type { GateFault, GateStats } from '../support/db-gate-protocol';
-import { BASE } from './helpers';
+import { answer, api, type Answer, type ApiInit } from './helpers';
 
 /**
  * The reliability tests' hold on the database: requests sent with `throughGate` run the
@@ -31,30 +29,12 @@ export const gatedEnv = (): Env => ({ ...env, DATABASE_URL: env.DB_GATE_URL });
  * `waitUntil` work (closing its pool, handing notifications to the queue) before returning,
  * so a fault set afterwards cannot reach back into it.
  */
-export async function throughGate(
-  path: string,
-  init: RequestInit & { token?: string; json?: unknown } = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${BASE}${path}`, { ...init, headers, body }) as Request<unknown, IncomingRequestCfProperties>,
-    gatedEnv(),
-    ctx,
-  );
-  const text = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+export async function throughGate(path: string, init: ApiInit = {}): Promise<Answer> {
+  return answer(await api(path, { ...init, env: gatedEnv() }));
 }
 
 /** Asserts the SPEC error shape of a `db_unavailable` answer and returns its Retry-After seconds. */
-export function retryAfterOf(res: { status: number; headers: Headers; body: any }): number {
+export function retryAfterOf(res: Answer): number {
   if (res.status !== 503 || res.body?.error?.code !== 'db_unavailable' || typeof res.body.error.message !== 'string') {
     throw new Error(`expected 503 db_unavailable, got ${res.status} ${JSON.stringify(res.body)}`);
   }

@@ -11,8 +11,9 @@ import { InvoiceMessage, NotificationMessage } from '../../worker/notify/outbox'
 import { CONSUMERS } from '../../worker/queues';
 import { LocationLogMessage } from '../../worker/queues/location-log';
 import { rng, runSeed, type Rng } from '../support/prng';
+import { newAdmin, jobWith, newCustomer, newDriver } from './fixtures';
 import { connect, db, type TestSocket } from './helpers';
-import { admin, assignedJob, fix, newCustomer, newDriver, watch } from './realtime-fixtures';
+import { fix, watch } from './realtime-fixtures';
 
 /**
  * Generated bad input beyond the JSON routes (fuzz.test.ts covers those): every kind of
@@ -286,8 +287,8 @@ describe('WebSocket protocol fuzz', () => {
   it('answers every malformed, oversized or unknown frame with an error, on both rooms and as every role; sockets and rooms keep working', async () => {
     const seed = runSeed();
     const r = rng(seed);
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
-    const jobId = await assignedJob(customer, driver);
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
+    const jobId = await jobWith(customer, driver);
     const openers: [string, () => Promise<TestSocket>][] = [
       ['customer in the job room', async () => (await watch(customer.token, jobId)).socket],
       ['assigned driver in the job room', async () => (await watch(driver.token, jobId)).socket],
@@ -435,7 +436,7 @@ describe('queue consumer fuzz', () => {
       // The location log also gets a good fix and a well-formed one for a driver who does
       // not exist (deleted meanwhile): neither may hold the other back.
       if (queue === 'plowdispatch-location-log')
-        bodies.push(fixBody(driver.driver_id, good), fixBody(crypto.randomUUID(), `fuzz-orphan-${seed}`));
+        bodies.push(fixBody(driver.profile_id, good), fixBody(crypto.randomUUID(), `fuzz-orphan-${seed}`));
       logged.mockClear();
       const result = await deliver(queue, bodies);
       const label = `seed ${seed}, ${queue}`;
@@ -462,7 +463,7 @@ describe('queue consumer fuzz', () => {
         async (d) =>
           (
             await d.execute<{ client_event_id: string }>(
-              sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+              sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
             )
           ).rows,
       ),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { MESSAGE_BUDGETS } from '../../durable-objects/message-budget';
-import { newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { jobWith, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
 import { api, connect } from './helpers';
-import * as rt from './realtime-fixtures';
+import { eventually, fix, flushLocations } from './realtime-fixtures';
 
 /**
  * Reliability: a phone that comes back online can replay its queue many times over — a
@@ -56,7 +56,7 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
   it('PATCH /api/v1/drivers/me/jobs/:id/status: every copy gets 200 and the same job; one history row, one version step', async () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });
-    const job = await newJob(customer);
+    const { id: job } = await newJob(customer);
     const assigned = await walkJob(job.id, driver, 'assigned');
     const eventId = `burst-status-${uniq()}`;
     const recordedAt = new Date(Date.now() - 60_000).toISOString();
@@ -91,7 +91,7 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
   it('POST /api/v1/drivers/me/jobs/:id/payment: one 201 and 99 × 200, all naming the same payment; one row, one receipt', async () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });
-    const job = await newJob(customer);
+    const { id: job } = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     const eventId = `burst-pay-${uniq()}`;
 
@@ -144,8 +144,8 @@ const WS_STATUS_COPIES = MESSAGE_BUDGETS.user_costly.burst;
 
 describe('a burst of duplicate offline replays over WebSockets', () => {
   it('applies a status change and a GPS fix sent many times over four sockets once each; the other copies are acknowledged as duplicates', async () => {
-    const [customer, driver] = await Promise.all([rt.newCustomer(), rt.newDriver()]);
-    const jobId = await rt.assignedJob(customer, driver);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobId = await jobWith(customer, driver);
     const sockets = await Promise.all(Array.from({ length: 4 }, () => connect(driver.token)));
     const at = new Date(Date.now() - 30_000);
     const status = {
@@ -157,7 +157,7 @@ describe('a burst of duplicate offline replays over WebSockets', () => {
         recorded_at: at.toISOString(),
       },
     };
-    const ping = rt.fix(43.2101, -71.5301, at, `burst-ws-fix-${uniq()}`);
+    const ping = fix(43.2101, -71.5301, at, `burst-ws-fix-${uniq()}`);
 
     for (let i = 0; i < WS_STATUS_COPIES; i++) sockets[i % sockets.length]!.send(status);
     for (let i = 0; i < BURST; i++) sockets[i % sockets.length]!.send(ping);
@@ -186,15 +186,15 @@ describe('a burst of duplicate offline replays over WebSockets', () => {
         sql`SELECT new_status FROM job_status_events WHERE job_id = ${jobId} AND client_event_id = ${status.payload.client_event_id}`,
       ),
     ).toEqual([{ new_status: 'en_route' }]);
-    await rt.flushLocations(jobId);
-    const logged = await rt.eventually(
-      () => rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`),
+    await flushLocations(jobId);
+    const logged = await eventually(
+      () => rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`),
       (r) => r.length >= 1,
     );
     // A second copy would be written by the same queue batch or the next: give it the chance.
     await new Promise((r) => setTimeout(r, 2500));
     expect(
-      await rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`),
+      await rows(sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`),
     ).toEqual(logged);
     expect(logged).toEqual([{ client_event_id: ping.payload.client_event_id }]);
     for (const s of sockets) s.close();

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
-  call,
   concordPoint,
   newContract,
   newCustomer,
@@ -12,7 +11,7 @@ import {
   uniq,
   uniquePhone,
 } from './fixtures';
-import { api, expectError } from './helpers';
+import { api, call, expectError } from './helpers';
 
 const PER_INCH = {
   kind: 'per_inch',
@@ -120,7 +119,7 @@ describe('POST /api/v1/admin/customers', () => {
   });
 
   it('is for admins only', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const customer = await newCustomer();
     const body = {
       full_name: 'X',
@@ -390,7 +389,7 @@ describe('GET /api/v1/customers/me/contracts and POST …/:id/accept', () => {
   });
 
   it('is not for drivers (403)', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(await api('/api/v1/customers/me/contracts', { token: driver.token }), 403);
     await expectError(await api('/api/v1/admin/contracts', { token: driver.token }), 403);
   });

@@ -6,20 +6,11 @@ import * as t from '../../db/schema';
 import worker from '../../worker/index';
 import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
 import { dispatchStub } from '../../worker/realtime';
-import {
-  admin,
-  assign,
-  db,
-  emailsTo,
-  newCustomer,
-  newDriver,
-  newJob,
-  notificationsFor,
-  waitFor,
-  walkJob,
-} from './background-fixtures';
+import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { connect } from './helpers';
 import { flushLocations } from './realtime-fixtures';
+import { db, notificationsFor, waitFor } from './background-fixtures';
+import { emailsTo } from './stand-in';
 
 /** Fires a Cron Trigger through the Worker's own `scheduled` handler and waits for it. */
 async function trigger(cron: string, scheduledTime = Date.now()): Promise<void> {
@@ -45,7 +36,7 @@ async function backdate(query: ReturnType<typeof sql>): Promise<void> {
 
 describe('outbox sweep (every minute)', () => {
   it('sends a notification whose commit was never followed by an enqueue, and records the run', async () => {
-    const customer = await newCustomer({ preferred: 'email' });
+    const customer = await newCustomer({ preferred_contact: 'email' });
     const key = `test:lost:${customer.user_id}`;
     // As if the Worker died right after committing: a queued row, no queue message.
     await db((d) =>
@@ -84,31 +75,31 @@ describe('outbox sweep (every minute)', () => {
 
 describe('stale drivers (every 5 minutes)', () => {
   it('takes a silent driver offline, clears their location, forgets them in Dispatch and tells the admins', async () => {
-    const silent = await newDriver('Silent Sam');
-    const active = await newDriver('Active Alex');
+    const silent = await newDriver({ full_name: 'Silent Sam' });
+    const active = await newDriver({ full_name: 'Active Alex' });
     // The silent driver's phone sent one fix, then nothing.
-    const phone = await connect(silent.session.access_token);
+    const phone = await connect(silent.token);
     phone.send({
       type: 'location_ping',
       payload: {
         lat: 43.21,
         lng: -71.53,
         recorded_at: new Date().toISOString(),
-        client_event_id: `stale-${silent.driver_id.slice(0, 8)}`,
+        client_event_id: `stale-${silent.profile_id.slice(0, 8)}`,
       },
     });
     await phone.next((m) => m.type === 'ack');
     phone.close();
-    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.profile_id)).toBe(true);
     await backdate(sql`
       UPDATE driver_profiles SET updated_at = now() - interval '1 hour', location_updated_at = now() - interval '1 hour',
         current_location = ST_SetSRID(ST_MakePoint(-71.53, 43.21), 4326)::geography
-      WHERE id = ${silent.driver_id}`);
+      WHERE id = ${silent.profile_id}`);
 
-    const board = await connect((await admin()).access_token);
-    const stale = await cleanupStaleDrivers(env, { onlyDrivers: [silent.driver_id, active.driver_id] });
-    expect(stale).toEqual([{ id: silent.driver_id, previous_status: 'available' }]);
-    const msg = await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === silent.driver_id);
+    const board = await connect(await admin());
+    const stale = await cleanupStaleDrivers(env, { onlyDrivers: [silent.profile_id, active.profile_id] });
+    expect(stale).toEqual([{ id: silent.profile_id, previous_status: 'available' }]);
+    const msg = await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === silent.profile_id);
     expect(msg.payload.status).toBe('offline');
     board.close();
 
@@ -116,11 +107,11 @@ describe('stale drivers (every 5 minutes)', () => {
       d
         .select({ id: t.driver_profiles.id, status: t.driver_profiles.status, loc: t.driver_profiles.current_location })
         .from(t.driver_profiles)
-        .where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${active.driver_id})`),
+        .where(sql`${t.driver_profiles.id} IN (${silent.profile_id}, ${active.profile_id})`),
     );
-    expect(rows.find((r) => r.id === silent.driver_id)).toMatchObject({ status: 'offline', loc: null });
-    expect(rows.find((r) => r.id === active.driver_id)).toMatchObject({ status: 'available' });
-    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
+    expect(rows.find((r) => r.id === silent.profile_id)).toMatchObject({ status: 'offline', loc: null });
+    expect(rows.find((r) => r.id === active.profile_id)).toMatchObject({ status: 'available' });
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.profile_id)).toBe(false);
   });
 });
 
@@ -138,18 +129,18 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
     const tick = Date.parse('2000-01-01T01:00:00Z');
     const silentSince = new Date(tick - (minutes! + 50) * 60_000).toISOString();
     const recentSince = new Date(tick - Math.floor(minutes! / 2) * 60_000).toISOString();
-    const silent = await newDriver('Silent Sal');
-    const recent = await newDriver('Recent Rae');
+    const silent = await newDriver({ full_name: 'Silent Sal' });
+    const recent = await newDriver({ full_name: 'Recent Rae' });
 
     // One fix from the silent driver's phone, written through to Postgres, then nothing.
-    const phone = await connect(silent.session.access_token);
+    const phone = await connect(silent.token);
     phone.send({
       type: 'location_ping',
       payload: {
         lat: 43.22,
         lng: -71.52,
         recorded_at: new Date().toISOString(),
-        client_event_id: `tick-${silent.driver_id.slice(0, 8)}`,
+        client_event_id: `tick-${silent.profile_id.slice(0, 8)}`,
       },
     });
     await phone.next((m) => m.type === 'ack');
@@ -162,18 +153,18 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
             d
               .select({ at: t.driver_profiles.location_updated_at })
               .from(t.driver_profiles)
-              .where(eq(t.driver_profiles.id, silent.driver_id)),
+              .where(eq(t.driver_profiles.id, silent.profile_id)),
           )
         )[0]?.at,
       { what: 'the live position in Postgres' },
     );
-    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(true);
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.profile_id)).toBe(true);
     // On break, so no auto-dispatch elsewhere offers them a job meanwhile.
     await backdate(
-      sql`UPDATE driver_profiles SET status = 'break', updated_at = ${silentSince}::timestamptz, location_updated_at = ${silentSince}::timestamptz WHERE id = ${silent.driver_id}`,
+      sql`UPDATE driver_profiles SET status = 'break', updated_at = ${silentSince}::timestamptz, location_updated_at = ${silentSince}::timestamptz WHERE id = ${silent.profile_id}`,
     );
     await backdate(
-      sql`UPDATE driver_profiles SET updated_at = ${recentSince}::timestamptz, current_location = ST_SetSRID(ST_MakePoint(-71.51, 43.23), 4326)::geography WHERE id = ${recent.driver_id}`,
+      sql`UPDATE driver_profiles SET updated_at = ${recentSince}::timestamptz, current_location = ST_SetSRID(ST_MakePoint(-71.51, 43.23), 4326)::geography WHERE id = ${recent.profile_id}`,
     );
 
     await trigger('*/5 * * * *', tick);
@@ -183,33 +174,32 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
       d
         .select({ id: t.driver_profiles.id, status: t.driver_profiles.status, loc: t.driver_profiles.current_location })
         .from(t.driver_profiles)
-        .where(sql`${t.driver_profiles.id} IN (${silent.driver_id}, ${recent.driver_id})`),
+        .where(sql`${t.driver_profiles.id} IN (${silent.profile_id}, ${recent.profile_id})`),
     );
-    expect(after.find((r) => r.id === silent.driver_id)).toEqual({
-      id: silent.driver_id,
+    expect(after.find((r) => r.id === silent.profile_id)).toEqual({
+      id: silent.profile_id,
       status: 'offline',
       loc: null,
     });
-    expect(after.find((r) => r.id === recent.driver_id)).toMatchObject({
+    expect(after.find((r) => r.id === recent.profile_id)).toMatchObject({
       status: 'available',
       loc: { lat: 43.23, lng: -71.51 },
     });
-    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.driver_id)).toBe(false);
+    expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.profile_id)).toBe(false);
     await db((d) =>
       d
         .update(t.driver_profiles)
         .set({ status: 'offline', current_location: null })
-        .where(eq(t.driver_profiles.id, recent.driver_id)),
+        .where(eq(t.driver_profiles.id, recent.profile_id)),
     );
   });
 });
 
 describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
   it('emails each admin yesterday’s jobs and money at 06:00 New York time, once', async () => {
-    const customer = await newCustomer({ preferred: 'none' });
-    const driver = await newDriver('Report Rita');
-    const job = await newJob(customer);
-    await assign(job.id, driver);
+    const customer = await newCustomer({ preferred_contact: 'none' });
+    const driver = await newDriver({ full_name: 'Report Rita' });
+    const { id: job } = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     // Move the job to a quiet day of its own: 2024-11-19, 15:00 in New York.
     await db(async (d) => {

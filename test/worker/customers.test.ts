@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, uniquePhone, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, uniquePhone, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 describe('GET/PATCH /api/v1/customers/me', () => {
   it('shows the profile and saves name, phone, preferred contact and billing address', async () => {
-    const me = await newCustomer();
+    const me = await newCustomer({ phone: null });
     const got = await call('GET', '/api/v1/customers/me', me.token);
     expect(got.status).toBe(200);
     expect(got.body.customer).toMatchObject({
@@ -33,7 +33,7 @@ describe('GET/PATCH /api/v1/customers/me', () => {
   });
 
   it('refuses text messages without a phone (422), and takes a phone another account has like any other, unverified', async () => {
-    const me = await newCustomer();
+    const me = await newCustomer({ phone: null });
     const body = await expectError(
       await api('/api/v1/customers/me', { method: 'PATCH', token: me.token, json: { preferred_contact: 'sms' } }),
       422,
@@ -61,7 +61,7 @@ describe('GET/PATCH /api/v1/customers/me', () => {
   });
 
   it('is for customers only', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(await api('/api/v1/customers/me', { token: driver.token }), 403, 'forbidden');
     await expectError(await api('/api/v1/customers/me', { token: await admin() }), 403, 'forbidden');
   });
@@ -239,7 +239,7 @@ describe('GET /api/v1/customers/me/jobs', () => {
   it('shows one job with its timeline, price changes and invoice; another customer gets 404', async () => {
     const me = await newCustomer();
     const other = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(me);
     await walkJob(job.id, driver, 'in_progress');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9900 });

@@ -4,19 +4,9 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
+import { newAdmin, jobWith, newCustomer, newDriver, newJob } from './fixtures';
 import { api, connect, db } from './helpers';
-import {
-  admin,
-  assignedJob,
-  eventually,
-  fix,
-  flushLocations,
-  newCustomer,
-  newDriver,
-  newJob,
-  storedPosition,
-  watch,
-} from './realtime-fixtures';
+import { eventually, fix, flushLocations, storedPosition, watch } from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
@@ -24,20 +14,24 @@ const seconds = (n: number) => new Date(Date.now() - n * 1000);
 
 describe('Dispatch: admin:dispatch and driver:{id}', () => {
   it('tells dispatchers about new requests and a driver about their assignment', async () => {
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const [customer, driver, dispatcher] = await Promise.all([
+      newCustomer({ full_name: 'Cora Watcher' }),
+      newDriver(),
+      newAdmin(),
+    ]);
     const board = await connect(dispatcher.token, 'admin:dispatch');
     expect(await board.next()).toEqual({ type: 'subscribed', payload: { topic: 'admin:dispatch' } });
-    const phone = await connect(driver.token, `driver:${driver.driver_id}`);
-    expect(await phone.next()).toEqual({ type: 'subscribed', payload: { topic: `driver:${driver.driver_id}` } });
+    const phone = await connect(driver.token, `driver:${driver.profile_id}`);
+    expect(await phone.next()).toEqual({ type: 'subscribed', payload: { topic: `driver:${driver.profile_id}` } });
 
-    const jobId = await newJob(customer);
+    const { id: jobId } = await newJob(customer, { driveway_tier_id: 1 });
     expect(await board.next((m) => m.type === 'new_job_request' && m.payload.job_id === jobId)).toMatchObject({
       payload: { job_id: jobId, address: expect.any(String), quoted_price_cents: 6500, lat: expect.any(Number) },
     });
     const res = await api(`/api/v1/jobs/${jobId}/assign`, {
       method: 'POST',
       token: dispatcher.token,
-      json: { driver_id: driver.driver_id },
+      json: { driver_id: driver.profile_id },
     });
     expect(res.status).toBe(200);
     expect(await phone.next((m) => m.type === 'job_assigned')).toMatchObject({
@@ -54,7 +48,7 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
       payload: { new_status: 'en_route', previous_status: 'assigned' },
     });
     expect(
-      await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === driver.driver_id),
+      await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === driver.profile_id),
     ).toMatchObject({ payload: { status: 'en_route' } });
     expect(await phone.next((m) => m.type === 'job_status')).toMatchObject({
       payload: { job_id: jobId, new_status: 'en_route' },
@@ -73,7 +67,7 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
 
     await api('/api/v1/drivers/me/status', { method: 'PATCH', token: driver.token, json: { status: 'break' } });
     expect(await board.next((m) => m.type === 'driver_status_change' && m.payload.status === 'break')).toMatchObject({
-      payload: { driver_id: driver.driver_id },
+      payload: { driver_id: driver.profile_id },
     });
     // Nothing meant for dispatchers or other drivers reached this driver.
     expect(
@@ -84,20 +78,20 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
   });
 
   it('shows dispatchers the fleet: every current fix, and the map so far on subscribe', async () => {
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
-    const jobId = await assignedJob(customer, driver);
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
+    const jobId = await jobWith(customer, driver);
     const board = await connect(dispatcher.token);
     const plow = await connect(driver.token);
     plow.send(fix(43.3, -71.6, seconds(2), 'fleet-fix-0001'));
     expect(
-      await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id),
+      await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.profile_id),
     ).toMatchObject({ payload: { job_id: jobId, lat: 43.3, lng: -71.6 } });
 
     const late = await connect(dispatcher.token);
     late.send({ type: 'subscribe', payload: { topic: 'admin:dispatch' } });
     await late.next((m) => m.type === 'subscribed');
     expect(
-      await late.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id),
+      await late.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.profile_id),
     ).toMatchObject({ payload: { lat: 43.3 } });
     for (const s of [board, plow, late]) s.close();
   });
@@ -105,22 +99,22 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
   it('refuses channels that are not yours: at the upgrade and over subscribe', async () => {
     const [driver, other, customer] = await Promise.all([newDriver(), newDriver(), newCustomer()]);
     const phone = await connect(driver.token);
-    for (const topic of ['admin:dispatch', `driver:${other.driver_id}`]) {
+    for (const topic of ['admin:dispatch', `driver:${other.profile_id}`]) {
       phone.send({ type: 'subscribe', payload: { topic } });
       expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'forbidden' } });
     }
-    const foreignJob = await newJob(customer);
+    const { id: foreignJob } = await newJob(customer);
     phone.send({ type: 'subscribe', payload: { topic: `job:${foreignJob}` } });
     expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'not_found' } });
     phone.send(PING_TEXT);
     expect(await phone.next()).toEqual({ type: 'pong' });
-    await expect(connect(driver.token, `driver:${other.driver_id}`)).rejects.toThrow(/403/);
-    await expect(connect(customer.token, `driver:${driver.driver_id}`)).rejects.toThrow(/403/);
+    await expect(connect(driver.token, `driver:${other.profile_id}`)).rejects.toThrow(/403/);
+    await expect(connect(customer.token, `driver:${driver.profile_id}`)).rejects.toThrow(/403/);
     phone.close();
   });
 
   it('refuses pings from anyone but a driver, and malformed messages, keeping the socket open', async () => {
-    const dispatcher = await admin();
+    const dispatcher = await newAdmin();
     const board = await connect(dispatcher.token);
     board.send(fix(43.2, -71.5, new Date(), 'admin-ping-001'));
     expect(await board.next()).toMatchObject({ type: 'error', payload: { code: 'forbidden' } });
@@ -140,7 +134,7 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
 describe('Dispatch: the location pipeline', () => {
   it('applies a repeated client event id once: one broadcast, one log row, a duplicate ack', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
     const ping = fix(43.205, -71.505, seconds(4), 'dedupe-fix-0001');
@@ -161,7 +155,7 @@ describe('Dispatch: the location pipeline', () => {
           async (d) =>
             (
               await d.execute<{ n: number }>(
-                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
               )
             ).rows[0]!.n,
         ),
@@ -175,7 +169,7 @@ describe('Dispatch: the location pipeline', () => {
 
   it('applies a fix arriving on two sockets at the same time once', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
     const ping = fix(43.215, -71.515, seconds(3), 'twice-fix-0001');
@@ -190,7 +184,7 @@ describe('Dispatch: the location pipeline', () => {
           async (d) =>
             (
               await d.execute<{ n: number }>(
-                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
               )
             ).rows[0]!.n,
         ),
@@ -203,7 +197,7 @@ describe('Dispatch: the location pipeline', () => {
 
   it('writes live positions to Postgres with the GPS log, in one batch after the flush alarm, never per ping', async () => {
     const [c1, c2, d1, d2] = await Promise.all([newCustomer(), newCustomer(), newDriver(), newDriver()]);
-    const jobs = await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
+    const jobs = await Promise.all([jobWith(c1, d1), jobWith(c2, d2)]);
     const [p1, p2] = await Promise.all([connect(d1.token), connect(d2.token)]);
     p1.send(fix(43.11, -71.11, seconds(20), 'flush-d1-0001'));
     const latest = seconds(10);
@@ -224,8 +218,8 @@ describe('Dispatch: the location pipeline', () => {
       );
     // Acknowledged pings wait in their job rooms' outboxes: nothing is written per ping.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await storedPosition(d1.driver_id)).toEqual({ lat: null, lng: null, at: null });
-    expect(await logRows(d1.driver_id)).toBe(0);
+    expect(await storedPosition(d1.profile_id)).toEqual({ lat: null, lng: null, at: null });
+    expect(await logRows(d1.profile_id)).toBe(0);
 
     const alarmOf = (stub: DurableObjectStub) =>
       runInDurableObject(stub, (_o: unknown, state) => state.storage.getAlarm());
@@ -234,18 +228,18 @@ describe('Dispatch: the location pipeline', () => {
     for (const jobId of jobs) expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
 
     const first = await eventually(
-      () => storedPosition(d1.driver_id),
+      () => storedPosition(d1.profile_id),
       (p) => p.lat !== null,
     );
     expect(first).toMatchObject({ lat: 43.12, lng: -71.12 });
     expect(new Date(first.at!).toISOString()).toBe(latest.toISOString());
     expect(
       await eventually(
-        () => storedPosition(d2.driver_id),
+        () => storedPosition(d2.profile_id),
         (p) => p.lat !== null,
       ),
     ).toMatchObject({ lat: 43.21, lng: -71.21 });
-    expect(await logRows(d1.driver_id)).toBe(3);
+    expect(await logRows(d1.profile_id)).toBe(3);
     // Nothing left to send: no alarm remains to keep a room awake.
     for (const jobId of jobs) expect(await alarmOf(room(jobId))).toBeNull();
     p1.close();
@@ -254,10 +248,10 @@ describe('Dispatch: the location pipeline', () => {
 
   it('routes the pings of a driver it has never heard of to their live job, found in Postgres', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     // Forget what the assignment fan-out told the dispatch object (a lost RPC, a fresh deploy).
     await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
-      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id),
+      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.profile_id),
     );
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
@@ -271,9 +265,9 @@ describe('Dispatch: the location pipeline', () => {
 
   it('routes dispatch-socket pings of a driver first heard of through their job room to that room', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
-      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.driver_id),
+      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.profile_id),
     );
     const { socket: watcher } = await watch(customer.token, jobId);
     const { socket: onJob } = await watch(driver.token, jobId);
@@ -282,9 +276,9 @@ describe('Dispatch: the location pipeline', () => {
     expect(
       await eventually(
         () => dispatch().fleet(),
-        (f) => f.some((p) => p.driver_id === driver.driver_id),
+        (f) => f.some((p) => p.driver_id === driver.profile_id),
       ),
-    ).toEqual(expect.arrayContaining([expect.objectContaining({ driver_id: driver.driver_id, job_id: jobId })]));
+    ).toEqual(expect.arrayContaining([expect.objectContaining({ driver_id: driver.profile_id, job_id: jobId })]));
     const phone = await connect(driver.token);
     phone.send(fix(43.161, -71.461, seconds(1), 'then-phone-0001'));
     expect((await phone.next((m) => m.type === 'ack')).payload).toEqual({
@@ -301,7 +295,7 @@ describe('Dispatch: the location pipeline', () => {
 
   it('logs a driver on no job here, and prunes accepted event ids by age through an index in rooms and here', async () => {
     const [customer, onJob, free] = await Promise.all([newCustomer(), newDriver(), newDriver()]);
-    const jobId = await assignedJob(customer, onJob);
+    const jobId = await jobWith(customer, onJob);
     const [a, b] = await Promise.all([connect(onJob.token), connect(free.token)]);
     a.send(fix(43.17, -71.47, seconds(2), 'prune-job-0001'));
     b.send(fix(43.18, -71.48, seconds(2), 'prune-free-001'));
@@ -314,15 +308,15 @@ describe('Dispatch: the location pipeline', () => {
           async (d) =>
             (
               await d.execute<{ driver_id: string; job_id: string | null }>(
-                sql`SELECT driver_id, job_id FROM driver_location_log WHERE driver_id IN (${onJob.driver_id}, ${free.driver_id}) ORDER BY ST_Y(coordinates::geometry)`,
+                sql`SELECT driver_id, job_id FROM driver_location_log WHERE driver_id IN (${onJob.profile_id}, ${free.profile_id}) ORDER BY ST_Y(coordinates::geometry)`,
               )
             ).rows,
         ),
       (rows) => rows.length >= 2,
     );
     expect(logged).toEqual([
-      { driver_id: onJob.driver_id, job_id: jobId },
-      { driver_id: free.driver_id, job_id: null },
+      { driver_id: onJob.profile_id, job_id: jobId },
+      { driver_id: free.profile_id, job_id: null },
     ]);
     // Both objects now hold accepted ids: ask SQLite how the alarm's prune would run.
     for (const stub of [room(jobId), dispatch()]) {
@@ -358,7 +352,7 @@ describe('Dispatch: the location pipeline', () => {
 describe('Dispatch: status_change over the socket', () => {
   it('runs the state machine: illegal moves are refused with the allowed ones, legal ones fan out', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const phone = await connect(driver.token);
     phone.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'completed' } });
@@ -385,7 +379,7 @@ describe('Dispatch: status_change over the socket', () => {
 
   it('applies the same status event once when it arrives on two sockets at the same time', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
     const msg = {
       type: 'status_change',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { call } from './helpers';
 
 async function completedJob() {
   const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);

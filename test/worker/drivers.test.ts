@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, connect, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { api, call, connect, expectError } from './helpers';
 
 describe('PATCH /api/v1/drivers/me', () => {
   it('saves vehicle, service radius, payment links and QR image; null clears', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const res = await call('PATCH', '/api/v1/drivers/me', driver.token, {
       vehicle_type: 'pickup',
       vehicle_make: 'Ram',
@@ -37,7 +37,7 @@ describe('PATCH /api/v1/drivers/me', () => {
   });
 
   it('refuses payment links that are not https on paypal.me / venmo.com, and bad numbers', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const bad: Record<string, unknown>[] = [
       { paypal_link: 'http://paypal.me/plowguy' },
       { paypal_link: 'https://paypal.me.evil.example/plowguy' },
@@ -117,7 +117,7 @@ describe('GET /api/v1/drivers (admin)', () => {
 describe('GET /api/v1/drivers/:id (admin)', () => {
   it('shows the profile and the jobs in hand; 404 for unknown ids; drivers still reach /me', async () => {
     const token = await admin();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(await newCustomer());
     await walkJob(job.id, driver, 'en_route');
     const res = await call('GET', `/api/v1/drivers/${driver.profile_id}`, token);
@@ -136,7 +136,7 @@ describe('GET /api/v1/drivers/:id (admin)', () => {
 
 describe('POST /api/v1/drivers/me/jobs/:id/accept', () => {
   it('records one acceptance and bumps the version; accepting again changes nothing', async () => {
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(await newCustomer());
     const assigned = await walkJob(job.id, driver, 'assigned');
     const first = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
@@ -155,7 +155,7 @@ describe('PATCH /api/v1/drivers/me/status', () => {
     api('/api/v1/drivers/me/status', { method: 'PATCH', token, json: { status } });
 
   it('toggles offline → available → break → offline, and refuses the job-driven statuses', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     for (const status of ['available', 'break', 'offline', 'available']) {
       const res = await setStatus(driver.token, status);
       expect(res.status).toBe(200);
@@ -169,7 +169,7 @@ describe('PATCH /api/v1/drivers/me/status', () => {
   });
 
   it('gives 409 to a driver who tries to go available, offline or on break mid-job, and keeps the job’s status', async () => {
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(await newCustomer());
     await walkJob(job.id, driver, 'assigned');
     for (const [step, driverStatus] of [
@@ -193,7 +193,7 @@ describe('PATCH /api/v1/drivers/me/status', () => {
   });
 
   it('holds a driver who accepted an assignment until they decline it; an unanswered one does not', async () => {
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(await newCustomer());
     await walkJob(job.id, driver, 'assigned');
     // Not answered yet: the driver may still step away and let it be offered elsewhere.
@@ -224,8 +224,8 @@ describe('driver status follows all of the driver’s active jobs', () => {
 
   it('keeps a driver on the road while another of their jobs is cancelled, rejected or reassigned, and frees them when the last one ends', async () => {
     const adminToken = await admin();
-    const driver = await newDriver({ status: 'available' });
-    const other = await newDriver({ status: 'available' });
+    const driver = await newDriver();
+    const other = await newDriver();
     const customer = await newCustomer();
     const [onRoad, cancelled, rejected, reassigned, next] = await Promise.all(
       Array.from({ length: 5 }, () => newJob(customer)),

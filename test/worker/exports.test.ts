@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_PAGE_ROWS, csvCell } from '../../worker/services/exports';
-import { api } from './helpers';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call } from './helpers';
 
 /** A CSV download as the accountant's spreadsheet would read it: rows of cells. */
 async function download(
@@ -39,7 +39,7 @@ describe('csvCell', () => {
 
 describe('GET /api/v1/admin/exports', () => {
   it('exports jobs, invoices and payments of a completed, paid job, with a formula in a name neutralised', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     await rows(sql`UPDATE users SET full_name = ${EVIL_NAME} WHERE id = ${customer.user_id}`);
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
@@ -104,7 +104,7 @@ describe('GET /api/v1/admin/exports', () => {
   });
 
   it('is for admins only', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'offline' })]);
     expect((await download('kind=jobs', customer.token)).res.status).toBe(403);
     expect((await download('kind=jobs', driver.token)).res.status).toBe(403);
   });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ACCESS } from '../../worker/access';
 import { rng, runSeed, type Rng } from '../support/prng';
-import { call, newAdmin, newCustomer, newDriver, rows } from './fixtures';
-import { api } from './helpers';
+import { newAdmin, newCustomer, newDriver, rows } from './fixtures';
+import { api, call } from './helpers';
 
 /**
  * Malformed input to every route that takes a body (and junk queries to every list):
@@ -150,7 +150,7 @@ const JUNK_IDS = ['not-a-uuid', '%00', 'x'.repeat(300), '00000000-0000-0000-0000
 async function tokenFor(access: (typeof ACCESS)[string]): Promise<string | undefined> {
   if (access === 'public') return undefined;
   if (access.includes('admin')) return (await newAdmin()).token;
-  if (access.includes('driver')) return (await newDriver()).token;
+  if (access.includes('driver')) return (await newDriver({ status: 'offline' })).token;
   return (await newCustomer()).token;
 }
 

@@ -1,4 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../../worker/index';
 import { totpAt } from '../../worker/auth/totp';
 import { withDb, type Db } from '../../worker/lib/db';
 
@@ -6,19 +8,68 @@ export const BASE = 'http://plow.test';
 export const DEMO_PASSWORD = 'plow-demo-2026';
 export const DEMO_TOTP = 'JBSWY3DPEHPK3PXP';
 
-/** Calls the Worker in-process (real routing, middleware, Durable Objects, database). */
-export async function api(
-  path: string,
-  init: RequestInit & { token?: string; json?: unknown } = {},
-): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
+/** A request to the Worker: `token` rides as a bearer token, `json` as the body. */
+export interface ApiInit extends RequestInit {
+  token?: string;
+  json?: unknown;
+  /**
+   * Settings changed for this request only (an IP allow-list, a rotated JWT key, the
+   * database behind the fault gate): same routes, middleware, Durable Objects, another
+   * `env`. Such a request's `waitUntil` work is done before it returns.
+   */
+  env?: Partial<Env>;
+}
+
+/**
+ * Calls the Worker in-process (real routing, middleware, Durable Objects, database).
+ *
+ * @example
+ * const res = await api('/api/v1/jobs', { method: 'POST', token, json: { location_id } });
+ */
+export async function api(path: string, init: ApiInit = {}): Promise<Response> {
+  const { token, json, env: overrides, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  let body = rest.body;
+  if (json !== undefined) {
     headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
+    body = JSON.stringify(json);
   }
-  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
+  const request = new Request(`${BASE}${path}`, { ...rest, headers, body });
+  if (!overrides) return exports.default.fetch(request);
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    request as Request<unknown, IncomingRequestCfProperties>,
+    { ...env, ...overrides } as Env,
+    ctx,
+  );
+  const bytes = await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return new Response(bytes.byteLength ? bytes : null, res);
+}
+
+/** A response's status, headers and parsed JSON body (`null` when empty). */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** Reads a response whole, as `Answer`. */
+export async function answer(res: Response): Promise<Answer> {
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** Sends a JSON request and returns status, headers and parsed body together. */
+export async function call(
+  method: string,
+  path: string,
+  token: string | undefined,
+  json?: unknown,
+  init: ApiInit = {},
+): Promise<Answer> {
+  return answer(await api(path, { ...init, method, token, ...(json === undefined ? {} : { json }) }));
 }
 
 export interface Session {

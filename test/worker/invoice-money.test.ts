@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { readPdf } from '../../scripts/lib/pdf-text';
 import { remindOverdueInvoices } from '../../worker/cron/invoice-reminders';
-import { admin, call, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, db } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { api, call, db } from './helpers';
 
 /**
  * One invoice, one amount: what the customer's page, the PDF, the reports and the CSV

@@ -5,20 +5,10 @@ import { and, eq, ne } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { loadInvoiceView } from '../../worker/invoices/invoices';
 import { consumeInvoices } from '../../worker/queues/invoices';
-import {
-  admin,
-  assign,
-  db,
-  driverStep,
-  emailsTo,
-  newCustomer,
-  newDriver,
-  newJob,
-  notificationsFor,
-  waitFor,
-  walkJob,
-} from './background-fixtures';
+import { admin, driverStep, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { api, expectError } from './helpers';
+import { db, notificationsFor, waitFor } from './background-fixtures';
+import { emailsTo } from './stand-in';
 
 const liveInvoice = (jobId: string) => async () => {
   const [row] = await db((d) =>
@@ -34,10 +24,9 @@ const isPdf = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 
 
 describe('invoice PDFs on completion (invoice queue)', () => {
   it('renders the PDF into R2, marks the invoice sent and emails the customer a signed link', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
-    const driver = await newDriver('Robin Plowright');
+    const customer = await newCustomer({ preferred_contact: 'sms' });
+    const driver = await newDriver({ full_name: 'Robin Plowright', paypal_link: 'https://paypal.me/robinplows' });
     const job = await newJob(customer);
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'in_progress');
     // An on-site override, as the price-change flow records it.
     await db(async (d) => {
@@ -89,10 +78,9 @@ describe('invoice PDFs on completion (invoice queue)', () => {
   });
 
   it('does the work once however often the job is delivered', async () => {
-    const customer = await newCustomer({ preferred: 'email' });
+    const customer = await newCustomer({ preferred_contact: 'email' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'completed');
     const invoice = await waitFor(liveInvoice(job.id), { what: 'the invoice' });
     await waitFor(
@@ -118,30 +106,25 @@ describe('invoice PDFs on completion (invoice queue)', () => {
 
 describe('GET /api/v1/invoices/:id/pdf', () => {
   it('streams the PDF to its customer and admins, and is not found for anyone else', async () => {
-    const customer = await newCustomer({ preferred: 'none' });
+    const customer = await newCustomer({ preferred_contact: 'none' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'completed');
     const invoice = await waitFor(liveInvoice(job.id), { what: 'the invoice' });
-    for (const token of [customer.session.access_token, (await admin()).access_token]) {
+    for (const token of [customer.token, await admin()]) {
       const res = await api(`/api/v1/invoices/${invoice.id}/pdf`, { token });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toContain(`INV-${invoice.id.slice(0, 8).toUpperCase()}.pdf`);
       expect(isPdf(new Uint8Array(await res.arrayBuffer()))).toBe(true);
     }
     await expectError(
-      await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: (await newCustomer()).session.access_token }),
+      await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: (await newCustomer()).token }),
       404,
       'not_found',
     );
+    await expectError(await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: driver.token }), 403, 'forbidden');
     await expectError(
-      await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: driver.session.access_token }),
-      403,
-      'forbidden',
-    );
-    await expectError(
-      await api(`/api/v1/invoices/${crypto.randomUUID()}/pdf`, { token: customer.session.access_token }),
+      await api(`/api/v1/invoices/${crypto.randomUUID()}/pdf`, { token: customer.token }),
       404,
       'not_found',
     );

@@ -6,19 +6,9 @@ import type { JobRoom } from '../../durable-objects/job-room';
 import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
+import { jobWith, newAdmin, newCustomer, newDriver, newJob, type Person } from './fixtures';
 import { api, connect, db, expectError, upgradeWs } from './helpers';
-import {
-  admin,
-  assignedJob,
-  eventually,
-  fix,
-  flushLocations,
-  newCustomer,
-  newDriver,
-  newJob,
-  shortLivedToken,
-  watch,
-} from './realtime-fixtures';
+import { eventually, fix, flushLocations, shortLivedToken, watch } from './realtime-fixtures';
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
@@ -26,7 +16,7 @@ const seconds = (n: number) => new Date(Date.now() - n * 1000);
 describe('JobRoom: joining job:{id}', () => {
   it('answers a new subscriber at once with subscribed, the job status and the last known location', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const plow = await connect(driver.token);
     plow.send(fix(43.2011, -71.5411, seconds(2), 'join-snap-0001'));
     await plow.next((m) => m.type === 'ack');
@@ -35,11 +25,11 @@ describe('JobRoom: joining job:{id}', () => {
     expect(await watcher.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
     expect(await watcher.next()).toMatchObject({
       type: 'job_status',
-      payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.driver_id },
+      payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.profile_id },
     });
     expect(await watcher.next()).toMatchObject({
       type: 'driver_location',
-      payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.2011, lng: -71.5411, accuracy: 5 },
+      payload: { job_id: jobId, driver_id: driver.profile_id, lat: 43.2011, lng: -71.5411, accuracy: 5 },
     });
     watcher.close();
     plow.close();
@@ -47,7 +37,7 @@ describe('JobRoom: joining job:{id}', () => {
 
   it('sends only the status to a subscriber of a job with no location yet', async () => {
     const customer = await newCustomer();
-    const jobId = await newJob(customer);
+    const { id: jobId } = await newJob(customer);
     const watcher = await connect(customer.token, `job:${jobId}`);
     await watcher.next((m) => m.type === 'subscribed');
     expect(await watcher.next()).toMatchObject({
@@ -60,13 +50,13 @@ describe('JobRoom: joining job:{id}', () => {
 
   it('refuses someone else’s job at the upgrade (404) and over subscribe (error, socket stays open)', async () => {
     const [owner, stranger, driver] = await Promise.all([newCustomer(), newCustomer(), newDriver()]);
-    const jobId = await assignedJob(owner, driver);
+    const jobId = await jobWith(owner, driver);
     await expectError(await upgradeWs(stranger.token, `job:${jobId}`), 404, 'not_found');
     await expectError(await upgradeWs(stranger.token, 'admin:dispatch'), 403, 'forbidden');
     await expectError(await upgradeWs(stranger.token, 'job:nope'), 400, 'bad_topic');
     await expectError(await upgradeWs('not-a-token', `job:${jobId}`), 401);
 
-    const ownJob = await newJob(stranger);
+    const { id: ownJob } = await newJob(stranger);
     const { socket } = await watch(stranger.token, ownJob);
     socket.send({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
     expect(await socket.next()).toMatchObject({ type: 'error', payload: { code: 'wrong_room' } });
@@ -86,9 +76,9 @@ describe('JobRoom: fan-out', () => {
       newCustomer(),
       newDriver(),
       newDriver(),
-      admin(),
+      newAdmin(),
     ]);
-    const [jobA, jobB] = await Promise.all([assignedJob(c1, d1), assignedJob(c2, d2)]);
+    const [jobA, jobB] = await Promise.all([jobWith(c1, d1), jobWith(c2, d2)]);
     const watchersA = (
       await Promise.all([watch(c1.token, jobA), watch(c1.token, jobA), watch(dispatcher.token, jobA)])
     ).map((w) => w.socket);
@@ -99,13 +89,13 @@ describe('JobRoom: fan-out', () => {
     plowA.send(fix(43.21, -71.51, seconds(1), 'fan-a-000001'));
     for (const w of watchersA) {
       expect(await w.next((m) => m.type === 'driver_location')).toMatchObject({
-        payload: { job_id: jobA, driver_id: d1.driver_id, lat: 43.21 },
+        payload: { job_id: jobA, driver_id: d1.profile_id, lat: 43.21 },
       });
     }
     // B's watcher gets B's fix, and nothing of A's before or after it.
     plowB.send(fix(43.22, -71.52, seconds(1), 'fan-b-000001'));
     expect(await watcherB.next((m) => m.type === 'driver_location')).toMatchObject({
-      payload: { job_id: jobB, driver_id: d2.driver_id, lat: 43.22 },
+      payload: { job_id: jobB, driver_id: d2.profile_id, lat: 43.22 },
     });
     await plowA.next((m) => m.type === 'ack');
     await plowB.next((m) => m.type === 'ack');
@@ -114,8 +104,8 @@ describe('JobRoom: fan-out', () => {
   });
 
   it("takes the assigned driver's pings on the job's own socket: shown at once, a replay neither shown nor logged twice", async () => {
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
-    const jobId = await assignedJob(customer, driver);
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const board = await connect(dispatcher.token, 'admin:dispatch');
     const { socket: plow } = await watch(driver.token, jobId);
@@ -131,10 +121,10 @@ describe('JobRoom: fan-out', () => {
       duplicate: true,
     });
     expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
-      payload: { job_id: jobId, driver_id: driver.driver_id, lat: 43.207 },
+      payload: { job_id: jobId, driver_id: driver.profile_id, lat: 43.207 },
     });
     expect(
-      await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.driver_id),
+      await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.profile_id),
     ).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
     expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
 
@@ -145,7 +135,7 @@ describe('JobRoom: fan-out', () => {
           async (d) =>
             (
               await d.execute<{ job_id: string }>(
-                sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+                sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
               )
             ).rows,
         ),
@@ -156,8 +146,8 @@ describe('JobRoom: fan-out', () => {
   });
 
   it("passes its driver's fixes on to the fleet map at most every 2 s; one held back goes with the flush alarm", async () => {
-    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), admin()]);
-    const jobId = await assignedJob(customer, driver);
+    const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
+    const jobId = await jobWith(customer, driver);
     const board = await connect(dispatcher.token, 'admin:dispatch');
     const { socket: plow } = await watch(driver.token, jobId);
     const fixes = [3, 2, 1].map((s, i) => fix(43.3 + i / 100, -71.6, seconds(s), `fleet-fix-000${i}`));
@@ -165,14 +155,14 @@ describe('JobRoom: fan-out', () => {
     for (const f of fixes)
       await plow.next((m) => m.type === 'ack' && m.payload.client_event_id === f.payload.client_event_id);
     const onBoard = (m: { type: string; payload?: { driver_id?: string } }) =>
-      m.type === 'driver_location' && m.payload?.driver_id === driver.driver_id;
+      m.type === 'driver_location' && m.payload?.driver_id === driver.profile_id;
     expect(await board.next(onBoard)).toMatchObject({ payload: { job_id: jobId, lat: 43.3 } });
     await new Promise((r) => setTimeout(r, 300));
     expect(board.messages.filter(onBoard)).toEqual([]);
 
     await flushLocations(jobId);
     expect(await board.next(onBoard)).toMatchObject({ payload: { job_id: jobId, lat: 43.32 } });
-    expect((await dispatchStub(env).fleet()).find((f) => f.driver_id === driver.driver_id)).toMatchObject({
+    expect((await dispatchStub(env).fleet()).find((f) => f.driver_id === driver.profile_id)).toMatchObject({
       job_id: jobId,
       lat: 43.32,
     });
@@ -181,7 +171,7 @@ describe('JobRoom: fan-out', () => {
 
   it('keeps the GPS outbox of an ended job until it has gone, then forgets its event ids and schedules nothing', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: plow } = await watch(driver.token, jobId);
     plow.send(fix(43.28, -71.58, seconds(1), 'ended-fix-0001'));
     await plow.next((m) => m.type === 'ack');
@@ -213,7 +203,7 @@ describe('JobRoom: fan-out', () => {
           async (d) =>
             (
               await d.execute<{ client_event_id: string; job_id: string }>(
-                sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.driver_id}`,
+                sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
               )
             ).rows,
         ),
@@ -224,7 +214,7 @@ describe('JobRoom: fan-out', () => {
 
   it('does not show a fix older than the current one, but still logs it', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
 
@@ -247,7 +237,7 @@ describe('JobRoom: fan-out', () => {
           async (d) =>
             (
               await d.execute<{ client_event_id: string }>(
-                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at, client_event_id`,
+                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id} ORDER BY recorded_at, client_event_id`,
               )
             ).rows,
         ),
@@ -260,7 +250,7 @@ describe('JobRoom: fan-out', () => {
 
   it('tells subscribers about status changes and closes the room when the job ends', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
       const res = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
@@ -291,7 +281,7 @@ describe('JobRoom: fan-out', () => {
 describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)', () => {
   it('answers 204 before any fix, then the last fix with lat, lng, accuracy, recorded_at and received_at', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const path = `/api/v1/customers/me/jobs/${jobId}/driver-location`;
     const none = await api(path, { token: customer.token });
     expect(none.status).toBe(204);
@@ -319,7 +309,7 @@ describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)',
 describe('JobRoom: durability and hibernation', () => {
   it('keeps the job status and location across an eviction, and its hibernated sockets keep working', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
     const at = seconds(3);
@@ -331,7 +321,7 @@ describe('JobRoom: durability and hibernation', () => {
     expect(await room(jobId).snapshot()).toMatchObject({
       job_id: jobId,
       status: 'assigned',
-      driver_id: driver.driver_id,
+      driver_id: driver.profile_id,
       location: { lat: 43.231, lng: -71.531, accuracy: 5, heading: 90, speed: 7.5, ts: at.toISOString() },
     });
     const late = await connect(customer.token, `job:${jobId}`);
@@ -347,7 +337,7 @@ describe('JobRoom: durability and hibernation', () => {
 
   it('answers the exact ping text from the runtime without waking the room, and schedules nothing', async () => {
     const customer = await newCustomer();
-    const jobId = await newJob(customer);
+    const { id: jobId } = await newJob(customer);
     const { socket } = await watch(customer.token, jobId);
 
     const setup = await runInDurableObject(room(jobId), async (_r: JobRoom, state) => {
@@ -377,7 +367,7 @@ describe('JobRoom: durability and hibernation', () => {
 describe('JobRoom: bad input and expired sessions', () => {
   it('answers malformed messages with an error and keeps the socket usable', async () => {
     const customer = await newCustomer();
-    const jobId = await newJob(customer);
+    const { id: jobId } = await newJob(customer);
     const { socket } = await watch(customer.token, jobId);
     const refusals: [unknown, string][] = [
       ['{"type":', 'malformed_json'],
@@ -404,7 +394,7 @@ describe('JobRoom: bad input and expired sessions', () => {
 
   it('closes a socket with 4001 once its token has expired, at its next message or broadcast', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: brief } = await watch(await shortLivedToken(customer, 'customer', 2), jobId);
     const { socket: lasting } = await watch(customer.token, jobId);
     await new Promise((r) => setTimeout(r, 2500));
@@ -425,13 +415,13 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
     customer: Awaited<ReturnType<typeof newCustomer>>;
     driver: Awaited<ReturnType<typeof newDriver>>;
     next: Awaited<ReturnType<typeof newDriver>>;
-    dispatcher: Awaited<ReturnType<typeof admin>>;
+    dispatcher: Person;
     jobId: string;
   };
   const as = (token: string, path: string, json?: unknown) =>
     api(path, { method: 'POST', token, ...(json === undefined ? {} : { json }) });
   const reassign = ({ dispatcher, next, jobId }: Setup) =>
-    as(dispatcher.token, `/api/v1/jobs/${jobId}/reassign`, { driver_id: next.driver_id });
+    as(dispatcher.token, `/api/v1/jobs/${jobId}/reassign`, { driver_id: next.profile_id });
 
   /**
    * Every way a driver stops being allowed to follow a job they hold, and how the room's
@@ -451,7 +441,7 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
       act: async (s) => {
         expect((await as(s.driver.token, `/api/v1/drivers/me/jobs/${s.jobId}/reject`, {})).status).toBe(200);
         expect(
-          (await as(s.dispatcher.token, `/api/v1/jobs/${s.jobId}/assign`, { driver_id: s.next.driver_id })).status,
+          (await as(s.dispatcher.token, `/api/v1/jobs/${s.jobId}/assign`, { driver_id: s.next.profile_id })).status,
         ).toBe(200);
       },
       close: WS_CLOSE_ACCESS_ENDED,
@@ -512,9 +502,9 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
         newCustomer(),
         newDriver(),
         newDriver(),
-        admin(),
+        newAdmin(),
       ]);
-      const jobId = await assignedJob(customer, driver, dispatcher);
+      const jobId = await jobWith(customer, driver, 'assigned', dispatcher);
       const setup = { customer, driver, next, dispatcher, jobId };
       const { socket: old } = await watch(driver.token, jobId);
       const { socket: watcher } = await watch(customer.token, jobId);
@@ -540,7 +530,7 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
         const plow = await connect(next.token);
         plow.send(fix(43.25, -71.55, seconds(1), `moved-on-${crypto.randomUUID().slice(0, 6)}`));
         expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
-          payload: { driver_id: next.driver_id },
+          payload: { driver_id: next.profile_id },
         });
         plow.close();
         if (trigger.signedIn) {
@@ -553,8 +543,13 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
   }
 
   it('keeps the job’s customer, its new driver and dispatchers in the room through a reassignment', async () => {
-    const [customer, driver, next, dispatcher] = await Promise.all([newCustomer(), newDriver(), newDriver(), admin()]);
-    const jobId = await assignedJob(customer, driver, dispatcher);
+    const [customer, driver, next, dispatcher] = await Promise.all([
+      newCustomer(),
+      newDriver(),
+      newDriver(),
+      newAdmin(),
+    ]);
+    const jobId = await jobWith(customer, driver, 'assigned', dispatcher);
     const { socket: watcher } = await watch(customer.token, jobId);
     const { socket: board } = await watch(dispatcher.token, jobId);
     expect((await reassign({ customer, driver, next, dispatcher, jobId })).status).toBe(200);
@@ -562,7 +557,7 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
     plow.send(fix(43.26, -71.56, seconds(1), 'kept-in-room-01'));
     for (const s of [watcher, board, plow])
       expect(await s.next((m) => m.type === 'driver_location')).toMatchObject({
-        payload: { driver_id: next.driver_id },
+        payload: { driver_id: next.profile_id },
       });
     for (const s of [watcher, board, plow]) {
       expect(s.closed).toBeNull();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /** The keys SPEC §7 says every Job object carries. */
 const SPEC_JOB_KEYS = [
@@ -29,7 +29,7 @@ const SPEC_JOB_KEYS = [
 describe('Job objects (SPEC §7)', () => {
   it('carry every key SPEC lists, from create, get, assign, the driver’s steps and cancel alike', async () => {
     const customer = await newCustomer({ location: { lat: 43.2151, lng: -71.5299 } });
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const scheduled_for = new Date(Date.now() + 3_600_000).toISOString();
     const created = await call('POST', '/api/v1/jobs', customer.token, {
       location_id: customer.location_id,
@@ -305,8 +305,8 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
   it('moves an assigned job to another driver: two events, the first driver told, new driver notified', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const first = await newDriver({ status: 'available' });
-    const second = await newDriver({ status: 'available' });
+    const first = await newDriver();
+    const second = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, first, 'assigned');
     const res = await call('POST', `/api/v1/jobs/${job.id}/reassign`, token, { driver_id: second.profile_id });
@@ -335,7 +335,7 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
   it('refuses a pending job, the same driver, and a suspended driver', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     const pending = await expectError(
       await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }),
@@ -349,7 +349,7 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
       409,
       'already_assigned',
     );
-    const suspended = await newDriver();
+    const suspended = await newDriver({ status: 'offline' });
     await rows(sql`UPDATE users SET suspended_at = now() WHERE id = ${suspended.user_id}`);
     await expectError(
       await api(`/api/v1/jobs/${job.id}/reassign`, {
@@ -366,7 +366,7 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
 describe('job transitions over HTTP', () => {
   it('answers an illegal move with 409 invalid_transition and the allowed next statuses', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'assigned');
     const skip = await expectError(
@@ -397,7 +397,7 @@ describe('job transitions over HTTP', () => {
   });
 
   it('applies a replayed offline move once, even a rejection that took the job off the driver', async () => {
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const job = await newJob(await newCustomer());
     await walkJob(job.id, driver, 'assigned');
     const body = { status: 'pending', notes: 'flat tyre', client_event_id: `offline-${job.id}` };
@@ -410,7 +410,7 @@ describe('job transitions over HTTP', () => {
       sql`SELECT count(*)::int AS n FROM job_status_events WHERE job_id = ${job.id} AND client_event_id = ${body.client_event_id}`,
     );
     expect(events[0]!.n).toBe(1);
-    const other = await newDriver();
+    const other = await newDriver({ status: 'offline' });
     await expectError(
       await api(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: other.token, json: body }),
       404,
@@ -421,7 +421,7 @@ describe('job transitions over HTTP', () => {
   it("hides other people's jobs behind 404", async () => {
     const customer = await newCustomer();
     const stranger = await newCustomer();
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const job = await newJob(customer);
     await expectError(await api(`/api/v1/jobs/${job.id}`, { token: stranger.token }), 404, 'not_found');
     await expectError(await api(`/api/v1/jobs/${job.id}/status-history`, { token: driver.token }), 404, 'not_found');

@@ -2,8 +2,9 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { LOCATION_LOG_RETRY_SECONDS, consumeLocationLog } from '../../worker/queues/location-log';
+import { newDriver } from './fixtures';
 import { db } from './helpers';
-import { newDriver, storedPosition } from './realtime-fixtures';
+import { storedPosition } from './realtime-fixtures';
 
 /**
  * A batch as the Queues runtime hands it to the consumer, recording what the consumer
@@ -62,51 +63,51 @@ const loggedFor = (driverId: string) =>
 describe('the location-log queue consumer', () => {
   it('hands a batch back for retry while the database is down, and writes it once it is back', async () => {
     const driver = await newDriver();
-    const bodies = [1, 2, 3].map((n) => fixFor(driver.driver_id, n));
+    const bodies = [1, 2, 3].map((n) => fixFor(driver.profile_id, n));
 
     const broken = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' };
     const first = batchOf(bodies);
     await consumeLocationLog(first.batch, broken);
     expect([...first.outcome.values()]).toEqual([1, 2, 3].map(() => `retry:${LOCATION_LOG_RETRY_SECONDS}`));
-    expect(await loggedFor(driver.driver_id)).toEqual([]);
+    expect(await loggedFor(driver.profile_id)).toEqual([]);
 
     const redelivered = batchOf(bodies);
     await consumeLocationLog(redelivered.batch, env);
     expect([...redelivered.outcome.values()]).toEqual(['ack', 'ack', 'ack']);
-    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-1', 'queue-fix-2', 'queue-fix-3']);
+    expect(await loggedFor(driver.profile_id)).toEqual(['queue-fix-1', 'queue-fix-2', 'queue-fix-3']);
   });
 
   it('acknowledges malformed messages without retrying them and still writes the good ones', async () => {
     const driver = await newDriver();
-    const { batch, outcome } = batchOf([{ driver_id: 'nope' }, fixFor(driver.driver_id, 4), 'garbage']);
+    const { batch, outcome } = batchOf([{ driver_id: 'nope' }, fixFor(driver.profile_id, 4), 'garbage']);
     await consumeLocationLog(batch, env);
     expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
-    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-4']);
+    expect(await loggedFor(driver.profile_id)).toEqual(['queue-fix-4']);
   });
 
   it('sets aside only a fix the database refuses for good, and moves each live position to its newest fix', async () => {
     const driver = await newDriver();
     const gone = crypto.randomUUID(); // no such driver: the foreign key refuses it (23503)
     const fixes = [
-      fixFor(driver.driver_id, 6),
+      fixFor(driver.profile_id, 6),
       { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' },
-      fixFor(driver.driver_id, 5),
+      fixFor(driver.profile_id, 5),
     ];
     const { batch, outcome } = batchOf(fixes);
     await consumeLocationLog(batch, env);
     expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
-    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-5', 'queue-fix-6']);
+    expect(await loggedFor(driver.profile_id)).toEqual(['queue-fix-5', 'queue-fix-6']);
     expect(await loggedFor(gone)).toEqual([]);
 
-    const afterFirst = await storedPosition(driver.driver_id);
+    const afterFirst = await storedPosition(driver.profile_id);
     expect(afterFirst.lat).toBeCloseTo(fixes[0]!.lat, 9);
     expect(new Date(afterFirst.at!).getTime()).toBe(Date.parse(fixes[0]!.ts));
 
     // A late batch holding only an older fix is logged but does not move the position back.
-    const late = batchOf([{ ...fixFor(driver.driver_id, 1), client_event_id: 'queue-fix-late' }]);
+    const late = batchOf([{ ...fixFor(driver.profile_id, 1), client_event_id: 'queue-fix-late' }]);
     await consumeLocationLog(late.batch, env);
-    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-late', 'queue-fix-5', 'queue-fix-6']);
-    expect((await storedPosition(driver.driver_id)).lat).toBeCloseTo(fixes[0]!.lat, 9);
+    expect(await loggedFor(driver.profile_id)).toEqual(['queue-fix-late', 'queue-fix-5', 'queue-fix-6']);
+    expect((await storedPosition(driver.profile_id)).lat).toBeCloseTo(fixes[0]!.lat, 9);
   });
 
   it('reads a message of many fixes (an outbox batch) next to a single-fix one; a bad or refused fix inside is set aside, its neighbours written', async () => {
@@ -114,21 +115,21 @@ describe('the location-log queue consumer', () => {
     const gone = crypto.randomUUID();
     const bundle = {
       fixes: [
-        fixFor(driver.driver_id, 5),
-        { ...fixFor(driver.driver_id, 9), lat: 'north' },
+        fixFor(driver.profile_id, 5),
+        { ...fixFor(driver.profile_id, 9), lat: 'north' },
         { ...fixFor(gone, 7), client_event_id: 'queue-fix-gone' },
-        fixFor(driver.driver_id, 6),
+        fixFor(driver.profile_id, 6),
       ],
     };
-    const { batch, outcome } = batchOf([bundle, fixFor(driver.driver_id, 8), { fixes: [] }]);
+    const { batch, outcome } = batchOf([bundle, fixFor(driver.profile_id, 8), { fixes: [] }]);
     await consumeLocationLog(batch, env);
     expect(Object.fromEntries(outcome)).toEqual({ m0: 'ack', m1: 'ack', m2: 'ack' });
-    expect(await loggedFor(driver.driver_id)).toEqual(['queue-fix-5', 'queue-fix-6', 'queue-fix-8']);
+    expect(await loggedFor(driver.profile_id)).toEqual(['queue-fix-5', 'queue-fix-6', 'queue-fix-8']);
     expect(await loggedFor(gone)).toEqual([]);
-    expect((await storedPosition(driver.driver_id)).lat).toBeCloseTo(fixFor(driver.driver_id, 8).lat, 9);
+    expect((await storedPosition(driver.profile_id)).lat).toBeCloseTo(fixFor(driver.profile_id, 8).lat, 9);
 
     // While the database is down, the whole message goes back for retry, not fix by fix.
-    const down = batchOf([{ fixes: [fixFor(driver.driver_id, 2), fixFor(driver.driver_id, 3)] }]);
+    const down = batchOf([{ fixes: [fixFor(driver.profile_id, 2), fixFor(driver.profile_id, 3)] }]);
     await consumeLocationLog(down.batch, { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
     expect(Object.fromEntries(down.outcome)).toEqual({ m0: `retry:${LOCATION_LOG_RETRY_SECONDS}` });
   });

@@ -10,24 +10,10 @@ import { sendNow } from '../../worker/notify/send';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
 import { backoffSeconds, consumeNotifications, NOTIFY_MAX_RETRIES } from '../../worker/queues/notifications';
 import { enqueueNotification } from '../../worker/services/notify-intents';
-import {
-  admin,
-  assign,
-  db,
-  driverStep,
-  emailsTo,
-  newCustomer,
-  newDriver,
-  newJob,
-  notificationsFor,
-  recorded,
-  script,
-  setQuietHours,
-  smsTo,
-  waitFor,
-  walkJob,
-} from './background-fixtures';
+import { admin, driverStep, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { api, expectError } from './helpers';
+import { db, notificationsFor, setQuietHours, waitFor } from './background-fixtures';
+import { emailsTo, recorded, script, smsTo } from './stand-in';
 
 const BUSINESS = 'Granite State Plowing';
 const INBOUND = 'http://plow.test/api/v1/webhooks/twilio/inbound';
@@ -61,10 +47,10 @@ afterAll(async () => {
 
 describe('job status notifications', () => {
   it('sends exactly one SMS, with the right text, to the customer when the driver is on the way', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
-    const driver = await newDriver('Robin Plowright');
+    const customer = await newCustomer({ preferred_contact: 'sms' });
+    const driver = await newDriver({ full_name: 'Robin Plowright' });
     const job = await newJob(customer);
-    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'assigned');
     await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the assignment SMS' });
     await walkJob(job.id, driver, 'en_route');
 
@@ -87,10 +73,9 @@ describe('job status notifications', () => {
   });
 
   it('emails a customer who prefers email, with the outbox row’s idempotency key', async () => {
-    const customer = await newCustomer({ preferred: 'email' });
+    const customer = await newCustomer({ preferred_contact: 'email' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'arrived');
     const row = await waitFor(sentRow(job.id, 'job_arrived', 'email'), { what: 'the arrival email' });
     const mails = (await emailsTo(customer.email)).filter((m) => m.subject.includes('arrived'));
@@ -103,13 +88,13 @@ describe('job status notifications', () => {
   });
 
   it('does not tell a customer about a cancellation they made, but tells the assigned driver', async () => {
-    const customer = await newCustomer({ preferred: 'both' });
+    const customer = await newCustomer({ preferred_contact: 'both' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'assigned');
     const res = await api(`/api/v1/jobs/${job.id}`, {
       method: 'DELETE',
-      token: customer.session.access_token,
+      token: customer.token,
       json: { reason: 'Shoveled it myself' },
     });
     expect(res.status).toBe(200);
@@ -125,7 +110,7 @@ describe('job status notifications', () => {
 
 describe('retries, backoff and the dead-letter queue', () => {
   it('retries a provider that fails three times, then records the SMS sent on the fourth attempt', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
+    const customer = await newCustomer({ preferred_contact: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
     await script({
@@ -134,7 +119,7 @@ describe('retries, backoff and the dead-letter queue', () => {
       match: customer.phone,
       responses: [500, 503, 500].map((status) => ({ status, body: { code: 20500, message: 'Internal Server Error' } })),
     });
-    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'assigned');
     const row = await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the SMS after three failures' });
     expect(row.attempts).toBe(4);
     expect(row.last_error).toBeNull();
@@ -146,7 +131,7 @@ describe('retries, backoff and the dead-letter queue', () => {
   });
 
   it('asks the queue for exponentially growing delays, and dead-letters after the last retry', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
+    const customer = await newCustomer({ preferred_contact: 'sms' });
     await script({
       prefix: '/twilio',
       method: 'POST',
@@ -192,7 +177,7 @@ describe('retries, backoff and the dead-letter queue', () => {
   });
 
   it('moves a message whose provider always fails to the DLQ and marks the row dead — nothing silently dropped', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
+    const customer = await newCustomer({ preferred_contact: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
     await script({
@@ -201,7 +186,7 @@ describe('retries, backoff and the dead-letter queue', () => {
       match: customer.phone,
       responses: Array.from({ length: 20 }, () => ({ status: 500, body: { message: 'Twilio is down' } })),
     });
-    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'assigned');
     const dead = await waitFor(
       async () => (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find((r) => r.status === 'dead'),
       {
@@ -214,7 +199,7 @@ describe('retries, backoff and the dead-letter queue', () => {
     expect(await smsTo(customer.phone)).toHaveLength(NOTIFY_MAX_RETRIES + 1);
 
     // The admin outbox shows it, and an admin can send it again once Twilio is back.
-    const adminToken = (await admin()).access_token;
+    const adminToken = await admin();
     const list = await api(`/api/v1/admin/notifications?job_id=${job.id}&status=dead`, { token: adminToken });
     expect(((await list.json()) as { notifications: { id: string }[] }).notifications.map((n) => n.id)).toEqual([
       dead.id,
@@ -228,7 +213,7 @@ describe('retries, backoff and the dead-letter queue', () => {
 
 describe('SMS consent: STOP and START by text', () => {
   it('stops all SMS after STOP (email instead), and resumes after START', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
+    const customer = await newCustomer({ preferred_contact: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
 
@@ -243,7 +228,6 @@ describe('SMS consent: STOP and START by text', () => {
     const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
     expect(u!.sms_opt_out_at).not.toBeNull();
 
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'en_route');
     await waitFor(sentRow(job.id, 'job_en_route', 'email'), { what: 'the fallback email' });
     const smsRows = (await notificationsFor({ job_id: job.id, user_id: customer.user_id })).filter(
@@ -309,14 +293,13 @@ describe('SMS consent: STOP and START by text', () => {
 
 describe('quiet hours', () => {
   it('holds a non-urgent SMS until quiet hours end in the operator’s timezone, but not an urgent one', async () => {
-    const customer = await newCustomer({ preferred: 'both' });
+    const customer = await newCustomer({ preferred_contact: 'both' });
     const driver = await newDriver();
     const job = await newJob(customer);
     const now = new Date();
     const local = localParts(now, 'America/New_York');
     const restore = await setQuietHours(local.hour, (local.hour + 2) % 24);
     try {
-      await assign(job.id, driver);
       await walkJob(job.id, driver, 'en_route');
     } finally {
       await restore();
@@ -337,13 +320,13 @@ describe('quiet hours', () => {
 
 describe('other senders', () => {
   it('tells a waitlisted customer their request was picked up', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
+    const customer = await newCustomer({ preferred_contact: 'sms' });
     const job = await newJob(customer);
     await db(async (d) => {
       const [entry] = await d
         .insert(t.waitlist)
         .values({
-          customer_id: customer.customer_id,
+          customer_id: customer.profile_id,
           job_address: job.job_address,
           job_coordinates: { lat: 43.2031, lng: -71.5401 },
           status: 'promoted',

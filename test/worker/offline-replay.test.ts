@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { jobWith, newCustomer, newDriver } from './fixtures';
 import { connect, db, type TestSocket } from './helpers';
-import { assignedJob, eventually, flushLocations, newCustomer, newDriver, watch } from './realtime-fixtures';
+import { eventually, flushLocations, watch } from './realtime-fixtures';
 
 interface Queued {
   id: string;
@@ -62,7 +63,7 @@ async function replay(
 describe('offline replay', () => {
   it('applies 30 queued status and GPS events exactly once and in order, whatever was sent twice', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
     const events = offlineQueue(jobId);
 
@@ -119,7 +120,7 @@ describe('offline replay', () => {
           async (d) =>
             (
               await d.execute<{ client_event_id: string; recorded_at: string }>(
-                sql`SELECT client_event_id, recorded_at FROM driver_location_log WHERE driver_id = ${driver.driver_id} ORDER BY recorded_at`,
+                sql`SELECT client_event_id, recorded_at FROM driver_location_log WHERE driver_id = ${driver.profile_id} ORDER BY recorded_at`,
               )
             ).rows,
         ),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, call, newCustomer, newDriver, rows } from './fixtures';
-import { expectError, api } from './helpers';
+import { admin, newCustomer, newDriver, rows } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /**
  * These endpoints change operator-wide state that other test files rely on (the Concord
@@ -87,7 +87,7 @@ describe('GET/PUT /api/v1/admin/service-area', () => {
 
   it('is for admins only', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(await api('/api/v1/admin/service-area', { token: customer.token }), 403, 'forbidden');
     await expectError(
       await api('/api/v1/admin/service-area', { method: 'PUT', token: driver.token, json: BASE }),

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { uniqueEmail, uniquePhone } from './fixtures';
 import { api, db, expectError, type Session } from './helpers';
-import {
-  emailsTo,
-  linkToken,
-  newDriver,
-  registerCustomer,
-  smsTo,
-  uniqueEmail,
-  uniquePhone,
-  waitForEmail,
-} from './auth-helpers';
+import { invitedDriver, registerCustomer } from './auth-helpers';
+import { emailsTo, linkToken, smsTo, waitForEmail } from './stand-in';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -94,7 +87,7 @@ describe('magic-link sign-in', () => {
 
   it('answers 202 the same way for unknown emails and drivers, and sends them nothing', async () => {
     const unknown = uniqueEmail('nobody');
-    const driver = await newDriver();
+    const driver = await invitedDriver();
     const a = await requestLink(unknown);
     const b = await requestLink(driver.email);
     expect([a.status, b.status]).toEqual([202, 202]);
@@ -141,7 +134,7 @@ describe('phone verification', () => {
     });
     expect(requested.status).toBe(202);
     const [text] = await smsTo(phone);
-    const code = /\b(\d{6})\b/.exec(text ?? '')?.[1];
+    const code = /\b(\d{6})\b/.exec(text?.body ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
     const stored = await db(
       async (d) =>
@@ -173,7 +166,7 @@ describe('phone verification', () => {
       (await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} })).status,
     ).toBe(202);
     const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
-    const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1) ?? '')![1]!;
+    const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1)?.body ?? '')![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
       await expectError(
@@ -193,7 +186,7 @@ describe('phone verification', () => {
     const customer = await registerCustomer({ verify: false, phone: uniquePhone() });
     await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} });
     const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
-    const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1) ?? '')![1]!;
+    const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1)?.body ?? '')![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     const answers = await Promise.all(
       Array.from({ length: 40 }, async () => {
@@ -228,7 +221,7 @@ describe('phone verification', () => {
     const phone = uniquePhone();
     const holder = await registerCustomer({ verify: false, phone });
     await api('/api/v1/auth/request-phone-code', { method: 'POST', token: holder.access_token, json: {} });
-    const holderCode = /\b(\d{6})\b/.exec((await smsTo(phone)).at(-1) ?? '')![1]!;
+    const holderCode = /\b(\d{6})\b/.exec((await smsTo(phone)).at(-1)?.body ?? '')![1]!;
     expect(
       (
         await api('/api/v1/auth/verify-phone', {
@@ -254,7 +247,7 @@ describe('phone verification', () => {
     expect(await taken.json()).toEqual(await free.json());
     const texts = await smsTo(phone);
     expect(texts).toHaveLength(2);
-    const code = /\b(\d{6})\b/.exec(texts.at(-1)!)![1]!;
+    const code = /\b(\d{6})\b/.exec(texts.at(-1)!.body)![1]!;
     const verified = await api('/api/v1/auth/verify-phone', {
       method: 'POST',
       token: newcomer.access_token,

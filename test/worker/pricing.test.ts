@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admin, call, newCustomer, newDriver } from './fixtures';
-import { api, expectError } from './helpers';
+import { admin, newCustomer, newDriver } from './fixtures';
+import { api, call, expectError } from './helpers';
 
 /** The seeded home base (Concord, NH) and its radius. */
 const BASE = { lat: 43.2073, lng: -71.5376 };
@@ -120,7 +120,7 @@ describe('POST /api/v1/pricing/estimate', () => {
   });
 
   it('is for customers and admins: a driver gets 403, nobody signed in 401', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(
       await api('/api/v1/pricing/estimate', {
         method: 'POST',

@@ -3,7 +3,8 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../worker/services/evidence';
-import { admin, call, newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
+import { call } from './helpers';
 
 const M_PER_DEG_LAT = 111_195;
 

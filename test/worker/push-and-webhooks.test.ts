@@ -4,20 +4,10 @@ import { eq } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { concatBytes, fromBase64Url, toBase64Url } from '../../worker/lib/base64url';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
-import {
-  admin,
-  assign,
-  db,
-  newCustomer,
-  newDriver,
-  newJob,
-  notificationsFor,
-  recorded,
-  STAND_IN_URL,
-  waitFor,
-  walkJob,
-} from './background-fixtures';
+import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { api, expectError, login } from './helpers';
+import { db, notificationsFor, waitFor } from './background-fixtures';
+import { recorded } from './stand-in';
 
 const enc = new TextEncoder();
 
@@ -28,7 +18,7 @@ async function browserSubscription() {
   ])) as CryptoKeyPair;
   const p256dh = new Uint8Array((await crypto.subtle.exportKey('raw', keys.publicKey)) as ArrayBuffer);
   const auth = crypto.getRandomValues(new Uint8Array(16));
-  const endpoint = `${STAND_IN_URL}/push/${crypto.randomUUID()}`;
+  const endpoint = `${env.STAND_IN_URL}/push/${crypto.randomUUID()}`;
   return { keys, p256dh, auth, json: { endpoint, keys: { p256dh: toBase64Url(p256dh), auth: toBase64Url(auth) } } };
 }
 
@@ -59,17 +49,17 @@ async function decryptPush(body: Uint8Array, sub: Awaited<ReturnType<typeof brow
 
 describe('POST /api/v1/push/subscriptions', () => {
   it('stores a driver’s subscription and delivers the assignment as an encrypted, VAPID-signed push', async () => {
-    const driver = await newDriver('Sam Push');
+    const driver = await newDriver({ full_name: 'Sam Push' });
     const sub = await browserSubscription();
     const saved = await api('/api/v1/push/subscriptions', {
       method: 'POST',
-      token: driver.session.access_token,
+      token: driver.token,
       json: sub.json,
     });
     expect(saved.status).toBe(201);
-    const customer = await newCustomer({ preferred: 'email' });
+    const customer = await newCustomer({ preferred_contact: 'email' });
     const job = await newJob(customer);
-    await assign(job.id, driver);
+    await walkJob(job.id, driver, 'assigned');
 
     const path = new URL(sub.json.endpoint).pathname;
     const [req] = await waitFor(() => recorded(path).then((r) => (r.length ? r : null)), { what: 'the push request' });
@@ -97,7 +87,7 @@ describe('POST /api/v1/push/subscriptions', () => {
     const [, h, c, s, k] = m!;
     expect(k).toBe(env.VAPID_PUBLIC_KEY);
     const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(c!)));
-    expect(claims).toMatchObject({ aud: new URL(STAND_IN_URL).origin, sub: env.VAPID_SUBJECT });
+    expect(claims).toMatchObject({ aud: new URL(env.STAND_IN_URL).origin, sub: env.VAPID_SUBJECT });
     expect(claims.exp - Date.now() / 1000).toBeLessThanOrEqual(24 * 3600);
     const vapidKey = await crypto.subtle.importKey(
       'raw',
@@ -127,13 +117,13 @@ describe('POST /api/v1/push/subscriptions', () => {
   it('drops a subscription the push service reports gone (410) and records the failure', async () => {
     const driver = await newDriver();
     const sub = await browserSubscription();
-    await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.session.access_token, json: sub.json });
-    await fetch(`${STAND_IN_URL}/__script`, {
+    await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.token, json: sub.json });
+    await fetch(`${env.STAND_IN_URL}/__script`, {
       method: 'POST',
       body: JSON.stringify({ prefix: new URL(sub.json.endpoint).pathname, responses: [{ status: 410, body: {} }] }),
     });
-    const job = await newJob(await newCustomer({ preferred: 'none' }));
-    await assign(job.id, driver);
+    const job = await newJob(await newCustomer({ preferred_contact: 'none' }));
+    await walkJob(job.id, driver, 'assigned');
     const row = await waitFor(
       async () =>
         (await notificationsFor({ job_id: job.id, kind: 'driver_job_assigned' })).find((r) => r.status === 'failed'),
@@ -150,17 +140,17 @@ describe('POST /api/v1/push/subscriptions', () => {
     await expectError(
       await api('/api/v1/push/subscriptions', {
         method: 'POST',
-        token: driver.session.access_token,
+        token: driver.token,
         json: { endpoint: 'not a url', keys: {} },
       }),
       400,
       'validation_failed',
     );
     const sub = await browserSubscription();
-    await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.session.access_token, json: sub.json });
+    await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.token, json: sub.json });
     const del = await api('/api/v1/push/subscriptions', {
       method: 'DELETE',
-      token: driver.session.access_token,
+      token: driver.token,
       json: { endpoint: sub.json.endpoint },
     });
     expect(del.status).toBe(204);
@@ -176,10 +166,9 @@ describe('POST /api/v1/push/subscriptions', () => {
 
 describe('provider delivery webhooks', () => {
   it('marks an SMS delivered from Twilio’s signed status callback', async () => {
-    const customer = await newCustomer({ preferred: 'sms' });
+    const customer = await newCustomer({ preferred_contact: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'en_route'); // urgent: not held by quiet hours whatever the hour
     const row = await waitFor(
       async () => (await notificationsFor({ job_id: job.id, kind: 'job_en_route' })).find((r) => r.status === 'sent'),
@@ -213,9 +202,9 @@ describe('provider delivery webhooks', () => {
   });
 
   it('marks an email bounced from Resend’s Svix-signed webhook, and refuses a bad signature', async () => {
-    const customer = await newCustomer({ preferred: 'email' });
+    const customer = await newCustomer({ preferred_contact: 'email' });
     const job = await newJob(customer);
-    await assign(job.id, await newDriver());
+    await walkJob(job.id, await newDriver(), 'assigned');
     const row = await waitFor(
       async () =>
         (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find(
@@ -255,14 +244,13 @@ describe('provider delivery webhooks', () => {
 
 describe('GET /api/v1/admin/notifications', () => {
   it('pages an admin through the outbox, newest first, and is closed to everyone else', async () => {
-    const customer = await newCustomer({ preferred: 'both' });
+    const customer = await newCustomer({ preferred_contact: 'both' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await assign(job.id, driver);
     await walkJob(job.id, driver, 'en_route');
     // Rows are written with the transitions (some SMS may be held for quiet hours: they are listed all the same).
     expect(await notificationsFor({ job_id: job.id })).toHaveLength(5);
-    const token = (await admin()).access_token;
+    const token = await admin();
     const seen: { id: string; kind: string; created_at: string }[] = [];
     let cursor: string | null = null;
     do {
@@ -287,11 +275,7 @@ describe('GET /api/v1/admin/notifications', () => {
     expect(((await sms.json()) as { notifications: unknown[] }).notifications).toHaveLength(3);
     await expectError(await api('/api/v1/admin/notifications?limit=0', { token }), 400, 'validation_failed');
     await expectError(await api('/api/v1/admin/notifications?cursor=nope', { token }), 400, 'validation_failed');
-    await expectError(
-      await api('/api/v1/admin/notifications', { token: customer.session.access_token }),
-      403,
-      'forbidden',
-    );
+    await expectError(await api('/api/v1/admin/notifications', { token: customer.token }), 403, 'forbidden');
     await expectError(
       await api('/api/v1/admin/notifications', { token: (await login('driver1@demo.test')).access_token }),
       403,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_BUDGETS } from '../../durable-objects/message-budget';
 import { PING_TEXT } from '../../durable-objects/wire';
+import { jobWith, newCustomer, newDriver, uniqueEmail } from './fixtures';
 import { api, connect, expectError, type TestSocket } from './helpers';
-import { apiWith, registerCustomer, uniqueEmail } from './auth-helpers';
-import { assignedJob, newCustomer, newDriver, watch } from './realtime-fixtures';
+import { registerCustomer } from './auth-helpers';
+import { watch } from './realtime-fixtures';
 
 /** Requests carry a client IP only where a test sets one (see worker/lib/client.ts). */
 const from = (ip: string) => ({ headers: { 'cf-connecting-ip': ip } });
@@ -111,14 +112,14 @@ const OBJECTS = [
     name: 'Dispatch',
     open: async () => {
       const driver = await newDriver();
-      return { token: driver.token, topic: undefined, subscribe: `driver:${driver.driver_id}` };
+      return { token: driver.token, topic: undefined, subscribe: `driver:${driver.profile_id}` };
     },
   },
   {
     name: 'JobRoom',
     open: async () => {
       const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-      const jobId = await assignedJob(customer, driver);
+      const jobId = await jobWith(customer, driver);
       return { token: customer.token, topic: `job:${jobId}`, subscribe: `job:${jobId}` };
     },
   },
@@ -175,7 +176,7 @@ describe('WebSocket message budgets (durable-objects/message-budget.ts)', () => 
     timeout: 60_000,
   }, async () => {
     const [flooder, customer, bystander] = await Promise.all([newDriver(), newCustomer(), newDriver()]);
-    const jobId = await assignedJob(customer, flooder);
+    const jobId = await jobWith(customer, flooder);
     const sockets = await Promise.all(Array.from({ length: 20 }, () => connect(flooder.token)));
     // Each one makes the object ask Postgres whether the driver may see the job.
     const msg = JSON.stringify({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
@@ -195,7 +196,7 @@ describe('WebSocket message budgets (durable-objects/message-budget.ts)', () => 
     };
     expect((await within('/readyz', api('/readyz'))).status).toBe(200);
     const other = await within('another driver’s upgrade', connect(bystander.token));
-    other.send({ type: 'subscribe', payload: { topic: `driver:${bystander.driver_id}` } });
+    other.send({ type: 'subscribe', payload: { topic: `driver:${bystander.profile_id}` } });
     expect(
       await within(
         'another driver’s subscribe',
@@ -266,7 +267,8 @@ describe('strict limits on sensitive auth endpoints (RateCounter, per IP + accou
   it('takes its budget from RATE_LIMIT_AUTH', async () => {
     const email = uniqueEmail('tight');
     const ask = () =>
-      apiWith({ RATE_LIMIT_AUTH: '2/60' }, '/api/v1/auth/request-password-reset', {
+      api('/api/v1/auth/request-password-reset', {
+        env: { RATE_LIMIT_AUTH: '2/60' },
         method: 'POST',
         json: { email },
         ...from('198.51.100.75'),

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
-import { loginAdmin } from './fixtures';
+import { loginAdmin, uniqueEmail } from './fixtures';
 import { api, connect, db, expectError, login, type Session } from './helpers';
-import { emailsTo, linkToken, loginAs, newDriver, registerCustomer, uniqueEmail, waitForEmail } from './auth-helpers';
+import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
+import { emailsTo, linkToken, waitForEmail } from './stand-in';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -82,7 +83,7 @@ describe('POST /api/v1/auth/logout-all', () => {
 
 describe('POST /api/v1/auth/logout', () => {
   it('ends only this session: its token and socket, not the other device', async () => {
-    const driver = await newDriver();
+    const driver = await invitedDriver();
     const other = await json<Session>(await loginAs(driver.email, driver.password));
     const thisSocket = await connect(driver.access_token);
     const otherSocket = await connect(other.access_token);
@@ -192,7 +193,7 @@ describe('POST /api/v1/auth/logout', () => {
 describe('POST /api/v1/admin/users/:id/suspend', () => {
   it("ends a driver's sessions at once: socket closed with 4001, token rejected, sign-in refused until re-activated", async () => {
     const admin = await loginAdmin();
-    const driver = await newDriver(admin.access_token);
+    const driver = await invitedDriver(admin.access_token);
     const socket = await connect(driver.access_token);
     socket.send({ type: 'ping' });
     await socket.next((m) => m.type === 'pong');

@@ -2,8 +2,9 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import { INTERNAL_HEADERS, TICKET_TTL_MS, signTicket, type UpgradeTicket } from '../../durable-objects/upgrade-ticket';
+import { newAdmin, jobWith, newCustomer, newDriver, newJob } from './fixtures';
 import { connect, upgradeWs } from './helpers';
-import { admin, assignedJob, newCustomer, newDriver, newJob, watch } from './realtime-fixtures';
+import { watch } from './realtime-fixtures';
 
 /** Every header the Worker sets on a forwarded upgrade, and the names earlier versions trusted. */
 const PROBED_HEADERS = [
@@ -38,7 +39,7 @@ function adminTicket(userId: string, jobId: string): UpgradeTicket {
  * signing, expired).
  */
 async function forgedValues(jobId: string): Promise<string[]> {
-  const dispatcher = await admin();
+  const dispatcher = await newAdmin();
   const ticket = adminTicket(dispatcher.user_id, jobId);
   const json = JSON.stringify(ticket);
   const genuine = await signTicket(env, { ...ticket, identity: { ...ticket.identity, role: 'customer' } });
@@ -59,14 +60,14 @@ describe('GET /ws: headers a client sends are never taken as the server’s word
   it('gives a driver who sends x-plow-topic: admin:dispatch nothing of the fleet', async () => {
     const driver = await newDriver();
     const phone = await connect(driver.token, undefined, { 'x-plow-topic': 'admin:dispatch' });
-    phone.send({ type: 'subscribe', payload: { topic: `driver:${driver.driver_id}` } });
-    expect(await phone.next()).toEqual({ type: 'subscribed', payload: { topic: `driver:${driver.driver_id}` } });
+    phone.send({ type: 'subscribe', payload: { topic: `driver:${driver.profile_id}` } });
+    expect(await phone.next()).toEqual({ type: 'subscribed', payload: { topic: `driver:${driver.profile_id}` } });
     phone.close();
   });
 
   it('ignores every internal header on the way to the dispatch object', async () => {
     const customer = await newCustomer();
-    const jobId = await newJob(customer);
+    const { id: jobId } = await newJob(customer);
     for (const value of await forgedValues(jobId)) {
       // A driver per value: each probe is a subscribe, which has a small budget per user.
       const driver = await newDriver();
@@ -85,7 +86,7 @@ describe('GET /ws: headers a client sends are never taken as the server’s word
 
   it('ignores every internal header on the way to a job room', async () => {
     const [driver, customer] = await Promise.all([newDriver(), newCustomer()]);
-    const jobId = await assignedJob(customer, driver);
+    const jobId = await jobWith(customer, driver);
     for (const value of await forgedValues(jobId)) {
       for (const name of PROBED_HEADERS) {
         const res = await upgradeWs(customer.token, undefined, { [name]: value });
@@ -95,12 +96,12 @@ describe('GET /ws: headers a client sends are never taken as the server’s word
         // The room still holds the job as the database has it.
         expect(await room(jobId).snapshot(), `${name}: ${value}`).toMatchObject({
           status: 'assigned',
-          driver_id: driver.driver_id,
+          driver_id: driver.profile_id,
         });
       }
     }
     const { socket, status } = await watch(customer.token, jobId);
-    expect(status).toMatchObject({ new_status: 'assigned', driver_id: driver.driver_id });
+    expect(status).toMatchObject({ new_status: 'assigned', driver_id: driver.profile_id });
     socket.close();
   });
 });
@@ -108,7 +109,7 @@ describe('GET /ws: headers a client sends are never taken as the server’s word
 describe('JobRoom and Dispatch: an upgrade that did not come from the Worker', () => {
   it('is refused by both objects, whatever internal header it carries', async () => {
     const customer = await newCustomer();
-    const jobId = await newJob(customer);
+    const { id: jobId } = await newJob(customer);
     const values = await forgedValues(jobId);
     const objects = { dispatch: dispatch(), room: room(jobId) };
     for (const [which, stub] of Object.entries(objects)) {
@@ -131,8 +132,8 @@ describe('JobRoom and Dispatch: an upgrade that did not come from the Worker', (
   });
 
   it('takes a ticket the Worker signed, so the refusals above are the signature’s doing', async () => {
-    const [customer, dispatcher] = await Promise.all([newCustomer(), admin()]);
-    const jobId = await newJob(customer);
+    const [customer, dispatcher] = await Promise.all([newCustomer(), newAdmin()]);
+    const { id: jobId } = await newJob(customer);
     const ticket = adminTicket(dispatcher.user_id, jobId);
     const open = async (stub: { fetch(r: Request): Promise<Response> }, t: UpgradeTicket) => {
       const res = await stub.fetch(

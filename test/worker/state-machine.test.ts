@@ -7,7 +7,7 @@ import { openDb } from '../../worker/lib/db';
 import { ApiError } from '../../worker/lib/errors';
 import { transitionJob, type Actor } from '../../worker/services/jobs';
 import { rng, runSeed } from '../support/prng';
-import { newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
+import { newCustomer, newDriver, newJob, type Person, rows } from './fixtures';
 
 interface ModelJob {
   id: string;
@@ -36,7 +36,7 @@ describe('random transitions by random roles against Postgres (seeded property t
     onTestFinished(() => pool.end());
     const owner = await newCustomer();
     const stranger = await newCustomer();
-    const drivers: Person[] = [await newDriver({ status: 'available' }), await newDriver({ status: 'available' })];
+    const drivers: Person[] = [await newDriver(), await newDriver()];
     const [adminRow] = await rows<{ id: string }>(sql`SELECT id FROM users WHERE lower(email) = 'admin@demo.test'`);
     const actors: Actor[] = [
       { user_id: adminRow!.id, role: 'admin' },

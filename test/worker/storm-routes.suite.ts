@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, concordPoint, newAdmin, newContract, newCustomer, newDriver, rows, uniq, type Person } from './fixtures';
-import { api, connect, expectError, type TestSocket } from './helpers';
+import { concordPoint, newAdmin, newContract, newCustomer, newDriver, type Person, rows, uniq } from './fixtures';
+import { api, call, connect, expectError, type TestSocket } from './helpers';
 
 /**
  * Storm routes, on a winter of their own (2023–24): the storm here plows only these

@@ -3,9 +3,10 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/index';
-import { emailsTo, waitFor } from './background-fixtures';
-import { call, newAdmin, newContract, newCustomer, newDriver, rows, uniq, walkJob, type Person } from './fixtures';
-import { api, expectError } from './helpers';
+import { newAdmin, newContract, newCustomer, newDriver, type Person, rows, uniq, walkJob } from './fixtures';
+import { api, call, expectError } from './helpers';
+import { waitFor } from './background-fixtures';
+import { emailsTo } from './stand-in';
 import { stormRoutesSuite } from './storm-routes.suite';
 
 /**
@@ -116,7 +117,7 @@ describe('POST /api/v1/admin/storms', () => {
   });
 
   it('is for admins only (403 for a driver and a customer)', async () => {
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const customer = await newCustomer();
     const json = { name: 'Nope', started_at: STORM_START, depth_in: 3 };
     await expectError(await api('/api/v1/admin/storms', { method: 'POST', token: driver.token, json }), 403);
@@ -234,7 +235,7 @@ describe('storm billing', () => {
     const jobs = await stormJobs(storm.id);
     const perPush = jobs.find((j) => j.contract_id === c.perPush.id)!;
     const perInch = jobs.find((j) => j.contract_id === c.perInch.id)!;
-    const [d1, d2] = await Promise.all([newDriver(), newDriver()]);
+    const [d1, d2] = await Promise.all([newDriver({ status: 'offline' }), newDriver({ status: 'offline' })]);
     expect((await walkJob(perPush.id, d1, 'completed')).final_price_cents).toBe(7500);
     expect((await walkJob(perInch.id, d2, 'completed')).final_price_cents).toBe(9500);
 
@@ -265,7 +266,7 @@ describe('storm billing', () => {
     expect(await issued(c.unaccepted.id)).toEqual([]);
 
     // The customer sees it among their invoices; it has no job, so no job address and no PDF.
-    const seasonalCustomer = customerOf(c.seasonal.customer_id);
+    const seasonalCustomer = customerOf(c.seasonal.profile_id);
     const mine = await call('GET', '/api/v1/customers/me/invoices', seasonalCustomer.token);
     expect(mine.body.invoices.filter((v: Contract) => v.contract_installment_id)).toHaveLength(2);
     const first = mine.body.invoices.find((v: Contract) => v.contract_installment_id);
@@ -275,7 +276,7 @@ describe('storm billing', () => {
     await runCron('30 * * * *', '2025-01-15T17:30:00Z');
     expect((await issued(c.seasonal.id)).map((v) => v.subtotal_cents)).toEqual([30000, 30000, 30000]);
     const told = await rows(
-      sql`SELECT * FROM notification_log WHERE kind = 'installment_invoice' AND channel = 'email' AND user_id = (SELECT cp.user_id FROM customer_profiles cp WHERE cp.id = ${c.seasonal.customer_id})`,
+      sql`SELECT * FROM notification_log WHERE kind = 'installment_invoice' AND channel = 'email' AND user_id = (SELECT cp.user_id FROM customer_profiles cp WHERE cp.id = ${c.seasonal.profile_id})`,
     );
     expect(told).toHaveLength(3);
   });

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { env, exports } from 'cloudflare:workers';
 import { nowSeconds, signDownloadUrl, signUploadUrl } from '../../worker/files/signing';
-import {
-  assign,
-  newCustomer,
-  newDriver,
-  newJob,
-  walkJob,
-  type TestCustomer,
-  type TestDriver,
-} from './background-fixtures';
+import { type Customer, newCustomer, newDriver, newJob, type Person, walkJob } from './fixtures';
 import { api, BASE, expectError } from './helpers';
 
 const MB = 1024 * 1024;
@@ -28,13 +20,24 @@ interface Presigned {
 }
 
 /** A driver on site at a fresh job of a fresh customer. */
-async function onSite(): Promise<{ customer: TestCustomer; driver: TestDriver; jobId: string }> {
-  const customer = await newCustomer({ preferred: 'none' });
+async function onSite(): Promise<{ customer: Customer; driver: Person; jobId: string }> {
+  const customer = await newCustomer({ preferred_contact: 'none' });
   const driver = await newDriver();
   const job = await newJob(customer);
-  await assign(job.id, driver);
   await walkJob(job.id, driver, 'arrived');
   return { customer, driver, jobId: job.id };
+}
+
+/** A signed upload URL for a JPEG completion photo of `jobId` (of `size` bytes when given). */
+async function completionUrl(driver: Person, jobId: string, size?: number): Promise<Presigned> {
+  const res = await presign(driver.token, {
+    content_type: 'image/jpeg',
+    purpose: 'job_completion',
+    job_id: jobId,
+    ...(size === undefined ? {} : { size }),
+  });
+  if (res.status !== 200) throw new Error(`presign failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Presigned;
 }
 
 async function presign(token: string, body: Record<string, unknown>): Promise<Response> {
@@ -59,7 +62,7 @@ async function signedLink(token: string, url: string): Promise<Response> {
 describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('takes a completion photo through a signed URL into R2 and shows it to the job’s customer by a signed link', async () => {
     const { customer, driver, jobId } = await onSite();
-    const res = await presign(driver.session.access_token, {
+    const res = await presign(driver.token, {
       content_type: 'image/jpeg',
       purpose: 'job_completion',
       job_id: jobId,
@@ -79,14 +82,14 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
     const done = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
       method: 'PATCH',
-      token: driver.session.access_token,
+      token: driver.token,
       json: { status: 'in_progress' },
     });
     expect(done.status).toBe(200);
 
     const unsigned = await get(p.public_url);
     await expectError(unsigned, 403, 'invalid_signature');
-    for (const who of [customer.session.access_token, driver.session.access_token]) {
+    for (const who of [customer.token, driver.token]) {
       const link = await signedLink(who, p.public_url);
       expect(link.status).toBe(200);
       const { url, expires_in } = (await link.json()) as { url: string; expires_in: number };
@@ -101,7 +104,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('answers 415 for a type other than JPEG, PNG or WebP, for a PUT of another type, and for bytes that are not the declared image', async () => {
     const { driver, jobId } = await onSite();
-    const t = driver.session.access_token;
+    const t = driver.token;
     const gif = await expectError(
       await presign(t, { content_type: 'image/gif', purpose: 'job_completion', job_id: jobId }),
       415,
@@ -119,7 +122,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('answers 413 for an image over 10 MB or over the size it was signed for', async () => {
     const { driver, jobId } = await onSite();
-    const t = driver.session.access_token;
+    const t = driver.token;
     await expectError(
       await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 10 * MB + 1 }),
       413,
@@ -134,14 +137,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('answers 403 for an expired or tampered upload URL', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size: 500,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, 500);
     const expired = await signUploadUrl(env, BASE, {
       key: p.key,
       user_id: driver.user_id,
@@ -182,7 +178,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('refuses customers, other drivers’ jobs and jobs the driver has not reached yet', async () => {
     const { customer, jobId } = await onSite();
     await expectError(
-      await presign(customer.session.access_token, {
+      await presign(customer.token, {
         content_type: 'image/jpeg',
         purpose: 'job_completion',
         job_id: jobId,
@@ -192,7 +188,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     );
     const stranger = await newDriver();
     await expectError(
-      await presign(stranger.session.access_token, {
+      await presign(stranger.token, {
         content_type: 'image/jpeg',
         purpose: 'job_completion',
         job_id: jobId,
@@ -201,9 +197,9 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
       'not_found',
     );
     const early = await newJob(customer);
-    await assign(early.id, stranger);
+    await walkJob(early.id, stranger, 'assigned');
     await expectError(
-      await presign(stranger.session.access_token, {
+      await presign(stranger.token, {
         content_type: 'image/jpeg',
         purpose: 'job_completion',
         job_id: early.id,
@@ -212,12 +208,12 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
       'invalid_state',
     );
     await expectError(
-      await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'job_completion' }),
+      await presign(stranger.token, { content_type: 'image/jpeg', purpose: 'job_completion' }),
       400,
       'validation_failed',
     );
     await expectError(
-      await presign(stranger.session.access_token, { content_type: 'image/jpeg', purpose: 'selfie' }),
+      await presign(stranger.token, { content_type: 'image/jpeg', purpose: 'selfie' }),
       400,
       'validation_failed',
     );
@@ -226,14 +222,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('refuses a 10 MB body with the wrong first bytes with 415 before the rest of it is sent', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, size);
     // Declares 10 MB, sends the first 64 KiB (a PNG header, not a JPEG) and holds the rest
     // back. The handler pipes request.body through the signature check as it arrives, so
     // the refusal can come now; a handler that read the whole body first (arrayBuffer(),
@@ -258,14 +247,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('keeps the stored photo when its upload URL is used again and that upload dies mid-body', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size: 4096,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, 4096);
     const good = jpeg(4096);
     expect((await put(p.upload_url, good, 'image/jpeg', good.length)).status).toBe(201);
 
@@ -284,13 +266,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('stores one file per upload URL: a second upload is refused with 409 and changes nothing', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId);
     const first = jpeg(2048);
     const second = jpeg(2048);
     expect((await put(p.upload_url, first, 'image/jpeg', first.length)).status).toBe(201);
@@ -298,13 +274,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     expect(new Uint8Array(await (await env.FILES.get(p.key))!.arrayBuffer())).toEqual(first);
 
     // Two uploads racing on one fresh URL: one stores its file whole, the other is refused.
-    const q = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      })
-    ).json()) as Presigned;
+    const q = await completionUrl(driver, jobId);
     const bodies = [jpeg(60_000), jpeg(60_000)];
     const answers = await Promise.all(bodies.map((b) => put(q.upload_url, b, 'image/jpeg', b.length)));
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
@@ -314,14 +284,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('stores nothing when an upload dies mid-body, and the same URL can then be used to try again', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size: 4096,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, 4096);
     const stream = new FixedLengthStream(4096);
     const broken = put(p.upload_url, stream.readable, 'image/jpeg');
     const writer = stream.writable.getWriter();
@@ -336,14 +299,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('takes a 10 MB upload sent in 64 KiB chunks into R2 intact', async () => {
     const { driver, jobId } = await onSite();
     const size = 10 * MB;
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-        size,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId, size);
     // Each write waits until the reader (the Worker, piping into R2) has taken the previous
     // chunk. That it never buffers the whole body is shown by the test above.
     const stream = new FixedLengthStream(size);
@@ -382,22 +338,12 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 describe('POST /api/v1/files/sign and GET /files/*', () => {
   it('gives another customer 404 for someone else’s photo, and 403 for an expired or tampered link', async () => {
     const { driver, jobId } = await onSite();
-    const p = (await (
-      await presign(driver.session.access_token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      })
-    ).json()) as Presigned;
+    const p = await completionUrl(driver, jobId);
     expect((await put(p.upload_url, jpeg(256), 'image/jpeg', 256)).status).toBe(201);
     const other = await newCustomer();
-    await expectError(await signedLink(other.session.access_token, p.public_url), 404, 'not_found');
-    await expectError(await signedLink((await newDriver()).session.access_token, p.public_url), 404, 'not_found');
-    await expectError(
-      await signedLink(other.session.access_token, 'https://example.com/files/../../etc/passwd'),
-      404,
-      'not_found',
-    );
+    await expectError(await signedLink(other.token, p.public_url), 404, 'not_found');
+    await expectError(await signedLink((await newDriver()).token, p.public_url), 404, 'not_found');
+    await expectError(await signedLink(other.token, 'https://example.com/files/../../etc/passwd'), 404, 'not_found');
 
     const expired = await signDownloadUrl(env, BASE, p.key, -5);
     await expectError(await get(expired.url), 403, 'url_expired');
@@ -413,15 +359,15 @@ describe('POST /api/v1/files/sign and GET /files/*', () => {
 
   it('shows a driver’s payment QR to that driver’s customers only', async () => {
     const { customer, driver } = await onSite();
-    const res = await presign(driver.session.access_token, { content_type: 'image/png', purpose: 'driver_qr' });
+    const res = await presign(driver.token, { content_type: 'image/png', purpose: 'driver_qr' });
     const p = (await res.json()) as Presigned;
-    expect(p.key).toMatch(new RegExp(`^drivers/${driver.driver_id}/qr/`));
+    expect(p.key).toMatch(new RegExp(`^drivers/${driver.profile_id}/qr/`));
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await put(p.upload_url, png, 'image/png', png.length)).status).toBe(201);
-    expect((await signedLink(customer.session.access_token, p.public_url)).status).toBe(200);
-    await expectError(await signedLink((await newCustomer()).session.access_token, p.public_url), 404, 'not_found');
+    expect((await signedLink(customer.token, p.public_url)).status).toBe(200);
+    await expectError(await signedLink((await newCustomer()).token, p.public_url), 404, 'not_found');
     await expectError(
-      await presign(customer.session.access_token, { content_type: 'image/png', purpose: 'driver_qr' }),
+      await presign(customer.token, { content_type: 'image/png', purpose: 'driver_qr' }),
       403,
       'forbidden',
     );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
-import { admin, call, newCustomer, newDriver, rows, type Person } from './fixtures';
-import { api, db, expectError } from './helpers';
+import { admin, newCustomer, newDriver, type Person, rows } from './fixtures';
+import { api, call, db, expectError } from './helpers';
 
 /** A waiting entry for `customer`, written directly so most tests need not pause the operator. */
 async function entryFor(
@@ -72,7 +72,7 @@ describe('POST /api/v1/jobs while the operator is paused', () => {
 describe('POST /api/v1/waitlist/:id/take', () => {
   it('turns the entry into a job assigned to the driver, with events and the customer told', async () => {
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const id = await entryFor(customer);
     const res = await call('POST', `/api/v1/waitlist/${id}/take`, driver.token);
     expect(res.status).toBe(201);
@@ -105,7 +105,7 @@ describe('POST /api/v1/waitlist/:id/take', () => {
 
   it('lets only one of two drivers taking the same entry win (409 for the other)', async () => {
     const customer = await newCustomer();
-    const [a, b] = await Promise.all([newDriver({ status: 'available' }), newDriver({ status: 'available' })]);
+    const [a, b] = await Promise.all([newDriver(), newDriver()]);
     const id = await entryFor(customer);
     const [ra, rb] = await Promise.all([
       api(`/api/v1/waitlist/${id}/take`, { method: 'POST', token: a.token }),
@@ -126,7 +126,7 @@ describe('POST /api/v1/waitlist/:id/take', () => {
       403,
       'forbidden',
     );
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     await expectError(
       await api(`/api/v1/waitlist/${crypto.randomUUID()}/take`, { method: 'POST', token: driver.token }),
       404,
@@ -145,7 +145,7 @@ describe('admin waitlist actions', () => {
   it('assigns an entry to a driver and promotes another to a pending job', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver({ status: 'available' });
+    const driver = await newDriver();
     const first = await entryFor(customer);
     const second = await entryFor(customer, { preferred_contact: 'none' });
     const assigned = await call('POST', `/api/v1/waitlist/${first}/assign`, token, { driver_id: driver.profile_id });
@@ -182,7 +182,7 @@ describe('admin waitlist actions', () => {
   it('lists waiting entries oldest first: admins with contact details, drivers without', async () => {
     const token = await admin();
     const customer = await newCustomer();
-    const driver = await newDriver();
+    const driver = await newDriver({ status: 'offline' });
     const a = await entryFor(customer);
     const b = await entryFor(customer);
     const all: { id: string }[] = [];
@@ -232,7 +232,10 @@ describe('admin waitlist actions', () => {
     const byAdmin = await call('DELETE', `/api/v1/waitlist/${other}`, token);
     expect(byAdmin.body.waitlist_entry.status).toBe('cancelled');
     await expectError(
-      await api(`/api/v1/waitlist/${mine}/take`, { method: 'POST', token: (await newDriver()).token }),
+      await api(`/api/v1/waitlist/${mine}/take`, {
+        method: 'POST',
+        token: (await newDriver({ status: 'offline' })).token,
+      }),
       409,
       'waitlist_not_waiting',
     );
