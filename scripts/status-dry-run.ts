@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The TypeScript projects the product is built from (the Worker with its objects, the web apps). */
 const PROJECTS = ['tsconfig.json', 'web/tsconfig.json', 'scripts/tsconfig.json'];
@@ -48,9 +49,9 @@ export function addStatusDryRun(root: string, status: string, after = 'in_progre
  * `npm run status:dry-run [status]`: what adding a job status would take — the files the
  * compiler points at, each a place that must decide about it (a few minutes: three projects).
  */
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
   const status = process.argv[2] ?? 'on_hold';
-  const root = join(dirname(new URL(import.meta.url).pathname), '..');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const files = addStatusDryRun(root, status);
   console.log(`Adding '${status}' to JOB_STATUSES: ${files.size} files to decide in`);
   for (const [file, n] of files) console.log(`  ${file}  (${n})`);
