@@ -14,7 +14,7 @@ import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { parseWith } from '../lib/validate';
 import type { GeocodeEnv } from './geocode';
-import { formatAddress } from './job-create';
+import { formatAddress } from './job-insert';
 import type { Actor, Queryable, Tx } from './jobs';
 import { locationPoint } from './locations';
 import { checkServiceArea, outsideArea } from './pricing';

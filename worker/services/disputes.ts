@@ -7,7 +7,7 @@ import { ApiError, conflict } from '../lib/errors';
 import { formatMoney } from '../../contract/money';
 import { REFUNDABLE_INVOICE_STATUSES } from '../../contract/enums';
 import { liveInvoiceForJob, refundInvoice, repriceOpenInvoice } from '../invoices/invoices';
-import { insertPendingJobs } from './job-create';
+import { insertPendingJobs } from './job-insert';
 
 export type DisputeRow = t.JobDispute;
 

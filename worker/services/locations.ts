@@ -6,7 +6,7 @@ import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { notFound } from '../lib/errors';
 import { geocode, type GeocodeEnv } from './geocode';
-import { formatAddress } from './job-create';
+import { formatAddress } from './job-insert';
 
 export type LocationRow = typeof t.service_locations.$inferSelect;
 

@@ -10,7 +10,7 @@ import { localDate, localParts, zonedInstant } from '../lib/zoned-time';
 import { emailAdmins } from '../notify/intents';
 import { loadOperator } from '../notify/recipients';
 import { stormSummaryEmail } from '../notify/templates';
-import { formatAddress, insertPendingJobs } from './job-create';
+import { formatAddress, insertPendingJobs } from './job-insert';
 import { transitionJob, type Actor, type JobRow, type TransitionResult, type Tx } from './jobs';
 import { operatorSettings } from './pricing';
 import { sqlList } from '../../db/sql-list';

@@ -4,7 +4,7 @@ import type { Db } from '../lib/db';
 import { conflict, notFound } from '../lib/errors';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { transitionJob, type Actor, type JobRow, type Queryable, type TransitionResult } from './jobs';
-import { insertPendingJobs } from './job-create';
+import { insertPendingJobs } from './job-insert';
 import { notifyUser } from './notify-intents';
 import type { WaitlistStatus } from '../../contract/enums';
 
