@@ -56,7 +56,7 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
   it('PATCH /api/v1/drivers/me/jobs/:id/status: every copy gets 200 and the same job; one history row, one version step', async () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });
-    const { id: job } = await newJob(customer);
+    const job = await newJob(customer);
     const assigned = await walkJob(job.id, driver, 'assigned');
     const eventId = `burst-status-${uniq()}`;
     const recordedAt = new Date(Date.now() - 60_000).toISOString();
@@ -91,7 +91,7 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
   it('POST /api/v1/drivers/me/jobs/:id/payment: one 201 and 99 × 200, all naming the same payment; one row, one receipt', async () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'available' });
-    const { id: job } = await newJob(customer);
+    const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     const eventId = `burst-pay-${uniq()}`;
 

@@ -199,7 +199,7 @@ describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
   it('emails each admin yesterday’s jobs and money at 06:00 New York time, once', async () => {
     const customer = await newCustomer({ preferred_contact: 'none' });
     const driver = await newDriver({ full_name: 'Report Rita' });
-    const { id: job } = await newJob(customer);
+    const job = await newJob(customer);
     await walkJob(job.id, driver, 'completed');
     // Move the job to a quiet day of its own: 2024-11-19, 15:00 in New York.
     await db(async (d) => {

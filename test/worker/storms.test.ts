@@ -266,7 +266,7 @@ describe('storm billing', () => {
     expect(await issued(c.unaccepted.id)).toEqual([]);
 
     // The customer sees it among their invoices; it has no job, so no job address and no PDF.
-    const seasonalCustomer = customerOf(c.seasonal.profile_id);
+    const seasonalCustomer = customerOf(c.seasonal.customer_id);
     const mine = await call('GET', '/api/v1/customers/me/invoices', seasonalCustomer.token);
     expect(mine.body.invoices.filter((v: Contract) => v.contract_installment_id)).toHaveLength(2);
     const first = mine.body.invoices.find((v: Contract) => v.contract_installment_id);
@@ -276,7 +276,7 @@ describe('storm billing', () => {
     await runCron('30 * * * *', '2025-01-15T17:30:00Z');
     expect((await issued(c.seasonal.id)).map((v) => v.subtotal_cents)).toEqual([30000, 30000, 30000]);
     const told = await rows(
-      sql`SELECT * FROM notification_log WHERE kind = 'installment_invoice' AND channel = 'email' AND user_id = (SELECT cp.user_id FROM customer_profiles cp WHERE cp.id = ${c.seasonal.profile_id})`,
+      sql`SELECT * FROM notification_log WHERE kind = 'installment_invoice' AND channel = 'email' AND user_id = (SELECT cp.user_id FROM customer_profiles cp WHERE cp.id = ${c.seasonal.customer_id})`,
     );
     expect(told).toHaveLength(3);
   });

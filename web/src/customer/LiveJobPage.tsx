@@ -63,7 +63,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
     if (before === null || before === status) return;
     if (status === 'arrived') toast.show({ kind: 'ok', message: s.arrivedNotice, durationMs: 15_000 });
     if (status === 'completed') toast.show({ kind: 'ok', message: s.completedNotice, durationMs: 15_000 });
-  }, [status]);
+  }, [status, s]);
 
   const onMessage = useCallback(
     (msg: ServerMessage) => {

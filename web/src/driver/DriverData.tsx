@@ -94,10 +94,11 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
   const [queueError, setQueueError] = useState<unknown>(null);
   const [queueLoading, setQueueLoading] = useState(true);
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
-  const [_generation, setGeneration] = useState(0);
+  const [generation, setGeneration] = useState(0);
   const [accepted, setAccepted] = useState(() => acceptedJobIds());
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reload trigger (`reload()` bumps it).
   useEffect(() => {
     const ctrl = new AbortController();
     setQueueLoading(true);
@@ -126,7 +127,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
       },
     );
     return () => ctrl.abort();
-  }, []);
+  }, [generation]);
 
   const setMe = useCallback((m: Me) => {
     setMeState(m);
