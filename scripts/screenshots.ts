@@ -8,7 +8,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { startApp, type RunningApp } from './lib/app';
-import { DEMO_PASSWORD } from './lib/seed';
 import { Api } from '../test/browser/support/api';
 import { launchBrowser } from '../test/browser/support/browser';
 import { contextFor, prepareTour, screens, visit, type App } from '../test/browser/support/tour';
@@ -30,7 +29,7 @@ const browser = await launchBrowser();
 let failures = 0;
 try {
   await mkdir(OUT, { recursive: true });
-  const data = await prepareTour(new Api(base), DEMO_PASSWORD);
+  const data = await prepareTour(new Api(base));
   const tour = screens(data);
   for (const viewport of VIEWPORTS) {
     for (const colorScheme of SCHEMES) {

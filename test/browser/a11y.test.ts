@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api } from './support/api';
 import { seriousViolations } from './support/axe';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
@@ -24,7 +23,7 @@ describe('accessibility of every main screen', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    data = await prepareTour(api, DEMO_PASSWORD);
+    data = await prepareTour(api);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readPdf } from '../../scripts/lib/pdf-text';
-import { DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, sessionEntry, type Tokens } from './support/api';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 
@@ -23,22 +22,10 @@ describe('admin invoices', () => {
   let invoiceId: string;
 
   beforeAll(async () => {
-    const login = async (email: string) =>
-      (await api.json<Tokens>('POST', '/auth/login', undefined, { email, password: DEMO_PASSWORD })).body;
-    const customer = await login('customer2@demo.test');
-    const driver = await login('driver2@demo.test');
+    const customer = await api.login('customer2@demo.test');
+    const driver = await api.login('driver2@demo.test');
     admin = await api.login('admin@demo.test', true);
-    const { body: locs } = await api.json<{ locations: { id: string }[] }>(
-      'GET',
-      '/customers/me/locations',
-      customer.access_token,
-    );
-    const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
-    const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, {
-      location_id: locs.locations[0]!.id,
-      driveway_tier_id: tiers.tiers[1]!.id,
-    });
-    const jobId = created.body.job.id;
+    const jobId = await api.requestJob(customer.access_token, 1);
     const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
     await api.json('PATCH', '/drivers/me/status', driver.access_token, { status: 'available' });
     expect(

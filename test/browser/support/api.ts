@@ -31,6 +31,23 @@ export class Api {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  /** A customer's request at their first saved location, on the `tierIndex`-th driveway tier; the new job's id. */
+  async requestJob(customerToken: string, tierIndex: number, extra: Record<string, unknown> = {}): Promise<string> {
+    const { body: locs } = await this.json<{ locations: { id: string }[] }>(
+      'GET',
+      '/customers/me/locations',
+      customerToken,
+    );
+    const { body: tiers } = await this.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
+    const created = await this.json<{ job?: { id: string } }>('POST', '/jobs', customerToken, {
+      location_id: locs.locations[0]!.id,
+      driveway_tier_id: tiers.tiers[tierIndex]!.id,
+      ...extra,
+    });
+    if (!created.body?.job) throw new Error(`job not created: ${created.status} ${JSON.stringify(created.body)}`);
+    return created.body.job.id;
+  }
+
   async login(email: string, totp = false): Promise<Tokens> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const res = await this.json<Tokens & { error?: { code: string } }>('POST', '/auth/login', undefined, {

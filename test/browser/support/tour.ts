@@ -30,25 +30,11 @@ const heading = (name: string | RegExp) => (page: Page) =>
  * Data the tour shows: customer3 has requested a plow for their shop, the dispatcher gave
  * it to driver3, who accepted. Sessions for the three apps come from the API.
  */
-export async function prepareTour(api: Api, password: string): Promise<TourData> {
-  const login = async (email: string) =>
-    (await api.json<Tokens>('POST', '/auth/login', undefined, { email, password })).body;
-  const customer = await login('customer3@demo.test');
-  const driver = await login('driver3@demo.test');
+export async function prepareTour(api: Api): Promise<TourData> {
+  const customer = await api.login('customer3@demo.test');
+  const driver = await api.login('driver3@demo.test');
   const admin = await api.login('admin@demo.test', true);
-  const { body: locs } = await api.json<{ locations: { id: string }[] }>(
-    'GET',
-    '/customers/me/locations',
-    customer.access_token,
-  );
-  const { body: tiers } = await api.json<{ tiers: { id: number }[] }>('GET', '/pricing/tiers');
-  const created = await api.json<{ job: { id: string } }>('POST', '/jobs', customer.access_token, {
-    location_id: locs.locations[0]!.id,
-    driveway_tier_id: tiers.tiers[2]!.id,
-    special_instructions: 'Plow the loading bay first',
-  });
-  if (!created.body?.job) throw new Error(`tour job not created: ${created.status} ${JSON.stringify(created.body)}`);
-  const jobId = created.body.job.id;
+  const jobId = await api.requestJob(customer.access_token, 2, { special_instructions: 'Plow the loading bay first' });
   const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
   await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id });
   await api.json('POST', `/drivers/me/jobs/${jobId}/accept`, driver.access_token);

@@ -48,7 +48,7 @@ export class ApiClient {
     if (auth && res.status === 401) {
       const err = await ApiError.fromResponse(res);
       if (err.code !== 'token_expired') {
-        // Revoked, suspended or forged: this session is over.
+        // Revoked, suspended or forged: this sign-in is over.
         this.session.clear();
         throw err;
       }
