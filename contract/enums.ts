@@ -15,6 +15,13 @@ export const JOB_STATUSES = [
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/**
+ * What a row of a job's history records: a `transition` moves the status; `accepted` is
+ * the assigned driver taking the job on (the status stays `assigned`).
+ */
+export const JOB_EVENT_KINDS = ['transition', 'accepted'] as const;
+export type JobEventKind = (typeof JOB_EVENT_KINDS)[number];
+
 export const DRIVER_STATUSES = ['offline', 'available', 'en_route', 'on_job', 'break'] as const;
 export type DriverStatus = (typeof DRIVER_STATUSES)[number];
 

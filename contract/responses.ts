@@ -6,6 +6,7 @@ import {
   CONTRACT_SLA_KINDS,
   CONTRACT_STATUSES,
   DRIVER_STATUSES,
+  JOB_EVENT_KINDS,
   JOB_STATUSES,
   ROLES,
   STORM_STATUSES,
@@ -76,6 +77,8 @@ export const Job = z.object({
   requested_at: when,
   scheduled_for: when.nullable(),
   assigned_at: when.nullable(),
+  /** When the assigned driver took the job on; null until then and after any reassignment. */
+  accepted_at: when.nullable(),
   arrived_at: when.nullable(),
   started_at: when.nullable(),
   completed_at: when.nullable(),
@@ -151,6 +154,8 @@ export const DriverProfile = Driver.extend({
 export type DriverProfile = z.infer<typeof DriverProfile>;
 
 export const StatusEvent = z.object({
+  /** `transition` moves the status; `accepted` is the driver taking an assignment on. */
+  kind: z.enum(JOB_EVENT_KINDS),
   previous_status: jobStatus.nullable(),
   new_status: jobStatus,
   changed_by_user_id: z.string().nullable(),

@@ -43,6 +43,7 @@ import {
   DRIVER_STATUSES,
   INVOICE_STATUSES,
   JOB_SOURCES,
+  JOB_EVENT_KINDS,
   JOB_STATUSES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_STATUSES,
@@ -332,6 +333,8 @@ export const jobs = pgTable(
     /** Null means ASAP. */
     scheduled_for: tstz(),
     assigned_at: tstz(),
+    /** When the assigned driver took the job on; cleared whenever the driver changes. */
+    accepted_at: tstz(),
     arrived_at: tstz(),
     started_at: tstz(),
     completed_at: tstz(),
@@ -391,6 +394,7 @@ export const job_status_events = pgTable(
     job_id: uuid()
       .notNull()
       .references(() => jobs.id, { onDelete: 'restrict' }),
+    kind: text({ enum: JOB_EVENT_KINDS }).notNull().default('transition'),
     previous_status: text({ enum: JOB_STATUSES }),
     new_status: text({ enum: JOB_STATUSES }).notNull(),
     /** Null for system events. */
@@ -410,6 +414,7 @@ export const job_status_events = pgTable(
     uniqueIndex('job_status_events_client_event_unique')
       .on(t.job_id, t.client_event_id)
       .where(sql`${t.client_event_id} IS NOT NULL`),
+    oneOf('job_status_events_kind_check', t.kind, JOB_EVENT_KINDS),
     oneOf('job_status_events_previous_status_check', t.previous_status, JOB_STATUSES),
     oneOf('job_status_events_new_status_check', t.new_status, JOB_STATUSES),
   ],

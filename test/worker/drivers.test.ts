@@ -135,17 +135,41 @@ describe('GET /api/v1/drivers/:id (admin)', () => {
 });
 
 describe('POST /api/v1/drivers/me/jobs/:id/accept', () => {
-  it('records one acceptance and bumps the version; accepting again changes nothing', async () => {
+  it('records one acceptance on the job and in its history; accepting again changes nothing', async () => {
     const driver = await newDriver();
     const job = await newJob(await newCustomer());
     const assigned = await walkJob(job.id, driver, 'assigned');
+    expect(assigned.accepted_at ?? null).toBeNull();
     const first = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
     expect(first.body.job).toMatchObject({ status: 'assigned', version: assigned.version + 1 });
+    expect(Date.parse(first.body.job.accepted_at)).toBeGreaterThan(0);
     const second = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, driver.token);
-    expect(second.body.job.version).toBe(assigned.version + 1);
+    expect(second.body.job).toMatchObject({ version: assigned.version + 1, accepted_at: first.body.job.accepted_at });
     const history = await call('GET', `/api/v1/jobs/${job.id}/status-history`, driver.token);
-    expect(history.body.events.filter((e: { notes: string | null }) => e.notes === 'accepted by driver')).toHaveLength(
-      1,
+    const kinds = history.body.events.map((e: { kind: string; new_status: string }) => `${e.kind}:${e.new_status}`);
+    expect(kinds.filter((k: string) => k === 'accepted:assigned')).toHaveLength(1);
+    expect((await call('GET', `/api/v1/drivers/me/jobs/${job.id}`, driver.token)).body.job.accepted_at).toBe(
+      first.body.job.accepted_at,
+    );
+  });
+
+  it('a new driver takes a reassigned job on afresh, and a job under way cannot be accepted', async () => {
+    const [first, second] = [await newDriver(), await newDriver()];
+    const job = await newJob(await newCustomer());
+    await walkJob(job.id, first, 'assigned');
+    await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, first.token);
+    const moved = await call('POST', `/api/v1/jobs/${job.id}/reassign`, await admin(), {
+      driver_id: second.profile_id,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.job).toMatchObject({ driver_id: second.profile_id, accepted_at: null });
+    const taken = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, second.token);
+    expect(taken.body.job.accepted_at).not.toBeNull();
+    await walkJob(job.id, second, 'en_route');
+    await expectError(
+      await api(`/api/v1/drivers/me/jobs/${job.id}/accept`, { method: 'POST', token: second.token }),
+      409,
+      'invalid_transition',
     );
   });
 });

@@ -88,6 +88,8 @@ export interface JobTransition {
   actor?: { role: Role; system?: boolean } | null;
   /** The job's driver before the change: told when a dispatcher takes the job back. */
   previous_driver_id?: string | null;
+  /** The driver took the job on; `offered` when the assignment was an automatic offer. */
+  accepted?: { offered: boolean };
 }
 
 /**
@@ -103,6 +105,8 @@ export interface JobTransition {
  */
 export async function recordNotificationIntents(tx: Queryable, change: JobTransition): Promise<void> {
   const { job, to } = change;
+  // The customer of an automatic offer hears about their driver once the driver accepts.
+  if (change.accepted) return change.accepted.offered ? tellCustomerAssigned(tx, job) : undefined;
   if (change.previous_status === to) return;
   // A settled dispute is not a second completion: no new completion notice or invoice.
   if (change.previous_status === 'disputed') return;
@@ -167,6 +171,21 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   const dKind = driverKind[to];
   if (dKind && driver)
     await notifyContact(tx, operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
+}
+
+async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<void> {
+  const { operator, tier_label, customer, driver } = await loadJobParties(tx, {
+    customer_id: job.customer_id,
+    driver_id: job.driver_id,
+    tier_id: job.driveway_tier_id,
+  });
+  if (!customer) return;
+  await notifyContact(tx, operator, customer, {
+    kind: 'job_assigned',
+    key: `job:${job.id}:v${job.version}:job_assigned`,
+    job_id: job.id,
+    context: jobContext(job, tier_label, driver?.full_name),
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { dispatchStub, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { recordPayment, toInvoice, toPayment } from '../invoices/invoices';
-import { toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
+import { acceptJob, toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { notifyUser } from '../services/notify-intents';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import { driverRoute } from '../services/storm-routes';
@@ -111,63 +111,9 @@ drivers.get('/me/jobs/:id', async (c) => {
   return c.json({ job: toJob(job) });
 });
 
-/**
- * Acknowledges an assignment: recorded as an event and a version bump (which also ends an
- * auto-dispatch offer's countdown); the job stays `assigned`. Accepting twice is a no-op.
- * When the assignment was an automatic offer, the customer hears about their driver now.
- */
+/** Takes an assignment on (`acceptJob`): the job stays `assigned`; accepting twice is a no-op. */
 drivers.post('/me/jobs/:id/accept', async (c) => {
-  const actor = actorOf(c);
-  const id = uuidParam(c);
-  const job = await c.var.db.transaction(async (tx) => {
-    const row = await visibleJob(tx, actor, id);
-    if (row.status !== 'assigned') {
-      throw conflict('invalid_transition', `A job that is ${row.status} cannot be accepted.`, { allowed: [] });
-    }
-    const [latest] = await tx
-      .select({
-        previous_status: t.job_status_events.previous_status,
-        new_status: t.job_status_events.new_status,
-        by: t.job_status_events.changed_by_user_id,
-      })
-      .from(t.job_status_events)
-      .where(eq(t.job_status_events.job_id, id))
-      .orderBy(desc(t.job_status_events.created_at), desc(t.job_status_events.id))
-      .limit(1);
-    if (latest?.previous_status === 'assigned' && latest.new_status === 'assigned') return row; // already accepted
-    const [updated] = await tx
-      .update(t.jobs)
-      .set({ version: row.version + 1 })
-      .where(and(eq(t.jobs.id, id), eq(t.jobs.version, row.version), eq(t.jobs.status, 'assigned')))
-      .returning();
-    if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
-    await tx.insert(t.job_status_events).values({
-      job_id: id,
-      previous_status: 'assigned',
-      new_status: 'assigned',
-      changed_by_user_id: actor.user_id,
-      notes: 'accepted by driver',
-      created_at: sql`clock_timestamp()`,
-    });
-    if (latest && latest.by === null) {
-      const [customer] = await tx
-        .select({ user_id: t.customer_profiles.user_id })
-        .from(t.customer_profiles)
-        .where(eq(t.customer_profiles.id, row.customer_id))
-        .limit(1);
-      if (customer) {
-        await notifyUser(tx, {
-          user_id: customer.user_id,
-          kind: 'driver_assigned',
-          job_id: id,
-          subject: 'A driver is assigned',
-          body: `${c.var.user.name.split(' ')[0]} will plow ${row.job_address}.`,
-          key: `driver_assigned:${id}:${updated.version}`,
-        });
-      }
-    }
-    return updated;
-  });
+  const { job } = await acceptJob(c.var.db, actorOf(c), uuidParam(c));
   return c.json({ job: toJob(job) });
 });
 

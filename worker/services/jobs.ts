@@ -70,6 +70,8 @@ export interface TransitionOptions {
    * a waitlisted request creates the job and assigns it to themself in one transaction).
    */
   trusted?: boolean;
+  /** Assigning: the driver took the job themself (from the waitlist), so it is accepted too. */
+  accepted?: boolean;
   /** Settling a dispute (disputed → completed): the outcome, recorded and carried out. */
   settlement?: DisputeSettlement;
 }
@@ -193,12 +195,16 @@ export async function transitionJob(
     };
     const stamp = STATUS_TIMESTAMP[to];
     if (stamp && !settling) patch[stamp] = opts.recorded_at ? new Date(opts.recorded_at) : now;
-    if (to === 'assigned') patch.driver_id = opts.driver_id ?? actor.driver_id ?? job.driver_id;
+    if (to === 'assigned') {
+      patch.driver_id = opts.driver_id ?? actor.driver_id ?? job.driver_id;
+      patch.accepted_at = opts.accepted ? now : null; // each assignment is taken on afresh
+    }
     if (to === 'pending') {
       // Taken back from a driver (even one on site): the next driver starts afresh; the
       // first one's arrival stays in the history.
       patch.driver_id = null;
       patch.assigned_at = null;
+      patch.accepted_at = null;
       patch.arrived_at = null;
       patch.started_at = null;
     }
@@ -262,6 +268,52 @@ export async function transitionJob(
       ...(route ? { route } : {}),
       driver_statuses,
     };
+  });
+}
+
+/**
+ * The assigned driver takes the job on: `accepted_at` is set and an `accepted` event joins
+ * the history, in one transaction guarded by the version (which also ends an auto-dispatch
+ * offer's countdown); the status stays `assigned`. Accepting again changes nothing. When
+ * the assignment was an automatic offer, the customer hears about their driver now.
+ */
+export async function acceptJob(db: Queryable, actor: Actor, jobId: string): Promise<TransitionResult> {
+  return (db as Db).transaction(async (tx) => {
+    const job = await visibleJob(tx, actor, jobId);
+    const unchanged = { job, previous_status: job.status, previous_driver_id: job.driver_id, driver_statuses: [] };
+    if (job.status !== 'assigned') {
+      throw conflict('invalid_transition', `A job that is ${job.status} cannot be accepted.`, { allowed: [] });
+    }
+    if (job.accepted_at) return { ...unchanged, duplicate: true };
+    const [updated] = await tx
+      .update(t.jobs)
+      .set({ accepted_at: sql`clock_timestamp()`, version: job.version + 1 })
+      .where(and(eq(t.jobs.id, jobId), eq(t.jobs.version, job.version), eq(t.jobs.status, 'assigned')))
+      .returning();
+    if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
+    const [assignment] = await tx
+      .select({ by: t.job_status_events.changed_by_user_id })
+      .from(t.job_status_events)
+      .where(and(eq(t.job_status_events.job_id, jobId), eq(t.job_status_events.new_status, 'assigned')))
+      .orderBy(desc(t.job_status_events.created_at), desc(t.job_status_events.id))
+      .limit(1);
+    await tx.insert(t.job_status_events).values({
+      job_id: jobId,
+      kind: 'accepted',
+      previous_status: 'assigned',
+      new_status: 'assigned',
+      changed_by_user_id: actor.system ? null : actor.user_id,
+      created_at: sql`clock_timestamp()`,
+    });
+    await recordNotificationIntents(tx, {
+      job: updated,
+      previous_status: 'assigned',
+      to: 'assigned',
+      actor,
+      previous_driver_id: job.driver_id,
+      accepted: { offered: assignment?.by === null },
+    });
+    return { ...unchanged, job: updated, duplicate: false };
   });
 }
 
@@ -333,6 +385,7 @@ export async function statusHistory(db: Db, jobId: string) {
       previous_status: t.job_status_events.previous_status,
       new_status: t.job_status_events.new_status,
       changed_by_user_id: t.job_status_events.changed_by_user_id,
+      kind: t.job_status_events.kind,
       notes: t.job_status_events.notes,
       created_at: t.job_status_events.created_at,
       recorded_at: t.job_status_events.recorded_at,

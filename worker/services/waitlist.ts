@@ -118,6 +118,7 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
       assignment = await transitionJob(tx, actor, created!.id, 'assigned', {
         driver_id: mode.driver_id,
         trusted: true,
+        accepted: actor.role === 'driver',
         notes: actor.role === 'driver' ? 'taken from the waitlist by the driver' : 'assigned from the waitlist',
       });
     }

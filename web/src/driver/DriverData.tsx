@@ -24,7 +24,6 @@ import { useRealtime } from '../lib/use-realtime';
 import { useWakeLock } from '../lib/wake-lock';
 import { errorMessage } from '../ui/ErrorNotice';
 import {
-  acceptedJobIds,
   getMe,
   myQueue,
   readCache,
@@ -35,6 +34,7 @@ import {
   type PaymentBody,
   type Queue,
   type StatusChange,
+  takenOn,
 } from './driver-api';
 import { session } from './session';
 import { strings } from './strings';
@@ -56,8 +56,6 @@ export interface DriverData {
   /** When the queue on screen was saved, if it came from the phone's copy (offline). */
   offlineSince: number | null;
   reload: () => void;
-  accepted: Set<string>;
-  refreshAccepted: () => void;
   connection: ConnectionState;
   client: RealtimeClient | null;
   gps: GpsState;
@@ -95,7 +93,6 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
   const [queueLoading, setQueueLoading] = useState(true);
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
   const [generation, setGeneration] = useState(0);
-  const [accepted, setAccepted] = useState(() => acceptedJobIds());
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reload trigger (`reload()` bumps it).
@@ -197,9 +194,9 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     const jobs = queue?.jobs ?? [];
     const j =
       jobs.find((x) => UNDER_WAY_JOB.includes(effectiveStatus(x))) ??
-      jobs.find((x) => accepted.has(x.id) && x.status === 'assigned');
+      jobs.find((x) => x.status === 'assigned' && takenOn(x));
     return j ? { ...j, status: effectiveStatus(j) } : null;
-  }, [queue, accepted, effectiveStatus]);
+  }, [queue, effectiveStatus]);
 
   const activeJobId = activeJob?.id ?? null;
   const onUnsent = useCallback(
@@ -360,8 +357,6 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     queueLoading,
     offlineSince,
     reload,
-    accepted,
-    refreshAccepted: () => setAccepted(acceptedJobIds()),
     connection,
     client,
     gps,

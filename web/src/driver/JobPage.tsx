@@ -10,16 +10,7 @@ import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import {
-  acceptJob,
-  declineJob,
-  getJob,
-  jobHistory,
-  readCache,
-  rememberAccepted,
-  writeCache,
-  type StatusChange,
-} from './driver-api';
+import { acceptJob, declineJob, getJob, readCache, writeCache, type StatusChange, takenOn } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { NextStop } from './NextStop';
@@ -61,30 +52,11 @@ export function JobPage({ jobId }: { jobId: string }) {
     // new queue object: rememberJob below replaces the queue, which would loop.
   }, [jobId, fromQueue && JSON.stringify(fromQueue)]);
 
-  // Accepted on another device (or before a reinstall)? The status history says so.
-  const knownAccepted = d.accepted.has(jobId);
-  const status0 = job?.status;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per job and status; the session helpers are stable.
-  useEffect(() => {
-    if (knownAccepted || status0 !== 'assigned') return;
-    const ctrl = new AbortController();
-    jobHistory(jobId, ctrl.signal).then(
-      (events) => {
-        if (events.some((e) => e.previous_status === 'assigned' && e.new_status === 'assigned')) {
-          rememberAccepted(jobId);
-          d.refreshAccepted();
-        }
-      },
-      () => undefined,
-    );
-    return () => ctrl.abort();
-  }, [jobId, knownAccepted, status0]);
-
   if (missing && !job) return <p className="notice notice--error">{s.notFound}</p>;
   if (!job) return <p role="status">{s.loading}</p>;
 
   const status = d.effectiveStatus(job);
-  const accepted = d.accepted.has(job.id) || status !== 'assigned';
+  const accepted = takenOn(job, status);
   const next = accepted ? driverNextStep(status) : null;
   const queued = d.pending.filter((i) => i.job_id === job.id);
   const active = UNDER_WAY_JOB.includes(status) || (status === 'assigned' && accepted);
@@ -115,8 +87,9 @@ export function JobPage({ jobId }: { jobId: string }) {
   const accept = async () => {
     setBusy(true);
     try {
-      setJob(await acceptJob(job.id));
-      d.refreshAccepted();
+      const taken = await acceptJob(job.id);
+      setJob(taken);
+      d.rememberJob(taken);
       toast.show({ kind: 'ok', message: s.accepted });
     } catch (err) {
       toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });

@@ -8,7 +8,7 @@ import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { acceptJob, declineJob, setAvailability, takeWaitlisted } from './driver-api';
+import { acceptJob, declineJob, setAvailability, takeWaitlisted, takenOn } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { enablePush, pushState, useInstallPrompt, type PushState } from './pwa';
@@ -55,7 +55,7 @@ export function QueuePage() {
         <ul className="list">
           {others.map((job) => (
             <li key={job.id}>
-              <AssignedCard job={job} accepted={d.accepted.has(job.id)} />
+              <AssignedCard job={job} accepted={takenOn(job)} />
             </li>
           ))}
         </ul>
@@ -133,7 +133,6 @@ function AssignedCard({ job, accepted }: { job: Job; accepted: boolean }) {
             onClick={() =>
               void run(async () => {
                 d.rememberJob(await acceptJob(job.id));
-                d.refreshAccepted();
                 toast.show({ kind: 'ok', message: s.accepted });
                 navigate(`/driver/jobs/${job.id}`);
               })
@@ -188,7 +187,6 @@ function Waitlist({ entries }: { entries: WaitlistItem[] | null | undefined }) {
     try {
       const job = await takeWaitlisted(e.id);
       d.rememberJob(job);
-      d.refreshAccepted();
       toast.show({ kind: 'ok', message: q.taken(e.job_address) });
       d.reload();
     } catch (err) {

@@ -9,7 +9,6 @@ import type {
   Job,
   Payment,
   PriceChange,
-  StatusEvent,
   WaitlistItem,
 } from '../../../contract/responses';
 import { api, session } from './session';
@@ -57,9 +56,7 @@ export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {
 }
 
 export async function acceptJob(id: string): Promise<Job> {
-  const job = (await api.post<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/accept`)).job;
-  markAccepted(id);
-  return job;
+  return (await api.post<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/accept`)).job;
 }
 
 export async function declineJob(id: string, reason?: string): Promise<Job> {
@@ -69,9 +66,7 @@ export async function declineJob(id: string, reason?: string): Promise<Job> {
 
 /** Takes a waitlisted request: it becomes a job assigned to this driver. */
 export async function takeWaitlisted(id: string): Promise<Job> {
-  const res = await api.post<{ job: Job }>(`/waitlist/${encodeURIComponent(id)}/take`);
-  markAccepted(res.job.id);
-  return res.job;
+  return (await api.post<{ job: Job }>(`/waitlist/${encodeURIComponent(id)}/take`)).job;
 }
 
 /** `PATCH /drivers/me/jobs/:id/status`; the driver app always names the event, so a replay counts once. */
@@ -98,36 +93,9 @@ export async function recordPayment(jobId: string, body: PaymentBody): Promise<{
   return api.post(`/drivers/me/jobs/${encodeURIComponent(jobId)}/payment`, body);
 }
 
-// The Job object does not say whether its driver accepted it (the job stays `assigned`),
-// so this device remembers. Jobs past `assigned` count as accepted anyway.
-const ACCEPTED_KEY = 'plowdispatch.driver.accepted';
-
-function acceptedKey(): string {
-  return `${ACCEPTED_KEY}.${session.get()?.user.id ?? 'anon'}`;
-}
-
-export function acceptedJobIds(): Set<string> {
-  try {
-    const v: unknown = JSON.parse(localStorage.getItem(acceptedKey()) ?? '[]');
-    return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  } catch {
-    return new Set();
-  }
-}
-
-export async function jobHistory(id: string, signal?: AbortSignal): Promise<StatusEvent[]> {
-  return (await api.get<{ events: StatusEvent[] }>(`/jobs/${encodeURIComponent(id)}/status-history`, { signal }))
-    .events;
-}
-
-export function rememberAccepted(id: string): void {
-  markAccepted(id);
-}
-
-function markAccepted(id: string): void {
-  const ids = [id, ...[...acceptedJobIds()].filter((x) => x !== id)].slice(0, 50);
-  localStorage.setItem(acceptedKey(), JSON.stringify(ids));
-}
+/** The driver has taken the job on: accepted, or already past `assigned`. */
+export const takenOn = (job: Pick<Job, 'status' | 'accepted_at'>, status = job.status): boolean =>
+  status !== 'assigned' || job.accepted_at !== null;
 
 // ---- what the app needs when it starts with no signal ----
 
