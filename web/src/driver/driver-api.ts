@@ -3,14 +3,7 @@ import type { JobStatusBody, PaymentBody as PaymentBodySchema } from '../../../c
 import type { DriverPatch } from '../../../contract/api-domain';
 import type { DriverStatus } from '../../../contract/enums';
 import { ApiError } from '../lib/api';
-import type {
-  DriverProfile,
-  Invoice,
-  Job,
-  Payment,
-  PriceChange,
-  WaitlistItem,
-} from '../../../contract/responses';
+import type { DriverProfile, Invoice, Job, Payment, PriceChange, WaitlistItem } from '../../../contract/responses';
 import { api, session } from './session';
 
 /** The driver app's calls, typed. */
