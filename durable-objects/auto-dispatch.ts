@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { withDb } from '../worker/lib/db';
 import { dispatchStub } from '../worker/realtime';
 import { dispatchTick, initialState, type DispatchState } from '../worker/services/auto-dispatch';
+import { log } from '../worker/lib/log';
 
 const STATE_KEY = 'state';
 /** A failed tick (database unreachable) is retried this much later, then again. */
@@ -43,14 +44,11 @@ export class AutoDispatch extends DurableObject<Env> {
     try {
       outcome = await withDb(this.env, (db) => dispatchTick(this.env, db, state, Date.now()));
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'auto-dispatch tick failed, will retry',
-          job_id: state.job_id,
-          err: String(err),
-        }),
-      );
+      log.error({
+        msg: 'auto-dispatch tick failed, will retry',
+        job_id: state.job_id,
+        err: String(err),
+      });
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
       return;
     }
@@ -66,9 +64,7 @@ export class AutoDispatch extends DurableObject<Env> {
       for (const payload of outcome.events) {
         await dispatch
           .toAdmins({ type: 'auto_dispatch', payload })
-          .catch((err: unknown) =>
-            console.error(JSON.stringify({ level: 'error', msg: 'auto-dispatch fan-out failed', err: String(err) })),
-          );
+          .catch((err: unknown) => log.error({ msg: 'auto-dispatch fan-out failed', err: String(err) }));
       }
     }
   }

@@ -12,6 +12,7 @@ import { SocketRoom } from './socket-room';
 import { handleStatusChange } from './status-change';
 import type { UpgradeTicket } from './upgrade-ticket';
 import { broadcastText, send, sendError } from './wire';
+import { log } from '../worker/lib/log';
 
 /**
  * The operator's dispatch channel, one object per operator (`idFromName('default')`):
@@ -122,14 +123,11 @@ export class Dispatch extends SocketRoom {
         .acceptPing(driverId, ping)
         .catch(() => roomStub(this.env, jobId).acceptPing(driverId, ping))
         .catch((err: unknown) => {
-          console.error(
-            JSON.stringify({
-              level: 'error',
-              msg: 'room did not take the fix; logged without it',
-              job_id: jobId,
-              err: String(err),
-            }),
-          );
+          log.error({
+            msg: 'room did not take the fix; logged without it',
+            job_id: jobId,
+            err: String(err),
+          });
           return null;
         });
       if (viaRoom) {

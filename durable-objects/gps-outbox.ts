@@ -1,5 +1,6 @@
 import type { DriverLocationPayload } from '../contract/ws';
 import { FIXES_PER_MESSAGE } from '../worker/queues/location-log';
+import { log } from '../worker/lib/log';
 
 /**
  * Fixes reach Postgres at most this often (SPEC §5: batched, ~15 s, not per ping): the
@@ -111,9 +112,7 @@ export class GpsOutbox {
           this.#backlog = undefined;
         }
       } catch (err) {
-        console.error(
-          JSON.stringify({ level: 'error', msg: 'GPS log batch not queued; will retry', err: String(err) }),
-        );
+        log.error({ msg: 'GPS log batch not queued; will retry', err: String(err) });
       } finally {
         this.#draining = null;
       }
@@ -135,7 +134,7 @@ export class GpsOutbox {
       if ((await this.#storage.getAlarm()) === null) await this.#storage.setAlarm(now + POSITION_FLUSH_MS);
     } catch (err) {
       this.#armed = false;
-      console.error(JSON.stringify({ level: 'error', msg: 'GPS flush alarm not set', err: String(err) }));
+      log.error({ msg: 'GPS flush alarm not set', err: String(err) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { sendError } from './wire';
+import { log } from '../worker/lib/log';
 
 const CHAINS = new WeakMap<WebSocket, Promise<void>>();
 
@@ -12,14 +13,11 @@ const CHAINS = new WeakMap<WebSocket, Promise<void>>();
 export function inOrder(ws: WebSocket, what: string, work: () => Promise<void> | void): Promise<void> {
   const prev = CHAINS.get(ws) ?? Promise.resolve();
   const next = prev.then(work).catch((err: unknown) => {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'socket message failed',
-        what,
-        err: err instanceof Error ? (err.stack ?? err.message) : String(err),
-      }),
-    );
+    log.error({
+      msg: 'socket message failed',
+      what,
+      err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
     sendError(ws, 'internal', 'That message could not be handled right now; send it again.');
   });
   CHAINS.set(ws, next);

@@ -23,6 +23,7 @@ import type { Dispatch } from './dispatch';
 import { handleStatusChange } from './status-change';
 import type { UpgradeTicket } from './upgrade-ticket';
 import { broadcastText, closeAccessEnded, safeClose, send, sendError } from './wire';
+import { log } from '../worker/lib/log';
 
 export type { RoomJob, RoomState } from './room-state';
 
@@ -110,9 +111,7 @@ export class JobRoom extends SocketRoom {
    */
   #saveLocation(location: DriverLocationPayload): void {
     this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true }).catch((err: unknown) => {
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'live location not stored', job_id: location.job_id, err: String(err) }),
-      );
+      log.error({ msg: 'live location not stored', job_id: location.job_id, err: String(err) });
     });
   }
 
@@ -197,14 +196,11 @@ export class JobRoom extends SocketRoom {
     dispatch.fleetFix(next).catch((err: unknown) => {
       // A stub that threw is broken for good; the next fix makes a new one.
       this.#dispatch = null;
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'fleet map did not take the fix',
-          job_id: next.job_id,
-          err: String(err),
-        }),
-      );
+      log.error({
+        msg: 'fleet map did not take the fix',
+        job_id: next.job_id,
+        err: String(err),
+      });
     });
   }
 

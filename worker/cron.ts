@@ -5,6 +5,7 @@ import { sweepOutbox } from './cron/outbox-sweep';
 import { partitionUpkeep } from './cron/partitions';
 import { recordRun } from './cron/record-run';
 import { cleanupStaleDrivers } from './cron/stale-drivers';
+import { log } from './lib/log';
 
 interface CronTask {
   /** The row in `cron_runs`. */
@@ -31,7 +32,7 @@ export const CRON_TASKS: Record<string, CronTask> = {
 export async function runScheduled(cron: string, env: Env, scheduledTime = new Date()): Promise<void> {
   const task = CRON_TASKS[cron];
   if (!task) {
-    console.error(JSON.stringify({ level: 'error', msg: 'no task for cron expression', cron }));
+    log.error({ msg: 'no task for cron expression', cron });
     return;
   }
   await recordRun(env, task.name, () => task.run(env, scheduledTime));

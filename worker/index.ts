@@ -39,6 +39,7 @@ import { uploads } from './routes/uploads';
 import { webhooks } from './routes/webhooks';
 import { runScheduled } from './cron';
 import type { AppEnv } from './types';
+import { log } from './lib/log';
 
 export { JobRoom } from '../durable-objects/job-room';
 export { Dispatch } from '../durable-objects/dispatch';
@@ -117,14 +118,11 @@ app.onError((err, c) => {
   const requestId = c.get('requestId');
   if (isDbUnavailable(err)) {
     // An outage, not a bug: the client waits and retries (client_event_id makes that safe).
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'database unavailable',
-        request_id: requestId,
-        err: String((err as { cause?: unknown }).cause ?? err),
-      }),
-    );
+    log.error({
+      msg: 'database unavailable',
+      request_id: requestId,
+      err: String((err as { cause?: unknown }).cause ?? err),
+    });
     c.header('Retry-After', String(DB_RETRY_AFTER_SECONDS));
     return c.json(
       {
@@ -136,14 +134,11 @@ app.onError((err, c) => {
       503,
     );
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      msg: 'unhandled error',
-      request_id: requestId,
-      err: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    }),
-  );
+  log.error({
+    msg: 'unhandled error',
+    request_id: requestId,
+    err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
   return c.json(
     { error: { code: 'internal', message: `Something went wrong on our side (request ${requestId}).` } },
     500,

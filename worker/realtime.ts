@@ -1,6 +1,7 @@
 import type { JobStatus } from '../contract/enums';
 import type { JobRow, TransitionResult } from './services/jobs';
 import type { RouteEta } from './services/route-stops';
+import { log } from './lib/log';
 
 /** The operator's dispatch object (Phase 1: one operator). */
 export function dispatchStub(env: Env) {
@@ -18,8 +19,7 @@ export function roomStub(env: Env, jobId: string) {
 async function fanOut(what: string, work: Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(work);
   for (const r of results) {
-    if (r.status === 'rejected')
-      console.error(JSON.stringify({ level: 'error', msg: 'realtime fan-out failed', what, err: String(r.reason) }));
+    if (r.status === 'rejected') log.error({ msg: 'realtime fan-out failed', what, err: String(r.reason) });
   }
 }
 

@@ -5,13 +5,12 @@ import { eq } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { localParts, zonedInstant } from '../../worker/lib/zoned-time';
 import { deliverNotification } from '../../worker/notify/deliver';
-import { notifyWaitlistPromoted } from '../../worker/notify/intents';
 import { sendNow } from '../../worker/notify/send';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
 import { backoffSeconds, consumeNotifications, NOTIFY_MAX_RETRIES } from '../../worker/queues/notifications';
 import { enqueueNotification } from '../../worker/services/notify-intents';
 import { admin, driverStep, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { api, call, expectError } from './helpers';
 import { db, notificationsFor, setQuietHours, waitFor } from './background-fixtures';
 import { emailsTo, recorded, script, smsTo } from './stand-in';
 
@@ -319,26 +318,25 @@ describe('quiet hours', () => {
 });
 
 describe('other senders', () => {
-  it('tells a waitlisted customer their request was picked up', async () => {
+  it('tells a waitlisted customer by SMS that a driver picked their request up', async () => {
     const customer = await newCustomer({ preferred_contact: 'sms' });
-    const job = await newJob(customer);
-    await db(async (d) => {
-      const [entry] = await d
+    const entry = await db(async (d) => {
+      const [row] = await d
         .insert(t.waitlist)
         .values({
           customer_id: customer.profile_id,
-          job_address: job.job_address,
+          job_address: '9 Waiting Way, Concord, NH 03301',
           job_coordinates: { lat: 43.2031, lng: -71.5401 },
-          status: 'promoted',
-          promoted_job_id: job.id,
-          promoted_at: new Date(),
         })
         .returning();
-      const [row] = await d.select().from(t.jobs).where(eq(t.jobs.id, job.id));
-      await d.transaction((tx) => notifyWaitlistPromoted(tx, entry!, row!));
+      return row!;
     });
-    await waitFor(sentRow(job.id, 'waitlist_promoted'), { what: 'the waitlist SMS' });
-    expect((await smsTo(customer.phone)).map((m) => m.body)[0]).toContain('waitlisted request');
+    const taken = await call('POST', `/api/v1/waitlist/${entry.id}/take`, (await newDriver()).token);
+    expect(taken.status).toBe(201);
+    await waitFor(sentRow(taken.body.job.id, 'waitlist_promoted'), { what: 'the waitlist SMS' });
+    expect((await smsTo(customer.phone)).map((m) => m.body)).toContainEqual(
+      expect.stringContaining('a driver has picked up your waitlisted request for 9 Waiting Way'),
+    );
   });
 
   it('sends a verification code at once through the same outbox (sendNow)', async () => {

@@ -3,12 +3,12 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../worker/index';
 
-/** The structured lines the Worker wrote for one request to `path` with these settings. */
+/** The structured lines (stdout and stderr) the Worker wrote for one request to `path` with these settings. */
 async function linesFor(
   path: string,
   overrides: Record<string, string>,
 ): Promise<{ status: number; lines: Record<string, unknown>[] }> {
-  const spy = vi.spyOn(console, 'log');
+  const spies = [vi.spyOn(console, 'log'), vi.spyOn(console, 'error')];
   const ctx = createExecutionContext();
   const res = await worker.fetch(
     new Request(`http://plow.test${path}`, { headers: { 'x-request-id': 'log-test-0001' } }),
@@ -17,14 +17,16 @@ async function linesFor(
   );
   await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
-  const lines = spy.mock.calls.flatMap(([first]) => {
-    try {
-      const parsed = JSON.parse(String(first)) as Record<string, unknown>;
-      return parsed.request_id === 'log-test-0001' ? [parsed] : [];
-    } catch {
-      return [];
-    }
-  });
+  const lines = spies
+    .flatMap((spy) => spy.mock.calls)
+    .flatMap(([first]) => {
+      try {
+        const parsed = JSON.parse(String(first)) as Record<string, unknown>;
+        return parsed.request_id === 'log-test-0001' ? [parsed] : [];
+      } catch {
+        return [];
+      }
+    });
   return { status: res.status, lines };
 }
 

@@ -1,6 +1,7 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { settings } from '../lib/settings';
+import { log } from '../lib/log';
 
 /** How long a registration waits for HaveIBeenPwned before going on without it. */
 export const HIBP_TIMEOUT_MS = 1500;
@@ -32,13 +33,10 @@ export async function checkBreached(env: Env, password: string): Promise<BreachC
     }
     return 'clean';
   } catch (err) {
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        msg: 'HIBP check skipped',
-        err: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    log.warn({
+      msg: 'HIBP check skipped',
+      err: err instanceof Error ? err.message : String(err),
+    });
     return 'skipped';
   }
 }

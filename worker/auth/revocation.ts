@@ -1,5 +1,6 @@
 import type { SessionMatch } from '../../durable-objects/socket-identity';
 import { ACCESS_TTL_SECONDS, type AccessClaims } from './tokens';
+import { log } from '../lib/log';
 
 function guard(env: Env, userId: string) {
   return env.SESSION_GUARD.get(env.SESSION_GUARD.idFromName(userId));
@@ -32,14 +33,11 @@ async function closeSockets(env: Env, userId: string, jobIds: string[], only?: S
   const results = await Promise.allSettled(closes);
   for (const r of results) {
     if (r.status === 'rejected')
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'closing revoked sockets failed',
-          user_id: userId,
-          err: String(r.reason),
-        }),
-      );
+      log.error({
+        msg: 'closing revoked sockets failed',
+        user_id: userId,
+        err: String(r.reason),
+      });
   }
 }
 

@@ -2,8 +2,7 @@ import { sql } from 'drizzle-orm';
 import { withDb, type Db } from '../lib/db';
 import { localDate } from '../lib/zoned-time';
 import { loadOperator } from '../notify/recipients';
-import { formatMoney } from '../../contract/money';
-import { notifyUser } from '../services/notify-intents';
+import { notifyPerson } from '../notify/intents';
 
 /**
  * Seasonal contracts bill on their installment schedule: each hourly tick issues the invoice
@@ -40,12 +39,10 @@ export async function issueDueInstallments(db: Db, at: Date): Promise<{ issued: 
         FROM made JOIN customer_profiles cp ON cp.id = made.customer_id`)
     ).rows;
     for (const invoice of issued) {
-      await notifyUser(tx, {
-        user_id: invoice.user_id,
+      await notifyPerson(tx, invoice.user_id, {
         kind: 'installment_invoice',
-        subject: 'Your seasonal plowing installment',
-        body: `${invoice.notes}: ${formatMoney(invoice.total_cents, { exact: true })} is due. You can see the invoice in the app under Invoices.`,
         key: `installment_invoice:${invoice.id}`,
+        context: { label: invoice.notes, amount_cents: invoice.total_cents },
       });
     }
     return { issued: issued.length };

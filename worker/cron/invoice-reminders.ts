@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { OPEN_INVOICE_STATUSES } from '../../contract/enums';
-import { formatMoney } from '../../contract/money';
 import { invoiceNumber } from '../invoices/invoices';
 import { type Db, withDb } from '../lib/db';
-import { notifyUser } from '../services/notify-intents';
+import { notifyPerson } from '../notify/intents';
 
 /** A balance this many days past its due date gets one reminder. */
 export const OVERDUE_REMINDER_DAYS = 7;
@@ -36,13 +35,16 @@ export async function remindOverdueInvoices(db: Db, at: Date): Promise<{ reminde
   let reminded = 0;
   for (const inv of overdue) {
     await db.transaction(async (tx) => {
-      const written = await notifyUser(tx, {
-        user_id: inv.user_id,
+      const written = await notifyPerson(tx, inv.user_id, {
         kind: 'invoice_overdue',
         job_id: inv.job_id,
-        subject: `Invoice ${invoiceNumber(inv.id)} is ${OVERDUE_REMINDER_DAYS} days overdue`,
-        body: `Invoice ${invoiceNumber(inv.id)}${inv.address ? ` for ${inv.address}` : ''} is ${OVERDUE_REMINDER_DAYS} days overdue: ${formatMoney(Number(inv.due_cents), { exact: true })} is due. You can see it in the app under Invoices.`,
         key: `invoice_overdue:${inv.id}`,
+        context: {
+          invoice_number: invoiceNumber(inv.id),
+          address: inv.address ?? undefined,
+          days: OVERDUE_REMINDER_DAYS,
+          amount_cents: Number(inv.due_cents),
+        },
       });
       if (written > 0) reminded++;
     });

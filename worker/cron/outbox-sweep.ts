@@ -4,6 +4,7 @@ import { withDb } from '../lib/db';
 import { enqueueInvoices, enqueueNotifications } from '../notify/outbox';
 import { sqlList } from '../../db/sql-list';
 import { SERVED_JOB } from '../../contract/job-status';
+import { log } from '../lib/log';
 
 /** A fresh row still `queued` this long after it was due was never enqueued (or its message was lost). */
 export const SWEEP_GRACE_MINUTES = 2;
@@ -59,14 +60,11 @@ export async function sweepOutbox(env: Env): Promise<{ notifications: number; in
     const jobs = await jobsMissingInvoicePdf(db);
     await enqueueInvoices(env, jobs);
     if (stuck.length || jobs.length)
-      console.log(
-        JSON.stringify({
-          level: 'info',
-          msg: 'outbox sweep re-enqueued',
-          notifications: stuck.length,
-          invoices: jobs.length,
-        }),
-      );
+      log.info({
+        msg: 'outbox sweep re-enqueued',
+        notifications: stuck.length,
+        invoices: jobs.length,
+      });
     return { notifications: stuck.length, invoices: jobs.length };
   });
 }

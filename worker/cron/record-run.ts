@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { withDb } from '../lib/db';
+import { log } from '../lib/log';
 
 /**
  * Runs one scheduled task and records it in `cron_runs` (started, finished, ok/error and
@@ -19,15 +20,13 @@ export async function recordRun<T>(env: Env, name: string, task: () => Promise<T
   } catch (err) {
     status = 'error';
     error = err instanceof Error ? err.message : String(err);
-    console.error(JSON.stringify({ level: 'error', msg: 'cron task failed', task: name, err: error }));
+    log.error({ msg: 'cron task failed', task: name, err: error });
     throw err;
   } finally {
     await withDb(env, (db) =>
       db.execute(
         sql`UPDATE cron_runs SET last_finished_at = now(), last_status = ${status}, last_error = ${error} WHERE name = ${name}`,
       ),
-    ).catch((err: unknown) =>
-      console.error(JSON.stringify({ level: 'error', msg: 'could not record cron run', task: name, err: String(err) })),
-    );
+    ).catch((err: unknown) => log.error({ msg: 'could not record cron run', task: name, err: String(err) }));
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { withDb } from '../lib/db';
 import { dispatchStub } from '../realtime';
+import { log } from '../lib/log';
 
 export type StaleDriver = { id: string; previous_status: string };
 
@@ -50,8 +51,7 @@ export async function cleanupStaleDrivers(
     ]),
   );
   for (const r of results)
-    if (r.status === 'rejected')
-      console.error(JSON.stringify({ level: 'error', msg: 'stale-driver fan-out failed', err: String(r.reason) }));
-  console.log(JSON.stringify({ level: 'info', msg: 'stale drivers set offline', drivers: stale.map((d) => d.id) }));
+    if (r.status === 'rejected') log.error({ msg: 'stale-driver fan-out failed', err: String(r.reason) });
+  log.info({ msg: 'stale drivers set offline', drivers: stale.map((d) => d.id) });
   return stale;
 }

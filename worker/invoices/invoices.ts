@@ -12,7 +12,7 @@ import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { customerUserId, loadOperator } from '../notify/recipients';
-import { notifyUser } from '../services/notify-intents';
+import { notifyPerson } from '../notify/intents';
 import { stormVisitPrice } from '../services/storm-billing';
 import type { InvoiceView } from './pdf';
 
@@ -277,13 +277,11 @@ export async function recordPayment(
   }
   const userId = await customerUserId(q, job.customer_id);
   if (userId) {
-    await notifyUser(q, {
-      user_id: userId,
+    await notifyPerson(q, userId, {
       kind: 'payment_received',
       job_id: job.id,
-      subject: 'Payment received',
-      body: `Thank you! We received ${formatMoney(amount, { exact: true })} by ${input.method} for ${job.job_address}.`,
       key: `payment_received:${payment!.id}`,
+      context: { address: job.job_address, amount_cents: amount, method: input.method },
     });
   }
   return { invoice: updated, payment: payment!, paid_cents: paid + amount, duplicate: false };
@@ -346,13 +344,11 @@ export async function refundInvoice(
   if (!row) throw notFound('Invoice');
   const userId = await customerUserId(q, invoice.customer_id);
   if (userId) {
-    await notifyUser(q, {
-      user_id: userId,
+    await notifyPerson(q, userId, {
       kind: 'refund_recorded',
       job_id: invoice.job_id,
-      subject: 'Refund issued',
-      body: `We refunded ${formatMoney(amountCents, { exact: true })} on your plowing invoice.`,
       key: `refund_recorded:${invoice.id}:${row.refund_cents}`,
+      context: { amount_cents: amountCents },
     });
   }
   return row;

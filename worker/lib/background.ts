@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../types';
 import { withDb, type Db } from './db';
+import { log } from './log';
 
 /**
  * Runs `work` after the response has gone, with its own database handle (the request's
@@ -11,14 +12,11 @@ export function afterResponse(c: Context<AppEnv>, what: string, work: (db: Db) =
   const requestId = c.get('requestId');
   c.executionCtx.waitUntil(
     withDb(c.env, work).catch((err) => {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: `background task failed: ${what}`,
-          request_id: requestId,
-          err: err instanceof Error ? (err.stack ?? err.message) : String(err),
-        }),
-      );
+      log.error({
+        msg: `background task failed: ${what}`,
+        request_id: requestId,
+        err: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
     }),
   );
 }

@@ -1,5 +1,6 @@
 import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
 import { fixNeonSocketEnd } from './neon-socket-fix';
+import { log } from './log';
 
 export interface DriverEnv {
   /** Local dev/test only: the WebSocket→TCP bridge (`host:port/v1`) in front of a plain Postgres. */
@@ -34,7 +35,7 @@ export function openPool(env: DriverEnv & { DATABASE_URL: string }, max: number)
   pool.on('error', (err: Error) => {
     // A connection dropped while the pool is being closed is the end we asked for, not a fault.
     if ((pool as Pool & { ending?: boolean }).ending) return;
-    console.error(JSON.stringify({ level: 'error', msg: 'db pool error', err: err.message }));
+    log.error({ msg: 'db pool error', err: err.message });
   });
   // pg emits a lost connection as an `error` event on the client; a client checked out for a
   // transaction has no listener, so without this one the event is thrown as an uncaught

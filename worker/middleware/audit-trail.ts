@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { audit } from '../lib/audit';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,13 +25,10 @@ export const auditTrail: MiddlewareHandler<AppEnv> = async (c, next) => {
       after: Object.keys(params).length ? params : null,
     });
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'audit trail write failed',
-        request_id: c.get('requestId'),
-        err: String(err),
-      }),
-    );
+    log.error({
+      msg: 'audit trail write failed',
+      request_id: c.get('requestId'),
+      err: String(err),
+    });
   }
 };

@@ -5,6 +5,7 @@ import { verifyAccessToken, type AccessClaims } from '../auth/tokens';
 import { isRevoked } from '../auth/revocation';
 import { ApiError, forbidden, unauthorized } from '../lib/errors';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** The access entry of the endpoint that will answer this request, or null for a 404. */
 export function endpointAccess(
@@ -42,7 +43,7 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!endpoint) return next(); // falls through to notFound
   const { key, access } = endpoint;
   if (access === undefined) {
-    console.error(JSON.stringify({ level: 'error', msg: 'route has no ACCESS entry', route: key }));
+    log.error({ msg: 'route has no ACCESS entry', route: key });
     throw forbidden();
   }
   if (access === 'public') return next();

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { settings } from '../lib/settings';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** LOG_LEVEL above `info`; a malformed value (answered 503 `misconfigured`) logs everything. */
 function quiet(env: object): boolean {
@@ -22,17 +23,14 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const user = c.get('user');
   const level = c.res.status >= 500 ? 'error' : 'info';
   if (level === 'info' && quiet(c.env)) return;
-  console.log(
-    JSON.stringify({
-      level,
-      msg: 'request',
-      request_id: requestId,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      status: c.res.status,
-      ms: Date.now() - started,
-      user_id: user?.sub,
-      role: user?.role,
-    }),
-  );
+  log.at(level, {
+    msg: 'request',
+    request_id: requestId,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    ms: Date.now() - started,
+    user_id: user?.sub,
+    role: user?.role,
+  });
 };

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
-import { STILL_RELEVANT } from './intents';
+import { stillRelevantStatuses } from './templates';
 import { delayFor } from './outbox';
 import { providerFor } from './providers';
 import { TWILIO_UNSUBSCRIBED } from './providers/twilio';
@@ -70,7 +70,7 @@ async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | n
       : null;
     if (block) return block;
   }
-  const relevant = STILL_RELEVANT[row.kind];
+  const relevant = stillRelevantStatuses(row.kind);
   if (row.send_after && row.job_id && relevant) {
     const [job] = await db.select({ status: t.jobs.status }).from(t.jobs).where(eq(t.jobs.id, row.job_id)).limit(1);
     if (job && !relevant.includes(job.status)) return `superseded: the job is now ${job.status}`;

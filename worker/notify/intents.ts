@@ -1,43 +1,25 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { JobStatus, Role } from '../../contract/enums';
-import { ON_SITE_JOB, pathSteps } from '../../contract/job-status';
+import type { ContactPreference, JobStatus, Role } from '../../contract/enums';
 import * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
-import { loadJobParties, planDeliveries, type Contact, type OperatorContext } from './recipients';
-import { TEMPLATES, type MessageContext, type TemplateKind } from './templates';
-
-/**
- * Kinds that may wake someone at night. Everything else sent as SMS waits for the end of
- * the operator's quiet hours (email and push are never held back).
- */
-export const URGENT_KINDS: ReadonlySet<TemplateKind> = new Set([
-  'job_en_route',
-  'job_arrived',
-  'job_cancelled',
-  'driver_job_assigned',
-  'driver_job_cancelled',
-]);
-
-/**
- * A held-back message that no longer makes sense is skipped at send time: "a driver is
- * assigned" is pointless once the job is done. Job statuses in which each kind still applies.
- */
-export const STILL_RELEVANT: Partial<Record<string, readonly JobStatus[]>> = {
-  job_assigned: pathSteps('assigned', 'arrived'),
-  job_en_route: pathSteps('en_route', 'arrived'),
-  job_arrived: ON_SITE_JOB,
-  waitlist_promoted: pathSteps('pending', 'arrived'),
-  driver_job_assigned: pathSteps('assigned', 'en_route'),
-};
+import {
+  loadContact,
+  loadJobParties,
+  loadOperator,
+  planDeliveries,
+  type Contact,
+  type OperatorContext,
+} from './recipients';
+import { NOTIFICATIONS, isUrgent, type MessageContext, type TemplateKind } from './templates';
 
 export interface NotifyOptions {
   kind: TemplateKind;
   /** Prefix of the idempotency keys; channel and recipient are appended. */
   key: string;
   job_id?: string | null;
-  context: Omit<MessageContext, 'business_name'>;
+  context: Omit<MessageContext, 'business_name' | 'time_zone'>;
   /** False when another message covers email. */
   email?: boolean;
   now?: Date;
@@ -53,9 +35,13 @@ export async function notifyContact(
   contact: Contact,
   n: NotifyOptions,
 ): Promise<number> {
-  const message = TEMPLATES[n.kind]({ ...n.context, business_name: op.business_name });
+  const message = NOTIFICATIONS[n.kind].render({
+    ...n.context,
+    business_name: op.business_name,
+    time_zone: op.timezone,
+  });
   const now = n.now ?? new Date();
-  const sendAfter = URGENT_KINDS.has(n.kind) ? null : quietHoursEnd(now, op);
+  const sendAfter = isUrgent(n.kind) ? null : quietHoursEnd(now, op);
   let queued = 0;
   for (const d of planDeliveries(contact, message, { email: n.email })) {
     const content =
@@ -78,6 +64,36 @@ export async function notifyContact(
     if (id && !d.skipped_reason) queued++;
   }
   return queued;
+}
+
+/** Contact details to use instead of the person's own (a waitlist entry's snapshot). */
+export interface ContactOverride {
+  preferred_contact: ContactPreference | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/**
+ * `notifyContact` for a person known by user id: loads the operator and the person's
+ * contact details (with `override` on top), then records the deliveries. Returns the rows queued.
+ */
+export async function notifyPerson(
+  tx: Queryable,
+  userId: string,
+  n: NotifyOptions,
+  override?: ContactOverride,
+): Promise<number> {
+  const [operator, contact] = await Promise.all([loadOperator(tx), loadContact(tx, userId)]);
+  if (!contact) return 0;
+  const to: Contact = override
+    ? {
+        ...contact,
+        preferred: override.preferred_contact ?? contact.preferred,
+        email: override.email ?? contact.email,
+        phone: override.phone ?? contact.phone,
+      }
+    : contact;
+  return notifyContact(tx, operator, to, n);
 }
 
 export interface JobTransition {
@@ -188,33 +204,7 @@ async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<void> {
   });
 }
 
-/**
- * A waitlisted request became a job (ApexPlow §8: "customer notified via SMS/email when job
- * is picked up"). Uses the contact details the customer left on the waitlist entry when
- * present. Call inside the promotion's transaction.
- */
-export async function notifyWaitlistPromoted(tx: Queryable, entry: t.WaitlistEntry, job: t.Job): Promise<number> {
-  const {
-    operator,
-    tier_label,
-    customer: contact,
-  } = await loadJobParties(tx, { customer_id: entry.customer_id, driver_id: null, tier_id: job.driveway_tier_id });
-  if (!contact) return 0;
-  const withEntryDetails: Contact = {
-    ...contact,
-    preferred: entry.preferred_contact ?? contact.preferred,
-    email: entry.contact_email ?? contact.email,
-    phone: entry.contact_phone ?? contact.phone,
-  };
-  return notifyContact(tx, operator, withEntryDetails, {
-    kind: 'waitlist_promoted',
-    key: `waitlist:${entry.id}:promoted`,
-    job_id: job.id,
-    context: jobContext(job, tier_label),
-  });
-}
-
-function jobContext(job: t.Job, tierLabel: string | null, driverName?: string): Omit<MessageContext, 'business_name'> {
+export function jobContext(job: t.Job, tierLabel: string | null, driverName?: string): NotifyOptions['context'] {
   return {
     address: job.job_address,
     driver_name: driverName,

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
+import { log } from '../lib/log';
 
 /**
  * The after-commit half of the transactional outbox (docs/decisions/0021-notification-outbox.md).
@@ -63,9 +64,7 @@ export async function withOutbox<T>(
   } finally {
     if (pending.notifications.size > 0 || pending.invoices.size > 0) {
       const work = flushOutbox(env, pending).catch((err: unknown) =>
-        console.error(
-          JSON.stringify({ level: 'error', msg: 'outbox flush failed; the sweep will enqueue', err: String(err) }),
-        ),
+        log.error({ msg: 'outbox flush failed; the sweep will enqueue', err: String(err) }),
       );
       if (defer) defer(work);
       else await work;

@@ -4,6 +4,7 @@ import type { Db } from '../lib/db';
 import { backoffSeconds } from '../queues/notifications';
 import { deliverNotification } from './deliver';
 import { markSecrets } from './secrets';
+import { log } from '../lib/log';
 
 export interface OutgoingMessage {
   user_id?: string | null;
@@ -107,16 +108,13 @@ export async function sendNow(env: Env, db: Db, msg: OutgoingMessage): Promise<S
       );
       return { id: row.id, status: 'queued', provider, duplicate: false };
     default:
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'notification send failed',
-          provider,
-          kind: msg.kind,
-          notification_id: row.id,
-          err: outcome.error,
-        }),
-      );
+      log.error({
+        msg: 'notification send failed',
+        provider,
+        kind: msg.kind,
+        notification_id: row.id,
+        err: outcome.error,
+      });
       return { id: row.id, status: 'failed', provider, duplicate: false };
   }
 }

@@ -1,6 +1,7 @@
 import { consumeInvoices } from './invoices';
 import { consumeLocationLog } from './location-log';
 import { consumeDeadNotifications, consumeNotifications } from './notifications';
+import { log } from '../lib/log';
 
 type Consumer = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 
@@ -18,7 +19,7 @@ export async function dispatchQueue(batch: MessageBatch<unknown>, env: Env): Pro
     .filter((q) => batch.queue === q || batch.queue.startsWith(`${q}-`))
     .sort((a, b) => b.length - a.length)[0];
   if (!name) {
-    console.error(JSON.stringify({ level: 'error', msg: 'message from unknown queue', queue: batch.queue }));
+    log.error({ msg: 'message from unknown queue', queue: batch.queue });
     return batch.ackAll();
   }
   return CONSUMERS[name]!(batch, env);

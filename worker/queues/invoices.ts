@@ -1,6 +1,7 @@
 import { generateInvoice } from '../invoices/generate';
 import { withDb } from '../lib/db';
 import { InvoiceMessage } from '../notify/outbox';
+import { log } from '../lib/log';
 
 const RETRY_BASE_SECONDS = 30;
 
@@ -14,7 +15,7 @@ export async function consumeInvoices(batch: MessageBatch<unknown>, env: Env): P
   for (const msg of batch.messages) {
     const parsed = InvoiceMessage.safeParse(msg.body);
     if (!parsed.success) {
-      console.error(JSON.stringify({ level: 'error', msg: 'dropping malformed invoice message', id: msg.id }));
+      log.error({ msg: 'dropping malformed invoice message', id: msg.id });
       msg.ack();
       continue;
     }
@@ -22,15 +23,12 @@ export async function consumeInvoices(batch: MessageBatch<unknown>, env: Env): P
       await withDb(env, (db) => generateInvoice(env, db, parsed.data.job_id));
       msg.ack();
     } catch (err) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'invoice generation failed; retrying',
-          job_id: parsed.data.job_id,
-          attempt: msg.attempts,
-          err: String(err),
-        }),
-      );
+      log.error({
+        msg: 'invoice generation failed; retrying',
+        job_id: parsed.data.job_id,
+        attempt: msg.attempts,
+        err: String(err),
+      });
       msg.retry({ delaySeconds: Math.min(600, RETRY_BASE_SECONDS * 2 ** (msg.attempts - 1)) });
     }
   }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { geographyPointSql } from '../../db/geo';
 import { withDb, type Db } from '../lib/db';
 import { flushDriverPositions, type DriverPosition } from '../services/positions';
+import { log } from '../lib/log';
 
 /** One GPS fix on its way to `driver_location_log`. */
 export const LocationFix = z.object({
@@ -96,14 +97,11 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
   for (const msg of batch.messages) {
     const parsed = LocationLogMessage.safeParse(msg.body);
     if (!parsed.success) {
-      console.error(
-        JSON.stringify({
-          level: 'error',
-          msg: 'dropping malformed location-log message',
-          id: msg.id,
-          issues: parsed.error.issues.length,
-        }),
-      );
+      log.error({
+        msg: 'dropping malformed location-log message',
+        id: msg.id,
+        issues: parsed.error.issues.length,
+      });
       msg.ack();
       continue;
     }
@@ -112,15 +110,12 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
     for (const [i, candidate] of fixes.entries()) {
       const fix = LocationFix.safeParse(candidate);
       if (!fix.success) {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'dropping malformed fix in a location-log message',
-            id: msg.id,
-            index: i,
-            issues: fix.error.issues.length,
-          }),
-        );
+        log.error({
+          msg: 'dropping malformed fix in a location-log message',
+          id: msg.id,
+          index: i,
+          issues: fix.error.issues.length,
+        });
         continue;
       }
       rows.push(fix.data);
@@ -158,15 +153,12 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
           written.push(row);
         } catch (err) {
           if (!refusedForGood(err)) throw err;
-          console.error(
-            JSON.stringify({
-              level: 'error',
-              msg: 'dropping a fix the database refuses',
-              id: msg.id,
-              client_event_id: row.client_event_id ?? null,
-              err: String((err as { cause?: unknown }).cause ?? err),
-            }),
-          );
+          log.error({
+            msg: 'dropping a fix the database refuses',
+            id: msg.id,
+            client_event_id: row.client_event_id ?? null,
+            err: String((err as { cause?: unknown }).cause ?? err),
+          });
         }
         const remaining = left.get(msg)! - 1;
         left.set(msg, remaining);
@@ -179,15 +171,12 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
     });
   } catch (err) {
     const rest = accepted.filter((m) => !settled.has(m));
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'location-log insert failed; batch will be retried',
-        messages: rest.length,
-        attempts: rest[0]?.attempts,
-        err: String(err),
-      }),
-    );
+    log.error({
+      msg: 'location-log insert failed; batch will be retried',
+      messages: rest.length,
+      attempts: rest[0]?.attempts,
+      err: String(err),
+    });
     for (const msg of rest) msg.retry({ delaySeconds: LOCATION_LOG_RETRY_SECONDS });
   }
 }

@@ -1,6 +1,7 @@
 import { withDb } from '../lib/db';
 import { deliverNotification, markDead } from '../notify/deliver';
 import { NotificationMessage } from '../notify/outbox';
+import { log } from '../lib/log';
 
 /** Keep equal to `max_retries` of the plowdispatch-notifications consumer in wrangler.toml. */
 export const NOTIFY_MAX_RETRIES = 5;
@@ -32,7 +33,7 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
       batch.messages.map(async (msg) => {
         const parsed = NotificationMessage.safeParse(msg.body);
         if (!parsed.success) {
-          console.error(JSON.stringify({ level: 'error', msg: 'dropping malformed notification message', id: msg.id }));
+          log.error({ msg: 'dropping malformed notification message', id: msg.id });
           return msg.ack();
         }
         try {
@@ -49,25 +50,19 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
             case 'retry':
               return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
             case 'dead_letter':
-              console.error(
-                JSON.stringify({
-                  level: 'error',
-                  msg: 'notification dead-lettered',
-                  id: parsed.data.id,
-                  error: outcome.error,
-                }),
-              );
+              log.error({
+                msg: 'notification dead-lettered',
+                id: parsed.data.id,
+                error: outcome.error,
+              });
               return msg.retry();
           }
         } catch (err) {
-          console.error(
-            JSON.stringify({
-              level: 'error',
-              msg: 'notification delivery crashed; retrying',
-              id: parsed.data.id,
-              err: String(err),
-            }),
-          );
+          log.error({
+            msg: 'notification delivery crashed; retrying',
+            id: parsed.data.id,
+            err: String(err),
+          });
           msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
         }
       }),
@@ -84,12 +79,12 @@ export async function consumeDeadNotifications(batch: MessageBatch<unknown>, env
     for (const msg of batch.messages) {
       const parsed = NotificationMessage.safeParse(msg.body);
       if (!parsed.success) {
-        console.error(JSON.stringify({ level: 'error', msg: 'malformed message in notifications DLQ', id: msg.id }));
+        log.error({ msg: 'malformed message in notifications DLQ', id: msg.id });
         msg.ack();
         continue;
       }
       await markDead(db, parsed.data.id);
-      console.error(JSON.stringify({ level: 'error', msg: 'notification is dead', id: parsed.data.id }));
+      log.error({ msg: 'notification is dead', id: parsed.data.id });
       msg.ack();
     }
   });

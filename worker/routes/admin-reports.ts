@@ -8,6 +8,7 @@ import { ensureSettings } from '../services/operator-setup';
 import { exportCsv, exportFileName } from '../services/exports';
 import { dashboard, jobsReport, localToday, resolveRange, revenueReport } from '../services/reports';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** The admin portal's read models: dashboard, board, reports, customers. Mounted at /api/v1/admin. */
 export const adminReports = new Hono<AppEnv>();
@@ -52,7 +53,7 @@ adminReports.get('/exports', async (c) => {
           close();
         } else controller.enqueue(encoder.encode(next.value));
       } catch (err) {
-        console.error(JSON.stringify({ level: 'error', msg: 'csv export failed', kind: q.kind, err: String(err) }));
+        log.error({ msg: 'csv export failed', kind: q.kind, err: String(err) });
         controller.error(err);
         close();
       }

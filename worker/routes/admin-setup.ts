@@ -17,6 +17,7 @@ import {
   toTier,
 } from '../services/operator-setup';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /**
  * Operator setup (the admin onboarding wizard and settings pages): service area, pricing
@@ -72,8 +73,6 @@ adminSetup.patch('/settings', async (c) => {
       type: 'settings_changed',
       payload: { accepting_jobs: row.accepting_jobs, auto_dispatch: row.auto_dispatch, ts: new Date().toISOString() },
     })
-    .catch((err: unknown) =>
-      console.error(JSON.stringify({ level: 'error', msg: 'settings fan-out failed', err: String(err) })),
-    );
+    .catch((err: unknown) => log.error({ msg: 'settings fan-out failed', err: String(err) }));
   return c.json({ settings: toSettings(row) });
 });

@@ -11,6 +11,7 @@ import { statusHistory, toJob, visibleJob } from '../services/jobs';
 import { priceChanges, toPriceChange } from '../services/price-changes';
 import { cancelEntry, listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** A customer's own history: jobs, waitlist requests and invoices (under /api/v1/customers). */
 export const customerHistory = new Hono<AppEnv>();
@@ -71,9 +72,7 @@ customerHistory.delete('/me/waitlist/:id', async (c) => {
       type: 'waitlist_changed',
       payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() },
     })
-    .catch((err: unknown) =>
-      console.error(JSON.stringify({ level: 'error', msg: 'waitlist fan-out failed', err: String(err) })),
-    );
+    .catch((err: unknown) => log.error({ msg: 'waitlist fan-out failed', err: String(err) }));
   return c.json({ waitlist_entry: toWaitlistEntry(entry) });
 });
 

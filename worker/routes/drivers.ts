@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { DriverStatusBody, JobStatusBody, PaymentBody, RejectBody } from '../../contract/api';
 import { DriverListQuery, DriverPatch } from '../../contract/api-domain';
 import * as t from '../../db/schema';
@@ -11,15 +11,12 @@ import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { recordPayment, toInvoice, toPayment } from '../invoices/invoices';
 import { acceptJob, toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
-import { notifyUser } from '../services/notify-intents';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import { driverRoute } from '../services/storm-routes';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 export const drivers = new Hono<AppEnv>();
-
-const logFailure = (what: string) => (err: unknown) =>
-  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
 /** Admin: drivers with their last batched position (SPEC §7), by status and proximity. */
 drivers.get('/', async (c) => {
@@ -86,7 +83,7 @@ drivers.patch('/me/status', async (c) => {
       type: 'driver_status_change',
       payload: { driver_id: driverId, status: row.status, ts: new Date().toISOString() },
     })
-    .catch(logFailure('driver status fan-out'));
+    .catch(log.failed('driver status fan-out'));
   return c.json({ driver: row });
 });
 
@@ -125,7 +122,7 @@ drivers.post('/me/jobs/:id/reject', async (c) => {
   });
   await publishTransition(c.env, result);
   if (!result.duplicate)
-    c.executionCtx.waitUntil(autoDispatchDeclined(c.env, result.job.id).catch(logFailure('auto-dispatch decline')));
+    c.executionCtx.waitUntil(autoDispatchDeclined(c.env, result.job.id).catch(log.failed('auto-dispatch decline')));
   return c.json({ job: toJob(result.job) });
 });
 
@@ -165,7 +162,7 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
           ts: new Date().toISOString(),
         },
       })
-      .catch(logFailure('payment fan-out'));
+      .catch(log.failed('payment fan-out'));
   }
   return c.json(
     { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) },

@@ -10,6 +10,7 @@ import { actorOf } from '../lib/actor';
 import { ApiError, notFound } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** `/files/*`: signed upload and download of private R2 objects (no bearer token: the signature is the grant). */
 export const files = new Hono<AppEnv>();
@@ -101,7 +102,7 @@ files.put('/upload/*', async (c) => {
     if (stored.status === 'fulfilled' && stored.value) await c.env.FILES.delete(key).catch(() => {});
     const reason = piped.status === 'rejected' ? piped.reason : stored.status === 'rejected' ? stored.reason : null;
     if (reason instanceof ContentMismatchError) throw new ApiError(415, 'unsupported_media_type', reason.message);
-    console.error(JSON.stringify({ level: 'error', msg: 'upload to R2 failed', key, err: String(reason) }));
+    log.error({ msg: 'upload to R2 failed', key, err: String(reason) });
     throw new ApiError(400, 'upload_failed', 'The upload did not complete; try again.');
   }
   // null: another upload on this URL finished first (the conditional write refused ours).

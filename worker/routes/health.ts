@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openDb } from '../lib/db';
 import journal from '../../migrations/meta/_journal.json';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 export const health = new Hono<AppEnv>();
 
@@ -54,7 +55,7 @@ health.get('/readyz', async (c) => {
     return c.json(body, current ? 200 : 503);
   } catch (err) {
     lastReady.delete(cacheKey);
-    console.error(JSON.stringify({ level: 'error', msg: 'readyz: database unreachable', err: String(err) }));
+    log.error({ msg: 'readyz: database unreachable', err: String(err) });
     c.header('Retry-After', '5');
     return c.json({ status: 'unavailable', database: 'unreachable' }, 503);
   } finally {

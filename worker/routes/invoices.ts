@@ -26,6 +26,7 @@ import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub } from '../realtime';
 import { visibleJob } from '../services/jobs';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** Invoices (ApexPlow §5 "Billing"): drafts are made on completion, paid in person or at the office. */
 export const invoices = new Hono<AppEnv>();
@@ -36,9 +37,7 @@ const announce = (env: Env, row: InvoiceRow) =>
       type: 'invoice_changed',
       payload: { invoice_id: row.id, job_id: row.job_id, status: row.status, ts: new Date().toISOString() },
     })
-    .catch((err: unknown) =>
-      console.error(JSON.stringify({ level: 'error', msg: 'invoice fan-out failed', err: String(err) })),
-    );
+    .catch((err: unknown) => log.error({ msg: 'invoice fan-out failed', err: String(err) }));
 
 /**
  * Admin list with the job address, customer name and balance. Open invoices (money still

@@ -7,6 +7,7 @@ import { audit } from '../lib/audit';
 import { toJob, visibleJob } from '../services/jobs';
 import { changePrice, priceChanges, toPriceChange } from '../services/price-changes';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** On-site price overrides and their log (ApexPlow §3.11), under /api/v1/jobs/:id. */
 export const jobPrices = new Hono<AppEnv>();
@@ -40,9 +41,7 @@ jobPrices.post('/:id/price', async (c) => {
     };
     await dispatchStub(c.env)
       .toAdmins(msg)
-      .catch((err: unknown) =>
-        console.error(JSON.stringify({ level: 'error', msg: 'price fan-out failed', err: String(err) })),
-      );
+      .catch((err: unknown) => log.error({ msg: 'price fan-out failed', err: String(err) }));
   }
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) }, change ? 201 : 200);
 });

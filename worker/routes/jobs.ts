@@ -28,11 +28,9 @@ import { auditor } from '../services/audit-trail';
 import { jobDisputes, toDispute } from '../services/disputes';
 import { timeOnSite } from '../services/time-on-site';
 import { signedEvidencePack } from '../services/evidence';
+import { log } from '../lib/log';
 
 export const jobs = new Hono<AppEnv>();
-
-const logFailure = (what: string) => (err: unknown) =>
-  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
 /**
  * A customer's request, or an admin entering one for a customer (`customer_id`). When the
@@ -49,7 +47,7 @@ jobs.post('/', async (c) => {
         type: 'waitlist_changed',
         payload: { waitlist_id: entry.id, status: entry.status, job_id: null, ts: new Date().toISOString() },
       })
-      .catch(logFailure('waitlist fan-out'));
+      .catch(log.failed('waitlist fan-out'));
     return c.json({ waitlist_entry: entry }, 202);
   }
   if (outcome.created)
@@ -109,7 +107,7 @@ jobs.patch('/:id', async (c) => {
     };
     const dispatch = dispatchStub(c.env);
     await Promise.all([dispatch.toAdmins(msg), job.driver_id ? dispatch.toDriver(job.driver_id, msg) : null]).catch(
-      logFailure('job edit fan-out'),
+      log.failed('job edit fan-out'),
     );
   }
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });

@@ -17,15 +17,13 @@ import {
   type WaitlistRow,
 } from '../services/waitlist';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /**
  * The waitlist (ApexPlow §3.12): requests made while the operator was paused. Admins see
  * them on the dispatch portal's panel, drivers as a separate section of their queue.
  */
 export const waitlist = new Hono<AppEnv>();
-
-const logFailure = (what: string) => (err: unknown) =>
-  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
 
 const changed = (env: Env, entry: WaitlistRow) =>
   dispatchStub(env)
@@ -38,7 +36,7 @@ const changed = (env: Env, entry: WaitlistRow) =>
         ts: new Date().toISOString(),
       },
     })
-    .catch(logFailure('waitlist fan-out'));
+    .catch(log.failed('waitlist fan-out'));
 
 /** Admins: any status (default waiting), with contact details. Drivers: waiting only, without them. */
 waitlist.get('/', async (c) => {
@@ -87,7 +85,7 @@ waitlist.post('/:id/promote', async (c) => {
   await changed(c.env, outcome.entry);
   const settings = await operatorSettings(c.var.db);
   if (settings?.auto_dispatch)
-    c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(logFailure('auto-dispatch start')));
+    c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(log.failed('auto-dispatch start')));
   return c.json({ job: toJob(outcome.job), waitlist_entry: toWaitlistEntry(outcome.entry) }, 201);
 });
 

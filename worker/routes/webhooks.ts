@@ -8,6 +8,7 @@ import { TWILIO_UNSUBSCRIBED } from '../notify/providers/twilio';
 import { applyKeyword, keywordOf } from '../notify/sms-consent';
 import { verifySvixSignature, verifyTwilioSignature } from '../notify/webhook-signatures';
 import type { AppEnv } from '../types';
+import { log } from '../lib/log';
 
 /** Provider callbacks: public routes, each authenticated by the provider's signature. */
 export const webhooks = new Hono<AppEnv>();
@@ -42,15 +43,12 @@ webhooks.post('/twilio/inbound', async (c) => {
   const from = params.get('From') ?? '';
   const keyword = keywordOf(params.get('Body') ?? '');
   const affected = await applyKeyword(c.var.db, from, keyword);
-  console.log(
-    JSON.stringify({
-      level: 'info',
-      msg: 'inbound sms',
-      keyword,
-      matched_users: affected,
-      message_sid: params.get('MessageSid'),
-    }),
-  );
+  log.info({
+    msg: 'inbound sms',
+    keyword,
+    matched_users: affected,
+    message_sid: params.get('MessageSid'),
+  });
   return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml' });
 });
 

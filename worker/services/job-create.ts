@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { CreateJobBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
@@ -8,9 +8,10 @@ import { publishNewJob } from '../realtime';
 import { startAutoDispatch } from './auto-dispatch';
 import { formatAddress, insertPendingJobs } from './job-insert';
 import { findJob, type Actor, type JobRow } from './jobs';
-import { notifyUser } from './notify-intents';
+import { notifyPerson } from '../notify/intents';
 import { checkStormCapacity } from './storm-intake';
 import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
+import { log } from '../lib/log';
 
 export type CreateOutcome =
   /** `auto_dispatch`: the operator wants new jobs offered to drivers automatically. */
@@ -84,12 +85,10 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
         })
         .returning();
       if (profile) {
-        await notifyUser(tx, {
-          user_id: profile.user_id,
+        await notifyPerson(tx, profile.user_id, {
           kind: 'waitlist_joined',
-          subject: 'You are on the waitlist',
-          body: `We are not taking new jobs right now; your request for ${address} is on the waitlist and we will tell you when a driver picks it up.`,
           key: `waitlist_joined:${row!.id}`,
+          context: { address },
         });
       }
       return row!;
@@ -140,9 +139,6 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   return { kind: 'job', job, created: true, auto_dispatch: settings?.auto_dispatch ?? false };
 }
 
-const logFailure = (what: string) => (err: unknown) =>
-  console.error(JSON.stringify({ level: 'error', msg: `${what} failed`, err: String(err) }));
-
 /**
  * After the commit of new jobs: the dispatch board hears of each, and with auto-dispatch on
  * the nearest drivers are offered them in the background (`waitUntil`).
@@ -155,7 +151,7 @@ export async function announceNewJobs(
 ): Promise<void> {
   await Promise.all(jobs.map((job) => publishNewJob(env, job)));
   if (autoDispatch)
-    for (const job of jobs) waitUntil(startAutoDispatch(env, job).catch(logFailure('auto-dispatch start')));
+    for (const job of jobs) waitUntil(startAutoDispatch(env, job).catch(log.failed('auto-dispatch start')));
 }
 
 /** The job this customer already created with this `client_event_id`, if any. */

@@ -7,8 +7,8 @@ import type { Db } from '../lib/db';
 import { conflict } from '../lib/errors';
 import type { RecordAudit } from './audit-trail';
 import { visibleJob, type Actor, type JobRow } from './jobs';
-import { notifyUser } from './notify-intents';
-import { ensureSettings } from './operator-setup';
+import { notifyPerson } from '../notify/intents';
+import { customerUserId } from '../notify/recipients';
 import { changePrice, type PriceChangeRow } from './price-changes';
 
 export interface EditOutcome {
@@ -17,10 +17,6 @@ export interface EditOutcome {
   /** Names of the fields that actually changed. */
   fields: string[];
 }
-
-/** "Jan 3, 2026, 7:00 AM" in the operator's zone: how a customer reads a time. */
-const localTime = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
 
 const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
@@ -91,21 +87,13 @@ export async function editJob(
       after: pick(job),
     });
     if (scheduleChange) {
-      const [customer] = await tx
-        .select({ user_id: t.customer_profiles.user_id })
-        .from(t.customer_profiles)
-        .where(eq(t.customer_profiles.id, job.customer_id))
-        .limit(1);
-      if (customer) {
-        await notifyUser(tx, {
-          user_id: customer.user_id,
+      const userId = await customerUserId(tx, job.customer_id);
+      if (userId) {
+        await notifyPerson(tx, userId, {
           kind: 'job_rescheduled',
           job_id: job.id,
-          subject: 'Your plow time changed',
-          body: job.scheduled_for
-            ? `Your plowing at ${job.job_address} is now scheduled for ${localTime(job.scheduled_for, (await ensureSettings(tx)).timezone)}.`
-            : `Your plowing at ${job.job_address} is now as soon as possible.`,
           key: `job_rescheduled:${job.id}:${job.version}`,
+          context: { address: job.job_address, scheduled_for: job.scheduled_for },
         });
       }
     }

@@ -1,9 +1,7 @@
-import { loadContact, planDeliveries } from '../notify/recipients';
-import { SMS_FOOTER, type RenderedMessage } from '../notify/templates';
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import { noteQueued } from '../notify/outbox';
-import type { NotificationChannel, ContactPreference } from '../../contract/enums';
+import type { NotificationChannel } from '../../contract/enums';
 
 export type { Queryable, Tx } from '../lib/db';
 
@@ -61,54 +59,4 @@ export async function enqueueNotification(tx: Queryable, intent: NotificationInt
   if (!row) return null;
   if (!skipped) noteQueued(row.id, row.send_after);
   return row.id;
-}
-
-/** A notice for one person; the channels follow their role and contact preference. */
-export interface UserNotice {
-  user_id: string;
-  /** Machine name of the event, e.g. `waitlist_promoted`. */
-  kind: string;
-  job_id?: string | null;
-  subject: string;
-  body: string;
-  /** Unique per logical event; the channel is appended. */
-  key: string;
-  /** Contact details to use instead of the user's current ones (a waitlist entry's snapshot). */
-  contact?: { preferred_contact: ContactPreference | null; email: string | null; phone: string | null };
-}
-
-/**
- * Records a notice for one person: the channels follow their role, preference, SMS
- * consent and push subscriptions (notify/recipients.ts `planDeliveries`); one outbox row
- * per delivery, idempotent on `key` + channel + address. Returns the rows written.
- */
-export async function notifyUser(q: Queryable, notice: UserNotice): Promise<number> {
-  const contact = await loadContact(q, notice.user_id);
-  if (!contact) return 0;
-  if (notice.contact) {
-    contact.email = notice.contact.email ?? contact.email;
-    contact.phone = notice.contact.phone ?? contact.phone;
-    if (notice.contact.preferred_contact) contact.preferred = notice.contact.preferred_contact;
-  }
-  const message: RenderedMessage = {
-    sms: `${notice.body} ${SMS_FOOTER}`,
-    email: { subject: notice.subject, text: notice.body },
-    push: { title: notice.subject, body: notice.body },
-  };
-  let written = 0;
-  for (const d of planDeliveries(contact, message)) {
-    const id = await enqueueNotification(q, {
-      user_id: notice.user_id,
-      job_id: notice.job_id ?? null,
-      kind: notice.kind,
-      channel: d.channel,
-      recipient: d.recipient,
-      subject: d.channel === 'email' ? notice.subject : d.channel === 'push' ? notice.subject : null,
-      body: d.channel === 'sms' ? message.sms! : notice.body,
-      idempotency_key: `${notice.key}:${d.channel}:${d.recipient ?? 'none'}`,
-      ...(d.skipped_reason ? { skipped_reason: d.skipped_reason } : {}),
-    });
-    if (id) written++;
-  }
-  return written;
 }

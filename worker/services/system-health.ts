@@ -8,6 +8,7 @@ import { RETRYING_GRACE_MINUTES } from '../cron/outbox-sweep';
 import type { Db } from '../lib/db';
 import { sqlList } from '../../db/sql-list';
 import { OPEN_JOB } from '../../contract/job-status';
+import { log } from '../lib/log';
 
 /**
  * The admin's health view (`GET /api/v1/admin/health`): what an operator checks first when
@@ -213,9 +214,7 @@ async function section<T>(name: string, work: Promise<T>): Promise<T | null> {
   try {
     return await work;
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: 'error', msg: 'admin health: section failed', section: name, err: String(err) }),
-    );
+    log.error({ msg: 'admin health: section failed', section: name, err: String(err) });
     return null;
   }
 }
@@ -271,7 +270,7 @@ export async function systemHealth(env: Env, db: Db): Promise<AdminHealth> {
     );
     database = { ok: true, connect_ms, ping_ms, query_ms, error: null };
   } catch (err) {
-    console.error(JSON.stringify({ level: 'error', msg: 'admin health: database query failed', err: String(err) }));
+    log.error({ msg: 'admin health: database query failed', err: String(err) });
     database = {
       ok: false,
       connect_ms: null,

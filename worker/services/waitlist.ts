@@ -5,7 +5,8 @@ import { conflict, notFound } from '../lib/errors';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { transitionJob, type Actor, type JobRow, type Queryable, type TransitionResult } from './jobs';
 import { insertPendingJobs } from './job-insert';
-import { notifyUser } from './notify-intents';
+import { notifyPerson } from '../notify/intents';
+import { customerUserId } from '../notify/recipients';
 import type { WaitlistStatus } from '../../contract/enums';
 
 export type WaitlistRow = typeof t.waitlist.$inferSelect;
@@ -122,24 +123,19 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
         notes: actor.role === 'driver' ? 'taken from the waitlist by the driver' : 'assigned from the waitlist',
       });
     }
-    const [customer] = await tx
-      .select({ user_id: t.customer_profiles.user_id })
-      .from(t.customer_profiles)
-      .where(eq(t.customer_profiles.id, entry.customer_id))
-      .limit(1);
-    if (customer) {
-      await notifyUser(tx, {
-        user_id: customer.user_id,
-        kind: 'waitlist_promoted',
-        job_id: created!.id,
-        subject: 'Your plow request is on the schedule',
-        body:
-          mode.kind === 'assign'
-            ? `Good news: a driver has picked up your plow request for ${entry.job_address}.`
-            : `Good news: your plow request for ${entry.job_address} is now on our dispatch board.`,
-        key: `waitlist_promoted:${entry.id}`,
-        contact: { preferred_contact: entry.preferred_contact, email: entry.contact_email, phone: entry.contact_phone },
-      });
+    const userId = await customerUserId(tx, entry.customer_id);
+    if (userId) {
+      await notifyPerson(
+        tx,
+        userId,
+        {
+          kind: 'waitlist_promoted',
+          job_id: created!.id,
+          key: `waitlist_promoted:${entry.id}`,
+          context: { address: entry.job_address, picked_up: mode.kind === 'assign' },
+        },
+        { preferred_contact: entry.preferred_contact, email: entry.contact_email, phone: entry.contact_phone },
+      );
     }
     return { entry: promoted!, job: assignment?.job ?? created!, created: created!, assignment };
   });

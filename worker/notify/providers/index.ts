@@ -3,6 +3,7 @@ import { resend, resendConfigured } from './resend';
 import { twilio, twilioConfigured } from './twilio';
 import type { NotificationRow, Provider, SendResult } from './types';
 import { vapidConfigured, webPush } from './web-push';
+import { log } from '../../lib/log';
 
 /**
  * Local development without provider keys: the message is only recorded (status `sent`,
@@ -17,15 +18,12 @@ export const outbox: Provider = {
         `\n📬 outbox ${row.channel} to ${row.recipient}${row.subject ? ` — ${row.subject}` : ''}\n${row.body}\n`,
       );
     } else {
-      console.log(
-        JSON.stringify({
-          level: 'info',
-          msg: 'outbox message (no provider configured)',
-          channel: row.channel,
-          kind: row.kind,
-          notification_id: row.id,
-        }),
-      );
+      log.info({
+        msg: 'outbox message (no provider configured)',
+        channel: row.channel,
+        kind: row.kind,
+        notification_id: row.id,
+      });
     }
     return { provider: 'outbox', provider_message_id: `outbox-${row.id}` };
   },

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import * as t from '../../../db/schema';
-import { URGENT_KINDS } from '../intents';
-import type { TemplateKind } from '../templates';
+import { isUrgent } from '../templates';
 import { buildPushRequest, pushTopic } from '../web-push';
 import {
   errorFromResponse,
@@ -51,7 +50,7 @@ export const webPush: Provider = {
       ? await db.select().from(t.push_subscriptions).where(eq(t.push_subscriptions.id, row.recipient)).limit(1)
       : [];
     if (!sub) throw new ProviderError('webpush', 'push subscription no longer exists', false);
-    const urgent = URGENT_KINDS.has(row.kind as TemplateKind);
+    const urgent = isUrgent(row.kind);
     const request = await buildPushRequest(
       sub,
       pushPayload(row),
