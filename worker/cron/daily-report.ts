@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { withDb, type Db } from '../lib/db';
 import { localParts, previousLocalDay } from '../lib/zoned-time';
 import { emailAdmins } from '../notify/intents';
-import { loadOperator } from '../notify/recipients';
 import { dailyReportEmail } from '../notify/templates';
 import { sqlList } from '../../db/sql-list';
 import { CALLED_OFF_JOB, SERVED_JOB } from '../../contract/job-status';
+import { ensureSettings } from '../services/operator-setup';
 
 /** Local hour the report goes out (ApexPlow DailyRevenueReport: "6 AM daily"). */
 export const REPORT_HOUR = 6;
@@ -61,7 +61,7 @@ export async function dailyRevenueReport(
   at = new Date(),
 ): Promise<{ date: string; recipients: number } | null> {
   return withDb(env, async (db) => {
-    const op = await loadOperator(db);
+    const op = await ensureSettings(db);
     if (localParts(at, op.timezone).hour !== REPORT_HOUR) return null;
     const day = previousLocalDay(at, op.timezone);
     const report = await buildDailyReport(db, day);

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { withDb, type Db } from '../lib/db';
 import { localDate } from '../lib/zoned-time';
-import { loadOperator } from '../notify/recipients';
 import { notifyPerson } from '../notify/intents';
+import { ensureSettings } from '../services/operator-setup';
 
 /**
  * Seasonal contracts bill on their installment schedule: each hourly tick issues the invoice
@@ -11,7 +11,7 @@ import { notifyPerson } from '../notify/intents';
  * however many ticks overlap or repeat; the customer is told in the same transaction.
  */
 export async function issueDueInstallments(db: Db, at: Date): Promise<{ issued: number }> {
-  const op = await loadOperator(db);
+  const op = await ensureSettings(db);
   const today = localDate(at, op.timezone);
   return db.transaction(async (tx) => {
     const issued = (

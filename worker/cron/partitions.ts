@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { withDb } from '../lib/db';
+import { ensureSettings } from '../services/operator-setup';
 
 export const MONTHS_AHEAD = 3;
 
@@ -14,10 +15,7 @@ export async function partitionUpkeep(
   now = new Date(),
 ): Promise<{ created: number; dropped: number; cutoff: string }> {
   return withDb(env, async (db) => {
-    const [settings] = (
-      await db.execute<{ days: number }>(sql`SELECT location_retention_days AS days FROM operator_settings LIMIT 1`)
-    ).rows;
-    const days = settings?.days ?? 90;
+    const days = (await ensureSettings(db)).location_retention_days;
     const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
     const created =
       (await db.execute<{ n: number }>(sql`SELECT ensure_location_log_partitions(${MONTHS_AHEAD}) AS n`)).rows[0]?.n ??

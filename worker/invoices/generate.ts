@@ -6,9 +6,10 @@ import { invoicePdfKey } from '../files/keys';
 import type { Db, Queryable } from '../lib/db';
 import { notifyContact } from '../notify/intents';
 import { publicBaseUrl } from '../notify/public-url';
-import { customerUserId, loadContact, loadOperator } from '../notify/recipients';
+import { customerUserId, loadContact } from '../notify/recipients';
 import { draftInvoice, invoiceNumber, loadInvoiceView } from './invoices';
 import { pdfFingerprint, renderInvoicePdf } from './pdf';
+import { ensureSettings } from '../services/operator-setup';
 
 export interface InvoicePdf {
   key: string;
@@ -72,7 +73,7 @@ export async function emailInvoice(env: Env, db: Db, invoiceId: string, key: str
   await db.transaction(async (tx) => {
     await notifyContact(
       tx,
-      await loadOperator(tx),
+      await ensureSettings(tx),
       { ...contact, preferred: 'email' },
       {
         kind: 'invoice_ready',

@@ -11,10 +11,11 @@ import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
 import { ApiError, conflict, notFound } from '../lib/errors';
-import { customerUserId, loadOperator } from '../notify/recipients';
+import { customerUserId } from '../notify/recipients';
 import { notifyPerson } from '../notify/intents';
 import { stormVisitPrice } from '../services/storm-billing';
 import type { InvoiceView } from './pdf';
+import { ensureSettings } from '../services/operator-setup';
 
 /**
  * The one home of invoices and payments: what a job costs (one amount function, the
@@ -114,19 +115,6 @@ export async function liveInvoiceForJob(
   return row;
 }
 
-/** The operator's billing settings: tax rate, payment terms (days and text). */
-export async function billingSettings(q: Queryable) {
-  const [row] = await q
-    .select({
-      tax_rate_bps: t.operator_settings.tax_rate_bps,
-      due_days: t.operator_settings.invoice_due_days,
-      terms: t.operator_settings.invoice_terms,
-    })
-    .from(t.operator_settings)
-    .limit(1);
-  return row ?? { tax_rate_bps: 0, due_days: 14, terms: null };
-}
-
 /**
  * The job's live invoice, drafting it when there is none: at the job's amounts, with a
  * storm visit's description as its note. Called inside the completing transaction and
@@ -136,7 +124,7 @@ export async function billingSettings(q: Queryable) {
 export async function draftInvoice(q: Queryable, job: t.Job): Promise<InvoiceRow> {
   const existing = await liveInvoiceForJob(q, job.id);
   if (existing) return existing;
-  const settings = await billingSettings(q);
+  const settings = await ensureSettings(q);
   const amounts = invoiceAmounts(job, settings.tax_rate_bps);
   const storm = await stormVisitPrice(q, job);
   await q
@@ -147,7 +135,7 @@ export async function draftInvoice(q: Queryable, job: t.Job): Promise<InvoiceRow
       status: 'draft',
       ...amounts,
       notes: storm?.description ?? null,
-      due_at: sql`now() + make_interval(days => ${settings.due_days})`,
+      due_at: sql`now() + make_interval(days => ${settings.invoice_due_days})`,
     })
     .onConflictDoNothing();
   const row = await liveInvoiceForJob(q, job.id);
@@ -168,7 +156,7 @@ export async function repriceOpenInvoice(q: Queryable, job: t.Job, newPriceCents
       status: invoice.status,
     });
   }
-  const amounts = invoiceAmounts({ ...job, final_price_cents: newPriceCents }, (await billingSettings(q)).tax_rate_bps);
+  const amounts = invoiceAmounts({ ...job, final_price_cents: newPriceCents }, (await ensureSettings(q)).tax_rate_bps);
   const [row] = await q.update(t.invoices).set(amounts).where(eq(t.invoices.id, invoice.id)).returning();
   return row ?? null;
 }
@@ -394,8 +382,8 @@ export async function loadInvoiceView(q: Queryable, invoiceId: string): Promise<
     .from(t.payments)
     .where(eq(t.payments.invoice_id, invoiceId))
     .orderBy(asc(t.payments.recorded_at));
-  const op = await loadOperator(q);
-  const { terms } = await billingSettings(q);
+  const op = await ensureSettings(q);
+  const terms = op.invoice_terms;
   const [area] = await q
     .select({ address: t.service_area_config.home_base_address })
     .from(t.service_area_config)

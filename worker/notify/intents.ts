@@ -4,15 +4,9 @@ import * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
-import {
-  loadContact,
-  loadJobParties,
-  loadOperator,
-  planDeliveries,
-  type Contact,
-  type OperatorContext,
-} from './recipients';
+import { loadContact, loadJobParties, planDeliveries, type Contact, type OperatorContext } from './recipients';
 import { NOTIFICATIONS, isUrgent, type MessageContext, type TemplateKind } from './templates';
+import { ensureSettings } from '../services/operator-setup';
 
 export interface NotifyOptions {
   kind: TemplateKind;
@@ -83,7 +77,7 @@ export async function notifyPerson(
   n: NotifyOptions,
   override?: ContactOverride,
 ): Promise<number> {
-  const [operator, contact] = await Promise.all([loadOperator(tx), loadContact(tx, userId)]);
+  const [operator, contact] = await Promise.all([ensureSettings(tx), loadContact(tx, userId)]);
   if (!contact) return 0;
   const to: Contact = override
     ? {

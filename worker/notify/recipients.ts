@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import type { RenderedMessage } from './templates';
+import { ensureSettings, type SettingsRow } from '../services/operator-setup';
 import type { ContactPreference, Role } from '../../contract/enums';
 
 /** What the notifier needs to know about one person. */
@@ -19,35 +20,10 @@ export interface Contact {
 }
 
 /** The operator-wide settings a message depends on. */
-export interface OperatorContext {
-  business_name: string;
-  timezone: string;
-  quiet_hours_start: number | null;
-  quiet_hours_end: number | null;
-  tax_rate_bps: number;
-}
-
-const DEFAULT_OPERATOR: OperatorContext = {
-  business_name: 'PlowDispatch',
-  timezone: 'America/New_York',
-  quiet_hours_start: 21,
-  quiet_hours_end: 7,
-  tax_rate_bps: 0,
-};
-
-export async function loadOperator(db: Queryable): Promise<OperatorContext> {
-  const [row] = await db
-    .select({
-      business_name: t.operator_settings.business_name,
-      timezone: t.operator_settings.timezone,
-      quiet_hours_start: t.operator_settings.quiet_hours_start,
-      quiet_hours_end: t.operator_settings.quiet_hours_end,
-      tax_rate_bps: t.operator_settings.tax_rate_bps,
-    })
-    .from(t.operator_settings)
-    .limit(1);
-  return row ?? DEFAULT_OPERATOR;
-}
+export type OperatorContext = Pick<
+  SettingsRow,
+  'business_name' | 'timezone' | 'quiet_hours_start' | 'quiet_hours_end' | 'tax_rate_bps'
+>;
 
 /** Why SMS may not go to a user (SMS consent and STOP are enforced here, at intent time, and again at send time). */
 export function smsBlock(u: {
@@ -205,7 +181,7 @@ export async function loadJobParties(
         quiet_hours_end: row.quiet_hours_end ?? null,
         tax_rate_bps: row.tax_rate_bps!,
       }
-    : DEFAULT_OPERATOR;
+    : await ensureSettings(db);
   return { operator, tier_label: row.tier_label, customer: person(row, 'c'), driver: person(row, 'd') };
 }
 

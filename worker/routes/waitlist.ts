@@ -7,7 +7,6 @@ import { announceAssignment } from '../services/assignment';
 import { startAutoDispatch } from '../services/auto-dispatch';
 import { assignableDriver } from '../services/driver-directory';
 import { toJob } from '../services/jobs';
-import { operatorSettings } from '../services/pricing';
 import {
   cancelEntry,
   listWaitlist,
@@ -18,6 +17,7 @@ import {
 } from '../services/waitlist';
 import type { AppEnv } from '../types';
 import { log } from '../lib/log';
+import { ensureSettings } from '../services/operator-setup';
 
 /**
  * The waitlist (ApexPlow §3.12): requests made while the operator was paused. Admins see
@@ -83,8 +83,8 @@ waitlist.post('/:id/promote', async (c) => {
   const outcome = await promoteEntry(c.var.db, actorOf(c), id, { kind: 'pending' });
   await publishNewJob(c.env, outcome.job);
   await changed(c.env, outcome.entry);
-  const settings = await operatorSettings(c.var.db);
-  if (settings?.auto_dispatch)
+  const settings = await ensureSettings(c.var.db);
+  if (settings.auto_dispatch)
     c.executionCtx.waitUntil(startAutoDispatch(c.env, outcome.job).catch(log.failed('auto-dispatch start')));
   return c.json({ job: toJob(outcome.job), waitlist_entry: toWaitlistEntry(outcome.entry) }, 201);
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { audit, type AuditEntry } from '../lib/audit';
 import type { AppEnv } from '../types';
-import type { Queryable } from './jobs';
+import type { Queryable } from '../lib/db';
 
 /**
  * Services that write an admin change inside their own transaction take a `RecordAudit`

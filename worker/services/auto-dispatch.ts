@@ -5,7 +5,7 @@ import { publishTransition } from '../realtime';
 import { announceAssignment } from './assignment';
 import { SYSTEM_ACTOR, findJob, transitionJob, type JobRow } from './jobs';
 import { nearestAvailableDrivers } from './nearest-driver';
-import { operatorSettings } from './pricing';
+import { ensureSettings } from './operator-setup';
 
 /**
  * Opt-in auto-dispatch (operator_settings.auto_dispatch), after the truck4u "radius
@@ -112,8 +112,8 @@ export async function dispatchTick(env: Env, db: Db, state: DispatchState, now: 
   }
 
   if (job.status !== 'pending') return finish();
-  const settings = await operatorSettings(db);
-  if (!settings?.auto_dispatch) return finish('stopped');
+  const settings = await ensureSettings(db);
+  if (!settings.auto_dispatch) return finish('stopped');
   if (s.offers >= MAX_OFFERS) return finish('exhausted');
 
   const radiusKm = RADIUS_STEPS_KM[Math.min(s.step, RADIUS_STEPS_KM.length - 1)]!;

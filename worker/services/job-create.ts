@@ -10,8 +10,9 @@ import { formatAddress, insertPendingJobs } from './job-insert';
 import { findJob, type Actor, type JobRow } from './jobs';
 import { notifyPerson } from '../notify/intents';
 import { checkStormCapacity } from './storm-intake';
-import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
+import { activeTier, checkServiceArea, outsideArea } from './pricing';
 import { log } from '../lib/log';
+import { ensureSettings } from './operator-setup';
 
 export type CreateOutcome =
   /** `auto_dispatch`: the operator wants new jobs offered to drivers automatically. */
@@ -59,10 +60,10 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   const tier = await activeTier(db, body.driveway_tier_id);
   const area = await checkServiceArea(db, location.coordinates.lat, location.coordinates.lng);
   if (!area.in_service_area) throw outsideArea(area);
-  const settings = await operatorSettings(db);
+  const settings = await ensureSettings(db);
   const address = formatAddress(location);
 
-  if (settings && !settings.accepting_jobs) {
+  if (!settings.accepting_jobs) {
     const [profile] = await db
       .select()
       .from(t.customer_profiles)
@@ -99,7 +100,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   // Storm mode: a customer's request must fit the storm crew's day (docs/decisions/0072).
   if (actor.role === 'customer') {
     const scheduled = body.scheduled_for ? new Date(body.scheduled_for) : null;
-    await checkStormCapacity(db, location.coordinates, scheduled, settings?.timezone ?? 'America/New_York');
+    await checkStormCapacity(db, location.coordinates, scheduled, settings.timezone);
   }
 
   let job: JobRow;
@@ -136,7 +137,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     if (prior) return { kind: 'job', job: prior, created: false, auto_dispatch: false };
     throw err;
   }
-  return { kind: 'job', job, created: true, auto_dispatch: settings?.auto_dispatch ?? false };
+  return { kind: 'job', job, created: true, auto_dispatch: settings.auto_dispatch };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { SettingsPatch, TiersBody } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { ApiError } from '../lib/errors';
 import type { RecordAudit } from './audit-trail';
-import type { Queryable, Tx } from './jobs';
+import type { Queryable, Tx } from '../lib/db';
 
 // ---- service area ----
 
@@ -136,7 +136,10 @@ export function toSettings(row: SettingsRow) {
   return rest;
 }
 
-/** The operator's settings row, created with defaults the first time it is needed. */
+/**
+ * The operator's settings row, created with defaults the first time it is needed: the one
+ * way the Worker reads operator settings.
+ */
 export async function ensureSettings(q: Queryable): Promise<SettingsRow> {
   const [row] = await q.select().from(t.operator_settings).limit(1);
   if (row) return row;

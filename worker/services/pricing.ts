@@ -66,8 +66,3 @@ export function outsideArea(area: AreaCheck): ApiError {
     { distance_miles: area.distance_miles, radius_miles: area.radius_miles },
   );
 }
-
-export async function operatorSettings(db: Queryable) {
-  const [row] = await db.select().from(t.operator_settings).limit(1);
-  return row ?? null;
-}

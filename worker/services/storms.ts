@@ -8,12 +8,11 @@ import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { localDate, localParts, zonedInstant } from '../lib/zoned-time';
 import { emailAdmins } from '../notify/intents';
-import { loadOperator } from '../notify/recipients';
 import { stormSummaryEmail } from '../notify/templates';
 import { formatAddress, insertPendingJobs } from './job-insert';
 import { transitionJob, type Actor, type JobRow, type TransitionResult, type Tx } from './jobs';
-import { operatorSettings } from './pricing';
 import { sqlList } from '../../db/sql-list';
+import { ensureSettings } from './operator-setup';
 
 /**
  * Storm events (docs/decisions/0066-storm-jobs-once-per-contract.md): an admin declares a
@@ -117,8 +116,7 @@ export async function declareStorm(db: Db, actor: Actor, body: StormBody): Promi
   };
   const seen = await prior();
   if (seen) return seen;
-  const settings = await operatorSettings(db);
-  const op = await loadOperator(db);
+  const settings = await ensureSettings(db);
   try {
     return await db.transaction(async (tx) => {
       const [storm] = await tx
@@ -132,8 +130,8 @@ export async function declareStorm(db: Db, actor: Actor, body: StormBody): Promi
           client_event_id: body.client_event_id ?? null,
         })
         .returning();
-      const created = await addStormJobs(tx, actor, storm!, op.timezone);
-      return { storm: storm!, created, auto_dispatch: settings?.auto_dispatch ?? false, new: true };
+      const created = await addStormJobs(tx, actor, storm!, settings.timezone);
+      return { storm: storm!, created, auto_dispatch: settings.auto_dispatch, new: true };
     });
   } catch (err) {
     // A copy of this declaration that committed first (whichever unique index noticed it).
@@ -166,8 +164,7 @@ export async function raiseStorm(
   id: string,
   body: { depth_in?: number | undefined; snowfall_end_at?: string | undefined },
 ): Promise<StormChange> {
-  const settings = await operatorSettings(db);
-  const op = await loadOperator(db);
+  const settings = await ensureSettings(db);
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(t.storms).where(eq(t.storms.id, id)).for('update').limit(1);
     if (!current) throw notFound('Storm');
@@ -190,9 +187,9 @@ export async function raiseStorm(
           .where(eq(t.storms.id, id))
           .returning()
       : [current];
-    if (changed) await refreshOpenJobs(tx, storm!, op.timezone);
-    const created = await addStormJobs(tx, actor, storm!, op.timezone);
-    return { storm: storm!, created, auto_dispatch: settings?.auto_dispatch ?? false };
+    if (changed) await refreshOpenJobs(tx, storm!, settings.timezone);
+    const created = await addStormJobs(tx, actor, storm!, settings.timezone);
+    return { storm: storm!, created, auto_dispatch: settings.auto_dispatch };
   });
 }
 
@@ -247,7 +244,7 @@ export async function closeStorm(db: Db, actor: Actor, id: string): Promise<Stor
     for (const job of waiting)
       cancelled.push(await transitionJob(tx, actor, job.id, 'cancelled', { cancellation_reason: NOT_REACHED_REASON }));
     const summary = await stormSummary(tx, storm!);
-    const op = await loadOperator(tx);
+    const op = await ensureSettings(tx);
     await emailAdmins(tx, {
       kind: 'storm_summary',
       key: `storm_summary:${storm!.id}`,
