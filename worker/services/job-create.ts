@@ -9,6 +9,7 @@ import { startAutoDispatch } from './auto-dispatch';
 import { formatAddress, insertPendingJobs } from './job-insert';
 import { findJob, type Actor, type JobRow } from './jobs';
 import { notifyUser } from './notify-intents';
+import { ensureSettings } from './operator-setup';
 import { checkStormCapacity } from './storm-intake';
 import { activeTier, checkServiceArea, operatorSettings, outsideArea } from './pricing';
 
@@ -100,7 +101,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   // Storm mode: a customer's request must fit the storm crew's day (docs/decisions/0072).
   if (actor.role === 'customer') {
     const scheduled = body.scheduled_for ? new Date(body.scheduled_for) : null;
-    await checkStormCapacity(db, location.coordinates, scheduled, settings?.timezone ?? 'America/New_York');
+    await checkStormCapacity(db, location.coordinates, scheduled, settings ?? (await ensureSettings(db)));
   }
 
   let job: JobRow;
