@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO_USERS } from '../../scripts/lib/seed';
 import { Api, sessionEntry, type Tokens } from './support/api';
 import {
@@ -172,36 +172,50 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
     }
   });
 
-  it('moves a stop to another driver with its "Move to driver…" list; the server has it there and the panel follows', async () => {
+  it('moves a stop to another driver by dragging it onto their column, and one with its "Move to driver…" list; the server has each there', async () => {
     onFailure('move');
     const page = pages.admin!;
     const panel = page.getByRole('region', { name: 'Driver routes' });
-    const before = await routes();
-    // The longest route takes a stop from another one (or, with one route, gives one away).
-    const longest = [...before.routes].sort((a, b) => b.stops.length - a.stops.length)[0]!;
-    const other = before.routes.find((r) => r.driver_id !== longest.driver_id);
-    const columns = await panel
-      .locator('section[data-driver-id]')
-      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.driverId!));
-    const moving = other ? other.stops[other.stops.length - 1]! : longest.stops[longest.stops.length - 1]!;
-    const to = other ? longest.driver_id : columns.find((d) => d !== longest.driver_id)!;
-    expect(to).toBeTruthy();
     const { body: roster } = await api.json<{ drivers: { id: string; full_name: string }[] }>(
       'GET',
       '/drivers',
       admin.access_token,
     );
-    const toName = roster.drivers.find((d) => d.id === to)!.full_name;
+    for (const how of ['drag', 'list'] as const) {
+      const before = await routes();
+      // The longest route takes the last stop of another one (or, with one route, gives one away).
+      const longest = [...before.routes].sort((a, b) => b.stops.length - a.stops.length)[0]!;
+      const other = before.routes.find((r) => r.driver_id !== longest.driver_id);
+      const columns = await panel
+        .locator('section[data-driver-id]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.driverId!));
+      const moving = other ? other.stops[other.stops.length - 1]! : longest.stops[longest.stops.length - 1]!;
+      const to = other ? longest.driver_id : columns.find((d) => d !== longest.driver_id)!;
+      expect(to, 'a second driver on shift').toBeTruthy();
+      const toName = roster.drivers.find((d) => d.id === to)!.full_name;
 
-    await panel.getByLabel(`Move ${moving.address} to another driver`).selectOption(to);
-    await page.getByText(`${moving.address} moved to ${toName}.`).first().waitFor(WAIT);
-    await panel.locator(`section[data-driver-id="${to}"] li[data-job-id="${moving.job_id}"]`).waitFor(WAIT);
+      if (how === 'drag') {
+        await dragOnto(
+          page,
+          panel.locator(`li[data-job-id="${moving.job_id}"] strong`),
+          panel.locator(`section[data-driver-id="${to}"] h3`),
+        );
+      } else await panel.getByLabel(`Move ${moving.address} to another driver`).selectOption(to);
+      await page.getByText(`${moving.address} moved to ${toName}.`).first().waitFor(WAIT);
+      await panel.locator(`section[data-driver-id="${to}"] li[data-job-id="${moving.job_id}"]`).waitFor(WAIT);
 
-    const after = await routes();
-    expect(routeOf(after, to).map((s) => s.job_id)).toContain(moving.job_id);
-    for (const r of after.routes.filter((x) => x.driver_id !== to))
-      expect(r.stops.map((s) => s.job_id)).not.toContain(moving.job_id);
-    expect(after.routes.flatMap((r) => r.stops)).toHaveLength(before.routes.flatMap((r) => r.stops).length);
+      const after = await routes();
+      expect(
+        routeOf(after, to).map((s) => s.job_id),
+        how,
+      ).toContain(moving.job_id);
+      for (const r of after.routes.filter((x) => x.driver_id !== to))
+        expect(
+          r.stops.map((s) => s.job_id),
+          how,
+        ).not.toContain(moving.job_id);
+      expect(after.routes.flatMap((r) => r.stops)).toHaveLength(before.routes.flatMap((r) => r.stops).length);
+    }
   });
 
   it('shows a contract customer third on a route their place in line and estimate', async () => {
@@ -332,6 +346,22 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
     expect(Object.values(pageErrors).flat()).toEqual([]);
   });
 });
+
+/**
+ * A person's drag: press on `source`, move in small steps (Chromium starts an HTML drag only
+ * after the pointer has moved while pressed), release over `target`.
+ */
+async function dragOnto(page: Page, source: Locator, target: Locator): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  const [x0, y0] = [from.x + 8, from.y + from.height / 2];
+  const [x1, y1] = [to.x + to.width / 2, to.y + to.height / 2];
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(x0 + ((x1 - x0) * i) / 12, y0 + ((y1 - y0) * i) / 12);
+  await page.mouse.up();
+}
 
 /** Start driving, arrive, plow and finish the job open on the driver's screen. */
 async function workThrough(driver: Page, jobId: string): Promise<void> {
