@@ -342,6 +342,28 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
     expect(meters).toBeLessThan(1300);
   });
 
+  it('lets the dispatcher change the promise to new requests on the Storms screen', async () => {
+    onFailure('promise');
+    const page = pages.admin!;
+    const form = page.getByRole('form', { name: 'Promise to new requests' });
+    const minutes = form.getByLabel('Minutes (15–1440)');
+    expect(await minutes.inputValue()).toBe('120');
+    try {
+      await minutes.fill('90');
+      await form.getByRole('button', { name: 'Save promise' }).click();
+      await page.getByText('New requests are now promised within 90 minutes.').first().waitFor(WAIT);
+      const { body } = await api.json<{ settings: { storm_intake_promise_minutes: number } }>(
+        'GET',
+        '/admin/settings',
+        admin.access_token,
+      );
+      expect(body.settings.storm_intake_promise_minutes).toBe(90);
+      expect(await minutes.inputValue()).toBe('90');
+    } finally {
+      await api.json('PATCH', '/admin/settings', admin.access_token, { storm_intake_promise_minutes: 120 });
+    }
+  });
+
   it('raised no uncaught errors in any app', () => {
     expect(Object.values(pageErrors).flat()).toEqual([]);
   });
