@@ -9,6 +9,7 @@ import {
   WAITLIST_STATUSES,
 } from './enums';
 import { intId, isoDateTime, lat, lng, moneyCents, phone, uuid } from './api';
+import { STORM_INTAKE_PROMISE_MAX, STORM_INTAKE_PROMISE_MIN } from './routes';
 
 /**
  * Request schemas of the operator, dispatch, waitlist, billing and report endpoints
@@ -149,6 +150,8 @@ export const SettingsPatch = z.object({
   invoice_due_days: z.number().int().min(0).max(365).optional(),
   /** Payment terms printed on every invoice PDF; null clears them. */
   invoice_terms: z.string().trim().max(300).nullable().optional(),
+  /** Storm-mode intake: how soon (minutes) the storm crew must reach an on-demand request. */
+  storm_intake_promise_minutes: z.number().int().min(STORM_INTAKE_PROMISE_MIN).max(STORM_INTAKE_PROMISE_MAX).optional(),
 });
 
 // ---- customers ----

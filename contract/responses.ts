@@ -284,6 +284,7 @@ export const OperatorSettings = z.object({
   accepting_jobs: z.boolean(),
   auto_dispatch: z.boolean(),
   tax_rate_bps: z.number(),
+  storm_intake_promise_minutes: z.number().optional(),
   onboarded_at: when.nullable().optional(),
 });
 export type OperatorSettings = z.infer<typeof OperatorSettings>;

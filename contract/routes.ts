@@ -62,8 +62,12 @@ export type MoveStopBody = z.infer<typeof MoveStopBody>;
  * Storm-mode intake (docs/decisions/0072): while a storm has planned routes, an on-demand
  * request is taken only when a crew driver can be there within this many minutes of the
  * requested time (now, or `scheduled_for`); otherwise the customer is told the earliest time.
+ * The operator sets it (`operator_settings.storm_intake_promise_minutes`); this is its
+ * default, within the bounds below.
  */
 export const STORM_INTAKE_PROMISE_MINUTES = 120;
+export const STORM_INTAKE_PROMISE_MIN = 15;
+export const STORM_INTAKE_PROMISE_MAX = 1440;
 
 /** The refusal's details: the earliest honest arrival, to ask for instead (ISO-8601 UTC). */
 export interface CrewBookedDetails {

@@ -55,6 +55,7 @@ import {
   WAITLIST_STATUSES,
 } from '../contract/enums';
 import { ACTIVE_JOB } from '../contract/job-status';
+import { STORM_INTAKE_PROMISE_MINUTES } from '../contract/routes';
 import type { InchBand } from '../contract/storm-rules';
 import { geographyPoint } from './geo';
 import { sqlList } from './sql-list';
@@ -288,6 +289,11 @@ export const operator_settings = pgTable(
     invoice_due_days: integer().notNull().default(14),
     /** The operator's payment terms, printed at the foot of every invoice. */
     invoice_terms: text(),
+    /**
+     * Storm-mode intake: an on-demand request is taken only when the storm crew can be there
+     * within this many minutes of the requested time (worker/services/storm-intake.ts).
+     */
+    storm_intake_promise_minutes: integer().notNull().default(STORM_INTAKE_PROMISE_MINUTES),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
@@ -301,6 +307,7 @@ export const operator_settings = pgTable(
     check('operator_settings_retention_check', sql`${t.location_retention_days} >= 1`),
     check('operator_settings_stale_driver_check', sql`${t.stale_driver_minutes} >= 1`),
     check('operator_settings_invoice_due_days_check', sql`${t.invoice_due_days} BETWEEN 0 AND 365`),
+    check('operator_settings_storm_intake_promise_check', sql`${t.storm_intake_promise_minutes} BETWEEN 15 AND 1440`),
   ],
 );
 

@@ -363,6 +363,55 @@ export function stormRoutesSuite(): void {
         });
         expect(now.status).toBe(201);
       });
+
+      it('holds the crew to the operator’s promise (15–1440 minutes): a longer one takes what the default refuses, a shorter one refuses sooner', async () => {
+        const promiseNow = async () =>
+          (await call('GET', '/api/v1/admin/settings', staff.token)).body.settings.storm_intake_promise_minutes;
+        expect(await promiseNow()).toBe(120);
+        for (const bad of [14, 1441, 90.5, '180', null]) {
+          await expectError(
+            await api('/api/v1/admin/settings', {
+              method: 'PATCH',
+              token: staff.token,
+              json: { storm_intake_promise_minutes: bad },
+            }),
+            400,
+            'validation_failed',
+          );
+        }
+        expect(await promiseNow()).toBe(120);
+
+        // Two more neighbours of the booked driver's northern patch.
+        const [first, second] = await Promise.all(
+          [0.003, -0.003].map((d) => newCustomer({ location: { lat: NORTH.lat + d, lng: NORTH.lng - 0.004 } })),
+        );
+        const ask = (who: Customer) =>
+          api('/api/v1/jobs', {
+            method: 'POST',
+            token: who.token,
+            json: { location_id: who.location_id, driveway_tier_id: 2 },
+          });
+        const refused = await expectError(await ask(first!), 422, 'crew_booked');
+        const details = refused.error.details as { earliest_at: string; promise_minutes: number };
+        expect(details.promise_minutes).toBe(120);
+        const needed = Math.ceil((Date.parse(details.earliest_at) - Date.now()) / 60_000) + 15;
+        expect(needed).toBeLessThanOrEqual(1440);
+        try {
+          const longer = await call('PATCH', '/api/v1/admin/settings', staff.token, {
+            storm_intake_promise_minutes: needed,
+          });
+          expect(longer.status).toBe(200);
+          expect(longer.body.settings.storm_intake_promise_minutes).toBe(needed);
+          const taken = await ask(first!);
+          expect(taken.status).toBe(201);
+
+          await call('PATCH', '/api/v1/admin/settings', staff.token, { storm_intake_promise_minutes: 15 });
+          const sooner = await expectError(await ask(second!), 422, 'crew_booked');
+          expect(sooner.error.details).toMatchObject({ promise_minutes: 15 });
+        } finally {
+          await call('PATCH', '/api/v1/admin/settings', staff.token, { storm_intake_promise_minutes: 120 });
+        }
+      });
     });
   });
 }

@@ -100,7 +100,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   // Storm mode: a customer's request must fit the storm crew's day (docs/decisions/0072).
   if (actor.role === 'customer') {
     const scheduled = body.scheduled_for ? new Date(body.scheduled_for) : null;
-    await checkStormCapacity(db, location.coordinates, scheduled, settings.timezone);
+    await checkStormCapacity(db, location.coordinates, scheduled, settings);
   }
 
   let job: JobRow;

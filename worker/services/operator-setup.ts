@@ -171,6 +171,7 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
     'quiet_hours_end',
     'invoice_due_days',
     'invoice_terms',
+    'storm_intake_promise_minutes',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }

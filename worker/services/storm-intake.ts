@@ -3,7 +3,6 @@ import {
   type CrewBookedDetails,
   ROUTE_DRIVER_STATUSES,
   ROUTE_OPEN_STATUSES,
-  STORM_INTAKE_PROMISE_MINUTES,
   serviceMinutes,
 } from '../../contract/routes';
 import * as t from '../../db/schema';
@@ -123,9 +122,16 @@ async function operatorBase(q: Queryable): Promise<LatLng> {
   return area ?? { lat: 0, lng: 0 };
 }
 
+/** What the intake check needs of the operator's settings (operator_settings). */
+export interface IntakeSettings {
+  timezone: string;
+  /** The operator's promise: the crew must be there within this many minutes of the requested time. */
+  storm_intake_promise_minutes: number;
+}
+
 /**
- * Refuses an on-demand request the storm crew cannot reach within the promise of the
- * requested time (`scheduledFor`, or now), with the earliest time it could: 422
+ * Refuses an on-demand request the storm crew cannot reach within the operator's promise of
+ * the requested time (`scheduledFor`, or now), with the earliest time it could: 422
  * `crew_booked`, `details.earliest_at`. Asking again for that time (or later) is accepted.
  * No storm crew, or none covering the place: nothing to weigh, the request goes on.
  */
@@ -133,20 +139,21 @@ export async function checkStormCapacity(
   q: Queryable,
   target: LatLng,
   scheduledFor: Date | null,
-  timezone: string,
+  settings: IntakeSettings,
   now = Date.now(),
 ): Promise<void> {
   const crew = await stormCrew(q);
   const earliest = earliestArrival(crew, target, now);
   if (earliest === null) return;
   const requested = Math.max(scheduledFor?.getTime() ?? now, now);
-  if (earliest <= requested + STORM_INTAKE_PROMISE_MINUTES * 60_000) return;
+  const promise = settings.storm_intake_promise_minutes;
+  if (earliest <= requested + promise * 60_000) return;
   const at = new Date(roundUpToQuarter(earliest));
-  const details: CrewBookedDetails = { earliest_at: at.toISOString(), promise_minutes: STORM_INTAKE_PROMISE_MINUTES };
+  const details: CrewBookedDetails = { earliest_at: at.toISOString(), promise_minutes: promise };
   throw new ApiError(
     422,
     'crew_booked',
-    `Our plows are booked with storm work: the earliest we can be there is ${localTime(at, timezone, now)}. Ask for that time or later.`,
+    `Our plows are booked with storm work: the earliest we can be there is ${localTime(at, settings.timezone, now)}. Ask for that time or later.`,
     details,
   );
 }

@@ -4,6 +4,8 @@ import { newClientEventId, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { patchSettings } from './admin-api';
+import { useAdmin } from './AdminData';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
 import { StormRoutesPanel } from './StormRoutesPanel';
 import { strings } from './strings';
@@ -166,6 +168,8 @@ export default function StormsPage() {
 
       {open && <StormRoutesPanel stormId={open.id} />}
 
+      <IntakePromise />
+
       {summary.data && <SummaryCard title={summary.data.storm.name} summary={summary.data.summary} />}
       <ErrorNotice error={summary.error} strings={strings.errors} onRetry={summary.reload} />
 
@@ -193,6 +197,56 @@ export default function StormsPage() {
         ]}
       />
     </section>
+  );
+}
+
+/** The operator's storm-intake promise (operator settings), editable here where storms are run. */
+function IntakePromise() {
+  const id = useId();
+  const admin = useAdmin();
+  const current = admin.settings?.storm_intake_promise_minutes;
+  const [value, setValue] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (current === undefined) return null;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const saved = await patchSettings({ storm_intake_promise_minutes: Number(value) });
+      admin.setSettings(saved);
+      setValue(null);
+      toast.show({ kind: 'ok', message: s.promiseSaved(saved.storm_intake_promise_minutes ?? Number(value)) });
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(e) => void save(e)} aria-labelledby={`${id}-promise`}>
+      <h2 id={`${id}-promise`}>{s.promiseTitle}</h2>
+      <p className="muted">{s.promiseHelp}</p>
+      <div className="row">
+        <Field
+          id={`${id}-minutes`}
+          label={s.promiseLabel}
+          type="number"
+          min="15"
+          max="1440"
+          step="1"
+          required
+          value={value ?? String(current)}
+          onValue={setValue}
+        />
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={busy || value === null || value === '' || Number(value) === current}
+        >
+          {s.promiseSave}
+        </button>
+      </div>
+    </form>
   );
 }
 

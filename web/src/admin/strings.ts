@@ -454,6 +454,12 @@ export const strings = {
       open: 'In progress',
     },
     minutes: (m: number) => `${Math.floor(m / 60)} h ${m % 60} min`,
+    promiseTitle: 'Promise to new requests',
+    promiseHelp:
+      'While a storm has routes, a customer’s new request is taken only if a storm driver can be there within this many minutes; otherwise they are offered the earliest time we can.',
+    promiseLabel: 'Minutes (15–1440)',
+    promiseSave: 'Save promise',
+    promiseSaved: (m: number) => `New requests are now promised within ${m} minutes.`,
   },
   stormRoutes: {
     title: 'Driver routes',

@@ -20,6 +20,17 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage(JSON.stringify(frame))).toEqual(frame);
   });
 
+  it('accepts a route_eta frame (a storm-route stop’s place in line)', () => {
+    const frame = {
+      type: 'route_eta',
+      payload: { job_id: 'j', position: 3, stops_before: 2, eta: '2026-12-05T11:30:00Z', ts: '2026-12-05T10:00:00Z' },
+    };
+    expect(parseServerMessage(JSON.stringify(frame))).toEqual(frame);
+    expect(
+      parseServerMessage(JSON.stringify({ ...frame, payload: { ...frame.payload, stops_before: '2' } })),
+    ).toBeNull();
+  });
+
   it('accepts the keep-alive answer', () => {
     expect(parseServerMessage('{"type":"pong"}')).toEqual({ type: 'pong' });
   });

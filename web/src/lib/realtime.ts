@@ -54,6 +54,7 @@ const SERVER_TYPES = new Set<string>([
   'invoice_changed',
   'settings_changed',
   'auto_dispatch',
+  'route_eta',
 ]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,6 +98,9 @@ export function parseServerMessage(text: unknown): ServerMessage | null {
       break;
     case 'ack':
       if (!isStr(p.client_event_id)) return null;
+      break;
+    case 'route_eta':
+      if (!isStr(p.job_id) || !isNum(p.stops_before) || !isStr(p.eta) || !isStr(p.ts)) return null;
       break;
   }
   return v as unknown as ServerMessage;

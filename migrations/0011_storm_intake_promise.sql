@@ -1,0 +1,2 @@
+ALTER TABLE "operator_settings" ADD COLUMN "storm_intake_promise_minutes" integer DEFAULT 120 NOT NULL;--> statement-breakpoint
+ALTER TABLE "operator_settings" ADD CONSTRAINT "operator_settings_storm_intake_promise_check" CHECK ("operator_settings"."storm_intake_promise_minutes" BETWEEN 15 AND 1440);
