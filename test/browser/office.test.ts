@@ -218,7 +218,13 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
     const page = pages.admin!;
     const card = page.locator(`[data-column="completed"] article[data-job-id="${doneJobId}"]`);
     await card.waitFor(WAIT);
-    await card.getByRole('link', { name: /^Details/ }).click();
+    // "Move to… → Disputed" on the card opens its drawer, where the complaint is asked for.
+    await card.getByRole('button', { name: 'Move to…' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu').waitFor(WAIT);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toMatch(/Disputed$/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/admin/jobs/${doneJobId}$`), WAIT);
     const drawer = page.getByRole('dialog');
     await drawer.locator(`[data-job-id="${doneJobId}"]`).waitFor(WAIT);
     await drawer.getByRole('button', { name: 'Mark disputed' }).click();

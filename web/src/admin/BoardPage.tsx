@@ -119,6 +119,8 @@ export function BoardPage() {
     if (to === card.status || !targetsOf(card).includes(to)) return;
     if (to === 'assigned' && card.status === 'pending') return setPicking({ card, to });
     if (to === 'cancelled') return setConfirming({ card, to });
+    // A dispute needs the customer's complaint, its settlement an outcome: both in the drawer.
+    if (to === 'disputed' || card.status === 'disputed') return goToJob(card.id);
     if (byKeyboard) refocus.current = card.id;
     void apply(card, to, () => moveJob(card.id, to, card.version));
   };
