@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../worker/services/evidence';
 import { admin, newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
-import { call } from './helpers';
+import { api, call } from './helpers';
 
 const M_PER_DEG_LAT = 111_195;
 
@@ -164,6 +164,20 @@ describe('GET /api/v1/jobs/:id/evidence', () => {
     // Altering one character of the pack breaks the hash.
     const altered = { ...first.body.pack, job: { ...first.body.pack.job, address: `${job.job_address}!` } };
     expect(bytesToHex(sha256(new TextEncoder().encode(canonicalJson(altered))))).not.toBe(first.body.sha256);
+  });
+
+  it('states the hash in x-evidence-sha256, readable by the portal from any of the app’s origins', async () => {
+    const { job } = served;
+    const res = await api(`/api/v1/jobs/${job.id}/evidence`, {
+      token: await admin(),
+      headers: { origin: 'https://app.plow.test' },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { sha256: string };
+    expect(res.headers.get('x-evidence-sha256')).toBe(body.sha256);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="evidence-${job.id}.json"`);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.plow.test');
+    expect(res.headers.get('access-control-expose-headers')?.split(/,\s*/)).toContain('x-evidence-sha256');
   });
 
   it('changes its hash when the job changes (a dispute is part of the record)', async () => {

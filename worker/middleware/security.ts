@@ -35,6 +35,6 @@ export const corsAllowList: MiddlewareHandler<AppEnv> = cors({
   origin: (origin, c) => (settings(c.env as Env).APP_ORIGINS.includes(origin) ? origin : null),
   allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
   allowHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key'],
-  exposeHeaders: ['x-request-id', 'retry-after'],
+  exposeHeaders: ['x-request-id', 'retry-after', 'x-evidence-sha256'],
   maxAge: 600,
 });

@@ -23,6 +23,7 @@ import {
   promoteWaitlisted,
 } from './admin-api';
 import { useAdmin } from './AdminData';
+import { NewJobDialog } from './NewJobDialog';
 import { strings } from './strings';
 
 /**
@@ -43,7 +44,20 @@ export function BoardPage() {
   const [picking, setPicking] = useState<Pending>(null);
   const [confirming, setConfirming] = useState<Pending>(null);
   const [dragging, setDragging] = useState<string | null>(null);
+  const [newJob, setNewJob] = useState(false);
   const inFlight = useRef(0);
+  // A card moved by keyboard lands in another column (a new element): its "Move to…"
+  // button there gets the focus back, so the dispatcher can carry on from the card.
+  const refocus = useRef<string | null>(null);
+  useEffect(() => {
+    const id = refocus.current;
+    if (!id || !columns) return;
+    const button = document.querySelector<HTMLElement>(`article[data-job-id="${id}"] [aria-haspopup="menu"]`);
+    const target = button ?? document.querySelector<HTMLElement>(`article[data-job-id="${id}"] a`);
+    if (!target) return;
+    refocus.current = null;
+    target.focus();
+  }, [columns]);
 
   // Server truth replaces the local board unless a move is still on its way.
   useEffect(() => {
@@ -63,6 +77,7 @@ export function BoardPage() {
   const apply = async (card: BoardCard, to: JobStatus, call: () => Promise<unknown>, driverName?: string) => {
     const before = columns;
     if (!before) return;
+    const keyboard = refocus.current === card.id;
     const moved: BoardCard = { ...card, status: to, ...(driverName ? { driver_name: driverName } : {}) };
     setColumns(
       before.map((col) => {
@@ -90,6 +105,7 @@ export function BoardPage() {
           : s.moved(card.job_address, strings.jobStatus[to]),
       });
     } catch (err) {
+      if (keyboard) refocus.current = card.id; // back in its column: the focus follows it
       setColumns(before);
       const why = err instanceof ApiError && err.status === 409 ? s.lostRace : errorMessage(err, strings.errors);
       toast.show({ kind: 'error', message: s.moveFailed(card.job_address, strings.jobStatus[card.status], why) });
@@ -99,10 +115,13 @@ export function BoardPage() {
     }
   };
 
-  const requestMove = (card: BoardCard, to: JobStatus) => {
+  const requestMove = (card: BoardCard, to: JobStatus, byKeyboard = false) => {
     if (to === card.status || !targetsOf(card).includes(to)) return;
     if (to === 'assigned' && card.status === 'pending') return setPicking({ card, to });
     if (to === 'cancelled') return setConfirming({ card, to });
+    // A dispute needs the customer's complaint, its settlement an outcome: both in the drawer.
+    if (to === 'disputed' || card.status === 'disputed') return goToJob(card.id);
+    if (byKeyboard) refocus.current = card.id;
     void apply(card, to, () => moveJob(card.id, to, card.version));
   };
 
@@ -123,6 +142,9 @@ export function BoardPage() {
     <div className="board-page">
       <div className="row page-head">
         <h1>{s.title}</h1>
+        <button type="button" className="button button--primary" onClick={() => setNewJob(true)}>
+          {strings.office.newJob}
+        </button>
         <span className="app__spacer" />
         <AcceptingToggle />
         <ConnectionBadge state={admin.connection} strings={strings.connection} />
@@ -186,7 +208,7 @@ export function BoardPage() {
                         <Card
                           card={card}
                           targets={targetsOf(card)}
-                          onMove={(to) => requestMove(card, to)}
+                          onMove={(to) => requestMove(card, to, true)}
                           onAssign={(driverId) => assignTo(card, driverId)}
                           onDragStart={() => setDragging(card.id)}
                         />
@@ -200,6 +222,7 @@ export function BoardPage() {
         </div>
         <WaitlistPanel />
       </div>
+      {newJob && <NewJobDialog onClose={() => setNewJob(false)} onCreated={admin.bumpJobs} />}
       {picking && (
         <Dialog
           title={s.pickDriver(picking.card.job_address)}
@@ -211,6 +234,7 @@ export function BoardPage() {
             onPick={(driverId) => {
               const card = picking.card;
               setPicking(null);
+              refocus.current = card.id;
               assignTo(card, driverId);
             }}
           />
@@ -230,6 +254,7 @@ export function BoardPage() {
               onClick={() => {
                 const card = confirming.card;
                 setConfirming(null);
+                refocus.current = card.id;
                 void apply(card, 'cancelled', () => cancelJob(card.id));
               }}
             >

@@ -6,7 +6,10 @@ import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { MapView } from '../map/MapView';
+import type { LatLng } from '../lib/geo';
 import { listCustomers } from './admin-api';
+import { useAdmin } from './AdminData';
 import { api } from './session';
 import {
   type Contract,
@@ -284,9 +287,14 @@ function ContractEditor({ initial, onDone }: { initial: Partial<Contract>; onDon
 
 function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: string) => void }) {
   const id = useId();
+  const admin = useAdmin();
   const empty = { full_name: '', phone: '', email: '', address: '', city: 'Concord', state: 'NH', zip: '' };
   const [f, setF] = useState(empty);
+  // The driveway as the caller describes it, pinned on the map; without a pin the address is looked up.
+  const [pin, setPin] = useState<LatLng | null>(null);
   const [busy, setBusy] = useState(false);
+  const area = admin.serviceArea;
+  const center = pin ?? (area ? { lat: area.lat, lng: area.lng } : { lat: 43.2081, lng: -71.5376 });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((x) => ({ ...x, [k]: e.target.value }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -296,10 +304,17 @@ function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: st
         full_name: f.full_name,
         phone: f.phone,
         ...(f.email ? { email: f.email } : {}),
-        location: { address_line1: f.address, city: f.city, state_province: f.state, postal_code: f.zip },
+        location: {
+          address_line1: f.address,
+          city: f.city,
+          state_province: f.state,
+          postal_code: f.zip,
+          ...(pin ? { lat: pin.lat, lng: pin.lng } : {}),
+        },
       });
       toast.show({ kind: 'ok', message: s.customerAdded(res.customer.full_name) });
       setF(empty);
+      setPin(null);
       onAdded(res.customer.id, res.location.id);
     } catch (err) {
       toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
@@ -324,6 +339,28 @@ function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: st
         {input('city', s.city, { required: true })}
         {input('state', s.state, { required: true })}
         {input('zip', s.zip, { required: true })}
+        <div className="field">
+          <p>{s.pin}</p>
+          <MapView
+            className="phone-in__map"
+            label={s.pin}
+            center={center}
+            markers={pin ? [{ id: 'pin', kind: 'pin', ...pin, label: f.address || s.pin }] : []}
+            circle={
+              area ? { center: { lat: area.lat, lng: area.lng }, radiusMeters: area.radius_miles * 1609.344 } : null
+            }
+            distanceLabel={strings.distance}
+            onPick={setPin}
+          />
+          <p className="hint" aria-live="polite">
+            {pin ? s.pinSet(pin.lat, pin.lng) : s.pinUnset}{' '}
+            {pin && (
+              <button type="button" className="button button--ghost" onClick={() => setPin(null)}>
+                {s.clearPin}
+              </button>
+            )}
+          </p>
+        </div>
         <button type="submit" className="button button--primary" disabled={busy}>
           {s.addCustomer}
         </button>

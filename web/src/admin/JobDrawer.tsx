@@ -21,10 +21,15 @@ import {
 } from './admin-api';
 import { useAdmin } from './AdminData';
 import { DriverPicker } from './BoardPage';
+import { DisputeControls } from './DisputeControls';
+import { EvidenceDownload } from './EvidenceDownload';
 import { api } from './session';
 import { strings } from './strings';
 
-/** One job in a drawer over the board: details, timeline, price changes, photo, assign, cancel. */
+/**
+ * One job in a drawer over the board: details, timeline, price changes, photo, assign,
+ * dispute, evidence pack, cancel.
+ */
 export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => void }) {
   const d = strings.drawer;
   const admin = useAdmin();
@@ -49,14 +54,17 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   const j = job.data;
-  const run = async (work: () => Promise<unknown>, ok: string) => {
+  /** Does `work`, says `ok`, reloads the job; a refusal is shown and gives false. */
+  const run = async (work: () => Promise<unknown>, ok: string): Promise<boolean> => {
     try {
       await work();
       toast.show({ kind: 'ok', message: ok });
       job.reload();
       events.reload();
       prices.reload();
+      invoice.reload();
       admin.bumpJobs();
+      return true;
     } catch (err) {
       toast.show({
         kind: 'error',
@@ -68,6 +76,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
               : errorMessage(err, strings.errors),
       });
       job.reload();
+      return false;
     }
   };
   const driverName = (driverId: string | null) =>
@@ -210,6 +219,9 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
               <figcaption>{d.photo}</figcaption>
             </figure>
           )}
+
+          <DisputeControls job={j} run={run} />
+          <EvidenceDownload jobId={j.id} />
 
           {canTransition(j.status, 'cancelled', 'admin') &&
             (confirmCancel ? (

@@ -84,6 +84,11 @@ export class ApiClient {
 
   /** A binary download with the bearer token (invoice PDFs): the caller makes an object URL. */
   async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.file(path, signal)).blob;
+  }
+
+  /** A download with its response headers (e.g. an evidence pack's `x-evidence-sha256`). */
+  async file(path: string, signal?: AbortSignal): Promise<{ blob: Blob; headers: Headers }> {
     const attempt = async () =>
       send(apiUrl(path), {
         method: 'GET',
@@ -96,7 +101,7 @@ export class ApiClient {
       res = await attempt();
     }
     if (!res.ok) throw await ApiError.fromResponse(res);
-    return res.blob();
+    return { blob: await res.blob(), headers: res.headers };
   }
 }
 
