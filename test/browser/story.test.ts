@@ -25,8 +25,26 @@ import { totpNow } from './support/totp';
 const WAIT = { timeout: 20_000 };
 const HOME = { latitude: 43.2001, longitude: -71.5452, accuracy: 10 };
 /** The plow starts ~2 km north-east of the driveway, then drives to ~350 m away. */
-const FAR = { latitude: 43.215, longitude: -71.53, accuracy: 12 };
+/** About 1.5 mi, 0.23 mi and 0.1 mi from the driveway. */
+const FAR = { latitude: 43.2175, longitude: -71.5262, accuracy: 12 };
 const NEAR = { latitude: 43.203, longitude: -71.543, accuracy: 8 };
+const CLOSE = { latitude: 43.2013, longitude: -71.544, accuracy: 8 };
+
+/** The plow's and the driveway's markers, each drawn inside the customer's map; their distance apart in pixels. */
+async function bothInView(page: Page): Promise<number> {
+  const map = await page.locator('.live-map').first().boundingBox();
+  const centre = async (kind: string) => {
+    const box = await page.locator(`.live-map [data-marker="${kind}"]`).first().boundingBox();
+    if (!map || !box) throw new Error(`no ${kind} marker on the map`);
+    const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const inside = c.x > map.x && c.x < map.x + map.width && c.y > map.y && c.y < map.y + map.height;
+    if (!inside) throw new Error(`the ${kind} marker is off the map: ${JSON.stringify({ c, map })}`);
+    return c;
+  };
+  const plow = await centre('plow');
+  const home = await centre('home');
+  return Math.hypot(plow.x - home.x, plow.y - home.y);
+}
 const PHOTO = new URL('../../web/public/icons/icon-512.png', import.meta.url);
 
 const base = inject('appUrl');
@@ -280,6 +298,8 @@ describe('the whole story: sign up → request → board → assign → drive �
     expect(before).toBeLessThan(2600);
     await customer.getByText(/Live · position updated (just now|\d+ s ago)/).waitFor(WAIT);
     const from = Number(await plow.getAttribute('data-lat'));
+    // The map keeps both in view however far the plow is (it re-fits as the plow moves).
+    await expect.poll(() => bothInView(customer).catch(() => -1), { timeout: 10_000 }).toBeGreaterThan(0);
 
     await contexts.driver!.setGeolocation(NEAR);
     await customer.waitForFunction(
@@ -289,6 +309,16 @@ describe('the whole story: sign up → request → board → assign → drive �
     );
     expect(await distance()).toBeGreaterThan(200);
     expect(Number(await plow.getAttribute('data-lat'))).not.toBeCloseTo(from, 4);
+
+    // A tenth of a mile out: still both in view, and the map has zoomed in so they stand apart.
+    await contexts.driver!.setGeolocation(CLOSE);
+    await customer.waitForFunction(
+      () => Number(document.querySelector('.live__distance')?.getAttribute('data-meters') ?? Infinity) < 250,
+      undefined,
+      { timeout: 25_000 },
+    );
+    await expect.poll(() => bothInView(customer).catch(() => -1), { timeout: 10_000 }).toBeGreaterThan(60);
+    console.info(`customer map engine: ${await customer.locator('.live-map').first().getAttribute('data-map-engine')}`);
     await customer.locator('[aria-label^="Map: the plow is "]').first().waitFor(WAIT);
     await pages.admin!.locator(`[data-column="en_route"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
   });

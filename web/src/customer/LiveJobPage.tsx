@@ -7,7 +7,7 @@ import type { ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
 import type { Job, StatusEvent } from '../../../contract/responses';
 import { formatDateTime, formatMoney, formatTime, secondsSince } from '../lib/format';
-import { distanceMeters } from '../lib/geo';
+import { distanceMeters, type LatLng } from '../lib/geo';
 import { useInterval, useNow, useResource } from '../lib/hooks';
 import { Link } from '../lib/router';
 import { toast } from '../lib/toast';
@@ -29,6 +29,8 @@ import { strings } from './strings';
 const POLL_GRACE_MS = 4_000;
 const POLL_LOCATION_MS = 5_000;
 const POLL_JOB_MS = 15_000;
+/** How many recent fixes the map draws as the plow's path. */
+const TRAIL_POINTS = 30;
 
 interface Fix {
   lat: number;
@@ -44,6 +46,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const job = useResource((signal) => getJob(jobId, signal), jobId);
   const history = useResource((signal) => statusHistory(jobId, signal), `history:${jobId}`);
   const [fix, setFix] = useState<Fix | null>(null);
+  const [trail, setTrail] = useState<LatLng[]>([]);
   const [polling, setPolling] = useState(false);
   const [place, setPlace] = useState<RouteEtaPayload | null>(null);
   const now = useNow(1000);
@@ -54,6 +57,11 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const takeFix = useCallback((next: Fix) => {
     setFix((cur) => (cur && Date.parse(cur.ts) >= Date.parse(next.ts) ? cur : next));
   }, []);
+
+  // The last few fixes: the path the plow has just driven.
+  useEffect(() => {
+    if (fix) setTrail((t) => [...t, { lat: fix.lat, lng: fix.lng }].slice(-TRAIL_POINTS));
+  }, [fix]);
 
   const seen = useRef<JobStatus | null>(null);
   useEffect(() => {
@@ -179,6 +187,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
             className="live-map"
             center={home}
             markers={markers}
+            follow
+            trail={showPlow ? trail : undefined}
             label={s.mapLabel(meters !== null ? strings.distance(meters) : null)}
             distanceLabel={strings.distance}
           />

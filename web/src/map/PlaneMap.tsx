@@ -34,7 +34,7 @@ const PIN = 'M 0 8 C -2 3 -6 0 -6 -4 A 6 6 0 1 1 6 -4 C 6 0 2 3 0 8 Z';
 const FLAG = 'M -5 8 L -5 -8 L 6 -4 L -3 0 L -3 8 Z';
 
 export function PlaneMap(props: MapProps) {
-  const { center, markers, circle, label, onPick, distanceLabel, className } = props;
+  const { center, markers, circle, trail, label, onPick, distanceLabel, className } = props;
   const extent = planeExtent(props);
   const k = R / extent;
   const clamp = (v: number) => Math.max(-R, Math.min(R, v));
@@ -94,6 +94,12 @@ export function PlaneMap(props: MapProps) {
           r={Math.min(400, circle.radiusMeters * k)}
           className="plane-map__area"
           data-radius-m={Math.round(circle.radiusMeters)}
+        />
+      )}
+      {trail && trail.length > 1 && (
+        <polyline
+          className="plane-map__trail"
+          points={trail.map((t) => `${place(t).x.toFixed(1)},${place(t).y.toFixed(1)}`).join(' ')}
         />
       )}
       {markers.map((m) => {

@@ -36,6 +36,12 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
   let circle: G = null;
   let props = initial;
   map.addListener('click', (e: G) => props.onPick?.({ lat: e.latLng.lat(), lng: e.latLng.lng() }));
+  // As on MapLibre: keep the markers in view until the user drags the map.
+  let userMoved = false;
+  map.addListener('dragstart', () => {
+    userMoved = true;
+  });
+  let trail: G = null;
   const update = (next: MapProps) => {
     props = next;
     const seen = new Set<string>();
@@ -51,6 +57,16 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       circle.setCenter(next.circle.center);
       circle.setRadius(next.circle.radiusMeters);
     } else circle?.setMap(null);
+    trail ??= new google.maps.Polyline({ map, strokeColor: '#b45309', strokeOpacity: 0.7, strokeWeight: 4 });
+    trail.setPath(next.trail ?? []);
+    if (next.follow && !userMoved && next.markers.length > 1) {
+      const view = map.getBounds();
+      if (!view || next.markers.some((m) => !view.contains(m))) {
+        const b = new google.maps.LatLngBounds();
+        for (const m of next.markers) b.extend(m);
+        map.fitBounds(b, 56);
+      }
+    }
   };
   update(initial);
   return {

@@ -61,6 +61,15 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
   const markers = new Map<string, maplibregl.Marker>();
   let props = initial;
   let fitted = false;
+  // The user took the map over (dragged, or zoomed by hand): stop re-fitting it for them.
+  let userMoved = false;
+  map.on('dragstart', () => {
+    userMoved = true;
+  });
+  map.on('zoomstart', (e: { originalEvent?: unknown }) => {
+    if (e.originalEvent) userMoved = true;
+  });
+  const calm = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
   map.on('click', (e: { lngLat: { lat: number; lng: number } }) =>
     props.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }),
@@ -93,6 +102,47 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     }
   };
 
+  const drawTrail = () => {
+    if (!map.isStyleLoaded()) return;
+    const coords = (props.trail ?? []).map((p): [number, number] => [p.lng, p.lat]);
+    const data = {
+      type: 'Feature' as const,
+      properties: {},
+      geometry: { type: 'LineString' as const, coordinates: coords.length > 1 ? coords : [] },
+    };
+    const src = map.getSource('trail') as maplibregl.GeoJSONSource | undefined;
+    if (src) src.setData(data);
+    else {
+      map.addSource('trail', { type: 'geojson', data });
+      map.addLayer({
+        id: 'trail-line',
+        type: 'line',
+        source: 'trail',
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': '#b45309', 'line-width': 4, 'line-opacity': 0.7 },
+      });
+    }
+  };
+
+  /** Re-fits when a marker is within `EDGE_PX` of the edge, or all of them sit in a quarter of the view. */
+  const keepInView = (next: MapProps) => {
+    if (!next.follow || userMoved || next.markers.length < 2 || map.isMoving()) return;
+    const EDGE_PX = 32;
+    const box = map.getContainer();
+    const w = box.clientWidth;
+    const h = box.clientHeight;
+    if (!w || !h) return;
+    const px = next.markers.map((m) => map.project([m.lng, m.lat]));
+    const xs = px.map((p) => p.x);
+    const ys = px.map((p) => p.y);
+    const nearEdge = px.some((p) => p.x < EDGE_PX || p.y < EDGE_PX || p.x > w - EDGE_PX || p.y > h - EDGE_PX);
+    const bunched = Math.max(...xs) - Math.min(...xs) < w / 4 && Math.max(...ys) - Math.min(...ys) < h / 4;
+    if (!nearEdge && !bunched) return;
+    const b = new maplibregl.LngLatBounds();
+    for (const m of next.markers) b.extend([m.lng, m.lat]);
+    map.fitBounds(b, { padding: 56, maxZoom: 17, duration: calm() ? 0 : 700 });
+  };
+
   const update = (next: MapProps) => {
     props = next;
     const seen = new Set<string>();
@@ -113,7 +163,9 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     }
     for (const [id, mk] of markers) if (!seen.has(id)) mk.remove(), markers.delete(id);
     drawCircle();
-    if (!fitted) {
+    drawTrail();
+    if (fitted) keepInView(next);
+    else {
       const pts = [next.center, ...next.markers];
       if (next.circle) {
         const r = next.circle.radiusMeters / 111_320;
@@ -125,7 +177,7 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       if (pts.length > 1) {
         const b = new maplibregl.LngLatBounds();
         for (const p of pts) b.extend([p.lng, p.lat]);
-        map.fitBounds(b, { padding: 40, maxZoom: 15, duration: 0 });
+        map.fitBounds(b, { padding: 40, maxZoom: next.follow ? 17 : 15, duration: 0 });
       }
       fitted = true;
     }
@@ -137,7 +189,10 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     // A style that never loads must not keep the plane from being replaced forever.
     setTimeout(resolve, 4000);
   });
-  map.on('styledata', drawCircle);
+  map.on('styledata', () => {
+    drawCircle();
+    drawTrail();
+  });
   update(initial);
   return { update, destroy: () => map.remove() };
 }

@@ -27,6 +27,13 @@ export interface MapProps {
   circle?: MapCircle | null;
   /** Click/tap to place a pin (location editor, service-area base). */
   onPick?: (p: LatLng) => void;
+  /**
+   * Keep every marker in view as they move (the customer's plow and driveway): the map
+   * re-fits when a marker nears the edge or they bunch up, until the user pans or zooms.
+   */
+  follow?: boolean;
+  /** A recent path drawn as a line, oldest first (where the plow has just driven). */
+  trail?: LatLng[];
   /** "1.2 mi" for the scale rings. */
   distanceLabel: (meters: number) => string;
   className?: string;
