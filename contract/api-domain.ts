@@ -5,6 +5,7 @@ import {
   DRIVER_STATUSES,
   EXPORT_KINDS,
   INVOICE_STATUSES,
+  JOB_PHOTO_KINDS,
   JOB_STATUSES,
   WAITLIST_STATUSES,
 } from './enums';
@@ -152,7 +153,25 @@ export const SettingsPatch = z.object({
   invoice_terms: z.string().trim().max(300).nullable().optional(),
   /** Storm-mode intake: how soon (minutes) the storm crew must reach an on-demand request. */
   storm_intake_promise_minutes: z.number().int().min(STORM_INTAKE_PROMISE_MIN).max(STORM_INTAKE_PROMISE_MAX).optional(),
+  /** Drivers must take an "after" photo before finishing a job (a job's own setting wins). */
+  require_after_photo: z.boolean().optional(),
 });
+
+// ---- proof-of-service photos ----
+
+/** A before/after photo already PUT to its upload URL (purpose `job_photo`), with the phone's stamps. */
+export const JobPhotoBody = z
+  .object({
+    kind: z.enum(JOB_PHOTO_KINDS),
+    url: z.string().trim().min(1).max(2000),
+    /** The phone's clock when the picture was taken. */
+    captured_at: isoDateTime.optional(),
+    lat: lat.optional(),
+    lng: lng.optional(),
+    accuracy_m: z.number().min(0).max(100_000).optional(),
+  })
+  .refine(bothOrNeither, latLngTogether);
+export type JobPhotoBody = z.infer<typeof JobPhotoBody>;
 
 // ---- customers ----
 
@@ -191,12 +210,18 @@ export const JobPatchBody = z
     special_instructions: clearable(1000).optional(),
     scheduled_for: isoDateTime.nullable().optional(),
     final_price_cents: moneyCents.optional(),
+    /** This job's "after" photo: true requires it, false waives it, null follows the operator setting. */
+    after_photo_required: z.boolean().nullable().optional(),
     expected_version: z.number().int().min(0).optional(),
   })
   .refine(
-    (b) => b.special_instructions !== undefined || b.scheduled_for !== undefined || b.final_price_cents !== undefined,
+    (b) =>
+      b.special_instructions !== undefined ||
+      b.scheduled_for !== undefined ||
+      b.final_price_cents !== undefined ||
+      b.after_photo_required !== undefined,
     {
-      message: 'nothing to change: send special_instructions, scheduled_for or final_price_cents',
+      message: 'nothing to change: send special_instructions, scheduled_for, final_price_cents or after_photo_required',
       path: ['(body)'],
     },
   );

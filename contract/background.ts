@@ -7,7 +7,7 @@ import { NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES } from './enums';
  * Worker and the web apps.
  */
 
-export const UPLOAD_PURPOSES = ['job_completion', 'driver_qr'] as const;
+export const UPLOAD_PURPOSES = ['job_completion', 'job_photo', 'driver_qr'] as const;
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 

@@ -50,6 +50,9 @@ export type SubscriptionTier = (typeof SUBSCRIPTION_TIERS)[number];
 
 /** Who asked for a job: the customer in the app, or the office on their behalf. */
 export const JOB_SOURCES = ['customer', 'admin'] as const;
+/** Proof-of-service photos: the property as found and as left. */
+export const JOB_PHOTO_KINDS = ['before', 'after'] as const;
+export type JobPhotoKind = (typeof JOB_PHOTO_KINDS)[number];
 export const SERVICE_TYPES = ['residential', 'commercial'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 

@@ -7,6 +7,7 @@ import {
   CONTRACT_STATUSES,
   DRIVER_STATUSES,
   JOB_EVENT_KINDS,
+  JOB_PHOTO_KINDS,
   JOB_STATUSES,
   ROLES,
   STORM_STATUSES,
@@ -87,6 +88,27 @@ export const Job = z.object({
   version: z.number().optional(),
 });
 export type Job = z.infer<typeof Job>;
+
+/** A before/after photo of a job: the phone's capture time, the server's time, the GPS fix. */
+export const JobPhoto = z.object({
+  id: z.string(),
+  job_id: z.string(),
+  kind: z.enum(JOB_PHOTO_KINDS),
+  url: z.string(),
+  captured_at: when.nullable(),
+  server_time: when,
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  accuracy_m: z.number().nullable(),
+});
+export type JobPhoto = z.infer<typeof JobPhoto>;
+
+/** `GET /jobs/:id/photos`: the photos and whether finishing needs an "after" one (and who says so). */
+export const JobPhotos = z.object({
+  photos: z.array(JobPhoto),
+  after_photo: z.object({ required: z.boolean(), source: z.enum(['job', 'operator']) }),
+});
+export type JobPhotos = z.infer<typeof JobPhotos>;
 
 export const ServiceLocation = z.object({
   id: z.string(),
@@ -285,6 +307,8 @@ export const OperatorSettings = z.object({
   auto_dispatch: z.boolean(),
   tax_rate_bps: z.number(),
   storm_intake_promise_minutes: z.number().optional(),
+  /** Drivers must take an "after" photo before finishing a job (a job's own setting wins). */
+  require_after_photo: z.boolean().optional(),
   onboarded_at: when.nullable().optional(),
 });
 export type OperatorSettings = z.infer<typeof OperatorSettings>;

@@ -42,6 +42,7 @@ import {
   DISPUTE_OUTCOMES,
   DRIVER_STATUSES,
   INVOICE_STATUSES,
+  JOB_PHOTO_KINDS,
   JOB_SOURCES,
   JOB_EVENT_KINDS,
   JOB_STATUSES,
@@ -294,6 +295,8 @@ export const operator_settings = pgTable(
      * within this many minutes of the requested time (worker/services/storm-intake.ts).
      */
     storm_intake_promise_minutes: integer().notNull().default(STORM_INTAKE_PROMISE_MINUTES),
+    /** Drivers must take an "after" photo before finishing a job (a job may waive or require it). */
+    require_after_photo: boolean().notNull().default(true),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
@@ -349,6 +352,8 @@ export const jobs = pgTable(
     cancellation_reason: text(),
     completion_photo_url: text(),
     completion_notes: text(),
+    /** The admin's word for this job on the "after" photo: null follows the operator setting. */
+    after_photo_required: boolean(),
     stripe_payment_intent_id: text(),
     /** Optimistic lock: `UPDATE ... WHERE id = $1 AND version = $2` makes the assignment race a 409. */
     version: integer().notNull().default(0),
@@ -426,6 +431,37 @@ export const job_status_events = pgTable(
     oneOf('job_status_events_new_status_check', t.new_status, JOB_STATUSES),
   ],
 );
+
+/**
+ * Proof-of-service photos: several "before" and "after" pictures per job, each with the
+ * phone's capture time, the server's time and the GPS fix the phone had when it was taken.
+ * The file itself is in R2 under `jobs/{job}/photos/…`.
+ */
+export const job_photos = pgTable(
+  'job_photos',
+  {
+    id: pk(),
+    organization_id: organizationId(),
+    job_id: uuid()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'restrict' }),
+    kind: text({ enum: JOB_PHOTO_KINDS }).notNull(),
+    url: text().notNull(),
+    taken_by_user_id: uuid().references(() => users.id, { onDelete: 'restrict' }),
+    /** The phone's clock when the picture was taken. */
+    captured_at: tstz(),
+    coordinates: geographyPoint(),
+    accuracy_m: numeric({ precision: 8, scale: 2, mode: 'number' }),
+    created_at: createdAt(),
+  },
+  (t) => [
+    index('idx_job_photos_job_id').on(t.job_id, t.created_at),
+    /** Sending the same photo again (a retry) records it once. */
+    uniqueIndex('job_photos_job_url_unique').on(t.job_id, t.url),
+    oneOf('job_photos_kind_check', t.kind, JOB_PHOTO_KINDS),
+  ],
+);
+export type JobPhoto = typeof job_photos.$inferSelect;
 
 /** Append-only (trigger): every on-site / admin price override. */
 export const job_price_changes = pgTable(

@@ -99,6 +99,10 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/jobs/:id/disputes': ['customer', 'admin'],
   'GET /api/v1/jobs/:id/time-on-site': ANY,
   'GET /api/v1/jobs/:id/evidence': ['customer', 'admin'],
+  'GET /api/v1/jobs/:id/evidence.pdf': ['customer', 'admin'],
+  // Proof-of-service photos: the job's driver or an admin adds them; whoever sees the job reads them.
+  'POST /api/v1/jobs/:id/photos': ['driver', 'admin'],
+  'GET /api/v1/jobs/:id/photos': ANY,
   'POST /api/v1/jobs/:id/price': ['driver', 'admin'],
   'GET /api/v1/jobs/:id/price-changes': ANY,
 
@@ -155,6 +159,8 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/admin/storms/:id/depth': ADMIN,
   'POST /api/v1/admin/storms/:id/close': ADMIN,
   'GET /api/v1/admin/storms/:id/summary': ADMIN,
+  'GET /api/v1/admin/storms/:id/evidence': ADMIN,
+  'GET /api/v1/admin/storms/:id/evidence.pdf': ADMIN,
 
   // ---- storm routes (docs/decisions/0070) ----
   'POST /api/v1/admin/storms/:id/plan': ADMIN,

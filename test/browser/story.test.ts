@@ -340,7 +340,7 @@ describe('the whole story: sign up → request → board → assign → drive �
     await driver.getByText('Price changed to $95').waitFor(WAIT);
 
     await driver
-      .locator('input[type="file"][capture]')
+      .locator('input[type="file"][capture][data-photo-kind="after"]')
       .setInputFiles({ name: 'driveway.png', mimeType: 'image/png', buffer: readFileSync(PHOTO) });
     await driver.getByText('Photo attached.').waitFor(WAIT);
 

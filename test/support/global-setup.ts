@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../scripts/lib/database';
 import { migrate } from '../../scripts/lib/migrate';
@@ -28,6 +29,7 @@ export default async function setup(project: TestProject) {
   const db = await openDatabase({ mode: 'test', root });
   await migrate(db.url);
   await seedDemo(db.url);
+  await withoutRequiredAfterPhoto(db.url);
   const gate = await startDbGate({ upstream: db.targetHostPort, databaseUrl: db.url });
   const bridge = await startWsBridge({
     allowedTargets: [db.targetHostPort, gate.targetHostPort],
@@ -45,4 +47,19 @@ export default async function setup(project: TestProject) {
     await gate.stop();
     await db.stop();
   };
+}
+
+/**
+ * The suite's operator does not require an "after" photo to finish a job: most files walk
+ * jobs to completed without one. test/worker/job-photos.test.ts requires it per job (the
+ * job's own setting wins), so no file has to flip the operator-wide switch under the others.
+ */
+async function withoutRequiredAfterPhoto(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('UPDATE operator_settings SET require_after_photo = false');
+  } finally {
+    await client.end();
+  }
 }

@@ -268,6 +268,19 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
     driver: { target: assignedJob, ownerGets: 200 },
   },
   'GET /api/v1/jobs/:id/evidence': { customer: { target: pendingJob, ownerGets: 200 } },
+  'GET /api/v1/jobs/:id/evidence.pdf': { customer: { target: pendingJob, ownerGets: 200 } },
+  'GET /api/v1/jobs/:id/photos': {
+    customer: { target: pendingJob, ownerGets: 200 },
+    driver: { target: assignedJob, ownerGets: 200 },
+  },
+  // The job's own driver gets past the ownership check to the state refusal (not yet on site).
+  'POST /api/v1/jobs/:id/photos': {
+    driver: {
+      target: assignedJob,
+      ownerGets: 409,
+      body: (id) => ({ kind: 'before', url: `http://plow.test/files/jobs/${id}/photos/${crypto.randomUUID()}.jpg` }),
+    },
+  },
   'GET /api/v1/jobs/:id/price-changes': {
     customer: { target: pendingJob, ownerGets: 200 },
     driver: { target: assignedJob, ownerGets: 200 },

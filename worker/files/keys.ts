@@ -1,6 +1,7 @@
 /**
  * R2 object keys. The key says what a file belongs to, so access checks need no lookup
- * table: `jobs/{job}/completion/…`, `drivers/{driver}/qr/…`, `invoices/{invoice}.pdf`.
+ * table: `jobs/{job}/completion/…`, `jobs/{job}/photos/…` (before/after), `drivers/{driver}/qr/…`,
+ * `invoices/{invoice}.pdf`.
  */
 
 /** Image types a client may upload, with the extension we store them under. */
@@ -8,7 +9,7 @@ export const UPLOAD_TYPES = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/we
 export type UploadType = keyof typeof UPLOAD_TYPES;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
-export const UPLOAD_PURPOSES = ['job_completion', 'driver_qr'] as const;
+export const UPLOAD_PURPOSES = ['job_completion', 'job_photo', 'driver_qr'] as const;
 export type UploadPurpose = (typeof UPLOAD_PURPOSES)[number];
 
 export function isUploadType(type: string): type is UploadType {
@@ -16,7 +17,7 @@ export function isUploadType(type: string): type is UploadType {
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const JOB_KEY = new RegExp(`^jobs/(${UUID})/completion/${UUID}\\.(jpg|png|webp)$`);
+const JOB_KEY = new RegExp(`^jobs/(${UUID})/(?:completion|photos)/${UUID}\\.(jpg|png|webp)$`);
 const DRIVER_KEY = new RegExp(`^drivers/(${UUID})/qr/${UUID}\\.(jpg|png|webp)$`);
 const INVOICE_KEY = new RegExp(`^invoices/(${UUID})\\.pdf$`);
 
@@ -27,6 +28,11 @@ export type FileOwner =
 
 export function completionPhotoKey(jobId: string, type: UploadType): string {
   return `jobs/${jobId}/completion/${crypto.randomUUID()}.${UPLOAD_TYPES[type]}`;
+}
+
+/** A before/after proof-of-service photo (job_photos). */
+export function jobPhotoKey(jobId: string, type: UploadType): string {
+  return `jobs/${jobId}/photos/${crypto.randomUUID()}.${UPLOAD_TYPES[type]}`;
 }
 
 export function driverQrKey(driverId: string, type: UploadType): string {

@@ -39,6 +39,7 @@ import {
   DriverPatch,
   InvoiceListQuery,
   JobPatchBody,
+  JobPhotoBody,
   LocationPatch,
   ReassignBody,
   RefundBody,
@@ -387,7 +388,9 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     description: 'A replay of the same `client_event_id` (offline queue) is applied once.',
     body: JobStatusBody,
     ok: { 200: JOB },
-    errors: { 409: STATE_CONFLICT },
+    errors: {
+      409: `${STATE_CONFLICT} Or after_photo_required: finishing needs an "after" photo (POST /jobs/:id/photos) unless the admin waived it.`,
+    },
   },
 
   // ---- operator setup, dispatch, waitlist, billing, reports ----
@@ -488,6 +491,27 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/jobs/:id/evidence': {
     summary:
       'Evidence pack (JSON): address, contract terms, each status with device and server time, time on site, the GPS track near the property, photos with their stamps, disputes, and the SHA-256 of the pack (stable across downloads).',
+  },
+  'GET /api/v1/jobs/:id/evidence.pdf': {
+    summary:
+      'The evidence pack as a PDF: the same content, the GPS track drawn as a plot, the photos listed with their stamps, and the JSON pack’s SHA-256 printed on every page (its customer or an admin).',
+    produces: 'application/pdf',
+    ok: { 200: 'The PDF; header `x-evidence-sha256` repeats the hash.' },
+  },
+  'POST /api/v1/jobs/:id/photos': {
+    summary:
+      'Record a before/after photo of the job (first upload it: presign with purpose `job_photo`, then PUT), with the phone’s capture time and GPS fix. The job’s driver or an admin.',
+    description: 'Sending the same `url` again returns the first record with 200.',
+    body: JobPhotoBody,
+    ok: { 201: '`{photo}`', 200: '`{photo}` (already recorded)' },
+    errors: {
+      400: 'validation_failed: the URL is not one issued for this job, or the file is not uploaded yet.',
+      409: 'invalid_state: photos are taken once the driver has arrived.',
+    },
+  },
+  'GET /api/v1/jobs/:id/photos': {
+    summary:
+      'The job’s before/after photos with device time, server time and GPS fix, and `after_photo` `{required, source}`: whether finishing needs an "after" photo and whether the job or the operator setting says so.',
   },
   'GET /api/v1/jobs/:id/time-on-site': {
     summary:
@@ -766,6 +790,15 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/admin/storms/:id/summary': {
     summary: 'The storm report: properties done (on time / late), skipped with the reason, time on site, revenue.',
+  },
+  'GET /api/v1/admin/storms/:id/evidence': {
+    summary:
+      "The storm's evidence: each job's evidence-pack SHA-256 with a summary (status, driver, time on site, photo counts) and one SHA-256 over the whole list.",
+  },
+  'GET /api/v1/admin/storms/:id/evidence.pdf': {
+    summary: "The storm's evidence as a PDF: one line per job with its pack hash, and the overall hash.",
+    produces: 'application/pdf',
+    ok: { 200: 'The PDF; header `x-evidence-sha256` repeats the overall hash.' },
   },
 
   // ---- storm routes ----

@@ -29,6 +29,7 @@ import { jobDisputes, toDispute } from '../services/disputes';
 import { timeOnSite } from '../services/time-on-site';
 import { signedEvidencePack } from '../services/evidence';
 import { log } from '../lib/log';
+import { renderEvidencePdf } from '../services/evidence-pdf';
 
 export const jobs = new Hono<AppEnv>();
 
@@ -289,4 +290,19 @@ jobs.get('/:id/evidence', async (c) => {
   c.header('cache-control', 'private, no-store');
   c.header('x-evidence-sha256', signed.sha256);
   return c.json(signed);
+});
+
+/** The same evidence pack as a PDF, its SHA-256 printed on every page (the JSON's hash). */
+jobs.get('/:id/evidence.pdf', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const signed = await signedEvidencePack(c.var.db, job);
+  const pdf = await renderEvidencePdf(signed.pack, signed.sha256);
+  return new Response(pdf, {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="evidence-${job.id}.pdf"`,
+      'cache-control': 'private, no-store',
+      'x-evidence-sha256': signed.sha256,
+    },
+  });
 });

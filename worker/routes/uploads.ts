@@ -1,6 +1,13 @@
 import { Hono } from 'hono';
 import { PresignBody } from '../../contract/background';
-import { completionPhotoKey, driverQrKey, isUploadType, MAX_UPLOAD_BYTES, UPLOAD_TYPES } from '../files/keys';
+import {
+  completionPhotoKey,
+  driverQrKey,
+  jobPhotoKey,
+  isUploadType,
+  MAX_UPLOAD_BYTES,
+  UPLOAD_TYPES,
+} from '../files/keys';
 import { nowSeconds, signUploadUrl, UPLOAD_TTL_SECONDS } from '../files/signing';
 import { actorOf } from '../lib/actor';
 import { ApiError, conflict, forbidden } from '../lib/errors';
@@ -35,21 +42,23 @@ uploads.post('/presign', async (c) => {
   }
   const actor = actorOf(c);
   let key: string;
-  if (body.purpose === 'job_completion') {
+  if (body.purpose === 'job_completion' || body.purpose === 'job_photo') {
     if (!body.job_id)
-      throw new ApiError(400, 'validation_failed', 'A completion photo needs the job.', [
-        { field: 'job_id', message: 'required for job_completion' },
+      throw new ApiError(400, 'validation_failed', 'A job photo needs the job.', [
+        { field: 'job_id', message: `required for ${body.purpose}` },
       ]);
-    if (actor.role === 'customer')
-      throw forbidden('Only the job’s driver or a dispatcher uploads the completion photo.');
+    if (actor.role === 'customer') throw forbidden('Only the job’s driver or a dispatcher uploads photos of the job.');
     const job = await visibleJob(c.var.db, actor, body.job_id);
     if (!AT_WORK_JOB.includes(job.status)) {
       throw conflict(
         'invalid_state',
-        `A completion photo can be added once the driver has arrived (the job is ${job.status}).`,
+        `Photos of the job can be added once the driver has arrived (the job is ${job.status}).`,
       );
     }
-    key = completionPhotoKey(job.id, body.content_type);
+    key =
+      body.purpose === 'job_photo'
+        ? jobPhotoKey(job.id, body.content_type)
+        : completionPhotoKey(job.id, body.content_type);
   } else {
     if (actor.role !== 'driver' || !actor.driver_id) throw forbidden('Only drivers upload a payment QR image.');
     key = driverQrKey(actor.driver_id, body.content_type);

@@ -4,12 +4,14 @@ import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import { sha256Hex } from '../lib/ids';
 import { jobDisputes } from './disputes';
+import { jobPhotos } from './job-photos';
 import type { JobRow } from './jobs';
 import { jobTrack, timeOnSite } from './time-on-site';
 
 /** The GPS fixes an evidence pack keeps: those within this distance of the property. */
 export const EVIDENCE_TRACK_RADIUS_M = 500;
-export const EVIDENCE_FORMAT = 'plowdispatch.evidence/1';
+export const EVIDENCE_FORMAT = 'plowdispatch.evidence/2';
+export const STORM_EVIDENCE_FORMAT = 'plowdispatch.storm-evidence/1';
 export const EVIDENCE_HASH_NOTE =
   'sha256 is the SHA-256 (hex) of `pack` serialised as JSON with object keys sorted and no whitespace.';
 
@@ -32,7 +34,7 @@ const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 /**
  * Everything that shows a job was done, as recorded: the property, the contract's terms,
  * each status with the device's and the server's time and place, time on site from the
- * GPS log, the track near the property, the photo with its stamps, and any dispute. Built
+ * GPS log, the track near the property, the before/after photos with their stamps, and any dispute. Built
  * only from stored facts (no "generated at"), so downloading it again gives the same hash
  * until something about the job changes.
  */
@@ -85,6 +87,9 @@ export async function evidencePack(q: Queryable, job: JobRow) {
   const onSite = await timeOnSite(q, job, track);
   const completion = events.filter((e) => e.new_status === 'completed').at(0);
   const disputes = await jobDisputes(q, job.id);
+  const photos = await jobPhotos(q, job.id);
+  // A job finished before photos were kept per kind has only its completion photo.
+  const legacyCompletion = job.completion_photo_url && !photos.some((p) => p.url === job.completion_photo_url);
 
   return {
     format: EVIDENCE_FORMAT,
@@ -140,18 +145,30 @@ export async function evidencePack(q: Queryable, job: JobRow) {
       within_m: EVIDENCE_TRACK_RADIUS_M,
       fixes: track.filter((p) => distanceMeters(p, job.job_coordinates) <= EVIDENCE_TRACK_RADIUS_M),
     },
-    photos: job.completion_photo_url
-      ? [
-          {
-            kind: 'completion',
-            url: job.completion_photo_url,
-            device_time: isoOrNull(completion?.device_time),
-            server_time: isoOrNull(completion?.server_time),
-            lat: completion?.coordinates?.lat ?? null,
-            lng: completion?.coordinates?.lng ?? null,
-          },
-        ]
-      : [],
+    photos: [
+      ...photos.map((p) => ({
+        kind: p.kind,
+        url: p.url,
+        device_time: isoOrNull(p.captured_at),
+        server_time: isoOrNull(p.created_at),
+        lat: p.coordinates?.lat ?? null,
+        lng: p.coordinates?.lng ?? null,
+        accuracy_m: p.accuracy_m ?? null,
+      })),
+      ...(legacyCompletion
+        ? [
+            {
+              kind: 'after',
+              url: job.completion_photo_url,
+              device_time: isoOrNull(completion?.device_time),
+              server_time: isoOrNull(completion?.server_time),
+              lat: completion?.coordinates?.lat ?? null,
+              lng: completion?.coordinates?.lng ?? null,
+              accuracy_m: null,
+            },
+          ]
+        : []),
+    ],
     disputes: disputes.map((d) => ({
       reason: d.reason,
       opened_at: isoOrNull(d.opened_at),
@@ -170,3 +187,43 @@ export async function signedEvidencePack(q: Queryable, job: JobRow) {
   const pack = await evidencePack(q, job);
   return { sha256: sha256Hex(canonicalJson(pack)), hash_note: EVIDENCE_HASH_NOTE, pack };
 }
+
+/**
+ * One storm's evidence: each job's pack hash with a short summary, and one SHA-256 over the
+ * whole list (same canonical JSON), so the set handed to an insurer can be checked job by
+ * job and as a whole.
+ */
+export async function stormEvidence(
+  q: Queryable,
+  storm: { id: string; name: string; started_at: Date; depth_in: number },
+) {
+  const rows = await q
+    .select()
+    .from(t.jobs)
+    .where(eq(t.jobs.storm_id, storm.id))
+    .orderBy(asc(t.jobs.job_address), asc(t.jobs.id));
+  const jobs = [];
+  for (const job of rows) {
+    const signed = await signedEvidencePack(q, job);
+    const { pack } = signed;
+    jobs.push({
+      job_id: job.id,
+      address: job.job_address,
+      customer: pack.job.customer,
+      status: job.status,
+      driver: pack.job.driver?.name ?? null,
+      completed_at: pack.job.completed_at,
+      seconds_on_site: pack.time_on_site.seconds_on_site,
+      before_photos: pack.photos.filter((p) => p.kind === 'before').length,
+      after_photos: pack.photos.filter((p) => p.kind === 'after').length,
+      sha256: signed.sha256,
+    });
+  }
+  const pack = {
+    format: STORM_EVIDENCE_FORMAT,
+    storm: { id: storm.id, name: storm.name, started_at: storm.started_at.toISOString(), depth_in: storm.depth_in },
+    jobs,
+  };
+  return { sha256: sha256Hex(canonicalJson(pack)), hash_note: EVIDENCE_HASH_NOTE, pack };
+}
+export type StormEvidence = Awaited<ReturnType<typeof stormEvidence>>;

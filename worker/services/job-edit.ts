@@ -45,6 +45,8 @@ export async function editJob(
     const instructionsChange =
       body.special_instructions !== undefined && (body.special_instructions || null) !== before.special_instructions;
     const scheduleChange = scheduled !== undefined && !sameInstant(scheduled, before.scheduled_for);
+    const photoRuleChange =
+      body.after_photo_required !== undefined && body.after_photo_required !== before.after_photo_required;
     if ((instructionsChange || scheduleChange) && TERMINAL_JOB.includes(before.status)) {
       throw conflict('job_closed', `A ${before.status} job's instructions and schedule are final.`, {
         status: before.status,
@@ -59,7 +61,7 @@ export async function editJob(
       change = priced.change;
       if (priced.change) fields.push('final_price_cents');
     }
-    if (instructionsChange || scheduleChange) {
+    if (instructionsChange || scheduleChange || photoRuleChange) {
       const set: Partial<typeof t.jobs.$inferInsert> = { version: job.version + 1 };
       if (instructionsChange) {
         set.special_instructions = body.special_instructions || null;
@@ -68,6 +70,10 @@ export async function editJob(
       if (scheduleChange) {
         set.scheduled_for = scheduled;
         fields.push('scheduled_for');
+      }
+      if (photoRuleChange) {
+        set.after_photo_required = body.after_photo_required ?? null;
+        fields.push('after_photo_required');
       }
       const [row] = await tx
         .update(t.jobs)

@@ -14,6 +14,7 @@ import { advanceRoute, type RouteEta } from './route-stops';
 import { SYSTEM_ACTOR } from '../lib/actor';
 import type { DisputeSettlement } from '../../contract/api-domain';
 import { openDispute, requireReason, settleDispute, type DisputeRow } from './disputes';
+import { insertJobPhoto, latestAfterPhotoUrl, requireAfterPhoto } from './job-photos';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -28,6 +29,8 @@ export function toJob(row: JobRow) {
     version,
     client_event_id: _ce,
     stripe_payment_intent_id: _s,
+    // The admin's photo rule for the job is read with its photos (GET /jobs/:id/photos).
+    after_photo_required: _ap,
     ...rest
   } = row;
   return { ...rest, lat: job_coordinates.lat, lng: job_coordinates.lng, version };
@@ -210,7 +213,9 @@ export async function transitionJob(
     }
     if (to === 'cancelled') patch.cancellation_reason = opts.cancellation_reason ?? null;
     if (to === 'completed' && !settling) {
-      if (opts.completion_photo_url) patch.completion_photo_url = opts.completion_photo_url;
+      await requireAfterPhoto(tx, actor, job, opts.completion_photo_url);
+      const photo = opts.completion_photo_url ?? (await latestAfterPhotoUrl(tx, jobId));
+      if (photo) patch.completion_photo_url = photo;
       if (opts.notes) patch.completion_notes = opts.notes;
       // A storm job is priced from its contract at the storm's depth now; an override on site wins.
       const storm = job.final_price_cents === null ? await stormVisitPrice(tx, job) : null;
@@ -256,7 +261,16 @@ export async function transitionJob(
     });
     const disputed = disputeReason ? { dispute: await openDispute(tx, actor, updated, disputeReason) } : {};
     const settled = settling && opts.settlement ? await settleDispute(tx, actor, updated, opts.settlement) : null;
-    if (to === 'completed' && !settling) await draftInvoice(tx, updated);
+    if (to === 'completed' && !settling) {
+      // A photo sent with the finish is the job's "after" photo, stamped like the finish.
+      if (opts.completion_photo_url)
+        await insertJobPhoto(tx, actor, jobId, 'after', opts.completion_photo_url, {
+          captured_at: opts.recorded_at,
+          lat: opts.lat,
+          lng: opts.lng,
+        });
+      await draftInvoice(tx, updated);
+    }
     const route = to === 'completed' && !settling ? await nextOnRoute(tx, updated) : undefined;
     return {
       ...disputed,

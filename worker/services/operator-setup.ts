@@ -172,6 +172,7 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
     'invoice_due_days',
     'invoice_terms',
     'storm_intake_promise_minutes',
+    'require_after_photo',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }

@@ -147,6 +147,7 @@ export function BoardPage() {
         </button>
         <span className="app__spacer" />
         <AcceptingToggle />
+        <AfterPhotoToggle />
         <ConnectionBadge state={admin.connection} strings={strings.connection} />
       </div>
       <SetupBanner />
@@ -541,6 +542,37 @@ function AcceptingToggle() {
       <span>{s.acceptingJobs}</span>
       <span id="accepting-hint" className="visually-hidden">
         {on ? s.acceptingOn : s.acceptingOff}
+      </span>
+    </label>
+  );
+}
+
+/** The operator-wide rule; a job's own setting (in its drawer) wins over it. */
+function AfterPhotoToggle() {
+  const admin = useAdmin();
+  const s = strings.board;
+  if (!admin.settings || admin.settings.require_after_photo === undefined) return null;
+  const on = admin.settings.require_after_photo;
+  const flip = async () => {
+    try {
+      admin.setSettings(await patchSettings({ require_after_photo: !on }));
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    }
+  };
+  return (
+    <label className="switch" title={on ? s.afterPhotoOn : s.afterPhotoOff}>
+      <input
+        type="checkbox"
+        role="switch"
+        checked={on}
+        aria-checked={on}
+        onChange={() => void flip()}
+        aria-describedby="after-photo-hint"
+      />
+      <span>{s.afterPhoto}</span>
+      <span id="after-photo-hint" className="visually-hidden">
+        {on ? s.afterPhotoOn : s.afterPhotoOff}
       </span>
     </label>
   );

@@ -13,9 +13,12 @@ import {
   assignJob,
   cancelJob,
   getJob,
+  jobPhotos,
   listInvoices,
+  openEvidencePdf,
   priceChanges,
   reassignJob,
+  setAfterPhotoRule,
   setFinalPrice,
   statusHistory,
 } from './admin-api';
@@ -50,6 +53,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
         : Promise.resolve(null),
     `ph:${job.data?.completion_photo_url ?? ''}`,
   );
+  const photos = useResource((signal) => jobPhotos(jobId, signal), `photos:${key}`);
   const [price, setPrice] = useState('');
   const [confirmCancel, setConfirmCancel] = useState(false);
 
@@ -221,7 +225,53 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
           )}
 
           <DisputeControls job={j} run={run} />
-          <EvidenceDownload jobId={j.id} />
+          <section aria-labelledby={`${id}-proof`} data-testid="drawer-proof">
+            <h3 id={`${id}-proof`}>{d.proof}</h3>
+            {photos.data && (
+              <p className="muted" data-testid="photo-counts">
+                {d.photoCounts(
+                  photos.data.photos.filter((p) => p.kind === 'before').length,
+                  photos.data.photos.filter((p) => p.kind === 'after').length,
+                )}
+              </p>
+            )}
+            {photos.data && j.status !== 'completed' && j.status !== 'cancelled' && (
+              <div className="row">
+                <label htmlFor={`${id}-after-rule`}>{d.afterRule}</label>
+                <select
+                  id={`${id}-after-rule`}
+                  value={
+                    photos.data.after_photo.source === 'job' ? String(photos.data.after_photo.required) : 'operator'
+                  }
+                  onChange={(e) => {
+                    const v = e.target.value;
+                    void run(
+                      () => setAfterPhotoRule(j.id, v === 'operator' ? null : v === 'true'),
+                      d.afterRuleSaved,
+                    ).then(photos.reload);
+                  }}
+                >
+                  <option value="operator">{d.afterRuleOperator}</option>
+                  <option value="true">{d.afterRuleRequired}</option>
+                  <option value="false">{d.afterRuleWaived}</option>
+                </select>
+              </div>
+            )}
+            <EvidenceDownload jobId={j.id} />
+            <div className="row">
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() =>
+                  void openEvidencePdf(j.id).catch((err: unknown) =>
+                    toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
+                  )
+                }
+              >
+                {d.evidencePdf}
+              </button>
+            </div>
+          </section>
 
           {canTransition(j.status, 'cancelled', 'admin') &&
             (confirmCancel ? (

@@ -10,6 +10,7 @@ import type {
   Driver,
   Invoice,
   Job,
+  JobPhotos,
   JobsReport,
   NotificationRow,
   OperatorSettings,
@@ -84,6 +85,14 @@ export async function moveJob(jobId: string, status: JobStatus, expectedVersion?
     })
   ).job;
 }
+/** The job's before/after photos and whether finishing needs an "after" one. */
+export const jobPhotos = (id: string, signal?: AbortSignal) =>
+  api.get<JobPhotos>(`/jobs/${encodeURIComponent(id)}/photos`, { signal });
+
+/** This job's "after" photo rule: true requires it, false waives it, null follows the operator setting. */
+export const setAfterPhotoRule = (jobId: string, required: boolean | null) =>
+  api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}`, { after_photo_required: required });
+
 export async function setFinalPrice(jobId: string, cents: number, expectedVersion?: number): Promise<Job> {
   return (
     await api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}`, {
@@ -196,12 +205,17 @@ export const voidInvoice = (id: string, reason?: string) =>
   api.post<{ invoice: Invoice }>(invoicePath(id, 'void'), reason ? { reason } : {});
 export const resendInvoice = (id: string) => api.post<{ invoice: Invoice }>(invoicePath(id, 'resend'), {});
 
-/** Opens the invoice PDF (fetched with the session, shown from a blob URL). */
-export async function openInvoicePdf(id: string): Promise<void> {
+/** Opens a PDF (fetched with the session, shown from a blob URL). */
+async function openPdf(path: string): Promise<void> {
   const win = window.open('', '_blank');
-  const blob = await api.blob(invoicePath(id, 'pdf'));
+  const blob = await api.blob(path);
   const url = URL.createObjectURL(blob);
   if (win) win.location.href = url;
   else window.location.assign(url);
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+export const openInvoicePdf = (id: string) => openPdf(invoicePath(id, 'pdf'));
+
+/** The job's evidence pack as a PDF (the same content and SHA-256 as the JSON pack). */
+export const openEvidencePdf = (jobId: string) => openPdf(`/jobs/${encodeURIComponent(jobId)}/evidence.pdf`);

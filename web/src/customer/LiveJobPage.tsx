@@ -19,7 +19,16 @@ import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 
 import type { RouteEtaPayload } from '../../../contract/ws';
-import { cancelJob, driverLocation, getJob, jobInvoice, openInvoicePdf, routeEta, statusHistory } from './jobs-api';
+import {
+  cancelJob,
+  driverLocation,
+  getJob,
+  jobInvoice,
+  openEvidencePdf,
+  openInvoicePdf,
+  routeEta,
+  statusHistory,
+} from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
 
@@ -330,6 +339,21 @@ function Completion({ job }: { job: Job }) {
       ) : (
         <p className="muted">{s.noInvoice}</p>
       )}
+      <p className="completion__proof">
+        <a
+          href={`/api/v1/jobs/${job.id}/evidence.pdf`}
+          data-testid="proof-of-service"
+          onClick={(e) => {
+            e.preventDefault();
+            void openEvidencePdf(job.id).catch((err: unknown) =>
+              toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
+            );
+          }}
+        >
+          {s.proof}
+        </a>{' '}
+        <span className="muted">{s.proofHint}</span>
+      </p>
     </div>
   );
 }

@@ -243,6 +243,8 @@ export const strings = {
     invoiceTotal: (total: string, status: string) => `${total} · ${status}`,
     balanceDue: (amount: string) => `Balance due: ${amount}`,
     openPdf: 'Open invoice (PDF)',
+    proof: 'Proof of service',
+    proofHint: 'Times, GPS and photos of the visit, as recorded (PDF).',
     noInvoice: 'Your invoice will appear here once the driver records the payment.',
     scheduled: (when: string) => `Scheduled for ${when}`,
     at: (when: string) => when,

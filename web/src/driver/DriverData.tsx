@@ -9,14 +9,15 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import type { JobStatus, PaymentMethod } from '../../../contract/enums';
+import type { JobPhotoKind, JobStatus, PaymentMethod } from '../../../contract/enums';
 import { ACTIVE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
 import type { LocationPing, ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
 import type { Job } from '../../../contract/responses';
 import { alertAssignment } from '../lib/alert';
 import { newClientEventId } from '../lib/hooks';
-import { outbox, type GpsBatchBody, type OutboxItem, type Sender } from '../lib/outbox';
+import { outbox, type GpsBatchBody, type OutboxItem, type PhotoItemBody, type Sender } from '../lib/outbox';
+import { compressImage, uploadBlob } from '../lib/upload';
 import { sendWithAck, type ConnectionState, type RealtimeClient } from '../lib/realtime';
 import { navigate } from '../lib/router';
 import { toast } from '../lib/toast';
@@ -27,6 +28,7 @@ import {
   getMe,
   myQueue,
   readCache,
+  recordJobPhoto,
   recordPayment,
   setJobStatus,
   writeCache,
@@ -36,7 +38,7 @@ import {
   type StatusChange,
   takenOn,
 } from './driver-api';
-import { session } from './session';
+import { api, session } from './session';
 import { strings } from './strings';
 import { useGpsStream, type GpsState } from './use-gps-stream';
 
@@ -67,6 +69,16 @@ export interface DriverData {
   effectiveStatus: (job: Job) => JobStatus;
   changeStatus: (job: Job, to: JobStatus, extra?: Partial<StatusChange>) => Promise<'sent' | 'queued'>;
   pay: (job: Job, method: PaymentMethod, amountCents: number) => Promise<'sent' | 'queued'>;
+  /**
+   * A before/after photo, stamped with the phone's time and GPS fix when taken: uploaded now,
+   * or kept in the outbox without a connection and sent (ahead of a later "finish") on return.
+   */
+  takePhoto: (
+    job: Job,
+    kind: JobPhotoKind,
+    file: File,
+    onProgress?: (fraction: number, stage: 'compressing' | 'uploading') => void,
+  ) => Promise<'sent' | 'queued'>;
   rememberJob: (job: Job) => void;
   cachedJob: (id: string) => Job | undefined;
 }
@@ -223,6 +235,12 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
         await recordPayment(item.job_id!, item.body as PaymentBody);
         return { outcome: 'sent' };
       }
+      if (item.kind === 'photo') {
+        const { blob, ...stamps } = item.body as PhotoItemBody;
+        const url = await uploadBlob(api, blob, { purpose: 'job_photo', jobId: item.job_id! });
+        await recordJobPhoto(item.job_id!, { ...stamps, url });
+        return { outcome: 'sent' };
+      }
       // GPS: one ping at a time over the socket, each acknowledged before the next.
       const c = clientRef.current;
       if (c?.state !== 'open') return { outcome: 'retry', error: 'socket not open' };
@@ -258,7 +276,9 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
             ? (strings.nextStep[(r.item.body as StatusChange).status] ?? r.item.kind)
             : r.item.kind === 'payment'
               ? strings.payment.title
-              : strings.gps.title;
+              : r.item.kind === 'photo'
+                ? strings.photo.title
+                : strings.gps.title;
         toast.show({ kind: 'error', message: strings.job.syncRejected(what, r.error) });
       }
       if (report.rejected.length) reload();
@@ -348,6 +368,50 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     [owner, flushNow],
   );
 
+  const takePhoto = useCallback(
+    async (
+      job: Job,
+      kind: JobPhotoKind,
+      file: File,
+      onProgress?: (fraction: number, stage: 'compressing' | 'uploading') => void,
+    ): Promise<'sent' | 'queued'> => {
+      const fix = gpsRef.current.fix;
+      const stamps = {
+        kind,
+        captured_at: new Date().toISOString(),
+        ...(fix ? { lat: fix.lat, lng: fix.lng, ...(fix.accuracy !== null ? { accuracy_m: fix.accuracy } : {}) } : {}),
+      };
+      onProgress?.(0, 'compressing');
+      const blob = await compressImage(file);
+      const queueIt = async () => {
+        await outbox.enqueue({
+          kind: 'photo',
+          owner,
+          job_id: job.id,
+          client_event_id: newClientEventId('photo'),
+          recorded_at: stamps.captured_at,
+          body: { ...stamps, blob } satisfies PhotoItemBody,
+        });
+        void flushNow();
+        return 'queued' as const;
+      };
+      if (navigator.onLine === false || outbox.items().some((i) => i.owner === owner)) return queueIt();
+      try {
+        const url = await uploadBlob(api, blob, {
+          purpose: 'job_photo',
+          jobId: job.id,
+          onProgress: (f) => onProgress?.(f, 'uploading'),
+        });
+        await recordJobPhoto(job.id, { ...stamps, url });
+        return 'sent';
+      } catch (err) {
+        if (isNetwork(err)) return queueIt();
+        throw err;
+      }
+    },
+    [owner, flushNow],
+  );
+
   const value: DriverData = {
     owner,
     me,
@@ -365,6 +429,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     effectiveStatus,
     changeStatus,
     pay,
+    takePhoto,
     rememberJob,
     cachedJob,
   };

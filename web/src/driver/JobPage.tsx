@@ -1,16 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { driverNextStep } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
 import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
-import type { GpsBatchBody } from '../lib/outbox';
+import type { GpsBatchBody, PhotoItemBody } from '../lib/outbox';
 import { Link, navigate } from '../lib/router';
 import { directionsHref } from './directions';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
-import { acceptJob, declineJob, getJob, readCache, writeCache, type StatusChange, takenOn } from './driver-api';
+import { acceptJob, declineJob, getJob, type StatusChange, takenOn } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { NextStop } from './NextStop';
@@ -28,7 +28,8 @@ export function JobPage({ jobId }: { jobId: string }) {
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [declining, setDeclining] = useState(false);
-  const [photoUrl, setPhotoUrl] = useState<string | null>(() => readCache().photos[jobId] ?? null);
+  const [afterNeeded, setAfterNeeded] = useState(false);
+  const onPhotoState = useCallback((p: { afterNeeded: boolean }) => setAfterNeeded(p.afterNeeded), []);
 
   // The freshest copy: the queue's (live over the socket), else the server's, else the phone's.
   const fromQueue = d.queue?.jobs.find((j) => j.id === jobId);
@@ -63,19 +64,15 @@ export function JobPage({ jobId }: { jobId: string }) {
 
   const advance = async () => {
     if (!next) return;
+    if (next === 'completed' && afterNeeded) {
+      toast.show({ kind: 'error', message: strings.photo.afterNeeded });
+      return;
+    }
     setBusy(true);
     try {
-      const extra: Partial<StatusChange> = next === 'completed' && photoUrl ? { completion_photo_url: photoUrl } : {};
-      const how = await d.changeStatus(job, next, extra);
+      const how = await d.changeStatus(job, next);
       if (how === 'sent') setJob((j) => (j ? { ...j, status: next } : j));
-      if (next === 'completed') {
-        toast.show({ kind: 'ok', message: s.finished });
-        writeCache((c) => {
-          const photos = { ...c.photos };
-          delete photos[job.id];
-          return { ...c, photos };
-        });
-      }
+      if (next === 'completed') toast.show({ kind: 'ok', message: s.finished });
     } catch (err) {
       toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
       d.reload();
@@ -153,7 +150,9 @@ export function JobPage({ jobId }: { jobId: string }) {
                   ? s.queuedStatus(strings.jobStatus[(i.body as StatusChange).status])
                   : i.kind === 'gps'
                     ? s.gpsQueued((i.body as GpsBatchBody).pings.length)
-                    : strings.payment.title}
+                    : i.kind === 'photo'
+                      ? strings.photo.queued(strings.photo[(i.body as PhotoItemBody).kind])
+                      : strings.payment.title}
               </li>
             ))}
           </ul>
@@ -161,6 +160,8 @@ export function JobPage({ jobId }: { jobId: string }) {
       )}
 
       {status === 'cancelled' && <p className="notice notice--warn">{s.cancelledNotice}</p>}
+
+      {accepted && ON_SITE_JOB.includes(status) && <PhotoCapture job={job} onState={onPhotoState} />}
 
       {!accepted && status === 'assigned' ? (
         <div className="job__actions">
@@ -213,16 +214,6 @@ export function JobPage({ jobId }: { jobId: string }) {
       )}
 
       {active && <GpsPanel gps={d.gps} />}
-      {ON_SITE_JOB.includes(status) && (
-        <PhotoCapture
-          job={job}
-          photoUrl={photoUrl}
-          onUploaded={(url) => {
-            setPhotoUrl(url);
-            writeCache((c) => ({ ...c, photos: { ...c.photos, [job.id]: url } }));
-          }}
-        />
-      )}
       {ON_SITE_JOB.includes(status) && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}
       {status === 'completed' && <NextStop doneJobId={job.id} />}
       {status === 'completed' && <PaymentPanel job={job} />}

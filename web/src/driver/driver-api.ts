@@ -1,9 +1,18 @@
 import type { z } from 'zod';
 import type { JobStatusBody, PaymentBody as PaymentBodySchema } from '../../../contract/api';
 import type { DriverPatch } from '../../../contract/api-domain';
-import type { DriverStatus } from '../../../contract/enums';
+import type { DriverStatus, JobPhotoKind } from '../../../contract/enums';
 import { ApiError } from '../lib/api';
-import type { DriverProfile, Invoice, Job, Payment, PriceChange, WaitlistItem } from '../../../contract/responses';
+import type {
+  DriverProfile,
+  Invoice,
+  Job,
+  JobPhoto,
+  JobPhotos,
+  Payment,
+  PriceChange,
+  WaitlistItem,
+} from '../../../contract/responses';
 import { api, session } from './session';
 
 /** The driver app's calls, typed. */
@@ -67,6 +76,24 @@ export type StatusChange = z.input<typeof JobStatusBody> & { client_event_id: st
 
 export async function setJobStatus(id: string, body: StatusChange): Promise<Job> {
   return (await api.patch<{ job: Job }>(`/drivers/me/jobs/${encodeURIComponent(id)}/status`, body)).job;
+}
+
+/** A before/after photo's record (`POST /jobs/:id/photos`): the uploaded file and the phone's stamps. */
+export interface PhotoRecord {
+  kind: JobPhotoKind;
+  url: string;
+  captured_at: string;
+  lat?: number;
+  lng?: number;
+  accuracy_m?: number;
+}
+
+export async function recordJobPhoto(jobId: string, body: PhotoRecord): Promise<JobPhoto> {
+  return (await api.post<{ photo: JobPhoto }>(`/jobs/${encodeURIComponent(jobId)}/photos`, body)).photo;
+}
+
+export async function listJobPhotos(jobId: string, signal?: AbortSignal): Promise<JobPhotos> {
+  return api.get<JobPhotos>(`/jobs/${encodeURIComponent(jobId)}/photos`, { signal });
 }
 
 export async function setAvailability(status: 'available' | 'break' | 'offline'): Promise<DriverStatus> {

@@ -1,6 +1,6 @@
 /**
  * The driver's offline outbox (SPEC §2, ApexPlow §4 "Offline Resilience"): status changes,
- * GPS batches and payments made without a connection are kept in IndexedDB, in the order
+ * GPS batches, payments and job photos made without a connection are kept in IndexedDB, in the order
  * they happened, each with its own `client_event_id` and the device time it happened
  * (`recorded_at`). When the connection returns they are replayed strictly in that order,
  * one at a time; an item leaves the outbox only once the server has taken it (or refused
@@ -13,7 +13,7 @@
  * Storage is behind `OutboxStore` so the ordering rules are unit-tested without a browser.
  */
 
-export type OutboxKind = 'status' | 'gps' | 'payment';
+export type OutboxKind = 'status' | 'gps' | 'payment' | 'photo';
 
 export interface OutboxItem<B = unknown> {
   /** Order of enqueueing (IndexedDB auto-increment key). */
@@ -41,6 +41,19 @@ export interface GpsBatchBody {
     recorded_at?: string;
     client_event_id?: string;
   }[];
+}
+
+/**
+ * A before/after photo taken without a connection: the shrunk picture itself (IndexedDB keeps
+ * Blobs) and its stamps; on replay it is uploaded and recorded, ahead of a "finish" queued after it.
+ */
+export interface PhotoItemBody {
+  kind: 'before' | 'after';
+  blob: Blob;
+  captured_at: string;
+  lat?: number;
+  lng?: number;
+  accuracy_m?: number;
 }
 
 export type SendOutcome =

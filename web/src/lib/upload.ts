@@ -75,7 +75,7 @@ export function putWithProgress(
 }
 
 export interface UploadOptions {
-  purpose: 'job_completion' | 'driver_qr';
+  purpose: 'job_completion' | 'job_photo' | 'driver_qr';
   jobId?: string;
   onProgress?: (fraction: number, stage: 'compressing' | 'uploading') => void;
   signal?: AbortSignal;
@@ -84,8 +84,12 @@ export interface UploadOptions {
 /** Compresses, presigns, uploads; resolves with the file's `public_url`. */
 export async function uploadPhoto(api: ApiClient, file: File, opts: UploadOptions): Promise<string> {
   opts.onProgress?.(0, 'compressing');
-  const blob = await compressImage(file);
-  const type = blob.type || file.type || 'image/jpeg';
+  return uploadBlob(api, await compressImage(file), opts, file.type);
+}
+
+/** Presigns and uploads an image already shrunk (or kept offline); resolves with its `public_url`. */
+export async function uploadBlob(api: ApiClient, blob: Blob, opts: UploadOptions, fallbackType = ''): Promise<string> {
+  const type = blob.type || fallbackType || 'image/jpeg';
   const presigned = await api.post<Presigned>('/uploads/presign', {
     content_type: type,
     purpose: opts.purpose,

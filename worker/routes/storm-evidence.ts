@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { uuidParam } from '../lib/validate';
+import { stormEvidence } from '../services/evidence';
+import { renderStormEvidencePdf } from '../services/evidence-pdf';
+import { findStorm } from '../services/storms';
+import type { AppEnv } from '../types';
+
+/** A storm's proof of service for an insurer: every job's pack hash and one hash over them. */
+export const stormEvidenceRoutes = new Hono<AppEnv>();
+
+stormEvidenceRoutes.get('/storms/:id/evidence', async (c) => {
+  const storm = await findStorm(c.var.db, uuidParam(c));
+  const evidence = await stormEvidence(c.var.db, storm);
+  c.header('content-disposition', `attachment; filename="storm-evidence-${storm.id}.json"`);
+  c.header('cache-control', 'private, no-store');
+  c.header('x-evidence-sha256', evidence.sha256);
+  return c.json(evidence);
+});
+
+stormEvidenceRoutes.get('/storms/:id/evidence.pdf', async (c) => {
+  const storm = await findStorm(c.var.db, uuidParam(c));
+  const evidence = await stormEvidence(c.var.db, storm);
+  const pdf = await renderStormEvidencePdf(evidence);
+  return new Response(pdf, {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="storm-evidence-${storm.id}.pdf"`,
+      'cache-control': 'private, no-store',
+      'x-evidence-sha256': evidence.sha256,
+    },
+  });
+});
