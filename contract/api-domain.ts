@@ -208,10 +208,13 @@ export const JobPatchBody = z
       path: ['(body)'],
     },
   )
-  .refine((b) => b.final_price_cents === undefined || (b.driveway_tier_id === undefined && b.location_id === undefined), {
-    message: 'a new tier or location sets the price from the tiers: send final_price_cents on its own',
-    path: ['final_price_cents'],
-  });
+  .refine(
+    (b) => b.final_price_cents === undefined || (b.driveway_tier_id === undefined && b.location_id === undefined),
+    {
+      message: 'a new tier or location sets the price from the tiers: send final_price_cents on its own',
+      path: ['final_price_cents'],
+    },
+  );
 
 /**
  * A customer's change of their own job before a driver sets out: the time, the

@@ -61,7 +61,7 @@ function checkEditable(actor: Actor, job: JobRow, requote: boolean, changes: boo
   if (requote && job.contract_id) {
     throw conflict(
       'contract_priced',
-      "This visit is priced by its service contract, so its tier and place follow the contract.",
+      'This visit is priced by its service contract, so its tier and place follow the contract.',
     );
   }
 }
@@ -114,7 +114,13 @@ async function requote(
  * reason; an admin's price goes through `changePrice`. A new time set by an admin is told
  * to the customer. The caller fans the change out (`publishJobEdit`).
  */
-export async function editJob(db: Db, actor: Actor, audit: RecordAudit, id: string, body: EditBody): Promise<EditOutcome> {
+export async function editJob(
+  db: Db,
+  actor: Actor,
+  audit: RecordAudit,
+  id: string,
+  body: EditBody,
+): Promise<EditOutcome> {
   return db.transaction(async (tx) => {
     const before = await visibleJob(tx, actor, id);
     if (body.expected_version !== undefined && body.expected_version !== before.version) {
