@@ -59,6 +59,7 @@ describe('editing a waiting request', () => {
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached', ...WAIT });
     await page.getByTestId('price').filter({ hasText: '$105' }).waitFor(WAIT);
+    expect(await page.getByTestId('instructions').textContent()).toBe('Plow the turnaround too');
 
     const { body } = await api.json<{ job: Record<string, unknown>; price_changes: Record<string, unknown>[] }>(
       'GET',

@@ -57,9 +57,12 @@ describe('PATCH /api/v1/customers/me/jobs/:id', () => {
     const customer = await newCustomer();
     const job = await newJob(customer);
     const when = new Date(Date.now() + 2 * 86_400_000).toISOString();
-    const res = await edit(customer.token, job.id, { scheduled_for: when, special_instructions: 'Gate code 42' });
+    const res = await call('PATCH', `/api/v1/customers/me/jobs/${job.id}`, customer.token, {
+      scheduled_for: when,
+      special_instructions: 'Gate code 42',
+    });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = res.body;
     expect(body.job).toMatchObject({
       scheduled_for: when,
       special_instructions: 'Gate code 42',
@@ -222,7 +225,8 @@ describe('PATCH /api/v1/customers/me/jobs/:id', () => {
     try {
       const res = await call('PATCH', `/api/v1/customers/me/jobs/${job.id}`, customer.token, { driveway_tier_id: 3 });
       expect(res.status).toBe(200);
-      const mine = (m: { type: string; payload?: any }) => m.type === 'job_updated' && m.payload.job_id === job.id;
+      const mine = (m: { type: string; payload?: { job_id?: string } }) =>
+        m.type === 'job_updated' && m.payload?.job_id === job.id;
       for (const socket of [phone, room, board]) {
         const msg = await socket.next(mine);
         expect(msg.payload).toMatchObject({ version: res.body.job.version });

@@ -218,6 +218,12 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
             <dt>{s.price}</dt>
             <dd data-testid="price">{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
           </div>
+          {j.special_instructions && (
+            <div>
+              <dt>{s.instructions}</dt>
+              <dd data-testid="instructions">{j.special_instructions}</dd>
+            </div>
+          )}
           {j.scheduled_for && (
             <div>
               <dt>{s.scheduled('')}</dt>

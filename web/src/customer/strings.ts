@@ -210,6 +210,7 @@ export const strings = {
     loading: 'Loading your job…',
     address: 'Address',
     price: 'Price',
+    instructions: 'Instructions',
     driver: 'Plow',
     distance: (d: string) => `${d} from your driveway`,
     /** The plow's position graded by age (contract/freshness.ts); never "Live" for an old fix. */
