@@ -204,7 +204,10 @@ export const CustomerJobsQuery = z.object({ status: commaList(JOB_STATUSES), cur
 
 // ---- jobs ----
 
-/** Admin edits; `final_price_cents` goes through the price-change log. */
+/**
+ * Admin edits; `final_price_cents` goes through the price-change log. A new tier or location
+ * (one of the job's customer's own) re-quotes the job from the tier prices, logged likewise.
+ */
 export const JobPatchBody = z
   .object({
     special_instructions: clearable(1000).optional(),
@@ -212,6 +215,8 @@ export const JobPatchBody = z
     final_price_cents: moneyCents.optional(),
     /** This job's "after" photo: true requires it, false waives it, null follows the operator setting. */
     after_photo_required: z.boolean().nullable().optional(),
+    driveway_tier_id: intId.optional(),
+    location_id: uuid.optional(),
     expected_version: z.number().int().min(0).optional(),
   })
   .refine(
@@ -219,9 +224,45 @@ export const JobPatchBody = z
       b.special_instructions !== undefined ||
       b.scheduled_for !== undefined ||
       b.final_price_cents !== undefined ||
-      b.after_photo_required !== undefined,
+      b.after_photo_required !== undefined ||
+      b.driveway_tier_id !== undefined ||
+      b.location_id !== undefined,
     {
-      message: 'nothing to change: send special_instructions, scheduled_for, final_price_cents or after_photo_required',
+      message:
+        'nothing to change: send special_instructions, scheduled_for, final_price_cents, after_photo_required, driveway_tier_id or location_id',
+      path: ['(body)'],
+    },
+  )
+  .refine(
+    (b) => b.final_price_cents === undefined || (b.driveway_tier_id === undefined && b.location_id === undefined),
+    {
+      message: 'a new tier or location sets the price from the tiers: send final_price_cents on its own',
+      path: ['final_price_cents'],
+    },
+  );
+
+/**
+ * A customer's change of their own job before a driver sets out: the time, the
+ * instructions, the tier or the location (one of their saved ones). A new tier or location
+ * re-quotes the price.
+ */
+export const CustomerJobPatchBody = z
+  .object({
+    special_instructions: clearable(1000).optional(),
+    scheduled_for: isoDateTime.nullable().optional(),
+    driveway_tier_id: intId.optional(),
+    location_id: uuid.optional(),
+    expected_version: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine(
+    (b) =>
+      b.special_instructions !== undefined ||
+      b.scheduled_for !== undefined ||
+      b.driveway_tier_id !== undefined ||
+      b.location_id !== undefined,
+    {
+      message: 'nothing to change: send scheduled_for, special_instructions, driveway_tier_id or location_id',
       path: ['(body)'],
     },
   );

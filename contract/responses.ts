@@ -193,6 +193,8 @@ export const PriceChange = z.object({
   changed_by_user_id: z.string(),
   old_price_cents: z.number(),
   new_price_cents: z.number(),
+  /** Why, when it is not a plain override: "re-quoted: tier changed". */
+  reason: z.string().nullable(),
   changed_at: when,
 });
 export type PriceChange = z.infer<typeof PriceChange>;

@@ -93,6 +93,14 @@ export const AutoDispatchPayload = z.object({
  * A job's estimated arrival on its driver's storm route (docs/decisions/0070): `position`
  * is 1-based, `stops_before` the stops left before this one, `eta` and `ts` ISO-8601.
  */
+/** An edit of a job: which fields changed, at which version (to the admins, its driver and its room). */
+export const JobUpdatedPayload = z.object({
+  job_id: z.string(),
+  fields: z.array(z.string()),
+  version: z.number(),
+  ts,
+});
+
 export const RouteEtaPayload = z.object({
   job_id: z.string(),
   position: z.number().int().min(1),
@@ -138,7 +146,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   message('ack', z.object({ client_event_id: z.string(), duplicate: z.boolean() })),
   message('error', z.object({ code: z.string(), message: z.string() })),
   z.object({ type: z.literal('pong'), payload: z.unknown().optional() }),
-  message('job_updated', z.object({ job_id: z.string(), fields: z.array(z.string()), version: z.number(), ts })),
+  message('job_updated', JobUpdatedPayload),
   message(
     'waitlist_changed',
     z.object({ waitlist_id: z.string(), status: z.string(), job_id: z.string().nullable(), ts }),
@@ -156,4 +164,5 @@ export type DriverLocationPayload = z.infer<typeof DriverLocationPayload>;
 export type JobStatusPayload = z.infer<typeof JobStatusPayload>;
 export type AutoDispatchPayload = z.infer<typeof AutoDispatchPayload>;
 export type RouteEtaPayload = z.infer<typeof RouteEtaPayload>;
+export type JobUpdatedPayload = z.infer<typeof JobUpdatedPayload>;
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -477,6 +477,8 @@ export const job_price_changes = pgTable(
       .references(() => users.id, { onDelete: 'restrict' }),
     old_price_cents: integer().notNull(),
     new_price_cents: integer().notNull(),
+    /** Why, when it is not a plain override: "re-quoted: tier changed" after an edit of the job. */
+    reason: text(),
     changed_at: tstz().notNull().defaultNow(),
   },
   (t) => [index('idx_job_price_changes_job_id').on(t.job_id)],

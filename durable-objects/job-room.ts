@@ -3,6 +3,7 @@ import { canSee } from '../worker/services/jobs';
 import type {
   ClientMessage,
   DriverLocationPayload,
+  JobUpdatedPayload,
   LocationPing,
   RouteEtaPayload,
   ServerMessage,
@@ -280,6 +281,13 @@ export class JobRoom extends SocketRoom {
     const state = this.#load();
     if (!state || payload.job_id !== state.job_id || isTerminal(state.status)) return;
     this.#broadcast({ type: 'route_eta', payload });
+  }
+
+  /** An edit of this job (time, instructions, tier, place, price): its watchers reload it. */
+  jobUpdated(payload: JobUpdatedPayload): void {
+    const state = this.#load();
+    if (state && (payload.job_id !== state.job_id || isTerminal(state.status))) return;
+    this.#broadcast({ type: 'job_updated', payload });
   }
 
   snapshot(): RoomState | null {

@@ -87,6 +87,7 @@ export const ACCESS: Record<string, Access> = {
   'DELETE /api/v1/customers/me/locations/:id': CUSTOMER,
   'GET /api/v1/customers/me/jobs': CUSTOMER,
   'GET /api/v1/customers/me/jobs/:id': CUSTOMER,
+  'PATCH /api/v1/customers/me/jobs/:id': CUSTOMER,
   'GET /api/v1/customers/me/waitlist': CUSTOMER,
   'DELETE /api/v1/customers/me/waitlist/:id': CUSTOMER,
   'GET /api/v1/customers/me/invoices': CUSTOMER,

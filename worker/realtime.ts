@@ -124,6 +124,21 @@ export async function publishAssignment(
 }
 
 /**
+ * After an edit of a job (worker/services/job-edit.ts, the price log): `job_updated` with
+ * the fields that changed goes to the admins, the job's driver and its room, where its
+ * customer watches; each reloads the job.
+ */
+export async function publishJobEdit(env: Env, job: JobRow, fields: readonly string[]): Promise<void> {
+  if (fields.length === 0) return;
+  const payload = { job_id: job.id, fields: [...fields], version: job.version, ts: new Date().toISOString() };
+  const msg = { type: 'job_updated' as const, payload };
+  const dispatch = dispatchStub(env);
+  const work: Promise<unknown>[] = [dispatch.toAdmins(msg), roomStub(env, job.id).jobUpdated(payload)];
+  if (job.driver_id) work.push(dispatch.toDriver(job.driver_id, msg));
+  await fanOut('job edit', work);
+}
+
+/**
  * A new request: the admins hear about it. Its room is not made here: nobody can be in it
  * yet, and the first subscriber's upgrade seeds it from the database (JobRoom.fetch), so a
  * job request costs no Durable Object start-up and no storage (docs/decisions/0058).

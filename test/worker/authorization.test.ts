@@ -287,6 +287,14 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   },
 
   'GET /api/v1/customers/me/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 } },
+  // A stranger's edit of the time and tier must leave the job, its events and its price log as they were.
+  'PATCH /api/v1/customers/me/jobs/:id': {
+    customer: {
+      target: pendingJob,
+      ownerGets: 200,
+      body: () => ({ special_instructions: 'ownership probe', driveway_tier_id: 3 }),
+    },
+  },
   'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
   'GET /api/v1/customers/me/jobs/:id/route-eta': { customer: { target: pendingJob, ownerGets: 204 } },
   'PATCH /api/v1/customers/me/locations/:id': {

@@ -38,6 +38,7 @@ import {
   DriverListQuery,
   DriverPatch,
   InvoiceListQuery,
+  CustomerJobPatchBody,
   JobPatchBody,
   JobPhotoBody,
   LocationPatch,
@@ -451,6 +452,17 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /api/v1/customers/me/jobs': { summary: 'Job history, newest first, cursor-paged.', query: CustomerJobsQuery },
   'GET /api/v1/customers/me/jobs/:id': { summary: 'One job with its timeline, price changes and invoice.' },
+  'PATCH /api/v1/customers/me/jobs/:id': {
+    summary:
+      "Change one's own job before a driver sets out: time, instructions, tier or location (one of one's own). A new tier or location re-quotes the price (the `price_change` logged with its reason); the driver and the job's room hear `job_updated`.",
+    body: CustomerJobPatchBody,
+    ok: { 200: '`{job, price_change}`: `price_change` is the re-quote, or null.' },
+    errors: {
+      404: "not_found: not one's own job, or not one's own location.",
+      409: 'job_under_way (a driver has set out), job_closed, contract_priced or version_conflict.',
+      422: 'unknown_tier, outside_service_area or crew_booked.',
+    },
+  },
   'GET /api/v1/customers/me/waitlist': {
     summary: 'Requests made while the operator was paused, oldest first.',
     query: CursorQuery,
@@ -463,9 +475,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
 
   'PATCH /api/v1/jobs/:id': {
     summary:
-      'Admin edits: instructions, schedule, final price (logged); `expected_version` turns a stale edit into 409.',
+      "Admin edits: instructions, schedule, final price (logged), tier and location (one of the customer's; re-quoted from the tier prices, logged with its reason, service area checked); audited; `expected_version` turns a stale edit into 409.",
     body: JobPatchBody,
-    errors: { 409: 'job_closed, price_locked or version_conflict.' },
+    errors: {
+      404: 'not_found: the job, or a location that is not its customer’s.',
+      409: 'job_closed, contract_priced, price_locked or version_conflict.',
+      422: 'unknown_tier or outside_service_area.',
+    },
   },
   'PATCH /api/v1/jobs/:id/status': {
     summary:

@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import { and, desc, eq, getTableColumns, inArray, ne, type SQL } from 'drizzle-orm';
-import { CursorQuery, CustomerJobsQuery } from '../../contract/api-domain';
+import { CursorQuery, CustomerJobPatchBody, CustomerJobsQuery } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { actorOf, requireCustomerId } from '../lib/actor';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
-import { readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub } from '../realtime';
+import { readJson, readQuery, uuidParam } from '../lib/validate';
+import { dispatchStub, publishJobEdit } from '../realtime';
 import { invoiceWithBalance, paidCentsColumn, toInvoice } from '../invoices/invoices';
+import { auditor } from '../services/audit-trail';
+import { editJob } from '../services/job-edit';
 import { statusHistory, toJob, visibleJob } from '../services/jobs';
 import { priceChanges, toPriceChange } from '../services/price-changes';
 import { cancelEntry, listWaitlist, toWaitlistEntry } from '../services/waitlist';
@@ -53,6 +55,20 @@ customerHistory.get('/me/jobs/:id', async (c) => {
     price_changes: changes.map(toPriceChange),
     invoice: invoices[0] ? await invoiceWithBalance(db, invoices[0]) : null,
   });
+});
+
+/**
+ * The customer's own change of a job before a driver sets out: time, instructions, tier or
+ * location; a new tier or location re-quotes the price (logged with its reason). The
+ * driver, the admins and the job's room hear of it. Under way: 409; another's job: 404.
+ */
+customerHistory.patch('/me/jobs/:id', async (c) => {
+  requireCustomerId(c);
+  const id = uuidParam(c);
+  const body = await readJson(c, CustomerJobPatchBody);
+  const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
+  await publishJobEdit(c.env, job, fields);
+  return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });
 });
 
 /** Requests made while the operator was paused, oldest first. */

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { PriceChangeBody } from '../../contract/api';
 import { actorOf } from '../lib/actor';
 import { readJson, uuidParam } from '../lib/validate';
-import { dispatchStub } from '../realtime';
+import { publishJobEdit } from '../realtime';
 import { audit } from '../lib/audit';
 import { toJob, visibleJob } from '../services/jobs';
 import { changePrice, priceChanges, toPriceChange } from '../services/price-changes';
@@ -34,15 +34,7 @@ jobPrices.post('/:id/price', async (c) => {
     }
     return outcome;
   });
-  if (change) {
-    const msg = {
-      type: 'job_updated' as const,
-      payload: { job_id: job.id, fields: ['final_price_cents'], version: job.version, ts: new Date().toISOString() },
-    };
-    await dispatchStub(c.env)
-      .toAdmins(msg)
-      .catch((err: unknown) => log.error({ msg: 'price fan-out failed', err: String(err) }));
-  }
+  if (change) await publishJobEdit(c.env, job, ['final_price_cents']);
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) }, change ? 201 : 200);
 });
 

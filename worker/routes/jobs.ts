@@ -15,7 +15,7 @@ import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { audit } from '../lib/audit';
 import { conflict } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishTransition } from '../realtime';
+import { dispatchStub, publishJobEdit, publishTransition } from '../realtime';
 import { announceAssignment } from '../services/assignment';
 import { assignableDriver } from '../services/driver-directory';
 import { editJob } from '../services/job-edit';
@@ -94,23 +94,14 @@ jobs.get('/:id', async (c) => {
 });
 
 /**
- * Admin edits: instructions, schedule, final price (through the price-change log), all
- * audited; `expected_version` turns a stale edit into a 409.
+ * Admin edits: instructions, schedule, final price (through the price-change log), tier and
+ * location (re-quoted), all audited; `expected_version` turns a stale edit into a 409.
  */
 jobs.patch('/:id', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, JobPatchBody);
   const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
-  if (fields.length > 0) {
-    const msg = {
-      type: 'job_updated' as const,
-      payload: { job_id: job.id, fields, version: job.version, ts: new Date().toISOString() },
-    };
-    const dispatch = dispatchStub(c.env);
-    await Promise.all([dispatch.toAdmins(msg), job.driver_id ? dispatch.toDriver(job.driver_id, msg) : null]).catch(
-      log.failed('job edit fan-out'),
-    );
-  }
+  await publishJobEdit(c.env, job, fields);
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });
 });
 

@@ -61,11 +61,32 @@ export async function changePrice(
     .returning();
   if (!updated) throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
   if (old === newPriceCents) return { job: updated, change: null };
+  return { job: updated, change: await logPriceChange(q, actor, job.id, old, newPriceCents) };
+}
+
+/**
+ * One row of the append-only price log: an override (`changePrice`) or a re-quote after a
+ * job's tier or place changed (worker/services/job-edit.ts), which names its `reason`.
+ */
+export async function logPriceChange(
+  q: Queryable,
+  actor: Actor,
+  jobId: string,
+  oldPriceCents: number,
+  newPriceCents: number,
+  reason: string | null = null,
+): Promise<PriceChangeRow> {
   const [change] = await q
     .insert(t.job_price_changes)
-    .values({ job_id: job.id, changed_by_user_id: actor.user_id, old_price_cents: old, new_price_cents: newPriceCents })
+    .values({
+      job_id: jobId,
+      changed_by_user_id: actor.user_id,
+      old_price_cents: oldPriceCents,
+      new_price_cents: newPriceCents,
+      reason,
+    })
     .returning();
-  return { job: updated, change: change! };
+  return change!;
 }
 
 /** Every override of a job, oldest first. */

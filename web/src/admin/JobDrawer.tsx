@@ -9,15 +9,20 @@ import { signedFileUrl } from '../lib/upload';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
+import type { Job } from '../../../contract/responses';
+import { TERMINAL_JOB } from '../../../contract/job-status';
 import {
   assignJob,
   cancelJob,
+  customerLocations,
   getJob,
   jobPhotos,
   listInvoices,
+  offeredTiers,
   openEvidencePdf,
   priceChanges,
   reassignJob,
+  requoteJob,
   setAfterPhotoRule,
   setFinalPrice,
   statusHistory,
@@ -181,6 +186,10 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
             </form>
           )}
 
+          {!TERMINAL_JOB.includes(j.status) && (
+            <RequoteForm job={j} onSave={(change) => void run(() => requoteJob(j.id, change, j.version), d.requoted)} />
+          )}
+
           <h3>{d.timeline}</h3>
           <ol className="timeline timeline--events">
             {(events.data ?? []).map((e, i) => (
@@ -212,6 +221,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
                     formatMoney(p.new_price_cents),
                     formatDateTime(p.changed_at),
                   )}
+                  {p.reason && <span className="muted"> · {p.reason}</span>}
                 </li>
               ))}
             </ul>
@@ -300,5 +310,67 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
         </div>
       )}
     </Dialog>
+  );
+}
+
+/**
+ * A new driveway tier or another of the customer's saved locations: the server re-quotes
+ * the job from the tier prices (service area checked) and logs it with the reason.
+ */
+function RequoteForm({
+  job,
+  onSave,
+}: {
+  job: Job;
+  onSave: (change: { driveway_tier_id?: number; location_id?: string }) => void;
+}) {
+  const d = strings.drawer;
+  const id = useId();
+  const tiers = useResource((signal) => offeredTiers(signal), 'offered-tiers');
+  const locations = useResource((signal) => customerLocations(job.customer_id, signal), `loc:${job.customer_id}`);
+  const [tierId, setTierId] = useState(job.driveway_tier_id);
+  const [locationId, setLocationId] = useState(job.location_id ?? '');
+  const change = {
+    ...(tierId !== job.driveway_tier_id ? { driveway_tier_id: tierId } : {}),
+    ...(locationId && locationId !== job.location_id ? { location_id: locationId } : {}),
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (Object.keys(change).length > 0) onSave(change);
+  };
+  return (
+    <form aria-labelledby={`${id}-requote`} onSubmit={submit} data-testid="drawer-requote">
+      <h3 id={`${id}-requote`}>{d.requote}</h3>
+      <div className="row">
+        <label htmlFor={`${id}-tier`}>{d.tier}</label>
+        <select id={`${id}-tier`} value={tierId} onChange={(e) => setTierId(Number(e.currentTarget.value))}>
+          {(tiers.data ?? []).map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.tier_label} · {formatMoney(t.price_cents)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="row">
+        <label htmlFor={`${id}-loc`}>{d.location}</label>
+        <select
+          id={`${id}-loc`}
+          value={locationId}
+          onChange={(e) => setLocationId(e.currentTarget.value)}
+          className="grow"
+        >
+          {!job.location_id && <option value="">{job.job_address}</option>}
+          {(locations.data ?? []).map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.label ? `${l.label}: ` : ''}
+              {l.address_line1}, {l.city}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button button--secondary" disabled={Object.keys(change).length === 0}>
+          {d.saveRequote}
+        </button>
+      </div>
+    </form>
   );
 }

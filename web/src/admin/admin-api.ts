@@ -16,8 +16,10 @@ import type {
   OperatorSettings,
   Payment,
   PriceChange,
+  PricingTier,
   RevenueReport,
   ServiceArea,
+  ServiceLocation,
   StatusEvent,
   WaitlistItem,
 } from '../../../contract/responses';
@@ -100,6 +102,32 @@ export async function setFinalPrice(jobId: string, cents: number, expectedVersio
       ...(expectedVersion === undefined ? {} : { expected_version: expectedVersion }),
     })
   ).job;
+}
+
+/** A new tier and/or location (one of the job's customer's): the server re-quotes the job and logs it. */
+export async function requoteJob(
+  jobId: string,
+  change: { driveway_tier_id?: number; location_id?: string },
+  expectedVersion?: number,
+): Promise<Job> {
+  return (
+    await api.patch<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}`, {
+      ...change,
+      ...(expectedVersion === undefined ? {} : { expected_version: expectedVersion }),
+    })
+  ).job;
+}
+/** The tiers customers choose from (active ones, in order). */
+export async function offeredTiers(signal?: AbortSignal): Promise<PricingTier[]> {
+  return (await api.get<{ tiers: PricingTier[] }>('/pricing/tiers', { signal })).tiers;
+}
+/** A customer's saved locations, default first. */
+export async function customerLocations(customerId: string, signal?: AbortSignal): Promise<ServiceLocation[]> {
+  return (
+    await api.get<{ locations: ServiceLocation[] }>(`/admin/customers/${encodeURIComponent(customerId)}/locations`, {
+      signal,
+    })
+  ).locations;
 }
 
 export async function listWaitlist(signal?: AbortSignal): Promise<WaitlistItem[] | null> {

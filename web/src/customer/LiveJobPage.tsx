@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobStatus } from '../../../contract/enums';
-import { HAPPY_PATH, TERMINAL_JOB } from '../../../contract/job-status';
+import { HAPPY_PATH, NOT_STARTED_JOB, TERMINAL_JOB } from '../../../contract/job-status';
 import { canTransition } from '../../../contract/state-machine';
 import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
@@ -19,6 +19,7 @@ import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 
 import type { RouteEtaPayload } from '../../../contract/ws';
+import { EditJobDialog } from './EditJobDialog';
 import {
   cancelJob,
   driverLocation,
@@ -58,6 +59,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const [trail, setTrail] = useState<LatLng[]>([]);
   const [polling, setPolling] = useState(false);
   const [place, setPlace] = useState<RouteEtaPayload | null>(null);
+  const [editing, setEditing] = useState(false);
   const now = useNow(1000);
   const status = job.data?.status;
   const terminal = status ? TERMINAL_JOB.includes(status) : false;
@@ -92,6 +94,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         if (next === 'pending') setFix(null); // the driver declined: their position no longer matters
         history.reload();
         if (next === 'completed') job.reload(); // the photo and final price
+      } else if (msg.type === 'job_updated' && msg.payload.job_id === jobId) {
+        job.reload(); // a new time, place or price
       } else if (msg.type === 'route_eta' && msg.payload.job_id === jobId) {
         const next = msg.payload;
         setPlace((cur) => (cur && Date.parse(cur.ts) > Date.parse(next.ts) ? cur : next));
@@ -233,6 +237,12 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
             <dt>{s.price}</dt>
             <dd data-testid="price">{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
           </div>
+          {j.special_instructions && (
+            <div>
+              <dt>{s.instructions}</dt>
+              <dd data-testid="instructions">{j.special_instructions}</dd>
+            </div>
+          )}
           {j.scheduled_for && (
             <div>
               <dt>{s.scheduled('')}</dt>
@@ -242,6 +252,21 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         </dl>
         <h2 className="visually-hidden">{s.timeline}</h2>
         <Timeline status={status} events={history.data ?? []} />
+        {NOT_STARTED_JOB.includes(status) && (
+          <button type="button" className="button button--secondary" onClick={() => setEditing(true)}>
+            {strings.edit.open}
+          </button>
+        )}
+        {editing && NOT_STARTED_JOB.includes(status) && (
+          <EditJobDialog
+            job={j}
+            onClose={() => setEditing(false)}
+            onSaved={(updated) => {
+              job.setData(updated);
+              setEditing(false);
+            }}
+          />
+        )}
         {canTransition(status, 'cancelled', 'customer') && (
           <CancelControl jobId={jobId} onCancelled={(updated) => (job.setData(updated), history.reload())} />
         )}

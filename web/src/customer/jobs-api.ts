@@ -233,3 +233,17 @@ export function requestPhoneCode(phone?: string): Promise<unknown> {
 export function verifyPhone(code: string): Promise<unknown> {
   return api.post('/auth/verify-phone', { code });
 }
+
+/** What a customer may change of a job before a driver sets out (PATCH /customers/me/jobs/:id). */
+export interface JobEdit {
+  scheduled_for?: string | null;
+  special_instructions?: string | null;
+  driveway_tier_id?: number;
+  location_id?: string;
+  expected_version?: number;
+}
+
+/** Changes the job; a new tier or location comes back re-quoted. */
+export async function editMyJob(id: string, body: JobEdit): Promise<Job> {
+  return (await api.patch<{ job: Job }>(`/customers/me/jobs/${encodeURIComponent(id)}`, body)).job;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "job_price_changes" ADD COLUMN "reason" text;

@@ -1,0 +1,198 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { Job } from '../../../contract/responses';
+import { ApiError } from '../lib/api';
+import { formatMoney } from '../lib/format';
+import { useResource } from '../lib/hooks';
+import { toast } from '../lib/toast';
+import { Dialog } from '../ui/Dialog';
+import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { Field } from '../ui/Field';
+import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
+import { strings } from './strings';
+
+/** An ISO instant as a `datetime-local` value in the browser's zone ("2026-01-03T07:00"). */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * The customer's change of a job before a driver sets out: time, instructions, driveway
+ * size, place. A new size or place shows the new price (the same estimate a new request
+ * gets) before anything is saved; the server re-quotes it when saved.
+ */
+export function EditJobDialog({
+  job,
+  onClose,
+  onSaved,
+}: {
+  job: Job;
+  onClose: () => void;
+  onSaved: (job: Job) => void;
+}) {
+  const s = strings.edit;
+  const id = useId();
+  const form = useResource((signal) => loadRequestForm(signal), 'form');
+  const [locationId, setLocationId] = useState(job.location_id ?? '');
+  const [tierId, setTierId] = useState(job.driveway_tier_id);
+  const [later, setLater] = useState(!!job.scheduled_for);
+  const [scheduledFor, setScheduledFor] = useState(toLocalInput(job.scheduled_for));
+  const [instructions, setInstructions] = useState(job.special_instructions ?? '');
+  const [quote, setQuote] = useState<Estimate | null>(null);
+  const [quoting, setQuoting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+
+  const requote = tierId !== job.driveway_tier_id || (!!locationId && locationId !== job.location_id);
+  const currentPrice = job.final_price_cents ?? job.quoted_price_cents;
+
+  useEffect(() => {
+    setQuote(null);
+    if (!requote || !locationId) return;
+    const ctrl = new AbortController();
+    setQuoting(true);
+    estimate({ driveway_tier_id: tierId, location_id: locationId }, ctrl.signal)
+      .then(setQuote, () => {})
+      .finally(() => !ctrl.signal.aborted && setQuoting(false));
+    return () => ctrl.abort();
+  }, [requote, locationId, tierId]);
+
+  /** Only what differs from the job as it stands. */
+  const changes = (): JobEdit | string => {
+    const body: JobEdit = {};
+    if (later) {
+      const t = new Date(scheduledFor);
+      if (!scheduledFor || Number.isNaN(t.getTime()) || t.getTime() < Date.now()) return s.pastTime;
+      if (t.getTime() !== (job.scheduled_for ? Date.parse(job.scheduled_for) : null))
+        body.scheduled_for = t.toISOString();
+    } else if (job.scheduled_for) {
+      body.scheduled_for = null;
+    }
+    const notes = instructions.trim();
+    if (notes !== (job.special_instructions ?? '')) body.special_instructions = notes || null;
+    if (tierId !== job.driveway_tier_id) body.driveway_tier_id = tierId;
+    if (locationId && locationId !== job.location_id) body.location_id = locationId;
+    return body;
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const body = changes();
+    if (typeof body === 'string') {
+      setFieldErrors({ scheduled_for: body });
+      return;
+    }
+    if (Object.keys(body).length === 0) {
+      setError(s.nothingChanged);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    try {
+      const saved = await editMyJob(job.id, {
+        ...body,
+        ...(job.version === undefined ? {} : { expected_version: job.version }),
+      });
+      toast.show({ kind: 'ok', message: s.saved });
+      onSaved(saved);
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+      if (err instanceof ApiError) setFieldErrors(err.fieldErrors());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const outside = quote && !quote.in_service_area;
+  return (
+    <Dialog title={s.title} onClose={onClose} closeLabel={s.close}>
+      <ErrorNotice error={form.error} strings={strings.errors} onRetry={form.reload} />
+      {form.data && (
+        <form className="edit-job" onSubmit={submit} data-testid="edit-job">
+          <div className="field">
+            <label htmlFor={`${id}-where`}>{s.location}</label>
+            <select id={`${id}-where`} value={locationId} onChange={(e) => setLocationId(e.currentTarget.value)}>
+              {!job.location_id && <option value="">{job.job_address}</option>}
+              {form.data.locations.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.label ? `${l.label}: ` : ''}
+                  {l.address_line1}, {l.city}
+                </option>
+              ))}
+            </select>
+            {fieldErrors.location_id && <p className="field-error">{fieldErrors.location_id}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-tier`}>{s.tier}</label>
+            <select id={`${id}-tier`} value={tierId} onChange={(e) => setTierId(Number(e.currentTarget.value))}>
+              {form.data.tiers.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.tier_label} · {formatMoney(t.price_cents)}
+                </option>
+              ))}
+            </select>
+            {fieldErrors.driveway_tier_id && <p className="field-error">{fieldErrors.driveway_tier_id}</p>}
+          </div>
+          <fieldset>
+            <legend>{s.when}</legend>
+            <label className="choice">
+              <input type="radio" name={`${id}-when`} checked={!later} onChange={() => setLater(false)} />
+              <span className="choice__main">{s.asap}</span>
+            </label>
+            <label className="choice">
+              <input type="radio" name={`${id}-when`} checked={later} onChange={() => setLater(true)} />
+              <span className="choice__main">{s.scheduledFor}</span>
+            </label>
+            {later && (
+              <Field
+                id={`${id}-at`}
+                label={s.scheduledFor}
+                type="datetime-local"
+                value={scheduledFor}
+                onValue={setScheduledFor}
+                error={fieldErrors.scheduled_for}
+                required
+              />
+            )}
+          </fieldset>
+          <div className="field">
+            <label htmlFor={`${id}-notes`}>{s.instructions}</label>
+            <textarea
+              id={`${id}-notes`}
+              maxLength={1000}
+              value={instructions}
+              onChange={(e) => setInstructions(e.currentTarget.value)}
+            />
+            {fieldErrors.special_instructions && <p className="field-error">{fieldErrors.special_instructions}</p>}
+          </div>
+          <div aria-live="polite" data-testid="edit-quote">
+            {requote && quoting && !quote && <p className="muted">{s.estimating}</p>}
+            {quote?.in_service_area &&
+              (quote.quoted_price_cents === currentPrice ? (
+                <p className="quote">{s.samePrice(formatMoney(quote.quoted_price_cents))}</p>
+              ) : (
+                <p className="quote">{s.newPrice(formatMoney(quote.quoted_price_cents), formatMoney(currentPrice))}</p>
+              ))}
+            {outside && <p className="notice notice--warn">{s.outsideArea(quote.distance_miles.toFixed(1))}</p>}
+          </div>
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="row">
+            <button type="submit" className="button button--primary" disabled={busy || !!outside}>
+              {busy ? s.saving : s.save}
+            </button>
+            <button type="button" className="button button--ghost" onClick={onClose}>
+              {s.cancel}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
