@@ -149,6 +149,8 @@ export const SettingsPatch = z.object({
   invoice_due_days: z.number().int().min(0).max(365).optional(),
   /** Payment terms printed on every invoice PDF; null clears them. */
   invoice_terms: z.string().trim().max(300).nullable().optional(),
+  /** The office number customers call or text about a live job; null removes it. */
+  public_phone: phone.nullable().optional(),
 });
 
 // ---- customers ----
@@ -158,6 +160,8 @@ export const CustomerPatch = z.object({
   phone: phone.nullable().optional(),
   preferred_contact: z.enum(CONTACT_PREFERENCES).optional(),
   billing_address: clearable(300).optional(),
+  /** Ticks (true) or withdraws (false) the SMS opt-in (contract/sms-consent.ts). */
+  sms_consent: z.boolean().optional(),
 });
 
 export const LocationPatch = z

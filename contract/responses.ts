@@ -343,6 +343,9 @@ export const CustomerProfile = z.looseObject({
   email_verified_at: when.nullable().optional(),
   phone_verified_at: when.nullable().optional(),
   preferred_contact: z.string().optional(),
+  /** When they opted in to texts (null: no texts), and when they replied STOP (null: never, or START since). */
+  sms_consent_at: when.nullable().optional(),
+  sms_opt_out_at: when.nullable().optional(),
 });
 export type CustomerProfile = z.infer<typeof CustomerProfile>;
 

@@ -287,6 +287,11 @@ export const operator_settings = pgTable(
     invoice_due_days: integer().notNull().default(14),
     /** The operator's payment terms, printed at the foot of every invoice. */
     invoice_terms: text(),
+    /**
+     * The number customers call or text about a live job (the office, never a driver's own
+     * phone); E.164. Null: the live job page offers no call or text buttons.
+     */
+    public_phone: text(),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },

@@ -34,9 +34,10 @@ const REGISTERED = [
 
 /**
  * Probes run last when they could end the caller's own session: a body-less POST runs
- * its handler, and logout-all with the probe's token signs that probe user out.
+ * its handler, logout-all with the probe's token signs that probe user out, and deleting
+ * the account (last of all) ends the probe customer for good.
  */
-const RUN_LAST = new Set(['POST /api/v1/auth/logout-all']);
+const RUN_LAST = ['POST /api/v1/auth/logout-all', 'DELETE /api/v1/customers/me'];
 
 function expectedAllowed(key: string, caller: Caller): boolean {
   const access = ACCESS[key];
@@ -83,7 +84,7 @@ describe('every route × every role', () => {
   }, 60_000);
 
   it('lets exactly the roles in ACCESS through the auth middleware, and no one through a route without an entry', async () => {
-    const order = [...REGISTERED].sort((a, b) => Number(RUN_LAST.has(a)) - Number(RUN_LAST.has(b)));
+    const order = [...REGISTERED].sort((a, b) => RUN_LAST.indexOf(a) - RUN_LAST.indexOf(b));
     const mismatches: string[] = [];
     for (const key of order) {
       const [method, pattern] = key.split(' ') as [string, string];
@@ -276,6 +277,7 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   'GET /api/v1/customers/me/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 } },
   'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
   'GET /api/v1/customers/me/jobs/:id/route-eta': { customer: { target: pendingJob, ownerGets: 204 } },
+  'GET /api/v1/customers/me/jobs/:id/contact': { customer: { target: pendingJob, ownerGets: 200 } },
   'PATCH /api/v1/customers/me/locations/:id': {
     customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) },
   },

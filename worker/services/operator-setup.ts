@@ -168,6 +168,7 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
     'quiet_hours_end',
     'invoice_due_days',
     'invoice_terms',
+    'public_phone',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobStatus } from '../../../contract/enums';
-import { HAPPY_PATH, TERMINAL_JOB } from '../../../contract/job-status';
+import { ACTIVE_JOB, HAPPY_PATH, TERMINAL_JOB, isIn } from '../../../contract/job-status';
 import { canTransition } from '../../../contract/state-machine';
 import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
@@ -19,7 +19,16 @@ import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 
 import type { RouteEtaPayload } from '../../../contract/ws';
-import { cancelJob, driverLocation, getJob, jobInvoice, openInvoicePdf, routeEta, statusHistory } from './jobs-api';
+import {
+  cancelJob,
+  driverLocation,
+  getJob,
+  jobContact,
+  jobInvoice,
+  openInvoicePdf,
+  routeEta,
+  statusHistory,
+} from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
 
@@ -202,6 +211,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         </div>
       )}
 
+      {isIn(ACTIVE_JOB, status) && <ContactOffice jobId={jobId} />}
+
       {status === 'completed' && <Completion job={j} />}
 
       <div className="card">
@@ -228,6 +239,31 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         )}
       </div>
       <Link href="/customer">{s.backToJobs}</Link>
+    </section>
+  );
+}
+
+/**
+ * Call or text the office about the job under way: the operator's public number, never
+ * the driver's own. Nothing is shown when the operator has not set one.
+ */
+function ContactOffice({ jobId }: { jobId: string }) {
+  const s = strings.live;
+  const contact = useResource((signal) => jobContact(jobId, signal).catch(() => null), `contact:${jobId}`);
+  const phone = contact.data?.phone;
+  if (!phone) return null;
+  return (
+    <section className="card live__contact" aria-labelledby="contact-title">
+      <h2 id="contact-title">{s.contactTitle(contact.data!.business_name)}</h2>
+      <p className="muted">{s.contactBody}</p>
+      <div className="row">
+        <a className="button button--primary" href={`tel:${phone}`}>
+          {s.call}
+        </a>
+        <a className="button button--secondary" href={`sms:${phone}`}>
+          {s.text}
+        </a>
+      </div>
     </section>
   );
 }
