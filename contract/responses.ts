@@ -280,6 +280,8 @@ export const OperatorSettings = z.object({
   auto_dispatch: z.boolean(),
   tax_rate_bps: z.number(),
   onboarded_at: when.nullable().optional(),
+  /** The office number customers may call or text about a live job. */
+  public_phone: z.string().nullable().optional(),
 });
 export type OperatorSettings = z.infer<typeof OperatorSettings>;
 

@@ -34,10 +34,11 @@ const REGISTERED = [
 
 /**
  * Probes run last when they could end the caller's own session: a body-less POST runs
- * its handler, logout-all with the probe's token signs that probe user out, and deleting
- * the account (last of all) ends the probe customer for good.
+ * its handler, deleting the account ends the probe customer for good (the other roles are
+ * turned away first), and logout-all with the probe's token signs that probe user out.
+ * In this order: logout-all as the deleted customer still reaches its handler.
  */
-const RUN_LAST = ['POST /api/v1/auth/logout-all', 'DELETE /api/v1/customers/me'];
+const RUN_LAST = ['DELETE /api/v1/customers/me', 'POST /api/v1/auth/logout-all'];
 
 function expectedAllowed(key: string, caller: Caller): boolean {
   const access = ACCESS[key];
