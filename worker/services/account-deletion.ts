@@ -97,13 +97,12 @@ export async function deleteCustomerAccount(env: Env, db: Db, customerId: string
       .where(eq(t.service_locations.customer_id, customerId));
     await tx
       .update(t.waitlist)
-      .set({
-        notes: null,
-        contact_phone: null,
-        contact_email: null,
-        status: sql`CASE WHEN ${t.waitlist.status} = 'waiting' THEN 'cancelled' ELSE ${t.waitlist.status} END`,
-      })
+      .set({ notes: null, contact_phone: null, contact_email: null })
       .where(eq(t.waitlist.customer_id, customerId));
+    await tx
+      .update(t.waitlist)
+      .set({ status: 'cancelled' })
+      .where(and(eq(t.waitlist.customer_id, customerId), eq(t.waitlist.status, 'waiting')));
     // Finished jobs stay for the invoices; the notes the customer wrote for the driver go.
     await tx.update(t.jobs).set({ special_instructions: null }).where(eq(t.jobs.customer_id, customerId));
     await tx
