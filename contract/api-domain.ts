@@ -155,6 +155,8 @@ export const SettingsPatch = z.object({
   storm_intake_promise_minutes: z.number().int().min(STORM_INTAKE_PROMISE_MIN).max(STORM_INTAKE_PROMISE_MAX).optional(),
   /** Drivers must take an "after" photo before finishing a job (a job's own setting wins). */
   require_after_photo: z.boolean().optional(),
+  /** The office number customers call or text about a live job; null removes it. */
+  public_phone: phone.nullable().optional(),
 });
 
 // ---- proof-of-service photos ----
@@ -180,6 +182,8 @@ export const CustomerPatch = z.object({
   phone: phone.nullable().optional(),
   preferred_contact: z.enum(CONTACT_PREFERENCES).optional(),
   billing_address: clearable(300).optional(),
+  /** Ticks (true) or withdraws (false) the SMS opt-in (contract/sms-consent.ts). */
+  sms_consent: z.boolean().optional(),
 });
 
 export const LocationPatch = z

@@ -39,6 +39,13 @@ export const RegisterBody = z.object({
   password,
   full_name: text(120),
   phone: phone.optional(),
+  /** Ticked the SMS opt-in (contract/sms-consent.ts); recorded with the time and the client IP. */
+  sms_consent: z.boolean().optional(),
+});
+/** Change the password while signed in: the current one proves it is the account holder. */
+export const ChangePasswordBody = z.object({
+  current_password: z.string().min(1).max(256),
+  new_password: password,
 });
 export const LoginBody = z.object({
   email,

@@ -312,6 +312,8 @@ export const OperatorSettings = z.object({
   /** Drivers must take an "after" photo before finishing a job (a job's own setting wins). */
   require_after_photo: z.boolean().optional(),
   onboarded_at: when.nullable().optional(),
+  /** The office number customers may call or text about a live job. */
+  public_phone: z.string().nullable().optional(),
 });
 export type OperatorSettings = z.infer<typeof OperatorSettings>;
 
@@ -375,6 +377,9 @@ export const CustomerProfile = z.looseObject({
   email_verified_at: when.nullable().optional(),
   phone_verified_at: when.nullable().optional(),
   preferred_contact: z.string().optional(),
+  /** When they opted in to texts (null: no texts), and when they replied STOP (null: never, or START since). */
+  sms_consent_at: when.nullable().optional(),
+  sms_opt_out_at: when.nullable().optional(),
 });
 export type CustomerProfile = z.infer<typeof CustomerProfile>;
 

@@ -297,6 +297,11 @@ export const operator_settings = pgTable(
     storm_intake_promise_minutes: integer().notNull().default(STORM_INTAKE_PROMISE_MINUTES),
     /** Drivers must take an "after" photo before finishing a job (a job may waive or require it). */
     require_after_photo: boolean().notNull().default(true),
+    /**
+     * The number customers call or text about a live job (the office, never a driver's own
+     * phone); E.164. Null: the live job page offers no call or text buttons.
+     */
+    public_phone: text(),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },

@@ -25,6 +25,7 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/auth/logout': 'public', // an expired access token must not stop a sign-out
   'POST /api/v1/auth/logout-all': ANY,
   'GET /api/v1/auth/me': ANY,
+  'POST /api/v1/auth/change-password': ANY,
   'POST /api/v1/auth/request-password-reset': 'public',
   'POST /api/v1/auth/reset-password': 'public',
   'POST /api/v1/auth/request-magic-link': 'public',
@@ -51,6 +52,7 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/customers/me/locations': CUSTOMER,
   'GET /api/v1/customers/me/jobs/:id/driver-location': CUSTOMER,
   'GET /api/v1/customers/me/jobs/:id/route-eta': CUSTOMER,
+  'GET /api/v1/customers/me/jobs/:id/contact': CUSTOMER,
 
   'POST /api/v1/jobs': ['customer', 'admin'],
   'GET /api/v1/jobs': ADMIN,
@@ -63,6 +65,8 @@ export const ACCESS: Record<string, Access> = {
   'GET /api/v1/drivers/me': DRIVER,
   'PATCH /api/v1/drivers/me/status': DRIVER,
   'GET /api/v1/drivers/me/jobs': DRIVER,
+  'GET /api/v1/drivers/me/history': DRIVER,
+  'GET /api/v1/drivers/me/history/days': DRIVER,
   'POST /api/v1/drivers/me/jobs/:id/accept': DRIVER,
   'POST /api/v1/drivers/me/jobs/:id/reject': DRIVER,
   'PATCH /api/v1/drivers/me/jobs/:id/status': DRIVER,
@@ -83,6 +87,7 @@ export const ACCESS: Record<string, Access> = {
 
   'GET /api/v1/customers/me': CUSTOMER,
   'PATCH /api/v1/customers/me': CUSTOMER,
+  'DELETE /api/v1/customers/me': CUSTOMER,
   'PATCH /api/v1/customers/me/locations/:id': CUSTOMER,
   'DELETE /api/v1/customers/me/locations/:id': CUSTOMER,
   'GET /api/v1/customers/me/jobs': CUSTOMER,

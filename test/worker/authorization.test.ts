@@ -34,9 +34,11 @@ const REGISTERED = [
 
 /**
  * Probes run last when they could end the caller's own session: a body-less POST runs
- * its handler, and logout-all with the probe's token signs that probe user out.
+ * its handler, deleting the account ends the probe customer for good (the other roles are
+ * turned away first), and logout-all with the probe's token signs that probe user out.
+ * In this order: logout-all as the deleted customer still reaches its handler.
  */
-const RUN_LAST = new Set(['POST /api/v1/auth/logout-all']);
+const RUN_LAST = ['DELETE /api/v1/customers/me', 'POST /api/v1/auth/logout-all'];
 
 function expectedAllowed(key: string, caller: Caller): boolean {
   const access = ACCESS[key];
@@ -83,7 +85,7 @@ describe('every route × every role', () => {
   }, 60_000);
 
   it('lets exactly the roles in ACCESS through the auth middleware, and no one through a route without an entry', async () => {
-    const order = [...REGISTERED].sort((a, b) => Number(RUN_LAST.has(a)) - Number(RUN_LAST.has(b)));
+    const order = [...REGISTERED].sort((a, b) => RUN_LAST.indexOf(a) - RUN_LAST.indexOf(b));
     const mismatches: string[] = [];
     for (const key of order) {
       const [method, pattern] = key.split(' ') as [string, string];
@@ -297,6 +299,7 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   },
   'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
   'GET /api/v1/customers/me/jobs/:id/route-eta': { customer: { target: pendingJob, ownerGets: 204 } },
+  'GET /api/v1/customers/me/jobs/:id/contact': { customer: { target: pendingJob, ownerGets: 200 } },
   'PATCH /api/v1/customers/me/locations/:id': {
     customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) },
   },

@@ -52,7 +52,8 @@ export type AuthScope =
   | 'verify_email'
   | 'verify_phone'
   | 'invite'
-  | 'totp';
+  | 'totp'
+  | 'password_change';
 
 function counter(c: Context<AppEnv>, scope: AuthScope, account: string) {
   const ip = clientIp(c);

@@ -56,6 +56,7 @@ async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | n
     const [u] = await db
       .select({
         phone: t.users.phone,
+        phone_verified_at: t.users.phone_verified_at,
         sms_opt_out_at: t.users.sms_opt_out_at,
         sms_consent_at: t.users.sms_consent_at,
         is_active: t.users.is_active,
@@ -63,10 +64,17 @@ async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | n
       .from(t.users)
       .where(eq(t.users.id, row.user_id))
       .limit(1);
-    // The row's recipient may differ from the profile phone (a waitlist contact number); consent is the user's.
+    // The row's recipient may differ from the profile phone (a waitlist contact number); consent
+    // is the user's, and only the profile phone's verification says anything about the recipient.
     const requested = REQUESTED_KINDS.has(row.kind);
+    const otherNumber = row.recipient !== u?.phone;
     const block = u
-      ? smsBlock({ ...u, phone: row.recipient, sms_consent_at: requested ? new Date(0) : u.sms_consent_at })
+      ? smsBlock({
+          ...u,
+          phone: row.recipient,
+          sms_consent_at: requested ? new Date(0) : u.sms_consent_at,
+          phone_verified_at: requested || otherNumber ? new Date(0) : u.phone_verified_at,
+        })
       : null;
     if (block) return block;
   }

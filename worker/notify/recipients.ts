@@ -25,9 +25,13 @@ export type OperatorContext = Pick<
   'business_name' | 'timezone' | 'quiet_hours_start' | 'quiet_hours_end' | 'tax_rate_bps'
 >;
 
-/** Why SMS may not go to a user (SMS consent and STOP are enforced here, at intent time, and again at send time). */
+/**
+ * Why SMS may not go to a user (a verified phone, SMS consent and STOP are enforced here,
+ * at intent time, and again at send time).
+ */
 export function smsBlock(u: {
   phone: string | null;
+  phone_verified_at: Date | string | null;
   sms_opt_out_at: Date | string | null;
   sms_consent_at: Date | string | null;
   is_active: boolean;
@@ -35,6 +39,7 @@ export function smsBlock(u: {
   if (!u.is_active) return 'account inactive';
   if (!u.phone) return 'no phone number';
   if (u.sms_opt_out_at) return 'recipient replied STOP';
+  if (!u.phone_verified_at) return 'phone number not verified';
   if (!u.sms_consent_at) return 'no SMS consent';
   return null;
 }
@@ -48,6 +53,7 @@ export async function loadContact(db: Queryable, userId: string): Promise<Contac
       full_name: t.users.full_name,
       email: t.users.email,
       phone: t.users.phone,
+      phone_verified_at: t.users.phone_verified_at,
       is_active: t.users.is_active,
       sms_opt_out_at: t.users.sms_opt_out_at,
       sms_consent_at: t.users.sms_consent_at,
@@ -78,6 +84,7 @@ interface UserContactColumns {
   full_name: string;
   email: string;
   phone: string | null;
+  phone_verified_at: Date | string | null;
   is_active: boolean;
   sms_opt_out_at: Date | string | null;
   sms_consent_at: Date | string | null;
@@ -135,6 +142,7 @@ function person(row: PartiesRow, p: 'c' | 'd'): Contact | null {
       full_name: col('full_name') ?? '',
       email: col('email') ?? '',
       phone: col('phone'),
+      phone_verified_at: col('phone_verified_at'),
       is_active: col('is_active') ?? false,
       sms_opt_out_at: col('sms_opt_out_at'),
       sms_consent_at: col('sms_consent_at'),
@@ -157,10 +165,10 @@ export async function loadJobParties(
   const result = await db.execute<PartiesRow>(sql`
     SELECT o.id IS NOT NULL AS has_operator, o.business_name, o.timezone, o.quiet_hours_start, o.quiet_hours_end, o.tax_rate_bps,
            pc.tier_label,
-           cu.id AS c_user_id, cu.role AS c_role, cu.full_name AS c_full_name, cu.email AS c_email, cu.phone AS c_phone,
+           cu.id AS c_user_id, cu.role AS c_role, cu.full_name AS c_full_name, cu.email AS c_email, cu.phone AS c_phone, cu.phone_verified_at AS c_phone_verified_at,
            cu.is_active AS c_is_active, cu.sms_opt_out_at AS c_sms_opt_out_at, cu.sms_consent_at AS c_sms_consent_at,
            cp.preferred_contact AS c_preferred, NULL AS c_push,
-           du.id AS d_user_id, du.role AS d_role, du.full_name AS d_full_name, du.email AS d_email, du.phone AS d_phone,
+           du.id AS d_user_id, du.role AS d_role, du.full_name AS d_full_name, du.email AS d_email, du.phone AS d_phone, du.phone_verified_at AS d_phone_verified_at,
            du.is_active AS d_is_active, du.sms_opt_out_at AS d_sms_opt_out_at, du.sms_consent_at AS d_sms_consent_at,
            dcp.preferred_contact AS d_preferred,
            (SELECT coalesce(json_agg(ps.id), '[]'::json) FROM push_subscriptions ps WHERE ps.user_id = du.id) AS d_push

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { SMS_CONSENT_BY_TEXT } from '../../contract/sms-consent';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 
@@ -31,7 +32,11 @@ export async function applyKeyword(db: Db, from: string, keyword: Keyword): Prom
     const now = new Date();
     const users = await tx
       .update(t.users)
-      .set(keyword === 'stop' ? { sms_opt_out_at: now } : { sms_opt_out_at: null, sms_consent_at: now })
+      .set(
+        keyword === 'stop'
+          ? { sms_opt_out_at: now }
+          : { sms_opt_out_at: null, sms_consent_at: now, sms_consent_source: SMS_CONSENT_BY_TEXT },
+      )
       .where(eq(t.users.phone, from))
       .returning({ id: t.users.id });
     if (keyword === 'stop' && users.length > 0) {

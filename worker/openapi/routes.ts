@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   AcceptInviteBody,
   AssignBody,
+  ChangePasswordBody,
   AuditLogQuery,
   CancelBody,
   CreateJobBody,
@@ -190,6 +191,17 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 204: 'Signed out everywhere.' },
   },
   'GET /api/v1/auth/me': { summary: 'The signed-in account, with what is verified.' },
+  'POST /api/v1/auth/change-password': {
+    summary: 'Change the password while signed in; every other sign-in of the account ends.',
+    description:
+      'The current password proves it is the account holder; the new one must pass the sign-up policy (length, known-breached list). Every refresh token, access token and open socket of the account is revoked, and this device gets a fresh sign-in in the answer.',
+    body: ChangePasswordBody,
+    ok: { 200: 'The token response of /auth/login: the new sign-in for this device.' },
+    errors: {
+      400: 'validation_failed, wrong_password, same_password, password_breached',
+      429: 'Too many wrong passwords.',
+    },
+  },
   'POST /api/v1/auth/request-password-reset': {
     summary: 'Email a password-reset link.',
     body: EmailBody,
@@ -310,6 +322,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       "Updates arrive over the job's socket as `route_eta`; only this job's customer hears them, never another customer's place.",
     ok: { 200: '`{job_id, position, stops_before, eta, ts}`.', 204: 'The job is on no route.' },
   },
+  'GET /api/v1/customers/me/jobs/:id/contact': {
+    summary: "Who to call or text about this job: the operator's office number, never the driver's own.",
+    ok: {
+      200: '`{contact: {business_name, phone, live}}`; `phone` is null unless a driver holds the job and the operator set a number.',
+    },
+  },
   'GET /api/v1/customers/me/jobs/:id/driver-location': {
     summary: "Polling fallback: the driver's current position on this job.",
     ok: { 200: '`{lat, lng, accuracy, heading, speed, recorded_at, received_at}`.', 204: 'No position yet.' },
@@ -367,6 +385,20 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: '`{"driver": {id, status}}`.' },
     errors: {
       409: 'driver_has_active_job: a job is under way or accepted and not finished; `details: {job_id, job_status}`.',
+    },
+  },
+  'GET /api/v1/drivers/me/history': {
+    summary: "The driver's own finished jobs, newest first: time on site (their taps) and the amount billed.",
+    query: CursorQuery,
+    ok: {
+      200: '`{jobs: [{id, status, job_address, service_type, finished_at, arrived_at, completed_at, minutes_on_site, amount_cents}], next_cursor}`.',
+    },
+  },
+  'GET /api/v1/drivers/me/history/days': {
+    summary: "The driver's visits, minutes on site and amounts by the operator's local day (default the last 30).",
+    query: ReportQuery,
+    ok: {
+      200: '`{timezone, from, to, days: [{day, jobs, minutes_on_site, amount_cents}], totals}`, newest day first.',
     },
   },
   'GET /api/v1/drivers/me/jobs': {
@@ -436,6 +468,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /api/v1/admin/customers': { summary: 'Customers, searchable, cursor-paged.', query: AdminCustomersQuery },
 
   'GET /api/v1/customers/me': { summary: "The customer's profile.", errors: { 403: 'no_customer_profile.' } },
+  'DELETE /api/v1/customers/me': {
+    summary: 'Delete my account: invoices and payments are kept, everything else personal is wiped.',
+    description:
+      'Name, email, phone, SMS consent, saved places, waitlist contacts and push subscriptions are removed; every sign-in ends and the account can no longer sign in.',
+    ok: { 204: 'Deleted.' },
+    errors: { 409: 'job_under_way (a job is not finished), contract_in_force (a contract this season).' },
+  },
   'PATCH /api/v1/customers/me': {
     summary: 'Edit name, phone (unverified again when changed), contact preference, billing address.',
     body: CustomerPatch,

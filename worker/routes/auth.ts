@@ -16,6 +16,7 @@ import { assertAdminIp } from '../middleware/admin-ip';
 import { assertAuthBudget, limitAuth } from '../middleware/rate-limit';
 import { afterResponse } from '../lib/background';
 import { mailer, sendSignUpAttempt, sendVerificationEmail } from '../services/account-mail';
+import { smsConsentColumns } from '../services/customer-profile';
 import { issueToken } from '../services/one-time-tokens';
 import { endAllSessions, endSession, endSessionByRefreshToken } from '../services/session-end';
 import { issueSession, rotateRefreshToken, type DeviceContext } from '../services/sessions';
@@ -24,6 +25,7 @@ import { accountRecovery } from './auth-recovery';
 import { accountVerification } from './auth-verify';
 import { invitations } from './auth-invites';
 import { totp } from './auth-totp';
+import { passwordChange } from './auth-password';
 
 export const auth = new Hono<AppEnv>();
 
@@ -74,6 +76,7 @@ auth.post('/register', async (c) => {
         role: 'customer',
         full_name: body.full_name,
         phone: body.phone ?? null,
+        ...(body.sms_consent ? smsConsentColumns(true, clientIp(c)) : {}),
       })
       .onConflictDoNothing()
       .returning();
@@ -211,3 +214,4 @@ auth.route('/', accountRecovery);
 auth.route('/', accountVerification);
 auth.route('/', invitations);
 auth.route('/', totp);
+auth.route('/', passwordChange);

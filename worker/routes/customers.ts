@@ -4,12 +4,17 @@ import { LocationBody } from '../../contract/api';
 import { CustomerPatch, LocationPatch } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { requireCustomerId, actorOf } from '../lib/actor';
+import { clientIp } from '../lib/client';
 import { readJson, uuidParam } from '../lib/validate';
+import { deleteCustomerAccount } from '../services/account-deletion';
+import { audit } from '../lib/audit';
 import { customerProfile, updateCustomerProfile } from '../services/customer-profile';
 import { deleteLocation, locationPoint, updateLocation } from '../services/locations';
 import { visibleJob } from '../services/jobs';
 import { routeEtaOf } from '../services/route-stops';
 import { roomStub } from '../realtime';
+import { ensureSettings } from '../services/operator-setup';
+import { ACTIVE_JOB, isIn } from '../../contract/job-status';
 import type { AppEnv } from '../types';
 
 export const customers = new Hono<AppEnv>();
@@ -28,7 +33,25 @@ customers.get('/me', async (c) => c.json({ customer: await customerProfile(c.var
 customers.patch('/me', async (c) => {
   const customerId = requireCustomerId(c);
   const body = await readJson(c, CustomerPatch);
-  return c.json({ customer: await c.var.db.transaction((tx) => updateCustomerProfile(tx, customerId, body)) });
+  return c.json({
+    customer: await c.var.db.transaction((tx) => updateCustomerProfile(tx, customerId, body, { ip: clientIp(c) })),
+  });
+});
+
+/**
+ * Deletes the account: invoices and payments stay, everything else personal is wiped and
+ * every sign-in ends (worker/services/account-deletion.ts). 409 while a job is not finished.
+ */
+customers.delete('/me', async (c) => {
+  const customerId = requireCustomerId(c);
+  const userId = await deleteCustomerAccount(c.env, c.var.db, customerId);
+  await audit(c, {
+    action: 'customer.account_deleted',
+    entity_type: 'customer',
+    entity_id: customerId,
+    actor_user_id: userId,
+  });
+  return c.body(null, 204);
 });
 
 customers.get('/me/locations', async (c) => {
@@ -103,6 +126,20 @@ customers.get('/me/jobs/:id/route-eta', async (c) => {
   const eta = await routeEtaOf(c.var.db, job.id);
   if (!eta) return c.body(null, 204);
   return c.json(eta);
+});
+
+/**
+ * Who to call or text about a job: the operator's office number (operator_settings.public_phone),
+ * never the driver's own. Offered only while a driver holds the job (`phone` null otherwise,
+ * or when the operator has not set one).
+ */
+customers.get('/me/jobs/:id/contact', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const settings = await ensureSettings(c.var.db);
+  const live = isIn(ACTIVE_JOB, job.status);
+  return c.json({
+    contact: { business_name: settings.business_name, phone: live ? settings.public_phone : null, live },
+  });
 });
 
 /** Polling fallback when WebSockets fail: the room's current driver position. */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import { DriverStatusBody, JobStatusBody, PaymentBody, RejectBody } from '../../contract/api';
-import { DriverListQuery, DriverPatch } from '../../contract/api-domain';
+import { CursorQuery, DriverListQuery, DriverPatch, ReportQuery } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { actorOf, requireDriverId } from '../lib/actor';
 import { conflict, notFound } from '../lib/errors';
@@ -13,6 +13,9 @@ import { recordPayment, toInvoice, toPayment } from '../invoices/invoices';
 import { acceptJob, toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import { driverRoute } from '../services/storm-routes';
+import { driverHistoryDays, driverHistoryJobs } from '../services/driver-history';
+import { ensureSettings } from '../services/operator-setup';
+import { resolveRange } from '../services/reports';
 import type { AppEnv } from '../types';
 import { log } from '../lib/log';
 
@@ -101,6 +104,21 @@ drivers.get('/me/jobs', async (c) => {
     jobs: rows.map(toJob),
     waitlist: waiting.entries.map((e) => toWaitlistEntry(e, { withContact: false })),
   });
+});
+
+/** The driver's own finished jobs, newest first, a page at a time. */
+drivers.get('/me/history', async (c) => {
+  const driverId = requireDriverId(c);
+  const q = readQuery(c, CursorQuery);
+  return c.json(await driverHistoryJobs(c.var.db, driverId, q));
+});
+
+/** The driver's visits, minutes on site and amounts by local day (default the last 30 days). */
+drivers.get('/me/history/days', async (c) => {
+  const driverId = requireDriverId(c);
+  const q = readQuery(c, ReportQuery);
+  const tz = (await ensureSettings(c.var.db)).timezone;
+  return c.json(await driverHistoryDays(c.var.db, driverId, tz, resolveRange(tz, q.from, q.to)));
 });
 
 drivers.get('/me/jobs/:id', async (c) => {

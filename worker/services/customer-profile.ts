@@ -6,6 +6,7 @@ import type { Queryable } from './jobs';
 import type { ContactPreference } from '../../contract/enums';
 import { sqlList } from '../../db/sql-list';
 import { OPEN_JOB } from '../../contract/job-status';
+import { SMS_CONSENT_TEXT } from '../../contract/sms-consent';
 
 const profileColumns = {
   id: t.customer_profiles.id,
@@ -15,6 +16,8 @@ const profileColumns = {
   phone: t.users.phone,
   email_verified_at: t.users.email_verified_at,
   phone_verified_at: t.users.phone_verified_at,
+  sms_consent_at: t.users.sms_consent_at,
+  sms_opt_out_at: t.users.sms_opt_out_at,
   preferred_contact: t.customer_profiles.preferred_contact,
   billing_address: t.customer_profiles.billing_address,
   subscription_tier: t.customer_profiles.subscription_tier,
@@ -37,13 +40,30 @@ export interface CustomerPatchInput {
   phone?: string | null | undefined;
   preferred_contact?: ContactPreference | undefined;
   billing_address?: string | null | undefined;
+  sms_consent?: boolean | undefined;
+}
+
+/**
+ * The users columns an SMS opt-in (ticked) or its withdrawal (unticked) writes: when, from
+ * which client IP, and the exact wording agreed to. A withdrawal forgets all three; a STOP
+ * texted earlier stays in force either way (only START lifts it, as the carrier requires).
+ */
+export function smsConsentColumns(consent: boolean, ip: string | null) {
+  return consent
+    ? { sms_consent_at: new Date(), sms_consent_source: ip ?? 'unknown', sms_consent_text: SMS_CONSENT_TEXT }
+    : { sms_consent_at: null, sms_consent_source: null, sms_consent_text: null };
 }
 
 /**
  * Profile edits. A new phone number is unverified until confirmed again; SMS as the
  * preferred contact needs a phone on file (422 otherwise).
  */
-export async function updateCustomerProfile(q: Queryable, customerId: string, patch: CustomerPatchInput) {
+export async function updateCustomerProfile(
+  q: Queryable,
+  customerId: string,
+  patch: CustomerPatchInput,
+  ctx: { ip: string | null } = { ip: null },
+) {
   const current = await customerProfile(q, customerId);
   const phone = patch.phone === undefined ? current.phone : patch.phone;
   const preferred = patch.preferred_contact ?? current.preferred_contact;
@@ -58,6 +78,9 @@ export async function updateCustomerProfile(q: Queryable, customerId: string, pa
     userSet.phone = patch.phone;
     userSet.phone_verified_at = null;
   }
+  // Ticking it again records the new time and IP; unticking an opt-in never given is a no-op.
+  if (patch.sms_consent === true || (patch.sms_consent === false && current.sms_consent_at))
+    Object.assign(userSet, smsConsentColumns(patch.sms_consent, ctx.ip));
   const profileSet: Partial<typeof t.customer_profiles.$inferInsert> = {};
   if (patch.preferred_contact !== undefined) profileSet.preferred_contact = patch.preferred_contact;
   if (patch.billing_address !== undefined) profileSet.billing_address = patch.billing_address;

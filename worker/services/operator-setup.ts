@@ -173,6 +173,7 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
     'invoice_terms',
     'storm_intake_promise_minutes',
     'require_after_photo',
+    'public_phone',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }

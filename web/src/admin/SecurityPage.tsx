@@ -4,7 +4,8 @@ import { useSession } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { errorMessage } from '../ui/ErrorNotice';
 import { totpConfirm, totpEnrol } from './admin-api';
-import { session } from './session';
+import { api, session } from './session';
+import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { strings } from './strings';
 import { Field } from '../ui/Field';
 
@@ -126,6 +127,7 @@ export function SecurityPage() {
           </button>
         </form>
       )}
+      {signedIn && <ChangePasswordForm api={api} strings={strings.password} errors={strings.errors} />}
     </section>
   );
 }

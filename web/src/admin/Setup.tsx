@@ -7,7 +7,8 @@ import { Link } from '../lib/router';
 import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import { errorMessage } from '../ui/ErrorNotice';
-import { getTiers, putServiceArea, putTiers } from './admin-api';
+import { getTiers, patchSettings, putServiceArea, putTiers } from './admin-api';
+import { Field } from '../ui/Field';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
 
@@ -278,7 +279,54 @@ export function ServiceAreaPage() {
       <div className="card">
         <ServiceAreaEditor initial={admin.serviceArea} onSaved={() => admin.reloadServiceArea()} submitLabel={s.save} />
       </div>
+      <OfficePhone />
     </section>
+  );
+}
+
+/** The number customers call or text about a live job (operator_settings.public_phone). */
+function OfficePhone() {
+  const s = strings.officePhone;
+  const id = useId();
+  const admin = useAdmin();
+  const saved = admin.settings?.public_phone ?? '';
+  const [phone, setPhone] = useState(saved);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setPhone(saved), [saved]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const value = phone.trim() || null;
+      admin.setSettings(await patchSettings({ public_phone: value }));
+      toast.show({ kind: 'ok', message: value ? s.saved : s.cleared });
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" aria-labelledby={`${id}-title`} onSubmit={save}>
+      <h2 id={`${id}-title`}>{s.title}</h2>
+      <p className="muted">{s.intro}</p>
+      <Field
+        id={`${id}-phone`}
+        label={s.label}
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        placeholder="+16035550100"
+        value={phone}
+        onValue={setPhone}
+        error={error}
+      />
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {s.save}
+      </button>
+    </form>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { ERRORS, LIVE_CONNECTION, SHELL, STATUS_ICON } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON } from '../ui/strings';
 
 /** Every word the admin portal shows. */
 
@@ -284,6 +284,16 @@ export const strings = {
     resetDefaults: 'Fill in the 2026 New England rates',
     row: (n: number) => `Tier ${n}`,
   },
+  officePhone: {
+    title: 'Office phone for customers',
+    intro:
+      'While a job is under way, the customer’s page offers Call and Text buttons to this number — never a driver’s own.',
+    label: 'Office phone (with country code, e.g. +16035550100)',
+    save: 'Save number',
+    saved: 'Office phone saved.',
+    cleared: 'Office phone removed: customers see no call or text buttons.',
+  },
+  password: PASSWORD_CHANGE,
   area: {
     title: 'Service area',
     intro: 'Jobs further than the radius from your home base are refused with a clear reason.',

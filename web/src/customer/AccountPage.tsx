@@ -4,10 +4,19 @@ import type { CustomerProfile } from '../../../contract/responses';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { getProfile, requestEmailVerification, requestPhoneCode, updateProfile, verifyPhone } from './jobs-api';
-import { session } from './session';
+import {
+  deleteAccount,
+  getProfile,
+  requestEmailVerification,
+  requestPhoneCode,
+  updateProfile,
+  verifyPhone,
+} from './jobs-api';
+import { api, session } from './session';
 import { strings } from './strings';
 import { Field } from '../ui/Field';
+import { ChangePasswordForm } from '../ui/ChangePasswordForm';
+import { Dialog } from '../ui/Dialog';
 
 /** Name, phone, and the two confirmations (email before the first job, phone for texts). */
 export function AccountPage() {
@@ -43,6 +52,118 @@ export function AccountPage() {
           {s.save}
         </button>
       </form>
+      <SmsConsent profile={profile.data ?? null} onChange={profile.setData} />
+      <ChangePasswordForm api={api} strings={strings.password} errors={strings.errors} />
+      <DeleteAccount />
+    </section>
+  );
+}
+
+/** The opt-in box with the exact wording (contract/sms-consent.ts): at sign-up and on this page. */
+export function SmsConsentCheckbox({
+  checked,
+  onChange,
+  disabled,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <label className="choice">
+      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      <span className="choice__main">{strings.auth.smsConsent}</span>
+    </label>
+  );
+}
+
+/** Texts on or off: ticking records the opt-in (time, IP, wording); unticking withdraws it. */
+function SmsConsent({
+  profile,
+  onChange,
+}: {
+  profile: CustomerProfile | null;
+  onChange: (p: CustomerProfile) => void;
+}) {
+  const s = strings.account;
+  const id = useId();
+  const [busy, setBusy] = useState(false);
+  if (!profile || !('sms_consent_at' in profile)) return null;
+  const on = !!profile.sms_consent_at;
+  const toggle = async (next: boolean) => {
+    setBusy(true);
+    try {
+      onChange(await updateProfile({ sms_consent: next }));
+      toast.show({ kind: 'ok', message: s.smsSaved(next) });
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const note = profile.sms_opt_out_at
+    ? s.smsStopped
+    : !profile.phone_verified_at
+      ? s.smsNeedsPhone
+      : on
+        ? s.smsOn
+        : s.smsOff;
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{s.smsTitle}</h2>
+      <SmsConsentCheckbox checked={on} disabled={busy} onChange={(next) => void toggle(next)} />
+      <p className="muted" role="status">
+        {note}
+      </p>
+    </section>
+  );
+}
+
+/** Delete the account, after a confirmation; a job not yet finished is refused in plain words. */
+function DeleteAccount() {
+  const s = strings.account;
+  const id = useId();
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteAccount();
+      session.clear();
+      toast.show({ kind: 'ok', message: s.deleted });
+    } catch (err) {
+      setError(errorMessage(err, strings.errors));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{s.deleteTitle}</h2>
+      <p className="muted">{s.deleteIntro}</p>
+      <button type="button" className="button button--danger" onClick={() => setAsking(true)}>
+        {s.deleteButton}
+      </button>
+      {asking && (
+        <Dialog title={s.deleteConfirmTitle} closeLabel={s.deleteNo} onClose={() => setAsking(false)}>
+          <p>{s.deleteConfirm}</p>
+          {error && (
+            <p className="notice notice--error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="row">
+            <button type="button" className="button button--danger" disabled={busy} onClick={() => void confirm()}>
+              {busy ? s.deleting : s.deleteYes}
+            </button>
+            <button type="button" className="button button--secondary" data-autofocus onClick={() => setAsking(false)}>
+              {s.deleteNo}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../lib/api';
 import { errorMessage } from '../ui/ErrorNotice';
 import { SignInForm } from '../ui/SignInForm';
 import { register, requestMagicLink } from './jobs-api';
+import { SmsConsentCheckbox } from './AccountPage';
 import { session } from './session';
 import { strings } from './strings';
 import { Field, fieldSetter, type FieldProps } from '../ui/Field';
@@ -44,6 +45,7 @@ function RegisterForm() {
   const a = strings.auth;
   const id = useId();
   const [form, setForm] = useState({ full_name: '', email: '', password: '', phone: '' });
+  const [smsConsent, setSmsConsent] = useState(false);
   const [busy, setBusy] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -60,6 +62,7 @@ function RegisterForm() {
         email: form.email,
         password: form.password,
         ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+        ...(smsConsent ? { sms_consent: true } : {}),
       });
       setSentTo(form.email);
     } catch (err) {
@@ -97,6 +100,7 @@ function RegisterForm() {
         })}
         {input('phone', a.phone, { type: 'tel', autoComplete: 'tel', inputMode: 'tel', placeholder: '+16035550100' })}
         <p className="hint">{a.phoneHint}</p>
+        <SmsConsentCheckbox checked={smsConsent} onChange={setSmsConsent} />
         {error && (
           <p className="notice notice--error" role="alert">
             {error}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobStatus } from '../../../contract/enums';
-import { HAPPY_PATH, NOT_STARTED_JOB, TERMINAL_JOB } from '../../../contract/job-status';
+import { ACTIVE_JOB, HAPPY_PATH, NOT_STARTED_JOB, TERMINAL_JOB, isIn } from '../../../contract/job-status';
 import { canTransition } from '../../../contract/state-machine';
 import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
@@ -24,6 +24,7 @@ import {
   cancelJob,
   driverLocation,
   getJob,
+  jobContact,
   jobInvoice,
   openEvidencePdf,
   openInvoicePdf,
@@ -225,6 +226,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         </div>
       )}
 
+      {isIn(ACTIVE_JOB, status) && <ContactOffice jobId={jobId} />}
+
       {status === 'completed' && <Completion job={j} />}
 
       <div className="card">
@@ -272,6 +275,31 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         )}
       </div>
       <Link href="/customer">{s.backToJobs}</Link>
+    </section>
+  );
+}
+
+/**
+ * Call or text the office about the job under way: the operator's public number, never
+ * the driver's own. Nothing is shown when the operator has not set one.
+ */
+function ContactOffice({ jobId }: { jobId: string }) {
+  const s = strings.live;
+  const contact = useResource((signal) => jobContact(jobId, signal).catch(() => null), `contact:${jobId}`);
+  const phone = contact.data?.phone;
+  if (!phone) return null;
+  return (
+    <section className="card live__contact" aria-labelledby="contact-title">
+      <h2 id="contact-title">{s.contactTitle(contact.data!.business_name)}</h2>
+      <p className="muted">{s.contactBody}</p>
+      <div className="row">
+        <a className="button button--primary" href={`tel:${phone}`}>
+          {s.call}
+        </a>
+        <a className="button button--secondary" href={`sms:${phone}`}>
+          {s.text}
+        </a>
+      </div>
     </section>
   );
 }

@@ -188,8 +188,30 @@ export async function getProfile(signal?: AbortSignal): Promise<CustomerProfile 
   }
 }
 
-export async function updateProfile(patch: { full_name?: string; phone?: string | null }): Promise<CustomerProfile> {
+export async function updateProfile(patch: {
+  full_name?: string;
+  phone?: string | null;
+  sms_consent?: boolean;
+}): Promise<CustomerProfile> {
   return (await api.patch<{ customer: CustomerProfile }>('/customers/me', patch)).customer;
+}
+
+/** Deletes the account (invoices and payments stay); 409 in plain words while a job is not finished. */
+export async function deleteAccount(): Promise<void> {
+  await api.delete('/customers/me');
+}
+
+/** The office number to call or text about a live job (null when there is none to offer). */
+export async function jobContact(
+  id: string,
+  signal?: AbortSignal,
+): Promise<{ business_name: string; phone: string | null; live: boolean }> {
+  return (
+    await api.get<{ contact: { business_name: string; phone: string | null; live: boolean } }>(
+      `/customers/me/jobs/${encodeURIComponent(id)}/contact`,
+      { signal },
+    )
+  ).contact;
 }
 
 /** Public auth calls (no session yet). */
@@ -214,6 +236,7 @@ export async function register(body: {
   password: string;
   full_name: string;
   phone?: string;
+  sms_consent?: boolean;
 }): Promise<void> {
   await publicPost('/auth/register', body, { prefer: 'respond-async' });
 }

@@ -1,7 +1,8 @@
 import type { JobStatus } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { ERRORS, LIVE_CONNECTION, SHELL, STATUS_ICON } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON } from '../ui/strings';
 import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
+import { SMS_CONSENT_TEXT } from '../../../contract/sms-consent';
 
 /** Every word the customer app shows. */
 
@@ -96,6 +97,7 @@ export const strings = {
     register: 'Create your account',
     fullName: 'Full name',
     phone: 'Mobile phone (optional, for text updates)',
+    smsConsent: SMS_CONSENT_TEXT,
     phoneHint: 'With country code, e.g. +16035550100.',
     newPassword: 'Password (at least 10 characters)',
     registerSubmit: 'Create account',
@@ -132,7 +134,24 @@ export const strings = {
     save: 'Save',
     saved: 'Saved.',
     unavailable: 'Editing your account is not available on this server yet.',
+    smsTitle: 'Text messages',
+    smsOn: 'You get text updates about your jobs.',
+    smsOff: 'You do not get text updates. Tick the box to start.',
+    smsNeedsPhone: 'Confirm your mobile number above to get text updates.',
+    smsStopped: 'You replied STOP, so we send you no texts. Text START to our number to get them again.',
+    smsSaved: (on: boolean) => (on ? 'Text updates are on.' : 'Text updates are off.'),
+    deleteTitle: 'Delete your account',
+    deleteIntro:
+      'Your name, email, phone and saved places are removed and you can no longer sign in. Invoices and payments are kept, as the law requires.',
+    deleteButton: 'Delete my account',
+    deleteConfirmTitle: 'Delete your account?',
+    deleteConfirm: 'This cannot be undone. Your invoices and payments are kept; everything else about you is removed.',
+    deleteYes: 'Yes, delete my account',
+    deleteNo: 'Keep my account',
+    deleting: 'Deleting…',
+    deleted: 'Your account is deleted.',
   },
+  password: PASSWORD_CHANGE,
   jobs: {
     title: 'My jobs',
     empty: 'No jobs yet. Request your first plow.',
@@ -232,6 +251,10 @@ export const strings = {
     cancelled: 'Your request is cancelled.',
     keep: 'Keep it',
     backToJobs: 'All my jobs',
+    contactTitle: (business: string) => `Questions? Reach ${business}`,
+    contactBody: 'Calls and texts go to the office, which passes word to your driver.',
+    call: 'Call',
+    text: 'Text',
     mapLabel: (dist: string | null) => (dist ? `Map: the plow is ${dist} from your driveway` : 'Map: your driveway'),
     mapHome: 'Your driveway',
     mapPlow: 'Plow',

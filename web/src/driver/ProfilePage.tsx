@@ -8,6 +8,7 @@ import { useDriver } from './DriverData';
 import { api } from './session';
 import { strings } from './strings';
 import { Field, fieldSetter, type FieldProps } from '../ui/Field';
+import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 
 const KM_PER_MILE = 1.609344;
 
@@ -141,6 +142,7 @@ export function ProfilePage() {
           {busy ? s.saving : s.save}
         </button>
       </form>
+      <ChangePasswordForm api={api} strings={strings.password} errors={strings.errors} />
     </section>
   );
 }

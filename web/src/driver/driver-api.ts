@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { JobStatusBody, PaymentBody as PaymentBodySchema } from '../../../contract/api';
 import type { DriverPatch } from '../../../contract/api-domain';
-import type { DriverStatus, JobPhotoKind } from '../../../contract/enums';
+import type { DriverStatus, JobPhotoKind, JobStatus } from '../../../contract/enums';
 import { ApiError } from '../lib/api';
 import type {
   DriverProfile,
@@ -172,4 +172,35 @@ export interface MyRoute {
 
 export async function myRoute(signal?: AbortSignal): Promise<MyRoute> {
   return api.get<MyRoute>('/drivers/me/route', { signal });
+}
+
+// ---- history ----
+
+export interface HistoryJob {
+  id: string;
+  status: JobStatus;
+  job_address: string;
+  finished_at: string;
+  minutes_on_site: number | null;
+  amount_cents: number;
+}
+
+export interface HistoryDay {
+  day: string;
+  jobs: number;
+  minutes_on_site: number;
+  amount_cents: number;
+}
+
+/** One page of the driver's finished jobs, newest first. */
+export function historyJobs(
+  cursor: string | null,
+  signal?: AbortSignal,
+): Promise<{ jobs: HistoryJob[]; next_cursor: string | null }> {
+  return api.get('/drivers/me/history', { signal, query: { cursor, limit: 20 } });
+}
+
+/** The last 30 local days: visits, minutes on site, amounts. */
+export function historyDays(signal?: AbortSignal): Promise<{ days: HistoryDay[]; totals: Omit<HistoryDay, 'day'> }> {
+  return api.get('/drivers/me/history/days', { signal });
 }

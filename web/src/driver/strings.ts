@@ -1,6 +1,6 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { STATUS_ICON } from '../ui/strings';
+import { PASSWORD_CHANGE, STATUS_ICON } from '../ui/strings';
 
 /** Every word the driver app shows. Short: read at a glance, in gloves, in the cold. */
 
@@ -94,7 +94,27 @@ export const strings = {
   paymentMethod,
   ago,
   dismiss: 'Dismiss',
-  nav: { queue: 'Jobs', profile: 'Profile', label: 'Driver' },
+  nav: { queue: 'Jobs', history: 'History', profile: 'Profile', label: 'Driver' },
+  history: {
+    title: 'Your history',
+    last30: 'Last 30 days',
+    totals: (jobs: number, minutes: number, amount: string) =>
+      `${jobs} ${jobs === 1 ? 'job' : 'jobs'} · ${minutes} min on site · ${amount}`,
+    day: (day: string) =>
+      new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, {
+        weekday: 'short',
+        month: 'short',
+        day: 'numeric',
+        timeZone: 'UTC',
+      }),
+    jobsTitle: 'Past jobs',
+    empty: 'No finished jobs yet.',
+    onSite: (minutes: number) => `${minutes} min on site`,
+    onSiteUnknown: 'Time on site not recorded',
+    more: 'Show older jobs',
+    loading: 'Loading…',
+  },
+  password: PASSWORD_CHANGE,
   notFound: { title: 'Page not found', body: 'There is nothing at this address.', back: 'Back to your jobs' },
   queue: {
     title: 'Your jobs',

@@ -45,7 +45,29 @@ export interface ShellStrings {
   dismiss?: string;
 }
 
+export interface PasswordChangeStrings {
+  title: string;
+  intro: string;
+  current: string;
+  next: string;
+  nextHint: string;
+  submit: string;
+  submitting: string;
+  done: string;
+}
+
 // The words every app says alike; an app spreads these and writes over what it says its own way.
+
+export const PASSWORD_CHANGE: PasswordChangeStrings = {
+  title: 'Change your password',
+  intro: 'You stay signed in here; every other phone or computer signed in to your account is signed out.',
+  current: 'Current password',
+  next: 'New password',
+  nextHint: 'At least 10 characters. Passwords known from data breaches are refused.',
+  submit: 'Change password',
+  submitting: 'Changing…',
+  done: 'Password changed. Other devices are signed out.',
+};
 
 export const LIVE_CONNECTION: ConnectionStrings = {
   connecting: 'Connecting…',

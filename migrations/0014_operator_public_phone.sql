@@ -1,0 +1,1 @@
+ALTER TABLE "operator_settings" ADD COLUMN "public_phone" text;

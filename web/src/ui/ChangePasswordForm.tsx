@@ -1,0 +1,82 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { TokenResponse } from '../../../contract/responses';
+import { ApiError, type ApiClient } from '../lib/api';
+import { toast } from '../lib/toast';
+import { errorMessage } from './ErrorNotice';
+import { Field } from './Field';
+import type { ErrorStrings, PasswordChangeStrings } from './strings';
+
+/**
+ * Changes the signed-in person's password (any of the three apps): the current one, then
+ * the new one. The answer is a fresh sign-in for this device (every other one ends), which
+ * replaces the stored tokens so this app carries on.
+ */
+export function ChangePasswordForm({
+  api,
+  strings: s,
+  errors,
+}: {
+  api: ApiClient;
+  strings: PasswordChangeStrings;
+  errors: ErrorStrings;
+}) {
+  const id = useId();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<{ current?: string; next?: string }>({});
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setFieldErrors({});
+    try {
+      const tokens = await api.post<TokenResponse>('/auth/change-password', {
+        current_password: current,
+        new_password: next,
+      });
+      api.session.set(tokens);
+      setCurrent('');
+      setNext('');
+      toast.show({ kind: 'ok', message: s.done });
+    } catch (err) {
+      const message = errorMessage(err, errors);
+      const field = err instanceof ApiError && err.code === 'wrong_password' ? 'current' : 'next';
+      if (err instanceof ApiError && err.status === 400) setFieldErrors({ [field]: message });
+      else toast.show({ kind: 'error', message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card" aria-labelledby={`${id}-title`} onSubmit={submit}>
+      <h2 id={`${id}-title`}>{s.title}</h2>
+      <p className="muted">{s.intro}</p>
+      <Field
+        id={`${id}-current`}
+        label={s.current}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={current}
+        onValue={setCurrent}
+        error={fieldErrors.current}
+      />
+      <Field
+        id={`${id}-next`}
+        label={s.next}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        value={next}
+        onValue={setNext}
+        error={fieldErrors.next}
+      >
+        <p className="muted">{s.nextHint}</p>
+      </Field>
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {busy ? s.submitting : s.submit}
+      </button>
+    </form>
+  );
+}
