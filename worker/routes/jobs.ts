@@ -29,7 +29,7 @@ import { jobDisputes, toDispute } from '../services/disputes';
 import { timeOnSite } from '../services/time-on-site';
 import { signedEvidencePack } from '../services/evidence';
 import { log } from '../lib/log';
-import { renderEvidencePdf } from '../services/evidence-pdf';
+import { evidencePdfResponse, renderEvidencePdf } from '../services/evidence-pdf';
 
 export const jobs = new Hono<AppEnv>();
 
@@ -288,12 +288,5 @@ jobs.get('/:id/evidence.pdf', async (c) => {
   const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
   const signed = await signedEvidencePack(c.var.db, job);
   const pdf = await renderEvidencePdf(signed.pack, signed.sha256);
-  return new Response(pdf, {
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="evidence-${job.id}.pdf"`,
-      'cache-control': 'private, no-store',
-      'x-evidence-sha256': signed.sha256,
-    },
-  });
+  return evidencePdfResponse(pdf, `evidence-${job.id}.pdf`, signed.sha256);
 });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { uuidParam } from '../lib/validate';
 import { stormEvidence } from '../services/evidence';
-import { renderStormEvidencePdf } from '../services/evidence-pdf';
+import { evidencePdfResponse, renderStormEvidencePdf } from '../services/evidence-pdf';
 import { findStorm } from '../services/storms';
 import type { AppEnv } from '../types';
 
@@ -21,12 +21,5 @@ stormEvidenceRoutes.get('/storms/:id/evidence.pdf', async (c) => {
   const storm = await findStorm(c.var.db, uuidParam(c));
   const evidence = await stormEvidence(c.var.db, storm);
   const pdf = await renderStormEvidencePdf(evidence);
-  return new Response(pdf, {
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="storm-evidence-${storm.id}.pdf"`,
-      'cache-control': 'private, no-store',
-      'x-evidence-sha256': evidence.sha256,
-    },
-  });
+  return evidencePdfResponse(pdf, `storm-evidence-${storm.id}.pdf`, evidence.sha256);
 });

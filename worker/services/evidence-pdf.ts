@@ -142,21 +142,33 @@ function drawTrack(w: PackWriter, pack: EvidencePack): void {
   w.y = bottom - 12;
 }
 
-/** Renders a job's evidence pack (with its SHA-256) as a Letter PDF of one or more pages. */
-export async function renderEvidencePdf(pack: EvidencePack, sha256: string): Promise<Uint8Array> {
+/**
+ * A new PDF and its writer, titled, with the hash on every page's footer. Fixed dates keep
+ * the file itself the same for the same pack.
+ */
+async function packDocument(title: string, hashLabel: string, sha256: string, stamp: Date) {
   const doc = await PDFDocument.create();
-  doc.setTitle(winAnsi(`Proof of service - ${pack.job.address}`));
+  doc.setTitle(winAnsi(title));
   doc.setCreator('PlowDispatch');
-  doc.setSubject(`Evidence pack SHA-256 ${sha256}`);
-  // Fixed dates keep the file itself the same for the same pack.
-  const stamp = new Date(pack.job.completed_at ?? pack.job.requested_at ?? 0);
+  doc.setSubject(`${hashLabel} ${sha256}`);
   doc.setCreationDate(stamp);
   doc.setModificationDate(stamp);
   const w = new PackWriter(
     doc,
     await doc.embedFont(StandardFonts.Helvetica),
     await doc.embedFont(StandardFonts.HelveticaBold),
-    `Evidence pack SHA-256: ${sha256}`,
+    `${hashLabel}: ${sha256}`,
+  );
+  return { doc, w };
+}
+
+/** Renders a job's evidence pack (with its SHA-256) as a Letter PDF of one or more pages. */
+export async function renderEvidencePdf(pack: EvidencePack, sha256: string): Promise<Uint8Array> {
+  const { doc, w } = await packDocument(
+    `Proof of service - ${pack.job.address}`,
+    'Evidence pack SHA-256',
+    sha256,
+    new Date(pack.job.completed_at ?? pack.job.requested_at ?? 0),
   );
   const j = pack.job;
 
@@ -265,18 +277,11 @@ export async function renderEvidencePdf(pack: EvidencePack, sha256: string): Pro
 /** A storm's evidence: each job's pack hash and summary, and the hash over them all. */
 export async function renderStormEvidencePdf(evidence: StormEvidence): Promise<Uint8Array> {
   const { pack, sha256 } = evidence;
-  const doc = await PDFDocument.create();
-  doc.setTitle(winAnsi(`Storm evidence - ${pack.storm.name}`));
-  doc.setCreator('PlowDispatch');
-  doc.setSubject(`Storm evidence SHA-256 ${sha256}`);
-  const stamp = new Date(pack.storm.started_at);
-  doc.setCreationDate(stamp);
-  doc.setModificationDate(stamp);
-  const w = new PackWriter(
-    doc,
-    await doc.embedFont(StandardFonts.Helvetica),
-    await doc.embedFont(StandardFonts.HelveticaBold),
-    `Storm evidence SHA-256: ${sha256}`,
+  const { doc, w } = await packDocument(
+    `Storm evidence - ${pack.storm.name}`,
+    'Storm evidence SHA-256',
+    sha256,
+    new Date(pack.storm.started_at),
   );
   w.line(`Storm evidence: ${pack.storm.name}`, { size: 18, bold: true });
   w.line(`Started ${pack.storm.started_at}, ${pack.storm.depth_in} in. ${pack.jobs.length} jobs.`, { color: MUTED });
@@ -295,4 +300,16 @@ export async function renderStormEvidencePdf(evidence: StormEvidence): Promise<U
     w.line(`job ${job.job_id}  pack SHA-256 ${job.sha256}`, { x: PAGE.margin + 12, size: 7, color: MUTED });
   }
   return doc.save();
+}
+
+/** An evidence PDF as the API serves it: inline, never cached, its pack's hash in a header. */
+export function evidencePdfResponse(pdf: Uint8Array, filename: string, sha256: string): Response {
+  return new Response(pdf, {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="${filename}"`,
+      'cache-control': 'private, no-store',
+      'x-evidence-sha256': sha256,
+    },
+  });
 }

@@ -146,8 +146,19 @@ export function BoardPage() {
           {strings.office.newJob}
         </button>
         <span className="app__spacer" />
-        <AcceptingToggle />
-        <AfterPhotoToggle />
+        <SettingSwitch
+          setting="accepting_jobs"
+          label={strings.board.acceptingJobs}
+          on={strings.board.acceptingOn}
+          off={strings.board.acceptingOff}
+        />
+        {/* The operator-wide rule; a job's own setting (in its drawer) wins over it. */}
+        <SettingSwitch
+          setting="require_after_photo"
+          label={strings.board.afterPhoto}
+          on={strings.board.afterPhotoOn}
+          off={strings.board.afterPhotoOff}
+        />
         <ConnectionBadge state={admin.connection} strings={strings.connection} />
       </div>
       <SetupBanner />
@@ -517,62 +528,42 @@ function DashboardTiles() {
   );
 }
 
-function AcceptingToggle() {
+/** An operator-wide on/off setting shown as a switch on the board. */
+function SettingSwitch({
+  setting,
+  label,
+  on: onText,
+  off: offText,
+}: {
+  setting: 'accepting_jobs' | 'require_after_photo';
+  label: string;
+  on: string;
+  off: string;
+}) {
   const admin = useAdmin();
-  const s = strings.board;
-  if (!admin.settings) return null;
-  const on = admin.settings.accepting_jobs;
+  const value = admin.settings?.[setting];
+  if (value === undefined) return null;
   const flip = async () => {
     try {
-      admin.setSettings(await patchSettings({ accepting_jobs: !on }));
+      admin.setSettings(await patchSettings({ [setting]: !value }));
     } catch (err) {
       toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
     }
   };
+  const hint = `${setting}-hint`;
   return (
-    <label className="switch" title={on ? s.acceptingOn : s.acceptingOff}>
+    <label className="switch" title={value ? onText : offText}>
       <input
         type="checkbox"
         role="switch"
-        checked={on}
-        aria-checked={on}
+        checked={value}
+        aria-checked={value}
         onChange={() => void flip()}
-        aria-describedby="accepting-hint"
+        aria-describedby={hint}
       />
-      <span>{s.acceptingJobs}</span>
-      <span id="accepting-hint" className="visually-hidden">
-        {on ? s.acceptingOn : s.acceptingOff}
-      </span>
-    </label>
-  );
-}
-
-/** The operator-wide rule; a job's own setting (in its drawer) wins over it. */
-function AfterPhotoToggle() {
-  const admin = useAdmin();
-  const s = strings.board;
-  if (!admin.settings || admin.settings.require_after_photo === undefined) return null;
-  const on = admin.settings.require_after_photo;
-  const flip = async () => {
-    try {
-      admin.setSettings(await patchSettings({ require_after_photo: !on }));
-    } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
-    }
-  };
-  return (
-    <label className="switch" title={on ? s.afterPhotoOn : s.afterPhotoOff}>
-      <input
-        type="checkbox"
-        role="switch"
-        checked={on}
-        aria-checked={on}
-        onChange={() => void flip()}
-        aria-describedby="after-photo-hint"
-      />
-      <span>{s.afterPhoto}</span>
-      <span id="after-photo-hint" className="visually-hidden">
-        {on ? s.afterPhotoOn : s.afterPhotoOff}
+      <span>{label}</span>
+      <span id={hint} className="visually-hidden">
+        {value ? onText : offText}
       </span>
     </label>
   );
