@@ -26,15 +26,7 @@ describe('admin invoices', () => {
     const driver = await api.login('driver2@demo.test');
     admin = await api.login('admin@demo.test', true);
     const jobId = await api.requestJob(customer.access_token, 1);
-    const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
-    await api.json('PATCH', '/drivers/me/status', driver.access_token, { status: 'available' });
-    expect(
-      (await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id })).status,
-    ).toBe(200);
-    for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
-      const step = await api.json('PATCH', `/drivers/me/jobs/${jobId}/status`, driver.access_token, { status });
-      expect(step.status, status).toBe(200);
-    }
+    await api.completeJob(jobId, admin.access_token, driver.access_token);
     const { body } = await api.json<{ invoices: { id: string }[] }>(
       'GET',
       `/invoices?job_id=${jobId}`,

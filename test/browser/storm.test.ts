@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO_USERS } from '../../scripts/lib/seed';
@@ -18,6 +19,7 @@ import {
  * count down, then the live map once their driver sets out for them.
  */
 
+const PHOTO = new URL('../../web/public/icons/icon-512.png', import.meta.url);
 const WAIT = { timeout: 20_000 };
 /** The demo base in Concord: where the drivers' phones say they are. */
 const BASE = { latitude: 43.2073, longitude: -71.5376, accuracy: 10 };
@@ -391,6 +393,11 @@ async function workThrough(driver: Page, jobId: string): Promise<void> {
   await job.getByRole('button', { name: 'Start driving' }).click(WAIT);
   await job.getByRole('button', { name: 'I’ve arrived' }).click(WAIT);
   await job.getByRole('button', { name: 'Start plowing' }).click(WAIT);
+  // Proof of service: the "After" photo a driver takes before finishing.
+  await driver
+    .locator('input[type="file"][capture][data-photo-kind="after"]')
+    .setInputFiles({ name: 'lot.png', mimeType: 'image/png', buffer: readFileSync(PHOTO) });
+  await driver.getByText('Photo attached.').waitFor(WAIT);
   await job.getByRole('button', { name: 'Finish job' }).click(WAIT);
   await job.locator('[data-status="completed"]').first().waitFor(WAIT);
 }

@@ -31,6 +31,29 @@ export class Api {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
+  /**
+   * Assigns a job to a driver and walks it to completed through the driver's own steps. The
+   * dispatcher waives the job's "After" photo first, as an office does for work it saw done.
+   */
+  async completeJob(jobId: string, adminToken: string, driverToken: string): Promise<void> {
+    const { body: me } = await this.json<{ driver: { id: string } }>('GET', '/drivers/me', driverToken);
+    await this.json('PATCH', '/drivers/me/status', driverToken, { status: 'available' });
+    const steps: [string, string, string, unknown][] = [
+      ['PATCH', `/jobs/${jobId}`, adminToken, { after_photo_required: false }],
+      ['POST', `/jobs/${jobId}/assign`, adminToken, { driver_id: me.driver.id }],
+      ...['en_route', 'arrived', 'in_progress', 'completed'].map((status): [string, string, string, unknown] => [
+        'PATCH',
+        `/drivers/me/jobs/${jobId}/status`,
+        driverToken,
+        { status },
+      ]),
+    ];
+    for (const [method, path, token, body] of steps) {
+      const res = await this.json(method, path, token, body);
+      if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+
   /** A customer's request at their first saved location, on the `tierIndex`-th driveway tier; the new job's id. */
   async requestJob(customerToken: string, tierIndex: number, extra: Record<string, unknown> = {}): Promise<string> {
     const { body: locs } = await this.json<{ locations: { id: string }[] }>(
