@@ -7,6 +7,7 @@ import { newAdmin, newContract, newCustomer, newDriver, type Person, rows, uniq,
 import { api, call, expectError } from './helpers';
 import { waitFor } from './background-fixtures';
 import { emailsTo } from './stand-in';
+import { stormEvidenceSuite } from './storm-evidence.suite';
 import { stormRoutesSuite } from './storm-routes.suite';
 
 /**
@@ -100,6 +101,7 @@ afterAll(async () => {
 
 // First, while no storm of this file is open (one storm at a time).
 stormRoutesSuite();
+stormEvidenceSuite();
 
 describe('POST /api/v1/admin/storms', () => {
   it('refuses a depth in tenths, a negative depth and a snow end before the start, declaring nothing', async () => {
