@@ -23,6 +23,14 @@ const PER_INCH = {
   ],
 };
 
+/** The terms of a seasonal contract paid in `installment_count` parts. */
+const seasonal = (seasonal_price_cents: number, installment_count: number) => ({
+  kind: 'seasonal',
+  per_push_price_cents: null,
+  seasonal_price_cents,
+  installment_count,
+});
+
 const contractRow = (id: string) => rows(sql`SELECT * FROM service_contracts WHERE id = ${id}`);
 
 let adminToken: string;
@@ -152,12 +160,7 @@ describe('POST /api/v1/admin/contracts', () => {
 
   it('gives a seasonal contract its installment schedule, adding up to the price', async () => {
     const customer = await newCustomer();
-    const contract = await newContract(customer, {
-      kind: 'seasonal',
-      per_push_price_cents: null,
-      seasonal_price_cents: 1000_00,
-      installment_count: 3,
-    });
+    const contract = await newContract(customer, seasonal(1000_00, 3));
     expect(contract.installments).toEqual([
       { seq: 1, due_on: '2025-11-01', amount_cents: 33334 },
       { seq: 2, due_on: '2025-12-01', amount_cents: 33333 },
@@ -344,12 +347,7 @@ describe('PATCH /api/v1/admin/contracts/:id', () => {
 
   it('rewrites a seasonal schedule when its installments change', async () => {
     const customer = await newCustomer();
-    const contract = await newContract(customer, {
-      kind: 'seasonal',
-      per_push_price_cents: null,
-      seasonal_price_cents: 600_00,
-      installment_count: 2,
-    });
+    const contract = await newContract(customer, seasonal(600_00, 2));
     const res = await call('PATCH', `/api/v1/admin/contracts/${contract.id}`, adminToken, { installment_count: 4 });
     expect(res.body.contract.installments.map((i: { amount_cents: number }) => i.amount_cents)).toEqual([
       15000, 15000, 15000, 15000,
