@@ -3,11 +3,20 @@ import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { loginAdmin, uniqueEmail } from './fixtures';
-import { api, connect, db, expectError, login, type Session } from './helpers';
+import { api, connect, db, expectError, login, type Session, type TestSocket } from './helpers';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { emailsTo, linkToken, waitForEmail } from './stand-in';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
+
+/** The other device is left alone: its token still answers and its socket stays open. */
+async function expectUntouched(res: Response, socket: TestSocket) {
+  expect(res.status).toBe(200);
+  socket.send({ type: 'ping' });
+  expect(await socket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
+  expect(socket.closed).toBeNull();
+  socket.close();
+}
 
 /** A verified customer with one pending job in the service area (so they have a room). */
 async function customerWithJob() {
@@ -99,11 +108,7 @@ describe('POST /api/v1/auth/logout', () => {
     expect((await thisSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
 
-    expect((await api('/api/v1/drivers/me', { token: other.access_token })).status).toBe(200);
-    otherSocket.send({ type: 'ping' });
-    expect(await otherSocket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
-    expect(otherSocket.closed).toBeNull();
-    otherSocket.close();
+    await expectUntouched(await api('/api/v1/drivers/me', { token: other.access_token }), otherSocket);
   });
 
   it('ends the whole session from the refresh token alone: tokens from before a refresh and their sockets too, not the other device', async () => {
@@ -135,11 +140,7 @@ describe('POST /api/v1/auth/logout', () => {
       'refresh_token_revoked',
     );
 
-    expect((await api('/api/v1/auth/me', { token: laptop.access_token })).status).toBe(200);
-    laptopSocket.send({ type: 'ping' });
-    expect(await laptopSocket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
-    expect(laptopSocket.closed).toBeNull();
-    laptopSocket.close();
+    await expectUntouched(await api('/api/v1/auth/me', { token: laptop.access_token }), laptopSocket);
   });
 
   it('leaves nothing alive when a refresh races the logout of its session', async () => {
