@@ -12,10 +12,8 @@
  *
  *   BENCH_DRIVERS=50 BENCH_HZ=1 BENCH_SECONDS=120 npm run bench:gps-writes   (defaults)
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startApp } from '../scripts/lib/app';
-import { freePort, machine, ROOT } from './lib/app';
+import { machine, startApiApp } from './lib/app';
 import { streamFleet, writeTransactionId } from './lib/fleet-stream';
 import { seedFleet } from './lib/seed-fleet';
 
@@ -25,16 +23,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
 const TARGET = 240;
 
 async function main(): Promise<void> {
-  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   console.log(`GPS write load: ${DRIVERS} drivers at ${HZ} Hz for ${SECONDS} s — ${machine()}`);
-  const app = await startApp({
-    root: ROOT,
-    mode: 'test',
-    port: await freePort(),
-    web: false,
-    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' },
-    log: () => {},
-  });
+  const { app, keys } = await startApiApp();
   const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   try {

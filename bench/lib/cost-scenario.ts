@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startApp } from '../../scripts/lib/app';
-import { freePort, ROOT } from './app';
+import { startApiApp } from './app';
 import { type AppSocket, Clients, sleep } from './cost-clients';
 import { findDirectListener } from './direct-port';
 import { billed, diff, readMeter, scaleUnits, tableBytes, type Units, writeXacts } from './meter';
@@ -66,16 +65,7 @@ const CRONS: [string, number][] = [
  * between them: whole job lives, drivers streaming GPS, customers watching, the crons.
  */
 export async function measure(opts: ScenarioOptions): Promise<Measured> {
-  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
-  const app = await startApp({
-    root: ROOT,
-    mode: 'test',
-    port: await freePort(),
-    web: false,
-    entry: 'bench/cost-meter/index.ts',
-    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '', LOG_LEVEL: 'warn' },
-    log: () => {},
-  });
+  const { app, keys } = await startApiApp({ LOG_LEVEL: 'warn' }, { entry: 'bench/cost-meter/index.ts' });
   const db = new pg.Client({ connectionString: app.databaseUrl });
   const open: AppSocket[] = [];
   try {
