@@ -31,6 +31,17 @@ const seasonal = (seasonal_price_cents: number, installment_count: number) => ({
   installment_count,
 });
 
+/** Per-push terms ($50 from 2 in, open within 4 hours) for this customer at this location. */
+const perPush = (customer_id: string, location_id: string | null) => ({
+  customer_id,
+  location_id,
+  kind: 'per_push',
+  per_push_price_cents: 5000,
+  trigger_depth_in: 2,
+  sla_kind: 'within_hours',
+  sla_within_hours: 4,
+});
+
 const contractRow = (id: string) => rows(sql`SELECT * FROM service_contracts WHERE id = ${id}`);
 
 let adminToken: string;
@@ -235,13 +246,7 @@ describe('POST /api/v1/admin/contracts', () => {
     const customer = await newCustomer();
     const other = await newCustomer();
     const res = await call('POST', '/api/v1/admin/contracts', adminToken, {
-      customer_id: customer.profile_id,
-      location_id: other.location_id,
-      kind: 'per_push',
-      per_push_price_cents: 5000,
-      trigger_depth_in: 2,
-      sla_kind: 'within_hours',
-      sla_within_hours: 4,
+      ...perPush(customer.profile_id, other.location_id),
       ...TEST_SEASON,
     });
     expect(res.status).toBe(422);
@@ -252,13 +257,7 @@ describe('POST /api/v1/admin/contracts', () => {
       method: 'POST',
       token: adminToken,
       json: {
-        customer_id: customer.profile_id,
-        location_id: customer.location_id,
-        kind: 'per_push',
-        per_push_price_cents: 5000,
-        trigger_depth_in: 2,
-        sla_kind: 'within_hours',
-        sla_within_hours: 4,
+        ...perPush(customer.profile_id, customer.location_id),
         season_start: '2026-03-01',
         season_end: '2026-10-31',
       },
@@ -272,13 +271,7 @@ describe('POST /api/v1/admin/contracts', () => {
       method: 'POST',
       token: adminToken,
       json: {
-        customer_id: far.profile_id,
-        location_id: far.location_id,
-        kind: 'per_push',
-        per_push_price_cents: 5000,
-        trigger_depth_in: 2,
-        sla_kind: 'within_hours',
-        sla_within_hours: 4,
+        ...perPush(far.profile_id, far.location_id),
         ...TEST_SEASON,
       },
     });
