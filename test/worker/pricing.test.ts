@@ -120,25 +120,26 @@ describe('POST /api/v1/pricing/estimate', () => {
       expect(Array.isArray(body.error.details)).toBe(true);
       expect((body.error.details as unknown[]).length).toBeGreaterThan(0);
     }
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
-        body: '{"driveway_tier_id":',
-        headers: { 'content-type': 'application/json' },
-      }),
-      400,
-      'malformed_json',
-    );
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
+    const unreadable = [
+      { body: '{"driveway_tier_id":', type: 'application/json', status: 400, code: 'malformed_json' },
+      {
         body: 'driveway_tier_id=1',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      }),
-      415,
-      'unsupported_media_type',
-    );
+        type: 'application/x-www-form-urlencoded',
+        status: 415,
+        code: 'unsupported_media_type',
+      },
+    ];
+    for (const { body, type, status, code } of unreadable) {
+      await expectError(
+        await api('/api/v1/pricing/estimate', {
+          method: 'POST',
+          token: me.token,
+          body,
+          headers: { 'content-type': type },
+        }),
+        status,
+        code,
+      );
+    }
   });
 });
