@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import { machine, startApiApp } from './lib/app';
-import { streamFleet, writeTransactionId } from './lib/fleet-stream';
+import { gpsLogRows, streamFleet, writeTransactionId } from './lib/fleet-stream';
 import { seedFleet } from './lib/seed-fleet';
 
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 50);
@@ -30,15 +30,7 @@ async function main(): Promise<void> {
   try {
     const fleet = await seedFleet(app.databaseUrl, keys, DRIVERS, 0);
     const driverIds = fleet.jobs.map((j) => j.driver_id);
-    const logRows = async () =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            'SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])',
-            [driverIds],
-          )
-        ).rows[0]!.n,
-      );
+    const logRows = () => gpsLogRows((q, params) => db.query<{ n: string }>(q, params), driverIds);
 
     // Warm-up: each driver's first fix looks up their job; the flush alarm gets going.
     const warm = await streamFleet(app.url, fleet.jobs, 1000 / HZ, `warm-${Date.now().toString(36)}`);

@@ -6,6 +6,7 @@ import { findDirectListener } from './direct-port';
 import { billed, diff, readMeter, scaleUnits, tableBytes, type Units, writeXacts } from './meter';
 import type { MeterTally } from './meter-tally';
 import { processCpuMs } from './proc-cpu';
+import { gpsLogRows } from './fleet-stream';
 import { seedFleet } from './seed-fleet';
 
 /** The driver app's GPS cadence while moving (web/src/driver/use-gps-stream.ts MIN_INTERVAL_MS). */
@@ -316,15 +317,7 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
     for (let k = 0; k < drivers.length; k++) ping(k);
     await sleep(18_000);
     const driverIds = streamers.map((i) => fleet.jobs[i]!.driver_id);
-    const logRows = async () =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            'SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])',
-            [driverIds],
-          )
-        ).rows[0]!.n,
-      );
+    const logRows = () => gpsLogRows((q, params) => db.query<{ n: string }>(q, params), driverIds);
     const g0 = await reading();
     const gpsSizes0 = await tableSizes(db);
     const logBefore = await logRows();
