@@ -14,11 +14,10 @@
  */
 import pg from 'pg';
 import WebSocket from 'ws';
-import { signAccessToken } from '../worker/auth/tokens';
 import { machine, startApiApp } from './lib/app';
 import { streamFleet } from './lib/fleet-stream';
 import { runOpenLoop } from './lib/load';
-import { seedFleet } from './lib/seed-fleet';
+import { customerToken, seedFleet } from './lib/seed-fleet';
 import { ms, summarize } from './lib/stats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
@@ -54,14 +53,7 @@ async function seedCustomers(databaseUrl: string, keys: { JWT_SECRET: string; JW
     return Promise.all(
       rows.map(async (r, i) => ({
         ...r,
-        token: (
-          await signAccessToken(keys, {
-            sub: r.user_id,
-            role: 'customer',
-            name: `Storm Customer ${i}`,
-            cid: r.customer_id,
-          })
-        ).token,
+        token: await customerToken(keys, r.user_id, r.customer_id, `Storm Customer ${i}`),
       })),
     );
   } finally {
