@@ -12,6 +12,14 @@ import { eventually, fix, flushLocations, shortLivedToken, watch } from './realt
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
+/** A driver's job with its customer watching, and the driver's phone on its own socket. */
+async function watchedPlow() {
+  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+  const jobId = await jobWith(customer, driver);
+  const { socket: watcher } = await watch(customer.token, jobId);
+  const plow = await connect(driver.token);
+  return { customer, driver, jobId, watcher, plow };
+}
 /** The GPS log rows `query` reads, once `done` says they have arrived. */
 const loggedRows = <T extends Record<string, unknown>>(query: SQL, done: (rows: T[]) => boolean) =>
   eventually(() => db(async (d) => (await d.execute<T>(query)).rows as T[]), done);
@@ -198,10 +206,7 @@ describe('JobRoom: fan-out', () => {
   });
 
   it('does not show a fix older than the current one, but still logs it', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
-    const plow = await connect(driver.token);
+    const { customer, driver, jobId, watcher, plow } = await watchedPlow();
 
     const newer = seconds(5);
     plow.send(fix(43.25, -71.55, newer, 'order-new-0001'));
@@ -285,10 +290,7 @@ describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)',
 
 describe('JobRoom: durability and hibernation', () => {
   it('keeps the job status and location across an eviction, and its hibernated sockets keep working', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
-    const plow = await connect(driver.token);
+    const { customer, driver, jobId, watcher, plow } = await watchedPlow();
     const at = seconds(3);
     plow.send(fix(43.231, -71.531, at, 'evict-fix-0001', { heading: 90, speed: 7.5 }));
     await watcher.next((m) => m.type === 'driver_location');
