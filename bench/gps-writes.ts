@@ -12,11 +12,9 @@
  *
  *   BENCH_DRIVERS=50 BENCH_HZ=1 BENCH_SECONDS=120 npm run bench:gps-writes   (defaults)
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startApp } from '../scripts/lib/app';
-import { freePort, machine, ROOT } from './lib/app';
-import { streamFleet, writeTransactionId } from './lib/fleet-stream';
+import { machine, startApiApp } from './lib/app';
+import { gpsLogRows, streamFleet, writeTransactionId } from './lib/fleet-stream';
 import { seedFleet } from './lib/seed-fleet';
 
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 50);
@@ -25,30 +23,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
 const TARGET = 240;
 
 async function main(): Promise<void> {
-  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   console.log(`GPS write load: ${DRIVERS} drivers at ${HZ} Hz for ${SECONDS} s — ${machine()}`);
-  const app = await startApp({
-    root: ROOT,
-    mode: 'test',
-    port: await freePort(),
-    web: false,
-    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' },
-    log: () => {},
-  });
+  const { app, keys } = await startApiApp();
   const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   try {
     const fleet = await seedFleet(app.databaseUrl, keys, DRIVERS, 0);
     const driverIds = fleet.jobs.map((j) => j.driver_id);
-    const logRows = async () =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            'SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])',
-            [driverIds],
-          )
-        ).rows[0]!.n,
-      );
+    const logRows = () => gpsLogRows((q, params) => db.query<{ n: string }>(q, params), driverIds);
 
     // Warm-up: each driver's first fix looks up their job; the flush alarm gets going.
     const warm = await streamFleet(app.url, fleet.jobs, 1000 / HZ, `warm-${Date.now().toString(36)}`);

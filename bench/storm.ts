@@ -12,15 +12,12 @@
  *   BENCH_JOBS=2000 BENCH_SECONDS=600 npm run bench:storm    (defaults)
  *   BENCH_JOBS=200 BENCH_SECONDS=60 npm run bench:storm      (a quick look)
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { startApp } from '../scripts/lib/app';
-import { signAccessToken } from '../worker/auth/tokens';
-import { freePort, machine, ROOT } from './lib/app';
+import { machine, startApiApp } from './lib/app';
 import { streamFleet } from './lib/fleet-stream';
 import { runOpenLoop } from './lib/load';
-import { seedFleet } from './lib/seed-fleet';
+import { customerToken, seedFleet } from './lib/seed-fleet';
 import { ms, summarize } from './lib/stats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
@@ -56,14 +53,7 @@ async function seedCustomers(databaseUrl: string, keys: { JWT_SECRET: string; JW
     return Promise.all(
       rows.map(async (r, i) => ({
         ...r,
-        token: (
-          await signAccessToken(keys, {
-            sub: r.user_id,
-            role: 'customer',
-            name: `Storm Customer ${i}`,
-            cid: r.customer_id,
-          })
-        ).token,
+        token: await customerToken(keys, r.user_id, r.customer_id, `Storm Customer ${i}`),
       })),
     );
   } finally {
@@ -72,17 +62,9 @@ async function seedCustomers(databaseUrl: string, keys: { JWT_SECRET: string; JW
 }
 
 async function main(): Promise<void> {
-  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   log(`storm: ${JOBS} job requests in ${SECONDS} s, ${DRIVERS} drivers streaming GPS every ${GPS_PERIOD_MS / 1000} s`);
   log(`machine: ${machine()}`);
-  const app = await startApp({
-    root: ROOT,
-    mode: 'test',
-    port: await freePort(),
-    web: false,
-    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '' },
-    log: () => {},
-  });
+  const { app, keys } = await startApiApp();
   const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   try {

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp, type RunningApp } from '../../scripts/lib/app';
+import { startApp, type RunningApp, type StartAppOptions } from '../../scripts/lib/app';
 import { totpAt } from '../../worker/auth/totp';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -20,6 +21,27 @@ export async function freePort(): Promise<number> {
 /** The app as `npm start` runs it, on a throw-away copy of the embedded DB (or DATABASE_URL). */
 export async function startBenchApp(): Promise<RunningApp> {
   return startApp({ root: ROOT, mode: 'test', port: await freePort(), build: false, log: () => {} });
+}
+
+/**
+ * The API alone (no web app) as `npm start` runs it, on a free port, with a fresh signing key
+ * the benchmark signs its own tokens with (seed-fleet.ts); `vars` and `options` add to it.
+ */
+export async function startApiApp(
+  vars: Record<string, string> = {},
+  options: Partial<StartAppOptions> = {},
+): Promise<{ app: RunningApp; keys: { JWT_SECRET: string; JWT_KID: string } }> {
+  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
+  const app = await startApp({
+    root: ROOT,
+    mode: 'test',
+    port: await freePort(),
+    web: false,
+    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '', ...vars },
+    log: () => {},
+    ...options,
+  });
+  return { app, keys };
 }
 
 export async function login(url: string, email: string): Promise<{ access_token: string; user: { id: string } }> {

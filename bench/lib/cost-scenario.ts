@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startApp } from '../../scripts/lib/app';
-import { freePort, ROOT } from './app';
+import { startApiApp } from './app';
 import { type AppSocket, Clients, sleep } from './cost-clients';
 import { findDirectListener } from './direct-port';
 import { billed, diff, readMeter, scaleUnits, tableBytes, type Units, writeXacts } from './meter';
 import type { MeterTally } from './meter-tally';
 import { processCpuMs } from './proc-cpu';
+import { gpsLogRows } from './fleet-stream';
 import { seedFleet } from './seed-fleet';
 
 /** The driver app's GPS cadence while moving (web/src/driver/use-gps-stream.ts MIN_INTERVAL_MS). */
@@ -66,16 +66,7 @@ const CRONS: [string, number][] = [
  * between them: whole job lives, drivers streaming GPS, customers watching, the crons.
  */
 export async function measure(opts: ScenarioOptions): Promise<Measured> {
-  const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
-  const app = await startApp({
-    root: ROOT,
-    mode: 'test',
-    port: await freePort(),
-    web: false,
-    entry: 'bench/cost-meter/index.ts',
-    vars: { ...keys, JWT_SECRET_PREVIOUS: '', JWT_KID_PREVIOUS: '', LOG_LEVEL: 'warn' },
-    log: () => {},
-  });
+  const { app, keys } = await startApiApp({ LOG_LEVEL: 'warn' }, { entry: 'bench/cost-meter/index.ts' });
   const db = new pg.Client({ connectionString: app.databaseUrl });
   const open: AppSocket[] = [];
   try {
@@ -131,14 +122,15 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
       );
     };
 
-    /** One job from request to paid, as the customer, dispatcher and driver apps make it. */
-    const jobLife = async (i: number, watch: boolean, reactions: boolean): Promise<string> => {
+    /**
+     * A job's status steps as its driver makes them, each followed by the reloads the apps
+     * make when a socket message says the job changed (DriverData, LiveJobPage, AdminData).
+     */
+    const jobSteps = (i: number, jobId: string, reactions: boolean) => {
       const person = fleet.jobs[i]!;
       const customer = person.watcher_tokens[0]!;
       const driver = person.driver_token;
-      const tier = tiers[i % tiers.length]!.id;
-      // The apps reload what a socket message says changed (DriverData, LiveJobPage, AdminData).
-      const react = async (jobId: string, completed = false) => {
+      const react = async (completed = false) => {
         if (!reactions) return;
         await clients.call('GET', '/api/v1/drivers/me/jobs', driver);
         await clients.call(
@@ -159,6 +151,19 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
         await clients.call('GET', '/api/v1/drivers', admin);
         await clients.call('GET', '/api/v1/admin/board?per_column=100', admin, undefined, '/admin/board');
       };
+      const step = async (status: string, extra: Record<string, unknown> = {}) => {
+        await clients.call('PATCH', `/api/v1/drivers/me/jobs/${jobId}/status`, driver, { status, ...extra }, '/status');
+        await react(status === 'completed');
+      };
+      return { react, step };
+    };
+
+    /** One job from request to paid, as the customer, dispatcher and driver apps make it. */
+    const jobLife = async (i: number, watch: boolean, reactions: boolean): Promise<string> => {
+      const person = fleet.jobs[i]!;
+      const customer = person.watcher_tokens[0]!;
+      const driver = person.driver_token;
+      const tier = tiers[i % tiers.length]!.id;
       await clients.call('POST', '/api/v1/pricing/estimate', customer, {
         driveway_tier_id: tier,
         location_id: person.location_id,
@@ -169,6 +174,7 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
         client_event_id: `cost-${i}-${Date.now()}`,
       });
       const jobId = created.body.job.id;
+      const { react, step } = jobSteps(i, jobId, reactions);
       if (reactions) await clients.call('GET', '/api/v1/admin/board?per_column=100', admin, undefined, '/admin/board');
       let watcher: AppSocket | null = null;
       if (watch) {
@@ -182,52 +188,17 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
         { driver_id: person.driver_id },
         '/jobs/:id/assign',
       );
-      await react(jobId);
+      await react();
       await clients.call('POST', `/api/v1/drivers/me/jobs/${jobId}/accept`, driver, undefined, '/accept');
-      const step = async (status: string, extra: Record<string, unknown> = {}) => {
-        await clients.call('PATCH', `/api/v1/drivers/me/jobs/${jobId}/status`, driver, { status, ...extra }, '/status');
-        await react(jobId, status === 'completed');
-      };
       await step('en_route');
       return jobId;
     };
 
     /** From en_route to paid, with the completion photo; returns when the invoice PDF exists. */
     const finishJob = async (i: number, jobId: string, reactions: boolean) => {
-      const person = fleet.jobs[i]!;
-      const driver = person.driver_token;
-      const customer = person.watcher_tokens[0]!;
-      const react = async (completed = false) => {
-        if (!reactions) return;
-        await clients.call('GET', '/api/v1/drivers/me/jobs', driver);
-        await clients.call(
-          'GET',
-          `/api/v1/jobs/${jobId}/status-history`,
-          customer,
-          undefined,
-          'GET /jobs/:id/status-history',
-        );
-        if (completed)
-          await clients.call(
-            'GET',
-            `/api/v1/customers/me/jobs/${jobId}`,
-            customer,
-            undefined,
-            '/customers/me/jobs/:id',
-          );
-        await clients.call('GET', '/api/v1/drivers', fleet.dispatcher_tokens[0]!);
-        await clients.call(
-          'GET',
-          '/api/v1/admin/board?per_column=100',
-          fleet.dispatcher_tokens[0]!,
-          undefined,
-          '/admin/board',
-        );
-      };
-      const step = async (status: string, extra: Record<string, unknown> = {}) => {
-        await clients.call('PATCH', `/api/v1/drivers/me/jobs/${jobId}/status`, driver, { status, ...extra }, '/status');
-        await react(status === 'completed');
-      };
+      const driver = fleet.jobs[i]!.driver_token;
+      const customer = fleet.jobs[i]!.watcher_tokens[0]!;
+      const { step } = jobSteps(i, jobId, reactions);
       await step('arrived');
       const photo = randomBytes(opts.photoBytes);
       photo.set([0xff, 0xd8, 0xff, 0xe0]);
@@ -346,15 +317,7 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
     for (let k = 0; k < drivers.length; k++) ping(k);
     await sleep(18_000);
     const driverIds = streamers.map((i) => fleet.jobs[i]!.driver_id);
-    const logRows = async () =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            'SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])',
-            [driverIds],
-          )
-        ).rows[0]!.n,
-      );
+    const logRows = () => gpsLogRows((q, params) => db.query<{ n: string }>(q, params), driverIds);
     const g0 = await reading();
     const gpsSizes0 = await tableSizes(db);
     const logBefore = await logRows();

@@ -114,3 +114,14 @@ export async function writeTransactionId(query: (sql: string) => Promise<{ rows:
   const { rows } = await query('SELECT pg_current_xact_id()::text AS x');
   return BigInt(rows[0]!.x);
 }
+
+/** How many rows the GPS log holds for these drivers. */
+export async function gpsLogRows(
+  query: (sql: string, params: unknown[]) => Promise<{ rows: { n: string }[] }>,
+  driverIds: string[],
+): Promise<number> {
+  const { rows } = await query('SELECT count(*) AS n FROM driver_location_log WHERE driver_id = ANY($1::uuid[])', [
+    driverIds,
+  ]);
+  return Number(rows[0]!.n);
+}

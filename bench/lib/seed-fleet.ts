@@ -117,16 +117,7 @@ export async function seedFleet(
       driver_token: (
         await signAccessToken(keys, { sub: r.driver_user, role: 'driver', name: `Bench Driver ${i}`, did: r.driver_id })
       ).token,
-      watcher_tokens: [
-        (
-          await signAccessToken(keys, {
-            sub: r.customer_user,
-            role: 'customer',
-            name: `Bench Customer ${i}`,
-            cid: r.customer_id,
-          })
-        ).token,
-      ],
+      watcher_tokens: [await customerToken(keys, r.customer_user, r.customer_id, `Bench Customer ${i}`)],
     })),
   );
   const dispatcher_tokens = await Promise.all(
@@ -135,4 +126,14 @@ export async function seedFleet(
     ),
   );
   return { jobs, dispatcher_tokens };
+}
+
+/** A customer's access token, signed with the benchmark's own key. */
+export async function customerToken(
+  keys: SigningEnv,
+  userId: string,
+  customerId: string,
+  name: string,
+): Promise<string> {
+  return (await signAccessToken(keys, { sub: userId, role: 'customer', name, cid: customerId })).token;
 }

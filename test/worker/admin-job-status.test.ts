@@ -6,11 +6,17 @@ import { call } from './helpers';
 const move = async (jobId: string, body: unknown, token?: string) =>
   call('PATCH', `/api/v1/jobs/${jobId}/status`, token ?? (await admin()), body);
 
+/** A new customer's job, walked by a new driver up to `status`. */
+async function jobAt(status: Parameters<typeof walkJob>[2]) {
+  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+  const job = await newJob(customer);
+  const walked = await walkJob(job.id, driver, status);
+  return { driver, job, walked };
+}
+
 describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   it('advances a job for a driver whose phone died, with the reason in the history and the audit log', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'en_route');
+    const { driver, job } = await jobAt('en_route');
 
     const res = await move(job.id, { status: 'arrived', reason: 'Driver called in: phone battery dead' });
     expect(res.status).toBe(200);
@@ -36,9 +42,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('un-assigns a job back to pending and frees its driver', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { driver, job } = await jobAt('assigned');
 
     const res = await move(job.id, { status: 'pending', reason: 'Truck broke down' });
     expect(res.status).toBe(200);
@@ -48,9 +52,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('marks a completed job disputed', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { job } = await jobAt('completed');
 
     const res = await move(job.id, { status: 'disputed', reason: 'Customer says the end of the drive was left' });
     expect(res.status).toBe(200);
@@ -78,9 +80,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('gives 409 to a dispatcher moving a job someone else changed first', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const job = await newJob(customer);
-    const assigned = await walkJob(job.id, driver, 'assigned');
+    const { driver, job, walked: assigned } = await jobAt('assigned');
     await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'en_route' });
 
     const res = await move(job.id, { status: 'pending', expected_version: assigned.version });

@@ -6,6 +6,15 @@ import { codeFor, currentCode, invite, invitedAdmin, invitedDriver, loginAs, reg
 import { totpAt } from '../../worker/auth/totp';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
+const totp = (step: 'enrol' | 'confirm', body: object, token?: string) =>
+  api(`/api/v1/auth/totp/${step}`, { method: 'POST', token, json: body });
+
+/** Starts replacing a signed-in admin's authenticator with a code from the current one; the new secret. */
+async function enrolReplacement(session: string, currentCode: string): Promise<string> {
+  const enrol = await totp('enrol', { current_code: currentCode }, session);
+  expect(enrol.status).toBe(200);
+  return (await json(enrol)).secret;
+}
 
 describe('admin sign-in needs TOTP', () => {
   it('answers totp_required without a code, totp_invalid with a wrong one, and signs in with the right one', async () => {
@@ -38,7 +47,7 @@ describe('admin invitation and TOTP enrolment', () => {
     const enrol_token: string = body.totp_enrolment_token;
     await expectError(await loginAs(inv.email, password), 401, 'totp_enrolment_required');
 
-    const enrol = await api('/api/v1/auth/totp/enrol', { method: 'POST', json: { enrol_token } });
+    const enrol = await totp('enrol', { enrol_token });
     expect(enrol.status).toBe(200);
     const { secret, otpauth_uri } = await json(enrol);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -47,26 +56,15 @@ describe('admin invitation and TOTP enrolment', () => {
     );
 
     const wrong = String((Number(await currentCode(secret)) + 1) % 1_000_000).padStart(6, '0');
-    await expectError(
-      await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { enrol_token, code: wrong } }),
-      400,
-      'totp_invalid',
-    );
-    const confirmed = await api('/api/v1/auth/totp/confirm', {
-      method: 'POST',
-      json: { enrol_token, code: await codeFor(secret, inv.email) },
-    });
+    await expectError(await totp('confirm', { enrol_token, code: wrong }), 400, 'totp_invalid');
+    const confirmed = await totp('confirm', { enrol_token, code: await codeFor(secret, inv.email) });
     expect(confirmed.status).toBe(200);
     const { recovery_codes } = await json<{ recovery_codes: string[] }>(confirmed);
     expect(recovery_codes).toHaveLength(10);
     expect(new Set(recovery_codes).size).toBe(10);
     for (const c of recovery_codes) expect(c).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
     // The enrolment token is spent.
-    await expectError(
-      await api('/api/v1/auth/totp/enrol', { method: 'POST', json: { enrol_token } }),
-      400,
-      'token_invalid',
-    );
+    await expectError(await totp('enrol', { enrol_token }), 400, 'token_invalid');
 
     const stored = await db(
       async (d) =>
@@ -93,27 +91,13 @@ describe('admin invitation and TOTP enrolment', () => {
     const admin = await invitedAdmin();
     const code = (secret: string) => codeFor(secret, admin.email);
     const session = await sessionOf(admin.user_id);
-    await expectError(
-      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session, json: {} }),
-      401,
-      'totp_required',
-    );
+    await expectError(await totp('enrol', {}, session), 401, 'totp_required');
 
-    const enrol = await api('/api/v1/auth/totp/enrol', {
-      method: 'POST',
-      token: session,
-      json: { current_code: await code(admin.secret) },
-    });
-    expect(enrol.status).toBe(200);
-    const { secret: next } = await json(enrol);
+    const next = await enrolReplacement(session, await code(admin.secret));
     // Until it is confirmed, the old authenticator stays the one that counts.
     expect((await loginAs(admin.email, admin.password, await code(admin.secret))).status).toBe(200);
 
-    const confirmed = await api('/api/v1/auth/totp/confirm', {
-      method: 'POST',
-      token: session,
-      json: { code: await code(next) },
-    });
+    const confirmed = await totp('confirm', { code: await code(next) }, session);
     expect(confirmed.status).toBe(200);
     await expectError(await loginAs(admin.email, admin.password, admin.recovery_codes[1]!), 401, 'totp_invalid');
     expect((await loginAs(admin.email, admin.password, await code(next))).status).toBe(200);
@@ -121,21 +105,9 @@ describe('admin invitation and TOTP enrolment', () => {
 
   it('refuses enrolment to anyone but an admin', async () => {
     const driver = await invitedDriver();
-    await expectError(
-      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: driver.access_token, json: {} }),
-      403,
-      'totp_admins_only',
-    );
-    await expectError(
-      await api('/api/v1/auth/totp/enrol', { method: 'POST', json: {} }),
-      401,
-      'enrolment_token_required',
-    );
-    await expectError(
-      await api('/api/v1/auth/totp/confirm', { method: 'POST', json: { code: '123456', enrol_token: 'q'.repeat(43) } }),
-      400,
-      'token_invalid',
-    );
+    await expectError(await totp('enrol', {}, driver.access_token), 403, 'totp_admins_only');
+    await expectError(await totp('enrol', {}), 401, 'enrolment_token_required');
+    await expectError(await totp('confirm', { code: '123456', enrol_token: 'q'.repeat(43) }), 400, 'token_invalid');
   });
 });
 
@@ -172,42 +144,21 @@ describe('a TOTP code is good once per account', () => {
     const signedIn = await loginAs(admin.email, admin.password, used);
     expect(signedIn.status).toBe(200);
     const session = (await json<Session>(signedIn)).access_token;
-    await expectError(
-      await api('/api/v1/auth/totp/enrol', { method: 'POST', token: session, json: { current_code: used } }),
-      401,
-      'totp_invalid',
-    );
-    const enrol = await api('/api/v1/auth/totp/enrol', {
-      method: 'POST',
-      token: session,
-      json: { current_code: await code(admin.secret) },
-    });
-    expect(enrol.status).toBe(200);
-    const { secret: next } = await json(enrol);
+    await expectError(await totp('enrol', { current_code: used }, session), 401, 'totp_invalid');
+    const next = await enrolReplacement(session, await code(admin.secret));
     const confirming = await code(next);
-    expect(
-      (await api('/api/v1/auth/totp/confirm', { method: 'POST', token: session, json: { code: confirming } })).status,
-    ).toBe(200);
+    expect((await totp('confirm', { code: confirming }, session)).status).toBe(200);
     await expectError(await loginAs(admin.email, admin.password, confirming), 401, 'totp_invalid');
   }, 100_000);
 
   it('confirms a new authenticator once when three confirmations race with one code', async () => {
     const admin = await invitedAdmin();
     const session = await sessionOf(admin.user_id);
-    const enrol = await api('/api/v1/auth/totp/enrol', {
-      method: 'POST',
-      token: session,
-      json: { current_code: await codeFor(admin.secret, admin.email) },
-    });
-    const { secret } = await json(enrol);
+    const secret = await enrolReplacement(session, await codeFor(admin.secret, admin.email));
     const confirming = await codeFor(secret, admin.email);
     const answers = await Promise.all(
       Array.from({ length: 3 }, async () => {
-        const res = await api('/api/v1/auth/totp/confirm', {
-          method: 'POST',
-          token: session,
-          json: { code: confirming },
-        });
+        const res = await totp('confirm', { code: confirming }, session);
         return res.status === 200 ? ((await json(res)).recovery_codes as string[]) : res.status;
       }),
     );

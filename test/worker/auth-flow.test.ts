@@ -5,20 +5,20 @@ import { SignJWT } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { signAccessToken } from '../../worker/auth/tokens';
 import { admin, rows, uniqueEmail, uniquePhone } from './fixtures';
-import { api, connect, db, expectError, type Session } from './helpers';
+import { api, type ApiInit, connect, db, expectError, type Session } from './helpers';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { linkToken, waitForEmail } from './stand-in';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
+/** `POST /api/v1/auth/register`; `init` adds headers or Worker variables. */
+const register = (body: Record<string, unknown>, init: Omit<ApiInit, 'method' | 'json'> = {}) =>
+  api('/api/v1/auth/register', { ...init, method: 'POST', json: body });
 
 describe('register → verify email → login → refresh → logout', () => {
   it('walks a new customer through the whole session lifecycle', async () => {
     const email = uniqueEmail('flow');
     const password = 'a long winter night';
-    const registered = await api('/api/v1/auth/register', {
-      method: 'POST',
-      json: { email, password, full_name: 'Wendy Winter' },
-    });
+    const registered = await register({ email, password, full_name: 'Wendy Winter' });
     expect(registered.status).toBe(201);
     const session = await json<Session & { expires_in: number }>(registered);
     expect(session.user).toEqual({ id: expect.any(String), email, role: 'customer', full_name: 'Wendy Winter' });
@@ -101,15 +101,15 @@ describe('register → verify email → login → refresh → logout', () => {
 });
 
 describe('POST /api/v1/auth/register never tells whether an address has an account', () => {
-  const register = (email: string, password: string, headers: Record<string, string> = {}) =>
-    api('/api/v1/auth/register', { method: 'POST', headers, json: { email, password, full_name: 'Sam Signup' } });
+  const signUp = (email: string, password: string, headers: Record<string, string> = {}) =>
+    register({ email, password, full_name: 'Sam Signup' }, { headers });
   const ASYNC = { prefer: 'respond-async' };
 
   it('answers a new and a known address alike with Prefer: respond-async; only the mailbox learns which it was', async () => {
     const known = await registerCustomer({ verify: false });
     const fresh = uniqueEmail('fresh');
     const password = 'a brand new password';
-    const answers = await Promise.all([register(fresh, password, ASYNC), register(known.email, password, ASYNC)]);
+    const answers = await Promise.all([signUp(fresh, password, ASYNC), signUp(known.email, password, ASYNC)]);
     for (const res of answers) {
       expect(res.status).toBe(202);
       expect(res.headers.get('preference-applied')).toBe('respond-async');
@@ -134,7 +134,7 @@ describe('POST /api/v1/auth/register never tells whether an address has an accou
 
   it('keeps the 201 token response for a new address, and answers a known one 202 rather than 409', async () => {
     const known = await registerCustomer({ verify: false });
-    const res = await register(known.email, 'another long password');
+    const res = await signUp(known.email, 'another long password');
     expect(res.status).toBe(202);
     expect(res.headers.get('preference-applied')).toBeNull();
     expect(await json(res)).toEqual({ status: 'accepted', message: expect.any(String) });
@@ -142,7 +142,7 @@ describe('POST /api/v1/auth/register never tells whether an address has an accou
     const twice = await rows(sql`SELECT count(*)::int AS n FROM users WHERE lower(email) = ${known.email}`);
     expect(twice[0]!.n).toBe(1);
 
-    const created = await register(uniqueEmail('spec'), 'a long winter night');
+    const created = await signUp(uniqueEmail('spec'), 'a long winter night');
     expect(created.status).toBe(201);
     expect(Object.keys(await json(created)).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'user']);
   });
@@ -150,9 +150,11 @@ describe('POST /api/v1/auth/register never tells whether an address has an accou
   it('registers with a phone number another account has, as with a free one, and does not verify it', async () => {
     const phone = uniquePhone();
     const holder = await registerCustomer({ verify: false, phone });
-    const withPhone = await api('/api/v1/auth/register', {
-      method: 'POST',
-      json: { email: uniqueEmail('samephone'), password: 'a long winter night', full_name: 'Sam Signup', phone },
+    const withPhone = await register({
+      email: uniqueEmail('samephone'),
+      password: 'a long winter night',
+      full_name: 'Sam Signup',
+      phone,
     });
     expect(withPhone.status).toBe(201);
     const me = await json(await api('/api/v1/auth/me', { token: (await json<Session>(withPhone)).access_token }));
@@ -332,10 +334,7 @@ describe('access tokens', () => {
 describe('password policy', () => {
   it('refuses passwords shorter than 10 characters', async () => {
     const body = await expectError(
-      await api('/api/v1/auth/register', {
-        method: 'POST',
-        json: { email: uniqueEmail('short'), password: 'snowsnow1', full_name: 'Short Pw' },
-      }),
+      await register({ email: uniqueEmail('short'), password: 'snowsnow1', full_name: 'Short Pw' }),
       400,
       'validation_failed',
     );
@@ -343,9 +342,10 @@ describe('password policy', () => {
   });
 
   it('accepts a long password of one character class (no composition rules)', async () => {
-    const res = await api('/api/v1/auth/register', {
-      method: 'POST',
-      json: { email: uniqueEmail('plain'), password: 'correcthorsebatterystaple', full_name: 'Plain Pw' },
+    const res = await register({
+      email: uniqueEmail('plain'),
+      password: 'correcthorsebatterystaple',
+      full_name: 'Plain Pw',
     });
     expect(res.status).toBe(201);
   });
@@ -353,10 +353,7 @@ describe('password policy', () => {
   it('refuses a password HaveIBeenPwned knows, sending only the SHA-1 prefix', async () => {
     const email = uniqueEmail('pwned');
     const body = await expectError(
-      await api('/api/v1/auth/register', {
-        method: 'POST',
-        json: { email, password: 'password123456', full_name: 'Pwned Pw' },
-      }),
+      await register({ email, password: 'password123456', full_name: 'Pwned Pw' }),
       400,
       'password_breached',
     );
@@ -373,11 +370,10 @@ describe('password policy', () => {
   });
 
   it('skips the breach check when HaveIBeenPwned is unreachable', async () => {
-    const res = await api('/api/v1/auth/register', {
-      env: { HIBP_API_URL: 'http://127.0.0.1:9' },
-      method: 'POST',
-      json: { email: uniqueEmail('offline'), password: 'password123456', full_name: 'Offline' },
-    });
+    const res = await register(
+      { email: uniqueEmail('offline'), password: 'password123456', full_name: 'Offline' },
+      { env: { HIBP_API_URL: 'http://127.0.0.1:9' } },
+    );
     expect(res.status).toBe(201);
   });
 
@@ -390,20 +386,16 @@ describe('password policy', () => {
       }),
     });
     const started = Date.now();
-    const res = await api('/api/v1/auth/register', {
-      method: 'POST',
-      json: { email: uniqueEmail('slow'), password: 'password123456', full_name: 'Slow' },
-    });
+    const res = await register({ email: uniqueEmail('slow'), password: 'password123456', full_name: 'Slow' });
     expect(res.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(3500);
   });
 
   it('does not call HaveIBeenPwned at all when it is switched off', async () => {
-    const res = await api('/api/v1/auth/register', {
-      env: { HIBP_ENABLED: 'false' },
-      method: 'POST',
-      json: { email: uniqueEmail('nohibp'), password: 'password123456', full_name: 'No Hibp' },
-    });
+    const res = await register(
+      { email: uniqueEmail('nohibp'), password: 'password123456', full_name: 'No Hibp' },
+      { env: { HIBP_ENABLED: 'false' } },
+    );
     expect(res.status).toBe(201);
   });
 });

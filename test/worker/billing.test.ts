@@ -7,6 +7,10 @@ import { api, call, expectError } from './helpers';
 const pay = (jobId: string, token: string, json: Record<string, unknown>) =>
   api(`/api/v1/drivers/me/jobs/${jobId}/payment`, { method: 'POST', token, json });
 
+/** `POST /api/v1/jobs/:id/price`, the raw answer. */
+const reprice = (jobId: string, token: string, json: Record<string, unknown>) =>
+  api(`/api/v1/jobs/${jobId}/price`, { method: 'POST', token, json });
+
 describe('POST /api/v1/jobs/:id/price', () => {
   it('lets the driver re-price on site: a logged change (who, when, old, new) and the new final price', async () => {
     const customer = await newCustomer();
@@ -51,39 +55,15 @@ describe('POST /api/v1/jobs/:id/price', () => {
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'en_route');
     const early = await expectError(
-      await api(`/api/v1/jobs/${job.id}/price`, {
-        method: 'POST',
-        token: driver.token,
-        json: { new_price_cents: 5000 },
-      }),
+      await reprice(job.id, driver.token, { new_price_cents: 5000 }),
       409,
       'price_locked',
     );
     expect(early.error.details).toMatchObject({ status: 'en_route' });
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}/price`, {
-        method: 'POST',
-        token: other.token,
-        json: { new_price_cents: 5000 },
-      }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}/price`, {
-        method: 'POST',
-        token: customer.token,
-        json: { new_price_cents: 5000 },
-      }),
-      403,
-      'forbidden',
-    );
+    await expectError(await reprice(job.id, other.token, { new_price_cents: 5000 }), 404, 'not_found');
+    await expectError(await reprice(job.id, customer.token, { new_price_cents: 5000 }), 403, 'forbidden');
     for (const new_price_cents of [-1, 1.5, '5000', 10_000_001]) {
-      await expectError(
-        await api(`/api/v1/jobs/${job.id}/price`, { method: 'POST', token: driver.token, json: { new_price_cents } }),
-        400,
-        'validation_failed',
-      );
+      await expectError(await reprice(job.id, driver.token, { new_price_cents }), 400, 'validation_failed');
     }
     await expectError(await api(`/api/v1/jobs/${job.id}/price-changes`, { token: other.token }), 404, 'not_found');
     const rowsLeft = await rows(sql`SELECT count(*)::int AS n FROM job_price_changes WHERE job_id = ${job.id}`);
@@ -209,15 +189,7 @@ describe('invoices on completion and payment in person', () => {
     const [draft] = await rows(sql`SELECT total_cents FROM invoices WHERE job_id = ${job.id}`);
     expect(draft!.total_cents).toBe(9000);
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash' });
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}/price`, {
-        method: 'POST',
-        token: await admin(),
-        json: { new_price_cents: 1000 },
-      }),
-      409,
-      'invoice_closed',
-    );
+    await expectError(await reprice(job.id, await admin(), { new_price_cents: 1000 }), 409, 'invoice_closed');
   });
 });
 

@@ -52,6 +52,10 @@ function tally(answers: { status: number; body: any }[]): Record<string, unknown
   return counts;
 }
 
+/** How many notifications of this kind the job has logged. */
+const noticeCount = (jobId: string, kind: string) =>
+  rows(sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${jobId} AND kind = ${kind}`);
+
 describe('a burst of 100 duplicate offline replays over HTTP', () => {
   it('PATCH /api/v1/drivers/me/jobs/:id/status: every copy gets 200 and the same job; one history row, one version step', async () => {
     const customer = await newCustomer();
@@ -81,11 +85,7 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
       { status: 'en_route', version: assigned.version + 1 },
     ]);
     // The customer is told once that the driver is on the way.
-    expect(
-      await rows(
-        sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'job_en_route'`,
-      ),
-    ).toEqual([{ n: 1 }]);
+    expect(await noticeCount(job.id, 'job_en_route')).toEqual([{ n: 1 }]);
   });
 
   it('POST /api/v1/drivers/me/jobs/:id/payment: one 201 and 99 × 200, all naming the same payment; one row, one receipt', async () => {
@@ -109,11 +109,7 @@ describe('a burst of 100 duplicate offline replays over HTTP', () => {
       sql`SELECT id, client_event_id FROM payments WHERE job_id = ${job.id}`,
     );
     expect(stored).toEqual([{ id: [...paymentIds][0], client_event_id: eventId }]);
-    expect(
-      await rows(
-        sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received'`,
-      ),
-    ).toEqual([{ n: 1 }]);
+    expect(await noticeCount(job.id, 'payment_received')).toEqual([{ n: 1 }]);
   });
 
   it('POST /api/v1/jobs: one 201 and 99 × 200, all naming the same job; one job, one history row', async () => {

@@ -23,6 +23,25 @@ const PER_INCH = {
   ],
 };
 
+/** The terms of a seasonal contract paid in `installment_count` parts. */
+const seasonal = (seasonal_price_cents: number, installment_count: number) => ({
+  kind: 'seasonal',
+  per_push_price_cents: null,
+  seasonal_price_cents,
+  installment_count,
+});
+
+/** Per-push terms ($50 from 2 in, open within 4 hours) for this customer at this location. */
+const perPush = (customer_id: string, location_id: string | null) => ({
+  customer_id,
+  location_id,
+  kind: 'per_push',
+  per_push_price_cents: 5000,
+  trigger_depth_in: 2,
+  sla_kind: 'within_hours',
+  sla_within_hours: 4,
+});
+
 const contractRow = (id: string) => rows(sql`SELECT * FROM service_contracts WHERE id = ${id}`);
 
 let adminToken: string;
@@ -152,12 +171,7 @@ describe('POST /api/v1/admin/contracts', () => {
 
   it('gives a seasonal contract its installment schedule, adding up to the price', async () => {
     const customer = await newCustomer();
-    const contract = await newContract(customer, {
-      kind: 'seasonal',
-      per_push_price_cents: null,
-      seasonal_price_cents: 1000_00,
-      installment_count: 3,
-    });
+    const contract = await newContract(customer, seasonal(1000_00, 3));
     expect(contract.installments).toEqual([
       { seq: 1, due_on: '2025-11-01', amount_cents: 33334 },
       { seq: 2, due_on: '2025-12-01', amount_cents: 33333 },
@@ -232,13 +246,7 @@ describe('POST /api/v1/admin/contracts', () => {
     const customer = await newCustomer();
     const other = await newCustomer();
     const res = await call('POST', '/api/v1/admin/contracts', adminToken, {
-      customer_id: customer.profile_id,
-      location_id: other.location_id,
-      kind: 'per_push',
-      per_push_price_cents: 5000,
-      trigger_depth_in: 2,
-      sla_kind: 'within_hours',
-      sla_within_hours: 4,
+      ...perPush(customer.profile_id, other.location_id),
       ...TEST_SEASON,
     });
     expect(res.status).toBe(422);
@@ -249,13 +257,7 @@ describe('POST /api/v1/admin/contracts', () => {
       method: 'POST',
       token: adminToken,
       json: {
-        customer_id: customer.profile_id,
-        location_id: customer.location_id,
-        kind: 'per_push',
-        per_push_price_cents: 5000,
-        trigger_depth_in: 2,
-        sla_kind: 'within_hours',
-        sla_within_hours: 4,
+        ...perPush(customer.profile_id, customer.location_id),
         season_start: '2026-03-01',
         season_end: '2026-10-31',
       },
@@ -269,13 +271,7 @@ describe('POST /api/v1/admin/contracts', () => {
       method: 'POST',
       token: adminToken,
       json: {
-        customer_id: far.profile_id,
-        location_id: far.location_id,
-        kind: 'per_push',
-        per_push_price_cents: 5000,
-        trigger_depth_in: 2,
-        sla_kind: 'within_hours',
-        sla_within_hours: 4,
+        ...perPush(far.profile_id, far.location_id),
         ...TEST_SEASON,
       },
     });
@@ -344,12 +340,7 @@ describe('PATCH /api/v1/admin/contracts/:id', () => {
 
   it('rewrites a seasonal schedule when its installments change', async () => {
     const customer = await newCustomer();
-    const contract = await newContract(customer, {
-      kind: 'seasonal',
-      per_push_price_cents: null,
-      seasonal_price_cents: 600_00,
-      installment_count: 2,
-    });
+    const contract = await newContract(customer, seasonal(600_00, 2));
     const res = await call('PATCH', `/api/v1/admin/contracts/${contract.id}`, adminToken, { installment_count: 4 });
     expect(res.body.contract.installments.map((i: { amount_cents: number }) => i.amount_cents)).toEqual([
       15000, 15000, 15000, 15000,

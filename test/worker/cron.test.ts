@@ -34,6 +34,14 @@ async function backdate(query: ReturnType<typeof sql>): Promise<void> {
   );
 }
 
+/** A driver's phone sends one fix, now, has it acknowledged and goes quiet. */
+async function oneFixThenQuiet(token: string, lat: number, lng: number, client_event_id: string): Promise<void> {
+  const phone = await connect(token);
+  phone.send({ type: 'location_ping', payload: { lat, lng, recorded_at: new Date().toISOString(), client_event_id } });
+  await phone.next((m) => m.type === 'ack');
+  phone.close();
+}
+
 describe('outbox sweep (every minute)', () => {
   it('sends a notification whose commit was never followed by an enqueue, and records the run', async () => {
     const customer = await newCustomer({ preferred_contact: 'email' });
@@ -78,18 +86,7 @@ describe('stale drivers (every 5 minutes)', () => {
     const silent = await newDriver({ full_name: 'Silent Sam' });
     const active = await newDriver({ full_name: 'Active Alex' });
     // The silent driver's phone sent one fix, then nothing.
-    const phone = await connect(silent.token);
-    phone.send({
-      type: 'location_ping',
-      payload: {
-        lat: 43.21,
-        lng: -71.53,
-        recorded_at: new Date().toISOString(),
-        client_event_id: `stale-${silent.profile_id.slice(0, 8)}`,
-      },
-    });
-    await phone.next((m) => m.type === 'ack');
-    phone.close();
+    await oneFixThenQuiet(silent.token, 43.21, -71.53, `stale-${silent.profile_id.slice(0, 8)}`);
     expect((await dispatchStub(env).fleet()).some((f) => f.driver_id === silent.profile_id)).toBe(true);
     await backdate(sql`
       UPDATE driver_profiles SET updated_at = now() - interval '1 hour', location_updated_at = now() - interval '1 hour',
@@ -133,18 +130,7 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
     const recent = await newDriver({ full_name: 'Recent Rae' });
 
     // One fix from the silent driver's phone, written through to Postgres, then nothing.
-    const phone = await connect(silent.token);
-    phone.send({
-      type: 'location_ping',
-      payload: {
-        lat: 43.22,
-        lng: -71.52,
-        recorded_at: new Date().toISOString(),
-        client_event_id: `tick-${silent.profile_id.slice(0, 8)}`,
-      },
-    });
-    await phone.next((m) => m.type === 'ack');
-    phone.close();
+    await oneFixThenQuiet(silent.token, 43.22, -71.52, `tick-${silent.profile_id.slice(0, 8)}`);
     await flushLocations();
     await waitFor(
       async () =>

@@ -5,12 +5,44 @@ import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { newAdmin, jobWith, newCustomer, newDriver, newJob } from './fixtures';
-import { api, connect, db } from './helpers';
+import { api, connect, db, type TestSocket } from './helpers';
 import { eventually, fix, flushLocations, storedPosition, watch } from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
+
+/** GPS log rows Postgres holds for a driver. */
+const logRows = (driverId: string) =>
+  db(
+    async (d) =>
+      (
+        await d.execute<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driverId}`,
+        )
+      ).rows[0]!.n,
+  );
+
+/** After the flush, the fix was logged once and broadcast to the watcher once. */
+async function expectAppliedOnce(jobId: string, driverId: string, watcher: TestSocket) {
+  await flushLocations(jobId);
+  const rows = await eventually(
+    () => logRows(driverId),
+    (n) => n >= 1,
+  );
+  expect(rows).toBe(1);
+  expect(watcher.messages.filter((m) => m.type === 'driver_location')).toHaveLength(1);
+}
+
+async function expectAck(socket: TestSocket, clientEventId: string, duplicate: boolean) {
+  expect((await socket.next((m) => m.type === 'ack')).payload).toEqual({ client_event_id: clientEventId, duplicate });
+}
+
+/** Makes the dispatch object forget a driver (a lost RPC, a fresh deploy). */
+const forgetDriver = (driverId: string) =>
+  runInDurableObject(dispatch(), (_d: Dispatch, state) =>
+    state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driverId),
+  );
 
 describe('Dispatch: admin:dispatch and driver:{id}', () => {
   it('tells dispatchers about new requests and a driver about their assignment', async () => {
@@ -140,29 +172,9 @@ describe('Dispatch: the location pipeline', () => {
     const ping = fix(43.205, -71.505, seconds(4), 'dedupe-fix-0001');
     plow.send(ping);
     plow.send(ping);
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
-      client_event_id: 'dedupe-fix-0001',
-      duplicate: false,
-    });
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
-      client_event_id: 'dedupe-fix-0001',
-      duplicate: true,
-    });
-    await flushLocations(jobId);
-    const rows = await eventually(
-      () =>
-        db(
-          async (d) =>
-            (
-              await d.execute<{ n: number }>(
-                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
-              )
-            ).rows[0]!.n,
-        ),
-      (n) => n >= 1,
-    );
-    expect(rows).toBe(1);
-    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toHaveLength(1);
+    await expectAck(plow, 'dedupe-fix-0001', false);
+    await expectAck(plow, 'dedupe-fix-0001', true);
+    await expectAppliedOnce(jobId, driver.profile_id, watcher);
     watcher.close();
     plow.close();
   });
@@ -177,21 +189,7 @@ describe('Dispatch: the location pipeline', () => {
     b.send(ping);
     const acks = [(await a.next((m) => m.type === 'ack')).payload, (await b.next((m) => m.type === 'ack')).payload];
     expect(acks.map((p) => p.duplicate).sort()).toEqual([false, true]);
-    await flushLocations(jobId);
-    const rows = await eventually(
-      () =>
-        db(
-          async (d) =>
-            (
-              await d.execute<{ n: number }>(
-                sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
-              )
-            ).rows[0]!.n,
-        ),
-      (n) => n >= 1,
-    );
-    expect(rows).toBe(1);
-    expect(watcher.messages.filter((m) => m.type === 'driver_location')).toHaveLength(1);
+    await expectAppliedOnce(jobId, driver.profile_id, watcher);
     for (const s of [watcher, a, b]) s.close();
   });
 
@@ -207,15 +205,6 @@ describe('Dispatch: the location pipeline', () => {
     p2.send(fix(43.21, -71.21, seconds(5), 'flush-d2-0001'));
     await p1.next((m) => m.payload?.client_event_id === 'flush-d1-0000');
     await p2.next((m) => m.type === 'ack');
-    const logRows = (driverId: string) =>
-      db(
-        async (d) =>
-          (
-            await d.execute<{ n: number }>(
-              sql`SELECT count(*)::int AS n FROM driver_location_log WHERE driver_id = ${driverId}`,
-            )
-          ).rows[0]!.n,
-      );
     // Acknowledged pings wait in their job rooms' outboxes: nothing is written per ping.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await storedPosition(d1.profile_id)).toEqual({ lat: null, lng: null, at: null });
@@ -250,9 +239,7 @@ describe('Dispatch: the location pipeline', () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await jobWith(customer, driver);
     // Forget what the assignment fan-out told the dispatch object (a lost RPC, a fresh deploy).
-    await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
-      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.profile_id),
-    );
+    await forgetDriver(driver.profile_id);
     const { socket: watcher } = await watch(customer.token, jobId);
     const plow = await connect(driver.token);
     plow.send(fix(43.19, -71.49, seconds(1), 'adopt-fix-0001'));
@@ -266,9 +253,7 @@ describe('Dispatch: the location pipeline', () => {
   it('routes dispatch-socket pings of a driver first heard of through their job room to that room', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await jobWith(customer, driver);
-    await runInDurableObject(dispatch(), (_d: Dispatch, state) =>
-      state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driver.profile_id),
-    );
+    await forgetDriver(driver.profile_id);
     const { socket: watcher } = await watch(customer.token, jobId);
     const { socket: onJob } = await watch(driver.token, jobId);
     onJob.send(fix(43.16, -71.46, seconds(3), 'first-room-0001'));
@@ -281,10 +266,7 @@ describe('Dispatch: the location pipeline', () => {
     ).toEqual(expect.arrayContaining([expect.objectContaining({ driver_id: driver.profile_id, job_id: jobId })]));
     const phone = await connect(driver.token);
     phone.send(fix(43.161, -71.461, seconds(1), 'then-phone-0001'));
-    expect((await phone.next((m) => m.type === 'ack')).payload).toEqual({
-      client_event_id: 'then-phone-0001',
-      duplicate: false,
-    });
+    await expectAck(phone, 'then-phone-0001', false);
     const seen = await eventually(
       async () => watcher.messages.filter((m) => m.type === 'driver_location').map((m) => m.payload.lat),
       (l) => l.length >= 2,

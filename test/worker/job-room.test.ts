@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { dispatchStub } from '../../worker/realtime';
@@ -12,6 +12,17 @@ import { eventually, fix, flushLocations, shortLivedToken, watch } from './realt
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
+/** A driver's job with its customer watching, and the driver's phone on its own socket. */
+async function watchedPlow() {
+  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+  const jobId = await jobWith(customer, driver);
+  const { socket: watcher } = await watch(customer.token, jobId);
+  const plow = await connect(driver.token);
+  return { customer, driver, jobId, watcher, plow };
+}
+/** The GPS log rows `query` reads, once `done` says they have arrived. */
+const loggedRows = <T extends Record<string, unknown>>(query: SQL, done: (rows: T[]) => boolean) =>
+  eventually(() => db(async (d) => (await d.execute<T>(query)).rows as T[]), done);
 
 describe('JobRoom: joining job:{id}', () => {
   it('answers a new subscriber at once with subscribed, the job status and the last known location', async () => {
@@ -112,14 +123,12 @@ describe('JobRoom: fan-out', () => {
     const ping = fix(43.207, -71.537, seconds(2), 'room-fix-00001');
     plow.send(ping);
     plow.send(ping);
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
-      client_event_id: 'room-fix-00001',
-      duplicate: false,
-    });
-    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
-      client_event_id: 'room-fix-00001',
-      duplicate: true,
-    });
+    for (const duplicate of [false, true]) {
+      expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+        client_event_id: 'room-fix-00001',
+        duplicate,
+      });
+    }
     expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
       payload: { job_id: jobId, driver_id: driver.profile_id, lat: 43.207 },
     });
@@ -129,16 +138,8 @@ describe('JobRoom: fan-out', () => {
     expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
 
     await flushLocations(jobId);
-    const logged = await eventually(
-      () =>
-        db(
-          async (d) =>
-            (
-              await d.execute<{ job_id: string }>(
-                sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
-              )
-            ).rows,
-        ),
+    const logged = await loggedRows<{ job_id: string }>(
+      sql`SELECT job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
       (rows) => rows.length >= 1,
     );
     expect(logged).toEqual([{ job_id: jobId }]);
@@ -197,26 +198,15 @@ describe('JobRoom: fan-out', () => {
 
     expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
     expect(await tables()).toEqual({ kv: 0, seen: 0, outbox: 0, alarm: null });
-    const logged = await eventually(
-      () =>
-        db(
-          async (d) =>
-            (
-              await d.execute<{ client_event_id: string; job_id: string }>(
-                sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
-              )
-            ).rows,
-        ),
+    const logged = await loggedRows<{ client_event_id: string; job_id: string }>(
+      sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
       (rows) => rows.length >= 1,
     );
     expect(logged).toEqual([{ client_event_id: 'ended-fix-0001', job_id: jobId }]);
   });
 
   it('does not show a fix older than the current one, but still logs it', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
-    const plow = await connect(driver.token);
+    const { customer, driver, jobId, watcher, plow } = await watchedPlow();
 
     const newer = seconds(5);
     plow.send(fix(43.25, -71.55, newer, 'order-new-0001'));
@@ -231,16 +221,8 @@ describe('JobRoom: fan-out', () => {
     expect(await polled.json()).toMatchObject({ lat: 43.25, lng: -71.55, recorded_at: newer.toISOString() });
 
     await flushLocations(jobId);
-    const logged = await eventually(
-      () =>
-        db(
-          async (d) =>
-            (
-              await d.execute<{ client_event_id: string }>(
-                sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id} ORDER BY recorded_at, client_event_id`,
-              )
-            ).rows,
-        ),
+    const logged = await loggedRows<{ client_event_id: string }>(
+      sql`SELECT client_event_id FROM driver_location_log WHERE driver_id = ${driver.profile_id} ORDER BY recorded_at, client_event_id`,
       (rows) => rows.length === 3,
     );
     expect(logged.map((r) => r.client_event_id)).toEqual(['order-old-0001', 'order-new-0001', 'order-same-001']);
@@ -308,10 +290,7 @@ describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)',
 
 describe('JobRoom: durability and hibernation', () => {
   it('keeps the job status and location across an eviction, and its hibernated sockets keep working', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
-    const plow = await connect(driver.token);
+    const { customer, driver, jobId, watcher, plow } = await watchedPlow();
     const at = seconds(3);
     plow.send(fix(43.231, -71.531, at, 'evict-fix-0001', { heading: 90, speed: 7.5 }));
     await watcher.next((m) => m.type === 'driver_location');

@@ -157,42 +157,19 @@ describe('GET/PUT /api/v1/admin/pricing/tiers', () => {
       sort_order: i,
       ...extra,
     });
-    await expectError(
-      await api('/api/v1/admin/pricing/tiers', {
-        method: 'PUT',
-        token,
-        json: { tiers: [1, 2, 3, 4, 5, 6, 7].map((i) => tier(i)) },
-      }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/pricing/tiers', {
-        method: 'PUT',
-        token,
-        json: { tiers: [tier(1), tier(2, { sort_order: 1 })] },
-      }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/pricing/tiers', {
-        method: 'PUT',
-        token,
-        json: { tiers: [tier(1, { is_active: false })] },
-      }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/pricing/tiers', {
-        method: 'PUT',
-        token,
-        json: { tiers: [tier(1, { price_cents: -5 })] },
-      }),
-      400,
-      'validation_failed',
-    );
+    const refused = [
+      [1, 2, 3, 4, 5, 6, 7].map((i) => tier(i)),
+      [tier(1), tier(2, { sort_order: 1 })],
+      [tier(1, { is_active: false })],
+      [tier(1, { price_cents: -5 })],
+    ];
+    for (const tiers of refused) {
+      await expectError(
+        await api('/api/v1/admin/pricing/tiers', { method: 'PUT', token, json: { tiers } }),
+        400,
+        'validation_failed',
+      );
+    }
     await expectError(
       await api('/api/v1/admin/pricing/tiers', {
         method: 'PUT',
@@ -245,26 +222,19 @@ describe('GET/PATCH /api/v1/admin/settings', () => {
 
   it('refuses an unknown time zone, a tax rate over 100 % and wrong types', async () => {
     const token = await admin();
-    await expectError(
-      await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { timezone: 'Mars/Olympus_Mons' } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { tax_rate_bps: 10_001 } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { accepting_jobs: 'no' } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { quiet_hours_start: 24 } }),
-      400,
-      'validation_failed',
-    );
+    const refused = [
+      { timezone: 'Mars/Olympus_Mons' },
+      { tax_rate_bps: 10_001 },
+      { accepting_jobs: 'no' },
+      { quiet_hours_start: 24 },
+    ];
+    for (const json of refused) {
+      await expectError(
+        await api('/api/v1/admin/settings', { method: 'PATCH', token, json }),
+        400,
+        'validation_failed',
+      );
+    }
   });
 
   it('is for admins only', async () => {

@@ -11,6 +11,12 @@ async function requestLink(email: string): Promise<Response> {
   return api('/api/v1/auth/request-magic-link', { method: 'POST', json: { email } });
 }
 
+/** `POST /api/v1/auth/request-phone-code`: to `json.phone`, or to the account's number when none is given. */
+const requestPhoneCode = (token: string, json: { phone?: string } = {}) =>
+  api('/api/v1/auth/request-phone-code', { method: 'POST', token, json });
+const verifyPhone = (token: string, code: string | undefined) =>
+  api('/api/v1/auth/verify-phone', { method: 'POST', token, json: { code } });
+
 describe('magic-link sign-in', () => {
   it('emails a single-use link that signs the customer in', async () => {
     const customer = await registerCustomer({ verify: false });
@@ -127,11 +133,7 @@ describe('phone verification', () => {
   it('texts a 6-digit code and verifies the phone with it', async () => {
     const customer = await registerCustomer({ verify: false });
     const phone = uniquePhone();
-    const requested = await api('/api/v1/auth/request-phone-code', {
-      method: 'POST',
-      token: customer.access_token,
-      json: { phone },
-    });
+    const requested = await requestPhoneCode(customer.access_token, { phone });
     expect(requested.status).toBe(202);
     const [text] = await smsTo(phone);
     const code = /\b(\d{6})\b/.exec(text?.body ?? '')?.[1];
@@ -146,55 +148,33 @@ describe('phone verification', () => {
     );
     expect(stored[0]!.token_hash).not.toContain(code);
 
-    const verified = await api('/api/v1/auth/verify-phone', {
-      method: 'POST',
-      token: customer.access_token,
-      json: { code },
-    });
+    const verified = await verifyPhone(customer.access_token, code);
     expect(verified.status).toBe(200);
     expect((await json(verified)).user).toMatchObject({ phone, phone_verified_at: expect.any(String) });
-    await expectError(
-      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
-      400,
-      'code_expired',
-    );
+    await expectError(await verifyPhone(customer.access_token, code), 400, 'code_expired');
   });
 
   it('voids the code after five wrong tries', async () => {
     const customer = await registerCustomer({ verify: false, phone: uniquePhone() });
-    expect(
-      (await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} })).status,
-    ).toBe(202);
+    expect((await requestPhoneCode(customer.access_token)).status).toBe(202);
     const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
     const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1)?.body ?? '')![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      await expectError(
-        await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code: wrong } }),
-        400,
-        'code_invalid',
-      );
+      await expectError(await verifyPhone(customer.access_token, wrong), 400, 'code_invalid');
     }
-    await expectError(
-      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
-      400,
-      'code_attempts_exceeded',
-    );
+    await expectError(await verifyPhone(customer.access_token, code), 400, 'code_attempts_exceeded');
   });
 
   it('checks at most five guesses when forty wrong codes arrive at once, and then refuses the right one', async () => {
     const customer = await registerCustomer({ verify: false, phone: uniquePhone() });
-    await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} });
+    await requestPhoneCode(customer.access_token);
     const me = await json(await api('/api/v1/auth/me', { token: customer.access_token }));
     const code = /\b(\d{6})\b/.exec((await smsTo(me.user.phone)).at(-1)?.body ?? '')![1]!;
     const wrong = code === '000000' ? '111111' : '000000';
     const answers = await Promise.all(
       Array.from({ length: 40 }, async () => {
-        const res = await api('/api/v1/auth/verify-phone', {
-          method: 'POST',
-          token: customer.access_token,
-          json: { code: wrong },
-        });
+        const res = await verifyPhone(customer.access_token, wrong);
         return `${res.status} ${((await json(res)) as { error: { code: string } }).error.code}`;
       }),
     );
@@ -210,49 +190,25 @@ describe('phone verification', () => {
         ).rows,
     );
     expect(row!.attempts).toBe(5);
-    await expectError(
-      await api('/api/v1/auth/verify-phone', { method: 'POST', token: customer.access_token, json: { code } }),
-      400,
-      'code_attempts_exceeded',
-    );
+    await expectError(await verifyPhone(customer.access_token, code), 400, 'code_attempts_exceeded');
   });
 
   it('texts the code to a number another account has, as to any number, and moves the number to whoever sends the code back', async () => {
     const phone = uniquePhone();
     const holder = await registerCustomer({ verify: false, phone });
-    await api('/api/v1/auth/request-phone-code', { method: 'POST', token: holder.access_token, json: {} });
+    await requestPhoneCode(holder.access_token);
     const holderCode = /\b(\d{6})\b/.exec((await smsTo(phone)).at(-1)?.body ?? '')![1]!;
-    expect(
-      (
-        await api('/api/v1/auth/verify-phone', {
-          method: 'POST',
-          token: holder.access_token,
-          json: { code: holderCode },
-        })
-      ).status,
-    ).toBe(200);
+    expect((await verifyPhone(holder.access_token, holderCode)).status).toBe(200);
 
     const newcomer = await registerCustomer({ verify: false });
-    const free = await api('/api/v1/auth/request-phone-code', {
-      method: 'POST',
-      token: newcomer.access_token,
-      json: { phone: uniquePhone() },
-    });
-    const taken = await api('/api/v1/auth/request-phone-code', {
-      method: 'POST',
-      token: newcomer.access_token,
-      json: { phone },
-    });
+    const free = await requestPhoneCode(newcomer.access_token, { phone: uniquePhone() });
+    const taken = await requestPhoneCode(newcomer.access_token, { phone });
     expect(taken.status).toBe(free.status);
     expect(await taken.json()).toEqual(await free.json());
     const texts = await smsTo(phone);
     expect(texts).toHaveLength(2);
     const code = /\b(\d{6})\b/.exec(texts.at(-1)!.body)![1]!;
-    const verified = await api('/api/v1/auth/verify-phone', {
-      method: 'POST',
-      token: newcomer.access_token,
-      json: { code },
-    });
+    const verified = await verifyPhone(newcomer.access_token, code);
     expect(verified.status).toBe(200);
     expect((await json(verified)).user).toMatchObject({ phone, phone_verified_at: expect.any(String) });
     const before = await json(await api('/api/v1/auth/me', { token: holder.access_token }));
@@ -261,11 +217,7 @@ describe('phone verification', () => {
 
   it('asks for a number when the account has none', async () => {
     const customer = await registerCustomer({ verify: false });
-    await expectError(
-      await api('/api/v1/auth/request-phone-code', { method: 'POST', token: customer.access_token, json: {} }),
-      400,
-      'validation_failed',
-    );
+    await expectError(await requestPhoneCode(customer.access_token), 400, 'validation_failed');
   });
 });
 

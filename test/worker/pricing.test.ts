@@ -19,6 +19,9 @@ function milesBetween(a: { lat: number; lng: number }, b: { lat: number; lng: nu
 }
 
 const estimate = (token: string | undefined, json: unknown) => call('POST', '/api/v1/pricing/estimate', token, json);
+/** The raw answer, for the refusals. */
+const estimateResponse = (token: string | undefined, json: unknown) =>
+  api('/api/v1/pricing/estimate', { method: 'POST', token, json });
 
 describe('POST /api/v1/pricing/estimate', () => {
   it('quotes a saved location inside the area with exactly price, in-area flag and distance', async () => {
@@ -73,24 +76,9 @@ describe('POST /api/v1/pricing/estimate', () => {
   it("answers 404 for another customer's location; an admin may quote any customer's", async () => {
     const me = await newCustomer();
     const them = await newCustomer();
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
-        json: { driveway_tier_id: 1, location_id: them.location_id },
-      }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
-        json: { driveway_tier_id: 1, location_id: crypto.randomUUID() },
-      }),
-      404,
-      'not_found',
-    );
+    for (const location_id of [them.location_id, crypto.randomUUID()]) {
+      await expectError(await estimateResponse(me.token, { driveway_tier_id: 1, location_id }), 404, 'not_found');
+    }
     const forAdmin = await estimate(await admin(), { driveway_tier_id: 1, location_id: them.location_id });
     expect(forAdmin.status).toBe(200);
     expect(forAdmin.body).toMatchObject({ quoted_price_cents: 6500, in_service_area: true });
@@ -99,41 +87,18 @@ describe('POST /api/v1/pricing/estimate', () => {
   it('refuses a tier that is not offered with 422 unknown_tier', async () => {
     const me = await newCustomer();
     const body = await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
-        json: { driveway_tier_id: 999_999, location_id: me.location_id },
-      }),
+      await estimateResponse(me.token, { driveway_tier_id: 999_999, location_id: me.location_id }),
       422,
       'unknown_tier',
     );
     expect(body.error.message).toContain('/api/v1/pricing/tiers');
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
-        json: { driveway_tier_id: 999_999, ...BASE },
-      }),
-      422,
-      'unknown_tier',
-    );
+    await expectError(await estimateResponse(me.token, { driveway_tier_id: 999_999, ...BASE }), 422, 'unknown_tier');
   });
 
   it('is for customers and admins: a driver gets 403, nobody signed in 401', async () => {
     const driver = await newDriver({ status: 'offline' });
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: driver.token,
-        json: { driveway_tier_id: 1, ...BASE },
-      }),
-      403,
-      'forbidden',
-    );
-    await expectError(
-      await api('/api/v1/pricing/estimate', { method: 'POST', json: { driveway_tier_id: 1, ...BASE } }),
-      401,
-    );
+    await expectError(await estimateResponse(driver.token, { driveway_tier_id: 1, ...BASE }), 403, 'forbidden');
+    await expectError(await estimateResponse(undefined, { driveway_tier_id: 1, ...BASE }), 401);
   });
 
   it('refuses a bad body with 400 in the SPEC error shape, with per-field details', async () => {
@@ -151,33 +116,30 @@ describe('POST /api/v1/pricing/estimate', () => {
       [1, 2],
     ];
     for (const json of bad) {
-      const body = await expectError(
-        await api('/api/v1/pricing/estimate', { method: 'POST', token: me.token, json }),
-        400,
-        'validation_failed',
-      );
+      const body = await expectError(await estimateResponse(me.token, json), 400, 'validation_failed');
       expect(Array.isArray(body.error.details)).toBe(true);
       expect((body.error.details as unknown[]).length).toBeGreaterThan(0);
     }
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
-        body: '{"driveway_tier_id":',
-        headers: { 'content-type': 'application/json' },
-      }),
-      400,
-      'malformed_json',
-    );
-    await expectError(
-      await api('/api/v1/pricing/estimate', {
-        method: 'POST',
-        token: me.token,
+    const unreadable = [
+      { body: '{"driveway_tier_id":', type: 'application/json', status: 400, code: 'malformed_json' },
+      {
         body: 'driveway_tier_id=1',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      }),
-      415,
-      'unsupported_media_type',
-    );
+        type: 'application/x-www-form-urlencoded',
+        status: 415,
+        code: 'unsupported_media_type',
+      },
+    ];
+    for (const { body, type, status, code } of unreadable) {
+      await expectError(
+        await api('/api/v1/pricing/estimate', {
+          method: 'POST',
+          token: me.token,
+          body,
+          headers: { 'content-type': type },
+        }),
+        status,
+        code,
+      );
+    }
   });
 });

@@ -3,11 +3,26 @@ import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { loginAdmin, uniqueEmail } from './fixtures';
-import { api, connect, db, expectError, login, type Session } from './helpers';
+import { api, connect, db, expectError, login, type Session, type TestSocket } from './helpers';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { emailsTo, linkToken, waitForEmail } from './stand-in';
 
 const json = async <T = any>(res: Response): Promise<T> => (await res.json()) as T;
+
+/** `POST /api/v1/auth/reset-password` with an emailed link's token. */
+const resetPassword = (token: string, password: string) =>
+  api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password } });
+/** `POST /api/v1/auth/request-password-reset`. */
+const requestReset = (email: string) => api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email } });
+
+/** The other device is left alone: its token still answers and its socket stays open. */
+async function expectUntouched(res: Response, socket: TestSocket) {
+  expect(res.status).toBe(200);
+  socket.send({ type: 'ping' });
+  expect(await socket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
+  expect(socket.closed).toBeNull();
+  socket.close();
+}
 
 /** A verified customer with one pending job in the service area (so they have a room). */
 async function customerWithJob() {
@@ -99,11 +114,7 @@ describe('POST /api/v1/auth/logout', () => {
     expect((await thisSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
 
-    expect((await api('/api/v1/drivers/me', { token: other.access_token })).status).toBe(200);
-    otherSocket.send({ type: 'ping' });
-    expect(await otherSocket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
-    expect(otherSocket.closed).toBeNull();
-    otherSocket.close();
+    await expectUntouched(await api('/api/v1/drivers/me', { token: other.access_token }), otherSocket);
   });
 
   it('ends the whole session from the refresh token alone: tokens from before a refresh and their sockets too, not the other device', async () => {
@@ -135,11 +146,7 @@ describe('POST /api/v1/auth/logout', () => {
       'refresh_token_revoked',
     );
 
-    expect((await api('/api/v1/auth/me', { token: laptop.access_token })).status).toBe(200);
-    laptopSocket.send({ type: 'ping' });
-    expect(await laptopSocket.next((m) => m.type === 'pong')).toEqual({ type: 'pong' });
-    expect(laptopSocket.closed).toBeNull();
-    laptopSocket.close();
+    await expectUntouched(await api('/api/v1/auth/me', { token: laptop.access_token }), laptopSocket);
   });
 
   it('leaves nothing alive when a refresh races the logout of its session', async () => {
@@ -278,27 +285,14 @@ describe('password reset', () => {
     const socket = await connect(customer.access_token, `job:${job.id}`);
     await socket.next((m) => m.type === 'job_status');
 
-    expect(
-      (await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email: customer.email } })).status,
-    ).toBe(202);
+    expect((await requestReset(customer.email)).status).toBe(202);
     const mail = await waitForEmail(customer.email, /reset your/i);
     const token = linkToken(mail);
     expect(mail.text).toContain('https://app.plow.test/auth/reset-password#token=');
 
-    await expectError(
-      await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'short' } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/auth/reset-password', { method: 'POST', json: { token, password: 'password123456' } }),
-      400,
-      'password_breached',
-    );
-    const reset = await api('/api/v1/auth/reset-password', {
-      method: 'POST',
-      json: { token, password: 'a brand new winter password' },
-    });
+    await expectError(await resetPassword(token, 'short'), 400, 'validation_failed');
+    await expectError(await resetPassword(token, 'password123456'), 400, 'password_breached');
+    const reset = await resetPassword(token, 'a brand new winter password');
     expect(reset.status).toBe(204);
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
@@ -313,22 +307,15 @@ describe('password reset', () => {
     expect(fresh.status).toBe(200);
     expect((await api('/api/v1/auth/me', { token: (await json<Session>(fresh)).access_token })).status).toBe(200);
     // The link was used up.
-    await expectError(
-      await api('/api/v1/auth/reset-password', {
-        method: 'POST',
-        json: { token, password: 'yet another long password' },
-      }),
-      400,
-      'token_invalid',
-    );
+    await expectError(await resetPassword(token, 'yet another long password'), 400, 'token_invalid');
   });
 
   it('answers 202 for an unknown email and sends nothing', async () => {
     const email = uniqueEmail('ghost');
-    const res = await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email } });
+    const res = await requestReset(email);
     expect(res.status).toBe(202);
     const known = await registerCustomer({ verify: false });
-    const res2 = await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email: known.email } });
+    const res2 = await requestReset(known.email);
     expect(res2.status).toBe(202);
     expect(await res2.json()).toEqual(await res.json());
     await waitForEmail(known.email, /reset your/i);
@@ -337,20 +324,13 @@ describe('password reset', () => {
 
   it('refuses a reset link after it expires', async () => {
     const customer = await registerCustomer({ verify: false });
-    await api('/api/v1/auth/request-password-reset', { method: 'POST', json: { email: customer.email } });
+    await requestReset(customer.email);
     const token = linkToken(await waitForEmail(customer.email, /reset your/i));
     await db((d) =>
       d.execute(
         sql`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = ${customer.user.id} AND purpose = 'reset_password'`,
       ),
     );
-    await expectError(
-      await api('/api/v1/auth/reset-password', {
-        method: 'POST',
-        json: { token, password: 'a brand new winter password' },
-      }),
-      400,
-      'token_invalid',
-    );
+    await expectError(await resetPassword(token, 'a brand new winter password'), 400, 'token_invalid');
   });
 });

@@ -43,6 +43,15 @@ export async function issueToken(
 export const invalidToken = () =>
   new ApiError(400, 'token_invalid', 'This link is invalid, has expired or was already used; ask for a new one.');
 
+/** The row of an unused, unexpired token of this purpose. */
+const usable = (raw: string, purpose: TokenPurpose) =>
+  and(
+    eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)),
+    eq(t.auth_tokens.purpose, purpose),
+    isNull(t.auth_tokens.used_at),
+    gt(t.auth_tokens.expires_at, sql`now()`),
+  );
+
 /**
  * Uses up a token in one statement — of two concurrent clicks only one wins — and
  * returns its user. Expired, used or unknown tokens give 400 `token_invalid`.
@@ -55,14 +64,7 @@ export async function consumeToken(
   const [row] = await db
     .update(t.auth_tokens)
     .set({ used_at: sql`now()` })
-    .where(
-      and(
-        eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)),
-        eq(t.auth_tokens.purpose, purpose),
-        isNull(t.auth_tokens.used_at),
-        gt(t.auth_tokens.expires_at, sql`now()`),
-      ),
-    )
+    .where(usable(raw, purpose))
     .returning({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id });
   if (!row) throw invalidToken();
   return row;
@@ -77,14 +79,7 @@ export async function peekToken(
   const [row] = await db
     .select({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id })
     .from(t.auth_tokens)
-    .where(
-      and(
-        eq(t.auth_tokens.token_hash, sha256Hex(`${purpose}:${raw}`)),
-        eq(t.auth_tokens.purpose, purpose),
-        isNull(t.auth_tokens.used_at),
-        gt(t.auth_tokens.expires_at, sql`now()`),
-      ),
-    )
+    .where(usable(raw, purpose))
     .limit(1);
   if (!row) throw invalidToken();
   return row;

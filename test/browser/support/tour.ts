@@ -25,6 +25,11 @@ export interface TourData {
 const WAIT = { timeout: 20_000 };
 const heading = (name: string | RegExp) => (page: Page) =>
   page.getByRole('heading', { name, level: 1 }).first().waitFor(WAIT);
+/** Ready when the heading shows and then the first element `selector` finds. */
+const headingAnd = (name: string, selector: string) => async (page: Page) => {
+  await heading(name)(page);
+  await page.locator(selector).first().waitFor(WAIT);
+};
 
 /**
  * Data the tour shows: customer3 has requested a plow for their shop, the dispatcher gave
@@ -74,15 +79,13 @@ export function screens(data: TourData): Screen[] {
       app: 'customer',
       name: 'customer-places',
       path: '/customer/locations',
-      ready: async (p) => (
-        await heading('Places to plow')(p), await p.locator('article[data-location-id]').first().waitFor(WAIT)
-      ),
+      ready: headingAnd('Places to plow', 'article[data-location-id]'),
     },
     {
       app: 'customer',
       name: 'customer-live-job',
       path: `/customer/jobs/${jobId}`,
-      ready: async (p) => (await heading('Your plow')(p), await p.locator('[data-step]').first().waitFor(WAIT)),
+      ready: headingAnd('Your plow', '[data-step]'),
     },
     { app: 'customer', name: 'customer-invoices', path: '/customer/invoices', ready: heading('Invoices') },
     { app: 'customer', name: 'customer-contract', path: '/customer/contract', ready: heading('Your contract') },
@@ -93,9 +96,7 @@ export function screens(data: TourData): Screen[] {
       app: 'driver',
       name: 'driver-queue',
       path: '/driver/',
-      ready: async (p) => (
-        await heading('Your jobs')(p), await p.locator('article[data-job-id]').first().waitFor(WAIT)
-      ),
+      ready: headingAnd('Your jobs', 'article[data-job-id]'),
     },
     {
       app: 'driver',
@@ -124,20 +125,20 @@ export function screens(data: TourData): Screen[] {
       app: 'admin',
       name: 'admin-live-map',
       path: '/admin/map',
-      ready: async (p) => (await heading('Live map')(p), await p.locator('[data-driver-id]').first().waitFor(WAIT)),
+      ready: headingAnd('Live map', '[data-driver-id]'),
     },
     {
       app: 'admin',
       name: 'admin-drivers',
       path: '/admin/drivers',
-      ready: async (p) => (await heading('Drivers')(p), await p.locator('tr[data-driver-id]').first().waitFor(WAIT)),
+      ready: headingAnd('Drivers', 'tr[data-driver-id]'),
     },
     { app: 'admin', name: 'admin-customers', path: '/admin/customers', ready: heading('Customers') },
     {
       app: 'admin',
       name: 'admin-contracts',
       path: '/admin/contracts',
-      ready: async (p) => (await heading('Contracts')(p), await p.locator('tbody tr').first().waitFor(WAIT)),
+      ready: headingAnd('Contracts', 'tbody tr'),
     },
     { app: 'admin', name: 'admin-storms', path: '/admin/storms', ready: heading('Storms') },
     { app: 'admin', name: 'admin-pricing', path: '/admin/pricing', ready: heading('Pricing') },
@@ -150,7 +151,7 @@ export function screens(data: TourData): Screen[] {
       app: 'admin',
       name: 'admin-health',
       path: '/admin/health',
-      ready: async (p) => (await heading('System health')(p), await p.locator('tr[data-cron]').first().waitFor(WAIT)),
+      ready: headingAnd('System health', 'tr[data-cron]'),
     },
     { app: 'admin', name: 'admin-setup', path: '/admin/setup', ready: heading('Set up PlowDispatch') },
     { app: 'admin', name: 'admin-404', path: '/admin/no-such-page', ready: heading('Page not found') },

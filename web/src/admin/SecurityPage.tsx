@@ -9,6 +9,14 @@ import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { strings } from './strings';
 import { Field } from '../ui/Field';
 
+/** The input of a code from the authenticator app. */
+const SIX_DIGIT_CODE = {
+  inputMode: 'numeric',
+  autoComplete: 'one-time-code',
+  pattern: '[0-9]{6}',
+  maxLength: 6,
+} as const;
+
 /**
  * TOTP enrolment: a signed-in admin replacing their authenticator (needs a current code),
  * or a newly invited admin holding the enrol token from their invitation (`#enrol=`).
@@ -93,17 +101,7 @@ export function SecurityPage() {
               {secret.secret}
             </code>
           </p>
-          <Field
-            id={`${id}-code`}
-            label={s.code}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
-            value={code}
-            onValue={setCode}
-          />
+          <Field id={`${id}-code`} label={s.code} {...SIX_DIGIT_CODE} required value={code} onValue={setCode} />
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.confirm}
           </button>
@@ -111,16 +109,7 @@ export function SecurityPage() {
       ) : (
         <form className="card" onSubmit={start}>
           {signedIn && (
-            <Field
-              id={`${id}-current`}
-              label={s.current}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              value={current}
-              onValue={setCurrent}
-            />
+            <Field id={`${id}-current`} label={s.current} {...SIX_DIGIT_CODE} value={current} onValue={setCurrent} />
           )}
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.start}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
@@ -7,6 +7,29 @@ import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { EmailVerification } from './AccountPage';
 import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
 import { strings } from './strings';
+
+/** One radio button in the `.choice` layout, its label the children. */
+function Choice(props: {
+  name: string;
+  value?: string | number;
+  checked: boolean;
+  onPick: () => void;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className={props.className ?? 'choice'}>
+      <input
+        type="radio"
+        name={props.name}
+        value={props.value}
+        checked={props.checked}
+        onChange={() => props.onPick()}
+      />
+      {props.children}
+    </label>
+  );
+}
 
 /** Where, which driveway size (with prices), now or later, notes → a job (or the waitlist). */
 export function RequestPage() {
@@ -117,14 +140,13 @@ export function RequestPage() {
           <fieldset>
             <legend>{s.location}</legend>
             {locations.map((l) => (
-              <label key={l.id} className="choice">
-                <input
-                  type="radio"
-                  name="location"
-                  value={l.id}
-                  checked={locationId === l.id}
-                  onChange={() => setLocationId(l.id)}
-                />
+              <Choice
+                key={l.id}
+                name="location"
+                value={l.id}
+                checked={locationId === l.id}
+                onPick={() => setLocationId(l.id)}
+              >
                 <span className="choice__main">
                   <strong>{l.label ?? l.address_line1}</strong>
                   <br />
@@ -132,7 +154,7 @@ export function RequestPage() {
                     {l.address_line1}, {l.city}
                   </span>
                 </span>
-              </label>
+              </Choice>
             ))}
             {fieldErrors.location_id && <p className="field-error">{fieldErrors.location_id}</p>}
           </fieldset>
@@ -140,31 +162,29 @@ export function RequestPage() {
             <legend>{s.tier}</legend>
             <div className="tiers">
               {tiers.map((t) => (
-                <label key={t.id} className="choice tier">
-                  <input
-                    type="radio"
-                    name="tier"
-                    value={t.id}
-                    checked={tierId === t.id}
-                    onChange={() => setTierId(t.id)}
-                  />
+                <Choice
+                  key={t.id}
+                  className="choice tier"
+                  name="tier"
+                  value={t.id}
+                  checked={tierId === t.id}
+                  onPick={() => setTierId(t.id)}
+                >
                   <span className="choice__main">{t.tier_label}</span>
                   <span className="tier__price">{formatMoney(t.price_cents)}</span>
-                </label>
+                </Choice>
               ))}
             </div>
             {fieldErrors.driveway_tier_id && <p className="field-error">{fieldErrors.driveway_tier_id}</p>}
           </fieldset>
           <fieldset>
             <legend>{s.when}</legend>
-            <label className="choice">
-              <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} />
+            <Choice name="when" checked={when === 'now'} onPick={() => setWhen('now')}>
               <span className="choice__main">{s.now}</span>
-            </label>
-            <label className="choice">
-              <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} />
+            </Choice>
+            <Choice name="when" checked={when === 'later'} onPick={() => setWhen('later')}>
               <span className="choice__main">{s.later}</span>
-            </label>
+            </Choice>
             {when === 'later' && (
               <div className="field">
                 <label htmlFor={`${id}-at`}>{s.scheduledFor}</label>
