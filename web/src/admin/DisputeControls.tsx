@@ -6,6 +6,7 @@ import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { disputeJob, resolveDispute } from './office-api';
 import { strings } from './strings';
+import { FormActions, TextAreaField } from '../ui/Field';
 
 /**
  * The drawer's dispute controls: a completed job can be marked disputed with the
@@ -128,26 +129,22 @@ export function DisputeControls({
                   />
                 </div>
               )}
-              <div className="field">
-                <label htmlFor={`${id}-notes`}>{s.resolveNotes}</label>
-                <textarea
-                  id={`${id}-notes`}
-                  rows={2}
-                  maxLength={1000}
-                  value={notes}
-                  onChange={(e) => setNotes(e.target.value)}
-                />
-              </div>
+              <TextAreaField
+                id={`${id}-notes`}
+                label={s.resolveNotes}
+                rows={2}
+                maxLength={1000}
+                value={notes}
+                onValue={setNotes}
+              />
             </>
           )}
-          <div className="row">
-            <button type="submit" className="button button--primary" disabled={busy || (canDispute && !reason.trim())}>
-              {canDispute ? s.disputeSave : s.resolveSave}
-            </button>
-            <button type="button" className="button button--ghost" onClick={close}>
-              {s.cancel}
-            </button>
-          </div>
+          <FormActions
+            submit={canDispute ? s.disputeSave : s.resolveSave}
+            disabled={busy || (canDispute && !reason.trim())}
+            cancel={s.cancel}
+            onCancel={close}
+          />
         </form>
       )}
     </section>

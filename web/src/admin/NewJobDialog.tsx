@@ -5,7 +5,7 @@ import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
 import { errorMessage } from '../ui/ErrorNotice';
-import { Field } from '../ui/Field';
+import { Field, FormActions, TextAreaField } from '../ui/Field';
 import { listCustomers } from './admin-api';
 import { createAdminJob, customerLocations, jobTiers } from './office-api';
 import { strings } from './strings';
@@ -154,33 +154,25 @@ export function NewJobDialog({ onClose, onCreated }: { onClose: () => void; onCr
           s.tier,
           (tiers.data ?? []).map((t) => [String(t.id), s.tierOption(t.tier_label, formatMoney(t.price_cents))]),
         )}
-        <div className="field">
-          <label htmlFor={`${id}-notes`}>{s.instructions}</label>
-          <textarea
-            id={`${id}-notes`}
-            rows={2}
-            maxLength={1000}
-            value={notes}
-            onChange={(e) => setNotes(e.target.value)}
-          />
-        </div>
+        <TextAreaField
+          id={`${id}-notes`}
+          label={s.instructions}
+          rows={2}
+          maxLength={1000}
+          value={notes}
+          onValue={setNotes}
+        />
         {problem && (
           <p className="notice notice--error" role="alert">
             {problem}
           </p>
         )}
-        <div className="row">
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={busy || !customerId || !locationId || !tierId}
-          >
-            {busy ? s.creating : s.create}
-          </button>
-          <button type="button" className="button button--ghost" onClick={onClose}>
-            {s.cancel}
-          </button>
-        </div>
+        <FormActions
+          submit={busy ? s.creating : s.create}
+          disabled={busy || !customerId || !locationId || !tierId}
+          cancel={s.cancel}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

@@ -6,7 +6,7 @@ import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { Field } from '../ui/Field';
+import { Field, FormActions, TextAreaField } from '../ui/Field';
 import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
 import { strings } from './strings';
 
@@ -158,16 +158,14 @@ export function EditJobDialog({
               />
             )}
           </fieldset>
-          <div className="field">
-            <label htmlFor={`${id}-notes`}>{s.instructions}</label>
-            <textarea
-              id={`${id}-notes`}
-              maxLength={1000}
-              value={instructions}
-              onChange={(e) => setInstructions(e.currentTarget.value)}
-            />
-            {fieldErrors.special_instructions && <p className="field-error">{fieldErrors.special_instructions}</p>}
-          </div>
+          <TextAreaField
+            id={`${id}-notes`}
+            label={s.instructions}
+            maxLength={1000}
+            value={instructions}
+            onValue={setInstructions}
+            error={fieldErrors.special_instructions}
+          />
           <div aria-live="polite" data-testid="edit-quote">
             {requote && quoting && !quote && <p className="muted">{s.estimating}</p>}
             {quote?.in_service_area &&
@@ -183,14 +181,12 @@ export function EditJobDialog({
               {error}
             </p>
           )}
-          <div className="row">
-            <button type="submit" className="button button--primary" disabled={busy || !!outside}>
-              {busy ? s.saving : s.save}
-            </button>
-            <button type="button" className="button button--ghost" onClick={onClose}>
-              {s.cancel}
-            </button>
-          </div>
+          <FormActions
+            submit={busy ? s.saving : s.save}
+            disabled={busy || !!outside}
+            cancel={s.cancel}
+            onCancel={onClose}
+          />
         </form>
       )}
     </Dialog>

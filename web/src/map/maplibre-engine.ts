@@ -75,53 +75,52 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     props.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }),
   );
 
-  const drawCircle = () => {
+  /** Sets a GeoJSON source's data, adding the source and its layers the first time. */
+  const setSource = (
+    id: string,
+    data: maplibregl.GeoJSONSourceSpecification['data'],
+    layers: Omit<maplibregl.LayerSpecification, 'source'>[],
+  ) => {
     if (!map.isStyleLoaded()) return;
-    const data: { type: 'FeatureCollection'; features: PolygonFeature[] } = {
-      type: 'FeatureCollection',
-      features: props.circle
-        ? [circlePolygon(props.circle.center.lat, props.circle.center.lng, props.circle.radiusMeters)]
-        : [],
-    };
-    const src = map.getSource('area') as maplibregl.GeoJSONSource | undefined;
-    if (src) src.setData(data);
-    else {
-      map.addSource('area', { type: 'geojson', data });
-      map.addLayer({
-        id: 'area-fill',
-        type: 'fill',
-        source: 'area',
-        paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.08 },
-      });
-      map.addLayer({
+    const src = map.getSource(id) as maplibregl.GeoJSONSource | undefined;
+    if (src) return src.setData(data);
+    map.addSource(id, { type: 'geojson', data });
+    for (const layer of layers) map.addLayer({ ...layer, source: id } as maplibregl.LayerSpecification);
+  };
+
+  const drawCircle = () => {
+    const circle = props.circle;
+    const features: PolygonFeature[] = circle
+      ? [circlePolygon(circle.center.lat, circle.center.lng, circle.radiusMeters)]
+      : [];
+    setSource('area', { type: 'FeatureCollection', features }, [
+      { id: 'area-fill', type: 'fill', paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.08 } },
+      {
         id: 'area-line',
         type: 'line',
-        source: 'area',
         paint: { 'line-color': '#1d4ed8', 'line-width': 2, 'line-dasharray': [2, 2] },
-      });
-    }
+      },
+    ]);
   };
 
   const drawTrail = () => {
-    if (!map.isStyleLoaded()) return;
     const coords = (props.trail ?? []).map((p): [number, number] => [p.lng, p.lat]);
-    const data = {
-      type: 'Feature' as const,
-      properties: {},
-      geometry: { type: 'LineString' as const, coordinates: coords.length > 1 ? coords : [] },
-    };
-    const src = map.getSource('trail') as maplibregl.GeoJSONSource | undefined;
-    if (src) src.setData(data);
-    else {
-      map.addSource('trail', { type: 'geojson', data });
-      map.addLayer({
-        id: 'trail-line',
-        type: 'line',
-        source: 'trail',
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: { 'line-color': '#b45309', 'line-width': 4, 'line-opacity': 0.7 },
-      });
-    }
+    setSource(
+      'trail',
+      {
+        type: 'Feature',
+        properties: {},
+        geometry: { type: 'LineString', coordinates: coords.length > 1 ? coords : [] },
+      },
+      [
+        {
+          id: 'trail-line',
+          type: 'line',
+          layout: { 'line-cap': 'round', 'line-join': 'round' },
+          paint: { 'line-color': '#b45309', 'line-width': 4, 'line-opacity': 0.7 },
+        },
+      ],
+    );
   };
 
   /** Re-fits when a marker is within `EDGE_PX` of the edge, or all of them sit in a quarter of the view. */

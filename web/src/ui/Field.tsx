@@ -53,3 +53,50 @@ type TextKeys<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
 export function fieldSetter<T>(setDraft: Dispatch<SetStateAction<T>>) {
   return (key: TextKeys<T>) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
 }
+
+export interface TextAreaFieldProps {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onValue: (value: string) => void;
+  rows?: number;
+  maxLength?: number;
+  /** As on `Field`: passing the prop marks the text area `aria-invalid` and ties the message to it. */
+  error?: string | undefined;
+}
+
+/** A labelled multi-line text box in the same `.field` layout (notes, instructions, reasons). */
+export function TextAreaField(props: TextAreaFieldProps) {
+  const { id, label, onValue, error, ...area } = props;
+  const validated = 'error' in props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        {...(validated ? { 'aria-invalid': !!error, 'aria-describedby': error ? `${id}-err` : undefined } : {})}
+        {...area}
+        onChange={(e) => onValue(e.target.value)}
+      />
+      {error && (
+        <p id={`${id}-err`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A form's primary button and its cancel button, in the row every dialog and inline form uses. */
+export function FormActions(props: { submit: ReactNode; disabled: boolean; cancel: ReactNode; onCancel: () => void }) {
+  return (
+    <div className="row">
+      <button type="submit" className="button button--primary" disabled={props.disabled}>
+        {props.submit}
+      </button>
+      <button type="button" className="button button--ghost" onClick={props.onCancel}>
+        {props.cancel}
+      </button>
+    </div>
+  );
+}
