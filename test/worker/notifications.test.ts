@@ -107,17 +107,22 @@ describe('job status notifications', () => {
   });
 });
 
+/** Twilio answers each SMS to `phone` with the next of `statuses`, then as usual. */
+function smsFails(phone: string, statuses: number[]) {
+  return script({
+    prefix: '/twilio',
+    method: 'POST',
+    match: phone,
+    responses: statuses.map((status) => ({ status, body: { code: 20500, message: 'Twilio is down' } })),
+  });
+}
+
 describe('retries, backoff and the dead-letter queue', () => {
   it('retries a provider that fails three times, then records the SMS sent on the fourth attempt', async () => {
     const customer = await newCustomer({ preferred_contact: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await script({
-      prefix: '/twilio',
-      method: 'POST',
-      match: customer.phone,
-      responses: [500, 503, 500].map((status) => ({ status, body: { code: 20500, message: 'Internal Server Error' } })),
-    });
+    await smsFails(customer.phone, [500, 503, 500]);
     await walkJob(job.id, driver, 'assigned');
     const row = await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the SMS after three failures' });
     expect(row.attempts).toBe(4);
@@ -131,12 +136,7 @@ describe('retries, backoff and the dead-letter queue', () => {
 
   it('asks the queue for exponentially growing delays, and dead-letters after the last retry', async () => {
     const customer = await newCustomer({ preferred_contact: 'sms' });
-    await script({
-      prefix: '/twilio',
-      method: 'POST',
-      match: customer.phone,
-      responses: Array.from({ length: 10 }, () => ({ status: 503, body: { message: 'down' } })),
-    });
+    await smsFails(customer.phone, Array(10).fill(503));
     const id = await db((d) =>
       enqueueNotification(d, {
         user_id: customer.user_id,
@@ -179,12 +179,7 @@ describe('retries, backoff and the dead-letter queue', () => {
     const customer = await newCustomer({ preferred_contact: 'sms' });
     const driver = await newDriver();
     const job = await newJob(customer);
-    await script({
-      prefix: '/twilio',
-      method: 'POST',
-      match: customer.phone,
-      responses: Array.from({ length: 20 }, () => ({ status: 500, body: { message: 'Twilio is down' } })),
-    });
+    await smsFails(customer.phone, Array(20).fill(500));
     await walkJob(job.id, driver, 'assigned');
     const dead = await waitFor(
       async () => (await notificationsFor({ job_id: job.id, kind: 'job_assigned' })).find((r) => r.status === 'dead'),

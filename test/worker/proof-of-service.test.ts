@@ -4,6 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../worker/services/evidence';
 import { admin, newCustomer, newDriver, newJob, rows, type Person } from './fixtures';
+import { HAPPY_PATH } from '../../contract/job-status';
 import { api, call } from './helpers';
 
 const M_PER_DEG_LAT = 111_195;
@@ -125,14 +126,7 @@ describe('GET /api/v1/jobs/:id/evidence', () => {
     const { pack } = res.body;
     expect(pack.job).toMatchObject({ id: job.id, address: job.job_address, status: 'completed' });
     expect(pack.contract).toBeNull();
-    expect(pack.statuses.map((s: { new_status: string }) => s.new_status)).toEqual([
-      'pending',
-      'assigned',
-      'en_route',
-      'arrived',
-      'in_progress',
-      'completed',
-    ]);
+    expect(pack.statuses.map((s: { new_status: string }) => s.new_status)).toEqual(HAPPY_PATH);
     const arrived = pack.statuses.find((s: { new_status: string }) => s.new_status === 'arrived');
     expect(arrived.device_time).toBe(at(start, 90));
     expect(arrived.server_time).toEqual(expect.any(String));
