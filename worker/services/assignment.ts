@@ -1,18 +1,7 @@
-import { eq } from 'drizzle-orm';
-import * as t from '../../db/schema';
-import { publishAssignment } from '../realtime';
-import type { Queryable, TransitionResult } from './jobs';
 
-/** The customer's name as the driver's assignment card shows it. */
-export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
-  const [row] = await q
-    .select({ name: t.users.full_name })
-    .from(t.customer_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
-    .where(eq(t.customer_profiles.id, customerId))
-    .limit(1);
-  return row?.name ?? 'Customer';
-}
+import { publishAssignment } from '../realtime';
+import { customerNameOf } from './customer-profile';
+import type { Queryable, TransitionResult } from './jobs';
 
 /** After a committed assignment: the driver's channel, the board and the job's room hear it. */
 export async function announceAssignment(env: Env, q: Queryable, result: TransitionResult): Promise<void> {

@@ -2,7 +2,7 @@ import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { ApiError, notFound } from '../lib/errors';
-import type { Queryable } from './jobs';
+import type { Queryable } from '../lib/db';
 import type { ContactPreference } from '../../contract/enums';
 import { sqlList } from '../../db/sql-list';
 import { OPEN_JOB } from '../../contract/job-status';
@@ -132,4 +132,15 @@ export async function listCustomers(
     .limit(opts.limit + 1);
   const { items, next_cursor } = page(rows, opts.limit);
   return { customers: items, next_cursor };
+}
+
+/** The customer's name as the driver's assignment card shows it. */
+export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
+  const [row] = await q
+    .select({ name: t.users.full_name })
+    .from(t.customer_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
+    .where(eq(t.customer_profiles.id, customerId))
+    .limit(1);
+  return row?.name ?? 'Customer';
 }

@@ -8,7 +8,6 @@ import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
 import { ApiError, conflict } from '../lib/errors';
 import { ensureSettings } from './operator-setup';
-import type { JobRow } from './jobs';
 
 export type JobPhotoRow = t.JobPhoto;
 
@@ -43,7 +42,7 @@ export async function jobPhotos(q: Queryable, jobId: string): Promise<JobPhotoRo
  */
 export async function afterPhotoRule(
   q: Queryable,
-  job: Pick<JobRow, 'after_photo_required'>,
+  job: Pick<t.Job, 'after_photo_required'>,
 ): Promise<{ required: boolean; source: 'job' | 'operator' }> {
   if (job.after_photo_required !== null) return { required: job.after_photo_required, source: 'job' };
   return { required: (await ensureSettings(q)).require_after_photo, source: 'operator' };
@@ -57,7 +56,7 @@ export async function afterPhotoRule(
 export async function requireAfterPhoto(
   q: Queryable,
   actor: Actor,
-  job: JobRow,
+  job: t.Job,
   completionPhotoUrl: string | undefined,
 ): Promise<void> {
   if (actor.role !== 'driver' || completionPhotoUrl) return;
@@ -94,7 +93,7 @@ export async function addJobPhoto(
   q: Queryable,
   files: R2Bucket,
   actor: Actor,
-  job: JobRow,
+  job: t.Job,
   body: JobPhotoBody,
 ): Promise<{ photo: JobPhotoRow; created: boolean }> {
   if (!AT_WORK_JOB.includes(job.status))

@@ -4,6 +4,7 @@ import type { RouteEtaPayload } from '../../contract/ws';
 import * as t from '../../db/schema';
 import type { Queryable, Tx } from '../lib/db';
 import { roadTravel } from '../routing/planner';
+import { customerNameOf } from './customer-profile';
 
 /**
  * Route rows of the storm plan (docs/decisions/0070): what a driver still has to do, in
@@ -90,7 +91,11 @@ export async function advanceRoute(tx: Tx, job: t.Job): Promise<RouteAdvance | n
   const head = rest[0];
   const next =
     head && head.job.status === 'pending'
-      ? { job_id: head.job.id, driver_id: done.driver_id, customer_name: await customerName(tx, head.job.customer_id) }
+      ? {
+          job_id: head.job.id,
+          driver_id: done.driver_id,
+          customer_name: await customerNameOf(tx, head.job.customer_id),
+        }
       : null;
   return { next, etas: etasOf(done.driver_id, timed, now) };
 }
@@ -112,16 +117,6 @@ export async function routeEtaOf(q: Queryable, jobId: string): Promise<RouteEtaP
     [{ job_id: jobId, position: row.stop.position, eta: row.stop.planned_eta }],
     new Date(),
   )[0]!.payload;
-}
-
-async function customerName(q: Queryable, customerId: string): Promise<string> {
-  const [row] = await q
-    .select({ name: t.users.full_name })
-    .from(t.customer_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
-    .where(eq(t.customer_profiles.id, customerId))
-    .limit(1);
-  return row?.name ?? 'Customer';
 }
 
 /** Absolute ETA errors of a storm's completed route stops, in minutes: count, median and 90th percentile. */

@@ -1,13 +1,6 @@
 import { settings } from '../../lib/settings';
-import {
-  errorFromResponse,
-  ProviderError,
-  providerFetch,
-  type NotificationRow,
-  type Provider,
-  type SendContext,
-  type SendResult,
-} from './types';
+import { errorFromResponse, ProviderError, providerFetch } from './types';
+import type { NotificationRow, Provider, SendContext, SendResult } from './types';
 
 /** Email needs an API key; the sender (EMAIL_FROM) and API URL have defaults (lib/settings.ts). */
 export function resendConfigured(env: Env): boolean {

@@ -1,14 +1,7 @@
 import { settings } from '../../lib/settings';
 import { publicBaseUrl } from '../public-url';
-import {
-  errorFromResponse,
-  ProviderError,
-  providerFetch,
-  type NotificationRow,
-  type Provider,
-  type SendContext,
-  type SendResult,
-} from './types';
+import { errorFromResponse, ProviderError, providerFetch } from './types';
+import type { NotificationRow, Provider, SendContext, SendResult } from './types';
 
 /** Twilio statuses of a message that went (or is going) out: do not send it again. */
 const ALIVE = new Set(['accepted', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'read']);

@@ -2,15 +2,8 @@ import { eq } from 'drizzle-orm';
 import * as t from '../../../db/schema';
 import { isUrgent } from '../templates';
 import { buildPushRequest, pushTopic } from '../web-push';
-import {
-  errorFromResponse,
-  ProviderError,
-  providerFetch,
-  type NotificationRow,
-  type Provider,
-  type SendContext,
-  type SendResult,
-} from './types';
+import { errorFromResponse, ProviderError, providerFetch } from './types';
+import type { NotificationRow, Provider, SendContext, SendResult } from './types';
 
 type VapidEnv = Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT'>;
 
