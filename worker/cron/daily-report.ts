@@ -2,22 +2,13 @@ import { sql } from 'drizzle-orm';
 import { withDb, type Db } from '../lib/db';
 import { localParts, previousLocalDay } from '../lib/zoned-time';
 import { emailAdmins } from '../notify/intents';
-import { dailyReportEmail } from '../notify/templates';
+import { dailyReportEmail, type DailyReport } from '../notify/templates';
 import { sqlList } from '../../db/sql-list';
 import { CALLED_OFF_JOB, SERVED_JOB } from '../../contract/job-status';
 import { ensureSettings } from '../services/operator-setup';
 
 /** Local hour the report goes out (ApexPlow DailyRevenueReport: "6 AM daily"). */
 export const REPORT_HOUR = 6;
-
-export interface DailyReport {
-  date: string;
-  completed: number;
-  cancelled: number;
-  revenue_cents: number;
-  collected: { method: string; cents: number }[];
-  drivers: { name: string; jobs: number; cents: number }[];
-}
 
 /** Jobs and money of one local day [from, to). */
 export async function buildDailyReport(db: Db, day: { date: string; from: Date; to: Date }): Promise<DailyReport> {

@@ -250,16 +250,18 @@ export const isUrgent = (kind: string): boolean => spec(kind)?.urgent === true;
 /** The job statuses in which a held-back message of this kind is still worth sending (undefined: always). */
 export const stillRelevantStatuses = (kind: string): readonly JobStatus[] | undefined => spec(kind)?.stillRelevant;
 
-/** The daily revenue report (06:00 local) for admins. */
-export function dailyReportEmail(c: {
-  business_name: string;
+/** One local day's jobs and money, as the daily report tells them. */
+export interface DailyReport {
   date: string;
   completed: number;
   cancelled: number;
   revenue_cents: number;
   collected: { method: string; cents: number }[];
   drivers: { name: string; jobs: number; cents: number }[];
-}): { subject: string; text: string } {
+}
+
+/** The daily revenue report (06:00 local) for admins. */
+export function dailyReportEmail(c: DailyReport & { business_name: string }): { subject: string; text: string } {
   const lines = [
     `${c.business_name} — jobs and revenue for ${c.date}`,
     '',
