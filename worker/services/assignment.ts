@@ -1,4 +1,3 @@
-
 import { publishAssignment } from '../realtime';
 import { customerNameOf } from './customer-profile';
 import type { Queryable, TransitionResult } from './jobs';
