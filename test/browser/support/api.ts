@@ -2,9 +2,8 @@ import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../../scripts/lib/seed
 import { totpNow } from './totp';
 
 /**
- * The API as the tests' own hands use it (not through a page): sign in, read what the
- * server recorded (status history), and find out which endpoints this build has, so a
- * step that needs an endpoint still on a colleague's branch can be skipped loudly.
+ * The API as the tests' own hands use it (not through a page): sign in, and read what the
+ * server recorded (status history).
  */
 
 export interface Tokens {
