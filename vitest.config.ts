@@ -39,6 +39,7 @@ export default defineConfig({
                 JWT_KID_PREVIOUS: '',
                 GOOGLE_MAPS_API_KEY: '',
                 GOOGLE_GEOCODE_URL: '',
+                GOOGLE_PLACES_URL: '',
                 NOMINATIM_URL: `${inject('standInUrl')}/geocode/nominatim`,
                 // Auth and delivery: real provider code paths, pointed at the stand-ins.
                 APP_ORIGINS: 'https://app.plow.test,http://localhost:5173',

@@ -115,6 +115,9 @@ export const LocationBody = z
     path: ['lat'],
   });
 
+/** What a person has typed into an address field so far; suggestions start at three characters. */
+export const AddressSuggestQuery = z.object({ q: z.string().trim().min(3).max(200) });
+
 // ---- pricing ----
 export const EstimateBody = z.union([
   z.object({ driveway_tier_id: intId, location_id: uuid }),

@@ -452,3 +452,21 @@ export const Storm = z.object({
   done: z.number().optional(),
 });
 export type Storm = z.infer<typeof Storm>;
+
+/** One address a geocoder proposes for what was typed; choosing it fills the form's fields. */
+export const AddressSuggestion = z.object({
+  /** The whole address as the list shows it. */
+  description: z.string(),
+  address_line1: z.string(),
+  city: z.string().nullable(),
+  state_province: z.string().nullable(),
+  postal_code: z.string().nullable(),
+});
+export type AddressSuggestion = z.infer<typeof AddressSuggestion>;
+
+/** `GET /api/v1/addresses/suggest`: `provider` is null where no geocoder offers suggestions. */
+export const AddressSuggestions = z.object({
+  provider: z.enum(['google', 'nominatim']).nullable(),
+  suggestions: z.array(AddressSuggestion),
+});
+export type AddressSuggestions = z.infer<typeof AddressSuggestions>;

@@ -47,6 +47,7 @@ export const ACCESS: Record<string, Access> = {
 
   'GET /api/v1/pricing/tiers': 'public',
   'POST /api/v1/pricing/estimate': ['customer', 'admin'],
+  'GET /api/v1/addresses/suggest': ['customer', 'admin'],
 
   'GET /api/v1/customers/me/locations': CUSTOMER,
   'POST /api/v1/customers/me/locations': CUSTOMER,

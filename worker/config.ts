@@ -95,6 +95,7 @@ const Vars = z
     HIBP_ENABLED: opt(z.enum(['true', 'false'], { error: 'HIBP_ENABLED must be "true" or "false"' })),
     GOOGLE_MAPS_API_KEY: opt(z.string()),
     GOOGLE_GEOCODE_URL: opt(url('GOOGLE_GEOCODE_URL')),
+    GOOGLE_PLACES_URL: opt(url('GOOGLE_PLACES_URL')),
     NOMINATIM_URL: opt(url('NOMINATIM_URL')),
     EMAIL_FROM: opt(
       z

@@ -17,6 +17,7 @@ interface __BaseEnv_Env {
   JWT_KID_PREVIOUS: string;
   GOOGLE_MAPS_API_KEY: string;
   GOOGLE_GEOCODE_URL: string;
+  GOOGLE_PLACES_URL: string;
   NOMINATIM_URL: string;
   APP_ORIGINS: string;
   HIBP_ENABLED: string;
@@ -64,6 +65,7 @@ declare namespace Cloudflare {
     JWT_KID_PREVIOUS: string;
     GOOGLE_MAPS_API_KEY: string;
     GOOGLE_GEOCODE_URL: string;
+    GOOGLE_PLACES_URL: string;
     NOMINATIM_URL: string;
     APP_ORIGINS: string;
     HIBP_ENABLED: string;
@@ -106,6 +108,7 @@ declare namespace Cloudflare {
     JWT_KID_PREVIOUS: string;
     GOOGLE_MAPS_API_KEY: string;
     GOOGLE_GEOCODE_URL: string;
+    GOOGLE_PLACES_URL: string;
     NOMINATIM_URL: string;
     APP_ORIGINS: string;
     HIBP_ENABLED: string;
@@ -151,6 +154,7 @@ declare namespace NodeJS {
         | 'JWT_KID_PREVIOUS'
         | 'GOOGLE_MAPS_API_KEY'
         | 'GOOGLE_GEOCODE_URL'
+        | 'GOOGLE_PLACES_URL'
         | 'NOMINATIM_URL'
         | 'APP_ORIGINS'
         | 'HIBP_ENABLED'

@@ -108,7 +108,44 @@ export async function startStandIns(): Promise<{ url: string; stop(): Promise<vo
     '/geocode/nominatim': (r) =>
       r.query.q?.toLowerCase().includes('nowhere')
         ? { status: 200, body: [] }
-        : { status: 200, body: [{ lat: '43.2001', lon: '-71.5452', display_name: r.query.q }] },
+        : {
+            status: 200,
+            body: [
+              {
+                lat: '43.2001',
+                lon: '-71.5452',
+                display_name: r.query.q,
+                ...(r.query.addressdetails === '1' && {
+                  address: {
+                    house_number: '12',
+                    road: 'Pleasant Street',
+                    city: 'Concord',
+                    state: 'New Hampshire',
+                    postcode: '03301',
+                  },
+                }),
+              },
+            ],
+          },
+    // Places Autocomplete (New): one prediction in Concord for whatever was typed.
+    '/places/autocomplete': (r) => {
+      const input = String((JSON.parse(r.body || '{}') as { input?: unknown }).input ?? '');
+      return input.toLowerCase().includes('nowhere')
+        ? { status: 200, body: {} }
+        : {
+            status: 200,
+            body: {
+              suggestions: [
+                {
+                  placePrediction: {
+                    text: { text: `${input}, Concord, NH, USA` },
+                    structuredFormat: { mainText: { text: input }, secondaryText: { text: 'Concord, NH, USA' } },
+                  },
+                },
+              ],
+            },
+          };
+    },
     '/hibp/range/': (r) => hibpRange(r.path.slice('/hibp/range/'.length)),
     '/twilio/': twilio,
     '/resend/': (r) =>

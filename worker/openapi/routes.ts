@@ -8,6 +8,7 @@ import {
   CreateJobBody,
   DriverStatusBody,
   EmailBody,
+  AddressSuggestQuery,
   EstimateBody,
   InviteBody,
   JobListQuery,
@@ -309,6 +310,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
 
   // ---- customers ----
+  'GET /api/v1/addresses/suggest': {
+    summary: 'Addresses matching what was typed, near the service area, to fill a form (decision 0086).',
+    query: AddressSuggestQuery,
+    ok: {
+      200: '`{provider, suggestions: [{description, address_line1, city, state_province, postal_code}]}`; `provider` null and no suggestions where no geocoder offers them.',
+    },
+  },
   'GET /api/v1/customers/me/locations': { summary: 'Saved service locations.' },
   'POST /api/v1/customers/me/locations': {
     summary: 'Save a location; with lat/lng (a map pin) no geocoding happens. The first is the default.',

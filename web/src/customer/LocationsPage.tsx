@@ -6,8 +6,16 @@ import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { addLocation, listLocations, removeLocation, updateLocation, type LocationInput } from './jobs-api';
+import {
+  addLocation,
+  listLocations,
+  removeLocation,
+  suggestAddresses,
+  updateLocation,
+  type LocationInput,
+} from './jobs-api';
 import { strings } from './strings';
+import { AddressField } from '../ui/AddressField';
 import { Field, fieldSetter, type FieldProps } from '../ui/Field';
 
 /** Saved places: address + a pin on the driveway (from the address, the phone's GPS, or a tap). */
@@ -211,7 +219,25 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
   return (
     <form className="card" onSubmit={submit} aria-label={s.add}>
       {input('label', s.label, { autoComplete: 'off' })}
-      {input('address_line1', s.line1, { autoComplete: 'address-line1', required: true })}
+      <AddressField
+        id={`${id}-address_line1`}
+        label={s.line1}
+        value={form.address_line1}
+        onValue={set('address_line1')}
+        error={fields.address_line1}
+        autoComplete="address-line1"
+        required
+        suggest={suggestAddresses}
+        onChoose={(a) =>
+          setForm((f) => ({
+            ...f,
+            address_line1: a.address_line1,
+            city: a.city ?? f.city,
+            state_province: a.state_province ?? f.state_province,
+            postal_code: a.postal_code ?? f.postal_code,
+          }))
+        }
+      />
       {input('address_line2', s.line2, { autoComplete: 'address-line2' })}
       <div className="grid-3">
         {input('city', s.city, { autoComplete: 'address-level2', required: true })}

@@ -3,6 +3,7 @@ import type { LocationBody } from '../../../contract/api';
 import type { RouteEtaPayload } from '../../../contract/ws';
 import { ApiError, apiUrl, send } from '../lib/api';
 import type {
+  AddressSuggestions,
   CustomerProfile,
   DriverFix,
   Invoice,
@@ -113,6 +114,11 @@ export async function listLocations(signal?: AbortSignal): Promise<ServiceLocati
 }
 
 export type LocationInput = z.input<typeof LocationBody>;
+
+/** Addresses matching what was typed, near the service area. */
+export function suggestAddresses(q: string): Promise<AddressSuggestions> {
+  return api.get<AddressSuggestions>(`/addresses/suggest?q=${encodeURIComponent(q)}`);
+}
 
 export async function addLocation(body: LocationInput): Promise<ServiceLocation> {
   return (await api.post<{ location: ServiceLocation }>('/customers/me/locations', body)).location;

@@ -84,6 +84,16 @@ export const SHELL: Omit<ShellStrings, 'appName'> = {
   dismiss: 'Dismiss',
 };
 
+/** The address field's suggestion list. */
+export const ADDRESS_SUGGESTIONS = {
+  list: 'Suggested addresses',
+  count: (n: number) =>
+    n === 1
+      ? '1 address suggested; use the arrow keys to pick it.'
+      : `${n} addresses suggested; use the arrow keys to pick one.`,
+  poweredByGoogle: 'Powered by Google',
+};
+
 export const ERRORS: ErrorStrings = {
   network: 'The server cannot be reached. Check your connection.',
   generic: 'Something went wrong. Please try again.',
