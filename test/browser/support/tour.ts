@@ -15,6 +15,11 @@ export interface Screen {
   path: string;
   /** Resolves when the screen has loaded its data. */
   ready: (page: Page) => Promise<void>;
+  /**
+   * Further states of the screen worth a look of their own (an open menu or dialog, a form
+   * showing its errors): each is entered from the ready screen and left with Escape.
+   */
+  states?: { name: string; enter: (page: Page) => Promise<void> }[];
 }
 
 export interface TourData {
@@ -53,6 +58,19 @@ export function screens(data: TourData): Screen[] {
     { app: 'public', name: 'customer-sign-up', path: '/customer?signup=1', ready: heading('Create your account') },
     { app: 'public', name: 'verify-email-link', path: '/auth/verify-email', ready: heading('Confirm your email') },
     { app: 'public', name: 'forgot-password', path: '/auth/forgot-password', ready: heading('Forgot your password?') },
+    {
+      app: 'public',
+      name: 'reset-password-link',
+      path: '/auth/reset-password',
+      ready: heading('Choose a new password'),
+    },
+    {
+      app: 'public',
+      name: 'invitation-link',
+      path: '/auth/accept-invite',
+      ready: heading('Welcome to PlowDispatch: choose your password'),
+    },
+    { app: 'public', name: 'magic-link', path: '/auth/magic-link', ready: heading('Signing you in') },
     { app: 'public', name: 'driver-sign-in', path: '/driver/', ready: heading('Driver sign in') },
     { app: 'public', name: 'admin-sign-in', path: '/admin', ready: heading('Dispatcher sign in') },
 
@@ -104,6 +122,7 @@ export function screens(data: TourData): Screen[] {
       path: `/driver/jobs/${jobId}`,
       ready: async (p) => await p.getByRole('button', { name: 'Start driving' }).waitFor(WAIT),
     },
+    { app: 'driver', name: 'driver-history', path: '/driver/history', ready: heading('Your history') },
     { app: 'driver', name: 'driver-profile', path: '/driver/profile', ready: heading('Your profile') },
     { app: 'driver', name: 'driver-404', path: '/driver/no-such-page', ready: heading('Page not found') },
 
@@ -143,6 +162,7 @@ export function screens(data: TourData): Screen[] {
     { app: 'admin', name: 'admin-storms', path: '/admin/storms', ready: heading('Storms') },
     { app: 'admin', name: 'admin-pricing', path: '/admin/pricing', ready: heading('Pricing') },
     { app: 'admin', name: 'admin-service-area', path: '/admin/service-area', ready: heading('Service area') },
+    { app: 'admin', name: 'admin-invoices', path: '/admin/invoices', ready: heading('Invoices') },
     { app: 'admin', name: 'admin-reports', path: '/admin/reports', ready: heading('Reports') },
     { app: 'admin', name: 'admin-audit-log', path: '/admin/audit', ready: heading('Audit log') },
     { app: 'admin', name: 'admin-notifications', path: '/admin/notifications', ready: heading('Notification outbox') },
@@ -208,4 +228,166 @@ export async function visit(page: Page, path: string): Promise<void> {
 function appOf(pathname: string): string {
   const first = pathname.split('/')[1] ?? '';
   return first === 'driver' || first === 'admin' || first === 'auth' ? first : 'customer';
+}
+
+/** The sizes every screen is looked at: a 390 px phone and a desktop. */
+export const TOUR_VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1440, height: 900 },
+] as const;
+export const TOUR_SCHEMES = ['light', 'dark'] as const;
+
+export interface Stop {
+  screen: Screen;
+  /** The state's name when this is one of the screen's further states. */
+  state?: string;
+  viewport: { width: number; height: number };
+  scheme: (typeof TOUR_SCHEMES)[number];
+  page: Page;
+  /** `admin-board-menu 390x844 dark`: names the stop in reports. */
+  label: string;
+  /** The same as a file name: `admin-board-menu-390x844-dark`. */
+  slug: string;
+}
+
+/**
+ * Walks every screen (and its further states) at each size and scheme, one signed-in
+ * context per app, and hands each stop, once ready, to `look`. Returns the stops that did
+ * not load or whose look threw, one line each; `look` runs even for a screen that did not
+ * load (a screenshot of what went wrong is worth having).
+ */
+export async function walkTour(
+  browser: Browser,
+  base: string,
+  data: TourData,
+  look: (stop: Stop, loaded: boolean) => Promise<void>,
+  { viewports = TOUR_VIEWPORTS, schemes = TOUR_SCHEMES } = {},
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const viewport of viewports) {
+    for (const scheme of schemes) {
+      const contexts = new Map<App, BrowserContext>();
+      try {
+        for (const screen of screens(data)) {
+          let context = contexts.get(screen.app);
+          if (!context) {
+            context = await contextFor(browser, base, screen.app, data, {
+              viewport,
+              colorScheme: scheme,
+              reducedMotion: 'reduce',
+              permissions: ['geolocation'],
+              geolocation: { latitude: 43.14, longitude: -71.55, accuracy: 15 },
+            });
+            contexts.set(screen.app, context);
+          }
+          const page = context.pages()[0] ?? (await context.newPage());
+          const size = `${viewport.width}x${viewport.height}`;
+          const stop = (state?: string): Stop => {
+            const name = state ? `${screen.name}-${state}` : screen.name;
+            return {
+              screen,
+              state,
+              viewport,
+              scheme,
+              page,
+              label: `${name} ${size} ${scheme}`,
+              slug: `${name}-${size}-${scheme}`,
+            };
+          };
+          const attempt = async (s: Stop, enter: () => Promise<void>): Promise<boolean> => {
+            let loaded = true;
+            try {
+              await enter();
+            } catch (err) {
+              loaded = false;
+              failures.push(`${s.label} did not load: ${String(err).split('\n')[0]}`);
+            }
+            try {
+              await look(s, loaded);
+            } catch (err) {
+              failures.push(`${s.label}: ${String(err).split('\n')[0]}`);
+            }
+            return loaded;
+          };
+          const loaded = await attempt(stop(), async () => {
+            await visit(page, screen.path);
+            await screen.ready(page);
+          });
+          if (!loaded) continue;
+          for (const state of screen.states ?? []) {
+            await attempt(stop(state.name), () => state.enter(page));
+            await page.keyboard.press('Escape');
+          }
+        }
+      } finally {
+        for (const c of contexts.values()) await c.close();
+      }
+    }
+  }
+  return failures;
+}
+
+/**
+ * What sticks out sideways on the page as it is now: the document scrolling wider than the
+ * viewport, and the outermost elements whose box passes the viewport's edge (or is cut by a
+ * box that hides its overflow) where nobody can scroll to them. Empty when the page fits.
+ * Evaluated as a string so Node scripts need no DOM types.
+ */
+export async function overflowAt(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const found = [];
+    if (root.scrollWidth > width + 1) found.push('the page is ' + root.scrollWidth + ' px wide in a ' + width + ' px viewport');
+    const describe = (el) => {
+      const id = el.id ? '#' + el.id : '';
+      const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+      const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+      return el.tagName.toLowerCase() + id + cls + (text ? ' "' + text + '"' : '');
+    };
+    const hidden = (el) => {
+      for (let a = el; a && a !== document.body; a = a.parentElement) {
+        const cs = getComputedStyle(a);
+        if (cs.visibility === 'hidden' || cs.display === 'none' || cs.clip === 'rect(0px, 0px, 0px, 0px)') return true;
+        if (a.classList.contains('skip-link') || a.classList.contains('maplibregl-map') || a.closest('[aria-hidden="true"]')) return true;
+      }
+      return false;
+    };
+    /** The nearest ancestor that clips sideways: scrolls (fine) or hides (cut off). */
+    const clipper = (el) => {
+      for (let a = el.parentElement; a && a !== document.body && a !== root; a = a.parentElement) {
+        const ox = getComputedStyle(a).overflowX;
+        if (ox !== 'visible') return { el: a, scrolls: ox === 'auto' || ox === 'scroll' };
+      }
+      return null;
+    };
+    const sticking = new Set();
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width < 1 || r.height < 1) continue;
+      const clip = clipper(el);
+      let out = null;
+      if (clip && clip.scrolls) continue;
+      if (clip) {
+        const c = clip.el.getBoundingClientRect();
+        if (r.right > c.right + 1 || r.left < c.left - 1) out = 'is cut off by ' + describe(clip.el).slice(0, 60);
+      }
+      if (!out && (r.right > width + 1 || r.left < -1)) out = 'reaches ' + Math.round(r.left) + '–' + Math.round(r.right) + ' px';
+      if (!out || hidden(el)) continue;
+      sticking.add(el);
+      if (el.parentElement && sticking.has(el.parentElement)) continue;
+      found.push(describe(el) + ' ' + out);
+      if (found.length >= 6) break;
+    }
+    return found;
+  })()`);
+}
+
+/** Where `npm run screenshots` and the layout test put every stop's picture (git-ignored). */
+export const SCREENSHOT_DIR = 'screenshots';
+
+/** A full-page picture of the stop, `dir/<slug>.png`, once fonts and tiles have settled. */
+export async function screenshot(stop: Stop, dir: string): Promise<void> {
+  await stop.page.waitForTimeout(300);
+  await stop.page.screenshot({ path: `${dir}/${stop.slug}.png`, fullPage: true });
 }
