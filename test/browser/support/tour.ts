@@ -38,18 +38,39 @@ const headingAnd = (name: string, selector: string) => async (page: Page) => {
 
 /**
  * Data the tour shows: customer3 has requested a plow for their shop, the dispatcher gave
- * it to driver3, who accepted. Sessions for the three apps come from the API.
+ * it to driver3, who accepted; customer3 also keeps a place with a long name. Sessions for
+ * the three apps come from the API.
  */
 export async function prepareTour(api: Api): Promise<TourData> {
   const customer = await api.login('customer3@demo.test');
   const driver = await api.login('driver3@demo.test');
   const admin = await api.login('admin@demo.test', true);
   const jobId = await api.requestJob(customer.access_token, 2, { special_instructions: 'Plow the loading bay first' });
+  // A place with a long name and address: the lists that show it must wrap it, not widen.
+  const { body: places } = await api.json<{ locations: { label: string | null }[] }>(
+    'GET',
+    '/customers/me/locations',
+    customer.access_token,
+  );
+  if (!places.locations.some((l) => l.label === LONG_PLACE.label))
+    await api.json('POST', '/customers/me/locations', customer.access_token, LONG_PLACE);
   const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
   await api.json('POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id });
   await api.json('POST', `/drivers/me/jobs/${jobId}/accept`, driver.access_token);
   return { sessions: { customer, driver, admin }, jobId };
 }
+
+const LONG_PLACE = {
+  label: 'Grandmother Thibodeau-Vaillancourt’s lake house',
+  // A real lake's name: one word longer than a phone is wide.
+  address_line1: '1187 Chargoggagoggmanchauggagoggchaubunagungamaugg Lake Road',
+  city: 'Loudon',
+  state_province: 'NH',
+  postal_code: '03307',
+  lat: 43.2301,
+  lng: -71.5012,
+  is_default: false,
+};
 
 export function screens(data: TourData): Screen[] {
   const { jobId } = data;
@@ -345,26 +366,33 @@ export async function overflowAt(page: Page): Promise<string[]> {
       const text = (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
       return el.tagName.toLowerCase() + id + cls + (text ? ' "' + text + '"' : '');
     };
-    const hidden = (el) => {
+    /** Not seen: only its right edge matters (a visually hidden label far right still widens the page). */
+    const unseen = (el) => {
       for (let a = el; a && a !== document.body; a = a.parentElement) {
         const cs = getComputedStyle(a);
-        if (cs.visibility === 'hidden' || cs.display === 'none' || cs.clip === 'rect(0px, 0px, 0px, 0px)') return true;
-        if (a.classList.contains('skip-link') || a.classList.contains('maplibregl-map') || a.closest('[aria-hidden="true"]')) return true;
+        if (cs.visibility === 'hidden' || cs.clip === 'rect(0px, 0px, 0px, 0px)') return true;
       }
       return false;
     };
+    /** Drawn inside a map, or parked off-screen until focused: not page layout. */
+    const exempt = (el) => !!el.closest('.skip-link, .maplibregl-map');
     /** The nearest ancestor that clips sideways: scrolls (fine) or hides (cut off). */
     const clipper = (el) => {
+      // An absolutely placed box escapes the overflow of boxes up to its containing block.
+      let escapes = getComputedStyle(el).position === 'absolute';
+      if (getComputedStyle(el).position === 'fixed') return null;
       for (let a = el.parentElement; a && a !== document.body && a !== root; a = a.parentElement) {
-        const ox = getComputedStyle(a).overflowX;
-        if (ox !== 'visible') return { el: a, scrolls: ox === 'auto' || ox === 'scroll' };
+        const cs = getComputedStyle(a);
+        if (escapes && cs.position === 'static') continue;
+        escapes = false;
+        if (cs.overflowX !== 'visible') return { el: a, scrolls: cs.overflowX === 'auto' || cs.overflowX === 'scroll' };
       }
       return null;
     };
     const sticking = new Set();
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
-      if (r.width < 1 || r.height < 1) continue;
+      if (r.width < 1 || r.height < 1 || exempt(el)) continue;
       const clip = clipper(el);
       let out = null;
       if (clip && clip.scrolls) continue;
@@ -372,8 +400,11 @@ export async function overflowAt(page: Page): Promise<string[]> {
         const c = clip.el.getBoundingClientRect();
         if (r.right > c.right + 1 || r.left < c.left - 1) out = 'is cut off by ' + describe(clip.el).slice(0, 60);
       }
-      if (!out && (r.right > width + 1 || r.left < -1)) out = 'reaches ' + Math.round(r.left) + '–' + Math.round(r.right) + ' px';
-      if (!out || hidden(el)) continue;
+      const hiddenEl = unseen(el);
+      if (hiddenEl) out = null;
+      if (!out && (r.right > width + 1 || (!hiddenEl && r.left < -1)))
+        out = 'reaches ' + Math.round(r.left) + '–' + Math.round(r.right) + ' px';
+      if (!out) continue;
       sticking.add(el);
       if (el.parentElement && sticking.has(el.parentElement)) continue;
       found.push(describe(el) + ' ' + out);

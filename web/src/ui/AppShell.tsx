@@ -53,6 +53,12 @@ export function AppShell({
     });
     return () => cancelAnimationFrame(id);
   }, [path]);
+  // On a phone the navigation is one row that scrolls sideways: keep the current page in it visible.
+  useEffect(() => {
+    document
+      .querySelector('.app__nav [aria-current="page"]')
+      ?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [path]);
 
   return (
     <div className={`app app--${variant}`}>
