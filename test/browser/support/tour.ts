@@ -60,6 +60,30 @@ export async function prepareTour(api: Api): Promise<TourData> {
   return { sessions: { customer, driver, admin }, jobId };
 }
 
+/** Sign-up sent with a number the API refuses: the form shows the field's message beside it. */
+async function signUpRefused(page: Page): Promise<void> {
+  await page.getByLabel('Full name').fill('Tour Guest');
+  await page.getByLabel('Email').fill('tour.guest@demo.test');
+  await page.getByLabel('Password (at least 10 characters)').fill('long enough passphrase');
+  await page.getByLabel(/^Mobile phone/).fill('603 555');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('.field-error').first().waitFor(WAIT);
+}
+
+/** The account's name cleared and saved: refused, with the reason under the field. */
+async function nameRefused(page: Page): Promise<void> {
+  await page.getByLabel('Name', { exact: true }).fill('');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.field-error').first().waitFor(WAIT);
+}
+
+/** A new place being added, its pin set on the map. */
+async function newPlaceOnMap(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Add a place' }).click();
+  await page.getByRole('button', { name: 'Set the pin on a map' }).click();
+  await page.getByRole('form', { name: 'Add a place' }).locator('.location__map').waitFor(WAIT);
+}
+
 const LONG_PLACE = {
   label: 'Grandmother Thibodeau-Vaillancourt’s lake house',
   // A real lake's name: one word longer than a phone is wide.
@@ -76,7 +100,13 @@ export function screens(data: TourData): Screen[] {
   const { jobId } = data;
   return [
     { app: 'public', name: 'customer-sign-in', path: '/customer', ready: heading('Sign in') },
-    { app: 'public', name: 'customer-sign-up', path: '/customer?signup=1', ready: heading('Create your account') },
+    {
+      app: 'public',
+      name: 'customer-sign-up',
+      path: '/customer?signup=1',
+      ready: heading('Create your account'),
+      states: [{ name: 'refused', enter: signUpRefused }],
+    },
     { app: 'public', name: 'verify-email-link', path: '/auth/verify-email', ready: heading('Confirm your email') },
     { app: 'public', name: 'forgot-password', path: '/auth/forgot-password', ready: heading('Forgot your password?') },
     {
@@ -119,6 +149,7 @@ export function screens(data: TourData): Screen[] {
       name: 'customer-places',
       path: '/customer/locations',
       ready: headingAnd('Places to plow', 'article[data-location-id]'),
+      states: [{ name: 'pin-map', enter: newPlaceOnMap }],
     },
     {
       app: 'customer',
@@ -128,7 +159,13 @@ export function screens(data: TourData): Screen[] {
     },
     { app: 'customer', name: 'customer-invoices', path: '/customer/invoices', ready: heading('Invoices') },
     { app: 'customer', name: 'customer-contract', path: '/customer/contract', ready: heading('Your contract') },
-    { app: 'customer', name: 'customer-account', path: '/customer/account', ready: heading('Your account') },
+    {
+      app: 'customer',
+      name: 'customer-account',
+      path: '/customer/account',
+      ready: heading('Your account'),
+      states: [{ name: 'refused', enter: nameRefused }],
+    },
     { app: 'customer', name: 'customer-404', path: '/customer/no-such-page', ready: heading('Page not found') },
 
     {
@@ -154,6 +191,15 @@ export function screens(data: TourData): Screen[] {
       ready: async (p) => (
         await heading('Dispatch board')(p), await p.locator(`article[data-job-id="${jobId}"]`).waitFor(WAIT)
       ),
+      states: [
+        {
+          name: 'move-menu',
+          enter: async (p) => {
+            await p.locator(`article[data-job-id="${jobId}"]`).getByRole('button', { name: 'Move to…' }).click();
+            await p.getByRole('menu').waitFor(WAIT);
+          },
+        },
+      ],
     },
     {
       app: 'admin',
