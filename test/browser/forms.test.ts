@@ -54,7 +54,9 @@ describe('forms', () => {
     expect(await message.textContent()).toBe(FIELD_MESSAGES.phone);
     expect(await phone.getAttribute('aria-invalid')).toBe('true');
     expect(await phone.getAttribute('aria-describedby')).toBe(await message.getAttribute('id'));
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter a mobile number like +1 603 555 0100.');
+    await expect
+      .poll(() => page.locator('.notice--error').textContent())
+      .toBe('Enter a mobile number like +1 603 555 0100.');
     await context.close();
   }, 60_000);
 
@@ -74,11 +76,11 @@ describe('forms', () => {
     await form.getByLabel('City').fill('Nowhere');
     await form.getByLabel('State').fill('NH');
     await form.getByLabel('ZIP code').fill('03999');
-    expect(await form.locator('.location__map').count()).toBe(0);
+    expect(await form.locator('.map-view.location__map').count()).toBe(0);
     await form.getByRole('button', { name: 'Save place' }).click();
 
     await form.getByText(/could not find that address/).waitFor(WAIT);
-    const map = form.locator('.location__map');
+    const map = form.locator('.map-view.location__map');
     await map.waitFor(WAIT);
     await form.getByText('Tap the map where the driveway is.').waitFor(WAIT);
     const box = (await map.boundingBox())!;

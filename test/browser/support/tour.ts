@@ -38,13 +38,22 @@ const headingAnd = (name: string, selector: string) => async (page: Page) => {
 
 /**
  * Data the tour shows: customer3 has requested a plow for their shop, the dispatcher gave
- * it to driver3, who accepted; customer3 also keeps a place with a long name. Sessions for
+ * it to driver3, who accepted; an earlier job of theirs is done and invoiced, and they keep
+ * a place with a long name. Sessions for
  * the three apps come from the API.
  */
 export async function prepareTour(api: Api): Promise<TourData> {
   const customer = await api.login('customer3@demo.test');
   const driver = await api.login('driver3@demo.test');
   const admin = await api.login('admin@demo.test', true);
+  // A finished job first, so the invoices and the driver's history have a row to show.
+  const { body: billed } = await api.json<{ invoices: unknown[] }>(
+    'GET',
+    '/customers/me/invoices',
+    customer.access_token,
+  );
+  if (billed.invoices.length === 0)
+    await api.completeJob(await api.requestJob(customer.access_token, 0), admin.access_token, driver.access_token);
   const jobId = await api.requestJob(customer.access_token, 2, { special_instructions: 'Plow the loading bay first' });
   // A place with a long name and address: the lists that show it must wrap it, not widen.
   const { body: places } = await api.json<{ locations: { label: string | null }[] }>(
@@ -81,7 +90,7 @@ async function nameRefused(page: Page): Promise<void> {
 async function newPlaceOnMap(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Add a place' }).click();
   await page.getByRole('button', { name: 'Set the pin on a map' }).click();
-  await page.getByRole('form', { name: 'Add a place' }).locator('.location__map').waitFor(WAIT);
+  await page.getByRole('form', { name: 'Add a place' }).locator('.map-view.location__map').waitFor(WAIT);
 }
 
 const LONG_PLACE = {
