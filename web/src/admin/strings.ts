@@ -289,7 +289,7 @@ export const strings = {
     title: 'Office phone for customers',
     intro:
       'While a job is under way, the customer’s page offers Call and Text buttons to this number — never a driver’s own.',
-    label: 'Office phone (with country code, e.g. +16035550100)',
+    label: 'Office phone (with country code, e.g. +1 603 555 0100)',
     save: 'Save number',
     saved: 'Office phone saved.',
     cleared: 'Office phone removed: customers see no call or text buttons.',
