@@ -19,7 +19,15 @@ const OUT = path.join(ROOT, SCREENSHOT_DIR);
 let app: RunningApp | null = null;
 const base =
   process.env.APP_URL ??
-  (app = await startApp({ root: ROOT, mode: 'test', port: 8797, build: true, log: () => {} })).url;
+  // The tour signs in to each app and tries a sign-up at every size: loosen the auth rate limit as the tests do.
+  (app = await startApp({
+    root: ROOT,
+    mode: 'test',
+    port: 8797,
+    build: true,
+    log: () => {},
+    vars: { RATE_LIMIT_AUTH: '1000/60' },
+  })).url;
 const started = Date.now();
 const browser = await launchBrowser();
 const problems: string[] = [];
