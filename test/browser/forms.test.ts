@@ -76,6 +76,7 @@ describe('forms', () => {
     await form.getByLabel('City').fill('Nowhere');
     await form.getByLabel('State').fill('NH');
     await form.getByLabel('ZIP code').fill('03999');
+    await form.getByLabel('Use this place by default').uncheck(); // the other tests' requests stay at the shop
     expect(await form.locator('.map-view.location__map').count()).toBe(0);
     await form.getByRole('button', { name: 'Save place' }).click();
 
