@@ -10,6 +10,7 @@ import {
   WAITLIST_STATUSES,
 } from './enums';
 import { intId, isoDateTime, lat, lng, moneyCents, phone, uuid } from './api';
+import { FIELD_MAX } from './field-messages';
 import { STORM_INTAKE_PROMISE_MAX, STORM_INTAKE_PROMISE_MIN } from './routes';
 
 /**
@@ -178,7 +179,7 @@ export type JobPhotoBody = z.infer<typeof JobPhotoBody>;
 // ---- customers ----
 
 export const CustomerPatch = z.object({
-  full_name: text(120).optional(),
+  full_name: text(FIELD_MAX.name).optional(),
   phone: phone.nullable().optional(),
   preferred_contact: z.enum(CONTACT_PREFERENCES).optional(),
   billing_address: clearable(300).optional(),
@@ -188,12 +189,12 @@ export const CustomerPatch = z.object({
 
 export const LocationPatch = z
   .object({
-    label: clearable(60).optional(),
-    address_line1: text(200).optional(),
-    address_line2: clearable(200).optional(),
-    city: text(100).optional(),
-    state_province: text(100).optional(),
-    postal_code: text(20).optional(),
+    label: clearable(FIELD_MAX.locationLabel).optional(),
+    address_line1: text(FIELD_MAX.addressLine).optional(),
+    address_line2: clearable(FIELD_MAX.addressLine).optional(),
+    city: text(FIELD_MAX.city).optional(),
+    state_province: text(FIELD_MAX.stateProvince).optional(),
+    postal_code: text(FIELD_MAX.postalCode).optional(),
     country: z.string().trim().length(2).toUpperCase().optional(),
     lat: lat.optional(),
     lng: lng.optional(),
@@ -214,7 +215,7 @@ export const CustomerJobsQuery = z.object({ status: commaList(JOB_STATUSES), cur
  */
 export const JobPatchBody = z
   .object({
-    special_instructions: clearable(1000).optional(),
+    special_instructions: clearable(FIELD_MAX.instructions).optional(),
     scheduled_for: isoDateTime.nullable().optional(),
     final_price_cents: moneyCents.optional(),
     /** This job's "after" photo: true requires it, false waives it, null follows the operator setting. */
@@ -252,7 +253,7 @@ export const JobPatchBody = z
  */
 export const CustomerJobPatchBody = z
   .object({
-    special_instructions: clearable(1000).optional(),
+    special_instructions: clearable(FIELD_MAX.instructions).optional(),
     scheduled_for: isoDateTime.nullable().optional(),
     driveway_tier_id: intId.optional(),
     location_id: uuid.optional(),

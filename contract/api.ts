@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTACT_PREFERENCES, DRIVER_SETTABLE_STATUSES, JOB_STATUSES, PAYMENT_METHODS } from './enums';
+import { FIELD_MAX, FIELD_MESSAGES } from './field-messages';
 
 /**
  * Request schemas for the HTTP API, shared by the Worker (validation) and the web apps
@@ -7,8 +8,8 @@ import { CONTACT_PREFERENCES, DRIVER_SETTABLE_STATUSES, JOB_STATUSES, PAYMENT_ME
  */
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-export const uuid = z.uuid({ message: 'must be a UUID' });
-export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+export const uuid = z.uuid({ message: FIELD_MESSAGES.choose });
+export const isoDateTime = z.iso.datetime({ offset: true, message: FIELD_MESSAGES.dateTime });
 export const lat = z.number().min(-90).max(90);
 export const lng = z.number().min(-180).max(180);
 export const clientEventId = z
@@ -20,15 +21,17 @@ export const clientEventId = z
 export const email = z
   .string()
   .trim()
-  .max(254)
+  .max(FIELD_MAX.email)
   .toLowerCase()
-  .pipe(z.email({ message: 'must be an email address' }));
+  .pipe(z.email({ message: FIELD_MESSAGES.email }));
 /** NIST 800-63b: length, not composition. The upper bound keeps hashing cost bounded. */
-export const password = z.string().min(10, 'must be at least 10 characters').max(256);
+export const password = z.string().min(10, FIELD_MESSAGES.password).max(FIELD_MAX.password);
+/** A mobile number in E.164 form; the spaces, dashes, dots and brackets people type are dropped first. */
 export const phone = z
   .string()
-  .trim()
-  .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, e.g. +16175550100');
+  .max(FIELD_MAX.phone, FIELD_MESSAGES.phone)
+  .overwrite((s) => s.replace(/[\s().-]/g, ''))
+  .regex(/^\+[1-9]\d{6,14}$/, FIELD_MESSAGES.phone);
 export const moneyCents = z.number().int().min(0).max(10_000_000);
 /** A Postgres `integer` key (pricing tier ids): bigger numbers would overflow in SQL, not just miss. */
 export const intId = z.number().int().positive().max(2_147_483_647);
@@ -37,7 +40,7 @@ export const intId = z.number().int().positive().max(2_147_483_647);
 export const RegisterBody = z.object({
   email,
   password,
-  full_name: text(120),
+  full_name: text(FIELD_MAX.name),
   phone: phone.optional(),
   /** Ticked the SMS opt-in (contract/sms-consent.ts); recorded with the time and the client IP. */
   sms_consent: z.boolean().optional(),
@@ -67,7 +70,7 @@ export const oneTimeToken = z
 export const sixDigits = z
   .string()
   .trim()
-  .regex(/^\d{6}$/, 'must be the 6-digit code');
+  .regex(/^\d{6}$/, FIELD_MESSAGES.code);
 /** request-password-reset, request-magic-link, request-email-verification: always 202. */
 export const EmailBody = z.object({ email });
 export const TokenBody = z.object({ token: oneTimeToken });
@@ -83,7 +86,7 @@ export const TotpEnrolBody = z.object({ enrol_token: oneTimeToken.optional(), cu
 export const TotpConfirmBody = z.object({ code: sixDigits, enrol_token: oneTimeToken.optional() });
 export const InviteBody = z.object({
   email,
-  full_name: text(120),
+  full_name: text(FIELD_MAX.name),
   role: z.enum(['driver', 'admin']),
   phone: phone.optional(),
 });
@@ -99,12 +102,12 @@ export const AuditLogQuery = z.object({
 // ---- customers ----
 export const LocationBody = z
   .object({
-    label: text(60).optional(),
-    address_line1: text(200),
-    address_line2: z.string().trim().max(200).optional(),
-    city: text(100),
-    state_province: text(100),
-    postal_code: text(20),
+    label: text(FIELD_MAX.locationLabel).optional(),
+    address_line1: text(FIELD_MAX.addressLine),
+    address_line2: z.string().trim().max(FIELD_MAX.addressLine).optional(),
+    city: text(FIELD_MAX.city),
+    state_province: text(FIELD_MAX.stateProvince),
+    postal_code: text(FIELD_MAX.postalCode),
     country: z.string().trim().length(2).toUpperCase().optional(),
     lat: lat.optional(),
     lng: lng.optional(),
@@ -128,7 +131,7 @@ export const EstimateBody = z.union([
 export const CreateJobBody = z.object({
   location_id: uuid,
   driveway_tier_id: intId,
-  special_instructions: z.string().trim().max(1000).optional(),
+  special_instructions: z.string().trim().max(FIELD_MAX.instructions).optional(),
   scheduled_for: isoDateTime.optional(),
   client_event_id: clientEventId.optional(),
   customer_id: uuid.optional(), // admin-entered jobs name the customer

@@ -1,75 +1,54 @@
 /**
- * `npm run screenshots`: every main screen of the three apps at phone (412×915) and desktop
- * (1440×900) size, in light and dark mode, into screenshots/ (git-ignored). Starts the app
- * with demo data on a fresh embedded database (like the browser tests), or uses a running
- * one when APP_URL is set:   APP_URL=http://127.0.0.1:8787 npm run screenshots
+ * `npm run screenshots`: every screen of the three apps (and the states the tour opens) at
+ * phone (390×844) and desktop (1440×900) size, in light and dark mode, into screenshots/
+ * (git-ignored), and fails naming any screen wider than its viewport. Starts the app with
+ * demo data on a fresh embedded database (like the browser tests), or uses a running one
+ * when APP_URL is set:   APP_URL=http://127.0.0.1:8787 npm run screenshots
+ * The browser test test/browser/layout.test.ts walks the same tour (and runs axe on it).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { startApp, type RunningApp } from './lib/app';
 import { Api } from '../test/browser/support/api';
 import { launchBrowser } from '../test/browser/support/browser';
-import { contextFor, prepareTour, screens, visit, type App } from '../test/browser/support/tour';
+import { overflowAt, prepareTour, SCREENSHOT_DIR, screenshot, walkTour } from '../test/browser/support/tour';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const OUT = path.join(ROOT, 'screenshots');
-const VIEWPORTS = [
-  { width: 412, height: 915 },
-  { width: 1440, height: 900 },
-] as const;
-const SCHEMES = ['light', 'dark'] as const;
+const OUT = path.join(ROOT, SCREENSHOT_DIR);
 
 let app: RunningApp | null = null;
 const base =
   process.env.APP_URL ??
-  (app = await startApp({ root: ROOT, mode: 'test', port: 8797, build: true, log: () => {} })).url;
+  // The tour signs in to each app and tries a sign-up at every size: loosen the auth rate limit as the tests do.
+  (app = await startApp({
+    root: ROOT,
+    mode: 'test',
+    port: 8797,
+    build: true,
+    log: () => {},
+    vars: { RATE_LIMIT_AUTH: '1000/60' },
+  })).url;
 const started = Date.now();
 const browser = await launchBrowser();
-let failures = 0;
+const problems: string[] = [];
+let count = 0;
 try {
   await mkdir(OUT, { recursive: true });
   const data = await prepareTour(new Api(base));
-  const tour = screens(data);
-  for (const viewport of VIEWPORTS) {
-    for (const colorScheme of SCHEMES) {
-      const contexts = new Map<App, BrowserContext>();
-      for (const screen of tour) {
-        let context = contexts.get(screen.app);
-        if (!context) {
-          context = await contextFor(browser, base, screen.app, data, {
-            viewport,
-            colorScheme,
-            reducedMotion: 'reduce',
-            permissions: ['geolocation'],
-            geolocation: { latitude: 43.14, longitude: -71.55, accuracy: 15 },
-          });
-          contexts.set(screen.app, context);
-        }
-        const page = context.pages()[0] ?? (await context.newPage());
-        const file = path.join(OUT, `${screen.name}-${viewport.width}x${viewport.height}-${colorScheme}.png`);
-        try {
-          await visit(page, screen.path);
-          await screen.ready(page);
-          await page.waitForTimeout(300); // fonts, map tiles settle
-          await page.screenshot({ path: file, fullPage: true });
-          console.log(`✓ ${path.relative(ROOT, file)}`);
-        } catch (err) {
-          failures++;
-          console.error(
-            `✗ ${screen.name} ${viewport.width}x${viewport.height} ${colorScheme}: ${String(err).split('\n')[0]}`,
-          );
-          await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-        }
-      }
-      for (const c of contexts.values()) await c.close();
-    }
-  }
+  problems.push(
+    ...(await walkTour(browser, base, data, async (stop, loaded) => {
+      if (loaded) for (const o of await overflowAt(stop.page)) problems.push(`${stop.label}: ${o}`);
+      await screenshot(stop, OUT);
+      count++;
+      console.log(`${loaded ? '✓' : '✗'} ${path.relative(ROOT, OUT)}/${stop.slug}.png`);
+    })),
+  );
 } finally {
   await browser.close();
   await app?.stop();
 }
+for (const p of problems) console.error(`✗ ${p}`);
 console.log(
-  `${failures === 0 ? 'done' : `${failures} screen(s) did not load`} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${path.relative(ROOT, OUT)}/`,
+  `${count} screenshots, ${problems.length === 0 ? 'all fit' : `${problems.length} problem(s)`} in ${((Date.now() - started) / 1000).toFixed(0)} s → ${path.relative(ROOT, OUT)}/`,
 );
-process.exit(failures === 0 ? 0 : 1);
+process.exit(problems.length === 0 ? 0 : 1);

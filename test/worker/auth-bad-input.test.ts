@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { loginAdmin } from './fixtures';
+import { FIELD_MAX, FIELD_MESSAGES } from '../../contract/field-messages';
+import { loginAdmin, uniquePhone } from './fixtures';
 import { api, db, login } from './helpers';
 import { registerCustomer } from './auth-helpers';
 
@@ -142,6 +143,40 @@ describe('bad input on every auth endpoint', () => {
     const body = (await res.json()) as { error: { code: string; details: { field: string; message: string }[] } };
     expect(body.error.code).toBe('validation_failed');
     expect(body.error.details.map((d) => d.field).sort()).toEqual(['email', 'full_name', 'password']);
+  });
+
+  it('words each refused field for the person filling in the form', async () => {
+    const refusal = async (json: Record<string, unknown>) => {
+      const res = await api('/api/v1/auth/register', { method: 'POST', json });
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { error: { code: string; message: string; details: Detail[] } }).error;
+    };
+    type Detail = { field: string; message: string };
+    const valid = { email: mark('worded'), password: 'long enough password', full_name: 'Worded Refusal' };
+
+    const phone = await refusal({ ...valid, phone: '603-555' });
+    expect(phone.code).toBe('validation_failed');
+    expect(phone.details).toEqual([{ field: 'phone', message: FIELD_MESSAGES.phone }]);
+    expect(phone.message).toBe('Enter a mobile number like +1 603 555 0100.');
+
+    const long = await refusal({ ...valid, full_name: 'n'.repeat(FIELD_MAX.name + 1) });
+    expect(long.details).toEqual([{ field: 'full_name', message: 'Keep it to 120 characters or fewer' }]);
+
+    const several = await refusal({ email: 'not-an-email', password: 'short' });
+    expect(several.message).toBe('3 fields need another look.');
+    expect(Object.fromEntries(several.details.map((d) => [d.field, d.message]))).toEqual({
+      email: FIELD_MESSAGES.email,
+      password: FIELD_MESSAGES.password,
+      full_name: FIELD_MESSAGES.required,
+    });
+  });
+
+  it('takes a mobile number written the way people write it', async () => {
+    const number = uniquePhone();
+    const spaced = `${number.slice(0, 2)} (${number.slice(2, 5)}) ${number.slice(5, 8)}-${number.slice(8)}`;
+    const { access_token } = await registerCustomer({ verify: false, phone: spaced });
+    const me = await api('/api/v1/customers/me', { token: access_token });
+    expect(((await me.json()) as { customer: { phone: string } }).customer.phone).toBe(number);
   });
 
   it('answers 415 for a wrong content type and 413 for an oversized body', async () => {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { peopleWords } from '../../contract/field-messages';
 import { ApiError } from './errors';
 
 const MAX_JSON_BYTES = 64 * 1024;
@@ -7,6 +8,19 @@ const MAX_JSON_BYTES = 64 * 1024;
 /** Turns zod issues into the per-field `details` of a 400. */
 export function issuesToDetails(error: z.ZodError): { field: string; message: string }[] {
   return error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}
+
+/**
+ * The sentence of a 400 for these field problems: the one problem itself when there is one
+ * ("Enter a mobile number like +1 603 555 0100."), else how many fields (`details` says which).
+ */
+export function validationMessage(details: { field: string; message: string }[]): string {
+  const sentence = (d: { field: string; message: string }) => {
+    const text = d.message.charAt(0).toUpperCase() + d.message.slice(1);
+    return /[.!?]$/.test(text) ? text : `${text}.`;
+  };
+  if (details.length === 1) return sentence(details[0]!);
+  return `${new Set(details.map((d) => d.field)).size} fields need another look.`;
 }
 
 /** True when any string (or key) inside `value` holds U+0000, which Postgres text cannot store. */
@@ -25,9 +39,10 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what =
       { field: '(body)', message: 'NUL characters are not allowed' },
     ]);
   }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: peopleWords });
   if (!result.success) {
-    throw new ApiError(400, 'validation_failed', `The ${what} has invalid fields.`, issuesToDetails(result.error));
+    const details = issuesToDetails(result.error);
+    throw new ApiError(400, 'validation_failed', validationMessage(details), details);
   }
   return result.data;
 }

@@ -342,8 +342,8 @@ function errorComponents(): Json {
       (response.content as Record<string, Json>)[JSON_TYPE]!.example = {
         error: {
           code: 'validation_failed',
-          message: 'The body has invalid fields.',
-          details: [{ field: 'password', message: 'must be at least 10 characters' }],
+          message: 'Use at least 10 characters.',
+          details: [{ field: 'password', message: 'Use at least 10 characters' }],
         },
       };
     }

@@ -33,7 +33,11 @@ const NominatimResponse = z.array(
 );
 
 const UNREACHABLE = () =>
-  new ApiError(422, 'geocoding_failed', 'We could not find that address on the map; drop a pin instead.');
+  new ApiError(
+    422,
+    'geocoding_failed',
+    'We could not find that address on the map: put a pin on the map where the driveway is.',
+  );
 
 /**
  * Address → coordinates. Google's Geocoding API when a key is configured (the seed's

@@ -156,8 +156,8 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
       sql`SELECT 1 AS ok FROM pg_timezone_names WHERE name = ${patch.timezone} LIMIT 1`,
     );
     if (known.rows.length === 0)
-      throw new ApiError(400, 'validation_failed', 'The settings have invalid fields.', [
-        { field: 'timezone', message: 'unknown time zone' },
+      throw new ApiError(400, 'validation_failed', 'Choose a time zone from the list, such as America/New_York.', [
+        { field: 'timezone', message: 'Choose a time zone from the list, such as America/New_York' },
       ]);
   }
   const set: Partial<typeof t.operator_settings.$inferInsert> = {};

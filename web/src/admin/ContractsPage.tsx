@@ -1,11 +1,13 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { InchBand } from '../../../contract/storm-rules';
+import { FIELD_MAX } from '../../../contract/field-messages';
 import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { Field, type FieldProps } from '../ui/Field';
 import { MapView } from '../map/MapView';
 import type { LatLng } from '../lib/geo';
 import { listCustomers } from './admin-api';
@@ -293,12 +295,14 @@ function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: st
   // The driveway as the caller describes it, pinned on the map; without a pin the address is looked up.
   const [pin, setPin] = useState<LatLng | null>(null);
   const [busy, setBusy] = useState(false);
+  const [fields, setFields] = useState<Record<string, string>>({});
   const area = admin.serviceArea;
   const center = pin ?? (area ? { lat: area.lat, lng: area.lng } : { lat: 43.2081, lng: -71.5376 });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((x) => ({ ...x, [k]: e.target.value }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
+    setFields({});
     try {
       const res = await createPhoneInCustomer({
         full_name: f.full_name,
@@ -317,28 +321,39 @@ function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: st
       setPin(null);
       onAdded(res.customer.id, res.location.id);
     } catch (err) {
+      if (err instanceof ApiError) setFields(err.fieldErrors());
       toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
     } finally {
       setBusy(false);
     }
   };
-  const input = (key: keyof typeof f, label: string, extra: Record<string, unknown> = {}) => (
-    <div className="field">
-      <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input id={`${id}-${key}`} value={f[key]} onChange={set(key)} {...extra} />
-    </div>
+  /** `apiField`: where the API's per-field message for this input comes from. */
+  const input = (key: keyof typeof f, label: string, apiField: string, extra: Partial<FieldProps> = {}) => (
+    <Field
+      id={`${id}-${key}`}
+      label={label}
+      value={f[key]}
+      onValue={(value) => set(key)({ target: { value } })}
+      error={fields[apiField]}
+      {...extra}
+    />
   );
   return (
     <details className="card">
       <summary>{s.phoneInTitle}</summary>
       <form onSubmit={submit}>
-        {input('full_name', s.fullName, { required: true, maxLength: 120 })}
-        {input('phone', s.phone, { required: true, type: 'tel', pattern: '\\+[1-9]\\d{6,14}' })}
-        {input('email', s.email, { type: 'email' })}
-        {input('address', s.address, { required: true })}
-        {input('city', s.city, { required: true })}
-        {input('state', s.state, { required: true })}
-        {input('zip', s.zip, { required: true })}
+        {input('full_name', s.fullName, 'full_name', { required: true, maxLength: FIELD_MAX.name })}
+        {input('phone', s.phone, 'phone', {
+          required: true,
+          type: 'tel',
+          placeholder: strings.phonePlaceholder,
+          maxLength: FIELD_MAX.phone,
+        })}
+        {input('email', s.email, 'email', { type: 'email', maxLength: FIELD_MAX.email })}
+        {input('address', s.address, 'location.address_line1', { required: true, maxLength: FIELD_MAX.addressLine })}
+        {input('city', s.city, 'location.city', { required: true, maxLength: FIELD_MAX.city })}
+        {input('state', s.state, 'location.state_province', { required: true, maxLength: FIELD_MAX.stateProvince })}
+        {input('zip', s.zip, 'location.postal_code', { required: true, maxLength: FIELD_MAX.postalCode })}
         <div className="field">
           <p>{s.pin}</p>
           <MapView

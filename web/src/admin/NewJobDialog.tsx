@@ -9,6 +9,7 @@ import { Field, FormActions, TextAreaField } from '../ui/Field';
 import { listCustomers } from './admin-api';
 import { createAdminJob, customerLocations, jobTiers } from './office-api';
 import { strings } from './strings';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 /**
  * The dispatcher enters an on-demand job for a customer on the phone: find them, pick
@@ -158,7 +159,7 @@ export function NewJobDialog({ onClose, onCreated }: { onClose: () => void; onCr
           id={`${id}-notes`}
           label={s.instructions}
           rows={2}
-          maxLength={1000}
+          maxLength={FIELD_MAX.instructions}
           value={notes}
           onValue={setNotes}
         />

@@ -26,6 +26,7 @@ import { useAdmin } from './AdminData';
 import { BarChart } from './Charts';
 import { strings } from './strings';
 import { TERMINAL_JOB } from '../../../contract/job-status';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 /** The admin's smaller screens: live map, drivers, customers, reports, audit log, outbox. */
 
@@ -128,10 +129,12 @@ export function DriversPage() {
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState<string | null>(null);
   const [suspended, setSuspended] = useState<Record<string, boolean>>({});
+  const [fields, setFields] = useState<Record<string, string>>({});
   const set = fieldSetter(setForm);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
+    setFields({});
     try {
       await invite({
         full_name: form.full_name,
@@ -143,6 +146,7 @@ export function DriversPage() {
       setForm({ full_name: '', email: '', phone: '' });
       admin.reloadDrivers();
     } catch (err) {
+      if (err instanceof ApiError) setFields(err.fieldErrors());
       toast.show({
         kind: 'error',
         message:
@@ -242,9 +246,35 @@ export function DriversPage() {
       <form className="card" onSubmit={submit} aria-labelledby={`${id}-invite`}>
         <h2 id={`${id}-invite`}>{s.invite}</h2>
         <div className="grid-3">
-          <Field id={`${id}-name`} label={s.name} required value={form.full_name} onValue={set('full_name')} />
-          <Field id={`${id}-email`} label={s.email} type="email" required value={form.email} onValue={set('email')} />
-          <Field id={`${id}-phone`} label={s.phone} type="tel" value={form.phone} onValue={set('phone')} />
+          <Field
+            id={`${id}-name`}
+            label={s.name}
+            required
+            maxLength={FIELD_MAX.name}
+            value={form.full_name}
+            onValue={set('full_name')}
+            error={fields.full_name}
+          />
+          <Field
+            id={`${id}-email`}
+            label={s.email}
+            type="email"
+            required
+            maxLength={FIELD_MAX.email}
+            value={form.email}
+            onValue={set('email')}
+            error={fields.email}
+          />
+          <Field
+            id={`${id}-phone`}
+            label={s.phone}
+            type="tel"
+            placeholder={strings.phonePlaceholder}
+            maxLength={FIELD_MAX.phone}
+            value={form.phone}
+            onValue={set('phone')}
+            error={fields.phone}
+          />
         </div>
         <button type="submit" className="button button--primary" disabled={busy}>
           {s.send}

@@ -11,6 +11,7 @@ import { getTiers, patchSettings, putServiceArea, putTiers } from './admin-api';
 import { Field } from '../ui/Field';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 /**
  * The operator's setup: the service area (home base + radius slider drawn on the map) and
@@ -318,7 +319,8 @@ function OfficePhone() {
         type="tel"
         inputMode="tel"
         autoComplete="tel"
-        placeholder="+16035550100"
+        placeholder={strings.phonePlaceholder}
+        maxLength={FIELD_MAX.phone}
         value={phone}
         onValue={setPhone}
         error={error}

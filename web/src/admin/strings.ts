@@ -139,6 +139,7 @@ export const strings = {
     badAmount: 'Enter an amount in dollars, such as 85 or 85.50.',
   },
   unavailable: (what: string) => `${what} is not available on this server yet.`,
+  phonePlaceholder: '+1 603 555 0100',
   loading: 'Loading…',
   loadMore: 'Load more',
   board: {
@@ -288,7 +289,7 @@ export const strings = {
     title: 'Office phone for customers',
     intro:
       'While a job is under way, the customer’s page offers Call and Text buttons to this number — never a driver’s own.',
-    label: 'Office phone (with country code, e.g. +16035550100)',
+    label: 'Office phone (with country code, e.g. +1 603 555 0100)',
     save: 'Save number',
     saved: 'Office phone saved.',
     cleared: 'Office phone removed: customers see no call or text buttons.',
@@ -550,7 +551,7 @@ export const strings = {
     badBands: 'Write each band as "from-to price" (or "from+ price" for the last), in inches and dollars.',
     phoneInTitle: 'Customer who phoned in',
     fullName: 'Name',
-    phone: 'Phone (E.164, e.g. +16035550123)',
+    phone: 'Mobile number',
     email: 'Email (optional)',
     address: 'Street address',
     city: 'City',

@@ -15,6 +15,7 @@ import {
 import { api, session } from './session';
 import { strings } from './strings';
 import { Field } from '../ui/Field';
+import { FIELD_MAX } from '../../../contract/field-messages';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { Dialog } from '../ui/Dialog';
 
@@ -24,13 +25,16 @@ export function AccountPage() {
   const id = useId();
   const profile = useResource((signal) => getProfile(signal), 'profile');
   const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | undefined>(undefined);
   useEffect(() => setName(profile.data?.full_name ?? session.get()?.user.full_name ?? ''), [profile.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
+    setNameError(undefined);
     try {
       profile.setData(await updateProfile({ full_name: name }));
       toast.show({ kind: 'ok', message: s.saved });
     } catch (err) {
+      if (err instanceof ApiError) setNameError(err.fieldErrors().full_name);
       toast.show({
         kind: 'error',
         message: err instanceof ApiError && err.isMissingRoute ? s.unavailable : errorMessage(err, strings.errors),
@@ -44,7 +48,15 @@ export function AccountPage() {
       <EmailVerification profile={profile.data ?? null} />
       <PhoneVerification profile={profile.data ?? null} onVerified={profile.reload} />
       <form className="card" onSubmit={save}>
-        <Field id={`${id}-name`} label={s.name} value={name} autoComplete="name" onValue={setName} />
+        <Field
+          id={`${id}-name`}
+          label={s.name}
+          value={name}
+          autoComplete="name"
+          maxLength={FIELD_MAX.name}
+          onValue={setName}
+          error={nameError}
+        />
         <p>
           <span className="muted">{s.email}:</span> {profile.data?.email ?? session.get()?.user.email}
         </p>
@@ -207,16 +219,23 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
   const [code, setCode] = useState('');
   const [sent, setSent] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
   useEffect(() => setPhone(profile?.phone ?? ''), [profile?.phone]);
   if (!profile || !('phone_verified_at' in profile)) return null;
   if (profile.phone_verified_at) return <p className="notice notice--ok">✓ {v.phoneVerified}</p>;
-  const fail = (err: unknown) =>
+  const fail = (err: unknown) => {
+    const perField = err instanceof ApiError ? err.fieldErrors() : {};
+    setFields(perField);
+    // A refused field is told beside it; the notice is for everything else.
+    if (Object.keys(perField).length > 0) return setNote(null);
     setNote({
       ok: false,
       text: err instanceof ApiError && err.isMissingRoute ? v.unavailable : errorMessage(err, strings.errors),
     });
+  };
   const send = async (e: FormEvent) => {
     e.preventDefault();
+    setFields({});
     try {
       await requestPhoneCode(phone.trim() || undefined);
       setSent(true);
@@ -227,6 +246,7 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
   };
   const confirm = async (e: FormEvent) => {
     e.preventDefault();
+    setFields({});
     try {
       await verifyPhone(code.trim());
       setNote({ ok: true, text: v.phoneVerified });
@@ -239,36 +259,35 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{v.phoneTitle}</h2>
       <p className="muted">{v.phoneBody}</p>
-      <form onSubmit={send} className="row">
-        <label className="visually-hidden" htmlFor={`${id}-phone`}>
-          {v.phoneLabel}
-        </label>
-        <input
+      <form onSubmit={send}>
+        <Field
           id={`${id}-phone`}
+          label={v.phoneLabel}
           type="tel"
           inputMode="tel"
           autoComplete="tel"
-          placeholder="+16035550100"
+          placeholder={v.phonePlaceholder}
+          maxLength={FIELD_MAX.phone}
           value={phone}
-          onChange={(e) => setPhone(e.target.value)}
-          className="grow"
+          onValue={setPhone}
+          error={fields.phone}
         />
         <button type="submit" className="button button--secondary">
           {v.sendCode}
         </button>
       </form>
       {sent && (
-        <form onSubmit={confirm} className="row">
-          <label htmlFor={`${id}-code`}>{v.codeLabel}</label>
-          <input
+        <form onSubmit={confirm}>
+          <Field
             id={`${id}-code`}
+            label={v.codeLabel}
             inputMode="numeric"
             autoComplete="one-time-code"
             pattern="[0-9]{6}"
             maxLength={6}
             value={code}
-            onChange={(e) => setCode(e.target.value)}
-            className="grow"
+            onValue={setCode}
+            error={fields.code}
           />
           <button type="submit" className="button button--primary">
             {v.confirmCode}

@@ -7,6 +7,7 @@ import { SmsConsentCheckbox } from './AccountPage';
 import { session } from './session';
 import { strings } from './strings';
 import { Field, fieldSetter, type FieldProps } from '../ui/Field';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 type Tab = 'signin' | 'register' | 'magic';
 
@@ -90,15 +91,27 @@ function RegisterForm() {
     <section className="card signin" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>{a.register}</h1>
       <form onSubmit={submit}>
-        {input('full_name', a.fullName, { autoComplete: 'name', required: true })}
-        {input('email', strings.signIn.email, { type: 'email', autoComplete: 'email', required: true })}
+        {input('full_name', a.fullName, { autoComplete: 'name', required: true, maxLength: FIELD_MAX.name })}
+        {input('email', strings.signIn.email, {
+          type: 'email',
+          autoComplete: 'email',
+          required: true,
+          maxLength: FIELD_MAX.email,
+        })}
         {input('password', a.newPassword, {
           type: 'password',
           autoComplete: 'new-password',
           minLength: 10,
+          maxLength: FIELD_MAX.password,
           required: true,
         })}
-        {input('phone', a.phone, { type: 'tel', autoComplete: 'tel', inputMode: 'tel', placeholder: '+16035550100' })}
+        {input('phone', a.phone, {
+          type: 'tel',
+          autoComplete: 'tel',
+          inputMode: 'tel',
+          placeholder: a.phonePlaceholder,
+          maxLength: FIELD_MAX.phone,
+        })}
         <p className="hint">{a.phoneHint}</p>
         <SmsConsentCheckbox checked={smsConsent} onChange={setSmsConsent} />
         {error && (

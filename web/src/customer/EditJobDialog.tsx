@@ -9,6 +9,7 @@ import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { Field, FormActions, TextAreaField } from '../ui/Field';
 import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
 import { strings } from './strings';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 /** An ISO instant as a `datetime-local` value in the browser's zone ("2026-01-03T07:00"). */
 function toLocalInput(iso: string | null): string {
@@ -161,7 +162,7 @@ export function EditJobDialog({
           <TextAreaField
             id={`${id}-notes`}
             label={s.instructions}
-            maxLength={1000}
+            maxLength={FIELD_MAX.instructions}
             value={instructions}
             onValue={setInstructions}
             error={fieldErrors.special_instructions}

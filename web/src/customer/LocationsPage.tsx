@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
+import { FIELD_MAX } from '../../../contract/field-messages';
 import type { ServiceLocation } from '../../../contract/responses';
 import type { LatLng } from '../lib/geo';
 import { useResource } from '../lib/hooks';
@@ -207,6 +208,8 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
     } catch (err) {
       setError(errorMessage(err, strings.errors));
       if (err instanceof ApiError) setFields(err.fieldErrors());
+      // The address was not found: the map to drop the pin on opens with the message.
+      if (err instanceof ApiError && err.code === 'geocoding_failed') setShowMap(true);
     } finally {
       setBusy(false);
     }
@@ -218,7 +221,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
 
   return (
     <form className="card" onSubmit={submit} aria-label={s.add}>
-      {input('label', s.label, { autoComplete: 'off' })}
+      {input('label', s.label, { autoComplete: 'off', maxLength: FIELD_MAX.locationLabel })}
       <AddressField
         id={`${id}-address_line1`}
         label={s.line1}
@@ -227,6 +230,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
         error={fields.address_line1}
         autoComplete="address-line1"
         required
+        maxLength={FIELD_MAX.addressLine}
         suggest={suggestAddresses}
         onChoose={(a) =>
           setForm((f) => ({
@@ -238,16 +242,30 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
           }))
         }
       />
-      {input('address_line2', s.line2, { autoComplete: 'address-line2' })}
+      {input('address_line2', s.line2, { autoComplete: 'address-line2', maxLength: FIELD_MAX.addressLine })}
       <div className="grid-3">
-        {input('city', s.city, { autoComplete: 'address-level2', required: true })}
-        {input('state_province', s.state, { autoComplete: 'address-level1', required: true })}
-        {input('postal_code', s.postal, { autoComplete: 'postal-code', required: true, inputMode: 'numeric' })}
+        {input('city', s.city, { autoComplete: 'address-level2', required: true, maxLength: FIELD_MAX.city })}
+        {input('state_province', s.state, {
+          autoComplete: 'address-level1',
+          required: true,
+          maxLength: FIELD_MAX.stateProvince,
+        })}
+        {input('postal_code', s.postal, {
+          autoComplete: 'postal-code',
+          required: true,
+          inputMode: 'numeric',
+          maxLength: FIELD_MAX.postalCode,
+        })}
       </div>
       <div className="row">
         <button type="button" className="button button--secondary" onClick={locateWithGps}>
           {s.useGps}
         </button>
+        {!showMap && (
+          <button type="button" className="button button--secondary" onClick={() => setShowMap(true)}>
+            {s.openMap}
+          </button>
+        )}
       </div>
       {showMap && (
         <MapView
@@ -260,7 +278,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
         />
       )}
       <p className="hint" aria-live="polite">
-        {pin ? s.pinSet(pin.lat, pin.lng) : s.pinUnset}
+        {pin ? s.pinSet(pin.lat, pin.lng) : showMap ? s.pinOnMap : s.pinUnset}
       </p>
       <label className="choice">
         <input

@@ -7,6 +7,7 @@ import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
 import { EmailVerification } from './AccountPage';
 import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
 import { strings } from './strings';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 /** One radio button in the `.choice` layout, its label the children. */
 function Choice(props: {
@@ -204,7 +205,7 @@ export function RequestPage() {
             <label htmlFor={`${id}-notes`}>{s.instructions}</label>
             <textarea
               id={`${id}-notes`}
-              maxLength={1000}
+              maxLength={FIELD_MAX.instructions}
               value={instructions}
               onChange={(e) => setInstructions(e.target.value)}
               aria-describedby={`${id}-notes-hint`}

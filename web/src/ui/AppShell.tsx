@@ -53,6 +53,18 @@ export function AppShell({
     });
     return () => cancelAnimationFrame(id);
   }, [path]);
+  // On a phone the navigation is one row that scrolls sideways: keep the current page in it
+  // visible. Scrolled by hand, not scrollIntoView, which would also move where the next Tab
+  // starts from (the skip link must stay first).
+  useEffect(() => {
+    const nav = document.querySelector<HTMLElement>('.app__nav');
+    const link = nav?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!nav || !link || nav.scrollWidth <= nav.clientWidth) return;
+    const box = nav.getBoundingClientRect();
+    const item = link.getBoundingClientRect();
+    if (item.left < box.left) nav.scrollLeft -= box.left - item.left + 16;
+    else if (item.right > box.right) nav.scrollLeft += item.right - box.right + 24;
+  }, [path]);
 
   return (
     <div className={`app app--${variant}`}>

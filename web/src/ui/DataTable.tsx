@@ -20,7 +20,11 @@ export interface DataTableProps<T> {
   card?: boolean;
 }
 
-/** A list shown as a table, or one muted sentence when there is nothing in it. */
+/**
+ * A list shown as a table, or one muted sentence when there is nothing in it. On a phone
+ * each row becomes a small card of "header: value" lines (components.css `.table`), so a
+ * list stays readable without scrolling sideways.
+ */
 export function DataTable<T>({ rows, columns, rowKey, empty, rowData, card = true }: DataTableProps<T>) {
   if (!rows) return null;
   if (rows.length === 0) return <p className="muted">{empty}</p>;
@@ -42,7 +46,9 @@ export function DataTable<T>({ rows, columns, rowKey, empty, rowData, card = tru
             <tr key={rowKey(row)} {...rowData?.(row)}>
               {columns.map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed for a table's life
-                <td key={i}>{c.cell(row)}</td>
+                <td key={i} data-label={c.hiddenHeader || typeof c.header !== 'string' ? undefined : c.header}>
+                  {c.cell(row)}
+                </td>
               ))}
             </tr>
           ))}
