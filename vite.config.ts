@@ -130,6 +130,7 @@ const config = {
     proxy: {
       '/api': { target: API_ORIGIN, changeOrigin: false },
       '/files': { target: API_ORIGIN, changeOrigin: false },
+      '/tiles': { target: API_ORIGIN, changeOrigin: false },
       '/ws': { target: API_ORIGIN.replace(/^http/, 'ws'), ws: true },
     },
   },
