@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { ChunkInfo } from './scripts/lib/first-load';
 
 /**
  * The three web apps (customer, driver, admin) are one Vite app with a pathname router
@@ -18,15 +19,9 @@ const OUT_DIR = fileURLToPath(new URL('./dist/web', import.meta.url));
 /** The chunk graph of the last build, for the service worker's precache list and `npm run size`. */
 const GRAPH_FILE = fileURLToPath(new URL('./dist/bundle-graph.json', import.meta.url));
 
-export interface ChunkInfo {
-  file: string;
-  /** Source module the chunk stands for (its facade), relative to web/. */
-  facade: string | null;
-  isEntry: boolean;
-  imports: string[];
-  dynamicImports: string[];
-  css: string[];
-}
+/** Modules that are map code: they load on map screens only (`npm run size` fails otherwise). */
+export const MAP_CODE =
+  /node_modules\/(maplibre-gl|pmtiles|@protomaps|@maplibre)\/|web\/src\/map\/(maplibre-engine|google-engine|basemap)\./;
 
 /** App chunks by the module that starts them. */
 export const APP_MODULES = {
@@ -60,6 +55,7 @@ function chunkGraph(): Plugin {
           imports: item.imports.filter((f) => f in bundle),
           dynamicImports: item.dynamicImports.filter((f) => f in bundle),
           css: meta?.importedCss ? [...meta.importedCss] : [],
+          map: Object.keys(item.modules).some((id) => MAP_CODE.test(id)),
         };
       }
       lastGraph = graph;
@@ -76,7 +72,7 @@ export function driverClosure(graph: Record<string, ChunkInfo>): Set<string> {
     const c = graph[file];
     if (!c || out.has(file)) return;
     // The map library is never part of the driver's offline kit (nor its first load).
-    if (c.facade?.includes('maplibre') || /maplibre/i.test(file)) return;
+    if (c.map) return;
     out.add(file);
     for (const css of c.css) out.add(css);
     for (const i of c.imports) visit(i, lazyToo);
@@ -130,6 +126,7 @@ const config = {
     proxy: {
       '/api': { target: API_ORIGIN, changeOrigin: false },
       '/files': { target: API_ORIGIN, changeOrigin: false },
+      '/tiles': { target: API_ORIGIN, changeOrigin: false },
       '/ws': { target: API_ORIGIN.replace(/^http/, 'ws'), ws: true },
     },
   },

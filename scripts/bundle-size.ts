@@ -5,25 +5,18 @@
  * build writes (dist/bundle-graph.json, see vite.config.ts); run `npm run build` first.
  *
  * Fails (exit 1) when the driver app's first-load JS is over its budget: a driver on one
- * bar of signal in a snowstorm must get the app up quickly.
+ * bar of signal in a snowstorm must get the app up quickly; and when map code (MapLibre,
+ * PMTiles, the basemap styles) is in any app's first load: it belongs to map screens only.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { type ChunkGraph, firstLoad, mapChunksIn } from './lib/first-load';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'dist/web');
 const GRAPH = path.join(ROOT, 'dist/bundle-graph.json');
 export const DRIVER_BUDGET_BYTES = 150 * 1024;
-
-interface ChunkInfo {
-  file: string;
-  facade: string | null;
-  isEntry: boolean;
-  imports: string[];
-  dynamicImports: string[];
-  css: string[];
-}
 
 const APPS = {
   customer: 'src/customer/CustomerApp.tsx',
@@ -36,37 +29,27 @@ if (!existsSync(GRAPH)) {
   console.error('dist/bundle-graph.json is missing: run `npm run build` first.');
   process.exit(2);
 }
-const graph = JSON.parse(readFileSync(GRAPH, 'utf8')) as Record<string, ChunkInfo>;
+const graph = JSON.parse(readFileSync(GRAPH, 'utf8')) as ChunkGraph;
 const gz = new Map<string, number>();
 const gzipped = (file: string) => {
   if (!gz.has(file)) gz.set(file, gzipSync(readFileSync(path.join(OUT, file)), { level: 9 }).length);
   return gz.get(file)!;
 };
 
-function closure(starts: string[]): { js: Set<string>; css: Set<string> } {
-  const js = new Set<string>();
-  const css = new Set<string>();
-  const visit = (f: string) => {
-    const c = graph[f];
-    if (!c || js.has(f)) return;
-    js.add(f);
-    for (const s of c.css) css.add(s);
-    for (const i of c.imports) visit(i);
-  };
-  starts.forEach(visit);
-  return { js, css };
-}
-
 const entries = Object.values(graph)
   .filter((c) => c.isEntry)
   .map((c) => c.file);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const rows: string[] = [];
-let failed = false;
+const problems: string[] = [];
 for (const [app, facade] of Object.entries(APPS)) {
   const chunk = Object.values(graph).find((c) => c.facade === facade);
   if (!chunk) continue;
-  const { js, css } = closure([...entries, chunk.file]);
+  const { js, css } = firstLoad(graph, [...entries, chunk.file]);
+  const mapChunks = mapChunksIn(graph, js);
+  if (mapChunks.length) {
+    problems.push(`The ${app} app's first load holds map code (${mapChunks.join(', ')}): import it lazily.`);
+  }
   const jsBytes = [...js].reduce((a, f) => a + gzipped(f), 0);
   const cssBytes = [...css].reduce((a, f) => a + gzipped(f), 0);
   const lazy = new Set<string>();
@@ -75,14 +58,16 @@ for (const [app, facade] of Object.entries(APPS)) {
     .filter((f) => !Object.values(APPS).includes(graph[f]?.facade as never))
     .map((f) => `${path.basename(f)} ${kb(gzipped(f))}`);
   const over = app === 'driver' && jsBytes > DRIVER_BUDGET_BYTES;
-  if (over) failed = true;
+  if (over) {
+    problems.push(`The driver app's first-load JS is over ${kb(DRIVER_BUDGET_BYTES)} gzipped.`);
+  }
   rows.push(
     `${app.padEnd(9)} first-load JS ${kb(jsBytes).padStart(9)} gz  CSS ${kb(cssBytes).padStart(8)} gz  (${js.size} chunks)${app === 'driver' ? `  budget ${kb(DRIVER_BUDGET_BYTES)} ${over ? 'OVER' : 'ok'}` : ''}`,
   );
   if (lazyNote.length) rows.push(`          lazy: ${lazyNote.join(', ')}`);
 }
 console.log(rows.join('\n'));
-if (failed) {
-  console.error(`\nThe driver app's first-load JS is over ${kb(DRIVER_BUDGET_BYTES)} gzipped.`);
+if (problems.length) {
+  console.error(`\n${problems.join('\n')}`);
   process.exit(1);
 }

@@ -135,6 +135,8 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/files/sign': ANY,
   'PUT /files/upload/*': 'public',
   'GET /files/*': 'public',
+  // Basemap archives: public map data every map screen reads, signed in or not (decision 0084).
+  'GET /tiles/:name': 'public',
   'GET /api/v1/invoices/:id/pdf': ['customer', 'admin'],
 
   // Notifications: provider webhooks are authenticated by their signatures.

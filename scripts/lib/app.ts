@@ -13,6 +13,8 @@ export interface RunningApp {
   databaseUrl: string;
   /** The `wrangler dev` process: its descendants are the app's workerd processes. */
   pid: number;
+  /** Where its local Durable Object / R2 / Queue state lives (`wrangler … --persist-to`). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
@@ -154,7 +156,7 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp> {
     );
     const url = `http://127.0.0.1:${port}`;
     await waitForReady(url, child);
-    return { url, databaseUrl: db.url, pid: child.pid!, stop };
+    return { url, databaseUrl: db.url, pid: child.pid!, persistTo: persistDir, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,6 +7,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Origin of the app under test: the Worker (API, /ws) and the built web apps. */
     appUrl: string;
+    /** Where that app's wrangler keeps local R2 (for `npm run tiles:load -- … --persist-to`). */
+    appPersistTo: string;
   }
 }
 
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject) {
   // Iterating on the UI: BROWSER_APP_URL points the tests at an app you already run.
   if (process.env.BROWSER_APP_URL) {
     project.provide('appUrl', process.env.BROWSER_APP_URL);
+    project.provide('appPersistTo', root + '.data/wrangler'); // what `npm start` uses
     return async () => {};
   }
   const started = Date.now();
@@ -55,6 +58,7 @@ export default async function setup(project: TestProject) {
   }
   console.log(`[browser] app ready at ${app.url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide('appUrl', app.url);
+  project.provide('appPersistTo', app.persistTo);
   return async () => {
     await app.stop();
   };

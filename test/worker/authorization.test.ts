@@ -363,6 +363,7 @@ const NOT_OWNED: Record<string, string> = {
     'The waitlist is one pool that every driver sees and may take from (ApexPlow §3.12); no entry belongs to a driver.',
   'GET /files/*':
     'The signed URL is the grant (HMAC over key and expiry); who may get one is checked by POST /api/v1/files/sign, which has a case.',
+  'GET /tiles/:name': 'Basemap archives are public map data, the same for everyone; nobody owns one.',
   'PUT /files/upload/*':
     'The signed upload URL is the grant (bound to uploader, key, type and size); who may get one is checked by POST /api/v1/uploads/presign, which has a case.',
 };

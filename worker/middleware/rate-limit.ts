@@ -15,10 +15,11 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
 }
 
 /**
- * Routes outside the general limits: monitors poll readiness from one address all day.
- * The route itself keeps its cost down (it reuses a healthy answer for READYZ_FRESH_MS).
+ * Routes outside the general limits: monitors poll readiness from one address all day
+ * (the route reuses a healthy answer for READYZ_FRESH_MS), and one map view reads dozens of
+ * basemap ranges, which browsers then keep (docs/decisions/0084-self-hosted-basemap.md).
  */
-export const UNCOUNTED_ROUTES: ReadonlySet<string> = new Set(['GET /readyz']);
+export const UNCOUNTED_ROUTES: ReadonlySet<string> = new Set(['GET /readyz', 'GET /tiles/:name']);
 
 /**
  * The general limits of ApexPlow §7: 300 requests a minute per signed-in user, 60 per

@@ -57,6 +57,10 @@ const ERROR_RESPONSES: Record<ErrorStatus, { name: string; description: string }
   411: { name: 'LengthRequired', description: 'length_required: send Content-Length.' },
   413: { name: 'PayloadTooLarge', description: 'payload_too_large: JSON bodies are at most 64 KiB.' },
   415: { name: 'UnsupportedMediaType', description: 'unsupported_media_type: send the body as application/json.' },
+  416: {
+    name: 'RangeNotSatisfiable',
+    description: 'range_not_satisfiable: the Range header asks for bytes the resource does not have.',
+  },
   422: { name: 'UnprocessableEntity', description: 'Well-formed but refused (e.g. outside_service_area).' },
   426: { name: 'UpgradeRequired', description: 'upgrade_required.' },
   429: {
@@ -137,6 +141,7 @@ function tagOf(honoPath: string): string {
   if (honoPath.startsWith('/files/') || honoPath.startsWith('/api/v1/uploads') || honoPath.startsWith('/api/v1/files'))
     return 'files';
   if (honoPath === '/api/v1/openapi.json') return 'meta';
+  if (honoPath.startsWith('/tiles/')) return 'maps';
   return honoPath.split('/')[3] ?? 'meta';
 }
 
@@ -158,6 +163,7 @@ const TAGS = [
   { name: 'webhooks', description: 'Provider callbacks, authenticated by their signatures.' },
   { name: 'realtime', description: 'The WebSocket endpoint and its message protocol.' },
   { name: 'health', description: 'Liveness and readiness probes.' },
+  { name: 'maps', description: 'The basemap the web apps draw, from the operator’s own R2 bucket.' },
   { name: 'meta', description: 'This document.' },
 ];
 
@@ -179,13 +185,23 @@ function queryParameters(component: Json, name: string): Json[] {
 }
 
 function pathParameters(honoPath: string): Json[] {
-  const params: Json[] = [...honoPath.matchAll(/:(\w+)/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    description: 'A UUID; anything else, or a resource that is not yours, is 404.',
-    schema: { type: 'string', format: 'uuid' },
-  }));
+  const params: Json[] = [...honoPath.matchAll(/:(\w+)/g)].map((m) =>
+    m[1] === 'name'
+      ? {
+          name: 'name',
+          in: 'path',
+          required: true,
+          description: 'A file name, e.g. `basemap.pmtiles`.',
+          schema: { type: 'string' },
+        }
+      : {
+          name: m[1],
+          in: 'path',
+          required: true,
+          description: 'A UUID; anything else, or a resource that is not yours, is 404.',
+          schema: { type: 'string', format: 'uuid' },
+        },
+  );
   if (honoPath.endsWith('/*')) {
     params.push({
       name: 'key',

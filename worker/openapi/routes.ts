@@ -74,7 +74,7 @@ import { MoveStopBody, PlanStormBody } from '../../contract/routes';
 import { ClientMessage, ServerMessage, Topic } from '../../contract/ws';
 
 /** The refusals an operation can document; each has a shared response in the document. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 422 | 426 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 416 | 422 | 426 | 429 | 503;
 
 /** A query parameter the handler reads without `readQuery` (signed URLs, the socket's token). */
 export interface ExtraQueryParam {
@@ -728,6 +728,18 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     produces: 'application/octet-stream',
     ok: { 200: 'The file, with its stored content type.' },
     errors: { 403: 'invalid_signature or url_expired.', 404: 'No such file.' },
+  },
+  'GET /tiles/:name': {
+    summary: 'A basemap archive (Protomaps PMTiles) from R2, whole or one byte range.',
+    description:
+      '`name` is like `basemap.pmtiles` (put there by `npm run tiles:load`). Send `Range: bytes=first-last` (or `bytes=first-`, `bytes=-count`) for one range; `If-None-Match` answers 304. Public: map data, read by every map screen.',
+    produces: 'application/octet-stream',
+    ok: { 200: 'The whole archive.', 206: 'The range asked for, with Content-Range.' },
+    errors: {
+      400: 'invalid_archive_name.',
+      404: 'No such archive.',
+      416: 'range_not_satisfiable: not one range inside the archive (Content-Range: bytes */size).',
+    },
   },
   'GET /api/v1/invoices/:id/pdf': {
     summary: 'The invoice PDF (its customer or an admin).',

@@ -8,8 +8,8 @@ import type { MapEngine, MapProps } from './types';
  * tile-free plane otherwise. The plane paints first and stays if the engine cannot start
  * (no WebGL, offline, script blocked), so markers and the text beside the map always work.
  *
- * Style: VITE_MAP_STYLE_URL (any MapLibre style JSON, e.g. a self-hosted OpenFreeMap or
- * MapTiler style); without one, a plain background with the markers on it.
+ * Style: the operator's own Protomaps archive from R2, a style URL, or a scaled backdrop
+ * when neither is there (web/src/map/basemap.ts).
  * `localStorage['plowdispatch.map'] = 'plane'` forces the plane (screenshots, slow phones).
  */
 

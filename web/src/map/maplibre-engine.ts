@@ -3,6 +3,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre 6 finds its worker next to its own file, which a bundler does not emit: hand it
 // the worker Vite builds for us.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
+import { basemapStyle, onSchemeChange } from './basemap';
 import type { MapEngine, MapMarker, MapProps } from './types';
 
 /** MapLibre GL behind the MapView facade (this module is its own lazy chunk). */
@@ -12,12 +13,6 @@ interface PolygonFeature {
   properties: Record<string, never>;
   geometry: { type: 'Polygon'; coordinates: [number, number][][] };
 }
-
-const PLAIN_STYLE: maplibregl.StyleSpecification = {
-  version: 8,
-  sources: {},
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#e8eef6' } }],
-};
 
 function circlePolygon(lat: number, lng: number, radiusM: number, steps = 64): PolygonFeature {
   const coords: [number, number][] = [];
@@ -46,16 +41,19 @@ function markerElement(m: MapMarker): HTMLElement {
 maplibregl.setWorkerUrl(workerUrl);
 
 export async function createEngine(container: HTMLElement, initial: MapProps): Promise<MapEngine> {
-  const styleUrl = import.meta.env.VITE_MAP_STYLE_URL as string | undefined;
+  const basemap = await basemapStyle(container, initial.center);
+  container.dataset.basemap = basemap.kind;
   const map = new maplibregl.Map({
     container,
-    style: styleUrl || PLAIN_STYLE,
+    style: basemap.style,
     center: [initial.center.lng, initial.center.lat],
     zoom: 12,
     attributionControl: { compact: true },
     cooperativeGestures: true,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'imperial' }), 'bottom-left');
+  const stopScheme = onSchemeChange(async () => map.setStyle((await basemapStyle(container, props.center)).style));
   // A style that fails to load (no tiles reachable) leaves the background and markers.
   map.on('error', (e: { error?: { message?: string } }) => console.warn('map:', e.error?.message ?? e));
   const markers = new Map<string, maplibregl.Marker>();
@@ -193,5 +191,11 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     drawTrail();
   });
   update(initial);
-  return { update, destroy: () => map.remove() };
+  return {
+    update,
+    destroy: () => {
+      stopScheme();
+      map.remove();
+    },
+  };
 }
