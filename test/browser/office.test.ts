@@ -119,7 +119,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
     await page.getByText('Customer who phoned in').click();
     const form = page.locator('details form');
     await form.getByLabel('Name', { exact: true }).fill(caller.name);
-    await form.getByLabel(/^Phone/).fill(caller.phone);
+    await form.getByLabel(/^Mobile number/).fill(caller.phone);
     await form.getByLabel('Street address').fill('9 Rumford St');
     await form.getByLabel('ZIP code').fill('03301');
     // No geocoder here: the dispatcher pins the driveway (the map opens on the home base).

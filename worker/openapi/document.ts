@@ -163,6 +163,7 @@ const TAGS = [
   { name: 'webhooks', description: 'Provider callbacks, authenticated by their signatures.' },
   { name: 'realtime', description: 'The WebSocket endpoint and its message protocol.' },
   { name: 'health', description: 'Liveness and readiness probes.' },
+  { name: 'addresses', description: 'Address suggestions as people type, from the configured geocoder.' },
   { name: 'maps', description: 'The basemap the web apps draw, from the operator’s own R2 bucket.' },
   { name: 'meta', description: 'This document.' },
 ];
