@@ -175,6 +175,24 @@ export const DriverProfile = Driver.extend({
 });
 export type DriverProfile = z.infer<typeof DriverProfile>;
 
+/** `GET /customers/me/jobs/:id/contact`: who is coming (first name, truck, plate) and the office to call. */
+export const JobContact = z.object({
+  business_name: z.string(),
+  phone: z.string().nullable(),
+  live: z.boolean(),
+  driver: z
+    .object({
+      first_name: z.string(),
+      vehicle_type: z.string().nullable(),
+      vehicle_make: z.string().nullable(),
+      vehicle_model: z.string().nullable(),
+      vehicle_year: z.number().nullable(),
+      license_plate: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type JobContact = z.infer<typeof JobContact>;
+
 export const StatusEvent = z.object({
   /** `transition` moves the status; `accepted` is the driver taking an assignment on. */
   kind: z.enum(JOB_EVENT_KINDS),

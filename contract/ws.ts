@@ -101,6 +101,14 @@ export const JobUpdatedPayload = z.object({
   ts,
 });
 
+/** An invoice changed (a payment, refund or void): to the admins, and to its job's room while it is open. */
+export const InvoiceChangedPayload = z.object({
+  invoice_id: z.string(),
+  job_id: z.string().nullable(),
+  status: z.string(),
+  ts,
+});
+
 export const RouteEtaPayload = z.object({
   job_id: z.string(),
   position: z.number().int().min(1),
@@ -151,10 +159,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     'waitlist_changed',
     z.object({ waitlist_id: z.string(), status: z.string(), job_id: z.string().nullable(), ts }),
   ),
-  message(
-    'invoice_changed',
-    z.object({ invoice_id: z.string(), job_id: z.string().nullable(), status: z.string(), ts }),
-  ),
+  message('invoice_changed', InvoiceChangedPayload),
   message('settings_changed', z.object({ accepting_jobs: z.boolean(), auto_dispatch: z.boolean(), ts })),
   message('auto_dispatch', AutoDispatchPayload),
   message('route_eta', RouteEtaPayload),
@@ -165,4 +170,5 @@ export type JobStatusPayload = z.infer<typeof JobStatusPayload>;
 export type AutoDispatchPayload = z.infer<typeof AutoDispatchPayload>;
 export type RouteEtaPayload = z.infer<typeof RouteEtaPayload>;
 export type JobUpdatedPayload = z.infer<typeof JobUpdatedPayload>;
+export type InvoiceChangedPayload = z.infer<typeof InvoiceChangedPayload>;
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,8 +1,10 @@
 import { dispatchStub } from '../worker/realtime';
 import { canSee } from '../worker/services/jobs';
+import { OPEN_INVOICE_STATUSES, type InvoiceStatus } from '../contract/enums';
 import type {
   ClientMessage,
   DriverLocationPayload,
+  InvoiceChangedPayload,
   JobUpdatedPayload,
   LocationPing,
   RouteEtaPayload,
@@ -11,6 +13,7 @@ import type {
 import { GpsOutbox, type PingResult } from './gps-outbox';
 import {
   type RoomJob,
+  isEnded,
   isNewerFix,
   isTerminal,
   nextRoomState,
@@ -120,21 +123,21 @@ export class JobRoom extends SocketRoom {
   protected admit(ticket: UpgradeTicket): string[] | Response {
     if (ticket.job) this.sync(ticket.job);
     const state = this.#load();
-    if (state && !isTerminal(state.status) && !mayFollow(ticket.identity, state))
+    if (state && !isEnded(state) && !mayFollow(ticket.identity, state))
       return new Response('Not your job', { status: 403 });
     return [`user:${ticket.identity.user_id}`, `role:${ticket.identity.role}`];
   }
 
   protected joined(ws: WebSocket, ticket: UpgradeTicket): void {
     const state = this.#load();
-    const ended = !!state && isTerminal(state.status);
+    const ended = !!state && isEnded(state);
     if (ticket.snapshot || ended) this.#sendSnapshot(ws);
     if (ended) safeClose(ws, 1000, ROOM_ENDED_REASON);
   }
 
   protected mayStay(identity: SocketIdentity): boolean {
     const state = this.#load();
-    return !state || isTerminal(state.status) || mayFollow(identity, state);
+    return !state || isEnded(state) || mayFollow(identity, state);
   }
 
   /** `subscribed`, the current `job_status` and, when known, the last `driver_location` — at once. */
@@ -237,30 +240,51 @@ export class JobRoom extends SocketRoom {
 
   /**
    * Applies a committed job change and fans it out as `job_status`. A change no newer
-   * (by job version) than what the room holds is ignored. A terminal status closes every
-   * socket and wipes storage: the database keeps the history; a late viewer gets the final
-   * status from the database on connect and a closed socket.
+   * (by job version) than what the room holds is ignored. A terminal status ends the live
+   * part (the plow's position, its pings); a called-off job also ends the room: every socket
+   * is closed and storage wiped (the database keeps the history; a late viewer gets the
+   * final status from the database on connect and a closed socket). A served job's room
+   * stays for its bill until `invoiceChanged` says it is settled.
    */
   sync(job: RoomJob): void {
     const prev = this.#load();
-    const next = nextRoomState(prev, job);
+    let next = nextRoomState(prev, job);
     if (!next) return;
+    if (isTerminal(next.status)) next = { ...next, location: null };
     this.#state = next;
     // Whoever lost the job with this change leaves before hearing anything more of it.
-    if (!isTerminal(next.status)) this.#closeWhoMayNotFollow(next);
+    if (!isEnded(next)) this.#closeWhoMayNotFollow(next);
     if (prev && prev.status !== next.status) {
       this.#broadcast({ type: 'job_status', payload: statusPayload(next, job.previous_status ?? prev.status) });
     }
     if (isTerminal(next.status)) {
-      for (const ws of this.ctx.getWebSockets()) safeClose(ws, 1000, ROOM_ENDED_REASON);
-      this.ctx.storage.kv.delete(KEYS.job);
-      this.ctx.storage.kv.delete(KEYS.location);
       // Fixes still in the outbox go with the flush alarm, which then forgets the event ids.
       this.#outbox.forgetIfDrained();
       this.#toFleet(null);
-      return;
     }
+    if (isEnded(next)) return this.#end();
     this.#saveJob(next);
+  }
+
+  /** Every socket closes with ROOM_ENDED_REASON and storage is wiped. */
+  #end(): void {
+    for (const ws of this.ctx.getWebSockets()) safeClose(ws, 1000, ROOM_ENDED_REASON);
+    this.ctx.storage.kv.delete(KEYS.job);
+    this.ctx.storage.kv.delete(KEYS.location);
+  }
+
+  /**
+   * The job's invoice changed (a payment, a refund, a void): its watchers hear it as
+   * `invoice_changed` and reload the invoice. Once a served job's bill is settled the room ends.
+   */
+  invoiceChanged(payload: InvoiceChangedPayload): void {
+    const state = this.#load();
+    if (!state || payload.job_id !== state.job_id || isEnded(state)) return;
+    this.#broadcast({ type: 'invoice_changed', payload });
+    if (isTerminal(state.status) && !OPEN_INVOICE_STATUSES.includes(payload.status as InvoiceStatus)) {
+      this.#state = { ...state, bill_settled: true };
+      this.#end();
+    }
   }
 
   /** Shows a fix of this job's driver as the live location, unless it is older (device time) than the one held; true when shown. */

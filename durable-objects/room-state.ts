@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_STATUSES, type JobStatus } from '../contract/enums';
-import { TERMINAL_JOB } from '../contract/job-status';
+import { SERVED_JOB, TERMINAL_JOB } from '../contract/job-status';
 import type { DriverLocationPayload, JobStatusPayload, LocationPing } from '../contract/ws';
 
 /**
@@ -31,10 +31,21 @@ export interface RoomState {
   /** Last status change (server time, ISO). */
   status_at: string;
   location: DriverLocationPayload | null;
+  /** A served job's bill was settled (paid, voided, refunded): nothing more to tell its watchers. */
+  bill_settled?: boolean;
 }
 
 export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_JOB.includes(status);
+}
+
+/**
+ * The room has nothing more to tell: its job was called off, or served and its bill
+ * settled. A served job's room stays open until then, so the customer watching sees the
+ * driver's payment land on their invoice (docs/decisions/0085-a-served-job-room-stays-for-its-bill.md).
+ */
+export function isEnded(state: Pick<RoomState, 'status' | 'bill_settled'>): boolean {
+  return isTerminal(state.status) && (!SERVED_JOB.includes(state.status) || state.bill_settled === true);
 }
 
 /**
@@ -59,6 +70,7 @@ export function nextRoomState(prev: RoomState | null, job: RoomJob, now = new Da
     version: job.version,
     status_at: job.status_at ?? now.toISOString(),
     location: sameDriver ? prev!.location : null,
+    ...(prev?.bill_settled ? { bill_settled: true } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ describe('invoice PDF', () => {
       'Invoice INV-3F2B8C1E',
       'Carol Customer',
       'Address: 12 Pleasant St, Concord, NH 03301',
-      'Job: 9d8c7b6a-5f4e-4d3c-9b2a-1f0e9d8c7b6a',
+      'Job reference: 9D8C7B6A',
       'Snow plowing - 2-Car Driveway (quoted)',
       'Price adjusted on site by Dave Plowman',
       '$85.00 -> $95.00',

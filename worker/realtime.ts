@@ -139,6 +139,25 @@ export async function publishJobEdit(env: Env, job: JobRow, fields: readonly str
 }
 
 /**
+ * An invoice changed (a payment, refund or void): the admins hear it, and so does its
+ * job's room, where a customer may be watching the bill of a job just finished.
+ */
+export async function publishInvoiceChange(
+  env: Env,
+  invoice: { id: string; job_id: string | null; status: string },
+): Promise<void> {
+  const payload = {
+    invoice_id: invoice.id,
+    job_id: invoice.job_id,
+    status: invoice.status,
+    ts: new Date().toISOString(),
+  };
+  const work: Promise<unknown>[] = [dispatchStub(env).toAdmins({ type: 'invoice_changed', payload })];
+  if (invoice.job_id) work.push(roomStub(env, invoice.job_id).invoiceChanged(payload));
+  await fanOut('invoice change', work);
+}
+
+/**
  * A new request: the admins hear about it. Its room is not made here: nobody can be in it
  * yet, and the first subscriber's upgrade seeds it from the database (JobRoom.fetch), so a
  * job request costs no Durable Object start-up and no storage (docs/decisions/0058).

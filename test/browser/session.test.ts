@@ -77,7 +77,7 @@ describe('the customer live page under trouble', () => {
       ).status,
     ).toBe(200);
     driverToken = driver.access_token;
-    await sendFix(driverToken, jobId, `gps-${jobId}`);
+    await api.sendFix(driverToken, `gps-${jobId}`);
   }, 120_000);
 
   afterAll(async () => {
@@ -133,7 +133,7 @@ describe('the customer live page under trouble', () => {
     await page.goto(`/customer/jobs/${jobId}`);
     await signIn(page);
     await page.getByText('Your plow is on the way.').waitFor(WAIT);
-    await sendFix(driverToken, jobId, `gps-${jobId}-fresh`);
+    await api.sendFix(driverToken, `gps-${jobId}-fresh`);
     const freshness = page.locator('.live__freshness');
     await page.locator('.live__freshness[data-freshness="live"]').waitFor(WAIT);
     expect(await freshness.textContent()).toMatch(/^Live · position updated/);
@@ -167,30 +167,4 @@ async function read(page: Page): Promise<Stored> {
 }
 async function write(page: Page, s: Stored): Promise<void> {
   await page.evaluate(([key, value]) => localStorage.setItem(key, value), [SESSION_KEY, JSON.stringify(s)] as const);
-}
-
-/** One location fix over the driver's socket, as the driver app sends it; resolves on its ack. */
-async function sendFix(token: string, jobId: string, eventId: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?token=${token}`);
-    const done = () => (ws.close(), resolve());
-    ws.onopen = () =>
-      ws.send(
-        JSON.stringify({
-          type: 'location_ping',
-          payload: {
-            lat: 43.2185,
-            lng: -71.5101,
-            accuracy: 9,
-            recorded_at: new Date().toISOString(),
-            client_event_id: eventId,
-          },
-        }),
-      );
-    ws.onmessage = (e) => {
-      if (String(e.data).includes('"ack"')) done();
-    };
-    ws.onerror = () => reject(new Error(`driver socket failed for job ${jobId}`));
-    setTimeout(done, 5000);
-  });
 }

@@ -67,6 +67,7 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('invalid_transition');
     expect(res.body.error.details.allowed).toEqual(expect.arrayContaining(['assigned', 'cancelled']));
+    expect(res.body.error.message).toBe('This job is still waiting for a driver, so it cannot be marked finished.');
     const [row] = await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`);
     expect(row).toMatchObject({ status: 'pending', version: job.version });
   });
@@ -106,5 +107,16 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
     const job = await newJob(customer);
     expect((await move(job.id, { status: 'cancelled' }, customer.token)).status).toBe(403);
     expect((await move(job.id, { status: 'cancelled' }, driver.token)).status).toBe(403);
+  });
+});
+
+describe('PATCH /api/v1/drivers/me/jobs/:id/status refused', () => {
+  it('tells the driver in plain words where the job stands, with no status codes or roles', async () => {
+    const { job, driver } = await jobAt('completed');
+    const res = await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'arrived' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toBe(
+      'This job is already finished, so it cannot be marked arrived. Ask the office if this looks wrong.',
+    );
   });
 });

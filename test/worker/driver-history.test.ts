@@ -104,3 +104,26 @@ describe('GET /api/v1/customers/me/jobs/:id/contact', () => {
     }
   });
 });
+
+describe('GET /api/v1/customers/me/jobs/:id/contact: who is coming', () => {
+  it('names the driver by first name with their truck and plate while they hold the job, and nobody before', async () => {
+    const customer = await newCustomer();
+    const driver = await newDriver({ full_name: 'Gus Mallory Plowright' });
+    const truck = { vehicle_type: 'Pickup', vehicle_make: 'Ford', vehicle_model: 'F-250', vehicle_year: 2019 };
+    const profile = await call('PATCH', '/api/v1/drivers/me', driver.token, { ...truck, license_plate: 'NH 4471' });
+    expect(profile.status).toBe(200);
+    const job = await newJob(customer);
+    const pending = await call('GET', `/api/v1/customers/me/jobs/${job.id}/contact`, customer.token);
+    expect(pending.body.contact.driver).toBeNull();
+
+    await walkJob(job.id, driver, 'en_route');
+    const live = await call('GET', `/api/v1/customers/me/jobs/${job.id}/contact`, customer.token);
+    expect(live.body.contact.driver).toEqual({ first_name: 'Gus', ...truck, license_plate: 'NH 4471' });
+    expect(JSON.stringify(live.body)).not.toContain('Plowright');
+    expect(JSON.stringify(live.body)).not.toContain(driver.email);
+
+    await walkJob(job.id, driver, 'completed');
+    const done = await call('GET', `/api/v1/customers/me/jobs/${job.id}/contact`, customer.token);
+    expect(done.body.contact).toMatchObject({ live: false, driver: null });
+  });
+});

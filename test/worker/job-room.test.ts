@@ -194,10 +194,11 @@ describe('JobRoom: fan-out', () => {
         outbox: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM log_outbox').one().n,
         alarm: await state.storage.getAlarm(),
       }));
-    expect(await tables()).toMatchObject({ kv: 0, seen: 1, outbox: 1, alarm: expect.any(Number) });
+    // The finished job stays (without a position) until its bill is settled; its GPS goes out.
+    expect(await tables()).toMatchObject({ kv: 1, seen: 1, outbox: 1, alarm: expect.any(Number) });
 
     expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
-    expect(await tables()).toEqual({ kv: 0, seen: 0, outbox: 0, alarm: null });
+    expect(await tables()).toEqual({ kv: 1, seen: 0, outbox: 0, alarm: null });
     const logged = await loggedRows<{ client_event_id: string; job_id: string }>(
       sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
       (rows) => rows.length >= 1,
@@ -230,7 +231,7 @@ describe('JobRoom: fan-out', () => {
     plow.close();
   });
 
-  it('tells subscribers about status changes and closes the room when the job ends', async () => {
+  it('tells subscribers about status changes, keeps a finished job’s room for its bill, and ends it once paid', async () => {
     const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
     const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
@@ -250,12 +251,35 @@ describe('JobRoom: fan-out', () => {
       ['arrived', 'in_progress'],
       ['in_progress', 'completed'],
     ]);
+
+    // The driver takes the money at the door: the customer watching hears the bill change, then the room ends.
+    const paid = await api(`/api/v1/drivers/me/jobs/${jobId}/payment`, {
+      method: 'POST',
+      token: driver.token,
+      json: { method: 'cash', client_event_id: `pay-${jobId}` },
+    });
+    expect(paid.status).toBe(201);
+    expect(await watcher.next((m) => m.type === 'invoice_changed')).toMatchObject({
+      payload: { job_id: jobId, status: 'paid' },
+    });
     expect(await watcher.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
 
-    // Storage is wiped; a late viewer gets the final status from the database and a closed socket.
+    // Storage is wiped; a late viewer gets the final status from the database.
     expect(await runInDurableObject(room(jobId), (_r: JobRoom, state) => [...state.storage.kv.list()])).toEqual([]);
     const late = await connect(customer.token, `job:${jobId}`);
     expect(await late.next((m) => m.type === 'job_status')).toMatchObject({ payload: { new_status: 'completed' } });
+    late.close();
+  });
+
+  it('closes the room at once when the job is cancelled', async () => {
+    const customer = await newCustomer();
+    const { id: jobId } = await newJob(customer);
+    const { socket: watcher } = await watch(customer.token, jobId);
+    const res = await api(`/api/v1/jobs/${jobId}`, { method: 'DELETE', token: customer.token, json: {} });
+    expect(res.status).toBe(200);
+    expect(await watcher.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
+    const late = await connect(customer.token, `job:${jobId}`);
+    expect(await late.next((m) => m.type === 'job_status')).toMatchObject({ payload: { new_status: 'cancelled' } });
     expect(await late.waitClosed()).toMatchObject({ code: 1000, reason: 'job ended' });
   });
 });

@@ -188,7 +188,8 @@ export async function renderInvoicePdf(v: InvoiceView): Promise<Uint8Array> {
 
   w.line('SERVICE', { bold: true, size: 9, color: MUTED });
   w.line(`Address: ${v.job.address}`);
-  w.line(`Job: ${v.job.id}`, { color: MUTED, size: 9 });
+  // A reference a person can read out on the phone; the office finds the job by it (its id starts so).
+  w.line(`Job reference: ${v.job.id.slice(0, 8).toUpperCase()}`, { color: MUTED, size: 9 });
   w.line(
     `Requested: ${dateIn(tz, v.job.requested_at, true)}${v.job.completed_at ? `   Completed: ${dateIn(tz, v.job.completed_at, true)}` : ''}`,
   );

@@ -368,7 +368,7 @@ function errorComponents(): Json {
       (response.content as Record<string, Json>)[JSON_TYPE]!.example = {
         error: {
           code: 'invalid_transition',
-          message: 'A job that is pending cannot become completed.',
+          message: 'This job is still waiting for a driver, so it cannot be marked finished.',
           details: { allowed: allowedNext('pending') },
         },
       };

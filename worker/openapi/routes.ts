@@ -331,9 +331,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: '`{job_id, position, stops_before, eta, ts}`.', 204: 'The job is on no route.' },
   },
   'GET /api/v1/customers/me/jobs/:id/contact': {
-    summary: "Who to call or text about this job: the operator's office number, never the driver's own.",
+    summary:
+      "Who is coming and who to call or text: the driver's first name and vehicle, the operator's office number (never the driver's own).",
     ok: {
-      200: '`{contact: {business_name, phone, live}}`; `phone` is null unless a driver holds the job and the operator set a number.',
+      200: '`{contact: {business_name, phone, live, driver: {first_name, vehicle_type, vehicle_make, vehicle_model, vehicle_year, license_plate} | null}}`; `phone` and `driver` are null unless a driver holds the job (`phone` also when the operator set no number).',
     },
   },
   'GET /api/v1/customers/me/jobs/:id/driver-location': {

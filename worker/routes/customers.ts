@@ -14,6 +14,7 @@ import { visibleJob } from '../services/jobs';
 import { routeEtaOf } from '../services/route-stops';
 import { roomStub } from '../realtime';
 import { ensureSettings } from '../services/operator-setup';
+import { driverForCustomer } from '../services/driver-directory';
 import { ACTIVE_JOB, isIn } from '../../contract/job-status';
 import type { AppEnv } from '../types';
 
@@ -129,16 +130,25 @@ customers.get('/me/jobs/:id/route-eta', async (c) => {
 });
 
 /**
- * Who to call or text about a job: the operator's office number (operator_settings.public_phone),
- * never the driver's own. Offered only while a driver holds the job (`phone` null otherwise,
- * or when the operator has not set one).
+ * Who is coming and who to call or text about a job: the driver's first name, truck and
+ * plate, and the operator's office number (operator_settings.public_phone), never the
+ * driver's own. Both only while a driver holds the job (`phone` and `driver` null otherwise;
+ * `phone` also when the operator has not set one).
  */
 customers.get('/me/jobs/:id/contact', async (c) => {
   const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
-  const settings = await ensureSettings(c.var.db);
   const live = isIn(ACTIVE_JOB, job.status);
+  const [settings, driver] = await Promise.all([
+    ensureSettings(c.var.db),
+    live && job.driver_id ? driverForCustomer(c.var.db, job.driver_id) : null,
+  ]);
   return c.json({
-    contact: { business_name: settings.business_name, phone: live ? settings.public_phone : null, live },
+    contact: {
+      business_name: settings.business_name,
+      phone: live ? settings.public_phone : null,
+      live,
+      driver: driver ?? null,
+    },
   });
 });
 

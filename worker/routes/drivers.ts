@@ -6,7 +6,7 @@ import * as t from '../../db/schema';
 import { actorOf, requireDriverId } from '../lib/actor';
 import { conflict, notFound } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishTransition } from '../realtime';
+import { dispatchStub, publishInvoiceChange, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { recordPayment, toInvoice, toPayment } from '../invoices/invoices';
@@ -169,19 +169,7 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
   const outcome = await c.var.db.transaction(async (tx) =>
     recordPayment(tx, actor, await visibleJob(tx, actor, id), body),
   );
-  if (!outcome.duplicate) {
-    await dispatchStub(c.env)
-      .toAdmins({
-        type: 'invoice_changed',
-        payload: {
-          invoice_id: outcome.invoice.id,
-          job_id: id,
-          status: outcome.invoice.status,
-          ts: new Date().toISOString(),
-        },
-      })
-      .catch(log.failed('payment fan-out'));
-  }
+  if (!outcome.duplicate) await publishInvoiceChange(c.env, outcome.invoice);
   return c.json(
     { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) },
     outcome.duplicate ? 200 : 201,

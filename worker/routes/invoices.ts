@@ -23,21 +23,14 @@ import { audit } from '../lib/audit';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { ApiError, conflict } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub } from '../realtime';
+import { publishInvoiceChange } from '../realtime';
 import { visibleJob } from '../services/jobs';
 import type { AppEnv } from '../types';
-import { log } from '../lib/log';
 
 /** Invoices (ApexPlow §5 "Billing"): drafts are made on completion, paid in person or at the office. */
 export const invoices = new Hono<AppEnv>();
 
-const announce = (env: Env, row: InvoiceRow) =>
-  dispatchStub(env)
-    .toAdmins({
-      type: 'invoice_changed',
-      payload: { invoice_id: row.id, job_id: row.job_id, status: row.status, ts: new Date().toISOString() },
-    })
-    .catch((err: unknown) => log.error({ msg: 'invoice fan-out failed', err: String(err) }));
+const announce = (env: Env, row: InvoiceRow) => publishInvoiceChange(env, row);
 
 /**
  * Admin list with the job address, customer name and balance. Open invoices (money still

@@ -41,6 +41,30 @@ export const driverDetail = {
   updated_at: t.driver_profiles.updated_at,
 };
 
+/**
+ * The driver as the customer sees them while they hold the customer's job: first name,
+ * truck and plate (the driver's profile tells them customers see the vehicle). Never the
+ * surname, phone or email.
+ */
+export async function driverForCustomer(q: Queryable, id: string) {
+  const [row] = await q
+    .select({
+      full_name: t.users.full_name,
+      vehicle_type: t.driver_profiles.vehicle_type,
+      vehicle_make: t.driver_profiles.vehicle_make,
+      vehicle_model: t.driver_profiles.vehicle_model,
+      vehicle_year: t.driver_profiles.vehicle_year,
+      license_plate: t.driver_profiles.license_plate,
+    })
+    .from(t.driver_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
+    .where(eq(t.driver_profiles.id, id))
+    .limit(1);
+  if (!row) return null;
+  const { full_name, ...vehicle } = row;
+  return { first_name: full_name.trim().split(/\s+/)[0] ?? '', ...vehicle };
+}
+
 export interface DriverListFilter {
   statuses?: DriverStatus[] | undefined;
   near?: { lat: number; lng: number } | undefined;

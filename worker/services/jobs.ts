@@ -1,3 +1,4 @@
+import { refusedStep } from '../../contract/status-words';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
 import { ACTIVE_JOB } from '../../contract/job-status';
@@ -170,13 +171,9 @@ export async function transitionJob(
       };
     if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
-      throw conflict(
-        'invalid_transition',
-        `A job that is ${job.status} cannot become ${to}${actor.role === 'admin' ? '' : ` by a ${actor.role}`}.`,
-        {
-          allowed: allowedNext(job.status, actor.role),
-        },
-      );
+      throw conflict('invalid_transition', refusedStep(job.status, to, actor.role === 'admin'), {
+        allowed: allowedNext(job.status, actor.role),
+      });
     }
     if (opts.expected_version !== undefined && opts.expected_version !== job.version) {
       throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.', {

@@ -70,6 +70,26 @@ export class Api {
     return created.body.job.id;
   }
 
+  /** One GPS fix from the driver's phone, over the driver's own socket; resolves once acknowledged (or after 5 s). */
+  async sendFix(token: string, eventId: string, at: { lat: number; lng: number } = { lat: 43.2185, lng: -71.5101 }) {
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`${this.base.replace(/^http/, 'ws')}/ws?token=${token}`);
+      const done = () => (ws.close(), resolve());
+      ws.onopen = () =>
+        ws.send(
+          JSON.stringify({
+            type: 'location_ping',
+            payload: { ...at, accuracy: 9, recorded_at: new Date().toISOString(), client_event_id: eventId },
+          }),
+        );
+      ws.onmessage = (e) => {
+        if (String(e.data).includes('"ack"')) done();
+      };
+      ws.onerror = () => reject(new Error('driver socket failed'));
+      setTimeout(done, 5000);
+    });
+  }
+
   async login(email: string, totp = false): Promise<Tokens> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const res = await this.json<Tokens & { error?: { code: string } }>('POST', '/auth/login', undefined, {

@@ -1,3 +1,4 @@
+import { statusStep } from '../../../contract/status-words';
 import { useId, useState, type FormEvent } from 'react';
 import { canTransition } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
@@ -195,12 +196,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
             {(events.data ?? []).map((e, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the history only grows at its end, so an index names one event.
               <li key={i} className="is-done">
-                {e.previous_status === e.new_status
-                  ? d.accepted
-                  : d.event(
-                      e.previous_status ? strings.jobStatus[e.previous_status] : '—',
-                      strings.jobStatus[e.new_status],
-                    )}{' '}
+                {e.previous_status === e.new_status ? d.accepted : statusStep(e.previous_status, e.new_status)}{' '}
                 <time className="muted">· {formatDateTime(e.recorded_at ?? e.created_at)}</time>
                 {e.notes && <span className="muted"> · {e.notes}</span>}
               </li>

@@ -525,8 +525,10 @@ export function OutboxPage() {
           header: s.subject,
           cell: (n) => (
             <details>
-              <summary>{n.subject ?? n.kind}</summary>
-              <pre className="outbox__body">{n.body}</pre>
+              <summary>{n.subject ?? s.kind(n.kind)}</summary>
+              <pre className="outbox__body">
+                <Linked text={n.body} />
+              </pre>
             </details>
           ),
         },
@@ -541,6 +543,25 @@ export function OutboxPage() {
         },
       ]}
     />
+  );
+}
+
+/** Text with its web addresses as links, so a sign-in or reset link in a sent message can be opened. */
+function Linked({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <>
+      {text.split(/(https?:\/\/[^\s<>"]+)/).map((part, i) =>
+        /^https?:\/\//.test(part) ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, in order.
+          <a key={i} href={part} target="_blank" rel="noreferrer">
+            {part}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import { JOB_STATUS_LABEL } from '../../../contract/status-words';
 import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
@@ -25,16 +26,7 @@ const errors: ErrorStrings = ERRORS;
 const connection: ConnectionStrings = LIVE_CONNECTION;
 const shell: ShellStrings = { ...SHELL, appName: 'PlowDispatch Admin' };
 
-const jobStatus: Record<JobStatus, string> = {
-  pending: 'Pending',
-  assigned: 'Assigned',
-  en_route: 'En route',
-  arrived: 'Arrived',
-  in_progress: 'In progress',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
-  disputed: 'Disputed',
-};
+const jobStatus: Record<JobStatus, string> = JOB_STATUS_LABEL;
 
 const statusIcon = STATUS_ICON;
 
@@ -229,7 +221,6 @@ export const strings = {
     keep: 'Keep it',
     setPrice: 'Set price (dollars)',
     savePrice: 'Save price',
-    event: (from: string, to: string) => `${from} → ${to}`,
     accepted: 'Driver accepted',
   },
   map: {
@@ -352,6 +343,11 @@ export const strings = {
     subject: 'Message',
     status: 'Status',
     empty: 'No notifications yet.',
+    /** A message with no subject (a text) by its kind: "verify_phone" reads "Verify phone". */
+    kind: (kind: string) => {
+      const words = kind.replace(/[_.]+/g, ' ').trim();
+      return words.charAt(0).toUpperCase() + words.slice(1);
+    },
   },
   health: {
     title: 'System health',

@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { JobStatus } from '../../../contract/enums';
+import { OPEN_INVOICE_STATUSES, type InvoiceStatus, type JobStatus } from '../../../contract/enums';
 import { ACTIVE_JOB, HAPPY_PATH, NOT_STARTED_JOB, TERMINAL_JOB, isIn } from '../../../contract/job-status';
 import { canTransition } from '../../../contract/state-machine';
 import { freshnessOf } from '../../../contract/freshness';
 import type { ServerMessage } from '../../../contract/ws';
 import { ApiError } from '../lib/api';
-import type { Job, StatusEvent } from '../../../contract/responses';
+import type { Invoice, Job, StatusEvent } from '../../../contract/responses';
 import { formatDateTime, formatMoney, formatTime, secondsSince } from '../lib/format';
-import { distanceMeters, type LatLng } from '../lib/geo';
+import { arrivalMinutes, type Arrival, type TimedFix } from '../lib/arrival';
+import { distanceMeters } from '../lib/geo';
 import { useInterval, useNow, useResource } from '../lib/hooks';
 import { Link } from '../lib/router';
 import { toast } from '../lib/toast';
@@ -57,13 +58,23 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const job = useResource((signal) => getJob(jobId, signal), jobId);
   const history = useResource((signal) => statusHistory(jobId, signal), `history:${jobId}`);
   const [fix, setFix] = useState<Fix | null>(null);
-  const [trail, setTrail] = useState<LatLng[]>([]);
+  const [trail, setTrail] = useState<TimedFix[]>([]);
   const [polling, setPolling] = useState(false);
   const [place, setPlace] = useState<RouteEtaPayload | null>(null);
   const [editing, setEditing] = useState(false);
   const now = useNow(1000);
   const status = job.data?.status;
   const terminal = status ? TERMINAL_JOB.includes(status) : false;
+  // A finished job's bill: its room stays open until the bill is settled and says when it
+  // changes; the socket stays while the bill is still being read.
+  const invoice = useResource(
+    (signal) => jobInvoice(jobId, signal),
+    status === 'completed' ? `invoice:${jobId}` : null,
+  );
+  const billOpen =
+    status === 'completed' &&
+    (invoice.data === undefined ||
+      (invoice.data !== null && OPEN_INVOICE_STATUSES.includes(invoice.data.status as InvoiceStatus)));
 
   // Newer fixes only: a slow poll answer must not move the plow back.
   const takeFix = useCallback((next: Fix) => {
@@ -72,7 +83,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 
   // The last few fixes: the path the plow has just driven.
   useEffect(() => {
-    if (fix) setTrail((t) => [...t, { lat: fix.lat, lng: fix.lng }].slice(-TRAIL_POINTS));
+    if (fix) setTrail((t) => [...t, { lat: fix.lat, lng: fix.lng, ts: fix.ts }].slice(-TRAIL_POINTS));
   }, [fix]);
 
   const seen = useRef<JobStatus | null>(null);
@@ -92,9 +103,15 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         job.setData((prev) =>
           prev ? { ...prev, status: next, driver_id: msg.payload.driver_id ?? prev.driver_id } : prev!,
         );
-        if (next === 'pending') setFix(null); // the driver declined: their position no longer matters
+        if (next === 'pending') {
+          // The driver declined: their position and path no longer matter.
+          setFix(null);
+          setTrail([]);
+        }
         history.reload();
         if (next === 'completed') job.reload(); // the photo and final price
+      } else if (msg.type === 'invoice_changed' && msg.payload.job_id === jobId) {
+        invoice.reload(); // the driver recorded the payment, or the office refunded it
       } else if (msg.type === 'job_updated' && msg.payload.job_id === jobId) {
         job.reload(); // a new time, place or price
       } else if (msg.type === 'route_eta' && msg.payload.job_id === jobId) {
@@ -105,7 +122,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         takeFix({ lat: p.lat, lng: p.lng, accuracy: p.accuracy, heading: p.heading, ts: p.ts });
       }
     },
-    [jobId, job.setData, job.reload, history.reload, takeFix],
+    [jobId, job.setData, job.reload, history.reload, invoice.reload, takeFix],
   );
 
   // A storm-route stop: its place in line on load (and when the status moves); `route_eta` keeps it current.
@@ -119,16 +136,17 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
     return () => ctrl.abort();
   }, [jobId, status]);
 
-  const { state } = useRealtime({ session, topic: `job:${jobId}`, enabled: !!job.data && !terminal }, onMessage);
+  const listening = !!job.data && (!terminal || billOpen);
+  const { state } = useRealtime({ session, topic: `job:${jobId}`, enabled: listening }, onMessage);
 
   useEffect(() => {
-    if (state === 'open' || terminal) {
+    if (state === 'open' || !listening) {
       setPolling(false);
       return;
     }
     const t = setTimeout(() => setPolling(true), POLL_GRACE_MS);
     return () => clearTimeout(t);
-  }, [state, terminal]);
+  }, [state, listening]);
 
   const poll = useCallback(() => {
     driverLocation(jobId).then(
@@ -148,6 +166,8 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   useInterval(poll, POLL_LOCATION_MS, pollingLive);
   useInterval(job.reload, POLL_JOB_MS, pollingLive);
   useInterval(history.reload, POLL_JOB_MS, pollingLive);
+  // Without the socket, a bill still open is read again now and then (a payment at the office).
+  useInterval(invoice.reload, POLL_JOB_MS, polling && billOpen);
   useEffect(() => {
     if (pollingLive) poll();
   }, [pollingLive, poll]);
@@ -168,6 +188,11 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const meters = showPlow ? distanceMeters(home, fix) : null;
   const age = showPlow ? secondsSince(fix.ts, now) : null;
   const freshness = freshnessOf(age);
+  const onRoute = place && (status === 'pending' || status === 'assigned');
+  const arrival =
+    status === 'en_route' || onRoute
+      ? arrivalMinutes({ now, home, fixes: showPlow ? trail : [], routeEta: onRoute ? place.eta : null })
+      : null;
   const markers: MapMarker[] = [{ id: 'home', kind: 'home', ...home, label: s.mapHome }];
   if (showPlow)
     markers.push({
@@ -186,7 +211,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
       <div className="row page-head">
         <h1 id="live-title">{s.title}</h1>
         <span className="app__spacer" />
-        {!terminal && <ConnectionBadge state={state} strings={strings.connection} />}
+        {listening && <ConnectionBadge state={state} strings={strings.connection} />}
       </div>
       <p className={`live__status live__status--${status}`} role="status" aria-live="polite" data-status={status}>
         <span aria-hidden="true">{strings.statusIcon[status]} </span>
@@ -226,9 +251,11 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
         </div>
       )}
 
-      {isIn(ACTIVE_JOB, status) && <ContactOffice jobId={jobId} />}
+      {isIn(ACTIVE_JOB, status) && (
+        <WhoIsComing jobId={jobId} driverId={j.driver_id} status={status} arrival={arrival} />
+      )}
 
-      {status === 'completed' && <Completion job={j} />}
+      {status === 'completed' && <Completion job={j} invoice={invoice.data ?? null} />}
 
       <div className="card">
         <dl className="facts">
@@ -280,26 +307,77 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 }
 
 /**
- * Call or text the office about the job under way: the operator's public number, never
- * the driver's own. Nothing is shown when the operator has not set one.
+ * Who is coming, and when: the driver's first name, truck and plate, the arrival estimate
+ * (web/src/lib/arrival.ts), and a call or text to the office about the job under way: the
+ * operator's public number, never the driver's own.
  */
-function ContactOffice({ jobId }: { jobId: string }) {
+function WhoIsComing({
+  jobId,
+  driverId,
+  status,
+  arrival,
+}: {
+  jobId: string;
+  driverId: string | null;
+  status: JobStatus;
+  arrival: Arrival | null;
+}) {
   const s = strings.live;
-  const contact = useResource((signal) => jobContact(jobId, signal).catch(() => null), `contact:${jobId}`);
-  const phone = contact.data?.phone;
-  if (!phone) return null;
+  const w = strings.coming;
+  // Asked again when another driver takes the job over.
+  const contact = useResource((signal) => jobContact(jobId, signal).catch(() => null), `contact:${jobId}:${driverId}`);
+  const c = contact.data;
+  const driver = c?.driver ?? null;
+  const vehicle = driver ? w.vehicle(driver) : null;
+  const when =
+    status === 'arrived' || status === 'in_progress'
+      ? w.here
+      : arrival === null
+        ? null
+        : arrival.minutes === 0
+          ? w.arriving
+          : w.minutes(arrival.minutes);
+  if (!driver && !c?.phone && !when) return null;
   return (
-    <section className="card live__contact" aria-labelledby="contact-title">
-      <h2 id="contact-title">{s.contactTitle(contact.data!.business_name)}</h2>
-      <p className="muted">{s.contactBody}</p>
-      <div className="row">
-        <a className="button button--primary" href={`tel:${phone}`}>
-          {s.call}
-        </a>
-        <a className="button button--secondary" href={`sms:${phone}`}>
-          {s.text}
-        </a>
-      </div>
+    <section className="card live__coming" aria-labelledby="coming-title" data-testid="who-is-coming">
+      <h2 id="coming-title">{w.title}</h2>
+      {driver && (
+        <p className="live__driver" data-testid="driver-name">
+          {w.driver(driver.first_name)}
+          {vehicle && (
+            <>
+              {' · '}
+              <span data-testid="driver-vehicle">{vehicle}</span>
+            </>
+          )}
+        </p>
+      )}
+      {when && (
+        <p
+          className="live__eta"
+          data-testid="arrival-estimate"
+          data-minutes={arrival?.minutes}
+          data-source={arrival?.source}
+        >
+          <strong>{when}</strong>
+          {arrival && arrival.source !== 'route' && status === 'en_route' && (
+            <span className="muted"> · {w.basis[arrival.source]}</span>
+          )}
+        </p>
+      )}
+      {c?.phone && (
+        <>
+          <p className="muted">{s.contactBody(c.business_name)}</p>
+          <div className="row">
+            <a className="button button--primary" href={`tel:${c.phone}`}>
+              {s.call}
+            </a>
+            <a className="button button--secondary" href={`sms:${c.phone}`}>
+              {s.text}
+            </a>
+          </div>
+        </>
+      )}
     </section>
   );
 }
@@ -342,17 +420,13 @@ function Timeline({ status, events }: { status: JobStatus; events: StatusEvent[]
   );
 }
 
-function Completion({ job }: { job: Job }) {
+function Completion({ job, invoice }: { job: Job; invoice: Invoice | null }) {
   const s = strings.live;
   const photo = useResource(
     (signal) =>
       job.completion_photo_url ? signedFileUrl(api, job.completion_photo_url, signal) : Promise.resolve(null),
     `photo:${job.completion_photo_url}`,
   );
-  const invoice = useResource((signal) => jobInvoice(job.id, signal), `invoice:${job.id}`);
-  // The room closes when the job completes; a payment or refund at the office shows up here by polling.
-  const owed = !invoice.data || (invoice.data.balance_due_cents ?? 0) > 0;
-  useInterval(invoice.reload, POLL_JOB_MS, owed);
   return (
     <div className="card completion">
       {photo.data && (
@@ -362,17 +436,17 @@ function Completion({ job }: { job: Job }) {
         </figure>
       )}
       <h2>{s.invoice}</h2>
-      {invoice.data ? (
-        <div className="row" data-invoice-id={invoice.data.id}>
+      {invoice ? (
+        <div className="row" data-invoice-id={invoice.id}>
           <span>
             {s.invoiceTotal(
-              formatMoney(invoice.data.total_cents),
-              strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status,
+              formatMoney(invoice.total_cents),
+              strings.invoices.statusLabel[invoice.status] ?? invoice.status,
             )}
-            {(invoice.data.balance_due_cents ?? 0) > 0 && (
+            {(invoice.balance_due_cents ?? 0) > 0 && (
               <span className="muted" data-testid="balance-due">
                 {' '}
-                · {s.balanceDue(formatMoney(invoice.data.balance_due_cents))}
+                · {s.balanceDue(formatMoney(invoice.balance_due_cents))}
               </span>
             )}
           </span>
@@ -381,7 +455,7 @@ function Completion({ job }: { job: Job }) {
             type="button"
             className="button button--secondary"
             onClick={() =>
-              void openInvoicePdf(invoice.data!.id).catch((err: unknown) =>
+              void openInvoicePdf(invoice.id).catch((err: unknown) =>
                 toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
               )
             }

@@ -8,6 +8,7 @@ import type {
   DriverFix,
   Invoice,
   Job,
+  JobContact,
   PricingTier,
   ServiceLocation,
   StatusEvent,
@@ -207,17 +208,10 @@ export async function deleteAccount(): Promise<void> {
   await api.delete('/customers/me');
 }
 
-/** The office number to call or text about a live job (null when there is none to offer). */
-export async function jobContact(
-  id: string,
-  signal?: AbortSignal,
-): Promise<{ business_name: string; phone: string | null; live: boolean }> {
-  return (
-    await api.get<{ contact: { business_name: string; phone: string | null; live: boolean } }>(
-      `/customers/me/jobs/${encodeURIComponent(id)}/contact`,
-      { signal },
-    )
-  ).contact;
+/** Who is coming to a live job, and the office number to call or text (nulls when there is none to offer). */
+export async function jobContact(id: string, signal?: AbortSignal): Promise<JobContact> {
+  return (await api.get<{ contact: JobContact }>(`/customers/me/jobs/${encodeURIComponent(id)}/contact`, { signal }))
+    .contact;
 }
 
 /** Public auth calls (no session yet). */

@@ -255,8 +255,7 @@ export const strings = {
     cancelled: 'Your request is cancelled.',
     keep: 'Keep it',
     backToJobs: 'All my jobs',
-    contactTitle: (business: string) => `Questions? Reach ${business}`,
-    contactBody: 'Calls and texts go to the office, which passes word to your driver.',
+    contactBody: (business: string) => `Questions? Call or text ${business}; the office passes word to your driver.`,
     call: 'Call',
     text: 'Text',
     mapLabel: (dist: string | null) => (dist ? `Map: the plow is ${dist} from your driveway` : 'Map: your driveway'),
@@ -276,6 +275,29 @@ export const strings = {
     noInvoice: 'Your invoice will appear here once the driver records the payment.',
     scheduled: (when: string) => `Scheduled for ${when}`,
     at: (when: string) => when,
+  },
+  /** The live page's "Who is coming, and when" card. */
+  coming: {
+    title: 'Who is coming, and when',
+    driver: (firstName: string) => firstName || 'Your driver',
+    /** "2019 Ford F-250 pickup, plate NH 4471"; null when the driver gave no vehicle. */
+    vehicle: (v: {
+      vehicle_type: string | null;
+      vehicle_make: string | null;
+      vehicle_model: string | null;
+      vehicle_year: number | null;
+      license_plate: string | null;
+    }) => {
+      const truck = [v.vehicle_year, v.vehicle_make, v.vehicle_model, v.vehicle_type?.toLowerCase()]
+        .filter(Boolean)
+        .join(' ');
+      const plate = v.license_plate ? `plate ${v.license_plate}` : '';
+      return [truck, plate].filter(Boolean).join(', ') || null;
+    },
+    minutes: (n: number) => (n === 1 ? 'About 1 minute away' : `About ${n} minutes away`),
+    arriving: 'Arriving now',
+    here: 'At your driveway now',
+    basis: { speed: 'from its distance and recent speed', typical: 'from its distance' },
   },
   /** The job page's "Edit" dialog, open until a driver sets out. */
   edit: {

@@ -249,5 +249,7 @@ export const strings = {
     accuracy: (m: number) => `Accuracy ±${Math.round(m)} m`,
     lastSent: (when: string) => `Last sent ${when}`,
     notSent: 'Not sent yet',
+    sending: (n: number) => `Back in coverage: sending ${n} saved ${n === 1 ? 'point' : 'points'}…`,
+    saved: (n: number) => `${n} ${n === 1 ? 'point' : 'points'} waiting to send`,
   },
 } as const;

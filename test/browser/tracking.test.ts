@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Api, sessionEntry, type Tokens } from './support/api';
+import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+
+/**
+ * Tracking people trust: the customer's live page says who is coming (first name, truck,
+ * plate) and when, and the finished job's invoice turns paid the moment the driver records
+ * the payment; the driver's job screen has one navigation button and its photos above
+ * "Finish job".
+ */
+
+const WAIT = { timeout: 20_000 };
+const base = inject('appUrl');
+const TRUCK = { vehicle_type: 'Pickup', vehicle_make: 'Ford', vehicle_model: 'F-250', vehicle_year: 2019 };
+
+describe('tracking: who is coming, when, and what is owed', () => {
+  const api = new Api(base);
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pages: Record<string, Page> = {};
+  const errors: string[] = [];
+  let customer: Tokens;
+  let driver: Tokens;
+  let admin: Tokens;
+  let jobId: string;
+
+  async function open(app: 'customer' | 'driver', tokens: Tokens): Promise<Page> {
+    const context = await browser.newContext({
+      baseURL: base,
+      viewport: { width: 412, height: 915 },
+      geolocation: { latitude: 43.21, longitude: -71.53, accuracy: 10 },
+      permissions: ['geolocation'],
+    });
+    contexts.push(context);
+    const [key, value] = sessionEntry(app, tokens);
+    await context.addInitScript({ content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});` });
+    const page = await context.newPage();
+    errors.push(...collectPageErrors(page, app));
+    pages[app] = page;
+    return page;
+  }
+
+  beforeAll(async () => {
+    customer = await api.login('customer3@demo.test');
+    driver = await api.login('driver3@demo.test');
+    admin = await api.login('admin@demo.test', true);
+    const profile = await api.json('PATCH', '/drivers/me', driver.access_token, { ...TRUCK, license_plate: 'NH 4471' });
+    expect(profile.status).toBe(200);
+    await api.json('PATCH', '/drivers/me/status', driver.access_token, { status: 'available' });
+    jobId = await api.requestJob(customer.access_token, 0);
+    const { body: me } = await api.json<{ driver: { id: string } }>('GET', '/drivers/me', driver.access_token);
+    for (const [method, path, token, body] of [
+      ['PATCH', `/jobs/${jobId}`, admin.access_token, { after_photo_required: false }],
+      ['POST', `/jobs/${jobId}/assign`, admin.access_token, { driver_id: me.driver.id }],
+      ['POST', `/drivers/me/jobs/${jobId}/accept`, driver.access_token, undefined],
+      ['PATCH', `/drivers/me/jobs/${jobId}/status`, driver.access_token, { status: 'en_route' }],
+    ] as const) {
+      const res = await api.json(method, path, token, body);
+      if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+  });
+
+  it('shows the customer the driver’s first name, truck and plate, and an arrival estimate in minutes', async () => {
+    onTestFailed(() => screenshotAll(pages, 'tracking-who'));
+    const page = await open('customer', customer);
+    await page.goto(`/customer/jobs/${jobId}`);
+    const card = page.getByTestId('who-is-coming');
+    await card.waitFor(WAIT);
+    await api.sendFix(driver.access_token, `track-${jobId}-1`);
+    expect(await page.getByTestId('driver-name').textContent()).toMatch(/^\S+ · /);
+    expect(await page.getByTestId('driver-name').textContent()).not.toMatch(/\S+ \S+ ·/); // first name only
+    expect(await page.getByTestId('driver-vehicle').textContent()).toBe('2019 Ford F-250 pickup, plate NH 4471');
+    const estimate = page.getByTestId('arrival-estimate');
+    await estimate.waitFor(WAIT);
+    expect(await estimate.textContent()).toMatch(/About \d+ minutes? away/);
+    expect(Number(await estimate.getAttribute('data-minutes'))).toBeGreaterThan(0);
+  });
+
+  it('gives the driver one navigation button and the photos above “Finish job”', async () => {
+    onTestFailed(() => screenshotAll(pages, 'tracking-driver'));
+    const page = await open('driver', driver);
+    await page.goto(`/driver/jobs/${jobId}`);
+    const job = page.locator(`article.job-page[data-job-id="${jobId}"]`);
+    await job.getByRole('button', { name: 'I’ve arrived' }).click(WAIT);
+    await job.getByRole('button', { name: 'Start plowing' }).click(WAIT);
+    const finish = job.getByRole('button', { name: 'Finish job' });
+    await finish.waitFor(WAIT);
+    expect(await job.getByRole('link', { name: 'Navigate to the driveway' }).count()).toBe(1);
+    expect(await job.getByRole('link', { name: /Directions|map app/ }).count()).toBe(0);
+    const [photoBox, finishBox] = await Promise.all([job.locator('section.photo').boundingBox(), finish.boundingBox()]);
+    expect(photoBox!.y).toBeLessThan(finishBox!.y);
+  });
+
+  it('turns the customer’s invoice paid the moment the driver records the payment, without a reload', async () => {
+    onTestFailed(() => screenshotAll(pages, 'tracking-invoice'));
+    const customerPage = pages.customer!;
+    const job = pages.driver!.locator(`article.job-page[data-job-id="${jobId}"]`);
+    await job.getByRole('button', { name: 'Finish job' }).click();
+    await pages.driver!.getByRole('heading', { name: 'Get paid' }).waitFor(WAIT);
+    const invoiceLine = customerPage.locator('[data-invoice-id]');
+    await invoiceLine.waitFor(WAIT);
+    expect(await invoiceLine.textContent()).not.toContain('Paid');
+    // The socket stays while the bill is open: waiting here would not see a poll (15 s) in time.
+    await customerPage.getByRole('status').filter({ hasText: 'Live' }).first().waitFor(WAIT);
+    await pages.driver!.getByRole('button', { name: 'Cash' }).click();
+    await customerPage.locator('[data-invoice-id]', { hasText: 'Paid' }).waitFor({ timeout: 8_000 });
+  });
+
+  it('raised no uncaught errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
