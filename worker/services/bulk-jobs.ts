@@ -1,10 +1,19 @@
 import type { BulkJobsBody } from '../../contract/api-domain';
-import type { BulkJobOutcome } from '../../contract/responses';
+import type { ErrorBody } from '../../contract/errors';
 import type { Actor } from '../lib/actor';
 import { ApiError } from '../lib/errors';
 import { log } from '../lib/log';
 import { assignableDriver } from './driver-directory';
-import { type Queryable, type TransitionResult, toJob, transitionJob } from './jobs';
+import { type Job, type Queryable, type TransitionResult, toJob, transitionJob } from './jobs';
+
+/** One job's outcome (contract/responses.ts `BulkJobOutcome`). */
+export interface BulkJobOutcome {
+  job_id: string;
+  ok: boolean;
+  status: number;
+  job?: Job;
+  error?: ErrorBody['error'];
+}
 
 export interface BulkOutcome {
   results: BulkJobOutcome[];
