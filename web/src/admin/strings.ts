@@ -261,6 +261,12 @@ export const strings = {
     /** A driver's position graded by age (contract/freshness.ts). */
     freshness: { live: 'Live', delayed: 'Delayed', lost: 'Lost contact' },
     never: 'no position yet',
+    /** Shown instead of the driver's own status once their position is lost. */
+    outOfTouch: 'Out of touch',
+    assignTitle: (address: string) => `Assign ${address}`,
+    notPending: (status: string) => `This job is ${status}; only a pending job is assigned from the map.`,
+    noneFree: 'No driver is free and in touch right now.',
+    assignTo: (name: string) => `Assign to ${name}`,
     noArea: 'Set the service area to center the map.',
   },
   drivers: {
