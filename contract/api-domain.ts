@@ -285,6 +285,26 @@ export const AdminJobStatusBody = z.object({
   expected_version: z.number().int().min(0).optional(),
 });
 
+/** The most jobs one bulk action takes: a storm's board, not the whole season. */
+export const BULK_JOBS_MAX = 100;
+
+const bulkJobIds = z
+  .array(uuid)
+  .min(1, 'pick at least one job')
+  .max(BULK_JOBS_MAX, `pick at most ${BULK_JOBS_MAX} jobs at a time`)
+  .refine((ids) => new Set(ids).size === ids.length, 'names a job twice');
+
+/**
+ * A dispatcher's action on several board cards at once during a storm: assign them all to
+ * one driver, or cancel them all with one reason. Each job goes through the same change as
+ * its own assign or cancel would; the answer reports each job's outcome.
+ */
+export const BulkJobsBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('assign'), job_ids: bulkJobIds, driver_id: uuid }),
+  z.object({ action: z.literal('cancel'), job_ids: bulkJobIds, reason: text(500) }),
+]);
+export type BulkJobsBody = z.infer<typeof BulkJobsBody>;
+
 /** An admin opening a dispute on a completed job: the customer's complaint, in a sentence. */
 export const DisputeBody = z.object({
   reason: text(500),

@@ -266,6 +266,28 @@ export const WaitlistItem = z.object({
 export type WaitlistItem = z.infer<typeof WaitlistItem>;
 
 /** One card of the dispatch board (`GET /admin/board`). */
+/**
+ * One job's outcome in a bulk action: its new state, or why it was refused (the same code
+ * and message its own assign or cancel would have answered).
+ */
+export const BulkJobOutcome = z.object({
+  job_id: z.string(),
+  ok: z.boolean(),
+  status: z
+    .number()
+    .meta({ description: 'The HTTP status the single action would have answered: 200, 404, 409, 422…' }),
+  job: Job.optional(),
+  error: ErrorBody.shape.error.optional(),
+});
+export type BulkJobOutcome = z.infer<typeof BulkJobOutcome>;
+
+export const BulkJobsResult = z.object({
+  results: z.array(BulkJobOutcome).meta({ description: 'One per job asked for, in the order asked.' }),
+  succeeded: z.number(),
+  failed: z.number(),
+});
+export type BulkJobsResult = z.infer<typeof BulkJobsResult>;
+
 export const BoardCard = z.object({
   id: z.string(),
   status: jobStatus,

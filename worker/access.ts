@@ -175,6 +175,7 @@ export const ACCESS: Record<string, Access> = {
   'POST /api/v1/admin/storms/:id/plan': ADMIN,
   'GET /api/v1/admin/storms/:id/routes': ADMIN,
   'POST /api/v1/admin/route-stops/:jobId/move': ADMIN,
+  'POST /api/v1/admin/jobs/bulk': ADMIN,
   'GET /api/v1/admin/storms/:id/eta-accuracy': ADMIN,
   'GET /api/v1/drivers/me/route': DRIVER,
 };

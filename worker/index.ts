@@ -13,6 +13,7 @@ import { dispatchQueue } from './queues';
 import { adminAccounts } from './routes/admin-accounts';
 import { adminContracts } from './routes/admin-contracts';
 import { adminStorms } from './routes/admin-storms';
+import { adminJobs } from './routes/admin-jobs';
 import { adminRoutes } from './routes/admin-routes';
 import { customerContractRoutes } from './routes/customer-contracts';
 import { adminAudit } from './routes/admin-audit';
@@ -109,6 +110,7 @@ app.route('/api/v1/admin', adminContracts);
 app.route('/api/v1/admin', adminStorms);
 app.route('/api/v1/admin', stormEvidenceRoutes);
 app.route('/api/v1/admin', adminRoutes);
+app.route('/api/v1/admin', adminJobs);
 app.route('/api/v1/customers', customerContractRoutes);
 
 app.notFound((c) =>

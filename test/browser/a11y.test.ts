@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Api } from './support/api';
+import { openColumn } from './support/board';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 import { contextFor, prepareTour, type App, type TourData } from './support/tour';
 
@@ -121,6 +122,11 @@ describe('the dispatch board by keyboard', () => {
       .getByText(/Moved .* to Cancelled\./)
       .first()
       .waitFor(WAIT);
+    // The keyboard stays on the board (the next card, or the column it left), not on the page.
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[data-column]')?.getAttribute('data-column')),
+    ).toBe('assigned');
+    await openColumn(page, 'cancelled');
     await page.locator(`[data-column="cancelled"] article[data-job-id="${data.jobId}"]`).waitFor(WAIT);
     const { body } = await api.json<{ job: { status: string } }>(
       'GET',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Api, sessionEntry, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
+import { openColumn } from './support/board';
 import {
   apiTrafficSummary,
   collectApiFailures,
@@ -210,6 +211,8 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
   it('marks a finished job disputed from the drawer; the drawer and the board show it', async () => {
     onFailure('dispute');
     const page = pages.admin!;
+    // Finished jobs sit in a folded column: open it first.
+    await openColumn(page, 'completed');
     const card = page.locator(`[data-column="completed"] article[data-job-id="${doneJobId}"]`);
     await card.waitFor(WAIT);
     // "Move to… → Disputed" on the card opens its drawer, where the complaint is asked for.
@@ -235,6 +238,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
       .waitFor(WAIT);
     await drawer.locator('.drawer > .status-tag[data-status="disputed"]', { hasText: 'Disputed' }).waitFor(WAIT);
     await drawer.getByRole('button', { name: 'Resolve dispute' }).waitFor(WAIT);
+    await openColumn(page, 'disputed');
     await page.locator(`[data-column="disputed"] article[data-job-id="${doneJobId}"]`).waitFor({
       state: 'attached',
       ...WAIT,

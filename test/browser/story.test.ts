@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, type Tokens } from './support/api';
+import { openColumn } from './support/board';
 import {
   apiTrafficSummary,
   collectApiFailures,
@@ -372,6 +373,7 @@ describe('the whole story: sign up → request → board → assign → drive �
   it('shows the revenue in the admin report', async () => {
     onFailure('admin-report');
     const page = pages.admin!;
+    await openColumn(page, 'completed');
     await page.locator(`[data-column="completed"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByRole('heading', { name: 'Reports' }).waitFor(WAIT);

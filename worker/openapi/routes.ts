@@ -30,6 +30,7 @@ import {
 import {
   AdminCustomersQuery,
   AdminJobStatusBody,
+  BulkJobsBody,
   BoardQuery,
   ExportQuery,
   CursorQuery,
@@ -906,6 +907,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
       409: 'stop_under_way: the job is en route or later.',
       422: 'driver_unavailable.',
     },
+  },
+  'POST /api/v1/admin/jobs/bulk': {
+    summary: 'Assign several jobs to one driver, or cancel several with one reason (a storm on the board).',
+    description:
+      'Each job changes in its own transaction exactly as its own `POST /jobs/:id/assign` or `DELETE /jobs/:id` would, and is announced the same way. A job that cannot change (moved meanwhile, already finished, not found) is reported in `results` with the status and error its own call would have answered; the others still change. `{results: [{job_id, ok, status, job?, error?}], succeeded, failed}` (schema `BulkJobsResult`).',
+    body: BulkJobsBody,
+    ok: { 200: '`{results, succeeded, failed}`: one result per job, in the order asked.' },
+    errors: { 422: 'unknown_driver or driver_suspended: no job is touched.' },
   },
   'GET /api/v1/admin/storms/:id/eta-accuracy': {
     summary:

@@ -1,8 +1,19 @@
-import { useEffect, useId, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
 import type { JobStatus } from '../../../contract/enums';
+import { CALLED_OFF_JOB, TERMINAL_JOB } from '../../../contract/job-status';
 import { allowedNext } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
-import type { BoardCard, BoardColumn, WaitlistItem } from '../../../contract/responses';
+import type { BoardCard, BoardColumn, BulkJobsResult, WaitlistItem } from '../../../contract/responses';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { Link, navigate } from '../lib/router';
@@ -10,10 +21,10 @@ import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { StatusTag } from '../ui/StatusTag';
 import {
   assignJob,
   assignWaitlisted,
+  bulkJobs,
   cancelJob,
   getDashboard,
   listWaitlist,
@@ -30,9 +41,40 @@ import { strings } from './strings';
  * The dispatch board (after Edgar's Status Board): a column per status with its count and
  * sum, cards dragged between columns or moved with the keyboard through "Move to…".
  * Every move shows at once and is undone, with a message saying why, if the server refuses.
+ * Finished columns fold to a strip (a storm needs the open ones in view); cards can be
+ * picked for one bulk assignment or cancellation.
  */
 
 type Pending = { card: BoardCard; to: JobStatus } | null;
+/** Where the keyboard focus goes once the board has re-rendered. */
+type FocusTarget = { card: string } | { column: JobStatus };
+
+/** Columns that start folded: nothing more happens to their jobs by itself. */
+const FOLDABLE: readonly JobStatus[] = TERMINAL_JOB;
+const UNFOLDED_KEY = 'plowdispatch.board.unfolded';
+
+/** Which foldable columns the dispatcher opened, kept across visits. */
+function useUnfolded(): [ReadonlySet<JobStatus>, (status: JobStatus) => void] {
+  const [open, setOpen] = useState<ReadonlySet<JobStatus>>(() => {
+    try {
+      return new Set(JSON.parse(localStorage.getItem(UNFOLDED_KEY) ?? '[]') as JobStatus[]);
+    } catch {
+      return new Set();
+    }
+  });
+  const toggle = (status: JobStatus) =>
+    setOpen((before) => {
+      const next = new Set(before);
+      if (!next.delete(status)) next.add(status);
+      try {
+        localStorage.setItem(UNFOLDED_KEY, JSON.stringify([...next]));
+      } catch {
+        // storage blocked: the fold lasts this visit
+      }
+      return next;
+    });
+  return [open, toggle];
+}
 
 export function BoardPage() {
   const s = strings.board;
@@ -45,15 +87,23 @@ export function BoardPage() {
   const [confirming, setConfirming] = useState<Pending>(null);
   const [dragging, setDragging] = useState<string | null>(null);
   const [newJob, setNewJob] = useState(false);
+  const [unfolded, toggleFold] = useUnfolded();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulk, setBulk] = useState<'assign' | 'cancel' | null>(null);
   const inFlight = useRef(0);
   // A card moved by keyboard lands in another column (a new element): its "Move to…"
-  // button there gets the focus back, so the dispatcher can carry on from the card.
-  const refocus = useRef<string | null>(null);
+  // button there gets the focus back, so the dispatcher can carry on from the card. After
+  // an assignment or a cancellation the focus goes to the next card of the column instead
+  // (or the column itself), never to the page.
+  const refocus = useRef<FocusTarget | null>(null);
   useEffect(() => {
-    const id = refocus.current;
-    if (!id || !columns) return;
-    const button = document.querySelector<HTMLElement>(`article[data-job-id="${id}"] [aria-haspopup="menu"]`);
-    const target = button ?? document.querySelector<HTMLElement>(`article[data-job-id="${id}"] a`);
+    const t = refocus.current;
+    if (!t || !columns) return;
+    const target =
+      'card' in t
+        ? (document.querySelector<HTMLElement>(`article[data-job-id="${t.card}"] [aria-haspopup="menu"]`) ??
+          document.querySelector<HTMLElement>(`article[data-job-id="${t.card}"] a`))
+        : document.querySelector<HTMLElement>(`[data-column="${t.column}"] [data-column-title]`);
     if (!target) return;
     refocus.current = null;
     target.focus();
@@ -66,18 +116,31 @@ export function BoardPage() {
 
   const drivers = admin.drivers ?? [];
   const q = query.trim().toLowerCase();
+  const filtering = q !== '' || driverFilter !== '';
   const visible = (c: BoardCard) =>
     (!q || `${c.job_address} ${c.customer_name} ${c.driver_name ?? ''}`.toLowerCase().includes(q)) &&
     (!driverFilter || (driverFilter === '-' ? !c.driver_id : c.driver_id === driverFilter));
 
   const targetsOf = (card: BoardCard): JobStatus[] =>
     (card.allowed_next.length ? card.allowed_next : allowedNext(card.status, 'admin')).filter((t) => t !== card.status);
+  const selectable = (card: BoardCard) => targetsOf(card).some((t) => t === 'assigned' || t === 'cancelled');
+
+  const allCards = columns?.flatMap((c) => c.cards) ?? [];
+  const picked = allCards.filter((c) => selected.has(c.id));
+
+  /** The card after `card` in its column as shown (else the one before), else the column. */
+  const nextAfter = (card: BoardCard): FocusTarget => {
+    const shown = columns?.find((c) => c.status === card.status)?.cards.filter(visible) ?? [];
+    const i = shown.findIndex((c) => c.id === card.id);
+    const next = shown[i + 1] ?? shown[i - 1];
+    return next && next.id !== card.id ? { card: next.id } : { column: card.status };
+  };
 
   /** Optimistic move: the card jumps now, the server is asked, a refusal puts it back. */
   const apply = async (card: BoardCard, to: JobStatus, call: () => Promise<unknown>, driverName?: string) => {
     const before = columns;
     if (!before) return;
-    const keyboard = refocus.current === card.id;
+    const keyboard = refocus.current !== null;
     const moved: BoardCard = { ...card, status: to, ...(driverName ? { driver_name: driverName } : {}) };
     setColumns(
       before.map((col) => {
@@ -105,7 +168,7 @@ export function BoardPage() {
           : s.moved(card.job_address, strings.jobStatus[to]),
       });
     } catch (err) {
-      if (keyboard) refocus.current = card.id; // back in its column: the focus follows it
+      if (keyboard) refocus.current = { card: card.id }; // back in its column: the focus follows it
       setColumns(before);
       const why = err instanceof ApiError && err.status === 409 ? s.lostRace : errorMessage(err, strings.errors);
       toast.show({ kind: 'error', message: s.moveFailed(card.job_address, strings.jobStatus[card.status], why) });
@@ -121,12 +184,13 @@ export function BoardPage() {
     if (to === 'cancelled') return setConfirming({ card, to });
     // A dispute needs the customer's complaint, its settlement an outcome: both in the drawer.
     if (to === 'disputed' || card.status === 'disputed') return goToJob(card.id);
-    if (byKeyboard) refocus.current = card.id;
+    if (byKeyboard) refocus.current = { card: card.id };
     void apply(card, to, () => moveJob(card.id, to, card.version));
   };
 
   const assignTo = (card: BoardCard, driverId: string) => {
     const name = drivers.find((d) => d.id === driverId)?.full_name ?? '';
+    refocus.current = nextAfter(card);
     void apply(card, 'assigned', () => assignJob(card.id, driverId, card.version), name);
   };
 
@@ -136,6 +200,60 @@ export function BoardPage() {
     setDragging(null);
     const card = columns?.flatMap((c) => c.cards).find((c) => c.id === id);
     if (card) requestMove(card, to);
+  };
+
+  const toggleSelected = (id: string) =>
+    setSelected((before) => {
+      const next = new Set(before);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
+  /** One request for the picked cards; what changed and what did not is said in one toast each. */
+  const runBulk = async (action: 'assign' | 'cancel', value: string) => {
+    const cards = picked;
+    setBulk(null);
+    if (cards.length === 0) return;
+    const first = cards[0]!;
+    refocus.current = nextAfter(first);
+    let result: BulkJobsResult;
+    try {
+      result = await bulkJobs(
+        action === 'assign'
+          ? { action, job_ids: cards.map((c) => c.id), driver_id: value }
+          : { action, job_ids: cards.map((c) => c.id), reason: value },
+      );
+    } catch (err) {
+      refocus.current = null;
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      return;
+    }
+    setSelected(new Set());
+    const address = new Map(cards.map((c) => [c.id, c.job_address]));
+    if (result.succeeded > 0)
+      toast.show({
+        kind: 'ok',
+        message:
+          action === 'assign'
+            ? s.bulkAssigned(result.succeeded, drivers.find((d) => d.id === value)?.full_name ?? '')
+            : s.bulkCancelled(result.succeeded),
+      });
+    const failed = result.results.filter((r) => !r.ok);
+    if (failed.length > 0)
+      toast.show({
+        kind: 'error',
+        message: s.bulkFailed(
+          failed
+            .map((r) =>
+              s.bulkFailure(
+                address.get(r.job_id) ?? r.job_id,
+                r.status === 409 ? s.changedMeanwhile : (r.error?.message ?? strings.errors.generic),
+              ),
+            )
+            .join('; '),
+        ),
+      });
+    admin.bumpJobs();
   };
 
   return (
@@ -187,47 +305,111 @@ export function BoardPage() {
         </select>
       </div>
       <p className="hint">{s.dragHint}</p>
+      {picked.length > 0 && (
+        <section className="row board__selection" aria-label={s.selection} data-testid="selection">
+          <strong>{s.selected(picked.length)}</strong>
+          <button type="button" className="button button--primary" onClick={() => setBulk('assign')}>
+            {s.bulkAssign}
+          </button>
+          <button type="button" className="button button--danger" onClick={() => setBulk('cancel')}>
+            {s.bulkCancel}
+          </button>
+          <button type="button" className="button button--ghost" onClick={() => setSelected(new Set())}>
+            {s.clearSelection}
+          </button>
+        </section>
+      )}
       <ErrorNotice error={board.error} strings={strings.errors} onRetry={board.reload} />
       {!columns && board.loading && <p role="status">{strings.loading}</p>}
       <div className="board-layout">
         <div className="board" data-testid="board">
           {columns?.map((col) => {
             const cards = col.cards.filter(visible);
+            const foldable = FOLDABLE.includes(col.status);
+            const folded = foldable && !unfolded.has(col.status);
+            // Money in a called-off column means nothing: it is counted, not summed.
+            const summed = !CALLED_OFF_JOB.includes(col.status);
+            const sum = (cents: number) => (summed ? formatMoney(cents) : null);
+            const summary = filtering
+              ? s.filteredSummary(cards.length, sum(cards.reduce((n, c) => n + c.price_cents, 0)))
+              : summed
+                ? s.columnSummary(col.count, formatMoney(col.total_price_cents))
+                : s.columnCount(col.count);
+            const name = strings.jobStatus[col.status];
+            const title = (
+              <>
+                <span aria-hidden="true">{strings.statusIcon[col.status]} </span>
+                {name}
+              </>
+            );
             return (
               <section
                 key={col.status}
-                className={`board__column ${dragging ? 'is-drop-target' : ''}`}
+                className={`board__column ${folded ? 'is-folded' : ''} ${dragging ? 'is-drop-target' : ''}`}
                 aria-labelledby={`col-${col.status}`}
                 data-column={col.status}
+                data-folded={folded || undefined}
                 onDragOver={(e) => e.preventDefault()}
                 onDrop={onDrop(col.status)}
               >
                 <header className="board__column-head">
                   <h2 id={`col-${col.status}`}>
-                    <span aria-hidden="true">{strings.statusIcon[col.status]} </span>
-                    {strings.jobStatus[col.status]}
+                    {foldable ? (
+                      <button
+                        type="button"
+                        className="board__fold"
+                        aria-expanded={!folded}
+                        aria-controls={`cards-${col.status}`}
+                        data-column-title
+                        title={folded ? s.showColumn(name, filtering ? cards.length : col.count) : undefined}
+                        onClick={() => toggleFold(col.status)}
+                      >
+                        {title}
+                        <span className="board__fold-mark" aria-hidden="true">
+                          {folded ? '▸' : '▾'}
+                        </span>
+                      </button>
+                    ) : (
+                      <span tabIndex={-1} data-column-title>
+                        {title}
+                      </span>
+                    )}
                   </h2>
-                  <p className="board__summary" data-count={col.count} data-sum={col.total_price_cents}>
-                    {s.columnSummary(col.count, formatMoney(col.total_price_cents))}
+                  <p
+                    className="board__summary"
+                    data-count={filtering ? cards.length : col.count}
+                    data-sum={
+                      summed
+                        ? filtering
+                          ? cards.reduce((n, c) => n + c.price_cents, 0)
+                          : col.total_price_cents
+                        : undefined
+                    }
+                  >
+                    {summary}
                   </p>
                 </header>
-                {cards.length === 0 ? (
-                  <p className="muted board__empty">{s.empty}</p>
-                ) : (
-                  <ul className="board__cards">
-                    {cards.map((card) => (
-                      <li key={card.id}>
-                        <Card
-                          card={card}
-                          targets={targetsOf(card)}
-                          onMove={(to) => requestMove(card, to, true)}
-                          onAssign={(driverId) => assignTo(card, driverId)}
-                          onDragStart={() => setDragging(card.id)}
-                        />
-                      </li>
-                    ))}
-                  </ul>
-                )}
+                <div id={`cards-${col.status}`} hidden={folded}>
+                  {folded ? null : cards.length === 0 ? (
+                    <p className="muted board__empty">{s.empty}</p>
+                  ) : (
+                    <ul className="board__cards">
+                      {cards.map((card) => (
+                        <li key={card.id}>
+                          <Card
+                            card={card}
+                            targets={targetsOf(card)}
+                            selected={selectable(card) ? selected.has(card.id) : undefined}
+                            onSelect={() => toggleSelected(card.id)}
+                            onMove={(to) => requestMove(card, to, true)}
+                            onAssign={(driverId) => assignTo(card, driverId)}
+                            onDragStart={() => setDragging(card.id)}
+                          />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
               </section>
             );
           })}
@@ -246,7 +428,6 @@ export function BoardPage() {
             onPick={(driverId) => {
               const card = picking.card;
               setPicking(null);
-              refocus.current = card.id;
               assignTo(card, driverId);
             }}
           />
@@ -266,7 +447,7 @@ export function BoardPage() {
               onClick={() => {
                 const card = confirming.card;
                 setConfirming(null);
-                refocus.current = card.id;
+                refocus.current = nextAfter(card);
                 void apply(card, 'cancelled', () => cancelJob(card.id));
               }}
             >
@@ -278,19 +459,80 @@ export function BoardPage() {
           </div>
         </Dialog>
       )}
+      {bulk === 'assign' && (
+        <Dialog
+          title={s.bulkAssignTitle(picked.length)}
+          onClose={() => setBulk(null)}
+          closeLabel={strings.drawer.close}
+        >
+          <DriverPicker
+            label={s.bulkAssignTitle(picked.length)}
+            onPick={(driverId) => void runBulk('assign', driverId)}
+          />
+        </Dialog>
+      )}
+      {bulk === 'cancel' && (
+        <Dialog
+          title={s.bulkCancelTitle(picked.length)}
+          onClose={() => setBulk(null)}
+          closeLabel={strings.drawer.close}
+        >
+          <BulkCancelForm onCancel={(reason) => void runBulk('cancel', reason)} onKeep={() => setBulk(null)} />
+        </Dialog>
+      )}
     </div>
+  );
+}
+
+/** The one reason a bulk cancellation gives every customer. */
+function BulkCancelForm({ onCancel, onKeep }: { onCancel: (reason: string) => void; onKeep: () => void }) {
+  const s = strings.board;
+  const id = useId();
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason.trim()) onCancel(reason.trim());
+      }}
+    >
+      <label htmlFor={id}>{s.bulkReason}</label>
+      <textarea
+        id={id}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        required
+        maxLength={500}
+        rows={2}
+        data-autofocus
+      />
+      <div className="row">
+        <button type="submit" className="button button--danger" disabled={!reason.trim()}>
+          {s.bulkCancelGo}
+        </button>
+        <button type="button" className="button button--ghost" onClick={onKeep}>
+          {strings.drawer.keep}
+        </button>
+      </div>
+    </form>
   );
 }
 
 function Card({
   card,
   targets,
+  selected,
+  onSelect,
   onMove,
   onAssign,
   onDragStart,
 }: {
   card: BoardCard;
   targets: JobStatus[];
+  /** Picked for a bulk action; `undefined` when the card cannot be picked (nothing to assign or cancel). */
+  selected: boolean | undefined;
+  onSelect: () => void;
   onMove: (to: JobStatus) => void;
   onAssign: (driverId: string) => void;
   onDragStart: () => void;
@@ -301,7 +543,7 @@ function Card({
   const selectId = `assign-${card.id}`;
   return (
     <article
-      className="board-card"
+      className={`board-card ${selected ? 'is-selected' : ''}`}
       draggable
       onDragStart={(e) => {
         e.dataTransfer.setData('text/plain', card.id);
@@ -312,10 +554,21 @@ function Card({
       data-status={card.status}
       aria-label={s.cardLabel(card.job_address, strings.jobStatus[card.status])}
     >
-      <div className="row">
-        <StatusTag status={card.status} label={strings.jobStatus[card.status]} icon={strings.statusIcon[card.status]} />
+      <div className="row board-card__head">
+        {selected !== undefined && (
+          <input
+            type="checkbox"
+            className="board-card__select"
+            checked={selected}
+            onChange={onSelect}
+            aria-label={s.select(card.job_address)}
+          />
+        )}
+        {/* The column names the status (and the card's label says it): the width goes to the price. */}
         <span className="app__spacer" />
-        <strong>{formatMoney(card.price_cents)}</strong>
+        <strong className="board-card__price" data-testid="card-price">
+          {formatMoney(card.price_cents)}
+        </strong>
       </div>
       {card.invoice_status && (
         <p className="board-card__meta" data-testid="card-invoice">
@@ -379,6 +632,41 @@ function Card({
   );
 }
 
+/** Margin kept between a menu and the edge of the window. */
+const MENU_MARGIN_PX = 8;
+
+/**
+ * Places an open menu next to its button inside the window: below it when it fits, above
+ * otherwise, shifted left when it would leave the right edge. Fixed, so a scrolling board
+ * does not clip it; re-placed as the page or the board scrolls.
+ */
+function useMenuPlacement(open: boolean, button: RefObject<HTMLElement | null>, list: RefObject<HTMLElement | null>) {
+  useLayoutEffect(() => {
+    if (!open) return;
+    const place = () => {
+      const b = button.current?.getBoundingClientRect();
+      const m = list.current;
+      if (!b || !m) return;
+      const w = m.offsetWidth;
+      const h = m.offsetHeight;
+      const vw = document.documentElement.clientWidth;
+      const vh = window.innerHeight;
+      const below = b.bottom + 4;
+      const top = below + h <= vh - MENU_MARGIN_PX ? below : Math.max(MENU_MARGIN_PX, b.top - 4 - h);
+      const left = Math.max(MENU_MARGIN_PX, Math.min(b.left, vw - MENU_MARGIN_PX - w));
+      m.style.top = `${top}px`;
+      m.style.left = `${left}px`;
+    };
+    place();
+    window.addEventListener('resize', place);
+    window.addEventListener('scroll', place, true);
+    return () => {
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', place, true);
+    };
+  }, [open, button, list]);
+}
+
 /** The keyboard path for a move: a menu button (WAI-ARIA menu pattern) listing the allowed columns. */
 function MoveMenu({
   address,
@@ -393,7 +681,9 @@ function MoveMenu({
   const id = useId();
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
+  useMenuPlacement(open, button, list);
   useEffect(() => {
     if (open) items.current[0]?.focus();
   }, [open]);
@@ -429,7 +719,14 @@ function MoveMenu({
         {s.moveTo}
       </button>
       {open && (
-        <div id={`${id}-menu`} role="menu" aria-label={s.moveMenu(address)} className="menu__list" onKeyDown={onKey}>
+        <div
+          ref={list}
+          id={`${id}-menu`}
+          role="menu"
+          aria-label={s.moveMenu(address)}
+          className="menu__list menu__list--placed"
+          onKeyDown={onKey}
+        >
           {targets.map((t, i) => (
             <button
               key={t}

@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { freshnessOf } from '../../../contract/freshness';
 import { ApiError } from '../lib/api';
-import type { AdminTier, AuditEntry, NotificationRow } from '../../../contract/responses';
+import { distanceMeters } from '../lib/geo';
+import type { AdminTier, AuditEntry, BoardCard, NotificationRow } from '../../../contract/responses';
 import { formatDateTime, formatMoney, secondsSince } from '../lib/format';
 import { useNow, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
@@ -13,6 +14,7 @@ import { Field, fieldSetter } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
 import {
   activateUser,
+  assignJob,
   auditLog,
   invite,
   jobsReport,
@@ -38,6 +40,7 @@ export function LiveMapPage() {
   const admin = useAdmin();
   const now = useNow(5000);
   const board = useResource((signal) => loadBoard(signal), `map:${admin.jobsVersion}`);
+  const [selected, setSelected] = useState<string | null>(null);
   const open = (board.data ?? []).filter((c) => !TERMINAL_JOB.includes(c.status)).flatMap((c) => c.cards);
   const area = admin.serviceArea;
   const center = area ? { lat: area.lat, lng: area.lng } : (open[0] ?? FALLBACK_CENTER);
@@ -46,8 +49,31 @@ export function LiveMapPage() {
     const pos =
       live ?? (d.lat !== null && d.lng !== null ? { lat: d.lat, lng: d.lng, ts: d.location_updated_at ?? '' } : null);
     const age = pos?.ts ? secondsSince(pos.ts, now) : null;
-    return { d, pos, age, freshness: freshnessOf(age) };
+    const freshness = freshnessOf(age);
+    // A driver out of touch is not "Available", whatever their last word was.
+    const status = d.status !== 'offline' && freshness === 'lost' ? m.outOfTouch : strings.driverStatus[d.status];
+    const free = d.status === 'available' && freshness !== 'lost';
+    return { d, pos, age, freshness, status, free };
   });
+  const job = selected?.startsWith('job-') ? open.find((c) => `job-${c.id}` === selected) : undefined;
+  // Nearest free driver first, for the job picked on the map.
+  const candidates = job
+    ? drivers
+        .filter((x) => x.free && x.pos)
+        .map((x) => ({ ...x, meters: distanceMeters(x.pos!, job) }))
+        .sort((a, b) => a.meters - b.meters)
+    : [];
+  const assign = async (card: BoardCard, driverId: string, name: string) => {
+    try {
+      await assignJob(card.id, driverId, card.version);
+      toast.show({ kind: 'ok', message: strings.board.assigned(card.job_address, name) });
+      setSelected(`driver-${driverId}`);
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+    } finally {
+      admin.bumpJobs();
+    }
+  };
   const markers: MapMarker[] = [
     ...(area ? [{ id: 'base', kind: 'base' as const, lat: area.lat, lng: area.lng, label: m.base }] : []),
     ...open.map((c) => ({
@@ -58,7 +84,7 @@ export function LiveMapPage() {
       label: `${c.job_address} (${strings.jobStatus[c.status]})`,
       tag: strings.jobStatus[c.status],
     })),
-    ...drivers.flatMap(({ d, pos, freshness }) =>
+    ...drivers.flatMap(({ d, pos, freshness, status }) =>
       pos
         ? [
             {
@@ -66,7 +92,7 @@ export function LiveMapPage() {
               kind: 'driver' as const,
               lat: pos.lat,
               lng: pos.lng,
-              label: `${d.full_name} (${m.freshness[freshness]})`,
+              label: `${d.full_name} (${status}, ${m.freshness[freshness]})`,
               tag:
                 freshness === 'live'
                   ? d.full_name.split(' ')[0]
@@ -76,6 +102,7 @@ export function LiveMapPage() {
         : [],
     ),
   ];
+  const pick = (id: string) => setSelected((now) => (now === id ? null : id));
   return (
     <section aria-labelledby="map-title">
       <h1 id="map-title">{m.title}</h1>
@@ -86,6 +113,8 @@ export function LiveMapPage() {
           label={m.label(drivers.filter((x) => x.pos).length, open.length)}
           center={center}
           markers={markers}
+          selectedId={selected}
+          onSelect={pick}
           circle={
             area
               ? { center: { lat: area.lat, lng: area.lng }, radiusMeters: area.radius_miles * METERS_PER_MILE }
@@ -94,12 +123,51 @@ export function LiveMapPage() {
           distanceLabel={strings.distance}
         />
         <div className="map-page__facts">
+          {job && (
+            <div className="card map-page__assign" data-testid="map-assign">
+              <h2>{m.assignTitle(job.job_address)}</h2>
+              {job.status !== 'pending' ? (
+                <p className="muted">{m.notPending(strings.jobStatus[job.status])}</p>
+              ) : candidates.length === 0 ? (
+                <p className="muted">{m.noneFree}</p>
+              ) : (
+                <ul className="list">
+                  {candidates.map((x) => (
+                    <li key={x.d.id} className="row" data-driver-id={x.d.id}>
+                      <span className="grow">
+                        {x.d.full_name} · {strings.distance(x.meters)}
+                      </span>
+                      <button
+                        type="button"
+                        className="button button--primary"
+                        onClick={() => void assign(job, x.d.id, x.d.full_name)}
+                      >
+                        {m.assignTo(x.d.full_name.split(' ')[0] ?? x.d.full_name)}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
           <h2>{m.drivers}</h2>
           <ul className="list">
-            {drivers.map(({ d, age, freshness }) => (
-              <li key={d.id} data-driver-id={d.id} data-freshness={freshness}>
-                <strong>{d.full_name}</strong> · {strings.driverStatus[d.status]} ·{' '}
-                <span className={`freshness freshness--${freshness}`}>{m.freshness[freshness]}</span>{' '}
+            {drivers.map(({ d, age, freshness, status }) => (
+              <li
+                key={d.id}
+                data-driver-id={d.id}
+                data-freshness={freshness}
+                className={selected === `driver-${d.id}` ? 'is-selected' : undefined}
+              >
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-pressed={selected === `driver-${d.id}`}
+                  onClick={() => pick(`driver-${d.id}`)}
+                >
+                  <strong>{d.full_name}</strong>
+                </button>{' '}
+                · {status} · <span className={`freshness freshness--${freshness}`}>{m.freshness[freshness]}</span>{' '}
                 <span className="muted">{age === null ? m.never : m.seen(strings.ago(age))}</span>
               </li>
             ))}
@@ -107,9 +175,16 @@ export function LiveMapPage() {
           <h2>{m.jobs}</h2>
           <ul className="list">
             {open.map((c) => (
-              <li key={c.id}>
+              <li key={c.id} data-job-id={c.id} className={selected === `job-${c.id}` ? 'is-selected' : undefined}>
                 <StatusTag status={c.status} label={strings.jobStatus[c.status]} icon={strings.statusIcon[c.status]} />{' '}
-                {c.job_address}
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-pressed={selected === `job-${c.id}`}
+                  onClick={() => pick(`job-${c.id}`)}
+                >
+                  {c.job_address}
+                </button>
                 {c.driver_name && <span className="muted"> · {c.driver_name}</span>}
               </li>
             ))}

@@ -1,3 +1,4 @@
+import type { BulkJobsBody } from '../../../contract/api-domain';
 import type { JobStatus } from '../../../contract/enums';
 import type { AdminHealth } from '../../../contract/health';
 import { ApiError } from '../lib/api';
@@ -5,6 +6,7 @@ import type {
   AdminTier,
   AuditEntry,
   BoardColumn,
+  BulkJobsResult,
   CustomerSummary,
   Dashboard,
   Driver,
@@ -77,6 +79,10 @@ export async function reassignJob(jobId: string, driverId: string, expectedVersi
 }
 export async function cancelJob(jobId: string, reason?: string): Promise<Job> {
   return (await api.delete<{ job: Job }>(`/jobs/${encodeURIComponent(jobId)}`, reason ? { reason } : {})).job;
+}
+/** Several board cards at once (a storm): each job's outcome comes back on its own. */
+export async function bulkJobs(body: BulkJobsBody): Promise<BulkJobsResult> {
+  return api.post<BulkJobsResult>('/admin/jobs/bulk', body);
 }
 /** A dispatcher moving a job along by hand (board drag / "Move to…"). */
 export async function moveJob(jobId: string, status: JobStatus, expectedVersion?: number): Promise<Job> {

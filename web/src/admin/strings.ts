@@ -170,6 +170,26 @@ export const strings = {
     afterPhotoOff: 'Drivers may finish a job without an "After" photo.',
     dragHint: 'Drag a card to another column, or use its “Move to…” button.',
     cancelConfirm: (address: string) => `Cancel the job at ${address}? The customer is told.`,
+    /** Folded columns (finished jobs): the strip's button opens them. */
+    showColumn: (name: string, count: number) => `${name}: ${count} ${count === 1 ? 'job' : 'jobs'}, folded`,
+    columnCount: (count: number) => `${count} ${count === 1 ? 'job' : 'jobs'}`,
+    /** A column's total under a search or driver filter: only the cards that match. */
+    filteredSummary: (shown: number, sum: string | null) => `${shown} matching${sum === null ? '' : ` · ${sum}`}`,
+    select: (address: string) => `Select ${address}`,
+    selection: 'Selected jobs',
+    selected: (n: number) => `${n} ${n === 1 ? 'job' : 'jobs'} selected`,
+    bulkAssign: 'Assign to one driver…',
+    bulkCancel: 'Cancel them…',
+    clearSelection: 'Clear selection',
+    bulkAssignTitle: (n: number) => `Assign ${n} ${n === 1 ? 'job' : 'jobs'} to one driver`,
+    bulkCancelTitle: (n: number) => `Cancel ${n} ${n === 1 ? 'job' : 'jobs'}? Each customer is told.`,
+    bulkReason: 'Why they are cancelled',
+    bulkCancelGo: 'Cancel these jobs',
+    bulkAssigned: (n: number, driver: string) => `Assigned ${n} ${n === 1 ? 'job' : 'jobs'} to ${driver}.`,
+    bulkCancelled: (n: number) => `Cancelled ${n} ${n === 1 ? 'job' : 'jobs'}.`,
+    bulkFailed: (list: string) => `Not changed: ${list}.`,
+    bulkFailure: (address: string, why: string) => `${address} (${why})`,
+    changedMeanwhile: 'someone changed it first',
   },
   dashboard: {
     label: 'Today',
@@ -233,6 +253,12 @@ export const strings = {
     /** A driver's position graded by age (contract/freshness.ts). */
     freshness: { live: 'Live', delayed: 'Delayed', lost: 'Lost contact' },
     never: 'no position yet',
+    /** Shown instead of the driver's own status once their position is lost. */
+    outOfTouch: 'Out of touch',
+    assignTitle: (address: string) => `Assign ${address}`,
+    notPending: (status: string) => `This job is ${status}; only a pending job is assigned from the map.`,
+    noneFree: 'No driver is free and in touch right now.',
+    assignTo: (name: string) => `Assign to ${name}`,
     noArea: 'Set the service area to center the map.',
   },
   drivers: {

@@ -29,12 +29,33 @@ export function planeExtent(props: Pick<MapProps, 'center' | 'markers' | 'circle
   return SCALES_M.find((s) => s >= reach) ?? SCALES_M.at(-1)!;
 }
 
+/** Height of a tag line in view units: tags closer than this (and overlapping sideways) collide. */
+const TAG_LINE = 9;
+const TAG_WIDTH = 40;
+
+/**
+ * Vertical shifts that keep markers' tags from printing over each other ("I Gus e Assigned"):
+ * each tag, in order, moves down a line at a time until it clears the tags already placed.
+ * `null` entries (no tag) take no room.
+ */
+export function spreadTags(points: ({ x: number; y: number } | null)[]): number[] {
+  const placed: { x: number; y: number }[] = [];
+  return points.map((p) => {
+    if (!p) return 0;
+    let dy = 0;
+    const clashes = (y: number) => placed.some((q) => Math.abs(q.x - p.x) < TAG_WIDTH && Math.abs(q.y - y) < TAG_LINE);
+    for (let n = 0; n < 12 && clashes(p.y + dy); n++) dy += TAG_LINE;
+    placed.push({ x: p.x, y: p.y + dy });
+    return dy;
+  });
+}
+
 const HOME = 'M -7 2 L 0 -6 L 7 2 L 5 2 L 5 8 L -5 8 L -5 2 Z';
 const PIN = 'M 0 8 C -2 3 -6 0 -6 -4 A 6 6 0 1 1 6 -4 C 6 0 2 3 0 8 Z';
 const FLAG = 'M -5 8 L -5 -8 L 6 -4 L -3 0 L -3 8 Z';
 
 export function PlaneMap(props: MapProps) {
-  const { center, markers, circle, trail, label, onPick, distanceLabel, className } = props;
+  const { center, markers, circle, trail, label, onPick, onSelect, selectedId, distanceLabel, className } = props;
   const extent = planeExtent(props);
   const k = R / extent;
   const clamp = (v: number) => Math.max(-R, Math.min(R, v));
@@ -63,6 +84,7 @@ export function PlaneMap(props: MapProps) {
   };
 
   const c = circle ? place(circle.center) : null;
+  const tagOffsets = spreadTags(markers.map((m) => (m.tag ? place(m) : null)));
   return (
     <svg
       className={`plane-map ${className ?? ''}`}
@@ -102,20 +124,29 @@ export function PlaneMap(props: MapProps) {
           points={trail.map((t) => `${place(t).x.toFixed(1)},${place(t).y.toFixed(1)}`).join(' ')}
         />
       )}
-      {markers.map((m) => {
+      {markers.map((m, i) => {
         const p = place(m);
+        const tagDy = tagOffsets[i] ?? 0;
         const accuracyR = m.accuracy ? Math.min(R, m.accuracy * k) : 0;
         return (
           <g
             key={m.id}
-            className={`plane-map__marker plane-map__marker--${m.kind}`}
+            className={`plane-map__marker plane-map__marker--${m.kind} ${m.id === selectedId ? 'is-selected' : ''}`}
+            onClick={
+              onSelect
+                ? (e) => {
+                    e.stopPropagation();
+                    onSelect(m.id);
+                  }
+                : undefined
+            }
+            style={{ transform: `translate(${p.x}px, ${p.y}px)`, cursor: onSelect ? 'pointer' : undefined }}
             data-marker={m.kind}
             data-marker-id={m.id}
             data-lat={m.lat}
             data-lng={m.lng}
             data-x={p.x.toFixed(2)}
             data-y={p.y.toFixed(2)}
-            style={{ transform: `translate(${p.x}px, ${p.y}px)` }}
           >
             <title>{m.label}</title>
             {accuracyR > 3 && <circle r={accuracyR} className="plane-map__accuracy" />}
@@ -134,7 +165,7 @@ export function PlaneMap(props: MapProps) {
               </g>
             )}
             {m.tag && (
-              <text x={9} y={3} className="plane-map__tag">
+              <text x={9} y={3 + tagDy} className="plane-map__tag" data-tag-dy={tagDy}>
                 {m.tag}
               </text>
             )}

@@ -147,7 +147,14 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       seen.add(m.id);
       let mk = markers.get(m.id);
       if (!mk) {
-        mk = new maplibregl.Marker({ element: markerElement(m) }).setLngLat([m.lng, m.lat]).addTo(map);
+        const element = markerElement(m);
+        const id = m.id;
+        element.addEventListener('click', (e) => {
+          if (!props.onSelect) return;
+          e.stopPropagation();
+          props.onSelect(id);
+        });
+        mk = new maplibregl.Marker({ element }).setLngLat([m.lng, m.lat]).addTo(map);
         markers.set(m.id, mk);
       }
       mk.setLngLat([m.lng, m.lat]);
@@ -155,6 +162,8 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       el.dataset.lat = String(m.lat);
       el.dataset.lng = String(m.lng);
       el.title = m.label;
+      el.classList.toggle('is-selected', m.id === next.selectedId);
+      el.style.cursor = next.onSelect ? 'pointer' : '';
       el.querySelector('.ml-marker__tag')!.textContent = m.tag ?? '';
       if (m.heading != null) mk.setRotation(m.heading);
     }

@@ -34,6 +34,9 @@ export interface MapProps {
   follow?: boolean;
   /** A recent path drawn as a line, oldest first (where the plow has just driven). */
   trail?: LatLng[];
+  /** The marker picked (drawn highlighted); with `onSelect`, a click on a marker picks it. */
+  selectedId?: string | null;
+  onSelect?: (id: string) => void;
   /** "1.2 mi" for the scale rings. */
   distanceLabel: (meters: number) => string;
   className?: string;
