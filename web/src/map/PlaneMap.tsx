@@ -50,6 +50,14 @@ export function spreadTags(points: ({ x: number; y: number } | null)[]): number[
   });
 }
 
+/** Rough width of a tag in view units (6-unit bold type): enough to tell whether it fits. */
+const TAG_CHAR = 3.4;
+
+/** A tag goes left of its marker when printing it to the right would run past the plane's edge. */
+export function tagLeft(x: number, tag: string): boolean {
+  return x + 9 + tag.length * TAG_CHAR > 99;
+}
+
 const HOME = 'M -7 2 L 0 -6 L 7 2 L 5 2 L 5 8 L -5 8 L -5 2 Z';
 const PIN = 'M 0 8 C -2 3 -6 0 -6 -4 A 6 6 0 1 1 6 -4 C 6 0 2 3 0 8 Z';
 const FLAG = 'M -5 8 L -5 -8 L 6 -4 L -3 0 L -3 8 Z';
@@ -64,7 +72,14 @@ export function PlaneMap(props: MapProps) {
     return { x: clamp(o.x * k), y: clamp(-o.y * k) };
   };
 
-  const pick = (e: MouseEvent<SVGSVGElement>) => {
+  // One click handler for the plane: a marker selects it, anywhere else places the pin.
+  const click = (e: MouseEvent<SVGSVGElement>) => {
+    const marker = (e.target as Element).closest('[data-marker-id]');
+    const id = marker?.getAttribute('data-marker-id');
+    if (onSelect && id) {
+      onSelect(id);
+      return;
+    }
     if (!onPick) return;
     const box = e.currentTarget.getBoundingClientRect();
     const vx = ((e.clientX - box.left) / box.width) * 200 - 100;
@@ -92,7 +107,7 @@ export function PlaneMap(props: MapProps) {
       role="img"
       aria-label={label}
       data-map-engine="plane"
-      onClick={onPick ? pick : undefined}
+      onClick={onPick || onSelect ? click : undefined}
       onKeyDown={onPick ? nudge : undefined}
       tabIndex={onPick ? 0 : undefined}
       style={onPick ? { cursor: 'crosshair' } : undefined}
@@ -132,14 +147,6 @@ export function PlaneMap(props: MapProps) {
           <g
             key={m.id}
             className={`plane-map__marker plane-map__marker--${m.kind} ${m.id === selectedId ? 'is-selected' : ''}`}
-            onClick={
-              onSelect
-                ? (e) => {
-                    e.stopPropagation();
-                    onSelect(m.id);
-                  }
-                : undefined
-            }
             style={{ transform: `translate(${p.x}px, ${p.y}px)`, cursor: onSelect ? 'pointer' : undefined }}
             data-marker={m.kind}
             data-marker-id={m.id}
@@ -165,7 +172,13 @@ export function PlaneMap(props: MapProps) {
               </g>
             )}
             {m.tag && (
-              <text x={9} y={3 + tagDy} className="plane-map__tag" data-tag-dy={tagDy}>
+              <text
+                x={tagLeft(p.x, m.tag) ? -9 : 9}
+                y={3 + tagDy}
+                textAnchor={tagLeft(p.x, m.tag) ? 'end' : 'start'}
+                className="plane-map__tag"
+                data-tag-dy={tagDy}
+              >
                 {m.tag}
               </text>
             )}

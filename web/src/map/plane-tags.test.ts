@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { spreadTags, tagLeft } from './PlaneMap';
+
+describe('spreadTags', () => {
+  it('moves a tag down a line at a time until it clears the tags above it', () => {
+    expect(
+      spreadTags([
+        { x: 0, y: 0 },
+        { x: 5, y: 2 },
+        { x: 10, y: 1 },
+      ]),
+    ).toEqual([0, 9, 18]);
+  });
+
+  it('leaves tags far apart, and markers without a tag, where they are', () => {
+    expect(spreadTags([{ x: -60, y: 0 }, null, { x: 60, y: 0 }])).toEqual([0, 0, 0]);
+  });
+});
+
+describe('tagLeft', () => {
+  it('prints a tag to the right of a marker near the middle', () => {
+    expect(tagLeft(0, 'Dave · Delayed')).toBe(false);
+  });
+
+  it('prints it to the left when it would run past the right edge', () => {
+    expect(tagLeft(90, 'Dave · Delayed')).toBe(true);
+    expect(tagLeft(50, 'Dave · Lost contact')).toBe(true);
+  });
+});
