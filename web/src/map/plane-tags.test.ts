@@ -6,8 +6,8 @@ describe('spreadTags', () => {
     expect(
       spreadTags([
         { x: 0, y: 0 },
-        { x: 5, y: 2 },
-        { x: 10, y: 1 },
+        { x: 5, y: 0 },
+        { x: 10, y: 0 },
       ]),
     ).toEqual([0, 9, 18]);
   });
