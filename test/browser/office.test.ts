@@ -238,11 +238,14 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
       .waitFor(WAIT);
     await drawer.locator('.drawer > .status-tag[data-status="disputed"]', { hasText: 'Disputed' }).waitFor(WAIT);
     await drawer.getByRole('button', { name: 'Resolve dispute' }).waitFor(WAIT);
+    // Closed, the drawer uncovers the board, where the job now sits among the disputed.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden', ...WAIT });
     await openColumn(page, 'disputed');
-    await page.locator(`[data-column="disputed"] article[data-job-id="${doneJobId}"]`).waitFor({
-      state: 'attached',
-      ...WAIT,
-    });
+    await page.locator(`[data-column="disputed"] article[data-job-id="${doneJobId}"]`).waitFor(WAIT);
+    // The job's own address opens its drawer again for the evidence pack.
+    await page.goto(`/admin/jobs/${doneJobId}`);
+    await drawer.locator(`[data-job-id="${doneJobId}"]`).waitFor(WAIT);
     await eventually(() => jobStatus(doneJobId), 'disputed');
     const { body } = await api.json<{ disputes: { reason: string; outcome: string | null }[] }>(
       'GET',
