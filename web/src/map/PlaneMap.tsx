@@ -50,12 +50,23 @@ export function spreadTags(points: ({ x: number; y: number } | null)[]): number[
   });
 }
 
-/** Rough width of a tag in view units (6-unit bold type): enough to tell whether it fits. */
-const TAG_CHAR = 3.4;
+/**
+ * Width of a tag character in view units (6-unit bold type), generous on purpose: wide
+ * letters and the halo stroke must still fit, and a tag that is a little short of the edge
+ * looks the same as one that fits exactly.
+ */
+const TAG_CHAR = 4.2;
+const TAG_GAP = 9;
 
-/** A tag goes left of its marker when printing it to the right would run past the plane's edge. */
+/**
+ * A tag goes left of its marker when printing it to the right would run past the plane's
+ * edge; when it fits on neither side, it takes the side with more room.
+ */
 export function tagLeft(x: number, tag: string): boolean {
-  return x + 9 + tag.length * TAG_CHAR > 99;
+  const reach = TAG_GAP + tag.length * TAG_CHAR + 2;
+  if (x + reach <= 100) return false;
+  if (x - reach >= -100) return true;
+  return x > 0;
 }
 
 const HOME = 'M -7 2 L 0 -6 L 7 2 L 5 2 L 5 8 L -5 8 L -5 2 Z';
@@ -173,7 +184,7 @@ export function PlaneMap(props: MapProps) {
             )}
             {m.tag && (
               <text
-                x={tagLeft(p.x, m.tag) ? -9 : 9}
+                x={tagLeft(p.x, m.tag) ? -TAG_GAP : TAG_GAP}
                 y={3 + tagDy}
                 textAnchor={tagLeft(p.x, m.tag) ? 'end' : 'start'}
                 className="plane-map__tag"

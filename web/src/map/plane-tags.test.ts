@@ -25,5 +25,13 @@ describe('tagLeft', () => {
   it('prints it to the left when it would run past the right edge', () => {
     expect(tagLeft(90, 'Dave · Delayed')).toBe(true);
     expect(tagLeft(50, 'Dave · Lost contact')).toBe(true);
+    // Printed bold, "Dave · Delayed" is wider than its letters' average suggests.
+    expect(tagLeft(40, 'Dave · Delayed')).toBe(true);
+  });
+
+  it('takes the side with more room when the tag fits on neither', () => {
+    const long = 'Maximilian · Out of touch since noon';
+    expect(tagLeft(10, long)).toBe(true);
+    expect(tagLeft(-10, long)).toBe(false);
   });
 });
