@@ -311,6 +311,18 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
     expect(body.disputes).toMatchObject([{ outcome: 'credited', credit_cents: 1000 }]);
   });
 
+  it('reads the audit log in words: what was done and to what, never a route key', async () => {
+    onFailure('audit');
+    const page = pages.admin!;
+    await page.goto(`${base}/admin/audit`);
+    const table = page.getByRole('table');
+    await table.getByText('Settled a dispute').first().waitFor(WAIT);
+    await table.getByText('Marked a job disputed').first().waitFor(WAIT);
+    const cells = await table.locator('td').allInnerTexts();
+    expect(cells.filter((t) => /\/api\/|^(POST|PATCH|PUT|DELETE) /.test(t))).toEqual([]);
+    await noAxeViolations(page, 'audit log');
+  });
+
   it('raised no uncaught errors', () => {
     expect(errors).toEqual([]);
   });

@@ -1,12 +1,13 @@
 import type { Context } from 'hono';
+import type { AuditAction, RouteAction } from '../../contract/audit';
 import * as t from '../../db/schema';
 import type { AppEnv } from '../types';
 import { clientIp, userAgent } from './client';
 import type { Db } from './db';
 
 export interface AuditEntry {
-  /** Dotted verb, e.g. `user.suspend`, `job.assign`, `pricing.update`. */
-  action: string;
+  /** A dotted verb from the contract (`user.suspend`), or the route key of a change. */
+  action: AuditAction | RouteAction;
   entity_type?: string | null;
   entity_id?: string | null;
   before?: unknown;

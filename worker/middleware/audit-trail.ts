@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import type { RouteAction } from '../../contract/audit';
 import { audit } from '../lib/audit';
 import type { AppEnv } from '../types';
 import { log } from '../lib/log';
@@ -19,7 +20,7 @@ export const auditTrail: MiddlewareHandler<AppEnv> = async (c, next) => {
     const route = routePath(c, -1);
     const params = c.req.param() as Record<string, string>;
     await audit(c, {
-      action: `${c.req.method} ${route}`,
+      action: `${c.req.method} ${route}` as RouteAction,
       entity_type: 'route',
       entity_id: params.id ?? null,
       after: Object.keys(params).length ? params : null,

@@ -563,12 +563,12 @@ export function AuditPage() {
       columns={[
         { header: s.when, cell: (e) => formatDateTime(e.created_at) },
         { header: s.who, cell: (e) => e.actor_name ?? e.actor_email ?? '—' },
-        { header: s.action, cell: (e) => <code>{e.action}</code> },
+        { header: s.action, cell: (e) => <span title={e.action}>{s.actionWords(e.action)}</span> },
         {
           header: s.entity,
           cell: (e) => (
             <>
-              {e.entity_type} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
+              {s.entityOf(e.entity_type, e.action)} {e.entity_id ? <code>{e.entity_id.slice(0, 8)}</code> : null}
             </>
           ),
         },
