@@ -70,8 +70,16 @@ export class Api {
     return created.body.job.id;
   }
 
-  /** One GPS fix from the driver's phone, over the driver's own socket; resolves once acknowledged (or after 5 s). */
-  async sendFix(token: string, eventId: string, at: { lat: number; lng: number } = { lat: 43.2185, lng: -71.5101 }) {
+  /**
+   * One GPS fix from the driver's phone, over the driver's own socket; resolves once
+   * acknowledged (or after 5 s). `recordedAt` backdates it (a fix the phone kept offline).
+   */
+  async sendFix(
+    token: string,
+    eventId: string,
+    at: { lat: number; lng: number } = { lat: 43.2185, lng: -71.5101 },
+    recordedAt = new Date(),
+  ) {
     await new Promise<void>((resolve, reject) => {
       const ws = new WebSocket(`${this.base.replace(/^http/, 'ws')}/ws?token=${token}`);
       const done = () => (ws.close(), resolve());
@@ -79,7 +87,7 @@ export class Api {
         ws.send(
           JSON.stringify({
             type: 'location_ping',
-            payload: { ...at, accuracy: 9, recorded_at: new Date().toISOString(), client_event_id: eventId },
+            payload: { ...at, accuracy: 9, recorded_at: recordedAt.toISOString(), client_event_id: eventId },
           }),
         );
       ws.onmessage = (e) => {

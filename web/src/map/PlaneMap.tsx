@@ -1,5 +1,6 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { offsetMeters, type LatLng } from '../lib/geo';
+import { TAG_GAP, spreadTags, tagLeft } from './tags';
 import type { MapProps } from './types';
 
 /**
@@ -27,46 +28,6 @@ export function planeExtent(props: Pick<MapProps, 'center' | 'markers' | 'circle
     reach = Math.max(reach, Math.abs(o.x) * 1.15, Math.abs(o.y) * 1.15);
   }
   return SCALES_M.find((s) => s >= reach) ?? SCALES_M.at(-1)!;
-}
-
-/** Height of a tag line in view units: tags closer than this (and overlapping sideways) collide. */
-const TAG_LINE = 9;
-const TAG_WIDTH = 40;
-
-/**
- * Vertical shifts that keep markers' tags from printing over each other ("I Gus e Assigned"):
- * each tag, in order, moves down a line at a time until it clears the tags already placed.
- * `null` entries (no tag) take no room.
- */
-export function spreadTags(points: ({ x: number; y: number } | null)[]): number[] {
-  const placed: { x: number; y: number }[] = [];
-  return points.map((p) => {
-    if (!p) return 0;
-    let dy = 0;
-    const clashes = (y: number) => placed.some((q) => Math.abs(q.x - p.x) < TAG_WIDTH && Math.abs(q.y - y) < TAG_LINE);
-    for (let n = 0; n < 12 && clashes(p.y + dy); n++) dy += TAG_LINE;
-    placed.push({ x: p.x, y: p.y + dy });
-    return dy;
-  });
-}
-
-/**
- * Width of a tag character in view units (6-unit bold type), generous on purpose: wide
- * letters and the halo stroke must still fit, and a tag that is a little short of the edge
- * looks the same as one that fits exactly.
- */
-const TAG_CHAR = 4.2;
-const TAG_GAP = 9;
-
-/**
- * A tag goes left of its marker when printing it to the right would run past the plane's
- * edge; when it fits on neither side, it takes the side with more room.
- */
-export function tagLeft(x: number, tag: string): boolean {
-  const reach = TAG_GAP + tag.length * TAG_CHAR + 2;
-  if (x + reach <= 100) return false;
-  if (x - reach >= -100) return true;
-  return x > 0;
 }
 
 const HOME = 'M -7 2 L 0 -6 L 7 2 L 5 2 L 5 8 L -5 8 L -5 2 Z';

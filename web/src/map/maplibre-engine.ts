@@ -4,6 +4,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // the worker Vite builds for us.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import { basemapStyle, onSchemeChange } from './basemap';
+import { spreadTags } from './tags';
 import type { MapEngine, MapMarker, MapProps } from './types';
 
 /** MapLibre GL behind the MapView facade (this module is its own lazy chunk). */
@@ -58,6 +59,30 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
   map.on('error', (e: { error?: { message?: string } }) => console.warn('map:', e.error?.message ?? e));
   const markers = new Map<string, maplibregl.Marker>();
   let props = initial;
+
+  // Tags of markers close on screen are pushed apart (12 px type on 16 px lines), again
+  // whenever the view moves: at most once a frame.
+  let spreadQueued = false;
+  const spread = () => {
+    spreadQueued = false;
+    const shown = [...markers.values()].map((mk) => ({
+      tag: mk.getElement().querySelector<HTMLElement>('.ml-marker__tag')!,
+      at: map.project(mk.getLngLat()),
+    }));
+    const offsets = spreadTags(
+      shown.map(({ tag, at }) => (tag.textContent ? { x: at.x, y: at.y } : null)),
+      { line: 16, width: 110 },
+    );
+    shown.forEach(({ tag }, i) => {
+      tag.style.transform = offsets[i] ? `translateY(${offsets[i]}px)` : '';
+    });
+  };
+  const queueSpread = () => {
+    if (spreadQueued) return;
+    spreadQueued = true;
+    requestAnimationFrame(spread);
+  };
+  map.on('move', queueSpread);
   let fitted = false;
   // The user took the map over (dragged, or zoomed by hand): stop re-fitting it for them.
   let userMoved = false;
@@ -165,9 +190,13 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
       el.classList.toggle('is-selected', m.id === next.selectedId);
       el.style.cursor = next.onSelect ? 'pointer' : '';
       el.querySelector('.ml-marker__tag')!.textContent = m.tag ?? '';
-      if (m.heading != null) mk.setRotation(m.heading);
+      // The heading turns the dot, not the marker: its tag stays level and readable.
+      const dot = el.firstElementChild as HTMLElement;
+      dot.style.transform = m.heading != null ? `rotate(${m.heading}deg)` : '';
+      dot.classList.toggle('ml-marker__dot--heading', m.heading != null);
     }
     for (const [id, mk] of markers) if (!seen.has(id)) mk.remove(), markers.delete(id);
+    queueSpread();
     drawCircle();
     drawTrail();
     if (fitted) keepInView(next);

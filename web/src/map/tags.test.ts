@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spreadTags, tagLeft } from './PlaneMap';
+import { spreadTags, tagLeft } from './tags';
 
 describe('spreadTags', () => {
   it('moves a tag down a line at a time until it clears the tags above it', () => {
@@ -10,6 +10,19 @@ describe('spreadTags', () => {
         { x: 10, y: 0 },
       ]),
     ).toEqual([0, 9, 18]);
+  });
+
+  it('works in any units: screen pixels on the tile map', () => {
+    expect(
+      spreadTags(
+        [
+          { x: 300, y: 200 },
+          { x: 360, y: 204 },
+          { x: 600, y: 200 },
+        ],
+        { line: 16, width: 110 },
+      ),
+    ).toEqual([0, 16, 0]);
   });
 
   it('leaves tags far apart, and markers without a tag, where they are', () => {

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Api, sessionEntry, type Tokens } from './support/api';
+import { seriousViolations } from './support/axe';
+import { collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+
+/**
+ * The live map in a storm: a driver whose phone went quiet is never offered as available,
+ * a driver or job picked in the list is picked on the map and the other way round, and a
+ * pending job picked on the map is assigned from there, nearest free driver first.
+ */
+
+const WAIT = { timeout: 20_000 };
+const base = inject('appUrl');
+/** customer2's driveway (45 Loudon Rd, Concord) and two trucks: one around the corner, one across town. */
+const NEAR = { lat: 43.211, lng: -71.512 };
+const FAR = { lat: 43.2073, lng: -71.5376 };
+
+describe('the live map', () => {
+  const api = new Api(base);
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let admin: Tokens;
+  let jobId = '';
+  const ids: Record<'near' | 'far' | 'quiet', string> = { near: '', far: '', quiet: '' };
+  const errors: string[] = [];
+  let refused: string[] = [];
+
+  function onFailure(name: string) {
+    onTestFailed(async () => {
+      await screenshotAll({ admin: page }, `live-map-${name}`);
+      if (errors.length) console.error(errors.join('\n'));
+      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
+    });
+  }
+
+  beforeAll(async () => {
+    admin = await api.login('admin@demo.test', true);
+    const customer = await api.login('customer2@demo.test');
+    jobId = await api.requestJob(customer.access_token, 0);
+    const drivers = { near: 'driver1@demo.test', far: 'driver2@demo.test', quiet: 'driver3@demo.test' } as const;
+    for (const [key, email] of Object.entries(drivers) as [keyof typeof drivers, string][]) {
+      const t = await api.login(email);
+      ids[key] = (await api.json<{ driver: { id: string } }>('GET', '/drivers/me', t.access_token)).body.driver.id;
+      await api.json('PATCH', '/drivers/me/status', t.access_token, { status: 'available' });
+      const quiet = key === 'quiet';
+      await api.sendFix(
+        t.access_token,
+        `map-${key}-${Date.now()}`,
+        key === 'near' ? NEAR : FAR,
+        quiet ? new Date(Date.now() - 20 * 60_000) : new Date(),
+      );
+    }
+    browser = await launchBrowser();
+    context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+    const [key, value] = sessionEntry('admin', admin);
+    await context.addInitScript({
+      content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)}); localStorage.setItem('plowdispatch.map', 'plane');`,
+    });
+    page = await context.newPage();
+    errors.push(...collectPageErrors(page, 'admin'));
+    refused = collectApiFailures(page, 'admin');
+    await page.goto('/admin/map');
+    await page.locator(`li[data-job-id="${jobId}"]`).waitFor(WAIT);
+  }, 150_000);
+
+  afterAll(async () => {
+    await api.json('DELETE', `/jobs/${jobId}`, admin.access_token, {});
+    await context?.close();
+    await browser?.close();
+  });
+
+  it('never shows a driver whose phone went quiet as available', async () => {
+    onFailure('quiet');
+    const row = page.locator(`li[data-driver-id="${ids.quiet}"]`);
+    await page.locator(`li[data-driver-id="${ids.quiet}"][data-freshness="lost"]`).waitFor(WAIT);
+    await expect(row.innerText()).resolves.toMatch(/Out of touch/);
+    await expect(row.innerText()).resolves.not.toMatch(/Available/);
+    await page.locator(`li[data-driver-id="${ids.near}"][data-freshness="live"]`).waitFor(WAIT);
+  });
+
+  it('picks a driver on the map from the list, and a job in the list from the map', async () => {
+    onFailure('pick');
+    await page.locator(`li[data-driver-id="${ids.near}"] button`).click();
+    await page.locator(`[data-marker-id="driver-${ids.near}"].is-selected`).waitFor(WAIT);
+
+    await page.locator(`[data-marker-id="job-${jobId}"]`).click();
+    const item = page.locator(`li[data-job-id="${jobId}"]`);
+    await page.locator(`li[data-job-id="${jobId}"].is-selected`).waitFor(WAIT);
+    await expect(item.getByRole('button').getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(page.locator(`[data-marker-id="driver-${ids.near}"].is-selected`).count()).resolves.toBe(0);
+  });
+
+  it('assigns the picked pending job from the map, nearest free driver first', async () => {
+    onFailure('assign');
+    const card = page.getByTestId('map-assign');
+    await card.locator('li[data-driver-id]').first().waitFor(WAIT);
+    const offered = await card
+      .locator('li[data-driver-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-driver-id')));
+    expect(offered[0]).toBe(ids.near);
+    expect(offered.indexOf(ids.far)).toBeGreaterThan(0);
+    expect(offered).not.toContain(ids.quiet);
+    expect(await seriousViolations(page, 'live map: assign')).toEqual([]);
+
+    await card.locator(`li[data-driver-id="${ids.near}"]`).getByRole('button').click();
+    await page
+      .getByText(/^Assigned .+ to Dave Plowman\.$/)
+      .first()
+      .waitFor(WAIT);
+    const { body } = await api.json<{ job: { status: string; driver_id: string | null } }>(
+      'GET',
+      `/jobs/${jobId}`,
+      admin.access_token,
+    );
+    expect(body.job).toMatchObject({ status: 'assigned', driver_id: ids.near });
+    await page.locator(`[data-marker-id="driver-${ids.near}"].is-selected`).waitFor(WAIT);
+  });
+
+  it('raised no uncaught errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
