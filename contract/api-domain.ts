@@ -158,6 +158,8 @@ export const SettingsPatch = z.object({
   require_after_photo: z.boolean().optional(),
   /** The office number customers call or text about a live job; null removes it. */
   public_phone: phone.nullable().optional(),
+  /** Drivers may call or text a customer on their own number while the job is in their hands. */
+  drivers_call_customers: z.boolean().optional(),
 });
 
 // ---- proof-of-service photos ----

@@ -3,6 +3,12 @@
  * are integer cents everywhere else; this is the one place they become text.
  */
 
+/**
+ * How long a driver can take back a payment they recorded by mistake; the customer's
+ * receipt waits as long, so a payment taken back never thanked anyone.
+ */
+export const PAYMENT_UNDO_MINUTES = 10;
+
 const SHORT = new Intl.NumberFormat('en-US', {
   style: 'currency',
   currency: 'USD',

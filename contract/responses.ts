@@ -193,6 +193,18 @@ export const JobContact = z.object({
 });
 export type JobContact = z.infer<typeof JobContact>;
 
+/**
+ * `GET /drivers/me/jobs/:id/contact`: who the driver calls or texts about a job in their
+ * hands: the customer on their own number when the operator allows it, else the office.
+ */
+export const DriverJobContact = z.object({
+  customer_first_name: z.string(),
+  customer_phone: z.string().nullable(),
+  office_phone: z.string().nullable(),
+  live: z.boolean(),
+});
+export type DriverJobContact = z.infer<typeof DriverJobContact>;
+
 export const StatusEvent = z.object({
   /** `transition` moves the status; `accepted` is the driver taking an assignment on. */
   kind: z.enum(JOB_EVENT_KINDS),
@@ -354,6 +366,7 @@ export const OperatorSettings = z.object({
   onboarded_at: when.nullable().optional(),
   /** The office number customers may call or text about a live job. */
   public_phone: z.string().nullable().optional(),
+  drivers_call_customers: z.boolean().optional(),
 });
 export type OperatorSettings = z.infer<typeof OperatorSettings>;
 

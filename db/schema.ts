@@ -302,6 +302,11 @@ export const operator_settings = pgTable(
      * phone); E.164. Null: the live job page offers no call or text buttons.
      */
     public_phone: text(),
+    /**
+     * Drivers may call or text the customer of a job in their hands on the customer's own
+     * number. Off: the driver app offers the office number instead.
+     */
+    drivers_call_customers: boolean().notNull().default(false),
     created_at: createdAt(),
     updated_at: updatedAt(),
   },
@@ -620,6 +625,13 @@ export const payments = pgTable(
     recorded_at: tstz().notNull().defaultNow(),
     /** The driver app's id for an offline-queued payment: a replay records it once. */
     client_event_id: text(),
+    /**
+     * A reversal: the payment this row takes back (a driver's undo of a mis-tap), for minus
+     * its amount. Sums over payments net it out; each payment is reversed at most once.
+     */
+    reverses_payment_id: uuid()
+      .unique('payments_reverses_unique')
+      .references((): AnyPgColumn => payments.id, { onDelete: 'restrict' }),
     created_at: createdAt(),
   },
   (t) => [
@@ -629,7 +641,10 @@ export const payments = pgTable(
       .where(sql`${t.client_event_id} IS NOT NULL`),
     index('idx_payments_recorded_at').on(t.recorded_at),
     oneOf('payments_method_check', t.method, PAYMENT_METHODS),
-    nonNegative('payments_amount_check', t.amount_cents),
+    check(
+      'payments_amount_check',
+      sql`(${t.reverses_payment_id} IS NULL AND ${t.amount_cents} >= 0) OR (${t.reverses_payment_id} IS NOT NULL AND ${t.amount_cents} < 0)`,
+    ),
   ],
 );
 

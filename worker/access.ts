@@ -122,6 +122,8 @@ export const ACCESS: Record<string, Access> = {
   'PATCH /api/v1/drivers/me': DRIVER,
   'GET /api/v1/drivers/me/jobs/:id': DRIVER,
   'POST /api/v1/drivers/me/jobs/:id/payment': DRIVER,
+  'GET /api/v1/drivers/me/jobs/:id/contact': DRIVER,
+  'DELETE /api/v1/drivers/me/payments/:id': DRIVER,
   'GET /api/v1/drivers/:id': ADMIN,
 
   'GET /api/v1/invoices': ADMIN,

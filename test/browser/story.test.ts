@@ -350,6 +350,13 @@ describe('the whole story: sign up → request → board → assign → drive �
     await driver.getByTestId('amount-due').getByText('$95').waitFor(WAIT);
     await driver.getByRole('button', { name: 'Cash' }).click();
     await driver.getByText('Recorded: $95 by Cash').first().waitFor(WAIT);
+    await driver.getByTestId('amount-due').getByText('$0').waitFor(WAIT);
+    // A tap on the wrong method is taken back, and the right one recorded.
+    await driver.getByRole('button', { name: 'Undo: wrong payment' }).click();
+    await driver.getByText('Payment taken back.').first().waitFor(WAIT);
+    await driver.getByTestId('amount-due').getByText('$95').waitFor(WAIT);
+    await driver.getByRole('button', { name: 'Card' }).click();
+    await driver.getByText('Recorded: $95 by Card').first().waitFor(WAIT);
   });
 
   it('shows the customer the finished job with its photo and invoice', async () => {

@@ -242,6 +242,17 @@ const ownInvoice = async (w: World): Promise<Target> => {
   return { id: invoice.id };
 };
 
+/** A cash payment the driver recorded on their completed job, the thing an undo takes back. */
+const ownPayment = async (w: World): Promise<Target> => {
+  const { id: jobId } = await driversJob('completed')(w);
+  const paid = await call('POST', `/api/v1/drivers/me/jobs/${jobId}/payment`, w.driver.token, { method: 'cash' });
+  if (paid.status !== 201) throw new Error(`payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
+  return {
+    id: paid.body.payment.id,
+    state: () => rows(sql`SELECT id, amount_cents FROM payments WHERE job_id = ${jobId} ORDER BY created_at`),
+  };
+};
+
 /** A contract written for the customer's default location, waiting for their acceptance. */
 const ownContract = async (w: World): Promise<Target> => {
   const { id } = await newContract(w.customer, { accepted_by_phone: false });
@@ -320,6 +331,9 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   'POST /api/v1/drivers/me/jobs/:id/payment': {
     driver: { target: assignedJob, ownerGets: 409, body: () => ({ method: 'cash' }) },
   },
+
+  'DELETE /api/v1/drivers/me/payments/:id': { driver: { target: ownPayment, ownerGets: 200 } },
+  'GET /api/v1/drivers/me/jobs/:id/contact': { driver: { target: assignedJob, ownerGets: 200 } },
 
   'POST /api/v1/customers/me/contracts/:id/accept': { customer: { target: ownContract, ownerGets: 200 } },
 

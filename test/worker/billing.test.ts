@@ -180,6 +180,89 @@ describe('invoices on completion and payment in person', () => {
     expect((await payCash(2500)).status).toBe(201);
   });
 
+  it('lets a driver take back a mis-tapped payment: a reversal row, money asked for again, no receipt sent', async () => {
+    const customer = await newCustomer();
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    await walkJob(job.id, driver, 'completed');
+    const tapped = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash' });
+    expect(tapped.body.invoice.status).toBe('paid');
+    const paymentId: string = tapped.body.payment.id;
+    const receipt = await rows(
+      sql`SELECT status, send_after > now() + interval '9 minutes' AS held FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received'`,
+    );
+    expect(receipt.length).toBeGreaterThan(0);
+    expect(receipt.every((r) => r.status === 'queued' && r.held)).toBe(true);
+
+    const undone = await call('DELETE', `/api/v1/drivers/me/payments/${paymentId}`, driver.token);
+    expect(undone.status).toBe(200);
+    expect(undone.body.payment).toMatchObject({ amount_cents: -8500, method: 'cash', reverses_payment_id: paymentId });
+    expect(undone.body.invoice).toMatchObject({
+      status: 'draft',
+      paid_cents: 0,
+      balance_due_cents: 8500,
+      paid_at: null,
+    });
+    const again = await call('DELETE', `/api/v1/drivers/me/payments/${paymentId}`, driver.token);
+    expect(again.status).toBe(200);
+    expect(again.body.payment.id).toBe(undone.body.payment.id);
+
+    const skipped = await rows(
+      sql`SELECT status FROM notification_log WHERE job_id = ${job.id} AND kind = 'payment_received'`,
+    );
+    expect(skipped.map((r) => r.status)).toEqual(skipped.map(() => 'skipped'));
+    const detail = await call('GET', `/api/v1/invoices/${undone.body.invoice.id}`, customer.token);
+    expect(detail.body.payments).toEqual([]);
+    expect(detail.body.invoice).toMatchObject({ status: 'draft', balance_due_cents: 8500 });
+    const audit = await rows(
+      sql`SELECT actor_user_id FROM audit_log WHERE action = 'invoice.payment_undone' AND entity_id = ${undone.body.invoice.id}`,
+    );
+    expect(audit).toEqual([{ actor_user_id: driver.user_id }]);
+
+    const right = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'venmo' });
+    expect(right.status).toBe(201);
+    expect(right.body.invoice).toMatchObject({ status: 'paid', paid_cents: 8500 });
+    const ledger = await rows(
+      sql`SELECT sum(amount_cents)::int AS net, count(*)::int AS n FROM payments WHERE job_id = ${job.id}`,
+    );
+    expect(ledger).toEqual([{ net: 8500, n: 3 }]);
+  });
+
+  it('refuses an undo by someone else, of a payment too old, or of one already refunded', async () => {
+    const token = await admin();
+    const customer = await newCustomer();
+    const driver = await newDriver();
+    const other = await newDriver({ status: 'offline' });
+    const job = await newJob(customer);
+    await walkJob(job.id, driver, 'completed');
+    const undo = (paymentId: string, who: string) =>
+      api(`/api/v1/drivers/me/payments/${paymentId}`, { method: 'DELETE', token: who });
+    const part = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
+      method: 'cash',
+      amount_cents: 3000,
+    });
+    const paymentId: string = part.body.payment.id;
+    await expectError(await undo(paymentId, other.token), 404, 'not_found');
+    await expectError(await undo(paymentId, customer.token), 403, 'forbidden');
+    await expectError(await undo(paymentId, token), 403, 'forbidden');
+    await expectError(await undo('00000000-0000-4000-8000-000000000000', driver.token), 404, 'not_found');
+    await expectError(await undo('not-a-payment', driver.token), 404, 'not_found');
+
+    const [old] = await rows(sql`
+      INSERT INTO payments (job_id, invoice_id, method, amount_cents, recorded_by_user_id, recorded_at)
+      VALUES (${job.id}, ${part.body.invoice.id}, 'card', 1000, ${driver.user_id}, now() - interval '11 minutes')
+      RETURNING id`);
+    await expectError(await undo(old!.id as string, driver.token), 409, 'undo_too_late');
+
+    await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'card' });
+    await call('POST', `/api/v1/invoices/${part.body.invoice.id}/refund`, token, { amount_cents: 500 });
+    await expectError(await undo(paymentId, driver.token), 409, 'invoice_closed');
+    const reversals = await rows(
+      sql`SELECT count(*)::int AS n FROM payments WHERE job_id = ${job.id} AND reverses_payment_id IS NOT NULL`,
+    );
+    expect(reversals[0]!.n).toBe(0);
+  });
+
   it('refuses a re-price once the invoice is paid', async () => {
     const customer = await newCustomer();
     const driver = await newDriver();

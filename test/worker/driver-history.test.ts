@@ -127,3 +127,52 @@ describe('GET /api/v1/customers/me/jobs/:id/contact: who is coming', () => {
     expect(done.body.contact).toMatchObject({ live: false, driver: null });
   });
 });
+
+describe('GET /api/v1/drivers/me/jobs/:id/contact', () => {
+  it('gives the driver the office number, and the customer’s own only where the operator allows it', async () => {
+    const token = await admin();
+    const before = (await call('GET', '/api/v1/admin/settings', token)).body.settings;
+    await call('PATCH', '/api/v1/admin/settings', token, { public_phone: '+16035550142' });
+    try {
+      const customer = await newCustomer();
+      const driver = await newDriver();
+      const other = await newDriver({ status: 'offline' });
+      const job = await newJob(customer);
+      await walkJob(job.id, driver, 'en_route');
+      const contact = async () =>
+        (await call('GET', `/api/v1/drivers/me/jobs/${job.id}/contact`, driver.token)).body.contact;
+
+      await call('PATCH', '/api/v1/admin/settings', token, { drivers_call_customers: false });
+      const office = await contact();
+      expect(office).toMatchObject({ customer_phone: null, office_phone: '+16035550142', live: true });
+      expect(office.customer_first_name).toBe(customer.full_name.split(' ')[0]);
+
+      const allowed = await call('PATCH', '/api/v1/admin/settings', token, { drivers_call_customers: true });
+      expect(allowed.body.settings.drivers_call_customers).toBe(true);
+      expect(await contact()).toMatchObject({ customer_phone: customer.phone, office_phone: '+16035550142' });
+
+      await walkJob(job.id, driver, 'completed');
+      expect(await contact()).toMatchObject({ customer_phone: null, office_phone: null, live: false });
+      await expectError(
+        await api(`/api/v1/drivers/me/jobs/${job.id}/contact`, { token: other.token }),
+        404,
+        'not_found',
+      );
+      await expectError(
+        await api(`/api/v1/drivers/me/jobs/${job.id}/contact`, { token: customer.token }),
+        403,
+        'forbidden',
+      );
+      await expectError(
+        await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { drivers_call_customers: 'yes' } }),
+        400,
+        'validation_failed',
+      );
+    } finally {
+      await call('PATCH', '/api/v1/admin/settings', token, {
+        public_phone: before?.public_phone ?? null,
+        drivers_call_customers: before?.drivers_call_customers ?? false,
+      });
+    }
+  });
+});

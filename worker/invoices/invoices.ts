@@ -6,7 +6,7 @@ import {
   type InvoiceStatus,
   type PaymentMethod,
 } from '../../contract/enums';
-import { formatMoney } from '../../contract/money';
+import { PAYMENT_UNDO_MINUTES, formatMoney } from '../../contract/money';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
@@ -96,8 +96,22 @@ export async function invoiceWithBalance(q: Queryable, row: InvoiceRow) {
   return toInvoice(row, await paidCents(q, row.id));
 }
 
+/**
+ * A payment that stands: neither a reversal nor reversed (`p` names the payments table or
+ * its alias). Sums need no such filter (a reversal nets its payment out); lists and counts
+ * of payments a person reads do, so a mis-tap taken back shows nowhere.
+ */
+export const standingPaymentSql = (p: string): SQL =>
+  sql.raw(
+    `(${p}.reverses_payment_id IS NULL AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses_payment_id = ${p}.id))`,
+  );
+
 export async function invoicePayments(q: Queryable, invoiceId: string): Promise<PaymentRow[]> {
-  return q.select().from(t.payments).where(eq(t.payments.invoice_id, invoiceId)).orderBy(t.payments.recorded_at);
+  return q
+    .select()
+    .from(t.payments)
+    .where(and(eq(t.payments.invoice_id, invoiceId), standingPaymentSql('payments')))
+    .orderBy(t.payments.recorded_at);
 }
 
 /** The job's invoice that is not void; with `lock`, locked for the rest of the transaction. */
@@ -275,6 +289,81 @@ export async function recordPayment(
   return { invoice: updated, payment: payment!, paid_cents: paid + amount, duplicate: false };
 }
 
+/**
+ * Takes back a payment its driver recorded by mistake (the wrong method, or money that never
+ * changed hands), within PAYMENT_UNDO_MINUTES of recording it. Payments are append-only, so
+ * the undo is a reversal row for minus the amount; a paid invoice asks for money again (back
+ * to `draft` when the payment itself issued it, else `sent`), and the customer's receipt,
+ * held back for the same window, is not sent. Later corrections are refunds, at the office.
+ * Undoing an undone payment answers the first reversal (`duplicate`).
+ */
+export async function undoPayment(
+  q: Queryable,
+  actor: Actor,
+  paymentId: string,
+  now = new Date(),
+): Promise<PaymentOutcome & { job: t.Job }> {
+  const [payment] = await q.select().from(t.payments).where(eq(t.payments.id, paymentId)).limit(1);
+  // Someone else's payment answers exactly as one that does not exist.
+  if (!payment || payment.reverses_payment_id || payment.recorded_by_user_id !== actor.user_id)
+    throw notFound('Payment');
+  const [job] = await q.select().from(t.jobs).where(eq(t.jobs.id, payment.job_id)).limit(1);
+  // Still this driver's job: one taken back by the office since is the office's to correct.
+  if (!job || !actor.driver_id || job.driver_id !== actor.driver_id) throw notFound('Payment');
+  const invoice = await liveInvoiceForJob(q, job.id, { lock: true });
+  if (!invoice) throw notFound('Payment');
+  const [prior] = await q.select().from(t.payments).where(eq(t.payments.reverses_payment_id, payment.id)).limit(1);
+  if (prior) return { job, invoice, payment: prior, paid_cents: await paidCents(q, invoice.id), duplicate: true };
+  if (now.getTime() - payment.recorded_at.getTime() > PAYMENT_UNDO_MINUTES * 60_000) {
+    throw conflict(
+      'undo_too_late',
+      `A payment can be taken back for ${PAYMENT_UNDO_MINUTES} minutes after it is recorded; ask the office to refund it.`,
+    );
+  }
+  if (payment.invoice_id !== invoice.id || (invoice.refund_cents ?? 0) > 0 || invoice.status === 'void') {
+    throw conflict('invoice_closed', `The invoice is already ${invoice.status}; ask the office to refund it.`, {
+      invoice_id: invoice.id,
+      status: invoice.status,
+    });
+  }
+  const [reversal] = await q
+    .insert(t.payments)
+    .values({
+      job_id: job.id,
+      invoice_id: invoice.id,
+      method: payment.method,
+      amount_cents: -payment.amount_cents,
+      recorded_by_user_id: actor.user_id,
+      reverses_payment_id: payment.id,
+    })
+    .returning();
+  const paid = await paidCents(q, invoice.id);
+  let updated = invoice;
+  if (invoice.status === 'paid' && paid < invoice.total_cents) {
+    const issuedByPayment = invoice.issued_at?.getTime() === invoice.paid_at?.getTime();
+    const [row] = await q
+      .update(t.invoices)
+      .set({
+        status: issuedByPayment ? 'draft' : 'sent',
+        paid_at: null,
+        issued_at: issuedByPayment ? null : invoice.issued_at,
+      })
+      .where(eq(t.invoices.id, invoice.id))
+      .returning();
+    updated = row ?? invoice;
+  }
+  await q
+    .update(t.notification_log)
+    .set({ status: 'skipped', last_error: 'superseded: the payment was taken back' })
+    .where(
+      and(
+        eq(t.notification_log.status, 'queued'),
+        sql`${t.notification_log.idempotency_key} LIKE ${`payment_received:${payment.id}:%`}`,
+      ),
+    );
+  return { job, invoice: updated, payment: reversal!, paid_cents: paid, duplicate: false };
+}
+
 /** Voids an unpaid invoice (kept for history). Paid money must be refunded first. Pass a locked row. */
 export async function voidInvoice(q: Queryable, invoice: InvoiceRow, reason: string | null): Promise<InvoiceRow> {
   if (!OPEN_INVOICE_STATUSES.includes(invoice.status)) {
@@ -380,7 +469,7 @@ export async function loadInvoiceView(q: Queryable, invoiceId: string): Promise<
   const payments = await q
     .select({ method: t.payments.method, amount_cents: t.payments.amount_cents, recorded_at: t.payments.recorded_at })
     .from(t.payments)
-    .where(eq(t.payments.invoice_id, invoiceId))
+    .where(and(eq(t.payments.invoice_id, invoiceId), standingPaymentSql('payments')))
     .orderBy(asc(t.payments.recorded_at));
   const op = await ensureSettings(q);
   const terms = op.invoice_terms;

@@ -5,7 +5,7 @@ import { enqueueNotification, type Queryable } from '../services/notify-intents'
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
 import { loadContact, loadJobParties, planDeliveries, type Contact, type OperatorContext } from './recipients';
-import { NOTIFICATIONS, isUrgent, type MessageContext, type TemplateKind } from './templates';
+import { NOTIFICATIONS, holdMinutes, isUrgent, type MessageContext, type TemplateKind } from './templates';
 import { ensureSettings } from '../services/operator-setup';
 
 export interface NotifyOptions {
@@ -35,7 +35,11 @@ export async function notifyContact(
     time_zone: op.timezone,
   });
   const now = n.now ?? new Date();
-  const sendAfter = isUrgent(n.kind) ? null : quietHoursEnd(now, op);
+  const hold = holdMinutes(n.kind);
+  const heldUntil = hold ? new Date(now.getTime() + hold * 60_000) : null;
+  const quietUntil = isUrgent(n.kind) ? null : quietHoursEnd(now, op);
+  const smsAfter =
+    heldUntil && quietUntil ? (heldUntil > quietUntil ? heldUntil : quietUntil) : (heldUntil ?? quietUntil);
   let queued = 0;
   for (const d of planDeliveries(contact, message, { email: n.email })) {
     const content =
@@ -52,7 +56,7 @@ export async function notifyContact(
       recipient: d.recipient,
       ...content,
       idempotency_key: `${n.key}:${d.channel}:${d.channel === 'push' ? d.recipient : contact.user_id}`,
-      send_after: d.channel === 'sms' ? sendAfter : null,
+      send_after: d.channel === 'sms' ? smsAfter : heldUntil,
       ...(d.skipped_reason ? { skipped_reason: d.skipped_reason } : {}),
     });
     if (id && !d.skipped_reason) queued++;

@@ -1,7 +1,7 @@
 import type { JobStatus } from '../../contract/enums';
 import { ON_SITE_JOB, pathSteps } from '../../contract/job-status';
 import type { StormSummary } from '../../contract/storm-ops';
-import { formatMoney } from '../../contract/money';
+import { PAYMENT_UNDO_MINUTES, formatMoney } from '../../contract/money';
 /**
  * Every text PlowDispatch sends, in one place, each signed with the operator's business
  * name. A template gives the SMS text, the email subject and text, and the push title and
@@ -36,6 +36,8 @@ export interface NotificationSpec {
   render: (c: MessageContext) => RenderedMessage;
   urgent?: boolean;
   stillRelevant?: readonly JobStatus[];
+  /** Held back this long on every channel, so the change it reports can still be taken back. */
+  holdMinutes?: number;
 }
 
 export interface RenderedMessage {
@@ -197,6 +199,7 @@ export const NOTIFICATIONS = {
     },
   },
   payment_received: {
+    holdMinutes: PAYMENT_UNDO_MINUTES,
     render: (c: MessageContext): RenderedMessage => {
       const text = `Thank you! We received ${money(c.amount_cents)} by ${c.method} for ${c.address}.`;
       return {
@@ -249,6 +252,9 @@ export const isUrgent = (kind: string): boolean => spec(kind)?.urgent === true;
 
 /** The job statuses in which a held-back message of this kind is still worth sending (undefined: always). */
 export const stillRelevantStatuses = (kind: string): readonly JobStatus[] | undefined => spec(kind)?.stillRelevant;
+
+/** Minutes a message of this kind is held back on every channel (0: none). */
+export const holdMinutes = (kind: string): number => spec(kind)?.holdMinutes ?? 0;
 
 /** One local day's jobs and money, as the daily report tells them. */
 export interface DailyReport {

@@ -73,6 +73,7 @@ import {
 } from '../../contract/storm-ops';
 import { MoveStopBody, PlanStormBody } from '../../contract/routes';
 import { ClientMessage, ServerMessage, Topic } from '../../contract/ws';
+import { PAYMENT_UNDO_MINUTES } from '../../contract/money';
 
 /** The refusals an operation can document; each has a shared response in the document. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 416 | 422 | 426 | 429 | 503;
@@ -629,6 +630,11 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     body: DriverPatch,
   },
   'GET /api/v1/drivers/me/jobs/:id': { summary: 'One of the driver’s jobs.', ok: { 200: JOB } },
+  'GET /api/v1/drivers/me/jobs/:id/contact': {
+    summary:
+      "Who to call or text about a job in the driver's hands: the customer's own number when the operator allows it (drivers_call_customers), else the office's; neither once the job is finished.",
+    ok: { 200: '`{"contact": DriverJobContact}`.' },
+  },
   'POST /api/v1/drivers/me/jobs/:id/payment': {
     summary:
       'Record a payment collected in person (at most the balance due; without amount_cents, the balance due); the invoice is paid once covered.',
@@ -637,6 +643,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: {
       409: 'job_not_completed, no_invoice, already_paid or invoice_closed.',
       422: 'amount_exceeds_balance: more than the balance due (details.balance_due_cents).',
+    },
+  },
+  'DELETE /api/v1/drivers/me/payments/:id': {
+    summary: `Take back a payment this driver recorded by mistake, within ${PAYMENT_UNDO_MINUTES} minutes: a reversal row for minus its amount; the invoice asks for money again and the held receipt is not sent.`,
+    ok: { 200: '`{payment, invoice}`: `payment` is the reversal (also when it was already taken back).' },
+    errors: {
+      404: 'No such payment of this driver on this job.',
+      409: 'undo_too_late (ask the office to refund it) or invoice_closed.',
     },
   },
   'GET /api/v1/drivers/:id': { summary: "One driver's profile and the jobs in their hands." },

@@ -9,7 +9,8 @@ import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishInvoiceChange, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
-import { recordPayment, toInvoice, toPayment } from '../invoices/invoices';
+import { recordPayment, toInvoice, toPayment, undoPayment } from '../invoices/invoices';
+import { audit } from '../lib/audit';
 import { acceptJob, toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import { driverRoute } from '../services/storm-routes';
@@ -17,6 +18,9 @@ import { driverHistoryDays, driverHistoryJobs } from '../services/driver-history
 import { ensureSettings } from '../services/operator-setup';
 import { resolveRange } from '../services/reports';
 import type { AppEnv } from '../types';
+import type { DriverJobContact } from '../../contract/responses';
+import { ACTIVE_JOB, isIn } from '../../contract/job-status';
+import { customerReach } from '../services/customer-profile';
 import { log } from '../lib/log';
 
 export const drivers = new Hono<AppEnv>();
@@ -126,6 +130,24 @@ drivers.get('/me/jobs/:id', async (c) => {
   return c.json({ job: toJob(job) });
 });
 
+/**
+ * Who the driver calls or texts about a job in their hands: the customer's own number
+ * when the operator lets drivers call customers, else only the office's; neither once the
+ * job is no longer under way.
+ */
+drivers.get('/me/jobs/:id/contact', async (c) => {
+  const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
+  const live = isIn(ACTIVE_JOB, job.status);
+  const [settings, customer] = await Promise.all([ensureSettings(c.var.db), customerReach(c.var.db, job.customer_id)]);
+  const contact: DriverJobContact = {
+    customer_first_name: customer.first_name,
+    customer_phone: live && settings.drivers_call_customers ? customer.phone : null,
+    office_phone: live ? settings.public_phone : null,
+    live,
+  };
+  return c.json({ contact });
+});
+
 /** Takes an assignment on (`acceptJob`): the job stays `assigned`; accepting twice is a no-op. */
 drivers.post('/me/jobs/:id/accept', async (c) => {
   const { job } = await acceptJob(c.var.db, actorOf(c), uuidParam(c));
@@ -174,6 +196,33 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
     { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) },
     outcome.duplicate ? 200 : 201,
   );
+});
+
+/**
+ * Takes back a payment this driver recorded by mistake, within the undo window: a reversal
+ * row, the invoice asking for money again. 200 with the reversal (also for a repeat).
+ */
+drivers.delete('/me/payments/:id', async (c) => {
+  const paymentId = uuidParam(c);
+  const actor = actorOf(c);
+  const outcome = await c.var.db.transaction(async (tx) => {
+    const undone = await undoPayment(tx, actor, paymentId);
+    if (!undone.duplicate) {
+      await audit(
+        c,
+        {
+          action: 'invoice.payment_undone',
+          entity_type: 'invoice',
+          entity_id: undone.invoice.id,
+          before: { payment_id: paymentId, amount_cents: -undone.payment.amount_cents, method: undone.payment.method },
+        },
+        tx,
+      );
+    }
+    return undone;
+  });
+  if (!outcome.duplicate) await publishInvoiceChange(c.env, outcome.invoice);
+  return c.json({ payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) });
 });
 
 /** Admin: one driver's profile and the jobs in their hands. */

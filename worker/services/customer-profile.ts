@@ -134,6 +134,17 @@ export async function listCustomers(
   return { customers: items, next_cursor };
 }
 
+/** A customer's first name and mobile number, for the driver who holds their job. */
+export async function customerReach(q: Queryable, customerId: string) {
+  const [row] = await q
+    .select({ name: t.users.full_name, phone: t.users.phone })
+    .from(t.customer_profiles)
+    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
+    .where(eq(t.customer_profiles.id, customerId))
+    .limit(1);
+  return { first_name: row?.name.trim().split(/\s+/)[0] || 'Customer', phone: row?.phone ?? null };
+}
+
 /** The customer's name as the driver's assignment card shows it. */
 export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
   const [row] = await q

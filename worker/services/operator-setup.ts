@@ -174,6 +174,7 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
     'storm_intake_promise_minutes',
     'require_after_photo',
     'public_phone',
+    'drivers_call_customers',
   ] as const) {
     if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
   }

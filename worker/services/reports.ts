@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { DRIVER_STATUSES, JOB_STATUSES, type JobStatus } from '../../contract/enums';
 import { CALLED_OFF_JOB, SERVED_JOB } from '../../contract/job-status';
 import { sqlList } from '../../db/sql-list';
-import { jobSubtotalSql } from '../invoices/invoices';
+import { jobSubtotalSql, standingPaymentSql } from '../invoices/invoices';
 import type { Queryable } from '../lib/db';
 
 /**
@@ -148,7 +148,7 @@ export async function dashboard(q: Queryable, tz: string) {
       (SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM driver_profiles GROUP BY status) s) AS drivers_by_status,
       (SELECT count(*) FROM waitlist WHERE status = 'waiting') AS waitlist_size,
       (SELECT coalesce(sum(p.amount_cents), 0) FROM payments p, bounds b WHERE p.recorded_at >= b.lo AND p.recorded_at < b.hi) AS revenue_cents,
-      (SELECT count(*) FROM payments p, bounds b WHERE p.recorded_at >= b.lo AND p.recorded_at < b.hi) AS payments,
+      (SELECT count(*) FROM payments p, bounds b WHERE p.recorded_at >= b.lo AND p.recorded_at < b.hi AND ${standingPaymentSql('p')}) AS payments,
       (SELECT count(*) FROM jobs j, bounds b WHERE j.requested_at >= b.lo AND j.requested_at < b.hi) AS requested,
       (SELECT count(*) FROM jobs j, bounds b WHERE j.completed_at >= b.lo AND j.completed_at < b.hi) AS completed,
       (SELECT count(*) FROM jobs j, bounds b WHERE j.cancelled_at >= b.lo AND j.cancelled_at < b.hi AND j.status IN (${sqlList(CALLED_OFF_JOB)})) AS cancelled`);

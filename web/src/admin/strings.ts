@@ -1,6 +1,7 @@
 import { JOB_STATUS_LABEL } from '../../../contract/status-words';
 import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
+import type { AuditAction } from '../../../contract/audit';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
 import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON } from '../ui/strings';
 
@@ -48,6 +49,117 @@ function ago(seconds: number): string {
 function distance(meters: number): string {
   const miles = meters / 1609.344;
   return miles < 0.1 ? `${Math.round(meters * 3.28084)} ft` : `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
+}
+
+/** Audit actions a service or route records by name. */
+const auditAction: Record<AuditAction, string> = {
+  'auth.login': 'Signed in',
+  'auth.password_changed': 'Changed their password',
+  'auth.password_reset': 'Reset their password',
+  'auth.recovery_code_used': 'Signed in with a recovery code',
+  'auth.refresh_token_reused': 'A stolen sign-in was stopped',
+  'auth.totp_enrolled': 'Turned on two-factor sign-in',
+  'auth.totp_replaced': 'Replaced their authenticator',
+  'customer.account_deleted': 'Deleted a customer account',
+  'invoice.payment': 'Recorded a payment',
+  'invoice.payment_undone': 'Took back a payment recorded by mistake',
+  'invoice.refund': 'Refunded a payment',
+  'invoice.resend': 'Sent an invoice again',
+  'invoice.void': 'Voided an invoice',
+  'job.dispute': 'Marked a job disputed',
+  'job.dispute_resolve': 'Settled a dispute',
+  'job.price_change': 'Changed a price',
+  'job.status': 'Changed a job’s status',
+  'job.update': 'Edited a job',
+  'pricing.update': 'Changed the prices',
+  'service_area.update': 'Changed the service area',
+  'settings.update': 'Changed the settings',
+  'user.activate': 'Reactivated an account',
+  'user.invite': 'Invited someone',
+  'user.invite_accepted': 'Accepted an invitation',
+  'user.invite_resent': 'Sent an invitation again',
+  'user.suspend': 'Suspended an account',
+};
+
+/** Changes the audit trail records by route, for every changing route an admin can call. */
+const routeAction: Record<string, string> = {
+  'POST /api/v1/auth/logout-all': 'Signed out everywhere',
+  'POST /api/v1/auth/change-password': 'Changed their password',
+  'POST /api/v1/auth/request-phone-code': 'Asked for a phone code',
+  'POST /api/v1/auth/verify-phone': 'Confirmed their phone',
+  'POST /api/v1/admin/invites': 'Invited someone',
+  'POST /api/v1/admin/users/:id/suspend': 'Suspended an account',
+  'POST /api/v1/admin/users/:id/activate': 'Reactivated an account',
+  'POST /api/v1/pricing/estimate': 'Priced a driveway',
+  'POST /api/v1/jobs': 'Created a job',
+  'DELETE /api/v1/jobs/:id': 'Cancelled a job',
+  'POST /api/v1/jobs/:id/assign': 'Assigned a job',
+  'PUT /api/v1/admin/service-area': 'Changed the service area',
+  'PUT /api/v1/admin/pricing/tiers': 'Changed the prices',
+  'PATCH /api/v1/admin/settings': 'Changed the settings',
+  'PATCH /api/v1/jobs/:id': 'Edited a job',
+  'PATCH /api/v1/jobs/:id/status': 'Changed a job’s status',
+  'POST /api/v1/jobs/:id/reassign': 'Gave a job to another driver',
+  'POST /api/v1/jobs/:id/dispute': 'Marked a job disputed',
+  'POST /api/v1/jobs/:id/dispute/resolve': 'Settled a dispute',
+  'POST /api/v1/jobs/:id/photos': 'Added a photo to a job',
+  'POST /api/v1/jobs/:id/price': 'Changed a price',
+  'POST /api/v1/waitlist/:id/assign': 'Gave a waiting request to a driver',
+  'POST /api/v1/waitlist/:id/promote': 'Made a waiting request a job',
+  'DELETE /api/v1/waitlist/:id': 'Removed a waiting request',
+  'POST /api/v1/invoices/:id/void': 'Voided an invoice',
+  'POST /api/v1/invoices/:id/refund': 'Refunded a payment',
+  'POST /api/v1/invoices/:id/payments': 'Recorded a payment',
+  'POST /api/v1/invoices/:id/resend': 'Sent an invoice again',
+  'POST /api/v1/uploads/presign': 'Started an upload',
+  'POST /api/v1/files/sign': 'Opened a file',
+  'POST /api/v1/push/subscriptions': 'Turned on notifications',
+  'DELETE /api/v1/push/subscriptions': 'Turned off notifications',
+  'POST /api/v1/admin/notifications/:id/retry': 'Sent a notification again',
+  'POST /api/v1/admin/customers': 'Added a customer',
+  'POST /api/v1/admin/contracts': 'Added a contract',
+  'PATCH /api/v1/admin/contracts/:id': 'Changed a contract',
+  'POST /api/v1/admin/storms': 'Opened a storm',
+  'POST /api/v1/admin/storms/:id/depth': 'Recorded a snow depth',
+  'POST /api/v1/admin/storms/:id/close': 'Closed a storm',
+  'POST /api/v1/admin/storms/:id/plan': 'Planned storm routes',
+  'POST /api/v1/admin/route-stops/:jobId/move': 'Moved a route stop',
+  'POST /api/v1/admin/jobs/bulk': 'Changed several jobs at once',
+};
+
+/** What an audit row is about, by its entity type. */
+const auditEntity: Record<string, string> = {
+  user: 'Account',
+  customer: 'Customer',
+  job: 'Job',
+  invoice: 'Invoice',
+  operator_settings: 'Settings',
+  pricing_config: 'Prices',
+  service_area_config: 'Service area',
+  refresh_token_family: 'Sign-in',
+  waitlist: 'Waiting request',
+  storm: 'Storm',
+  contract: 'Contract',
+  notification: 'Notification',
+};
+
+/** The resource a route key is about: `POST /api/v1/admin/storms/:id/close` → `storm`. */
+function routeResource(action: string): string | undefined {
+  const seg = action
+    .split(' ')[1]
+    ?.split('/')
+    .filter((x) => x && x !== 'api' && x !== 'v1' && x !== 'admin')[0];
+  return seg?.replace(/-/g, '_').replace(/s$/, '');
+}
+
+/** A route nobody gave words yet still reads as words: `POST /api/v1/admin/foo-bars/:id/close` → "Foo bars: close". */
+function routeWords(action: string): string {
+  const parts = (action.split(' ')[1] ?? action)
+    .split('/')
+    .filter((x) => x && !x.startsWith(':') && x !== 'api' && x !== 'v1' && x !== 'admin')
+    .map((x) => x.replace(/[-_]+/g, ' '));
+  const text = parts.length > 1 ? `${parts.slice(0, -1).join(' ')}: ${parts.at(-1)}` : (parts[0] ?? action);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export const strings = {
@@ -360,6 +472,12 @@ export const strings = {
     entity: 'What',
     ip: 'IP',
     empty: 'Nothing logged yet.',
+    routeAction,
+    actionWords: (action: string) => auditAction[action as AuditAction] ?? routeAction[action] ?? routeWords(action),
+    entityOf: (entityType: string, action: string) => {
+      const type = entityType === 'route' ? (routeResource(action) ?? entityType) : entityType;
+      return auditEntity[type] ?? type.replace(/_/g, ' ');
+    },
   },
   outbox: {
     title: 'Notification outbox',

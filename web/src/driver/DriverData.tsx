@@ -30,6 +30,7 @@ import {
   readCache,
   recordJobPhoto,
   recordPayment,
+  undoPayment,
   setJobStatus,
   writeCache,
   type Me,
@@ -47,6 +48,15 @@ import { useGpsStream, type GpsState } from './use-gps-stream';
  * starts), the socket, the GPS stream, and the offline outbox with its replay. Screens
  * read it with `useDriver()`.
  */
+
+/** What recording a payment did: sent (with the server's payment id) or saved in the outbox. */
+export interface PaymentReceipt {
+  how: 'sent' | 'queued';
+  client_event_id: string;
+  payment_id?: string;
+  /** The outbox item, while queued. */
+  seq?: number;
+}
 
 export interface DriverData {
   owner: string;
@@ -68,7 +78,9 @@ export interface DriverData {
   /** A job's status with this phone's unsynced changes applied. */
   effectiveStatus: (job: Job) => JobStatus;
   changeStatus: (job: Job, to: JobStatus, extra?: Partial<StatusChange>) => Promise<'sent' | 'queued'>;
-  pay: (job: Job, method: PaymentMethod, amountCents: number) => Promise<'sent' | 'queued'>;
+  pay: (job: Job, method: PaymentMethod, amountCents: number) => Promise<PaymentReceipt>;
+  /** Takes back a payment recorded by mistake: out of the outbox if not yet sent, else on the server. */
+  undoPay: (receipt: PaymentReceipt) => Promise<void>;
   /**
    * A before/after photo, stamped with the phone's time and GPS fix when taken: uploaded now,
    * or kept in the outbox without a connection and sent (ahead of a later "finish") on return.
@@ -222,6 +234,8 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
 
   // ---- replay ----
   const clientRef = useRef(client);
+  /** Payments the outbox replayed: client event id → the server's payment id (for undo). */
+  const syncedPayments = useRef(new Map<string, string>());
   clientRef.current = client;
   const sender: Sender = useCallback(async (item, saveProgress) => {
     try {
@@ -232,7 +246,8 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
         return { outcome: 'sent' };
       }
       if (item.kind === 'payment') {
-        await recordPayment(item.job_id!, item.body as PaymentBody);
+        const { payment } = await recordPayment(item.job_id!, item.body as PaymentBody);
+        syncedPayments.current.set(item.client_event_id, payment.id);
         return { outcome: 'sent' };
       }
       if (item.kind === 'photo') {
@@ -342,10 +357,10 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
   );
 
   const pay = useCallback(
-    async (job: Job, method: PaymentMethod, amountCents: number): Promise<'sent' | 'queued'> => {
+    async (job: Job, method: PaymentMethod, amountCents: number): Promise<PaymentReceipt> => {
       const body: PaymentBody = { method, amount_cents: amountCents, client_event_id: newClientEventId('pay') };
-      const queueIt = async () => {
-        await outbox.enqueue({
+      const queueIt = async (): Promise<PaymentReceipt> => {
+        const seq = await outbox.enqueue({
           kind: 'payment',
           owner,
           job_id: job.id,
@@ -354,12 +369,12 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
           body,
         });
         void flushNow();
-        return 'queued' as const;
+        return { how: 'queued', client_event_id: body.client_event_id, seq };
       };
       if (navigator.onLine === false || outbox.items().some((i) => i.owner === owner)) return queueIt();
       try {
-        await recordPayment(job.id, body);
-        return 'sent';
+        const { payment } = await recordPayment(job.id, body);
+        return { how: 'sent', client_event_id: body.client_event_id, payment_id: payment.id };
       } catch (err) {
         if (isNetwork(err)) return queueIt();
         throw err;
@@ -367,6 +382,14 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     },
     [owner, flushNow],
   );
+
+  const undoPay = useCallback(async (receipt: PaymentReceipt): Promise<void> => {
+    if (receipt.seq !== undefined && (await outbox.withdraw(receipt.seq))) return;
+    const id = receipt.payment_id ?? syncedPayments.current.get(receipt.client_event_id);
+    // Neither waiting nor recorded: the server refused it on replay, so nothing was taken.
+    if (!id) return;
+    await undoPayment(id);
+  }, []);
 
   const takePhoto = useCallback(
     async (
@@ -429,6 +452,7 @@ export function DriverDataProvider({ owner, children }: { owner: string; childre
     effectiveStatus,
     changeStatus,
     pay,
+    undoPay,
     takePhoto,
     rememberJob,
     cachedJob,

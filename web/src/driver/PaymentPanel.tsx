@@ -1,24 +1,44 @@
 import { useEffect, useState } from 'react';
 import { PAYMENT_METHODS, type PaymentMethod } from '../../../contract/enums';
+import { PAYMENT_UNDO_MINUTES } from '../../../contract/money';
 import { isMissingRoute } from '../lib/api';
 import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';
 import { errorMessage } from '../ui/ErrorNotice';
-import { useDriver } from './DriverData';
+import { type PaymentReceipt, useDriver } from './DriverData';
 import { api } from './session';
 import { strings } from './strings';
 
-/** After the job: the amount, the driver's QR / PayPal / Venmo, and how it was paid. */
+/** A payment just recorded: what to say, and what undo needs. */
+interface Recorded {
+  message: string;
+  receipt: PaymentReceipt;
+  cents: number;
+}
+
+/**
+ * After the job: the amount, the driver's QR / PayPal / Venmo, and how it was paid. A tap
+ * on the wrong method can be taken back for a few minutes; after that it is the office's
+ * to refund.
+ */
 export function PaymentPanel({ job }: { job: Job }) {
   const d = useDriver();
   const s = strings.payment;
   const amount = job.final_price_cents ?? job.quoted_price_cents ?? 0;
   const [qr, setQr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<Recorded | null>(null);
+  const [undoable, setUndoable] = useState(false);
   const me = d.me;
+
+  useEffect(() => {
+    if (!done) return;
+    setUndoable(true);
+    const timer = setTimeout(() => setUndoable(false), PAYMENT_UNDO_MINUTES * 60_000 - 15_000);
+    return () => clearTimeout(timer);
+  }, [done]);
 
   useEffect(() => {
     if (!me?.qr_image_url) return;
@@ -30,15 +50,29 @@ export function PaymentPanel({ job }: { job: Job }) {
   const record = async (method: PaymentMethod) => {
     setBusy(true);
     try {
-      const how = await d.pay(job, method, amount);
-      const msg =
-        how === 'sent'
+      const receipt = await d.pay(job, method, amount);
+      const message =
+        receipt.how === 'sent'
           ? s.recorded(strings.paymentMethod[method], formatMoney(amount))
           : s.queued(strings.paymentMethod[method]);
-      setDone(msg);
-      toast.show({ kind: 'ok', message: msg });
+      setDone({ message, receipt, cents: amount });
+      toast.show({ kind: 'ok', message });
     } catch (err) {
       toast.show({ kind: 'error', message: isMissingRoute(err) ? s.unavailable : errorMessage(err, strings.errors) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const undo = async () => {
+    if (!done) return;
+    setBusy(true);
+    try {
+      await d.undoPay(done.receipt);
+      setDone(null);
+      toast.show({ kind: 'info', message: s.undone });
+    } catch (err) {
+      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
     } finally {
       setBusy(false);
     }
@@ -49,7 +83,8 @@ export function PaymentPanel({ job }: { job: Job }) {
     <section className="card payment" aria-labelledby="pay-title">
       <h2 id="pay-title">{s.title}</h2>
       <p className="payment__amount">
-        <span className="muted">{s.amount}</span> <strong data-testid="amount-due">{formatMoney(amount)}</strong>
+        <span className="muted">{s.amount}</span>{' '}
+        <strong data-testid="amount-due">{formatMoney(done ? Math.max(0, amount - done.cents) : amount)}</strong>
       </p>
       {qr && (
         <figure className="payment__qr">
@@ -71,9 +106,14 @@ export function PaymentPanel({ job }: { job: Job }) {
         {!hasLinks && <p className="muted">{s.noLinks}</p>}
       </div>
       {done ? (
-        <p className="notice notice--ok" role="status">
-          ✓ {done}
-        </p>
+        <div className="notice notice--ok payment__done" role="status">
+          <p>✓ {done.message}</p>
+          {undoable && (
+            <button type="button" className="button button--secondary" disabled={busy} onClick={() => void undo()}>
+              {s.undo}
+            </button>
+          )}
+        </div>
       ) : (
         <fieldset className="payment__methods">
           <legend>{s.how}</legend>

@@ -113,6 +113,11 @@ export async function recordPayment(jobId: string, body: PaymentBody): Promise<{
   return api.post(`/drivers/me/jobs/${encodeURIComponent(jobId)}/payment`, body);
 }
 
+/** Takes back a payment recorded by mistake (within the undo window): the reversal and the invoice. */
+export async function undoPayment(paymentId: string): Promise<{ payment: Payment; invoice: Invoice }> {
+  return api.delete(`/drivers/me/payments/${encodeURIComponent(paymentId)}`);
+}
+
 /** The driver has taken the job on: accepted, or already past `assigned`. */
 export const takenOn = (job: Pick<Job, 'status' | 'accepted_at'>, status = job.status): boolean =>
   status !== 'assigned' || job.accepted_at !== null;

@@ -213,6 +213,8 @@ export const strings = {
     how: 'How did they pay?',
     recorded: (method: string, amount: string) => `Recorded: ${amount} by ${method}.`,
     queued: (method: string) => `Payment by ${method} saved offline. It will sync.`,
+    undo: 'Undo: wrong payment',
+    undone: 'Payment taken back. Record how they really paid.',
     unavailable: 'Recording payments is not available on this server yet.',
     qrAlt: 'Payment QR code',
   },

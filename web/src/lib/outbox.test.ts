@@ -107,4 +107,26 @@ describe('Outbox', () => {
     await box.enqueue({ ...status('s-eeeeeee1', 'arrived'), owner: 'someone-else' });
     expect(await box.flush('u1', async () => ({ outcome: 'sent' }))).toMatchObject({ sent: 0 });
   });
+
+  it('takes back an item still waiting, but not one already on its way', async () => {
+    const box = new Outbox(new MemoryStore());
+    const waiting = await box.enqueue(status('s-fffffff1', 'completed'));
+    expect(await box.withdraw(waiting)).toBe(true);
+    await box.load();
+    expect(box.items()).toEqual([]);
+
+    const sending = await box.enqueue(status('s-fffffff2', 'completed'));
+    let release!: () => void;
+    const onTheWire = new Promise<void>((r) => {
+      release = r;
+    });
+    const flushed = box.flush('u1', async () => {
+      await onTheWire;
+      return { outcome: 'sent' };
+    });
+    const withdrawn = box.withdraw(sending);
+    release();
+    expect(await withdrawn).toBe(false);
+    expect(await flushed).toMatchObject({ sent: 1 });
+  });
 });

@@ -232,6 +232,21 @@ export class Outbox {
   }
 
   /**
+   * Takes an item back before it is sent: true when it was still waiting. Runs under the
+   * replay's lock, so an item already on its way finishes first and is reported gone.
+   */
+  async withdraw(seq: number): Promise<boolean> {
+    await this.#flushing?.catch(() => undefined);
+    return this.#withLock(() =>
+      this.#write(async () => {
+        const waiting = (await this.#store.all()).some((i) => i.seq === seq);
+        if (waiting) await this.#store.delete(seq);
+        return waiting;
+      }),
+    );
+  }
+
+  /**
    * Replays `owner`'s items oldest first, one at a time. Stops at the first `retry` so a
    * later item never overtakes an earlier one. Single-flight within a tab and, through a
    * Web Lock, across tabs: two tabs never replay the same row at once.

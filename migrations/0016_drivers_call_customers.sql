@@ -1,0 +1,1 @@
+ALTER TABLE "operator_settings" ADD COLUMN "drivers_call_customers" boolean DEFAULT false NOT NULL;
