@@ -12,9 +12,14 @@ import { collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } f
 
 const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
-/** customer2's driveway (45 Loudon Rd, Concord) and two trucks: one around the corner, one across town. */
-const NEAR = { lat: 43.211, lng: -71.512 };
-const FAR = { lat: 43.2073, lng: -71.5376 };
+/**
+ * customer2's driveway is 45 Loudon Rd, Concord (43.2105, -71.5101). Around it, far enough
+ * apart to be told apart on a map of the whole service area: a truck 3 km north, one 7 km
+ * south, and one whose phone went quiet to the west.
+ */
+const NEAR = { lat: 43.2375, lng: -71.5101 };
+const FAR = { lat: 43.1475, lng: -71.5101 };
+const QUIET = { lat: 43.22, lng: -71.6 };
 
 describe('the live map', () => {
   const api = new Api(base);
@@ -48,7 +53,7 @@ describe('the live map', () => {
       await api.sendFix(
         t.access_token,
         `map-${key}-${Date.now()}`,
-        key === 'near' ? NEAR : FAR,
+        key === 'near' ? NEAR : quiet ? QUIET : FAR,
         quiet ? new Date(Date.now() - 20 * 60_000) : new Date(),
       );
     }

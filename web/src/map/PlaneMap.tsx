@@ -46,8 +46,8 @@ export function PlaneMap(props: MapProps) {
 
   // One click handler for the plane: a marker selects it, anywhere else places the pin.
   const click = (e: MouseEvent<SVGSVGElement>) => {
-    const marker = (e.target as Element).closest('[data-marker-id]');
-    const id = marker?.getAttribute('data-marker-id');
+    const marker = (e.target as Element).closest('[data-marker-id], [data-tag-for]');
+    const id = marker?.getAttribute('data-marker-id') ?? marker?.getAttribute('data-tag-for');
     if (onSelect && id) {
       onSelect(id);
       return;
@@ -111,9 +111,30 @@ export function PlaneMap(props: MapProps) {
           points={trail.map((t) => `${place(t).x.toFixed(1)},${place(t).y.toFixed(1)}`).join(' ')}
         />
       )}
-      {markers.map((m, i) => {
+      {/* Tags first: a marker is always drawn over any tag, so each stays visible and takes its click. */}
+      <g className="plane-map__tags">
+        {markers.map((m, i) => {
+          if (!m.tag) return null;
+          const p = place(m);
+          const left = tagLeft(p.x, m.tag);
+          return (
+            <text
+              key={m.id}
+              x={left ? -TAG_GAP : TAG_GAP}
+              y={3 + (tagOffsets[i] ?? 0)}
+              textAnchor={left ? 'end' : 'start'}
+              className="plane-map__tag"
+              data-tag-for={m.id}
+              data-tag-dy={tagOffsets[i] ?? 0}
+              style={{ transform: `translate(${p.x}px, ${p.y}px)`, cursor: onSelect ? 'pointer' : undefined }}
+            >
+              {m.tag}
+            </text>
+          );
+        })}
+      </g>
+      {markers.map((m) => {
         const p = place(m);
-        const tagDy = tagOffsets[i] ?? 0;
         const accuracyR = m.accuracy ? Math.min(R, m.accuracy * k) : 0;
         return (
           <g
@@ -142,17 +163,6 @@ export function PlaneMap(props: MapProps) {
                 <circle r={6.5} className="plane-map__dot" />
                 {m.heading != null && <path d="M 0 -12 L 4 -6.5 L -4 -6.5 Z" className="plane-map__heading" />}
               </g>
-            )}
-            {m.tag && (
-              <text
-                x={tagLeft(p.x, m.tag) ? -TAG_GAP : TAG_GAP}
-                y={3 + tagDy}
-                textAnchor={tagLeft(p.x, m.tag) ? 'end' : 'start'}
-                className="plane-map__tag"
-                data-tag-dy={tagDy}
-              >
-                {m.tag}
-              </text>
             )}
           </g>
         );
