@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, sessionEntry, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
 import { collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
@@ -28,6 +29,7 @@ describe('the live map', () => {
   let page: Page;
   let admin: Tokens;
   let jobId = '';
+  let quietToken = '';
   const ids: Record<'near' | 'far' | 'quiet', string> = { near: '', far: '', quiet: '' };
   const errors: string[] = [];
   let refused: string[] = [];
@@ -44,9 +46,33 @@ describe('the live map', () => {
     admin = await api.login('admin@demo.test', true);
     const customer = await api.login('customer2@demo.test');
     jobId = await api.requestJob(customer.access_token, 0);
-    const drivers = { near: 'driver1@demo.test', far: 'driver2@demo.test', quiet: 'driver3@demo.test' } as const;
+    // The quiet driver is new, invited here: no other test's fixes can make their phone fresher.
+    const quietEmail = `quiet-${Date.now()}@demo.test`;
+    const invited = await api.json<{ invite: { user_id: string } }>('POST', '/admin/invites', admin.access_token, {
+      email: quietEmail,
+      full_name: 'Quinn Quiet',
+      role: 'driver',
+    });
+    expect(invited.status).toBe(201);
+    const outbox = await api.json<{ notifications: { body: string }[] }>(
+      'GET',
+      `/admin/notifications?user_id=${invited.body.invite.user_id}`,
+      admin.access_token,
+    );
+    const token = outbox.body.notifications
+      .map((n) => /accept-invite[#?]token=([\w-]+)/.exec(n.body)?.[1])
+      .find(Boolean);
+    expect(token, 'the invitation link').toBeTruthy();
+    const quietDriver = await api.json<Tokens>('POST', '/auth/accept-invite', undefined, {
+      token,
+      password: DEMO_PASSWORD,
+    });
+    expect(quietDriver.status).toBe(200);
+    quietToken = quietDriver.body.access_token;
+
+    const drivers = { near: 'driver1@demo.test', far: 'driver2@demo.test', quiet: quietEmail } as const;
     for (const [key, email] of Object.entries(drivers) as [keyof typeof drivers, string][]) {
-      const t = await api.login(email);
+      const t = key === 'quiet' ? quietDriver.body : await api.login(email);
       ids[key] = (await api.json<{ driver: { id: string } }>('GET', '/drivers/me', t.access_token)).body.driver.id;
       await api.json('PATCH', '/drivers/me/status', t.access_token, { status: 'available' });
       const quiet = key === 'quiet';
@@ -72,6 +98,8 @@ describe('the live map', () => {
 
   afterAll(async () => {
     await api.json('DELETE', `/jobs/${jobId}`, admin.access_token, {});
+    // The invited driver goes off shift: no later test should find them free.
+    if (quietToken) await api.json('PATCH', '/drivers/me/status', quietToken, { status: 'offline' });
     await context?.close();
     await browser?.close();
   });

@@ -98,6 +98,41 @@ describe('tracking: who is coming, when, and what is owed', () => {
     expect(photoBox!.y).toBeLessThan(finishBox!.y);
   });
 
+  it('gives the driver the office number, and the customer’s own where the operator allows it', async () => {
+    onTestFailed(() => screenshotAll(pages, 'tracking-contact'));
+    const page = pages.driver!;
+    const office = '+16035550199';
+    type Settings = { public_phone: string | null; drivers_call_customers?: boolean };
+    const { body } = await api.json<{ settings: Settings }>('GET', '/admin/settings', admin.access_token);
+    try {
+      await api.json('PATCH', '/admin/settings', admin.access_token, {
+        public_phone: office,
+        drivers_call_customers: false,
+      });
+      await page.reload();
+      const card = page.locator('section.job-contact');
+      await card.getByRole('heading', { name: 'Reach the office' }).waitFor(WAIT);
+      expect(await card.getByRole('link', { name: 'Call' }).getAttribute('href')).toBe(`tel:${office}`);
+      expect(await card.getByRole('link', { name: 'Text' }).getAttribute('href')).toBe(`sms:${office}`);
+
+      await api.json('PATCH', '/admin/settings', admin.access_token, { drivers_call_customers: true });
+      await page.reload();
+      await page.locator('section.job-contact[data-contact="customer"]').waitFor(WAIT);
+      expect(await card.getByRole('heading').textContent()).toMatch(/^Reach \S+$/);
+      const call = await card.getByRole('link', { name: 'Call' }).getAttribute('href');
+      expect(call).toMatch(/^tel:\+\d{10,15}$/);
+      expect(call).not.toBe(`tel:${office}`);
+    } finally {
+      await api.json('PATCH', '/admin/settings', admin.access_token, {
+        public_phone: body.settings.public_phone,
+        drivers_call_customers: body.settings.drivers_call_customers ?? false,
+      });
+    }
+    await page.reload();
+    // Ready to finish once the photo rules are known (until then an "After" photo is asked for).
+    await page.locator('section.photo[data-after-needed="false"]').waitFor(WAIT);
+  });
+
   it('turns the customer’s invoice paid the moment the driver records the payment, without a reload', async () => {
     onTestFailed(() => screenshotAll(pages, 'tracking-invoice'));
     const customerPage = pages.customer!;

@@ -1,3 +1,4 @@
+import { SettingSwitch } from './SettingSwitch';
 import {
   useEffect,
   useId,
@@ -822,47 +823,6 @@ function DashboardTiles() {
         </div>
       ))}
     </dl>
-  );
-}
-
-/** An operator-wide on/off setting shown as a switch on the board. */
-function SettingSwitch({
-  setting,
-  label,
-  on: onText,
-  off: offText,
-}: {
-  setting: 'accepting_jobs' | 'require_after_photo';
-  label: string;
-  on: string;
-  off: string;
-}) {
-  const admin = useAdmin();
-  const value = admin.settings?.[setting];
-  if (value === undefined) return null;
-  const flip = async () => {
-    try {
-      admin.setSettings(await patchSettings({ [setting]: !value }));
-    } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
-    }
-  };
-  const hint = `${setting}-hint`;
-  return (
-    <label className="switch" title={value ? onText : offText}>
-      <input
-        type="checkbox"
-        role="switch"
-        checked={value}
-        aria-checked={value}
-        onChange={() => void flip()}
-        aria-describedby={hint}
-      />
-      <span>{label}</span>
-      <span id={hint} className="visually-hidden">
-        {value ? onText : offText}
-      </span>
-    </label>
   );
 }
 

@@ -1,3 +1,4 @@
+import { SettingSwitch } from './SettingSwitch';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
 import type { AdminTier, ServiceArea } from '../../../contract/responses';
@@ -328,6 +329,13 @@ function OfficePhone() {
       <button type="submit" className="button button--primary" disabled={busy}>
         {s.save}
       </button>
+      <p className="muted">{s.driversIntro}</p>
+      <SettingSwitch
+        setting="drivers_call_customers"
+        label={s.driversCall}
+        on={s.driversCallOn}
+        off={s.driversCallOff}
+      />
     </form>
   );
 }

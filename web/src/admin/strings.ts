@@ -422,6 +422,11 @@ export const strings = {
     save: 'Save number',
     saved: 'Office phone saved.',
     cleared: 'Office phone removed: customers see no call or text buttons.',
+    driversIntro:
+      'Drivers always get this number on their job screen. You can also let them call or text the customer of a job they are on.',
+    driversCall: 'Drivers may call customers',
+    driversCallOn: 'On: a driver sees the customer’s mobile number while the job is theirs and under way.',
+    driversCallOff: 'Off: drivers call the office, never the customer directly.',
   },
   password: PASSWORD_CHANGE,
   area: {

@@ -13,6 +13,7 @@ import { StatusTag } from '../ui/StatusTag';
 import { acceptJob, declineJob, getJob, type StatusChange, takenOn } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
+import { JobContact } from './JobContact';
 import { NextStop } from './NextStop';
 import { PaymentPanel } from './PaymentPanel';
 import { PhotoCapture } from './PhotoCapture';
@@ -213,6 +214,7 @@ export function JobPage({ jobId }: { jobId: string }) {
         </div>
       )}
 
+      {active && <JobContact job={job} />}
       {active && <GpsPanel gps={d.gps} />}
       {ON_SITE_JOB.includes(status) && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}
       {status === 'completed' && <NextStop doneJobId={job.id} />}

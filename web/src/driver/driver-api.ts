@@ -4,6 +4,7 @@ import type { DriverPatch } from '../../../contract/api-domain';
 import type { DriverStatus, JobPhotoKind, JobStatus } from '../../../contract/enums';
 import { ApiError } from '../lib/api';
 import type {
+  DriverJobContact,
   DriverProfile,
   Invoice,
   Job,
@@ -55,6 +56,13 @@ export async function myQueue(signal?: AbortSignal): Promise<Queue> {
 
 export async function getJob(id: string, signal?: AbortSignal): Promise<Job> {
   return (await api.get<{ job: Job }>(`/jobs/${encodeURIComponent(id)}`, { signal })).job;
+}
+
+/** Who to call or text about a job in hand: the customer (where the operator allows) or the office. */
+export async function jobContact(id: string, signal?: AbortSignal): Promise<DriverJobContact> {
+  return (
+    await api.get<{ contact: DriverJobContact }>(`/drivers/me/jobs/${encodeURIComponent(id)}/contact`, { signal })
+  ).contact;
 }
 
 export async function acceptJob(id: string): Promise<Job> {

@@ -203,6 +203,13 @@ export const strings = {
     unavailable: 'Photo upload is not available on this server yet.',
     alt: (kind: string) => `${kind} photo of the driveway`,
   },
+  contact: {
+    customerTitle: (name: string) => `Reach ${name}`,
+    officeTitle: 'Reach the office',
+    officeHint: (name: string) => `For anything about ${name}’s driveway, the office passes it on.`,
+    call: 'Call',
+    text: 'Text',
+  },
   payment: {
     title: 'Get paid',
     amount: 'Amount due',
