@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens } from './support/api';
 import { openColumn } from './support/board';
-import { collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { launchBrowser, screenshotAll, openDesk } from './support/browser';
 
 /**
  * The dispatch board in a storm, on a 1440×900 desktop: every column in view, no card
@@ -64,14 +64,9 @@ describe('the dispatch board at 1440×900', () => {
     for (let i = 0; i < 8; i++)
       jobIds.push(await api.requestJob(customer.access_token, i % 6, { special_instructions: `Storm drive ${i + 1}` }));
     browser = await launchBrowser();
-    context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-    const [key, value] = sessionEntry('admin', admin);
-    await context.addInitScript({
-      content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)}); localStorage.setItem('plowdispatch.map', 'plane');`,
-    });
-    page = await context.newPage();
-    errors.push(...collectPageErrors(page, 'admin'));
-    refused = collectApiFailures(page, 'admin');
+    const desk = await openDesk(browser, base, admin);
+    ({ context, page, refused } = desk);
+    errors.push(...desk.errors);
     await page.goto('/admin');
     for (const id of jobIds) await pendingCard(id).waitFor(WAIT);
   }, 150_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readPdf } from '../../scripts/lib/pdf-text';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens, signIn } from './support/api';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 
 /**
@@ -36,10 +36,7 @@ describe('admin invoices', () => {
 
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-    const [key, value] = sessionEntry('admin', admin);
-    await context.addInitScript({
-      content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`,
-    });
+    await signIn(context, 'admin', admin);
   });
   afterAll(async () => {
     await context?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens, signIn } from './support/api';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 
 /**
@@ -26,8 +26,7 @@ describe('editing a waiting request', () => {
     jobId = await api.requestJob(customer.access_token, 0);
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 } });
-    const [key, value] = sessionEntry('customer', customer);
-    await context.addInitScript({ content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});` });
+    await signIn(context, 'customer', customer);
   });
   afterAll(async () => {
     if (jobId) await api.json('DELETE', `/jobs/${jobId}`, customer.access_token, { reason: 'test done' });

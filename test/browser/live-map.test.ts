@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../scripts/lib/seed';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
-import { collectApiFailures, collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { launchBrowser, screenshotAll, openDesk } from './support/browser';
 
 /**
  * The live map in a storm: a driver whose phone went quiet is never offered as available,
@@ -84,14 +84,9 @@ describe('the live map', () => {
       );
     }
     browser = await launchBrowser();
-    context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-    const [key, value] = sessionEntry('admin', admin);
-    await context.addInitScript({
-      content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)}); localStorage.setItem('plowdispatch.map', 'plane');`,
-    });
-    page = await context.newPage();
-    errors.push(...collectPageErrors(page, 'admin'));
-    refused = collectApiFailures(page, 'admin');
+    const desk = await openDesk(browser, base, admin);
+    ({ context, page, refused } = desk);
+    errors.push(...desk.errors);
     await page.goto('/admin/map');
     await page.locator(`li[data-job-id="${jobId}"]`).waitFor(WAIT);
   }, 150_000);

@@ -6,7 +6,7 @@ import { namedFlavor } from '@protomaps/basemaps';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { fixtureArchive } from '../support/pmtiles';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens, signIn } from './support/api';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 
 /**
@@ -68,8 +68,7 @@ describe('the basemap', () => {
       viewport: { width: 390, height: 844 },
       colorScheme: scheme,
     });
-    const [key, value] = sessionEntry('customer', customer);
-    await context.addInitScript({ content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});` });
+    await signIn(context, 'customer', customer);
     const page = await context.newPage();
     pages[scheme] = page;
     errors.push(...collectPageErrors(page, scheme));

@@ -2,16 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
 import { openColumn } from './support/board';
-import {
-  apiTrafficSummary,
-  collectApiFailures,
-  collectPageErrors,
-  launchBrowser,
-  screenshotAll,
-} from './support/browser';
+import { apiTrafficSummary, launchBrowser, screenshotAll, openDesk } from './support/browser';
 
 /**
  * The office at work in the portal: a customer phones in and the dispatcher enters them and
@@ -89,20 +83,10 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
     ).toBe(200);
 
     browser = await launchBrowser();
-    context = await browser.newContext({
-      baseURL: base,
-      viewport: { width: 1440, height: 900 },
-      acceptDownloads: true,
-    });
-    const [key, value] = sessionEntry('admin', admin);
-    // The tile-free map: a click lands where the test aims, with or without WebGL.
-    await context.addInitScript({
-      content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)}); localStorage.setItem('plowdispatch.map', 'plane');`,
-    });
-    const page = await context.newPage();
-    pages.admin = page;
-    errors.push(...collectPageErrors(page, 'admin'));
-    refused = collectApiFailures(page, 'admin');
+    const desk = await openDesk(browser, base, admin, { acceptDownloads: true });
+    ({ context, refused } = desk);
+    pages.admin = desk.page;
+    errors.push(...desk.errors);
   }, 150_000);
 
   afterAll(async () => {

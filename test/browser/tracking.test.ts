@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Api, sessionEntry, type Tokens } from './support/api';
+import { Api, type Tokens, signIn } from './support/api';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 
 /**
@@ -33,8 +33,7 @@ describe('tracking: who is coming, when, and what is owed', () => {
       permissions: ['geolocation'],
     });
     contexts.push(context);
-    const [key, value] = sessionEntry(app, tokens);
-    await context.addInitScript({ content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});` });
+    await signIn(context, app, tokens);
     const page = await context.newPage();
     errors.push(...collectPageErrors(page, app));
     pages[app] = page;

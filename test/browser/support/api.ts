@@ -1,3 +1,4 @@
+import type { BrowserContext } from 'playwright-core';
 import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../../scripts/lib/seed';
 import { totpNow } from './totp';
 
@@ -128,4 +129,21 @@ export function sessionEntry(app: 'customer' | 'driver' | 'admin', t: Tokens): [
       expires_at: Date.now() + t.expires_in * 1000,
     }),
   ];
+}
+
+/**
+ * Signs a browser context in as `tokens` before any of its pages loads. `plane` picks the
+ * tile-free map, where a click lands where the test aims, with or without WebGL.
+ */
+export async function signIn(
+  context: BrowserContext,
+  app: 'customer' | 'driver' | 'admin',
+  tokens: Tokens,
+  { plane = false } = {},
+): Promise<void> {
+  const [key, value] = sessionEntry(app, tokens);
+  const map = plane ? " localStorage.setItem('plowdispatch.map', 'plane');" : '';
+  await context.addInitScript({
+    content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});${map}`,
+  });
 }
