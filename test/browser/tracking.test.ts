@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { distanceMeters, METERS_PER_MILE } from '../../web/src/lib/geo';
 import { Api, type Tokens, signIn } from './support/api';
 import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
 
 /**
  * Tracking people trust: the customer's live page says who is coming (first name, truck,
  * plate) and when, and the finished job's invoice turns paid the moment the driver records
- * the payment; the driver's job screen has one navigation button and its photos above
- * "Finish job".
+ * the payment; on the way, the driver's job screen maps the truck and the driveway with how
+ * far and about how long; it has one navigation button and its photos above "Finish job".
  */
 
 const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
+/** Where the driver's phone says it is. */
+const PHONE = { latitude: 43.21, longitude: -71.53, accuracy: 10 };
 const TRUCK = { vehicle_type: 'Pickup', vehicle_make: 'Ford', vehicle_model: 'F-250', vehicle_year: 2019 };
 
 describe('tracking: who is coming, when, and what is owed', () => {
@@ -29,7 +32,7 @@ describe('tracking: who is coming, when, and what is owed', () => {
     const context = await browser.newContext({
       baseURL: base,
       viewport: { width: 412, height: 915 },
-      geolocation: { latitude: 43.21, longitude: -71.53, accuracy: 10 },
+      geolocation: PHONE,
       permissions: ['geolocation'],
     });
     contexts.push(context);
@@ -82,12 +85,43 @@ describe('tracking: who is coming, when, and what is owed', () => {
     expect(Number(await estimate.getAttribute('data-minutes'))).toBeGreaterThan(0);
   });
 
+  it('shows the driver on the way their truck and the driveway on one map, how far and about how long', async () => {
+    onTestFailed(() => screenshotAll(pages, 'tracking-driver-map'));
+    const page = await open('driver', driver);
+    await page.goto(`/driver/jobs/${jobId}`);
+    const job = page.locator(`article.job-page[data-job-id="${jobId}"]`);
+    const card = job.getByRole('region', { name: 'Map to the driveway' });
+    const truck = card.locator('[data-marker="plow"][data-marker-id="truck"]');
+    const driveway = card.locator('[data-marker="home"][data-marker-id="driveway"]');
+    await truck.waitFor(WAIT);
+    await driveway.waitFor(WAIT);
+    expect(Number(await truck.getAttribute('data-lat'))).toBeCloseTo(PHONE.latitude, 4);
+    expect(Number(await truck.getAttribute('data-lng'))).toBeCloseTo(PHONE.longitude, 4);
+
+    const away = card.getByTestId('job-map-away');
+    await away.waitFor(WAIT);
+    const meters = distanceMeters(
+      { lat: PHONE.latitude, lng: PHONE.longitude },
+      { lat: Number(await driveway.getAttribute('data-lat')), lng: Number(await driveway.getAttribute('data-lng')) },
+    );
+    expect(Math.abs(Number(await away.getAttribute('data-meters')) - meters)).toBeLessThan(5);
+    const minutes = Number(await away.getAttribute('data-minutes'));
+    expect(minutes).toBeGreaterThan(0);
+    expect(await away.textContent()).toBe(`${(meters / METERS_PER_MILE).toFixed(1)} mi · about ${minutes} min`);
+    await card.locator('[aria-label^="Map: you are "][aria-label$=" mi from the driveway"]').first().waitFor(WAIT);
+    expect(await job.getByRole('link', { name: 'Navigate to the driveway' }).count()).toBe(1);
+    await page.context().close();
+    delete pages.driver;
+  });
+
   it('gives the driver one navigation button and the photos above “Finish job”', async () => {
     onTestFailed(() => screenshotAll(pages, 'tracking-driver'));
     const page = await open('driver', driver);
     await page.goto(`/driver/jobs/${jobId}`);
     const job = page.locator(`article.job-page[data-job-id="${jobId}"]`);
     await job.getByRole('button', { name: 'I’ve arrived' }).click(WAIT);
+    await job.getByRole('button', { name: 'Start plowing' }).waitFor(WAIT);
+    expect(await job.getByRole('region', { name: 'Map to the driveway' }).count()).toBe(0);
     await job.getByRole('button', { name: 'Start plowing' }).click(WAIT);
     const finish = job.getByRole('button', { name: 'Finish job' });
     await finish.waitFor(WAIT);

@@ -14,6 +14,7 @@ import { acceptJob, declineJob, getJob, type StatusChange, takenOn } from './dri
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { JobContact } from './JobContact';
+import { JobMap } from './JobMap';
 import { NextStop } from './NextStop';
 import { PaymentPanel } from './PaymentPanel';
 import { PhotoCapture } from './PhotoCapture';
@@ -62,6 +63,7 @@ export function JobPage({ jobId }: { jobId: string }) {
   const next = accepted ? driverNextStep(status) : null;
   const queued = d.pending.filter((i) => i.job_id === job.id);
   const active = UNDER_WAY_JOB.includes(status) || (status === 'assigned' && accepted);
+  const onTheWay = active && !ON_SITE_JOB.includes(status);
 
   const advance = async () => {
     if (!next) return;
@@ -214,6 +216,7 @@ export function JobPage({ jobId }: { jobId: string }) {
         </div>
       )}
 
+      {onTheWay && <JobMap job={job} gps={d.gps} />}
       {active && <JobContact job={job} />}
       {active && <GpsPanel gps={d.gps} />}
       {ON_SITE_JOB.includes(status) && <PriceChange job={job} onChanged={(j) => (setJob(j), d.rememberJob(j))} />}

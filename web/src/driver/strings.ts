@@ -1,4 +1,5 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
+import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
 import { PASSWORD_CHANGE, STATUS_ICON } from '../ui/strings';
 
@@ -76,6 +77,12 @@ const paymentMethod: Record<PaymentMethod, string> = {
   other: 'Other',
 };
 
+function distance(meters: number): string {
+  const miles = meters / METERS_PER_MILE;
+  if (miles < 0.1) return `${Math.max(50, Math.round((meters * FEET_PER_METER) / 50) * 50)} ft`;
+  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
+}
+
 function ago(seconds: number): string {
   if (seconds < 5) return 'just now';
   if (seconds < 90) return `${seconds} s ago`;
@@ -92,6 +99,7 @@ export const strings = {
   statusIcon,
   availability,
   paymentMethod,
+  distance,
   ago,
   dismiss: 'Dismiss',
   nav: { queue: 'Jobs', history: 'History', profile: 'Profile', label: 'Driver' },
@@ -179,6 +187,17 @@ export const strings = {
     gpsQueued: (n: number) => `${n} GPS ${n === 1 ? 'point' : 'points'}`,
     finished: 'Job finished. Now collect the payment.',
     cancelledNotice: 'This job was cancelled. You can leave.',
+  },
+  jobMap: {
+    title: 'Map to the driveway',
+    label: (dist: string | null) => (dist ? `Map: you are ${dist} from the driveway` : 'Map: the driveway'),
+    you: 'You',
+    driveway: 'Driveway',
+    away: (dist: string, minutes: number) =>
+      minutes === 0 ? `${dist} · you are there` : `${dist} · about ${minutes} min`,
+    waiting: 'Waiting for your location…',
+    noLocation: 'Your location is off: the map shows the driveway only.',
+    basis: 'Distance in a straight line; the time allows for the roads.',
   },
   price: {
     title: 'Change price on site',

@@ -98,43 +98,50 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     props.onPick?.({ lat: e.lngLat.lat, lng: e.lngLat.lng }),
   );
 
-  /** Sets a GeoJSON source's data, adding the source and its layers the first time. */
+  /**
+   * Sets a GeoJSON source's data, adding the source and its layers the first time the style
+   * can take them (`canAdd`, asked once per drawing pass: see `drawShapes`).
+   */
   const setSource = (
     id: string,
     data: maplibregl.GeoJSONSourceSpecification['data'],
     layers: Omit<maplibregl.LayerSpecification, 'source'>[],
+    canAdd: boolean,
   ) => {
-    if (!map.isStyleLoaded()) return;
     const src = map.getSource(id) as maplibregl.GeoJSONSource | undefined;
     if (src) return src.setData(data);
+    if (!canAdd) return;
     map.addSource(id, { type: 'geojson', data });
     for (const layer of layers) map.addLayer({ ...layer, source: id } as maplibregl.LayerSpecification);
   };
 
-  const drawCircle = () => {
+  const drawCircle = (canAdd: boolean) => {
     const circle = props.circle;
     const features: PolygonFeature[] = circle
       ? [circlePolygon(circle.center.lat, circle.center.lng, circle.radiusMeters)]
       : [];
-    setSource('area', { type: 'FeatureCollection', features }, [
-      { id: 'area-fill', type: 'fill', paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.08 } },
-      {
-        id: 'area-line',
-        type: 'line',
-        paint: { 'line-color': '#1d4ed8', 'line-width': 2, 'line-dasharray': [2, 2] },
-      },
-    ]);
+    setSource(
+      'area',
+      { type: 'FeatureCollection', features },
+      [
+        { id: 'area-fill', type: 'fill', paint: { 'fill-color': '#1d4ed8', 'fill-opacity': 0.08 } },
+        {
+          id: 'area-line',
+          type: 'line',
+          paint: { 'line-color': '#1d4ed8', 'line-width': 2, 'line-dasharray': [2, 2] },
+        },
+      ],
+      canAdd,
+    );
   };
 
-  const drawTrail = () => {
+  const drawTrail = (canAdd: boolean) => {
     const coords = (props.trail ?? []).map((p): [number, number] => [p.lng, p.lat]);
     setSource(
       'trail',
-      {
-        type: 'Feature',
-        properties: {},
-        geometry: { type: 'LineString', coordinates: coords.length > 1 ? coords : [] },
-      },
+      coords.length > 1
+        ? { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }
+        : { type: 'FeatureCollection', features: [] },
       [
         {
           id: 'trail-line',
@@ -143,7 +150,19 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
           paint: { 'line-color': '#b45309', 'line-width': 4, 'line-opacity': 0.7 },
         },
       ],
+      canAdd,
     );
+  };
+
+  /**
+   * The circle and the trail over whatever style is in. Whether sources can be added is asked
+   * once: adding or updating one makes MapLibre report the style as loading until that data
+   * is processed, which must not keep the next one out (the trail never appeared otherwise).
+   */
+  const drawShapes = () => {
+    const canAdd = map.isStyleLoaded() === true;
+    drawCircle(canAdd);
+    drawTrail(canAdd);
   };
 
   /** Re-fits when a marker is within `EDGE_PX` of the edge, or all of them sit in a quarter of the view. */
@@ -197,8 +216,7 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     }
     for (const [id, mk] of markers) if (!seen.has(id)) mk.remove(), markers.delete(id);
     queueSpread();
-    drawCircle();
-    drawTrail();
+    drawShapes();
     if (fitted) keepInView(next);
     else {
       const pts = [next.center, ...next.markers];
@@ -224,10 +242,7 @@ export async function createEngine(container: HTMLElement, initial: MapProps): P
     // A style that never loads must not keep the plane from being replaced forever.
     setTimeout(resolve, 4000);
   });
-  map.on('styledata', () => {
-    drawCircle();
-    drawTrail();
-  });
+  map.on('styledata', drawShapes);
   update(initial);
   return {
     update,
