@@ -136,4 +136,18 @@ describe('the basemap', () => {
     expect(near(colours.light, colours.dark)).toBe(false);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('repaints the map when the phone turns dark (and back) with the page open', async () => {
+    onTestFailed(() => screenshotAll(pages, 'maps-scheme-switch'));
+    const page = await placesPage('light');
+    const shows = (scheme: 'light' | 'dark') => async () =>
+      near(await mainColour(page), hex(namedFlavor(scheme).water));
+    expect(await shows('light')()).toBe(true);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(shows('dark'), { timeout: 20_000, interval: 1000 }).toBe(true);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(shows('light'), { timeout: 20_000, interval: 1000 }).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });

@@ -302,7 +302,7 @@ export async function undoPayment(
   actor: Actor,
   paymentId: string,
   now = new Date(),
-): Promise<PaymentOutcome & { job: t.Job }> {
+): Promise<PaymentOutcome> {
   const [payment] = await q.select().from(t.payments).where(eq(t.payments.id, paymentId)).limit(1);
   // Someone else's payment answers exactly as one that does not exist.
   if (!payment || payment.reverses_payment_id || payment.recorded_by_user_id !== actor.user_id)
@@ -313,7 +313,7 @@ export async function undoPayment(
   const invoice = await liveInvoiceForJob(q, job.id, { lock: true });
   if (!invoice) throw notFound('Payment');
   const [prior] = await q.select().from(t.payments).where(eq(t.payments.reverses_payment_id, payment.id)).limit(1);
-  if (prior) return { job, invoice, payment: prior, paid_cents: await paidCents(q, invoice.id), duplicate: true };
+  if (prior) return { invoice, payment: prior, paid_cents: await paidCents(q, invoice.id), duplicate: true };
   if (now.getTime() - payment.recorded_at.getTime() > PAYMENT_UNDO_MINUTES * 60_000) {
     throw conflict(
       'undo_too_late',
@@ -361,7 +361,7 @@ export async function undoPayment(
         sql`${t.notification_log.idempotency_key} LIKE ${`payment_received:${payment.id}:%`}`,
       ),
     );
-  return { job, invoice: updated, payment: reversal!, paid_cents: paid, duplicate: false };
+  return { invoice: updated, payment: reversal!, paid_cents: paid, duplicate: false };
 }
 
 /** Voids an unpaid invoice (kept for history). Paid money must be refunded first. Pass a locked row. */

@@ -17,7 +17,7 @@ import { JobContact } from './JobContact';
 import { JobMap } from './JobMap';
 import { NextStop } from './NextStop';
 import { PaymentPanel } from './PaymentPanel';
-import { PhotoCapture } from './PhotoCapture';
+import { PhotoCapture, type PhotoState, afterPhotoStillNeeded } from './PhotoCapture';
 import { PriceChange } from './PriceChange';
 import { strings } from './strings';
 import { ON_SITE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
@@ -30,8 +30,8 @@ export function JobPage({ jobId }: { jobId: string }) {
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [declining, setDeclining] = useState(false);
-  const [afterNeeded, setAfterNeeded] = useState(false);
-  const onPhotoState = useCallback((p: { afterNeeded: boolean }) => setAfterNeeded(p.afterNeeded), []);
+  const [photos, setPhotos] = useState<PhotoState>({ afterNeeded: false, known: false });
+  const onPhotoState = useCallback((p: PhotoState) => setPhotos(p), []);
 
   // The freshest copy: the queue's (live over the socket), else the server's, else the phone's.
   const fromQueue = d.queue?.jobs.find((j) => j.id === jobId);
@@ -67,7 +67,7 @@ export function JobPage({ jobId }: { jobId: string }) {
 
   const advance = async () => {
     if (!next) return;
-    if (next === 'completed' && afterNeeded) {
+    if (next === 'completed' && photos.afterNeeded && (await afterPhotoStillNeeded(job.id, photos))) {
       toast.show({ kind: 'error', message: strings.photo.afterNeeded });
       return;
     }

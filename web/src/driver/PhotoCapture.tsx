@@ -21,7 +21,24 @@ interface Thumb {
  * "finish" queued after it). `onState` tells the page whether an "after" photo is still
  * needed to finish.
  */
-export function PhotoCapture({ job, onState }: { job: Job; onState: (state: { afterNeeded: boolean }) => void }) {
+/** What the job screen needs to know before "Finish": is an "After" photo missing, and are the rules loaded. */
+export interface PhotoState {
+  afterNeeded: boolean;
+  known: boolean;
+}
+
+/**
+ * Whether a finish must wait for an "After" photo. Until the job's photo rules have loaded
+ * (a tap right after opening the screen) the server is asked; without an answer (offline),
+ * the photo is asked for, as the operator's default is.
+ */
+export async function afterPhotoStillNeeded(jobId: string, state: PhotoState): Promise<boolean> {
+  if (state.known) return state.afterNeeded;
+  const rules = await listJobPhotos(jobId).catch(() => null);
+  return rules ? rules.after_photo.required && !rules.photos.some((p) => p.kind === 'after') : true;
+}
+
+export function PhotoCapture({ job, onState }: { job: Job; onState: (state: PhotoState) => void }) {
   const s = strings.photo;
   const d = useDriver();
   const id = useId();
@@ -52,7 +69,8 @@ export function PhotoCapture({ job, onState }: { job: Job; onState: (state: { af
   // Not known yet (no connection on opening): the operator's default, required.
   const required = server?.after_photo.required ?? true;
   const afterNeeded = required && count('after') === 0;
-  useEffect(() => onState({ afterNeeded }), [afterNeeded, onState]);
+  const known = server !== null;
+  useEffect(() => onState({ afterNeeded, known }), [afterNeeded, known, onState]);
 
   const take = async (kind: JobPhotoKind, file: File | undefined) => {
     if (!file) return;
