@@ -20,6 +20,8 @@ describe('audit log words', () => {
     expect(s.entityOf('route', 'POST /api/v1/jobs/:id/assign')).toBe('Job');
     expect(s.entityOf('route', 'POST /api/v1/admin/storms/:id/close')).toBe('Storm');
     expect(s.entityOf('service_area_config', 'service_area.update')).toBe('Service area');
+    // Every changing admin route names its thing in words, capitalised like the rest.
+    for (const key of Object.keys(s.routeAction)) expect(s.entityOf('route', key)).toMatch(/^[A-Z]/);
   });
 
   it('reads an action it has no words for as words too', () => {

@@ -141,6 +141,16 @@ const auditEntity: Record<string, string> = {
   storm: 'Storm',
   contract: 'Contract',
   notification: 'Notification',
+  // The resources of route keys (`/api/v1/<resource>/…`), singular.
+  auth: 'Account',
+  invite: 'Invitation',
+  pricing: 'Prices',
+  service_area: 'Service area',
+  setting: 'Settings',
+  push: 'Notifications',
+  upload: 'Upload',
+  file: 'File',
+  route_stop: 'Route stop',
 };
 
 /** The resource a route key is about: `POST /api/v1/admin/storms/:id/close` → `storm`. */
