@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
 import { launchBrowser, screenshotAll, openDesk } from './support/browser';
@@ -14,11 +13,11 @@ import { launchBrowser, screenshotAll, openDesk } from './support/browser';
 const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 /**
- * customer2's driveway is 45 Loudon Rd, Concord (43.2105, -71.5101). Around it, far enough
- * apart to be told apart on a map of the whole service area: a truck 3 km north, one 7 km
- * south, and one whose phone went quiet to the west.
+ * customer2's driveway is 45 Loudon Rd, Concord (43.2105, -71.5101). Around it: a truck a
+ * few hundred metres north (nearer than any other test leaves one), one 7 km south, and one
+ * whose phone went quiet to the west.
  */
-const NEAR = { lat: 43.2375, lng: -71.5101 };
+const NEAR = { lat: 43.2135, lng: -71.5101 };
 const FAR = { lat: 43.1475, lng: -71.5101 };
 const QUIET = { lat: 43.22, lng: -71.6 };
 
@@ -29,7 +28,7 @@ describe('the live map', () => {
   let page: Page;
   let admin: Tokens;
   let jobId = '';
-  let quietToken = '';
+  const tokens: Record<'near' | 'far' | 'quiet', string> = { near: '', far: '', quiet: '' };
   const ids: Record<'near' | 'far' | 'quiet', string> = { near: '', far: '', quiet: '' };
   const errors: string[] = [];
   let refused: string[] = [];
@@ -39,6 +38,7 @@ describe('the live map', () => {
       await screenshotAll({ admin: page }, `live-map-${name}`);
       if (errors.length) console.error(errors.join('\n'));
       if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
+      console.error(`beside the map:\n${await page.locator('.map-page__facts').innerText().catch(String)}`);
     });
   }
 
@@ -46,40 +46,23 @@ describe('the live map', () => {
     admin = await api.login('admin@demo.test', true);
     const customer = await api.login('customer2@demo.test');
     jobId = await api.requestJob(customer.access_token, 0);
-    // The quiet driver is new, invited here: no other test's fixes can make their phone fresher.
-    const quietEmail = `quiet-${Date.now()}@demo.test`;
-    const invited = await api.json<{ invite: { user_id: string } }>('POST', '/admin/invites', admin.access_token, {
-      email: quietEmail,
-      full_name: 'Quinn Quiet',
-      role: 'driver',
-    });
-    expect(invited.status).toBe(201);
-    const outbox = await api.json<{ notifications: { body: string }[] }>(
-      'GET',
-      `/admin/notifications?user_id=${invited.body.invite.user_id}`,
-      admin.access_token,
-    );
-    const token = outbox.body.notifications
-      .map((n) => /accept-invite[#?]token=([\w-]+)/.exec(n.body)?.[1])
-      .find(Boolean);
-    expect(token, 'the invitation link').toBeTruthy();
-    const quietDriver = await api.json<Tokens>('POST', '/auth/accept-invite', undefined, {
-      token,
-      password: DEMO_PASSWORD,
-    });
-    expect(quietDriver.status).toBe(200);
-    quietToken = quietDriver.body.access_token;
-
-    const drivers = { near: 'driver1@demo.test', far: 'driver2@demo.test', quiet: quietEmail } as const;
-    for (const [key, email] of Object.entries(drivers) as [keyof typeof drivers, string][]) {
-      const t = key === 'quiet' ? quietDriver.body : await api.login(email);
-      ids[key] = (await api.json<{ driver: { id: string } }>('GET', '/drivers/me', t.access_token)).body.driver.id;
-      await api.json('PATCH', '/drivers/me/status', t.access_token, { status: 'available' });
+    // Drivers of this file's own: no other test's jobs or fixes can make them busy or fresher.
+    const where = { near: NEAR, far: FAR, quiet: QUIET } as const;
+    for (const [key, name] of [
+      ['near', 'Nora Near'],
+      ['far', 'Felix Far'],
+      ['quiet', 'Quinn Quiet'],
+    ] as const) {
+      const { tokens: t, driverId } = await api.inviteDriver(admin.access_token, name);
+      ids[key] = driverId;
+      tokens[key] = t.access_token;
+      const shift = await api.json('PATCH', '/drivers/me/status', t.access_token, { status: 'available' });
+      expect(shift.status, `${name} goes on shift`).toBe(200);
       const quiet = key === 'quiet';
       await api.sendFix(
         t.access_token,
         `map-${key}-${Date.now()}`,
-        key === 'near' ? NEAR : quiet ? QUIET : FAR,
+        where[key],
         quiet ? new Date(Date.now() - 20 * 60_000) : new Date(),
       );
     }
@@ -93,8 +76,9 @@ describe('the live map', () => {
 
   afterAll(async () => {
     await api.json('DELETE', `/jobs/${jobId}`, admin.access_token, {});
-    // The invited driver goes off shift: no later test should find them free.
-    if (quietToken) await api.json('PATCH', '/drivers/me/status', quietToken, { status: 'offline' });
+    // The invited drivers go off shift: no later test should find them free.
+    for (const token of Object.values(tokens))
+      if (token) await api.json('PATCH', '/drivers/me/status', token, { status: 'offline' });
     await context?.close();
     await browser?.close();
   });
@@ -124,6 +108,8 @@ describe('the live map', () => {
 
   it('assigns the picked pending job from the map, nearest free driver first', async () => {
     onFailure('assign');
+    const before = await api.json<{ job: { status: string } }>('GET', `/jobs/${jobId}`, admin.access_token);
+    expect(before.body.job.status).toBe('pending');
     const card = page.getByTestId('map-assign');
     await card.locator('li[data-driver-id]').first().waitFor(WAIT);
     const offered = await card
@@ -136,7 +122,7 @@ describe('the live map', () => {
 
     await card.locator(`li[data-driver-id="${ids.near}"]`).getByRole('button').click();
     await page
-      .getByText(/^Assigned .+ to Dave Plowman\.$/)
+      .getByText(/^Assigned .+ to Nora Near\.$/)
       .first()
       .waitFor(WAIT);
     const { body } = await api.json<{ job: { status: string; driver_id: string | null } }>(

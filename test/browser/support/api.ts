@@ -32,6 +32,37 @@ export class Api {
   }
 
   /**
+   * A driver of the test's own, invited by the admin and signed in through the invitation's
+   * link: no other test's jobs or fixes touch them.
+   */
+  async inviteDriver(adminToken: string, fullName: string): Promise<{ tokens: Tokens; driverId: string }> {
+    const email = `${fullName.toLowerCase().replace(/\W+/g, '.')}.${Date.now()}@demo.test`;
+    const invited = await this.json<{ invite: { user_id: string } }>('POST', '/admin/invites', adminToken, {
+      email,
+      full_name: fullName,
+      role: 'driver',
+    });
+    if (invited.status !== 201)
+      throw new Error(`invite ${fullName}: ${invited.status} ${JSON.stringify(invited.body)}`);
+    const outbox = await this.json<{ notifications: { body: string }[] }>(
+      'GET',
+      `/admin/notifications?user_id=${invited.body.invite.user_id}`,
+      adminToken,
+    );
+    const token = outbox.body.notifications
+      .map((n) => /accept-invite[#?]token=([\w-]+)/.exec(n.body)?.[1])
+      .find(Boolean);
+    if (!token) throw new Error(`no invitation link for ${fullName} in the outbox`);
+    const accepted = await this.json<Tokens>('POST', '/auth/accept-invite', undefined, {
+      token,
+      password: DEMO_PASSWORD,
+    });
+    if (accepted.status !== 200) throw new Error(`accept invite ${fullName}: ${accepted.status}`);
+    const me = await this.json<{ driver: { id: string } }>('GET', '/drivers/me', accepted.body.access_token);
+    return { tokens: accepted.body, driverId: me.body.driver.id };
+  }
+
+  /**
    * Assigns a job to a driver and walks it to completed through the driver's own steps. The
    * dispatcher waives the job's "After" photo first, as an office does for work it saw done.
    */
