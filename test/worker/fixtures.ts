@@ -45,6 +45,11 @@ export function concordPoint(): { lat: number; lng: number } {
   return { lat: 43.19 + Math.random() * 0.04, lng: -71.56 + Math.random() * 0.05 };
 }
 
+/** A place to save through `POST /customers/me/locations`, as a customer types it: a street in Concord. */
+export function concordAddress(street = '1 Test Lane') {
+  return { address_line1: street, city: 'Concord', state_province: 'NH', postal_code: '03301', ...concordPoint() };
+}
+
 /** An access token for an existing account, issued by the session service (no sign-in, no second factor). */
 export async function sessionOf(userId: string): Promise<string> {
   return db(async (d) => {

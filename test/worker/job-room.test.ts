@@ -423,6 +423,16 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
   };
   const as = (token: string, path: string, json?: unknown) =>
     api(path, { method: 'POST', token, ...(json === undefined ? {} : { json }) });
+  /** An assigned job, its customer and dispatcher, and the driver who could take it over. */
+  const assignedWithNext = async (): Promise<Setup> => {
+    const [customer, driver, next, dispatcher] = await Promise.all([
+      newCustomer(),
+      newDriver(),
+      newDriver(),
+      newAdmin(),
+    ]);
+    return { customer, driver, next, dispatcher, jobId: await jobWith(customer, driver, 'assigned', dispatcher) };
+  };
   const reassign = ({ dispatcher, next, jobId }: Setup) =>
     as(dispatcher.token, `/api/v1/jobs/${jobId}/reassign`, { driver_id: next.profile_id });
 
@@ -501,14 +511,8 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
 
   for (const trigger of TRIGGERS) {
     it(`closes the driver's job socket when ${trigger.name}, before they hear more of it`, async () => {
-      const [customer, driver, next, dispatcher] = await Promise.all([
-        newCustomer(),
-        newDriver(),
-        newDriver(),
-        newAdmin(),
-      ]);
-      const jobId = await jobWith(customer, driver, 'assigned', dispatcher);
-      const setup = { customer, driver, next, dispatcher, jobId };
+      const setup = await assignedWithNext();
+      const { customer, driver, next, jobId } = setup;
       const { socket: old } = await watch(driver.token, jobId);
       const { socket: watcher } = await watch(customer.token, jobId);
 
@@ -546,13 +550,7 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
   }
 
   it('keeps the job’s customer, its new driver and dispatchers in the room through a reassignment', async () => {
-    const [customer, driver, next, dispatcher] = await Promise.all([
-      newCustomer(),
-      newDriver(),
-      newDriver(),
-      newAdmin(),
-    ]);
-    const jobId = await jobWith(customer, driver, 'assigned', dispatcher);
+    const { customer, driver, next, dispatcher, jobId } = await assignedWithNext();
     const { socket: watcher } = await watch(customer.token, jobId);
     const { socket: board } = await watch(dispatcher.token, jobId);
     expect((await reassign({ customer, driver, next, dispatcher, jobId })).status).toBe(200);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
-import { loginAdmin, uniqueEmail } from './fixtures';
+import { concordAddress, loginAdmin, uniqueEmail } from './fixtures';
 import { api, connect, db, expectError, login, type Session, type TestSocket } from './helpers';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { emailsTo, linkToken, waitForEmail } from './stand-in';
@@ -30,15 +30,7 @@ async function customerWithJob() {
   const loc = await api('/api/v1/customers/me/locations', {
     method: 'POST',
     token: customer.access_token,
-    json: {
-      label: 'Home',
-      address_line1: '1 Test Lane',
-      city: 'Concord',
-      state_province: 'NH',
-      postal_code: '03301',
-      lat: 43.2001,
-      lng: -71.5452,
-    },
+    json: { label: 'Home', ...concordAddress() },
   });
   expect(loc.status).toBe(201);
   const { location } = await json(loc);

@@ -4,7 +4,16 @@ import { eq } from 'drizzle-orm';
 import { SMS_CONSENT_TEXT } from '../../contract/sms-consent';
 import * as t from '../../db/schema';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
-import { driverStep, newCustomer, newDriver, newJob, uniqueEmail, uniquePhone, walkJob } from './fixtures';
+import {
+  concordAddress,
+  driverStep,
+  newCustomer,
+  newDriver,
+  newJob,
+  uniqueEmail,
+  uniquePhone,
+  walkJob,
+} from './fixtures';
 import { api, call } from './helpers';
 import { db, notificationsFor, setQuietHours, waitFor } from './background-fixtures';
 import { linkToken, smsTo, waitForEmail } from './stand-in';
@@ -72,14 +81,7 @@ describe('SMS consent at sign-up', () => {
     expect((await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: link } })).status).toBe(200);
     const token = session.access_token;
     expect((await call('PATCH', '/api/v1/customers/me', token, { preferred_contact: 'sms' })).status).toBe(200);
-    const loc = await call('POST', '/api/v1/customers/me/locations', token, {
-      address_line1: '5 Consent Way',
-      city: 'Concord',
-      state_province: 'NH',
-      postal_code: '03301',
-      lat: 43.2001,
-      lng: -71.5452,
-    });
+    const loc = await call('POST', '/api/v1/customers/me/locations', token, concordAddress('5 Consent Way'));
     expect(loc.status).toBe(201);
     const created = await call('POST', '/api/v1/jobs', token, {
       location_id: loc.body.location.id,

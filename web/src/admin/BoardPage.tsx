@@ -21,7 +21,7 @@ import { Link, navigate } from '../lib/router';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { Dialog } from '../ui/Dialog';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
 import {
   assignJob,
   assignWaitlisted,
@@ -37,6 +37,7 @@ import {
 import { useAdmin } from './AdminData';
 import { NewJobDialog } from './NewJobDialog';
 import { strings } from './strings';
+import { Tiles } from '../ui/Tiles';
 
 /**
  * The dispatch board (after Edgar's Status Board): a column per status with its count and
@@ -226,7 +227,7 @@ export function BoardPage() {
       );
     } catch (err) {
       refocus.current = null;
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
       return;
     }
     setSelected(new Set());
@@ -814,16 +815,7 @@ function DashboardTiles() {
     [d.drivers, String(x.active_drivers)],
     [d.waitlist, String(x.waitlist_size)],
   ];
-  return (
-    <dl className="tiles" aria-label={d.label}>
-      {tiles.map(([k, v]) => (
-        <div key={k} className="tile">
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Tiles label={d.label} tiles={tiles} />;
 }
 
 function SetupBanner() {
@@ -848,7 +840,7 @@ function WaitlistPanel() {
       list.reload();
       admin.bumpJobs();
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     }
   };
   return (

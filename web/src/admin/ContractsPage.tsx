@@ -6,7 +6,7 @@ import { formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
 import { Field, type FieldProps } from '../ui/Field';
 import { MapView } from '../map/MapView';
 import type { LatLng } from '../lib/geo';
@@ -322,7 +322,7 @@ function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: st
       onAdded(res.customer.id, res.location.id);
     } catch (err) {
       if (err instanceof ApiError) setFields(err.fieldErrors());
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }

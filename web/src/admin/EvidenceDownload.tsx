@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { toast } from '../lib/toast';
-import { errorMessage } from '../ui/ErrorNotice';
+import { toastError } from '../ui/ErrorNotice';
 import { evidencePack } from './office-api';
 import { strings } from './strings';
 
@@ -28,7 +28,7 @@ export function EvidenceDownload({ jobId }: { jobId: string }) {
       setHash(pack.sha256);
       toast.show({ kind: 'ok', message: s.evidenceSaved(pack.filename) });
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }

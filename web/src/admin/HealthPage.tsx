@@ -6,6 +6,7 @@ import { Link } from '../lib/router';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { getHealth } from './admin-api';
 import { strings } from './strings';
+import { Tiles } from '../ui/Tiles';
 
 const REFRESH_MS = 30_000;
 
@@ -41,7 +42,7 @@ export function HealthPage() {
               {s.refresh}
             </button>
           </p>
-          <Tiles h={h} />
+          <HealthTiles h={h} />
           {h.crons && <Crons h={h} now={now} />}
           {h.dead_letters && h.dead_letters.recent.length > 0 && <DeadLetters d={h.dead_letters} />}
           {h.stale_drivers && h.stale_drivers.drivers.length > 0 && <StaleDrivers d={h.stale_drivers} />}
@@ -80,7 +81,7 @@ function Summary({ h }: { h: AdminHealth }) {
   );
 }
 
-function Tiles({ h }: { h: AdminHealth }) {
+function HealthTiles({ h }: { h: AdminHealth }) {
   const s = strings.health;
   const n = h.notifications;
   const secs = (v: number | null | undefined) => (v === null || v === undefined ? s.unknown : s.seconds(v));
@@ -92,16 +93,7 @@ function Tiles({ h }: { h: AdminHealth }) {
     [s.stale, h.stale_drivers ? String(h.stale_drivers.drivers.length) : s.unknown],
     [s.gpsLag, h.gps_log ? (h.gps_log.max_lag_seconds === null ? s.none : secs(h.gps_log.max_lag_seconds)) : s.unknown],
   ];
-  return (
-    <dl className="tiles" aria-label={s.tilesLabel}>
-      {tiles.map(([k, v]) => (
-        <div key={k} className="tile">
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Tiles label={s.tilesLabel} tiles={tiles} />;
 }
 
 function Crons({ h, now }: { h: AdminHealth; now: number }) {

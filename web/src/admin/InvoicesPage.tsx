@@ -3,7 +3,7 @@ import { PAYMENT_METHODS } from '../../../contract/enums';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { useAdmin } from './AdminData';
 import {
   getInvoice,
@@ -145,7 +145,7 @@ function InvoicePanel({
       toast.show({ kind: 'ok', message: ok });
       onChanged();
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     }
   };
   if (!detail.data) return detail.error ? <ErrorNotice error={detail.error} strings={strings.errors} /> : null;
@@ -206,11 +206,7 @@ function InvoicePanel({
         <button
           type="button"
           className="button button--secondary"
-          onClick={() =>
-            void openInvoicePdf(invoice.id).catch((err: unknown) =>
-              toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
-            )
-          }
+          onClick={() => void openInvoicePdf(invoice.id).catch((err: unknown) => toastError(err, strings.errors))}
         >
           {s.pdf}
         </button>

@@ -8,7 +8,7 @@ import { Link } from '../lib/router';
 import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';
 import { Dialog } from '../ui/Dialog';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
 import type { Job } from '../../../contract/responses';
 import { TERMINAL_JOB } from '../../../contract/job-status';
@@ -268,11 +268,7 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
               <button
                 type="button"
                 className="button button--secondary"
-                onClick={() =>
-                  void openEvidencePdf(j.id).catch((err: unknown) =>
-                    toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
-                  )
-                }
+                onClick={() => void openEvidencePdf(j.id).catch((err: unknown) => toastError(err, strings.errors))}
               >
                 {d.evidencePdf}
               </button>

@@ -4,7 +4,7 @@ import { formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
-import { errorMessage } from '../ui/ErrorNotice';
+import { errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { Field, FormActions, TextAreaField } from '../ui/Field';
 import { listCustomers } from './admin-api';
 import { createAdminJob, customerLocations, jobTiers } from './office-api';
@@ -163,11 +163,7 @@ export function NewJobDialog({ onClose, onCreated }: { onClose: () => void; onCr
           value={notes}
           onValue={setNotes}
         />
-        {problem && (
-          <p className="notice notice--error" role="alert">
-            {problem}
-          </p>
-        )}
+        <FormAlert message={problem} />
         <FormActions
           submit={busy ? s.creating : s.create}
           disabled={busy || !customerId || !locationId || !tierId}

@@ -9,7 +9,7 @@ import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { DataTable, type DataTableProps } from '../ui/DataTable';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
 import { Field, fieldSetter } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
 import {
@@ -69,7 +69,7 @@ export function LiveMapPage() {
       toast.show({ kind: 'ok', message: strings.board.assigned(card.job_address, name) });
       setSelected(`driver-${driverId}`);
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       admin.bumpJobs();
     }

@@ -1,5 +1,4 @@
-import { toast } from '../lib/toast';
-import { errorMessage } from '../ui/ErrorNotice';
+import { toastError } from '../ui/ErrorNotice';
 import { patchSettings } from './admin-api';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
@@ -23,7 +22,7 @@ export function SettingSwitch({
     try {
       admin.setSettings(await patchSettings({ [setting]: !value }));
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     }
   };
   const hint = `${setting}-hint`;

@@ -9,7 +9,7 @@ import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import { errorMessage } from '../ui/ErrorNotice';
 import { getTiers, patchSettings, putServiceArea, putTiers } from './admin-api';
-import { Field } from '../ui/Field';
+import { Field, FieldError } from '../ui/Field';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
@@ -89,7 +89,7 @@ export function ServiceAreaEditor({
           autoComplete="street-address"
           aria-invalid={!!fields.home_base_address}
         />
-        {fields.home_base_address && <p className="field-error">{fields.home_base_address}</p>}
+        <FieldError message={fields.home_base_address} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-radius`}>

@@ -2,7 +2,7 @@ import { type DragEvent, useId, useState } from 'react';
 import { formatTime } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { useAdmin } from './AdminData';
 import { moveStop, planStorm, type RouteStop, stormRoutes } from './storm-api';
 import { strings } from './strings';
@@ -29,7 +29,7 @@ export function StormRoutesPanel({ stormId }: { stormId: string }) {
       toast.show({ kind: 'ok', message: done });
       routes.reload();
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,7 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { patchSettings } from './admin-api';
 import { useAdmin } from './AdminData';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
@@ -42,7 +42,7 @@ export default function StormsPage() {
       await work();
       storms.reload();
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }
@@ -217,7 +217,7 @@ function IntakePromise() {
       setValue(null);
       toast.show({ kind: 'ok', message: s.promiseSaved(saved.storm_intake_promise_minutes ?? Number(value)) });
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }

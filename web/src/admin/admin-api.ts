@@ -239,17 +239,7 @@ export const voidInvoice = (id: string, reason?: string) =>
   api.post<{ invoice: Invoice }>(invoicePath(id, 'void'), reason ? { reason } : {});
 export const resendInvoice = (id: string) => api.post<{ invoice: Invoice }>(invoicePath(id, 'resend'), {});
 
-/** Opens a PDF (fetched with the session, shown from a blob URL). */
-async function openPdf(path: string): Promise<void> {
-  const win = window.open('', '_blank');
-  const blob = await api.blob(path);
-  const url = URL.createObjectURL(blob);
-  if (win) win.location.href = url;
-  else window.location.assign(url);
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-export const openInvoicePdf = (id: string) => openPdf(invoicePath(id, 'pdf'));
+export const openInvoicePdf = (id: string) => api.openPdf(invoicePath(id, 'pdf'));
 
 /** The job's evidence pack as a PDF (the same content and SHA-256 as the JSON pack). */
-export const openEvidencePdf = (jobId: string) => openPdf(`/jobs/${encodeURIComponent(jobId)}/evidence.pdf`);
+export const openEvidencePdf = (jobId: string) => api.openPdf(`/jobs/${encodeURIComponent(jobId)}/evidence.pdf`);

@@ -3,7 +3,7 @@ import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
 import type { AuditAction } from '../../../contract/audit';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
 
 /** Every word the admin portal shows. */
 
@@ -38,18 +38,6 @@ const driverStatus: Record<DriverStatus, string> = {
   en_route: 'En route',
   on_job: 'On a job',
 };
-
-function ago(seconds: number): string {
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
-  return `${Math.round(seconds / 86_400)} d ago`;
-}
-
-function distance(meters: number): string {
-  const miles = meters / 1609.344;
-  return miles < 0.1 ? `${Math.round(meters * 3.28084)} ft` : `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
-}
 
 /** Audit actions a service or route records by name. */
 const auditAction: Record<AuditAction, string> = {
@@ -180,8 +168,8 @@ export const strings = {
   jobStatus,
   statusIcon,
   driverStatus,
-  ago,
-  distance,
+  ago: agoWords,
+  distance: distanceWords,
   notFound: {
     title: 'Page not found',
     body: 'There is nothing at this address in the admin portal.',

@@ -3,7 +3,7 @@ import { ApiError, apiUrl, send } from '../lib/api';
 import type { TokenResponse } from '../../../contract/responses';
 import { usePathname, navigate } from '../lib/router';
 import { SessionStore } from '../lib/session';
-import { errorMessage } from '../ui/ErrorNotice';
+import { errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { NotFound } from '../ui/NotFound';
 import { strings } from './strings';
 import '../customer/customer.css';
@@ -175,11 +175,7 @@ function ForgotPassword() {
             value={email}
             onValue={setEmail}
           />
-          {error && (
-            <p className="notice notice--error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormAlert message={error} />
           <button type="submit" className="button button--primary button--block" disabled={busy}>
             {strings.forgotSubmit}
           </button>
@@ -248,11 +244,7 @@ function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
           value={password}
           onValue={setPassword}
         />
-        {error && (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormAlert message={error} />
         <button type="submit" className="button button--primary button--block" disabled={busy || !token}>
           {strings.savePassword}
         </button>

@@ -3,7 +3,7 @@ import { ApiError } from '../lib/api';
 import type { CustomerProfile } from '../../../contract/responses';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, FormAlert, toastError } from '../ui/ErrorNotice';
 import {
   deleteAccount,
   getProfile,
@@ -108,7 +108,7 @@ function SmsConsent({
       onChange(await updateProfile({ sms_consent: next }));
       toast.show({ kind: 'ok', message: s.smsSaved(next) });
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }
@@ -161,11 +161,7 @@ function DeleteAccount() {
       {asking && (
         <Dialog title={s.deleteConfirmTitle} closeLabel={s.deleteNo} onClose={() => setAsking(false)}>
           <p>{s.deleteConfirm}</p>
-          {error && (
-            <p className="notice notice--error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormAlert message={error} />
           <div className="row">
             <button type="button" className="button button--danger" disabled={busy} onClick={() => void confirm()}>
               {busy ? s.deleting : s.deleteYes}

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
-import { errorMessage } from '../ui/ErrorNotice';
+import { errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { SignInForm } from '../ui/SignInForm';
 import { register, requestMagicLink } from './jobs-api';
 import { SmsConsentCheckbox } from './AccountPage';
@@ -114,11 +114,7 @@ function RegisterForm() {
         })}
         <p className="hint">{a.phoneHint}</p>
         <SmsConsentCheckbox checked={smsConsent} onChange={setSmsConsent} />
-        {error && (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormAlert message={error} />
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? a.registering : a.registerSubmit}
         </button>

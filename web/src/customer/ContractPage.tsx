@@ -3,7 +3,7 @@ import type { Contract } from '../../../contract/responses';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { api } from './session';
 import { strings } from './strings';
 
@@ -24,7 +24,7 @@ export default function ContractPage() {
       list.setData((prev) => (prev ?? []).map((c) => (c.id === contract.id ? contract : c)));
       toast.show({ kind: 'ok', message: s.acceptedToast });
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(null);
     }

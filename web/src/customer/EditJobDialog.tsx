@@ -5,8 +5,8 @@ import { formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { Field, FormActions, TextAreaField } from '../ui/Field';
+import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
+import { Field, FormActions, TextAreaField, FieldError } from '../ui/Field';
 import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
@@ -124,7 +124,7 @@ export function EditJobDialog({
                 </option>
               ))}
             </select>
-            {fieldErrors.location_id && <p className="field-error">{fieldErrors.location_id}</p>}
+            <FieldError message={fieldErrors.location_id} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-tier`}>{s.tier}</label>
@@ -135,7 +135,7 @@ export function EditJobDialog({
                 </option>
               ))}
             </select>
-            {fieldErrors.driveway_tier_id && <p className="field-error">{fieldErrors.driveway_tier_id}</p>}
+            <FieldError message={fieldErrors.driveway_tier_id} />
           </div>
           <fieldset>
             <legend>{s.when}</legend>
@@ -177,11 +177,7 @@ export function EditJobDialog({
               ))}
             {outside && <p className="notice notice--warn">{s.outsideArea(quote.distance_miles.toFixed(1))}</p>}
           </div>
-          {error && (
-            <p className="notice notice--error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormAlert message={error} />
           <FormActions
             submit={busy ? s.saving : s.save}
             disabled={busy || !!outside}

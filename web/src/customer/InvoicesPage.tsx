@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
-import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { listInvoices, openInvoicePdf } from './jobs-api';
 import { strings } from './strings';
 
@@ -16,7 +15,7 @@ export function InvoicesPage() {
     try {
       await openInvoicePdf(id);
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setOpening(null);
     }

@@ -17,7 +17,7 @@ import { useRealtime } from '../lib/use-realtime';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, FormAlert, toastError } from '../ui/ErrorNotice';
 
 import type { RouteEtaPayload } from '../../../contract/ws';
 import { EditJobDialog } from './EditJobDialog';
@@ -454,11 +454,7 @@ function Completion({ job, invoice }: { job: Job; invoice: Invoice | null }) {
           <button
             type="button"
             className="button button--secondary"
-            onClick={() =>
-              void openInvoicePdf(invoice.id).catch((err: unknown) =>
-                toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
-              )
-            }
+            onClick={() => void openInvoicePdf(invoice.id).catch((err: unknown) => toastError(err, strings.errors))}
           >
             {s.openPdf}
           </button>
@@ -472,9 +468,7 @@ function Completion({ job, invoice }: { job: Job; invoice: Invoice | null }) {
           data-testid="proof-of-service"
           onClick={(e) => {
             e.preventDefault();
-            void openEvidencePdf(job.id).catch((err: unknown) =>
-              toast.show({ kind: 'error', message: errorMessage(err, strings.errors) }),
-            );
+            void openEvidencePdf(job.id).catch((err: unknown) => toastError(err, strings.errors));
           }}
         >
           {s.proof}
@@ -505,11 +499,7 @@ function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (jo
   };
   return (
     <div className="cancel">
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormAlert message={error} />
       {confirming ? (
         <div className="row" role="group" aria-label={s.confirmCancel}>
           <span>{s.confirmCancel}</span>

@@ -6,7 +6,7 @@ import type { LatLng } from '../lib/geo';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import {
   addLocation,
   listLocations,
@@ -288,11 +288,7 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
         />
         <span className="choice__main">{s.isDefault}</span>
       </label>
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormAlert message={error} />
       <div className="row">
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? s.saving : s.save}

@@ -3,11 +3,12 @@ import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
 import { Link, navigate } from '../lib/router';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { EmailVerification } from './AccountPage';
 import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
+import { FieldError } from '../ui/Field';
 
 /** One radio button in the `.choice` layout, its label the children. */
 function Choice(props: {
@@ -157,7 +158,7 @@ export function RequestPage() {
                 </span>
               </Choice>
             ))}
-            {fieldErrors.location_id && <p className="field-error">{fieldErrors.location_id}</p>}
+            <FieldError message={fieldErrors.location_id} />
           </fieldset>
           <fieldset>
             <legend>{s.tier}</legend>
@@ -176,7 +177,7 @@ export function RequestPage() {
                 </Choice>
               ))}
             </div>
-            {fieldErrors.driveway_tier_id && <p className="field-error">{fieldErrors.driveway_tier_id}</p>}
+            <FieldError message={fieldErrors.driveway_tier_id} />
           </fieldset>
           <fieldset>
             <legend>{s.when}</legend>
@@ -197,7 +198,7 @@ export function RequestPage() {
                   required
                   aria-invalid={!!fieldErrors.scheduled_for}
                 />
-                {fieldErrors.scheduled_for && <p className="field-error">{fieldErrors.scheduled_for}</p>}
+                <FieldError message={fieldErrors.scheduled_for} />
               </div>
             )}
           </fieldset>
@@ -213,7 +214,7 @@ export function RequestPage() {
             <p id={`${id}-notes-hint`} className="hint">
               {s.instructionsHint}
             </p>
-            {fieldErrors.special_instructions && <p className="field-error">{fieldErrors.special_instructions}</p>}
+            <FieldError message={fieldErrors.special_instructions} />
           </div>
           <div aria-live="polite">
             {quoting && !quote && <p className="muted">{s.estimating}</p>}
@@ -222,11 +223,7 @@ export function RequestPage() {
             )}
             {outside && <p className="notice notice--warn">{s.outsideArea(quote.distance_miles.toFixed(1))}</p>}
           </div>
-          {error && (
-            <p className="notice notice--error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormAlert message={error} />
           <button
             type="submit"
             className="button button--primary button--block"

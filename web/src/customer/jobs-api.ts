@@ -84,21 +84,11 @@ export async function listInvoices(signal?: AbortSignal): Promise<Invoice[] | nu
   }
 }
 
-/** Downloads a PDF with the session and opens it in a new tab. */
-async function openPdf(path: string): Promise<void> {
-  const win = window.open('', '_blank');
-  const blob = await api.blob(path);
-  const url = URL.createObjectURL(blob);
-  if (win) win.location.href = url;
-  else window.location.assign(url);
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 /** The invoice PDF in a new tab. */
-export const openInvoicePdf = (id: string) => openPdf(`/invoices/${encodeURIComponent(id)}/pdf`);
+export const openInvoicePdf = (id: string) => api.openPdf(`/invoices/${encodeURIComponent(id)}/pdf`);
 
 /** The job's proof of service (evidence pack PDF) in a new tab. */
-export const openEvidencePdf = (jobId: string) => openPdf(`/jobs/${encodeURIComponent(jobId)}/evidence.pdf`);
+export const openEvidencePdf = (jobId: string) => api.openPdf(`/jobs/${encodeURIComponent(jobId)}/evidence.pdf`);
 
 export async function loadRequestForm(
   signal: AbortSignal,

@@ -1,6 +1,6 @@
 import type { JobStatus } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON } from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
 import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 import { SMS_CONSENT_TEXT } from '../../../contract/sms-consent';
 
@@ -55,19 +55,6 @@ const statusShort: Record<JobStatus, string> = {
 
 const statusIcon = STATUS_ICON;
 
-function distance(meters: number): string {
-  const miles = meters / METERS_PER_MILE;
-  if (miles < 0.1) return `${Math.max(50, Math.round((meters * FEET_PER_METER) / 50) * 50)} ft`;
-  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
-}
-
-function ago(seconds: number): string {
-  if (seconds < 5) return 'just now';
-  if (seconds < 90) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
-  return `${Math.round(seconds / 3600)} h ago`;
-}
-
 export const strings = {
   signIn,
   errors,
@@ -76,8 +63,8 @@ export const strings = {
   status,
   statusShort,
   statusIcon,
-  distance,
-  ago,
+  distance: distanceWords,
+  ago: agoWords,
   nav: {
     label: 'Customer',
     jobs: 'My jobs',

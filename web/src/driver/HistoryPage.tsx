@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { type HistoryJob, historyDays, historyJobs } from './driver-api';
 import { strings } from './strings';
 
@@ -79,11 +79,7 @@ export function HistoryPage() {
           </li>
         ))}
       </ul>
-      {moreError && (
-        <p className="notice notice--error" role="alert">
-          {moreError}
-        </p>
-      )}
+      <FormAlert message={moreError} />
       {next && (
         <button
           type="button"

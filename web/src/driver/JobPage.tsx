@@ -2,15 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { driverNextStep } from '../../../contract/state-machine';
 import { ApiError } from '../lib/api';
 import type { Job } from '../../../contract/responses';
-import { formatMoney } from '../lib/format';
 import type { GpsBatchBody, PhotoItemBody } from '../lib/outbox';
 import { Link, navigate } from '../lib/router';
 import { directionsHref } from './directions';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
-import { errorMessage } from '../ui/ErrorNotice';
-import { StatusTag } from '../ui/StatusTag';
-import { acceptJob, declineJob, getJob, type StatusChange, takenOn } from './driver-api';
+import { toastError } from '../ui/ErrorNotice';
+import { getJob, type StatusChange, takenOn } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { JobContact } from './JobContact';
@@ -21,6 +19,7 @@ import { PhotoCapture, type PhotoState, afterPhotoStillNeeded } from './PhotoCap
 import { PriceChange } from './PriceChange';
 import { strings } from './strings';
 import { ON_SITE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
+import { AcceptDecline, JobFacts, JobStatusTag } from './JobParts';
 
 /** One job, one big button for the next step; works offline through the outbox. */
 export function JobPage({ jobId }: { jobId: string }) {
@@ -29,7 +28,6 @@ export function JobPage({ jobId }: { jobId: string }) {
   const [job, setJob] = useState<Job | null>(() => d.cachedJob(jobId) ?? null);
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [declining, setDeclining] = useState(false);
   const [photos, setPhotos] = useState<PhotoState>({ afterNeeded: false, known: false });
   const onPhotoState = useCallback((p: PhotoState) => setPhotos(p), []);
 
@@ -77,35 +75,8 @@ export function JobPage({ jobId }: { jobId: string }) {
       if (how === 'sent') setJob((j) => (j ? { ...j, status: next } : j));
       if (next === 'completed') toast.show({ kind: 'ok', message: s.finished });
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
       d.reload();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const accept = async () => {
-    setBusy(true);
-    try {
-      const taken = await acceptJob(job.id);
-      setJob(taken);
-      d.rememberJob(taken);
-      toast.show({ kind: 'ok', message: s.accepted });
-    } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const decline = async () => {
-    setBusy(true);
-    try {
-      await declineJob(job.id);
-      toast.show({ kind: 'info', message: s.declined });
-      d.reload();
-      navigate('/driver/');
-    } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
     } finally {
       setBusy(false);
     }
@@ -120,27 +91,11 @@ export function JobPage({ jobId }: { jobId: string }) {
         <span className="app__spacer" />
         <ConnectionBadge state={d.connection} strings={strings.connection} />
       </div>
-      <StatusTag
-        status={status}
-        label={strings.jobStatus[status]}
-        icon={strings.statusIcon[status]}
-        className="job__status"
-      />
+      <JobStatusTag status={status} />
       <h1 id="job-title" className="job__address">
         {job.job_address}
       </h1>
-      <dl className="job__facts">
-        <div>
-          <dt>{s.price}</dt>
-          <dd data-testid="job-price">{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</dd>
-        </div>
-        {job.special_instructions && (
-          <div>
-            <dt>{s.notes}</dt>
-            <dd>{job.special_instructions}</dd>
-          </div>
-        )}
-      </dl>
+      <JobFacts job={job} />
 
       {queued.length > 0 && (
         <section className="card sync" aria-label={s.willSync}>
@@ -167,31 +122,7 @@ export function JobPage({ jobId }: { jobId: string }) {
       {accepted && ON_SITE_JOB.includes(status) && <PhotoCapture job={job} onState={onPhotoState} />}
 
       {!accepted && status === 'assigned' ? (
-        <div className="job__actions">
-          <button
-            type="button"
-            className="button button--primary button--huge"
-            disabled={busy}
-            onClick={() => void accept()}
-          >
-            {busy ? s.working : s.accept}
-          </button>
-          {declining ? (
-            <div className="row" role="group" aria-label={s.declineConfirm}>
-              <span>{s.declineConfirm}</span>
-              <button type="button" className="button button--danger" disabled={busy} onClick={() => void decline()}>
-                {s.decline}
-              </button>
-              <button type="button" className="button button--ghost" onClick={() => setDeclining(false)}>
-                {s.keep}
-              </button>
-            </div>
-          ) : (
-            <button type="button" className="button button--secondary button--block" onClick={() => setDeclining(true)}>
-              {s.decline}
-            </button>
-          )}
-        </div>
+        <AcceptDecline job={job} onAccepted={setJob} onDeclined={() => navigate('/driver/')} />
       ) : (
         next && (
           <div className="job__actions">

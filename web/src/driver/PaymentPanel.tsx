@@ -6,7 +6,7 @@ import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';
-import { errorMessage } from '../ui/ErrorNotice';
+import { errorMessage, toastError } from '../ui/ErrorNotice';
 import { type PaymentReceipt, useDriver } from './DriverData';
 import { api } from './session';
 import { strings } from './strings';
@@ -72,7 +72,7 @@ export function PaymentPanel({ job }: { job: Job }) {
       setDone(null);
       toast.show({ kind: 'info', message: s.undone });
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }

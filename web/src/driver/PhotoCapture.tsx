@@ -3,7 +3,7 @@ import type { JobPhotoKind } from '../../../contract/enums';
 import type { Job, JobPhotos } from '../../../contract/responses';
 import { isMissingRoute } from '../lib/api';
 import { toast } from '../lib/toast';
-import { errorMessage } from '../ui/ErrorNotice';
+import { errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { listJobPhotos } from './driver-api';
 import { useDriver } from './DriverData';
 import { strings } from './strings';
@@ -123,11 +123,7 @@ export function PhotoCapture({ job, onState }: { job: Job; onState: (state: Phot
           <span>{stage === 'compressing' ? s.compressing : s.uploading(pct)}</span>
         </div>
       )}
-      {error && (
-        <p className="notice notice--error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormAlert message={error} />
       <div className="row photo__buttons">
         {(['before', 'after'] as const).map((kind) => (
           <span key={kind} className="grow">

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, isMissingRoute } from '../lib/api';
 import { toast } from '../lib/toast';
 import { signedFileUrl, uploadPhoto } from '../lib/upload';
-import { errorMessage } from '../ui/ErrorNotice';
+import { errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { updateMe, type Me } from './driver-api';
 import { useDriver } from './DriverData';
 import { api } from './session';
@@ -133,11 +133,7 @@ export function ProfilePage() {
             />
           </div>
         </fieldset>
-        {error && (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormAlert message={error} />
         <button type="submit" className="button button--primary button--huge" disabled={busy || !me}>
           {busy ? s.saving : s.save}
         </button>

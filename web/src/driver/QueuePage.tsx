@@ -6,13 +6,13 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { Link, navigate } from '../lib/router';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
-import { ErrorNotice, errorMessage } from '../ui/ErrorNotice';
-import { StatusTag } from '../ui/StatusTag';
-import { acceptJob, declineJob, setAvailability, takeWaitlisted, takenOn } from './driver-api';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
+import { setAvailability, takeWaitlisted, takenOn } from './driver-api';
 import { useDriver } from './DriverData';
 import { GpsPanel } from './GpsPanel';
 import { enablePush, pushState, useInstallPrompt, type PushState } from './pwa';
 import { strings } from './strings';
+import { AcceptDecline, JobFacts, JobStatusTag } from './JobParts';
 
 export function QueuePage() {
   const d = useDriver();
@@ -69,12 +69,7 @@ export function QueuePage() {
 function CurrentJob({ job }: { job: Job }) {
   return (
     <article className="card job job--current" aria-label={strings.job.jobFor(job.job_address)} data-job-id={job.id}>
-      <StatusTag
-        status={job.status}
-        label={strings.jobStatus[job.status]}
-        icon={strings.statusIcon[job.status]}
-        className="job__status"
-      />
+      <JobStatusTag status={job.status} />
       <p className="job__address">{job.job_address}</p>
       <Link className="button button--primary button--huge" href={`/driver/jobs/${job.id}`}>
         {strings.queue.open}
@@ -85,93 +80,18 @@ function CurrentJob({ job }: { job: Job }) {
 
 /** An assigned job: accept (then it opens) or decline, right from the list. */
 function AssignedCard({ job, accepted }: { job: Job; accepted: boolean }) {
-  const d = useDriver();
   const s = strings.job;
-  const [busy, setBusy] = useState(false);
-  const [declining, setDeclining] = useState(false);
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await work();
-    } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <article className="card job" aria-label={s.jobFor(job.job_address)} data-job-id={job.id}>
-      <StatusTag
-        status={job.status}
-        label={strings.jobStatus[job.status]}
-        icon={strings.statusIcon[job.status]}
-        className="job__status"
-      />
+      <JobStatusTag status={job.status} />
       <h3 className="job__address">{job.job_address}</h3>
-      <dl className="job__facts">
-        <div>
-          <dt>{s.price}</dt>
-          <dd>{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</dd>
-        </div>
-        {job.special_instructions && (
-          <div>
-            <dt>{s.notes}</dt>
-            <dd>{job.special_instructions}</dd>
-          </div>
-        )}
-      </dl>
+      <JobFacts job={job} />
       {accepted ? (
         <Link className="button button--primary button--huge" href={`/driver/jobs/${job.id}`}>
           {strings.queue.open}
         </Link>
       ) : (
-        <div className="job__actions">
-          <button
-            type="button"
-            className="button button--primary button--huge"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                d.rememberJob(await acceptJob(job.id));
-                toast.show({ kind: 'ok', message: s.accepted });
-                navigate(`/driver/jobs/${job.id}`);
-              })
-            }
-          >
-            {busy ? s.working : s.accept}
-          </button>
-          {declining ? (
-            <div className="row" role="group" aria-label={s.declineConfirm}>
-              <span>{s.declineConfirm}</span>
-              <button
-                type="button"
-                className="button button--danger"
-                disabled={busy}
-                onClick={() =>
-                  void run(async () => {
-                    await declineJob(job.id);
-                    toast.show({ kind: 'info', message: s.declined });
-                    d.reload();
-                  })
-                }
-              >
-                {s.decline}
-              </button>
-              <button type="button" className="button button--ghost" onClick={() => setDeclining(false)}>
-                {s.keep}
-              </button>
-            </div>
-          ) : (
-            <button
-              type="button"
-              className="button button--secondary button--block"
-              disabled={busy}
-              onClick={() => setDeclining(true)}
-            >
-              {s.decline}
-            </button>
-          )}
-        </div>
+        <AcceptDecline job={job} onAccepted={() => navigate(`/driver/jobs/${job.id}`)} />
       )}
     </article>
   );
@@ -190,7 +110,7 @@ function Waitlist({ entries }: { entries: WaitlistItem[] | null | undefined }) {
       toast.show({ kind: 'ok', message: q.taken(e.job_address) });
       d.reload();
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(null);
     }
@@ -239,7 +159,7 @@ function AlertsCard() {
     try {
       setState(await enablePush());
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     }
   };
   if (state === null || (state === 'unsupported' && !install)) return null;
@@ -276,7 +196,7 @@ function Availability({ status, onChange }: { status: DriverStatus; onChange: (s
     try {
       onChange(await setAvailability(next));
     } catch (err) {
-      toast.show({ kind: 'error', message: errorMessage(err, strings.errors) });
+      toastError(err, strings.errors);
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
 import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { PASSWORD_CHANGE, STATUS_ICON } from '../ui/strings';
+import { PASSWORD_CHANGE, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
 
 /** Every word the driver app shows. Short: read at a glance, in gloves, in the cold. */
 
@@ -77,18 +77,6 @@ const paymentMethod: Record<PaymentMethod, string> = {
   other: 'Other',
 };
 
-function distance(meters: number): string {
-  const miles = meters / METERS_PER_MILE;
-  if (miles < 0.1) return `${Math.max(50, Math.round((meters * FEET_PER_METER) / 50) * 50)} ft`;
-  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
-}
-
-function ago(seconds: number): string {
-  if (seconds < 5) return 'just now';
-  if (seconds < 90) return `${seconds} s ago`;
-  return `${Math.round(seconds / 60)} min ago`;
-}
-
 export const strings = {
   signIn,
   errors,
@@ -99,8 +87,8 @@ export const strings = {
   statusIcon,
   availability,
   paymentMethod,
-  distance,
-  ago,
+  distance: distanceWords,
+  ago: agoWords,
   dismiss: 'Dismiss',
   nav: { queue: 'Jobs', history: 'History', profile: 'Profile', label: 'Driver' },
   history: {

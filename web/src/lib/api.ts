@@ -87,6 +87,18 @@ export class ApiClient {
     return (await this.file(path, signal)).blob;
   }
 
+  /**
+   * A PDF fetched with the session and shown in a new tab from a blob URL. The tab is opened
+   * before the download, while the click still counts as the user's (pop-up blockers).
+   */
+  async openPdf(path: string): Promise<void> {
+    const win = window.open('', '_blank');
+    const url = URL.createObjectURL(await this.blob(path));
+    if (win) win.location.href = url;
+    else window.location.assign(url);
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
   /** A download with its response headers (e.g. an evidence pack's `x-evidence-sha256`). */
   async file(path: string, signal?: AbortSignal): Promise<{ blob: Blob; headers: Headers }> {
     const attempt = async () =>

@@ -1,10 +1,26 @@
 import { ApiError } from '../lib/api';
+import { toast } from '../lib/toast';
 import type { ErrorStrings } from './strings';
 
 /** The sentence to show for a failure: the API's own message, or ours for the network. */
 export function errorMessage(err: unknown, strings: ErrorStrings): string {
   if (err instanceof ApiError) return err.isNetwork ? strings.network : err.message;
   return strings.generic;
+}
+
+/** Tells a failure that has no form to stand beside in a toast, in the user's words. */
+export function toastError(err: unknown, strings: ErrorStrings): void {
+  toast.show({ kind: 'error', message: errorMessage(err, strings) });
+}
+
+/** A form's one-line refusal, read out as it appears; nothing while there is none. */
+export function FormAlert({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="notice notice--error" role="alert">
+      {message}
+    </p>
+  );
 }
 
 export function ErrorNotice({

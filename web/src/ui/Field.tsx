@@ -35,12 +35,21 @@ export function Field(props: FieldProps) {
         onChange={(e) => onValue(e.target.value)}
       />
       {children}
-      {error && (
-        <p id={`${id}-err`} className="field-error">
-          {error}
-        </p>
-      )}
+      <FieldError id={id} message={error} />
     </div>
+  );
+}
+
+/**
+ * The server's word on one field, under it; `id` (the input's) gives it the `${id}-err` id
+ * the input's `aria-describedby` names.
+ */
+export function FieldError({ id, message }: { id?: string; message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={id ? `${id}-err` : undefined} className="field-error">
+      {message}
+    </p>
   );
 }
 
@@ -78,11 +87,7 @@ export function TextAreaField(props: TextAreaFieldProps) {
         {...area}
         onChange={(e) => onValue(e.target.value)}
       />
-      {error && (
-        <p id={`${id}-err`} className="field-error">
-          {error}
-        </p>
-      )}
+      <FieldError id={id} message={error} />
     </div>
   );
 }

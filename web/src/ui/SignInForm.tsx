@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
 import { signIn, type SessionStore } from '../lib/session';
-import { errorMessage } from './ErrorNotice';
+import { errorMessage, FormAlert } from './ErrorNotice';
 import type { ErrorStrings, SignInStrings } from './strings';
 import { Field } from './Field';
 
@@ -91,11 +91,7 @@ export function SignInForm({
             )}
           </div>
         )}
-        {error && (
-          <p className="notice notice--error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormAlert message={error} />
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? strings.submitting : strings.submit}
         </button>

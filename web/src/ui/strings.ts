@@ -1,4 +1,5 @@
 import type { JobStatus } from '../../../contract/enums';
+import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 
 /**
  * The text the shared components need: each app's strings.ts fills these in, so every
@@ -111,3 +112,19 @@ export const STATUS_ICON: Record<JobStatus, string> = {
   cancelled: '✕',
   disputed: '!',
 };
+
+/** A distance as people on US roads say it: feet (by 50) under a tenth of a mile, else miles. */
+export function distanceWords(meters: number): string {
+  const miles = meters / METERS_PER_MILE;
+  if (miles < 0.1) return `${Math.max(50, Math.round((meters * FEET_PER_METER) / 50) * 50)} ft`;
+  return `${miles < 10 ? miles.toFixed(1) : Math.round(miles)} mi`;
+}
+
+/** How long ago, in the largest unit that reads naturally. */
+export function agoWords(seconds: number): string {
+  if (seconds < 5) return 'just now';
+  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86_400)} d ago`;
+}
