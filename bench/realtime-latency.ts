@@ -265,7 +265,4 @@ async function main(): Promise<void> {
   log(`\nwritten to ${path.relative(ROOT, file)}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+await main();

@@ -3,16 +3,12 @@
 export const ROLES = ['driver', 'customer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const JOB_STATUSES = [
-  'pending',
-  'assigned',
-  'en_route',
-  'arrived',
-  'in_progress',
-  'completed',
-  'cancelled',
-  'disputed',
-] as const;
+/**
+ * The path a job takes when nothing goes wrong, in order (`HAPPY_PATH` in job-status.ts
+ * gives it its uses), then the two ways off it.
+ */
+export const HAPPY_PATH_STATUSES = ['pending', 'assigned', 'en_route', 'arrived', 'in_progress', 'completed'] as const;
+export const JOB_STATUSES = [...HAPPY_PATH_STATUSES, 'cancelled', 'disputed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /**

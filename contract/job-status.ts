@@ -1,4 +1,4 @@
-import type { JobStatus } from './enums';
+import { HAPPY_PATH_STATUSES, type JobStatus } from './enums';
 
 /**
  * What each job status means to the rest of the product, decided once per status. Every
@@ -66,14 +66,7 @@ export function isIn(set: readonly JobStatus[], status: string): status is JobSt
  * The path a job takes when nothing goes wrong, in order: the steps a customer's page
  * shows, and the one next step a driver's big button offers.
  */
-export const HAPPY_PATH: readonly JobStatus[] = [
-  'pending',
-  'assigned',
-  'en_route',
-  'arrived',
-  'in_progress',
-  'completed',
-];
+export const HAPPY_PATH: readonly JobStatus[] = HAPPY_PATH_STATUSES;
 
 /** The happy path's steps from `from` up to, but not including, `until` (to its end without one). */
 export function pathSteps(from: JobStatus, until?: JobStatus): readonly JobStatus[] {

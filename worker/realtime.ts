@@ -23,6 +23,19 @@ async function fanOut(what: string, work: Promise<unknown>[]): Promise<void> {
   }
 }
 
+/** The job's room takes the job as it now stands: status, driver, version, as of `ts`. */
+function syncRoom(env: Env, job: JobRow, ts: string, previous_status: JobStatus) {
+  return roomStub(env, job.id).sync({
+    job_id: job.id,
+    status: job.status,
+    driver_id: job.driver_id,
+    customer_id: job.customer_id,
+    version: job.version,
+    status_at: ts,
+    previous_status,
+  });
+}
+
 /** After a transition: the job's room, the admins and the driver hear about it. */
 export async function publishTransition(env: Env, result: TransitionResult, reason?: string | null): Promise<void> {
   if (result.duplicate) return;
@@ -33,17 +46,7 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
     payload: { job_id: job.id, new_status: job.status, previous_status, driver_id: job.driver_id, ts },
   };
   // The room first: its watchers are the ones waiting on a screen.
-  const work: Promise<unknown>[] = [
-    roomStub(env, job.id).sync({
-      job_id: job.id,
-      status: job.status,
-      driver_id: job.driver_id,
-      customer_id: job.customer_id,
-      version: job.version,
-      status_at: ts,
-      previous_status,
-    }),
-  ];
+  const work: Promise<unknown>[] = [syncRoom(env, job, ts, previous_status)];
   const dispatch = dispatchStub(env);
   if (job.status === 'cancelled') {
     work.push(
@@ -98,15 +101,7 @@ export async function publishAssignment(
 ): Promise<void> {
   const ts = new Date().toISOString();
   await fanOut('assignment', [
-    roomStub(env, job.id).sync({
-      job_id: job.id,
-      status: job.status,
-      driver_id: job.driver_id,
-      customer_id: job.customer_id,
-      version: job.version,
-      status_at: ts,
-      previous_status: previousStatus,
-    }),
+    syncRoom(env, job, ts, previousStatus),
     dispatchStub(env).jobAssigned(job.driver_id!, {
       type: 'job_assigned',
       payload: {

@@ -10,6 +10,7 @@
  * share the load generator's event loop; prints `listening <port>` when ready.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { LocationPing } from '../../contract/ws';
 
 const port = Number(process.argv[2] ?? 0);
 const rooms = new Map<string, Set<WebSocket>>();
@@ -27,18 +28,7 @@ server.on('connection', (ws, req) => {
     return;
   }
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as {
-      type: string;
-      payload: {
-        lat: number;
-        lng: number;
-        accuracy?: number;
-        heading?: number;
-        speed?: number;
-        recorded_at?: string;
-        client_event_id?: string;
-      };
-    };
+    const msg = JSON.parse(String(data)) as { type: string; payload: LocationPing };
     if (msg.type !== 'location_ping') return;
     const p = msg.payload;
     const now = new Date().toISOString();

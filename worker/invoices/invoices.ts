@@ -205,6 +205,11 @@ export interface PaymentOutcome {
   duplicate: boolean;
 }
 
+/** A payment and the invoice it left behind, as the API answers with them. */
+export function toPaymentOutcome(outcome: PaymentOutcome) {
+  return { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) };
+}
+
 /**
  * Money collected (by the driver in person, or at the office): an immutable payments row;
  * the invoice becomes `paid` once payments cover its total. Without an amount, the balance

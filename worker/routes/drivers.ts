@@ -9,7 +9,7 @@ import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishInvoiceChange, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
-import { recordPayment, toInvoice, toPayment, undoPayment } from '../invoices/invoices';
+import { recordPayment, toPaymentOutcome, undoPayment } from '../invoices/invoices';
 import { audit } from '../lib/audit';
 import { acceptJob, toJob, transitionJob, transitionJobOnce, visibleJob } from '../services/jobs';
 import { listWaitlist, toWaitlistEntry } from '../services/waitlist';
@@ -192,10 +192,7 @@ drivers.post('/me/jobs/:id/payment', async (c) => {
     recordPayment(tx, actor, await visibleJob(tx, actor, id), body),
   );
   if (!outcome.duplicate) await publishInvoiceChange(c.env, outcome.invoice);
-  return c.json(
-    { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) },
-    outcome.duplicate ? 200 : 201,
-  );
+  return c.json(toPaymentOutcome(outcome), outcome.duplicate ? 200 : 201);
 });
 
 /**
@@ -222,7 +219,7 @@ drivers.delete('/me/payments/:id', async (c) => {
     return undone;
   });
   if (!outcome.duplicate) await publishInvoiceChange(c.env, outcome.invoice);
-  return c.json({ payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) });
+  return c.json(toPaymentOutcome(outcome));
 });
 
 /** Admin: one driver's profile and the jobs in their hands. */

@@ -14,6 +14,7 @@ import {
   refundInvoice,
   toInvoice,
   toPayment,
+  toPaymentOutcome,
   visibleInvoice,
   voidInvoice,
   type InvoiceRow,
@@ -171,10 +172,7 @@ invoices.post('/:id/payments', async (c) => {
     return result;
   });
   if (!outcome.duplicate) await announce(c.env, outcome.invoice);
-  return c.json(
-    { payment: toPayment(outcome.payment), invoice: toInvoice(outcome.invoice, outcome.paid_cents) },
-    outcome.duplicate ? 200 : 201,
-  );
+  return c.json(toPaymentOutcome(outcome), outcome.duplicate ? 200 : 201);
 });
 
 /** Emails the customer the invoice again, as it stands now (a fresh PDF and a new 7-day link). */

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { AuditAction } from '../../contract/audit';
 import { and, desc, eq, getTableColumns, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AssignBody, CancelBody, CreateJobBody, JobListQuery } from '../../contract/api';
 import {
@@ -20,7 +21,7 @@ import { announceAssignment } from '../services/assignment';
 import { assignableDriver } from '../services/driver-directory';
 import { editJob } from '../services/job-edit';
 import { announceNewJobs, createJob } from '../services/job-create';
-import { statusHistory, toJob, transitionJob, visibleJob } from '../services/jobs';
+import { statusHistory, toJob, type TransitionResult, transitionJob, visibleJob } from '../services/jobs';
 import { toPriceChange } from '../services/price-changes';
 import { toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
@@ -116,6 +117,17 @@ jobs.delete('/:id', async (c) => {
   return c.json({ job: toJob(result.job) });
 });
 
+/** A status move's audit row: the status (and driver) before, the status after and what else the route knows. */
+function auditTransition(c: Context<AppEnv>, action: AuditAction, result: TransitionResult, after: object) {
+  return audit(c, {
+    action,
+    entity_type: 'job',
+    entity_id: result.job.id,
+    before: { status: result.previous_status, driver_id: result.previous_driver_id },
+    after: { status: result.job.status, ...after },
+  });
+}
+
 /**
  * An admin's status move through the same state machine and job-change path as the
  * drivers' (a phone that died, an un-assignment, a dispute); the reason is kept in the job's
@@ -130,13 +142,7 @@ jobs.patch('/:id/status', async (c) => {
     cancellation_reason: body.status === 'cancelled' ? reason : undefined,
     expected_version: body.expected_version,
   });
-  await audit(c, {
-    action: 'job.status',
-    entity_type: 'job',
-    entity_id: id,
-    before: { status: result.previous_status, driver_id: result.previous_driver_id },
-    after: { status: result.job.status, driver_id: result.job.driver_id, reason },
-  });
+  await auditTransition(c, 'job.status', result, { driver_id: result.job.driver_id, reason });
   await publishTransition(c.env, result, reason ?? undefined);
   return c.json({ job: toJob(result.job) });
 });
@@ -210,13 +216,7 @@ jobs.post('/:id/dispute', async (c) => {
     notes: body.reason,
     expected_version: body.expected_version,
   });
-  await audit(c, {
-    action: 'job.dispute',
-    entity_type: 'job',
-    entity_id: id,
-    before: { status: result.previous_status },
-    after: { status: result.job.status, reason: body.reason },
-  });
+  await auditTransition(c, 'job.dispute', result, { reason: body.reason });
   await publishTransition(c.env, result, body.reason);
   return c.json({ job: toJob(result.job), dispute: result.dispute && toDispute(result.dispute) }, 201);
 });
@@ -233,17 +233,10 @@ jobs.post('/:id/dispute/resolve', async (c) => {
     settlement: body,
     expected_version: body.expected_version,
   });
-  await audit(c, {
-    action: 'job.dispute_resolve',
-    entity_type: 'job',
-    entity_id: id,
-    before: { status: result.previous_status },
-    after: {
-      status: result.job.status,
-      outcome: body.outcome,
-      credit_cents: body.credit_cents ?? null,
-      follow_up_job_id: result.follow_up_job?.id ?? null,
-    },
+  await auditTransition(c, 'job.dispute_resolve', result, {
+    outcome: body.outcome,
+    credit_cents: body.credit_cents ?? null,
+    follow_up_job_id: result.follow_up_job?.id ?? null,
   });
   await publishTransition(c.env, result);
   if (result.follow_up_job)

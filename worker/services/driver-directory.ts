@@ -47,22 +47,17 @@ export const driverDetail = {
  * surname, phone or email.
  */
 export async function driverForCustomer(q: Queryable, id: string) {
-  const [row] = await q
-    .select({
-      full_name: t.users.full_name,
-      vehicle_type: t.driver_profiles.vehicle_type,
-      vehicle_make: t.driver_profiles.vehicle_make,
-      vehicle_model: t.driver_profiles.vehicle_model,
-      vehicle_year: t.driver_profiles.vehicle_year,
-      license_plate: t.driver_profiles.license_plate,
-    })
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .where(eq(t.driver_profiles.id, id))
-    .limit(1);
+  const row = await findDriver(q, id);
   if (!row) return null;
-  const { full_name, ...vehicle } = row;
-  return { first_name: full_name.trim().split(/\s+/)[0] ?? '', ...vehicle };
+  const { full_name, vehicle_type, vehicle_make, vehicle_model, vehicle_year, license_plate } = row;
+  return {
+    first_name: full_name.trim().split(/\s+/)[0] ?? '',
+    vehicle_type,
+    vehicle_make,
+    vehicle_model,
+    vehicle_year,
+    license_plate,
+  };
 }
 
 export interface DriverListFilter {
@@ -105,13 +100,19 @@ export async function listDrivers(q: Queryable, f: DriverListFilter) {
     );
 }
 
-export async function driverById(q: Queryable, id: string) {
+/** One driver with their account, in `driverDetail`'s columns; undefined when there is none. */
+export async function findDriver(q: Queryable, id: string) {
   const [row] = await q
     .select(driverDetail)
     .from(t.driver_profiles)
     .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
     .where(eq(t.driver_profiles.id, id))
     .limit(1);
+  return row;
+}
+
+export async function driverById(q: Queryable, id: string) {
+  const row = await findDriver(q, id);
   if (!row) throw notFound('Driver');
   return row;
 }
@@ -158,20 +159,10 @@ export async function assignableDriver(
   q: Queryable,
   id: string,
 ): Promise<{ id: string; user_id: string; full_name: string }> {
-  const [driver] = await q
-    .select({
-      id: t.driver_profiles.id,
-      user_id: t.users.id,
-      full_name: t.users.full_name,
-      active: t.users.is_active,
-      suspended_at: t.users.suspended_at,
-    })
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .where(eq(t.driver_profiles.id, id))
-    .limit(1);
+  const driver = await findDriver(q, id);
   if (!driver) throw new ApiError(422, 'unknown_driver', 'No driver has that id.');
-  if (!driver.active || driver.suspended_at) throw new ApiError(422, 'driver_suspended', 'That driver is suspended.');
+  if (!driver.is_active || driver.suspended_at)
+    throw new ApiError(422, 'driver_suspended', 'That driver is suspended.');
   return { id: driver.id, user_id: driver.user_id, full_name: driver.full_name };
 }
 

@@ -4,9 +4,11 @@ import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import { sha256Hex } from '../lib/ids';
 import { jobDisputes } from './disputes';
+import { findDriver } from './driver-directory';
 import { jobPhotos } from './job-photos';
 import type { JobRow } from './jobs';
 import { jobTrack, timeOnSite } from './time-on-site';
+import { tierById } from './pricing';
 
 /** The GPS fixes an evidence pack keeps: those within this distance of the property. */
 export const EVIDENCE_TRACK_RADIUS_M = 500;
@@ -45,25 +47,8 @@ export async function evidencePack(q: Queryable, job: JobRow) {
     .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
     .where(eq(t.customer_profiles.id, job.customer_id))
     .limit(1);
-  const [driver] = job.driver_id
-    ? await q
-        .select({
-          name: t.users.full_name,
-          vehicle: t.driver_profiles.vehicle_type,
-          plate: t.driver_profiles.license_plate,
-        })
-        .from(t.driver_profiles)
-        .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-        .where(eq(t.driver_profiles.id, job.driver_id))
-        .limit(1)
-    : [];
-  const [tier] = job.driveway_tier_id
-    ? await q
-        .select({ label: t.pricing_config.tier_label })
-        .from(t.pricing_config)
-        .where(eq(t.pricing_config.id, job.driveway_tier_id))
-        .limit(1)
-    : [];
+  const driver = job.driver_id ? await findDriver(q, job.driver_id) : undefined;
+  const tier = await tierById(q, job.driveway_tier_id);
   const [contract] = job.contract_id
     ? await q.select().from(t.service_contracts).where(eq(t.service_contracts.id, job.contract_id)).limit(1)
     : [];
@@ -100,10 +85,12 @@ export async function evidencePack(q: Queryable, job: JobRow) {
       lat: job.job_coordinates.lat,
       lng: job.job_coordinates.lng,
       service_type: job.service_type,
-      tier: tier?.label ?? null,
+      tier: tier?.tier_label ?? null,
       special_instructions: job.special_instructions,
       customer: customer?.name ?? null,
-      driver: driver ? { name: driver.name, vehicle: driver.vehicle, license_plate: driver.plate } : null,
+      driver: driver
+        ? { name: driver.full_name, vehicle: driver.vehicle_type, license_plate: driver.license_plate }
+        : null,
       requested_at: isoOrNull(job.requested_at),
       scheduled_for: isoOrNull(job.scheduled_for),
       deadline_at: isoOrNull(job.deadline_at),

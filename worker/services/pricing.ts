@@ -19,6 +19,16 @@ export async function activeTiers(db: Queryable) {
     .orderBy(asc(t.pricing_config.sort_order), asc(t.pricing_config.id));
 }
 
+/**
+ * A driveway tier by id, offered today or not (a job keeps the tier it was priced on);
+ * undefined for a job without one.
+ */
+export async function tierById(q: Queryable, id: number | null) {
+  if (id === null) return undefined;
+  const [tier] = await q.select().from(t.pricing_config).where(eq(t.pricing_config.id, id)).limit(1);
+  return tier;
+}
+
 export async function activeTier(db: Queryable, tierId: number) {
   const [tier] = await db
     .select()

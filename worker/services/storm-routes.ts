@@ -14,6 +14,7 @@ import { planRoutes, replan, type Driver, type Plan, type Stop } from '../routin
 import { transitionJob, type Actor, type TransitionResult } from './jobs';
 import { etasOf, openStopsOf, type RouteEta } from './route-stops';
 import { findStorm } from './storms';
+import { tierById } from './pricing';
 
 /**
  * Storm routes (docs/decisions/0070): the planner (worker/routing/) over a storm's open
@@ -159,17 +160,12 @@ export async function moveStop(db: Db, actor: Actor, jobId: string, body: MoveSt
   const keep = new Set([...routed.map((r) => r.id), body.driver_id]);
   const drivers = (await shiftDrivers(db)).filter((d) => keep.has(d.id));
   const previous = await previousPlan(db, stormId);
-  const [tier] = job.driveway_tier_id
-    ? await db
-        .select({ order: t.pricing_config.sort_order })
-        .from(t.pricing_config)
-        .where(eq(t.pricing_config.id, job.driveway_tier_id))
-    : [];
+  const tier = await tierById(db, job.driveway_tier_id);
   const moved: Stop = {
     id: job.id,
     lat: job.job_coordinates.lat,
     lng: job.job_coordinates.lng,
-    serviceMinutes: serviceMinutes(job.service_type, tier?.order ?? null),
+    serviceMinutes: serviceMinutes(job.service_type, tier?.sort_order ?? null),
     priority: routePriority(job.service_type),
     ...(job.deadline_at ? { deadline: job.deadline_at.getTime() } : {}),
     lock: { driverId: body.driver_id, ...(body.position ? { position: body.position - 1 } : {}) },

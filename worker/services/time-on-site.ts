@@ -9,6 +9,7 @@ import {
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import type { JobRow } from './jobs';
+import { tierById } from './pricing';
 
 export interface TrackPoint extends TrackFix {
   accuracy_m: number | null;
@@ -48,12 +49,7 @@ export async function jobTrack(q: Queryable, jobId: string): Promise<TrackPoint[
 /** The geofence radius for the job's driveway tier. */
 export async function jobGeofenceRadius(q: Queryable, job: Pick<JobRow, 'driveway_tier_id'>): Promise<number> {
   if (job.driveway_tier_id === null) return geofenceRadiusMeters(null);
-  const [tier] = await q
-    .select({ sort_order: t.pricing_config.sort_order })
-    .from(t.pricing_config)
-    .where(eq(t.pricing_config.id, job.driveway_tier_id))
-    .limit(1);
-  return geofenceRadiusMeters(tier?.sort_order);
+  return geofenceRadiusMeters((await tierById(q, job.driveway_tier_id))?.sort_order);
 }
 
 /**

@@ -8,6 +8,7 @@ import { insertPendingJobs } from './job-insert';
 import { notifyPerson } from '../notify/intents';
 import { customerUserId } from '../notify/recipients';
 import type { WaitlistStatus } from '../../contract/enums';
+import { tierById } from './pricing';
 
 export type WaitlistRow = typeof t.waitlist.$inferSelect;
 
@@ -82,13 +83,7 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
         status: existing.status,
       });
     }
-    const [tier] = entry.driveway_tier_id
-      ? await tx
-          .select({ price_cents: t.pricing_config.price_cents })
-          .from(t.pricing_config)
-          .where(eq(t.pricing_config.id, entry.driveway_tier_id))
-          .limit(1)
-      : [];
+    const tier = await tierById(tx, entry.driveway_tier_id);
     const [created] = await insertPendingJobs(
       tx,
       actor,

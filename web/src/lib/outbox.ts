@@ -13,6 +13,8 @@
  * Storage is behind `OutboxStore` so the ordering rules are unit-tested without a browser.
  */
 
+import type { LocationPing } from '../../../contract/ws';
+
 export type OutboxKind = 'status' | 'gps' | 'payment' | 'photo';
 
 export interface OutboxItem<B = unknown> {
@@ -32,15 +34,7 @@ export interface OutboxItem<B = unknown> {
 
 /** A GPS batch: fixes taken while offline, sent one by one on replay (each has its own id). */
 export interface GpsBatchBody {
-  pings: {
-    lat: number;
-    lng: number;
-    accuracy?: number;
-    heading?: number;
-    speed?: number;
-    recorded_at?: string;
-    client_event_id?: string;
-  }[];
+  pings: LocationPing[];
 }
 
 /**
