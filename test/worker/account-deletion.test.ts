@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 import { loginAs, registerCustomer } from './auth-helpers';
 
 const count = async (query: ReturnType<typeof sql>): Promise<number> => (await rows<{ n: number }>(query))[0]!.n;
@@ -11,11 +11,7 @@ describe('DELETE /api/v1/customers/me', () => {
     const customer = await newCustomer();
     const job = await newJob(customer);
     await walkJob(job.id, await newDriver(), 'en_route');
-    const body = await expectError(
-      await api('/api/v1/customers/me', { method: 'DELETE', token: customer.token }),
-      409,
-      'job_under_way',
-    );
+    const body = await expectRefusal(409, 'job_under_way', 'DELETE', '/api/v1/customers/me', customer.token);
     expect(body.error.message).toMatch(/not finished/);
     const [u] = await rows(sql`SELECT email, is_active FROM users WHERE id = ${customer.user_id}`);
     expect(u).toMatchObject({ email: customer.email, is_active: true });
@@ -72,7 +68,7 @@ describe('DELETE /api/v1/customers/me', () => {
     expect(await rows(sql`SELECT 1 FROM payments WHERE job_id = ${job.id}`)).toHaveLength(1);
 
     // Signed out everywhere, and no way back in.
-    await expectError(await api('/api/v1/customers/me', { token: customer.token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/customers/me', customer.token);
     const audits = await count(
       sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.account_deleted' AND entity_id = ${customer.profile_id}`,
     );

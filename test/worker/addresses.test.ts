@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { admin, newCustomer, newDriver } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 import { recorded, script } from './stand-in';
 
 /** Something typed that no other test types, to find this test's requests at the stand-in. */
@@ -81,10 +81,10 @@ describe('GET /api/v1/addresses/suggest', () => {
 
   it('refuses too little or too much text, drivers and strangers', async () => {
     const { token } = await newCustomer();
-    const short = await expectError(await api(suggest('12'), { token }), 400, 'validation_failed');
+    const short = await expectRefusal(400, 'validation_failed', 'GET', suggest('12'), token);
     expect(short.error.details).toEqual([expect.objectContaining({ field: 'q' })]);
-    await expectError(await api(suggest('x'.repeat(201)), { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/addresses/suggest', { token }), 400, 'validation_failed');
+    await expectRefusal(400, 'validation_failed', 'GET', suggest('x'.repeat(201)), token);
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/addresses/suggest', token);
     const driver = await newDriver();
     await expectError(await api(suggest(typed()), { token: driver.token }), 403);
     await expectError(await api(suggest(typed())), 401);

@@ -14,7 +14,7 @@ import worker from '../../worker/index';
 import { CRON_TASKS } from '../../worker/cron';
 import { cronPeriodMinutes } from '../../worker/services/system-health';
 import { admin, newCustomer, newDriver, type Person } from './fixtures';
-import { api, expectError } from './helpers';
+import { api, expectError, expectRefusal } from './helpers';
 import { db } from './background-fixtures';
 
 /**
@@ -85,8 +85,8 @@ describe('GET /api/v1/admin/health', () => {
     const driver = await newDriver({ full_name: 'Health Check Driver' });
     drivers.push(driver);
     await expectError(await api('/api/v1/admin/health'), 401);
-    await expectError(await api('/api/v1/admin/health', { token: customer.token }), 403, 'forbidden');
-    await expectError(await api('/api/v1/admin/health', { token: driver.token }), 403, 'forbidden');
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/admin/health', customer.token);
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/admin/health', driver.token);
   });
 
   it('reports the app, a database that answers with its latency, and current migrations', async () => {

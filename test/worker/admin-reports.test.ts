@@ -2,7 +2,7 @@ import { JOB_STATUSES } from '../../contract/enums';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { call, expectRefusal } from './helpers';
 
 /**
  * Report tests write into a past month nobody else uses (January 2025), so the numbers
@@ -46,22 +46,28 @@ describe('GET /api/v1/admin/reports/jobs', () => {
     const token = await admin();
     const res = await call('GET', '/api/v1/admin/reports/jobs', token);
     expect(res.body.days).toHaveLength(30);
-    await expectError(await api('/api/v1/admin/reports/jobs?from=2025-02-30', { token }), 400, 'validation_failed');
-    await expectError(
-      await api('/api/v1/admin/reports/jobs?from=2025-03-01&to=2025-02-01', { token }),
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/reports/jobs?from=2025-02-30', token);
+    await expectRefusal(
       400,
       'validation_failed',
+      'GET',
+      '/api/v1/admin/reports/jobs?from=2025-03-01&to=2025-02-01',
+      token,
     );
-    await expectError(
-      await api('/api/v1/admin/reports/jobs?from=2020-01-01&to=2025-01-01', { token }),
+    await expectRefusal(
       400,
       'validation_failed',
+      'GET',
+      '/api/v1/admin/reports/jobs?from=2020-01-01&to=2025-01-01',
+      token,
     );
-    await expectError(await api('/api/v1/admin/reports/jobs?from=yesterday', { token }), 400, 'validation_failed');
-    await expectError(
-      await api('/api/v1/admin/reports/jobs', { token: (await newDriver({ status: 'offline' })).token }),
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/reports/jobs?from=yesterday', token);
+    await expectRefusal(
       403,
       'forbidden',
+      'GET',
+      '/api/v1/admin/reports/jobs',
+      (await newDriver({ status: 'offline' })).token,
     );
   });
 });
@@ -180,8 +186,8 @@ describe('GET /api/v1/admin/board', () => {
     const capped = await call('GET', '/api/v1/admin/board?per_column=1', token);
     expect(capped.body.columns[0]).toMatchObject({ truncated: true, count: pending.count });
     expect(capped.body.columns[0].cards).toHaveLength(1);
-    await expectError(await api('/api/v1/admin/board?per_column=0', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/board?day=today', { token }), 400, 'validation_failed');
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/board?per_column=0', token);
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/board?day=today', token);
   });
 
   it('shows a finished column for the chosen local day only', async () => {
@@ -226,6 +232,6 @@ describe('GET /api/v1/admin/customers', () => {
       token,
     );
     expect(second.body.customers[0].id).not.toBe(first.body.customers[0].id);
-    await expectError(await api('/api/v1/admin/customers', { token: customer.token }), 403, 'forbidden');
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/admin/customers', customer.token);
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { FIELD_MAX, FIELD_MESSAGES } from '../../contract/field-messages';
 import { loginAdmin, uniquePhone } from './fixtures';
-import { api, db, login } from './helpers';
+import { api, db } from './helpers';
 import { registerCustomer } from './auth-helpers';
 
 /** Every bad-input case uses addresses with this prefix, so leftovers are easy to find. */

@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { signAccessToken } from '../../worker/auth/tokens';
 import { admin, rows, uniqueEmail, uniquePhone } from './fixtures';
-import { api, type ApiInit, connect, db, expectError, type Session } from './helpers';
+import { api, type ApiInit, connect, db, expectError, type Session, expectRefusal } from './helpers';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { linkToken, waitForEmail } from './stand-in';
 
@@ -34,11 +34,9 @@ describe('register → verify email → login → refresh → logout', () => {
     expect(verified.status).toBe(200);
     expect((await json(verified)).user.email_verified_at).toEqual(expect.any(String));
     // The link works once.
-    await expectError(
-      await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mail) } }),
-      400,
-      'token_invalid',
-    );
+    await expectRefusal(400, 'token_invalid', 'POST', '/api/v1/auth/verify-email', undefined, {
+      token: linkToken(mail),
+    });
 
     const loggedIn = await loginAs(email.toUpperCase(), password);
     expect(loggedIn.status).toBe(200);
@@ -60,7 +58,7 @@ describe('register → verify email → login → refresh → logout', () => {
       json: { refresh_token: rotated.refresh_token },
     });
     expect(out.status).toBe(204);
-    await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', rotated.access_token);
     await expectError(
       await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }),
       401,
@@ -193,17 +191,13 @@ describe('POST /api/v1/auth/refresh', () => {
     );
 
     // The thief replays the first (already rotated) token…
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
-      401,
-      'refresh_token_reused',
-    );
+    await expectRefusal(401, 'refresh_token_reused', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: customer.refresh_token,
+    });
     // …and the legitimate holder's newest token is dead too.
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: second.refresh_token } }),
-      401,
-      'refresh_token_revoked',
-    );
+    await expectRefusal(401, 'refresh_token_revoked', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: second.refresh_token,
+    });
 
     const family = await db(
       async (d) =>
@@ -235,24 +229,20 @@ describe('POST /api/v1/auth/refresh', () => {
     await socket.next((m) => m.type === 'pong');
     const other = await json<Session>(await loginAs(driver.email, driver.password));
 
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
-      401,
-      'refresh_token_reused',
-    );
+    await expectRefusal(401, 'refresh_token_reused', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: driver.refresh_token,
+    });
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
-    await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/drivers/me', { token: first.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/drivers/me', driver.access_token);
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/drivers/me', first.access_token);
     expect((await api('/api/v1/drivers/me', { token: other.access_token })).status).toBe(200);
   });
 
   it('refuses a refresh token it never issued', async () => {
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: 'x'.repeat(43) } }),
-      401,
-      'refresh_token_invalid',
-    );
+    await expectRefusal(401, 'refresh_token_invalid', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: 'x'.repeat(43),
+    });
   });
 });
 
@@ -288,7 +278,7 @@ describe('access tokens', () => {
       .setIssuedAt(now - 1000)
       .setExpirationTime(now - 100)
       .sign(secret());
-    await expectError(await api('/api/v1/auth/me', { token: expired }), 401, 'token_expired');
+    await expectRefusal(401, 'token_expired', 'GET', '/api/v1/auth/me', expired);
   });
 
   it('rejects a token whose payload or signature was tampered with', async () => {
@@ -299,10 +289,10 @@ describe('access tokens', () => {
       .replaceAll('+', '-')
       .replaceAll('/', '_')
       .replace(/=+$/, '');
-    await expectError(await api('/api/v1/jobs', { token: `${h}.${forged}.${s}` }), 401, 'token_invalid');
+    await expectRefusal(401, 'token_invalid', 'GET', '/api/v1/jobs', `${h}.${forged}.${s}`);
     const flipped = s.slice(0, -2) + (s.at(-2) === 'A' ? 'B' : 'A') + s.at(-1);
-    await expectError(await api('/api/v1/auth/me', { token: `${h}.${p}.${flipped}` }), 401, 'token_invalid');
-    await expectError(await api('/api/v1/auth/me', { token: 'not-a-jwt' }), 401, 'token_invalid');
+    await expectRefusal(401, 'token_invalid', 'GET', '/api/v1/auth/me', `${h}.${p}.${flipped}`);
+    await expectRefusal(401, 'token_invalid', 'GET', '/api/v1/auth/me', 'not-a-jwt');
   });
 
   it('rejects an unsigned (alg none) token', async () => {
@@ -310,7 +300,7 @@ describe('access tokens', () => {
     const enc = (o: object) => btoa(JSON.stringify(o)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
     const now = Math.floor(Date.now() / 1000);
     const none = `${enc({ alg: 'none', kid: 'k1' })}.${enc({ sub: customer.user.id, role: 'admin', name: 'x', jti: 'j', iat: now, exp: now + 600, iss: 'plowdispatch' })}.`;
-    await expectError(await api('/api/v1/auth/me', { token: none }), 401, 'token_invalid');
+    await expectRefusal(401, 'token_invalid', 'GET', '/api/v1/auth/me', none);
   });
 
   it('accepts a token signed with the previous key during rotation, and not one with an unknown kid', async () => {
@@ -322,7 +312,7 @@ describe('access tokens', () => {
     );
     expect((await api('/api/v1/auth/me', { env: previous, token: old })).status).toBe(200);
     // Once the previous key is retired, its tokens stop working.
-    await expectError(await api('/api/v1/auth/me', { token: old }), 401, 'token_invalid');
+    await expectRefusal(401, 'token_invalid', 'GET', '/api/v1/auth/me', old);
     const { token: stranger } = await signAccessToken(
       { JWT_SECRET: env.JWT_SECRET, JWT_KID: 'k9' },
       { sub: customer.user.id, role: 'customer', name: 'Test Customer' },

@@ -20,7 +20,7 @@ import {
   uniq,
   walkJob,
 } from './fixtures';
-import { api, BASE, call, connect, db, login } from './helpers';
+import { api, BASE, call, connect, db } from './helpers';
 import { codeFor, invitedAdmin, invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { exports } from 'cloudflare:workers';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 
 /** A driver's `POST /api/v1/drivers/me/jobs/:id/payment`. */
 const pay = (jobId: string, token: string, json: Record<string, unknown>) =>
@@ -65,7 +65,7 @@ describe('POST /api/v1/jobs/:id/price', () => {
     for (const new_price_cents of [-1, 1.5, '5000', 10_000_001]) {
       await expectError(await reprice(job.id, driver.token, { new_price_cents }), 400, 'validation_failed');
     }
-    await expectError(await api(`/api/v1/jobs/${job.id}/price-changes`, { token: other.token }), 404, 'not_found');
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/jobs/${job.id}/price-changes`, other.token);
     const rowsLeft = await rows(sql`SELECT count(*)::int AS n FROM job_price_changes WHERE job_id = ${job.id}`);
     expect(rowsLeft[0]!.n).toBe(0);
   });
@@ -306,16 +306,16 @@ describe('GET/POST /api/v1/invoices', () => {
     expect(mine.body.invoices).toEqual([
       expect.objectContaining({ id: list.body.invoices[0].id, job_address: job.job_address }),
     ]);
-    await expectError(await api('/api/v1/invoices?status=lost', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/invoices', { token: customer.token }), 403, 'forbidden');
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/invoices?status=lost', token);
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/invoices', customer.token);
   });
 
   it('shows a customer only their own invoice (404 otherwise)', async () => {
     const { job } = await paidJob();
     const stranger = await newCustomer();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
-    await expectError(await api(`/api/v1/invoices/${invoice!.id}`, { token: stranger.token }), 404, 'not_found');
-    await expectError(await api(`/api/v1/invoices/${crypto.randomUUID()}`, { token: await admin() }), 404, 'not_found');
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/invoices/${invoice!.id}`, stranger.token);
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/invoices/${crypto.randomUUID()}`, await admin());
   });
 
   it('voids an unpaid invoice (audited) and refuses to void a paid one', async () => {
@@ -324,10 +324,13 @@ describe('GET/POST /api/v1/invoices', () => {
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
     const voided = await call('POST', `/api/v1/invoices/${invoice!.id}/void`, token, { reason: 'Goodwill' });
     expect(voided.body.invoice).toMatchObject({ status: 'void', notes: 'Goodwill' });
-    const again = await expectError(
-      await api(`/api/v1/invoices/${invoice!.id}/void`, { method: 'POST', token, json: {} }),
+    const again = await expectRefusal(
       409,
       'invalid_invoice_state',
+      'POST',
+      `/api/v1/invoices/${invoice!.id}/void`,
+      token,
+      {},
     );
     expect(again.error.details).toMatchObject({ status: 'void', allowed_from: ['draft', 'sent'] });
     const audit = await rows(
@@ -338,11 +341,7 @@ describe('GET/POST /api/v1/invoices', () => {
     const second = await paidJob();
     await call('POST', `/api/v1/drivers/me/jobs/${second.job.id}/payment`, second.driver.token, { method: 'cash' });
     const [paid] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${second.job.id}`);
-    await expectError(
-      await api(`/api/v1/invoices/${paid!.id}/void`, { method: 'POST', token }),
-      409,
-      'invalid_invoice_state',
-    );
+    await expectRefusal(409, 'invalid_invoice_state', 'POST', `/api/v1/invoices/${paid!.id}/void`, token);
     expect(driver.token).toBeTruthy();
   });
 
@@ -350,11 +349,9 @@ describe('GET/POST /api/v1/invoices', () => {
     const token = await admin();
     const { customer, driver, job } = await paidJob();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
-    await expectError(
-      await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 100 } }),
-      409,
-      'invalid_invoice_state',
-    );
+    await expectRefusal(409, 'invalid_invoice_state', 'POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
+      amount_cents: 100,
+    });
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'card' });
     const part = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
       amount_cents: 2000,
@@ -366,28 +363,23 @@ describe('GET/POST /api/v1/invoices', () => {
       paid_cents: 8500,
       balance_due_cents: 0,
     });
-    const tooMuch = await expectError(
-      await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 6501 } }),
+    const tooMuch = await expectRefusal(
       422,
       'refund_too_large',
+      'POST',
+      `/api/v1/invoices/${invoice!.id}/refund`,
+      token,
+      { amount_cents: 6501 },
     );
     expect(tooMuch.error.details).toEqual({ refundable_cents: 6500 });
     const rest = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, { amount_cents: 6500 });
     expect(rest.body.invoice).toMatchObject({ status: 'refunded', refund_cents: 8500, balance_due_cents: 0 });
-    await expectError(
-      await api(`/api/v1/invoices/${invoice!.id}/refund`, { method: 'POST', token, json: { amount_cents: 0 } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api(`/api/v1/invoices/${invoice!.id}/refund`, {
-        method: 'POST',
-        token: customer.token,
-        json: { amount_cents: 1 },
-      }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(400, 'validation_failed', 'POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
+      amount_cents: 0,
+    });
+    await expectRefusal(403, 'forbidden', 'POST', `/api/v1/invoices/${invoice!.id}/refund`, customer.token, {
+      amount_cents: 1,
+    });
     const notes = await rows(
       sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'refund_recorded'`,
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
-import { api, db, expectError, type Session } from './helpers';
+import { api, db, expectError, type Session, expectRefusal } from './helpers';
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -74,7 +74,7 @@ describe('POST /api/v1/auth/change-password', () => {
       await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: other.refresh_token } }),
       401,
     );
-    await expectError(await api('/api/v1/auth/me', { token: other.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', other.access_token);
     const live = await db(
       async (d) =>
         (
@@ -112,13 +112,9 @@ describe('POST /api/v1/auth/change-password', () => {
   });
 
   it('needs a sign-in', async () => {
-    await expectError(
-      await api('/api/v1/auth/change-password', {
-        method: 'POST',
-        json: { current_password: 'x', new_password: 'fresh-snow-2026-x' },
-      }),
-      401,
-      'unauthorized',
-    );
+    await expectRefusal(401, 'unauthorized', 'POST', '/api/v1/auth/change-password', undefined, {
+      current_password: 'x',
+      new_password: 'fresh-snow-2026-x',
+    });
   });
 });

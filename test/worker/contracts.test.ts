@@ -11,7 +11,7 @@ import {
   uniq,
   uniquePhone,
 } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 
 const PER_INCH = {
   kind: 'per_inch',
@@ -365,11 +365,7 @@ describe('GET /api/v1/customers/me/contracts and POST …/:id/accept', () => {
     expect(list.body.contracts[0].customer_name).toBeUndefined();
 
     const before = await contractRow(theirs.id);
-    await expectError(
-      await api(`/api/v1/customers/me/contracts/${theirs.id}/accept`, { method: 'POST', token: customer.token }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'POST', `/api/v1/customers/me/contracts/${theirs.id}/accept`, customer.token);
     expect(await contractRow(theirs.id)).toEqual(before);
 
     const accepted = await call('POST', `/api/v1/customers/me/contracts/${mine.id}/accept`, customer.token);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { admin, newCustomer, newDriver, newJob, rows, uniquePhone, walkJob } from './fixtures';
 import { HAPPY_PATH } from '../../contract/job-status';
-import { api, call, expectError } from './helpers';
+import { api, call, expectRefusal } from './helpers';
 
 describe('GET/PATCH /api/v1/customers/me', () => {
   it('shows the profile and saves name, phone, preferred contact and billing address', async () => {
@@ -35,11 +35,9 @@ describe('GET/PATCH /api/v1/customers/me', () => {
 
   it('refuses text messages without a phone (422), and takes a phone another account has like any other, unverified', async () => {
     const me = await newCustomer({ phone: null });
-    const body = await expectError(
-      await api('/api/v1/customers/me', { method: 'PATCH', token: me.token, json: { preferred_contact: 'sms' } }),
-      422,
-      'phone_required',
-    );
+    const body = await expectRefusal(422, 'phone_required', 'PATCH', '/api/v1/customers/me', me.token, {
+      preferred_contact: 'sms',
+    });
     expect(body.error.details).toEqual([expect.objectContaining({ field: 'preferred_contact' })]);
     const phone = uniquePhone();
     await newCustomer({ phone });
@@ -49,22 +47,14 @@ describe('GET/PATCH /api/v1/customers/me', () => {
       phone,
       phone_verified_at: null,
     });
-    await expectError(
-      await api('/api/v1/customers/me', { method: 'PATCH', token: me.token, json: { phone: '555-1234' } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/customers/me', { method: 'PATCH', token: me.token, json: { full_name: '' } }),
-      400,
-      'validation_failed',
-    );
+    await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/customers/me', me.token, { phone: '555-1234' });
+    await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/customers/me', me.token, { full_name: '' });
   });
 
   it('is for customers only', async () => {
     const driver = await newDriver({ status: 'offline' });
-    await expectError(await api('/api/v1/customers/me', { token: driver.token }), 403, 'forbidden');
-    await expectError(await api('/api/v1/customers/me', { token: await admin() }), 403, 'forbidden');
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/customers/me', driver.token);
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/customers/me', await admin());
   });
 });
 
@@ -134,65 +124,43 @@ describe('PATCH/DELETE /api/v1/customers/me/locations/:id', () => {
     expect(stillThere).toEqual([{ deleted: true }]);
     const kept = await call('GET', `/api/v1/jobs/${job.id}`, me.token);
     expect(kept.body.job).toMatchObject({ location_id: me.location_id, job_address: job.job_address });
-    await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: me.token,
-        json: { location_id: me.location_id, driveway_tier_id: 1 },
-      }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api(`/api/v1/customers/me/locations/${me.location_id}`, { method: 'DELETE', token: me.token }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'POST', '/api/v1/jobs', me.token, {
+      location_id: me.location_id,
+      driveway_tier_id: 1,
+    });
+    await expectRefusal(404, 'not_found', 'DELETE', `/api/v1/customers/me/locations/${me.location_id}`, me.token);
   });
 
   it("answers 404 for someone else's location and 400 for bad fields", async () => {
     const me = await newCustomer();
     const them = await newCustomer();
-    await expectError(
-      await api(`/api/v1/customers/me/locations/${them.location_id}`, {
-        method: 'PATCH',
-        token: me.token,
-        json: { label: 'Mine now' },
-      }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api(`/api/v1/customers/me/locations/${them.location_id}`, { method: 'DELETE', token: me.token }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api(`/api/v1/customers/me/locations/${me.location_id}`, {
-        method: 'PATCH',
-        token: me.token,
-        json: { lat: 43.2 },
-      }),
+    await expectRefusal(404, 'not_found', 'PATCH', `/api/v1/customers/me/locations/${them.location_id}`, me.token, {
+      label: 'Mine now',
+    });
+    await expectRefusal(404, 'not_found', 'DELETE', `/api/v1/customers/me/locations/${them.location_id}`, me.token);
+    await expectRefusal(
       400,
       'validation_failed',
+      'PATCH',
+      `/api/v1/customers/me/locations/${me.location_id}`,
+      me.token,
+      { lat: 43.2 },
     );
-    await expectError(
-      await api(`/api/v1/customers/me/locations/${me.location_id}`, {
-        method: 'PATCH',
-        token: me.token,
-        json: { is_default: false },
-      }),
+    await expectRefusal(
       400,
       'validation_failed',
+      'PATCH',
+      `/api/v1/customers/me/locations/${me.location_id}`,
+      me.token,
+      { is_default: false },
     );
-    await expectError(
-      await api(`/api/v1/customers/me/locations/${me.location_id}`, {
-        method: 'PATCH',
-        token: me.token,
-        json: { lat: 91, lng: 0 },
-      }),
+    await expectRefusal(
       400,
       'validation_failed',
+      'PATCH',
+      `/api/v1/customers/me/locations/${me.location_id}`,
+      me.token,
+      { lat: 91, lng: 0 },
     );
     const theirs = await call('GET', '/api/v1/customers/me/locations', them.token);
     expect(theirs.body.locations[0].label).toBe('Home');
@@ -225,16 +193,8 @@ describe('GET /api/v1/customers/me/jobs', () => {
     await call('DELETE', `/api/v1/jobs/${made[0]!.id}`, me.token, { reason: 'changed my mind' });
     const cancelled = await call('GET', '/api/v1/customers/me/jobs?status=cancelled', me.token);
     expect(cancelled.body.jobs).toEqual([expect.objectContaining({ id: made[0]!.id, status: 'cancelled' })]);
-    await expectError(
-      await api('/api/v1/customers/me/jobs?status=plowed', { token: me.token }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/customers/me/jobs?cursor=bm90LWEtY3Vyc29y', { token: me.token }),
-      400,
-      'validation_failed',
-    );
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/customers/me/jobs?status=plowed', me.token);
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/customers/me/jobs?cursor=bm90LWEtY3Vyc29y', me.token);
   });
 
   it('shows one job with its timeline, price changes and invoice; another customer gets 404', async () => {
@@ -253,7 +213,7 @@ describe('GET /api/v1/customers/me/jobs', () => {
       expect.objectContaining({ old_price_cents: 8500, new_price_cents: 9900, changed_by_user_id: driver.user_id }),
     ]);
     expect(res.body.invoice).toMatchObject({ status: 'draft', subtotal_cents: 9900 });
-    await expectError(await api(`/api/v1/customers/me/jobs/${job.id}`, { token: other.token }), 404, 'not_found');
-    await expectError(await api('/api/v1/customers/me/jobs/not-a-uuid', { token: me.token }), 404, 'not_found');
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/customers/me/jobs/${job.id}`, other.token);
+    await expectRefusal(404, 'not_found', 'GET', '/api/v1/customers/me/jobs/not-a-uuid', me.token);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { admin, jobWith, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { call, expectError, api } from './helpers';
+import { call, expectRefusal } from './helpers';
 
 /** A completed job of `driver`'s, 25 minutes on site, finished `daysAgo` days (and a minute) back. */
 async function finishedJob(driver: Awaited<ReturnType<typeof newDriver>>, daysAgo: number, priceCents: number) {
@@ -61,10 +61,12 @@ describe('driver history', () => {
       [1, 6000],
       [2, 12_000],
     ]);
-    await expectError(
-      await api('/api/v1/drivers/me/history/days?from=2026-02-10&to=2026-01-01', { token: driver.token }),
+    await expectRefusal(
       400,
       'validation_failed',
+      'GET',
+      '/api/v1/drivers/me/history/days?from=2026-02-10&to=2026-01-01',
+      driver.token,
     );
   });
 
@@ -94,11 +96,9 @@ describe('GET /api/v1/customers/me/jobs/:id/contact', () => {
       expect(live.status).toBe(200);
       expect(live.body.contact).toMatchObject({ phone: '+16035550142', live: true });
       expect(JSON.stringify(live.body)).not.toContain(driver.phone);
-      await expectError(
-        await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { public_phone: '555-0142' } }),
-        400,
-        'validation_failed',
-      );
+      await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/admin/settings', token, {
+        public_phone: '555-0142',
+      });
     } finally {
       await call('PATCH', '/api/v1/admin/settings', token, { public_phone: previous });
     }
@@ -153,21 +153,11 @@ describe('GET /api/v1/drivers/me/jobs/:id/contact', () => {
 
       await walkJob(job.id, driver, 'completed');
       expect(await contact()).toMatchObject({ customer_phone: null, office_phone: null, live: false });
-      await expectError(
-        await api(`/api/v1/drivers/me/jobs/${job.id}/contact`, { token: other.token }),
-        404,
-        'not_found',
-      );
-      await expectError(
-        await api(`/api/v1/drivers/me/jobs/${job.id}/contact`, { token: customer.token }),
-        403,
-        'forbidden',
-      );
-      await expectError(
-        await api('/api/v1/admin/settings', { method: 'PATCH', token, json: { drivers_call_customers: 'yes' } }),
-        400,
-        'validation_failed',
-      );
+      await expectRefusal(404, 'not_found', 'GET', `/api/v1/drivers/me/jobs/${job.id}/contact`, other.token);
+      await expectRefusal(403, 'forbidden', 'GET', `/api/v1/drivers/me/jobs/${job.id}/contact`, customer.token);
+      await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/admin/settings', token, {
+        drivers_call_customers: 'yes',
+      });
     } finally {
       await call('PATCH', '/api/v1/admin/settings', token, {
         public_phone: before?.public_phone ?? null,

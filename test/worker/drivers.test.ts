@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, call, connect, expectError } from './helpers';
+import { api, call, connect, expectError, expectRefusal } from './helpers';
 
 describe('PATCH /api/v1/drivers/me', () => {
   it('saves vehicle, service radius, payment links and QR image; null clears', async () => {
@@ -53,22 +53,12 @@ describe('PATCH /api/v1/drivers/me', () => {
       { license_plate: 'X'.repeat(21) },
     ];
     for (const body of bad) {
-      const err = await expectError(
-        await api('/api/v1/drivers/me', { method: 'PATCH', token: driver.token, json: body }),
-        400,
-        'validation_failed',
-      );
+      const err = await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/drivers/me', driver.token, body);
       expect(err.error.details).toEqual([expect.objectContaining({ field: Object.keys(body)[0] })]);
     }
-    await expectError(
-      await api('/api/v1/drivers/me', {
-        method: 'PATCH',
-        token: (await newCustomer()).token,
-        json: { vehicle_make: 'x' },
-      }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(403, 'forbidden', 'PATCH', '/api/v1/drivers/me', (await newCustomer()).token, {
+      vehicle_make: 'x',
+    });
   });
 });
 
@@ -109,7 +99,7 @@ describe('GET /api/v1/drivers (admin)', () => {
   it('refuses malformed filters with 400', async () => {
     const token = await admin();
     for (const q of ['status=sleeping', 'near=north', 'near=91,0', 'radius_km=5', 'near=43,-71&radius_km=-1']) {
-      await expectError(await api(`/api/v1/drivers?${q}`, { token }), 400, 'validation_failed');
+      await expectRefusal(400, 'validation_failed', 'GET', `/api/v1/drivers?${q}`, token);
     }
   });
 });
@@ -127,9 +117,9 @@ describe('GET /api/v1/drivers/:id (admin)', () => {
       status: 'en_route',
       active_jobs: [expect.objectContaining({ id: job.id, status: 'en_route' })],
     });
-    await expectError(await api(`/api/v1/drivers/${crypto.randomUUID()}`, { token }), 404, 'not_found');
-    await expectError(await api(`/api/v1/drivers/${driver.profile_id}`, { token: driver.token }), 403, 'forbidden');
-    await expectError(await api('/api/v1/drivers/not-an-id', { token }), 404, 'not_found');
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/drivers/${crypto.randomUUID()}`, token);
+    await expectRefusal(403, 'forbidden', 'GET', `/api/v1/drivers/${driver.profile_id}`, driver.token);
+    await expectRefusal(404, 'not_found', 'GET', '/api/v1/drivers/not-an-id', token);
     expect((await call('GET', '/api/v1/drivers/me', driver.token)).status).toBe(200);
   });
 });
@@ -166,11 +156,7 @@ describe('POST /api/v1/drivers/me/jobs/:id/accept', () => {
     const taken = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, second.token);
     expect(taken.body.job.accepted_at).not.toBeNull();
     await walkJob(job.id, second, 'en_route');
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/accept`, { method: 'POST', token: second.token }),
-      409,
-      'invalid_transition',
-    );
+    await expectRefusal(409, 'invalid_transition', 'POST', `/api/v1/drivers/me/jobs/${job.id}/accept`, second.token);
   });
 });
 

@@ -198,3 +198,20 @@ export async function expectError(
   if (code && body.error.code !== code) throw new Error(`expected code ${code}, got ${body.error.code}`);
   return body;
 }
+
+/**
+ * A request that must be refused: `method path` as `token` (none for a signed-out caller)
+ * with `json` as the body, answered with `status` and `code` in the SPEC error shape.
+ *
+ * @example await expectRefusal(404, 'not_found', 'DELETE', `/api/v1/jobs/${id}`, other.token);
+ */
+export async function expectRefusal(
+  status: number,
+  code: string,
+  method: string,
+  path: string,
+  token?: string,
+  json?: unknown,
+): ReturnType<typeof expectError> {
+  return expectError(await api(path, { method, token, ...(json === undefined ? {} : { json }) }), status, code);
+}

@@ -6,7 +6,7 @@ import * as t from '../../db/schema';
 import { loadInvoiceView } from '../../worker/invoices/invoices';
 import { consumeInvoices } from '../../worker/queues/invoices';
 import { admin, driverStep, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, expectError } from './helpers';
+import { api, expectRefusal } from './helpers';
 import { db, notificationsFor, waitFor } from './background-fixtures';
 import { emailsTo } from './stand-in';
 
@@ -117,17 +117,9 @@ describe('GET /api/v1/invoices/:id/pdf', () => {
       expect(res.headers.get('content-disposition')).toContain(`INV-${invoice.id.slice(0, 8).toUpperCase()}.pdf`);
       expect(isPdf(new Uint8Array(await res.arrayBuffer()))).toBe(true);
     }
-    await expectError(
-      await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: (await newCustomer()).token }),
-      404,
-      'not_found',
-    );
-    await expectError(await api(`/api/v1/invoices/${invoice.id}/pdf`, { token: driver.token }), 403, 'forbidden');
-    await expectError(
-      await api(`/api/v1/invoices/${crypto.randomUUID()}/pdf`, { token: customer.token }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/invoices/${invoice.id}/pdf`, (await newCustomer()).token);
+    await expectRefusal(403, 'forbidden', 'GET', `/api/v1/invoices/${invoice.id}/pdf`, driver.token);
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/invoices/${crypto.randomUUID()}/pdf`, customer.token);
     // A customer who opted out of notifications still gets the invoice in the app, not by email.
     expect(await notificationsFor({ job_id: job.id, kind: 'invoice_ready' })).toEqual([]);
   });

@@ -12,7 +12,7 @@ import {
   uniq,
   walkJob,
 } from './fixtures';
-import { api, call, connect, expectError } from './helpers';
+import { api, call, connect, expectError, expectRefusal } from './helpers';
 import { watch } from './realtime-fixtures';
 
 /** The seeded tier prices (scripts/lib/seed.ts): tier 2 is what `newJob` asks for. */
@@ -305,32 +305,19 @@ describe('PATCH /api/v1/jobs/:id: tier and location', () => {
 
     const far = await addLocation(customer, MANCHESTER);
     const before = await jobState(job.id);
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token: dispatcher.token, json: { location_id: far.id } }),
-      422,
-      'outside_service_area',
-    );
+    await expectRefusal(422, 'outside_service_area', 'PATCH', `/api/v1/jobs/${job.id}`, dispatcher.token, {
+      location_id: far.id,
+    });
     // Another customer's location is not this job's to move to.
     const stranger = await newCustomer();
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, {
-        method: 'PATCH',
-        token: dispatcher.token,
-        json: { location_id: stranger.location_id },
-      }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'PATCH', `/api/v1/jobs/${job.id}`, dispatcher.token, {
+      location_id: stranger.location_id,
+    });
     // A price and a re-quote in one edit contradict each other.
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, {
-        method: 'PATCH',
-        token: dispatcher.token,
-        json: { driveway_tier_id: 3, final_price_cents: 5000 },
-      }),
-      400,
-      'validation_failed',
-    );
+    await expectRefusal(400, 'validation_failed', 'PATCH', `/api/v1/jobs/${job.id}`, dispatcher.token, {
+      driveway_tier_id: 3,
+      final_price_cents: 5000,
+    });
     expect(await jobState(job.id)).toEqual(before);
   });
 
@@ -339,10 +326,8 @@ describe('PATCH /api/v1/jobs/:id: tier and location', () => {
     const customer = await newCustomer();
     const job = await newJob(customer);
     await call('DELETE', `/api/v1/jobs/${job.id}`, dispatcher.token, {});
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token: dispatcher.token, json: { driveway_tier_id: 3 } }),
-      409,
-      'job_closed',
-    );
+    await expectRefusal(409, 'job_closed', 'PATCH', `/api/v1/jobs/${job.id}`, dispatcher.token, {
+      driveway_tier_id: 3,
+    });
   });
 });

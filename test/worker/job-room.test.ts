@@ -7,7 +7,7 @@ import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { jobWith, newAdmin, newCustomer, newDriver, newJob, type Person } from './fixtures';
-import { api, connect, db, expectError, upgradeWs } from './helpers';
+import { api, connect, db, expectError, upgradeWs, expectRefusal } from './helpers';
 import { eventually, fix, flushLocations, shortLivedToken, watch } from './realtime-fixtures';
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
@@ -308,7 +308,7 @@ describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)',
     const received = Date.parse(String(body.received_at));
     expect(received).toBeGreaterThanOrEqual(sentAt - 1000);
     expect(received).toBeLessThanOrEqual(Date.now() + 1000);
-    await expectError(await api(path, { token: (await newCustomer()).token }), 404, 'not_found');
+    await expectRefusal(404, 'not_found', 'GET', path, (await newCustomer()).token);
   });
 });
 
@@ -541,7 +541,7 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
         });
         plow.close();
         if (trigger.signedIn) {
-          await expectError(await api(`/api/v1/jobs/${jobId}`, { token: driver.token }), 404, 'not_found');
+          await expectRefusal(404, 'not_found', 'GET', `/api/v1/jobs/${jobId}`, driver.token);
           await expectError(await upgradeWs(driver.token, `job:${jobId}`), 404, 'not_found');
         }
       }

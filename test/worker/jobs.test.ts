@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { call, expectRefusal } from './helpers';
 
 /** The keys SPEC §7 says every Job object carries. */
 const SPEC_JOB_KEYS = [
@@ -100,76 +100,47 @@ describe('POST /api/v1/jobs', () => {
       quoted_price_cents: 10500,
       special_instructions: 'Phoned in',
     });
-    const missing = await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token,
-        json: { location_id: customer.location_id, driveway_tier_id: 3 },
-      }),
-      400,
-      'validation_failed',
-    );
+    const missing = await expectRefusal(400, 'validation_failed', 'POST', '/api/v1/jobs', token, {
+      location_id: customer.location_id,
+      driveway_tier_id: 3,
+    });
     expect(missing.error.details).toEqual([expect.objectContaining({ field: 'customer_id' })]);
     const other = await newCustomer();
-    await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token,
-        json: { customer_id: other.profile_id, location_id: customer.location_id, driveway_tier_id: 3 },
-      }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'POST', '/api/v1/jobs', token, {
+      customer_id: other.profile_id,
+      location_id: customer.location_id,
+      driveway_tier_id: 3,
+    });
   });
 
   it('refuses a location outside the area with 422, the distance and the radius', async () => {
     const customer = await newCustomer({ location: { lat: 42.9956, lng: -71.4548, label: 'Manchester' } });
-    const body = await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: customer.token,
-        json: { location_id: customer.location_id, driveway_tier_id: 1 },
-      }),
-      422,
-      'outside_service_area',
-    );
+    const body = await expectRefusal(422, 'outside_service_area', 'POST', '/api/v1/jobs', customer.token, {
+      location_id: customer.location_id,
+      driveway_tier_id: 1,
+    });
     expect(body.error.details).toMatchObject({ radius_miles: 10 });
     expect((body.error.details as { distance_miles: number }).distance_miles).toBeGreaterThan(14);
   });
 
   it('refuses an unknown or huge tier id as 422 / 400, never 500', async () => {
     const customer = await newCustomer();
-    await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: customer.token,
-        json: { location_id: customer.location_id, driveway_tier_id: 99_999 },
-      }),
-      422,
-      'unknown_tier',
-    );
-    await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: customer.token,
-        json: { location_id: customer.location_id, driveway_tier_id: 1e15 },
-      }),
-      400,
-      'validation_failed',
-    );
+    await expectRefusal(422, 'unknown_tier', 'POST', '/api/v1/jobs', customer.token, {
+      location_id: customer.location_id,
+      driveway_tier_id: 99_999,
+    });
+    await expectRefusal(400, 'validation_failed', 'POST', '/api/v1/jobs', customer.token, {
+      location_id: customer.location_id,
+      driveway_tier_id: 1e15,
+    });
   });
 
   it('asks an unverified customer to verify their email first', async () => {
     const customer = await newCustomer({ verified: false });
-    await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: customer.token,
-        json: { location_id: customer.location_id, driveway_tier_id: 1 },
-      }),
-      403,
-      'email_not_verified',
-    );
+    await expectRefusal(403, 'email_not_verified', 'POST', '/api/v1/jobs', customer.token, {
+      location_id: customer.location_id,
+      driveway_tier_id: 1,
+    });
   });
 });
 
@@ -219,8 +190,8 @@ describe('GET /api/v1/jobs', () => {
       token,
     );
     expect(before.body.jobs).toEqual([]);
-    await expectError(await api('/api/v1/jobs?from=yesterday', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/jobs?limit=1000', { token }), 400, 'validation_failed');
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/jobs?from=yesterday', token);
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/jobs?limit=1000', token);
   });
 });
 
@@ -263,41 +234,22 @@ describe('PATCH /api/v1/jobs/:id', () => {
     const customer = await newCustomer();
     const job = await newJob(customer);
     await call('PATCH', `/api/v1/jobs/${job.id}`, token, { special_instructions: 'first' });
-    const stale = await expectError(
-      await api(`/api/v1/jobs/${job.id}`, {
-        method: 'PATCH',
-        token,
-        json: { special_instructions: 'second', expected_version: job.version },
-      }),
-      409,
-      'version_conflict',
-    );
+    const stale = await expectRefusal(409, 'version_conflict', 'PATCH', `/api/v1/jobs/${job.id}`, token, {
+      special_instructions: 'second',
+      expected_version: job.version,
+    });
     expect(stale.error.details).toMatchObject({ version: job.version + 1 });
     await call('DELETE', `/api/v1/jobs/${job.id}`, token, {});
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: { special_instructions: 'too late' } }),
-      409,
-      'job_closed',
-    );
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, { method: 'PATCH', token, json: {} }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api(`/api/v1/jobs/${crypto.randomUUID()}`, { method: 'PATCH', token, json: { special_instructions: 'x' } }),
-      404,
-      'not_found',
-    );
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, {
-        method: 'PATCH',
-        token: customer.token,
-        json: { special_instructions: 'x' },
-      }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(409, 'job_closed', 'PATCH', `/api/v1/jobs/${job.id}`, token, {
+      special_instructions: 'too late',
+    });
+    await expectRefusal(400, 'validation_failed', 'PATCH', `/api/v1/jobs/${job.id}`, token, {});
+    await expectRefusal(404, 'not_found', 'PATCH', `/api/v1/jobs/${crypto.randomUUID()}`, token, {
+      special_instructions: 'x',
+    });
+    await expectRefusal(403, 'forbidden', 'PATCH', `/api/v1/jobs/${job.id}`, customer.token, {
+      special_instructions: 'x',
+    });
   });
 });
 
@@ -328,7 +280,7 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
       { kind: 'driver_job_cancelled', to_first: true },
       { kind: 'driver_job_assigned', to_first: false },
     ]);
-    await expectError(await api(`/api/v1/drivers/me/jobs/${job.id}`, { token: first.token }), 404, 'not_found');
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/drivers/me/jobs/${job.id}`, first.token);
     expect((await call('GET', `/api/v1/drivers/me/jobs/${job.id}`, second.token)).status).toBe(200);
   });
 
@@ -337,29 +289,19 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
     const customer = await newCustomer();
     const driver = await newDriver();
     const job = await newJob(customer);
-    const pending = await expectError(
-      await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }),
-      409,
-      'invalid_transition',
-    );
+    const pending = await expectRefusal(409, 'invalid_transition', 'POST', `/api/v1/jobs/${job.id}/reassign`, token, {
+      driver_id: driver.profile_id,
+    });
     expect(pending.error.details).toEqual({ allowed: ['assigned'] });
     await walkJob(job.id, driver, 'assigned');
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}/reassign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }),
-      409,
-      'already_assigned',
-    );
+    await expectRefusal(409, 'already_assigned', 'POST', `/api/v1/jobs/${job.id}/reassign`, token, {
+      driver_id: driver.profile_id,
+    });
     const suspended = await newDriver({ status: 'offline' });
     await rows(sql`UPDATE users SET suspended_at = now() WHERE id = ${suspended.user_id}`);
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}/reassign`, {
-        method: 'POST',
-        token,
-        json: { driver_id: suspended.profile_id },
-      }),
-      422,
-      'driver_suspended',
-    );
+    await expectRefusal(422, 'driver_suspended', 'POST', `/api/v1/jobs/${job.id}/reassign`, token, {
+      driver_id: suspended.profile_id,
+    });
   });
 });
 
@@ -369,22 +311,19 @@ describe('job transitions over HTTP', () => {
     const driver = await newDriver();
     const job = await newJob(customer);
     await walkJob(job.id, driver, 'assigned');
-    const skip = await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/status`, {
-        method: 'PATCH',
-        token: driver.token,
-        json: { status: 'completed' },
-      }),
+    const skip = await expectRefusal(
       409,
       'invalid_transition',
+      'PATCH',
+      `/api/v1/drivers/me/jobs/${job.id}/status`,
+      driver.token,
+      { status: 'completed' },
     );
     expect(skip.error.details).toEqual({ allowed: ['en_route', 'pending'] });
     await walkJob2(job.id, driver, ['en_route', 'arrived']);
-    const late = await expectError(
-      await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: customer.token, json: { reason: 'too slow' } }),
-      409,
-      'invalid_transition',
-    );
+    const late = await expectRefusal(409, 'invalid_transition', 'DELETE', `/api/v1/jobs/${job.id}`, customer.token, {
+      reason: 'too slow',
+    });
     expect(late.error.details).toEqual({ allowed: [] });
     const cancelled = await call('DELETE', `/api/v1/jobs/${job.id}`, await admin(), { reason: 'Truck broke down' });
     expect(cancelled.body.job).toMatchObject({ status: 'cancelled', cancellation_reason: 'Truck broke down' });
@@ -411,11 +350,7 @@ describe('job transitions over HTTP', () => {
     );
     expect(events[0]!.n).toBe(1);
     const other = await newDriver({ status: 'offline' });
-    await expectError(
-      await api(`/api/v1/drivers/me/jobs/${job.id}/status`, { method: 'PATCH', token: other.token, json: body }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, other.token, body);
   });
 
   it("hides other people's jobs behind 404", async () => {
@@ -423,13 +358,9 @@ describe('job transitions over HTTP', () => {
     const stranger = await newCustomer();
     const driver = await newDriver({ status: 'offline' });
     const job = await newJob(customer);
-    await expectError(await api(`/api/v1/jobs/${job.id}`, { token: stranger.token }), 404, 'not_found');
-    await expectError(await api(`/api/v1/jobs/${job.id}/status-history`, { token: driver.token }), 404, 'not_found');
-    await expectError(
-      await api(`/api/v1/jobs/${job.id}`, { method: 'DELETE', token: stranger.token }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/jobs/${job.id}`, stranger.token);
+    await expectRefusal(404, 'not_found', 'GET', `/api/v1/jobs/${job.id}/status-history`, driver.token);
+    await expectRefusal(404, 'not_found', 'DELETE', `/api/v1/jobs/${job.id}`, stranger.token);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { admin, newCustomer, newDriver, rows } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 
 /**
  * These endpoints change operator-wide state that other test files rely on (the Concord
@@ -56,31 +56,21 @@ describe('GET/PUT /api/v1/admin/service-area', () => {
   it('refuses a radius outside 1–50 miles, half a pin and an address nobody can find', async () => {
     const token = await admin();
     for (const radius_miles of [0, 0.5, 51, -3]) {
-      const body = await expectError(
-        await api('/api/v1/admin/service-area', { method: 'PUT', token, json: { ...BASE, radius_miles } }),
-        400,
-        'validation_failed',
-      );
+      const body = await expectRefusal(400, 'validation_failed', 'PUT', '/api/v1/admin/service-area', token, {
+        ...BASE,
+        radius_miles,
+      });
       expect(body.error.details).toEqual([expect.objectContaining({ field: 'radius_miles' })]);
     }
-    await expectError(
-      await api('/api/v1/admin/service-area', {
-        method: 'PUT',
-        token,
-        json: { home_base_address: 'x', lat: 43.2, radius_miles: 10 },
-      }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api('/api/v1/admin/service-area', {
-        method: 'PUT',
-        token,
-        json: { home_base_address: 'Nowhere at all', radius_miles: 10 },
-      }),
-      422,
-      'geocoding_failed',
-    );
+    await expectRefusal(400, 'validation_failed', 'PUT', '/api/v1/admin/service-area', token, {
+      home_base_address: 'x',
+      lat: 43.2,
+      radius_miles: 10,
+    });
+    await expectRefusal(422, 'geocoding_failed', 'PUT', '/api/v1/admin/service-area', token, {
+      home_base_address: 'Nowhere at all',
+      radius_miles: 10,
+    });
     const still = await call('GET', '/api/v1/admin/service-area', token);
     expect(still.body.service_area).toMatchObject({ radius_miles: 10 });
   });
@@ -88,12 +78,8 @@ describe('GET/PUT /api/v1/admin/service-area', () => {
   it('is for admins only', async () => {
     const customer = await newCustomer();
     const driver = await newDriver({ status: 'offline' });
-    await expectError(await api('/api/v1/admin/service-area', { token: customer.token }), 403, 'forbidden');
-    await expectError(
-      await api('/api/v1/admin/service-area', { method: 'PUT', token: driver.token, json: BASE }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/admin/service-area', customer.token);
+    await expectRefusal(403, 'forbidden', 'PUT', '/api/v1/admin/service-area', driver.token, BASE);
     await expectError(await api('/api/v1/admin/service-area'), 401);
   });
 });
@@ -164,21 +150,11 @@ describe('GET/PUT /api/v1/admin/pricing/tiers', () => {
       [tier(1, { price_cents: -5 })],
     ];
     for (const tiers of refused) {
-      await expectError(
-        await api('/api/v1/admin/pricing/tiers', { method: 'PUT', token, json: { tiers } }),
-        400,
-        'validation_failed',
-      );
+      await expectRefusal(400, 'validation_failed', 'PUT', '/api/v1/admin/pricing/tiers', token, { tiers });
     }
-    await expectError(
-      await api('/api/v1/admin/pricing/tiers', {
-        method: 'PUT',
-        token,
-        json: { tiers: [{ id: 999_999, tier_label: 'Ghost', price_cents: 100, sort_order: 1 }] },
-      }),
-      422,
-      'unknown_tier',
-    );
+    await expectRefusal(422, 'unknown_tier', 'PUT', '/api/v1/admin/pricing/tiers', token, {
+      tiers: [{ id: 999_999, tier_label: 'Ghost', price_cents: 100, sort_order: 1 }],
+    });
     const picker = await call('GET', '/api/v1/pricing/tiers', undefined);
     expect(picker.body.tiers.slice(0, 6).map((t: { price_cents: number }) => t.price_cents)).toEqual([
       6500, 8500, 10500, 12500, 14500, 16500,
@@ -229,21 +205,13 @@ describe('GET/PATCH /api/v1/admin/settings', () => {
       { quiet_hours_start: 24 },
     ];
     for (const json of refused) {
-      await expectError(
-        await api('/api/v1/admin/settings', { method: 'PATCH', token, json }),
-        400,
-        'validation_failed',
-      );
+      await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/admin/settings', token, json);
     }
   });
 
   it('is for admins only', async () => {
     const customer = await newCustomer();
-    await expectError(
-      await api('/api/v1/admin/settings', { method: 'PATCH', token: customer.token, json: { accepting_jobs: false } }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(403, 'forbidden', 'PATCH', '/api/v1/admin/settings', customer.token, { accepting_jobs: false });
     const after = (await call('GET', '/api/v1/admin/settings', await admin())).body.settings;
     expect(after.accepting_jobs).toBe(true);
   });

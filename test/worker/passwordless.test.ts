@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { uniqueEmail, uniquePhone } from './fixtures';
-import { api, db, expectError, type Session } from './helpers';
+import { api, db, expectError, type Session, expectRefusal } from './helpers';
 import { invitedDriver, registerCustomer } from './auth-helpers';
 import { emailsTo, linkToken, smsTo, waitForEmail } from './stand-in';
 
@@ -33,7 +33,7 @@ describe('magic-link sign-in', () => {
     // Following the link proves the address.
     expect(me.user.email_verified_at).toEqual(expect.any(String));
 
-    await expectError(await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } }), 400, 'token_invalid');
+    await expectRefusal(400, 'token_invalid', 'POST', '/api/v1/auth/magic-link', undefined, { token });
   });
 
   it('signs in once when the same link is opened ten times at once', async () => {
@@ -67,7 +67,7 @@ describe('magic-link sign-in', () => {
         sql`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id = ${customer.user.id} AND purpose = 'magic_link'`,
       ),
     );
-    await expectError(await api('/api/v1/auth/magic-link', { method: 'POST', json: { token } }), 400, 'token_invalid');
+    await expectRefusal(400, 'token_invalid', 'POST', '/api/v1/auth/magic-link', undefined, { token });
   });
 
   it('makes an older link stop working when a newer one is sent', async () => {
@@ -83,11 +83,7 @@ describe('magic-link sign-in', () => {
       await new Promise((r) => setTimeout(r, 50));
     const second = linkToken(await waitForEmail(customer.email, /sign-in link/i));
     expect(second).not.toBe(first);
-    await expectError(
-      await api('/api/v1/auth/magic-link', { method: 'POST', json: { token: first } }),
-      400,
-      'token_invalid',
-    );
+    await expectRefusal(400, 'token_invalid', 'POST', '/api/v1/auth/magic-link', undefined, { token: first });
     expect((await api('/api/v1/auth/magic-link', { method: 'POST', json: { token: second } })).status).toBe(200);
   });
 
@@ -118,11 +114,9 @@ describe('email verification', () => {
     const mails = await emailsTo(customer.email);
     expect(mails).toHaveLength(2);
     // Only the newest link works.
-    await expectError(
-      await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mails[0]!) } }),
-      400,
-      'token_invalid',
-    );
+    await expectRefusal(400, 'token_invalid', 'POST', '/api/v1/auth/verify-email', undefined, {
+      token: linkToken(mails[0]!),
+    });
     expect(
       (await api('/api/v1/auth/verify-email', { method: 'POST', json: { token: linkToken(mails[1]!) } })).status,
     ).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { admin, newCustomer, newDriver } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 
 /** The seeded home base (Concord, NH) and its radius. */
 const BASE = { lat: 43.2073, lng: -71.5376 };
@@ -62,15 +62,10 @@ describe('POST /api/v1/pricing/estimate', () => {
       expect(Math.abs(res.body.distance_miles - expected)).toBeLessThan(1);
     }
     // The refusal belongs to requesting the job.
-    await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: me.token,
-        json: { location_id: me.location_id, driveway_tier_id: 1 },
-      }),
-      422,
-      'outside_service_area',
-    );
+    await expectRefusal(422, 'outside_service_area', 'POST', '/api/v1/jobs', me.token, {
+      location_id: me.location_id,
+      driveway_tier_id: 1,
+    });
   });
 
   it("answers 404 for another customer's location; an admin may quote any customer's", async () => {

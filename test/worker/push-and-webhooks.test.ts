@@ -5,7 +5,7 @@ import * as t from '../../db/schema';
 import { concatBytes, fromBase64Url, toBase64Url } from '../../worker/lib/base64url';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
 import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
-import { api, expectError, login } from './helpers';
+import { api, expectError, login, expectRefusal } from './helpers';
 import { db, notificationsFor, waitFor } from './background-fixtures';
 import { recorded } from './stand-in';
 
@@ -137,15 +137,10 @@ describe('POST /api/v1/push/subscriptions', () => {
 
   it('refuses a malformed subscription with 400 and lets the owner delete theirs', async () => {
     const driver = await newDriver();
-    await expectError(
-      await api('/api/v1/push/subscriptions', {
-        method: 'POST',
-        token: driver.token,
-        json: { endpoint: 'not a url', keys: {} },
-      }),
-      400,
-      'validation_failed',
-    );
+    await expectRefusal(400, 'validation_failed', 'POST', '/api/v1/push/subscriptions', driver.token, {
+      endpoint: 'not a url',
+      keys: {},
+    });
     const sub = await browserSubscription();
     await api('/api/v1/push/subscriptions', { method: 'POST', token: driver.token, json: sub.json });
     const del = await api('/api/v1/push/subscriptions', {
@@ -273,13 +268,15 @@ describe('GET /api/v1/admin/notifications', () => {
 
     const sms = await api(`/api/v1/admin/notifications?job_id=${job.id}&channel=sms`, { token });
     expect(((await sms.json()) as { notifications: unknown[] }).notifications).toHaveLength(3);
-    await expectError(await api('/api/v1/admin/notifications?limit=0', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/notifications?cursor=nope', { token }), 400, 'validation_failed');
-    await expectError(await api('/api/v1/admin/notifications', { token: customer.token }), 403, 'forbidden');
-    await expectError(
-      await api('/api/v1/admin/notifications', { token: (await login('driver1@demo.test')).access_token }),
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/notifications?limit=0', token);
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/notifications?cursor=nope', token);
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/admin/notifications', customer.token);
+    await expectRefusal(
       403,
       'forbidden',
+      'GET',
+      '/api/v1/admin/notifications',
+      (await login('driver1@demo.test')).access_token,
     );
   });
 });

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { concordAddress, loginAdmin, uniqueEmail } from './fixtures';
-import { api, connect, db, expectError, login, type Session, type TestSocket } from './helpers';
+import { api, connect, db, expectError, type Session, type TestSocket, expectRefusal } from './helpers';
 import { invitedDriver, loginAs, registerCustomer } from './auth-helpers';
 import { emailsTo, linkToken, waitForEmail } from './stand-in';
 
@@ -71,13 +71,11 @@ describe('POST /api/v1/auth/logout-all', () => {
 
     expect((await phone.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
     expect(phone.messages.some((m) => m.type === 'error' && m.payload?.code === 'token_revoked')).toBe(true);
-    await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/auth/me', { token: laptop.access_token }), 401, 'token_revoked');
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
-      401,
-      'refresh_token_revoked',
-    );
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', customer.access_token);
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', laptop.access_token);
+    await expectRefusal(401, 'refresh_token_revoked', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: customer.refresh_token,
+    });
     expect(await liveRefreshTokens(customer.user.id)).toBe(0);
     // A socket cannot be reopened with the revoked token either.
     await expect(connect(customer.access_token)).rejects.toThrow(/401/);
@@ -104,7 +102,7 @@ describe('POST /api/v1/auth/logout', () => {
     });
     expect(out.status).toBe(204);
     expect((await thisSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
-    await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/drivers/me', driver.access_token);
 
     await expectUntouched(await api('/api/v1/drivers/me', { token: other.access_token }), otherSocket);
   });
@@ -129,14 +127,12 @@ describe('POST /api/v1/auth/logout', () => {
     ).toBe(204);
 
     expect((await phoneSocket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
-    await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
-    await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', customer.access_token);
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', rotated.access_token);
     await expect(connect(customer.access_token, `job:${job.id}`)).rejects.toThrow(/401/);
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }),
-      401,
-      'refresh_token_revoked',
-    );
+    await expectRefusal(401, 'refresh_token_revoked', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: rotated.refresh_token,
+    });
 
     await expectUntouched(await api('/api/v1/auth/me', { token: laptop.access_token }), laptopSocket);
   });
@@ -168,12 +164,10 @@ describe('POST /api/v1/auth/logout', () => {
       if (refreshed.status === 200) {
         refreshedFirst++;
         const rotated = await json<Session>(refreshed);
-        await expectError(
-          await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: rotated.refresh_token } }),
-          401,
-          'refresh_token_revoked',
-        );
-        await expectError(await api('/api/v1/auth/me', { token: rotated.access_token }), 401, 'token_revoked');
+        await expectRefusal(401, 'refresh_token_revoked', 'POST', '/api/v1/auth/refresh', undefined, {
+          refresh_token: rotated.refresh_token,
+        });
+        await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', rotated.access_token);
       } else {
         await expectError(refreshed, 401, 'refresh_token_revoked');
       }
@@ -209,7 +203,7 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
     });
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
-    await expectError(await api('/api/v1/drivers/me', { token: driver.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/drivers/me', driver.access_token);
     await expectError(
       await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: driver.refresh_token } }),
       401,
@@ -253,20 +247,24 @@ describe('POST /api/v1/admin/users/:id/suspend', () => {
         .status,
     ).toBe(200);
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
-    await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', customer.access_token);
   });
 
   it('refuses to let an admin suspend themselves, and answers 404 for an unknown user', async () => {
     const admin = await loginAdmin();
-    await expectError(
-      await api(`/api/v1/admin/users/${admin.user.id}/suspend`, { method: 'POST', token: admin.access_token }),
+    await expectRefusal(
       409,
       'cannot_suspend_self',
+      'POST',
+      `/api/v1/admin/users/${admin.user.id}/suspend`,
+      admin.access_token,
     );
-    await expectError(
-      await api(`/api/v1/admin/users/${crypto.randomUUID()}/suspend`, { method: 'POST', token: admin.access_token }),
+    await expectRefusal(
       404,
       'not_found',
+      'POST',
+      `/api/v1/admin/users/${crypto.randomUUID()}/suspend`,
+      admin.access_token,
     );
   });
 });
@@ -288,12 +286,10 @@ describe('password reset', () => {
     expect(reset.status).toBe(204);
 
     expect((await socket.waitClosed()).code).toBe(WS_CLOSE_UNAUTHORIZED);
-    await expectError(await api('/api/v1/auth/me', { token: customer.access_token }), 401, 'token_revoked');
-    await expectError(
-      await api('/api/v1/auth/refresh', { method: 'POST', json: { refresh_token: customer.refresh_token } }),
-      401,
-      'refresh_token_revoked',
-    );
+    await expectRefusal(401, 'token_revoked', 'GET', '/api/v1/auth/me', customer.access_token);
+    await expectRefusal(401, 'refresh_token_revoked', 'POST', '/api/v1/auth/refresh', undefined, {
+      refresh_token: customer.refresh_token,
+    });
     await expectError(await loginAs(customer.email, customer.password), 401, 'invalid_credentials');
     const fresh = await loginAs(customer.email, 'a brand new winter password');
     expect(fresh.status).toBe(200);

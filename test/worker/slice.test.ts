@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { loginAdmin, newCustomer, newJob } from './fixtures';
-import { api, connect, db, expectError, login } from './helpers';
+import { api, connect, db, expectError, login, expectRefusal } from './helpers';
 
 async function homeLocation(token: string): Promise<{ id: string; lat: number; lng: number }> {
   const res = await api('/api/v1/customers/me/locations', { token });
@@ -168,15 +168,10 @@ describe('bad input to the slice endpoints', () => {
       (l) => l.label === 'Camp',
     )!;
     const before = await writesOf('customer1@demo.test');
-    const body = await expectError(
-      await api('/api/v1/jobs', {
-        method: 'POST',
-        token: customer.access_token,
-        json: { location_id: camp.id, driveway_tier_id: 1 },
-      }),
-      422,
-      'outside_service_area',
-    );
+    const body = await expectRefusal(422, 'outside_service_area', 'POST', '/api/v1/jobs', customer.access_token, {
+      location_id: camp.id,
+      driveway_tier_id: 1,
+    });
     expect((body.error.details as { distance_miles: number }).distance_miles).toBeGreaterThan(10);
     expect(await writesOf('customer1@demo.test')).toEqual(before);
   });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concordPoint, newAdmin, newContract, newCustomer, newDriver, type Person, rows, uniq } from './fixtures';
-import { api, call, connect, expectError, type TestSocket } from './helpers';
+import { api, call, connect, expectError, expectRefusal } from './helpers';
 
 /**
  * Storm routes, on a winter of their own (2023–24): the storm here plows only these
@@ -131,24 +131,17 @@ export function stormRoutesSuite(): void {
       });
 
       it('refuses bad input: a driver id that is not a UUID (400), a driver off shift (422), an unknown storm (404)', async () => {
-        await expectError(
-          await api(`/api/v1/admin/storms/${stormId}/plan`, {
-            method: 'POST',
-            token: staff.token,
-            json: { driver_ids: ['nope'] },
-          }),
-          400,
-          'validation_failed',
-        );
+        await expectRefusal(400, 'validation_failed', 'POST', `/api/v1/admin/storms/${stormId}/plan`, staff.token, {
+          driver_ids: ['nope'],
+        });
         const off = await newDriver({ status: 'offline' });
-        const body = await expectError(
-          await api(`/api/v1/admin/storms/${stormId}/plan`, {
-            method: 'POST',
-            token: staff.token,
-            json: { driver_ids: [off.profile_id] },
-          }),
+        const body = await expectRefusal(
           422,
           'driver_unavailable',
+          'POST',
+          `/api/v1/admin/storms/${stormId}/plan`,
+          staff.token,
+          { driver_ids: [off.profile_id] },
         );
         expect(body.error.details).toEqual({ driver_ids: [off.profile_id] });
         await expectError(
@@ -279,10 +272,13 @@ export function stormRoutesSuite(): void {
         const stop = (await call('GET', `/api/v1/admin/storms/${stormId}/routes`, staff.token)).body as Routes;
         const any = ourRoutes(stop)[0]!.stops[0]!.job_id;
         for (const json of [{}, { driver_id: 'x' }, { driver_id: driver.profile_id, position: 0 }]) {
-          await expectError(
-            await api(`/api/v1/admin/route-stops/${any}/move`, { method: 'POST', token: staff.token, json }),
+          await expectRefusal(
             400,
             'validation_failed',
+            'POST',
+            `/api/v1/admin/route-stops/${any}/move`,
+            staff.token,
+            json,
           );
         }
         await expectError(
@@ -296,14 +292,13 @@ export function stormRoutesSuite(): void {
         const [completed] = await rows<{ id: string }>(
           sql`SELECT id FROM jobs WHERE storm_id = ${stormId} AND status = 'completed' LIMIT 1`,
         );
-        await expectError(
-          await api(`/api/v1/admin/route-stops/${completed!.id}/move`, {
-            method: 'POST',
-            token: staff.token,
-            json: { driver_id: driver.profile_id },
-          }),
+        await expectRefusal(
           409,
           'stop_under_way',
+          'POST',
+          `/api/v1/admin/route-stops/${completed!.id}/move`,
+          staff.token,
+          { driver_id: driver.profile_id },
         );
       });
     });
@@ -327,15 +322,10 @@ export function stormRoutesSuite(): void {
 
         const neighbour = await newCustomer({ location: { lat: NORTH.lat + 0.004, lng: NORTH.lng + 0.004 } });
         const asked = Date.now();
-        const body = await expectError(
-          await api('/api/v1/jobs', {
-            method: 'POST',
-            token: neighbour.token,
-            json: { location_id: neighbour.location_id, driveway_tier_id: 2 },
-          }),
-          422,
-          'crew_booked',
-        );
+        const body = await expectRefusal(422, 'crew_booked', 'POST', '/api/v1/jobs', neighbour.token, {
+          location_id: neighbour.location_id,
+          driveway_tier_id: 2,
+        });
         const details = body.error.details as { earliest_at: string; promise_minutes: number };
         const earliest = Date.parse(details.earliest_at);
         // Honest: after the promise runs out, and not before the driver has finished their route
@@ -369,15 +359,9 @@ export function stormRoutesSuite(): void {
           (await call('GET', '/api/v1/admin/settings', staff.token)).body.settings.storm_intake_promise_minutes;
         expect(await promiseNow()).toBe(120);
         for (const bad of [14, 1441, 90.5, '180', null]) {
-          await expectError(
-            await api('/api/v1/admin/settings', {
-              method: 'PATCH',
-              token: staff.token,
-              json: { storm_intake_promise_minutes: bad },
-            }),
-            400,
-            'validation_failed',
-          );
+          await expectRefusal(400, 'validation_failed', 'PATCH', '/api/v1/admin/settings', staff.token, {
+            storm_intake_promise_minutes: bad,
+          });
         }
         expect(await promiseNow()).toBe(120);
 

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import worker from '../../worker/index';
 import { newAdmin, newContract, newCustomer, newDriver, type Person, rows, uniq, walkJob } from './fixtures';
-import { api, call, expectError } from './helpers';
+import { api, call, expectError, expectRefusal } from './helpers';
 import { waitFor } from './background-fixtures';
 import { emailsTo } from './stand-in';
 import { stormEvidenceSuite } from './storm-evidence.suite';
@@ -216,11 +216,7 @@ describe('POST /api/v1/admin/storms/:id/depth', () => {
     const body = await expectError(res, 409, 'depth_not_raised');
     expect(body.error.details).toEqual({ depth_in: 8 });
     expect(await rows(sql`SELECT * FROM storms WHERE id = ${storm.id}`)).toEqual(before);
-    await expectError(
-      await api(`/api/v1/admin/storms/${storm.id}/depth`, { method: 'POST', token: staff.token, json: {} }),
-      400,
-      'validation_failed',
-    );
+    await expectRefusal(400, 'validation_failed', 'POST', `/api/v1/admin/storms/${storm.id}/depth`, staff.token, {});
     await expectError(
       await api(`/api/v1/admin/storms/${crypto.randomUUID()}/depth`, {
         method: 'POST',
@@ -273,7 +269,7 @@ describe('storm billing', () => {
     expect(mine.body.invoices.filter((v: Contract) => v.contract_installment_id)).toHaveLength(2);
     const first = mine.body.invoices.find((v: Contract) => v.contract_installment_id);
     expect(first).toMatchObject({ job_id: null, job_address: null, status: 'sent' });
-    await expectError(await api(`/api/v1/invoices/${first.id}/pdf`, { token: seasonalCustomer.token }), 404, 'no_pdf');
+    await expectRefusal(404, 'no_pdf', 'GET', `/api/v1/invoices/${first.id}/pdf`, seasonalCustomer.token);
 
     await runCron('30 * * * *', '2025-01-15T17:30:00Z');
     expect((await issued(c.seasonal.id)).map((v) => v.subtotal_cents)).toEqual([30000, 30000, 30000]);
@@ -345,15 +341,9 @@ describe('POST /api/v1/admin/storms/:id/close and GET …/summary', () => {
   });
 
   it('refuses to raise a closed storm (409) and answers 404 for a storm that does not exist', async () => {
-    await expectError(
-      await api(`/api/v1/admin/storms/${storm.id}/depth`, {
-        method: 'POST',
-        token: staff.token,
-        json: { depth_in: 12 },
-      }),
-      409,
-      'storm_closed',
-    );
+    await expectRefusal(409, 'storm_closed', 'POST', `/api/v1/admin/storms/${storm.id}/depth`, staff.token, {
+      depth_in: 12,
+    });
     await expectError(await api(`/api/v1/admin/storms/${crypto.randomUUID()}/summary`, { token: staff.token }), 404);
     const list = await call('GET', '/api/v1/admin/storms', staff.token);
     expect(list.body.storms.find((s: Contract) => s.id === storm.id)).toMatchObject({ status: 'closed', done: 2 });

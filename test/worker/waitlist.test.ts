@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { admin, newCustomer, newDriver, type Person, rows } from './fixtures';
-import { api, call, db, expectError } from './helpers';
+import { api, call, db, expectRefusal } from './helpers';
 
 /** A waiting entry for `customer`, written directly so most tests need not pause the operator. */
 async function entryFor(
@@ -121,23 +121,11 @@ describe('POST /api/v1/waitlist/:id/take', () => {
   it('refuses customers (403), unknown entries (404) and suspended drivers (422)', async () => {
     const customer = await newCustomer();
     const id = await entryFor(customer);
-    await expectError(
-      await api(`/api/v1/waitlist/${id}/take`, { method: 'POST', token: customer.token }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(403, 'forbidden', 'POST', `/api/v1/waitlist/${id}/take`, customer.token);
     const driver = await newDriver({ status: 'offline' });
-    await expectError(
-      await api(`/api/v1/waitlist/${crypto.randomUUID()}/take`, { method: 'POST', token: driver.token }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'POST', `/api/v1/waitlist/${crypto.randomUUID()}/take`, driver.token);
     await rows(sql`UPDATE users SET suspended_at = now() WHERE id = ${driver.user_id}`);
-    await expectError(
-      await api(`/api/v1/waitlist/${id}/take`, { method: 'POST', token: driver.token }),
-      422,
-      'driver_suspended',
-    );
+    await expectRefusal(422, 'driver_suspended', 'POST', `/api/v1/waitlist/${id}/take`, driver.token);
   });
 });
 
@@ -158,25 +146,13 @@ describe('admin waitlist actions', () => {
       sql`SELECT job_id FROM notification_log WHERE user_id = ${customer.user_id} AND kind = 'waitlist_promoted'`,
     );
     expect(notes).toEqual([{ job_id: assigned.body.job.id }]); // the second entry asked for no messages
-    await expectError(
-      await api(`/api/v1/waitlist/${second}/promote`, { method: 'POST', token }),
-      409,
-      'waitlist_not_waiting',
-    );
-    await expectError(
-      await api(`/api/v1/waitlist/${first}/assign`, { method: 'POST', token, json: { driver_id: 'nope' } }),
-      400,
-      'validation_failed',
-    );
-    await expectError(
-      await api(`/api/v1/waitlist/${first}/assign`, {
-        method: 'POST',
-        token: driver.token,
-        json: { driver_id: driver.profile_id },
-      }),
-      403,
-      'forbidden',
-    );
+    await expectRefusal(409, 'waitlist_not_waiting', 'POST', `/api/v1/waitlist/${second}/promote`, token);
+    await expectRefusal(400, 'validation_failed', 'POST', `/api/v1/waitlist/${first}/assign`, token, {
+      driver_id: 'nope',
+    });
+    await expectRefusal(403, 'forbidden', 'POST', `/api/v1/waitlist/${first}/assign`, driver.token, {
+      driver_id: driver.profile_id,
+    });
   });
 
   it('lists waiting entries oldest first: admins with contact details, drivers without', async () => {
@@ -207,8 +183,8 @@ describe('admin waitlist actions', () => {
     ).toBe(true);
     const queue = await call('GET', '/api/v1/drivers/me/jobs', driver.token);
     expect(Array.isArray(queue.body.waitlist)).toBe(true);
-    await expectError(await api('/api/v1/waitlist', { token: customer.token }), 403, 'forbidden');
-    await expectError(await api('/api/v1/waitlist?status=frozen', { token }), 400, 'validation_failed');
+    await expectRefusal(403, 'forbidden', 'GET', '/api/v1/waitlist', customer.token);
+    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/waitlist?status=frozen', token);
   });
 
   it('cancels: the customer their own waiting entry, admins any; others get 404', async () => {
@@ -216,28 +192,19 @@ describe('admin waitlist actions', () => {
     const customer = await newCustomer();
     const stranger = await newCustomer();
     const mine = await entryFor(customer);
-    await expectError(
-      await api(`/api/v1/customers/me/waitlist/${mine}`, { method: 'DELETE', token: stranger.token }),
-      404,
-      'not_found',
-    );
+    await expectRefusal(404, 'not_found', 'DELETE', `/api/v1/customers/me/waitlist/${mine}`, stranger.token);
     const cancelled = await call('DELETE', `/api/v1/customers/me/waitlist/${mine}`, customer.token);
     expect(cancelled.body.waitlist_entry).toMatchObject({ id: mine, status: 'cancelled' });
-    await expectError(
-      await api(`/api/v1/customers/me/waitlist/${mine}`, { method: 'DELETE', token: customer.token }),
-      409,
-      'waitlist_not_waiting',
-    );
+    await expectRefusal(409, 'waitlist_not_waiting', 'DELETE', `/api/v1/customers/me/waitlist/${mine}`, customer.token);
     const other = await entryFor(customer);
     const byAdmin = await call('DELETE', `/api/v1/waitlist/${other}`, token);
     expect(byAdmin.body.waitlist_entry.status).toBe('cancelled');
-    await expectError(
-      await api(`/api/v1/waitlist/${mine}/take`, {
-        method: 'POST',
-        token: (await newDriver({ status: 'offline' })).token,
-      }),
+    await expectRefusal(
       409,
       'waitlist_not_waiting',
+      'POST',
+      `/api/v1/waitlist/${mine}/take`,
+      (await newDriver({ status: 'offline' })).token,
     );
   });
 });

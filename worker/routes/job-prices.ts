@@ -7,7 +7,6 @@ import { audit } from '../lib/audit';
 import { toJob, visibleJob } from '../services/jobs';
 import { changePrice, priceChanges, toPriceChange } from '../services/price-changes';
 import type { AppEnv } from '../types';
-import { log } from '../lib/log';
 
 /** On-site price overrides and their log (ApexPlow §3.11), under /api/v1/jobs/:id. */
 export const jobPrices = new Hono<AppEnv>();

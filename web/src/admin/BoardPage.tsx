@@ -31,7 +31,6 @@ import {
   listWaitlist,
   loadBoard,
   moveJob,
-  patchSettings,
   promoteWaitlisted,
 } from './admin-api';
 import { useAdmin } from './AdminData';

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { getHealth } from './admin-api';
 import { strings } from './strings';
 import { Tiles } from '../ui/Tiles';
+import { TableHead } from '../ui/DataTable';
 
 const REFRESH_MS = 30_000;
 
@@ -103,14 +104,7 @@ function Crons({ h, now }: { h: AdminHealth; now: number }) {
       <h2>{s.cronsTitle}</h2>
       <div className="table-wrap card">
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{s.cronName}</th>
-              <th scope="col">{s.cronSchedule}</th>
-              <th scope="col">{s.cronLast}</th>
-              <th scope="col">{s.cronResult}</th>
-            </tr>
-          </thead>
+          <TableHead headers={[s.cronName, s.cronSchedule, s.cronLast, s.cronResult]} />
           <tbody>
             {h.crons!.map((c) => {
               const ago = secondsSince(c.last_started_at, now);

@@ -15,6 +15,7 @@ import {
   voidInvoice,
 } from './admin-api';
 import { strings } from './strings';
+import { TableHead } from '../ui/DataTable';
 
 const s = strings.invoices;
 
@@ -81,17 +82,7 @@ export default function InvoicesPage() {
         <p className="muted">{s.empty}</p>
       ) : (
         <table className="table" data-testid="invoices">
-          <thead>
-            <tr>
-              <th>{s.number}</th>
-              <th>{s.customer}</th>
-              <th>{s.address}</th>
-              <th>{s.issued}</th>
-              <th>{s.status}</th>
-              <th>{s.total}</th>
-              <th>{s.balance}</th>
-            </tr>
-          </thead>
+          <TableHead headers={[s.number, s.customer, s.address, s.issued, s.status, s.total, s.balance]} />
           <tbody>
             {list.data.map((inv) => (
               <tr key={inv.id} data-invoice-id={inv.id}>

@@ -8,7 +8,7 @@ import { useNow, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
-import { DataTable, type DataTableProps } from '../ui/DataTable';
+import { DataTable, type DataTableProps, TableHead } from '../ui/DataTable';
 import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
 import { Field, fieldSetter } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
@@ -256,14 +256,7 @@ export function DriversPage() {
       <ErrorNotice error={admin.driversError} strings={strings.errors} onRetry={admin.reloadDrivers} />
       <div className="table-wrap card">
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{s.name}</th>
-              <th scope="col">{s.status}</th>
-              <th scope="col">{s.position}</th>
-              <th scope="col">{s.account}</th>
-            </tr>
-          </thead>
+          <TableHead headers={[s.name, s.status, s.position, s.account]} />
           <tbody>
             {(admin.drivers ?? []).map((d) => {
               const pos = admin.live[d.id]?.ts ?? d.location_updated_at;
@@ -482,12 +475,7 @@ export function ReportsPage() {
           <details>
             <summary>{s.day}</summary>
             <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{s.day}</th>
-                  <th scope="col">{s.collected}</th>
-                </tr>
-              </thead>
+              <TableHead headers={[s.day, s.collected]} />
               <tbody>
                 {revenue.data.days.map((d) => (
                   <tr key={d.day}>

@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
-import { DataTable } from '../ui/DataTable';
+import { DataTable, TableHead } from '../ui/DataTable';
 import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { patchSettings } from './admin-api';
 import { useAdmin } from './AdminData';
@@ -297,14 +297,7 @@ function SummaryCard({ title, summary }: { title: string; summary: StormSummary 
       {summary.lines.length > 0 && (
         <div className="table-wrap">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{s.address}</th>
-                <th scope="col">{s.deadline}</th>
-                <th scope="col">{s.completed}</th>
-                <th scope="col">{s.outcome}</th>
-              </tr>
-            </thead>
+            <TableHead headers={[s.address, s.deadline, s.completed, s.outcome]} />
             <tbody>
               {summary.lines.map((l) => (
                 <tr key={l.job_id}>

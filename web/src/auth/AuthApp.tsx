@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { ApiError, apiUrl, send } from '../lib/api';
 import type { TokenResponse } from '../../../contract/responses';
 import { usePathname, navigate } from '../lib/router';
@@ -8,6 +8,7 @@ import { NotFound } from '../ui/NotFound';
 import { strings } from './strings';
 import '../customer/customer.css';
 import { Field } from '../ui/Field';
+import { useFormSubmit } from '../ui/form-submit';
 
 /**
  * Where emailed links land (`/auth/verify-email#token=…` and friends; the token rides in
@@ -139,22 +140,12 @@ function MagicLink() {
 function ForgotPassword() {
   const id = useId();
   const [email, setEmail] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('email') ?? '');
-  const [busy, setBusy] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await post('/auth/request-password-reset', { email: email.trim() });
-      setSentTo(email.trim());
-    } catch (err) {
-      setError(errorMessage(err, strings.errors));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit: onSubmit } = useFormSubmit(strings.errors);
+  const submit = onSubmit(async () => {
+    await post('/auth/request-password-reset', { email: email.trim() });
+    setSentTo(email.trim());
+  });
   return (
     <section className="card signin" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>{strings.forgotTitle}</h1>
@@ -190,34 +181,30 @@ function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
   const id = useId();
   const [token] = useState(tokenFromUrl);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [enrol, setEnrol] = useState<string | null>(null);
   useEffect(() => {
     if (token) history.replaceState(null, '', window.location.pathname);
   }, [token]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (kind === 'reset') {
-        await post('/auth/reset-password', { token, password });
-        navigate('/customer', { replace: true });
-        return;
-      }
-      const res = await post<TokenResponse & { totp_enrolment_token?: string }>('/auth/accept-invite', {
-        token,
-        password,
-      });
-      if (res.totp_enrolment_token) setEnrol(res.totp_enrolment_token);
-      else startSession(res);
-    } catch (err) {
-      setError(err instanceof ApiError && err.isMissingRoute ? strings.unavailable : errorMessage(err, strings.errors));
-    } finally {
-      setBusy(false);
+  const {
+    busy,
+    error,
+    submit: onSubmit,
+  } = useFormSubmit(strings.errors, (err) =>
+    err instanceof ApiError && err.isMissingRoute ? strings.unavailable : null,
+  );
+  const submit = onSubmit(async () => {
+    if (kind === 'reset') {
+      await post('/auth/reset-password', { token, password });
+      navigate('/customer', { replace: true });
+      return;
     }
-  };
+    const res = await post<TokenResponse & { totp_enrolment_token?: string }>('/auth/accept-invite', {
+      token,
+      password,
+    });
+    if (res.totp_enrolment_token) setEnrol(res.totp_enrolment_token);
+    else startSession(res);
+  });
   if (enrol) {
     return (
       <section className="card signin">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DriverStatus } from '../../../contract/enums';
 import type { Job, WaitlistItem } from '../../../contract/responses';
 import { unlockAudio } from '../lib/alert';
-import { formatDateTime, formatMoney } from '../lib/format';
+import { formatDateTime } from '../lib/format';
 import { Link, navigate } from '../lib/router';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';

@@ -1,5 +1,4 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
-import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
 import { PASSWORD_CHANGE, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
 

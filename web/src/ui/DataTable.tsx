@@ -57,3 +57,19 @@ export function DataTable<T>({ rows, columns, rowKey, empty, rowData, card = tru
     </div>
   );
 }
+
+/** A table's header row: one column header per entry, each scoped to its column. */
+export function TableHead({ headers }: { headers: readonly ReactNode[] }) {
+  return (
+    <thead>
+      <tr>
+        {headers.map((h, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a table's columns are fixed for its life
+          <th key={i} scope="col">
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { ApiError } from '../lib/api';
 import { signIn, type SessionStore } from '../lib/session';
-import { errorMessage, FormAlert } from './ErrorNotice';
+import { FormAlert } from './ErrorNotice';
 import type { ErrorStrings, SignInStrings } from './strings';
 import { Field } from './Field';
+import { useFormSubmit } from './form-submit';
 
 /**
  * Email + password (+ a TOTP code for the admin portal). On success the session store
@@ -24,27 +25,19 @@ export function SignInForm({
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn(session, { email, password, ...(withTotp && totp ? { totp_code: totp.replace(/\s+/g, '') } : {}) });
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'wrong_app') {
-        setError(strings.wrongApp(String((err.details as { role?: string } | undefined)?.role ?? '')));
-      } else if (err instanceof ApiError && err.code === 'totp_required' && withTotp) {
-        setError(strings.totpRequired);
-      } else {
-        setError(errorMessage(err, errors));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    submit: onSubmit,
+  } = useFormSubmit(errors, (err) => {
+    if (err instanceof ApiError && err.code === 'wrong_app')
+      return strings.wrongApp(String((err.details as { role?: string } | undefined)?.role ?? ''));
+    if (err instanceof ApiError && err.code === 'totp_required' && withTotp) return strings.totpRequired;
+    return null;
+  });
+  const submit = onSubmit(() =>
+    signIn(session, { email, password, ...(withTotp && totp ? { totp_code: totp.replace(/\s+/g, '') } : {}) }),
+  );
 
   return (
     <section className="card signin" aria-labelledby={`${id}-title`}>
