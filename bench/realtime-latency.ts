@@ -20,6 +20,11 @@
  * separated parts of scenario names: `drivers`, `500 watchers`) and BENCH_TARGETS
  * (`;`-separated target names) to run a subset. Results are printed as a table and written to
  * bench/results/realtime-latency-<time>.json.
+ *
+ * `BENCH_CEILING=1` instead steps the load up until p99 passes 100 ms or deliveries drop
+ * below 99 %: watchers on one job room (500 → 4,000), and drivers at 1 Hz streaming through
+ * the operator's one Dispatch object (50 → 800, two watchers per job). The load generator
+ * shares the machine's cores, so the ceiling found is this machine's, a lower bound.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,11 +32,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApp } from '../scripts/lib/app';
+import { type RunningApp, startApp } from '../scripts/lib/app';
 import { findDirectPort } from './lib/direct-port';
 import { startWranglerDev } from './lib/wrangler-dev';
 import type { LoadJob, RunResult, Scenario, Target } from './lib/ws-load';
 import { seedFleet } from './lib/seed-fleet';
+import type { SigningEnv } from '../worker/auth/tokens';
 import { mergeRounds, type MergedResult } from './lib/merge';
 import { ms } from './lib/stats';
 
@@ -48,6 +54,11 @@ const ONLY_TARGETS = process.env.BENCH_TARGETS?.split(';');
 /** BENCH_PERSIST=memory keeps local Durable Object storage on tmpfs (/dev/shm). */
 const PERSIST_TO = process.env.BENCH_PERSIST === 'memory' ? mkdtempSync('/dev/shm/plowdispatch-bench-') : undefined;
 const TARGETS = { p99Ms: 25, ratio: 1.5 };
+const CEILING = { p99Ms: 100, delivered: 0.99 };
+const CEILING_STEPS = {
+  watchers: (process.env.BENCH_CEILING_WATCHERS ?? '500,1000,2000,4000').split(',').map(Number),
+  drivers: (process.env.BENCH_CEILING_DRIVERS ?? '50,100,200,400,800').split(',').map(Number),
+};
 
 const log = (l: string) => console.log(l);
 
@@ -136,6 +147,71 @@ function table(results: MergedResult[]): string {
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/**
+ * Steps one kind of load up on one target until a step misses the ceiling's p99 or
+ * delivery; returns every step run (the last may be the one that missed).
+ */
+async function stepUntilCeiling(target: Target, steps: Scenario[]): Promise<RunResult[]> {
+  const runs: RunResult[] = [];
+  for (const s of steps) {
+    log(`ceiling: ${s.name} on ${target.name}`);
+    const r = await runIsolated(target, s);
+    runs.push(r);
+    if (r.latency.p99 > CEILING.p99Ms || r.deliveredShare < CEILING.delivered) break;
+  }
+  return runs;
+}
+
+/** The largest step that kept p99 within the ceiling and delivered everything, in words. */
+function ceilingOf(runs: RunResult[]): string {
+  const held = runs.filter((r) => r.latency.p99 <= CEILING.p99Ms && r.deliveredShare >= CEILING.delivered);
+  const missed = runs.find((r) => !held.includes(r));
+  const top = held.at(-1);
+  return `${runs[0]?.target}: ${top ? `holds ${top.scenario} (p99 ${ms(top.latency.p99)} ms)` : 'no step held'}${
+    missed
+      ? `; ${missed.scenario} misses (p99 ${ms(missed.latency.p99)} ms, ${(missed.deliveredShare * 100).toFixed(1)} % delivered)`
+      : '; the largest step tried still held'
+  }`;
+}
+
+/** Ceiling mode: the steps for one job room and for the Dispatch object, their table and verdicts. */
+async function ceiling(app: RunningApp, keys: SigningEnv, direct: string, bareDo: string): Promise<void> {
+  const most = Math.max(...CEILING_STEPS.drivers);
+  // Enough people that no one opens more than ten screens (the per-user budget).
+  const fleet = await seedFleet(app.databaseUrl, keys, most, Math.ceil(Math.max(...CEILING_STEPS.watchers) / 10));
+  const crowd: LoadJob = {
+    ...fleet.jobs[0]!,
+    watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens],
+  };
+  const step = (name: string, jobs: LoadJob[], watchersPerJob: number): Scenario => ({
+    name,
+    jobs,
+    watchersPerJob,
+    rateHz: 1,
+    warmupSeconds: WARMUP,
+    seconds: SECONDS,
+  });
+  const roomSteps = CEILING_STEPS.watchers.map((n) => step(`1 job × ${n} watchers`, [crowd], n));
+  const dispatchSteps = CEILING_STEPS.drivers.map((n) =>
+    step(`${n} drivers × 2 watchers, via dispatch`, fleet.jobs.slice(0, n), 2),
+  );
+  const rows: RunResult[] = [];
+  const lines: string[] = [];
+  for (const [target, steps] of [
+    [referenceDoTarget(bareDo, 'bare DO'), roomSteps],
+    [appTarget(direct, 'plowdispatch'), roomSteps],
+    [appTarget(direct, 'plowdispatch, drivers via dispatch', 'dispatch'), dispatchSteps],
+  ] as const) {
+    const runs = await stepUntilCeiling(target, steps);
+    rows.push(...runs);
+    lines.push(ceilingOf(runs));
+  }
+  log('');
+  log(table(mergeRounds(rows)));
+  log(`\nceiling (p99 ≤ ${CEILING.p99Ms} ms, ≥ ${CEILING.delivered * 100} % delivered):`);
+  for (const l of lines) log(`  ${l}`);
+}
+
 async function main(): Promise<void> {
   const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
   log(`durable storage: ${PERSIST_TO ? `tmpfs (${PERSIST_TO})` : 'disk (.data/)'}`);
@@ -174,6 +250,11 @@ async function main(): Promise<void> {
   ];
   const runs: RunResult[] = [];
   try {
+    if (process.env.BENCH_CEILING) {
+      const direct = directPort ? `http://127.0.0.1:${directPort}` : app.url;
+      await ceiling(app, keys, direct, referenceDo.directUrl ?? referenceDo.url);
+      return;
+    }
     const fleet = await seedFleet(app.databaseUrl, keys, 50, 50);
     // The crowd: the first job, watched by its customer and 50 dispatchers, ten screens each.
     const crowdJob: LoadJob = {

@@ -197,6 +197,7 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
       const toName = roster.drivers.find((d) => d.id === to)!.full_name;
 
       if (how === 'drag') {
+        await panel.locator(`li[data-job-id="${moving.job_id}"][draggable="true"]`).waitFor(WAIT);
         await dragOnto(
           page,
           panel.locator(`li[data-job-id="${moving.job_id}"] strong`),
@@ -376,7 +377,9 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
  * after the pointer has moved while pressed), release over `target`.
  */
 async function dragOnto(page: Page, source: Locator, target: Locator): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
+  // Both ends on screen at once: a press outside the viewport starts no drag, only a text selection.
+  const [a, b] = [(await source.boundingBox())!, (await target.boundingBox())!];
+  await page.evaluate((dy) => window.scrollBy(0, dy), (a.y + b.y) / 2 - (page.viewportSize()?.height ?? 0) / 2);
   const from = (await source.boundingBox())!;
   const to = (await target.boundingBox())!;
   const [x0, y0] = [from.x + 8, from.y + from.height / 2];
