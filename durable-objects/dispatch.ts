@@ -2,7 +2,8 @@ import { ACTIVE_JOB } from '../contract/job-status';
 import type { ClientMessage, DriverLocationPayload, LocationPing, ServerMessage } from '../contract/ws';
 import { withDb } from '../worker/lib/db';
 import { roomStub } from '../worker/realtime';
-import { activeJobOf } from '../worker/services/positions';
+import { activeJobsOf } from '../worker/services/positions';
+import { BatchedLookup } from './batched-lookup';
 import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, type DriverRow } from './driver-positions';
 import { GpsOutbox, type PingResult } from './gps-outbox';
@@ -28,6 +29,8 @@ export class Dispatch extends SocketRoom {
   #positions: DriverPositions;
   /** Pings of drivers on no job, on their way to the GPS log. */
   #outbox: GpsOutbox;
+  /** Drivers' live jobs asked of Postgres together: a reconnecting fleet is a few queries. */
+  #liveJobs = new BatchedLookup<string, string>((ids) => withDb(this.env, (db) => activeJobsOf(db, ids)));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -149,7 +152,7 @@ export class Dispatch extends SocketRoom {
 
   /** First ping from a driver this object has no record of: ask Postgres for their live job. */
   async #adoptDriver(driverId: string): Promise<DriverRow> {
-    const jobId = await withDb(this.env, (db) => activeJobOf(db, driverId));
+    const jobId = (await this.#liveJobs.get(driverId)) ?? null;
     const again = this.#positions.get(driverId);
     if (again) return again; // an assignment arrived while we were asking
     this.#positions.setActiveJob(driverId, jobId);

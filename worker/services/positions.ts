@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, inArray, sql } from 'drizzle-orm';
 import { ACTIVE_JOB } from '../../contract/job-status';
 import { geographyPointSql } from '../../db/geo';
 import * as t from '../../db/schema';
@@ -28,16 +28,17 @@ export async function flushDriverPositions(db: Pick<Db, 'execute'>, rows: Driver
 }
 
 /**
- * The job a driver's pings belong to right now (the most recently assigned live one), for
+ * The job each driver's pings belong to right now (the most recently assigned live one), in
+ * one query for many drivers; a driver with none is absent. For
  * the dispatch object when it meets a driver it has no record of — a fresh deployment, or
  * an assignment whose fan-out was lost.
  */
-export async function activeJobOf(db: Db, driverId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ id: t.jobs.id })
+export async function activeJobsOf(db: Db, driverIds: readonly string[]): Promise<Map<string, string>> {
+  if (driverIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([t.jobs.driver_id], { driver_id: t.jobs.driver_id, id: t.jobs.id })
     .from(t.jobs)
-    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB])))
-    .orderBy(desc(t.jobs.assigned_at))
-    .limit(1);
-  return row?.id ?? null;
+    .where(and(inArray(t.jobs.driver_id, [...driverIds]), inArray(t.jobs.status, [...ACTIVE_JOB])))
+    .orderBy(t.jobs.driver_id, desc(t.jobs.assigned_at));
+  return new Map(rows.map((r) => [r.driver_id!, r.id]));
 }
