@@ -10,7 +10,7 @@ import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { DataTable, type DataTableProps, TableHead } from '../ui/DataTable';
 import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
-import { Field, fieldSetter } from '../ui/Field';
+import { Field, fieldSetter, PhoneField } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
 import {
   activateUser,
@@ -333,12 +333,11 @@ export function DriversPage() {
             onValue={set('email')}
             error={fields.email}
           />
-          <Field
+          <PhoneField
             id={`${id}-phone`}
             label={s.phone}
-            type="tel"
+            autoComplete="off"
             placeholder={strings.phonePlaceholder}
-            maxLength={FIELD_MAX.phone}
             value={form.phone}
             onValue={set('phone')}
             error={fields.phone}

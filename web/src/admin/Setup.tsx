@@ -9,10 +9,9 @@ import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import { errorMessage } from '../ui/ErrorNotice';
 import { getTiers, patchSettings, putServiceArea, putTiers } from './admin-api';
-import { Field, FieldError } from '../ui/Field';
+import { FieldError, PhoneField } from '../ui/Field';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
-import { FIELD_MAX } from '../../../contract/field-messages';
 
 /**
  * The operator's setup: the service area (home base + radius slider drawn on the map) and
@@ -314,14 +313,10 @@ function OfficePhone() {
     <form className="card" aria-labelledby={`${id}-title`} onSubmit={save}>
       <h2 id={`${id}-title`}>{s.title}</h2>
       <p className="muted">{s.intro}</p>
-      <Field
+      <PhoneField
         id={`${id}-phone`}
         label={s.label}
-        type="tel"
-        inputMode="tel"
-        autoComplete="tel"
         placeholder={strings.phonePlaceholder}
-        maxLength={FIELD_MAX.phone}
         value={phone}
         onValue={setPhone}
         error={error}

@@ -14,7 +14,7 @@ import {
 } from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
-import { Field } from '../ui/Field';
+import { Field, PhoneField } from '../ui/Field';
 import { FIELD_MAX } from '../../../contract/field-messages';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { Dialog } from '../ui/Dialog';
@@ -256,14 +256,10 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
       <h2 id={`${id}-title`}>{v.phoneTitle}</h2>
       <p className="muted">{v.phoneBody}</p>
       <form onSubmit={send}>
-        <Field
+        <PhoneField
           id={`${id}-phone`}
           label={v.phoneLabel}
-          type="tel"
-          inputMode="tel"
-          autoComplete="tel"
           placeholder={v.phonePlaceholder}
-          maxLength={FIELD_MAX.phone}
           value={phone}
           onValue={setPhone}
           error={fields.phone}

@@ -1,4 +1,5 @@
 import type { Dispatch, InputHTMLAttributes, ReactNode, SetStateAction } from 'react';
+import { FIELD_MAX } from '../../../contract/field-messages';
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'children'>;
 
@@ -51,6 +52,14 @@ export function FieldError({ id, message }: { id?: string; message: string | nul
       {message}
     </p>
   );
+}
+
+/**
+ * A phone number: the phone keypad, the browser's autofill of the user's own number
+ * (`autoComplete="off"` for someone else's) and the API's length limit.
+ */
+export function PhoneField(props: Omit<FieldProps, 'type' | 'inputMode' | 'maxLength'>) {
+  return <Field type="tel" inputMode="tel" autoComplete="tel" maxLength={FIELD_MAX.phone} {...props} />;
 }
 
 type TextKeys<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
