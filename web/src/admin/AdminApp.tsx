@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { useSession } from '../lib/hooks';
 import { Link, matchPath, navigate, usePathname } from '../lib/router';
 import { AppShell } from '../ui/AppShell';
@@ -21,23 +21,24 @@ const ContractsPage = lazy(() => import('./ContractsPage'));
 const InvoicesPage = lazy(() => import('./InvoicesPage'));
 
 const n = strings.nav;
-const PAGES = [
-  ['/admin', n.board],
-  ['/admin/map', n.map],
-  ['/admin/drivers', n.drivers],
-  ['/admin/customers', n.customers],
-  ['/admin/contracts', n.contracts],
-  ['/admin/storms', n.storms],
-  ['/admin/pricing', n.pricing],
-  ['/admin/service-area', n.area],
-  ['/admin/invoices', n.invoices],
-  ['/admin/reports', n.reports],
-  ['/admin/audit', n.audit],
-  ['/admin/notifications', n.outbox],
-  ['/admin/security', n.security],
-  ['/admin/health', n.health],
-  ['/admin/setup', n.setup],
-] as const;
+/** Each screen once: its path, its name in the menu and what it shows. */
+const PAGES: readonly (readonly [string, string, ComponentType])[] = [
+  ['/admin', n.board, BoardPage],
+  ['/admin/map', n.map, LiveMapPage],
+  ['/admin/drivers', n.drivers, DriversPage],
+  ['/admin/customers', n.customers, CustomersPage],
+  ['/admin/contracts', n.contracts, ContractsPage],
+  ['/admin/storms', n.storms, StormsPage],
+  ['/admin/pricing', n.pricing, PricingPage],
+  ['/admin/service-area', n.area, ServiceAreaPage],
+  ['/admin/invoices', n.invoices, InvoicesPage],
+  ['/admin/reports', n.reports, ReportsPage],
+  ['/admin/audit', n.audit, AuditPage],
+  ['/admin/notifications', n.outbox, OutboxPage],
+  ['/admin/security', n.security, SecurityPage],
+  ['/admin/health', n.health, HealthPage],
+  ['/admin/setup', n.setup, SetupWizard],
+];
 
 /** The admin portal: `/admin/*`. Admin accounts sign in with a TOTP code (SPEC §2). */
 export default function AdminApp() {
@@ -66,23 +67,8 @@ export default function AdminApp() {
     );
   }
 
-  let page: ReactNode;
-  if (onBoard) page = <BoardPage />;
-  else if (path === '/admin/map') page = <LiveMapPage />;
-  else if (path === '/admin/drivers') page = <DriversPage />;
-  else if (path === '/admin/customers') page = <CustomersPage />;
-  else if (path === '/admin/contracts') page = <ContractsPage />;
-  else if (path === '/admin/storms') page = <StormsPage />;
-  else if (path === '/admin/pricing') page = <PricingPage />;
-  else if (path === '/admin/service-area') page = <ServiceAreaPage />;
-  else if (path === '/admin/invoices') page = <InvoicesPage />;
-  else if (path === '/admin/reports') page = <ReportsPage />;
-  else if (path === '/admin/audit') page = <AuditPage />;
-  else if (path === '/admin/notifications') page = <OutboxPage />;
-  else if (path === '/admin/security') page = <SecurityPage />;
-  else if (path === '/admin/health') page = <HealthPage />;
-  else if (path === '/admin/setup') page = <SetupWizard />;
-  else page = <NotFound strings={strings.notFound} home="/admin" />;
+  const Page = onBoard ? BoardPage : PAGES.find(([href]) => href === path)?.[2];
+  const page = Page ? <Page /> : <NotFound strings={strings.notFound} home="/admin" />;
 
   return (
     <AppShell session={session} strings={strings.shell} nav={nav} variant="admin">

@@ -3,7 +3,7 @@ import { PAYMENT_METHODS } from '../../../contract/enums';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
-import { ErrorNotice, toastError } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError, OpenButton } from '../ui/ErrorNotice';
 import { useAdmin } from './AdminData';
 import {
   getInvoice,
@@ -194,13 +194,9 @@ function InvoicePanel({
         </ul>
       )}
       <div className="row">
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={() => void openInvoicePdf(invoice.id).catch((err: unknown) => toastError(err, strings.errors))}
-        >
+        <OpenButton open={() => openInvoicePdf(invoice.id)} strings={strings.errors}>
           {s.pdf}
-        </button>
+        </OpenButton>
         {invoice.status !== 'void' && invoice.job_id && (
           <button
             type="button"

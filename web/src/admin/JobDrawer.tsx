@@ -8,7 +8,7 @@ import { Link } from '../lib/router';
 import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';
 import { Dialog } from '../ui/Dialog';
-import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, OpenButton } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
 import type { Job } from '../../../contract/responses';
 import { TERMINAL_JOB } from '../../../contract/job-status';
@@ -265,13 +265,9 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
             )}
             <EvidenceDownload jobId={j.id} />
             <div className="row">
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => void openEvidencePdf(j.id).catch((err: unknown) => toastError(err, strings.errors))}
-              >
+              <OpenButton open={() => openEvidencePdf(j.id)} strings={strings.errors}>
                 {d.evidencePdf}
-              </button>
+              </OpenButton>
             </div>
           </section>
 

@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { type ComponentType, lazy, Suspense, type ReactNode } from 'react';
 import { useSession } from '../lib/hooks';
 import { Link, matchPath, usePathname } from '../lib/router';
 import { AppShell } from '../ui/AppShell';
@@ -16,14 +16,15 @@ import './customer.css';
 
 const ContractPage = lazy(() => import('./ContractPage'));
 
-const PAGES = [
-  ['/customer', strings.nav.jobs],
-  ['/customer/request', strings.nav.request],
-  ['/customer/locations', strings.nav.locations],
-  ['/customer/invoices', strings.nav.invoices],
-  ['/customer/contract', strings.nav.contract],
-  ['/customer/account', strings.nav.account],
-] as const;
+/** Each screen once: its path, its name in the menu and what it shows. */
+const PAGES: readonly (readonly [string, string, ComponentType])[] = [
+  ['/customer', strings.nav.jobs, JobsPage],
+  ['/customer/request', strings.nav.request, RequestPage],
+  ['/customer/locations', strings.nav.locations, LocationsPage],
+  ['/customer/invoices', strings.nav.invoices, InvoicesPage],
+  ['/customer/contract', strings.nav.contract, ContractPage],
+  ['/customer/account', strings.nav.account, AccountPage],
+];
 
 /** The customer app: `/` and `/customer/*`. */
 export default function CustomerApp() {
@@ -43,16 +44,11 @@ export default function CustomerApp() {
     </nav>
   );
 
+  const Page = home ? JobsPage : PAGES.find(([href]) => href === path)?.[2];
   let page: ReactNode;
   if (!signedIn) page = <AuthPanel />;
   else if (live) page = <LiveJobPage key={live.id} jobId={live.id!} />;
-  else if (home) page = <JobsPage />;
-  else if (path === '/customer/request') page = <RequestPage />;
-  else if (path === '/customer/locations') page = <LocationsPage />;
-  else if (path === '/customer/invoices') page = <InvoicesPage />;
-  else if (path === '/customer/contract') page = <ContractPage />;
-  else if (path === '/customer/account') page = <AccountPage />;
-  else page = <NotFound strings={strings.notFound} home="/customer" />;
+  else page = Page ? <Page /> : <NotFound strings={strings.notFound} home="/customer" />;
 
   return (
     <AppShell session={session} strings={strings.shell} nav={nav} variant="customer">

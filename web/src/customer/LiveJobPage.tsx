@@ -17,7 +17,7 @@ import { useRealtime } from '../lib/use-realtime';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
-import { ErrorNotice, errorMessage, FormAlert, toastError } from '../ui/ErrorNotice';
+import { ErrorNotice, errorMessage, FormAlert, toastError, OpenButton } from '../ui/ErrorNotice';
 
 import type { RouteEtaPayload } from '../../../contract/ws';
 import { EditJobDialog } from './EditJobDialog';
@@ -451,13 +451,9 @@ function Completion({ job, invoice }: { job: Job; invoice: Invoice | null }) {
             )}
           </span>
           <span className="app__spacer" />
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => void openInvoicePdf(invoice.id).catch((err: unknown) => toastError(err, strings.errors))}
-          >
+          <OpenButton open={() => openInvoicePdf(invoice.id)} strings={strings.errors}>
             {s.openPdf}
-          </button>
+          </OpenButton>
         </div>
       ) : (
         <p className="muted">{s.noInvoice}</p>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ApiError } from '../lib/api';
 import { toast } from '../lib/toast';
 import type { ErrorStrings } from './strings';
@@ -42,5 +43,26 @@ export function ErrorNotice({
         </button>
       )}
     </div>
+  );
+}
+
+/** A button that opens a document (a PDF in a new tab); a failure is told in a toast. */
+export function OpenButton({
+  open,
+  strings,
+  children,
+}: {
+  open: () => Promise<void>;
+  strings: ErrorStrings;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="button button--secondary"
+      onClick={() => void open().catch((err: unknown) => toastError(err, strings))}
+    >
+      {children}
+    </button>
   );
 }
