@@ -1,18 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, jobAt } from './fixtures';
 import { call } from './helpers';
 
 const move = async (jobId: string, body: unknown, token?: string) =>
   call('PATCH', `/api/v1/jobs/${jobId}/status`, token ?? (await admin()), body);
-
-/** A new customer's job, walked by a new driver up to `status`. */
-async function jobAt(status: Parameters<typeof walkJob>[2]) {
-  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-  const job = await newJob(customer);
-  const walked = await walkJob(job.id, driver, status);
-  return { driver, job, walked };
-}
 
 describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   it('advances a job for a driver whose phone died, with the reason in the history and the audit log', async () => {

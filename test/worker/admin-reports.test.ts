@@ -1,7 +1,7 @@
 import { JOB_STATUSES } from '../../contract/enums';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob, jobAt } from './fixtures';
 import { call, expectRefusal } from './helpers';
 
 /**
@@ -75,10 +75,7 @@ describe('GET /api/v1/admin/reports/jobs', () => {
 describe('GET /api/v1/admin/reports/revenue', () => {
   it('sums payments, refunds and invoices per local day and by method', async () => {
     const token = await admin();
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed');
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
     await rows(sql`INSERT INTO payments (job_id, invoice_id, method, amount_cents, recorded_by_user_id, recorded_at) VALUES
       (${job.id}, ${invoice!.id}, 'cash', 5000, ${driver.user_id}, '2025-01-21T02:00:00Z'),
@@ -139,10 +136,7 @@ describe('GET /api/v1/admin/dashboard', () => {
     const token = await admin();
     const before = (await call('GET', '/api/v1/admin/dashboard', token)).body;
     expect(Object.keys(before.jobs_by_status)).toEqual([...JOB_STATUSES]);
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed');
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
       method: 'cash',
       amount_cents: 8500,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, walkJob, jobAt } from './fixtures';
 import { api, call, expectError, expectRefusal } from './helpers';
 
 /** A driver's `POST /api/v1/drivers/me/jobs/:id/payment`. */
@@ -13,10 +13,7 @@ const reprice = (jobId: string, token: string, json: Record<string, unknown>) =>
 
 describe('POST /api/v1/jobs/:id/price', () => {
   it('lets the driver re-price on site: a logged change (who, when, old, new) and the new final price', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'arrived');
+    const { customer, driver, job } = await jobAt('arrived');
     const res = await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 11_000 });
     expect(res.status).toBe(201);
     expect(res.body.job.final_price_cents).toBe(11_000);
@@ -71,10 +68,7 @@ describe('POST /api/v1/jobs/:id/price', () => {
   });
 
   it('keeps the price change log append-only in the database', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'in_progress');
+    const { driver, job } = await jobAt('in_progress');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9000 });
     await expect(
       rows(sql`UPDATE job_price_changes SET new_price_cents = 1 WHERE job_id = ${job.id}`),
@@ -85,10 +79,7 @@ describe('POST /api/v1/jobs/:id/price', () => {
 describe('invoices on completion and payment in person', () => {
   it('drafts an invoice at the price after overrides plus tax, and a full payment marks it paid', async () => {
     const token = await admin();
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'in_progress');
+    const { driver, job } = await jobAt('in_progress');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9999 });
     await call('PATCH', '/api/v1/admin/settings', token, { tax_rate_bps: 625 });
     try {
@@ -156,10 +147,7 @@ describe('invoices on completion and payment in person', () => {
   });
 
   it('refuses an amount above the balance due with 422, before or after a partial payment, and records nothing', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed');
     const payCash = (amount_cents: number) => pay(job.id, driver.token, { method: 'cash', amount_cents });
     const huge = await expectError(await payCash(10_000_000), 422, 'amount_exceeds_balance');
     expect(huge.error.details).toEqual({ balance_due_cents: 8500 });
@@ -181,10 +169,7 @@ describe('invoices on completion and payment in person', () => {
   });
 
   it('lets a driver take back a mis-tapped payment: a reversal row, money asked for again, no receipt sent', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { customer, driver, job } = await jobAt('completed');
     const tapped = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'cash' });
     expect(tapped.body.invoice.status).toBe('paid');
     const paymentId: string = tapped.body.payment.id;
@@ -264,10 +249,7 @@ describe('invoices on completion and payment in person', () => {
   });
 
   it('refuses a re-price once the invoice is paid', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed');
     await call('POST', `/api/v1/jobs/${job.id}/price`, driver.token, { new_price_cents: 9000 });
     const [draft] = await rows(sql`SELECT total_cents FROM invoices WHERE job_id = ${job.id}`);
     expect(draft!.total_cents).toBe(9000);
@@ -278,10 +260,7 @@ describe('invoices on completion and payment in person', () => {
 
 describe('GET/POST /api/v1/invoices', () => {
   async function paidJob() {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { customer, driver, job } = await jobAt('completed');
     return { customer, driver, job };
   }
 

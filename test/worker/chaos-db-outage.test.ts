@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, uniq, jobAt } from './fixtures';
 import { gateStats, retryAfterOf, setFault, throughGate } from './chaos-fixtures';
 
 /**
@@ -95,10 +95,7 @@ describe('database unreachable', () => {
 
 describe('connection lost in the middle of a transaction', () => {
   it('rolls back a status change cut off after its UPDATE: 503, the job and its history untouched; the retry applies it once', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { driver, job } = await jobAt('assigned');
     const step = {
       method: 'PATCH',
       token: driver.token,
@@ -129,10 +126,7 @@ describe('connection lost in the middle of a transaction', () => {
   });
 
   it('rolls back a payment cut off before its COMMIT: 503, no payment, invoice and notifications untouched; the retry records it once', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed');
     const invoiceBefore = await invoiceOf(job.id);
     const pay = { method: 'POST', token: driver.token, json: { method: 'cash', client_event_id: `cut-pay-${uniq()}` } };
 
@@ -156,10 +150,7 @@ describe('connection lost in the middle of a transaction', () => {
   });
 
   it('keeps a payment whose COMMIT went through but whose answer was lost: 503, then the retry reports that one payment', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed');
     const pay = {
       method: 'POST',
       token: driver.token,

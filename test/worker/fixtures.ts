@@ -266,6 +266,14 @@ export async function walkJob(
   return res.body.job;
 }
 
+/** A new customer's job, walked by a new driver up to `status`. */
+export async function jobAt(status: Parameters<typeof walkJob>[2]) {
+  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+  const job = await newJob(customer);
+  const walked = await walkJob(job.id, driver, status);
+  return { customer, driver, job, walked };
+}
+
 /** A job requested by `customer` and walked to `to` (assigned by default) with `driver`; its id. */
 export async function jobWith(
   customer: Customer,

@@ -11,6 +11,7 @@ import {
   rows,
   uniq,
   walkJob,
+  jobAt,
 } from './fixtures';
 import { api, call, connect, expectError, expectRefusal } from './helpers';
 import { watch } from './realtime-fixtures';
@@ -160,10 +161,7 @@ describe('PATCH /api/v1/customers/me/jobs/:id', () => {
   });
 
   it('lets the customer edit an assigned job; once the driver sets out it is 409 and nothing changes', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { customer, driver, job } = await jobAt('assigned');
     const ok = await call('PATCH', `/api/v1/customers/me/jobs/${job.id}`, customer.token, {
       special_instructions: 'Dog in the yard',
     });
@@ -215,10 +213,7 @@ describe('PATCH /api/v1/customers/me/jobs/:id', () => {
   });
 
   it('tells the assigned driver, the admins and the job room', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { customer, driver, job } = await jobAt('assigned');
     const phone = await connect(driver.token, `driver:${driver.profile_id}`);
     const { socket: room } = await watch(customer.token, job.id);
     const board = await connect(await admin(), 'admin:dispatch');

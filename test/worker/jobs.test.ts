@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob, jobAt } from './fixtures';
 import { call, expectRefusal } from './helpers';
 
 /** The keys SPEC §7 says every Job object carries. */
@@ -307,10 +307,7 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
 
 describe('job transitions over HTTP', () => {
   it('answers an illegal move with 409 invalid_transition and the allowed next statuses', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { customer, driver, job } = await jobAt('assigned');
     const skip = await expectRefusal(
       409,
       'invalid_transition',

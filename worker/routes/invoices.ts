@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { PaymentBody } from '../../contract/api';
 import { InvoiceListQuery, RefundBody, VoidBody } from '../../contract/api-domain';
@@ -20,6 +20,7 @@ import {
   type InvoiceRow,
 } from '../invoices/invoices';
 import { actorOf } from '../lib/actor';
+import type { Tx } from '../lib/db';
 import { audit } from '../lib/audit';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { ApiError, conflict } from '../lib/errors';
@@ -93,55 +94,44 @@ invoices.get('/:id', async (c) => {
 });
 
 invoices.post('/:id/void', async (c) => {
-  const id = uuidParam(c);
   const body = await readJson(c, VoidBody, { optional: true });
-  const actor = actorOf(c);
-  const row = await c.var.db.transaction(async (tx) => {
-    const before = await visibleInvoice(tx, actor, id, { lock: true });
-    const after = await voidInvoice(tx, before, body.reason ?? null);
-    const paid = await paidCents(tx, id);
-    await audit(
-      c,
-      {
-        action: 'invoice.void',
-        entity_type: 'invoice',
-        entity_id: id,
-        before: toInvoice(before, paid),
-        after: toInvoice(after, paid),
-      },
-      tx,
-    );
-    return after;
-  });
-  await announce(c.env, row);
-  return c.json({ invoice: await invoiceWithBalance(c.var.db, row) });
+  return changeInvoice(c, 'invoice.void', (tx, before) => voidInvoice(tx, before, body.reason ?? null));
 });
 
 /** Records a refund (Phase 1: money goes back in person; Stripe refunds are Phase 2). */
 invoices.post('/:id/refund', async (c) => {
-  const id = uuidParam(c);
   const body = await readJson(c, RefundBody);
+  return changeInvoice(
+    c,
+    'invoice.refund',
+    (tx, before) => refundInvoice(tx, before, body.amount_cents, body.reason ?? null),
+    { refund_amount_cents: body.amount_cents },
+  );
+});
+
+/**
+ * An admin's change to one invoice: locked, changed, audited with how it stood before and
+ * after (and what else the route knows), then announced to the apps.
+ */
+async function changeInvoice(
+  c: Context<AppEnv>,
+  action: 'invoice.void' | 'invoice.refund',
+  change: (tx: Tx, before: InvoiceRow) => Promise<InvoiceRow>,
+  extra: object = {},
+) {
+  const id = uuidParam(c);
   const actor = actorOf(c);
   const row = await c.var.db.transaction(async (tx) => {
     const before = await visibleInvoice(tx, actor, id, { lock: true });
-    const after = await refundInvoice(tx, before, body.amount_cents, body.reason ?? null);
+    const after = await change(tx, before);
     const paid = await paidCents(tx, id);
-    await audit(
-      c,
-      {
-        action: 'invoice.refund',
-        entity_type: 'invoice',
-        entity_id: id,
-        before: toInvoice(before, paid),
-        after: { ...toInvoice(after, paid), refund_amount_cents: body.amount_cents },
-      },
-      tx,
-    );
+    const [was, now] = [toInvoice(before, paid), toInvoice(after, paid)];
+    await audit(c, { action, entity_type: 'invoice', entity_id: id, before: was, after: { ...now, ...extra } }, tx);
     return after;
   });
   await announce(c.env, row);
   return c.json({ invoice: await invoiceWithBalance(c.var.db, row) });
-});
+}
 
 /**
  * A payment taken at the office (by phone, a cheque in the mail): the same rules as the
