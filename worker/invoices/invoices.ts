@@ -16,6 +16,7 @@ import { notifyPerson } from '../notify/intents';
 import { stormVisitPrice } from '../services/storm-billing';
 import type { InvoiceView } from './pdf';
 import { ensureSettings } from '../services/operator-setup';
+import { withdrawQueued } from '../services/notify-intents';
 
 /**
  * The one home of invoices and payments: what a job costs (one amount function, the
@@ -357,15 +358,11 @@ export async function undoPayment(
       .returning();
     updated = row ?? invoice;
   }
-  await q
-    .update(t.notification_log)
-    .set({ status: 'skipped', last_error: 'superseded: the payment was taken back' })
-    .where(
-      and(
-        eq(t.notification_log.status, 'queued'),
-        sql`${t.notification_log.idempotency_key} LIKE ${`payment_received:${payment.id}:%`}`,
-      ),
-    );
+  await withdrawQueued(
+    q,
+    sql`${t.notification_log.idempotency_key} LIKE ${`payment_received:${payment.id}:%`}`,
+    'superseded: the payment was taken back',
+  );
   return { invoice: updated, payment: reversal!, paid_cents: paid, duplicate: false };
 }
 

@@ -8,6 +8,7 @@ import { TWILIO_UNSUBSCRIBED } from './providers/twilio';
 import { ProviderError, type NotificationRow } from './providers/types';
 import { smsBlock } from './recipients';
 import { hasSecrets, redactSecrets, unmarkSecrets } from './secrets';
+import { withdrawQueued } from '../services/notify-intents';
 
 /**
  * Messages the recipient asked for themselves (a code to verify the very phone number,
@@ -40,10 +41,7 @@ async function loadRow(db: Db, id: string): Promise<NotificationRow | undefined>
 }
 
 async function skip(db: Db, row: NotificationRow, reason: string): Promise<DeliveryOutcome> {
-  await db
-    .update(t.notification_log)
-    .set({ status: 'skipped', last_error: reason })
-    .where(and(eq(t.notification_log.id, row.id), eq(t.notification_log.status, 'queued')));
+  await withdrawQueued(db, eq(t.notification_log.id, row.id), reason);
   return { kind: 'done', status: 'skipped' };
 }
 

@@ -38,8 +38,7 @@ export async function notifyContact(
   const hold = holdMinutes(n.kind);
   const heldUntil = hold ? new Date(now.getTime() + hold * 60_000) : null;
   const quietUntil = isUrgent(n.kind) ? null : quietHoursEnd(now, op);
-  const smsAfter =
-    heldUntil && quietUntil ? (heldUntil > quietUntil ? heldUntil : quietUntil) : (heldUntil ?? quietUntil);
+  const smsAfter = later(heldUntil, quietUntil);
   let queued = 0;
   for (const d of planDeliveries(contact, message, { email: n.email })) {
     const content =
@@ -246,4 +245,10 @@ export async function emailAdmins(tx: Queryable, email: AdminEmail): Promise<num
     if (id) written++;
   }
   return written;
+}
+
+/** The later of two times, either of which may be absent. */
+function later(a: Date | null, b: Date | null): Date | null {
+  if (!a || !b) return a ?? b;
+  return a > b ? a : b;
 }

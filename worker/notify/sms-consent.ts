@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { SMS_CONSENT_BY_TEXT } from '../../contract/sms-consent';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
+import { withdrawQueued } from '../services/notify-intents';
 
 /** Twilio's standard opt-out and opt-in keywords (matched on the whole, trimmed message). */
 export const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE']);
@@ -40,20 +41,18 @@ export async function applyKeyword(db: Db, from: string, keyword: Keyword): Prom
       .where(eq(t.users.phone, from))
       .returning({ id: t.users.id });
     if (keyword === 'stop' && users.length > 0) {
-      await tx
-        .update(t.notification_log)
-        .set({ status: 'skipped', last_error: 'recipient replied STOP' })
-        .where(
-          and(
-            eq(t.notification_log.channel, 'sms'),
-            eq(t.notification_log.status, 'queued'),
-            inArray(
-              t.notification_log.user_id,
-              users.map((u) => u.id),
-            ),
-            isNull(t.notification_log.sent_at),
+      await withdrawQueued(
+        tx,
+        and(
+          eq(t.notification_log.channel, 'sms'),
+          inArray(
+            t.notification_log.user_id,
+            users.map((u) => u.id),
           ),
-        );
+          isNull(t.notification_log.sent_at),
+        ),
+        'recipient replied STOP',
+      );
     }
     return users.length;
   });

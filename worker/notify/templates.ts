@@ -2,6 +2,7 @@ import type { JobStatus } from '../../contract/enums';
 import { ON_SITE_JOB, pathSteps } from '../../contract/job-status';
 import type { StormSummary } from '../../contract/storm-ops';
 import { PAYMENT_UNDO_MINUTES, formatMoney } from '../../contract/money';
+import { firstName } from '../../contract/names';
 /**
  * Every text PlowDispatch sends, in one place, each signed with the operator's business
  * name. A template gives the SMS text, the email subject and text, and the push title and
@@ -52,7 +53,7 @@ export const SMS_FOOTER = 'Reply STOP to opt out.';
 /** Amounts in messages: "$85.00", or nothing when there is none. */
 const money = (cents: number | null | undefined): string =>
   cents === null || cents === undefined ? '' : formatMoney(cents, { exact: true });
-const firstName = (name?: string) => (name ?? '').trim().split(/\s+/)[0] || 'Your driver';
+const driverName = (name?: string) => firstName(name) || 'Your driver';
 const sms = (biz: string, text: string) => `${biz}: ${text} ${SMS_FOOTER}`;
 const signoff = (biz: string) => `\n\n— ${biz}`;
 /** "Jan 3, 2026, 7:00 AM" in the operator's zone: how a customer reads a time. */
@@ -74,7 +75,7 @@ export const NOTIFICATIONS = {
     render: (c: MessageContext): RenderedMessage => ({
       sms: sms(
         c.business_name,
-        `${firstName(c.driver_name)} will plow ${c.address}. We'll text you when they are on the way.`,
+        `${driverName(c.driver_name)} will plow ${c.address}. We'll text you when they are on the way.`,
       ),
       email: {
         subject: `${c.business_name}: a driver is assigned to your plow request`,
@@ -86,7 +87,7 @@ export const NOTIFICATIONS = {
     urgent: true,
     stillRelevant: pathSteps('en_route', 'arrived'),
     render: (c: MessageContext): RenderedMessage => ({
-      sms: sms(c.business_name, `${firstName(c.driver_name)} is on the way to ${c.address}.`),
+      sms: sms(c.business_name, `${driverName(c.driver_name)} is on the way to ${c.address}.`),
       email: {
         subject: `${c.business_name}: your driver is on the way`,
         text: `${c.driver_name ?? 'Your driver'} is on the way to ${c.address}. You can watch the plow approach in the app.${signoff(c.business_name)}`,

@@ -7,6 +7,7 @@ import { randomToken } from '../lib/ids';
 import type { Db } from '../lib/db';
 import { endAllSessions, lockUserSessions } from './session-end';
 import type { Queryable } from './jobs';
+import { withdrawQueued } from './notify-intents';
 
 /** What a deleted customer's account shows wherever its name still appears (old jobs, invoices). */
 export const DELETED_NAME = 'Deleted customer';
@@ -105,10 +106,7 @@ export async function deleteCustomerAccount(env: Env, db: Db, customerId: string
       .where(and(eq(t.waitlist.customer_id, customerId), eq(t.waitlist.status, 'waiting')));
     // Finished jobs stay for the invoices; the notes the customer wrote for the driver go.
     await tx.update(t.jobs).set({ special_instructions: null }).where(eq(t.jobs.customer_id, customerId));
-    await tx
-      .update(t.notification_log)
-      .set({ status: 'skipped', last_error: 'account deleted' })
-      .where(and(eq(t.notification_log.user_id, id), eq(t.notification_log.status, 'queued')));
+    await withdrawQueued(tx, eq(t.notification_log.user_id, id), 'account deleted');
     await tx.update(t.notification_log).set({ recipient: null }).where(eq(t.notification_log.user_id, id));
     await tx.delete(t.push_subscriptions).where(eq(t.push_subscriptions.user_id, id));
     await tx.delete(t.auth_tokens).where(eq(t.auth_tokens.user_id, id));

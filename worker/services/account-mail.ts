@@ -4,6 +4,7 @@ import { settings } from '../lib/settings';
 import type { Db } from '../lib/db';
 import { sendNow } from '../notify/send';
 import type { AppEnv } from '../types';
+import { firstName } from '../../contract/names';
 
 /** What sending an account message needs; `db` may be a background task's own handle. */
 export interface Mailer {
@@ -34,8 +35,8 @@ export const LINK_PATHS = {
   invite: '/auth/accept-invite',
 } as const;
 
-function firstName(fullName: string): string {
-  return fullName.split(/\s+/)[0] || 'there';
+function greetingName(fullName: string): string {
+  return firstName(fullName) || 'there';
 }
 
 async function email(
@@ -54,7 +55,7 @@ async function email(
     recipient: to.email,
     subject,
     body: [
-      `Hi ${firstName(to.full_name)},`,
+      `Hi ${greetingName(to.full_name)},`,
       '',
       ...lines.map((l) => l.replace('{link}', url)),
       '',
@@ -132,7 +133,7 @@ export async function sendSignUpAttempt(m: Mailer, to: Recipient): Promise<void>
     recipient: to.email,
     subject: 'Someone tried to sign up with your email address',
     body: [
-      `Hi ${firstName(to.full_name)},`,
+      `Hi ${greetingName(to.full_name)},`,
       '',
       'Someone (perhaps you) just tried to create a PlowDispatch account with this email address. You already have one, so nothing was changed.',
       `If it was you, sign in at ${m.base}/ — or reset your password from the sign-in page if you have forgotten it.`,

@@ -7,6 +7,7 @@ import type { ContactPreference } from '../../contract/enums';
 import { sqlList } from '../../db/sql-list';
 import { OPEN_JOB } from '../../contract/job-status';
 import { SMS_CONSENT_TEXT } from '../../contract/sms-consent';
+import { firstName } from '../../contract/names';
 
 const profileColumns = {
   id: t.customer_profiles.id,
@@ -134,24 +135,24 @@ export async function listCustomers(
   return { customers: items, next_cursor };
 }
 
-/** A customer's first name and mobile number, for the driver who holds their job. */
-export async function customerReach(q: Queryable, customerId: string) {
+/** The customer's name and mobile number as their account holds them (undefined: no such customer). */
+async function customerUser(q: Queryable, customerId: string) {
   const [row] = await q
     .select({ name: t.users.full_name, phone: t.users.phone })
     .from(t.customer_profiles)
     .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
     .where(eq(t.customer_profiles.id, customerId))
     .limit(1);
-  return { first_name: row?.name.trim().split(/\s+/)[0] || 'Customer', phone: row?.phone ?? null };
+  return row;
+}
+
+/** A customer's first name and mobile number, for the driver who holds their job. */
+export async function customerReach(q: Queryable, customerId: string) {
+  const row = await customerUser(q, customerId);
+  return { first_name: firstName(row?.name) || 'Customer', phone: row?.phone ?? null };
 }
 
 /** The customer's name as the driver's assignment card shows it. */
 export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
-  const [row] = await q
-    .select({ name: t.users.full_name })
-    .from(t.customer_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
-    .where(eq(t.customer_profiles.id, customerId))
-    .limit(1);
-  return row?.name ?? 'Customer';
+  return (await customerUser(q, customerId))?.name ?? 'Customer';
 }

@@ -7,6 +7,7 @@ import { latSql, lngSql, pointSql } from '../../db/geo';
 import { ApiError, notFound } from '../lib/errors';
 import type { Queryable } from './jobs';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
+import { firstName } from '../../contract/names';
 
 /** The columns of the admin driver list (SPEC §7) plus contact and account state. */
 export const driverSummary = {
@@ -51,7 +52,7 @@ export async function driverForCustomer(q: Queryable, id: string) {
   if (!row) return null;
   const { full_name, vehicle_type, vehicle_make, vehicle_model, vehicle_year, license_plate } = row;
   return {
-    first_name: full_name.trim().split(/\s+/)[0] ?? '',
+    first_name: firstName(full_name),
     vehicle_type,
     vehicle_make,
     vehicle_model,

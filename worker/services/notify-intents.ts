@@ -1,3 +1,4 @@
+import { and, eq, type SQL } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import { noteQueued } from '../notify/outbox';
@@ -59,4 +60,16 @@ export async function enqueueNotification(tx: Queryable, intent: NotificationInt
   if (!row) return null;
   if (!skipped) noteQueued(row.id, row.send_after);
   return row.id;
+}
+
+/**
+ * Withdraws the messages `which` picks that are still waiting to go, with the reason the
+ * outbox shows for each: the recipient replied STOP, the account was deleted, the payment
+ * a receipt reports was taken back.
+ */
+export async function withdrawQueued(tx: Queryable, which: SQL | undefined, reason: string): Promise<void> {
+  await tx
+    .update(t.notification_log)
+    .set({ status: 'skipped', last_error: reason })
+    .where(and(eq(t.notification_log.status, 'queued'), which));
 }

@@ -29,6 +29,7 @@ import { BarChart } from './Charts';
 import { strings } from './strings';
 import { TERMINAL_JOB } from '../../../contract/job-status';
 import { FIELD_MAX } from '../../../contract/field-messages';
+import { firstName } from '../../../contract/names';
 
 /** The admin's smaller screens: live map, drivers, customers, reports, audit log, outbox. */
 
@@ -94,9 +95,7 @@ export function LiveMapPage() {
               lng: pos.lng,
               label: `${d.full_name} (${status}, ${m.freshness[freshness]})`,
               tag:
-                freshness === 'live'
-                  ? d.full_name.split(' ')[0]
-                  : `${d.full_name.split(' ')[0]} · ${m.freshness[freshness]}`,
+                freshness === 'live' ? firstName(d.full_name) : `${firstName(d.full_name)} · ${m.freshness[freshness]}`,
             },
           ]
         : [],
@@ -142,7 +141,7 @@ export function LiveMapPage() {
                         className="button button--primary"
                         onClick={() => void assign(job, x.d.id, x.d.full_name)}
                       >
-                        {m.assignTo(x.d.full_name.split(' ')[0] ?? x.d.full_name)}
+                        {m.assignTo(firstName(x.d.full_name))}
                       </button>
                     </li>
                   ))}
