@@ -91,8 +91,9 @@ describe('tracking: who is coming, when, and what is owed', () => {
     await page.goto(`/driver/jobs/${jobId}`);
     const job = page.locator(`article.job-page[data-job-id="${jobId}"]`);
     const card = job.getByRole('region', { name: 'Map to the driveway' });
-    const truck = card.locator('[data-marker="plow"][data-marker-id="truck"]');
-    const driveway = card.locator('[data-marker="home"][data-marker-id="driveway"]');
+    // Visible ones only: while the tile engine loads, its hidden markers stand beside the plane's.
+    const truck = card.locator('[data-marker="plow"][data-marker-id="truck"]').filter({ visible: true });
+    const driveway = card.locator('[data-marker="home"][data-marker-id="driveway"]').filter({ visible: true });
     await truck.waitFor(WAIT);
     await driveway.waitFor(WAIT);
     expect(Number(await truck.getAttribute('data-lat'))).toBeCloseTo(PHONE.latitude, 4);
