@@ -10,7 +10,7 @@
  * share the load generator's event loop; prints `listening <port>` when ready.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { LocationPing } from '../../contract/ws';
+import { toDriverLocation } from './relay-message';
 
 const port = Number(process.argv[2] ?? 0);
 const rooms = new Map<string, Set<WebSocket>>();
@@ -28,27 +28,10 @@ server.on('connection', (ws, req) => {
     return;
   }
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as { type: string; payload: LocationPing };
-    if (msg.type !== 'location_ping') return;
-    const p = msg.payload;
-    const now = new Date().toISOString();
-    const text = JSON.stringify({
-      type: 'driver_location',
-      payload: {
-        job_id: job,
-        driver_id: driver,
-        lat: p.lat,
-        lng: p.lng,
-        accuracy: p.accuracy ?? null,
-        heading: p.heading ?? null,
-        speed: p.speed ?? null,
-        ts: p.recorded_at ?? now,
-        received_at: now,
-      },
-    });
-    for (const w of rooms.get(job) ?? []) w.send(text);
-    if (p.client_event_id)
-      ws.send(JSON.stringify({ type: 'ack', payload: { client_event_id: p.client_event_id, duplicate: false } }));
+    const out = toDriverLocation(String(data), job, driver);
+    if (!out) return;
+    for (const w of rooms.get(job) ?? []) w.send(out.text);
+    if (out.ack) ws.send(out.ack);
   });
 });
 

@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { summarize, type Summary } from './stats';
 
@@ -9,11 +10,14 @@ import { summarize, type Summary } from './stats';
 export interface Target {
   name: string;
   driverUrl: string;
-  watcherUrl: string;
+  /** Several: watcher sockets take them in turn (a relay of several nodes). */
+  watcherUrl: string | string[];
+  /** `socket.io`: a Socket.IO server (its own framing over a WebSocket); else plain WebSocket. */
+  protocol?: 'socket.io';
 }
 
-const fill = (template: string, job: LoadJob, i = 0) =>
-  template.replace(/\{(\w+)\}/g, (_, k: string) =>
+const fill = (template: string | string[], job: LoadJob, i = 0) =>
+  (typeof template === 'string' ? template : template[i % template.length]!).replace(/\{(\w+)\}/g, (_, k: string) =>
     k === 'watcher_token' ? job.watcher_tokens[i % job.watcher_tokens.length]! : String(job[k as keyof LoadJob]),
   );
 
@@ -53,10 +57,23 @@ export interface RunResult {
 
 const CONNECT_CONCURRENCY = 16;
 
-function open(url: string): Promise<WebSocket> {
+/** One client socket, whatever the target speaks: text out, text in. */
+interface Conn {
+  send(text: string): void;
+  onMessage(handler: (text: string) => void): void;
+  close(): void;
+}
+
+function openWs(url: string): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
+    ws.once('open', () =>
+      resolve({
+        send: (text) => ws.send(text),
+        onMessage: (handler) => ws.on('message', (data) => handler(String(data))),
+        close: () => ws.terminate(),
+      }),
+    );
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) =>
       reject(new Error(`upgrade refused: ${res.statusCode} for ${url.replace(/token=[^&]+/, 'token=…')}`)),
@@ -64,8 +81,30 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-async function openAll(urls: string[]): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = new Array(urls.length);
+/** A Socket.IO client on its WebSocket transport only; the URL's query is the handshake's. */
+function openSocketIo(url: string): Promise<Conn> {
+  const u = new URL(url);
+  const socket = io(u.origin, {
+    transports: ['websocket'],
+    query: Object.fromEntries(u.searchParams),
+    forceNew: true,
+    reconnection: false,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () =>
+      resolve({
+        send: (text) => socket.send(text),
+        onMessage: (handler) => socket.on('message', handler),
+        close: () => socket.disconnect(),
+      }),
+    );
+    socket.once('connect_error', reject);
+  });
+}
+
+async function openAll(urls: string[], protocol: Target['protocol']): Promise<Conn[]> {
+  const open = protocol === 'socket.io' ? openSocketIo : openWs;
+  const sockets: Conn[] = new Array(urls.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(CONNECT_CONCURRENCY, urls.length) }, async () => {
@@ -89,8 +128,11 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
     Array.from({ length: s.watchersPerJob }, (_, i) => fill(target.watcherUrl, job, i)),
   );
   log(`  ${target.name}: connecting ${watcherUrls.length} watchers and ${s.jobs.length} drivers…`);
-  const watchers = await openAll(watcherUrls);
-  const drivers = await openAll(s.jobs.map((job) => fill(target.driverUrl, job)));
+  const watchers = await openAll(watcherUrls, target.protocol);
+  const drivers = await openAll(
+    s.jobs.map((job) => fill(target.driverUrl, job)),
+    target.protocol,
+  );
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -101,9 +143,9 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
   let delivered = 0;
   let sentWhileMeasuring = 0;
   for (const ws of watchers) {
-    ws.on('message', (data) => {
+    ws.onMessage((data) => {
       const now = performance.now();
-      const msg = JSON.parse(String(data)) as { type: string; payload?: { driver_id: string; ts: string } };
+      const msg = JSON.parse(data) as { type: string; payload?: { driver_id: string; ts: string } };
       if (msg.type !== 'driver_location' || !msg.payload) return;
       const t0 = sentAt.get(`${msg.payload.driver_id}|${msg.payload.ts}`);
       if (t0 === undefined) return;
@@ -113,7 +155,7 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
       delivered++;
     });
   }
-  for (const d of drivers) d.on('message', () => {});
+  for (const d of drivers) d.onMessage(() => {});
 
   // Client event ids must be new in every run: the app drops repeats (as it should).
   const run = Math.random().toString(36).slice(2, 10);
@@ -165,7 +207,7 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
   for (const t of [...starters, ...timers]) clearTimeout(t);
   // Let deliveries of the last measured pings land.
   await new Promise((r) => setTimeout(r, 1500));
-  for (const ws of [...watchers, ...drivers]) ws.terminate();
+  for (const ws of [...watchers, ...drivers]) ws.close();
 
   return {
     scenario: s.name,
