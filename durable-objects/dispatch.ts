@@ -6,7 +6,7 @@ import { activeJobsOf } from '../worker/services/positions';
 import { BatchedLookup } from './batched-lookup';
 import { authorizeChannel, authorizeTopic } from '../worker/services/topics';
 import { DriverPositions, type DriverRow } from './driver-positions';
-import { GpsOutbox, type PingResult } from './gps-outbox';
+import { awaitsAck, GpsOutbox, type PingResult } from './gps-outbox';
 import { isNewerFix, statusPayload, toFix } from './room-state';
 import type { SocketIdentity } from './socket-identity';
 import { SocketRoom } from './socket-room';
@@ -67,15 +67,15 @@ export class Dispatch extends SocketRoom {
         if (identity.role !== 'driver' || !identity.driver_id) {
           return sendError(ws, 'forbidden', 'Only drivers send location pings.');
         }
-        const result = await this.#driverPing(identity.driver_id, msg.payload);
-        // Sent after the event id and the log entry are committed (here or in the room,
-        // whose answer waits for its writes): an ack means "stored, do not send again".
-        if (msg.payload.client_event_id) {
-          send(ws, {
-            type: 'ack',
-            payload: { client_event_id: msg.payload.client_event_id, duplicate: result.duplicate },
-          });
-        }
+        // The next message is not held for this one's write (here or in the room); its ack
+        // is, so an ack means "stored, do not send again".
+        const { client_event_id } = msg.payload;
+        void this.#driverPing(identity.driver_id, msg.payload).then(
+          (result) => {
+            if (client_event_id) send(ws, { type: 'ack', payload: { client_event_id, duplicate: result.duplicate } });
+          },
+          () => sendError(ws, 'internal', 'That location could not be stored right now; send it again.'),
+        );
         return;
       }
       case 'status_change':
@@ -144,7 +144,8 @@ export class Dispatch extends SocketRoom {
     const current = isNewerFix(this.#positions.get(driverId)?.ts, loc.ts);
     // Shown first, then written: the dispatchers' message is not held for the write (output gate).
     if (current) this.#broadcast('role:admin', { type: 'driver_location', payload: loc });
-    if (!this.#outbox.accept(eventKey, { ...loc, client_event_id: ping.client_event_id ?? null }, now))
+    const entry = { ...loc, client_event_id: ping.client_event_id ?? null };
+    if (!(await this.#outbox.accept(eventKey, entry, now, awaitsAck(ping, now))))
       return { current: false, duplicate: true };
     if (current) this.#positions.saveFix(loc);
     return { current, duplicate: false, fix: loc };

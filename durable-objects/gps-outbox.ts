@@ -1,4 +1,4 @@
-import type { DriverLocationPayload } from '../contract/ws';
+import type { DriverLocationPayload, LocationPing } from '../contract/ws';
 import { FIXES_PER_MESSAGE } from '../worker/queues/location-log';
 import { log } from '../worker/lib/log';
 
@@ -30,12 +30,42 @@ export interface PingResult {
 }
 
 /**
+ * Live fixes wait at most this long for their writes. The turn that shows a fix to the
+ * watchers writes nothing, so their message is never held behind a storage commit; the
+ * claims and log entries of every ping that came meanwhile are written together in a turn
+ * of their own (one commit for a 20 Hz stream's second). Acks follow the write, so a live
+ * fix is acknowledged up to this late; the driver app waits for acks only when it replays
+ * its backlog, and those are written in the next turn (`awaitsAck`).
+ */
+export const WRITE_WINDOW_MS = 1_000;
+
+/** A fix this much older (device time) than its arrival is a replay from the phone's backlog, which waits for each ack. */
+export const REPLAY_AGE_MS = 10_000;
+
+/** Whether someone waits for this ping's ack: a replay from the phone's backlog, or a fix with no device time (shown only once stored). */
+export function awaitsAck(ping: LocationPing, now: number): boolean {
+  return !ping.recorded_at || now - Date.parse(ping.recorded_at) > REPLAY_AGE_MS;
+}
+
+/** A ping waiting for its write, and whoever waits for its outcome. */
+interface Pending {
+  key: string | null;
+  entry: LogEntry;
+  at: number;
+  /** Called after the write with true when it was accepted, false for a duplicate. */
+  settle: ((accepted: boolean) => void)[];
+  fail: ((err: unknown) => void)[];
+}
+
+/**
  * The way from an accepted ping to the GPS log, inside one Durable Object: the client event
  * ids it has accepted (so a replayed ping is applied once) and the outbox of fixes waiting
  * for the Queue, both in the object's SQLite storage, plus the flush alarm that drains the
- * outbox. The claim and the outbox row are written in one synchronous step, so a copy of
- * the same ping on another socket cannot slip in between, and the ack the caller sends
- * afterwards (held by the output gate until the writes are confirmed) means "stored".
+ * outbox. Pings are written together (`WRITE_WINDOW_MS`, at once for a replay); a copy of a
+ * ping still waiting is answered with the same write as a duplicate. The outcome promise
+ * settles after the write, so an ack sent then (held by the output gate until the write is
+ * confirmed) means "stored". A ping lost with its object before the write was never
+ * acknowledged: the phone sends it again, and it is accepted then.
  *
  * The job room uses it for its driver's pings, the dispatch object for pings of drivers
  * who are on no job. The tables are made on first use: a room nobody streams to has none.
@@ -43,6 +73,8 @@ export interface PingResult {
 export class GpsOutbox {
   #storage: DurableObjectStorage;
   #queue: Queue;
+  /** Written in the same turn as the pings (the job room's live location). */
+  #alsoWrite: () => void;
   #ready = false;
   /** Rows in the outbox, counted once and then kept up to date here (undefined: count again). */
   #backlog: number | undefined;
@@ -50,10 +82,15 @@ export class GpsOutbox {
   #armed = false;
   /** The drain in progress, if any (one at a time, or a batch could go twice). */
   #draining: Promise<void> | null = null;
+  #pending: Pending[] = [];
+  #pendingByKey = new Map<string, Pending>();
+  #writeTimer: ReturnType<typeof setTimeout> | null = null;
+  #writeSoon = false;
 
-  constructor(storage: DurableObjectStorage, queue: Queue) {
+  constructor(storage: DurableObjectStorage, queue: Queue, alsoWrite: () => void = () => {}) {
     this.#storage = storage;
     this.#queue = queue;
+    this.#alsoWrite = alsoWrite;
   }
 
   get #sql(): SqlStorage {
@@ -72,23 +109,71 @@ export class GpsOutbox {
   }
 
   /**
-   * Accepts a fix for the log: claims its event key (`driver:client_event_id`) and puts it
-   * in the outbox. False, and nothing written, when the key was accepted before. Call it in
-   * the same synchronous turn as anything that must not interleave with a repeat.
+   * Takes a fix for the log: its event key (`driver:client_event_id`) is claimed and the fix
+   * put in the outbox with the next write. Resolves after that write: true when accepted,
+   * false (nothing written) when the key was accepted before. `prompt` writes in the next
+   * turn instead of the window's end: someone waits for the ack.
    */
-  accept(eventKey: string | null, entry: LogEntry, now: number): boolean {
-    const sql = this.#sql;
-    if (
-      eventKey &&
-      sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', eventKey, now)
-        .rowsWritten === 0
-    )
-      return false;
-    sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', now, JSON.stringify(entry));
-    if (this.#backlog !== undefined) this.#backlog++;
-    void this.#arm(now);
+  accept(eventKey: string | null, entry: LogEntry, now: number, prompt = false): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const waiting = eventKey ? this.#pendingByKey.get(eventKey) : undefined;
+      if (waiting) {
+        // A copy of a ping not written yet: a duplicate, answered once the first is stored.
+        waiting.settle.push(() => resolve(false));
+        waiting.fail.push(reject);
+        prompt = true;
+      } else {
+        const p: Pending = { key: eventKey, entry, at: now, settle: [resolve], fail: [reject] };
+        this.#pending.push(p);
+        if (eventKey) this.#pendingByKey.set(eventKey, p);
+      }
+      this.#schedule(prompt);
+    });
+  }
+
+  #schedule(prompt: boolean): void {
+    if (this.#writeTimer && (this.#writeSoon || !prompt)) return;
+    if (this.#writeTimer) clearTimeout(this.#writeTimer);
+    this.#writeSoon = prompt;
+    this.#writeTimer = setTimeout(() => this.write(), prompt ? 0 : WRITE_WINDOW_MS);
+  }
+
+  /**
+   * Writes every waiting ping in this turn (claims, then outbox rows for those accepted)
+   * and settles their outcomes. The alarm and a room that ends call it directly.
+   */
+  write(): void {
+    if (this.#writeTimer) clearTimeout(this.#writeTimer);
+    this.#writeTimer = null;
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    this.#pendingByKey.clear();
+    let accepted: boolean[];
+    try {
+      const sql = this.#sql;
+      accepted = batch.map(
+        (p) =>
+          !p.key ||
+          sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', p.key, p.at)
+            .rowsWritten > 0,
+      );
+      batch.forEach((p, i) => {
+        if (accepted[i]) sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', p.at, JSON.stringify(p.entry));
+      });
+      this.#alsoWrite();
+    } catch (err) {
+      log.error({ msg: 'GPS fixes not stored; the phone sends them again', err: String(err) });
+      for (const p of batch) for (const fail of p.fail) fail(err);
+      return;
+    }
+    const added = accepted.filter(Boolean).length;
+    if (this.#backlog !== undefined) this.#backlog += added;
+    if (added > 0) void this.#arm(Date.now());
     if (this.backlog >= LOG_BATCH) void this.drain();
-    return true;
+    batch.forEach((p, i) => {
+      for (const settle of p.settle) settle(accepted[i]!);
+    });
   }
 
   /** How many fixes wait (read once, then counted here: each statement is a runtime object for the GC, docs/decisions/0061). */
@@ -144,6 +229,7 @@ export class GpsOutbox {
    */
   async onAlarm(): Promise<void> {
     this.#armed = false;
+    this.write();
     await this.drain();
     this.#sql.exec('DELETE FROM seen_events WHERE at < ?', Date.now() - SEEN_EVENT_TTL_MS);
     if (this.backlog > 0) await this.#arm(Date.now());
@@ -151,6 +237,7 @@ export class GpsOutbox {
 
   /** Forgets every accepted event id once the outbox is empty (a room whose job ended); true when done. */
   forgetIfDrained(): boolean {
+    this.write();
     if (
       !this.#ready &&
       this.#storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'log_outbox'").toArray().length === 0

@@ -10,7 +10,7 @@ import type {
   RouteEtaPayload,
   ServerMessage,
 } from '../contract/ws';
-import { GpsOutbox, type PingResult } from './gps-outbox';
+import { awaitsAck, GpsOutbox, type PingResult } from './gps-outbox';
 import {
   type RoomJob,
   isEnded,
@@ -64,9 +64,9 @@ export function mayFollow(who: SocketIdentity, state: RoomState): boolean {
  *
  * It also takes its driver's pings, from the job's own socket or handed on by the dispatch
  * object: deduplicated by client event id, shown to the watchers, put in its GPS log
- * outbox (sent to the Queue in batches) and passed on to the fleet map. The only thing it
- * schedules is the outbox's flush alarm, while fixes wait; no timers, so an idle room
- * hibernates and pings are answered by the runtime.
+ * outbox (sent to the Queue in batches) and passed on to the fleet map. All it schedules
+ * is the outbox's write (seconds after a ping) and flush alarm, while fixes wait, so an
+ * idle room hibernates and keep-alive pings are answered by the runtime.
  */
 export class JobRoom extends SocketRoom {
   protected readonly label = 'job room';
@@ -83,10 +83,12 @@ export class JobRoom extends SocketRoom {
   /** When the fleet map last heard from this room, and the newest fix it has not heard yet. */
   #fleetSentAt = 0;
   #fleetPending: DriverLocationPayload | null = null;
+  /** The live location in memory is newer than the stored one. */
+  #locationUnsaved = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#outbox = new GpsOutbox(ctx.storage, env.LOCATION_LOG);
+    this.#outbox = new GpsOutbox(ctx.storage, env.LOCATION_LOG, () => this.#saveLocation());
   }
 
   #load(): RoomState | null {
@@ -108,15 +110,14 @@ export class JobRoom extends SocketRoom {
   }
 
   /**
-   * A new live location, the hot path. Written with `allowUnconfirmed`: the watchers'
-   * messages are not held back until the write is confirmed (the output gate would
-   * otherwise delay every fan-out by a storage round trip). The write itself still
-   * happens; if it were lost, the next fix replaces it.
+   * A new live location, the hot path: kept in memory at once and written with the pings'
+   * next write (the outbox's window), not in the turn that shows it. If the object is lost
+   * before, the last written location is at most a window old and the next fix replaces it.
    */
-  #saveLocation(location: DriverLocationPayload): void {
-    this.ctx.storage.put(KEYS.location, location, { allowUnconfirmed: true }).catch((err: unknown) => {
-      log.error({ msg: 'live location not stored', job_id: location.job_id, err: String(err) });
-    });
+  #saveLocation(): void {
+    const location = this.#state?.location;
+    if (location && this.#locationUnsaved) this.ctx.storage.kv.put(KEYS.location, location);
+    this.#locationUnsaved = false;
   }
 
   /** The job as the Worker just read it creates the room, or repairs one that missed a change (fan-out is best effort). */
@@ -175,12 +176,18 @@ export class JobRoom extends SocketRoom {
     if (identity.role !== 'driver' || !identity.driver_id || !state || identity.driver_id !== state.driver_id) {
       return sendError(ws, 'forbidden', 'Only the assigned driver sends locations for this job.');
     }
-    const result = this.acceptPing(identity.driver_id, ping)!;
-    if (result.current && result.fix) this.#toFleet(result.fix);
-    // Sent after the event id and the outbox entry are written (output gate): an ack means
-    // "stored, do not send again".
-    if (ping.client_event_id)
-      send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
+    // The next message is not held for this one's write; its ack is.
+    void this.acceptPing(identity.driver_id, ping).then(
+      (result) => {
+        if (!result) return;
+        if (result.current && result.fix) this.#toFleet(result.fix);
+        // After the event id and the outbox entry are written (output gate): an ack
+        // means "stored, do not send again".
+        if (ping.client_event_id)
+          send(ws, { type: 'ack', payload: { client_event_id: ping.client_event_id, duplicate: result.duplicate } });
+      },
+      () => sendError(ws, 'internal', 'That location could not be stored right now; send it again.'),
+    );
   }
 
   /**
@@ -226,14 +233,15 @@ export class JobRoom extends SocketRoom {
    * goes into the GPS log outbox — late fixes too — unless the id was accepted before
    * (`duplicate`). A fix without a device time is shown only once its id is claimed.
    */
-  acceptPing(driverId: string, ping: LocationPing): PingResult | null {
+  async acceptPing(driverId: string, ping: LocationPing): Promise<PingResult | null> {
     const state = this.#load();
     if (!state || isTerminal(state.status) || state.driver_id !== driverId) return null;
     const now = Date.now();
     const fix = toFix(driverId, state.job_id, ping, now);
     const shown = ping.recorded_at ? this.#show(fix) : false;
     const eventKey = ping.client_event_id ? `${driverId}:${ping.client_event_id}` : null;
-    if (!this.#outbox.accept(eventKey, { ...fix, client_event_id: ping.client_event_id ?? null }, now))
+    const entry = { ...fix, client_event_id: ping.client_event_id ?? null };
+    if (!(await this.#outbox.accept(eventKey, entry, now, awaitsAck(ping, now))))
       return { current: false, duplicate: true };
     return { current: ping.recorded_at ? shown : this.#show(fix), duplicate: false, fix };
   }
@@ -293,7 +301,7 @@ export class JobRoom extends SocketRoom {
     if (!state || !isNewerFix(state.location?.ts, loc.ts)) return false;
     this.#state = { ...state, location: loc };
     this.#broadcast({ type: 'driver_location', payload: loc });
-    this.#saveLocation(loc);
+    this.#locationUnsaved = true;
     return true;
   }
 

@@ -313,11 +313,32 @@ describe('GET /api/v1/customers/me/jobs/:id/driver-location (polling fallback)',
 });
 
 describe('JobRoom: durability and hibernation', () => {
+  it('shows a live fix before anything is written, then stores its claim and acknowledges it', async () => {
+    const { watcher, plow, jobId } = await watchedPlow();
+    const claimed = (id: string) =>
+      runInDurableObject(room(jobId), (_r: JobRoom, state) => {
+        const sql = state.storage.sql;
+        if (sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'seen_events'").toArray().length === 0) return 0;
+        return sql.exec<{ n: number }>('SELECT count(*) AS n FROM seen_events WHERE id LIKE ?', `%:${id}`).one().n;
+      });
+    plow.send(fix(43.233, -71.533, seconds(1), 'turn-live-0001'));
+    await watcher.next((m) => m.type === 'driver_location');
+    // The watchers' message left in a turn that wrote nothing; the write follows within the window.
+    expect(await claimed('turn-live-0001')).toBe(0);
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'turn-live-0001',
+      duplicate: false,
+    });
+    expect(await claimed('turn-live-0001')).toBe(1);
+    for (const s of [watcher, plow]) s.close();
+  });
+
   it('keeps the job status and location across an eviction, and its hibernated sockets keep working', async () => {
     const { customer, driver, jobId, watcher, plow } = await watchedPlow();
     const at = seconds(3);
     plow.send(fix(43.231, -71.531, at, 'evict-fix-0001', { heading: 90, speed: 7.5 }));
     await watcher.next((m) => m.type === 'driver_location');
+    await plow.next((m) => m.type === 'ack'); // "stored": what an eviction must not lose
 
     await evictDurableObject(room(jobId));
 
