@@ -6,8 +6,9 @@ import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
-import { Field, FormActions, TextAreaField, FieldError } from '../ui/Field';
+import { FormActions, TextAreaField, FieldError } from '../ui/Field';
 import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
+import { WhenFieldset } from './Choice';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
 
@@ -137,28 +138,15 @@ export function EditJobDialog({
             </select>
             <FieldError message={fieldErrors.driveway_tier_id} />
           </div>
-          <fieldset>
-            <legend>{s.when}</legend>
-            <label className="choice">
-              <input type="radio" name={`${id}-when`} checked={!later} onChange={() => setLater(false)} />
-              <span className="choice__main">{s.asap}</span>
-            </label>
-            <label className="choice">
-              <input type="radio" name={`${id}-when`} checked={later} onChange={() => setLater(true)} />
-              <span className="choice__main">{s.scheduledFor}</span>
-            </label>
-            {later && (
-              <Field
-                id={`${id}-at`}
-                label={s.scheduledFor}
-                type="datetime-local"
-                value={scheduledFor}
-                onValue={setScheduledFor}
-                error={fieldErrors.scheduled_for}
-                required
-              />
-            )}
-          </fieldset>
+          <WhenFieldset
+            id={id}
+            labels={{ when: s.when, now: s.asap, later: s.scheduledFor, at: s.scheduledFor }}
+            later={later}
+            onLater={setLater}
+            at={scheduledFor}
+            onAt={setScheduledFor}
+            error={fieldErrors.scheduled_for}
+          />
           <TextAreaField
             id={`${id}-notes`}
             label={s.instructions}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { newClientEventId, useResource } from '../lib/hooks';
@@ -6,33 +6,12 @@ import { Link, navigate } from '../lib/router';
 import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { EmailVerification } from './AccountPage';
 import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
+import { Choice, WhenFieldset } from './Choice';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
 import { FieldError } from '../ui/Field';
 
 /** One radio button in the `.choice` layout, its label the children. */
-function Choice(props: {
-  name: string;
-  value?: string | number;
-  checked: boolean;
-  onPick: () => void;
-  className?: string;
-  children: ReactNode;
-}) {
-  return (
-    <label className={props.className ?? 'choice'}>
-      <input
-        type="radio"
-        name={props.name}
-        value={props.value}
-        checked={props.checked}
-        onChange={() => props.onPick()}
-      />
-      {props.children}
-    </label>
-  );
-}
-
 /** Where, which driveway size (with prices), now or later, notes → a job (or the waitlist). */
 export function RequestPage() {
   const s = strings.request;
@@ -179,29 +158,15 @@ export function RequestPage() {
             </div>
             <FieldError message={fieldErrors.driveway_tier_id} />
           </fieldset>
-          <fieldset>
-            <legend>{s.when}</legend>
-            <Choice name="when" checked={when === 'now'} onPick={() => setWhen('now')}>
-              <span className="choice__main">{s.now}</span>
-            </Choice>
-            <Choice name="when" checked={when === 'later'} onPick={() => setWhen('later')}>
-              <span className="choice__main">{s.later}</span>
-            </Choice>
-            {when === 'later' && (
-              <div className="field">
-                <label htmlFor={`${id}-at`}>{s.scheduledFor}</label>
-                <input
-                  id={`${id}-at`}
-                  type="datetime-local"
-                  value={scheduledFor}
-                  onChange={(e) => setScheduledFor(e.target.value)}
-                  required
-                  aria-invalid={!!fieldErrors.scheduled_for}
-                />
-                <FieldError message={fieldErrors.scheduled_for} />
-              </div>
-            )}
-          </fieldset>
+          <WhenFieldset
+            id={id}
+            labels={{ when: s.when, now: s.now, later: s.later, at: s.scheduledFor }}
+            later={when === 'later'}
+            onLater={(later) => setWhen(later ? 'later' : 'now')}
+            at={scheduledFor}
+            onAt={setScheduledFor}
+            error={fieldErrors.scheduled_for}
+          />
           <div className="field">
             <label htmlFor={`${id}-notes`}>{s.instructions}</label>
             <textarea
