@@ -2,7 +2,8 @@
  * API benchmark (`npm run bench:api`): the app as `npm start` runs it (wrangler dev,
  * Durable Objects, real Postgres+PostGIS — set DATABASE_URL for a real server, else the
  * embedded one), driven open-loop at a fixed rate per scenario: job list, estimate, job
- * create, status change. Prints p50/p90/p99 and achieved throughput.
+ * create, then each created job through the day's flow through the API (a dispatcher's
+ * assignment, the driver's accept, "en route"). Prints p50/p90/p99 and achieved throughput.
  *
  * With DATABASE_URL the Worker reaches the server through PgBouncer in transaction mode
  * (Debian's `pgbouncer`), as it reaches Neon through its pooled endpoint in production;
@@ -139,23 +140,34 @@ try {
         return res;
       }),
     );
-    // Status change needs assigned jobs: give each created job to its customer's driver directly.
-    for (let a = 0; a < ACCOUNTS; a++) {
-      await db.query(
-        `UPDATE jobs SET status = 'assigned', driver_id = $1, assigned_at = now(), version = version + 1 WHERE id = ANY($2::uuid[])`,
-        [fleet.jobs[a]!.driver_id, created.filter((c) => c.account === a).map((c) => c.id)],
-      );
-    }
+    // The day's flow for each created job: a dispatcher assigns it to its customer's
+    // driver (the job's room opens here), the driver accepts it, then sets off.
+    const followUp = { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) };
+    const driverOf = (i: number) => fleet.jobs[created[i]!.account]!;
     results.push(
-      await scenario(
-        'PATCH /api/v1/drivers/me/jobs/:id/status',
-        { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) },
-        (i) =>
-          http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
-            method: 'PATCH',
-            headers: json(fleet.jobs[created[i]!.account]!.driver_token),
-            body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
-          }),
+      await scenario('POST /api/v1/jobs/:id/assign', { ...followUp, expect: (s) => s === 200 }, (i) =>
+        http.request(`/api/v1/jobs/${created[i]!.id}/assign`, {
+          method: 'POST',
+          headers: json(admin(i)),
+          body: JSON.stringify({ driver_id: driverOf(i).driver_id }),
+        }),
+      ),
+    );
+    results.push(
+      await scenario('POST /api/v1/drivers/me/jobs/:id/accept', { ...followUp, expect: (s) => s === 200 }, (i) =>
+        http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/accept`, {
+          method: 'POST',
+          headers: json(driverOf(i).driver_token),
+        }),
+      ),
+    );
+    results.push(
+      await scenario('PATCH /api/v1/drivers/me/jobs/:id/status', followUp, (i) =>
+        http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
+          method: 'PATCH',
+          headers: json(fleet.jobs[created[i]!.account]!.driver_token),
+          body: JSON.stringify({ status: 'en_route', client_event_id: `bench-status-${run}-${i}` }),
+        }),
       ),
     );
   }

@@ -41,4 +41,29 @@ describe('POST /api/v1/jobs/:id/assign under contention', () => {
     const row = await rows(sql`SELECT status, driver_id, version FROM jobs WHERE id = ${job.id}`);
     expect(row).toEqual([{ status: 'assigned', driver_id: winner, version: job.version + 1 }]);
   });
+
+  it('gives 20 jobs to one driver at once: every assign succeeds, one history row each', async () => {
+    const token = await admin();
+    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+    const jobs = await Promise.all(Array.from({ length: 20 }, () => newJob(customer)));
+
+    // Each assignment's job row points at the driver (a foreign-key share lock on the
+    // driver's row) before its driver status is derived: they must queue, not deadlock.
+    const responses = await Promise.all(
+      jobs.map((job) =>
+        api(`/api/v1/jobs/${job.id}/assign`, { method: 'POST', token, json: { driver_id: driver.profile_id } }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(jobs.map(() => 200));
+    expect(
+      await rows(
+        sql`SELECT count(*)::int AS n FROM jobs WHERE driver_id = ${driver.profile_id} AND status = 'assigned'`,
+      ),
+    ).toEqual([{ n: 20 }]);
+    expect(
+      await rows(
+        sql`SELECT count(*)::int AS n FROM job_status_events e JOIN jobs j ON j.id = e.job_id WHERE j.driver_id = ${driver.profile_id} AND e.new_status = 'assigned'`,
+      ),
+    ).toEqual([{ n: 20 }]);
+  });
 });

@@ -63,7 +63,7 @@ drivers.patch('/me/status', async (c) => {
       .select({ id: t.driver_profiles.id, status: t.driver_profiles.status })
       .from(t.driver_profiles)
       .where(eq(t.driver_profiles.id, driverId))
-      .for('update');
+      .for('no key update'); // the lock syncDriverStatus takes (services/jobs.ts)
     if (!current) throw notFound('Driver');
     const job = await jobInHand(tx, driverId, user_id);
     if (job && current.status === body.status) return current; // nothing to change

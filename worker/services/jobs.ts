@@ -106,7 +106,10 @@ export interface TransitionResult {
  * job change touches, so cancelling, rejecting or reassigning one job never marks a
  * driver available while another of their jobs is under way. The driver row is locked
  * before the jobs are read: two changes to different jobs of one driver take turns, and
- * the second sees the first's job.
+ * the second sees the first's job. The lock is `FOR NO KEY UPDATE`: each change has already
+ * pointed its job at the driver, which holds a key-share lock on the driver's row until
+ * commit, and `FOR UPDATE` would wait on the other change's key-share lock while that change
+ * waits on ours (a deadlock). Only the status changes, never the key.
  */
 export async function syncDriverStatus(
   tx: Queryable,
@@ -116,7 +119,7 @@ export async function syncDriverStatus(
     .select({ status: t.driver_profiles.status })
     .from(t.driver_profiles)
     .where(eq(t.driver_profiles.id, driverId))
-    .for('update');
+    .for('no key update');
   if (!driver) return null;
   const jobs = await tx
     .select({ status: t.jobs.status })
