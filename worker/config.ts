@@ -29,6 +29,7 @@ export const BINDINGS = {
   SESSION_GUARD: 'durable_object',
   RATE_COUNTER: 'durable_object',
   AUTO_DISPATCH: 'durable_object',
+  CRON_SCHEDULE: 'durable_object',
   FILES: 'r2',
   LOCATION_LOG: 'queue',
   NOTIFICATIONS: 'queue',

@@ -51,6 +51,7 @@ export { Dispatch } from '../durable-objects/dispatch';
 export { SessionGuard } from '../durable-objects/session-guard';
 export { RateCounter } from '../durable-objects/rate-counter';
 export { AutoDispatch } from '../durable-objects/auto-dispatch';
+export { CronSchedule } from '../durable-objects/cron-schedule';
 
 export const app = new Hono<AppEnv>();
 

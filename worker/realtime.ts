@@ -1,4 +1,5 @@
-import type { JobStatus } from '../contract/enums';
+import type { DriverStatus, JobStatus } from '../contract/enums';
+import { expectWork } from './cron/schedule';
 import type { JobRow, TransitionResult } from './services/jobs';
 import type { RouteEta } from './services/route-stops';
 import { log } from './lib/log';
@@ -6,6 +7,22 @@ import { log } from './lib/log';
 /** The operator's dispatch object (Phase 1: one operator). */
 export function dispatchStub(env: Env) {
   return env.DISPATCH.get(env.DISPATCH.idFromName('default'));
+}
+
+/**
+ * A driver's new status, to the admins' board. A driver now on shift is one the stale-driver
+ * check must watch (worker/cron/stale-drivers.ts), so the cron schedule hears of it too.
+ */
+export function publishDriverStatus(
+  env: Env,
+  driver_id: string,
+  status: DriverStatus,
+  ts = new Date().toISOString(),
+): Promise<unknown> {
+  return Promise.all([
+    dispatchStub(env).toAdmins({ type: 'driver_status_change', payload: { driver_id, status, ts } }),
+    status === 'offline' ? null : expectWork(env, 'stale_drivers'),
+  ]);
 }
 
 export function roomStub(env: Env, jobId: string) {
@@ -63,7 +80,7 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   }
   // The statuses the transaction derived for the drivers it touched (worker/services/jobs.ts).
   for (const { driver_id, status } of result.driver_statuses) {
-    work.push(dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id, status, ts } }));
+    work.push(publishDriverStatus(env, driver_id, status, ts));
   }
   await fanOut('transition', work);
   if (result.route) {

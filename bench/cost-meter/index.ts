@@ -18,6 +18,7 @@
  */
 import app, {
   AutoDispatch as AutoDispatchBase,
+  CronSchedule as CronScheduleBase,
   Dispatch as DispatchBase,
   JobRoom as JobRoomBase,
   RateCounter as RateCounterBase,
@@ -138,6 +139,7 @@ const NAMESPACES: Record<string, string> = {
   SESSION_GUARD: 'SessionGuard',
   RATE_COUNTER: 'RateCounter',
   AUTO_DISPATCH: 'AutoDispatch',
+  CRON_SCHEDULE: 'CronSchedule',
 };
 const QUEUES = ['LOCATION_LOG', 'NOTIFICATIONS', 'INVOICES'] as const;
 
@@ -263,6 +265,7 @@ export const Dispatch = meterClass('Dispatch', DispatchBase);
 export const SessionGuard = meterClass('SessionGuard', SessionGuardBase);
 export const RateCounter = meterClass('RateCounter', RateCounterBase);
 export const AutoDispatch = meterClass('AutoDispatch', AutoDispatchBase);
+export const CronSchedule = meterClass('CronSchedule', CronScheduleBase);
 
 export default {
   fetch(request, env, ctx) {

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createScheduledController,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import worker from '../../worker/index';
 import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
 import { dispatchStub } from '../../worker/realtime';
+import { cronSchedule } from '../../worker/cron/schedule';
 import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { connect } from './helpers';
 import { flushLocations } from './realtime-fixtures';
@@ -42,8 +48,94 @@ async function oneFixThenQuiet(token: string, lat: number, lng: number, client_e
   phone.close();
 }
 
-describe('outbox sweep (every minute)', () => {
-  it('sends a notification whose commit was never followed by an enqueue, and records the run', async () => {
+/** A time today at `minute` past some hour, in the past. */
+function atMinute(minute: number): number {
+  return Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000 + minute * 60_000;
+}
+
+/** One schedule object of its own per test (the Worker's is `default`). */
+function scheduleNamed(name: string) {
+  return env.CRON_SCHEDULE.get(env.CRON_SCHEDULE.idFromName(name));
+}
+
+describe('the cron schedule: the database sleeps while the idle crons have nothing to do', () => {
+  it('is due until a check reports; then only when its time comes or someone expects work', async () => {
+    const s = scheduleNamed(`fresh-${crypto.randomUUID()}`);
+    expect(await s.due('outbox_sweep')).toBe(true); // never reported: due
+    await s.ran('outbox_sweep', null);
+    expect(await s.due('outbox_sweep')).toBe(false);
+    expect(await s.due('stale_drivers')).toBe(true); // each task on its own
+
+    await s.expect('outbox_sweep', Date.now() + 60_000);
+    expect(await s.due('outbox_sweep')).toBe(false); // not yet
+    await s.expect('outbox_sweep', Date.now() - 1);
+    expect(await s.due('outbox_sweep')).toBe(true);
+    await s.ran('outbox_sweep', Date.now() + 3_600_000);
+    // Both expectations arrived moments before the check started, so its read may have
+    // missed their rows: the earliest keeps its time.
+    expect(await s.due('outbox_sweep')).toBe(true);
+  });
+
+  it('runs anyway on the hour, and a check that fails stays due', async () => {
+    const s = scheduleNamed(`hour-${crypto.randomUUID()}`);
+    await s.due('stale_drivers');
+    await s.ran('stale_drivers', Date.now() + 3_600_000);
+    expect(await s.due('stale_drivers')).toBe(false);
+    expect(await s.due('stale_drivers', true)).toBe(true);
+    // No `ran`: the check failed. Its time has not moved, and the hour still catches it.
+    expect(await s.due('stale_drivers')).toBe(false);
+    expect(await s.due('stale_drivers', true)).toBe(true);
+  });
+
+  it('keeps the database asleep between the hours, and sweeps as soon as a write expects work', async () => {
+    const schedule = cronSchedule(env);
+    const quiet = atMinute(7);
+    // A check that found nothing pending for the next hour.
+    await schedule.due('outbox_sweep', true);
+    await runInDurableObject(schedule, async (_o, state) => {
+      for (const task of ['outbox_sweep', 'stale_drivers'])
+        await state.storage.put(task, { next_ms: Date.now() + 3_600_000, started_ms: null, wakes: [] });
+    });
+    const before = (await cronRun('outbox_sweep'))?.last_started_at ?? null;
+    await trigger('* * * * *', quiet);
+    expect((await cronRun('outbox_sweep'))?.last_started_at ?? null).toEqual(before);
+
+    // A driver takes a customer's job: its notifications are written, and the outbox tells
+    // the schedule.
+    const customer = await newCustomer({ preferred_contact: 'email' });
+    const driver = await newDriver();
+    const job = await newJob(customer);
+    const asked = Date.now();
+    await walkJob(job.id, driver, 'en_route');
+    await waitFor(() => notificationsFor({ job_id: job.id }).then((rows) => rows.length > 0), {
+      what: 'the job’s notifications',
+    });
+    const state = await waitFor(
+      () =>
+        runInDurableObject(schedule, async (_o, st) => {
+          const v = await st.storage.get<{ next_ms: number | null }>('outbox_sweep');
+          return v && v.next_ms !== null && v.next_ms <= Date.now() + 2 * 60_000 ? v : undefined;
+        }),
+      { what: 'the outbox to tell the schedule' },
+    );
+    expect(state.next_ms).toBeGreaterThan(asked); // rows just written are not stuck yet
+    // The driver is on shift now, so the stale-driver check is due.
+    const drivers = await runInDurableObject(schedule, (_o, st) =>
+      st.storage.get<{ next_ms: number | null }>('stale_drivers'),
+    );
+    expect(drivers!.next_ms).toBeLessThanOrEqual(Date.now());
+
+    // Its time come, the next tick sweeps.
+    await runInDurableObject(schedule, (_o, st) => st.storage.put('outbox_sweep', { ...state, next_ms: Date.now() }));
+    await trigger('* * * * *', quiet);
+    const ran = await cronRun('outbox_sweep');
+    expect(ran?.last_status).toBe('ok');
+    expect(Date.parse(String(ran!.last_started_at))).toBeGreaterThanOrEqual(asked - 5_000);
+  });
+});
+
+describe('outbox sweep (when work is expected, and on the hour)', () => {
+  it('sends a notification whose commit was never followed by an enqueue on the hour, and records the run', async () => {
     const customer = await newCustomer({ preferred_contact: 'email' });
     const key = `test:lost:${customer.user_id}`;
     // As if the Worker died right after committing: a queued row, no queue message.
@@ -55,7 +147,8 @@ describe('outbox sweep (every minute)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await notificationsFor({ user_id: customer.user_id, kind: 'test_lost' }))[0]?.status).toBe('queued');
 
-    await trigger('* * * * *');
+    // Its writer died before telling anyone, so the hourly run is what finds it.
+    await trigger('* * * * *', atMinute(60));
     expect(await cronRun('outbox_sweep')).toMatchObject({ last_status: 'ok', last_error: null });
     const row = await waitFor(
       async () =>
@@ -94,7 +187,7 @@ describe('stale drivers (every 5 minutes)', () => {
       WHERE id = ${silent.profile_id}`);
 
     const board = await connect(await admin());
-    const stale = await cleanupStaleDrivers(env, { onlyDrivers: [silent.profile_id, active.profile_id] });
+    const { stale } = await cleanupStaleDrivers(env, { onlyDrivers: [silent.profile_id, active.profile_id] });
     expect(stale).toEqual([{ id: silent.profile_id, previous_status: 'available' }]);
     const msg = await board.next((m) => m.type === 'driver_status_change' && m.payload.driver_id === silent.profile_id);
     expect(msg.payload.status).toBe('offline');

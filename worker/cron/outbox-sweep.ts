@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../lib/db';
 import { withDb } from '../lib/db';
-import { enqueueInvoices, enqueueNotifications } from '../notify/outbox';
+import { enqueueInvoices, enqueueNotifications, SWEEP_GRACE_MINUTES } from '../notify/outbox';
 import { sqlList } from '../../db/sql-list';
 import { SERVED_JOB } from '../../contract/job-status';
 import { log } from '../lib/log';
 
-/** A fresh row still `queued` this long after it was due was never enqueued (or its message was lost). */
-export const SWEEP_GRACE_MINUTES = 2;
 /** A row that has been tried is left to the queue's own retries for longer than the longest backoff. */
 export const RETRYING_GRACE_MINUTES = 15;
 const SWEEP_LIMIT = 500;
@@ -40,12 +38,38 @@ export async function jobsMissingInvoicePdf(db: Db): Promise<string[]> {
 }
 
 /**
- * The outbox's safety net (every minute): a crash between a commit and its enqueue leaves
- * a `queued` row no message points at; this finds such rows and enqueues them (and
- * completed jobs whose invoice PDF never got made). Duplicates are harmless — the consumer
- * claims a row before sending. Touching `updated_at` keeps the next sweep from piling on.
+ * When the outbox next needs a look (epoch ms; null: not until new rows): the earliest
+ * moment a `queued` row could count as stuck, or a completed job still lacking its PDF is
+ * due (again, for one the sweep just re-enqueued).
  */
-export async function sweepOutbox(env: Env): Promise<{ notifications: number; invoices: number }> {
+export async function nextOutboxCheck(db: Db): Promise<number | null> {
+  const grace = sql`make_interval(mins => ${SWEEP_GRACE_MINUTES}::int)`;
+  const retrying = sql`make_interval(mins => ${RETRYING_GRACE_MINUTES}::int)`;
+  const rows = await db.execute<{ next_ms: string | null }>(sql`
+    SELECT (extract(epoch FROM least(
+      (SELECT min(greatest(coalesce(send_after, created_at) + ${grace},
+                           updated_at + CASE WHEN attempts = 0 THEN ${grace} ELSE ${retrying} END))
+         FROM notification_log WHERE status = 'queued'),
+      (SELECT min(CASE WHEN j.completed_at <= now() - ${grace} THEN now() + ${retrying} ELSE j.completed_at + ${grace} END)
+         FROM jobs j
+        WHERE j.status IN (${sqlList(SERVED_JOB)})
+          AND j.completed_at > now() - interval '7 days'
+          AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.job_id = j.id AND i.status <> 'void' AND i.pdf_key IS NOT NULL))
+    )) * 1000)::bigint AS next_ms`);
+  const next = rows.rows[0]?.next_ms;
+  return next === null || next === undefined ? null : Number(next);
+}
+
+/**
+ * The outbox's safety net: a crash between a commit and its enqueue leaves a `queued` row
+ * no message points at; this finds such rows and enqueues them (and completed jobs whose
+ * invoice PDF never got made). Duplicates are harmless — the consumer claims a row before
+ * sending. Touching `updated_at` keeps the next sweep from piling on. It says when the
+ * outbox next needs a look, so the database can sleep in between (worker/cron.ts).
+ */
+export async function sweepOutbox(
+  env: Env,
+): Promise<{ notifications: number; invoices: number; next_check_ms: number | null }> {
   return withDb(env, async (db) => {
     const stuck = await stuckNotifications(db);
     if (stuck.length > 0) {
@@ -65,6 +89,6 @@ export async function sweepOutbox(env: Env): Promise<{ notifications: number; in
         notifications: stuck.length,
         invoices: jobs.length,
       });
-    return { notifications: stuck.length, invoices: jobs.length };
+    return { notifications: stuck.length, invoices: jobs.length, next_check_ms: await nextOutboxCheck(db) };
   });
 }

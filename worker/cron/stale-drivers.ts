@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { withDb } from '../lib/db';
-import { dispatchStub } from '../realtime';
+import { dispatchStub, publishDriverStatus } from '../realtime';
 import { log } from '../lib/log';
 
 export type StaleDriver = { id: string; previous_status: string };
 
 /**
- * ApexPlow CleanupStaleDriverLocations (every 5 minutes): a driver not heard from for
+ * ApexPlow CleanupStaleDriverLocations (every 5 minutes while a driver is on shift): a driver not heard from for
  * `operator_settings.stale_driver_minutes` — no location flush, no status change, i.e. the
  * row's `updated_at` — goes offline and loses their current location, so the fleet map
  * shows no ghosts; the Dispatch object forgets their live position and the admins' board
@@ -18,7 +18,7 @@ export type StaleDriver = { id: string; previous_status: string };
 export async function cleanupStaleDrivers(
   env: Env,
   opts: { onlyDrivers?: string[]; asOf?: Date } = {},
-): Promise<StaleDriver[]> {
+): Promise<{ stale: StaleDriver[]; next_check_ms: number | null }> {
   const only = opts.onlyDrivers
     ? sql`AND d.id IN (${sql.join(
         opts.onlyDrivers.map((id) => sql`${id}::uuid`),
@@ -26,7 +26,7 @@ export async function cleanupStaleDrivers(
       )})`
     : sql``;
   const asOf = opts.asOf ? sql`${opts.asOf.toISOString()}::timestamptz` : sql`now()`;
-  const stale = await withDb(env, async (db) => {
+  const { stale, next_check_ms } = await withDb(env, async (db) => {
     const result = await db.execute<StaleDriver>(sql`
       WITH settings AS (SELECT coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10) AS minutes),
       stale AS (
@@ -39,19 +39,22 @@ export async function cleanupStaleDrivers(
       UPDATE driver_profiles d SET status = 'offline', current_location = NULL
       FROM stale WHERE d.id = stale.id
       RETURNING d.id, stale.status AS previous_status`);
-    return result.rows;
+    // The next driver on shift who could fall silent: the check is not needed before then.
+    const next = await db.execute<{ next_ms: string | null }>(sql`
+      SELECT (extract(epoch FROM min(d.updated_at)
+                + make_interval(mins => coalesce((SELECT stale_driver_minutes FROM operator_settings LIMIT 1), 10))) * 1000)::bigint AS next_ms
+      FROM driver_profiles d WHERE d.status <> 'offline'`);
+    const nextMs = next.rows[0]?.next_ms;
+    return { stale: result.rows, next_check_ms: nextMs === null || nextMs === undefined ? null : Number(nextMs) };
   });
-  if (stale.length === 0) return stale;
+  if (stale.length === 0) return { stale, next_check_ms };
   const dispatch = dispatchStub(env);
   const ts = new Date().toISOString();
   const results = await Promise.allSettled(
-    stale.flatMap((d) => [
-      dispatch.forgetDriver(d.id),
-      dispatch.toAdmins({ type: 'driver_status_change', payload: { driver_id: d.id, status: 'offline', ts } }),
-    ]),
+    stale.flatMap((d) => [dispatch.forgetDriver(d.id), publishDriverStatus(env, d.id, 'offline', ts)]),
   );
   for (const r of results)
     if (r.status === 'rejected') log.error({ msg: 'stale-driver fan-out failed', err: String(r.reason) });
   log.info({ msg: 'stale drivers set offline', drivers: stale.map((d) => d.id) });
-  return stale;
+  return { stale, next_check_ms };
 }

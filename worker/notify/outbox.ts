@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { log } from '../lib/log';
+import { expectWork, type ScheduleEnv } from '../cron/schedule';
 
 /**
  * The after-commit half of the transactional outbox (docs/decisions/0021-notification-outbox.md).
@@ -9,8 +10,8 @@ import { log } from '../lib/log';
  * transaction as the change that caused it. Whoever wrote it notes the id here; when the
  * surrounding unit of work ends (a request, a `withDb` block) the ids go onto the
  * NOTIFICATIONS queue — and completed jobs onto the INVOICES queue. If the Worker dies
- * between commit and enqueue, the every-minute sweep (worker/cron/outbox-sweep.ts) finds
- * the row and enqueues it, so nothing is lost; the consumer is idempotent, so an id that
+ * between commit and enqueue, the sweep (worker/cron/outbox-sweep.ts) finds the row and
+ * enqueues it, so nothing is lost; the consumer is idempotent, so an id that
  * arrives twice (or for a rolled-back row) is harmless.
  */
 
@@ -26,10 +27,13 @@ export type InvoiceMessage = z.infer<typeof InvoiceMessage>;
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 const SEND_BATCH_LIMIT = 100;
 
-export interface OutboxEnv {
+export interface OutboxEnv extends ScheduleEnv {
   NOTIFICATIONS: Queue;
   INVOICES: Queue;
 }
+
+/** A fresh `queued` row the sweep finds if its message never reached the queue: due this long after it was. */
+export const SWEEP_GRACE_MINUTES = 2;
 
 interface Pending {
   notifications: Map<string, Date | null>;
@@ -105,8 +109,10 @@ export async function enqueueInvoices(env: Partial<OutboxEnv>, jobIds: string[])
   }
 }
 
+/** Enqueues a unit of work's rows, and tells the sweep to look for any that never arrive. */
 async function flushOutbox(env: Partial<OutboxEnv>, pending: Pending): Promise<void> {
   await Promise.all([
+    expectWork(env, 'outbox_sweep', Date.now() + SWEEP_GRACE_MINUTES * 60_000),
     enqueueNotifications(
       env,
       [...pending.notifications].map(([id, send_after]) => ({ id, send_after })),

@@ -6,7 +6,7 @@ import * as t from '../../db/schema';
 import { actorOf, requireDriverId } from '../lib/actor';
 import { conflict, notFound } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishInvoiceChange, publishTransition } from '../realtime';
+import { publishDriverStatus, publishInvoiceChange, publishTransition } from '../realtime';
 import { autoDispatchDeclined } from '../services/auto-dispatch';
 import { activeJobsOf, driverById, jobInHand, listDrivers, updateDriverProfile } from '../services/driver-directory';
 import { recordPayment, toPaymentOutcome, undoPayment } from '../invoices/invoices';
@@ -85,12 +85,7 @@ drivers.patch('/me/status', async (c) => {
       .returning({ id: t.driver_profiles.id, status: t.driver_profiles.status });
     return updated!;
   });
-  await dispatchStub(c.env)
-    .toAdmins({
-      type: 'driver_status_change',
-      payload: { driver_id: driverId, status: row.status, ts: new Date().toISOString() },
-    })
-    .catch(log.failed('driver status fan-out'));
+  await publishDriverStatus(c.env, driverId, row.status).catch(log.failed('driver status fan-out'));
   return c.json({ driver: row });
 });
 

@@ -3,7 +3,7 @@ import { AdminHealth, type HealthConcern } from '../../contract/health';
 import journal from '../../migrations/meta/_journal.json';
 import pkg from '../../package.json';
 import { configStatus } from '../config';
-import { CRON_TASKS } from '../cron';
+import { CRON_TASKS, IDLE_TASK_PERIOD_MINUTES } from '../cron';
 import { RETRYING_GRACE_MINUTES } from '../cron/outbox-sweep';
 import type { Db } from '../lib/db';
 import { sqlList } from '../../db/sql-list';
@@ -133,7 +133,8 @@ async function crons(db: Db): Promise<AdminHealth['crons']> {
   );
   return Object.entries(CRON_TASKS).map(([schedule, task]) => {
     const run = recorded.find((r) => r.name === task.name);
-    const period = cronPeriodMinutes(schedule);
+    // A task that idles with the database runs at least on the hour.
+    const period = 'idle' in task ? IDLE_TASK_PERIOD_MINUTES : cronPeriodMinutes(schedule);
     const status =
       run?.last_status === 'ok' || run?.last_status === 'error' || run?.last_status === 'running'
         ? run.last_status
