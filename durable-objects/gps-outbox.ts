@@ -39,6 +39,17 @@ export interface PingResult {
  */
 export const WRITE_WINDOW_MS = 1_000;
 
+/**
+ * How long a ping waits for its write (ms). Pings closer together than twice the window (a
+ * fast stream) share one write per window. A ping on its own is written in the next turn:
+ * the driver app sends one every 5 s at most, and a timer pending between pings would keep
+ * the object from hibernating, which Cloudflare bills as duration.
+ */
+export function writeDelayMs(previousAt: number | null, now: number, prompt: boolean): number {
+  if (prompt || previousAt === null || now - previousAt >= 2 * WRITE_WINDOW_MS) return 0;
+  return WRITE_WINDOW_MS;
+}
+
 /** A fix this much older (device time) than its arrival is a replay from the phone's backlog, which waits for each ack. */
 export const REPLAY_AGE_MS = 10_000;
 
@@ -61,7 +72,8 @@ interface Pending {
  * The way from an accepted ping to the GPS log, inside one Durable Object: the client event
  * ids it has accepted (so a replayed ping is applied once) and the outbox of fixes waiting
  * for the Queue, both in the object's SQLite storage, plus the flush alarm that drains the
- * outbox. Pings are written together (`WRITE_WINDOW_MS`, at once for a replay); a copy of a
+ * outbox. Pings are written together (`WRITE_WINDOW_MS`; in the next turn for a replay or a
+ * ping on its own, `writeDelayMs`); a copy of a
  * ping still waiting is answered with the same write as a duplicate. The outcome promise
  * settles after the write, so an ack sent then (held by the output gate until the write is
  * confirmed) means "stored". A ping lost with its object before the write was never
@@ -86,6 +98,8 @@ export class GpsOutbox {
   #pendingByKey = new Map<string, Pending>();
   #writeTimer: ReturnType<typeof setTimeout> | null = null;
   #writeSoon = false;
+  /** When the last ping arrived (`writeDelayMs`). */
+  #lastPingAt: number | null = null;
 
   constructor(storage: DurableObjectStorage, queue: Queue, alsoWrite: () => void = () => {}) {
     this.#storage = storage;
@@ -127,15 +141,16 @@ export class GpsOutbox {
         this.#pending.push(p);
         if (eventKey) this.#pendingByKey.set(eventKey, p);
       }
-      this.#schedule(prompt);
+      this.#schedule(writeDelayMs(this.#lastPingAt, now, prompt));
+      this.#lastPingAt = now;
     });
   }
 
-  #schedule(prompt: boolean): void {
-    if (this.#writeTimer && (this.#writeSoon || !prompt)) return;
+  #schedule(delay: number): void {
+    if (this.#writeTimer && (this.#writeSoon || delay > 0)) return;
     if (this.#writeTimer) clearTimeout(this.#writeTimer);
-    this.#writeSoon = prompt;
-    this.#writeTimer = setTimeout(() => this.write(), prompt ? 0 : WRITE_WINDOW_MS);
+    this.#writeSoon = delay === 0;
+    this.#writeTimer = setTimeout(() => this.write(), delay);
   }
 
   /**

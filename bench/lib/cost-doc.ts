@@ -55,10 +55,10 @@ export function scenarioTables(m: Measured) {
 function driver(line: Line, m: Measured, t: ReturnType<typeof scenarioTables>[number]): string {
   if (line.line === 'Neon compute')
     return (
-      `the outbox sweep cron runs every minute and writes to Postgres (${fmt(m.cron.writesPerMinuteRun)} write ` +
-      `transactions a run, \`cron_runs\`), inside Neon's ${prices.neon.free.scale_to_zero_minutes}-minute ` +
-      `scale-to-zero window, so each operator's database never suspends: ${fmt(t.u.neonHoursPerProject)} compute ` +
-      `hours a month where the storms alone would keep it up ${fmt(t.u.neonHoursStormsOnly)}`
+      `the storms keep each operator's database awake ${fmt(t.u.neonHoursStorms)} h a month; between them it ` +
+      `wakes in ${fmt(m.dbMinutesPerQuietHour)} minutes of each hour for the hourly crons and stays up for Neon's ` +
+      `${prices.neon.free.scale_to_zero_minutes}-minute scale-to-zero window (${fmt(t.u.neonHoursPerProject - t.u.neonHoursStorms)} h); ` +
+      'the every-minute crons sleep unless a write expects them (decisions/0091)'
     );
   if (line.line === 'DO requests')
     return `each GPS fix is a WebSocket message into the dispatch object plus one RPC into the job's room (${fmt(perFix(m, 'do'))} DO requests per fix)`;
@@ -101,17 +101,18 @@ export function renderDoc(m: Measured, run: RunInfo): string {
   out.push(
     `Measured on the app as \`npm start\` runs it (${run.machine}): ${run.jobs} whole jobs, ` +
       `${run.drivers} drivers streaming a fix every 5 s for ${run.streamSeconds} s, ${run.drivers} customers ` +
-      `watching for ${run.watchSeconds} s, each cron run once. Counts are per unit and scale linearly, so a ` +
+      `watching for ${run.watchSeconds} s; each hourly cron run once, each every-minute one as a tick that finds ` +
+      'nothing due and as its hourly run. Counts are per unit and scale linearly, so a ' +
       'short run is enough.',
   );
   out.push('');
   out.push('## Measured per unit');
   out.push('');
-  out.push('| | per job | per driver-hour | per watcher-hour | crons, per month |');
-  out.push('|---|---|---|---|---|');
+  out.push('| | per job | per driver-hour | per watcher-hour | crons, per quiet month | crons, per storm hour |');
+  out.push('|---|---|---|---|---|---|');
   for (const k of UNIT_KEYS)
     out.push(
-      `| ${LABELS[k]} | ${fmt(m.perJob[k])} | ${fmt(m.perDriverHour[k])} | ${fmt(m.perWatcherHour[k])} | ${fmt(m.cronPerMonth[k])} |`,
+      `| ${LABELS[k]} | ${fmt(m.perJob[k])} | ${fmt(m.perDriverHour[k])} | ${fmt(m.perWatcherHour[k])} | ${fmt(m.cronPerMonth[k])} | ${fmt(m.cronPerStormHour[k])} |`,
     );
   out.push('');
   out.push(
@@ -195,11 +196,9 @@ export function renderDoc(m: Measured, run: RunInfo): string {
     out.push('');
     if (outside.some((o) => o.startsWith('Neon compute')))
       out.push(
-        `The fix: do not touch the database every minute when nothing is pending. Without the minute cron's ` +
-          `writes the database would run ${fmt(one!.u.neonHoursStormsOnly)} h a month ` +
-          `(${fmt(one!.u.neonHoursStormsOnly * prices.neon.smallest_compute_cu)} CU-h, inside the Free plan's ` +
-          `${prices.neon.free.cu_hours_per_project_month}): for example, run the outbox sweep only while outbox rows ` +
-          'wait (a Durable Object alarm armed when one is written), and the revenue report once a day at its hour.',
+        `The fix: fewer quiet-hour wake-ups. The storms alone keep the database up ${fmt(one!.u.neonHoursStorms)} h ` +
+          `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); running the hourly ` +
+          'crons in one minute of the hour instead of several would cut the rest.',
       );
     if (near.length)
       out.push(

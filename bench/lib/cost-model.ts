@@ -64,8 +64,8 @@ export interface Usage {
   units: Units;
   /** Neon compute hours per operator's database in a month. */
   neonHoursPerProject: number;
-  /** The same if the database were woken by storms only (no minute cron). */
-  neonHoursStormsOnly: number;
+  /** Of those, the hours the storms keep it awake; the rest are the crons' quiet-hour wake-ups. */
+  neonHoursStorms: number;
   /** Neon storage per operator's database at the season's peak, bytes. */
   neonBytesPerProject: number;
   /** R2 bytes stored at the end of the season (photos and invoices are kept). */
@@ -82,19 +82,26 @@ export function usage(m: Measured, s: Scenario): Usage {
     scaleUnits(m.perDriverHour, driverHours),
     scaleUnits(m.perWatcherHour, watcherHours),
   );
-  const units = addUnits(scaleUnits(season, 1 / SEASON_MONTHS), scaleUnits(m.cronPerMonth, s.operators));
+  const stormHours =
+    (s.storms / SEASON_MONTHS) * (s.streamHoursPerDriverPerStorm + prices.neon.free.scale_to_zero_minutes / 60);
+  const units = addUnits(
+    scaleUnits(season, 1 / SEASON_MONTHS),
+    scaleUnits(m.cronPerMonth, s.operators),
+    // While a storm is on, the idle crons find work at every tick.
+    scaleUnits(m.cronPerStormHour, stormHours * s.operators),
+  );
   // GPS rows are kept `retentionDays` (whole months dropped, so up to a month longer).
   const seasonDays = SEASON_MONTHS * 30;
   const gpsShare = Math.min(1, (m.retentionDays + 30) / seasonDays);
   const gpsBytes = m.perDriverHour.pg_bytes * driverHours * gpsShare;
   const jobBytes = m.perJob.pg_bytes * jobs;
-  const stormHours =
-    (s.storms / SEASON_MONTHS) * (s.streamHoursPerDriverPerStorm + prices.neon.free.scale_to_zero_minutes / 60);
+  // Outside storms each minute of the hour in which a cron touches Postgres keeps it awake
+  // for Neon's scale-to-zero window.
+  const quietShare = Math.min(1, (m.dbMinutesPerQuietHour * prices.neon.free.scale_to_zero_minutes) / 60);
   return {
     units,
-    // Every minute the cron writes to Postgres (cron_runs), inside Neon's 5-minute scale-to-zero window.
-    neonHoursPerProject: m.cron.writesPerMinuteRun > 0 ? HOURS_PER_MONTH : stormHours,
-    neonHoursStormsOnly: stormHours,
+    neonHoursPerProject: stormHours + (HOURS_PER_MONTH - stormHours) * quietShare,
+    neonHoursStorms: stormHours,
     neonBytesPerProject: m.baseDbBytes + (gpsBytes + jobBytes) / s.operators,
     r2BytesStored: m.perJob.r2_bytes * jobs,
   };

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { startApiApp } from './app';
 import { type AppSocket, Clients, sleep } from './cost-clients';
 import { findDirectListener } from './direct-port';
-import { billed, diff, readMeter, scaleUnits, tableBytes, type Units, writeXacts } from './meter';
+import { addUnits, billed, diff, readMeter, scaleUnits, tableBytes, type Units, writeXacts } from './meter';
 import type { MeterTally } from './meter-tally';
 import { processCpuMs } from './proc-cpu';
 import { gpsLogRows } from './fleet-stream';
@@ -32,10 +32,15 @@ export interface Measured {
   perJob: Units;
   perDriverHour: Units;
   perWatcherHour: Units;
-  /** The scheduled work of one month with nobody using the app. */
+  /**
+   * The scheduled work of one month with nobody using the app: the fixed tasks' runs, and
+   * each idle task's ticks that find nothing due plus its hourly run (worker/cron.ts).
+   */
   cronPerMonth: Units;
-  /** Cron runs in a month, and the Postgres write transactions of one run of each. */
-  cron: { runsPerMonth: number; writesPerMinuteRun: number };
+  /** An idle task's run beyond a tick that finds nothing due, per storm hour (it runs every tick while work is expected). */
+  cronPerStormHour: Units;
+  /** Distinct minutes of each hour in which a cron touches Postgres with nobody using the app. */
+  dbMinutesPerQuietHour: number;
   notificationsPerJob: Record<string, number>;
   gps: { fixesSent: number; acked: number; logRows: number; driverHours: number; bytesPerFix: number };
   jobRows: Record<string, number>;
@@ -52,13 +57,19 @@ const GPS_CALIBRATION_ROWS = 20_000;
 /** How long the app's idle CPU is sampled, to take it off each phase. */
 const IDLE_SAMPLE_MS = 10_000;
 
-/** Crons of wrangler.toml with their runs per 30-day month. */
-const CRONS: [string, number][] = [
-  ['* * * * *', 30 * 24 * 60],
-  ['*/5 * * * *', 30 * 24 * 12],
-  ['0 * * * *', 30 * 24],
-  ['0 3 1 * *', 1],
+/**
+ * Crons of wrangler.toml with their runs per 30-day month; the idle tasks (worker/cron.ts)
+ * with their runs per hour while work is expected (they also run on the hour regardless).
+ */
+const CRONS: { cron: string; runs: number; idlePerHour?: number }[] = [
+  { cron: '* * * * *', runs: 30 * 24 * 60, idlePerHour: 60 },
+  { cron: '*/5 * * * *', runs: 30 * 24 * 12, idlePerHour: 12 },
+  { cron: '0 * * * *', runs: 30 * 24 },
+  { cron: '30 * * * *', runs: 30 * 24 },
+  { cron: '45 * * * *', runs: 30 * 24 },
+  { cron: '0 3 1 * *', runs: 1 },
 ];
+const HOURS_PER_30_DAYS = 30 * 24;
 
 /**
  * Runs the app as `npm start` does (embedded Postgres, `wrangler dev`) with the meter Worker
@@ -373,31 +384,52 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
     // A token renewal each 15 minutes: one refresh request, and the socket reconnects.
     const renewals = scaleUnits(perConnect, TOKEN_RENEWALS_PER_HOUR);
     renewals.worker_requests += TOKEN_RENEWALS_PER_HOUR;
-    const perWatcherHour = addAll(perWatcherHourIdle, renewals);
-    const perDriverHour = addAll(perDriverHourStream, renewals);
+    const perWatcherHour = addUnits(perWatcherHourIdle, renewals);
+    const perDriverHour = addUnits(perDriverHourStream, renewals);
     for (const s of open.splice(0)) await s.close();
 
-    // ---- phase 4: the crons, once each ----
+    // ---- phase 4: the crons ----
+    // Each fixed task once; each idle task as a tick that finds nothing due (after a first
+    // tick that catches up on what the phases above left) and as its hourly run.
     opts.log('crons…');
     let cronPerMonth = scaleUnits(perJob, 0);
-    let writesPerMinuteRun = 0;
-    const runCron = async (cron: string) => {
-      const res = await fetch(`${app.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}`);
+    let cronPerStormHour = scaleUnits(perJob, 0);
+    const dbMinutes = new Set<number>();
+    const runCron = async (cron: string, timeMs = Date.now()) => {
+      const res = await fetch(`${app.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}&time=${timeMs}`);
       await res.arrayBuffer();
       await sleep(3000);
     };
-    for (const [cron, runs] of CRONS) {
-      // The first run catches up on what the phases above left (a sweep re-enqueues, say);
-      // the second is what every run costs.
-      await runCron(cron);
+    const measureCron = async (cron: string, timeMs?: number) => {
       const c0 = await reading();
       const sizes0 = await tableSizes(db);
-      await runCron(cron);
-      const c1 = await reading();
-      const once = unitsBetween(`cron ${cron}`, c0, c1);
+      await runCron(cron, timeMs);
+      const once = unitsBetween(`cron ${cron}`, c0, await reading());
       once.pg_bytes = (await bytesAdded(db, sizes0, await tableSizes(db))).bytes;
-      if (cron === '* * * * *') writesPerMinuteRun = once.pg_write_xacts;
-      cronPerMonth = addAll(cronPerMonth, scaleUnits(once, runs));
+      return once;
+    };
+    const hour = 3_600_000;
+    const onTheHour = Math.floor(Date.now() / hour) * hour;
+    for (const { cron, runs, idlePerHour } of CRONS) {
+      await runCron(cron, onTheHour + 7 * 60_000);
+      if (!idlePerHour) {
+        const once = await measureCron(cron);
+        if (once.pg_write_xacts > 0 && runs >= HOURS_PER_30_DAYS) dbMinutes.add(Number(cron.split(' ')[0]));
+        cronPerMonth = addUnits(cronPerMonth, scaleUnits(once, runs));
+        continue;
+      }
+      // What the phases above wrote may still be due for a moment; then a tick finds nothing.
+      let tick = await measureCron(cron, onTheHour + 7 * 60_000);
+      for (let i = 0; tick.pg_write_xacts > 0 && i < 6; i++) {
+        await sleep(10_000);
+        tick = await measureCron(cron, onTheHour + 7 * 60_000);
+      }
+      if (tick.pg_write_xacts > 0) throw new Error(`cron ${cron}: every tick found work due`);
+      const hourly = await measureCron(cron, onTheHour);
+      if (hourly.pg_write_xacts > 0) dbMinutes.add(0);
+      const extra = addUnits(hourly, scaleUnits(tick, -1));
+      cronPerMonth = addUnits(cronPerMonth, scaleUnits(tick, runs), scaleUnits(extra, HOURS_PER_30_DAYS));
+      cronPerStormHour = addUnits(cronPerStormHour, scaleUnits(extra, idlePerHour));
     }
 
     // A few hundred logged fixes are too few for page-granular sizes: copy them until the
@@ -409,7 +441,8 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
       perDriverHour,
       perWatcherHour,
       cronPerMonth,
-      cron: { runsPerMonth: CRONS.reduce((a, [, n]) => a + n, 0), writesPerMinuteRun },
+      cronPerStormHour,
+      dbMinutesPerQuietHour: dbMinutes.size,
       notificationsPerJob,
       gps: {
         fixesSent,
@@ -430,12 +463,6 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
     await db.end().catch(() => {});
     await app.stop();
   }
-}
-
-function addAll(a: Units, b: Units): Units {
-  const out = { ...a };
-  for (const k of Object.keys(b) as (keyof Units)[]) out[k] += b[k];
-  return out;
 }
 
 /** Rows and bytes (`pg_total_relation_size`: indexes and TOAST included) of every table, partitions summed. */
