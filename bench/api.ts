@@ -84,7 +84,10 @@ try {
   const results: (LoadResult & { cpu: CpuShare[] })[] = [];
   const opts = { rate: RATE, seconds: SECONDS };
   /** One scenario, open-loop, with the CPU each process spent on it. */
-  const scenario = (...args: Parameters<typeof runOpenLoop>) => cpuPerRequest(() => runOpenLoop(...args));
+  const scenario = (...args: Parameters<typeof runOpenLoop>) => {
+    console.log(`${args[0]}…`);
+    return cpuPerRequest(() => runOpenLoop(...args));
+  };
   if (process.env.BENCH_REFERENCE !== 'off') {
     // The yardstick, first, while the app is idle (its queue consumers still deliver what the
     // write scenarios queued long after they end): a bare Worker running the list's query on
