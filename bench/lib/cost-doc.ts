@@ -56,7 +56,7 @@ function driver(line: Line, m: Measured, t: ReturnType<typeof scenarioTables>[nu
   if (line.line === 'Neon compute')
     return (
       `the storms keep each operator's database awake ${fmt(t.u.neonHoursStorms)} h a month; between them it ` +
-      `wakes in ${fmt(m.dbMinutesPerQuietHour)} minutes of each hour for the hourly crons and stays up for Neon's ` +
+      `wakes ${m.dbMinutesPerQuietHour} times an hour for the hourly crons and stays up for Neon's ` +
       `${prices.neon.free.scale_to_zero_minutes}-minute scale-to-zero window (${fmt(t.u.neonHoursPerProject - t.u.neonHoursStorms)} h); ` +
       'the every-minute crons sleep unless a write expects them (decisions/0091)'
     );
@@ -200,12 +200,16 @@ export function renderDoc(m: Measured, run: RunInfo): string {
           `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); running the hourly ` +
           'crons in one minute of the hour instead of several would cut the rest.',
       );
-    if (near.length)
+    if (near.length || outside.some((o) => o.startsWith('Neon storage'))) {
+      // The same season with GPS fixes kept 60 days instead of the operator's setting.
+      const shorter = usage({ ...m, retentionDays: 60 }, one!.s).neonBytesPerProject / 1e9;
       out.push(
         '',
-        'Storage is mostly the GPS log; a shorter `location_retention_days` (operator settings) or a thinner log ' +
-          '(fewer indexes, or fixes kept only while a job is live) keeps it inside 0.5 GB.',
+        'Storage is mostly the GPS log. With `location_retention_days` (operator settings) at 60 instead of ' +
+          `${m.retentionDays} the season peaks at ${shorter.toFixed(2)} GB; a thinner log (fewer indexes, or ` +
+          'fixes kept only while a job is live) would do the same without shortening the trail.',
       );
+    }
   }
   out.push('');
   out.push('## Not measured here');
