@@ -193,9 +193,9 @@ export function renderDoc(m: Measured, run: RunInfo): string {
     out.push('');
     for (const o of outside) out.push(`- ${o}.`);
     for (const n of near) out.push(`- Close: ${n}.`);
-    out.push('');
+    const fixes: string[] = [];
     if (outside.some((o) => o.startsWith('Neon compute')))
-      out.push(
+      fixes.push(
         `The fix: fewer quiet-hour wake-ups. The storms alone keep the database up ${fmt(one!.u.neonHoursStorms)} h ` +
           `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); running the hourly ` +
           'crons in one minute of the hour instead of several would cut the rest.',
@@ -203,13 +203,13 @@ export function renderDoc(m: Measured, run: RunInfo): string {
     if (near.length || outside.some((o) => o.startsWith('Neon storage'))) {
       // The same season with GPS fixes kept 60 days instead of the operator's setting.
       const shorter = usage({ ...m, retentionDays: 60 }, one!.s).neonBytesPerProject / 1e9;
-      out.push(
-        '',
+      fixes.push(
         'Storage is mostly the GPS log. With `location_retention_days` (operator settings) at 60 instead of ' +
           `${m.retentionDays} the season peaks at ${shorter.toFixed(2)} GB; a thinner log (fewer indexes, or ` +
           'fixes kept only while a job is live) would do the same without shortening the trail.',
       );
     }
+    for (const f of fixes) out.push('', f);
   }
   out.push('');
   out.push('## Not measured here');

@@ -227,7 +227,7 @@ export function outsideFreeAllowances(u: Usage, lines: Line[]): string[] {
     );
   const gb = u.neonBytesPerProject / GB;
   if (gb > prices.neon.free.storage_gb_per_project)
-    out.push(`Neon storage: ${gb.toFixed(2)} GB against the Free plan's ${prices.neon.free.storage_gb_per_project} GB`);
+    out.push(`Neon storage: ${gb.toFixed(3)} GB against the Free plan's ${prices.neon.free.storage_gb_per_project} GB`);
   return out;
 }
 
