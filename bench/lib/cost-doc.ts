@@ -1,4 +1,5 @@
 import {
+  awakeMinutesPerQuietHour,
   fmt,
   type Line,
   monthlyLines,
@@ -56,8 +57,9 @@ function driver(line: Line, m: Measured, t: ReturnType<typeof scenarioTables>[nu
   if (line.line === 'Neon compute')
     return (
       `the storms keep each operator's database awake ${fmt(t.u.neonHoursStorms)} h a month; between them it ` +
-      `wakes ${m.dbMinutesPerQuietHour} times an hour for the hourly crons and stays up for Neon's ` +
-      `${prices.neon.free.scale_to_zero_minutes}-minute scale-to-zero window (${fmt(t.u.neonHoursPerProject - t.u.neonHoursStorms)} h); ` +
+      `wakes for the hourly crons (minutes ${m.quietHourDbMinutes.join(', ')} of each hour) and stays up for Neon's ` +
+      `${prices.neon.free.scale_to_zero_minutes}-minute scale-to-zero window, ${fmt(awakeMinutesPerQuietHour(m.quietHourDbMinutes))} ` +
+      `minutes an hour (${fmt(t.u.neonHoursPerProject - t.u.neonHoursStorms)} h); ` +
       'the every-minute crons sleep unless a write expects them (decisions/0091)'
     );
   if (line.line === 'DO requests')
@@ -197,8 +199,8 @@ export function renderDoc(m: Measured, run: RunInfo): string {
     if (outside.some((o) => o.startsWith('Neon compute')))
       fixes.push(
         `The fix: fewer quiet-hour wake-ups. The storms alone keep the database up ${fmt(one!.u.neonHoursStorms)} h ` +
-          `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); running the hourly ` +
-          'crons in one minute of the hour instead of several would cut the rest.',
+          `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); the hourly crons ` +
+          'could run once a day at the hour they matter.',
       );
     if (near.length || outside.some((o) => o.startsWith('Neon storage'))) {
       // The same season with GPS fixes kept 60 days instead of the operator's setting.

@@ -95,9 +95,7 @@ export function usage(m: Measured, s: Scenario): Usage {
   const gpsShare = Math.min(1, (m.retentionDays + 30) / seasonDays);
   const gpsBytes = m.perDriverHour.pg_bytes * driverHours * gpsShare;
   const jobBytes = m.perJob.pg_bytes * jobs;
-  // Outside storms each minute of the hour in which a cron touches Postgres keeps it awake
-  // for Neon's scale-to-zero window.
-  const quietShare = Math.min(1, (m.dbMinutesPerQuietHour * prices.neon.free.scale_to_zero_minutes) / 60);
+  const quietShare = awakeMinutesPerQuietHour(m.quietHourDbMinutes) / 60;
   return {
     units,
     neonHoursPerProject: stormHours + (HOURS_PER_MONTH - stormHours) * quietShare,
@@ -105,6 +103,19 @@ export function usage(m: Measured, s: Scenario): Usage {
     neonBytesPerProject: m.baseDbBytes + (gpsBytes + jobBytes) / s.operators,
     r2BytesStored: m.perJob.r2_bytes * jobs,
   };
+}
+
+/**
+ * Outside storms: each minute of the hour in which a cron touches Postgres keeps it awake
+ * until Neon's scale-to-zero window has passed; windows that overlap count once.
+ */
+export function awakeMinutesPerQuietHour(minutes: number[]): number {
+  const window = prices.neon.free.scale_to_zero_minutes;
+  const sorted = [...new Set(minutes)].sort((a, b) => a - b);
+  return sorted.reduce((sum, m, i) => {
+    const next = i + 1 < sorted.length ? sorted[i + 1]! : sorted[0]! + 60;
+    return sum + Math.min(window, next - m);
+  }, 0);
 }
 
 export interface Line {

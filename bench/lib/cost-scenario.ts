@@ -39,8 +39,8 @@ export interface Measured {
   cronPerMonth: Units;
   /** An idle task's run beyond a tick that finds nothing due, per storm hour (it runs every tick while work is expected). */
   cronPerStormHour: Units;
-  /** Distinct minutes of each hour in which a cron touches Postgres with nobody using the app. */
-  dbMinutesPerQuietHour: number;
+  /** The minutes of each hour in which a cron touches Postgres with nobody using the app. */
+  quietHourDbMinutes: number[];
   notificationsPerJob: Record<string, number>;
   gps: { fixesSent: number; acked: number; logRows: number; driverHours: number; bytesPerFix: number };
   jobRows: Record<string, number>;
@@ -65,8 +65,8 @@ const CRONS: { cron: string; runs: number; idlePerHour?: number }[] = [
   { cron: '* * * * *', runs: 30 * 24 * 60, idlePerHour: 60 },
   { cron: '*/5 * * * *', runs: 30 * 24 * 12, idlePerHour: 12 },
   { cron: '0 * * * *', runs: 30 * 24 },
-  { cron: '30 * * * *', runs: 30 * 24 },
-  { cron: '45 * * * *', runs: 30 * 24 },
+  { cron: '1 * * * *', runs: 30 * 24 },
+  { cron: '2 * * * *', runs: 30 * 24 },
   { cron: '0 3 1 * *', runs: 1 },
 ];
 const HOURS_PER_30_DAYS = 30 * 24;
@@ -442,7 +442,7 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
       perWatcherHour,
       cronPerMonth,
       cronPerStormHour,
-      dbMinutesPerQuietHour: dbMinutes.size,
+      quietHourDbMinutes: [...dbMinutes].sort((a, b) => a - b),
       notificationsPerJob,
       gps: {
         fixesSent,

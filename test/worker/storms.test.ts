@@ -256,8 +256,8 @@ describe('storm billing', () => {
         SELECT v.* FROM invoices v JOIN contract_installments i ON i.id = v.contract_installment_id
         WHERE i.contract_id = ${contractId} ORDER BY i.seq`);
     // Mid-December 2024: the November and December installments are due.
-    await Promise.all([runCron('30 * * * *', '2024-12-15T17:30:00Z'), runCron('30 * * * *', '2024-12-15T17:30:00Z')]);
-    await runCron('30 * * * *', '2024-12-15T18:30:00Z');
+    await Promise.all([runCron('1 * * * *', '2024-12-15T17:01:00Z'), runCron('1 * * * *', '2024-12-15T17:01:00Z')]);
+    await runCron('1 * * * *', '2024-12-15T18:01:00Z');
     const december = await issued(c.seasonal.id);
     expect(december.map((v) => v.subtotal_cents)).toEqual([30000, 30000]);
     expect(december[0]!.notes).toMatch(/^Seasonal contract, installment 1 of 3 — /);
@@ -271,7 +271,7 @@ describe('storm billing', () => {
     expect(first).toMatchObject({ job_id: null, job_address: null, status: 'sent' });
     await expectRefusal(404, 'no_pdf', 'GET', `/api/v1/invoices/${first.id}/pdf`, seasonalCustomer.token);
 
-    await runCron('30 * * * *', '2025-01-15T17:30:00Z');
+    await runCron('1 * * * *', '2025-01-15T17:01:00Z');
     expect((await issued(c.seasonal.id)).map((v) => v.subtotal_cents)).toEqual([30000, 30000, 30000]);
     const told = await rows(
       sql`SELECT * FROM notification_log WHERE kind = 'installment_invoice' AND channel = 'email' AND user_id = (SELECT cp.user_id FROM customer_profiles cp WHERE cp.id = ${c.seasonal.customer_id})`,
