@@ -39,7 +39,7 @@ import { freePort } from './lib/app';
 import { findDirectPort } from './lib/direct-port';
 import { startWranglerDev } from './lib/wrangler-dev';
 import type { LoadJob, RunResult, Scenario, Target } from './lib/ws-load';
-import { seedFleet } from './lib/seed-fleet';
+import { type Fleet, seedFleet } from './lib/seed-fleet';
 import type { SigningEnv } from '../worker/auth/tokens';
 import { mergeRounds, type MergedResult } from './lib/merge';
 import { ms } from './lib/stats';
@@ -301,39 +301,43 @@ async function main(): Promise<void> {
       await ceiling(app, keys, direct, referenceDo.directUrl ?? referenceDo.url);
       return;
     }
-    const fleet = await seedFleet(app.databaseUrl, keys, 50, 50);
-    // The crowd: the first job, watched by its customer and 50 dispatchers, ten screens each.
-    const crowdJob: LoadJob = {
-      ...fleet.jobs[0]!,
-      watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens],
+    const seeded = await seedFleet(app.databaseUrl, keys, 50, 50);
+    const scenariosOf = (fleet: Fleet): Scenario[] => {
+      // The crowd: the first job, watched by its customer and 50 dispatchers, ten screens each.
+      const crowdJob: LoadJob = {
+        ...fleet.jobs[0]!,
+        watcher_tokens: [...fleet.jobs[0]!.watcher_tokens, ...fleet.dispatcher_tokens],
+      };
+      return [
+        {
+          name: '50 drivers × 10 watchers',
+          jobs: fleet.jobs,
+          watchersPerJob: 10,
+          rateHz: 1,
+          warmupSeconds: WARMUP,
+          seconds: SECONDS,
+        },
+        {
+          name: '1 job × 200 watchers, 20 Hz',
+          jobs: [crowdJob],
+          watchersPerJob: 200,
+          rateHz: 20,
+          warmupSeconds: WARMUP,
+          seconds: SECONDS,
+        },
+        {
+          name: '1 job × 500 watchers',
+          jobs: [crowdJob],
+          watchersPerJob: 500,
+          rateHz: 1,
+          warmupSeconds: WARMUP,
+          seconds: SECONDS,
+        },
+      ];
     };
-    const scenarios: Scenario[] = [
-      {
-        name: '50 drivers × 10 watchers',
-        jobs: fleet.jobs,
-        watchersPerJob: 10,
-        rateHz: 1,
-        warmupSeconds: WARMUP,
-        seconds: SECONDS,
-      },
-      {
-        name: '1 job × 200 watchers, 20 Hz',
-        jobs: [crowdJob],
-        watchersPerJob: 200,
-        rateHz: 20,
-        warmupSeconds: WARMUP,
-        seconds: SECONDS,
-      },
-      {
-        name: '1 job × 500 watchers',
-        jobs: [crowdJob],
-        watchersPerJob: 500,
-        rateHz: 1,
-        warmupSeconds: WARMUP,
-        seconds: SECONDS,
-      },
-    ];
     for (let round = 1; round <= ROUNDS; round++) {
+      // Each round with tokens signed for it: a run of several rounds outlasts a 15-minute token.
+      const scenarios = scenariosOf(round === 1 ? seeded : await seeded.renew());
       for (const s of scenarios.filter((x) => !ONLY_SCENARIOS || ONLY_SCENARIOS.some((o) => x.name.includes(o)))) {
         log(`round ${round}/${ROUNDS}, scenario: ${s.name} (${SECONDS} s measured after ${WARMUP} s warm-up)`);
         for (const target of targets.filter((t) => !ONLY_TARGETS || ONLY_TARGETS.some((o) => t.name === o))) {

@@ -5,7 +5,7 @@ export type IdleTask = 'outbox_sweep' | 'stale_drivers';
 
 /**
  * How long after telling the schedule a Worker may still commit work the schedule's `at`
- * covers: each isolate tells it at most once per this window (worker/cron/expect-work.ts),
+ * covers: each isolate tells it at most once per this window (`expectWork` in worker/cron/schedule.ts),
  * and whatever it committed inside the window a check that starts later will read.
  */
 export const EXPECT_WINDOW_MS = 30_000;
@@ -58,6 +58,7 @@ export class CronSchedule extends DurableObject<Env> {
 
   /** Someone wrote work for `task` that needs a look at `atMs` (epoch milliseconds) at the latest. */
   async expect(task: IdleTask, atMs: number): Promise<void> {
+    if (!Number.isFinite(atMs)) throw new TypeError('expect: `atMs` must be a time in epoch milliseconds');
     const now = Date.now();
     const state = await this.#state(task);
     await this.ctx.storage.put(task, {
@@ -76,7 +77,10 @@ export class CronSchedule extends DurableObject<Env> {
     const state = await this.#state(task);
     const started = state.started_ms ?? Date.now();
     const wakes = state.wakes.filter((w) => w.received_ms + EXPECT_WINDOW_MS + SLACK_MS > started);
-    const next = Math.min(nextMs ?? Number.POSITIVE_INFINITY, ...wakes.map((w) => w.at_ms));
+    // A time that is not one (a bug in a check) looks again in a minute rather than never.
+    const reported =
+      nextMs === null ? Number.POSITIVE_INFINITY : Number.isFinite(nextMs) ? nextMs : Date.now() + 60_000;
+    const next = Math.min(reported, ...wakes.map((w) => w.at_ms));
     await this.ctx.storage.put(task, {
       next_ms: Number.isFinite(next) ? next : null,
       started_ms: null,

@@ -184,35 +184,34 @@ export function renderDoc(m: Measured, run: RunInfo): string {
   out.push('');
   out.push('## Does a 10-driver operator fit the free allowances?');
   out.push('');
+  const fixes: string[] = [];
+  if (outside.some((o) => o.startsWith('Neon compute')))
+    fixes.push(
+      `The fix: fewer quiet-hour wake-ups. The storms alone keep the database up ${fmt(one!.u.neonHoursStorms)} h ` +
+        `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); the hourly crons ` +
+        'could run once a day at the hour they matter.',
+    );
+  if (near.length || outside.some((o) => o.startsWith('Neon storage'))) {
+    // The same season with GPS fixes kept 60 days instead of the operator's setting.
+    const shorter = usage({ ...m, retentionDays: 60 }, one!.s).neonBytesPerProject / 1e9;
+    fixes.push(
+      'Storage is mostly the GPS log. With `location_retention_days` (operator settings) at 60 instead of ' +
+        `${m.retentionDays} the season peaks at ${shorter.toFixed(2)} GB; a thinner log (fewer indexes, or ` +
+        'fixes kept only while a job is live) would do the same without shortening the trail.',
+    );
+  }
   if (outside.length === 0) out.push('Yes: inside the Workers Paid plan’s included usage and Neon’s Free plan.');
-  else {
+  else
     out.push(
       'Inside the Workers Paid plan’s included usage ($5 a month): ' +
         (outside.some((o) => !o.startsWith('Neon')) ? 'no. ' : 'yes, every line. ') +
         'Neon’s Free plan: ' +
         (outside.some((o) => o.startsWith('Neon')) ? 'no.' : 'yes.'),
     );
-    out.push('');
-    for (const o of outside) out.push(`- ${o}.`);
-    for (const n of near) out.push(`- Close: ${n}.`);
-    const fixes: string[] = [];
-    if (outside.some((o) => o.startsWith('Neon compute')))
-      fixes.push(
-        `The fix: fewer quiet-hour wake-ups. The storms alone keep the database up ${fmt(one!.u.neonHoursStorms)} h ` +
-          `a month (${fmt(one!.u.neonHoursStorms * prices.neon.smallest_compute_cu)} CU-h); the hourly crons ` +
-          'could run once a day at the hour they matter.',
-      );
-    if (near.length || outside.some((o) => o.startsWith('Neon storage'))) {
-      // The same season with GPS fixes kept 60 days instead of the operator's setting.
-      const shorter = usage({ ...m, retentionDays: 60 }, one!.s).neonBytesPerProject / 1e9;
-      fixes.push(
-        'Storage is mostly the GPS log. With `location_retention_days` (operator settings) at 60 instead of ' +
-          `${m.retentionDays} the season peaks at ${shorter.toFixed(2)} GB; a thinner log (fewer indexes, or ` +
-          'fixes kept only while a job is live) would do the same without shortening the trail.',
-      );
-    }
-    for (const f of fixes) out.push('', f);
-  }
+  if (outside.length || near.length) out.push('');
+  for (const o of outside) out.push(`- ${o}.`);
+  for (const n of near) out.push(`- Close: ${n}.`);
+  for (const f of fixes) out.push('', f);
   out.push('');
   out.push('## Not measured here');
   out.push('');

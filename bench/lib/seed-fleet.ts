@@ -7,6 +7,8 @@ export interface Fleet {
   jobs: (LoadJob & { location_id: string })[];
   /** Tokens of `dispatchers` seeded dispatcher accounts (any may watch any job). */
   dispatcher_tokens: string[];
+  /** The same fleet with tokens signed now: access tokens last 15 minutes, longer runs renew them. */
+  renew(): Promise<Fleet>;
 }
 
 /**
@@ -109,6 +111,22 @@ export async function seedFleet(
   } finally {
     await client.end();
   }
+  return signFleet(keys, rows, admins);
+}
+
+/** Signs the fleet's access tokens. */
+async function signFleet(
+  keys: SigningEnv,
+  rows: {
+    driver_user: string;
+    driver_id: string;
+    customer_user: string;
+    customer_id: string;
+    location_id: string;
+    job_id: string;
+  }[],
+  admins: string[],
+): Promise<Fleet> {
   const jobs = await Promise.all(
     rows.map(async (r, i) => ({
       job_id: r.job_id,
@@ -125,7 +143,7 @@ export async function seedFleet(
       async (id, i) => (await signAccessToken(keys, { sub: id, role: 'admin', name: `Bench Dispatcher ${i}` })).token,
     ),
   );
-  return { jobs, dispatcher_tokens };
+  return { jobs, dispatcher_tokens, renew: () => signFleet(keys, rows, admins) };
 }
 
 /** A customer's access token, signed with the benchmark's own key. */

@@ -76,6 +76,14 @@ describe('the cron schedule: the database sleeps while the idle crons have nothi
     expect(await s.due('outbox_sweep')).toBe(true);
   });
 
+  it('refuses a time that is not one and stays as it was', async () => {
+    const s = scheduleNamed(`bad-${crypto.randomUUID()}`);
+    await s.due('outbox_sweep');
+    await s.ran('outbox_sweep', null);
+    await expect(s.expect('outbox_sweep', Number.NaN)).rejects.toThrow(/epoch milliseconds/);
+    expect(await s.due('outbox_sweep')).toBe(false);
+  });
+
   it('runs anyway on the hour, and a check that fails stays due', async () => {
     const s = scheduleNamed(`hour-${crypto.randomUUID()}`);
     await s.due('stale_drivers');
