@@ -169,11 +169,15 @@ export function renderDoc(m: Measured, run: RunInfo): string {
   const cfTop = [...last.lines]
     .filter((l) => l.included > 0 && l.line !== 'Workers Paid base')
     .sort((a, b) => b.usd - a.usd)[0]!;
-  out.push(
-    `- Cloudflare's largest line at ${last.s.name} is ${cfTop.line} (${usd(cfTop.usd)}): ${driver(cfTop, m, last)}. ` +
-      'GPS reaches Postgres in one Queue message per room flush (15 s), not one per fix, so Queues and Postgres ' +
-      'stay small (decisions 0025, 0062).',
-  );
+  const gpsNote =
+    'GPS reaches Postgres in one Queue message per room flush (15 s), not one per fix, so Queues and Postgres ' +
+    'stay small (decisions 0025, 0062).';
+  // Said already when it is also the whole bill's largest line.
+  if (cfTop.line !== last.top.line)
+    out.push(
+      `- Cloudflare's largest line at ${last.s.name} is ${cfTop.line} (${usd(cfTop.usd)}): ${driver(cfTop, m, last)}. ${gpsNote}`,
+    );
+  else out.push(`- ${gpsNote}`);
   const closest = [...one!.lines]
     .filter((l) => l.included > 0 && l.line !== 'Workers Paid base')
     .sort((a, b) => b.used / b.included - a.used / a.included)[0]!;

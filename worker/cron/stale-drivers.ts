@@ -6,10 +6,10 @@ import { log } from '../lib/log';
 export type StaleDriver = { id: string; previous_status: string };
 
 /**
- * ApexPlow CleanupStaleDriverLocations (every 5 minutes while a driver is on shift): a driver not heard from for
- * `operator_settings.stale_driver_minutes` — no location flush, no status change, i.e. the
- * row's `updated_at` — goes offline and loses their current location, so the fleet map
- * shows no ghosts; the Dispatch object forgets their live position and the admins' board
+ * ApexPlow CleanupStaleDriverLocations (every 5 minutes while a driver is on shift): a
+ * driver not heard from for `operator_settings.stale_driver_minutes` — no location flush,
+ * no status change, i.e. the row's `updated_at` — goes offline and loses their current
+ * location, so the fleet map shows no ghosts; the Dispatch object forgets their live position and the admins' board
  * is told. The driver app keeps a driver fresh by pinging while available.
  * Silence is measured up to `asOf` — the Cron Trigger's scheduled time, so a tick that runs
  * late judges by the time it was meant for (and a test can fire a tick of its own time).
