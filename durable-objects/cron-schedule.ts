@@ -56,9 +56,12 @@ export class CronSchedule extends DurableObject<Env> {
     return true;
   }
 
-  /** Someone wrote work for `task` that needs a look at `atMs` (epoch milliseconds) at the latest. */
-  async expect(task: IdleTask, atMs: number): Promise<void> {
-    if (!Number.isFinite(atMs)) throw new TypeError('expect: `atMs` must be a time in epoch milliseconds');
+  /**
+   * Someone wrote work for `task` that needs a look at `atMs` (epoch milliseconds) at the
+   * latest. False, and nothing changed, when `atMs` is not a time.
+   */
+  async expect(task: IdleTask, atMs: number): Promise<boolean> {
+    if (!Number.isFinite(atMs)) return false;
     const now = Date.now();
     const state = await this.#state(task);
     await this.ctx.storage.put(task, {
@@ -66,6 +69,7 @@ export class CronSchedule extends DurableObject<Env> {
       next_ms: Math.min(state.next_ms ?? Number.POSITIVE_INFINITY, atMs),
       wakes: [...state.wakes.filter((w) => w.received_ms > now - KEEP_WAKES_MS), { received_ms: now, at_ms: atMs }],
     });
+    return true;
   }
 
   /**

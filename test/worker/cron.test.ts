@@ -80,7 +80,7 @@ describe('the cron schedule: the database sleeps while the idle crons have nothi
     const s = scheduleNamed(`bad-${crypto.randomUUID()}`);
     await s.due('outbox_sweep');
     await s.ran('outbox_sweep', null);
-    await expect(s.expect('outbox_sweep', Number.NaN)).rejects.toThrow(/epoch milliseconds/);
+    expect(await s.expect('outbox_sweep', Number.NaN)).toBe(false);
     expect(await s.due('outbox_sweep')).toBe(false);
   });
 

@@ -28,7 +28,7 @@ export async function expectWork(env: Partial<ScheduleEnv>, task: IdleTask, atMs
   if ((told.get(task) ?? Number.NEGATIVE_INFINITY) > now - EXPECT_WINDOW_MS) return;
   told.set(task, now);
   try {
-    await cronSchedule(env as ScheduleEnv).expect(task, atMs);
+    if (!(await cronSchedule(env as ScheduleEnv).expect(task, atMs))) throw new Error(`not a time: ${atMs}`);
   } catch (err) {
     told.delete(task);
     log.error({ msg: 'could not tell the cron schedule', task, err: String(err) });
