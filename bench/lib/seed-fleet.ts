@@ -11,6 +11,16 @@ export interface Fleet {
   renew(): Promise<Fleet>;
 }
 
+/** The accounts and job seeded for one driver. */
+interface SeededJob {
+  driver_user: string;
+  driver_id: string;
+  customer_user: string;
+  customer_id: string;
+  location_id: string;
+  job_id: string;
+}
+
 /**
  * `count` drivers, each with their own customer and one job already `assigned` to them,
  * written straight into the (throw-away, test-mode) database — an API login per account
@@ -29,14 +39,7 @@ export async function seedFleet(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const tag = Date.now().toString(36);
-  const rows: {
-    driver_user: string;
-    driver_id: string;
-    customer_user: string;
-    customer_id: string;
-    location_id: string;
-    job_id: string;
-  }[] = [];
+  const rows: SeededJob[] = [];
   const admins: string[] = [];
   try {
     await client.query('BEGIN');
@@ -115,18 +118,7 @@ export async function seedFleet(
 }
 
 /** Signs the fleet's access tokens. */
-async function signFleet(
-  keys: SigningEnv,
-  rows: {
-    driver_user: string;
-    driver_id: string;
-    customer_user: string;
-    customer_id: string;
-    location_id: string;
-    job_id: string;
-  }[],
-  admins: string[],
-): Promise<Fleet> {
+async function signFleet(keys: SigningEnv, rows: SeededJob[], admins: string[]): Promise<Fleet> {
   const jobs = await Promise.all(
     rows.map(async (r, i) => ({
       job_id: r.job_id,
