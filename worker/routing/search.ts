@@ -1,5 +1,4 @@
 import type { Model } from './model';
-import type { Weights } from './types';
 
 const EPS = 1e-6;
 
@@ -28,9 +27,45 @@ export interface RouteState {
 
 const EMPTY = new Float64Array(0);
 
-/** The route's cost from its parts (see `Weights`). */
-function objective(w: Weights, meters: number, missed: number, late: number, urgency: number, end: number): number {
-  return meters + w.miss * missed + w.lateMinute * late + w.priorityMinute * urgency + w.balance * end * end;
+/** Running totals of a route driven stop by stop from its start; `t` is the clock in minutes. */
+interface Drive {
+  prev: number;
+  t: number;
+  meters: number;
+  missed: number;
+  late: number;
+  urgency: number;
+}
+
+function startDrive(md: Model, r: number): Drive {
+  return { prev: md.n + r, t: md.startMinute[r]!, meters: 0, missed: 0, late: 0, urgency: 0 };
+}
+
+/** Drives on to stop s and serves it; true when s is cleared after its deadline. */
+function serve(md: Model, d: Drive, s: number): boolean {
+  const leg = d.prev * md.size + s;
+  d.meters += md.dist[leg]!;
+  d.t += md.time[leg]!;
+  d.urgency += md.priority[s]! * d.t;
+  d.t += md.service[s]!;
+  d.prev = s;
+  if (d.t > md.due[s]!) {
+    d.missed += md.missWeight[s]!;
+    d.late += md.missWeight[s]! * (d.t - md.due[s]!);
+    return true;
+  }
+  return false;
+}
+
+/** The route's cost from its parts (see `Weights`), with the drive home when the route is closed. */
+function finish(md: Model, r: number, d: Drive): number {
+  const start = md.n + r;
+  if (md.closed[r] && d.prev !== start) {
+    d.meters += md.dist[d.prev * md.size + start]!;
+    d.t += md.time[d.prev * md.size + start]!;
+  }
+  const w = md.weights;
+  return d.meters + w.miss * d.missed + w.lateMinute * d.late + w.priorityMinute * d.urgency + w.balance * d.t * d.t;
 }
 
 function emptyRoute(): RouteState {
@@ -150,16 +185,10 @@ export class Search {
    */
   #evaluate(r: number, seq: Int32Array, len: number, into?: RouteState): RouteTotals {
     const md = this.#model;
-    const { dist, time, size, service, due, priority, missWeight, pinPos, weights } = md;
+    const pinPos = md.pinPos;
     const pins = this.routes[r]!.pins;
-    const start = md.n + r;
-    let prev = start;
-    let t = md.startMinute[r]!;
-    let meters = 0;
+    const d = startDrive(md, r);
     let misses = 0;
-    let missed = 0;
-    let late = 0;
-    let urgency = 0;
     let f = 0;
     let p = 0;
     let k = 0;
@@ -167,32 +196,18 @@ export class Search {
       let s: number;
       if (p < pins.length && (pinPos[pins[p]!]! <= k || f >= len)) s = pins[p++]!;
       else s = seq[f++]!;
-      const leg = prev * size + s;
-      meters += dist[leg]!;
-      t += time[leg]!;
-      urgency += priority[s]! * t;
-      t += service[s]!;
-      if (t > due[s]!) {
-        misses++;
-        missed += missWeight[s]!;
-        late += missWeight[s]! * (t - due[s]!);
-      }
+      if (serve(md, d, s)) misses++;
       if (into) {
-        into.fin[k] = t;
-        into.met[k] = meters;
-        into.urg[k] = urgency;
-        into.lat[k] = late;
-        into.mis[k] = missed;
+        into.fin[k] = d.t;
+        into.met[k] = d.meters;
+        into.urg[k] = d.urgency;
+        into.lat[k] = d.late;
+        into.mis[k] = d.missed;
       }
-      prev = s;
       k++;
     }
-    if (md.closed[r] && prev !== start) {
-      meters += dist[prev * size + start]!;
-      t += time[prev * size + start]!;
-    }
-    const cost = objective(weights, meters, missed, late, urgency, t);
-    return { cost, meters, misses, end: t };
+    const cost = finish(md, r, d);
+    return { cost, meters: d.meters, misses, end: d.t };
   }
 
   /**
@@ -211,70 +226,36 @@ export class Search {
       for (let k = y; k < Q.free.length; k++) seq[w++] = Q.free[k]!;
       return this.#evaluate(r, seq, w).cost;
     }
-    const { dist, time, size, service, due, priority, missWeight, weights } = md;
-    const start = md.n + r;
-    let prev = start;
-    let t = md.startMinute[r]!;
-    let meters = 0;
-    let missed = 0;
-    let late = 0;
-    let urgency = 0;
+    const d = startDrive(md, r);
     if (x > 0) {
-      prev = R.free[x - 1]!;
-      t = R.fin[x - 1]!;
-      meters = R.met[x - 1]!;
-      urgency = R.urg[x - 1]!;
-      late = R.lat[x - 1]!;
-      missed = R.mis[x - 1]!;
+      d.prev = R.free[x - 1]!;
+      d.t = R.fin[x - 1]!;
+      d.meters = R.met[x - 1]!;
+      d.urgency = R.urg[x - 1]!;
+      d.late = R.lat[x - 1]!;
+      d.missed = R.mis[x - 1]!;
     }
-    for (let k = 0; k < midLen; k++) {
-      const s = mid[k]!;
-      const leg = prev * size + s;
-      meters += dist[leg]!;
-      t += time[leg]!;
-      urgency += priority[s]! * t;
-      t += service[s]!;
-      if (t > due[s]!) {
-        missed += missWeight[s]!;
-        late += missWeight[s]! * (t - due[s]!);
-      }
-      prev = s;
-    }
+    for (let k = 0; k < midLen; k++) serve(md, d, mid[k]!);
     const L = Q.free.length;
     if (y < L) {
+      const { dist, time, size, service } = md;
       const first = Q.free[y]!;
-      const arrival = t + time[prev * size + first]!;
+      const arrival = d.t + time[d.prev * size + first]!;
       const delta = arrival - (Q.fin[y]! - service[first]!);
       const lateW = Q.sufLateW[y]!;
       if (Math.abs(delta) < 1e-9 || (delta < 0 && lateW === 0) || (delta > 0 && delta <= Q.sufSlack[y]!)) {
-        meters += dist[prev * size + first]! + Q.met[L - 1]! - Q.met[y]!;
+        d.meters += dist[d.prev * size + first]! + Q.met[L - 1]! - Q.met[y]!;
         const before = y > 0 ? 1 : 0;
-        urgency += Q.urg[L - 1]! - (before ? Q.urg[y - 1]! : 0) + delta * Q.sufP[y]!;
-        late += Q.lat[L - 1]! - (before ? Q.lat[y - 1]! : 0) + (delta > 0 ? delta * lateW : 0);
-        missed += Q.mis[L - 1]! - (before ? Q.mis[y - 1]! : 0);
-        t = Q.fin[L - 1]! + delta;
-        prev = Q.free[L - 1]!;
+        d.urgency += Q.urg[L - 1]! - (before ? Q.urg[y - 1]! : 0) + delta * Q.sufP[y]!;
+        d.late += Q.lat[L - 1]! - (before ? Q.lat[y - 1]! : 0) + (delta > 0 ? delta * lateW : 0);
+        d.missed += Q.mis[L - 1]! - (before ? Q.mis[y - 1]! : 0);
+        d.t = Q.fin[L - 1]! + delta;
+        d.prev = Q.free[L - 1]!;
       } else {
-        for (let k = y; k < L; k++) {
-          const s = Q.free[k]!;
-          const leg = prev * size + s;
-          meters += dist[leg]!;
-          t += time[leg]!;
-          urgency += priority[s]! * t;
-          t += service[s]!;
-          if (t > due[s]!) {
-            missed += missWeight[s]!;
-            late += missWeight[s]! * (t - due[s]!);
-          }
-          prev = s;
-        }
+        for (let k = y; k < L; k++) serve(md, d, Q.free[k]!);
       }
     }
-    if (md.closed[r] && prev !== start) {
-      meters += dist[prev * size + start]!;
-      t += time[prev * size + start]!;
-    }
-    return objective(weights, meters, missed, late, urgency, t);
+    return finish(md, r, d);
   }
 
   #reindex(r: number): void {
