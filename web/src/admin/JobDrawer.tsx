@@ -10,6 +10,8 @@ import { signedFileUrl } from '../lib/upload';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage, OpenButton } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
+import { Fact } from '../ui/Fact';
+import { ConfirmButton } from '../ui/ConfirmButton';
 import type { Job } from '../../../contract/responses';
 import { TERMINAL_JOB } from '../../../contract/job-status';
 import {
@@ -61,9 +63,9 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
   );
   const photos = useResource((signal) => jobPhotos(jobId, signal), `photos:${key}`);
   const [price, setPrice] = useState('');
-  const [confirmCancel, setConfirmCancel] = useState(false);
 
   const j = job.data;
+  const reassigning = j?.status === 'assigned';
   /** Does `work`, says `ok`, reloads the job; a refusal is shown and gives false. */
   const run = async (work: () => Promise<unknown>, ok: string): Promise<boolean> => {
     try {
@@ -107,64 +109,30 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
           <StatusTag status={j.status} label={strings.jobStatus[j.status]} icon={strings.statusIcon[j.status]} />
           <h3>{d.details}</h3>
           <dl className="facts">
-            <div>
-              <dt>{d.driver}</dt>
-              <dd>{driverName(j.driver_id)}</dd>
-            </div>
-            <div>
-              <dt>{d.price}</dt>
-              <dd>{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
-            </div>
+            <Fact term={d.driver}>{driverName(j.driver_id)}</Fact>
+            <Fact term={d.price}>{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</Fact>
             {invoice.data && (
-              <div>
-                <dt>{strings.invoices.number}</dt>
-                <dd data-testid="drawer-invoice">
-                  <Link href="/admin/invoices">{invoice.data.number}</Link> ·{' '}
-                  {(invoice.data.balance_due_cents ?? 0) > 0
-                    ? strings.board.unpaid(formatMoney(invoice.data.balance_due_cents))
-                    : (strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status)}
-                </dd>
-              </div>
+              <Fact term={strings.invoices.number} data-testid="drawer-invoice">
+                <Link href="/admin/invoices">{invoice.data.number}</Link> ·{' '}
+                {(invoice.data.balance_due_cents ?? 0) > 0
+                  ? strings.board.unpaid(formatMoney(invoice.data.balance_due_cents))
+                  : (strings.invoices.statusLabel[invoice.data.status] ?? invoice.data.status)}
+              </Fact>
             )}
-            <div>
-              <dt>{d.quoted}</dt>
-              <dd>{formatMoney(j.quoted_price_cents)}</dd>
-            </div>
-            <div>
-              <dt>{d.requested}</dt>
-              <dd>{formatDateTime(j.requested_at)}</dd>
-            </div>
-            {j.special_instructions && (
-              <div>
-                <dt>{d.notes}</dt>
-                <dd>{j.special_instructions}</dd>
-              </div>
-            )}
+            <Fact term={d.quoted}>{formatMoney(j.quoted_price_cents)}</Fact>
+            <Fact term={d.requested}>{formatDateTime(j.requested_at)}</Fact>
+            {j.special_instructions && <Fact term={d.notes}>{j.special_instructions}</Fact>}
           </dl>
 
-          {j.status === 'pending' && (
-            <section aria-labelledby={`${id}-assign`}>
-              <h3 id={`${id}-assign`}>{d.assign}</h3>
+          {(j.status === 'pending' || reassigning) && (
+            <section key={j.status} aria-labelledby={`${id}-assign`}>
+              <h3 id={`${id}-assign`}>{reassigning ? d.reassign : d.assign}</h3>
               <DriverPicker
-                label={d.assign}
+                label={reassigning ? d.reassign : d.assign}
+                {...(reassigning ? { submitLabel: d.reassign } : {})}
                 onPick={(driverId) =>
                   void run(
-                    () => assignJob(j.id, driverId, j.version),
-                    strings.board.assigned(j.job_address, driverName(driverId)),
-                  )
-                }
-              />
-            </section>
-          )}
-          {j.status === 'assigned' && (
-            <section aria-labelledby={`${id}-reassign`}>
-              <h3 id={`${id}-reassign`}>{d.reassign}</h3>
-              <DriverPicker
-                label={d.reassign}
-                submitLabel={d.reassign}
-                onPick={(driverId) =>
-                  void run(
-                    () => reassignJob(j.id, driverId, j.version),
+                    () => (reassigning ? reassignJob : assignJob)(j.id, driverId, j.version),
                     strings.board.assigned(j.job_address, driverName(driverId)),
                   )
                 }
@@ -271,30 +239,14 @@ export function JobDrawer({ jobId, onClose }: { jobId: string; onClose: () => vo
             </div>
           </section>
 
-          {canTransition(j.status, 'cancelled', 'admin') &&
-            (confirmCancel ? (
-              <div className="row" role="group" aria-label={strings.board.cancelConfirm(j.job_address)}>
-                <span>{strings.board.cancelConfirm(j.job_address)}</span>
-                <button
-                  type="button"
-                  className="button button--danger"
-                  onClick={() =>
-                    void run(() => cancelJob(j.id), strings.board.cancelled(j.job_address)).then(() =>
-                      setConfirmCancel(false),
-                    )
-                  }
-                >
-                  {d.cancelJob}
-                </button>
-                <button type="button" className="button button--ghost" onClick={() => setConfirmCancel(false)}>
-                  {d.keep}
-                </button>
-              </div>
-            ) : (
-              <button type="button" className="button button--danger" onClick={() => setConfirmCancel(true)}>
-                {d.cancelJob}
-              </button>
-            ))}
+          {canTransition(j.status, 'cancelled', 'admin') && (
+            <ConfirmButton
+              label={d.cancelJob}
+              question={strings.board.cancelConfirm(j.job_address)}
+              keep={d.keep}
+              onConfirm={() => run(() => cancelJob(j.id), strings.board.cancelled(j.job_address))}
+            />
+          )}
         </div>
       )}
     </Dialog>

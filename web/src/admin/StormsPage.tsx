@@ -9,7 +9,8 @@ import { useAdmin } from './AdminData';
 import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, stormSummary } from './storm-api';
 import { StormRoutesPanel } from './StormRoutesPanel';
 import { strings } from './strings';
-import { Field, fieldSetter } from '../ui/Field';
+import { draftFields, Field } from '../ui/Field';
+import { Fact } from '../ui/Fact';
 
 const s = strings.storms;
 
@@ -49,7 +50,7 @@ export default function StormsPage() {
   };
 
   const [draft, setDraft] = useState({ name: '', started_at: localNow(), depth: '', end: '' });
-  const setDraftField = fieldSetter(setDraft);
+  const draftField = draftFields(id, draft, setDraft);
   const declare = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
@@ -65,7 +66,7 @@ export default function StormsPage() {
     });
   };
   const [raise, setRaise] = useState({ depth: '', end: '' });
-  const setRaiseField = fieldSetter(setRaise);
+  const raiseField = draftFields(`${id}-raise`, raise, setRaise);
   const update = (e: FormEvent) => {
     e.preventDefault();
     if (!open) return;
@@ -98,22 +99,8 @@ export default function StormsPage() {
             {s.depthNow(open.depth_in)} · {s.started} {formatDateTime(open.started_at)}
           </p>
           <form className="row" onSubmit={update} aria-label={s.raiseTitle}>
-            <Field
-              id={`${id}-raise`}
-              label={s.newDepth}
-              type="number"
-              min={open.depth_in}
-              step="0.5"
-              value={raise.depth}
-              onValue={setRaiseField('depth')}
-            />
-            <Field
-              id={`${id}-raise-end`}
-              label={s.snowEnd}
-              type="datetime-local"
-              value={raise.end}
-              onValue={setRaiseField('end')}
-            />
+            {raiseField('depth', s.newDepth, { type: 'number', min: open.depth_in, step: '0.5' })}
+            {raiseField('end', s.snowEnd, { type: 'datetime-local' })}
             <button type="submit" className="button button--primary" disabled={busy || (!raise.depth && !raise.end)}>
               {s.raise}
             </button>
@@ -126,40 +113,10 @@ export default function StormsPage() {
         <form className="card" onSubmit={declare} aria-labelledby={`${id}-declare`}>
           <h2 id={`${id}-declare`}>{s.declareTitle}</h2>
           <p className="muted">{s.declareHelp}</p>
-          <Field
-            id={`${id}-name`}
-            label={s.name}
-            required
-            maxLength={80}
-            placeholder={s.namePlaceholder}
-            value={draft.name}
-            onValue={setDraftField('name')}
-          />
-          <Field
-            id={`${id}-start`}
-            label={s.startedAt}
-            type="datetime-local"
-            required
-            value={draft.started_at}
-            onValue={setDraftField('started_at')}
-          />
-          <Field
-            id={`${id}-depth`}
-            label={s.depth}
-            type="number"
-            min="0"
-            step="0.5"
-            required
-            value={draft.depth}
-            onValue={setDraftField('depth')}
-          />
-          <Field
-            id={`${id}-end`}
-            label={s.snowEnd}
-            type="datetime-local"
-            value={draft.end}
-            onValue={setDraftField('end')}
-          />
+          {draftField('name', s.name, { required: true, maxLength: 80, placeholder: s.namePlaceholder })}
+          {draftField('started_at', s.startedAt, { type: 'datetime-local', required: true })}
+          {draftField('depth', s.depth, { type: 'number', min: '0', step: '0.5', required: true })}
+          {draftField('end', s.snowEnd, { type: 'datetime-local' })}
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.declare}
           </button>
@@ -265,34 +222,13 @@ function SummaryCard({ title, summary }: { title: string; summary: StormSummary 
         {s.summary}: {title}
       </h2>
       <dl className="row">
-        <div>
-          <dt>{s.properties}</dt>
-          <dd>{summary.properties}</dd>
-        </div>
-        <div>
-          <dt>{s.onTime}</dt>
-          <dd>{summary.on_time}</dd>
-        </div>
-        <div>
-          <dt>{s.late}</dt>
-          <dd>{summary.late}</dd>
-        </div>
-        <div>
-          <dt>{s.skipped}</dt>
-          <dd>{summary.skipped.cancelled + summary.skipped.not_reached}</dd>
-        </div>
-        <div>
-          <dt>{s.open}</dt>
-          <dd>{summary.open}</dd>
-        </div>
-        <div>
-          <dt>{s.timeOnSite}</dt>
-          <dd>{s.minutes(summary.minutes_on_site)}</dd>
-        </div>
-        <div>
-          <dt>{s.revenue}</dt>
-          <dd>{formatMoney(summary.revenue_cents)}</dd>
-        </div>
+        <Fact term={s.properties}>{summary.properties}</Fact>
+        <Fact term={s.onTime}>{summary.on_time}</Fact>
+        <Fact term={s.late}>{summary.late}</Fact>
+        <Fact term={s.skipped}>{summary.skipped.cancelled + summary.skipped.not_reached}</Fact>
+        <Fact term={s.open}>{summary.open}</Fact>
+        <Fact term={s.timeOnSite}>{s.minutes(summary.minutes_on_site)}</Fact>
+        <Fact term={s.revenue}>{formatMoney(summary.revenue_cents)}</Fact>
       </dl>
       {summary.lines.length > 0 && (
         <div className="table-wrap">

@@ -7,7 +7,7 @@ import { errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { NotFound } from '../ui/NotFound';
 import { strings } from './strings';
 import '../customer/customer.css';
-import { Field } from '../ui/Field';
+import { Field, PasswordField } from '../ui/Field';
 import { useFormSubmit } from '../ui/form-submit';
 
 /**
@@ -221,16 +221,7 @@ function SetPassword({ kind }: { kind: 'reset' | 'invite' }) {
       <h1 id={`${id}-title`}>{kind === 'reset' ? strings.resetTitle : strings.inviteTitle}</h1>
       {!token && <p className="notice notice--error">{strings.noToken}</p>}
       <form onSubmit={submit}>
-        <Field
-          id={`${id}-pw`}
-          label={strings.newPassword}
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          required
-          value={password}
-          onValue={setPassword}
-        />
+        <PasswordField isNew id={`${id}-pw`} label={strings.newPassword} value={password} onValue={setPassword} />
         <FormAlert message={error} />
         <button type="submit" className="button button--primary button--block" disabled={busy || !token}>
           {strings.savePassword}

@@ -14,10 +14,11 @@ import {
 } from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
-import { Field, PhoneField } from '../ui/Field';
+import { draftFields, Field, PHONE_INPUT } from '../ui/Field';
 import { FIELD_MAX } from '../../../contract/field-messages';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { Dialog } from '../ui/Dialog';
+import { useAction } from '../ui/form-submit';
 
 /** Name, phone, and the two confirmations (email before the first job, phone for texts). */
 export function AccountPage() {
@@ -136,21 +137,13 @@ function DeleteAccount() {
   const s = strings.account;
   const id = useId();
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction(strings.errors);
+  const confirm = () =>
+    run(async () => {
       await deleteAccount();
       session.clear();
       toast.show({ kind: 'ok', message: s.deleted });
-    } catch (err) {
-      setError(errorMessage(err, strings.errors));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{s.deleteTitle}</h2>
@@ -211,12 +204,12 @@ export function EmailVerification({
 function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile | null; onVerified: () => void }) {
   const v = strings.verify;
   const id = useId();
-  const [phone, setPhone] = useState('');
-  const [code, setCode] = useState('');
+  const [draft, setDraft] = useState({ phone: '', code: '' });
   const [sent, setSent] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
-  useEffect(() => setPhone(profile?.phone ?? ''), [profile?.phone]);
+  useEffect(() => setDraft((d) => ({ ...d, phone: profile?.phone ?? '' })), [profile?.phone]);
+  const field = draftFields(id, draft, setDraft, fields);
   if (!profile || !('phone_verified_at' in profile)) return null;
   if (profile.phone_verified_at) return <p className="notice notice--ok">✓ {v.phoneVerified}</p>;
   const fail = (err: unknown) => {
@@ -229,58 +222,43 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
       text: err instanceof ApiError && err.isMissingRoute ? v.unavailable : errorMessage(err, strings.errors),
     });
   };
-  const send = async (e: FormEvent) => {
+  const attempt = (work: () => Promise<void>) => async (e: FormEvent) => {
     e.preventDefault();
     setFields({});
     try {
-      await requestPhoneCode(phone.trim() || undefined);
-      setSent(true);
-      setNote({ ok: true, text: v.codeSent });
+      await work();
     } catch (err) {
       fail(err);
     }
   };
-  const confirm = async (e: FormEvent) => {
-    e.preventDefault();
-    setFields({});
-    try {
-      await verifyPhone(code.trim());
-      setNote({ ok: true, text: v.phoneVerified });
-      onVerified();
-    } catch (err) {
-      fail(err);
-    }
-  };
+  const send = attempt(async () => {
+    await requestPhoneCode(draft.phone.trim() || undefined);
+    setSent(true);
+    setNote({ ok: true, text: v.codeSent });
+  });
+  const confirm = attempt(async () => {
+    await verifyPhone(draft.code.trim());
+    setNote({ ok: true, text: v.phoneVerified });
+    onVerified();
+  });
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{v.phoneTitle}</h2>
       <p className="muted">{v.phoneBody}</p>
       <form onSubmit={send}>
-        <PhoneField
-          id={`${id}-phone`}
-          label={v.phoneLabel}
-          placeholder={v.phonePlaceholder}
-          value={phone}
-          onValue={setPhone}
-          error={fields.phone}
-        />
+        {field('phone', v.phoneLabel, { ...PHONE_INPUT, placeholder: v.phonePlaceholder })}
         <button type="submit" className="button button--secondary">
           {v.sendCode}
         </button>
       </form>
       {sent && (
         <form onSubmit={confirm}>
-          <Field
-            id={`${id}-code`}
-            label={v.codeLabel}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            value={code}
-            onValue={setCode}
-            error={fields.code}
-          />
+          {field('code', v.codeLabel, {
+            inputMode: 'numeric',
+            autoComplete: 'one-time-code',
+            pattern: '[0-9]{6}',
+            maxLength: 6,
+          })}
           <button type="submit" className="button button--primary">
             {v.confirmCode}
           </button>

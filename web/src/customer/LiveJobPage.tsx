@@ -17,7 +17,10 @@ import { useRealtime } from '../lib/use-realtime';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
-import { ErrorNotice, errorMessage, FormAlert, toastError, OpenButton } from '../ui/ErrorNotice';
+import { Fact } from '../ui/Fact';
+import { ConfirmButton } from '../ui/ConfirmButton';
+import { useAction } from '../ui/form-submit';
+import { ErrorNotice, FormAlert, toastError, OpenButton } from '../ui/ErrorNotice';
 
 import type { RouteEtaPayload } from '../../../contract/ws';
 import { EditJobDialog } from './EditJobDialog';
@@ -259,26 +262,16 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
 
       <div className="card">
         <dl className="facts">
-          <div>
-            <dt>{s.address}</dt>
-            <dd>{j.job_address}</dd>
-          </div>
-          <div>
-            <dt>{s.price}</dt>
-            <dd data-testid="price">{formatMoney(j.final_price_cents ?? j.quoted_price_cents)}</dd>
-          </div>
+          <Fact term={s.address}>{j.job_address}</Fact>
+          <Fact term={s.price} data-testid="price">
+            {formatMoney(j.final_price_cents ?? j.quoted_price_cents)}
+          </Fact>
           {j.special_instructions && (
-            <div>
-              <dt>{s.instructions}</dt>
-              <dd data-testid="instructions">{j.special_instructions}</dd>
-            </div>
+            <Fact term={s.instructions} data-testid="instructions">
+              {j.special_instructions}
+            </Fact>
           )}
-          {j.scheduled_for && (
-            <div>
-              <dt>{s.scheduled('')}</dt>
-              <dd>{formatDateTime(j.scheduled_for)}</dd>
-            </div>
-          )}
+          {j.scheduled_for && <Fact term={s.scheduled('')}>{formatDateTime(j.scheduled_for)}</Fact>}
         </dl>
         <h2 className="visually-hidden">{s.timeline}</h2>
         <Timeline status={status} events={history.data ?? []} />
@@ -477,40 +470,23 @@ function Completion({ job, invoice }: { job: Job; invoice: Invoice | null }) {
 
 function CancelControl({ jobId, onCancelled }: { jobId: string; onCancelled: (job: Job) => void }) {
   const s = strings.live;
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const cancel = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction(strings.errors);
+  const cancel = () =>
+    run(async () => {
       onCancelled(await cancelJob(jobId));
       toast.show({ kind: 'info', message: s.cancelled });
-    } catch (err) {
-      setError(errorMessage(err, strings.errors));
-    } finally {
-      setBusy(false);
-      setConfirming(false);
-    }
-  };
+    });
   return (
     <div className="cancel">
       <FormAlert message={error} />
-      {confirming ? (
-        <div className="row" role="group" aria-label={s.confirmCancel}>
-          <span>{s.confirmCancel}</span>
-          <button type="button" className="button button--danger" onClick={() => void cancel()} disabled={busy}>
-            {busy ? s.cancelling : s.cancel}
-          </button>
-          <button type="button" className="button button--ghost" onClick={() => setConfirming(false)}>
-            {s.keep}
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="button button--danger" onClick={() => setConfirming(true)}>
-          {s.cancel}
-        </button>
-      )}
+      <ConfirmButton
+        label={s.cancel}
+        question={s.confirmCancel}
+        keep={s.keep}
+        onConfirm={cancel}
+        busy={busy}
+        busyLabel={s.cancelling}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { toastError } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
+import { Fact } from '../ui/Fact';
 import { useDriver } from './DriverData';
 import { acceptJob, declineJob } from './driver-api';
 import { strings } from './strings';
@@ -27,16 +28,8 @@ export function JobFacts({ job }: { job: Job }) {
   const s = strings.job;
   return (
     <dl className="job__facts">
-      <div>
-        <dt>{s.price}</dt>
-        <dd>{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</dd>
-      </div>
-      {job.special_instructions && (
-        <div>
-          <dt>{s.notes}</dt>
-          <dd>{job.special_instructions}</dd>
-        </div>
-      )}
+      <Fact term={s.price}>{formatMoney(job.final_price_cents ?? job.quoted_price_cents)}</Fact>
+      {job.special_instructions && <Fact term={s.notes}>{job.special_instructions}</Fact>}
     </dl>
   );
 }

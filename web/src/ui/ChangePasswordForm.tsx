@@ -3,7 +3,7 @@ import type { TokenResponse } from '../../../contract/responses';
 import { ApiError, type ApiClient } from '../lib/api';
 import { toast } from '../lib/toast';
 import { errorMessage } from './ErrorNotice';
-import { Field } from './Field';
+import { PasswordField } from './Field';
 import type { ErrorStrings, PasswordChangeStrings } from './strings';
 
 /**
@@ -51,29 +51,16 @@ export function ChangePasswordForm({
     <form className="card" aria-labelledby={`${id}-title`} onSubmit={submit}>
       <h2 id={`${id}-title`}>{s.title}</h2>
       <p className="muted">{s.intro}</p>
-      <Field
+      <PasswordField
         id={`${id}-current`}
         label={s.current}
-        type="password"
-        autoComplete="current-password"
-        required
         value={current}
         onValue={setCurrent}
         error={fieldErrors.current}
       />
-      <Field
-        id={`${id}-next`}
-        label={s.next}
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={10}
-        value={next}
-        onValue={setNext}
-        error={fieldErrors.next}
-      >
+      <PasswordField isNew id={`${id}-next`} label={s.next} value={next} onValue={setNext} error={fieldErrors.next}>
         <p className="muted">{s.nextHint}</p>
-      </Field>
+      </PasswordField>
       <button type="submit" className="button button--primary" disabled={busy}>
         {busy ? s.submitting : s.submit}
       </button>

@@ -25,20 +25,29 @@ export interface FieldProps extends InputProps {
  */
 export function Field(props: FieldProps) {
   const { id, label, onValue, error, children, ...input } = props;
-  const validated = 'error' in props;
+  return (
+    <FieldFrame id={id} label={label} error={error}>
+      <input id={id} {...validity(props)} {...input} onChange={(e) => onValue(e.target.value)} />
+      {children}
+    </FieldFrame>
+  );
+}
+
+/** The `.field` layout around one control: its label above, the server's word on it below. */
+function FieldFrame(props: { id: string; label: ReactNode; error: string | undefined; children: ReactNode }) {
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        {...(validated ? { 'aria-invalid': !!error, 'aria-describedby': error ? `${id}-err` : undefined } : {})}
-        {...input}
-        onChange={(e) => onValue(e.target.value)}
-      />
-      {children}
-      <FieldError id={id} message={error} />
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children}
+      <FieldError id={props.id} message={props.error} />
     </div>
   );
+}
+
+/** The ARIA state of a control whose props carry `error` (even `undefined`): see `FieldProps.error`. */
+function validity(props: { id: string; error?: string | undefined }) {
+  if (!('error' in props)) return {};
+  return { 'aria-invalid': !!props.error, 'aria-describedby': props.error ? `${props.id}-err` : undefined };
 }
 
 /**
@@ -59,7 +68,27 @@ export function FieldError({ id, message }: { id?: string; message: string | nul
  * (`autoComplete="off"` for someone else's) and the API's length limit.
  */
 export function PhoneField(props: Omit<FieldProps, 'type' | 'inputMode' | 'maxLength'>) {
-  return <Field type="tel" inputMode="tel" autoComplete="tel" maxLength={FIELD_MAX.phone} {...props} />;
+  return <Field {...PHONE_INPUT} {...props} />;
+}
+
+/** `PhoneField`'s input props, for a phone number among the fields of a draft (`draftFields`). */
+export const PHONE_INPUT = {
+  type: 'tel',
+  inputMode: 'tel',
+  autoComplete: 'tel',
+  maxLength: FIELD_MAX.phone,
+} as const satisfies Partial<FieldProps>;
+
+/**
+ * A password: the person's current one, or (`isNew`) one they choose now, held to the API's
+ * ten-character minimum before it is sent.
+ */
+export function PasswordField({ isNew = false, ...props }: Omit<FieldProps, 'type'> & { isNew?: boolean }) {
+  return isNew ? (
+    <Field type="password" autoComplete="new-password" minLength={10} required {...props} />
+  ) : (
+    <Field type="password" autoComplete="current-password" required {...props} />
+  );
 }
 
 type TextKeys<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
@@ -70,6 +99,30 @@ type TextKeys<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
  */
 export function fieldSetter<T>(setDraft: Dispatch<SetStateAction<T>>) {
   return (key: TextKeys<T>) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
+}
+
+/**
+ * A `Field` for each text key of one draft object held in state, its id `${idPrefix}-${key}`:
+ * `const field = draftFields(id, draft, setDraft)`, then `{field('name', s.name, { required: true })}`.
+ * With `errors` (the server's word per key), each field is validated as `FieldProps.error` says.
+ */
+export function draftFields<T>(
+  idPrefix: string,
+  draft: T,
+  setDraft: Dispatch<SetStateAction<T>>,
+  errors?: Partial<Record<keyof T, string>>,
+) {
+  const set = fieldSetter(setDraft);
+  return (key: TextKeys<T>, label: ReactNode, props: Partial<FieldProps> = {}) => (
+    <Field
+      id={`${idPrefix}-${String(key)}`}
+      label={label}
+      value={String(draft[key])}
+      onValue={set(key)}
+      {...(errors ? { error: errors[key] } : {})}
+      {...props}
+    />
+  );
 }
 
 export interface TextAreaFieldProps {
@@ -86,18 +139,10 @@ export interface TextAreaFieldProps {
 /** A labelled multi-line text box in the same `.field` layout (notes, instructions, reasons). */
 export function TextAreaField(props: TextAreaFieldProps) {
   const { id, label, onValue, error, ...area } = props;
-  const validated = 'error' in props;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        {...(validated ? { 'aria-invalid': !!error, 'aria-describedby': error ? `${id}-err` : undefined } : {})}
-        {...area}
-        onChange={(e) => onValue(e.target.value)}
-      />
-      <FieldError id={id} message={error} />
-    </div>
+    <FieldFrame id={id} label={label} error={error}>
+      <textarea id={id} {...validity(props)} {...area} onChange={(e) => onValue(e.target.value)} />
+    </FieldFrame>
   );
 }
 

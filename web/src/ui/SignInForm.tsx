@@ -3,7 +3,7 @@ import { ApiError } from '../lib/api';
 import { signIn, type SessionStore } from '../lib/session';
 import { FormAlert } from './ErrorNotice';
 import type { ErrorStrings, SignInStrings } from './strings';
-import { Field } from './Field';
+import { Field, PasswordField } from './Field';
 import { useFormSubmit } from './form-submit';
 
 /**
@@ -54,15 +54,7 @@ export function SignInForm({
           value={email}
           onValue={setEmail}
         />
-        <Field
-          id={`${id}-password`}
-          label={strings.password}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onValue={setPassword}
-        />
+        <PasswordField id={`${id}-password`} label={strings.password} value={password} onValue={setPassword} />
         {withTotp && (
           <div className="field">
             <label htmlFor={`${id}-totp`}>{strings.totp}</label>

@@ -3,17 +3,16 @@ import { errorMessage } from './ErrorNotice';
 import type { ErrorStrings } from './strings';
 
 /**
- * A form's submit, the way every sign-in and password form works: no page load, busy while
- * `work` runs, the last refusal cleared first, and a failure kept as the sentence to show
- * (`explain` words the failures a form knows better, else the API's own message).
+ * One action at a time, the way every button that calls the API works: busy while `work`
+ * runs, the last refusal cleared first, and a failure kept as the sentence to show
+ * (`explain` words the failures a caller knows better, else the API's own message).
  *
- * @example const form = useFormSubmit(strings.errors); <form onSubmit={form.submit(async () => …)}>
+ * @example const del = useAction(strings.errors); <button onClick={() => void del.run(async () => …)}>
  */
-export function useFormSubmit(errors: ErrorStrings, explain?: (err: unknown) => string | null) {
+export function useAction(errors: ErrorStrings, explain?: (err: unknown) => string | null) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const submit = (work: () => Promise<unknown>) => async (e: FormEvent) => {
-    e.preventDefault();
+  const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
@@ -23,6 +22,21 @@ export function useFormSubmit(errors: ErrorStrings, explain?: (err: unknown) => 
     } finally {
       setBusy(false);
     }
+  };
+  return { busy, error, run };
+}
+
+/**
+ * A form's submit, the way every sign-in and password form works: `useAction`'s, with no
+ * page load.
+ *
+ * @example const form = useFormSubmit(strings.errors); <form onSubmit={form.submit(async () => …)}>
+ */
+export function useFormSubmit(errors: ErrorStrings, explain?: (err: unknown) => string | null) {
+  const { busy, error, run } = useAction(errors, explain);
+  const submit = (work: () => Promise<unknown>) => async (e: FormEvent) => {
+    e.preventDefault();
+    await run(work);
   };
   return { busy, error, submit };
 }
