@@ -322,7 +322,7 @@ export function BoardPage() {
       )}
       <ErrorNotice error={board.error} strings={strings.errors} onRetry={board.reload} />
       {!columns && board.loading && <p role="status">{strings.loading}</p>}
-      <div className="board-layout">
+      <div className="split board-layout">
         <div className="board" data-testid="board">
           {columns?.map((col) => {
             const cards = col.cards.filter(visible);

@@ -8,9 +8,16 @@ import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { FormActions, TextAreaField, FieldError } from '../ui/Field';
 import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
-import { WhenFieldset } from './Choice';
+import { futureInstant, useWhen, WhenFieldset } from './Choice';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
+
+const WHEN_LABELS = {
+  when: strings.edit.when,
+  now: strings.edit.asap,
+  later: strings.edit.scheduledFor,
+  at: strings.edit.scheduledFor,
+};
 
 /** An ISO instant as a `datetime-local` value in the browser's zone ("2026-01-03T07:00"). */
 function toLocalInput(iso: string | null): string {
@@ -38,8 +45,7 @@ export function EditJobDialog({
   const form = useResource((signal) => loadRequestForm(signal), 'form');
   const [locationId, setLocationId] = useState(job.location_id ?? '');
   const [tierId, setTierId] = useState(job.driveway_tier_id);
-  const [later, setLater] = useState(!!job.scheduled_for);
-  const [scheduledFor, setScheduledFor] = useState(toLocalInput(job.scheduled_for));
+  const when = useWhen({ later: !!job.scheduled_for, at: toLocalInput(job.scheduled_for) });
   const [instructions, setInstructions] = useState(job.special_instructions ?? '');
   const [quote, setQuote] = useState<Estimate | null>(null);
   const [quoting, setQuoting] = useState(false);
@@ -64,9 +70,9 @@ export function EditJobDialog({
   /** Only what differs from the job as it stands. */
   const changes = (): JobEdit | string => {
     const body: JobEdit = {};
-    if (later) {
-      const t = new Date(scheduledFor);
-      if (!scheduledFor || Number.isNaN(t.getTime()) || t.getTime() < Date.now()) return s.pastTime;
+    if (when.later) {
+      const t = futureInstant(when.at);
+      if (!t) return s.pastTime;
       if (t.getTime() !== (job.scheduled_for ? Date.parse(job.scheduled_for) : null))
         body.scheduled_for = t.toISOString();
     } else if (job.scheduled_for) {
@@ -138,15 +144,7 @@ export function EditJobDialog({
             </select>
             <FieldError message={fieldErrors.driveway_tier_id} />
           </div>
-          <WhenFieldset
-            id={id}
-            labels={{ when: s.when, now: s.asap, later: s.scheduledFor, at: s.scheduledFor }}
-            later={later}
-            onLater={setLater}
-            at={scheduledFor}
-            onAt={setScheduledFor}
-            error={fieldErrors.scheduled_for}
-          />
+          <WhenFieldset id={id} labels={WHEN_LABELS} when={when} error={fieldErrors.scheduled_for} />
           <TextAreaField
             id={`${id}-notes`}
             label={s.instructions}

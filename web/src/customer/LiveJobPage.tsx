@@ -224,7 +224,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
       {place && (status === 'pending' || status === 'assigned') && <PlaceInLine place={place} now={now} />}
 
       {!terminal && !(place && (status === 'pending' || status === 'assigned')) && (
-        <div className="card live__map-card">
+        <div className="card split live__map-card">
           <MapView
             className="live-map"
             center={home}

@@ -6,12 +6,18 @@ import { Link, navigate } from '../lib/router';
 import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { EmailVerification } from './AccountPage';
 import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
-import { Choice, WhenFieldset } from './Choice';
+import { Choice, futureInstant, useWhen, WhenFieldset } from './Choice';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
 import { FieldError } from '../ui/Field';
 
-/** One radio button in the `.choice` layout, its label the children. */
+const WHEN_LABELS = {
+  when: strings.request.when,
+  now: strings.request.now,
+  later: strings.request.later,
+  at: strings.request.scheduledFor,
+};
+
 /** Where, which driveway size (with prices), now or later, notes → a job (or the waitlist). */
 export function RequestPage() {
   const s = strings.request;
@@ -20,8 +26,7 @@ export function RequestPage() {
   const profile = useResource((signal) => getProfile(signal).catch(() => null), 'profile');
   const [locationId, setLocationId] = useState<string>('');
   const [tierId, setTierId] = useState<number | null>(null);
-  const [when, setWhen] = useState<'now' | 'later'>('now');
-  const [scheduledFor, setScheduledFor] = useState('');
+  const when = useWhen({ later: false, at: '' });
   const [instructions, setInstructions] = useState('');
   const [quote, setQuote] = useState<Estimate | null>(null);
   const [quoting, setQuoting] = useState(false);
@@ -55,9 +60,9 @@ export function RequestPage() {
     e.preventDefault();
     if (!locationId || tierId === null) return;
     let scheduled: string | undefined;
-    if (when === 'later') {
-      const t = new Date(scheduledFor);
-      if (!scheduledFor || Number.isNaN(t.getTime()) || t.getTime() < Date.now()) {
+    if (when.later) {
+      const t = futureInstant(when.at);
+      if (!t) {
         setFieldErrors({ scheduled_for: s.pastTime });
         return;
       }
@@ -158,15 +163,7 @@ export function RequestPage() {
             </div>
             <FieldError message={fieldErrors.driveway_tier_id} />
           </fieldset>
-          <WhenFieldset
-            id={id}
-            labels={{ when: s.when, now: s.now, later: s.later, at: s.scheduledFor }}
-            later={when === 'later'}
-            onLater={(later) => setWhen(later ? 'later' : 'now')}
-            at={scheduledFor}
-            onAt={setScheduledFor}
-            error={fieldErrors.scheduled_for}
-          />
+          <WhenFieldset id={id} labels={WHEN_LABELS} when={when} error={fieldErrors.scheduled_for} />
           <div className="field">
             <label htmlFor={`${id}-notes`}>{s.instructions}</label>
             <textarea
@@ -194,7 +191,7 @@ export function RequestPage() {
             className="button button--primary button--block"
             disabled={busy || !locationId || tierId === null || !!outside}
           >
-            {busy ? s.submitting : when === 'later' ? s.submitScheduled : s.submit}
+            {busy ? s.submitting : when.later ? s.submitScheduled : s.submit}
           </button>
         </form>
       )}
