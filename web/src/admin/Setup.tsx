@@ -10,6 +10,8 @@ import { MapView } from '../map/MapView';
 import { errorMessage } from '../ui/ErrorNotice';
 import { getTiers, patchSettings, putServiceArea, putTiers } from './admin-api';
 import { FieldError, PhoneField } from '../ui/Field';
+import { CardForm } from '../ui/CardForm';
+import { useFormSubmit } from '../ui/form-submit';
 import { useAdmin } from './AdminData';
 import { strings } from './strings';
 
@@ -292,34 +294,22 @@ function OfficePhone() {
   const admin = useAdmin();
   const saved = admin.settings?.public_phone ?? '';
   const [phone, setPhone] = useState(saved);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useFormSubmit(strings.errors);
   useEffect(() => setPhone(saved), [saved]);
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const value = phone.trim() || null;
-      admin.setSettings(await patchSettings({ public_phone: value }));
-      toast.show({ kind: 'ok', message: value ? s.saved : s.cleared });
-    } catch (err) {
-      setError(errorMessage(err, strings.errors));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = submit(async () => {
+    const value = phone.trim() || null;
+    admin.setSettings(await patchSettings({ public_phone: value }));
+    toast.show({ kind: 'ok', message: value ? s.saved : s.cleared });
+  });
   return (
-    <form className="card" aria-labelledby={`${id}-title`} onSubmit={save}>
-      <h2 id={`${id}-title`}>{s.title}</h2>
-      <p className="muted">{s.intro}</p>
+    <CardForm title={s.title} intro={s.intro} onSubmit={save}>
       <PhoneField
         id={`${id}-phone`}
         label={s.label}
         placeholder={strings.phonePlaceholder}
         value={phone}
         onValue={setPhone}
-        error={error}
+        error={error ?? undefined}
       />
       <button type="submit" className="button button--primary" disabled={busy}>
         {s.save}
@@ -331,7 +321,7 @@ function OfficePhone() {
         on={s.driversCallOn}
         off={s.driversCallOff}
       />
-    </form>
+    </CardForm>
   );
 }
 

@@ -10,6 +10,7 @@ import { closeStorm, declareStorm, listStorms, raiseStorm, type StormSummary, st
 import { StormRoutesPanel } from './StormRoutesPanel';
 import { strings } from './strings';
 import { draftFields, Field } from '../ui/Field';
+import { CardForm } from '../ui/CardForm';
 import { Fact } from '../ui/Fact';
 
 const s = strings.storms;
@@ -110,9 +111,7 @@ export default function StormsPage() {
           </form>
         </div>
       ) : (
-        <form className="card" onSubmit={declare} aria-labelledby={`${id}-declare`}>
-          <h2 id={`${id}-declare`}>{s.declareTitle}</h2>
-          <p className="muted">{s.declareHelp}</p>
+        <CardForm title={s.declareTitle} intro={s.declareHelp} onSubmit={declare}>
           {draftField('name', s.name, { required: true, maxLength: 80, placeholder: s.namePlaceholder })}
           {draftField('started_at', s.startedAt, { type: 'datetime-local', required: true })}
           {draftField('depth', s.depth, { type: 'number', min: '0', step: '0.5', required: true })}
@@ -120,7 +119,7 @@ export default function StormsPage() {
           <button type="submit" className="button button--primary" disabled={busy}>
             {s.declare}
           </button>
-        </form>
+        </CardForm>
       )}
 
       {open && <StormRoutesPanel stormId={open.id} />}
@@ -180,9 +179,7 @@ function IntakePromise() {
     }
   };
   return (
-    <form className="card" onSubmit={(e) => void save(e)} aria-labelledby={`${id}-promise`}>
-      <h2 id={`${id}-promise`}>{s.promiseTitle}</h2>
-      <p className="muted">{s.promiseHelp}</p>
+    <CardForm title={s.promiseTitle} intro={s.promiseHelp} onSubmit={(e) => void save(e)}>
       <div className="row">
         <Field
           id={`${id}-minutes`}
@@ -203,7 +200,7 @@ function IntakePromise() {
           {s.promiseSave}
         </button>
       </div>
-    </form>
+    </CardForm>
   );
 }
 

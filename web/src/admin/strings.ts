@@ -3,7 +3,16 @@ import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
 import type { AuditAction } from '../../../contract/audit';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
+import {
+  DRIVER_STATUS,
+  ERRORS,
+  LIVE_CONNECTION,
+  PASSWORD_CHANGE,
+  SHELL,
+  STATUS_ICON,
+  agoWords,
+  distanceWords,
+} from '../ui/strings';
 
 /** Every word the admin portal shows. */
 
@@ -31,13 +40,7 @@ const jobStatus: Record<JobStatus, string> = JOB_STATUS_LABEL;
 
 const statusIcon = STATUS_ICON;
 
-const driverStatus: Record<DriverStatus, string> = {
-  available: 'Available',
-  break: 'On break',
-  offline: 'Offline',
-  en_route: 'En route',
-  on_job: 'On a job',
-};
+const driverStatus: Record<DriverStatus, string> = DRIVER_STATUS;
 
 /** Audit actions a service or route records by name. */
 const auditAction: Record<AuditAction, string> = {

@@ -1,6 +1,6 @@
 import type { DriverStatus, JobStatus, PaymentMethod } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { PASSWORD_CHANGE, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
+import { DRIVER_STATUS, PASSWORD_CHANGE, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
 
 /** Every word the driver app shows. Short: read at a glance, in gloves, in the cold. */
 
@@ -61,11 +61,9 @@ const jobStatus: Record<JobStatus, string> = {
 const statusIcon = STATUS_ICON;
 
 const availability: Record<DriverStatus, string> = {
-  available: 'Available',
-  break: 'On break',
+  ...DRIVER_STATUS,
   offline: 'Off duty',
   en_route: 'Driving to a job',
-  on_job: 'On a job',
 };
 
 const paymentMethod: Record<PaymentMethod, string> = {

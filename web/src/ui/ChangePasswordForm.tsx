@@ -3,6 +3,7 @@ import type { TokenResponse } from '../../../contract/responses';
 import { ApiError, type ApiClient } from '../lib/api';
 import { toast } from '../lib/toast';
 import { errorMessage } from './ErrorNotice';
+import { CardForm } from './CardForm';
 import { PasswordField } from './Field';
 import type { ErrorStrings, PasswordChangeStrings } from './strings';
 
@@ -48,9 +49,7 @@ export function ChangePasswordForm({
     }
   };
   return (
-    <form className="card" aria-labelledby={`${id}-title`} onSubmit={submit}>
-      <h2 id={`${id}-title`}>{s.title}</h2>
-      <p className="muted">{s.intro}</p>
+    <CardForm title={s.title} intro={s.intro} onSubmit={submit}>
       <PasswordField
         id={`${id}-current`}
         label={s.current}
@@ -64,6 +63,6 @@ export function ChangePasswordForm({
       <button type="submit" className="button button--primary" disabled={busy}>
         {busy ? s.submitting : s.submit}
       </button>
-    </form>
+    </CardForm>
   );
 }

@@ -1,4 +1,4 @@
-import type { JobStatus } from '../../../contract/enums';
+import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import { FEET_PER_METER, METERS_PER_MILE } from '../lib/geo';
 
 /**
@@ -111,6 +111,15 @@ export const STATUS_ICON: Record<JobStatus, string> = {
   completed: '✓',
   cancelled: '✕',
   disputed: '!',
+};
+
+/** A driver's status as the office says it (the driver's own app words two of them its own way). */
+export const DRIVER_STATUS: Readonly<Record<DriverStatus, string>> = {
+  available: 'Available',
+  break: 'On break',
+  offline: 'Offline',
+  en_route: 'En route',
+  on_job: 'On a job',
 };
 
 /** A distance as people on US roads say it: feet (by 50) under a tenth of a mile, else miles. */
