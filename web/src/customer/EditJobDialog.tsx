@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { Job } from '../../../contract/responses';
 import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
@@ -7,7 +7,8 @@ import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { FormActions, TextAreaField, FieldError } from '../ui/Field';
-import { editMyJob, estimate, loadRequestForm, type Estimate, type JobEdit } from './jobs-api';
+import { editMyJob, loadRequestForm, type JobEdit } from './jobs-api';
+import { useEstimate } from './use-estimate';
 import { futureInstant, useWhen, WhenFieldset } from './Choice';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
@@ -47,8 +48,6 @@ export function EditJobDialog({
   const [tierId, setTierId] = useState(job.driveway_tier_id);
   const when = useWhen({ later: !!job.scheduled_for, at: toLocalInput(job.scheduled_for) });
   const [instructions, setInstructions] = useState(job.special_instructions ?? '');
-  const [quote, setQuote] = useState<Estimate | null>(null);
-  const [quoting, setQuoting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -56,16 +55,7 @@ export function EditJobDialog({
   const requote = tierId !== job.driveway_tier_id || (!!locationId && locationId !== job.location_id);
   const currentPrice = job.final_price_cents ?? job.quoted_price_cents;
 
-  useEffect(() => {
-    setQuote(null);
-    if (!requote || !locationId) return;
-    const ctrl = new AbortController();
-    setQuoting(true);
-    estimate({ driveway_tier_id: tierId, location_id: locationId }, ctrl.signal)
-      .then(setQuote, () => {})
-      .finally(() => !ctrl.signal.aborted && setQuoting(false));
-    return () => ctrl.abort();
-  }, [requote, locationId, tierId]);
+  const { quote, quoting } = useEstimate(tierId, locationId, requote);
 
   /** Only what differs from the job as it stands. */
   const changes = (): JobEdit | string => {

@@ -5,7 +5,8 @@ import { newClientEventId, useResource } from '../lib/hooks';
 import { Link, navigate } from '../lib/router';
 import { ErrorNotice, errorMessage, FormAlert } from '../ui/ErrorNotice';
 import { EmailVerification } from './AccountPage';
-import { estimate, getProfile, loadRequestForm, requestPlow, type Estimate } from './jobs-api';
+import { getProfile, loadRequestForm, requestPlow } from './jobs-api';
+import { useEstimate } from './use-estimate';
 import { Choice, futureInstant, useWhen, WhenFieldset } from './Choice';
 import { strings } from './strings';
 import { FIELD_MAX } from '../../../contract/field-messages';
@@ -28,8 +29,6 @@ export function RequestPage() {
   const [tierId, setTierId] = useState<number | null>(null);
   const when = useWhen({ later: false, at: '' });
   const [instructions, setInstructions] = useState('');
-  const [quote, setQuote] = useState<Estimate | null>(null);
-  const [quoting, setQuoting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -45,16 +44,7 @@ export function RequestPage() {
     setTierId((cur) => cur ?? form.data!.tiers[0]?.id ?? null);
   }, [form.data]);
 
-  useEffect(() => {
-    setQuote(null);
-    if (!locationId || tierId === null) return;
-    const ctrl = new AbortController();
-    setQuoting(true);
-    estimate({ driveway_tier_id: tierId, location_id: locationId }, ctrl.signal)
-      .then(setQuote, () => {})
-      .finally(() => !ctrl.signal.aborted && setQuoting(false));
-    return () => ctrl.abort();
-  }, [locationId, tierId]);
+  const { quote, quoting } = useEstimate(tierId, locationId);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
