@@ -11,8 +11,7 @@ import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
 import { ApiError, conflict, notFound } from '../lib/errors';
-import { customerUserId } from '../notify/recipients';
-import { notifyPerson } from '../notify/intents';
+import { notifyCustomer } from '../notify/intents';
 import { stormVisitPrice } from '../services/storm-billing';
 import type { InvoiceView } from './pdf';
 import { ensureSettings } from '../services/operator-setup';
@@ -283,15 +282,12 @@ export async function recordPayment(
       .returning();
     updated = row ?? invoice;
   }
-  const userId = await customerUserId(q, job.customer_id);
-  if (userId) {
-    await notifyPerson(q, userId, {
-      kind: 'payment_received',
-      job_id: job.id,
-      key: `payment_received:${payment!.id}`,
-      context: { address: job.job_address, amount_cents: amount, method: input.method },
-    });
-  }
+  await notifyCustomer(q, job.customer_id, {
+    kind: 'payment_received',
+    job_id: job.id,
+    key: `payment_received:${payment!.id}`,
+    context: { address: job.job_address, amount_cents: amount, method: input.method },
+  });
   return { invoice: updated, payment: payment!, paid_cents: paid + amount, duplicate: false };
 }
 
@@ -421,15 +417,12 @@ export async function refundInvoice(
     .where(eq(t.invoices.id, invoice.id))
     .returning();
   if (!row) throw notFound('Invoice');
-  const userId = await customerUserId(q, invoice.customer_id);
-  if (userId) {
-    await notifyPerson(q, userId, {
-      kind: 'refund_recorded',
-      job_id: invoice.job_id,
-      key: `refund_recorded:${invoice.id}:${row.refund_cents}`,
-      context: { amount_cents: amountCents },
-    });
-  }
+  await notifyCustomer(q, invoice.customer_id, {
+    kind: 'refund_recorded',
+    job_id: invoice.job_id,
+    key: `refund_recorded:${invoice.id}:${row.refund_cents}`,
+    context: { amount_cents: amountCents },
+  });
   return row;
 }
 

@@ -4,7 +4,14 @@ import * as t from '../../db/schema';
 import { enqueueNotification, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
-import { loadContact, loadJobParties, planDeliveries, type Contact, type OperatorContext } from './recipients';
+import {
+  customerUserId,
+  loadContact,
+  loadJobParties,
+  planDeliveries,
+  type Contact,
+  type OperatorContext,
+} from './recipients';
 import { NOTIFICATIONS, holdMinutes, isUrgent, type MessageContext, type TemplateKind } from './templates';
 import { ensureSettings } from '../services/operator-setup';
 
@@ -91,6 +98,17 @@ export async function notifyPerson(
       }
     : contact;
   return notifyContact(tx, operator, to, n);
+}
+
+/** `notifyPerson` for the account behind a customer profile; 0 when the profile has none. */
+export async function notifyCustomer(
+  tx: Queryable,
+  customerId: string,
+  n: NotifyOptions,
+  override?: ContactOverride,
+): Promise<number> {
+  const userId = await customerUserId(tx, customerId);
+  return userId ? notifyPerson(tx, userId, n, override) : 0;
 }
 
 export interface JobTransition {

@@ -1,12 +1,13 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { CreateJobBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { isUniqueViolation } from '../lib/db-errors';
-import { ApiError, notFound } from '../lib/errors';
+import { ApiError } from '../lib/errors';
 import { publishNewJob } from '../realtime';
 import { startAutoDispatch } from './auto-dispatch';
 import { formatAddress, insertPendingJobs } from './job-insert';
+import { ownLocation } from './locations';
 import { findJob, type Actor, type JobRow } from './jobs';
 import { notifyPerson } from '../notify/intents';
 import { checkStormCapacity } from './storm-intake';
@@ -36,18 +37,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     const prior = await priorJob(db, customerId, body.client_event_id);
     if (prior) return { kind: 'job', job: prior, created: false, auto_dispatch: false };
   }
-  const [location] = await db
-    .select()
-    .from(t.service_locations)
-    .where(
-      and(
-        eq(t.service_locations.id, body.location_id),
-        eq(t.service_locations.customer_id, customerId),
-        isNull(t.service_locations.deleted_at),
-      ),
-    )
-    .limit(1);
-  if (!location) throw notFound('Location');
+  const location = await ownLocation(db, customerId, body.location_id);
   if (actor.role === 'customer') {
     const [user] = await db
       .select({ verified: t.users.email_verified_at })

@@ -1,15 +1,15 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { CustomerJobPatchBody, JobPatchBody } from '../../contract/api-domain';
 import { NOT_STARTED_JOB, TERMINAL_JOB, UNDER_WAY_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
-import { ApiError, conflict, notFound } from '../lib/errors';
+import { ApiError, conflict } from '../lib/errors';
 import type { RecordAudit } from './audit-trail';
 import { formatAddress } from './job-insert';
+import { ownLocation } from './locations';
 import { visibleJob, type Actor, type JobRow, type Queryable } from './jobs';
-import { notifyPerson } from '../notify/intents';
-import { customerUserId } from '../notify/recipients';
+import { notifyCustomer } from '../notify/intents';
 import { ensureSettings } from './operator-setup';
 import { changePrice, currentPrice, logPriceChange, type PriceChangeRow } from './price-changes';
 import { activeTier, checkServiceArea, outsideArea } from './pricing';
@@ -81,18 +81,7 @@ async function requote(
     final_price_cents: null,
   };
   if (placeChanged && locationId) {
-    const [location] = await q
-      .select()
-      .from(t.service_locations)
-      .where(
-        and(
-          eq(t.service_locations.id, locationId),
-          eq(t.service_locations.customer_id, job.customer_id),
-          isNull(t.service_locations.deleted_at),
-        ),
-      )
-      .limit(1);
-    if (!location) throw notFound('Location');
+    const location = await ownLocation(q, job.customer_id, locationId);
     const area = await checkServiceArea(q, location.coordinates.lat, location.coordinates.lng);
     if (!area.in_service_area) throw outsideArea(area);
     set.location_id = location.id;
@@ -205,15 +194,12 @@ export async function editJob(
       after: pick(job),
     });
     if (scheduleChange && actor.role !== 'customer') {
-      const userId = await customerUserId(tx, job.customer_id);
-      if (userId) {
-        await notifyPerson(tx, userId, {
-          kind: 'job_rescheduled',
-          job_id: job.id,
-          key: `job_rescheduled:${job.id}:${job.version}`,
-          context: { address: job.job_address, scheduled_for: job.scheduled_for },
-        });
-      }
+      await notifyCustomer(tx, job.customer_id, {
+        kind: 'job_rescheduled',
+        job_id: job.id,
+        key: `job_rescheduled:${job.id}:${job.version}`,
+        context: { address: job.job_address, scheduled_for: job.scheduled_for },
+      });
     }
     return { job, change, fields };
   });

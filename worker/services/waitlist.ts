@@ -5,8 +5,7 @@ import { conflict, notFound } from '../lib/errors';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { transitionJob, type Actor, type JobRow, type Queryable, type TransitionResult } from './jobs';
 import { insertPendingJobs } from './job-insert';
-import { notifyPerson } from '../notify/intents';
-import { customerUserId } from '../notify/recipients';
+import { notifyCustomer } from '../notify/intents';
 import type { WaitlistStatus } from '../../contract/enums';
 import { tierById } from './pricing';
 
@@ -118,20 +117,17 @@ export async function promoteEntry(db: Db, actor: Actor, id: string, mode: Promo
         notes: actor.role === 'driver' ? 'taken from the waitlist by the driver' : 'assigned from the waitlist',
       });
     }
-    const userId = await customerUserId(tx, entry.customer_id);
-    if (userId) {
-      await notifyPerson(
-        tx,
-        userId,
-        {
-          kind: 'waitlist_promoted',
-          job_id: created!.id,
-          key: `waitlist_promoted:${entry.id}`,
-          context: { address: entry.job_address, picked_up: mode.kind === 'assign' },
-        },
-        { preferred_contact: entry.preferred_contact, email: entry.contact_email, phone: entry.contact_phone },
-      );
-    }
+    await notifyCustomer(
+      tx,
+      entry.customer_id,
+      {
+        kind: 'waitlist_promoted',
+        job_id: created!.id,
+        key: `waitlist_promoted:${entry.id}`,
+        context: { address: entry.job_address, picked_up: mode.kind === 'assign' },
+      },
+      { preferred_contact: entry.preferred_contact, email: entry.contact_email, phone: entry.contact_phone },
+    );
     return { entry: promoted!, job: assignment?.job ?? created!, created: created!, assignment };
   });
 }
