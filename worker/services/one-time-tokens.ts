@@ -52,37 +52,28 @@ const usable = (raw: string, purpose: TokenPurpose) =>
     gt(t.auth_tokens.expires_at, sql`now()`),
   );
 
-/**
- * Uses up a token in one statement — of two concurrent clicks only one wins — and
- * returns its user. Expired, used or unknown tokens give 400 `token_invalid`.
- */
-export async function consumeToken(
-  db: Queryable,
-  raw: string,
-  purpose: TokenPurpose,
-): Promise<{ user_id: string; id: string }> {
-  const [row] = await db
-    .update(t.auth_tokens)
-    .set({ used_at: sql`now()` })
-    .where(usable(raw, purpose))
-    .returning({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id });
+/** Whose token it is, and which row. */
+const tokenOwner = { user_id: t.auth_tokens.user_id, id: t.auth_tokens.id };
+type TokenOwner = { user_id: string; id: string };
+
+function usableOrInvalid([row]: TokenOwner[]): TokenOwner {
   if (!row) throw invalidToken();
   return row;
 }
 
+/**
+ * Uses up a token in one statement — of two concurrent clicks only one wins — and
+ * returns its user. Expired, used or unknown tokens give 400 `token_invalid`.
+ */
+export async function consumeToken(db: Queryable, raw: string, purpose: TokenPurpose): Promise<TokenOwner> {
+  return usableOrInvalid(
+    await db.update(t.auth_tokens).set({ used_at: sql`now()` }).where(usable(raw, purpose)).returning(tokenOwner),
+  );
+}
+
 /** Looks a token up without using it (e.g. TOTP enrolment shows a secret before confirming). */
-export async function peekToken(
-  db: Queryable,
-  raw: string,
-  purpose: TokenPurpose,
-): Promise<{ user_id: string; id: string }> {
-  const [row] = await db
-    .select({ user_id: t.auth_tokens.user_id, id: t.auth_tokens.id })
-    .from(t.auth_tokens)
-    .where(usable(raw, purpose))
-    .limit(1);
-  if (!row) throw invalidToken();
-  return row;
+export async function peekToken(db: Queryable, raw: string, purpose: TokenPurpose): Promise<TokenOwner> {
+  return usableOrInvalid(await db.select(tokenOwner).from(t.auth_tokens).where(usable(raw, purpose)).limit(1));
 }
 
 /** A random 6-digit code, uniformly distributed (rejection sampling, no modulo bias). */

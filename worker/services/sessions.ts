@@ -17,23 +17,18 @@ export interface DeviceContext {
 
 /** Profile ids carried in the access token so handlers need no lookup to check ownership. */
 async function profileIds(db: Queryable, user: SessionUser): Promise<{ did: string | null; cid: string | null }> {
-  if (user.role === 'driver') {
-    const [p] = await db
-      .select({ id: t.driver_profiles.id })
-      .from(t.driver_profiles)
-      .where(eq(t.driver_profiles.user_id, user.id))
-      .limit(1);
-    return { did: p?.id ?? null, cid: null };
-  }
-  if (user.role === 'customer') {
-    const [p] = await db
-      .select({ id: t.customer_profiles.id })
-      .from(t.customer_profiles)
-      .where(eq(t.customer_profiles.user_id, user.id))
-      .limit(1);
-    return { did: null, cid: p?.id ?? null };
-  }
-  return { did: null, cid: null };
+  if (user.role !== 'driver' && user.role !== 'customer') return { did: null, cid: null };
+  const [row] = await db
+    .select({ did: t.driver_profiles.id, cid: t.customer_profiles.id })
+    .from(t.users)
+    .leftJoin(t.driver_profiles, eq(t.driver_profiles.user_id, t.users.id))
+    .leftJoin(t.customer_profiles, eq(t.customer_profiles.user_id, t.users.id))
+    .where(eq(t.users.id, user.id))
+    .limit(1);
+  return {
+    did: user.role === 'driver' ? (row?.did ?? null) : null,
+    cid: user.role === 'customer' ? (row?.cid ?? null) : null,
+  };
 }
 
 /**
