@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
-import type { DriverPatch } from '../../contract/api-domain';
+import { DriverPatch } from '../../contract/api-domain';
 import { ACTIVE_JOB, UNDER_WAY_JOB } from '../../contract/job-status';
 import * as t from '../../db/schema';
 import { sqlList, sqlStatus } from '../../db/sql-list';
 import { latSql, lngSql, pointSql } from '../../db/geo';
 import { ApiError, notFound } from '../lib/errors';
 import type { Queryable } from './jobs';
+import { givenFields } from './patch';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
 import { firstName } from '../../contract/names';
 
@@ -169,20 +170,7 @@ export async function assignableDriver(
 
 /** Onboarding / profile edits by the driver; `null` clears a field. */
 export async function updateDriverProfile(q: Queryable, driverId: string, patch: DriverPatch) {
-  const set: Partial<typeof t.driver_profiles.$inferInsert> = {};
-  for (const key of [
-    'vehicle_type',
-    'vehicle_make',
-    'vehicle_model',
-    'vehicle_year',
-    'license_plate',
-    'service_radius_km',
-    'paypal_link',
-    'venmo_link',
-    'qr_image_url',
-  ] as const) {
-    if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
-  }
+  const set: Partial<typeof t.driver_profiles.$inferInsert> = givenFields(patch, DriverPatch.keyof().options);
   if (Object.keys(set).length > 0) {
     const [row] = await q
       .update(t.driver_profiles)

@@ -7,6 +7,7 @@ import type { Db } from '../lib/db';
 import { notFound } from '../lib/errors';
 import { geocode, type GeocodeEnv } from './geocode';
 import { formatAddress } from './job-insert';
+import { givenFields } from './patch';
 
 export type LocationRow = typeof t.service_locations.$inferSelect;
 
@@ -54,8 +55,7 @@ export async function updateLocation(
   patch: z.infer<typeof LocationPatch>,
 ): Promise<LocationRow> {
   const current = await ownLocation(db, customerId, id);
-  const merged = { ...current };
-  for (const key of ADDRESS_FIELDS) if (patch[key] !== undefined) (merged as Record<string, unknown>)[key] = patch[key];
+  const merged = { ...current, ...givenFields(patch, ADDRESS_FIELDS) };
   const addressChanged = ADDRESS_FIELDS.some((k) => patch[k] !== undefined && patch[k] !== current[k]);
   let coordinates = current.coordinates;
   if (patch.lat !== undefined && patch.lng !== undefined) coordinates = { lat: patch.lat, lng: patch.lng };

@@ -1,8 +1,9 @@
 import { asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { SettingsPatch, TiersBody } from '../../contract/api-domain';
+import { SettingsPatch, type TiersBody } from '../../contract/api-domain';
 import * as t from '../../db/schema';
 import { ApiError } from '../lib/errors';
 import type { RecordAudit } from './audit-trail';
+import { givenFields } from './patch';
 import type { Queryable, Tx } from '../lib/db';
 
 // ---- service area ----
@@ -160,24 +161,7 @@ export async function patchSettings(tx: Tx, audit: RecordAudit, patch: SettingsP
         { field: 'timezone', message: 'Choose a time zone from the list, such as America/New_York' },
       ]);
   }
-  const set: Partial<typeof t.operator_settings.$inferInsert> = {};
-  for (const key of [
-    'business_name',
-    'timezone',
-    'accepting_jobs',
-    'auto_dispatch',
-    'tax_rate_bps',
-    'quiet_hours_start',
-    'quiet_hours_end',
-    'invoice_due_days',
-    'invoice_terms',
-    'storm_intake_promise_minutes',
-    'require_after_photo',
-    'public_phone',
-    'drivers_call_customers',
-  ] as const) {
-    if (patch[key] !== undefined) (set as Record<string, unknown>)[key] = patch[key];
-  }
+  const set: Partial<typeof t.operator_settings.$inferInsert> = givenFields(patch, SettingsPatch.keyof().options);
   if (Object.keys(set).length === 0) return before;
   const [row] = await tx.update(t.operator_settings).set(set).where(eq(t.operator_settings.id, before.id)).returning();
   await audit(tx, {
