@@ -159,15 +159,20 @@ export type DriverFix = z.infer<typeof DriverFix>;
 export const WaitlistEntry = z.looseObject({ id: z.string(), lat: z.number(), lng: z.number() });
 export type WaitlistEntry = z.infer<typeof WaitlistEntry>;
 
-/** `GET /drivers/me`: the profile the onboarding screen edits (`PATCH /drivers/me`). */
-export const DriverProfile = Driver.extend({
-  email: z.string().optional(),
-  phone: z.string().nullable().optional(),
+/** The driver's truck as customers see it coming. */
+const vehicle = {
   vehicle_type: z.string().nullable(),
   vehicle_make: z.string().nullable(),
   vehicle_model: z.string().nullable(),
   vehicle_year: z.number().nullable(),
   license_plate: z.string().nullable(),
+};
+
+/** `GET /drivers/me`: the profile the onboarding screen edits (`PATCH /drivers/me`). */
+export const DriverProfile = Driver.extend({
+  email: z.string().optional(),
+  phone: z.string().nullable().optional(),
+  ...vehicle,
   service_radius_km: z.number().nullable(),
   paypal_link: z.string().nullable(),
   venmo_link: z.string().nullable(),
@@ -180,16 +185,7 @@ export const JobContact = z.object({
   business_name: z.string(),
   phone: z.string().nullable(),
   live: z.boolean(),
-  driver: z
-    .object({
-      first_name: z.string(),
-      vehicle_type: z.string().nullable(),
-      vehicle_make: z.string().nullable(),
-      vehicle_model: z.string().nullable(),
-      vehicle_year: z.number().nullable(),
-      license_plate: z.string().nullable(),
-    })
-    .nullable(),
+  driver: z.object({ first_name: z.string(), ...vehicle }).nullable(),
 });
 export type JobContact = z.infer<typeof JobContact>;
 
@@ -345,13 +341,7 @@ export const ServiceArea = z.object({
 });
 export type ServiceArea = z.infer<typeof ServiceArea>;
 
-export const AdminTier = z.object({
-  id: z.number().optional(),
-  tier_label: z.string(),
-  price_cents: z.number(),
-  sort_order: z.number(),
-  is_active: z.boolean(),
-});
+export const AdminTier = PricingTier.partial({ id: true }).extend({ is_active: z.boolean() });
 export type AdminTier = z.infer<typeof AdminTier>;
 
 export const OperatorSettings = z.object({

@@ -111,17 +111,19 @@ const PlacesResponse = z.object({
 const NominatimSuggestResponse = z.array(
   z.object({
     display_name: z.string(),
+    /** Nominatim leaves out the parts a place does not have. */
     address: z
       .object({
-        house_number: z.string().optional(),
-        road: z.string().optional(),
-        city: z.string().optional(),
-        town: z.string().optional(),
-        village: z.string().optional(),
-        hamlet: z.string().optional(),
-        state: z.string().optional(),
-        postcode: z.string().optional(),
+        house_number: z.string(),
+        road: z.string(),
+        city: z.string(),
+        town: z.string(),
+        village: z.string(),
+        hamlet: z.string(),
+        state: z.string(),
+        postcode: z.string(),
       })
+      .partial()
       .optional(),
   }),
 );
