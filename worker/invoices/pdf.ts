@@ -73,9 +73,15 @@ export function pdfFingerprint(v: InvoiceView): string {
 }
 
 const PAGE = { width: 612, height: 792, margin: 56 };
-const INK = rgb(0.1, 0.12, 0.16);
-const MUTED = rgb(0.38, 0.42, 0.48);
-const RULE = rgb(0.82, 0.85, 0.88);
+/** The palette the invoice and the evidence pack share. */
+export const INK = rgb(0.1, 0.12, 0.16);
+export const MUTED = rgb(0.38, 0.42, 0.48);
+export const RULE = rgb(0.82, 0.85, 0.88);
+
+/** A hairline across the page between its margins, at height y. */
+export function drawRule(page: PDFPage, y: number, margin: number): void {
+  page.drawLine({ start: { x: margin, y }, end: { x: page.getWidth() - margin, y }, thickness: 0.75, color: RULE });
+}
 
 /** The standard PDF fonts only encode WinAnsi: map the usual typography, drop the rest. */
 export function winAnsi(text: string): string {
@@ -134,12 +140,7 @@ class Writer {
   }
 
   rule(): void {
-    this.page.drawLine({
-      start: { x: PAGE.margin, y: this.y + 4 },
-      end: { x: PAGE.width - PAGE.margin, y: this.y + 4 },
-      thickness: 0.75,
-      color: RULE,
-    });
+    drawRule(this.page, this.y + 4, PAGE.margin);
     this.y -= 10;
   }
 

@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { formatMoney } from '../../contract/money';
-import { winAnsi } from '../invoices/pdf';
+import { drawRule, INK, MUTED, RULE, winAnsi } from '../invoices/pdf';
 import type { EvidencePack, StormEvidence } from './evidence';
 
 /**
@@ -10,9 +10,6 @@ import type { EvidencePack, StormEvidence } from './evidence';
  */
 
 const PAGE = { width: 612, height: 792, margin: 48 };
-const INK = rgb(0.1, 0.12, 0.16);
-const MUTED = rgb(0.38, 0.42, 0.48);
-const RULE = rgb(0.82, 0.85, 0.88);
 const ACCENT = rgb(0.11, 0.39, 0.78);
 const HOME = rgb(0.8, 0.16, 0.16);
 /** The GPS plot's side, in points. */
@@ -68,12 +65,7 @@ class PackWriter {
     this.ensure(40);
     this.y -= 8;
     this.line(s.toUpperCase(), { bold: true, size: 9, color: MUTED });
-    this.page.drawLine({
-      start: { x: PAGE.margin, y: this.y + 9 },
-      end: { x: PAGE.width - PAGE.margin, y: this.y + 9 },
-      thickness: 0.75,
-      color: RULE,
-    });
+    drawRule(this.page, this.y + 9, PAGE.margin);
     this.y -= 2;
   }
 }
