@@ -7,16 +7,9 @@ import { totpConfirm, totpEnrol } from './admin-api';
 import { api, session } from './session';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { strings } from './strings';
-import { Field } from '../ui/Field';
+import { Field, SIX_DIGIT_CODE } from '../ui/Field';
 
 /** The input of a code from the authenticator app. */
-const SIX_DIGIT_CODE = {
-  inputMode: 'numeric',
-  autoComplete: 'one-time-code',
-  pattern: '[0-9]{6}',
-  maxLength: 6,
-} as const;
-
 /**
  * TOTP enrolment: a signed-in admin replacing their authenticator (needs a current code),
  * or a newly invited admin holding the enrol token from their invitation (`#enrol=`).

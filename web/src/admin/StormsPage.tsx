@@ -156,6 +156,9 @@ export default function StormsPage() {
   );
 }
 
+/** Whole minutes from a quarter of an hour to a day, as the settings API accepts. */
+const PROMISE_MINUTES = { type: 'number', min: '15', max: '1440', step: '1' } as const;
+
 /** The operator's storm-intake promise (operator settings), editable here where storms are run. */
 function IntakePromise() {
   const id = useId();
@@ -184,10 +187,7 @@ function IntakePromise() {
         <Field
           id={`${id}-minutes`}
           label={s.promiseLabel}
-          type="number"
-          min="15"
-          max="1440"
-          step="1"
+          {...PROMISE_MINUTES}
           required
           value={value ?? String(current)}
           onValue={setValue}

@@ -14,7 +14,7 @@ import {
 } from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
-import { draftFields, Field, PHONE_INPUT } from '../ui/Field';
+import { draftFields, Field, PHONE_INPUT, SIX_DIGIT_CODE } from '../ui/Field';
 import { FIELD_MAX } from '../../../contract/field-messages';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { Dialog } from '../ui/Dialog';
@@ -253,12 +253,7 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
       </form>
       {sent && (
         <form onSubmit={confirm}>
-          {field('code', v.codeLabel, {
-            inputMode: 'numeric',
-            autoComplete: 'one-time-code',
-            pattern: '[0-9]{6}',
-            maxLength: 6,
-          })}
+          {field('code', v.codeLabel, SIX_DIGIT_CODE)}
           <button type="submit" className="button button--primary">
             {v.confirmCode}
           </button>

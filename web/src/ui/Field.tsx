@@ -71,6 +71,14 @@ export function PhoneField(props: Omit<FieldProps, 'type' | 'inputMode' | 'maxLe
   return <Field {...PHONE_INPUT} {...props} />;
 }
 
+/** A six-digit code sent by text or shown by an authenticator app, as the phone offers to fill it in. */
+export const SIX_DIGIT_CODE = {
+  inputMode: 'numeric',
+  autoComplete: 'one-time-code',
+  pattern: '[0-9]{6}',
+  maxLength: 6,
+} as const satisfies Partial<FieldProps>;
+
 /** `PhoneField`'s input props, for a phone number among the fields of a draft (`draftFields`). */
 export const PHONE_INPUT = {
   type: 'tel',
