@@ -9,7 +9,7 @@ import { toast } from '../lib/toast';
 import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { DataTable, type DataTableProps, TableHead } from '../ui/DataTable';
-import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
+import { ErrorNotice, toastError } from '../ui/ErrorNotice';
 import { Field, fieldSetter, PhoneField } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
 import {
@@ -221,13 +221,7 @@ export function DriversPage() {
       admin.reloadDrivers();
     } catch (err) {
       if (err instanceof ApiError) setFields(err.fieldErrors());
-      toast.show({
-        kind: 'error',
-        message:
-          err instanceof ApiError && err.isMissingRoute
-            ? strings.unavailable(s.invite)
-            : errorMessage(err, strings.errors),
-      });
+      toastError(err, strings.errors, strings.unavailable(s.invite));
     } finally {
       setBusy(false);
     }
@@ -240,13 +234,7 @@ export function DriversPage() {
       toast.show({ kind: 'ok', message: suspend ? s.suspended(name) : s.activated(name) });
       admin.reloadDrivers();
     } catch (err) {
-      toast.show({
-        kind: 'error',
-        message:
-          err instanceof ApiError && err.isMissingRoute
-            ? strings.unavailable(s.suspend)
-            : errorMessage(err, strings.errors),
-      });
+      toastError(err, strings.errors, strings.unavailable(s.suspend));
     }
   };
   return (

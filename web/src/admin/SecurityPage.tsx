@@ -1,8 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError } from '../lib/api';
 import { useSession } from '../lib/hooks';
-import { toast } from '../lib/toast';
-import { errorMessage } from '../ui/ErrorNotice';
+import { toastError } from '../ui/ErrorNotice';
 import { totpConfirm, totpEnrol } from './admin-api';
 import { api, session } from './session';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
@@ -24,14 +22,7 @@ export function SecurityPage() {
   const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const fail = (err: unknown) =>
-    toast.show({
-      kind: 'error',
-      message:
-        err instanceof ApiError && err.isMissingRoute
-          ? strings.unavailable(s.title)
-          : errorMessage(err, strings.errors),
-    });
+  const fail = (err: unknown) => toastError(err, strings.errors, strings.unavailable(s.title));
 
   const start = async (e: FormEvent) => {
     e.preventDefault();

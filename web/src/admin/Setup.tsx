@@ -32,8 +32,7 @@ export const NE_2026_TIERS: AdminTier[] = [
 
 const METERS_PER_MILE = 1609.344;
 const DEFAULT_BASE: LatLng = { lat: 43.2081, lng: -71.5376 };
-const failMessage = (err: unknown, what: string) =>
-  err instanceof ApiError && err.isMissingRoute ? strings.unavailable(what) : errorMessage(err, strings.errors);
+const failMessage = (err: unknown, what: string) => errorMessage(err, strings.errors, strings.unavailable(what));
 
 export function ServiceAreaEditor({
   initial,

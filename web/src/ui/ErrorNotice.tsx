@@ -3,15 +3,19 @@ import { ApiError } from '../lib/api';
 import { toast } from '../lib/toast';
 import type { ErrorStrings } from './strings';
 
-/** The sentence to show for a failure: the API's own message, or ours for the network. */
-export function errorMessage(err: unknown, strings: ErrorStrings): string {
+/**
+ * The sentence to show for a failure: the API's own message, or ours for the network; with
+ * `unavailable`, that instead where the server does not have the route yet (an older deploy).
+ */
+export function errorMessage(err: unknown, strings: ErrorStrings, unavailable?: string): string {
+  if (unavailable !== undefined && err instanceof ApiError && err.isMissingRoute) return unavailable;
   if (err instanceof ApiError) return err.isNetwork ? strings.network : err.message;
   return strings.generic;
 }
 
 /** Tells a failure that has no form to stand beside in a toast, in the user's words. */
-export function toastError(err: unknown, strings: ErrorStrings): void {
-  toast.show({ kind: 'error', message: errorMessage(err, strings) });
+export function toastError(err: unknown, strings: ErrorStrings, unavailable?: string): void {
+  toast.show({ kind: 'error', message: errorMessage(err, strings, unavailable) });
 }
 
 /** A form's one-line refusal, read out as it appears; nothing while there is none. */
