@@ -59,12 +59,12 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 
 const ts = z.string().meta({ description: 'ISO-8601 UTC' });
 const jobStatus = z.enum(JOB_STATUSES);
+const point = { lat: z.number(), lng: z.number() };
 
 export const DriverLocationPayload = z.object({
   job_id: z.string().nullable(),
   driver_id: z.string(),
-  lat: z.number(),
-  lng: z.number(),
+  ...point,
   accuracy: z.number().nullable(),
   heading: z.number().nullable(),
   speed: z.number().nullable(),
@@ -129,8 +129,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
       job_id: z.string(),
       customer_name: z.string(),
       address: z.string(),
-      lat: z.number(),
-      lng: z.number(),
+      ...point,
       quoted_price_cents: z.number().nullable(),
       special_instructions: z.string().nullable(),
       scheduled_for: z.string().nullable(),
@@ -144,8 +143,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
       address: z.string(),
       service_type: z.string(),
       quoted_price_cents: z.number().nullable(),
-      lat: z.number(),
-      lng: z.number(),
+      ...point,
       requested_at: z.string(),
     }),
   ),
