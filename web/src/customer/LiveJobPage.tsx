@@ -15,7 +15,7 @@ import { toast } from '../lib/toast';
 import { signedFileUrl } from '../lib/upload';
 import { useRealtime } from '../lib/use-realtime';
 import { MapView } from '../map/MapView';
-import type { MapMarker } from '../map/types';
+import { type MapMarker, plowMarker } from '../map/types';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { Fact } from '../ui/Fact';
 import { ConfirmButton } from '../ui/ConfirmButton';
@@ -199,13 +199,7 @@ export function LiveJobPage({ jobId }: { jobId: string }) {
   const markers: MapMarker[] = [{ id: 'home', kind: 'home', ...home, label: s.mapHome }];
   if (showPlow)
     markers.push({
-      id: 'plow',
-      kind: 'plow',
-      lat: fix.lat,
-      lng: fix.lng,
-      heading: fix.heading,
-      accuracy: fix.accuracy,
-      label: s.mapPlow,
+      ...plowMarker('plow', s.mapPlow, fix),
       tag: freshness === 'live' ? undefined : s.freshnessTag[freshness],
     });
 

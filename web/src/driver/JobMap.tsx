@@ -1,7 +1,7 @@
 import { type ComponentType, lazy, Suspense, useEffect, useState } from 'react';
 import type { Job } from '../../../contract/responses';
 import { arrivalMinutes, type TimedFix } from '../lib/arrival';
-import type { MapMarker, MapProps } from '../map/types';
+import { type MapMarker, type MapProps, plowMarker } from '../map/types';
 import { withFix } from './recent-fixes';
 import { strings } from './strings';
 import type { GpsState } from './use-gps-stream';
@@ -38,16 +38,7 @@ export function JobMap({ job, gps }: { job: Pick<Job, 'lat' | 'lng'>; gps: GpsSt
   const dist = meters === null ? null : strings.distance(meters);
 
   const markers: MapMarker[] = [{ id: 'driveway', kind: 'home', ...home, label: s.driveway }];
-  if (fix)
-    markers.push({
-      id: 'truck',
-      kind: 'plow',
-      lat: fix.lat,
-      lng: fix.lng,
-      heading: Number.isFinite(fix.heading) ? fix.heading : null,
-      accuracy: fix.accuracy,
-      label: s.you,
-    });
+  if (fix) markers.push(plowMarker('truck', s.you, fix));
 
   return (
     <section className="card job-map" aria-label={s.title}>

@@ -19,7 +19,7 @@ import { PhotoCapture, type PhotoState, afterPhotoStillNeeded } from './PhotoCap
 import { PriceChange } from './PriceChange';
 import { strings } from './strings';
 import { ON_SITE_JOB, UNDER_WAY_JOB } from '../../../contract/job-status';
-import { AcceptDecline, JobFacts, JobStatusTag } from './JobParts';
+import { AcceptDecline, JobFacts, JobStatusTag, StepButton } from './JobParts';
 
 /** One job, one big button for the next step; works offline through the outbox. */
 export function JobPage({ jobId }: { jobId: string }) {
@@ -126,15 +126,9 @@ export function JobPage({ jobId }: { jobId: string }) {
       ) : (
         next && (
           <div className="job__actions">
-            <button
-              type="button"
-              className="button button--primary button--huge"
-              disabled={busy}
-              onClick={() => void advance()}
-              data-next-status={next}
-            >
-              {busy ? s.working : strings.nextStep[next]}
-            </button>
+            <StepButton busy={busy} onClick={() => void advance()} data-next-status={next}>
+              {strings.nextStep[next]}
+            </StepButton>
           </div>
         )
       )}

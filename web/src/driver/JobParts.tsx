@@ -1,5 +1,5 @@
 /** The pieces a job shows alike on the driver's list and on its own screen. */
-import { useState } from 'react';
+import { type ButtonHTMLAttributes, useState } from 'react';
 import type { JobStatus } from '../../../contract/enums';
 import type { Job } from '../../../contract/responses';
 import { formatMoney } from '../lib/format';
@@ -20,6 +20,15 @@ export function JobStatusTag({ status }: { status: JobStatus }) {
       icon={strings.statusIcon[status]}
       className="job__status"
     />
+  );
+}
+
+/** The driver's one big next step on a job; it reads "Working…" while the step is sent. */
+export function StepButton({ busy, children, ...button }: { busy: boolean } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button type="button" className="button button--primary button--huge" disabled={busy} {...button}>
+      {busy ? strings.job.working : children}
+    </button>
   );
 }
 
@@ -77,14 +86,9 @@ export function AcceptDecline({
     });
   return (
     <div className="job__actions">
-      <button
-        type="button"
-        className="button button--primary button--huge"
-        disabled={busy}
-        onClick={() => void accept()}
-      >
-        {busy ? s.working : s.accept}
-      </button>
+      <StepButton busy={busy} onClick={() => void accept()}>
+        {s.accept}
+      </StepButton>
       {declining ? (
         <div className="row" role="group" aria-label={s.declineConfirm}>
           <span>{s.declineConfirm}</span>

@@ -14,6 +14,16 @@ export interface MapMarker extends LatLng {
   tag?: string;
 }
 
+/** A truck at its last fix, pointed where it heads (no arrow when the phone gave no heading). */
+export function plowMarker(
+  id: string,
+  label: string,
+  fix: LatLng & { heading?: number | null; accuracy?: number | null },
+): MapMarker {
+  const heading = Number.isFinite(fix.heading) ? fix.heading : null;
+  return { id, kind: 'plow', lat: fix.lat, lng: fix.lng, heading, accuracy: fix.accuracy, label };
+}
+
 export interface MapCircle {
   center: LatLng;
   radiusMeters: number;
