@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { admin, newCustomer, newDriver, newJob, rows, jobAt } from './fixtures';
-import { call } from './helpers';
+import { admin, newCustomer, newDriver, newJob, rows, jobAt, pendingJob } from './fixtures';
+import { call, expectError } from './helpers';
 
 const move = async (jobId: string, body: unknown, token?: string) =>
   call('PATCH', `/api/v1/jobs/${jobId}/status`, token ?? (await admin()), body);
@@ -52,24 +52,18 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('refuses a move the state machine does not allow, with the allowed ones, and changes nothing', async () => {
-    const customer = await newCustomer();
-    const job = await newJob(customer);
+    const { job } = await pendingJob();
 
-    const res = await move(job.id, { status: 'completed' });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('invalid_transition');
-    expect(res.body.error.details.allowed).toEqual(expect.arrayContaining(['assigned', 'cancelled']));
-    expect(res.body.error.message).toBe('This job is still waiting for a driver, so it cannot be marked finished.');
+    const refused = await expectError(await move(job.id, { status: 'completed' }), 409, 'invalid_transition');
+    expect(refused.error.details).toMatchObject({ allowed: expect.arrayContaining(['assigned', 'cancelled']) });
+    expect(refused.error.message).toBe('This job is still waiting for a driver, so it cannot be marked finished.');
     const [row] = await rows(sql`SELECT status, version FROM jobs WHERE id = ${job.id}`);
     expect(row).toMatchObject({ status: 'pending', version: job.version });
   });
 
   it('asks for a driver when the move is an assignment (that is /assign)', async () => {
-    const customer = await newCustomer();
-    const job = await newJob(customer);
-    const res = await move(job.id, { status: 'assigned' });
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('validation_failed');
+    const { job } = await pendingJob();
+    await expectError(await move(job.id, { status: 'assigned' }), 400, 'validation_failed');
   });
 
   it('gives 409 to a dispatcher moving a job someone else changed first', async () => {
@@ -83,13 +77,9 @@ describe('PATCH /api/v1/jobs/:id/status (admin)', () => {
   });
 
   it('rejects bad input in the error shape and changes nothing', async () => {
-    const customer = await newCustomer();
-    const job = await newJob(customer);
-    for (const body of [{}, { status: 'flying' }, { status: 'cancelled', reason: 'x'.repeat(501) }]) {
-      const res = await move(job.id, body);
-      expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 'validation_failed', message: expect.any(String) });
-    }
+    const { job } = await pendingJob();
+    for (const body of [{}, { status: 'flying' }, { status: 'cancelled', reason: 'x'.repeat(501) }])
+      await expectError(await move(job.id, body), 400, 'validation_failed');
     const [row] = await rows(sql`SELECT status FROM jobs WHERE id = ${job.id}`);
     expect(row!.status).toBe('pending');
   });

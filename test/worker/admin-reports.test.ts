@@ -17,9 +17,7 @@ async function backdate(jobId: string, times: { requested_at?: string; completed
 
 describe('GET /api/v1/admin/reports/jobs', () => {
   it('counts jobs per local day in the operator time zone, zero-filling quiet days', async () => {
-    const token = await admin();
-    const customer = await newCustomer();
-    const driver = await newDriver();
+    const [token, customer, driver] = await Promise.all([admin(), newCustomer(), newDriver()]);
     const late = await newJob(customer);
     const done = await newJob(customer);
     const gone = await newJob(customer);
@@ -44,31 +42,18 @@ describe('GET /api/v1/admin/reports/jobs', () => {
 
   it('defaults to the last 30 days and refuses bad ranges', async () => {
     const token = await admin();
-    const res = await call('GET', '/api/v1/admin/reports/jobs', token);
+    const path = '/api/v1/admin/reports/jobs';
+    const res = await call('GET', path, token);
     expect(res.body.days).toHaveLength(30);
-    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/reports/jobs?from=2025-02-30', token);
-    await expectRefusal(
-      400,
-      'validation_failed',
-      'GET',
-      '/api/v1/admin/reports/jobs?from=2025-03-01&to=2025-02-01',
-      token,
-    );
-    await expectRefusal(
-      400,
-      'validation_failed',
-      'GET',
-      '/api/v1/admin/reports/jobs?from=2020-01-01&to=2025-01-01',
-      token,
-    );
-    await expectRefusal(400, 'validation_failed', 'GET', '/api/v1/admin/reports/jobs?from=yesterday', token);
-    await expectRefusal(
-      403,
-      'forbidden',
-      'GET',
-      '/api/v1/admin/reports/jobs',
-      (await newDriver({ status: 'offline' })).token,
-    );
+    const badRanges = [
+      'from=2025-02-30',
+      'from=2025-03-01&to=2025-02-01',
+      'from=2020-01-01&to=2025-01-01',
+      'from=yesterday',
+    ];
+    for (const range of badRanges) await expectRefusal(400, 'validation_failed', 'GET', `${path}?${range}`, token);
+    const driver = await newDriver({ status: 'offline' });
+    await expectRefusal(403, 'forbidden', 'GET', path, driver.token);
   });
 });
 

@@ -10,6 +10,7 @@ import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import {
   admin as fixtureAdmin,
   concordPoint,
+  jobAt,
   loginAdmin,
   newContract,
   newCustomer,
@@ -498,44 +499,42 @@ interface TopicWorld {
   bystanderDriver: string;
 }
 
-/** Labelled topics of one kind and who gets which verdict for each. */
+/** Labelled topics of one kind and, for each, the verdict every member gets. */
 interface TopicCase {
   topics: (w: TopicWorld) => Record<string, string>;
-  expected: Record<Member, Record<string, Verdict>>;
+  expected: Record<string, Record<Member, Verdict>>;
 }
+
+/** `verdict` for every member except those `exceptions` name. */
+const allBut = (verdict: Verdict, exceptions: Partial<Record<Member, Verdict>> = {}): Record<Member, Verdict> => ({
+  admin: verdict,
+  owner: verdict,
+  other: verdict,
+  assigned: verdict,
+  bystander: verdict,
+  ...exceptions,
+});
 
 const TOPIC_CASES: Record<TopicKind, TopicCase> = {
   // Someone else's job is "not found", as over HTTP.
   job: {
     topics: (w) => ({ theirs: `job:${w.job}`, missing: `job:${crypto.randomUUID()}` }),
     expected: {
-      admin: { theirs: 'ok', missing: 'not_found' },
-      owner: { theirs: 'ok', missing: 'not_found' },
-      other: { theirs: 'not_found', missing: 'not_found' },
-      assigned: { theirs: 'ok', missing: 'not_found' },
-      bystander: { theirs: 'not_found', missing: 'not_found' },
+      theirs: allBut('not_found', { admin: 'ok', owner: 'ok', assigned: 'ok' }),
+      missing: allBut('not_found'),
     },
   },
   // A driver channel is refused the same way whether the id exists or not, so nothing is learnt.
   driver: {
     topics: (w) => ({ assigned: `driver:${w.assignedDriver}`, bystander: `driver:${w.bystanderDriver}` }),
     expected: {
-      admin: { assigned: 'ok', bystander: 'ok' },
-      owner: { assigned: 'forbidden', bystander: 'forbidden' },
-      other: { assigned: 'forbidden', bystander: 'forbidden' },
-      assigned: { assigned: 'ok', bystander: 'forbidden' },
-      bystander: { assigned: 'forbidden', bystander: 'ok' },
+      assigned: allBut('forbidden', { admin: 'ok', assigned: 'ok' }),
+      bystander: allBut('forbidden', { admin: 'ok', bystander: 'ok' }),
     },
   },
   admin: {
     topics: () => ({ dispatch: 'admin:dispatch' }),
-    expected: {
-      admin: { dispatch: 'ok' },
-      owner: { dispatch: 'forbidden' },
-      other: { dispatch: 'forbidden' },
-      assigned: { dispatch: 'forbidden' },
-      bystander: { dispatch: 'forbidden' },
-    },
+    expected: { dispatch: allBut('forbidden', { admin: 'ok' }) },
   },
 };
 
@@ -550,13 +549,12 @@ describe('WebSocket topics × roles × own/other (authorizeTopic)', () => {
   });
 
   it('admits each role to its own topics only; someone else’s job is not found', async () => {
-    const owner = await newCustomer();
-    const other = await newCustomer();
-    const assigned = await newFixtureDriver();
-    const bystander = await newFixtureDriver();
-    const job = await newJob(owner);
-    await walkJob(job.id, assigned, 'assigned');
-    const adminToken = await fixtureAdmin();
+    const [{ customer: owner, driver: assigned, job }, other, bystander, adminToken] = await Promise.all([
+      jobAt('assigned'),
+      newCustomer(),
+      newFixtureDriver(),
+      fixtureAdmin(),
+    ]);
 
     const claims = (token: string) =>
       JSON.parse(atob(token.split('.')[1]!.replaceAll('-', '+').replaceAll('_', '/'))) as {
@@ -593,7 +591,7 @@ describe('WebSocket topics × roles × own/other (authorizeTopic)', () => {
           const verdict = await db((d) => authorizeTopic(d, identity, topic));
           if (verdict.ok && verdict.kind !== kind) wrongKind.push(`${topic}: kind ${verdict.kind}`);
           (actual[member] ??= {})[`${kind}:${label}`] = verdict.ok ? 'ok' : verdict.code;
-          (expected[member] ??= {})[`${kind}:${label}`] = c.expected[member][label]!;
+          (expected[member] ??= {})[`${kind}:${label}`] = c.expected[label]![member];
         }
       }
     }

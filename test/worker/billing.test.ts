@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, walkJob, jobAt } from './fixtures';
+import { admin, newCustomer, newDriver, rows, jobAt } from './fixtures';
 import { api, call, expectError, expectRefusal } from './helpers';
 
 /** A driver's `POST /api/v1/drivers/me/jobs/:id/payment`. */
@@ -46,11 +46,7 @@ describe('POST /api/v1/jobs/:id/price', () => {
   });
 
   it("refuses a driver before arrival (409), another driver's job (404), a customer (403) and bad amounts (400)", async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const other = await newDriver({ status: 'offline' });
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'en_route');
+    const [{ customer, driver, job }, other] = await Promise.all([jobAt('en_route'), newDriver({ status: 'offline' })]);
     const early = await expectError(
       await reprice(job.id, driver.token, { new_price_cents: 5000 }),
       409,
@@ -126,11 +122,7 @@ describe('invoices on completion and payment in person', () => {
   });
 
   it('takes partial payments until covered, and refuses payment before completion or on a stranger’s job', async () => {
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const other = await newDriver({ status: 'offline' });
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'in_progress');
+    const [{ driver, job }, other] = await Promise.all([jobAt('in_progress'), newDriver({ status: 'offline' })]);
     await expectError(await pay(job.id, driver.token, { method: 'cash' }), 409, 'job_not_completed');
     await call('PATCH', `/api/v1/drivers/me/jobs/${job.id}/status`, driver.token, { status: 'completed' });
     await expectError(await pay(job.id, other.token, { method: 'cash' }), 404, 'not_found');
@@ -215,11 +207,10 @@ describe('invoices on completion and payment in person', () => {
 
   it('refuses an undo by someone else, of a payment too old, or of one already refunded', async () => {
     const token = await admin();
-    const customer = await newCustomer();
-    const driver = await newDriver();
-    const other = await newDriver({ status: 'offline' });
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const [{ customer, driver, job }, other] = await Promise.all([
+      jobAt('completed'),
+      newDriver({ status: 'offline' }),
+    ]);
     const undo = (paymentId: string, who: string) =>
       api(`/api/v1/drivers/me/payments/${paymentId}`, { method: 'DELETE', token: who });
     const part = await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, {
@@ -301,16 +292,10 @@ describe('GET/POST /api/v1/invoices', () => {
     const token = await admin();
     const { driver, job } = await paidJob();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
-    const voided = await call('POST', `/api/v1/invoices/${invoice!.id}/void`, token, { reason: 'Goodwill' });
+    const voidPath = `/api/v1/invoices/${invoice!.id}/void`;
+    const voided = await call('POST', voidPath, token, { reason: 'Goodwill' });
     expect(voided.body.invoice).toMatchObject({ status: 'void', notes: 'Goodwill' });
-    const again = await expectRefusal(
-      409,
-      'invalid_invoice_state',
-      'POST',
-      `/api/v1/invoices/${invoice!.id}/void`,
-      token,
-      {},
-    );
+    const again = await expectRefusal(409, 'invalid_invoice_state', 'POST', voidPath, token, {});
     expect(again.error.details).toMatchObject({ status: 'void', allowed_from: ['draft', 'sent'] });
     const audit = await rows(
       sql`SELECT after->>'status' AS status FROM audit_log WHERE action = 'invoice.void' AND entity_id = ${invoice!.id}`,
@@ -328,37 +313,22 @@ describe('GET/POST /api/v1/invoices', () => {
     const token = await admin();
     const { customer, driver, job } = await paidJob();
     const [invoice] = await rows(sql`SELECT id FROM invoices WHERE job_id = ${job.id}`);
-    await expectRefusal(409, 'invalid_invoice_state', 'POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
-      amount_cents: 100,
-    });
+    const refund = `/api/v1/invoices/${invoice!.id}/refund`;
+    await expectRefusal(409, 'invalid_invoice_state', 'POST', refund, token, { amount_cents: 100 });
     await call('POST', `/api/v1/drivers/me/jobs/${job.id}/payment`, driver.token, { method: 'card' });
-    const part = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
-      amount_cents: 2000,
-      reason: 'Missed the walkway',
-    });
+    const part = await call('POST', refund, token, { amount_cents: 2000, reason: 'Missed the walkway' });
     expect(part.body.invoice).toMatchObject({
       status: 'partially_refunded',
       refund_cents: 2000,
       paid_cents: 8500,
       balance_due_cents: 0,
     });
-    const tooMuch = await expectRefusal(
-      422,
-      'refund_too_large',
-      'POST',
-      `/api/v1/invoices/${invoice!.id}/refund`,
-      token,
-      { amount_cents: 6501 },
-    );
+    const tooMuch = await expectRefusal(422, 'refund_too_large', 'POST', refund, token, { amount_cents: 6501 });
     expect(tooMuch.error.details).toEqual({ refundable_cents: 6500 });
-    const rest = await call('POST', `/api/v1/invoices/${invoice!.id}/refund`, token, { amount_cents: 6500 });
+    const rest = await call('POST', refund, token, { amount_cents: 6500 });
     expect(rest.body.invoice).toMatchObject({ status: 'refunded', refund_cents: 8500, balance_due_cents: 0 });
-    await expectRefusal(400, 'validation_failed', 'POST', `/api/v1/invoices/${invoice!.id}/refund`, token, {
-      amount_cents: 0,
-    });
-    await expectRefusal(403, 'forbidden', 'POST', `/api/v1/invoices/${invoice!.id}/refund`, customer.token, {
-      amount_cents: 1,
-    });
+    await expectRefusal(400, 'validation_failed', 'POST', refund, token, { amount_cents: 0 });
+    await expectRefusal(403, 'forbidden', 'POST', refund, customer.token, { amount_cents: 1 });
     const notes = await rows(
       sql`SELECT count(*)::int AS n FROM notification_log WHERE job_id = ${job.id} AND kind = 'refund_recorded'`,
     );

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, uniq, jobAt } from './fixtures';
+import { admin, newCustomer, newDriver, newJob, type Person, rows, uniq, jobAt } from './fixtures';
 import { gateStats, retryAfterOf, setFault, throughGate } from './chaos-fixtures';
 
 /**
@@ -29,11 +29,22 @@ const invoiceOf = async (jobId: string) =>
 const paymentNotices = (jobId: string) =>
   rows(sql`SELECT id FROM notification_log WHERE job_id = ${jobId} AND kind = 'payment_received'`);
 
+/**
+ * A driver's write to `/api/v1/drivers/me/jobs/:id/<action>` with a client event id of its
+ * own: each call sends it through the gate again, as a phone retrying it would.
+ */
+function driverWrite(driver: Person, jobId: string, action: 'status' | 'payment', json: Record<string, unknown>) {
+  const init = {
+    method: action === 'status' ? 'PATCH' : 'POST',
+    token: driver.token,
+    json: { ...json, client_event_id: `${action}-${uniq()}` },
+  };
+  return () => throughGate(`/api/v1/drivers/me/jobs/${jobId}/${action}`, init);
+}
+
 describe('database unreachable', () => {
   it('answers 503 db_unavailable with Retry-After on every kind of route, writes nothing, and serves again once it is back', async () => {
-    const dispatcher = await admin();
-    const customer = await newCustomer();
-    const driver = await newDriver();
+    const [dispatcher, customer, driver] = await Promise.all([admin(), newCustomer(), newDriver()]);
     const job = await newJob(customer);
     const eventId = `outage-${uniq()}`;
     const create = {
@@ -41,6 +52,7 @@ describe('database unreachable', () => {
       token: customer.token,
       json: { location_id: customer.location_id, driveway_tier_id: 2, client_event_id: eventId },
     };
+    const assign = { method: 'POST', token: dispatcher, json: { driver_id: driver.profile_id } };
 
     // Through the gate while it is up: the path works, so what follows is the fault's doing.
     expect((await throughGate('/api/v1/jobs?limit=1', { token: dispatcher })).status).toBe(200);
@@ -49,11 +61,7 @@ describe('database unreachable', () => {
     const before = await setFault({ mode: 'down' });
     const attempts = [
       await throughGate('/api/v1/jobs', create),
-      await throughGate(`/api/v1/jobs/${job.id}/assign`, {
-        method: 'POST',
-        token: dispatcher,
-        json: { driver_id: driver.profile_id },
-      }),
+      await throughGate(`/api/v1/jobs/${job.id}/assign`, assign),
       await throughGate('/api/v1/jobs?limit=5', { token: dispatcher }),
       await throughGate(`/api/v1/jobs/${job.id}`, { token: customer.token }),
       await throughGate('/api/v1/customers/me/locations', { token: customer.token }),
@@ -83,11 +91,7 @@ describe('database unreachable', () => {
     const again = await throughGate('/api/v1/jobs', create);
     expect(again.body.job.id).toBe(created.body.job.id);
     expect(await rows(sql`SELECT id FROM jobs WHERE client_event_id = ${eventId}`)).toHaveLength(1);
-    const assigned = await throughGate(`/api/v1/jobs/${job.id}/assign`, {
-      method: 'POST',
-      token: dispatcher,
-      json: { driver_id: driver.profile_id },
-    });
+    const assigned = await throughGate(`/api/v1/jobs/${job.id}/assign`, assign);
     expect(assigned.status).toBe(200);
     expect(assigned.body.job).toMatchObject({ status: 'assigned', driver_id: driver.profile_id });
   });
@@ -96,16 +100,12 @@ describe('database unreachable', () => {
 describe('connection lost in the middle of a transaction', () => {
   it('rolls back a status change cut off after its UPDATE: 503, the job and its history untouched; the retry applies it once', async () => {
     const { driver, job } = await jobAt('assigned');
-    const step = {
-      method: 'PATCH',
-      token: driver.token,
-      json: { status: 'en_route', client_event_id: `cut-status-${uniq()}` },
-    };
+    const step = driverWrite(driver, job.id, 'status', { status: 'en_route' });
     const driverBefore = await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`);
 
     // Dropped as the client sends the history row: `UPDATE jobs` has already run on the server.
     await setFault({ mode: 'cut', direction: 'to_server', match: 'insert into "job_status_events"' });
-    const cut = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/status`, step);
+    const cut = await step();
     expect((await gateStats()).mode).toBe('up');
     retryAfterOf(cut);
 
@@ -117,7 +117,7 @@ describe('connection lost in the middle of a transaction', () => {
     ).toEqual([{ new_status: 'pending' }, { new_status: 'assigned' }]);
     expect(await rows(sql`SELECT status FROM driver_profiles WHERE id = ${driver.profile_id}`)).toEqual(driverBefore);
 
-    const retried = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/status`, step);
+    const retried = await step();
     expect(retried.status).toBe(200);
     expect(retried.body.job.status).toBe('en_route');
     expect(
@@ -128,10 +128,10 @@ describe('connection lost in the middle of a transaction', () => {
   it('rolls back a payment cut off before its COMMIT: 503, no payment, invoice and notifications untouched; the retry records it once', async () => {
     const { driver, job } = await jobAt('completed');
     const invoiceBefore = await invoiceOf(job.id);
-    const pay = { method: 'POST', token: driver.token, json: { method: 'cash', client_event_id: `cut-pay-${uniq()}` } };
+    const pay = driverWrite(driver, job.id, 'payment', { method: 'cash' });
 
     await setFault({ mode: 'cut', direction: 'to_server', match: 'commit' });
-    const cut = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/payment`, pay);
+    const cut = await pay();
     expect((await gateStats()).mode).toBe('up');
     retryAfterOf(cut);
     expect(await paymentsOf(job.id)).toEqual([]);
@@ -139,9 +139,9 @@ describe('connection lost in the middle of a transaction', () => {
     expect(await paymentNotices(job.id)).toEqual([]);
 
     // The first attempt left nothing behind: the retry is a new payment (201), a second one a replay (200).
-    const first = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/payment`, pay);
+    const first = await pay();
     expect(first.status).toBe(201);
-    const replay = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/payment`, pay);
+    const replay = await pay();
     expect(replay.status).toBe(200);
     expect(replay.body.payment.id).toBe(first.body.payment.id);
     expect(await paymentsOf(job.id)).toHaveLength(1);
@@ -151,21 +151,17 @@ describe('connection lost in the middle of a transaction', () => {
 
   it('keeps a payment whose COMMIT went through but whose answer was lost: 503, then the retry reports that one payment', async () => {
     const { driver, job } = await jobAt('completed');
-    const pay = {
-      method: 'POST',
-      token: driver.token,
-      json: { method: 'card', client_event_id: `lost-ack-${uniq()}` },
-    };
+    const pay = driverWrite(driver, job.id, 'payment', { method: 'card' });
 
     await setFault({ mode: 'cut', direction: 'to_client', match: 'COMMIT' });
-    const cut = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/payment`, pay);
+    const cut = await pay();
     retryAfterOf(cut);
     const stored = await paymentsOf(job.id);
     expect(stored).toHaveLength(1);
     expect((await invoiceOf(job.id))!.status).toBe('paid');
 
     // The phone did not hear back and sends it again: the same payment, not a second one.
-    const retried = await throughGate(`/api/v1/drivers/me/jobs/${job.id}/payment`, pay);
+    const retried = await pay();
     expect(retried.status).toBe(200);
     expect(retried.body.payment.id).toBe(stored[0]!.id);
     expect(await paymentsOf(job.id)).toHaveLength(1);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
 import { newAdmin, jobWith, newCustomer, newDriver } from './fixtures';
 import { connect, db, type TestSocket } from './helpers';
-import { eventually, fix, flushLocations, watch } from './realtime-fixtures';
+import { eventually, expectJoined, fix, flushLocations, watch, watchedPlow } from './realtime-fixtures';
 
 /**
  * Reliability: a job's room is restarted while the driver streams GPS and people watch —
@@ -73,11 +73,7 @@ describe('JobRoom restarted mid-stream', () => {
     const again: TestSocket[] = [];
     for (const w of watchers) {
       const socket = await connect(w.token, `job:${jobId}`);
-      expect(await socket.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
-      expect(await socket.next()).toMatchObject({
-        type: 'job_status',
-        payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.profile_id },
-      });
+      await expectJoined(socket, jobId, { new_status: 'assigned', driver_id: driver.profile_id });
       expect(await socket.next()).toMatchObject({
         type: 'driver_location',
         payload: { job_id: jobId, ts: held.location!.ts, lat: fixes[heldAt]!.payload.lat },
@@ -121,10 +117,7 @@ describe('JobRoom restarted mid-stream', () => {
   });
 
   it('hands a status change made just after the restart to the watcher when it reconnects', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
-    const plow = await connect(driver.token);
+    const { customer, driver, jobId, watcher, plow } = await watchedPlow();
 
     // The room goes down and, before anyone reconnects, the driver moves the job on.
     await restart(jobId);

@@ -13,7 +13,7 @@ import { LocationLogMessage } from '../../worker/queues/location-log';
 import { rng, runSeed, type Rng } from '../support/prng';
 import { newAdmin, jobWith, newCustomer, newDriver } from './fixtures';
 import { connect, db, type TestSocket } from './helpers';
-import { fix, watch } from './realtime-fixtures';
+import { expectJoined, fix, watch } from './realtime-fixtures';
 
 /**
  * Generated bad input beyond the JSON routes (fuzz.test.ts covers those): every kind of
@@ -323,11 +323,7 @@ describe('WebSocket protocol fuzz', () => {
     const [customerSocket, driverSocket, plow] = sockets.map(([, s]) => s) as [TestSocket, TestSocket, TestSocket];
     customerSocket.messages.length = 0;
     customerSocket.send({ type: 'subscribe', payload: { topic: `job:${jobId}` } });
-    expect(await customerSocket.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
-    expect(await customerSocket.next()).toMatchObject({
-      type: 'job_status',
-      payload: { job_id: jobId, new_status: 'assigned' },
-    });
+    await expectJoined(customerSocket, jobId, { new_status: 'assigned' });
     const at = new Date();
     plow.send(fix(43.2222, -71.5555, at, `fuzz-after-${seed}`));
     expect(await plow.next((m) => m.type === 'ack')).toMatchObject({

@@ -285,16 +285,10 @@ describe('PATCH /api/v1/admin/contracts/:id', () => {
     const contract = await newContract(customer);
     expect(contract.accepted_at).not.toBeNull();
 
-    const notes = await call('PATCH', `/api/v1/admin/contracts/${contract.id}`, adminToken, {
-      driver_notes: 'Blue gate',
-      status: 'paused',
-    });
+    const unpriced = { driver_notes: 'Blue gate', status: 'paused' };
+    const notes = await call('PATCH', `/api/v1/admin/contracts/${contract.id}`, adminToken, unpriced);
     expect(notes.status).toBe(200);
-    expect(notes.body.contract).toMatchObject({
-      driver_notes: 'Blue gate',
-      status: 'paused',
-      accepted_at: contract.accepted_at,
-    });
+    expect(notes.body.contract).toMatchObject({ ...unpriced, accepted_at: contract.accepted_at });
 
     const price = await call('PATCH', `/api/v1/admin/contracts/${contract.id}`, adminToken, {
       per_push_price_cents: 8000,

@@ -12,7 +12,7 @@ import worker from '../../worker/index';
 import { cleanupStaleDrivers } from '../../worker/cron/stale-drivers';
 import { dispatchStub } from '../../worker/realtime';
 import { cronSchedule } from '../../worker/cron/schedule';
-import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { admin, jobAt, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { connect } from './helpers';
 import { flushLocations } from './realtime-fixtures';
 import { db, notificationsFor, waitFor } from './background-fixtures';
@@ -284,10 +284,10 @@ describe('stale drivers: the */5 tick through scheduled()', () => {
 
 describe('daily revenue report (hourly tick, 06:00 operator time)', () => {
   it('emails each admin yesterday’s jobs and money at 06:00 New York time, once', async () => {
-    const customer = await newCustomer({ preferred_contact: 'none' });
-    const driver = await newDriver({ full_name: 'Report Rita' });
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { driver, job } = await jobAt('completed', {
+      customer: { preferred_contact: 'none' },
+      driver: { full_name: 'Report Rita' },
+    });
     // Move the job to a quiet day of its own: 2024-11-19, 15:00 in New York.
     await db(async (d) => {
       await d

@@ -74,20 +74,11 @@ describe('PATCH/DELETE /api/v1/customers/me/locations/:id', () => {
     expect(second.body.location.is_default).toBe(false);
     const shopId = second.body.location.id;
 
-    const moved = await call('PATCH', `/api/v1/customers/me/locations/${shopId}`, me.token, {
-      address_line1: '12 Pleasant St',
-      city: 'Concord',
-      postal_code: '03301',
-    });
+    const newAddress = { address_line1: '12 Pleasant St', city: 'Concord', postal_code: '03301' };
+    const moved = await call('PATCH', `/api/v1/customers/me/locations/${shopId}`, me.token, newAddress);
     expect(moved.status).toBe(200);
     // The Nominatim stand-in answers with this point.
-    expect(moved.body.location).toMatchObject({
-      address_line1: '12 Pleasant St',
-      city: 'Concord',
-      lat: 43.2001,
-      lng: -71.5452,
-      label: 'Shop',
-    });
+    expect(moved.body.location).toMatchObject({ ...newAddress, lat: 43.2001, lng: -71.5452, label: 'Shop' });
 
     const pinned = await call('PATCH', `/api/v1/customers/me/locations/${shopId}`, me.token, {
       lat: 43.21,
@@ -138,30 +129,9 @@ describe('PATCH/DELETE /api/v1/customers/me/locations/:id', () => {
       label: 'Mine now',
     });
     await expectRefusal(404, 'not_found', 'DELETE', `/api/v1/customers/me/locations/${them.location_id}`, me.token);
-    await expectRefusal(
-      400,
-      'validation_failed',
-      'PATCH',
-      `/api/v1/customers/me/locations/${me.location_id}`,
-      me.token,
-      { lat: 43.2 },
-    );
-    await expectRefusal(
-      400,
-      'validation_failed',
-      'PATCH',
-      `/api/v1/customers/me/locations/${me.location_id}`,
-      me.token,
-      { is_default: false },
-    );
-    await expectRefusal(
-      400,
-      'validation_failed',
-      'PATCH',
-      `/api/v1/customers/me/locations/${me.location_id}`,
-      me.token,
-      { lat: 91, lng: 0 },
-    );
+    const mine = `/api/v1/customers/me/locations/${me.location_id}`;
+    for (const body of [{ lat: 43.2 }, { is_default: false }, { lat: 91, lng: 0 }])
+      await expectRefusal(400, 'validation_failed', 'PATCH', mine, me.token, body);
     const theirs = await call('GET', '/api/v1/customers/me/locations', them.token);
     expect(theirs.body.locations[0].label).toBe('Home');
   });

@@ -6,7 +6,7 @@ import type { Dispatch } from '../../durable-objects/dispatch';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { newAdmin, jobWith, newCustomer, newDriver, newJob } from './fixtures';
 import { api, connect, db, type TestSocket } from './helpers';
-import { eventually, fix, flushLocations, storedPosition, watch } from './realtime-fixtures';
+import { eventually, fix, flushLocations, storedPosition, watch, watchedJob, watchedPlow } from './realtime-fixtures';
 
 const dispatch = () => env.DISPATCH.get(env.DISPATCH.idFromName('default'));
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
@@ -43,6 +43,15 @@ const forgetDriver = (driverId: string) =>
   runInDurableObject(dispatch(), (_d: Dispatch, state) =>
     state.storage.sql.exec('DELETE FROM drivers WHERE driver_id = ?', driverId),
   );
+
+/** A job whose driver the dispatch object has since forgotten, with the customer watching it. */
+async function jobOfForgottenDriver() {
+  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+  const jobId = await jobWith(customer, driver);
+  await forgetDriver(driver.profile_id);
+  const { socket: watcher } = await watch(customer.token, jobId);
+  return { driver, jobId, watcher };
+}
 
 describe('Dispatch: admin:dispatch and driver:{id}', () => {
   it('tells dispatchers about new requests and a driver about their assignment', async () => {
@@ -165,10 +174,7 @@ describe('Dispatch: admin:dispatch and driver:{id}', () => {
 
 describe('Dispatch: the location pipeline', () => {
   it('applies a repeated client event id once: one broadcast, one log row, a duplicate ack', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
-    const plow = await connect(driver.token);
+    const { driver, jobId, watcher, plow } = await watchedPlow();
     const ping = fix(43.205, -71.505, seconds(4), 'dedupe-fix-0001');
     plow.send(ping);
     plow.send(ping);
@@ -180,9 +186,7 @@ describe('Dispatch: the location pipeline', () => {
   });
 
   it('applies a fix arriving on two sockets at the same time once', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
+    const { driver, jobId, watcher } = await watchedJob();
     const [a, b] = await Promise.all([connect(driver.token), connect(driver.token)]);
     const ping = fix(43.215, -71.515, seconds(3), 'twice-fix-0001');
     a.send(ping);
@@ -236,11 +240,8 @@ describe('Dispatch: the location pipeline', () => {
   });
 
   it('routes the pings of a driver it has never heard of to their live job, found in Postgres', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    // Forget what the assignment fan-out told the dispatch object (a lost RPC, a fresh deploy).
-    await forgetDriver(driver.profile_id);
-    const { socket: watcher } = await watch(customer.token, jobId);
+    // What the assignment fan-out told the dispatch object is lost.
+    const { driver, jobId, watcher } = await jobOfForgottenDriver();
     const plow = await connect(driver.token);
     plow.send(fix(43.19, -71.49, seconds(1), 'adopt-fix-0001'));
     expect(await watcher.next((m) => m.type === 'driver_location')).toMatchObject({
@@ -251,10 +252,7 @@ describe('Dispatch: the location pipeline', () => {
   });
 
   it('routes dispatch-socket pings of a driver first heard of through their job room to that room', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    await forgetDriver(driver.profile_id);
-    const { socket: watcher } = await watch(customer.token, jobId);
+    const { driver, jobId, watcher } = await jobOfForgottenDriver();
     const { socket: onJob } = await watch(driver.token, jobId);
     onJob.send(fix(43.16, -71.46, seconds(3), 'first-room-0001'));
     await onJob.next((m) => m.type === 'ack');
@@ -333,9 +331,7 @@ describe('Dispatch: the location pipeline', () => {
 
 describe('Dispatch: status_change over the socket', () => {
   it('runs the state machine: illegal moves are refused with the allowed ones, legal ones fan out', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
+    const { customer, driver, jobId, watcher } = await watchedJob();
     const phone = await connect(driver.token);
     phone.send({ type: 'status_change', payload: { job_id: jobId, new_status: 'completed' } });
     expect(await phone.next()).toMatchObject({ type: 'error', payload: { code: 'invalid_transition' } });

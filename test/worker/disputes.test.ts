@@ -1,14 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { admin, newCustomer, newDriver, newJob, rows, walkJob } from './fixtures';
-import { call } from './helpers';
-
-async function completedJob() {
-  const [customer, driver] = await Promise.all([newCustomer(), newDriver({ status: 'available' })]);
-  const job = await newJob(customer);
-  await walkJob(job.id, driver, 'completed');
-  return { customer, driver, job };
-}
+import { admin, jobAt, newCustomer, newDriver, newJob, pendingJob, rows, walkJob } from './fixtures';
+import { call, expectError } from './helpers';
 
 const dispute = async (jobId: string, body: unknown, token?: string) =>
   call('POST', `/api/v1/jobs/${jobId}/dispute`, token ?? (await admin()), body);
@@ -17,7 +10,7 @@ const resolve = async (jobId: string, body: unknown, token?: string) =>
 
 describe('POST /api/v1/jobs/:id/dispute', () => {
   it('marks a completed job disputed with the reason in the history, the dispute record and the audit log', async () => {
-    const { job } = await completedJob();
+    const { job } = await jobAt('completed');
     const res = await dispute(job.id, { reason: 'Customer says the end of the drive was left' });
     expect(res.status).toBe(201);
     expect(res.body.job.status).toBe('disputed');
@@ -38,10 +31,8 @@ describe('POST /api/v1/jobs/:id/dispute', () => {
   });
 
   it('needs a reason, also through the status move, and changes nothing without one', async () => {
-    const { job } = await completedJob();
-    const res = await dispute(job.id, {});
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('validation_failed');
+    const { job } = await jobAt('completed');
+    await expectError(await dispute(job.id, {}), 400, 'validation_failed');
     const moved = await call('PATCH', `/api/v1/jobs/${job.id}/status`, await admin(), { status: 'disputed' });
     expect(moved.status).toBe(400);
     expect(moved.body.error.message).toBe('Say what the customer disputes.');
@@ -51,15 +42,12 @@ describe('POST /api/v1/jobs/:id/dispute', () => {
   });
 
   it('refuses a job that is not completed with 409 and the allowed moves', async () => {
-    const customer = await newCustomer();
-    const job = await newJob(customer);
-    const res = await dispute(job.id, { reason: 'Too early' });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('invalid_transition');
+    const { job } = await pendingJob();
+    await expectError(await dispute(job.id, { reason: 'Too early' }), 409, 'invalid_transition');
   });
 
   it('is for admins only', async () => {
-    const { customer, driver, job } = await completedJob();
+    const { customer, driver, job } = await jobAt('completed');
     expect((await dispute(job.id, { reason: 'x' }, customer.token)).status).toBe(403);
     expect((await dispute(job.id, { reason: 'x' }, driver.token)).status).toBe(403);
   });
@@ -67,7 +55,7 @@ describe('POST /api/v1/jobs/:id/dispute', () => {
 
 describe('POST /api/v1/jobs/:id/dispute/resolve', () => {
   it('upholds the work: the job is completed again, its completion time and invoice untouched', async () => {
-    const { job, customer } = await completedJob();
+    const { job, customer } = await jobAt('completed');
     const [before] = await rows(sql`SELECT completed_at FROM jobs WHERE id = ${job.id}`);
     await dispute(job.id, { reason: 'Says nobody came' });
     const res = await resolve(job.id, { outcome: 'upheld', notes: 'GPS and photo show the work' });
@@ -88,7 +76,7 @@ describe('POST /api/v1/jobs/:id/dispute/resolve', () => {
   });
 
   it('credits an unpaid job by taking the amount off its invoice', async () => {
-    const { job } = await completedJob();
+    const { job } = await jobAt('completed');
     const [inv] = await rows(sql`SELECT subtotal_cents FROM invoices WHERE job_id = ${job.id}`);
     await dispute(job.id, { reason: 'Half the drive was left' });
     const res = await resolve(job.id, { outcome: 'credited', credit_cents: 2000 });
@@ -99,11 +87,9 @@ describe('POST /api/v1/jobs/:id/dispute/resolve', () => {
   });
 
   it('refuses a credit larger than the job price and changes nothing', async () => {
-    const { job } = await completedJob();
+    const { job } = await jobAt('completed');
     await dispute(job.id, { reason: 'Nothing done' });
-    const res = await resolve(job.id, { outcome: 'credited', credit_cents: 9_999_999 });
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('credit_too_large');
+    await expectError(await resolve(job.id, { outcome: 'credited', credit_cents: 9_999_999 }), 422, 'credit_too_large');
     const [row] = await rows(sql`SELECT status FROM jobs WHERE id = ${job.id}`);
     expect(row!.status).toBe('disputed');
     const [d] = await rows(sql`SELECT resolved_at FROM job_disputes WHERE job_id = ${job.id}`);
@@ -111,10 +97,11 @@ describe('POST /api/v1/jobs/:id/dispute/resolve', () => {
   });
 
   it('sends a driver back at no charge as a new pending job for the same property', async () => {
-    const { job } = await completedJob();
+    const { job } = await jobAt('completed');
     await dispute(job.id, { reason: 'Berm left across the mouth of the drive' });
     const res = await resolve(job.id, { outcome: 're_service', notes: 'clear the berm' });
     expect(res.status).toBe(200);
+    expect(res.body.dispute.follow_up_job_id).toBe(res.body.follow_up_job.id);
     expect(res.body.follow_up_job).toMatchObject({
       status: 'pending',
       customer_id: job.customer_id,
@@ -123,22 +110,18 @@ describe('POST /api/v1/jobs/:id/dispute/resolve', () => {
       final_price_cents: 0,
     });
     expect(res.body.follow_up_job.special_instructions).toContain('clear the berm');
-    expect(res.body.dispute.follow_up_job_id).toBe(res.body.follow_up_job.id);
   });
 
   it('rejects bad input: no outcome, an unknown one, a credit without an amount, an amount without a credit', async () => {
-    const { job } = await completedJob();
+    const { job } = await jobAt('completed');
     await dispute(job.id, { reason: 'x' });
     for (const body of [
       {},
       { outcome: 'refund_everything' },
       { outcome: 'credited' },
       { outcome: 'upheld', credit_cents: 100 },
-    ]) {
-      const res = await resolve(job.id, body);
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('validation_failed');
-    }
+    ])
+      await expectError(await resolve(job.id, body), 400, 'validation_failed');
     const moved = await call('PATCH', `/api/v1/jobs/${job.id}/status`, await admin(), { status: 'completed' });
     expect(moved.status).toBe(400);
     const [row] = await rows(sql`SELECT status FROM jobs WHERE id = ${job.id}`);
@@ -146,10 +129,8 @@ describe('POST /api/v1/jobs/:id/dispute/resolve', () => {
   });
 
   it('gives 409 when the job is not disputed', async () => {
-    const { job } = await completedJob();
-    const res = await resolve(job.id, { outcome: 'upheld' });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('invalid_transition');
+    const { job } = await jobAt('completed');
+    await expectError(await resolve(job.id, { outcome: 'upheld' }), 409, 'invalid_transition');
   });
 });
 
@@ -196,7 +177,7 @@ describe('POST /api/v1/jobs/:id/reassign while under way', () => {
   }
 
   it('still refuses a completed job', async () => {
-    const [{ job }, other] = await Promise.all([completedJob(), newDriver({ status: 'available' })]);
+    const [{ job }, other] = await Promise.all([jobAt('completed'), newDriver({ status: 'available' })]);
     const res = await call('POST', `/api/v1/jobs/${job.id}/reassign`, await admin(), { driver_id: other.profile_id });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('invalid_transition');

@@ -266,12 +266,21 @@ export async function walkJob(
   return res.body.job;
 }
 
-/** A new customer's job, walked by a new driver up to `status`. */
-export async function jobAt(status: Parameters<typeof walkJob>[2]) {
-  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+/** A new customer's job, walked by a new driver up to `status`; `people` shapes the two accounts. */
+export async function jobAt(
+  status: Parameters<typeof walkJob>[2],
+  people: { customer?: NewCustomerOptions; driver?: NewDriverOptions } = {},
+) {
+  const [customer, driver] = await Promise.all([newCustomer(people.customer), newDriver(people.driver)]);
   const job = await newJob(customer);
   const walked = await walkJob(job.id, driver, status);
   return { customer, driver, job, walked };
+}
+
+/** A new customer's job, still waiting for a driver. */
+export async function pendingJob(opts?: NewCustomerOptions) {
+  const customer = await newCustomer(opts);
+  return { customer, job: await newJob(customer) };
 }
 
 /** A job requested by `customer` and walked to `to` (assigned by default) with `driver`; its id. */

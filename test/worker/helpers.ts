@@ -186,12 +186,15 @@ export async function connect(token: string, topic?: string, headers?: Record<st
   return new TestSocket(res.webSocket);
 }
 
+/** Checks that `res` (a raw response or an `Answer` already read) is `status` in the SPEC error shape, with `code` when given. */
 export async function expectError(
-  res: Response,
+  res: Response | Answer,
   status: number,
   code?: string,
 ): Promise<{ error: { code: string; message: string; details?: unknown } }> {
-  const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
+  const body = (res instanceof Response ? await res.json() : res.body) as {
+    error: { code: string; message: string; details?: unknown };
+  };
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
   if (typeof body.error?.code !== 'string' || typeof body.error?.message !== 'string')
     throw new Error(`not the SPEC error shape: ${JSON.stringify(body)}`);

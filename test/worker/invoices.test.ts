@@ -5,7 +5,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { loadInvoiceView } from '../../worker/invoices/invoices';
 import { consumeInvoices } from '../../worker/queues/invoices';
-import { admin, driverStep, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { admin, driverStep, jobAt, newCustomer } from './fixtures';
 import { api, expectRefusal } from './helpers';
 import { db, notificationsFor, waitFor } from './background-fixtures';
 import { emailsTo } from './stand-in';
@@ -24,10 +24,10 @@ const isPdf = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 
 
 describe('invoice PDFs on completion (invoice queue)', () => {
   it('renders the PDF into R2, marks the invoice sent and emails the customer a signed link', async () => {
-    const customer = await newCustomer({ preferred_contact: 'sms' });
-    const driver = await newDriver({ full_name: 'Robin Plowright', paypal_link: 'https://paypal.me/robinplows' });
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'in_progress');
+    const { customer, driver, job } = await jobAt('in_progress', {
+      customer: { preferred_contact: 'sms' },
+      driver: { full_name: 'Robin Plowright', paypal_link: 'https://paypal.me/robinplows' },
+    });
     // An on-site override, as the price-change flow records it.
     await db(async (d) => {
       await d
@@ -78,10 +78,7 @@ describe('invoice PDFs on completion (invoice queue)', () => {
   });
 
   it('does the work once however often the job is delivered', async () => {
-    const customer = await newCustomer({ preferred_contact: 'email' });
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { job } = await jobAt('completed', { customer: { preferred_contact: 'email' } });
     const invoice = await waitFor(liveInvoice(job.id), { what: 'the invoice' });
     await waitFor(
       async () => (await notificationsFor({ job_id: job.id, kind: 'invoice_ready' })).find((r) => r.status === 'sent'),
@@ -106,10 +103,7 @@ describe('invoice PDFs on completion (invoice queue)', () => {
 
 describe('GET /api/v1/invoices/:id/pdf', () => {
   it('streams the PDF to its customer and admins, and is not found for anyone else', async () => {
-    const customer = await newCustomer({ preferred_contact: 'none' });
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'completed');
+    const { customer, driver, job } = await jobAt('completed', { customer: { preferred_contact: 'none' } });
     const invoice = await waitFor(liveInvoice(job.id), { what: 'the invoice' });
     for (const token of [customer.token, await admin()]) {
       const res = await api(`/api/v1/invoices/${invoice.id}/pdf`, { token });

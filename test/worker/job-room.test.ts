@@ -8,18 +8,19 @@ import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
 import { jobWith, newAdmin, newCustomer, newDriver, newJob, type Person } from './fixtures';
 import { api, connect, db, expectError, upgradeWs, expectRefusal } from './helpers';
-import { eventually, fix, flushLocations, shortLivedToken, watch } from './realtime-fixtures';
+import {
+  eventually,
+  expectJoined,
+  fix,
+  flushLocations,
+  shortLivedToken,
+  watch,
+  watchedJob,
+  watchedPlow,
+} from './realtime-fixtures';
 
 const room = (jobId: string) => env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId));
 const seconds = (n: number) => new Date(Date.now() - n * 1000);
-/** A driver's job with its customer watching, and the driver's phone on its own socket. */
-async function watchedPlow() {
-  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-  const jobId = await jobWith(customer, driver);
-  const { socket: watcher } = await watch(customer.token, jobId);
-  const plow = await connect(driver.token);
-  return { customer, driver, jobId, watcher, plow };
-}
 /** The GPS log rows `query` reads, once `done` says they have arrived. */
 const loggedRows = <T extends Record<string, unknown>>(query: SQL, done: (rows: T[]) => boolean) =>
   eventually(() => db(async (d) => (await d.execute<T>(query)).rows as T[]), done);
@@ -33,11 +34,7 @@ describe('JobRoom: joining job:{id}', () => {
     await plow.next((m) => m.type === 'ack');
 
     const watcher = await connect(customer.token, `job:${jobId}`);
-    expect(await watcher.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
-    expect(await watcher.next()).toMatchObject({
-      type: 'job_status',
-      payload: { job_id: jobId, new_status: 'assigned', driver_id: driver.profile_id },
-    });
+    await expectJoined(watcher, jobId, { new_status: 'assigned', driver_id: driver.profile_id });
     expect(await watcher.next()).toMatchObject({
       type: 'driver_location',
       payload: { job_id: jobId, driver_id: driver.profile_id, lat: 43.2011, lng: -71.5411, accuracy: 5 },
@@ -232,9 +229,7 @@ describe('JobRoom: fan-out', () => {
   });
 
   it('tells subscribers about status changes, keeps a finished job’s room for its bill, and ends it once paid', async () => {
-    const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
-    const jobId = await jobWith(customer, driver);
-    const { socket: watcher } = await watch(customer.token, jobId);
+    const { customer, driver, jobId, watcher } = await watchedJob();
     for (const status of ['en_route', 'arrived', 'in_progress', 'completed']) {
       const res = await api(`/api/v1/drivers/me/jobs/${jobId}/status`, {
         method: 'PATCH',

@@ -255,12 +255,7 @@ describe('PATCH /api/v1/jobs/:id', () => {
 
 describe('POST /api/v1/jobs/:id/reassign', () => {
   it('moves an assigned job to another driver: two events, the first driver told, new driver notified', async () => {
-    const token = await admin();
-    const customer = await newCustomer();
-    const first = await newDriver();
-    const second = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, first, 'assigned');
+    const [token, { driver: first, job }, second] = await Promise.all([admin(), jobAt('assigned'), newDriver()]);
     const res = await call('POST', `/api/v1/jobs/${job.id}/reassign`, token, { driver_id: second.profile_id });
     expect(res.status).toBe(200);
     expect(res.body.job).toMatchObject({ status: 'assigned', driver_id: second.profile_id });

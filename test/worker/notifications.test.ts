@@ -9,7 +9,7 @@ import { sendNow } from '../../worker/notify/send';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
 import { backoffSeconds, consumeNotifications, NOTIFY_MAX_RETRIES } from '../../worker/queues/notifications';
 import { enqueueNotification } from '../../worker/services/notify-intents';
-import { admin, driverStep, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { admin, driverStep, jobAt, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { api, call, expectError } from './helpers';
 import { db, notificationsFor, setQuietHours, waitFor } from './background-fixtures';
 import { emailsTo, recorded, script, smsTo } from './stand-in';
@@ -27,6 +27,10 @@ async function twilioPost(url: string, params: Record<string, string>, signature
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig },
   });
 }
+
+/** A text `body` from `from` to the business number, as Twilio's signed inbound webhook delivers it. */
+const textIn = (from: string, body: string, sid: string) =>
+  twilioPost(INBOUND, { From: from, To: env.TWILIO_FROM_NUMBER, Body: body, MessageSid: sid });
 
 const sentRow =
   (jobId: string, kind: string, channel = 'sms') =>
@@ -46,10 +50,10 @@ afterAll(async () => {
 
 describe('job status notifications', () => {
   it('sends exactly one SMS, with the right text, to the customer when the driver is on the way', async () => {
-    const customer = await newCustomer({ preferred_contact: 'sms' });
-    const driver = await newDriver({ full_name: 'Robin Plowright' });
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { customer, driver, job } = await jobAt('assigned', {
+      customer: { preferred_contact: 'sms' },
+      driver: { full_name: 'Robin Plowright' },
+    });
     await waitFor(sentRow(job.id, 'job_assigned'), { what: 'the assignment SMS' });
     await walkJob(job.id, driver, 'en_route');
 
@@ -72,10 +76,7 @@ describe('job status notifications', () => {
   });
 
   it('emails a customer who prefers email, with the outbox row’s idempotency key', async () => {
-    const customer = await newCustomer({ preferred_contact: 'email' });
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'arrived');
+    const { customer, job } = await jobAt('arrived', { customer: { preferred_contact: 'email' } });
     const row = await waitFor(sentRow(job.id, 'job_arrived', 'email'), { what: 'the arrival email' });
     const mails = (await emailsTo(customer.email)).filter((m) => m.subject.includes('arrived'));
     expect(mails).toHaveLength(1);
@@ -87,10 +88,7 @@ describe('job status notifications', () => {
   });
 
   it('does not tell a customer about a cancellation they made, but tells the assigned driver', async () => {
-    const customer = await newCustomer({ preferred_contact: 'both' });
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'assigned');
+    const { customer, driver, job } = await jobAt('assigned', { customer: { preferred_contact: 'both' } });
     const res = await api(`/api/v1/jobs/${job.id}`, {
       method: 'DELETE',
       token: customer.token,
@@ -211,12 +209,7 @@ describe('SMS consent: STOP and START by text', () => {
     const driver = await newDriver();
     const job = await newJob(customer);
 
-    const stop = await twilioPost(INBOUND, {
-      From: customer.phone,
-      To: env.TWILIO_FROM_NUMBER,
-      Body: 'Stop',
-      MessageSid: 'SMinbound0001',
-    });
+    const stop = await textIn(customer.phone, 'Stop', 'SMinbound0001');
     expect(stop.status).toBe(200);
     expect(stop.headers.get('content-type')).toContain('text/xml');
     const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
@@ -233,12 +226,7 @@ describe('SMS consent: STOP and START by text', () => {
     ]);
     expect(await smsTo(customer.phone)).toEqual([]);
 
-    const start = await twilioPost(INBOUND, {
-      From: customer.phone,
-      To: env.TWILIO_FROM_NUMBER,
-      Body: 'START',
-      MessageSid: 'SMinbound0002',
-    });
+    const start = await textIn(customer.phone, 'START', 'SMinbound0002');
     expect(start.status).toBe(200);
     expect((await driverStep(job.id, driver, 'arrived')).status).toBe(200);
     await waitFor(sentRow(job.id, 'job_arrived'), { what: 'an SMS after START' });
@@ -249,37 +237,25 @@ describe('SMS consent: STOP and START by text', () => {
 
   it('refuses an unsigned or wrongly signed inbound webhook with 403', async () => {
     const customer = await newCustomer();
-    const body = new URLSearchParams({ From: customer.phone, Body: 'STOP' }).toString();
+    const stop = { From: customer.phone, Body: 'STOP' };
     await expectError(
       await api('/api/v1/webhooks/twilio/inbound', {
         method: 'POST',
-        body,
+        body: new URLSearchParams(stop).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       }),
       403,
       'invalid_signature',
     );
-    const forged = await twilioSignature(
-      'not-the-auth-token',
-      INBOUND,
-      new URLSearchParams({ From: customer.phone, Body: 'STOP' }),
-    );
-    await expectError(
-      await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, forged),
-      403,
-      'invalid_signature',
-    );
+    const forged = await twilioSignature('not-the-auth-token', INBOUND, new URLSearchParams(stop));
     // Signed for other parameters than those sent.
     const other = await twilioSignature(
       env.TWILIO_AUTH_TOKEN,
       INBOUND,
-      new URLSearchParams({ From: customer.phone, Body: 'START' }),
+      new URLSearchParams({ ...stop, Body: 'START' }),
     );
-    await expectError(
-      await twilioPost(INBOUND, { From: customer.phone, Body: 'STOP' }, other),
-      403,
-      'invalid_signature',
-    );
+    for (const signature of [forged, other])
+      await expectError(await twilioPost(INBOUND, stop, signature), 403, 'invalid_signature');
     const [u] = await db((d) => d.select().from(t.users).where(eq(t.users.id, customer.user_id)));
     expect(u!.sms_opt_out_at).toBeNull();
   });

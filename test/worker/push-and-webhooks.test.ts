@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { concatBytes, fromBase64Url, toBase64Url } from '../../worker/lib/base64url';
 import { twilioSignature } from '../../worker/notify/webhook-signatures';
-import { admin, newCustomer, newDriver, newJob, walkJob } from './fixtures';
+import { admin, jobAt, newCustomer, newDriver, newJob, walkJob } from './fixtures';
 import { api, expectError, login, expectRefusal } from './helpers';
 import { db, notificationsFor, waitFor } from './background-fixtures';
 import { recorded } from './stand-in';
@@ -161,10 +161,8 @@ describe('POST /api/v1/push/subscriptions', () => {
 
 describe('provider delivery webhooks', () => {
   it('marks an SMS delivered from Twilio’s signed status callback', async () => {
-    const customer = await newCustomer({ preferred_contact: 'sms' });
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'en_route'); // urgent: not held by quiet hours whatever the hour
+    // En route is urgent: not held by quiet hours whatever the hour.
+    const { customer, job } = await jobAt('en_route', { customer: { preferred_contact: 'sms' } });
     const row = await waitFor(
       async () => (await notificationsFor({ job_id: job.id, kind: 'job_en_route' })).find((r) => r.status === 'sent'),
       { what: 'the SMS' },
@@ -239,10 +237,7 @@ describe('provider delivery webhooks', () => {
 
 describe('GET /api/v1/admin/notifications', () => {
   it('pages an admin through the outbox, newest first, and is closed to everyone else', async () => {
-    const customer = await newCustomer({ preferred_contact: 'both' });
-    const driver = await newDriver();
-    const job = await newJob(customer);
-    await walkJob(job.id, driver, 'en_route');
+    const { customer, job } = await jobAt('en_route', { customer: { preferred_contact: 'both' } });
     // Rows are written with the transitions (some SMS may be held for quiet hours: they are listed all the same).
     expect(await notificationsFor({ job_id: job.id })).toHaveLength(5);
     const token = await admin();

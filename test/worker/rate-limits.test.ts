@@ -69,10 +69,8 @@ describe('general rate limits (Workers rate-limiting bindings)', () => {
   });
 });
 
-describe('GET /readyz and the anonymous limit', () => {
-  it('answers a monitor polling /readyz from one IP past the anonymous budget, and does not spend it', {
-    timeout: 45_000,
-  }, async () => {
+describe('GET /readyz and the anonymous limit', { timeout: 45_000 }, () => {
+  it('answers a monitor polling /readyz from one IP past the anonymous budget, and does not spend it', async () => {
     const ip = '198.51.100.81';
     await inFreshWindow(20_000);
     expect(await statusCounts(70, () => api('/readyz', from(ip)))).toEqual({ 200: 70 });

@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { sql } from 'drizzle-orm';
-import type { Person } from './fixtures';
+import { expect } from 'vitest';
+import { jobWith, newCustomer, newDriver, type Person } from './fixtures';
 import { connect, db, type TestSocket } from './helpers';
 
 /** Helpers of the real-time tests: live sockets, GPS fixes and the flush alarms. */
@@ -58,6 +59,33 @@ export async function watch(
   await socket.next((m) => m.type === 'subscribed');
   const status = await socket.next((m) => m.type === 'job_status');
   return { socket, status: status.payload };
+}
+
+/** A new customer's job assigned to a new driver, with the customer watching its room. */
+export async function watchedJob() {
+  const [customer, driver] = await Promise.all([newCustomer(), newDriver()]);
+  const jobId = await jobWith(customer, driver);
+  const { socket: watcher } = await watch(customer.token, jobId);
+  return { customer, driver, jobId, watcher };
+}
+
+/** A watched job (`watchedJob`) with the driver's phone on a socket of its own. */
+export async function watchedPlow() {
+  const job = await watchedJob();
+  return { ...job, plow: await connect(job.driver.token) };
+}
+
+/**
+ * Checks the start of the snapshot a socket just opened on `job:{jobId}` is sent: the
+ * subscription, then the job's status (and its driver, when given).
+ */
+export async function expectJoined(
+  socket: TestSocket,
+  jobId: string,
+  status: { new_status: string; driver_id?: string | null },
+): Promise<void> {
+  expect(await socket.next()).toEqual({ type: 'subscribed', payload: { topic: `job:${jobId}` } });
+  expect(await socket.next()).toMatchObject({ type: 'job_status', payload: { job_id: jobId, ...status } });
 }
 
 /**

@@ -28,14 +28,17 @@ async function onSite(): Promise<{ customer: Customer; driver: Person; jobId: st
   return { customer, driver, jobId: job.id };
 }
 
+/** What a driver asks to upload for a JPEG completion photo of `jobId`. */
+const completionPhoto = (jobId: string, extra: { size?: number } = {}) => ({
+  content_type: 'image/jpeg',
+  purpose: 'job_completion',
+  job_id: jobId,
+  ...extra,
+});
+
 /** A signed upload URL for a JPEG completion photo of `jobId` (of `size` bytes when given). */
 async function completionUrl(driver: Person, jobId: string, size?: number): Promise<Presigned> {
-  const res = await presign(driver.token, {
-    content_type: 'image/jpeg',
-    purpose: 'job_completion',
-    job_id: jobId,
-    ...(size === undefined ? {} : { size }),
-  });
+  const res = await presign(driver.token, completionPhoto(jobId, { size }));
   if (res.status !== 200) throw new Error(`presign failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as Presigned;
 }
@@ -55,6 +58,20 @@ const put = (url: string, body: BodyInit, type: string, length?: number) =>
   );
 const get = (url: string) => exports.default.fetch(new Request(url));
 
+/** A JPEG upload to `url` declaring `size` bytes, whose body the test writes through `writer` as it goes. */
+function streamingPut(url: string, size: number) {
+  const stream = new FixedLengthStream(size);
+  return { upload: put(url, stream.readable, 'image/jpeg'), writer: stream.writable.getWriter() };
+}
+
+/** An upload of `size` bytes to `url` whose connection drops after the first KiB. */
+function droppedPut(url: string, size: number): Promise<Response> {
+  const { upload, writer } = streamingPut(url, size);
+  void writer.write(jpeg(1024)).catch(() => {});
+  void writer.abort(new Error('connection lost')).catch(() => {});
+  return upload;
+}
+
 async function signedLink(token: string, url: string): Promise<Response> {
   return api('/api/v1/files/sign', { method: 'POST', token, json: { url } });
 }
@@ -62,12 +79,7 @@ async function signedLink(token: string, url: string): Promise<Response> {
 describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('takes a completion photo through a signed URL into R2 and shows it to the job’s customer by a signed link', async () => {
     const { customer, driver, jobId } = await onSite();
-    const res = await presign(driver.token, {
-      content_type: 'image/jpeg',
-      purpose: 'job_completion',
-      job_id: jobId,
-      size: 4096,
-    });
+    const res = await presign(driver.token, completionPhoto(jobId, { size: 4096 }));
     expect(res.status).toBe(200);
     const p = (await res.json()) as Presigned;
     expect(p.expires_in).toBe(300);
@@ -123,14 +135,8 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('answers 413 for an image over 10 MB or over the size it was signed for', async () => {
     const { driver, jobId } = await onSite();
     const t = driver.token;
-    await expectError(
-      await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 10 * MB + 1 }),
-      413,
-      'payload_too_large',
-    );
-    const p = (await (
-      await presign(t, { content_type: 'image/jpeg', purpose: 'job_completion', job_id: jobId, size: 1000 })
-    ).json()) as Presigned;
+    await expectError(await presign(t, completionPhoto(jobId, { size: 10 * MB + 1 })), 413, 'payload_too_large');
+    const p = (await (await presign(t, completionPhoto(jobId, { size: 1000 }))).json()) as Presigned;
     await expectError(await put(p.upload_url, jpeg(2000), 'image/jpeg', 2000), 413, 'payload_too_large');
     expect(await env.FILES.head(p.key)).toBeNull();
   });
@@ -147,28 +153,18 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
       exp: nowSeconds() - 1,
     });
     await expectError(await put(expired, jpeg(500), 'image/jpeg', 500), 403, 'url_expired');
-    const u = new URL(p.upload_url);
+    const tamper = (edit: (url: URL) => void) => {
+      const url = new URL(p.upload_url);
+      edit(url);
+      return url;
+    };
     const tampered = [
-      (() => {
-        const x = new URL(u);
-        x.searchParams.set('max', String(10 * MB));
-        return x;
-      })(),
-      (() => {
-        const x = new URL(u);
-        x.searchParams.set('exp', String(nowSeconds() + 86_400));
-        return x;
-      })(),
-      (() => {
-        const x = new URL(u);
-        x.pathname = x.pathname.replace(/[0-9a-f-]{36}\.jpg$/, `${crypto.randomUUID()}.jpg`);
-        return x;
-      })(),
-      (() => {
-        const x = new URL(u);
-        x.searchParams.delete('sig');
-        return x;
-      })(),
+      tamper((url) => url.searchParams.set('max', String(10 * MB))),
+      tamper((url) => url.searchParams.set('exp', String(nowSeconds() + 86_400))),
+      tamper((url) => {
+        url.pathname = url.pathname.replace(/[0-9a-f-]{36}\.jpg$/, `${crypto.randomUUID()}.jpg`);
+      }),
+      tamper((url) => url.searchParams.delete('sig')),
     ];
     for (const url of tampered)
       await expectError(await put(url.toString(), jpeg(500), 'image/jpeg', 500), 403, 'invalid_signature');
@@ -177,36 +173,12 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
 
   it('refuses customers, other drivers’ jobs and jobs the driver has not reached yet', async () => {
     const { customer, jobId } = await onSite();
-    await expectError(
-      await presign(customer.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      }),
-      403,
-      'forbidden',
-    );
+    await expectError(await presign(customer.token, completionPhoto(jobId)), 403, 'forbidden');
     const stranger = await newDriver();
-    await expectError(
-      await presign(stranger.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: jobId,
-      }),
-      404,
-      'not_found',
-    );
+    await expectError(await presign(stranger.token, completionPhoto(jobId)), 404, 'not_found');
     const early = await newJob(customer);
     await walkJob(early.id, stranger, 'assigned');
-    await expectError(
-      await presign(stranger.token, {
-        content_type: 'image/jpeg',
-        purpose: 'job_completion',
-        job_id: early.id,
-      }),
-      409,
-      'invalid_state',
-    );
+    await expectError(await presign(stranger.token, completionPhoto(early.id)), 409, 'invalid_state');
     await expectError(
       await presign(stranger.token, { content_type: 'image/jpeg', purpose: 'job_completion' }),
       400,
@@ -227,9 +199,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     // back. The handler pipes request.body through the signature check as it arrives, so
     // the refusal can come now; a handler that read the whole body first (arrayBuffer(),
     // text(), a buffered R2 put) would still be waiting for the other 9.9 MB.
-    const stream = new FixedLengthStream(size);
-    const upload = put(p.upload_url, stream.readable, 'image/jpeg');
-    const writer = stream.writable.getWriter();
+    const { upload, writer } = streamingPut(p.upload_url, size);
     const first = new Uint8Array(64 * 1024);
     first.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     void writer.write(first).catch(() => {});
@@ -252,12 +222,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     expect((await put(p.upload_url, good, 'image/jpeg', good.length)).status).toBe(201);
 
     // The same URL again: the first bytes arrive, then the connection drops.
-    const stream = new FixedLengthStream(4096);
-    const again = put(p.upload_url, stream.readable, 'image/jpeg');
-    const writer = stream.writable.getWriter();
-    void writer.write(jpeg(1024)).catch(() => {});
-    void writer.abort(new Error('connection lost')).catch(() => {});
-    expect((await again).status).toBeGreaterThanOrEqual(400);
+    expect((await droppedPut(p.upload_url, 4096)).status).toBeGreaterThanOrEqual(400);
 
     const kept = await env.FILES.get(p.key);
     expect(kept?.size).toBe(4096);
@@ -285,12 +250,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
   it('stores nothing when an upload dies mid-body, and the same URL can then be used to try again', async () => {
     const { driver, jobId } = await onSite();
     const p = await completionUrl(driver, jobId, 4096);
-    const stream = new FixedLengthStream(4096);
-    const broken = put(p.upload_url, stream.readable, 'image/jpeg');
-    const writer = stream.writable.getWriter();
-    void writer.write(jpeg(1024)).catch(() => {});
-    void writer.abort(new Error('connection lost')).catch(() => {});
-    expect((await broken).status).toBeGreaterThanOrEqual(400);
+    expect((await droppedPut(p.upload_url, 4096)).status).toBeGreaterThanOrEqual(400);
     expect(await env.FILES.head(p.key)).toBeNull();
     const bytes = jpeg(4096);
     expect((await put(p.upload_url, bytes, 'image/jpeg', bytes.length)).status).toBe(201);
@@ -302,9 +262,7 @@ describe('POST /api/v1/uploads/presign and PUT /files/upload/*', () => {
     const p = await completionUrl(driver, jobId, size);
     // Each write waits until the reader (the Worker, piping into R2) has taken the previous
     // chunk. That it never buffers the whole body is shown by the test above.
-    const stream = new FixedLengthStream(size);
-    const upload = put(p.upload_url, stream.readable, 'image/jpeg');
-    const writer = stream.writable.getWriter();
+    const { upload, writer } = streamingPut(p.upload_url, size);
     const CHUNK = 64 * 1024;
     let written = 0;
     let digest = 0;

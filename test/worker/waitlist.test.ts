@@ -131,9 +131,7 @@ describe('POST /api/v1/waitlist/:id/take', () => {
 
 describe('admin waitlist actions', () => {
   it('assigns an entry to a driver and promotes another to a pending job', async () => {
-    const token = await admin();
-    const customer = await newCustomer();
-    const driver = await newDriver();
+    const [token, customer, driver] = await Promise.all([admin(), newCustomer(), newDriver()]);
     const first = await entryFor(customer);
     const second = await entryFor(customer, { preferred_contact: 'none' });
     const assigned = await call('POST', `/api/v1/waitlist/${first}/assign`, token, { driver_id: driver.profile_id });
