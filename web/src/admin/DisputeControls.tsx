@@ -6,7 +6,7 @@ import { formatMoney } from '../lib/format';
 import { toast } from '../lib/toast';
 import { disputeJob, resolveDispute } from './office-api';
 import { strings } from './strings';
-import { FormActions, TextAreaField } from '../ui/Field';
+import { Field, FormActions, SelectField, TextAreaField } from '../ui/Field';
 
 /**
  * The drawer's dispute controls: a completed job can be marked disputed with the
@@ -88,46 +88,40 @@ export function DisputeControls({
       ) : (
         <form className="card" aria-label={title} onSubmit={submit}>
           {canDispute ? (
-            <div className="field">
-              <label htmlFor={`${id}-first`}>{s.disputeReason}</label>
-              <textarea
-                id={`${id}-first`}
-                rows={3}
-                maxLength={500}
-                required
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-              />
-            </div>
+            <TextAreaField
+              id={`${id}-first`}
+              label={s.disputeReason}
+              rows={3}
+              maxLength={500}
+              required
+              value={reason}
+              onValue={setReason}
+            />
           ) : (
             <>
-              <div className="field">
-                <label htmlFor={`${id}-first`}>{s.outcome}</label>
-                <select
-                  id={`${id}-first`}
-                  value={outcome}
-                  onChange={(e) => setOutcome(e.target.value as DisputeOutcome)}
-                >
-                  {DISPUTE_OUTCOMES.map((o) => (
-                    <option key={o} value={o}>
-                      {s.outcomes[o]}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                id={`${id}-first`}
+                label={s.outcome}
+                value={outcome}
+                onValue={(o) => setOutcome(o as DisputeOutcome)}
+              >
+                {DISPUTE_OUTCOMES.map((o) => (
+                  <option key={o} value={o}>
+                    {s.outcomes[o]}
+                  </option>
+                ))}
+              </SelectField>
               {outcome === 'credited' && (
-                <div className="field">
-                  <label htmlFor={`${id}-credit`}>{s.credit}</label>
-                  <input
-                    id={`${id}-credit`}
-                    inputMode="decimal"
-                    required
-                    pattern="\$?\d+(\.\d{1,2})?"
-                    placeholder={formatMoney(job.final_price_cents ?? job.quoted_price_cents)}
-                    value={credit}
-                    onChange={(e) => setCredit(e.target.value)}
-                  />
-                </div>
+                <Field
+                  id={`${id}-credit`}
+                  label={s.credit}
+                  inputMode="decimal"
+                  required
+                  pattern="\$?\d+(\.\d{1,2})?"
+                  placeholder={formatMoney(job.final_price_cents ?? job.quoted_price_cents)}
+                  value={credit}
+                  onValue={setCredit}
+                />
               )}
               <TextAreaField
                 id={`${id}-notes`}

@@ -34,7 +34,7 @@ export function Field(props: FieldProps) {
 }
 
 /** The `.field` layout around one control: its label above, the server's word on it below. */
-function FieldFrame(props: { id: string; label: ReactNode; error: string | undefined; children: ReactNode }) {
+function FieldFrame(props: { id: string; label: ReactNode; error?: string | undefined; children: ReactNode }) {
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
@@ -140,6 +140,7 @@ export interface TextAreaFieldProps {
   onValue: (value: string) => void;
   rows?: number;
   maxLength?: number;
+  required?: boolean;
   /** As on `Field`: passing the prop marks the text area `aria-invalid` and ties the message to it. */
   error?: string | undefined;
 }
@@ -150,6 +151,23 @@ export function TextAreaField(props: TextAreaFieldProps) {
   return (
     <FieldFrame id={id} label={label} error={error}>
       <textarea id={id} {...validity(props)} {...area} onChange={(e) => onValue(e.target.value)} />
+    </FieldFrame>
+  );
+}
+
+/** A labelled drop-down in the same `.field` layout; the options are its children. */
+export function SelectField(props: {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onValue: (value: string) => void;
+  children: ReactNode;
+}) {
+  return (
+    <FieldFrame id={props.id} label={props.label}>
+      <select id={props.id} value={props.value} onChange={(e) => props.onValue(e.target.value)}>
+        {props.children}
+      </select>
     </FieldFrame>
   );
 }
