@@ -1,11 +1,11 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import { ApiError } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { Dialog } from '../ui/Dialog';
-import { errorMessage, FormAlert } from '../ui/ErrorNotice';
+import { FormAlert } from '../ui/ErrorNotice';
 import { Field, FormActions, TextAreaField } from '../ui/Field';
+import { useAction } from '../ui/form-submit';
 import { listCustomers } from './admin-api';
 import { createAdminJob, customerLocations, jobTiers } from './office-api';
 import { strings } from './strings';
@@ -24,9 +24,7 @@ export function NewJobDialog({ onClose, onCreated }: { onClose: () => void; onCr
   const [locationId, setLocationId] = useState('');
   const [tierId, setTierId] = useState('');
   const [notes, setNotes] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { busy, error: problem, fields, run } = useAction(strings.errors);
   // One key per opening of this dialog: a double submit or a retry makes one job.
   const [eventId] = useState(() => crypto.randomUUID());
 
@@ -56,13 +54,10 @@ export function NewJobDialog({ onClose, onCreated }: { onClose: () => void; onCr
     if (firstPlace) setLocationId((current) => current || firstPlace);
   }, [firstPlace]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!customerId || !locationId || !tierId) return;
-    setBusy(true);
-    setProblem(null);
-    setFields({});
-    try {
+    void run(async () => {
       const res = await createAdminJob({
         customer_id: customerId,
         location_id: locationId,
@@ -73,12 +68,7 @@ export function NewJobDialog({ onClose, onCreated }: { onClose: () => void; onCr
       toast.show({ kind: 'ok', message: res.job ? s.created(res.job.job_address) : s.waitlisted });
       onCreated();
       onClose();
-    } catch (err) {
-      setProblem(errorMessage(err, strings.errors));
-      if (err instanceof ApiError) setFields(err.fieldErrors());
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const select = (

@@ -7,6 +7,7 @@ import { SmsConsentCheckbox } from './AccountPage';
 import { session } from './session';
 import { strings } from './strings';
 import { Field, fieldSetter, type FieldProps } from '../ui/Field';
+import { useFormSubmit } from '../ui/form-submit';
 import { FIELD_MAX } from '../../../contract/field-messages';
 
 type Tab = 'signin' | 'register' | 'magic';
@@ -47,32 +48,19 @@ function RegisterForm() {
   const id = useId();
   const [form, setForm] = useState({ full_name: '', email: '', password: '', phone: '' });
   const [smsConsent, setSmsConsent] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { busy, error, fields, submit: onSubmit } = useFormSubmit(strings.errors);
   const set = fieldSetter(setForm);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setFields({});
-    try {
-      await register({
-        full_name: form.full_name,
-        email: form.email,
-        password: form.password,
-        ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
-        ...(smsConsent ? { sms_consent: true } : {}),
-      });
-      setSentTo(form.email);
-    } catch (err) {
-      setError(errorMessage(err, strings.errors));
-      if (err instanceof ApiError) setFields(err.fieldErrors());
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = onSubmit(async () => {
+    await register({
+      full_name: form.full_name,
+      email: form.email,
+      password: form.password,
+      ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+      ...(smsConsent ? { sms_consent: true } : {}),
+    });
+    setSentTo(form.email);
+  });
   const input = (k: keyof typeof form, label: string, props: Partial<FieldProps>) => (
     <Field id={`${id}-${k}`} label={label} value={form[k]} onValue={set(k)} error={fields[k]} {...props} />
   );
