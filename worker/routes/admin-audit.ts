@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { AuditLogQuery } from '../../contract/api';
 import * as t from '../../db/schema';
-import { afterCursor, cursorTimestamp, encodeCursor } from '../lib/cursor';
+import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { readQuery } from '../lib/validate';
+import { equalityFilters } from './list-filters';
 import type { AppEnv } from '../types';
 
 /** The audit log of admin actions (ApexPlow §6), newest first, cursor-paged. */
@@ -12,11 +13,7 @@ export const adminAudit = new Hono<AppEnv>();
 adminAudit.get('/audit-log', async (c) => {
   const q = readQuery(c, AuditLogQuery);
   const a = t.audit_log;
-  const conds: SQL[] = [];
-  if (q.action) conds.push(eq(a.action, q.action));
-  if (q.entity_type) conds.push(eq(a.entity_type, q.entity_type));
-  if (q.entity_id) conds.push(eq(a.entity_id, q.entity_id));
-  if (q.actor_user_id) conds.push(eq(a.actor_user_id, q.actor_user_id));
+  const conds = equalityFilters(a, q, ['action', 'entity_type', 'entity_id', 'actor_user_id']);
   if (q.cursor) conds.push(afterCursor(a.created_at, a.id, q.cursor));
   const rows = await c.var.db
     .select({
@@ -33,17 +30,13 @@ adminAudit.get('/audit-log', async (c) => {
       ip: a.ip,
       user_agent: a.user_agent,
       request_id: a.request_id,
-      cursor_at: cursorTimestamp(a.created_at),
+      _cursor_at: cursorAt(a.created_at),
     })
     .from(a)
     .leftJoin(t.users, eq(t.users.id, a.actor_user_id))
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(a.created_at), desc(a.id))
     .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return c.json({
-    entries: page.map(({ cursor_at: _c, ...entry }) => entry),
-    next_cursor: rows.length > q.limit && last ? encodeCursor(last.cursor_at, last.id) : null,
-  });
+  const { items, next_cursor } = page(rows, q.limit);
+  return c.json({ entries: items, next_cursor });
 });

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { NotificationListQuery } from '../../contract/background';
 import * as t from '../../db/schema';
-import { afterCursor, cursorTimestamp, encodeCursor } from '../lib/cursor';
+import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { notFound } from '../lib/errors';
 import { readQuery, uuidParam } from '../lib/validate';
 import { enqueueNotifications } from '../notify/outbox';
 import type { AppEnv } from '../types';
+import { equalityFilters } from './list-filters';
 
 /** The admin's outbox: every notification, its status, provider and errors. */
 export const adminNotifications = new Hono<AppEnv>();
@@ -14,12 +15,7 @@ export const adminNotifications = new Hono<AppEnv>();
 adminNotifications.get('/', async (c) => {
   const q = readQuery(c, NotificationListQuery);
   const n = t.notification_log;
-  const conds: SQL[] = [];
-  if (q.status) conds.push(eq(n.status, q.status));
-  if (q.channel) conds.push(eq(n.channel, q.channel));
-  if (q.kind) conds.push(eq(n.kind, q.kind));
-  if (q.job_id) conds.push(eq(n.job_id, q.job_id));
-  if (q.user_id) conds.push(eq(n.user_id, q.user_id));
+  const conds = equalityFilters(n, q, ['status', 'channel', 'kind', 'job_id', 'user_id']);
   if (q.cursor) conds.push(afterCursor(n.created_at, n.id, q.cursor));
   const rows = await c.var.db
     .select({
@@ -40,18 +36,14 @@ adminNotifications.get('/', async (c) => {
       created_at: n.created_at,
       sent_at: n.sent_at,
       delivered_at: n.delivered_at,
-      cursor_at: cursorTimestamp(n.created_at),
+      _cursor_at: cursorAt(n.created_at),
     })
     .from(n)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(n.created_at), desc(n.id))
     .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return c.json({
-    notifications: page.map(({ cursor_at: _c, ...row }) => row),
-    next_cursor: rows.length > q.limit && last ? encodeCursor(last.cursor_at, last.id) : null,
-  });
+  const { items, next_cursor } = page(rows, q.limit);
+  return c.json({ notifications: items, next_cursor });
 });
 
 /** Sends a failed or dead notification again (after fixing a number, a provider outage…). */
