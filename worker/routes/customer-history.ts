@@ -5,15 +5,14 @@ import * as t from '../../db/schema';
 import { actorOf, requireCustomerId } from '../lib/actor';
 import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishJobEdit } from '../realtime';
+import { dispatchStub } from '../realtime';
 import { invoiceWithBalance, paidCentsColumn, toInvoice } from '../invoices/invoices';
-import { auditor } from '../services/audit-trail';
-import { editJob } from '../services/job-edit';
 import { statusHistory, toJob, visibleJob } from '../services/jobs';
 import { priceChanges, toPriceChange } from '../services/price-changes';
 import { cancelEntry, listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
 import { log } from '../lib/log';
+import { answerJobEdit } from './jobs';
 
 /** A customer's own history: jobs, waitlist requests and invoices (under /api/v1/customers). */
 export const customerHistory = new Hono<AppEnv>();
@@ -65,10 +64,7 @@ customerHistory.get('/me/jobs/:id', async (c) => {
 customerHistory.patch('/me/jobs/:id', async (c) => {
   requireCustomerId(c);
   const id = uuidParam(c);
-  const body = await readJson(c, CustomerJobPatchBody);
-  const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
-  await publishJobEdit(c.env, job, fields);
-  return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });
+  return answerJobEdit(c, id, await readJson(c, CustomerJobPatchBody));
 });
 
 /** Requests made while the operator was paused, oldest first. */

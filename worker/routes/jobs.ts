@@ -19,7 +19,7 @@ import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { dispatchStub, publishJobEdit, publishTransition } from '../realtime';
 import { announceAssignment } from '../services/assignment';
 import { assignableDriver } from '../services/driver-directory';
-import { editJob } from '../services/job-edit';
+import { type EditBody, editJob } from '../services/job-edit';
 import { announceNewJobs, createJob } from '../services/job-create';
 import { statusHistory, toJob, type TransitionResult, transitionJob, visibleJob } from '../services/jobs';
 import { toPriceChange } from '../services/price-changes';
@@ -31,6 +31,7 @@ import { timeOnSite } from '../services/time-on-site';
 import { signedEvidencePack } from '../services/evidence';
 import { log } from '../lib/log';
 import { evidencePdfResponse, renderEvidencePdf } from '../services/evidence-pdf';
+import { evidenceJsonResponse } from './evidence-json';
 
 export const jobs = new Hono<AppEnv>();
 
@@ -100,11 +101,15 @@ jobs.get('/:id', async (c) => {
  */
 jobs.patch('/:id', async (c) => {
   const id = uuidParam(c);
-  const body = await readJson(c, JobPatchBody);
+  return answerJobEdit(c, id, await readJson(c, JobPatchBody));
+});
+
+/** Applies an edit, tells the driver, the admins and the job's room, and answers with the job and any re-quote. */
+export async function answerJobEdit(c: Context<AppEnv>, id: string, body: EditBody) {
   const { job, change, fields } = await editJob(c.var.db, actorOf(c), auditor(c), id, body);
   await publishJobEdit(c.env, job, fields);
   return c.json({ job: toJob(job), price_change: change && toPriceChange(change) });
-});
+}
 
 /** Cancels: a customer before the driver is on site, an admin any time before completion. */
 jobs.delete('/:id', async (c) => {
@@ -269,11 +274,7 @@ jobs.get('/:id/time-on-site', async (c) => {
  */
 jobs.get('/:id/evidence', async (c) => {
   const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
-  const signed = await signedEvidencePack(c.var.db, job);
-  c.header('content-disposition', `attachment; filename="evidence-${job.id}.json"`);
-  c.header('cache-control', 'private, no-store');
-  c.header('x-evidence-sha256', signed.sha256);
-  return c.json(signed);
+  return evidenceJsonResponse(c, await signedEvidencePack(c.var.db, job), `evidence-${job.id}.json`);
 });
 
 /** The same evidence pack as a PDF, its SHA-256 printed on every page (the JSON's hash). */

@@ -4,17 +4,14 @@ import { stormEvidence } from '../services/evidence';
 import { evidencePdfResponse, renderStormEvidencePdf } from '../services/evidence-pdf';
 import { findStorm } from '../services/storms';
 import type { AppEnv } from '../types';
+import { evidenceJsonResponse } from './evidence-json';
 
 /** A storm's proof of service for an insurer: every job's pack hash and one hash over them. */
 export const stormEvidenceRoutes = new Hono<AppEnv>();
 
 stormEvidenceRoutes.get('/storms/:id/evidence', async (c) => {
   const storm = await findStorm(c.var.db, uuidParam(c));
-  const evidence = await stormEvidence(c.var.db, storm);
-  c.header('content-disposition', `attachment; filename="storm-evidence-${storm.id}.json"`);
-  c.header('cache-control', 'private, no-store');
-  c.header('x-evidence-sha256', evidence.sha256);
-  return c.json(evidence);
+  return evidenceJsonResponse(c, await stormEvidence(c.var.db, storm), `storm-evidence-${storm.id}.json`);
 });
 
 stormEvidenceRoutes.get('/storms/:id/evidence.pdf', async (c) => {
