@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { AcceptInviteBody } from '../../contract/api';
 import * as t from '../../db/schema';
-import { hashPassword, INVITE_PENDING_HASH } from '../auth/passwords';
-import { assertAcceptablePassword } from '../auth/password-policy';
+import { INVITE_PENDING_HASH } from '../auth/passwords';
 import { audit } from '../lib/audit';
 import { clientIp, userAgent } from '../lib/client';
 import { readJson } from '../lib/validate';
 import { limitAuth } from '../middleware/rate-limit';
-import { consumeToken, invalidToken, issueToken, TOKEN_TTL_SECONDS } from '../services/one-time-tokens';
+import { invalidToken, issueToken, TOKEN_TTL_SECONDS } from '../services/one-time-tokens';
 import { issueSession } from '../services/sessions';
 import type { AppEnv } from '../types';
+import { acceptablePasswordHash, newPasswordFields, spendEmailLink } from './account-links';
 
 /** Drivers and admins join by invitation (POST /api/v1/admin/invites). */
 export const invitations = new Hono<AppEnv>();
@@ -23,21 +23,16 @@ export const invitations = new Hono<AppEnv>();
 invitations.post('/accept-invite', async (c) => {
   const body = await readJson(c, AcceptInviteBody);
   await limitAuth(c, 'invite', 'token');
-  await assertAcceptablePassword(c.env, body.password);
-  const hash = await hashPassword(body.password);
+  const hash = await acceptablePasswordHash(c, body.password);
   const db = c.var.db;
   const { user, enrolment } = await db.transaction(async (tx) => {
-    const { user_id } = await consumeToken(tx, body.token, 'invite');
-    const [u] = await tx
-      .update(t.users)
-      .set({
-        password_hash: hash,
-        is_active: true,
-        password_changed_at: sql`now()`,
-        email_verified_at: sql`coalesce(${t.users.email_verified_at}, now())`,
-      })
-      .where(and(eq(t.users.id, user_id), eq(t.users.password_hash, INVITE_PENDING_HASH)))
-      .returning();
+    const { user: u } = await spendEmailLink(
+      tx,
+      body.token,
+      'invite',
+      { ...newPasswordFields(hash), is_active: true },
+      eq(t.users.password_hash, INVITE_PENDING_HASH),
+    );
     if (!u) throw invalidToken();
     await audit(c, { action: 'user.invite_accepted', entity_type: 'user', entity_id: u.id, actor_user_id: u.id }, tx);
     const enrolment = u.role === 'admin' && !u.totp_enabled_at ? await issueToken(tx, u.id, 'admin_enrol') : null;

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { ChangePasswordBody } from '../../contract/api';
 import * as t from '../../db/schema';
-import { hashPassword, verifyPassword } from '../auth/passwords';
-import { assertAcceptablePassword } from '../auth/password-policy';
+import { verifyPassword } from '../auth/passwords';
 import { audit } from '../lib/audit';
 import { clientIp, userAgent } from '../lib/client';
 import { ApiError, unauthorized } from '../lib/errors';
@@ -12,6 +11,7 @@ import { assertAuthBudget, limitAuth } from '../middleware/rate-limit';
 import { endAllSessions } from '../services/session-end';
 import { issueSession } from '../services/sessions';
 import type { AppEnv } from '../types';
+import { acceptablePasswordHash, newPasswordFields } from './account-links';
 
 /** Changing the password while signed in (any role). */
 export const passwordChange = new Hono<AppEnv>();
@@ -40,14 +40,9 @@ passwordChange.post('/change-password', async (c) => {
     throw new ApiError(400, 'same_password', 'Choose a new password that differs from the current one.', [
       { field: 'new_password', message: 'is the same as the current password' },
     ]);
-  await assertAcceptablePassword(c.env, body.new_password);
-  const hash = await hashPassword(body.new_password);
+  const hash = await acceptablePasswordHash(c, body.new_password);
   const [updated] = await db.transaction(async (tx) => {
-    const rows = await tx
-      .update(t.users)
-      .set({ password_hash: hash, password_changed_at: sql`now()` })
-      .where(eq(t.users.id, user.id))
-      .returning();
+    const rows = await tx.update(t.users).set(newPasswordFields(hash)).where(eq(t.users.id, user.id)).returning();
     await audit(
       c,
       { action: 'auth.password_changed', entity_type: 'user', entity_id: user.id, actor_user_id: user.id },

@@ -2,20 +2,13 @@ import { Hono } from 'hono';
 import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import { EmailBody, PhoneCodeBody, TokenBody, VerifyPhoneBody } from '../../contract/api';
 import * as t from '../../db/schema';
-import { afterResponse } from '../lib/background';
 import { ApiError, unauthorized } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import { limitAuth } from '../middleware/rate-limit';
-import { mailer, sendPhoneCode, sendVerificationEmail } from '../services/account-mail';
-import {
-  codeSubject,
-  consumeCode,
-  consumeToken,
-  issueToken,
-  sixDigitCode,
-  TOKEN_TTL_SECONDS,
-} from '../services/one-time-tokens';
+import { mailer, sendPhoneCode } from '../services/account-mail';
+import { codeSubject, consumeCode, issueToken, sixDigitCode, TOKEN_TTL_SECONDS } from '../services/one-time-tokens';
 import type { AppEnv } from '../types';
+import { emailLinkAfterResponse, spendEmailLink } from './account-links';
 
 /** Email (required before the first job) and phone (required for SMS) verification. */
 export const accountVerification = new Hono<AppEnv>();
@@ -23,12 +16,7 @@ export const accountVerification = new Hono<AppEnv>();
 accountVerification.post('/request-email-verification', async (c) => {
   const body = await readJson(c, EmailBody);
   await limitAuth(c, 'verify_email', body.email);
-  afterResponse(c, 'verification email', async (db) => {
-    const [user] = await db.select().from(t.users).where(sql`lower(${t.users.email}) = ${body.email}`).limit(1);
-    if (!user || !user.is_active || user.suspended_at || user.email_verified_at) return;
-    const token = await issueToken(db, user.id, 'verify_email');
-    await sendVerificationEmail(mailer(c, db), user, token.id, token.raw);
-  });
+  emailLinkAfterResponse(c, body.email, 'verify_email', (user) => !user.email_verified_at);
   return c.json(
     { status: 'accepted', message: 'If that email has an unverified account, a message is on its way.' },
     202,
@@ -39,14 +27,8 @@ accountVerification.post('/request-email-verification', async (c) => {
 accountVerification.post('/verify-email', async (c) => {
   const body = await readJson(c, TokenBody);
   await limitAuth(c, 'verify_email', 'token');
-  const db = c.var.db;
-  const { user_id } = await consumeToken(db, body.token, 'verify_email');
-  const [user] = await db
-    .update(t.users)
-    .set({ email_verified_at: sql`coalesce(${t.users.email_verified_at}, now())` })
-    .where(eq(t.users.id, user_id))
-    .returning({ id: t.users.id, email: t.users.email, email_verified_at: t.users.email_verified_at });
-  return c.json({ user });
+  const { user } = await spendEmailLink(c.var.db, body.token, 'verify_email');
+  return c.json({ user: user && { id: user.id, email: user.email, email_verified_at: user.email_verified_at } });
 });
 
 /**
