@@ -70,11 +70,7 @@ function counter(c: Context<AppEnv>, scope: AuthScope, account: string) {
  * @example await limitAuth(c, 'magic_link', body.email);
  */
 export async function limitAuth(c: Context<AppEnv>, scope: AuthScope, account: string): Promise<void> {
-  const stub = counter(c, scope, account);
-  if (!stub) return;
-  const { limit, period } = settings(c.env).RATE_LIMIT_AUTH;
-  const verdict = await stub.hit(limit, period);
-  if (!verdict.allowed) throw tooManyRequests(verdict.retry_after);
+  await checkAuthBudget(c, scope, account, 'hit');
 }
 
 /**
@@ -82,9 +78,14 @@ export async function limitAuth(c: Context<AppEnv>, scope: AuthScope, account: s
  * is spent; call `limitAuth` after a failure to spend it.
  */
 export async function assertAuthBudget(c: Context<AppEnv>, scope: AuthScope, account: string): Promise<void> {
+  await checkAuthBudget(c, scope, account, 'peek');
+}
+
+/** 429 when the IP + account budget is spent; `hit` counts this attempt first, `peek` only looks. */
+async function checkAuthBudget(c: Context<AppEnv>, scope: AuthScope, account: string, how: 'hit' | 'peek') {
   const stub = counter(c, scope, account);
   if (!stub) return;
   const { limit, period } = settings(c.env).RATE_LIMIT_AUTH;
-  const verdict = await stub.peek(limit, period);
+  const verdict = await stub[how](limit, period);
   if (!verdict.allowed) throw tooManyRequests(verdict.retry_after);
 }

@@ -2,6 +2,7 @@ import { generateInvoice } from '../invoices/generate';
 import { withDb } from '../lib/db';
 import { InvoiceMessage } from '../notify/outbox';
 import { log } from '../lib/log';
+import { readMessage } from './message';
 
 const RETRY_BASE_SECONDS = 30;
 
@@ -13,19 +14,15 @@ const RETRY_BASE_SECONDS = 30;
  */
 export async function consumeInvoices(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
-    const parsed = InvoiceMessage.safeParse(msg.body);
-    if (!parsed.success) {
-      log.error({ msg: 'dropping malformed invoice message', id: msg.id });
-      msg.ack();
-      continue;
-    }
+    const invoice = readMessage(msg, InvoiceMessage, 'dropping malformed invoice message');
+    if (!invoice) continue;
     try {
-      await withDb(env, (db) => generateInvoice(env, db, parsed.data.job_id));
+      await withDb(env, (db) => generateInvoice(env, db, invoice.job_id));
       msg.ack();
     } catch (err) {
       log.error({
         msg: 'invoice generation failed; retrying',
-        job_id: parsed.data.job_id,
+        job_id: invoice.job_id,
         attempt: msg.attempts,
         err: String(err),
       });

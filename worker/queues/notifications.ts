@@ -2,6 +2,7 @@ import { withDb } from '../lib/db';
 import { deliverNotification, markDead } from '../notify/deliver';
 import { NotificationMessage } from '../notify/outbox';
 import { log } from '../lib/log';
+import { readMessage } from './message';
 
 /** Keep equal to `max_retries` of the plowdispatch-notifications consumer in wrangler.toml. */
 export const NOTIFY_MAX_RETRIES = 5;
@@ -31,13 +32,10 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
   await withDb(env, (db) =>
     Promise.all(
       batch.messages.map(async (msg) => {
-        const parsed = NotificationMessage.safeParse(msg.body);
-        if (!parsed.success) {
-          log.error({ msg: 'dropping malformed notification message', id: msg.id });
-          return msg.ack();
-        }
+        const notification = readMessage(msg, NotificationMessage, 'dropping malformed notification message');
+        if (!notification) return;
         try {
-          const outcome = await deliverNotification(env, db, parsed.data.id, {
+          const outcome = await deliverNotification(env, db, notification.id, {
             finalAttempt: msg.attempts > NOTIFY_MAX_RETRIES,
           });
           switch (outcome.kind) {
@@ -45,14 +43,14 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
             case 'failed':
               return msg.ack();
             case 'later':
-              await env.NOTIFICATIONS.send(parsed.data, { delaySeconds: outcome.delaySeconds });
+              await env.NOTIFICATIONS.send(notification, { delaySeconds: outcome.delaySeconds });
               return msg.ack();
             case 'retry':
               return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
             case 'dead_letter':
               log.error({
                 msg: 'notification dead-lettered',
-                id: parsed.data.id,
+                id: notification.id,
                 error: outcome.error,
               });
               return msg.retry();
@@ -60,7 +58,7 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
         } catch (err) {
           log.error({
             msg: 'notification delivery crashed; retrying',
-            id: parsed.data.id,
+            id: notification.id,
             err: String(err),
           });
           msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
@@ -77,14 +75,10 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
 export async function consumeDeadNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   await withDb(env, async (db) => {
     for (const msg of batch.messages) {
-      const parsed = NotificationMessage.safeParse(msg.body);
-      if (!parsed.success) {
-        log.error({ msg: 'malformed message in notifications DLQ', id: msg.id });
-        msg.ack();
-        continue;
-      }
-      await markDead(db, parsed.data.id);
-      log.error({ msg: 'notification is dead', id: parsed.data.id });
+      const notification = readMessage(msg, NotificationMessage, 'malformed message in notifications DLQ');
+      if (!notification) continue;
+      await markDead(db, notification.id);
+      log.error({ msg: 'notification is dead', id: notification.id });
       msg.ack();
     }
   });
