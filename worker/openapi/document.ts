@@ -145,28 +145,37 @@ function tagOf(honoPath: string): string {
   return honoPath.split('/')[3] ?? 'meta';
 }
 
-const TAGS = [
-  { name: 'auth', description: 'Accounts and sessions: access JWT (15 min) + rotating refresh token (30 days).' },
-  { name: 'customers', description: 'The signed-in customer: profile, locations, jobs, waitlist, invoices.' },
-  { name: 'pricing', description: 'Driveway tiers and quotes.' },
-  { name: 'jobs', description: 'Requests and the server-enforced job state machine.' },
-  { name: 'drivers', description: 'Drivers: profile, availability, their jobs.' },
-  { name: 'waitlist', description: 'Requests made while the operator is not taking new jobs.' },
-  { name: 'invoices', description: 'Invoices, payments and refunds.' },
-  {
-    name: 'admin',
-    description:
-      'Operator setup, dispatch board, reports, accounts, audit log, notification outbox, service contracts, storms.',
-  },
-  { name: 'files', description: 'Uploads and private files behind signed URLs.' },
-  { name: 'push', description: 'Web Push subscriptions.' },
-  { name: 'webhooks', description: 'Provider callbacks, authenticated by their signatures.' },
-  { name: 'realtime', description: 'The WebSocket endpoint and its message protocol.' },
-  { name: 'health', description: 'Liveness and readiness probes.' },
-  { name: 'addresses', description: 'Address suggestions as people type, from the configured geocoder.' },
-  { name: 'maps', description: 'The basemap the web apps draw, from the operator’s own R2 bucket.' },
-  { name: 'meta', description: 'This document.' },
-];
+/** The tags in the order the document lists them, each with its description. */
+const TAGS: Record<string, string> = {
+  auth: 'Accounts and sessions: access JWT (15 min) + rotating refresh token (30 days).',
+  customers: 'The signed-in customer: profile, locations, jobs, waitlist, invoices.',
+  pricing: 'Driveway tiers and quotes.',
+  jobs: 'Requests and the server-enforced job state machine.',
+  drivers: 'Drivers: profile, availability, their jobs.',
+  waitlist: 'Requests made while the operator is not taking new jobs.',
+  invoices: 'Invoices, payments and refunds.',
+  admin:
+    'Operator setup, dispatch board, reports, accounts, audit log, notification outbox, service contracts, storms.',
+  files: 'Uploads and private files behind signed URLs.',
+  push: 'Web Push subscriptions.',
+  webhooks: 'Provider callbacks, authenticated by their signatures.',
+  realtime: 'The WebSocket endpoint and its message protocol.',
+  health: 'Liveness and readiness probes.',
+  addresses: 'Address suggestions as people type, from the configured geocoder.',
+  maps: 'The basemap the web apps draw, from the operator’s own R2 bucket.',
+  meta: 'This document.',
+};
+
+/** One OpenAPI parameter; without a description the key is left out. */
+function parameter(
+  name: string,
+  where: 'path' | 'query',
+  required: boolean,
+  description: string | undefined,
+  schema: unknown,
+): Json {
+  return { name, in: where, required, ...(description ? { description } : {}), schema };
+}
 
 /** A query schema's properties as OpenAPI query parameters. */
 function queryParameters(component: Json, name: string): Json[] {
@@ -175,42 +184,25 @@ function queryParameters(component: Json, name: string): Json[] {
   const required = new Set((component.required as string[] | undefined) ?? []);
   return Object.entries(props).map(([param, schema]) => {
     const { description, ...rest } = schema;
-    return {
-      name: param,
-      in: 'query',
-      required: required.has(param),
-      ...(description ? { description } : {}),
-      schema: rest,
-    };
+    return parameter(param, 'query', required.has(param), description as string | undefined, rest);
   });
 }
 
 function pathParameters(honoPath: string): Json[] {
   const params: Json[] = [...honoPath.matchAll(/:(\w+)/g)].map((m) =>
     m[1] === 'name'
-      ? {
-          name: 'name',
-          in: 'path',
-          required: true,
-          description: 'A file name, e.g. `basemap.pmtiles`.',
-          schema: { type: 'string' },
-        }
-      : {
-          name: m[1],
-          in: 'path',
-          required: true,
-          description: 'A UUID; anything else, or a resource that is not yours, is 404.',
-          schema: { type: 'string', format: 'uuid' },
-        },
+      ? parameter('name', 'path', true, 'A file name, e.g. `basemap.pmtiles`.', { type: 'string' })
+      : parameter(m[1]!, 'path', true, 'A UUID; anything else, or a resource that is not yours, is 404.', {
+          type: 'string',
+          format: 'uuid',
+        }),
   );
   if (honoPath.endsWith('/*')) {
-    params.push({
-      name: 'key',
-      in: 'path',
-      required: true,
-      description: 'The R2 object key as issued; it contains slashes, sent as they are.',
-      schema: { type: 'string' },
-    });
+    params.push(
+      parameter('key', 'path', true, 'The R2 object key as issued; it contains slashes, sent as they are.', {
+        type: 'string',
+      }),
+    );
   }
   return params;
 }
@@ -265,13 +257,8 @@ function operation(key: string, doc: RouteDoc, schemas: Record<string, Json>, na
     parameters.push(...queryParameters(schemas[name]!, name));
   }
   for (const p of doc.extraQuery ?? []) {
-    parameters.push({
-      name: p.name,
-      in: 'query',
-      required: p.required ?? false,
-      description: p.description,
-      schema: p.schema ? ref(nameOf(p.schema, 'query')) : { type: 'string' },
-    });
+    const schema = p.schema ? ref(nameOf(p.schema, 'query')) : { type: 'string' };
+    parameters.push(parameter(p.name, 'query', p.required ?? false, p.description, schema));
   }
   const roles = isPublic || access === undefined ? [] : [...access];
   const accessLine = isPublic
@@ -409,7 +396,7 @@ export function buildOpenApiDocument(): Json {
       ].join('\n'),
     },
     servers: [{ url: '/', description: 'The Worker that serves this document.' }],
-    tags: TAGS,
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
       schemas: keptSchemas,
