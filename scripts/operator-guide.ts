@@ -23,14 +23,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { totpAt } from '../worker/auth/totp';
 import { sha256Hex } from '../worker/lib/ids';
-import { startApp, type RunningApp } from './lib/app';
+import { freePort, startApp, type RunningApp } from './lib/app';
 import { checkEnvironments, readAllEnvironments } from './lib/deploy-config';
 import { parseDryRun, runCaptured } from './lib/dry-run';
 import { migrationsStatus } from './lib/migrate';
@@ -85,17 +84,6 @@ async function queryOne<T extends pg.QueryResultRow>(
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** `npx wrangler a b c NAME --flags` → checks `wrangler a b c --help` exists in the pinned wrangler. */

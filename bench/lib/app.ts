@@ -1,22 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp, type RunningApp, type StartAppOptions } from '../../scripts/lib/app';
+import { freePort, startApp, type RunningApp, type StartAppOptions } from '../../scripts/lib/app';
 import { totpAt } from '../../worker/auth/totp';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** The app as `npm start` runs it, on a throw-away copy of the embedded DB (or DATABASE_URL). */
 export async function startBenchApp(): Promise<RunningApp> {

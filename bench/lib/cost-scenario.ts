@@ -7,6 +7,7 @@ import { addUnits, billed, diff, readMeter, scaleUnits, tableBytes, type Units, 
 import type { MeterTally } from './meter-tally';
 import { processCpuMs } from './proc-cpu';
 import { gpsLogRows } from './fleet-stream';
+import { locationPing } from './location-ping';
 import { seedFleet } from './seed-fleet';
 
 /** The driver app's GPS cadence while moving (web/src/driver/use-gps-stream.ts MIN_INTERVAL_MS). */
@@ -311,18 +312,7 @@ export async function measure(opts: ScenarioOptions): Promise<Measured> {
     let seq = 0;
     const ping = (k: number) => {
       const n = ++seq;
-      drivers[k]!.send({
-        type: 'location_ping',
-        payload: {
-          lat: 43.2 + (n % 300) / 1e4,
-          lng: -71.55 + k / 1e3,
-          accuracy: 6,
-          heading: 90,
-          speed: 9,
-          recorded_at: new Date().toISOString(),
-          client_event_id: `cost-gps-${k}-${n}`,
-        },
-      });
+      drivers[k]!.send(locationPing(43.2 + (n % 300) / 1e4, -71.55 + k / 1e3, `cost-gps-${k}-${n}`));
     };
     // First fix of each driver (the dispatch object looks their job up), then its flush.
     for (let k = 0; k < drivers.length; k++) ping(k);

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { locationPing } from './location-ping';
 import type { LoadJob } from './ws-load';
 
 /**
@@ -68,20 +69,7 @@ export async function streamFleet(
       const id = `${tag}-${i}-${n}`;
       pending.set(id, performance.now());
       sent++;
-      sockets[i]!.send(
-        JSON.stringify({
-          type: 'location_ping',
-          payload: {
-            lat: 43.2 + (n % 500) / 1e4,
-            lng: -71.5 + i / 1e3,
-            accuracy: 6,
-            heading: 90,
-            speed: 9,
-            recorded_at: new Date().toISOString(),
-            client_event_id: id,
-          },
-        }),
-      );
+      sockets[i]!.send(JSON.stringify(locationPing(43.2 + (n % 500) / 1e4, -71.5 + i / 1e3, id)));
     };
     timers.push(
       setTimeout(

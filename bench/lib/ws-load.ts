@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { summarize, type Summary } from './stats';
+import { locationPing } from './location-ping';
 
 /**
  * Where a run's sockets connect: our app, or a reference relay. URLs are templates with
@@ -172,20 +173,8 @@ export async function runScenario(target: Target, s: Scenario, log: (l: string) 
         sentAt.set(`${job.driver_id}|${ts}`, performance.now());
         sentWhileMeasuring++;
       }
-      drivers[i]!.send(
-        JSON.stringify({
-          type: 'location_ping',
-          payload: {
-            lat: 43.2 + (n % 1000) / 1e5,
-            lng: -71.5,
-            accuracy: 5,
-            heading: 90,
-            speed: 8,
-            recorded_at: ts,
-            client_event_id: `bench-${run}-${n}`,
-          },
-        }),
-      );
+      const fix = locationPing(43.2 + (n % 1000) / 1e5, -71.5, `bench-${run}-${n}`, { accuracy: 5, speed: 8 }, ts);
+      drivers[i]!.send(JSON.stringify(fix));
     };
     starters.push(
       setTimeout(

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { hostPortOf, openDatabase } from './database';
 import { migrate } from './migrate';
@@ -16,6 +17,18 @@ export interface RunningApp {
   /** Where its local Durable Object / R2 / Queue state lives (`wrangler … --persist-to`). */
   persistTo: string;
   stop(): Promise<void>;
+}
+
+/** A local TCP port nothing listens on now, for a server started next. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export interface StartAppOptions {
