@@ -60,15 +60,8 @@ export async function saveServiceArea(tx: Tx, audit: RecordAudit, input: Service
 
 export type TierRow = typeof t.pricing_config.$inferSelect;
 
-export function toTier(row: TierRow) {
-  return {
-    id: row.id,
-    tier_label: row.tier_label,
-    price_cents: row.price_cents,
-    sort_order: row.sort_order,
-    is_active: row.is_active,
-    updated_at: row.updated_at,
-  };
+export function toTier({ id, tier_label, price_cents, sort_order, is_active, updated_at }: TierRow) {
+  return { id, tier_label, price_cents, sort_order, is_active, updated_at };
 }
 
 /** Every tier, active first in picker order, then the switched-off ones. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { METERS_PER_MILE, pointSql } from '../../db/geo';
 import type { Db } from '../lib/db';
@@ -7,13 +7,9 @@ import { ApiError } from '../lib/errors';
 type Queryable = Pick<Db, 'select' | 'execute'>;
 
 export async function activeTiers(db: Queryable) {
+  const { id, tier_label, price_cents, sort_order } = getTableColumns(t.pricing_config);
   return db
-    .select({
-      id: t.pricing_config.id,
-      tier_label: t.pricing_config.tier_label,
-      price_cents: t.pricing_config.price_cents,
-      sort_order: t.pricing_config.sort_order,
-    })
+    .select({ id, tier_label, price_cents, sort_order })
     .from(t.pricing_config)
     .where(eq(t.pricing_config.is_active, true))
     .orderBy(asc(t.pricing_config.sort_order), asc(t.pricing_config.id));
