@@ -7,7 +7,7 @@ import { useResource } from '../lib/hooks';
 import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
-import { Field, type FieldProps } from '../ui/Field';
+import { Checkbox, Field, type FieldProps } from '../ui/Field';
 import { MapView } from '../map/MapView';
 import type { LatLng } from '../lib/geo';
 import { listCustomers } from './admin-api';
@@ -262,14 +262,9 @@ function ContractEditor({ initial, onDone }: { initial: Partial<Contract>; onDon
         <label htmlFor={`${id}-notes`}>{s.notes}</label>
         <textarea id={`${id}-notes`} rows={2} maxLength={1000} value={f.notes} onChange={set('notes')} />
       </div>
-      <label className="row">
-        <input
-          type="checkbox"
-          checked={f.by_phone}
-          onChange={(e) => setF((x) => ({ ...x, by_phone: e.target.checked }))}
-        />
+      <Checkbox className="row" checked={f.by_phone} onChecked={(on) => setF((x) => ({ ...x, by_phone: on }))}>
         {s.byPhone}
-      </label>
+      </Checkbox>
       {problem && (
         <p className="field-error" role="alert">
           {problem}

@@ -10,7 +10,7 @@ import { MapView } from '../map/MapView';
 import type { MapMarker } from '../map/types';
 import { DataTable, type DataTableProps, TableHead } from '../ui/DataTable';
 import { ErrorNotice, toastError } from '../ui/ErrorNotice';
-import { Field, fieldSetter, PhoneField } from '../ui/Field';
+import { draftFields, Field, PHONE_INPUT } from '../ui/Field';
 import { StatusTag } from '../ui/StatusTag';
 import {
   activateUser,
@@ -204,7 +204,7 @@ export function DriversPage() {
   const [confirm, setConfirm] = useState<string | null>(null);
   const [suspended, setSuspended] = useState<Record<string, boolean>>({});
   const [fields, setFields] = useState<Record<string, string>>({});
-  const set = fieldSetter(setForm);
+  const field = draftFields(id, form, setForm, fields);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -301,34 +301,9 @@ export function DriversPage() {
       <form className="card" onSubmit={submit} aria-labelledby={`${id}-invite`}>
         <h2 id={`${id}-invite`}>{s.invite}</h2>
         <div className="grid-3">
-          <Field
-            id={`${id}-name`}
-            label={s.name}
-            required
-            maxLength={FIELD_MAX.name}
-            value={form.full_name}
-            onValue={set('full_name')}
-            error={fields.full_name}
-          />
-          <Field
-            id={`${id}-email`}
-            label={s.email}
-            type="email"
-            required
-            maxLength={FIELD_MAX.email}
-            value={form.email}
-            onValue={set('email')}
-            error={fields.email}
-          />
-          <PhoneField
-            id={`${id}-phone`}
-            label={s.phone}
-            autoComplete="off"
-            placeholder={strings.phonePlaceholder}
-            value={form.phone}
-            onValue={set('phone')}
-            error={fields.phone}
-          />
+          {field('full_name', s.name, { required: true, maxLength: FIELD_MAX.name })}
+          {field('email', s.email, { type: 'email', required: true, maxLength: FIELD_MAX.email })}
+          {field('phone', s.phone, { ...PHONE_INPUT, autoComplete: 'off', placeholder: strings.phonePlaceholder })}
         </div>
         <button type="submit" className="button button--primary" disabled={busy}>
           {s.send}

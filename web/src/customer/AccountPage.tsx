@@ -14,7 +14,7 @@ import {
 } from './jobs-api';
 import { api, session } from './session';
 import { strings } from './strings';
-import { draftFields, Field, PHONE_INPUT, SIX_DIGIT_CODE } from '../ui/Field';
+import { Checkbox, draftFields, Field, PHONE_INPUT, SIX_DIGIT_CODE } from '../ui/Field';
 import { FIELD_MAX } from '../../../contract/field-messages';
 import { ChangePasswordForm } from '../ui/ChangePasswordForm';
 import { Dialog } from '../ui/Dialog';
@@ -83,10 +83,9 @@ export function SmsConsentCheckbox({
   disabled?: boolean;
 }) {
   return (
-    <label className="choice">
-      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+    <Checkbox checked={checked} disabled={disabled} onChecked={onChange}>
       <span className="choice__main">{strings.auth.smsConsent}</span>
-    </label>
+    </Checkbox>
   );
 }
 

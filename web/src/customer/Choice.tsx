@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import { Field } from '../ui/Field';
+import { ChoiceBox, Field } from '../ui/Field';
 
 /** One radio choice, its whole box clickable. */
 export function Choice(props: {
@@ -10,18 +10,8 @@ export function Choice(props: {
   className?: string;
   children: ReactNode;
 }) {
-  return (
-    <label className={props.className ?? 'choice'}>
-      <input
-        type="radio"
-        name={props.name}
-        value={props.value}
-        checked={props.checked}
-        onChange={() => props.onPick()}
-      />
-      {props.children}
-    </label>
-  );
+  const { onPick, ...box } = props;
+  return <ChoiceBox type="radio" onChange={() => onPick()} {...box} />;
 }
 
 /** The state behind a `WhenFieldset`: whether the job waits, and for when (a `datetime-local` value). */

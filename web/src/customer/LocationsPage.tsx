@@ -17,7 +17,7 @@ import {
 } from './jobs-api';
 import { strings } from './strings';
 import { AddressField } from '../ui/AddressField';
-import { Field, fieldSetter, type FieldProps } from '../ui/Field';
+import { Checkbox, Field, fieldSetter, type FieldProps } from '../ui/Field';
 
 /** Saved places: address + a pin on the driveway (from the address, the phone's GPS, or a tap). */
 export function LocationsPage() {
@@ -280,14 +280,9 @@ function LocationForm({ onSaved, onCancel }: { onSaved: (l: ServiceLocation) => 
       <p className="hint" aria-live="polite">
         {pin ? s.pinSet(pin.lat, pin.lng) : showMap ? s.pinOnMap : s.pinUnset}
       </p>
-      <label className="choice">
-        <input
-          type="checkbox"
-          checked={form.is_default}
-          onChange={(e) => setForm((f) => ({ ...f, is_default: e.target.checked }))}
-        />
+      <Checkbox checked={form.is_default} onChecked={(on) => setForm((f) => ({ ...f, is_default: on }))}>
         <span className="choice__main">{s.isDefault}</span>
-      </label>
+      </Checkbox>
       <FormAlert message={error} />
       <div className="row">
         <button type="submit" className="button button--primary" disabled={busy}>

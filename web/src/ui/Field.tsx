@@ -172,6 +172,37 @@ export function SelectField(props: {
   );
 }
 
+/** A radio button or checkbox and its words, the whole line (a `.choice` box unless `className` says) clickable. */
+export function ChoiceBox({
+  className,
+  children,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'className' | 'children'> & {
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className={className ?? 'choice'}>
+      <input {...input} />
+      {children}
+    </label>
+  );
+}
+
+/** A checkbox in a `ChoiceBox`. */
+export function Checkbox({
+  onChecked,
+  ...props
+}: {
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+  disabled?: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
+  return <ChoiceBox type="checkbox" onChange={(e) => onChecked(e.target.checked)} {...props} />;
+}
+
 /** A form's primary button and its cancel button, in the row every dialog and inline form uses. */
 export function FormActions(props: { submit: ReactNode; disabled: boolean; cancel: ReactNode; onCancel: () => void }) {
   return (
