@@ -18,6 +18,7 @@ import type { BoardCard, BoardColumn, BulkJobsResult, WaitlistItem } from '../..
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { Link, navigate } from '../lib/router';
+import { OpenLink } from '../ui/OpenLink';
 import { toast } from '../lib/toast';
 import { ConnectionBadge } from '../ui/ConnectionBadge';
 import { Dialog } from '../ui/Dialog';
@@ -620,13 +621,7 @@ function Card({
         </form>
       )}
       <div className="row board-card__actions">
-        <Link
-          className="button button--secondary"
-          href={`/admin/jobs/${card.id}`}
-          aria-label={`${s.open}: ${card.job_address}`}
-        >
-          {s.open}
-        </Link>
+        <OpenLink href={`/admin/jobs/${card.id}`} label={s.open} of={card.job_address} />
         {targets.length > 0 && <MoveMenu address={card.job_address} targets={targets} onMove={onMove} />}
       </div>
     </article>

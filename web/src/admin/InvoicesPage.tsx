@@ -143,6 +143,11 @@ function InvoicePanel({
   const { invoice, payments } = detail.data;
   const open = invoice.status === 'draft' || invoice.status === 'sent';
   const refundable = invoice.status === 'paid' || invoice.status === 'partially_refunded';
+  const action = (kind: 'secondary' | 'danger', label: string, call: (id: string) => Promise<unknown>, ok: string) => (
+    <button type="button" className={`button button--${kind}`} onClick={() => void run(() => call(invoice.id), ok)}>
+      {label}
+    </button>
+  );
   const pay = (e: FormEvent) => {
     e.preventDefault();
     const cents = amount ? toCents(amount) : undefined;
@@ -197,24 +202,8 @@ function InvoicePanel({
         <OpenButton open={() => openInvoicePdf(invoice.id)} strings={strings.errors}>
           {s.pdf}
         </OpenButton>
-        {invoice.status !== 'void' && invoice.job_id && (
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => void run(() => resendInvoice(invoice.id), s.resent)}
-          >
-            {s.resend}
-          </button>
-        )}
-        {open && (
-          <button
-            type="button"
-            className="button button--danger"
-            onClick={() => void run(() => voidInvoice(invoice.id), s.voided)}
-          >
-            {s.void}
-          </button>
-        )}
+        {invoice.status !== 'void' && invoice.job_id && action('secondary', s.resend, resendInvoice, s.resent)}
+        {open && action('danger', s.void, voidInvoice, s.voided)}
       </div>
       {open && invoice.job_id && (
         <form className="row" onSubmit={pay} aria-label={s.recordPayment}>

@@ -2,6 +2,7 @@ import type { Job } from '../../../contract/responses';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useResource } from '../lib/hooks';
 import { Link } from '../lib/router';
+import { OpenLink } from '../ui/OpenLink';
 import { signedFileUrl } from '../lib/upload';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { StatusTag } from '../ui/StatusTag';
@@ -46,13 +47,7 @@ export function JobsPage() {
             <div className="row">
               <span className="muted">{s.requestedAt(formatDateTime(job.requested_at))}</span>
               <span className="app__spacer" />
-              <Link
-                className="button button--secondary"
-                href={`/customer/jobs/${job.id}`}
-                aria-label={`${s.open}: ${job.job_address}`}
-              >
-                {s.open}
-              </Link>
+              <OpenLink href={`/customer/jobs/${job.id}`} label={s.open} of={job.job_address} />
             </div>
           </li>
         ))}
