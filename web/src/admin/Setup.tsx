@@ -141,6 +141,10 @@ export function TierEditor({
   useEffect(() => setRows(initial.map((t) => ({ ...t, dollars: (t.price_cents / 100).toFixed(2) }))), [initial]);
   const update = (i: number, patch: Partial<(typeof rows)[number]>) =>
     setRows((r) => r.map((x, k) => (k === i ? { ...x, ...patch } : x)));
+  const addRow = () =>
+    setRows((r) => [...r, { tier_label: '', price_cents: 0, sort_order: r.length + 1, is_active: true, dollars: '' }]);
+  const resetDefaults = () =>
+    setRows(NE_2026_TIERS.map((t, i) => ({ ...t, id: rows[i]?.id, dollars: (t.price_cents / 100).toFixed(2) })));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -210,26 +214,11 @@ export function TierEditor({
       </table>
       <div className="row">
         {rows.length < 6 && (
-          <button
-            type="button"
-            className="button button--ghost"
-            onClick={() =>
-              setRows((r) => [
-                ...r,
-                { tier_label: '', price_cents: 0, sort_order: r.length + 1, is_active: true, dollars: '' },
-              ])
-            }
-          >
+          <button type="button" className="button button--ghost" onClick={addRow}>
             {s.add}
           </button>
         )}
-        <button
-          type="button"
-          className="button button--ghost"
-          onClick={() =>
-            setRows(NE_2026_TIERS.map((t, i) => ({ ...t, id: rows[i]?.id, dollars: (t.price_cents / 100).toFixed(2) })))
-          }
-        >
+        <button type="button" className="button button--ghost" onClick={resetDefaults}>
           {s.resetDefaults}
         </button>
         <span className="app__spacer" />

@@ -6,6 +6,14 @@ import type { ErrorStrings, SignInStrings } from './strings';
 import { Field, PasswordField } from './Field';
 import { useFormSubmit } from './form-submit';
 
+/** The authenticator's six digits (a space allowed in the middle), or one of the recovery codes. */
+const AUTHENTICATOR_CODE = {
+  type: 'text',
+  inputMode: 'numeric',
+  autoComplete: 'one-time-code',
+  pattern: '[0-9 ]{6,7}|[A-Za-z0-9\\-]{8,20}',
+} as const;
+
 /**
  * Email + password (+ a TOTP code for the admin portal). On success the session store
  * changes and the app re-renders signed in; nothing to navigate.
@@ -56,25 +64,21 @@ export function SignInForm({
         />
         <PasswordField id={`${id}-password`} label={strings.password} value={password} onValue={setPassword} />
         {withTotp && (
-          <div className="field">
-            <label htmlFor={`${id}-totp`}>{strings.totp}</label>
-            <input
-              id={`${id}-totp`}
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9 ]{6,7}|[A-Za-z0-9\-]{8,20}"
-              required
-              value={totp}
-              onChange={(e) => setTotp(e.target.value)}
-              aria-describedby={strings.totpHint ? `${id}-totp-hint` : undefined}
-            />
+          <Field
+            id={`${id}-totp`}
+            label={strings.totp}
+            {...AUTHENTICATOR_CODE}
+            required
+            value={totp}
+            onValue={setTotp}
+            aria-describedby={strings.totpHint ? `${id}-totp-hint` : undefined}
+          >
             {strings.totpHint && (
               <p id={`${id}-totp-hint`} className="hint">
                 {strings.totpHint}
               </p>
             )}
-          </div>
+          </Field>
         )}
         <FormAlert message={error} />
         <button type="submit" className="button button--primary button--block" disabled={busy}>
