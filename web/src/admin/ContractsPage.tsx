@@ -8,6 +8,7 @@ import { toast } from '../lib/toast';
 import { DataTable } from '../ui/DataTable';
 import { ErrorNotice, errorMessage, toastError } from '../ui/ErrorNotice';
 import { Checkbox, Field, type FieldProps } from '../ui/Field';
+import { PHONE_EXAMPLE } from '../ui/strings';
 import { MapView } from '../map/MapView';
 import type { LatLng } from '../lib/geo';
 import { listCustomers } from './admin-api';
@@ -341,7 +342,7 @@ function PhoneInForm({ onAdded }: { onAdded: (customerId: string, locationId: st
         {input('phone', s.phone, 'phone', {
           required: true,
           type: 'tel',
-          placeholder: strings.phonePlaceholder,
+          placeholder: PHONE_EXAMPLE,
           maxLength: FIELD_MAX.phone,
         })}
         {input('email', s.email, 'email', { type: 'email', maxLength: FIELD_MAX.email })}

@@ -303,7 +303,7 @@ export function DriversPage() {
         <div className="grid-3">
           {field('full_name', s.name, { required: true, maxLength: FIELD_MAX.name })}
           {field('email', s.email, { type: 'email', required: true, maxLength: FIELD_MAX.email })}
-          {field('phone', s.phone, { ...PHONE_INPUT, autoComplete: 'off', placeholder: strings.phonePlaceholder })}
+          {field('phone', s.phone, { ...PHONE_INPUT, autoComplete: 'off' })}
         </div>
         <button type="submit" className="button button--primary" disabled={busy}>
           {s.send}

@@ -291,14 +291,7 @@ function OfficePhone() {
   });
   return (
     <CardForm title={s.title} intro={s.intro} onSubmit={save}>
-      <PhoneField
-        id={`${id}-phone`}
-        label={s.label}
-        placeholder={strings.phonePlaceholder}
-        value={phone}
-        onValue={setPhone}
-        error={error ?? undefined}
-      />
+      <PhoneField id={`${id}-phone`} label={s.label} value={phone} onValue={setPhone} error={error ?? undefined} />
       <button type="submit" className="button button--primary" disabled={busy}>
         {s.save}
       </button>

@@ -244,7 +244,6 @@ export const strings = {
     badAmount: 'Enter an amount in dollars, such as 85 or 85.50.',
   },
   unavailable: (what: string) => `${what} is not available on this server yet.`,
-  phonePlaceholder: '+1 603 555 0100',
   loading: 'Loading…',
   loadMore: 'Load more',
   board: {

@@ -245,7 +245,7 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
       <h2 id={`${id}-title`}>{v.phoneTitle}</h2>
       <p className="muted">{v.phoneBody}</p>
       <form onSubmit={send}>
-        {field('phone', v.phoneLabel, { ...PHONE_INPUT, placeholder: v.phonePlaceholder })}
+        {field('phone', v.phoneLabel, PHONE_INPUT)}
         <button type="submit" className="button button--secondary">
           {v.sendCode}
         </button>

@@ -6,7 +6,7 @@ import { register, requestMagicLink } from './jobs-api';
 import { SmsConsentCheckbox } from './AccountPage';
 import { session } from './session';
 import { strings } from './strings';
-import { Field, fieldSetter, type FieldProps } from '../ui/Field';
+import { Field, fieldSetter, PHONE_INPUT, type FieldProps } from '../ui/Field';
 import { useFormSubmit } from '../ui/form-submit';
 import { FIELD_MAX } from '../../../contract/field-messages';
 
@@ -93,13 +93,7 @@ function RegisterForm() {
           maxLength: FIELD_MAX.password,
           required: true,
         })}
-        {input('phone', a.phone, {
-          type: 'tel',
-          autoComplete: 'tel',
-          inputMode: 'tel',
-          placeholder: a.phonePlaceholder,
-          maxLength: FIELD_MAX.phone,
-        })}
+        {input('phone', a.phone, PHONE_INPUT)}
         <p className="hint">{a.phoneHint}</p>
         <SmsConsentCheckbox checked={smsConsent} onChange={setSmsConsent} />
         <FormAlert message={error} />

@@ -1,6 +1,15 @@
 import type { JobStatus } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
+import {
+  ERRORS,
+  LIVE_CONNECTION,
+  PASSWORD_CHANGE,
+  PHONE_EXAMPLE,
+  SHELL,
+  STATUS_ICON,
+  agoWords,
+  distanceWords,
+} from '../ui/strings';
 import { FEET_PER_METER } from '../lib/geo';
 import { SMS_CONSENT_TEXT } from '../../../contract/sms-consent';
 
@@ -85,8 +94,7 @@ export const strings = {
     fullName: 'Full name',
     phone: 'Mobile phone (optional, for text updates)',
     smsConsent: SMS_CONSENT_TEXT,
-    phoneHint: 'With country code, e.g. +1 603 555 0100.',
-    phonePlaceholder: '+1 603 555 0100',
+    phoneHint: `With country code, e.g. ${PHONE_EXAMPLE}.`,
     newPassword: 'Password (at least 10 characters)',
     registerSubmit: 'Create account',
     registering: 'Creating account…',
@@ -109,7 +117,6 @@ export const strings = {
     phoneTitle: 'Text message updates',
     phoneBody: 'Confirm your mobile number to get a text when your plow is on the way and when it arrives.',
     phoneLabel: 'Mobile phone',
-    phonePlaceholder: '+1 603 555 0100',
     sendCode: 'Text me a code',
     codeSent: 'We texted you a 6-digit code.',
     codeLabel: '6-digit code',

@@ -1,5 +1,6 @@
 import type { Dispatch, InputHTMLAttributes, ReactNode, SetStateAction } from 'react';
 import { FIELD_MAX } from '../../../contract/field-messages';
+import { PHONE_EXAMPLE } from './strings';
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'children'>;
 
@@ -65,7 +66,7 @@ export function FieldError({ id, message }: { id?: string; message: string | nul
 
 /**
  * A phone number: the phone keypad, the browser's autofill of the user's own number
- * (`autoComplete="off"` for someone else's) and the API's length limit.
+ * (`autoComplete="off"` for someone else's), an example as placeholder and the API's length limit.
  */
 export function PhoneField(props: Omit<FieldProps, 'type' | 'inputMode' | 'maxLength'>) {
   return <Field {...PHONE_INPUT} {...props} />;
@@ -85,6 +86,7 @@ export const PHONE_INPUT = {
   inputMode: 'tel',
   autoComplete: 'tel',
   maxLength: FIELD_MAX.phone,
+  placeholder: PHONE_EXAMPLE,
 } as const satisfies Partial<FieldProps>;
 
 /**

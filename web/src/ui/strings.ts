@@ -113,6 +113,9 @@ export const STATUS_ICON: Record<JobStatus, string> = {
   disputed: '!',
 };
 
+/** How a phone number is best typed: shown in every phone box and in the hints beside them. */
+export const PHONE_EXAMPLE = '+1 603 555 0100';
+
 /** A driver's status as the office says it (the driver's own app words two of them its own way). */
 export const DRIVER_STATUS: Readonly<Record<DriverStatus, string>> = {
   available: 'Available',
