@@ -3,16 +3,8 @@ import type { DriverStatus, JobStatus } from '../../../contract/enums';
 import type { HealthConcern } from '../../../contract/health';
 import type { AuditAction } from '../../../contract/audit';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import {
-  DRIVER_STATUS,
-  ERRORS,
-  LIVE_CONNECTION,
-  PASSWORD_CHANGE,
-  SHELL,
-  STATUS_ICON,
-  agoWords,
-  distanceWords,
-} from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
+import { DRIVER_STATUS } from '../ui/strings';
 
 /** Every word the admin portal shows. */
 

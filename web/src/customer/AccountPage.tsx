@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { ApiError } from '../lib/api';
 import type { CustomerProfile } from '../../../contract/responses';
 import { useResource } from '../lib/hooks';
@@ -240,24 +240,21 @@ function PhoneVerification({ profile, onVerified }: { profile: CustomerProfile |
     setNote({ ok: true, text: v.phoneVerified });
     onVerified();
   });
+  /** One of the two one-box forms: the number to text, then the code it got. */
+  const step = (onSubmit: (e: FormEvent) => void, input: ReactNode, button: string, kind: 'primary' | 'secondary') => (
+    <form onSubmit={onSubmit}>
+      {input}
+      <button type="submit" className={`button button--${kind}`}>
+        {button}
+      </button>
+    </form>
+  );
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{v.phoneTitle}</h2>
       <p className="muted">{v.phoneBody}</p>
-      <form onSubmit={send}>
-        {field('phone', v.phoneLabel, PHONE_INPUT)}
-        <button type="submit" className="button button--secondary">
-          {v.sendCode}
-        </button>
-      </form>
-      {sent && (
-        <form onSubmit={confirm}>
-          {field('code', v.codeLabel, SIX_DIGIT_CODE)}
-          <button type="submit" className="button button--primary">
-            {v.confirmCode}
-          </button>
-        </form>
-      )}
+      {step(send, field('phone', v.phoneLabel, PHONE_INPUT), v.sendCode, 'secondary')}
+      {sent && step(confirm, field('code', v.codeLabel, SIX_DIGIT_CODE), v.confirmCode, 'primary')}
       {note && (
         <p className={`notice ${note.ok ? 'notice--ok' : 'notice--error'}`} role="status">
           {note.text}

@@ -1,15 +1,7 @@
 import type { JobStatus } from '../../../contract/enums';
 import type { ConnectionStrings, ErrorStrings, ShellStrings, SignInStrings } from '../ui/strings';
-import {
-  ERRORS,
-  LIVE_CONNECTION,
-  PASSWORD_CHANGE,
-  PHONE_EXAMPLE,
-  SHELL,
-  STATUS_ICON,
-  agoWords,
-  distanceWords,
-} from '../ui/strings';
+import { ERRORS, LIVE_CONNECTION, PASSWORD_CHANGE, SHELL, STATUS_ICON, agoWords, distanceWords } from '../ui/strings';
+import { PHONE_EXAMPLE } from '../ui/strings';
 import { FEET_PER_METER } from '../lib/geo';
 import { SMS_CONSENT_TEXT } from '../../../contract/sms-consent';
 
