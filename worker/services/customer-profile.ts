@@ -8,6 +8,7 @@ import { sqlList } from '../../db/sql-list';
 import { OPEN_JOB } from '../../contract/job-status';
 import { SMS_CONSENT_TEXT } from '../../contract/sms-consent';
 import { firstName } from '../../contract/names';
+import { profileWithAccount } from './profile-account';
 
 const profileColumns = {
   id: t.customer_profiles.id,
@@ -26,12 +27,7 @@ const profileColumns = {
 };
 
 export async function customerProfile(q: Queryable, customerId: string) {
-  const [row] = await q
-    .select(profileColumns)
-    .from(t.customer_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
-    .where(eq(t.customer_profiles.id, customerId))
-    .limit(1);
+  const row = await profileWithAccount(q, t.customer_profiles, customerId, profileColumns);
   if (!row) throw notFound('Customer');
   return row;
 }
@@ -136,14 +132,8 @@ export async function listCustomers(
 }
 
 /** The customer's name and mobile number as their account holds them (undefined: no such customer). */
-async function customerUser(q: Queryable, customerId: string) {
-  const [row] = await q
-    .select({ name: t.users.full_name, phone: t.users.phone })
-    .from(t.customer_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.customer_profiles.user_id))
-    .where(eq(t.customer_profiles.id, customerId))
-    .limit(1);
-  return row;
+function customerUser(q: Queryable, customerId: string) {
+  return profileWithAccount(q, t.customer_profiles, customerId, { name: t.users.full_name, phone: t.users.phone });
 }
 
 /** A customer's first name and mobile number, for the driver who holds their job. */

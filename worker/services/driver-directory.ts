@@ -7,6 +7,7 @@ import { latSql, lngSql, pointSql } from '../../db/geo';
 import { ApiError, notFound } from '../lib/errors';
 import type { Queryable } from './jobs';
 import { givenFields } from './patch';
+import { profileWithAccount } from './profile-account';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
 import { firstName } from '../../contract/names';
 
@@ -103,14 +104,8 @@ export async function listDrivers(q: Queryable, f: DriverListFilter) {
 }
 
 /** One driver with their account, in `driverDetail`'s columns; undefined when there is none. */
-export async function findDriver(q: Queryable, id: string) {
-  const [row] = await q
-    .select(driverDetail)
-    .from(t.driver_profiles)
-    .innerJoin(t.users, eq(t.users.id, t.driver_profiles.user_id))
-    .where(eq(t.driver_profiles.id, id))
-    .limit(1);
-  return row;
+export function findDriver(q: Queryable, id: string) {
+  return profileWithAccount(q, t.driver_profiles, id, driverDetail);
 }
 
 export async function driverById(q: Queryable, id: string) {
