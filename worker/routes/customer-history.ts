@@ -12,7 +12,7 @@ import { priceChanges, toPriceChange } from '../services/price-changes';
 import { cancelEntry, listWaitlist, toWaitlistEntry } from '../services/waitlist';
 import type { AppEnv } from '../types';
 import { log } from '../lib/log';
-import { answerJobEdit } from './jobs';
+import { answerJobEdit, jobsPage } from './jobs';
 
 /** A customer's own history: jobs, waitlist requests and invoices (under /api/v1/customers). */
 export const customerHistory = new Hono<AppEnv>();
@@ -23,15 +23,7 @@ customerHistory.get('/me/jobs', async (c) => {
   const q = readQuery(c, CustomerJobsQuery);
   const conds: SQL[] = [eq(t.jobs.customer_id, customerId)];
   if (q.status) conds.push(inArray(t.jobs.status, q.status));
-  if (q.cursor) conds.push(afterCursor(t.jobs.requested_at, t.jobs.id, q.cursor, 'desc'));
-  const rows = await c.var.db
-    .select({ ...getTableColumns(t.jobs), _cursor_at: cursorAt(t.jobs.requested_at) })
-    .from(t.jobs)
-    .where(and(...conds))
-    .orderBy(desc(t.jobs.requested_at), desc(t.jobs.id))
-    .limit(q.limit + 1);
-  const { items, next_cursor } = page(rows, q.limit);
-  return c.json({ jobs: items.map(toJob), next_cursor });
+  return c.json(await jobsPage(c.var.db, conds, q));
 });
 
 /** One job with its timeline, price changes and invoice: the job page in one request. */

@@ -30,6 +30,7 @@ import { jobDisputes, toDispute } from '../services/disputes';
 import { timeOnSite } from '../services/time-on-site';
 import { signedEvidencePack } from '../services/evidence';
 import { log } from '../lib/log';
+import type { Db } from '../lib/db';
 import { evidencePdfResponse, renderEvidencePdf } from '../services/evidence-pdf';
 import { evidenceJsonResponse } from './evidence-json';
 
@@ -79,16 +80,21 @@ jobs.get('/', async (c) => {
       )!,
     );
   }
-  if (q.cursor) conds.push(afterCursor(t.jobs.requested_at, t.jobs.id, q.cursor, 'desc'));
-  const rows = await c.var.db
+  return c.json(await jobsPage(c.var.db, conds, q));
+});
+
+/** One cursor page of the jobs matching `conds`, newest request first, as `{jobs, next_cursor}`. */
+export async function jobsPage(db: Db, conds: SQL[], q: { cursor?: string; limit: number }) {
+  const after = q.cursor ? [afterCursor(t.jobs.requested_at, t.jobs.id, q.cursor, 'desc')] : [];
+  const rows = await db
     .select({ ...getTableColumns(t.jobs), _cursor_at: cursorAt(t.jobs.requested_at) })
     .from(t.jobs)
-    .where(conds.length ? and(...conds) : undefined)
+    .where(and(...conds, ...after))
     .orderBy(desc(t.jobs.requested_at), desc(t.jobs.id))
     .limit(q.limit + 1);
   const { items, next_cursor } = page(rows, q.limit);
-  return c.json({ jobs: items.map(toJob), next_cursor });
-});
+  return { jobs: items.map(toJob), next_cursor };
+}
 
 jobs.get('/:id', async (c) => {
   const job = await visibleJob(c.var.db, actorOf(c), uuidParam(c));
