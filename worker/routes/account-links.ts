@@ -11,8 +11,6 @@ import { mailer, sendMagicLink, sendPasswordReset, sendVerificationEmail } from 
 import { consumeToken, issueToken } from '../services/one-time-tokens';
 import type { AppEnv } from '../types';
 
-/** The links emailed to an account holder: asking for one, and what opening one does. */
-
 /** The links a holder of an email can ask for: what a failed send is logged as, and the email it goes in. */
 const LINK_MAILS = {
   reset_password: { what: 'password reset email', send: sendPasswordReset },
