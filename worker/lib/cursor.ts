@@ -13,9 +13,6 @@ export function cursorAt(col: SQLWrapper): SQL<string> {
   return sql<string>`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
-/** The same as `cursorAt` (the name the audit-log list uses). */
-export const cursorTimestamp = cursorAt;
-
 export const encodeCursor = (at: string, id: string): string => btoa(`${at}|${id}`);
 
 export function decodeCursor(cursor: string): { at: string; id: string } {

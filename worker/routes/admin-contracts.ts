@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import * as t from '../../db/schema';
 import { AdminCustomerBody, ContractBody, ContractListQuery, ContractPatch } from '../../contract/storm-ops';
 import { actorOf } from '../lib/actor';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
 import { createContract, createPhoneInCustomer, listContracts, updateContract } from '../services/contracts';
 import type { AppEnv } from '../types';
-import { toLocation } from './customers';
+import { customerLocations, toLocation } from '../services/locations';
 
 /** Service contracts and phone-in customers, for the admin (mounted at /api/v1/admin). */
 export const adminContracts = new Hono<AppEnv>();
@@ -19,11 +17,7 @@ adminContracts.post('/customers', async (c) => {
 
 /** A customer's saved places, to write a contract for one of them. */
 adminContracts.get('/customers/:id/locations', async (c) => {
-  const rows = await c.var.db
-    .select()
-    .from(t.service_locations)
-    .where(and(eq(t.service_locations.customer_id, uuidParam(c)), isNull(t.service_locations.deleted_at)))
-    .orderBy(desc(t.service_locations.is_default), asc(t.service_locations.created_at));
+  const rows = await customerLocations(c.var.db, uuidParam(c));
   return c.json({ locations: rows.map(toLocation) });
 });
 

@@ -1,15 +1,20 @@
 import { Hono } from 'hono';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { LocationBody } from '../../contract/api';
 import { CustomerPatch, LocationPatch } from '../../contract/api-domain';
-import * as t from '../../db/schema';
 import { requireCustomerId, actorOf } from '../lib/actor';
 import { clientIp } from '../lib/client';
 import { readJson, uuidParam } from '../lib/validate';
 import { deleteCustomerAccount } from '../services/account-deletion';
 import { audit } from '../lib/audit';
 import { customerProfile, updateCustomerProfile } from '../services/customer-profile';
-import { deleteLocation, locationPoint, updateLocation } from '../services/locations';
+import {
+  createLocation,
+  customerLocations,
+  deleteLocation,
+  locationPoint,
+  toLocation,
+  updateLocation,
+} from '../services/locations';
 import { visibleJob } from '../services/jobs';
 import { routeEtaOf } from '../services/route-stops';
 import { roomStub } from '../realtime';
@@ -19,14 +24,6 @@ import { ACTIVE_JOB, isIn } from '../../contract/job-status';
 import type { AppEnv } from '../types';
 
 export const customers = new Hono<AppEnv>();
-
-type LocationRow = typeof t.service_locations.$inferSelect;
-
-/** A saved location as the API shows it (SPEC §7): the point as `lat`/`lng`. */
-export function toLocation(row: LocationRow) {
-  const { coordinates, organization_id: _o, deleted_at: _d, ...rest } = row;
-  return { ...rest, lat: coordinates.lat, lng: coordinates.lng };
-}
 
 customers.get('/me', async (c) => c.json({ customer: await customerProfile(c.var.db, requireCustomerId(c)) }));
 
@@ -56,12 +53,7 @@ customers.delete('/me', async (c) => {
 });
 
 customers.get('/me/locations', async (c) => {
-  const customerId = requireCustomerId(c);
-  const rows = await c.var.db
-    .select()
-    .from(t.service_locations)
-    .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
-    .orderBy(desc(t.service_locations.is_default), asc(t.service_locations.created_at));
+  const rows = await customerLocations(c.var.db, requireCustomerId(c));
   return c.json({ locations: rows.map(toLocation) });
 });
 
@@ -70,36 +62,7 @@ customers.post('/me/locations', async (c) => {
   const customerId = requireCustomerId(c);
   const body = await readJson(c, LocationBody);
   const coordinates = await locationPoint(c.env, body);
-  const row = await c.var.db.transaction(async (tx) => {
-    const existing = await tx
-      .select({ id: t.service_locations.id })
-      .from(t.service_locations)
-      .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
-      .limit(1);
-    const makeDefault = body.is_default === true || existing.length === 0;
-    if (makeDefault) {
-      await tx
-        .update(t.service_locations)
-        .set({ is_default: false })
-        .where(eq(t.service_locations.customer_id, customerId));
-    }
-    const [inserted] = await tx
-      .insert(t.service_locations)
-      .values({
-        customer_id: customerId,
-        label: body.label ?? null,
-        address_line1: body.address_line1,
-        address_line2: body.address_line2 ?? null,
-        city: body.city,
-        state_province: body.state_province,
-        postal_code: body.postal_code,
-        country: body.country ?? 'US',
-        coordinates: { lat: coordinates.lat, lng: coordinates.lng },
-        is_default: makeDefault,
-      })
-      .returning();
-    return inserted!;
-  });
+  const row = await createLocation(c.var.db, customerId, body, coordinates);
   return c.json({ location: toLocation(row) }, 201);
 });
 

@@ -16,7 +16,7 @@ import { parseWith } from '../lib/validate';
 import type { GeocodeEnv } from './geocode';
 import { formatAddress } from './job-insert';
 import type { Actor, Queryable, Tx } from './jobs';
-import { locationPoint } from './locations';
+import { locationPoint, newLocationRow, toLocation } from './locations';
 import { checkServiceArea, outsideArea } from './pricing';
 
 /**
@@ -308,23 +308,10 @@ export async function createPhoneInCustomer(db: Db, env: GeocodeEnv, body: z.inf
         .insert(t.customer_profiles)
         .values({ user_id: user!.id, preferred_contact: body.email ? 'email' : 'none' })
         .returning();
-      const l = body.location;
       const [location] = await tx
         .insert(t.service_locations)
-        .values({
-          customer_id: profile!.id,
-          label: l.label ?? null,
-          address_line1: l.address_line1,
-          address_line2: l.address_line2 ?? null,
-          city: l.city,
-          state_province: l.state_province,
-          postal_code: l.postal_code,
-          country: l.country ?? 'US',
-          coordinates: point,
-          is_default: true,
-        })
+        .values(newLocationRow(profile!.id, body.location, point, true))
         .returning();
-      const { coordinates, organization_id: _o, deleted_at: _d, ...loc } = location!;
       return {
         customer: {
           id: profile!.id,
@@ -334,7 +321,7 @@ export async function createPhoneInCustomer(db: Db, env: GeocodeEnv, body: z.inf
           phone: user!.phone,
           preferred_contact: profile!.preferred_contact,
         },
-        location: { ...loc, lat: coordinates.lat, lng: coordinates.lng },
+        location: toLocation(location!),
       };
     });
   } catch (err) {

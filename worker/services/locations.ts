@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { LocationBody } from '../../contract/api';
 import type { LocationPatch } from '../../contract/api-domain';
@@ -22,6 +22,73 @@ export async function locationPoint(env: GeocodeEnv, body: LocationBody): Promis
     `${formatAddress({ address_line1: body.address_line1, address_line2: body.address_line2 ?? null, city: body.city, state_province: body.state_province, postal_code: body.postal_code })}, ${body.country ?? 'US'}`,
   );
   return { lat: found.lat, lng: found.lng };
+}
+
+/** A saved location as the API shows it (SPEC §7): the point as `lat`/`lng`. */
+export function toLocation(row: LocationRow) {
+  const { coordinates, organization_id: _o, deleted_at: _d, ...rest } = row;
+  return { ...rest, lat: coordinates.lat, lng: coordinates.lng };
+}
+
+/** The row a new saved location is stored as; the country defaults to the US. */
+export function newLocationRow(
+  customerId: string,
+  body: Omit<LocationBody, 'lat' | 'lng' | 'is_default'>,
+  coordinates: { lat: number; lng: number },
+  isDefault: boolean,
+): typeof t.service_locations.$inferInsert {
+  return {
+    customer_id: customerId,
+    label: body.label ?? null,
+    address_line1: body.address_line1,
+    address_line2: body.address_line2 ?? null,
+    city: body.city,
+    state_province: body.state_province,
+    postal_code: body.postal_code,
+    country: body.country ?? 'US',
+    coordinates: { lat: coordinates.lat, lng: coordinates.lng },
+    is_default: isDefault,
+  };
+}
+
+/** A customer's saved locations, the default first, then oldest first. */
+export async function customerLocations(db: Pick<Db, 'select'>, customerId: string): Promise<LocationRow[]> {
+  return db
+    .select()
+    .from(t.service_locations)
+    .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .orderBy(desc(t.service_locations.is_default), asc(t.service_locations.created_at));
+}
+
+/**
+ * Saves a location at a point already found (`locationPoint`). The customer's first one is
+ * their default whatever the request says; one asked to be the default takes it over.
+ */
+export async function createLocation(
+  db: Db,
+  customerId: string,
+  body: LocationBody,
+  coordinates: { lat: number; lng: number },
+): Promise<LocationRow> {
+  return db.transaction(async (tx) => {
+    const existing = await tx
+      .select({ id: t.service_locations.id })
+      .from(t.service_locations)
+      .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+      .limit(1);
+    const makeDefault = body.is_default === true || existing.length === 0;
+    if (makeDefault) {
+      await tx
+        .update(t.service_locations)
+        .set({ is_default: false })
+        .where(eq(t.service_locations.customer_id, customerId));
+    }
+    const [inserted] = await tx
+      .insert(t.service_locations)
+      .values(newLocationRow(customerId, body, coordinates, makeDefault))
+      .returning();
+    return inserted!;
+  });
 }
 
 const ADDRESS_FIELDS = ['address_line1', 'address_line2', 'city', 'state_province', 'postal_code', 'country'] as const;
