@@ -15,9 +15,10 @@
  * After each scenario the CPU every process spent per request is printed, so the budget of
  * the 2-core machine can be read off by part (docs/decisions/0058).
  *
- * First runs a yardstick at the same rate: a bare Worker (bench/reference-api) that only
- * runs the list's query through the same driver, bridge and pooler — the floor this stack
- * and machine set (docs/decisions/0059). BENCH_REFERENCE=off skips it, =only runs it alone.
+ * First runs two yardsticks at the same rate: a bare Worker (bench/reference-api) that only
+ * runs the list's query, then only the least a status change writes (one transaction of four
+ * round trips), through the same driver, bridge and pooler — the floor this stack and machine
+ * set (docs/decisions/0059). BENCH_REFERENCE=off skips them, =only runs them alone.
  *
  *   DATABASE_URL=postgres://… BENCH_RATE=200 BENCH_SECONDS=10 npm run bench:api
  */
@@ -98,6 +99,11 @@ try {
     try {
       await warmUp(ref, '/jobs');
       results.push(await scenario('reference: bare Worker, the list query only', opts, () => ref.request('/jobs')));
+      results.push(
+        await scenario('reference: bare Worker, the least a status change writes', opts, (i) =>
+          ref.request(`/write?job=${fleet.jobs[i % fleet.jobs.length]!.job_id}`, { method: 'POST' }),
+        ),
+      );
     } finally {
       await ref.close().catch(() => {});
       await reference.stop();

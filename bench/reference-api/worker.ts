@@ -12,12 +12,18 @@ interface Env {
  * running the admin job list's query and returning the rows as JSON. No routing, auth,
  * revocation check, rate limit, validation, ORM or logging — so the difference to the app
  * is our code, and what this one needs is the floor the platform and the machine set.
+ *
+ * `POST /write?job=<id>` is the same floor for a status change: the least any change of a
+ * job writes, in one transaction (BEGIN, the version-guarded update, the history row,
+ * COMMIT: four round trips), with the job's status left as it was.
  */
 export default {
   async fetch(req: Request, env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
-    if (new URL(req.url).pathname === '/healthz') return Response.json({ status: 'ok' });
+    const url = new URL(req.url);
+    if (url.pathname === '/healthz') return Response.json({ status: 'ok' });
     const pool = openPool(env, 1);
     try {
+      if (url.pathname === '/write') return Response.json({ job: await touchJob(pool, url.searchParams.get('job')) });
       const { rows } = await pool.query(
         `SELECT id, status, customer_id, driver_id, job_address, quoted_price_cents, requested_at, updated_at
            FROM jobs ORDER BY requested_at DESC NULLS FIRST, id DESC NULLS FIRST LIMIT 20`,
@@ -28,3 +34,25 @@ export default {
     }
   },
 };
+
+async function touchJob(pool: ReturnType<typeof openPool>, jobId: string | null): Promise<unknown> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(
+      'UPDATE jobs SET version = version + 1 WHERE id = $1 RETURNING id, status, version',
+      [jobId],
+    );
+    const job = rows[0] as { status: string } | undefined;
+    if (job) {
+      await client.query(
+        'INSERT INTO job_status_events (job_id, previous_status, new_status, notes) VALUES ($1, $2, $2, $3)',
+        [jobId, job.status, 'yardstick'],
+      );
+    }
+    await client.query('COMMIT');
+    return job ?? null;
+  } finally {
+    client.release();
+  }
+}
