@@ -496,6 +496,27 @@ export const Storm = z.object({
 });
 export type Storm = z.infer<typeof Storm>;
 
+/** A planned stop of a storm route, in driving order, with its estimated arrival. */
+export const RouteStop = z.object({
+  job_id: z.string(),
+  position: z.number(),
+  eta: when,
+  locked: z.boolean(),
+  status: z.enum(JOB_STATUSES),
+  address: z.string(),
+  deadline_at: when.nullable(),
+  /** The estimate falls after the contract's deadline. */
+  at_risk: z.boolean(),
+});
+export type RouteStop = z.infer<typeof RouteStop>;
+
+/** A storm's open routes (`GET /admin/storms/:id/routes`, and the answer to a plan or a move). */
+export const StormRoutes = z.object({
+  routes: z.array(z.object({ driver_id: z.string(), stops: z.array(RouteStop) })),
+  unassigned: z.array(z.object({ job_id: z.string(), reason: z.string() })),
+});
+export type StormRoutes = z.infer<typeof StormRoutes>;
+
 /** One address a geocoder proposes for what was typed; choosing it fills the form's fields. */
 export const AddressSuggestion = z.object({
   /** The whole address as the list shows it. */

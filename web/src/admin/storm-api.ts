@@ -1,7 +1,7 @@
 import type { StormSummary } from '../../../contract/storm-ops';
-import type { Contract, Job, Storm } from '../../../contract/responses';
+import type { Contract, Job, RouteStop, Storm, StormRoutes } from '../../../contract/responses';
 
-export type { Contract, Storm };
+export type { Contract, RouteStop, Storm };
 import { api } from './session';
 
 /** The admin portal's storm-operation calls: contracts, phone-in customers, storms. */
@@ -40,23 +40,6 @@ export const closeStorm = (id: string) =>
   api.post<{ storm: Storm; summary: StormSummary }>(`/admin/storms/${id}/close`);
 export const stormSummary = (id: string, signal?: AbortSignal) =>
   api.get<{ storm: Storm; summary: StormSummary }>(`/admin/storms/${id}/summary`, { signal });
-
-/** A planned stop as the routes screen shows it. */
-export interface RouteStop {
-  job_id: string;
-  position: number;
-  eta: string;
-  locked: boolean;
-  status: Job['status'];
-  address: string;
-  deadline_at: string | null;
-  at_risk: boolean;
-}
-
-export interface StormRoutes {
-  routes: { driver_id: string; stops: RouteStop[] }[];
-  unassigned: { job_id: string; reason: string }[];
-}
 
 export const stormRoutes = (id: string, signal?: AbortSignal) =>
   api.get<StormRoutes>(`/admin/storms/${id}/routes`, { signal });
