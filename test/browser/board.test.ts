@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { Api, type Tokens } from './support/api';
 import { openColumn } from './support/board';
-import { launchBrowser, screenshotAll, openDesk } from './support/browser';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * The dispatch board in a storm, on a 1440×900 desktop: every column in view, no card
@@ -11,19 +11,15 @@ import { launchBrowser, screenshotAll, openDesk } from './support/browser';
  * cards assigned or cancelled together. Boxes are measured, not looked at.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 
 type Box = { left: number; right: number; top: number; bottom: number };
 
 describe('the dispatch board at 1440×900', () => {
   const api = new Api(base);
-  let browser: Browser;
-  let context: BrowserContext;
+  const windows = browserWindows(base);
   let page: Page;
   let admin: Tokens;
-  const errors: string[] = [];
-  let refused: string[] = [];
   /** Pending jobs made for this file (customer1's), cancelled again at the end. */
   const jobIds: string[] = [];
 
@@ -49,13 +45,7 @@ describe('the dispatch board at 1440×900', () => {
     await select.selectOption(value);
   };
 
-  function onFailure(name: string) {
-    onTestFailed(async () => {
-      await screenshotAll({ admin: page }, `board-${name}`);
-      if (errors.length) console.error(errors.join('\n'));
-      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
-    });
-  }
+  const onFailure = (name: string) => windows.onFailure(`board-${name}`);
 
   beforeAll(async () => {
     admin = await api.login('admin@demo.test', true);
@@ -63,10 +53,7 @@ describe('the dispatch board at 1440×900', () => {
     // A storm's worth of requests on every driveway tier (prices up to the widest).
     for (let i = 0; i < 8; i++)
       jobIds.push(await api.requestJob(customer.access_token, i % 6, { special_instructions: `Storm drive ${i + 1}` }));
-    browser = await launchBrowser();
-    const desk = await openDesk(browser, base, admin);
-    ({ context, page, refused } = desk);
-    errors.push(...desk.errors);
+    page = await windows.openDesk(admin);
     await page.goto('/admin');
     for (const id of jobIds) await pendingCard(id).waitFor(WAIT);
   }, 150_000);
@@ -74,8 +61,6 @@ describe('the dispatch board at 1440×900', () => {
   afterAll(async () => {
     // Leave the demo drivers free for the files after this one.
     for (const id of jobIds) await api.json('DELETE', `/jobs/${id}`, admin.access_token, {});
-    await context?.close();
-    await browser?.close();
   });
 
   /** Every column's box, and each card's and price's box with the price's own scroll width. */
@@ -330,6 +315,6 @@ describe('the dispatch board at 1440×900', () => {
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

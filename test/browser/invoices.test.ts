@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readPdf } from '../../scripts/lib/pdf-text';
-import { Api, type Tokens, signIn } from './support/api';
-import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { Api, type Tokens } from './support/api';
+import { browserWindows, DESK_VIEWPORT, WAIT } from './support/windows';
 
 /**
  * The office side of the money loop: the admin finds an unpaid invoice on the Invoices
  * screen, records the customer's phoned-in payment, and the invoice PDF then says paid.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 
 describe('admin invoices', () => {
   const api = new Api(base);
-  let browser: Browser;
-  let context: BrowserContext;
-  const pages: Record<string, Page> = {};
-  const errors: string[] = [];
+  const windows = browserWindows(base);
   let admin: Tokens;
   let invoiceId: string;
 
@@ -33,21 +28,11 @@ describe('admin invoices', () => {
       admin.access_token,
     );
     invoiceId = body.invoices[0]!.id;
-
-    browser = await launchBrowser();
-    context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
-    await signIn(context, 'admin', admin);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
   });
 
   it('shows the unpaid invoice, records an office payment, and the PDF then shows paid', async () => {
-    onTestFailed(() => screenshotAll(pages, 'admin-invoices'));
-    const page = await context.newPage();
-    pages.admin = page;
-    errors.push(...collectPageErrors(page, 'admin'));
+    windows.onFailure('admin-invoices');
+    const page = await windows.openSignedIn('admin', admin, { viewport: DESK_VIEWPORT });
     await page.goto('/admin/invoices');
     await page.getByRole('heading', { name: 'Invoices', level: 1 }).waitFor(WAIT);
     const row = page.locator(`tr[data-invoice-id="${invoiceId}"]`);
@@ -73,6 +58,6 @@ describe('admin invoices', () => {
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

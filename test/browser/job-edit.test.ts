@@ -1,44 +1,33 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Api, type Tokens, signIn } from './support/api';
-import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Api, type Tokens } from './support/api';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * A customer changes a waiting request from its page: the dialog shows the new price before
  * anything is saved, refuses a place outside the area, and the page shows the re-quote.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 
 describe('editing a waiting request', () => {
   const api = new Api(base);
-  let browser: Browser;
-  let context: BrowserContext;
+  const windows = browserWindows(base);
   let customer: Tokens;
-  let jobId: string;
-  const pages: Record<string, Page> = {};
-  const errors: string[] = [];
+  let jobId = '';
 
   beforeAll(async () => {
     // customer1 has a home in the area and a camp outside it (scripts/lib/seed.ts).
     customer = await api.login('customer1@demo.test');
     jobId = await api.requestJob(customer.access_token, 0);
-    browser = await launchBrowser();
-    context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 } });
-    await signIn(context, 'customer', customer);
   });
+
   afterAll(async () => {
     if (jobId) await api.json('DELETE', `/jobs/${jobId}`, customer.access_token, { reason: 'test done' });
-    await context?.close();
-    await browser?.close();
   });
 
   it('shows the new price before saving, refuses the camp, and saves the re-quote', async () => {
-    onTestFailed(() => screenshotAll(pages, 'job-edit'));
-    const page = await context.newPage();
-    pages.customer = page;
-    errors.push(...collectPageErrors(page, 'customer'));
+    windows.onFailure('job-edit');
+    const page = await windows.openSignedIn('customer', customer);
     await page.goto(`/customer/jobs/${jobId}`);
     await page.getByTestId('price').filter({ hasText: '$65' }).waitFor(WAIT);
 
@@ -72,6 +61,6 @@ describe('editing a waiting request', () => {
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { Api, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
-import { launchBrowser, screenshotAll, openDesk } from './support/browser';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * The live map in a storm: a driver whose phone went quiet is never offered as available,
@@ -10,7 +10,6 @@ import { launchBrowser, screenshotAll, openDesk } from './support/browser';
  * pending job picked on the map is assigned from there, nearest free driver first.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 /**
  * customer2's driveway is 45 Loudon Rd, Concord (43.2105, -71.5101). Around it: a truck a
@@ -23,24 +22,18 @@ const QUIET = { lat: 43.22, lng: -71.6 };
 
 describe('the live map', () => {
   const api = new Api(base);
-  let browser: Browser;
-  let context: BrowserContext;
+  const windows = browserWindows(base);
   let page: Page;
   let admin: Tokens;
   let jobId = '';
   const tokens: Record<'near' | 'far' | 'quiet', string> = { near: '', far: '', quiet: '' };
   const ids: Record<'near' | 'far' | 'quiet', string> = { near: '', far: '', quiet: '' };
-  const errors: string[] = [];
-  let refused: string[] = [];
 
-  function onFailure(name: string) {
-    onTestFailed(async () => {
-      await screenshotAll({ admin: page }, `live-map-${name}`);
-      if (errors.length) console.error(errors.join('\n'));
-      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
-      console.error(`beside the map:\n${await page.locator('.map-page__facts').innerText().catch(String)}`);
-    });
-  }
+  const onFailure = (name: string) =>
+    windows.onFailure(
+      `live-map-${name}`,
+      async () => `beside the map:\n${await page.locator('.map-page__facts').innerText().catch(String)}`,
+    );
 
   beforeAll(async () => {
     admin = await api.login('admin@demo.test', true);
@@ -66,10 +59,7 @@ describe('the live map', () => {
         quiet ? new Date(Date.now() - 20 * 60_000) : new Date(),
       );
     }
-    browser = await launchBrowser();
-    const desk = await openDesk(browser, base, admin);
-    ({ context, page, refused } = desk);
-    errors.push(...desk.errors);
+    page = await windows.openDesk(admin);
     await page.goto('/admin/map');
     await page.locator(`li[data-job-id="${jobId}"]`).waitFor(WAIT);
   }, 150_000);
@@ -79,8 +69,6 @@ describe('the live map', () => {
     // The invited drivers go off shift: no later test should find them free.
     for (const token of Object.values(tokens))
       if (token) await api.json('PATCH', '/drivers/me/status', token, { status: 'offline' });
-    await context?.close();
-    await browser?.close();
   });
 
   it('never shows a driver whose phone went quiet as available', async () => {
@@ -135,6 +123,6 @@ describe('the live map', () => {
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

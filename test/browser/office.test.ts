@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { Api, type Tokens } from './support/api';
 import { seriousViolations } from './support/axe';
 import { openColumn } from './support/board';
-import { apiTrafficSummary, launchBrowser, screenshotAll, openDesk } from './support/browser';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * The office at work in the portal: a customer phones in and the dispatcher enters them and
@@ -14,7 +14,6 @@ import { apiTrafficSummary, launchBrowser, screenshotAll, openDesk } from './sup
  * settled with a credit.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 
 /** JSON with keys sorted and no whitespace, written here from the pack's own hash note. */
@@ -29,11 +28,7 @@ function canonical(value: unknown): string {
 
 describe('the office: phone-in job, keyboard move, dispute, evidence pack', () => {
   const api = new Api(base);
-  let browser: Browser;
-  let context: BrowserContext;
-  const pages: Record<string, Page> = {};
-  const errors: string[] = [];
-  let refused: string[] = [];
+  const windows = browserWindows(base);
   let admin: Tokens;
   /** Finished by driver2 today: the job to dispute. */
   let doneJobId = '';
@@ -58,14 +53,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
   };
   const noAxeViolations = async (page: Page, label: string) => expect(await seriousViolations(page, label)).toEqual([]);
 
-  function onFailure(name: string) {
-    onTestFailed(async () => {
-      await screenshotAll(pages, `office-${name}`);
-      if (errors.length) console.error(errors.join('\n'));
-      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
-      console.error(`busiest API routes:\n${apiTrafficSummary(refused).join('\n')}`);
-    });
-  }
+  const onFailure = (name: string) => windows.onFailure(`office-${name}`);
 
   beforeAll(async () => {
     const customer = await api.login('customer2@demo.test');
@@ -82,23 +70,17 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
       (await api.json('POST', `/jobs/${movingJobId}/assign`, admin.access_token, { driver_id: me.driver.id })).status,
     ).toBe(200);
 
-    browser = await launchBrowser();
-    const desk = await openDesk(browser, base, admin, { acceptDownloads: true });
-    ({ context, refused } = desk);
-    pages.admin = desk.page;
-    errors.push(...desk.errors);
+    await windows.openDesk(admin, { acceptDownloads: true });
   }, 150_000);
 
   afterAll(async () => {
     // Leave driver2 free for the files after this one.
     if (movingJobId && admin) await api.json('DELETE', `/jobs/${movingJobId}`, admin.access_token, {});
-    await context?.close();
-    await browser?.close();
   });
 
   it('enters a customer who phoned in, then a job for them from the board', async () => {
     onFailure('phone-in');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     await page.goto('/admin/contracts');
     await page.getByRole('heading', { name: 'Contracts', level: 1 }).waitFor(WAIT);
     await page.getByText('Customer who phoned in').click();
@@ -160,7 +142,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
 
   it('moves a job to another column with the keyboard alone; the server has it and the focus follows', async () => {
     onFailure('keyboard-move');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     const card = page.locator(`[data-column="assigned"] article[data-job-id="${movingJobId}"]`);
     await card.waitFor(WAIT);
     await card.getByRole('button', { name: 'Move to…' }).focus();
@@ -194,7 +176,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
 
   it('marks a finished job disputed from the drawer; the drawer and the board show it', async () => {
     onFailure('dispute');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     // Finished jobs sit in a folded column: open it first.
     await openColumn(page, 'completed');
     const card = page.locator(`[data-column="completed"] article[data-job-id="${doneJobId}"]`);
@@ -241,7 +223,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
 
   it('downloads the evidence pack: the file parses and its hash is the one the server states', async () => {
     onFailure('evidence');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     const drawer = page.getByRole('dialog');
     const [download] = await Promise.all([
       page.waitForEvent('download', WAIT),
@@ -270,7 +252,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
 
   it('resolves the dispute with a credit; the job is completed again', async () => {
     onFailure('resolve');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     const drawer = page.getByRole('dialog');
     await drawer.getByRole('button', { name: 'Resolve dispute' }).click();
     const outcome = drawer.getByLabel('Outcome');
@@ -297,7 +279,7 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
 
   it('reads the audit log in words: what was done and to what, never a route key', async () => {
     onFailure('audit');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     await page.goto(`${base}/admin/audit`);
     const table = page.getByRole('table');
     await table.getByText('Settled a dispute').first().waitFor(WAIT);
@@ -308,6 +290,6 @@ describe('the office: phone-in job, keyboard move, dispute, evidence pack', () =
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, type Tokens } from './support/api';
-import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * The customer's live page when things go wrong: no WebSocket (polling takes over), an
@@ -10,28 +10,20 @@ import { collectPageErrors, launchBrowser, screenshotAll } from './support/brows
  * sign-in). Uses a job of its own, driven through the API.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 const api = new Api(base);
 const SESSION_KEY = 'plowdispatch.session.customer';
 
 describe('the customer live page under trouble', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pages: Record<string, Page> = {};
-  const errors: string[] = [];
+  const windows = browserWindows(base);
   let jobId = '';
   let driverToken = '';
 
   async function open(name: string, routeWs = false): Promise<Page> {
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 } });
-    contexts.push(context);
+    const context = await windows.context();
     // Every /ws upgrade refused for this person; plain HTTP still works.
     if (routeWs) await context.routeWebSocket(/\/ws\b/, (ws) => ws.close({ code: 1011, reason: 'blocked by test' }));
-    const page = await context.newPage();
-    errors.push(...collectPageErrors(page, name));
-    pages[name] = page;
-    return page;
+    return windows.open(name, context);
   }
   async function signIn(page: Page): Promise<void> {
     await page.getByLabel('Email').fill('customer2@demo.test');
@@ -40,7 +32,6 @@ describe('the customer live page under trouble', () => {
   }
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     // customer2 asks, driver2 takes it and is on the way 1 km out (as a phone would tell it).
     const customer = (
       await api.json<Tokens>('POST', '/auth/login', undefined, {
@@ -80,13 +71,8 @@ describe('the customer live page under trouble', () => {
     await api.sendFix(driverToken, `gps-${jobId}`);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-  });
-
   it('falls back to polling the plow’s position when the WebSocket cannot connect', async () => {
-    onTestFailed(() => screenshotAll(pages, 'polling'));
+    windows.onFailure('polling');
     const page = await open('no-ws', true);
     await page.goto(`/customer/jobs/${jobId}`);
     await signIn(page);
@@ -99,7 +85,7 @@ describe('the customer live page under trouble', () => {
   });
 
   it('refreshes an expiring access token and keeps the customer signed in', async () => {
-    onTestFailed(() => screenshotAll(pages, 'refresh'));
+    windows.onFailure('refresh');
     const page = await open('session');
     await page.goto(`/customer/jobs/${jobId}`);
     await signIn(page);
@@ -117,8 +103,8 @@ describe('the customer live page under trouble', () => {
   });
 
   it('sends the customer back to sign-in when the API refuses their session', async () => {
-    onTestFailed(() => screenshotAll(pages, 'refused'));
-    const page = pages.session!;
+    windows.onFailure('refused');
+    const page = windows.pages.session!;
     await write(page, { ...(await read(page)), access_token: 'not.a.token', expires_at: Date.now() + 600_000 });
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
@@ -126,7 +112,7 @@ describe('the customer live page under trouble', () => {
   });
 
   it('grades the plow’s position live, then delayed, then lost once the driver’s phone goes quiet', async () => {
-    onTestFailed(() => screenshotAll(pages, 'freshness'));
+    windows.onFailure('freshness');
     const page = await open('freshness');
     // The page's own clock, so five silent minutes pass in a moment.
     await page.clock.install();
@@ -153,7 +139,7 @@ describe('the customer live page under trouble', () => {
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });
 

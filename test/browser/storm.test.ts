@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { DEMO_USERS } from '../../scripts/lib/seed';
-import { Api, sessionEntry, type Tokens } from './support/api';
-import {
-  apiTrafficSummary,
-  collectApiFailures,
-  collectPageErrors,
-  launchBrowser,
-  screenshotAll,
-} from './support/browser';
+import { Api, signIn, type Tokens } from './support/api';
+import { browserWindows, DESK_VIEWPORT, PHONE_VIEWPORT, WAIT } from './support/windows';
 
 /**
  * A storm in real pages, on the demo data: the dispatcher declares a 1-inch storm on the
@@ -20,7 +14,6 @@ import {
  */
 
 const PHOTO = new URL('../../web/public/icons/icon-512.png', import.meta.url);
-const WAIT = { timeout: 20_000 };
 /** The demo base in Concord: where the drivers' phones say they are. */
 const BASE = { latitude: 43.2073, longitude: -71.5376, accuracy: 10 };
 
@@ -41,11 +34,7 @@ interface Routes {
 }
 
 describe('a storm: declare → plan → move a stop → next stop → place in line → live map', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pages: Record<string, Page> = {};
-  const pageErrors: Record<string, string[]> = {};
-  const apiFailures: Record<string, string[]> = {};
+  const windows = browserWindows(base);
   let admin: Tokens;
   let stormId = '';
   /** The driver whose route the story follows, their first three stops in order. */
@@ -58,35 +47,13 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
     name: string,
     app: 'admin' | 'driver' | 'customer',
     tokens: Tokens,
-    options: Parameters<Browser['newContext']>[0] = {},
+    options: BrowserContextOptions = {},
   ): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: base,
-      viewport: app === 'admin' ? { width: 1440, height: 900 } : { width: 412, height: 915 },
-      ...options,
-    });
-    contexts.push(context);
-    const [key, value] = sessionEntry(app, tokens);
-    await context.addInitScript({
-      content: `if (!localStorage.getItem(${JSON.stringify(key)})) localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`,
-    });
-    const page = await context.newPage();
-    pageErrors[name] = collectPageErrors(page, name);
-    apiFailures[name] = collectApiFailures(page, name);
-    pages[name] = page;
-    return page;
+    const context = await windows.context({ viewport: app === 'admin' ? DESK_VIEWPORT : PHONE_VIEWPORT, ...options });
+    await signIn(context, app, tokens, { once: true });
+    return windows.open(name, context);
   }
-
-  function onFailure(name: string) {
-    onTestFailed(async () => {
-      await screenshotAll(pages, `storm-${name}`);
-      const errors = Object.values(pageErrors).flat();
-      if (errors.length) console.error(errors.join('\n'));
-      const refused = Object.values(apiFailures).flat();
-      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
-      console.error(`busiest API routes:\n${Object.values(apiFailures).flatMap(apiTrafficSummary).join('\n')}`);
-    });
-  }
+  const onFailure = (name: string) => windows.onFailure(`storm-${name}`);
 
   const routes = async (): Promise<Routes> => {
     const res = await api.json<Routes>('GET', `/admin/storms/${stormId}/routes`, admin.access_token);
@@ -114,7 +81,6 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
     );
     for (const s of body.storms.filter((x) => x.status === 'active'))
       await api.json('POST', `/admin/storms/${s.id}/close`, admin.access_token);
-    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
@@ -125,8 +91,6 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
         await api.json('PATCH', `/drivers/me/jobs/${stops[2].job_id}/status`, token, { status });
     }
     if (stormId) await api.json('POST', `/admin/storms/${stormId}/close`, admin.access_token);
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
   });
 
   it('lets the dispatcher declare a storm on the Storms screen and plan routes, one column of stops per driver', async () => {
@@ -176,7 +140,7 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
 
   it('moves a stop to another driver by dragging it onto their column, and one with its "Move to driver…" list; the server has each there', async () => {
     onFailure('move');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     const panel = page.getByRole('region', { name: 'Driver routes' });
     const { body: roster } = await api.json<{ drivers: { id: string; full_name: string }[] }>(
       'GET',
@@ -301,21 +265,21 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
     await next.getByText(stops[1]!.address).waitFor(WAIT);
     await next.getByText(/more stops? after this|Last stop on your route/).waitFor(WAIT);
 
-    const place = pages.customer!.getByRole('region', { name: 'Your place in line' });
+    const place = windows.pages.customer!.getByRole('region', { name: 'Your place in line' });
     await place.getByText('1 stop before you on your driver’s route.').waitFor(WAIT);
     expect(await place.getAttribute('data-stops-before')).toBe('1');
   });
 
   it('takes the driver to the next stop and through it; the customer is next, then sees the live map as the driver sets out', async () => {
     onFailure('second-stop');
-    const driver = pages.driver!;
+    const driver = windows.pages.driver!;
     await driver.getByRole('button', { name: 'Go to next stop' }).click();
     await driver.waitForURL(new RegExp(`/driver/jobs/${stops[1]!.job_id}$`), WAIT);
     const job = driver.locator(`article.job-page[data-job-id="${stops[1]!.job_id}"]`);
     await job.getByRole('button', { name: 'Accept job' }).click(WAIT);
     await workThrough(driver, stops[1]!.job_id);
 
-    const customer = pages.customer!;
+    const customer = windows.pages.customer!;
     const place = customer.getByRole('region', { name: 'Your place in line' });
     await place.getByText('You are next on your driver’s route.').waitFor(WAIT);
     await customer.locator('[data-status="assigned"]').first().waitFor(WAIT);
@@ -347,7 +311,7 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
 
   it('lets the dispatcher change the promise to new requests on the Storms screen', async () => {
     onFailure('promise');
-    const page = pages.admin!;
+    const page = windows.pages.admin!;
     const form = page.getByRole('form', { name: 'Promise to new requests' });
     const minutes = form.getByLabel('Minutes (15–1440)');
     expect(await minutes.inputValue()).toBe('120');
@@ -368,7 +332,7 @@ describe('a storm: declare → plan → move a stop → next stop → place in l
   });
 
   it('raised no uncaught errors in any app', () => {
-    expect(Object.values(pageErrors).flat()).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });
 

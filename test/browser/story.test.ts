@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD } from '../../scripts/lib/seed';
 import { Api, type Tokens } from './support/api';
 import { openColumn } from './support/board';
-import {
-  apiTrafficSummary,
-  collectApiFailures,
-  collectPageErrors,
-  launchBrowser,
-  screenshotAll,
-} from './support/browser';
 import { totpNow } from './support/totp';
+import { browserWindows, DESK_VIEWPORT, WAIT } from './support/windows';
 
 /**
  * The whole story in real pages, three people in three browser contexts: a customer signs
@@ -23,7 +17,6 @@ import { totpNow } from './support/totp';
  * the server ends with the right events, in order, once.
  */
 
-const WAIT = { timeout: 20_000 };
 const HOME = { latitude: 43.2001, longitude: -71.5452, accuracy: 10 };
 /** The plow starts ~2 km north-east of the driveway, then drives to ~350 m away. */
 /** About 1.5 mi, 0.23 mi and 0.1 mi from the driveway. */
@@ -52,25 +45,14 @@ const base = inject('appUrl');
 const api = new Api(base);
 
 describe('the whole story: sign up → request → board → assign → drive → finish → paid → reported', () => {
-  let browser: Browser;
-  const contexts: Record<string, BrowserContext> = {};
-  const pages: Record<string, Page> = {};
-  const pageErrors: Record<string, string[]> = {};
-  const apiFailures: Record<string, string[]> = {};
+  const windows = browserWindows(base);
   let admin: Tokens;
   let jobId = '';
   const customerEmail = `story-${Date.now()}@example.test`;
   const customerPassword = 'snow-day-password-1';
 
-  async function open(name: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 412, height: 915 }, ...options });
-    contexts[name] = context;
-    const page = await context.newPage();
-    pageErrors[name] = collectPageErrors(page, name);
-    apiFailures[name] = collectApiFailures(page, name);
-    pages[name] = page;
-    return page;
-  }
+  const open = async (name: string, options: BrowserContextOptions = {}) =>
+    windows.open(name, await windows.context(options));
 
   async function signIn(page: Page, email: string, password = DEMO_PASSWORD, totp?: string): Promise<void> {
     await page.getByLabel('Email').fill(email);
@@ -79,29 +61,9 @@ describe('the whole story: sign up → request → board → assign → drive �
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  function onFailure(name: string) {
-    onTestFailed(async () => {
-      await screenshotAll(pages, name);
-      const all = Object.values(pageErrors).flat();
-      if (all.length) console.error(all.join('\n'));
-      const refused = Object.values(apiFailures).flat();
-      if (refused.length) console.error(`refused API calls:\n${refused.join('\n')}`);
-      console.error(`busiest API routes:\n${Object.values(apiFailures).flatMap(apiTrafficSummary).join('\n')}`);
-    });
-  }
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const c of Object.values(contexts)) await c.close().catch(() => {});
-    await browser?.close();
-  });
-
   it('signs the dispatcher in with a TOTP code and shows the live board', async () => {
-    onFailure('admin-signin');
-    const page = await open('admin', { viewport: { width: 1440, height: 900 } });
+    windows.onFailure('admin-signin');
+    const page = await open('admin', { viewport: DESK_VIEWPORT });
     await page.goto('/admin');
     await signIn(page, 'admin@demo.test', DEMO_PASSWORD, totpNow(DEMO_ADMIN_TOTP_SECRET));
     const board = page.getByRole('heading', { name: 'Dispatch board' });
@@ -128,7 +90,7 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('signs the driver in, ready to be alerted', async () => {
-    onFailure('driver-signin');
+    windows.onFailure('driver-signin');
     const page = await open('driver', { permissions: ['geolocation', 'notifications'], geolocation: FAR });
     await page.addInitScript(() => {
       const w = window as unknown as { __vibrations: unknown[] };
@@ -152,7 +114,7 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('lets a new customer sign up, add their driveway with a map pin and confirm their email', async () => {
-    onFailure('customer-signup');
+    windows.onFailure('customer-signup');
     const page = await open('customer', { permissions: ['geolocation'], geolocation: HOME });
     await page.goto('/customer?signup=1');
     await page.getByLabel('Full name').fill('Sam Snowfield');
@@ -203,8 +165,8 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('lets the customer pick a tier with its price and request a plow, which reaches the board at once', async () => {
-    onFailure('customer-request');
-    const page = pages.customer!;
+    windows.onFailure('customer-request');
+    const page = windows.pages.customer!;
     await page.getByRole('link', { name: 'Request a plow' }).first().click();
     await page.getByRole('radio', { name: /Cottage/ }).check(WAIT);
     await page.getByRole('radio', { name: /2-Car Driveway/ }).check();
@@ -217,15 +179,15 @@ describe('the whole story: sign up → request → board → assign → drive �
     await page.getByText('Request received: finding you a driver.').waitFor(WAIT);
     await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor(WAIT);
 
-    const card = pages.admin!.locator(`[data-column="pending"] article[data-job-id="${jobId}"]`);
+    const card = windows.pages.admin!.locator(`[data-column="pending"] article[data-job-id="${jobId}"]`);
     await card.waitFor(WAIT);
     await card.getByText('Mind the mailbox').waitFor(WAIT);
-    await pages.admin!.getByText('New request: 14 Pleasant St', { exact: false }).first().waitFor(WAIT);
+    await windows.pages.admin!.getByText('New request: 14 Pleasant St', { exact: false }).first().waitFor(WAIT);
   });
 
   it('lets the dispatcher assign it to driver1 with the keyboard only; the driver is alerted', async () => {
-    onFailure('admin-assign');
-    const page = pages.admin!;
+    windows.onFailure('admin-assign');
+    const page = windows.pages.admin!;
     const card = page.locator(`article[data-job-id="${jobId}"]`);
     await card.getByRole('button', { name: 'Move to…' }).focus();
     await page.keyboard.press('Enter');
@@ -253,7 +215,7 @@ describe('the whole story: sign up → request → board → assign → drive �
       .first()
       .waitFor(WAIT);
 
-    const driver = pages.driver!;
+    const driver = windows.pages.driver!;
     await driver
       .getByText(/New job: 14 Pleasant St/)
       .first()
@@ -261,12 +223,12 @@ describe('the whole story: sign up → request → board → assign → drive �
     expect(
       (await driver.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations)).length,
     ).toBeGreaterThan(0);
-    await pages.customer!.getByText('A driver has been assigned to your job.').waitFor(WAIT);
+    await windows.pages.customer!.getByText('A driver has been assigned to your job.').waitFor(WAIT);
   });
 
   it('lets the driver accept, start driving and stream GPS while the customer watches the marker move', async () => {
-    onFailure('driver-drive');
-    const driver = pages.driver!;
+    windows.onFailure('driver-drive');
+    const driver = windows.pages.driver!;
     await driver.locator(`article[data-job-id="${jobId}"]`).getByRole('button', { name: 'Accept job' }).click(WAIT);
     await driver.waitForURL(new RegExp(`/driver/jobs/${jobId}$`), WAIT);
     const job = driver.locator(`article[data-job-id="${jobId}"]`);
@@ -282,14 +244,14 @@ describe('the whole story: sign up → request → board → assign → drive �
     ).toBe(0);
     // A fresh fix as the plow sets out: the emulated phone stamps a position when it is set,
     // and a slow sign-up above must not make the first one the customer sees look stale.
-    await contexts.driver!.setGeolocation(FAR);
+    await windows.pages.driver!.context().setGeolocation(FAR);
     await job.getByRole('button', { name: 'Start driving' }).click();
     await job.getByRole('button', { name: 'I’ve arrived' }).waitFor(WAIT);
     await driver.getByText('Sharing your location').waitFor(WAIT);
     await driver.getByText(/Accuracy ±12 m/).waitFor(WAIT);
     await driver.getByText(/Last sent (just now|\d+ s ago)/).waitFor(WAIT);
 
-    const customer = pages.customer!;
+    const customer = windows.pages.customer!;
     await customer.getByText('Your plow is on the way.').waitFor(WAIT);
     const plow = customer.locator('[data-marker="plow"]');
     await plow.waitFor(WAIT);
@@ -302,7 +264,7 @@ describe('the whole story: sign up → request → board → assign → drive �
     // The map keeps both in view however far the plow is (it re-fits as the plow moves).
     await expect.poll(() => bothInView(customer).catch(() => -1), { timeout: 10_000 }).toBeGreaterThan(0);
 
-    await contexts.driver!.setGeolocation(NEAR);
+    await windows.pages.driver!.context().setGeolocation(NEAR);
     await customer.waitForFunction(
       () => Number(document.querySelector('.live__distance')?.getAttribute('data-meters') ?? Infinity) < 600,
       undefined,
@@ -312,7 +274,7 @@ describe('the whole story: sign up → request → board → assign → drive �
     expect(Number(await plow.getAttribute('data-lat'))).not.toBeCloseTo(from, 4);
 
     // A tenth of a mile out: still both in view, and the map has zoomed in so they stand apart.
-    await contexts.driver!.setGeolocation(CLOSE);
+    await windows.pages.driver!.context().setGeolocation(CLOSE);
     await customer.waitForFunction(
       () => Number(document.querySelector('.live__distance')?.getAttribute('data-meters') ?? Infinity) < 250,
       undefined,
@@ -321,17 +283,17 @@ describe('the whole story: sign up → request → board → assign → drive �
     await expect.poll(() => bothInView(customer).catch(() => -1), { timeout: 10_000 }).toBeGreaterThan(60);
     console.info(`customer map engine: ${await customer.locator('.live-map').first().getAttribute('data-map-engine')}`);
     await customer.locator('[aria-label^="Map: the plow is "]').first().waitFor(WAIT);
-    await pages.admin!.locator(`[data-column="en_route"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
+    await windows.pages.admin!.locator(`[data-column="en_route"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
   });
 
   it('lets the driver arrive (the customer is told), work, change the price, photograph and finish', async () => {
-    onFailure('driver-finish');
-    const driver = pages.driver!;
+    windows.onFailure('driver-finish');
+    const driver = windows.pages.driver!;
     const job = driver.locator(`article[data-job-id="${jobId}"]`);
-    await contexts.driver!.setGeolocation(HOME);
+    await windows.pages.driver!.context().setGeolocation(HOME);
     await job.getByRole('button', { name: 'I’ve arrived' }).click();
     await job.getByRole('button', { name: 'Start plowing' }).waitFor(WAIT);
-    await pages.customer!.getByText('Your plow has arrived.').first().waitFor(WAIT);
+    await windows.pages.customer!.getByText('Your plow has arrived.').first().waitFor(WAIT);
     await job.getByRole('button', { name: 'Start plowing' }).click();
     await job.getByRole('button', { name: 'Finish job' }).waitFor(WAIT);
 
@@ -360,8 +322,8 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('shows the customer the finished job with its photo and invoice', async () => {
-    onFailure('customer-done');
-    const customer = pages.customer!;
+    windows.onFailure('customer-done');
+    const customer = windows.pages.customer!;
     await customer.getByText('All done: your driveway is clear.').waitFor(WAIT);
     await customer.locator('[data-step="completed"][aria-current="step"]').waitFor(WAIT);
     await customer.getByTestId('completion-photo').waitFor(WAIT);
@@ -378,8 +340,8 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('shows the revenue in the admin report', async () => {
-    onFailure('admin-report');
-    const page = pages.admin!;
+    windows.onFailure('admin-report');
+    const page = windows.pages.admin!;
     await openColumn(page, 'completed');
     await page.locator(`[data-column="completed"] article[data-job-id="${jobId}"]`).waitFor(WAIT);
     await page.getByRole('link', { name: 'Reports' }).click();
@@ -392,7 +354,7 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('keeps a driver working offline: two statuses and GPS queued, replayed in order, once', async () => {
-    onFailure('driver-offline');
+    windows.onFailure('driver-offline');
     // A second job for the same driveway, assigned to driver1 through the API.
     const customer = (
       await api.json<Tokens>('POST', '/auth/login', undefined, { email: customerEmail, password: customerPassword })
@@ -419,24 +381,24 @@ describe('the whole story: sign up → request → board → assign → drive �
       200,
     );
 
-    const driver = pages.driver!;
+    const driver = windows.pages.driver!;
     await driver.getByRole('link', { name: 'Jobs', exact: true }).click();
     const card = driver.locator(`article[data-job-id="${job2}"]`);
     await card.getByRole('button', { name: 'Accept job' }).click(WAIT);
     const job = driver.locator(`article.job-page[data-job-id="${job2}"]`);
     await job.getByRole('button', { name: 'Start driving' }).click(WAIT);
     await job.getByRole('button', { name: 'I’ve arrived' }).waitFor(WAIT);
-    await contexts.driver!.setGeolocation(FAR);
+    await windows.pages.driver!.context().setGeolocation(FAR);
 
     // Signal gone.
-    await contexts.driver!.setOffline(true);
+    await windows.pages.driver!.context().setOffline(true);
     await driver.getByRole('status').filter({ hasText: 'Offline' }).first().waitFor(WAIT);
     const tappedAt = Date.now();
     await job.getByRole('button', { name: 'I’ve arrived' }).click();
     await job.getByRole('button', { name: 'Start plowing' }).waitFor(WAIT);
     await job.getByText('On site (saved offline)').waitFor(WAIT);
     // Drives on: fixes pile up in the outbox.
-    await contexts.driver!.setGeolocation(NEAR);
+    await windows.pages.driver!.context().setGeolocation(NEAR);
     await job.locator('[data-outbox-kind="gps"]').waitFor({ timeout: 25_000 });
     await job.getByRole('button', { name: 'Start plowing' }).click();
     await job.getByRole('button', { name: 'Finish job' }).waitFor(WAIT);
@@ -457,7 +419,7 @@ describe('the whole story: sign up → request → board → assign → drive �
     }
 
     const backOnline = Date.now();
-    await contexts.driver!.setOffline(false);
+    await windows.pages.driver!.context().setOffline(false);
     await driver
       .getByText(/Back online: \d+ saved changes? sent/)
       .first()
@@ -493,6 +455,6 @@ describe('the whole story: sign up → request → board → assign → drive �
   });
 
   it('raised no uncaught errors in any app', () => {
-    expect(Object.values(pageErrors).flat()).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

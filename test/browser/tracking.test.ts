@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { distanceMeters, METERS_PER_MILE } from '../../web/src/lib/geo';
-import { Api, type Tokens, signIn } from './support/api';
-import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import { Api, type Tokens } from './support/api';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * Tracking people trust: the customer's live page says who is coming (first name, truck,
@@ -11,7 +10,6 @@ import { collectPageErrors, launchBrowser, screenshotAll } from './support/brows
  * far and about how long; it has one navigation button and its photos above "Finish job".
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 /** Where the driver's phone says it is. */
 const PHONE = { latitude: 43.21, longitude: -71.53, accuracy: 10 };
@@ -19,29 +17,14 @@ const TRUCK = { vehicle_type: 'Pickup', vehicle_make: 'Ford', vehicle_model: 'F-
 
 describe('tracking: who is coming, when, and what is owed', () => {
   const api = new Api(base);
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pages: Record<string, Page> = {};
-  const errors: string[] = [];
+  const windows = browserWindows(base);
   let customer: Tokens;
   let driver: Tokens;
   let admin: Tokens;
   let jobId: string;
 
-  async function open(app: 'customer' | 'driver', tokens: Tokens): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: base,
-      viewport: { width: 412, height: 915 },
-      geolocation: PHONE,
-      permissions: ['geolocation'],
-    });
-    contexts.push(context);
-    await signIn(context, app, tokens);
-    const page = await context.newPage();
-    errors.push(...collectPageErrors(page, app));
-    pages[app] = page;
-    return page;
-  }
+  const open = (app: 'customer' | 'driver', tokens: Tokens) =>
+    windows.openSignedIn(app, tokens, { geolocation: PHONE, permissions: ['geolocation'] });
 
   beforeAll(async () => {
     customer = await api.login('customer3@demo.test');
@@ -61,16 +44,10 @@ describe('tracking: who is coming, when, and what is owed', () => {
       const res = await api.json(method, path, token, body);
       if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     }
-    browser = await launchBrowser();
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-  });
-
   it('shows the customer the driver’s first name, truck and plate, and an arrival estimate in minutes', async () => {
-    onTestFailed(() => screenshotAll(pages, 'tracking-who'));
+    windows.onFailure('tracking-who');
     const page = await open('customer', customer);
     await page.goto(`/customer/jobs/${jobId}`);
     const card = page.getByTestId('who-is-coming');
@@ -86,7 +63,7 @@ describe('tracking: who is coming, when, and what is owed', () => {
   });
 
   it('shows the driver on the way their truck and the driveway on one map, how far and about how long', async () => {
-    onTestFailed(() => screenshotAll(pages, 'tracking-driver-map'));
+    windows.onFailure('tracking-driver-map');
     const page = await open('driver', driver);
     await page.goto(`/driver/jobs/${jobId}`);
     const job = page.locator(`article.job-page[data-job-id="${jobId}"]`);
@@ -112,11 +89,11 @@ describe('tracking: who is coming, when, and what is owed', () => {
     await card.locator('[aria-label^="Map: you are "][aria-label$=" mi from the driveway"]').first().waitFor(WAIT);
     expect(await job.getByRole('link', { name: 'Navigate to the driveway' }).count()).toBe(1);
     await page.context().close();
-    delete pages.driver;
+    delete windows.pages.driver;
   });
 
   it('gives the driver one navigation button and the photos above “Finish job”', async () => {
-    onTestFailed(() => screenshotAll(pages, 'tracking-driver'));
+    windows.onFailure('tracking-driver');
     const page = await open('driver', driver);
     await page.goto(`/driver/jobs/${jobId}`);
     const job = page.locator(`article.job-page[data-job-id="${jobId}"]`);
@@ -133,8 +110,8 @@ describe('tracking: who is coming, when, and what is owed', () => {
   });
 
   it('gives the driver the office number, and the customer’s own where the operator allows it', async () => {
-    onTestFailed(() => screenshotAll(pages, 'tracking-contact'));
-    const page = pages.driver!;
+    windows.onFailure('tracking-contact');
+    const page = windows.pages.driver!;
     const office = '+16035550199';
     type Settings = { public_phone: string | null; drivers_call_customers?: boolean };
     const { body } = await api.json<{ settings: Settings }>('GET', '/admin/settings', admin.access_token);
@@ -169,21 +146,21 @@ describe('tracking: who is coming, when, and what is owed', () => {
   });
 
   it('turns the customer’s invoice paid the moment the driver records the payment, without a reload', async () => {
-    onTestFailed(() => screenshotAll(pages, 'tracking-invoice'));
-    const customerPage = pages.customer!;
-    const job = pages.driver!.locator(`article.job-page[data-job-id="${jobId}"]`);
+    windows.onFailure('tracking-invoice');
+    const customerPage = windows.pages.customer!;
+    const job = windows.pages.driver!.locator(`article.job-page[data-job-id="${jobId}"]`);
     await job.getByRole('button', { name: 'Finish job' }).click();
-    await pages.driver!.getByRole('heading', { name: 'Get paid' }).waitFor(WAIT);
+    await windows.pages.driver!.getByRole('heading', { name: 'Get paid' }).waitFor(WAIT);
     const invoiceLine = customerPage.locator('[data-invoice-id]');
     await invoiceLine.waitFor(WAIT);
     expect(await invoiceLine.textContent()).not.toContain('Paid');
     // The socket stays while the bill is open: waiting here would not see a poll (15 s) in time.
     await customerPage.getByRole('status').filter({ hasText: 'Live' }).first().waitFor(WAIT);
-    await pages.driver!.getByRole('button', { name: 'Cash' }).click();
+    await windows.pages.driver!.getByRole('button', { name: 'Cash' }).click();
     await customerPage.locator('[data-invoice-id]', { hasText: 'Paid' }).waitFor({ timeout: 8_000 });
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });

@@ -164,17 +164,20 @@ export function sessionEntry(app: 'customer' | 'driver' | 'admin', t: Tokens): [
 
 /**
  * Signs a browser context in as `tokens` before any of its pages loads. `plane` picks the
- * tile-free map, where a click lands where the test aims, with or without WebGL.
+ * tile-free map, where a click lands where the test aims, with or without WebGL. `once`
+ * writes the session only while the app holds none, so a token the app has refreshed since
+ * is kept across page loads.
  */
 export async function signIn(
   context: BrowserContext,
   app: 'customer' | 'driver' | 'admin',
   tokens: Tokens,
-  { plane = false } = {},
+  { plane = false, once = false } = {},
 ): Promise<void> {
   const [key, value] = sessionEntry(app, tokens);
+  const write = `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`;
   const map = plane ? " localStorage.setItem('plowdispatch.map', 'plane');" : '';
   await context.addInitScript({
-    content: `localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});${map}`,
+    content: `${once ? `if (!localStorage.getItem(${JSON.stringify(key)})) ` : ''}${write}${map}`,
   });
 }

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { signIn, type Tokens } from './api';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Chromium for tests without apt: the binary inside @sparticuz/chromium, launched with
@@ -25,17 +24,6 @@ export async function launchBrowser(): Promise<Browser> {
   const executablePath =
     process.env.CHROMIUM_PATH || (await (await import('@sparticuz/chromium')).default.executablePath());
   return chromium.launch({ executablePath, args: ARGS, headless: true });
-}
-
-/**
- * A dispatcher's desk: a 1440×900 window signed in to the admin portal on the tile-free
- * map, with its uncaught errors and refused API calls recorded.
- */
-export async function openDesk(browser: Browser, baseURL: string, admin: Tokens, options: BrowserContextOptions = {}) {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, ...options });
-  await signIn(context, 'admin', admin, { plane: true });
-  const page = await context.newPage();
-  return { context, page, errors: collectPageErrors(page, 'admin'), refused: collectApiFailures(page, 'admin') };
 }
 
 /** Uncaught page errors, collected so a test can insist there were none. */

@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type Api, sessionEntry, type Tokens } from './api';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { type Api, signIn, type Tokens } from './api';
 
 /**
  * Every main screen of the three apps, with what to wait for before looking at it. Shared
@@ -15,11 +15,17 @@ export interface Screen {
   path: string;
   /** Resolves when the screen has loaded its data. */
   ready: (page: Page) => Promise<void>;
-  /**
-   * Further states of the screen worth a look of their own (an open menu or dialog, a form
-   * showing its errors): each is entered from the ready screen and left with Escape.
-   */
-  states?: { name: string; enter: (page: Page) => Promise<void> }[];
+  /** Further states of the screen worth a look of their own. */
+  states?: ScreenState[];
+}
+
+/**
+ * A state of a screen worth a look of its own (an open menu or dialog, a form showing its
+ * errors): entered from the ready screen and left with Escape.
+ */
+export interface ScreenState {
+  name: string;
+  enter: (page: Page) => Promise<void>;
 }
 
 export interface TourData {
@@ -30,11 +36,19 @@ export interface TourData {
 const WAIT = { timeout: 20_000 };
 const heading = (name: string | RegExp) => (page: Page) =>
   page.getByRole('heading', { name, level: 1 }).first().waitFor(WAIT);
-/** Ready when the heading shows and then the first element `selector` finds. */
-const headingAnd = (name: string, selector: string) => async (page: Page) => {
-  await heading(name)(page);
-  await page.locator(selector).first().waitFor(WAIT);
-};
+/**
+ * Ready when the heading shows and then what `then` finds: the first element a CSS selector
+ * finds, or a locator of the page. An `optional` one may never show (an empty list).
+ */
+const headingAnd =
+  (name: string, then: string | ((page: Page) => Locator), { optional = false } = {}) =>
+  async (page: Page) => {
+    await heading(name)(page);
+    const found = typeof then === 'string' ? page.locator(then).first() : then(page);
+    await found.waitFor(WAIT).catch((err: unknown) => {
+      if (!optional) throw err;
+    });
+  };
 
 /**
  * Data the tour shows: customer3 has requested a plow for their shop, the dispatcher gave
@@ -70,28 +84,37 @@ export async function prepareTour(api: Api): Promise<TourData> {
 }
 
 /** Sign-up sent with a number the API refuses: the form shows the field's message beside it. */
-async function signUpRefused(page: Page): Promise<void> {
-  await page.getByLabel('Full name').fill('Tour Guest');
-  await page.getByLabel('Email').fill('tour.guest@demo.test');
-  await page.getByLabel('Password (at least 10 characters)').fill('long enough passphrase');
-  await page.getByLabel(/^Mobile phone/).fill('603 555');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.locator('.field-error').first().waitFor(WAIT);
-}
+const signUpRefused: ScreenState = {
+  name: 'refused',
+  async enter(page) {
+    await page.getByLabel('Full name').fill('Tour Guest');
+    await page.getByLabel('Email').fill('tour.guest@demo.test');
+    await page.getByLabel('Password (at least 10 characters)').fill('long enough passphrase');
+    await page.getByLabel(/^Mobile phone/).fill('603 555');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('.field-error').first().waitFor(WAIT);
+  },
+};
 
 /** The account's name cleared and saved: refused, with the reason under the field. */
-async function nameRefused(page: Page): Promise<void> {
-  await page.getByLabel('Name', { exact: true }).fill('');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.locator('.field-error').first().waitFor(WAIT);
-}
+const nameRefused: ScreenState = {
+  name: 'refused',
+  async enter(page) {
+    await page.getByLabel('Name', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.field-error').first().waitFor(WAIT);
+  },
+};
 
 /** A new place being added, its pin set on the map. */
-async function newPlaceOnMap(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Add a place' }).click();
-  await page.getByRole('button', { name: 'Set the pin on a map' }).click();
-  await page.getByRole('form', { name: 'Add a place' }).locator('.map-view.location__map').waitFor(WAIT);
-}
+const newPlaceOnMap: ScreenState = {
+  name: 'pin-map',
+  async enter(page) {
+    await page.getByRole('button', { name: 'Add a place' }).click();
+    await page.getByRole('button', { name: 'Set the pin on a map' }).click();
+    await page.getByRole('form', { name: 'Add a place' }).locator('.map-view.location__map').waitFor(WAIT);
+  },
+};
 
 const LONG_PLACE = {
   label: 'Grandmother Thibodeau-Vaillancourt’s lake house',
@@ -105,152 +128,98 @@ const LONG_PLACE = {
   is_default: false,
 };
 
+/** Screens of one app, which is named once for all of them. */
+const ofApp = (app: App, list: Omit<Screen, 'app'>[]): Screen[] => list.map((screen) => ({ app, ...screen }));
+
 export function screens(data: TourData): Screen[] {
   const { jobId } = data;
   return [
-    { app: 'public', name: 'customer-sign-in', path: '/customer', ready: heading('Sign in') },
-    {
-      app: 'public',
-      name: 'customer-sign-up',
-      path: '/customer?signup=1',
-      ready: heading('Create your account'),
-      states: [{ name: 'refused', enter: signUpRefused }],
-    },
-    { app: 'public', name: 'verify-email-link', path: '/auth/verify-email', ready: heading('Confirm your email') },
-    { app: 'public', name: 'forgot-password', path: '/auth/forgot-password', ready: heading('Forgot your password?') },
-    {
-      app: 'public',
-      name: 'reset-password-link',
-      path: '/auth/reset-password',
-      ready: heading('Choose a new password'),
-    },
-    {
-      app: 'public',
-      name: 'invitation-link',
-      path: '/auth/accept-invite',
-      ready: heading('Welcome to PlowDispatch: choose your password'),
-    },
-    { app: 'public', name: 'magic-link', path: '/auth/magic-link', ready: heading('Signing you in') },
-    { app: 'public', name: 'driver-sign-in', path: '/driver/', ready: heading('Driver sign in') },
-    { app: 'public', name: 'admin-sign-in', path: '/admin', ready: heading('Dispatcher sign in') },
-
-    {
-      app: 'customer',
-      name: 'customer-jobs',
-      path: '/customer',
-      ready: async (p) => (
-        await heading('My jobs')(p),
-        await p
-          .locator('[data-job-id]')
-          .first()
-          .waitFor(WAIT)
-          .catch(() => undefined)
-      ),
-    },
-    {
-      app: 'customer',
-      name: 'customer-request',
-      path: '/customer/request',
-      ready: async (p) => (await heading('Request a plow')(p), await p.getByText(/Price: \$/).waitFor(WAIT)),
-    },
-    {
-      app: 'customer',
-      name: 'customer-places',
-      path: '/customer/locations',
-      ready: headingAnd('Places to plow', 'article[data-location-id]'),
-      states: [{ name: 'pin-map', enter: newPlaceOnMap }],
-    },
-    {
-      app: 'customer',
-      name: 'customer-live-job',
-      path: `/customer/jobs/${jobId}`,
-      ready: headingAnd('Your plow', '[data-step]'),
-    },
-    { app: 'customer', name: 'customer-invoices', path: '/customer/invoices', ready: heading('Invoices') },
-    { app: 'customer', name: 'customer-contract', path: '/customer/contract', ready: heading('Your contract') },
-    {
-      app: 'customer',
-      name: 'customer-account',
-      path: '/customer/account',
-      ready: heading('Your account'),
-      states: [{ name: 'refused', enter: nameRefused }],
-    },
-    { app: 'customer', name: 'customer-404', path: '/customer/no-such-page', ready: heading('Page not found') },
-
-    {
-      app: 'driver',
-      name: 'driver-queue',
-      path: '/driver/',
-      ready: headingAnd('Your jobs', 'article[data-job-id]'),
-    },
-    {
-      app: 'driver',
-      name: 'driver-job',
-      path: `/driver/jobs/${jobId}`,
-      ready: async (p) => await p.getByRole('button', { name: 'Start driving' }).waitFor(WAIT),
-    },
-    { app: 'driver', name: 'driver-history', path: '/driver/history', ready: heading('Your history') },
-    { app: 'driver', name: 'driver-profile', path: '/driver/profile', ready: heading('Your profile') },
-    { app: 'driver', name: 'driver-404', path: '/driver/no-such-page', ready: heading('Page not found') },
-
-    {
-      app: 'admin',
-      name: 'admin-board',
-      path: '/admin',
-      ready: async (p) => (
-        await heading('Dispatch board')(p), await p.locator(`article[data-job-id="${jobId}"]`).waitFor(WAIT)
-      ),
-      states: [
-        {
-          name: 'move-menu',
-          enter: async (p) => {
-            await p.locator(`article[data-job-id="${jobId}"]`).getByRole('button', { name: 'Move to…' }).click();
-            await p.getByRole('menu').waitFor(WAIT);
+    ...ofApp('public', [
+      { name: 'customer-sign-in', path: '/customer', ready: heading('Sign in') },
+      {
+        name: 'customer-sign-up',
+        path: '/customer?signup=1',
+        ready: heading('Create your account'),
+        states: [signUpRefused],
+      },
+      { name: 'verify-email-link', path: '/auth/verify-email', ready: heading('Confirm your email') },
+      { name: 'forgot-password', path: '/auth/forgot-password', ready: heading('Forgot your password?') },
+      { name: 'reset-password-link', path: '/auth/reset-password', ready: heading('Choose a new password') },
+      {
+        name: 'invitation-link',
+        path: '/auth/accept-invite',
+        ready: heading('Welcome to PlowDispatch: choose your password'),
+      },
+      { name: 'magic-link', path: '/auth/magic-link', ready: heading('Signing you in') },
+      { name: 'driver-sign-in', path: '/driver/', ready: heading('Driver sign in') },
+      { name: 'admin-sign-in', path: '/admin', ready: heading('Dispatcher sign in') },
+    ]),
+    ...ofApp('customer', [
+      { name: 'customer-jobs', path: '/customer', ready: headingAnd('My jobs', '[data-job-id]', { optional: true }) },
+      {
+        name: 'customer-request',
+        path: '/customer/request',
+        ready: headingAnd('Request a plow', (p) => p.getByText(/Price: \$/)),
+      },
+      {
+        name: 'customer-places',
+        path: '/customer/locations',
+        ready: headingAnd('Places to plow', 'article[data-location-id]'),
+        states: [newPlaceOnMap],
+      },
+      { name: 'customer-live-job', path: `/customer/jobs/${jobId}`, ready: headingAnd('Your plow', '[data-step]') },
+      { name: 'customer-invoices', path: '/customer/invoices', ready: heading('Invoices') },
+      { name: 'customer-contract', path: '/customer/contract', ready: heading('Your contract') },
+      { name: 'customer-account', path: '/customer/account', ready: heading('Your account'), states: [nameRefused] },
+      { name: 'customer-404', path: '/customer/no-such-page', ready: heading('Page not found') },
+    ]),
+    ...ofApp('driver', [
+      { name: 'driver-queue', path: '/driver/', ready: headingAnd('Your jobs', 'article[data-job-id]') },
+      {
+        name: 'driver-job',
+        path: `/driver/jobs/${jobId}`,
+        ready: async (p) => await p.getByRole('button', { name: 'Start driving' }).waitFor(WAIT),
+      },
+      { name: 'driver-history', path: '/driver/history', ready: heading('Your history') },
+      { name: 'driver-profile', path: '/driver/profile', ready: heading('Your profile') },
+      { name: 'driver-404', path: '/driver/no-such-page', ready: heading('Page not found') },
+    ]),
+    ...ofApp('admin', [
+      {
+        name: 'admin-board',
+        path: '/admin',
+        ready: headingAnd('Dispatch board', `article[data-job-id="${jobId}"]`),
+        states: [
+          {
+            name: 'move-menu',
+            enter: async (p) => {
+              await p.locator(`article[data-job-id="${jobId}"]`).getByRole('button', { name: 'Move to…' }).click();
+              await p.getByRole('menu').waitFor(WAIT);
+            },
           },
-        },
-      ],
-    },
-    {
-      app: 'admin',
-      name: 'admin-job-drawer',
-      path: `/admin/jobs/${jobId}`,
-      ready: async (p) => await p.getByRole('dialog').getByText('Timeline').waitFor(WAIT),
-    },
-    {
-      app: 'admin',
-      name: 'admin-live-map',
-      path: '/admin/map',
-      ready: headingAnd('Live map', '[data-driver-id]'),
-    },
-    {
-      app: 'admin',
-      name: 'admin-drivers',
-      path: '/admin/drivers',
-      ready: headingAnd('Drivers', 'tr[data-driver-id]'),
-    },
-    { app: 'admin', name: 'admin-customers', path: '/admin/customers', ready: heading('Customers') },
-    {
-      app: 'admin',
-      name: 'admin-contracts',
-      path: '/admin/contracts',
-      ready: headingAnd('Contracts', 'tbody tr'),
-    },
-    { app: 'admin', name: 'admin-storms', path: '/admin/storms', ready: heading('Storms') },
-    { app: 'admin', name: 'admin-pricing', path: '/admin/pricing', ready: heading('Pricing') },
-    { app: 'admin', name: 'admin-service-area', path: '/admin/service-area', ready: heading('Service area') },
-    { app: 'admin', name: 'admin-invoices', path: '/admin/invoices', ready: heading('Invoices') },
-    { app: 'admin', name: 'admin-reports', path: '/admin/reports', ready: heading('Reports') },
-    { app: 'admin', name: 'admin-audit-log', path: '/admin/audit', ready: heading('Audit log') },
-    { app: 'admin', name: 'admin-notifications', path: '/admin/notifications', ready: heading('Notification outbox') },
-    { app: 'admin', name: 'admin-security', path: '/admin/security', ready: heading('Two-factor sign-in') },
-    {
-      app: 'admin',
-      name: 'admin-health',
-      path: '/admin/health',
-      ready: headingAnd('System health', 'tr[data-cron]'),
-    },
-    { app: 'admin', name: 'admin-setup', path: '/admin/setup', ready: heading('Set up PlowDispatch') },
-    { app: 'admin', name: 'admin-404', path: '/admin/no-such-page', ready: heading('Page not found') },
+        ],
+      },
+      {
+        name: 'admin-job-drawer',
+        path: `/admin/jobs/${jobId}`,
+        ready: async (p) => await p.getByRole('dialog').getByText('Timeline').waitFor(WAIT),
+      },
+      { name: 'admin-live-map', path: '/admin/map', ready: headingAnd('Live map', '[data-driver-id]') },
+      { name: 'admin-drivers', path: '/admin/drivers', ready: headingAnd('Drivers', 'tr[data-driver-id]') },
+      { name: 'admin-customers', path: '/admin/customers', ready: heading('Customers') },
+      { name: 'admin-contracts', path: '/admin/contracts', ready: headingAnd('Contracts', 'tbody tr') },
+      { name: 'admin-storms', path: '/admin/storms', ready: heading('Storms') },
+      { name: 'admin-pricing', path: '/admin/pricing', ready: heading('Pricing') },
+      { name: 'admin-service-area', path: '/admin/service-area', ready: heading('Service area') },
+      { name: 'admin-invoices', path: '/admin/invoices', ready: heading('Invoices') },
+      { name: 'admin-reports', path: '/admin/reports', ready: heading('Reports') },
+      { name: 'admin-audit-log', path: '/admin/audit', ready: heading('Audit log') },
+      { name: 'admin-notifications', path: '/admin/notifications', ready: heading('Notification outbox') },
+      { name: 'admin-security', path: '/admin/security', ready: heading('Two-factor sign-in') },
+      { name: 'admin-health', path: '/admin/health', ready: headingAnd('System health', 'tr[data-cron]') },
+      { name: 'admin-setup', path: '/admin/setup', ready: heading('Set up PlowDispatch') },
+      { name: 'admin-404', path: '/admin/no-such-page', ready: heading('Page not found') },
+    ]),
   ];
 }
 
@@ -271,12 +240,7 @@ export async function contextFor(
     viewport: mobile ? { width: 412, height: 915 } : { width: 1440, height: 900 },
     ...options,
   });
-  if (app !== 'public') {
-    const [key, value] = sessionEntry(app, data.sessions[app]);
-    await context.addInitScript({
-      content: `if (!localStorage.getItem(${JSON.stringify(key)})) localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(value)});`,
-    });
-  }
+  if (app !== 'public') await signIn(context, app, data.sessions[app], { once: true });
   return context;
 }
 
