@@ -260,33 +260,27 @@ const ownContract = async (w: World): Promise<Target> => {
   return { id, state: () => rows(sql`SELECT * FROM service_contracts WHERE id = ${id}`) };
 };
 
+/** The commonest cases: the customer's own waiting job, and a job assigned to the driver, each answered 200. */
+const customersJob: OwnershipCase = { target: pendingJob, ownerGets: 200 };
+const driversJobAssigned: OwnershipCase = { target: assignedJob, ownerGets: 200 };
+/** A job that either of its parties may read. */
+const readByEitherParty = { customer: customersJob, driver: driversJobAssigned };
+
 const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
-  'GET /api/v1/jobs/:id': {
-    customer: { target: pendingJob, ownerGets: 200 },
-    driver: { target: assignedJob, ownerGets: 200 },
-  },
+  'GET /api/v1/jobs/:id': readByEitherParty,
   'DELETE /api/v1/jobs/:id': {
     customer: { target: pendingJob, ownerGets: 200, body: () => ({ reason: 'ownership probe' }) },
   },
-  'GET /api/v1/jobs/:id/status-history': {
-    customer: { target: pendingJob, ownerGets: 200 },
-    driver: { target: assignedJob, ownerGets: 200 },
-  },
+  'GET /api/v1/jobs/:id/status-history': readByEitherParty,
   // The driver may re-price on site only: an assigned job answers 409 price_locked, after the ownership check.
   'POST /api/v1/jobs/:id/price': {
     driver: { target: assignedJob, ownerGets: 409, body: () => ({ new_price_cents: 9900 }) },
   },
-  'GET /api/v1/jobs/:id/disputes': { customer: { target: pendingJob, ownerGets: 200 } },
-  'GET /api/v1/jobs/:id/time-on-site': {
-    customer: { target: pendingJob, ownerGets: 200 },
-    driver: { target: assignedJob, ownerGets: 200 },
-  },
-  'GET /api/v1/jobs/:id/evidence': { customer: { target: pendingJob, ownerGets: 200 } },
-  'GET /api/v1/jobs/:id/evidence.pdf': { customer: { target: pendingJob, ownerGets: 200 } },
-  'GET /api/v1/jobs/:id/photos': {
-    customer: { target: pendingJob, ownerGets: 200 },
-    driver: { target: assignedJob, ownerGets: 200 },
-  },
+  'GET /api/v1/jobs/:id/disputes': { customer: customersJob },
+  'GET /api/v1/jobs/:id/time-on-site': readByEitherParty,
+  'GET /api/v1/jobs/:id/evidence': { customer: customersJob },
+  'GET /api/v1/jobs/:id/evidence.pdf': { customer: customersJob },
+  'GET /api/v1/jobs/:id/photos': readByEitherParty,
   // The job's own driver gets past the ownership check to the state refusal (not yet on site).
   'POST /api/v1/jobs/:id/photos': {
     driver: {
@@ -295,12 +289,9 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
       body: (id) => ({ kind: 'before', url: `http://plow.test/files/jobs/${id}/photos/${crypto.randomUUID()}.jpg` }),
     },
   },
-  'GET /api/v1/jobs/:id/price-changes': {
-    customer: { target: pendingJob, ownerGets: 200 },
-    driver: { target: assignedJob, ownerGets: 200 },
-  },
+  'GET /api/v1/jobs/:id/price-changes': readByEitherParty,
 
-  'GET /api/v1/customers/me/jobs/:id': { customer: { target: pendingJob, ownerGets: 200 } },
+  'GET /api/v1/customers/me/jobs/:id': { customer: customersJob },
   // A stranger's edit of the time and tier must leave the job, its events and its price log as they were.
   'PATCH /api/v1/customers/me/jobs/:id': {
     customer: {
@@ -311,15 +302,15 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   },
   'GET /api/v1/customers/me/jobs/:id/driver-location': { customer: { target: pendingJob, ownerGets: 204 } },
   'GET /api/v1/customers/me/jobs/:id/route-eta': { customer: { target: pendingJob, ownerGets: 204 } },
-  'GET /api/v1/customers/me/jobs/:id/contact': { customer: { target: pendingJob, ownerGets: 200 } },
+  'GET /api/v1/customers/me/jobs/:id/contact': { customer: customersJob },
   'PATCH /api/v1/customers/me/locations/:id': {
     customer: { target: ownLocation, ownerGets: 200, body: () => ({ label: 'Cabin' }) },
   },
   'DELETE /api/v1/customers/me/locations/:id': { customer: { target: ownLocation, ownerGets: 204 } },
   'DELETE /api/v1/customers/me/waitlist/:id': { customer: { target: ownWaitlistEntry, ownerGets: 200 } },
 
-  'GET /api/v1/drivers/me/jobs/:id': { driver: { target: assignedJob, ownerGets: 200 } },
-  'POST /api/v1/drivers/me/jobs/:id/accept': { driver: { target: assignedJob, ownerGets: 200 } },
+  'GET /api/v1/drivers/me/jobs/:id': { driver: driversJobAssigned },
+  'POST /api/v1/drivers/me/jobs/:id/accept': { driver: driversJobAssigned },
   // en_route → pending is not a driver's move: the owner gets 409 and the job stays put.
   'POST /api/v1/drivers/me/jobs/:id/reject': {
     driver: { target: driversJob('en_route'), ownerGets: 409, body: () => ({ reason: 'ownership probe' }) },
@@ -334,7 +325,7 @@ const OWNERSHIP: Record<string, Partial<Record<Owner, OwnershipCase>>> = {
   },
 
   'DELETE /api/v1/drivers/me/payments/:id': { driver: { target: ownPayment, ownerGets: 200 } },
-  'GET /api/v1/drivers/me/jobs/:id/contact': { driver: { target: assignedJob, ownerGets: 200 } },
+  'GET /api/v1/drivers/me/jobs/:id/contact': { driver: driversJobAssigned },
 
   'POST /api/v1/customers/me/contracts/:id/accept': { customer: { target: ownContract, ownerGets: 200 } },
 
