@@ -14,7 +14,8 @@
  * - R2 Class A (put, list) and Class B (get, head) operations and bytes stored.
  *
  * All objects of a local `wrangler dev` share one isolate, so one module-level tally sees
- * the Worker and every Durable Object. `GET /__meter` returns it.
+ * the Worker and every Durable Object. `GET /api/__meter` returns it: under `/api/`, so the
+ * request reaches the Worker first even when the web app is built and served as assets.
  */
 import app, {
   AutoDispatch as AutoDispatchBase,
@@ -24,7 +25,7 @@ import app, {
   RateCounter as RateCounterBase,
   SessionGuard as SessionGuardBase,
 } from '../../worker/index';
-import type { MeterTally } from '../lib/meter-tally';
+import { METER_PATH, type MeterTally } from '../lib/meter-tally';
 
 type Counts = Record<string, number>;
 
@@ -269,7 +270,7 @@ export const CronSchedule = meterClass('CronSchedule', CronScheduleBase);
 
 export default {
   fetch(request, env, ctx) {
-    if (new URL(request.url).pathname === '/__meter') {
+    if (new URL(request.url).pathname === METER_PATH) {
       settleCursors();
       return Response.json(tally);
     }

@@ -8,7 +8,10 @@ export interface QueueTally {
   redelivered: number;
 }
 
-/** The running totals `GET /__meter` returns: shared by the meter Worker and the bench. */
+/** Where the meter Worker answers: a path the app's assets never shadow (`run_worker_first`). */
+export const METER_PATH = '/api/__meter';
+
+/** The running totals `GET METER_PATH` returns: shared by the meter Worker and the bench. */
 export interface MeterTally {
   worker: { fetch: number; upgrades: number; queue_batches: number; scheduled: number };
   /** Stub calls by `Class.method`. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { MeterTally } from './meter-tally';
+import { METER_PATH, type MeterTally } from './meter-tally';
 
 /** What one unit of use (a job, a driver-hour…) costs in each billed quantity. */
 export interface Units {
@@ -42,7 +42,7 @@ export const UNIT_KEYS = [
 ] as const satisfies readonly (keyof Units)[];
 
 export async function readMeter(baseUrl: string): Promise<MeterTally> {
-  const res = await fetch(`${baseUrl}/__meter`);
+  const res = await fetch(`${baseUrl}${METER_PATH}`);
   if (res.status !== 200) throw new Error(`the meter answered ${res.status}: is the app running bench/cost-meter?`);
   return (await res.json()) as MeterTally;
 }
