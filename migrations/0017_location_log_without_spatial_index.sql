@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS "idx_location_log_coordinates";
