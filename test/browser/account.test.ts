@@ -1,28 +1,20 @@
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshotAll } from './support/browser';
+import type { BrowserContext } from 'playwright-core';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { browserWindows, WAIT } from './support/windows';
 
 /**
  * Account basics every sign-in screen owes its people: a way back in when the password is
  * forgotten, answered the same whether or not the address has an account.
  */
 
-const WAIT = { timeout: 20_000 };
 const base = inject('appUrl');
 
 describe('forgot password', () => {
-  let browser: Browser;
+  const windows = browserWindows(base);
   let context: BrowserContext;
-  const pages: Record<string, Page> = {};
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    context = await browser.newContext({ baseURL: base, viewport: { width: 390, height: 844 } });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
+    context = await windows.context({ viewport: { width: 390, height: 844 } });
   });
 
   for (const [app, path, heading] of [
@@ -31,10 +23,8 @@ describe('forgot password', () => {
     ['admin', '/admin', 'Dispatcher sign in'],
   ] as const) {
     it(`is linked from the ${app} sign-in screen and carries the typed email over`, async () => {
-      onTestFailed(() => screenshotAll(pages, `forgot-${app}`));
-      const page = await context.newPage();
-      pages[app] = page;
-      errors.push(...collectPageErrors(page, app));
+      windows.onFailure(`forgot-${app}`);
+      const page = await windows.open(app, context);
       await page.goto(path);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor(WAIT);
       await page.getByLabel('Email').fill(`${app}1@demo.test`);
@@ -45,7 +35,7 @@ describe('forgot password', () => {
   }
 
   it('says the same thing for an address with an account and one without', async () => {
-    const page = pages.customer!;
+    const page = windows.pages.customer!;
     const answers: string[] = [];
     for (const email of ['customer1@demo.test', `nobody-${Date.now()}@example.test`]) {
       await page.goto('/auth/forgot-password');
@@ -59,6 +49,6 @@ describe('forgot password', () => {
   });
 
   it('raised no uncaught errors', () => {
-    expect(errors).toEqual([]);
+    expect(windows.errors).toEqual([]);
   });
 });
