@@ -59,7 +59,8 @@ describe('the basemap', () => {
   let customer: Tokens;
   let dir: string;
   const pages: Record<string, Page> = {};
-  const errors: string[] = [];
+  /** Each page's error list, filled as errors happen. */
+  const errors: string[][] = [];
 
   /** The customer's places page (one map per saved place) in a fresh context of `scheme`. */
   async function placesPage(scheme: 'light' | 'dark', tileAnswers: Response[] = []): Promise<Page> {
@@ -71,7 +72,7 @@ describe('the basemap', () => {
     await signIn(context, 'customer', customer);
     const page = await context.newPage();
     pages[scheme] = page;
-    errors.push(...collectPageErrors(page, scheme));
+    errors.push(collectPageErrors(page, scheme));
     page.on('response', (res) => {
       if (new URL(res.url()).pathname.startsWith('/tiles/')) tileAnswers.push(res);
     });
@@ -108,7 +109,7 @@ describe('the basemap', () => {
     expect(near(await mainColour(light), hex('#e8eef6'))).toBe(true);
     const dark = await placesPage('dark');
     expect(near(await mainColour(dark), hex('#101a2b'))).toBe(true);
-    expect(errors).toEqual([]);
+    expect(errors.flat()).toEqual([]);
     await light.context().close();
     await dark.context().close();
   }, 120_000);
@@ -134,7 +135,7 @@ describe('the basemap', () => {
       await page.context().close();
     }
     expect(near(colours.light, colours.dark)).toBe(false);
-    expect(errors).toEqual([]);
+    expect(errors.flat()).toEqual([]);
   }, 180_000);
 
   it('repaints the map when the phone turns dark (and back) with the page open', async () => {
@@ -147,7 +148,7 @@ describe('the basemap', () => {
     await expect.poll(shows('dark'), { timeout: 20_000, interval: 1000 }).toBe(true);
     await page.emulateMedia({ colorScheme: 'light' });
     await expect.poll(shows('light'), { timeout: 20_000, interval: 1000 }).toBe(true);
-    expect(errors).toEqual([]);
+    expect(errors.flat()).toEqual([]);
     await page.context().close();
   }, 120_000);
 });
