@@ -18,6 +18,7 @@ import {
   UNDER_WAY_JOB,
 } from '../contract/job-status';
 import { allowedNext, TRANSITIONS } from '../contract/state-machine';
+import { withJobStatus } from './status-dry-run';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -100,3 +101,12 @@ function* walk(dir: string): Generator<string> {
     else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name)) yield path;
   }
 }
+
+describe('npm run status:dry-run', () => {
+  it('finds the job-status list in the contract and adds the new status to it', () => {
+    const text = readFileSync(join(ROOT, 'contract/enums.ts'), 'utf8');
+    const added = withJobStatus(text, 'on_hold');
+    expect(added.replace(", 'on_hold'", '')).toBe(text);
+    expect(added).toMatch(/export const JOB_STATUSES = \[[^\]]*'on_hold'\] as const;/);
+  });
+});

@@ -8,11 +8,21 @@ import { fileURLToPath } from 'node:url';
 const PROJECTS = ['tsconfig.json', 'web/tsconfig.json', 'scripts/tsconfig.json'];
 
 /**
+ * `contract/enums.ts` with `status` added to the end of the `JOB_STATUSES` literal (after the
+ * ways off the happy path, so no existing order changes). Throws when the literal is not there.
+ */
+export function withJobStatus(enumsText: string, status: string): string {
+  const literal = /(export const JOB_STATUSES = \[[^\]]*?)(,?\s*)\] as const;/;
+  if (!literal.test(enumsText)) throw new Error('no JOB_STATUSES literal in contract/enums.ts');
+  return enumsText.replace(literal, (_all, items: string) => `${items}, '${status}'] as const;`);
+}
+
+/**
  * Adds a job status to `contract/enums.ts` in a scratch copy of the tracked tree and type-checks
  * it: the files the compiler then points at are the places that must decide about the new
  * status. Returns them, sorted, with the count of errors in each.
  */
-export function addStatusDryRun(root: string, status: string, after = 'in_progress'): Map<string, number> {
+export function addStatusDryRun(root: string, status: string): Map<string, number> {
   const scratch = mkdtempSync(join(tmpdir(), 'status-dry-run-'));
   try {
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
@@ -23,10 +33,7 @@ export function addStatusDryRun(root: string, status: string, after = 'in_progre
     }
     symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
     const enums = join(scratch, 'contract/enums.ts');
-    const text = readFileSync(enums, 'utf8');
-    const anchor = `  '${after}',\n`;
-    if (!text.includes(anchor)) throw new Error(`no '${after}' in JOB_STATUSES`);
-    writeFileSync(enums, text.replace(anchor, `${anchor}  '${status}',\n`));
+    writeFileSync(enums, withJobStatus(readFileSync(enums, 'utf8'), status));
 
     const errors = new Map<string, number>();
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
