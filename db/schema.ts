@@ -555,8 +555,7 @@ export const driver_location_log = pgTable(
     primaryKey({ name: 'driver_location_log_pkey', columns: [t.id, t.recorded_at] }),
     index('idx_location_log_driver_id_recorded_at').on(t.driver_id, t.recorded_at.desc()),
     index('idx_location_log_job_id_recorded_at').on(t.job_id, t.recorded_at),
-    // No spatial index: every read is by job or by driver (docs/cost.md: the log is most of
-    // what an operator stores).
+    // No spatial index: every read is by job or by driver (docs/decisions/0092).
   ],
 );
 
