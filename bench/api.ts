@@ -16,7 +16,7 @@
  * the 2-core machine can be read off by part (docs/decisions/0058).
  *
  * First runs two yardsticks at the same rate: a bare Worker (bench/reference-api) that only
- * runs the list's query, then only the least a status change writes (one transaction of four
+ * runs the list's query, then only the least a status change writes (one transaction of five
  * round trips), through the same driver, bridge and pooler — the floor this stack and machine
  * set (docs/decisions/0059). BENCH_REFERENCE=off skips them, =only runs them alone.
  *

@@ -14,8 +14,8 @@ interface Env {
  * is our code, and what this one needs is the floor the platform and the machine set.
  *
  * `POST /write?job=<id>` is the same floor for a status change: the least any change of a
- * job writes, in one transaction (BEGIN, the version-guarded update, the history row,
- * COMMIT: four round trips), with the job's status left as it was.
+ * job does, in one transaction (BEGIN, read the job, the update guarded by the version it
+ * read, the history row, COMMIT: five round trips), with the job's status left as it was.
  */
 export default {
   async fetch(req: Request, env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
@@ -39,12 +39,10 @@ async function touchJob(pool: ReturnType<typeof openPool>, jobId: string | null)
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query(
-      'UPDATE jobs SET version = version + 1 WHERE id = $1 RETURNING id, status, version',
-      [jobId],
-    );
-    const job = rows[0] as { status: string } | undefined;
+    const { rows } = await client.query('SELECT status, version FROM jobs WHERE id = $1', [jobId]);
+    const job = rows[0] as { status: string; version: number } | undefined;
     if (job) {
+      await client.query('UPDATE jobs SET version = version + 1 WHERE id = $1 AND version = $2', [jobId, job.version]);
       await client.query(
         'INSERT INTO job_status_events (job_id, previous_status, new_status, notes) VALUES ($1, $2, $2, $3)',
         [jobId, job.status, 'yardstick'],
