@@ -128,7 +128,7 @@ const LONG_PLACE = {
   is_default: false,
 };
 
-/** Screens of one app, which is named once for all of them. */
+/** The screens of one app, each marked with it. */
 const ofApp = (app: App, list: Omit<Screen, 'app'>[]): Screen[] => list.map((screen) => ({ app, ...screen }));
 
 export function screens(data: TourData): Screen[] {
