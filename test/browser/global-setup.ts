@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { startApp } from '../../scripts/lib/app';
+import { freePort, startApp } from '../../scripts/lib/app';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,18 +9,6 @@ declare module 'vitest' {
     /** Where that app's wrangler keeps local R2 (for `npm run tiles:load -- … --persist-to`). */
     appPersistTo: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -4,6 +4,7 @@ import { geographyPointSql } from '../../db/geo';
 import { withDb, type Db } from '../lib/db';
 import { flushDriverPositions, type DriverPosition } from '../services/positions';
 import { log } from '../lib/log';
+import { readMessage } from './message';
 
 /** One GPS fix on its way to `driver_location_log`. */
 export const LocationFix = z.object({
@@ -95,17 +96,9 @@ export async function consumeLocationLog(batch: MessageBatch<unknown>, env: Env)
   const from: Message<unknown>[] = [];
   const accepted: Message<unknown>[] = [];
   for (const msg of batch.messages) {
-    const parsed = LocationLogMessage.safeParse(msg.body);
-    if (!parsed.success) {
-      log.error({
-        msg: 'dropping malformed location-log message',
-        id: msg.id,
-        issues: parsed.error.issues.length,
-      });
-      msg.ack();
-      continue;
-    }
-    const fixes = 'fixes' in parsed.data ? parsed.data.fixes : [parsed.data];
+    const body = readMessage(msg, LocationLogMessage, 'dropping malformed location-log message');
+    if (!body) continue;
+    const fixes = 'fixes' in body ? body.fixes : [body];
     let good = 0;
     for (const [i, candidate] of fixes.entries()) {
       const fix = LocationFix.safeParse(candidate);

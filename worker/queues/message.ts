@@ -8,7 +8,7 @@ import { log } from '../lib/log';
 export function readMessage<T>(msg: Message<unknown>, schema: z.ZodType<T>, dropping: string): T | null {
   const parsed = schema.safeParse(msg.body);
   if (parsed.success) return parsed.data;
-  log.error({ msg: dropping, id: msg.id });
+  log.error({ msg: dropping, id: msg.id, issues: parsed.error.issues.length });
   msg.ack();
   return null;
 }

@@ -24,6 +24,10 @@ export async function locationPoint(env: GeocodeEnv, body: LocationBody): Promis
   return { lat: found.lat, lng: found.lng };
 }
 
+/** The customer's locations that are still saved (not deleted). */
+const savedBy = (customerId: string) =>
+  and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at));
+
 /** A saved location as the API shows it (SPEC §7): the point as `lat`/`lng`. */
 export function toLocation(row: LocationRow) {
   const { coordinates, organization_id: _o, deleted_at: _d, ...rest } = row;
@@ -56,7 +60,7 @@ export async function customerLocations(db: Pick<Db, 'select'>, customerId: stri
   return db
     .select()
     .from(t.service_locations)
-    .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+    .where(savedBy(customerId))
     .orderBy(desc(t.service_locations.is_default), asc(t.service_locations.created_at));
 }
 
@@ -74,7 +78,7 @@ export async function createLocation(
     const existing = await tx
       .select({ id: t.service_locations.id })
       .from(t.service_locations)
-      .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+      .where(savedBy(customerId))
       .limit(1);
     const makeDefault = body.is_default === true || existing.length === 0;
     if (makeDefault) {
@@ -97,13 +101,7 @@ export async function ownLocation(db: Pick<Db, 'select'>, customerId: string, id
   const [row] = await db
     .select()
     .from(t.service_locations)
-    .where(
-      and(
-        eq(t.service_locations.id, id),
-        eq(t.service_locations.customer_id, customerId),
-        isNull(t.service_locations.deleted_at),
-      ),
-    )
+    .where(and(eq(t.service_locations.id, id), savedBy(customerId)))
     .limit(1);
   if (!row) throw notFound('Location');
   return row;
@@ -172,7 +170,7 @@ export async function deleteLocation(db: Db, customerId: string, id: string): Pr
       const [next] = await tx
         .select({ id: t.service_locations.id })
         .from(t.service_locations)
-        .where(and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at)))
+        .where(savedBy(customerId))
         .orderBy(asc(t.service_locations.created_at), asc(t.service_locations.id))
         .limit(1);
       if (next)
