@@ -15,10 +15,14 @@
  * After each scenario the CPU every process spent per request is printed, so the budget of
  * the 2-core machine can be read off by part (docs/decisions/0058).
  *
- * First runs two yardsticks at the same rate: a bare Worker (bench/reference-api) that only
- * runs the list's query, then only the least a status change writes (one transaction of five
- * round trips), through the same driver, bridge and pooler — the floor this stack and machine
- * set (docs/decisions/0059). BENCH_REFERENCE=off skips them, =only runs them alone.
+ * First runs yardsticks at the same rate: a bare Worker (bench/reference-api) that only
+ * runs the list's query; then only the least a status change writes (one transaction of five
+ * round trips); then that write with the least this design adds around it (the user's
+ * revocation object read, the rate limit asked, the operator's object told), without a job
+ * room (a create), with a new one (an assignment) and with one woken from sleep (a status
+ * change) — through the same driver, bridge and pooler, the floor this stack and machine set
+ * for each route (docs/decisions/0059, 0093). BENCH_REFERENCE=off skips them, =only runs
+ * them alone.
  *
  *   DATABASE_URL=postgres://… BENCH_RATE=200 BENCH_SECONDS=10 npm run bench:api
  */
@@ -44,6 +48,8 @@ const ACCOUNTS = Math.max(20, Math.ceil((RATE * SECONDS * 2) / 250));
  * not cost: the bench runs with the request line off (BENCH_LOG_LEVEL=info measures with it).
  */
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+/** How long an object with nothing to do stays in memory (Cloudflare: 10 s), and a margin. */
+const ROOM_IDLE_MS = 12_000;
 const usePooler = Boolean(process.env.DATABASE_URL) && process.env.BENCH_POOLER !== 'off';
 
 const keys = { JWT_SECRET: randomBytes(32).toString('hex'), JWT_KID: 'bench' };
@@ -83,6 +89,7 @@ try {
   await warmUp(http, '/api/v1/jobs?limit=20', (i) => json(admin(i)));
 
   const results: (LoadResult & { cpu: CpuShare[] })[] = [];
+  const run = Date.now().toString(36);
   const opts = { rate: RATE, seconds: SECONDS };
   /** One scenario, open-loop, with the CPU each process spent on it. */
   const scenario = (...args: Parameters<typeof runOpenLoop>) => {
@@ -102,6 +109,39 @@ try {
       results.push(
         await scenario('reference: bare Worker, the least a status change writes', opts, (i) =>
           ref.request(`/write?job=${fleet.jobs[i % fleet.jobs.length]!.job_id}`, { method: 'POST' }),
+        ),
+      );
+      const trackedWrite = (room: (i: number) => string) => (i: number) => {
+        const job = fleet.jobs[i % fleet.jobs.length]!;
+        return ref.request(`/tracked-write?job=${job.job_id}&user=${job.driver_id}&room=${room(i)}`, {
+          method: 'POST',
+        });
+      };
+      results.push(
+        await scenario(
+          'reference: bare Worker, that write signed in and told to the operator (a create)',
+          opts,
+          trackedWrite(() => 'none'),
+        ),
+      );
+      // A job's room opens at its assignment; between two of its changes (minutes apart in
+      // a storm, seconds here) it is out of memory, as the app's are by the time they are
+      // measured: the second pass wakes the rooms the first opened, left alone past the
+      // runtime's 10 s of idleness.
+      const roomOf = (i: number) => `${run}-${i}`;
+      results.push(
+        await scenario(
+          "reference: bare Worker, and told to the job's new room (an assignment)",
+          opts,
+          trackedWrite(roomOf),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, ROOM_IDLE_MS));
+      results.push(
+        await scenario(
+          "reference: bare Worker, and told to the job's sleeping room (a status change)",
+          opts,
+          trackedWrite(roomOf),
         ),
       );
     } finally {
@@ -131,7 +171,6 @@ try {
     );
     /** Created jobs by the index of the customer (and so the driver) they belong to. */
     const created: { id: string; account: number }[] = [];
-    const run = Date.now().toString(36);
     results.push(
       await scenario('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
         const c = customers[i % ACCOUNTS]!;

@@ -189,8 +189,16 @@ export class Dispatch extends SocketRoom {
     this.#broadcast('role:admin', msg);
   }
 
-  /** A job's status changed: dispatchers see it; the driver's pings follow their live job. */
-  jobStatus(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_status' }>): void {
+  /**
+   * A job's status changed: dispatchers see it; the driver's pings follow their live job.
+   * `alsoToAdmins`: what else the same change tells the dispatchers (the statuses it derived
+   * for the drivers it touched), in this one call rather than one call each.
+   */
+  jobStatus(
+    driverId: string | null,
+    msg: Extract<ServerMessage, { type: 'job_status' }>,
+    alsoToAdmins: readonly ServerMessage[] = [],
+  ): void {
     const { job_id, new_status } = msg.payload;
     if (driverId) {
       if (ACTIVE_JOB.includes(new_status)) this.#positions.setActiveJob(driverId, job_id);
@@ -198,14 +206,20 @@ export class Dispatch extends SocketRoom {
       this.#broadcast(`driver:${driverId}`, msg);
     }
     this.#broadcast('role:admin', msg);
+    for (const m of alsoToAdmins) this.#broadcast('role:admin', m);
   }
 
-  jobCancelled(driverId: string | null, msg: Extract<ServerMessage, { type: 'job_cancelled' }>): void {
+  jobCancelled(
+    driverId: string | null,
+    msg: Extract<ServerMessage, { type: 'job_cancelled' }>,
+    alsoToAdmins: readonly ServerMessage[] = [],
+  ): void {
     if (driverId) {
       this.#positions.clearActiveJob(driverId, msg.payload.job_id);
       this.#broadcast(`driver:${driverId}`, msg);
     }
     this.#broadcast('role:admin', msg);
+    for (const m of alsoToAdmins) this.#broadcast('role:admin', m);
   }
 
   toAdmins(msg: ServerMessage): void {

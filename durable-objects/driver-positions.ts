@@ -60,10 +60,12 @@ export class DriverPositions {
     );
   }
 
+  /** The driver's live job; one they already had is not written again (each of its status changes names it). */
   setActiveJob(driverId: string, jobId: string | null): void {
     this.#sql.exec(
       `INSERT INTO drivers (driver_id, active_job_id) VALUES (?, ?)
-       ON CONFLICT (driver_id) DO UPDATE SET active_job_id = excluded.active_job_id`,
+       ON CONFLICT (driver_id) DO UPDATE SET active_job_id = excluded.active_job_id
+       WHERE drivers.active_job_id IS NOT excluded.active_job_id`,
       driverId,
       jobId,
     );

@@ -19,10 +19,16 @@ export function publishDriverStatus(
   status: DriverStatus,
   ts = new Date().toISOString(),
 ): Promise<unknown> {
-  return Promise.all([
-    dispatchStub(env).toAdmins({ type: 'driver_status_change', payload: { driver_id, status, ts } }),
-    status === 'offline' ? null : expectWork(env, 'stale_drivers'),
-  ]);
+  return Promise.all([dispatchStub(env).toAdmins(driverStatusMessage(driver_id, status, ts)), watchShift(env, status)]);
+}
+
+function driverStatusMessage(driver_id: string, status: DriverStatus, ts: string) {
+  return { type: 'driver_status_change' as const, payload: { driver_id, status, ts } };
+}
+
+/** A driver on shift is one the stale-driver check must watch. */
+function watchShift(env: Env, status: DriverStatus): Promise<void> {
+  return status === 'offline' ? Promise.resolve() : expectWork(env, 'stale_drivers');
 }
 
 export function roomStub(env: Env, jobId: string) {
@@ -62,26 +68,22 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
     type: 'job_status' as const,
     payload: { job_id: job.id, new_status: job.status, previous_status, driver_id: job.driver_id, ts },
   };
+  // The statuses the transaction derived for the drivers it touched (worker/services/jobs.ts)
+  // go to the dispatchers in the same call as the job's change.
+  const driverNews = result.driver_statuses.map(({ driver_id, status }) => driverStatusMessage(driver_id, status, ts));
   // The room first: its watchers are the ones waiting on a screen.
   const work: Promise<unknown>[] = [syncRoom(env, job, ts, previous_status)];
   const dispatch = dispatchStub(env);
   if (job.status === 'cancelled') {
-    work.push(
-      dispatch.jobCancelled(previous_driver_id, {
-        type: 'job_cancelled',
-        payload: { job_id: job.id, reason: reason ?? null },
-      }),
-    );
+    const cancelled = { type: 'job_cancelled' as const, payload: { job_id: job.id, reason: reason ?? null } };
+    work.push(dispatch.jobCancelled(previous_driver_id, cancelled, driverNews));
   } else if (job.status === 'pending' && previous_driver_id) {
     // Rejected / un-assigned: the old driver's channel and the board both hear it.
-    work.push(dispatch.jobStatus(previous_driver_id, statusMsg));
+    work.push(dispatch.jobStatus(previous_driver_id, statusMsg, driverNews));
   } else {
-    work.push(dispatch.jobStatus(job.driver_id, statusMsg));
+    work.push(dispatch.jobStatus(job.driver_id, statusMsg, driverNews));
   }
-  // The statuses the transaction derived for the drivers it touched (worker/services/jobs.ts).
-  for (const { driver_id, status } of result.driver_statuses) {
-    work.push(publishDriverStatus(env, driver_id, status, ts));
-  }
+  for (const { status } of result.driver_statuses) work.push(watchShift(env, status));
   await fanOut('transition', work);
   if (result.route) {
     const { next, etas } = result.route;
