@@ -15,14 +15,14 @@
  * After each scenario the CPU every process spent per request is printed, so the budget of
  * the 2-core machine can be read off by part (docs/decisions/0058).
  *
- * First runs yardsticks at the same rate: a bare Worker (bench/reference-api) that only
- * runs the list's query; then only the least a status change writes (one transaction of five
- * round trips); then that write with the least this design adds around it (the user's
- * revocation object read, the rate limit asked, the operator's object told), without a job
- * room (a create), with a new one (an assignment) and with one woken from sleep (a status
- * change) — through the same driver, bridge and pooler, the floor this stack and machine set
- * for each route (docs/decisions/0059, 0093). BENCH_REFERENCE=off skips them, =only runs
- * them alone.
+ * First runs yardsticks at the same rate, a bare Worker (bench/reference-api) on the same
+ * driver, bridge and pooler: the list's query, alone and for a signed-in user (the user's
+ * revocation object read, the rate limit asked); the least a status change writes (one
+ * transaction of five round trips), alone and signed in (an acceptance); that, told to the
+ * operator's object (a create); and told to the job's new room too (an assignment) or to its
+ * room woken from sleep (a status change). Each is the floor this stack and machine set for
+ * the routes doing that work, and the bench prints each route against its floor
+ * (docs/decisions/0059, 0093). BENCH_REFERENCE=off skips them, =only runs them alone.
  *
  *   DATABASE_URL=postgres://… BENCH_RATE=200 BENCH_SECONDS=10 npm run bench:api
  */
@@ -48,6 +48,22 @@ const ACCOUNTS = Math.max(20, Math.ceil((RATE * SECONDS * 2) / 250));
  * not cost: the bench runs with the request line off (BENCH_LOG_LEVEL=info measures with it).
  */
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+/** The yardsticks that are a route's floor: the least that does the same kind of work. */
+const FLOOR = {
+  read: 'reference: bare Worker, that query signed in (a list, an estimate)',
+  accept: 'reference: bare Worker, that write signed in (an acceptance)',
+  create: 'reference: bare Worker, that write signed in and told to the operator (a create)',
+  assign: "reference: bare Worker, and told to the job's new room (an assignment)",
+  status: "reference: bare Worker, and told to the job's sleeping room (a status change)",
+};
+const FLOOR_OF: Record<string, string> = {
+  'GET /api/v1/jobs (admin list, 20 per page)': FLOOR.read,
+  'POST /api/v1/pricing/estimate': FLOOR.read,
+  'POST /api/v1/jobs (create)': FLOOR.create,
+  'POST /api/v1/jobs/:id/assign': FLOOR.assign,
+  'POST /api/v1/drivers/me/jobs/:id/accept': FLOOR.accept,
+  'PATCH /api/v1/drivers/me/jobs/:id/status': FLOOR.status,
+};
 /** How long an object with nothing to do stays in memory (Cloudflare: 10 s), and a margin. */
 const ROOM_IDLE_MS = 12_000;
 const usePooler = Boolean(process.env.DATABASE_URL) && process.env.BENCH_POOLER !== 'off';
@@ -107,19 +123,33 @@ try {
       await warmUp(ref, '/jobs');
       results.push(await scenario('reference: bare Worker, the list query only', opts, () => ref.request('/jobs')));
       results.push(
+        await scenario(FLOOR.read, opts, (i) =>
+          ref.request(`/jobs?user=${fleet.jobs[i % fleet.jobs.length]!.driver_id}`),
+        ),
+      );
+      results.push(
         await scenario('reference: bare Worker, the least a status change writes', opts, (i) =>
           ref.request(`/write?job=${fleet.jobs[i % fleet.jobs.length]!.job_id}`, { method: 'POST' }),
         ),
       );
-      const trackedWrite = (room: (i: number) => string) => (i: number) => {
-        const job = fleet.jobs[i % fleet.jobs.length]!;
-        return ref.request(`/tracked-write?job=${job.job_id}&user=${job.driver_id}&room=${room(i)}`, {
-          method: 'POST',
-        });
-      };
+      const trackedWrite =
+        (room: (i: number) => string, hub = '') =>
+        (i: number) => {
+          const job = fleet.jobs[i % fleet.jobs.length]!;
+          return ref.request(`/tracked-write?job=${job.job_id}&user=${job.driver_id}&room=${room(i)}&hub=${hub}`, {
+            method: 'POST',
+          });
+        };
       results.push(
         await scenario(
-          'reference: bare Worker, that write signed in and told to the operator (a create)',
+          FLOOR.accept,
+          opts,
+          trackedWrite(() => 'none', 'none'),
+        ),
+      );
+      results.push(
+        await scenario(
+          FLOOR.create,
           opts,
           trackedWrite(() => 'none'),
         ),
@@ -129,21 +159,9 @@ try {
       // measured: the second pass wakes the rooms the first opened, left alone past the
       // runtime's 10 s of idleness.
       const roomOf = (i: number) => `${run}-${i}`;
-      results.push(
-        await scenario(
-          "reference: bare Worker, and told to the job's new room (an assignment)",
-          opts,
-          trackedWrite(roomOf),
-        ),
-      );
+      results.push(await scenario(FLOOR.assign, opts, trackedWrite(roomOf)));
       await new Promise((r) => setTimeout(r, ROOM_IDLE_MS));
-      results.push(
-        await scenario(
-          "reference: bare Worker, and told to the job's sleeping room (a status change)",
-          opts,
-          trackedWrite(roomOf),
-        ),
-      );
+      results.push(await scenario(FLOOR.status, opts, trackedWrite(roomOf)));
     } finally {
       await ref.close().catch(() => {});
       await reference.stop();
@@ -227,6 +245,16 @@ try {
     p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name;
   console.log('\nCPU per request (ms) by process:');
   for (const r of results) console.log(`  ${r.name}: ${r.cpu.map((p) => `${label(p)} ${p.ms.toFixed(2)}`).join(', ')}`);
+  const workerdMs = (name: string) => results.find((r) => r.name === name)?.cpu.find((p) => p.name === 'workerd')?.ms;
+  const against = results.flatMap((r) => {
+    const floor = FLOOR_OF[r.name];
+    const ms = workerdMs(r.name);
+    const floorMs = floor ? workerdMs(floor) : undefined;
+    return ms && floorMs
+      ? [`  ${r.name}: ${(ms / floorMs).toFixed(2)}× (${ms.toFixed(2)} against ${floorMs.toFixed(2)}, ${floor})`]
+      : [];
+  });
+  if (against.length > 0) console.log(`\nEach route's workerd CPU against its floor:\n${against.join('\n')}`);
   for (const r of results) if (r.errors) console.log(`${r.name}: statuses ${JSON.stringify(r.statuses)}`);
 } finally {
   await db.end().catch(() => {});

@@ -39,6 +39,10 @@ export class Hub extends DurableObject {
  * revocation check, rate limit, validation, ORM or logging — so the difference to the app
  * is our code, and what this one needs is the floor the platform and the machine set.
  *
+ * `GET /jobs?user=<id>` is that read for a signed-in user: their revocation read in their own
+ * Durable Object (instant revocation) and the rate-limit binding asked first, as every
+ * signed-in route of the app does.
+ *
  * `POST /write?job=<id>` is the same floor for a status change: the least any change of a
  * job does, in one transaction (BEGIN, read the job, the update guarded by the version it
  * read, the history row, COMMIT: five round trips), with the job's status left as it was.
@@ -47,7 +51,8 @@ export class Hub extends DurableObject {
  * change that people watch live do: the user's revocation checked in their own Durable
  * Object (instant revocation), the rate-limit binding asked, the same write, then the job's
  * own object (`room`, default the job's id; `none` for a change no room hears of, such as a
- * new request) and the operator's one object told of it, in parallel. Each call is the bare
+ * new request) and the operator's one object told of it (`hub=none`: not told, as for a
+ * driver taking on an assignment), in parallel. Each call is the bare
  * minimum of its kind — a stored value read or written, no validation, no ORM — so this is
  * the floor for the app's status change, assignment and create, which do all of it and more.
  */
@@ -60,6 +65,8 @@ export default {
       if (url.pathname === '/write') return Response.json({ job: await touchJob(pool, url.searchParams.get('job')) });
       if (url.pathname === '/tracked-write')
         return Response.json({ job: await trackedWrite(env, pool, url.searchParams) });
+      const user = url.searchParams.get('user');
+      if (user !== null && !(await signedIn(env, user))) return Response.json({ jobs: [] });
       const { rows } = await pool.query(
         `SELECT id, status, customer_id, driver_id, job_address, quoted_price_cents, requested_at, updated_at
            FROM jobs ORDER BY requested_at DESC NULLS FIRST, id DESC NULLS FIRST LIMIT 20`,
@@ -71,17 +78,23 @@ export default {
   },
 };
 
+/** The least a signed-in request adds: the user's revocation read in their object, the rate limit asked. */
+async function signedIn(env: Env, userId: string): Promise<boolean> {
+  if (await env.USER.get(env.USER.idFromName(userId)).check(Date.now() - 60_000)) return false;
+  return (await env.RL.limit({ key: userId })).success;
+}
+
 async function trackedWrite(env: Env, pool: ReturnType<typeof openPool>, params: URLSearchParams): Promise<unknown> {
   const jobId = params.get('job') ?? '';
-  const userId = params.get('user') ?? '';
-  if (await env.USER.get(env.USER.idFromName(userId)).check(Date.now() - 60_000)) return null;
-  if (!(await env.RL.limit({ key: userId })).success) return null;
+  if (!(await signedIn(env, params.get('user') ?? ''))) return null;
   const job = (await touchJob(pool, jobId)) as { status: string } | null;
   if (!job) return null;
   const room = params.get('room') ?? jobId;
   await Promise.all([
     room === 'none' ? null : env.ROOM.get(env.ROOM.idFromName(room)).set(job.status),
-    env.HUB.get(env.HUB.idFromName('default')).tell(JSON.stringify({ type: 'job_status', job_id: jobId, ...job })),
+    params.get('hub') === 'none'
+      ? null
+      : env.HUB.get(env.HUB.idFromName('default')).tell(JSON.stringify({ type: 'job_status', job_id: jobId, ...job })),
   ]);
   return job;
 }
