@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_STATUSES, ROLES, type JobStatus, type Role } from './enums';
+import { DRIVER_STATUSES, JOB_STATUSES, ROLES, type JobStatus, type Role } from './enums';
 import { TERMINAL_JOB } from './job-status';
 import {
   STATUS_TIMESTAMP,
   TRANSITIONS,
   allowedNext,
   canTransition,
+  decidesDriverStatus,
   driverNextStep,
   driverStatusFromJobs,
 } from './state-machine';
@@ -140,6 +141,25 @@ describe('the job state machine table, exhaustively', () => {
       expect(driverStatusFromJobs(chosen, [])).toBe(chosen);
       expect(driverStatusFromJobs(chosen, ['assigned'])).toBe(chosen);
       expect(driverStatusFromJobs(chosen, ['en_route'])).toBe('en_route');
+    }
+  });
+});
+
+describe('which job moves can change a driver’s status', () => {
+  it('names the statuses with a say: on the way and on site', () => {
+    expect(JOB_STATUSES.filter(decidesDriverStatus)).toEqual(['en_route', 'arrived', 'in_progress']);
+  });
+
+  it('a move between two statuses without a say never changes a driver’s derived status (seeded property test)', () => {
+    const seed = runSeed();
+    const r = rng(seed);
+    const quiet = JOB_STATUSES.filter((s) => !decidesDriverStatus(s));
+    for (let i = 0; i < 2000; i++) {
+      const others = Array.from({ length: r.int(0, 3) }, () => r.pick(JOB_STATUSES));
+      // The stored status is what the last change derived from the jobs as they stood.
+      const stored = driverStatusFromJobs(r.pick(DRIVER_STATUSES), [...others, r.pick(quiet)]);
+      const after = driverStatusFromJobs(stored, [...others, r.pick(quiet)]);
+      expect(after, `seed ${seed}, jobs ${others.join(',')}`).toBe(stored);
     }
   });
 });

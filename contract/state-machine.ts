@@ -52,6 +52,15 @@ export const STATUS_TIMESTAMP: Partial<
  * job-driven status that has just ended becomes `available`. An assignment not yet
  * started leaves the status alone.
  */
+/**
+ * Whether a job in `status` has a say in its driver's status (`driverStatusFromJobs`): a
+ * job moving between two statuses that have none (assigned, rejected back to pending,
+ * cancelled before setting off, a bill disputed) cannot change it.
+ */
+export function decidesDriverStatus(status: JobStatus): boolean {
+  return status === 'en_route' || ON_SITE_JOB.includes(status);
+}
+
 export function driverStatusFromJobs(current: DriverStatus, activeJobs: readonly JobStatus[]): DriverStatus {
   if (activeJobs.some((s) => ON_SITE_JOB.includes(s))) return 'on_job';
   if (activeJobs.includes('en_route')) return 'en_route';

@@ -40,10 +40,31 @@ export interface AccessClaims {
 const enc = new TextEncoder();
 const ISSUER = 'plowdispatch';
 
-function keys(env: SigningEnv): Map<string, Uint8Array> {
-  const m = new Map<string, Uint8Array>([[env.JWT_KID ?? 'k1', enc.encode(env.JWT_SECRET)]]);
-  if (env.JWT_SECRET_PREVIOUS) m.set(env.JWT_KID_PREVIOUS ?? 'k0', enc.encode(env.JWT_SECRET_PREVIOUS));
+/** Secrets by key id: the current one, and the previous one while tokens it signed live. */
+function keys(env: SigningEnv): Map<string, string> {
+  const m = new Map<string, string>([[env.JWT_KID ?? 'k1', env.JWT_SECRET]]);
+  if (env.JWT_SECRET_PREVIOUS) m.set(env.JWT_KID_PREVIOUS ?? 'k0', env.JWT_SECRET_PREVIOUS);
   return m;
+}
+
+/**
+ * A secret as an HMAC key, imported once per isolate instead of on every request (it is
+ * read on each one). A rotation brings a new secret and so a new entry; the few there are
+ * stay until the isolate ends.
+ */
+const imported = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = imported.get(secret);
+  if (!key) {
+    if (imported.size >= 8) imported.clear();
+    key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    key.catch(() => imported.delete(secret));
+    imported.set(secret, key);
+  }
+  return key;
 }
 
 export async function signAccessToken(
@@ -63,7 +84,7 @@ export async function signAccessToken(
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(`${ACCESS_TTL_SECONDS}s`)
-    .sign(keys(env).get(kid)!);
+    .sign(await hmacKey(keys(env).get(kid)!));
   return { token, jti };
 }
 
@@ -76,9 +97,9 @@ export async function verifyAccessToken(env: SigningEnv, token: string): Promise
     const { payload } = await jwtVerify(
       token,
       async (header) => {
-        const key = header.kid ? ring.get(header.kid) : undefined;
-        if (!key) throw new joseErrors.JWSSignatureVerificationFailed();
-        return key;
+        const secret = header.kid ? ring.get(header.kid) : undefined;
+        if (!secret) throw new joseErrors.JWSSignatureVerificationFailed();
+        return hmacKey(secret);
       },
       { issuer: ISSUER, algorithms: ['HS256'] },
     );

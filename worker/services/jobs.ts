@@ -2,7 +2,13 @@ import { refusedStep } from '../../contract/status-words';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
 import { ACTIVE_JOB } from '../../contract/job-status';
-import { STATUS_TIMESTAMP, allowedNext, canTransition, driverStatusFromJobs } from '../../contract/state-machine';
+import {
+  STATUS_TIMESTAMP,
+  allowedNext,
+  canTransition,
+  decidesDriverStatus,
+  driverStatusFromJobs,
+} from '../../contract/state-machine';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
 import type { Db, Queryable, Tx } from '../lib/db';
@@ -103,7 +109,8 @@ export interface TransitionResult {
 /**
  * Derives a driver's status from all of their active jobs (`driverStatusFromJobs`) and
  * stores it; returns it when it changed. `transitionJob` calls this for every driver a
- * job change touches, so cancelling, rejecting or reassigning one job never marks a
+ * job change touches when the job moves into or out of a status with a say in it
+ * (`decidesDriverStatus`; no other move can change it), so cancelling, rejecting or reassigning one job never marks a
  * driver available while another of their jobs is under way. The driver row is locked
  * before the jobs are read: two changes to different jobs of one driver take turns, and
  * the second sees the first's job. The lock is `FOR NO KEY UPDATE`: each change has already
@@ -248,7 +255,9 @@ export async function transitionJob(
       created_at: sql`clock_timestamp()`,
     });
     const driver_statuses: TransitionResult['driver_statuses'] = [];
-    for (const driverId of new Set([job.driver_id, updated.driver_id])) {
+    // Only a move into or out of a status with a say in it can change a driver's status.
+    const touchesDrivers = decidesDriverStatus(job.status) || decidesDriverStatus(to);
+    for (const driverId of touchesDrivers ? new Set([job.driver_id, updated.driver_id]) : []) {
       const moved = driverId ? await syncDriverStatus(tx, driverId) : null;
       if (moved) driver_statuses.push(moved);
     }
