@@ -1,5 +1,5 @@
 import { refusedStep } from '../../contract/status-words';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
 import { ACTIVE_JOB } from '../../contract/job-status';
 import {
@@ -106,36 +106,53 @@ export interface TransitionResult {
   follow_up_job?: JobRow | null;
 }
 
+/** The statuses of a driver's active jobs, as one JSON array beside their row. */
+function activeJobStatuses(driverId: string) {
+  const active = sql.join(
+    ACTIVE_JOB.map((status) => sql`${status}`),
+    sql`, `,
+  );
+  return sql<JobStatus[]>`(select coalesce(json_agg(j.status), '[]'::json) from ${t.jobs} j
+    where j.driver_id = ${driverId} and j.status in (${active}))`;
+}
+
 /**
  * Derives a driver's status from all of their active jobs (`driverStatusFromJobs`) and
  * stores it; returns it when it changed. `transitionJob` calls this for every driver a
  * job change touches when the job moves into or out of a status with a say in it
- * (`decidesDriverStatus`; no other move can change it), so cancelling, rejecting or reassigning one job never marks a
- * driver available while another of their jobs is under way. The driver row is locked
+ * (`decidesDriverStatus`; no other move can change it), so cancelling, rejecting or
+ * reassigning one job never marks a driver available while another of their jobs is under
+ * way. The driver row is locked
  * before the jobs are read: two changes to different jobs of one driver take turns, and
  * the second sees the first's job. The lock is `FOR NO KEY UPDATE`: each change has already
  * pointed its job at the driver, which holds a key-share lock on the driver's row until
  * commit, and `FOR UPDATE` would wait on the other change's key-share lock while that change
- * waits on ours (a deadlock). Only the status changes, never the key.
+ * waits on ours (a deadlock). Only the status changes, never the key. `locked`: the caller
+ * already holds that lock (a job's first read in `transitionJob` takes it for its driver).
  */
 export async function syncDriverStatus(
   tx: Queryable,
   driverId: string,
+  opts: { locked?: boolean } = {},
 ): Promise<{ driver_id: string; status: DriverStatus } | null> {
+  if (!opts.locked) {
+    const [held] = await tx
+      .select({ id: t.driver_profiles.id })
+      .from(t.driver_profiles)
+      .where(eq(t.driver_profiles.id, driverId))
+      .for('no key update');
+    if (!held) return null;
+  }
+  // A statement of its own, after the lock: it sees every change that committed meanwhile.
   const [driver] = await tx
-    .select({ status: t.driver_profiles.status })
+    .select({
+      status: t.driver_profiles.status,
+      jobs: activeJobStatuses(driverId),
+    })
     .from(t.driver_profiles)
-    .where(eq(t.driver_profiles.id, driverId))
-    .for('no key update');
+    .where(eq(t.driver_profiles.id, driverId));
   if (!driver) return null;
-  const jobs = await tx
-    .select({ status: t.jobs.status })
-    .from(t.jobs)
-    .where(and(eq(t.jobs.driver_id, driverId), inArray(t.jobs.status, [...ACTIVE_JOB])));
-  const status = driverStatusFromJobs(
-    driver.status,
-    jobs.map((j) => j.status),
-  );
+  const status = driverStatusFromJobs(driver.status, driver.jobs);
   if (status === driver.status) return null;
   await tx.update(t.driver_profiles).set({ status }).where(eq(t.driver_profiles.id, driverId));
   return { driver_id: driverId, status };
@@ -168,7 +185,16 @@ export async function transitionJob(
           actor.system ? sql`e.changed_by_user_id is null` : sql`e.changed_by_user_id = ${actor.user_id}::uuid`
         })`
       : sql<boolean>`false`;
-    const [found] = await tx.select({ job: t.jobs, seen: seenEvent }).from(t.jobs).where(eq(t.jobs.id, jobId)).limit(1);
+    // The job's driver is locked in the same read, for re-deriving their status below
+    // (`syncDriverStatus`), which then needs no statement of its own to take the lock.
+    const driverLocked = sql<
+      number | null
+    >`(select 1 from ${t.driver_profiles} d where d.id = "jobs"."driver_id" for no key update)`;
+    const [found] = await tx
+      .select({ job: t.jobs, seen: seenEvent, driver_locked: driverLocked })
+      .from(t.jobs)
+      .where(eq(t.jobs.id, jobId))
+      .limit(1);
     if (!found) throw notFound('Job');
     const { job, seen } = found;
     if (seen)
@@ -258,7 +284,8 @@ export async function transitionJob(
     // Only a move into or out of a status with a say in it can change a driver's status.
     const touchesDrivers = decidesDriverStatus(job.status) || decidesDriverStatus(to);
     for (const driverId of touchesDrivers ? new Set([job.driver_id, updated.driver_id]) : []) {
-      const moved = driverId ? await syncDriverStatus(tx, driverId) : null;
+      const locked = driverId === job.driver_id && found.driver_locked !== null;
+      const moved = driverId ? await syncDriverStatus(tx, driverId, { locked }) : null;
       if (moved) driver_statuses.push(moved);
     }
     await recordNotificationIntents(tx, {
