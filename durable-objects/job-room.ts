@@ -100,13 +100,16 @@ export class JobRoom extends SocketRoom {
     return this.#state;
   }
 
-  /** A job change: rare, and written before anyone is told (outgoing messages wait for it). */
-  #saveJob(state: RoomState): void {
+  /**
+   * A job change: rare, and written before anyone is told (outgoing messages wait for it).
+   * A location already gone from storage (`prev` held none) is not deleted again.
+   */
+  #saveJob(state: RoomState, prev: RoomState | null): void {
     const { location, ...job } = state;
     const kv = this.ctx.storage.kv;
     kv.put(KEYS.job, job);
     if (location) kv.put(KEYS.location, location);
-    else kv.delete(KEYS.location);
+    else if (prev?.location) kv.delete(KEYS.location);
   }
 
   /**
@@ -271,7 +274,7 @@ export class JobRoom extends SocketRoom {
       this.#toFleet(null);
     }
     if (isEnded(next)) return this.#end();
-    this.#saveJob(next);
+    this.#saveJob(next, prev);
   }
 
   /** Every socket closes with ROOM_ENDED_REASON and storage is wiped. */
