@@ -46,13 +46,6 @@ export const STATUS_TIMESTAMP: Partial<
 };
 
 /**
- * A driver's status from all of their active jobs (never from one job alone): `on_job`
- * while any is on site (arrived, in_progress), else `en_route` while any is on the way;
- * with neither, the status the driver chose (offline, available, break) stays, and a
- * job-driven status that has just ended becomes `available`. An assignment not yet
- * started leaves the status alone.
- */
-/**
  * Whether a job in `status` has a say in its driver's status (`driverStatusFromJobs`): a
  * job moving between two statuses that have none (assigned, rejected back to pending,
  * cancelled before setting off, a bill disputed) cannot change it.
@@ -61,6 +54,13 @@ export function decidesDriverStatus(status: JobStatus): boolean {
   return status === 'en_route' || ON_SITE_JOB.includes(status);
 }
 
+/**
+ * A driver's status from all of their active jobs (never from one job alone): `on_job`
+ * while any is on site (arrived, in_progress), else `en_route` while any is on the way;
+ * with neither, the status the driver chose (offline, available, break) stays, and a
+ * job-driven status that has just ended becomes `available`. An assignment not yet
+ * started leaves the status alone.
+ */
 export function driverStatusFromJobs(current: DriverStatus, activeJobs: readonly JobStatus[]): DriverStatus {
   if (activeJobs.some((s) => ON_SITE_JOB.includes(s))) return 'on_job';
   if (activeJobs.includes('en_route')) return 'en_route';

@@ -52,8 +52,9 @@ function keys(env: SigningEnv): Map<string, string> {
  * read on each one). A rotation brings a new secret and so a new entry; the few there are
  * stay until the isolate ends.
  */
-const imported = new Map<string, Promise<CryptoKey>>();
-function hmacKey(secret: string): Promise<CryptoKey> {
+type HmacKey = ReturnType<typeof crypto.subtle.importKey>;
+const imported = new Map<string, HmacKey>();
+function hmacKey(secret: string): HmacKey {
   let key = imported.get(secret);
   if (!key) {
     if (imported.size >= 8) imported.clear();

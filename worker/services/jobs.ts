@@ -122,13 +122,12 @@ function activeJobStatuses(driverId: string) {
  * job change touches when the job moves into or out of a status with a say in it
  * (`decidesDriverStatus`; no other move can change it), so cancelling, rejecting or
  * reassigning one job never marks a driver available while another of their jobs is under
- * way. The driver row is locked
- * before the jobs are read: two changes to different jobs of one driver take turns, and
- * the second sees the first's job. The lock is `FOR NO KEY UPDATE`: each change has already
- * pointed its job at the driver, which holds a key-share lock on the driver's row until
- * commit, and `FOR UPDATE` would wait on the other change's key-share lock while that change
+ * way. The driver row is locked before the jobs are read: two changes to different jobs of
+ * one driver take turns, and the second sees the first's job. The lock is `FOR NO KEY
+ * UPDATE`: a change that points its job at the driver holds a key-share lock on the
+ * driver's row until commit, and `FOR UPDATE` would wait on that lock while that change
  * waits on ours (a deadlock). Only the status changes, never the key. `locked`: the caller
- * already holds that lock (a job's first read in `transitionJob` takes it for its driver).
+ * already holds the lock (a job's first read in `transitionJob` takes it for its driver).
  */
 export async function syncDriverStatus(
   tx: Queryable,
