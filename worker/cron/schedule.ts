@@ -27,10 +27,13 @@ export async function expectWork(env: Partial<ScheduleEnv>, task: IdleTask, atMs
   const now = Date.now();
   if ((told.get(task) ?? Number.NEGATIVE_INFINITY) > now - EXPECT_WINDOW_MS) return;
   told.set(task, now);
+  let refused: string | null;
   try {
-    if (!(await cronSchedule(env as ScheduleEnv).expect(task, atMs))) throw new Error(`not a time: ${atMs}`);
+    refused = (await cronSchedule(env as ScheduleEnv).expect(task, atMs)) ? null : `not a time: ${atMs}`;
   } catch (err) {
-    told.delete(task);
-    log.error({ msg: 'could not tell the cron schedule', task, err: String(err) });
+    refused = String(err);
   }
+  if (refused === null) return;
+  told.delete(task);
+  log.error({ msg: 'could not tell the cron schedule', task, err: refused });
 }

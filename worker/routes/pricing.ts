@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { EstimateBody } from '../../contract/api';
 import * as t from '../../db/schema';
 import { actorOf } from '../lib/actor';
@@ -7,6 +7,7 @@ import { notFound } from '../lib/errors';
 import { readJson } from '../lib/validate';
 import { activeTier, activeTiers, checkServiceArea } from '../services/pricing';
 import type { AppEnv } from '../types';
+import { stillSaved } from '../services/locations';
 
 export const pricing = new Hono<AppEnv>();
 
@@ -24,7 +25,7 @@ pricing.post('/estimate', async (c) => {
   let point: { lat: number; lng: number };
   if ('location_id' in body) {
     const actor = actorOf(c);
-    const conds = [eq(t.service_locations.id, body.location_id), isNull(t.service_locations.deleted_at)];
+    const conds = [eq(t.service_locations.id, body.location_id), stillSaved];
     if (actor.role === 'customer') conds.push(eq(t.service_locations.customer_id, actor.customer_id ?? ''));
     const [loc] = await db
       .select({ coordinates: t.service_locations.coordinates })

@@ -16,7 +16,7 @@ import { parseWith } from '../lib/validate';
 import type { GeocodeEnv } from './geocode';
 import { formatAddress } from './job-insert';
 import type { Actor, Queryable, Tx } from './jobs';
-import { locationPoint, newLocationRow, toLocation } from './locations';
+import { locationPoint, newLocationRow, stillSaved, toLocation } from './locations';
 import { checkServiceArea, outsideArea } from './pricing';
 
 /**
@@ -194,7 +194,7 @@ export async function createContract(db: Db, actor: Actor, body: ContractBody): 
   const [location] = await db
     .select()
     .from(t.service_locations)
-    .where(and(eq(t.service_locations.id, body.location_id), isNull(t.service_locations.deleted_at)))
+    .where(and(eq(t.service_locations.id, body.location_id), stillSaved))
     .limit(1);
   if (!location || location.customer_id !== body.customer_id)
     throw new ApiError(422, 'unknown_location', 'That customer has no such saved location.', {

@@ -24,9 +24,11 @@ export async function locationPoint(env: GeocodeEnv, body: LocationBody): Promis
   return { lat: found.lat, lng: found.lng };
 }
 
-/** The customer's locations that are still saved (not deleted). */
-const savedBy = (customerId: string) =>
-  and(eq(t.service_locations.customer_id, customerId), isNull(t.service_locations.deleted_at));
+/** A location still saved: not deleted by its customer (jobs keep their own address copy). */
+export const stillSaved = isNull(t.service_locations.deleted_at);
+
+/** The customer's locations that are still saved. */
+const savedBy = (customerId: string) => and(eq(t.service_locations.customer_id, customerId), stillSaved);
 
 /** A saved location as the API shows it (SPEC §7): the point as `lat`/`lng`. */
 export function toLocation(row: LocationRow) {

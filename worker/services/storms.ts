@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { NOT_STARTED_JOB, SERVED_JOB, TERMINAL_JOB } from '../../contract/job-status';
 import type { StormBody, StormPropertyLine as Lines, StormSummary as Summary } from '../../contract/storm-ops';
 import { isEligible, NOT_REACHED_REASON, stormOutcome, visitPriceCents } from '../../contract/storm-rules';
@@ -13,6 +13,7 @@ import { formatAddress, insertPendingJobs } from './job-insert';
 import { transitionJob, type Actor, type JobRow, type TransitionResult, type Tx } from './jobs';
 import { sqlList } from '../../db/sql-list';
 import { ensureSettings } from './operator-setup';
+import { stillSaved } from './locations';
 
 /**
  * Storm events (docs/decisions/0066-storm-jobs-once-per-contract.md): an admin declares a
@@ -77,7 +78,7 @@ async function addStormJobs(tx: Tx, actor: Actor, storm: StormRow, timeZone: str
     .where(
       and(
         eq(t.service_contracts.status, 'active'),
-        isNull(t.service_locations.deleted_at),
+        stillSaved,
         sql`NOT EXISTS (SELECT 1 FROM ${t.jobs} j WHERE j.storm_id = ${storm.id} AND j.contract_id = ${t.service_contracts.id})`,
       ),
     );
