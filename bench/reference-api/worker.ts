@@ -47,14 +47,15 @@ export class Hub extends DurableObject {
  * job does, in one transaction (BEGIN, read the job, the update guarded by the version it
  * read, the history row, COMMIT: five round trips), with the job's status left as it was.
  *
- * `POST /tracked-write?job=<id>&user=<id>&room=<name>` is the least this platform lets a signed-in
- * change that people watch live do: the user's revocation checked in their own Durable
- * Object (instant revocation), the rate-limit binding asked, the same write, then the job's
- * own object (`room`, default the job's id; `none` for a change no room hears of, such as a
- * new request) and the operator's one object told of it (`hub=none`: not told, as for a
- * driver taking on an assignment), in parallel. Each call is the bare
- * minimum of its kind — a stored value read or written, no validation, no ORM — so this is
- * the floor for the app's status change, assignment and create, which do all of it and more.
+ * `POST /tracked-write?job=<id>&user=<id>&room=<name>` is the least this platform lets a
+ * signed-in change that people watch live do: the user's revocation checked in their own
+ * Durable Object (instant revocation), the rate-limit binding asked, the same write, then
+ * the job's own object (`room`, default the job's id; `none` for a change no room hears of,
+ * such as a new request) and the operator's one object told of it (`hub=none`: not told,
+ * as for a driver taking on an assignment), in parallel. Each call is the bare minimum of
+ * its kind — a stored value read or written, no validation, no ORM — so this is the floor
+ * for the app's status change, assignment, acceptance and create, which do all of it and
+ * more.
  */
 export default {
   async fetch(req: Request, env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<Response> {
