@@ -56,14 +56,6 @@ const FLOOR = {
   assign: "reference: bare Worker, and told to the job's new room (an assignment)",
   status: "reference: bare Worker, and told to the job's sleeping room (a status change)",
 };
-const FLOOR_OF: Record<string, string> = {
-  'GET /api/v1/jobs (admin list, 20 per page)': FLOOR.read,
-  'POST /api/v1/pricing/estimate': FLOOR.read,
-  'POST /api/v1/jobs (create)': FLOOR.create,
-  'POST /api/v1/jobs/:id/assign': FLOOR.assign,
-  'POST /api/v1/drivers/me/jobs/:id/accept': FLOOR.accept,
-  'PATCH /api/v1/drivers/me/jobs/:id/status': FLOOR.status,
-};
 /** Past how long an object with nothing to do stays in memory (Cloudflare: 10 s; locally it varies, so with a wide margin). */
 const ROOM_IDLE_MS = 30_000;
 const usePooler = Boolean(process.env.DATABASE_URL) && process.env.BENCH_POOLER !== 'off';
@@ -111,6 +103,13 @@ try {
   const scenario = (...args: Parameters<typeof runOpenLoop>) => {
     console.log(`${args[0]}…`);
     return cpuPerRequest(() => runOpenLoop(...args));
+  };
+  /** Each app route's floor, by the route's scenario name. */
+  const floorOf = new Map<string, string>();
+  /** An app route's scenario, measured against `floor`. */
+  const route = (floor: string, ...args: Parameters<typeof runOpenLoop>) => {
+    floorOf.set(args[0], floor);
+    return scenario(...args);
   };
   if (process.env.BENCH_REFERENCE !== 'off') {
     // The yardstick, first, while the app is idle (its queue consumers still deliver what the
@@ -170,12 +169,12 @@ try {
   // BENCH_REFERENCE=only: the yardstick alone, for a sweep of rates.
   if (process.env.BENCH_REFERENCE !== 'only') {
     results.push(
-      await scenario('GET /api/v1/jobs (admin list, 20 per page)', opts, (i) =>
+      await route(FLOOR.read, 'GET /api/v1/jobs (admin list, 20 per page)', opts, (i) =>
         http.request(`/api/v1/jobs?limit=20`, { headers: json(admin(i)) }),
       ),
     );
     results.push(
-      await scenario('POST /api/v1/pricing/estimate', opts, (i) =>
+      await route(FLOOR.read, 'POST /api/v1/pricing/estimate', opts, (i) =>
         http.request(`/api/v1/pricing/estimate`, {
           method: 'POST',
           headers: json(customers[i % ACCOUNTS]!.token),
@@ -190,7 +189,7 @@ try {
     /** Created jobs by the index of the customer (and so the driver) they belong to. */
     const created: { id: string; account: number }[] = [];
     results.push(
-      await scenario('POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
+      await route(FLOOR.create, 'POST /api/v1/jobs (create)', { ...opts, expect: (s) => s === 201 }, async (i) => {
         const c = customers[i % ACCOUNTS]!;
         const res = await http.request(`/api/v1/jobs`, {
           method: 'POST',
@@ -211,7 +210,7 @@ try {
     const followUp = { rate: RATE, seconds: Math.min(SECONDS, created.length / RATE) };
     const driverOf = (i: number) => fleet.jobs[created[i]!.account]!;
     results.push(
-      await scenario('POST /api/v1/jobs/:id/assign', { ...followUp, expect: (s) => s === 200 }, (i) =>
+      await route(FLOOR.assign, 'POST /api/v1/jobs/:id/assign', { ...followUp, expect: (s) => s === 200 }, (i) =>
         http.request(`/api/v1/jobs/${created[i]!.id}/assign`, {
           method: 'POST',
           headers: json(admin(i)),
@@ -220,15 +219,19 @@ try {
       ),
     );
     results.push(
-      await scenario('POST /api/v1/drivers/me/jobs/:id/accept', { ...followUp, expect: (s) => s === 200 }, (i) =>
-        http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/accept`, {
-          method: 'POST',
-          headers: json(driverOf(i).driver_token),
-        }),
+      await route(
+        FLOOR.accept,
+        'POST /api/v1/drivers/me/jobs/:id/accept',
+        { ...followUp, expect: (s) => s === 200 },
+        (i) =>
+          http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/accept`, {
+            method: 'POST',
+            headers: json(driverOf(i).driver_token),
+          }),
       ),
     );
     results.push(
-      await scenario('PATCH /api/v1/drivers/me/jobs/:id/status', followUp, (i) =>
+      await route(FLOOR.status, 'PATCH /api/v1/drivers/me/jobs/:id/status', followUp, (i) =>
         http.request(`/api/v1/drivers/me/jobs/${created[i]!.id}/status`, {
           method: 'PATCH',
           headers: json(fleet.jobs[created[i]!.account]!.driver_token),
@@ -247,7 +250,7 @@ try {
   for (const r of results) console.log(`  ${r.name}: ${r.cpu.map((p) => `${label(p)} ${p.ms.toFixed(2)}`).join(', ')}`);
   const workerdMs = (name: string) => results.find((r) => r.name === name)?.cpu.find((p) => p.name === 'workerd')?.ms;
   const against = results.flatMap((r) => {
-    const floor = FLOOR_OF[r.name];
+    const floor = floorOf.get(r.name);
     const ms = workerdMs(r.name);
     const floorMs = floor ? workerdMs(floor) : undefined;
     return ms && floorMs

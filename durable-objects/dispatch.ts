@@ -205,8 +205,7 @@ export class Dispatch extends SocketRoom {
       else this.#positions.clearActiveJob(driverId, job_id);
       this.#broadcast(`driver:${driverId}`, msg);
     }
-    this.#broadcast('role:admin', msg);
-    for (const m of alsoToAdmins) this.#broadcast('role:admin', m);
+    this.#broadcast('role:admin', msg, ...alsoToAdmins);
   }
 
   jobCancelled(
@@ -218,8 +217,7 @@ export class Dispatch extends SocketRoom {
       this.#positions.clearActiveJob(driverId, msg.payload.job_id);
       this.#broadcast(`driver:${driverId}`, msg);
     }
-    this.#broadcast('role:admin', msg);
-    for (const m of alsoToAdmins) this.#broadcast('role:admin', m);
+    this.#broadcast('role:admin', msg, ...alsoToAdmins);
   }
 
   toAdmins(msg: ServerMessage): void {
@@ -240,7 +238,9 @@ export class Dispatch extends SocketRoom {
     this.#positions.forget(driverId);
   }
 
-  #broadcast(tag: string, msg: ServerMessage): void {
-    broadcastText(this.ctx.getWebSockets(tag), JSON.stringify(msg));
+  /** Each message, in order, to the sockets with `tag`, looked up once for all of them. */
+  #broadcast(tag: string, ...msgs: ServerMessage[]): void {
+    const sockets = this.ctx.getWebSockets(tag);
+    for (const msg of msgs) broadcastText(sockets, JSON.stringify(msg));
   }
 }
