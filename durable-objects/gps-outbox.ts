@@ -58,6 +58,22 @@ export function awaitsAck(ping: LocationPing, now: number): boolean {
   return !ping.recorded_at || now - Date.parse(ping.recorded_at) > REPLAY_AGE_MS;
 }
 
+/**
+ * Forgets the accepted event ids that arrived before `before` (epoch ms). Ids are written in
+ * the order their pings arrived, so row ids follow arrival times: the delete walks from the
+ * oldest row and stops at the first one to keep, reading what it forgets and one row more
+ * however many ids a busy day left. An index on the arrival time would do the same for a
+ * row written with every fix, which is the largest line of a big fleet's bill (docs/cost.md).
+ */
+export function forgetSeenBefore(sql: SqlStorage, before: number): SqlStorageCursor<Record<string, SqlStorageValue>> {
+  return sql.exec(
+    `DELETE FROM seen_events WHERE rowid < coalesce(
+       (SELECT rowid FROM seen_events WHERE at >= ? ORDER BY rowid LIMIT 1),
+       (SELECT max(rowid) + 1 FROM seen_events))`,
+    before,
+  );
+}
+
 /** A ping waiting for its write, and whoever waits for its outcome. */
 interface Pending {
   key: string | null;
@@ -111,9 +127,9 @@ export class GpsOutbox {
     const sql = this.#storage.sql;
     if (!this.#ready) {
       sql.exec('CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
-      // The flush alarm prunes by age; a day of 1 Hz pings is tens of thousands of ids, and
-      // without this index each prune would scan them all on the object's one thread.
-      sql.exec('CREATE INDEX IF NOT EXISTS seen_events_at ON seen_events (at)');
+      // An index on `at`, which objects made earlier still hold, cost a row written per fix;
+      // the prune walks row ids instead (`forgetSeenBefore`).
+      sql.exec('DROP INDEX IF EXISTS seen_events_at');
       sql.exec(
         'CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)',
       );
@@ -246,7 +262,7 @@ export class GpsOutbox {
     this.#armed = false;
     this.write();
     await this.drain();
-    this.#sql.exec('DELETE FROM seen_events WHERE at < ?', Date.now() - SEEN_EVENT_TTL_MS);
+    forgetSeenBefore(this.#sql, Date.now() - SEEN_EVENT_TTL_MS);
     if (this.backlog > 0) await this.#arm(Date.now());
   }
 

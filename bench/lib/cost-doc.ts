@@ -66,8 +66,8 @@ function driver(line: Line, m: Measured, t: ReturnType<typeof scenarioTables>[nu
     return `each GPS fix is a WebSocket message into the dispatch object plus one RPC into the job's room (${fmt(perFix(m, 'do'))} DO requests per fix)`;
   if (line.line === 'DO SQLite rows written')
     return (
-      `${fmt(perFix(m, 'rows'))} rows written per GPS fix in the job room: the claimed event id (a row and ` +
-      'two index entries), the outbox row and its delete at the flush, and the live location'
+      `${fmt(perFix(m, 'rows'))} rows written per GPS fix in the job room: the claimed event id (its row and ` +
+      'its key), the outbox row and its delete at the flush, and the live location'
     );
   return 'the usage-based lines stay inside what the plan includes';
 }
