@@ -95,28 +95,26 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
 
   let job: JobRow;
   try {
-    job = await db.transaction(async (tx) => {
-      const [row] = await insertPendingJobs(
-        tx,
-        actor,
-        [
-          {
-            customer_id: customerId,
-            location_id: location.id,
-            job_address: address,
-            job_coordinates: location.coordinates,
-            source: actor.role === 'admin' ? 'admin' : 'customer',
-            driveway_tier_id: tier.id,
-            special_instructions: body.special_instructions ?? null,
-            quoted_price_cents: tier.price_cents,
-            scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
-            client_event_id: body.client_event_id ?? null,
-          },
-        ],
-        { notes: actor.role === 'admin' ? 'entered by admin' : null },
-      );
-      return row!;
-    });
+    const [row] = await insertPendingJobs(
+      db,
+      actor,
+      [
+        {
+          customer_id: customerId,
+          location_id: location.id,
+          job_address: address,
+          job_coordinates: location.coordinates,
+          source: actor.role === 'admin' ? 'admin' : 'customer',
+          driveway_tier_id: tier.id,
+          special_instructions: body.special_instructions ?? null,
+          quoted_price_cents: tier.price_cents,
+          scheduled_for: body.scheduled_for ? new Date(body.scheduled_for) : null,
+          client_event_id: body.client_event_id ?? null,
+        },
+      ],
+      { notes: actor.role === 'admin' ? 'entered by admin' : null },
+    );
+    job = row!;
   } catch (err) {
     // A copy of this request (same client_event_id) was inserted between the check above and
     // this insert: answer with that job, as for any copy that arrives second.

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
-import type { Tx } from '../lib/db';
+import type { Queryable } from '../lib/db';
+import type { JobStatus } from '../../contract/enums';
 
 /** "12 Elm St, Apt 2, Concord, NH 03301" — the address snapshot stored on the job. */
 export function formatAddress(
@@ -25,35 +26,36 @@ export interface InsertJobsOptions {
 }
 
 /**
- * Where every job is born: inserts pending jobs and their first status event in the
- * caller's transaction — a customer's request, an admin's entry, a storm's contract
- * properties (worker/services/storms.ts). Announce them after the commit with
- * `announceNewJobs`.
+ * Where every job is born: inserts pending jobs and their first status events in one
+ * statement — a customer's request, an admin's entry, a storm's contract properties
+ * (worker/services/storms.ts). One statement is atomic by itself, so a lone request needs
+ * no transaction around it; in a caller's transaction it is one step of that. Announce the
+ * jobs after the commit with `announceNewJobs`.
  */
 export async function insertPendingJobs(
-  tx: Tx,
+  q: Queryable,
   actor: Actor,
   values: t.NewJob[],
   opts: InsertJobsOptions = {},
 ): Promise<t.Job[]> {
   if (values.length === 0) return [];
-  const insert = tx.insert(t.jobs).values(values);
-  const rows = opts.oncePerStormContract
-    ? await insert.onConflictDoNothing({ target: [t.jobs.storm_id, t.jobs.contract_id] }).returning()
-    : await insert.returning();
-  if (rows.length > 0) {
-    await tx.insert(t.job_status_events).values(
-      rows.map((row) => ({
-        job_id: row.id,
-        previous_status: null,
-        new_status: 'pending' as const,
-        changed_by_user_id: actor.system ? null : actor.user_id,
-        notes: opts.notes ?? null,
-        // Wall-clock time, as `transitionJob` does: a move made next in the same transaction
-        // (a driver taking a waitlisted request) must come after this in the history.
-        created_at: sql`clock_timestamp()`,
-      })),
+  const insert = q.insert(t.jobs).values(values);
+  const born = q
+    .$with('born')
+    .as(
+      opts.oncePerStormContract
+        ? insert.onConflictDoNothing({ target: [t.jobs.storm_id, t.jobs.contract_id] }).returning()
+        : insert.returning(),
     );
-  }
-  return rows;
+  // Events carry wall-clock time, as `transitionJob` does: a move made next in the same
+  // transaction (a driver taking a waitlisted request) must come after this in the history.
+  const e = t.job_status_events;
+  const column = (c: { name: string }) => sql.identifier(c.name);
+  const firstEvents = q.$with('first_events', {}).as(sql`
+    INSERT INTO ${e} (${column(e.job_id)}, ${column(e.previous_status)}, ${column(e.new_status)},
+                      ${column(e.changed_by_user_id)}, ${column(e.notes)}, ${column(e.created_at)})
+    SELECT ${born.id}, NULL, ${'pending' satisfies JobStatus}, ${actor.system ? null : actor.user_id}::uuid,
+           ${opts.notes ?? null}::text, clock_timestamp()
+    FROM ${born}`);
+  return q.with(born, firstEvents).select().from(born);
 }
