@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ContactPreference, JobStatus, Role } from '../../contract/enums';
 import * as t from '../../db/schema';
-import { enqueueNotification, type Queryable } from '../services/notify-intents';
+import { enqueueNotifications, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
 import {
@@ -46,15 +46,14 @@ export async function notifyContact(
   const heldUntil = hold ? new Date(now.getTime() + hold * 60_000) : null;
   const quietUntil = isUrgent(n.kind) ? null : quietHoursEnd(now, op);
   const smsAfter = later(heldUntil, quietUntil);
-  let queued = 0;
-  for (const d of planDeliveries(contact, message, { email: n.email })) {
+  const deliveries = planDeliveries(contact, message, { email: n.email }).map((d) => {
     const content =
       d.channel === 'sms'
         ? { subject: null, body: message.sms! }
         : d.channel === 'email'
           ? { subject: message.email!.subject, body: message.email!.text }
           : { subject: message.push!.title, body: message.push!.body };
-    const id = await enqueueNotification(tx, {
+    return {
       user_id: contact.user_id,
       job_id: n.job_id ?? null,
       kind: n.kind,
@@ -64,10 +63,9 @@ export async function notifyContact(
       idempotency_key: `${n.key}:${d.channel}:${d.channel === 'push' ? d.recipient : contact.user_id}`,
       send_after: d.channel === 'sms' ? smsAfter : heldUntil,
       ...(d.skipped_reason ? { skipped_reason: d.skipped_reason } : {}),
-    });
-    if (id && !d.skipped_reason) queued++;
-  }
-  return queued;
+    };
+  });
+  return (await enqueueNotifications(tx, deliveries)).filter((r) => r.queued).length;
 }
 
 /** Contact details to use instead of the person's own (a waitlist entry's snapshot). */
@@ -249,20 +247,19 @@ export async function emailAdmins(tx: Queryable, email: AdminEmail): Promise<num
     .select({ id: t.users.id, email: t.users.email })
     .from(t.users)
     .where(and(eq(t.users.role, 'admin'), eq(t.users.is_active, true), isNull(t.users.suspended_at)));
-  let written = 0;
-  for (const admin of admins) {
-    const id = await enqueueNotification(tx, {
+  const recorded = await enqueueNotifications(
+    tx,
+    admins.map((admin) => ({
       user_id: admin.id,
       kind: email.kind,
-      channel: 'email',
+      channel: 'email' as const,
       recipient: admin.email,
       subject: email.subject,
       body: email.text,
       idempotency_key: `${email.key}:${admin.id}`,
-    });
-    if (id) written++;
-  }
-  return written;
+    })),
+  );
+  return recorded.length;
 }
 
 /** The later of two times, either of which may be absent. */

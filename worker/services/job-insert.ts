@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Actor } from '../lib/actor';
 import type { Queryable } from '../lib/db';
-import type { JobStatus } from '../../contract/enums';
+import { historyOf } from './job-history';
 
 /** "12 Elm St, Apt 2, Concord, NH 03301" — the address snapshot stored on the job. */
 export function formatAddress(
@@ -47,15 +46,11 @@ export async function insertPendingJobs(
         ? insert.onConflictDoNothing({ target: [t.jobs.storm_id, t.jobs.contract_id] }).returning()
         : insert.returning(),
     );
-  // Events carry wall-clock time, as `transitionJob` does: a move made next in the same
-  // transaction (a driver taking a waitlisted request) must come after this in the history.
-  const e = t.job_status_events;
-  const column = (c: { name: string }) => sql.identifier(c.name);
-  const firstEvents = q.$with('first_events', {}).as(sql`
-    INSERT INTO ${e} (${column(e.job_id)}, ${column(e.previous_status)}, ${column(e.new_status)},
-                      ${column(e.changed_by_user_id)}, ${column(e.notes)}, ${column(e.created_at)})
-    SELECT ${born.id}, NULL, ${'pending' satisfies JobStatus}, ${actor.system ? null : actor.user_id}::uuid,
-           ${opts.notes ?? null}::text, clock_timestamp()
-    FROM ${born}`);
-  return q.with(born, firstEvents).select().from(born);
+  const history = historyOf(q, born, {
+    previous_status: null,
+    new_status: 'pending',
+    changed_by_user_id: actor.system ? null : actor.user_id,
+    notes: opts.notes ?? null,
+  });
+  return q.with(born, history).select().from(born);
 }

@@ -22,6 +22,7 @@ import { SYSTEM_ACTOR } from '../lib/actor';
 import type { DisputeSettlement } from '../../contract/api-domain';
 import { openDispute, requireReason, settleDispute, type DisputeRow } from './disputes';
 import { insertJobPhoto, latestAfterPhotoUrl, requireAfterPhoto } from './job-photos';
+import { historyOf } from './job-history';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -258,16 +259,14 @@ export async function transitionJob(
         { field: 'driver_id', message: 'required' },
       ]);
 
-    const [updated] = await tx
-      .update(t.jobs)
-      .set(patch)
-      .where(and(eq(t.jobs.id, jobId), eq(t.jobs.status, job.status), eq(t.jobs.version, job.version)))
-      .returning();
-    if (!updated) {
-      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
-    }
-    await tx.insert(t.job_status_events).values({
-      job_id: jobId,
+    const changed = tx.$with('changed').as(
+      tx
+        .update(t.jobs)
+        .set(patch)
+        .where(and(eq(t.jobs.id, jobId), eq(t.jobs.status, job.status), eq(t.jobs.version, job.version)))
+        .returning(),
+    );
+    const history = historyOf(tx, changed, {
       previous_status: job.status,
       new_status: to,
       changed_by_user_id: actor.system ? null : actor.user_id,
@@ -275,10 +274,11 @@ export async function transitionJob(
       notes: opts.notes ?? opts.cancellation_reason ?? null,
       recorded_at: opts.recorded_at ? new Date(opts.recorded_at) : null,
       client_event_id: opts.client_event_id ?? null,
-      // Wall-clock time, not the transaction's start: two moves in one transaction
-      // (reassignment, waitlist take) must still come out of the history in order.
-      created_at: sql`clock_timestamp()`,
     });
+    const [updated] = await tx.with(changed, history).select().from(changed);
+    if (!updated) {
+      throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
+    }
     const driver_statuses: TransitionResult['driver_statuses'] = [];
     // Only a move into or out of a status with a say in it can change a driver's status.
     const touchesDrivers = decidesDriverStatus(job.status) || decidesDriverStatus(to);
@@ -334,26 +334,28 @@ export async function acceptJob(db: Queryable, actor: Actor, jobId: string): Pro
       throw conflict('invalid_transition', `A job that is ${job.status} cannot be accepted.`, { allowed: [] });
     }
     if (job.accepted_at) return { ...unchanged, duplicate: true };
-    const [updated] = await tx
-      .update(t.jobs)
-      .set({ accepted_at: sql`clock_timestamp()`, version: job.version + 1 })
-      .where(and(eq(t.jobs.id, jobId), eq(t.jobs.version, job.version), eq(t.jobs.status, 'assigned')))
-      .returning();
-    if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
+    // Who assigned it, read before this acceptance joins the history.
     const [assignment] = await tx
       .select({ by: t.job_status_events.changed_by_user_id })
       .from(t.job_status_events)
       .where(and(eq(t.job_status_events.job_id, jobId), eq(t.job_status_events.new_status, 'assigned')))
       .orderBy(desc(t.job_status_events.created_at), desc(t.job_status_events.id))
       .limit(1);
-    await tx.insert(t.job_status_events).values({
-      job_id: jobId,
+    const changed = tx.$with('changed').as(
+      tx
+        .update(t.jobs)
+        .set({ accepted_at: sql`clock_timestamp()`, version: job.version + 1 })
+        .where(and(eq(t.jobs.id, jobId), eq(t.jobs.version, job.version), eq(t.jobs.status, 'assigned')))
+        .returning(),
+    );
+    const history = historyOf(tx, changed, {
       kind: 'accepted',
       previous_status: 'assigned',
       new_status: 'assigned',
       changed_by_user_id: actor.system ? null : actor.user_id,
-      created_at: sql`clock_timestamp()`,
     });
+    const [updated] = await tx.with(changed, history).select().from(changed);
+    if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
     await recordNotificationIntents(tx, {
       job: updated,
       previous_status: 'assigned',

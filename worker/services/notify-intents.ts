@@ -39,27 +39,52 @@ export interface NotificationIntent {
  *   });
  */
 export async function enqueueNotification(tx: Queryable, intent: NotificationIntent): Promise<string | null> {
-  const skipped = intent.skipped_reason !== undefined;
-  const [row] = await tx
+  const [recorded] = await enqueueNotifications(tx, [intent]);
+  return recorded?.id ?? null;
+}
+
+/**
+ * `enqueueNotification` for several messages in one statement (a person's channels for one
+ * event). Returns the rows it recorded, by idempotency key, with whether each is on its way
+ * (`queued`) or recorded as skipped; keys recorded before are left out.
+ */
+export async function enqueueNotifications(
+  tx: Queryable,
+  intents: readonly NotificationIntent[],
+): Promise<{ id: string; key: string; queued: boolean }[]> {
+  if (intents.length === 0) return [];
+  const rows = await tx
     .insert(t.notification_log)
-    .values({
-      user_id: intent.user_id ?? null,
-      job_id: intent.job_id ?? null,
-      kind: intent.kind,
-      channel: intent.channel,
-      recipient: intent.recipient,
-      subject: intent.subject ?? null,
-      body: intent.body,
-      idempotency_key: intent.idempotency_key,
-      send_after: intent.send_after ?? null,
-      status: skipped ? 'skipped' : 'queued',
-      last_error: skipped ? intent.skipped_reason : null,
-    })
+    .values(
+      intents.map((intent) => {
+        const skipped = intent.skipped_reason !== undefined;
+        return {
+          user_id: intent.user_id ?? null,
+          job_id: intent.job_id ?? null,
+          kind: intent.kind,
+          channel: intent.channel,
+          recipient: intent.recipient,
+          subject: intent.subject ?? null,
+          body: intent.body,
+          idempotency_key: intent.idempotency_key,
+          send_after: intent.send_after ?? null,
+          status: skipped ? ('skipped' as const) : ('queued' as const),
+          last_error: skipped ? intent.skipped_reason : null,
+        };
+      }),
+    )
     .onConflictDoNothing({ target: t.notification_log.idempotency_key })
-    .returning({ id: t.notification_log.id, send_after: t.notification_log.send_after });
-  if (!row) return null;
-  if (!skipped) noteQueued(row.id, row.send_after);
-  return row.id;
+    .returning({
+      id: t.notification_log.id,
+      key: t.notification_log.idempotency_key,
+      status: t.notification_log.status,
+      send_after: t.notification_log.send_after,
+    });
+  return rows.map((row) => {
+    const queued = row.status === 'queued';
+    if (queued) noteQueued(row.id, row.send_after);
+    return { id: row.id, key: row.key, queued };
+  });
 }
 
 /**
