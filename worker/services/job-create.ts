@@ -11,9 +11,8 @@ import { ownLocation } from './locations';
 import { findJob, type Actor, type JobRow } from './jobs';
 import { notifyPerson } from '../notify/intents';
 import { checkStormCapacity } from './storm-intake';
-import { activeTier, checkServiceArea, outsideArea } from './pricing';
+import { intakeTerms, outsideArea } from './pricing';
 import { log } from '../lib/log';
-import { ensureSettings } from './operator-setup';
 
 export type CreateOutcome =
   /** `auto_dispatch`: the operator wants new jobs offered to drivers automatically. */
@@ -47,10 +46,13 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
     if (!user?.verified)
       throw new ApiError(403, 'email_not_verified', 'Verify your email address before requesting your first plow.');
   }
-  const tier = await activeTier(db, body.driveway_tier_id);
-  const area = await checkServiceArea(db, location.coordinates.lat, location.coordinates.lng);
+  const { tier, area, settings, storm_open } = await intakeTerms(
+    db,
+    body.driveway_tier_id,
+    location.coordinates.lat,
+    location.coordinates.lng,
+  );
   if (!area.in_service_area) throw outsideArea(area);
-  const settings = await ensureSettings(db);
   const address = formatAddress(location);
 
   if (!settings.accepting_jobs) {
@@ -88,7 +90,7 @@ export async function createJob(db: Db, actor: Actor, body: CreateJobBody): Prom
   }
 
   // Storm mode: a customer's request must fit the storm crew's day (docs/decisions/0072).
-  if (actor.role === 'customer') {
+  if (actor.role === 'customer' && storm_open) {
     const scheduled = body.scheduled_for ? new Date(body.scheduled_for) : null;
     await checkStormCapacity(db, location.coordinates, scheduled, settings);
   }

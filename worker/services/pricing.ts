@@ -1,7 +1,8 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import { METERS_PER_MILE, pointSql } from '../../db/geo';
-import type { Db } from '../lib/db';
+import type { Db, Queryable as AnyQueryable } from '../lib/db';
+import { ensureSettings, type SettingsRow } from './operator-setup';
 import { ApiError } from '../lib/errors';
 
 type Queryable = Pick<Db, 'select' | 'execute'>;
@@ -31,10 +32,12 @@ export async function activeTier(db: Queryable, tierId: number) {
     .from(t.pricing_config)
     .where(and(eq(t.pricing_config.id, tierId), eq(t.pricing_config.is_active, true)))
     .limit(1);
-  if (!tier)
-    throw new ApiError(422, 'unknown_tier', 'That driveway tier is not offered; pick one from /api/v1/pricing/tiers.');
+  if (!tier) throw unknownTier();
   return tier;
 }
+
+const unknownTier = () =>
+  new ApiError(422, 'unknown_tier', 'That driveway tier is not offered; pick one from /api/v1/pricing/tiers.');
 
 export interface AreaCheck {
   in_service_area: boolean;
@@ -47,21 +50,66 @@ export interface AreaCheck {
  * decided by PostGIS (`ST_DWithin` on geography, so on the spheroid, index-assisted).
  */
 export async function checkServiceArea(db: Queryable, lat: number, lng: number): Promise<AreaCheck> {
+  const a = t.service_area_config;
+  const [row] = await db.select(areaFields(lat, lng)).from(a).where(eq(a.is_active, true)).limit(1);
+  return areaCheck(row);
+}
+
+/** The service area's verdict on a point, as columns of a query that reads the active area. */
+function areaFields(lat: number, lng: number) {
+  const a = t.service_area_config;
   const point = pointSql(lat, lng);
-  const result = await db.execute<{ distance_m: number; radius_miles: string; inside: boolean }>(sql`
-    SELECT ST_Distance(center, ${point}) AS distance_m,
-           radius_miles,
-           ST_DWithin(center, ${point}, radius_miles * ${METERS_PER_MILE}) AS inside
-    FROM service_area_config
-    WHERE is_active
-    LIMIT 1`);
-  const row = result.rows[0];
-  if (!row) throw new ApiError(422, 'service_area_not_configured', 'The operator has not set a service area yet.');
   return {
-    in_service_area: row.inside,
+    distance_m: sql<number | null>`ST_Distance(${a.center}, ${point})`.mapWith(Number),
+    radius_miles: a.radius_miles,
+    inside: sql<boolean | null>`ST_DWithin(${a.center}, ${point}, ${a.radius_miles} * ${METERS_PER_MILE})`,
+  };
+}
+
+function areaCheck(
+  row: { distance_m: number | null; radius_miles: number | null; inside: boolean | null } | undefined,
+) {
+  if (!row || row.radius_miles === null)
+    throw new ApiError(422, 'service_area_not_configured', 'The operator has not set a service area yet.');
+  return {
+    in_service_area: row.inside === true,
     distance_miles: Math.round((Number(row.distance_m) / METERS_PER_MILE) * 100) / 100,
     radius_miles: Number(row.radius_miles),
   };
+}
+
+/** What the operator offers a request at one point now (`intakeTerms`). */
+export interface IntakeTerms {
+  settings: SettingsRow;
+  tier: typeof t.pricing_config.$inferSelect;
+  area: AreaCheck;
+  /** A storm is open: on-demand requests must fit its crew's day (`checkStormCapacity`). */
+  storm_open: boolean;
+}
+
+/**
+ * The operator's terms for a request, in one read: their settings, the driveway tier if it is
+ * offered (else 422 `unknown_tier`), the service area's verdict on the point, and whether a
+ * storm is open. The same answers as `ensureSettings`, `activeTier` and `checkServiceArea`.
+ */
+export async function intakeTerms(q: AnyQueryable, tierId: number, lat: number, lng: number): Promise<IntakeTerms> {
+  const [row] = await q
+    .select({
+      settings: t.operator_settings,
+      tier: t.pricing_config,
+      ...areaFields(lat, lng),
+      storm_open: sql<boolean>`exists (select 1 from ${t.storms} where ${t.storms.status} = 'active')`,
+    })
+    .from(t.operator_settings)
+    .leftJoin(t.pricing_config, and(eq(t.pricing_config.id, tierId), eq(t.pricing_config.is_active, true)))
+    .leftJoin(t.service_area_config, eq(t.service_area_config.is_active, true))
+    .limit(1);
+  if (!row) {
+    await ensureSettings(q); // a new operator's settings row is made on first use
+    return intakeTerms(q, tierId, lat, lng);
+  }
+  if (!row.tier) throw unknownTier();
+  return { settings: row.settings, tier: row.tier, area: areaCheck(row), storm_open: row.storm_open };
 }
 
 export function outsideArea(area: AreaCheck): ApiError {
