@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixAt } from '../test/support/fixes';
 import { isNewerFix, nextRoomState, toFix, type RoomState } from './room-state';
 
 const base: RoomState = {
@@ -9,17 +10,6 @@ const base: RoomState = {
   status_at: '2026-11-22T10:00:00.000Z',
   location: null,
 };
-const fixAt = (ts: string) => ({
-  job_id: 'j1',
-  driver_id: 'd1',
-  lat: 43.2,
-  lng: -71.5,
-  accuracy: 5,
-  heading: null,
-  speed: null,
-  ts,
-  received_at: ts,
-});
 
 describe('nextRoomState', () => {
   it('creates the room from the first job it hears of', () => {

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { fixAt } from '../support/fixes';
 import { GpsOutbox, SEEN_EVENT_TTL_MS, forgetSeenBefore, type LogEntry } from '../../durable-objects/gps-outbox';
 
 /** An object of its own for each test: its storage holds only what the test writes. */
@@ -12,21 +13,7 @@ const keptQueue = () => {
   return { sent, queue: { send: async (body: unknown) => void sent.push(body) } as unknown as Queue };
 };
 
-const fix = (at: number, id: string): LogEntry => {
-  const ts = new Date(at).toISOString();
-  return {
-    job_id: null,
-    driver_id: 'driver',
-    lat: 43.2,
-    lng: -71.5,
-    accuracy: 5,
-    heading: null,
-    speed: null,
-    ts,
-    received_at: ts,
-    client_event_id: id,
-  };
-};
+const fix = (at: number, id: string): LogEntry => ({ ...fixAt(new Date(at).toISOString()), client_event_id: id });
 
 /** `n` pings arriving a second apart from `from`, claimed and written together. */
 function acceptAll(outbox: GpsOutbox, name: string, from: number, n: number): Promise<boolean[]> {
