@@ -61,7 +61,7 @@ export function awaitsAck(ping: LocationPing, now: number): boolean {
 /**
  * Forgets the accepted event ids that arrived before `before` (epoch ms). Ids are written in
  * the order their pings arrived, so row ids follow arrival times: the delete walks from the
- * oldest row and stops at the first one to keep, reading what it forgets and one row more
+ * oldest row and stops at the first one to keep, so what it reads follows what it forgets,
  * however many ids a busy day left. An index on the arrival time would do the same for a
  * row written with every fix, which is the largest line of a big fleet's bill (docs/cost.md).
  */
