@@ -63,7 +63,7 @@ export function awaitsAck(ping: LocationPing, now: number): boolean {
  * the order their pings arrived, so row ids follow arrival times: the delete walks from the
  * oldest row and stops at the first one to keep, so what it reads follows what it forgets,
  * however many ids a busy day left. An index on the arrival time would do the same for a
- * row written with every fix, which is the largest line of a big fleet's bill (docs/cost.md).
+ * row written with every fix, the largest Cloudflare line of a big fleet's bill (docs/cost.md).
  */
 export function forgetSeenBefore(sql: SqlStorage, before: number): SqlStorageCursor<Record<string, SqlStorageValue>> {
   return sql.exec(
