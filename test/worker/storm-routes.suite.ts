@@ -1,7 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concordPoint, newAdmin, newContract, newCustomer, newDriver, type Person, rows, uniq } from './fixtures';
-import { api, call, connect, expectError, expectRefusal } from './helpers';
+import { stormCrew } from '../../worker/services/storm-intake';
+import {
+  concordPoint,
+  newAdmin,
+  newContract,
+  newCustomer,
+  newDriver,
+  newJob,
+  type Person,
+  rows,
+  uniq,
+} from './fixtures';
+import { api, call, connect, db, expectError, expectRefusal } from './helpers';
 
 /**
  * Storm routes, on a winter of their own (2023–24): the storm here plows only these
@@ -395,6 +406,21 @@ export function stormRoutesSuite(): void {
         } finally {
           await call('PATCH', '/api/v1/admin/settings', staff.token, { storm_intake_promise_minutes: 120 });
         }
+      });
+
+      it('weighs each crew driver’s own work: an on-demand job of one driver counts for them alone', async () => {
+        const workOf = async () =>
+          new Map((await db((d) => stormCrew(d))).map((day) => [day.driver_id, day.work.length]));
+        const before = await workOf();
+        const [first] = before.keys();
+        expect(first).toBeDefined();
+        const inTown = await newCustomer();
+        const job = await newJob(inTown);
+        const assigned = await call('POST', `/api/v1/jobs/${job.id}/assign`, staff.token, { driver_id: first });
+        expect(assigned.status).toBe(200);
+        const after = await workOf();
+        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+        for (const [driverId, n] of before) expect(after.get(driverId)).toBe(driverId === first ? n + 1 : n);
       });
     });
   });

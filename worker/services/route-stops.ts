@@ -27,13 +27,22 @@ export interface OpenStop {
 
 /** The driver's open stops (not finished, not cancelled), in route order. */
 export async function openStopsOf(q: Queryable, driverId: string): Promise<OpenStop[]> {
-  return q
+  return (await openStopsByDriver(q, [driverId])).get(driverId) ?? [];
+}
+
+/** `openStopsOf` for several drivers in one read: each driver's open stops, in route order. */
+export async function openStopsByDriver(q: Queryable, driverIds: readonly string[]): Promise<Map<string, OpenStop[]>> {
+  const byDriver = new Map(driverIds.map((id): [string, OpenStop[]] => [id, []]));
+  if (driverIds.length === 0) return byDriver;
+  const rows = await q
     .select({ job: t.jobs, stop: t.route_stops, tier_order: t.pricing_config.sort_order })
     .from(t.route_stops)
     .innerJoin(t.jobs, eq(t.jobs.id, t.route_stops.job_id))
     .leftJoin(t.pricing_config, eq(t.pricing_config.id, t.jobs.driveway_tier_id))
-    .where(and(eq(t.route_stops.driver_id, driverId), inArray(t.jobs.status, [...ROUTE_OPEN_STATUSES])))
+    .where(and(inArray(t.route_stops.driver_id, [...driverIds]), inArray(t.jobs.status, [...ROUTE_OPEN_STATUSES])))
     .orderBy(asc(t.route_stops.position), asc(t.route_stops.planned_eta));
+  for (const row of rows) byDriver.get(row.stop.driver_id)?.push(row);
+  return byDriver;
 }
 
 /** The `route_eta` messages of a route as stored, `at` the time they are sent. */

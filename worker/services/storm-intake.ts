@@ -9,7 +9,7 @@ import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import { ApiError } from '../lib/errors';
 import { haversineMeters, type LatLng, roadTravel } from '../routing/planner';
-import { openStopsOf } from './route-stops';
+import { openStopsByDriver } from './route-stops';
 
 /**
  * Storm-mode intake (docs/decisions/0072): while the open storm has planned routes, an
@@ -77,22 +77,26 @@ export async function stormCrew(q: Queryable): Promise<CrewDay[]> {
     );
   if (crew.length === 0) return [];
   const base = crew.some((d) => !d.at) ? await operatorBase(q) : null;
+  // Every crew driver's work in two reads, however large the crew.
+  const ids = crew.map((d) => d.id);
+  const routes = await openStopsByDriver(q, ids);
+  const onDemandRows = await q
+    .select({ job: t.jobs, tier_order: t.pricing_config.sort_order })
+    .from(t.jobs)
+    .leftJoin(t.pricing_config, eq(t.pricing_config.id, t.jobs.driveway_tier_id))
+    .where(
+      and(
+        inArray(t.jobs.driver_id, ids),
+        isNull(t.jobs.storm_id),
+        inArray(t.jobs.status, [...ROUTE_OPEN_STATUSES]),
+        notExists(q.select({ one: sql`1` }).from(t.route_stops).where(eq(t.route_stops.job_id, t.jobs.id))),
+      ),
+    )
+    .orderBy(asc(sql`coalesce(${t.jobs.scheduled_for}, ${t.jobs.requested_at})`));
   const days: CrewDay[] = [];
   for (const d of crew) {
-    const route = await openStopsOf(q, d.id);
-    const onDemand = await q
-      .select({ job: t.jobs, tier_order: t.pricing_config.sort_order })
-      .from(t.jobs)
-      .leftJoin(t.pricing_config, eq(t.pricing_config.id, t.jobs.driveway_tier_id))
-      .where(
-        and(
-          eq(t.jobs.driver_id, d.id),
-          isNull(t.jobs.storm_id),
-          inArray(t.jobs.status, [...ROUTE_OPEN_STATUSES]),
-          notExists(q.select({ one: sql`1` }).from(t.route_stops).where(eq(t.route_stops.job_id, t.jobs.id))),
-        ),
-      )
-      .orderBy(asc(sql`coalesce(${t.jobs.scheduled_for}, ${t.jobs.requested_at})`));
+    const route = routes.get(d.id) ?? [];
+    const onDemand = onDemandRows.filter(({ job }) => job.driver_id === d.id);
     days.push({
       driver_id: d.id,
       from: d.at ?? base!,
