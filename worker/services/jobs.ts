@@ -1,7 +1,7 @@
 import { refusedStep } from '../../contract/status-words';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
-import { ACTIVE_JOB } from '../../contract/job-status';
+import { ACTIVE_JOB, isIn } from '../../contract/job-status';
 import {
   STATUS_TIMESTAMP,
   allowedNext,
@@ -107,19 +107,43 @@ export interface TransitionResult {
   follow_up_job?: JobRow | null;
 }
 
-/** The statuses of a driver's active jobs, as one JSON array beside their row. */
-function activeJobStatuses(driverId: string) {
+/**
+ * A driver's stored status and the statuses of their active jobs other than `exceptJobId`,
+ * as one JSON object (null when there is no such driver), for a statement that reads it
+ * beside other work.
+ */
+function driverStanding(driverId: string, exceptJobId: string | null = null) {
   const active = sql.join(
     ACTIVE_JOB.map((status) => sql`${status}`),
     sql`, `,
   );
-  return sql<JobStatus[]>`(select coalesce(json_agg(j.status), '[]'::json) from ${t.jobs} j
-    where j.driver_id = ${driverId} and j.status in (${active}))`;
+  const except = exceptJobId ? sql` and j.id <> ${exceptJobId}::uuid` : sql``;
+  return sql<DriverStanding | null>`(select json_build_object('status', d.status, 'jobs',
+    (select coalesce(json_agg(j.status), '[]'::json) from ${t.jobs} j
+      where j.driver_id = d.id and j.status in (${active})${except}))
+    from ${t.driver_profiles} d where d.id = ${driverId}::uuid)`;
+}
+
+interface DriverStanding {
+  status: DriverStatus;
+  jobs: JobStatus[];
+}
+
+/** Stores the status `driverStatusFromJobs` derives from `standing`; returns it when it changed. */
+async function storeDerivedStatus(
+  tx: Queryable,
+  driverId: string,
+  standing: DriverStanding,
+): Promise<{ driver_id: string; status: DriverStatus } | null> {
+  const status = driverStatusFromJobs(standing.status, standing.jobs);
+  if (status === standing.status) return null;
+  await tx.update(t.driver_profiles).set({ status }).where(eq(t.driver_profiles.id, driverId));
+  return { driver_id: driverId, status };
 }
 
 /**
  * Derives a driver's status from all of their active jobs (`driverStatusFromJobs`) and
- * stores it; returns it when it changed. `transitionJob` calls this for every driver a
+ * stores it; returns it when it changed. `transitionJob` does this for every driver a
  * job change touches when the job moves into or out of a status with a say in it
  * (`decidesDriverStatus`; no other move can change it), so cancelling, rejecting or
  * reassigning one job never marks a driver available while another of their jobs is under
@@ -127,35 +151,24 @@ function activeJobStatuses(driverId: string) {
  * one driver take turns, and the second sees the first's job. The lock is `FOR NO KEY
  * UPDATE`: a change that points its job at the driver holds a key-share lock on the
  * driver's row until commit, and `FOR UPDATE` would wait on that lock while that change
- * waits on ours (a deadlock). Only the status changes, never the key. `locked`: the caller
- * already holds the lock (a job's first read in `transitionJob` takes it for its driver).
+ * waits on ours (a deadlock). Only the status changes, never the key.
  */
 export async function syncDriverStatus(
   tx: Queryable,
   driverId: string,
-  opts: { locked?: boolean } = {},
 ): Promise<{ driver_id: string; status: DriverStatus } | null> {
-  if (!opts.locked) {
-    const [held] = await tx
-      .select({ id: t.driver_profiles.id })
-      .from(t.driver_profiles)
-      .where(eq(t.driver_profiles.id, driverId))
-      .for('no key update');
-    if (!held) return null;
-  }
-  // A statement of its own, after the lock: it sees every change that committed meanwhile.
-  const [driver] = await tx
-    .select({
-      status: t.driver_profiles.status,
-      jobs: activeJobStatuses(driverId),
-    })
+  const [held] = await tx
+    .select({ id: t.driver_profiles.id })
     .from(t.driver_profiles)
-    .where(eq(t.driver_profiles.id, driverId));
-  if (!driver) return null;
-  const status = driverStatusFromJobs(driver.status, driver.jobs);
-  if (status === driver.status) return null;
-  await tx.update(t.driver_profiles).set({ status }).where(eq(t.driver_profiles.id, driverId));
-  return { driver_id: driverId, status };
+    .where(eq(t.driver_profiles.id, driverId))
+    .for('no key update');
+  if (!held) return null;
+  // A statement of its own, after the lock: it sees every change that committed meanwhile.
+  const { rows } = await tx.execute<{ standing: DriverStanding | null }>(
+    sql`select ${driverStanding(driverId)} as standing`,
+  );
+  const standing = rows[0]?.standing;
+  return standing ? storeDerivedStatus(tx, driverId, standing) : null;
 }
 
 /**
@@ -259,12 +272,20 @@ export async function transitionJob(
         { field: 'driver_id', message: 'required' },
       ]);
 
+    // Only a move into or out of a status with a say in it can change a driver's status.
+    const touchesDrivers = decidesDriverStatus(job.status) || decidesDriverStatus(to);
+    // The job's driver, locked by the first read: where they stand is read in the update's
+    // own statement, which began after the lock (as `syncDriverStatus` reads it after its own).
+    const lockedDriver = touchesDrivers && found.driver_locked !== null ? job.driver_id : null;
     const changed = tx.$with('changed').as(
       tx
         .update(t.jobs)
         .set(patch)
         .where(and(eq(t.jobs.id, jobId), eq(t.jobs.status, job.status), eq(t.jobs.version, job.version)))
-        .returning(),
+        .returning({
+          ...getTableColumns(t.jobs),
+          driver_standing: (lockedDriver ? driverStanding(lockedDriver, jobId) : sql<null>`null`).as('driver_standing'),
+        }),
     );
     const history = historyOf(tx, changed, {
       previous_status: job.status,
@@ -275,16 +296,20 @@ export async function transitionJob(
       recorded_at: opts.recorded_at ? new Date(opts.recorded_at) : null,
       client_event_id: opts.client_event_id ?? null,
     });
-    const [updated] = await tx.with(changed, history).select().from(changed);
-    if (!updated) {
+    const [row] = await tx.with(changed, history).select().from(changed);
+    if (!row) {
       throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
     }
+    const { driver_standing, ...updated } = row;
     const driver_statuses: TransitionResult['driver_statuses'] = [];
-    // Only a move into or out of a status with a say in it can change a driver's status.
-    const touchesDrivers = decidesDriverStatus(job.status) || decidesDriverStatus(to);
     for (const driverId of touchesDrivers ? new Set([job.driver_id, updated.driver_id]) : []) {
-      const locked = driverId === job.driver_id && found.driver_locked !== null;
-      const moved = driverId ? await syncDriverStatus(tx, driverId, { locked }) : null;
+      let moved: TransitionResult['driver_statuses'][number] | null = null;
+      if (driverId && driverId === lockedDriver && driver_standing) {
+        // The statement saw this job as it was: its new status joins the driver's others.
+        const jobs =
+          updated.driver_id === driverId && isIn(ACTIVE_JOB, to) ? [...driver_standing.jobs, to] : driver_standing.jobs;
+        moved = await storeDerivedStatus(tx, driverId, { status: driver_standing.status, jobs });
+      } else if (driverId) moved = await syncDriverStatus(tx, driverId);
       if (moved) driver_statuses.push(moved);
     }
     await recordNotificationIntents(tx, {
