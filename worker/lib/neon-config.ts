@@ -1,5 +1,5 @@
 import { Pool, neonConfig, type PoolClient } from '@neondatabase/serverless';
-import { fixNeonSocketEnd } from './neon-socket-fix';
+import { fixNeonSocket } from './neon-socket-fix';
 import { log } from './log';
 
 export interface DriverEnv {
@@ -14,7 +14,7 @@ let configuredProxy: string | undefined;
  * driver's defaults (secure WebSocket to Neon's proxy) apply.
  */
 function configureDriver(env: DriverEnv): void {
-  fixNeonSocketEnd();
+  fixNeonSocket();
   if (!env.DB_WS_PROXY || configuredProxy === env.DB_WS_PROXY) return;
   const proxy = env.DB_WS_PROXY;
   neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
