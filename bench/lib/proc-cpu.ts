@@ -66,3 +66,29 @@ export async function cpuPerRequest<T extends { sent: number }>(
   const cpu = [...byName.values()].filter((p) => p.ms >= floor).sort((a, b) => b.ms - a.ms);
   return { ...result, cpu };
 }
+
+/** CPU time (ms) all processes but this one have used so far. */
+function othersCpuMs(): number {
+  let ms = 0;
+  for (const [pid, p] of snapshot()) if (pid !== process.pid) ms += p.ms;
+  return ms;
+}
+
+/**
+ * Waits until the rest of the machine is quiet — under `busyMs` of CPU in a `windowMs` —
+ * or `maxMs` has passed: the work a scenario left behind (queue consumers delivering what
+ * its requests queued, a backlog still being served) is then counted with it, not with
+ * the next one. Returns how long it waited.
+ */
+export async function untilQuiet(opts: { windowMs?: number; busyMs?: number; maxMs?: number } = {}): Promise<number> {
+  const { windowMs = 1_000, busyMs = 100, maxMs = 30_000 } = opts;
+  const start = Date.now();
+  let before = othersCpuMs();
+  while (Date.now() - start < maxMs) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = othersCpuMs();
+    if (now - before < busyMs) break;
+    before = now;
+  }
+  return Date.now() - start;
+}
