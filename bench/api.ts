@@ -24,8 +24,9 @@
  * the routes doing that work, and the bench prints each route against its floor
  * (docs/decisions/0059, 0093). BENCH_REFERENCE=off skips them, =only runs them alone.
  *
- * A scenario's CPU is counted until the machine is quiet again, so the queue work its
- * requests left behind is its own. BENCH_ROUNDS=n runs everything n times and reports each
+ * Each scenario starts on a quiet machine, so what the one before left queued is not
+ * counted in it; what it leaves behind itself (queue consumers delivering its
+ * notifications) is printed apart. BENCH_ROUNDS=n runs everything n times and reports each
  * route against its floor pooled over the rounds (docs/decisions/0096).
  *
  *   DATABASE_URL=postgres://… BENCH_ROUNDS=3 BENCH_RATE=200 BENCH_SECONDS=10 npm run bench:api
@@ -105,16 +106,20 @@ try {
   const rounds: Measured[][] = [];
   const opts = { rate: RATE, seconds: SECONDS };
   /**
-   * One scenario, open-loop, with the CPU each process spent on it — until the machine is
-   * quiet again, so what its requests left queued is its own and not the next one's.
+   * One scenario, open-loop, with the CPU each process spent on it, from a quiet machine (what
+   * the scenario before left queued is not counted here) — and, apart, what it left behind:
+   * the CPU from its last response until the machine is quiet again (queue consumers
+   * delivering its notifications, a backlog still being served).
    */
-  const scenario = (...args: Parameters<typeof runOpenLoop>) => {
+  const scenario = async (...args: Parameters<typeof runOpenLoop>): Promise<Measured> => {
     console.log(`${args[0]}…`);
-    return cpuPerRequest(async () => {
-      const result = await runOpenLoop(...args);
+    await untilQuiet();
+    const measured = await cpuPerRequest(() => runOpenLoop(...args));
+    const after = await cpuPerRequest(async () => {
       await untilQuiet();
-      return result;
+      return { sent: measured.sent };
     });
+    return { ...measured, after: after.cpu };
   };
   /** Each app route's floor, by the route's scenario name. */
   const floorOf = new Map<string, string>();
@@ -272,11 +277,17 @@ try {
   await pooler?.stop();
 }
 
-type Measured = LoadResult & { cpu: CpuShare[] };
+type Measured = LoadResult & { cpu: CpuShare[]; after: CpuShare[] };
 
 /** The app's (or the yardstick's) workerd CPU per request in one measured scenario. */
 function workerdMs(r: Measured | undefined): number | undefined {
   return r?.cpu.find((p) => p.name === 'workerd')?.ms;
+}
+
+/** The same process's CPU per request after the scenario's last response, until the machine was quiet. */
+function afterMs(r: Measured): number {
+  const pid = r.cpu.find((p) => p.name === 'workerd')?.pid;
+  return r.after.find((p) => p.pid === pid)?.ms ?? 0;
 }
 
 /** One round: the latency table, the CPU per request by process, each route against its floor. */
@@ -285,7 +296,12 @@ function report(results: Measured[], floorOf: Map<string, string>): void {
   const label = (p: CpuShare) =>
     p.pid === process.pid ? 'bench (load + ws-bridge)' : p.name === 'workerd' ? `workerd ${p.pid}` : p.name;
   console.log('\nCPU per request (ms) by process:');
-  for (const r of results) console.log(`  ${r.name}: ${r.cpu.map((p) => `${label(p)} ${p.ms.toFixed(2)}`).join(', ')}`);
+  for (const r of results) {
+    const left = afterMs(r);
+    console.log(
+      `  ${r.name}: ${r.cpu.map((p) => `${label(p)} ${p.ms.toFixed(2)}`).join(', ')}${left >= 0.05 ? `; and after its last response, that workerd ${left.toFixed(2)} more` : ''}`,
+    );
+  }
   const byName = new Map(results.map((r) => [r.name, r]));
   const against = results.flatMap((r) => {
     const floor = floorOf.get(r.name);
@@ -306,12 +322,13 @@ function report(results: Measured[], floorOf: Map<string, string>): void {
  * fifth from one round to the next.
  */
 function reportPooled(rounds: Measured[][], floorOf: Map<string, string>): void {
-  const pooled = new Map<string, { ms: number; sent: number }>();
+  const pooled = new Map<string, { ms: number; after: number; sent: number }>();
   for (const r of rounds.flat()) {
     const ms = workerdMs(r);
     if (ms === undefined) continue;
-    const p = pooled.get(r.name) ?? { ms: 0, sent: 0 };
+    const p = pooled.get(r.name) ?? { ms: 0, after: 0, sent: 0 };
     p.ms += ms * r.sent;
+    p.after += afterMs(r) * r.sent;
     p.sent += r.sent;
     pooled.set(r.name, p);
   }
@@ -320,12 +337,14 @@ function reportPooled(rounds: Measured[][], floorOf: Map<string, string>): void 
     return p && p.sent > 0 ? p.ms / p.sent : undefined;
   };
   console.log(`\n## Pooled over ${rounds.length} rounds: workerd CPU per request (ms), each route against its floor`);
-  for (const [name] of pooled) {
+  for (const [name, p] of pooled) {
     const ms = perRequest(name)!;
+    const left = p.after / p.sent;
+    const leftNote = left >= 0.05 ? `; ${left.toFixed(2)} more after its last response` : '';
     const floor = floorOf.get(name);
     const floorMs = floor ? perRequest(floor) : undefined;
     if (!floor || !floorMs) {
-      console.log(`  ${name}: ${ms.toFixed(2)}`);
+      console.log(`  ${name}: ${ms.toFixed(2)}${leftNote}`);
       continue;
     }
     const ratios = rounds.flatMap((results) => {
@@ -334,7 +353,7 @@ function reportPooled(rounds: Measured[][], floorOf: Map<string, string>): void 
       return a && b ? [a / b] : [];
     });
     console.log(
-      `  ${name}: ${ms.toFixed(2)} against ${floorMs.toFixed(2)} = ${(ms / floorMs).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×)`,
+      `  ${name}: ${ms.toFixed(2)} against ${floorMs.toFixed(2)} = ${(ms / floorMs).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×)${leftNote}`,
     );
   }
 }
