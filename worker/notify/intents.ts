@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ContactPreference, JobStatus, Role } from '../../contract/enums';
 import * as t from '../../db/schema';
-import { enqueueNotifications, type Queryable } from '../services/notify-intents';
+import { enqueueNotifications, type NotificationIntent, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
 import {
@@ -27,15 +27,11 @@ export interface NotifyOptions {
 }
 
 /**
- * Records the deliveries of one message to one person (see `planDeliveries`) as outbox
- * rows in the caller's transaction. Returns the number of rows queued.
+ * The deliveries of one message to one person (see `planDeliveries`), as the outbox rows
+ * to record: rendered, held for quiet hours or a grace period, keyed so a retry records
+ * nothing twice.
  */
-export async function notifyContact(
-  tx: Queryable,
-  op: OperatorContext,
-  contact: Contact,
-  n: NotifyOptions,
-): Promise<number> {
+function deliveriesTo(op: OperatorContext, contact: Contact, n: NotifyOptions): NotificationIntent[] {
   const message = NOTIFICATIONS[n.kind].render({
     ...n.context,
     business_name: op.business_name,
@@ -46,7 +42,7 @@ export async function notifyContact(
   const heldUntil = hold ? new Date(now.getTime() + hold * 60_000) : null;
   const quietUntil = isUrgent(n.kind) ? null : quietHoursEnd(now, op);
   const smsAfter = later(heldUntil, quietUntil);
-  const deliveries = planDeliveries(contact, message, { email: n.email }).map((d) => {
+  return planDeliveries(contact, message, { email: n.email }).map((d) => {
     const content =
       d.channel === 'sms'
         ? { subject: null, body: message.sms! }
@@ -65,7 +61,19 @@ export async function notifyContact(
       ...(d.skipped_reason ? { skipped_reason: d.skipped_reason } : {}),
     };
   });
-  return (await enqueueNotifications(tx, deliveries)).filter((r) => r.queued).length;
+}
+
+/**
+ * Records the deliveries of one message to one person (`deliveriesTo`) as outbox rows in
+ * the caller's transaction. Returns the number of rows queued.
+ */
+export async function notifyContact(
+  tx: Queryable,
+  op: OperatorContext,
+  contact: Contact,
+  n: NotifyOptions,
+): Promise<number> {
+  return (await enqueueNotifications(tx, deliveriesTo(op, contact, n))).filter((r) => r.queued).length;
 }
 
 /** Contact details to use instead of the person's own (a waitlist entry's snapshot). */
@@ -183,23 +191,26 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   });
   const context = jobContext(job, tier_label, driver?.full_name);
   const key = `job:${job.id}:v${job.version}`;
-  if (customer) {
-    await notifyContact(tx, operator, customer, {
-      kind,
-      key: `${key}:${kind}`,
-      job_id: job.id,
-      context,
-      email: to !== 'completed',
-    });
-  }
-
   const driverKind: Partial<Record<JobStatus, TemplateKind>> = {
     assigned: 'driver_job_assigned',
     cancelled: 'driver_job_cancelled',
   };
   const dKind = driverKind[to];
-  if (dKind && driver)
-    await notifyContact(tx, operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context });
+  // The customer's and the driver's messages in one insert.
+  await enqueueNotifications(tx, [
+    ...(customer
+      ? deliveriesTo(operator, customer, {
+          kind,
+          key: `${key}:${kind}`,
+          job_id: job.id,
+          context,
+          email: to !== 'completed',
+        })
+      : []),
+    ...(dKind && driver
+      ? deliveriesTo(operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context })
+      : []),
+  ]);
 }
 
 async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<void> {
