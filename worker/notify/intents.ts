@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ContactPreference, JobStatus, Role } from '../../contract/enums';
 import * as t from '../../db/schema';
-import { enqueueNotifications, type NotificationIntent, type Queryable } from '../services/notify-intents';
+import { enqueueNotificationIntents, type NotificationIntent, type Queryable } from '../services/notify-intents';
 import { noteInvoiceDue } from './outbox';
 import { quietHoursEnd } from './quiet-hours';
 import {
@@ -73,7 +73,7 @@ export async function notifyContact(
   contact: Contact,
   n: NotifyOptions,
 ): Promise<number> {
-  return (await enqueueNotifications(tx, deliveriesTo(op, contact, n))).filter((r) => r.queued).length;
+  return (await enqueueNotificationIntents(tx, deliveriesTo(op, contact, n))).filter((r) => r.queued).length;
 }
 
 /** Contact details to use instead of the person's own (a waitlist entry's snapshot). */
@@ -197,7 +197,7 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
   };
   const dKind = driverKind[to];
   // The customer's and the driver's messages in one insert.
-  await enqueueNotifications(tx, [
+  await enqueueNotificationIntents(tx, [
     ...(customer
       ? deliveriesTo(operator, customer, {
           kind,
@@ -258,7 +258,7 @@ export async function emailAdmins(tx: Queryable, email: AdminEmail): Promise<num
     .select({ id: t.users.id, email: t.users.email })
     .from(t.users)
     .where(and(eq(t.users.role, 'admin'), eq(t.users.is_active, true), isNull(t.users.suspended_at)));
-  const recorded = await enqueueNotifications(
+  const recorded = await enqueueNotificationIntents(
     tx,
     admins.map((admin) => ({
       user_id: admin.id,

@@ -303,13 +303,16 @@ export async function transitionJob(
     const { driver_standing, ...updated } = row;
     const driver_statuses: TransitionResult['driver_statuses'] = [];
     for (const driverId of touchesDrivers ? new Set([job.driver_id, updated.driver_id]) : []) {
-      let moved: TransitionResult['driver_statuses'][number] | null = null;
-      if (driverId && driverId === lockedDriver && driver_standing) {
-        // The statement saw this job as it was: its new status joins the driver's others.
-        const jobs =
-          updated.driver_id === driverId && isIn(ACTIVE_JOB, to) ? [...driver_standing.jobs, to] : driver_standing.jobs;
-        moved = await storeDerivedStatus(tx, driverId, { status: driver_standing.status, jobs });
-      } else if (driverId) moved = await syncDriverStatus(tx, driverId);
+      if (!driverId) continue;
+      // The statement saw this job as it was: its new status joins the driver's others.
+      const stillTheirs = updated.driver_id === driverId && isIn(ACTIVE_JOB, to);
+      const moved =
+        driverId === lockedDriver && driver_standing
+          ? await storeDerivedStatus(tx, driverId, {
+              status: driver_standing.status,
+              jobs: stillTheirs ? [...driver_standing.jobs, to] : driver_standing.jobs,
+            })
+          : await syncDriverStatus(tx, driverId);
       if (moved) driver_statuses.push(moved);
     }
     await recordNotificationIntents(tx, {

@@ -39,19 +39,19 @@ export interface NotificationIntent {
  *   });
  */
 export async function enqueueNotification(tx: Queryable, intent: NotificationIntent): Promise<string | null> {
-  const [recorded] = await enqueueNotifications(tx, [intent]);
+  const [recorded] = await enqueueNotificationIntents(tx, [intent]);
   return recorded?.id ?? null;
 }
 
 /**
- * `enqueueNotification` for several messages in one statement (a person's channels for one
- * event). Returns the rows it recorded, by idempotency key, with whether each is on its way
- * (`queued`) or recorded as skipped; keys recorded before are left out.
+ * `enqueueNotification` for several messages in one statement (everyone a job change tells,
+ * on each of their channels). Returns the rows it recorded, with whether each is on its way
+ * (`queued`) or recorded as skipped; idempotency keys recorded before are left out.
  */
-export async function enqueueNotifications(
+export async function enqueueNotificationIntents(
   tx: Queryable,
   intents: readonly NotificationIntent[],
-): Promise<{ id: string; key: string; queued: boolean }[]> {
+): Promise<{ id: string; queued: boolean }[]> {
   if (intents.length === 0) return [];
   const rows = await tx
     .insert(t.notification_log)
@@ -76,14 +76,13 @@ export async function enqueueNotifications(
     .onConflictDoNothing({ target: t.notification_log.idempotency_key })
     .returning({
       id: t.notification_log.id,
-      key: t.notification_log.idempotency_key,
       status: t.notification_log.status,
       send_after: t.notification_log.send_after,
     });
   return rows.map((row) => {
     const queued = row.status === 'queued';
     if (queued) noteQueued(row.id, row.send_after);
-    return { id: row.id, key: row.key, queued };
+    return { id: row.id, queued };
   });
 }
 
