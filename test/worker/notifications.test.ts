@@ -203,6 +203,65 @@ describe('retries, backoff and the dead-letter queue', () => {
   });
 });
 
+describe('delivering a queue batch', () => {
+  /** Outbox rows written straight to the table (not enqueued), for a batch driven by hand. */
+  const rowsFor = (
+    customer: { user_id: string; email: string },
+    rows: { subject: string; status?: 'sent'; send_after?: Date }[],
+  ) =>
+    db(async (d) =>
+      (
+        await d
+          .insert(t.notification_log)
+          .values(
+            rows.map((r) => ({
+              user_id: customer.user_id,
+              kind: 'test_batch',
+              channel: 'email' as const,
+              recipient: customer.email,
+              subject: r.subject,
+              body: `${r.subject} body`,
+              idempotency_key: `test:batch:${customer.user_id}:${r.subject}`,
+              status: r.status ?? ('queued' as const),
+              send_after: r.send_after ?? null,
+            })),
+          )
+          .returning({ id: t.notification_log.id })
+      ).map((r) => r.id),
+    );
+
+  it('delivers each row of a batch once, acknowledges a copy of an id, and puts a held one back', async () => {
+    const customer = await newCustomer();
+    const [first, second, held, sentBefore] = await rowsFor(customer, [
+      { subject: 'Batch one' },
+      { subject: 'Batch two' },
+      { subject: 'Batch held', send_after: new Date(Date.now() + 3_600_000) },
+      { subject: 'Batch sent before', status: 'sent' },
+    ]);
+    const bodies = [first, second, first, held, sentBefore, crypto.randomUUID(), 'not-a-uuid'].map((id) => ({ id }));
+    const batch = createMessageBatch(
+      'plowdispatch-notifications',
+      bodies.map((body, i) => ({ id: `b${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await consumeNotifications(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect([...result.explicitAcks].sort()).toEqual(bodies.map((_, i) => `b${i}`));
+
+    const rows = new Map(
+      (await notificationsFor({ user_id: customer.user_id, kind: 'test_batch' })).map((r) => [r.subject, r]),
+    );
+    expect(rows.get('Batch one')).toMatchObject({ status: 'sent', attempts: 1, provider: 'resend' });
+    expect(rows.get('Batch two')).toMatchObject({ status: 'sent', attempts: 1, provider: 'resend' });
+    expect(rows.get('Batch one')!.provider_message_id).not.toBe(rows.get('Batch two')!.provider_message_id);
+    expect(rows.get('Batch held')).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(rows.get('Batch sent before')).toMatchObject({ status: 'sent', attempts: 0 });
+    const subjects = (await emailsTo(customer.email)).map((m) => m.subject).sort();
+    expect(subjects).toEqual(['Batch one', 'Batch two']);
+  });
+});
+
 describe('SMS consent: STOP and START by text', () => {
   it('stops all SMS after STOP (email instead), and resumes after START', async () => {
     const customer = await newCustomer({ preferred_contact: 'sms' });

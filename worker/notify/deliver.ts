@@ -1,4 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { JobStatus } from '../../contract/enums';
 import * as t from '../../db/schema';
 import type { Db } from '../lib/db';
 import { stillRelevantStatuses } from './templates';
@@ -35,113 +36,122 @@ export type DeliveryOutcome =
   /** Permanent failure recorded on the row: acknowledge. */
   | { kind: 'failed'; error: string };
 
-async function loadRow(db: Db, id: string): Promise<NotificationRow | undefined> {
-  const [row] = await db.select().from(t.notification_log).where(eq(t.notification_log.id, id)).limit(1);
-  return row;
+/** The recipient's SMS standing, read with an SMS row (smsBlock's fields). */
+type SmsStanding = Parameters<typeof smsBlock>[0];
+
+/** A row as delivery finds it, with what its send-time checks need. */
+interface LoadedRow {
+  row: NotificationRow;
+  /** The recipient's account, for an SMS to a user; otherwise null. */
+  user: SmsStanding | null;
+  /** The job's status now, for a held-back job message; otherwise null. */
+  job_status: string | null;
 }
 
-async function skip(db: Db, row: NotificationRow, reason: string): Promise<DeliveryOutcome> {
-  await withdrawQueued(db, eq(t.notification_log.id, row.id), reason);
-  return { kind: 'done', status: 'skipped' };
+/** The rows `ids` name, with each SMS recipient's standing and each held-back message's job status: one statement. */
+async function loadRows(db: Db, ids: readonly string[]): Promise<Map<string, LoadedRow>> {
+  const n = t.notification_log;
+  const rows = await db
+    .select({
+      row: n,
+      user: {
+        phone: t.users.phone,
+        phone_verified_at: t.users.phone_verified_at,
+        sms_opt_out_at: t.users.sms_opt_out_at,
+        sms_consent_at: t.users.sms_consent_at,
+        is_active: t.users.is_active,
+      },
+      job_status: t.jobs.status,
+    })
+    .from(n)
+    .leftJoin(t.users, and(eq(t.users.id, n.user_id), eq(n.channel, 'sms')))
+    .leftJoin(t.jobs, and(eq(t.jobs.id, n.job_id), isNotNull(n.send_after)))
+    .where(inArray(n.id, [...ids]));
+  return new Map(rows.map((r) => [r.row.id, r]));
 }
 
 /**
  * Checks made at send time, because time passed since the intent: the recipient may have
  * replied STOP, and a message held for quiet hours may no longer apply.
  */
-async function reasonNotToSend(db: Db, row: NotificationRow): Promise<string | null> {
-  if (row.channel === 'sms' && row.user_id) {
-    const [u] = await db
-      .select({
-        phone: t.users.phone,
-        phone_verified_at: t.users.phone_verified_at,
-        sms_opt_out_at: t.users.sms_opt_out_at,
-        sms_consent_at: t.users.sms_consent_at,
-        is_active: t.users.is_active,
-      })
-      .from(t.users)
-      .where(eq(t.users.id, row.user_id))
-      .limit(1);
+function reasonNotToSend({ row, user, job_status }: LoadedRow): string | null {
+  if (row.channel === 'sms' && row.user_id && user) {
     // The row's recipient may differ from the profile phone (a waitlist contact number); consent
     // is the user's, and only the profile phone's verification says anything about the recipient.
     const requested = REQUESTED_KINDS.has(row.kind);
-    const otherNumber = row.recipient !== u?.phone;
-    const block = u
-      ? smsBlock({
-          ...u,
-          phone: row.recipient,
-          sms_consent_at: requested ? new Date(0) : u.sms_consent_at,
-          phone_verified_at: requested || otherNumber ? new Date(0) : u.phone_verified_at,
-        })
-      : null;
+    const otherNumber = row.recipient !== user.phone;
+    const block = smsBlock({
+      ...user,
+      phone: row.recipient,
+      sms_consent_at: requested ? new Date(0) : user.sms_consent_at,
+      phone_verified_at: requested || otherNumber ? new Date(0) : user.phone_verified_at,
+    });
     if (block) return block;
   }
   const relevant = stillRelevantStatuses(row.kind);
-  if (row.send_after && row.job_id && relevant) {
-    const [job] = await db.select({ status: t.jobs.status }).from(t.jobs).where(eq(t.jobs.id, row.job_id)).limit(1);
-    if (job && !relevant.includes(job.status)) return `superseded: the job is now ${job.status}`;
-  }
+  if (row.send_after && job_status && relevant && !relevant.includes(job_status as JobStatus))
+    return `superseded: the job is now ${job_status}`;
   return null;
 }
 
 /**
- * Delivers one outbox row, at most once per claim: the row is claimed by bumping
- * `attempts` with a compare-and-set, so a duplicate queue message cannot send it twice
- * concurrently; a row no longer `queued` (sent, skipped, dead) is left alone. Every
- * attempt is recorded on the row: attempts, provider, provider id, status, last error.
+ * Claims rows for one attempt each by bumping `attempts` with a compare-and-set on the
+ * value just read, so a duplicate queue message cannot send a row twice concurrently; a
+ * row no longer `queued` is not claimed. Returns each claimed row's attempt number.
  */
-export async function deliverNotification(
+async function claim(db: Db, rows: readonly NotificationRow[]): Promise<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  const n = t.notification_log;
+  const asRead = sql.join(
+    rows.map((r) => sql`(${r.id}::uuid, ${r.attempts}::integer)`),
+    sql`, `,
+  );
+  const claimed = await db
+    .update(n)
+    .set({ attempts: sql`${n.attempts} + 1` })
+    .where(and(eq(n.status, 'queued'), sql`(${n.id}, ${n.attempts}) IN (${asRead})`))
+    .returning({ id: n.id, attempts: n.attempts });
+  return new Map(claimed.map((c) => [c.id, c.attempts]));
+}
+
+/** A provider took the row: what its `sent` record holds. */
+interface Sent {
+  id: string;
+  provider: string;
+  provider_message_id: string | null;
+  /** The body to keep instead (secrets redacted or unmarked), or null to keep it as it is. */
+  body: string | null;
+}
+
+/** Records rows the providers took as `sent`: one statement for all of them. */
+async function recordSent(db: Db, sent: readonly Sent[]): Promise<void> {
+  if (sent.length === 0) return;
+  await db.execute(sql`
+    UPDATE notification_log n
+    SET status = 'sent', provider = v.provider, provider_message_id = v.provider_message_id,
+        sent_at = now(), last_error = NULL, body = coalesce(v.body, n.body)
+    FROM jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) AS v(id uuid, provider text, provider_message_id text, body text)
+    WHERE n.id = v.id`);
+}
+
+/** One attempt at a claimed row: `Sent` when the provider took it; a failure is recorded on the row. */
+async function attempt(
   env: Env,
   db: Db,
-  id: string,
-  opts: { finalAttempt: boolean },
-): Promise<DeliveryOutcome> {
-  const row = await loadRow(db, id);
-  if (!row) return { kind: 'done', status: 'missing' };
-  if (row.status !== 'queued') return { kind: 'done', status: row.status };
-  const wait = delayFor(row.send_after);
-  if (wait > 1) return { kind: 'later', delaySeconds: wait };
-
-  const reason = await reasonNotToSend(db, row);
-  if (reason) return skip(db, row, reason);
-
-  const [claimed] = await db
-    .update(t.notification_log)
-    .set({ attempts: sql`${t.notification_log.attempts} + 1` })
-    .where(
-      and(
-        eq(t.notification_log.id, row.id),
-        eq(t.notification_log.status, 'queued'),
-        eq(t.notification_log.attempts, row.attempts),
-      ),
-    )
-    .returning({ attempts: t.notification_log.attempts });
-  if (!claimed) return { kind: 'done', status: 'claimed_elsewhere' };
-
+  row: NotificationRow,
+  attemptNo: number,
+  finalAttempt: boolean,
+): Promise<Sent | DeliveryOutcome> {
   const provider = providerFor(env, row.channel);
   try {
-    const result = await provider.send(
-      { ...row, body: unmarkSecrets(row.body) },
-      { env, db, attempt: claimed.attempts },
-    );
+    const result = await provider.send({ ...row, body: unmarkSecrets(row.body) }, { env, db, attempt: attemptNo });
     // One-time secrets stay readable only in the local outbox (notify/secrets.ts).
     const body = hasSecrets(row.body)
       ? result.provider === 'outbox'
         ? unmarkSecrets(row.body)
         : redactSecrets(row.body)
-      : undefined;
-    await db
-      .update(t.notification_log)
-      .set({
-        status: 'sent',
-        provider: result.provider,
-        provider_message_id: result.provider_message_id,
-        sent_at: new Date(),
-        last_error: null,
-        ...(body !== undefined ? { body } : {}),
-      })
-      .where(eq(t.notification_log.id, row.id));
-    return { kind: 'done', status: 'sent' };
+      : null;
+    return { id: row.id, provider: result.provider, provider_message_id: result.provider_message_id, body };
   } catch (err) {
     const e =
       err instanceof ProviderError
@@ -151,10 +161,10 @@ export async function deliverNotification(
       // Twilio knows about a STOP we missed: record it so we stop trying.
       await db.update(t.users).set({ sms_opt_out_at: new Date() }).where(eq(t.users.id, row.user_id));
     }
-    const terminal = !e.retryable || opts.finalAttempt;
+    const terminal = !e.retryable || finalAttempt;
     const error =
-      opts.finalAttempt && e.retryable
-        ? `${e.message} — gave up after ${claimed.attempts} attempts; moved to the dead-letter queue`
+      finalAttempt && e.retryable
+        ? `${e.message} — gave up after ${attemptNo} attempts; moved to the dead-letter queue`
         : e.message;
     await db
       .update(t.notification_log)
@@ -165,8 +175,73 @@ export async function deliverNotification(
       })
       .where(eq(t.notification_log.id, row.id));
     if (!e.retryable) return { kind: 'failed', error };
-    return opts.finalAttempt ? { kind: 'dead_letter', error } : { kind: 'retry', error };
+    return finalAttempt ? { kind: 'dead_letter', error } : { kind: 'retry', error };
   }
+}
+
+/** One row to deliver; `finalAttempt` when a transient failure now dead-letters it. */
+export interface DeliveryRequest {
+  id: string;
+  finalAttempt: boolean;
+}
+
+/**
+ * Delivers outbox rows, each at most once per claim (`claim`); a row no longer `queued`
+ * (sent, skipped, dead) is left alone. Every attempt is recorded on its row: attempts,
+ * provider, provider id, status, last error. However many rows, the reads, the claim and
+ * the `sent` records are one statement each (a queue batch of ten is three statements, not
+ * thirty); the providers are called side by side. Returns each row's outcome by id.
+ */
+export async function deliverNotifications(
+  env: Env,
+  db: Db,
+  requests: readonly DeliveryRequest[],
+): Promise<Map<string, DeliveryOutcome>> {
+  const outcomes = new Map<string, DeliveryOutcome>();
+  const finalAttempt = new Map(requests.map((r) => [r.id, r.finalAttempt]));
+  const loaded = await loadRows(db, [...finalAttempt.keys()]);
+  const due: NotificationRow[] = [];
+  for (const id of finalAttempt.keys()) {
+    const found = loaded.get(id);
+    if (!found) {
+      outcomes.set(id, { kind: 'done', status: 'missing' });
+      continue;
+    }
+    const { row } = found;
+    const wait = delayFor(row.send_after);
+    const reason = row.status === 'queued' && wait <= 1 ? reasonNotToSend(found) : null;
+    if (row.status !== 'queued') outcomes.set(id, { kind: 'done', status: row.status });
+    else if (wait > 1) outcomes.set(id, { kind: 'later', delaySeconds: wait });
+    else if (reason) {
+      await withdrawQueued(db, eq(t.notification_log.id, row.id), reason);
+      outcomes.set(id, { kind: 'done', status: 'skipped' });
+    } else due.push(row);
+  }
+  const claimed = await claim(db, due);
+  const sent: Sent[] = [];
+  await Promise.all(
+    due.map(async (row) => {
+      const attemptNo = claimed.get(row.id);
+      if (attemptNo === undefined) return outcomes.set(row.id, { kind: 'done', status: 'claimed_elsewhere' });
+      const result = await attempt(env, db, row, attemptNo, finalAttempt.get(row.id) ?? false);
+      if ('kind' in result) return outcomes.set(row.id, result);
+      sent.push(result);
+      outcomes.set(row.id, { kind: 'done', status: 'sent' });
+    }),
+  );
+  await recordSent(db, sent);
+  return outcomes;
+}
+
+/** `deliverNotifications` for one row (a message someone waits for: `sendNow`). */
+export async function deliverNotification(
+  env: Env,
+  db: Db,
+  id: string,
+  opts: { finalAttempt: boolean },
+): Promise<DeliveryOutcome> {
+  const outcomes = await deliverNotifications(env, db, [{ id, finalAttempt: opts.finalAttempt }]);
+  return outcomes.get(id)!;
 }
 
 /** Marks a dead-lettered row `dead` (it was `failed` or, if the consumer crashed, still `queued`). */

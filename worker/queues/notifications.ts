@@ -1,5 +1,5 @@
 import { withDb } from '../lib/db';
-import { deliverNotification, markDead } from '../notify/deliver';
+import { type DeliveryOutcome, deliverNotifications, markDead } from '../notify/deliver';
 import { NotificationMessage } from '../notify/outbox';
 import { log } from '../lib/log';
 import { readMessage } from './message';
@@ -24,47 +24,57 @@ function baseSeconds(env: Env): number {
 }
 
 /**
- * The notifications consumer. Each message is one outbox row id; see `deliverNotification`
- * for the row's life. Malformed messages are acknowledged and logged (retrying cannot fix
- * them); anything unexpected retries the message.
+ * The notifications consumer. Each message is one outbox row id; the batch's rows are
+ * delivered together (`deliverNotifications`: one read, one claim and one record of what
+ * was sent for the whole batch). Malformed messages are acknowledged and logged (retrying
+ * cannot fix them); a copy of an id already in the batch is acknowledged (the row is
+ * delivered once); anything unexpected retries the batch's messages.
  */
 export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  await withDb(env, (db) =>
-    Promise.all(
-      batch.messages.map(async (msg) => {
-        const notification = readMessage(msg, NotificationMessage, 'dropping malformed notification message');
-        if (!notification) return;
-        try {
-          const outcome = await deliverNotification(env, db, notification.id, {
-            finalAttempt: msg.attempts > NOTIFY_MAX_RETRIES,
-          });
-          switch (outcome.kind) {
-            case 'done':
-            case 'failed':
-              return msg.ack();
-            case 'later':
-              await env.NOTIFICATIONS.send(notification, { delaySeconds: outcome.delaySeconds });
-              return msg.ack();
-            case 'retry':
-              return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
-            case 'dead_letter':
-              log.error({
-                msg: 'notification dead-lettered',
-                id: notification.id,
-                error: outcome.error,
-              });
-              return msg.retry();
+  const messages = new Map<string, Message<unknown>>();
+  for (const msg of batch.messages) {
+    const notification = readMessage(msg, NotificationMessage, 'dropping malformed notification message');
+    if (!notification) continue;
+    if (messages.has(notification.id)) msg.ack();
+    else messages.set(notification.id, msg);
+  }
+  if (messages.size === 0) return;
+  let outcomes: Map<string, DeliveryOutcome>;
+  try {
+    outcomes = await withDb(env, (db) =>
+      deliverNotifications(
+        env,
+        db,
+        [...messages].map(([id, msg]) => ({ id, finalAttempt: msg.attempts > NOTIFY_MAX_RETRIES })),
+      ),
+    );
+  } catch (err) {
+    log.error({ msg: 'notification delivery crashed; retrying', ids: [...messages.keys()], err: String(err) });
+    for (const msg of messages.values()) msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
+    return;
+  }
+  await Promise.all(
+    [...messages].map(async ([id, msg]) => {
+      const outcome = outcomes.get(id)!;
+      switch (outcome.kind) {
+        case 'done':
+        case 'failed':
+          return msg.ack();
+        case 'later':
+          try {
+            await env.NOTIFICATIONS.send({ id }, { delaySeconds: outcome.delaySeconds });
+            return msg.ack();
+          } catch (err) {
+            log.error({ msg: 'notification not put back on the queue; retrying', id, err: String(err) });
+            return msg.retry({ delaySeconds: outcome.delaySeconds });
           }
-        } catch (err) {
-          log.error({
-            msg: 'notification delivery crashed; retrying',
-            id: notification.id,
-            err: String(err),
-          });
-          msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
-        }
-      }),
-    ),
+        case 'retry':
+          return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, baseSeconds(env)) });
+        case 'dead_letter':
+          log.error({ msg: 'notification dead-lettered', id, error: outcome.error });
+          return msg.retry();
+      }
+    }),
   );
 }
 
