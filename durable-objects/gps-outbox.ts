@@ -59,20 +59,31 @@ export function awaitsAck(ping: LocationPing, now: number): boolean {
 }
 
 /**
- * Forgets the accepted event ids that arrived before `before` (epoch ms). Ids are written in
- * the order their pings arrived, so row ids follow arrival times: the delete walks from the
- * oldest row and stops at the first one to keep, so what it reads follows what it forgets,
- * however many ids a busy day left. An index on the arrival time would do the same for a
- * row written with every fix, the largest Cloudflare line of a big fleet's bill (docs/cost.md).
+ * Forgets the fixes (their claims and their logged bodies) that arrived before `before`
+ * (epoch ms), never one the Queue has not taken yet (`seq` past `loggedThrough`) and never
+ * the newest row, so that a row id is not handed out twice (a table emptied by a prune
+ * would number from 1 again). Rows are written in the order their pings arrived, so row ids
+ * follow arrival times: the delete walks from the oldest row and stops at the first one to
+ * keep, so what it reads follows what it forgets, however many fixes a busy day left. An
+ * index on the arrival time would do the same for a row written with every fix, the largest
+ * Cloudflare line of a big fleet's bill (docs/cost.md).
  */
-export function forgetSeenBefore(sql: SqlStorage, before: number): SqlStorageCursor<Record<string, SqlStorageValue>> {
+export function forgetFixesBefore(
+  sql: SqlStorage,
+  before: number,
+  loggedThrough: number,
+): SqlStorageCursor<Record<string, SqlStorageValue>> {
   return sql.exec(
-    `DELETE FROM seen_events WHERE rowid < coalesce(
-       (SELECT rowid FROM seen_events WHERE at >= ? ORDER BY rowid LIMIT 1),
-       (SELECT max(rowid) + 1 FROM seen_events))`,
+    `DELETE FROM gps_fixes WHERE seq < min(?, coalesce(
+       (SELECT seq FROM gps_fixes WHERE at >= ? ORDER BY seq LIMIT 1),
+       (SELECT max(seq) FROM gps_fixes)))`,
+    loggedThrough + 1,
     before,
   );
 }
+
+/** The storage key of the last row the Queue took (`seq`); rows after it wait for the Queue. */
+export const LOGGED_THROUGH_KEY = 'gps_logged_through';
 
 /** A ping waiting for its write, and whoever waits for its outcome. */
 interface Pending {
@@ -85,18 +96,20 @@ interface Pending {
 }
 
 /**
- * The way from an accepted ping to the GPS log, inside one Durable Object: the client event
- * ids it has accepted (so a replayed ping is applied once) and the outbox of fixes waiting
- * for the Queue, both in the object's SQLite storage, plus the flush alarm that drains the
- * outbox. Pings are written together (`WRITE_WINDOW_MS`; in the next turn for a replay or a
- * ping on its own, `writeDelayMs`); a copy of a
- * ping still waiting is answered with the same write as a duplicate. The outcome promise
- * settles after the write, so an ack sent then (held by the output gate until the write is
- * confirmed) means "stored". A ping lost with its object before the write was never
+ * The way from an accepted ping to the GPS log, inside one Durable Object, in one table of
+ * its SQLite storage: each accepted fix is a row holding its client event id (unique, so a
+ * replayed ping is applied once) and its log entry. Rows up to `gps_logged_through` have
+ * gone to the Queue; the rows after it are the outbox the flush alarm drains. A ping is one
+ * statement and one row with its key; a fix the Queue took costs nothing more until the row
+ * is forgotten (after a day, or when the room's job ends). Pings are written together
+ * (`WRITE_WINDOW_MS`; in the next turn for a replay or a ping on its own, `writeDelayMs`); a
+ * copy of a ping still waiting is answered with the same write as a duplicate. The outcome
+ * promise settles after the write, so an ack sent then (held by the output gate until the
+ * write is confirmed) means "stored". A ping lost with its object before the write was never
  * acknowledged: the phone sends it again, and it is accepted then.
  *
  * The job room uses it for its driver's pings, the dispatch object for pings of drivers
- * who are on no job. The tables are made on first use: a room nobody streams to has none.
+ * who are on no job. The table is made on first use: a room nobody streams to has none.
  */
 export class GpsOutbox {
   #storage: DurableObjectStorage;
@@ -104,6 +117,8 @@ export class GpsOutbox {
   /** Written in the same turn as the pings (the job room's live location). */
   #alsoWrite: () => void;
   #ready = false;
+  /** Rows up to this `seq` have gone to the Queue (read with the table, then kept here). */
+  #loggedThrough = 0;
   /** Rows in the outbox, counted once and then kept up to date here (undefined: count again). */
   #backlog: number | undefined;
   /** True while a flush alarm is known to be pending, so pings skip the alarm read. */
@@ -126,16 +141,54 @@ export class GpsOutbox {
   get #sql(): SqlStorage {
     const sql = this.#storage.sql;
     if (!this.#ready) {
-      sql.exec('CREATE TABLE IF NOT EXISTS seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
-      // An index on `at`, which objects made earlier still hold, cost a row written per fix;
-      // the prune walks row ids instead (`forgetSeenBefore`).
-      sql.exec('DROP INDEX IF EXISTS seen_events_at');
       sql.exec(
-        'CREATE TABLE IF NOT EXISTS log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)',
+        'CREATE TABLE IF NOT EXISTS gps_fixes (seq INTEGER PRIMARY KEY, event_id TEXT UNIQUE, at INTEGER NOT NULL, body TEXT)',
       );
+      this.#loggedThrough = this.#storage.kv.get<number>(LOGGED_THROUGH_KEY) ?? 0;
+      // An object that has logged a fix since has moved over already.
+      if (this.#loggedThrough === 0) this.#fromTwoTables(sql);
       this.#ready = true;
     }
     return sql;
+  }
+
+  /**
+   * Objects made before held claims (`seen_events`) and waiting fixes (`log_outbox`) in two
+   * tables: a claim and its outbox row were two statements and two rows per ping, and the
+   * outbox row's delete a third. Their claims move over as rows already logged (no body),
+   * their waiting fixes after them as the outbox, in arrival order, and the old tables go.
+   */
+  #fromTwoTables(sql: SqlStorage): void {
+    const old = new Set(
+      sql
+        .exec<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('seen_events', 'log_outbox')",
+        )
+        .toArray()
+        .map((r) => r.name),
+    );
+    if (old.size === 0) return;
+    if (old.has('seen_events')) {
+      sql.exec('INSERT INTO gps_fixes (event_id, at) SELECT id, at FROM seen_events ORDER BY rowid');
+      this.#setLoggedThrough(sql.exec<{ seq: number | null }>('SELECT max(seq) AS seq FROM gps_fixes').one().seq ?? 0);
+      sql.exec('DROP TABLE seen_events');
+    }
+    if (old.has('log_outbox')) {
+      sql.exec('INSERT INTO gps_fixes (at, body) SELECT at, body FROM log_outbox ORDER BY seq');
+      sql.exec('DROP TABLE log_outbox');
+    }
+  }
+
+  #setLoggedThrough(seq: number): void {
+    this.#loggedThrough = seq;
+    if (seq > 0) this.#storage.kv.put(LOGGED_THROUGH_KEY, seq);
+    else this.#storage.kv.delete(LOGGED_THROUGH_KEY);
+  }
+
+  /** The last row the Queue took (`seq`): rows after it wait for the Queue. */
+  get loggedThrough(): number {
+    void this.#sql;
+    return this.#loggedThrough;
   }
 
   /**
@@ -170,7 +223,7 @@ export class GpsOutbox {
   }
 
   /**
-   * Writes every waiting ping in this turn (claims, then outbox rows for those accepted)
+   * Writes every waiting ping in this turn (a row each, unless its id was accepted before)
    * and settles their outcomes. The alarm and a room that ends call it directly.
    */
   write(): void {
@@ -183,15 +236,16 @@ export class GpsOutbox {
     let accepted: boolean[];
     try {
       const sql = this.#sql;
+      // The claim and the outbox entry in one row: a copy of an accepted id writes nothing.
       accepted = batch.map(
         (p) =>
-          !p.key ||
-          sql.exec('INSERT INTO seen_events (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', p.key, p.at)
-            .rowsWritten > 0,
+          sql.exec(
+            'INSERT INTO gps_fixes (event_id, at, body) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
+            p.key,
+            p.at,
+            JSON.stringify(p.entry),
+          ).rowsWritten > 0,
       );
-      batch.forEach((p, i) => {
-        if (accepted[i]) sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', p.at, JSON.stringify(p.entry));
-      });
       this.#alsoWrite();
     } catch (err) {
       log.error({ msg: 'GPS fixes not stored; the phone sends them again', err: String(err) });
@@ -209,22 +263,23 @@ export class GpsOutbox {
 
   /** How many fixes wait (read once, then counted here: each statement is a runtime object for the GC, docs/decisions/0061). */
   get backlog(): number {
-    return (this.#backlog ??= this.#sql
-      .exec<{ count: number }>('SELECT count(*) AS count FROM log_outbox')
+    const sql = this.#sql;
+    return (this.#backlog ??= sql
+      .exec<{ count: number }>('SELECT count(*) AS count FROM gps_fixes WHERE seq > ?', this.#loggedThrough)
       .one().count);
   }
 
   /**
    * Sends the outbox to the Queue, one message per batch of fixes (Queues bill per message:
-   * one per fix would be 50 times the operations), removing what the Queue accepted. A
-   * failure leaves the rest for the alarm; never throws.
+   * one per fix would be 50 times the operations), marking what the Queue accepted as
+   * logged. A failure leaves the rest for the alarm; never throws.
    */
   drain(): Promise<void> {
     this.#draining ??= (async () => {
       try {
         for (let batch = this.#take(); batch.length > 0; batch = this.#take()) {
           await this.#queue.send({ fixes: batch.map((m) => m.body) });
-          this.#sql.exec('DELETE FROM log_outbox WHERE seq <= ?', batch.at(-1)!.seq);
+          this.#setLoggedThrough(batch.at(-1)!.seq);
           this.#backlog = undefined;
         }
       } catch (err) {
@@ -237,8 +292,13 @@ export class GpsOutbox {
   }
 
   #take(): { seq: number; body: unknown }[] {
-    return this.#sql
-      .exec<{ seq: number; body: string }>('SELECT seq, body FROM log_outbox ORDER BY seq LIMIT ?', FIXES_PER_MESSAGE)
+    const sql = this.#sql;
+    return sql
+      .exec<{ seq: number; body: string }>(
+        'SELECT seq, body FROM gps_fixes WHERE seq > ? ORDER BY seq LIMIT ?',
+        this.#loggedThrough,
+        FIXES_PER_MESSAGE,
+      )
       .toArray()
       .map((r) => ({ seq: r.seq, body: JSON.parse(r.body) as unknown }));
   }
@@ -255,27 +315,30 @@ export class GpsOutbox {
   }
 
   /**
-   * The flush alarm: sends what waits, forgets event ids older than a day, and sets the
+   * The flush alarm: sends what waits, forgets fixes older than a day, and sets the
    * alarm again only while fixes remain — with nothing left, no alarm keeps the object awake.
    */
   async onAlarm(): Promise<void> {
     this.#armed = false;
     this.write();
     await this.drain();
-    forgetSeenBefore(this.#sql, Date.now() - SEEN_EVENT_TTL_MS);
+    forgetFixesBefore(this.#sql, Date.now() - SEEN_EVENT_TTL_MS, this.#loggedThrough);
     if (this.backlog > 0) await this.#arm(Date.now());
   }
 
-  /** Forgets every accepted event id once the outbox is empty (a room whose job ended); true when done. */
+  /** Forgets every fix once the Queue has them all (a room whose job ended); true when done. */
   forgetIfDrained(): boolean {
     this.write();
     if (
       !this.#ready &&
-      this.#storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'log_outbox'").toArray().length === 0
+      this.#storage.sql
+        .exec("SELECT 1 FROM sqlite_master WHERE name IN ('gps_fixes', 'seen_events', 'log_outbox')")
+        .toArray().length === 0
     )
       return true;
     if (this.backlog > 0) return false;
-    this.#sql.exec('DELETE FROM seen_events');
+    this.#sql.exec('DELETE FROM gps_fixes');
+    this.#setLoggedThrough(0);
     return true;
   }
 }

@@ -298,15 +298,15 @@ describe('Dispatch: the location pipeline', () => {
       { driver_id: onJob.profile_id, job_id: jobId },
       { driver_id: free.profile_id, job_id: null },
     ]);
-    // Both objects now hold accepted ids, and nothing is written with each but its row and
-    // its key (gps-outbox.test.ts: how they are forgotten without an index on their age).
+    // Both objects now hold accepted fixes, and nothing is written with each but its row and
+    // its event id's key (gps-outbox.test.ts: how they are forgotten without an index on their age).
     for (const stub of [room(jobId), dispatch()]) {
       const indexes = await runInDurableObject(stub, (_o: unknown, state) =>
         state.storage.sql
-          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'seen_events'")
+          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'gps_fixes'")
           .toArray(),
       );
-      expect(indexes.map((r) => r.name)).toEqual(['sqlite_autoindex_seen_events_1']);
+      expect(indexes.map((r) => r.name)).toEqual(['sqlite_autoindex_gps_fixes_1']);
     }
     a.close();
     b.close();

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { fixAt } from '../support/fixes';
-import { GpsOutbox, SEEN_EVENT_TTL_MS, forgetSeenBefore, type LogEntry } from '../../durable-objects/gps-outbox';
+import { GpsOutbox, SEEN_EVENT_TTL_MS, forgetFixesBefore, type LogEntry } from '../../durable-objects/gps-outbox';
 
 /** An object of its own for each test: its storage holds only what the test writes. */
 const scratch = () => env.JOB_ROOM.get(env.JOB_ROOM.newUniqueId());
@@ -24,51 +24,94 @@ function acceptAll(outbox: GpsOutbox, name: string, from: number, n: number): Pr
   return Promise.all(outcomes);
 }
 
-const seenCount = (sql: SqlStorage) => sql.exec<{ n: number }>('SELECT count(*) AS n FROM seen_events').one().n;
+const rowCount = (sql: SqlStorage) => sql.exec<{ n: number }>('SELECT count(*) AS n FROM gps_fixes').one().n;
 
-describe('accepted event ids', () => {
+describe('accepted fixes', () => {
   it('are forgotten after a day by a walk that reads what it forgets, not the day it keeps', async () => {
     await runInDurableObject(scratch(), async (_room, state) => {
       const outbox = new GpsOutbox(state.storage, keptQueue().queue);
       const now = Date.now();
       expect(await acceptAll(outbox, 'yesterday', now - SEEN_EVENT_TTL_MS - 400_000, 300)).not.toContain(false);
       expect(await acceptAll(outbox, 'today', now - 3_000_000, 2_000)).not.toContain(false);
+      await outbox.drain();
       const sql = state.storage.sql;
-      const prune = forgetSeenBefore(sql, now - SEEN_EVENT_TTL_MS);
+      const prune = forgetFixesBefore(sql, now - SEEN_EVENT_TTL_MS, outbox.loggedThrough);
       expect(prune.rowsWritten).toBeGreaterThanOrEqual(300);
-      expect(seenCount(sql)).toBe(2_000);
-      // Each forgotten id is read a few times (walked past, then deleted with its key) and one kept
-      // id once: the count follows the 300 forgotten, where a scan would read all 2,300.
+      expect(rowCount(sql)).toBe(2_000);
+      // Each forgotten row is read a few times (walked past, then deleted with its key) and one kept
+      // row once: the count follows the 300 forgotten, where a scan would read all 2,300.
       expect(prune.rowsRead).toBeLessThan(3 * 300 + 10);
       // A kept id is still a duplicate; a forgotten one would be accepted again.
       expect(await acceptAll(outbox, 'today', now - 3_000_000, 1)).toEqual([false]);
-      expect(forgetSeenBefore(sql, now - SEEN_EVENT_TTL_MS).rowsWritten).toBe(0);
+      expect(forgetFixesBefore(sql, now - SEEN_EVENT_TTL_MS, outbox.loggedThrough).rowsWritten).toBe(0);
     });
   });
 
-  it('are forgotten all at once when every one is older than a day, and an empty table is left as it is', async () => {
+  it('are kept, however old, until the Queue has taken them', async () => {
     await runInDurableObject(scratch(), async (_room, state) => {
-      const outbox = new GpsOutbox(state.storage, keptQueue().queue);
+      const { sent, queue } = keptQueue();
+      const outbox = new GpsOutbox(state.storage, queue);
       await acceptAll(outbox, 'old', Date.now() - 2 * SEEN_EVENT_TTL_MS, 20);
       const sql = state.storage.sql;
-      forgetSeenBefore(sql, Date.now() - SEEN_EVENT_TTL_MS);
-      expect(seenCount(sql)).toBe(0);
-      expect(forgetSeenBefore(sql, Date.now()).rowsWritten).toBe(0);
+      expect(forgetFixesBefore(sql, Date.now(), outbox.loggedThrough).rowsWritten).toBe(0);
+      expect(outbox.backlog).toBe(20);
+      await outbox.drain();
+      expect(sent.flatMap((m) => (m as { fixes: LogEntry[] }).fixes.map((f) => f.client_event_id))).toEqual(
+        Array.from({ length: 20 }, (_, i) => `old-${i}`),
+      );
+      expect(outbox.backlog).toBe(0);
     });
   });
 
-  it('keep no index on their arrival time: a claim writes its row and its key, in objects made before too', async () => {
+  it('once all older than a day, leave only the newest row, so that the next fix is numbered after it', async () => {
+    await runInDurableObject(scratch(), async (_room, state) => {
+      const { sent, queue } = keptQueue();
+      const outbox = new GpsOutbox(state.storage, queue);
+      await acceptAll(outbox, 'old', Date.now() - 2 * SEEN_EVENT_TTL_MS, 20);
+      await outbox.drain();
+      const sql = state.storage.sql;
+      forgetFixesBefore(sql, Date.now() - SEEN_EVENT_TTL_MS, outbox.loggedThrough);
+      expect(rowCount(sql)).toBe(1);
+      expect(forgetFixesBefore(sql, Date.now(), outbox.loggedThrough).rowsWritten).toBe(0);
+      // A row numbered again from 1 would count as logged already, and its fix would never go.
+      expect(await acceptAll(outbox, 'new', Date.now(), 1)).toEqual([true]);
+      expect(outbox.backlog).toBe(1);
+      sent.length = 0;
+      await outbox.drain();
+      expect(sent).toHaveLength(1);
+    });
+  });
+
+  it('move over from objects that kept claims and waiting fixes in two tables', async () => {
     await runInDurableObject(scratch(), async (_room, state) => {
       const sql = state.storage.sql;
-      // An object from before, which indexed the arrival time.
+      const at = Date.now() - 60_000;
       sql.exec('CREATE TABLE seen_events (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
       sql.exec('CREATE INDEX seen_events_at ON seen_events (at)');
-      await acceptAll(new GpsOutbox(state.storage, keptQueue().queue), 'fix', Date.now(), 1);
-      const indexes = sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'seen_events'")
+      sql.exec(
+        'CREATE TABLE log_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, body TEXT NOT NULL)',
+      );
+      for (const [i, id] of ['a', 'b', 'c'].entries())
+        sql.exec('INSERT INTO seen_events VALUES (?, ?)', `driver:${id}`, at + i);
+      sql.exec('INSERT INTO log_outbox (at, body) VALUES (?, ?)', at + 2, JSON.stringify(fix(at + 2, 'c')));
+
+      const { sent, queue } = keptQueue();
+      const outbox = new GpsOutbox(state.storage, queue);
+      const [a, d] = [
+        outbox.accept('driver:a', fix(at, 'a'), at, true),
+        outbox.accept('driver:d', fix(at + 3, 'd'), at + 3, true),
+      ];
+      outbox.write();
+      expect(await Promise.all([a, d])).toEqual([false, true]);
+      expect(outbox.backlog).toBe(2);
+      await outbox.drain();
+      expect(sent.flatMap((m) => (m as { fixes: LogEntry[] }).fixes.map((f) => f.client_event_id))).toEqual(['c', 'd']);
+      const tables = sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name")
         .toArray()
-        .map((r) => r.name);
-      expect(indexes).toEqual(['sqlite_autoindex_seen_events_1']);
+        .map((r) => r.name)
+        .filter((name) => !name.startsWith('_cf') && !name.startsWith('sqlite_sequence'));
+      expect(tables).toEqual(['gps_fixes', 'sqlite_autoindex_gps_fixes_1']);
     });
   });
 });

@@ -3,6 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { type SQL, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { JobRoom } from '../../durable-objects/job-room';
+import { LOGGED_THROUGH_KEY } from '../../durable-objects/gps-outbox';
 import { dispatchStub } from '../../worker/realtime';
 import { PING_TEXT, PONG_TEXT } from '../../durable-objects/wire';
 import { WS_CLOSE_ACCESS_ENDED, WS_CLOSE_UNAUTHORIZED } from '../../contract/errors';
@@ -187,15 +188,20 @@ describe('JobRoom: fan-out', () => {
     const tables = () =>
       runInDurableObject(room(jobId), async (_r: JobRoom, state) => ({
         kv: [...state.storage.kv.list()].length,
-        seen: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM seen_events').one().n,
-        outbox: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM log_outbox').one().n,
+        fixes: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM gps_fixes').one().n,
+        waiting: state.storage.sql
+          .exec<{ n: number }>(
+            'SELECT count(*) AS n FROM gps_fixes WHERE seq > ?',
+            state.storage.kv.get<number>(LOGGED_THROUGH_KEY) ?? 0,
+          )
+          .one().n,
         alarm: await state.storage.getAlarm(),
       }));
     // The finished job stays (without a position) until its bill is settled; its GPS goes out.
-    expect(await tables()).toMatchObject({ kv: 1, seen: 1, outbox: 1, alarm: expect.any(Number) });
+    expect(await tables()).toMatchObject({ kv: 1, fixes: 1, waiting: 1, alarm: expect.any(Number) });
 
     expect(await runDurableObjectAlarm(room(jobId))).toBe(true);
-    expect(await tables()).toEqual({ kv: 1, seen: 0, outbox: 0, alarm: null });
+    expect(await tables()).toEqual({ kv: 1, fixes: 0, waiting: 0, alarm: null });
     const logged = await loggedRows<{ client_event_id: string; job_id: string }>(
       sql`SELECT client_event_id, job_id FROM driver_location_log WHERE driver_id = ${driver.profile_id}`,
       (rows) => rows.length >= 1,
@@ -313,8 +319,8 @@ describe('JobRoom: durability and hibernation', () => {
     const claimed = (id: string) =>
       runInDurableObject(room(jobId), (_r: JobRoom, state) => {
         const sql = state.storage.sql;
-        if (sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'seen_events'").toArray().length === 0) return 0;
-        return sql.exec<{ n: number }>('SELECT count(*) AS n FROM seen_events WHERE id LIKE ?', `%:${id}`).one().n;
+        if (sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'gps_fixes'").toArray().length === 0) return 0;
+        return sql.exec<{ n: number }>('SELECT count(*) AS n FROM gps_fixes WHERE event_id LIKE ?', `%:${id}`).one().n;
       });
     plow.send(fix(43.233, -71.533, seconds(1), 'turn-live-0001'));
     await watcher.next((m) => m.type === 'driver_location');
