@@ -45,7 +45,7 @@ interface LoadedRow {
   /** The recipient's account, for an SMS to a user; otherwise null. */
   user: SmsStanding | null;
   /** The job's status now, for a held-back job message; otherwise null. */
-  job_status: string | null;
+  job_status: JobStatus | null;
 }
 
 /** The rows `ids` name, with each SMS recipient's standing and each held-back message's job status: one statement. */
@@ -89,7 +89,7 @@ function reasonNotToSend({ row, user, job_status }: LoadedRow): string | null {
     if (block) return block;
   }
   const relevant = stillRelevantStatuses(row.kind);
-  if (row.send_after && job_status && relevant && !relevant.includes(job_status as JobStatus))
+  if (row.send_after && job_status && relevant && !relevant.includes(job_status))
     return `superseded: the job is now ${job_status}`;
   return null;
 }
@@ -209,13 +209,16 @@ export async function deliverNotifications(
     }
     const { row } = found;
     const wait = delayFor(row.send_after);
-    const reason = row.status === 'queued' && wait <= 1 ? reasonNotToSend(found) : null;
     if (row.status !== 'queued') outcomes.set(id, { kind: 'done', status: row.status });
     else if (wait > 1) outcomes.set(id, { kind: 'later', delaySeconds: wait });
-    else if (reason) {
-      await withdrawQueued(db, eq(t.notification_log.id, row.id), reason);
-      outcomes.set(id, { kind: 'done', status: 'skipped' });
-    } else due.push(row);
+    else {
+      const reason = reasonNotToSend(found);
+      if (!reason) due.push(row);
+      else {
+        await withdrawQueued(db, eq(t.notification_log.id, row.id), reason);
+        outcomes.set(id, { kind: 'done', status: 'skipped' });
+      }
+    }
   }
   const claimed = await claim(db, due);
   const sent: Sent[] = [];

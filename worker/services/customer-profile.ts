@@ -142,7 +142,21 @@ export async function customerReach(q: Queryable, customerId: string) {
   return { first_name: firstName(row?.name) || 'Customer', phone: row?.phone ?? null };
 }
 
+/** What the driver's assignment card calls a customer whose account has no name. */
+export const UNNAMED_CUSTOMER = 'Customer';
+
 /** The customer's name as the driver's assignment card shows it. */
 export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
-  return (await customerUser(q, customerId))?.name ?? 'Customer';
+  return (await customerUser(q, customerId))?.name ?? UNNAMED_CUSTOMER;
+}
+
+/**
+ * `customerNameOf` as a value a statement reads beside its other work (null for a customer
+ * without an account name): `customerId` is the SQL naming the customer, such as a column
+ * of the statement's own row spelled out with its table (`"jobs"."customer_id"`).
+ */
+export function customerNameSql(customerId: SQL): SQL<string | null> {
+  return sql<
+    string | null
+  >`(select u.full_name from ${t.customer_profiles} c join ${t.users} u on u.id = c.user_id where c.id = ${customerId})`;
 }

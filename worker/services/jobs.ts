@@ -23,6 +23,7 @@ import type { DisputeSettlement } from '../../contract/api-domain';
 import { openDispute, requireReason, settleDispute, type DisputeRow } from './disputes';
 import { insertJobPhoto, latestAfterPhotoUrl, requireAfterPhoto } from './job-photos';
 import { historyOf } from './job-history';
+import { customerNameSql, UNNAMED_CUSTOMER } from './customer-profile';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -94,6 +95,8 @@ export interface TransitionResult {
   previous_driver_id: string | null;
   /** True when `client_event_id` had already been applied: nothing changed. */
   duplicate: boolean;
+  /** A move to `assigned`: the customer's name, for the driver's assignment card. */
+  customer_name?: string;
   /**
    * A completed stop of a storm route (docs/decisions/0070): the next stop assigned to the
    * same driver in the same transaction, and the re-timed ETAs of the rest, to publish.
@@ -203,8 +206,10 @@ export async function transitionJob(
     const driverLocked = sql<
       number | null
     >`(select 1 from ${t.driver_profiles} d where d.id = "jobs"."driver_id" for no key update)`;
+    // An assignment's driver card names the customer: read here, not after the commit.
+    const customerName = to === 'assigned' ? customerNameSql(sql`"jobs"."customer_id"`) : sql<null>`null`;
     const [found] = await tx
-      .select({ job: t.jobs, seen: seenEvent, driver_locked: driverLocked })
+      .select({ job: t.jobs, seen: seenEvent, driver_locked: driverLocked, customer_name: customerName })
       .from(t.jobs)
       .where(eq(t.jobs.id, jobId))
       .limit(1);
@@ -342,6 +347,7 @@ export async function transitionJob(
       previous_status: job.status,
       previous_driver_id: job.driver_id,
       duplicate: false,
+      ...(to === 'assigned' ? { customer_name: found.customer_name ?? UNNAMED_CUSTOMER } : {}),
       ...(route ? { route } : {}),
       driver_statuses,
     };
@@ -412,7 +418,7 @@ async function nextOnRoute(tx: Tx, completed: JobRow): Promise<TransitionResult[
         driver_id: advance.next.driver_id,
         notes: 'next stop on the route',
       });
-      next = { ...assigned, customer_name: advance.next.customer_name };
+      next = { ...assigned, customer_name: assigned.customer_name ?? UNNAMED_CUSTOMER };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }

@@ -4,7 +4,6 @@ import type { RouteEtaPayload } from '../../contract/ws';
 import * as t from '../../db/schema';
 import type { Queryable, Tx } from '../lib/db';
 import { roadTravel } from '../routing/planner';
-import { customerNameOf } from './customer-profile';
 
 /**
  * Route rows of the storm plan (docs/decisions/0070): what a driver still has to do, in
@@ -63,7 +62,7 @@ export function etasOf(driverId: string, stops: readonly { job_id: string; posit
 
 export interface RouteAdvance {
   /** The stop now at the head of the route, when it still waits for its driver (to assign). */
-  next: { job_id: string; driver_id: string; customer_name: string } | null;
+  next: { job_id: string; driver_id: string } | null;
   etas: RouteEta[];
 }
 
@@ -98,14 +97,7 @@ export async function advanceRoute(tx: Tx, job: t.Job): Promise<RouteAdvance | n
     at = next.job_coordinates;
   }
   const head = rest[0];
-  const next =
-    head && head.job.status === 'pending'
-      ? {
-          job_id: head.job.id,
-          driver_id: done.driver_id,
-          customer_name: await customerNameOf(tx, head.job.customer_id),
-        }
-      : null;
+  const next = head && head.job.status === 'pending' ? { job_id: head.job.id, driver_id: done.driver_id } : null;
   return { next, etas: etasOf(done.driver_id, timed, now) };
 }
 
