@@ -66,9 +66,10 @@ function driver(line: Line, m: Measured, t: ReturnType<typeof scenarioTables>[nu
     return `each GPS fix is a WebSocket message into the dispatch object plus one RPC into the job's room (${fmt(perFix(m, 'do'))} DO requests per fix)`;
   if (line.line === 'DO SQLite rows written')
     return (
-      `${fmt(perFix(m, 'rows'))} rows written per GPS fix in the job room: the fix's row and its event id's key, ` +
-      'the live location, and the logged-through mark once per flush (decisions/0097); forgetting the fix a day ' +
-      'later, or when its job ends, deletes its row and key, which this run does not reach'
+      `${fmt(perFix(m, 'rows'))} rows written per GPS fix in the job room and the dispatch object: the fix's row ` +
+      "and its event id's key, the room's live location, the driver's place on the fleet map, and the " +
+      'logged-through mark once per flush (decisions/0097); forgetting the fix a day later, or when its job ends, ' +
+      'deletes its row and key, which this run does not reach'
     );
   return 'the usage-based lines stay inside what the plan includes';
 }
