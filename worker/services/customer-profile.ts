@@ -136,14 +136,14 @@ function customerUser(q: Queryable, customerId: string) {
   return profileWithAccount(q, t.customer_profiles, customerId, { name: t.users.full_name, phone: t.users.phone });
 }
 
+/** What a driver is shown for a customer whose account has no name. */
+export const UNNAMED_CUSTOMER = 'Customer';
+
 /** A customer's first name and mobile number, for the driver who holds their job. */
 export async function customerReach(q: Queryable, customerId: string) {
   const row = await customerUser(q, customerId);
-  return { first_name: firstName(row?.name) || 'Customer', phone: row?.phone ?? null };
+  return { first_name: firstName(row?.name) || UNNAMED_CUSTOMER, phone: row?.phone ?? null };
 }
-
-/** What the driver's assignment card calls a customer whose account has no name. */
-export const UNNAMED_CUSTOMER = 'Customer';
 
 /** The customer's name as the driver's assignment card shows it. */
 export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
