@@ -185,12 +185,6 @@ export class GpsOutbox {
     else this.#storage.kv.delete(LOGGED_THROUGH_KEY);
   }
 
-  /** The last row the Queue took (`seq`): rows after it wait for the Queue. */
-  get loggedThrough(): number {
-    void this.#sql;
-    return this.#loggedThrough;
-  }
-
   /**
    * Takes a fix for the log: its event key (`driver:client_event_id`) is claimed and the fix
    * put in the outbox with the next write. Resolves after that write: true when accepted,

@@ -1,4 +1,5 @@
 import type { DriverStatus, JobStatus } from '../contract/enums';
+import { UNNAMED_CUSTOMER } from '../contract/names';
 import { expectWork } from './cron/schedule';
 import type { JobRow, TransitionResult } from './services/jobs';
 import type { RouteEta } from './services/route-stops';
@@ -87,7 +88,7 @@ export async function publishTransition(env: Env, result: TransitionResult, reas
   await fanOut('transition', work);
   if (result.route) {
     const { next, etas } = result.route;
-    if (next && !next.duplicate) await publishAssignment(env, next.job, next.customer_name, next.previous_status);
+    if (next) await publishAssignment(env, next);
     await publishRouteEtas(env, etas);
   }
 }
@@ -112,20 +113,21 @@ export async function publishRouteEtas(env: Env, etas: readonly RouteEta[]): Pro
   await fanOut('route etas', work);
 }
 
-export async function publishAssignment(
-  env: Env,
-  job: JobRow,
-  customerName: string,
-  previousStatus: JobStatus,
-): Promise<void> {
+/**
+ * After a committed assignment: the driver's channel, the board and the job's room hear it.
+ * A replayed assignment (`duplicate`) or a change that assigned nobody publishes nothing.
+ */
+export async function publishAssignment(env: Env, result: TransitionResult): Promise<void> {
+  const { job } = result;
+  if (result.duplicate || job.status !== 'assigned' || !job.driver_id) return;
   const ts = new Date().toISOString();
   await fanOut('assignment', [
-    syncRoom(env, job, ts, previousStatus),
-    dispatchStub(env).jobAssigned(job.driver_id!, {
+    syncRoom(env, job, ts, result.previous_status),
+    dispatchStub(env).jobAssigned(job.driver_id, {
       type: 'job_assigned',
       payload: {
         job_id: job.id,
-        customer_name: customerName,
+        customer_name: result.customer_name ?? UNNAMED_CUSTOMER,
         address: job.job_address,
         lat: job.job_coordinates.lat,
         lng: job.job_coordinates.lng,

@@ -2,8 +2,7 @@ import { Hono } from 'hono';
 import { BulkJobsBody } from '../../contract/api-domain';
 import { actorOf } from '../lib/actor';
 import { readJson } from '../lib/validate';
-import { publishTransition } from '../realtime';
-import { announceAssignment } from '../services/assignment';
+import { publishAssignment, publishTransition } from '../realtime';
 import { bulkChangeJobs } from '../services/bulk-jobs';
 import type { AppEnv } from '../types';
 
@@ -18,7 +17,7 @@ adminJobs.post('/jobs/bulk', async (c) => {
   const body = await readJson(c, BulkJobsBody);
   const { results, committed } = await bulkChangeJobs(c.var.db, actorOf(c), body);
   for (const result of committed) {
-    if (body.action === 'assign') await announceAssignment(c.env, c.var.db, result);
+    if (body.action === 'assign') await publishAssignment(c.env, result);
     else await publishTransition(c.env, result, body.reason);
   }
   const succeeded = results.filter((r) => r.ok).length;

@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { MoveStopBody, PlanStormBody } from '../../contract/routes';
 import { actorOf } from '../lib/actor';
 import { readJson, uuidParam } from '../lib/validate';
-import { publishRouteEtas, publishTransition } from '../realtime';
-import { announceAssignment } from '../services/assignment';
-import type { Queryable, TransitionResult } from '../services/jobs';
+import { publishAssignment, publishRouteEtas, publishTransition } from '../realtime';
+import type { TransitionResult } from '../services/jobs';
 import { etaAccuracy } from '../services/route-stops';
 import { findStorm } from '../services/storms';
 import { moveStop, planStorm, stormRoutes, type PlanOutcome } from '../services/storm-routes';
@@ -21,7 +20,7 @@ adminRoutes.post('/storms/:id/plan', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, PlanStormBody, { optional: true });
   const outcome = await planStorm(c.var.db, actorOf(c), id, body.driver_ids);
-  await announce(c.env, c.var.db, outcome);
+  await announce(c.env, outcome);
   return c.json(view(outcome));
 });
 
@@ -35,7 +34,7 @@ adminRoutes.post('/route-stops/:jobId/move', async (c) => {
   const jobId = uuidParam(c, 'jobId');
   const body = await readJson(c, MoveStopBody);
   const outcome = await moveStop(c.var.db, actorOf(c), jobId, body);
-  await announce(c.env, c.var.db, outcome);
+  await announce(c.env, outcome);
   return c.json(view(outcome));
 });
 
@@ -48,9 +47,9 @@ adminRoutes.get('/storms/:id/eta-accuracy', async (c) => {
 const view = ({ routes, unassigned }: PlanOutcome) => ({ routes, unassigned });
 
 /** After the commit: un-assignments and assignments fan out as usual, then the ETAs. */
-async function announce(env: Env, db: Queryable, outcome: PlanOutcome): Promise<void> {
+async function announce(env: Env, outcome: PlanOutcome): Promise<void> {
   for (const step of outcome.assigned as TransitionResult[]) {
-    if (step.job.status === 'assigned') await announceAssignment(env, db, step);
+    if (step.job.status === 'assigned') await publishAssignment(env, step);
     else await publishTransition(env, step);
   }
   await publishRouteEtas(env, outcome.etas);

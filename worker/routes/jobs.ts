@@ -16,8 +16,7 @@ import { afterCursor, cursorAt, page } from '../lib/cursor';
 import { audit } from '../lib/audit';
 import { conflict } from '../lib/errors';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishJobEdit, publishTransition } from '../realtime';
-import { announceAssignment } from '../services/assignment';
+import { dispatchStub, publishAssignment, publishJobEdit, publishTransition } from '../realtime';
 import { assignableDriver } from '../services/driver-directory';
 import { type EditBody, editJob } from '../services/job-edit';
 import { announceNewJobs, createJob } from '../services/job-create';
@@ -177,7 +176,7 @@ jobs.post('/:id/assign', async (c) => {
     driver_id: driver.id,
     expected_version: body.expected_version,
   });
-  await announceAssignment(c.env, db, result);
+  await publishAssignment(c.env, result);
   return c.json({ job: toJob(result.job) });
 });
 
@@ -212,7 +211,7 @@ jobs.post('/:id/reassign', async (c) => {
     return { unassigned: first, assigned: second };
   });
   await publishTransition(c.env, unassigned);
-  await announceAssignment(c.env, db, assigned);
+  await publishAssignment(c.env, assigned);
   return c.json({ job: toJob(assigned.job) });
 });
 

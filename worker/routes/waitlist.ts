@@ -2,8 +2,7 @@ import { Hono } from 'hono';
 import { WaitlistAssignBody, WaitlistQuery } from '../../contract/api-domain';
 import { actorOf, requireDriverId } from '../lib/actor';
 import { readJson, readQuery, uuidParam } from '../lib/validate';
-import { dispatchStub, publishNewJob } from '../realtime';
-import { announceAssignment } from '../services/assignment';
+import { dispatchStub, publishAssignment, publishNewJob } from '../realtime';
 import { startAutoDispatch } from '../services/auto-dispatch';
 import { assignableDriver } from '../services/driver-directory';
 import { toJob } from '../services/jobs';
@@ -54,7 +53,7 @@ waitlist.get('/', async (c) => {
 });
 
 async function answerAssigned(c: { env: Env; var: AppEnv['Variables'] }, outcome: PromoteOutcome) {
-  if (outcome.assignment) await announceAssignment(c.env, c.var.db, outcome.assignment);
+  if (outcome.assignment) await publishAssignment(c.env, outcome.assignment);
   await changed(c.env, outcome.entry);
   return { job: toJob(outcome.job), waitlist_entry: toWaitlistEntry(outcome.entry) };
 }

@@ -1,8 +1,7 @@
 import type { AutoDispatchPayload } from '../../contract/ws';
 import type { Db } from '../lib/db';
 import { ApiError } from '../lib/errors';
-import { publishTransition } from '../realtime';
-import { announceAssignment } from './assignment';
+import { publishAssignment, publishTransition } from '../realtime';
 import { SYSTEM_ACTOR, findJob, transitionJob, type JobRow } from './jobs';
 import { nearestAvailableDrivers } from './nearest-driver';
 import { ensureSettings } from './operator-setup';
@@ -136,7 +135,7 @@ export async function dispatchTick(env: Env, db: Db, state: DispatchState, now: 
       expected_version: job.version,
       notes: `auto-dispatch: offered to the nearest available driver (${(candidate.distance_m / 1000).toFixed(1)} km)`,
     });
-    await announceAssignment(env, db, result);
+    await publishAssignment(env, result);
     s.tried.push(candidate.driver_id);
     s.offers += 1;
     s.offer = {

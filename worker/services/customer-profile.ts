@@ -7,7 +7,7 @@ import type { ContactPreference } from '../../contract/enums';
 import { sqlList } from '../../db/sql-list';
 import { OPEN_JOB } from '../../contract/job-status';
 import { SMS_CONSENT_TEXT } from '../../contract/sms-consent';
-import { firstName } from '../../contract/names';
+import { firstName, UNNAMED_CUSTOMER } from '../../contract/names';
 import { profileWithAccount } from './profile-account';
 
 const profileColumns = {
@@ -136,24 +136,17 @@ function customerUser(q: Queryable, customerId: string) {
   return profileWithAccount(q, t.customer_profiles, customerId, { name: t.users.full_name, phone: t.users.phone });
 }
 
-/** What a driver is shown for a customer whose account has no name. */
-export const UNNAMED_CUSTOMER = 'Customer';
-
 /** A customer's first name and mobile number, for the driver who holds their job. */
 export async function customerReach(q: Queryable, customerId: string) {
   const row = await customerUser(q, customerId);
   return { first_name: firstName(row?.name) || UNNAMED_CUSTOMER, phone: row?.phone ?? null };
 }
 
-/** The customer's name as the driver's assignment card shows it. */
-export async function customerNameOf(q: Queryable, customerId: string): Promise<string> {
-  return (await customerUser(q, customerId))?.name ?? UNNAMED_CUSTOMER;
-}
-
 /**
- * `customerNameOf` as a value a statement reads beside its other work (null for a customer
- * without an account name): `customerId` is the SQL naming the customer, such as a column
- * of the statement's own row spelled out with its table (`"jobs"."customer_id"`).
+ * The customer's name as the driver's assignment card shows it (null for an account without
+ * one), as a value a statement reads beside its other work: `customerId` is the SQL naming
+ * the customer, such as a column of the statement's own row spelled out with its table
+ * (`"jobs"."customer_id"`).
  */
 export function customerNameSql(customerId: SQL): SQL<string | null> {
   return sql<

@@ -23,7 +23,7 @@ import type { DisputeSettlement } from '../../contract/api-domain';
 import { openDispute, requireReason, settleDispute, type DisputeRow } from './disputes';
 import { insertJobPhoto, latestAfterPhotoUrl, requireAfterPhoto } from './job-photos';
 import { historyOf } from './job-history';
-import { customerNameSql, UNNAMED_CUSTOMER } from './customer-profile';
+import { customerNameSql } from './customer-profile';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -95,13 +95,13 @@ export interface TransitionResult {
   previous_driver_id: string | null;
   /** True when `client_event_id` had already been applied: nothing changed. */
   duplicate: boolean;
-  /** A move to `assigned`: the customer's name, for the driver's assignment card. */
-  customer_name?: string;
+  /** A move to `assigned`: the customer's name for the driver's card (null: their account has none). */
+  customer_name?: string | null;
   /**
    * A completed stop of a storm route (docs/decisions/0070): the next stop assigned to the
    * same driver in the same transaction, and the re-timed ETAs of the rest, to publish.
    */
-  route?: { next: (TransitionResult & { customer_name: string }) | null; etas: RouteEta[] };
+  route?: { next: TransitionResult | null; etas: RouteEta[] };
   /** Drivers whose status the change moved, with their new status (for the board). */
   driver_statuses: { driver_id: string; status: DriverStatus }[];
   /** Opening or settling a dispute: the dispute as it now stands. */
@@ -347,7 +347,7 @@ export async function transitionJob(
       previous_status: job.status,
       previous_driver_id: job.driver_id,
       duplicate: false,
-      ...(to === 'assigned' ? { customer_name: found.customer_name ?? UNNAMED_CUSTOMER } : {}),
+      ...(to === 'assigned' ? { customer_name: found.customer_name } : {}),
       ...(route ? { route } : {}),
       driver_statuses,
     };
@@ -411,14 +411,13 @@ export async function acceptJob(db: Queryable, actor: Actor, jobId: string): Pro
 async function nextOnRoute(tx: Tx, completed: JobRow): Promise<TransitionResult['route'] | undefined> {
   const advance = await advanceRoute(tx, completed);
   if (!advance) return undefined;
-  let next: (TransitionResult & { customer_name: string }) | null = null;
+  let next: TransitionResult | null = null;
   if (advance.next) {
     try {
-      const assigned = await transitionJob(tx, SYSTEM_ACTOR, advance.next.job_id, 'assigned', {
+      next = await transitionJob(tx, SYSTEM_ACTOR, advance.next.job_id, 'assigned', {
         driver_id: advance.next.driver_id,
         notes: 'next stop on the route',
       });
-      next = { ...assigned, customer_name: assigned.customer_name ?? UNNAMED_CUSTOMER };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }
