@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { admin, newCustomer, newDriver, newJob, rows, uniq, walkJob, jobAt } from './fixtures';
+import { admin, driverStep, newCustomer, newDriver, newJob, rows, uniq, walkJob, jobAt } from './fixtures';
 import { call, expectRefusal } from './helpers';
 
 /** The keys SPEC §7 says every Job object carries. */
@@ -79,6 +79,39 @@ describe('Job objects (SPEC §7)', () => {
       completed_at: null,
     });
     expect(seen[4]).toMatchObject({ status: 'cancelled', cancelled_at: expect.any(String) });
+  });
+});
+
+describe('the job a change answers with', () => {
+  it('is the job as stored after it, at every step, taken back and cancelled too', async () => {
+    const [customer, driver, token] = await Promise.all([newCustomer(), newDriver(), admin()]);
+    const stored = async (id: string) => (await call('GET', `/api/v1/jobs/${id}`, token)).body.job;
+    const versions: number[] = [];
+    const job = await newJob(customer);
+    const assign = (id: string) => call('POST', `/api/v1/jobs/${id}/assign`, token, { driver_id: driver.profile_id });
+    let res = await assign(job.id);
+    expect(res.status).toBe(200);
+    expect(res.body.job, 'assigned').toEqual(await stored(job.id));
+    for (const step of ['en_route', 'arrived', 'in_progress', 'completed']) {
+      res = await driverStep(job.id, driver, step);
+      expect(res.status, step).toBe(200);
+      expect(res.body.job, step).toEqual(await stored(job.id));
+      versions.push(res.body.job.version);
+    }
+    const back = await newJob(customer);
+    await assign(back.id);
+    res = await call('PATCH', `/api/v1/jobs/${back.id}/status`, token, { status: 'pending', notes: 'truck down' });
+    expect(res.status).toBe(200);
+    expect(res.body.job, 'taken back').toEqual(await stored(back.id));
+    const cancelled = await newJob(customer);
+    await assign(cancelled.id);
+    res = await call('DELETE', `/api/v1/jobs/${cancelled.id}`, customer.token, { reason: 'plowed it myself' });
+    expect(res.status).toBe(200);
+    expect(res.body.job, 'cancelled').toEqual(await stored(cancelled.id));
+    // Each step moved the version by one; the last one stamped the finish.
+    expect(versions).toEqual([2, 3, 4, 5]);
+    expect(res.body.job.completed_at ?? null).toBeNull(); // the cancelled job never finished
+    expect((await stored(job.id)).completed_at).toEqual(expect.any(String));
   });
 });
 

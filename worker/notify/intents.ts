@@ -10,6 +10,7 @@ import {
   loadJobParties,
   planDeliveries,
   type Contact,
+  type JobParties,
   type OperatorContext,
 } from './recipients';
 import { NOTIFICATIONS, holdMinutes, isUrgent, type MessageContext, type TemplateKind } from './templates';
@@ -129,76 +130,103 @@ export interface JobTransition {
   accepted?: { offered: boolean };
 }
 
+/** A job status's message for the job's customer. */
+const CUSTOMER_KIND: Partial<Record<JobStatus, TemplateKind>> = {
+  assigned: 'job_assigned',
+  en_route: 'job_en_route',
+  arrived: 'job_arrived',
+  completed: 'job_completed',
+  cancelled: 'job_cancelled',
+};
+
+/** A job status's message for the job's driver. */
+const DRIVER_KIND: Partial<Record<JobStatus, TemplateKind>> = {
+  assigned: 'driver_job_assigned',
+  cancelled: 'driver_job_cancelled',
+};
+
+/**
+ * Whom a move to `to` by `actor` may tell, decided before the job is read: its customer,
+ * and its driver after the move (`new`) or the one it was taken from (`previous`). Null:
+ * nobody. `recordNotificationIntents` reads exactly these people, so a caller may read them
+ * early, in a statement of its own (`jobPartiesSql`), and hand them over.
+ */
+export function noticeAudience(
+  to: JobStatus,
+  actor: JobTransition['actor'],
+): { customer: boolean; driver: 'new' | 'previous' } | null {
+  // A dispatcher took the job back (reassign / un-assign): the old driver hears it.
+  if (to === 'pending') return actor?.role === 'admin' ? { customer: false, driver: 'previous' } : null;
+  if (!CUSTOMER_KIND[to]) return null;
+  // A customer is not told about their own cancellation, nor about an auto-dispatch offer
+  // (it may move on to another driver; they hear when a driver accepts).
+  const customer = !(to === 'cancelled' && actor?.role === 'customer') && !(to === 'assigned' && actor?.system);
+  return { customer, driver: 'new' };
+}
+
 /**
  * The notifications a job status change causes (ApexPlow §7 NotifyCustomerJobAssigned,
- * NotifyJobStatusChange), recorded in the transition's own transaction so they commit or
- * roll back with it. Called once from `transitionJob`.
+ * NotifyJobStatusChange), recorded in the change's own transaction so they commit or roll
+ * back with it. `transitionJob` plans them itself (`jobNoticeIntents`, with the people its
+ * first read found) and writes them in the statement that changes the job; an acceptance,
+ * which tells the customer only after an automatic offer, records them here.
  *
  * - assigned → the customer (by preference) and the driver (push, else SMS);
  * - en_route, arrived → the customer;
  * - completed → the customer by SMS if they take SMS; the invoice email follows from the
  *   invoice queue, which this also schedules;
- * - cancelled → the customer (unless they cancelled it) and the assigned driver.
+ * - cancelled → the customer (unless they cancelled it) and the assigned driver;
+ * - pending, taken back by a dispatcher → the driver it was taken from.
  */
 export async function recordNotificationIntents(tx: Queryable, change: JobTransition): Promise<void> {
-  const { job, to } = change;
   // The customer of an automatic offer hears about their driver once the driver accepts.
-  if (change.accepted) return change.accepted.offered ? tellCustomerAssigned(tx, job) : undefined;
-  if (change.previous_status === to) return;
-  // A settled dispute is not a second completion: no new completion notice or invoice.
-  if (change.previous_status === 'disputed') return;
-  if (to === 'completed') noteInvoiceDue(job.id);
-  const customerKind: Partial<Record<JobStatus, TemplateKind>> = {
-    assigned: 'job_assigned',
-    en_route: 'job_en_route',
-    arrived: 'job_arrived',
-    completed: 'job_completed',
-    cancelled: 'job_cancelled',
-  };
-  if (to === 'pending' && change.previous_driver_id && change.actor?.role === 'admin') {
-    // A dispatcher took the job back (reassign / un-assign): the old driver hears it.
-    const {
-      operator,
-      tier_label,
-      driver: was,
-    } = await loadJobParties(tx, {
-      customer_id: null,
-      driver_id: change.previous_driver_id,
-      tier_id: job.driveway_tier_id,
-    });
-    if (was) {
-      const context = jobContext(job, tier_label, was.full_name);
-      await notifyContact(tx, operator, was, {
-        kind: 'driver_job_cancelled',
-        key: `job:${job.id}:v${job.version}:driver_job_cancelled`,
-        job_id: job.id,
-        context,
-      });
-    }
-    return;
-  }
-  const kind = customerKind[to];
-  if (!kind) return;
+  if (change.accepted) return change.accepted.offered ? tellCustomerAssigned(tx, change.job) : undefined;
+  await enqueueNotificationIntents(tx, await jobNoticeIntents(tx, change));
+}
 
-  // A customer is not told about their own cancellation, nor about an auto-dispatch offer
-  // (it may move on to another driver; they hear when a driver accepts).
-  const customerTold =
-    !(to === 'cancelled' && change.actor?.role === 'customer') && !(to === 'assigned' && change.actor?.system);
-  const { operator, tier_label, customer, driver } = await loadJobParties(tx, {
-    customer_id: customerTold ? job.customer_id : null,
-    driver_id: job.driver_id,
-    tier_id: job.driveway_tier_id,
-  });
-  const context = jobContext(job, tier_label, driver?.full_name);
+/**
+ * The messages a status change sends (see `recordNotificationIntents`), rendered and not
+ * yet written, to the people `read` holds (`noticeAudience`) or, without it, read here. A
+ * caller that writes them with its change (`intentsInsertSql`) plans them with the job as
+ * that change will leave it.
+ */
+export async function jobNoticeIntents(
+  tx: Queryable,
+  change: JobTransition,
+  read?: JobParties,
+): Promise<NotificationIntent[]> {
+  const { job, to } = change;
+  if (change.previous_status === to) return [];
+  // A settled dispute is not a second completion: no new completion notice or invoice.
+  if (change.previous_status === 'disputed') return [];
+  if (to === 'completed') noteInvoiceDue(job.id);
+  const audience = noticeAudience(to, change.actor);
+  if (!audience) return [];
+  const driverId = audience.driver === 'previous' ? change.previous_driver_id : job.driver_id;
+  if (!driverId && !audience.customer) return [];
+  const { operator, tier_label, customer, driver } =
+    read ??
+    (await loadJobParties(tx, {
+      customer_id: audience.customer ? job.customer_id : null,
+      driver_id: driverId ?? null,
+      tier_id: job.driveway_tier_id,
+    }));
   const key = `job:${job.id}:v${job.version}`;
-  const driverKind: Partial<Record<JobStatus, TemplateKind>> = {
-    assigned: 'driver_job_assigned',
-    cancelled: 'driver_job_cancelled',
-  };
-  const dKind = driverKind[to];
-  // The customer's and the driver's messages in one insert.
-  await enqueueNotificationIntents(tx, [
-    ...(customer
+  if (audience.driver === 'previous') {
+    if (!driver) return [];
+    return deliveriesTo(operator, driver, {
+      kind: 'driver_job_cancelled',
+      key: `${key}:driver_job_cancelled`,
+      job_id: job.id,
+      context: jobContext(job, tier_label, driver.full_name),
+    });
+  }
+  const kind = CUSTOMER_KIND[to]!;
+  const dKind = DRIVER_KIND[to];
+  const context = jobContext(job, tier_label, driver?.full_name);
+  // The customer's and the driver's messages, for one insert.
+  return [
+    ...(customer && audience.customer
       ? deliveriesTo(operator, customer, {
           kind,
           key: `${key}:${kind}`,
@@ -210,7 +238,7 @@ export async function recordNotificationIntents(tx: Queryable, change: JobTransi
     ...(dKind && driver
       ? deliveriesTo(operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context })
       : []),
-  ]);
+  ];
 }
 
 async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<void> {

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import type { RenderedMessage } from './templates';
@@ -127,7 +127,7 @@ export interface JobParties {
 /** One person's columns in `loadJobParties`' row, prefixed `c_` (customer) or `d_` (driver). */
 type PersonColumns = { [K in keyof UserContactColumns]: UserContactColumns[K] | null } & { push: string[] | null };
 
-type PartiesRow = Partial<OperatorContext> & { has_operator: boolean; tier_label: string | null } & {
+export type PartiesRow = Partial<OperatorContext> & { has_operator: boolean; tier_label: string | null } & {
   [K in keyof PersonColumns as `c_${K}` | `d_${K}`]: PersonColumns[K];
 };
 
@@ -152,17 +152,22 @@ function person(row: PartiesRow, p: 'c' | 'd'): Contact | null {
   );
 }
 
+/** Who a job's messages need, each as SQL: a bound id, a column of the statement it sits in, or `null`. */
+export interface JobPartyIds {
+  customer_id: SQL;
+  driver_id: SQL;
+  tier_id: SQL;
+}
+
 /**
- * Loads, in one round trip of the transition's transaction, what its messages need: the
- * operator's settings, the driveway tier's label, the customer (by customer profile id)
- * and the driver (by driver profile id) with their contact details and, for the driver,
- * Web Push subscriptions. A null id skips that person.
+ * Everything a job's messages need, as one JSON value a statement can read beside other
+ * work: the operator's settings, the driveway tier's label, the customer (by customer
+ * profile id) and the driver (by driver profile id) with their contact details and, for
+ * the driver, Web Push subscriptions. A null id leaves that person out. Read it with
+ * `jobPartiesFrom`.
  */
-export async function loadJobParties(
-  db: Queryable,
-  q: { customer_id: string | null; driver_id: string | null; tier_id: number | null },
-): Promise<JobParties> {
-  const result = await db.execute<PartiesRow>(sql`
+export function jobPartiesSql(ids: JobPartyIds): SQL<PartiesRow> {
+  return sql<PartiesRow>`(SELECT row_to_json(p) FROM (
     SELECT o.id IS NOT NULL AS has_operator, o.business_name, o.timezone, o.quiet_hours_start, o.quiet_hours_end, o.tax_rate_bps,
            pc.tier_label,
            cu.id AS c_user_id, cu.role AS c_role, cu.full_name AS c_full_name, cu.email AS c_email, cu.phone AS c_phone, cu.phone_verified_at AS c_phone_verified_at,
@@ -174,13 +179,16 @@ export async function loadJobParties(
            (SELECT coalesce(json_agg(ps.id), '[]'::json) FROM push_subscriptions ps WHERE ps.user_id = du.id) AS d_push
       FROM (SELECT 1) AS one
       LEFT JOIN LATERAL (SELECT * FROM operator_settings LIMIT 1) o ON true
-      LEFT JOIN pricing_config pc ON pc.id = ${q.tier_id}::integer
-      LEFT JOIN customer_profiles cp ON cp.id = ${q.customer_id}::uuid
+      LEFT JOIN pricing_config pc ON pc.id = ${ids.tier_id}::integer
+      LEFT JOIN customer_profiles cp ON cp.id = ${ids.customer_id}::uuid
       LEFT JOIN users cu ON cu.id = cp.user_id
-      LEFT JOIN driver_profiles dp ON dp.id = ${q.driver_id}::uuid
+      LEFT JOIN driver_profiles dp ON dp.id = ${ids.driver_id}::uuid
       LEFT JOIN users du ON du.id = dp.user_id
-      LEFT JOIN customer_profiles dcp ON dcp.user_id = du.id`);
-  const row = result.rows[0]!;
+      LEFT JOIN customer_profiles dcp ON dcp.user_id = du.id) p)`;
+}
+
+/** The parties `jobPartiesSql` read (the operator's settings made first if there are none yet). */
+export async function jobPartiesFrom(db: Queryable, row: PartiesRow): Promise<JobParties> {
   const operator: OperatorContext = row.has_operator
     ? {
         business_name: row.business_name!,
@@ -191,6 +199,17 @@ export async function loadJobParties(
       }
     : await ensureSettings(db);
   return { operator, tier_label: row.tier_label, customer: person(row, 'c'), driver: person(row, 'd') };
+}
+
+/** `jobPartiesSql` read on its own, by ids (a null id leaves that person out). */
+export async function loadJobParties(
+  db: Queryable,
+  q: { customer_id: string | null; driver_id: string | null; tier_id: number | null },
+): Promise<JobParties> {
+  const result = await db.execute<{ parties: PartiesRow }>(
+    sql`SELECT ${jobPartiesSql({ customer_id: sql`${q.customer_id}`, driver_id: sql`${q.driver_id}`, tier_id: sql`${q.tier_id}` })} AS parties`,
+  );
+  return jobPartiesFrom(db, result.rows[0]!.parties);
 }
 
 /** One planned delivery: a channel and address, or a recorded reason why not. */

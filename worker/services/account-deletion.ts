@@ -105,7 +105,10 @@ export async function deleteCustomerAccount(env: Env, db: Db, customerId: string
       .set({ status: 'cancelled' })
       .where(and(eq(t.waitlist.customer_id, customerId), eq(t.waitlist.status, 'waiting')));
     // Finished jobs stay for the invoices; the notes the customer wrote for the driver go.
-    await tx.update(t.jobs).set({ special_instructions: null }).where(eq(t.jobs.customer_id, customerId));
+    await tx
+      .update(t.jobs)
+      .set({ special_instructions: null, version: sql`${t.jobs.version} + 1` })
+      .where(eq(t.jobs.customer_id, customerId));
     await withdrawQueued(tx, eq(t.notification_log.user_id, id), 'account deleted');
     await tx.update(t.notification_log).set({ recipient: null }).where(eq(t.notification_log.user_id, id));
     await tx.delete(t.push_subscriptions).where(eq(t.push_subscriptions.user_id, id));

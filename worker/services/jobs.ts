@@ -1,5 +1,5 @@
 import { refusedStep } from '../../contract/status-words';
-import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
 import { ACTIVE_JOB, isIn } from '../../contract/job-status';
 import {
@@ -16,7 +16,9 @@ import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { draftInvoice } from '../invoices/invoices';
 import { stormVisitPrice } from './storm-billing';
-import { recordNotificationIntents } from '../notify/intents';
+import { jobNoticeIntents, noticeAudience, recordNotificationIntents } from '../notify/intents';
+import { intentsInsertSql, noteRecorded, type RecordedIntent } from './notify-intents';
+import { jobPartiesFrom, jobPartiesSql } from '../notify/recipients';
 import { advanceRoute, type RouteEta } from './route-stops';
 import { SYSTEM_ACTOR } from '../lib/actor';
 import type { DisputeSettlement } from '../../contract/api-domain';
@@ -208,8 +210,20 @@ export async function transitionJob(
     >`(select 1 from ${t.driver_profiles} d where d.id = "jobs"."driver_id" for no key update)`;
     // An assignment's driver card names the customer: read here, not after the commit.
     const customerName = to === 'assigned' ? customerNameSql(sql`"jobs"."customer_id"`) : sql<null>`null`;
+    // Whom the move's messages may go to, read here too (`jobNoticeIntents` below).
+    const audience = noticeAudience(to, actor);
+    const parties = audience
+      ? jobPartiesSql({
+          customer_id: audience.customer ? sql`"jobs"."customer_id"` : sql`null`,
+          driver_id:
+            to === 'assigned'
+              ? sql`coalesce(${opts.driver_id ?? actor.driver_id ?? null}::uuid, "jobs"."driver_id")`
+              : sql`"jobs"."driver_id"`,
+          tier_id: sql`"jobs"."driveway_tier_id"`,
+        })
+      : sql<null>`null`;
     const [found] = await tx
-      .select({ job: t.jobs, seen: seenEvent, driver_locked: driverLocked, customer_name: customerName })
+      .select({ job: t.jobs, seen: seenEvent, driver_locked: driverLocked, customer_name: customerName, parties })
       .from(t.jobs)
       .where(eq(t.jobs.id, jobId))
       .limit(1);
@@ -282,13 +296,25 @@ export async function transitionJob(
     // The job's driver, locked by the first read: where they stand is read in the update's
     // own statement, which began after the lock (as `syncDriverStatus` reads it after its own).
     const lockedDriver = touchesDrivers && found.driver_locked !== null ? job.driver_id : null;
+    // The job as this change leaves it. Every change the app makes to a job moves its
+    // version, and the write below is guarded by the version read: the row is the one read
+    // with the patch applied; the statement adds only its time stamp (a deleted saved
+    // place's SET NULL is the one change that moves no version).
+    const after: JobRow = { ...job, ...(patch as Partial<JobRow>) };
+    // Its messages, to the people the first read found, are written with it.
+    const intents = await jobNoticeIntents(
+      tx,
+      { job: after, previous_status: job.status, to, actor, previous_driver_id: job.driver_id },
+      found.parties ? await jobPartiesFrom(tx, found.parties) : undefined,
+    );
     const changed = tx.$with('changed').as(
       tx
         .update(t.jobs)
         .set(patch)
         .where(and(eq(t.jobs.id, jobId), eq(t.jobs.status, job.status), eq(t.jobs.version, job.version)))
         .returning({
-          ...getTableColumns(t.jobs),
+          id: t.jobs.id,
+          updated_at: t.jobs.updated_at,
           driver_standing: (lockedDriver ? driverStanding(lockedDriver, jobId) : sql<null>`null`).as('driver_standing'),
         }),
     );
@@ -301,11 +327,23 @@ export async function transitionJob(
       recorded_at: opts.recorded_at ? new Date(opts.recorded_at) : null,
       client_event_id: opts.client_event_id ?? null,
     });
-    const [row] = await tx.with(changed, history).select().from(changed);
+    const notified = intents.length > 0 ? tx.$with('notified', {}).as(intentsInsertSql(intents, changed)) : null;
+    const [row] = await tx
+      .with(changed, history, ...(notified ? [notified] : []))
+      .select({
+        updated_at: changed.updated_at,
+        driver_standing: changed.driver_standing,
+        notified: notified
+          ? sql<RecordedIntent[]>`(select coalesce(json_agg(n), '[]'::json) from ${notified} n)`
+          : sql<null>`null`,
+      })
+      .from(changed);
     if (!row) {
       throw conflict('version_conflict', 'Someone else changed this job first; reload and try again.');
     }
-    const { driver_standing, ...updated } = row;
+    if (row.notified) noteRecorded(row.notified);
+    const { driver_standing } = row;
+    const updated: JobRow = { ...after, updated_at: row.updated_at };
     const driver_statuses: TransitionResult['driver_statuses'] = [];
     for (const driverId of touchesDrivers ? new Set([job.driver_id, updated.driver_id]) : []) {
       if (!driverId) continue;
@@ -320,13 +358,6 @@ export async function transitionJob(
           : await syncDriverStatus(tx, driverId);
       if (moved) driver_statuses.push(moved);
     }
-    await recordNotificationIntents(tx, {
-      job: updated,
-      previous_status: job.status,
-      to,
-      actor,
-      previous_driver_id: job.driver_id,
-    });
     const disputed = disputeReason ? { dispute: await openDispute(tx, actor, updated, disputeReason) } : {};
     const settled = settling && opts.settlement ? await settleDispute(tx, actor, updated, opts.settlement) : null;
     if (to === 'completed' && !settling) {

@@ -1,4 +1,5 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { WithSubquery } from 'drizzle-orm/subquery';
 import * as t from '../../db/schema';
 import type { Queryable } from '../lib/db';
 import { noteQueued } from '../notify/outbox';
@@ -43,6 +44,60 @@ export async function enqueueNotification(tx: Queryable, intent: NotificationInt
   return recorded?.id ?? null;
 }
 
+/** What the outbox insert returns of each row it recorded. */
+export interface RecordedIntent {
+  id: string;
+  status: string;
+  send_after: Date | string | null;
+}
+
+/**
+ * One INSERT of `intents` into the outbox, the rows carried as one JSON parameter (a
+ * message is a dozen columns: built column by column, the statement cost more CPU than the
+ * job change that caused it). With `after` — a statement's `WITH` of the rows a change
+ * wrote — it records nothing when that change matched no row, so it can sit in the same
+ * statement as the change. Idempotency keys recorded before are skipped; it returns the
+ * rows it recorded (`RecordedIntent`).
+ */
+export function intentsInsertSql(intents: readonly NotificationIntent[], after?: WithSubquery): SQL {
+  const rows = intents.map((intent) => {
+    const skipped = intent.skipped_reason !== undefined;
+    return {
+      user_id: intent.user_id ?? null,
+      job_id: intent.job_id ?? null,
+      kind: intent.kind,
+      channel: intent.channel,
+      recipient: intent.recipient,
+      subject: intent.subject ?? null,
+      body: intent.body,
+      idempotency_key: intent.idempotency_key,
+      send_after: intent.send_after ?? null,
+      status: skipped ? 'skipped' : 'queued',
+      last_error: skipped ? intent.skipped_reason : null,
+    };
+  });
+  return sql`INSERT INTO ${t.notification_log}
+      (user_id, job_id, kind, channel, recipient, subject, body, idempotency_key, send_after, status, last_error)
+    SELECT r.user_id, r.job_id, r.kind, r.channel, r.recipient, r.subject, r.body, r.idempotency_key, r.send_after, r.status, r.last_error
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(user_id uuid, job_id uuid, kind text, channel text,
+        recipient text, subject text, body text, idempotency_key text, send_after timestamptz, status text, last_error text)
+    ${after ? sql`WHERE EXISTS (SELECT 1 FROM ${after})` : sql``}
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id, status, send_after`;
+}
+
+/**
+ * The rows an outbox insert recorded, each noted for enqueueing when the unit of work ends
+ * if it is on its way (`queued`) rather than recorded as skipped.
+ */
+export function noteRecorded(rows: readonly RecordedIntent[]): { id: string; queued: boolean }[] {
+  return rows.map((row) => {
+    const queued = row.status === 'queued';
+    if (queued) noteQueued(row.id, row.send_after === null ? null : new Date(row.send_after));
+    return { id: row.id, queued };
+  });
+}
+
 /**
  * `enqueueNotification` for several messages in one statement (everyone a job change tells,
  * on each of their channels). Returns the rows it recorded, with whether each is on its way
@@ -53,37 +108,8 @@ export async function enqueueNotificationIntents(
   intents: readonly NotificationIntent[],
 ): Promise<{ id: string; queued: boolean }[]> {
   if (intents.length === 0) return [];
-  const rows = await tx
-    .insert(t.notification_log)
-    .values(
-      intents.map((intent) => {
-        const skipped = intent.skipped_reason !== undefined;
-        return {
-          user_id: intent.user_id ?? null,
-          job_id: intent.job_id ?? null,
-          kind: intent.kind,
-          channel: intent.channel,
-          recipient: intent.recipient,
-          subject: intent.subject ?? null,
-          body: intent.body,
-          idempotency_key: intent.idempotency_key,
-          send_after: intent.send_after ?? null,
-          status: skipped ? ('skipped' as const) : ('queued' as const),
-          last_error: skipped ? intent.skipped_reason : null,
-        };
-      }),
-    )
-    .onConflictDoNothing({ target: t.notification_log.idempotency_key })
-    .returning({
-      id: t.notification_log.id,
-      status: t.notification_log.status,
-      send_after: t.notification_log.send_after,
-    });
-  return rows.map((row) => {
-    const queued = row.status === 'queued';
-    if (queued) noteQueued(row.id, row.send_after);
-    return { id: row.id, queued };
-  });
+  const { rows } = await tx.execute<RecordedIntent & Record<string, unknown>>(intentsInsertSql(intents));
+  return noteRecorded(rows);
 }
 
 /**

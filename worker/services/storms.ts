@@ -205,7 +205,11 @@ async function refreshOpenJobs(tx: Tx, storm: StormRow, timeZone: string): Promi
     const price = visitPriceCents(contract, storm.depth_in);
     const deadline = slaDeadline(contract, storm, timeZone);
     if (price === job.quoted_price_cents && deadline?.getTime() === job.deadline_at?.getTime()) continue;
-    await tx.update(t.jobs).set({ quoted_price_cents: price, deadline_at: deadline }).where(eq(t.jobs.id, job.id));
+    // A change like any other: the version moves, so an edit made against the old price is refused.
+    await tx
+      .update(t.jobs)
+      .set({ quoted_price_cents: price, deadline_at: deadline, version: sql`${t.jobs.version} + 1` })
+      .where(eq(t.jobs.id, job.id));
   }
 }
 
