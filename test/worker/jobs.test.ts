@@ -333,6 +333,27 @@ describe('POST /api/v1/jobs/:id/reassign', () => {
   });
 });
 
+describe('POST /api/v1/jobs/:id/assign', () => {
+  it('refuses an unknown or suspended driver with 422 and leaves the job as it was', async () => {
+    const token = await admin();
+    const customer = await newCustomer();
+    const job = await newJob(customer);
+    await expectRefusal(422, 'unknown_driver', 'POST', `/api/v1/jobs/${job.id}/assign`, token, {
+      driver_id: crypto.randomUUID(),
+    });
+    const suspended = await newDriver({ status: 'offline' });
+    await rows(sql`UPDATE users SET suspended_at = now() WHERE id = ${suspended.user_id}`);
+    await expectRefusal(422, 'driver_suspended', 'POST', `/api/v1/jobs/${job.id}/assign`, token, {
+      driver_id: suspended.profile_id,
+    });
+    const [after] = await rows(sql`SELECT status, driver_id, version FROM jobs WHERE id = ${job.id}`);
+    expect(after).toEqual({ status: 'pending', driver_id: null, version: job.version });
+    await expectRefusal(404, 'not_found', 'POST', `/api/v1/jobs/${crypto.randomUUID()}/assign`, token, {
+      driver_id: suspended.profile_id,
+    });
+  });
+});
+
 describe('job transitions over HTTP', () => {
   it('answers an illegal move with 409 invalid_transition and the allowed next statuses', async () => {
     const { customer, driver, job } = await jobAt('assigned');

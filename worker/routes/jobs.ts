@@ -170,10 +170,9 @@ jobs.get('/:id/status-history', async (c) => {
 jobs.post('/:id/assign', async (c) => {
   const id = uuidParam(c);
   const body = await readJson(c, AssignBody);
-  const db = c.var.db;
-  const driver = await assignableDriver(db, body.driver_id);
-  const result = await transitionJob(db, actorOf(c), id, 'assigned', {
-    driver_id: driver.id,
+  // The driver is checked in the job's own read (`requireAssignable`).
+  const result = await transitionJob(c.var.db, actorOf(c), id, 'assigned', {
+    driver_id: body.driver_id,
     expected_version: body.expected_version,
   });
   await publishAssignment(c.env, result);

@@ -5,7 +5,7 @@ import * as t from '../../db/schema';
 import { sqlList, sqlStatus } from '../../db/sql-list';
 import { latSql, lngSql, pointSql } from '../../db/geo';
 import { ApiError, notFound } from '../lib/errors';
-import type { Queryable } from './jobs';
+import type { Queryable } from '../lib/db';
 import { givenFields } from './patch';
 import { profileWithAccount } from './profile-account';
 import type { DriverStatus, JobStatus } from '../../contract/enums';
@@ -151,16 +151,35 @@ export async function jobInHand(
   return row ?? null;
 }
 
-/** A driver a job can be given to: exists, account active and not suspended (else 422). */
+/** Whether a driver's account can be given a job, as a statement reads it. */
+export interface Assignee {
+  is_active: boolean;
+  suspended: boolean;
+}
+
+/**
+ * The driver `id` as an `Assignee` (null: no driver has that id), as SQL a statement reads
+ * beside other work: an assignment checks its driver in the job's own first read.
+ */
+export function assigneeSql(id: string): SQL<Assignee | null> {
+  return sql<Assignee | null>`(select json_build_object('is_active', u.is_active, 'suspended', u.suspended_at is not null)
+    from ${t.driver_profiles} d join ${t.users} u on u.id = d.user_id where d.id = ${id}::uuid)`;
+}
+
+/** Refuses (422) a driver no job can be given to: none by that id, or an account inactive or suspended. */
+export function requireAssignable(driver: Assignee | null | undefined): void {
+  if (!driver) throw new ApiError(422, 'unknown_driver', 'No driver has that id.');
+  if (!driver.is_active || driver.suspended) throw new ApiError(422, 'driver_suspended', 'That driver is suspended.');
+}
+
+/** A driver a job can be given to (`requireAssignable`), read on its own: for checks made before any job is read. */
 export async function assignableDriver(
   q: Queryable,
   id: string,
 ): Promise<{ id: string; user_id: string; full_name: string }> {
   const driver = await findDriver(q, id);
-  if (!driver) throw new ApiError(422, 'unknown_driver', 'No driver has that id.');
-  if (!driver.is_active || driver.suspended_at)
-    throw new ApiError(422, 'driver_suspended', 'That driver is suspended.');
-  return { id: driver.id, user_id: driver.user_id, full_name: driver.full_name };
+  requireAssignable(driver && { is_active: driver.is_active, suspended: driver.suspended_at !== null });
+  return { id: driver!.id, user_id: driver!.user_id, full_name: driver!.full_name };
 }
 
 /** Onboarding / profile edits by the driver; `null` clears a field. */

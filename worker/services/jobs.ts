@@ -26,6 +26,7 @@ import { openDispute, requireReason, settleDispute, type DisputeRow } from './di
 import { insertJobPhoto, latestAfterPhotoUrl, requireAfterPhoto } from './job-photos';
 import { historyOf } from './job-history';
 import { customerNameSql } from './customer-profile';
+import { assigneeSql, requireAssignable } from './driver-directory';
 
 export type JobRow = t.Job;
 export type { Queryable, Tx } from '../lib/db';
@@ -222,8 +223,17 @@ export async function transitionJob(
           tier_id: sql`"jobs"."driveway_tier_id"`,
         })
       : sql<null>`null`;
+    // A driver named for an assignment is checked in the same read (`requireAssignable`).
+    const assignee = to === 'assigned' && opts.driver_id ? assigneeSql(opts.driver_id) : sql<null>`null`;
     const [found] = await tx
-      .select({ job: t.jobs, seen: seenEvent, driver_locked: driverLocked, customer_name: customerName, parties })
+      .select({
+        job: t.jobs,
+        seen: seenEvent,
+        driver_locked: driverLocked,
+        customer_name: customerName,
+        parties,
+        assignee,
+      })
       .from(t.jobs)
       .where(eq(t.jobs.id, jobId))
       .limit(1);
@@ -237,6 +247,7 @@ export async function transitionJob(
         duplicate: true,
         driver_statuses: [],
       };
+    if (to === 'assigned' && opts.driver_id) requireAssignable(found.assignee);
     if (!opts.trusted && !canSee(actor, job)) throw notFound('Job');
     if (!canTransition(job.status, to, actor.role)) {
       throw conflict('invalid_transition', refusedStep(job.status, to, actor.role === 'admin'), {
