@@ -126,8 +126,6 @@ export interface JobTransition {
   actor?: { role: Role; system?: boolean } | null;
   /** The job's driver before the change: told when a dispatcher takes the job back. */
   previous_driver_id?: string | null;
-  /** The driver took the job on; `offered` when the assignment was an automatic offer. */
-  accepted?: { offered: boolean };
 }
 
 /** A job status's message for the job's customer. */
@@ -148,8 +146,8 @@ const DRIVER_KIND: Partial<Record<JobStatus, TemplateKind>> = {
 /**
  * Whom a move to `to` by `actor` may tell, decided before the job is read: its customer,
  * and its driver after the move (`new`) or the one it was taken from (`previous`). Null:
- * nobody. `recordNotificationIntents` reads exactly these people, so a caller may read them
- * early, in a statement of its own (`jobPartiesSql`), and hand them over.
+ * nobody. `transitionJob` reads these people in its first statement (`jobPartiesSql`) and
+ * hands them to `jobNoticeIntents`.
  */
 export function noticeAudience(
   to: JobStatus,
@@ -166,10 +164,10 @@ export function noticeAudience(
 
 /**
  * The notifications a job status change causes (ApexPlow §7 NotifyCustomerJobAssigned,
- * NotifyJobStatusChange), recorded in the change's own transaction so they commit or roll
- * back with it. `transitionJob` plans them itself (`jobNoticeIntents`, with the people its
- * first read found) and writes them in the statement that changes the job; an acceptance,
- * which tells the customer only after an automatic offer, records them here.
+ * NotifyJobStatusChange), rendered and not yet written, to the people `parties` holds
+ * (read for `noticeAudience`). `transitionJob` plans them with the job as its change will
+ * leave it and writes them in the statement that changes the job (`intentsInsertSql`), so
+ * they commit or roll back with it.
  *
  * - assigned → the customer (by preference) and the driver (push, else SMS);
  * - en_route, arrived → the customer;
@@ -178,23 +176,7 @@ export function noticeAudience(
  * - cancelled → the customer (unless they cancelled it) and the assigned driver;
  * - pending, taken back by a dispatcher → the driver it was taken from.
  */
-export async function recordNotificationIntents(tx: Queryable, change: JobTransition): Promise<void> {
-  // The customer of an automatic offer hears about their driver once the driver accepts.
-  if (change.accepted) return change.accepted.offered ? tellCustomerAssigned(tx, change.job) : undefined;
-  await enqueueNotificationIntents(tx, await jobNoticeIntents(tx, change));
-}
-
-/**
- * The messages a status change sends (see `recordNotificationIntents`), rendered and not
- * yet written, to the people `read` holds (`noticeAudience`) or, without it, read here. A
- * caller that writes them with its change (`intentsInsertSql`) plans them with the job as
- * that change will leave it.
- */
-export async function jobNoticeIntents(
-  tx: Queryable,
-  change: JobTransition,
-  read?: JobParties,
-): Promise<NotificationIntent[]> {
+export function jobNoticeIntents(change: JobTransition, parties: JobParties): NotificationIntent[] {
   const { job, to } = change;
   if (change.previous_status === to) return [];
   // A settled dispute is not a second completion: no new completion notice or invoice.
@@ -202,15 +184,7 @@ export async function jobNoticeIntents(
   if (to === 'completed') noteInvoiceDue(job.id);
   const audience = noticeAudience(to, change.actor);
   if (!audience) return [];
-  const driverId = audience.driver === 'previous' ? change.previous_driver_id : job.driver_id;
-  if (!driverId && !audience.customer) return [];
-  const { operator, tier_label, customer, driver } =
-    read ??
-    (await loadJobParties(tx, {
-      customer_id: audience.customer ? job.customer_id : null,
-      driver_id: driverId ?? null,
-      tier_id: job.driveway_tier_id,
-    }));
+  const { operator, tier_label, customer, driver } = parties;
   const key = `job:${job.id}:v${job.version}`;
   if (audience.driver === 'previous') {
     if (!driver) return [];
@@ -241,7 +215,11 @@ export async function jobNoticeIntents(
   ];
 }
 
-async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<void> {
+/**
+ * The customer of an automatic offer hears about their driver once the driver accepts
+ * (`noticeAudience` keeps them out of the offer itself), in the acceptance's transaction.
+ */
+export async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<void> {
   const { operator, tier_label, customer, driver } = await loadJobParties(tx, {
     customer_id: job.customer_id,
     driver_id: job.driver_id,

@@ -16,7 +16,7 @@ import { isUniqueViolation } from '../lib/db-errors';
 import { ApiError, conflict, notFound } from '../lib/errors';
 import { draftInvoice } from '../invoices/invoices';
 import { stormVisitPrice } from './storm-billing';
-import { jobNoticeIntents, noticeAudience, recordNotificationIntents } from '../notify/intents';
+import { jobNoticeIntents, noticeAudience, tellCustomerAssigned } from '../notify/intents';
 import { intentsInsertSql, noteRecorded, type RecordedIntent } from './notify-intents';
 import { jobPartiesFrom, jobPartiesSql } from '../notify/recipients';
 import { advanceRoute, type RouteEta } from './route-stops';
@@ -211,15 +211,14 @@ export async function transitionJob(
     >`(select 1 from ${t.driver_profiles} d where d.id = "jobs"."driver_id" for no key update)`;
     // An assignment's driver card names the customer: read here, not after the commit.
     const customerName = to === 'assigned' ? customerNameSql(sql`"jobs"."customer_id"`) : sql<null>`null`;
+    // The driver an assignment names; without one, it stays with the job's driver.
+    const named = opts.driver_id ?? actor.driver_id ?? null;
     // Whom the move's messages may go to, read here too (`jobNoticeIntents` below).
     const audience = noticeAudience(to, actor);
     const parties = audience
       ? jobPartiesSql({
           customer_id: audience.customer ? sql`"jobs"."customer_id"` : sql`null`,
-          driver_id:
-            to === 'assigned'
-              ? sql`coalesce(${opts.driver_id ?? actor.driver_id ?? null}::uuid, "jobs"."driver_id")`
-              : sql`"jobs"."driver_id"`,
+          driver_id: to === 'assigned' ? sql`coalesce(${named}::uuid, "jobs"."driver_id")` : sql`"jobs"."driver_id"`,
           tier_id: sql`"jobs"."driveway_tier_id"`,
         })
       : sql<null>`null`;
@@ -275,7 +274,7 @@ export async function transitionJob(
     const stamp = STATUS_TIMESTAMP[to];
     if (stamp && !settling) patch[stamp] = opts.recorded_at ? new Date(opts.recorded_at) : now;
     if (to === 'assigned') {
-      patch.driver_id = opts.driver_id ?? actor.driver_id ?? job.driver_id;
+      patch.driver_id = named ?? job.driver_id;
       patch.accepted_at = opts.accepted ? now : null; // each assignment is taken on afresh
     }
     if (to === 'pending') {
@@ -313,11 +312,13 @@ export async function transitionJob(
     // place's SET NULL is the one change that moves no version).
     const after: JobRow = { ...job, ...(patch as Partial<JobRow>) };
     // Its messages, to the people the first read found, are written with it.
-    const intents = await jobNoticeIntents(
-      tx,
-      { job: after, previous_status: job.status, to, actor, previous_driver_id: job.driver_id },
-      found.parties ? await jobPartiesFrom(tx, found.parties) : undefined,
-    );
+    // (`parties` is read whenever the move may tell anyone.)
+    const intents = found.parties
+      ? jobNoticeIntents(
+          { job: after, previous_status: job.status, to, actor, previous_driver_id: job.driver_id },
+          await jobPartiesFrom(tx, found.parties),
+        )
+      : [];
     const changed = tx.$with('changed').as(
       tx
         .update(t.jobs)
@@ -432,14 +433,8 @@ export async function acceptJob(db: Queryable, actor: Actor, jobId: string): Pro
     });
     const [updated] = await tx.with(changed, history).select().from(changed);
     if (!updated) throw conflict('version_conflict', 'The job changed meanwhile; reload and try again.');
-    await recordNotificationIntents(tx, {
-      job: updated,
-      previous_status: 'assigned',
-      to: 'assigned',
-      actor,
-      previous_driver_id: job.driver_id,
-      accepted: { offered: assignment?.by === null },
-    });
+    // An automatic offer (assigned by nobody) tells its customer now.
+    if (assignment?.by === null) await tellCustomerAssigned(tx, updated);
     return { ...unchanged, job: updated, duplicate: false };
   });
 }
