@@ -3,6 +3,7 @@ import { UNNAMED_CUSTOMER } from '../contract/names';
 import { expectWork } from './cron/schedule';
 import type { JobRow, TransitionResult } from './services/jobs';
 import type { RouteEta } from './services/route-stops';
+import type { RoomJob } from '../durable-objects/room-state';
 import { log } from './lib/log';
 
 /** The operator's dispatch object (Phase 1: one operator). */
@@ -47,17 +48,24 @@ async function fanOut(what: string, work: Promise<unknown>[]): Promise<void> {
   }
 }
 
-/** The job's room takes the job as it now stands: status, driver, version, as of `ts`. */
-function syncRoom(env: Env, job: JobRow, ts: string, previous_status: JobStatus) {
-  return roomStub(env, job.id).sync({
+/** What a job's room keeps of a job row: status, driver, customer, version, as of `status_at`. */
+export function roomJobOf(
+  job: Pick<JobRow, 'id' | 'status' | 'driver_id' | 'customer_id' | 'version'>,
+  status_at: string,
+): RoomJob {
+  return {
     job_id: job.id,
     status: job.status,
     driver_id: job.driver_id,
     customer_id: job.customer_id,
     version: job.version,
-    status_at: ts,
-    previous_status,
-  });
+    status_at,
+  };
+}
+
+/** The job's room takes the job as it now stands: status, driver, version, as of `ts`. */
+function syncRoom(env: Env, job: JobRow, ts: string, previous_status: JobStatus) {
+  return roomStub(env, job.id).sync({ ...roomJobOf(job, ts), previous_status });
 }
 
 /** After a transition: the job's room, the admins and the driver hear about it. */

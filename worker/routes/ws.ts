@@ -5,8 +5,8 @@ import * as t from '../../db/schema';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import { upgradeRequest } from '../../durable-objects/upgrade-ticket';
 import { ApiError, notFound } from '../lib/errors';
-import { dispatchStub, roomStub } from '../realtime';
-import { findJob } from '../services/jobs';
+import { dispatchStub, roomJobOf, roomStub } from '../realtime';
+import type { JobRow } from '../services/jobs';
 import { authorizeTopic } from '../services/topics';
 import type { AppEnv } from '../types';
 
@@ -35,44 +35,36 @@ ws.get('/', async (c) => {
     sid: u.sid,
   };
   const rawTopic = c.req.query('topic');
-  let jobId: string | undefined;
+  /** The job whose room takes the socket, as read once here: its ticket carries it. */
+  let job: JobRow | undefined;
   let channel: string | undefined;
   if (rawTopic !== undefined) {
     const topic = Topic.safeParse(rawTopic);
     if (!topic.success) throw new ApiError(400, 'bad_topic', 'A topic is job:{id}, driver:{id} or admin:dispatch.');
     const verdict = await authorizeTopic(c.var.db, identity, topic.data);
     if (!verdict.ok) throw new ApiError(verdict.code === 'not_found' ? 404 : 403, verdict.code, verdict.message);
-    jobId = verdict.job_id;
-    if (!jobId) channel = topic.data;
+    job = verdict.job;
+    if (!job) channel = topic.data;
   } else if (u.role === 'customer') {
-    const [latest] = await c.var.db
-      .select({ id: t.jobs.id })
+    [job] = await c.var.db
+      .select()
       .from(t.jobs)
       .where(eq(t.jobs.customer_id, u.cid ?? ''))
       .orderBy(desc(t.jobs.requested_at))
       .limit(1);
-    if (!latest) throw notFound('Job');
-    jobId = latest.id;
+    if (!job) throw notFound('Job');
   }
 
   // The object hears only what is vouched for here, signed: nothing of the client's
   // request is passed on (docs/decisions/0064).
-  if (jobId) {
-    const job = (await findJob(c.var.db, jobId))!;
+  if (job) {
     const request = await upgradeRequest(c.env, {
       identity,
       topic: null,
-      job: {
-        job_id: job.id,
-        status: job.status,
-        driver_id: job.driver_id,
-        customer_id: job.customer_id,
-        version: job.version,
-        status_at: job.updated_at.toISOString(),
-      },
+      job: roomJobOf(job, job.updated_at.toISOString()),
       snapshot: rawTopic !== undefined,
     });
-    return roomStub(c.env, jobId).fetch(request);
+    return roomStub(c.env, job.id).fetch(request);
   }
   const request = await upgradeRequest(c.env, { identity, topic: channel ?? null, job: null, snapshot: false });
   return dispatchStub(c.env).fetch(request);

@@ -1,10 +1,11 @@
 import type { TopicKind } from '../../contract/ws';
 import type { SocketIdentity } from '../../durable-objects/socket-identity';
 import type { Db } from '../lib/db';
-import { canSee, findJob } from './jobs';
+import { canSee, findJob, type JobRow } from './jobs';
 
 export type TopicVerdict =
-  | { ok: true; kind: TopicKind; job_id?: string; driver_id?: string }
+  /** `job`: the row a job topic was authorized with, for whoever acts on it next (the upgrade's ticket). */
+  | { ok: true; kind: TopicKind; job_id?: string; driver_id?: string; job?: JobRow }
   | { ok: false; code: 'forbidden' | 'not_found' | 'bad_topic'; message: string };
 
 type Who = Pick<SocketIdentity, 'user_id' | 'role' | 'driver_id' | 'customer_id'>;
@@ -47,5 +48,5 @@ export async function authorizeTopic(db: Db, who: Who, topic: string): Promise<T
   ) {
     return { ok: false, code: 'not_found', message: 'No such job.' };
   }
-  return { ok: true, kind: 'job', job_id: id };
+  return { ok: true, kind: 'job', job_id: id, job };
 }
