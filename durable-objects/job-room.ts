@@ -298,12 +298,17 @@ export class JobRoom extends SocketRoom {
     }
   }
 
-  /** Shows a fix of this job's driver as the live location, unless it is older (device time) than the one held; true when shown. */
+  /**
+   * Shows a fix of this job's driver as the live location, unless it is older (device time)
+   * than the one held; true when shown. It goes to the job's watchers, not back to the
+   * driver's own phone, which knows where it is: at one fix a second that would be an
+   * hour's worth of messages per hour of streaming, on a mobile connection, for nothing.
+   */
   #show(loc: DriverLocationPayload): boolean {
     const state = this.#load();
     if (!state || !isNewerFix(state.location?.ts, loc.ts)) return false;
     this.#state = { ...state, location: loc };
-    this.#broadcast({ type: 'driver_location', payload: loc });
+    this.#broadcast({ type: 'driver_location', payload: loc }, (who) => who.driver_id === loc.driver_id);
     this.#locationUnsaved = true;
     return true;
   }
@@ -336,7 +341,7 @@ export class JobRoom extends SocketRoom {
     }
   }
 
-  #broadcast(msg: ServerMessage): void {
-    broadcastText(this.ctx.getWebSockets(), JSON.stringify(msg), (identity) => this.mayStay(identity));
+  #broadcast(msg: ServerMessage, skip?: (identity: SocketIdentity) => boolean): void {
+    broadcastText(this.ctx.getWebSockets(), JSON.stringify(msg), (identity) => this.mayStay(identity), skip);
   }
 }

@@ -81,14 +81,20 @@ export type MayStay = (identity: SocketIdentity) => boolean;
 /**
  * Sends one serialized message to every socket in `sockets` whose token is still good
  * and, with `mayStay`, whose user may still see it (the others are closed, not sent to).
+ * Sockets of a user `skip` names are passed over: they are not told, nor checked here.
  * The text is built once by the caller, not per recipient.
  */
-export function broadcastText(sockets: Iterable<WebSocket>, text: string, mayStay?: MayStay): number {
+export function broadcastText(
+  sockets: Iterable<WebSocket>,
+  text: string,
+  mayStay?: MayStay,
+  skip?: (identity: SocketIdentity) => boolean,
+): number {
   const now = Date.now() / 1000;
   let sent = 0;
   for (const ws of sockets) {
     const id = identityOf(ws);
-    if (!id || closeIfExpired(ws, id, now)) continue;
+    if (!id || skip?.(id) || closeIfExpired(ws, id, now)) continue;
     if (mayStay && !mayStay(id)) {
       closeAccessEnded(ws);
       continue;

@@ -332,12 +332,18 @@ describe('WebSocket protocol fuzz', () => {
     expect(
       await customerSocket.next((m) => m.type === 'driver_location' && m.payload.ts === at.toISOString()),
     ).toMatchObject({ payload: { lat: 43.2222 } });
+    // The driver's own socket in the room still streams.
+    const later = new Date(at.getTime() + 1000);
+    driverSocket.send(fix(43.2223, -71.5556, later, `fuzz-room-${seed}`));
+    expect(await driverSocket.next((m) => m.type === 'ack')).toMatchObject({
+      payload: { client_event_id: `fuzz-room-${seed}`, duplicate: false },
+    });
     expect(
-      await driverSocket.next((m) => m.type === 'driver_location' && m.payload.ts === at.toISOString()),
-    ).toMatchObject({ payload: { job_id: jobId } });
+      await customerSocket.next((m) => m.type === 'driver_location' && m.payload.ts === later.toISOString()),
+    ).toMatchObject({ payload: { lat: 43.2223 } });
     expect(await env.JOB_ROOM.get(env.JOB_ROOM.idFromName(jobId)).snapshot()).toMatchObject({
       status: 'assigned',
-      location: { ts: at.toISOString() },
+      location: { ts: later.toISOString() },
     });
     for (const [, s] of sockets) s.close();
   }, 120_000);

@@ -112,7 +112,7 @@ describe('JobRoom: fan-out', () => {
     for (const w of [...watchersA, watcherB, plowA, plowB]) w.close();
   });
 
-  it("takes the assigned driver's pings on the job's own socket: shown at once, a replay neither shown nor logged twice", async () => {
+  it("takes the assigned driver's pings on the job's own socket: shown at once to the watchers but not back to the driver, a replay neither shown nor logged twice", async () => {
     const [customer, driver, dispatcher] = await Promise.all([newCustomer(), newDriver(), newAdmin()]);
     const jobId = await jobWith(customer, driver);
     const { socket: watcher } = await watch(customer.token, jobId);
@@ -134,6 +134,8 @@ describe('JobRoom: fan-out', () => {
       await board.next((m) => m.type === 'driver_location' && m.payload.driver_id === driver.profile_id),
     ).toMatchObject({ payload: { job_id: jobId, lat: 43.207 } });
     expect(watcher.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
+    // Shown before it is acknowledged: had the driver's own socket been sent the fix, it would be here by now.
+    expect(plow.messages.filter((m) => m.type === 'driver_location')).toEqual([]);
 
     await flushLocations(jobId);
     const logged = await loggedRows<{ job_id: string }>(
@@ -578,10 +580,14 @@ describe('JobRoom: a socket leaves the moment its user loses the job', () => {
     expect((await reassign({ customer, driver, next, dispatcher, jobId })).status).toBe(200);
     const { socket: plow } = await watch(next.token, jobId);
     plow.send(fix(43.26, -71.56, seconds(1), 'kept-in-room-01'));
-    for (const s of [watcher, board, plow])
+    for (const s of [watcher, board])
       expect(await s.next((m) => m.type === 'driver_location')).toMatchObject({
         payload: { driver_id: next.profile_id },
       });
+    expect((await plow.next((m) => m.type === 'ack')).payload).toEqual({
+      client_event_id: 'kept-in-room-01',
+      duplicate: false,
+    });
     for (const s of [watcher, board, plow]) {
       expect(s.closed).toBeNull();
       s.close();
