@@ -5,7 +5,9 @@
  * same load in the same run.
  *
  * Yardsticks: "bare DO" (a minimal Durable Object relay on the same runtime, behind the
- * same `wrangler dev`: the floor ours is held to), "bare ws" (a minimal relay on the `ws`
+ * same `wrangler dev`: the floor ours is held to), "durable DO" (the same relay writing each
+ * fix's event id before its ack, straight to its workerd: the floor of exactly-once on this
+ * machine's disk), "bare ws" (a minimal relay on the `ws`
  * package) and "Socket.IO + Redis, 2 nodes" (two Socket.IO relays on the Redis adapter,
  * with a Redis from Debian's `redis-server` started here). `wrangler dev` adds a proxy
  * process in front of the app that production does not have; where it can be found, the
@@ -86,9 +88,14 @@ function referenceTarget(port: number): Target {
   };
 }
 
-function referenceDoTarget(url: string, name = 'bare DO'): Target {
+/** The bare Durable Object relay; `store`: the durable one, which writes each fix's event id before its ack. */
+function referenceDoTarget(url: string, name = 'bare DO', store = false): Target {
   const ws = url.replace(/^http/, 'ws');
-  return { name, driverUrl: `${ws}/?driver={driver_id}&job={job_id}`, watcherUrl: `${ws}/?job={job_id}` };
+  return {
+    name,
+    driverUrl: `${ws}/?driver={driver_id}&job={job_id}${store ? '&store=1' : ''}`,
+    watcherUrl: `${ws}/?job={job_id}`,
+  };
 }
 
 /** The bare Durable Object relay (bench/reference-do) under its own `wrangler dev`. */
@@ -290,6 +297,7 @@ async function main(): Promise<void> {
     ...(socketIo ? [socketIo.target] : []),
     referenceDoTarget(referenceDo.url),
     ...(referenceDo.directUrl ? [referenceDoTarget(referenceDo.directUrl, 'bare DO, no dev proxy')] : []),
+    ...(referenceDo.directUrl ? [referenceDoTarget(referenceDo.directUrl, 'durable DO, no dev proxy', true)] : []),
     appTarget(app.url),
     ...(directPort ? [appTarget(`http://127.0.0.1:${directPort}`, 'plowdispatch, no dev proxy')] : []),
     appTarget(app.url, 'plowdispatch, driver on dispatch socket', 'dispatch'),
@@ -374,10 +382,16 @@ async function main(): Promise<void> {
       const p50 = floor ? ours.latency.p50 / floor.latency.p50 : NaN;
       const p99 = floor ? ours.latency.p99 / floor.latency.p99 : NaN;
       const met = limit !== undefined && p50 <= limit && p99 <= limit && ours.deliveredShare === 1;
+      // The durable relay pays what storing each fix costs on this disk: the floor of any
+      // design that keeps SPEC's exactly-once promise, printed beside the target's ratio.
+      const durable = ours.target.endsWith('no dev proxy') ? of('durable DO, no dev proxy') : undefined;
       verdicts.push(
         `${name}, ${ours.target}: p50 ${ms(ours.latency.p50)} / p99 ${ms(ours.latency.p99)} ms, ${pct(ours)}` +
           (floor ? `; ${p50.toFixed(2)}× / ${p99.toFixed(2)}× ${floor.target} at p50 / p99` : '') +
-          (floor && limit !== undefined ? ` (target ≤ ${limit}× and all delivered: ${met ? 'met' : 'MISSED'})` : ''),
+          (floor && limit !== undefined ? ` (target ≤ ${limit}× and all delivered: ${met ? 'met' : 'MISSED'})` : '') +
+          (durable
+            ? `; ${(ours.latency.p50 / durable.latency.p50).toFixed(2)}× / ${(ours.latency.p99 / durable.latency.p99).toFixed(2)}× ${durable.target}`
+            : ''),
       );
     }
   }
