@@ -301,8 +301,8 @@ export class JobRoom extends SocketRoom {
   /**
    * Shows a fix of this job's driver as the live location, unless it is older (device time)
    * than the one held; true when shown. It goes to the job's watchers, not back to the
-   * driver's own phone, which knows where it is: at one fix a second that would be an
-   * hour's worth of messages per hour of streaming, on a mobile connection, for nothing.
+   * driver's own phone, which knows where it is and learns that the fix is stored from its
+   * ack (docs/decisions/0100).
    */
   #show(loc: DriverLocationPayload): boolean {
     const state = this.#load();
