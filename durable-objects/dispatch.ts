@@ -93,8 +93,8 @@ export class Dispatch extends SocketRoom {
     const verdict =
       authorizeChannel(identity, topic) ?? (await withDb(this.env, (db) => authorizeTopic(db, identity, topic)));
     if (!verdict.ok) return sendError(ws, verdict.code, verdict.message);
-    if (!verdict.job_id) return this.#sendSnapshot(ws, topic);
-    const snap = await roomStub(this.env, verdict.job_id).snapshot();
+    if (!verdict.job) return this.#sendSnapshot(ws, topic);
+    const snap = await roomStub(this.env, verdict.job.id).snapshot();
     send(ws, { type: 'subscribed', payload: { topic } });
     if (snap) {
       send(ws, { type: 'job_status', payload: statusPayload(snap, null) });

@@ -185,12 +185,11 @@ export function jobNoticeIntents(change: JobTransition, parties: JobParties): No
   const audience = noticeAudience(to, change.actor);
   if (!audience) return [];
   const { operator, tier_label, customer, driver } = parties;
-  const key = `job:${job.id}:v${job.version}`;
   if (audience.driver === 'previous') {
     if (!driver) return [];
     return deliveriesTo(operator, driver, {
       kind: 'driver_job_cancelled',
-      key: `${key}:driver_job_cancelled`,
+      key: jobNoticeKey(job, 'driver_job_cancelled'),
       job_id: job.id,
       context: jobContext(job, tier_label, driver.full_name),
     });
@@ -203,14 +202,14 @@ export function jobNoticeIntents(change: JobTransition, parties: JobParties): No
     ...(customer && audience.customer
       ? deliveriesTo(operator, customer, {
           kind,
-          key: `${key}:${kind}`,
+          key: jobNoticeKey(job, kind),
           job_id: job.id,
           context,
           email: to !== 'completed',
         })
       : []),
     ...(dKind && driver
-      ? deliveriesTo(operator, driver, { kind: dKind, key: `${key}:${dKind}`, job_id: job.id, context })
+      ? deliveriesTo(operator, driver, { kind: dKind, key: jobNoticeKey(job, dKind), job_id: job.id, context })
       : []),
   ];
 }
@@ -228,10 +227,15 @@ export async function tellCustomerAssigned(tx: Queryable, job: t.Job): Promise<v
   if (!customer) return;
   await notifyContact(tx, operator, customer, {
     kind: 'job_assigned',
-    key: `job:${job.id}:v${job.version}:job_assigned`,
+    key: jobNoticeKey(job, 'job_assigned'),
     job_id: job.id,
     context: jobContext(job, tier_label, driver?.full_name),
   });
+}
+
+/** A job message's idempotency key: one message of a kind per version of the job. */
+function jobNoticeKey(job: Pick<t.Job, 'id' | 'version'>, kind: TemplateKind): string {
+  return `job:${job.id}:v${job.version}:${kind}`;
 }
 
 export function jobContext(job: t.Job, tierLabel: string | null, driverName?: string): NotifyOptions['context'] {

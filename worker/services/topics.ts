@@ -5,7 +5,7 @@ import { canSee, findJob, type JobRow } from './jobs';
 
 export type TopicVerdict =
   /** `job`: the row a job topic was authorized with, for whoever acts on it next (the upgrade's ticket). */
-  | { ok: true; kind: TopicKind; job_id?: string; driver_id?: string; job?: JobRow }
+  | { ok: true; kind: TopicKind; driver_id?: string; job?: JobRow }
   | { ok: false; code: 'forbidden' | 'not_found' | 'bad_topic'; message: string };
 
 type Who = Pick<SocketIdentity, 'user_id' | 'role' | 'driver_id' | 'customer_id'>;
@@ -48,5 +48,5 @@ export async function authorizeTopic(db: Db, who: Who, topic: string): Promise<T
   ) {
     return { ok: false, code: 'not_found', message: 'No such job.' };
   }
-  return { ok: true, kind: 'job', job_id: id, job };
+  return { ok: true, kind: 'job', job };
 }
